@@ -1,0 +1,86 @@
+"""The 備考 (budget) column: an amount in 千元 (thousands of NTD), as officers really type it.
+
+Amounts are ``Decimal`` so totals over a thousand workbooks add up exactly. Like the schedule grammar,
+parsing never fails: what is not a number is kept as written and marked for ``check``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from xltool.text import one_line, squash
+
+
+class Note(StrEnum):
+    """What the parser noticed about a budget cell; stable strings that checks match on."""
+
+    EMPTY = "empty"
+    NOT_NUMBER = "not_number"
+    NEGATIVE = "negative"
+    ZERO_WORD = "zero_word"  # 0, -, —, 無: no budget, counted as 0
+    UNIT_THOUSAND = "unit_thousand"  # 10千元: the unit written out, 10
+    UNIT_YUAN = "unit_yuan"  # 5000元: in NTD, converted to 5 (千元)
+    PRECISION = "precision"  # more than three decimals: finer than one NTD
+
+
+@dataclass(frozen=True)
+class Budget:
+    written: str
+    value: Decimal | None = None
+    notes: frozenset[Note] = frozenset()
+
+
+ZERO_WORDS = frozenset({"-", "--", "~", "無", "0", "免", "不需", "無經費"})
+_AMOUNT = re.compile(r"(?:NT\$|新臺幣|新台幣)?(-?\d+(?:\.\d+)?)(千元|仟元|千|元)?")
+THOUSAND = Decimal(1000)
+
+
+def parse_budget(value: object) -> Budget:
+    """Read a budget cell (number or text) as 千元."""
+    if value is None or (isinstance(value, str) and not squash(value)):
+        return Budget("", None, frozenset({Note.EMPTY}))
+    if isinstance(value, bool):
+        return Budget(str(value), None, frozenset({Note.NOT_NUMBER}))
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return Budget(str(value), None, frozenset({Note.NOT_NUMBER}))
+        # Excel stores every number as a float; repr is the shortest text that round-trips (12.5, not
+        # 12.4999…), and whole amounts become whole Decimals so they print as 5, not 5.0.
+        if isinstance(value, int):
+            amount = Decimal(value)
+        else:
+            amount = Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+        return _checked(format(value, "g") if isinstance(value, float) else str(value), amount)
+    written = one_line(value)
+    text = squash(value).replace(",", "")
+    if text in ZERO_WORDS:
+        return Budget(written, Decimal(0), frozenset({Note.ZERO_WORD}))
+    match = _AMOUNT.fullmatch(text)
+    if not match:
+        return Budget(written, None, frozenset({Note.NOT_NUMBER}))
+    try:
+        amount = Decimal(match.group(1))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+        return Budget(written, None, frozenset({Note.NOT_NUMBER}))
+    unit = match.group(2)
+    if unit == "元":
+        return _checked(written, amount / THOUSAND, Note.UNIT_YUAN)
+    if unit:
+        return _checked(written, amount, Note.UNIT_THOUSAND)
+    return _checked(written, amount)
+
+
+def _checked(written: str, amount: Decimal, *notes: Note) -> Budget:
+    found = set(notes)
+    if amount < 0:
+        found.add(Note.NEGATIVE)
+    elif amount == 0 and not notes:
+        found.add(Note.ZERO_WORD)
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -3 and Note.UNIT_YUAN not in found:
+        found.add(Note.PRECISION)
+    return Budget(written, amount, frozenset(found))

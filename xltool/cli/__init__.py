@@ -1,0 +1,107 @@
+"""The command line: a thin typer skin over the library, and the only place that prints or exits.
+
+Every error a user can cause arrives here as an ``XltoolError`` and leaves as one zh-TW line on stderr
+with exit code 2; nothing else prints a traceback unless ``XLTOOL_DEBUG`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+import typer.rich_utils
+from typer.core import TyperCommand, TyperGroup
+
+from xltool.errors import XltoolError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+# typer's and click's own words, in the users' language.
+typer.rich_utils.OPTIONS_PANEL_TITLE = "選項"
+typer.rich_utils.ARGUMENTS_PANEL_TITLE = "參數"
+typer.rich_utils.COMMANDS_PANEL_TITLE = "指令"
+typer.rich_utils.ERRORS_PANEL_TITLE = "錯誤"
+typer.rich_utils.DEFAULT_STRING = "[預設：{}]"
+typer.rich_utils.REQUIRED_LONG_STRING = "[必填]"
+
+
+class _ZhHelp:
+    """click's own words (the help option, "Usage:") in zh-TW; mixed into typer's command classes."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option: click.Option | None = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "顯示本說明後結束。"
+        return option
+
+    def get_usage(self, ctx: click.Context) -> str:
+        usage: str = super().get_usage(ctx)  # type: ignore[misc]
+        return usage.replace("Usage:", "用法：", 1)
+
+
+class ZhCommand(_ZhHelp, TyperCommand):  # type: ignore[misc]
+    pass
+
+
+class ZhGroup(_ZhHelp, TyperGroup):  # type: ignore[misc]
+    pass
+
+
+app = typer.Typer(
+    name="xltool",
+    cls=ZhGroup,
+    help="機關廉政工作年度計畫的 Excel 工具：產生範本、讀取、檢查、列印、彙整，全部離線、免巨集。\n\n"
+    "範例：xltool template -o 計畫.xlsx --unit 金門縣政府政風處 --year 108",
+    epilog="各指令的說明與範例：xltool 指令 --help，例如 xltool read --help",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _register() -> None:
+    from xltool.cli import read, template  # noqa: F401  (each module adds its command to app)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code; errors become one zh-TW line on stderr."""
+    _register()
+    try:
+        result = app(args=list(argv) if argv is not None else None, prog_name="xltool", standalone_mode=False)
+    except XltoolError as error:
+        _error(f"錯誤：{error}")
+        return EXIT_BAD_INPUT
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "xltool"
+        _error(f"用法錯誤：{error.format_message()}（請見 {command} --help）")
+        return EXIT_BAD_INPUT
+    except click.ClickException as error:
+        _error(f"錯誤：{error.format_message()}")
+        return EXIT_BAD_INPUT
+    except (click.Abort, KeyboardInterrupt):
+        _error("已中斷。")
+        return 130
+    except Exception as error:
+        if os.environ.get("XLTOOL_DEBUG"):
+            raise
+        _error(f"xltool 內部錯誤：{type(error).__name__}: {error}（設定 XLTOOL_DEBUG=1 可看詳細資訊，請回報）")
+        return EXIT_INTERNAL
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _error(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def main() -> None:
+    """Console entry point: a console that cannot show a character (cp950) must not crash the run."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            # Piped output is UTF-8 for scripts; a console keeps its own encoding, replacing what it lacks.
+            encoding = None if stream.isatty() else "utf-8"
+            stream.reconfigure(encoding=encoding, errors="replace")
+    sys.exit(run())

@@ -1,0 +1,115 @@
+"""The plan model: one ``Plan`` of ``PlanItem`` rows flows from the reader through every command.
+
+Each item remembers where it came from (sheet, row, and the cell of every field) so that ``check`` can
+point at the cell and writers never need to look at the workbook again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from xltool.budget import Budget, parse_budget
+from xltool.schedule import Schedule, parse_schedule
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One 具體作法 row of the form, with the goal it belongs to."""
+
+    goal_no: str
+    goal: str
+    item_no: str
+    practice: str
+    schedule_info: Schedule = field(default_factory=lambda: parse_schedule(None))
+    budget_info: Budget = field(default_factory=lambda: parse_budget(None))
+    category: str = ""  # canonical name where the catalog knows it, else as written
+    performance: str = ""
+    remark: str = ""
+    sheet: str = ""
+    row: int = 0
+    cells: Mapping[str, str] = field(default_factory=dict)  # field name -> A1 reference
+    category_written: str = ""  # as written, so an alias can be reported
+
+    @property
+    def schedule(self) -> str:
+        return self.schedule_info.text
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        return self.schedule_info.months
+
+    @property
+    def budget(self) -> Decimal | None:
+        return self.budget_info.value
+
+    @property
+    def cell(self) -> str:
+        """The practice cell: where a person looks for this row."""
+        return self.cells.get("practice", "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "goal_no": self.goal_no,
+            "goal": self.goal,
+            "item_no": self.item_no,
+            "practice": self.practice,
+            "schedule": self.schedule,
+            "months": list(self.months),
+            "budget": json_number(self.budget),
+            "category": self.category,
+            "performance": self.performance,
+            "remark": self.remark,
+            "sheet": self.sheet,
+            "row": self.row,
+            "cell": self.cell,
+        }
+
+
+@dataclass
+class Plan:
+    """A unit's plan for one ROC year (108 = 2019), as read from one workbook."""
+
+    unit: str
+    year: int | None
+    items: list[PlanItem]
+    source: str = ""
+    sheet: str = ""
+    title: str = ""
+    cells: dict[str, str] = field(default_factory=dict)  # where unit, year, title and 合計 were found
+    stated_total: Budget | None = None  # a 合計 written in the workbook, to compare with the sum
+    marker: dict[str, str] = field(default_factory=dict)  # the template's version, year and catalog id
+    notices: list[str] = field(default_factory=list)  # what the reader wants the user to know
+
+    @property
+    def total(self) -> Decimal:
+        return sum((item.budget or Decimal(0) for item in self.items), Decimal(0))
+
+    def totals_by_category(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = {}
+        for item in self.items:
+            totals[item.category] = totals.get(item.category, Decimal(0)) + (item.budget or Decimal(0))
+        return totals
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape scripts rely on (README: ``xltool read --format json``)."""
+        return {
+            "file": self.source,
+            "unit": self.unit,
+            "year": self.year,
+            "sheet": self.sheet,
+            "items": [item.to_dict() for item in self.items],
+            "totals": {
+                "budget": json_number(self.total),
+                "by_category": {k: json_number(v) for k, v in self.totals_by_category().items()},
+            },
+        }
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: whole amounts stay integers so 1865 never prints as 1865.0."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

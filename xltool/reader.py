@@ -1,0 +1,264 @@
+"""Workbook → Plan: find the form's header, read every practice row, remember every cell.
+
+Values come from python-calamine, which reads .xlsx, .xlsm, .xls and .ods alike and is about twenty times
+faster than openpyxl; no workbook structure beyond values and merged ranges is needed to read a plan.
+The reader only reads: it normalises and parses each cell once and leaves every judgement to ``check``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from xltool.budget import parse_budget
+from xltool.catalog import Catalog, load_catalog
+from xltool.errors import XltoolError
+from xltool.io import check_input
+from xltool.layout import (
+    COLUMNS,
+    GOAL_NUMERALS,
+    ITEM_NUMERALS,
+    MARKER_SHEET,
+    OPTIONAL_COLUMNS,
+    PLAN_SHEET,
+    REQUIRED_KEYS,
+    TITLE_SUFFIX,
+    TOTAL_WORDS,
+    UNIT_LABEL,
+    YEAR_LABEL,
+    Column,
+    cell_ref,
+)
+from xltool.model import Plan, PlanItem
+from xltool.schedule import parse_schedule
+from xltool.text import item_text, one_line, squash
+
+HEADER_SEARCH_ROWS = 30  # a legacy sheet may have a few title and note rows above its header
+# 「壹、」 or 「(壹)」: a numeral needs its mark, or 「參與…」 would lose its first character.
+_GOAL = re.compile(rf"^(?:[(（]([{GOAL_NUMERALS}]+)[)）]|([{GOAL_NUMERALS}]+)\s*[、.,．，])\s*")
+_ITEM = re.compile(rf"^(?:[(（]([{ITEM_NUMERALS}]+)[)）]|([{ITEM_NUMERALS}]+)\s*[、.,．，])\s*")
+_TITLE = re.compile(rf"^(.*?)(\d{{2,3}})\s*年度?\s*{TITLE_SUFFIX[2:]}")
+_END_WORDS = ("備註", "填表說明")
+
+Grid = Sequence[Sequence[object]]
+
+
+@dataclass(frozen=True)
+class _Header:
+    row: int
+    columns: dict[str, int]  # PlanItem field -> 0-based column
+
+
+def read_plan(path: str | Path, *, catalog: Catalog | None = None) -> Plan:
+    """Read a filled workbook (template-made or a legacy sheet of the form) into one Plan."""
+    source = check_input(path)
+    sheets, marker = _load(source)
+    for name, grid, merged in sheets:
+        header = find_header(grid)
+        if header is not None:
+            return _read_sheet(source, name, grid, merged, header, marker, catalog)
+    wanted = "、".join(c.header for c in COLUMNS if c.key in REQUIRED_KEYS)
+    raise XltoolError(f"找不到計畫表的標題列（需有「{wanted}」等欄位），這可能不是廉政工作計畫", source)
+
+
+def _load(source: Path) -> tuple[list[tuple[str, Grid, dict[tuple[int, int], tuple[int, int]]]], dict[str, str]]:
+    """Every visible worksheet's values (計畫表 first) and the template marker, if any."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(source))
+    except PasswordError:
+        raise XltoolError("檔案受密碼保護，請先移除密碼", source) from None
+    except (CalamineError, ValueError, OSError) as exc:
+        raise XltoolError(f"不是可讀取的活頁簿（支援 .xlsx、.xlsm、.xls、.ods）：{exc}", source) from None
+    try:
+        names = [
+            m.name
+            for m in workbook.sheets_metadata
+            if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
+        ]
+        names.sort(key=lambda n: n != PLAN_SHEET)
+        sheets: list[tuple[str, Grid, dict[tuple[int, int], tuple[int, int]]]] = []
+        for name in names:
+            sheet = workbook.get_sheet_by_name(name)
+            grid = sheet.to_python(skip_empty_area=False)
+            sheets.append((name, grid, _merged_map(sheet.merged_cell_ranges)))
+        marker: dict[str, str] = {}
+        if MARKER_SHEET in workbook.sheet_names:
+            for row in workbook.get_sheet_by_name(MARKER_SHEET).to_python():
+                if len(row) >= 2 and row[0]:
+                    marker[str(row[0])] = _text(row[1])
+    except (CalamineError, ValueError) as exc:
+        raise XltoolError(f"活頁簿內容損毀，無法讀取：{exc}", source) from None
+    finally:
+        workbook.close()
+    return sheets, marker
+
+
+def _merged_map(ranges: object) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each covered cell of a merged range → its top-left cell, which alone holds the value."""
+    covered: dict[tuple[int, int], tuple[int, int]] = {}
+    for (r0, c0), (r1, c1) in ranges or ():  # type: ignore[attr-defined]
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    covered[(r, c)] = (r0, c0)
+    return covered
+
+
+def find_header(grid: Grid) -> _Header | None:
+    """The first row near the top whose cells name the form's columns (line breaks and spaces ignored)."""
+    for r, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        columns: dict[str, int] = {}
+        for c, value in enumerate(row):
+            text = squash(value) if isinstance(value, str) else ""
+            column = _column_named(text, columns)
+            if column is not None:
+                columns[column.key] = c
+        if all(key in columns for key in REQUIRED_KEYS):
+            return _Header(r, columns)
+    return None
+
+
+def _column_named(text: str, taken: dict[str, int]) -> Column | None:
+    if not text or len(text) > 40:
+        return None
+    for column in (*COLUMNS, *OPTIONAL_COLUMNS):
+        if column.key not in taken and any(word in text for word in column.words):
+            return column
+    return None
+
+
+def _read_sheet(
+    source: Path,
+    sheet: str,
+    grid: Grid,
+    merged: dict[tuple[int, int], tuple[int, int]],
+    header: _Header,
+    marker: dict[str, str],
+    catalog: Catalog | None,
+) -> Plan:
+    def at(r: int, c: int) -> tuple[object, str]:
+        """A cell's value and the reference a person should look at (a merged range's top-left)."""
+        r, c = merged.get((r, c), (r, c))
+        value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
+        return value, cell_ref(r, c)
+
+    plan = Plan(unit="", year=None, items=[], source=str(source), sheet=sheet, marker=marker)
+    _read_heading(plan, grid, header.row)
+    catalog = catalog or load_catalog(plan.year)
+    if catalog.notice:
+        plan.notices.append(catalog.notice)
+    year = plan.year
+
+    goal_no, goal, goal_cell = "", "", ""
+    for r in range(header.row + 1, len(grid)):
+        raw: dict[str, object] = {}
+        cells: dict[str, str] = {}
+        for key, c in header.columns.items():
+            raw[key], cells[key] = at(r, c)
+        first = squash(raw.get("goal")) or squash(raw.get("practice"))
+        if first.startswith(TOTAL_WORDS):
+            plan.stated_total = parse_budget(raw.get("budget"))
+            plan.cells["total"] = cells.get("budget", "")
+            break
+        if first.startswith(_END_WORDS):
+            break
+        if squash(raw.get("practice")) == "具體作法":  # a header repeated on every printed page
+            continue
+        goal_text = one_line(_text(raw.get("goal")))
+        # A goal merged down its practices, or repeated on each row, is still the same goal.
+        if goal_text and cells.get("goal") != goal_cell and _split(_GOAL, goal_text) != (goal_no, goal):
+            goal_no, goal = _split(_GOAL, goal_text)
+            goal_cell = cells["goal"]
+        fields = ("practice", "schedule", "budget", "category", "performance")
+        if not any(_text(raw.get(key)).strip() for key in fields):
+            continue
+        item_no, practice = _split(_ITEM, one_line(_text(raw.get("practice"))))
+        written_category = one_line(_text(raw.get("category")))
+        known = catalog.category(written_category)
+        cells["goal"] = goal_cell
+        plan.items.append(
+            PlanItem(
+                goal_no=goal_no,
+                goal=goal,
+                item_no=item_no,
+                practice=practice,
+                schedule_info=parse_schedule(_blank_to_none(raw.get("schedule")), year),
+                budget_info=parse_budget(_blank_to_none(raw.get("budget"))),
+                category=known.name if known else written_category,
+                performance=item_text(_text(raw.get("performance"))),
+                remark=one_line(_text(raw.get("remark"))),
+                sheet=sheet,
+                row=r + 1,
+                cells={k: v for k, v in cells.items() if v},
+                category_written=written_category,
+            )
+        )
+    return plan
+
+
+def _read_heading(plan: Plan, grid: Grid, header_row: int) -> None:
+    """Unit and year from their labelled cells, else from a title like 「…處108年度廉政工作計畫」."""
+    for r in range(header_row):
+        row = grid[r]
+        for c, value in enumerate(row):
+            text = squash(value) if isinstance(value, str) else ""
+            if not text:
+                continue
+            if TITLE_SUFFIX[2:] in text and not plan.title:
+                plan.title, plan.cells["title"] = one_line(value), cell_ref(r, c)
+                continue
+            label = text.rstrip(":：")
+            if label.startswith(UNIT_LABEL) or label.startswith(YEAR_LABEL):
+                found = next(((i, v) for i, v in enumerate(row[c + 1 :], c + 1) if _text(v).strip()), None)
+                if found is None:
+                    continue
+                key = "unit" if label.startswith(UNIT_LABEL) else "year"
+                plan.cells[key] = cell_ref(r, found[0])
+                if key == "unit":
+                    plan.unit = one_line(_text(found[1]))
+                else:
+                    plan.year = _year(found[1])
+    title = _TITLE.match(squash(plan.title))
+    if title:
+        plan.unit = plan.unit or title.group(1)
+        plan.year = plan.year if plan.year is not None else int(title.group(2))
+    if plan.year is None and plan.marker.get("year", "").isdigit():
+        plan.year = int(plan.marker["year"])
+
+
+def _year(value: object) -> int | None:
+    text = squash(_text(value)).removesuffix("年度").removesuffix("年")
+    if text.startswith("民國"):
+        text = text[2:]
+    if not text.isdigit():
+        return None
+    number = int(text)
+    return number - 1911 if number > 1911 else number
+
+
+def _split(pattern: re.Pattern[str], text: str) -> tuple[str, str]:
+    """「壹、遵行政策指引」 → ("壹", "遵行政策指引"); text without a numeral keeps an empty number."""
+    match = pattern.match(text)
+    if not match:
+        return "", text
+    return match.group(1) or match.group(2), text[match.end() :].strip()
+
+
+def _text(value: object) -> str:
+    """A cell value as the text a person sees (108.0 → "108")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _blank_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value

@@ -1,0 +1,201 @@
+"""The grammar of 預定進度 (schedule) cells: ROC year and months, as the form writes them.
+
+Parsing never fails: what cannot be read is kept as written and marked, so ``read`` always returns the
+whole plan and ``check`` can say exactly what is wrong. The notes record everything a reader of the
+cell should know (Excel turned it into a number, the year was missing, it said 全年 …); the rules in
+``check`` turn notes into findings, so the grammar itself knows nothing of severities or catalogs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from xltool.text import one_line, squash
+
+ROC_OFFSET = 1911
+
+
+class Note(StrEnum):
+    """What the grammar noticed about a schedule cell; stable strings that checks match on."""
+
+    EMPTY = "empty"
+    UNPARSED = "unparsed"
+    EXCEL_NUMBER = "excel_number"  # a number cell: Excel turns 108.10 typed into General into 108.1
+    DATE_VALUE = "date_value"  # a date cell: Excel turns 1-12 into a date; the intent cannot be known
+    MONTH_ONLY = "month_only"  # no year written: the plan year was assumed
+    NO_YEAR = "no_year"  # no year written and no plan year known
+    WESTERN_YEAR = "western_year"  # 2019.01-12: converted to the ROC year
+    RELATIVE = "relative"  # 全年, 每季 …: written out as months
+    BAD_MONTH = "bad_month"
+    REVERSED = "reversed"  # a range whose start is after its end
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One parsed schedule cell.
+
+    ``text`` is the canonical form when the cell could be read (``108.01-12``, ``108.10-109.03``,
+    ``108.08``, ``108.01、04、07、10``) and the text as written otherwise; ``months`` are sorted
+    ``"108.01"`` keys, empty when unread.
+    """
+
+    written: str
+    text: str
+    months: tuple[str, ...] = ()
+    notes: frozenset[Note] = frozenset()
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.months)
+
+
+# Words that stand for a set of months of the year; 每季 and 每半年 follow the seed (108.01、04、07、10).
+RELATIVE_MONTHS: dict[str, tuple[int, ...]] = {
+    "全年": tuple(range(1, 13)),
+    "全年度": tuple(range(1, 13)),
+    "整年": tuple(range(1, 13)),
+    "每月": tuple(range(1, 13)),
+    "上半年": tuple(range(1, 7)),
+    "下半年": tuple(range(7, 13)),
+    "每季": (1, 4, 7, 10),
+    "每半年": (6, 12),
+}
+
+_RANGE_WORDS = re.compile(r"[~至到]")
+_LIST_WORDS = re.compile(r"[、,;；]")
+_ROC_PREFIX = re.compile(r"^(?:民國|中華民國)")
+_YEAR_WORD = re.compile(r"(\d{2,4})年度?")
+_FILLER = re.compile(r"[月份起止底間]")
+_POINT = r"(?:(\d{2,4})\.)?(\d{1,2})"
+_ELEMENT = re.compile(rf"{_POINT}(?:-{_POINT})?")
+_RELATIVE = re.compile(r"^(?:(\d{2,4})\.?)?(" + "|".join(sorted(RELATIVE_MONTHS, key=len, reverse=True)) + r")$")
+
+
+def month_key(year: int, month: int) -> str:
+    return f"{year}.{month:02d}"
+
+
+def parse_schedule(value: object, year: int | None = None) -> Schedule:
+    """Read a schedule cell (text, number or date) against the plan's ROC ``year`` (for 1-12月, 全年)."""
+    if value is None or (isinstance(value, str) and not squash(value)):
+        return Schedule("", "", (), frozenset({Note.EMPTY}))
+    if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        written = value.isoformat() if not isinstance(value, dt.timedelta) else str(value)
+        return Schedule(written, written, (), frozenset({Note.DATE_VALUE, Note.UNPARSED}))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _parse_number(value, year)
+    written = one_line(value)
+    return _parse_text(squash(value), written, year, frozenset())
+
+
+def _parse_number(value: float, year: int | None) -> Schedule:
+    # Months are two digits, so a number Excel made from 108.10 still holds them to two decimals.
+    written = format(value, "g")
+    notes = frozenset({Note.EXCEL_NUMBER})
+    if not math.isfinite(value) or float(value).is_integer():
+        return Schedule(written, written, (), notes | {Note.UNPARSED})
+    return _parse_text(f"{value:.2f}", written, year, notes)
+
+
+def _parse_text(text: str, written: str, year: int | None, notes: frozenset[Note]) -> Schedule:
+    def unread(*more: Note) -> Schedule:
+        return Schedule(written, written, (), notes | {Note.UNPARSED, *more})
+
+    text = _ROC_PREFIX.sub("", text).rstrip("。.")
+    text = text.replace("/", ".")
+    relative = _RELATIVE.match(_YEAR_WORD.sub(r"\1.", text).replace("..", "."))
+    if relative:
+        ryear = _year(relative.group(1), year)
+        if ryear is None:
+            return unread(Note.NO_YEAR)
+        y, more = ryear
+        written_out = [(y, m) for m in RELATIVE_MONTHS[relative.group(2)]]
+        return _result(written, written_out, notes | more | {Note.RELATIVE})
+    text = _YEAR_WORD.sub(r"\1.", text)
+    text = _FILLER.sub("", text)
+    text = _RANGE_WORDS.sub("-", text)
+    text = _LIST_WORDS.sub(",", text)
+    text = text.replace(".-", "-").rstrip(".")
+
+    months: list[tuple[int, int]] = []
+    current: int | None = None
+    for element in text.split(","):
+        match = _ELEMENT.fullmatch(element)
+        if not match:
+            return unread()
+        y1, m1, y2, m2 = match.groups()
+        if y1 is None and current is None:
+            if year is None:
+                return unread(Note.NO_YEAR)
+            current, notes = year, notes | {Note.MONTH_ONLY}
+        start_year = _year(y1, current)
+        if start_year is None:
+            return unread()
+        current, more = start_year
+        notes |= more
+        start = (current, int(m1))
+        end = start
+        if m2 is not None:
+            end_year = _year(y2, current)
+            if end_year is None:
+                return unread()
+            current, more = end_year
+            notes |= more
+            end = (current, int(m2))
+        if not (1 <= start[1] <= 12 and 1 <= end[1] <= 12):
+            return unread(Note.BAD_MONTH)
+        if end < start:
+            return unread(Note.REVERSED)
+        months.extend(_span(start, end))
+    return _result(written, months, notes)
+
+
+def _year(digits: str | None, current: int | None) -> tuple[int, frozenset[Note]] | None:
+    """The ROC year of a written year (or the one carried from earlier in the cell)."""
+    if digits is None:
+        return None if current is None else (current, frozenset())
+    number = int(digits)
+    if len(digits) == 4:
+        if number <= ROC_OFFSET:
+            return None
+        return number - ROC_OFFSET, frozenset({Note.WESTERN_YEAR})
+    if number == 0:
+        return None
+    return number, frozenset()
+
+
+def _span(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[int, int]]:
+    first, last = _index(start), _index(end)
+    return [(i // 12, i % 12 + 1) for i in range(first, last + 1)]
+
+
+def _result(written: str, months: list[tuple[int, int]], notes: frozenset[Note]) -> Schedule:
+    ordered = sorted(set(months))
+    return Schedule(written, canonical(ordered), tuple(month_key(y, m) for y, m in ordered), notes)
+
+
+def canonical(months: list[tuple[int, int]]) -> str:
+    """The one way xltool writes a set of months: runs as ranges, the year only where it changes."""
+    runs: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for ym in months:
+        if runs and _index(runs[-1][1]) + 1 == _index(ym):
+            runs[-1] = (runs[-1][0], ym)
+        else:
+            runs.append((ym, ym))
+    parts: list[str] = []
+    shown: int | None = None
+    for start, end in runs:
+        text = ""
+        for point in (start, end) if start != end else (start,):
+            text += ("-" if text else "") + (f"{point[1]:02d}" if point[0] == shown else month_key(*point))
+            shown = point[0]
+        parts.append(text)
+    return "、".join(parts)
+
+
+def _index(ym: tuple[int, int]) -> int:
+    return ym[0] * 12 + ym[1] - 1

@@ -1,0 +1,384 @@
+"""The locked input workbook officers fill in (``xltool template``), written with xlsxwriter.
+
+Everything the old VBA macros did is done by the workbook itself: dropdowns from a very hidden lists
+sheet (Excel drops inline lists over 255 characters), a 提列績效 list that follows the row's 業務類別
+through INDIRECT over one defined name per category, schedule cells formatted as text so Excel cannot
+turn 108.10 into 108.1, and sheet protection so only input cells can be typed in. The output is
+byte-for-byte deterministic (fixed document date; xlsxwriter fixes the zip timestamps), so the committed
+``templates/plan_template.xlsx`` can be compared with what the code writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xltool.catalog import Catalog, load_catalog
+from xltool.io import atomic_output
+from xltool.layout import (
+    COLUMNS,
+    GUIDE_SHEET,
+    LISTS_SHEET,
+    MARKER_SHEET,
+    PLAN_SHEET,
+    TEMPLATE_VERSION,
+    TITLE_SUFFIX,
+    UNIT_LABEL,
+    YEAR_LABEL,
+    cell_ref,
+    column_letter,
+)
+from xltool.model import PlanItem
+
+FONT = "標楷體"  # the form's font (DFKai-SB); Excel on Windows has it, LibreOffice substitutes a Kai face
+DOCUMENT_DATE = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)  # fixed, so the same arguments give the same bytes
+HEADER_ROW = 2  # 0-based: title, unit/year, header
+FIRST_ROW = HEADER_ROW + 1
+ALL_ITEMS = "績效_全部"
+ITEMS_NAME_PREFIX = "績效_"
+CATEGORY_NAME = "業務類別"
+
+PROMPTS: dict[str, tuple[str, str]] = {
+    "goal": (
+        "計畫目標",
+        "以「壹、」「貳、」…依序編號，例如「壹、遵行政策指引、擘劃廉能願景。」。"
+        "只需填在該目標第一個具體作法那一列，以下各列沿用。"
+        "目標應具體量化、簡明扼要，項目不宜太多（填表說明 二）。",
+    ),
+    "practice": (
+        "具體作法",
+        "以「一、」「二、」…編號，每個計畫目標下重新從「一、」起算。"
+        "請寫出可衡量的作法，例如辦理場次、人數或件數（填表說明 二）。",
+    ),
+    "schedule": (
+        "預定進度（民國年.月）",
+        "例如 108.01-12、108.08、108.10-109.03、108.01、04、07、10。"
+        "請寫出階段進度及完成時限，勿用「經常辦理」「隨時」等不確定用語（填表說明 三）。",
+    ),
+    "budget": (
+        "預算金額（千元）",
+        "請填所需經費，單位為新臺幣千元，例如 5 或 12.5；無經費請填 0（填表說明 六）。",
+    ),
+    "category": (
+        "業務類別",
+        "請由清單選擇：{choices}（填表說明 四）。",
+    ),
+    "performance": (
+        "提列績效對應項目",
+        "請先選業務類別，再由清單選擇「政策目標-細項」；自主管理項目請填「自主管理-項目名稱」；"
+        "無對應項目請填「無」或詳予敘明（填表說明 五）。",
+    ),
+}
+
+GUIDE_HEADINGS = ("填表說明（依「機關廉政工作年度計畫」格式整理）", "操作提示")
+GUIDE = (
+    "填表說明（依「機關廉政工作年度計畫」格式整理）",
+    "",
+    "一、年度計畫請依「機關廉政工作年度計畫作業要點」辦理策劃、擬訂、實施及檢討，並考量：年度機關廉政風險"
+    "評估報告、廉政工作政策及重要指示、機關特性及實際狀況、上年度計畫之執行與檢討、民意反映研析結果，"
+    "以及首長施政理念與社會資源。",
+    "二、目標設定原則：1.力求具體及量化；2.目標間應有平衡性及週延性，避免重複；3.目標項目不宜太多；"
+    "4.敘述應簡明扼要；5.目標應略高於現有能力。",
+    "三、「預定進度」應預估每項具體作法之階段進度及完成時限，避免使用「經常辦理」等不確定概念。"
+    "請以民國年.月填寫，例如 108.01-12、108.08、108.10-109.03、108.01、04、07、10。",
+    "四、「業務類別」請依當年度「政風機構績效目標管理制度」由清單選擇：{categories}。",
+    "五、「提列績效對應項目」得參酌績效目標管理制度各項業務所列「政策目標－細項」、「自主管理－參考項目」"
+    "或「自主管理－自創項目」填寫；無對應現行績效制度之項目者，得填「無」或依實際狀況詳予敘明。"
+    "清單依本列的業務類別列出可選項目，自創項目可直接輸入。",
+    "六、「備考」欄請估列所需經費，單位：新臺幣千元。",
+    "七、列印格式為 A4 直式橫書；標題標楷體 18 號字，內文標楷體 14 號字、固定行高 22pt；邊界 2.5 公分；"
+    "頁碼標示於中下角；標題列跨頁重複。請以 xltool render 產生列印版。",
+    "",
+    "操作提示",
+    "・計畫表已保護，只有白色輸入格可以填寫；欄寬、列高可以調整。",
+    "・計畫目標只需填在該目標第一個作法的那一列。",
+    "・預定進度欄為文字格式，請直接輸入 108.10，不會被 Excel 改成 108.1。",
+    "・填寫完成後，可執行 xltool check 檔名.xlsx 檢查，再送出。",
+)
+
+
+def write_template(
+    path: str | Path,
+    *,
+    year: int | None = None,
+    unit: str = "",
+    rows: int = 60,
+    password: str = "",
+    catalog: Catalog | None = None,
+    items: Sequence[PlanItem] = (),
+    force: bool = False,
+) -> Path:
+    """Write the locked input workbook; ``items`` pre-fill rows as an officer would have typed them."""
+    catalog = catalog or load_catalog(year)
+    year = year if year is not None else catalog.year
+    rows = max(rows, len(items))
+    with atomic_output(path, force=force) as temporary:
+        _write(temporary, year=year, unit=unit, rows=rows, password=password, catalog=catalog, items=items)
+    return Path(path)
+
+
+def _write(
+    path: Path,
+    *,
+    year: int,
+    unit: str,
+    rows: int,
+    password: str,
+    catalog: Catalog,
+    items: Sequence[PlanItem],
+) -> None:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
+    workbook.set_properties(
+        {"title": f"{unit}{year}{TITLE_SUFFIX}", "subject": "機關廉政工作年度計畫", "created": DOCUMENT_DATE}
+    )
+    styles = _styles(workbook)
+    sheet = workbook.add_worksheet(PLAN_SHEET)
+    guide = workbook.add_worksheet(GUIDE_SHEET)
+    lists = workbook.add_worksheet(LISTS_SHEET)
+    marker = workbook.add_worksheet(MARKER_SHEET)
+    _write_lists(workbook, lists, catalog)
+    _write_plan(sheet, styles, year=year, unit=unit, rows=rows, catalog=catalog, items=items)
+    _write_guide(guide, styles, catalog)
+    marker_rows = (("template_version", TEMPLATE_VERSION), ("year", str(year)), ("catalog", catalog.id))
+    for row, (key, value) in enumerate(marker_rows):
+        marker.write_string(row, 0, key)
+        marker.write_string(row, 1, value)
+    lists.very_hidden()
+    marker.very_hidden()
+    sheet.activate()
+    sheet.protect(password, {"format_columns": True, "format_rows": True})
+    guide.protect(password)
+    workbook.close()
+
+
+def _styles(workbook: Any) -> dict[str, Any]:
+    base = {"font_name": FONT, "font_size": 12, "valign": "top"}
+    boxed = {**base, "border": 1, "text_wrap": True}
+    return {
+        "title": workbook.add_format({**base, "font_size": 18, "bold": True, "align": "center", "valign": "vcenter"}),
+        "label": workbook.add_format({**base, "bold": True, "align": "right", "valign": "vcenter"}),
+        "header": workbook.add_format(
+            {**boxed, "bold": True, "align": "center", "valign": "vcenter", "bg_color": "#D9D9D9"}
+        ),
+        "text": workbook.add_format({**boxed, "locked": False, "num_format": "@"}),
+        "number": workbook.add_format({**boxed, "locked": False, "align": "right"}),
+        "unit": workbook.add_format({**base, "locked": False, "bottom": 1, "num_format": "@", "valign": "vcenter"}),
+        "year": workbook.add_format({**base, "locked": False, "bottom": 1, "align": "center", "valign": "vcenter"}),
+        "total_label": workbook.add_format({**boxed, "bold": True, "align": "center"}),
+        "total": workbook.add_format({**boxed, "bold": True, "align": "right"}),
+        "guide": workbook.add_format({**base, "text_wrap": True}),
+        "guide_title": workbook.add_format({**base, "font_size": 14, "bold": True}),
+    }
+
+
+def _write_lists(workbook: Any, lists: Any, catalog: Catalog) -> None:
+    """Category names in column A; each category's items in a column of its own; every item last.
+
+    A defined name per category (and per alias, so a legacy 綜合業務 still gets its list) lets the
+    performance dropdown follow the row's category through INDIRECT.
+    """
+    sheet_ref = f"'{LISTS_SHEET}'"
+    lists.write_string(0, 0, CATEGORY_NAME)
+    for row, name in enumerate(catalog.category_names, start=1):
+        lists.write_string(row, 0, name)
+    workbook.define_name(CATEGORY_NAME, f"={sheet_ref}!$A$2:$A${len(catalog.categories) + 1}")
+    everything: list[str] = []
+    for col, category in enumerate(catalog.categories, start=1):
+        choices = catalog.items(category)
+        everything.extend(c for c in choices if c not in everything and c != catalog.none_word)
+        lists.write_string(0, col, category.name)
+        for row, choice in enumerate(choices, start=1):
+            lists.write_string(row, col, choice)
+        letter = column_letter(col)
+        for name in (category.name, *category.aliases):
+            workbook.define_name(f"{ITEMS_NAME_PREFIX}{name}", f"={sheet_ref}!${letter}$2:${letter}${len(choices) + 1}")
+    everything.append(catalog.none_word)
+    col = len(catalog.categories) + 1
+    lists.write_string(0, col, "全部")
+    for row, choice in enumerate(everything, start=1):
+        lists.write_string(row, col, choice)
+    letter = column_letter(col)
+    workbook.define_name(ALL_ITEMS, f"={sheet_ref}!${letter}$2:${letter}${len(everything) + 1}")
+
+
+def _write_plan(
+    sheet: Any,
+    styles: dict[str, Any],
+    *,
+    year: int,
+    unit: str,
+    rows: int,
+    catalog: Catalog,
+    items: Sequence[PlanItem],
+) -> None:
+    last_col = len(COLUMNS) - 1
+    last_row = FIRST_ROW + rows - 1
+    col = {c.key: i for i, c in enumerate(COLUMNS)}
+    for i, column in enumerate(COLUMNS):
+        sheet.set_column(i, i, column.width)
+
+    # Title, then the labelled unit and year cells the title is built from.
+    unit_cell, year_cell = "B2", "E2"
+    sheet.merge_range(0, 0, 0, last_col, "", styles["title"])
+    sheet.write_formula(
+        0,
+        0,
+        f'=IF({unit_cell}="","（機關名稱）",{unit_cell})&{year_cell}&"{TITLE_SUFFIX}"',
+        styles["title"],
+        f"{unit or '（機關名稱）'}{year}{TITLE_SUFFIX}",
+    )
+    sheet.set_row(0, 32)
+    sheet.set_row(1, 24)
+    sheet.write_string(1, 0, UNIT_LABEL, styles["label"])
+    sheet.merge_range(1, 1, 1, 2, unit, styles["unit"])
+    sheet.write_string(1, 3, f"{YEAR_LABEL}（民國）", styles["label"])
+    sheet.write_number(1, 4, year, styles["year"])
+    sheet.data_validation(
+        year_cell,
+        {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": 1,
+            "maximum": 999,
+            "input_title": "年度",
+            "input_message": "請填民國年度，例如 108。",
+            "error_title": "年度",
+            "error_message": "年度請填民國年（整數），例如 108。",
+        },
+    )
+    sheet.data_validation(
+        1, 1, 1, 2, {"validate": "any", "input_title": UNIT_LABEL, "input_message": "請填機關（政風機構）全銜。"}
+    )
+
+    sheet.set_row(HEADER_ROW, 48)
+    for i, column in enumerate(COLUMNS):
+        sheet.write_string(HEADER_ROW, i, column.header, styles["header"])
+
+    # Every input cell is written, so each carries the unlocked, styled format (a missing cell would be
+    # locked and General, and Excel would turn 108.10 typed into it into 108.1).
+    previous_goal = None
+    for offset in range(rows):
+        row = FIRST_ROW + offset
+        values = _row_values(items[offset], previous_goal) if offset < len(items) else {}
+        if offset < len(items):
+            previous_goal = (items[offset].goal_no, items[offset].goal)
+        for i, column in enumerate(COLUMNS):
+            value = values.get(column.key)
+            style = styles["number"] if column.key == "budget" else styles["text"]
+            if value is None or value == "":
+                sheet.write_blank(row, i, None, style)
+            elif isinstance(value, Decimal):
+                sheet.write_number(row, i, value, style)
+            else:
+                sheet.write_string(row, i, str(value), style)
+
+    def validate(key: str, options: dict[str, Any]) -> None:
+        title, message = PROMPTS[key]
+        options = {"input_title": title, "input_message": message, **options}
+        sheet.data_validation(FIRST_ROW, col[key], last_row, col[key], options)
+
+    validate("goal", {"validate": "any"})
+    validate("practice", {"validate": "any"})
+    schedule_cell = cell_ref(FIRST_ROW, col["schedule"])  # relative: Excel shifts it down the column
+    validate(
+        "schedule",
+        {
+            "validate": "custom",
+            "value": f"=ISTEXT({schedule_cell})",
+            "error_type": "warning",
+            "error_title": "預定進度",
+            "error_message": "預定進度請以文字輸入（例如 108.01-12），數字會被 Excel 改寫（108.10 變成 108.1）。",
+        },
+    )
+    validate(
+        "budget",
+        {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_title": "預算金額",
+            "error_message": "備考欄請填 0 以上的數字，單位：千元（例如 5 或 12.5）。",
+        },
+    )
+    title, message = PROMPTS["category"]
+    sheet.data_validation(
+        FIRST_ROW,
+        col["category"],
+        last_row,
+        col["category"],
+        {
+            "validate": "list",
+            "source": f"={CATEGORY_NAME}",
+            "input_title": title,
+            "input_message": message.format(choices="、".join(catalog.category_names)),
+            "error_title": "業務類別",
+            "error_message": "請由清單選擇業務類別：" + "、".join(catalog.category_names),
+        },
+    )
+    category_cell = f"${column_letter(col['category'])}{FIRST_ROW + 1}"
+    validate(
+        "performance",
+        {
+            "validate": "list",
+            "source": f'=INDIRECT(IF({category_cell}="","{ALL_ITEMS}","{ITEMS_NAME_PREFIX}"&{category_cell}))',
+            # A warning, not a stop: 自主管理-<自創項目> and explanations are typed, not chosen.
+            "error_type": "warning",
+            "error_title": "提列績效對應項目",
+            "error_message": "清單中沒有這個項目。自主管理項目請寫成「自主管理-項目名稱」，無對應項目請填「無」。"
+            "確定要保留請按「是」。",
+        },
+    )
+
+    # The 合計 row: a formula for Excel, with the sum as its cached value for readers that do not compute.
+    total_row = last_row + 1
+    budget_letter = column_letter(col["budget"])
+    sheet.merge_range(total_row, 0, total_row, col["budget"] - 1, "合計", styles["total_label"])
+    total = sum((item.budget or Decimal(0) for item in items), Decimal(0))
+    sheet.write_formula(
+        total_row,
+        col["budget"],
+        f"=SUM({budget_letter}{FIRST_ROW + 1}:{budget_letter}{last_row + 1})",
+        styles["total"],
+        total,
+    )
+    for i in range(col["budget"] + 1, len(COLUMNS)):
+        sheet.write_blank(total_row, i, None, styles["total_label"])
+
+    sheet.freeze_panes(FIRST_ROW, 0)
+    sheet.set_paper(9)  # A4
+    sheet.set_portrait()
+    sheet.set_margins(left=2.5 / 2.54, right=2.5 / 2.54, top=2.5 / 2.54, bottom=2.5 / 2.54)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(HEADER_ROW)
+    sheet.set_footer("&C第 &P 頁，共 &N 頁")
+    sheet.print_area(0, 0, total_row, last_col)
+
+
+def _row_values(item: PlanItem, previous_goal: tuple[str, str] | None) -> dict[str, object]:
+    """What an officer would have typed for an item: numerals with 、, the goal only where it changes."""
+    goal = ""
+    if (item.goal_no, item.goal) != previous_goal:
+        goal = f"{item.goal_no}、{item.goal}" if item.goal_no else item.goal
+    return {
+        "goal": goal,
+        "practice": f"{item.item_no}、{item.practice}" if item.item_no else item.practice,
+        "schedule": item.schedule,
+        "budget": item.budget if item.budget is not None else item.budget_info.written,
+        "category": item.category,
+        "performance": item.performance,
+    }
+
+
+def _write_guide(guide: Any, styles: dict[str, Any], catalog: Catalog) -> None:
+    guide.set_column(0, 0, 100)
+    for row, line in enumerate(GUIDE):
+        text = line.format(categories="、".join(catalog.category_names))
+        guide.write_string(row, 0, text, styles["guide_title"] if line in GUIDE_HEADINGS else styles["guide"])
+    guide.set_paper(9)
+    guide.set_portrait()
+    guide.fit_to_pages(1, 0)

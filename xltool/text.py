@@ -1,0 +1,57 @@
+"""Text normalisation: the one place where cell text becomes comparable.
+
+Officers type the same thing many ways (full-width digits, 「－」 or 「—」, a stray ideographic space, a
+carriage return that Excel stores as ``_x000D_``). Everything that compares or parses text goes through
+:func:`normalize` so that 「政策目標－反貪活動」 and 「政策目標-反貪活動」 are the same item everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# NFKC folds full-width forms (－ ～ ， ．) but leaves these alone; they all mean a dash or a tilde here.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\ufe58\u30fc"
+_TILDES = "\u301c\u223c\u02dc"
+_TRANSLATE = str.maketrans({**{c: "-" for c in _DASHES}, **{c: "~" for c in _TILDES}})
+_SPACE = re.compile(r"[ \t\u3000\u00a0]+")
+_ALL_SPACE = re.compile(r"\s+")
+_DASH_SPACE = re.compile(r"\s*-\s*")
+
+
+def clean(value: object) -> str:
+    """Cell text as the officer wrote it, minus what Excel and copying add: ``_x000D_``, ``\\r``,
+    blank lines, and spaces (ideographic ones too) at the ends of each line.
+
+    Display text (goals, practices) keeps its full-width punctuation: NFKC would turn 「，」 into 「,」
+    in every report and printout.
+    """
+    if value is None:
+        return ""
+    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+    lines = (_SPACE.sub(" ", line).strip(" \t\u3000\u00a0") for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def normalize(value: object) -> str:
+    """Cell text in its comparable form: :func:`clean`, then NFKC and one dash and one tilde."""
+    return unicodedata.normalize("NFKC", clean(value)).translate(_TRANSLATE).strip()
+
+
+def squash(value: object) -> str:
+    """Normalise and drop every space and line break: for header words, codes, schedules and numbers.
+
+    Chinese needs no spaces, and printed forms break words anywhere (「提列績效\\n對應項目」).
+    """
+    return _ALL_SPACE.sub("", normalize(value))
+
+
+def one_line(value: object) -> str:
+    """Display text on one line: wrapped lines joined without a gap, the way a wrapped Chinese sentence
+    reads (「積極規劃縣府\\n團隊」 is 「積極規劃縣府團隊」)."""
+    return "".join(clean(value).split("\n"))
+
+
+def item_text(value: object) -> str:
+    """Normalise a performance item: one line, no spaces around its dash (「政策目標 － 反貪活動」)."""
+    return _DASH_SPACE.sub("-", "".join(normalize(value).split("\n")))
