@@ -203,6 +203,7 @@ def _read_sheet(
 
 def _read_heading(plan: Plan, grid: Grid, header_row: int) -> None:
     """Unit and year from their labelled cells, else from a title like 「…處108年度廉政工作計畫」."""
+    labels = (UNIT_LABEL, YEAR_LABEL)
     for r in range(header_row):
         row = grid[r]
         for c, value in enumerate(row):
@@ -212,17 +213,17 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int) -> None:
             if TITLE_SUFFIX[2:] in text and not plan.title:
                 plan.title, plan.cells["title"] = one_line(value), cell_ref(r, c)
                 continue
-            label = text.rstrip(":：")
-            if label.startswith(UNIT_LABEL) or label.startswith(YEAR_LABEL):
-                found = next(((i, v) for i, v in enumerate(row[c + 1 :], c + 1) if _text(v).strip()), None)
-                if found is None:
-                    continue
-                key = "unit" if label.startswith(UNIT_LABEL) else "year"
-                plan.cells[key] = cell_ref(r, found[0])
-                if key == "unit":
-                    plan.unit = one_line(_text(found[1]))
-                else:
-                    plan.year = _year(found[1])
+            label = next((word for word in labels if text.startswith(word)), None)
+            if label is None:
+                continue
+            # The value is the next filled cell to the right, unless that is the next label (left blank).
+            found = next(((i, v) for i, v in enumerate(row[c + 1 :], c + 1) if _text(v).strip()), None)
+            if found is None or squash(_text(found[1])).startswith(labels):
+                continue
+            if label == UNIT_LABEL:
+                plan.unit, plan.cells["unit"] = one_line(_text(found[1])), cell_ref(r, found[0])
+            else:
+                plan.year, plan.cells["year"] = _year(found[1]), cell_ref(r, found[0])
     title = _TITLE.match(squash(plan.title))
     if title:
         plan.unit = plan.unit or title.group(1)

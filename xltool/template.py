@@ -226,11 +226,7 @@ def _write_plan(
     unit_cell, year_cell = "B2", "E2"
     sheet.merge_range(0, 0, 0, last_col, "", styles["title"])
     sheet.write_formula(
-        0,
-        0,
-        f'=IF({unit_cell}="","（機關名稱）",{unit_cell})&{year_cell}&"{TITLE_SUFFIX}"',
-        styles["title"],
-        f"{unit or '（機關名稱）'}{year}{TITLE_SUFFIX}",
+        0, 0, f'={unit_cell}&{year_cell}&"{TITLE_SUFFIX}"', styles["title"], f"{unit}{year}{TITLE_SUFFIX}"
     )
     sheet.set_row(0, 32)
     sheet.set_row(1, 24)

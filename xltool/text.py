@@ -43,7 +43,14 @@ def squash(value: object) -> str:
 
     Chinese needs no spaces, and printed forms break words anywhere (「提列績效\\n對應項目」).
     """
-    return _ALL_SPACE.sub("", normalize(value))
+    text = normalize(value)
+    # NFKC can itself produce a space (「¸」 becomes space + combining cedilla), so repeat until stable.
+    for _ in range(4):
+        squashed = unicodedata.normalize("NFKC", _ALL_SPACE.sub("", text))
+        if squashed == text:
+            break
+        text = squashed
+    return text
 
 
 def one_line(value: object) -> str:

@@ -42,11 +42,11 @@ class _ZhHelp:
         return usage.replace("Usage:", "用法：", 1)
 
 
-class ZhCommand(_ZhHelp, TyperCommand):  # type: ignore[misc]
+class ZhCommand(_ZhHelp, TyperCommand):
     pass
 
 
-class ZhGroup(_ZhHelp, TyperGroup):  # type: ignore[misc]
+class ZhGroup(_ZhHelp, TyperGroup):
     pass
 
 

@@ -1,0 +1,54 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xltool.budget import Note, parse_budget
+
+
+@pytest.mark.parametrize(
+    ("value", "amount"),
+    [(5, Decimal(5)), (5.0, Decimal(5)), ("5", Decimal(5)), ("1,200", Decimal(1200)), ("１２", Decimal(12)),
+     ("12.5", Decimal("12.5")), (12.5, Decimal("12.5")), (" 30 ", Decimal(30))],
+)  # fmt: skip
+def test_amounts_in_thousands(value: object, amount: Decimal) -> None:
+    budget = parse_budget(value)
+    assert budget.value == amount
+    assert budget.notes == frozenset()
+
+
+def test_empty_is_none_not_zero() -> None:
+    assert parse_budget(None).value is None
+    assert parse_budget("").notes == {Note.EMPTY}
+
+
+@pytest.mark.parametrize("value", ["0", 0, "-", "—", "無"])
+def test_no_budget_words_count_as_zero(value: object) -> None:
+    budget = parse_budget(value)
+    assert budget.value == 0
+    assert Note.ZERO_WORD in budget.notes
+
+
+def test_units_written_out() -> None:
+    assert parse_budget("10千元").value == 10
+    assert Note.UNIT_THOUSAND in parse_budget("10千元").notes
+    yuan = parse_budget("5000元")
+    assert (yuan.value, Note.UNIT_YUAN in yuan.notes) == (Decimal(5), True)
+
+
+def test_text_that_is_not_a_number_is_kept_and_marked() -> None:
+    budget = parse_budget("視活動規模")
+    assert (budget.value, budget.written, budget.notes) == (None, "視活動規模", {Note.NOT_NUMBER})
+
+
+def test_negative_and_overly_precise_amounts_are_marked() -> None:
+    assert Note.NEGATIVE in parse_budget(-5).notes
+    assert Note.PRECISION in parse_budget("1.2345").notes
+    assert Note.PRECISION not in parse_budget("1.234").notes
+
+
+@given(st.one_of(st.text(), st.floats(), st.integers(), st.none(), st.booleans()))
+def test_parsing_never_raises(value: object) -> None:
+    budget = parse_budget(value)
+    assert budget.value is None or isinstance(budget.value, Decimal)

@@ -1,0 +1,139 @@
+"""Reading back what officers type, and the bundled example."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE, fill
+from xltool.errors import XltoolError
+from xltool.reader import read_plan
+from xltool.schedule import Note
+
+
+def test_the_kinmen_example_reads_back_whole() -> None:
+    plan = read_plan(EXAMPLE)
+    assert (plan.unit, plan.year) == ("金門縣政府政風處", 108)
+    assert len(plan.items) == 33
+    assert plan.total == Decimal(1865)
+    assert [i.goal_no for i in plan.items].count("伍") == 11
+    assert len({(i.goal_no, i.goal) for i in plan.items}) == 7
+    assert all(i.schedule_info.ok and not i.schedule_info.notes for i in plan.items)
+    first = plan.items[0]
+    assert (first.goal_no, first.item_no, first.cell, first.category) == ("壹", "一", "B4", "綜合規劃業務")
+    assert first.category_written == "綜合業務"  # as the seed writes it; check reports the alias
+    assert plan.stated_total is not None and plan.stated_total.value == Decimal(1865)
+
+
+def test_the_example_matches_its_data_file() -> None:
+    data = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
+    expected = [(g["no"], g["text"], p["no"], p["text"], p["schedule"], p["budget"], p["performance"])
+                for g in data["goals"] for p in g["practices"]]  # fmt: skip
+    got = [
+        (i.goal_no, i.goal, i.item_no, i.practice, i.schedule, i.budget, i.performance)
+        for i in read_plan(EXAMPLE).items
+    ]
+    assert got == expected
+
+
+def test_a_template_filled_the_way_a_person_types(template: Path) -> None:
+    fill(
+        template,
+        [
+            {"goal": "壹、遵行政策指引。", "practice": "一、召開廉政會報 2 次。", "schedule": "108.06、12",
+             "budget": 20, "category": "防貪業務", "performance": "政策目標－預警作為"},
+            {"practice": "二、辦理宣導 3 場。", "schedule": "１０８．０３－０９", "budget": "1,200",
+             "category": "綜合業務", "performance": "無"},
+            {"goal": "貳、落實陽光法案。", "practice": "一、財產申報實質審核。", "schedule": "108年1月至12月",
+             "budget": 12.5, "category": "防貪業務", "performance": "政策目標-陽光法案執行成效報告"},
+            {"practice": "二、利益衝突迴避宣導。", "schedule": "108.10-109.03", "category": "防貪業務"},
+        ],
+        unit="測試縣政府政風處",
+    )  # fmt: skip
+    plan = read_plan(template)
+    assert plan.unit == "測試縣政府政風處" and plan.year == 108
+    rows = [(i.goal_no, i.goal, i.item_no, i.practice, i.schedule, i.budget, i.category, i.performance, i.cell)
+            for i in plan.items]  # fmt: skip
+    assert rows == [
+        ("壹", "遵行政策指引。", "一", "召開廉政會報 2 次。", "108.06、12", Decimal(20), "防貪業務", "政策目標-預警作為", "B4"),
+        ("壹", "遵行政策指引。", "二", "辦理宣導 3 場。", "108.03-09", Decimal(1200), "綜合規劃業務", "無", "B5"),
+        ("貳", "落實陽光法案。", "一", "財產申報實質審核。", "108.01-12", Decimal("12.5"), "防貪業務",
+         "政策目標-陽光法案執行成效報告", "B6"),
+        ("貳", "落實陽光法案。", "二", "利益衝突迴避宣導。", "108.10-109.03", None, "防貪業務", "", "B7"),
+    ]  # fmt: skip
+    assert plan.items[1].cells["goal"] == "A4"  # the goal written once, on its first practice
+    assert plan.total == Decimal("1232.5")
+
+
+def test_excel_made_numbers_and_odd_cells_are_read_not_fatal(template: Path) -> None:
+    fill(template, [
+        {"goal": "壹、目標", "practice": "一、作法", "schedule": 108.1, "budget": "視需要"},
+        {"practice": "二、作法", "schedule": "經常辦理", "budget": 5},
+        {"schedule": "108.01-12", "budget": 3},  # a row with no practice is still read, for check to report
+    ])  # fmt: skip
+    plan = read_plan(template)
+    assert len(plan.items) == 3
+    assert plan.items[0].schedule == "108.10" and Note.EXCEL_NUMBER in plan.items[0].schedule_info.notes
+    assert plan.items[0].budget is None and plan.items[0].budget_info.written == "視需要"
+    assert plan.items[1].schedule == "經常辦理" and not plan.items[1].months
+    assert plan.items[2].practice == "" and plan.items[2].cell == "B6"
+
+
+def test_a_legacy_sheet_with_the_header_lower_down_and_printed_line_breaks(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "舊格式 計畫.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    workbook.add_worksheet("說明").write(0, 0, "這張不是計畫")
+    sheet = workbook.add_worksheet("108年計畫")
+    sheet.write(0, 0, "金門縣政府政風處108年度廉政工作計畫")
+    header = [
+        "編號",
+        "計畫目標",
+        "具體作法",
+        "預定\n進度",
+        "備考\n(預算金額\n單位：千元)",
+        "業務\n類別",
+        "提列績效\n對應項目\n(新增)",
+    ]
+    sheet.write_row(2, 0, header)
+    sheet.merge_range(3, 1, 4, 1, "壹、\n遵行政策指引、\n擘劃廉能願景。")
+    sheet.write_row(3, 2, ["一、 秉縣長施政主軸，\n積極規劃。", "108.01-\n12", 5, "綜合業務", "無"])
+    sheet.write_row(4, 2, ["二、 召開廉政會報。", "108.01-12", 20, "防貪業務", "政策目標-預警作為"])
+    workbook.close()
+    plan = read_plan(path)
+    assert (plan.unit, plan.year, plan.sheet) == ("金門縣政府政風處", 108, "108年計畫")
+    assert [(i.goal_no, i.goal, i.item_no, i.practice, i.schedule) for i in plan.items] == [
+        ("壹", "遵行政策指引、擘劃廉能願景。", "一", "秉縣長施政主軸，積極規劃。", "108.01-12"),
+        ("壹", "遵行政策指引、擘劃廉能願景。", "二", "召開廉政會報。", "108.01-12"),
+    ]
+    assert plan.items[1].cells["goal"] == "B4"  # a merged goal points at its top-left cell
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p, "找不到檔案"),
+        (lambda p: p.parent, "資料夾"),
+        (lambda p: (p.write_text("單位,年度\n", encoding="utf-8"), p)[1], "不是可讀取的活頁簿"),
+    ],
+)
+def test_bad_input_is_one_clear_error_naming_the_file(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = make(tmp_path / "計畫.xlsx")
+    with pytest.raises(XltoolError) as caught:
+        read_plan(path)
+    assert message in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_a_workbook_without_the_plan_header(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "other.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    workbook.add_worksheet().write_row(0, 0, ["姓名", "電話"])
+    workbook.close()
+    with pytest.raises(XltoolError, match="找不到計畫表的標題列"):
+        read_plan(path)

@@ -1,0 +1,115 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xltool.schedule import Note, canonical, parse_schedule
+
+YEAR_108 = tuple(f"108.{m:02d}" for m in range(1, 13))
+
+
+@pytest.mark.parametrize(
+    ("written", "text", "months"),
+    [
+        ("108.01-12", "108.01-12", YEAR_108),
+        ("108.01-108.12", "108.01-12", YEAR_108),
+        ("108.10-109.03", "108.10-109.03", ("108.10", "108.11", "108.12", "109.01", "109.02", "109.03")),
+        ("108.08", "108.08", ("108.08",)),
+        ("108.01、04、07、10", "108.01、04、07、10", ("108.01", "108.04", "108.07", "108.10")),
+        ("108.01,04,07,10", "108.01、04、07、10", ("108.01", "108.04", "108.07", "108.10")),
+        ("108.01，04", "108.01、04", ("108.01", "108.04")),
+        ("108.06、12", "108.06、12", ("108.06", "108.12")),
+        ("108年1月至12月", "108.01-12", YEAR_108),
+        ("108年1-12月", "108.01-12", YEAR_108),
+        ("１０８．０１－１２", "108.01-12", YEAR_108),
+        ("108.01～12", "108.01-12", YEAR_108),
+        ("108.01〜12", "108.01-12", YEAR_108),
+        ("108.01~12", "108.01-12", YEAR_108),
+        ("108.03到09", "108.03-09", tuple(f"108.{m:02d}" for m in range(3, 10))),
+        ("108.01-\n12", "108.01-12", YEAR_108),
+        ("108.1-12", "108.01-12", YEAR_108),
+        (
+            "民國108年3月起至109年2月底",
+            "108.03-109.02",
+            (*(f"108.{m:02d}" for m in range(3, 13)), "109.01", "109.02"),
+        ),
+        ("108.01-03、07-09", "108.01-03、07-09", ("108.01", "108.02", "108.03", "108.07", "108.08", "108.09")),
+    ],
+)
+def test_the_forms_officers_write(written: str, text: str, months: tuple[str, ...]) -> None:
+    schedule = parse_schedule(written, 108)
+    assert (schedule.text, schedule.months) == (text, months)
+    assert schedule.notes == frozenset()
+
+
+def test_excel_number_is_recovered_to_two_decimal_months_and_marked() -> None:
+    schedule = parse_schedule(108.1, 108)
+    assert schedule.text == "108.10"
+    assert schedule.written == "108.1"
+    assert Note.EXCEL_NUMBER in schedule.notes
+
+
+def test_a_date_is_reported_not_guessed() -> None:
+    schedule = parse_schedule(dt.datetime(2019, 1, 12), 108)
+    assert not schedule.ok
+    assert {Note.DATE_VALUE, Note.UNPARSED} <= schedule.notes
+
+
+@pytest.mark.parametrize(
+    ("written", "text", "note"),
+    [
+        ("1-12月", "108.01-12", Note.MONTH_ONLY),
+        ("2019.01-12", "108.01-12", Note.WESTERN_YEAR),
+        ("全年", "108.01-12", Note.RELATIVE),
+        ("每季", "108.01、04、07、10", Note.RELATIVE),
+        ("上半年", "108.01-06", Note.RELATIVE),
+        ("108年下半年", "108.07-12", Note.RELATIVE),
+    ],
+)
+def test_readable_but_noteworthy_forms(written: str, text: str, note: Note) -> None:
+    schedule = parse_schedule(written, 108)
+    assert schedule.text == text
+    assert note in schedule.notes
+
+
+@pytest.mark.parametrize(
+    ("written", "note"),
+    [
+        ("經常辦理", Note.UNPARSED),
+        ("108.13", Note.BAD_MONTH),
+        ("108.00", Note.BAD_MONTH),
+        ("108.12-03", Note.REVERSED),
+        ("1-12月", Note.NO_YEAR),
+        ("108", Note.UNPARSED),
+    ],
+)
+def test_unreadable_text_is_kept_as_written(written: str, note: Note) -> None:
+    schedule = parse_schedule(written, None if note is Note.NO_YEAR else 108)
+    assert not schedule.ok
+    assert schedule.text == written
+    assert {Note.UNPARSED, note} <= schedule.notes
+
+
+def test_empty_cell() -> None:
+    assert parse_schedule(None).notes == {Note.EMPTY}
+    assert parse_schedule("  \u3000").notes == {Note.EMPTY}
+
+
+month_sets = st.sets(st.tuples(st.integers(10, 300), st.integers(1, 12)), min_size=1, max_size=30)
+
+
+@given(month_sets)
+def test_canonical_text_reparses_to_the_same_months(months: set[tuple[int, int]]) -> None:
+    ordered = sorted(months)
+    schedule = parse_schedule(canonical(ordered))
+    assert schedule.months == tuple(f"{y}.{m:02d}" for y, m in ordered)
+    assert parse_schedule(schedule.text).text == schedule.text
+
+
+@given(st.one_of(st.text(), st.floats(), st.integers(), st.none(), st.datetimes()), st.none() | st.integers(1, 999))
+def test_parsing_never_raises(value: object, year: int | None) -> None:
+    schedule = parse_schedule(value, year)
+    assert schedule.ok == bool(schedule.months)
+    if schedule.ok:
+        assert parse_schedule(schedule.text, year).months == schedule.months

@@ -1,0 +1,128 @@
+"""The template read back with openpyxl: what Excel and LibreOffice users will find in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tests.conftest import TEMPLATE
+from xltool.catalog import load_catalog
+from xltool.template import write_template
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    path = write_template(tmp_path_factory.mktemp("t") / "t.xlsx", year=108, unit="測試處", rows=60)
+    return load_workbook(path)
+
+
+def validations(sheet: Worksheet) -> dict[str, object]:
+    return {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+
+
+def test_header_in_the_forms_order_with_the_forms_words(book) -> None:  # type: ignore[no-untyped-def]
+    sheet = book["計畫表"]
+    headers = [sheet.cell(3, c).value for c in range(1, 7)]
+    words = ["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目(新增)"]
+    assert all(w in h for w, h in zip(words, headers, strict=True))
+    assert sheet["A1"].value.startswith("=")  # the title follows the unit and year cells
+    assert (sheet["B2"].value, sheet["E2"].value) == ("測試處", 108)
+
+
+def test_category_dropdown_comes_from_a_very_hidden_lists_sheet(book) -> None:  # type: ignore[no-untyped-def]
+    dv = validations(book["計畫表"])["E4:E63"]
+    assert dv.type == "list" and dv.formula1 == "業務類別"
+    assert dv.showErrorMessage and dv.errorStyle in (None, "stop")
+    target = book.defined_names["業務類別"].attr_text
+    assert target == "'清單'!$A$2:$A$7"
+    assert book["清單"].sheet_state == "veryHidden"
+    names = [book["清單"].cell(r, 1).value for r in range(2, 8)]
+    assert names == load_catalog(108).category_names
+
+
+def test_performance_dropdown_follows_the_rows_category(book) -> None:  # type: ignore[no-untyped-def]
+    dv = validations(book["計畫表"])["F4:F63"]
+    assert dv.type == "list"
+    assert "INDIRECT" in dv.formula1 and "$E4" in dv.formula1
+    assert dv.errorStyle == "warning"  # 自主管理-<自創項目> may be typed
+    lists = book["清單"]
+    catalog = load_catalog(108)
+    for category in catalog.categories:
+        for name in (category.name, *category.aliases):
+            ref = book.defined_names[f"績效_{name}"].attr_text
+            cells = lists[ref.split("!")[1].replace("$", "")]
+            assert [row[0].value for row in cells] == catalog.items(category)
+    everything = lists[book.defined_names["績效_全部"].attr_text.split("!")[1].replace("$", "")]
+    assert [row[0].value for row in everything][-1] == "無"
+
+
+def test_schedule_cells_are_text_and_budget_cells_accept_decimals_at_least_zero(book) -> None:  # type: ignore[no-untyped-def]
+    sheet = book["計畫表"]
+    assert all(sheet[f"C{r}"].number_format == "@" for r in range(4, 64))
+    budget = validations(sheet)["D4:D63"]
+    assert (budget.type, budget.operator, budget.formula1) == ("decimal", "greaterThanOrEqual", "0")
+    assert budget.showErrorMessage and "千元" in budget.error
+    for ref, dv in validations(sheet).items():
+        if ref.endswith("63"):
+            assert dv.showInputMessage and dv.prompt, f"{ref} has no input prompt"
+    assert "經常辦理" in validations(sheet)["C4:C63"].prompt
+
+
+def test_only_input_cells_are_unlocked_and_the_sheet_is_protected(book) -> None:  # type: ignore[no-untyped-def]
+    sheet = book["計畫表"]
+    assert sheet.protection.sheet
+    assert all(not sheet.cell(r, c).protection.locked for r in range(4, 64) for c in range(1, 7))
+    assert not sheet["B2"].protection.locked and not sheet["E2"].protection.locked
+    assert sheet["A3"].protection.locked and sheet["A1"].protection.locked and sheet["D64"].protection.locked
+    assert sheet.freeze_panes == "A4"
+
+
+def test_password_protects_the_sheet(tmp_path: Path) -> None:
+    sheet = load_workbook(write_template(tmp_path / "p.xlsx", password="secret"))["計畫表"]
+    assert sheet.protection.sheet and sheet.protection.password
+
+
+def test_print_setup_follows_the_form(book) -> None:  # type: ignore[no-untyped-def]
+    sheet = book["計畫表"]
+    assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "portrait"
+    # fitToWidth is left out when it is 1, the OOXML default.
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth in (None, 1)
+    assert sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_rows == "$3:$3"
+    assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+    for side in ("left", "right", "top", "bottom"):
+        assert getattr(sheet.page_margins, side) == pytest.approx(2.5 / 2.54)
+
+
+def test_instructions_and_marker(book) -> None:  # type: ignore[no-untyped-def]
+    guide = "\n".join(str(c.value) for c in book["填表說明"]["A"] if c.value)
+    assert "經常辦理" in guide and "千元" in guide and "A4" in guide
+    marker = {row[0].value: row[1].value for row in book["xltool"].iter_rows()}
+    assert marker == {"template_version": "1", "year": "108", "catalog": "aac-108"}
+    assert book["xltool"].sheet_state == "veryHidden"
+
+
+def test_total_row_sums_the_budget_column(book) -> None:  # type: ignore[no-untyped-def]
+    sheet = book["計畫表"]
+    assert sheet["A64"].value == "合計"
+    assert sheet["D64"].value == "=SUM(D4:D63)"
+
+
+def test_committed_template_is_exactly_what_the_defaults_write(tmp_path: Path) -> None:
+    fresh = write_template(tmp_path / "plan_template.xlsx")
+    assert fresh.read_bytes() == TEMPLATE.read_bytes(), "run: xltool template -o templates/plan_template.xlsx --force"
+
+
+def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    from xltool.errors import XltoolError
+
+    path = write_template(tmp_path / "t.xlsx")
+    before = path.read_bytes()
+    with pytest.raises(XltoolError, match="--force"):
+        write_template(path, unit="另一個單位")
+    assert path.read_bytes() == before
+    write_template(path, unit="另一個單位", force=True)
+    assert path.read_bytes() != before
