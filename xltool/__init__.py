@@ -12,12 +12,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Catalog", "Plan", "PlanItem", "XltoolError", "load_catalog", "read_plan", "write_template"]
+__all__ = [
+    "Catalog",
+    "Finding",
+    "Plan",
+    "PlanItem",
+    "XltoolError",
+    "check_plan",
+    "load_catalog",
+    "read_plan",
+    "write_template",
+]
 
 if TYPE_CHECKING:
     from xltool.catalog import Catalog, load_catalog
+    from xltool.checks import check_plan
     from xltool.errors import XltoolError
-    from xltool.model import Plan, PlanItem
+    from xltool.model import Finding, Plan, PlanItem
     from xltool.reader import read_plan
     from xltool.template import write_template
 
@@ -27,6 +38,8 @@ _LAZY = {
     "Catalog": "xltool.catalog",
     "load_catalog": "xltool.catalog",
     "XltoolError": "xltool.errors",
+    "Finding": "xltool.model",
+    "check_plan": "xltool.checks",
     "Plan": "xltool.model",
     "PlanItem": "xltool.model",
     "read_plan": "xltool.reader",

@@ -6,7 +6,7 @@ point at the cell and writers never need to look at the workbook again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -88,9 +88,15 @@ class Plan:
         return sum((item.budget or Decimal(0) for item in self.items), Decimal(0))
 
     def totals_by_category(self) -> dict[str, Decimal]:
+        return self._totals(lambda item: item.category)
+
+    def totals_by_goal(self) -> dict[str, Decimal]:
+        return self._totals(lambda item: f"{item.goal_no}、{item.goal}" if item.goal_no else item.goal)
+
+    def _totals(self, key: Callable[[PlanItem], str]) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}
         for item in self.items:
-            totals[item.category] = totals.get(item.category, Decimal(0)) + (item.budget or Decimal(0))
+            totals[key(item)] = totals.get(key(item), Decimal(0)) + (item.budget or Decimal(0))
         return totals
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,3 +119,31 @@ def json_number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem ``check`` found, located at a cell, in words the officer reads (zh-TW)."""
+
+    code: str  # stable, English: scripts match on it
+    severity: str  # "error" | "warning" | "info"
+    sheet: str
+    cell: str  # A1 reference, "" when the problem has no single cell
+    row: int
+    column: str  # the form's column name, e.g. 預定進度
+    value: str  # the cell's content as written
+    message: str
+    hint: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+            "hint": self.hint,
+        }

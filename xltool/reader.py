@@ -52,14 +52,17 @@ class _Header:
     columns: dict[str, int]  # PlanItem field -> 0-based column
 
 
-def read_plan(path: str | Path, *, catalog: Catalog | None = None) -> Plan:
-    """Read a filled workbook (template-made or a legacy sheet of the form) into one Plan."""
+def read_plan(path: str | Path, *, catalog: Catalog | None = None, year: int | None = None) -> Plan:
+    """Read a filled workbook (template-made or a legacy sheet of the form) into one Plan.
+
+    ``year`` is the plan year to assume when the workbook names none (it dates 1-12月 and 全年).
+    """
     source = check_input(path)
     sheets, marker = _load(source)
     for name, grid, merged in sheets:
         header = find_header(grid)
         if header is not None:
-            return _read_sheet(source, name, grid, merged, header, marker, catalog)
+            return _read_sheet(source, name, grid, merged, header, marker, catalog, year)
     wanted = "、".join(c.header for c in COLUMNS if c.key in REQUIRED_KEYS)
     raise XltoolError(f"找不到計畫表的標題列（需有「{wanted}」等欄位），這可能不是廉政工作計畫", source)
 
@@ -140,6 +143,7 @@ def _read_sheet(
     header: _Header,
     marker: dict[str, str],
     catalog: Catalog | None,
+    default_year: int | None,
 ) -> Plan:
     def at(r: int, c: int) -> tuple[object, str]:
         """A cell's value and the reference a person should look at (a merged range's top-left)."""
@@ -149,10 +153,10 @@ def _read_sheet(
 
     plan = Plan(unit="", year=None, items=[], source=str(source), sheet=sheet, marker=marker)
     _read_heading(plan, grid, header.row)
-    catalog = catalog or load_catalog(plan.year)
+    year = plan.year if plan.year is not None else default_year
+    catalog = catalog or load_catalog(year)
     if catalog.notice:
         plan.notices.append(catalog.notice)
-    year = plan.year
 
     goal_no, goal, goal_cell = "", "", ""
     for r in range(header.row + 1, len(grid)):
@@ -216,9 +220,11 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int) -> None:
             label = next((word for word in labels if text.startswith(word)), None)
             if label is None:
                 continue
-            # The value is the next filled cell to the right, unless that is the next label (left blank).
+            # The value is the next filled cell to the right, unless that is the next label (left blank);
+            # a blank value still has a place, the cell beside its label, for check to point at.
             found = next(((i, v) for i, v in enumerate(row[c + 1 :], c + 1) if _text(v).strip()), None)
             if found is None or squash(_text(found[1])).startswith(labels):
+                plan.cells.setdefault("unit" if label == UNIT_LABEL else "year", cell_ref(r, c + 1))
                 continue
             if label == UNIT_LABEL:
                 plan.unit, plan.cells["unit"] = one_line(_text(found[1])), cell_ref(r, found[0])
@@ -228,8 +234,12 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int) -> None:
     if title:
         plan.unit = plan.unit or title.group(1)
         plan.year = plan.year if plan.year is not None else int(title.group(2))
-    if plan.year is None and plan.marker.get("year", "").isdigit():
-        plan.year = int(plan.marker["year"])
+
+
+def title_year(title: str) -> int | None:
+    """The year a title like 「金門縣政府政風處108年度廉政工作計畫」 names, if any."""
+    match = _TITLE.match(squash(title))
+    return int(match.group(2)) if match else None
 
 
 def _year(value: object) -> int | None:

@@ -64,7 +64,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from xltool.cli import read, template  # noqa: F401  (each module adds its command to app)
+    from xltool.cli import check, read, template  # noqa: F401  (each module adds its command to app)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -85,6 +85,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except (click.Abort, KeyboardInterrupt):
         _error("已中斷。")
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (| head): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as error:
         if os.environ.get("XLTOOL_DEBUG"):
             raise

@@ -1,0 +1,297 @@
+"""xltool check: one planted mistake per rule, found at its cell; a correct plan, found clean."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import EXAMPLE, fill
+from xltool.catalog import load_catalog
+from xltool.checks import RULES, check_plan
+from xltool.cli import run
+from xltool.model import Finding
+from xltool.reader import read_plan
+from xltool.template import write_template
+
+GOOD = {"schedule": "108.01-12", "budget": 5, "category": "防貪業務", "performance": "政策目標-反貪活動"}
+N = "一二三四五六七八九十"
+
+
+def practice(n: int, text: str = "辦理宣導 3 場") -> str:
+    numeral = N[n - 1] if n <= 10 else ("十" + N[n - 11] if n < 20 else "二十" + (N[n - 21] if n > 20 else ""))
+    return f"{numeral}、{text}第{n}項"
+
+
+# row (1-based) -> (cells overriding GOOD, expected code, expected cell)
+PLANTED: list[tuple[dict[str, object], str, str]] = [
+    ({"schedule": "經常辦理"}, "SCHEDULE_VAGUE", "C5"),
+    ({"schedule": "隨便寫寫"}, "SCHEDULE_UNPARSED", "C6"),
+    ({"schedule": "全年"}, "SCHEDULE_RELATIVE", "C7"),
+    ({"schedule": "108.13"}, "SCHEDULE_BAD_MONTH", "C8"),
+    ({"schedule": "108.12-03"}, "SCHEDULE_REVERSED", "C9"),
+    ({"schedule": "107.01-12"}, "SCHEDULE_OTHER_YEAR", "C10"),
+    ({"schedule": "108.10-109.03"}, "SCHEDULE_NEXT_YEAR", "C11"),
+    ({"schedule": "1-12月"}, "SCHEDULE_MONTH_ONLY", "C12"),
+    ({"schedule": "2019.01-12"}, "SCHEDULE_WESTERN_YEAR", "C13"),
+    ({"schedule": 108.1}, "SCHEDULE_NUMBER", "C14"),
+    ({"schedule": dt.datetime(2019, 1, 12)}, "SCHEDULE_DATE", "C15"),
+    ({"schedule": None, "budget": None}, "SCHEDULE_MISSING", "C16"),
+    ({"schedule": "108年1月至12月"}, "SCHEDULE_FORMAT", "C17"),
+    ({"budget": "視情況"}, "BUDGET_NOT_NUMBER", "D18"),
+    ({"budget": -5}, "BUDGET_NEGATIVE", "D19"),
+    ({"budget": "無"}, "BUDGET_ZERO", "D20"),
+    ({"budget": "10千元"}, "BUDGET_UNIT_WRITTEN", "D21"),
+    ({"budget": "5000元"}, "BUDGET_YUAN", "D22"),
+    ({"budget": 1.23456}, "BUDGET_PRECISION", "D23"),
+    ({"budget": None}, "BUDGET_MISSING", "D24"),
+    ({"schedule": None, "budget": 5}, "BUDGET_WITHOUT_SCHEDULE", "D25"),
+    ({"category": None}, "CATEGORY_MISSING", "E26"),
+    ({"category": "亂寫業務"}, "CATEGORY_UNKNOWN", "E27"),
+    ({"category": "綜合業務", "performance": "無"}, "CATEGORY_ALIAS", "E28"),
+    ({"performance": "政策目標-不存在的項目"}, "PERFORMANCE_UNKNOWN", "F29"),
+    ({"performance": "政策目標－新聞揭露"}, "PERFORMANCE_CATEGORY", "F30"),
+    ({"performance": None}, "PERFORMANCE_MISSING", "F31"),
+    ({"performance": "自主管理-"}, "PERFORMANCE_FREE_EMPTY", "F32"),
+]
+# Structure, after the rows above (goal 壹 holds practices 一 … 二十九 on rows 4-32).
+STRUCTURE: list[tuple[dict[str, object], str, str]] = [
+    ({"goal": "參、目標跳號", "practice": "一、辦理講習 2 場"}, "GOAL_NUMBER_ORDER", "A33"),
+    ({"practice": "三、辦理稽核 4 次"}, "ITEM_NUMBER_ORDER", "B34"),
+    ({"practice": "沒有編號的作法 2 場"}, "ITEM_NUMBER_MISSING", "B35"),
+    ({"practice": None}, "PRACTICE_MISSING", "B36"),
+    ({"goal": "目標沒有編號", "practice": "一、辦理訪查 5 次"}, "GOAL_NUMBER_MISSING", "A37"),
+    ({"goal": "肆、" + "很長的目標" * 10, "practice": "一、辦理宣導 3 場第1項"}, "GOAL_TOO_LONG", "A38"),
+    ({"practice": "二、推動廉政工作"}, "PRACTICE_NOT_QUANTIFIED", "B39"),
+]
+DUPLICATE = ("PRACTICE_DUPLICATE", "B38")  # row 38 repeats row 4's practice
+PLAN_LEVEL = [
+    ("UNIT_MISSING", "B2"),
+    ("TOTAL_MISMATCH", "D64"),
+    ("TITLE_YEAR_MISMATCH", "A1"),
+    ("TEMPLATE_OUTDATED", ""),
+]
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Finding]]:
+    path = write_template(tmp_path_factory.mktemp("planted") / "錯誤示範.xlsx", year=108, rows=60)
+    rows: list[dict[str, object]] = [{"goal": "壹、目標一", "practice": practice(1), **GOOD}]
+    for n, (cells, _, _) in enumerate(PLANTED, start=2):
+        rows.append({"practice": practice(n), **GOOD, **cells})
+    for cells, _, _ in STRUCTURE:
+        rows.append({**GOOD, **cells})
+    fill(path, rows)
+    workbook = load_workbook(path)
+    sheet = workbook["計畫表"]
+    sheet["D64"] = 999  # a typed total that is not the sum
+    sheet["A1"] = "107年度廉政工作計畫"  # a title that names another year
+    workbook["xltool"]["B1"] = "0"  # made by an older template
+    workbook.save(path)
+    plan = read_plan(path)
+    return path, check_plan(plan, load_catalog(108))
+
+
+@pytest.mark.parametrize(("code", "cell"), [(c, cell) for _, c, cell in PLANTED + STRUCTURE] + [DUPLICATE] + PLAN_LEVEL)
+def test_each_planted_mistake_is_found_at_its_cell(planted: tuple[Path, list[Finding]], code: str, cell: str) -> None:
+    _, findings = planted
+    assert any(f.code == code and f.cell == cell for f in findings), [
+        (f.code, f.cell) for f in findings if f.code == code
+    ]
+    finding = next(f for f in findings if f.code == code)
+    assert finding.severity == RULES[code].severity
+    assert re.search(r"[\u4e00-\u9fff]", finding.message)  # zh-TW
+
+
+def test_no_finding_lands_on_a_correct_row(planted: tuple[Path, list[Finding]]) -> None:
+    _, findings = planted
+    assert [f for f in findings if f.row == 4] == []
+
+
+def test_a_correct_plan_has_no_findings_at_all(template: Path) -> None:
+    fill(
+        template,
+        [
+            {"goal": "壹、強化廉政宣導。", "practice": "一、辦理廉政宣導 3 場。", **GOOD},
+            {"practice": "二、召開廉政會報 2 次。", **GOOD, "schedule": "108.06、12", "performance": "無"},
+            {"goal": "貳、落實資訊安全。", "practice": "一、辦理資安稽核 1 次。", "schedule": "108.10-12",
+             "budget": 0.5, "category": "綜合維護業務", "performance": "政策目標-資訊稽核"},
+            {"practice": "二、籌辦廉政透明委員會 2 次。", "schedule": "108.03", "budget": 40,
+             "category": "防貪業務", "performance": "自主管理-籌辦廉政透明委員會"},
+        ],
+        unit="測試縣政府政風處",
+    )  # fmt: skip
+    plan = read_plan(template)
+    assert check_plan(plan, load_catalog(108)) == []
+
+
+def test_year_missing_and_mismatch(template: Path) -> None:
+    fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", **GOOD}], unit="某處")
+    workbook = load_workbook(template)
+    workbook["計畫表"]["E2"] = None
+    workbook.save(template)
+    plan = read_plan(template)
+    assert [(f.code, f.cell) for f in check_plan(plan, load_catalog(108)) if f.code == "YEAR_MISSING"] == [
+        ("YEAR_MISSING", "E2")
+    ]
+    fill(template, [], year=107)
+    findings = check_plan(read_plan(template), load_catalog(108), year=108)
+    assert "YEAR_MISMATCH" in {f.code for f in findings}
+
+
+def test_an_empty_plan_and_too_many_goals(template: Path, tmp_path: Path) -> None:
+    assert "NO_ITEMS" in {f.code for f in check_plan(read_plan(template), load_catalog(108))}
+    catalog_text = (Path(__file__).parents[1] / "xltool/catalogs/108.toml").read_text("utf-8")
+    strict = tmp_path / "strict.toml"
+    strict.write_text(catalog_text.replace("max_goals = 10", "max_goals = 1"), "utf-8")
+    fill(
+        template,
+        [
+            {"goal": "壹、一", "practice": "一、作法 1 場", **GOOD},
+            {"goal": "貳、二", "practice": "一、作法 2 場", **GOOD},
+        ],
+        unit="某處",
+    )
+    findings = check_plan(read_plan(template), load_catalog(path=strict))
+    assert [(f.code, f.cell) for f in findings if f.code == "GOALS_TOO_MANY"] == [("GOALS_TOO_MANY", "A5")]
+
+
+def test_budget_cap_and_totals() -> None:
+    plan = read_plan(EXAMPLE)
+    assert "BUDGET_CAP" in {f.code for f in check_plan(plan, load_catalog(108), budget_cap=Decimal(1000))}
+    assert "BUDGET_CAP" not in {f.code for f in check_plan(plan, load_catalog(108), budget_cap=Decimal(1865))}
+    assert "TOTAL_MISMATCH" not in {f.code for f in check_plan(plan, load_catalog(108))}  # its 合計 adds up
+
+
+def test_kinmen_example_has_no_errors_and_its_blank_performance_cells_are_warnings() -> None:
+    findings = check_plan(read_plan(EXAMPLE), load_catalog(108))
+    assert [f for f in findings if f.severity == "error"] == []
+    warnings = [f for f in findings if f.severity == "warning"]
+    assert {f.code for f in warnings} == {"PERFORMANCE_MISSING"}
+    assert len(warnings) == 20  # 壹 3, 伍 11, 陸 2, 柒 4 blank, as printed in the seed
+    aliases = [f for f in findings if f.code == "CATEGORY_ALIAS"]
+    assert len(aliases) == 18 and aliases[0].cell == "E4"
+
+
+def test_messages_fill_in_every_placeholder(planted: tuple[Path, list[Finding]]) -> None:
+    _, findings = planted
+    assert all("{" not in f.message + f.hint for f in findings)
+
+
+def test_docs_list_exactly_the_rules_in_the_code() -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "checks.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([A-Z_]+)` \| (error|warning|info) \|", docs, flags=re.MULTILINE)
+    assert dict(rows) == {code: str(rule.severity) for code, rule in RULES.items()}
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+
+def xltool(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    code = run([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_exit_codes_and_closing_line(
+    planted: tuple[Path, list[Finding]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = xltool(capsys, "check", EXAMPLE)
+    assert code == 0 and "0 個錯誤、20 個警告" in out
+    assert xltool(capsys, "check", EXAMPLE, "--strict")[0] == 1
+    path, findings = planted
+    code, out, _ = xltool(capsys, "check", path)
+    errors = sum(f.severity == "error" for f in findings)
+    assert code == 1 and f"{errors} 個錯誤" in out
+    assert "計畫表!C5" in out and "經常辦理" in out
+
+
+def test_check_json_shape_and_worst_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "壞掉.xlsx"
+    broken.write_bytes(b"not a zip")
+    code, out, _ = xltool(capsys, "check", EXAMPLE, broken, "--format", "json")
+    assert code == 2
+    data = json.loads(out)
+    assert (data["errors"], data["warnings"]) == (0, 20)
+    first, second = data["files"]
+    assert set(first) >= {"file", "errors", "warnings", "findings"}
+    assert set(first["findings"][0]) == {
+        "code",
+        "severity",
+        "sheet",
+        "cell",
+        "row",
+        "column",
+        "value",
+        "message",
+        "hint",
+    }
+    assert first["totals"]["budget"] == 1865 and first["totals"]["by_category"]["防貪業務"] == 1250
+    assert "error" in second and str(broken) in second["error"]
+
+
+def test_annotate_marks_cells_and_lists_findings(planted: tuple[Path, list[Finding]], tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    path, findings = planted
+    before = path.read_bytes()
+    out = tmp_path / "標註.xlsx"
+    assert xltool(capsys, "check", path, "--annotate", out)[0] == 1
+    assert path.read_bytes() == before
+    book = load_workbook(out)
+    sheet = book["計畫表"]
+    assert sheet["C5"].fill.start_color.rgb.endswith("FFC7CE")  # error: red
+    assert sheet["C7"].fill.start_color.rgb.endswith("FFEB9C")  # warning: yellow
+    assert "經常辦理" in sheet["C5"].comment.text and "建議" in sheet["C5"].comment.text
+    results = book["檢查結果"]
+    assert results.max_row == len(findings) + 1
+    links = [c.hyperlink.location for c in results["C"][1:] if c.hyperlink]
+    assert "'計畫表'!C5" in links
+    # what the officer had survives: values, protection, the template's dropdowns, the hidden lists
+    assert sheet["B5"].value == practice(2)
+    assert sheet.protection.sheet and not sheet["C5"].protection.locked
+    kinds = {str(dv.sqref): dv.type for dv in sheet.data_validations.dataValidation}
+    assert kinds["E4:E63"] == "list" and kinds["F4:F63"] == "list" and kinds["D4:D63"] == "decimal"
+    assert book["清單"].sheet_state == "veryHidden"
+    assert read_plan(out).items == read_plan(path).items
+
+
+def test_fix_applies_only_unambiguous_corrections(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(
+        template,
+        [
+            {"goal": "壹、目標　", "practice": " 一、辦理宣導 3 場 ", "schedule": "１０８．０１－１２", "budget": 5,
+             "category": "綜合業務", "performance": "政策目標－新聞揭露"},
+            {"practice": "二、辦理講習 2 場", "schedule": 108.1, "budget": 5, "category": "防貪業務", "performance": "無"},
+            {"practice": "三、辦理稽核 1 次", "schedule": "全年", "budget": 5, "category": "防貪業務", "performance": "無"},
+        ],
+        unit="某處",
+    )  # fmt: skip
+    out = tmp_path / "修正.xlsx"
+    code, _, err = xltool(capsys, "check", template, "--fix", out)
+    assert code == 1  # the findings are about the input, which --fix never changes
+    assert "C4" in err and "「108.10」" in err
+    sheet = load_workbook(out)["計畫表"]
+    assert (sheet["A4"].value, sheet["B4"].value) == ("壹、目標", "一、辦理宣導 3 場")
+    assert (sheet["C4"].value, sheet["E4"].value, sheet["F4"].value) == (
+        "108.01-12",
+        "綜合規劃業務",
+        "政策目標-新聞揭露",
+    )
+    assert sheet["C5"].value == "108.10" and sheet["C5"].number_format == "@"
+    assert sheet["C6"].value == "全年"  # a judgement, left for the officer and still reported
+    findings = check_plan(read_plan(out), load_catalog(108))
+    assert {f.code for f in findings} == {"SCHEDULE_RELATIVE"}
+
+
+def test_annotate_refuses_formats_it_cannot_keep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake_ods = tmp_path / "plan.ods"
+    fake_ods.write_bytes(b"x")
+    code, _, err = xltool(capsys, "check", EXAMPLE, EXAMPLE, "--annotate", tmp_path / "o.xlsx")
+    assert code == 2 and "一次只能用在一個檔案" in err

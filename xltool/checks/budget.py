@@ -1,0 +1,41 @@
+"""備考 (budget, 千元) rules (填表說明 六): numbers, with a schedule, adding up to any stated 合計."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xltool.budget import Note
+from xltool.checks.context import Context
+from xltool.checks.rules import RULES
+from xltool.model import Finding, json_number
+from xltool.schedule import Note as ScheduleNote
+
+_NOTE_RULES = {
+    Note.NOT_NUMBER: "BUDGET_NOT_NUMBER",
+    Note.NEGATIVE: "BUDGET_NEGATIVE",
+    Note.ZERO_WORD: "BUDGET_ZERO",
+    Note.UNIT_THOUSAND: "BUDGET_UNIT_WRITTEN",
+    Note.UNIT_YUAN: "BUDGET_YUAN",
+    Note.PRECISION: "BUDGET_PRECISION",
+}
+
+
+def check(context: Context) -> Iterator[Finding]:
+    plan = context.plan
+    for item in plan.items:
+        budget = item.budget_info
+        amount = json_number(budget.value)
+        for note, code in _NOTE_RULES.items():
+            if note in budget.notes:
+                yield RULES[code].at_item(item, budget.written, amount=amount)
+        has_schedule = ScheduleNote.EMPTY not in item.schedule_info.notes
+        if Note.EMPTY in budget.notes and has_schedule:
+            yield RULES["BUDGET_MISSING"].at_item(item)
+        if not has_schedule and budget.value is not None and budget.value > 0:
+            yield RULES["BUDGET_WITHOUT_SCHEDULE"].at_item(item, budget.written)
+    total = json_number(plan.total)
+    stated = plan.stated_total
+    if stated is not None and stated.value is not None and stated.value != plan.total:
+        yield RULES["TOTAL_MISMATCH"].at_plan(plan, json_number(stated.value), total=total)
+    if context.budget_cap is not None and plan.total > context.budget_cap:
+        yield RULES["BUDGET_CAP"].at_plan(plan, total, total=total, cap=json_number(context.budget_cap))

@@ -1,0 +1,61 @@
+"""業務類別 and 提列績效對應項目 rules (填表說明 四、五), against the year's catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xltool.checks.context import Context
+from xltool.checks.rules import RULES
+from xltool.model import Finding, PlanItem
+from xltool.text import squash
+
+
+def check(context: Context) -> Iterator[Finding]:
+    for item in context.plan.items:
+        if not item.practice and not item.category_written and not item.performance:
+            continue
+        yield from _category(context, item)
+        yield from _performance(context, item)
+
+
+def _category(context: Context, item: PlanItem) -> Iterator[Finding]:
+    catalog = context.catalog
+    choices = "、".join(catalog.category_names)
+    written = item.category_written
+    if not written:
+        yield RULES["CATEGORY_MISSING"].at_item(item, choices=choices)
+        return
+    known = catalog.category(written)
+    if known is None:
+        parent = next((c.name for c in catalog.categories if squash(written) in map(squash, c.parts)), None)
+        suggestion = f"「{written}」屬於「{parent}」，請填「{parent}」" if parent else f"請由清單選擇：{choices}"
+        yield RULES["CATEGORY_UNKNOWN"].at_item(item, written, year=catalog.year, suggestion=suggestion)
+    elif squash(written) != squash(known.name):
+        yield RULES["CATEGORY_ALIAS"].at_item(item, written, name=known.name)
+
+
+def _performance(context: Context, item: PlanItem) -> Iterator[Finding]:
+    catalog = context.catalog
+    value = item.performance
+    if not value:
+        yield RULES["PERFORMANCE_MISSING"].at_item(item)
+        return
+    if value == catalog.none_word:
+        return
+    for prefix in (catalog.policy_prefix, catalog.free_prefix):
+        if value.startswith(prefix) and not value[len(prefix) :].strip("-: "):
+            yield RULES["PERFORMANCE_FREE_EMPTY"].at_item(item, value)
+            return
+    if not value.startswith(catalog.policy_prefix):
+        return  # 自主管理-… or an explanation: the form allows both
+    owners = catalog.item_categories(value)
+    row_category = catalog.category(item.category)
+    if not owners:
+        if row_category is not None:
+            suggestion = f"「{row_category.name}」可選：" + "、".join(catalog.items(row_category))
+        else:
+            suggestion = "請先選業務類別，再由清單選擇項目"
+        yield RULES["PERFORMANCE_UNKNOWN"].at_item(item, value, year=catalog.year, suggestion=suggestion)
+    elif row_category is not None and row_category not in owners:
+        right = "、".join(c.name for c in owners)
+        yield RULES["PERFORMANCE_CATEGORY"].at_item(item, value, right=right, category=row_category.name)

@@ -1,0 +1,234 @@
+"""Every rule ``check`` applies: a stable code, a severity and zh-TW message and hint templates.
+
+One table, so docs/checks.md can list exactly these (a test keeps the two in step) and scripts can
+match on codes instead of prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from xltool.model import Finding, Plan, PlanItem
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
+
+FIELD_NAMES = {
+    "goal": "計畫目標",
+    "practice": "具體作法",
+    "schedule": "預定進度",
+    "budget": "備考(預算)",
+    "category": "業務類別",
+    "performance": "提列績效對應項目",
+    "unit": "機關名稱",
+    "year": "年度",
+    "title": "標題",
+    "total": "合計",
+    "plan": "整份計畫",
+}
+
+ACCEPTED_SCHEDULES = "108.01-12、108.08、108.10-109.03、108.01、04、07、10"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    field: str
+    message: str
+    hint: str = ""
+
+    def at_item(self, item: PlanItem, value: object = "", **params: Any) -> Finding:
+        """A finding at this rule's column of an item's row."""
+        cell = item.cells.get(self.field, "")
+        return self._finding(item.sheet, cell, item.row, value, params)
+
+    def at_plan(self, plan: Plan, value: object = "", **params: Any) -> Finding:
+        """A finding about the whole plan, at the cell where the reader found the field (if any)."""
+        cell = plan.cells.get(self.field, "")
+        row = int(re.sub(r"\D", "", cell) or 0)
+        return self._finding(plan.sheet, cell, row, value, params)
+
+    def _finding(self, sheet: str, cell: str, row: int, value: object, params: dict[str, Any]) -> Finding:
+        text = "" if value is None else str(value)
+        params = {"value": text, **params}
+        return Finding(
+            code=self.code,
+            severity=str(self.severity),
+            sheet=sheet,
+            cell=cell,
+            row=row,
+            column=FIELD_NAMES[self.field],
+            value=text,
+            message=self.message.format(**params),
+            hint=self.hint.format(**params),
+        )
+
+
+_RULES = (
+    # 預定進度 (填表說明 三)
+    Rule(
+        "SCHEDULE_MISSING", E, "schedule", "具體作法沒有填預定進度", "請填預估的階段進度及完成時限，例如 {year}.01-12"
+    ),
+    Rule("SCHEDULE_UNPARSED", E, "schedule", "無法解讀預定進度「{value}」", "可接受的寫法：" + ACCEPTED_SCHEDULES),
+    Rule(
+        "SCHEDULE_VAGUE",
+        E,
+        "schedule",
+        "預定進度使用不確定用語「{word}」；填表說明 三 要求避免「經常辦理」等不確定概念",
+        "請寫出階段進度及完成時限，例如 {year}.01-12 或 {year}.03、06、09、12",
+    ),
+    Rule("SCHEDULE_RELATIVE", W, "schedule", "預定進度寫成「{value}」，請寫出具體月份", "改為 {text}"),
+    Rule("SCHEDULE_BAD_MONTH", E, "schedule", "預定進度「{value}」的月份不在 1 到 12 之間", "月份請寫 01 到 12"),
+    Rule(
+        "SCHEDULE_REVERSED",
+        E,
+        "schedule",
+        "預定進度「{value}」的起始月份晚於結束月份",
+        "跨年度請寫出兩個年度，例如 {year}.10-{next_year}.03",
+    ),
+    Rule(
+        "SCHEDULE_OTHER_YEAR",
+        E,
+        "schedule",
+        "預定進度「{value}」不在計畫年度 {year} 年",
+        "請改為 {year} 年的月份；跨年度的工作請從 {year} 年開始寫，例如 {year}.10-{next_year}.03",
+    ),
+    Rule(
+        "SCHEDULE_NEXT_YEAR",
+        W,
+        "schedule",
+        "預定進度「{value}」延續到 {next_year} 年",
+        "表單備註 2：當年度無法完成者，仍應落實管考，並列入下年度績效案件陳報",
+    ),
+    Rule("SCHEDULE_MONTH_ONLY", W, "schedule", "預定進度「{value}」沒有寫年度，視為 {year} 年", "改為 {text}"),
+    Rule("SCHEDULE_WESTERN_YEAR", W, "schedule", "預定進度「{value}」使用西元年", "請改用民國年：{text}"),
+    Rule(
+        "SCHEDULE_NUMBER",
+        E,
+        "schedule",
+        "預定進度被存成數字 {value}：Excel 把輸入的「{text}」改寫成了數字",
+        "把儲存格格式設為「文字」後重新輸入 {text}（或在前面加上 ' ），也可用 xltool check --fix 自動改正",
+    ),
+    Rule(
+        "SCHEDULE_DATE",
+        E,
+        "schedule",
+        "預定進度是日期值（{value}）：Excel 可能把「1-12」之類的輸入改成了日期",
+        "把儲存格格式設為「文字」後重新輸入，例如 {year}.01-12",
+    ),
+    Rule("SCHEDULE_FORMAT", I, "schedule", "預定進度「{value}」可統一寫成「{text}」", "xltool check --fix 可自動改寫"),
+    # 備考（預算，千元）(填表說明 六)
+    Rule(
+        "BUDGET_NOT_NUMBER",
+        E,
+        "budget",
+        "備考（預算）「{value}」不是數字",
+        "請填千元金額，例如 5 或 12.5；不需經費請填 0",
+    ),
+    Rule("BUDGET_NEGATIVE", E, "budget", "預算「{value}」是負數", "請填 0 以上的千元金額"),
+    Rule("BUDGET_ZERO", I, "budget", "預算「{value}」視為 0 千元（不需經費）"),
+    Rule("BUDGET_UNIT_WRITTEN", I, "budget", "預算「{value}」視為 {amount} 千元", "備考欄只填數字即可，單位固定為千元"),
+    Rule("BUDGET_YUAN", W, "budget", "預算「{value}」以元為單位，但備考欄的單位是千元", "改為 {amount}（千元）"),
+    Rule("BUDGET_PRECISION", W, "budget", "預算「{value}」超過三位小數（不到 1 元）", "千元金額最多寫到小數三位"),
+    Rule("BUDGET_MISSING", W, "budget", "有預定進度但沒有填預算", "不需經費請填 0"),
+    Rule("BUDGET_WITHOUT_SCHEDULE", E, "budget", "有預算 {value} 千元但沒有預定進度", "請在預定進度欄填寫執行月份"),
+    Rule(
+        "TOTAL_MISMATCH",
+        E,
+        "total",
+        "合計 {value} 千元與各列加總 {total} 千元不符",
+        "請重新計算合計（或改用 =SUM 公式）",
+    ),
+    Rule("BUDGET_CAP", E, "total", "預算合計 {total} 千元超過上限 {cap} 千元", "請檢討各項預算"),
+    # 業務類別 (填表說明 四) and 提列績效對應項目 (填表說明 五)
+    Rule("CATEGORY_MISSING", E, "category", "沒有填業務類別", "請由清單選擇：{choices}"),
+    Rule("CATEGORY_UNKNOWN", E, "category", "業務類別「{value}」不在 {year} 年度的清單中", "{suggestion}"),
+    Rule("CATEGORY_ALIAS", I, "category", "業務類別「{value}」即「{name}」", "請改用正式名稱「{name}」"),
+    Rule(
+        "PERFORMANCE_MISSING",
+        W,
+        "performance",
+        "沒有填提列績效對應項目",
+        "填表說明 五：沒有對應的績效項目時請填「無」或詳予敘明",
+    ),
+    Rule("PERFORMANCE_UNKNOWN", E, "performance", "「{value}」不是 {year} 年度的政策目標項目", "{suggestion}"),
+    Rule(
+        "PERFORMANCE_CATEGORY",
+        E,
+        "performance",
+        "「{value}」屬於「{right}」，但本列的業務類別是「{category}」",
+        "把業務類別改為「{right}」，或改選「{category}」的項目",
+    ),
+    Rule(
+        "PERFORMANCE_FREE_EMPTY",
+        E,
+        "performance",
+        "「{value}」後面沒有寫項目名稱",
+        "請寫成「自主管理-項目名稱」，例如「自主管理-籌辦廉政透明委員會」",
+    ),
+    # Structure (填表說明 二) and the workbook itself
+    Rule("NO_ITEMS", E, "plan", "計畫表裡沒有任何具體作法", "請從表頭下一列開始填寫"),
+    Rule("UNIT_MISSING", E, "unit", "沒有填機關名稱", "請在機關名稱欄填寫機關（政風機構）全銜"),
+    Rule("YEAR_MISSING", E, "year", "沒有填計畫年度", "請填民國年度，例如 108"),
+    Rule("YEAR_MISMATCH", E, "year", "計畫年度 {value} 與指定的 {year} 年不同", "請確認是否用錯年度的檔案"),
+    Rule("TITLE_YEAR_MISMATCH", E, "title", "標題的年度（{title_year}）與年度欄（{year}）不同", "請讓標題與年度一致"),
+    Rule(
+        "TEMPLATE_OUTDATED",
+        W,
+        "plan",
+        "這份活頁簿由較舊的範本或清單產生（{what}）",
+        "請以 xltool template 產生新範本，或確認清單是否仍適用",
+    ),
+    Rule("GOAL_MISSING", E, "goal", "具體作法上方沒有計畫目標", "請在第一個作法那一列填寫「壹、目標」"),
+    Rule("GOAL_NUMBER_MISSING", E, "goal", "計畫目標沒有編號", "請以「{expected}、」開頭"),
+    Rule(
+        "GOAL_NUMBER_ORDER",
+        E,
+        "goal",
+        "計畫目標編號「{value}」應為「{expected}」",
+        "目標依序編為壹、貳、參…，不可跳號或重複",
+    ),
+    Rule("ITEM_NUMBER_MISSING", E, "practice", "具體作法沒有編號", "請以「{expected}、」開頭"),
+    Rule(
+        "ITEM_NUMBER_ORDER",
+        E,
+        "practice",
+        "具體作法編號「{value}」應為「{expected}」",
+        "每個計畫目標下的作法從「一、」依序編號，不可跳號或重複",
+    ),
+    Rule("PRACTICE_MISSING", E, "practice", "這一列有資料但沒有具體作法", "請填寫具體作法，或刪除這一列的其他內容"),
+    Rule(
+        "GOALS_TOO_MANY",
+        W,
+        "goal",
+        "計畫目標有 {count} 項，超過 {limit} 項",
+        "填表說明 二：目標項目不宜太多，請合併性質相近的目標",
+    ),
+    Rule(
+        "GOAL_TOO_LONG",
+        W,
+        "goal",
+        "計畫目標有 {count} 字，超過 {limit} 字",
+        "填表說明 二：目標之敘述應簡明扼要",
+    ),
+    Rule("PRACTICE_DUPLICATE", W, "practice", "與 {other} 的具體作法相同", "填表說明 二：目標間應避免重複"),
+    Rule(
+        "PRACTICE_NOT_QUANTIFIED",
+        I,
+        "practice",
+        "具體作法沒有量化的數字（如場次、人數、件數）",
+        "填表說明 二：目標設定應力求具體及量化，例如「辦理宣導 3 場」",
+    ),
+)
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

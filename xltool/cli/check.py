@@ -1,0 +1,141 @@
+"""``xltool check``: the submission check, with an annotated or corrected copy on request."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from xltool.cli import ZhCommand, app
+from xltool.cli.options import CatalogOption, ForceOption, YearOption
+from xltool.errors import XltoolError
+
+if TYPE_CHECKING:
+    from xltool.annotate import Fix
+    from xltool.report import FileResult
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(
+    "check",
+    cls=ZhCommand,
+    help="依填表說明檢查計畫：預定進度、預算、業務類別、績效項目、編號與格式，逐格指出問題與改法。\n\n"
+    "結束代碼：0 沒有錯誤（可能有警告）；1 有錯誤（或 --strict 時有警告）；2 檔案無法讀取或參數錯誤。\n\n"
+    "範例：\n\n"
+    "  xltool check examples/kinmen_108.xlsx\n\n"
+    "  xltool check 計畫.xlsx --annotate 計畫_檢查.xlsx\n\n"
+    "  xltool check 計畫.xlsx --fix 計畫_修正.xlsx\n\n"
+    "  xltool check 各單位/*.xlsx --format json --strict",
+)
+def check_command(
+    files: Annotated[list[Path], typer.Argument(help="一個或多個計畫活頁簿。", metavar="FILE...", show_default=False)],
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="輸出格式。")] = CheckFormat.text,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate",
+            help="另存一份標註問題的副本（紅：錯誤，黃：警告，含註解與「檢查結果」工作表）。",
+            metavar="OUT.xlsx",
+        ),
+    ] = None,
+    fix: Annotated[
+        Path | None,
+        typer.Option(
+            "--fix",
+            help="另存一份套用明確修正的副本（預定進度寫法、業務類別簡稱、破折號、多餘空白）。",
+            metavar="OUT.xlsx",
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也以代碼 1 結束。")] = False,
+    info: Annotated[bool, typer.Option("--info", help="也列出提示（info）等級的項目。")] = False,
+    catalog: CatalogOption = None,
+    year: YearOption = None,
+    budget_cap: Annotated[
+        str | None, typer.Option("--budget-cap", help="預算合計上限（千元），超過即為錯誤。", metavar="N")
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    from xltool.annotate import annotate_workbook, fix_workbook
+    from xltool.catalog import load_catalog
+    from xltool.checks import check_plan
+    from xltool.reader import read_plan
+    from xltool.report import FileResult, exit_code, to_json
+
+    if (annotate or fix) and len(files) != 1:
+        raise typer.BadParameter("--annotate 與 --fix 一次只能用在一個檔案。")
+    cap = _decimal(budget_cap) if budget_cap is not None else None
+    chosen = load_catalog(path=catalog) if catalog else None
+    results: list[FileResult] = []
+    fixes_by_file: dict[str, list[dict[str, str]]] = {}
+    for file in files:
+        try:
+            plan = read_plan(file, catalog=chosen, year=year)
+            plan_catalog = chosen or load_catalog(year if year is not None else plan.year)
+            findings = check_plan(plan, plan_catalog, year=year, budget_cap=cap)
+        except XltoolError as error:
+            results.append(FileResult(str(file), error=str(error)))
+            continue
+        results.append(FileResult(str(file), plan, findings))
+        for line in plan.notices:
+            typer.echo(f"注意：{file}：{line}", err=True)
+        if annotate:
+            annotate_workbook(file, findings, annotate, force=force)
+            typer.echo(f"已寫出標註副本：{annotate}", err=True)
+        if fix:
+            fixes = fix_workbook(file, plan, plan_catalog, fix, force=force)
+            fixes_by_file[str(file)] = [vars(f) for f in fixes]
+            _say_fixes(fix, fixes)
+
+    if format == CheckFormat.json:
+        data = to_json(results)
+        for entry in data["files"]:
+            if entry["file"] in fixes_by_file:
+                entry["fixes"] = fixes_by_file[entry["file"]]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_text(results, show_info=info)
+    raise typer.Exit(exit_code(results, strict=strict))
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise typer.BadParameter(f"--budget-cap 必須是數字（千元），不是「{text}」") from None
+    if not value.is_finite() or value < 0:
+        raise typer.BadParameter("--budget-cap 必須是 0 以上的數字（千元）")
+    return value
+
+
+def _print_text(results: list[FileResult], *, show_info: bool) -> None:
+    from rich.console import Console
+
+    from xltool.report import text_report
+
+    console = Console()
+    errors = Console(stderr=True)
+    for result in results:
+        if result.error:
+            errors.print(f"錯誤：{result.error}", markup=False, highlight=False)
+            continue
+        for part in text_report(result, show_info=show_info):
+            console.print(part)
+    if len(results) > 1:
+        total_errors = sum(r.errors for r in results)
+        total_warnings = sum(r.warnings for r in results)
+        console.print(f"共 {len(results)} 個檔案：{total_errors} 個錯誤、{total_warnings} 個警告")
+
+
+def _say_fixes(out: Path, fixes: list[Fix]) -> None:
+    typer.echo(f"已寫出修正副本：{out}（修正 {len(fixes)} 處）", err=True)
+    for fix in fixes:
+        typer.echo(f"  {fix.sheet}!{fix.cell} {fix.column}：「{fix.before}」→「{fix.after}」", err=True)

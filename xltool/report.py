@@ -1,0 +1,111 @@
+"""Check results for people (a rich table per file) and for scripts (the documented JSON shape)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from xltool.model import Finding, Plan, json_number
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+
+@dataclass
+class FileResult:
+    """One input's outcome: its plan and findings, or why it could not be read."""
+
+    file: str
+    plan: Plan | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str = ""
+
+    def count(self, severity: str) -> int:
+        return sum(f.severity == severity for f in self.findings)
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    @property
+    def warnings(self) -> int:
+        return self.count("warning")
+
+
+def exit_code(results: list[FileResult], *, strict: bool = False) -> int:
+    """2 when an input could not be read, 1 when any file has errors (or warnings with strict), else 0."""
+    if any(r.error for r in results):
+        return 2
+    if any(r.errors or (strict and r.warnings) for r in results):
+        return 1
+    return 0
+
+
+def to_json(results: list[FileResult]) -> dict[str, Any]:
+    files = []
+    for result in results:
+        entry: dict[str, Any] = {
+            "file": result.file,
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "findings": [f.to_dict() for f in result.findings],
+        }
+        if result.error:
+            entry["error"] = result.error
+        if result.plan is not None:
+            plan = result.plan
+            entry["unit"], entry["year"], entry["items"] = plan.unit, plan.year, len(plan.items)
+            entry["totals"] = {
+                "budget": json_number(plan.total),
+                "by_goal": {k: json_number(v) for k, v in plan.totals_by_goal().items()},
+                "by_category": {k: json_number(v) for k, v in plan.totals_by_category().items()},
+            }
+        files.append(entry)
+    return {
+        "files": files,
+        "errors": sum(r.errors for r in results),
+        "warnings": sum(r.warnings for r in results),
+    }
+
+
+SEVERITY_LABELS = {"error": "[red]錯誤[/red]", "warning": "[yellow]警告[/yellow]", "info": "[cyan]提示[/cyan]"}
+
+
+def text_report(result: FileResult, *, show_info: bool = False) -> list[RenderableType]:
+    """What an officer reads: where, which column, what is there, what is wrong, how to fix it."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    plan = result.plan
+    if plan is None:
+        return [f"[bold]{escape(result.file)}[/bold]：[red]無法讀取[/red]：{escape(result.error)}"]
+    head = (
+        f"[bold]{escape(result.file)}[/bold]（{escape(plan.unit or '未填機關名稱')} {plan.year or '？'} 年度，"
+        f"{len(plan.items)} 項具體作法，預算合計 {json_number(plan.total):,} 千元）"
+    )
+    shown = [f for f in result.findings if show_info or f.severity != "info"]
+    parts: list[RenderableType] = [head]
+    if shown:
+        table = Table(show_lines=True, expand=True)
+        table.add_column("位置", no_wrap=True)
+        table.add_column("欄位", no_wrap=True)
+        table.add_column("內容", ratio=2, overflow="fold")
+        table.add_column("問題", ratio=3, overflow="fold")
+        table.add_column("建議", ratio=3, overflow="fold")
+        for f in shown:
+            where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+            value = f.value if len(f.value) <= 40 else f.value[:39] + "…"
+            table.add_row(
+                escape(where),
+                escape(f.column),
+                escape(value),
+                f"{SEVERITY_LABELS[f.severity]} {escape(f.message)}",
+                escape(f.hint),
+            )
+        parts.append(table)
+    hidden = result.count("info") if not show_info else 0
+    closing = f"{result.errors} 個錯誤、{result.warnings} 個警告"
+    if hidden:
+        closing += f"（另有 {hidden} 則提示，加上 --info 顯示）"
+    parts.append(closing)
+    return parts
