@@ -30,3 +30,23 @@ def test_the_example_saved_as_ods_reads_back_the_same(tmp_path: Path) -> None:
     strip = lambda plan: [i.to_dict() for i in plan.items]  # noqa: E731
     assert strip(again) == strip(original)
     assert again.total == original.total == 1865
+
+
+def test_a_workbook_saved_by_libreoffice_checks_and_annotates_the_same(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from xltool.annotate import annotate_workbook
+    from xltool.catalog import load_catalog
+    from xltool.checks import check_plan
+
+    saved = convert(EXAMPLE, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    original, again = read_plan(EXAMPLE), read_plan(saved)
+    assert [i.to_dict() for i in again.items] == [i.to_dict() for i in original.items]
+    catalog = load_catalog(108)
+    findings = check_plan(again, catalog)
+    assert [(f.code, f.cell) for f in findings] == [(f.code, f.cell) for f in check_plan(original, catalog)]
+    out = annotate_workbook(saved, findings, tmp_path / "annotated.xlsx")
+    sheet = load_workbook(out)["計畫表"]
+    kinds = {str(dv.sqref): dv.type for dv in sheet.data_validations.dataValidation}
+    assert kinds["E4:E63"] == "list" and kinds["F4:F63"] == "list"
+    assert sheet["F4"].comment is not None and sheet.protection.sheet
