@@ -137,3 +137,14 @@ def test_a_workbook_without_the_plan_header(tmp_path: Path) -> None:
     workbook.close()
     with pytest.raises(XltoolError, match="找不到計畫表的標題列"):
         read_plan(path)
+
+
+def test_the_committed_example_is_what_its_script_writes(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_example", EXAMPLE.parent / "make_example.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fresh = module.main(tmp_path / "kinmen_108.xlsx")
+    assert fresh.read_bytes() == EXAMPLE.read_bytes(), "run: python examples/make_example.py"

@@ -99,6 +99,36 @@ class Plan:
             totals[key(item)] = totals.get(key(item), Decimal(0)) + (item.budget or Decimal(0))
         return totals
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str = "") -> Plan:
+        """A plan from the JSON ``xltool read`` writes, so render and merge accept either."""
+        year = data.get("year")
+        items = [
+            PlanItem(
+                goal_no=str(item.get("goal_no", "")),
+                goal=str(item.get("goal", "")),
+                item_no=str(item.get("item_no", "")),
+                practice=str(item.get("practice", "")),
+                schedule_info=parse_schedule(item.get("schedule") or None, year),
+                budget_info=parse_budget(item.get("budget")),
+                category=str(item.get("category", "")),
+                performance=str(item.get("performance", "")),
+                remark=str(item.get("remark", "")),
+                sheet=str(item.get("sheet", "")),
+                row=int(item.get("row", 0)),
+                cells={"practice": str(item["cell"])} if item.get("cell") else {},
+                category_written=str(item.get("category", "")),
+            )
+            for item in data.get("items", [])
+        ]
+        return cls(
+            unit=str(data.get("unit", "")),
+            year=year if isinstance(year, int) else None,
+            items=items,
+            source=source or str(data.get("file", "")),
+            sheet=str(data.get("sheet", "")),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape scripts rely on (README: ``xltool read --format json``)."""
         return {

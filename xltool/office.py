@@ -41,6 +41,30 @@ def find_soffice() -> str | None:
     return next((place for place in _USUAL_PLACES if Path(place).is_file()), None)
 
 
+# 標楷體 (DFKai-SB) ships only with Windows. On Linux, LibreOffice asks fontconfig for a substitute; this
+# alias makes the answer a Kai face (AR PL UKai TW, Debian's fonts-arphic-ukai) rather than a Ming one
+# or boxes. Windows has the real font; on macOS LibreOffice substitutes on its own.
+KAI_FAMILIES = ("AR PL UKai TW", "AR PL UKai TW MBE", "TW-Kai", "Kaiti TC", "BiauKai")
+_FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+{aliases}
+</fontconfig>
+"""
+
+
+def _kai_fontconfig(folder: Path) -> Path:
+    prefer = "".join(f"<family>{family}</family>" for family in KAI_FAMILIES)
+    aliases = "\n".join(
+        f'  <alias binding="strong"><family>{name}</family><prefer>{prefer}</prefer></alias>'
+        for name in ("標楷體", "DFKai-SB", "BiauKai", "標楷體-繁")
+    )
+    path = folder / "fonts.conf"
+    path.write_text(_FONTS_CONF.format(aliases=aliases), encoding="utf-8")
+    return path
+
+
 def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float = 180) -> Path:
     """Convert ``source`` to ``fmt`` (pdf, ods, xlsx, xls …) in ``outdir``; returns the new file."""
     soffice = find_soffice()
@@ -48,6 +72,9 @@ def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float 
         raise XltoolError(INSTALL_HINT)
     source, outdir = Path(source).resolve(), Path(outdir).resolve()
     with tempfile.TemporaryDirectory(prefix="xltool-office-") as profile:
+        env = dict(os.environ)
+        if sys.platform.startswith("linux"):
+            env["FONTCONFIG_FILE"] = str(_kai_fontconfig(Path(profile)))
         command = [
             soffice,
             f"-env:UserInstallation={Path(profile).as_uri()}",
@@ -61,7 +88,7 @@ def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float 
             str(source),
         ]
         try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=env)
         except subprocess.TimeoutExpired:
             raise XltoolError(f"LibreOffice 轉檔超過 {timeout:.0f} 秒仍未完成，已停止", source) from None
         except OSError as exc:
@@ -71,3 +98,15 @@ def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float 
         detail = (done.stderr or done.stdout).decode(sys.getfilesystemencoding(), "replace").strip()
         raise XltoolError(f"LibreOffice 轉檔失敗（{fmt}）：{detail or '沒有產生輸出檔'}", source)
     return target
+
+
+def to_pdf(source: str | Path, target: str | Path, *, force: bool = False, timeout: float = 180) -> Path:
+    """Convert a workbook to a PDF at ``target``, atomically (the conversion runs in a scratch folder)."""
+    from xltool.io import atomic_output, check_output
+
+    check_output(target, force=force, inputs=[source])
+    with tempfile.TemporaryDirectory(prefix="xltool-pdf-") as scratch:
+        pdf = convert(source, "pdf", scratch, timeout=timeout)
+        with atomic_output(target, force=force, inputs=[source]) as temporary:
+            shutil.copyfile(pdf, temporary)
+    return Path(target)

@@ -1,0 +1,261 @@
+"""The printable sheet in the form's print layout (填表說明 七), written with xlsxwriter.
+
+A4 portrait, 2.5 cm margins, title 標楷體 18 pt, body 標楷體 14 pt at a fixed 22 pt line height, header
+repeated on every page, page number at the bottom centre. Excel does not auto-fit rows that hold merged
+or wrapped cells, so every row's height is computed here: 22 pt times the number of lines its widest
+text needs in its column.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xltool.io import atomic_output
+from xltool.model import Plan, PlanItem
+from xltool.schedule import month_key
+
+FONT = "標楷體"
+TITLE_SIZE = 18
+BODY_SIZE = 14
+LINE_HEIGHT = 22  # pt, fixed (填表說明 七)
+MAX_ROW_HEIGHT = 18 * LINE_HEIGHT  # Excel allows 409 pt; stay on a whole line
+PAGE_MARGIN_INCH = 2.5 / 2.54
+PRINT_SHEET = "計畫表"
+GANTT_SHEET = "進度甘特圖"
+
+
+@dataclass(frozen=True)
+class PrintColumn:
+    key: str
+    header: str  # as printed on the form, with its line breaks
+    width: int  # in half-width characters of the body font; the six fill A4 inside 2.5 cm margins
+
+
+PRINT_COLUMNS: tuple[PrintColumn, ...] = (
+    PrintColumn("goal", "計畫目標", 10),
+    PrintColumn("practice", "具體作法", 23),
+    PrintColumn("schedule", "預定\n進度", 9),
+    PrintColumn("budget", "備考\n(預算金額\n單位：千元)", 6),
+    PrintColumn("category", "業務\n類別", 4),
+    PrintColumn("performance", "提列績效\n對應項目\n(新增)", 8),
+)
+
+NOTES = (
+    "備註：",
+    "1、本表電子檔請同步傳送本署承辦人信箱，俾辦理後續審查作業。",
+    "2、所訂年度計畫如無法配合於該年度政風機構績效制度之截止陳報期限內完成者，各單位仍應落實相關管考作為，"
+    "並列入下年度績效案件陳報。",
+)
+
+# Excel and LibreOffice measure a column in widths of "0" in the workbook's default font. The default
+# font here is the body font (標楷體 14 pt), whose "0" is half a CJK character wide, so a column of
+# width w holds w half-width (w / 2 full-width) characters in both programs; the cell padding comes
+# out of the 5 px every column adds to that.
+
+
+def display_width(text: str) -> int:
+    """Half-width units: a CJK or full-width character counts twice an ASCII one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def line_count(text: str, width: float) -> int:
+    """Lines a wrapped cell needs for ``text`` in a column ``width`` characters wide, at 14 pt."""
+    units_per_line = max(2, int(width))
+    lines = str(text).split("\n") if text else [""]
+    return sum(max(1, math.ceil(display_width(line) / units_per_line)) for line in lines)
+
+
+def row_height(lines: int) -> float:
+    return min(MAX_ROW_HEIGHT, LINE_HEIGHT * max(1, lines))
+
+
+def _set_height(sheet: Any, row: int, points: float) -> None:
+    # set_row rounds points to whole pixels (22 pt would become 21.75); set_row_pixels with a fractional
+    # pixel count writes the exact points, so every row is a true multiple of the form's 22 pt.
+    sheet.set_row_pixels(row, points * 4 / 3)
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def render_plan(
+    plan: Plan, path: str | Path, *, gantt: bool = False, force: bool = False, inputs: Sequence[str | Path] = ()
+) -> Path:
+    """Write the printable workbook for a plan (and its month grid with ``gantt``)."""
+    with atomic_output(path, force=force, inputs=inputs) as temporary:
+        import xlsxwriter
+
+        workbook = xlsxwriter.Workbook(
+            str(temporary),
+            {
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                # The column unit follows the default font: see line_count.
+                "default_format_properties": {"font_name": FONT, "font_size": BODY_SIZE},
+            },
+        )
+        workbook.set_properties({"title": title_of(plan), "subject": "機關廉政工作年度計畫"})
+        styles = _styles(workbook)
+        _write_print_sheet(workbook.add_worksheet(PRINT_SHEET), styles, plan)
+        if gantt:
+            _write_gantt(workbook.add_worksheet(GANTT_SHEET), styles, plan)
+        workbook.close()
+    return Path(path)
+
+
+def title_of(plan: Plan) -> str:
+    return f"{plan.unit}{plan.year if plan.year is not None else ''}年度廉政工作計畫"
+
+
+def _styles(workbook: Any) -> dict[str, Any]:
+    body = {"font_name": FONT, "font_size": BODY_SIZE, "text_wrap": True, "valign": "top", "border": 1}
+    return {
+        "title": workbook.add_format(
+            {"font_name": FONT, "font_size": TITLE_SIZE, "align": "center", "valign": "vcenter"}
+        ),
+        "header": workbook.add_format({**body, "align": "center", "valign": "vcenter", "bold": True}),
+        "text": workbook.add_format(body),
+        "center": workbook.add_format({**body, "align": "center"}),
+        "budget": workbook.add_format({**body, "align": "right", "num_format": "#,##0.###"}),
+        "total_label": workbook.add_format({**body, "align": "center", "bold": True}),
+        "total": workbook.add_format({**body, "align": "right", "bold": True, "num_format": "#,##0.###"}),
+        "note": workbook.add_format({"font_name": FONT, "font_size": BODY_SIZE, "text_wrap": True, "valign": "top"}),
+        "small": workbook.add_format({"font_name": FONT, "font_size": 10, "border": 1}),
+        "month": workbook.add_format({"font_name": FONT, "font_size": 10, "border": 1, "align": "center"}),
+        "on": workbook.add_format({"font_name": FONT, "font_size": 10, "border": 1, "bg_color": "#7F7F7F"}),
+        "count": workbook.add_format(
+            {"font_name": FONT, "font_size": 10, "border": 1, "align": "center", "bold": True}
+        ),
+    }
+
+
+def _cell_texts(item: PlanItem) -> dict[str, str]:
+    return {
+        "practice": f"{item.item_no}、{item.practice}" if item.item_no else item.practice,
+        "schedule": item.schedule,
+        "budget": f"{_number(item.budget):,}" if item.budget is not None else item.budget_info.written,
+        "category": item.category,
+        "performance": item.performance,
+    }
+
+
+def _write_print_sheet(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
+    widths = {c.key: c.width for c in PRINT_COLUMNS}
+    col = {c.key: i for i, c in enumerate(PRINT_COLUMNS)}
+    last_col = len(PRINT_COLUMNS) - 1
+    for i, column in enumerate(PRINT_COLUMNS):
+        sheet.set_column(i, i, column.width)
+
+    sheet.merge_range(0, 0, 0, last_col, title_of(plan), styles["title"])
+    sheet.set_row(0, 36)
+    header_lines = max(line_count(c.header, c.width) for c in PRINT_COLUMNS)
+    _set_height(sheet, 1, row_height(header_lines))
+    for i, column in enumerate(PRINT_COLUMNS):
+        sheet.write_string(1, i, column.header, styles["header"])
+
+    # Group the practices under their goals, in order; each goal cell is merged down its practices.
+    groups: list[tuple[str, list[PlanItem]]] = []
+    for item in plan.items:
+        goal = f"{item.goal_no}、{item.goal}" if item.goal_no else item.goal
+        if groups and groups[-1][0] == goal:
+            groups[-1][1].append(item)
+        else:
+            groups.append((goal, [item]))
+
+    row = 2
+    for goal, items in groups:
+        first = row
+        heights = []
+        for item in items:
+            texts = _cell_texts(item)
+            lines = max(line_count(text, widths[key]) for key, text in texts.items())
+            heights.append(lines)
+            for key, text in texts.items():
+                if key == "budget" and item.budget is not None:
+                    sheet.write_number(row, col[key], _number(item.budget), styles["budget"])
+                else:
+                    style = styles["center"] if key in ("schedule", "category") else styles["text"]
+                    sheet.write_string(row, col[key], text, style)
+            row += 1
+        # The merged goal may need more lines than its practices: the last row takes the difference.
+        goal_lines = line_count(goal, widths["goal"])
+        if goal_lines > sum(heights):
+            heights[-1] += goal_lines - sum(heights)
+        for offset, lines in enumerate(heights):
+            _set_height(sheet, first + offset, row_height(lines))
+        if len(items) > 1:
+            sheet.merge_range(first, col["goal"], row - 1, col["goal"], goal, styles["text"])
+        else:
+            sheet.write_string(first, col["goal"], goal, styles["text"])
+
+    sheet.merge_range(row, 0, row, col["budget"] - 1, "合計", styles["total_label"])
+    sheet.write_number(row, col["budget"], _number(plan.total), styles["total"])
+    for i in range(col["budget"] + 1, len(PRINT_COLUMNS)):
+        sheet.write_blank(row, i, None, styles["total"])
+    _set_height(sheet, row, LINE_HEIGHT)
+    total_width = sum(c.width for c in PRINT_COLUMNS)
+    for offset, note in enumerate(NOTES, start=1):
+        sheet.merge_range(row + offset, 0, row + offset, last_col, note, styles["note"])
+        _set_height(sheet, row + offset, row_height(line_count(note, total_width)))
+
+    sheet.set_paper(9)  # A4
+    sheet.set_portrait()
+    sheet.set_margins(left=PAGE_MARGIN_INCH, right=PAGE_MARGIN_INCH, top=PAGE_MARGIN_INCH, bottom=PAGE_MARGIN_INCH)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(1)  # 標題欄跨頁重複
+    sheet.set_footer("&C第 &P 頁，共 &N 頁")
+    sheet.print_area(0, 0, row + len(NOTES), last_col)
+    sheet.hide_gridlines(2)
+
+
+def gantt_months(plan: Plan) -> list[str]:
+    """The plan year's twelve months, plus any later months a schedule runs on into."""
+    if plan.year is None:
+        years = sorted({int(m.split(".")[0]) for item in plan.items for m in item.months})
+        base = years[0] if years else 0
+    else:
+        base = plan.year
+    months = [month_key(base, m) for m in range(1, 13)]
+    later = sorted({m for item in plan.items for m in item.months if m not in months and int(m.split(".")[0]) > base})
+    return months + later
+
+
+def _write_gantt(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
+    months = gantt_months(plan)
+    sheet.set_column(0, 0, 5)
+    sheet.set_column(1, 1, 36)
+    sheet.set_column(2, 1 + len(months), 4)
+    sheet.merge_range(0, 0, 0, 1 + len(months), f"{title_of(plan)}　預定進度", styles["title"])
+    sheet.write_string(1, 0, "編號", styles["month"])
+    sheet.write_string(1, 1, "具體作法", styles["month"])
+    for i, month in enumerate(months):
+        year, number = month.split(".")
+        label = f"{int(number)}月" if plan.year is None or int(year) == plan.year else f"{year}.{number}"
+        sheet.write_string(1, 2 + i, label, styles["month"])
+    counts = [0] * len(months)
+    for r, item in enumerate(plan.items, start=2):
+        sheet.write_string(r, 0, f"{item.goal_no}{item.item_no}", styles["small"])
+        # One line per practice: the grid is for reading months across, the full text is on the plan sheet.
+        sheet.write_string(r, 1, item.practice[:24] + ("…" if len(item.practice) > 24 else ""), styles["small"])
+        scheduled = set(item.months)
+        for i, month in enumerate(months):
+            on = month in scheduled
+            counts[i] += on
+            sheet.write_blank(r, 2 + i, None, styles["on"] if on else styles["month"])
+    last = 2 + len(plan.items)
+    sheet.write_string(last, 0, "件數", styles["count"])
+    sheet.write_string(last, 1, "各月進行中的具體作法", styles["count"])
+    for i, count in enumerate(counts):
+        sheet.write_number(last, 2 + i, count, styles["count"])
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(1)
+    sheet.freeze_panes(2, 2)
