@@ -34,7 +34,10 @@ def fill(path: Path, rows: Sequence[dict[str, object]], *, unit: str = "", year:
         sheet["E2"] = year
     for offset, row in enumerate(rows):
         for key, value in row.items():
-            sheet[f"{COLUMN_LETTERS[key]}{FIRST_INPUT_ROW + offset}"] = value
+            cell = sheet[f"{COLUMN_LETTERS[key]}{FIRST_INPUT_ROW + offset}"]
+            cell.value = value
+            if isinstance(value, str) and value.startswith("=") and cell.number_format == "@":
+                cell.data_type = "s"  # typed into a text cell, Excel keeps "=…" as text, not a formula
     workbook.save(path)
     return path
 

@@ -11,6 +11,7 @@ class Column:
     header: str  # the header text the template writes
     words: tuple[str, ...]  # any of these in a header cell (spaces and line breaks ignored) names the column
     width: float  # template column width, in characters
+    exact: bool = False  # the header cell must be exactly one of the words (「單位」, not 「…單位：千元」)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -23,7 +24,12 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 # Read when a legacy sheet has them; the template does not write them.
-OPTIONAL_COLUMNS: tuple[Column, ...] = (Column("remark", "備註", ("備註", "說明"), 16),)
+OPTIONAL_COLUMNS: tuple[Column, ...] = (
+    Column("remark", "備註", ("備註", "說明"), 16),
+    # A merged workbook (xltool merge) carries each row's unit and year.
+    Column("unit", "單位", ("單位", "機關", "機關名稱"), 16, exact=True),
+    Column("year", "年度", ("年度",), 6, exact=True),
+)
 
 # A sheet is a plan when its header row names at least these.
 REQUIRED_KEYS = ("practice", "schedule")

@@ -32,6 +32,7 @@ class PlanItem:
     row: int = 0
     cells: Mapping[str, str] = field(default_factory=dict)  # field name -> A1 reference
     category_written: str = ""  # as written, so an alias can be reported
+    unit: str = ""  # set on the rows of a merged workbook, which holds many units
 
     @property
     def schedule(self) -> str:
@@ -65,6 +66,7 @@ class PlanItem:
             "sheet": self.sheet,
             "row": self.row,
             "cell": self.cell,
+            "unit": self.unit,
         }
 
 

@@ -130,7 +130,9 @@ def _column_named(text: str, taken: dict[str, int]) -> Column | None:
     if not text or len(text) > 40:
         return None
     for column in (*COLUMNS, *OPTIONAL_COLUMNS):
-        if column.key not in taken and any(word in text for word in column.words):
+        if column.key in taken:
+            continue
+        if text in column.words if column.exact else any(word in text for word in column.words):
             return column
     return None
 
@@ -158,7 +160,8 @@ def _read_sheet(
     if catalog.notice:
         plan.notices.append(catalog.notice)
 
-    goal_no, goal, goal_cell = "", "", ""
+    goal_no, goal, goal_cell, unit = "", "", "", ""
+    row_years: set[int] = set()
     for r in range(header.row + 1, len(grid)):
         raw: dict[str, object] = {}
         cells: dict[str, str] = {}
@@ -173,6 +176,12 @@ def _read_sheet(
             break
         if squash(raw.get("practice")) == "具體作法":  # a header repeated on every printed page
             continue
+        row_unit = one_line(_text(raw.get("unit")))
+        if row_unit != unit:  # a merged workbook: the next unit's goals start afresh
+            goal_no, goal, goal_cell, unit = "", "", "", row_unit
+        row_year = _year(raw.get("year")) if "year" in raw else None
+        if row_year is not None:
+            row_years.add(row_year)
         goal_text = one_line(_text(raw.get("goal")))
         # A goal merged down its practices, or repeated on each row, is still the same goal.
         if goal_text and cells.get("goal") != goal_cell and _split(_GOAL, goal_text) != (goal_no, goal):
@@ -191,7 +200,7 @@ def _read_sheet(
                 goal=goal,
                 item_no=item_no,
                 practice=practice,
-                schedule_info=parse_schedule(_blank_to_none(raw.get("schedule")), year),
+                schedule_info=parse_schedule(_blank_to_none(raw.get("schedule")), row_year or year),
                 budget_info=parse_budget(_blank_to_none(raw.get("budget"))),
                 category=known.name if known else written_category,
                 performance=item_text(_text(raw.get("performance"))),
@@ -200,8 +209,14 @@ def _read_sheet(
                 row=r + 1,
                 cells={k: v for k, v in cells.items() if v},
                 category_written=written_category,
+                unit=row_unit,
             )
         )
+    units = {item.unit for item in plan.items}
+    if not plan.unit and len(units) == 1:
+        plan.unit = units.pop()
+    if plan.year is None and len(row_years) == 1:
+        plan.year = row_years.pop()
     return plan
 
 

@@ -29,7 +29,7 @@ def _heading(context: Context) -> Iterator[Finding]:
     plan, catalog = context.plan, context.catalog
     if not plan.items:
         yield RULES["NO_ITEMS"].at_plan(plan)
-    if not plan.unit:
+    if not plan.unit and not (plan.items and all(item.unit for item in plan.items)):
         yield RULES["UNIT_MISSING"].at_plan(plan)
     if plan.year is None:
         yield RULES["YEAR_MISSING"].at_plan(plan)
@@ -49,7 +49,10 @@ def _numbering(context: Context) -> Iterator[Finding]:
     goal_number = 0
     item_number = 0
     goal_key: tuple[str, str, str] | None = None
+    unit = ""
     for item in context.plan.items:
+        if item.unit != unit:  # a merged workbook numbers each unit's goals afresh
+            unit, goal_number = item.unit, 0
         key = (item.goal_no, item.goal, item.cells.get("goal", ""))
         if key != goal_key:
             goal_key, item_number = key, 0
@@ -73,24 +76,31 @@ def _numbering(context: Context) -> Iterator[Finding]:
 
 
 def _principles(context: Context) -> Iterator[Finding]:
+    """Per unit (a merged workbook holds many): few and concise goals, no repeated practice."""
     catalog = context.catalog
-    goals: dict[tuple[str, str, str], PlanItem] = {}
+    units: dict[str, list[PlanItem]] = {}
     for item in context.plan.items:
-        if item.goal:
-            goals.setdefault((item.goal_no, item.goal, item.cells.get("goal", "")), item)
-    for number, item in enumerate(goals.values(), start=1):
-        if number == catalog.max_goals + 1:
-            yield RULES["GOALS_TOO_MANY"].at_item(item, item.goal, count=len(goals), limit=catalog.max_goals)
-        if len(item.goal) > catalog.max_goal_chars:
-            yield RULES["GOAL_TOO_LONG"].at_item(item, item.goal, count=len(item.goal), limit=catalog.max_goal_chars)
-    seen_practices: dict[str, str] = {}
-    for item in context.plan.items:
-        if not item.practice:
-            continue
-        text = squash(item.practice)
-        if text in seen_practices:
-            yield RULES["PRACTICE_DUPLICATE"].at_item(item, item.practice, other=seen_practices[text])
-        else:
-            seen_practices[text] = item.cell
-        if not _QUANTITY.search(item.practice):
-            yield RULES["PRACTICE_NOT_QUANTIFIED"].at_item(item, item.practice)
+        units.setdefault(item.unit, []).append(item)
+    for items in units.values():
+        goals: dict[tuple[str, str, str], PlanItem] = {}
+        for item in items:
+            if item.goal:
+                goals.setdefault((item.goal_no, item.goal, item.cells.get("goal", "")), item)
+        for number, item in enumerate(goals.values(), start=1):
+            if number == catalog.max_goals + 1:
+                yield RULES["GOALS_TOO_MANY"].at_item(item, item.goal, count=len(goals), limit=catalog.max_goals)
+            if len(item.goal) > catalog.max_goal_chars:
+                yield RULES["GOAL_TOO_LONG"].at_item(
+                    item, item.goal, count=len(item.goal), limit=catalog.max_goal_chars
+                )
+        seen_practices: dict[str, str] = {}
+        for item in items:
+            if not item.practice:
+                continue
+            text = squash(item.practice)
+            if text in seen_practices:
+                yield RULES["PRACTICE_DUPLICATE"].at_item(item, item.practice, other=seen_practices[text])
+            else:
+                seen_practices[text] = item.cell
+            if not _QUANTITY.search(item.practice):
+                yield RULES["PRACTICE_NOT_QUANTIFIED"].at_item(item, item.practice)
