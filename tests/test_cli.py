@@ -91,7 +91,7 @@ def test_output_folder_must_exist(tmp_path: Path, capsys: pytest.CaptureFixture[
     [
         (["read", "不存在.xlsx"], "找不到檔案"),
         (["read", "."], "資料夾"),
-        (["read", __file__], "不是可讀取的活頁簿"),
+        (["read", __file__], "不是活頁簿"),
         (["read", EXAMPLE, "--format", "yaml"], "用法錯誤"),
         (["template", "--rows", "0"], "用法錯誤"),
         (["read", EXAMPLE, "--catalog", "沒有.toml"], "找不到分類清單檔"),

@@ -118,7 +118,7 @@ def test_a_legacy_sheet_with_the_header_lower_down_and_printed_line_breaks(tmp_p
     [
         (lambda p: p, "找不到檔案"),
         (lambda p: p.parent, "資料夾"),
-        (lambda p: (p.write_text("單位,年度\n", encoding="utf-8"), p)[1], "不是可讀取的活頁簿"),
+        (lambda p: (p.write_text("單位,年度\n", encoding="utf-8"), p)[1], "不是活頁簿"),
     ],
 )
 def test_bad_input_is_one_clear_error_naming_the_file(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]

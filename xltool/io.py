@@ -64,3 +64,60 @@ def write_bytes(path: str | Path, data: bytes, *, force: bool = False, inputs: I
     """Write a whole file atomically (JSON, CSV, reports)."""
     with atomic_output(path, force=force, inputs=inputs) as temporary:
         temporary.write_bytes(data)
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and Excel's encrypted (password) workbooks
+DEFAULT_MAX_UNCOMPRESSED_MB = 200
+
+
+def max_uncompressed_bytes() -> int:
+    """The zip-bomb limit: XLTOOL_MAX_UNCOMPRESSED_MB, default 200 MB (a 100,000-row plan is ~30 MB)."""
+    import os
+
+    try:
+        megabytes = float(os.environ.get("XLTOOL_MAX_UNCOMPRESSED_MB", DEFAULT_MAX_UNCOMPRESSED_MB))
+    except ValueError:
+        megabytes = DEFAULT_MAX_UNCOMPRESSED_MB
+    return int(megabytes * 1024 * 1024)
+
+
+def inspect_workbook(path: Path) -> bool:
+    """Look at a file before any parser does; returns whether it carries VBA macros (never run).
+
+    Says in one line what a file that is no workbook really is (a PDF, a Word file, text), catches a
+    password-protected workbook (an encrypted OOXML file is an OLE container) and a zip bomb (by the
+    sizes the archive declares), so no parser is ever handed them.
+    """
+    import zipfile
+
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    suffix = path.suffix.lower()
+    if not head:
+        raise XltoolError("檔案是空的", path)
+    if head.startswith(OLE_MAGIC):
+        if suffix in (".xlsx", ".xlsm", ".ods"):
+            raise XltoolError("檔案受密碼保護，請先移除密碼", path)
+        return False
+    if head.startswith(b"%PDF"):
+        raise XltoolError("這是 PDF 檔，不是活頁簿；請提供 .xlsx、.xlsm、.xls 或 .ods", path)
+    if not head.startswith(b"PK"):
+        raise XltoolError("不是活頁簿（看起來是文字檔或 CSV）；請提供 .xlsx、.xlsm、.xls 或 .ods", path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise XltoolError("檔案已損毀（壓縮內容不完整），請重新存檔或向寄件者索取", path) from None
+    names = {m.filename for m in members}
+    if "word/document.xml" in names:
+        raise XltoolError("這是 Word 文件，不是活頁簿", path)
+    if "xl/workbook.xml" not in names and "content.xml" not in names:
+        raise XltoolError("不是 Excel 或 ODS 活頁簿（壓縮檔中沒有活頁簿內容）", path)
+    limit = max_uncompressed_bytes()
+    if sum(m.file_size for m in members) > limit:
+        raise XltoolError(
+            f"解壓縮後超過 {limit // (1024 * 1024)} MB，可能是惡意的壓縮炸彈，已拒絕讀取"
+            "（確定檔案無誤可設定環境變數 XLTOOL_MAX_UNCOMPRESSED_MB 提高上限）",
+            path,
+        )
+    return "xl/vbaProject.bin" in names

@@ -84,6 +84,8 @@ class Plan:
     stated_total: Budget | None = None  # a 合計 written in the workbook, to compare with the sum
     marker: dict[str, str] = field(default_factory=dict)  # the template's version, year and catalog id
     notices: list[str] = field(default_factory=list)  # what the reader wants the user to know
+    uncomputed: dict[str, str] = field(default_factory=dict)  # formula cells with no stored value -> field
+    extra_columns: dict[str, str] = field(default_factory=dict)  # header cells the form has no column for
 
     @property
     def total(self) -> Decimal:

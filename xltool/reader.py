@@ -16,7 +16,7 @@ from pathlib import Path
 from xltool.budget import parse_budget
 from xltool.catalog import Catalog, load_catalog
 from xltool.errors import XltoolError
-from xltool.io import check_input
+from xltool.io import check_input, inspect_workbook
 from xltool.layout import (
     COLUMNS,
     GOAL_NUMERALS,
@@ -58,23 +58,42 @@ def read_plan(path: str | Path, *, catalog: Catalog | None = None, year: int | N
     ``year`` is the plan year to assume when the workbook names none (it dates 1-12月 and 全年).
     """
     source = check_input(path)
+    has_macros = inspect_workbook(source)
     sheets, marker = _load(source)
     for name, grid, merged in sheets:
         header = find_header(grid)
         if header is not None:
-            return _read_sheet(source, name, grid, merged, header, marker, catalog, year)
+            plan = _read_sheet(source, name, grid, merged, header, marker, catalog, year)
+            if source.suffix.lower() in (".xlsx", ".xlsm"):
+                _find_uncomputed(source, plan)
+            if has_macros:
+                plan.notices.append("檔案內含巨集（VBA），xltool 不會執行，已忽略。")
+            return plan
     wanted = "、".join(c.header for c in COLUMNS if c.key in REQUIRED_KEYS)
     raise XltoolError(f"找不到計畫表的標題列（需有「{wanted}」等欄位），這可能不是廉政工作計畫", source)
 
 
 def _load(source: Path) -> tuple[list[tuple[str, Grid, dict[tuple[int, int], tuple[int, int]]]], dict[str, str]]:
     """Every visible worksheet's values (計畫表 first) and the template marker, if any."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+    from python_calamine import (
+        CalamineError,
+        CalamineWorkbook,
+        PasswordError,
+        SheetTypeEnum,
+        SheetVisibleEnum,
+        XmlError,
+        ZipError,
+    )
 
     try:
         workbook = CalamineWorkbook.from_path(str(source))
     except PasswordError:
         raise XltoolError("檔案受密碼保護，請先移除密碼", source) from None
+    except XmlError:
+        # calamine's parser refuses DTD entities, so an XML entity bomb ends here, unexpanded.
+        raise XltoolError("活頁簿內的 XML 無效或含有不安全的實體宣告（可能是惡意檔案），已拒絕讀取", source) from None
+    except ZipError:
+        raise XltoolError("檔案已損毀（壓縮內容不完整），請重新存檔或向寄件者索取", source) from None
     except (CalamineError, ValueError, OSError) as exc:
         raise XltoolError(f"不是可讀取的活頁簿（支援 .xlsx、.xlsm、.xls、.ods）：{exc}", source) from None
     try:
@@ -99,6 +118,49 @@ def _load(source: Path) -> tuple[list[tuple[str, Grid, dict[tuple[int, int], tup
     finally:
         workbook.close()
     return sheets, marker
+
+
+def _find_uncomputed(source: Path, plan: Plan) -> None:
+    """Formula cells of the plan's rows that carry no stored result (a file written by a script, not
+    saved by Excel or LibreOffice): calamine reads them as blank, so check must say so."""
+    cells = {ref: key for item in plan.items for key, ref in item.cells.items()}
+    if not cells:
+        return
+    for ref in sorted(_formulas_without_value(source, plan.sheet) & cells.keys(), key=_cell_order):
+        plan.uncomputed[ref] = cells[ref]
+
+
+def _cell_order(ref: str) -> tuple[int, str]:
+    letters = ref.rstrip("0123456789")
+    return int(ref[len(letters) :]), letters
+
+
+_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+
+
+def _formulas_without_value(source: Path, sheet: str) -> set[str]:
+    import zipfile
+
+    with zipfile.ZipFile(source) as archive:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        found = re.search(rf'<sheet [^>]*name="{re.escape(sheet)}"[^>]*r:id="([^"]+)"', workbook)
+        if not found:
+            return set()
+        target = re.search(rf'<Relationship [^>]*Id="{found.group(1)}"[^>]*Target="([^"]+)"', rels)
+        if not target:
+            target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{found.group(1)}"', rels)
+        if not target:
+            return set()
+        name = target.group(1).lstrip("/")
+        xml = archive.read(name if name.startswith("xl/") else f"xl/{name}")
+    if b"<f" not in xml:
+        return set()
+    return {
+        m.group(1).decode()
+        for m in _CELL.finditer(xml)
+        if m.group(2) and b"<f" in m.group(2) and not re.search(rb"<v>[^<]", m.group(2))
+    }
 
 
 def _merged_map(ranges: object) -> dict[tuple[int, int], tuple[int, int]]:
@@ -154,6 +216,10 @@ def _read_sheet(
         return value, cell_ref(r, c)
 
     plan = Plan(unit="", year=None, items=[], source=str(source), sheet=sheet, marker=marker)
+    header_row = grid[header.row]
+    for c, value in enumerate(header_row):
+        if c not in header.columns.values() and one_line(_text(value)):
+            plan.extra_columns[one_line(_text(value))] = cell_ref(header.row, c)
     _read_heading(plan, grid, header.row)
     year = plan.year if plan.year is not None else default_year
     catalog = catalog or load_catalog(year)

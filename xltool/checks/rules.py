@@ -58,6 +58,11 @@ class Rule:
         row = int(re.sub(r"\D", "", cell) or 0)
         return self._finding(plan.sheet, cell, row, value, params)
 
+    def at_cell(self, plan: Plan, cell: str, value: object = "", **params: Any) -> Finding:
+        """A finding at a cell the reader named (for rules about cells rather than fields)."""
+        row = int(re.sub(r"\D", "", cell) or 0)
+        return self._finding(plan.sheet, cell, row, value, params)
+
     def _finding(self, sheet: str, cell: str, row: int, value: object, params: dict[str, Any]) -> Finding:
         text = "" if value is None else str(value)
         params = {"value": text, **params}
@@ -175,6 +180,13 @@ _RULES = (
         "performance",
         "「{value}」後面沒有寫項目名稱",
         "請寫成「自主管理-項目名稱」，例如「自主管理-籌辦廉政透明委員會」",
+    ),
+    Rule(
+        "FORMULA_NO_VALUE",
+        E,
+        "plan",
+        "{field}是公式，但檔案裡沒有它的計算結果，xltool 讀不到值",
+        "請用 Excel 或 LibreOffice 開啟後存檔（會存下計算結果），或直接填入數值",
     ),
     # Structure (填表說明 二) and the workbook itself
     Rule("NO_ITEMS", E, "plan", "計畫表裡沒有任何具體作法", "請從表頭下一列開始填寫"),

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from xltool.checks.context import Context
-from xltool.checks.rules import RULES
+from xltool.checks.rules import FIELD_NAMES, RULES
 from xltool.layout import GOAL_NUMERALS, ITEM_NUMERALS, TEMPLATE_VERSION, chinese_number, numeral_value
 from xltool.model import Finding, PlanItem
 from xltool.reader import title_year
@@ -38,6 +38,8 @@ def _heading(context: Context) -> Iterator[Finding]:
     stated = title_year(plan.title)
     if stated is not None and plan.year is not None and stated != plan.year:
         yield RULES["TITLE_YEAR_MISMATCH"].at_plan(plan, plan.title, title_year=stated, year=plan.year)
+    for cell, key in plan.uncomputed.items():
+        yield RULES["FORMULA_NO_VALUE"].at_cell(plan, cell, field=FIELD_NAMES.get(key, key))
     version, catalog_id = plan.marker.get("template_version"), plan.marker.get("catalog")
     if version and version != TEMPLATE_VERSION:
         yield RULES["TEMPLATE_OUTDATED"].at_plan(plan, version, what=f"範本版本 {version}，目前為 {TEMPLATE_VERSION}")

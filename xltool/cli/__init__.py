@@ -64,7 +64,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from xltool.cli import check, merge, read, render, template  # noqa: F401  (each module adds its command to app)
+    from xltool.cli import check, importer, merge, read, render, template  # noqa: F401  (each adds its command)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

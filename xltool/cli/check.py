@@ -122,10 +122,9 @@ def _print_text(results: list[FileResult], *, show_info: bool) -> None:
     from xltool.report import text_report
 
     console = Console()
-    errors = Console(stderr=True)
     for result in results:
         if result.error:
-            errors.print(f"錯誤：{result.error}", markup=False, highlight=False)
+            typer.echo(f"錯誤：{result.error}", err=True)  # one line, never wrapped
             continue
         for part in text_report(result, show_info=show_info):
             console.print(part)
