@@ -148,3 +148,11 @@ def test_the_committed_example_is_what_its_script_writes(tmp_path: Path) -> None
     spec.loader.exec_module(module)
     fresh = module.main(tmp_path / "kinmen_108.xlsx")
     assert fresh.read_bytes() == EXAMPLE.read_bytes(), "run: python examples/make_example.py"
+
+
+def test_a_practice_beginning_with_the_word_total_is_still_a_practice(template: Path) -> None:
+    fill(template, [{"goal": "壹、目標", "practice": "合計辦理宣導 3 場", "schedule": "108.01-12", "budget": 1},
+                    {"practice": "合計：", "budget": 1}])  # fmt: skip
+    plan = read_plan(template)
+    assert [i.practice for i in plan.items] == ["合計辦理宣導 3 場"]
+    assert plan.stated_total is not None and plan.cells["total"] == "D5"

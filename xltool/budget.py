@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 from xltool.text import one_line, squash
 
@@ -27,7 +28,7 @@ class Note(StrEnum):
     PRECISION = "precision"  # more than three decimals: finer than one NTD
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Budget:
     written: str
     value: Decimal | None = None
@@ -41,6 +42,13 @@ THOUSAND = Decimal(1000)
 
 def parse_budget(value: object) -> Budget:
     """Read a budget cell (number or text) as 千元."""
+    if isinstance(value, (list, dict, set)):  # not a cell value (malformed JSON input): keep its text
+        value = str(value)
+    return _parse_cached(type(value).__name__, value)  # the type is in the key: 1 and True are equal to a cache
+
+
+@lru_cache(maxsize=8192)
+def _parse_cached(kind: str, value: object) -> Budget:
     if value is None or (isinstance(value, str) and not squash(value)):
         return Budget("", None, frozenset({Note.EMPTY}))
     if isinstance(value, bool):

@@ -42,12 +42,25 @@ class Catalog:
     path: str = ""
     notice: str = ""  # said to the user when this is not the requested year's own catalog
     _names: dict[str, Category] = field(init=False, repr=False, compare=False)
+    _items: dict[str, list[str]] = field(init=False, repr=False, compare=False)
+    _owners: dict[str, list[Category]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # Lookups a check makes for every row, built once (frozen: hence object.__setattr__).
         object.__setattr__(self, "_names", {})
+        object.__setattr__(self, "_items", {})
+        object.__setattr__(self, "_owners", {})
         for category in self.categories:
             for name in (category.name, *category.aliases):
                 self._names[squash(name)] = category
+            choices = [
+                *(f"{self.policy_prefix}-{x}" for x in category.policy),
+                *(f"{self.free_prefix}-{x}" for x in category.free),
+                self.none_word,
+            ]
+            self._items[category.name] = choices
+            for choice in choices:
+                self._owners.setdefault(item_text(choice), []).append(category)
 
     @property
     def category_names(self) -> list[str]:
@@ -59,16 +72,11 @@ class Catalog:
 
     def items(self, category: Category) -> list[str]:
         """The dropdown choices of a category: its 政策目標 and 自主管理 items, then 無."""
-        return [
-            *(f"{self.policy_prefix}-{x}" for x in category.policy),
-            *(f"{self.free_prefix}-{x}" for x in category.free),
-            self.none_word,
-        ]
+        return list(self._items[category.name])
 
     def item_categories(self, item: str) -> list[Category]:
         """The categories whose lists hold a performance item (dash variants count as the same)."""
-        key = item_text(item)
-        return [c for c in self.categories if key in self.items(c)]
+        return list(self._owners.get(item_text(item), []))
 
 
 def shipped_years() -> list[int]:

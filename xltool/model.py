@@ -15,7 +15,7 @@ from xltool.budget import Budget, parse_budget
 from xltool.schedule import Schedule, parse_schedule
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanItem:
     """One 具體作法 row of the form, with the goal it belongs to."""
 
@@ -155,7 +155,7 @@ def json_number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem ``check`` found, located at a cell, in words the officer reads (zh-TW)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,12 +36,17 @@ from xltool.model import Plan, PlanItem
 from xltool.schedule import parse_schedule
 from xltool.text import item_text, one_line, squash
 
+PROGRESS_EVERY = 2000
 HEADER_SEARCH_ROWS = 30  # a legacy sheet may have a few title and note rows above its header
 # 「壹、」 or 「(壹)」: a numeral needs its mark, or 「參與…」 would lose its first character.
 _GOAL = re.compile(rf"^(?:[(（]([{GOAL_NUMERALS}]+)[)）]|([{GOAL_NUMERALS}]+)\s*[、.,．，])\s*")
 _ITEM = re.compile(rf"^(?:[(（]([{ITEM_NUMERALS}]+)[)）]|([{ITEM_NUMERALS}]+)\s*[、.,．，])\s*")
 _TITLE = re.compile(rf"^(.*?)(\d{{2,3}})\s*年度?\s*{TITLE_SUFFIX[2:]}")
-_END_WORDS = ("備註", "填表說明")
+# A total or notes row: the word alone, or with a colon or a bracket after it (合計：, 合計(千元)), so a
+# practice that happens to begin with 合計 is still a practice.
+_TOTAL_ROW = re.compile(rf"(?:{'|'.join(TOTAL_WORDS)})(?:[:(].*)?")
+_END_ROW = re.compile(r"(?:備註|填表說明)(?::|$)")
+_MARKER_START = {word[0] for word in (*TOTAL_WORDS, "備註", "填表說明")}  # skip squashing every practice
 
 Grid = Sequence[Sequence[object]]
 
@@ -52,10 +57,17 @@ class _Header:
     columns: dict[str, int]  # PlanItem field -> 0-based column
 
 
-def read_plan(path: str | Path, *, catalog: Catalog | None = None, year: int | None = None) -> Plan:
+def read_plan(
+    path: str | Path,
+    *,
+    catalog: Catalog | None = None,
+    year: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Plan:
     """Read a filled workbook (template-made or a legacy sheet of the form) into one Plan.
 
-    ``year`` is the plan year to assume when the workbook names none (it dates 1-12月 and 全年).
+    ``year`` is the plan year to assume when the workbook names none (it dates 1-12月 and 全年);
+    ``progress(rows_done, rows_total)`` is called now and then on a large sheet.
     """
     source = check_input(path)
     has_macros = inspect_workbook(source)
@@ -63,7 +75,7 @@ def read_plan(path: str | Path, *, catalog: Catalog | None = None, year: int | N
     for name, grid, merged in sheets:
         header = find_header(grid)
         if header is not None:
-            plan = _read_sheet(source, name, grid, merged, header, marker, catalog, year)
+            plan = _read_sheet(source, name, grid, merged, header, marker, catalog, year, progress)
             if source.suffix.lower() in (".xlsx", ".xlsm"):
                 _find_uncomputed(source, plan)
             if has_macros:
@@ -208,6 +220,7 @@ def _read_sheet(
     marker: dict[str, str],
     catalog: Catalog | None,
     default_year: int | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
     def at(r: int, c: int) -> tuple[object, str]:
         """A cell's value and the reference a person should look at (a merged range's top-left)."""
@@ -229,16 +242,20 @@ def _read_sheet(
     goal_no, goal, goal_cell, unit = "", "", "", ""
     row_years: set[int] = set()
     for r in range(header.row + 1, len(grid)):
+        if progress is not None and r % PROGRESS_EVERY == 0:
+            progress(r, len(grid))
         raw: dict[str, object] = {}
         cells: dict[str, str] = {}
         for key, c in header.columns.items():
             raw[key], cells[key] = at(r, c)
-        first = squash(raw.get("goal")) or squash(raw.get("practice"))
-        if first.startswith(TOTAL_WORDS):
+        # The row's first filled cell says 合計 or 備註 wherever it stands (a legacy 編號 column, say).
+        first = next((v.strip(" \t\n\u3000") for v in grid[r] if isinstance(v, str) and v.strip()), "")
+        first = squash(first) if first[:1] in _MARKER_START else ""
+        if _TOTAL_ROW.fullmatch(first):
             plan.stated_total = parse_budget(raw.get("budget"))
             plan.cells["total"] = cells.get("budget", "")
             break
-        if first.startswith(_END_WORDS):
+        if _END_ROW.match(first):
             break
         if squash(raw.get("practice")) == "具體作法":  # a header repeated on every printed page
             continue

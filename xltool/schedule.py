@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from xltool.text import one_line, squash
 
@@ -34,7 +35,7 @@ class Note(StrEnum):
     REVERSED = "reversed"  # a range whose start is after its end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Schedule:
     """One parsed schedule cell.
 
@@ -81,6 +82,15 @@ def month_key(year: int, month: int) -> str:
 
 def parse_schedule(value: object, year: int | None = None) -> Schedule:
     """Read a schedule cell (text, number or date) against the plan's ROC ``year`` (for 1-12月, 全年)."""
+    # A plan repeats the same few schedules (108.01-12) on most rows; each distinct cell is parsed once.
+    # The type is part of the key: 1 and 1.0 are equal to a cache, not to an officer.
+    if isinstance(value, (list, dict, set)):  # not a cell value (malformed JSON input): keep its text
+        value = str(value)
+    return _parse_cached(type(value).__name__, value, year)
+
+
+@lru_cache(maxsize=8192)
+def _parse_cached(kind: str, value: object, year: int | None) -> Schedule:
     if value is None or (isinstance(value, str) and not squash(value)):
         return Schedule("", "", (), frozenset({Note.EMPTY}))
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # NFKC folds full-width forms (－ ～ ， ．) but leaves these alone; they all mean a dash or a tilde here.
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\ufe58\u30fc"
 _TILDES = "\u301c\u223c\u02dc"
 _TRANSLATE = str.maketrans({**{c: "-" for c in _DASHES}, **{c: "~" for c in _TILDES}})
-_SPACE = re.compile(r"[ \t\u3000\u00a0]+")
+_SPACE = re.compile(r"[ \t\u3000\u00a0]{2,}|[\t\u3000\u00a0]")
+_EDGE_SPACE = " \t\u3000\u00a0"
 _ALL_SPACE = re.compile(r"\s+")
 _DASH_SPACE = re.compile(r"\s*-\s*")
 
@@ -28,14 +30,24 @@ def clean(value: object) -> str:
     """
     if value is None:
         return ""
-    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    lines = (_SPACE.sub(" ", line).strip(" \t\u3000\u00a0") for line in text.split("\n"))
+    text = value if isinstance(value, str) else str(value)
+    if "\n" not in text and "\r" not in text and "_x000D_" not in text:  # the usual one-line cell
+        return _SPACE.sub(" ", text).strip(_EDGE_SPACE)
+    text = text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+    lines = (_SPACE.sub(" ", line).strip(_EDGE_SPACE) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+@lru_cache(maxsize=65536)
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).strip()
 
 
 def normalize(value: object) -> str:
     """Cell text in its comparable form: :func:`clean`, then NFKC and one dash and one tilde."""
-    return unicodedata.normalize("NFKC", clean(value)).translate(_TRANSLATE).strip()
+    text = clean(value)
+    # Plans repeat the same short values (108.01-12, 防貪業務) thousands of times: NFKC once each.
+    return text.strip() if text.isascii() else _normalize(text)
 
 
 def squash(value: object) -> str:
@@ -44,6 +56,8 @@ def squash(value: object) -> str:
     Chinese needs no spaces, and printed forms break words anywhere (「提列績效\\n對應項目」).
     """
     text = normalize(value)
+    if not _ALL_SPACE.search(text):
+        return text
     # NFKC can itself produce a space (「¸」 becomes space + combining cedilla), so repeat until stable.
     for _ in range(4):
         squashed = unicodedata.normalize("NFKC", _ALL_SPACE.sub("", text))

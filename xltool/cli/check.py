@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from xltool.cli import ZhCommand, app
-from xltool.cli.options import CatalogOption, ForceOption, YearOption
+from xltool.cli.options import CatalogOption, ForceOption, ReadProgress, YearOption
 from xltool.errors import XltoolError
 
 if TYPE_CHECKING:
@@ -78,7 +78,11 @@ def check_command(
     fixes_by_file: dict[str, list[dict[str, str]]] = {}
     for file in files:
         try:
-            plan = read_plan(file, catalog=chosen, year=year)
+            progress = ReadProgress()
+            try:
+                plan = read_plan(file, catalog=chosen, year=year, progress=progress)
+            finally:
+                progress.close()
             plan_catalog = chosen or load_catalog(year if year is not None else plan.year)
             findings = check_plan(plan, plan_catalog, year=year, budget_cap=cap)
         except XltoolError as error:

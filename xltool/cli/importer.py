@@ -29,7 +29,9 @@ def import_command(
 
     chosen = load_catalog(path=catalog) if catalog else None
     report = import_legacy(legacy, output, catalog=chosen, force=force)
-    typer.echo(f"已搬移 {report.items} 項具體作法到範本：{output}（{report.unit or '未填機關'} {report.year} 年度）", err=True)
+    typer.echo(
+        f"已搬移 {report.items} 項具體作法到範本：{output}（{report.unit or '未填機關'} {report.year} 年度）", err=True
+    )
     for line in report.unplaced:
         typer.echo(f"  無法搬移：{line}", err=True)
     typer.echo(f"請執行 xltool check {output} 檢查後再送出。", err=True)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 CatalogOption = Annotated[
     Path | None,
@@ -25,3 +28,32 @@ YearOption = Annotated[
 def notice(line: str) -> None:
     """A remark for the user that is not the command's output: stderr, so pipes stay clean."""
     typer.echo(f"注意：{line}", err=True)
+
+
+class ReadProgress:
+    """A progress bar on stderr while a large sheet is read; nothing when stderr is not a terminal."""
+
+    MIN_ROWS = 20000
+
+    def __init__(self) -> None:
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        import sys
+
+        if self._bar is None:
+            if total < self.MIN_ROWS or not sys.stderr.isatty():
+                return
+            from rich.progress import Progress
+
+            self._bar = Progress(transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("讀取", total=total)
+        if self._task is not None:
+            self._bar.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from xltool.cli import ZhCommand, app
-from xltool.cli.options import CatalogOption, ForceOption, notice
+from xltool.cli.options import CatalogOption, ForceOption, ReadProgress, notice
 from xltool.model import Plan, json_number
 
 
@@ -50,7 +50,11 @@ def read_command(
     from xltool.catalog import load_catalog
     from xltool.reader import read_plan
 
-    plan = read_plan(file, catalog=load_catalog(path=catalog) if catalog else None)
+    progress = ReadProgress()
+    try:
+        plan = read_plan(file, catalog=load_catalog(path=catalog) if catalog else None, progress=progress)
+    finally:
+        progress.close()
     for line in plan.notices:
         notice(line)
     if format == ReadFormat.table:

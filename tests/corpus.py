@@ -1,0 +1,145 @@
+"""The input corpus, made at test time: legacy sheets, and files that are broken or hostile.
+
+No binary fixture is committed that code can make; each maker writes one file and returns its path.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from tests.conftest import EXAMPLE
+
+LEGACY_HEADER = ["編號", "計畫目標", "具體作法", "預定\n進度", "備考\n(預算金額\n單位：千元)", "業務\n類別",
+                 "提列績效\n對應項目\n(新增)", "承辦人", "備註"]  # fmt: skip
+
+
+def legacy_workbook(path: Path) -> Path:
+    """Last year's hand-made sheet: a cover sheet first, the title alone naming unit and year, the
+    header on row 4 with the form's printed line breaks, extra columns, goals merged down, the seed's
+    category short forms, a schedule broken over two lines and a budget with a thousands comma."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(path)
+    cover = workbook.add_worksheet("封面")
+    cover.write(0, 0, "金門縣政府政風處")
+    sheet = workbook.add_worksheet("年度計畫")
+    sheet.write(0, 0, "金門縣政府政風處108年度廉政工作計畫")
+    sheet.write(1, 0, "（本表依機關廉政工作年度計畫作業要點訂定）")
+    sheet.write_row(3, 0, LEGACY_HEADER)
+    sheet.merge_range(4, 1, 6, 1, "壹、\n遵行政策指引、\n擘劃廉能願景、\n開展施政成效。")
+    rows = [
+        [1, None, "一、 秉縣長施政主軸，積極規劃\n縣府團隊廉政業務。", "108.01-\n12", 5, "綜合業務", "", "王小明", ""],
+        [2, None, "二、 召開廉政會報 2 次。", "108.06、12", "1,200", "防貪業務", "政策目標－預警作為", "李大華", "含外聘委員出席費"],
+        [3, None, "三、 民意問卷調查。", "108.03-09", "５", "防貪\n業務", "無", "", ""],
+    ]  # fmt: skip
+    for offset, row in enumerate(rows):
+        for col, value in enumerate(row):
+            if col != 1 and value is not None:
+                sheet.write(4 + offset, col, value)
+    sheet.write(7, 1, "貳、落實陽光法案。")
+    sheet.write_row(
+        7, 2, ["一、 財產申報實質審核 30 件。", "108.01-12", 100, "防貪業務", "政策目標-陽光法案執行成效報告"]
+    )
+    sheet.write(9, 0, "合計")
+    sheet.write(9, 4, 1310)
+    workbook.close()
+    return path
+
+
+def renamed_docx(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return path
+
+
+def pdf(path: Path) -> Path:
+    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return path
+
+
+def csv_file(path: Path) -> Path:
+    path.write_text("計畫目標,具體作法,預定進度\n壹、目標,一、作法,108.01-12\n", encoding="utf-8-sig")
+    return path
+
+
+def truncated(path: Path) -> Path:
+    data = EXAMPLE.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def empty_file(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+def password_protected(path: Path) -> Path:
+    """A real encrypted workbook (Excel's 'Encrypt with password'), made with msoffcrypto-tool."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with EXAMPLE.open("rb") as plain, path.open("wb") as out:
+        OOXMLFile(plain).encrypt("1234", out)
+    return path
+
+
+def zip_bomb(path: Path, megabytes: int = 8) -> Path:
+    """A valid-looking workbook whose one sheet inflates to ``megabytes`` of nothing."""
+    with zipfile.ZipFile(EXAMPLE) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"</sheetData>" + b" " * (megabytes * 1024 * 1024))
+            out.writestr(item.filename, data)
+    return path
+
+
+ENTITY_BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10 if n > 1 else "&lol;" * 10}">' for n in range(1, 10))
+    + "]>"
+)
+
+
+def entity_bomb(path: Path) -> Path:
+    """Billion laughs in the shared strings: a parser that expands entities would need gigabytes."""
+    with zipfile.ZipFile(EXAMPLE) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/sharedStrings.xml":
+                text = data.decode("utf-8")
+                text = ENTITY_BOMB + text[text.index("<sst") :]
+                data = text.replace("<t>合計</t>", "<t>&lol9;</t>", 1).encode("utf-8")
+            out.writestr(item, data)
+    return path
+
+
+def empty_workbook(path: Path) -> Path:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(path)
+    workbook.add_worksheet()
+    workbook.close()
+    return path
+
+
+def with_macros(path: Path, tmp: Path) -> Path:
+    """An .xlsm carrying a VBA project part: xltool must read it and never run it."""
+    import xlsxwriter
+
+    from xltool.reader import read_plan
+
+    vba = tmp / "vbaProject.bin"
+    vba.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)  # an OLE header: enough to be carried
+    plan = read_plan(EXAMPLE)
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("計畫表")
+    sheet.write_row(0, 0, ["機關名稱", plan.unit, "年度", plan.year])
+    sheet.write_row(2, 0, ["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"])
+    for r, item in enumerate(plan.items, start=3):
+        sheet.write_row(r, 0, [f"{item.goal_no}、{item.goal}", f"{item.item_no}、{item.practice}", item.schedule,
+                               float(item.budget or 0), item.category, item.performance])  # fmt: skip
+    workbook.add_vba_project(str(vba))
+    workbook.close()
+    return path

@@ -1,0 +1,127 @@
+"""Every workbook an office really sends, and files that are broken or hostile (issue: real-world inputs)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests import corpus
+from tests.conftest import EXAMPLE
+from xltool.catalog import load_catalog
+from xltool.checks import check_plan
+from xltool.reader import read_plan
+
+HOSTILE = [
+    (corpus.renamed_docx, "報告.xlsx", "這是 Word 文件"),
+    (corpus.pdf, "計畫.xlsx", "這是 PDF 檔"),
+    (corpus.csv_file, "計畫.xlsx", "看起來是文字檔或 CSV"),
+    (corpus.truncated, "計畫.xlsx", "檔案已損毀"),
+    (corpus.empty_file, "計畫.xlsx", "檔案是空的"),
+    (corpus.password_protected, "加密.xlsx", "檔案受密碼保護，請先移除密碼"),
+    (corpus.entity_bomb, "炸彈.xlsx", "不安全的實體宣告"),
+    (corpus.empty_workbook, "空白.xlsx", "找不到計畫表的標題列"),
+]
+
+
+def xltool(*args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command in its own process: what an officer sees, exit code included."""
+    return subprocess.run(
+        [sys.executable, "-m", "xltool", *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8", timeout=120, env=env,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("make", "name", "message"), HOSTILE, ids=[h[1] + "-" + h[0].__name__ for h in HOSTILE])
+def test_broken_and_hostile_files_get_one_line_and_exit_2(tmp_path: Path, make, name: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    bad = make(tmp_path / name)
+    out = tmp_path / "out.json"
+    done = xltool("read", bad, "-f", "json", "-o", out)
+    assert done.returncode == 2
+    assert message in done.stderr and str(bad) in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+    assert xltool("check", bad).returncode == 2
+
+
+def test_a_zip_bomb_is_refused_by_its_declared_size_and_the_limit_is_configurable(tmp_path: Path) -> None:
+    bomb = corpus.zip_bomb(tmp_path / "大.xlsx", megabytes=8)
+    env = {**os.environ, "XLTOOL_MAX_UNCOMPRESSED_MB": "4"}
+    done = xltool("read", bomb, env=env)
+    assert done.returncode == 2 and "壓縮炸彈" in done.stderr and "XLTOOL_MAX_UNCOMPRESSED_MB" in done.stderr
+    assert xltool("read", bomb, "-f", "json").returncode == 0  # under the default 200 MB it is just a plan
+
+
+def test_a_folder_and_a_missing_output_folder(tmp_path: Path) -> None:
+    assert "資料夾" in xltool("check", tmp_path).stderr
+    done = xltool("read", EXAMPLE, "-f", "csv", "-o", tmp_path / "沒有" / "x.csv")
+    assert done.returncode == 2 and "輸出資料夾不存在" in done.stderr
+
+
+def test_macros_are_ignored_and_said(tmp_path: Path) -> None:
+    book = corpus.with_macros(tmp_path / "巨集.xlsm", tmp_path)
+    plan = read_plan(book)
+    assert len(plan.items) == 33 and plan.total == 1865
+    assert any("巨集" in n and "不會執行" in n for n in plan.notices)
+    assert "巨集" in xltool("read", book).stderr
+
+
+def test_a_legacy_sheet_reads_and_checks(tmp_path: Path) -> None:
+    plan = read_plan(corpus.legacy_workbook(tmp_path / "舊版計畫.xlsx"))
+    assert (plan.unit, plan.year, plan.sheet) == ("金門縣政府政風處", 108, "年度計畫")
+    assert [(i.goal_no, i.item_no, i.schedule, i.budget, i.category) for i in plan.items] == [
+        ("壹", "一", "108.01-12", Decimal(5), "綜合規劃業務"),
+        ("壹", "二", "108.06、12", Decimal(1200), "防貪業務"),
+        ("壹", "三", "108.03-09", Decimal(5), "防貪業務"),
+        ("貳", "一", "108.01-12", Decimal(100), "防貪業務"),
+    ]
+    assert plan.items[0].practice == "秉縣長施政主軸，積極規劃縣府團隊廉政業務。"
+    assert plan.items[1].remark == "含外聘委員出席費"
+    assert plan.stated_total is not None and plan.stated_total.value == plan.total
+    assert set(plan.extra_columns) == {"編號", "承辦人"}
+    errors = [f for f in check_plan(plan, load_catalog(108)) if f.severity == "error"]
+    assert errors == []
+
+
+def test_import_moves_a_legacy_sheet_into_the_template(tmp_path: Path) -> None:
+    legacy = corpus.legacy_workbook(tmp_path / "舊版計畫.xlsx")
+    out = tmp_path / "新範本.xlsx"
+    done = xltool("import", legacy, "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert "已搬移 4 項具體作法" in done.stderr
+    assert "承辦人" in done.stderr and "含外聘委員出席費" in done.stderr  # what could not be placed, said
+    moved = read_plan(out)
+    assert moved.marker["template_version"] == "1"
+    assert [i.to_dict() | {"row": 0, "cell": "", "sheet": "", "remark": ""} for i in moved.items] == [
+        i.to_dict() | {"row": 0, "cell": "", "sheet": "", "remark": ""} for i in read_plan(legacy).items
+    ]
+    from openpyxl import load_workbook
+
+    assert load_workbook(out)["計畫表"].protection.sheet
+
+
+def test_excel_carriage_returns_and_odd_spaces(template: Path) -> None:
+    from tests.conftest import fill
+
+    fill(template, [{"goal": "壹、目標_x000D_\n一", "practice": "\u3000一、作法 1 場_x000D_", "schedule": " 108.01-12 ",
+                     "budget": " １２ ", "category": "防貪業務 ", "performance": "政策目標 － 反貪活動"}], unit="某處")  # fmt: skip
+    item = read_plan(template).items[0]
+    assert (item.goal, item.practice, item.schedule, item.budget, item.category, item.performance) == (
+        "目標一", "作法 1 場", "108.01-12", Decimal(12), "防貪業務", "政策目標-反貪活動",
+    )  # fmt: skip
+
+
+@pytest.mark.usefixtures("office")
+@pytest.mark.parametrize("fmt", ["xls:MS Excel 97", "ods", "xlsx:Calc MS Excel 2007 XML"])
+def test_the_same_plan_reads_the_same_from_every_format(tmp_path: Path, fmt: str) -> None:
+    from xltool.office import convert
+
+    again = read_plan(convert(EXAMPLE, fmt, tmp_path))
+    original = read_plan(EXAMPLE)
+    assert [i.to_dict() | {"sheet": ""} for i in again.items] == [i.to_dict() | {"sheet": ""} for i in original.items]
+    assert (again.unit, again.year, again.total) == (original.unit, original.year, 1865)
