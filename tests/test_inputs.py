@@ -125,3 +125,32 @@ def test_the_same_plan_reads_the_same_from_every_format(tmp_path: Path, fmt: str
     original = read_plan(EXAMPLE)
     assert [i.to_dict() | {"sheet": ""} for i in again.items] == [i.to_dict() | {"sheet": ""} for i in original.items]
     assert (again.unit, again.year, again.total) == (original.unit, original.year, 1865)
+
+
+def test_formulas_use_their_stored_result_and_one_without_is_reported(template: Path, tmp_path: Path) -> None:
+    import xlsxwriter
+    from openpyxl import load_workbook
+
+    from tests.conftest import fill
+
+    # A formula Excel saved with its result: the result is what counts.
+    saved = tmp_path / "saved.xlsx"
+    workbook = xlsxwriter.Workbook(saved)
+    sheet = workbook.add_worksheet("計畫表")
+    sheet.write_row(0, 0, ["機關名稱", "某處", "年度", 108])
+    sheet.write_row(2, 0, ["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"])
+    sheet.write_row(3, 0, ["壹、目標", "一、作法 1 場", "108.01-12"])
+    sheet.write_formula(3, 3, "=2*10", None, 20)
+    sheet.write_row(3, 4, ["防貪業務", "無"])
+    workbook.close()
+    assert read_plan(saved).items[0].budget == 20
+    # A formula written by a script and never opened in Excel has no result: said, at its cell.
+    fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.01-12", "budget": 5,
+                     "category": "防貪業務", "performance": "無"}], unit="某處")  # fmt: skip
+    book = load_workbook(template)
+    book["計畫表"]["D4"] = "=2*10"
+    book.save(template)
+    findings = check_plan(read_plan(template), load_catalog(108))
+    assert [(f.code, f.cell, f.severity) for f in findings if f.code == "FORMULA_NO_VALUE"] == [
+        ("FORMULA_NO_VALUE", "D4", "error")
+    ]

@@ -68,7 +68,8 @@ class Catalog:
 
     def category(self, text: str) -> Category | None:
         """The category a cell names, by its name or an alias (綜合業務 → 綜合規劃業務)."""
-        return self._names.get(squash(text))
+        found = self._names.get(text)  # the usual case: the name exactly as the dropdown wrote it
+        return found if found is not None else self._names.get(squash(text))
 
     def items(self, category: Category) -> list[str]:
         """The dropdown choices of a category: its 政策目標 and 自主管理 items, then 無."""

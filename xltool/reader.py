@@ -31,6 +31,7 @@ from xltool.layout import (
     YEAR_LABEL,
     Column,
     cell_ref,
+    column_letter,
 )
 from xltool.model import Plan, PlanItem
 from xltool.schedule import parse_schedule
@@ -148,6 +149,7 @@ def _cell_order(ref: str) -> tuple[int, str]:
 
 
 _CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_FORMULA = re.compile(rb"<f[ >/]")
 
 
 def _formulas_without_value(source: Path, sheet: str) -> set[str]:
@@ -166,13 +168,15 @@ def _formulas_without_value(source: Path, sheet: str) -> set[str]:
             return set()
         name = target.group(1).lstrip("/")
         xml = archive.read(name if name.startswith("xl/") else f"xl/{name}")
-    if b"<f" not in xml:
-        return set()
-    return {
-        m.group(1).decode()
-        for m in _CELL.finditer(xml)
-        if m.group(2) and b"<f" in m.group(2) and not re.search(rb"<v>[^<]", m.group(2))
-    }
+    # Visit only the formulas (a sheet has few), each back to the start of its cell.
+    empty: set[str] = set()
+    for formula in _FORMULA.finditer(xml):
+        start = xml.rfind(b"<c ", 0, formula.start())
+        end = xml.find(b"</c>", formula.start())
+        cell = _CELL.match(xml, start, end + 4) if start >= 0 and end >= 0 else None
+        if cell and not re.search(rb"<v>[^<]", cell.group(2) or b""):
+            empty.add(cell.group(1).decode())
+    return empty
 
 
 def _merged_map(ranges: object) -> dict[tuple[int, int], tuple[int, int]]:
@@ -222,11 +226,15 @@ def _read_sheet(
     default_year: int | None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
+    letters = {c: column_letter(c) for c in header.columns.values()}
+
     def at(r: int, c: int) -> tuple[object, str]:
         """A cell's value and the reference a person should look at (a merged range's top-left)."""
-        r, c = merged.get((r, c), (r, c))
-        value = grid[r][c] if r < len(grid) and c < len(grid[r]) else None
-        return value, cell_ref(r, c)
+        if merged and (r, c) in merged:
+            r, c = merged[(r, c)]
+            return (grid[r][c] if c < len(grid[r]) else None), cell_ref(r, c)
+        row = grid[r]
+        return (row[c] if c < len(row) else None), f"{letters[c]}{r + 1}"
 
     plan = Plan(unit="", year=None, items=[], source=str(source), sheet=sheet, marker=marker)
     header_row = grid[header.row]
@@ -257,8 +265,9 @@ def _read_sheet(
             break
         if _END_ROW.match(first):
             break
-        if squash(raw.get("practice")) == "具體作法":  # a header repeated on every printed page
-            continue
+        practice_raw = raw.get("practice")
+        if isinstance(practice_raw, str) and "作法" in practice_raw and squash(practice_raw) == "具體作法":
+            continue  # the header, repeated on every printed page
         row_unit = one_line(_text(raw.get("unit")))
         if row_unit != unit:  # a merged workbook: the next unit's goals start afresh
             goal_no, goal, goal_cell, unit = "", "", "", row_unit
@@ -270,8 +279,7 @@ def _read_sheet(
         if goal_text and cells.get("goal") != goal_cell and _split(_GOAL, goal_text) != (goal_no, goal):
             goal_no, goal = _split(_GOAL, goal_text)
             goal_cell = cells["goal"]
-        fields = ("practice", "schedule", "budget", "category", "performance")
-        if not any(_text(raw.get(key)).strip() for key in fields):
+        if not any(_filled(raw.get(key)) for key in _ITEM_FIELDS):
             continue
         item_no, practice = _split(_ITEM, one_line(_text(raw.get("practice"))))
         written_category = one_line(_text(raw.get("category")))
@@ -367,6 +375,13 @@ def _text(value: object) -> str:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return str(value)
+
+
+_ITEM_FIELDS = ("practice", "schedule", "budget", "category", "performance")
+
+
+def _filled(value: object) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
 
 def _blank_to_none(value: object) -> object:

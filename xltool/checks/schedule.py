@@ -43,10 +43,10 @@ def _check_item(context: Context, item: PlanItem) -> Iterator[Finding]:
         if note in notes:
             yield RULES[code].at_item(item, schedule.written, **params)
     if context.year is not None:
-        years = sorted({int(month.split(".")[0]) for month in schedule.months})
-        if years == [context.year + 1] or years[0] != context.year or years[-1] > context.year + 1:
+        first, last = (int(month.partition(".")[0]) for month in (schedule.months[0], schedule.months[-1]))
+        if first != context.year or last > context.year + 1:
             yield RULES["SCHEDULE_OTHER_YEAR"].at_item(item, schedule.written, **params)
-        elif years[-1] == context.year + 1:
+        elif last == context.year + 1:
             yield RULES["SCHEDULE_NEXT_YEAR"].at_item(item, schedule.written, **params)
     if not notes and squash(schedule.written) != schedule.text:
         yield RULES["SCHEDULE_FORMAT"].at_item(item, schedule.written, **params)

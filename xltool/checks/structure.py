@@ -11,7 +11,6 @@ from xltool.checks.rules import FIELD_NAMES, RULES
 from xltool.layout import GOAL_NUMERALS, ITEM_NUMERALS, TEMPLATE_VERSION, chinese_number, numeral_value
 from xltool.model import Finding, PlanItem
 from xltool.reader import title_year
-from xltool.text import squash
 
 # A number with a unit of count: 3 場, 二次, 100 人, 4 件 … (目標設定應力求具體及量化).
 _QUANTITY = re.compile(
@@ -99,7 +98,7 @@ def _principles(context: Context) -> Iterator[Finding]:
         for item in items:
             if not item.practice:
                 continue
-            text = squash(item.practice)
+            text = "".join(item.practice.split())  # the same words however they were wrapped
             if text in seen_practices:
                 yield RULES["PRACTICE_DUPLICATE"].at_item(item, item.practice, other=seen_practices[text])
             else:

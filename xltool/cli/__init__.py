@@ -12,20 +12,24 @@ from collections.abc import Sequence
 
 import click
 import typer
-import typer.rich_utils
 from typer.core import TyperCommand, TyperGroup
 
 from xltool.errors import XltoolError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
-# typer's and click's own words, in the users' language.
-typer.rich_utils.OPTIONS_PANEL_TITLE = "選項"
-typer.rich_utils.ARGUMENTS_PANEL_TITLE = "參數"
-typer.rich_utils.COMMANDS_PANEL_TITLE = "指令"
-typer.rich_utils.ERRORS_PANEL_TITLE = "錯誤"
-typer.rich_utils.DEFAULT_STRING = "[預設：{}]"
-typer.rich_utils.REQUIRED_LONG_STRING = "[必填]"
+
+def _typer_words_in_zh_tw() -> None:
+    """typer's own panel words in zh-TW. typer.rich_utils costs ~80 ms to import, so this runs only
+    when help is actually shown, not on every command."""
+    import typer.rich_utils as words
+
+    words.OPTIONS_PANEL_TITLE = "選項"
+    words.ARGUMENTS_PANEL_TITLE = "參數"
+    words.COMMANDS_PANEL_TITLE = "指令"
+    words.ERRORS_PANEL_TITLE = "錯誤"
+    words.DEFAULT_STRING = "[預設：{}]"
+    words.REQUIRED_LONG_STRING = "[必填]"
 
 
 class _ZhHelp:
@@ -40,6 +44,10 @@ class _ZhHelp:
     def get_usage(self, ctx: click.Context) -> str:
         usage: str = super().get_usage(ctx)  # type: ignore[misc]
         return usage.replace("Usage:", "用法：", 1)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _typer_words_in_zh_tw()
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
 class ZhCommand(_ZhHelp, TyperCommand):

