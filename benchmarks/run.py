@@ -224,10 +224,13 @@ def main() -> None:
         per = [f"{size}: {results[f'{prefix} {size} {unit}'].median / size * 1000:.2f} ms" for size in sizes]
         lines.append(f"  - {prefix}（每{unit}）: " + "；".join(per))
     lines += ["", "Commands:", ""]
-    lines += [
-        f"- {name}: `{' '.join(Path(c).name if c.startswith(scratch) else c for c in command)}`"
-        for name, command, _, _ in cases
-    ]
+
+    def shown(command: list[str]) -> str:
+        words = [Path(c).name if c.startswith(scratch) else c.replace(f"{ROOT}/", "") for c in command]
+        words[0] = "python"
+        return " ".join([*words[:6], f"… ({len(words) - 6} more)"] if len(words) > 12 else words)
+
+    lines += [f"- {name}: `{shown(command)}`" for name, command, _, _ in cases]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(args.out.read_text(encoding="utf-8"))
     if not all(verdicts):

@@ -210,3 +210,57 @@ def _line_of(text: str, needle: str) -> int | None:
         if needle in line.split("#", 1)[0]:
             return number
     return None
+
+
+def to_dict(catalog: Catalog) -> dict[str, Any]:
+    """The catalog as plain data, in the file's schema (``xltool catalog --format json``)."""
+    return {
+        "id": catalog.id,
+        "year": catalog.year,
+        "title": catalog.title,
+        "limits": {"max_goals": catalog.max_goals, "max_goal_chars": catalog.max_goal_chars},
+        "words": {
+            "none": catalog.none_word,
+            "policy_prefix": catalog.policy_prefix,
+            "free_prefix": catalog.free_prefix,
+            "vague": list(catalog.vague),
+        },
+        "category": [
+            {key: list(getattr(c, key)) if key != "name" else c.name for key in _CATEGORY_FIELDS if getattr(c, key)}
+            for c in catalog.categories
+        ],
+    }
+
+
+_CATEGORY_FIELDS = ("name", "aliases", "parts", "policy", "free")
+
+
+def to_toml(catalog: Catalog) -> str:
+    """The catalog as a TOML file that :func:`parse_catalog` reads back to the same catalog: the
+    starting point for next year's list (``xltool catalog --format toml > 109.toml``)."""
+
+    def value(v: object) -> str:
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        if isinstance(v, int):
+            return str(v)
+        text = str(v).replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{text}"'
+
+    data = to_dict(catalog)
+    lines = [
+        f"# {catalog.title or '分類清單'}（由 xltool catalog --format toml 產生；欄位說明見 docs/catalog.md）",
+        "",
+        f"id = {value(data['id'])}",
+        f"year = {data['year']}",
+        f"title = {value(data['title'])}",
+        "",
+        "[limits]",
+        *(f"{k} = {value(v)}" for k, v in data["limits"].items()),
+        "",
+        "[words]",
+        *(f"{k} = {value(v)}" for k, v in data["words"].items()),
+    ]
+    for category in data["category"]:
+        lines += ["", "[[category]]", *(f"{k} = {value(v)}" for k, v in category.items())]
+    return "\n".join(lines) + "\n"

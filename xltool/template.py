@@ -11,9 +11,10 @@ byte-for-byte deterministic (fixed document date; xlsxwriter fixes the zip times
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from xltool.catalog import Catalog, load_catalog
@@ -109,14 +110,19 @@ def write_template(
     password: str = "",
     catalog: Catalog | None = None,
     items: Sequence[PlanItem] = (),
+    marks: Mapping[tuple[int, str], str] = MappingProxyType({}),
     force: bool = False,
 ) -> Path:
-    """Write the locked input workbook; ``items`` pre-fill rows as an officer would have typed them."""
+    """Write the locked input workbook; ``items`` pre-fill rows as an officer would have typed them.
+
+    ``marks`` flag cells for the officer: (item index, field) → a note, shown as a yellow cell with a
+    comment (rollover uses it for what the new year's catalog no longer has).
+    """
     catalog = catalog or load_catalog(year)
     year = year if year is not None else catalog.year
     rows = max(rows, len(items))
     with atomic_output(path, force=force) as temporary:
-        _write(temporary, year=year, unit=unit, rows=rows, password=password, catalog=catalog, items=items)
+        _write(temporary, year=year, unit=unit, rows=rows, password=password, catalog=catalog, items=items, marks=marks)
     return Path(path)
 
 
@@ -129,6 +135,7 @@ def _write(
     password: str,
     catalog: Catalog,
     items: Sequence[PlanItem],
+    marks: Mapping[tuple[int, str], str],
 ) -> None:
     import xlsxwriter
 
@@ -142,7 +149,7 @@ def _write(
     lists = workbook.add_worksheet(LISTS_SHEET)
     marker = workbook.add_worksheet(MARKER_SHEET)
     _write_lists(workbook, lists, catalog)
-    _write_plan(sheet, styles, year=year, unit=unit, rows=rows, catalog=catalog, items=items)
+    _write_plan(sheet, styles, year=year, unit=unit, rows=rows, catalog=catalog, items=items, marks=marks)
     _write_guide(guide, styles, catalog)
     marker_rows = (("template_version", TEMPLATE_VERSION), ("year", str(year)), ("catalog", catalog.id))
     for row, (key, value) in enumerate(marker_rows):
@@ -166,6 +173,7 @@ def _styles(workbook: Any) -> dict[str, Any]:
             {**boxed, "bold": True, "align": "center", "valign": "vcenter", "bg_color": "#D9D9D9"}
         ),
         "text": workbook.add_format({**boxed, "locked": False, "num_format": "@"}),
+        "flag": workbook.add_format({**boxed, "locked": False, "num_format": "@", "bg_color": "#FFEB9C"}),
         "number": workbook.add_format({**boxed, "locked": False, "align": "right"}),
         "unit": workbook.add_format({**base, "locked": False, "bottom": 1, "num_format": "@", "valign": "vcenter"}),
         "year": workbook.add_format({**base, "locked": False, "bottom": 1, "align": "center", "valign": "vcenter"}),
@@ -215,6 +223,7 @@ def _write_plan(
     rows: int,
     catalog: Catalog,
     items: Sequence[PlanItem],
+    marks: Mapping[tuple[int, str], str],
 ) -> None:
     last_col = len(COLUMNS) - 1
     last_row = FIRST_ROW + rows - 1
@@ -266,6 +275,10 @@ def _write_plan(
         for i, column in enumerate(COLUMNS):
             value = values.get(column.key)
             style = styles["number"] if column.key == "budget" else styles["text"]
+            note = marks.get((offset, column.key))
+            if note:
+                style = styles["flag"]
+                sheet.write_comment(row, i, note, {"author": "xltool", "x_scale": 2, "y_scale": 1.5})
             if value is None or value == "":
                 sheet.write_blank(row, i, None, style)
             elif isinstance(value, Decimal):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from xltool.cli import ZhCommand, app
+from xltool.cli import app
 from xltool.cli.options import CatalogOption, ForceOption, ReadProgress, YearOption
 from xltool.errors import XltoolError
 
@@ -27,7 +27,7 @@ class CheckFormat(StrEnum):
 
 @app.command(
     "check",
-    cls=ZhCommand,
+    short_help="送出前檢查：逐格指出問題與改法。",
     help="依填表說明檢查計畫：預定進度、預算、業務類別、績效項目、編號與格式，逐格指出問題與改法。\n\n"
     "結束代碼：0 沒有錯誤（可能有警告）；1 有錯誤（或 --strict 時有警告）；2 檔案無法讀取或參數錯誤。\n\n"
     "範例：\n\n"

@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from xltool.cli import ZhCommand, app
+from xltool.cli import app
 from xltool.cli.options import CatalogOption, ForceOption
 
 
 @app.command(
     "import",
-    cls=ZhCommand,
+    short_help="把舊格式計畫表搬進範本。",
     help="把舊格式（非範本產生）的計畫表搬進目前的鎖定範本（含下拉選單），並列出無法搬移的內容。\n\n"
     "範例：\n\n"
     "  xltool import 107年計畫_手工版.xls -o 108年計畫.xlsx",

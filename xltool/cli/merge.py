@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from xltool.cli import ZhCommand, app
+from xltool.cli import app
 from xltool.cli.options import CatalogOption, ForceOption
 
 PROGRESS_FROM = 20  # fewer inputs read in a blink; a bar would only flicker
@@ -16,7 +16,7 @@ PROGRESS_FROM = 20  # fewer inputs read in a blink; a bar would only flicker
 
 @app.command(
     "merge",
-    cls=ZhCommand,
+    short_help="彙整多個單位的計畫。",
     help="彙整多個單位的計畫活頁簿：「彙整」工作表列出所有具體作法（含單位、來源檔案與儲存格），"
     "「統計」工作表列出各單位各業務類別預算、績效項目與各月作法數，「檢查結果」列出每個檔案的檢查結果。\n\n"
     "範例：\n\n"

@@ -8,13 +8,15 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from xltool.cli import ZhCommand, app
+from xltool.cli import app
 from xltool.cli.options import CatalogOption, ForceOption, ReadProgress, notice
-from xltool.model import Plan, json_number
+
+if TYPE_CHECKING:
+    from xltool.model import Plan
 
 
 class ReadFormat(StrEnum):
@@ -31,7 +33,7 @@ CSV_HEADER = (
 
 @app.command(
     "read",
-    cls=ZhCommand,
+    short_help="讀取計畫，輸出表格、JSON 或 CSV。",
     help="讀取填好的計畫活頁簿（.xlsx、.xlsm、.xls、.ods），輸出為表格、JSON 或 CSV。\n\n"
     "範例：\n\n"
     "  xltool read examples/kinmen_108.xlsx\n\n"
@@ -82,6 +84,8 @@ def to_json(plan: Plan) -> str:
 
 def to_csv(plan: Plan) -> bytes:
     """UTF-8 with a BOM, which zh-TW Excel needs to open it as Unicode."""
+    from xltool.model import json_number
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -108,6 +112,8 @@ def _safe(value: object) -> object:
 def _print_table(plan: Plan) -> None:
     from rich.console import Console
     from rich.table import Table
+
+    from xltool.model import json_number
 
     console = Console()
     # Fixed widths (rich counts a CJK character as two columns): the short columns never wrap and the

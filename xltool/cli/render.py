@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from xltool.cli import ZhCommand, app
+from xltool.cli import app
 from xltool.cli.options import CatalogOption, ForceOption, notice
 from xltool.errors import XltoolError
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 @app.command(
     "render",
-    cls=ZhCommand,
+    short_help="產生列印版活頁簿與 PDF。",
     help="產生符合表單列印格式的活頁簿（A4 直式、標楷體、固定行高 22pt、標題列跨頁重複、頁碼置中），"
     "並可經 LibreOffice 轉成 PDF。計畫有錯誤也照樣產生（草稿也要印），並提示錯誤數。\n\n"
     "範例：\n\n"

@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from xltool.cli import ZhCommand, app
+from xltool.cli import app
 from xltool.cli.options import CatalogOption, ForceOption, YearOption, notice
 
 
 @app.command(
     "template",
-    cls=ZhCommand,
+    short_help="產生鎖定保護的輸入範本。",
     help="產生鎖定保護的計畫輸入範本（.xlsx）：業務類別與績效項目下拉選單、文字格式的預定進度欄、"
     "預算檢核、欄位提示與填表說明。\n\n"
     "範例：\n\n"

@@ -1,0 +1,118 @@
+"""xltool rollover (next year's plan) and xltool catalog (the lists in the open)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import EXAMPLE
+from xltool.catalog import load_catalog, parse_catalog, to_toml
+from xltool.cli import run
+from xltool.errors import XltoolError
+from xltool.reader import read_plan
+from xltool.rollover import rollover
+
+CATALOG_108 = Path(__file__).parents[1] / "xltool" / "catalogs" / "108.toml"
+
+
+def test_kinmen_108_rolls_over_to_109(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "金門_109.xlsx"
+    assert run(["rollover", str(EXAMPLE), "--year", "109", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    old, new = read_plan(EXAMPLE), read_plan(out)
+    assert (new.unit, new.year, len(new.items)) == ("金門縣政府政風處", 109, 33)
+    assert all(month.startswith("109.") for item in new.items for month in item.months)
+    assert [i.schedule for i in new.items][:3] == ["109.01-12"] * 3
+    assert [i.budget for i in new.items] == [i.budget for i in old.items] and new.total == 1865
+    assert [(i.goal, i.practice) for i in new.items] == [(i.goal, i.practice) for i in old.items]
+    assert "「107年」" in err and "B17" in err  # 肆三 彙整107年度陽光法案…: listed, not changed
+    assert "彙整107年度" in new.items[13].practice
+    assert "沒有 109 年度的分類清單，改用 108 年度" in err
+    assert new.marker["year"] == "109"
+
+
+def test_schedules_shift_by_the_year_difference(template: Path, tmp_path: Path) -> None:
+    from tests.conftest import fill
+
+    fill(template, [
+        {"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.10-109.03", "budget": 1, "category": "防貪業務", "performance": "無"},
+        {"practice": "二、作法 2 場", "schedule": "108.01、04、07、10", "budget": 2, "category": "防貪業務", "performance": "無"},
+        {"practice": "三、作法 3 場", "schedule": "經常辦理", "budget": 3, "category": "防貪業務", "performance": "無"},
+    ], unit="某處")  # fmt: skip
+    report = rollover(template, tmp_path / "next.xlsx", year=110)
+    items = read_plan(tmp_path / "next.xlsx").items
+    assert [i.schedule for i in items] == ["110.10-111.03", "110.01、04、07、10", "經常辦理"]
+    assert len(report.unparsed) == 1 and "經常辦理" in report.unparsed[0]
+
+
+def test_an_item_the_new_catalog_dropped_is_reported_and_marked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = CATALOG_108.read_text(encoding="utf-8").replace("year = 108", "year = 109")
+    text = text.replace('"資訊稽核"', '"資安稽核"')  # 109's list renamed the item 陸一 uses
+    catalog = tmp_path / "109.toml"
+    catalog.write_text(text, encoding="utf-8")
+    out = tmp_path / "next.xlsx"
+    assert run(["rollover", str(EXAMPLE), "--year", "109", "--catalog", str(catalog), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "政策目標-資訊稽核" in err and "F29" in err  # 陸一
+    sheet = load_workbook(out)["計畫表"]
+    assert sheet["F29"].fill.start_color.rgb.endswith("FFEB9C")
+    assert "資訊稽核" in sheet["F29"].comment.text
+    assert sheet["F30"].comment is None
+
+
+def test_rollover_refuses_a_plan_without_a_year(template: Path, tmp_path: Path) -> None:
+    book = load_workbook(template)
+    book["計畫表"]["E2"] = None
+    book.save(template)
+    with pytest.raises(XltoolError, match="沒有寫計畫年度"):
+        rollover(template, tmp_path / "x.xlsx", year=109)
+
+
+def test_catalog_round_trips_through_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["catalog", "--format", "toml"]) == 0
+    text = capsys.readouterr().out
+    mine = tmp_path / "mine.toml"
+    mine.write_text(text, encoding="utf-8")
+    original = load_catalog(108)
+    again = load_catalog(path=mine)
+    fields = (
+        "id",
+        "year",
+        "title",
+        "categories",
+        "vague",
+        "none_word",
+        "policy_prefix",
+        "free_prefix",
+        "max_goals",
+        "max_goal_chars",
+    )
+    assert all(getattr(again, f) == getattr(original, f) for f in fields)
+    assert to_toml(again) == text
+
+
+def test_catalog_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert run(["catalog", "--year", "108"]) == 0
+    out = capsys.readouterr().out
+    assert "綜合規劃業務" in out and "政策目標-新聞揭露" in out and "經常辦理" in out
+    assert run(["catalog", "-f", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [c["name"] for c in data["category"]][:2] == ["綜合規劃業務", "視察業務"]
+
+
+def test_a_catalog_with_an_item_under_no_category_names_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("year = 109\npolicy = ['反貪活動']\n[[category]]\nname = '防貪業務'\n", encoding="utf-8")
+    assert run(["catalog", "--catalog", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "policy" in err and "第 2 行" in err and str(bad) in err
+    with pytest.raises(XltoolError):
+        parse_catalog("year = 109\n[[category]]\nname = 'a'\npolicy = ['x', 'x']\n", "dup.toml")

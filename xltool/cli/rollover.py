@@ -1,0 +1,97 @@
+"""``xltool rollover`` and ``xltool catalog``: next year's plan, and the item lists in the open."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xltool.cli import app
+from xltool.cli.options import CatalogOption, ForceOption, YearOption, notice
+
+
+@app.command(
+    "rollover",
+    short_help="以今年的計畫產生明年的範本。",
+    help="以今年的計畫產生明年的鎖定範本：目標與作法照抄、預定進度依年度差推移、預算保留，"
+    "並依新年度的分類清單重新核對業務類別與績效項目（已不存在的會標示）。\n\n"
+    "範例：\n\n"
+    "  xltool rollover 計畫_108.xlsx --year 109 -o 計畫_109.xlsx",
+)
+def rollover_command(
+    last: Annotated[
+        Path, typer.Argument(help="今年（上一年度）的計畫活頁簿。", metavar="LAST.xlsx", show_default=False)
+    ],
+    year: Annotated[int, typer.Option("--year", min=1, max=999, help="新的民國年度，例如 109。", metavar="N")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="新計畫（預設：原檔名_新年度.xlsx）。", metavar="PLAN.xlsx")
+    ] = None,
+    catalog: CatalogOption = None,
+    force: ForceOption = False,
+) -> None:
+    from xltool.catalog import load_catalog
+    from xltool.rollover import rollover
+
+    out = output or last.with_name(f"{last.stem}_{year}.xlsx")
+    report = rollover(last, out, year=year, catalog=load_catalog(path=catalog) if catalog else None, force=force)
+    if report.catalog_notice:
+        notice(report.catalog_notice)
+    typer.echo(f"已產生 {report.new_year} 年度計畫：{out}（{report.items} 項具體作法，預定進度推移 "
+               f"{report.new_year - report.old_year} 年）", err=True)  # fmt: skip
+    for title, lines in (
+        ("新年度清單已沒有（已在檔案中標示黃色並加註解）", report.gone),
+        ("無法推算的預定進度（照原樣保留）", report.unparsed),
+        ("文字中提到舊年度，請檢查（未修改）", report.mentions),
+    ):
+        if lines:
+            typer.echo(f"{title}：", err=True)
+            for line in lines:
+                typer.echo(f"  {line}", err=True)
+
+
+class CatalogFormat(StrEnum):
+    table = "table"
+    json = "json"
+    toml = "toml"
+
+
+@app.command(
+    "catalog",
+    short_help="顯示或匯出分類清單。",
+    help="顯示使用中的分類清單：業務類別、簡稱、各類別的績效項目、不確定用語與上限。"
+    "--format toml 可輸出為清單檔，作為新年度清單的起點（格式見 docs/catalog.md）。\n\n"
+    "範例：\n\n"
+    "  xltool catalog --year 108\n\n"
+    "  xltool catalog --format toml > 109.toml",
+)
+def catalog_command(
+    year: YearOption = None,
+    catalog: CatalogOption = None,
+    format: Annotated[CatalogFormat, typer.Option("--format", "-f", help="輸出格式。")] = CatalogFormat.table,
+) -> None:
+    from xltool.catalog import load_catalog, to_dict, to_toml
+
+    chosen = load_catalog(year, catalog)
+    if chosen.notice:
+        notice(chosen.notice)
+    if format == CatalogFormat.toml:
+        sys.stdout.write(to_toml(chosen))
+    elif format == CatalogFormat.json:
+        sys.stdout.write(json.dumps(to_dict(chosen), ensure_ascii=False, indent=2) + "\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"{chosen.title or chosen.id}（{chosen.year} 年度，{chosen.path}）", show_lines=True)
+        for title in ("業務類別", "簡稱", "提列績效對應項目"):
+            table.add_column(title, overflow="fold")
+        for category in chosen.categories:
+            table.add_row(category.name, "、".join(category.aliases), "\n".join(chosen.items(category)))
+        console = Console()
+        console.print(table)
+        console.print(f"不確定用語（預定進度不可使用）：{'、'.join(chosen.vague)}")
+        console.print(f"目標數上限 {chosen.max_goals} 項；目標字數上限 {chosen.max_goal_chars} 字。")
