@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -215,14 +216,17 @@ def main() -> None:
         f"- merge of {units} files: peak memory {merge_full.peak_mb:.0f} MB (target ≤ 300 MB: "
         f"{'yes' if merge_full.peak_mb <= 300 else 'NO'}), CPU/wall {merge_full.cpu_ratio:.2f} (both cores: "
         f"{'yes' if merge_full.cpu_ratio > 1.2 else 'NO'})",
-        "- growth: merge time per file and check time per row at each size, from the table above:",
+        "- growth (the cost of each added file or row, between consecutive sizes; linear when these agree):",
     ]
     for prefix, unit, sizes in (
         ("xltool merge", "檔", sorted(int(k.split("_")[1]) for k in inputs if k.startswith("units_"))),
         ("xltool check", "列", [big_rows // 4, big_rows // 2, big_rows]),
     ):
-        per = [f"{size}: {results[f'{prefix} {size} {unit}'].median / size * 1000:.2f} ms" for size in sizes]
-        lines.append(f"  - {prefix}（每{unit}）: " + "；".join(per))
+        steps = []
+        for small, large in itertools.pairwise(sizes):
+            extra = results[f"{prefix} {large} {unit}"].median - results[f"{prefix} {small} {unit}"].median
+            steps.append(f"{small}→{large}: {extra / (large - small) * 1000:.3f} ms")
+        lines.append(f"  - {prefix}（每{unit}）: " + "；".join(steps))
     lines += ["", "Commands:", ""]
 
     def shown(command: list[str]) -> str:
