@@ -107,7 +107,9 @@ def test_bad_input_is_one_zh_tw_line_and_exit_2(
     assert "Traceback" not in err and out == ""
 
 
-@pytest.mark.parametrize("command", [[], ["template"], ["read"]])
+@pytest.mark.parametrize(
+    "command", [[], ["template"], ["read"], ["check"], ["render"], ["merge"], ["import"], ["rollover"], ["catalog"]]
+)
 def test_every_command_has_zh_tw_help_with_an_example(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
     code, out, _ = xltool(capsys, *command, "--help")
     assert code == 0

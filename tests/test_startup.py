@@ -17,7 +17,9 @@ PROBE = (
 
 
 def loaded_by(*args: str) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, encoding="utf-8", timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
     result = json.loads(done.stderr.strip().splitlines()[-1])
     assert result["code"] in (0, 1)
     return list(result["loaded"])

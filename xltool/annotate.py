@@ -17,13 +17,12 @@ from xltool.catalog import Catalog
 from xltool.errors import XltoolError
 from xltool.io import atomic_output
 from xltool.model import Finding, Plan
-from xltool.report import SEVERITY_LABELS
+from xltool.report import SEVERITY_WORDS
 from xltool.schedule import Note
 from xltool.text import clean, item_text, squash
 
 RESULTS_SHEET = "檢查結果"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
-SEVERITY_WORDS = {key: label.split("]")[1].split("[")[0] for key, label in SEVERITY_LABELS.items()}
 EDITABLE = (".xlsx", ".xlsm")
 
 

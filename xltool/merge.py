@@ -11,7 +11,6 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,9 @@ from typing import Any
 from xltool.catalog import load_catalog
 from xltool.errors import XltoolError
 from xltool.io import atomic_output
-from xltool.model import Finding, Plan, PlanItem, json_number
+from xltool.model import Plan, PlanItem, number
 from xltool.render import gantt_months
+from xltool.report import SEVERITY_WORDS, FileResult
 from xltool.text import squash
 
 INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -30,16 +30,6 @@ MERGED_HEADER = (
     "提列績效對應項目(新增)", "來源檔案", "來源儲存格",
 )  # fmt: skip
 PARALLEL_FROM = 16  # below this, starting worker processes costs more than it saves
-
-
-@dataclass
-class MergeInput:
-    """One input file: its plan and findings, or why it could not be read."""
-
-    file: str
-    plan: Plan | None = None
-    findings: list[Finding] = field(default_factory=list)
-    error: str = ""
 
 
 def collect_inputs(inputs: Sequence[str | Path]) -> list[Path]:
@@ -67,7 +57,7 @@ def collect_inputs(inputs: Sequence[str | Path]) -> list[Path]:
     return list(unique.values())
 
 
-def _read_one(job: tuple[str, str | None]) -> MergeInput:
+def _read_one(job: tuple[str, str | None]) -> FileResult:
     from xltool.checks import check_plan
     from xltool.reader import read_plan
 
@@ -77,17 +67,17 @@ def _read_one(job: tuple[str, str | None]) -> MergeInput:
         plan = read_plan(file, catalog=catalog)
         findings = check_plan(plan, catalog or load_catalog(plan.year))
     except XltoolError as error:
-        return MergeInput(file, error=str(error))
-    return MergeInput(file, plan, findings)
+        return FileResult(file, error=str(error))
+    return FileResult(file, plan, findings)
 
 
 def read_inputs(
     files: Sequence[Path], *, catalog_path: str | None = None, progress: Callable[[], None] | None = None
-) -> list[MergeInput]:
+) -> list[FileResult]:
     """Read and check every input, on every core when there are many (calamine releases no GIL here)."""
     jobs = [(str(f), catalog_path) for f in files]
     workers = min(os.cpu_count() or 1, 8)
-    results: list[MergeInput] = []
+    results: list[FileResult] = []
     if len(jobs) >= PARALLEL_FROM and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for result in pool.map(_read_one, jobs, chunksize=8):
@@ -102,7 +92,7 @@ def read_inputs(
     return results
 
 
-def validate(inputs: list[MergeInput], *, skip_bad: bool, allow_duplicate_units: bool) -> list[MergeInput]:
+def validate(inputs: list[FileResult], *, skip_bad: bool, allow_duplicate_units: bool) -> list[FileResult]:
     """The readable inputs in merge order (unit, then file), or an error that stops the merge."""
     bad = [i for i in inputs if i.error]
     if bad and not skip_bad:
@@ -143,16 +133,10 @@ def sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _number(value: Decimal) -> int | float:
-    number = json_number(value)
-    assert number is not None
-    return number
-
-
 def write_merged(
     path: str | Path,
-    inputs: list[MergeInput],
-    skipped: list[MergeInput],
+    inputs: list[FileResult],
+    skipped: list[FileResult],
     *,
     by_unit: bool = False,
     force: bool = False,
@@ -200,7 +184,7 @@ def _item_row(plan: Plan, item: PlanItem, source: str) -> list[object]:
     ]
 
 
-def _write_items(sheet: Any, styles: dict[str, Any], title: str, inputs: list[MergeInput]) -> None:
+def _write_items(sheet: Any, styles: dict[str, Any], title: str, inputs: list[FileResult]) -> None:
     sheet.write_string(0, 0, title, styles["title"])
     sheet.write_row(2, 0, MERGED_HEADER, styles["header"])
     for col, width in enumerate((16, 6, 24, 48, 13, 12, 12, 20, 30, 12)):
@@ -212,7 +196,7 @@ def _write_items(sheet: Any, styles: dict[str, Any], title: str, inputs: list[Me
             for col, value in enumerate(_item_row(one.plan, item, one.file)):
                 # Values only, and text always as text: a cell reading "=…" can never become a formula.
                 if isinstance(value, Decimal):
-                    sheet.write_number(row, col, _number(value), styles["number"])
+                    sheet.write_number(row, col, number(value), styles["number"])
                 elif isinstance(value, int):
                     sheet.write_number(row, col, value, styles["number"])
                 else:
@@ -258,7 +242,7 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], plans: list[
     for r, (unit, values) in enumerate(pivot.iterrows(), start=2):
         sheet.write_string(r, 0, str(unit), styles["text"])
         for col, value in enumerate(values, start=1):
-            sheet.write_number(r, col, _number(Decimal(value)), styles["number"])
+            sheet.write_number(r, col, number(Decimal(value)), styles["number"])
     total_row = 1 + len(pivot.index)
 
     chart = workbook.add_chart({"type": "bar"})
@@ -291,12 +275,11 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], plans: list[
         sheet.write_number(row + offset, 1, int(active.get(month, 0)), styles["number"])
 
 
-def _write_findings(sheet: Any, styles: dict[str, Any], inputs: list[MergeInput], skipped: list[MergeInput]) -> None:
+def _write_findings(sheet: Any, styles: dict[str, Any], inputs: list[FileResult], skipped: list[FileResult]) -> None:
     header = ("檔案", "單位", "嚴重度", "代碼", "位置", "欄位", "內容", "問題", "建議")
     sheet.write_row(0, 0, header, styles["header"])
     for col, width in enumerate((30, 16, 8, 24, 14, 14, 30, 50, 50)):
         sheet.set_column(col, col, width)
-    words = {"error": "錯誤", "warning": "警告", "info": "提示"}
     row = 1
     for one in skipped:
         for col, value in enumerate(
@@ -308,7 +291,17 @@ def _write_findings(sheet: Any, styles: dict[str, Any], inputs: list[MergeInput]
         assert one.plan is not None
         for f in one.findings:
             where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
-            values = (one.file, one.plan.unit, words[f.severity], f.code, where, f.column, f.value, f.message, f.hint)
+            values = (
+                one.file,
+                one.plan.unit,
+                SEVERITY_WORDS[f.severity],
+                f.code,
+                where,
+                f.column,
+                f.value,
+                f.message,
+                f.hint,
+            )
             for col, value in enumerate(values):
                 sheet.write_string(row, col, value, styles["text"])
             row += 1

@@ -148,11 +148,13 @@ class Plan:
         }
 
 
-def json_number(value: Decimal | None) -> int | float | None:
-    """A Decimal as a JSON number: whole amounts stay integers so 1865 never prints as 1865.0."""
-    if value is None:
-        return None
+def number(value: Decimal) -> int | float:
+    """A Decimal as a plain number: whole amounts stay integers so 1865 never prints as 1865.0."""
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    return None if value is None else number(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,11 @@ import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from xltool.io import atomic_output
-from xltool.model import Plan, PlanItem
+from xltool.model import Plan, PlanItem, number
 from xltool.schedule import month_key
 
 FONT = "標楷體"
@@ -81,10 +80,6 @@ def _set_height(sheet: Any, row: int, points: float) -> None:
     sheet.set_row_pixels(row, points * 4 / 3)
 
 
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def render_plan(
     plan: Plan, path: str | Path, *, gantt: bool = False, force: bool = False, inputs: Sequence[str | Path] = ()
 ) -> Path:
@@ -140,7 +135,7 @@ def _cell_texts(item: PlanItem) -> dict[str, str]:
     return {
         "practice": f"{item.item_no}、{item.practice}" if item.item_no else item.practice,
         "schedule": item.schedule,
-        "budget": f"{_number(item.budget):,}" if item.budget is not None else item.budget_info.written,
+        "budget": f"{number(item.budget):,}" if item.budget is not None else item.budget_info.written,
         "category": item.category,
         "performance": item.performance,
     }
@@ -179,7 +174,7 @@ def _write_print_sheet(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
             heights.append(lines)
             for key, text in texts.items():
                 if key == "budget" and item.budget is not None:
-                    sheet.write_number(row, col[key], _number(item.budget), styles["budget"])
+                    sheet.write_number(row, col[key], number(item.budget), styles["budget"])
                 else:
                     style = styles["center"] if key in ("schedule", "category") else styles["text"]
                     sheet.write_string(row, col[key], text, style)
@@ -196,7 +191,7 @@ def _write_print_sheet(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
             sheet.write_string(first, col["goal"], goal, styles["text"])
 
     sheet.merge_range(row, 0, row, col["budget"] - 1, "合計", styles["total_label"])
-    sheet.write_number(row, col["budget"], _number(plan.total), styles["total"])
+    sheet.write_number(row, col["budget"], number(plan.total), styles["total"])
     for i in range(col["budget"] + 1, len(PRINT_COLUMNS)):
         sheet.write_blank(row, i, None, styles["total"])
     _set_height(sheet, row, LINE_HEIGHT)

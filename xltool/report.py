@@ -68,7 +68,9 @@ def to_json(results: list[FileResult]) -> dict[str, Any]:
     }
 
 
-SEVERITY_LABELS = {"error": "[red]錯誤[/red]", "warning": "[yellow]警告[/yellow]", "info": "[cyan]提示[/cyan]"}
+SEVERITY_WORDS = {"error": "錯誤", "warning": "警告", "info": "提示"}
+SEVERITY_LABELS = {key: f"[{color}]{SEVERITY_WORDS[key]}[/{color}]" for key, color in
+                   (("error", "red"), ("warning", "yellow"), ("info", "cyan"))}  # fmt: skip
 
 
 def text_report(result: FileResult, *, show_info: bool = False) -> list[RenderableType]:

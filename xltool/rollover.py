@@ -61,13 +61,17 @@ def rollover(
 
         moved = shift_schedule(item, difference, year)
         if not item.schedule_info.ok and item.schedule_info.written:
-            report.unparsed.append(f"{at('schedule')} 的預定進度「{item.schedule_info.written}」無法解讀，照原樣保留，請改寫。")
+            report.unparsed.append(
+                f"{at('schedule')} 的預定進度「{item.schedule_info.written}」無法解讀，照原樣保留，請改寫。"
+            )
             marks[(index, "schedule")] = "無法解讀的預定進度，未推算到新年度，請改寫。"
         if item.category and catalog.category(item.category) is None:
             report.gone.append(f"{at('category')} 的業務類別「{item.category}」在 {catalog.year} 年度清單中已不存在。")
             marks[(index, "category")] = f"「{item.category}」已不在 {catalog.year} 年度的清單中，請重新選擇。"
         elif item.performance.startswith(catalog.policy_prefix) and not catalog.item_categories(item.performance):
-            report.gone.append(f"{at('performance')} 的績效項目「{item.performance}」在 {catalog.year} 年度清單中已不存在。")
+            report.gone.append(
+                f"{at('performance')} 的績效項目「{item.performance}」在 {catalog.year} 年度清單中已不存在。"
+            )
             marks[(index, "performance")] = f"「{item.performance}」已不在 {catalog.year} 年度的清單中，請重新選擇。"
         for text, cell in ((item.goal, item.cells.get("goal", where)), (item.practice, where)):
             for mention in _YEAR_MENTION.finditer(text):
