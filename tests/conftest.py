@@ -7,8 +7,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from xltool.template import write_template
+
+# A CI machine converting with LibreOffice beside the tests is slow at times: no per-example deadline.
+settings.register_profile("xltool", deadline=None)
+settings.load_profile("xltool")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "kinmen_108.xlsx"
