@@ -58,23 +58,17 @@ def collect_inputs(inputs: Sequence[str | Path]) -> list[Path]:
 
 
 def _read_one(job: tuple[str, str | None]) -> FileResult:
-    from xltool.checks import check_plan
-    from xltool.reader import read_plan
+    from xltool.checks import check_file
 
-    file, catalog_path = job
-    try:
-        catalog = load_catalog(path=catalog_path) if catalog_path else None
-        plan = read_plan(file, catalog=catalog)
-        findings = check_plan(plan, catalog or load_catalog(plan.year))
-    except XltoolError as error:
-        return FileResult(file, error=str(error))
-    return FileResult(file, plan, findings)
+    file, catalog_path = job  # a path, not a Catalog: cheap to send to a worker process
+    return check_file(file, catalog=load_catalog(path=catalog_path) if catalog_path else None)
 
 
 def read_inputs(
     files: Sequence[Path], *, catalog_path: str | None = None, progress: Callable[[], None] | None = None
 ) -> list[FileResult]:
-    """Read and check every input, on every core when there are many (calamine releases no GIL here)."""
+    """Read and check every input, one process per core when there are many (the work is CPU-bound
+    Python, which threads would not spread)."""
     jobs = [(str(f), catalog_path) for f in files]
     workers = min(os.cpu_count() or 1, 8)
     results: list[FileResult] = []

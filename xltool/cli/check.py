@@ -13,7 +13,6 @@ import typer
 
 from xltool.cli import app
 from xltool.cli.options import CatalogOption, ForceOption, ReadProgress, YearOption
-from xltool.errors import XltoolError
 
 if TYPE_CHECKING:
     from xltool.annotate import Fix
@@ -66,9 +65,8 @@ def check_command(
 ) -> None:
     from xltool.annotate import annotate_workbook, fix_workbook
     from xltool.catalog import load_catalog
-    from xltool.checks import check_plan
-    from xltool.reader import read_plan
-    from xltool.report import FileResult, exit_code, to_json
+    from xltool.checks import check_file
+    from xltool.report import exit_code, to_json
 
     if (annotate or fix) and len(files) != 1:
         raise typer.BadParameter("--annotate 與 --fix 一次只能用在一個檔案。")
@@ -77,25 +75,22 @@ def check_command(
     results: list[FileResult] = []
     fixes_by_file: dict[str, list[dict[str, str]]] = {}
     for file in files:
+        progress = ReadProgress()
         try:
-            progress = ReadProgress()
-            try:
-                plan = read_plan(file, catalog=chosen, year=year, progress=progress)
-            finally:
-                progress.close()
-            plan_catalog = chosen or load_catalog(year if year is not None else plan.year)
-            findings = check_plan(plan, plan_catalog, year=year, budget_cap=cap)
-        except XltoolError as error:
-            results.append(FileResult(str(file), error=str(error)))
+            result = check_file(file, catalog=chosen, year=year, budget_cap=cap, progress=progress)
+        finally:
+            progress.close()
+        results.append(result)
+        if result.plan is None:
             continue
-        results.append(FileResult(str(file), plan, findings))
+        plan, findings = result.plan, result.findings
         for line in plan.notices:
             typer.echo(f"注意：{file}：{line}", err=True)
         if annotate:
             annotate_workbook(file, findings, annotate, force=force)
             typer.echo(f"已寫出標註副本：{annotate}", err=True)
         if fix:
-            fixes = fix_workbook(file, plan, plan_catalog, fix, force=force)
+            fixes = fix_workbook(file, plan, chosen or load_catalog(year or plan.year), fix, force=force)
             fixes_by_file[str(file)] = [vars(f) for f in fixes]
             _say_fixes(fix, fixes)
 
