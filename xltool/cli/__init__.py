@@ -16,7 +16,8 @@ import typer
 from xltool.cli import words
 from xltool.errors import XltoolError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+# Exit codes: 0 done; 1 findings (decided by report.exit_code); 2 bad input or arguments; 3 a bug.
+EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 2, 3
 
 
 words.install()
