@@ -167,8 +167,8 @@ def _item_row(plan: Plan, item: PlanItem, source: str) -> list[object]:
     return [
         item.unit or plan.unit,
         plan.year if plan.year is not None else "",
-        f"{item.goal_no}、{item.goal}" if item.goal_no else item.goal,
-        f"{item.item_no}、{item.practice}" if item.item_no else item.practice,
+        item.numbered_goal,
+        item.numbered_practice,
         item.schedule,
         item.budget if item.budget is not None else item.budget_info.written,
         item.category,

@@ -47,6 +47,16 @@ class PlanItem:
         return self.budget_info.value
 
     @property
+    def numbered_goal(self) -> str:
+        """The goal as the form prints it: 「壹、遵行政策指引…」."""
+        return f"{self.goal_no}、{self.goal}" if self.goal_no else self.goal
+
+    @property
+    def numbered_practice(self) -> str:
+        """The practice as the form prints it: 「一、秉縣長…」."""
+        return f"{self.item_no}、{self.practice}" if self.item_no else self.practice
+
+    @property
     def cell(self) -> str:
         """The practice cell: where a person looks for this row."""
         return self.cells.get("practice", "")
@@ -95,7 +105,7 @@ class Plan:
         return self._totals(lambda item: item.category)
 
     def totals_by_goal(self) -> dict[str, Decimal]:
-        return self._totals(lambda item: f"{item.goal_no}、{item.goal}" if item.goal_no else item.goal)
+        return self._totals(lambda item: item.numbered_goal)
 
     def _totals(self, key: Callable[[PlanItem], str]) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}

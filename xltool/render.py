@@ -133,7 +133,7 @@ def _styles(workbook: Any) -> dict[str, Any]:
 
 def _cell_texts(item: PlanItem) -> dict[str, str]:
     return {
-        "practice": f"{item.item_no}、{item.practice}" if item.item_no else item.practice,
+        "practice": item.numbered_practice,
         "schedule": item.schedule,
         "budget": f"{number(item.budget):,}" if item.budget is not None else item.budget_info.written,
         "category": item.category,
@@ -158,7 +158,7 @@ def _write_print_sheet(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
     # Group the practices under their goals, in order; each goal cell is merged down its practices.
     groups: list[tuple[str, list[PlanItem]]] = []
     for item in plan.items:
-        goal = f"{item.goal_no}、{item.goal}" if item.goal_no else item.goal
+        goal = item.numbered_goal
         if groups and groups[-1][0] == goal:
             groups[-1][1].append(item)
         else:

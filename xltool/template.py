@@ -372,10 +372,10 @@ def _row_values(item: PlanItem, previous_goal: tuple[str, str] | None) -> dict[s
     """What an officer would have typed for an item: numerals with 、, the goal only where it changes."""
     goal = ""
     if (item.goal_no, item.goal) != previous_goal:
-        goal = f"{item.goal_no}、{item.goal}" if item.goal_no else item.goal
+        goal = item.numbered_goal
     return {
         "goal": goal,
-        "practice": f"{item.item_no}、{item.practice}" if item.item_no else item.practice,
+        "practice": item.numbered_practice,
         "schedule": item.schedule,
         "budget": item.budget if item.budget is not None else item.budget_info.written,
         "category": item.category,

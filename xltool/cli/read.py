@@ -132,12 +132,12 @@ def _print_table(plan: Plan) -> None:
         if (item.goal_no, item.goal) != goal:
             goal = (item.goal_no, item.goal)
             table.add_section()
-            goal_text = f"{item.goal_no}、{item.goal}" if item.goal_no else item.goal
+            goal_text = item.numbered_goal
             table.add_row("", f"[bold]{goal_text}[/bold]", "", "", "", "")
         budget = json_number(item.budget)
         table.add_row(
             item.cell,
-            f"{item.item_no}、{item.practice}" if item.item_no else item.practice,
+            item.numbered_practice,
             item.schedule,
             item.budget_info.written if budget is None else f"{budget:,}",
             item.category,
