@@ -110,15 +110,22 @@ def test_a_corrupt_input_stops_the_merge_unless_skipped(
 
 def test_formula_looking_text_stays_text(template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     hostile = '=HYPERLINK("http://example.invalid","按我")'
-    fill(template, [{"goal": "壹、目標", "practice": hostile, "schedule": "108.01-12", "budget": 1, "category": "防貪業務",
-                     "performance": "@SUM(1)"}], unit="某處")  # fmt: skip
+    row = {"schedule": "108.01-12", "budget": 1, "category": "防貪業務", "performance": "@SUM(1)"}
+    fill(template, [{"goal": "壹、目標", "practice": hostile, **row}, {"practice": "+1+1", **row},
+                    {"practice": "-2+3", **row}], unit="某處")  # fmt: skip
     out = tmp_path / "out.xlsx"
     assert merge(capsys, template, "-o", out)[0] == 0
     with zipfile.ZipFile(out) as archive:
-        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
-    assert "<f>" not in sheet_xml  # nothing in the merged file can run
+        xml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml  # nothing in the merged file can run
     merged = load_workbook(out)["彙整"]
-    assert merged["D4"].value == hostile and merged["D4"].data_type == "s"
+    # The first row is written by xlsxwriter, the others straight into the sheet's XML: both stay text.
+    assert [(merged[f"D{r}"].value, merged[f"D{r}"].data_type) for r in (4, 5, 6)] == [
+        (hostile, "s"),
+        ("+1+1", "s"),
+        ("-2+3", "s"),
+    ]
+    assert [merged[f"H{r}"].value for r in (4, 5, 6)] == ["@SUM(1)"] * 3
 
 
 def test_totals_are_exact_decimals(tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -173,3 +180,6 @@ def test_an_ods_input_merges_like_its_xlsx(units: Path, tmp_path: Path, capsys: 
     out = tmp_path / "out.xlsx"
     code, err = merge(capsys, units, ods, "-o", out)
     assert code == 0 and "99 項具體作法" in err and "5,595" in err
+    # LibreOffice opens the merged workbook (rows written straight into its XML) and keeps every value.
+    again = read_plan(convert(out, "ods", tmp_path / "back"))
+    assert len(again.items) == 99 and again.total == 5595

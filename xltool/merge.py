@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -18,10 +18,12 @@ from typing import Any
 from xltool.catalog import load_catalog
 from xltool.errors import XltoolError
 from xltool.io import atomic_output
-from xltool.model import Plan, PlanItem, number
+from xltool.layout import column_letter
+from xltool.model import Plan, number
 from xltool.render import gantt_months
 from xltool.report import SEVERITY_WORDS, FileResult
 from xltool.text import squash
+from xltool.xlsxparts import Rows, append_rows
 
 INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MERGED_SHEET, STATS_SHEET, FINDINGS_SHEET = "彙整", "統計", "檢查結果"
@@ -150,54 +152,114 @@ def write_merged(
         }
         year = plans[0].year
         title = f"{year if year is not None else ''}年度廉政工作計畫彙整（{len(plans)} 個單位）"
+        items_count = sum(len(plan.items) for plan in plans)
         used = {MERGED_SHEET.casefold(), STATS_SHEET.casefold(), FINDINGS_SHEET.casefold()}
-        _write_items(workbook.add_worksheet(MERGED_SHEET), styles, title, inputs)
+        tables = [
+            _table(workbook, styles, MERGED_SHEET, title, MERGED_HEADER, ITEM_WIDTHS, _item_rows(inputs), items_count)
+        ]
         _write_stats(workbook, workbook.add_worksheet(STATS_SHEET), styles, plans)
-        _write_findings(workbook.add_worksheet(FINDINGS_SHEET), styles, inputs, skipped)
+        findings_count = len(skipped) + sum(len(one.findings) for one in inputs)
+        rows = _finding_rows(inputs, skipped)
+        tables.append(
+            _table(workbook, styles, FINDINGS_SHEET, "", FINDINGS_HEADER, FINDING_WIDTHS, rows, findings_count)
+        )
         if by_unit:
             for one in inputs:
                 assert one.plan is not None
-                sheet = workbook.add_worksheet(sheet_name(one.plan.unit or Path(one.file).stem, used))
-                _write_items(sheet, styles, f"{one.plan.unit}{year or ''}年度廉政工作計畫", [one])
+                name = sheet_name(one.plan.unit or Path(one.file).stem, used)
+                unit_title = f"{one.plan.unit}{year or ''}年度廉政工作計畫"
+                count = len(one.plan.items)
+                tables.append(
+                    _table(workbook, styles, name, unit_title, MERGED_HEADER, ITEM_WIDTHS, _item_rows([one]), count)
+                )
         workbook.close()
+        # The data rows stream straight into each sheet's XML (see xlsxparts), styled as xlsxwriter's formats.
+        append_rows(
+            temporary,
+            {name: rows for name, rows in tables if rows is not None},
+            text_style=styles["text"].xf_index or 0,
+            number_style=styles["number"].xf_index or 0,
+        )
     return Path(path)
 
 
-def _item_row(plan: Plan, item: PlanItem, source: str) -> list[object]:
-    return [
-        item.unit or plan.unit,
-        plan.year if plan.year is not None else "",
-        item.numbered_goal,
-        item.numbered_practice,
-        item.schedule,
-        item.budget if item.budget is not None else item.budget_info.written,
-        item.category,
-        item.performance,
-        source,
-        f"{item.sheet}!{item.cell}" if item.cell else item.sheet,
-    ]
+ITEM_WIDTHS = (16, 6, 24, 48, 13, 12, 12, 20, 30, 12)
+FINDINGS_HEADER = ("檔案", "單位", "嚴重度", "代碼", "位置", "欄位", "內容", "問題", "建議")
+FINDING_WIDTHS = (30, 16, 8, 24, 14, 14, 30, 50, 50)
 
 
-def _write_items(sheet: Any, styles: dict[str, Any], title: str, inputs: list[FileResult]) -> None:
-    sheet.write_string(0, 0, title, styles["title"])
-    sheet.write_row(2, 0, MERGED_HEADER, styles["header"])
-    for col, width in enumerate((16, 6, 24, 48, 13, 12, 12, 20, 30, 12)):
+def _table(
+    workbook: Any,
+    styles: dict[str, Any],
+    name: str,
+    title: str,
+    header: Sequence[str],
+    widths: Sequence[float],
+    rows: Iterator[list[object]],
+    count: int,
+) -> tuple[str, Rows | None]:
+    """A sheet of a header and ``count`` rows: xlsxwriter writes the title, header, widths, filter and
+    the first row (which gives the body formats their style ids); the other rows are handed back for
+    :func:`xlsxparts.append_rows` to stream in after the workbook is closed."""
+    sheet = workbook.add_worksheet(name)
+    header_row = 2 if title else 0
+    if title:
+        sheet.write_string(0, 0, title, styles["title"])
+    sheet.write_row(header_row, 0, header, styles["header"])
+    for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
-    row = 3
+    first = next(rows, None)
+    for col, value in enumerate(first or ()):
+        # Values only, and text always as text: a cell reading "=…" can never become a formula.
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            sheet.write_number(header_row + 1, col, number(Decimal(value)), styles["number"])
+        else:
+            sheet.write_string(header_row + 1, col, str(value), styles["text"])
+    sheet.freeze_panes(header_row + 1, 1 if title else 0)
+    last_row = header_row + max(count, 1)  # 0-based
+    sheet.autofilter(header_row, 0, last_row, len(header) - 1)
+    if count < 2:
+        return name, None
+    return name, Rows(rows, header_row + 3, f"A1:{column_letter(len(header) - 1)}{last_row + 1}")
+
+
+def _item_rows(inputs: list[FileResult]) -> Iterator[list[object]]:
     for one in inputs:
         assert one.plan is not None
-        for item in one.plan.items:
-            for col, value in enumerate(_item_row(one.plan, item, one.file)):
-                # Values only, and text always as text: a cell reading "=…" can never become a formula.
-                if isinstance(value, Decimal):
-                    sheet.write_number(row, col, number(value), styles["number"])
-                elif isinstance(value, int):
-                    sheet.write_number(row, col, value, styles["number"])
-                else:
-                    sheet.write_string(row, col, str(value), styles["text"])
-            row += 1
-    sheet.freeze_panes(3, 1)
-    sheet.autofilter(2, 0, max(row - 1, 3), len(MERGED_HEADER) - 1)
+        plan = one.plan
+        for item in plan.items:
+            yield [
+                item.unit or plan.unit,
+                plan.year if plan.year is not None else "",
+                item.numbered_goal,
+                item.numbered_practice,
+                item.schedule,
+                item.budget if item.budget is not None else item.budget_info.written,
+                item.category,
+                item.performance,
+                one.file,
+                f"{item.sheet}!{item.cell}" if item.cell else item.sheet,
+            ]
+
+
+def _finding_rows(inputs: list[FileResult], skipped: list[FileResult]) -> Iterator[list[object]]:
+    for one in skipped:
+        yield [one.file, "", "無法讀取", "UNREADABLE", "", "", "", one.error, "已略過（--skip-bad）"]
+    for one in inputs:
+        assert one.plan is not None
+        for f in one.findings:
+            where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+            yield [
+                one.file,
+                one.plan.unit,
+                SEVERITY_WORDS[f.severity],
+                f.code,
+                where,
+                f.column,
+                f.value,
+                f.message,
+                f.hint,
+            ]
 
 
 def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], plans: list[Plan]) -> None:
@@ -267,37 +329,3 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], plans: list[
     for offset, month in enumerate(months, start=2):
         sheet.write_string(row + offset, 0, month, styles["text"])
         sheet.write_number(row + offset, 1, int(active.get(month, 0)), styles["number"])
-
-
-def _write_findings(sheet: Any, styles: dict[str, Any], inputs: list[FileResult], skipped: list[FileResult]) -> None:
-    header = ("檔案", "單位", "嚴重度", "代碼", "位置", "欄位", "內容", "問題", "建議")
-    sheet.write_row(0, 0, header, styles["header"])
-    for col, width in enumerate((30, 16, 8, 24, 14, 14, 30, 50, 50)):
-        sheet.set_column(col, col, width)
-    row = 1
-    for one in skipped:
-        for col, value in enumerate(
-            (one.file, "", "無法讀取", "UNREADABLE", "", "", "", one.error, "已略過（--skip-bad）")
-        ):
-            sheet.write_string(row, col, value, styles["text"])
-        row += 1
-    for one in inputs:
-        assert one.plan is not None
-        for f in one.findings:
-            where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
-            values = (
-                one.file,
-                one.plan.unit,
-                SEVERITY_WORDS[f.severity],
-                f.code,
-                where,
-                f.column,
-                f.value,
-                f.message,
-                f.hint,
-            )
-            for col, value in enumerate(values):
-                sheet.write_string(row, col, value, styles["text"])
-            row += 1
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(row - 1, 1), len(header) - 1)
