@@ -30,7 +30,7 @@ def _category(context: Context, item: PlanItem) -> Iterator[Finding]:
         parent = next((c.name for c in catalog.categories if squash(written) in map(squash, c.parts)), None)
         suggestion = f"「{written}」屬於「{parent}」，請填「{parent}」" if parent else f"請由清單選擇：{choices}"
         yield RULES["CATEGORY_UNKNOWN"].at_item(item, written, year=catalog.year, suggestion=suggestion)
-    elif squash(written) != squash(known.name):
+    elif written != known.name and squash(written) != squash(known.name):
         yield RULES["CATEGORY_ALIAS"].at_item(item, written, name=known.name)
 
 
