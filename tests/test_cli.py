@@ -146,3 +146,10 @@ def test_a_cp950_console_does_not_crash_the_output(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code, str(plan)], capture_output=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert "1,865" in done.stdout.decode("utf-8", "replace")
+
+
+def test_bare_xltool_shows_its_help_and_a_missing_argument_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = xltool(capsys)
+    assert code == 2 and out.startswith("用法：") and "template" in out and err == ""
+    code, out, err = xltool(capsys, "check")
+    assert code == 2 and "缺少參數 'FILE...'" in err and out == ""

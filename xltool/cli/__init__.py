@@ -48,9 +48,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except XltoolError as error:
         _error(f"錯誤：{error}")
         return EXIT_BAD_INPUT
+    except click.exceptions.NoArgsIsHelpError as error:
+        print(error.ctx.get_help() if error.ctx else "")  # bare `xltool`: the help, as click would show it
+        return EXIT_BAD_INPUT
     except click.UsageError as error:
         command = error.ctx.command_path if error.ctx else "xltool"
-        _error(f"用法錯誤：{error.format_message()}（請見 {command} --help）")
+        _error(f"用法錯誤：{error.format_message().rstrip('.')}（請見 {command} --help）")
         return EXIT_BAD_INPUT
     except click.ClickException as error:
         _error(f"錯誤：{error.format_message()}")
