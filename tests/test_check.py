@@ -203,6 +203,7 @@ def test_check_exit_codes_and_closing_line(
 ) -> None:
     code, out, _ = xltool(capsys, "check", EXAMPLE)
     assert code == 0 and "0 個錯誤、20 個警告" in out
+    assert "各目標：壹 30、貳 350、參 490、肆 135、伍 200、陸 50、柒 610" in out.replace("\n", "")
     assert xltool(capsys, "check", EXAMPLE, "--strict")[0] == 1
     path, findings = planted
     code, out, _ = xltool(capsys, "check", path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from xltool.model import Finding, Plan, json_number
+from xltool.model import Finding, Plan, json_number, number
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -105,6 +105,9 @@ def text_report(result: FileResult, *, show_info: bool = False) -> list[Renderab
                 escape(f.hint),
             )
         parts.append(table)
+    by_goal = "、".join(f"{goal.split('、', 1)[0]} {number(v):,}" for goal, v in plan.totals_by_goal().items())
+    by_category = "、".join(f"{name or '（未填）'} {number(v):,}" for name, v in plan.totals_by_category().items())
+    parts.append(f"預算（千元）各目標：{escape(by_goal)}；各業務類別：{escape(by_category)}")
     hidden = result.count("info") if not show_info else 0
     closing = f"{result.errors} 個錯誤、{result.warnings} 個警告"
     if hidden:
