@@ -47,7 +47,10 @@ def check_output(path: str | Path, *, force: bool = False, inputs: Iterable[str 
 def atomic_output(path: str | Path, *, force: bool = False, inputs: Iterable[str | Path] = ()) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; when the block succeeds it becomes ``path`` at once."""
     target = check_output(path, force=force, inputs=inputs)
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f"{target.suffix}.tmp", dir=target.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f"{target.suffix}.tmp", dir=target.parent)
+    except PermissionError:
+        raise XltoolError("沒有在這個資料夾寫入檔案的權限", target.parent) from None
     os.close(fd)
     temporary = Path(name)
     try:
@@ -55,7 +58,11 @@ def atomic_output(path: str | Path, *, force: bool = False, inputs: Iterable[str
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except PermissionError:
+            # On Windows a workbook open in Excel cannot be replaced; the old file stays as it was.
+            raise XltoolError("無法寫入：檔案可能正在 Excel 或 LibreOffice 中開啟，請關閉後再試", target) from None
     finally:
         temporary.unlink(missing_ok=True)
 
