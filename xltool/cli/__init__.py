@@ -37,7 +37,16 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from xltool.cli import check, importer, merge, read, render, rollover, template  # noqa: F401  (each adds its command)
+    from xltool.cli import (  # noqa: F401  (each module adds its command to app)
+        catalog,
+        check,
+        importer,
+        merge,
+        read,
+        render,
+        rollover,
+        template,
+    )
 
 
 def run(argv: Sequence[str] | None = None) -> int:
