@@ -155,19 +155,13 @@ _FORMULA = re.compile(rb"<f[ >/]")
 def _formulas_without_value(source: Path, sheet: str) -> set[str]:
     import zipfile
 
+    from xltool.xlsxparts import sheet_part
+
     with zipfile.ZipFile(source) as archive:
-        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-        found = re.search(rf'<sheet [^>]*name="{re.escape(sheet)}"[^>]*r:id="([^"]+)"', workbook)
-        if not found:
+        part = sheet_part(archive, sheet)
+        if part is None:
             return set()
-        target = re.search(rf'<Relationship [^>]*Id="{found.group(1)}"[^>]*Target="([^"]+)"', rels)
-        if not target:
-            target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{found.group(1)}"', rels)
-        if not target:
-            return set()
-        name = target.group(1).lstrip("/")
-        xml = archive.read(name if name.startswith("xl/") else f"xl/{name}")
+        xml = archive.read(part)
     # Visit only the formulas (a sheet has few), each back to the start of its cell.
     empty: set[str] = set()
     for formula in _FORMULA.finditer(xml):
