@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from xltool.catalog import Catalog
+from xltool.checks.rules import FIELD_NAMES
 from xltool.errors import XltoolError
 from xltool.io import atomic_output
-from xltool.model import Finding, Plan
+from xltool.model import Finding, Plan, PlanItem
 from xltool.report import SEVERITY_WORDS
 from xltool.schedule import Note
 from xltool.text import clean, item_text, squash
@@ -109,27 +110,24 @@ def plan_fixes(plan: Plan, catalog: Catalog, cell_text: dict[tuple[str, str], st
     """
     fixes: list[Fix] = []
 
-    def propose(item_sheet: str, key: str, cell: str | None, after: str) -> None:
-        if not cell:
-            return
-        before = cell_text.get((item_sheet, cell), "")
-        if before and after and before != after:
-            fixes.append(Fix(item_sheet, cell, key, before, after))
+    def propose(item: PlanItem, key: str, after: str) -> None:
+        cell = item.cells.get(key)
+        before = cell_text.get((item.sheet, cell), "") if cell else ""
+        if cell and before and after and before != after:
+            fixes.append(Fix(item.sheet, cell, FIELD_NAMES[key], before, after))
 
     for item in plan.items:
         schedule = item.schedule_info
         if schedule.ok and schedule.notes <= {Note.EXCEL_NUMBER}:
-            propose(item.sheet, "預定進度", item.cells.get("schedule"), schedule.text)
+            propose(item, "schedule", schedule.text)
         known = catalog.category(item.category_written)
         if known is not None:
-            propose(item.sheet, "業務類別", item.cells.get("category"), known.name)
-        performance = item.cells.get("performance")
-        raw = cell_text.get((item.sheet, performance or ""), "")
+            propose(item, "category", known.name)
+        raw = cell_text.get((item.sheet, item.cells.get("performance", "")), "")
         if raw and squash(raw).startswith((catalog.policy_prefix, catalog.free_prefix, catalog.none_word)):
-            propose(item.sheet, "提列績效對應項目", performance, item_text(raw))
-        for key, column in (("goal", "計畫目標"), ("practice", "具體作法")):
-            ref = item.cells.get(key)
-            propose(item.sheet, column, ref, clean(cell_text.get((item.sheet, ref or ""), "")))
+            propose(item, "performance", item_text(raw))
+        for key in ("goal", "practice"):
+            propose(item, key, clean(cell_text.get((item.sheet, item.cells.get(key, "")), "")))
     unique: dict[tuple[str, str], Fix] = {}
     for fix in fixes:
         unique.setdefault((fix.sheet, fix.cell), fix)
@@ -157,6 +155,6 @@ def fix_workbook(
         for fix in fixes:
             cell = workbook[fix.sheet][fix.cell]
             cell.value = fix.after
-            if fix.column == "預定進度":
+            if fix.column == FIELD_NAMES["schedule"]:
                 cell.number_format = "@"
     return fixes
