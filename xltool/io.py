@@ -75,12 +75,13 @@ def write_bytes(path: str | Path, data: bytes, *, force: bool = False, inputs: I
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and Excel's encrypted (password) workbooks
 DEFAULT_MAX_UNCOMPRESSED_MB = 200
+# Said both when the sniffing here catches a file and when calamine does.
+PASSWORD_PROTECTED = "檔案受密碼保護，請先移除密碼"
+DAMAGED = "檔案已損毀（壓縮內容不完整），請重新存檔或向寄件者索取"
 
 
 def max_uncompressed_bytes() -> int:
     """The zip-bomb limit: XLTOOL_MAX_UNCOMPRESSED_MB, default 200 MB (a 100,000-row plan is ~30 MB)."""
-    import os
-
     try:
         megabytes = float(os.environ.get("XLTOOL_MAX_UNCOMPRESSED_MB", DEFAULT_MAX_UNCOMPRESSED_MB))
     except ValueError:
@@ -104,7 +105,7 @@ def inspect_workbook(path: Path) -> bool:
         raise XltoolError("檔案是空的", path)
     if head.startswith(OLE_MAGIC):
         if suffix in (".xlsx", ".xlsm", ".ods"):
-            raise XltoolError("檔案受密碼保護，請先移除密碼", path)
+            raise XltoolError(PASSWORD_PROTECTED, path)
         return False
     if head.startswith(b"%PDF"):
         raise XltoolError("這是 PDF 檔，不是活頁簿；請提供 .xlsx、.xlsm、.xls 或 .ods", path)
@@ -114,7 +115,7 @@ def inspect_workbook(path: Path) -> bool:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise XltoolError("檔案已損毀（壓縮內容不完整），請重新存檔或向寄件者索取", path) from None
+        raise XltoolError(DAMAGED, path) from None
     names = {m.filename for m in members}
     if "word/document.xml" in names:
         raise XltoolError("這是 Word 文件，不是活頁簿", path)

@@ -16,7 +16,7 @@ from pathlib import Path
 from xltool.budget import parse_budget
 from xltool.catalog import Catalog, load_catalog
 from xltool.errors import XltoolError
-from xltool.io import check_input, inspect_workbook
+from xltool.io import DAMAGED, PASSWORD_PROTECTED, check_input, inspect_workbook
 from xltool.layout import (
     COLUMNS,
     GOAL_NUMERALS,
@@ -101,12 +101,12 @@ def _load(source: Path) -> tuple[list[tuple[str, Grid, dict[tuple[int, int], tup
     try:
         workbook = CalamineWorkbook.from_path(str(source))
     except PasswordError:
-        raise XltoolError("檔案受密碼保護，請先移除密碼", source) from None
+        raise XltoolError(PASSWORD_PROTECTED, source) from None
     except XmlError:
         # calamine's parser refuses DTD entities, so an XML entity bomb ends here, unexpanded.
         raise XltoolError("活頁簿內的 XML 無效或含有不安全的實體宣告（可能是惡意檔案），已拒絕讀取", source) from None
     except ZipError:
-        raise XltoolError("檔案已損毀（壓縮內容不完整），請重新存檔或向寄件者索取", source) from None
+        raise XltoolError(DAMAGED, source) from None
     except (CalamineError, ValueError, OSError) as exc:
         raise XltoolError(f"不是可讀取的活頁簿（支援 .xlsx、.xlsm、.xls、.ods）：{exc}", source) from None
     try:
