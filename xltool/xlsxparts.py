@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xltool.layout import column_letter
+from xltool.model import number
 
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML; Excel writes them as _xHHHH_
@@ -66,8 +67,8 @@ def rows_xml(
             if value is None or isinstance(value, bool):
                 value = "" if value is None else str(value)
             if isinstance(value, (int, float, Decimal)):
-                number = int(value) if isinstance(value, Decimal) and value == value.to_integral_value() else value
-                cells.append(f'<c r="{letter}{row}" s="{number_style}"><v>{number}</v></c>')
+                shown = number(value) if isinstance(value, Decimal) else value
+                cells.append(f'<c r="{letter}{row}" s="{number_style}"><v>{shown}</v></c>')
             elif value != "":
                 text = _xml_text(str(value))
                 cells.append(
