@@ -31,7 +31,10 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    if "\n" not in text and "\r" not in text and "_x000D_" not in text:  # the usual one-line cell
+    # The usual cell: printable (no line break, tab or odd space — those are not), no double space.
+    if text.isprintable() and "  " not in text and "_x000D_" not in text:
+        return text.strip(" ")
+    if "\n" not in text and "\r" not in text and "_x000D_" not in text:
         return _SPACE.sub(" ", text).strip(_EDGE_SPACE)
     text = text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
     lines = (_SPACE.sub(" ", line).strip(_EDGE_SPACE) for line in text.split("\n"))
@@ -40,7 +43,8 @@ def clean(value: object) -> str:
 
 @lru_cache(maxsize=65536)
 def _normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).strip()
+    # NFKC can itself make a double space (「 ¯」 becomes space + space + combining macron): fold it again.
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_TRANSLATE)).strip()
 
 
 def normalize(value: object) -> str:
@@ -55,6 +59,13 @@ def squash(value: object) -> str:
 
     Chinese needs no spaces, and printed forms break words anywhere (「提列績效\\n對應項目」).
     """
+    if value is None:
+        return ""
+    return _squash(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=65536)  # categories and schedules repeat on every row
+def _squash(value: str) -> str:
     text = normalize(value)
     if not _ALL_SPACE.search(text):
         return text
@@ -70,7 +81,8 @@ def squash(value: object) -> str:
 def one_line(value: object) -> str:
     """Display text on one line: wrapped lines joined without a gap, the way a wrapped Chinese sentence
     reads (「積極規劃縣府\\n團隊」 is 「積極規劃縣府團隊」)."""
-    return "".join(clean(value).split("\n"))
+    text = clean(value)
+    return text.replace("\n", "") if "\n" in text else text
 
 
 def item_text(value: object) -> str:
