@@ -66,6 +66,11 @@ class Catalog:
     def category_names(self) -> list[str]:
         return [c.name for c in self.categories]
 
+    @property
+    def category_choices(self) -> str:
+        """The names as a message lists them: 「綜合規劃業務、防貪業務、…」."""
+        return "、".join(self.category_names)
+
     def category(self, text: str) -> Category | None:
         """The category a cell names, by its name or an alias (綜合業務 → 綜合規劃業務)."""
         found = self._names.get(text)  # the usual case: the name exactly as the dropdown wrote it

@@ -324,9 +324,9 @@ def _write_plan(
             "validate": "list",
             "source": f"={CATEGORY_NAME}",
             "input_title": title,
-            "input_message": message.format(choices="、".join(catalog.category_names)),
+            "input_message": message.format(choices=catalog.category_choices),
             "error_title": "業務類別",
-            "error_message": "請由清單選擇業務類別：" + "、".join(catalog.category_names),
+            "error_message": "請由清單選擇業務類別：" + catalog.category_choices,
         },
     )
     category_cell = f"${column_letter(col['category'])}{FIRST_ROW + 1}"
@@ -386,7 +386,7 @@ def _row_values(item: PlanItem, previous_goal: tuple[str, str] | None) -> dict[s
 def _write_guide(guide: Any, styles: dict[str, Any], catalog: Catalog) -> None:
     guide.set_column(0, 0, 100)
     for row, line in enumerate(GUIDE):
-        text = line.format(categories="、".join(catalog.category_names))
+        text = line.format(categories=catalog.category_choices)
         guide.write_string(row, 0, text, styles["guide_title"] if line in GUIDE_HEADINGS else styles["guide"])
     guide.set_paper(9)
     guide.set_portrait()

@@ -20,15 +20,18 @@ def check(context: Context) -> Iterator[Finding]:
 
 def _category(context: Context, item: PlanItem) -> Iterator[Finding]:
     catalog = context.catalog
-    choices = "、".join(catalog.category_names)
     written = item.category_written
     if not written:
-        yield RULES["CATEGORY_MISSING"].at_item(item, choices=choices)
+        yield RULES["CATEGORY_MISSING"].at_item(item, choices=catalog.category_choices)
         return
     known = catalog.category(written)
     if known is None:
         parent = next((c.name for c in catalog.categories if squash(written) in map(squash, c.parts)), None)
-        suggestion = f"「{written}」屬於「{parent}」，請填「{parent}」" if parent else f"請由清單選擇：{choices}"
+        suggestion = (
+            f"「{written}」屬於「{parent}」，請填「{parent}」"
+            if parent
+            else f"請由清單選擇：{catalog.category_choices}"
+        )
         yield RULES["CATEGORY_UNKNOWN"].at_item(item, written, year=catalog.year, suggestion=suggestion)
     elif written != known.name and squash(written) != squash(known.name):
         yield RULES["CATEGORY_ALIAS"].at_item(item, written, name=known.name)
