@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
+@cache  # asked for on every row of a plan; there are only ninety-nine of each
 def chinese_number(n: int, numerals: str) -> str:
     """壹、貳… or 一、二… for n ≥ 1, as the form numbers goals and practices (十一, 拾壹)."""
     digits, ten = numerals[:9], numerals[9]
@@ -74,6 +76,7 @@ def chinese_number(n: int, numerals: str) -> str:
     return text + (digits[ones - 1] if ones else "")
 
 
+@cache
 def numeral_value(text: str, numerals: str) -> int | None:
     """The number a Chinese numeral stands for (十一 → 11), or None when it is not one."""
     digits, ten = numerals[:9], numerals[9]

@@ -24,10 +24,9 @@ def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
     for item in plan.items:
         budget = item.budget_info
-        amount = json_number(budget.value)
-        for note, code in _NOTE_RULES.items():
+        for note, code in _NOTE_RULES.items() if budget.notes else ():  # most rows: a plain number
             if note in budget.notes:
-                yield RULES[code].at_item(item, budget.written, amount=amount)
+                yield RULES[code].at_item(item, budget.written, amount=json_number(budget.value))
         has_schedule = ScheduleNote.EMPTY not in item.schedule_info.notes
         if Note.EMPTY in budget.notes and has_schedule:
             yield RULES["BUDGET_MISSING"].at_item(item)

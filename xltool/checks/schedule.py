@@ -27,39 +27,45 @@ def check(context: Context) -> Iterator[Finding]:
 def _check_item(context: Context, item: PlanItem) -> Iterator[Finding]:
     schedule = item.schedule_info
     notes = schedule.notes
-    year = context.year_text
-    params = {"year": year, "next_year": int(year) + 1, "text": schedule.text}
-    if Note.EMPTY in notes:
-        if item.practice:
-            yield RULES["SCHEDULE_MISSING"].at_item(item, **params)
-        return
-    if Note.DATE_VALUE in notes:
-        yield RULES["SCHEDULE_DATE"].at_item(item, schedule.written, **params)
-        return
-    if not schedule.ok:
-        yield _unreadable(context, item, params)
-        return
-    for note, code in _READABLE_NOTES.items():
-        if note in notes:
-            yield RULES[code].at_item(item, schedule.written, **params)
+    if notes:  # most rows have none: a plain, readable schedule
+        if Note.EMPTY in notes:
+            if item.practice:
+                yield _at(context, item, "SCHEDULE_MISSING")
+            return
+        if Note.DATE_VALUE in notes:
+            yield _at(context, item, "SCHEDULE_DATE")
+            return
+        if not schedule.ok:
+            yield _unreadable(context, item)
+            return
+        for note, code in _READABLE_NOTES.items():
+            if note in notes:
+                yield _at(context, item, code)
     if context.year is not None:
-        first, last = (int(month.partition(".")[0]) for month in (schedule.months[0], schedule.months[-1]))
+        first, last = int(schedule.months[0][:-3]), int(schedule.months[-1][:-3])  # "108.01" → 108
         if first != context.year or last > context.year + 1:
-            yield RULES["SCHEDULE_OTHER_YEAR"].at_item(item, schedule.written, **params)
+            yield _at(context, item, "SCHEDULE_OTHER_YEAR")
         elif last == context.year + 1:
-            yield RULES["SCHEDULE_NEXT_YEAR"].at_item(item, schedule.written, **params)
+            yield _at(context, item, "SCHEDULE_NEXT_YEAR")
     if not notes and squash(schedule.written) != schedule.text:
-        yield RULES["SCHEDULE_FORMAT"].at_item(item, schedule.written, **params)
+        yield _at(context, item, "SCHEDULE_FORMAT")
 
 
-def _unreadable(context: Context, item: PlanItem, params: dict[str, object]) -> Finding:
+def _at(context: Context, item: PlanItem, code: str, **params: object) -> Finding:
+    """A finding at the schedule cell; every schedule message may quote the year and the canonical text."""
+    year = context.year_text
+    schedule = item.schedule_info
+    return RULES[code].at_item(item, schedule.written, year=year, next_year=int(year) + 1, text=schedule.text, **params)
+
+
+def _unreadable(context: Context, item: PlanItem) -> Finding:
     schedule = item.schedule_info
     written = squash(schedule.written)
     word = next((w for w in sorted(context.catalog.vague, key=len, reverse=True) if squash(w) in written), None)
     if word is not None:
-        return RULES["SCHEDULE_VAGUE"].at_item(item, schedule.written, word=word, **params)
+        return _at(context, item, "SCHEDULE_VAGUE", word=word)
     if Note.BAD_MONTH in schedule.notes:
-        return RULES["SCHEDULE_BAD_MONTH"].at_item(item, schedule.written, **params)
+        return _at(context, item, "SCHEDULE_BAD_MONTH")
     if Note.REVERSED in schedule.notes:
-        return RULES["SCHEDULE_REVERSED"].at_item(item, schedule.written, **params)
-    return RULES["SCHEDULE_UNPARSED"].at_item(item, schedule.written, **params)
+        return _at(context, item, "SCHEDULE_REVERSED")
+    return _at(context, item, "SCHEDULE_UNPARSED")
