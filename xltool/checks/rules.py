@@ -64,18 +64,18 @@ class Rule:
         return self._finding(plan.sheet, cell, row, value, params)
 
     def _finding(self, sheet: str, cell: str, row: int, value: object, params: dict[str, Any]) -> Finding:
-        text = "" if value is None else str(value)
-        params = {"value": text, **params}
+        text = value if isinstance(value, str) else "" if value is None else str(value)
+        params["value"] = text  # params is this call's own **params dict
         return Finding(
             code=self.code,
-            severity=str(self.severity),
+            severity=self.severity,
             sheet=sheet,
             cell=cell,
             row=row,
             column=FIELD_NAMES[self.field],
             value=text,
-            message=self.message.format(**params),
-            hint=self.hint.format(**params),
+            message=self.message.format_map(params),
+            hint=self.hint.format_map(params),
         )
 
 
