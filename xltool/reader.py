@@ -220,21 +220,15 @@ def _read_sheet(
     default_year: int | None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
-    letters = {c: column_letter(c) for c in header.columns.values()}
-
-    def at(r: int, c: int) -> tuple[object, str]:
-        """A cell's value and the reference a person should look at (a merged range's top-left)."""
-        if merged and (r, c) in merged:
-            r, c = merged[(r, c)]
-            return (grid[r][c] if c < len(grid[r]) else None), cell_ref(r, c)
-        row = grid[r]
-        return (row[c] if c < len(row) else None), f"{letters[c]}{r + 1}"
+    columns = [(key, c, column_letter(c)) for key, c in header.columns.items()]
+    # Only the rows a merged range covers need the slow lookup; the rest read straight from the grid.
+    merged_rows = {r for r, _ in merged}
 
     plan = Plan(unit="", year=None, items=[], source=str(source), sheet=sheet, marker=marker)
     header_row = grid[header.row]
     for c, value in enumerate(header_row):
-        if c not in header.columns.values() and one_line(_text(value)):
-            plan.extra_columns[one_line(_text(value))] = cell_ref(header.row, c)
+        if c not in header.columns.values() and _line(value):
+            plan.extra_columns[_line(value)] = cell_ref(header.row, c)
     _read_heading(plan, grid, header.row)
     year = plan.year if plan.year is not None else default_year
     catalog = catalog or load_catalog(year)
@@ -243,57 +237,74 @@ def _read_sheet(
 
     goal_no, goal, goal_cell, unit = "", "", "", ""
     row_years: set[int] = set()
+    # This loop runs once per practice; it reads each cell once and calls as little as it can.
     for r in range(header.row + 1, len(grid)):
         if progress is not None and r % PROGRESS_EVERY == 0:
             progress(r, len(grid))
-        raw: dict[str, object] = {}
-        cells: dict[str, str] = {}
-        for key, c in header.columns.items():
-            raw[key], cells[key] = at(r, c)
-        # The row's first filled cell says 合計 or 備註 wherever it stands (a legacy 編號 column, say).
-        first = next((v.strip(" \t\n\u3000") for v in grid[r] if isinstance(v, str) and v.strip()), "")
-        first = squash(first) if first[:1] in _MARKER_START else ""
-        if _TOTAL_ROW.fullmatch(first):
-            plan.stated_total = parse_budget(raw.get("budget"))
-            plan.cells["total"] = cells.get("budget", "")
-            break
-        if _END_ROW.match(first):
-            break
+        row = grid[r]
+        width, number = len(row), r + 1
+        raw: dict[str, object] = {key: row[c] if c < width else None for key, c, _ in columns}
+        cells = {key: f"{letters}{number}" for key, _, letters in columns}
+        if r in merged_rows:  # a covered cell's value and place are its range's top-left cell's
+            for key, c, _ in columns:
+                if (r, c) in merged:
+                    top, left = merged[(r, c)]
+                    raw[key] = grid[top][left] if left < len(grid[top]) else None
+                    cells[key] = cell_ref(top, left)
+        # The row's first filled text says 合計 or 備註 wherever it stands (a legacy 編號 column, say).
+        first = ""
+        for value in row:
+            if isinstance(value, str) and (first := value.strip(" \t\n\u3000")):
+                break
+        if first[:1] in _MARKER_START:
+            first = squash(first)
+            if _TOTAL_ROW.fullmatch(first):
+                plan.stated_total = parse_budget(raw.get("budget"))
+                plan.cells["total"] = cells.get("budget", "")
+                break
+            if _END_ROW.match(first):
+                break
         practice_raw = raw.get("practice")
         if isinstance(practice_raw, str) and "作法" in practice_raw and squash(practice_raw) == "具體作法":
             continue  # the header, repeated on every printed page
-        row_unit = one_line(_text(raw.get("unit")))
+        row_unit = _line(raw.get("unit"))
         if row_unit != unit:  # a merged workbook: the next unit's goals start afresh
             goal_no, goal, goal_cell, unit = "", "", "", row_unit
         row_year = _year(raw.get("year")) if "year" in raw else None
         if row_year is not None:
             row_years.add(row_year)
-        goal_text = one_line(_text(raw.get("goal")))
+        goal_text = _line(raw.get("goal"))
         # A goal merged down its practices, or repeated on each row, is still the same goal.
         if goal_text and cells.get("goal") != goal_cell and _split(_GOAL, goal_text) != (goal_no, goal):
             goal_no, goal = _split(_GOAL, goal_text)
             goal_cell = cells["goal"]
-        if not any(_filled(raw.get(key)) for key in _ITEM_FIELDS):
-            continue
-        item_no, practice = _split(_ITEM, one_line(_text(raw.get("practice"))))
-        written_category = one_line(_text(raw.get("category")))
-        known = catalog.category(written_category)
-        cells["goal"] = goal_cell
+        practice_text = _line(practice_raw)
+        category_text = _line(raw.get("category"))
+        performance = item_text(_text(raw.get("performance")))
+        schedule, budget = _blank_to_none(raw.get("schedule")), _blank_to_none(raw.get("budget"))
+        if not (practice_text or category_text or performance or schedule is not None or budget is not None):
+            continue  # a row with a goal at most: nothing to check or print
+        item_no, practice = _split(_ITEM, practice_text)
+        known = catalog.category(category_text)
+        if goal_cell:
+            cells["goal"] = goal_cell
+        else:
+            cells.pop("goal", None)
         plan.items.append(
             PlanItem(
                 goal_no=goal_no,
                 goal=goal,
                 item_no=item_no,
                 practice=practice,
-                schedule_info=parse_schedule(_blank_to_none(raw.get("schedule")), row_year or year),
-                budget_info=parse_budget(_blank_to_none(raw.get("budget"))),
-                category=known.name if known else written_category,
-                performance=item_text(_text(raw.get("performance"))),
-                remark=one_line(_text(raw.get("remark"))),
+                schedule_info=parse_schedule(schedule, row_year or year),
+                budget_info=parse_budget(budget),
+                category=known.name if known else category_text,
+                performance=performance,
+                remark=_line(raw.get("remark")),
                 sheet=sheet,
-                row=r + 1,
-                cells={k: v for k, v in cells.items() if v},
-                category_written=written_category,
+                row=number,
+                cells=cells,
+                category_written=category_text,
                 unit=row_unit,
             )
         )
@@ -327,7 +338,7 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int) -> None:
                 plan.cells.setdefault("unit" if label == UNIT_LABEL else "year", cell_ref(r, c + 1))
                 continue
             if label == UNIT_LABEL:
-                plan.unit, plan.cells["unit"] = one_line(_text(found[1])), cell_ref(r, found[0])
+                plan.unit, plan.cells["unit"] = _line(found[1]), cell_ref(r, found[0])
             else:
                 plan.year, plan.cells["year"] = _year(found[1]), cell_ref(r, found[0])
     title = _TITLE.match(squash(plan.title))
@@ -371,11 +382,11 @@ def _text(value: object) -> str:
     return str(value)
 
 
-_ITEM_FIELDS = ("practice", "schedule", "budget", "category", "performance")
-
-
-def _filled(value: object) -> bool:
-    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+def _line(value: object) -> str:
+    """A cell as display text on one line; most cells of a plan are blank or plain text."""
+    if value is None or value == "":
+        return ""
+    return one_line(value if isinstance(value, str) else _text(value))
 
 
 def _blank_to_none(value: object) -> object:
