@@ -87,4 +87,11 @@ def one_line(value: object) -> str:
 
 def item_text(value: object) -> str:
     """Normalise a performance item: one line, no spaces around its dash (「政策目標 － 反貪活動」)."""
+    if value is None or value == "":
+        return ""
+    return _item_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=4096)  # a plan picks its items from a list of a few dozen
+def _item_text(value: str) -> str:
     return _DASH_SPACE.sub("-", "".join(normalize(value).split("\n")))
