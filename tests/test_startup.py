@@ -10,9 +10,10 @@ import pytest
 
 from tests.conftest import EXAMPLE
 
+HEAVY = ("pandas", "openpyxl", "xlsxwriter", "rich", "xltool.annotate", "xltool.cli.merge", "xltool.cli.render")
 PROBE = (
     "import sys, json; from xltool.cli import run; code = run(sys.argv[1:]); "
-    "print(json.dumps({'code': code, 'loaded': sorted(m for m in ('pandas', 'openpyxl', 'xlsxwriter', 'rich') if m in sys.modules)}), file=sys.stderr)"
+    f"print(json.dumps({{'code': code, 'loaded': sorted(m for m in {HEAVY!r} if m in sys.modules)}}), file=sys.stderr)"
 )
 
 
@@ -29,9 +30,18 @@ def test_check_does_not_load_pandas_openpyxl_or_xlsxwriter() -> None:
     assert not {"pandas", "openpyxl", "xlsxwriter"} & set(loaded_by("check", str(EXAMPLE)))
 
 
-@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["merge", "--help"]])
-def test_help_loads_neither_pandas_nor_openpyxl_nor_rich(args: list[str]) -> None:
+def test_check_json_loads_only_the_check() -> None:
+    """No other command, no annotating, no table printing: each would cost start-up time."""
+    assert loaded_by("check", str(EXAMPLE), "-f", "json") == []
+
+
+@pytest.mark.parametrize("args", [["check", "--help"], ["read", "--help"]])
+def test_command_help_loads_nothing_heavy(args: list[str]) -> None:
     assert loaded_by(*args) == []
+
+
+def test_xltool_help_lists_every_command_and_loads_no_library() -> None:
+    assert set(loaded_by("--help")) == {"xltool.cli.merge", "xltool.cli.render"}
 
 
 def test_read_json_loads_no_writer_and_no_rich() -> None:

@@ -63,7 +63,6 @@ def check_command(
     ] = None,
     force: ForceOption = False,
 ) -> None:
-    from xltool.annotate import annotate_workbook, fix_workbook
     from xltool.catalog import load_catalog
     from xltool.checks import check_file
     from xltool.report import exit_code, to_json
@@ -87,9 +86,13 @@ def check_command(
         for line in plan.notices:
             typer.echo(f"注意：{file}：{line}", err=True)
         if annotate:
+            from xltool.annotate import annotate_workbook
+
             annotate_workbook(file, findings, annotate, force=force)
             typer.echo(f"已寫出標註副本：{annotate}", err=True)
         if fix:
+            from xltool.annotate import fix_workbook
+
             fixes = fix_workbook(file, plan, chosen or load_catalog(year or plan.year), fix, force=force)
             fixes_by_file[str(file)] = [vars(f) for f in fixes]
             _say_fixes(fix, fixes)
