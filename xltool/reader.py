@@ -136,10 +136,11 @@ def _load(source: Path) -> tuple[list[tuple[str, Grid, dict[tuple[int, int], tup
 def _find_uncomputed(source: Path, plan: Plan) -> None:
     """Formula cells of the plan's rows that carry no stored result (a file written by a script, not
     saved by Excel or LibreOffice): calamine reads them as blank, so check must say so."""
-    cells = {ref: key for item in plan.items for key, ref in item.cells.items()}
-    if not cells:
+    empty = _formulas_without_value(source, plan.sheet) if plan.items else set()
+    if not empty:  # the usual case: no formulas, or all of them saved with their results
         return
-    for ref in sorted(_formulas_without_value(source, plan.sheet) & cells.keys(), key=_cell_order):
+    cells = {ref: key for item in plan.items for key, ref in item.cells.items() if ref in empty}
+    for ref in sorted(cells, key=_cell_order):
         plan.uncomputed[ref] = cells[ref]
 
 
