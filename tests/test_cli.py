@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, fill
 from xltool.cli import run
 
 
@@ -33,6 +33,16 @@ def test_read_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) 
     assert (item["goal_no"], item["item_no"], item["cell"], item["row"]) == ("參", "三", "B13", 13)
     assert item["schedule"] == "108.01-12" and item["months"][0] == "108.01" and len(item["months"]) == 12
     assert "金門縣政府政風處" in out  # UTF-8, not \\u escapes
+
+
+def test_an_absurd_budget_still_gives_json(template: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """1e20 千元 is a typing slip, but the JSON must still come out (wider than any 64-bit integer)."""
+    path = fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.01-12",
+                                      "budget": 1e20, "category": "防貪業務"}], unit="某處")  # fmt: skip
+    code, out, _ = xltool(capsys, "read", path, "--format", "json")
+    assert code == 0 and json.loads(out)["totals"]["budget"] == 1e20
+    code, out, _ = xltool(capsys, "check", path, "--format", "json")
+    assert json.loads(out)["files"][0]["totals"]["budget"] == 1e20
 
 
 def test_read_csv_opens_in_zh_tw_excel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

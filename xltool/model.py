@@ -161,8 +161,17 @@ class Plan:
 
 
 def number(value: Decimal) -> int | float:
-    """A Decimal as a plain number: whole amounts stay integers so 1865 never prints as 1865.0."""
-    return int(value) if value == value.to_integral_value() else float(value)
+    """A Decimal as a plain number: whole amounts stay integers so 1865 never prints as 1865.0.
+
+    Past 2**53 a whole amount is a float too: that is all the precision Excel and JSON readers keep,
+    and the JSON writer takes no integer wider than 64 bits.
+    """
+    if value == value.to_integral_value() and abs(value) < _EXACT:
+        return int(value)
+    return float(value)
+
+
+_EXACT = Decimal(2**53)
 
 
 def json_number(value: Decimal | None) -> int | float | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -65,6 +63,7 @@ def check_command(
 ) -> None:
     from xltool.catalog import load_catalog
     from xltool.checks import check_file
+    from xltool.io import json_bytes, write_stdout
     from xltool.report import exit_code, to_json
 
     if (annotate or fix) and len(files) != 1:
@@ -102,7 +101,7 @@ def check_command(
         for entry in data["files"]:
             if entry["file"] in fixes_by_file:
                 entry["fixes"] = fixes_by_file[entry["file"]]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")  # compact: see read.to_json
+        write_stdout(json_bytes(data))
     else:
         _print_text(results, show_info=info)
     raise typer.Exit(exit_code(results, strict=strict))
