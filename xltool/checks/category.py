@@ -14,16 +14,18 @@ def check(context: Context) -> Iterator[Finding]:
     for item in context.plan.items:
         if not item.practice and not item.category_written and not item.performance:
             continue
-        yield from _category(context, item)
-        yield from _performance(context, item)
+        # Each column has at most one finding: plain calls, not a generator for every row.
+        if (finding := _category(context, item)) is not None:
+            yield finding
+        if (finding := _performance(context, item)) is not None:
+            yield finding
 
 
-def _category(context: Context, item: PlanItem) -> Iterator[Finding]:
+def _category(context: Context, item: PlanItem) -> Finding | None:
     catalog = context.catalog
     written = item.category_written
     if not written:
-        yield RULES["CATEGORY_MISSING"].at_item(item, choices=catalog.category_choices)
-        return
+        return RULES["CATEGORY_MISSING"].at_item(item, choices=catalog.category_choices)
     known = catalog.category(written)
     if known is None:
         parent = next((c.name for c in catalog.categories if squash(written) in map(squash, c.parts)), None)
@@ -32,25 +34,24 @@ def _category(context: Context, item: PlanItem) -> Iterator[Finding]:
             if parent
             else f"請由清單選擇：{catalog.category_choices}"
         )
-        yield RULES["CATEGORY_UNKNOWN"].at_item(item, written, year=catalog.year, suggestion=suggestion)
-    elif written != known.name and squash(written) != squash(known.name):
-        yield RULES["CATEGORY_ALIAS"].at_item(item, written, name=known.name)
+        return RULES["CATEGORY_UNKNOWN"].at_item(item, written, year=catalog.year, suggestion=suggestion)
+    if written != known.name and squash(written) != squash(known.name):
+        return RULES["CATEGORY_ALIAS"].at_item(item, written, name=known.name)
+    return None
 
 
-def _performance(context: Context, item: PlanItem) -> Iterator[Finding]:
+def _performance(context: Context, item: PlanItem) -> Finding | None:
     catalog = context.catalog
     value = item.performance
     if not value:
-        yield RULES["PERFORMANCE_MISSING"].at_item(item)
-        return
+        return RULES["PERFORMANCE_MISSING"].at_item(item)
     if value == catalog.none_word:
-        return
+        return None
     for prefix in (catalog.policy_prefix, catalog.free_prefix):
         if value.startswith(prefix) and not value[len(prefix) :].strip("-: "):
-            yield RULES["PERFORMANCE_FREE_EMPTY"].at_item(item, value)
-            return
+            return RULES["PERFORMANCE_FREE_EMPTY"].at_item(item, value)
     if not value.startswith(catalog.policy_prefix):
-        return  # 自主管理-… or an explanation: the form allows both
+        return None  # 自主管理-… or an explanation: the form allows both
     owners = catalog.item_categories(value)
     row_category = catalog.category(item.category)
     if not owners:
@@ -58,7 +59,8 @@ def _performance(context: Context, item: PlanItem) -> Iterator[Finding]:
             suggestion = f"「{row_category.name}」可選：" + "、".join(catalog.items(row_category))
         else:
             suggestion = "請先選業務類別，再由清單選擇項目"
-        yield RULES["PERFORMANCE_UNKNOWN"].at_item(item, value, year=catalog.year, suggestion=suggestion)
-    elif row_category is not None and row_category not in owners:
+        return RULES["PERFORMANCE_UNKNOWN"].at_item(item, value, year=catalog.year, suggestion=suggestion)
+    if row_category is not None and row_category not in owners:
         right = "、".join(c.name for c in owners)
-        yield RULES["PERFORMANCE_CATEGORY"].at_item(item, value, right=right, category=row_category.name)
+        return RULES["PERFORMANCE_CATEGORY"].at_item(item, value, right=right, category=row_category.name)
+    return None
