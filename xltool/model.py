@@ -101,7 +101,7 @@ class Plan:
 
     @property
     def total(self) -> Decimal:
-        return sum((item.budget or Decimal(0) for item in self.items), Decimal(0))
+        return sum((item.budget_info.value for item in self.items if item.budget_info.value is not None), _ZERO)
 
     def totals_by_category(self) -> dict[str, Decimal]:
         return self._totals(lambda item: item.category)
@@ -112,7 +112,8 @@ class Plan:
     def _totals(self, key: Callable[[PlanItem], str]) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}
         for item in self.items:
-            totals[key(item)] = totals.get(key(item), Decimal(0)) + (item.budget or Decimal(0))
+            name, budget = key(item), item.budget_info.value
+            totals[name] = totals.get(name, _ZERO) + (budget if budget is not None else _ZERO)
         return totals
 
     @classmethod
@@ -172,6 +173,7 @@ def number(value: Decimal) -> int | float:
 
 
 _EXACT = Decimal(2**53)
+_ZERO = Decimal(0)
 
 
 def json_number(value: Decimal | None) -> int | float | None:
