@@ -12,9 +12,10 @@ from xltool.layout import GOAL_NUMERALS, ITEM_NUMERALS, TEMPLATE_VERSION, chines
 from xltool.model import Finding, PlanItem
 from xltool.reader import title_year
 
-# A number with a unit of count: 3 場, 二次, 100 人, 4 件 … (目標設定應力求具體及量化).
+# A number with a unit of count: 3 場, 二次, 100 人, 4 件 … (目標設定應力求具體及量化). One digit before
+# the unit is enough to find one, and much quicker to search for than a run of them.
 _QUANTITY = re.compile(
-    r"[0-9０-９一二三四五六七八九十百千兩]+\s*(?:場|次|件|人|份|家|所|案|處|篇|則|期|梯|小時|個|項|%|％|成|堂|班)"
+    r"[0-9０-９一二三四五六七八九十百千兩]\s*(?:場|次|件|人|份|家|所|案|處|篇|則|期|梯|小時|個|項|%|％|成|堂|班)"
 )
 
 
@@ -94,14 +95,14 @@ def _principles(context: Context) -> Iterator[Finding]:
                 yield RULES["GOAL_TOO_LONG"].at_item(
                     item, item.goal, count=len(item.goal), limit=catalog.max_goal_chars
                 )
-        seen_practices: dict[str, str] = {}
+        seen_practices: dict[str, PlanItem] = {}
         for item in items:
             if not item.practice:
                 continue
             text = "".join(item.practice.split())  # the same words however they were wrapped
             if text in seen_practices:
-                yield RULES["PRACTICE_DUPLICATE"].at_item(item, item.practice, other=seen_practices[text])
+                yield RULES["PRACTICE_DUPLICATE"].at_item(item, item.practice, other=seen_practices[text].cell)
             else:
-                seen_practices[text] = item.cell
+                seen_practices[text] = item
             if not _QUANTITY.search(item.practice):
                 yield RULES["PRACTICE_NOT_QUANTIFIED"].at_item(item, item.practice)
