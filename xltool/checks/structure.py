@@ -69,12 +69,14 @@ def _numbering(context: Context) -> Iterator[Finding]:
         if not item.practice:
             yield RULES["PRACTICE_MISSING"].at_item(item)
             continue
-        expected = chinese_number(item_number + 1, ITEM_NUMERALS)
-        if not item.item_no:
-            yield RULES["ITEM_NUMBER_MISSING"].at_item(item, item.practice, expected=expected)
-        elif numeral_value(item.item_no, ITEM_NUMERALS) != item_number + 1:
-            yield RULES["ITEM_NUMBER_ORDER"].at_item(item, item.item_no, expected=expected)
-        item_number = numeral_value(item.item_no, ITEM_NUMERALS) or item_number + 1
+        value = numeral_value(item.item_no, ITEM_NUMERALS)
+        if value != item_number + 1:
+            expected = chinese_number(item_number + 1, ITEM_NUMERALS)
+            if not item.item_no:
+                yield RULES["ITEM_NUMBER_MISSING"].at_item(item, item.practice, expected=expected)
+            else:
+                yield RULES["ITEM_NUMBER_ORDER"].at_item(item, item.item_no, expected=expected)
+        item_number = value or item_number + 1
 
 
 def _principles(context: Context) -> Iterator[Finding]:
