@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,11 @@ def load_catalog(year: int | None = None, path: str | Path | None = None) -> Cat
         except (OSError, UnicodeDecodeError) as exc:
             raise XltoolError(f"無法讀取分類清單檔：{exc}", source) from None
         return parse_catalog(text, str(source))
+    return _shipped(year)
+
+
+@cache  # read and check both ask for the year's catalog; a merge asks for it once per workbook
+def _shipped(year: int | None) -> Catalog:
     years = shipped_years()
     chosen = years[-1] if year is None else max((y for y in years if y <= year), default=years[0])
     folder = resources.files("xltool") / "catalogs"
