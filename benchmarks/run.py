@@ -1,9 +1,10 @@
 """Speed of xltool against the usual alternatives, measured in one run on this machine.
 
 Every case runs as a whole process (start-up included, as an officer experiences it), once to warm
-the disk cache and then --runs times; the table gives the median, the spread (min–max), the peak
-memory the OS reports for the process, and CPU time over wall time (above 1.0 means more than one
-core worked). Targets are ratios to a baseline measured in the same run, never absolute seconds.
+the disk cache and then --runs times, in turn with its baseline; the table gives the median, the spread
+(min–max), the peak memory the OS reports for the process, and CPU time over wall time (above 1.0
+means more than one core worked). Targets are ratios to a baseline measured in the same run, never
+absolute seconds.
 
     python benchmarks/run.py              # full run, writes benchmarks/RESULTS.md (about 10 minutes)
     python benchmarks/run.py --quick      # fewer files and runs, for a smoke test
@@ -70,20 +71,30 @@ def run_once(command: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def measure(name: str, command: list[str], runs: int) -> Measure:
+def measure_together(group: list[tuple[str, list[str]]], runs: int) -> dict[str, Measure]:
+    """A baseline and the cases compared with it: each once to warm up, then ``runs`` rounds of all of
+    them in turn, so that a slow spell of a shared machine falls on the baseline and the cases alike."""
     import resource
 
-    run_once(command)  # warm-up
-    times, peaks, cpu = [], [], []
+    for _, command in group:
+        run_once(command)  # warm-up: disk cache, and the bytecode of the first run
+    times: dict[str, list[float]] = {name: [] for name, _ in group}
+    peaks: dict[str, list[float]] = {name: [] for name, _ in group}
+    cpu: dict[str, list[float]] = {name: [] for name, _ in group}
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        wall, peak, own_cpu = run_once(command)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        times.append(wall)
-        peaks.append(max(peak, after.ru_maxrss / 1024 if after.ru_maxrss > before.ru_maxrss else 0))
-        cpu.append((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) or own_cpu)
-    print(f"  {name}: median {statistics.median(times):.3f} s", flush=True)
-    return Measure(name, command, times, max(peaks), statistics.median(cpu) / statistics.median(times))
+        for name, command in group:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wall, peak, own_cpu = run_once(command)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            times[name].append(wall)
+            peaks[name].append(max(peak, after.ru_maxrss / 1024 if after.ru_maxrss > before.ru_maxrss else 0))
+            cpu[name].append((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) or own_cpu)
+    results = {}
+    for name, command in group:
+        median = statistics.median(times[name])
+        print(f"  {name}: median {median:.3f} s", flush=True)
+        results[name] = Measure(name, command, times[name], max(peaks[name]), statistics.median(cpu[name]) / median)
+    return results
 
 
 def unit_items(n: int, count: int) -> list[PlanItem]:
@@ -187,9 +198,15 @@ def main() -> None:
                 )
             )
 
+        # Each case runs in turn with its baseline (a case without one, with the case after it that has one).
         results: dict[str, Measure] = {}
-        for name, command, _, _ in cases:
-            results[name] = measure(name, command, runs)
+        group: list[tuple[str, list[str]]] = []
+        for position, (name, command, baseline, _) in enumerate(cases):
+            group.append((name, command))
+            following = cases[position + 1] if position + 1 < len(cases) else None
+            if following is None or (baseline is not None and following[2] != baseline):
+                results.update(measure_together(group, runs))
+                group = []
 
     lines = [
         "# xltool benchmarks",
