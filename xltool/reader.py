@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from xltool.budget import parse_budget
 from xltool.catalog import Catalog, load_catalog
@@ -50,6 +51,7 @@ _END_ROW = re.compile(r"(?:備註|填表說明)(?::|$)")
 _MARKER_START = {word[0] for word in (*TOTAL_WORDS, "備註", "填表說明")}  # skip squashing every practice
 
 Grid = Sequence[Sequence[object]]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -221,10 +223,6 @@ def _read_sheet(
     default_year: int | None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
-    columns = [(key, c, column_letter(c)) for key, c in header.columns.items()]
-    # Only the rows a merged range covers need the slow lookup; the rest read straight from the grid.
-    merged_rows = {r for r, _ in merged}
-
     plan = Plan(unit="", year=None, items=[], source=str(source), sheet=sheet, marker=marker)
     header_row = grid[header.row]
     for c, value in enumerate(header_row):
@@ -236,56 +234,53 @@ def _read_sheet(
     if catalog.notice:
         plan.notices.append(catalog.notice)
 
+    first, end = header.row + 1, _end_of_rows(plan, grid, header, merged)
+    body = _Body(grid, first, end, header, merged)
+    # A column at a time: each cell is made into text or parsed by one call, and the values that repeat
+    # down a plan (categories, items, budgets) once for each distinct value. The loop below then only
+    # follows the goals and assembles the rows.
+    practice_cells = body.values("practice")
+    practices = [_line(value) for value in practice_cells]
+    numbered = [_split(_ITEM, text) for text in practices]
+    goals = [_line(value) for value in body.values("goal")]
+    units = [_line(value) for value in body.values("unit")]
+    remarks = [_line(value) for value in body.values("remark")]
+    categories = _each_once(body.values("category"), _line)
+    performances = _each_once(body.values("performance"), lambda value: item_text(_text(value)))
+    budgets = [_blank_to_none(value) for value in body.values("budget")]
+    budget_infos = _each_once(budgets, parse_budget)
+    schedules = [_blank_to_none(value) for value in body.values("schedule")]
+    row_years: list[int | None] = [None] * len(schedules)
+    if "year" in header.columns:  # a merged workbook: each row's own year dates its schedule
+        row_years = [_year(value) for value in body.values("year")]
+        schedule_infos = [
+            parse_schedule(value, row_year or year) for value, row_year in zip(schedules, row_years, strict=True)
+        ]
+    else:
+        schedule_infos = _each_once(schedules, lambda value: parse_schedule(value, year))
+
     goal_no, goal, goal_cell, unit = "", "", "", ""
-    row_years: set[int] = set()
-    # This loop runs once per practice; it reads each cell once and calls as little as it can.
-    for r in range(header.row + 1, len(grid)):
+    for i, r in enumerate(range(first, end)):
         if progress is not None and r % PROGRESS_EVERY == 0:
             progress(r, len(grid))
-        row = grid[r]
-        width, number = len(row), r + 1
-        raw: dict[str, object] = {key: row[c] if c < width else None for key, c, _ in columns}
-        cells = {key: f"{letters}{number}" for key, _, letters in columns}
-        if r in merged_rows:  # a covered cell's value and place are its range's top-left cell's
-            for key, c, _ in columns:
-                if (r, c) in merged:
-                    top, left = merged[(r, c)]
-                    raw[key] = grid[top][left] if left < len(grid[top]) else None
-                    cells[key] = cell_ref(top, left)
-        # The row's first filled text says 合計 or 備註 wherever it stands (a legacy 編號 column, say).
-        first = ""
-        for value in row:
-            if isinstance(value, str) and (first := value.strip(" \t\n\u3000")):
-                break
-        if first[:1] in _MARKER_START:
-            first = squash(first)
-            if _TOTAL_ROW.fullmatch(first):
-                plan.stated_total = parse_budget(raw.get("budget"))
-                plan.cells["total"] = cells.get("budget", "")
-                break
-            if _END_ROW.match(first):
-                break
-        practice_raw = raw.get("practice")
-        if isinstance(practice_raw, str) and "作法" in practice_raw and squash(practice_raw) == "具體作法":
+        practice_cell = practice_cells[i]
+        if isinstance(practice_cell, str) and "作法" in practice_cell and squash(practice_cell) == "具體作法":
             continue  # the header, repeated on every printed page
-        row_unit = _line(raw.get("unit"))
+        cells = {key: f"{letter}{r + 1}" for key, letter in body.letters}
+        if r in body.moved:
+            cells.update(body.moved_cells(r))
+        row_unit = units[i]
         if row_unit != unit:  # a merged workbook: the next unit's goals start afresh
             goal_no, goal, goal_cell, unit = "", "", "", row_unit
-        row_year = _year(raw.get("year")) if "year" in raw else None
-        if row_year is not None:
-            row_years.add(row_year)
-        goal_text = _line(raw.get("goal"))
+        goal_text = goals[i]
         # A goal merged down its practices, or repeated on each row, is still the same goal.
         if goal_text and cells.get("goal") != goal_cell and _split(_GOAL, goal_text) != (goal_no, goal):
             goal_no, goal = _split(_GOAL, goal_text)
             goal_cell = cells["goal"]
-        practice_text = _line(practice_raw)
-        category_text = _line(raw.get("category"))
-        performance = item_text(_text(raw.get("performance")))
-        schedule, budget = _blank_to_none(raw.get("schedule")), _blank_to_none(raw.get("budget"))
-        if not (practice_text or category_text or performance or schedule is not None or budget is not None):
+        practice_text, category_text, performance = practices[i], categories[i], performances[i]
+        if not (practice_text or category_text or performance or schedules[i] is not None or budgets[i] is not None):
             continue  # a row with a goal at most: nothing to check or print
-        item_no, practice = _split(_ITEM, practice_text)
+        item_no, practice = numbered[i]
         known = catalog.category(category_text)
         if goal_cell:
             cells["goal"] = goal_cell
@@ -297,24 +292,94 @@ def _read_sheet(
                 goal=goal,
                 item_no=item_no,
                 practice=practice,
-                schedule_info=parse_schedule(schedule, row_year or year),
-                budget_info=parse_budget(budget),
+                schedule_info=schedule_infos[i],
+                budget_info=budget_infos[i],
                 category=known.name if known else category_text,
                 performance=performance,
-                remark=_line(raw.get("remark")),
+                remark=remarks[i],
                 sheet=sheet,
-                row=number,
+                row=r + 1,
                 cells=cells,
                 category_written=category_text,
                 unit=row_unit,
             )
         )
-    units = {item.unit for item in plan.items}
-    if not plan.unit and len(units) == 1:
-        plan.unit = units.pop()
-    if plan.year is None and len(row_years) == 1:
-        plan.year = row_years.pop()
+    units_found = {item.unit for item in plan.items}
+    if not plan.unit and len(units_found) == 1:
+        plan.unit = units_found.pop()
+    years_found = {row_year for row_year in row_years if row_year is not None}
+    if plan.year is None and len(years_found) == 1:
+        plan.year = years_found.pop()
     return plan
+
+
+def _end_of_rows(plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int, int], tuple[int, int]]) -> int:
+    """The row after the last practice: a 合計 row (whose amount the plan keeps), a notes row, or the end.
+
+    The row's first filled text says 合計 or 備註 wherever it stands (a legacy 編號 column, say).
+    """
+    for r in range(header.row + 1, len(grid)):
+        first = ""
+        for value in grid[r]:
+            if isinstance(value, str) and (first := value.strip(" \t\n\u3000")):
+                break
+        if first[:1] not in _MARKER_START:
+            continue
+        first = squash(first)
+        if _TOTAL_ROW.fullmatch(first):
+            if "budget" in header.columns:
+                total = _Body(grid, r, r + 1, header, merged)
+                plan.stated_total = parse_budget(total.values("budget")[0])
+                plan.cells["total"] = total.moved_cells(r).get("budget", cell_ref(r, header.columns["budget"]))
+            return r
+        if _END_ROW.match(first):
+            return r
+    return len(grid)
+
+
+class _Body:
+    """The practice rows of a sheet, read a column at a time; a cell a merged range covers reads as the
+    range's top-left cell, the only one that holds a value, and is found there."""
+
+    def __init__(
+        self, grid: Grid, first: int, end: int, header: _Header, merged: dict[tuple[int, int], tuple[int, int]]
+    ) -> None:
+        self.grid, self.first, self.end, self.header = grid, first, end, header
+        self.letters = [(key, column_letter(c)) for key, c in header.columns.items()]
+        self.moved: dict[int, dict[str, tuple[int, int]]] = {}  # row -> field -> top-left cell
+        for (r, c), top_left in merged.items():
+            if first <= r < end:
+                for key, column in header.columns.items():
+                    if column == c:
+                        self.moved.setdefault(r, {})[key] = top_left
+
+    def values(self, key: str) -> list[object]:
+        c = self.header.columns.get(key)
+        if c is None:
+            return [None] * (self.end - self.first)
+        values = [row[c] if c < len(row) else None for row in self.grid[self.first : self.end]]
+        for r, fields in self.moved.items():
+            if key in fields:
+                top, left = fields[key]
+                values[r - self.first] = self.grid[top][left] if left < len(self.grid[top]) else None
+        return values
+
+    def moved_cells(self, r: int) -> dict[str, str]:
+        """Field -> the top-left cell of the merged range that covers it, for the fields of row r that are."""
+        return {key: cell_ref(top, left) for key, (top, left) in self.moved.get(r, {}).items()}
+
+
+def _each_once(values: list[object], make: Callable[[object], _T]) -> list[_T]:
+    """``make`` of each value, called once for each distinct value (with its type: 1, 1.0 and True are
+    one key to a dict, not to an officer)."""
+    made: dict[tuple[type, object], _T] = {}
+    result = []
+    for value in values:
+        key = (value.__class__, value)
+        if key not in made:
+            made[key] = make(value)
+        result.append(made[key])
+    return result
 
 
 def _read_heading(plan: Plan, grid: Grid, header_row: int) -> None:
