@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE, fill
 from xltool.catalog import load_catalog
-from xltool.checks import RULES, check_plan
+from xltool.checks import RULES, check_file, check_plan
 from xltool.cli import run
 from xltool.model import Finding
 from xltool.reader import read_plan
@@ -232,6 +232,7 @@ def test_check_json_shape_and_worst_exit_code(tmp_path: Path, capsys: pytest.Cap
         "message",
         "hint",
     }
+    assert first["findings"][0] == check_file(EXAMPLE).findings[0].to_dict()
     assert first["totals"]["budget"] == 1865 and first["totals"]["by_category"]["防貪業務"] == 1250
     assert "error" in second and str(broken) in second["error"]
 

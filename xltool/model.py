@@ -180,7 +180,9 @@ def json_number(value: Decimal | None) -> int | float | None:
     return None if value is None else number(value)
 
 
-@dataclass(slots=True)  # not frozen, as PlanItem
+# Not frozen, as PlanItem; and without __slots__, because orjson writes a dataclass that keeps its
+# fields in __dict__ four times faster, and a large check has tens of thousands of findings.
+@dataclass
 class Finding:
     """One problem ``check`` found, located at a cell, in words the officer reads (zh-TW)."""
 

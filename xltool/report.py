@@ -42,13 +42,16 @@ def exit_code(results: list[FileResult], *, strict: bool = False) -> int:
 
 
 def to_json(results: list[FileResult]) -> dict[str, Any]:
+    """The documented JSON shape, for ``io.json_bytes``; findings stay ``Finding`` objects, which it writes
+    as the objects ``Finding.to_dict`` describes (their fields, in order)."""
     files = []
     for result in results:
+        severities = [f.severity for f in result.findings]  # counted once: a large plan has many findings
         entry: dict[str, Any] = {
             "file": result.file,
-            "errors": result.errors,
-            "warnings": result.warnings,
-            "findings": [f.to_dict() for f in result.findings],
+            "errors": severities.count("error"),
+            "warnings": severities.count("warning"),
+            "findings": result.findings,
         }
         if result.error:
             entry["error"] = result.error
@@ -63,8 +66,8 @@ def to_json(results: list[FileResult]) -> dict[str, Any]:
         files.append(entry)
     return {
         "files": files,
-        "errors": sum(r.errors for r in results),
-        "warnings": sum(r.warnings for r in results),
+        "errors": sum(entry["errors"] for entry in files),
+        "warnings": sum(entry["warnings"] for entry in files),
     }
 
 
