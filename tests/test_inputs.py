@@ -154,3 +154,29 @@ def test_formulas_use_their_stored_result_and_one_without_is_reported(template: 
     assert [(f.code, f.cell, f.severity) for f in findings if f.code == "FORMULA_NO_VALUE"] == [
         ("FORMULA_NO_VALUE", "D4", "error")
     ]
+
+
+def test_every_formula_without_result_is_found_in_a_long_sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sheet's XML is scanned in pieces: a formula cell that a piece's edge cuts still counts."""
+    from openpyxl import Workbook
+
+    from xltool import reader
+
+    monkeypatch.setattr(reader, "_PIECE", 7)  # edges through every part of every cell, each cell in several
+
+    path = tmp_path / "長.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "計畫表"
+    sheet.append(["機關名稱", "某處", "年度", 108])
+    sheet.append([])
+    sheet.append(["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"])
+    for n in range(1, 3001):
+        budget = "=2*10" if n % 7 == 0 else 5
+        sheet.append(
+            ["壹、目標" if n == 1 else None, f"一、作法 {n} 場，" + "說明" * 20, "108.01-12", budget, "防貪業務", "無"]
+        )
+    book.save(path)
+    plan = read_plan(path)
+    assert len(plan.items) == 3000
+    assert list(plan.uncomputed) == [f"D{3 + n}" for n in range(7, 3001, 7)]

@@ -160,12 +160,32 @@ def _formulas_without_value(source: Path, sheet: str) -> set[str]:
 
     from xltool.xlsxparts import sheet_part
 
+    empty: set[str] = set()
     with zipfile.ZipFile(source) as archive:
         part = sheet_part(archive, sheet)
         if part is None:
-            return set()
-        xml = archive.read(part)
-    # Visit only the formulas (a sheet has few), each back to the start of its cell.
+            return empty
+        # In pieces, each ending where a cell starts (cells do not nest): a 10,000-row sheet is megabytes,
+        # and one buffer that size costs more to map and unmap than the scan itself.
+        with archive.open(part) as stream:
+            rest = b""
+            while piece := stream.read(_PIECE):
+                xml = rest + piece
+                cut = xml.rfind(b"<c ")
+                if cut < 0:
+                    cut = len(xml)  # no cell here: the sheet's head
+                empty |= _scan(xml[:cut])  # nothing yet when the one cell here goes on in the next piece
+                rest = xml[cut:]
+            empty |= _scan(rest)
+    return empty
+
+
+_PIECE = 64 * 1024
+
+
+def _scan(xml: bytes) -> set[str]:
+    """Formula cells without a stored value in a run of whole cells; visits only the formulas (a sheet
+    has few), each back to the start of its cell."""
     empty: set[str] = set()
     for formula in _FORMULA.finditer(xml):
         start = xml.rfind(b"<c ", 0, formula.start())
