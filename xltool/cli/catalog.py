@@ -1,7 +1,5 @@
 """``xltool catalog``: the year's categories and performance items, in the open and as a file to edit."""
 
-from __future__ import annotations
-
 import json
 import sys
 from enum import StrEnum

@@ -1,7 +1,5 @@
 """``xltool check``: the submission check, with an annotated or corrected copy on request."""
 
-from __future__ import annotations
-
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -117,7 +115,7 @@ def _decimal(text: str) -> Decimal:
     return value
 
 
-def _print_text(results: list[FileResult], *, show_info: bool) -> None:
+def _print_text(results: "list[FileResult]", *, show_info: bool) -> None:
     from rich.console import Console
 
     from xltool.report import text_report
@@ -135,7 +133,7 @@ def _print_text(results: list[FileResult], *, show_info: bool) -> None:
         console.print(f"共 {len(results)} 個檔案：{total_errors} 個錯誤、{total_warnings} 個警告")
 
 
-def _say_fixes(out: Path, fixes: list[Fix]) -> None:
+def _say_fixes(out: Path, fixes: "list[Fix]") -> None:
     typer.echo(f"已寫出修正副本：{out}（修正 {len(fixes)} 處）", err=True)
     for fix in fixes:
         typer.echo(f"  {fix.sheet}!{fix.cell} {fix.column}：「{fix.before}」→「{fix.after}」", err=True)

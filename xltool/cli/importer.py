@@ -1,7 +1,5 @@
 """``xltool import``: last year's hand-made sheet into the current template."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``xltool merge``: many units' workbooks into one, with statistics and every unit's findings."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """``xltool read``: a filled workbook as JSON, CSV or a table."""
 
-from __future__ import annotations
-
 import csv
 import io
 from enum import StrEnum
@@ -73,7 +71,7 @@ def read_command(
     typer.echo(f"已寫出：{output}（{len(plan.items)} 項具體作法）", err=True)
 
 
-def to_csv(plan: Plan) -> bytes:
+def to_csv(plan: "Plan") -> bytes:
     """UTF-8 with a BOM, which zh-TW Excel needs to open it as Unicode."""
     from xltool.model import json_number
 
@@ -100,7 +98,7 @@ def _safe(value: object) -> object:
     return value
 
 
-def _print_table(plan: Plan) -> None:
+def _print_table(plan: "Plan") -> None:
     from rich.console import Console
     from rich.table import Table
 

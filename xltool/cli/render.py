@@ -1,7 +1,5 @@
 """``xltool render``: the printable sheet in the form's layout, and its PDF."""
 
-from __future__ import annotations
-
 import json
 import tempfile
 from pathlib import Path
@@ -69,7 +67,7 @@ def render_command(
         typer.echo(f"已寫出 PDF：{pdf}", err=True)
 
 
-def _load(file: Path, catalog: Catalog | None) -> Plan:
+def _load(file: Path, catalog: "Catalog | None") -> "Plan":
     """A workbook through the reader, or the JSON ``xltool read`` wrote."""
     from xltool.io import check_input
     from xltool.model import Plan

@@ -1,7 +1,5 @@
 """``xltool rollover``: next year's plan from this year's."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

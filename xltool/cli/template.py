@@ -1,7 +1,5 @@
 """``xltool template``: write the locked input workbook."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
