@@ -2,6 +2,9 @@
 
 Every error a user can cause arrives here as an ``XltoolError`` and leaves as one zh-TW line on stderr
 with exit code 2; nothing else prints a traceback unless ``XLTOOL_DEBUG`` is set.
+
+Start-up is most of a small check, so: only the command asked for is imported (``_register``), and the
+command modules do not postpone their annotations (typer would compile each one again on every run).
 """
 
 from __future__ import annotations
