@@ -59,5 +59,5 @@ def check_file(
 
 
 def _reading_order(finding: Finding) -> tuple[int, int, str]:
-    # Within a row the digits are the same, so a longer reference has more letters: AA comes after Z.
-    return finding.row, len(finding.cell), finding.cell
+    letters = finding.cell.rstrip("0123456789")
+    return finding.row, len(letters), letters
