@@ -212,6 +212,30 @@ def test_check_exit_codes_and_closing_line(
     assert "計畫表!C5" in out and "經常辦理" in out
 
 
+def test_a_long_report_gives_each_finding_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Past report.TABLE_LIMIT findings a table helps no one (and took rich a minute at 100,000 rows)."""
+    from xltool.layout import GOAL_NUMERALS, ITEM_NUMERALS, chinese_number
+    from xltool.report import TABLE_LIMIT
+
+    count = TABLE_LIMIT + 40
+    rows = [
+        {
+            "goal": f"{chinese_number(n // 60 + 1, GOAL_NUMERALS)}、目標" if n % 60 == 0 else None,
+            "practice": f"{chinese_number(n % 60 + 1, ITEM_NUMERALS)}、作法第 {n + 1} 場",
+            "schedule": "108.01-12",
+            "budget": 5,
+            "category": "防貪業務",
+        }
+        for n in range(count)
+    ]  # no performance item on any row: one warning each
+    path = fill(write_template(tmp_path / "長.xlsx", year=108, rows=count), rows, unit="某處")
+    code, out, _ = xltool(capsys, "check", path)
+    lines = [line for line in out.splitlines() if line.startswith("計畫表!F")]
+    assert code == 0 and len(lines) == count
+    assert lines[0].startswith("計畫表!F4　提列績效對應項目　警告：沒有填提列績效對應項目　→ ")
+    assert f"0 個錯誤、{count} 個警告" in out
+
+
 def test_check_json_shape_and_worst_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "壞掉.xlsx"
     broken.write_bytes(b"not a zip")

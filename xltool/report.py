@@ -76,6 +76,15 @@ SEVERITY_LABELS = {key: f"[{color}]{SEVERITY_WORDS[key]}[/{color}]" for key, col
                    (("error", "red"), ("warning", "yellow"), ("info", "cyan"))}  # fmt: skip
 
 
+# Past this many findings a file's findings print as plain lines, one each: a table that long helps no
+# one, and rich took a minute and a gigabyte to lay out the 110,000 of a 100,000-row workbook.
+TABLE_LIMIT = 200
+
+
+class Lines(str):
+    """Plain text to write as it is, past rich (which would parse and wrap every line)."""
+
+
 def text_report(result: FileResult, *, show_info: bool = False) -> list[RenderableType]:
     """What an officer reads: where, which column, what is there, what is wrong, how to fix it."""
     from rich.markup import escape
@@ -90,7 +99,9 @@ def text_report(result: FileResult, *, show_info: bool = False) -> list[Renderab
     )
     shown = [f for f in result.findings if show_info or f.severity != "info"]
     parts: list[RenderableType] = [head]
-    if shown:
+    if len(shown) > TABLE_LIMIT:
+        parts.append(Lines("".join(_line(f) for f in shown)))
+    elif shown:
         table = Table(show_lines=True, expand=True)
         table.add_column("位置", no_wrap=True)
         table.add_column("欄位", no_wrap=True)
@@ -98,12 +109,10 @@ def text_report(result: FileResult, *, show_info: bool = False) -> list[Renderab
         table.add_column("問題", ratio=3, overflow="fold")
         table.add_column("建議", ratio=3, overflow="fold")
         for f in shown:
-            where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
-            value = f.value if len(f.value) <= 40 else f.value[:39] + "…"
             table.add_row(
-                escape(where),
+                escape(_where(f)),
                 escape(f.column),
-                escape(value),
+                escape(_short(f.value)),
                 f"{SEVERITY_LABELS[f.severity]} {escape(f.message)}",
                 escape(f.hint),
             )
@@ -117,3 +126,18 @@ def text_report(result: FileResult, *, show_info: bool = False) -> list[Renderab
         closing += f"（另有 {hidden} 則提示，加上 --info 顯示）"
     parts.append(closing)
     return parts
+
+
+def _line(f: Finding) -> str:
+    """One finding on one line: 「計畫表!B7　具體作法　「四」　錯誤：…　→ 建議」."""
+    value = f"「{_short(f.value)}」　" if f.value else ""
+    hint = f"　→ {f.hint}" if f.hint else ""
+    return f"{_where(f)}　{f.column}　{value}{SEVERITY_WORDS[f.severity]}：{f.message}{hint}\n"
+
+
+def _where(f: Finding) -> str:
+    return f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 40 else value[:39] + "…"

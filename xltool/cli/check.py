@@ -118,7 +118,7 @@ def _decimal(text: str) -> Decimal:
 def _print_text(results: "list[FileResult]", *, show_info: bool) -> None:
     from rich.console import Console
 
-    from xltool.report import text_report
+    from xltool.report import Lines, text_report
 
     console = Console()
     for result in results:
@@ -126,7 +126,10 @@ def _print_text(results: "list[FileResult]", *, show_info: bool) -> None:
             typer.echo(f"錯誤：{result.error}", err=True)  # one line, never wrapped
             continue
         for part in text_report(result, show_info=show_info):
-            console.print(part)
+            if isinstance(part, Lines):
+                console.file.write(part)
+            else:
+                console.print(part)
     if len(results) > 1:
         total_errors = sum(r.errors for r in results)
         total_warnings = sum(r.warnings for r in results)
