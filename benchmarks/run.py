@@ -3,8 +3,8 @@
 Every case runs as a whole process (start-up included, as an officer experiences it), once to warm
 the disk cache and then --runs times, in turn with its baseline; the table gives the median, the spread
 (min–max), the peak memory the OS reports for the process, and CPU time over wall time (above 1.0
-means more than one core worked). Targets are ratios to a baseline measured in the same run, never
-absolute seconds.
+means more than one core worked). Targets are ratios to a baseline measured in the same run (the
+median of each round's ratio), never absolute seconds.
 
     python benchmarks/run.py              # full run, writes benchmarks/RESULTS.md (about 10 minutes)
     python benchmarks/run.py --quick      # fewer files and runs, for a smoke test
@@ -71,13 +71,21 @@ def run_once(command: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
+QUICK_ROUND = 5.0
+
+
 def measure_together(group: list[tuple[str, list[str]]], runs: int) -> dict[str, Measure]:
     """A baseline and the cases compared with it: each once to warm up, then ``runs`` rounds of all of
-    them in turn, so that a slow spell of a shared machine falls on the baseline and the cases alike."""
+    them in turn, so that a slow spell of a shared machine falls on the baseline and the cases alike.
+    A group whose round takes under QUICK_ROUND seconds gets 2 × runs + 1 rounds: a short spell of a
+    shared machine moves a sub-second median, and more rounds cost little."""
     import resource
 
+    start = time.perf_counter()
     for _, command in group:
         run_once(command)  # warm-up: disk cache, and the bytecode of the first run
+    if time.perf_counter() - start < QUICK_ROUND:
+        runs = 2 * runs + 1
     times: dict[str, list[float]] = {name: [] for name, _ in group}
     peaks: dict[str, list[float]] = {name: [] for name, _ in group}
     cpu: dict[str, list[float]] = {name: [] for name, _ in group}
@@ -95,6 +103,12 @@ def measure_together(group: list[tuple[str, list[str]]], runs: int) -> dict[str,
         print(f"  {name}: median {median:.3f} s", flush=True)
         results[name] = Measure(name, command, times[name], max(peaks[name]), statistics.median(cpu[name]) / median)
     return results
+
+
+def paired_ratio(case: Measure, baseline: Measure) -> float:
+    """The median over rounds of case time / baseline time in the same round: a slow spell then moves
+    both sides of each ratio instead of one side of a ratio of medians."""
+    return statistics.median(c / b for c, b in zip(case.times, baseline.times, strict=True))
 
 
 def unit_items(n: int, count: int) -> list[PlanItem]:
@@ -213,9 +227,11 @@ def main() -> None:
         "",
         f"- date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
-        f"- Python {platform.python_version()}; runs per case: {runs} after one warm-up; "
+        f"- Python {platform.python_version()}; runs per case: {runs} after one warm-up ({2 * runs + 1} where a round "
+        f"of a case and its baseline takes under {QUICK_ROUND:.0f} s), each case in turn with its baseline; "
         f"inputs: {units} unit workbooks of 40 practices, one workbook of {big_rows} practices (made by benchmarks/run.py)",
         "- times are whole processes (start-up included); spread is min–max; CPU/wall above 1 means more than one core",
+        "- ratio to baseline: the median of the ratios of the same round (case time / baseline time)",
         "- compiled bytecode is kept between runs, as Python does by default (PYTHONDONTWRITEBYTECODE is cleared)",
         "",
         "| case | median s | spread s | peak MB | CPU/wall | ratio to baseline | target | met |",
@@ -224,7 +240,7 @@ def main() -> None:
     verdicts = []
     for name, _, baseline, target in cases:
         m = results[name]
-        ratio = m.median / results[baseline].median if baseline else None
+        ratio = paired_ratio(m, results[baseline]) if baseline else None
         met = "" if ratio is None else ("yes" if ratio <= (target or 0) else "NO")
         if ratio is not None:
             verdicts.append(met == "yes")
