@@ -327,7 +327,8 @@ def _end_of_rows(plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int
     for r in range(header.row + 1, len(grid)):
         first = ""
         for value in grid[r]:
-            if isinstance(value, str) and (first := value.strip(" \t\n\u3000")):
+            if isinstance(value, str) and value.strip():
+                first = value.strip(" \t\n\u3000")
                 break
         if first[:1] not in _MARKER_START:
             continue
