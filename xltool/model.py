@@ -15,8 +15,8 @@ from xltool.budget import Budget, parse_budget
 from xltool.schedule import Schedule, parse_schedule
 
 
-# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made building the
-# items and findings of a 10,000-row plan a sixth of its check. Nothing changes them once built.
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which cost a 10,000-row
+# check ~30 ms to build its items and findings. Nothing changes them once built.
 @dataclass(slots=True)
 class PlanItem:
     """One 具體作法 row of the form, with the goal it belongs to."""
