@@ -79,12 +79,11 @@ def annotate_workbook(source: str | Path, findings: list[Finding], out: str | Pa
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for finding in findings:
-            where = f"{finding.sheet}!{finding.cell}" if finding.cell else finding.sheet
             sheet.append(
                 [
                     SEVERITY_WORDS[finding.severity],
                     finding.code,
-                    where,
+                    finding.where,
                     finding.column,
                     finding.value,
                     finding.message,

@@ -248,13 +248,12 @@ def _finding_rows(inputs: list[FileResult], skipped: list[FileResult]) -> Iterat
     for one in inputs:
         assert one.plan is not None
         for f in one.findings:
-            where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet
             yield [
                 one.file,
                 one.plan.unit,
                 SEVERITY_WORDS[f.severity],
                 f.code,
-                where,
+                f.where,
                 f.column,
                 f.value,
                 f.message,

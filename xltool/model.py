@@ -196,6 +196,11 @@ class Finding:
     message: str
     hint: str = ""
 
+    @property
+    def where(self) -> str:
+        """Where a person looks: 「計畫表!B7」, or the sheet for a finding about the whole plan."""
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,

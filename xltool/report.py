@@ -110,7 +110,7 @@ def text_report(result: FileResult, *, show_info: bool = False) -> list[Renderab
         table.add_column("建議", ratio=3, overflow="fold")
         for f in shown:
             table.add_row(
-                escape(_where(f)),
+                escape(f.where),
                 escape(f.column),
                 escape(_short(f.value)),
                 f"{SEVERITY_LABELS[f.severity]} {escape(f.message)}",
@@ -132,11 +132,7 @@ def _line(f: Finding) -> str:
     """One finding on one line: 「計畫表!B7　具體作法　「四」　錯誤：…　→ 建議」."""
     value = f"「{_short(f.value)}」　" if f.value else ""
     hint = f"　→ {f.hint}" if f.hint else ""
-    return f"{_where(f)}　{f.column}　{value}{SEVERITY_WORDS[f.severity]}：{f.message}{hint}\n"
-
-
-def _where(f: Finding) -> str:
-    return f"{f.sheet}!{f.cell}" if f.cell else f.sheet
+    return f"{f.where}　{f.column}　{value}{SEVERITY_WORDS[f.severity]}：{f.message}{hint}\n"
 
 
 def _short(value: str) -> str:
