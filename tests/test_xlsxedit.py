@@ -191,6 +191,12 @@ def test_every_part_the_edits_do_not_touch_is_kept_byte_for_byte(tmp_path: Path)
         "[Content_Types].xml",
     }
     assert list(members(out))[len(before) :] == ["xl/worksheets/sheet4.xml"]  # only the results sheet is new
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out) as new:
+        methods = {info.filename: info.compress_type for info in old.infolist()}
+        assert {i.filename: i.compress_type for i in new.infolist()} == {
+            **methods,
+            "xl/worksheets/sheet4.xml": zipfile.ZIP_DEFLATED,
+        }
     after = members(out)
     for kept in ("xl/media/image1.png", "xl/charts/chart1.xml", "customXml/item1.xml", "xl/tables/table1.xml"):
         assert after[kept] == before[kept]

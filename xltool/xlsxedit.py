@@ -331,7 +331,9 @@ class _Package:
                     data = self.changed.get(info.filename)
                     out.writestr(_like(info), self.archive.read(info.filename) if data is None else data)
                 for name, data in self.added.items():
-                    out.writestr(_like(zipfile.ZipInfo(name, stamp)), data)
+                    info = zipfile.ZipInfo(name, stamp)
+                    info.compress_type = zipfile.ZIP_DEFLATED  # a new ZipInfo would store it uncompressed
+                    out.writestr(info, data)
                 out.comment = self.archive.comment
         except BaseException:
             target.unlink(missing_ok=True)
