@@ -888,10 +888,14 @@ def _new_cell(row: int, col: int, edit: CellEdit, row_style: int | None, context
     """A cell that was not written: it starts from the format it showed (its row's, else its column's)."""
     base = row_style if row_style is not None else context.column_style(col)
     style = _style(base, edit, context.styles)
-    kind, content = _value_xml(edit.value, context.prefix, f"{_ref(row, col)}")
-    p = context.prefix
-    attrs = _with_attributes("", {"r": _ref(row, col), "s": str(style) if style else None, "t": kind})
-    return f"<{p}c{attrs}>{content}</{p}c>" if content else f"<{p}c{attrs}/>"
+    ref = _ref(row, col)
+    return _cell(context.prefix, ref, style, *_value_xml(edit.value, context.prefix, ref))
+
+
+def _cell(prefix: str, ref: str, style: int, kind: str | None, content: str) -> str:
+    """A cell written from scratch; format 0 and no type are left unsaid, as Excel leaves them."""
+    head = f'<{prefix}c r="{ref}"' + (f' s="{style}"' if style else "") + (f' t="{kind}"' if kind else "")
+    return f"{head}>{content}</{prefix}c>" if content else f"{head}/>"
 
 
 def _edited_cell(xml: str, cell: _Element, row: int, col: int, edit: CellEdit, context: _Context) -> str:
@@ -1209,7 +1213,5 @@ def _table_row(number_: int, values: Sequence[Value], style: int, styles: Mappin
         if value is None:
             continue
         ref = _ref(number_, col + 1)
-        kind, content = _value_xml(value, "", ref)
-        s = styles.get(col, style)
-        cells.append(f"<c{_with_attributes('', {'r': ref, 's': str(s) if s else None, 't': kind})}>{content}</c>")
+        cells.append(_cell("", ref, styles.get(col, style), *_value_xml(value, "", ref)))
     return f'<row r="{number_}">{"".join(cells)}</row>'
