@@ -596,6 +596,37 @@ def test_notes_on_a_sheet_without_comments_get_their_own_parts(tmp_path: Path) -
     assert sheet["B2"].comment.author == "xltool"
 
 
+def test_a_note_goes_before_a_child_wrapped_in_alternate_content(tmp_path: Path) -> None:
+    """Excel wraps OLE objects and form controls in ``mc:AlternateContent``: they rank as what they wrap."""
+    wrapped = (
+        '<!-- a producer\'s remark --><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        '<mc:Choice Requires="x14"><oleObjects><oleObject progId="Package" shapeId="1025"/></oleObjects></mc:Choice>'
+        "<mc:Fallback><oleObjects/></mc:Fallback></mc:AlternateContent>"
+    )
+    source = cells_workbook(tmp_path / "ole.xlsx")
+    rewrite(
+        source,
+        {"xl/worksheets/sheet1.xml": lambda xml: xml.replace(b"</worksheet>", wrapped.encode() + b"</worksheet>")},
+    )
+    rewrite(
+        source,
+        {
+            "[Content_Types].xml": lambda xml: xml.replace(
+                b"</Types>", b'<Override PartName="/xl/comments1.xml" ContentType="application/xml"/></Types>'
+            )
+        },
+    )
+    out = tmp_path / "out.xlsx"
+    edit_workbook(source, out, [CellEdit("S", "A1", comment="說明")])
+    xml = sheet_xml(out)
+    assert xml.index("<legacyDrawing ") < xml.index("<mc:AlternateContent") and xml.index("<pageMargins ") < xml.index(
+        "<legacyDrawing "
+    )
+    assert "xl/comments2.xml" in members(out)  # comments1.xml is claimed by a stale content type
+    opens(out)
+    assert load_workbook(out)["S"]["A1"].comment.text == "說明"
+
+
 def test_notes_join_a_sheets_comments_and_follow_an_existing_note(tmp_path: Path) -> None:
     import xlsxwriter
     from openpyxl.comments import Comment

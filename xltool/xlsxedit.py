@@ -262,9 +262,11 @@ class _Package:
             self.changed[member] = raw
 
     def fresh(self, pattern: str) -> str:
-        """The first unused part name ``pattern.format(n)``, n = 1, 2, …"""
+        """The first unused part name ``pattern.format(n)``, n = 1, 2, …: no member has it, and no
+        content type left behind by a deleted part claims it."""
+        declared = self.text(CONTENT_TYPES).lower()
         n = 1
-        while self.has(pattern.format(n)):
+        while self.has(pattern.format(n)) or f'"/{pattern.format(n).lower()}"' in declared:
             n += 1
         return pattern.format(n)
 
