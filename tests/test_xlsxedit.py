@@ -842,3 +842,76 @@ def test_notes_join_those_of_a_libreoffice_saved_workbook(tmp_path: Path) -> Non
         sheet = book["計畫表"]
         assert sheet["B3"].comment.text == "承辦人留言\n\n【錯誤】x" and sheet["D9"].comment.text == "新"
         assert sheet["B3"].fill.fgColor.rgb == "FFFFC7CE" and sheet["B3"].value == "作法2"
+
+
+# ------------------------------------------------------------------------------------ odd packages
+
+
+def test_a_workbook_without_a_styles_part_gets_one(tmp_path: Path) -> None:
+    source = cells_workbook(tmp_path / "bare.xlsx", '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>')
+    with zipfile.ZipFile(source) as archive:
+        kept = [(name, archive.read(name)) for name in archive.namelist() if name != "xl/styles.xml"]
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in kept:
+            data = re.sub(rb'<Relationship Id="rId\d+" Type="[^"]*/styles" Target="styles.xml"/>', b"", data)
+            data = re.sub(rb'<Override PartName="/xl/styles.xml"[^>]*/>', b"", data)
+            archive.writestr(name, data)
+    assert b"styles" not in members(source)["xl/_rels/workbook.xml.rels"]
+    out = tmp_path / "out.xlsx"
+    edit_workbook(source, out, [CellEdit("S", "A1", fill="FFC7CE")], [RESULTS])
+    assert list(members(out))[len(members(source)) :] == ["xl/worksheets/sheet2.xml", "xl/styles.xml"]
+    assert 'PartName="/xl/styles.xml"' in members(out)["[Content_Types].xml"].decode()
+    opens(out)
+    book = load_workbook(out)
+    assert book["S"]["A1"].fill.fgColor.rgb == "FFFFC7CE" and book["檢查結果"]["A1"].font.b
+
+
+def test_what_cannot_be_edited_is_refused_in_words(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    strict = cells_workbook(tmp_path / "strict.xlsx")
+    rewrite(
+        strict,
+        {
+            "xl/workbook.xml": lambda xml: xml.replace(
+                MAIN[1:-1].encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+            )
+        },
+    )
+    with pytest.raises(XltoolError, match="Strict"):
+        edit_workbook(strict, tmp_path / "out.xlsx", [CellEdit("S", "A1", fill="FFC7CE")])
+
+    charts = tmp_path / "chartsheet.xlsx"
+    workbook = xlsxwriter.Workbook(charts)
+    workbook.add_worksheet("計畫表").write_column("A1", [1, 2])
+    chart = workbook.add_chart({"type": "line"})
+    chart.add_series({"values": "='計畫表'!$A$1:$A$2"})
+    workbook.add_chartsheet("檢查結果").set_chart(chart)
+    workbook.close()
+    with pytest.raises(XltoolError, match="圖表"):
+        edit_workbook(charts, tmp_path / "out.xlsx", [], [RESULTS])
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_sheet_of_the_tables_name_is_replaced_with_what_it_pointed_at_let_go(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    source = tmp_path / "old-results.xlsx"
+    workbook = xlsxwriter.Workbook(source)
+    workbook.add_worksheet("計畫表").write("A1", "x")
+    old = workbook.add_worksheet("檢查結果")
+    old.write_comment("A1", "an old note")
+    old.set_tab_color("red")
+    workbook.close()
+    out = tmp_path / "out.xlsx"
+    edit_workbook(source, out, [], [RESULTS])
+    assert list(members(out)) == list(members(source))
+    assert changed_members(source, out) == {
+        "xl/worksheets/sheet2.xml",
+        "xl/worksheets/_rels/sheet2.xml.rels",
+        "xl/styles.xml",
+    }
+    assert "Relationship " not in members(out)["xl/worksheets/_rels/sheet2.xml.rels"].decode()
+    opens(out)
+    sheet = load_workbook(out)["檢查結果"]
+    assert sheet["A1"].value == "嚴重度" and sheet["A1"].comment is None
