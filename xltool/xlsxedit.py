@@ -1133,7 +1133,7 @@ def _insert_child(xml: str, element: str, name: str, where: str) -> str:
     controls, OLE objects) ranks as what it wraps; children the schema does not know are passed over."""
     rank = WORKSHEET_ORDER.index(name)
     root = _root(xml, where)
-    depth, position, child = 0, root.content, None
+    depth, position = 0, root.content
     while (tag := _ANY_TAG.search(xml, position, root.close)) is not None:
         position = tag.end()
         if tag.group(3) is None:
