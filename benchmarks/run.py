@@ -115,7 +115,7 @@ def unit_items(n: int, count: int) -> list[PlanItem]:
     """``count`` practices for unit n, cycled from the Kinmen plan, renumbered as the form numbers them."""
     from dataclasses import replace
 
-    from xltool.layout import GOAL_NUMERALS, ITEM_NUMERALS, chinese_number
+    from xltool.form import GOAL_NUMERALS, ITEM_NUMERALS, chinese_number
 
     base = example_items(json.loads((ROOT / "examples" / "kinmen_108.json").read_text(encoding="utf-8")))
     items = []

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from xltool.budget import parse_budget
 from xltool.model import PlanItem
+from xltool.outputs import Outputs
 from xltool.schedule import parse_schedule
 from xltool.template import write_template
 
@@ -40,7 +41,9 @@ def example_items(data: dict) -> list[PlanItem]:  # type: ignore[type-arg]
 
 def main(out: Path = HERE / "kinmen_108.xlsx") -> Path:
     data = json.loads((HERE / "kinmen_108.json").read_text(encoding="utf-8"))
-    return write_template(out, year=data["year"], unit=data["unit"], items=example_items(data), force=True)
+    return write_template(
+        out, year=data["year"], unit=data["unit"], items=example_items(data), outputs=Outputs(force=True)
+    )
 
 
 if __name__ == "__main__":

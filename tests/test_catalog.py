@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from xltool.catalog import load_catalog, shipped_years
+from xltool.catalogs import load_catalog, shipped_years
 from xltool.errors import XltoolError
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from decimal import Decimal
@@ -12,10 +13,12 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE, fill
-from xltool.catalog import load_catalog
-from xltool.checks import RULES, check_file, check_plan
+from xltool.catalogs import load_catalog
+from xltool.checks import RULES, check_plan
 from xltool.cli import run
+from xltool.form import COLUMNS
 from xltool.model import Finding
+from xltool.pipeline import check_file
 from xltool.reader import read_plan
 from xltool.template import write_template
 
@@ -39,14 +42,14 @@ PLANTED: list[tuple[dict[str, object], str, str]] = [
     ({"schedule": "108.10-109.03"}, "SCHEDULE_NEXT_YEAR", "C11"),
     ({"schedule": "1-12月"}, "SCHEDULE_MONTH_ONLY", "C12"),
     ({"schedule": "2019.01-12"}, "SCHEDULE_WESTERN_YEAR", "C13"),
-    ({"schedule": 108.1}, "SCHEDULE_NUMBER", "C14"),
+    ({"schedule": 108.1}, "SCHEDULE_NUMBER_AMBIGUOUS", "C14"),
     ({"schedule": dt.datetime(2019, 1, 12)}, "SCHEDULE_DATE", "C15"),
     ({"schedule": None, "budget": None}, "SCHEDULE_MISSING", "C16"),
     ({"schedule": "108年1月至12月"}, "SCHEDULE_FORMAT", "C17"),
     ({"budget": "視情況"}, "BUDGET_NOT_NUMBER", "D18"),
     ({"budget": -5}, "BUDGET_NEGATIVE", "D19"),
     ({"budget": "無"}, "BUDGET_ZERO", "D20"),
-    ({"budget": "10千元"}, "BUDGET_UNIT_WRITTEN", "D21"),
+    ({"budget": "10千元"}, "BUDGET_TEXT", "D21"),
     ({"budget": "5000元"}, "BUDGET_YUAN", "D22"),
     ({"budget": 1.23456}, "BUDGET_PRECISION", "D23"),
     ({"budget": None}, "BUDGET_MISSING", "D24"),
@@ -103,9 +106,12 @@ def test_each_planted_mistake_is_found_at_its_cell(planted: tuple[Path, list[Fin
     assert any(f.code == code and f.cell == cell for f in findings), [
         (f.code, f.cell) for f in findings if f.code == code
     ]
-    finding = next(f for f in findings if f.code == code)
-    assert finding.severity == RULES[code].severity
+    finding = next(f for f in findings if f.code == code and f.cell == cell)
     assert re.search(r"[\u4e00-\u9fff]", finding.message)  # zh-TW
+    columns = {c.key: (letter, c.name) for letter, c in zip("ABCDEF", COLUMNS, strict=True)}
+    if RULES[code].field in columns:  # the finding names the column the officer sees the cell under
+        letter, name = columns[RULES[code].field]
+        assert cell.startswith(letter) and finding.column == name
 
 
 def test_no_finding_lands_on_a_correct_row(planted: tuple[Path, list[Finding]]) -> None:
@@ -212,12 +218,11 @@ def test_check_exit_codes_and_closing_line(
     assert "計畫表!C5" in out and "經常辦理" in out
 
 
-def test_a_long_report_gives_each_finding_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Past report.TABLE_LIMIT findings a table helps no one (and took rich a minute at 100,000 rows)."""
-    from xltool.layout import GOAL_NUMERALS, ITEM_NUMERALS, chinese_number
-    from xltool.report import TABLE_LIMIT
+def test_findings_of_one_rule_in_one_column_share_a_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two hundred blank performance cells are one line that names every cell, not two hundred lines."""
+    from xltool.form import GOAL_NUMERALS, ITEM_NUMERALS, chinese_number
 
-    count = TABLE_LIMIT + 40
+    count = 240
     rows = [
         {
             "goal": f"{chinese_number(n // 60 + 1, GOAL_NUMERALS)}、目標" if n % 60 == 0 else None,
@@ -225,15 +230,38 @@ def test_a_long_report_gives_each_finding_one_line(tmp_path: Path, capsys: pytes
             "schedule": "108.01-12",
             "budget": 5,
             "category": "防貪業務",
+            "performance": "無" if n == 100 else None,
         }
         for n in range(count)
-    ]  # no performance item on any row: one warning each
+    ]  # no performance item on any row but one: one warning each
     path = fill(write_template(tmp_path / "長.xlsx", year=108, rows=count), rows, unit="某處")
     code, out, _ = xltool(capsys, "check", path)
     lines = [line for line in out.splitlines() if line.startswith("計畫表!F")]
-    assert code == 0 and len(lines) == count
-    assert lines[0].startswith("計畫表!F4　提列績效對應項目　警告：沒有填提列績效對應項目　→ ")
-    assert f"0 個錯誤、{count} 個警告" in out
+    assert code == 0 and lines == ["計畫表!F4–F103、F105–F243，共 239 格  警告  沒有填提列績效對應項目"]
+    assert f"0 個錯誤、{count - 1} 個警告" in out
+
+
+def test_the_kinmen_report_reads_at_80_columns(tmp_path: Path) -> None:
+    """A default Windows console: the example fits in 40 lines, no line is wider than 80 columns, and no
+    number, cell reference or quote is broken across lines."""
+    import os
+    import subprocess
+    import sys
+
+    from xltool.cli.show import width
+
+    script = "import sys; from xltool.cli import run; sys.stdout.isatty = lambda: True; sys.exit(run(sys.argv[1:]))"
+    done = subprocess.run(
+        [sys.executable, "-c", script, "check", str(EXAMPLE)],
+        capture_output=True, text=True, encoding="utf-8", env={**os.environ, "COLUMNS": "80"}, timeout=120,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0 and len(lines) <= 40
+    assert all(width(line) <= 80 for line in lines)
+    assert "計畫表!F4–F6、F18–F28、F30–F35，共 20 格  警告  沒有填提列績效對應項目" in lines
+    for line, after in itertools.pairwise(lines):
+        assert line.count("「") == line.count("」")  # a quote is never split
+        assert not (re.search(r"[0-9,.]$", line) and re.match(r"\s+[0-9,.]", after))  # nor a number
 
 
 def test_check_json_shape_and_worst_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -246,17 +274,10 @@ def test_check_json_shape_and_worst_exit_code(tmp_path: Path, capsys: pytest.Cap
     first, second = data["files"]
     assert set(first) >= {"file", "errors", "warnings", "findings"}
     assert set(first["findings"][0]) == {
-        "code",
-        "severity",
-        "sheet",
-        "cell",
-        "row",
-        "column",
-        "value",
-        "message",
-        "hint",
-    }
+        "code", "severity", "sheet", "cell", "row", "column", "value", "message", "hint", "field", "fix",
+    }  # fmt: skip
     assert first["findings"][0] == check_file(EXAMPLE).findings[0].to_dict()
+    assert second["error_code"] == "INPUT_NOT_WORKBOOK"
     assert first["totals"]["budget"] == 1865 and first["totals"]["by_category"]["防貪業務"] == 1250
     assert "error" in second and str(broken) in second["error"]
 
@@ -294,15 +315,21 @@ def test_fix_applies_only_unambiguous_corrections(
         [
             {"goal": "壹、目標　", "practice": " 一、辦理宣導 3 場 ", "schedule": "１０８．０１－１２", "budget": 5,
              "category": "綜合業務", "performance": "政策目標－新聞揭露"},
-            {"practice": "二、辦理講習 2 場", "schedule": 108.1, "budget": 5, "category": "防貪業務", "performance": "無"},
+            {"practice": "二、辦理講習 2 場", "schedule": 108.12, "budget": "1,000", "category": "防貪業務",
+             "performance": "無"},
             {"practice": "三、辦理稽核 1 次", "schedule": "全年", "budget": 5, "category": "防貪業務", "performance": "無"},
+            {"practice": "四、辦理座談 1 場", "schedule": 108.1, "budget": 5, "category": "防貪業務", "performance": "無"},
+            {"practice": "五、辦理訪查 2 次", "schedule": 108.1, "budget": 5, "category": "防貪業務", "performance": "無"},
         ],
         unit="某處",
     )  # fmt: skip
+    workbook = load_workbook(template)
+    workbook["計畫表"]["C8"].number_format = "0.00"  # the officer saw 108.10 in this one
+    workbook.save(template)
     out = tmp_path / "修正.xlsx"
     code, _, err = xltool(capsys, "check", template, "--fix", out)
     assert code == 1  # the findings are about the input, which --fix never changes
-    assert "C4" in err and "「108.10」" in err
+    assert "C5" in err and "「108.12」" in err and "「1,000」→「1000」" in err
     sheet = load_workbook(out)["計畫表"]
     assert (sheet["A4"].value, sheet["B4"].value) == ("壹、目標", "一、辦理宣導 3 場")
     assert (sheet["C4"].value, sheet["E4"].value, sheet["F4"].value) == (
@@ -310,14 +337,26 @@ def test_fix_applies_only_unambiguous_corrections(
         "綜合規劃業務",
         "政策目標-新聞揭露",
     )
-    assert sheet["C5"].value == "108.10" and sheet["C5"].number_format == "@"
+    assert sheet["C5"].value == "108.12" and sheet["C5"].number_format == "@"
+    assert sheet["D5"].value == 1000  # a number now: the sheet's own 合計 counts it
     assert sheet["C6"].value == "全年"  # a judgement, left for the officer and still reported
+    assert sheet["C7"].value == 108.1  # January or October? not guessed
+    assert sheet["C8"].value == "108.10"  # shown as 108.10: what the officer saw
     findings = check_plan(read_plan(out), load_catalog(108))
-    assert {f.code for f in findings} == {"SCHEDULE_RELATIVE"}
+    assert {f.code for f in findings} == {"SCHEDULE_RELATIVE", "SCHEDULE_NUMBER_AMBIGUOUS"}
+    ambiguous = next(f for f in findings if f.code == "SCHEDULE_NUMBER_AMBIGUOUS")
+    assert "108.01" in ambiguous.message and "108.10" in ambiguous.message
 
 
-def test_annotate_refuses_formats_it_cannot_keep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    fake_ods = tmp_path / "plan.ods"
-    fake_ods.write_bytes(b"x")
-    code, _, err = xltool(capsys, "check", EXAMPLE, EXAMPLE, "--annotate", tmp_path / "o.xlsx")
+def test_annotate_and_fix_take_one_workbook_of_their_own_kind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "另一份.xlsx"
+    other.write_bytes(EXAMPLE.read_bytes())
+    code, _, err = xltool(capsys, "check", EXAMPLE, other, "--annotate", tmp_path / "o.xlsx")
     assert code == 2 and "一次只能用在一個檔案" in err
+    plan_json = tmp_path / "計畫.json"
+    assert xltool(capsys, "read", EXAMPLE, "-f", "json", "-o", plan_json)[0] == 0
+    code, _, err = xltool(capsys, "check", plan_json, "--annotate", tmp_path / "o.xlsx")
+    assert code == 2 and "只能在 .xlsx、.xlsm 活頁簿上標註" in err and str(plan_json) in err
+    assert not (tmp_path / "o.xlsx").exists()

@@ -162,4 +162,4 @@ def test_bare_xltool_shows_its_help_and_a_missing_argument_is_named(capsys: pyte
     code, out, err = xltool(capsys)
     assert code == 2 and out.startswith("用法：") and "template" in out and err == ""
     code, out, err = xltool(capsys, "check")
-    assert code == 2 and "缺少參數 'FILE...'" in err and out == ""
+    assert code == 2 and "缺少參數 檔案或資料夾..." in err and out == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 
 from tests import corpus
 from tests.conftest import EXAMPLE
-from xltool.catalog import load_catalog
+from xltool.catalogs import load_catalog
 from xltool.checks import check_plan
 from xltool.reader import read_plan
 
@@ -53,12 +54,17 @@ def test_a_zip_bomb_is_refused_by_its_declared_size_and_the_limit_is_configurabl
     bomb = corpus.zip_bomb(tmp_path / "大.xlsx", megabytes=8)
     env = {**os.environ, "XLTOOL_MAX_UNCOMPRESSED_MB": "4"}
     done = xltool("read", bomb, env=env)
-    assert done.returncode == 2 and "壓縮炸彈" in done.stderr and "XLTOOL_MAX_UNCOMPRESSED_MB" in done.stderr
-    assert xltool("read", bomb, "-f", "json").returncode == 0  # under the default 200 MB it is just a plan
+    assert done.returncode == 2 and "超過上限 4 MB" in done.stderr and "XLTOOL_MAX_UNCOMPRESSED_MB" in done.stderr
+    assert xltool("read", bomb, "-f", "json").returncode == 0  # under the default limit it is just a plan
+    real = corpus.zip_bomb(tmp_path / "炸彈.xlsx", megabytes=300)  # 300 MB of spaces in 300 KB
+    done = xltool("check", real, "-f", "json")
+    refused = json.loads(done.stdout)["files"][0]
+    assert done.returncode == 2 and "壓縮炸彈" in refused["error"] and refused["error_code"] == "INPUT_UNSAFE"
 
 
 def test_a_folder_and_a_missing_output_folder(tmp_path: Path) -> None:
-    assert "資料夾" in xltool("check", tmp_path).stderr
+    done = xltool("check", tmp_path)
+    assert done.returncode == 2 and "沒有找到任何活頁簿" in done.stderr and str(tmp_path) in done.stderr
     done = xltool("read", EXAMPLE, "-f", "csv", "-o", tmp_path / "沒有" / "x.csv")
     assert done.returncode == 2 and "輸出資料夾不存在" in done.stderr
 
@@ -160,9 +166,9 @@ def test_every_formula_without_result_is_found_in_a_long_sheet(tmp_path: Path, m
     """The sheet's XML is scanned in pieces: a formula cell that a piece's edge cuts still counts."""
     from openpyxl import Workbook
 
-    from xltool import reader
+    from xltool import ooxml
 
-    monkeypatch.setattr(reader, "_PIECE", 7)  # edges through every part of every cell, each cell in several
+    monkeypatch.setattr(ooxml, "_PIECE", 7)  # edges through every part of every cell, each cell in several
 
     path = tmp_path / "長.xlsx"
     book = Workbook()

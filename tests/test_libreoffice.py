@@ -36,7 +36,7 @@ def test_a_workbook_saved_by_libreoffice_checks_and_annotates_the_same(tmp_path:
     from openpyxl import load_workbook
 
     from xltool.annotate import annotate_workbook
-    from xltool.catalog import load_catalog
+    from xltool.catalogs import load_catalog
     from xltool.checks import check_plan
 
     saved = convert(EXAMPLE, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from examples.make_example import example_items
 from tests.conftest import EXAMPLE, fill
 from xltool.cli import run
-from xltool.merge import collect_inputs, sheet_name
+from xltool.merged import sheet_name
+from xltool.pipeline import find_workbooks
 from xltool.reader import read_plan
 from xltool.template import write_template
 
@@ -149,7 +150,7 @@ def test_folders_skip_lock_and_hidden_files_and_never_write_over_an_input(units:
     (units / "~$甲縣政府政風處.xlsx").write_bytes(b"lock")
     (units / ".hidden.xlsx").write_bytes(b"hidden")
     (units / "notes.txt").write_text("x", encoding="utf-8")
-    assert len(collect_inputs([units])) == 3
+    assert len(find_workbooks([units])) == 3
     target = units / f"{UNITS[0]}.xlsx"
     before = target.read_bytes()
     code, err = merge(capsys, units, "-o", target, "--force")

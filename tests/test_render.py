@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE, fill
 from xltool.cli import run
+from xltool.form import COLUMNS, LINE_HEIGHT
 from xltool.reader import read_plan
-from xltool.render import LINE_HEIGHT, PRINT_COLUMNS, display_width, line_count, render_plan
+from xltool.render import display_width, line_count, render_plan
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_fonts_title_header_and_body(printed) -> None:  # type: ignore[no-untype
 
 def test_row_heights_are_22pt_lines_and_fit_their_text(printed) -> None:  # type: ignore[no-untyped-def]
     sheet = printed["計畫表"]
-    widths = [c.width for c in PRINT_COLUMNS]
+    widths = [c.print_width for c in COLUMNS]
     for r in range(3, 36):  # the 33 practices
         height = sheet.row_dimensions[r].height
         assert height % LINE_HEIGHT == 0

@@ -8,7 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE
-from xltool.catalog import load_catalog, parse_catalog, to_toml
+from xltool.catalog import parse_catalog, to_toml
+from xltool.catalogs import load_catalog
 from xltool.cli import run
 from xltool.errors import XltoolError
 from xltool.reader import read_plan

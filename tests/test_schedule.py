@@ -43,11 +43,22 @@ def test_the_forms_officers_write(written: str, text: str, months: tuple[str, ..
     assert schedule.notes == frozenset()
 
 
-def test_excel_number_is_recovered_to_two_decimal_months_and_marked() -> None:
+@pytest.mark.parametrize(
+    ("number", "decimals", "text"),
+    [(108.12, None, "108.12"), (108.05, None, "108.05"), (108.2, None, "108.02"), (108.1, 2, "108.10")],
+)
+def test_an_excel_number_is_read_when_only_one_month_fits(number: float, decimals: int | None, text: str) -> None:
+    """108.12 and 108.05 keep their two digits; 108.2 can only be February (there is no month 20); a
+    number shown with two decimals is read as shown."""
+    schedule = parse_schedule(number, 108, decimals=decimals)
+    assert (schedule.text, schedule.written) == (text, format(number, "g"))
+    assert Note.EXCEL_NUMBER in schedule.notes and schedule.ok
+
+
+def test_108_point_1_is_january_or_october_and_is_not_guessed() -> None:
     schedule = parse_schedule(108.1, 108)
-    assert schedule.text == "108.10"
-    assert schedule.written == "108.1"
-    assert Note.EXCEL_NUMBER in schedule.notes
+    assert not schedule.ok and schedule.text == "108.1"
+    assert {Note.EXCEL_NUMBER, Note.AMBIGUOUS_NUMBER} <= schedule.notes
 
 
 def test_a_date_is_reported_not_guessed() -> None:

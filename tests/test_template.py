@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.conftest import TEMPLATE
-from xltool.catalog import load_catalog
+from xltool.catalogs import load_catalog
+from xltool.outputs import Outputs
 from xltool.template import write_template
 
 
@@ -124,5 +125,5 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     with pytest.raises(XltoolError, match="--force"):
         write_template(path, unit="另一個單位")
     assert path.read_bytes() == before
-    write_template(path, unit="另一個單位", force=True)
+    write_template(path, unit="另一個單位", outputs=Outputs(force=True))
     assert path.read_bytes() != before

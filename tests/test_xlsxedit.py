@@ -22,7 +22,7 @@ from python_calamine import CalamineWorkbook
 from tests.conftest import TEMPLATE
 from tests.corpus import truncated, with_macros
 from xltool.errors import XltoolError
-from xltool.xlsxedit import WORKSHEET_ORDER, CellEdit, SheetTable, _text, edit_workbook
+from xltool.xlsxedit import WORKSHEET_ORDER, CellEdit, SheetTable, xml_text, edit_workbook
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RESULTS = SheetTable(
@@ -534,10 +534,10 @@ def test_text_is_written_as_text_and_reads_back_exactly(tmp_path: Path) -> None:
 
 @given(st.text(alphabet="_x005FAa1\x01\x1f\r\n\t &<>\"'=", max_size=30))
 def test_any_text_survives_the_escaping(text: str) -> None:
-    """What a reader does (XML parse, then Excel's _xHHHH_ unescape) undoes :func:`_text` exactly."""
+    """What a reader does (XML parse, then Excel's _xHHHH_ unescape) undoes :func:`xml_text` exactly."""
     from openpyxl.utils.escape import unescape
 
-    parsed = ElementTree.fromstring(f'<t xml:space="preserve">{_text(text)}</t>').text or ""
+    parsed = ElementTree.fromstring(f'<t xml:space="preserve">{xml_text(text)}</t>').text or ""
     assert unescape(parsed) == text
 
 

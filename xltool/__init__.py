@@ -1,9 +1,11 @@
 """xltool: the annual integrity work plan (機關廉政工作年度計畫) as Excel, without macros.
 
-The library is what the CLI runs; offices can script it instead of writing VBA::
+The library is what the CLI runs; every command's work is a function here, so offices can script it
+instead of writing VBA::
 
     import xltool
-    plan = xltool.read_plan("kinmen_108.xlsx")
+    plan = xltool.load_plan("kinmen_108.xlsx")          # a workbook, or the JSON `xltool read` writes
+    findings = xltool.check_plan(plan)                  # with the catalog the plan was read with
     print(plan.unit, plan.year, len(plan.items), plan.total)
 """
 
@@ -11,40 +13,88 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-__all__ = [
-    "Catalog",
-    "Finding",
-    "Plan",
-    "PlanItem",
-    "XltoolError",
-    "check_plan",
-    "load_catalog",
-    "read_plan",
-    "write_template",
-]
+__version__ = "0.2.0"
 
 if TYPE_CHECKING:
-    from xltool.catalog import Catalog, load_catalog
+    from xltool.annotate import annotate_workbook, fix_workbook
+    from xltool.catalog import Catalog
+    from xltool.catalogs import load_catalog
     from xltool.checks import check_plan
-    from xltool.errors import XltoolError
-    from xltool.model import Finding, Plan, PlanItem
+    from xltool.errors import ErrorCode, ExitStatus, XltoolError
+    from xltool.export import plan_csv, plan_json, results_json
+    from xltool.importer import import_legacy
+    from xltool.merge import merge_files
+    from xltool.model import FileResult, Finding, Plan, PlanItem
+    from xltool.office import to_pdf
+    from xltool.outputs import Outputs
+    from xltool.pipeline import CheckOptions, check_file, check_files, find_workbooks, load_plan
     from xltool.reader import read_plan
+    from xltool.render import render_plan
+    from xltool.rollover import rollover
     from xltool.template import write_template
 
 # Imported on first use so `xltool --help` and `import xltool` stay fast (the CLI loads only what a
 # command needs).
 _LAZY = {
+    "annotate_workbook": "xltool.annotate",
+    "fix_workbook": "xltool.annotate",
     "Catalog": "xltool.catalog",
-    "load_catalog": "xltool.catalog",
-    "XltoolError": "xltool.errors",
-    "Finding": "xltool.model",
+    "load_catalog": "xltool.catalogs",
     "check_plan": "xltool.checks",
+    "ErrorCode": "xltool.errors",
+    "ExitStatus": "xltool.errors",
+    "XltoolError": "xltool.errors",
+    "plan_csv": "xltool.export",
+    "plan_json": "xltool.export",
+    "results_json": "xltool.export",
+    "import_legacy": "xltool.importer",
+    "merge_files": "xltool.merge",
+    "FileResult": "xltool.model",
+    "Finding": "xltool.model",
     "Plan": "xltool.model",
     "PlanItem": "xltool.model",
+    "to_pdf": "xltool.office",
+    "Outputs": "xltool.outputs",
+    "CheckOptions": "xltool.pipeline",
+    "check_file": "xltool.pipeline",
+    "check_files": "xltool.pipeline",
+    "find_workbooks": "xltool.pipeline",
+    "load_plan": "xltool.pipeline",
     "read_plan": "xltool.reader",
+    "render_plan": "xltool.render",
+    "rollover": "xltool.rollover",
     "write_template": "xltool.template",
 }
+__all__ = [
+    "Catalog",
+    "CheckOptions",
+    "ErrorCode",
+    "ExitStatus",
+    "FileResult",
+    "Finding",
+    "Outputs",
+    "Plan",
+    "PlanItem",
+    "XltoolError",
+    "annotate_workbook",
+    "check_file",
+    "check_files",
+    "check_plan",
+    "find_workbooks",
+    "fix_workbook",
+    "import_legacy",
+    "load_catalog",
+    "load_plan",
+    "merge_files",
+    "plan_csv",
+    "plan_json",
+    "read_plan",
+    "render_plan",
+    "results_json",
+    "rollover",
+    "to_pdf",
+    "write_template",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -26,6 +26,7 @@ class Note(StrEnum):
     UNIT_THOUSAND = "unit_thousand"  # 10千元: the unit written out, 10
     UNIT_YUAN = "unit_yuan"  # 5000元: in NTD, converted to 5 (千元)
     PRECISION = "precision"  # more than three decimals: finer than one NTD
+    TEXT = "text"  # a text cell holding an amount (1,000 or ５): read as a number, but SUM skips it
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,17 +77,17 @@ def _parse_cached(kind: str, value: object) -> Budget:
         return Budget(written, None, frozenset({Note.NOT_NUMBER}))
     unit = match.group(2)
     if unit == "元":
-        return _checked(written, amount / THOUSAND, Note.UNIT_YUAN)
+        return _checked(written, amount / THOUSAND, Note.UNIT_YUAN, Note.TEXT)
     if unit:
-        return _checked(written, amount, Note.UNIT_THOUSAND)
-    return _checked(written, amount)
+        return _checked(written, amount, Note.UNIT_THOUSAND, Note.TEXT)
+    return _checked(written, amount, Note.TEXT)
 
 
 def _checked(written: str, amount: Decimal, *notes: Note) -> Budget:
     found = set(notes)
     if amount < 0:
         found.add(Note.NEGATIVE)
-    elif amount == 0 and not notes:
+    elif amount == 0 and not found - {Note.TEXT}:
         found.add(Note.ZERO_WORD)
     exponent = amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -3 and Note.UNIT_YUAN not in found:

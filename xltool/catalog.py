@@ -1,8 +1,7 @@
 """The per-year catalog of 業務類別 and 提列績效對應項目, kept as data so a new year needs no new code.
 
-The official lists change every year and are published only as documents, so each ROC year is one
-TOML file (``xltool/catalogs/<year>.toml``) that an officer can copy and edit, and ``--catalog`` points
-any command at such a file. The schema is in ``docs/catalog.md``.
+This module is the catalog itself and its TOML grammar; it opens no files (``catalogs`` finds them).
+The schema is in ``docs/catalog.md``.
 """
 
 from __future__ import annotations
@@ -10,12 +9,9 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from xltool.errors import XltoolError
+from xltool.errors import CatalogError, ErrorCode
 from xltool.text import item_text, squash
 
 
@@ -86,134 +82,130 @@ class Catalog:
         return list(self._owners.get(item_text(item), []))
 
 
-def shipped_years() -> list[int]:
-    folder = resources.files("xltool") / "catalogs"
-    return sorted(int(p.name[:-5]) for p in folder.iterdir() if re.fullmatch(r"\d+\.toml", p.name))
-
-
-def load_catalog(year: int | None = None, path: str | Path | None = None) -> Catalog:
-    """The catalog for a ROC year: ``path`` when given, else the shipped file for the year.
-
-    A year without its own file uses the newest earlier one (or the oldest, for a year before them all)
-    and says so in ``notice``, because last year's list is the best guess until the new one is out.
-    """
-    if path is not None:
-        source = Path(path)
-        try:
-            text = source.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise XltoolError("找不到分類清單檔（catalog）", source) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise XltoolError(f"無法讀取分類清單檔：{exc}", source) from None
-        return parse_catalog(text, str(source))
-    return _shipped(year)
-
-
-@cache  # read and check both ask for the year's catalog; a merge asks for it once per workbook
-def _shipped(year: int | None) -> Catalog:
-    years = shipped_years()
-    chosen = years[-1] if year is None else max((y for y in years if y <= year), default=years[0])
-    folder = resources.files("xltool") / "catalogs"
-    catalog = parse_catalog((folder / f"{chosen}.toml").read_text(encoding="utf-8"), f"{chosen}.toml")
-    if year is not None and chosen != year:
-        notice = f"沒有 {year} 年度的分類清單，改用 {chosen} 年度的清單；如有新清單請以 --catalog 指定。"
-        catalog = replace(catalog, notice=notice)
-    return catalog
-
-
 _TOP_KEYS = {"id", "year", "title", "limits", "words", "category"}
 _LIMIT_KEYS = {"max_goals", "max_goal_chars"}
 _WORD_KEYS = {"none", "policy_prefix", "free_prefix", "vague"}
 _CATEGORY_KEYS = {"name", "aliases", "parts", "policy", "free"}
+MAX_CATALOG_BYTES = 1024 * 1024  # the 108 list is 2 KB: a file of megabytes is no catalog, whatever it holds
+# A category's name becomes part of an Excel defined name in the template (績效_<name>), so it may hold
+# only letters (CJK included), digits, _ and .
+_NAME = re.compile(r"[\w.]+")
+
+
+class _Source:
+    """The catalog being parsed, so every refusal names its file and, when it can, the line."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.text, self.path = text, path
+
+    def fail(self, message: str, needle: str | None = None) -> CatalogError:
+        line = _line_of(self.text, needle) if needle else None
+        return CatalogError(message, self.path, f"第 {line} 行" if line else None)
+
+    def table(self, data: dict[str, Any], key: str, keys: set[str], what: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(f"「{key}」必須是 [{key}] 表格", key)
+        self.known(value, keys, what)
+        return value
+
+    def known(self, table: dict[str, Any], keys: set[str], what: str) -> None:
+        for key in table:
+            if key not in keys:
+                raise self.fail(f"{what}有不認得的欄位「{key}」，可用的欄位：{'、'.join(sorted(keys))}", key)
+
+    def strings(self, table: dict[str, Any], key: str, what: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(f"{what}的「{key}」必須是非空白文字的清單", key)
+        return tuple(v.strip() for v in value)
+
+    def number(self, table: dict[str, Any], key: str, default: int) -> int:
+        value = table.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise self.fail(f"[limits] 的「{key}」必須是正整數", key)
+        return value
+
+    def word(self, table: dict[str, Any], key: str, default: str) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"[words] 的「{key}」必須是非空白文字", key)
+        return value.strip()
 
 
 def parse_catalog(text: str, source: str) -> Catalog:
-    """Build a catalog from TOML text, refusing unknown keys, duplicates and empty names with the line."""
+    """Build a catalog from TOML text, refusing what is not one quickly, with its file and line."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_CATALOG_BYTES:
+        raise CatalogError("分類清單檔超過 1 MB，不是分類清單", source, code=ErrorCode.CATALOG_TOO_LARGE)
+    parsed = _Source(text, source)
+    data = _toml(text, source)
+    parsed.known(data, _TOP_KEYS, "分類清單")
+    limits = parsed.table(data, "limits", _LIMIT_KEYS, "[limits] ")
+    words = parsed.table(data, "words", _WORD_KEYS, "[words] ")
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 999:
+        raise parsed.fail("「year」必須是民國年度（例如 108）", "year")
+    for key in ("id", "title"):
+        if not isinstance(data.get(key, ""), str):
+            raise parsed.fail(f"「{key}」必須是文字", key)
+    return Catalog(
+        id=data.get("id") or f"catalog-{year}",
+        year=year,
+        title=data.get("title", ""),
+        categories=_categories(parsed, data.get("category")),
+        vague=parsed.strings(words, "vague", "[words] "),
+        none_word=parsed.word(words, "none", "無"),
+        policy_prefix=parsed.word(words, "policy_prefix", "政策目標"),
+        free_prefix=parsed.word(words, "free_prefix", "自主管理"),
+        max_goals=parsed.number(limits, "max_goals", 10),
+        max_goal_chars=parsed.number(limits, "max_goal_chars", 40),
+        path=source,
+    )
 
-    def fail(message: str, needle: str | None = None) -> XltoolError:
-        line = _line_of(text, needle) if needle else None
-        return XltoolError(message, source, f"第 {line} 行" if line else None)
 
+def _toml(text: str, source: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r"line (\d+)", str(exc))
         where = f"第 {at.group(1)} 行" if at else None
-        raise XltoolError(f"分類清單檔格式錯誤（TOML）：{exc}", source, where) from None
+        raise CatalogError(f"分類清單檔格式錯誤（TOML）：{exc}", source, where) from None
+    except RecursionError:  # arrays nested thousands deep
+        raise CatalogError("分類清單檔的陣列巢狀太深，不是分類清單", source) from None
 
-    def known(table: dict[str, Any], keys: set[str], what: str) -> None:
-        for key in table:
-            if key not in keys:
-                raise fail(f"{what}有不認得的欄位「{key}」，可用的欄位：{'、'.join(sorted(keys))}", key)
 
-    def strings(table: dict[str, Any], key: str, what: str) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise fail(f"{what}的「{key}」必須是非空白文字的清單", key)
-        return tuple(v.strip() for v in value)
-
-    known(data, _TOP_KEYS, "分類清單")
-    limits = data.get("limits", {})
-    words = data.get("words", {})
-    known(limits, _LIMIT_KEYS, "[limits] ")
-    known(words, _WORD_KEYS, "[words] ")
-    year = data.get("year")
-    if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 999:
-        raise fail("「year」必須是民國年度（例如 108）", "year")
-    raw_categories = data.get("category", [])
+def _categories(parsed: _Source, raw_categories: object) -> tuple[Category, ...]:
     if not isinstance(raw_categories, list) or not raw_categories:
-        raise fail("至少需要一個 [[category]] 業務類別")
-
+        raise parsed.fail("至少需要一個 [[category]] 業務類別")
     categories: list[Category] = []
     seen_names: dict[str, str] = {}
     for raw in raw_categories:
-        known(raw, _CATEGORY_KEYS, "[[category]] ")
+        if not isinstance(raw, dict):
+            raise parsed.fail("每個業務類別都必須寫成 [[category]] 表格", "category")
+        parsed.known(raw, _CATEGORY_KEYS, "[[category]] ")
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise fail("每個 [[category]] 都需要「name」業務類別名稱", "[[category]]")
+            raise parsed.fail("每個 [[category]] 都需要「name」業務類別名稱", "[[category]]")
         what = f"業務類別「{name}」"
         category = Category(
             name=name.strip(),
-            aliases=strings(raw, "aliases", what),
-            parts=strings(raw, "parts", what),
-            policy=strings(raw, "policy", what),
-            free=strings(raw, "free", what),
+            aliases=parsed.strings(raw, "aliases", what),
+            parts=parsed.strings(raw, "parts", what),
+            policy=parsed.strings(raw, "policy", what),
+            free=parsed.strings(raw, "free", what),
         )
         for label in (category.name, *category.aliases):
+            if not _NAME.fullmatch(label):
+                raise parsed.fail(f"名稱「{label}」只能包含文字、數字、底線與句點（範本的下拉選單以它命名）", label)
             key = squash(label)
             if key in seen_names:
-                raise fail(f"名稱「{label}」重複（已用於業務類別「{seen_names[key]}」）", label)
+                raise parsed.fail(f"名稱「{label}」重複（已用於業務類別「{seen_names[key]}」）", label)
             seen_names[key] = category.name
         for items in (category.policy, category.free):
             if len(set(map(squash, items))) != len(items):
-                raise fail(f"{what}的績效項目有重複", name)
+                raise parsed.fail(f"{what}的績效項目有重複", name)
         categories.append(category)
-
-    def number(key: str, default: int) -> int:
-        value = limits.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise fail(f"[limits] 的「{key}」必須是正整數", key)
-        return value
-
-    def word(key: str, default: str) -> str:
-        value = words.get(key, default)
-        if not isinstance(value, str) or not value.strip():
-            raise fail(f"[words] 的「{key}」必須是非空白文字", key)
-        return value.strip()
-
-    return Catalog(
-        id=str(data.get("id", f"catalog-{year}")),
-        year=year,
-        title=str(data.get("title", "")),
-        categories=tuple(categories),
-        vague=strings(words, "vague", "[words] "),
-        none_word=word("none", "無"),
-        policy_prefix=word("policy_prefix", "政策目標"),
-        free_prefix=word("free_prefix", "自主管理"),
-        max_goals=number("max_goals", 10),
-        max_goal_chars=number("max_goal_chars", 40),
-        path=source,
-    )
+    return tuple(categories)
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -246,6 +238,26 @@ def to_dict(catalog: Catalog) -> dict[str, Any]:
 _CATEGORY_FIELDS = ("name", "aliases", "parts", "policy", "free")
 
 
+def draft_catalog(base: Catalog, year: int, folder: object) -> str:
+    """Next year's catalog file, started from ``base``: the year changed, and a note at the top saying
+    what to check against the year's official list before use."""
+    old = str(base.year)
+    drafted = replace(
+        base,
+        year=year,
+        id=base.id.replace(old, str(year)) if old in base.id else f"catalog-{year}",
+        title=base.title.replace(old, str(year)),
+    )
+    note = (
+        f"# {year} 年度分類清單（草稿，由 {base.year} 年度清單複製）。使用前請依當年度「政風機構績效目標管理制度」核對：\n"
+        "#   1. [[category]] 的業務類別名稱與簡稱（aliases）；\n"
+        "#   2. 各類別的政策目標（policy）與自主管理參考項目（free）；\n"
+        "#   3. [words] vague 不確定用語與 [limits] 上限。\n"
+        f"# 完成後存成 {year}.toml，放進 {folder}（或環境變數 XLTOOL_CATALOGS 指定的資料夾），各指令即依年度自動使用。\n"
+    )
+    return note + to_toml(drafted)
+
+
 def to_toml(catalog: Catalog) -> str:
     """The catalog as a TOML file that :func:`parse_catalog` reads back to the same catalog: the
     starting point for next year's list (``xltool catalog --format toml > 109.toml``)."""
@@ -255,12 +267,12 @@ def to_toml(catalog: Catalog) -> str:
             return "[" + ", ".join(value(x) for x in v) + "]"
         if isinstance(v, int):
             return str(v)
-        text = str(v).replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{text}"'
+        return toml_string(str(v))
 
     data = to_dict(catalog)
+    heading = "".join(ch if ch.isprintable() else " " for ch in catalog.title or "分類清單")
     lines = [
-        f"# {catalog.title or '分類清單'}（由 xltool catalog --format toml 產生；欄位說明見 docs/catalog.md）",
+        f"# {heading}（由 xltool catalog --format toml 產生；欄位說明見 docs/catalog.md）",
         "",
         f"id = {value(data['id'])}",
         f"year = {data['year']}",
@@ -275,3 +287,15 @@ def to_toml(catalog: Catalog) -> str:
     for category in data["category"]:
         lines += ["", "[[category]]", *(f"{k} = {value(v)}" for k, v in category.items())]
     return "\n".join(lines) + "\n"
+
+
+_TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and every control character escaped, so any text
+    (a title pasted with a line break) is written in a form the parser reads back unchanged."""
+    escaped = "".join(
+        _TOML_ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if ord(ch) < 0x20 or ord(ch) == 0x7F else ch) for ch in text
+    )
+    return f'"{escaped}"'

@@ -1,8 +1,72 @@
-"""The one error type the library raises for a user's mistake; the CLI turns it into one zh-TW line."""
+"""What can go wrong that a user can fix, with a stable code each, and the exit statuses of the CLI.
+
+The message is the one zh-TW line a person reads; the code is what a script matches on (``check
+--format json`` gives it as ``error_code``), so scripts never parse prose. ``docs/errors.md`` lists
+every code, and a test keeps the two in step.
+"""
 
 from __future__ import annotations
 
+from enum import IntEnum, StrEnum
 from pathlib import Path
+
+
+class ExitStatus(IntEnum):
+    """How every command ends; the CLI is the only place that exits, always with one of these."""
+
+    OK = 0
+    FINDINGS = 1  # check found errors (or warnings under --strict); units missing under --require-all
+    BAD_INPUT = 2  # an input, an output or an argument the user can fix: one zh-TW line says which
+    INTERNAL = 3  # a bug in xltool: please report it (XLTOOL_DEBUG=1 shows the traceback)
+    INTERRUPTED = 130  # Ctrl-C; SIGTERM and SIGHUP end with 128 + their signal number, as shells do
+
+
+class ErrorCode(StrEnum):
+    # Inputs
+    INPUT_MISSING = "INPUT_MISSING"
+    INPUT_NOT_FILE = "INPUT_NOT_FILE"
+    INPUT_NO_PERMISSION = "INPUT_NO_PERMISSION"
+    INPUT_EMPTY = "INPUT_EMPTY"
+    INPUT_NOT_WORKBOOK = "INPUT_NOT_WORKBOOK"
+    INPUT_DAMAGED = "INPUT_DAMAGED"
+    INPUT_PASSWORD = "INPUT_PASSWORD"
+    INPUT_TOO_LARGE = "INPUT_TOO_LARGE"
+    INPUT_UNSAFE = "INPUT_UNSAFE"
+    INPUT_NO_PLAN = "INPUT_NO_PLAN"
+    INPUT_NOT_PLAN_JSON = "INPUT_NOT_PLAN_JSON"
+    INPUT_NO_YEAR = "INPUT_NO_YEAR"
+    INPUT_NOT_EDITABLE = "INPUT_NOT_EDITABLE"
+    NO_INPUTS = "NO_INPUTS"
+    # Outputs
+    OUTPUT_IS_INPUT = "OUTPUT_IS_INPUT"
+    OUTPUT_TWICE = "OUTPUT_TWICE"
+    OUTPUT_EXISTS = "OUTPUT_EXISTS"
+    OUTPUT_APPEARED = "OUTPUT_APPEARED"
+    OUTPUT_NOT_FILE = "OUTPUT_NOT_FILE"
+    OUTPUT_NO_FOLDER = "OUTPUT_NO_FOLDER"
+    OUTPUT_NO_PERMISSION = "OUTPUT_NO_PERMISSION"
+    OUTPUT_IN_USE = "OUTPUT_IN_USE"
+    OUTPUT_DISK_FULL = "OUTPUT_DISK_FULL"
+    OUTPUT_NAME_TOO_LONG = "OUTPUT_NAME_TOO_LONG"
+    OUTPUT_WRONG_TYPE = "OUTPUT_WRONG_TYPE"
+    OUTPUT_FAILED = "OUTPUT_FAILED"
+    STDOUT_CLOSED = "STDOUT_CLOSED"
+    # Catalogs and rosters (data files an office edits)
+    CATALOG_MISSING = "CATALOG_MISSING"
+    CATALOG_INVALID = "CATALOG_INVALID"
+    CATALOG_TOO_LARGE = "CATALOG_TOO_LARGE"
+    ROSTER_INVALID = "ROSTER_INVALID"
+    # Merging many units
+    MERGE_UNREADABLE = "MERGE_UNREADABLE"
+    MERGE_DUPLICATE_UNIT = "MERGE_DUPLICATE_UNIT"
+    MERGE_MIXED_YEARS = "MERGE_MIXED_YEARS"
+    MERGE_EMPTY = "MERGE_EMPTY"
+    # LibreOffice
+    OFFICE_MISSING = "OFFICE_MISSING"
+    OFFICE_TIMEOUT = "OFFICE_TIMEOUT"
+    OFFICE_FAILED = "OFFICE_FAILED"
+    # Arguments that no option parser could judge alone
+    USAGE = "USAGE"
 
 
 class XltoolError(Exception):
@@ -11,14 +75,49 @@ class XltoolError(Exception):
     ``str()`` is the line the user sees: the file, the cell when there is one, and what is wrong.
     """
 
-    def __init__(self, message: str, path: str | Path | None = None, cell: str | None = None) -> None:
+    default_code = ErrorCode.USAGE
+
+    def __init__(
+        self, message: str, path: str | Path | None = None, cell: str | None = None, *, code: ErrorCode | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None
         self.cell = cell
+        self.code = code or self.default_code
 
     def __str__(self) -> str:
         where = self.path or ""
         if self.cell:
             where = f"{where}（{self.cell}）" if where else self.cell
         return f"{where}：{self.message}" if where else self.message
+
+
+class InputError(XltoolError):
+    """An input that cannot be read as a plan (missing, not a workbook, damaged, protected, hostile)."""
+
+    default_code = ErrorCode.INPUT_NOT_WORKBOOK
+
+
+class OutputError(XltoolError):
+    """An output that would lose something (an input, an existing file) or that cannot be written."""
+
+    default_code = ErrorCode.OUTPUT_FAILED
+
+
+class CatalogError(XltoolError):
+    """A catalog or roster file that is not one."""
+
+    default_code = ErrorCode.CATALOG_INVALID
+
+
+class MergeError(XltoolError):
+    """Inputs that cannot be merged without losing or inventing something."""
+
+    default_code = ErrorCode.MERGE_DUPLICATE_UNIT
+
+
+class OfficeError(XltoolError):
+    """LibreOffice missing, stuck or failing."""
+
+    default_code = ErrorCode.OFFICE_FAILED

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xltool.catalog import Catalog, load_catalog
+from xltool.catalog import Catalog
+from xltool.catalogs import load_catalog
+from xltool.outputs import Outputs
 from xltool.reader import read_plan
+from xltool.rollover import shift_schedule
 from xltool.schedule import Note
 from xltool.template import write_template
 
@@ -16,30 +19,52 @@ class ImportReport:
     items: int
     unit: str
     year: int
-    unplaced: list[str] = field(default_factory=list)  # zh-TW lines: what could not be placed, and where
+    from_year: int | None = None  # the legacy plan's own year, when schedules were moved to ``year``
+    dropped: list[str] = field(default_factory=list)  # zh-TW lines: what the template has no place for
+    review: list[str] = field(default_factory=list)  # zh-TW lines: filled in as written, to be corrected
 
 
 def import_legacy(
-    source: str | Path, out: str | Path, *, catalog: Catalog | None = None, force: bool = False
+    source: str | Path,
+    out: str | Path,
+    *,
+    year: int | None = None,
+    catalog: Catalog | None = None,
+    outputs: Outputs | None = None,
 ) -> ImportReport:
-    """Read any plan sheet xltool can read and write it into a fresh template, saying what did not fit."""
-    plan = read_plan(source, catalog=catalog)
-    catalog = catalog or load_catalog(plan.year)
-    year = plan.year if plan.year is not None else catalog.year
-    unplaced: list[str] = []
+    """Read any plan sheet xltool can read and write it into a fresh template, saying what did not fit.
+
+    ``year`` is the new template's year; a legacy plan of another year has its schedules moved by the
+    difference (107.01-12 → 108.01-12), as ``rollover`` does.
+    """
+    guard = outputs or Outputs()
+    guard.add_inputs([source])
+    guard.reserve(out)
+    plan = read_plan(source, catalog=catalog, year=year)
+    target_year = year if year is not None else plan.year
+    catalog = catalog or load_catalog(target_year)
+    target_year = target_year if target_year is not None else catalog.year
+    report = ImportReport(len(plan.items), plan.unit, target_year)
     if plan.year is None:
-        unplaced.append(f"原檔沒有寫年度，範本年度暫填 {year}，請確認。")
+        report.review.append(f"原檔沒有寫年度，範本年度填 {target_year}，請確認。")
     if not plan.unit:
-        unplaced.append("原檔沒有機關名稱，請在範本的機關名稱欄填寫。")
+        report.review.append("原檔沒有機關名稱，請在範本的機關名稱欄填寫。")
     for name, cell in plan.extra_columns.items():
-        unplaced.append(f"欄位「{name}」（{cell}）範本沒有對應的欄位，內容未搬移。")
+        report.dropped.append(f"欄位「{name}」（{cell}）範本沒有對應的欄位，內容未搬移。")
+    items = plan.items
+    if plan.year is not None and plan.year != target_year:
+        report.from_year = plan.year
+        items = [shift_schedule(item, target_year - plan.year, target_year) for item in items]
     for item in plan.items:
-        where = f"{item.sheet}!{item.cell or item.row}"
         if item.remark:
-            unplaced.append(f"{where} 的備註「{item.remark}」範本沒有對應的欄位，未搬移。")
+            report.dropped.append(f"{item.where} 的備註「{item.remark}」範本沒有對應的欄位，未搬移。")
         if item.category_written and catalog.category(item.category_written) is None:
-            unplaced.append(f"{where} 的業務類別「{item.category_written}」不在清單中，照原樣填入，請改選。")
+            report.review.append(
+                f"{item.at('category')} 的業務類別「{item.category_written}」不在清單中，已照原樣填入，請改選。"
+            )
         if Note.UNPARSED in item.schedule_info.notes or Note.DATE_VALUE in item.schedule_info.notes:
-            unplaced.append(f"{where} 的預定進度「{item.schedule_info.written}」無法解讀，照原樣填入，請改寫。")
-    write_template(out, year=year, unit=plan.unit, catalog=catalog, items=plan.items, force=force)
-    return ImportReport(len(plan.items), plan.unit, year, unplaced)
+            report.review.append(
+                f"{item.at('schedule')} 的預定進度「{item.schedule_info.written}」無法解讀，已照原樣填入，請改寫。"
+            )
+    write_template(out, year=target_year, unit=plan.unit, catalog=catalog, items=items, outputs=guard)
+    return report

@@ -6,13 +6,19 @@ point at the cell and writers never need to look at the workbook again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from xltool.budget import Budget, parse_budget
-from xltool.schedule import Schedule, parse_schedule
+from xltool.schedule import Schedule, month_key, parse_schedule
+
+if TYPE_CHECKING:
+    from xltool.catalog import Catalog
+
+NOTHING: Mapping[str, str] = MappingProxyType({})  # the usual PlanItem.written: shared, never changed
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which cost a 10,000-row
@@ -35,6 +41,9 @@ class PlanItem:
     cells: Mapping[str, str] = field(default_factory=dict)  # field name -> A1 reference
     category_written: str = ""  # as written, so an alias can be reported
     unit: str = ""  # set on the rows of a merged workbook, which holds many units
+    written: Mapping[str, str] = field(
+        default_factory=dict
+    )  # field -> the cell's text, where the reader tidied it (spaces, dashes)
 
     @property
     def schedule(self) -> str:
@@ -62,6 +71,15 @@ class PlanItem:
     def cell(self) -> str:
         """The practice cell: where a person looks for this row."""
         return self.cells.get("practice", "")
+
+    @property
+    def where(self) -> str:
+        """「計畫表!B7」: the practice cell with its sheet, or the row when the cell is unknown."""
+        return f"{self.sheet}!{self.cell or self.row}"
+
+    def at(self, key: str) -> str:
+        """「計畫表!C7」: a field's cell with its sheet."""
+        return f"{self.sheet}!{self.cells.get(key) or self.row}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,7 +115,9 @@ class Plan:
     marker: dict[str, str] = field(default_factory=dict)  # the template's version, year and catalog id
     notices: list[str] = field(default_factory=list)  # what the reader wants the user to know
     uncomputed: dict[str, str] = field(default_factory=dict)  # formula cells with no stored value -> field
+    formulas: frozenset[str] = frozenset()  # every formula cell of the plan's sheet: never "fixed" into a value
     extra_columns: dict[str, str] = field(default_factory=dict)  # header cells the form has no column for
+    catalog: Catalog | None = field(default=None, repr=False)  # the catalog the plan was read with
 
     @property
     def total(self) -> Decimal:
@@ -117,33 +137,48 @@ class Plan:
         return totals
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], source: str = "") -> Plan:
-        """A plan from the JSON ``xltool read`` writes, so render and merge accept either."""
+    def from_dict(cls, data: object, source: str = "") -> Plan:
+        """A plan from the JSON ``xltool read`` writes, so every command accepts either.
+
+        Raises ValueError (in zh-TW) for anything that is not such a plan: the caller names the file.
+        """
+        if not isinstance(data, Mapping) or not isinstance(data.get("items"), list):
+            raise ValueError("最外層必須是含有 items 清單的物件")
         year = data.get("year")
-        items = [
-            PlanItem(
-                goal_no=str(item.get("goal_no", "")),
-                goal=str(item.get("goal", "")),
-                item_no=str(item.get("item_no", "")),
-                practice=str(item.get("practice", "")),
-                schedule_info=parse_schedule(item.get("schedule") or None, year),
-                budget_info=parse_budget(item.get("budget")),
-                category=str(item.get("category", "")),
-                performance=str(item.get("performance", "")),
-                remark=str(item.get("remark", "")),
-                sheet=str(item.get("sheet", "")),
-                row=int(item.get("row", 0)),
-                cells={"practice": str(item["cell"])} if item.get("cell") else {},
-                category_written=str(item.get("category", "")),
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            raise ValueError("year 必須是整數（民國年度）")
+        items = []
+        for number, raw in enumerate(data["items"], start=1):
+            if not isinstance(raw, Mapping):
+                raise ValueError(f"items 第 {number} 項不是物件")
+            text = {key: _json_text(raw, key, number) for key in _JSON_TEXT_KEYS}
+            row = raw.get("row", 0)
+            if not isinstance(row, int) or isinstance(row, bool):
+                raise ValueError(f"items 第 {number} 項的 row 必須是整數")
+            items.append(
+                PlanItem(
+                    goal_no=text["goal_no"],
+                    goal=text["goal"],
+                    item_no=text["item_no"],
+                    practice=text["practice"],
+                    schedule_info=parse_schedule(text["schedule"] or None, year),
+                    budget_info=parse_budget(_json_budget(raw.get("budget"), number)),
+                    category=text["category"],
+                    performance=text["performance"],
+                    remark=text["remark"],
+                    sheet=text["sheet"],
+                    row=row,
+                    cells={"practice": text["cell"]} if text["cell"] else {},
+                    category_written=text["category"],
+                    unit=text["unit"],
+                )
             )
-            for item in data.get("items", [])
-        ]
         return cls(
-            unit=str(data.get("unit", "")),
-            year=year if isinstance(year, int) else None,
+            unit=_json_text(data, "unit", 0),
+            year=year,
             items=items,
-            source=source or str(data.get("file", "")),
-            sheet=str(data.get("sheet", "")),
+            source=source or _json_text(data, "file", 0),
+            sheet=_json_text(data, "sheet", 0),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,6 +194,36 @@ class Plan:
                 "by_category": {k: json_number(v) for k, v in self.totals_by_category().items()},
             },
         }
+
+
+_JSON_TEXT_KEYS = (
+    "goal_no", "goal", "item_no", "practice", "schedule", "category", "performance", "remark", "sheet", "cell", "unit",
+)  # fmt: skip
+
+
+def _json_text(data: Mapping[str, Any], key: str, number: int) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        where = f"items 第 {number} 項的 " if number else ""
+        raise ValueError(f"{where}{key} 必須是文字")
+    return value
+
+
+def _json_budget(value: object, number: int) -> object:
+    if value is None or (isinstance(value, (str, int, float)) and not isinstance(value, bool)):
+        return value
+    raise ValueError(f"items 第 {number} 項的 budget 必須是數字或文字")
+
+
+def month_columns(year: int | None, plans: Iterable[Plan]) -> list[str]:
+    """The plan year's twelve months, plus any later months a schedule runs on into: the columns of a
+    month grid (the printout's Gantt sheet, the merged workbook's months table)."""
+    months = {m for plan in plans for item in plan.items for m in item.months}
+    base = year if year is not None else min((int(m.split(".")[0]) for m in months), default=0)
+    columns = [month_key(base, m) for m in range(1, 13)]
+    return columns + sorted(m for m in months if m not in columns and int(m.split(".")[0]) > base)
 
 
 def number(value: Decimal) -> int | float:
@@ -195,6 +260,8 @@ class Finding:
     value: str  # the cell's content as written
     message: str
     hint: str = ""
+    field: str = ""  # the field the rule is about, in English (schedule, budget …): what a script matches on
+    fix: str | int | float | None = None  # the value --fix writes, when the correction is beyond dispute
 
     @property
     def where(self) -> str:
@@ -212,4 +279,29 @@ class Finding:
             "value": self.value,
             "message": self.message,
             "hint": self.hint,
+            "field": self.field,
+            "fix": self.fix,
         }
+
+
+@dataclass
+class FileResult:
+    """One input's outcome: its plan and findings, or why it could not be read."""
+
+    file: str
+    plan: Plan | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str = ""
+    error_code: str = ""  # an errors.ErrorCode, for scripts
+
+    def count(self, severity: str) -> int:
+        # list.count compares in C: a large plan has tens of thousands of findings
+        return [f.severity for f in self.findings].count(severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    @property
+    def warnings(self) -> int:
+        return self.count("warning")

@@ -14,7 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from xltool.errors import XltoolError
+from xltool.errors import ErrorCode, OfficeError
+from xltool.outputs import Outputs
 
 # Where installers put soffice when it is not on PATH (Windows: the program folders; macOS: the app).
 _USUAL_PLACES = (
@@ -27,6 +28,14 @@ INSTALL_HINT = (
     "找不到 LibreOffice（soffice）。請安裝 LibreOffice（https://www.libreoffice.org/ ；"
     "Debian/Ubuntu：apt-get install libreoffice-calc-nogui），或以環境變數 XLTOOL_SOFFICE 指定 soffice 的路徑。"
 )
+
+
+def require_soffice() -> str:
+    """The soffice program, or the error that says what to install (before any work is done)."""
+    found = find_soffice()
+    if found is None:
+        raise OfficeError(INSTALL_HINT, code=ErrorCode.OFFICE_MISSING)
+    return found
 
 
 def find_soffice() -> str | None:
@@ -67,12 +76,14 @@ def _kai_fontconfig(folder: Path) -> Path:
 
 def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float = 180) -> Path:
     """Convert ``source`` to ``fmt`` (pdf, ods, xlsx, xls …) in ``outdir``; returns the new file."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise XltoolError(INSTALL_HINT)
+    soffice = require_soffice()
     source, outdir = Path(source).resolve(), Path(outdir).resolve()
     with tempfile.TemporaryDirectory(prefix="xltool-office-") as profile:
-        env = dict(os.environ)
+        # LibreOffice's own scratch files (lu*.tmp) go into the private folder too, so they go with it
+        # even when the run is stopped (SIGTERM) while LibreOffice works.
+        scratch = Path(profile) / "tmp"
+        scratch.mkdir()
+        env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         if sys.platform.startswith("linux"):
             env["FONTCONFIG_FILE"] = str(_kai_fontconfig(Path(profile)))
         command = [
@@ -90,23 +101,24 @@ def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float 
         try:
             done = subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=env)
         except subprocess.TimeoutExpired:
-            raise XltoolError(f"LibreOffice 轉檔超過 {timeout:.0f} 秒仍未完成，已停止", source) from None
+            raise OfficeError(
+                f"LibreOffice 轉檔超過 {timeout:.0f} 秒仍未完成，已停止", source, code=ErrorCode.OFFICE_TIMEOUT
+            ) from None
         except OSError as exc:
-            raise XltoolError(f"無法執行 LibreOffice（{soffice}）：{exc}", source) from None
+            raise OfficeError(f"無法執行 LibreOffice（{soffice}）：{exc}", source) from None
     target = outdir / f"{source.stem}.{fmt.split(':', 1)[0]}"
     if done.returncode != 0 or not target.is_file():
         detail = (done.stderr or done.stdout).decode(sys.getfilesystemencoding(), "replace").strip()
-        raise XltoolError(f"LibreOffice 轉檔失敗（{fmt}）：{detail or '沒有產生輸出檔'}", source)
+        raise OfficeError(f"LibreOffice 轉檔失敗（{fmt}）：{detail or '沒有產生輸出檔'}", source)
     return target
 
 
-def to_pdf(source: str | Path, target: str | Path, *, force: bool = False, timeout: float = 180) -> Path:
+def to_pdf(source: str | Path, target: str | Path, *, outputs: Outputs | None = None, timeout: float = 180) -> Path:
     """Convert a workbook to a PDF at ``target``, atomically (the conversion runs in a scratch folder)."""
-    from xltool.io import atomic_output, check_output
-
-    check_output(target, force=force, inputs=[source])
+    outputs = outputs or Outputs([source])  # a caller's guard knows the command's inputs and outputs
+    outputs.reserve(target)
     with tempfile.TemporaryDirectory(prefix="xltool-pdf-") as scratch:
         pdf = convert(source, "pdf", scratch, timeout=timeout)
-        with atomic_output(target, force=force, inputs=[source]) as temporary:
+        with outputs.atomic(target) as temporary:
             shutil.copyfile(pdf, temporary)
     return Path(target)

@@ -9,46 +9,51 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from xltool.budget import parse_budget
-from xltool.catalog import Catalog, load_catalog
-from xltool.errors import XltoolError
-from xltool.io import DAMAGED, PASSWORD_PROTECTED, check_input, inspect_workbook
-from xltool.layout import (
+from xltool.catalog import Catalog
+from xltool.catalogs import load_catalog
+from xltool.errors import ErrorCode, InputError
+from xltool.form import (
     COLUMNS,
     GOAL_NUMERALS,
     ITEM_NUMERALS,
     MARKER_SHEET,
+    NOTES_WORDS,
     OPTIONAL_COLUMNS,
     PLAN_SHEET,
+    PRACTICE,
     REQUIRED_KEYS,
-    TITLE_SUFFIX,
     TOTAL_WORDS,
     UNIT_LABEL,
     YEAR_LABEL,
-    Column,
+    Field,
     cell_ref,
     column_letter,
+    is_title,
+    parse_title,
 )
-from xltool.model import Plan, PlanItem
-from xltool.schedule import parse_schedule
-from xltool.text import item_text, one_line, squash
+from xltool.inputs import DAMAGED, PASSWORD_PROTECTED, Workbook, inspect_workbook
+from xltool.model import NOTHING, Plan, PlanItem
+from xltool.ooxml import decimals_shown, formulas, number_formats
+from xltool.schedule import ROC_OFFSET, Note, Schedule, parse_schedule
+from xltool.text import clean, item_text, one_line, squash
 
 PROGRESS_EVERY = 2000
-HEADER_SEARCH_ROWS = 30  # a legacy sheet may have a few title and note rows above its header
+HEADER_SEARCH_ROWS = 200  # a legacy sheet may have a long preamble (title, notes, a cover letter) above its header
 # 「壹、」 or 「(壹)」: a numeral needs its mark, or 「參與…」 would lose its first character.
 _GOAL = re.compile(rf"^(?:[(（]([{GOAL_NUMERALS}]+)[)）]|([{GOAL_NUMERALS}]+)\s*[、.,．，])\s*")
 _ITEM = re.compile(rf"^(?:[(（]([{ITEM_NUMERALS}]+)[)）]|([{ITEM_NUMERALS}]+)\s*[、.,．，])\s*")
-_TITLE = re.compile(rf"^(.*?)(\d{{2,3}})\s*年度?\s*{TITLE_SUFFIX[2:]}")
 # A total or notes row: the word alone, or with a colon or a bracket after it (合計：, 合計(千元)), so a
 # practice that happens to begin with 合計 is still a practice.
 _TOTAL_ROW = re.compile(rf"(?:{'|'.join(TOTAL_WORDS)})(?:[:(].*)?")
-_END_ROW = re.compile(r"(?:備註|填表說明)(?::|$)")
-_MARKER_START = {word[0] for word in (*TOTAL_WORDS, "備註", "填表說明")}  # skip squashing every practice
+_END_ROW = re.compile(rf"(?:{'|'.join(NOTES_WORDS)})(?::|$)")
+_MARKER_START = {word[0] for word in (*TOTAL_WORDS, *NOTES_WORDS)}  # skip squashing every practice
 
 Grid = Sequence[Sequence[object]]
 _T = TypeVar("_T")
@@ -72,76 +77,114 @@ def read_plan(
     ``year`` is the plan year to assume when the workbook names none (it dates 1-12月 and 全年);
     ``progress(rows_done, rows_total)`` is called now and then on a large sheet.
     """
-    source = check_input(path)
-    has_macros = inspect_workbook(source)
-    sheets, marker = _load(source)
-    for name, grid, merged in sheets:
-        header = find_header(grid)
-        if header is not None:
-            plan = _read_sheet(source, name, grid, merged, header, marker, catalog, year, progress)
-            if source.suffix.lower() in (".xlsx", ".xlsm"):
-                _find_uncomputed(source, plan)
-            if has_macros:
-                plan.notices.append("檔案內含巨集（VBA），xltool 不會執行，已忽略。")
-            return plan
-    wanted = "、".join(c.header for c in COLUMNS if c.key in REQUIRED_KEYS)
-    raise XltoolError(f"找不到計畫表的標題列（需有「{wanted}」等欄位），這可能不是廉政工作計畫", source)
+    book = inspect_workbook(path)
+    source = book.path
+    with _open(book) as workbook:
+        marker = _marker(workbook)
+        for name, grid, merged in _sheets(workbook):
+            header = find_header(grid)
+            if header is not None:
+                plan = _read_sheet(source, name, grid, merged, header, marker, catalog, year, progress)
+                break
+        else:
+            wanted = "、".join(c.header for c in COLUMNS if c.key in REQUIRED_KEYS)
+            raise InputError(
+                f"找不到計畫表的標題列（需有「{wanted}」等欄位），這可能不是廉政工作計畫",
+                source,
+                code=ErrorCode.INPUT_NO_PLAN,
+            )
+    if book.is_ooxml:
+        _find_formulas(source, plan)
+        _read_ambiguous_schedules(source, plan)
+    if book.has_macros:
+        plan.notices.append("檔案內含巨集（VBA），xltool 不會執行，已忽略。")
+    return plan
 
 
-def _load(source: Path) -> tuple[list[tuple[str, Grid, dict[tuple[int, int], tuple[int, int]]]], dict[str, str]]:
-    """Every visible worksheet's values (計畫表 first) and the template marker, if any."""
-    from python_calamine import (
-        CalamineError,
-        CalamineWorkbook,
-        PasswordError,
-        SheetTypeEnum,
-        SheetVisibleEnum,
-        XmlError,
-        ZipError,
-    )
+@contextmanager
+def _open(book: Workbook) -> Iterator[Any]:
+    """calamine's workbook, opened by content (an .xls renamed .xlsx is still an .xls) from a file
+    Python opened, so a file name calamine's own path handling cannot take is still read."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
+    source = book.path
+    with source.open("rb") as handle:
+        try:
+            workbook = _calamine(CalamineWorkbook, book, handle)
+        except PasswordError:
+            raise InputError(PASSWORD_PROTECTED, source, code=ErrorCode.INPUT_PASSWORD) from None
+        except XmlError:
+            # calamine's parser refuses DTD entities, so an XML entity bomb ends here, unexpanded.
+            raise InputError(
+                "活頁簿內的 XML 無效或含有不安全的實體宣告（可能是惡意檔案），已拒絕讀取",
+                source,
+                code=ErrorCode.INPUT_UNSAFE,
+            ) from None
+        except ZipError:
+            raise InputError(DAMAGED, source, code=ErrorCode.INPUT_DAMAGED) from None
+        except (CalamineError, ValueError, OSError) as exc:
+            raise InputError(f"不是可讀取的活頁簿（支援 .xlsx、.xlsm、.xls、.ods）：{exc}", source) from None
     try:
-        workbook = CalamineWorkbook.from_path(str(source))
-    except PasswordError:
-        raise XltoolError(PASSWORD_PROTECTED, source) from None
-    except XmlError:
-        # calamine's parser refuses DTD entities, so an XML entity bomb ends here, unexpanded.
-        raise XltoolError("活頁簿內的 XML 無效或含有不安全的實體宣告（可能是惡意檔案），已拒絕讀取", source) from None
-    except ZipError:
-        raise XltoolError(DAMAGED, source) from None
-    except (CalamineError, ValueError, OSError) as exc:
-        raise XltoolError(f"不是可讀取的活頁簿（支援 .xlsx、.xlsm、.xls、.ods）：{exc}", source) from None
-    try:
-        names = [
-            m.name
-            for m in workbook.sheets_metadata
-            if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
-        ]
-        names.sort(key=lambda n: n != PLAN_SHEET)
-        sheets: list[tuple[str, Grid, dict[tuple[int, int], tuple[int, int]]]] = []
-        for name in names:
-            sheet = workbook.get_sheet_by_name(name)
-            grid = sheet.to_python(skip_empty_area=False)
-            sheets.append((name, grid, _merged_map(sheet.merged_cell_ranges)))
-        marker: dict[str, str] = {}
-        if MARKER_SHEET in workbook.sheet_names:
-            for row in workbook.get_sheet_by_name(MARKER_SHEET).to_python():
-                if len(row) >= 2 and row[0]:
-                    marker[str(row[0])] = _text(row[1])
+        yield workbook
     except (CalamineError, ValueError) as exc:
-        raise XltoolError(f"活頁簿內容損毀，無法讀取：{exc}", source) from None
+        raise InputError(f"活頁簿內容損毀，無法讀取：{exc}", source, code=ErrorCode.INPUT_DAMAGED) from None
     finally:
         workbook.close()
-    return sheets, marker
 
 
-def _find_uncomputed(source: Path, plan: Plan) -> None:
-    """Formula cells of the plan's rows that carry no stored result (a file written by a script, not
-    saved by Excel or LibreOffice): calamine reads them as blank, so check must say so."""
-    empty = _formulas_without_value(source, plan.sheet) if plan.items else set()
-    if not empty:  # the usual case: no formulas, or all of them saved with their results
+def _calamine(reader: Any, book: Workbook, handle: Any) -> Any:
+    """By path when the name says what the content is (calamine's errors are then precise: an entity
+    bomb is an XML error), else from the open file, which calamine reads by its content: an .xls renamed
+    .xlsx, or a name calamine cannot take (bytes that are not UTF-8)."""
+    suffix = book.path.suffix.lower()
+    named_right = suffix in _SUFFIXES[book.kind]
+    try:
+        str(book.path).encode("utf-8")
+    except UnicodeEncodeError:
+        named_right = False
+    return reader.from_path(str(book.path)) if named_right else reader.from_filelike(handle)
+
+
+_SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",)}
+
+
+def _sheets(workbook: Any) -> Iterator[tuple[str, Grid, dict[tuple[int, int], tuple[int, int]]]]:
+    """The visible worksheets' values, 計畫表 first, one at a time: a merged workbook's 檢查結果 sheet is
+    larger than its plan and is never needed once the plan is found."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    names = [
+        m.name
+        for m in workbook.sheets_metadata
+        if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
+    ]
+    names.sort(key=lambda n: n != PLAN_SHEET)
+    for name in names:
+        sheet = workbook.get_sheet_by_name(name)
+        yield name, sheet.to_python(skip_empty_area=False), _merged_map(sheet.merged_cell_ranges)
+
+
+def _marker(workbook: Any) -> dict[str, str]:
+    """The template's marker sheet (version, year, catalog), if the workbook has one."""
+    marker: dict[str, str] = {}
+    if MARKER_SHEET in workbook.sheet_names:
+        for row in workbook.get_sheet_by_name(MARKER_SHEET).to_python():
+            if len(row) >= 2 and row[0]:
+                marker[str(row[0])] = _text(row[1])
+    return marker
+
+
+def _find_formulas(source: Path, plan: Plan) -> None:
+    """Formula cells of the plan's sheet: those of its rows that carry no stored result (a file written by
+    a script, not saved by Excel or LibreOffice) read as blank, so check must say so; and none of them
+    may ever be "fixed" into a constant."""
+    if not plan.items:
         return
-    cells = {ref: key for item in plan.items for key, ref in item.cells.items() if ref in empty}
+    found = formulas(source, plan.sheet)
+    plan.formulas = found.cells
+    if not found.without_value:  # the usual case: no formulas, or all of them saved with their results
+        return
+    cells = {ref: key for item in plan.items for key, ref in item.cells.items() if ref in found.without_value}
     for ref in sorted(cells, key=_cell_order):
         plan.uncomputed[ref] = cells[ref]
 
@@ -149,51 +192,6 @@ def _find_uncomputed(source: Path, plan: Plan) -> None:
 def _cell_order(ref: str) -> tuple[int, str]:
     letters = ref.rstrip("0123456789")
     return int(ref[len(letters) :]), letters
-
-
-_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
-_FORMULA = re.compile(rb"<f[ >/]")
-
-
-def _formulas_without_value(source: Path, sheet: str) -> set[str]:
-    import zipfile
-
-    from xltool.xlsxparts import sheet_part
-
-    empty: set[str] = set()
-    with zipfile.ZipFile(source) as archive:
-        part = sheet_part(archive, sheet)
-        if part is None:
-            return empty
-        # In pieces, each ending where a cell starts (cells do not nest): a 10,000-row sheet is megabytes,
-        # and one buffer that size costs more to map and unmap than the scan itself.
-        with archive.open(part) as stream:
-            rest = b""
-            while piece := stream.read(_PIECE):
-                xml = rest + piece
-                cut = xml.rfind(b"<c ")
-                if cut < 0:
-                    cut = len(xml)  # no cell here: the sheet's head
-                empty |= _scan(xml[:cut])  # nothing yet when the one cell here goes on in the next piece
-                rest = xml[cut:]
-            empty |= _scan(rest)
-    return empty
-
-
-_PIECE = 64 * 1024
-
-
-def _scan(xml: bytes) -> set[str]:
-    """Formula cells without a stored value in a run of whole cells; visits only the formulas (a sheet
-    has few), each back to the start of its cell."""
-    empty: set[str] = set()
-    for formula in _FORMULA.finditer(xml):
-        start = xml.rfind(b"<c ", 0, formula.start())
-        end = xml.find(b"</c>", formula.start())
-        cell = _CELL.match(xml, start, end + 4) if start >= 0 and end >= 0 else None
-        if cell and not re.search(rb"<v>[^<]", cell.group(2) or b""):
-            empty.add(cell.group(1).decode())
-    return empty
 
 
 def _merged_map(ranges: object) -> dict[tuple[int, int], tuple[int, int]]:
@@ -221,7 +219,7 @@ def find_header(grid: Grid) -> _Header | None:
     return None
 
 
-def _column_named(text: str, taken: dict[str, int]) -> Column | None:
+def _column_named(text: str, taken: dict[str, int]) -> Field | None:
     if not text or len(text) > 40:
         return None
     for column in (*COLUMNS, *OPTIONAL_COLUMNS):
@@ -244,79 +242,134 @@ def _read_sheet(
     progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
     plan = Plan(unit="", year=None, items=[], source=str(source), sheet=sheet, marker=marker)
-    header_row = grid[header.row]
-    for c, value in enumerate(header_row):
+    for c, value in enumerate(grid[header.row]):
         if c not in header.columns.values() and _line(value):
             plan.extra_columns[_line(value)] = cell_ref(header.row, c)
     _read_heading(plan, grid, header.row)
     year = plan.year if plan.year is not None else default_year
-    catalog = catalog or load_catalog(year)
-    if catalog.notice:
-        plan.notices.append(catalog.notice)
-
+    plan.catalog = catalog or load_catalog(year)
+    if plan.catalog.notice:
+        plan.notices.append(plan.catalog.notice)
     first, end = header.row + 1, _end_of_rows(plan, grid, header, merged)
     body = _Body(grid, first, end, header, merged)
-    # A column at a time: each cell is made into text or parsed by one call, and the values that repeat
-    # down a plan (categories, items, budgets) once for each distinct value. The loop below then only
-    # follows the goals and assembles the rows.
-    practice_cells = body.values("practice")
-    practices = [_line(value) for value in practice_cells]
-    numbered = [_split(_ITEM, text) for text in practices]
-    goals, units, remarks = body.lines("goal"), body.lines("unit"), body.lines("remark")
-    categories = _each_once(body.values("category"), lambda value: _category(catalog, _line(value)))
-    performances = _each_once(body.values("performance"), lambda value: item_text(_text(value)))
-    budgets = [_blank_to_none(value) for value in body.values("budget")]
-    budget_infos = _each_once(budgets, parse_budget)
-    schedules = [_blank_to_none(value) for value in body.values("schedule")]
-    row_years: list[int | None] = [None] * len(schedules)
-    if "year" in header.columns:  # a merged workbook: each row's own year dates its schedule
-        row_years = [_year(value) for value in body.values("year")]
-        schedule_infos = [
-            parse_schedule(value, row_year or year) for value, row_year in zip(schedules, row_years, strict=True)
-        ]
-    else:
-        schedule_infos = _each_once(schedules, lambda value: parse_schedule(value, year))
+    columns = _Columns(body, plan.catalog, year)
+    _read_items(plan, body, columns, progress)
+    units_found = {item.unit for item in plan.items}
+    if not plan.unit and len(units_found) == 1:
+        plan.unit = units_found.pop()
+    years_found = {row_year for row_year in columns.row_years if row_year is not None}
+    if plan.year is None and len(years_found) == 1:
+        plan.year = years_found.pop()
+    return plan
 
+
+class _Columns:
+    """The practice rows read a column at a time: each cell made into text or parsed by one call, and the
+    values that repeat down a plan (categories, items, budgets, schedules) once for each distinct value."""
+
+    def __init__(self, body: _Body, catalog: Catalog, year: int | None) -> None:
+        self.practice_cells = body.values("practice")
+        self.practices = [_line(value) for value in self.practice_cells]
+        self.numbered = [_split(_ITEM, text) for text in self.practices]
+        goal_cells = body.values("goal")
+        self.goals = [_line(value) for value in goal_cells]
+        # The cell's own text, kept only where tidying changed it (check offers the tidy text as a fix).
+        self.goals_written = _each_once(goal_cells, _untidy)
+        self.practices_written = _each_once(self.practice_cells, _untidy)
+        self.units, self.remarks = body.lines("unit"), body.lines("remark")
+        self.categories = _each_once(body.values("category"), lambda value: _category(catalog, _line(value)))
+        self.performances = _each_once(body.values("performance"), _performance)
+        self.budgets = [_blank_to_none(value) for value in body.values("budget")]
+        self.budget_infos = _each_once(self.budgets, parse_budget)
+        self.schedules = [_blank_to_none(value) for value in body.values("schedule")]
+        self.row_years: list[int | None] = [None] * len(self.schedules)
+        self.schedule_infos: list[Schedule]
+        if "year" in body.header.columns:  # a merged workbook: each row's own year dates its schedule
+            self.row_years = [_year(value) for value in body.values("year")]
+            self.schedule_infos = [
+                parse_schedule(value, row_year or year)
+                for value, row_year in zip(self.schedules, self.row_years, strict=True)
+            ]
+        else:
+            self.schedule_infos = _each_once(self.schedules, lambda value: parse_schedule(value, year))
+
+
+def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[int, int], None] | None) -> None:
+    """Follow the goals down the rows and assemble one PlanItem per practice row."""
     goal_no, goal, goal_cell, unit = "", "", "", ""
-    for i, r in enumerate(range(first, end)):
+    total_rows = len(body.grid)
+    for i, r in enumerate(range(body.first, body.end)):
         if progress is not None and r % PROGRESS_EVERY == 0:
-            progress(r, len(grid))
-        practice_cell = practice_cells[i]
-        if isinstance(practice_cell, str) and "作法" in practice_cell and squash(practice_cell) == "具體作法":
+            progress(r, total_rows)
+        practice_cell = columns.practice_cells[i]
+        if (
+            isinstance(practice_cell, str)
+            and PRACTICE.name[2:] in practice_cell
+            and squash(practice_cell) == PRACTICE.header
+        ):
             continue  # the header, repeated on every printed page
         number = str(r + 1)
         cells = {key: letter + number for key, letter in body.letters}
         if r in body.moved:
             cells.update(body.moved_cells(r))
-        row_unit = units[i]
+        row_unit = columns.units[i]
         if row_unit != unit:  # a merged workbook: the next unit's goals start afresh
             goal_no, goal, goal_cell, unit = "", "", "", row_unit
-        goal_text = goals[i]
+        goal_text = columns.goals[i]
         # A goal merged down its practices, or repeated on each row, is still the same goal.
         if goal_text and cells.get("goal") != goal_cell and _split(_GOAL, goal_text) != (goal_no, goal):
             goal_no, goal = _split(_GOAL, goal_text)
             goal_cell = cells["goal"]
-        practice_text, (category_text, category), performance = practices[i], categories[i], performances[i]
-        if not (practice_text or category_text or performance or schedules[i] is not None or budgets[i] is not None):
+        practice_text, (category_text, category) = columns.practices[i], columns.categories[i]
+        performance, performance_written = columns.performances[i]
+        schedule, budget = columns.schedules[i], columns.budgets[i]
+        if not (practice_text or category_text or performance or schedule is not None or budget is not None):
             continue  # a row with a goal at most: nothing to check or print
-        item_no, practice = numbered[i]
+        item_no, practice = columns.numbered[i]
         if goal_cell:
             cells["goal"] = goal_cell
         else:
             cells.pop("goal", None)
+        written = NOTHING
+        goal_written, practice_written = columns.goals_written[i], columns.practices_written[i]
+        if goal_written is not None or practice_written is not None or performance_written is not None:
+            pairs = (("goal", goal_written), ("practice", practice_written), ("performance", performance_written))
+            written = {key: text for key, text in pairs if text is not None}
         # Positional, in PlanItem's field order: keywords cost a tenth of this loop.
         item = PlanItem(
-            goal_no, goal, item_no, practice, schedule_infos[i], budget_infos[i], category, performance,
-            remarks[i], sheet, r + 1, cells, category_text, row_unit,
+            goal_no, goal, item_no, practice, columns.schedule_infos[i], columns.budget_infos[i], category,
+            performance, columns.remarks[i], plan.sheet, r + 1, cells, category_text, row_unit, written,
         )  # fmt: skip
         plan.items.append(item)
-    units_found = {item.unit for item in plan.items}
-    if not plan.unit and len(units_found) == 1:
-        plan.unit = units_found.pop()
-    years_found = {row_year for row_year in row_years if row_year is not None}
-    if plan.year is None and len(years_found) == 1:
-        plan.year = years_found.pop()
-    return plan
+
+
+def _untidy(value: object) -> str | None:
+    """A text cell's own text when :func:`text.clean` would change it (stray spaces, ``_x000D_``)."""
+    return value if isinstance(value, str) and value and clean(value) != value else None
+
+
+def _performance(value: object) -> tuple[str, str | None]:
+    """A performance item in its one spelling, and the cell's text when it was spelled otherwise."""
+    text = _text(value)
+    tidy = item_text(text)
+    return tidy, (text if text and text != tidy else None)
+
+
+def _read_ambiguous_schedules(source: Path, plan: Plan) -> None:
+    """A number 108.1 in a schedule cell is January or October; the cell's format can say which (shown as
+    108.10, it is what the officer saw). Looked up only for such cells, which are rare."""
+    open_cells = {
+        item.cells["schedule"]: item
+        for item in plan.items
+        if Note.AMBIGUOUS_NUMBER in item.schedule_info.notes and "schedule" in item.cells
+    }
+    if not open_cells:
+        return
+    for ref, code in number_formats(source, plan.sheet, open_cells).items():
+        if decimals_shown(code) == 2:
+            item = open_cells[ref]
+            number = float(item.schedule_info.written)
+            item.schedule_info = parse_schedule(number, plan.year, decimals=2)
 
 
 def _end_of_rows(plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int, int], tuple[int, int]]) -> int:
@@ -410,7 +463,7 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int) -> None:
             text = squash(value) if isinstance(value, str) else ""
             if not text:
                 continue
-            if TITLE_SUFFIX[2:] in text and not plan.title:
+            if is_title(text) and not plan.title:
                 plan.title, plan.cells["title"] = one_line(value), cell_ref(r, c)
                 continue
             label = next((word for word in labels if text.startswith(word)), None)
@@ -426,16 +479,10 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int) -> None:
                 plan.unit, plan.cells["unit"] = _line(found[1]), cell_ref(r, found[0])
             else:
                 plan.year, plan.cells["year"] = _year(found[1]), cell_ref(r, found[0])
-    title = _TITLE.match(squash(plan.title))
+    title = parse_title(plan.title)
     if title:
-        plan.unit = plan.unit or title.group(1)
-        plan.year = plan.year if plan.year is not None else int(title.group(2))
-
-
-def title_year(title: str) -> int | None:
-    """The year a title like 「金門縣政府政風處108年度廉政工作計畫」 names, if any."""
-    match = _TITLE.match(squash(title))
-    return int(match.group(2)) if match else None
+        plan.unit = plan.unit or title[0]
+        plan.year = plan.year if plan.year is not None else title[1]
 
 
 def _year(value: object) -> int | None:
@@ -445,7 +492,7 @@ def _year(value: object) -> int | None:
     if not text.isdigit():
         return None
     number = int(text)
-    return number - 1911 if number > 1911 else number
+    return number - ROC_OFFSET if number > ROC_OFFSET else number
 
 
 def _split(pattern: re.Pattern[str], text: str) -> tuple[str, str]:

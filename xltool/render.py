@@ -10,47 +10,28 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xltool.io import atomic_output
-from xltool.model import Plan, PlanItem, number
-from xltool.schedule import month_key
+from xltool.form import (
+    BODY_SIZE,
+    COLUMNS,
+    FONT,
+    GANTT_SHEET,
+    LINE_HEIGHT,
+    NOTES,
+    PLAN_SHEET,
+    SUBJECT,
+    TITLE_SIZE,
+    TOTAL_LABEL,
+    Page,
+    plan_title,
+)
+from xltool.model import Plan, PlanItem, month_columns, number
+from xltool.outputs import Outputs
+from xltool.xlsxparts import apply_page
 
-FONT = "標楷體"
-TITLE_SIZE = 18
-BODY_SIZE = 14
-LINE_HEIGHT = 22  # pt, fixed (填表說明 七)
 MAX_ROW_HEIGHT = 18 * LINE_HEIGHT  # Excel allows 409 pt; stay on a whole line
-PAGE_MARGIN_INCH = 2.5 / 2.54
-PRINT_SHEET = "計畫表"
-GANTT_SHEET = "進度甘特圖"
-
-
-@dataclass(frozen=True)
-class PrintColumn:
-    key: str
-    header: str  # as printed on the form, with its line breaks
-    width: int  # in half-width characters of the body font; the six fill A4 inside 2.5 cm margins
-
-
-PRINT_COLUMNS: tuple[PrintColumn, ...] = (
-    PrintColumn("goal", "計畫目標", 10),
-    PrintColumn("practice", "具體作法", 23),
-    PrintColumn("schedule", "預定\n進度", 9),
-    PrintColumn("budget", "備考\n(預算金額\n單位：千元)", 6),
-    PrintColumn("category", "業務\n類別", 4),
-    PrintColumn("performance", "提列績效\n對應項目\n(新增)", 8),
-)
-
-NOTES = (
-    "備註：",
-    "1、本表電子檔請同步傳送本署承辦人信箱，俾辦理後續審查作業。",
-    "2、所訂年度計畫如無法配合於該年度政風機構績效制度之截止陳報期限內完成者，各單位仍應落實相關管考作為，"
-    "並列入下年度績效案件陳報。",
-)
 
 # Excel and LibreOffice measure a column in widths of "0" in the workbook's default font. The default
 # font here is the body font (標楷體 14 pt), whose "0" is half a CJK character wide, so a column of
@@ -80,11 +61,9 @@ def _set_height(sheet: Any, row: int, points: float) -> None:
     sheet.set_row_pixels(row, points * 4 / 3)
 
 
-def render_plan(
-    plan: Plan, path: str | Path, *, gantt: bool = False, force: bool = False, inputs: Sequence[str | Path] = ()
-) -> Path:
+def render_plan(plan: Plan, path: str | Path, *, gantt: bool = False, outputs: Outputs | None = None) -> Path:
     """Write the printable workbook for a plan (and its month grid with ``gantt``)."""
-    with atomic_output(path, force=force, inputs=inputs) as temporary:
+    with (outputs or Outputs()).atomic(path) as temporary:
         import xlsxwriter
 
         workbook = xlsxwriter.Workbook(
@@ -96,17 +75,13 @@ def render_plan(
                 "default_format_properties": {"font_name": FONT, "font_size": BODY_SIZE},
             },
         )
-        workbook.set_properties({"title": title_of(plan), "subject": "機關廉政工作年度計畫"})
+        workbook.set_properties({"title": plan_title(plan.unit, plan.year), "subject": SUBJECT})
         styles = _styles(workbook)
-        _write_print_sheet(workbook.add_worksheet(PRINT_SHEET), styles, plan)
+        _write_print_sheet(workbook.add_worksheet(PLAN_SHEET), styles, plan)
         if gantt:
             _write_gantt(workbook.add_worksheet(GANTT_SHEET), styles, plan)
         workbook.close()
     return Path(path)
-
-
-def title_of(plan: Plan) -> str:
-    return f"{plan.unit}{plan.year if plan.year is not None else ''}年度廉政工作計畫"
 
 
 def _styles(workbook: Any) -> dict[str, Any]:
@@ -142,18 +117,18 @@ def _cell_texts(item: PlanItem) -> dict[str, str]:
 
 
 def _write_print_sheet(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
-    widths = {c.key: c.width for c in PRINT_COLUMNS}
-    col = {c.key: i for i, c in enumerate(PRINT_COLUMNS)}
-    last_col = len(PRINT_COLUMNS) - 1
-    for i, column in enumerate(PRINT_COLUMNS):
-        sheet.set_column(i, i, column.width)
+    widths = {c.key: c.print_width for c in COLUMNS}
+    col = {c.key: i for i, c in enumerate(COLUMNS)}
+    last_col = len(COLUMNS) - 1
+    for i, column in enumerate(COLUMNS):
+        sheet.set_column(i, i, column.print_width)
 
-    sheet.merge_range(0, 0, 0, last_col, title_of(plan), styles["title"])
+    sheet.merge_range(0, 0, 0, last_col, plan_title(plan.unit, plan.year), styles["title"])
     sheet.set_row(0, 36)
-    header_lines = max(line_count(c.header, c.width) for c in PRINT_COLUMNS)
+    header_lines = max(line_count(c.printed, c.print_width) for c in COLUMNS)
     _set_height(sheet, 1, row_height(header_lines))
-    for i, column in enumerate(PRINT_COLUMNS):
-        sheet.write_string(1, i, column.header, styles["header"])
+    for i, column in enumerate(COLUMNS):
+        sheet.write_string(1, i, column.printed, styles["header"])
 
     # Group the practices under their goals, in order; each goal cell is merged down its practices.
     groups: list[tuple[str, list[PlanItem]]] = []
@@ -190,44 +165,27 @@ def _write_print_sheet(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
         else:
             sheet.write_string(first, col["goal"], goal, styles["text"])
 
-    sheet.merge_range(row, 0, row, col["budget"] - 1, "合計", styles["total_label"])
+    sheet.merge_range(row, 0, row, col["budget"] - 1, TOTAL_LABEL, styles["total_label"])
     sheet.write_number(row, col["budget"], number(plan.total), styles["total"])
-    for i in range(col["budget"] + 1, len(PRINT_COLUMNS)):
+    for i in range(col["budget"] + 1, len(COLUMNS)):
         sheet.write_blank(row, i, None, styles["total"])
     _set_height(sheet, row, LINE_HEIGHT)
-    total_width = sum(c.width for c in PRINT_COLUMNS)
+    total_width = sum(c.print_width for c in COLUMNS)
     for offset, note in enumerate(NOTES, start=1):
         sheet.merge_range(row + offset, 0, row + offset, last_col, note, styles["note"])
         _set_height(sheet, row + offset, row_height(line_count(note, total_width)))
 
-    sheet.set_paper(9)  # A4
-    sheet.set_portrait()
-    sheet.set_margins(left=PAGE_MARGIN_INCH, right=PAGE_MARGIN_INCH, top=PAGE_MARGIN_INCH, bottom=PAGE_MARGIN_INCH)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(1)  # 標題欄跨頁重複
-    sheet.set_footer("&C第 &P 頁，共 &N 頁")
+    apply_page(sheet, Page(repeat_rows=(1, 1)))  # 標題欄跨頁重複
     sheet.print_area(0, 0, row + len(NOTES), last_col)
     sheet.hide_gridlines(2)
 
 
-def gantt_months(plan: Plan) -> list[str]:
-    """The plan year's twelve months, plus any later months a schedule runs on into."""
-    if plan.year is None:
-        years = sorted({int(m.split(".")[0]) for item in plan.items for m in item.months})
-        base = years[0] if years else 0
-    else:
-        base = plan.year
-    months = [month_key(base, m) for m in range(1, 13)]
-    later = sorted({m for item in plan.items for m in item.months if m not in months and int(m.split(".")[0]) > base})
-    return months + later
-
-
 def _write_gantt(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
-    months = gantt_months(plan)
+    months = month_columns(plan.year, [plan])
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 1, 36)
     sheet.set_column(2, 1 + len(months), 4)
-    sheet.merge_range(0, 0, 0, 1 + len(months), f"{title_of(plan)}　預定進度", styles["title"])
+    sheet.merge_range(0, 0, 0, 1 + len(months), f"{plan_title(plan.unit, plan.year)}　預定進度", styles["title"])
     sheet.write_string(1, 0, "編號", styles["month"])
     sheet.write_string(1, 1, "具體作法", styles["month"])
     for i, month in enumerate(months):
@@ -249,8 +207,5 @@ def _write_gantt(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
     sheet.write_string(last, 1, "各月進行中的具體作法", styles["count"])
     for i, count in enumerate(counts):
         sheet.write_number(last, 2 + i, count, styles["count"])
-    sheet.set_paper(9)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(1)
+    apply_page(sheet, Page(landscape=True, repeat_rows=(1, 1)))
     sheet.freeze_panes(2, 2)

@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from xltool.catalog import Catalog, load_catalog
-from xltool.errors import XltoolError
+from xltool.catalog import Catalog
+from xltool.catalogs import load_catalog
+from xltool.errors import ErrorCode, InputError
 from xltool.model import PlanItem
+from xltool.outputs import Outputs
 from xltool.reader import read_plan
 from xltool.schedule import canonical, parse_schedule
 from xltool.template import write_template
@@ -43,22 +45,21 @@ def rollover(
     *,
     year: int,
     catalog: Catalog | None = None,
-    force: bool = False,
+    outputs: Outputs | None = None,
 ) -> RolloverReport:
+    guard = outputs or Outputs()
+    guard.add_inputs([source])
+    guard.reserve(out)
     plan = read_plan(source)
     if plan.year is None:
-        raise XltoolError("原檔沒有寫計畫年度，無法推算新年度的預定進度", source)
+        raise InputError("原檔沒有寫計畫年度，無法推算新年度的預定進度", source, code=ErrorCode.INPUT_NO_YEAR)
     catalog = catalog or load_catalog(year)
     report = RolloverReport(len(plan.items), plan.year, year, catalog_notice=catalog.notice)
     difference = year - plan.year
     items: list[PlanItem] = []
     marks: dict[tuple[int, str], str] = {}
     for index, item in enumerate(plan.items):
-        where = f"{item.sheet}!{item.cell or item.row}"
-
-        def at(key: str, item: PlanItem = item) -> str:
-            return f"{item.sheet}!{item.cells.get(key, item.row)}"
-
+        where, at = item.where, item.at
         moved = shift_schedule(item, difference, year)
         if not item.schedule_info.ok and item.schedule_info.written:
             report.unparsed.append(
@@ -73,11 +74,11 @@ def rollover(
                 f"{at('performance')} 的績效項目「{item.performance}」在 {catalog.year} 年度清單中已不存在。"
             )
             marks[(index, "performance")] = f"「{item.performance}」已不在 {catalog.year} 年度的清單中，請重新選擇。"
-        for text, cell in ((item.goal, item.cells.get("goal", where)), (item.practice, where)):
+        for text, cell in ((item.goal, at("goal")), (item.practice, where)):
             for mention in _YEAR_MENTION.finditer(text):
                 line = f"{cell} 提到「{mention.group(0)}」：「{text[:24]}…」，請確認是否要更新（未自動修改）。"
                 if plan.year - 10 <= int(mention.group(1)) <= plan.year and line not in report.mentions:
                     report.mentions.append(line)
         items.append(moved)
-    write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=marks, force=force)
+    write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=marks, outputs=guard)
     return report

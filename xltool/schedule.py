@@ -26,6 +26,7 @@ class Note(StrEnum):
     EMPTY = "empty"
     UNPARSED = "unparsed"
     EXCEL_NUMBER = "excel_number"  # a number cell: Excel turns 108.10 typed into General into 108.1
+    AMBIGUOUS_NUMBER = "ambiguous_number"  # the number 108.1: typed as 108.1 (January) or 108.10 (October)?
     DATE_VALUE = "date_value"  # a date cell: Excel turns 1-12 into a date; the intent cannot be known
     MONTH_ONLY = "month_only"  # no year written: the plan year was assumed
     NO_YEAR = "no_year"  # no year written and no plan year known
@@ -80,35 +81,51 @@ def month_key(year: int, month: int) -> str:
     return f"{year}.{month:02d}"
 
 
-def parse_schedule(value: object, year: int | None = None) -> Schedule:
-    """Read a schedule cell (text, number or date) against the plan's ROC ``year`` (for 1-12月, 全年)."""
+def parse_schedule(value: object, year: int | None = None, *, decimals: int | None = None) -> Schedule:
+    """Read a schedule cell (text, number or date) against the plan's ROC ``year`` (for 1-12月, 全年).
+
+    ``decimals`` is how many decimals the cell's number format shows, when the reader knows it: a number
+    shown as 108.10 is what the officer saw, and is October.
+    """
     # A plan repeats the same few schedules (108.01-12) on most rows; each distinct cell is parsed once.
     # The type is part of the key: 1 and 1.0 are equal to a cache, not to an officer.
     if isinstance(value, (list, dict, set)):  # not a cell value (malformed JSON input): keep its text
         value = str(value)
-    return _parse_cached(type(value).__name__, value, year)
+    return _parse_cached(type(value).__name__, value, year, decimals)
 
 
 @lru_cache(maxsize=8192)
-def _parse_cached(kind: str, value: object, year: int | None) -> Schedule:
+def _parse_cached(kind: str, value: object, year: int | None, decimals: int | None) -> Schedule:
     if value is None or (isinstance(value, str) and not squash(value)):
         return Schedule("", "", (), frozenset({Note.EMPTY}))
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         written = value.isoformat() if not isinstance(value, dt.timedelta) else str(value)
         return Schedule(written, written, (), frozenset({Note.DATE_VALUE, Note.UNPARSED}))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _parse_number(value, year)
+        return _parse_number(value, year, decimals)
     written = one_line(value)
     return _parse_text(squash(value), written, year, frozenset())
 
 
-def _parse_number(value: float, year: int | None) -> Schedule:
-    # Months are two digits, so a number Excel made from 108.10 still holds them to two decimals.
+def _parse_number(value: float, year: int | None, decimals: int | None) -> Schedule:
+    """A schedule Excel stored as a number: 108.1 typed into a General cell, or 108.10 shortened by Excel.
+
+    Months are two digits, so the number still holds them, with one exception: 108.1 was either 108.1
+    (January) or 108.10 (October). Only the cell's format can tell (shown as 108.10, it is what the
+    officer saw); without it the reading is left open. 108.2 … 108.9 can only be February … September.
+    """
     written = format(value, "g")
     notes = frozenset({Note.EXCEL_NUMBER})
     if not math.isfinite(value) or float(value).is_integer():
         return Schedule(written, written, (), notes | {Note.UNPARSED})
-    return _parse_text(f"{value:.2f}", written, year, notes)
+    if decimals == 2:
+        return _parse_text(f"{value:.2f}", written, year, notes)
+    text = f"{value:.2f}"
+    if text.endswith("0"):  # one decimal written: 108.2 is February (there is no month 20)
+        if text.endswith(".10"):
+            return Schedule(written, written, (), notes | {Note.UNPARSED, Note.AMBIGUOUS_NUMBER})
+        text = f"{text[:-2]}0{text[-2]}"
+    return _parse_text(text, written, year, notes)
 
 
 def _parse_text(text: str, written: str, year: int | None, notes: frozenset[Note]) -> Schedule:

@@ -17,62 +17,37 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from xltool.catalog import Catalog, load_catalog
-from xltool.io import atomic_output
-from xltool.layout import (
+from xltool.catalog import Catalog
+from xltool.catalogs import load_catalog
+from xltool.form import (
     COLUMNS,
+    FONT,
     GUIDE_SHEET,
     LISTS_SHEET,
     MARKER_SHEET,
     PLAN_SHEET,
+    SUBJECT,
     TEMPLATE_VERSION,
+    TITLE_SIZE,
     TITLE_SUFFIX,
+    TOTAL_LABEL,
     UNIT_LABEL,
     YEAR_LABEL,
+    Page,
     cell_ref,
     column_letter,
+    plan_title,
 )
 from xltool.model import PlanItem
+from xltool.outputs import Outputs
+from xltool.xlsxparts import apply_page
 
-FONT = "標楷體"  # the form's font (DFKai-SB); Excel on Windows has it, LibreOffice substitutes a Kai face
 DOCUMENT_DATE = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)  # fixed, so the same arguments give the same bytes
 HEADER_ROW = 2  # 0-based: title, unit/year, header
 FIRST_ROW = HEADER_ROW + 1
 ALL_ITEMS = "績效_全部"
 ITEMS_NAME_PREFIX = "績效_"
 CATEGORY_NAME = "業務類別"
-
-PROMPTS: dict[str, tuple[str, str]] = {
-    "goal": (
-        "計畫目標",
-        "以「壹、」「貳、」…依序編號，例如「壹、遵行政策指引、擘劃廉能願景。」。"
-        "只需填在該目標第一個具體作法那一列，以下各列沿用。"
-        "目標應具體量化、簡明扼要，項目不宜太多（填表說明 二）。",
-    ),
-    "practice": (
-        "具體作法",
-        "以「一、」「二、」…編號，每個計畫目標下重新從「一、」起算。"
-        "請寫出可衡量的作法，例如辦理場次、人數或件數（填表說明 二）。",
-    ),
-    "schedule": (
-        "預定進度（民國年.月）",
-        "例如 108.01-12、108.08、108.10-109.03、108.01、04、07、10。"
-        "請寫出階段進度及完成時限，勿用「經常辦理」「隨時」等不確定用語（填表說明 三）。",
-    ),
-    "budget": (
-        "預算金額（千元）",
-        "請填所需經費，單位為新臺幣千元，例如 5 或 12.5；無經費請填 0（填表說明 六）。",
-    ),
-    "category": (
-        "業務類別",
-        "請由清單選擇：{choices}（填表說明 四）。",
-    ),
-    "performance": (
-        "提列績效對應項目",
-        "請先選業務類別，再由清單選擇「政策目標-細項」；自主管理項目請填「自主管理-項目名稱」；"
-        "無對應項目請填「無」或詳予敘明（填表說明 五）。",
-    ),
-}
 
 GUIDE_HEADINGS = ("填表說明（依「機關廉政工作年度計畫」格式整理）", "操作提示")
 GUIDE = (
@@ -111,7 +86,7 @@ def write_template(
     catalog: Catalog | None = None,
     items: Sequence[PlanItem] = (),
     marks: Mapping[tuple[int, str], str] = MappingProxyType({}),
-    force: bool = False,
+    outputs: Outputs | None = None,
 ) -> Path:
     """Write the locked input workbook; ``items`` pre-fill rows as an officer would have typed them.
 
@@ -121,7 +96,7 @@ def write_template(
     catalog = catalog or load_catalog(year)
     year = year if year is not None else catalog.year
     rows = max(rows, len(items))
-    with atomic_output(path, force=force) as temporary:
+    with (outputs or Outputs()).atomic(path) as temporary:
         _write(temporary, year=year, unit=unit, rows=rows, password=password, catalog=catalog, items=items, marks=marks)
     return Path(path)
 
@@ -140,9 +115,7 @@ def _write(
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
-    workbook.set_properties(
-        {"title": f"{unit}{year}{TITLE_SUFFIX}", "subject": "機關廉政工作年度計畫", "created": DOCUMENT_DATE}
-    )
+    workbook.set_properties({"title": plan_title(unit, year), "subject": SUBJECT, "created": DOCUMENT_DATE})
     styles = _styles(workbook)
     sheet = workbook.add_worksheet(PLAN_SHEET)
     guide = workbook.add_worksheet(GUIDE_SHEET)
@@ -167,7 +140,9 @@ def _styles(workbook: Any) -> dict[str, Any]:
     base = {"font_name": FONT, "font_size": 12, "valign": "top"}
     boxed = {**base, "border": 1, "text_wrap": True}
     return {
-        "title": workbook.add_format({**base, "font_size": 18, "bold": True, "align": "center", "valign": "vcenter"}),
+        "title": workbook.add_format(
+            {**base, "font_size": TITLE_SIZE, "bold": True, "align": "center", "valign": "vcenter"}
+        ),
         "label": workbook.add_format({**base, "bold": True, "align": "right", "valign": "vcenter"}),
         "header": workbook.add_format(
             {**boxed, "bold": True, "align": "center", "valign": "vcenter", "bg_color": "#D9D9D9"}
@@ -234,9 +209,7 @@ def _write_plan(
     # Title, then the labelled unit and year cells the title is built from.
     unit_cell, year_cell = "B2", "E2"
     sheet.merge_range(0, 0, 0, last_col, "", styles["title"])
-    sheet.write_formula(
-        0, 0, f'={unit_cell}&{year_cell}&"{TITLE_SUFFIX}"', styles["title"], f"{unit}{year}{TITLE_SUFFIX}"
-    )
+    sheet.write_formula(0, 0, f'={unit_cell}&{year_cell}&"{TITLE_SUFFIX}"', styles["title"], plan_title(unit, year))
     sheet.set_row(0, 32)
     sheet.set_row(1, 24)
     sheet.write_string(1, 0, UNIT_LABEL, styles["label"])
@@ -286,9 +259,11 @@ def _write_plan(
             else:
                 sheet.write_string(row, i, str(value), style)
 
+    prompts = {c.key: c for c in COLUMNS}
+
     def validate(key: str, options: dict[str, Any]) -> None:
-        title, message = PROMPTS[key]
-        options = {"input_title": title, "input_message": message, **options}
+        column = prompts[key]
+        options = {"input_title": column.name, "input_message": column.prompt, **options}
         sheet.data_validation(FIRST_ROW, col[key], last_row, col[key], options)
 
     validate("goal", {"validate": "any"})
@@ -314,7 +289,6 @@ def _write_plan(
             "error_message": "備考欄請填 0 以上的數字，單位：千元（例如 5 或 12.5）。",
         },
     )
-    title, message = PROMPTS["category"]
     sheet.data_validation(
         FIRST_ROW,
         col["category"],
@@ -323,8 +297,8 @@ def _write_plan(
         {
             "validate": "list",
             "source": f"={CATEGORY_NAME}",
-            "input_title": title,
-            "input_message": message.format(choices=catalog.category_choices),
+            "input_title": prompts["category"].name,
+            "input_message": prompts["category"].prompt.format(choices=catalog.category_choices),
             "error_title": "業務類別",
             "error_message": "請由清單選擇業務類別：" + catalog.category_choices,
         },
@@ -346,7 +320,7 @@ def _write_plan(
     # The 合計 row: a formula for Excel, with the sum as its cached value for readers that do not compute.
     total_row = last_row + 1
     budget_letter = column_letter(col["budget"])
-    sheet.merge_range(total_row, 0, total_row, col["budget"] - 1, "合計", styles["total_label"])
+    sheet.merge_range(total_row, 0, total_row, col["budget"] - 1, TOTAL_LABEL, styles["total_label"])
     total = sum((item.budget or Decimal(0) for item in items), Decimal(0))
     sheet.write_formula(
         total_row,
@@ -359,12 +333,7 @@ def _write_plan(
         sheet.write_blank(total_row, i, None, styles["total_label"])
 
     sheet.freeze_panes(FIRST_ROW, 0)
-    sheet.set_paper(9)  # A4
-    sheet.set_portrait()
-    sheet.set_margins(left=2.5 / 2.54, right=2.5 / 2.54, top=2.5 / 2.54, bottom=2.5 / 2.54)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(HEADER_ROW)
-    sheet.set_footer("&C第 &P 頁，共 &N 頁")
+    apply_page(sheet, Page(repeat_rows=(HEADER_ROW, HEADER_ROW)))
     sheet.print_area(0, 0, total_row, last_col)
 
 
@@ -388,6 +357,4 @@ def _write_guide(guide: Any, styles: dict[str, Any], catalog: Catalog) -> None:
     for row, line in enumerate(GUIDE):
         text = line.format(categories=catalog.category_choices)
         guide.write_string(row, 0, text, styles["guide_title"] if line in GUIDE_HEADINGS else styles["guide"])
-    guide.set_paper(9)
-    guide.set_portrait()
-    guide.fit_to_pages(1, 0)
+    apply_page(guide, Page())

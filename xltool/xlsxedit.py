@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import unquote
 
-from xltool.errors import XltoolError
-from xltool.layout import column_letter
+from xltool.errors import ErrorCode, InputError
+from xltool.form import column_letter
 from xltool.model import number as plain_number
 
 
@@ -102,7 +102,7 @@ INCOMPLETE = "無法標註：活頁簿內容不完整（{}），請以 Excel 開
 
 
 class _Refused(Exception):
-    """Why the user's file cannot be edited, in their words; becomes an XltoolError naming the file."""
+    """Why the user's file cannot be edited, in their words; becomes an InputError naming the file."""
 
 
 class _Damaged(_Refused):
@@ -120,9 +120,9 @@ def edit_workbook(
 
     All edits are made in memory first, so a programmer's mistake (a missing sheet, a value over a
     formula) raises before ``target`` is opened. ``target`` is written directly: callers wanting an
-    all-or-nothing file pass a temporary (``xltool.io.atomic_output``).
+    all-or-nothing file pass a temporary (``Outputs.atomic``).
     """
-    from xltool.io import DAMAGED, inspect_workbook
+    from xltool.inputs import DAMAGED, inspect_workbook
 
     source, target = Path(source), Path(target)
     if target.exists() and target.resolve() == source.resolve():
@@ -136,10 +136,10 @@ def edit_workbook(
             _apply(package, cells, tables)
             package.save(target)
     except _Refused as exc:
-        raise XltoolError(str(exc), source) from None
+        raise InputError(str(exc), source, code=ErrorCode.INPUT_NOT_EDITABLE) from None
     except (zipfile.BadZipFile, zlib.error, EOFError):
         target.unlink(missing_ok=True)
-        raise XltoolError(DAMAGED, source) from None
+        raise InputError(DAMAGED, source, code=ErrorCode.INPUT_DAMAGED) from None
 
 
 # ----------------------------------------------------------------------------------------- the edits
@@ -506,7 +506,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 
 
-def _text(text: str) -> str:
+def xml_text(text: str) -> str:
     """Cell or comment text as XML content that every reader turns back into exactly ``text``."""
     text = text[:MAX_CELL_TEXT].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     if "_x" in text:
@@ -936,7 +936,7 @@ def _value_xml(value: Value | Keep, prefix: str, ref: str) -> tuple[str | None, 
     if value is KEEP or value is None:
         return None, ""
     if isinstance(value, str):
-        return "inlineStr", f'<{p}is><{p}t xml:space="preserve">{_text(value)}</{p}t></{p}is>'
+        return "inlineStr", f'<{p}is><{p}t xml:space="preserve">{xml_text(value)}</{p}t></{p}is>'
     return None, f"<{p}v>{_number(value, ref)}</{p}v>"
 
 
@@ -1051,7 +1051,7 @@ def _comments_with(xml: str, notes: Mapping[str, str], where: str) -> tuple[str,
     listing = _find(xml, "commentList", where)
     assert listing is not None
     new = "".join(
-        f'<{p}comment ref="{ref}" authorId="{author}"><{p}text><{p}t xml:space="preserve">{_text(text)}</{p}t></{p}text></{p}comment>'
+        f'<{p}comment ref="{ref}" authorId="{author}"><{p}text><{p}t xml:space="preserve">{xml_text(text)}</{p}t></{p}text></{p}comment>'
         for ref, text in added.items()
     )
     return _insert(xml, listing, new), added
@@ -1073,16 +1073,19 @@ def _appended(comment: str, note: str, where: str) -> str:
             if properties
             else ""
         )
-        run = f'<{p}r>{font}<{p}t xml:space="preserve">\n\n{_text(note)}</{p}t></{p}r>'
+        run = f'<{p}r>{font}<{p}t xml:space="preserve">\n\n{xml_text(note)}</{p}t></{p}r>'
         return comment[: last.end] + run + comment[last.end :]
     plain = _find(comment, "t", where, text.content, text.close)
     if plain is None:
         return _insert(
-            comment, text, f'<{p}t xml:space="preserve">{_text(note)}</{p}t>', text.content if not text.empty else None
+            comment,
+            text,
+            f'<{p}t xml:space="preserve">{xml_text(note)}</{p}t>',
+            text.content if not text.empty else None,
         )
     head = f"<{plain.prefix}t{_with_attributes(plain.attrs, {'xml:space': 'preserve'})}>"
     old = comment[plain.content : plain.close]
-    return comment[: plain.start] + f"{head}{old}\n\n{_text(note)}</{plain.prefix}t>" + comment[plain.end :]
+    return comment[: plain.start] + f"{head}{old}\n\n{xml_text(note)}</{plain.prefix}t>" + comment[plain.end :]
 
 
 def _free_idmap(package: _Package) -> int:

@@ -1,4 +1,4 @@
-"""Direct work on the parts inside an .xlsx zip: find a sheet's XML, and add plain rows to it.
+"""Pieces the writers share: the form's page setup on a sheet, and plain rows streamed into a sheet's XML.
 
 A national merge writes about a million cells, and xlsxwriter's cost per cell (about 5 µs: a Python
 cell object, then its XML) was most of the merge's time. For values-only sheets the rows' XML is simple
@@ -14,39 +14,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from xltool.layout import column_letter
+from xltool.form import A4, Page, column_letter
 from xltool.model import number
-
-MAX_CELL_TEXT = 32767  # Excel's limit for one cell
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML; Excel writes them as _xHHHH_
-
-
-def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip member holding a sheet's XML (``xl/worksheets/sheet3.xml``), found through the workbook."""
-    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    found = re.search(rf'<sheet [^>]*name="{re.escape(_xml_attribute(sheet))}"[^>]*r:id="([^"]+)"', workbook)
-    if not found:
-        return None
-    for relation in re.finditer(r"<Relationship [^>]*>", rels):
-        if f'Id="{found.group(1)}"' in relation.group(0):
-            target = re.search(r'Target="([^"]+)"', relation.group(0))
-            if target:
-                name = target.group(1).lstrip("/")
-                return name if name.startswith("xl/") else f"xl/{name}"
-    return None
-
-
-def _xml_attribute(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def _xml_text(text: str) -> str:
-    text = text[:MAX_CELL_TEXT].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return text
+from xltool.ooxml import sheet_part
+from xltool.xlsxedit import xml_text
 
 
 def rows_xml(
@@ -70,7 +43,7 @@ def rows_xml(
                 shown = number(value) if isinstance(value, Decimal) else value
                 cells.append(f'<c r="{letter}{row}" s="{number_style}"><v>{shown}</v></c>')
             elif value != "":
-                text = _xml_text(str(value))
+                text = xml_text(str(value))
                 cells.append(
                     f'<c r="{letter}{row}" s="{text_style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
                 )
@@ -122,3 +95,21 @@ def append_rows(path: Path, sheets: dict[str, Rows], *, text_style: int, number_
         scratch.replace(path)
     finally:
         scratch.unlink(missing_ok=True)
+
+
+def apply_page(sheet: Any, page: Page) -> None:
+    """The form's kind of print setup on an xlsxwriter worksheet: A4, margins, one page wide, the
+    header rows on every page, page numbers at the bottom centre."""
+    sheet.set_paper(A4)
+    if page.landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    margin = page.margin_cm / 2.54
+    sheet.set_margins(left=margin, right=margin, top=margin, bottom=margin)
+    if page.fit_width:
+        sheet.fit_to_pages(1, 0)
+    if page.repeat_rows is not None:
+        sheet.repeat_rows(*page.repeat_rows)
+    if page.footer:
+        sheet.set_footer(page.footer)

@@ -14,7 +14,6 @@ _NOTE_RULES = {
     Note.NOT_NUMBER: "BUDGET_NOT_NUMBER",
     Note.NEGATIVE: "BUDGET_NEGATIVE",
     Note.ZERO_WORD: "BUDGET_ZERO",
-    Note.UNIT_THOUSAND: "BUDGET_UNIT_WRITTEN",
     Note.UNIT_YUAN: "BUDGET_YUAN",
     Note.PRECISION: "BUDGET_PRECISION",
 }
@@ -24,8 +23,14 @@ def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
     for item in plan.items:
         budget = item.budget_info
-        for note, code in _NOTE_RULES.items() if budget.notes else ():  # most rows: a plain number
-            if note in budget.notes:
+        notes = budget.notes
+        if Note.TEXT in notes and budget.value and Note.UNIT_YUAN not in notes:
+            # The sheet's own 合計 (=SUM) skips text: the total it shows would differ from the one xltool states.
+            amount = json_number(budget.value)
+            fix = amount if context.fixable(item, "budget") else None
+            yield RULES["BUDGET_TEXT"].at_item(item, budget.written, fix, amount=amount)
+        for note, code in _NOTE_RULES.items() if notes else ():  # most rows: a plain number
+            if note in notes:
                 yield RULES[code].at_item(item, budget.written, amount=json_number(budget.value))
         has_schedule = ScheduleNote.EMPTY not in item.schedule_info.notes
         if Note.EMPTY in budget.notes and has_schedule:

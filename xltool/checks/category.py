@@ -36,7 +36,8 @@ def _category(context: Context, item: PlanItem) -> Finding | None:
         )
         return RULES["CATEGORY_UNKNOWN"].at_item(item, written, year=catalog.year, suggestion=suggestion)
     if written != known.name and squash(written) != squash(known.name):
-        return RULES["CATEGORY_ALIAS"].at_item(item, written, name=known.name)
+        fix = known.name if context.fixable(item, "category") else None
+        return RULES["CATEGORY_ALIAS"].at_item(item, written, fix, name=known.name)
     return None
 
 
@@ -45,6 +46,20 @@ def _performance(context: Context, item: PlanItem) -> Finding | None:
     value = item.performance
     if not value:
         return RULES["PERFORMANCE_MISSING"].at_item(item)
+    problem = _performance_problem(context, item)
+    if problem is not None:
+        return problem
+    written = item.written.get("performance")
+    if written is not None and squash(written).startswith((catalog.policy_prefix, catalog.free_prefix)):
+        # 「政策目標 － 反貪活動」: the same item, written with other dashes or spaces
+        fix = value if context.fixable(item, "performance") else None
+        return RULES["PERFORMANCE_FORMAT"].at_item(item, written, fix, text=value)
+    return None
+
+
+def _performance_problem(context: Context, item: PlanItem) -> Finding | None:
+    catalog = context.catalog
+    value = item.performance
     if value == catalog.none_word:
         return None
     for prefix in (catalog.policy_prefix, catalog.free_prefix):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xltool.catalog import Catalog
-from xltool.model import Plan
+from xltool.model import Plan, PlanItem
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,11 @@ class Context:
     catalog: Catalog
     year: int | None  # the plan year the schedules are checked against
     budget_cap: Decimal | None = None
+
+    def fixable(self, item: PlanItem, key: str) -> bool:
+        """Whether --fix may write a field's cell: never a formula, which would become a constant."""
+        cell = item.cells.get(key)
+        return bool(cell) and cell not in self.plan.formulas
 
     @property
     def year_text(self) -> str:

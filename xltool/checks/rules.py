@@ -6,12 +6,12 @@ match on codes instead of prose.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
+from xltool.form import FIELD_NAMES, cell_row
 from xltool.model import Finding, Plan, PlanItem
 
 
@@ -22,20 +22,6 @@ class Severity(StrEnum):
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
-
-FIELD_NAMES = {
-    "goal": "計畫目標",
-    "practice": "具體作法",
-    "schedule": "預定進度",
-    "budget": "備考(預算)",
-    "category": "業務類別",
-    "performance": "提列績效對應項目",
-    "unit": "機關名稱",
-    "year": "年度",
-    "title": "標題",
-    "total": "合計",
-    "plan": "整份計畫",
-}
 
 ACCEPTED_SCHEDULES = "108.01-12、108.08、108.10-109.03、108.01、04、07、10"
 
@@ -48,27 +34,37 @@ class Rule:
     message: str
     hint: str = ""
 
-    def at_item(self, item: PlanItem, value: object = "", **params: Any) -> Finding:
-        """A finding at this rule's column of an item's row."""
+    def at_item(
+        self, item: PlanItem, value: object = "", fix: str | int | float | None = None, **params: Any
+    ) -> Finding:
+        """A finding at this rule's column of an item's row; ``fix`` is the value --fix may write there."""
         cell = item.cells.get(self.field, "")
-        return self._finding(item.sheet, cell, item.row, value, params)
+        return self._finding(item.sheet, cell, item.row, value, params, fix)
 
     def at_plan(self, plan: Plan, value: object = "", **params: Any) -> Finding:
         """A finding about the whole plan, at the cell where the reader found the field (if any)."""
         cell = plan.cells.get(self.field, "")
-        row = int(re.sub(r"\D", "", cell) or 0)
-        return self._finding(plan.sheet, cell, row, value, params)
+        return self._finding(plan.sheet, cell, cell_row(cell), value, params)
 
     def at_cell(self, plan: Plan, cell: str, value: object = "", **params: Any) -> Finding:
         """A finding at a cell the reader named (for rules about cells rather than fields)."""
-        row = int(re.sub(r"\D", "", cell) or 0)
-        return self._finding(plan.sheet, cell, row, value, params)
+        return self._finding(plan.sheet, cell, cell_row(cell), value, params)
 
-    def _finding(self, sheet: str, cell: str, row: int, value: object, params: dict[str, Any]) -> Finding:
+    def _finding(
+        self,
+        sheet: str,
+        cell: str,
+        row: int,
+        value: object,
+        params: dict[str, Any],
+        fix: str | int | float | None = None,
+    ) -> Finding:
         text = value if isinstance(value, str) else "" if value is None else str(value)
         message, hint = _texts(self.message, self.hint, text, tuple(params.items()))
         # Positional: a large plan has tens of thousands of findings, and keywords cost a third of each.
-        return Finding(self.code, self.severity, sheet, cell, row, FIELD_NAMES[self.field], text, message, hint)
+        return Finding(
+            self.code, self.severity, sheet, cell, row, FIELD_NAMES[self.field], text, message, hint, self.field, fix
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -124,6 +120,13 @@ _RULES = (
         "把儲存格格式設為「文字」後重新輸入 {text}（或在前面加上 ' ），也可用 xltool check --fix 自動改正",
     ),
     Rule(
+        "SCHEDULE_NUMBER_AMBIGUOUS",
+        E,
+        "schedule",
+        "預定進度被存成數字 {value}：原本可能是 {january}（1 月）或 {october}（10 月），無法判斷",
+        "把儲存格格式設為「文字」後重新輸入正確的月份（或在前面加上 ' ）",
+    ),
+    Rule(
         "SCHEDULE_DATE",
         E,
         "schedule",
@@ -141,9 +144,15 @@ _RULES = (
     ),
     Rule("BUDGET_NEGATIVE", E, "budget", "預算「{value}」是負數", "請填 0 以上的千元金額"),
     Rule("BUDGET_ZERO", I, "budget", "預算「{value}」視為 0 千元（不需經費）"),
-    Rule("BUDGET_UNIT_WRITTEN", I, "budget", "預算「{value}」視為 {amount} 千元", "備考欄只填數字即可，單位固定為千元"),
     Rule("BUDGET_YUAN", W, "budget", "預算「{value}」以元為單位，但備考欄的單位是千元", "改為 {amount}（千元）"),
     Rule("BUDGET_PRECISION", W, "budget", "預算「{value}」超過三位小數（不到 1 元）", "千元金額最多寫到小數三位"),
+    Rule(
+        "BUDGET_TEXT",
+        W,
+        "budget",
+        "預算「{value}」是文字格式的數字：文字格式的預算不會算進合計",
+        "改為數字 {amount}（儲存格格式設為「數值」）；xltool check --fix 可自動改正",
+    ),
     Rule("BUDGET_MISSING", W, "budget", "有預定進度但沒有填預算", "不需經費請填 0"),
     Rule("BUDGET_WITHOUT_SCHEDULE", E, "budget", "有預算 {value} 千元但沒有預定進度", "請在預定進度欄填寫執行月份"),
     Rule(
@@ -157,7 +166,13 @@ _RULES = (
     # 業務類別 (填表說明 四) and 提列績效對應項目 (填表說明 五)
     Rule("CATEGORY_MISSING", E, "category", "沒有填業務類別", "請由清單選擇：{choices}"),
     Rule("CATEGORY_UNKNOWN", E, "category", "業務類別「{value}」不在 {year} 年度的清單中", "{suggestion}"),
-    Rule("CATEGORY_ALIAS", I, "category", "業務類別「{value}」即「{name}」", "請改用正式名稱「{name}」"),
+    Rule(
+        "CATEGORY_ALIAS",
+        I,
+        "category",
+        "業務類別「{value}」即「{name}」",
+        "請改用正式名稱「{name}」；xltool check --fix 可自動改寫",
+    ),
     Rule(
         "PERFORMANCE_MISSING",
         W,
@@ -165,6 +180,7 @@ _RULES = (
         "沒有填提列績效對應項目",
         "填表說明 五：沒有對應的績效項目時請填「無」或詳予敘明",
     ),
+    Rule("PERFORMANCE_FORMAT", I, "performance", "「{value}」可統一寫成「{text}」", "xltool check --fix 可自動改寫"),
     Rule("PERFORMANCE_UNKNOWN", E, "performance", "「{value}」不是 {year} 年度的政策目標項目", "{suggestion}"),
     Rule(
         "PERFORMANCE_CATEGORY",
@@ -217,6 +233,8 @@ _RULES = (
         "具體作法編號「{value}」應為「{expected}」",
         "每個計畫目標下的作法從「一、」依序編號，不可跳號或重複",
     ),
+    Rule("GOAL_SPACES", I, "goal", "計畫目標前後或中間有多餘的空白", "xltool check --fix 可自動刪除"),
+    Rule("PRACTICE_SPACES", I, "practice", "具體作法前後或中間有多餘的空白", "xltool check --fix 可自動刪除"),
     Rule("PRACTICE_MISSING", E, "practice", "這一列有資料但沒有具體作法", "請填寫具體作法，或刪除這一列的其他內容"),
     Rule(
         "GOALS_TOO_MANY",

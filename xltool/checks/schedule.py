@@ -15,7 +15,6 @@ _READABLE_NOTES = {
     Note.RELATIVE: "SCHEDULE_RELATIVE",
     Note.MONTH_ONLY: "SCHEDULE_MONTH_ONLY",
     Note.WESTERN_YEAR: "SCHEDULE_WESTERN_YEAR",
-    Note.EXCEL_NUMBER: "SCHEDULE_NUMBER",
 }
 
 
@@ -35,9 +34,17 @@ def _check_item(context: Context, item: PlanItem) -> Iterator[Finding]:
         if Note.DATE_VALUE in notes:
             yield _at(context, item, "SCHEDULE_DATE")
             return
+        if Note.AMBIGUOUS_NUMBER in notes:
+            year, _, month = schedule.written.partition(".")
+            yield _at(
+                context, item, "SCHEDULE_NUMBER_AMBIGUOUS", january=f"{year}.0{month}", october=f"{year}.{month}0"
+            )
+            return
         if not schedule.ok:
             yield _unreadable(context, item)
             return
+        if Note.EXCEL_NUMBER in notes:  # unambiguous (108.12, or shown as 108.10): rewrite it as text
+            yield _at(context, item, "SCHEDULE_NUMBER", fix=_fix(context, item, only_number=True))
         for note, code in _READABLE_NOTES.items():
             if note in notes:
                 yield _at(context, item, code)
@@ -47,15 +54,26 @@ def _check_item(context: Context, item: PlanItem) -> Iterator[Finding]:
             yield _at(context, item, "SCHEDULE_OTHER_YEAR")
         elif last == context.year + 1:
             yield _at(context, item, "SCHEDULE_NEXT_YEAR")
-    if not notes and squash(schedule.written) != schedule.text:
-        yield _at(context, item, "SCHEDULE_FORMAT")
+    if not notes and schedule.written != schedule.text:
+        yield _at(context, item, "SCHEDULE_FORMAT", fix=_fix(context, item))
 
 
-def _at(context: Context, item: PlanItem, code: str, **params: object) -> Finding:
+def _fix(context: Context, item: PlanItem, *, only_number: bool = False) -> str | None:
+    """The canonical text, for a schedule the grammar read without a doubt (全年, a missing year or a
+    vague word need the officer's judgement)."""
+    schedule = item.schedule_info
+    if schedule.ok and schedule.notes <= {Note.EXCEL_NUMBER} and context.fixable(item, "schedule"):
+        return schedule.text if not only_number or Note.EXCEL_NUMBER in schedule.notes else None
+    return None
+
+
+def _at(context: Context, item: PlanItem, code: str, fix: str | None = None, **params: object) -> Finding:
     """A finding at the schedule cell; every schedule message may quote the year and the canonical text."""
     year = context.year_text
     schedule = item.schedule_info
-    return RULES[code].at_item(item, schedule.written, year=year, next_year=int(year) + 1, text=schedule.text, **params)
+    return RULES[code].at_item(
+        item, schedule.written, fix, year=year, next_year=int(year) + 1, text=schedule.text, **params
+    )
 
 
 def _unreadable(context: Context, item: PlanItem) -> Finding:

@@ -7,10 +7,18 @@ import re
 from collections.abc import Iterator
 
 from xltool.checks.context import Context
-from xltool.checks.rules import FIELD_NAMES, RULES
-from xltool.layout import GOAL_NUMERALS, ITEM_NUMERALS, TEMPLATE_VERSION, chinese_number, numeral_value
+from xltool.checks.rules import RULES
+from xltool.form import (
+    FIELD_NAMES,
+    GOAL_NUMERALS,
+    ITEM_NUMERALS,
+    TEMPLATE_VERSION,
+    chinese_number,
+    numeral_value,
+    parse_title,
+)
 from xltool.model import Finding, PlanItem
-from xltool.reader import title_year
+from xltool.text import clean
 
 # A number with a unit of count: 3 場, 二次, 100 人, 4 件 … (目標設定應力求具體及量化). One digit before
 # the unit is enough to find one, and much quicker to search for than a run of them.
@@ -23,6 +31,7 @@ def check(context: Context) -> Iterator[Finding]:
     yield from _heading(context)
     yield from _numbering(context)
     yield from _principles(context)
+    yield from spaces(context)
 
 
 def _heading(context: Context) -> Iterator[Finding]:
@@ -35,9 +44,9 @@ def _heading(context: Context) -> Iterator[Finding]:
         yield RULES["YEAR_MISSING"].at_plan(plan)
     elif context.year is not None and plan.year != context.year:
         yield RULES["YEAR_MISMATCH"].at_plan(plan, plan.year, year=context.year)
-    stated = title_year(plan.title)
-    if stated is not None and plan.year is not None and stated != plan.year:
-        yield RULES["TITLE_YEAR_MISMATCH"].at_plan(plan, plan.title, title_year=stated, year=plan.year)
+    title = parse_title(plan.title)
+    if title is not None and plan.year is not None and title[1] != plan.year:
+        yield RULES["TITLE_YEAR_MISMATCH"].at_plan(plan, plan.title, title_year=title[1], year=plan.year)
     for cell, key in plan.uncomputed.items():
         yield RULES["FORMULA_NO_VALUE"].at_cell(plan, cell, field=FIELD_NAMES.get(key, key))
     version, catalog_id = plan.marker.get("template_version"), plan.marker.get("catalog")
@@ -108,3 +117,18 @@ def _principles(context: Context) -> Iterator[Finding]:
                 seen_practices[text] = item
             if not _QUANTITY.search(item.practice):
                 yield RULES["PRACTICE_NOT_QUANTIFIED"].at_item(item, item.practice)
+
+
+def spaces(context: Context) -> Iterator[Finding]:
+    """Goals and practices with stray spaces or line ends, where --fix can tidy them; each goal once."""
+    goal_cells: set[str] = set()
+    for item in context.plan.items:
+        if not item.written:
+            continue
+        for key, code in (("goal", "GOAL_SPACES"), ("practice", "PRACTICE_SPACES")):
+            written = item.written.get(key)
+            cell = item.cells.get(key, "")
+            if written is None or (key == "goal" and cell in goal_cells):
+                continue
+            goal_cells.add(cell)
+            yield RULES[code].at_item(item, written, clean(written) if context.fixable(item, key) else None)

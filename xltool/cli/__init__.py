@@ -1,10 +1,12 @@
 """The command line: a thin typer skin over the library, and the only place that prints or exits.
 
-Every error a user can cause arrives here as an ``XltoolError`` and leaves as one zh-TW line on stderr
-with exit code 2; nothing else prints a traceback unless ``XLTOOL_DEBUG`` is set.
+Every error a user can cause arrives here as an ``XltoolError`` (or a usage error from typer) and leaves
+as one zh-TW line on stderr with ExitStatus.BAD_INPUT; nothing prints a traceback unless
+``XLTOOL_DEBUG`` is set. typer is used through its public API only; help is drawn by ``show`` (zh-TW,
+aligned by display width), and typer's own English usage errors are put into zh-TW here.
 
-Start-up is most of a small check, so: only the command asked for is imported (``_register``), and the
-command modules do not postpone their annotations (typer would compile each one again on every run).
+Start-up is most of a small check, so only the command asked for is imported (``_register``), and the
+command modules do not postpone their annotations (typer would evaluate each one again on every run).
 """
 
 from __future__ import annotations
@@ -12,37 +14,35 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
+from typing import Any
 
-import click
 import typer
 
-from xltool.cli import words
-from xltool.errors import XltoolError
-
-# Exit codes: 0 done; 1 findings (decided by report.exit_code); 2 bad input or arguments; 3 a bug.
-EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 2, 3
-
-
-words.install()
+from xltool.cli import show
+from xltool.errors import ExitStatus, XltoolError
 
 app = typer.Typer(
     name="xltool",
     help="機關廉政工作年度計畫的 Excel 工具：產生範本、讀取、檢查、列印、彙整，全部離線、免巨集。\n\n"
-    "範例：xltool template -o 計畫.xlsx --unit 金門縣政府政風處 --year 108",
-    epilog="各指令的說明與範例：xltool 指令 --help，例如 xltool read --help",
+    "範例：\n\n"
+    "  xltool template -o 計畫.xlsx --unit 金門縣政府政風處 --year 108\n"
+    "  xltool check 計畫.xlsx",
+    epilog="各指令的說明與範例：xltool 指令 --help，例如 xltool check --help",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
-    suggest_commands=False,  # typer's suggestion is English; click's own one is translated  # click's plain help: ~80 ms faster to start than typer's rich panels
-    context_settings={"help_option_names": ["-h", "--help"]},
+    suggest_commands=False,  # its suggestion is English; an unknown command gets a zh-TW line here
+    context_settings={"help_option_names": []},  # help is show.help, in zh-TW: see options.HelpOption
 )
 
 
 @app.callback()
-def _group() -> None:
+def _group(help: show.HelpOption = False) -> None:
     # A callback keeps xltool a group of commands even when only one command module is imported.
     pass
 
@@ -70,42 +70,61 @@ def _register(args: Sequence[str]) -> None:
         importlib.import_module(f"xltool.cli.{name}")
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: raised where the program is, so every ``finally`` (temporary files) runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
 def run(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI on ``argv`` and return the exit code; errors become one zh-TW line on stderr."""
+    """Run the CLI on ``argv`` and return the exit status; errors become one zh-TW line on stderr."""
     args = list(argv) if argv is not None else sys.argv[1:]
     _register(args)
     try:
         result = app(args=args, prog_name="xltool", standalone_mode=False)
     except XltoolError as error:
-        _error(f"錯誤：{error}")
-        return EXIT_BAD_INPUT
-    except click.exceptions.NoArgsIsHelpError as error:
-        print(error.ctx.get_help() if error.ctx else "")  # bare `xltool`: the help, as click would show it
-        return EXIT_BAD_INPUT
-    except click.UsageError as error:
-        command = error.ctx.command_path if error.ctx else "xltool"
-        _error(f"用法錯誤：{error.format_message().rstrip('.')}（請見 {command} --help）")
-        return EXIT_BAD_INPUT
-    except click.ClickException as error:
-        _error(f"錯誤：{error.format_message()}")
-        return EXIT_BAD_INPUT
-    except (click.Abort, KeyboardInterrupt):
-        _error("已中斷。")
-        return 130
-    except BrokenPipeError:
-        # The reader of our output went away (| head): stop quietly, as other command-line tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+        show.error(f"錯誤：{error}")
+        return ExitStatus.BAD_INPUT
+    except Terminated as stop:
+        show.error("已中斷。")
+        return 128 + stop.signum
+    except KeyboardInterrupt:
+        show.error("已中斷。")
+        return ExitStatus.INTERRUPTED
     except Exception as error:
+        usage = _usage_error(error)
+        if usage is not None:
+            return usage
         if os.environ.get("XLTOOL_DEBUG"):
             raise
-        _error(f"xltool 內部錯誤：{type(error).__name__}: {error}（設定 XLTOOL_DEBUG=1 可看詳細資訊，請回報）")
-        return EXIT_INTERNAL
-    return result if isinstance(result, int) else EXIT_OK
+        show.error(f"xltool 內部錯誤：{type(error).__name__}: {error}（設定 XLTOOL_DEBUG=1 可看詳細資訊，請回報）")
+        return ExitStatus.INTERNAL
+    if result == 130:  # typer turns Ctrl-C inside a command into Exit(130)
+        show.error("已中斷。")
+    return result if isinstance(result, int) else ExitStatus.OK
 
 
-def _error(line: str) -> None:
-    print(line, file=sys.stderr)
+def _usage_error(error: Exception) -> int | None:
+    """typer's usage errors (click's, vendored), recognised by what they are and told in zh-TW.
+
+    Matched by class name and the attributes click documents, since typer exports no base class for them.
+    """
+    kind = type(error).__name__
+    ctx: Any = getattr(error, "ctx", None)
+    if kind == "NoArgsIsHelpError":  # bare `xltool`: the help, on standard output
+        show.echo(show.help_text(ctx) if ctx is not None else "")
+        return ExitStatus.BAD_INPUT
+    if not hasattr(error, "format_message") or not hasattr(error, "exit_code"):
+        return None
+    command = ctx.command_path if ctx is not None else "xltool"
+    show.error(f"用法錯誤：{show.usage_problem(error)}（請見 {command} --help）")
+    return ExitStatus.BAD_INPUT
 
 
 def main() -> None:
@@ -115,10 +134,18 @@ def main() -> None:
     # by reference counting.
     gc.disable()
     for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
+        if stream is not None and hasattr(stream, "reconfigure"):
             # Piped output is UTF-8 for scripts; a console keeps its own encoding, replacing what it lacks.
             encoding = None if stream.isatty() else "utf-8"
             stream.reconfigure(encoding=encoding, errors="replace")
+    if not os.environ.get("XLTOOL_DEBUG"):
+        # A library object closed by the garbage collector after an error already reported (xlsxwriter's
+        # zip on a full disk) must not print a second, English story; XLTOOL_DEBUG shows it.
+        sys.unraisablehook = lambda unraisable: None
+    for name in ("SIGTERM", "SIGHUP"):  # Ctrl-C is KeyboardInterrupt already; Windows has no SIGHUP
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
     code = run()
+    show.flush()
     gc.freeze()  # Python collects once more while exiting, even when disabled: nothing left worth a walk
     sys.exit(code)

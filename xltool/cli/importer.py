@@ -5,31 +5,39 @@ from typing import Annotated
 
 import typer
 
-from xltool.cli import app
-from xltool.cli.options import CatalogOption, ForceOption
+from xltool.cli import app, show
+from xltool.cli.options import CatalogOption, ForceOption, YearOption, chosen_catalog
 
 
 @app.command(
     "import",
     short_help="把舊格式計畫表搬進範本。",
-    help="把舊格式（非範本產生）的計畫表搬進目前的鎖定範本（含下拉選單），並列出無法搬移的內容。\n\n"
+    help="把舊格式（非範本產生）的計畫表搬進目前的鎖定範本（含下拉選單），並列出未搬移與需要確認的內容。"
+    "加上 --year 可同時改為新年度（預定進度依年度差推移）。\n\n"
     "範例：\n\n"
-    "  xltool import 107年計畫_手工版.xls -o 108年計畫.xlsx",
+    "  xltool import 107年計畫_手工版.xls --year 108 -o 108年計畫.xlsx",
 )
 def import_command(
-    legacy: Annotated[Path, typer.Argument(help="舊格式的計畫活頁簿。", metavar="LEGACY", show_default=False)],
-    output: Annotated[Path, typer.Option("-o", "--output", help="搬移後的範本（.xlsx）。", metavar="FILLED.xlsx")],
+    legacy: Annotated[Path, typer.Argument(help="舊格式的計畫活頁簿。", metavar="舊計畫", show_default=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="搬移後的範本（.xlsx）。", metavar="計畫.xlsx")],
+    year: YearOption = None,
     catalog: CatalogOption = None,
     force: ForceOption = False,
+    help: show.HelpOption = False,
 ) -> None:
-    from xltool.catalog import load_catalog
     from xltool.importer import import_legacy
+    from xltool.outputs import Outputs
 
-    chosen = load_catalog(path=catalog) if catalog else None
-    report = import_legacy(legacy, output, catalog=chosen, force=force)
-    typer.echo(
-        f"已搬移 {report.items} 項具體作法到範本：{output}（{report.unit or '未填機關'} {report.year} 年度）", err=True
+    outputs = Outputs([legacy], force=force)
+    report = import_legacy(legacy, output, year=year, catalog=chosen_catalog(catalog), outputs=outputs)
+    moved = f"，預定進度由 {report.from_year} 年度推移到 {report.year} 年度" if report.from_year else ""
+    show.echo(
+        f"已搬移 {report.items} 項具體作法到範本：{output}（{report.unit or '未填機關'} {report.year} 年度{moved}）",
+        err=True,
     )
-    for line in report.unplaced:
-        typer.echo(f"  無法搬移：{line}", err=True)
-    typer.echo(f"請執行 xltool check {output} 檢查後再送出。", err=True)
+    for title, lines in (("未搬移（範本沒有對應的欄位）", report.dropped), ("已照原樣填入，請確認", report.review)):
+        if lines:
+            show.echo(f"{title}：", err=True)
+            for line in lines:
+                show.error(f"  {line}")
+    show.echo(f"請執行 xltool check {output} 檢查後再送出。", err=True)

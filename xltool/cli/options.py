@@ -1,7 +1,10 @@
-"""Options several commands share, declared once so their names and help read the same everywhere."""
+"""Options several commands share, declared once so their names and help read the same everywhere,
+and the progress bars long runs show on a terminal."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,24 +13,30 @@ import typer
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from xltool.catalog import Catalog
+
 CatalogOption = Annotated[
     Path | None,
     typer.Option(
         "--catalog",
-        help="分類清單檔（TOML），取代內建的業務類別與績效項目清單；格式見 docs/catalog.md。",
-        metavar="PATH",
+        help="分類清單檔（TOML），取代依年度自動選用的業務類別與績效項目清單；格式見 docs/catalog.md。",
+        metavar="清單.toml",
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="輸出檔已存在時覆寫（輸入檔永遠不會被覆寫）。")]
 YearOption = Annotated[
     int | None,
-    typer.Option("--year", min=1, max=999, help="民國年度，例如 108。", metavar="N"),
+    typer.Option("--year", min=1, max=999, help="民國年度，例如 108。", metavar="年度"),
 ]
 
 
-def notice(line: str) -> None:
-    """A remark for the user that is not the command's output: stderr, so pipes stay clean."""
-    typer.echo(f"注意：{line}", err=True)
+def chosen_catalog(path: Path | None) -> Catalog | None:
+    """The catalog --catalog names, or None for each plan's own year."""
+    if path is None:
+        return None
+    from xltool.catalogs import load_catalog
+
+    return load_catalog(path=path)
 
 
 class ReadProgress:
@@ -40,8 +49,6 @@ class ReadProgress:
         self._task: TaskID | None = None
 
     def __call__(self, done: int, total: int) -> None:
-        import sys
-
         if self._bar is None:
             if total < self.MIN_ROWS or not sys.stderr.isatty():
                 return
@@ -57,3 +64,33 @@ class ReadProgress:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
+
+
+class FilesProgress:
+    """A bar counting files on stderr, for runs over many files; nothing when stderr is not a terminal."""
+
+    FROM = 20  # fewer files read in a blink; a bar would only flicker
+
+    def __init__(self, total: int, title: str) -> None:
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+        if total >= self.FROM and sys.stderr is not None and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self._bar = Progress(transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(title, total=total)
+
+    @property
+    def advance(self) -> Callable[[], None] | None:
+        if self._bar is None or self._task is None:
+            return None
+        bar, task = self._bar, self._task
+        return lambda: bar.advance(task)
+
+    def __enter__(self) -> FilesProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -5,8 +5,8 @@ from typing import Annotated
 
 import typer
 
-from xltool.cli import app
-from xltool.cli.options import CatalogOption, ForceOption, notice
+from xltool.cli import app, show
+from xltool.cli.options import CatalogOption, ForceOption, chosen_catalog
 
 
 @app.command(
@@ -19,30 +19,32 @@ from xltool.cli.options import CatalogOption, ForceOption, notice
 )
 def rollover_command(
     last: Annotated[
-        Path, typer.Argument(help="今年（上一年度）的計畫活頁簿。", metavar="LAST.xlsx", show_default=False)
+        Path, typer.Argument(help="今年（上一年度）的計畫活頁簿。", metavar="今年計畫", show_default=False)
     ],
-    year: Annotated[int, typer.Option("--year", min=1, max=999, help="新的民國年度，例如 109。", metavar="N")],
+    year: Annotated[int, typer.Option("--year", min=1, max=999, help="新的民國年度，例如 109。", metavar="年度")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="新計畫（預設：原檔名_新年度.xlsx）。", metavar="PLAN.xlsx")
+        Path | None, typer.Option("-o", "--output", help="新計畫（預設：原檔名_新年度.xlsx）。", metavar="計畫.xlsx")
     ] = None,
     catalog: CatalogOption = None,
     force: ForceOption = False,
+    help: show.HelpOption = False,
 ) -> None:
-    from xltool.catalog import load_catalog
+    from xltool.outputs import Outputs
     from xltool.rollover import rollover
 
     out = output or last.with_name(f"{last.stem}_{year}.xlsx")
-    report = rollover(last, out, year=year, catalog=load_catalog(path=catalog) if catalog else None, force=force)
+    outputs = Outputs([last], force=force)
+    report = rollover(last, out, year=year, catalog=chosen_catalog(catalog), outputs=outputs)
     if report.catalog_notice:
-        notice(report.catalog_notice)
-    typer.echo(f"已產生 {report.new_year} 年度計畫：{out}（{report.items} 項具體作法，預定進度推移 "
-               f"{report.new_year - report.old_year} 年）", err=True)  # fmt: skip
+        show.notice(report.catalog_notice)
+    show.echo(f"已產生 {report.new_year} 年度計畫：{out}（{report.items} 項具體作法，預定進度推移 "
+              f"{report.new_year - report.old_year} 年）", err=True)  # fmt: skip
     for title, lines in (
         ("新年度清單已沒有（已在檔案中標示黃色並加註解）", report.gone),
         ("無法推算的預定進度（照原樣保留）", report.unparsed),
         ("文字中提到舊年度，請檢查（未修改）", report.mentions),
     ):
         if lines:
-            typer.echo(f"{title}：", err=True)
+            show.echo(f"{title}：", err=True)
             for line in lines:
-                typer.echo(f"  {line}", err=True)
+                show.error(f"  {line}")

@@ -1,0 +1,553 @@
+"""Nothing lost, nothing invented, nothing armed: what a careless officer, a hostile file and a flaky
+machine tried, each as a user would notice it (exit code, one zh-TW line, the input's bytes unchanged,
+nothing written). Files are made at test time."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import EXAMPLE, fill
+from xltool.outputs import Outputs
+from xltool.reader import read_plan
+from xltool.template import write_template
+
+
+def xltool(*args: object, env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """The real command in its own process: what an officer sees, exit code included."""
+    return subprocess.run(
+        [sys.executable, "-m", "xltool", *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout, env=env,
+    )  # fmt: skip
+
+
+def one_line(done: subprocess.CompletedProcess[str]) -> str:
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def plan_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "計畫.xlsx"
+    copy.write_bytes(EXAMPLE.read_bytes())
+    return copy
+
+
+# --- 2. never lose an input ----------------------------------------------------------------------------
+
+
+def _writers(plan: Path, tmp: Path) -> dict[str, list[object]]:
+    """Every writer, each told to write over ``plan`` (with --force, which must not matter)."""
+    as_json = tmp / "計畫.json"
+    as_json.write_text(xltool("read", EXAMPLE, "-f", "json").stdout, encoding="utf-8")
+    return {
+        "read -o": ["read", plan, "-f", "json", "-o", plan],
+        "check --annotate": ["check", plan, "--annotate", plan],
+        "check --fix": ["check", plan, "--fix", plan],
+        "render -o": ["render", plan, "-o", plan],
+        "render --pdf": ["render", plan, "--pdf", plan],
+        "render json --pdf": ["render", as_json, "--pdf", as_json],
+        "merge": ["merge", plan, "-o", plan],
+        "import": ["import", plan, "-o", plan],
+        "rollover": ["rollover", plan, "--year", "109", "-o", plan],
+    }
+
+
+def test_no_writer_writes_over_an_input_even_with_force(plan_copy: Path, tmp_path: Path) -> None:
+    for name, args in _writers(plan_copy, tmp_path).items():
+        target = Path(str(args[-1]))
+        before = target.read_bytes()
+        done = xltool(*args, "--force")
+        assert done.returncode == 2, name
+        assert "輸出檔不可與輸入檔相同" in one_line(done), name
+        assert target.read_bytes() == before, name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["計畫.json", "計畫.xlsx"]  # no temporary left
+
+
+def test_an_input_reached_by_a_link_is_still_an_input(plan_copy: Path, tmp_path: Path) -> None:
+    symbolic = tmp_path / "捷徑.xlsx"
+    symbolic.symlink_to(plan_copy)
+    hard = tmp_path / "硬連結.xlsx"
+    os.link(plan_copy, hard)
+    before = plan_copy.read_bytes()
+    for target in (symbolic, hard, tmp_path / "." / plan_copy.name):
+        done = xltool("rollover", plan_copy, "--year", "109", "-o", target, "--force")
+        assert done.returncode == 2 and "輸入檔" in one_line(done)
+    assert plan_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "folder"])
+def test_an_output_that_is_no_regular_file_is_refused_even_with_force(tmp_path: Path, kind: str) -> None:
+    if kind == "device":
+        target = Path(os.devnull)
+    elif kind == "fifo":
+        target = tmp_path / "管線"
+        os.mkfifo(target)
+    else:
+        target = tmp_path / "資料夾"
+        target.mkdir()
+    done = xltool("read", EXAMPLE, "-f", "json", "-o", target, "--force")
+    assert done.returncode == 2
+    assert re.search("不是一般檔案|是資料夾", one_line(done))
+    if kind == "device":
+        assert Path(os.devnull).is_char_device()  # still the device, not a file
+    elif kind == "fifo":
+        assert target.is_fifo()
+
+
+def test_two_outputs_of_one_command_cannot_be_one_file(tmp_path: Path) -> None:
+    out = tmp_path / "列印"
+    done = xltool("render", EXAMPLE, "-o", out, "--pdf", out)
+    assert done.returncode == 2 and "同一個檔案" in one_line(done)
+    assert not out.exists()
+
+
+def test_a_file_that_appears_while_a_command_runs_is_not_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "彙整.xlsx"
+    outputs = Outputs()
+    with pytest.raises(Exception, match="另一個程式建立了這個檔案") as caught, outputs.atomic(target) as temporary:
+        temporary.write_bytes(b"ours")
+        target.write_bytes(b"theirs")  # another merge, finishing first
+    assert caught.value.code == "OUTPUT_APPEARED"  # type: ignore[attr-defined]
+    assert target.read_bytes() == b"theirs"
+    assert [p.name for p in tmp_path.iterdir()] == ["彙整.xlsx"]
+    with Outputs(force=True).atomic(target) as temporary:  # --force says replace it
+        temporary.write_bytes(b"ours")
+    assert target.read_bytes() == b"ours"
+
+
+def test_a_long_input_name_gives_a_short_temporary_name(tmp_path: Path) -> None:
+    stem = "計" * 80  # 240 bytes of UTF-8: a legal name, with no room for a longer temporary beside it
+    plan = tmp_path / f"{stem}.xlsx"
+    plan.write_bytes(EXAMPLE.read_bytes())
+    out = tmp_path / f"{stem}.json"
+    done = xltool("read", plan, "-f", "json", "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["totals"]["budget"] == 1865
+
+
+@pytest.mark.usefixtures("office")
+def test_sigterm_leaves_no_temporary_file(tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "xltool", "render", str(EXAMPLE), "-o", str(out / "列印.xlsx"), "--pdf",
+         str(out / "列印.pdf")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    for _ in range(200):  # until LibreOffice is converting
+        if any(scratch.iterdir()):
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
+    child.send_signal(signal.SIGTERM)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 128 + signal.SIGTERM, err.decode()
+    assert "已中斷" in err.decode()
+    assert not (out / "列印.pdf").exists()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert list(scratch.iterdir()) == []
+
+
+# --- 3. never invent: each unit counted once -----------------------------------------------------------
+
+
+@pytest.fixture
+def two_units(tmp_path: Path) -> Path:
+    from examples.make_example import example_items
+
+    kinmen = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    for unit in ("甲縣政府政風處", "乙市政府政風處"):
+        write_template(folder / f"{unit}.xlsx", year=108, unit=unit, items=example_items(kinmen))
+    return folder
+
+
+def test_a_merged_workbook_and_its_units_are_not_counted_twice(two_units: Path, tmp_path: Path) -> None:
+    m1 = tmp_path / "m1.xlsx"
+    assert xltool("merge", two_units, "-o", m1).returncode == 0
+    again = read_plan(m1)
+    assert len(again.items) == 66 and again.total == 3730
+    done = xltool("merge", m1, two_units / "甲縣政府政風處.xlsx", "-o", tmp_path / "m2.xlsx")
+    assert done.returncode == 2 and "甲縣政府政風處" in one_line(done) and "彙整檔" in done.stderr
+    assert not (tmp_path / "m2.xlsx").exists()
+    # merging a merged workbook alone gives back each unit once
+    assert xltool("merge", m1, "-o", tmp_path / "m3.xlsx").returncode == 0
+    assert read_plan(tmp_path / "m3.xlsx").total == 3730
+
+
+def test_a_merge_written_into_its_own_input_folder_is_not_read_again(two_units: Path) -> None:
+    assert xltool("merge", two_units, "-o", two_units / "out.xlsx").returncode == 0
+    (two_units / "sub").mkdir()
+    done = xltool("merge", two_units, "-o", two_units / "sub" / "out2.xlsx")
+    assert done.returncode == 2 and "出現在多個檔案" in one_line(done)
+    assert not (two_units / "sub" / "out2.xlsx").exists()
+
+
+def test_a_large_merged_workbook_reads_back_within_the_bomb_limits(tmp_path: Path) -> None:
+    """xltool's own output must never look like a zip bomb: it deflates far less than the limit allows."""
+    from dataclasses import replace
+
+    from xltool.inputs import BOMB_RATIO, inspect_workbook
+    from xltool.merged import write_merged
+    from xltool.model import FileResult
+
+    plan = read_plan(EXAMPLE)
+    results = [FileResult(f"單位{n}.xlsx", replace(plan, unit=f"第{n}單位")) for n in range(300)]
+    out = write_merged(tmp_path / "全國.xlsx", results, [])
+    inspect_workbook(out)
+    with zipfile.ZipFile(out) as archive:
+        worst = max(m.file_size / m.compress_size for m in archive.infolist() if m.file_size > 1 << 20)
+    assert worst < BOMB_RATIO / 3
+    assert len(read_plan(out).items) == 300 * 33
+
+
+# --- 4. never arm a copy -------------------------------------------------------------------------------
+
+HOSTILE_TEXTS = [" =3+3 ", "\t=1+1", "=HYPERLINK(\"http://example.com\",\"按我\")", "=cmd|' /C calc'!A0", "+1+1",
+                 "@SUM(1,2)", "-2+3+cmd|' /C calc'!A0"]  # fmt: skip
+
+
+def _formulas(path: Path) -> list[bytes]:
+    """Every formula in every sheet of a workbook, as written in its XML."""
+    with zipfile.ZipFile(path) as archive:
+        return sorted(
+            formula
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/")
+            for formula in re.findall(rb"<(?:\w+:)?f\b[^>]*>([^<]*)<", archive.read(name))
+        )
+
+
+def test_copies_write_text_as_text_whatever_it_starts_with(template: Path, tmp_path: Path) -> None:
+    rows = [
+        {"goal": "壹、目標" if n == 0 else None, "practice": text, "schedule": "108.01-12", "budget": 5,
+         "category": "防貪業務", "performance": text}
+        for n, text in enumerate(HOSTILE_TEXTS)
+    ]  # fmt: skip
+    fill(template, rows, unit="某處")
+    before = _formulas(template)  # the template's own: the title and the 合計
+    for option in ("--annotate", "--fix"):
+        out = tmp_path / f"副本{option}.xlsx"
+        done = xltool("check", template, option, out)
+        assert done.returncode == 1, done.stderr
+        assert [i.practice for i in read_plan(out).items] == [i.practice for i in read_plan(template).items]
+        assert _formulas(out) == before, option  # not one formula more, anywhere
+
+
+def test_csv_quotes_every_text_a_spreadsheet_would_run(template: Path) -> None:
+    fill(template, [{"goal": "壹、目標", "practice": text, "schedule": "108.01-12", "budget": 5,
+                     "category": "防貪業務", "performance": "無"} for text in HOSTILE_TEXTS[:1]], unit="某處")  # fmt: skip
+    from xltool.export import csv_safe
+
+    for text in HOSTILE_TEXTS:
+        assert str(csv_safe(text)).startswith("'")
+    out = xltool("read", template, "-f", "csv").stdout
+    assert "'=3+3" in out and ",=" not in out
+
+
+def test_fix_never_replaces_a_formula_with_its_value(template: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(template)
+    book.create_sheet("參照")["A1"] = "１０８．０１－１２"
+    book.save(template)
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "=參照!A1", "budget": 5,
+                     "category": "綜合業務", "performance": "無"}], unit="某處")  # fmt: skip
+    book = load_workbook(template)
+    book["計畫表"]["C4"].data_type = "f"  # a real formula, as an officer's reference to another sheet
+    book.save(template)
+    # LibreOffice would store the result; a script-made file has none, which check reports.
+    out = tmp_path / "修正.xlsx"
+    done = xltool("check", template, "--fix", out)
+    assert "C4" not in done.stderr.split("修正")[-1]  # not among the fixes listed
+    assert load_workbook(out)["計畫表"]["C4"].value == "=參照!A1"
+    assert load_workbook(out)["計畫表"]["E4"].value == "綜合規劃業務"  # the cell beside it was fixed
+
+
+def _with_picture(path: Path) -> Path:
+    import struct
+    import zlib
+
+    import xlsxwriter
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = tmp_png = path.with_suffix(".png")
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 8 for _ in range(8))
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+                    + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))  # fmt: skip
+    plan = read_plan(EXAMPLE)
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("計畫表")
+    sheet.write_row(0, 0, ["機關名稱", plan.unit, "年度", plan.year])
+    sheet.write_row(2, 0, ["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"])
+    for r, item in enumerate(plan.items[:5], start=3):
+        sheet.write_row(r, 0, [item.numbered_goal, item.numbered_practice, item.schedule, float(item.budget or 0),
+                               "綜合業務", item.performance])  # fmt: skip
+    sheet.insert_image("H2", str(tmp_png))
+    sheet.write_comment("B4", "承辦人的註解")
+    chart = workbook.add_chart({"type": "column"})
+    chart.add_series({"values": "=計畫表!$D$4:$D$8"})
+    sheet.insert_chart("H10", chart)
+    workbook.close()
+    return path
+
+
+def test_copies_keep_every_part_of_the_officers_package(tmp_path: Path) -> None:
+    source = _with_picture(tmp_path / "有圖.xlsx")
+    with zipfile.ZipFile(source) as archive:
+        before = {name: archive.read(name) for name in archive.namelist()}
+    for option in ("--annotate", "--fix"):
+        out = tmp_path / f"副本{option}.xlsx"
+        assert xltool("check", source, option, out).returncode in (0, 1)
+        with zipfile.ZipFile(out) as archive:
+            after = {name: archive.read(name) for name in archive.namelist()}
+        assert set(before) <= set(after), option
+        for name in ("xl/media/image1.png", "xl/charts/chart1.xml", "xl/drawings/drawing1.xml", "xl/comments1.xml"):
+            if name != "xl/comments1.xml" or option == "--fix":
+                assert after[name] == before[name], (option, name)
+
+
+# --- 5. numbers agree with the sheet ------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("office")
+def test_after_fix_the_total_the_sheet_shows_is_the_total_check_states(template: Path, tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from xltool.office import convert
+
+    budgets = ["1,000", "5千元", "５", " 20 ", 22]
+    fill(template, [{"goal": "壹、目標" if n == 0 else None, "practice": f"{'一二三四五'[n]}、作法 {n + 1} 場",
+                     "schedule": "108.01-12", "budget": b, "category": "防貪業務", "performance": "無"}
+                    for n, b in enumerate(budgets)], unit="某處")  # fmt: skip
+    done = xltool("check", template, "-f", "json")
+    data = json.loads(done.stdout)["files"][0]
+    assert data["totals"]["budget"] == 1052
+    assert sorted(f["cell"] for f in data["findings"] if f["code"] == "BUDGET_TEXT") == ["D4", "D5", "D6", "D7"]
+
+    def sheet_total(path: Path) -> float:
+        calculated = convert(path, "xlsx", tmp_path / path.stem)  # LibreOffice calculates the 合計 =SUM
+        rows = CalamineWorkbook.from_path(str(calculated)).get_sheet_by_name("計畫表").to_python()
+        return next(float(r[3]) for r in rows if r and r[0] == "合計")
+
+    assert sheet_total(template) == 22  # before: the sheet's own 合計 skips text
+    fixed = tmp_path / "修正.xlsx"
+    assert xltool("check", template, "--fix", fixed).returncode == 0
+    assert sheet_total(fixed) == 1052
+
+
+# --- 6. one line, never a traceback -------------------------------------------------------------------
+
+
+def test_control_characters_and_markup_in_cells(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    template = tmp_path / "控制字元.xlsx"
+    workbook = xlsxwriter.Workbook(template)  # stores control characters as Excel does: _x0001_
+    sheet = workbook.add_worksheet("計畫表")
+    sheet.write_row(0, 0, ["機關名稱", "某處", "年度", 108])
+    sheet.write_row(2, 0, ["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"])
+    sheet.write_row(3, 0, ["壹、目標", "一、控制\x01字元[red]x[/red]", "經常辦理", 5, "防貪業務", "無"])
+    sheet.write_row(4, 0, ["", "二、[/]\x1b[31m紅字", "108.01-12", 5, "防貪業務", "無"])
+    workbook.close()
+    out = tmp_path / "標註.xlsx"
+    done = xltool("check", template, "--annotate", out)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert read_plan(out).items[0].practice == "控制\x01字元[red]x[/red]"
+    table = xltool("read", template, env={**os.environ, "COLUMNS": "200"})
+    assert table.returncode == 0
+    assert "[red]x[/red]" in table.stdout and "[/]" in table.stdout  # shown as written
+    assert "\x1b" not in table.stdout and "\\x1b" in table.stdout and "\\x01" in table.stdout
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real file system with no space left: a 64 KB tmpfs, filled."""
+    mount = tmp_path / "滿"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        with (mount / "filler").open("wb", buffering=0) as filler:
+            try:
+                while True:
+                    filler.write(b"\0" * 4096)
+                    filler.flush()
+            except OSError:
+                pass
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_is_one_line_for_every_writer(full_disk: Path, plan_copy: Path, tmp_path: Path) -> None:
+    as_json = tmp_path / "計畫.json"
+    as_json.write_text(xltool("read", EXAMPLE, "-f", "json").stdout, encoding="utf-8")
+    writers = {
+        "template": ["template", "-o", full_disk / "範本.xlsx"],
+        "read json": ["read", plan_copy, "-f", "json", "-o", full_disk / "p.json"],
+        "read csv": ["read", plan_copy, "-f", "csv", "-o", full_disk / "p.csv"],
+        "annotate": ["check", plan_copy, "--annotate", full_disk / "a.xlsx"],
+        "fix": ["check", plan_copy, "--fix", full_disk / "f.xlsx"],
+        "render": ["render", as_json, "-o", full_disk / "r.xlsx"],
+        "merge": ["merge", plan_copy, "-o", full_disk / "m.xlsx"],
+        "import": ["import", plan_copy, "-o", full_disk / "i.xlsx"],
+        "rollover": ["rollover", plan_copy, "--year", "109", "-o", full_disk / "o.xlsx"],
+        "catalog": ["catalog", "--format", "toml", "-o", full_disk / "c.toml"],
+    }
+    for name, args in writers.items():
+        done = xltool(*args)
+        assert done.returncode == 2, (name, done.stderr)
+        assert "磁碟空間不足" in done.stderr.strip().splitlines()[-1], (name, done.stderr)
+        assert "Traceback" not in done.stderr, name
+        assert sorted(p.name for p in full_disk.iterdir()) == ["filler"], name
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('year = 108\nlimits = 5\n[[category]]\nname = "甲"\n', "[limits] 表格"),
+        ("year = 108\ncategory = [1, 2]\n", "[[category]] 表格"),
+        ("year = 108\nx = " + "[" * 100_000 + "]" * 100_000 + "\n", "巢狀太深"),
+        ("# " + "x" * (2 * 1024 * 1024) + "\nyear = 108\n", "超過 1 MB"),
+    ],
+    ids=["limits-not-a-table", "categories-not-tables", "deep", "huge"],
+)
+def test_a_catalog_that_is_not_one_is_refused_quickly(tmp_path: Path, text: str, message: str) -> None:
+    bad = tmp_path / "壞.toml"
+    bad.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    done = xltool("check", EXAMPLE, "--catalog", bad)
+    assert done.returncode == 2 and message in one_line(done) and str(bad) in done.stderr
+    assert time.perf_counter() - started < 30
+
+
+def test_a_json_plan_that_is_not_one(tmp_path: Path) -> None:
+    for body in ('{"items": [1, 2, 3]}', '{"items": [{"practice": 5}]}', "[]", '{"items": "x"}', "{"):
+        bad = tmp_path / "計畫.json"
+        bad.write_text(body, encoding="utf-8")
+        for command in ("render", "check"):
+            done = xltool(command, bad, *(["-o", tmp_path / "r.xlsx"] if command == "render" else []))
+            assert done.returncode == 2, (body, command)
+            assert "不是 xltool read 輸出的計畫 JSON" in one_line(done), (body, command)
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_standard_output_closed(tmp_path: Path) -> None:
+    done = subprocess.run(
+        f"{sys.executable} -m xltool read {EXAMPLE} -f json >&-", shell=True, capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "標準輸出已關閉" in one_line(done)
+
+
+def test_a_reader_that_goes_away_ends_quietly_with_the_results_status(tmp_path: Path) -> None:
+    for plan, status in ((EXAMPLE, 0), (_with_errors(tmp_path), 1)):
+        done = subprocess.run(
+            f"{sys.executable} -m xltool check '{plan}' | head -1; exit ${{PIPESTATUS[0]}}",
+            shell=True, executable="/bin/bash", capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == status, done.stderr
+        assert done.stderr == ""
+
+
+def _with_errors(tmp_path: Path) -> Path:
+    path = write_template(tmp_path / "有錯.xlsx", year=108, rows=5)
+    return fill(path, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "經常辦理"}], unit="某處")
+
+
+@pytest.mark.usefixtures("office")
+def test_an_xls_renamed_xlsx_is_read_by_its_content(tmp_path: Path) -> None:
+    from xltool.office import convert
+
+    xls = convert(EXAMPLE, "xls:MS Excel 97", tmp_path)
+    renamed = tmp_path / "其實是舊格式.xlsx"
+    xls.rename(renamed)
+    done = xltool("read", renamed, "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["totals"]["budget"] == 1865
+
+
+def test_a_workbook_with_an_unused_dtd_annotates(tmp_path: Path) -> None:
+    with_dtd = tmp_path / "有DTD.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as source, zipfile.ZipFile(with_dtd, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b"?>", b"?><!DOCTYPE workbook [<!ELEMENT workbook ANY>]>", 1)
+            out.writestr(item, data)
+    out = tmp_path / "標註.xlsx"
+    done = xltool("check", with_dtd, "--annotate", out)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr and done.stderr.count("\n") <= 2
+    assert out.exists() or "錯誤：" in done.stderr
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    name = os.fsencode(tmp_path) + b"/\xb9\xef\xa8\xd3.xlsx"  # Big5 bytes: legal on Linux, not UTF-8
+    with open(name, "wb") as handle:
+        handle.write(EXAMPLE.read_bytes())
+    done = subprocess.run([sys.executable.encode(), b"-m", b"xltool", b"read", name, b"-f", b"json"],
+                          capture_output=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert json.loads(done.stdout)["totals"]["budget"] == 1865
+
+
+# --- 7. smaller, still wrong -------------------------------------------------------------------------
+
+
+def test_the_header_is_found_after_a_long_preamble(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "前言很長.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet()
+    sheet.write(0, 0, "某某處108年度廉政工作計畫")
+    for r in range(1, 150):
+        sheet.write(r, 0, f"說明第 {r} 行")
+    sheet.write_row(150, 0, ["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"])
+    sheet.write_row(151, 0, ["壹、目標", "一、作法 1 場", "108.01-12", 5, "防貪業務", "無"])
+    workbook.close()
+    plan = read_plan(path)
+    assert (plan.unit, plan.year, len(plan.items), plan.items[0].cell) == ("某某處", 108, 1, "B152")
+
+
+@given(st.text(min_size=1).filter(lambda s: s.strip() and "\x00" not in s))
+def test_catalog_toml_round_trips_any_text(text: str) -> None:
+    from dataclasses import replace
+
+    from xltool.catalog import parse_catalog, to_toml
+    from xltool.catalogs import load_catalog
+
+    catalog = replace(load_catalog(108), title=text, id=text)
+    again = parse_catalog(to_toml(catalog), "again.toml")
+    assert (again.title, again.id) == (text, text)
+
+
+def test_render_hints_at_a_check_that_takes_the_same_file(tmp_path: Path) -> None:
+    as_json = tmp_path / "計畫.json"
+    plan = _with_errors(tmp_path)
+    as_json.write_text(xltool("read", plan, "-f", "json").stdout, encoding="utf-8")
+    done = xltool("render", as_json, "-o", tmp_path / "r.xlsx")
+    hint = re.search(r"xltool check (\S+)", done.stderr)
+    assert done.returncode == 0 and hint
+    assert xltool("check", hint.group(1).rstrip("）")).returncode == 1  # the suggested command works

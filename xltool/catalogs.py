@@ -1,0 +1,104 @@
+"""Where catalogs come from: a file the user names, an office's catalog folder, or the shipped ones.
+
+The official lists change every year and are published only as documents, so each ROC year is one
+TOML file an office can copy and edit. Without ``--catalog``, a year's catalog is looked for by name
+(``115.toml``) in, in order: the folders in ``XLTOOL_CATALOGS`` (separated like PATH), the user's own
+catalog folder (:func:`user_folder`), and the catalogs shipped with xltool.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from xltool.catalog import MAX_CATALOG_BYTES, Catalog, parse_catalog
+from xltool.errors import CatalogError, ErrorCode
+
+_YEAR_FILE = re.compile(r"(\d{1,3})\.toml")
+
+
+def user_folder() -> Path:
+    """The per-user catalog folder, by each system's convention (no extra dependency for it)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "xltool" / "catalogs"
+
+
+def folders() -> list[Traversable]:
+    """Where catalogs are looked for, first match wins: XLTOOL_CATALOGS, the user's folder, shipped."""
+    found: list[Traversable] = [Path(p) for p in os.environ.get("XLTOOL_CATALOGS", "").split(os.pathsep) if p]
+    found.append(user_folder())
+    found.append(resources.files("xltool") / "catalogs")
+    return found
+
+
+def available() -> dict[int, Traversable]:
+    """Every year that has a catalog file, and the file that serves it (the first folder that has one)."""
+    years: dict[int, Traversable] = {}
+    for folder in folders():
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            match = _YEAR_FILE.fullmatch(entry.name)
+            if match and entry.is_file():
+                years.setdefault(int(match.group(1)), entry)
+    return years
+
+
+def shipped_years() -> list[int]:
+    folder = resources.files("xltool") / "catalogs"
+    return sorted(int(m.group(1)) for p in folder.iterdir() if (m := _YEAR_FILE.fullmatch(p.name)))
+
+
+def load_catalog(year: int | None = None, path: str | Path | None = None) -> Catalog:
+    """The catalog for a ROC year: ``path`` when given, else the year's own file from :func:`folders`.
+
+    A year without its own file uses the newest earlier one (or the oldest, for a year before them all)
+    and says so in ``notice``, because last year's list is the best guess until the new one is out.
+    """
+    if path is not None:
+        return read_catalog(Path(path))
+    years = available()
+    chosen = max(years) if year is None else max((y for y in years if y <= year), default=min(years))
+    catalog = _read_cached(years[chosen])  # type: ignore[arg-type]  # paths and package files hash
+    if year is not None and chosen != year:
+        notice = (
+            f"沒有 {year} 年度的分類清單，改用 {chosen} 年度的清單；"
+            f"新清單可用 xltool catalog --new {year} -o {year}.toml 起草，放進 {user_folder()} 後各指令會自動使用"
+        )
+        catalog = replace(catalog, notice=notice)
+    return catalog
+
+
+def read_catalog(source: Path) -> Catalog:
+    """A catalog file the user named; refused quickly when it is too large to be one."""
+    try:
+        if source.stat().st_size > MAX_CATALOG_BYTES:
+            raise CatalogError("分類清單檔超過 1 MB，不是分類清單", source, code=ErrorCode.CATALOG_TOO_LARGE)
+        text = source.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CatalogError("找不到分類清單檔（catalog）", source, code=ErrorCode.CATALOG_MISSING) from None
+    except IsADirectoryError:
+        raise CatalogError("這是資料夾，不是分類清單檔", source, code=ErrorCode.CATALOG_MISSING) from None
+    except UnicodeDecodeError:
+        raise CatalogError("分類清單檔必須以 UTF-8 儲存", source) from None
+    except OSError as exc:
+        raise CatalogError(f"無法讀取分類清單檔：{exc.strerror or exc}", source) from None
+    return parse_catalog(text, str(source))
+
+
+@cache  # read and check both ask for the year's catalog; a merge asks for it once per workbook
+def _read_cached(entry: Traversable) -> Catalog:
+    if isinstance(entry, Path):
+        return read_catalog(entry)
+    return parse_catalog(entry.read_text(encoding="utf-8"), entry.name)

@@ -1,0 +1,99 @@
+"""``check``'s text output, as checkers people know print theirs: one finding per line, where first.
+
+    計畫表!C14  錯誤  預定進度被存成數字 108.12：Excel 把輸入的「108.12」改寫成了數字
+        → 把儲存格格式設為「文字」後重新輸入 108.12（或在前面加上 ' ）…
+
+Findings of one rule with the same words in one column share a line (「計畫表!F7、F17–F27，共 12 格」),
+so a plan with twenty blank cells reads as one line, and every cell can still be found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xltool.cli.show import printable, wrap
+from xltool.form import SEVERITY_WORDS, cell_row
+from xltool.model import FileResult, Finding, json_number, number
+
+
+def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> list[str]:
+    """The lines for one file: what it is, its findings, its totals and the count; ``limit`` is the
+    terminal's width (None: one line per finding, for a pipe)."""
+    plan = result.plan
+    if plan is None:
+        return [f"{result.file}：無法讀取：{result.error}"]
+    lines = _lines(
+        f"{result.file}（{plan.unit or '未填機關名稱'} {plan.year or '？'} 年度，"
+        f"{len(plan.items)} 項具體作法，預算合計 {json_number(plan.total):,} 千元）",
+        limit,
+        "  ",
+    )
+    shown = [f for f in result.findings if show_info or f.severity != "info"]
+    for where, first in _groups(shown):
+        head = f"{where}  {SEVERITY_WORDS[first.severity]}  {first.message}"
+        lines += _lines(head, limit, "    ")
+        if first.hint:
+            lines += _lines(f"    → {first.hint}", limit, "      ")
+    by_goal = "、".join(f"{goal.split('、', 1)[0]} {number(v):,}" for goal, v in plan.totals_by_goal().items())
+    by_category = "、".join(f"{name or '（未填）'} {number(v):,}" for name, v in plan.totals_by_category().items())
+    lines += _lines(f"預算（千元）各目標：{by_goal}；各業務類別：{by_category}", limit, "  ")
+    hidden = result.count("info") if not show_info else 0
+    closing = f"{result.errors} 個錯誤、{result.warnings} 個警告"
+    if hidden:
+        closing += f"（另有 {hidden} 則提示，加上 --info 顯示）"
+    lines.append(closing)
+    return lines
+
+
+def summary(results: Sequence[FileResult]) -> list[str]:
+    """One line per file after the details of many: unit, practices, budget, errors, warnings."""
+    lines = ["各檔案摘要："]
+    for result in results:
+        plan = result.plan
+        if plan is None:
+            lines.append(printable(f"  {result.file}：無法讀取（{result.error_code}）"))
+            continue
+        lines.append(
+            printable(
+                f"  {result.file}：{plan.unit or '未填機關名稱'}，{len(plan.items)} 項作法，"
+                f"預算 {json_number(plan.total):,} 千元，{result.errors} 個錯誤、{result.warnings} 個警告"
+            )
+        )
+    errors = sum(r.errors for r in results)
+    warnings = sum(r.warnings for r in results)
+    unreadable = sum(1 for r in results if r.error)
+    tail = f"，{unreadable} 個檔案無法讀取" if unreadable else ""
+    lines.append(f"共 {len(results)} 個檔案：{errors} 個錯誤、{warnings} 個警告{tail}")
+    return lines
+
+
+def _lines(text: str, limit: int | None, indent: str) -> list[str]:
+    text = printable(text)
+    return [text] if limit is None else wrap(text, limit, indent)
+
+
+def _groups(findings: Sequence[Finding]) -> list[tuple[str, Finding]]:
+    """Findings with the same rule, words and column, gathered at their first; each with where they are."""
+    groups: dict[tuple[str, ...], list[Finding]] = {}
+    for f in findings:
+        column = f.cell.rstrip("0123456789")
+        key = (f.code, f.severity, f.sheet, column, f.message, f.hint) if f.cell else (str(id(f)),)
+        groups.setdefault(key, []).append(f)
+    return [(_where(group), group[0]) for group in groups.values()]
+
+
+def _where(group: list[Finding]) -> str:
+    """「計畫表!C14」, or 「計畫表!F7、F17–F27，共 12 格」 for several cells of one column."""
+    first = group[0]
+    if len(group) == 1 or not first.cell:
+        return first.where
+    column = first.cell.rstrip("0123456789")
+    rows = sorted({cell_row(f.cell) for f in group})
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    parts = [f"{column}{run[0]}" if len(run) == 1 else f"{column}{run[0]}–{column}{run[-1]}" for run in runs]
+    return f"{first.sheet}!{'、'.join(parts)}，共 {len(rows)} 格"

@@ -1,0 +1,233 @@
+"""The form, described once: its columns, sheets, title, fonts, page and the words users read.
+
+Every table xltool writes or reads (the template, the printout, the merged workbook, the CSV export,
+the findings) takes its headers, names and widths from here, so a change to the form is one change.
+A test fails if any other module spells a column header or a sheet name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from xltool.text import squash
+
+# ---------------------------------------------------------------------------------------------- columns
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a practice row, with every name it goes by."""
+
+    key: str  # PlanItem attribute and JSON key
+    name: str  # short name: findings, CSV, terminal tables (預定進度)
+    header: str = ""  # the form's column header as one line (template, merged workbook)
+    printed: str = ""  # the header as the printout breaks it
+    words: tuple[str, ...] = ()  # any of these in a header cell (spaces and breaks ignored) names the column
+    exact: bool = False  # the header cell must be exactly one of the words (「單位」, not 「…單位：千元」)
+    width: float = 0  # template column width, in characters
+    prompt: str = ""  # the template's input message for the column
+    print_width: float = 0  # printout column width, in half-width characters of the body font
+
+
+GOAL = Field(
+    "goal", "計畫目標", "計畫目標", "計畫目標", ("計畫目標",), width=18, print_width=10,
+    prompt="以「壹、」「貳、」…依序編號，例如「壹、遵行政策指引、擘劃廉能願景。」。"
+    "只需填在該目標第一個具體作法那一列，以下各列沿用。目標應具體量化、簡明扼要，項目不宜太多（填表說明 二）。",
+)  # fmt: skip
+PRACTICE = Field(
+    "practice", "具體作法", "具體作法", "具體作法", ("具體作法",), width=46, print_width=23,
+    prompt="以「一、」「二、」…編號，每個計畫目標下重新從「一、」起算。請寫出可衡量的作法，例如辦理場次、人數或件數（填表說明 二）。",
+)  # fmt: skip
+SCHEDULE = Field(
+    "schedule", "預定進度", "預定進度", "預定\n進度", ("預定進度", "預定期程", "進度"), width=13, print_width=9,
+    prompt="例如 108.01-12、108.08、108.10-109.03、108.01、04、07、10。"
+    "請寫出階段進度及完成時限，勿用「經常辦理」「隨時」等不確定用語（填表說明 三）。",
+)  # fmt: skip
+BUDGET = Field(
+    "budget", "預算(千元)", "備考(預算金額 單位：千元)", "備考\n(預算金額\n單位：千元)", ("備考", "預算"), width=12, print_width=6,
+    prompt="請填所需經費，單位為新臺幣千元，例如 5 或 12.5；無經費請填 0（填表說明 六）。",
+)  # fmt: skip
+CATEGORY = Field(
+    "category", "業務類別", "業務類別", "業務\n類別", ("業務類別", "類別"), width=12, print_width=4,
+    prompt="請由清單選擇：{choices}（填表說明 四）。",
+)  # fmt: skip
+PERFORMANCE = Field(
+    "performance", "提列績效對應項目", "提列績效對應項目(新增)", "提列績效\n對應項目\n(新增)",
+    ("提列績效", "對應項目", "績效"), width=20, print_width=8,
+    prompt="請先選業務類別，再由清單選擇「政策目標-細項」；自主管理項目請填「自主管理-項目名稱」；"
+    "無對應項目請填「無」或詳予敘明（填表說明 五）。",
+)  # fmt: skip
+
+COLUMNS: tuple[Field, ...] = (GOAL, PRACTICE, SCHEDULE, BUDGET, CATEGORY, PERFORMANCE)
+
+# Read when a legacy sheet or a merged workbook has them; the template does not write them.
+REMARK = Field("remark", "備註", "備註", words=("備註", "說明"), width=16)
+UNIT = Field("unit", "單位", "單位", words=("單位", "機關", "機關名稱"), exact=True, width=16)
+YEAR = Field("year", "年度", "年度", words=("年度",), exact=True, width=6)
+OPTIONAL_COLUMNS: tuple[Field, ...] = (REMARK, UNIT, YEAR)
+
+# A sheet is a plan when its header row names at least these.
+REQUIRED_KEYS = ("practice", "schedule")
+
+# Fields that are not columns of the form, for exports and findings.
+GOAL_NO = Field("goal_no", "目標編號")
+ITEM_NO = Field("item_no", "作法編號")
+MONTHS = Field("months", "月份")
+SHEET = Field("sheet", "工作表")
+CELL = Field("cell", "儲存格")
+SOURCE_FILE = Field("file", "來源檔案")
+SOURCE_CELL = Field("source_cell", "來源儲存格")
+
+# What a finding's 欄位 says, by the field the rule is about.
+FIELD_NAMES: dict[str, str] = {
+    **{f.key: f.name for f in COLUMNS},
+    "unit": "機關名稱",
+    "year": "年度",
+    "title": "標題",
+    "total": "合計",
+    "plan": "整份計畫",
+}
+
+# `xltool read --format csv`: one row per practice, for Excel.
+CSV_FIELDS: tuple[Field, ...] = (
+    UNIT, YEAR, GOAL_NO, GOAL, ITEM_NO, PRACTICE, SCHEDULE, MONTHS, BUDGET, CATEGORY, PERFORMANCE, SHEET, CELL,
+)  # fmt: skip
+
+# The merged workbook's 彙整 sheet (and each unit's sheet): the form's columns between who and where.
+MERGED_FIELDS: tuple[Field, ...] = (UNIT, YEAR, *COLUMNS, SOURCE_FILE, SOURCE_CELL)
+MERGED_WIDTHS = (16, 6, 24, 48, 13, 12, 12, 20, 30, 12)
+
+# ---------------------------------------------------------------------------------------------- sheets
+
+PLAN_SHEET = "計畫表"
+GUIDE_SHEET = "填表說明"
+LISTS_SHEET = "清單"
+MARKER_SHEET = "xltool"
+RESULTS_SHEET = "檢查結果"
+MERGED_SHEET = "彙整"
+STATS_SHEET = "統計"
+RECEIPT_SHEET = "收件情形"
+GANTT_SHEET = "進度甘特圖"
+CHANGES_SHEET = "變更比對"
+
+# The findings table (檢查結果): a merged workbook has the first two columns, an annotated copy not.
+RESULT_HEADER = ("檔案", "單位", "嚴重度", "代碼", "位置", "欄位", "內容", "問題", "建議")
+RESULT_WIDTHS = (30, 16, 8, 24, 14, 14, 30, 50, 50)
+SEVERITY_WORDS = {"error": "錯誤", "warning": "警告", "info": "提示"}
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # the colours of an annotated cell (Excel's own bad/neutral)
+
+# ---------------------------------------------------------------------------------------------- title
+
+TITLE_SUFFIX = "年度廉政工作計畫"
+SUBJECT = "機關廉政工作年度計畫"
+UNIT_LABEL = "機關名稱"
+YEAR_LABEL = "年度"
+TOTAL_LABEL = "合計"
+TOTAL_WORDS = (TOTAL_LABEL, "總計")
+NOTES_WORDS = ("備註", GUIDE_SHEET)
+_TITLE = re.compile(rf"^(.*?)(\d{{2,3}})\s*年度?\s*{TITLE_SUFFIX[2:]}")
+
+
+def plan_title(unit: str, year: int | None) -> str:
+    """「金門縣政府政風處108年度廉政工作計畫」: the form's first line, and every file's title."""
+    return f"{unit}{year if year is not None else ''}{TITLE_SUFFIX}"
+
+
+def parse_title(title: str) -> tuple[str, int] | None:
+    """Unit and year from a title like 「金門縣政府政風處108年度廉政工作計畫」, if it is one."""
+    match = _TITLE.match(squash(title))
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def is_title(text: str) -> bool:
+    return TITLE_SUFFIX[2:] in text
+
+
+# ---------------------------------------------------------------------------------------------- print
+
+FONT = "標楷體"  # the form's font (DFKai-SB); Excel on Windows has it, LibreOffice substitutes a Kai face
+TITLE_SIZE = 18
+BODY_SIZE = 14
+LINE_HEIGHT = 22  # pt, fixed (填表說明 七)
+MARGIN_CM = 2.5
+PAGE_FOOTER = "&C第 &P 頁，共 &N 頁"  # page number at the bottom centre
+A4 = 9  # the paper code Excel and LibreOffice use
+
+NOTES = (
+    "備註：",
+    "1、本表電子檔請同步傳送本署承辦人信箱，俾辦理後續審查作業。",
+    "2、所訂年度計畫如無法配合於該年度政風機構績效制度之截止陳報期限內完成者，各單位仍應落實相關管考作為，"
+    "並列入下年度績效案件陳報。",
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A sheet's print setup, as data: writers with different libraries apply the same numbers."""
+
+    landscape: bool = False
+    repeat_rows: tuple[int, int] | None = None  # 0-based first and last header rows printed on every page
+    fit_width: bool = True  # one page wide, as many pages tall as needed
+    margin_cm: float = MARGIN_CM
+    footer: str = PAGE_FOOTER
+
+
+FORM_PAGE = Page()  # 填表說明 七: A4 portrait, 2.5 cm, page numbers at the bottom centre
+
+# ---------------------------------------------------------------------------------------------- numbering
+
+GOAL_NUMERALS = "壹貳參肆伍陸柒捌玖拾"
+ITEM_NUMERALS = "一二三四五六七八九十"
+TEMPLATE_VERSION = "1"
+
+
+def column_letter(index: int) -> str:
+    """A1-style letters of a 0-based column index.
+
+    xlsxwriter.utility has this, but importing it loads all of xlsxwriter (~60 ms) on the read path.
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """The A1 reference of a 0-based (row, column)."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def cell_row(ref: str) -> int:
+    """The 1-based row of an A1 reference (0 when there is none)."""
+    digits = ref.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return int(digits) if digits.isdigit() else 0
+
+
+@cache  # asked for on every row of a plan; there are only ninety-nine of each
+def chinese_number(n: int, numerals: str) -> str:
+    """壹、貳… or 一、二… for n ≥ 1, as the form numbers goals and practices (十一, 拾壹)."""
+    digits, ten = numerals[:9], numerals[9]
+    if n < 1 or n > 99:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    text = (digits[tens - 1] if tens > 1 else "") + ten if tens else ""
+    return text + (digits[ones - 1] if ones else "")
+
+
+@cache
+def numeral_value(text: str, numerals: str) -> int | None:
+    """The number a Chinese numeral stands for (十一 → 11), or None when it is not one."""
+    digits, ten = numerals[:9], numerals[9]
+    if not text or any(ch not in numerals for ch in text):
+        return None
+    if ten not in text:
+        return digits.index(text) + 1 if len(text) == 1 else None
+    head, _, tail = text.partition(ten)
+    if len(head) > 1 or len(tail) > 1:
+        return None
+    tens = digits.index(head) + 1 if head else 1
+    return tens * 10 + (digits.index(tail) + 1 if tail else 0)

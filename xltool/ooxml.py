@@ -1,0 +1,167 @@
+"""What calamine does not tell about an .xlsx: which cells hold formulas, and how a cell is formatted.
+
+calamine reads values, fast; a few questions need the package itself. Which cells are formulas matters
+twice: a formula saved without its result reads as blank (``check`` must say so), and ``--fix`` must
+never replace a formula with a constant. A cell's number format tells what an officer saw in a number
+cell (108.1 shown as 108.10). Only these small reads live here, on the raw XML, in pieces.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_PIECE = 64 * 1024
+_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+
+
+def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding a sheet's XML (``xl/worksheets/sheet3.xml``), found through the workbook."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    name = re.escape(xml_attribute(sheet))
+    found = re.search(rf'<(?:\w+:)?sheet [^>]*name="{name}"[^>]*r:id="([^"]+)"', workbook) or re.search(
+        rf'<(?:\w+:)?sheet [^>]*r:id="([^"]+)"[^>]*name="{name}"', workbook
+    )
+    if not found:
+        return None
+    for relation in re.finditer(r"<(?:\w+:)?Relationship [^>]*>", rels):
+        if f'Id="{found.group(1)}"' in relation.group(0):
+            target = re.search(r'Target="([^"]+)"', relation.group(0))
+            if target:
+                name = target.group(1)
+                if name.startswith("/"):
+                    return name.lstrip("/")
+                return name if name.startswith("xl/") else f"xl/{name}"
+    return None
+
+
+def xml_attribute(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+@dataclass(frozen=True)
+class Formulas:
+    """The formula cells of a sheet, and those saved without a result."""
+
+    cells: frozenset[str] = frozenset()
+    without_value: frozenset[str] = frozenset()
+
+
+def formulas(source: Path, sheet: str) -> Formulas:
+    """Every formula cell of a sheet, read in pieces (a 10,000-row sheet is megabytes, and one buffer that
+    size costs more to map and unmap than the scan itself); each piece ends where a cell starts."""
+    cells: set[str] = set()
+    empty: set[str] = set()
+    with zipfile.ZipFile(source) as archive:
+        part = sheet_part(archive, sheet)
+        if part is None:
+            return Formulas()
+        with archive.open(part) as stream:
+            rest, start = b"", b""
+            while piece := stream.read(_PIECE):
+                xml = rest + piece
+                if not start:  # the cells' tag, with the namespace prefix this producer uses (<c or <x:c)
+                    found = _SHEET_DATA.search(xml)
+                    if found is None:
+                        rest = xml
+                        continue
+                    start = b"<" + found.group(1) + b"c "
+                cut = xml.rfind(start)
+                if cut < 0:
+                    cut = len(xml)  # no cell here: the sheet's head
+                _scan(xml[:cut], start, cells, empty)  # nothing yet when the one cell here goes on in the next piece
+                rest = xml[cut:]
+            _scan(rest, start or b"<c ", cells, empty)
+    return Formulas(frozenset(cells), frozenset(empty))
+
+
+_SHEET_DATA = re.compile(rb"<(\w+:|)sheetData\b")
+
+
+def _scan(xml: bytes, start: bytes, cells: set[str], empty: set[str]) -> None:
+    """Formula cells in a run of whole cells; visits only the formulas (a sheet has few), each back to the
+    start of its cell."""
+    for formula in _FORMULA.finditer(xml):
+        begin = xml.rfind(start, 0, formula.start())
+        cell = _CELL.match(xml, begin) if begin >= 0 else None
+        if cell is None or cell.end() < formula.end():
+            continue
+        ref = cell.group(1).decode()
+        cells.add(ref)
+        if not _VALUE.search(cell.group(2) or b""):
+            empty.add(ref)
+
+
+@dataclass(frozen=True)
+class _Styles:
+    formats: dict[int, str] = field(default_factory=dict)  # cell style index -> number format code
+
+
+_BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 49: "@"}
+_STYLE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?>|<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?/>')
+
+
+def number_formats(source: Path, sheet: str, refs: Iterable[str]) -> dict[str, str]:
+    """The number format code of each cell asked for (General when it has none): what the officer saw.
+
+    Asked only for the rare number in a schedule cell whose reading depends on it, so it reads the
+    whole sheet part rather than in pieces.
+    """
+    wanted = set(refs)
+    if not wanted:
+        return {}
+    with zipfile.ZipFile(source) as archive:
+        part = sheet_part(archive, sheet)
+        if part is None:
+            return {}
+        styles = _read_styles(archive)
+        xml = archive.read(part)
+    found: dict[str, str] = {}
+    for match in _STYLE.finditer(xml):
+        ref = (match.group(1) or match.group(2)).decode()
+        if ref in wanted:
+            style = re.search(rb'\bs="(\d+)"', match.group(0))
+            found[ref] = styles.formats.get(int(style.group(1)) if style else 0, "General")
+    return {ref: found.get(ref, "General") for ref in wanted}
+
+
+def _read_styles(archive: zipfile.ZipFile) -> _Styles:
+    try:
+        xml = archive.read("xl/styles.xml").decode("utf-8", "replace")
+    except KeyError:
+        return _Styles()
+    codes = dict(_BUILTIN_FORMATS)
+    for fmt in re.finditer(r"<(?:\w+:)?numFmt\b[^>]*>", xml):
+        number = re.search(r'numFmtId="(\d+)"', fmt.group(0))
+        code = re.search(r'formatCode="([^"]*)"', fmt.group(0))
+        if number and code:
+            codes[int(number.group(1))] = _unescape(code.group(1))
+    cell_xfs = re.search(r"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", xml, re.S)
+    formats: dict[int, str] = {}
+    if cell_xfs:
+        for index, xf in enumerate(re.finditer(r"<(?:\w+:)?xf\b[^>]*>", cell_xfs.group(0))):
+            number = re.search(r'numFmtId="(\d+)"', xf.group(0))
+            formats[index] = codes.get(int(number.group(1)) if number else 0, "General")
+    return _Styles(formats)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def decimals_shown(code: str) -> int | None:
+    """How many decimals a number format shows (0.00 → 2), or None for General and text formats."""
+    section = code.split(";", 1)[0]
+    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)  # quoted text, escapes, colours and conditions
+    if section.strip().lower() in ("general", "@", ""):
+        return None
+    point = section.find(".")
+    if point < 0:
+        return 0
+    return len(re.match(r"[0#?]*", section[point + 1 :]).group(0))  # type: ignore[union-attr]

@@ -1,0 +1,215 @@
+"""Files out: the one guard every writer goes through.
+
+An officer's workbook is the only copy of a year's work. So an output is never an input (however it
+is reached: another spelling, a symbolic or a hard link), never another output of the same command,
+never a folder or a device, and never an existing file unless ``--force`` says so — and ``--force``
+lifts only that last rule. Every output appears whole or not at all: it is written to a temporary file
+beside it and renamed at the end, and a file that appeared there meanwhile is not replaced.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from xltool.errors import ErrorCode, OutputError, XltoolError
+
+
+class Outputs:
+    """The inputs and outputs of one command, so each output can be checked against all of them."""
+
+    def __init__(self, inputs: Iterable[str | Path] = (), *, force: bool = False) -> None:
+        self.force = force
+        self._inputs: list[Path] = []
+        self._claimed: dict[Path, Path] = {}  # as given -> where it will be written
+        self.add_inputs(inputs)
+
+    def add_inputs(self, inputs: Iterable[str | Path]) -> None:
+        """Inputs found later (a folder's workbooks) are protected as soon as they are known."""
+        for path in inputs:
+            source = Path(path)
+            self._inputs.append(source)
+            for given, target in self._claimed.items():
+                if _same(target, source):
+                    raise _is_input(given)
+
+    def reserve(self, path: str | Path) -> Path:
+        """:meth:`claim` an output unless this command already has (a writer checking early what its
+        caller may have checked first)."""
+        given = Path(path)
+        return self._claimed[given] if given in self._claimed else self.claim(given)
+
+    def claim(self, path: str | Path) -> Path:
+        """Check an output before the work that makes it (a refusal after a long merge helps nobody).
+
+        Each output is claimed once: two options naming one file are refused. Returns where the file
+        will be written: a symbolic link is followed to the file it names.
+        """
+        given = Path(path)
+        target = Path(os.path.realpath(given))
+        try:
+            mode: int | None = target.stat().st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError as exc:
+            raise _translate(exc, given) from None
+        if mode is not None and stat.S_ISDIR(mode):
+            raise OutputError("輸出路徑是資料夾，請指定檔名", given, code=ErrorCode.OUTPUT_NOT_FILE)
+        if mode is not None and not stat.S_ISREG(mode):
+            raise OutputError(
+                "輸出路徑不是一般檔案（裝置、管線或通訊端），不會寫入", given, code=ErrorCode.OUTPUT_NOT_FILE
+            )
+        if not target.parent.is_dir():
+            raise OutputError("輸出資料夾不存在", given.parent, code=ErrorCode.OUTPUT_NO_FOLDER)
+        if any(_same(target, source) for source in self._inputs):
+            raise _is_input(given)
+        for other_given, other in self._claimed.items():
+            if _same(target, other):
+                raise OutputError(f"與另一個輸出（{other_given}）是同一個檔案", given, code=ErrorCode.OUTPUT_TWICE)
+        if mode is not None and not self.force:
+            raise OutputError("檔案已存在；如要覆寫請加上 --force", given, code=ErrorCode.OUTPUT_EXISTS)
+        self._claimed[given] = target
+        return target
+
+    @contextmanager
+    def atomic(self, path: str | Path) -> Iterator[Path]:
+        """Yield a temporary path beside the output; when the block succeeds it becomes the output.
+
+        The temporary file goes whatever ends the block: an error, Ctrl-C, or SIGTERM/SIGHUP (the CLI
+        turns those into an exception, so this ``finally`` runs).
+        """
+        given = Path(path)
+        target = self.reserve(given)
+        try:
+            fd, name = tempfile.mkstemp(prefix=".xltool-", suffix=".tmp", dir=target.parent)
+        except OSError as exc:
+            raise _translate(exc, given) from None
+        os.close(fd)
+        temporary = Path(name)
+        try:
+            try:
+                yield temporary
+                self._commit(temporary, target, given)
+            except XltoolError:
+                raise
+            except Exception as exc:
+                found = _os_error(exc)
+                if found is None:
+                    raise
+                raise _translate(found, given) from None
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    def write_bytes(self, path: str | Path, data: bytes) -> Path:
+        """Write a whole file atomically (JSON, CSV, TOML)."""
+        with self.atomic(path) as temporary:
+            temporary.write_bytes(data)
+        return Path(path)
+
+    def _commit(self, temporary: Path, target: Path, given: Path) -> None:
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)  # replacing a file keeps its permissions
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # mkstemp makes 0600; a new file gets the usual permissions
+        os.chmod(temporary, mode)
+        if any(_same(target, source) for source in self._inputs):  # a link made to an input meanwhile
+            raise _is_input(given)
+        if self.force:
+            _replace(temporary, target, given)
+            return
+        # Without --force, a file that appeared while the command ran (another merge to the same output)
+        # is not replaced: link() refuses an existing name, atomically.
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            raise _appeared(given) from None
+        except OSError:
+            # A file system without hard links (FAT, some network shares): rename, which Windows
+            # refuses over an existing file; elsewhere the check just before is the best there is.
+            if target.exists():
+                raise _appeared(given) from None
+            os.rename(temporary, target)
+
+
+def _replace(temporary: Path, target: Path, given: Path) -> None:
+    try:
+        os.replace(temporary, target)
+    except PermissionError:
+        # On Windows a workbook open in Excel cannot be replaced; the old file stays as it was.
+        raise OutputError(
+            "無法寫入：檔案可能正在 Excel 或 LibreOffice 中開啟，請關閉後再試", given, code=ErrorCode.OUTPUT_IN_USE
+        ) from None
+    except IsADirectoryError:
+        raise OutputError("輸出路徑是資料夾，請指定檔名", given, code=ErrorCode.OUTPUT_NOT_FILE) from None
+
+
+def _same(a: Path, b: Path) -> bool:
+    """The same file: one real path (symbolic links followed), or one inode (hard links)."""
+    if os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b)):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _is_input(given: Path) -> OutputError:
+    return OutputError("輸出檔不可與輸入檔相同，以免覆蓋原始資料（--force 也不會覆寫輸入檔）", given,
+                       code=ErrorCode.OUTPUT_IS_INPUT)  # fmt: skip
+
+
+def _appeared(given: Path) -> OutputError:
+    return OutputError(
+        "執行期間有另一個程式建立了這個檔案，未覆寫；如要覆寫請加上 --force", given, code=ErrorCode.OUTPUT_APPEARED
+    )
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The OS error behind an exception: xlsxwriter and zipfile wrap the one that says the disk is full."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno is not None:
+            return current
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    return None
+
+
+_OS_MESSAGES = {
+    errno.ENOSPC: ("磁碟空間不足，未寫出任何檔案", ErrorCode.OUTPUT_DISK_FULL),
+    errno.EDQUOT: ("磁碟配額已滿，未寫出任何檔案", ErrorCode.OUTPUT_DISK_FULL),
+    errno.EACCES: ("沒有在這個資料夾寫入檔案的權限", ErrorCode.OUTPUT_NO_PERMISSION),
+    errno.EPERM: ("沒有在這個資料夾寫入檔案的權限", ErrorCode.OUTPUT_NO_PERMISSION),
+    errno.EROFS: ("這個位置是唯讀的，無法寫入", ErrorCode.OUTPUT_NO_PERMISSION),
+    errno.ENAMETOOLONG: ("檔名太長，請改用較短的檔名", ErrorCode.OUTPUT_NAME_TOO_LONG),
+}
+
+
+def _translate(exc: OSError, given: Path) -> OutputError:
+    message, code = _OS_MESSAGES.get(exc.errno or 0, (f"無法寫入：{exc.strerror or exc}", ErrorCode.OUTPUT_FAILED))
+    return OutputError(message, given, code=code)
+
+
+def write_stdout(data: bytes) -> None:
+    """Bytes to standard output, after any text already written there."""
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        raise OutputError("標準輸出已關閉，無處輸出；請用 -o 指定輸出檔", code=ErrorCode.STDOUT_CLOSED)
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.EBADF:
+            raise OutputError("標準輸出已關閉，無處輸出；請用 -o 指定輸出檔", code=ErrorCode.STDOUT_CLOSED) from None
+        raise

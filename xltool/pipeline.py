@@ -1,0 +1,154 @@
+"""The work every command shares: find the inputs, load each plan (workbook or JSON), check it.
+
+The CLI only parses options, prints and chooses exit codes; everything it does is a call here or to a
+writer, so an office can script the same steps with ``import xltool``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from xltool.catalog import Catalog
+from xltool.catalogs import load_catalog
+from xltool.checks import check_plan
+from xltool.errors import ErrorCode, InputError, XltoolError
+from xltool.inputs import WORKBOOK_SUFFIXES, check_input
+from xltool.model import FileResult, Plan
+from xltool.reader import read_plan
+
+PARALLEL_FROM = 16  # below this, starting worker processes costs more than it saves
+MAX_JSON_BYTES = 512 * 1024 * 1024
+
+
+def load_plan(
+    path: str | Path,
+    *,
+    catalog: Catalog | None = None,
+    year: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Plan:
+    """A plan from a workbook (.xlsx .xlsm .xls .ods) or from the JSON ``xltool read`` writes.
+
+    The plan carries the catalog it was read with: ``catalog`` when given, else its year's.
+    """
+    source = Path(path)
+    if source.suffix.lower() != ".json":
+        return read_plan(source, catalog=catalog, year=year, progress=progress)
+    check_input(source)
+    try:
+        if source.stat().st_size > MAX_JSON_BYTES:
+            raise ValueError("檔案過大")
+        plan = Plan.from_dict(json.loads(source.read_bytes().decode("utf-8-sig")), str(source))
+    except (ValueError, RecursionError) as exc:  # json's errors are ValueErrors, and so are from_dict's
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or "巢狀太深"
+        raise InputError(
+            f"不是 xltool read 輸出的計畫 JSON：{reason}", source, code=ErrorCode.INPUT_NOT_PLAN_JSON
+        ) from None
+    plan.catalog = catalog or load_catalog(plan.year if plan.year is not None else year)
+    if plan.catalog.notice:
+        plan.notices.append(plan.catalog.notice)
+    return plan
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What ``check`` is asked besides the file: the catalog, the year the plan must be for, a budget cap."""
+
+    catalog: Catalog | None = None
+    year: int | None = None
+    budget_cap: Decimal | None = None
+
+
+def check_file(
+    path: str | Path,
+    options: CheckOptions = CheckOptions(),
+    progress: Callable[[int, int], None] | None = None,
+) -> FileResult:
+    """Load and check one plan; a file that cannot be read becomes a result that says why."""
+    try:
+        plan = load_plan(path, catalog=options.catalog, year=options.year, progress=progress)
+        findings = check_plan(plan, year=options.year, budget_cap=options.budget_cap)
+    except XltoolError as error:
+        return FileResult(str(path), error=str(error), error_code=error.code)
+    return FileResult(str(path), plan, findings)
+
+
+def _check_in_worker(job: tuple[str, CheckOptions]) -> FileResult:
+    result = check_file(*job)
+    if result.plan is not None:
+        result.plan.catalog = None  # sent back to the parent once, not once per file
+    return result
+
+
+def check_files(
+    files: Sequence[str | Path],
+    options: CheckOptions = CheckOptions(),
+    progress: Callable[[], None] | None = None,
+) -> list[FileResult]:
+    """Load and check many plans, in the order given, one process per core when there are many (the work
+    is CPU-bound Python, which threads would not spread)."""
+    jobs = [(str(f), options) for f in files]
+    workers = min(os.cpu_count() or 1, 8)
+    results: list[FileResult] = []
+    if len(jobs) >= PARALLEL_FROM and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(_check_in_worker, jobs, chunksize=8):
+                if result.plan is not None:
+                    result.plan.catalog = options.catalog or load_catalog(result.plan.year)
+                results.append(result)
+                if progress:
+                    progress()
+    else:
+        for path, _ in jobs:
+            results.append(check_file(path, options))
+            if progress:
+                progress()
+    return results
+
+
+def find_workbooks(inputs: Iterable[str | Path], *, json_too: bool = False) -> list[Path]:
+    """Files as given, and the workbooks inside folders (recursively, in natural order: 第2組 before
+    第10組), without Excel's ~$ lock files and hidden files, each once."""
+    suffixes = (*WORKBOOK_SUFFIXES, ".json") if json_too else WORKBOOK_SUFFIXES
+    found: list[Path] = []
+    for given in map(Path, inputs):
+        if given.is_dir():
+            found.extend(
+                sorted(
+                    (
+                        p
+                        for p in given.rglob("*")
+                        if p.suffix.lower() in suffixes
+                        and not any(part.startswith((".", "~$")) for part in p.relative_to(given).parts)
+                        and p.is_file()
+                    ),
+                    key=natural_key,
+                )
+            )
+        elif given.exists():
+            found.append(given)
+        else:
+            raise InputError("找不到檔案或資料夾", given, code=ErrorCode.INPUT_MISSING)
+    unique: dict[str, Path] = {}
+    for path in found:
+        unique.setdefault(os.path.normcase(os.path.realpath(path)), path)
+    if not unique:
+        where = "、".join(map(str, inputs)) if isinstance(inputs, Sequence) else None
+        raise InputError("沒有找到任何活頁簿（.xlsx、.xlsm、.xls、.ods）", where, code=ErrorCode.NO_INPUTS)
+    return list(unique.values())
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(path: str | Path) -> tuple[tuple[int, int | str], ...]:
+    """Sort key reading digit runs as numbers: 第2組 before 第10組, as a person would list them."""
+    parts = _DIGITS.split(str(path).casefold())
+    return tuple((1, int(part)) if part.isdigit() else (0, part) for part in parts)
