@@ -21,6 +21,7 @@ from xltool.form import (
     LINE_HEIGHT,
     NOTES,
     PLAN_SHEET,
+    PRACTICE,
     SUBJECT,
     TITLE_SIZE,
     TOTAL_LABEL,
@@ -187,7 +188,7 @@ def _write_gantt(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
     sheet.set_column(2, 1 + len(months), 4)
     sheet.merge_range(0, 0, 0, 1 + len(months), f"{plan_title(plan.unit, plan.year)}　預定進度", styles["title"])
     sheet.write_string(1, 0, "編號", styles["month"])
-    sheet.write_string(1, 1, "具體作法", styles["month"])
+    sheet.write_string(1, 1, PRACTICE.name, styles["month"])
     for i, month in enumerate(months):
         year, number = month.split(".")
         label = f"{int(number)}月" if plan.year is None or int(year) == plan.year else f"{year}.{number}"

@@ -20,12 +20,15 @@ from typing import Any
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.form import (
+    CATEGORY,
     COLUMNS,
     FONT,
     GUIDE_SHEET,
     LISTS_SHEET,
     MARKER_SHEET,
+    PERFORMANCE,
     PLAN_SHEET,
+    SCHEDULE,
     SUBJECT,
     TEMPLATE_VERSION,
     TITLE_SIZE,
@@ -47,7 +50,7 @@ HEADER_ROW = 2  # 0-based: title, unit/year, header
 FIRST_ROW = HEADER_ROW + 1
 ALL_ITEMS = "績效_全部"
 ITEMS_NAME_PREFIX = "績效_"
-CATEGORY_NAME = "業務類別"
+CATEGORY_NAME = CATEGORY.name  # the defined name of the category list
 
 GUIDE_HEADINGS = ("填表說明（依「機關廉政工作年度計畫」格式整理）", "操作提示")
 GUIDE = (
@@ -223,9 +226,9 @@ def _write_plan(
             "criteria": "between",
             "minimum": 1,
             "maximum": 999,
-            "input_title": "年度",
+            "input_title": YEAR_LABEL,
             "input_message": "請填民國年度，例如 108。",
-            "error_title": "年度",
+            "error_title": YEAR_LABEL,
             "error_message": "年度請填民國年（整數），例如 108。",
         },
     )
@@ -275,7 +278,7 @@ def _write_plan(
             "validate": "custom",
             "value": f"=ISTEXT({schedule_cell})",
             "error_type": "warning",
-            "error_title": "預定進度",
+            "error_title": SCHEDULE.name,
             "error_message": "預定進度請以文字輸入（例如 108.01-12），數字會被 Excel 改寫（108.10 變成 108.1）。",
         },
     )
@@ -299,7 +302,7 @@ def _write_plan(
             "source": f"={CATEGORY_NAME}",
             "input_title": prompts["category"].name,
             "input_message": prompts["category"].prompt.format(choices=catalog.category_choices),
-            "error_title": "業務類別",
+            "error_title": CATEGORY.name,
             "error_message": "請由清單選擇業務類別：" + catalog.category_choices,
         },
     )
@@ -311,7 +314,7 @@ def _write_plan(
             "source": f'=INDIRECT(IF({category_cell}="","{ALL_ITEMS}","{ITEMS_NAME_PREFIX}"&{category_cell}))',
             # A warning, not a stop: 自主管理-<自創項目> and explanations are typed, not chosen.
             "error_type": "warning",
-            "error_title": "提列績效對應項目",
+            "error_title": PERFORMANCE.name,
             "error_message": "清單中沒有這個項目。自主管理項目請寫成「自主管理-項目名稱」，無對應項目請填「無」。"
             "確定要保留請按「是」。",
         },
