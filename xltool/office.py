@@ -7,11 +7,14 @@ process can never hang a command.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from xltool.errors import ErrorCode, OfficeError
@@ -76,9 +79,18 @@ def _kai_fontconfig(folder: Path) -> Path:
 
 def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float = 180) -> Path:
     """Convert ``source`` to ``fmt`` (pdf, ods, xlsx, xls …) in ``outdir``; returns the new file."""
+    return convert_many([source], fmt, outdir, timeout=timeout)[0]
+
+
+def convert_many(sources: Sequence[str | Path], fmt: str, outdir: str | Path, *, timeout: float = 180) -> list[Path]:
+    """Convert several files in one LibreOffice start (starting it is most of a small conversion).
+
+    The files must have different names: LibreOffice names each result after its source.
+    """
     soffice = require_soffice()
-    source, outdir = Path(source).resolve(), Path(outdir).resolve()
-    with tempfile.TemporaryDirectory(prefix="xltool-office-") as profile:
+    paths = [Path(s).resolve() for s in sources]
+    outdir = Path(outdir).resolve()
+    with tempfile.TemporaryDirectory(prefix="xltool-office-", ignore_cleanup_errors=True) as profile:
         # LibreOffice's own scratch files (lu*.tmp) go into the private folder too, so they go with it
         # even when the run is stopped (SIGTERM) while LibreOffice works.
         scratch = Path(profile) / "tmp"
@@ -96,21 +108,48 @@ def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float 
             fmt,
             "--outdir",
             str(outdir),
-            str(source),
+            *map(str, paths),
         ]
-        try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=env)
-        except subprocess.TimeoutExpired:
-            raise OfficeError(
-                f"LibreOffice 轉檔超過 {timeout:.0f} 秒仍未完成，已停止", source, code=ErrorCode.OFFICE_TIMEOUT
-            ) from None
-        except OSError as exc:
-            raise OfficeError(f"無法執行 LibreOffice（{soffice}）：{exc}", source) from None
-    target = outdir / f"{source.stem}.{fmt.split(':', 1)[0]}"
-    if done.returncode != 0 or not target.is_file():
-        detail = (done.stderr or done.stdout).decode(sys.getfilesystemencoding(), "replace").strip()
-        raise OfficeError(f"LibreOffice 轉檔失敗（{fmt}）：{detail or '沒有產生輸出檔'}", source)
-    return target
+        returncode, output = _run(command, env, timeout, paths[0] if len(paths) == 1 else None)
+    targets = [outdir / f"{path.stem}.{fmt.split(':', 1)[0]}" for path in paths]
+    missing = [path for path, target in zip(paths, targets, strict=True) if not target.is_file()]
+    if returncode != 0 or missing:
+        detail = output.decode(sys.getfilesystemencoding(), "replace").strip()
+        raise OfficeError(
+            f"LibreOffice 轉檔失敗（{fmt}）：{detail or '沒有產生輸出檔'}", missing[0] if missing else None
+        )
+    return targets
+
+
+def _run(command: list[str], env: dict[str, str], timeout: float, source: Path | None) -> tuple[int, bytes]:
+    """Run LibreOffice in a process group of its own, so that a time-out, Ctrl-C or SIGTERM stops all
+    of it (soffice starts soffice.bin, which would go on writing into the profile being removed)."""
+    try:
+        child = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    except OSError as exc:
+        raise OfficeError(f"無法執行 LibreOffice（{command[0]}）：{exc}", source) from None
+    try:
+        output, _ = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(child)
+        raise OfficeError(
+            f"LibreOffice 轉檔超過 {timeout:.0f} 秒仍未完成，已停止", source, code=ErrorCode.OFFICE_TIMEOUT
+        ) from None
+    except BaseException:
+        _stop(child)
+        raise
+    return child.returncode, output
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(OSError):
+            os.killpg(child.pid, signal.SIGKILL)
+    else:  # Windows: the process itself
+        child.kill()
+    child.wait()
 
 
 def to_pdf(source: str | Path, target: str | Path, *, outputs: Outputs | None = None, timeout: float = 180) -> Path:

@@ -114,27 +114,31 @@ _NO_LINE_START = set("」』）》〉】，、。．：；！？…")
 
 def wrap(text: str, limit: int, indent: str = "") -> list[str]:
     """Lines of at most ``limit`` columns, never broken inside a number, a cell reference or a quote,
-    and no line starting with closing punctuation; continuation lines start with ``indent``."""
+    and no line starting with closing punctuation (the character before it comes down with it);
+    continuation lines start with ``indent``."""
     lines: list[str] = []
-    line, used = "", 0
+    line: list[str] = []
+    used = 0
     for token in _TOKEN.findall(text):
         size = width(token)
-        if used + size > limit and line.strip() and not (token[0] in _NO_LINE_START and size <= 2):
-            lines.append(line.rstrip())
-            line, used = indent, width(indent)
+        if used + size > limit and "".join(line).strip():
+            carried: list[str] = []
+            if token[0] in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
+                carried = [line.pop()]  # 「…千元，」 breaks before 千元, not before the comma
+            lines.append("".join(line).rstrip())
+            line, used = [indent, *carried], width(indent) + sum(width(t) for t in carried)
             if token.isspace():
                 continue
         while used + size > limit and size > limit - width(indent):  # a token longer than a line: cut it
-            room = limit - used
-            head = _cut(token, room)
-            lines.append(line + head)
+            head = _cut(token, limit - used)
+            lines.append("".join(line) + head)
             token = token[len(head) :]
             size = width(token)
-            line, used = indent, width(indent)
-        line += token
+            line, used = [indent], width(indent)
+        line.append(token)
         used += size
-    if line.strip() or not lines:
-        lines.append(line.rstrip())
+    if "".join(line).strip() or not lines:
+        lines.append("".join(line).rstrip())
     return lines
 
 
