@@ -52,15 +52,23 @@ def test_three_units_merge_exactly_and_read_back(
     merged = book["彙整"]
     assert merged.max_row == 3 + 99
     assert [merged.cell(4 + 33 * i, 1).value for i in range(3)] == sorted(UNITS, key=lambda u: u)
-    stats = book["統計"]
-    rows = {r[0]: r[1:] for r in stats.iter_rows(min_row=2, max_row=6, values_only=True)}
-    header = rows["單位"]
+    overview = stats_table(book["統計"], "各單位概況（預算單位：千元）")
+    assert list(overview) == [*sorted(UNITS), "合計"]  # the inputs' order, the total last
     for unit in UNITS:
-        assert dict(zip(header, rows[unit], strict=True))["合計"] == 1865
-    assert dict(zip(header, rows["合計"], strict=True)) == {
-        "綜合維護業務": 150, "綜合規劃業務": 1095, "肅貪查處業務": 600, "防貪業務": 3750, "合計": 5595,
-    }  # fmt: skip
-    assert stats._charts, "a bar chart of budget by category"
+        assert overview[unit]["具體作法數"] == 33 and overview[unit]["預算(千元)"] == 1865
+        assert overview[unit]["警告"] == 20 and overview[unit]["錯誤"] == 0
+    assert {k: v for k, v in overview["合計"].items() if k != "單位"} == {
+        "具體作法數": 99,
+        "預算(千元)": 5595,
+        "錯誤": 0,
+        "警告": 60,
+        "綜合規劃業務": 1095,
+        "視察業務": 0,
+        "防貪業務": 3750,
+        "肅貪查處業務": 600,
+        "綜合維護業務": 150,
+        "其他": 0,
+    }  # fmt: skip  every category of the year's catalog is a column, in the catalog's order, 0 where empty
     findings = [r for r in book["檢查結果"].iter_rows(min_row=2, values_only=True)]
     assert sum(r[2] == "警告" and r[3] == "PERFORMANCE_MISSING" for r in findings) == 60
 
@@ -73,6 +81,19 @@ def test_three_units_merge_exactly_and_read_back(
     assert {i.unit for i in again.items} == set(UNITS) and again.year == 108
     assert run(["check", str(out)]) == 0  # the merged workbook passes check again
     capsys.readouterr()
+
+
+def stats_table(sheet: object, title: str) -> dict[str, dict[str, object]]:
+    """A table of the 統計 sheet by its title: each row by its first cell, as header → value."""
+    rows = list(sheet.iter_rows(values_only=True))  # type: ignore[attr-defined]
+    start = next(i for i, row in enumerate(rows) if row[0] == title)
+    header = [h for h in rows[start + 1] if h is not None]
+    table: dict[str, dict[str, object]] = {}
+    for row in rows[start + 2 :]:
+        if row[0] is None:
+            break
+        table[str(row[0])] = dict(zip(header, row, strict=False))
+    return table
 
 
 def test_same_unit_twice_is_refused_naming_both_files(
@@ -140,9 +161,9 @@ def test_totals_are_exact_decimals(tmp_path: Path, template: Path, capsys: pytes
     out = tmp_path / "out.xlsx"
     code, err = merge(capsys, *paths, "-o", out)
     assert code == 0 and "預算合計 0.6 千元" in err
-    stats = load_workbook(out)["統計"]
-    total = next(r for r in stats.iter_rows(values_only=True) if r[0] == "合計")
-    assert total[-1] == 0.6 and Decimal(repr(total[-1])) == Decimal("0.6")
+    total = stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")["合計"]
+    assert total["預算(千元)"] == 0.6 and Decimal(repr(total["預算(千元)"])) == Decimal("0.6")
+    assert total["防貪業務"] == 0.6
 
 
 def test_folders_skip_lock_and_hidden_files_and_never_write_over_an_input(units: Path, tmp_path: Path,

@@ -151,11 +151,11 @@ def test_sigterm_leaves_no_temporary_file(tmp_path: Path) -> None:
          str(out / "列印.pdf")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
     )  # fmt: skip
-    for _ in range(200):  # until LibreOffice is converting
-        if any(scratch.iterdir()):
+    for _ in range(400):  # until LibreOffice is converting, with its profile in our scratch folder
+        if any(p.name.startswith("xltool-office-") for p in scratch.iterdir()):
             break
         time.sleep(0.05)
-    time.sleep(0.5)
+    time.sleep(1.0)
     child.send_signal(signal.SIGTERM)
     _, err = child.communicate(timeout=60)
     assert child.returncode == 128 + signal.SIGTERM, err.decode()
@@ -208,10 +208,11 @@ def test_a_large_merged_workbook_reads_back_within_the_bomb_limits(tmp_path: Pat
     from xltool.inputs import BOMB_RATIO, inspect_workbook
     from xltool.merged import write_merged
     from xltool.model import FileResult
+    from xltool.summary import summarize
 
     plan = read_plan(EXAMPLE)
     results = [FileResult(f"單位{n}.xlsx", replace(plan, unit=f"第{n}單位")) for n in range(300)]
-    out = write_merged(tmp_path / "全國.xlsx", results, [])
+    out = write_merged(tmp_path / "全國.xlsx", results, [], summarize(results, plan.catalog))
     inspect_workbook(out)
     with zipfile.ZipFile(out) as archive:
         worst = max(m.file_size / m.compress_size for m in archive.infolist() if m.file_size > 1 << 20)

@@ -80,6 +80,15 @@ CELL = Field("cell", "儲存格")
 SOURCE_FILE = Field("file", "來源檔案")
 SOURCE_CELL = Field("source_cell", "來源儲存格")
 
+# 收件情形: each roster unit's state this season (roster.Receipt.row gives the values in this order).
+STATUS = Field("status", "狀態", "狀態")
+FILES = Field("files", "檔案", "檔案")
+PRACTICES = Field("practices", "具體作法數", "具體作法數")
+ERRORS = Field("errors", "錯誤", "錯誤")
+WARNINGS = Field("warnings", "警告", "警告")
+RECEIPT_FIELDS: tuple[Field, ...] = (UNIT, STATUS, FILES, PRACTICES, BUDGET, ERRORS, WARNINGS)
+RECEIPT_WIDTHS = (28, 8, 40, 10, 12, 8, 8)
+
 # What a finding's 欄位 says, by the field the rule is about.
 FIELD_NAMES: dict[str, str] = {
     **{f.key: f.name for f in COLUMNS},

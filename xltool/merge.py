@@ -20,16 +20,24 @@ from xltool.merged import write_merged
 from xltool.model import FileResult, Plan
 from xltool.outputs import Outputs
 from xltool.pipeline import CheckOptions, check_files
+from xltool.roster import Receipt, Roster, missing, receipts
+from xltool.summary import summarize
 from xltool.text import squash
 
 
 @dataclass
 class MergeResult:
-    """What was merged: the plans written (in order) and the files left out, with why."""
+    """What was merged: the plans written (in order), the files left out with why, and with a roster
+    every unit's state this season."""
 
     path: Path
     merged: list[FileResult] = field(default_factory=list)
     skipped: list[FileResult] = field(default_factory=list)
+    receipts: list[Receipt] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        return missing(self.receipts)
 
     @property
     def items(self) -> int:
@@ -45,21 +53,36 @@ def merge_files(
     out: str | Path,
     *,
     catalog: Catalog | None = None,
+    roster: Roster | None = None,
     skip_bad: bool = False,
     allow_duplicate_units: bool = False,
     by_unit: bool = False,
+    infos: bool = False,
     outputs: Outputs | None = None,
     progress: Callable[[], None] | None = None,
 ) -> MergeResult:
-    """Read, check and merge ``files`` into ``out``; refuses (writing nothing) what cannot be merged."""
+    """Read, check and merge ``files`` into ``out``; refuses (writing nothing) what cannot be merged.
+
+    With a roster the units are written in its order and a 收件情形 sheet says who is missing; a merge
+    with units missing is still written (mid-season it is normal).
+    """
     guard = outputs or Outputs()
     guard.add_inputs(files)
     guard.reserve(out)  # refuse before the long read, not after it
     results = check_files(files, CheckOptions(catalog=catalog), progress=progress)
     good = validate(results, skip_bad=skip_bad, allow_duplicate_units=allow_duplicate_units)
+    order = None
+    lines: list[Receipt] = []
+    if roster is not None:
+        order = roster.position
+        good.sort(key=lambda r: min((order(u) for u in units_of(r.plan)), default=len(roster.units)) if r.plan else 0)
+        lines = receipts(roster, results)
     skipped = [r for r in results if r.error]
-    write_merged(out, good, skipped, by_unit=by_unit, outputs=guard)
-    return MergeResult(Path(out), good, skipped)
+    first = next((r.plan.catalog for r in good if r.plan is not None and r.plan.catalog is not None), None)
+    summary = summarize(good, catalog or first, order)
+    rows = [line.row() for line in lines]
+    write_merged(out, good, skipped, summary, receipts=rows, by_unit=by_unit, infos=infos, outputs=guard)
+    return MergeResult(Path(out), good, skipped, lines)
 
 
 def units_of(plan: Plan) -> list[str]:

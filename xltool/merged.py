@@ -17,17 +17,21 @@ from xltool.form import (
     MERGED_FIELDS,
     MERGED_SHEET,
     MERGED_WIDTHS,
+    RECEIPT_FIELDS,
+    RECEIPT_SHEET,
+    RECEIPT_WIDTHS,
     RESULT_HEADER,
     RESULT_WIDTHS,
     RESULTS_SHEET,
     SEVERITY_WORDS,
     STATS_SHEET,
+    Page,
     column_letter,
     plan_title,
 )
-from xltool.model import FileResult, Plan, month_columns, number
+from xltool.model import FileResult, Finding, Summary, number
 from xltool.outputs import Outputs
-from xltool.xlsxparts import Rows, append_rows
+from xltool.xlsxparts import Rows, append_rows, apply_page, plain_data_labels
 
 
 def sheet_name(name: str, used: set[str]) -> str:
@@ -45,33 +49,45 @@ def sheet_name(name: str, used: set[str]) -> str:
 def write_merged(
     path: str | Path,
     inputs: Sequence[FileResult],
-    skipped: list[FileResult],
+    skipped: Sequence[FileResult],
+    summary: Summary,
     *,
+    receipts: Sequence[Sequence[object]] = (),
     by_unit: bool = False,
+    infos: bool = False,
     outputs: Outputs | None = None,
 ) -> Path:
-    """Write 彙整, 統計, 檢查結果 (and one sheet per unit) to ``path``, atomically."""
+    """Write [收件情形,] 彙整, 統計, 檢查結果 (and one sheet per unit) to ``path``, atomically.
+
+    ``inputs`` are in the order to print (the roster's, or the inputs'); ``receipts`` are the rows of
+    收件情形 (roster.Receipt.row); ``infos`` keeps the findings of severity info in 檢查結果 (after the
+    errors and warnings); without it they are left out.
+    """
     plans = [i.plan for i in inputs if i.plan is not None]
     with (outputs or Outputs()).atomic(path) as temporary:
         import xlsxwriter
 
         workbook = xlsxwriter.Workbook(str(temporary), {"strings_to_formulas": False, "strings_to_numbers": False})
-        styles = {
-            "header": workbook.add_format({"bold": True, "text_wrap": True, "border": 1, "bg_color": "#D9D9D9"}),
-            "text": workbook.add_format({"text_wrap": True, "valign": "top", "border": 1}),
-            "number": workbook.add_format({"valign": "top", "border": 1, "num_format": "#,##0.###"}),
-            "title": workbook.add_format({"bold": True, "font_size": 14}),
-        }
-        year = plans[0].year
+        styles = _styles(workbook)
+        year = plans[0].year if plans else None
+        used = {name.casefold() for name in (RECEIPT_SHEET, MERGED_SHEET, STATS_SHEET, RESULTS_SHEET)}
+        tables = []
+        if receipts:
+            receipt_rows = iter([list(line) for line in receipts])
+            header = [f.name for f in RECEIPT_FIELDS]
+            tables.append(_table(workbook, styles, RECEIPT_SHEET, f"{plan_title('', year)}{RECEIPT_SHEET}", header,
+                                 RECEIPT_WIDTHS, receipt_rows, len(receipts)))  # fmt: skip
         title = f"{plan_title('', year)}彙整（{len(plans)} 個單位）"
         items_count = sum(len(plan.items) for plan in plans)
-        used = {MERGED_SHEET.casefold(), STATS_SHEET.casefold(), RESULTS_SHEET.casefold()}
         header = [f.header for f in MERGED_FIELDS]
-        tables = [_table(workbook, styles, MERGED_SHEET, title, header, MERGED_WIDTHS, _item_rows(inputs), items_count)]
-        _write_stats(workbook, workbook.add_worksheet(STATS_SHEET), styles, plans)
-        findings_count = len(skipped) + sum(len(one.findings) for one in inputs)
-        rows = _finding_rows(inputs, skipped)
-        tables.append(_table(workbook, styles, RESULTS_SHEET, "", RESULT_HEADER, RESULT_WIDTHS, rows, findings_count))
+        tables.append(
+            _table(workbook, styles, MERGED_SHEET, title, header, MERGED_WIDTHS, _item_rows(inputs), items_count)
+        )
+        _write_stats(workbook, workbook.add_worksheet(STATS_SHEET), styles, summary, year, len(plans))
+        findings = _findings(inputs, infos)
+        rows = _finding_rows(findings, skipped)
+        count = len(skipped) + len(findings)
+        tables.append(_table(workbook, styles, RESULTS_SHEET, "", RESULT_HEADER, RESULT_WIDTHS, rows, count))
         if by_unit:
             for one in inputs:
                 assert one.plan is not None
@@ -88,8 +104,21 @@ def write_merged(
             {name: rows for name, rows in tables if rows is not None},
             text_style=styles["text"].xf_index or 0,
             number_style=styles["number"].xf_index or 0,
+            parts={"xl/charts/chart1.xml": plain_data_labels},
         )
     return Path(path)
+
+
+def _styles(workbook: Any) -> dict[str, Any]:
+    border = {"border": 1, "valign": "top"}
+    return {
+        "header": workbook.add_format({**border, "bold": True, "text_wrap": True, "bg_color": "#D9D9D9"}),
+        "text": workbook.add_format({**border, "text_wrap": True}),
+        "number": workbook.add_format({**border, "num_format": "#,##0.###"}),
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "total_text": workbook.add_format({**border, "bold": True, "text_wrap": True}),
+        "total_number": workbook.add_format({**border, "bold": True, "num_format": "#,##0.###"}),
+    }
 
 
 def _table(
@@ -122,6 +151,7 @@ def _table(
     sheet.freeze_panes(header_row + 1, 1 if title else 0)
     last_row = header_row + max(count, 1)  # 0-based
     sheet.autofilter(header_row, 0, last_row, len(header) - 1)
+    apply_page(sheet, Page(landscape=True, repeat_rows=(header_row, header_row)))
     if count < 2:
         return name, None
     return name, Rows(rows, header_row + 3, f"A1:{column_letter(len(header) - 1)}{last_row + 1}")
@@ -146,89 +176,81 @@ def _item_rows(inputs: Sequence[FileResult]) -> Iterator[list[object]]:
             ]
 
 
-def _finding_rows(inputs: Sequence[FileResult], skipped: list[FileResult]) -> Iterator[list[object]]:
+def _findings(inputs: Sequence[FileResult], infos: bool) -> list[tuple[FileResult, Finding]]:
+    """Errors and warnings first (what must be fixed), in file order; the infos after, when asked for."""
+    first = [(one, f) for one in inputs for f in one.findings if f.severity != "info"]
+    rest = [(one, f) for one in inputs for f in one.findings if f.severity == "info"] if infos else []
+    return first + rest
+
+
+def _finding_rows(
+    findings: Sequence[tuple[FileResult, Finding]], skipped: Sequence[FileResult]
+) -> Iterator[list[object]]:
     for one in skipped:
-        yield [one.file, "", "無法讀取", "UNREADABLE", "", "", "", one.error, "已略過（--skip-bad）"]
-    for one in inputs:
-        assert one.plan is not None
-        for f in one.findings:
-            yield [
-                one.file,
-                one.plan.unit,
-                SEVERITY_WORDS[f.severity],
-                f.code,
-                f.where,
-                f.column,
-                f.value,
-                f.message,
-                f.hint,
-            ]
+        yield [one.file, "", "無法讀取", one.error_code, "", "", "", one.error, "已略過（--skip-bad）"]
+    row_units: dict[int, dict[int, str]] = {}
+    for one, f in findings:
+        plan = one.plan
+        assert plan is not None
+        units = row_units.setdefault(id(one), {item.row: item.unit for item in plan.items if item.unit})
+        unit = units.get(f.row) or plan.unit
+        yield [one.file, unit, SEVERITY_WORDS[f.severity], f.code, f.where, f.column, f.value, f.message, f.hint]
 
 
-def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], plans: list[Plan]) -> None:
-    import pandas as pd
+def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Summary, year: int | None,
+                 units: int) -> None:  # fmt: skip
+    """The summary's tables down one sheet, each starting a printed page, then the chart on its own."""
+    sheet.write_string(0, 0, f"{plan_title('', year)}彙整統計（{units} 個單位）", styles["title"])
+    widths: dict[int, float] = {}
+    row, breaks, chart_at = 2, [], None
+    for table in summary.tables:
+        if row > 2:
+            breaks.append(row)
+        sheet.write_string(row, 0, table.title, styles["title"])
+        sheet.write_row(row + 1, 0, table.header, styles["header"])
+        for col, width in enumerate(table.widths):
+            widths[col] = max(widths.get(col, 0), width)
+        for offset, values in enumerate(table.rows, start=row + 2):
+            last = table.total and offset == row + 1 + len(table.rows)
+            for col, value in enumerate(values):
+                _write_value(sheet, offset, col, value, styles, bold=last)
+        if table.rows and chart_at is None and table.total:
+            chart_at = (row + 1, row + 1 + len(table.rows))  # the header row and the 合計 row of the overview
+        if not table.rows:
+            sheet.write_string(row + 2, 0, "（無）", styles["text"])
+        row += 4 + max(len(table.rows), 1)
+    for col, width in widths.items():
+        sheet.set_column(col, col, width)
+    categories, _ = summary.chart
+    if chart_at is not None and categories:
+        breaks.append(row)
+        _chart(workbook, sheet, row, chart_at, len(categories))
+    sheet.set_h_pagebreaks(breaks)
+    apply_page(sheet, Page(landscape=True))
 
-    records = [
-        {
-            "unit": item.unit or plan.unit,
-            "category": item.category or "（未填）",
-            "performance": item.performance or "（未填）",
-            "budget": item.budget or Decimal(0),
-            "months": item.months,
-        }
-        for plan in plans
-        for item in plan.items
-    ]
-    frame = pd.DataFrame.from_records(records, columns=["unit", "category", "performance", "budget", "months"])
-    # Decimal objects stay Decimal through pivot and sum: the totals are exact, with no float drift.
-    pivot = frame.pivot_table(
-        index="unit",
-        columns="category",
-        values="budget",
-        aggfunc="sum",
-        fill_value=Decimal(0),  # type: ignore[arg-type]  # the stubs do not know Decimal; pandas keeps it
-        sort=True,
-    )
-    pivot["合計"] = pivot.sum(axis=1)
-    pivot.loc["合計"] = pivot.sum(axis=0)
 
-    sheet.set_column(0, 0, 24)
-    sheet.set_column(1, len(pivot.columns), 14)
-    sheet.write_string(0, 0, "各單位各業務類別預算（千元）", styles["title"])
-    sheet.write_string(1, 0, "單位", styles["header"])
-    for col, name in enumerate(pivot.columns, start=1):
-        sheet.write_string(1, col, str(name), styles["header"])
-    for r, (unit, values) in enumerate(pivot.iterrows(), start=2):
-        sheet.write_string(r, 0, str(unit), styles["text"])
-        for col, value in enumerate(values, start=1):
-            sheet.write_number(r, col, number(Decimal(value)), styles["number"])
-    total_row = 1 + len(pivot.index)
+def _write_value(sheet: Any, row: int, col: int, value: object, styles: dict[str, Any], *, bold: bool) -> None:
+    # Values only, and text always as text.
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        sheet.write_number(row, col, number(Decimal(value)), styles["total_number" if bold else "number"])
+    else:
+        sheet.write_string(row, col, str(value), styles["total_text" if bold else "text"])
 
+
+def _chart(workbook: Any, sheet: Any, row: int, overview: tuple[int, int], count: int) -> None:
+    """Budgets by category: the overview table's 合計 row, with thousands separators and value labels."""
+    header, total = overview
+    first = 5  # the overview's category columns start after 單位、作法數、預算、錯誤、警告
     chart = workbook.add_chart({"type": "bar"})
     chart.add_series(
         {
             "name": "預算（千元）",
-            "categories": [STATS_SHEET, 1, 1, 1, len(pivot.columns) - 1],
-            "values": [STATS_SHEET, total_row, 1, total_row, len(pivot.columns) - 1],
+            "categories": [STATS_SHEET, header, first, header, first + count - 1],
+            "values": [STATS_SHEET, total, first, total, first + count - 1],
+            "data_labels": {"value": True, "num_format": "#,##0"},
         }
     )
     chart.set_title({"name": "各業務類別預算合計（千元）"})
+    chart.set_x_axis({"num_format": "#,##0", "name": "千元"})
     chart.set_legend({"none": True})
-    sheet.insert_chart(total_row + 2, 0, chart, {"x_scale": 1.4, "y_scale": 1.2})
-
-    row = total_row + 22
-    sheet.write_string(row, 0, "各提列績效對應項目的具體作法數", styles["title"])
-    counts = frame.groupby("performance").size().sort_values(ascending=False, kind="stable")
-    sheet.write_row(row + 1, 0, ("提列績效對應項目", "作法數"), styles["header"])
-    for offset, (performance, count) in enumerate(counts.items(), start=2):
-        sheet.write_string(row + offset, 0, str(performance), styles["text"])
-        sheet.write_number(row + offset, 1, int(count), styles["number"])
-
-    row += len(counts) + 4
-    months = month_columns(plans[0].year, plans) if plans else []
-    active = frame.explode("months")["months"].value_counts()
-    sheet.write_string(row, 0, "各月進行中的具體作法數", styles["title"])
-    sheet.write_row(row + 1, 0, ("月份", "作法數"), styles["header"])
-    for offset, month in enumerate(months, start=2):
-        sheet.write_string(row + offset, 0, month, styles["text"])
-        sheet.write_number(row + offset, 1, int(active.get(month, 0)), styles["number"])
+    sheet.insert_chart(row, 0, chart, {"x_scale": 1.6, "y_scale": 1.3})

@@ -305,3 +305,23 @@ class FileResult:
     @property
     def warnings(self) -> int:
         return self.count("warning")
+
+
+@dataclass
+class Table:
+    """A titled table of figures for a person to print (the merged workbook's 統計); when ``total`` is
+    set, the last row is the 合計 of the rows above it."""
+
+    title: str
+    header: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+    widths: list[float] = field(default_factory=list)
+    total: bool = False
+
+
+@dataclass
+class Summary:
+    """The 統計 of a merge: its tables, and the budget per category that the chart draws."""
+
+    tables: list[Table]
+    chart: tuple[list[str], list[Decimal]]

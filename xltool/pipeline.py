@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -18,9 +20,10 @@ from pathlib import Path
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.checks import check_plan
-from xltool.errors import ErrorCode, InputError, XltoolError
+from xltool.errors import ErrorCode, InputError, OutputError, XltoolError
 from xltool.inputs import WORKBOOK_SUFFIXES, check_input
 from xltool.model import FileResult, Plan
+from xltool.outputs import Outputs
 from xltool.reader import read_plan
 
 PARALLEL_FROM = 16  # below this, starting worker processes costs more than it saves
@@ -152,3 +155,68 @@ def natural_key(path: str | Path) -> tuple[tuple[int, int | str], ...]:
     """Sort key reading digit runs as numbers: 第2組 before 第10組, as a person would list them."""
     parts = _DIGITS.split(str(path).casefold())
     return tuple((1, int(part)) if part.isdigit() else (0, part) for part in parts)
+
+
+def relative_names(inputs: Iterable[str | Path], files: Iterable[Path]) -> dict[Path, Path]:
+    """Each file's path under the folder it was found in (a file given by itself: its name), so copies
+    made for many files can mirror where they came from."""
+    folders = [Path(p) for p in inputs if Path(p).is_dir()]
+    names: dict[Path, Path] = {}
+    for file in files:
+        base = next((folder for folder in folders if file.is_relative_to(folder)), None)
+        names[file] = file.relative_to(base) if base is not None else Path(file.name)
+    return names
+
+
+@dataclass
+class Returned:
+    """One unit's annotated copy, or why it has none."""
+
+    file: str
+    copy: Path | None = None
+    reason: str = ""
+
+
+RETURN_SUFFIX = "_檢查.xlsx"
+
+
+def annotate_each(
+    results: Sequence[FileResult], folder: Path, names: dict[Path, Path], outputs: Outputs
+) -> list[Returned]:
+    """Every readable workbook's annotated copy in ``folder``, mirroring the inputs' folders and named
+    <name>_檢查.xlsx: each unit gets back its own file, marked. An .xls or .ods is converted with
+    LibreOffice first (cells stay where they were); without LibreOffice it is listed with the reason."""
+    from xltool.annotate import annotate_workbook
+    from xltool.inputs import inspect_workbook
+    from xltool.office import convert, find_soffice
+
+    if folder.exists() and not folder.is_dir():
+        raise OutputError("--annotate-dir 必須是資料夾", folder, code=ErrorCode.OUTPUT_NOT_FILE)
+    if not folder.parent.is_dir():
+        raise OutputError("輸出資料夾不存在", folder.parent, code=ErrorCode.OUTPUT_NO_FOLDER)
+    folder.mkdir(exist_ok=True)
+    returned: list[Returned] = []
+    for result in results:
+        source = Path(result.file)
+        if result.plan is None:
+            returned.append(Returned(result.file, reason="無法讀取，未產生副本"))
+            continue
+        if source.suffix.lower() == ".json":
+            returned.append(Returned(result.file, reason="JSON 不是活頁簿，沒有可標註的儲存格"))
+            continue
+        target = folder / names.get(source, Path(source.name)).with_name(source.stem + RETURN_SUFFIX)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        outputs.claim(target)
+        if inspect_workbook(source).is_ooxml:
+            annotate_workbook(source, result.findings, target, outputs=outputs)
+        elif find_soffice() is None:
+            returned.append(Returned(result.file, reason=".xls、.ods 需要 LibreOffice 轉成 .xlsx 才能標註"))
+            continue
+        else:
+            with tempfile.TemporaryDirectory(prefix="xltool-return-") as scratch:
+                copy = Path(scratch) / f"copy{source.suffix.lower()}"
+                shutil.copyfile(source, copy)
+                converted = convert(copy, "xlsx", scratch)
+                annotate_workbook(converted, result.findings, target, outputs=outputs)
+        returned.append(Returned(result.file, target))
+    return returned

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from xltool.form import A4, Page, column_letter
@@ -64,22 +65,31 @@ class Rows:
     dimension: str  # e.g. "A1:J40003"
 
 
-def append_rows(path: Path, sheets: dict[str, Rows], *, text_style: int, number_style: int) -> None:
-    """Stream rows into named sheets of the workbook at ``path`` (never holding a sheet's XML whole).
+def append_rows(
+    path: Path,
+    sheets: dict[str, Rows],
+    *,
+    text_style: int,
+    number_style: int,
+    parts: Mapping[str, Callable[[bytes], bytes]] = MappingProxyType({}),
+) -> None:
+    """Stream rows into named sheets of the workbook at ``path`` (never holding a sheet's XML whole), and
+    pass the parts named in ``parts`` through their functions on the way.
 
     The file is rewritten through a temporary beside it, so it is whole or unchanged.
     """
     scratch = path.with_name(path.name + ".rows")
     try:
         with zipfile.ZipFile(path) as source, zipfile.ZipFile(scratch, "w", zipfile.ZIP_DEFLATED) as target:
-            parts = {sheet_part(source, name): rows for name, rows in sheets.items()}
+            by_part = {sheet_part(source, name): rows for name, rows in sheets.items()}
             for item in source.infolist():
                 data = source.read(item.filename)
                 info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                rows = parts.get(item.filename)
+                rows = by_part.get(item.filename)
                 if rows is None:
-                    target.writestr(info, data)
+                    change = parts.get(item.filename)
+                    target.writestr(info, change(data) if change else data)
                     continue
                 data = re.sub(
                     rb'<dimension ref="[^"]*"/>', f'<dimension ref="{rows.dimension}"/>'.encode(), data, count=1
@@ -95,6 +105,15 @@ def append_rows(path: Path, sheets: dict[str, Rows], *, text_style: int, number_
         scratch.replace(path)
     finally:
         scratch.unlink(missing_ok=True)
+
+
+def plain_data_labels(chart: bytes) -> bytes:
+    """Data labels that show the value alone everywhere: xlsxwriter writes only the parts that are on,
+    and LibreOffice takes the missing ones (category and series name) as on. Excel writes them all."""
+    off = b"".join(
+        b'<c:%s val="0"/>' % name for name in (b"showCatName", b"showSerName", b"showPercent", b"showBubbleSize")
+    )
+    return chart.replace(b'<c:showVal val="1"/>', b'<c:showLegendKey val="0"/><c:showVal val="1"/>' + off)
 
 
 def apply_page(sheet: Any, page: Page) -> None:

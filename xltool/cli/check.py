@@ -8,11 +8,21 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import CatalogOption, FilesProgress, ForceOption, ReadProgress, YearOption, chosen_catalog
+from xltool.cli.options import (
+    CatalogOption,
+    FilesProgress,
+    ForceOption,
+    ReadProgress,
+    RequireAllOption,
+    RosterOption,
+    YearOption,
+    chosen_catalog,
+)
 
 if TYPE_CHECKING:
     from xltool.model import FileResult
     from xltool.outputs import Outputs
+    from xltool.roster import Receipt, Roster
 
 
 class CheckFormat(StrEnum):
@@ -30,7 +40,8 @@ class CheckFormat(StrEnum):
     "  xltool check examples/kinmen_108.xlsx\n"
     "  xltool check 計畫.xlsx --annotate 計畫_檢查.xlsx\n"
     "  xltool check 計畫.xlsx --fix 計畫_修正.xlsx\n"
-    "  xltool check 各單位/ --format json --strict",
+    "  xltool check 各單位/ --format json --strict\n"
+    "  xltool check 各單位/ --roster 名冊.csv --annotate-dir 退回/",
 )
 def check_command(
     inputs: Annotated[
@@ -58,6 +69,17 @@ def check_command(
             metavar="副本.xlsx",
         ),
     ] = None,
+    annotate_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate-dir",
+            help="每個檔案各另存一份標註副本到這個資料夾（依輸入的子資料夾排列，檔名加上「_檢查」），"
+            ".xls、.ods 經 LibreOffice 轉成 .xlsx。",
+            metavar="資料夾",
+        ),
+    ] = None,
+    roster: RosterOption = None,
+    require_all: RequireAllOption = False,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以代碼 1 結束。")] = False,
     info: Annotated[bool, typer.Option("--info", help="也列出提示（info）等級的項目。")] = False,
     catalog: CatalogOption = None,
@@ -68,14 +90,19 @@ def check_command(
     force: ForceOption = False,
     help: show.HelpOption = False,
 ) -> None:
-    from xltool.errors import ErrorCode, XltoolError
+    from xltool.errors import ErrorCode, ExitStatus, XltoolError
     from xltool.export import exit_status, json_bytes, results_json
     from xltool.outputs import Outputs
     from xltool.pipeline import CheckOptions, check_file, check_files, find_workbooks
 
     files = find_workbooks(inputs, json_too=True)
     if (annotate or fix) and len(files) != 1:
-        raise XltoolError("--annotate 與 --fix 一次只能用在一個檔案。", code=ErrorCode.USAGE)
+        raise XltoolError(
+            "--annotate 與 --fix 一次只能用在一個檔案；多個檔案請用 --annotate-dir。", code=ErrorCode.USAGE
+        )
+    if require_all and roster is None:
+        raise XltoolError("--require-all 需要 --roster 名冊。", code=ErrorCode.USAGE)
+    listed = _roster(roster)
     outputs = Outputs(files, force=force)
     for out in (annotate, fix):
         if out is not None:
@@ -93,14 +120,56 @@ def check_command(
     for line in dict.fromkeys(line for r in results if r.plan for line in r.plan.notices):
         show.notice(line)  # each once, however many files share it
     fixes_json = _copies(results[0], annotate, fix, outputs) if annotate or fix else []
+    if annotate_dir is not None:
+        _return_copies(inputs, results, annotate_dir, outputs)
+    receipts = _receipts(listed, results)
     if format == CheckFormat.json:
         data = results_json(results)
         if fix:
             data["files"][0]["fixes"] = fixes_json
+        if listed is not None:
+            data["receipts"] = [line.to_dict() for line in receipts]
         show.write_bytes(json_bytes(data))
     else:
         _print_text(results, show_info=info)
-    raise typer.Exit(exit_status(results, strict=strict))
+        if listed is not None:
+            from xltool.cli.report import receipt_lines
+
+            for line in receipt_lines(receipts):
+                show.echo(show.printable(line))
+    status = exit_status(results, strict=strict)
+    if status == ExitStatus.OK and require_all and any(r.status == "未收" for r in receipts):
+        status = ExitStatus.FINDINGS
+    raise typer.Exit(status)
+
+
+def _roster(path: Path | None) -> "Roster | None":
+    if path is None:
+        return None
+    from xltool.roster import load_roster
+
+    return load_roster(path)
+
+
+def _receipts(listed: "Roster | None", results: "list[FileResult]") -> "list[Receipt]":
+    if listed is None:
+        return []
+    from xltool.roster import receipts
+
+    return receipts(listed, results)
+
+
+def _return_copies(inputs: list[Path], results: "list[FileResult]", folder: Path, outputs: "Outputs") -> None:
+    """Each unit's annotated copy into ``folder``; what could not be annotated is listed with why."""
+    from xltool.pipeline import annotate_each, relative_names
+
+    names = relative_names(inputs, [Path(r.file) for r in results])
+    returned = annotate_each(results, folder, names, outputs)
+    made = [one for one in returned if one.copy is not None]
+    show.echo(f"已寫出 {len(made)} 份標註副本到 {folder}", err=True)
+    for one in returned:
+        if one.copy is None:
+            show.error(f"  未產生副本：{one.file}：{one.reason}")
 
 
 def _copies(result: "FileResult", annotate: Path | None, fix: Path | None, outputs: "Outputs") -> list[dict[str, str]]:

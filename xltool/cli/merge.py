@@ -6,7 +6,14 @@ from typing import Annotated
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import CatalogOption, FilesProgress, ForceOption, chosen_catalog
+from xltool.cli.options import (
+    CatalogOption,
+    FilesProgress,
+    ForceOption,
+    RequireAllOption,
+    RosterOption,
+    chosen_catalog,
+)
 
 
 @app.command(
@@ -17,7 +24,8 @@ from xltool.cli.options import CatalogOption, FilesProgress, ForceOption, chosen
     "同一單位出現在兩個檔案（含已彙整的活頁簿）、各檔年度不同、有檔案無法讀取時，不寫出任何檔案。\n\n"
     "範例：\n\n"
     "  xltool merge 各單位/ -o 彙整_108.xlsx\n"
-    "  xltool merge a.xlsx b.ods c.xls -o 彙整.xlsx --by-unit --skip-bad",
+    "  xltool merge a.xlsx b.ods c.xls -o 彙整.xlsx --by-unit --skip-bad\n"
+    "  xltool merge 各單位/ --roster 名冊.csv -o 彙整.xlsx",
 )
 def merge_command(
     inputs: Annotated[
@@ -32,15 +40,23 @@ def merge_command(
         bool, typer.Option("--allow-duplicate-units", help="允許同一單位出現在多個檔案（各檔都會列入）。")
     ] = False,
     by_unit: Annotated[bool, typer.Option("--by-unit", help="另外為每個單位各建一張工作表。")] = False,
+    roster: RosterOption = None,
+    require_all: RequireAllOption = False,
+    info: Annotated[bool, typer.Option("--info", help="「檢查結果」也列出提示（info）等級的項目。")] = False,
     catalog: CatalogOption = None,
     force: ForceOption = False,
     help: show.HelpOption = False,
 ) -> None:
+    from xltool.errors import ErrorCode, ExitStatus, XltoolError
     from xltool.merge import merge_files
     from xltool.model import json_number
     from xltool.outputs import Outputs
     from xltool.pipeline import find_workbooks
+    from xltool.roster import load_roster
 
+    if require_all and roster is None:
+        raise XltoolError("--require-all 需要 --roster 名冊。", code=ErrorCode.USAGE)
+    listed = load_roster(roster) if roster is not None else None
     files = find_workbooks(inputs)
     outputs = Outputs(files, force=force)
     with FilesProgress(len(files), "讀取與檢查") as bar:
@@ -50,7 +66,9 @@ def merge_command(
             catalog=chosen_catalog(catalog),
             skip_bad=skip_bad,
             allow_duplicate_units=allow_duplicate_units,
+            roster=listed,
             by_unit=by_unit,
+            infos=info,
             outputs=outputs,
             progress=bar.advance,
         )
@@ -61,3 +79,10 @@ def merge_command(
         f"預算合計 {json_number(result.total):,} 千元 → {output}",
         err=True,
     )
+    if listed is not None:
+        from xltool.cli.report import receipt_lines
+
+        for line in receipt_lines(result.receipts):
+            show.echo(show.printable(line))
+    if require_all and result.missing:
+        raise typer.Exit(ExitStatus.FINDINGS)

@@ -24,6 +24,17 @@ CatalogOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="輸出檔已存在時覆寫（輸入檔永遠不會被覆寫）。")]
+RosterOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--roster",
+        help="名冊（CSV 或活頁簿）：「單位」欄依公文順序列出各單位，可加「別名」欄；列出收件情形與尚缺的單位。",
+        metavar="名冊.csv",
+    ),
+]
+RequireAllOption = Annotated[
+    bool, typer.Option("--require-all", help="名冊上有單位未交時以代碼 1 結束（需要 --roster）。")
+]
 YearOption = Annotated[
     int | None,
     typer.Option("--year", min=1, max=999, help="民國年度，例如 108。", metavar="年度"),

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from xltool.cli.show import printable, wrap
 from xltool.form import SEVERITY_WORDS, cell_row
 from xltool.model import FileResult, Finding, json_number, number
+from xltool.roster import Receipt, missing
 
 
 def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> list[str]:
@@ -97,3 +98,22 @@ def _where(group: list[Finding]) -> str:
             runs.append([row])
     parts = [f"{column}{run[0]}" if len(run) == 1 else f"{column}{run[0]}–{column}{run[-1]}" for run in runs]
     return f"{first.sheet}!{'、'.join(parts)}，共 {len(rows)} 格"
+
+
+def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
+    """收件情形 as a table, then the units still missing (「尚缺 3 個單位：…」)."""
+    from xltool.cli.show import table
+    from xltool.form import RECEIPT_FIELDS
+
+    rows = [
+        [line.unit or "（無法判斷）", str(line.status), "、".join(line.files), str(line.practices),
+         f"{json_number(line.budget):,}" if line.files else "", str(line.errors), str(line.warnings)]
+        for line in lines
+    ]  # fmt: skip
+    out = ["收件情形：", *table([f.name for f in RECEIPT_FIELDS], rows, [24, 8, 30, 10, 10, 6, 6])]
+    absent = missing(lines)
+    received = sum(1 for line in lines if line.files)
+    out.append(
+        f"尚缺 {len(absent)} 個單位：{'、'.join(absent)}" if absent else f"名冊上的單位都已收到（{received} 個檔案）"
+    )
+    return out

@@ -1,0 +1,244 @@
+"""The supervising office's season: a roster and who is missing, every unit's annotated return, a 統計
+worth printing, each unit's plan printed under its own name."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from examples.make_example import example_items
+from tests.conftest import EXAMPLE
+from tests.test_merge import stats_table
+from xltool.template import write_template
+
+KINMEN = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
+
+
+def xltool(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xltool", *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8", timeout=300,
+    )  # fmt: skip
+
+
+def unit_plan(path: Path, unit: str, *, own: str = "") -> Path:
+    """A unit's plan: the Kinmen practices, or (with ``own``) the same shape in the unit's own words."""
+    items = example_items(KINMEN)
+    if own:
+        items = [replace(item, practice=f"{own}第{n}項工作：{item.practice[-12:]}") for n, item in enumerate(items)]
+    return write_template(path, year=108, unit=unit, items=items)
+
+
+ROSTER = "單位,別名\n臺北市政府政風處,北市政風\n新北市政府 政風處,\n桃園市政府政風處,\n臺中市政府政風處,\n高雄市政府政風處,\n"
+
+
+@pytest.fixture
+def season(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder as an office has it mid-season, and its roster (UTF-8 with a BOM, as Excel writes it)."""
+    folder = tmp_path / "收件"
+    (folder / "北區").mkdir(parents=True)
+    unit_plan(folder / "北區" / "台北.xlsx", "台北市政府政風處", own="北市")  # 台 for 臺: still 臺北市
+    unit_plan(folder / "北區" / "新北.xlsx", "新北市政府政風處", own="新北")  # no space: still the roster's
+    (folder / "桃園市政府政風處.xlsx").write_bytes(b"PK\x03\x04 broken")  # unreadable, named after its unit
+    unit_plan(folder / "臺中一.xlsx", "臺中市政府政風處", own="臺中")
+    unit_plan(folder / "臺中二.xlsx", "臺中市政府政風處", own="臺中")  # sent twice
+    unit_plan(folder / "金門.xlsx", "金門縣政府政風處", own="金門")  # not on this roster
+    roster = tmp_path / "名冊.csv"
+    roster.write_bytes(ROSTER.encode("utf-8-sig"))
+    return folder, roster
+
+
+EXPECTED = [
+    ("臺北市政府政風處", "已收"),
+    ("新北市政府 政風處", "已收"),
+    ("桃園市政府政風處", "無法讀取"),
+    ("臺中市政府政風處", "重複"),
+    ("高雄市政府政風處", "未收"),
+    ("金門縣政府政風處", "名冊外"),
+]
+
+
+def test_check_with_a_roster_lists_every_unit_in_roster_order(season: tuple[Path, Path]) -> None:
+    folder, roster = season
+    done = xltool("check", folder, "--roster", roster, "--format", "json")
+    assert done.returncode == 2  # one file could not be read
+    receipts = json.loads(done.stdout)["receipts"]
+    assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED
+    taipei = receipts[0]
+    assert taipei["practices"] == 33 and taipei["budget"] == 1865 and taipei["files"][0].endswith("台北.xlsx")
+    text = xltool("check", folder, "--roster", roster)
+    assert "尚缺 1 個單位：高雄市政府政風處" in text.stdout
+    lines = text.stdout.splitlines()
+    assert lines.index(next(line for line in lines if line.startswith("收件情形"))) > 0
+
+
+def test_require_all_makes_a_missing_unit_a_failure_but_the_merge_is_written(
+    season: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, roster = season
+    out = tmp_path / "彙整.xlsx"
+    done = xltool("merge", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", out,
+                  "--require-all")  # fmt: skip
+    assert done.returncode == 1 and out.exists()
+    assert "尚缺 1 個單位：高雄市政府政風處" in done.stdout
+    book = load_workbook(out)
+    assert book.sheetnames[0] == "收件情形"
+    rows = list(book["收件情形"].iter_rows(min_row=4, values_only=True))
+    assert [(r[0], r[1]) for r in rows[: len(EXPECTED)]] == EXPECTED
+    overview = stats_table(book["統計"], "各單位概況（預算單位：千元）")
+    assert list(overview)[:2] == ["台北市政府政風處", "新北市政府政風處"]  # the roster's order, as written
+    assert (
+        xltool(
+            "merge", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", tmp_path / "b.xlsx"
+        ).returncode
+        == 0
+    )  # fmt: skip  mid-season, without --require-all: fine
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("名稱,別名\n甲,\n", "沒有「單位」欄"),
+        ("單位\n甲政風處\n乙政風處\n甲 政風處\n", "列了兩次"),
+        ("單位,別名\n甲政風處,政風\n乙政風處,政風\n", "已是「甲政風處」的名稱或別名"),
+    ],
+)
+def test_a_roster_that_cannot_say_who_is_who_is_refused(
+    season: tuple[Path, Path], tmp_path: Path, body: str, message: str
+) -> None:
+    folder, _ = season
+    roster = tmp_path / "壞名冊.csv"
+    roster.write_text(body, encoding="utf-8")
+    out = tmp_path / "m.xlsx"
+    done = xltool("merge", folder, "--roster", roster, "-o", out)
+    assert done.returncode == 2 and message in done.stderr and str(roster) in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_a_roster_saved_by_excel_in_big5_or_as_a_workbook(season: tuple[Path, Path], tmp_path: Path) -> None:
+    import xlsxwriter
+
+    folder, _ = season
+    big5 = tmp_path / "名冊big5.csv"
+    big5.write_bytes(ROSTER.encode("cp950"))
+    book = tmp_path / "名冊.xlsx"
+    workbook = xlsxwriter.Workbook(book)
+    sheet = workbook.add_worksheet()
+    sheet.write(0, 0, "各單位名冊（113 年 1 月）")
+    for r, line in enumerate(ROSTER.splitlines(), start=2):
+        sheet.write_row(r, 0, line.split(","))
+    workbook.close()
+    for roster in (big5, book):
+        receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").stdout)["receipts"]
+        assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED
+
+
+def test_without_a_roster_files_come_in_natural_order(tmp_path: Path) -> None:
+    folder = tmp_path / "組"
+    folder.mkdir()
+    for n in (10, 2, 1):
+        unit_plan(folder / f"第{n}組.xlsx", f"第{n}組政風室", own=f"第{n}組")
+    out = tmp_path / "彙整.xlsx"
+    assert xltool("merge", folder, "-o", out).returncode == 0
+    overview = stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")
+    assert list(overview) == ["第1組政風室", "第2組政風室", "第10組政風室", "合計"]
+    summary = xltool("check", folder).stdout.split("各檔案摘要：")[1]
+    assert summary.index("第2組") < summary.index("第10組")
+
+
+@pytest.mark.usefixtures("office")
+def test_every_unit_gets_its_own_annotated_copy(season: tuple[Path, Path], tmp_path: Path) -> None:
+    from xltool.office import convert
+
+    folder, _ = season
+    ods = convert(folder / "金門.xlsx", "ods", folder / "北區")  # a unit that sent .ods
+    ods = ods.rename(folder / "北區" / "開放格式.ods")
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    returns = tmp_path / "退回"
+    done = xltool("check", folder, "--annotate-dir", returns)
+    assert done.returncode == 2  # the broken file is still reported
+    made = sorted(str(p.relative_to(returns)) for p in returns.rglob("*.xlsx"))
+    assert made == ["北區/台北_檢查.xlsx", "北區/新北_檢查.xlsx", "北區/開放格式_檢查.xlsx", "臺中一_檢查.xlsx",
+                    "臺中二_檢查.xlsx", "金門_檢查.xlsx"]  # fmt: skip
+    assert "桃園市政府政風處.xlsx" in done.stderr and "未產生副本" in done.stderr
+    marked = load_workbook(returns / "北區" / "開放格式_檢查.xlsx")
+    assert "檢查結果" in marked.sheetnames and marked["計畫表"]["F6"].comment is not None
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before  # inputs untouched
+    again = xltool("check", folder, "--annotate-dir", returns)
+    assert again.returncode == 2 and "檔案已存在" in again.stderr  # not over last time's without --force
+
+
+def test_similar_plans_are_found_and_distinct_ones_are_not(tmp_path: Path) -> None:
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    unit_plan(folder / "甲.xlsx", "甲政風處", own="甲處")
+    unit_plan(folder / "乙.xlsx", "乙政風處", own="甲處")  # 乙 copied 甲's plan
+    unit_plan(folder / "丙.xlsx", "丙政風處", own="丙處")
+    out = tmp_path / "彙整.xlsx"
+    assert xltool("merge", folder, "-o", out).returncode == 0
+    similar = stats_table(load_workbook(out)["統計"], "相似計畫（具體作法相同達 80% 以上的單位）")
+    pairs = [(row["單位一"], row["單位二"], row["相同比例"]) for row in similar.values()]
+    assert pairs == [("乙政風處", "甲政風處", "100%")] or pairs == [("甲政風處", "乙政風處", "100%")]
+
+
+def test_findings_sheet_lists_what_must_be_fixed_first_and_infos_only_when_asked(tmp_path: Path) -> None:
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    unit_plan(folder / "甲.xlsx", "甲政風處")
+    plain, with_infos = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert xltool("merge", folder, "-o", plain).returncode == 0
+    assert xltool("merge", folder, "-o", with_infos, "--info").returncode == 0
+    severities = [r[2] for r in load_workbook(plain)["檢查結果"].iter_rows(min_row=2, values_only=True)]
+    assert set(severities) == {"警告"} and len(severities) == 20
+    severities = [r[2] for r in load_workbook(with_infos)["檢查結果"].iter_rows(min_row=2, values_only=True)]
+    assert "提示" in severities and severities.index("提示") == 20 and set(severities[20:]) == {"提示"}
+
+
+def test_every_merged_sheet_has_a_page_setup(tmp_path: Path) -> None:
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    unit_plan(folder / "甲.xlsx", "甲政風處")
+    out = tmp_path / "彙整.xlsx"
+    assert xltool("merge", folder, "-o", out).returncode == 0
+    with zipfile.ZipFile(out) as archive:
+        workbook = archive.read("xl/workbook.xml").decode()
+        for n in (1, 2, 3):
+            sheet = archive.read(f"xl/worksheets/sheet{n}.xml").decode()
+            assert 'paperSize="9"' in sheet and 'orientation="landscape"' in sheet
+            assert 'fitToWidth="1"' in sheet or "fitToPage" in sheet
+        chart = next(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart"))
+    assert workbook.count("_xlnm.Print_Titles") == 2  # 彙整 and 檢查結果 repeat their header row
+    assert 'formatCode="#,##0"' in chart and '<c:showVal val="1"/>' in chart  # separators and value labels
+
+
+@pytest.mark.usefixtures("office")
+def test_the_statistics_print_one_page_wide(season: tuple[Path, Path], tmp_path: Path) -> None:
+    """Each table of 統計 on a page of its own, every column of it on that page (the unit names and the
+    合計 column together), and the chart whole."""
+    from xltool.office import convert
+
+    folder, roster = season
+    out = tmp_path / "彙整.xlsx"
+    assert (
+        xltool("merge", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", out).returncode == 0
+    )
+    only_stats = tmp_path / "統計.xlsx"
+    book = load_workbook(out)
+    for name in book.sheetnames:
+        if name != "統計":
+            del book[name]
+    book.save(only_stats)
+    pdf = convert(only_stats, "pdf", tmp_path)
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
+    overview = next(page for page in pages if "各單位概況" in page)
+    assert "臺北市政府政風處" in overview or "台北市政府政風處" in overview
+    assert "綜合規劃業務" in overview and "其他" in overview  # first and last category on the same page
+    assert re.search(r"合計\s+\d", overview)

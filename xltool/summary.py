@@ -1,0 +1,171 @@
+"""The numbers a supervising office prints after a merge: per unit, per category, per performance item,
+per month, and the pairs of units whose plans look copied.
+
+Computed here, as plain tables, so the merged workbook's writer only lays them out. Amounts stay Decimal
+(pandas keeps Decimal objects through its sums), so every total equals the sum of the inputs exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from itertools import combinations
+
+from xltool.catalog import Catalog
+from xltool.form import (
+    BUDGET,
+    ERRORS,
+    ITEM_NUMERALS,
+    MONTHS,
+    PERFORMANCE,
+    PRACTICES,
+    TOTAL_LABEL,
+    UNIT,
+    WARNINGS,
+)
+from xltool.model import FileResult, Summary, Table, month_columns
+from xltool.text import squash
+
+SIMILAR_FROM = Decimal("0.8")  # share of the smaller plan's practices found in the other
+UNFILLED = "（未填）"
+
+
+def summarize(
+    results: Sequence[FileResult], catalog: Catalog | None, order: Callable[[str], int] | None = None
+) -> Summary:
+    """The 統計 sheet's tables, units in the order given (the inputs'), or by ``order`` (the roster's)."""
+    import pandas as pd
+
+    records = [
+        {
+            "unit": item.unit or plan.unit,
+            "category": item.category or UNFILLED,
+            "performance": item.performance or UNFILLED,
+            "budget": item.budget if item.budget is not None else Decimal(0),
+            "months": item.months,
+        }
+        for result in results
+        if (plan := result.plan) is not None
+        for item in plan.items
+    ]
+    frame = pd.DataFrame.from_records(records, columns=["unit", "category", "performance", "budget", "months"])
+    units = list(dict.fromkeys(frame["unit"]))
+    if order is not None:
+        units.sort(key=order)
+    categories = list(catalog.category_names) if catalog else []
+    categories += [c for c in dict.fromkeys(frame["category"]) if c not in categories]
+    by_unit = _unit_counts(results)
+    # Decimal objects stay Decimal through the group sums: the totals are exact, with no float drift.
+    groups = frame.groupby(["unit", "category"], sort=False)["budget"]
+    budget = {_pair(key): Decimal(value) for key, value in groups.sum().items()}
+    count = {_pair(key): int(value) for key, value in groups.size().items()}
+
+    overview = Table(
+        "各單位概況（預算單位：千元）",
+        [UNIT.name, PRACTICES.name, BUDGET.name, ERRORS.name, WARNINGS.name, *categories],
+        widths=[24, 10, 12, 8, 8, *[12] * len(categories)],
+        total=True,
+    )
+    practices = Table(
+        "各單位各業務類別具體作法數", [UNIT.name, *categories, TOTAL_LABEL], widths=[24, *[12] * (len(categories) + 1)],
+        total=True,
+    )  # fmt: skip
+    for unit in units:
+        amounts = [budget.get((unit, c), Decimal(0)) for c in categories]
+        counts = [count.get((unit, c), 0) for c in categories]
+        errors, warnings = by_unit.get(unit, (0, 0))
+        overview.rows.append([unit, sum(counts), sum(amounts, Decimal(0)), errors, warnings, *amounts])
+        practices.rows.append([unit, *counts, sum(counts)])
+    for table in (overview, practices):
+        table.rows.append(_totals(table.rows))
+
+    items = frame["performance"].value_counts(sort=True)
+    performance = Table(
+        "各提列績效對應項目的具體作法數", [PERFORMANCE.name, PRACTICES.name],
+        [[str(k), int(v)] for k, v in items.items()], [40, 10],
+    )  # fmt: skip
+    plans = [r.plan for r in results if r.plan is not None]
+    active = Counter(m for item_months in frame["months"] for m in item_months)
+    columns = month_columns(plans[0].year if plans else None, plans)
+    months = Table("各月進行中的具體作法數", [MONTHS.name, PRACTICES.name], [[m, active[m]] for m in columns], [12, 10])
+    similar = Table(
+        f"相似計畫（具體作法相同達 {SIMILAR_FROM:.0%} 以上的單位）",
+        [f"{UNIT.name}一", f"{UNIT.name}二", "相同作法數", "相同比例"],
+        [list(row) for row in similar_plans(results)],
+        [24, 24, 10, 10],
+    )
+    totals = [sum((budget.get((u, c), Decimal(0)) for u in units), Decimal(0)) for c in categories]
+    return Summary([overview, practices, performance, months, similar], (categories, totals))
+
+
+def _pair(key: object) -> tuple[str, str]:
+    """A (unit, category) group key, as pandas hands it back."""
+    assert isinstance(key, tuple) and len(key) == 2
+    return str(key[0]), str(key[1])
+
+
+def _totals(rows: list[list[object]]) -> list[object]:
+    """The 合計 row: each numeric column summed (Decimal amounts stay exact)."""
+    total: list[object] = [TOTAL_LABEL]
+    for column in range(1, len(rows[0]) if rows else 1):
+        values = [row[column] for row in rows]
+        if any(isinstance(v, Decimal) for v in values):
+            total.append(sum((Decimal(v) for v in values if isinstance(v, (int, Decimal))), Decimal(0)))
+        else:
+            total.append(sum(v for v in values if isinstance(v, int)))
+    return total
+
+
+def _unit_counts(results: Sequence[FileResult]) -> dict[str, tuple[int, int]]:
+    """Errors and warnings per unit (a merged workbook's findings go to the unit of their row)."""
+    counts: dict[str, tuple[int, int]] = {}
+    for result in results:
+        plan = result.plan
+        if plan is None:
+            continue
+        row_unit = {item.row: item.unit or plan.unit for item in plan.items}
+        for f in result.findings:
+            if f.severity in ("error", "warning"):
+                unit = row_unit.get(f.row, plan.unit)
+                errors, warnings = counts.get(unit, (0, 0))
+                counts[unit] = (errors + (f.severity == "error"), warnings + (f.severity == "warning"))
+    return counts
+
+
+_NUMBERING = re.compile(rf"^[{ITEM_NUMERALS}]+[、.]")
+
+
+def practice_key(text: str) -> str:
+    """A practice as compared between units: no numbering, spaces or punctuation differences."""
+    return re.sub(r"[\W_]", "", squash(_NUMBERING.sub("", text)))
+
+
+def similar_plans(results: Sequence[FileResult]) -> list[tuple[str, str, int, str]]:
+    """Pairs of units that share most of their practices: supervisors look for plans copied from
+    another unit. The share is counted against the smaller plan, so a copy with a few practices added
+    is still found. Pairs come from an index of practice texts, not from comparing every pair."""
+    texts: dict[str, set[str]] = {}
+    for result in results:
+        plan = result.plan
+        if plan is None:
+            continue
+        for item in plan.items:
+            key = practice_key(item.practice)
+            if len(key) >= 8:  # 「辦理宣導」 is everyone's practice; a sentence is a unit's own
+                texts.setdefault(item.unit or plan.unit, set()).add(key)
+    owners: dict[str, list[str]] = {}
+    for unit, keys in texts.items():
+        for key in keys:
+            owners.setdefault(key, []).append(unit)
+    shared: Counter[tuple[str, str]] = Counter()
+    for units in owners.values():
+        if len(units) <= 50:  # a sentence fifty units share is the agency's own wording, not a copy
+            shared.update(combinations(units, 2))
+    pairs = []
+    for (a, b), common in shared.items():
+        share = Decimal(common) / min(len(texts[a]), len(texts[b]))
+        if share >= SIMILAR_FROM:
+            pairs.append((a, b, common, f"{share:.0%}"))
+    return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
