@@ -228,6 +228,25 @@ def test_a_practice_rewritten_from_scratch_is_removed_and_added() -> None:
     assert result.changed == []
 
 
+def test_on_a_narrow_terminal_no_amount_leaves_its_goal(old: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    new = workbook(tmp_path / "第二次.xlsx", renumbered())
+    script = "import sys; from xltool.cli import run; sys.stdout.isatty = lambda: True; sys.exit(run(sys.argv[1:]))"
+    done = subprocess.run(
+        [sys.executable, "-c", script, "diff", str(old), str(new)],
+        capture_output=True, text=True, encoding="utf-8", env={**os.environ, "COLUMNS": "60"}, timeout=120,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("各目標："))
+    goals = list(itertools.takewhile(lambda line: not line.startswith("各業務類別"), lines[start:]))
+    assert len(goals) > 1  # wrapped
+    one = r"[壹貳參肆伍陸柒捌玖拾]+(（[^）]+）)? [\d,]+( → [\d,]+)?"
+    assert all(re.fullmatch(rf"(各目標：|  )({one}、)*{one}、?", line) for line in goals), goals
+
+
 # ------------------------------------------------------------------------------------------ last year
 
 

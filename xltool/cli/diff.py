@@ -115,8 +115,9 @@ def _print_text(diff: "PlanDiff") -> None:
         out(f"兩版相差 {diff.years} 年：預定進度與文字中的年度依此比較，不算修改。", "  ")
     for entry in entries(diff):
         out(_line(entry))
-    for line in _totals(diff):
-        out(line, "  ")
+    for head, parts in _totals(diff):
+        for line in _listed(show.printable(head), [show.printable(p) for p in parts], limit):
+            show.echo(line)
     show.echo(f"新增 {len(diff.added)} 項、刪除 {len(diff.removed)} 項、修改 {len(diff.changed)} 項")
 
 
@@ -165,7 +166,21 @@ def _line(entry: "Entry") -> str:
     return f"{head}{label(item)}{was} {FIELD_NAMES[entry.key]}：{before} → {after}"
 
 
-def _totals(diff: "PlanDiff") -> list[str]:
+def _listed(head: str, parts: list[str], limit: int | None, indent: str = "  ") -> list[str]:
+    """「各目標：壹 30、貳 350 → 355、…」 wrapped between its parts only, so no amount leaves its goal."""
+    if limit is None:
+        return [head + "、".join(parts)]
+    lines, line = [], head
+    for n, part in enumerate(parts):
+        piece = part + ("、" if n < len(parts) - 1 else "")
+        if show.width(line) + show.width(piece) > limit and line.strip() and line not in (head, indent):
+            lines.append(line)
+            line = indent
+        line += piece
+    return [*lines, line]
+
+
+def _totals(diff: "PlanDiff") -> list[tuple[str, list[str]]]:
     """The budget before and after: in all, per goal (by NEW's numerals), per category."""
     from xltool.model import json_number
 
@@ -189,7 +204,7 @@ def _totals(diff: "PlanDiff") -> list[str]:
         goals.append(f"{name} {amounts(before, after)}")
     categories = [f"{name or '（未填）'} {amounts(old, new)}" for name, (old, new) in diff.totals_by_category().items()]
     return [
-        f"預算合計（千元）：{amounts(diff.old.total, diff.new.total)}",
-        f"各目標：{'、'.join(goals)}",
-        f"各業務類別：{'、'.join(categories)}",
+        ("預算合計（千元）：", [amounts(diff.old.total, diff.new.total)]),
+        ("各目標：", goals),
+        ("各業務類別：", categories),
     ]
