@@ -118,7 +118,8 @@ def test_bad_input_is_one_zh_tw_line_and_exit_2(
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["template"], ["read"], ["check"], ["render"], ["merge"], ["import"], ["rollover"], ["catalog"]]
+    "command",
+    [[], ["template"], ["read"], ["check"], ["render"], ["merge"], ["import"], ["rollover"], ["catalog"], ["diff"]],
 )
 def test_every_command_has_zh_tw_help_with_an_example(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
     code, out, _ = xltool(capsys, *command, "--help")

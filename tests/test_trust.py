@@ -63,6 +63,7 @@ def _writers(plan: Path, tmp: Path) -> dict[str, list[object]]:
         "merge": ["merge", plan, "-o", plan],
         "import": ["import", plan, "-o", plan],
         "rollover": ["rollover", plan, "--year", "109", "-o", plan],
+        "diff --annotate": ["diff", plan, plan, "--annotate", plan],
     }
 
 

@@ -1,5 +1,5 @@
-"""Copies of the officer's own workbook: findings marked at their cells (``--annotate``), or the
-corrections beyond dispute applied (``--fix``).
+"""Copies of the officer's own workbook: findings marked at their cells (``--annotate``), the
+corrections beyond dispute applied (``--fix``), or any cells marked with a table of why (``diff --annotate``).
 
 The copy is the officer's package with only the cells concerned changed (``xlsxedit``): pictures,
 charts, comments, validations, protection, macros and everything else they made stay as they were.
@@ -22,6 +22,16 @@ from xltool.xlsxedit import CellEdit, SheetTable, edit_workbook
 # the same on every row here.
 _HEADER = RESULT_HEADER[2:]
 _WIDTHS = RESULT_WIDTHS[2:]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A cell to fill and comment, for whatever reason a caller has (a change between two versions)."""
+
+    sheet: str
+    cell: str
+    fill: str  # RGB, e.g. form.CHANGE_FILLS["added"]
+    comment: str
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,27 @@ def annotate_workbook(
     rows = [[SEVERITY_WORDS[f.severity], f.code, f.where, f.column, f.value, f.message, f.hint] for f in findings]
     links = {(i, 2): f"'{f.sheet}'!{f.cell}" for i, f in enumerate(findings) if f.cell}
     table = SheetTable(RESULTS_SHEET, _HEADER, rows, _WIDTHS, links)
+    return _write(source, out, edits, [table], outputs)
+
+
+def mark_workbook(
+    source: str | Path, marks: Sequence[Mark], table: SheetTable, out: str | Path, *, outputs: Outputs | None = None
+) -> Path:
+    """Fill and comment the marked cells and add ``table`` as a sheet; nothing else of ``source`` changes.
+
+    Marks on one cell become one edit (the first mark's fill, every comment in order): the caller
+    need not know that a cell can be edited only once.
+    """
+    source = _editable(source, out)
+    merged: dict[tuple[str, str], tuple[str, list[str]]] = {}
+    for mark in marks:
+        _, comments = merged.setdefault((mark.sheet, mark.cell), (mark.fill, []))
+        if mark.comment and mark.comment not in comments:
+            comments.append(mark.comment)
+    edits = [
+        CellEdit(sheet, ref, fill=fill, comment="\n".join(comments) or None)
+        for (sheet, ref), (fill, comments) in merged.items()
+    ]
     return _write(source, out, edits, [table], outputs)
 
 

@@ -127,6 +127,13 @@ RESULT_WIDTHS = (30, 16, 8, 24, 14, 14, 30, 50, 50)
 SEVERITY_WORDS = {"error": "錯誤", "warning": "警告", "info": "提示"}
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # the colours of an annotated cell (Excel's own bad/neutral)
 
+# The changes table (變更比對) of a compared copy, and the colours of its cells: a changed cell as a warning
+# is marked, an added practice in Excel's own "good" green.
+CHANGES_HEADER = ("變更", "位置", "上一版位置", "作法", "欄位", "上一版", "本版")
+CHANGES_WIDTHS = (8, 14, 14, 10, 16, 50, 50)
+CHANGE_FILLS = {"changed": FILLS["warning"], "added": "C6EFCE"}
+CHANGE_WORDS = {"added": "新增", "removed": "刪除", "changed": "修改", "moved": "移動"}
+
 # ---------------------------------------------------------------------------------------------- title
 
 TITLE_SUFFIX = "年度廉政工作計畫"

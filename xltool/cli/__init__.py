@@ -57,6 +57,7 @@ COMMANDS = {
     "import": "importer",
     "rollover": "rollover",
     "catalog": "catalog",
+    "diff": "diff",
 }
 
 

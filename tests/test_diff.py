@@ -1,0 +1,404 @@
+"""xltool diff: what changed between two versions of a plan, each change at its cell, renumbering and the
+year difference set aside. Fixtures are the Kinmen example's 33 practices, edited and written with the
+template at test time; a practice at position k of the list written is on row 4 + k."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import zipfile
+from dataclasses import replace
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from examples.make_example import example_items
+from tests.conftest import EXAMPLE, FIRST_INPUT_ROW
+from xltool.budget import parse_budget
+from xltool.cli import run
+from xltool.diff import OTHER_GOAL, SAME_GOAL, diff_plans
+from xltool.form import CHANGES_HEADER, CHANGES_SHEET, GOAL_NUMERALS, ITEM_NUMERALS, chinese_number
+from xltool.model import PlanItem
+from xltool.reader import read_plan
+from xltool.schedule import parse_schedule
+from xltool.template import write_template
+from xltool.text import squash
+
+KINMEN = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
+ITEMS = example_items(KINMEN)
+UNIT = "金門縣政府政風處"
+YELLOW, GREEN = "FFFFEB9C", "FFC6EFCE"  # as openpyxl reads the fills back
+
+
+def workbook(path: Path, items: list[PlanItem], year: int = 108) -> Path:
+    return write_template(path, year=year, unit=UNIT, items=items)
+
+
+def diff(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    code = run(["diff", *map(str, args)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def diff_json(capsys: pytest.CaptureFixture[str], old: Path, new: Path) -> dict:  # type: ignore[type-arg]
+    code, out, _ = diff(capsys, old, new, "--format", "json")
+    assert code == 0
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def row(items: list[PlanItem], item: PlanItem) -> int:
+    return FIRST_INPUT_ROW + next(k for k, x in enumerate(items) if x is item)
+
+
+@pytest.fixture
+def old(tmp_path: Path) -> Path:
+    return workbook(tmp_path / "第一次.xlsx", ITEMS)
+
+
+# ------------------------------------------------------------------------------------------ the same plan
+
+
+def test_a_plan_against_itself_and_its_json_changes_nothing(
+    old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["read", str(old), "--format", "json", "-o", str(tmp_path / "第一次.json")]) == 0
+    capsys.readouterr()
+    for other in (old, tmp_path / "第一次.json"):
+        code, out, _ = diff(capsys, other, old)
+        assert code == 0
+        lines = out.splitlines()
+        assert lines[-1] == "新增 0 項、刪除 0 項、修改 0 項"
+        assert not any("  修改  " in line or "  新增  " in line or "  刪除  " in line for line in lines)
+        assert "預算合計（千元）：1,865" in out
+
+
+# ------------------------------------------------------------------------------------------ renumbering
+
+
+def renumbered() -> list[PlanItem]:
+    """A goal inserted at the top (every later goal's numeral moves on) and 貳's practices in reverse order
+    (every one renumbered): only the new goal's two practices are new."""
+    top = [
+        replace(ITEMS[0], goal_no="壹", goal="推動數位廉政、強化資料治理。", item_no=no, practice=text)
+        for no, text in (("一", "建置廉政風險資料庫，每季更新 1 次。"), ("二", "辦理數位廉政講習 3 場。"))
+    ]
+    shifted = [replace(i, goal_no=chinese_number(GOAL_NUMERALS.index(i.goal_no) + 2, GOAL_NUMERALS)) for i in ITEMS]
+    places = [k for k, item in enumerate(shifted) if item.goal_no == "參"]
+    for n, (k, item) in enumerate(zip(places, [shifted[k] for k in reversed(places)], strict=True), start=1):
+        shifted[k] = replace(item, item_no=chinese_number(n, ITEM_NUMERALS))
+    return top + shifted
+
+
+def test_renumbering_alone_is_no_change(old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    items = renumbered()
+    assert [i.item_no for i in items if i.goal_no == "參"] == ["一", "二", "三", "四"]
+    assert items[2].goal_no == "貳" and items[-1].goal_no == "捌"
+    new = workbook(tmp_path / "第二次.xlsx", items)
+    data = diff_json(capsys, old, new)
+    assert [a["cell"] for a in data["added"]] == ["B4", "B5"]
+    assert data["removed"] == [] and data["changed"] == []
+    by_goal = data["totals"]["by_goal"]
+    assert by_goal[0] == {"old": None, "new": "壹、推動數位廉政、強化資料治理。", "budget": [None, 10]}
+    assert [(g["old"][0], g["new"][0], g["budget"]) for g in by_goal[1:3]] == [
+        ("壹", "貳", [30, 30]),
+        ("貳", "參", [350, 350]),
+    ]
+
+    code, out, _ = diff(capsys, old, new)
+    assert code == 0
+    assert "計畫表!A4  新增  計畫目標 「壹、推動數位廉政、強化資料治理。」" in out
+    assert "計畫表!B5  新增  壹、二：辦理數位廉政講習 3 場。" in out
+    assert "參（原貳） 350" in out
+    assert out.splitlines()[-1] == "新增 2 項、刪除 0 項、修改 0 項"
+
+
+# ------------------------------------------------------------------------------------------ an edited copy
+
+
+def edited() -> tuple[list[PlanItem], dict[str, PlanItem]]:
+    """The Kinmen plan with one of each change; returns the items and the edited ones by what changed."""
+    items = list(ITEMS)
+    budget = items[4] = replace(items[4], budget_info=parse_budget(350))  # 貳二 300 → 350
+    schedule = items[5] = replace(items[5], schedule_info=parse_schedule("108.08-12", 108))  # 貳三
+    category = items[9] = replace(items[9], category="綜合規劃業務")  # 參三 防貪業務
+    performance = items[14] = replace(items[14], performance="政策目標-發掘貪瀆案件線索")  # 伍一, blank
+    wording = items[10] = replace(items[10], practice=items[10].practice[:-1] + "，並製作成果專刊。")  # 參四
+    moved_from = items[30]  # 柒三 moves to 壹 as its 四
+    removed = items[21]  # 伍八: 伍九–十一 become 八–十
+    items = [i for i in items if i is not removed and i is not moved_from]
+    for k, item in enumerate(items):
+        if item.goal_no == "伍" and item.item_no in ("九", "十", "十一"):
+            items[k] = replace(item, item_no={"九": "八", "十": "九", "十一": "十"}[item.item_no])
+        if item.goal_no == "柒" and item.item_no in ("四", "五"):
+            items[k] = replace(item, item_no={"四": "三", "五": "四"}[item.item_no])
+    moved = replace(moved_from, goal_no="壹", goal=ITEMS[0].goal, item_no="四")
+    items.insert(3, moved)
+    added = replace(ITEMS[27], item_no="四", practice="辦理機關資通安全演練 1 場。", performance="無",
+                    schedule_info=parse_schedule("108.10", 108), budget_info=parse_budget(15))  # fmt: skip
+    items.insert(items.index(ITEMS[27]) + 1, added)  # after 陸三
+    return items, {
+        "budget": budget, "schedule": schedule, "category": category, "performance": performance,
+        "wording": wording, "moved": moved, "added": added, "removed": removed,
+    }  # fmt: skip
+
+
+def test_an_edited_copy_reports_each_change_at_its_cell(
+    old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items, what = edited()
+    new = workbook(tmp_path / "第二次.xlsx", items)
+    data = diff_json(capsys, old, new)
+    at = {key: row(items, item) for key, item in what.items() if key != "removed"}
+    fields = {c["new"]["cell"]: c["fields"] for c in data["changed"]}
+    assert fields == {
+        f"B{at['moved']}": {"goal": [ITEMS[30].goal, ITEMS[0].goal]},
+        f"B{at['budget']}": {"budget": [300, 350]},
+        f"B{at['schedule']}": {"schedule": ["108.08", "108.08-12"]},
+        f"B{at['category']}": {"category": ["防貪業務", "綜合規劃業務"]},
+        f"B{at['wording']}": {"practice": [ITEMS[10].practice, what["wording"].practice]},
+        f"B{at['performance']}": {"performance": ["", "政策目標-發掘貪瀆案件線索"]},
+    }
+    assert data["changed"][0]["old"]["cell"] == "B34"  # the moved one, where it was (柒三)
+    assert [a["cell"] for a in data["added"]] == [f"B{at['added']}"]
+    assert [(r["cell"], r["goal_no"], r["item_no"]) for r in data["removed"]] == [("B25", "伍", "八")]
+
+    code, out, _ = diff(capsys, old, new)
+    assert code == 0
+    lines = out.splitlines()
+    expected = [
+        f"計畫表!B{at['moved']}  移動  壹、四（上一版 柒、三）：移到「壹、",
+        f"計畫表!D{at['budget']}  修改  貳、二 預算(千元)：300 → 350",
+        f"計畫表!C{at['schedule']}  修改  貳、三 預定進度：108.08 → 108.08-12",
+        f"計畫表!E{at['category']}  修改  參、三 業務類別：「防貪業務」 → 「綜合規劃業務」",
+        f"計畫表!B{at['wording']}  修改  參、四 具體作法：「積極辦理廉潔楷模選拔",
+        f"計畫表!F{at['performance']}  修改  伍、一 提列績效對應項目：「（空白）」 → 「政策目標-發掘貪瀆案件線索」",
+        f"計畫表!B{at['added']}  新增  陸、四：辦理機關資通安全演練 1 場。（108.10，15 千元，綜合維護業務，無）",
+        "計畫表!B25（上一版）  刪除  伍、八：依據常見弊失態樣",
+    ]
+    found = [next((n for n, line in enumerate(lines) if line.startswith(e)), -1) for e in expected]
+    assert -1 not in found, [e for e, n in zip(expected, found, strict=True) if n < 0]
+    assert found == sorted(found)  # NEW's reading order, what only OLD has last
+    assert "預算合計（千元）：1,865 → 1,890" in out
+    assert "柒 610 → 560" in out and "陸 50 → 65" in out
+    assert lines[-1] == "新增 1 項、刪除 1 項、修改 6 項"
+
+
+def test_a_reworded_goal_is_one_change_at_the_goal_cell(
+    old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    goal = "拓展公民參與、建構透明平臺、策進預警作為。"
+    items = [replace(i, goal=goal) if i.goal_no == "貳" else i for i in ITEMS]
+    new = workbook(tmp_path / "第二次.xlsx", items)
+    data = diff_json(capsys, old, new)
+    assert [c["new"]["cell"] for c in data["changed"]] == ["B7", "B8", "B9", "B10"]
+    assert all(c["fields"] == {"goal": [ITEMS[3].goal, goal]} for c in data["changed"])
+    _, out, _ = diff(capsys, old, new)
+    assert [line for line in out.splitlines() if "  修改  " in line] == [
+        f"計畫表!A7  修改  計畫目標：「貳、{ITEMS[3].goal}」 → 「貳、{goal}」"
+    ]
+
+
+def test_a_goal_rewritten_over_the_same_practices_is_still_that_goal() -> None:
+    """Words too different to match (ratio below 0.6), but its practices, word for word, are all under it."""
+    plan = read_plan(EXAMPLE)
+    goal = "深化參與式治理。"
+    assert SequenceMatcher(None, squash(plan.items[3].goal), goal).ratio() < SAME_GOAL
+    result = diff_plans(
+        plan, replace(plan, items=[replace(i, goal=goal) if i.goal_no == "貳" else i for i in plan.items])
+    )
+    assert [(c.new.cell, c.moved) for c in result.changed] == [
+        ("B7", False),
+        ("B8", False),
+        ("B9", False),
+        ("B10", False),
+    ]
+    assert [g.reworded for g in result.goals] == [False, True, False, False, False, False, False]
+
+
+def test_a_practice_rewritten_from_scratch_is_removed_and_added() -> None:
+    plan = read_plan(EXAMPLE)
+    items = list(plan.items)
+    items[1] = replace(items[1], practice="召開廉政會報 2 次，追蹤決議事項辦理情形。")
+    result = diff_plans(plan, replace(plan, items=items))
+    assert [i.cell for i in result.added] == ["B5"] and [i.cell for i in result.removed] == ["B5"]
+    assert result.changed == []
+
+
+def test_on_a_narrow_terminal_no_amount_leaves_its_goal(old: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    new = workbook(tmp_path / "第二次.xlsx", renumbered())
+    script = "import sys; from xltool.cli import run; sys.stdout.isatty = lambda: True; sys.exit(run(sys.argv[1:]))"
+    done = subprocess.run(
+        [sys.executable, "-c", script, "diff", str(old), str(new)],
+        capture_output=True, text=True, encoding="utf-8", env={**os.environ, "COLUMNS": "60"}, timeout=120,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("各目標："))
+    goals = list(itertools.takewhile(lambda line: not line.startswith("各業務類別"), lines[start:]))
+    assert len(goals) > 1  # wrapped
+    one = r"[壹貳參肆伍陸柒捌玖拾]+(（[^）]+）)? [\d,]+( → [\d,]+)?"
+    assert all(re.fullmatch(rf"(各目標：|  )({one}、)*{one}、?", line) for line in goals), goals
+
+
+# ------------------------------------------------------------------------------------------ last year
+
+
+def next_year(items: list[PlanItem]) -> list[PlanItem]:
+    """This year's plan as an officer types it from last year's: 108 → 109 in schedules and in words."""
+    return [
+        replace(i, schedule_info=parse_schedule(i.schedule.replace("108", "109"), 109),
+                practice=i.practice.replace("107年度", "108年度"))
+        for i in items
+    ]  # fmt: skip
+
+
+def test_last_year_against_this_year(old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    items = next_year(ITEMS)
+    assert items[0].schedule == "109.01-12" and "彙整108年度" in items[13].practice
+    same = workbook(tmp_path / "109.xlsx", items, year=109)
+    data = diff_json(capsys, old, same)
+    assert (data["old"]["year"], data["new"]["year"]) == (108, 109)
+    assert data["added"] == data["removed"] == data["changed"] == []
+
+    items[0] = replace(items[0], schedule_info=parse_schedule("109.03-12", 109))
+    moved = workbook(tmp_path / "109_改.xlsx", items, year=109)
+    data = diff_json(capsys, old, moved)
+    assert [(c["new"]["cell"], c["fields"]) for c in data["changed"]] == [
+        ("B4", {"schedule": ["108.01-12", "109.03-12"]})
+    ]
+    _, out, _ = diff(capsys, old, moved)
+    assert "計畫表!C4  修改  壹、一 預定進度：108.01-12 → 109.03-12" in out
+    assert "兩版相差 1 年" in out
+
+
+# ------------------------------------------------------------------------------------------ JSON
+
+
+def test_json_has_the_documented_shape(old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    items, what = edited()
+    new = workbook(tmp_path / "第二次.xlsx", items)
+    data = diff_json(capsys, old, new)
+    assert list(data) == ["old", "new", "added", "removed", "changed", "totals"]
+    assert data["old"] == {"file": str(old), "unit": UNIT, "year": 108, "budget": 1865}
+    assert data["new"] == {"file": str(new), "unit": UNIT, "year": 108, "budget": 1890}
+    assert run(["read", str(new), "--format", "json"]) == 0
+    read = {item["cell"]: item for item in json.loads(capsys.readouterr().out)["items"]}
+    assert data["added"] == [read[f"B{row(items, what['added'])}"]]  # exactly what xltool read gives
+    assert all(list(c) == ["old", "new", "fields"] and c["new"] == read[c["new"]["cell"]] for c in data["changed"])
+    assert all(isinstance(v, list) and len(v) == 2 for c in data["changed"] for v in c["fields"].values())
+    totals = data["totals"]
+    assert list(totals) == ["budget", "by_goal", "by_category"] and totals["budget"] == [1865, 1890]
+    assert totals["by_category"]["綜合規劃業務"] == [365, 395]
+    assert totals["by_goal"][0] == {"old": f"壹、{ITEMS[0].goal}", "new": f"壹、{ITEMS[0].goal}", "budget": [30, 80]}
+
+
+# ------------------------------------------------------------------------------------------ --annotate
+
+
+def test_annotate_marks_the_changes_in_a_copy_of_new(
+    old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items, what = edited()
+    new = workbook(tmp_path / "第二次.xlsx", items)
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (old, new)}
+    out = tmp_path / "第二次_比對.xlsx"
+    code, _, err = diff(capsys, old, new, "--annotate", out)
+    assert code == 0 and "已寫出比對副本" in err
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (old, new)} == before
+
+    book = load_workbook(out)
+    sheet = book["計畫表"]
+    at = {key: row(items, item) for key, item in what.items() if key != "removed"}
+    for ref, note in [
+        (f"D{at['budget']}", "上一版：300"),
+        (f"C{at['schedule']}", "上一版：108.08"),
+        (f"E{at['category']}", "上一版：防貪業務"),
+        (f"F{at['performance']}", "上一版：（空白）"),
+        (f"B{at['wording']}", f"上一版：{ITEMS[10].practice}"),
+        (f"B{at['moved']}", f"上一版：在「柒、{ITEMS[30].goal}」之下（柒、三）"),
+    ]:
+        assert sheet[ref].fill.start_color.rgb == YELLOW, ref
+        assert sheet[ref].comment is not None and sheet[ref].comment.text.strip() == note, ref
+    added = at["added"]
+    assert all(sheet[f"{c}{added}"].fill.start_color.rgb == GREEN for c in "BCDEF")
+    assert "上一版沒有這項具體作法" in sheet[f"B{added}"].comment.text
+    for ref in ("B4", "D4", f"D{at['wording']}", f"C{at['budget']}"):  # unchanged: as they were
+        assert sheet[ref].fill.fill_type is None and sheet[ref].comment is None, ref
+
+    changes = [list(r) for r in book[CHANGES_SHEET].iter_rows(values_only=True)]
+    assert changes[0] == list(CHANGES_HEADER)
+    assert [r[0] for r in changes[1:]] == ["移動", "修改", "修改", "修改", "修改", "修改", "新增", "刪除"]
+    assert changes[2][1:] == [f"計畫表!D{at['budget']}", "計畫表!D8", "貳、二", "預算(千元)", 300, 350]
+    assert changes[-1][:3] == ["刪除", None, "計畫表!B25"]
+
+    with zipfile.ZipFile(new) as source, zipfile.ZipFile(out) as copy:
+        kept = {n for n in source.namelist() if source.read(n) == copy.read(n)}
+        assert set(source.namelist()) - kept <= {
+            "[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+            "xl/worksheets/sheet1.xml",
+        }  # fmt: skip
+        assert "xl/worksheets/sheet2.xml" in kept  # 填表說明, byte for byte
+
+
+def test_annotate_needs_a_workbook_to_copy(old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    as_json = tmp_path / "第二次.json"
+    assert run(["read", str(old), "--format", "json", "-o", str(as_json)]) == 0
+    capsys.readouterr()
+    code, out, err = diff(capsys, old, as_json, "--annotate", tmp_path / "比對.xlsx")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and ".xlsx" in err and out == ""
+    assert not (tmp_path / "比對.xlsx").exists()
+
+
+# ------------------------------------------------------------------------------------------ bad input
+
+
+def test_unreadable_input_is_one_line_and_exit_2(old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake = tmp_path / "不是活頁簿.xlsx"
+    fake.write_text("這不是活頁簿", encoding="utf-8")
+    for args in ([fake, old], [old, tmp_path / "不存在.xlsx"]):
+        code, out, err = diff(capsys, *args, "--annotate", tmp_path / "比對.xlsx")
+        assert code == 2 and out == ""
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+        assert str(args[0] if args[0] == fake else args[1]) in err
+        assert not (tmp_path / "比對.xlsx").exists()
+
+
+# ------------------------------------------------------------------------------------------ the thresholds
+
+
+def test_the_thresholds_leave_room_on_both_sides() -> None:
+    """Two different practices of the example are far below the thresholds; a practice with a phrase added,
+    inserted, replaced or cut stays well above both."""
+    texts = [squash(i.practice) for i in ITEMS]
+
+    def ratio(a: str, b: str) -> float:
+        return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+    assert max(ratio(a, b) for a, b in itertools.combinations(texts, 2)) < SAME_GOAL / 2
+    goals = list(dict.fromkeys(squash(i.goal) for i in ITEMS))
+    assert max(ratio(a, b) for a, b in itertools.combinations(goals, 2)) < SAME_GOAL / 2
+    edits = [
+        lambda t: t[:-1] + "，每季檢討一次。",
+        lambda t: t[:8] + "並加強" + t[8:],
+        lambda t: t[:6] + "擴大辦理" + t[10:],
+        lambda t: t[: len(t) * 4 // 5],
+    ]
+    assert min(ratio(t, edit(t)) for t in texts for edit in edits) > OTHER_GOAL
+
+
+# ------------------------------------------------------------------------------------------ help
+
+
+def test_the_readme_describes_every_option_of_the_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["diff", "--help"]) == 0
+    options = set(re.findall(r"--[a-z]+", capsys.readouterr().out))
+    readme = (EXAMPLE.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `xltool diff`", 1)[1].split("\n### ", 1)[0]
+    assert options - {"--help"} <= set(re.findall(r"--[a-z]+", section))

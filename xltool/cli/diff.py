@@ -1,0 +1,210 @@
+"""``xltool diff``: what changed between two versions of a plan, one change per line, where first.
+
+計畫表!D9  修改  貳、三 預算(千元)：5 → 8
+計畫表!B12  新增  參、五：辦理廉政宣導 2 場（109.03-12，10 千元，防貪業務，政策目標-反貪活動）
+計畫表!B15（上一版）  刪除  肆、二：…
+"""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from xltool.cli import app, show
+from xltool.cli.options import CatalogOption, ForceOption, ReadProgress, chosen_catalog
+from xltool.form import CHANGES_SHEET
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from xltool.catalog import Catalog
+    from xltool.diff import Entry, PlanDiff
+    from xltool.model import Plan
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(
+    "diff",
+    short_help="比較兩版計畫：新增、刪除與修改了什麼。",
+    help="比較兩版計畫（例如去年與今年的計畫，或同一單位第一次與第二次送的計畫），逐項列出新增、刪除、"
+    "移到別的目標的具體作法，以及修改過的預定進度、預算、業務類別、績效項目與文字，最後是兩版的預算合計。"
+    "只是重新編號（前面插入一個目標，後面的貳變成參）不算修改；兩版年度不同時，預定進度依年度差比較"
+    "（108 年的 108.01-12 與 109 年的 109.01-12 相同）。\n\n"
+    "結束代碼：0 比較完成（不論有沒有差異）；2 檔案無法讀取或參數錯誤。\n\n"
+    "範例：\n\n"
+    "  xltool diff 計畫_108.xlsx 計畫_109.xlsx\n"
+    "  xltool diff 第一次.xlsx 第二次.xlsx --annotate 第二次_比對.xlsx\n"
+    "  xltool diff 舊.json 新.xlsx --format json",
+)
+def diff_command(
+    old: Annotated[
+        Path, typer.Argument(help="上一版的計畫活頁簿或 xltool read 的 JSON。", metavar="上一版", show_default=False)
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="本版的計畫活頁簿或 xltool read 的 JSON。", metavar="本版", show_default=False)
+    ],
+    format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="輸出格式：text 或 json。", metavar="格式")
+    ] = DiffFormat.text,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate",
+            help=f"另存一份標註變更的本版副本（黃：修改，綠：新增，註解寫上一版的內容，另加「{CHANGES_SHEET}」工作表）；"
+            "本版須為 .xlsx 或 .xlsm。",
+            metavar="副本.xlsx",
+        ),
+    ] = None,
+    catalog: CatalogOption = None,
+    force: ForceOption = False,
+    help: show.HelpOption = False,
+) -> None:
+    from xltool.diff import annotate_diff, diff_plans
+    from xltool.errors import ExitStatus
+    from xltool.export import json_bytes
+    from xltool.outputs import Outputs
+
+    outputs = Outputs([old, new], force=force)
+    if annotate is not None:
+        outputs.claim(annotate)  # refused before the work, not after it
+    chosen = chosen_catalog(catalog)
+    plans = [_load(path, chosen) for path in (old, new)]
+    for line in dict.fromkeys(line for plan in plans for line in plan.notices):
+        show.notice(line)
+    result = diff_plans(*plans)
+    if annotate is not None:
+        annotate_diff(result, annotate, outputs=outputs)
+        show.echo(f"已寫出比對副本：{annotate}", err=True)
+    if format == DiffFormat.json:
+        show.write_bytes(json_bytes(result.to_dict()))
+    else:
+        _print_text(result)
+    raise typer.Exit(ExitStatus.OK)
+
+
+def _load(path: Path, catalog: "Catalog | None") -> "Plan":
+    from xltool.pipeline import load_plan
+
+    progress = ReadProgress()
+    try:
+        return load_plan(path, catalog=catalog, progress=progress)
+    finally:
+        progress.close()
+
+
+def _print_text(diff: "PlanDiff") -> None:
+    import sys
+
+    from xltool.diff import entries
+
+    limit = show.terminal_width() if sys.stdout is not None and sys.stdout.isatty() else None
+
+    def out(text: str, indent: str = "    ") -> None:
+        text = show.printable(text)
+        for line in [text] if limit is None else show.wrap(text, limit, indent):
+            show.echo(line)
+
+    out(f"上一版：{_head(diff.old)}", "  ")
+    out(f"本版：{_head(diff.new)}", "  ")
+    if diff.years:
+        out(f"兩版相差 {diff.years} 年：預定進度與文字中的年度依此比較，不算修改。", "  ")
+    for entry in entries(diff):
+        out(_line(entry))
+    for head, parts in _totals(diff):
+        for line in _listed(show.printable(head), [show.printable(p) for p in parts], limit):
+            show.echo(line)
+    show.echo(f"新增 {len(diff.added)} 項、刪除 {len(diff.removed)} 項、修改 {len(diff.changed)} 項")
+
+
+def _head(plan: "Plan") -> str:
+    from xltool.model import json_number
+
+    return (
+        f"{plan.source}（{plan.unit or '未填機關名稱'} {plan.year or '？'} 年度，"
+        f"{len(plan.items)} 項具體作法，預算合計 {json_number(plan.total):,} 千元）"
+    )
+
+
+def _line(entry: "Entry") -> str:
+    """One change: where, what kind, and what it was and is."""
+    from xltool.diff import budget_value, label, shown
+    from xltool.form import CHANGE_WORDS, FIELD_NAMES
+
+    word = CHANGE_WORDS[entry.kind]
+    where = entry.where if entry.new is not None else f"{entry.where}（上一版）"
+    head = f"{where}  {word}  "
+    if entry.key == "goal":
+        before, after = f"「{shown(entry.before)}」", f"「{shown(entry.after)}」"
+        if entry.kind == "changed":
+            return f"{head}{FIELD_NAMES['goal']}：{before} → {after}"
+        return f"{head}{FIELD_NAMES['goal']} {after if entry.kind == 'added' else before}"
+    item = entry.new if entry.new is not None else entry.old
+    assert item is not None
+    was = f"（上一版 {label(entry.old)}）" if entry.new and entry.old and label(entry.old) != label(entry.new) else ""
+    if entry.kind in ("added", "removed"):
+        if entry.kind == "removed":
+            return f"{head}{label(item)}：{item.practice}"
+        budget = budget_value(item)
+        details = [
+            item.schedule,
+            f"{shown(budget)} 千元" if budget is not None else "",
+            item.category,
+            item.performance,
+        ]
+        shown_details = "，".join(part for part in details if part)
+        return f"{head}{label(item)}：{item.practice}" + (f"（{shown_details}）" if shown_details else "")
+    if entry.kind == "moved":
+        return f"{head}{label(item)}{was}：移到「{shown(entry.after)}」，原在「{shown(entry.before)}」"
+    before, after = shown(entry.before), shown(entry.after)
+    if entry.key not in ("schedule", "budget"):
+        before, after = f"「{before}」", f"「{after}」"
+    return f"{head}{label(item)}{was} {FIELD_NAMES[entry.key]}：{before} → {after}"
+
+
+def _listed(head: str, parts: list[str], limit: int | None, indent: str = "  ") -> list[str]:
+    """「各目標：壹 30、貳 350 → 355、…」 wrapped between its parts only, so no amount leaves its goal."""
+    if limit is None:
+        return [head + "、".join(parts)]
+    lines, line = [], head
+    for n, part in enumerate(parts):
+        piece = part + ("、" if n < len(parts) - 1 else "")
+        if show.width(line) + show.width(piece) > limit and line.strip() and line not in (head, indent):
+            lines.append(line)
+            line = indent
+        line += piece
+    return [*lines, line]
+
+
+def _totals(diff: "PlanDiff") -> list[tuple[str, list[str]]]:
+    """The budget before and after: in all, per goal (by NEW's numerals), per category."""
+    from xltool.model import json_number
+
+    def amounts(old: "Decimal | None", new: "Decimal | None") -> str:
+        a, b = json_number(old), json_number(new)
+        if a == b:
+            return f"{a:,}"
+        return f"{'—' if a is None else f'{a:,}'} → {'—' if b is None else f'{b:,}'}"
+
+    goals = []
+    for goal in diff.goals:
+        old_no = goal.old[0].goal_no if goal.old else ""
+        if not goal.new:
+            name = f"{old_no or '（無編號）'}（已刪除）"
+        else:
+            new_no = goal.new[0].goal_no or "（無編號）"
+            name = new_no + ("（新增）" if not goal.old else f"（原{old_no}）" if old_no != goal.new[0].goal_no else "")
+        before, after = goal.old_budget, goal.new_budget
+        if before is None or after is None:  # a goal only one version has: its amount, named 新增 or 已刪除
+            before = after = before if after is None else after
+        goals.append(f"{name} {amounts(before, after)}")
+    categories = [f"{name or '（未填）'} {amounts(old, new)}" for name, (old, new) in diff.totals_by_category().items()]
+    return [
+        ("預算合計（千元）：", [amounts(diff.old.total, diff.new.total)]),
+        ("各目標：", goals),
+        ("各業務類別：", categories),
+    ]

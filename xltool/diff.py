@@ -1,0 +1,499 @@
+"""What changed between two versions of a plan: a unit's plan and last year's, or its first and second
+submission, as a supervising office compares them.
+
+Rows are matched by what they say, never by where they stand or how they are numbered: a goal inserted at
+the top renumbers every later goal (貳 becomes 參) and changes nothing. Goals are matched first, by their
+text; then practices, by their text, within their goal and across goals, so a practice that moved to
+another goal is reported as a change of its goal, not as one practice removed and another added.
+
+Text is compared as :func:`xltool.text.squash` gives it (NFKC, one dash, no spaces or line breaks), without
+the numerals (the reader keeps them apart, in ``goal_no`` and ``item_no``). Between two years, schedules
+are compared by their months moved on by the difference (108.01-12 then, 109.01-12 now, is no change),
+and so are the years a text names (「彙整107年度…」 then, 「彙整108年度…」 now).
+
+Similarity is ``difflib.SequenceMatcher.ratio`` on the characters: Chinese needs no word splitting, a
+character is nearly a word, and the ratio (twice the matched characters over both lengths) reads as "the
+share of the text kept in order". Measured on the Kinmen plan, two different practices are never more
+than 0.28 alike and two different goals 0.24, while a practice with a number or a phrase changed stays
+above 0.85 (see tests/test_diff.py). So a practice is the same one reworded at 0.6 or more within its
+goal, and "the same or nearly so" at 0.8 or more when it moved to another goal; a goal is the same goal
+reworded at 0.6 or more, or when at least half its practices went, word for word, to one new goal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from xltool.annotate import Mark, mark_workbook
+from xltool.export import shown_path
+from xltool.form import (
+    CHANGE_FILLS,
+    CHANGE_WORDS,
+    CHANGES_HEADER,
+    CHANGES_SHEET,
+    CHANGES_WIDTHS,
+    FIELD_NAMES,
+)
+from xltool.model import Plan, PlanItem, json_number
+from xltool.outputs import Outputs
+from xltool.schedule import Schedule, month_key
+from xltool.text import item_text, squash
+from xltool.xlsxedit import SheetTable, Value
+
+SAME_GOAL = 0.6  # a practice reworded within its goal
+OTHER_GOAL = 0.8  # a practice moved to another goal, its text the same or nearly so
+GOAL_SIMILAR = 0.6  # a goal reworded
+
+# The fields compared, in the order they are reported; their keys are PlanItem.to_dict's.
+FIELDS = ("goal", "practice", "schedule", "budget", "category", "performance")
+
+JsonValue = str | int | float | None
+_ZERO = Decimal(0)
+_YEAR_MENTION = re.compile(r"(?<!\d)(\d{2,3})(?=年)")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One practice found in both versions whose fields differ: each field as (old, new), in the values
+    ``PlanItem.to_dict`` gives for it."""
+
+    old: PlanItem
+    new: PlanItem
+    fields: dict[str, tuple[JsonValue, JsonValue]]
+    moved: bool = False  # under another goal now (a goal merely reworded is not a move)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A goal in either version or both: its practices on each side (empty where it is missing)."""
+
+    old: tuple[PlanItem, ...]
+    new: tuple[PlanItem, ...]
+    reworded: bool = False  # in both, in other words (not counting the years it names, moved on)
+
+    @property
+    def old_budget(self) -> Decimal | None:
+        """The goal's budget in OLD, None when OLD has no such goal."""
+        return _budget(self.old)
+
+    @property
+    def new_budget(self) -> Decimal | None:
+        return _budget(self.new)
+
+
+def _budget(items: Sequence[PlanItem]) -> Decimal | None:
+    return sum((i.budget for i in items if i.budget is not None), _ZERO) if items else None
+
+
+@dataclass
+class PlanDiff:
+    """Two versions of a plan, matched: what NEW added, what it no longer has, what it changed."""
+
+    old: Plan
+    new: Plan
+    added: list[PlanItem]  # in NEW's order
+    removed: list[PlanItem]  # in OLD's order
+    changed: list[Change]  # in NEW's order
+    goals: list[Goal]  # NEW's goals in order, then the goals only OLD has
+
+    @property
+    def years(self) -> int:
+        """How far NEW's schedules are ahead of OLD's: the plan years' difference (0 when one is unknown)."""
+        return _years(self.old, self.new)
+
+    def totals_by_category(self) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+        """Budget per category before and after (None: no practice of that category in that version)."""
+        old, new = self.old.totals_by_category(), self.new.totals_by_category()
+        return {name: (old.get(name), new.get(name)) for name in {**old, **new}}
+
+    def to_dict(self) -> dict[str, Any]:
+        """``xltool diff --format json`` (README): items as ``xltool read`` gives them, fields as [old, new]."""
+        return {
+            "old": _plan_head(self.old),
+            "new": _plan_head(self.new),
+            "added": [item.to_dict() for item in self.added],
+            "removed": [item.to_dict() for item in self.removed],
+            "changed": [
+                {"old": c.old.to_dict(), "new": c.new.to_dict(), "fields": {k: list(v) for k, v in c.fields.items()}}
+                for c in self.changed
+            ],
+            "totals": {
+                "budget": [json_number(self.old.total), json_number(self.new.total)],
+                "by_goal": [
+                    {
+                        "old": g.old[0].numbered_goal if g.old else None,
+                        "new": g.new[0].numbered_goal if g.new else None,
+                        "budget": [json_number(g.old_budget), json_number(g.new_budget)],
+                    }
+                    for g in self.goals
+                ],
+                "by_category": {
+                    name: [json_number(old), json_number(new)] for name, (old, new) in self.totals_by_category().items()
+                },
+            },
+        }
+
+
+def _years(old: Plan, new: Plan) -> int:
+    return new.year - old.year if new.year is not None and old.year is not None else 0
+
+
+def _plan_head(plan: Plan) -> dict[str, Any]:
+    return {"file": shown_path(plan.source), "unit": plan.unit, "year": plan.year, "budget": json_number(plan.total)}
+
+
+# ------------------------------------------------------------------------------------------- matching
+
+
+def diff_plans(old: Plan, new: Plan) -> PlanDiff:
+    """Match NEW's practices to OLD's and say what was added, removed and changed in each field."""
+    old_goal_of, old_goals = _goals(old.items)
+    new_goal_of, new_goals = _goals(new.items)
+    old_text = [squash(item.practice) for item in old.items]
+    new_text = [squash(item.practice) for item in new.items]
+
+    pairs = _exact(old_text, new_text)
+    shared = Counter((old_goal_of[i], new_goal_of[j]) for i, j in pairs.items())
+    goal_pairs = _pair_goals(old_goals, new_goals, old.items, new.items, shared)
+
+    def floor(i: int, j: int) -> float:
+        return SAME_GOAL if goal_pairs.get(old_goal_of[i]) == new_goal_of[j] else OTHER_GOAL
+
+    taken = set(pairs.values())
+    rest_old = [i for i in range(len(old.items)) if i not in pairs]
+    rest_new = [j for j in range(len(new.items)) if j not in taken]
+    pairs.update(_similar_pairs(rest_old, rest_new, old_text, new_text, floor))
+
+    compare = _Compare(old, new, _years(old, new))
+    changed = []
+    for i, j in sorted(pairs.items(), key=lambda pair: pair[1]):
+        fields = compare.fields(old.items[i], new.items[j])
+        if fields:
+            moved = goal_pairs.get(old_goal_of[i]) != new_goal_of[j]
+            changed.append(Change(old.items[i], new.items[j], fields, moved))
+    matched_new = set(pairs.values())
+    paired_old = {h: g for g, h in goal_pairs.items()}
+    goals = []
+    for h, members in enumerate(new_goals):
+        before = tuple(old.items[i] for i in old_goals[paired_old[h]]) if h in paired_old else ()
+        after = tuple(new.items[j] for j in members)
+        reworded = bool(before) and not compare.same_text(before[0].goal, after[0].goal)
+        goals.append(Goal(before, after, reworded))
+    goals += [Goal(tuple(old.items[i] for i in m), ()) for g, m in enumerate(old_goals) if g not in goal_pairs]
+    return PlanDiff(
+        old=old,
+        new=new,
+        added=[item for j, item in enumerate(new.items) if j not in matched_new],
+        removed=[item for i, item in enumerate(old.items) if i not in pairs],
+        changed=changed,
+        goals=goals,
+    )
+
+
+def _goals(items: Sequence[PlanItem]) -> tuple[list[int], list[list[int]]]:
+    """Each item's goal (an index), and each goal's items, goals in order of first appearance.
+
+    A goal is its numeral and text together: two goals may share words, never both.
+    """
+    index: dict[tuple[str, str], int] = {}
+    goal_of: list[int] = []
+    members: list[list[int]] = []
+    for n, item in enumerate(items):
+        key = (item.goal_no, squash(item.goal))
+        if key not in index:
+            index[key] = len(members)
+            members.append([])
+        goal_of.append(index[key])
+        members[index[key]].append(n)
+    return goal_of, members
+
+
+def _exact(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
+    """Practices whose text is the same, paired in order when a text appears more than once."""
+    waiting: dict[str, deque[int]] = defaultdict(deque)
+    for j, text in enumerate(new):
+        waiting[text].append(j)
+    pairs = {}
+    for i, text in enumerate(old):
+        if waiting.get(text):
+            pairs[i] = waiting[text].popleft()
+    return pairs
+
+
+def _pair_goals(
+    old_goals: list[list[int]],
+    new_goals: list[list[int]],
+    old_items: Sequence[PlanItem],
+    new_items: Sequence[PlanItem],
+    shared: Counter[tuple[int, int]],
+) -> dict[int, int]:
+    """Old goal -> new goal: the same text first; then a goal reworded (its text alike, or at least half
+    its practices word for word under one new goal), the most shared practices first."""
+    old_keys = [squash(old_items[m[0]].goal) for m in old_goals]
+    new_keys = [squash(new_items[m[0]].goal) for m in new_goals]
+    pairs = _exact(old_keys, new_keys)
+    free = [h for h in range(len(new_goals)) if h not in set(pairs.values())]
+    candidates = []
+    new_chars = {h: _characters(new_keys[h]) for h in free}
+    matcher = SequenceMatcher(None, autojunk=False)
+    for g in range(len(old_goals)):
+        if g in pairs:
+            continue
+        chars = _characters(old_keys[g])
+        matcher.set_seq2(old_keys[g])
+        for h in free:
+            common = shared[(g, h)]
+            total = len(old_keys[g]) + len(new_keys[h])
+            if 2 * len(chars & new_chars[h]) >= GOAL_SIMILAR * total > 0:
+                matcher.set_seq1(new_keys[h])
+                ratio = matcher.ratio()
+            else:
+                ratio = 0.0  # cannot reach GOAL_SIMILAR: not worth the comparison
+            if ratio >= GOAL_SIMILAR or (common and 2 * common >= len(old_goals[g])):
+                candidates.append((common, ratio, g, h))
+    used: set[int] = set()
+    for _, _, g, h in sorted(candidates, key=lambda c: (-c[0], -c[1], c[2], c[3])):
+        if g not in pairs and h not in used:
+            pairs[g] = h
+            used.add(h)
+    return pairs
+
+
+def _similar_pairs(
+    old: Sequence[int],
+    new: Sequence[int],
+    old_text: Sequence[str],
+    new_text: Sequence[str],
+    floor: Callable[[int, int], float],
+) -> dict[int, int]:
+    """The remaining practices paired by similarity, the most alike first (ties: within a goal first,
+    then the nearest in order), each at most once.
+
+    ``ratio`` is costly; the characters two texts have in common (counted with repeats, as ``quick_ratio``
+    counts them, but as a set intersection in C) bound it from above, and set most pairs aside first.
+    """
+    old_chars = [(i, _characters(old_text[i]), len(old_text[i])) for i in old]
+    candidates = []
+    matcher = SequenceMatcher(None, autojunk=False)  # autojunk would discard common characters of long text
+    for j in new:
+        chars, size = _characters(new_text[j]), len(new_text[j])
+        matcher.set_seq2(new_text[j])  # the matcher keeps what it learned of seq2 across set_seq1
+        for i, theirs, length in old_chars:
+            bound, total = 2 * len(chars & theirs), size + length
+            if bound < SAME_GOAL * total or not total:
+                continue  # cannot reach even the lower threshold (the usual pair: two different practices)
+            least = floor(i, j)
+            if bound < least * total:
+                continue
+            matcher.set_seq1(old_text[i])
+            ratio = matcher.ratio()
+            if ratio >= least:
+                candidates.append((-ratio, least, abs(i - j), i, j))
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    for _, _, _, i, j in sorted(candidates):
+        if i not in pairs and j not in used:
+            pairs[i] = j
+            used.add(j)
+    return pairs
+
+
+def _characters(text: str) -> frozenset[int]:
+    """A text's characters with their repeats numbered (「廉政廉」 → 廉 0, 政 0, 廉 1), each as one int:
+    the common part of two such sets is the characters two texts share, counted as
+    ``SequenceMatcher.quick_ratio`` counts them."""
+    seen: Counter[str] = Counter()
+    out = []
+    for ch in text:
+        out.append(seen[ch] << 21 | ord(ch))  # code points are below 2**21
+        seen[ch] += 1
+    return frozenset(out)
+
+
+# ------------------------------------------------------------------------------------------- fields
+
+
+class _Compare:
+    """The fields of two matched practices, compared as a person would: normalised, renumbering and the
+    year difference set aside, a category by its canonical name (綜合業務 is 綜合規劃業務)."""
+
+    def __init__(self, old: Plan, new: Plan, years: int) -> None:
+        self.old, self.new, self.years = old, new, years
+
+    def fields(self, old: PlanItem, new: PlanItem) -> dict[str, tuple[JsonValue, JsonValue]]:
+        out: dict[str, tuple[JsonValue, JsonValue]] = {}
+        if not self.same_text(old.goal, new.goal):
+            out["goal"] = (old.goal, new.goal)
+        if not self.same_text(old.practice, new.practice):
+            out["practice"] = (old.practice, new.practice)
+        if not _same_schedule(old.schedule_info, new.schedule_info, self.years):
+            out["schedule"] = (old.schedule, new.schedule)
+        old_budget, new_budget = budget_value(old), budget_value(new)
+        if old.budget != new.budget or (old.budget is None and old_budget != new_budget):
+            out["budget"] = (old_budget, new_budget)
+        if _category(self.old, old.category) != _category(self.new, new.category):
+            out["category"] = (old.category, new.category)
+        if item_text(old.performance) != item_text(new.performance):
+            out["performance"] = (old.performance, new.performance)
+        return out
+
+    def same_text(self, old: str, new: str) -> bool:
+        """The same words, or the same words once the years they name are moved on (「107年度」 last year
+        is 「108年度」 this year)."""
+        old_text, new_text = squash(old), squash(new)
+        if old_text == new_text:
+            return True
+        if not self.years or self.old.year is None:
+            return False
+        low, high = self.old.year - 10, self.old.year + 1
+
+        def moved(match: re.Match[str]) -> str:
+            year = int(match.group(1))
+            return str(year + self.years) if low <= year <= high else match.group(1)
+
+        return _YEAR_MENTION.sub(moved, old_text) == new_text
+
+
+def budget_value(item: PlanItem) -> JsonValue:
+    """A budget as JSON gives it: the amount, or the text as written when it is no amount."""
+    value = json_number(item.budget)
+    return value if value is not None else (item.budget_info.written or None)
+
+
+def _same_schedule(old: Schedule, new: Schedule, years: int) -> bool:
+    if old.ok and new.ok:
+        moved = tuple(month_key(int(key[:-3]) + years, int(key[-2:])) for key in old.months)
+        return moved == new.months
+    return not old.ok and not new.ok and squash(old.written) == squash(new.written)
+
+
+def _category(plan: Plan, text: str) -> str:
+    found = plan.catalog.category(text) if plan.catalog is not None and text else None
+    return found.name if found is not None else squash(text)
+
+
+# ------------------------------------------------------------------------------------------- the changes
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One change as a person reads it, at one cell: a practice or a goal added or removed, a field
+    changed, a practice moved to another goal. ``before`` and ``after`` are the field's values."""
+
+    kind: str  # added | removed | changed | moved (form.CHANGE_WORDS)
+    key: str  # the field: goal, practice, schedule, budget, category, performance
+    old: PlanItem | None  # the practice in OLD (a goal's first practice for a goal)
+    new: PlanItem | None
+    before: JsonValue = None
+    after: JsonValue = None
+
+    @property
+    def where(self) -> str:
+        """NEW's cell, or OLD's for what NEW no longer has."""
+        item = self.new if self.new is not None else self.old
+        return item.at(self.key) if item is not None else ""
+
+    @property
+    def label(self) -> str:
+        """「參、二」 for a practice (NEW's numbering where it has one), 「參」 for a goal."""
+        item = self.new if self.new is not None else self.old
+        if item is None:
+            return ""
+        return item.goal_no if self.key == "goal" else label(item)
+
+
+def entries(diff: PlanDiff) -> list[Entry]:
+    """Every change in NEW's reading order (a goal before its practices, fields in the form's order),
+    then what only OLD has, in its order. A goal reworded is one entry, not one per practice."""
+    by_row: dict[int, list[Entry]] = defaultdict(list)
+    for goal in diff.goals:
+        if goal.new and (not goal.old or goal.reworded):
+            first, previous = goal.new[0], (goal.old[0] if goal.old else None)
+            kind = "changed" if previous else "added"
+            was = previous.numbered_goal if previous else None
+            by_row[id(first)].append(Entry(kind, "goal", previous, first, was, first.numbered_goal))
+    for item in diff.added:
+        by_row[id(item)].append(Entry("added", "practice", None, item, None, item.numbered_practice))
+    for change in diff.changed:
+        for key, (before, after) in change.fields.items():
+            if key == "goal":
+                if change.moved:
+                    goals = (change.old.numbered_goal, change.new.numbered_goal)
+                    by_row[id(change.new)].append(Entry("moved", "practice", change.old, change.new, *goals))
+                continue  # reworded with its goal: the goal's entry says so
+            by_row[id(change.new)].append(Entry("changed", key, change.old, change.new, before, after))
+    found = [entry for item in diff.new.items for entry in by_row.get(id(item), [])]
+    removed = {id(item) for item in diff.removed}
+    gone = {id(goal.old[0]) for goal in diff.goals if goal.old and not goal.new}
+    for item in diff.old.items:
+        if id(item) in gone:
+            found.append(Entry("removed", "goal", item, None, item.numbered_goal))
+        if id(item) in removed:
+            found.append(Entry("removed", "practice", item, None, item.numbered_practice))
+    return found
+
+
+def label(item: PlanItem) -> str:
+    """「參、二」: a practice by its goal's and its own numeral, as people refer to it."""
+    return "、".join(part for part in (item.goal_no, item.item_no) if part) or item.where
+
+
+def shown(value: JsonValue) -> str:
+    """A field's value in a sentence or a comment; an empty cell says so."""
+    if value is None or value == "":
+        return "（空白）"
+    return f"{value:,}" if isinstance(value, (int, float)) else value
+
+
+def changes_table(found: Sequence[Entry]) -> SheetTable:
+    """The 變更比對 sheet: one row per entry, its cell in NEW a link."""
+    rows: list[list[Value]] = []
+    links: dict[tuple[int, int], str] = {}
+    for entry in found:
+        new, old = entry.new, entry.old
+        if new is not None and new.cells.get(entry.key):
+            links[(len(rows), 1)] = f"'{new.sheet}'!{new.cells[entry.key]}"
+        rows.append([
+            CHANGE_WORDS[entry.kind], new.at(entry.key) if new else None, old.at(entry.key) if old else None,
+            entry.label,
+            FIELD_NAMES["goal" if entry.kind == "moved" else entry.key], entry.before, entry.after,
+        ])  # fmt: skip
+    return SheetTable(CHANGES_SHEET, CHANGES_HEADER, rows, CHANGES_WIDTHS, links)
+
+
+def change_marks(found: Sequence[Entry]) -> list[Mark]:
+    """The cells of NEW to mark: a changed cell yellow with what it was before, an added practice's
+    cells and an added goal's cell green."""
+    marks: list[Mark] = []
+    for entry in found:
+        new = entry.new
+        if new is None:
+            continue  # only OLD has it: listed on the sheet
+        if entry.kind == "added" and entry.key == "practice":
+            for key in FIELDS[1:]:
+                if new.cells.get(key):
+                    note = "上一版沒有這項具體作法" if key == "practice" else ""
+                    marks.append(Mark(new.sheet, new.cells[key], CHANGE_FILLS["added"], note))
+        elif entry.kind == "added" and new.cells.get("goal"):
+            marks.append(Mark(new.sheet, new.cells["goal"], CHANGE_FILLS["added"], "上一版沒有這個計畫目標"))
+        elif entry.kind == "moved" and new.cell and entry.old is not None:
+            note = f"上一版：在「{entry.before}」之下（{label(entry.old)}）"
+            marks.append(Mark(new.sheet, new.cell, CHANGE_FILLS["changed"], note))
+        elif entry.kind == "changed" and new.cells.get(entry.key):
+            marks.append(
+                Mark(new.sheet, new.cells[entry.key], CHANGE_FILLS["changed"], f"上一版：{shown(entry.before)}")
+            )
+    return marks
+
+
+def annotate_diff(diff: PlanDiff, out: str | Path, *, outputs: Outputs | None = None) -> Path:
+    """A copy of NEW's workbook with the changes marked at their cells and listed on a 變更比對 sheet."""
+    found = entries(diff)
+    return mark_workbook(diff.new.source, change_marks(found), changes_table(found), out, outputs=outputs)
