@@ -39,8 +39,8 @@ DIGIT_WIDTH = 7.0  # pt
 CELL_INSET = 3.5  # pt: 0.99 pt padding each side, and LibreOffice's rounding (it wraps below T + 2..3 pt)
 
 # A zero-width space at this size makes LibreOffice's line 22 pt high: UKai's ascent plus descent is
-# (997 + 133) / 1024 em, and 19.9 pt of it is 21.96 pt (20 pt would be 22.07 pt, 1.3 pt too much over
-# the 18 lines of the tallest row).
+# (997 + 133) / 1024 em, and 19.9 pt of it is 21.96 pt (20 pt would be 22.07 pt, an excess that adds up
+# down a tall row).
 STRUT = "\u200b"
 STRUT_SIZE = 19.9
 
@@ -92,9 +92,10 @@ def text_width(text: str, size: float = BODY_SIZE) -> float:
 def column_points(width: float) -> float:
     """Printed width in points of a column set to ``width`` xlsxwriter characters.
 
-    xlsxwriter stores ``(round(7 w) + 5) / 7`` and LibreOffice prints that many 7 pt digit widths.
+    xlsxwriter stores ``(round(7 w) + 5) / 7`` (its 7 px digit and 5 px of padding, for ``w >= 1``) and
+    LibreOffice prints that many digit widths of the default font, 7 pt: ``7 w + 5`` pt in whole points.
     """
-    return float(int(width * 7 + 0.5) + 5) if width > 0 else 0.0
+    return (int(width * 7 + 0.5) + 5) / 7 * DIGIT_WIDTH if width > 0 else 0.0
 
 
 def usable_width(width: float) -> float:
@@ -129,8 +130,8 @@ def rich_lines(lines: Sequence[str], text_format: Any, strut_format: Any) -> lis
 
     Every line but the first starts with a zero-width space in ``strut_format`` (the body font at
     :data:`STRUT_SIZE`), which gives the line its height and nothing else. The first line keeps the
-    body font's own height, so it sits where a one-line cell or a number in the same row does, and the
-    text ends 6 pt above the bottom of a row of ``len(lines)`` x 22 pt. Use :func:`write_lines`, which
+    body font's own height, so it sits where a one-line cell or a number in the same row does (it is
+    21.2 pt above the second), and the text ends about 6 pt above the bottom of a row of ``len(lines)`` x 22 pt. Use :func:`write_lines`, which
     also handles a text of one line (a rich string needs two runs).
     """
     parts: list[Any] = []
