@@ -131,8 +131,9 @@ def rich_lines(lines: Sequence[str], text_format: Any, strut_format: Any) -> lis
     Every line but the first starts with a zero-width space in ``strut_format`` (the body font at
     :data:`STRUT_SIZE`), which gives the line its height and nothing else. The first line keeps the
     body font's own height, so it sits where a one-line cell or a number in the same row does (it is
-    21.2 pt above the second), and the text ends about 6 pt above the bottom of a row of ``len(lines)`` x 22 pt. Use :func:`write_lines`, which
-    also handles a text of one line (a rich string needs two runs).
+    21.2 pt above the second), and the text ends about 6 pt above the bottom of a row of
+    ``len(lines)`` x 22 pt. Use :func:`write_lines`, which also handles a text of one line (a rich
+    string needs two runs).
     """
     parts: list[Any] = []
     for i, line in enumerate(lines):
