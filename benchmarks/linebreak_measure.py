@@ -1,0 +1,249 @@
+"""What LibreOffice does with the printed form's cells, measured from its PDF (the numbers behind
+xltool/linebreak.py).
+
+    python benchmarks/linebreak_measure.py            # all measurements, about 20 s
+
+1. Line pitch of a multi-line cell of 標楷體 14 pt in a row of n x 22 pt, per vertical alignment, for hard
+   line breaks, LibreOffice's own wrapping, and hard breaks with a 19.9 pt zero-width strut.
+2. A column of xlsxwriter width w: printed points, cell padding, and the width at which a line wraps.
+3. Advance widths in AR PL UKai TW (needs fontTools: pip install fonttools).
+4. fit_to_pages(1, 0) against print scale 100 % for the Kinmen example in the proposed columns.
+5. Lines the Kinmen example takes in the current and the proposed columns.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import xlsxwriter  # noqa: E402
+
+from xltool.linebreak import STRUT, column_points, lines_needed, usable_width, wrap, write_lines  # noqa: E402
+from xltool.model import number  # noqa: E402
+from xltool.office import convert  # noqa: E402
+from xltool.reader import read_plan  # noqa: E402
+
+BODY = {"font_name": "標楷體", "font_size": 14}
+MARGIN = 2.5 / 2.54  # inch
+CURRENT = (10, 23, 9, 6, 4, 8)
+PROPOSED = (6, 20, 10, 11, 4, 9)
+HEADERS = (
+    "計畫\n目標",
+    "具體作法",
+    "預定\n進度",
+    "備考\n(預算金額\n單位：千元)",
+    "業務\n類別",
+    "提列績效\n對應項目\n(新增)",
+)
+
+
+@dataclass
+class Word:
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    text: str
+
+
+def pdf_words(pdf: Path) -> list[Word]:
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words, page = [], 0
+    for line in out.splitlines():
+        page += "<page " in line
+        found = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', line)
+        if found and html.unescape(found[4]).replace(STRUT, ""):
+            words.append(Word(page, float(found[1]), float(found[2]), float(found[3]), html.unescape(found[4])))
+    return words
+
+
+def workbook(path: Path) -> Any:
+    return xlsxwriter.Workbook(str(path), {"default_format_properties": BODY})
+
+
+def to_pdf(book: Any, path: Path) -> list[Word]:
+    book.close()
+    return pdf_words(convert(path, "pdf", path.parent))
+
+
+def pitch(folder: Path) -> None:
+    print("## 1. Line pitch, 標楷體 14 pt (AR PL UKai TW), row = lines x 22 pt unless said")
+    path = folder / "pitch.xlsx"
+    book = workbook(path)
+    sheet = book.add_worksheet()
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 6)
+    text_run, strut_run = book.add_format(BODY), book.add_format({**BODY, "font_size": 19.9})
+    line = "一二三四五六七八九十"
+    cases = []
+    row = 0
+    for valign in ("top", "vjustify", "vdistributed"):
+        cell = book.add_format({"text_wrap": True, "valign": valign, "border": 1})
+        for n in (2, 3, 5):
+            for mode in ("hard \\n", "auto wrap", "strut"):
+                for extra in (0, 3):
+                    if mode == "hard \\n":
+                        sheet.write_string(row, 0, "\n".join([line] * n), cell)
+                    elif mode == "auto wrap":
+                        sheet.write_string(row, 0, line * n, cell)
+                    else:
+                        write_lines(sheet, row, 0, [line] * n, cell, text_run, strut_run)
+                    sheet.write_string(row, 1, str(row), book.add_format({"valign": "top"}))
+                    sheet.set_row_pixels(row, (n + extra) * 22 * 4 / 3)
+                    cases.append((row, valign, n, mode, n + extra))
+                    row += 1
+    sheet.set_margins(left=1, right=1, top=0.5, bottom=0.5)
+    words = to_pdf(book, path)
+    labels = {int(w.text): w for w in words if w.x0 > 200 and w.text.isdigit()}
+    print("| valign | lines | text | row (lines) | gaps between consecutive lines (pt) |")
+    print("|---|---|---|---|---|")
+    for row, valign, n, mode, row_lines in cases:
+        label = labels[row]
+        tops = sorted(
+            {
+                round(w.y0, 2)
+                for w in words
+                if w.page == label.page and w.x0 < 200 and label.y0 - 3 <= w.y0 < label.y0 - 3 + row_lines * 22
+            }
+        )
+        gaps = ", ".join(f"{b - a:.1f}" for a, b in itertools.pairwise(tops))
+        print(f"| {valign} | {n} | {mode} | {row_lines} | {gaps} |")
+
+
+def columns(folder: Path) -> None:
+    print("\n## 2. Columns: printed width, padding, and where a line wraps")
+    widths = (4, 6, 8, 9, 10, 12, 16)
+    path = folder / "columns.xlsx"
+    book = workbook(path)
+    sheet = book.add_worksheet()
+    left, right = book.add_format({"align": "left"}), book.add_format({"align": "right"})
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+        sheet.write_string(0, col, "一", left)
+        sheet.write_string(1, col, "一", right)
+    sheet.set_margins(left=0.5, right=0.5)
+    words = to_pdf(book, path)
+    starts = sorted(w.x0 for w in words if abs(w.y0 - min(v.y0 for v in words)) < 1)
+    ends = sorted(w.x1 for w in words if abs(w.y0 - min(v.y0 for v in words)) > 1)
+    pad = starts[0] - 36
+    print(f"- padding: {pad:.3f} pt left; right {starts[1] - pad - ends[0]:.3f} pt")
+    for width, a, b in zip(widths, starts, starts[1:], strict=False):
+        print(f"- width {width}: {b - a:.2f} pt printed (model 7 w + 5 = {column_points(width):.0f})")
+
+    path = folder / "wrap.xlsx"
+    book = workbook(path)
+    wrap_cell = book.add_format({"text_wrap": True, "valign": "top"})
+    cases = []
+    for text, points in (("一二三四五", 70), ("一二三四五六七八九十", 140), ("0" * 20, 140), ("一二三0", 49)):
+        for extra in range(-1, 5):
+            cases.append((text, points, points + extra))
+    for text, _points, column in cases:  # one sheet, so one page, a case
+        sheet = book.add_worksheet()
+        sheet.set_column(0, 0, (column - 5) / 7)
+        sheet.write_string(0, 0, text, wrap_cell)
+        sheet.set_row(0, 40)
+    words = to_pdf(book, path)
+    print("- wrap: a text of T pt in a column of C pt")
+    results: dict[tuple[str, float], list[str]] = {}
+    for page, (text, points, column) in enumerate(cases, start=1):
+        lines = len({round(w.y0) for w in words if w.page == page})
+        results.setdefault((text, points), []).append(f"C = T{column - points:+.0f}: {lines}")
+    for (text, points), found in results.items():
+        print(f"  - {text} (T = {points}), lines: " + "; ".join(found))
+
+
+def advances() -> None:
+    print("\n## 3. Advance widths at 14 pt, AR PL UKai TW")
+    try:
+        from fontTools.ttLib import TTCollection  # type: ignore[import-not-found]
+    except ImportError:
+        print("- fontTools not installed: pip install fonttools")
+        return
+    font = TTCollection("/usr/share/fonts/truetype/arphic/ukai.ttc").fonts[2]
+    cmap, metrics, em = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+    hhea = font["hhea"]
+    print(
+        f"- ascent + descent: ({hhea.ascent} + {-hhea.descent}) / {em} em = {(hhea.ascent - hhea.descent) / em * 14:.2f} pt"
+    )
+    groups: dict[float, str] = {}
+    for ch in "計畫廉政一、，。「」（）：；！？…0123456789.-,()PvabcxyzABCXYZ \u3000\u200b":
+        glyph = cmap.get(ord(ch))
+        size = round(metrics[glyph][0] / em * 14, 3) if glyph else -1.0
+        groups[size] = groups.get(size, "") + ch
+    for size, chars in sorted(groups.items()):
+        print(f"- {'not in the font' if size < 0 else f'{size} pt'}: {chars!r}")
+
+
+def kinmen_rows() -> list[dict[int, str]]:
+    rows = []
+    for item in read_plan(ROOT / "examples" / "kinmen_108.xlsx").items:
+        budget = f"{number(item.budget):,}" if item.budget is not None else ""
+        texts = (item.numbered_goal, item.numbered_practice, item.schedule, budget, item.category, item.performance)
+        rows.append({col: value for col, value in enumerate(texts) if value})
+    return rows
+
+
+def scale(folder: Path) -> None:
+    print("\n## 4. Print scale of the Kinmen example in the proposed columns")
+    for name, fit in (("fit_to_pages(1, 0)", True), ("print scale 100 %", False)):
+        path = folder / f"scale{fit}.xlsx"
+        book = workbook(path)
+        sheet = book.add_worksheet()
+        cell = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+        run, strut = book.add_format(BODY), book.add_format({**BODY, "font_size": 19.9})
+        for col, width in enumerate(PROPOSED):
+            sheet.set_column(col, col, width)
+        for row, texts in enumerate([dict(enumerate(HEADERS)), *kinmen_rows()]):
+            lines = {col: wrap(text, usable_width(PROPOSED[col])) for col, text in texts.items()}
+            for col, value in lines.items():
+                write_lines(sheet, row, col, value, cell, run, strut)
+            sheet.set_row_pixels(row, max(map(len, lines.values())) * 22 * 4 / 3)
+        sheet.set_paper(9)
+        sheet.set_margins(left=MARGIN, right=MARGIN, top=MARGIN, bottom=MARGIN)
+        if fit:
+            sheet.fit_to_pages(1, 0)
+        words = to_pdf(book, path)
+        first = min((w for w in words if w.page == 1), key=lambda w: (w.y0, w.x0))
+        zoom = (first.x1 - first.x0) / (14 * len(first.text))
+        print(
+            f"- {name}: {max(w.page for w in words)} pages, scale {zoom:.1%}, text from {min(w.x0 for w in words):.2f}"
+            f" to {max(w.x1 for w in words):.2f} pt (printable 70.87 to 524.41)"
+        )
+
+
+def totals() -> None:
+    print("\n## 5. Lines the Kinmen example takes (33 practices; goals merged down their practices)")
+    rows = kinmen_rows()
+    for name, widths in (("current", CURRENT), ("proposed", PROPOSED)):
+        groups: dict[str, list[int]] = {}
+        for texts in rows:
+            lines = max(lines_needed(text, widths[col]) for col, text in texts.items() if col)
+            groups.setdefault(texts[0], []).append(lines)
+        body = sum(max(sum(lines), lines_needed(goal, widths[0])) for goal, lines in groups.items())
+        header = max(lines_needed(text, width) for text, width in zip(HEADERS, widths, strict=True))
+        points = [column_points(w) for w in widths]
+        print(f"- {name} {widths}: {points} = {sum(points):.0f} pt; header {header} lines, body {body} lines")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="linebreak-") as scratch:
+        folder = Path(scratch)
+        pitch(folder)
+        columns(folder)
+        advances()
+        scale(folder)
+        totals()
+
+
+if __name__ == "__main__":
+    main()

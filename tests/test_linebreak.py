@@ -1,0 +1,329 @@
+"""The body font's width model and the zh-TW line breaker, and what LibreOffice makes of their lines."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import EXAMPLE
+from xltool.linebreak import (
+    LINE_HEIGHT,
+    NO_END,
+    NO_START,
+    STRUT,
+    STRUT_SIZE,
+    char_width,
+    column_points,
+    fill,
+    lines_needed,
+    text_width,
+    usable_width,
+    wrap,
+    write_lines,
+)
+from xltool.linebreak import _chunks as _chunks
+from xltool.model import number
+from xltool.reader import read_plan
+
+# The six print columns proposed for the form, in xlsxwriter characters (points: 47 145 75 82 33 68).
+GOAL, PRACTICE, SCHEDULE, BUDGET, CATEGORY, PERFORMANCE = 6, 20, 10, 11, 4, 9
+WIDTHS = (GOAL, PRACTICE, SCHEDULE, BUDGET, CATEGORY, PERFORMANCE)
+HEADERS = (
+    "計畫\n目標",
+    "具體作法",
+    "預定\n進度",
+    "備考\n(預算金額\n單位：千元)",
+    "業務\n類別",
+    "提列績效\n對應項目\n(新增)",
+)
+A4_WIDTH, MARGIN = 595.28, 2.5 / 2.54 * 72
+HARD_CASES = (
+    "依「法務部廉政署及各機關政風機構與檢察、司法警察機關聯繫作業要點」，適時與司法單位保持聯繫協調。",
+    "辦理廉政宣導3場次，參加人數共計1,865人（含外聘講座2人），預算115.01、04、07、10分4期撥付。",
+    "政策目標-陽光法案執行成效報告",
+    "自主管理-籌辦廉政透明委員會",
+    "「公開透明」、「共同為金門上色」……『廉能』！",
+    "115.01、04、07、10",
+    "108.01-12",
+    "第一行\n第二行，已有換行\n\n空行之後",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+)
+
+
+def kinmen_texts() -> list[str]:
+    plan = read_plan(EXAMPLE)
+    texts = {item.numbered_goal for item in plan.items}
+    for item in plan.items:
+        texts |= {item.numbered_practice, item.schedule, item.category, item.performance}
+        if item.budget is not None:
+            texts.add(f"{number(item.budget):,}")
+    return sorted(t for t in texts if t)
+
+
+# -- the width model -----------------------------------------------------------------------------------
+
+
+def test_widths_of_the_characters_that_matter_at_14pt() -> None:
+    for ch in "計畫廉政、，。「」（）：；！？…":
+        assert char_width(ch) == 14, ch
+    for ch in "0123456789.-,()abcxyzABC ":
+        assert char_width(ch) == 7, ch
+    assert char_width("P") == pytest.approx(7.11, abs=0.01)  # UKai's P is a hair wider than half an em
+    assert char_width(STRUT) == 0
+    assert text_width("115.01、04") == 6 * 7 + 14 + 2 * 7
+    assert text_width("一", size=18) == 18
+
+
+def test_a_column_prints_seven_points_a_character_plus_five() -> None:
+    assert [column_points(w) for w in WIDTHS] == [47, 145, 75, 82, 33, 68]
+    assert sum(column_points(w) for w in WIDTHS) <= A4_WIDTH - 2 * MARGIN  # 450 of 453.5 pt
+    assert usable_width(10) == 71.5
+    assert column_points(20.43) == 148  # fractional widths go by whole points
+
+
+def test_lines_needed_counts_the_lines_wrap_makes() -> None:
+    text = kinmen_texts()[-1]
+    for width in WIDTHS:
+        assert lines_needed(text, width) == len(wrap(text, usable_width(width)))
+        assert fill(text, width).split("\n") == wrap(text, usable_width(width))
+    assert lines_needed("", 10) == 1
+
+
+# -- the rules a reader notices --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [8, 9, 10, 11, 12, 13, 14, 16, 18])  # 115.01、 is 8 half-widths
+def test_a_schedule_breaks_only_after_its_enumeration_comma(width: int) -> None:
+    lines = wrap("115.01、04、07、10", 7 * width)
+    assert "".join(lines) == "115.01、04、07、10"
+    for line in lines:
+        assert re.fullmatch(r"(115\.01|04|07|10)(、(04|07|10))*、?", line), lines  # never 115.01、0 / 4
+
+
+def test_the_schedule_reads_in_two_lines_in_the_proposed_column() -> None:
+    assert fill("115.01、04、07、10", SCHEDULE) == "115.01、\n04、07、10"
+    assert fill("108.01-12", SCHEDULE) == "108.01-12"
+
+
+@pytest.mark.parametrize("token", ["108.01-12", "1,865", "115.01", "ABC123", "v1.2.3"])
+def test_numbers_dates_and_words_are_never_split_where_they_fit(token: str) -> None:
+    text = f"於{token}辦理，計{token}元，{token}。"
+    for width in range(int(text_width(token)) + 7, 300, 3):
+        lines = wrap(text, width)
+        assert sum(line.count(token) for line in lines) == 3, (width, lines)
+
+
+def test_no_line_starts_with_closing_or_ends_with_opening_punctuation() -> None:
+    for text in kinmen_texts() + list(HARD_CASES):
+        for width in range(4, 25):
+            for paragraph in text.split("\n"):
+                if max((text_width(c) for c in _chunks(paragraph)), default=0) > usable_width(width):
+                    continue  # 「色」……」 cannot be kept together in two characters' width: cut as a last resort
+                lines = wrap(paragraph, usable_width(width))
+                for before, line in itertools.pairwise(lines):
+                    assert line[:1] not in NO_START, (width, lines)
+                    assert before[-1:] not in NO_END, (width, lines)
+
+
+def test_an_item_stays_whole_where_it_fits_else_breaks_after_its_hyphen() -> None:
+    assert wrap("政策目標-反貪活動", 9 * 14) == ["政策目標-反貪活動"]
+    assert wrap("提列：政策目標-反貪活動", 9 * 14) == ["提列：", "政策目標-反貪活動"]  # moved whole
+    assert wrap("政策目標-反貪活動", 5 * 14) == ["政策目標-", "反貪活動"]  # not 政策目標-反 / 貪活動
+    assert fill("政策目標-陽光法案執行成效報告", PERFORMANCE) == "政策目標-\n陽光法案\n執行成效\n報告"
+    assert wrap("政策目標－細項0000", 5 * 14) == ["政策目標－", "細項0000"]
+
+
+def test_existing_breaks_are_kept_and_empty_lines_too() -> None:
+    assert wrap("第一行\n第二行\n\n第四行", 200) == ["第一行", "第二行", "", "第四行"]
+    assert wrap("甲\r\n乙", 200) == ["甲", "乙"]
+
+
+def test_a_token_longer_than_a_line_is_cut_by_characters_as_a_last_resort() -> None:
+    assert wrap("1234567890", 4 * 7) == ["1234", "5678", "90"]
+    assert wrap("一二三", 10) == ["一", "二", "三"]  # narrower than one character: one a line
+
+
+def test_every_header_takes_at_most_three_lines() -> None:
+    lines = {header: wrap(header, usable_width(width)) for header, width in zip(HEADERS, WIDTHS, strict=True)}
+    assert lines["備考\n(預算金額\n單位：千元)"] == ["備考", "(預算金額", "單位：千元)"]
+    assert lines["計畫\n目標"] == ["計畫", "目標"] and lines["具體作法"] == ["具體作法"]
+    assert max(len(v) for v in lines.values()) == 3
+
+
+def test_the_old_estimate_was_short_where_this_counts_exactly() -> None:
+    # render.line_count takes CJK as two half-widths against the width in characters: 11.5 characters a
+    # line in a column of 23, where LibreOffice prints 11, and it knows no kinsoku.
+    from xltool.render import line_count
+
+    practices = [t for t in kinmen_texts() if t[:2] in ("一、", "二、", "三、", "四、")]
+    assert any(line_count(t, 23) < lines_needed(t, 23) for t in practices)
+
+
+# -- properties --------------------------------------------------------------------------------------------
+
+ALPHABET = st.sampled_from(
+    list("計畫廉政透明委員會目標反貪活動一二三")
+    + list("、，。「」（）：；！？…『』")
+    + list("0123456789.,-")
+    + list("ABCxyz ")
+    + ["\n", "108.01-12", "1,865", "政策目標-", "115.01、04"]
+)
+
+
+@given(st.lists(ALPHABET, max_size=60).map("".join), st.floats(min_value=1, max_value=400))
+def test_no_text_is_lost_and_every_line_fits(text: str, width: float) -> None:
+    lines = wrap(text, width)
+    assert "".join(lines) == text.replace("\n", "")
+    assert len(lines) >= text.count("\n") + 1
+    for line in lines:
+        assert text_width(line) <= width or len(line) == 1, (line, width)
+
+
+@given(st.lists(ALPHABET, max_size=60).map("".join), st.integers(min_value=3, max_value=30))
+def test_the_count_is_the_lines_of_the_fill(text: str, width: int) -> None:
+    assert lines_needed(text, width) == fill(text, width).count("\n") + 1
+
+
+# -- LibreOffice: the lines drawn are the lines given, 22 pt apart, and the table fits A4 at 100 % ---------
+
+BODY = {"font_name": "標楷體", "font_size": 14}
+
+
+@dataclass
+class Word:
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    text: str
+
+
+def pdf_words(pdf: Path) -> list[Word]:
+    if shutil.which("pdftotext") is None:
+        pytest.fail("poppler-utils (pdftotext) must be installed with LibreOffice")
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words, page = [], 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        found = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', line)
+        if found:
+            text = unescape(found[4]).replace(STRUT, "")
+            if text:
+                words.append(Word(page, float(found[1]), float(found[2]), float(found[3]), text))
+    return words
+
+
+def drawn_lines(words: list[Word], left: float, right: float) -> list[tuple[int, float, str]]:
+    """The lines printed in one column, in order: (page, top, text without spaces)."""
+    inside = sorted((w for w in words if left <= w.x0 < right), key=lambda w: (w.page, w.y0, w.x0))
+    lines: list[tuple[int, float, str]] = []
+    for word in inside:
+        if lines and lines[-1][0] == word.page and word.y0 - lines[-1][1] < 3:
+            page, top, text = lines[-1]
+            lines[-1] = (page, top, text + word.text)
+        else:
+            lines.append((word.page, word.y0, word.text))
+    return lines
+
+
+def write_sheet(path: Path, rows: list[dict[int, str]], *, headers: bool) -> list[dict[int, list[str]]]:
+    """A sheet in the proposed columns, each row as tall as its longest cell; returns the lines written."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"default_format_properties": BODY})
+    sheet = workbook.add_worksheet()
+    cell = workbook.add_format({**BODY, "text_wrap": True, "valign": "top", "border": 1})
+    right = workbook.add_format({**BODY, "text_wrap": True, "valign": "top", "border": 1, "align": "right"})
+    text = workbook.add_format(BODY)
+    strut = workbook.add_format({**BODY, "font_size": STRUT_SIZE})
+    for col, width in enumerate(WIDTHS):
+        sheet.set_column(col, col, width)
+    written = []
+    for r, row in enumerate(([dict(enumerate(HEADERS))] if headers else []) + rows):
+        lines = {col: wrap(value, usable_width(WIDTHS[col])) for col, value in row.items()}
+        for col, value in lines.items():
+            write_lines(sheet, r, col, value, right if col == 3 else cell, text, strut)
+        sheet.set_row_pixels(r, max(len(v) for v in lines.values()) * LINE_HEIGHT * 4 / 3)
+        written.append(lines)
+    sheet.set_paper(9)
+    sheet.set_margins(left=2.5 / 2.54, right=2.5 / 2.54, top=2.5 / 2.54, bottom=2.5 / 2.54)
+    # No fit_to_pages: with the height left open LibreOffice prints at 98 % whenever that saves a page
+    # (its tdf#103516 nudge); the columns fit the width at 100 % by themselves.
+    workbook.close()
+    return written
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[int, list[str]]], list[Word]]:
+    from xltool.office import convert
+
+    plan = read_plan(EXAMPLE)
+    rows = []
+    for item in plan.items:
+        budget = f"{number(item.budget):,}" if item.budget is not None else ""
+        texts = (item.numbered_goal, item.numbered_practice, item.schedule, budget, item.category, item.performance)
+        rows.append({col: value for col, value in enumerate(texts) if value})
+    for i, case in enumerate(HARD_CASES):  # each hard case in a narrow and a wide column
+        rows.append({i % 6: case, 1: case} if i % 6 != 1 else {1: case, 5: case})
+    folder = tmp_path_factory.mktemp("linebreak")
+    written = write_sheet(folder / "lines.xlsx", rows, headers=True)
+    return written, pdf_words(convert(folder / "lines.xlsx", "pdf", folder))
+
+
+def column_edges() -> list[tuple[float, float]]:
+    edges, left = [], MARGIN
+    for width in WIDTHS:
+        edges.append((left, left + column_points(width)))
+        left += column_points(width)
+    return edges
+
+
+@pytest.mark.usefixtures("office")
+def test_libreoffice_draws_each_cell_in_exactly_the_lines_given(printed) -> None:  # type: ignore[no-untyped-def]
+    written, words = printed
+    for col, (left, right) in enumerate(column_edges()):
+        expected = [line.replace(" ", "") for row in written for line in row.get(col, []) if line.strip()]
+        drawn = [text for _, _, text in drawn_lines(words, left, right)]
+        assert drawn == expected, col  # no line wrapped again, none lost, every break where it was put
+
+
+@pytest.mark.usefixtures("office")
+def test_consecutive_lines_of_a_cell_are_22pt_apart(printed) -> None:  # type: ignore[no-untyped-def]
+    written, words = printed
+    gaps: list[float] = []
+    first_tops: dict[int, list[float]] = {}
+    for col, (left, right) in enumerate(column_edges()):
+        drawn = iter(drawn_lines(words, left, right))
+        for r, row in enumerate(written):
+            cell = [next(drawn) for line in row.get(col, []) if line.strip()]
+            if cell:
+                first_tops.setdefault(r, []).append(cell[0][1])
+            if all(line.strip() for line in row.get(col, [])):  # an empty line leaves a gap of two
+                gaps += [b[1] - a[1] for a, b in itertools.pairwise(cell) if a[0] == b[0]]
+    # The first lines of a row stand on one line, a one-line cell's as a long text's.
+    assert all(max(tops) - min(tops) < 0.5 for tops in first_tops.values())
+    assert len(gaps) > 300
+    assert all(LINE_HEIGHT - 1.5 <= gap <= LINE_HEIGHT + 1.5 for gap in gaps), sorted(gaps)[:3] + sorted(gaps)[-3:]
+
+
+@pytest.mark.usefixtures("office")
+def test_the_table_fills_the_a4_width_at_full_size(printed) -> None:  # type: ignore[no-untyped-def]
+    _, words = printed
+    first = [w for w in words if w.page == 1]
+    header = min(first, key=lambda w: (w.y0, w.x0))
+    assert header.text.startswith("計畫") and header.x1 - header.x0 == pytest.approx(28, abs=0.1)  # 14 pt: 100 %
+    assert header.x0 == pytest.approx(MARGIN + 0.99, abs=0.2)
+    budgets = [w for w in words if w.text == "1,865" or w.text == "300"]
+    assert budgets and all(w.x1 == pytest.approx(MARGIN + 47 + 145 + 75 + 82 - 0.99, abs=0.2) for w in budgets)
+    rightmost = max(w.x1 for w in words)
+    assert rightmost <= A4_WIDTH - MARGIN

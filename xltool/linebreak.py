@@ -1,0 +1,257 @@
+"""Line breaking for the printed form: one width model of the body font and a zh-TW line breaker.
+
+The printable sheet holds its text with the line breaks already in it, so the line count is exact rather
+than estimated and no program wraps a line a second time. Everything here is measured, not guessed
+(benchmarks/linebreak_measure.py prints the numbers):
+
+- Widths are those of 標楷體 (DFKai-SB, Windows) and of AR PL UKai TW (its stand-in under LibreOffice),
+  each character the larger of the two: CJK, full-width and East Asian ambiguous characters 1 em,
+  ASCII 0.5 em (UKai's ``P`` 520/1024 em), zero-width marks 0.
+- A column of xlsxwriter width ``w`` prints ``7 w + 5`` pt wide when the workbook's default font is
+  標楷體 14 pt (LibreOffice counts the stored width, ``w + 5/7``, in widths of that font's ``0``, 7 pt).
+  LibreOffice keeps 0.99 pt of padding at each side and wraps a line of ``T`` pt once the column is
+  narrower than ``T + 2`` to ``T + 3`` pt; the model leaves 3.5 pt.
+- Lines are broken as a zh-TW typesetter would: between any two ideographs, never inside a run of
+  letters or digits or a number or schedule token (``108.01-12``, ``1,865``), after the 、 of
+  ``115.01、04、07、10``; no line starts with closing punctuation or ends with opening punctuation; an
+  item such as ``政策目標-反貪活動`` is kept whole where it fits and otherwise broken after its hyphen.
+
+LibreOffice lays lines split by hard breaks out at the font's own line height (15.45 pt for UKai at
+14 pt) whatever the vertical alignment (justify and distributed spread only lines it wrapped itself);
+:func:`write_lines` starts every line after the first with a zero-width strut at 19.9 pt, so consecutive
+lines are 22 pt apart, the form's 固定行高.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import Any
+
+BODY_SIZE = 14.0  # pt, 標楷體 14 (填表說明 七)
+LINE_HEIGHT = 22.0  # pt, 固定行高 22pt
+
+# The column unit: LibreOffice counts xlsxwriter's stored width (w + 5/7) in widths of the default
+# font's "0", which for 標楷體 / AR PL UKai at 14 pt is 7 pt.
+DIGIT_WIDTH = 7.0  # pt
+CELL_INSET = 3.5  # pt: 0.99 pt padding each side, and LibreOffice's rounding (it wraps below T + 2..3 pt)
+
+# A zero-width space at this size makes LibreOffice's line 22 pt high: UKai's ascent plus descent is
+# (997 + 133) / 1024 em, and 19.9 pt of it is 21.96 pt (20 pt would be 22.07 pt, an excess that adds up
+# down a tall row).
+STRUT = "\u200b"
+STRUT_SIZE = 19.9
+
+# Kinsoku (禁則): characters no line may start with, and characters no line may end with.
+NO_START = frozenset(
+    "」』）》〉】〕〗〙〛｝］，、。．：；！？…‥—～・‧·％－"  # full-width
+    ")]},.:;!?%-"  # half-width
+    "”’"
+)
+NO_END = frozenset("「『（《〈【〔〖〘〚｛［([{“‘$")
+HYPHENS = "-－"
+
+# A run of letters and digits with the joiners that belong inside a number, a date or a schedule:
+# 108.01-12, 1,865, 115.01, v1.2, A-1. Never broken but as a last resort.
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,:/\-~_～－–][A-Za-z0-9]+)*")
+# An item such as 政策目標-反貪活動 or 政策目標－細項0000: words of ideographs (digits and letters may follow)
+# joined by hyphens.
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_ITEM = re.compile(rf"[{_CJK}][{_CJK}A-Za-z0-9]*(?:[{HYPHENS}][{_CJK}][{_CJK}A-Za-z0-9]*)+")
+
+# UKai's advances in 1/1024 em where they differ from the 0.5 em of DFKai-SB's ASCII and are wider.
+_UKAI_WIDER = {"P": 520 / 1024}
+
+
+@lru_cache(maxsize=4096)
+def _em(ch: str) -> float:
+    """Advance of one character in em: the larger of DFKai-SB's and AR PL UKai TW's."""
+    if ch in _UKAI_WIDER:
+        return _UKAI_WIDER[ch]
+    if ch == STRUT or unicodedata.category(ch) in ("Mn", "Me", "Cf") or ch in "\n\r":
+        return 0.0
+    if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
+        return 1.0
+    if ch.isascii() or "\u00a0" <= ch <= "\u024f":  # ASCII, Latin-1 and Latin Extended: half-width in both
+        return 0.5
+    return 1.0  # anything else: a full em is never too narrow
+
+
+def char_width(ch: str, size: float = BODY_SIZE) -> float:
+    """Printed width of one character in points."""
+    return _em(ch) * size
+
+
+def text_width(text: str, size: float = BODY_SIZE) -> float:
+    """Printed width of ``text`` on one line, in points (line breaks count nothing)."""
+    return sum(_em(ch) for ch in text) * size
+
+
+def column_points(width: float) -> float:
+    """Printed width in points of a column set to ``width`` xlsxwriter characters.
+
+    xlsxwriter stores ``(round(7 w) + 5) / 7`` (its 7 px digit and 5 px of padding, for ``w >= 1``) and
+    LibreOffice prints that many digit widths of the default font, 7 pt: ``7 w + 5`` pt in whole points.
+    """
+    return (int(width * 7 + 0.5) + 5) / 7 * DIGIT_WIDTH if width > 0 else 0.0
+
+
+def usable_width(width: float) -> float:
+    """Points of text a line may hold in a column of ``width`` xlsxwriter characters."""
+    return max(0.0, column_points(width) - CELL_INSET)
+
+
+def wrap(text: str, width: float, size: float = BODY_SIZE) -> list[str]:
+    """Break ``text`` into lines of at most ``width`` points at ``size`` pt.
+
+    Existing line breaks are kept. ``"".join(wrap(t, w)) == t.replace("\\n", "")``: no character is
+    added or dropped, spaces included. A line is wider than ``width`` only where a single character is.
+    """
+    lines: list[str] = []
+    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        lines.extend(_wrap_paragraph(paragraph, width / size))
+    return lines
+
+
+def lines_needed(text: str, column_width: float, size: float = BODY_SIZE) -> int:
+    """How many lines ``text`` takes in a column of ``column_width`` xlsxwriter characters."""
+    return len(wrap(text, usable_width(column_width), size))
+
+
+def fill(text: str, column_width: float, size: float = BODY_SIZE) -> str:
+    """``text`` with its line breaks put in for a column of ``column_width`` xlsxwriter characters."""
+    return "\n".join(wrap(text, usable_width(column_width), size))
+
+
+def rich_lines(lines: Sequence[str], text_format: Any, strut_format: Any) -> list[Any]:
+    """Arguments for xlsxwriter's ``write_rich_string`` that print ``lines`` 22 pt apart in LibreOffice.
+
+    Every line but the first starts with a zero-width space in ``strut_format`` (the body font at
+    :data:`STRUT_SIZE`), which gives the line its height and nothing else. The first line keeps the
+    body font's own height, so it sits where a one-line cell or a number in the same row does (it is
+    21.2 pt above the second), and the text ends about 6 pt above the bottom of a row of
+    ``len(lines)`` x 22 pt. Use :func:`write_lines`, which also handles a text of one line (a rich
+    string needs two runs).
+    """
+    parts: list[Any] = []
+    for i, line in enumerate(lines):
+        if i:
+            parts += [strut_format, "\n" + STRUT]
+        if line:
+            parts += [text_format, line]
+    return parts
+
+
+def write_lines(
+    sheet: Any, row: int, col: int, lines: Sequence[str], cell_format: Any, text_format: Any, strut_format: Any
+) -> None:
+    """Write ``lines`` into a cell of an xlsxwriter worksheet, 22 pt apart (see :func:`rich_lines`)."""
+    if len(lines) < 2:
+        sheet.write_string(row, col, "".join(lines), cell_format)
+    else:
+        sheet.write_rich_string(row, col, *rich_lines(lines, text_format, strut_format), cell_format)
+
+
+# -- the breaker -------------------------------------------------------------------------------------
+
+
+def _atoms(paragraph: str) -> Iterator[str]:
+    """The paragraph as its smallest unbreakable pieces: a token, an item, or one character."""
+    i = 0
+    while i < len(paragraph):
+        match = _TOKEN.match(paragraph, i) or _ITEM.match(paragraph, i)
+        end = match.end() if match else i + 1
+        yield paragraph[i:end]
+        i = end
+
+
+def _chunks(paragraph: str) -> list[str]:
+    """Pieces between which a line may break: opening punctuation joins what follows it, closing
+    punctuation and spaces join what precedes them."""
+    chunks: list[str] = []
+    pending_open = ""
+    for atom in _atoms(paragraph):
+        if atom in NO_END:
+            pending_open += atom
+        elif (atom in NO_START or atom.isspace()) and chunks and not pending_open:
+            chunks[-1] += atom
+        else:
+            chunks.append(pending_open + atom)
+            pending_open = ""
+    if pending_open:
+        if chunks:
+            chunks[-1] += pending_open  # a paragraph ending in 「: keep it on the last line
+        else:
+            chunks.append(pending_open)
+    return chunks
+
+
+def _pieces(chunk: str, width: float) -> list[str]:
+    """A chunk wider than a line, cut where it hurts least, into pieces each no wider than a line (or of
+    one character): first after the hyphens of an item, then off its glued punctuation (a line may then
+    start with 」 rather than a number be split), last by characters, keeping the kinsoku where it can."""
+    parts = [p for p in re.split(rf"(?<=[{HYPHENS}])(?=[{_CJK}])", chunk) if p]
+    if len(parts) > 1:
+        return [piece for part in parts for piece in _pieces(part, width)]
+    if _width(chunk) <= width:
+        return [chunk]
+    core = chunk.lstrip("".join(NO_END))
+    head = chunk[: len(chunk) - len(core)]
+    body = core.rstrip("".join(NO_START) + " ")
+    tail = core[len(body) :]
+    if body and (head or tail):
+        if _width(head + body) <= width:
+            return [head + body, *_by_chars(tail, width)]
+        if _width(body + tail) <= width:
+            return [*_by_chars(head, width), body + tail]
+        if _width(body) <= width:
+            return [*_by_chars(head, width), body, *_by_chars(tail, width)]
+    return _by_chars(chunk, width)
+
+
+def _by_chars(text: str, width: float) -> list[str]:
+    pieces: list[str] = []
+    while text:
+        take = 1
+        while take < len(text) and _width(text[: take + 1]) <= width:
+            take += 1
+        if take < len(text):
+            # Pull characters back so the next piece does not start with 、 nor this one end with 「.
+            back = take
+            while back > 1 and (text[back] in NO_START or text[back - 1] in NO_END):
+                back -= 1
+            if not (text[back] in NO_START or text[back - 1] in NO_END):
+                take = back
+        pieces.append(text[:take])
+        text = text[take:]
+    return pieces
+
+
+def _width(text: str) -> float:
+    return sum(_em(ch) for ch in text)
+
+
+def _wrap_paragraph(paragraph: str, width: float) -> list[str]:
+    """Greedy filling in em units: each chunk goes on the current line if it fits, else starts the next
+    one; a chunk wider than a whole line is cut (:func:`_pieces`) and its pieces filled the same way."""
+    lines: list[str] = []
+    line, used = "", 0.0
+
+    def place(piece: str, w: float) -> None:
+        nonlocal line, used
+        if line and used + w > width:  # (a single character wider than the line stands alone)
+            lines.append(line)
+            line, used = "", 0.0
+        line += piece
+        used += w
+
+    for chunk in _chunks(paragraph):
+        # A chunk that fits goes whole; a wider one in pieces, of which the first (an item's first
+        # word, 政策目標-) may finish the current line.
+        for piece in [chunk] if _width(chunk) <= width else _pieces(chunk, width):
+            place(piece, _width(piece))
+    if line or not lines:
+        lines.append(line)
+    return lines
