@@ -1,10 +1,13 @@
-"""The printable sheet read back with openpyxl, and its PDF made by a real LibreOffice."""
+"""xltool render: the printout looks like the form (填表說明 七), measured on the PDF LibreOffice makes."""
 
 from __future__ import annotations
 
+import itertools
 import json
-import shutil
+import re
 import subprocess
+from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -12,9 +15,12 @@ from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE, fill
 from xltool.cli import run
-from xltool.form import COLUMNS, LINE_HEIGHT
+from xltool.form import COLUMNS, LINE_HEIGHT, MARGIN_CM
 from xltool.reader import read_plan
-from xltool.render import display_width, line_count, render_plan
+from xltool.render import layout, page_breaks, render_plan
+
+A4_WIDTH, A4_HEIGHT = 595.3, 841.9
+MARGIN = MARGIN_CM / 2.54 * 72
 
 
 @pytest.fixture(scope="module")
@@ -23,56 +29,55 @@ def printed(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     return load_workbook(path)
 
 
-def test_line_count_counts_cjk_twice() -> None:
-    assert display_width("計畫ab") == 6
-    assert line_count("一二三四五", 10) == 1
-    assert line_count("一二三四五六", 10) == 2
-    assert line_count("第一行\n第二行", 20) == 2
-    assert line_count("", 10) == 1
-
-
 def test_page_setup_follows_the_form(printed) -> None:  # type: ignore[no-untyped-def]
     sheet = printed["計畫表"]
     assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "portrait"
     for side in ("left", "right", "top", "bottom"):
         assert getattr(sheet.page_margins, side) == pytest.approx(2.5 / 2.54)
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToHeight == 0
-    assert sheet.print_title_rows == "$2:$2"
-    assert sheet.oddFooter.center.text == "第 &P 頁，共 &N 頁"
+    assert not sheet.sheet_properties.pageSetUpPr or not sheet.sheet_properties.pageSetUpPr.fitToPage  # 100 %
+    assert sheet.print_title_rows == "$2:$4"  # the header's three lines on every page
+    assert re.fullmatch(r"第 &P 頁，共 \d+ 頁", sheet.oddFooter.center.text)
 
 
-def test_fonts_title_header_and_body(printed) -> None:  # type: ignore[no-untyped-def]
+def test_every_line_is_a_22pt_row_and_a_practice_is_a_box(printed) -> None:  # type: ignore[no-untyped-def]
     sheet = printed["計畫表"]
     assert sheet["A1"].value == "金門縣政府政風處108年度廉政工作計畫"
     assert (sheet["A1"].font.name, sheet["A1"].font.sz) == ("標楷體", 18)
-    headers = "".join(sheet.cell(2, c).value.replace("\n", "") for c in range(1, 7))
-    for words in ("計畫目標", "具體作法", "預定進度", "備考(預算金額單位：千元)", "業務類別", "提列績效對應項目(新增)"):
-        assert words in headers
-    body = [sheet.cell(r, c) for r in range(3, 36) for c in range(1, 7)]
-    assert {(cell.font.name, cell.font.sz) for cell in body if cell.value is not None} == {("標楷體", 14)}
+    header = ["".join(sheet.cell(r, c).value or "" for r in (2, 3, 4)) for c in range(1, 7)]
+    assert header == [
+        "計畫目標",
+        "具體作法",
+        "預定進度",
+        "備考(預算金額單位：千元)",
+        "業務類別",
+        "提列績效對應項目(新增)",
+    ]
+    total = next(r for r in range(5, sheet.max_row + 1) if sheet.cell(r, 1).value == "合計")
+    for r in range(2, total + 1):
+        assert sheet.row_dimensions[r].height == LINE_HEIGHT, r
+        texts = [sheet.cell(r, c).value for c in range(1, 7)]
+        assert any(v not in (None, "") for v in texts), r  # no row is taller than its text
+        for c in range(1, 7):
+            assert sheet.cell(r, c).font.sz == 14
+    first = "".join(sheet.cell(r, 2).value or "" for r in range(5, 13))
+    assert first.startswith("一、秉縣長「真誠實在」") and sheet["B5"].border.top.style == "thin"
+    assert sheet.cell(total, 4).value == 1865
+    assert sheet.cell(total + 1, 1).value == "備註："
 
 
-def test_row_heights_are_22pt_lines_and_fit_their_text(printed) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_never_breaks_inside_a_practice(printed) -> None:  # type: ignore[no-untyped-def]
     sheet = printed["計畫表"]
-    widths = [c.print_width for c in COLUMNS]
-    for r in range(3, 36):  # the 33 practices
-        height = sheet.row_dimensions[r].height
-        assert height % LINE_HEIGHT == 0
-        for c in range(2, 7):
-            value = sheet.cell(r, c).value
-            if value is not None:
-                assert height >= LINE_HEIGHT * line_count(str(value), widths[c - 1]), (r, c)
+    breaks = [b.id for b in sheet.row_breaks.brk]
+    plan = layout(read_plan(EXAMPLE))
+    starts = {4 + n for n in plan.groups}  # 1-based rows where a practice starts (after title and header)
+    assert breaks and all(b in starts for b in breaks)  # xlsxwriter breaks before the row after b (0-based b)
 
 
-def test_goals_merge_down_their_practices_and_the_total(printed) -> None:  # type: ignore[no-untyped-def]
-    sheet = printed["計畫表"]
-    merged = {str(r) for r in sheet.merged_cells.ranges}
-    assert {"A3:A5", "A6:A9", "A10:A13", "A14:A16", "A17:A27", "A28:A30", "A31:A35"} <= merged
-    assert sheet["A3"].value.startswith("壹、遵行政策指引")
-    assert sheet["B3"].value.startswith("一、秉縣長")
-    assert sheet["A36"].value == "合計" and sheet["D36"].value == 1865
-    assert sheet["D3"].alignment.horizontal == "right"
-    assert sheet["A37"].value == "備註："
+def test_page_breaks_fit_a_page_and_split_only_what_is_longer_than_one() -> None:
+    # first page holds 10 lines, the others 12
+    assert page_breaks([4, 4, 4, 4], 10 * 22, 12 * 22) == [8]
+    assert page_breaks([3, 20, 2], 10 * 22, 12 * 22) == [3, 15]  # 3 | 12 of 20 | 8 of 20 + 2
+    assert page_breaks([10, 12, 12], 10 * 22, 12 * 22) == [10, 22]
 
 
 def test_gantt_counts_practices_per_month(printed) -> None:  # type: ignore[no-untyped-def]
@@ -88,31 +93,38 @@ def test_gantt_counts_practices_per_month(printed) -> None:  # type: ignore[no-u
 def test_json_from_read_renders_like_the_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["read", str(EXAMPLE), "-f", "json", "-o", str(tmp_path / "p.json")]) == 0
     assert run(["render", str(tmp_path / "p.json"), "-o", str(tmp_path / "from_json.xlsx")]) == 0
-    assert run(["render", str(EXAMPLE), "-o", str(tmp_path / "from_xlsx.xlsx")]) == 0
+    # The JSON holds each value in its one spelling (綜合規劃業務 for 綜合業務): the workbook printed so.
+    assert run(["render", str(EXAMPLE), "-o", str(tmp_path / "from_xlsx.xlsx"), "--canonical"]) == 0
     a = load_workbook(tmp_path / "from_json.xlsx")["計畫表"]
     b = load_workbook(tmp_path / "from_xlsx.xlsx")["計畫表"]
     assert [[c.value for c in row] for row in a.iter_rows()] == [[c.value for c in row] for row in b.iter_rows()]
 
 
+def test_it_prints_what_was_written_unless_asked_for_the_canonical_form(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "全年", "budget": 5,
+                     "category": "綜合業務", "performance": "政策目標 － 新聞揭露"}], unit="某處")  # fmt: skip
+    as_written, canonical = tmp_path / "原樣.xlsx", tmp_path / "統一.xlsx"
+    assert run(["render", str(template), "-o", str(as_written)]) == 0
+    assert run(["render", str(template), "-o", str(canonical), "--canonical"]) == 0
+    capsys.readouterr()
+    written = load_workbook(as_written)["計畫表"]
+    assert (written["C5"].value, written["E5"].value) == ("全年", "綜合")
+    assert "".join(written.cell(r, 6).value or "" for r in (5, 6, 7)) == "政策目標－新聞揭露".replace("－", " － ")
+    fixed = load_workbook(canonical)["計畫表"]
+    assert (fixed["C5"].value, "".join(fixed.cell(r, 5).value for r in (5, 6, 7))) == ("108.01-12", "綜合規劃業務")
+
+
 def test_a_plan_with_errors_still_renders_and_says_so(
     template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fill(
-        template,
-        [
-            {
-                "goal": "壹、目標",
-                "practice": "一、作法 1 場",
-                "schedule": "經常辦理",
-                "budget": 5,
-                "category": "防貪業務",
-            }
-        ],
-    )
+    fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "經常辦理", "budget": 5,
+                     "category": "防貪業務"}])  # fmt: skip
     out = tmp_path / "draft.xlsx"
     assert run(["render", str(template), "-o", str(out)]) == 0
-    assert "個錯誤" in capsys.readouterr().err
-    assert load_workbook(out)["計畫表"]["C3"].value == "經常辦理"
+    assert "有 2 個錯誤" in capsys.readouterr().err  # the vague schedule, and no unit
+    assert load_workbook(out)["計畫表"]["C5"].value == "經常辦理"
 
 
 def test_bad_json_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -130,23 +142,129 @@ def test_pdf_without_libreoffice_says_what_to_install(tmp_path: Path, monkeypatc
     assert not (tmp_path / "p.pdf").exists()
 
 
-@pytest.mark.usefixtures("office")
-def test_the_examples_pdf_is_a4_with_header_and_page_number_on_every_page(tmp_path: Path) -> None:
-    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
-        pytest.fail("poppler-utils (pdftotext, pdfinfo) must be installed with LibreOffice")
-    pdf = tmp_path / "金門 108.pdf"
+# --- the PDF, measured --------------------------------------------------------------------------------
+
+
+@dataclass
+class Word:
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+def pdf_words(pdf: Path) -> list[Word]:
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words, page = [], 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        found = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', line)
+        if found:
+            words.append(Word(page, *map(float, found.groups()[:4]), unescape(found[5])))
+    return words
+
+
+def lines_of(words: list[Word]) -> list[tuple[int, float, float, str]]:
+    """The printed lines in reading order: (page, top, left, text), words on one baseline joined."""
+    lines: list[tuple[int, float, float, str]] = []
+    for word in sorted(words, key=lambda w: (w.page, round(w.y0, 0), w.x0)):
+        if lines and lines[-1][0] == word.page and abs(word.y0 - lines[-1][1]) < 3:
+            page, top, left, text = lines[-1]
+            lines[-1] = (page, top, left, text + " " + word.text)
+        else:
+            lines.append((word.page, word.y0, word.x0, word.text))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def example_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Word]]:
+    folder = tmp_path_factory.mktemp("pdf")
+    pdf = folder / "金門 108.pdf"
     assert run(["render", str(EXAMPLE), "--pdf", str(pdf)]) == 0
+    return pdf, pdf_words(pdf)
+
+
+def pages_of(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    assert pages > 1
     assert "595" in info and "841" in info  # A4 in points
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+@pytest.mark.usefixtures("office")
+def test_the_pdf_has_the_header_and_its_page_number_centred_on_every_page(example_pdf) -> None:  # type: ignore[no-untyped-def]
+    pdf, words = example_pdf
+    pages = pages_of(pdf)
+    assert pages > 1
     for page in range(1, pages + 1):
-        text = subprocess.run(
-            ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-        squashed = "".join(text.split())
-        assert "計畫目標" in squashed and "具體作法" in squashed, page
-        assert f"第{page}頁，共{pages}頁" in squashed, page
+        on_page = [w for w in words if w.page == page]
+        text = "".join(w.text for w in on_page)
+        assert "具體作法" in text and "計畫" in text, page
+        number = [w for w in on_page if w.y0 > A4_HEIGHT - MARGIN]
+        footer = "".join(w.text for w in sorted(number, key=lambda w: w.x0))
+        assert footer == f"第{page}頁，共{pages}頁", page
+        centre = (min(w.x0 for w in number) + max(w.x1 for w in number)) / 2
+        assert centre == pytest.approx(A4_WIDTH / 2, abs=6), page
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "UKai" in fonts  # a Kai face stands in for 標楷體, never a Ming face or boxes
+
+
+@pytest.mark.usefixtures("office")
+def test_title_18pt_body_14pt_at_full_scale_inside_the_margins(example_pdf) -> None:  # type: ignore[no-untyped-def]
+    _, words = example_pdf
+    title = next(w for w in words if w.text.startswith("金門縣政府政風處"))
+    assert title.x1 - title.x0 == pytest.approx(18 * (len(title.text) - 3) + 9 * 3, abs=2)  # 18 pt: 3 digits half
+    header = next(w for w in words if w.page == 1 and w.text == "具體作法")
+    assert header.x1 - header.x0 == pytest.approx(4 * 14, abs=0.5)  # 14 pt at 100 %
+    body = [w for w in words if MARGIN < w.y0 < A4_HEIGHT - MARGIN and w is not title]
+    assert min(w.x0 for w in body) >= MARGIN and max(w.x1 for w in body) <= A4_WIDTH - MARGIN
+
+
+@pytest.mark.usefixtures("office")
+def test_lines_are_22pt_apart_and_broken_as_a_typesetter_would(example_pdf) -> None:  # type: ignore[no-untyped-def]
+    _, words = example_pdf
+    practice_left = MARGIN + 7 * COLUMNS[0].print_width + 5
+    practice_right = practice_left + 7 * COLUMNS[1].print_width + 5
+    column = [w for w in words if practice_left <= w.x0 < practice_right and MARGIN + 100 < w.y0 < A4_HEIGHT - MARGIN]
+    tops = sorted({(w.page, round(w.y0, 1)) for w in column})
+    gaps = [b[1] - a[1] for a, b in itertools.pairwise(tops) if a[0] == b[0]]
+    assert len(gaps) > 100
+    assert all(gap >= LINE_HEIGHT - 1.5 or gap > 2 * LINE_HEIGHT - 1.5 for gap in gaps)
+    assert sum(abs(gap - LINE_HEIGHT) <= 1.5 for gap in gaps) > 0.8 * len(gaps)  # 22 pt, the form's 固定行高
+    printed = lines_of(words)
+    closing = "」，、。：；）"
+    assert not [text for _, _, _, text in printed if text[:1] in closing]  # no line starts with closing marks
+    schedules = {item.schedule_info.written for item in read_plan(EXAMPLE).items}
+    drawn = " ".join(text for _, _, _, text in printed)
+    for schedule in schedules:  # every schedule whole, or broken only after its 、
+        assert schedule in drawn or all(part in drawn for part in schedule.split("、")), schedule
+
+
+@pytest.mark.usefixtures("office")
+def test_many_units_print_as_sections_with_their_own_titles_and_page_numbers(tmp_path: Path) -> None:
+    from examples.make_example import example_items
+    from xltool.template import write_template
+
+    kinmen = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    for unit in ("甲縣政府政風處", "乙市政府政風處"):
+        write_template(folder / f"{unit}.xlsx", year=108, unit=unit, items=example_items(kinmen)[:12])
+    merged = tmp_path / "彙整.xlsx"
+    assert run(["merge", str(folder), "-o", str(merged)]) == 0
+    combined = tmp_path / "全部.pdf"
+    assert run(["render", str(merged), "--pdf", str(combined)]) == 0  # a merged workbook is split by unit
+    words = pdf_words(combined)
+    pages = pages_of(combined)
+    titles = {w.page: w.text for w in words if w.text.endswith("108年度廉政工作計畫")}
+    assert sorted(titles.values()) == ["乙市政府政風處108年度廉政工作計畫", "甲縣政府政風處108年度廉政工作計畫"]
+    footers = ["".join(w.text for w in words if w.page == p and w.y0 > A4_HEIGHT - MARGIN) for p in range(1, pages + 1)]
+    second = list(titles)[1]  # the page the second unit starts on
+    per_unit = second - 1
+    assert footers[0] == f"第1頁，共{per_unit}頁" and footers[second - 1] == f"第1頁，共{pages - per_unit}頁"
+    each = tmp_path / "各單位PDF"
+    each.mkdir()
+    assert run(["render", str(folder), "--pdf-dir", str(each)]) == 0
+    assert sorted(p.name for p in each.iterdir()) == ["乙市政府政風處.pdf", "甲縣政府政風處.pdf"]

@@ -17,18 +17,16 @@ than estimated and no program wraps a line a second time. Everything here is mea
   item such as ``政策目標-反貪活動`` is kept whole where it fits and otherwise broken after its hyphen.
 
 LibreOffice lays lines split by hard breaks out at the font's own line height (15.45 pt for UKai at
-14 pt) whatever the vertical alignment (justify and distributed spread only lines it wrapped itself);
-:func:`write_lines` starts every line after the first with a zero-width strut at 19.9 pt, so consecutive
-lines are 22 pt apart, the form's 固定行高.
+14 pt) whatever the vertical alignment (justify and distributed spread only lines it wrapped itself), and
+Excel has no line spacing for cells either: ``render`` prints each line as a row of its own, 22 pt tall.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
 
 BODY_SIZE = 14.0  # pt, 標楷體 14 (填表說明 七)
 LINE_HEIGHT = 22.0  # pt, 固定行高 22pt
@@ -41,8 +39,6 @@ CELL_INSET = 3.5  # pt: 0.99 pt padding each side, and LibreOffice's rounding (i
 # A zero-width space at this size makes LibreOffice's line 22 pt high: UKai's ascent plus descent is
 # (997 + 133) / 1024 em, and 19.9 pt of it is 21.96 pt (20 pt would be 22.07 pt, an excess that adds up
 # down a tall row).
-STRUT = "\u200b"
-STRUT_SIZE = 19.9
 
 # Kinsoku (禁則): characters no line may start with, and characters no line may end with.
 NO_START = frozenset(
@@ -70,7 +66,7 @@ def _em(ch: str) -> float:
     """Advance of one character in em: the larger of DFKai-SB's and AR PL UKai TW's."""
     if ch in _UKAI_WIDER:
         return _UKAI_WIDER[ch]
-    if ch == STRUT or unicodedata.category(ch) in ("Mn", "Me", "Cf") or ch in "\n\r":
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf") or ch in "\n\r":  # zero-width marks and breaks
         return 0.0
     if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
         return 1.0
@@ -123,35 +119,6 @@ def lines_needed(text: str, column_width: float, size: float = BODY_SIZE) -> int
 def fill(text: str, column_width: float, size: float = BODY_SIZE) -> str:
     """``text`` with its line breaks put in for a column of ``column_width`` xlsxwriter characters."""
     return "\n".join(wrap(text, usable_width(column_width), size))
-
-
-def rich_lines(lines: Sequence[str], text_format: Any, strut_format: Any) -> list[Any]:
-    """Arguments for xlsxwriter's ``write_rich_string`` that print ``lines`` 22 pt apart in LibreOffice.
-
-    Every line but the first starts with a zero-width space in ``strut_format`` (the body font at
-    :data:`STRUT_SIZE`), which gives the line its height and nothing else. The first line keeps the
-    body font's own height, so it sits where a one-line cell or a number in the same row does (it is
-    21.2 pt above the second), and the text ends about 6 pt above the bottom of a row of
-    ``len(lines)`` x 22 pt. Use :func:`write_lines`, which also handles a text of one line (a rich
-    string needs two runs).
-    """
-    parts: list[Any] = []
-    for i, line in enumerate(lines):
-        if i:
-            parts += [strut_format, "\n" + STRUT]
-        if line:
-            parts += [text_format, line]
-    return parts
-
-
-def write_lines(
-    sheet: Any, row: int, col: int, lines: Sequence[str], cell_format: Any, text_format: Any, strut_format: Any
-) -> None:
-    """Write ``lines`` into a cell of an xlsxwriter worksheet, 22 pt apart (see :func:`rich_lines`)."""
-    if len(lines) < 2:
-        sheet.write_string(row, col, "".join(lines), cell_format)
-    else:
-        sheet.write_rich_string(row, col, *rich_lines(lines, text_format, strut_format), cell_format)
 
 
 # -- the breaker -------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ is a Decimal sum of the inputs. The data rows of the large sheets are streamed i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -31,19 +30,7 @@ from xltool.form import (
 )
 from xltool.model import FileResult, Finding, Summary, number
 from xltool.outputs import Outputs
-from xltool.xlsxparts import Rows, append_rows, apply_page, plain_data_labels
-
-
-def sheet_name(name: str, used: set[str]) -> str:
-    """A valid, unique Excel sheet name: at most 31 characters, none of []:*?/\\, not blank."""
-    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("' ") or "單位"
-    candidate, n = base[:31], 1
-    while candidate.casefold() in used:
-        n += 1
-        suffix = f"({n})"
-        candidate = base[: 31 - len(suffix)] + suffix
-    used.add(candidate.casefold())
-    return candidate
+from xltool.xlsxparts import Rows, append_rows, apply_page, plain_data_labels, sheet_name
 
 
 def write_merged(

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -220,3 +220,16 @@ def annotate_each(
                 annotate_workbook(converted, result.findings, target, outputs=outputs)
         returned.append(Returned(result.file, target))
     return returned
+
+
+def split_units(plan: Plan) -> list[Plan]:
+    """A merged workbook's plan as one plan per unit (its rows name their unit); a unit's plan as it is."""
+    if not any(item.unit for item in plan.items):
+        return [plan]
+    plans: dict[str, Plan] = {}
+    for item in plan.items:
+        unit = item.unit or plan.unit
+        if unit not in plans:
+            plans[unit] = replace(plan, unit=unit, items=[], notices=[])
+        plans[unit].items.append(item)
+    return list(plans.values())

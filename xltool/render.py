@@ -1,15 +1,25 @@
 """The printable sheet in the form's print layout (填表說明 七), written with xlsxwriter.
 
-A4 portrait, 2.5 cm margins, title 標楷體 18 pt, body 標楷體 14 pt at a fixed 22 pt line height, header
-repeated on every page, page number at the bottom centre. Excel does not auto-fit rows that hold merged
-or wrapped cells, so every row's height is computed here: 22 pt times the number of lines its widest
-text needs in its column.
+A4 portrait, 2.5 cm margins, title 標楷體 18 pt, body 標楷體 14 pt with lines exactly 22 pt apart, header
+repeated on every page, page number at the bottom centre.
+
+Neither Excel nor LibreOffice has a line spacing for cells (LibreOffice sets lines split by hard breaks at
+the font's own 15.4 pt whatever the alignment), so each printed line is a worksheet row of exactly 22 pt:
+xltool breaks every text into lines itself (``linebreak``, one width model of the font, zh-TW rules), a
+practice is a block of rows boxed by its borders, and the goal's lines run down beside its practices.
+Knowing every line, xltool also knows every page: it breaks pages itself, never inside a practice, and
+prints each unit's own page count in its footer (「第 1 頁，共 N 頁」), counted within the unit.
 """
 
 from __future__ import annotations
 
-import math
-import unicodedata
+import itertools
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +29,7 @@ from xltool.form import (
     FONT,
     GANTT_SHEET,
     LINE_HEIGHT,
+    MARGIN_CM,
     NOTES,
     PLAN_SHEET,
     PRACTICE,
@@ -28,42 +39,53 @@ from xltool.form import (
     Page,
     plan_title,
 )
+from xltool.linebreak import usable_width, wrap
 from xltool.model import Plan, PlanItem, month_columns, number
 from xltool.outputs import Outputs
-from xltool.xlsxparts import apply_page
+from xltool.xlsxparts import apply_page, sheet_name
 
-MAX_ROW_HEIGHT = 18 * LINE_HEIGHT  # Excel allows 409 pt; stay on a whole line
-
-# Excel and LibreOffice measure a column in widths of "0" in the workbook's default font. The default
-# font here is the body font (標楷體 14 pt), whose "0" is half a CJK character wide, so a column of
-# width w holds w half-width (w / 2 full-width) characters in both programs; the cell padding comes
-# out of the 5 px every column adds to that.
+TITLE_HEIGHT = 36.0  # pt: the title row, 18 pt text with room above and below
+PAGE_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the top and bottom margins, in points
+SAFETY = 12.0  # pt kept free on each page: what Excel or LibreOffice may round row heights to
+HEADER_ROW = 1  # 0-based: the title, then the header's lines
 
 
-def display_width(text: str) -> int:
-    """Half-width units: a CJK or full-width character counts twice an ASCII one."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+@dataclass
+class _Row:
+    """One printed line: the text of each column, and which cells close a box above or below."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    top: set[str] = field(default_factory=set)  # columns whose box starts here
+    bottom: set[str] = field(default_factory=set)  # columns whose box ends here
+    budget: Decimal | None = None  # the practice's amount, written as a number on its first line
 
 
-def line_count(text: str, width: float) -> int:
-    """Lines a wrapped cell needs for ``text`` in a column ``width`` characters wide, at 14 pt."""
-    units_per_line = max(2, int(width))
-    lines = str(text).split("\n") if text else [""]
-    return sum(max(1, math.ceil(display_width(line) / units_per_line)) for line in lines)
+@dataclass
+class _Layout:
+    """A plan as printed lines, and where each practice's lines begin (they stay on one page together)."""
+
+    rows: list[_Row] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)  # the row each keep-together group starts at
 
 
-def row_height(lines: int) -> float:
-    return min(MAX_ROW_HEIGHT, LINE_HEIGHT * max(1, lines))
-
-
-def _set_height(sheet: Any, row: int, points: float) -> None:
-    # set_row rounds points to whole pixels (22 pt would become 21.75); set_row_pixels with a fractional
-    # pixel count writes the exact points, so every row is a true multiple of the form's 22 pt.
-    sheet.set_row_pixels(row, points * 4 / 3)
-
-
-def render_plan(plan: Plan, path: str | Path, *, gantt: bool = False, outputs: Outputs | None = None) -> Path:
+def render_plan(
+    plan: Plan, path: str | Path, *, gantt: bool = False, canonical: bool = False, outputs: Outputs | None = None
+) -> Path:
     """Write the printable workbook for a plan (and its month grid with ``gantt``)."""
+    return render_plans([plan], path, gantt=gantt, canonical=canonical, outputs=outputs)
+
+
+def render_plans(
+    plans: Sequence[Plan],
+    path: str | Path,
+    *,
+    gantt: bool = False,
+    canonical: bool = False,
+    outputs: Outputs | None = None,
+) -> Path:
+    """Write one printable workbook: a sheet per plan (each under its unit's title, its pages counted on
+    their own), and with ``gantt`` a month grid per plan. ``canonical`` prints what ``--fix`` would write
+    (108.01-12 for １０８．０１－１２, 綜合規劃業務 for 綜合業務) instead of what the officer wrote."""
     with (outputs or Outputs()).atomic(path) as temporary:
         import xlsxwriter
 
@@ -72,66 +94,127 @@ def render_plan(plan: Plan, path: str | Path, *, gantt: bool = False, outputs: O
             {
                 "strings_to_formulas": False,
                 "strings_to_numbers": False,
-                # The column unit follows the default font: see line_count.
+                # The column unit follows the default font: a column of width w prints 7w + 5 pt (linebreak).
                 "default_format_properties": {"font_name": FONT, "font_size": BODY_SIZE},
             },
         )
-        workbook.set_properties({"title": plan_title(plan.unit, plan.year), "subject": SUBJECT})
-        styles = _styles(workbook)
-        _write_print_sheet(workbook.add_worksheet(PLAN_SHEET), styles, plan)
+        first = plans[0] if plans else None
+        title = plan_title(first.unit, first.year) if len(plans) == 1 and first else plan_title("", None)
+        workbook.set_properties({"title": title, "subject": SUBJECT})
+        styles = _Styles(workbook)
+        used: set[str] = set()
+        for plan in plans:
+            name = PLAN_SHEET if len(plans) == 1 else sheet_name(plan.unit or PLAN_SHEET, used)
+            _write_print_sheet(workbook.add_worksheet(name), styles, plan, canonical)
         if gantt:
-            _write_gantt(workbook.add_worksheet(GANTT_SHEET), styles, plan)
+            for plan in plans:
+                name = GANTT_SHEET if len(plans) == 1 else sheet_name(f"{plan.unit}{GANTT_SHEET}", used)
+                _write_gantt(workbook.add_worksheet(name), styles, plan)
         workbook.close()
     return Path(path)
 
 
-def _styles(workbook: Any) -> dict[str, Any]:
-    body = {"font_name": FONT, "font_size": BODY_SIZE, "text_wrap": True, "valign": "top", "border": 1}
-    return {
-        "title": workbook.add_format(
-            {"font_name": FONT, "font_size": TITLE_SIZE, "align": "center", "valign": "vcenter"}
-        ),
-        "header": workbook.add_format({**body, "align": "center", "valign": "vcenter", "bold": True}),
-        "text": workbook.add_format(body),
-        "center": workbook.add_format({**body, "align": "center"}),
-        "budget": workbook.add_format({**body, "align": "right", "num_format": "#,##0.###"}),
-        "total_label": workbook.add_format({**body, "align": "center", "bold": True}),
-        "total": workbook.add_format({**body, "align": "right", "bold": True, "num_format": "#,##0.###"}),
-        "note": workbook.add_format({"font_name": FONT, "font_size": BODY_SIZE, "text_wrap": True, "valign": "top"}),
-        "small": workbook.add_format({"font_name": FONT, "font_size": 10, "border": 1}),
-        "month": workbook.add_format({"font_name": FONT, "font_size": 10, "border": 1, "align": "center"}),
-        "on": workbook.add_format({"font_name": FONT, "font_size": 10, "border": 1, "bg_color": "#7F7F7F"}),
-        "count": workbook.add_format(
-            {"font_name": FONT, "font_size": 10, "border": 1, "align": "center", "bold": True}
-        ),
-    }
+def pdf_of(
+    plans: Sequence[Plan], target: str | Path, *, canonical: bool = False, outputs: Outputs | None = None
+) -> Path:
+    """All plans in one PDF, each unit a section with its own title and page numbers (one LibreOffice start)."""
+    from xltool.office import to_pdf
+
+    with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
+        workbook = render_plans(plans, Path(scratch) / "plans.xlsx", canonical=canonical)
+        return to_pdf(workbook, target, outputs=outputs)
 
 
-def _cell_texts(item: PlanItem) -> dict[str, str]:
+def pdfs_of(
+    plans: Sequence[Plan], folder: str | Path, *, canonical: bool = False, outputs: Outputs | None = None
+) -> list[Path]:
+    """One PDF per unit in ``folder``, named after the unit, all converted in one LibreOffice start."""
+    from xltool.office import convert_many
+
+    guard = outputs or Outputs()
+    folder = Path(folder)
+    used: set[str] = set()
+    targets = [folder / f"{pdf_name(plan.unit or PLAN_SHEET, used)}.pdf" for plan in plans]
+    for target in targets:
+        guard.claim(target)
+    with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
+        books = [render_plans([plan], Path(scratch) / f"{n}.xlsx", canonical=canonical) for n, plan in enumerate(plans)]
+        for made, target in zip(convert_many(books, "pdf", scratch), targets, strict=True):
+            with guard.atomic(target) as temporary:
+                shutil.copyfile(made, temporary)
+    return targets
+
+
+def pdf_name(unit: str, used: set[str]) -> str:
+    """A file name for a unit's PDF: its name, without what Windows forbids in a file name, unique."""
+    base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", unit).strip(" .")[:80] or PLAN_SHEET
+    name, n = base, 1
+    while name.casefold() in used:
+        n += 1
+        name = f"{base}({n})"
+    used.add(name.casefold())
+    return name
+
+
+class _Styles:
+    """xlsxwriter formats, made once per combination of box edges the rows need."""
+
+    def __init__(self, workbook: Any) -> None:
+        self._workbook = workbook
+        self._made: dict[tuple[str, bool, bool, bool], Any] = {}
+        font = {"font_name": FONT, "font_size": BODY_SIZE}
+        self.title = workbook.add_format({**font, "font_size": TITLE_SIZE, "align": "center", "valign": "vcenter"})
+        self.note = workbook.add_format({**font, "valign": "vcenter"})
+        small = {**font, "font_size": 10, "border": 1}
+        self.small = workbook.add_format(small)
+        self.month = workbook.add_format({**small, "align": "center"})
+        self.on = workbook.add_format({**small, "bg_color": "#7F7F7F"})
+        self.count = workbook.add_format({**small, "align": "center", "bold": True})
+
+    def cell(self, align: str, top: bool, bottom: bool, bold: bool = False) -> Any:
+        """A line of a boxed column: left and right borders always, top and bottom where the box ends."""
+        key = (align, top, bottom, bold)
+        if key not in self._made:
+            self._made[key] = self._workbook.add_format(
+                {
+                    "font_name": FONT, "font_size": BODY_SIZE, "valign": "vcenter", "align": align, "bold": bold,
+                    "left": 1, "right": 1, "top": 1 if top else 0, "bottom": 1 if bottom else 0,
+                    "num_format": "#,##0.###",
+                }
+            )  # fmt: skip
+        return self._made[key]
+
+
+_ALIGN = {"schedule": "center", "budget": "right", "category": "center"}
+
+
+def _texts(item: PlanItem, canonical: bool) -> dict[str, str]:
+    """What the officer wrote (trimmed), or with ``canonical`` what ``--fix`` would make of it."""
+    if canonical:
+        schedule, category, performance = item.schedule, item.category, item.performance
+    else:
+        schedule = item.schedule_info.written
+        category = item.category_written
+        performance = " ".join(item.written.get("performance", item.performance).split())
+    budget = f"{number(item.budget):,}" if item.budget is not None else item.budget_info.written
     return {
         "practice": item.numbered_practice,
-        "schedule": item.schedule,
-        "budget": f"{number(item.budget):,}" if item.budget is not None else item.budget_info.written,
-        "category": item.category,
-        "performance": item.performance,
+        "schedule": schedule,
+        "budget": budget,
+        "category": category,
+        "performance": performance,
     }
 
 
-def _write_print_sheet(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
-    widths = {c.key: c.print_width for c in COLUMNS}
-    col = {c.key: i for i, c in enumerate(COLUMNS)}
-    last_col = len(COLUMNS) - 1
-    for i, column in enumerate(COLUMNS):
-        sheet.set_column(i, i, column.print_width)
+def _lines(text: str, key: str) -> list[str]:
+    width = next(c.print_width for c in COLUMNS if c.key == key)
+    return [line for line in wrap(text, usable_width(width)) if line] if text else []
 
-    sheet.merge_range(0, 0, 0, last_col, plan_title(plan.unit, plan.year), styles["title"])
-    sheet.set_row(0, 36)
-    header_lines = max(line_count(c.printed, c.print_width) for c in COLUMNS)
-    _set_height(sheet, 1, row_height(header_lines))
-    for i, column in enumerate(COLUMNS):
-        sheet.write_string(1, i, column.printed, styles["header"])
 
-    # Group the practices under their goals, in order; each goal cell is merged down its practices.
+def layout(plan: Plan, canonical: bool = False) -> _Layout:
+    """The plan as printed lines: each practice a box as tall as its longest text, each goal's lines
+    beside its practices (its box as tall as both need)."""
+    result = _Layout()
     groups: list[tuple[str, list[PlanItem]]] = []
     for item in plan.items:
         goal = item.numbered_goal
@@ -139,74 +222,145 @@ def _write_print_sheet(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
             groups[-1][1].append(item)
         else:
             groups.append((goal, [item]))
-
-    row = 2
+    keys = [c.key for c in COLUMNS if c.key != "goal"]
     for goal, items in groups:
-        first = row
-        heights = []
+        goal_lines = _lines(goal, "goal")
+        start = len(result.rows)
         for item in items:
-            texts = _cell_texts(item)
-            lines = max(line_count(text, widths[key]) for key, text in texts.items())
-            heights.append(lines)
-            for key, text in texts.items():
-                if key == "budget" and item.budget is not None:
-                    sheet.write_number(row, col[key], number(item.budget), styles["budget"])
-                else:
-                    style = styles["center"] if key in ("schedule", "category") else styles["text"]
-                    sheet.write_string(row, col[key], text, style)
-            row += 1
-        # The merged goal may need more lines than its practices: the last row takes the difference.
-        goal_lines = line_count(goal, widths["goal"])
-        if goal_lines > sum(heights):
-            heights[-1] += goal_lines - sum(heights)
-        for offset, lines in enumerate(heights):
-            _set_height(sheet, first + offset, row_height(lines))
-        if len(items) > 1:
-            sheet.merge_range(first, col["goal"], row - 1, col["goal"], goal, styles["text"])
-        else:
-            sheet.write_string(first, col["goal"], goal, styles["text"])
+            texts = {key: _lines(text, key) for key, text in _texts(item, canonical).items()}
+            height = max(1, *(len(lines) for lines in texts.values()))
+            first = len(result.rows)
+            for n in range(height):
+                row = _Row({key: lines[n] for key, lines in texts.items() if n < len(lines)})
+                result.rows.append(row)
+            result.rows[first].top.update(keys)
+            result.rows[first].budget = item.budget
+            result.rows[-1].bottom.update(keys)
+        while len(result.rows) - start < len(goal_lines):  # a goal longer than its practices: the last box grows
+            result.rows[-1].bottom.difference_update(keys)
+            result.rows.append(_Row(bottom=set(keys)))
+        for n, line in enumerate(goal_lines):
+            result.rows[start + n].texts["goal"] = line
+        result.rows[start].top.add("goal")
+        result.rows[-1].bottom.add("goal")
+        # A practice is never broken across pages; a goal's lines run on beside the practices that follow,
+        # as the form's merged goal cell does.
+        result.groups += [n for n in range(start, len(result.rows)) if "practice" in result.rows[n].top]
+    return result
 
-    sheet.merge_range(row, 0, row, col["budget"] - 1, TOTAL_LABEL, styles["total_label"])
-    sheet.write_number(row, col["budget"], number(plan.total), styles["total"])
+
+def page_breaks(sizes: Sequence[int], first_page: float, other_pages: float) -> list[int]:
+    """Where pages break, as indexes of groups of ``sizes`` lines each: never inside a group that fits a
+    page; a group longer than a page is broken at lines."""
+    breaks: list[int] = []
+    room, line = first_page, 0
+    for size in sizes:
+        height = size * LINE_HEIGHT
+        page_has_lines = room < (other_pages if breaks else first_page)
+        if height > room and page_has_lines:
+            breaks.append(line)
+            room = other_pages
+        cut = 0
+        while height > room:  # longer than a page: break after the last line that fits
+            fits = max(1, int(room // LINE_HEIGHT))
+            cut += fits
+            height -= fits * LINE_HEIGHT
+            breaks.append(line + cut)
+            room = other_pages
+        room -= height
+        line += size
+    return breaks
+
+
+def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool) -> None:
+    col = {c.key: i for i, c in enumerate(COLUMNS)}
+    last_col = len(COLUMNS) - 1
+    for i, column in enumerate(COLUMNS):
+        sheet.set_column(i, i, column.print_width)
+    sheet.merge_range(0, 0, 0, last_col, plan_title(plan.unit, plan.year), styles.title)
+    _set_height(sheet, 0, TITLE_HEIGHT)
+
+    header = [_lines(c.printed, c.key) or [""] for c in COLUMNS]
+    header_lines = max(len(lines) for lines in header)
+    for n in range(header_lines):
+        for i, lines in enumerate(header):
+            text = lines[n] if n < len(lines) else ""
+            sheet.write_string(HEADER_ROW + n, i, text, styles.cell("center", n == 0, n == header_lines - 1, bold=True))
+        _set_height(sheet, HEADER_ROW + n, LINE_HEIGHT)
+
+    body = HEADER_ROW + header_lines
+    printed = layout(plan, canonical)
+    for offset, row in enumerate(printed.rows):
+        r = body + offset
+        for key, i in col.items():
+            style = styles.cell(_ALIGN.get(key, "left"), key in row.top, key in row.bottom)
+            if key == "budget" and row.budget is not None and "budget" in row.texts:
+                sheet.write_number(r, i, number(row.budget), style)
+            else:
+                sheet.write_string(r, i, row.texts.get(key, ""), style)
+        _set_height(sheet, r, LINE_HEIGHT)
+
+    end = body + len(printed.rows)
+    sheet.merge_range(end, 0, end, col["budget"] - 1, TOTAL_LABEL, styles.cell("center", True, True, bold=True))
+    sheet.write_number(end, col["budget"], number(plan.total), styles.cell("right", True, True, bold=True))
     for i in range(col["budget"] + 1, len(COLUMNS)):
-        sheet.write_blank(row, i, None, styles["total"])
-    _set_height(sheet, row, LINE_HEIGHT)
-    total_width = sum(c.print_width for c in COLUMNS)
-    for offset, note in enumerate(NOTES, start=1):
-        sheet.merge_range(row + offset, 0, row + offset, last_col, note, styles["note"])
-        _set_height(sheet, row + offset, row_height(line_count(note, total_width)))
+        sheet.write_blank(end, i, None, styles.cell("left", True, True))
+    _set_height(sheet, end, LINE_HEIGHT)
+    notes_width = sum(usable_width(c.print_width) for c in COLUMNS)
+    note_rows = [line for note in NOTES for line in wrap(note, notes_width)]
+    for n, line in enumerate(note_rows, start=1):
+        sheet.merge_range(end + n, 0, end + n, last_col, line, styles.note)
+        _set_height(sheet, end + n, LINE_HEIGHT)
 
-    apply_page(sheet, Page(repeat_rows=(1, 1)))  # 標題欄跨頁重複
-    sheet.print_area(0, 0, row + len(NOTES), last_col)
+    # Pages: the groups of the body, then the total and the notes together, broken where xltool chose.
+    starts = [*printed.groups, len(printed.rows)]
+    sizes = [b - a for a, b in itertools.pairwise(starts)] + [1 + len(note_rows)]
+    header_height = header_lines * LINE_HEIGHT
+    breaks = page_breaks(
+        sizes, PAGE_HEIGHT - SAFETY - TITLE_HEIGHT - header_height, PAGE_HEIGHT - SAFETY - header_height
+    )
+    sheet.set_h_pagebreaks([body + b for b in breaks])
+    pages = len(breaks) + 1
+    # Printed at 100 %: the columns fit A4 by themselves (fit-to-width lets LibreOffice shrink to 98 %).
+    apply_page(sheet, Page(repeat_rows=(HEADER_ROW, HEADER_ROW + header_lines - 1), fit_width=False,
+                           footer=f"&C第 &P 頁，共 {pages} 頁"))  # fmt: skip
+    sheet.set_start_page(1)
+    sheet.print_area(0, 0, end + len(note_rows), last_col)
     sheet.hide_gridlines(2)
 
 
-def _write_gantt(sheet: Any, styles: dict[str, Any], plan: Plan) -> None:
+def _set_height(sheet: Any, row: int, points: float) -> None:
+    # set_row rounds points to whole pixels (22 pt would become 21.75); set_row_pixels with a fractional
+    # pixel count writes the exact points, so every line is the form's 22 pt.
+    sheet.set_row_pixels(row, points * 4 / 3)
+
+
+def _write_gantt(sheet: Any, styles: _Styles, plan: Plan) -> None:
     months = month_columns(plan.year, [plan])
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 1, 36)
     sheet.set_column(2, 1 + len(months), 4)
-    sheet.merge_range(0, 0, 0, 1 + len(months), f"{plan_title(plan.unit, plan.year)}　預定進度", styles["title"])
-    sheet.write_string(1, 0, "編號", styles["month"])
-    sheet.write_string(1, 1, PRACTICE.name, styles["month"])
+    sheet.merge_range(0, 0, 0, 1 + len(months), f"{plan_title(plan.unit, plan.year)}　預定進度", styles.title)
+    sheet.write_string(1, 0, "編號", styles.month)
+    sheet.write_string(1, 1, PRACTICE.name, styles.month)
     for i, month in enumerate(months):
-        year, number = month.split(".")
-        label = f"{int(number)}月" if plan.year is None or int(year) == plan.year else f"{year}.{number}"
-        sheet.write_string(1, 2 + i, label, styles["month"])
+        year, number_ = month.split(".")
+        label = f"{int(number_)}月" if plan.year is None or int(year) == plan.year else f"{year}.{number_}"
+        sheet.write_string(1, 2 + i, label, styles.month)
     counts = [0] * len(months)
     for r, item in enumerate(plan.items, start=2):
-        sheet.write_string(r, 0, f"{item.goal_no}{item.item_no}", styles["small"])
+        sheet.write_string(r, 0, f"{item.goal_no}{item.item_no}", styles.small)
         # One line per practice: the grid is for reading months across, the full text is on the plan sheet.
-        sheet.write_string(r, 1, item.practice[:24] + ("…" if len(item.practice) > 24 else ""), styles["small"])
+        sheet.write_string(r, 1, item.practice[:24] + ("…" if len(item.practice) > 24 else ""), styles.small)
         scheduled = set(item.months)
         for i, month in enumerate(months):
             on = month in scheduled
             counts[i] += on
-            sheet.write_blank(r, 2 + i, None, styles["on"] if on else styles["month"])
+            sheet.write_blank(r, 2 + i, None, styles.on if on else styles.month)
     last = 2 + len(plan.items)
-    sheet.write_string(last, 0, "件數", styles["count"])
-    sheet.write_string(last, 1, "各月進行中的具體作法", styles["count"])
+    sheet.write_string(last, 0, "件數", styles.count)
+    sheet.write_string(last, 1, "各月進行中的具體作法", styles.count)
     for i, count in enumerate(counts):
-        sheet.write_number(last, 2 + i, count, styles["count"])
+        sheet.write_number(last, 2 + i, count, styles.count)
     apply_page(sheet, Page(landscape=True, repeat_rows=(1, 1)))
     sheet.freeze_panes(2, 2)

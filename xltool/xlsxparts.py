@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from xltool.form import A4, Page, column_letter
+from xltool.form import A4, SHEET, Page, column_letter
 from xltool.model import number
 from xltool.ooxml import sheet_part
 from xltool.xlsxedit import xml_text
@@ -105,6 +105,18 @@ def append_rows(
         scratch.replace(path)
     finally:
         scratch.unlink(missing_ok=True)
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """A valid, unique Excel sheet name: at most 31 characters, none of []:*?/\\, not blank."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("' ") or SHEET.name
+    candidate, n = base[:31], 1
+    while candidate.casefold() in used:
+        n += 1
+        suffix = f"({n})"
+        candidate = base[: 31 - len(suffix)] + suffix
+    used.add(candidate.casefold())
+    return candidate
 
 
 def plain_data_labels(chart: bytes) -> bytes:

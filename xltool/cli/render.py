@@ -1,66 +1,97 @@
-"""``xltool render``: the printable sheet in the form's layout, and its PDF."""
+"""``xltool render``: the printable sheet in the form's layout, and its PDF, for one unit or many."""
 
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import CatalogOption, ForceOption, chosen_catalog
+from xltool.cli.options import CatalogOption, FilesProgress, ForceOption, chosen_catalog
 
 
 @app.command(
     "render",
     short_help="產生列印版活頁簿與 PDF。",
-    help="產生符合表單列印格式的活頁簿（A4 直式、標楷體、固定行高 22pt、標題列跨頁重複、頁碼置中），"
-    "並可經 LibreOffice 轉成 PDF。計畫有錯誤也照樣產生（草稿也要印），並提示錯誤數。\n\n"
+    help="產生符合表單列印格式的活頁簿（A4 直式、標楷體、行距固定 22pt、標題列跨頁重複、頁碼置中），"
+    "並可經 LibreOffice 轉成 PDF。可以給多個檔案、資料夾或彙整後的活頁簿：每個單位各自一節，"
+    "有自己的標題與頁碼。印出的是各儲存格原本寫的內容；計畫有錯誤也照樣產生（草稿也要印），並提示錯誤數。\n\n"
     "範例：\n\n"
     "  xltool render examples/kinmen_108.xlsx -o 列印.xlsx --pdf 列印.pdf\n"
+    "  xltool render 各單位/ --pdf 全部單位.pdf\n"
+    "  xltool render 彙整_108.xlsx --pdf-dir 各單位PDF/\n"
     "  xltool render 計畫.json --pdf 計畫.pdf --gantt",
 )
 def render_command(
-    file: Annotated[
-        Path,
-        typer.Argument(help="計畫活頁簿，或 xltool read --format json 的輸出。", metavar="檔案", show_default=False),
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="計畫活頁簿、xltool read 的 JSON、資料夾，或彙整後的活頁簿（會依單位分開）。",
+            metavar="檔案或資料夾...",
+            show_default=False,
+        ),
     ],
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="列印版活頁簿（預設：原檔名_列印.xlsx，與原檔同一資料夾）。", metavar="列印.xlsx"
+            "-o",
+            "--output",
+            help="列印版活頁簿（多個單位時每個單位一張工作表；只給一個檔案且沒有其他輸出時，預設為原檔名_列印.xlsx）。",
+            metavar="列印.xlsx",
         ),
     ] = None,
     pdf: Annotated[
-        Path | None, typer.Option("--pdf", help="另存 PDF（需要 LibreOffice）。", metavar="列印.pdf")
+        Path | None, typer.Option("--pdf", help="另存一份 PDF，每個單位一節（需要 LibreOffice）。", metavar="列印.pdf")
     ] = None,
-    gantt: Annotated[bool, typer.Option("--gantt", help="加上一張各月進度的甘特圖工作表。")] = False,
+    pdf_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf-dir", help="每個單位各存一份 PDF 到這個資料夾，以單位命名（需要 LibreOffice）。", metavar="資料夾"
+        ),
+    ] = None,
+    gantt: Annotated[bool, typer.Option("--gantt", help="加上各月進度的甘特圖工作表。")] = False,
+    canonical: Annotated[
+        bool,
+        typer.Option("--canonical", help="印出統一寫法（xltool check --fix 會寫的內容），而不是原本寫的內容。"),
+    ] = False,
     catalog: CatalogOption = None,
     force: ForceOption = False,
     help: show.HelpOption = False,
 ) -> None:
-    from xltool.checks import check_plan
-    from xltool.office import require_soffice, to_pdf
+    from xltool.errors import ErrorCode, OutputError, XltoolError
+    from xltool.office import require_soffice
     from xltool.outputs import Outputs
-    from xltool.pipeline import load_plan
-    from xltool.render import render_plan
+    from xltool.pipeline import CheckOptions, check_files, find_workbooks, split_units
+    from xltool.render import pdf_of, pdfs_of, render_plans
 
-    if output is None and pdf is None:
-        output = file.with_name(f"{file.stem}_列印.xlsx")
-    outputs = Outputs([file], force=force)
+    files = find_workbooks(inputs, json_too=True)
+    if output is None and pdf is None and pdf_dir is None:
+        if len(files) > 1:
+            raise XltoolError("多個檔案請以 -o、--pdf 或 --pdf-dir 指定輸出。", code=ErrorCode.USAGE)
+        output = files[0].with_name(f"{files[0].stem}_列印.xlsx")
+    outputs = Outputs(files, force=force)
     for out in (output, pdf):
         if out is not None:
             outputs.claim(out)  # refused before the work: an input is never an output, --force or not
-    if pdf is not None:
+    if pdf_dir is not None and not pdf_dir.is_dir():
+        raise OutputError("--pdf-dir 的資料夾不存在", pdf_dir, code=ErrorCode.OUTPUT_NO_FOLDER)
+    if pdf is not None or pdf_dir is not None:
         require_soffice()
-    plan = load_plan(file, catalog=chosen_catalog(catalog))
-    errors = sum(f.severity == "error" for f in check_plan(plan))
-    if errors:
-        show.notice(f"這份計畫有 {errors} 個錯誤（xltool check {file} 可查看），仍照樣產生列印版。")
+    with FilesProgress(len(files), "讀取") as bar:
+        results = check_files(files, CheckOptions(catalog=chosen_catalog(catalog)), bar.advance)
+    for result in results:
+        if result.error:
+            raise XltoolError(result.error, code=ErrorCode(result.error_code) if result.error_code else None)
+        if result.errors:
+            show.notice(
+                f"{result.file} 有 {result.errors} 個錯誤（xltool check {result.file} 可查看），仍照樣產生列印版。"
+            )
+    plans = [plan for result in results if result.plan for plan in split_units(result.plan)]
     if output is not None:
-        render_plan(plan, output, gantt=gantt, outputs=outputs)
-        show.echo(f"已寫出列印版：{output}", err=True)
+        render_plans(plans, output, gantt=gantt, canonical=canonical, outputs=outputs)
+        show.echo(f"已寫出列印版：{output}（{len(plans)} 個單位）", err=True)
     if pdf is not None:
-        with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
-            workbook = output or render_plan(plan, Path(scratch) / "plan.xlsx", gantt=gantt)
-            to_pdf(workbook, pdf, outputs=outputs)
-        show.echo(f"已寫出 PDF：{pdf}", err=True)
+        pdf_of(plans, pdf, canonical=canonical, outputs=outputs)
+        show.echo(f"已寫出 PDF：{pdf}（{len(plans)} 個單位，各自的標題與頁碼）", err=True)
+    if pdf_dir is not None:
+        made = pdfs_of(plans, pdf_dir, canonical=canonical, outputs=outputs)
+        show.echo(f"已寫出 {len(made)} 份 PDF 到 {pdf_dir}", err=True)
