@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import EXAMPLE, fill
 from xltool.cli import run
-from xltool.document import build_document, cell_texts, header_text, line_count, write_docx, write_odt
+from xltool.document import build_document, cell_texts, header_text, write_docx, write_odt
 from xltool.form import COLUMNS, DOCUMENT_WIDTHS_CM, NOTES, TOTAL_LABEL, plan_title
 from xltool.model import Plan
 from xltool.office import convert
@@ -209,12 +209,16 @@ def test_header_lines_too_wide_for_their_column_are_cut_evenly() -> None:
     assert header_text("計畫目標", round(2.2 / 2.54 * 1440)) == "計畫目標"
 
 
-def test_line_count_breaks_chinese_as_a_word_processor_does() -> None:
-    width = round(2.2 / 2.54 * 1440)  # four characters across
-    assert line_count("一二三四", width) == 1
-    assert line_count("一二三四五", width) == 2
-    # 「、」 may not start a line: 「引」 goes down with it, as LibreOffice lays 壹 out.
-    assert line_count("壹、遵行政策指引、擘劃廉能願景、開展施政成效。", width) == 7
+def test_a_goals_first_row_is_tall_enough_for_the_goal(docx_path: Path) -> None:
+    import docx
+
+    rows = docx.Document(str(docx_path)).tables[0].rows
+    starts = [row._tr for row in rows if row._tr.find(f"{W}tc/{W}tcPr/{W}vMerge[@{W}val='restart']") is not None]
+    # Every goal of the example takes seven lines in 2.2 cm (「壹、遵行／政策指／引、擘劃…」): at least 7 × 22 pt.
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+
+    heights = {(tr.trPr.trHeight_val.pt, tr.trPr.trHeight_hRule) for tr in starts}
+    assert len(starts) == 7 and heights == {(154.0, WD_ROW_HEIGHT_RULE.AT_LEAST)}
 
 
 def test_several_plans_are_sections_numbered_from_one(plan: Plan, small: Plan, tmp_path: Path) -> None:
@@ -375,3 +379,18 @@ def test_odt_without_libreoffice_says_so_and_writes_nothing(
     assert run(["render", str(EXAMPLE), "--docx", str(docx), "--odt", str(odt)]) == 2
     assert "LibreOffice" in capsys.readouterr().err
     assert not docx.exists() and not odt.exists()
+
+
+def test_a_libreoffice_without_writer_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What a Calc-only LibreOffice does with a document: it starts, cannot load it, and makes nothing.
+    soffice = tmp_path / "soffice"
+    soffice.write_text("#!/bin/sh\necho 'Error: source file could not be loaded'\nexit 0\n", encoding="utf-8")
+    soffice.chmod(0o755)
+    monkeypatch.setenv("XLTOOL_SOFFICE", str(soffice))
+    odt = tmp_path / "計畫.odt"
+    assert run(["render", str(EXAMPLE), "--odt", str(odt)]) == 2
+    err = capsys.readouterr().err
+    assert str(odt) in err and "libreoffice-writer-nogui" in err and "xltool-odt-" not in err
+    assert not odt.exists()

@@ -2,7 +2,7 @@
 
 The form is a Word table, and its 填表說明 七 speaks Word's words: 標楷體 18 pt title, 14 pt body at a
 fixed 22 pt line height (固定行高), 2.5 cm margins, page number at the bottom centre, the header row
-repeated on every page (跨頁標題重復). A word processor has all of these natively, where a spreadsheet
+repeated on every page (跨頁標題重複). A word processor has all of these natively, where a spreadsheet
 only approximates the line height.
 
 The DOCX is made with python-docx: it writes a package Word opens without complaint (parts,
@@ -25,7 +25,6 @@ import math
 import re
 import shutil
 import tempfile
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,8 +44,9 @@ from xltool.form import (
     TOTAL_LABEL,
     plan_title,
 )
+from xltool.linebreak import text_width, wrap
 from xltool.model import Plan, PlanItem, number
-from xltool.office import convert, require_soffice
+from xltool.office import convert, convert_many, require_soffice
 from xltool.outputs import Outputs
 from xltool.text import one_line
 
@@ -96,12 +96,12 @@ def write_odt(plans: Sequence[Plan], path: str | Path, *, outputs: Outputs | Non
     outputs.reserve(path)
     require_soffice()
     with tempfile.TemporaryDirectory(prefix="xltool-odt-") as scratch:
-        counts = count_pages(plans, scratch) if len(plans) > 1 else None
         docx = Path(scratch) / "plan.docx"
-        build_document(plans, page_counts=counts).save(str(docx))
         try:
+            counts = count_pages(plans, scratch) if len(plans) > 1 else None
+            build_document(plans, page_counts=counts).save(str(docx))
             odt = convert(docx, "odt", scratch)
-        except OfficeError as error:  # it names the scratch copy, which the user never sees
+        except OfficeError as error:  # it names a scratch copy, which the user never sees
             raise _office_error(error, path) from None
         with outputs.atomic(path) as temporary:
             shutil.copyfile(odt, temporary)
@@ -111,15 +111,12 @@ def write_odt(plans: Sequence[Plan], path: str | Path, *, outputs: Outputs | Non
 def count_pages(plans: Sequence[Plan], scratch: str | Path) -> list[int]:
     """How many pages each plan takes, laid out alone by LibreOffice (each plan's section starts on a
     new page and has the same page setup, so alone or together it takes the same pages)."""
-    counts = []
+    documents = []
     for i, plan in enumerate(plans):
-        docx = Path(scratch) / f"count-{i}.docx"
-        build_document([plan]).save(str(docx))
-        try:
-            counts.append(pdf_page_count(convert(docx, "pdf", scratch).read_bytes()))
-        except OfficeError as error:
-            raise _office_error(error, plan.source or None) from None
-    return counts
+        documents.append(Path(scratch) / f"count-{i}.docx")
+        build_document([plan]).save(str(documents[-1]))
+    pdfs = convert_many(documents, "pdf", scratch)  # one LibreOffice start for them all
+    return [pdf_page_count(pdf.read_bytes()) for pdf in pdfs]
 
 
 def _office_error(error: OfficeError, path: str | Path | None) -> OfficeError:
@@ -214,7 +211,7 @@ def _write_table(document: Document, plan: Plan) -> None:
             goal = goal_text
             # The goal's text stays in its first row (rows are not split): were it taller, the rest would
             # flow into the next rows, and onto the next page when the group breaks there.
-            _at_least(cells[0], line_count(goal_text, widths[0]) * LINE_HEIGHT)
+            _at_least(cells[0], len(wrap(goal_text, _room(widths[0]))) * LINE_HEIGHT)
         else:
             _cell(cells[0], "", merge="continue", keep=keep)
         for cell, column in zip(cells[1:], COLUMNS[1:], strict=True):
@@ -231,43 +228,19 @@ def _write_table(document: Document, plan: Plan) -> None:
 
 
 def header_text(printed: str, width: int) -> str:
-    """The printed header, a line too long for its column (「單位：千元)」 in 2 cm) cut into even
-    pieces rather than left to wrap one character over (「單位：千元」 then 「)」)."""
+    """The printed header with a line too long for its column cut into even pieces: 「(預算金額」 in
+    2 cm becomes 「(預算」「金額」, where wrapping would leave 「額」 alone on a line."""
     room = _room(width)
     lines: list[str] = []
     for line in printed.split("\n"):
-        size = math.ceil(len(line) / math.ceil(sum(map(_points, line)) / room))
+        size = math.ceil(len(line) / math.ceil(text_width(line) / room))
         lines.extend(line[i : i + size] for i in range(0, len(line), size))
     return "\n".join(lines)
-
-
-# Punctuation a line may not start with: Word and LibreOffice carry the character before it down too.
-_NO_LINE_START = "、，。．：；！？）」』》〉】,.:;!?)]"
-
-
-def line_count(text: str, width: int) -> int:
-    """The lines ``text`` takes at 14 pt in a column ``width`` twips wide, as a word processor breaks
-    Chinese: anywhere, except before closing punctuation. An estimate from nominal widths (a CJK
-    character 1 em, others ½ em), so a line more rather than less."""
-    room, lines = _room(width), 0
-    for paragraph in text.split("\n"):
-        lines, used, previous = lines + 1, 0.0, 0.0
-        for ch in paragraph:
-            points = _points(ch)
-            if used + points > room and used:
-                lines += 1
-                used = previous if ch in _NO_LINE_START else 0.0
-            used, previous = used + points, points
-    return lines
 
 
 def _room(width: int) -> float:
     """Points of text across a cell ``width`` twips wide."""
     return (width - 2 * CELL_PADDING_TWIPS) / 20
-
-
-def _points(ch: str) -> float:
-    return BODY_SIZE if unicodedata.east_asian_width(ch) in "WF" else BODY_SIZE / 2
 
 
 def cell_texts(item: PlanItem) -> dict[str, str]:
