@@ -199,9 +199,10 @@ def _write_table(document: Document, plan: Plan) -> None:
         _cell(cell, header_text(column.printed, width), align="center", valign="center", bold=True)
 
     goal = None
-    for number_, item in enumerate(plan.items, start=1):
-        # The last practice, the total and the notes go onto a page together: notes never stand alone.
-        keep = number_ == len(plan.items)
+    for position, item in enumerate(plan.items, start=1):
+        # The last practice, the total and the notes go onto a page together, so the notes never stand
+        # alone (Word does; LibreOffice 7.4 ignores keep-with-next inside a table and may leave them so).
+        keep = position == len(plan.items)
         cells = _add_row(table, widths)
         texts = cell_texts(item)
         goal_text = texts.pop("goal")
