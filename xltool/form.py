@@ -173,6 +173,10 @@ MARGIN_CM = 2.5
 PAGE_FOOTER = "&C第 &P 頁，共 &N 頁"  # page number at the bottom centre
 A4 = 9  # the paper code Excel and LibreOffice use
 
+# The document's columns (xltool render --docx), in cm: they fill the 16 cm between the margins. A column
+# holds its printed header's lines at 14 pt; 具體作法 takes the rest.
+DOCUMENT_WIDTHS_CM = {"goal": 2.2, "practice": 5.8, "schedule": 2.5, "budget": 2.0, "category": 1.3, "performance": 2.2}
+
 NOTES = (
     "備註：",
     "1、本表電子檔請同步傳送本署承辦人信箱，俾辦理後續審查作業。",

@@ -29,7 +29,7 @@ _USUAL_PLACES = (
 )
 INSTALL_HINT = (
     "找不到 LibreOffice（soffice）。請安裝 LibreOffice（https://www.libreoffice.org/ ；"
-    "Debian/Ubuntu：apt-get install libreoffice-calc-nogui），或以環境變數 XLTOOL_SOFFICE 指定 soffice 的路徑。"
+    "Debian/Ubuntu：apt-get install libreoffice-calc-nogui libreoffice-writer-nogui），或以環境變數 XLTOOL_SOFFICE 指定 soffice 的路徑。"
 )
 
 

@@ -1,25 +1,32 @@
-"""``xltool render``: the printable sheet in the form's layout, and its PDF, for one unit or many."""
+"""``xltool render``: the printable sheet in the form's layout, its PDF, and the plan as a document, for one
+unit or many."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from xltool.cli import app, show
 from xltool.cli.options import CatalogOption, FilesProgress, ForceOption, chosen_catalog
 
+if TYPE_CHECKING:
+    from xltool.model import Plan
+    from xltool.outputs import Outputs
+
 
 @app.command(
     "render",
-    short_help="產生列印版活頁簿與 PDF。",
+    short_help="產生列印版活頁簿、PDF 與 Word/ODF 文件。",
     help="產生符合表單列印格式的活頁簿（A4 直式、標楷體、行距固定 22pt、標題列跨頁重複、頁碼置中），"
     "並可經 LibreOffice 轉成 PDF。可以給多個檔案、資料夾或彙整後的活頁簿：每個單位各自一節，"
-    "有自己的標題與頁碼。印出的是各儲存格原本寫的內容；計畫有錯誤也照樣產生（草稿也要印），並提示錯誤數。\n\n"
+    "有自己的標題與頁碼。也可產生 Word 文件（.docx）或 ODF 文件（.odt），即表單原本的表格格式。"
+    "印出的是各儲存格原本寫的內容；計畫有錯誤也照樣產生（草稿也要印），並提示錯誤數。\n\n"
     "範例：\n\n"
     "  xltool render examples/kinmen_108.xlsx -o 列印.xlsx --pdf 列印.pdf\n"
     "  xltool render 各單位/ --pdf 全部單位.pdf\n"
     "  xltool render 彙整_108.xlsx --pdf-dir 各單位PDF/\n"
-    "  xltool render 計畫.json --pdf 計畫.pdf --gantt",
+    "  xltool render 計畫.json --pdf 計畫.pdf --gantt\n"
+    "  xltool render 計畫.xlsx --docx 計畫.docx --odt 計畫.odt",
 )
 def render_command(
     inputs: Annotated[
@@ -48,6 +55,13 @@ def render_command(
             "--pdf-dir", help="每個單位各存一份 PDF 到這個資料夾，以單位命名（需要 LibreOffice）。", metavar="資料夾"
         ),
     ] = None,
+    docx: Annotated[
+        Path | None, typer.Option("--docx", help="另存 Word 文件（表單的表格格式）。", metavar="計畫.docx")
+    ] = None,
+    odt: Annotated[
+        Path | None,
+        typer.Option("--odt", help="另存 ODF 文字文件（政府文件交換格式；需要 LibreOffice）。", metavar="計畫.odt"),
+    ] = None,
     gantt: Annotated[bool, typer.Option("--gantt", help="加上各月進度的甘特圖工作表。")] = False,
     canonical: Annotated[
         bool,
@@ -64,17 +78,17 @@ def render_command(
     from xltool.render import pdf_of, pdfs_of, render_plans
 
     files = find_workbooks(inputs, json_too=True)
-    if output is None and pdf is None and pdf_dir is None:
+    if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
         if len(files) > 1:
-            raise XltoolError("多個檔案請以 -o、--pdf 或 --pdf-dir 指定輸出。", code=ErrorCode.USAGE)
+            raise XltoolError("多個檔案請以 -o、--pdf、--pdf-dir、--docx 或 --odt 指定輸出。", code=ErrorCode.USAGE)
         output = files[0].with_name(f"{files[0].stem}_列印.xlsx")
     outputs = Outputs(files, force=force)
-    for out in (output, pdf):
+    for out in (output, pdf, docx, odt):
         if out is not None:
             outputs.claim(out)  # refused before the work: an input is never an output, --force or not
     if pdf_dir is not None and not pdf_dir.is_dir():
         raise OutputError("--pdf-dir 的資料夾不存在", pdf_dir, code=ErrorCode.OUTPUT_NO_FOLDER)
-    if pdf is not None or pdf_dir is not None:
+    if pdf is not None or pdf_dir is not None or odt is not None:
         require_soffice()
     with FilesProgress(len(files), "讀取") as bar:
         results = check_files(files, CheckOptions(catalog=chosen_catalog(catalog)), bar.advance)
@@ -95,3 +109,25 @@ def render_command(
     if pdf_dir is not None:
         made = pdfs_of(plans, pdf_dir, canonical=canonical, outputs=outputs)
         show.echo(f"已寫出 {len(made)} 份 PDF 到 {pdf_dir}", err=True)
+    if docx is not None or odt is not None:
+        _documents(plans, docx, odt, outputs)
+
+
+def _documents(plans: "list[Plan]", docx: Path | None, odt: Path | None, outputs: "Outputs") -> None:
+    """The plan as a document. With several units, each unit's page count is counted by LibreOffice
+    (when it is there) and written in: Word counts a section's pages itself, LibreOffice 7 does not."""
+    import tempfile
+
+    from xltool.document import count_pages, write_docx, write_odt
+    from xltool.office import find_soffice
+
+    if docx is not None:
+        counts = None
+        if len(plans) > 1 and find_soffice() is not None:
+            with tempfile.TemporaryDirectory(prefix="xltool-pages-") as scratch:
+                counts = count_pages(plans, scratch)
+        write_docx(plans, docx, outputs=outputs, page_counts=counts)
+        show.echo(f"已寫出 Word 文件：{docx}（{len(plans)} 個單位）", err=True)
+    if odt is not None:
+        write_odt(plans, odt, outputs=outputs)
+        show.echo(f"已寫出 ODF 文件：{odt}（{len(plans)} 個單位）", err=True)

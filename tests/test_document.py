@@ -1,0 +1,396 @@
+"""The plan as a document (render --docx / --odt), checked the way a reader would: LibreOffice lays the DOCX
+and the ODT out as PDF, and pdftotext -bbox says where every word landed and how big it is.
+
+How sizes are measured: a CJK character is one em wide in the Kai face, so a word made only of CJK
+characters is (font size × characters) points wide; a word's box is 1.3 em tall in AR PL UKai, so the
+title's words stand 18/14 as tall as the body's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from tests.conftest import EXAMPLE, fill
+from xltool.cli import run
+from xltool.document import build_document, cell_texts, header_text, write_docx, write_odt
+from xltool.form import COLUMNS, DOCUMENT_WIDTHS_CM, NOTES, TOTAL_LABEL, plan_title
+from xltool.model import Plan
+from xltool.office import convert
+from xltool.pipeline import load_plan
+
+MARGIN = 2.5 / 2.54 * 72  # 70.87 pt
+PRACTICE_LEFT = MARGIN + DOCUMENT_WIDTHS_CM["goal"] / 2.54 * 72  # the border between 計畫目標 and 具體作法
+TOLERANCE = 0.5
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SMALL_UNIT = "金城鎮公所政風室"
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class Page:
+    width: float
+    height: float
+    words: list[Word]
+
+    def text(self) -> str:
+        return "".join(word.text for word in self.words)
+
+    def footer(self) -> list[Word]:
+        return [word for word in self.words if word.y0 > self.height - MARGIN]
+
+    def body(self) -> list[Word]:
+        return [word for word in self.words if word.y0 <= self.height - MARGIN]
+
+
+def read_pdf(pdf: Path) -> list[Page]:
+    """Every page's words with their boxes, from pdftotext -bbox (an XHTML file)."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("poppler-utils (pdftotext) must be installed with LibreOffice")
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
+    pages = []
+    for page in ElementTree.fromstring(xhtml).iter("{http://www.w3.org/1999/xhtml}page"):
+        words = [
+            Word(w.text or "", *(float(w.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax")))
+            for w in page.iter("{http://www.w3.org/1999/xhtml}word")
+        ]
+        pages.append(Page(float(page.get("width", "0")), float(page.get("height", "0")), words))
+    return pages
+
+
+def laid_out(document: Path) -> list[Page]:
+    return read_pdf(convert(document, "pdf", document.parent / f"{document.suffix[1:]}-pdf"))
+
+
+def cjk(text: str) -> bool:
+    return bool(text) and all(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+
+
+# ---------------------------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def small(plan: Plan) -> Plan:
+    return replace(plan, unit=SMALL_UNIT, items=plan.items[:3])
+
+
+@pytest.fixture(scope="module")
+def docx_path(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_docx([plan], tmp_path_factory.mktemp("docx") / "金門.docx")
+
+
+@pytest.fixture(scope="module")
+def docx_pages(docx_path: Path) -> list[Page]:
+    from xltool.office import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return laid_out(docx_path)
+
+
+@pytest.fixture(scope="module")
+def odt_path(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from xltool.office import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return write_odt([plan], tmp_path_factory.mktemp("odt") / "金門.odt")
+
+
+@pytest.fixture(scope="module", params=["docx", "odt"])
+def pages(request: pytest.FixtureRequest) -> list[Page]:
+    """The example laid out from the DOCX, then from the ODT: every measurement holds for both."""
+    if request.param == "docx":
+        return request.getfixturevalue("docx_pages")  # type: ignore[no-any-return]
+    return laid_out(request.getfixturevalue("odt_path"))
+
+
+# ---------------------------------------------------------------------------------------------- the DOCX itself
+
+
+def test_the_docx_opens_in_python_docx_with_the_forms_table(docx_path: Path, plan: Plan) -> None:
+    import docx
+
+    document = docx.Document(str(docx_path))
+    assert document.paragraphs[0].text == plan_title(plan.unit, plan.year)
+    (table,) = document.tables
+    first = table.rows[0]._tr
+    assert first.find(f"{W}trPr/{W}tblHeader") is not None  # 跨頁標題重複
+    assert [row._tr.find(f"{W}trPr/{W}tblHeader") is not None for row in table.rows].count(True) == 1
+    assert all(row._tr.find(f"{W}trPr/{W}cantSplit") is not None for row in table.rows)
+    headers = [cell.text.replace("\n", "") for cell in table.rows[0].cells]
+    assert headers == [column.printed.replace("\n", "") for column in COLUMNS]
+    assert len(table.rows) == 1 + len(plan.items) + 1  # header, the practices, 合計
+    assert table.rows[-1].cells[0].text == TOTAL_LABEL and table.rows[-1].cells[3].text == "1,865"
+    # Seven goals, each one restarted cell merged down over its practices.
+    merges = [tc.find(f"{W}tcPr/{W}vMerge") for tc in (row._tr.tc_lst[0] for row in table.rows[1:-1])]
+    assert [m.get(f"{W}val") for m in merges if m is not None].count("restart") == 7
+    assert all(m is not None for m in merges)
+    assert [p.text for p in document.paragraphs][-len(NOTES) :] == list(NOTES)
+
+
+def test_the_docx_page_fonts_and_line_height_are_the_forms(docx_path: Path) -> None:
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document(str(docx_path))
+    (section,) = document.sections
+    assert (section.page_width, section.page_height) == (11906 * 635, 16838 * 635)  # A4 in EMU
+    for margin in (section.left_margin, section.right_margin, section.top_margin, section.bottom_margin):
+        assert margin == pytest.approx(Cm(2.5), abs=635)  # to the twip
+    fonts = document.styles["Normal"].element.find(f"{W}rPr/{W}rFonts")
+    assert {fonts.get(f"{W}{slot}") for slot in ("ascii", "hAnsi", "eastAsia", "cs")} == {"標楷體"}
+    spacing = document.styles["Normal"].element.find(f"{W}pPr/{W}spacing")
+    assert (spacing.get(f"{W}line"), spacing.get(f"{W}lineRule")) == ("440", "exact")  # 22 pt, 固定行高
+    body = document.tables[0].rows[1].cells[1].paragraphs[0]
+    assert body._p.find(f"{W}pPr/{W}spacing").get(f"{W}lineRule") == "exact"
+    assert body.runs[0]._r.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "標楷體"
+    # The table fills the 16 cm between the margins; 具體作法 is the widest column.
+    grid = [int(col.get(f"{W}w")) for col in document.tables[0]._tbl.tblGrid.findall(f"{W}gridCol")]
+    assert sum(grid) == pytest.approx(16 / 2.54 * 1440, abs=3)
+    assert max(grid) == grid[1]
+    footer = section.footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and "SECTIONPAGES" not in footer
+
+
+def test_cells_print_what_the_officer_wrote(template: Path, tmp_path: Path) -> None:
+    rows = [
+        {"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.1-12", "budget": 1234.5,
+         "category": "綜合業務", "performance": "政策目標 － 反貪活動"},
+        {"practice": "二、作法 2 場", "schedule": "108.03", "budget": "約五千元", "category": "防貪業務"},
+    ]  # fmt: skip
+    plan = load_plan(fill(template, rows, unit="測試單位", year=108))
+    texts = [cell_texts(item) for item in plan.items]
+    assert texts[0]["schedule"] == "108.1-12"  # as typed, not the canonical 108.01-12
+    assert texts[0]["budget"] == "1,234.5" and texts[1]["budget"] == "約五千元"
+    assert texts[0]["category"] == "綜合業務"  # the short form the officer chose, not 綜合規劃業務
+    assert texts[0]["performance"] == "政策目標 － 反貪活動"
+    import docx
+
+    document = docx.Document(str(write_docx([plan], tmp_path / "p.docx")))
+    cells = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert cells[1][1:4] == ["一、作法 1 場", "108.1-12", "1,234.5"]
+    assert cells[2][2:5] == ["108.03", "約五千元", "防貪業務"]
+    assert cells[3][3] == "1,234.5"  # the total counts the numbers only
+    assert cells[1][0] == cells[2][0] == "壹、目標"  # python-docx reads a merged cell in each row it spans
+
+
+def test_header_lines_too_wide_for_their_column_are_cut_evenly() -> None:
+    width = round(DOCUMENT_WIDTHS_CM["budget"] / 2.54 * 1440)
+    lines = header_text(COLUMNS[3].printed, width).split("\n")
+    assert "".join(lines) == COLUMNS[3].printed.replace("\n", "")
+    assert lines == ["備考", "(預算", "金額", "單位：", "千元)"]
+    assert header_text("計畫目標", round(2.2 / 2.54 * 1440)) == "計畫目標"
+
+
+def test_a_goals_first_row_is_tall_enough_for_the_goal(docx_path: Path) -> None:
+    import docx
+
+    rows = docx.Document(str(docx_path)).tables[0].rows
+    starts = [row._tr for row in rows if row._tr.find(f"{W}tc/{W}tcPr/{W}vMerge[@{W}val='restart']") is not None]
+    # Every goal of the example takes seven lines in 2.2 cm (「壹、遵行／政策指／引、擘劃…」): at least 7 × 22 pt.
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+
+    heights = {(tr.trPr.trHeight_val.pt, tr.trPr.trHeight_hRule) for tr in starts}
+    assert len(starts) == 7 and heights == {(154.0, WD_ROW_HEIGHT_RULE.AT_LEAST)}
+
+
+def test_several_plans_are_sections_numbered_from_one(plan: Plan, small: Plan, tmp_path: Path) -> None:
+    document = build_document([plan, small], page_counts=[9, 1])
+    assert len(document.sections) == 2
+    for section, count in zip(document.sections, ("9", "1"), strict=True):
+        assert section._sectPr.find(f"{W}pgNumType").get(f"{W}start") == "1"
+        footer = section.footer._element
+        assert "SECTIONPAGES" in footer.xml and not section.footer.is_linked_to_previous
+        assert "".join(t.text or "" for t in footer.iter(f"{W}t")) == f"第 1 頁，共 {count} 頁"
+    titles = [p.text for p in document.paragraphs if p.text.endswith("廉政工作計畫")]
+    assert titles == [plan_title(plan.unit, plan.year), plan_title(SMALL_UNIT, plan.year)]
+    # Without counts the later sections share the first one's footer.
+    assert build_document([plan, small]).sections[1].footer.is_linked_to_previous
+    with pytest.raises(ValueError):
+        build_document([])
+
+
+# ---------------------------------------------------------------------------------------------- the ODT itself
+
+
+def test_the_odt_is_an_odf_text_document(odt_path: Path) -> None:
+    with zipfile.ZipFile(odt_path) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.text"
+        content = archive.read("content.xml").decode("utf-8")
+        styles = archive.read("styles.xml").decode("utf-8")
+    assert "<table:table " in content and "<table:table-header-rows>" in content
+    assert "標楷體" in content and 'fo:line-height="0.3055in"' in content  # 22 pt, fixed
+    assert "text:page-count" in styles and "text:page-number" in styles
+
+
+# ---------------------------------------------------------------------------------------------- laid out
+
+
+@pytest.mark.usefixtures("office")
+def test_the_page_is_a4_with_25mm_margins(pages: list[Page]) -> None:
+    assert len(pages) > 1
+    for page in pages:
+        assert (page.width, page.height) == (pytest.approx(595.3, abs=0.1), pytest.approx(841.9, abs=0.1))
+        body = page.body()
+        assert min(w.x0 for w in body) >= MARGIN - TOLERANCE
+        assert max(w.x1 for w in body) <= page.width - MARGIN + TOLERANCE
+        assert min(w.y0 for w in body) >= MARGIN - TOLERANCE
+        # The table starts at the left margin: its first column's text sits inside the border and padding.
+        assert min(w.x0 for w in body) <= MARGIN + 6
+    title = [w for w in pages[0].words if w.y0 < MARGIN + 6]
+    assert "".join(w.text for w in title) == "金門縣政府政風處108年度廉政工作計畫"
+    assert (min(w.x0 for w in title) + max(w.x1 for w in title)) / 2 == pytest.approx(pages[0].width / 2, abs=2)
+
+
+@pytest.mark.usefixtures("office")
+def test_title_is_18pt_and_body_14pt(pages: list[Page]) -> None:
+    title = [w for w in pages[0].words if w.y0 < MARGIN + 6]
+    body = [w for page in pages for w in page.body() if w.y0 > MARGIN + 30 and cjk(w.text)]
+    assert {round((w.x1 - w.x0) / len(w.text), 1) for w in title if cjk(w.text)} == {18.0}
+    assert {round((w.x1 - w.x0) / len(w.text), 1) for w in body} == {14.0}
+    title_height = max(w.y1 - w.y0 for w in title)
+    body_heights = {round(w.y1 - w.y0, 1) for w in body}
+    assert len(body_heights) == 1
+    assert title_height / body_heights.pop() == pytest.approx(18 / 14, abs=0.01)
+
+
+@pytest.mark.usefixtures("office")
+def test_lines_of_a_cell_are_exactly_22pt_apart(pages: list[Page]) -> None:
+    gaps = []
+    for page in pages:
+        # Each line of a practice cell starts at the column's left edge, after the padding.
+        column = sorted((w for w in page.body() if 0 < w.x0 - PRACTICE_LEFT < 6), key=lambda w: w.y0)
+        cell: list[Word] = []
+        for word in column:
+            if re.match(r"^[一二三四五六七八九十]+、", word.text) and cell:
+                gaps += [b.y0 - a.y0 for a, b in itertools.pairwise(cell)]
+                cell = []
+            cell.append(word)
+        gaps += [b.y0 - a.y0 for a, b in itertools.pairwise(cell)]
+    assert len(gaps) > 100
+    assert all(abs(gap - 22) <= TOLERANCE for gap in gaps), sorted(gaps)
+
+
+@pytest.mark.usefixtures("office")
+def test_header_on_every_page_and_page_numbers_centred(pages: list[Page]) -> None:
+    table_ends = next(i for i, page in enumerate(pages) if TOTAL_LABEL in page.text())
+    assert table_ends >= len(pages) - 2  # the notes follow the table: on its last page or the next one
+    for number, page in enumerate(pages, start=1):
+        text = page.text()
+        if number <= table_ends + 1:  # every page the table is on
+            assert "計畫目標" in text and "具體作法" in text and "預定" in text, number
+        footer = page.footer()
+        assert "".join(w.text for w in footer) == f"第{number}頁，共{len(pages)}頁"
+        centre = (min(w.x0 for w in footer) + max(w.x1 for w in footer)) / 2
+        assert centre == pytest.approx(page.width / 2, abs=3)
+
+
+@pytest.mark.usefixtures("office")
+def test_each_goal_is_written_once_whole_on_the_page_it_starts(pages: list[Page], plan: Plan) -> None:
+    goals = list(dict.fromkeys(item.numbered_goal for item in plan.items))
+    assert len(goals) == 7
+    for goal in goals:
+        starts = [
+            i
+            for i, page in enumerate(pages)
+            for w in page.body()
+            if w.x1 < PRACTICE_LEFT and w.text.startswith(goal[:2])
+        ]
+        assert len(starts) == 1, goal
+        column = "".join(w.text for w in sorted(pages[starts[0]].body(), key=lambda w: w.y0) if w.x1 < PRACTICE_LEFT)
+        assert goal in column, goal  # whole: none of it flows over onto the next page
+    last = next(page for page in reversed(pages) if TOTAL_LABEL in page.text())
+    (label,) = [w for w in last.words if w.text == TOTAL_LABEL]
+    assert any(w.text == "1,865" and abs(w.y0 - label.y0) < 1 for w in last.words)
+
+
+@pytest.mark.usefixtures("office")
+def test_two_plans_odt_each_titled_and_counting_its_own_pages(plan: Plan, small: Plan, tmp_path: Path) -> None:
+    pages = laid_out(write_odt([plan, small], tmp_path / "兩個單位.odt"))
+    titled = [i for i, page in enumerate(pages) if "年度廉政工作計畫" in page.text()]
+    assert len(titled) == 2 and titled[0] == 0
+    first, second = pages[: titled[1]], pages[titled[1] :]
+    assert plan_title(plan.unit, plan.year) in first[0].text()
+    assert plan_title(SMALL_UNIT, plan.year) in second[0].text()
+    for section in (first, second):
+        for number, page in enumerate(section, start=1):
+            assert "".join(w.text for w in page.footer()) == f"第{number}頁，共{len(section)}頁"
+    assert len(first) > 1
+
+
+# ---------------------------------------------------------------------------------------------- command
+
+
+@pytest.mark.usefixtures("office")
+def test_render_writes_the_docx_and_odt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docx, odt = tmp_path / "計畫.docx", tmp_path / "計畫.odt"
+    assert run(["render", str(EXAMPLE), "--docx", str(docx), "--odt", str(odt)]) == 0
+    err = capsys.readouterr().err
+    assert str(docx) in err and str(odt) in err
+    assert zipfile.is_zipfile(docx) and zipfile.ZipFile(odt).read("mimetype").startswith(b"application/vnd.oasis")
+    assert not (tmp_path / "kinmen_108_列印.xlsx").exists() and not list(EXAMPLE.parent.glob("*_列印.xlsx"))
+
+
+def test_render_claims_the_documents_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    taken = tmp_path / "已存在.docx"
+    taken.write_bytes(b"keep me")
+    odt = tmp_path / "new.odt"
+    assert run(["render", str(EXAMPLE), "--odt", str(odt), "--docx", str(taken)]) == 2
+    assert "已存在" in capsys.readouterr().err
+    assert taken.read_bytes() == b"keep me" and not odt.exists()
+    assert run(["render", str(EXAMPLE), "--docx", str(EXAMPLE)]) == 2
+    assert "輸入檔" in capsys.readouterr().err
+
+
+def test_odt_without_libreoffice_says_so_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XLTOOL_SOFFICE", str(tmp_path / "no-soffice-here"))
+    docx, odt = tmp_path / "p.docx", tmp_path / "p.odt"
+    assert run(["render", str(EXAMPLE), "--docx", str(docx), "--odt", str(odt)]) == 2
+    assert "LibreOffice" in capsys.readouterr().err
+    assert not docx.exists() and not odt.exists()
+
+
+def test_a_libreoffice_without_writer_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What a Calc-only LibreOffice does with a document: it starts, cannot load it, and makes nothing.
+    soffice = tmp_path / "soffice"
+    soffice.write_text("#!/bin/sh\necho 'Error: source file could not be loaded'\nexit 0\n", encoding="utf-8")
+    soffice.chmod(0o755)
+    monkeypatch.setenv("XLTOOL_SOFFICE", str(soffice))
+    odt = tmp_path / "計畫.odt"
+    assert run(["render", str(EXAMPLE), "--odt", str(odt)]) == 2
+    err = capsys.readouterr().err
+    assert str(odt) in err and "libreoffice-writer-nogui" in err and "xltool-odt-" not in err
+    assert not odt.exists()

@@ -1,0 +1,486 @@
+"""The plan as a document, the way the form itself is kept: a Word table (DOCX) and its ODF twin (ODT).
+
+The form is a Word table, and its 填表說明 七 speaks Word's words: 標楷體 18 pt title, 14 pt body at a
+fixed 22 pt line height (固定行高), 2.5 cm margins, page number at the bottom centre, the header row
+repeated on every page (跨頁標題重複). A word processor has all of these natively, where a spreadsheet
+only approximates the line height.
+
+The DOCX is made with python-docx: it writes a package Word opens without complaint (parts,
+relationships, content types, a style sheet), and the few things it has no API for (East Asian font,
+repeated header row, vertical merge, page-number fields, page numbers restarting per section) are a
+handful of WordprocessingML elements added here. The ODT is LibreOffice's conversion of that same DOCX
+(``office.convert``): one layout to keep right instead of two, and the ODT is exactly what LibreOffice —
+the program that opens ODF files at a government desk — makes of the document. It needs LibreOffice,
+as the PDF does.
+
+Every plan is its own section: a new page, its own title, and page numbers counting from 1. With one
+plan the footer says 「第 X 頁，共 Y 頁」 with PAGE and NUMPAGES; with several, Y is SECTIONPAGES, so each
+unit's count is its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from xltool.errors import ErrorCode, OfficeError
+from xltool.form import (
+    BODY_SIZE,
+    COLUMNS,
+    DOCUMENT_WIDTHS_CM,
+    FONT,
+    LINE_HEIGHT,
+    MARGIN_CM,
+    NOTES,
+    PAGE_FOOTER,
+    SUBJECT,
+    TITLE_SIZE,
+    TOTAL_LABEL,
+    plan_title,
+)
+from xltool.linebreak import text_width, wrap
+from xltool.model import Plan, PlanItem, number
+from xltool.office import convert, convert_many, require_soffice
+from xltool.outputs import Outputs
+from xltool.text import one_line
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import _Cell
+    from docx.text.paragraph import Paragraph
+
+# A4 portrait in twentieths of a point (Word's own numbers for A4: 210 × 297 mm).
+A4_TWIPS = (11906, 16838)
+TWIPS_PER_CM = 1440 / 2.54
+CELL_PADDING_TWIPS = 57  # 0.1 cm left and right of the text in each cell: the columns are narrow
+FOOTER_DISTANCE_CM = 1.25  # from the bottom edge to the footer line, inside the 2.5 cm margin
+ZH_TW = "zh-TW"
+WRITER_HINT = "（文件轉檔需要 LibreOffice Writer；Debian/Ubuntu：apt-get install libreoffice-writer-nogui）"
+
+# 「第 &P 頁，共 &N 頁」 as words and field places: the footer's wording stays in form.py.
+_FOOTER_WORDS = re.split(r"&[PN]", PAGE_FOOTER.removeprefix("&C"))
+
+
+def write_docx(
+    plans: Sequence[Plan],
+    path: str | Path,
+    *,
+    outputs: Outputs | None = None,
+    page_counts: Sequence[int] | None = None,
+) -> Path:
+    """Write the plans as one Word document, each plan its own section.
+
+    Word counts each section's pages itself. LibreOffice cannot (it shows the count the file carries):
+    for a document of several plans that LibreOffice users will open, pass :func:`count_pages`.
+    """
+    document = build_document(plans, page_counts=page_counts)
+    with (outputs or Outputs()).atomic(path) as temporary:
+        document.save(str(temporary))
+    return Path(path)
+
+
+def write_odt(plans: Sequence[Plan], path: str | Path, *, outputs: Outputs | None = None) -> Path:
+    """Write the plans as an ODF text document: the DOCX, converted by LibreOffice (which must be there).
+
+    LibreOffice has no per-section page count (it keeps Word's SECTIONPAGES as the number the file
+    carries), so with several plans each is first laid out alone to count its pages, and the document
+    carries those counts.
+    """
+    outputs = outputs or Outputs()
+    outputs.reserve(path)
+    require_soffice()
+    with tempfile.TemporaryDirectory(prefix="xltool-odt-") as scratch:
+        docx = Path(scratch) / "plan.docx"
+        try:
+            counts = count_pages(plans, scratch) if len(plans) > 1 else None
+            build_document(plans, page_counts=counts).save(str(docx))
+            odt = convert(docx, "odt", scratch)
+        except OfficeError as error:  # it names a scratch copy, which the user never sees
+            raise _office_error(error, path) from None
+        with outputs.atomic(path) as temporary:
+            shutil.copyfile(odt, temporary)
+    return Path(path)
+
+
+def count_pages(plans: Sequence[Plan], scratch: str | Path) -> list[int]:
+    """How many pages each plan takes, laid out alone by LibreOffice (each plan's section starts on a
+    new page and has the same page setup, so alone or together it takes the same pages)."""
+    documents = []
+    for i, plan in enumerate(plans):
+        documents.append(Path(scratch) / f"count-{i}.docx")
+        build_document([plan]).save(str(documents[-1]))
+    pdfs = convert_many(documents, "pdf", scratch)  # one LibreOffice start for them all
+    return [pdf_page_count(pdf.read_bytes()) for pdf in pdfs]
+
+
+def _office_error(error: OfficeError, path: str | Path | None) -> OfficeError:
+    """LibreOffice's failure named by the file the user knows; a failed load most often means Writer is
+    missing (a Calc-only install opens workbooks, not documents)."""
+    hint = WRITER_HINT if error.code == ErrorCode.OFFICE_FAILED else ""
+    return OfficeError(f"{error.message}{hint}", path, code=error.code)
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """The pages of a PDF LibreOffice wrote: it writes each page object's dictionary uncompressed."""
+    return len(_PDF_PAGE.findall(pdf))
+
+
+_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def build_document(plans: Sequence[Plan], *, page_counts: Sequence[int] | None = None) -> Document:
+    """The python-docx document of the plans, not yet saved.
+
+    ``page_counts`` (each plan's pages) go into the footers as the page count's last computed value: Word
+    computes its own, LibreOffice shows these.
+    """
+    if not plans:
+        raise ValueError("build_document needs at least one plan")
+    if page_counts is not None and len(page_counts) != len(plans):
+        raise ValueError("page_counts needs one count for each plan")
+    import docx
+
+    document = docx.Document()
+    _set_defaults(document)
+    sentinel = document.sections[0]._sectPr  # the last section's properties, at the end of the body
+    _set_page(sentinel)
+    title = plan_title(plans[0].unit, plans[0].year)
+    document.core_properties.title = title if len(plans) == 1 else SUBJECT
+    document.core_properties.subject = SUBJECT
+    document.core_properties.author = ""  # not the template's "python-docx": the officer is the author
+    for i, plan in enumerate(plans):
+        last = _write_plan(document, plan)
+        if i < len(plans) - 1:
+            # The plan's section ends with its last paragraph: no empty paragraph (nor a blank page) for it.
+            last._p.get_or_add_pPr().append(copy.deepcopy(sentinel))
+    count_field = "NUMPAGES" if len(plans) == 1 else "SECTIONPAGES"
+    for i, section in enumerate(document.sections):
+        if i == 0 or page_counts is not None:  # without counts, later sections use the first one's footer
+            section.footer.is_linked_to_previous = False
+            shown = str(page_counts[i]) if page_counts is not None else "1"
+            _write_footer(section.footer.paragraphs[0], count_field, shown)
+    return document
+
+
+# ---------------------------------------------------------------------------------------------- parts
+
+
+def _write_plan(document: Document, plan: Plan) -> Paragraph:
+    """Title, table and notes of one plan; returns its last paragraph (where its section ends)."""
+    title = document.add_paragraph()
+    _paragraph(title, align="center", keep_with_next=True, line=None, after=LINE_HEIGHT / 2)
+    _run(title, plan_title(plan.unit, plan.year), size=TITLE_SIZE)
+    _write_table(document, plan)
+    last = title
+    for i, note in enumerate(NOTES, start=1):
+        last = document.add_paragraph()
+        _paragraph(last, keep_with_next=i < len(NOTES))  # the notes stay together
+        _run(last, note)
+    return last
+
+
+def _write_table(document: Document, plan: Plan) -> None:
+    from docx.shared import Twips
+
+    widths = [round(DOCUMENT_WIDTHS_CM[column.key] * TWIPS_PER_CM) for column in COLUMNS]
+    table = document.add_table(rows=0, cols=len(COLUMNS))
+    _table_properties(table._tbl, sum(widths))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Twips(width)
+
+    header = _add_row(table, widths, header=True)
+    for cell, column, width in zip(header, COLUMNS, widths, strict=True):
+        _cell(cell, header_text(column.printed, width), align="center", valign="center", bold=True)
+
+    goal = None
+    for position, item in enumerate(plan.items, start=1):
+        # The last practice, the total and the notes go onto a page together, so the notes never stand
+        # alone (Word does; LibreOffice 7.4 ignores keep-with-next inside a table and may leave them so).
+        keep = position == len(plan.items)
+        cells = _add_row(table, widths)
+        texts = cell_texts(item)
+        goal_text = texts.pop("goal")
+        # One goal over its practices: the first cell holds the text, the ones below continue it.
+        if goal_text != goal or not goal_text:
+            _cell(cells[0], goal_text, merge="restart", keep=keep)
+            goal = goal_text
+            # The goal's text stays in its first row (rows are not split): were it taller, the rest would
+            # flow into the next rows, and onto the next page when the group breaks there.
+            _at_least(cells[0], len(wrap(goal_text, _room(widths[0]))) * LINE_HEIGHT)
+        else:
+            _cell(cells[0], "", merge="continue", keep=keep)
+        for cell, column in zip(cells[1:], COLUMNS[1:], strict=True):
+            align = {"schedule": "center", "category": "center", "budget": "right"}.get(column.key, "left")
+            _cell(cell, texts[column.key], align=align, keep=keep)
+
+    total = _add_row(table, widths)
+    budget_at = [c.key for c in COLUMNS].index("budget")
+    label = total[0].merge(total[budget_at - 1])
+    _cell(label, TOTAL_LABEL, align="center", bold=True, keep=True)
+    _cell(total[budget_at], f"{number(plan.total):,}", align="right", bold=True, keep=True)
+    for cell in total[budget_at + 1 :]:
+        _cell(cell, "", keep=True)
+
+
+def header_text(printed: str, width: int) -> str:
+    """The printed header with a line too long for its column cut into even pieces: 「(預算金額」 in
+    2 cm becomes 「(預算」「金額」, where wrapping would leave 「額」 alone on a line."""
+    room = _room(width)
+    joined: list[str] = []
+    for line in printed.split("\n"):  # the sheet's breaks, undone where the document's column is wider
+        if joined and text_width(joined[-1] + line) <= room:
+            joined[-1] += line
+        else:
+            joined.append(line)
+    lines: list[str] = []
+    for line in joined:
+        size = math.ceil(len(line) / math.ceil(text_width(line) / room))
+        lines.extend(line[i : i + size] for i in range(0, len(line), size))
+    return "\n".join(lines)
+
+
+def _room(width: int) -> float:
+    """Points of text across a cell ``width`` twips wide."""
+    return (width - 2 * CELL_PADDING_TWIPS) / 20
+
+
+def cell_texts(item: PlanItem) -> dict[str, str]:
+    """Each cell's text as the officer wrote it: the schedule, category and performance item as typed
+    (not the canonical forms check compares), a budget that is not a number as typed, a number with
+    thousands separators. Only what Excel adds (``_x000D_``, stray spaces, wrapped lines) is gone."""
+    budget = item.budget_info
+    return {
+        "goal": item.numbered_goal,
+        "practice": item.numbered_practice,
+        "schedule": item.schedule_info.written,
+        "budget": f"{number(budget.value):,}" if budget.value is not None else budget.written,
+        "category": item.category_written or item.category,
+        "performance": one_line(item.written.get("performance", item.performance)),
+    }
+
+
+def _write_footer(paragraph: Paragraph, count_field: str, count: str) -> None:
+    """「第 X 頁，共 Y 頁」, centred: PAGE, then NUMPAGES (or SECTIONPAGES with a section per unit)."""
+    _paragraph(paragraph, align="center")
+    before, between, after = _FOOTER_WORDS
+    _run(paragraph, before)
+    _field(paragraph, "PAGE", "1")
+    _run(paragraph, between)
+    _field(paragraph, count_field, count)
+    _run(paragraph, after)
+
+
+# ---------------------------------------------------------------------------------------------- XML
+
+
+def _el(tag: str, **attributes: str) -> Any:
+    """A WordprocessingML element: ``_el("w:jc", val="center")`` is ``<w:jc w:val="center"/>``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def _fonts(**sizes: int) -> list[Any]:
+    """rFonts with every script on the form's font (w:eastAsia is the one Word uses for Chinese), the
+    size in half-points, and the language, so Word neither falls back to a theme font nor to Japanese
+    punctuation."""
+    fonts = _el("w:rFonts", ascii=FONT, hAnsi=FONT, eastAsia=FONT, cs=FONT)
+    half_points = str(sizes.get("size", BODY_SIZE) * 2)
+    return [fonts, _el("w:sz", val=half_points), _el("w:szCs", val=half_points), _el("w:lang", eastAsia=ZH_TW)]
+
+
+def _set_defaults(document: Document) -> None:
+    """The document's defaults and its Normal style: 標楷體 14 pt, exactly 22 pt a line, no spacing
+    between paragraphs. The template's theme fonts (Calibri, and a Japanese East Asian face) go."""
+    from docx.oxml.ns import qn
+
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for child in list(run_defaults):
+        run_defaults.remove(child)
+    run_defaults.extend(_fonts())
+    paragraph_defaults = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for child in list(paragraph_defaults):
+        paragraph_defaults.remove(child)
+    paragraph_defaults.append(_spacing(LINE_HEIGHT))
+    normal = document.styles["Normal"].element
+    for tag in ("w:pPr", "w:rPr"):
+        found = normal.find(qn(tag))
+        if found is not None:
+            normal.remove(found)
+    paragraph = _el("w:pPr")
+    paragraph.append(_spacing(LINE_HEIGHT))
+    run = _el("w:rPr")
+    run.extend(_fonts())
+    normal.append(paragraph)
+    normal.append(run)
+    settings = document.settings.element
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")  # Word 2013 on: a table's border, not its text, sits at the margin
+    language = settings.find(qn("w:themeFontLang"))
+    if language is not None:
+        language.set(qn("w:eastAsia"), ZH_TW)
+
+
+def _spacing(line: float | None, *, after: float = 0) -> Any:
+    """No space before or after; ``line`` points exactly (Word's 固定行高), or single spacing for None."""
+    if line is None:
+        return _el("w:spacing", before="0", after=str(round(after * 20)), line="240", lineRule="auto")
+    return _el("w:spacing", before="0", after=str(round(after * 20)), line=str(round(line * 20)), lineRule="exact")
+
+
+def _set_page(sectPr: Any) -> None:
+    """A4 portrait, 2.5 cm all round, page numbers from 1 in every section, the footer inside the margin."""
+    from docx.oxml.ns import qn
+
+    margin = str(round(MARGIN_CM * TWIPS_PER_CM))
+    for tag in ("w:pgSz", "w:pgMar", "w:pgNumType", "w:cols"):
+        found = sectPr.find(qn(tag))
+        if found is not None:
+            sectPr.remove(found)
+    width, height = A4_TWIPS
+    footer = str(round(FOOTER_DISTANCE_CM * TWIPS_PER_CM))
+    page = [
+        _el("w:pgSz", w=str(width), h=str(height)),
+        _el("w:pgMar", top=margin, right=margin, bottom=margin, left=margin, header=footer, footer=footer, gutter="0"),
+        _el("w:pgNumType", start="1"),
+        _el("w:cols", space="425"),
+    ]
+    # Schema order: references and the section type come first, then these, then docGrid and the rest.
+    anchor = sectPr.find(qn("w:type"))
+    if anchor is None:
+        refs = sectPr.xpath("w:headerReference|w:footerReference")
+        anchor = refs[-1] if refs else None
+    for element in reversed(page):
+        if anchor is None:
+            sectPr.insert(0, element)
+        else:
+            anchor.addnext(element)
+
+
+def _table_properties(tbl: Any, width: int) -> None:
+    """Fixed layout at the text width, ½ pt borders all round and inside, narrow cell padding."""
+    properties = tbl.tblPr
+    for child in list(properties):
+        properties.remove(child)
+    properties.append(_el("w:tblW", w=str(width), type="dxa"))
+    properties.append(_el("w:tblInd", w="0", type="dxa"))
+    borders = _el("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_el(f"w:{side}", val="single", sz="4", space="0", color="000000"))
+    properties.append(borders)
+    properties.append(_el("w:tblLayout", type="fixed"))
+    padding = _el("w:tblCellMar")
+    for side, value in (("top", 0), ("left", CELL_PADDING_TWIPS), ("bottom", 0), ("right", CELL_PADDING_TWIPS)):
+        padding.append(_el(f"w:{side}", w=str(value), type="dxa"))
+    properties.append(padding)
+    properties.append(_el("w:tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0", lastColumn="0",
+                          noHBand="1", noVBand="1"))  # fmt: skip
+
+
+def _add_row(table: Any, widths: list[int], *, header: bool = False) -> list[_Cell]:
+    """A row that is not split across pages; the header row is repeated at the top of every page."""
+    from docx.shared import Twips
+
+    row = table.add_row()
+    properties = row._tr.get_or_add_trPr()
+    properties.append(_el("w:cantSplit"))
+    if header:
+        properties.append(_el("w:tblHeader"))
+    cells = list(row.cells)
+    for cell, width in zip(cells, widths, strict=True):
+        cell.width = Twips(width)
+    return cells
+
+
+def _cell(
+    cell: _Cell,
+    text: str,
+    *,
+    align: str = "left",
+    valign: str = "top",
+    bold: bool = False,
+    merge: str = "",
+    keep: bool = False,
+) -> None:
+    from docx.oxml.ns import qn
+
+    properties = cell._tc.get_or_add_tcPr()
+    if merge:
+        properties.get_or_add_vMerge().set(qn("w:val"), merge)
+    vertical = properties.get_or_add_vAlign()
+    vertical.set(qn("w:val"), valign)
+    paragraph = cell.paragraphs[0]
+    _paragraph(paragraph, align=align, keep_with_next=keep)
+    if text:
+        _run(paragraph, text, bold=bold)
+
+
+def _at_least(cell: _Cell, points: float) -> None:
+    """The cell's row at least ``points`` tall (it grows with its text beyond that, as every row does)."""
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+    from docx.shared import Pt
+
+    properties = cell._tc.getparent().get_or_add_trPr()
+    properties.trHeight_val = Pt(points)
+    properties.trHeight_hRule = WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
+def _paragraph(
+    paragraph: Paragraph,
+    *,
+    align: str = "left",
+    keep_with_next: bool = False,
+    line: float | None = LINE_HEIGHT,
+    after: float = 0,
+) -> None:
+    """Direct paragraph formatting, so the layout holds whatever style a reader's Word applies."""
+    properties = paragraph._p.get_or_add_pPr()
+    if keep_with_next:
+        properties.append(_el("w:keepNext"))
+    properties.append(_spacing(line, after=after))
+    properties.append(_el("w:jc", val={"left": "left", "center": "center", "right": "right"}[align]))
+
+
+def _run(paragraph: Paragraph, text: str, *, size: int = BODY_SIZE, bold: bool = False) -> None:
+    """Text in the form's font, every script, at ``size`` points; line breaks in the text stay breaks."""
+    run = paragraph.add_run()
+    properties = run._r.get_or_add_rPr()
+    fonts = _fonts(size=size)
+    properties.append(fonts[0])
+    if bold:
+        properties.append(_el("w:b"))
+        properties.append(_el("w:bCs"))
+    properties.extend(fonts[1:])
+    run.text = text
+
+
+def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+    """A field Word computes when it lays the page out, ``shown`` until it does."""
+    from docx.oxml.ns import qn
+
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        run = paragraph.add_run()
+        properties = run._r.get_or_add_rPr()
+        properties.extend(_fonts())
+        if kind == "instr":
+            code = _el("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = f" {instruction} "
+            run._r.append(code)
+        elif kind == "result":
+            run.text = shown
+        else:
+            run._r.append(_el("w:fldChar", fldCharType=kind))
