@@ -7,6 +7,7 @@ kept outside pytest's tmp folders but pip's own cache.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -129,6 +130,7 @@ def test_a_windows_kit_has_every_wheel_windows_needs(tmp_path: Path) -> None:
     result = kit_tool("-o", tmp_path / "win.zip", "--python", "3.12")
     assert result.returncode == 0, result.stderr
     assert "Python 3.12" in result.stderr and "完成" in result.stderr
+    assert f"SHA-256：{hashlib.sha256((tmp_path / 'win.zip').read_bytes()).hexdigest()}" in result.stderr
     with zipfile.ZipFile(tmp_path / "win.zip") as kit:
         names = kit.namelist()
         wheels = [n.rsplit("/", 1)[1] for n in names if n.endswith(".whl")]

@@ -20,6 +20,7 @@ the downloaded set on its own, with the real ``packaging``, before anything is z
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import platform
 import re
@@ -243,6 +244,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"完成：{args.output}（{size / 1_000_000:.1f} MB，{count} 個 wheel，{target.label}，"
         f"Python {'、'.join(pythons)}，{time.monotonic() - started:.0f} 秒）"
     )
+    # To compare after the copy to a USB stick (Windows: certutil -hashfile 檔名 SHA256).
+    with open(args.output, "rb") as written:
+        _say(f"SHA-256：{hashlib.file_digest(written, 'sha256').hexdigest()}")
     return EXIT_OK
 
 

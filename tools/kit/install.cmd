@@ -20,7 +20,7 @@ if not defined PY (
   python "%KIT%install.py" --probe >nul 2>&1 && set "PY=python"
 )
 if not defined PY (
-  echo 找不到可用的 Python。這個安裝包需要 64 位元的 Python @PYTHONS@ 其中一版。
+  echo 找不到可用的 Python。這個安裝包需要 64 位元的 Python，版本為 @PYTHONS@ 任一。
   echo 請在可上網的電腦下載 Python 官方的 Windows 64 位元安裝程式，帶到這台電腦安裝後再執行本程式。
   goto end
 )

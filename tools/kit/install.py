@@ -35,6 +35,10 @@ def misfit(info: dict[str, object]) -> str | None:
 
 
 def default_folder() -> Path:
+    if WINDOWS and "WindowsApps" in sys.base_prefix + sys.executable:
+        # A Python from the Microsoft Store writes new files under AppData into its own private copy, where
+        # nothing else finds them: outside AppData, then.
+        return Path.home() / "xltool"
     if WINDOWS:
         local = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
         return Path(local) / "Programs" / "xltool"

@@ -11,5 +11,5 @@ for python in @UNIX_PYTHONS@ python3 python; do
         exec "$python" "$kit/install.py" "$@"
     fi
 done
-echo "找不到可用的 Python：這個安裝包需要 @PLATFORM@ 上的 Python @PYTHONS@ 其中一版" >&2
+echo "找不到可用的 Python：這個安裝包需要 @PLATFORM@ 上的 Python，版本為 @PYTHONS@ 任一" >&2
 exit 2
