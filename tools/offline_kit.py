@@ -239,6 +239,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KitError as exc:
         print(f"offline_kit：{exc}", file=sys.stderr)
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("offline_kit：已中斷，未寫出安裝包", file=sys.stderr)
+        return 130
     size = Path(args.output).stat().st_size
     _say(
         f"完成：{args.output}（{size / 1_000_000:.1f} MB，{count} 個 wheel，{target.label}，"
