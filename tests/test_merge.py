@@ -205,3 +205,23 @@ def test_an_ods_input_merges_like_its_xlsx(units: Path, tmp_path: Path, capsys: 
     # LibreOffice opens the merged workbook (rows written straight into its XML) and keeps every value.
     again = read_plan(convert(out, "ods", tmp_path / "back"))
     assert len(again.items) == 99 and again.total == 5595
+
+
+def test_many_files_are_read_by_worker_processes_and_merge_the_same(
+    units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """From 16 inputs the reading runs on every core (a process pool): the result is the same."""
+    from xltool.pipeline import PARALLEL_FROM
+
+    folder = tmp_path / "多"
+    folder.mkdir()
+    for n in range(PARALLEL_FROM + 2):
+        write_template(folder / f"第{n}組.xlsx", year=108, unit=f"第{n}組政風室", items=example_items(KINMEN)[:5])
+    out = tmp_path / "多.xlsx"
+    code, err = merge(capsys, folder, "-o", out)
+    assert code == 0, err
+    overview = stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")
+    assert list(overview) == [f"第{n}組政風室" for n in range(PARALLEL_FROM + 2)] + ["合計"]
+    assert overview["合計"]["具體作法數"] == 5 * (PARALLEL_FROM + 2)
+    assert run(["check", str(folder)]) == 0  # check reads them the same way
+    capsys.readouterr()

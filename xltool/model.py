@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from xltool.budget import Budget, parse_budget
@@ -18,7 +17,9 @@ from xltool.schedule import Schedule, month_key, parse_schedule
 if TYPE_CHECKING:
     from xltool.catalog import Catalog
 
-NOTHING: Mapping[str, str] = MappingProxyType({})  # the usual PlanItem.written: shared, never changed
+# The usual PlanItem.written, shared by the rows that need none: never changed (a plain dict, because
+# the merge's worker processes send items back pickled, and a mapping proxy does not pickle).
+NOTHING: Mapping[str, str] = {}
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which cost a 10,000-row
