@@ -22,6 +22,15 @@ FIRST_INPUT_ROW = 4  # 1-based: title, unit/year, header, then input rows
 COLUMN_LETTERS = {"goal": "A", "practice": "B", "schedule": "C", "budget": "D", "category": "E", "performance": "F"}
 
 
+@pytest.fixture(autouse=True)
+def no_catalogs_of_this_machine(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catalog files the person running the tests keeps in their own folders must not change a result."""
+    home = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    monkeypatch.setenv("APPDATA", str(home))
+    monkeypatch.delenv("XLTOOL_CATALOGS", raising=False)
+
+
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
     return write_template(tmp_path / "空白範本.xlsx", year=108, rows=20)

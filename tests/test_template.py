@@ -102,7 +102,7 @@ def test_instructions_and_marker(book) -> None:  # type: ignore[no-untyped-def]
     guide = "\n".join(str(c.value) for c in book["填表說明"]["A"] if c.value)
     assert "經常辦理" in guide and "千元" in guide and "A4" in guide
     marker = {row[0].value: row[1].value for row in book["xltool"].iter_rows()}
-    assert marker == {"template_version": "1", "year": "108", "catalog": "aac-108"}
+    assert marker == {"template_version": "1", "year": "108", "catalog": "aac-108", "catalog_year": "108"}
     assert book["xltool"].sheet_state == "veryHidden"
 
 

@@ -127,7 +127,12 @@ def _write(
     _write_lists(workbook, lists, catalog)
     _write_plan(sheet, styles, year=year, unit=unit, rows=rows, catalog=catalog, items=items, marks=marks)
     _write_guide(guide, styles, catalog)
-    marker_rows = (("template_version", TEMPLATE_VERSION), ("year", str(year)), ("catalog", catalog.id))
+    marker_rows = (
+        ("template_version", TEMPLATE_VERSION),
+        ("year", str(year)),
+        ("catalog", catalog.id),
+        ("catalog_year", str(catalog.year)),  # a 115 template made from the 108 list says so to check
+    )
     for row, (key, value) in enumerate(marker_rows):
         marker.write_string(row, 0, key)
         marker.write_string(row, 1, value)

@@ -53,7 +53,13 @@ def _heading(context: Context) -> Iterator[Finding]:
     if version and version != TEMPLATE_VERSION:
         yield RULES["TEMPLATE_OUTDATED"].at_plan(plan, version, what=f"範本版本 {version}，目前為 {TEMPLATE_VERSION}")
     elif catalog_id and catalog_id != catalog.id:
-        yield RULES["TEMPLATE_OUTDATED"].at_plan(plan, catalog_id, what=f"清單 {catalog_id}，目前使用 {catalog.id}")
+        made = plan.marker.get("catalog_year")
+        what = (
+            f"範本用的是 {made} 年度的清單，目前是 {catalog.year} 年度的清單"
+            if made and made != str(catalog.year)
+            else f"清單 {catalog_id}，目前使用 {catalog.id}"
+        )
+        yield RULES["TEMPLATE_OUTDATED"].at_plan(plan, catalog_id, what=what)
 
 
 def _numbering(context: Context) -> Iterator[Finding]:
