@@ -48,7 +48,7 @@ def test_an_absurd_budget_still_gives_json(template: Path, capsys: pytest.Captur
 def test_read_csv_opens_in_zh_tw_excel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "計畫.csv"
     code, _, err = xltool(capsys, "read", EXAMPLE, "--format", "csv", "-o", out)
-    assert code == 0 and "33" in err
+    assert code == 0 and "（33 項具體作法）" in err
     data = out.read_bytes()
     assert data.startswith("\ufeff".encode())  # the BOM zh-TW Excel needs
     lines = data.decode("utf-8-sig").splitlines()
@@ -164,3 +164,32 @@ def test_bare_xltool_shows_its_help_and_a_missing_argument_is_named(capsys: pyte
     assert code == 2 and out.startswith("用法：") and "template" in out and err == ""
     code, out, err = xltool(capsys, "check")
     assert code == 2 and "缺少參數 檔案或資料夾..." in err and out == ""
+
+
+def test_a_bug_is_one_line_and_exit_3_and_xltool_debug_shows_the_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The one place a fault must be put in by hand: a bug that xltool does not have."""
+    from xltool import pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pipeline, "load_plan", broken)
+    code, _, err = xltool(capsys, "read", EXAMPLE)
+    assert code == 3 and "xltool 內部錯誤：RuntimeError: a bug" in err and "XLTOOL_DEBUG" in err
+    assert len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("XLTOOL_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="a bug"):
+        run(["read", str(EXAMPLE)])
+
+
+def test_options_a_supervisor_uses_change_the_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = xltool(capsys, "check", EXAMPLE, "--budget-cap", "1,000")
+    assert code == 1 and "預算合計 1865 千元超過上限 1000 千元" in out
+    code, out, _ = xltool(capsys, "check", EXAMPLE, "--year", "109")
+    assert code == 1 and "計畫年度 108 與指定的 109 年不同" in out
+    code, out, _ = xltool(capsys, "check", EXAMPLE, "--info")
+    assert code == 0 and "提示" in out and "另有" not in out
+    code, _, err = xltool(capsys, "check", EXAMPLE, "--budget-cap", "很多")
+    assert code == 2 and "--budget-cap 必須是數字" in err

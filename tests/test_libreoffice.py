@@ -13,9 +13,16 @@ from xltool.reader import read_plan
 pytestmark = pytest.mark.usefixtures("office")
 
 
-def test_template_converts_to_pdf(tmp_path: Path) -> None:
+def test_the_template_prints_on_a4_with_its_header_and_page_numbers(tmp_path: Path) -> None:
+    import subprocess
+
     pdf = convert(TEMPLATE, "pdf", tmp_path)
-    assert pdf.read_bytes().startswith(b"%PDF")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "595" in info and "841" in info  # A4 portrait, in points
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
+    squashed = "".join(first.split())
+    assert "年度廉政工作計畫" in squashed and "具體作法" in squashed and "預定進度" in squashed
+    assert "第1頁，共" in squashed
 
 
 def test_template_converts_to_ods_and_reads_back_the_same(tmp_path: Path) -> None:

@@ -553,3 +553,46 @@ def test_render_hints_at_a_check_that_takes_the_same_file(tmp_path: Path) -> Non
     hint = re.search(r"xltool check (\S+)", done.stderr)
     assert done.returncode == 0 and hint
     assert xltool("check", hint.group(1).rstrip("）")).returncode == 1  # the suggested command works
+
+
+@pytest.mark.usefixtures("office")
+def test_ctrl_c_leaves_no_temporary_file_and_exits_130(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    child = subprocess.Popen([sys.executable, "-m", "xltool", "render", str(EXAMPLE), "--pdf", str(out / "p.pdf")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    time.sleep(1.5)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130 and "已中斷" in err.decode(), err.decode()
+    assert list(out.iterdir()) == []
+
+
+def test_fix_keeps_the_macros_of_an_xlsm(tmp_path: Path) -> None:
+    from tests import corpus
+
+    book = corpus.with_macros(tmp_path / "巨集.xlsm", tmp_path)
+    refused = xltool("check", book, "--fix", tmp_path / "修正.xlsx")
+    assert refused.returncode == 2 and ".xlsm" in one_line(refused)
+    fixed = tmp_path / "修正.xlsm"
+    assert xltool("check", book, "--fix", fixed).returncode in (0, 1)
+    with zipfile.ZipFile(book) as before, zipfile.ZipFile(fixed) as after:
+        assert after.read("xl/vbaProject.bin") == before.read("xl/vbaProject.bin")
+    assert read_plan(fixed).items[0].category_written == "綜合規劃業務"  # 綜合業務 fixed
+
+
+@pytest.mark.usefixtures("office")
+@pytest.mark.parametrize("fmt", ["xls:MS Excel 97", "ods"])
+def test_import_reads_a_legacy_xls_or_ods_like_its_xlsx(tmp_path: Path, fmt: str) -> None:
+    from tests import corpus
+    from xltool.office import convert
+
+    legacy = corpus.legacy_workbook(tmp_path / "舊版計畫.xlsx")
+    other = convert(legacy, fmt, tmp_path / "轉檔")
+    from_xlsx, from_other = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert xltool("import", legacy, "-o", from_xlsx).returncode == 0
+    assert xltool("import", other, "-o", from_other).returncode == 0
+    strip = ("sheet", "row", "cell")
+    a = [{k: v for k, v in i.to_dict().items() if k not in strip} for i in read_plan(from_xlsx).items]
+    b = [{k: v for k, v in i.to_dict().items() if k not in strip} for i in read_plan(from_other).items]
+    assert a == b and len(a) == 4

@@ -47,7 +47,7 @@ def annotate_workbook(
     source: str | Path, findings: Sequence[Finding], out: str | Path, *, outputs: Outputs | None = None
 ) -> Path:
     """Fill each finding's cell (error red, warning yellow), comment it, and list all on a new sheet."""
-    source = _editable(source, out)
+    source = editable(source, out)
     notes: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         if finding.cell and finding.severity in FILLS:
@@ -71,7 +71,7 @@ def mark_workbook(
     Marks on one cell become one edit (the first mark's fill, every comment in order): the caller
     need not know that a cell can be edited only once.
     """
-    source = _editable(source, out)
+    source = editable(source, out)
     merged: dict[tuple[str, str], tuple[str, list[str]]] = {}
     for mark in marks:
         _, comments = merged.setdefault((mark.sheet, mark.cell), (mark.fill, []))
@@ -97,7 +97,7 @@ def fix_workbook(
     source: str | Path, findings: Sequence[Finding], out: str | Path, *, outputs: Outputs | None = None
 ) -> list[Fix]:
     """Write a copy with every offered fix applied and nothing else touched; schedules become text cells."""
-    source = _editable(source, out)
+    source = editable(source, out)
     by_cell = {(f.sheet, f.cell): f for f in findings if f.fix is not None and f.cell}
     edits = [
         CellEdit(sheet, ref, value=finding.fix, text_format=finding.field == "schedule")
@@ -107,7 +107,9 @@ def fix_workbook(
     return planned_fixes(findings)
 
 
-def _editable(source: str | Path, out: str | Path) -> Path:
+def editable(source: str | Path, out: str | Path) -> Path:
+    """The workbook a copy can be made of (an .xlsx, or an .xlsm copied to an .xlsm), or why not: asked
+    before any work, and again by each writer here."""
     book = inspect_workbook(source) if Path(source).suffix.lower() != ".json" else None
     if book is None or not book.is_ooxml:
         raise InputError(

@@ -106,7 +106,10 @@ def check_command(
     outputs = Outputs(files, force=force)
     for out in (annotate, fix):
         if out is not None:
+            from xltool.annotate import editable
+
             outputs.claim(out)  # refused before the work, not after it
+            editable(files[0], out)
     options = CheckOptions(chosen_catalog(catalog), year, _budget_cap(budget_cap))
     if len(files) == 1:
         progress = ReadProgress()
