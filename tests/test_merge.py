@@ -225,3 +225,18 @@ def test_many_files_are_read_by_worker_processes_and_merge_the_same(
     assert overview["合計"]["具體作法數"] == 5 * (PARALLEL_FROM + 2)
     assert run(["check", str(folder)]) == 0  # check reads them the same way
     capsys.readouterr()
+
+
+def test_merge_with_a_catalog_of_its_own(units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--catalog: every unit is checked against the office's list, and 統計 has a column for each of its
+    categories, in its order."""
+    text = (Path(__file__).parents[1] / "xltool" / "catalogs" / "108.toml").read_text(encoding="utf-8")
+    mine = tmp_path / "自訂.toml"
+    mine.write_text(text.replace('id = "aac-108"', 'id = "mine"') + '\n[[category]]\nname = "新增業務"\n', "utf-8")
+    out = tmp_path / "彙整.xlsx"
+    code, err = merge(capsys, units, "-o", out, "--catalog", mine)
+    assert code == 0, err
+    overview = stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")
+    assert list(overview["合計"])[-2:] == ["其他", "新增業務"] and overview["合計"]["新增業務"] == 0
+    results = [r for r in load_workbook(out)["檢查結果"].iter_rows(min_row=2, values_only=True)]
+    assert any(r[3] == "TEMPLATE_OUTDATED" for r in results)  # made with aac-108, checked with mine
