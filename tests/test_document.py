@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
-import subprocess
 import unicodedata
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 
 from tests.conftest import EXAMPLE, fill
+from tests.pdf import Page, Word, read_pdf
 from xltool.cli import run
 from xltool.document import build_document, cell_texts, header_text, write_docx, write_odt
 from xltool.form import COLUMNS, DOCUMENT_WIDTHS_CM, NOTES, TOTAL_LABEL, plan_title
@@ -33,50 +31,6 @@ PRACTICE_LEFT = MARGIN + DOCUMENT_WIDTHS_CM["goal"] / 2.54 * 72  # the border be
 TOLERANCE = 0.5
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SMALL_UNIT = "金城鎮公所政風室"
-
-
-@dataclass
-class Word:
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @property
-    def centre(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-
-@dataclass
-class Page:
-    width: float
-    height: float
-    words: list[Word]
-
-    def text(self) -> str:
-        return "".join(word.text for word in self.words)
-
-    def footer(self) -> list[Word]:
-        return [word for word in self.words if word.y0 > self.height - MARGIN]
-
-    def body(self) -> list[Word]:
-        return [word for word in self.words if word.y0 <= self.height - MARGIN]
-
-
-def read_pdf(pdf: Path) -> list[Page]:
-    """Every page's words with their boxes, from pdftotext -bbox (an XHTML file)."""
-    if shutil.which("pdftotext") is None:
-        pytest.fail("poppler-utils (pdftotext) must be installed with LibreOffice")
-    xhtml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
-    pages = []
-    for page in ElementTree.fromstring(xhtml).iter("{http://www.w3.org/1999/xhtml}page"):
-        words = [
-            Word(w.text or "", *(float(w.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax")))
-            for w in page.iter("{http://www.w3.org/1999/xhtml}word")
-        ]
-        pages.append(Page(float(page.get("width", "0")), float(page.get("height", "0")), words))
-    return pages
 
 
 def laid_out(document: Path) -> list[Page]:

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
-import subprocess
-from dataclasses import dataclass
-from html import unescape
 from pathlib import Path
 
 import pytest
@@ -15,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE
+from tests.pdf import Word, pdf_words
 from xltool.linebreak import (
     LINE_HEIGHT,
     NO_END,
@@ -182,31 +179,6 @@ def test_the_count_is_the_lines_of_the_fill(text: str, width: int) -> None:
 # -- LibreOffice: the lines drawn are the lines given, 22 pt apart, and the table fits A4 at 100 % ---------
 
 BODY = {"font_name": "標楷體", "font_size": 14}
-
-
-@dataclass
-class Word:
-    page: int
-    x0: float
-    y0: float
-    x1: float
-    text: str
-
-
-def pdf_words(pdf: Path) -> list[Word]:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("poppler-utils (pdftotext) must be installed with LibreOffice")
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    words, page = [], 0
-    for line in out.splitlines():
-        if "<page " in line:
-            page += 1
-        found = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', line)
-        if found:
-            text = unescape(found[4])
-            if text:
-                words.append(Word(page, float(found[1]), float(found[2]), float(found[3]), text))
-    return words
 
 
 def drawn_lines(words: list[Word], left: float, right: float) -> list[tuple[int, float, str]]:

@@ -6,14 +6,13 @@ import itertools
 import json
 import re
 import subprocess
-from dataclasses import dataclass
-from html import unescape
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE, fill
+from tests.pdf import Word, pdf_words
 from xltool.cli import run
 from xltool.form import COLUMNS, LINE_HEIGHT, MARGIN_CM
 from xltool.reader import read_plan
@@ -143,28 +142,6 @@ def test_pdf_without_libreoffice_says_what_to_install(tmp_path: Path, monkeypatc
 
 
 # --- the PDF, measured --------------------------------------------------------------------------------
-
-
-@dataclass
-class Word:
-    page: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
-def pdf_words(pdf: Path) -> list[Word]:
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    words, page = [], 0
-    for line in out.splitlines():
-        if "<page " in line:
-            page += 1
-        found = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', line)
-        if found:
-            words.append(Word(page, *map(float, found.groups()[:4]), unescape(found[5])))
-    return words
 
 
 def lines_of(words: list[Word]) -> list[tuple[int, float, float, str]]:
