@@ -345,7 +345,11 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
 
 def _untidy(value: object) -> str | None:
     """A text cell's own text when :func:`text.clean` would change it (stray spaces, ``_x000D_``)."""
-    return value if isinstance(value, str) and value and clean(value) != value else None
+    if not isinstance(value, str) or not value:
+        return None
+    if value.isprintable() and value[0] != " " and value[-1] != " " and "  " not in value and "_x" not in value:
+        return None  # the usual cell: nothing for clean to take away
+    return value if clean(value) != value else None
 
 
 def _performance(value: object) -> tuple[str, str | None]:
