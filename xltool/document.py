@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 # A4 portrait in twentieths of a point (Word's own numbers for A4: 210 × 297 mm).
 A4_TWIPS = (11906, 16838)
 TWIPS_PER_CM = 1440 / 2.54
-CELL_PADDING_TWIPS = 57  # 0.1 cm left and right of the text in each cell: the columns are narrow
+CELL_PADDING_TWIPS = 45  # 2.25 pt left and right of the text: 「單位：千元)」 fills the 82 pt 備考 column
 FOOTER_DISTANCE_CM = 1.25  # from the bottom edge to the footer line, inside the 2.5 cm margin
 ZH_TW = "zh-TW"
 WRITER_HINT = "（文件轉檔需要 LibreOffice Writer；Debian/Ubuntu：apt-get install libreoffice-writer-nogui）"

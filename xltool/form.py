@@ -173,9 +173,16 @@ MARGIN_CM = 2.5
 PAGE_FOOTER = "&C第 &P 頁，共 &N 頁"  # page number at the bottom centre
 A4 = 9  # the paper code Excel and LibreOffice use
 
-# The document's columns (xltool render --docx), in cm: they fill the 16 cm between the margins. A column
-# holds its printed header's lines at 14 pt; 具體作法 takes the rest.
-DOCUMENT_WIDTHS_CM = {"goal": 2.2, "practice": 5.8, "schedule": 2.5, "budget": 2.0, "category": 1.3, "performance": 2.2}
+
+def print_points(field: Field) -> float:
+    """A column's printed width in points: a width of w characters prints 7 w + 5 pt in 標楷體 14
+    (measured in LibreOffice; see linebreak)."""
+    return 7 * field.print_width + 5
+
+
+# The document's columns (xltool render --docx) are the printout's: one set of widths for every printed
+# form, filling the 16 cm between the margins, 具體作法 the widest.
+DOCUMENT_WIDTHS_CM = {c.key: round(print_points(c) / 72 * 2.54, 3) for c in COLUMNS}
 
 NOTES = (
     "備註：",
