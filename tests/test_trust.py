@@ -557,15 +557,22 @@ def test_render_hints_at_a_check_that_takes_the_same_file(tmp_path: Path) -> Non
 
 @pytest.mark.usefixtures("office")
 def test_ctrl_c_leaves_no_temporary_file_and_exits_130(tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     out = tmp_path / "out"
     out.mkdir()
     child = subprocess.Popen([sys.executable, "-m", "xltool", "render", str(EXAMPLE), "--pdf", str(out / "p.pdf")],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
-    time.sleep(1.5)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={**os.environ, "TMPDIR": str(scratch)})  # fmt: skip
+    for _ in range(400):  # until LibreOffice is converting
+        if any(p.name.startswith("xltool-office-") for p in scratch.iterdir()):
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130 and "已中斷" in err.decode(), err.decode()
-    assert list(out.iterdir()) == []
+    assert list(out.iterdir()) == [] and list(scratch.iterdir()) == []
 
 
 def test_fix_keeps_the_macros_of_an_xlsm(tmp_path: Path) -> None:
