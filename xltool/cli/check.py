@@ -22,6 +22,7 @@ from xltool.cli.options import (
 if TYPE_CHECKING:
     from xltool.model import FileResult
     from xltool.outputs import Outputs
+    from xltool.pipeline import CheckOptions
     from xltool.roster import Receipt, Roster
 
 
@@ -91,9 +92,9 @@ def check_command(
     help: show.HelpOption = False,
 ) -> None:
     from xltool.errors import ErrorCode, ExitStatus, XltoolError
-    from xltool.export import exit_status, json_bytes, results_json
+    from xltool.export import exit_status
     from xltool.outputs import Outputs
-    from xltool.pipeline import CheckOptions, check_file, check_files, find_workbooks
+    from xltool.pipeline import CheckOptions, find_workbooks
 
     files = find_workbooks(inputs, json_too=True)
     if (annotate or fix) and len(files) != 1:
@@ -110,29 +111,13 @@ def check_command(
 
             outputs.claim(out)  # refused before the work, not after it
             editable(files[0], out)
-    options = CheckOptions(chosen_catalog(catalog), year, _budget_cap(budget_cap))
-    if len(files) == 1:
-        progress = ReadProgress()
-        try:
-            results = [check_file(files[0], options, progress)]
-        finally:
-            progress.close()
-    else:
-        with FilesProgress(len(files), "檢查") as bar:
-            results = check_files(files, options, bar.advance)
-    for line in dict.fromkeys(line for r in results if r.plan for line in r.plan.notices):
-        show.notice(line)  # each once, however many files share it
-    fixes_json = _copies(results[0], annotate, fix, outputs) if annotate or fix else []
+    results = _check(files, CheckOptions(chosen_catalog(catalog), year, _budget_cap(budget_cap)))
+    fixes = _copies(results[0], annotate, fix, outputs) if annotate or fix else []
     if annotate_dir is not None:
         _return_copies(inputs, results, annotate_dir, outputs)
     receipts = _receipts(listed, results)
     if format == CheckFormat.json:
-        data = results_json(results)
-        if fix:
-            data["files"][0]["fixes"] = fixes_json
-        if listed is not None:
-            data["receipts"] = [line.to_dict() for line in receipts]
-        show.write_bytes(json_bytes(data))
+        _print_json(results, fixes if fix else None, receipts if listed is not None else None)
     else:
         _print_text(results, show_info=info)
         if listed is not None:
@@ -144,6 +129,37 @@ def check_command(
     if status == ExitStatus.OK and require_all and any(r.status == "未收" for r in receipts):
         status = ExitStatus.FINDINGS
     raise typer.Exit(status)
+
+
+def _check(files: "list[Path]", options: "CheckOptions") -> "list[FileResult]":
+    """One file with a progress bar for a very long sheet, many with one counting the files."""
+    from xltool.pipeline import check_file, check_files
+
+    if len(files) == 1:
+        progress = ReadProgress()
+        try:
+            results = [check_file(files[0], options, progress)]
+        finally:
+            progress.close()
+    else:
+        with FilesProgress(len(files), "檢查") as bar:
+            results = check_files(files, options, bar.advance)
+    for line in dict.fromkeys(line for r in results if r.plan for line in r.plan.notices):
+        show.notice(line)  # each once, however many files share it
+    return results
+
+
+def _print_json(
+    results: "list[FileResult]", fixes: list[dict[str, str]] | None, receipts: "list[Receipt] | None"
+) -> None:
+    from xltool.export import json_bytes, results_json
+
+    data = results_json(results)
+    if fixes is not None:
+        data["files"][0]["fixes"] = fixes
+    if receipts is not None:
+        data["receipts"] = [line.to_dict() for line in receipts]
+    show.write_bytes(json_bytes(data))
 
 
 def _roster(path: Path | None) -> "Roster | None":
