@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from examples.make_example import example_items  # noqa: E402
 from xltool.model import PlanItem  # noqa: E402
-from xltool.template import write_template  # noqa: E402
+from xltool.pipeline import write_template  # noqa: E402
 
 PY = sys.executable
 EXAMPLE = ROOT / "examples" / "kinmen_108.xlsx"

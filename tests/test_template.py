@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tests.conftest import TEMPLATE
 from xltool.catalogs import load_catalog
 from xltool.outputs import Outputs
-from xltool.template import write_template
+from xltool.pipeline import write_template
 
 
 @pytest.fixture(scope="module")

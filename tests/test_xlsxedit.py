@@ -22,7 +22,7 @@ from python_calamine import CalamineWorkbook
 from tests.conftest import TEMPLATE
 from tests.corpus import truncated, with_macros
 from xltool.errors import XltoolError
-from xltool.xlsxedit import WORKSHEET_ORDER, CellEdit, SheetTable, xml_text, edit_workbook
+from xltool.xlsxedit import WORKSHEET_ORDER, CellEdit, SheetTable, edit_workbook, xml_text
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RESULTS = SheetTable(

@@ -14,10 +14,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
-from xltool.checks import check_plan
+from xltool.checks import LIVE_RULES, check_plan
 from xltool.errors import ErrorCode, InputError, XltoolError
 from xltool.inputs import WORKBOOK_SUFFIXES, check_input
 from xltool.model import FileResult, Plan
@@ -152,3 +153,12 @@ def natural_key(path: str | Path) -> tuple[tuple[int, int | str], ...]:
     """Sort key reading digit runs as numbers: 第2組 before 第10組, as a person would list them."""
     parts = _DIGITS.split(str(path).casefold())
     return tuple((1, int(part)) if part.isdigit() else (0, part) for part in parts)
+
+
+def write_template(path: str | Path, **options: Any) -> Path:
+    """The input template with its 檢查 column: :func:`xltool.template.write_template` (same options)
+    given the live twins of the rule table. The writer does not import the rules; this is where the two meet."""
+    from xltool import template
+
+    options.setdefault("checks", LIVE_RULES)
+    return template.write_template(path, **options)

@@ -23,6 +23,7 @@ from xltool.form import (
     COLUMNS,
     GOAL_NUMERALS,
     ITEM_NUMERALS,
+    LIVE,
     MARKER_SHEET,
     NOTES_WORDS,
     OPTIONAL_COLUMNS,
@@ -243,7 +244,11 @@ def _read_sheet(
 ) -> Plan:
     plan = Plan(unit="", year=None, items=[], source=str(source), sheet=sheet, marker=marker)
     for c, value in enumerate(grid[header.row]):
-        if c not in header.columns.values() and _line(value):
+        if c in header.columns.values() or not _line(value):
+            continue
+        if _line(value) == LIVE.header:  # the template's 檢查 column: formulas about the row, not data
+            plan.cells.setdefault(LIVE.key, cell_ref(header.row, c))
+        else:
             plan.extra_columns[_line(value)] = cell_ref(header.row, c)
     _read_heading(plan, grid, header.row)
     year = plan.year if plan.year is not None else default_year

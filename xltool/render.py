@@ -8,8 +8,6 @@ text needs in its column.
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +28,7 @@ from xltool.form import (
 )
 from xltool.model import Plan, PlanItem, month_columns, number
 from xltool.outputs import Outputs
+from xltool.text import display_width, line_count
 from xltool.xlsxparts import apply_page
 
 MAX_ROW_HEIGHT = 18 * LINE_HEIGHT  # Excel allows 409 pt; stay on a whole line
@@ -37,19 +36,9 @@ MAX_ROW_HEIGHT = 18 * LINE_HEIGHT  # Excel allows 409 pt; stay on a whole line
 # Excel and LibreOffice measure a column in widths of "0" in the workbook's default font. The default
 # font here is the body font (標楷體 14 pt), whose "0" is half a CJK character wide, so a column of
 # width w holds w half-width (w / 2 full-width) characters in both programs; the cell padding comes
-# out of the 5 px every column adds to that.
-
-
-def display_width(text: str) -> int:
-    """Half-width units: a CJK or full-width character counts twice an ASCII one."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def line_count(text: str, width: float) -> int:
-    """Lines a wrapped cell needs for ``text`` in a column ``width`` characters wide, at 14 pt."""
-    units_per_line = max(2, int(width))
-    lines = str(text).split("\n") if text else [""]
-    return sum(max(1, math.ceil(display_width(line) / units_per_line)) for line in lines)
+# out of the 5 px every column adds to that. (display_width and line_count live in xltool.text, which
+# the template's guide sheet shares; they are imported here under their old names.)
+__all__ = ["display_width", "line_count", "render_plan", "row_height"]
 
 
 def row_height(lines: int) -> float:

@@ -34,7 +34,7 @@ def template_command(
 ) -> None:
     from xltool.catalogs import load_catalog
     from xltool.outputs import Outputs
-    from xltool.template import write_template
+    from xltool.pipeline import write_template
 
     chosen = load_catalog(year, catalog)
     if chosen.notice:
