@@ -93,11 +93,14 @@ GUIDE_LIVE = (
     "・「檢查」欄是鎖定的公式，從別處複製貼上資料也不會使它失效；貼上可能清除格子的顏色與下拉選單，請以「檢查」欄為準。"
     "公式只檢查常見寫法，送出前仍請以 xltool check 確認。",
 )
-# The guide sheet: one column as wide as an A4 portrait page between the form's margins, its text wrapped
-# and each row as tall as its lines. Column widths count the default font's (Calibri 11) "0": 7 px each
-# plus 5 px of padding, at 96 px to the inch.
+# The guide sheet: one column that fits an A4 portrait page between the form's margins (453 pt), its
+# text wrapped and each row as tall as its lines. A column's width counts the default font's "0" (the
+# workbook's default is Calibri 11): 7 px in Excel with Calibri, about 9.3 px in a LibreOffice that has no
+# Calibri and falls back to DejaVu Sans (measured in its PDF). 62 of them are 329 pt in the one and about
+# 438 pt in the other: inside the page either way. Lines are counted for the narrower column, so a row is
+# never shorter than its text.
 GUIDE_SIZE = 12  # pt, 標楷體
-GUIDE_WIDTH = 80  # characters: (80 × 7 + 5) px = 424 pt, inside A4's 595 pt less 2 × 2.5 cm (453 pt)
+GUIDE_WIDTH = 62  # characters of the default font
 GUIDE_LINE = 18  # pt a line of 12 pt text takes, with room to spare
 
 
@@ -445,9 +448,9 @@ def _write_checks(sheet: Any, styles: dict[str, Any], formulas: Formulas) -> Non
     sheet.set_column(LIVE_COL, LIVE_COL, LIVE.width)
     sheet.write_string(HEADER_ROW, LIVE_COL, LIVE.header, styles["header"])
     sheet.write_formula(1, LIVE_COL, formulas.count(), styles["count"], "")
+    sheet.set_column(LIVE_COL + 1, LIVE_COL + len(layout.helpers), HELPER_WIDTH, None, {"hidden": True})
     for index, key in enumerate(layout.helpers):
         col = LIVE_COL + 1 + index
-        sheet.set_column(col, col, HELPER_WIDTH, None, {"hidden": True})
         sheet.write_formula(first, col, formulas.helper(key, first + 1), styles["check"], "")
         for row in range(first + 1, last + 1):
             sheet.write_formula(row, col, "=0", styles["check"], "")
