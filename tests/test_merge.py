@@ -184,3 +184,16 @@ def test_an_ods_input_merges_like_its_xlsx(units: Path, tmp_path: Path, capsys: 
     # LibreOffice opens the merged workbook (rows written straight into its XML) and keeps every value.
     again = read_plan(convert(out, "ods", tmp_path / "back"))
     assert len(again.items) == 99 and again.total == 5595
+
+
+def test_a_merge_of_enough_files_to_use_worker_processes(tmp_path: Path) -> None:
+    """From PARALLEL_FROM files on, plans are checked in worker processes and sent back pickled."""
+    from xltool.pipeline import PARALLEL_FROM, check_files
+
+    files = []
+    for n in range(PARALLEL_FROM):
+        files.append(tmp_path / f"unit_{n:02d}.xlsx")
+        files[-1].write_bytes(EXAMPLE.read_bytes())
+    results = check_files(files)
+    assert [len(r.plan.items) for r in results if r.plan] == [33] * PARALLEL_FROM
+    assert results[0].plan and results[0].plan.items == read_plan(EXAMPLE).items

@@ -6,6 +6,7 @@ point at the cell and writers never need to look at the workbook again.
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +20,19 @@ if TYPE_CHECKING:
     from xltool.catalog import Catalog
 
 NOTHING: Mapping[str, str] = MappingProxyType({})  # the usual PlanItem.written: shared, never changed
+
+
+# A merge of many files checks them in worker processes and sends the plans back pickled; a read-only
+# mapping pickles as one (unpickled, it is a fresh empty mapping rather than NOTHING itself: equal).
+def read_only(items: dict[str, str]) -> MappingProxyType[str, str]:
+    return MappingProxyType(items)
+
+
+def _pickled(mapping: MappingProxyType[str, str]) -> tuple[Callable[..., MappingProxyType[str, str]], tuple[object]]:
+    return read_only, (dict(mapping),)
+
+
+copyreg.pickle(MappingProxyType, _pickled)
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which cost a 10,000-row
