@@ -146,6 +146,12 @@ PIECES: Mapping[str, str] = MappingProxyType(
     }
 )
 
+# Pieces that many conditions of a row use, each calculated once in a hidden cell of the row rather than
+# written out wherever it is used. Each stored piece costs a formula cell on every row (file size), and
+# saves LibreOffice calculating it again in every condition (time on a filled plan): these three measured
+# best (benchmarks/RESULTS.md; all six text pieces made the file 3.0 times the size for no faster opening).
+STORED = ("s_shape", "b_core", "p_text")
+
 # How a message placeholder is filled when the rule does not say: the rule's cell as written, the plan year.
 _VALUES = {
     "goal": "TRIM({goal})",
@@ -168,6 +174,7 @@ class Layout:
     year_cell: str  # "$E$2"
     helpers: Mapping[str, str]  # field → the letter of its hidden verdict column
     shown: str  # the letter of the 檢查 column
+    stored: Mapping[str, str] = field(default_factory=dict)  # piece → the letter of the hidden column holding it
     columns: Mapping[str, str] = field(default_factory=lambda: {c.key: column_letter(i) for i, c in enumerate(COLUMNS)})
 
 
@@ -198,12 +205,14 @@ class Formulas:
             "rows_so_far": f"{practice}${first}:{performance}{row}",
             "row_cells": f"{practice}{row}:{performance}{row}",
             **self.constants,
+            **{piece: f"{letter}{row}" for piece, letter in self.layout.stored.items()},
         }
 
     def expand(self, template: str, row: int) -> str:
         """A template with every placeholder replaced by its cell or piece, pieces in parentheses."""
-        cells = self.cells(row)
+        return self._expand(template, self.cells(row))
 
+    def _expand(self, template: str, cells: Mapping[str, str]) -> str:
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
             if name in cells:
@@ -213,6 +222,12 @@ class Formulas:
             raise KeyError(f"unknown placeholder {{{name}}} in a live formula")
 
         return _PLACEHOLDER.sub(replace, template)
+
+    def stored(self, piece: str, row: int) -> str:
+        """The formula of a hidden cell that holds a piece many conditions of its row use (see STORED)."""
+        cells = self.cells(row)
+        del cells[piece]
+        return "=" + self._expand(PIECES[piece], cells)
 
     def condition(self, rule: LiveRule, row: int) -> str:
         assert rule.live is not None
@@ -232,11 +247,9 @@ class Formulas:
                 pieces.append("(" + self.expand(fill[part], row) + ")")
         return "&".join(pieces)
 
-    def helper(self, key: str, row: int) -> str | None:
-        """The formula of a field's hidden verdict cell: its first problem, or "" (None: no twins)."""
+    def helper(self, key: str, row: int) -> str:
+        """The formula of a field's hidden verdict cell: its first problem, or ""."""
         rules = [rule for rule in self.rules if rule.field == key]
-        if not rules:
-            return None
         formula = '""'
         for rule in reversed(rules):
             formula = f"IF({self.condition(rule, row)},{self.text(rule, row)},{formula})"

@@ -46,7 +46,7 @@ from xltool.form import (
     column_letter,
     plan_title,
 )
-from xltool.live import OWNERS_NAME, SPELLINGS_NAME, VAGUE_NAME, Formulas, Layout, LiveRule
+from xltool.live import OWNERS_NAME, SPELLINGS_NAME, STORED, VAGUE_NAME, Formulas, Layout, LiveRule
 from xltool.model import PlanItem
 from xltool.outputs import Outputs
 from xltool.text import item_text, line_count
@@ -174,7 +174,8 @@ def _write(
     workbook.close()
     if formulas is not None:
         layout = formulas.layout
-        share_formulas(path, PLAN_SHEET, [layout.shown, *layout.helpers.values()], layout.first_row, layout.last_row)
+        columns = [layout.shown, *layout.helpers.values(), *layout.stored.values()]
+        share_formulas(path, PLAN_SHEET, columns, layout.first_row, layout.last_row)
 
 
 def _styles(workbook: Any) -> dict[str, Any]:
@@ -425,12 +426,14 @@ def _formulas(checks: Sequence[LiveRule], catalog: Catalog, rows: int) -> Formul
     if not keys:
         return None
     helper_keys = [c.key for c in COLUMNS if c.key in keys]
+    after = LIVE_COL + 1 + len(helper_keys)
     layout = Layout(
         first_row=FIRST_ROW + 1,
         last_row=FIRST_ROW + rows,
         year_cell=f"${YEAR_CELL[0]}${YEAR_CELL[1:]}",
         helpers={key: column_letter(LIVE_COL + 1 + i) for i, key in enumerate(helper_keys)},
         shown=column_letter(LIVE_COL),
+        stored={piece: column_letter(after + i) for i, piece in enumerate(STORED)},
     )
     return Formulas(checks, catalog, layout)
 
@@ -448,10 +451,13 @@ def _write_checks(sheet: Any, styles: dict[str, Any], formulas: Formulas) -> Non
     sheet.set_column(LIVE_COL, LIVE_COL, LIVE.width)
     sheet.write_string(HEADER_ROW, LIVE_COL, LIVE.header, styles["header"])
     sheet.write_formula(1, LIVE_COL, formulas.count(), styles["count"], "")
-    sheet.set_column(LIVE_COL + 1, LIVE_COL + len(layout.helpers), HELPER_WIDTH, None, {"hidden": True})
-    for index, key in enumerate(layout.helpers):
+    hidden = len(layout.helpers) + len(layout.stored)
+    sheet.set_column(LIVE_COL + 1, LIVE_COL + hidden, HELPER_WIDTH, None, {"hidden": True})
+    firsts = [formulas.helper(key, first + 1) for key in layout.helpers]
+    firsts += [formulas.stored(piece, first + 1) for piece in layout.stored]
+    for index, formula in enumerate(firsts):
         col = LIVE_COL + 1 + index
-        sheet.write_formula(first, col, formulas.helper(key, first + 1), styles["check"], "")
+        sheet.write_formula(first, col, formula, styles["check"], "")
         for row in range(first + 1, last + 1):
             sheet.write_formula(row, col, "=0", styles["check"], "")
     sheet.write_formula(first, LIVE_COL, formulas.shown(first + 1), styles["check"], "")
