@@ -139,7 +139,7 @@ def test_the_check_column_is_locked_formulas_with_hidden_verdicts_and_colours(bo
     for ref in ("G2", "G4", "G63", "H4", "M63"):
         assert sheet[ref].protection.locked and str(sheet[ref].value).startswith("=")
     helpers = sheet.column_dimensions["H"]
-    assert not sheet.column_dimensions["G"].hidden and (helpers.hidden, helpers.min, helpers.max) == (True, 8, 13)
+    assert not sheet.column_dimensions["G"].hidden and (helpers.hidden, helpers.min, helpers.max) == (True, 8, 16)
     rules = {str(r): [rule for rule in cf.rules] for r, cf in ((cf.sqref, cf) for cf in sheet.conditional_formatting)}
     for letter in "ABCDEFG":
         colours = [rule.dxf.fill.bgColor.rgb[-6:] for rule in rules[f"{letter}4:{letter}63"]]
