@@ -263,7 +263,7 @@ class Formulas:
             mark = _quoted(f"【{SEVERITY_WORDS[severity]}】")
             for cell in reversed(cells):
                 formula = f"IF(LEFT({cell},{len(mark) - 2})={mark},{cell},{formula})"
-        return "=" + formula
+        return f'=IF(COUNTA({self.cells(row)["row_cells"]})=0,"",{formula})'  # most rows of a template are empty
 
     def count(self) -> str:
         """The cell above the table: how many rows the 檢查 column flags."""
