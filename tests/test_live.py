@@ -16,7 +16,7 @@ from tests.test_check import GOOD, PLANTED, STRUCTURE, practice
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, RULES, check_plan
 from xltool.form import COLUMNS, LIVE, SEVERITY_WORDS, column_letter
-from xltool.live import MAX_FORMULA, MAX_NESTING, SHOWN, nesting, priority
+from xltool.live import MAX_FORMULA, MAX_NESTING, SHOWN, STORED, nesting, priority
 from xltool.model import Finding
 from xltool.office import convert
 from xltool.pipeline import write_template
@@ -74,7 +74,7 @@ UNUSUAL: list[dict[str, object]] = [
 
 
 def corpus_rows() -> list[dict[str, object]]:
-    """Over a hundred rows: a practice with no goal above it, every planted mistake and structure case
+    """86 rows: a practice with no goal above it, every planted mistake and structure case
     of test_check, a correct plan, a row with a goal alone, a row with only a budget, and the unusual values."""
     rows: list[dict[str, object]] = [{"practice": "一、辦理宣導 3 場（尚無目標）", **GOOD}]
     rows.append({"goal": "壹、目標一", "practice": practice(1), **GOOD})
@@ -221,6 +221,10 @@ def test_a_template_sent_out_before_the_column_still_reads_and_checks_the_same(t
     before, after = read_plan(old), read_plan(new)
     assert before.items == [item for item in after.items]
     assert LIVE.header not in after.extra_columns and after.extra_columns == {}
+    # the reader notes where the column and its hidden columns are, and reads none of their formulas
+    hidden = len(live_columns()[1]) + len(STORED)
+    assert after.live_columns() == [column_letter(c) for c in range(len(COLUMNS), len(COLUMNS) + 1 + hidden)]
+    assert after.formulas == before.formulas == {"A1", f"D{4 + len(rows)}"}  # the title and the 合計
     strip = lambda findings: [(f.code, f.cell, f.message) for f in findings]  # noqa: E731
     assert strip(check_plan(before)) == strip(check_plan(after))
 
@@ -236,6 +240,25 @@ def test_import_and_render_leave_the_column_out(tmp_path: Path) -> None:
     printed = load_workbook(render_plan(read_plan(EXAMPLE), tmp_path / "列印.xlsx"))["計畫表"]
     assert not any(cell.value == LIVE.header for row in printed.iter_rows() for cell in row)
     assert printed.max_column == len(COLUMNS)
+
+
+def test_merge_reads_past_the_column(tmp_path: Path) -> None:
+    """Units' workbooks with the column merge as before: no 檢查 anywhere in the merged workbook."""
+    from openpyxl import load_workbook
+
+    from xltool.merge import merge_files
+
+    units = []
+    for n, unit in enumerate(("甲單位", "乙單位")):
+        path = write_template(tmp_path / f"{unit}.xlsx", year=108, rows=5)
+        units.append(fill(path, corpus_rows()[37 + 2 * n : 39 + 2 * n], unit=unit))
+    merge_files(units, tmp_path / "彙整.xlsx")
+    merged = load_workbook(tmp_path / "彙整.xlsx")
+    assert not any(cell.value == LIVE.header for sheet in merged for row in sheet.iter_rows() for cell in row)
+    practices = [
+        row[3] for row in merged["彙整"].iter_rows(values_only=True) if str(row[3]).startswith(("一、", "二、"))
+    ]
+    assert len(practices) == 4
 
 
 @office

@@ -89,16 +89,17 @@ def fix_workbook(
 
 
 def _derived(plan: Plan) -> set[str]:
-    """The plan sheet's formula cells that are computed from its rows rather than typed into them: any
-    formula on a practice row outside the form's fields, in the 檢查 column, or the 合計."""
+    """The plan sheet's cells computed from its rows rather than typed into them: the 檢查 column and the
+    hidden columns after it on the practice rows and the row above its header (its count), any other
+    formula on a practice row outside the form's fields, and the 合計. Cells that hold no formula are
+    left alone by the edit."""
     fields = {ref for item in plan.items for ref in item.cells.values()}
     rows = {item.row for item in plan.items}
-    live = plan.cells.get(LIVE.key, "").rstrip("0123456789")
-    derived = {
-        ref
-        for ref in plan.formulas
-        if ref not in fields and (cell_row(ref) in rows or (live and ref.rstrip("0123456789") == live))
-    }
+    derived = {ref for ref in plan.formulas if ref not in fields and cell_row(ref) in rows}
+    live = plan.live_columns()
+    if live:
+        header = cell_row(plan.cells[LIVE.key])
+        derived |= {f"{letter}{row}" for letter in live for row in (*rows, header - 1) if row > 0}
     total = plan.cells.get("total")
     if total in plan.formulas:
         derived.add(total)

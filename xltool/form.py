@@ -203,6 +203,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_index(ref: str) -> int:
+    """The 0-based column of an A1 reference or column letters ("G3" and "G" → 6)."""
+    index = 0
+    for letter in ref.lstrip("$").rstrip("0123456789$").upper():
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
 def cell_ref(row: int, col: int) -> str:
     """The A1 reference of a 0-based (row, column)."""
     return f"{column_letter(col)}{row + 1}"

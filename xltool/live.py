@@ -188,7 +188,6 @@ class Formulas:
             "policy": _quoted(catalog.policy_prefix),
             "free": _quoted(catalog.free_prefix),
             "catalog_year": str(catalog.year),
-            "choices": _quoted(catalog.category_choices),
             "vague": VAGUE_NAME,
             "spellings": SPELLINGS_NAME,
             "owners": OWNERS_NAME,
@@ -281,7 +280,7 @@ class Formulas:
 
 def ordered(rules: Sequence[LiveRule]) -> list[LiveRule]:
     """The rules with twins, in the order the column tries them: errors before warnings, then the form's
-    column order, then the rule table's order (the order check reports problems of one cell in)."""
+    column order, then the rule table's order. tests/test_live.py ranks check's findings the same way."""
     columns = [c.key for c in COLUMNS]
     shown = [r for r in rules if r.live is not None and r.severity in SHOWN]
     return sorted(shown, key=lambda r: (SHOWN.index(r.severity), columns.index(r.field)))
