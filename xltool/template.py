@@ -455,11 +455,11 @@ def _write_checks(sheet: Any, styles: dict[str, Any], formulas: Formulas) -> Non
     sheet.set_column(LIVE_COL + 1, LIVE_COL + hidden, HELPER_WIDTH, None, {"hidden": True})
     firsts = [formulas.helper(key, first + 1) for key in layout.helpers]
     firsts += [formulas.stored(piece, first + 1) for piece in layout.stored]
-    for index, formula in enumerate(firsts):
+    for index, formula in enumerate(firsts):  # hidden: the default format, which is locked, will do
         col = LIVE_COL + 1 + index
-        sheet.write_formula(first, col, formula, styles["check"], "")
+        sheet.write_formula(first, col, formula, None, "")
         for row in range(first + 1, last + 1):
-            sheet.write_formula(row, col, "=0", styles["check"], "")
+            sheet.write_formula(row, col, "=0", None, "")
     sheet.write_formula(first, LIVE_COL, formulas.shown(first + 1), styles["check"], "")
     for row in range(first + 1, last + 1):
         sheet.write_formula(row, LIVE_COL, "=0", styles["check"], "")
