@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from examples.make_example import example_items  # noqa: E402
 from xltool.model import PlanItem  # noqa: E402
-from xltool.template import write_template  # noqa: E402
+from xltool.pipeline import write_template  # noqa: E402
 
 PY = sys.executable
 EXAMPLE = ROOT / "examples" / "kinmen_108.xlsx"
@@ -153,6 +153,28 @@ def make_inputs(work: Path, units: int, big_rows: int) -> dict[str, Path]:
     return paths
 
 
+TEMPLATE_ROWS = 5000
+
+
+def make_templates(work: Path, rows: int) -> dict[str, Path]:
+    """Templates of ``rows`` rows with and without the 檢查 column, empty and filled (the Kinmen plan cycled)."""
+    from xltool.template import write_template as write_without_column
+
+    items = unit_items(0, rows)
+    made = {}
+    for filled in (False, True):
+        for column, write in (("with", write_template), ("without", write_without_column)):
+            name = f"template_{'filled' if filled else 'empty'}_{column}"
+            made[name] = write(work / f"{name}.xlsx", year=108, rows=rows, items=items if filled else ())
+    return made
+
+
+def office_open(path: Path, outdir: Path) -> list[str]:
+    """A headless LibreOffice that opens a workbook, calculates it and writes its first sheet's values
+    (CSV: the least it can write, so the time is opening and calculating)."""
+    return [PY, "-c", f"from xltool.office import convert; convert({str(path)!r}, 'csv', {str(outdir)!r})"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="100 files, 2,000 rows, 3 runs")
@@ -167,6 +189,8 @@ def main() -> None:
         work = Path(scratch)
         print(f"making inputs in {work} …", flush=True)
         inputs = make_inputs(work, units, big_rows)
+        templates = make_templates(work, TEMPLATE_ROWS)
+        sizes = {name: path.stat().st_size for name, path in templates.items()}
         all_units = sorted(str(p) for p in inputs[f"units_{units}"].glob("*.xlsx"))
         big = inputs[f"big_{big_rows}"]
         read_excel = "import pandas; pandas.read_excel({!r}, engine='openpyxl')"
@@ -233,6 +257,18 @@ def main() -> None:
                 )
             )
 
+        for state, words in (("empty", "空白範本"), ("filled", "已填計畫")):
+            baseline = f"LibreOffice 開啟{words} {TEMPLATE_ROWS} 列（無檢查欄）"
+            cases.append((baseline, office_open(templates[f"template_{state}_without"], work / "csv"), None, None))
+            cases.append(
+                (
+                    f"LibreOffice 開啟{words} {TEMPLATE_ROWS} 列（含檢查欄）",
+                    office_open(templates[f"template_{state}_with"], work / "csv"),
+                    baseline,
+                    2.0 if state == "empty" else None,
+                )
+            )
+
         # Each case runs in turn with its baseline (a case without one, with the case after it that has one).
         results: dict[str, Measure] = {}
         group: list[tuple[str, list[str]]] = []
@@ -250,7 +286,8 @@ def main() -> None:
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
         f"- Python {platform.python_version()}; runs per case: {runs} after one warm-up ({2 * runs + 1} where a round "
         f"of a case and its baseline takes under {QUICK_ROUND:.0f} s), each case in turn with its baseline; "
-        f"inputs: {units} unit workbooks of 40 practices, one workbook of {big_rows} practices (made by benchmarks/run.py)",
+        f"inputs: {units} unit workbooks of 40 practices, one workbook of {big_rows} practices, templates of "
+        f"{TEMPLATE_ROWS} rows with and without the 檢查 column, empty and filled (made by benchmarks/run.py)",
         "- times are whole processes (start-up included); spread is min–max; CPU/wall above 1 means more than one core",
         "- ratio to baseline: the median of the ratios of the same round (case time / baseline time)",
         "- compiled bytecode is kept between runs, as Python does by default (PYTHONDONTWRITEBYTECODE is cleared)",
@@ -263,13 +300,24 @@ def main() -> None:
         m = results[name]
         ratio = paired_ratio(m, results[baseline]) if baseline else None
         met = "" if ratio is None or target is None else ("yes" if ratio <= target else "NO")
-        if ratio is not None:
+        if ratio is not None and target is not None:
             verdicts.append(met == "yes")
         lines.append(
             f"| {name} | {m.median:.3f} | {min(m.times):.3f}–{max(m.times):.3f} | {m.peak_mb:.0f} | {m.cpu_ratio:.2f} | "
             f"{'' if ratio is None else f'{ratio:.2f} × {baseline}'} | {'' if target is None else f'≤ {target}'} | {met} |"
         )
     merge_full = results[f"xltool merge {units} 檔"]
+    empty_ratio = sizes["template_empty_with"] / sizes["template_empty_without"]
+    filled_ratio = sizes["template_filled_with"] / sizes["template_filled_without"]
+    verdicts.append(empty_ratio <= 3)
+    lines += [
+        "",
+        f"- template of {TEMPLATE_ROWS} rows with the 檢查 column: {sizes['template_empty_with'] / 1024:.0f} KB, "
+        f"{empty_ratio:.2f} × the {sizes['template_empty_without'] / 1024:.0f} KB of one without (target ≤ 3: "
+        f"{'yes' if empty_ratio <= 3 else 'NO'}); filled with {TEMPLATE_ROWS} practices: "
+        f"{filled_ratio:.2f} × ({sizes['template_filled_with'] / 1024:.0f} KB against "
+        f"{sizes['template_filled_without'] / 1024:.0f} KB)",
+    ]
     lines += [
         "",
         f"- merge of {units} files: peak memory {merge_full.peak_mb:.0f} MB (target ≤ 300 MB: "

@@ -15,8 +15,8 @@ from pathlib import Path
 from xltool.budget import parse_budget
 from xltool.model import PlanItem
 from xltool.outputs import Outputs
+from xltool.pipeline import write_template
 from xltool.schedule import parse_schedule
-from xltool.template import write_template
 
 HERE = Path(__file__).resolve().parent
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from xltool.template import write_template
+from xltool.pipeline import write_template
 
 # A CI machine converting with LibreOffice beside the tests is slow at times: no per-example deadline.
 settings.register_profile("xltool", deadline=None)

@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tests.conftest import TEMPLATE
 from xltool.catalogs import load_catalog
 from xltool.outputs import Outputs
-from xltool.template import write_template
+from xltool.pipeline import write_template
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +127,21 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     assert path.read_bytes() == before
     write_template(path, unit="另一個單位", outputs=Outputs(force=True))
     assert path.read_bytes() != before
+
+
+def test_the_check_column_is_locked_formulas_with_hidden_verdicts_and_colours(book) -> None:  # type: ignore[no-untyped-def]
+    """Pasting cannot reach it: locked formula cells beside the input cells, one hidden verdict column per
+    form column, and conditional formats in the annotate colours on the input cells."""
+    from xltool.form import FILLS
+
+    sheet = book["計畫表"]
+    assert sheet["G3"].value == "檢查" and str(sheet["G2"].value).startswith("=IF(")
+    for ref in ("G2", "G4", "G63", "H4", "M63"):
+        assert sheet[ref].protection.locked and str(sheet[ref].value).startswith("=")
+    helpers = sheet.column_dimensions["H"]
+    assert not sheet.column_dimensions["G"].hidden and (helpers.hidden, helpers.min, helpers.max) == (True, 8, 16)
+    rules = {str(r): [rule for rule in cf.rules] for r, cf in ((cf.sqref, cf) for cf in sheet.conditional_formatting)}
+    for letter in "ABCDEFG":
+        colours = [rule.dxf.fill.bgColor.rgb[-6:] for rule in rules[f"{letter}4:{letter}63"]]
+        assert colours == [FILLS["error"], FILLS["warning"]]
+    assert str(sheet.print_area).endswith("$A$1:$F$64")  # the form's columns print; the 檢查 column does not

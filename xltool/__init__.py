@@ -27,11 +27,10 @@ if TYPE_CHECKING:
     from xltool.model import FileResult, Finding, Plan, PlanItem
     from xltool.office import to_pdf
     from xltool.outputs import Outputs
-    from xltool.pipeline import CheckOptions, check_file, check_files, find_workbooks, load_plan
+    from xltool.pipeline import CheckOptions, check_file, check_files, find_workbooks, load_plan, write_template
     from xltool.reader import read_plan
     from xltool.render import render_plan
     from xltool.rollover import rollover
-    from xltool.template import write_template
 
 # Imported on first use so `xltool --help` and `import xltool` stay fast (the CLI loads only what a
 # command needs).
@@ -63,7 +62,7 @@ _LAZY = {
     "read_plan": "xltool.reader",
     "render_plan": "xltool.render",
     "rollover": "xltool.rollover",
-    "write_template": "xltool.template",
+    "write_template": "xltool.pipeline",  # the template with its 檢查 column
 }
 __all__ = [
     "Catalog",

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xltool.errors import ErrorCode, InputError, OutputError
-from xltool.form import FILLS, RESULT_HEADER, RESULT_WIDTHS, RESULTS_SHEET, SEVERITY_WORDS
+from xltool.form import FILLS, LIVE, RESULT_HEADER, RESULT_WIDTHS, RESULTS_SHEET, SEVERITY_WORDS, cell_row
 from xltool.inputs import inspect_workbook
-from xltool.model import Finding
+from xltool.model import Finding, Plan
 from xltool.outputs import Outputs
 from xltool.xlsxedit import CellEdit, SheetTable, edit_workbook
 
@@ -94,17 +94,47 @@ def planned_fixes(findings: Sequence[Finding]) -> list[Fix]:
 
 
 def fix_workbook(
-    source: str | Path, findings: Sequence[Finding], out: str | Path, *, outputs: Outputs | None = None
+    source: str | Path,
+    findings: Sequence[Finding],
+    out: str | Path,
+    *,
+    plan: Plan | None = None,
+    outputs: Outputs | None = None,
 ) -> list[Fix]:
-    """Write a copy with every offered fix applied and nothing else touched; schedules become text cells."""
+    """Write a copy with every offered fix applied and nothing else touched; schedules become text cells.
+
+    With the ``plan`` read from ``source``, the formulas that follow the fixed cells (the 檢查 column and
+    its count, the 合計) lose their saved results, so LibreOffice, which shows saved results as they are,
+    calculates them again; Excel is told to calculate everything on opening.
+    """
     source = editable(source, out)
     by_cell = {(f.sheet, f.cell): f for f in findings if f.fix is not None and f.cell}
     edits = [
         CellEdit(sheet, ref, value=finding.fix, text_format=finding.field == "schedule")
         for (sheet, ref), finding in by_cell.items()
     ]
+    if plan is not None and edits:
+        edits += [CellEdit(plan.sheet, ref, recalc=True) for ref in sorted(_derived(plan))]
     _write(source, out, edits, [], outputs)
     return planned_fixes(findings)
+
+
+def _derived(plan: Plan) -> set[str]:
+    """The plan sheet's cells computed from its rows rather than typed into them: the 檢查 column and the
+    hidden columns after it on the practice rows and the row above its header (its count), any other
+    formula on a practice row outside the form's fields, and the 合計. Cells that hold no formula are
+    left alone by the edit."""
+    fields = {ref for item in plan.items for ref in item.cells.values()}
+    rows = {item.row for item in plan.items}
+    derived = {ref for ref in plan.formulas if ref not in fields and cell_row(ref) in rows}
+    live = plan.live_columns()
+    if live:
+        header = cell_row(plan.cells[LIVE.key])
+        derived |= {f"{letter}{row}" for letter in live for row in (*rows, header - 1) if row > 0}
+    total = plan.cells.get("total")
+    if total in plan.formulas:
+        derived.add(total)
+    return derived
 
 
 def editable(source: str | Path, out: str | Path) -> Path:

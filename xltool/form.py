@@ -70,6 +70,13 @@ UNIT = Field("unit", "單位", "單位", words=("單位", "機關", "機關名�
 YEAR = Field("year", "年度", "年度", words=("年度",), exact=True, width=6)
 OPTIONAL_COLUMNS: tuple[Field, ...] = (REMARK, UNIT, YEAR)
 
+# The template's 檢查 column, after the form's: formulas that show each row's first problem (xltool.live).
+# Not a field of the form: readers skip it, and nothing prints it.
+LIVE = Field(
+    "live", "檢查", "檢查", words=("檢查",), exact=True, width=50,
+    prompt="本欄由公式自動檢查，不能填寫：顯示這一列最需要修正的問題，有問題的格子會標示紅色（錯誤）或黃色（警告）。",
+)  # fmt: skip
+
 # A sheet is a plan when its header row names at least these.
 REQUIRED_KEYS = ("practice", "schedule")
 
@@ -223,6 +230,14 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def column_index(ref: str) -> int:
+    """The 0-based column of an A1 reference or column letters ("G3" and "G" → 6)."""
+    index = 0
+    for letter in ref.lstrip("$").rstrip("0123456789$").upper():
+        index = index * 26 + ord(letter) - 64
+    return index - 1
 
 
 def cell_ref(row: int, col: int) -> str:

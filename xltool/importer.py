@@ -8,10 +8,10 @@ from pathlib import Path
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.outputs import Outputs
+from xltool.pipeline import write_template
 from xltool.reader import read_plan
 from xltool.rollover import shift_schedule
 from xltool.schedule import Note
-from xltool.template import write_template
 
 
 @dataclass

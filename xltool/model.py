@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from xltool.budget import Budget, parse_budget
+from xltool.form import LIVE, column_index, column_letter
 from xltool.schedule import Schedule, month_key, parse_schedule
 
 if TYPE_CHECKING:
@@ -119,6 +120,15 @@ class Plan:
     formulas: frozenset[str] = frozenset()  # every formula cell of the plan's sheet: never "fixed" into a value
     extra_columns: dict[str, str] = field(default_factory=dict)  # header cells the form has no column for
     catalog: Catalog | None = field(default=None, repr=False)  # the catalog the plan was read with
+
+    def live_columns(self) -> list[str]:
+        """The letters of the template's 檢查 column and the hidden columns after it, when the plan's
+        sheet has them (the reader notes them as the span of their header row, 「G3:P3」)."""
+        span = self.cells.get(LIVE.key, "")
+        if not span:
+            return []
+        first, last = column_index(span.split(":")[0]), column_index(span.split(":")[-1])
+        return [column_letter(c) for c in range(first, last + 1)]
 
     @property
     def total(self) -> Decimal:

@@ -16,10 +16,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
-from xltool.checks import check_plan
+from xltool.checks import LIVE_RULES, check_plan
 from xltool.errors import ErrorCode, InputError, OutputError, XltoolError
 from xltool.inputs import WORKBOOK_SUFFIXES, check_input
 from xltool.model import FileResult, Plan
@@ -233,3 +234,12 @@ def split_units(plan: Plan) -> list[Plan]:
             plans[unit] = replace(plan, unit=unit, items=[], notices=[])
         plans[unit].items.append(item)
     return list(plans.values())
+
+
+def write_template(path: str | Path, **options: Any) -> Path:
+    """The input template with its 檢查 column: :func:`xltool.template.write_template` (same options)
+    given the live twins of the rule table. The writer does not import the rules; this is where the two meet."""
+    from xltool import template
+
+    options.setdefault("checks", LIVE_RULES)
+    return template.write_template(path, **options)

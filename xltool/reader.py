@@ -23,6 +23,7 @@ from xltool.form import (
     COLUMNS,
     GOAL_NUMERALS,
     ITEM_NUMERALS,
+    LIVE,
     MARKER_SHEET,
     NOTES_WORDS,
     OPTIONAL_COLUMNS,
@@ -34,6 +35,8 @@ from xltool.form import (
     YEAR_LABEL,
     Field,
     cell_ref,
+    cell_row,
+    column_index,
     column_letter,
     is_title,
     parse_title,
@@ -180,7 +183,10 @@ def _find_formulas(source: Path, plan: Plan) -> None:
     may ever be "fixed" into a constant."""
     if not plan.items:
         return
-    found = formulas(source, plan.sheet)
+    live = plan.cells.get(LIVE.key)
+    found = formulas(source, plan.sheet, skip_from=column_index(live) if live else None)
+    if live and found.last_column and column_index(found.last_column) > column_index(live):
+        plan.cells[LIVE.key] = f"{live}:{found.last_column}{cell_row(live)}"  # and the hidden columns after it
     plan.formulas = found.cells
     if not found.without_value:  # the usual case: no formulas, or all of them saved with their results
         return
@@ -243,7 +249,12 @@ def _read_sheet(
 ) -> Plan:
     plan = Plan(unit="", year=None, items=[], source=str(source), sheet=sheet, marker=marker)
     for c, value in enumerate(grid[header.row]):
-        if c not in header.columns.values() and _line(value):
+        if c in header.columns.values() or not _line(value):
+            continue
+        if _line(value) == LIVE.header:  # the template's 檢查 column: formulas about the row, not data
+            plan.cells[LIVE.key] = cell_ref(header.row, c)  # widened by _find_formulas to the hidden columns
+            break
+        else:
             plan.extra_columns[_line(value)] = cell_ref(header.row, c)
     _read_heading(plan, grid, header.row)
     year = plan.year if plan.year is not None else default_year

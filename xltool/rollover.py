@@ -12,9 +12,9 @@ from xltool.catalogs import load_catalog
 from xltool.errors import ErrorCode, InputError
 from xltool.model import PlanItem
 from xltool.outputs import Outputs
+from xltool.pipeline import write_template
 from xltool.reader import read_plan
 from xltool.schedule import canonical, parse_schedule
-from xltool.template import write_template
 
 _YEAR_MENTION = re.compile(r"(?<!\d)(\d{2,3})\s*年")
 

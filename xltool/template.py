@@ -3,8 +3,10 @@
 Everything the old VBA macros did is done by the workbook itself: dropdowns from a very hidden lists
 sheet (Excel drops inline lists over 255 characters), a 提列績效 list that follows the row's 業務類別
 through INDIRECT over one defined name per category, schedule cells formatted as text so Excel cannot
-turn 108.10 into 108.1, and sheet protection so only input cells can be typed in. The output is
-byte-for-byte deterministic (fixed document date; xlsxwriter fixes the zip timestamps), so the committed
+turn 108.10 into 108.1, and sheet protection so only input cells can be typed in. A locked 檢查 column (``xltool.live``)
+checks each row as it is typed with the rules of ``check`` that a formula can decide: pasting replaces
+a cell's validation and format, but cannot reach a locked formula. The output is byte-for-byte
+deterministic (fixed document date; xlsxwriter fixes the zip timestamps), so the committed
 ``templates/plan_template.xlsx`` can be compared with what the code writes.
 """
 
@@ -22,9 +24,12 @@ from xltool.catalogs import load_catalog
 from xltool.form import (
     CATEGORY,
     COLUMNS,
+    FILLS,
     FONT,
     GUIDE_SHEET,
     LISTS_SHEET,
+    LIVE,
+    MARGIN_CM,
     MARKER_SHEET,
     PERFORMANCE,
     PLAN_SHEET,
@@ -41,9 +46,11 @@ from xltool.form import (
     column_letter,
     plan_title,
 )
+from xltool.live import OWNERS_NAME, SPELLINGS_NAME, STORED, VAGUE_NAME, Formulas, Layout, LiveRule
 from xltool.model import PlanItem
 from xltool.outputs import Outputs
-from xltool.xlsxparts import apply_page
+from xltool.text import item_text, line_count
+from xltool.xlsxparts import apply_page, share_formulas
 
 DOCUMENT_DATE = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)  # fixed, so the same arguments give the same bytes
 HEADER_ROW = 2  # 0-based: title, unit/year, header
@@ -51,6 +58,9 @@ FIRST_ROW = HEADER_ROW + 1
 ALL_ITEMS = "績效_全部"
 ITEMS_NAME_PREFIX = "績效_"
 CATEGORY_NAME = CATEGORY.name  # the defined name of the category list
+UNIT_CELL, YEAR_CELL = "B2", "E2"
+LIVE_COL = len(COLUMNS)  # the 檢查 column, right after the form's; its count sits above its header
+HELPER_WIDTH = 0  # the hidden verdict columns after it
 
 GUIDE_HEADINGS = ("填表說明（依「機關廉政工作年度計畫」格式整理）", "操作提示")
 GUIDE = (
@@ -77,6 +87,21 @@ GUIDE = (
     "・預定進度欄為文字格式，請直接輸入 108.10，不會被 Excel 改成 108.1。",
     "・填寫完成後，可執行 xltool check 檔名.xlsx 檢查，再送出。",
 )
+GUIDE_LIVE = (
+    "・計畫表最右邊的「檢查」欄會自動檢查每一列：顯示該列最需要修正的問題（【錯誤】或【警告】，用語與 xltool check "
+    "相同），有問題的格子標示紅色（錯誤）或黃色（警告），「檢查」欄上方顯示尚有幾處待修正。",
+    "・「檢查」欄是鎖定的公式，從別處複製貼上資料也不會使它失效；貼上可能清除格子的顏色與下拉選單，請以「檢查」欄為準。"
+    "公式只檢查常見寫法，送出前仍請以 xltool check 確認。",
+)
+# The guide sheet: one column that fits an A4 portrait page between the form's margins (453 pt), its
+# text wrapped and each row as tall as its lines. A column's width counts the default font's "0" (the
+# workbook's default is Calibri 11): 7 px in Excel with Calibri, about 9.3 px in a LibreOffice that has no
+# Calibri and falls back to DejaVu Sans (measured in its PDF). 62 of them are 329 pt in the one and about
+# 438 pt in the other: inside the page either way. Lines are counted for the narrower column, so a row is
+# never shorter than its text.
+GUIDE_SIZE = 12  # pt, 標楷體
+GUIDE_WIDTH = 62  # characters of the default font
+GUIDE_LINE = 18  # pt a line of 12 pt text takes, with room to spare
 
 
 def write_template(
@@ -89,18 +114,24 @@ def write_template(
     catalog: Catalog | None = None,
     items: Sequence[PlanItem] = (),
     marks: Mapping[tuple[int, str], str] = MappingProxyType({}),
+    checks: Sequence[LiveRule] = (),
     outputs: Outputs | None = None,
 ) -> Path:
     """Write the locked input workbook; ``items`` pre-fill rows as an officer would have typed them.
 
     ``marks`` flag cells for the officer: (item index, field) → a note, shown as a yellow cell with a
-    comment (rollover uses it for what the new year's catalog no longer has).
+    comment (rollover uses it for what the new year's catalog no longer has). ``checks`` are the rules
+    whose live twins make the 檢查 column (``xltool.checks.LIVE_RULES``; the rules are passed in because
+    a writer does not import them); without them the workbook is the template as it was before the column.
     """
     catalog = catalog or load_catalog(year)
     year = year if year is not None else catalog.year
     rows = max(rows, len(items))
     with (outputs or Outputs()).atomic(path) as temporary:
-        _write(temporary, year=year, unit=unit, rows=rows, password=password, catalog=catalog, items=items, marks=marks)
+        _write(
+            temporary, year=year, unit=unit, rows=rows, password=password, catalog=catalog, items=items,
+            marks=marks, checks=checks,
+        )  # fmt: skip
     return Path(path)
 
 
@@ -114,6 +145,7 @@ def _write(
     catalog: Catalog,
     items: Sequence[PlanItem],
     marks: Mapping[tuple[int, str], str],
+    checks: Sequence[LiveRule],
 ) -> None:
     import xlsxwriter
 
@@ -125,8 +157,11 @@ def _write(
     lists = workbook.add_worksheet(LISTS_SHEET)
     marker = workbook.add_worksheet(MARKER_SHEET)
     _write_lists(workbook, lists, catalog)
+    formulas = _formulas(checks, catalog, rows)
     _write_plan(sheet, styles, year=year, unit=unit, rows=rows, catalog=catalog, items=items, marks=marks)
-    _write_guide(guide, styles, catalog)
+    if formulas is not None:
+        _write_checks(sheet, styles, formulas)
+    _write_guide(guide, styles, catalog, live=formulas is not None)
     marker_rows = (
         ("template_version", TEMPLATE_VERSION),
         ("year", str(year)),
@@ -142,6 +177,10 @@ def _write(
     sheet.protect(password, {"format_columns": True, "format_rows": True})
     guide.protect(password)
     workbook.close()
+    if formulas is not None:
+        layout = formulas.layout
+        columns = [layout.shown, *layout.helpers.values(), *layout.stored.values()]
+        share_formulas(path, PLAN_SHEET, columns, layout.first_row, layout.last_row)
 
 
 def _styles(workbook: Any) -> dict[str, Any]:
@@ -162,39 +201,62 @@ def _styles(workbook: Any) -> dict[str, Any]:
         "year": workbook.add_format({**base, "locked": False, "bottom": 1, "align": "center", "valign": "vcenter"}),
         "total_label": workbook.add_format({**boxed, "bold": True, "align": "center"}),
         "total": workbook.add_format({**boxed, "bold": True, "align": "right"}),
-        "guide": workbook.add_format({**base, "text_wrap": True}),
-        "guide_title": workbook.add_format({**base, "font_size": 14, "bold": True}),
+        # The 檢查 column: locked, its long formula hidden from the formula bar; a message longer than the
+        # column runs on over the empty cells to its right rather than making the row taller.
+        "check": workbook.add_format({**base, "border": 1, "hidden": True}),
+        "count": workbook.add_format({**base, "bold": True, "hidden": True, "valign": "vcenter"}),
+        **{
+            severity: workbook.add_format({"bg_color": f"#{rgb}"})  # conditional formats: a fill, nothing else
+            for severity, rgb in FILLS.items()
+        },
+        "guide": workbook.add_format({**base, "font_size": GUIDE_SIZE, "text_wrap": True}),
+        "guide_title": workbook.add_format({**base, "font_size": 14, "bold": True, "text_wrap": True}),
     }
 
 
 def _write_lists(workbook: Any, lists: Any, catalog: Catalog) -> None:
-    """Category names in column A; each category's items in a column of its own; every item last.
+    """Category names in column A; each category's items in a column of its own; every item; then the
+    tables the 檢查 column looks things up in.
 
     A defined name per category (and per alias, so a legacy 綜合業務 still gets its list) lets the
     performance dropdown follow the row's category through INDIRECT.
     """
     sheet_ref = f"'{LISTS_SHEET}'"
-    lists.write_string(0, 0, CATEGORY_NAME)
-    for row, name in enumerate(catalog.category_names, start=1):
-        lists.write_string(row, 0, name)
-    workbook.define_name(CATEGORY_NAME, f"={sheet_ref}!$A$2:$A${len(catalog.categories) + 1}")
+
+    def column(col: int, heading: str, values: Sequence[str], name: str = "", width: int = 1) -> None:
+        """Values under a heading in column ``col`` (0-based), named ``name`` over ``width`` columns."""
+        lists.write_string(0, col, heading)
+        for row, value in enumerate(values, start=1):
+            lists.write_string(row, col, value)
+        if name:
+            first, last = column_letter(col), column_letter(col + width - 1)
+            workbook.define_name(name, f"={sheet_ref}!${first}$2:${last}${len(values) + 1}")
+
+    column(0, CATEGORY_NAME, catalog.category_names, CATEGORY_NAME)
     everything: list[str] = []
     for col, category in enumerate(catalog.categories, start=1):
         choices = catalog.items(category)
         everything.extend(c for c in choices if c not in everything and c != catalog.none_word)
-        lists.write_string(0, col, category.name)
-        for row, choice in enumerate(choices, start=1):
-            lists.write_string(row, col, choice)
+        column(col, category.name, choices)
         letter = column_letter(col)
         for name in (category.name, *category.aliases):
             workbook.define_name(f"{ITEMS_NAME_PREFIX}{name}", f"={sheet_ref}!${letter}$2:${letter}${len(choices) + 1}")
     everything.append(catalog.none_word)
     col = len(catalog.categories) + 1
-    lists.write_string(0, col, "全部")
-    for row, choice in enumerate(everything, start=1):
-        lists.write_string(row, col, choice)
-    letter = column_letter(col)
-    workbook.define_name(ALL_ITEMS, f"={sheet_ref}!${letter}$2:${letter}${len(everything) + 1}")
+    column(col, "全部", everything, ALL_ITEMS)
+    # Every spelling of a category (name and aliases) beside its name: CATEGORY_UNKNOWN, and the name a
+    # message gives an alias.
+    spellings = [(label, c.name) for c in catalog.categories for label in (c.name, *c.aliases)]
+    column(col + 1, "寫法", [label for label, _ in spellings], SPELLINGS_NAME, width=2)
+    column(col + 2, CATEGORY.name, [name for _, name in spellings])
+    # Every item in its one spelling beside the categories whose lists hold it: PERFORMANCE_UNKNOWN and
+    # PERFORMANCE_CATEGORY ("belongs to 綜合規劃業務").
+    owners = {item_text(choice): "、".join(c.name for c in catalog.item_categories(choice)) for choice in everything}
+    column(col + 3, "績效項目", list(owners), OWNERS_NAME, width=2)
+    column(col + 4, "所屬業務類別", list(owners.values()))
+    # The vague words, in reverse of the order check tries them (longest first): LOOKUP finds the last match.
+    tried = sorted(catalog.vague, key=len, reverse=True)
+    column(col + 5, "不確定用語", tried[::-1], VAGUE_NAME)
 
 
 def _write_plan(
@@ -208,16 +270,23 @@ def _write_plan(
     items: Sequence[PlanItem],
     marks: Mapping[tuple[int, str], str],
 ) -> None:
-    last_col = len(COLUMNS) - 1
     last_row = FIRST_ROW + rows - 1
-    col = {c.key: i for i, c in enumerate(COLUMNS)}
     for i, column in enumerate(COLUMNS):
         sheet.set_column(i, i, column.width)
+    _write_heading(sheet, styles, year=year, unit=unit)
+    _write_header(sheet, styles)
+    _write_rows(sheet, styles, rows=rows, items=items, marks=marks)
+    _write_validations(sheet, catalog, last_row)
+    total_row = _write_total(sheet, styles, last_row, items)
+    sheet.freeze_panes(FIRST_ROW, 0)
+    apply_page(sheet, Page(repeat_rows=(HEADER_ROW, HEADER_ROW)))
+    sheet.print_area(0, 0, total_row, len(COLUMNS) - 1)  # the form's columns: the 檢查 column is not printed
 
-    # Title, then the labelled unit and year cells the title is built from.
-    unit_cell, year_cell = "B2", "E2"
-    sheet.merge_range(0, 0, 0, last_col, "", styles["title"])
-    sheet.write_formula(0, 0, f'={unit_cell}&{year_cell}&"{TITLE_SUFFIX}"', styles["title"], plan_title(unit, year))
+
+def _write_heading(sheet: Any, styles: dict[str, Any], *, year: int, unit: str) -> None:
+    """The title, then the labelled unit and year cells the title is built from."""
+    sheet.merge_range(0, 0, 0, len(COLUMNS) - 1, "", styles["title"])
+    sheet.write_formula(0, 0, f'={UNIT_CELL}&{YEAR_CELL}&"{TITLE_SUFFIX}"', styles["title"], plan_title(unit, year))
     sheet.set_row(0, 32)
     sheet.set_row(1, 24)
     sheet.write_string(1, 0, UNIT_LABEL, styles["label"])
@@ -225,7 +294,7 @@ def _write_plan(
     sheet.write_string(1, 3, f"{YEAR_LABEL}（民國）", styles["label"])
     sheet.write_number(1, 4, year, styles["year"])
     sheet.data_validation(
-        year_cell,
+        YEAR_CELL,
         {
             "validate": "integer",
             "criteria": "between",
@@ -241,12 +310,23 @@ def _write_plan(
         1, 1, 1, 2, {"validate": "any", "input_title": UNIT_LABEL, "input_message": "請填機關（政風機構）全銜。"}
     )
 
+
+def _write_header(sheet: Any, styles: dict[str, Any]) -> None:
     sheet.set_row(HEADER_ROW, 48)
     for i, column in enumerate(COLUMNS):
         sheet.write_string(HEADER_ROW, i, column.header, styles["header"])
 
-    # Every input cell is written, so each carries the unlocked, styled format (a missing cell would be
-    # locked and General, and Excel would turn 108.10 typed into it into 108.1).
+
+def _write_rows(
+    sheet: Any,
+    styles: dict[str, Any],
+    *,
+    rows: int,
+    items: Sequence[PlanItem],
+    marks: Mapping[tuple[int, str], str],
+) -> None:
+    """Every input cell is written, so each carries the unlocked, styled format (a missing cell would be
+    locked and General, and Excel would turn 108.10 typed into it into 108.1)."""
     previous_goal = None
     for offset in range(rows):
         row = FIRST_ROW + offset
@@ -267,6 +347,10 @@ def _write_plan(
             else:
                 sheet.write_string(row, i, str(value), style)
 
+
+def _write_validations(sheet: Any, catalog: Catalog, last_row: int) -> None:
+    """Dropdowns, the schedule's text check and the budget's number check, each with its prompt."""
+    col = {c.key: i for i, c in enumerate(COLUMNS)}
     prompts = {c.key: c for c in COLUMNS}
 
     def validate(key: str, options: dict[str, Any]) -> None:
@@ -297,15 +381,11 @@ def _write_plan(
             "error_message": "備考欄請填 0 以上的數字，單位：千元（例如 5 或 12.5）。",
         },
     )
-    sheet.data_validation(
-        FIRST_ROW,
-        col["category"],
-        last_row,
-        col["category"],
+    validate(
+        "category",
         {
             "validate": "list",
             "source": f"={CATEGORY_NAME}",
-            "input_title": prompts["category"].name,
             "input_message": prompts["category"].prompt.format(choices=catalog.category_choices),
             "error_title": CATEGORY.name,
             "error_message": "請由清單選擇業務類別：" + catalog.category_choices,
@@ -325,24 +405,85 @@ def _write_plan(
         },
     )
 
-    # The 合計 row: a formula for Excel, with the sum as its cached value for readers that do not compute.
+
+def _write_total(sheet: Any, styles: dict[str, Any], last_row: int, items: Sequence[PlanItem]) -> int:
+    """The 合計 row: a formula for Excel, with the sum as its cached value for readers that do not compute."""
     total_row = last_row + 1
-    budget_letter = column_letter(col["budget"])
-    sheet.merge_range(total_row, 0, total_row, col["budget"] - 1, TOTAL_LABEL, styles["total_label"])
+    budget = next(i for i, c in enumerate(COLUMNS) if c.key == "budget")
+    budget_letter = column_letter(budget)
+    sheet.merge_range(total_row, 0, total_row, budget - 1, TOTAL_LABEL, styles["total_label"])
     total = sum((item.budget or Decimal(0) for item in items), Decimal(0))
     sheet.write_formula(
         total_row,
-        col["budget"],
+        budget,
         f"=SUM({budget_letter}{FIRST_ROW + 1}:{budget_letter}{last_row + 1})",
         styles["total"],
         total,
     )
-    for i in range(col["budget"] + 1, len(COLUMNS)):
+    for i in range(budget + 1, len(COLUMNS)):
         sheet.write_blank(total_row, i, None, styles["total_label"])
+    return total_row
 
-    sheet.freeze_panes(FIRST_ROW, 0)
-    apply_page(sheet, Page(repeat_rows=(HEADER_ROW, HEADER_ROW)))
-    sheet.print_area(0, 0, total_row, last_col)
+
+def _formulas(checks: Sequence[LiveRule], catalog: Catalog, rows: int) -> Formulas | None:
+    """The 檢查 column's formulas for these rules, laid out after the form's columns (None: no column)."""
+    keys = {rule.field for rule in checks if rule.live is not None}
+    if not keys:
+        return None
+    helper_keys = [c.key for c in COLUMNS if c.key in keys]
+    after = LIVE_COL + 1 + len(helper_keys)
+    layout = Layout(
+        first_row=FIRST_ROW + 1,
+        last_row=FIRST_ROW + rows,
+        year_cell=f"${YEAR_CELL[0]}${YEAR_CELL[1:]}",
+        helpers={key: column_letter(LIVE_COL + 1 + i) for i, key in enumerate(helper_keys)},
+        shown=column_letter(LIVE_COL),
+        stored={piece: column_letter(after + i) for i, piece in enumerate(STORED)},
+    )
+    return Formulas(checks, catalog, layout)
+
+
+def _write_checks(sheet: Any, styles: dict[str, Any], formulas: Formulas) -> None:
+    """The 檢查 column, its count above it, the hidden verdict column of each form column, and the
+    conditional formats that colour an input cell by its column's verdict.
+
+    Every row gets the first row's formulas (written once: ``share_formulas`` runs after the workbook is
+    closed); the other rows hold placeholders until then. Cached results are left empty, so Excel
+    (fullCalcOnLoad) and LibreOffice (an empty cached text) calculate them on opening.
+    """
+    layout = formulas.layout
+    first, last = layout.first_row - 1, layout.last_row - 1  # 0-based, as xlsxwriter counts
+    sheet.set_column(LIVE_COL, LIVE_COL, LIVE.width)
+    sheet.write_string(HEADER_ROW, LIVE_COL, LIVE.header, styles["header"])
+    sheet.write_formula(1, LIVE_COL, formulas.count(), styles["count"], "")
+    hidden = len(layout.helpers) + len(layout.stored)
+    sheet.set_column(LIVE_COL + 1, LIVE_COL + hidden, HELPER_WIDTH, None, {"hidden": True})
+    firsts = [formulas.helper(key, first + 1) for key in layout.helpers]
+    firsts += [formulas.stored(piece, first + 1) for piece in layout.stored]
+    for index, formula in enumerate(firsts):  # hidden: the default format, which is locked, will do
+        col = LIVE_COL + 1 + index
+        sheet.write_formula(first, col, formula, None, "")
+        for row in range(first + 1, last + 1):
+            sheet.write_formula(row, col, "=0", None, "")
+    sheet.write_formula(first, LIVE_COL, formulas.shown(first + 1), styles["check"], "")
+    for row in range(first + 1, last + 1):
+        sheet.write_formula(row, LIVE_COL, "=0", styles["check"], "")
+    # An input cell is coloured by its column's verdict, the 檢查 cell by its own: red first, and a cell
+    # that matches it is not made yellow too.
+    columns = {c.key: i for i, c in enumerate(COLUMNS)}
+    coloured = [(columns[key], letter) for key, letter in layout.helpers.items()] + [(LIVE_COL, layout.shown)]
+    for col, letter in coloured:
+        for severity in FILLS:
+            options = {
+                "type": "formula",
+                "criteria": formulas.colour(letter, severity),
+                "format": styles[severity],
+                "stop_if_true": True,
+            }
+            sheet.conditional_format(first, col, last, col, options)
+    sheet.data_validation(
+        first, LIVE_COL, last, LIVE_COL, {"validate": "any", "input_title": LIVE.name, "input_message": LIVE.prompt}
+    )
 
 
 def _row_values(item: PlanItem, previous_goal: tuple[str, str] | None) -> dict[str, object]:
@@ -360,9 +501,19 @@ def _row_values(item: PlanItem, previous_goal: tuple[str, str] | None) -> dict[s
     }
 
 
-def _write_guide(guide: Any, styles: dict[str, Any], catalog: Catalog) -> None:
-    guide.set_column(0, 0, 100)
-    for row, line in enumerate(GUIDE):
+def _write_guide(guide: Any, styles: dict[str, Any], catalog: Catalog, *, live: bool) -> None:
+    """The form's instructions on a page of their own: wrapped in a column as wide as the printed page,
+    each row as tall as its lines (LibreOffice does not size the rows of a file it opens, and without
+    heights the paragraphs are drawn over each other)."""
+    guide.set_column(0, 0, GUIDE_WIDTH)
+    # Half-width characters a line holds: the column's points less padding over 6 pt (half of a 12 pt
+    # CJK character), and a tenth less again, so a line is never assumed to hold more than it does.
+    per_line = ((GUIDE_WIDTH * 7 + 5) * 0.75 - 8) / (GUIDE_SIZE / 2) * 0.9
+    lines = GUIDE + GUIDE_LIVE if live else GUIDE
+    for row, line in enumerate(lines):
         text = line.format(categories=catalog.category_choices)
-        guide.write_string(row, 0, text, styles["guide_title"] if line in GUIDE_HEADINGS else styles["guide"])
-    apply_page(guide, Page())
+        heading = line in GUIDE_HEADINGS
+        guide.write_string(row, 0, text, styles["guide_title" if heading else "guide"])
+        count = line_count(text, per_line * GUIDE_SIZE / 14 if heading else per_line)
+        guide.set_row(row, (GUIDE_LINE + (4 if heading else 0)) * count + 4)
+    apply_page(guide, Page(margin_cm=MARGIN_CM))

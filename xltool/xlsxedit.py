@@ -53,6 +53,12 @@ class CellEdit:
     comment: str | None = None  # a note by "xltool"; an existing note keeps its text, this follows a blank line
     value: Value | Keep = KEEP  # str → text (an inline string), int/float/Decimal → a number; never a formula
     text_format: bool = False  # also give the cell the Text number format ("@")
+    recalc: bool = False  # a formula cell: drop its saved result, so Excel and LibreOffice calculate it on opening
+
+    @property
+    def changes_cell(self) -> bool:
+        """Whether the cell itself is rewritten (a note alone changes no cell)."""
+        return self.value is not KEEP or bool(self.fill) or self.text_format or self.recalc
 
 
 @dataclass(frozen=True)
@@ -196,6 +202,8 @@ def _apply(
         if notes:
             xml = _add_notes(package, book, sheet.part, xml, notes)
         package.write(sheet.part, xml)
+    if any(edit.value is not KEEP or edit.recalc for edits in cells.values() for edit in edits.values()):
+        package.write(book.part, _full_calc_on_load(package.text(book.part), book.part))
     for table in tables:
         xml = _table_xml(table, styles)
         existing = book.sheet(table.name)
@@ -761,13 +769,36 @@ class _Styles:
         self.package.write(self.part, xml)
 
 
+# Children of CT_Workbook after calcPr (ECMA-376 Part 1, 18.2.28): a new calcPr goes before the first of them.
+_AFTER_CALC_PR = (
+    "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
+    "fileRecoveryPr", "webPublishObjects", "extLst",
+)  # fmt: skip
+
+
+def _full_calc_on_load(xml: str, where: str) -> str:
+    """The workbook asking Excel to calculate every formula on opening: values the copy changed (a fixed
+    budget, a schedule now text) feed formulas whose saved results Excel would otherwise show."""
+    root = _root(xml, where)
+    found = _find(xml, "calcPr", where)
+    if found is not None:
+        head = f"<{found.prefix}calcPr{_with_attributes(found.attrs, {'fullCalcOnLoad': '1'})}"
+        return xml[: found.start] + head + ("/>" if found.empty else ">") + xml[found.content :]
+    element = f'<{root.prefix}calcPr fullCalcOnLoad="1"/>'
+    for name in _AFTER_CALC_PR:
+        later = _find(xml, name, where, root.content, root.close)
+        if later is not None:
+            return xml[: later.start] + element + xml[later.start :]
+    return _insert(xml, root, element)
+
+
 # -------------------------------------------------------------------------------------------- cells
 
 
 def _edit_cells(xml: str, edits: Mapping[tuple[int, int], CellEdit], styles: _Styles, where: str) -> str:
     """The sheet's XML with each edited cell rewritten, or added in row and column order. A note alone
     changes no cell (a note needs no cell written)."""
-    edits = {at: e for at, e in edits.items() if e.value is not KEEP or e.fill or e.text_format}
+    edits = {at: e for at, e in edits.items() if e.changes_cell}
     if not edits:
         return xml
     data = _find(xml, "sheetData", where)
@@ -883,11 +914,14 @@ def _cell_column(attrs: str, where: str) -> int:
 
 def _new_row(number: int, edits: Mapping[int, CellEdit], context: _Context) -> str:
     cells = "".join(_new_cell(number, col, edits[col], None, context) for col in sorted(edits))
-    return f'<{context.prefix}row r="{number}">{cells}</{context.prefix}row>'
+    return f'<{context.prefix}row r="{number}">{cells}</{context.prefix}row>' if cells else ""
 
 
 def _new_cell(row: int, col: int, edit: CellEdit, row_style: int | None, context: _Context) -> str:
-    """A cell that was not written: it starts from the format it showed (its row's, else its column's)."""
+    """A cell that was not written: it starts from the format it showed (its row's, else its column's).
+    A cell that is not there holds no formula to calculate: a recalculation alone writes nothing."""
+    if edit.value is KEEP and not edit.fill and not edit.text_format:
+        return ""
     base = row_style if row_style is not None else context.column_style(col)
     style = _style(base, edit, context.styles)
     ref = _ref(row, col)
@@ -913,12 +947,17 @@ def _edited_cell(xml: str, cell: _Element, row: int, col: int, edit: CellEdit, c
     if new_style != style:
         changes["s"] = str(new_style)
     content = xml[cell.content : cell.close]
+    if edit.recalc and _start("f").search(content):
+        content = re.sub(
+            rf"<{re.escape(cell.prefix)}v\b[^>]*?(?:/>|>.*?</{re.escape(cell.prefix)}v>)", "", content, flags=re.S
+        )
+        changes["t"] = None  # no saved result, so no type for it
     if edit.value is not KEEP:
         if _start("f").search(content):
             raise ValueError(f"{_ref(row, col)} holds a formula: its value is not replaced")
         kind, content = _value_xml(edit.value, cell.prefix, _ref(row, col))
         changes.update(t=kind, cm=None, vm=None)  # cell and value metadata belong to the old value
-    elif not changes:
+    elif not changes and content == xml[cell.content : cell.close]:
         return xml[cell.start : cell.end]
     head = f"<{cell.prefix}c{_with_attributes(cell.attrs, changes)}"
     return f"{head}>{content}</{cell.prefix}c>" if content else f"{head}/>"

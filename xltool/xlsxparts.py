@@ -144,3 +144,46 @@ def apply_page(sheet: Any, page: Page) -> None:
         sheet.repeat_rows(*page.repeat_rows)
     if page.footer:
         sheet.set_footer(page.footer)
+
+
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"((?: s="\d+")?)(?: t="str")?><f>([^<]*)</f><v>[^<]*</v></c>')
+
+
+def share_formulas(path: Path, sheet: str, columns: Sequence[str], first_row: int, last_row: int) -> None:
+    """Turn the formulas of ``columns`` (rows ``first_row``–``last_row``, 1-based) into shared formulas:
+    the first row's formula is written once and the rows below refer to it, as Excel itself saves a
+    filled-down column. xlsxwriter writes every cell's formula in full; five thousand rows of a long
+    formula would make the file many times larger and LibreOffice parse each one again on opening.
+
+    The other rows' formulas are placeholders: only the first row's text counts. Cached results are
+    dropped, so Excel and LibreOffice calculate the cells on opening. The zip keeps its members' order
+    and dates, so the same workbook gives the same bytes.
+    """
+    wanted = {letter.encode(): index for index, letter in enumerate(columns)}
+    rows = range(first_row, last_row + 1)
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        letter, row, style, formula = match.group(1), int(match.group(2)), match.group(3), match.group(4)
+        index = wanted.get(letter)
+        if index is None or row not in rows:
+            return match.group(0)
+        ref = f"{letter.decode()}{row}".encode()
+        if row == first_row:
+            span = f"{letter.decode()}{first_row}:{letter.decode()}{last_row}".encode()
+            return b'<c r="%s"%s><f t="shared" ref="%s" si="%d">%s</f></c>' % (ref, style, span, index, formula)
+        return b'<c r="%s"%s><f t="shared" si="%d"/></c>' % (ref, style, index)
+
+    scratch = path.with_name(path.name + ".shared")
+    try:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(scratch, "w", zipfile.ZIP_DEFLATED) as target:
+            part = sheet_part(source, sheet)
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == part:
+                    data = _FORMULA_CELL.sub(shared, data)
+                info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(info, data)
+        scratch.replace(path)
+    finally:
+        scratch.unlink(missing_ok=True)

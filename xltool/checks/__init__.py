@@ -11,10 +11,10 @@ from decimal import Decimal
 from xltool.catalog import Catalog
 from xltool.checks import budget, category, schedule, structure
 from xltool.checks.context import Context
-from xltool.checks.rules import RULES, Rule, Severity
+from xltool.checks.rules import LIVE_RULES, RULES, Rule, Severity
 from xltool.model import Finding, Plan
 
-__all__ = ["RULES", "Rule", "Severity", "check_plan"]
+__all__ = ["LIVE_RULES", "RULES", "Rule", "Severity", "check_plan"]
 
 _FAMILIES = (structure.check, schedule.check, budget.check, category.check)
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from xltool.form import FIELD_NAMES, cell_row
+from xltool.live import Live
 from xltool.model import Finding, Plan, PlanItem
 
 
@@ -33,6 +34,9 @@ class Rule:
     field: str
     message: str
     hint: str = ""
+    live: Live | None = (
+        None  # the rule's twin in the template's 檢查 column (xltool.live), when a formula can decide it
+    )
 
     def at_item(
         self, item: PlanItem, value: object = "", fix: str | int | float | None = None, **params: Any
@@ -77,7 +81,12 @@ def _texts(message: str, hint: str, value: str, params: tuple[tuple[str, Any], .
 _RULES = (
     # 預定進度 (填表說明 三)
     Rule(
-        "SCHEDULE_MISSING", E, "schedule", "具體作法沒有填預定進度", "請填預估的階段進度及完成時限，例如 {year}.01-12"
+        "SCHEDULE_MISSING",
+        E,
+        "schedule",
+        "具體作法沒有填預定進度",
+        "請填預估的階段進度及完成時限，例如 {year}.01-12",
+        live=Live("AND({has_practice},LEN({s_text})=0)"),
     ),
     Rule("SCHEDULE_UNPARSED", E, "schedule", "無法解讀預定進度「{value}」", "可接受的寫法：" + ACCEPTED_SCHEDULES),
     Rule(
@@ -86,15 +95,34 @@ _RULES = (
         "schedule",
         "預定進度使用不確定用語「{word}」；填表說明 三 要求避免「經常辦理」等不確定概念",
         "請寫出階段進度及完成時限，例如 {year}.01-12 或 {year}.03、06、09、12",
+        live=Live(
+            "AND(ISTEXT({schedule}),SUMPRODUCT(--{s_vague_found})>0)",
+            fill={"word": "LOOKUP(2,1/{s_vague_found},{vague})"},  # the longest word found, as check names it
+        ),
     ),
-    Rule("SCHEDULE_RELATIVE", W, "schedule", "預定進度寫成「{value}」，請寫出具體月份", "改為 {text}"),
-    Rule("SCHEDULE_BAD_MONTH", E, "schedule", "預定進度「{value}」的月份不在 1 到 12 之間", "月份請寫 01 到 12"),
+    Rule(
+        "SCHEDULE_RELATIVE",
+        W,
+        "schedule",
+        "預定進度寫成「{value}」，請寫出具體月份",
+        "改為 {text}",
+        live=Live("AND({has_year},ISNUMBER(MATCH({s_squashed},{relative},0)))"),  # 全年, 每季 … alone
+    ),
+    Rule(
+        "SCHEDULE_BAD_MONTH",
+        E,
+        "schedule",
+        "預定進度「{value}」的月份不在 1 到 12 之間",
+        "月份請寫 01 到 12",
+        live=Live("AND({s_shaped},{s_bad_month})"),
+    ),
     Rule(
         "SCHEDULE_REVERSED",
         E,
         "schedule",
         "預定進度「{value}」的起始月份晚於結束月份",
         "跨年度請寫出兩個年度，例如 {year}.10-{next_year}.03",
+        live=Live("AND({s_shaped},NOT({s_bad_month}),{s_reversed})"),
     ),
     Rule(
         "SCHEDULE_OTHER_YEAR",
@@ -102,6 +130,7 @@ _RULES = (
         "schedule",
         "預定進度「{value}」不在計畫年度 {year} 年",
         "請改為 {year} 年的月份；跨年度的工作請從 {year} 年開始寫，例如 {year}.10-{next_year}.03",
+        live=Live("AND({has_year},{s_readable},OR({s_y1}<>{year},{s_y2}>{year}+1))"),
     ),
     Rule(
         "SCHEDULE_NEXT_YEAR",
@@ -109,6 +138,7 @@ _RULES = (
         "schedule",
         "預定進度「{value}」延續到 {next_year} 年",
         "表單備註 2：當年度無法完成者，仍應落實管考，並列入下年度績效案件陳報",
+        live=Live("AND({has_year},{s_readable},{s_y1}={year},{s_y2}={year}+1)"),
     ),
     Rule("SCHEDULE_MONTH_ONLY", W, "schedule", "預定進度「{value}」沒有寫年度，視為 {year} 年", "改為 {text}"),
     Rule("SCHEDULE_WESTERN_YEAR", W, "schedule", "預定進度「{value}」使用西元年", "請改用民國年：{text}"),
@@ -118,6 +148,10 @@ _RULES = (
         "schedule",
         "預定進度被存成數字 {value}：Excel 把輸入的「{text}」改寫成了數字",
         "把儲存格格式設為「文字」後重新輸入 {text}（或在前面加上 ' ），也可用 xltool check --fix 自動改正",
+        live=Live(
+            "AND({s_number},{s_hundredths}<>10,{s_number_month}>=1,{s_number_month}<=12)",
+            fill={"value": '{schedule}&""', "text": 'INT({schedule})&"."&TEXT({s_number_month},"00")'},
+        ),
     ),
     Rule(
         "SCHEDULE_NUMBER_AMBIGUOUS",
@@ -125,6 +159,10 @@ _RULES = (
         "schedule",
         "預定進度被存成數字 {value}：原本可能是 {january}（1 月）或 {october}（10 月），無法判斷",
         "把儲存格格式設為「文字」後重新輸入正確的月份（或在前面加上 ' ）",
+        live=Live(
+            "AND({s_number},{s_hundredths}=10)",
+            fill={"value": '{schedule}&""', "january": 'INT({schedule})&".01"', "october": 'INT({schedule})&".10"'},
+        ),
     ),
     Rule(
         "SCHEDULE_DATE",
@@ -132,6 +170,8 @@ _RULES = (
         "schedule",
         "預定進度是日期值（{value}）：Excel 可能把「1-12」之類的輸入改成了日期",
         "把儲存格格式設為「文字」後重新輸入，例如 {year}.01-12",
+        # A date is a number to a formula: one from 10000 up (1927 on) is taken for a date.
+        live=Live("AND(ISNUMBER({schedule}),{schedule}>=10000)", fill={"value": 'TEXT({schedule},"yyyy-mm-dd")'}),
     ),
     Rule("SCHEDULE_FORMAT", I, "schedule", "預定進度「{value}」可統一寫成「{text}」", "xltool check --fix 可自動改寫"),
     # 備考（預算，千元）(填表說明 六)
@@ -141,20 +181,57 @@ _RULES = (
         "budget",
         "備考（預算）「{value}」不是數字",
         "請填千元金額，例如 5 或 12.5；不需經費請填 0",
+        live=Live("AND(ISTEXT({budget}),LEN({b_text})>0,NOT({b_zero}),ISERROR(--{b_core}))"),
     ),
-    Rule("BUDGET_NEGATIVE", E, "budget", "預算「{value}」是負數", "請填 0 以上的千元金額"),
+    Rule(
+        "BUDGET_NEGATIVE",
+        E,
+        "budget",
+        "預算「{value}」是負數",
+        "請填 0 以上的千元金額",
+        live=Live("{b_amount}<0"),
+    ),
     Rule("BUDGET_ZERO", I, "budget", "預算「{value}」視為 0 千元（不需經費）"),
-    Rule("BUDGET_YUAN", W, "budget", "預算「{value}」以元為單位，但備考欄的單位是千元", "改為 {amount}（千元）"),
-    Rule("BUDGET_PRECISION", W, "budget", "預算「{value}」超過三位小數（不到 1 元）", "千元金額最多寫到小數三位"),
+    Rule(
+        "BUDGET_YUAN",
+        W,
+        "budget",
+        "預算「{value}」以元為單位，但備考欄的單位是千元",
+        "改為 {amount}（千元）",
+        live=Live("AND(ISTEXT({budget}),{b_yuan},ISNUMBER(--{b_core}))"),
+    ),
+    Rule(
+        "BUDGET_PRECISION",
+        W,
+        "budget",
+        "預算「{value}」超過三位小數（不到 1 元）",
+        "千元金額最多寫到小數三位",
+        live=Live("AND(NOT(AND(ISTEXT({budget}),{b_yuan})),ROUND({b_amount},3)<>{b_amount})"),
+    ),
     Rule(
         "BUDGET_TEXT",
         W,
         "budget",
         "預算「{value}」是文字格式的數字：文字格式的預算不會算進合計",
         "改為數字 {amount}（儲存格格式設為「數值」）；xltool check --fix 可自動改正",
+        live=Live("AND(ISTEXT({budget}),NOT({b_zero}),NOT({b_yuan}),{b_amount}<>0)"),
     ),
-    Rule("BUDGET_MISSING", W, "budget", "有預定進度但沒有填預算", "不需經費請填 0"),
-    Rule("BUDGET_WITHOUT_SCHEDULE", E, "budget", "有預算 {value} 千元但沒有預定進度", "請在預定進度欄填寫執行月份"),
+    Rule(
+        "BUDGET_MISSING",
+        W,
+        "budget",
+        "有預定進度但沒有填預算",
+        "不需經費請填 0",
+        live=Live("AND({b_empty},LEN({s_text})>0)"),
+    ),
+    Rule(
+        "BUDGET_WITHOUT_SCHEDULE",
+        E,
+        "budget",
+        "有預算 {value} 千元但沒有預定進度",
+        "請在預定進度欄填寫執行月份",
+        live=Live("AND(LEN({s_text})=0,{b_amount}>0)"),
+    ),
     Rule(
         "TOTAL_MISMATCH",
         E,
@@ -164,8 +241,22 @@ _RULES = (
     ),
     Rule("BUDGET_CAP", E, "total", "預算合計 {total} 千元超過上限 {cap} 千元", "請檢討各項預算"),
     # 業務類別 (填表說明 四) and 提列績效對應項目 (填表說明 五)
-    Rule("CATEGORY_MISSING", E, "category", "沒有填業務類別", "請由清單選擇：{choices}"),
-    Rule("CATEGORY_UNKNOWN", E, "category", "業務類別「{value}」不在 {year} 年度的清單中", "{suggestion}"),
+    Rule(
+        "CATEGORY_MISSING",
+        E,
+        "category",
+        "沒有填業務類別",
+        "請由清單選擇：{choices}",
+        live=Live("AND(LEN({c_text})=0,OR({has_practice},LEN(TRIM({performance}))>0))"),
+    ),
+    Rule(
+        "CATEGORY_UNKNOWN",
+        E,
+        "category",
+        "業務類別「{value}」不在 {year} 年度的清單中",
+        "{suggestion}",
+        live=Live("AND(LEN({c_text})>0,NOT({c_known}))", fill={"year": "{catalog_year}"}),
+    ),
     Rule(
         "CATEGORY_ALIAS",
         I,
@@ -179,15 +270,27 @@ _RULES = (
         "performance",
         "沒有填提列績效對應項目",
         "填表說明 五：沒有對應的績效項目時請填「無」或詳予敘明",
+        live=Live("AND(LEN(TRIM({performance}))=0,OR({has_practice},LEN({c_text})>0))"),
     ),
     Rule("PERFORMANCE_FORMAT", I, "performance", "「{value}」可統一寫成「{text}」", "xltool check --fix 可自動改寫"),
-    Rule("PERFORMANCE_UNKNOWN", E, "performance", "「{value}」不是 {year} 年度的政策目標項目", "{suggestion}"),
+    Rule(
+        "PERFORMANCE_UNKNOWN",
+        E,
+        "performance",
+        "「{value}」不是 {year} 年度的政策目標項目",
+        "{suggestion}",
+        live=Live("AND({p_policy},NOT({p_empty}),NOT({p_known}))", fill={"year": "{catalog_year}"}),
+    ),
     Rule(
         "PERFORMANCE_CATEGORY",
         E,
         "performance",
         "「{value}」屬於「{right}」，但本列的業務類別是「{category}」",
         "把業務類別改為「{right}」，或改選「{category}」的項目",
+        live=Live(
+            'AND({p_policy},NOT({p_empty}),{p_known},{c_known},ISERROR(FIND("、"&{c_name}&"、","、"&{p_owners}&"、")))',
+            fill={"right": "{p_owners}", "category": "{c_name}"},
+        ),
     ),
     Rule(
         "PERFORMANCE_FREE_EMPTY",
@@ -195,6 +298,7 @@ _RULES = (
         "performance",
         "「{value}」後面沒有寫項目名稱",
         "請寫成「自主管理-項目名稱」，例如「自主管理-籌辦廉政透明委員會」",
+        live=Live("{p_empty}"),
     ),
     Rule(
         "FORMULA_NO_VALUE",
@@ -216,7 +320,15 @@ _RULES = (
         "這份活頁簿由較舊的範本或清單產生（{what}）",
         "請以 xltool template 產生新範本，或確認清單是否仍適用",
     ),
-    Rule("GOAL_MISSING", E, "goal", "具體作法上方沒有計畫目標", "請在第一個作法那一列填寫「壹、目標」"),
+    Rule(
+        "GOAL_MISSING",
+        E,
+        "goal",
+        "具體作法上方沒有計畫目標",
+        "請在第一個作法那一列填寫「壹、目標」",
+        # The plan's first practice row, with no goal at or above it (later rows carry that first goal).
+        live=Live("AND({filled},IF(COUNTA({goals_so_far})=0,COUNTA({rows_so_far})=COUNTA({row_cells}),FALSE))"),
+    ),
     Rule("GOAL_NUMBER_MISSING", E, "goal", "計畫目標沒有編號", "請以「{expected}、」開頭"),
     Rule(
         "GOAL_NUMBER_ORDER",
@@ -235,7 +347,14 @@ _RULES = (
     ),
     Rule("GOAL_SPACES", I, "goal", "計畫目標前後或中間有多餘的空白", "xltool check --fix 可自動刪除"),
     Rule("PRACTICE_SPACES", I, "practice", "具體作法前後或中間有多餘的空白", "xltool check --fix 可自動刪除"),
-    Rule("PRACTICE_MISSING", E, "practice", "這一列有資料但沒有具體作法", "請填寫具體作法，或刪除這一列的其他內容"),
+    Rule(
+        "PRACTICE_MISSING",
+        E,
+        "practice",
+        "這一列有資料但沒有具體作法",
+        "請填寫具體作法，或刪除這一列的其他內容",
+        live=Live("AND({filled},NOT({has_practice}))"),
+    ),
     Rule(
         "GOALS_TOO_MANY",
         W,
@@ -261,3 +380,5 @@ _RULES = (
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+LIVE_RULES: tuple[Rule, ...] = tuple(rule for rule in _RULES if rule.live is not None)
+"""The rules with a twin in the template's 檢查 column, in the table's order (``write_template(checks=…)``)."""

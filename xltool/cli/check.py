@@ -201,7 +201,7 @@ def _copies(result: "FileResult", annotate: Path | None, fix: Path | None, outpu
         annotate_workbook(result.file, result.findings, annotate, outputs=outputs)
         show.echo(f"已寫出標註副本：{annotate}", err=True)
     if fix:
-        fixes = fix_workbook(result.file, result.findings, fix, outputs=outputs)
+        fixes = fix_workbook(result.file, result.findings, fix, plan=result.plan, outputs=outputs)
         fixes_json = [vars(f) for f in fixes]
         show.echo(f"已寫出修正副本：{fix}（修正 {len(fixes)} 處）", err=True)
         for one in fixes:

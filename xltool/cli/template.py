@@ -13,7 +13,7 @@ from xltool.cli.options import CatalogOption, ForceOption, YearOption
     "template",
     short_help="產生鎖定保護的輸入範本。",
     help="產生鎖定保護的計畫輸入範本（.xlsx）：業務類別與績效項目下拉選單、文字格式的預定進度欄、"
-    "預算檢核、欄位提示與填表說明。\n\n"
+    "預算檢核、邊填邊檢查的「檢查」欄（鎖定的公式，貼上資料也不會失效）、欄位提示與填表說明。\n\n"
     "範例：\n\n"
     "  xltool template -o 金門縣政府政風處_108.xlsx --unit 金門縣政府政風處 --year 108\n"
     "  xltool template --rows 100 --password 1234 --catalog 109.toml -o 範本.xlsx",
@@ -34,7 +34,7 @@ def template_command(
 ) -> None:
     from xltool.catalogs import load_catalog
     from xltool.outputs import Outputs
-    from xltool.template import write_template
+    from xltool.pipeline import write_template
 
     chosen = load_catalog(year, catalog)
     if chosen.notice:

@@ -1,0 +1,381 @@
+"""The template's 檢查 column against check itself: the same verdict, row by row, once LibreOffice has
+calculated the formulas; and a column that survives what officers and xltool do to the workbook."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from tests.conftest import EXAMPLE, fill
+from tests.test_check import GOOD, PLANTED, STRUCTURE, practice
+from xltool.catalogs import load_catalog
+from xltool.checks import LIVE_RULES, RULES, check_plan
+from xltool.form import COLUMNS, LIVE, SEVERITY_WORDS, column_letter
+from xltool.live import MAX_FORMULA, MAX_NESTING, SHOWN, STORED, nesting, priority
+from xltool.model import Finding
+from xltool.office import convert
+from xltool.pipeline import write_template
+from xltool.reader import read_plan
+from xltool.template import GUIDE_SIZE
+
+office = pytest.mark.usefixtures("office")
+
+# Legitimate but unusual values, and more mistakes, each on a row of its own (cells over GOOD).
+UNUSUAL: list[dict[str, object]] = [
+    {"schedule": "１０８．０１－１２"},
+    {"schedule": "108.01、04、07、10"},
+    {"schedule": "108.06、12", "performance": "無"},
+    {"schedule": "108.10-12"},
+    {"schedule": "108.05-05"},
+    {"schedule": "108.01-12 "},
+    {"schedule": "107.03、09"},
+    {"schedule": "108.01、13"},
+    {"schedule": "108.00"},
+    {"schedule": "000.01"},
+    {"schedule": "107.10-108.03"},
+    {"schedule": "108.10-110.03"},
+    {"schedule": "108.01-12持續辦理"},
+    {"schedule": "不定期辦理"},
+    {"schedule": "每季"},
+    {"schedule": 108.12},
+    {"schedule": 107.05},
+    {"schedule": 108.2},
+    {"schedule": 108.13},
+    {"schedule": 108},
+    {"budget": "1,000"},
+    {"budget": "５"},
+    {"budget": "NT$5"},
+    {"budget": 0.5},
+    {"budget": 0},
+    {"budget": "0"},
+    {"budget": "-5"},
+    {"budget": "1.23456"},
+    {"budget": "12.5千元"},
+    {"budget": "-"},
+    {"category": "肅貪", "performance": "無"},
+    {"category": "其它", "performance": "無"},
+    {"category": " 防貪業務 "},
+    {"category": "防貪"},
+    {"performance": "政策目標 － 反貪活動"},
+    {"performance": "自主管理-自創的項目"},
+    {"performance": "依實際狀況詳予敘明"},
+    {"performance": "政策目標"},
+    {"performance": "政策目標-資訊稽核"},
+    {"category": "綜合業務", "performance": "政策目標-新聞揭露"},
+    {"category": "亂寫業務", "performance": "政策目標-新聞揭露"},
+    {"category": None, "performance": None},
+    {"schedule": None, "budget": None, "category": None, "performance": None},
+]
+
+
+def corpus_rows() -> list[dict[str, object]]:
+    """86 rows: a practice with no goal above it, every planted mistake and structure case
+    of test_check, a correct plan, a row with a goal alone, a row with only a budget, and the unusual values."""
+    rows: list[dict[str, object]] = [{"practice": "一、辦理宣導 3 場（尚無目標）", **GOOD}]
+    rows.append({"goal": "壹、目標一", "practice": practice(1), **GOOD})
+    rows += [{"practice": practice(n), **GOOD, **cells} for n, (cells, _, _) in enumerate(PLANTED, start=2)]
+    rows += [{**GOOD, **cells} for cells, _, _ in STRUCTURE]
+    rows += [
+        {"goal": "伍、強化廉政宣導。", "practice": "一、辦理廉政宣導 3 場。", **GOOD},
+        {"practice": "二、召開廉政會報 2 次。", **GOOD, "schedule": "108.06、12", "performance": "無"},
+        {"goal": "陸、落實資訊安全。", "practice": "一、辦理資安稽核 1 次。", "schedule": "108.10-12",
+         "budget": 0.5, "category": "綜合維護業務", "performance": "政策目標-資訊稽核"},
+        {"practice": "二、籌辦廉政透明委員會 2 次。", "schedule": "108.03", "budget": 40,
+         "category": "防貪業務", "performance": "自主管理-籌辦廉政透明委員會"},
+    ]  # fmt: skip
+    rows.append({"goal": "柒、只有目標的一列"})
+    rows.append({"budget": 5})
+    rows += [{"practice": f"{n + 1}、不尋常的寫法 {n + 1} 場", **GOOD, **cells} for n, cells in enumerate(UNUSUAL)]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
+    """The corpus typed into a fresh template, and the copy LibreOffice calculated; its number of rows."""
+    folder = tmp_path_factory.mktemp("live")
+    rows = corpus_rows()
+    path = write_template(folder / "檢查欄.xlsx", year=108, rows=len(rows) + 3)
+    fill(path, rows, unit="測試縣政府政風處")
+    return path, convert(path, "xlsx", folder / "calculated"), len(rows) + 3
+
+
+def live_columns() -> tuple[int, dict[str, int]]:
+    """0-based: the 檢查 column and each form column's hidden verdict column, as the template lays them out."""
+    fields = [c.key for c in COLUMNS if any(rule.field == c.key for rule in LIVE_RULES)]
+    return len(COLUMNS), {key: len(COLUMNS) + 1 + i for i, key in enumerate(fields)}
+
+
+def calculated(path: Path) -> list[list[object]]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name("計畫表").to_python(skip_empty_area=False)
+
+
+def shown(finding: Finding | None) -> str:
+    return f"【{SEVERITY_WORDS[finding.severity]}】{finding.message}" if finding else ""
+
+
+def first_problems(findings: Sequence[Finding]) -> tuple[dict[int, Finding], dict[tuple[int, str], Finding]]:
+    """check's findings with a twin, as the column ranks them: each row's first, each (row, field)'s first."""
+    table = list(RULES)
+    twins = {rule.code for rule in LIVE_RULES}
+    ranked = sorted(
+        (f for f in findings if f.code in twins and f.severity in SHOWN),
+        key=lambda f: (*priority(f.severity, f.field), table.index(f.code)),
+    )
+    rows: dict[int, Finding] = {}
+    cells: dict[tuple[int, str], Finding] = {}
+    for finding in ranked:
+        rows.setdefault(finding.row, finding)
+        cells.setdefault((finding.row, finding.field), finding)
+    return rows, cells
+
+
+def compare(path: Path, grid: list[list[object]], rows: int) -> list[str]:
+    """Where the calculated column and its hidden verdicts differ from check on the same file."""
+    findings = check_plan(read_plan(path), load_catalog(108))
+    by_row, by_cell = first_problems(findings)
+    live, helpers = live_columns()
+    differences = []
+    for r in range(4, 4 + rows):
+        line = grid[r - 1]
+        if line[live] != shown(by_row.get(r)):
+            differences.append(f"{LIVE.name}{r}: formula {line[live]!r}, check {shown(by_row.get(r))!r}")
+        for key, col in helpers.items():
+            expected = shown(by_cell.get((r, key)))
+            if line[col] != expected:
+                differences.append(f"{key} {r}: formula {line[col]!r}, check {expected!r}")
+    return differences
+
+
+@office
+def test_the_column_says_what_check_says_row_by_row(corpus: tuple[Path, Path, int]) -> None:
+    path, done, rows = corpus
+    assert len(corpus_rows()) >= 40
+    grid = calculated(done)
+    assert compare(path, grid, rows) == []
+    # Every twin was the verdict somewhere: the corpus exercises each formula, not just the easy ones.
+    _, by_cell = first_problems(check_plan(read_plan(path), load_catalog(108)))
+    assert {f.code for f in by_cell.values()} == {rule.code for rule in LIVE_RULES}
+    # The count above the column: the rows it flags.
+    flagged = sum(1 for r in range(3, 3 + rows) if grid[r][len(COLUMNS)])
+    assert grid[1][len(COLUMNS)] == f"尚有 {flagged} 處待修正" and flagged > 40
+
+
+@office
+def test_a_correct_plan_shows_nothing_and_says_so(tmp_path: Path) -> None:
+    path = write_template(tmp_path / "正確.xlsx", year=108, rows=10)
+    fill(
+        path, corpus_rows()[37:41], unit="某處"
+    )  # the correct plan (its numbering restarts at 伍: a goal order error only)
+    grid = calculated(convert(path, "xlsx", tmp_path / "lo"))
+    assert [grid[r][len(COLUMNS)] for r in range(3, 13)] == [""] * 10
+    assert grid[1][len(COLUMNS)] == "未發現問題（送出前仍請以 xltool check 確認）"
+
+
+def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: Path) -> None:
+    """Within Excel's limits of length and nesting, and only functions both programs know without array entry."""
+    from openpyxl import load_workbook
+
+    path = write_template(tmp_path / "t.xlsx", year=108, rows=5)
+    sheet = load_workbook(path)["計畫表"]
+    live, helpers = live_columns()
+    formulas = [str(sheet.cell(4, col + 1).value) for col in (live, *helpers.values())]
+    formulas.append(str(sheet.cell(2, live + 1).value))
+    allowed = {
+        "AND", "ASC", "CHAR", "COUNTA", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISERROR", "ISNUMBER", "ISTEXT",
+        "LEFT", "LEN", "LOOKUP", "MATCH", "MID", "MOD", "NOT", "OR", "RIGHT", "ROUND", "SUBSTITUTE", "SUMPRODUCT",
+        "TEXT", "TRIM", "VLOOKUP",
+    }  # fmt: skip
+    for formula in formulas:
+        assert formula.startswith("=")
+        assert len(formula) <= MAX_FORMULA and nesting(formula) < MAX_NESTING
+        outside_strings = re.sub(r'"[^"]*"', '""', formula)
+        assert set(re.findall(r"([A-Z][A-Z0-9.]*)\(", outside_strings)) <= allowed
+    # the rows below share the first row's formula (written once, as Excel saves a filled column)
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert f'<f t="shared" ref="{column_letter(live)}4:{column_letter(live)}8" si="0">' in xml
+    assert xml.count('<f t="shared" si="0"/>') == 4
+
+
+def test_each_twin_names_its_rule_and_every_placeholder_has_a_filling() -> None:
+    from xltool.live import Formulas, Layout
+
+    layout = Layout(first_row=4, last_row=10, year_cell="$E$2", helpers={}, shown="G")
+    formulas = Formulas(LIVE_RULES, load_catalog(108), layout)
+    assert [r.code for r in formulas.rules if r.severity == "info"] == []  # infos are left to check
+    for rule in LIVE_RULES:
+        assert formulas.condition(rule, 4) and formulas.text(rule, 4)  # no unknown placeholder
+
+
+def test_a_template_sent_out_before_the_column_still_reads_and_checks_the_same(tmp_path: Path) -> None:
+    from xltool.template import write_template as write_without
+
+    rows = corpus_rows()
+    old = fill(write_without(tmp_path / "舊範本.xlsx", year=108, rows=len(rows)), rows, unit="某處")
+    new = fill(write_template(tmp_path / "新範本.xlsx", year=108, rows=len(rows)), rows, unit="某處")
+    assert calculated(old)[2][len(COLUMNS) :] == []  # no 檢查 column at all
+    before, after = read_plan(old), read_plan(new)
+    assert before.items == [item for item in after.items]
+    assert LIVE.header not in after.extra_columns and after.extra_columns == {}
+    # the reader notes where the column and its hidden columns are, and reads none of their formulas
+    hidden = len(live_columns()[1]) + len(STORED)
+    assert after.live_columns() == [column_letter(c) for c in range(len(COLUMNS), len(COLUMNS) + 1 + hidden)]
+    assert after.formulas == before.formulas == {"A1", f"D{4 + len(rows)}"}  # the title and the 合計
+    strip = lambda findings: [(f.code, f.cell, f.message) for f in findings]  # noqa: E731
+    assert strip(check_plan(before)) == strip(check_plan(after))
+
+
+def test_import_and_render_leave_the_column_out(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from xltool.importer import import_legacy
+    from xltool.render import render_plan
+
+    report = import_legacy(EXAMPLE, tmp_path / "匯入.xlsx")
+    assert not any(LIVE.header in line for line in report.dropped)
+    printed = load_workbook(render_plan(read_plan(EXAMPLE), tmp_path / "列印.xlsx"))["計畫表"]
+    assert not any(cell.value == LIVE.header for row in printed.iter_rows() for cell in row)
+    assert printed.max_column == len(COLUMNS)
+
+
+def test_merge_reads_past_the_column(tmp_path: Path) -> None:
+    """Units' workbooks with the column merge as before: no 檢查 anywhere in the merged workbook."""
+    from openpyxl import load_workbook
+
+    from xltool.merge import merge_files
+
+    units = []
+    for n, unit in enumerate(("甲單位", "乙單位")):
+        path = write_template(tmp_path / f"{unit}.xlsx", year=108, rows=5)
+        units.append(fill(path, corpus_rows()[37 + 2 * n : 39 + 2 * n], unit=unit))
+    merge_files(units, tmp_path / "彙整.xlsx")
+    merged = load_workbook(tmp_path / "彙整.xlsx")
+    assert not any(cell.value == LIVE.header for sheet in merged for row in sheet.iter_rows() for cell in row)
+    practices = [
+        row[3] for row in merged["彙整"].iter_rows(values_only=True) if str(row[3]).startswith(("一、", "二、"))
+    ]
+    assert len(practices) == 4
+
+
+@office
+def test_rollover_import_and_the_example_keep_a_working_column(tmp_path: Path) -> None:
+    """Pre-filled templates (the example, next year's plan, an imported legacy sheet): LibreOffice
+    calculates their columns on opening, and they say what check says."""
+    from tests.corpus import legacy_workbook
+    from xltool.importer import import_legacy
+    from xltool.rollover import rollover
+
+    rollover(EXAMPLE, tmp_path / "109.xlsx", year=109)
+    import_legacy(legacy_workbook(tmp_path / "舊表.xlsx"), tmp_path / "匯入.xlsx", year=108)
+    for path in (EXAMPLE, tmp_path / "109.xlsx", tmp_path / "匯入.xlsx"):
+        grid = calculated(convert(path, "xlsx", tmp_path / path.stem))
+        assert compare(path, grid, len(read_plan(path).items)) == [], path.name
+    example = calculated(convert(EXAMPLE, "xlsx", tmp_path / "again"))
+    assert example[1][len(COLUMNS)] == "尚有 20 處待修正"  # the 20 blank performance cells of the seed
+
+
+@office
+def test_the_column_survives_ods_and_back(corpus: tuple[Path, Path, int], tmp_path: Path) -> None:
+    path, done, rows = corpus
+    ods = convert(path, "ods", tmp_path)
+    content = zipfile.ZipFile(ods).read("content.xml").decode()
+    assert "of:=IF(" in content and "calcext:conditional-format" in content
+    back = convert(ods, "xlsx", tmp_path / "back")
+    sheet = zipfile.ZipFile(back).read("xl/worksheets/sheet1.xml").decode()
+    assert "<conditionalFormatting" in sheet and "FFC7CE" in zipfile.ZipFile(back).read("xl/styles.xml").decode()
+    live = len(COLUMNS)
+    assert [line[live] for line in calculated(back)[3 : 3 + rows]] == [
+        line[live] for line in calculated(done)[3 : 3 + rows]
+    ]
+    # the formulas came back too: a mistake typed into the round-tripped workbook is found again
+    fill(back, [{}] * len(corpus_rows()) + [{"practice": "一、新的一列 1 場", **GOOD, "schedule": "隨時"}])
+    again = calculated(convert(back, "xlsx", tmp_path / "again"))
+    assert (
+        again[3 + len(corpus_rows())][live]
+        == "【錯誤】預定進度使用不確定用語「隨時」；填表說明 三 要求避免「經常辦理」等不確定概念"
+    )
+    assert compare(back, again, rows) == []
+
+
+@office
+def test_annotated_and_fixed_copies_keep_a_calculating_column(tmp_path: Path) -> None:
+    """The copies are the officer's package edited in place: the formulas stay, and after --fix the
+    column says what check says of the fixed copy (its saved verdicts are dropped with the fixed values)."""
+    from openpyxl import load_workbook
+
+    from xltool.annotate import annotate_workbook, fix_workbook
+
+    rows = [
+        {"goal": "壹、目標", "practice": "一、辦理宣導 3 場", **GOOD, "schedule": 108.12},
+        {"practice": "二、辦理講習 2 場", **GOOD, "budget": "1,000"},
+        {"practice": "三、辦理稽核 1 次", **GOOD, "schedule": "經常辦理"},
+    ]
+    source = fill(write_template(tmp_path / "原檔.xlsx", year=108, rows=5), rows, unit="某處")
+    saved = convert(source, "xlsx", tmp_path / "saved")  # as an officer's LibreOffice saves it: verdicts cached
+    assert calculated(saved)[3][len(COLUMNS)].startswith("【錯誤】預定進度被存成數字")
+    plan = read_plan(saved)
+    findings = check_plan(plan)
+    annotated = annotate_workbook(saved, findings, tmp_path / "標註.xlsx")
+    fixed = tmp_path / "修正.xlsx"
+    fix_workbook(saved, findings, fixed, plan=plan)
+    for copy in (annotated, fixed):
+        sheet = load_workbook(copy)["計畫表"]
+        assert str(sheet.cell(4, len(COLUMNS) + 1).value).startswith("=IF(")
+        assert sheet.cell(4, len(COLUMNS) + 1).protection.locked
+    assert compare(annotated, calculated(convert(annotated, "xlsx", tmp_path / "a")), 5) == []
+    after = calculated(convert(fixed, "xlsx", tmp_path / "f"))
+    assert compare(fixed, after, 5) == []
+    assert after[3][len(COLUMNS)] == "" and after[4][len(COLUMNS)] == ""  # fixed: the number, the text budget
+    assert after[5][len(COLUMNS)].startswith("【錯誤】預定進度使用不確定用語「經常辦理」")  # not fixable
+    assert "fullCalcOnLoad" in zipfile.ZipFile(fixed).read("xl/workbook.xml").decode()
+
+
+def test_the_guide_says_what_the_column_is() -> None:
+    from openpyxl import load_workbook
+
+    from tests.conftest import TEMPLATE
+
+    guide = "\n".join(str(c.value) for c in load_workbook(TEMPLATE)["填表說明"]["A"] if c.value)
+    assert "「檢查」欄" in guide and "貼上" in guide and "不會使它失效" in guide
+
+
+def _lines(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
+    """Each text line of a PDF: page, xMin, yMin, xMax, yMax and its words (pdftotext -bbox-layout)."""
+    import subprocess
+
+    html = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    found = []
+    for page, body in enumerate(re.split(r"<page ", html)[1:], start=1):
+        for line in re.finditer(
+            r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>', body, re.S
+        ):
+            words = "".join(re.findall(r">([^<]*)</word>", line.group(5)))
+            found.append((page, *(float(line.group(i)) for i in range(1, 5)), words))
+    return found
+
+
+@office
+def test_the_guide_prints_legibly_on_a4(tmp_path: Path) -> None:
+    """LibreOffice's PDF of the template's guide pages: no two lines of text overlap, none runs past the
+    right margin (A4 portrait, 2.5 cm)."""
+    from tests.conftest import TEMPLATE
+
+    lines = _lines(convert(TEMPLATE, "pdf", tmp_path))
+    first = min(page for page, *_, words in lines if "填表說明（依" in words)  # the guide prints after the plan
+    guide = [line for line in lines if line[0] >= first and not line[5].startswith("第")]  # less page numbers
+    text = "".join(words for *_, words in guide)
+    assert "七、列印格式" in text and "「檢查」欄" in text and "操作提示" in text
+    right_margin = 595.3 - 2.5 / 2.54 * 72
+    assert all(x1 <= right_margin + 1 for _, _, _, x1, _, _ in guide), max(line[3] for line in guide)
+    # A glyph box is taller than the line pitch (the Kai face's ascent and descent), so boxes of one
+    # paragraph touch; lines drawn over each other are closer than the font size apart.
+    for i, a in enumerate(guide):
+        for b in guide[i + 1 :]:
+            if a[0] == b[0] and a[1] < b[3] and b[1] < a[3]:  # same page, side by side
+                assert abs(a[2] - b[2]) >= GUIDE_SIZE - 0.5, (a[5], b[5])
