@@ -54,10 +54,10 @@ COMMANDS = {
     "check": "check",
     "render": "render",
     "merge": "merge",
+    "diff": "diff",
     "import": "importer",
     "rollover": "rollover",
     "catalog": "catalog",
-    "diff": "diff",
 }
 
 
