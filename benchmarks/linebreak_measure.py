@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 import xlsxwriter  # noqa: E402
 
 from tests.pdf import Word, pdf_words  # noqa: E402
+from xltool.form import COLUMNS  # noqa: E402
 from xltool.linebreak import column_points, lines_needed, usable_width, wrap  # noqa: E402
 from xltool.model import number  # noqa: E402
 from xltool.office import convert  # noqa: E402
@@ -35,14 +36,7 @@ BODY = {"font_name": "標楷體", "font_size": 14}
 MARGIN = 2.5 / 2.54  # inch
 CURRENT = (10, 23, 9, 6, 4, 8)
 PROPOSED = (6, 20, 10, 11, 4, 9)
-HEADERS = (
-    "計畫\n目標",
-    "具體作法",
-    "預定\n進度",
-    "備考\n(預算金額\n單位：千元)",
-    "業務\n類別",
-    "提列績效\n對應項目\n(新增)",
-)
+HEADERS = tuple(column.printed for column in COLUMNS)
 
 
 # The zero-width strut measured here (lines 22 pt apart in LibreOffice) was not taken: render prints each

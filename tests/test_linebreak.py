@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE
 from tests.pdf import Word, pdf_words
+from xltool.form import COLUMNS
 from xltool.linebreak import (
     LINE_HEIGHT,
     NO_END,
@@ -31,14 +32,7 @@ from xltool.reader import read_plan
 # The six print columns proposed for the form, in xlsxwriter characters (points: 47 145 75 82 33 68).
 GOAL, PRACTICE, SCHEDULE, BUDGET, CATEGORY, PERFORMANCE = 6, 20, 10, 11, 4, 9
 WIDTHS = (GOAL, PRACTICE, SCHEDULE, BUDGET, CATEGORY, PERFORMANCE)
-HEADERS = (
-    "計畫\n目標",
-    "具體作法",
-    "預定\n進度",
-    "備考\n(預算金額\n單位：千元)",
-    "業務\n類別",
-    "提列績效\n對應項目\n(新增)",
-)
+HEADERS = tuple(column.printed for column in COLUMNS)
 A4_WIDTH, MARGIN = 595.28, 2.5 / 2.54 * 72
 HARD_CASES = (
     "依「法務部廉政署及各機關政風機構與檢察、司法警察機關聯繫作業要點」，適時與司法單位保持聯繫協調。",
@@ -78,6 +72,7 @@ def test_widths_of_the_characters_that_matter_at_14pt() -> None:
 
 
 def test_a_column_prints_seven_points_a_character_plus_five() -> None:
+    assert tuple(column.print_width for column in COLUMNS) == WIDTHS  # the widths measured here are the form's
     assert [column_points(w) for w in WIDTHS] == [47, 145, 75, 82, 33, 68]
     assert sum(column_points(w) for w in WIDTHS) <= A4_WIDTH - 2 * MARGIN  # 450 of 453.5 pt
     assert usable_width(10) == 71.5
