@@ -140,30 +140,36 @@ def test_a_long_input_name_gives_a_short_temporary_name(tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8"))["totals"]["budget"] == 1865
 
 
-@pytest.mark.usefixtures("office")
-def test_sigterm_leaves_no_temporary_file(tmp_path: Path) -> None:
+def _interrupt_render(tmp_path: Path, sig: signal.Signals, *args: str | Path, settle: float) -> tuple[int, str]:
+    """Run `xltool render` on the example with args (outputs go to tmp_path/out), interrupt it with sig while
+    LibreOffice is converting (its profile sits in tmp_path/tmp, our TMPDIR), and return exit code and stderr."""
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    out = tmp_path / "out"
-    out.mkdir()
-    env = {**os.environ, "TMPDIR": str(scratch)}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "xltool", "render", str(EXAMPLE), "-o", str(out / "列印.xlsx"), "--pdf",
-         str(out / "列印.pdf")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-    )  # fmt: skip
-    for _ in range(400):  # until LibreOffice is converting, with its profile in our scratch folder
+    (tmp_path / "out").mkdir()
+    child = subprocess.Popen([sys.executable, "-m", "xltool", "render", str(EXAMPLE), *map(str, args)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={**os.environ, "TMPDIR": str(scratch)})  # fmt: skip
+    for _ in range(400):  # until LibreOffice is converting
         if any(p.name.startswith("xltool-office-") for p in scratch.iterdir()):
             break
         time.sleep(0.05)
-    time.sleep(1.0)
-    child.send_signal(signal.SIGTERM)
+    time.sleep(settle)
+    child.send_signal(sig)
     _, err = child.communicate(timeout=60)
-    assert child.returncode == 128 + signal.SIGTERM, err.decode()
-    assert "已中斷" in err.decode()
+    return child.returncode, err.decode()
+
+
+@pytest.mark.usefixtures("office")
+def test_sigterm_leaves_no_temporary_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, err = _interrupt_render(
+        tmp_path, signal.SIGTERM, "-o", out / "列印.xlsx", "--pdf", out / "列印.pdf", settle=1.0
+    )
+    assert code == 128 + signal.SIGTERM, err
+    assert "已中斷" in err
     assert not (out / "列印.pdf").exists()
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
-    assert list(scratch.iterdir()) == []
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 # --- 3. never invent: each unit counted once -----------------------------------------------------------
@@ -557,22 +563,9 @@ def test_render_hints_at_a_check_that_takes_the_same_file(tmp_path: Path) -> Non
 
 @pytest.mark.usefixtures("office")
 def test_ctrl_c_leaves_no_temporary_file_and_exits_130(tmp_path: Path) -> None:
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    out = tmp_path / "out"
-    out.mkdir()
-    child = subprocess.Popen([sys.executable, "-m", "xltool", "render", str(EXAMPLE), "--pdf", str(out / "p.pdf")],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env={**os.environ, "TMPDIR": str(scratch)})  # fmt: skip
-    for _ in range(400):  # until LibreOffice is converting
-        if any(p.name.startswith("xltool-office-") for p in scratch.iterdir()):
-            break
-        time.sleep(0.05)
-    time.sleep(0.5)
-    child.send_signal(signal.SIGINT)
-    _, err = child.communicate(timeout=60)
-    assert child.returncode == 130 and "已中斷" in err.decode(), err.decode()
-    assert list(out.iterdir()) == [] and list(scratch.iterdir()) == []
+    code, err = _interrupt_render(tmp_path, signal.SIGINT, "--pdf", tmp_path / "out" / "p.pdf", settle=0.5)
+    assert code == 130 and "已中斷" in err, err
+    assert list((tmp_path / "out").iterdir()) == [] and list((tmp_path / "tmp").iterdir()) == []
 
 
 def test_fix_keeps_the_macros_of_an_xlsm(tmp_path: Path) -> None:
