@@ -743,8 +743,9 @@ def prefixed(xml: bytes) -> bytes:
 
 def test_a_workbook_with_prefixed_elements(tmp_path: Path) -> None:
     parts = ("xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/workbook.xml")
-    source = rewrite(tmp_path.joinpath("prefixed.xlsx").write_bytes(TEMPLATE.read_bytes()) and tmp_path / "prefixed.xlsx",
-                     dict.fromkeys(parts, prefixed))  # fmt: skip
+    source = tmp_path / "prefixed.xlsx"
+    source.write_bytes(TEMPLATE.read_bytes())
+    rewrite(source, dict.fromkeys(parts, prefixed))
     assert "<x:c " in sheet_xml(source) and "<c " not in sheet_xml(source)
     out = tmp_path / "out.xlsx"
     edit_workbook(
