@@ -119,19 +119,20 @@ def test_no_finding_lands_on_a_correct_row(planted: tuple[Path, list[Finding]]) 
     assert [f for f in findings if f.row == 4] == []
 
 
+def correct_rows(first: str = "壹", second: str = "貳") -> list[dict[str, object]]:
+    """Two goals (numbered first and second) of two practices each that break no rule."""
+    return [
+        {"goal": f"{first}、強化廉政宣導。", "practice": "一、辦理廉政宣導 3 場。", **GOOD},
+        {"practice": "二、召開廉政會報 2 次。", **GOOD, "schedule": "108.06、12", "performance": "無"},
+        {"goal": f"{second}、落實資訊安全。", "practice": "一、辦理資安稽核 1 次。", "schedule": "108.10-12",
+         "budget": 0.5, "category": "綜合維護業務", "performance": "政策目標-資訊稽核"},
+        {"practice": "二、籌辦廉政透明委員會 2 次。", "schedule": "108.03", "budget": 40,
+         "category": "防貪業務", "performance": "自主管理-籌辦廉政透明委員會"},
+    ]  # fmt: skip
+
+
 def test_a_correct_plan_has_no_findings_at_all(template: Path) -> None:
-    fill(
-        template,
-        [
-            {"goal": "壹、強化廉政宣導。", "practice": "一、辦理廉政宣導 3 場。", **GOOD},
-            {"practice": "二、召開廉政會報 2 次。", **GOOD, "schedule": "108.06、12", "performance": "無"},
-            {"goal": "貳、落實資訊安全。", "practice": "一、辦理資安稽核 1 次。", "schedule": "108.10-12",
-             "budget": 0.5, "category": "綜合維護業務", "performance": "政策目標-資訊稽核"},
-            {"practice": "二、籌辦廉政透明委員會 2 次。", "schedule": "108.03", "budget": 40,
-             "category": "防貪業務", "performance": "自主管理-籌辦廉政透明委員會"},
-        ],
-        unit="測試縣政府政風處",
-    )  # fmt: skip
+    fill(template, correct_rows(), unit="測試縣政府政風處")
     plan = read_plan(template)
     assert check_plan(plan, load_catalog(108)) == []
 

@@ -12,7 +12,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import EXAMPLE, fill
-from tests.test_check import GOOD, PLANTED, STRUCTURE, practice
+from tests.test_check import GOOD, PLANTED, STRUCTURE, correct_rows, practice
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, RULES, check_plan
 from xltool.form import COLUMNS, LIVE, SEVERITY_WORDS, column_letter
@@ -80,14 +80,7 @@ def corpus_rows() -> list[dict[str, object]]:
     rows.append({"goal": "壹、目標一", "practice": practice(1), **GOOD})
     rows += [{"practice": practice(n), **GOOD, **cells} for n, (cells, _, _) in enumerate(PLANTED, start=2)]
     rows += [{**GOOD, **cells} for cells, _, _ in STRUCTURE]
-    rows += [
-        {"goal": "伍、強化廉政宣導。", "practice": "一、辦理廉政宣導 3 場。", **GOOD},
-        {"practice": "二、召開廉政會報 2 次。", **GOOD, "schedule": "108.06、12", "performance": "無"},
-        {"goal": "陸、落實資訊安全。", "practice": "一、辦理資安稽核 1 次。", "schedule": "108.10-12",
-         "budget": 0.5, "category": "綜合維護業務", "performance": "政策目標-資訊稽核"},
-        {"practice": "二、籌辦廉政透明委員會 2 次。", "schedule": "108.03", "budget": 40,
-         "category": "防貪業務", "performance": "自主管理-籌辦廉政透明委員會"},
-    ]  # fmt: skip
+    rows += correct_rows("伍", "陸")
     rows.append({"goal": "柒、只有目標的一列"})
     rows.append({"budget": 5})
     rows += [{"practice": f"{n + 1}、不尋常的寫法 {n + 1} 場", **GOOD, **cells} for n, cells in enumerate(UNUSUAL)]
