@@ -39,8 +39,6 @@ SHOWN = ("error", "warning")  # infos are suggestions --fix makes or takes back:
 MAX_FORMULA = 8192  # Excel's limit on a formula's length, in characters
 MAX_NESTING = 64  # Excel's limit on nested functions
 
-NOTHING: Mapping[str, str] = MappingProxyType({})
-
 
 @dataclass(frozen=True)
 class Live:
@@ -53,7 +51,7 @@ class Live:
 
     when: str
     text: str = ""
-    fill: Mapping[str, str] = field(default_factory=lambda: NOTHING)
+    fill: Mapping[str, str] = field(default_factory=dict)
 
 
 class LiveRule(Protocol):
