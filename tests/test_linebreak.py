@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE
 from tests.pdf import Word, pdf_words
-from xltool.form import COLUMNS
+from xltool.form import COLUMNS, LINE_HEIGHT
 from xltool.linebreak import (
-    LINE_HEIGHT,
     NO_END,
     NO_START,
     char_width,

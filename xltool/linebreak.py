@@ -28,17 +28,12 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-BODY_SIZE = 14.0  # pt, 標楷體 14 (填表說明 七)
-LINE_HEIGHT = 22.0  # pt, 固定行高 22pt
+from xltool.form import BODY_SIZE
 
 # The column unit: LibreOffice counts xlsxwriter's stored width (w + 5/7) in widths of the default
 # font's "0", which for 標楷體 / AR PL UKai at 14 pt is 7 pt.
 DIGIT_WIDTH = 7.0  # pt
 CELL_INSET = 3.5  # pt: 0.99 pt padding each side, and LibreOffice's rounding (it wraps below T + 2..3 pt)
-
-# A zero-width space at this size makes LibreOffice's line 22 pt high: UKai's ascent plus descent is
-# (997 + 133) / 1024 em, and 19.9 pt of it is 21.96 pt (20 pt would be 22.07 pt, an excess that adds up
-# down a tall row).
 
 # Kinsoku (禁則): characters no line may start with, and characters no line may end with.
 NO_START = frozenset(
