@@ -17,7 +17,7 @@ from pathlib import Path
 from xltool.catalog import Catalog
 from xltool.errors import ErrorCode, MergeError
 from xltool.merged import write_merged
-from xltool.model import FileResult, Plan
+from xltool.model import FileResult
 from xltool.outputs import Outputs
 from xltool.pipeline import CheckOptions, check_files
 from xltool.roster import Receipt, Roster, missing, receipts
@@ -75,7 +75,7 @@ def merge_files(
     lines: list[Receipt] = []
     if roster is not None:
         order = roster.position
-        good.sort(key=lambda r: min((order(u) for u in units_of(r.plan)), default=len(roster.units)) if r.plan else 0)
+        good.sort(key=lambda r: min((order(u) for u in r.plan.units()), default=len(roster.units)) if r.plan else 0)
         lines = receipts(roster, results)
     skipped = [r for r in results if r.error]
     first = next((r.plan.catalog for r in good if r.plan is not None and r.plan.catalog is not None), None)
@@ -83,18 +83,6 @@ def merge_files(
     rows = [line.row() for line in lines]
     write_merged(out, good, skipped, summary, receipts=rows, by_unit=by_unit, infos=infos, outputs=guard)
     return MergeResult(Path(out), good, skipped, lines)
-
-
-def units_of(plan: Plan) -> list[str]:
-    """The units a plan holds, in order: a merged workbook's rows name theirs, a unit's plan has one."""
-    seen: dict[str, None] = {}
-    for item in plan.items:
-        seen.setdefault(item.unit or plan.unit, None)
-    return [unit for unit in seen if unit] or ([plan.unit] if plan.unit else [])
-
-
-def is_merged(plan: Plan) -> bool:
-    return any(item.unit for item in plan.items)
 
 
 def validate(results: list[FileResult], *, skip_bad: bool, allow_duplicate_units: bool) -> list[FileResult]:
@@ -117,8 +105,8 @@ def _refuse_duplicates(good: Iterable[FileResult]) -> None:
     found: dict[str, list[str]] = {}
     for result in good:
         assert result.plan is not None
-        label = f"{result.file}（彙整檔）" if is_merged(result.plan) else result.file
-        for unit in units_of(result.plan):
+        label = f"{result.file}（彙整檔）" if result.plan.is_merged() else result.file
+        for unit in result.plan.units():
             files = found.setdefault(squash(unit), [])
             if label not in files:
                 files.append(label)

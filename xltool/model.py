@@ -130,6 +130,19 @@ class Plan:
         first, last = column_index(span.split(":")[0]), column_index(span.split(":")[-1])
         return [column_letter(c) for c in range(first, last + 1)]
 
+    def is_merged(self) -> bool:
+        """A merged workbook's plan: its rows name their units."""
+        return any(item.unit for item in self.items)
+
+    def units(self) -> list[str]:
+        """The units the plan holds, in order: a merged workbook's rows name theirs, a unit's plan has one."""
+        named = dict.fromkeys(item.unit or self.unit for item in self.items)
+        return [unit for unit in named if unit] or ([self.unit] if self.unit else [])
+
+    def row_units(self) -> dict[int, str]:
+        """Each row's unit, so that a merged workbook's findings count for the unit of their row."""
+        return {item.row: item.unit or self.unit for item in self.items}
+
     @property
     def total(self) -> Decimal:
         return sum((item.budget_info.value for item in self.items if item.budget_info.value is not None), _ZERO)

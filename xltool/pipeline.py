@@ -225,7 +225,7 @@ def annotate_each(
 
 def split_units(plan: Plan) -> list[Plan]:
     """A merged workbook's plan as one plan per unit (its rows name their unit); a unit's plan as it is."""
-    if not any(item.unit for item in plan.items):
+    if not plan.is_merged():
         return [plan]
     plans: dict[str, Plan] = {}
     for item in plan.items:

@@ -175,22 +175,13 @@ def receipts(roster: Roster, results: Sequence[FileResult]) -> list[Receipt]:
             else:
                 unplaced.append(result)
             continue
-        for name in _units(result):
+        for name in result.plan.units() or [Path(result.file).stem]:
             unit = roster.match(name)
             (found.setdefault(unit.name, []) if unit else extra.setdefault(name, [])).append((result, name))
     lines = [_receipt(unit.name, found.get(unit.name, [])) for unit in roster.units]
     lines += [_receipt(name, hits, off_roster=True) for name, hits in extra.items()]
     lines += [Receipt("", Status.UNREADABLE, [r.file]) for r in unplaced]
     return lines
-
-
-def _units(result: FileResult) -> list[str]:
-    plan = result.plan
-    assert plan is not None
-    names: dict[str, None] = {}
-    for item in plan.items:
-        names.setdefault(item.unit or plan.unit, None)
-    return [n for n in names if n] or [plan.unit or Path(result.file).stem]
 
 
 def _receipt(unit: str, hits: list[tuple[FileResult, str]], *, off_roster: bool = False) -> Receipt:
@@ -209,7 +200,7 @@ def _receipt(unit: str, hits: list[tuple[FileResult, str]], *, off_roster: bool 
         plan = result.plan
         assert plan is not None
         # A merged workbook holds many units: only this unit's rows and findings count here.
-        row_unit = {item.row: item.unit or plan.unit for item in plan.items}
+        row_unit = plan.row_units()
         items = [item for item in plan.items if (item.unit or plan.unit) == name]
         line.practices += len(items)
         line.budget += sum((item.budget for item in items if item.budget is not None), Decimal(0))

@@ -125,7 +125,7 @@ def _unit_counts(results: Sequence[FileResult]) -> dict[str, tuple[int, int]]:
         plan = result.plan
         if plan is None:
             continue
-        row_unit = {item.row: item.unit or plan.unit for item in plan.items}
+        row_unit = plan.row_units()
         for f in result.findings:
             if f.severity in ("error", "warning"):
                 unit = row_unit.get(f.row, plan.unit)
