@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import EXAMPLE, fill
 from tests.pdf import Page, Word, read_pdf
 from xltool.cli import run
-from xltool.document import build_document, cell_texts, header_text, write_docx, write_odt
+from xltool.document import build_document, header_text, write_docx, write_odt
 from xltool.form import COLUMNS, DOCUMENT_WIDTHS_CM, NOTES, TOTAL_LABEL, plan_title
 from xltool.model import Plan
 from xltool.office import convert
@@ -140,7 +140,7 @@ def test_cells_print_what_the_officer_wrote(template: Path, tmp_path: Path) -> N
         {"practice": "二、作法 2 場", "schedule": "108.03", "budget": "約五千元", "category": "防貪業務"},
     ]  # fmt: skip
     plan = load_plan(fill(template, rows, unit="測試單位", year=108))
-    texts = [cell_texts(item) for item in plan.items]
+    texts = [item.as_written() for item in plan.items]
     assert texts[0]["schedule"] == "108.1-12"  # as typed, not the canonical 108.01-12
     assert texts[0]["budget"] == "1,234.5" and texts[1]["budget"] == "約五千元"
     assert texts[0]["category"] == "綜合業務"  # the short form the officer chose, not 綜合規劃業務

@@ -115,6 +115,15 @@ def test_it_prints_what_was_written_unless_asked_for_the_canonical_form(
     assert (fixed["C5"].value, "".join(fixed.cell(r, 5).value for r in (5, 6, 7))) == ("108.01-12", "綜合規劃業務")
 
 
+def test_a_performance_item_typed_on_two_lines_prints_as_one_item_as_in_the_document(template: Path) -> None:
+    fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.01-12", "budget": 5,
+                     "category": "防貪業務", "performance": "政策目標-\n反貪活動"}], unit="某處")  # fmt: skip
+    plan = read_plan(template)
+    printed = [row.texts["performance"] for row in layout(plan).rows if "performance" in row.texts]
+    assert printed == ["政策目標-", "反貪活動"]  # not 「政策目 / 標- 反貪 / 活動」
+    assert "".join(printed) == plan.items[0].as_written()["performance"]  # what render --docx prints
+
+
 def test_a_plan_with_errors_still_renders_and_says_so(
     template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

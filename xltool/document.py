@@ -45,10 +45,9 @@ from xltool.form import (
     plan_title,
 )
 from xltool.linebreak import text_width, wrap
-from xltool.model import Plan, PlanItem, number
+from xltool.model import Plan, number
 from xltool.office import convert, convert_many, require_soffice
 from xltool.outputs import Outputs
-from xltool.text import one_line
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -204,7 +203,7 @@ def _write_table(document: Document, plan: Plan) -> None:
         # alone (Word does; LibreOffice 7.4 ignores keep-with-next inside a table and may leave them so).
         keep = position == len(plan.items)
         cells = _add_row(table, widths)
-        texts = cell_texts(item)
+        texts = item.as_written()
         goal_text = texts.pop("goal")
         # One goal over its practices: the first cell holds the text, the ones below continue it.
         if goal_text != goal or not goal_text:
@@ -248,21 +247,6 @@ def header_text(printed: str, width: int) -> str:
 def _room(width: int) -> float:
     """Points of text across a cell ``width`` twips wide."""
     return (width - 2 * CELL_PADDING_TWIPS) / 20
-
-
-def cell_texts(item: PlanItem) -> dict[str, str]:
-    """Each cell's text as the officer wrote it: the schedule, category and performance item as typed
-    (not the canonical forms check compares), a budget that is not a number as typed, a number with
-    thousands separators. Only what Excel adds (``_x000D_``, stray spaces, wrapped lines) is gone."""
-    budget = item.budget_info
-    return {
-        "goal": item.numbered_goal,
-        "practice": item.numbered_practice,
-        "schedule": item.schedule_info.written,
-        "budget": f"{number(budget.value):,}" if budget.value is not None else budget.written,
-        "category": item.category_written or item.category,
-        "performance": one_line(item.written.get("performance", item.performance)),
-    }
 
 
 def _write_footer(paragraph: Paragraph, count_field: str, count: str) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from xltool.budget import Budget, parse_budget
 from xltool.form import LIVE, column_index, column_letter
 from xltool.schedule import Schedule, month_key, parse_schedule
+from xltool.text import one_line
 
 if TYPE_CHECKING:
     from xltool.catalog import Catalog
@@ -68,6 +69,20 @@ class PlanItem:
     def numbered_practice(self) -> str:
         """The practice as the form prints it: 「一、秉縣長…」."""
         return f"{self.item_no}、{self.practice}" if self.item_no else self.practice
+
+    def as_written(self) -> dict[str, str]:
+        """Each printed cell's text as the officer wrote it: the schedule, category and performance item as
+        typed (not the canonical forms check compares), a budget that is not a number as typed, a number with
+        thousands separators. Only what Excel adds (``_x000D_``, stray spaces, wrapped lines) is gone."""
+        budget = self.budget_info
+        return {
+            "goal": self.numbered_goal,
+            "practice": self.numbered_practice,
+            "schedule": self.schedule_info.written,
+            "budget": f"{number(budget.value):,}" if budget.value is not None else budget.written,
+            "category": self.category_written or self.category,
+            "performance": one_line(self.written.get("performance", self.performance)),
+        }
 
     @property
     def cell(self) -> str:

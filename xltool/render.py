@@ -189,21 +189,13 @@ _ALIGN = {"schedule": "center", "budget": "right", "category": "center"}
 
 
 def _texts(item: PlanItem, canonical: bool) -> dict[str, str]:
-    """What the officer wrote (trimmed), or with ``canonical`` what ``--fix`` would make of it."""
+    """A practice's cells as the officer wrote them, or with ``canonical`` as ``--fix`` would make them
+    (the goal prints once, beside all its practices)."""
+    texts = item.as_written()
+    del texts["goal"]
     if canonical:
-        schedule, category, performance = item.schedule, item.category, item.performance
-    else:
-        schedule = item.schedule_info.written
-        category = item.category_written
-        performance = " ".join(item.written.get("performance", item.performance).split())
-    budget = f"{number(item.budget):,}" if item.budget is not None else item.budget_info.written
-    return {
-        "practice": item.numbered_practice,
-        "schedule": schedule,
-        "budget": budget,
-        "category": category,
-        "performance": performance,
-    }
+        texts.update(schedule=item.schedule, category=item.category, performance=item.performance)
+    return texts
 
 
 def _lines(text: str, key: str) -> list[str]:
