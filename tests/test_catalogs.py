@@ -86,3 +86,24 @@ def test_check_tells_an_officer_the_template_came_from_an_older_list(drafted: Pa
     done = xltool("check", old, env=env)
     assert "TEMPLATE_OUTDATED" not in done.stdout  # codes are not shown in text
     assert "108 年度的清單" in done.stdout and "115 年度" in done.stdout
+
+
+def test_a_plan_without_a_year_carries_the_same_catalog_from_worker_processes(
+    drafted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked for 109 with the lists of 108 and 115 at hand, a plan that names no year is read with 108's
+    (the newest up to 109), whether one file is checked or enough for worker processes."""
+    from openpyxl import load_workbook
+
+    from xltool.pipeline import PARALLEL_FROM, CheckOptions, check_file, check_files
+
+    monkeypatch.setenv("XLTOOL_CATALOGS", str(drafted.parent))
+    plan = fill(write_template(tmp_path / "範本.xlsx", year=108, rows=5), [{"practice": "一、作法 1 場"}], unit="某處")
+    book = load_workbook(plan)
+    book["計畫表"]["E2"] = None
+    book.save(plan)
+    options = CheckOptions(year=109)
+    one = check_file(plan, options).plan
+    many = check_files([plan] * PARALLEL_FROM, options)
+    assert one is not None and one.year is None and one.catalog is not None and one.catalog.year == 108
+    assert {r.plan.catalog.year for r in many if r.plan and r.plan.catalog} == {108} and len(many) == PARALLEL_FROM

@@ -55,10 +55,16 @@ def load_plan(
         raise InputError(
             f"不是 xltool read 輸出的計畫 JSON：{reason}", source, code=ErrorCode.INPUT_NOT_PLAN_JSON
         ) from None
-    plan.catalog = catalog or load_catalog(plan.year if plan.year is not None else year)
+    plan.catalog = _catalog_for(plan, catalog, year)
     if plan.catalog.notice:
         plan.notices.append(plan.catalog.notice)
     return plan
+
+
+def _catalog_for(plan: Plan, catalog: Catalog | None, year: int | None) -> Catalog:
+    """The catalog a plan is read with: the one given, else its year's, else the year asked for's (as the
+    reader chooses for a workbook)."""
+    return catalog or load_catalog(plan.year if plan.year is not None else year)
 
 
 @dataclass(frozen=True)
@@ -104,8 +110,8 @@ def check_files(
     if len(jobs) >= PARALLEL_FROM and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for result in pool.map(_check_in_worker, jobs, chunksize=8):
-                if result.plan is not None:
-                    result.plan.catalog = options.catalog or load_catalog(result.plan.year)
+                if result.plan is not None:  # the catalog check_file read it with, left behind by the worker
+                    result.plan.catalog = _catalog_for(result.plan, options.catalog, options.year)
                 results.append(result)
                 if progress:
                     progress()
