@@ -35,7 +35,6 @@ def plan_csv(plan: Plan) -> bytes:
         values = {
             "unit": item.unit or plan.unit, "year": plan.year if plan.year is not None else "",
             "months": " ".join(item.months), "budget": "" if budget is None else budget,
-            "schedule": item.schedule, "cell": item.cell,
         }  # fmt: skip
         writer.writerow(csv_safe(values[f.key] if f.key in values else getattr(item, f.key)) for f in CSV_FIELDS)
     return buffer.getvalue().encode("utf-8-sig")
