@@ -200,6 +200,19 @@ def test_a_merged_workbook_and_its_units_are_not_counted_twice(two_units: Path, 
     assert read_plan(tmp_path / "m3.xlsx").total == 3730
 
 
+def test_a_unit_spelled_with_台_in_one_file_and_臺_in_another_is_counted_once(tmp_path: Path) -> None:
+    from examples.make_example import example_items
+
+    kinmen = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    for n, unit in enumerate(("台北市政府政風處", "臺北市政府 政風處")):
+        write_template(folder / f"{n}.xlsx", year=108, unit=unit, items=example_items(kinmen)[:3])
+    done = xltool("merge", folder, "-o", tmp_path / "m.xlsx")
+    assert done.returncode == 2 and "「台北市政府政風處」出現在多個檔案" in one_line(done)
+    assert not (tmp_path / "m.xlsx").exists()
+
+
 def test_a_merge_written_into_its_own_input_folder_is_not_read_again(two_units: Path) -> None:
     assert xltool("merge", two_units, "-o", two_units / "out.xlsx").returncode == 0
     (two_units / "sub").mkdir()

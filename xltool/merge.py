@@ -20,9 +20,8 @@ from xltool.merged import write_merged
 from xltool.model import FileResult
 from xltool.outputs import Outputs
 from xltool.pipeline import CheckOptions, check_files
-from xltool.roster import Receipt, Roster, missing, receipts
+from xltool.roster import Receipt, Roster, missing, receipts, unit_key
 from xltool.summary import summarize
-from xltool.text import squash
 
 
 @dataclass
@@ -102,15 +101,16 @@ def validate(results: list[FileResult], *, skip_bad: bool, allow_duplicate_units
 
 
 def _refuse_duplicates(good: Iterable[FileResult]) -> None:
-    found: dict[str, list[str]] = {}
+    """One unit in two files stops the merge: units are told apart as the roster tells them (unit_key)."""
+    found: dict[str, tuple[str, list[str]]] = {}  # unit key -> the first spelling seen, the files
     for result in good:
         assert result.plan is not None
         label = f"{result.file}（彙整檔）" if result.plan.is_merged() else result.file
         for unit in result.plan.units():
-            files = found.setdefault(squash(unit), [])
+            _, files = found.setdefault(unit_key(unit), (unit, []))
             if label not in files:
                 files.append(label)
-    for unit, files in found.items():
+    for unit, files in found.values():
         if len(files) > 1:
             hint = "；彙整檔請勿放在輸入資料夾中" if any(f.endswith("（彙整檔）") for f in files) else ""
             raise MergeError(
