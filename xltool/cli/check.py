@@ -126,8 +126,11 @@ def check_command(
             for line in receipt_lines(receipts):
                 show.echo(show.printable(line))
     status = exit_status(results, strict=strict)
-    if status == ExitStatus.OK and require_all and any(r.status == "未收" for r in receipts):
-        status = ExitStatus.FINDINGS
+    if status == ExitStatus.OK and require_all:
+        from xltool.roster import missing
+
+        if missing(receipts):
+            status = ExitStatus.FINDINGS
     raise typer.Exit(status)
 
 
