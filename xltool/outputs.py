@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -197,19 +196,3 @@ _OS_MESSAGES = {
 def _translate(exc: OSError, given: Path) -> OutputError:
     message, code = _OS_MESSAGES.get(exc.errno or 0, (f"無法寫入：{exc.strerror or exc}", ErrorCode.OUTPUT_FAILED))
     return OutputError(message, given, code=code)
-
-
-def write_stdout(data: bytes) -> None:
-    """Bytes to standard output, after any text already written there."""
-    if sys.stdout is None:  # started with standard output closed (>&-)
-        raise OutputError("標準輸出已關閉，無處輸出；請用 -o 指定輸出檔", code=ErrorCode.STDOUT_CLOSED)
-    try:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        if exc.errno == errno.EBADF:
-            raise OutputError("標準輸出已關閉，無處輸出；請用 -o 指定輸出檔", code=ErrorCode.STDOUT_CLOSED) from None
-        raise
