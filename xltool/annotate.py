@@ -84,13 +84,13 @@ def mark_workbook(
     return _write(source, out, edits, [table], outputs)
 
 
-def planned_fixes(findings: Sequence[Finding]) -> list[Fix]:
-    """The corrections the rules offered (each finding's ``fix``), one per cell, in reading order."""
-    fixes: dict[tuple[str, str], Fix] = {}
+def _offered(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings whose correction (``fix``) is applied: the first one for each cell, in reading order."""
+    first: dict[tuple[str, str], Finding] = {}
     for f in findings:
-        if f.fix is not None and f.cell and (f.sheet, f.cell) not in fixes:
-            fixes[(f.sheet, f.cell)] = Fix(f.sheet, f.cell, f.column, f.value, str(f.fix))
-    return list(fixes.values())
+        if f.fix is not None and f.cell:
+            first.setdefault((f.sheet, f.cell), f)
+    return list(first.values())
 
 
 def fix_workbook(
@@ -108,15 +108,12 @@ def fix_workbook(
     calculates them again; Excel is told to calculate everything on opening.
     """
     source = editable(source, out)
-    by_cell = {(f.sheet, f.cell): f for f in findings if f.fix is not None and f.cell}
-    edits = [
-        CellEdit(sheet, ref, value=finding.fix, text_format=finding.field == "schedule")
-        for (sheet, ref), finding in by_cell.items()
-    ]
+    offered = _offered(findings)
+    edits = [CellEdit(f.sheet, f.cell, value=f.fix, text_format=f.field == "schedule") for f in offered]
     if plan is not None and edits:
         edits += [CellEdit(plan.sheet, ref, recalc=True) for ref in sorted(_derived(plan))]
     _write(source, out, edits, [], outputs)
-    return planned_fixes(findings)
+    return [Fix(f.sheet, f.cell, f.column, f.value, str(f.fix)) for f in offered]
 
 
 def _derived(plan: Plan) -> set[str]:
