@@ -29,7 +29,7 @@ from typing import Final
 from urllib.parse import unquote
 
 from xltool.errors import ErrorCode, InputError
-from xltool.form import column_letter
+from xltool.form import column_index, column_letter
 from xltool.model import number as plain_number
 
 
@@ -541,9 +541,7 @@ def _cell_position(ref: str) -> tuple[int, int] | None:
     found = _REF.fullmatch(ref.strip().upper())
     if not found:
         return None
-    col = 0
-    for letter in found.group(1):
-        col = col * 26 + ord(letter) - 64
+    col = column_index(found.group(1)) + 1
     row = int(found.group(2))
     return (row, col) if row <= MAX_ROW and col <= MAX_COLUMN else None
 
@@ -906,10 +904,7 @@ def _cell_column(attrs: str, where: str) -> int:
     found = re.search(r"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]{1,3})\d+\s*["']""", attrs)
     if not found:
         raise _Refused(f"無法標註：工作表的儲存格沒有標明位置（{where}），請以 Excel 開啟後另存新檔再試")
-    col = 0
-    for letter in found.group(1).upper():
-        col = col * 26 + ord(letter) - 64
-    return col
+    return column_index(found.group(1)) + 1
 
 
 def _new_row(number: int, edits: Mapping[int, CellEdit], context: _Context) -> str:
