@@ -397,6 +397,12 @@ def _start(name: str) -> re.Pattern[str]:
     return re.compile(rf"<(?:({_NAME}):)?{name}(?=[\s/>]){_ATTRS}\s*(/?)>")
 
 
+@cache
+def _end(prefix: str, name: str) -> re.Pattern[str]:
+    """The end tag of element ``name`` written with ``prefix`` ("x:" or "")."""
+    return re.compile(rf"</{re.escape(prefix)}{name}\s*>")
+
+
 @dataclass(frozen=True)
 class _Element:
     """Where an element sits in a part's text."""
@@ -419,7 +425,7 @@ def _element(xml: str, tag: re.Match[str], name: str, where: str) -> _Element:
     prefix = f"{tag.group(1)}:" if tag.group(1) else ""
     if tag.group(3):
         return _Element(name, prefix, tag.group(2), tag.start(), tag.end(), tag.end(), tag.end())
-    close = re.compile(rf"</{re.escape(prefix)}{name}\s*>").search(xml, tag.end())
+    close = _end(prefix, name).search(xml, tag.end())
     if close is None:
         raise _Damaged(where)
     return _Element(name, prefix, tag.group(2), tag.start(), tag.end(), close.start(), close.end())
