@@ -22,7 +22,8 @@ from python_calamine import CalamineWorkbook
 from tests.conftest import TEMPLATE
 from tests.corpus import truncated, with_macros
 from xltool.errors import XltoolError
-from xltool.xlsxedit import WORKSHEET_ORDER, CellEdit, SheetTable, edit_workbook, xml_text
+from xltool.ooxml import xml_text
+from xltool.xlsxedit import WORKSHEET_ORDER, CellEdit, SheetTable, edit_workbook
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RESULTS = SheetTable(

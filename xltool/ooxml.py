@@ -40,8 +40,49 @@ def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------------------------------- XML text
+# One escaping for everything xltool writes into a package's XML (xlsxedit's edits, xlsxparts' rows),
+# and one reading of entities back.
+
+MAX_CELL_TEXT = 32767  # Excel's limit for one cell
+# Excel's escape for characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): _xHHHH_.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# An underscore starting what a reader would take for such an escape is itself escaped, as Excel does,
+# so "_x0041_" reads back as typed rather than as "A". The lookahead catches overlapping runs too.
+_LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def xml_text(text: str) -> str:
+    """Cell or comment text as XML content that every reader turns back into exactly ``text``."""
+    text = text[:MAX_CELL_TEXT].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    if "_x" in text:
+        text = _LOOKS_ESCAPED.sub("_x005F_", text)
+    if NOT_XML.search(text):
+        text = NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return text.replace("\r", "&#13;")  # a parser turns a raw CR into a line feed
+
+
 def xml_attribute(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    """An attribute value; whitespace characters as references, since a parser turns them into spaces."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    text = NOT_XML.sub("\ufffd", text)
+    return text.replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
+
+
+_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def xml_unescape(text: str) -> str:
+    """XML text or an attribute value with its entity and character references resolved."""
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(
+        lambda m: (
+            _ENTITIES.get(m.group(1)) or chr(int(m.group(1)[2:], 16) if m.group(1)[1] == "x" else int(m.group(1)[1:]))
+        ),
+        text,
+    )
 
 
 @dataclass(frozen=True)
@@ -161,7 +202,7 @@ def _read_styles(archive: zipfile.ZipFile) -> _Styles:
         number = re.search(r'numFmtId="(\d+)"', fmt.group(0))
         code = re.search(r'formatCode="([^"]*)"', fmt.group(0))
         if number and code:
-            codes[int(number.group(1))] = _unescape(code.group(1))
+            codes[int(number.group(1))] = xml_unescape(code.group(1))
     cell_xfs = re.search(r"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", xml, re.S)
     formats: dict[int, str] = {}
     if cell_xfs:
@@ -169,10 +210,6 @@ def _read_styles(archive: zipfile.ZipFile) -> _Styles:
             number = re.search(r'numFmtId="(\d+)"', xf.group(0))
             formats[index] = codes.get(int(number.group(1)) if number else 0, "General")
     return _Styles(formats)
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def decimals_shown(code: str) -> int | None:

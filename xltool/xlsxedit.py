@@ -31,6 +31,7 @@ from urllib.parse import unquote
 from xltool.errors import ErrorCode, InputError
 from xltool.form import column_index, column_letter
 from xltool.model import number as plain_number
+from xltool.ooxml import NOT_XML, xml_attribute, xml_text, xml_unescape
 
 
 class Keep(Enum):
@@ -75,7 +76,6 @@ class SheetTable:
 AUTHOR = "xltool"
 TEXT_FORMAT = 49  # Excel's built-in number format "@"
 LINK_COLOR = "FF0563C1"  # Excel's hyperlink blue
-MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -181,7 +181,7 @@ def _check_sheet_name(name: str) -> None:
     """Excel's rules for a tab name; a name it refuses would make the whole file unreadable to it."""
     if not name or len(name) > 31 or any(ch in name for ch in "[]:*?/\\") or name.startswith("'") or name.endswith("'"):
         raise ValueError(f"Excel does not allow this sheet name: {name!r}")
-    if _NOT_XML.search(name):
+    if NOT_XML.search(name):
         raise ValueError(f"sheet name with a control character: {name!r}")
 
 
@@ -310,7 +310,7 @@ class _Package:
             n += 1
         relative = posixpath.relpath(target, posixpath.dirname(part) or ".")
         root = _root(xml, rels)
-        element = f'<{root.prefix}Relationship Id="rId{n}" Type="{kind}" Target="{_attribute(relative)}"/>'
+        element = f'<{root.prefix}Relationship Id="rId{n}" Type="{kind}" Target="{xml_attribute(relative)}"/>'
         self.write(rels, _insert(xml, root, element))
         return f"rId{n}"
 
@@ -318,7 +318,7 @@ class _Package:
         """Give a new part its content type."""
         xml = self.text(CONTENT_TYPES)
         root = _root(xml, CONTENT_TYPES)
-        element = f'<{root.prefix}Override PartName="/{_attribute(part)}" ContentType="{content_type}"/>'
+        element = f'<{root.prefix}Override PartName="/{xml_attribute(part)}" ContentType="{content_type}"/>'
         self.write(CONTENT_TYPES, _insert(xml, root, element))
 
     def declare_extension(self, extension: str, content_type: str) -> None:
@@ -463,7 +463,9 @@ def _insert(xml: str, parent: _Element, children: str, at: int | None = None) ->
 
 def _attributes(text: str) -> dict[str, str]:
     """Attribute text → {qualified name: value}, entities resolved."""
-    return {m.group(1): _unescape(m.group(2) if m.group(2) is not None else m.group(3)) for m in _ATTR.finditer(text)}
+    return {
+        m.group(1): xml_unescape(m.group(2) if m.group(2) is not None else m.group(3)) for m in _ATTR.finditer(text)
+    }
 
 
 def _with_attributes(text: str, changes: Mapping[str, str | None]) -> str:
@@ -482,21 +484,6 @@ def _with_attributes(text: str, changes: Mapping[str, str | None]) -> str:
     return "".join(f" {attribute}" for attribute in kept)
 
 
-_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
-_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-
-
-def _unescape(text: str) -> str:
-    if "&" not in text:
-        return text
-    return _ENTITY.sub(
-        lambda m: (
-            _ENTITIES.get(m.group(1)) or chr(int(m.group(1)[2:], 16) if m.group(1)[1] == "x" else int(m.group(1)[1:]))
-        ),
-        text,
-    )
-
-
 def _namespace_prefix(root: _Element, uri: str) -> str | None:
     """The prefix ("r:", or "" for the default namespace) the root element binds to ``uri``."""
     for name, value in _attributes(root.attrs).items():
@@ -511,30 +498,6 @@ def _id_attribute(root: _Element) -> str:
     if prefix:
         return f"{prefix}id"
     return f'xmlns:r="{REL_NS}" r:id'
-
-
-# Excel's escape for characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): _xHHHH_.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# An underscore starting what a reader would take for such an escape is itself escaped, as Excel does,
-# so "_x0041_" reads back as typed rather than as "A". The lookahead catches overlapping runs too.
-_LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
-
-
-def xml_text(text: str) -> str:
-    """Cell or comment text as XML content that every reader turns back into exactly ``text``."""
-    text = text[:MAX_CELL_TEXT].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    if "_x" in text:
-        text = _LOOKS_ESCAPED.sub("_x005F_", text)
-    if _NOT_XML.search(text):
-        text = _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return text.replace("\r", "&#13;")  # a parser turns a raw CR into a line feed
-
-
-def _attribute(text: str) -> str:
-    """An attribute value; whitespace characters as references, since a parser turns them into spaces."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    text = _NOT_XML.sub("\ufffd", text)
-    return text.replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
 
 
 # ----------------------------------------------------------------------------------------- references
@@ -627,7 +590,7 @@ class _Workbook:
         sheets = _find(book, "sheets", self.part)
         assert sheets is not None  # found when the workbook was read
         sheet_id = max((s.sheet_id for s in self.sheets), default=0) + 1
-        entry = f'<{sheets.prefix}sheet name="{_attribute(name)}" sheetId="{sheet_id}" {_id_attribute(_root(book, self.part))}="{rid}"/>'
+        entry = f'<{sheets.prefix}sheet name="{xml_attribute(name)}" sheetId="{sheet_id}" {_id_attribute(_root(book, self.part))}="{rid}"/>'
         self.package.write(self.part, _insert(book, sheets, entry))
         self.sheets.append(_Sheet(name, sheet_id, rid, part, WORKSHEET_REL))
 
@@ -1067,7 +1030,7 @@ def _comments_with(xml: str, notes: Mapping[str, str], where: str) -> tuple[str,
         authors = _find(xml, "authors", where)
         assert authors is not None
     names = [
-        _unescape(xml[e.content : e.close])
+        xml_unescape(xml[e.content : e.close])
         for tag in _start("author").finditer(xml, authors.content, authors.close)
         for e in [_element(xml, tag, "author", where)]
     ]
@@ -1226,7 +1189,7 @@ def _table_xml(table: SheetTable, styles: _Styles) -> str:
         shown = values[col] if col < len(values) else None
         display = "" if shown is None else str(shown)[:255]
         links.append(
-            f'<hyperlink ref="{_ref(index + 2, col + 1)}" location="{_attribute(location)}" display="{_attribute(display)}"/>'
+            f'<hyperlink ref="{_ref(index + 2, col + 1)}" location="{xml_attribute(location)}" display="{xml_attribute(display)}"/>'
         )
     rows = [_table_row(1, table.header, header, {})]
     rows += [_table_row(index + 2, values, 0, linked.get(index, {})) for index, values in enumerate(table.rows)]

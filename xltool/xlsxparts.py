@@ -19,8 +19,7 @@ from typing import Any
 
 from xltool.form import A4, SHEET, Page, column_letter
 from xltool.model import number
-from xltool.ooxml import sheet_part
-from xltool.xlsxedit import xml_text
+from xltool.ooxml import sheet_part, xml_text
 
 
 def rows_xml(
