@@ -66,4 +66,4 @@ def test_a_failure_leaves_the_workbook_as_it_was(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         append_rows(path, {"資料 表": Rows(broken(), 4, "A1:C4")}, text_style=1, number_style=2)  # type: ignore[arg-type]
     assert path.read_bytes() == before
-    assert not path.with_name(path.name + ".rows").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]  # no temporary left beside it

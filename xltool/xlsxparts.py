@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -77,33 +78,43 @@ def append_rows(
 
     The file is rewritten through a temporary beside it, so it is whole or unchanged.
     """
-    scratch = path.with_name(path.name + ".rows")
+    with _rewritten(path) as (source, target):
+        by_part = {sheet_part(source, name): rows for name, rows in sheets.items()}
+        for item in source.infolist():
+            data = source.read(item.filename)
+            info = _same_member(item)
+            rows = by_part.get(item.filename)
+            if rows is None:
+                change = parts.get(item.filename)
+                target.writestr(info, change(data) if change else data)
+                continue
+            data = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{rows.dimension}"/>'.encode(), data, count=1)
+            head, end, tail = data.partition(b"</sheetData>")
+            with target.open(info, "w", force_zip64=True) as out:
+                out.write(head)
+                for chunk in rows_xml(rows.values, rows.first_row, text_style=text_style, number_style=number_style):
+                    out.write(chunk)
+                out.write(end + tail)
+
+
+@contextmanager
+def _rewritten(path: Path) -> Iterator[tuple[zipfile.ZipFile, zipfile.ZipFile]]:
+    """The workbook at ``path`` to read, and the one that replaces it, written through a temporary
+    beside it: the file is whole or unchanged."""
+    scratch = path.with_name(path.name + ".rewrite")
     try:
         with zipfile.ZipFile(path) as source, zipfile.ZipFile(scratch, "w", zipfile.ZIP_DEFLATED) as target:
-            by_part = {sheet_part(source, name): rows for name, rows in sheets.items()}
-            for item in source.infolist():
-                data = source.read(item.filename)
-                info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                rows = by_part.get(item.filename)
-                if rows is None:
-                    change = parts.get(item.filename)
-                    target.writestr(info, change(data) if change else data)
-                    continue
-                data = re.sub(
-                    rb'<dimension ref="[^"]*"/>', f'<dimension ref="{rows.dimension}"/>'.encode(), data, count=1
-                )
-                head, end, tail = data.partition(b"</sheetData>")
-                with target.open(info, "w", force_zip64=True) as out:
-                    out.write(head)
-                    for chunk in rows_xml(
-                        rows.values, rows.first_row, text_style=text_style, number_style=number_style
-                    ):
-                        out.write(chunk)
-                    out.write(end + tail)
+            yield source, target
         scratch.replace(path)
     finally:
         scratch.unlink(missing_ok=True)
+
+
+def _same_member(item: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """A member as it was (its name and date, so the same workbook gives the same bytes), deflated."""
+    info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 def sheet_name(name: str, used: set[str]) -> str:
@@ -172,17 +183,8 @@ def share_formulas(path: Path, sheet: str, columns: Sequence[str], first_row: in
             return b'<c r="%s"%s><f t="shared" ref="%s" si="%d">%s</f></c>' % (ref, style, span, index, formula)
         return b'<c r="%s"%s><f t="shared" si="%d"/></c>' % (ref, style, index)
 
-    scratch = path.with_name(path.name + ".shared")
-    try:
-        with zipfile.ZipFile(path) as source, zipfile.ZipFile(scratch, "w", zipfile.ZIP_DEFLATED) as target:
-            part = sheet_part(source, sheet)
-            for item in source.infolist():
-                data = source.read(item.filename)
-                if item.filename == part:
-                    data = _FORMULA_CELL.sub(shared, data)
-                info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(info, data)
-        scratch.replace(path)
-    finally:
-        scratch.unlink(missing_ok=True)
+    with _rewritten(path) as (source, target):
+        part = sheet_part(source, sheet)
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(_same_member(item), _FORMULA_CELL.sub(shared, data) if item.filename == part else data)
