@@ -13,6 +13,7 @@ deterministic (fixed document date; xlsxwriter fixes the zip timestamps), so the
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -46,10 +47,11 @@ from xltool.form import (
     column_letter,
     plan_title,
 )
+from xltool.linebreak import text_width
 from xltool.live import OWNERS_NAME, SPELLINGS_NAME, STORED, VAGUE_NAME, Formulas, Layout, LiveRule
 from xltool.model import PlanItem
 from xltool.outputs import Outputs
-from xltool.text import item_text, line_count
+from xltool.text import item_text
 from xltool.xlsxparts import apply_page, share_formulas
 
 DOCUMENT_DATE = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)  # fixed, so the same arguments give the same bytes
@@ -514,6 +516,8 @@ def _write_guide(guide: Any, styles: dict[str, Any], catalog: Catalog, *, live: 
         text = line.format(categories=catalog.category_choices)
         heading = line in GUIDE_HEADINGS
         guide.write_string(row, 0, text, styles["guide_title" if heading else "guide"])
-        count = line_count(text, per_line * GUIDE_SIZE / 14 if heading else per_line)
+        units = max(2, int(per_line * GUIDE_SIZE / 14 if heading else per_line))
+        # text_width at size 2 counts half-width units: a CJK character 2, an ASCII one 1
+        count = sum(max(1, math.ceil(text_width(part, 2) / units)) for part in text.split("\n"))
         guide.set_row(row, (GUIDE_LINE + (4 if heading else 0)) * count + 4)
     apply_page(guide, Page(margin_cm=MARGIN_CM))

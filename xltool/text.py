@@ -7,7 +7,6 @@ carriage return that Excel stores as ``_x000D_``). Everything that compares or p
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -96,16 +95,3 @@ def item_text(value: object) -> str:
 @lru_cache(maxsize=4096)  # a plan picks its items from a list of a few dozen
 def _item_text(value: str) -> str:
     return _DASH_SPACE.sub("-", "".join(normalize(value).split("\n")))
-
-
-def display_width(text: str) -> int:
-    """Half-width units: a CJK or full-width character counts twice an ASCII one."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def line_count(text: str, width: float) -> int:
-    """Lines a wrapped cell needs for ``text`` in a column that holds ``width`` half-width characters a
-    line (a conservative model: a line is never assumed to hold more than that)."""
-    units_per_line = max(2, int(width))
-    lines = str(text).split("\n") if text else [""]
-    return sum(max(1, math.ceil(display_width(line) / units_per_line)) for line in lines)
