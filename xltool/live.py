@@ -42,15 +42,14 @@ MAX_NESTING = 64  # Excel's limit on nested functions
 
 @dataclass(frozen=True)
 class Live:
-    """A rule's twin in the template: ``when`` a formula condition holds on a row, the column shows
-    ``text`` (default: the rule's own message) with its ``{placeholders}`` filled by formula pieces.
+    """A rule's twin in the template: ``when`` a formula condition holds on a row, the column shows the
+    rule's own message with its ``{placeholders}`` filled by formula pieces.
 
     ``fill`` says how to fill a placeholder the defaults do not (``{value}`` is the rule's cell as
     written, ``{year}`` the plan's year cell, ``{next_year}`` the year after).
     """
 
     when: str
-    text: str = ""
     fill: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -76,9 +75,20 @@ def _nested(text: str, pairs: Sequence[tuple[str, str]]) -> str:
     return text
 
 
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
 def _array(words: Sequence[str]) -> str:
     """An inline array constant of texts: {"a","b"}."""
-    return "{" + ",".join('"' + w.replace('"', '""') + '"' for w in words) + "}"
+    return "{" + ",".join(map(_quoted, words)) + "}"
+
+
+def _only(prefix: str) -> str:
+    """The performance item is the catalog's ``prefix`` (policy or free) and nothing but dashes, colons
+    and spaces after it."""
+    rest = _nested(f"MID({{p_text}},LEN({{{prefix}}})+1,99)", [("-", ""), (":", ""), (" ", "")])
+    return f'AND({{p_{prefix}}},{rest}="")'
 
 
 # Bad two-digit months after a 、: 00, 13-19 and anything from 20 up.
@@ -132,12 +142,8 @@ PIECES: Mapping[str, str] = MappingProxyType(
         ),
         "p_policy": "LEFT({p_text},LEN({policy}))={policy}",
         "p_free": "LEFT({p_text},LEN({free}))={free}",
-        "p_empty_policy": (
-            'AND({p_policy},SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(MID({p_text},LEN({policy})+1,99),"-",""),":","")," ","")="")'
-        ),
-        "p_empty_free": (
-            'AND({p_free},SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(MID({p_text},LEN({free})+1,99),"-",""),":","")," ","")="")'
-        ),
+        "p_empty_policy": _only("policy"),
+        "p_empty_free": _only("free"),
         "p_empty": "OR({p_empty_policy},{p_empty_free})",
         "p_known": "ISNUMBER(MATCH({p_text},INDEX({owners},0,1),0))",
         "p_owners": "VLOOKUP({p_text},{owners},2,FALSE)",
@@ -234,7 +240,7 @@ class Formulas:
         """The column's words for a rule, as a formula: 【錯誤】 and the message, placeholders filled."""
         assert rule.live is not None
         fill = {**_DEFAULT_FILL, "value": _VALUES[rule.field], **rule.live.fill}
-        parts = _PLACEHOLDER.split(f"【{SEVERITY_WORDS[rule.severity]}】" + (rule.live.text or rule.message))
+        parts = _PLACEHOLDER.split(f"【{SEVERITY_WORDS[rule.severity]}】" + rule.message)
         pieces = []
         for i, part in enumerate(parts):
             if i % 2 == 0:
@@ -279,9 +285,8 @@ class Formulas:
 def ordered(rules: Sequence[LiveRule]) -> list[LiveRule]:
     """The rules with twins, in the order the column tries them: errors before warnings, then the form's
     column order, then the rule table's order. tests/test_live.py ranks check's findings the same way."""
-    columns = [c.key for c in COLUMNS]
     shown = [r for r in rules if r.live is not None and r.severity in SHOWN]
-    return sorted(shown, key=lambda r: (SHOWN.index(r.severity), columns.index(r.field)))
+    return sorted(shown, key=lambda r: priority(r.severity, r.field))
 
 
 def priority(severity: str, key: str) -> tuple[int, int]:
@@ -302,7 +307,3 @@ def nesting(formula: str) -> int:
         elif not quoted and ch == ")":
             depth -= 1
     return deepest
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
