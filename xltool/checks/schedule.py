@@ -44,7 +44,7 @@ def _check_item(context: Context, item: PlanItem) -> Iterator[Finding]:
             yield _unreadable(context, item)
             return
         if Note.EXCEL_NUMBER in notes:  # unambiguous (108.12, or shown as 108.10): rewrite it as text
-            yield _at(context, item, "SCHEDULE_NUMBER", fix=_fix(context, item, only_number=True))
+            yield _at(context, item, "SCHEDULE_NUMBER", fix=_fix(context, item))
         for note, code in _READABLE_NOTES.items():
             if note in notes:
                 yield _at(context, item, code)
@@ -58,12 +58,12 @@ def _check_item(context: Context, item: PlanItem) -> Iterator[Finding]:
         yield _at(context, item, "SCHEDULE_FORMAT", fix=_fix(context, item))
 
 
-def _fix(context: Context, item: PlanItem, *, only_number: bool = False) -> str | None:
+def _fix(context: Context, item: PlanItem) -> str | None:
     """The canonical text, for a schedule the grammar read without a doubt (全年, a missing year or a
     vague word need the officer's judgement)."""
     schedule = item.schedule_info
     if schedule.ok and schedule.notes <= {Note.EXCEL_NUMBER} and context.fixable(item, "schedule"):
-        return schedule.text if not only_number or Note.EXCEL_NUMBER in schedule.notes else None
+        return schedule.text
     return None
 
 
