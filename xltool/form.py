@@ -98,16 +98,6 @@ WARNINGS = Field("warnings", "警告", "警告")
 RECEIPT_FIELDS: tuple[Field, ...] = (UNIT, STATUS, FILES, PRACTICES, BUDGET, ERRORS, WARNINGS)
 RECEIPT_WIDTHS = (28, 8, 40, 10, 12, 8, 8)
 
-# What a finding's 欄位 says, by the field the rule is about.
-FIELD_NAMES: dict[str, str] = {
-    **{f.key: f.name for f in COLUMNS},
-    "unit": "機關名稱",
-    "year": "年度",
-    "title": "標題",
-    "total": "合計",
-    "plan": "整份計畫",
-}
-
 # `xltool read --format csv`: one row per practice, for Excel.
 CSV_FIELDS: tuple[Field, ...] = (
     UNIT, YEAR, GOAL_NO, GOAL, ITEM_NO, PRACTICE, SCHEDULE, MONTHS, BUDGET, CATEGORY, PERFORMANCE, SHEET, CELL,
@@ -152,6 +142,17 @@ YEAR_LABEL = "年度"
 TOTAL_LABEL = "合計"
 TOTAL_WORDS = (TOTAL_LABEL, "總計")
 NOTES_WORDS = ("備註", GUIDE_SHEET)
+
+# What a finding's 欄位 says, by the field the rule is about.
+FIELD_NAMES: dict[str, str] = {
+    **{f.key: f.name for f in COLUMNS},
+    "unit": UNIT_LABEL,
+    "year": YEAR_LABEL,
+    "title": "標題",
+    "total": TOTAL_LABEL,
+    "plan": "整份計畫",
+}
+
 _TITLE = re.compile(rf"^(.*?)(\d{{2,3}})\s*年度?\s*{TITLE_SUFFIX[2:]}")
 
 
@@ -209,8 +210,6 @@ class Page:
     margin_cm: float = MARGIN_CM
     footer: str = PAGE_FOOTER
 
-
-FORM_PAGE = Page()  # 填表說明 七: A4 portrait, 2.5 cm, page numbers at the bottom centre
 
 # ---------------------------------------------------------------------------------------------- numbering
 

@@ -30,7 +30,6 @@ from xltool.form import (
     GUIDE_SHEET,
     LISTS_SHEET,
     LIVE,
-    MARGIN_CM,
     MARKER_SHEET,
     PERFORMANCE,
     PLAN_SHEET,
@@ -520,4 +519,4 @@ def _write_guide(guide: Any, styles: dict[str, Any], catalog: Catalog, *, live: 
         # text_width at size 2 counts half-width units: a CJK character 2, an ASCII one 1
         count = sum(max(1, math.ceil(text_width(part, 2) / units)) for part in text.split("\n"))
         guide.set_row(row, (GUIDE_LINE + (4 if heading else 0)) * count + 4)
-    apply_page(guide, Page(margin_cm=MARGIN_CM))
+    apply_page(guide, Page())
