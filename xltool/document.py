@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from xltool.errors import ErrorCode, OfficeError
 from xltool.form import (
     BODY_SIZE,
+    COLUMN_AT,
     COLUMNS,
     DOCUMENT_WIDTHS_CM,
     FONT,
@@ -219,7 +220,7 @@ def _write_table(document: Document, plan: Plan) -> None:
             _cell(cell, texts[column.key], align=align, keep=keep)
 
     total = _add_row(table, widths)
-    budget_at = [c.key for c in COLUMNS].index("budget")
+    budget_at = COLUMN_AT["budget"]
     label = total[0].merge(total[budget_at - 1])
     _cell(label, TOTAL_LABEL, align="center", bold=True, keep=True)
     _cell(total[budget_at], f"{number(plan.total):,}", align="right", bold=True, keep=True)

@@ -63,6 +63,7 @@ PERFORMANCE = Field(
 )  # fmt: skip
 
 COLUMNS: tuple[Field, ...] = (GOAL, PRACTICE, SCHEDULE, BUDGET, CATEGORY, PERFORMANCE)
+COLUMN_AT: dict[str, int] = {c.key: i for i, c in enumerate(COLUMNS)}  # a column's 0-based position, by key
 
 # Read when a legacy sheet or a merged workbook has them; the template does not write them.
 REMARK = Field("remark", "備註", "備註", words=("備註", "說明"), width=16)

@@ -27,7 +27,7 @@ from typing import Protocol
 
 from xltool.budget import ZERO_WORDS
 from xltool.catalog import Catalog
-from xltool.form import COLUMNS, SEVERITY_WORDS, column_letter
+from xltool.form import COLUMN_AT, COLUMNS, SEVERITY_WORDS, column_letter
 from xltool.schedule import RELATIVE_MONTHS
 
 # Defined names the template gives the lists the formulas look things up in (the very hidden 清單 sheet).
@@ -291,7 +291,7 @@ def ordered(rules: Sequence[LiveRule]) -> list[LiveRule]:
 
 def priority(severity: str, key: str) -> tuple[int, int]:
     """The order key :func:`ordered` sorts by, for findings (a stable sort keeps the table's order)."""
-    return SHOWN.index(severity), [c.key for c in COLUMNS].index(key)
+    return SHOWN.index(severity), COLUMN_AT[key]
 
 
 def nesting(formula: str) -> int:

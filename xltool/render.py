@@ -25,6 +25,7 @@ from typing import Any
 
 from xltool.form import (
     BODY_SIZE,
+    COLUMN_AT,
     COLUMNS,
     FONT,
     GANTT_SHEET,
@@ -265,7 +266,6 @@ def page_breaks(sizes: Sequence[int], first_page: float, other_pages: float) -> 
 
 
 def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool) -> None:
-    col = {c.key: i for i, c in enumerate(COLUMNS)}
     last_col = len(COLUMNS) - 1
     for i, column in enumerate(COLUMNS):
         sheet.set_column(i, i, column.print_width)
@@ -284,7 +284,7 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool)
     printed = layout(plan, canonical)
     for offset, row in enumerate(printed.rows):
         r = body + offset
-        for key, i in col.items():
+        for key, i in COLUMN_AT.items():
             style = styles.cell(_ALIGN.get(key, "left"), key in row.top, key in row.bottom)
             if key == "budget" and row.budget is not None and "budget" in row.texts:
                 sheet.write_number(r, i, number(row.budget), style)
@@ -293,9 +293,9 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool)
         _set_height(sheet, r, LINE_HEIGHT)
 
     end = body + len(printed.rows)
-    sheet.merge_range(end, 0, end, col["budget"] - 1, TOTAL_LABEL, styles.cell("center", True, True, bold=True))
-    sheet.write_number(end, col["budget"], number(plan.total), styles.cell("right", True, True, bold=True))
-    for i in range(col["budget"] + 1, len(COLUMNS)):
+    sheet.merge_range(end, 0, end, COLUMN_AT["budget"] - 1, TOTAL_LABEL, styles.cell("center", True, True, bold=True))
+    sheet.write_number(end, COLUMN_AT["budget"], number(plan.total), styles.cell("right", True, True, bold=True))
+    for i in range(COLUMN_AT["budget"] + 1, len(COLUMNS)):
         sheet.write_blank(end, i, None, styles.cell("left", True, True))
     _set_height(sheet, end, LINE_HEIGHT)
     notes_width = sum(usable_width(c.print_width) for c in COLUMNS)

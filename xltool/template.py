@@ -24,6 +24,7 @@ from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.form import (
     CATEGORY,
+    COLUMN_AT,
     COLUMNS,
     FILLS,
     FONT,
@@ -351,17 +352,16 @@ def _write_rows(
 
 def _write_validations(sheet: Any, catalog: Catalog, last_row: int) -> None:
     """Dropdowns, the schedule's text check and the budget's number check, each with its prompt."""
-    col = {c.key: i for i, c in enumerate(COLUMNS)}
     prompts = {c.key: c for c in COLUMNS}
 
     def validate(key: str, options: dict[str, Any]) -> None:
         column = prompts[key]
         options = {"input_title": column.name, "input_message": column.prompt, **options}
-        sheet.data_validation(FIRST_ROW, col[key], last_row, col[key], options)
+        sheet.data_validation(FIRST_ROW, COLUMN_AT[key], last_row, COLUMN_AT[key], options)
 
     validate("goal", {"validate": "any"})
     validate("practice", {"validate": "any"})
-    schedule_cell = cell_ref(FIRST_ROW, col["schedule"])  # relative: Excel shifts it down the column
+    schedule_cell = cell_ref(FIRST_ROW, COLUMN_AT["schedule"])  # relative: Excel shifts it down the column
     validate(
         "schedule",
         {
@@ -392,7 +392,7 @@ def _write_validations(sheet: Any, catalog: Catalog, last_row: int) -> None:
             "error_message": "請由清單選擇業務類別：" + catalog.category_choices,
         },
     )
-    category_cell = f"${column_letter(col['category'])}{FIRST_ROW + 1}"
+    category_cell = f"${column_letter(COLUMN_AT['category'])}{FIRST_ROW + 1}"
     validate(
         "performance",
         {
@@ -410,7 +410,7 @@ def _write_validations(sheet: Any, catalog: Catalog, last_row: int) -> None:
 def _write_total(sheet: Any, styles: dict[str, Any], last_row: int, items: Sequence[PlanItem]) -> int:
     """The 合計 row: a formula for Excel, with the sum as its cached value for readers that do not compute."""
     total_row = last_row + 1
-    budget = next(i for i, c in enumerate(COLUMNS) if c.key == "budget")
+    budget = COLUMN_AT["budget"]
     budget_letter = column_letter(budget)
     sheet.merge_range(total_row, 0, total_row, budget - 1, TOTAL_LABEL, styles["total_label"])
     total = sum((item.budget or Decimal(0) for item in items), Decimal(0))
@@ -471,8 +471,7 @@ def _write_checks(sheet: Any, styles: dict[str, Any], formulas: Formulas) -> Non
         sheet.write_formula(row, LIVE_COL, "=0", styles["check"], "")
     # An input cell is coloured by its column's verdict, the 檢查 cell by its own: red first, and a cell
     # that matches it is not made yellow too.
-    columns = {c.key: i for i, c in enumerate(COLUMNS)}
-    coloured = [(columns[key], letter) for key, letter in layout.helpers.items()] + [(LIVE_COL, layout.shown)]
+    coloured = [(COLUMN_AT[key], letter) for key, letter in layout.helpers.items()] + [(LIVE_COL, layout.shown)]
     for col, letter in coloured:
         for severity in FILLS:
             options = {
