@@ -118,9 +118,9 @@ def _parse_number(value: float, year: int | None, decimals: int | None) -> Sched
     notes = frozenset({Note.EXCEL_NUMBER})
     if not math.isfinite(value) or float(value).is_integer():
         return Schedule(written, written, (), notes | {Note.UNPARSED})
-    if decimals == 2:
-        return _parse_text(f"{value:.2f}", written, year, notes)
     text = f"{value:.2f}"
+    if decimals == 2:
+        return _parse_text(text, written, year, notes)
     if text.endswith("0"):  # one decimal written: 108.2 is February (there is no month 20)
         if text.endswith(".10"):
             return Schedule(written, written, (), notes | {Note.UNPARSED, Note.AMBIGUOUS_NUMBER})
