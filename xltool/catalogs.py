@@ -55,11 +55,6 @@ def available() -> dict[int, Traversable]:
     return years
 
 
-def shipped_years() -> list[int]:
-    folder = resources.files("xltool") / "catalogs"
-    return sorted(int(m.group(1)) for p in folder.iterdir() if (m := _YEAR_FILE.fullmatch(p.name)))
-
-
 def load_catalog(year: int | None = None, path: str | Path | None = None) -> Catalog:
     """The catalog for a ROC year: ``path`` when given, else the year's own file from :func:`folders`.
 
