@@ -303,7 +303,7 @@ class _Package:
             if self.has(rels)
             else f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_REL_NS}"/>'
         )
-        taken = {relation.id for relation in self.relations(part)} if self.has(rels) else set()
+        taken = {relation.id for relation in self.relations(part)}
         numbers = [int(m.group(1)) for id_ in taken if (m := re.fullmatch(r"rId(\d+)", id_))]
         n = max(numbers, default=0) + 1
         while f"rId{n}" in taken:
