@@ -21,23 +21,34 @@ _VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
 
 def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip member holding a sheet's XML (``xl/worksheets/sheet3.xml``), found through the workbook."""
+    return sheet_parts(archive, [sheet])[sheet]
+
+
+def sheet_parts(archive: zipfile.ZipFile, sheets: Iterable[str]) -> dict[str, str | None]:
+    """Each named sheet's zip member: the workbook's sheet list and relationships are read once, however
+    many sheets are asked for (a merge by unit writes hundreds)."""
     workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
     rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    name = re.escape(xml_attribute(sheet))
-    found = re.search(rf'<(?:\w+:)?sheet [^>]*name="{name}"[^>]*r:id="([^"]+)"', workbook) or re.search(
-        rf'<(?:\w+:)?sheet [^>]*r:id="([^"]+)"[^>]*name="{name}"', workbook
-    )
-    if not found:
-        return None
+    ids: dict[str, str] = {}
+    for tag in re.finditer(r"<(?:\w+:)?sheet [^>]*>", workbook):
+        name, rid = _attribute_of(tag.group(0), "name"), _attribute_of(tag.group(0), "r:id")
+        if name is not None and rid:
+            ids.setdefault(xml_unescape(name), rid)
+    members: dict[str, str] = {}
     for relation in re.finditer(r"<(?:\w+:)?Relationship [^>]*>", rels):
-        if f'Id="{found.group(1)}"' in relation.group(0):
-            target = re.search(r'Target="([^"]+)"', relation.group(0))
-            if target:
-                name = target.group(1)
-                if name.startswith("/"):
-                    return name.lstrip("/")
-                return name if name.startswith("xl/") else f"xl/{name}"
-    return None
+        rid, target = _attribute_of(relation.group(0), "Id"), _attribute_of(relation.group(0), "Target")
+        if rid and target:
+            # Targets are relative to xl/ unless absolute (/xl/worksheets/…); some writers spell xl/ out.
+            member = (
+                target.lstrip("/") if target.startswith("/") else target if target.startswith("xl/") else f"xl/{target}"
+            )
+            members.setdefault(rid, member)
+    return {sheet: members.get(ids.get(sheet, "")) for sheet in sheets}
+
+
+def _attribute_of(tag: str, name: str) -> str | None:
+    found = re.search(rf'\s{name}="([^"]*)"', tag)
+    return found.group(1) if found else None
 
 
 # ---------------------------------------------------------------------------------------- XML text

@@ -20,7 +20,7 @@ from typing import Any
 
 from xltool.form import A4, SHEET, Page, column_letter
 from xltool.model import number
-from xltool.ooxml import sheet_part, xml_text
+from xltool.ooxml import sheet_part, sheet_parts, xml_text
 
 
 def rows_xml(
@@ -79,7 +79,7 @@ def append_rows(
     The file is rewritten through a temporary beside it, so it is whole or unchanged.
     """
     with _rewritten(path) as (source, target):
-        by_part = {sheet_part(source, name): rows for name, rows in sheets.items()}
+        by_part = {part: sheets[name] for name, part in sheet_parts(source, sheets).items()}
         for item in source.infolist():
             data = source.read(item.filename)
             info = _same_member(item)
