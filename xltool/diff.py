@@ -39,6 +39,7 @@ from xltool.form import (
     CHANGES_HEADER,
     CHANGES_SHEET,
     CHANGES_WIDTHS,
+    COLUMNS,
     FIELD_NAMES,
 )
 from xltool.model import Plan, PlanItem, json_number
@@ -50,9 +51,6 @@ from xltool.xlsxedit import SheetTable, Value
 SAME_GOAL = 0.6  # a practice reworded within its goal
 OTHER_GOAL = 0.8  # a practice moved to another goal, its text the same or nearly so
 GOAL_SIMILAR = 0.6  # a goal reworded
-
-# The fields compared, in the order they are reported; their keys are PlanItem.to_dict's.
-FIELDS = ("goal", "practice", "schedule", "budget", "category", "performance")
 
 JsonValue = str | int | float | None
 _ZERO = Decimal(0)
@@ -477,7 +475,7 @@ def change_marks(found: Sequence[Entry]) -> list[Mark]:
         if new is None:
             continue  # only OLD has it: listed on the sheet
         if entry.kind == "added" and entry.key == "practice":
-            for key in FIELDS[1:]:
+            for key in (c.key for c in COLUMNS[1:]):  # every cell of the row but the goal
                 if new.cells.get(key):
                     note = "上一版沒有這項具體作法" if key == "practice" else ""
                     marks.append(Mark(new.sheet, new.cells[key], CHANGE_FILLS["added"], note))
