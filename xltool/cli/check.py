@@ -147,8 +147,7 @@ def _check(files: "list[Path]", options: "CheckOptions") -> "list[FileResult]":
     else:
         with FilesProgress(len(files), "檢查") as bar:
             results = check_files(files, options, bar.advance)
-    for line in dict.fromkeys(line for r in results if r.plan for line in r.plan.notices):
-        show.notice(line)  # each once, however many files share it
+    show.notices(r.plan for r in results)
     return results
 
 

@@ -74,8 +74,7 @@ def diff_command(
         outputs.claim(annotate)  # refused before the work, not after it
     chosen = chosen_catalog(catalog)
     plans = [_load(path, chosen) for path in (old, new)]
-    for line in dict.fromkeys(line for plan in plans for line in plan.notices):
-        show.notice(line)
+    show.notices(plans)
     result = diff_plans(*plans)
     if annotate is not None:
         annotate_diff(result, annotate, outputs=outputs)

@@ -72,8 +72,7 @@ def merge_command(
             outputs=outputs,
             progress=bar.advance,
         )
-    for line in dict.fromkeys(line for r in result.merged if r.plan for line in r.plan.notices):
-        show.notice(line)  # each once, however many files share it (the fallback catalog, say)
+    show.notices(r.plan for r in result.merged)
     for one in result.skipped:
         show.error(f"略過：{one.error}")
     show.echo(

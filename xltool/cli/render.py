@@ -92,8 +92,7 @@ def render_command(
         require_soffice()
     with FilesProgress(len(files), "讀取") as bar:
         results = check_files(files, CheckOptions(catalog=chosen_catalog(catalog)), bar.advance)
-    for line in dict.fromkeys(line for r in results if r.plan for line in r.plan.notices):
-        show.notice(line)  # each once, however many files share it (the fallback catalog, say)
+    show.notices(r.plan for r in results)
     for result in results:
         if result.error:
             raise XltoolError(result.error, code=ErrorCode(result.error_code) if result.error_code else None)

@@ -16,9 +16,12 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from xltool.model import Plan
 
 _closed = False  # standard output's reader went away: the rest of the output is dropped
 
@@ -80,6 +83,13 @@ def _silence_stdout() -> None:
 def notice(line: str) -> None:
     """A remark for the user that is not the command's output: stderr, so pipes stay clean."""
     echo(printable(f"注意：{line}"), err=True)
+
+
+def notices(plans: Iterable[Plan | None]) -> None:
+    """What reading the plans left to say, each remark once however many files share it (the fallback
+    catalog, say)."""
+    for line in dict.fromkeys(line for plan in plans if plan is not None for line in plan.notices):
+        notice(line)
 
 
 # ------------------------------------------------------------------------------------------- text
