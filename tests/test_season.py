@@ -103,6 +103,15 @@ def test_require_all_makes_a_missing_unit_a_failure_but_the_merge_is_written(
     )  # fmt: skip  mid-season, without --require-all: fine
 
 
+@pytest.mark.parametrize("command", ["check", "merge"])
+def test_require_all_without_a_roster_is_refused_before_any_work(command: str, tmp_path: Path) -> None:
+    out = tmp_path / "彙整.xlsx"
+    args = ["-o", out] if command == "merge" else []
+    done = xltool(command, EXAMPLE, "--require-all", *args)
+    assert done.returncode == 2 and "--require-all 需要 --roster 名冊" in done.stderr
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

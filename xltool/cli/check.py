@@ -17,6 +17,7 @@ from xltool.cli.options import (
     RosterOption,
     YearOption,
     chosen_catalog,
+    chosen_roster,
 )
 
 if TYPE_CHECKING:
@@ -101,9 +102,7 @@ def check_command(
         raise XltoolError(
             "--annotate 與 --fix 一次只能用在一個檔案；多個檔案請用 --annotate-dir。", code=ErrorCode.USAGE
         )
-    if require_all and roster is None:
-        raise XltoolError("--require-all 需要 --roster 名冊。", code=ErrorCode.USAGE)
-    listed = _roster(roster)
+    listed = chosen_roster(roster, require_all)
     outputs = Outputs(files, force=force)
     for out in (annotate, fix):
         if out is not None:
@@ -162,14 +161,6 @@ def _print_json(
     if receipts is not None:
         data["receipts"] = [line.to_dict() for line in receipts]
     show.write_bytes(json_bytes(data))
-
-
-def _roster(path: Path | None) -> "Roster | None":
-    if path is None:
-        return None
-    from xltool.roster import load_roster
-
-    return load_roster(path)
 
 
 def _receipts(listed: "Roster | None", results: "list[FileResult]") -> "list[Receipt]":

@@ -13,6 +13,7 @@ from xltool.cli.options import (
     RequireAllOption,
     RosterOption,
     chosen_catalog,
+    chosen_roster,
 )
 
 
@@ -47,16 +48,13 @@ def merge_command(
     force: ForceOption = False,
     help: show.HelpOption = False,
 ) -> None:
-    from xltool.errors import ErrorCode, ExitStatus, XltoolError
+    from xltool.errors import ExitStatus
     from xltool.merge import merge_files
     from xltool.model import json_number
     from xltool.outputs import Outputs
     from xltool.pipeline import find_workbooks
-    from xltool.roster import load_roster
 
-    if require_all and roster is None:
-        raise XltoolError("--require-all 需要 --roster 名冊。", code=ErrorCode.USAGE)
-    listed = load_roster(roster) if roster is not None else None
+    listed = chosen_roster(roster, require_all)
     files = find_workbooks(inputs)
     outputs = Outputs(files, force=force)
     with FilesProgress(len(files), "讀取與檢查") as bar:

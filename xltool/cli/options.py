@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from xltool.catalog import Catalog
+    from xltool.roster import Roster
 
 CatalogOption = Annotated[
     Path | None,
@@ -48,6 +49,19 @@ def chosen_catalog(path: Path | None) -> Catalog | None:
     from xltool.catalogs import load_catalog
 
     return load_catalog(path=path)
+
+
+def chosen_roster(path: Path | None, require_all: bool) -> Roster | None:
+    """The roster --roster names; --require-all asks who is missing, which only a roster can say."""
+    from xltool.errors import ErrorCode, XltoolError
+
+    if path is None:
+        if require_all:
+            raise XltoolError("--require-all 需要 --roster 名冊。", code=ErrorCode.USAGE)
+        return None
+    from xltool.roster import load_roster
+
+    return load_roster(path)
 
 
 class ReadProgress:
