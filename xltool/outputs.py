@@ -25,7 +25,8 @@ class Outputs:
 
     def __init__(self, inputs: Iterable[str | Path] = (), *, force: bool = False) -> None:
         self.force = force
-        self._inputs: list[Path] = []
+        self._inputs = _Files()
+        self._outputs = _Files()  # each output, known as it was given
         self._claimed: dict[Path, Path] = {}  # as given -> where it will be written
         self.add_inputs(inputs)
 
@@ -33,10 +34,10 @@ class Outputs:
         """Inputs found later (a folder's workbooks) are protected as soon as they are known."""
         for path in inputs:
             source = Path(path)
-            self._inputs.append(source)
-            for given, target in self._claimed.items():
-                if _same(target, source):
-                    raise _is_input(given)
+            self._inputs.add(source, source)
+            given = self._outputs.find(source)
+            if given is not None:
+                raise _is_input(given)
 
     def reserve(self, path: str | Path) -> Path:
         """:meth:`claim` an output unless this command already has (a writer checking early what its
@@ -66,13 +67,14 @@ class Outputs:
             )
         if not target.parent.is_dir():
             raise OutputError("輸出資料夾不存在", given.parent, code=ErrorCode.OUTPUT_NO_FOLDER)
-        if any(_same(target, source) for source in self._inputs):
+        if self._inputs.find(target) is not None:
             raise _is_input(given)
-        for other_given, other in self._claimed.items():
-            if _same(target, other):
-                raise OutputError(f"與另一個輸出（{other_given}）是同一個檔案", given, code=ErrorCode.OUTPUT_TWICE)
+        other_given = self._outputs.find(target)
+        if other_given is not None:
+            raise OutputError(f"與另一個輸出（{other_given}）是同一個檔案", given, code=ErrorCode.OUTPUT_TWICE)
         if mode is not None and not self.force:
             raise OutputError("檔案已存在；如要覆寫請加上 --force", given, code=ErrorCode.OUTPUT_EXISTS)
+        self._outputs.add(target, given)
         self._claimed[given] = target
         return target
 
@@ -119,7 +121,7 @@ class Outputs:
             os.umask(umask)
             mode = 0o666 & ~umask  # mkstemp makes 0600; a new file gets the usual permissions
         os.chmod(temporary, mode)
-        if any(_same(target, source) for source in self._inputs):  # a link made to an input meanwhile
+        if self._inputs.find(target) is not None:  # a link made to an input meanwhile
             raise _is_input(given)
         if self.force:
             _replace(temporary, target, given)
@@ -150,14 +152,35 @@ def _replace(temporary: Path, target: Path, given: Path) -> None:
         raise OutputError("輸出路徑是資料夾，請指定檔名", given, code=ErrorCode.OUTPUT_NOT_FILE) from None
 
 
-def _same(a: Path, b: Path) -> bool:
-    """The same file: one real path (symbolic links followed), or one inode (hard links)."""
-    if os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b)):
-        return True
+class _Files:
+    """Files by every name that reaches them: the real path (symbolic links followed, case folded where
+    the system folds it) and the inode (hard links). A lookup is two dictionary probes, so a command with
+    a thousand inputs and a thousand outputs compares each output once, not with every input."""
+
+    def __init__(self) -> None:
+        self._paths: dict[str, Path] = {}
+        self._inodes: dict[tuple[int, int], Path] = {}
+
+    def add(self, path: Path, label: Path) -> None:
+        real, inode = _identity(path)
+        self._paths.setdefault(real, label)
+        if inode is not None:
+            self._inodes.setdefault(inode, label)
+
+    def find(self, path: Path) -> Path | None:
+        """The label of the file known here that ``path`` reaches, if any."""
+        real, inode = _identity(path)
+        found = self._paths.get(real)
+        return found if found is not None or inode is None else self._inodes.get(inode)
+
+
+def _identity(path: Path) -> tuple[str, tuple[int, int] | None]:
+    real = os.path.normcase(os.path.realpath(path))
     try:
-        return os.path.samefile(a, b)
+        found = os.stat(path)
     except OSError:
-        return False
+        return real, None  # not there (yet): only its path can name it
+    return real, (found.st_dev, found.st_ino)
 
 
 def _is_input(given: Path) -> OutputError:
