@@ -30,7 +30,7 @@ from xltool.form import (
 )
 from xltool.model import FileResult, Finding, Summary, number
 from xltool.outputs import Outputs
-from xltool.xlsxparts import Rows, append_rows, apply_page, plain_data_labels, sheet_name
+from xltool.xlsxparts import Rows, append_rows, apply_page, new_workbook, plain_data_labels, sheet_name
 
 
 def write_merged(
@@ -52,9 +52,7 @@ def write_merged(
     """
     plans = [i.plan for i in inputs if i.plan is not None]
     with (outputs or Outputs()).atomic(path) as temporary:
-        import xlsxwriter
-
-        workbook = xlsxwriter.Workbook(str(temporary), {"strings_to_formulas": False, "strings_to_numbers": False})
+        workbook = new_workbook(temporary)
         styles = _styles(workbook)
         year = plans[0].year if plans else None
         used = {name.casefold() for name in (RECEIPT_SHEET, MERGED_SHEET, STATS_SHEET, RESULTS_SHEET)}

@@ -43,7 +43,7 @@ from xltool.form import (
 from xltool.linebreak import usable_width, wrap
 from xltool.model import Plan, PlanItem, month_columns, number
 from xltool.outputs import Outputs
-from xltool.xlsxparts import apply_page, sheet_name
+from xltool.xlsxparts import apply_page, new_workbook, sheet_name
 
 TITLE_HEIGHT = 36.0  # pt: the title row, 18 pt text with room above and below
 PAGE_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the top and bottom margins, in points
@@ -88,17 +88,8 @@ def render_plans(
     their own), and with ``gantt`` a month grid per plan. ``canonical`` prints what ``--fix`` would write
     (108.01-12 for １０８．０１－１２, 綜合規劃業務 for 綜合業務) instead of what the officer wrote."""
     with (outputs or Outputs()).atomic(path) as temporary:
-        import xlsxwriter
-
-        workbook = xlsxwriter.Workbook(
-            str(temporary),
-            {
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                # The column unit follows the default font: a column of width w prints 7w + 5 pt (linebreak).
-                "default_format_properties": {"font_name": FONT, "font_size": BODY_SIZE},
-            },
-        )
+        # The column unit follows the default font: a column of width w prints 7w + 5 pt (linebreak).
+        workbook = new_workbook(temporary, default_format_properties={"font_name": FONT, "font_size": BODY_SIZE})
         first = plans[0] if plans else None
         title = plan_title(first.unit, first.year) if len(plans) == 1 and first else plan_title("", None)
         workbook.set_properties({"title": title, "subject": SUBJECT})

@@ -52,7 +52,7 @@ from xltool.live import OWNERS_NAME, SPELLINGS_NAME, STORED, VAGUE_NAME, Formula
 from xltool.model import PlanItem
 from xltool.outputs import Outputs
 from xltool.text import item_text
-from xltool.xlsxparts import apply_page, share_formulas
+from xltool.xlsxparts import apply_page, new_workbook, share_formulas
 
 DOCUMENT_DATE = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)  # fixed, so the same arguments give the same bytes
 HEADER_ROW = 2  # 0-based: title, unit/year, header
@@ -149,9 +149,7 @@ def _write(
     marks: Mapping[tuple[int, str], str],
     checks: Sequence[LiveRule],
 ) -> None:
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
+    workbook = new_workbook(path)
     workbook.set_properties({"title": plan_title(unit, year), "subject": SUBJECT, "created": DOCUMENT_DATE})
     styles = _styles(workbook)
     sheet = workbook.add_worksheet(PLAN_SHEET)

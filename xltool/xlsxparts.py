@@ -56,6 +56,22 @@ def rows_xml(
         yield "".join(parts).encode("utf-8")
 
 
+# xlsxwriter's conversions of text, all off: a string that looks like a URL (also external:, mailto:,
+# internal:) would become a live hyperlink, one starting with = a formula, one like a number a number.
+# Every workbook xltool writes holds someone else's text; only what a writer asks for by name is more.
+NO_CONVERSIONS: Mapping[str, bool] = MappingProxyType(
+    {"strings_to_urls": False, "strings_to_formulas": False, "strings_to_numbers": False}
+)
+
+
+def new_workbook(path: str | Path, **options: Any) -> Any:
+    """An xlsxwriter Workbook that writes every string as text (:data:`NO_CONVERSIONS`): the one way
+    xltool's writers make a workbook, so no writer can forget a conversion."""
+    import xlsxwriter
+
+    return xlsxwriter.Workbook(str(path), {**options, **NO_CONVERSIONS})
+
+
 @dataclass(frozen=True)
 class Rows:
     """Rows to add to a sheet: the values, the 1-based row of the first, and the sheet's new extent."""
