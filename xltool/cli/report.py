@@ -22,7 +22,7 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
     terminal's width (None: one line per finding, for a pipe)."""
     plan = result.plan
     if plan is None:
-        return [f"{result.file}：無法讀取：{result.error}"]
+        return [printable(f"{result.file}：無法讀取：{result.error}")]
     lines = _lines(
         f"{result.file}（{plan.unit or '未填機關名稱'} {plan.year or '？'} 年度，"
         f"{len(plan.items)} 項具體作法，預算合計 {json_number(plan.total):,} 千元）",
@@ -69,7 +69,7 @@ def summary(results: Sequence[FileResult]) -> list[str]:
 
 
 def _lines(text: str, limit: int | None, indent: str) -> list[str]:
-    text = printable(text)
+    text = printable(text)  # a finding is one line in a pipe: a cell's line break is shown, not obeyed
     return [text] if limit is None else wrap(text, limit, indent)
 
 

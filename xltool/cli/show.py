@@ -27,11 +27,17 @@ _closed = False  # standard output's reader went away: the rest of the output is
 
 
 def echo(text: str = "", *, err: bool = False) -> None:
-    """A line to standard output (or error); a closed pipe or a closed stream is not an error."""
+    """A line to standard output (or error); a closed pipe or a closed stream is not an error.
+
+    What goes to standard error is a status line (written, skipped, an error): one line whatever the
+    names in it hold, so a line feed or an ESC in a file name is shown escaped, never obeyed.
+    """
     global _closed
     stream = sys.stderr if err else sys.stdout
     if stream is None or (_closed and not err):
         return
+    if err:
+        text = printable(text)
     try:
         stream.write(text + "\n")
     except BrokenPipeError:
@@ -42,7 +48,7 @@ def echo(text: str = "", *, err: bool = False) -> None:
 
 
 def error(line: str) -> None:
-    echo(printable(line), err=True)
+    echo(line, err=True)
 
 
 def write_bytes(data: bytes) -> None:
@@ -82,7 +88,7 @@ def _silence_stdout() -> None:
 
 def notice(line: str) -> None:
     """A remark for the user that is not the command's output: stderr, so pipes stay clean."""
-    echo(printable(f"注意：{line}"), err=True)
+    echo(f"注意：{line}", err=True)
 
 
 def notices(plans: Iterable[Plan | None]) -> None:
@@ -94,14 +100,21 @@ def notices(plans: Iterable[Plan | None]) -> None:
 
 # ------------------------------------------------------------------------------------------- text
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters, and line breaks: a shown text is always one line of the terminal.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}" if match.group() < "\u0100" else f"\\u{ord(match.group()):04x}"
 
 
 def printable(text: str) -> str:
-    """A cell's text as written, with control characters (an ESC sequence, a stray \\x01) escaped."""
+    """Text as written, on one line: control characters (an ESC sequence, a stray \\x01) and line breaks
+    (Alt+Enter in a cell, a line feed in a file name) shown escaped, never obeyed. Every name and cell
+    text the terminal shows goes through here, so each is shown the same way everywhere."""
     if text.isprintable():
         return text
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_escaped, text)
 
 
 @lru_cache(maxsize=4096)
