@@ -86,8 +86,8 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit status; errors become one zh-TW line on stderr."""
     args = list(argv) if argv is not None else sys.argv[1:]
-    _register(args)
     try:
+        _register(args)  # inside: a SIGTERM while the command's modules load ends like one while it runs
         result = app(args=args, prog_name="xltool", standalone_mode=False)
     except XltoolError as error:
         show.error(f"錯誤：{error}")
@@ -143,10 +143,15 @@ def main() -> None:
         # A library object closed by the garbage collector after an error already reported (xlsxwriter's
         # zip on a full disk) must not print a second, English story; XLTOOL_DEBUG shows it.
         sys.unraisablehook = lambda unraisable: None
-    for name in ("SIGTERM", "SIGHUP"):  # Ctrl-C is KeyboardInterrupt already; Windows has no SIGHUP
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _terminate)
-    code = run()
+    try:
+        for name in ("SIGTERM", "SIGHUP"):  # Ctrl-C is KeyboardInterrupt already; Windows has no SIGHUP
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), _terminate)
+        code = run()
+    except Terminated as stop:  # between installing the handler and run()'s own try, or while reporting
+        code = 128 + stop.signum
+    except KeyboardInterrupt:
+        code = ExitStatus.INTERRUPTED
     show.flush()
     gc.freeze()  # Python collects once more while exiting, even when disabled: nothing left worth a walk
     sys.exit(code)
