@@ -44,15 +44,26 @@ def folders() -> list[Traversable]:
 
 def available() -> dict[int, Traversable]:
     """Every year that has a catalog file, and the file that serves it (the first folder that has one)."""
+    return _available()[0]
+
+
+def _available() -> tuple[dict[int, Traversable], list[str]]:
+    """:func:`available`, and the folders that could not be looked into: an office's shared folder that
+    this user may not read, or a path the system refuses (too long), is passed over, not fatal — the
+    next folder, at worst the shipped catalogs, still serves, and the user is told which was skipped."""
     years: dict[int, Traversable] = {}
+    skipped: list[str] = []
     for folder in folders():
-        if not folder.is_dir():
+        try:
+            if not folder.is_dir():
+                continue
+            entries = [entry for entry in folder.iterdir() if _YEAR_FILE.fullmatch(entry.name) and entry.is_file()]
+        except OSError as exc:
+            skipped.append(f"{folder}（{exc.strerror or exc}）")
             continue
-        for entry in folder.iterdir():
-            match = _YEAR_FILE.fullmatch(entry.name)
-            if match and entry.is_file():
-                years.setdefault(int(match.group(1)), entry)
-    return years
+        for entry in entries:
+            years.setdefault(int(_YEAR_FILE.fullmatch(entry.name).group(1)), entry)  # type: ignore[union-attr]
+    return years, skipped
 
 
 def load_catalog(year: int | None = None, path: str | Path | None = None) -> Catalog:
@@ -63,16 +74,16 @@ def load_catalog(year: int | None = None, path: str | Path | None = None) -> Cat
     """
     if path is not None:
         return read_catalog(Path(path))
-    years = available()
+    years, skipped = _available()
     chosen = max(years) if year is None else max((y for y in years if y <= year), default=min(years))
     catalog = _read_cached(years[chosen])  # type: ignore[arg-type]  # paths and package files hash
+    notices = [f"無法讀取分類清單資料夾 {folder}，已略過" for folder in skipped]
     if year is not None and chosen != year:
-        notice = (
+        notices.append(
             f"沒有 {year} 年度的分類清單，改用 {chosen} 年度的清單；"
             f"新清單可用 xltool catalog --new {year} -o {year}.toml 起草，放進 {user_folder()} 後各指令會自動使用"
         )
-        catalog = replace(catalog, notice=notice)
-    return catalog
+    return replace(catalog, notice="；".join(notices)) if notices else catalog
 
 
 def read_catalog(source: Path) -> Catalog:
