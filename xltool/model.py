@@ -6,6 +6,7 @@ point at the cell and writers never need to look at the workbook again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -187,10 +188,12 @@ class Plan:
         if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
             raise ValueError("year 必須是整數（民國年度）")
         items = []
+        damaged = False
         for number, raw in enumerate(data["items"], start=1):
             if not isinstance(raw, Mapping):
                 raise ValueError(f"items 第 {number} 項不是物件")
             text = {key: _json_text(raw, key, number) for key in _JSON_TEXT_KEYS}
+            damaged = _without_surrogates(text) or damaged
             row = raw.get("row", 0)
             if not isinstance(row, int) or isinstance(row, bool):
                 raise ValueError(f"items 第 {number} 項的 row 必須是整數")
@@ -212,12 +215,15 @@ class Plan:
                     unit=text["unit"],
                 )
             )
+        head = {key: _json_text(data, key, 0) for key in ("unit", "file", "sheet")}
+        damaged = _without_surrogates(head) or damaged
         return cls(
-            unit=_json_text(data, "unit", 0),
+            unit=head["unit"],
             year=year,
             items=items,
-            source=source or _json_text(data, "file", 0),
-            sheet=_json_text(data, "sheet", 0),
+            source=source or head["file"],
+            sheet=head["sheet"],
+            notices=["JSON 中有無效的字元（不成對的 UTF-16 代理字元），已以「\ufffd」代替"] if damaged else [],
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -248,6 +254,23 @@ def _json_text(data: Mapping[str, Any], key: str, number: int) -> str:
         where = f"items 第 {number} 項的 " if number else ""
         raise ValueError(f"{where}{key} 必須是文字")
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(texts: dict[str, str]) -> bool:
+    """Replace lone surrogates (``"\\ud800"`` in a JSON file) with U+FFFD, in place; whether there were any.
+
+    A lone surrogate is no character at all: no workbook, document or CSV can hold one, and every writer
+    would stop on it. U+FFFD is what a reader shows for a character it cannot read.
+    """
+    found = False
+    for key, text in texts.items():
+        if not text.isascii() and _SURROGATE.search(text):
+            texts[key] = _SURROGATE.sub("\ufffd", text)
+            found = True
+    return found
 
 
 def _json_budget(value: object, number: int) -> object:
