@@ -1,0 +1,235 @@
+"""Hostile inputs, round 2: text that looks like a link, a formula or a number stays text in every output;
+a signal during start-up, a line feed or an ESC in a file name, an unreadable catalog folder and a JSON
+plan that is not valid text are each one zh-TW line (or a notice) and an ordinary exit status."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE
+from xltool.cli import run
+from xltool.reader import read_plan
+
+# What xlsxwriter would make a live link of (strings_to_urls), and what a spreadsheet would run.
+LINKS = [
+    "http://evil.example/x",
+    "https://evil.example/a?b=c",
+    "ftp://evil.example/f",
+    "mailto:someone@evil.example",
+    "external:\\\\evil\\share\\a.xlsx",
+    "external:/etc/passwd",
+    "internal:'計畫表'!A1",
+]
+FORMULAS = ["=1+1", "+1+1", "-2+3", "@SUM(1,2)", '=HYPERLINK("http://evil.example","按我")']
+NUMBERS = ["0012", "1e5", "3.0"]
+HOSTILE = LINKS + FORMULAS + NUMBERS
+
+
+def xltool(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    """The command in this process: its exit status, standard output and standard error."""
+    code = run([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def hostile_plan(folder: Path, unit: str = "http://evil.example/unit") -> Path:
+    """A plan in xltool's JSON whose every text field, and its unit, is something a writer could turn
+    into a link, a formula or a number."""
+    items = [
+        {
+            "goal_no": "壹",
+            "goal": "目標",
+            "item_no": "一",
+            "practice": text,
+            "schedule": "108.01-12",
+            "budget": 5,
+            "category": text,
+            "performance": text,
+            "remark": text,
+        }
+        for text in HOSTILE
+    ]
+    path = folder / "惡意.json"
+    path.write_text(json.dumps({"unit": unit, "year": 108, "items": items}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def live_content(path: Path) -> list[str]:
+    """What in a package could act when its user clicks or recalculates: external relationships,
+    hyperlinks, and formulas that hold anything of the hostile texts."""
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            data = archive.read(name).decode("utf-8", "replace")
+            if name.endswith(".rels") and re.search(r'TargetMode="External"|/hyperlink"', data):
+                found.append(f"{name}: external or hyperlink relationship")
+            for link in re.findall(r"<(?:\w+:)?hyperlink\b[^>]*>", data):
+                # xltool's own links jump to a cell of the workbook (檢查結果 → the cell): a location, no target
+                if "r:id=" in link or not re.search(r'location="(?:\'[^\'!]+\'|[^\'!"]+)![A-Z]{1,3}[0-9]+"', link):
+                    found.append(f"{name}: {link}")
+            for formula in re.findall(r"<(?:\w+:)?f\b[^>]*>([^<]*)<", data):
+                if "evil" in formula or "HYPERLINK" in formula.upper() or "SUM(1,2)" in formula:
+                    found.append(f"{name}: formula {formula}")
+    return found
+
+
+def test_no_output_turns_an_officers_text_into_a_link_a_formula_or_a_number(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from xltool.pipeline import load_plan, write_template
+
+    plan = hostile_plan(tmp_path)
+    workbook = tmp_path / "惡意.xlsx"  # the same plan typed into a template
+    read = load_plan(plan)
+    write_template(workbook, year=108, unit=read.unit, items=read.items)
+    outputs = {
+        "template": ["template", "--unit", LINKS[4], "--year", "108", "-o", tmp_path / "範本.xlsx"],
+        "import": ["import", workbook, "--year", "108", "-o", tmp_path / "匯入.xlsx"],
+        "rollover": ["rollover", workbook, "--year", "109", "-o", tmp_path / "明年.xlsx"],
+        "check --annotate": ["check", workbook, "--annotate", tmp_path / "標註.xlsx"],
+        "check --fix": ["check", workbook, "--fix", tmp_path / "修正.xlsx"],
+        "render -o": ["render", plan, "-o", tmp_path / "列印.xlsx"],
+        "render --docx": ["render", plan, "--docx", tmp_path / "文件.docx"],
+        "merge --by-unit": ["merge", plan, workbook, "--allow-duplicate-units", "--by-unit", "-o", tmp_path / "彙整.xlsx"],
+        "diff --annotate": ["diff", plan, workbook, "--annotate", tmp_path / "比對.xlsx"],
+    }  # fmt: skip
+    written = {"typed": workbook}
+    for what, args in outputs.items():
+        code, _, err = xltool(capsys, *args)
+        assert code in (0, 1), f"{what}: {err}"
+        written[what] = Path(args[args.index("-o") + 1] if "-o" in args else args[-1])
+    for what, path in written.items():
+        assert live_content(path) == [], what
+    # and the texts are there, as typed: a link is not shortened, an external: path not rewritten
+    for what in ("typed", "import", "rollover", "check --annotate", "check --fix"):
+        practices = [item.practice for item in read_plan(written[what]).items]
+        assert practices == HOSTILE, what
+    merged = read_plan(written["merge --by-unit"])
+    assert [item.category_written for item in merged.items[: len(HOSTILE)]] == HOSTILE
+    stats = zipfile.ZipFile(written["merge --by-unit"]).read("xl/workbook.xml").decode()
+    assert "統計" in stats
+
+
+def test_a_template_for_a_unit_named_like_a_link_keeps_the_name_as_text(tmp_path: Path) -> None:
+    from xltool.pipeline import write_template
+
+    path = write_template(tmp_path / "t.xlsx", year=108, unit=LINKS[4], rows=3)
+    assert live_content(path) == []
+    assert read_plan(path).unit == LINKS[4]
+
+
+# --- a signal during start-up ---------------------------------------------------------------------------
+
+
+def test_sigterm_during_start_up_is_an_ordinary_interruption(tmp_path: Path) -> None:
+    """Sent at moments spread over the start-up (imports, registering the command, reading): never a
+    traceback, always the status of a terminated run."""
+    for n in range(24):
+        child = subprocess.Popen(
+            [sys.executable, "-m", "xltool", "check", str(EXAMPLE)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
+        )  # fmt: skip
+        time.sleep(0.01 + n * 0.012)
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        # killed by the signal before Python ran xltool, or ended by it as 128 + 15; or done before it came
+        assert child.returncode in (-signal.SIGTERM, 128 + signal.SIGTERM, 0), (child.returncode, err)
+
+
+# --- names that would break a line or drive the terminal ----------------------------------------------
+
+
+def test_a_line_feed_or_an_escape_in_a_file_name_stays_on_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "壞\n檔\x1b[31m.xlsx"
+    bad.write_text("這不是活頁簿", encoding="utf-8")
+    code, out, err = xltool(capsys, "check", bad)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "\x1b" not in err and "壞\\x0a檔\\x1b[31m.xlsx" in err
+    good = tmp_path / "好\n計畫.xlsx"
+    shutil.copyfile(EXAMPLE, good)
+    code, out, err = xltool(capsys, "check", good, bad)
+    assert code == 2
+    assert all("\x1b" not in line for line in out.splitlines())
+    assert sum("好\\x0a計畫.xlsx" in line for line in out.splitlines()) == 2  # its report and its summary line
+    code, _, err = xltool(capsys, "merge", good, "-o", tmp_path / "彙整\x1b\x07\n.xlsx")
+    assert code == 0
+    assert "\x1b" not in err and "\x07" not in err and "彙整\\x1b\\x07\\x0a.xlsx" in err
+
+
+# --- catalog folders that cannot be looked into ----------------------------------------------------------
+
+
+def test_a_catalog_folder_that_cannot_be_read_is_passed_over_with_a_notice(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    too_long = str(tmp_path / ("長" * 2000))  # the system refuses the name itself (ENAMETOOLONG)
+    monkeypatch.setenv("XLTOOL_CATALOGS", too_long)
+    code, out, err = xltool(capsys, "check", EXAMPLE)
+    assert code == 0 and "0 個錯誤" in out
+    assert "無法讀取分類清單資料夾" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_a_catalog_folder_without_permission_is_passed_over(tmp_path: Path) -> None:
+    """The folder an office shares, which this user may not read: exit 0 with a notice, not exit 3.
+
+    As root, permissions are only obeyed without the capabilities that override them: setpriv drops
+    them for the command (the real kernel check, as an ordinary user meets it)."""
+    folder = tmp_path / "清單"
+    folder.mkdir()
+    (folder / "108.toml").write_text("不是清單", encoding="utf-8")
+    folder.chmod(0)
+    command = [sys.executable, "-m", "xltool", "check", str(EXAMPLE)]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("setpriv (util-linux) is needed to drop root's override of permissions")
+        drop = "-dac_override,-dac_read_search"
+        command = ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}", *command]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, encoding="utf-8", timeout=120,
+            env={**os.environ, "XLTOOL_CATALOGS": str(folder)},
+        )  # fmt: skip
+    finally:
+        folder.chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    assert "無法讀取分類清單資料夾" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- a JSON plan that is not valid text ---------------------------------------------------------------------
+
+
+def test_a_json_plan_with_a_lone_surrogate_is_read_with_a_replacement_and_a_notice(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "壞字.json"
+    item = {"goal_no": "壹", "goal": "目標", "item_no": "一", "practice": "辦理宣導 3 場\ud800", "schedule": "108.01-12",
+            "budget": 5, "category": "防貪業務", "performance": "無"}  # fmt: skip
+    # json.dumps writes the lone surrogate as the escape \ud800, which is how such a file arrives
+    path.write_text(json.dumps({"unit": "某\udfff處", "year": 108, "items": [item]}), encoding="utf-8")
+    for args in (
+        ["read", path, "--format", "csv", "-o", tmp_path / "a.csv"],
+        ["merge", path, "-o", tmp_path / "彙整.xlsx"],
+        ["render", path, "--docx", tmp_path / "a.docx"],
+        ["check", path],
+    ):
+        code, _, err = xltool(capsys, *args)
+        assert code in (0, 1), (args, err)
+        assert "代理字元" in err, args
+    merged = read_plan(tmp_path / "彙整.xlsx")
+    assert merged.items[0].practice == "辦理宣導 3 場\ufffd" and merged.items[0].unit == "某\ufffd處"
+    assert "辦理宣導 3 場\ufffd" in (tmp_path / "a.csv").read_bytes().decode("utf-8-sig")
