@@ -96,17 +96,39 @@ def stats_table(sheet: object, title: str) -> dict[str, dict[str, object]]:
     return table
 
 
-def test_same_unit_twice_is_refused_naming_both_files(
+def test_a_unit_sent_twice_counts_once_in_its_newest_version(
     units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    copy = tmp_path / "copy.xlsx"
-    copy.write_bytes((units / f"{UNITS[0]}.xlsx").read_bytes())
+    """A resubmission is normal: the newest version (by the workbook's own saved time) is merged, the
+    message names both files, and --allow-duplicate-units merges both."""
+    from openpyxl import load_workbook as load
+
+    first = units / f"{UNITS[0]}.xlsx"
+    newer = tmp_path / "第二版.xlsx"
+    book = load(first)
+    book["計畫表"]["B5"] = "二、第二版改寫的作法，辦理 3 場。"
+    book.save(newer)  # openpyxl records now as its saved time; the template says 2019
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, units, copy, "-o", out)
-    assert code == 2 and "copy.xlsx" in err and f"{UNITS[0]}.xlsx" in err and "--allow-duplicate-units" in err
-    assert not out.exists()
-    assert merge(capsys, units, copy, "-o", out, "--allow-duplicate-units")[0] == 0
-    assert load_workbook(out)["彙整"].max_row == 3 + 132
+    code, err = merge(capsys, units, newer, "-o", out)
+    assert code == 0 and "第二版.xlsx" in err and f"{UNITS[0]}.xlsx" in err and "較舊的版本未計入" in err
+    merged = load_workbook(out)["彙整"]
+    assert merged.max_row == 3 + 99
+    practices = [r[3] for r in merged.iter_rows(min_row=4, values_only=True) if r[0] == UNITS[0]]
+    assert len(practices) == 33 and "二、第二版改寫的作法，辦理 3 場。" in practices
+    left = [r for r in load_workbook(out)["檢查結果"].iter_rows(min_row=2, values_only=True) if r[2] == "未計入"]
+    assert [(Path(r[0]).name, r[1]) for r in left] == [(first.name, UNITS[0])]
+    code, _ = merge(capsys, units, newer, "-o", out, "--allow-duplicate-units", "--force")
+    assert code == 0 and load_workbook(out)["彙整"].max_row == 3 + 132
+
+
+def test_a_merged_workbook_among_its_units_is_refused(
+    units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    merged = tmp_path / "彙整.xlsx"
+    assert merge(capsys, units, "-o", merged)[0] == 0
+    again = tmp_path / "again.xlsx"
+    code, err = merge(capsys, units, merged, "-o", again)
+    assert code == 2 and "彙整檔" in err and "--allow-duplicate-units" in err and not again.exists()
 
 
 def test_different_years_are_refused(units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
