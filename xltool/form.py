@@ -98,7 +98,7 @@ ERRORS = Field("errors", "錯誤", "錯誤")
 WARNINGS = Field("warnings", "警告", "警告")
 NOTE = Field("note", "說明", "說明")
 RECEIPT_FIELDS: tuple[Field, ...] = (UNIT, STATUS, FILES, PRACTICES, BUDGET, ERRORS, WARNINGS, NOTE)
-RECEIPT_WIDTHS = (28, 8, 40, 10, 12, 8, 8, 60)
+RECEIPT_WIDTHS = (28, 10, 40, 10, 12, 8, 8, 60)
 # A roster's contact columns (any of the words in a header cell names the column, letters in any case),
 # carried into 收件情形 and the chase list.
 PERSON = Field("person", "承辦人", "承辦人", words=("承辦人", "聯絡人", "承辦"), width=10)
@@ -120,7 +120,7 @@ CSV_FIELDS: tuple[Field, ...] = (
 # the unit's name as its file wrote it (the 單位 column says the roster's name; a blank cell stays blank here).
 UNIT_WRITTEN = Field("unit_written", "填寫的機關名稱", "填寫的機關名稱")
 MERGED_FIELDS: tuple[Field, ...] = (UNIT, YEAR, *COLUMNS, SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN)
-MERGED_WIDTHS = (16, 6, 24, 48, 13, 12, 12, 20, 30, 12, 16)
+MERGED_WIDTHS = (20, 6, 24, 48, 13, 12, 12, 20, 30, 12, 20)  # a unit's name of ten characters on one line
 
 # ---------------------------------------------------------------------------------------------- sheets
 

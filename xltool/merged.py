@@ -178,9 +178,9 @@ def _table(
 def _heights(widths: Sequence[float], styles: dict[str, Any]) -> Callable[[Sequence[object]], float | None]:
     """A row's height in points for its wrapped text (None: one line, the default height).
 
-    Estimated, not measured: a character outside ASCII counts two digits of a column's width (a CJK glyph
-    of the 11 pt default font is about two of its digits wide), an ASCII one counts one; each line break
-    starts a line. Erring on the tall side costs a little paper; erring short hides words.
+    Estimated, not measured: a CJK character counts two digits of a column's width (a CJK glyph of the
+    11 pt default font is about two of its digits wide), an ASCII one counts one; each line break starts
+    a line. Erring on the tall side costs a little paper; erring short hides words.
     """
     capacity = [max(1.0, w - 1) for w in widths]
 
@@ -191,7 +191,8 @@ def _heights(widths: Sequence[float], styles: dict[str, Any]) -> Callable[[Seque
                 continue
             count = 0
             for paragraph in value.split("\n") if "\n" in value else (value,):
-                size = len(paragraph) if paragraph.isascii() else 2 * len(paragraph)
+                # UTF-8 spends 3 bytes on a CJK character and 1 on ASCII: the bytes tell the mix, at C speed.
+                size = len(paragraph) if paragraph.isascii() else (len(paragraph) + len(paragraph.encode())) / 2
                 count += max(1, math.ceil(size / room))
             lines = max(lines, count)
         return LINE_POINTS * lines + 2 if lines > 1 else None
@@ -234,7 +235,7 @@ def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator
                 item.category_written or item.category,
                 item.written.get("performance", item.performance) if item.written else item.performance,
                 one.file,
-                item.where,
+                item.where if item.sheet else "",  # a JSON plan's rows have no cell to point at
                 plan.unit_written if plan.unit_written is not None else unit,
             ]
 
@@ -339,8 +340,7 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Sum
     categories, totals = summary.chart
     if chart_at is not None and categories:
         breaks.append(row)
-        whole = all(total == total.to_integral_value() for total in totals)
-        _chart(workbook, sheet, row, chart_at, len(categories), WHOLE if whole else FRACTION)
+        _chart(workbook, sheet, row, chart_at, len(categories), _label_format(totals))
     sheet.set_h_pagebreaks(breaks)
     apply_page(sheet, Page(landscape=True))
 
@@ -359,6 +359,18 @@ def _write_value(sheet: Any, row: int, col: int, value: object, styles: dict[str
         sheet.write_number(row, col, shown, style)
     else:
         sheet.write_string(row, col, valid_text(str(value)), style or styles["total_text" if bold else "text"])
+
+
+def _label_format(totals: Sequence[Decimal]) -> str:
+    """The chart's value labels show every total as the table does (0.6 stays 0.6, never 1): as many
+    decimals as the most precise total needs, up to three, the same for all (Excel shows ``#,##0.###``
+    with a trailing point on a whole number)."""
+    decimals = 0
+    for total in totals:
+        exponent = total.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0:
+            decimals = max(decimals, min(-exponent, 3))
+    return WHOLE + ("." + "0" * decimals if decimals else "")
 
 
 def _chart(workbook: Any, sheet: Any, row: int, overview: tuple[int, int], count: int, labels: str) -> None:

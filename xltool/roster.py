@@ -256,6 +256,7 @@ class Receipt:
     contacts: tuple[tuple[str, str], ...] = ()  # the roster's contact columns for the unit
     versions: list[dict[str, object]] = field(default_factory=list)  # each file's own figures (JSON)
     reason: str = ""  # why its file could not be read (for the chase list)
+    near: str = ""  # a name off the roster that is probably this unit's, misspelled (for the chase list)
 
     def to_dict(self) -> dict[str, object]:
         """``check --format json``'s receipts: the same facts, for scripts."""
@@ -278,6 +279,8 @@ class Receipt:
 
     def todo(self) -> str:
         """What the unit must do, in one zh-TW sentence (the chase list's 請辦理)."""
+        if self.status == Status.MISSING and self.near:
+            return f"收到的計畫機關名稱寫「{self.near}」，與名冊不符，請確認後更正機關名稱再送出。"
         if self.status == Status.MISSING:
             return "尚未收到計畫，請於期限內送出。"
         if self.status == Status.UNREADABLE:
@@ -328,7 +331,7 @@ def intake(results: Sequence[FileResult], roster: Roster | None = None, *, allow
             season.conflicts.append(readable)
             season.counted += readable
         else:
-            newest = max(readable, key=lambda s: (saved_time(s.file), s.file))
+            newest = max(readable, key=_newness)
             season.counted.append(newest)
             season.older += [(s, newest) for s in readable if s is not newest]
     if roster is not None:
@@ -343,6 +346,15 @@ def intake(results: Sequence[FileResult], roster: Roster | None = None, *, allow
         season.counted.sort(key=lambda s: place[id(s)])
     season.notes = _notes(season)
     return season
+
+
+def _newness(sub: Submission) -> tuple[dt.datetime, float]:
+    """Which version is newer: its own saved time, then (two copies of one file) the time on disk."""
+    try:
+        on_disk = Path(sub.file).stat().st_mtime
+    except OSError:
+        on_disk = 0.0
+    return saved_time(sub.file), on_disk
 
 
 def _submissions(result: FileResult, roster: Roster | None) -> list[Submission]:
@@ -428,6 +440,7 @@ def _receipts(
         if near is not None:
             line.note = _join(line.note, f"名冊上沒有這個名稱，是否為「{near.name}」？")
             receipt = lines[roster.units.index(near)]
+            receipt.near = receipt.near or group[0].unit
             receipt.note = _join(receipt.note, f"可能是 {'、'.join(s.name for s in group)}（寫「{group[0].unit}」）")
         lines.append(line)
     for sub in unplaced:
@@ -460,6 +473,8 @@ def _receipt(unit: str, group: list[Submission], counted: set[int], roster_unit:
     bad = [s for s in group if s.plan is None]
     if bad:
         line.reason = _reason(bad[0].result)
+        if not readable:
+            notes.insert(0, f"無法讀取：{line.reason}")
     for sub in group:
         line.versions.append({
             "file": shown_path(sub.file), "saved": _saved_words(sub.file) if len(files) > 1 else "",

@@ -17,7 +17,7 @@ from xltool.cli.show import printable, wrap
 from xltool.export import shown_path
 from xltool.form import SEVERITY_WORDS, cell_row
 from xltool.model import FileResult, Finding, json_number, number
-from xltool.roster import Receipt, missing
+from xltool.roster import Receipt, Status, missing
 
 if TYPE_CHECKING:
     from xltool.outputs import Outputs
@@ -113,8 +113,9 @@ def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
     from xltool.form import NOTE, RECEIPT_FIELDS
 
     rows = [
-        [line.unit or "（無法判斷）", str(line.status), "、".join(map(shown_path, line.files)), str(line.practices),
-         f"{json_number(line.budget):,}" if line.files else "", str(line.errors), str(line.warnings)]
+        [line.unit or "（無法判斷）", str(line.status), "、".join(map(shown_path, line.files)),
+         *([str(line.practices), f"{json_number(line.budget):,}", str(line.errors), str(line.warnings)]
+           if line.status not in (Status.MISSING, Status.UNREADABLE) else ["", "", "", ""])]
         for line in lines
     ]  # fmt: skip
     header = [f.name for f in RECEIPT_FIELDS if f is not NOTE]
