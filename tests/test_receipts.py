@@ -186,11 +186,14 @@ EXPECTED = [
 
 
 def test_every_unit_of_the_season_has_its_right_status_and_figures(
-    inbox: tuple[Path, Path, dict[str, Sent]],
+    inbox: tuple[Path, Path, dict[str, Sent]], tmp_path: Path
 ) -> None:
     folder, roster, sent = inbox
-    done = xltool("check", folder, "--roster", roster, "--format", "json")
+    chase = tmp_path / "待催.csv"
+    done = xltool("check", folder, "--roster", roster, "--format", "json", "--chase", chase)
     assert done.returncode == 2, done.stderr  # the encrypted file cannot be read
+    chased = [row["單位"] for row in csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))]
+    assert chased[:3] == ["臺東縣延平鄉公所", "臺東縣卑南鄉公所", "臺東縣太麻里鄉公所"]
     receipts = json.loads(done.stdout)["receipts"]
     assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED
     by_unit = {r["unit"]: r for r in receipts}

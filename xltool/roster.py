@@ -45,6 +45,7 @@ def unit_key(name: str) -> str:
     return squash(name).replace("台", "臺")
 
 
+@lru_cache(maxsize=8192)  # each roster name is compared with every name that is not on it
 def agency_key(name: str) -> str:
     """A unit's name without the ethics office's suffix: its office and its agency compare equal."""
     key = unit_key(name)
@@ -123,11 +124,13 @@ def load_roster(path: str | Path) -> Roster:
     header = [squash(c).casefold() for c in rows[header_at]]
     name_col = next(i for i, c in enumerate(header) if c in _NAME_WORDS)
     alias_col = next((i for i, c in enumerate(header) if c in _ALIAS_WORDS), None)
-    contact_cols = [
-        (f.key, col)
-        for f in CONTACT_FIELDS
-        if (col := next((i for i, c in enumerate(header) if c and any(w in c for w in f.words)), None)) is not None
-    ]
+    contact_cols: list[tuple[str, int]] = []
+    for f in CONTACT_FIELDS:  # a header that is one of the words first (承辦人), then one that holds one (承辦人電話)
+        free = [(i, c) for i, c in enumerate(header) if c and i not in {col for _, col in contact_cols}]
+        col = next((i for i, c in free if c in f.words), None)
+        col = col if col is not None else next((i for i, c in free if any(w in c for w in f.words)), None)
+        if col is not None:
+            contact_cols.append((f.key, col))
 
     def cell(row: list[str], col: int | None) -> str:
         return row[col].strip() if col is not None and col < len(row) else ""
@@ -301,10 +304,6 @@ class Intake:
     receipts: list[Receipt] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # zh-TW lines: what was decided and why
 
-    @property
-    def missing(self) -> list[str]:
-        return missing(self.receipts)
-
 
 def intake(results: Sequence[FileResult], roster: Roster | None = None, *, allow_duplicates: bool = False) -> Intake:
     """Tell the unit of every file and the version of every unit that counts.
@@ -402,6 +401,16 @@ def name_from_file(path: str) -> str:
     return title[0] if title and title[0] else stem
 
 
+def with_unit(plan: Plan, unit: str) -> Plan:
+    """A unit's plan under the name it counts for (the rows of a merged workbook's unit too)."""
+    if plan.unit == unit and not any(item.unit and item.unit != unit for item in plan.items):
+        return plan
+    for item in plan.items:
+        if item.unit:
+            item.unit = unit
+    return replace(plan, unit=unit)
+
+
 def _distinct_blank_names(subs: list[Submission]) -> None:
     """Two blank-named files whose names give the same unit name stay two units: the later ones take the
     folder they came from, then a number."""
@@ -488,7 +497,10 @@ def _receipt(unit: str, group: list[Submission], counted: set[int], roster_unit:
         line.budget += sub.plan.total
         line.errors += sub.errors
         line.warnings += sub.warnings
-    if len(files) > 1:
+    merged_in = [s.name for s in group if s.from_merged]
+    if len(files) > 1 and merged_in:
+        notes.append(f"也在已彙整的活頁簿 {'、'.join(dict.fromkeys(merged_in))} 中（彙整時請勿與單位的檔案一起）")
+    elif len(files) > 1:
         notes.append(_versions_note(group, counted))
     line.note = "；".join(notes)
     return line
@@ -624,16 +636,6 @@ def chase_csv(lines: Sequence[Receipt]) -> bytes:
 
 def chased(lines: Sequence[Receipt]) -> list[Receipt]:
     return [line for line in lines if line.chased]
-
-
-def with_unit(plan: Plan, unit: str) -> Plan:
-    """A unit's plan under the name it counts for (the rows of a merged workbook's unit too)."""
-    if plan.unit == unit and not any(item.unit and item.unit != unit for item in plan.items):
-        return plan
-    for item in plan.items:
-        if item.unit:
-            item.unit = unit
-    return replace(plan, unit=unit)
 
 
 def receipts(roster: Roster, results: Sequence[FileResult]) -> list[Receipt]:
