@@ -85,10 +85,8 @@ def merge_files(
     guard.reserve(out)  # refuse before the long read, not after it
     results = [_writable(r) for r in check_files(files, CheckOptions(catalog=catalog), progress=progress)]
     season = sort_out(results, roster, skip_bad=skip_bad, allow_duplicate_units=allow_duplicate_units)
-    parts = [FileResult(shown_path(s.file), with_unit(s.plan, s.unit), s.findings) for s in season.counted if s.plan]
-    for part, sub in zip(parts, season.counted, strict=True):
-        if part.plan is not None and sub.written != sub.unit:
-            part.plan.unit_written = sub.written
+    parts = [FileResult(shown_path(s.file), with_unit(s.plan, s.unit, s.written), s.findings)
+             for s in season.counted if s.plan]  # fmt: skip
     skipped = [FileResult(shown_path(r.file), error=r.error, error_code=r.error_code) for r in results if r.error]
     first = next((p.plan.catalog for p in parts if p.plan is not None and p.plan.catalog is not None), None)
     summary = summarize(parts, catalog or first, roster.position if roster is not None else None)

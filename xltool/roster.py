@@ -401,14 +401,15 @@ def name_from_file(path: str) -> str:
     return title[0] if title and title[0] else stem
 
 
-def with_unit(plan: Plan, unit: str) -> Plan:
-    """A unit's plan under the name it counts for (the rows of a merged workbook's unit too)."""
-    if plan.unit == unit and not any(item.unit and item.unit != unit for item in plan.items):
+def with_unit(plan: Plan, unit: str, written: str) -> Plan:
+    """A unit's plan under the name it counts for (the rows of a merged workbook's unit too), keeping the
+    name the file wrote (``Plan.unit_written``) when that is another."""
+    if plan.unit == unit and written == unit and not any(item.unit and item.unit != unit for item in plan.items):
         return plan
     for item in plan.items:
         if item.unit:
             item.unit = unit
-    return replace(plan, unit=unit)
+    return replace(plan, unit=unit, unit_written=written if written != unit else None)
 
 
 def _distinct_blank_names(subs: list[Submission]) -> None:
