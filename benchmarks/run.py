@@ -272,6 +272,13 @@ def main() -> None:
                     0.3 if baseline else None,
                 )
             )
+        # One large plan merged: its findings are tens of thousands, and the merge must stay linear in them.
+        for rows in (big_rows // 4, big_rows // 2, big_rows):
+            merged_big = str(work / f"merged_big_{rows}.xlsx")
+            cases.append(
+                (f"xltool merge 大型計畫 {rows} 列", [*xltool, "merge", str(inputs[f"big_{rows}"]), "-o", merged_big,
+                                                   "--force"], None, None)
+            )  # fmt: skip
 
         for state, words in (("empty", "空白範本"), ("filled", "已填計畫")):
             baseline = f"LibreOffice 開啟{words} {TEMPLATE_ROWS} 列（無檢查欄）"
@@ -344,6 +351,7 @@ def main() -> None:
     for prefix, unit, sizes in (
         ("xltool merge", "檔", sorted(int(k.split("_")[1]) for k in inputs if k.startswith("units_"))),
         ("xltool check", "列", [big_rows // 4, big_rows // 2, big_rows]),
+        ("xltool merge 大型計畫", "列", [big_rows // 4, big_rows // 2, big_rows]),
     ):
         steps = []
         for small, large in itertools.pairwise(sizes):

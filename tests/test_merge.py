@@ -96,17 +96,39 @@ def stats_table(sheet: object, title: str) -> dict[str, dict[str, object]]:
     return table
 
 
-def test_same_unit_twice_is_refused_naming_both_files(
+def test_a_unit_sent_twice_counts_once_in_its_newest_version(
     units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    copy = tmp_path / "copy.xlsx"
-    copy.write_bytes((units / f"{UNITS[0]}.xlsx").read_bytes())
+    """A resubmission is normal: the newest version (by the workbook's own saved time) is merged, the
+    message names both files, and --allow-duplicate-units merges both."""
+    from openpyxl import load_workbook as load
+
+    first = units / f"{UNITS[0]}.xlsx"
+    newer = tmp_path / "第二版.xlsx"
+    book = load(first)
+    book["計畫表"]["B5"] = "二、第二版改寫的作法，辦理 3 場。"
+    book.save(newer)  # openpyxl records now as its saved time; the template says 2019
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, units, copy, "-o", out)
-    assert code == 2 and "copy.xlsx" in err and f"{UNITS[0]}.xlsx" in err and "--allow-duplicate-units" in err
-    assert not out.exists()
-    assert merge(capsys, units, copy, "-o", out, "--allow-duplicate-units")[0] == 0
-    assert load_workbook(out)["彙整"].max_row == 3 + 132
+    code, err = merge(capsys, units, newer, "-o", out)
+    assert code == 0 and "第二版.xlsx" in err and f"{UNITS[0]}.xlsx" in err and "較舊的版本未計入" in err
+    merged = load_workbook(out)["彙整"]
+    assert merged.max_row == 3 + 99
+    practices = [r[3] for r in merged.iter_rows(min_row=4, values_only=True) if r[0] == UNITS[0]]
+    assert len(practices) == 33 and "二、第二版改寫的作法，辦理 3 場。" in practices
+    left = [r for r in load_workbook(out)["檢查結果"].iter_rows(min_row=2, values_only=True) if r[2] == "未計入"]
+    assert [(Path(r[0]).name, r[1]) for r in left] == [(first.name, UNITS[0])]
+    code, _ = merge(capsys, units, newer, "-o", out, "--allow-duplicate-units", "--force")
+    assert code == 0 and load_workbook(out)["彙整"].max_row == 3 + 132
+
+
+def test_a_merged_workbook_among_its_units_is_refused(
+    units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    merged = tmp_path / "彙整.xlsx"
+    assert merge(capsys, units, "-o", merged)[0] == 0
+    again = tmp_path / "again.xlsx"
+    code, err = merge(capsys, units, merged, "-o", again)
+    assert code == 2 and "彙整檔" in err and "--allow-duplicate-units" in err and not again.exists()
 
 
 def test_different_years_are_refused(units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -240,3 +262,157 @@ def test_merge_with_a_catalog_of_its_own(units: Path, tmp_path: Path, capsys: py
     assert list(overview["合計"])[-2:] == ["其他", "新增業務"] and overview["合計"]["新增業務"] == 0
     results = [r for r in load_workbook(out)["檢查結果"].iter_rows(min_row=2, values_only=True)]
     assert any(r[3] == "TEMPLATE_OUTDATED" for r in results)  # made with aac-108, checked with mine
+
+
+# --- inputs that once ended a merge with exit 3 (issue 24) ---------------------------------------------
+
+
+def test_a_unit_named_after_a_form_sheet_never_takes_the_sheets_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--by-unit: a unit named 計畫表 (or 彙整, in any case) gets a sheet of another name, and the merged
+    workbook still reads back as every unit's practices, not as that one unit's."""
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    for unit in ("計畫表", "XLTOOL", "甲政風處"):
+        unit_workbook(folder, unit)
+    out = tmp_path / "out.xlsx"
+    code, err = merge(capsys, folder, "-o", out, "--by-unit")
+    assert code == 0, err
+    sheets = load_workbook(out).sheetnames
+    assert sheets[:3] == ["彙整", "統計", "檢查結果"] and "計畫表" not in sheets and "xltool" not in sheets
+    assert "計畫表(2)" in sheets and "XLTOOL(2)" in sheets
+    again = read_plan(out)
+    assert len(again.items) == 99 and again.total == 5595 and again.sheet == "彙整"
+
+
+def test_a_file_name_that_is_not_utf8_merges(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    name = os.fsencode(folder) + b"/\xb9\xef\xa8\xd3.xlsx"  # Big5 bytes: legal on Linux, not UTF-8
+    with open(name, "wb") as handle:
+        handle.write(EXAMPLE.read_bytes())
+    out = tmp_path / "out.xlsx"
+    code, err = merge(capsys, folder, "-o", out)
+    assert code == 0, err
+    sources = {r[8] for r in load_workbook(out)["彙整"].iter_rows(min_row=4, values_only=True)}
+    source = sources.pop()
+    assert not sources and source.endswith(".xlsx") and "\ufffd" in source  # the undecodable bytes shown as such
+
+
+def test_a_budget_no_spreadsheet_can_hold_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "大.json"
+    item = {"goal_no": "壹", "goal": "目標", "item_no": "一", "practice": "作法", "schedule": "108.01-12"}
+    plan.write_text(f'{{"unit": "甲", "year": 108, "items": [{json.dumps(item)[:-1]}, "budget": {10**4000}}}]}}',
+                    encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out.xlsx"
+    code, err = merge(capsys, plan, "-o", out)
+    assert code == 2 and "超過試算表能存的數字" in err and "大.json" in err and not out.exists()
+    assert len(err.strip().splitlines()) == 1
+    unit_workbook(tmp_path, "乙政風處")
+    code, err = merge(capsys, plan, tmp_path / "乙政風處.xlsx", "-o", out, "--skip-bad")
+    assert code == 0 and "略過 1 個檔案" in err and read_plan(out).total == 1865
+
+
+def test_an_output_folder_replaced_by_a_file_midway_is_one_line(units: Path, tmp_path: Path) -> None:
+    """The folder the merge writes into is moved away and a file takes its name while the inputs are read."""
+    import shutil
+
+    from xltool.errors import ErrorCode, OutputError
+    from xltool.merge import merge_files
+
+    folder = tmp_path / "輸出"
+    folder.mkdir()
+
+    def replace_folder() -> None:
+        if folder.is_dir():
+            shutil.rmtree(folder)
+            folder.write_bytes(b"now a file")
+
+    with pytest.raises(OutputError) as raised:
+        merge_files(find_workbooks([units]), folder / "彙整.xlsx", progress=replace_folder)
+    assert raised.value.code == ErrorCode.OUTPUT_NO_FOLDER and "換成了檔案" in str(raised.value)
+    assert folder.read_bytes() == b"now a file"
+
+
+def test_a_folder_nested_past_the_path_limit_is_one_line_and_the_rest_is_read(
+    units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    deep = os.open(units, os.O_RDONLY)
+    try:
+        for _ in range(25):  # 25 × 200 bytes: past Linux's 4,096
+            os.mkdir("d" * 200, dir_fd=deep)
+            inner = os.open("d" * 200, os.O_RDONLY, dir_fd=deep)
+            os.close(deep)
+            deep = inner
+        with open(os.open("深.xlsx", os.O_WRONLY | os.O_CREAT, dir_fd=deep), "wb") as handle:
+            handle.write(EXAMPLE.read_bytes())
+    finally:
+        os.close(deep)
+    out = tmp_path / "out.xlsx"
+    code, err = merge(capsys, units, "-o", out)
+    assert code == 2 and "路徑超過系統的長度上限" in err and not out.exists()
+    assert len(err.strip().splitlines()) == 1
+    code, err = merge(capsys, units, "-o", out, "--skip-bad")
+    assert code == 0 and "99 項具體作法" in err
+    assert run(["check", str(units)]) == 2  # every good file is still checked; the deep folder is named
+    assert "路徑超過系統的長度上限" in capsys.readouterr().err
+
+
+def test_every_unreadable_file_is_named(units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (units / "壞一.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    (units / "壞二.xlsx").write_bytes(b"not a workbook")
+    code, err = merge(capsys, units, "-o", tmp_path / "out.xlsx")
+    assert code == 2 and "2 個檔案無法讀取" in err and "壞一.xlsx" in err and "壞二.xlsx" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_json_plan_in_a_folder_is_merged(units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every command finds the same files in a folder: a unit that sent xltool read's JSON is merged."""
+    assert run(["read", str(EXAMPLE), "-f", "json", "-o", str(units / "丁.json")]) == 0
+    data = json.loads((units / "丁.json").read_text(encoding="utf-8"))
+    data["unit"] = "丁政風室"
+    (units / "丁.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    code, err = merge(capsys, units, "-o", out)
+    assert code == 0 and "已彙整 4 個檔案、132 項具體作法" in err
+    assert "丁政風室" in stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")
+
+
+@pytest.mark.usefixtures("office")
+def test_the_merged_workbook_prints_readably(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every line of a long practice prints inside its own row (LibreOffice lays the page out), every
+    column has its header, and the chart's labels keep the decimals the table shows."""
+    import re
+    import subprocess
+
+    from xltool.office import convert
+
+    long_practice = "一、" + "邀集社會公正人士擔任外聘委員，依年度計畫期程召開廉政會報，" * 6 + "ENDMARK"
+    row = {"schedule": "108.01-12", "category": "防貪業務", "performance": "無"}
+    fill(template, [{"goal": "壹、目標", "practice": long_practice, "budget": 0.6, **row},
+                    {"practice": "二、NEXTROW 辦理 2 場", "budget": 1, **row}], unit="甲政風處")  # fmt: skip
+    out = tmp_path / "out.xlsx"
+    assert merge(capsys, template, "-o", out)[0] == 0
+    merged = load_workbook(out)["彙整"]
+    assert all(cell.value for cell in merged[3])  # 來源檔案 and 來源儲存格 (I3, J3) included
+    pdf = convert(out, "pdf", tmp_path / "pdf")
+    words = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout  # fmt: skip
+    where = {
+        text: (float(top), float(bottom))
+        for top, bottom, text in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', words)
+    }
+    assert any("ENDMARK" in text for text in where), "the long practice's last words are printed"
+    end_of_long = next(bottom for text, (_, bottom) in where.items() if "ENDMARK" in text)
+    start_of_next = next(top for text, (top, _) in where.items() if "NEXTROW" in text)
+    assert end_of_long <= start_of_next  # the long practice's last line is above the next row
+    with zipfile.ZipFile(out) as archive:
+        chart = next(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart"))
+    assert 'formatCode="#,##0.0"' in chart  # 1.6 千元 is labelled 1.6, as in the table, not 2

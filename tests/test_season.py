@@ -75,7 +75,7 @@ def test_check_with_a_roster_lists_every_unit_in_roster_order(season: tuple[Path
     taipei = receipts[0]
     assert taipei["practices"] == 33 and taipei["budget"] == 1865 and taipei["files"][0].endswith("台北.xlsx")
     text = xltool("check", folder, "--roster", roster)
-    assert "尚缺 1 個單位：高雄市政府政風處" in text.stdout
+    assert "尚缺 2 個單位：桃園市政府政風處（無法讀取）、高雄市政府政風處" in text.stdout
     lines = text.stdout.splitlines()
     assert lines.index(next(line for line in lines if line.startswith("收件情形"))) > 0
 
@@ -88,13 +88,15 @@ def test_require_all_makes_a_missing_unit_a_failure_but_the_merge_is_written(
     done = xltool("merge", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", out,
                   "--require-all")  # fmt: skip
     assert done.returncode == 1 and out.exists()
-    assert "尚缺 1 個單位：高雄市政府政風處" in done.stdout
+    assert "尚缺 2 個單位：桃園市政府政風處（無法讀取）、高雄市政府政風處" in done.stdout
     book = load_workbook(out)
     assert book.sheetnames[0] == "收件情形"
     rows = list(book["收件情形"].iter_rows(min_row=4, values_only=True))
     assert [(r[0], r[1]) for r in rows[: len(EXPECTED)]] == EXPECTED
     overview = stats_table(book["統計"], "各單位概況（預算單位：千元）")
-    assert list(overview)[:2] == ["台北市政府政風處", "新北市政府政風處"]  # the roster's order, as written
+    assert list(overview)[:2] == ["臺北市政府政風處", "新北市政府 政風處"]  # the roster's order and names
+    spelled = {r[0]: r[10] for r in book["彙整"].iter_rows(min_row=4, values_only=True)}
+    assert spelled["臺北市政府政風處"] == "台北市政府政風處"  # the officer's spelling stays in the data
     assert (
         xltool(
             "merge", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", tmp_path / "b.xlsx"

@@ -87,8 +87,8 @@ ITEM_NO = Field("item_no", "作法編號")
 MONTHS = Field("months", "月份")
 SHEET = Field("sheet", "工作表")
 CELL = Field("cell", "儲存格")
-SOURCE_FILE = Field("file", "來源檔案")
-SOURCE_CELL = Field("source_cell", "來源儲存格")
+SOURCE_FILE = Field("file", "來源檔案", "來源檔案")
+SOURCE_CELL = Field("source_cell", "來源儲存格", "來源儲存格")
 
 # 收件情形: each roster unit's state this season (roster.Receipt.row gives the values in this order).
 STATUS = Field("status", "狀態", "狀態")
@@ -96,17 +96,31 @@ FILES = Field("files", "檔案", "檔案")
 PRACTICES = Field("practices", "具體作法數", "具體作法數")
 ERRORS = Field("errors", "錯誤", "錯誤")
 WARNINGS = Field("warnings", "警告", "警告")
-RECEIPT_FIELDS: tuple[Field, ...] = (UNIT, STATUS, FILES, PRACTICES, BUDGET, ERRORS, WARNINGS)
-RECEIPT_WIDTHS = (28, 8, 40, 10, 12, 8, 8)
+NOTE = Field("note", "說明", "說明")
+RECEIPT_FIELDS: tuple[Field, ...] = (UNIT, STATUS, FILES, PRACTICES, BUDGET, ERRORS, WARNINGS, NOTE)
+RECEIPT_WIDTHS = (28, 10, 40, 10, 12, 8, 8, 60)
+# A roster's contact columns (any of the words in a header cell names the column, letters in any case),
+# carried into 收件情形 and the chase list.
+PERSON = Field("person", "承辦人", "承辦人", words=("承辦人", "聯絡人", "承辦"), width=10)
+EMAIL = Field(
+    "email", "電子郵件", "電子郵件", words=("電子郵件", "電子信箱", "email", "e-mail", "信箱", "郵件"), width=28
+)
+PHONE = Field("phone", "電話", "電話", words=("電話", "分機"), width=16)
+CONTACT_FIELDS: tuple[Field, ...] = (PERSON, EMAIL, PHONE)
+# The chase list (--chase 待催.csv): the units to write to, and what each must do.
+TODO = Field("todo", "請辦理", "請辦理")
+CHASE_FIELDS: tuple[Field, ...] = (UNIT, STATUS, *CONTACT_FIELDS, TODO, FILES)
 
 # `xltool read --format csv`: one row per practice, for Excel.
 CSV_FIELDS: tuple[Field, ...] = (
     UNIT, YEAR, GOAL_NO, GOAL, ITEM_NO, PRACTICE, SCHEDULE, MONTHS, BUDGET, CATEGORY, PERFORMANCE, SHEET, CELL,
 )  # fmt: skip
 
-# The merged workbook's 彙整 sheet (and each unit's sheet): the form's columns between who and where.
-MERGED_FIELDS: tuple[Field, ...] = (UNIT, YEAR, *COLUMNS, SOURCE_FILE, SOURCE_CELL)
-MERGED_WIDTHS = (16, 6, 24, 48, 13, 12, 12, 20, 30, 12)
+# The merged workbook's 彙整 sheet (and each unit's sheet): the form's columns between who and where, and
+# the unit's name as its file wrote it (the 單位 column says the roster's name; a blank cell stays blank here).
+UNIT_WRITTEN = Field("unit_written", "填寫的機關名稱", "填寫的機關名稱")
+MERGED_FIELDS: tuple[Field, ...] = (UNIT, YEAR, *COLUMNS, SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN)
+MERGED_WIDTHS = (20, 6, 24, 48, 13, 12, 12, 20, 30, 12, 20)  # a unit's name of ten characters on one line
 
 # ---------------------------------------------------------------------------------------------- sheets
 
@@ -120,6 +134,12 @@ STATS_SHEET = "統計"
 RECEIPT_SHEET = "收件情形"
 GANTT_SHEET = "進度甘特圖"
 CHANGES_SHEET = "變更比對"
+# Every sheet name the form's own workbooks use: a sheet named after a unit must never take one of them
+# (a unit called 計畫表 would be read as the plan of the whole merged workbook).
+FORM_SHEETS = (
+    PLAN_SHEET, GUIDE_SHEET, LISTS_SHEET, MARKER_SHEET, RESULTS_SHEET, MERGED_SHEET, STATS_SHEET, RECEIPT_SHEET,
+    GANTT_SHEET, CHANGES_SHEET,
+)  # fmt: skip
 
 # The findings table (檢查結果): a merged workbook has the first two columns, an annotated copy not.
 RESULT_HEADER = ("檔案", "單位", "嚴重度", "代碼", "位置", "欄位", "內容", "問題", "建議")

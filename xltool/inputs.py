@@ -7,6 +7,7 @@ handed a password-protected file, a zip bomb or something that is not a workbook
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import zipfile
@@ -48,14 +49,24 @@ def check_input(path: str | Path) -> Path:
     except FileNotFoundError:
         raise InputError("找不到檔案", source, code=ErrorCode.INPUT_MISSING) from None
     except OSError as exc:
-        raise InputError(f"無法讀取：{exc.strerror}", source, code=ErrorCode.INPUT_NO_PERMISSION) from None
+        reason = _UNREACHABLE.get(exc.errno or 0, exc.strerror)
+        raise InputError(f"無法讀取：{reason}", source, code=ErrorCode.INPUT_NO_PERMISSION) from None
     if stat.S_ISDIR(mode):
+        if not os.access(source, os.R_OK | os.X_OK):  # a folder a search could not open (find_workbooks)
+            raise InputError("沒有開啟這個資料夾的權限，其中的檔案未讀取", source, code=ErrorCode.INPUT_NO_PERMISSION)
         raise InputError("這是資料夾，不是檔案", source, code=ErrorCode.INPUT_NOT_FILE)
     if not stat.S_ISREG(mode):
         raise InputError("不是一般檔案（裝置、管線或通訊端）", source, code=ErrorCode.INPUT_NOT_FILE)
     if not os.access(source, os.R_OK):
         raise InputError("沒有讀取這個檔案的權限", source, code=ErrorCode.INPUT_NO_PERMISSION)
     return source
+
+
+_UNREACHABLE = {
+    errno.ENAMETOOLONG: "路徑超過系統的長度上限（資料夾層數太深），請把檔案移到較淺的資料夾",
+    errno.ELOOP: "資料夾的捷徑（符號連結）形成迴圈",
+    errno.EACCES: "沒有讀取的權限",
+}
 
 
 def max_uncompressed_bytes() -> int:

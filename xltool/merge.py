@@ -1,42 +1,54 @@
 """Many units' plans into one workbook, with nothing lost and nothing invented.
 
-Every input is read and checked first; inputs that conflict (a unit twice, a mixed year, an unreadable
-file) stop the merge before anything is written. A unit is counted once wherever it comes from: a
-merged workbook given as an input contributes each of its units, and a unit found in two inputs
-(merged or not) is a duplicate.
+Every input is read and checked first; what cannot be merged without losing or inventing something (an
+unreadable file, a mixed year, a unit both in a merged workbook and in another file) stops the merge
+before anything is written. Which unit each file counts for, and which version of a unit sent twice
+counts, is :func:`xltool.roster.intake`'s decision, the same one ``check --roster`` reports: a unit is
+counted once wherever it comes from, and a merged workbook given as an input contributes each of its units.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from xltool.catalog import Catalog
 from xltool.errors import ErrorCode, MergeError
+from xltool.export import shown_path
+from xltool.form import CONTACT_FIELDS
 from xltool.merged import write_merged
 from xltool.model import FileResult
 from xltool.outputs import Outputs
 from xltool.pipeline import CheckOptions, check_files
-from xltool.roster import Receipt, Roster, missing, receipts, unit_key
+from xltool.roster import Intake, Receipt, Roster, Submission, intake, missing, with_unit
 from xltool.summary import summarize
+
+# Past this an amount is no number to Excel or LibreOffice (an IEEE double), and the workbook cannot hold it.
+SHEET_NUMBER_LIMIT = Decimal("1e308")
 
 
 @dataclass
 class MergeResult:
-    """What was merged: the plans written (in order), the files left out with why, and with a roster
-    every unit's state this season."""
+    """What was merged: the plans written (one per unit, in order), the files left out with why, the
+    older versions not counted, and with a roster every unit's state this season."""
 
     path: Path
     merged: list[FileResult] = field(default_factory=list)
     skipped: list[FileResult] = field(default_factory=list)
     receipts: list[Receipt] = field(default_factory=list)
+    older: list[Submission] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # zh-TW: each decision that was not plain (roster.intake)
 
     @property
     def missing(self) -> list[str]:
         return missing(self.receipts)
+
+    @property
+    def files(self) -> int:
+        return len({one.file for one in self.merged})
 
     @property
     def items(self) -> int:
@@ -59,69 +71,97 @@ def merge_files(
     infos: bool = False,
     outputs: Outputs | None = None,
     progress: Callable[[], None] | None = None,
+    writing: Callable[[int, int], None] | None = None,
 ) -> MergeResult:
     """Read, check and merge ``files`` into ``out``; refuses (writing nothing) what cannot be merged.
 
-    With a roster the units are written in its order and a 收件情形 sheet says who is missing; a merge
-    with units missing is still written (mid-season it is normal).
+    With a roster the units are written in its order, under its names, and a 收件情形 sheet says who is
+    missing; a merge with units missing is still written (mid-season it is normal). A unit sent twice is
+    merged once, in its newest version (say which in ``notes``), unless ``allow_duplicate_units``.
+    ``progress`` is called after each file is read, ``writing(rows_done, rows_total)`` while rows are written.
     """
     guard = outputs or Outputs()
     guard.add_inputs(files)
     guard.reserve(out)  # refuse before the long read, not after it
-    results = check_files(files, CheckOptions(catalog=catalog), progress=progress)
-    good = validate(results, skip_bad=skip_bad, allow_duplicate_units=allow_duplicate_units)
-    order = None
-    lines: list[Receipt] = []
-    if roster is not None:
-        order = roster.position
-        good.sort(key=lambda r: min((order(u) for u in r.plan.units()), default=len(roster.units)) if r.plan else 0)
-        lines = receipts(roster, results)
-    skipped = [r for r in results if r.error]
-    first = next((r.plan.catalog for r in good if r.plan is not None and r.plan.catalog is not None), None)
-    summary = summarize(good, catalog or first, order)
-    rows = [line.row() for line in lines]
-    write_merged(out, good, skipped, summary, receipts=rows, by_unit=by_unit, infos=infos, outputs=guard)
-    return MergeResult(Path(out), good, skipped, lines)
+    results = [_writable(r) for r in check_files(files, CheckOptions(catalog=catalog), progress=progress)]
+    season = sort_out(results, roster, skip_bad=skip_bad, allow_duplicate_units=allow_duplicate_units)
+    parts = [FileResult(shown_path(s.file), with_unit(s.plan, s.unit, s.written), s.findings)
+             for s in season.counted if s.plan]  # fmt: skip
+    skipped = [FileResult(shown_path(r.file), error=r.error, error_code=r.error_code) for r in results if r.error]
+    first = next((p.plan.catalog for p in parts if p.plan is not None and p.plan.catalog is not None), None)
+    summary = summarize(parts, catalog or first, roster.position if roster is not None else None)
+    older = [
+        (shown_path(old.file), old.unit, f"同一單位有較新的檔案 {new.name}，這個版本未計入")
+        for old, new in season.older
+    ]
+    contacts = _contact_keys(roster)
+    write_merged(
+        out, parts, skipped, summary, receipts=[line.row(contacts) for line in season.receipts], contacts=contacts,
+        older=older, by_unit=by_unit, infos=infos, outputs=guard, progress=writing,
+    )  # fmt: skip
+    return MergeResult(Path(out), parts, skipped, season.receipts, [old for old, _ in season.older], season.notes)
 
 
-def validate(results: list[FileResult], *, skip_bad: bool, allow_duplicate_units: bool) -> list[FileResult]:
-    """The readable inputs in merge order (as given), or an error that stops the merge."""
+def sort_out(
+    results: list[FileResult], roster: Roster | None, *, skip_bad: bool, allow_duplicate_units: bool
+) -> Intake:
+    """The versions to merge, in order, or an error that stops the merge: every unreadable file named
+    (unless ``skip_bad``), a unit both in a merged workbook and elsewhere, a mixed year, nothing to merge."""
     bad = [r for r in results if r.error]
     if bad and not skip_bad:
+        listed = "；".join(shown_path(r.error) for r in bad)
         raise MergeError(
-            f"無法讀取，未寫出任何檔案（可加 --skip-bad 略過）：{bad[0].error}", code=ErrorCode.MERGE_UNREADABLE
+            f"{len(bad)} 個檔案無法讀取，未寫出任何檔案（可加 --skip-bad 略過）：{listed}",
+            code=ErrorCode.MERGE_UNREADABLE,
         )
-    good = [r for r in results if r.plan is not None]
-    if not good:
+    season = intake(results, roster, allow_duplicates=allow_duplicate_units)
+    if not season.counted:
         raise MergeError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
-    if not allow_duplicate_units:
-        _refuse_duplicates(good)
-    _refuse_mixed_years(good)
-    return good
+    if season.conflicts and not allow_duplicate_units:
+        subs = season.conflicts[0]
+        files = list(dict.fromkeys(f"{s.name}（彙整檔）" if s.from_merged else s.name for s in subs))
+        raise MergeError(
+            f"單位「{subs[0].unit}」出現在多個檔案：{'、'.join(files)}；未寫出任何檔案；彙整檔請勿放在輸入資料夾中"
+            "（確定要合併請加 --allow-duplicate-units）",
+            code=ErrorCode.MERGE_DUPLICATE_UNIT,
+        )
+    _refuse_mixed_years(season.counted)
+    total = sum((s.plan.total for s in season.counted if s.plan), Decimal(0))
+    if abs(total) >= SHEET_NUMBER_LIMIT:
+        raise MergeError(
+            f"預算合計 {total:.3E} 千元超過試算表能存的數字，未寫出任何檔案", code=ErrorCode.MERGE_NUMBER_TOO_LARGE
+        )
+    return season
 
 
-def _refuse_duplicates(good: Iterable[FileResult]) -> None:
-    """One unit in two files stops the merge: units are told apart as the roster tells them (unit_key)."""
-    found: dict[str, tuple[str, list[str]]] = {}  # unit key -> the first spelling seen, the files
-    for result in good:
-        assert result.plan is not None
-        label = f"{result.file}（彙整檔）" if result.plan.is_merged() else result.file
-        for unit in result.plan.units():
-            _, files = found.setdefault(unit_key(unit), (unit, []))
-            if label not in files:
-                files.append(label)
-    for unit, files in found.values():
-        if len(files) > 1:
-            hint = "；彙整檔請勿放在輸入資料夾中" if any(f.endswith("（彙整檔）") for f in files) else ""
-            raise MergeError(
-                f"單位「{unit}」出現在多個檔案：{'、'.join(files)}；未寫出任何檔案"
-                f"{hint}（確定要合併請加 --allow-duplicate-units）",
-                code=ErrorCode.MERGE_DUPLICATE_UNIT,
-            )
+def _writable(result: FileResult) -> FileResult:
+    """A plan whose amounts no spreadsheet can hold (a JSON budget of 10**4000) cannot be merged: the file
+    is reported as unreadable for the merge, at its cell, like any other."""
+    plan = result.plan
+    if plan is None:
+        return result
+    for item in plan.items:
+        value = item.budget
+        if value is not None and abs(value) >= SHEET_NUMBER_LIMIT:
+            where = item.at("budget")
+            error = MergeError(f"預算 {value:.3E} 千元超過試算表能存的數字，無法彙整", result.file, where)
+            return FileResult(result.file, error=str(error), error_code=ErrorCode.MERGE_NUMBER_TOO_LARGE)
+    if abs(plan.total) >= SHEET_NUMBER_LIMIT:
+        error = MergeError(f"預算合計 {plan.total:.3E} 千元超過試算表能存的數字，無法彙整", result.file)
+        return FileResult(result.file, error=str(error), error_code=ErrorCode.MERGE_NUMBER_TOO_LARGE)
+    return result
 
 
-def _refuse_mixed_years(good: list[FileResult]) -> None:
-    years = {r.file: (r.plan.year if r.plan else None) for r in good}
+def _contact_keys(roster: Roster | None) -> list[str]:
+    """The contact columns the roster has (承辦人, 電子郵件, 電話), in the form's order."""
+    if roster is None:
+        return []
+    present = {key for unit in roster.units for key, _ in unit.contacts}
+    return [f.key for f in CONTACT_FIELDS if f.key in present]
+
+
+def _refuse_mixed_years(counted: list[Submission]) -> None:
+    years = {s.name: (s.plan.year if s.plan else None) for s in counted}
     counts = Counter(years.values())
     if len(counts) < 2:
         return

@@ -1,18 +1,25 @@
 """The merged workbook: every unit's practices, statistics and findings, written with xlsxwriter.
 
-Every value is copied as a value (never a formula; text that looks like one stays text), and every total
-is a Decimal sum of the inputs. The data rows of the large sheets are streamed into the sheets' XML
-(``xlsxparts``) after xlsxwriter has written the rest.
+Every cell of 彙整 is copied as the officer wrote it, type included — a schedule Excel made a number stays
+that number, 全年 stays 全年, a budget typed as text stays text — so reading, checking or merging the merged
+workbook says what it says of the units. Nothing is ever a formula (text that looks like one stays text),
+and every total is a Decimal sum of the inputs. The data rows of the large sheets are streamed into the
+sheets' XML (``xlsxparts``) after xlsxwriter has written the rest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import datetime as dt
+import math
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from xltool.budget import Note as BudgetNote
 from xltool.form import (
+    CONTACT_FIELDS,
+    FORM_SHEETS,
     MERGED_FIELDS,
     MERGED_SHEET,
     MERGED_WIDTHS,
@@ -28,9 +35,16 @@ from xltool.form import (
     column_letter,
     plan_title,
 )
-from xltool.model import FileResult, Finding, Summary, number
+from xltool.model import FileResult, Finding, PlanItem, Summary, number
 from xltool.outputs import Outputs
-from xltool.xlsxparts import Rows, append_rows, apply_page, new_workbook, plain_data_labels, sheet_name
+from xltool.schedule import Note as ScheduleNote
+from xltool.text import valid_text
+from xltool.xlsxparts import Rows, Styled, append_rows, apply_page, new_workbook, plain_data_labels, sheet_name
+
+WHOLE = "#,##0"
+FRACTION = "#,##0.###"  # as many decimals as the amount has, up to one NTD (0.001 千元)
+LINE_POINTS = 15  # a line of the default 11 pt font, CJK fallback included, as LibreOffice and Excel lay it out
+PROGRESS_EVERY = 5000
 
 
 def write_merged(
@@ -40,70 +54,88 @@ def write_merged(
     summary: Summary,
     *,
     receipts: Sequence[Sequence[object]] = (),
+    contacts: Sequence[str] = (),
+    older: Sequence[tuple[str, str, str]] = (),
     by_unit: bool = False,
     infos: bool = False,
     outputs: Outputs | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Write [收件情形,] 彙整, 統計, 檢查結果 (and one sheet per unit) to ``path``, atomically.
 
-    ``inputs`` are in the order to print (the roster's, or the inputs'); ``receipts`` are the rows of
-    收件情形 (roster.Receipt.row); ``infos`` keeps the findings of severity info in 檢查結果 (after the
-    errors and warnings); without it they are left out.
+    ``inputs`` are one plan per unit, in the order to print (the roster's, or the inputs'), each known by
+    its ``unit`` (``unit_written`` keeps the file's own spelling); ``receipts`` are the rows of 收件情形
+    (roster.Receipt.row) with the roster's ``contacts`` columns after them; ``older`` are (file, unit, why)
+    of the versions not merged; ``infos`` keeps the findings of severity info in 檢查結果 (after the errors
+    and warnings). ``progress(rows_done, rows_total)`` is called while the practice rows are written.
     """
     plans = [i.plan for i in inputs if i.plan is not None]
     with (outputs or Outputs()).atomic(path) as temporary:
         workbook = new_workbook(temporary)
         styles = _styles(workbook)
         year = plans[0].year if plans else None
-        used = {name.casefold() for name in (RECEIPT_SHEET, MERGED_SHEET, STATS_SHEET, RESULTS_SHEET)}
+        # A sheet named after a unit never takes a name the form's workbooks use: a unit called 計畫表
+        # would otherwise be read back as the plan of the whole workbook.
+        used = {name.casefold() for name in FORM_SHEETS}
         tables = []
         if receipts:
-            receipt_rows = iter([list(line) for line in receipts])
-            header = [f.name for f in RECEIPT_FIELDS]
+            chosen = [f for key in contacts for f in CONTACT_FIELDS if f.key == key]
+            header = [f.name for f in (*RECEIPT_FIELDS, *chosen)]
+            widths = [*RECEIPT_WIDTHS, *(f.width for f in chosen)]
             tables.append(_table(workbook, styles, RECEIPT_SHEET, f"{plan_title('', year)}{RECEIPT_SHEET}", header,
-                                 RECEIPT_WIDTHS, receipt_rows, len(receipts)))  # fmt: skip
+                                 widths, iter([list(line) for line in receipts]), len(receipts)))  # fmt: skip
         title = f"{plan_title('', year)}彙整（{len(plans)} 個單位）"
         items_count = sum(len(plan.items) for plan in plans)
-        header = [f.header for f in MERGED_FIELDS]
-        tables.append(
-            _table(workbook, styles, MERGED_SHEET, title, header, MERGED_WIDTHS, _item_rows(inputs), items_count)
-        )
-        _write_stats(workbook, workbook.add_worksheet(STATS_SHEET), styles, summary, year, len(plans))
+        header = [f.header or f.name for f in MERGED_FIELDS]
         findings = _findings(inputs, infos)
-        rows = _finding_rows(findings, skipped)
-        count = len(skipped) + len(findings)
-        tables.append(_table(workbook, styles, RESULTS_SHEET, "", RESULT_HEADER, RESULT_WIDTHS, rows, count))
+        count = len(skipped) + len(older) + len(findings)
+        tally = _Tally(progress, items_count + count)
+        rows = tally.count(_item_rows(inputs, styles))
+        tables.append(_table(workbook, styles, MERGED_SHEET, title, header, MERGED_WIDTHS, rows, items_count))
+        _write_stats(workbook, workbook.add_worksheet(STATS_SHEET), styles, summary, year, len(plans))
+        results = tally.count(_finding_rows(findings, skipped, older))
+        tables.append(_table(workbook, styles, RESULTS_SHEET, "", RESULT_HEADER, RESULT_WIDTHS, results, count))
         if by_unit:
             for one in inputs:
                 assert one.plan is not None
                 name = sheet_name(one.plan.unit or Path(one.file).stem, used)
                 unit_title = plan_title(one.plan.unit, year)
                 count = len(one.plan.items)
-                tables.append(
-                    _table(workbook, styles, name, unit_title, header, MERGED_WIDTHS, _item_rows([one]), count)
-                )
+                rows = _item_rows([one], styles)
+                tables.append(_table(workbook, styles, name, unit_title, header, MERGED_WIDTHS, rows, count))
         workbook.close()
         # The data rows stream straight into each sheet's XML (see xlsxparts), styled as xlsxwriter's formats.
         append_rows(
             temporary,
             {name: rows for name, rows in tables if rows is not None},
-            text_style=styles["text"].xf_index or 0,
-            number_style=styles["number"].xf_index or 0,
+            text_style=styles["text"].xf_index,
+            number_style=styles["number"].xf_index,
+            fraction_style=styles["fraction"].xf_index,
             parts={"xl/charts/chart1.xml": plain_data_labels},
         )
     return Path(path)
 
 
 def _styles(workbook: Any) -> dict[str, Any]:
+    """The formats, each numbered now: xlsxwriter numbers a format when a cell it writes uses it, and most
+    of the cells are streamed in afterwards (xlsxparts) by these numbers."""
     border = {"border": 1, "valign": "top"}
-    return {
+    styles = {
         "header": workbook.add_format({**border, "bold": True, "text_wrap": True, "bg_color": "#D9D9D9"}),
         "text": workbook.add_format({**border, "text_wrap": True}),
-        "number": workbook.add_format({**border, "num_format": "#,##0.###"}),
+        "number": workbook.add_format({**border, "num_format": WHOLE}),
+        "fraction": workbook.add_format({**border, "num_format": FRACTION}),
+        "two_decimals": workbook.add_format({**border, "num_format": "0.00"}),  # a schedule shown as 108.10
+        "date": workbook.add_format({**border, "num_format": "yyyy-mm-dd"}),
+        "datetime": workbook.add_format({**border, "num_format": "yyyy-mm-dd hh:mm:ss"}),
         "title": workbook.add_format({"bold": True, "font_size": 14}),
         "total_text": workbook.add_format({**border, "bold": True, "text_wrap": True}),
-        "total_number": workbook.add_format({**border, "bold": True, "num_format": "#,##0.###"}),
+        "total_number": workbook.add_format({**border, "bold": True, "num_format": WHOLE}),
+        "total_fraction": workbook.add_format({**border, "bold": True, "num_format": FRACTION}),
     }
+    for style in styles.values():
+        style._get_xf_index()
+    return styles
 
 
 def _table(
@@ -118,47 +150,138 @@ def _table(
 ) -> tuple[str, Rows | None]:
     """A sheet of a header and ``count`` rows: xlsxwriter writes the title, header, widths, filter and
     the first row (which gives the body formats their style ids); the other rows are handed back for
-    :func:`xlsxparts.append_rows` to stream in after the workbook is closed."""
+    :func:`xlsxparts.append_rows` to stream in after the workbook is closed. Every row is as tall as its
+    wrapped text."""
     sheet = workbook.add_worksheet(name)
     header_row = 2 if title else 0
+    height = _heights(widths, styles)
     if title:
-        sheet.write_string(0, 0, title, styles["title"])
+        sheet.write_string(0, 0, valid_text(title), styles["title"])
     sheet.write_row(header_row, 0, header, styles["header"])
+    sheet.set_row(header_row, height(header))
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     first = next(rows, None)
     for col, value in enumerate(first or ()):
-        # Values only, and text always as text: a cell reading "=…" can never become a formula.
-        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            sheet.write_number(header_row + 1, col, number(Decimal(value)), styles["number"])
-        else:
-            sheet.write_string(header_row + 1, col, str(value), styles["text"])
+        _write_value(sheet, header_row + 1, col, value, styles)
+    if first is not None:
+        sheet.set_row(header_row + 1, height(first))
     sheet.freeze_panes(header_row + 1, 1 if title else 0)
     last_row = header_row + max(count, 1)  # 0-based
     sheet.autofilter(header_row, 0, last_row, len(header) - 1)
     apply_page(sheet, Page(landscape=True, repeat_rows=(header_row, header_row)))
     if count < 2:
         return name, None
-    return name, Rows(rows, header_row + 3, f"A1:{column_letter(len(header) - 1)}{last_row + 1}")
+    return name, Rows(rows, header_row + 3, f"A1:{column_letter(len(header) - 1)}{last_row + 1}", height)
 
 
-def _item_rows(inputs: Sequence[FileResult]) -> Iterator[list[object]]:
+def _heights(widths: Sequence[float], styles: dict[str, Any]) -> Callable[[Sequence[object]], float | None]:
+    """A row's height in points for its wrapped text (None: one line, the default height).
+
+    Estimated, not measured: a CJK character counts two digits of a column's width (a CJK glyph of the
+    11 pt default font is about two of its digits wide), an ASCII one counts one; each line break starts
+    a line. Erring on the tall side costs a little paper; erring short hides words.
+    """
+    capacity = [max(1.0, w - 1) for w in widths]
+
+    def height(values: Sequence[object]) -> float | None:
+        lines = 1
+        for value, room in zip(values, capacity, strict=False):
+            if type(value) is not str or len(value) < room / 2:
+                continue
+            count = 0
+            for paragraph in value.split("\n") if "\n" in value else (value,):
+                # UTF-8 spends 3 bytes on a CJK character and 1 on ASCII: the bytes tell the mix, at C speed.
+                size = len(paragraph) if paragraph.isascii() else (len(paragraph) + len(paragraph.encode())) / 2
+                count += max(1, math.ceil(size / room))
+            lines = max(lines, count)
+        return LINE_POINTS * lines + 2 if lines > 1 else None
+
+    return height
+
+
+class _Tally:
+    """The rows written so far, told to ``progress(done, total)`` every few thousand rows."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def count(self, rows: Iterator[list[object]]) -> Iterator[list[object]]:
+        if self.progress is None:
+            yield from rows
+            return
+        for row in rows:
+            yield row
+            self.done += 1
+            if self.done % PROGRESS_EVERY == 0:
+                self.progress(self.done, self.total)
+
+
+def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator[list[object]]:
+    number_style = {key: styles[key].xf_index for key in ("two_decimals", "date", "datetime")}
     for one in inputs:
         assert one.plan is not None
         plan = one.plan
+        year = plan.year if plan.year is not None else ""
         for item in plan.items:
+            unit = item.unit or plan.unit
             yield [
-                item.unit or plan.unit,
-                plan.year if plan.year is not None else "",
-                item.numbered_goal,
-                item.numbered_practice,
-                item.schedule,
-                item.budget if item.budget is not None else item.budget_info.written,
-                item.category,
-                item.performance,
+                unit,
+                year,
+                item.written.get("goal", item.numbered_goal) if item.written else item.numbered_goal,
+                item.written.get("practice", item.numbered_practice) if item.written else item.numbered_practice,
+                _schedule_cell(item, number_style),
+                _budget_cell(item),
+                item.category_written or item.category,
+                item.written.get("performance", item.performance) if item.written else item.performance,
                 one.file,
-                item.where,
+                item.where if item.sheet else "",  # a JSON plan's rows have no cell to point at
+                plan.unit_written if plan.unit_written is not None else unit,
             ]
+
+
+_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of the serial numbers Excel and LibreOffice store dates as
+
+
+def _schedule_cell(item: PlanItem, styles: dict[str, int]) -> object:
+    """The schedule cell as it came: a number Excel made of 108.10 stays a number (shown with two decimals
+    where the officer saw 108.10, so it is read as October again), a date a date, text text."""
+    schedule = item.schedule_info
+    notes = schedule.notes
+    if ScheduleNote.EXCEL_NUMBER in notes:
+        try:
+            value = float(schedule.written)
+        except ValueError:
+            return schedule.written
+        if not math.isfinite(value):
+            return schedule.written
+        read_as_shown = ScheduleNote.AMBIGUOUS_NUMBER not in notes and f"{value:.2f}".endswith(".10")
+        return Styled(value, styles["two_decimals"]) if read_as_shown else value
+    if ScheduleNote.DATE_VALUE in notes:
+        try:
+            moment = dt.datetime.fromisoformat(schedule.written)
+        except ValueError:
+            return schedule.written
+        serial = (moment - _EPOCH) / dt.timedelta(days=1)
+        return (
+            Styled(serial, styles["datetime" if "T" in schedule.written else "date"])
+            if serial > 0
+            else schedule.written
+        )
+    return schedule.written
+
+
+def _budget_cell(item: PlanItem) -> object:
+    """The budget cell as it came: a number as that number, anything typed as text (「30」, 「5千元」, 「無」)
+    as the text."""
+    budget = item.budget_info
+    if budget.value is None or BudgetNote.TEXT in budget.notes:
+        return budget.written
+    try:
+        float(budget.written)
+    except ValueError:
+        return budget.written  # 「無」「-」: a word that means 0, as written
+    return budget.value
 
 
 def _findings(inputs: Sequence[FileResult], infos: bool) -> list[tuple[FileResult, Finding]]:
@@ -169,15 +292,19 @@ def _findings(inputs: Sequence[FileResult], infos: bool) -> list[tuple[FileResul
 
 
 def _finding_rows(
-    findings: Sequence[tuple[FileResult, Finding]], skipped: Sequence[FileResult]
+    findings: Sequence[tuple[FileResult, Finding]], skipped: Sequence[FileResult], older: Sequence[tuple[str, str, str]]
 ) -> Iterator[list[object]]:
     for one in skipped:
         yield [one.file, "", "無法讀取", one.error_code, "", "", "", one.error, "已略過（--skip-bad）"]
-    row_units: dict[int, dict[int, str]] = {}
+    for file, unit, why in older:
+        yield [file, unit, "未計入", "OLDER_VERSION", "", "", "", why, "要兩份都計入請加 --allow-duplicate-units"]
+    row_units: dict[int, dict[int, str]] = {}  # per input, built once: a large plan has tens of thousands of findings
     for one, f in findings:
         plan = one.plan
         assert plan is not None
-        units = row_units.setdefault(id(one), {item.row: item.unit for item in plan.items if item.unit})
+        units = row_units.get(id(one))
+        if units is None:
+            units = row_units[id(one)] = {item.row: item.unit for item in plan.items if item.unit}
         unit = units.get(f.row) or plan.unit
         yield [one.file, unit, SEVERITY_WORDS[f.severity], f.code, f.where, f.column, f.value, f.message, f.hint]
 
@@ -187,18 +314,22 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Sum
     """The summary's tables down one sheet, each starting a printed page, then the chart on its own."""
     sheet.write_string(0, 0, f"{plan_title('', year)}彙整統計（{units} 個單位）", styles["title"])
     widths: dict[int, float] = {}
+    for table in summary.tables:
+        for col, width in enumerate(table.widths):
+            widths[col] = max(widths.get(col, 0), width)
+    height = _heights([widths.get(col, 8.43) for col in range(max(widths, default=0) + 1)], styles)
     row, breaks, chart_at = 2, [], None
     for table in summary.tables:
         if row > 2:
             breaks.append(row)
         sheet.write_string(row, 0, table.title, styles["title"])
         sheet.write_row(row + 1, 0, table.header, styles["header"])
-        for col, width in enumerate(table.widths):
-            widths[col] = max(widths.get(col, 0), width)
+        sheet.set_row(row + 1, height(table.header))
         for offset, values in enumerate(table.rows, start=row + 2):
             last = table.total and offset == row + 1 + len(table.rows)
             for col, value in enumerate(values):
                 _write_value(sheet, offset, col, value, styles, bold=last)
+            sheet.set_row(offset, height(values))
         if table.rows and chart_at is None and table.total:
             chart_at = (row + 1, row + 1 + len(table.rows))  # the header row and the 合計 row of the overview
         if not table.rows:
@@ -206,24 +337,45 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Sum
         row += 4 + max(len(table.rows), 1)
     for col, width in widths.items():
         sheet.set_column(col, col, width)
-    categories, _ = summary.chart
+    categories, totals = summary.chart
     if chart_at is not None and categories:
         breaks.append(row)
-        _chart(workbook, sheet, row, chart_at, len(categories))
+        _chart(workbook, sheet, row, chart_at, len(categories), _label_format(totals))
     sheet.set_h_pagebreaks(breaks)
     apply_page(sheet, Page(landscape=True))
 
 
-def _write_value(sheet: Any, row: int, col: int, value: object, styles: dict[str, Any], *, bold: bool) -> None:
-    # Values only, and text always as text.
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        sheet.write_number(row, col, number(Decimal(value)), styles["total_number" if bold else "number"])
+def _write_value(sheet: Any, row: int, col: int, value: object, styles: dict[str, Any], *, bold: bool = False) -> None:
+    """Values only, and text always as text; a whole number without a decimal point, others with theirs."""
+    style = None
+    if isinstance(value, Styled):
+        style = next(s for s in styles.values() if s.xf_index == value.style)
+        value = value.value
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        shown = number(value) if isinstance(value, Decimal) else value
+        if style is None:
+            whole = isinstance(shown, int) or shown.is_integer()
+            style = styles[("total_" if bold else "") + ("number" if whole else "fraction")]
+        sheet.write_number(row, col, shown, style)
     else:
-        sheet.write_string(row, col, str(value), styles["total_text" if bold else "text"])
+        sheet.write_string(row, col, valid_text(str(value)), style or styles["total_text" if bold else "text"])
 
 
-def _chart(workbook: Any, sheet: Any, row: int, overview: tuple[int, int], count: int) -> None:
-    """Budgets by category: the overview table's 合計 row, with thousands separators and value labels."""
+def _label_format(totals: Sequence[Decimal]) -> str:
+    """The chart's value labels show every total as the table does (0.6 stays 0.6, never 1): as many
+    decimals as the most precise total needs, up to three, the same for all (Excel shows ``#,##0.###``
+    with a trailing point on a whole number)."""
+    decimals = 0
+    for total in totals:
+        exponent = total.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0:
+            decimals = max(decimals, min(-exponent, 3))
+    return WHOLE + ("." + "0" * decimals if decimals else "")
+
+
+def _chart(workbook: Any, sheet: Any, row: int, overview: tuple[int, int], count: int, labels: str) -> None:
+    """Budgets by category: the overview table's 合計 row, with thousands separators and value labels
+    rounded as the table rounds them (``labels``)."""
     header, total = overview
     first = 5  # the overview's category columns start after 單位、作法數、預算、錯誤、警告
     chart = workbook.add_chart({"type": "bar"})
@@ -232,10 +384,10 @@ def _chart(workbook: Any, sheet: Any, row: int, overview: tuple[int, int], count
             "name": "預算（千元）",
             "categories": [STATS_SHEET, header, first, header, first + count - 1],
             "values": [STATS_SHEET, total, first, total, first + count - 1],
-            "data_labels": {"value": True, "num_format": "#,##0"},
+            "data_labels": {"value": True, "num_format": labels},
         }
     )
     chart.set_title({"name": "各業務類別預算合計（千元）"})
-    chart.set_x_axis({"num_format": "#,##0", "name": "千元"})
+    chart.set_x_axis({"num_format": WHOLE, "name": "千元"})
     chart.set_legend({"none": True})
     sheet.insert_chart(row, 0, chart, {"x_scale": 1.6, "y_scale": 1.3})

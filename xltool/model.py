@@ -136,6 +136,9 @@ class Plan:
     formulas: frozenset[str] = frozenset()  # every formula cell of the plan's sheet: never "fixed" into a value
     extra_columns: dict[str, str] = field(default_factory=dict)  # header cells the form has no column for
     catalog: Catalog | None = field(default=None, repr=False)  # the catalog the plan was read with
+    # The 機關名稱 as the file wrote it, when the plan goes by another name (a roster's, or one taken from the
+    # file's name for a blank cell): the merged workbook keeps both.
+    unit_written: str | None = None
 
     def live_columns(self) -> list[str]:
         """The letters of the template's 檢查 column and the hidden columns after it, when the plan's

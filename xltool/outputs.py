@@ -14,7 +14,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from xltool.errors import ErrorCode, OutputError, XltoolError
@@ -105,7 +105,8 @@ class Outputs:
                     raise
                 raise _translate(found, given) from None
         finally:
-            temporary.unlink(missing_ok=True)
+            with suppress(OSError):  # its folder gone or replaced by a file meanwhile: the error says so
+                temporary.unlink(missing_ok=True)
 
     def write_bytes(self, path: str | Path, data: bytes) -> Path:
         """Write a whole file atomically (JSON, CSV, TOML)."""
@@ -213,6 +214,8 @@ _OS_MESSAGES = {
     errno.EPERM: ("沒有在這個資料夾寫入檔案的權限", ErrorCode.OUTPUT_NO_PERMISSION),
     errno.EROFS: ("這個位置是唯讀的，無法寫入", ErrorCode.OUTPUT_NO_PERMISSION),
     errno.ENAMETOOLONG: ("檔名太長，請改用較短的檔名", ErrorCode.OUTPUT_NAME_TOO_LONG),
+    errno.ENOTDIR: ("輸出資料夾在執行期間被移走或換成了檔案，未寫出任何檔案", ErrorCode.OUTPUT_NO_FOLDER),
+    errno.ENOENT: ("輸出資料夾在執行期間被移走，未寫出任何檔案", ErrorCode.OUTPUT_NO_FOLDER),
 }
 
 

@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -123,25 +123,19 @@ def check_files(
     return results
 
 
-def find_workbooks(inputs: Iterable[str | Path], *, json_too: bool = False) -> list[Path]:
-    """Files as given, and the workbooks inside folders (recursively, in natural order: 第2組 before
-    第10組), without Excel's ~$ lock files and hidden files, each once."""
-    suffixes = (*WORKBOOK_SUFFIXES, ".json") if json_too else WORKBOOK_SUFFIXES
+def find_workbooks(inputs: Iterable[str | Path], *, json_too: bool = True) -> list[Path]:
+    """Files as given, and inside folders (recursively, in natural order: 第2組 before 第10組) every plan
+    any command reads — workbooks and ``xltool read``'s JSON — without Excel's ~$ lock files and hidden
+    files, each once. Every command that takes folders finds the same files here (``json_too`` is
+    ignored: it was a second rule, and a unit that sent JSON went missing from merge).
+
+    A folder that cannot be listed (nested past the system's path limit, no permission) is returned as
+    found, so reading it reports it in one line like any unreadable file and every other file still counts.
+    """
     found: list[Path] = []
     for given in map(Path, inputs):
         if given.is_dir():
-            found.extend(
-                sorted(
-                    (
-                        p
-                        for p in given.rglob("*")
-                        if p.suffix.lower() in suffixes
-                        and not any(part.startswith((".", "~$")) for part in p.relative_to(given).parts)
-                        and p.is_file()
-                    ),
-                    key=natural_key,
-                )
-            )
+            found.extend(sorted(_plans_in(given), key=natural_key))
         elif given.exists():
             found.append(given)
         else:
@@ -151,8 +145,33 @@ def find_workbooks(inputs: Iterable[str | Path], *, json_too: bool = False) -> l
         unique.setdefault(os.path.normcase(os.path.realpath(path)), path)
     if not unique:
         where = "、".join(map(str, inputs)) if isinstance(inputs, Sequence) else None
-        raise InputError("沒有找到任何活頁簿（.xlsx、.xlsm、.xls、.ods）", where, code=ErrorCode.NO_INPUTS)
+        raise InputError(
+            "沒有找到任何活頁簿或計畫 JSON（.xlsx、.xlsm、.xls、.ods、.json）", where, code=ErrorCode.NO_INPUTS
+        )
     return list(unique.values())
+
+
+PLAN_SUFFIXES = (*WORKBOOK_SUFFIXES, ".json")
+
+
+def _plans_in(folder: Path) -> Iterator[Path]:
+    """The plan files under ``folder``; a folder that cannot be listed is yielded itself."""
+    unlisted: list[OSError] = []
+    for top, folders, names in os.walk(folder, onerror=unlisted.append):
+        folders[:] = [name for name in folders if not name.startswith((".", "~$"))]
+        for name in names:
+            if name.startswith((".", "~$")) or Path(name).suffix.lower() not in PLAN_SUFFIXES:
+                continue
+            path = Path(top, name)
+            try:
+                if not path.is_file():
+                    continue
+            except OSError:
+                pass  # a name past the path limit: reading it says so
+            yield path
+    for error in unlisted:
+        if error.filename is not None:
+            yield Path(os.fsdecode(error.filename))
 
 
 _DIGITS = re.compile(r"(\d+)")

@@ -1,29 +1,43 @@
-"""The supervising office's roster: its units in official order, and who has sent a plan.
+"""The supervising office's season: its roster of units in official order, and who has sent what.
 
 A roster is a CSV (UTF-8 with or without a BOM, or Big5/cp950 as Excel on a zh-TW Windows saves it) or a
-workbook whose first table has a 單位 column, and optionally 別名 (aliases separated by 、 or ;). Unit
-names are matched after normalising (NFKC, 台/臺, spaces, full-width brackets) or by alias, so
-「台北市政府政風處」 in a file finds 「臺北市政府 政風處」 on the roster.
+workbook whose first table has a 單位 column, and optionally 別名 (aliases separated by 、 or ;) and contact
+columns (承辦人, 電子郵件, 電話). Unit names are matched after normalising (NFKC, 台/臺, spaces, full-width
+brackets) or by alias, so 「台北市政府政風處」 in a file finds 「臺北市政府 政風處」 on the roster; the ethics
+office's full title (「臺東縣警察局政風室」, as the template asks for it) finds its agency (「臺東縣警察局」).
+
+:func:`intake` is the one place that decides which unit each file counts for and which version of a unit
+counts: ``check --roster`` reports it and ``merge`` writes it, so the two never disagree.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import difflib
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
 from xltool.errors import CatalogError, ErrorCode
+from xltool.export import csv_safe, shown_path
+from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, parse_title
 from xltool.inputs import check_input
-from xltool.model import FileResult, json_number
+from xltool.model import FileResult, Finding, Plan, json_number
+from xltool.pipeline import split_units
 from xltool.text import squash
 
 _ALIAS_SPLIT = re.compile(r"[、;；,，]")
 MAX_ROSTER_BYTES = 4 * 1024 * 1024
+# The ethics office's own words after its agency's name: 「臺東縣警察局政風室」 is 「臺東縣警察局」's office.
+_OFFICE_SUFFIX = re.compile(r"政風(?:室|處|科|課|組|股|單位|機構|辦公室)?$")
+NEAR_FROM = 0.6  # how alike two names must be (difflib's ratio) for "did you mean"
 
 
 def unit_key(name: str) -> str:
@@ -31,10 +45,21 @@ def unit_key(name: str) -> str:
     return squash(name).replace("台", "臺")
 
 
+@lru_cache(maxsize=8192)  # each roster name is compared with every name that is not on it
+def agency_key(name: str) -> str:
+    """A unit's name without the ethics office's suffix: its office and its agency compare equal."""
+    key = unit_key(name)
+    return _OFFICE_SUFFIX.sub("", key) or key
+
+
 @dataclass(frozen=True)
 class RosterUnit:
     name: str
     aliases: tuple[str, ...] = ()
+    contacts: tuple[tuple[str, str], ...] = ()  # (form field key, value): 承辦人, 電子郵件, 電話 as the roster has them
+
+    def contact(self, key: str) -> str:
+        return next((value for k, value in self.contacts if k == key), "")
 
 
 @dataclass(frozen=True)
@@ -44,13 +69,46 @@ class Roster:
     _keys: dict[str, RosterUnit] = field(default_factory=dict, repr=False, compare=False)
 
     def match(self, name: str) -> RosterUnit | None:
-        """The roster unit a plan's unit name (or a file's name) stands for, if any."""
-        return self._keys.get(unit_key(name)) if name else None
+        """The roster unit a plan's unit name stands for: by name or alias, else by its agency (a full
+        title with the ethics office's suffix, or the agency without it), when only one unit fits."""
+        if not name:
+            return None
+        found = self._keys.get(unit_key(name))
+        if found is not None:
+            return found
+        fits = {id(u): u for key, u in self._keys.items() if agency_key(key) == agency_key(name)}
+        return next(iter(fits.values())) if len(fits) == 1 else None
+
+    def match_file(self, path: str) -> RosterUnit | None:
+        """The roster unit a file is named after (「臺東縣延平鄉公所108年度廉政工作計畫.xlsx」): the longest
+        roster name or alias its name holds, when no other unit's name is as long."""
+        stem = unit_key(Path(path).stem)
+        if not stem:
+            return None
+        hits = sorted(((len(key), unit) for key, unit in self._keys.items() if key in stem), key=lambda h: -h[0])
+        if not hits or (len(hits) > 1 and hits[1][0] == hits[0][0] and hits[1][1] is not hits[0][1]):
+            return self.match(stem)
+        return hits[0][1]
+
+    def nearest(self, name: str, among: Iterable[RosterUnit]) -> RosterUnit | None:
+        """The roster unit whose name is most like ``name`` (a typo, a short form), if any is alike enough."""
+        key = agency_key(name)
+        scored = [
+            (difflib.SequenceMatcher(None, key, agency_key(label)).ratio(), unit)
+            for unit in among
+            for label in (unit.name, *unit.aliases)
+        ]
+        best = max(scored, key=lambda s: s[0], default=None)
+        return best[1] if best is not None and best[0] >= NEAR_FROM else None
 
     def position(self, name: str) -> int:
         """Where a unit stands in the official order; units off the roster come after all of them."""
         unit = self.match(name)
         return self.units.index(unit) if unit is not None else len(self.units)
+
+
+_NAME_WORDS = ("單位", "機關", "單位名稱", "機關名稱")
+_ALIAS_WORDS = ("別名", "簡稱")
 
 
 def load_roster(path: str | Path) -> Roster:
@@ -60,26 +118,32 @@ def load_roster(path: str | Path) -> Roster:
     if source.stat().st_size > MAX_ROSTER_BYTES:
         raise _invalid("名冊超過 4 MB，不是名冊", source)
     rows = _csv_rows(source) if source.suffix.lower() in (".csv", ".txt") else _workbook_rows(source)
-    header_at = next(
-        (i for i, row in enumerate(rows[:20]) if any(squash(c) in ("單位", "機關", "單位名稱") for c in row)), None
-    )
+    header_at = next((i for i, row in enumerate(rows[:20]) if any(squash(c) in _NAME_WORDS for c in row)), None)
     if header_at is None:
         raise _invalid("名冊沒有「單位」欄（第一列請寫「單位」，可加「別名」欄）", source)
-    header = [squash(c) for c in rows[header_at]]
-    name_col = next(i for i, c in enumerate(header) if c in ("單位", "機關", "單位名稱"))
-    alias_col = next((i for i, c in enumerate(header) if c in ("別名", "簡稱")), None)
+    header = [squash(c).casefold() for c in rows[header_at]]
+    name_col = next(i for i, c in enumerate(header) if c in _NAME_WORDS)
+    alias_col = next((i for i, c in enumerate(header) if c in _ALIAS_WORDS), None)
+    contact_cols: list[tuple[str, int]] = []
+    for f in CONTACT_FIELDS:  # a header that is one of the words first (承辦人), then one that holds one (承辦人電話)
+        free = [(i, c) for i, c in enumerate(header) if c and i not in {col for _, col in contact_cols}]
+        col = next((i for i, c in free if c in f.words), None)
+        col = col if col is not None else next((i for i, c in free if any(w in c for w in f.words)), None)
+        if col is not None:
+            contact_cols.append((f.key, col))
+
+    def cell(row: list[str], col: int | None) -> str:
+        return row[col].strip() if col is not None and col < len(row) else ""
+
     units: list[RosterUnit] = []
     keys: dict[str, RosterUnit] = {}
     for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        name = row[name_col].strip() if name_col < len(row) else ""
+        name = cell(row, name_col)
         if not name:
             continue
-        aliases = tuple(
-            a.strip()
-            for a in _ALIAS_SPLIT.split(row[alias_col] if alias_col is not None and alias_col < len(row) else "")
-            if a.strip()
-        )
-        unit = RosterUnit(name, aliases)
+        aliases = tuple(a.strip() for a in _ALIAS_SPLIT.split(cell(row, alias_col)) if a.strip())
+        contacts = tuple((key, value) for key, col in contact_cols if (value := cell(row, col)))
+        unit = RosterUnit(name, aliases, contacts)
         for label in (name, *aliases):
             key = unit_key(label)
             other = keys.get(key)
@@ -127,6 +191,49 @@ def _workbook_rows(source: Path) -> list[list[str]]:
             for row in grid]  # fmt: skip
 
 
+# ------------------------------------------------------------------------------------------ who sent what
+
+
+@dataclass
+class Submission:
+    """One unit's plan as received: a file, or one unit of a merged workbook, and the unit it counts for."""
+
+    result: FileResult  # the file it came in
+    plan: Plan | None  # this unit's part of the file's plan; None when the file could not be read
+    unit: str  # the unit it counts for: the roster's name, else the name written, else one from the file name
+    written: str = ""  # the unit's name as the file wrote it ("" when the cell was blank)
+    roster_unit: RosterUnit | None = None
+    how: str = ""  # how the unit was told, when not by the name as written (zh-TW)
+    findings: list[Finding] = field(default_factory=list)  # this unit's findings
+
+    @property
+    def file(self) -> str:
+        return self.result.file
+
+    @property
+    def name(self) -> str:
+        """The file's name as text any writer can hold (undecodable bytes shown as U+FFFD)."""
+        return shown_path(self.result.file)
+
+    @property
+    def from_merged(self) -> bool:
+        return self.result.plan is not None and self.result.plan.is_merged()
+
+    @property
+    def errors(self) -> int:
+        return [f.severity for f in self.findings].count("error")
+
+    @property
+    def warnings(self) -> int:
+        return [f.severity for f in self.findings].count("warning")
+
+    def figures(self) -> str:
+        """「33 項、1,865 千元、0 個錯誤」: what this version holds, to set beside another."""
+        if self.plan is None:
+            return "無法讀取"
+        return f"{len(self.plan.items)} 項、{json_number(self.plan.total):,} 千元、{self.errors} 個錯誤"
+
+
 class Status(StrEnum):
     """A roster unit's state this season: exactly one of these."""
 
@@ -139,7 +246,7 @@ class Status(StrEnum):
 
 @dataclass
 class Receipt:
-    """One line of 收件情形: a unit, its state, and what its file(s) hold."""
+    """One line of 收件情形: a unit, its state, and what the version that counts holds."""
 
     unit: str
     status: Status
@@ -148,67 +255,390 @@ class Receipt:
     budget: Decimal = Decimal(0)
     errors: int = 0
     warnings: int = 0
+    note: str = ""  # zh-TW: how the unit was told, which version counts, did you mean …
+    contacts: tuple[tuple[str, str], ...] = ()  # the roster's contact columns for the unit
+    versions: list[dict[str, object]] = field(default_factory=list)  # each file's own figures (JSON)
+    reason: str = ""  # why its file could not be read (for the chase list)
+    near: str = ""  # a name off the roster that is probably this unit's, misspelled (for the chase list)
 
     def to_dict(self) -> dict[str, object]:
         """``check --format json``'s receipts: the same facts, for scripts."""
         return {
-            "unit": self.unit, "status": str(self.status), "files": self.files, "practices": self.practices,
-            "budget": json_number(self.budget), "errors": self.errors, "warnings": self.warnings,
+            "unit": self.unit, "status": str(self.status), "files": [shown_path(f) for f in self.files],
+            "practices": self.practices, "budget": json_number(self.budget), "errors": self.errors,
+            "warnings": self.warnings, "note": self.note, "contact": dict(self.contacts), "versions": self.versions,
         }  # fmt: skip
 
-    def row(self) -> list[object]:
-        return [self.unit, str(self.status), "、".join(self.files), self.practices, self.budget, self.errors,
-                self.warnings]  # fmt: skip
+    def row(self, contact_keys: Sequence[str] = ()) -> list[object]:
+        """The 收件情形 sheet's cells (form.RECEIPT_FIELDS), then the contact columns asked for."""
+        found = dict(self.contacts)
+        return [self.unit, str(self.status), "、".join(map(shown_path, self.files)), self.practices, self.budget,
+                self.errors, self.warnings, self.note, *(found.get(key, "") for key in contact_keys)]  # fmt: skip
+
+    @property
+    def chased(self) -> bool:
+        """A unit to write to: nothing received, nothing readable, or errors to fix."""
+        return self.status in (Status.MISSING, Status.UNREADABLE) or self.errors > 0
+
+    def todo(self) -> str:
+        """What the unit must do, in one zh-TW sentence (the chase list's 請辦理)."""
+        if self.status == Status.MISSING and self.near:
+            return f"收到的計畫機關名稱寫「{self.near}」，與名冊不符，請確認後更正機關名稱再送出。"
+        if self.status == Status.MISSING:
+            return "尚未收到計畫，請於期限內送出。"
+        if self.status == Status.UNREADABLE:
+            if "密碼" in self.reason:
+                return "送來的檔案有密碼保護，請移除密碼後重新送出。"
+            return f"送來的檔案無法讀取（{self.reason or '檔案損毀'}），請重新存檔後再送一次。"
+        return f"計畫有 {self.errors} 個錯誤，請依檢查結果修正後重新送出。"
 
 
-def receipts(roster: Roster, results: Sequence[FileResult]) -> list[Receipt]:
+@dataclass
+class Intake:
+    """A season's files sorted out: what each counts for, which versions count, and 收件情形."""
+
+    submissions: list[Submission]  # every file (a merged workbook: each of its units), in input order
+    counted: list[Submission]  # the versions that count, in the roster's order (else the inputs')
+    older: list[tuple[Submission, Submission]] = field(default_factory=list)  # (a version left out, the one counted)
+    conflicts: list[list[Submission]] = field(default_factory=list)  # a unit in a merged workbook and elsewhere
+    receipts: list[Receipt] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # zh-TW lines: what was decided and why
+
+
+def intake(results: Sequence[FileResult], roster: Roster | None = None, *, allow_duplicates: bool = False) -> Intake:
+    """Tell the unit of every file and the version of every unit that counts.
+
+    A unit is told by its name as written (the roster's by name, alias or agency); a blank 機關名稱 by the
+    file's name (a roster name in it, else the title-shaped name, else the name itself), never two
+    blank-named files as one unit. A unit sent twice counts once: the newest version by its saved time
+    (:func:`saved_time`), unless ``allow_duplicates`` counts them all. A unit found both in a merged
+    workbook and in another file is a conflict the caller decides on (merge refuses it).
+    """
+    subs = [sub for result in results for sub in _submissions(result, roster)]
+    _distinct_blank_names(subs)
+    groups: dict[str, list[Submission]] = {}
+    unplaced: list[Submission] = []
+    for sub in subs:
+        (groups.setdefault(unit_key(sub.unit), []) if sub.unit else unplaced).append(sub)
+    season = Intake(subs, [])
+    for group in groups.values():
+        readable = [s for s in group if s.plan is not None]
+        files = {s.file for s in readable}
+        if len(files) < 2 or allow_duplicates:
+            season.counted += readable
+        elif any(s.from_merged for s in readable):
+            season.conflicts.append(readable)
+            season.counted += readable
+        else:
+            newest = max(readable, key=_newness)
+            season.counted.append(newest)
+            season.older += [(s, newest) for s in readable if s is not newest]
+    if roster is not None:
+        order = {unit.name: n for n, unit in enumerate(roster.units)}
+        place = {id(s): n for n, s in enumerate(subs)}
+        season.counted.sort(
+            key=lambda s: (order.get(s.roster_unit.name, len(order)) if s.roster_unit else len(order), place[id(s)])
+        )
+        season.receipts = _receipts(roster, groups, unplaced, season)
+    else:
+        place = {id(s): n for n, s in enumerate(subs)}
+        season.counted.sort(key=lambda s: place[id(s)])
+    season.notes = _notes(season)
+    return season
+
+
+def _newness(sub: Submission) -> tuple[dt.datetime, float]:
+    """Which version is newer: its own saved time, then (two copies of one file) the time on disk."""
+    try:
+        on_disk = Path(sub.file).stat().st_mtime
+    except OSError:
+        on_disk = 0.0
+    return saved_time(sub.file), on_disk
+
+
+def _submissions(result: FileResult, roster: Roster | None) -> list[Submission]:
+    plan = result.plan
+    if plan is None:
+        unit = roster.match_file(result.file) if roster is not None else None
+        how = "依檔名認定" if unit is not None else ""
+        return [Submission(result, None, unit.name if unit else "", roster_unit=unit, how=how)]
+    parts = split_units(plan)
+    findings = _findings_by_unit(result, parts)
+    subs = []
+    for part, own in zip(parts, findings, strict=True):
+        written = part.unit
+        if written:
+            unit = roster.match(written) if roster is not None else None
+            how = "" if unit is None or roster is None or unit_key(written) in roster._keys else f"檔案寫「{written}」"
+            subs.append(Submission(result, part, unit.name if unit else written, written, unit, how, own))
+            continue
+        unit = roster.match_file(result.file) if roster is not None else None
+        if unit is not None:
+            subs.append(Submission(result, part, unit.name, "", unit, "機關名稱空白，依檔名認定", own))
+        else:
+            subs.append(
+                Submission(result, part, name_from_file(result.file), "", None, "機關名稱空白，以檔名為單位名稱", own)
+            )
+    return subs
+
+
+def _findings_by_unit(result: FileResult, parts: list[Plan]) -> list[list[Finding]]:
+    """Each part's findings: a merged workbook's go to the unit of their row, the rest to its first unit."""
+    if len(parts) == 1:
+        return [result.findings]
+    row_part = {item.row: n for n, part in enumerate(parts) for item in part.items}
+    found: list[list[Finding]] = [[] for _ in parts]
+    for finding in result.findings:
+        found[row_part.get(finding.row, 0)].append(finding)
+    return found
+
+
+def name_from_file(path: str) -> str:
+    """A unit's name from its file's name: the unit of a title-shaped name (「延平鄉公所108年度廉政工作計畫」),
+    else the name itself."""
+    stem = Path(shown_path(path)).stem
+    title = parse_title(stem)
+    return title[0] if title and title[0] else stem
+
+
+def with_unit(plan: Plan, unit: str, written: str) -> Plan:
+    """A unit's plan under the name it counts for (the rows of a merged workbook's unit too), keeping the
+    name the file wrote (``Plan.unit_written``) when that is another."""
+    if plan.unit == unit and written == unit and not any(item.unit and item.unit != unit for item in plan.items):
+        return plan
+    for item in plan.items:
+        if item.unit:
+            item.unit = unit
+    return replace(plan, unit=unit, unit_written=written if written != unit else None)
+
+
+def _distinct_blank_names(subs: list[Submission]) -> None:
+    """Two blank-named files whose names give the same unit name stay two units: the later ones take the
+    folder they came from, then a number."""
+    taken: dict[str, str] = {}  # unit key -> the file that holds it
+    for sub in subs:
+        if sub.plan is None or sub.written or sub.roster_unit is not None:
+            continue
+        name, n = sub.unit, 1
+        while taken.get(unit_key(name), sub.file) != sub.file:
+            n += 1
+            folder = Path(shown_path(sub.file)).parent.name
+            name = f"{sub.unit}（{folder}）" if n == 2 and folder else f"{sub.unit}（{n}）"
+        taken[unit_key(name)] = sub.file
+        sub.unit = name
+
+
+def _receipts(
+    roster: Roster, groups: dict[str, list[Submission]], unplaced: list[Submission], season: Intake
+) -> list[Receipt]:
     """Every roster unit in roster order, then the units no roster names, then files no unit could be
     told from (unreadable, not named after a roster unit)."""
-    found: dict[str, list[tuple[FileResult, str]]] = {}
-    extra: dict[str, list[tuple[FileResult, str]]] = {}
-    unplaced: list[FileResult] = []
-    for result in results:
-        if result.plan is None:
-            unit = roster.match(Path(result.file).stem)
-            if unit is not None:
-                found.setdefault(unit.name, []).append((result, ""))
-            else:
-                unplaced.append(result)
-            continue
-        for name in result.plan.units() or [Path(result.file).stem]:
-            unit = roster.match(name)
-            (found.setdefault(unit.name, []) if unit else extra.setdefault(name, [])).append((result, name))
-    lines = [_receipt(unit.name, found.get(unit.name, [])) for unit in roster.units]
-    lines += [_receipt(name, hits, off_roster=True) for name, hits in extra.items()]
-    lines += [Receipt("", Status.UNREADABLE, [r.file]) for r in unplaced]
+    counted = {id(s) for s in season.counted}
+    on_roster: dict[str, list[Submission]] = {}
+    off: list[list[Submission]] = []
+    for group in groups.values():
+        unit = group[0].roster_unit
+        if unit is not None:
+            on_roster[unit.name] = group
+        else:
+            off.append(group)
+    lines = [_receipt(unit.name, on_roster.get(unit.name, []), counted, unit) for unit in roster.units]
+    for group in off:
+        line = _receipt(group[0].unit, group, counted, None)
+        open_units = [u for u, r in zip(roster.units, lines, strict=False) if r.status in _NOT_IN]
+        near = roster.nearest(group[0].unit, open_units)
+        if near is not None:
+            line.note = _join(line.note, f"名冊上沒有這個名稱，是否為「{near.name}」？")
+            receipt = lines[roster.units.index(near)]
+            receipt.near = receipt.near or group[0].unit
+            receipt.note = _join(receipt.note, f"可能是 {'、'.join(s.name for s in group)}（寫「{group[0].unit}」）")
+        lines.append(line)
+    for sub in unplaced:
+        line = Receipt("", Status.UNREADABLE, [sub.file], reason=_reason(sub.result))
+        near = roster.nearest(
+            Path(sub.file).stem, [u for u, r in zip(roster.units, lines, strict=False) if r.status in _NOT_IN]
+        )
+        line.note = f"無法讀取，也無法從檔名判斷單位：{line.reason}" + (f"；是否為「{near.name}」？" if near else "")
+        lines.append(line)
     return lines
 
 
-def _receipt(unit: str, hits: list[tuple[FileResult, str]], *, off_roster: bool = False) -> Receipt:
-    if not hits:
-        return Receipt(unit, Status.MISSING)
-    files = list(dict.fromkeys(r.file for r, _ in hits))
-    readable = [(r, name) for r, name in hits if r.plan is not None]
+_NOT_IN = (Status.MISSING, Status.UNREADABLE)
+
+
+def _receipt(unit: str, group: list[Submission], counted: set[int], roster_unit: RosterUnit | None) -> Receipt:
+    contacts = roster_unit.contacts if roster_unit is not None else ()
+    if not group:
+        return Receipt(unit, Status.MISSING, contacts=contacts)
+    files = list(dict.fromkeys(s.file for s in group))
+    readable = [s for s in group if s.plan is not None]
     if len(files) > 1:
-        status = Status.DUPLICATE
+        status = Status.DUPLICATE if roster_unit is not None else Status.OFF_ROSTER
     elif not readable:
         status = Status.UNREADABLE
     else:
-        status = Status.OFF_ROSTER if off_roster else Status.RECEIVED
-    line = Receipt(unit, status, files)
-    for result, name in readable:
-        plan = result.plan
-        assert plan is not None
-        # A merged workbook holds many units: only this unit's rows and findings count here.
-        row_unit = plan.row_units()
-        items = [item for item in plan.items if (item.unit or plan.unit) == name]
-        line.practices += len(items)
-        line.budget += sum((item.budget for item in items if item.budget is not None), Decimal(0))
-        own = [f for f in result.findings if row_unit.get(f.row, name) == name]
-        line.errors += sum(f.severity == "error" for f in own)
-        line.warnings += sum(f.severity == "warning" for f in own)
+        status = Status.RECEIVED if roster_unit is not None else Status.OFF_ROSTER
+    line = Receipt(unit, status, files, contacts=contacts)
+    notes = list(dict.fromkeys(s.how for s in group if s.how))
+    bad = [s for s in group if s.plan is None]
+    if bad:
+        line.reason = _reason(bad[0].result)
+        if not readable:
+            notes.insert(0, f"無法讀取：{line.reason}")
+    for sub in group:
+        line.versions.append({
+            "file": shown_path(sub.file), "saved": _saved_words(sub.file) if len(files) > 1 else "",
+            "counted": id(sub) in counted, "practices": len(sub.plan.items) if sub.plan else 0,
+            "budget": json_number(sub.plan.total) if sub.plan else None, "errors": sub.errors,
+            "warnings": sub.warnings, "error": _reason(sub.result) if sub.plan is None else "",
+        })  # fmt: skip
+        if id(sub) not in counted or sub.plan is None:
+            continue
+        line.practices += len(sub.plan.items)
+        line.budget += sub.plan.total
+        line.errors += sub.errors
+        line.warnings += sub.warnings
+    merged_in = [s.name for s in group if s.from_merged]
+    if len(files) > 1 and merged_in:
+        notes.append(f"也在已彙整的活頁簿 {'、'.join(dict.fromkeys(merged_in))} 中（彙整時請勿與單位的檔案一起）")
+    elif len(files) > 1:
+        notes.append(_versions_note(group, counted))
+    line.note = "；".join(notes)
     return line
 
 
+def _versions_note(group: list[Submission], counted: set[int]) -> str:
+    """Which of a unit's files counts, and each file's own figures (so nothing is added twice)."""
+    kept = [s for s in group if id(s) in counted]
+    left = [s for s in group if id(s) not in counted]
+    if not left:
+        return "各檔都計入：" + "、".join(f"{s.name}（{s.figures()}）" for s in kept)
+    parts = [f"以最新的 {kept[0].name}（{_saved_words(kept[0].file)}存檔，{kept[0].figures()}）為準"] if kept else []
+    parts.append("不計 " + "、".join(f"{s.name}（{_saved_words(s.file)}存檔，{s.figures()}）" for s in left))
+    return "；".join(parts)
+
+
+def _reason(result: FileResult) -> str:
+    """Why a file could not be read, without its name (the line already names it)."""
+    text = result.error
+    for prefix in (f"{result.file}：", f"{result.file}（"):
+        if text.startswith(prefix):
+            return text[len(prefix) :] if prefix.endswith("：") else text[len(result.file) :]
+    return text
+
+
+def _notes(season: Intake) -> list[str]:
+    """The terminal's account of every decision that was not plain: blank names credited, full titles
+    matched, resubmissions and which version counts."""
+    lines = []
+    for sub in season.submissions:
+        if sub.how and sub.plan is not None and sub.written == "":
+            lines.append(f"{sub.name}：沒有填機關名稱，{sub.how.removeprefix('機關名稱空白，')}為「{sub.unit}」")
+        elif sub.how and sub.plan is not None:
+            lines.append(f"{sub.name}：{sub.how}，算作名冊上的「{sub.unit}」")
+        elif sub.how:
+            lines.append(f"{sub.name}：無法讀取，依檔名算作「{sub.unit}」")
+    by_newest: dict[int, list[Submission]] = {}
+    for old, new in season.older:
+        by_newest.setdefault(id(new), [new]).append(old)
+    for group in by_newest.values():
+        new, olds = group[0], group[1:]
+        lines.append(
+            f"單位「{new.unit}」有 {len(group)} 個檔案：以最新的 {new.name}（{_saved_words(new.file)}存檔）為準，"
+            f"不計 {'、'.join(f'{s.name}（{_saved_words(s.file)}存檔）' for s in olds)}"
+        )
+    return lines
+
+
+def _join(first: str, second: str) -> str:
+    return f"{first}；{second}" if first else second
+
+
 def missing(lines: Iterable[Receipt]) -> list[str]:
-    return [line.unit for line in lines if line.status == Status.MISSING]
+    """The roster units with nothing usable yet: none received, or none readable."""
+    return [line.unit for line in lines if line.unit and line.status in _NOT_IN]
+
+
+# ------------------------------------------------------------------------------------------ saved time
+
+MAX_META_BYTES = 1024 * 1024
+_W3C_TIME = re.compile(rb"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?")
+_MODIFIED = {"docProps/core.xml": rb"<dcterms:modified\b[^>]*>([^<]*)<", "meta.xml": rb"<dc:date>([^<]*)<"}
+
+
+@lru_cache(maxsize=4096)  # asked for again for every line that names the version
+def saved_time(path: str | Path) -> dt.datetime:
+    """When a file was last saved, by its own record: an .xlsx's ``dcterms:modified`` (docProps/core.xml),
+    an .ods's ``dc:date`` (meta.xml), else the file's modification time. A mailed file keeps its own
+    record; its time on disk is when it was saved from the mail. Times without a zone are local."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for part, pattern in _MODIFIED.items():
+                try:
+                    info = archive.getinfo(part)
+                except KeyError:
+                    continue
+                if info.file_size > MAX_META_BYTES:
+                    break
+                found = re.search(pattern, archive.read(info))
+                stamp = _w3c(found.group(1)) if found else None
+                if stamp is not None:
+                    return stamp
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+        pass
+    try:
+        return dt.datetime.fromtimestamp(Path(path).stat().st_mtime).astimezone()
+    except (OSError, ValueError, OverflowError):
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _w3c(text: bytes) -> dt.datetime | None:
+    match = _W3C_TIME.search(text)
+    if match is None:
+        return None
+    try:
+        year, month, day, hour, minute, second = (int(match.group(n)) for n in range(1, 7))
+        moment = dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+    zone = match.group(7)
+    if zone is None:
+        return moment.astimezone()  # LibreOffice writes local time
+    if zone == b"Z":
+        return moment.replace(tzinfo=dt.UTC)
+    digits = zone.replace(b":", b"")
+    offset = dt.timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
+    return moment.replace(tzinfo=dt.timezone(-offset if digits[:1] == b"-" else offset))
+
+
+def _saved_words(path: str) -> str:
+    """「2024-03-05 10:12 」: a saved time as an officer reads it, in local time."""
+    return f"{saved_time(path).astimezone():%Y-%m-%d %H:%M} "
+
+
+# ------------------------------------------------------------------------------------------ the chase list
+
+
+def chase_csv(lines: Sequence[Receipt]) -> bytes:
+    """The units to write to (none received, nothing readable, errors to fix), each with its contacts and
+    what it must do; UTF-8 with a BOM for zh-TW Excel, and no cell Excel would run as a formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(f.name for f in CHASE_FIELDS)
+    for line in lines:
+        if not line.chased:
+            continue
+        status = str(line.status) if line.status in _NOT_IN else "有錯誤"
+        values = {**dict(line.contacts), "unit": line.unit, "status": status, "todo": line.todo(),
+                  "files": "、".join(map(shown_path, line.files))}  # fmt: skip
+        writer.writerow(csv_safe(values.get(f.key, "")) for f in CHASE_FIELDS)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def chased(lines: Sequence[Receipt]) -> list[Receipt]:
+    return [line for line in lines if line.chased]
+
+
+def receipts(roster: Roster, results: Sequence[FileResult]) -> list[Receipt]:
+    """收件情形 of ``results`` against ``roster`` (see :func:`intake`)."""
+    return intake(results, roster).receipts

@@ -95,3 +95,15 @@ def item_text(value: object) -> str:
 @lru_cache(maxsize=4096)  # a plan picks its items from a list of a few dozen
 def _item_text(value: str) -> str:
     return _DASH_SPACE.sub("-", "".join(normalize(value).split("\n")))
+
+
+def valid_text(text: str) -> str:
+    """Text UTF-8 can hold, for writers: a lone surrogate (from a JSON plan, or a file name's undecodable
+    byte) becomes U+FFFD."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    return text

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,16 +21,35 @@ from typing import Any
 from xltool.form import A4, SHEET, Page, column_letter
 from xltool.model import number
 from xltool.ooxml import sheet_part, sheet_parts, xml_text
+from xltool.text import valid_text
+
+
+@dataclass(frozen=True, slots=True)
+class Styled:
+    """A value written with a style of its own: a number shown with two decimals, a date."""
+
+    value: object
+    style: int
 
 
 def rows_xml(
-    rows: Iterable[Sequence[object]], first_row: int, *, text_style: int, number_style: int, chunk: int = 2000
+    rows: Iterable[Sequence[object]],
+    first_row: int,
+    *,
+    text_style: int,
+    number_style: int,
+    fraction_style: int | None = None,
+    height: Callable[[Sequence[object]], float | None] | None = None,
+    chunk: int = 2000,
 ) -> Iterator[bytes]:
     """``<row>`` elements for values-only rows from 1-based ``first_row``, a chunk of rows at a time.
 
     Text becomes an inline string (never a formula, whatever it starts with); int, float and Decimal
-    become numbers.
+    become numbers, whole ones in ``number_style`` and the others in ``fraction_style`` (a format such as
+    ``#,##0.###`` shows a whole number with a trailing point in Excel); a :class:`Styled` value has its own.
+    ``height(values)`` gives a row's height in points (None: the default).
     """
+    fraction = number_style if fraction_style is None else fraction_style
     letters: list[str] = []
     parts: list[str] = []
     for row, values in enumerate(rows, start=first_row):
@@ -38,22 +57,38 @@ def rows_xml(
             letters.append(column_letter(len(letters)))
         cells = []
         for letter, value in zip(letters, values, strict=False):
+            style = None
+            if type(value) is Styled:
+                style, value = value.style, value.value
             if value is None or isinstance(value, bool):
                 value = "" if value is None else str(value)
             if isinstance(value, (int, float, Decimal)):
                 shown = number(value) if isinstance(value, Decimal) else value
-                cells.append(f'<c r="{letter}{row}" s="{number_style}"><v>{shown}</v></c>')
+                if style is None:
+                    style = number_style if isinstance(shown, int) or shown.is_integer() else fraction
+                cells.append(f'<c r="{letter}{row}" s="{style}"><v>{shown}</v></c>')
             elif value != "":
                 text = xml_text(str(value))
                 cells.append(
-                    f'<c r="{letter}{row}" s="{text_style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+                    f'<c r="{letter}{row}" s="{text_style if style is None else style}" t="inlineStr">'
+                    f'<is><t xml:space="preserve">{text}</t></is></c>'
                 )
-        parts.append(f'<row r="{row}">{"".join(cells)}</row>')
+        points = height(values) if height is not None else None
+        tall = f' ht="{points:g}" customHeight="1"' if points else ""
+        parts.append(f'<row r="{row}"{tall}>{"".join(cells)}</row>')
         if len(parts) == chunk:
-            yield "".join(parts).encode("utf-8")
+            yield _utf8("".join(parts))
             parts.clear()
     if parts:
-        yield "".join(parts).encode("utf-8")
+        yield _utf8("".join(parts))
+
+
+def _utf8(text: str) -> bytes:
+    """Text as UTF-8; what UTF-8 cannot hold (a lone surrogate from a JSON plan) becomes U+FFFD."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return valid_text(text).encode("utf-8")
 
 
 # xlsxwriter's conversions of text, all off: a string that looks like a URL (also external:, mailto:,
@@ -74,11 +109,13 @@ def new_workbook(path: str | Path, **options: Any) -> Any:
 
 @dataclass(frozen=True)
 class Rows:
-    """Rows to add to a sheet: the values, the 1-based row of the first, and the sheet's new extent."""
+    """Rows to add to a sheet: the values, the 1-based row of the first, the sheet's new extent, and
+    each row's height (see :func:`rows_xml`)."""
 
     values: Iterable[Sequence[object]]
     first_row: int
     dimension: str  # e.g. "A1:J40003"
+    height: Callable[[Sequence[object]], float | None] | None = None
 
 
 def append_rows(
@@ -87,6 +124,7 @@ def append_rows(
     *,
     text_style: int,
     number_style: int,
+    fraction_style: int | None = None,
     parts: Mapping[str, Callable[[bytes], bytes]] = MappingProxyType({}),
 ) -> None:
     """Stream rows into named sheets of the workbook at ``path`` (never holding a sheet's XML whole), and
@@ -108,7 +146,10 @@ def append_rows(
             head, end, tail = data.partition(b"</sheetData>")
             with target.open(info, "w", force_zip64=True) as out:
                 out.write(head)
-                for chunk in rows_xml(rows.values, rows.first_row, text_style=text_style, number_style=number_style):
+                for chunk in rows_xml(
+                    rows.values, rows.first_row, text_style=text_style, number_style=number_style,
+                    fraction_style=fraction_style, height=rows.height,
+                ):  # fmt: skip
                     out.write(chunk)
                 out.write(end + tail)
 
@@ -123,7 +164,8 @@ def _rewritten(path: Path) -> Iterator[tuple[zipfile.ZipFile, zipfile.ZipFile]]:
             yield source, target
         scratch.replace(path)
     finally:
-        scratch.unlink(missing_ok=True)
+        with suppress(OSError):  # its folder gone or replaced meanwhile: the error that says so is on its way
+            scratch.unlink(missing_ok=True)
 
 
 def _same_member(item: zipfile.ZipInfo) -> zipfile.ZipInfo:

@@ -10,6 +10,7 @@ import typer
 from xltool.cli import app, show
 from xltool.cli.options import (
     CatalogOption,
+    ChaseOption,
     FilesProgress,
     ForceOption,
     ReadProgress,
@@ -82,6 +83,7 @@ def check_command(
     ] = None,
     roster: RosterOption = None,
     require_all: RequireAllOption = False,
+    chase: ChaseOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以代碼 1 結束。")] = False,
     info: Annotated[bool, typer.Option("--info", help="也列出提示（info）等級的項目。")] = False,
     catalog: CatalogOption = None,
@@ -102,8 +104,10 @@ def check_command(
         raise XltoolError(
             "--annotate 與 --fix 一次只能用在一個檔案；多個檔案請用 --annotate-dir。", code=ErrorCode.USAGE
         )
-    listed = chosen_roster(roster, require_all)
+    listed = chosen_roster(roster, require_all, chase)
     outputs = Outputs(files, force=force)
+    if chase is not None:
+        outputs.claim(chase)  # refused before the work, not after it
     for out in (annotate, fix):
         if out is not None:
             from xltool.annotate import editable
@@ -124,6 +128,10 @@ def check_command(
 
             for line in receipt_lines(receipts):
                 show.echo(show.printable(line))
+    if chase is not None:
+        from xltool.cli.report import write_chase
+
+        write_chase(receipts, chase, outputs)
     status = exit_status(results, strict=strict)
     if status == ExitStatus.OK and require_all:
         from xltool.roster import missing
@@ -164,11 +172,16 @@ def _print_json(
 
 
 def _receipts(listed: "Roster | None", results: "list[FileResult]") -> "list[Receipt]":
+    """收件情形, and on stderr each decision that was not plain (a blank 機關名稱 credited by its file's
+    name, a full title, which version of a unit sent twice counts)."""
     if listed is None:
         return []
-    from xltool.roster import receipts
+    from xltool.roster import intake
 
-    return receipts(listed, results)
+    season = intake(results, listed)
+    for note in season.notes:
+        show.notice(note)
+    return season.receipts
 
 
 def _return_copies(inputs: list[Path], results: "list[FileResult]", folder: Path, outputs: "Outputs") -> None:

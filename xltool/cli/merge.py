@@ -8,10 +8,11 @@ import typer
 from xltool.cli import app, show
 from xltool.cli.options import (
     CatalogOption,
-    FilesProgress,
+    ChaseOption,
     ForceOption,
     RequireAllOption,
     RosterOption,
+    RunProgress,
     chosen_catalog,
     chosen_roster,
 )
@@ -20,29 +21,32 @@ from xltool.cli.options import (
 @app.command(
     "merge",
     short_help="彙整多個單位的計畫。",
-    help="彙整多個單位的計畫活頁簿：「彙整」工作表列出所有具體作法（含單位、來源檔案與儲存格），"
+    help="彙整多個單位的計畫活頁簿（與 xltool read 的 JSON）：「彙整」工作表列出所有具體作法（含單位、來源檔案與儲存格），"
     "「統計」工作表列出各單位各業務類別預算、績效項目與各月作法數，「檢查結果」列出每個檔案的檢查結果。"
-    "同一單位出現在兩個檔案（含已彙整的活頁簿）、各檔年度不同、有檔案無法讀取時，不寫出任何檔案。\n\n"
+    "同一單位送了兩次時只計入最新的版本（依檔案內的存檔時間）並說明；各檔年度不同、有檔案無法讀取、"
+    "已彙整的活頁簿與其他檔案有相同單位時，不寫出任何檔案。\n\n"
     "範例：\n\n"
     "  xltool merge 各單位/ -o 彙整_108.xlsx\n"
     "  xltool merge a.xlsx b.ods c.xls -o 彙整.xlsx --by-unit --skip-bad\n"
-    "  xltool merge 各單位/ --roster 名冊.csv -o 彙整.xlsx",
+    "  xltool merge 各單位/ --roster 名冊.csv -o 彙整.xlsx --chase 待催.csv",
 )
 def merge_command(
     inputs: Annotated[
         list[Path],
-        typer.Argument(help="活頁簿或資料夾（會搜尋子資料夾）。", metavar="檔案或資料夾...", show_default=False),
+        typer.Argument(help="活頁簿、JSON 或資料夾（會搜尋子資料夾）。", metavar="檔案或資料夾...", show_default=False),
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="彙整後的活頁簿（.xlsx）。", metavar="彙整.xlsx")],
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="略過無法讀取的檔案（列在檢查結果中），不中止。")
     ] = False,
     allow_duplicate_units: Annotated[
-        bool, typer.Option("--allow-duplicate-units", help="允許同一單位出現在多個檔案（各檔都會列入）。")
+        bool,
+        typer.Option("--allow-duplicate-units", help="同一單位出現在多個檔案時各檔都列入（預設只列入最新的版本）。"),
     ] = False,
     by_unit: Annotated[bool, typer.Option("--by-unit", help="另外為每個單位各建一張工作表。")] = False,
     roster: RosterOption = None,
     require_all: RequireAllOption = False,
+    chase: ChaseOption = None,
     info: Annotated[bool, typer.Option("--info", help="「檢查結果」也列出提示（info）等級的項目。")] = False,
     catalog: CatalogOption = None,
     force: ForceOption = False,
@@ -54,10 +58,12 @@ def merge_command(
     from xltool.outputs import Outputs
     from xltool.pipeline import find_workbooks
 
-    listed = chosen_roster(roster, require_all)
+    listed = chosen_roster(roster, require_all, chase)
     files = find_workbooks(inputs)
     outputs = Outputs(files, force=force)
-    with FilesProgress(len(files), "讀取與檢查") as bar:
+    if chase is not None:
+        outputs.claim(chase)  # refused before the work, not after it
+    with RunProgress(len(files), "讀取與檢查") as bar:
         result = merge_files(
             files,
             output,
@@ -69,13 +75,17 @@ def merge_command(
             infos=info,
             outputs=outputs,
             progress=bar.advance,
+            writing=bar.rows,
         )
     show.notices(r.plan for r in result.merged)
     for one in result.skipped:
         show.error(f"略過：{one.error}")
+    for note in result.notes:
+        show.notice(note)
+    older = f"；另有 {len(result.older)} 個較舊的版本未計入" if result.older else ""
     show.echo(
-        f"已彙整 {len(result.merged)} 個檔案、{result.items} 項具體作法；略過 {len(result.skipped)} 個檔案；"
-        f"預算合計 {json_number(result.total):,} 千元 → {output}",
+        f"已彙整 {result.files} 個檔案、{result.items} 項具體作法；略過 {len(result.skipped)} 個檔案{older}；"
+        f"預算合計 {json_number(result.total):,} 千元 → {show.printable(str(output))}",
         err=True,
     )
     if listed is not None:
@@ -83,5 +93,9 @@ def merge_command(
 
         for line in receipt_lines(result.receipts):
             show.echo(show.printable(line))
+    if chase is not None:
+        from xltool.cli.report import write_chase
+
+        write_chase(result.receipts, chase, outputs)
     if require_all and result.missing:
         raise typer.Exit(ExitStatus.FINDINGS)

@@ -34,7 +34,17 @@ RosterOption = Annotated[
     ),
 ]
 RequireAllOption = Annotated[
-    bool, typer.Option("--require-all", help="名冊上有單位未交時以代碼 1 結束（需要 --roster）。")
+    bool,
+    typer.Option("--require-all", help="名冊上有單位未交或檔案無法讀取時以代碼 1 結束（需要 --roster）。"),
+]
+ChaseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--chase",
+        help="另存待催清單（CSV，UTF-8 含 BOM）：未收、無法讀取、有錯誤的單位，附名冊的承辦人、電子郵件、電話"
+        "與各單位應辦理的事項（需要 --roster）。",
+        metavar="待催.csv",
+    ),
 ]
 YearOption = Annotated[
     int | None,
@@ -51,13 +61,14 @@ def chosen_catalog(path: Path | None) -> Catalog | None:
     return load_catalog(path=path)
 
 
-def chosen_roster(path: Path | None, require_all: bool) -> Roster | None:
-    """The roster --roster names; --require-all asks who is missing, which only a roster can say."""
+def chosen_roster(path: Path | None, require_all: bool, chase: Path | None = None) -> Roster | None:
+    """The roster --roster names; --require-all and --chase ask who is missing, which only a roster can say."""
     from xltool.errors import ErrorCode, XltoolError
 
     if path is None:
-        if require_all:
-            raise XltoolError("--require-all 需要 --roster 名冊。", code=ErrorCode.USAGE)
+        for asked, option in ((require_all, "--require-all"), (chase is not None, "--chase")):
+            if asked:
+                raise XltoolError(f"{option} 需要 --roster 名冊。", code=ErrorCode.USAGE)
         return None
     from xltool.roster import load_roster
 
@@ -114,6 +125,69 @@ class FilesProgress:
         return lambda: bar.advance(task)
 
     def __enter__(self) -> FilesProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+class RunProgress:
+    """A bar on stderr for a run that takes a while: the files read, then the rows written. It appears at
+    once for many files, else once the run has taken a few seconds (one large plan); never in a pipe."""
+
+    FROM = FilesProgress.FROM
+    AFTER = 2.0  # seconds: a shorter run needs no bar
+
+    def __init__(self, files: int, title: str) -> None:
+        import time
+
+        self._files, self._title = files, title
+        self._start = time.monotonic()
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+        self._phase = ""
+        self._tty = sys.stderr is not None and sys.stderr.isatty()
+        self._read = 0
+        if files >= self.FROM:
+            self._show(title, files)
+
+    def _show(self, title: str, total: int) -> None:
+        if not self._tty:
+            return
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._bar.start()
+        if self._phase != title:
+            if self._task is not None:
+                self._bar.remove_task(self._task)
+            self._task = self._bar.add_task(title, total=total)
+            self._phase = title
+
+    def _due(self) -> bool:
+        import time
+
+        return self._bar is not None or (self._tty and time.monotonic() - self._start >= self.AFTER)
+
+    def advance(self) -> None:
+        """One more file read."""
+        self._read += 1
+        if self._due():
+            self._show(self._title, self._files)
+            if self._bar is not None and self._task is not None:
+                self._bar.update(self._task, completed=self._read)
+
+    def rows(self, done: int, total: int) -> None:
+        """Rows written so far, of ``total``."""
+        if self._due():
+            self._show("寫出", total)
+            if self._bar is not None and self._task is not None:
+                self._bar.update(self._task, completed=done)
+
+    def __enter__(self) -> RunProgress:
         return self
 
     def __exit__(self, *exc: object) -> None:

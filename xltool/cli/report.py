@@ -10,11 +10,17 @@ so a plan with twenty blank cells reads as one line, and every cell can still be
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xltool.cli.show import printable, wrap
+from xltool.export import shown_path
 from xltool.form import SEVERITY_WORDS, cell_row
 from xltool.model import FileResult, Finding, json_number, number
-from xltool.roster import Receipt, missing
+from xltool.roster import Receipt, Status, missing
+
+if TYPE_CHECKING:
+    from xltool.outputs import Outputs
 
 
 def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> list[str]:
@@ -101,19 +107,36 @@ def _where(group: list[Finding]) -> str:
 
 
 def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
-    """收件情形 as a table, then the units still missing (「尚缺 3 個單位：…」)."""
+    """收件情形 as a table, each unit's remarks below it (how it was told, which version counts, did you
+    mean), then the units still to come: none received or none readable (「尚缺 3 個單位：…」)."""
     from xltool.cli.show import table
-    from xltool.form import RECEIPT_FIELDS
+    from xltool.form import NOTE, RECEIPT_FIELDS
 
     rows = [
-        [line.unit or "（無法判斷）", str(line.status), "、".join(line.files), str(line.practices),
-         f"{json_number(line.budget):,}" if line.files else "", str(line.errors), str(line.warnings)]
+        [line.unit or "（無法判斷）", str(line.status), "、".join(map(shown_path, line.files)),
+         *([str(line.practices), f"{json_number(line.budget):,}", str(line.errors), str(line.warnings)]
+           if line.status not in (Status.MISSING, Status.UNREADABLE) else ["", "", "", ""])]
         for line in lines
     ]  # fmt: skip
-    out = ["收件情形：", *table([f.name for f in RECEIPT_FIELDS], rows, [24, 8, 30, 10, 10, 6, 6])]
-    absent = missing(lines)
+    header = [f.name for f in RECEIPT_FIELDS if f is not NOTE]
+    out = ["收件情形：", *table(header, rows, [24, 8, 30, 10, 10, 6, 6])]
+    remarks = [f"  {line.unit or '、'.join(map(shown_path, line.files))}：{line.note}" for line in lines if line.note]
+    if remarks:
+        out += [f"{NOTE.name}：", *remarks]
+    absent = [line for line in lines if line.unit in missing(lines)]
     received = sum(1 for line in lines if line.files)
-    out.append(
-        f"尚缺 {len(absent)} 個單位：{'、'.join(absent)}" if absent else f"名冊上的單位都已收到（{received} 個檔案）"
-    )
+    if absent:
+        names = "、".join(f"{line.unit}（{line.status}）" if line.files else line.unit for line in absent)
+        out.append(f"尚缺 {len(absent)} 個單位：{names}")
+    else:
+        out.append(f"名冊上的單位都已收到（{received} 個檔案）")
     return out
+
+
+def write_chase(lines: Sequence[Receipt], path: Path, outputs: Outputs) -> None:
+    """--chase: the units to write to, as a CSV, and a line that says how many."""
+    from xltool.cli.show import echo, printable
+    from xltool.roster import chase_csv, chased
+
+    outputs.write_bytes(path, chase_csv(lines))
+    echo(f"已寫出待催清單（{len(chased(lines))} 個單位）→ {printable(str(path))}", err=True)

@@ -1,0 +1,327 @@
+"""A season's inbox as units really send it, and what check and merge make of it.
+
+The inbox holds template files filled as an officer types, files saved by LibreOffice (.xlsx, .ods, .xls),
+a JSON plan, an encrypted file, a resubmission, a blank 機關名稱, the ethics office's full title, a typo, a
+lock file and nested folders. Every status and number is asserted against the rows the test itself typed
+(an independent count), never against xltool's own reading.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import fill
+from tests.test_merge import stats_table
+from xltool.pipeline import write_template
+
+ROSTER = """單位,別名,承辦人,電子郵件,電話
+臺東縣政府政風處,,王小明,wang@taitung.gov.tw,089-000001
+臺東縣警察局,,李大華,lee@police.taitung.gov.tw,089-000002
+臺東縣延平鄉公所,,陳一,chen@yanping.gov.tw,089-000003
+臺東縣卑南鄉公所,,林二,lin@beinan.gov.tw,089-000004
+臺東縣成功鎮公所,,張三,chang@chenggong.gov.tw,089-000005
+臺東縣關山鎮公所,,黃四,huang@guanshan.gov.tw,089-000006
+臺東縣太麻里鄉公所,,吳五,wu@taimali.gov.tw,089-000007
+臺東縣綠島鄉公所,,趙六,chao@ludao.gov.tw,089-000008
+臺東縣蘭嶼鄉公所,,錢七,chien@lanyu.gov.tw,089-000009
+臺東縣大武鄉公所,,孫八,=HYPERLINK("http://x.invalid"),089-000010
+"""
+
+
+def rows(name: str, budgets: list[object], schedule: object = "108.01-12") -> list[dict[str, object]]:
+    """A unit's practices, one per budget: each quantified and complete, so only what a test means to be
+    wrong is wrong."""
+    typed: list[dict[str, object]] = []
+    for n, budget in enumerate(budgets, start=1):
+        row: dict[str, object] = {
+            "practice": f"{'一二三四五六七八九'[n - 1]}、{name}第{n}項作法，辦理 {n} 場。",
+            "schedule": schedule,
+            "budget": budget,
+            "category": "防貪業務",
+            "performance": "政策目標-反貪活動",
+        }
+        if n == 1:
+            row["goal"] = f"壹、{name}的目標。"
+        typed.append(row)
+    return typed
+
+
+@dataclass
+class Sent:
+    """What a unit typed: the independent count every figure is checked against."""
+
+    practices: int
+    budget: Decimal
+    files: list[str] = field(default_factory=list)
+
+
+def amount(value: object) -> Decimal:
+    return Decimal(str(value).replace(",", "")) if value not in ("", None) else Decimal(0)
+
+
+def plan_file(template: Path, path: Path, unit: str, typed: list[dict[str, object]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(template.read_bytes())
+    return fill(path, typed, unit=unit)
+
+
+def set_saved(path: Path, stamp: str) -> None:
+    """Record ``stamp`` as the workbook's own saved time (docProps/core.xml), as Excel does on saving."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            out.writestr(info, data)
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Sent]]:
+    """The folder as the supervising office has it, its roster, and what each unit sent."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    from xltool.office import convert_many, find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    base = tmp_path_factory.mktemp("season")
+    template = write_template(base / "範本.xlsx", year=108, rows=20)
+    folder = base / "收件"
+    scratch = base / "草稿"
+    sent: dict[str, Sent] = {}
+
+    def unit(name: str, path: Path, typed: list[dict[str, object]], written: str | None = None) -> Path:
+        made = plan_file(template, path, name if written is None else written, typed)
+        sent[name] = Sent(len(typed), sum((amount(r["budget"]) for r in typed), Decimal(0)), [path.name])
+        return made
+
+    unit("臺東縣政府政風處", folder / "第1批" / "臺東縣政府.xlsx", rows("縣府", [5, 12.5, 30, 0]))
+    # The template asks for the ethics office's full title; the roster lists the agency.
+    unit("臺東縣警察局", folder / "第1批" / "警察局.xlsx", rows("警察局", [10, 20]), written="臺東縣警察局政風室")
+    # 機關名稱 left blank: the file's name says whose it is.
+    blank = folder / "第1批" / "臺東縣延平鄉公所108年度廉政工作計畫.xlsx"
+    unit("臺東縣延平鄉公所", blank, rows("延平", [7, 8, 9]), written="")
+    # Two blank-named files no roster name fits, of the same name in two folders: two units, never one.
+    for part, budgets in (("一組", [1, 2]), ("二組", [3])):
+        plan_file(template, folder / "第1批" / part / "計畫.xlsx", "", rows(f"計畫{part}", budgets))
+    # Encrypted (Excel's 'Encrypt with password'), named after its unit.
+    secret = plan_file(template, scratch / "卑南.xlsx", "臺東縣卑南鄉公所", rows("卑南", [4]))
+    (folder / "第2批").mkdir(parents=True)
+    with secret.open("rb") as plain, (folder / "第2批" / "臺東縣卑南鄉公所.xlsx").open("wb") as out:
+        OOXMLFile(plain).encrypt("1234", out)
+    # A JSON plan, deep in the folders.
+    chenggong = rows("成功", [15, 25])
+    (folder / "第2批" / "資料" / "JSON").mkdir(parents=True)
+    (folder / "第2批" / "資料" / "JSON" / "成功鎮.json").write_text(
+        json.dumps({"unit": "臺東縣成功鎮公所", "year": 108, "items": [
+            {"goal_no": "壹", "goal": "成功的目標。", "item_no": "一二"[n], "practice": r["practice"][2:],
+             "schedule": r["schedule"], "budget": r["budget"], "category": r["category"],
+             "performance": r["performance"]} for n, r in enumerate(chenggong)]}, ensure_ascii=False),
+        encoding="utf-8",
+    )  # fmt: skip
+    sent["臺東縣成功鎮公所"] = Sent(2, Decimal(40), ["成功鎮.json"])
+    # Sent twice: the older version has the later time on disk (saved from the mail later), but its own
+    # saved time is older; the newer version is what counts, never both added.
+    old = unit("臺東縣關山鎮公所", folder / "第2批" / "關山鎮.xlsx", rows("關山舊", [381]))
+    set_saved(old, "2024-03-01T09:00:00Z")
+    new = unit("臺東縣關山鎮公所", folder / "第3批" / "關山鎮_更正.xlsx", rows("關山新", [600, 700]))
+    set_saved(new, "2024-03-05T10:12:00Z")
+    os.utime(new, (1_700_000_000, 1_700_000_000))
+    os.utime(old, (1_800_000_000, 1_800_000_000))
+    sent["臺東縣關山鎮公所"].files = ["關山鎮.xlsx", "關山鎮_更正.xlsx"]
+    # Saved by LibreOffice: an .ods with a vague schedule (an error), an .xls, and an .xlsx whose unit has a typo.
+    unit("臺東縣太麻里鄉公所", scratch / "太麻里.xlsx", rows("太麻里", [50], schedule="經常辦理"))
+    unit("臺東縣綠島鄉公所", scratch / "綠島.xlsx", rows("綠島", [6, 6, 6]))
+    plan_file(template, scratch / "大武" / "大武.xlsx", "臺東縣大武鄉工所", rows("大武", [11]))
+    (folder / "第3批").mkdir(exist_ok=True)
+    convert_many([scratch / "太麻里.xlsx"], "ods", folder / "第3批")
+    convert_many([scratch / "綠島.xlsx"], "xls", folder / "第3批")
+    convert_many([scratch / "大武" / "大武.xlsx"], "xlsx", folder / "第3批")
+    sent["臺東縣太麻里鄉公所"].files = ["太麻里.ods"]
+    sent["臺東縣綠島鄉公所"].files = ["綠島.xls"]
+    # What a folder also holds: Excel's lock file and a hidden file.
+    (folder / "第1批" / "~$臺東縣政府.xlsx").write_bytes(b"\x00lock")
+    (folder / "第1批" / ".隱藏.xlsx").write_bytes(b"hidden")
+    roster = base / "名冊.csv"
+    roster.write_bytes(ROSTER.encode("utf-8-sig"))
+    return folder, roster, sent
+
+
+def xltool(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xltool", *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8", timeout=600,
+    )  # fmt: skip
+
+
+EXPECTED = [
+    ("臺東縣政府政風處", "已收"),
+    ("臺東縣警察局", "已收"),
+    ("臺東縣延平鄉公所", "已收"),
+    ("臺東縣卑南鄉公所", "無法讀取"),
+    ("臺東縣成功鎮公所", "已收"),
+    ("臺東縣關山鎮公所", "重複"),
+    ("臺東縣太麻里鄉公所", "已收"),
+    ("臺東縣綠島鄉公所", "已收"),
+    ("臺東縣蘭嶼鄉公所", "未收"),
+    ("臺東縣大武鄉公所", "未收"),
+    ("計畫", "名冊外"),  # off the roster: in the inputs' order (第1批 before 第3批)
+    ("計畫（二組）", "名冊外"),
+    ("臺東縣大武鄉工所", "名冊外"),
+]
+
+
+def test_every_unit_of_the_season_has_its_right_status_and_figures(
+    inbox: tuple[Path, Path, dict[str, Sent]], tmp_path: Path
+) -> None:
+    folder, roster, sent = inbox
+    chase = tmp_path / "待催.csv"
+    done = xltool("check", folder, "--roster", roster, "--format", "json", "--chase", chase)
+    assert done.returncode == 2, done.stderr  # the encrypted file cannot be read
+    chased = [row["單位"] for row in csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))]
+    assert chased[:3] == ["臺東縣延平鄉公所", "臺東縣卑南鄉公所", "臺東縣太麻里鄉公所"]
+    receipts = json.loads(done.stdout)["receipts"]
+    assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED
+    by_unit = {r["unit"]: r for r in receipts}
+    for name, typed in sent.items():
+        line = by_unit[name]
+        assert sorted(Path(f).name for f in line["files"]) == sorted(typed.files), name
+        if line["status"] in ("已收", "重複"):
+            assert (line["practices"], Decimal(str(line["budget"]))) == (typed.practices, typed.budget), name
+    # The resubmission counts once, in its newest version by its own saved time, each file's figures shown.
+    guanshan = by_unit["臺東縣關山鎮公所"]
+    assert guanshan["budget"] == 1300 and guanshan["practices"] == 2
+    counted = {Path(v["file"]).name: (v["counted"], v["budget"]) for v in guanshan["versions"]}
+    assert counted == {"關山鎮_更正.xlsx": (True, 1300), "關山鎮.xlsx": (False, 381)}
+    assert "以最新的" in guanshan["note"] and "381 千元" in guanshan["note"]
+    # How each was told, said where the office reads it.
+    assert "臺東縣警察局政風室" in by_unit["臺東縣警察局"]["note"]
+    assert "機關名稱空白" in by_unit["臺東縣延平鄉公所"]["note"]
+    assert "是否為「臺東縣大武鄉公所」" in by_unit["臺東縣大武鄉工所"]["note"]
+    assert "臺東縣大武鄉工所" in by_unit["臺東縣大武鄉公所"]["note"]
+    assert by_unit["臺東縣太麻里鄉公所"]["errors"] >= 1
+    assert by_unit["臺東縣警察局"]["contact"]["email"] == "lee@police.taitung.gov.tw"
+    assert "密碼" in next(f["error"] for f in json.loads(done.stdout)["files"] if "卑南" in f["file"])
+    notes = done.stderr
+    assert "臺東縣延平鄉公所108年度廉政工作計畫.xlsx：沒有填機關名稱" in notes
+    assert "單位「臺東縣關山鎮公所」有 2 個檔案：以最新的" in notes
+    text = xltool("check", folder, "--roster", roster).stdout
+    assert "尚缺 3 個單位：臺東縣卑南鄉公所（無法讀取）、臺東縣蘭嶼鄉公所、臺東縣大武鄉公所" in text
+
+
+def test_the_season_merges_every_unit_once_under_its_roster_name(
+    inbox: tuple[Path, Path, dict[str, Sent]], tmp_path: Path
+) -> None:
+    folder, roster, sent = inbox
+    out, chase = tmp_path / "彙整.xlsx", tmp_path / "待催.csv"
+    done = xltool("merge", folder, "--roster", roster, "-o", out, "--chase", chase)
+    assert done.returncode == 2 and not out.exists() and not chase.exists()
+    assert "臺東縣卑南鄉公所.xlsx" in done.stderr and "--skip-bad" in done.stderr
+    done = xltool("merge", folder, "--roster", roster, "-o", out, "--chase", chase, "--skip-bad", "--require-all")
+    assert done.returncode == 1, done.stderr  # units are missing, one is unreadable: the merge is still written
+    book = load_workbook(out)
+    assert book.sheetnames[:4] == ["收件情形", "彙整", "統計", "檢查結果"]
+    header = [c.value for c in book["收件情形"][3]]
+    assert header[-3:] == ["承辦人", "電子郵件", "電話"]
+    merged = list(book["彙整"].iter_rows(min_row=4, values_only=True))
+    assert [c.value for c in book["彙整"][3]][8:] == ["來源檔案", "來源儲存格", "填寫的機關名稱"]
+    # Every unit once, in roster order, under the roster's name; the officer's spelling kept beside it.
+    units = list(dict.fromkeys(r[0] for r in merged))
+    assert units == [u for u, s in EXPECTED if s in ("已收", "重複")] + ["計畫", "計畫（二組）", "臺東縣大武鄉工所"]
+    for name, typed in sent.items():
+        mine = [r for r in merged if r[0] == name]
+        if name != "臺東縣卑南鄉公所":
+            assert len(mine) == typed.practices, name
+            assert sum((amount(r[5]) for r in mine), Decimal(0)) == typed.budget, name
+    assert {r[10] for r in merged if r[0] == "臺東縣警察局"} == {"臺東縣警察局政風室"}
+    assert {r[10] for r in merged if r[0] == "臺東縣延平鄉公所"} == {None}  # blank as it was written
+    assert len([r for r in merged if r[0] == "計畫"]) == 2 and len([r for r in merged if r[0] == "計畫（二組）"]) == 1
+    overview = stats_table(book["統計"], "各單位概況（預算單位：千元）")
+    assert overview["臺東縣關山鎮公所"]["預算(千元)"] == 1300  # never 381 + 1,300
+    total = sum((s.budget for n, s in sent.items() if n != "臺東縣卑南鄉公所"), Decimal(0)) + 1 + 2 + 3 + 11
+    assert Decimal(str(overview["合計"]["預算(千元)"])) == total
+    receipts = {r[0]: r for r in book["收件情形"].iter_rows(min_row=4, values_only=True)}
+    assert receipts["臺東縣關山鎮公所"][4] == 1300
+    left = [r for r in book["檢查結果"].iter_rows(min_row=2, values_only=True) if r[2] in ("未計入", "無法讀取")]
+    assert sorted((Path(r[0]).name, r[2]) for r in left) == [("臺東縣卑南鄉公所.xlsx", "無法讀取"),
+                                                              ("關山鎮.xlsx", "未計入")]  # fmt: skip
+    # The chase list: who to write to, their e-mail from the roster, and what each must do.
+    table = list(csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig"))))
+    chased = {r["單位"]: r for r in table}
+    assert chase.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert set(chased) == {"臺東縣延平鄉公所", "臺東縣卑南鄉公所", "臺東縣太麻里鄉公所", "臺東縣蘭嶼鄉公所",
+                           "臺東縣大武鄉公所", "計畫", "計畫（二組）"}  # fmt: skip
+    assert (
+        chased["臺東縣卑南鄉公所"]["電子郵件"] == "lin@beinan.gov.tw" and "密碼" in chased["臺東縣卑南鄉公所"]["請辦理"]
+    )
+    assert chased["臺東縣蘭嶼鄉公所"]["狀態"] == "未收" and chased["臺東縣蘭嶼鄉公所"]["承辦人"] == "錢七"
+    assert chased["臺東縣太麻里鄉公所"]["狀態"] == "有錯誤" and "錯誤" in chased["臺東縣太麻里鄉公所"]["請辦理"]
+    assert "臺東縣大武鄉工所" in chased["臺東縣大武鄉公所"]["請辦理"]
+    assert chased["臺東縣大武鄉公所"]["電子郵件"].startswith("'=")  # a roster cell Excel would run stays text
+    assert all(row["請辦理"].endswith("。") for row in table)
+
+
+def test_require_all_fails_while_a_unit_is_unreadable(
+    inbox: tuple[Path, Path, dict[str, Sent]], tmp_path: Path
+) -> None:
+    folder, _, _ = inbox
+    roster = tmp_path / "兩個單位.csv"
+    roster.write_text("單位\n臺東縣政府政風處\n臺東縣卑南鄉公所\n", encoding="utf-8")
+    inputs = [folder / "第1批" / "臺東縣政府.xlsx", folder / "第2批" / "臺東縣卑南鄉公所.xlsx"]
+    done = xltool("merge", *inputs, "--roster", roster, "--skip-bad", "--require-all", "-o", tmp_path / "m.xlsx")
+    assert done.returncode == 1 and "尚缺 1 個單位：臺東縣卑南鄉公所（無法讀取）" in done.stdout
+    assert "都已收到" not in done.stdout
+
+
+def test_a_merge_of_a_merge_says_what_the_units_say(tmp_path: Path) -> None:
+    """Each cell as the officer wrote it, type included: a schedule Excel made a number (108.1 and a
+    108.10 shown with two decimals), a date, 全年, a text budget, a category's short name, a performance
+    item with odd dashes — check of the merged workbook, and of a merge of it, finds what check of the unit found."""
+    import datetime as dt
+
+    template = write_template(tmp_path / "範本.xlsx", year=108, rows=20)
+    unit = tmp_path / "單位" / "甲.xlsx"
+    typed = rows("甲", [5, "30", "5千元", 12.5, "無", 1])
+    typed[0]["schedule"] = 108.1  # January, or October mangled: an error either way
+    typed[1]["schedule"] = "全年"
+    typed[2]["schedule"] = dt.datetime(2019, 1, 12)  # 1-12 typed into a General cell
+    typed[3]["category"] = "綜合業務"
+    typed[4]["performance"] = "政策目標 － 反貪活動"
+    typed[5]["schedule"] = 108.1
+    plan_file(template, unit, "甲政風處", typed)
+    book = load_workbook(unit)
+    book["計畫表"]["C9"].number_format = "0.00"  # the last row's 108.1 shows as 108.10: October
+    book.save(unit)
+
+    def findings(path: Path) -> list[tuple[str, str]]:
+        done = xltool("check", path, "--format", "json", "--info")
+        data = json.loads(done.stdout)["files"][0]
+        keep = {"goal", "practice", "schedule", "budget", "category", "performance"}
+        return sorted((f["code"], f["value"]) for f in data["findings"] if f["field"] in keep)
+
+    first = findings(unit)
+    codes = {code for code, _ in first}
+    assert {"SCHEDULE_NUMBER_AMBIGUOUS", "SCHEDULE_NUMBER", "SCHEDULE_RELATIVE", "SCHEDULE_DATE", "BUDGET_TEXT",
+            "BUDGET_ZERO", "CATEGORY_ALIAS", "PERFORMANCE_FORMAT"} <= codes  # fmt: skip
+    once, twice = tmp_path / "一.xlsx", tmp_path / "二.xlsx"
+    assert xltool("merge", unit, "-o", once).returncode == 0
+    assert findings(once) == first
+    assert xltool("merge", once, "-o", twice).returncode == 0
+    assert findings(twice) == first
+    cells = [r[4:6] for r in load_workbook(once)["彙整"].iter_rows(min_row=4, values_only=True)]
+    assert cells[1] == ("全年", "30") and cells[2][1] == "5千元" and cells[4][1] == "無"  # text stays text
+    assert cells[0] == (108.1, 5) and cells[3][1] == 12.5  # a number stays a number
