@@ -15,8 +15,10 @@ from tests.conftest import EXAMPLE, fill
 from tests.pdf import Word, pdf_words
 from xltool.cli import run
 from xltool.form import COLUMNS, LINE_HEIGHT, MARGIN_CM
+from xltool.linebreak import usable_width
+from xltool.pages import lay_out
 from xltool.reader import read_plan
-from xltool.render import layout, page_breaks, render_plan
+from xltool.render import render_plan
 
 A4_WIDTH, A4_HEIGHT = 595.3, 841.9
 MARGIN = MARGIN_CM / 2.54 * 72
@@ -64,19 +66,24 @@ def test_every_line_is_a_22pt_row_and_a_practice_is_a_box(printed) -> None:  # t
     assert sheet.cell(total + 1, 1).value == "備註："
 
 
-def test_a_page_never_breaks_inside_a_practice(printed) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_ends_between_practices_or_inside_one_keeping_two_lines_each_side(printed) -> None:  # type: ignore[no-untyped-def]
     sheet = printed["計畫表"]
-    breaks = [b.id for b in sheet.row_breaks.brk]
-    plan = layout(read_plan(EXAMPLE))
-    starts = {4 + n for n in plan.groups}  # 1-based rows where a practice starts (after title and header)
-    assert breaks and all(b in starts for b in breaks)  # xlsxwriter breaks before the row after b (0-based b)
-
-
-def test_page_breaks_fit_a_page_and_split_only_what_is_longer_than_one() -> None:
-    # first page holds 10 lines, the others 12
-    assert page_breaks([4, 4, 4, 4], 10 * 22, 12 * 22) == [8]
-    assert page_breaks([3, 20, 2], 10 * 22, 12 * 22) == [3, 15]  # 3 | 12 of 20 | 8 of 20 + 2
-    assert page_breaks([10, 12, 12], 10 * 22, 12 * 22) == [10, 22]
+    breaks = [b.id for b in sheet.row_breaks.brk]  # 0-based rows after which a page ends (1-based: the last row)
+    total = next(r for r in range(5, sheet.max_row + 1) if sheet.cell(r, 1).value == "合計")
+    assert breaks and all(5 <= b < total for b in breaks)
+    for last in breaks:  # a box crossing the break keeps two lines of each of its cells on each side
+        for column in range(2, 7):
+            above = below = 0
+            r = last
+            while r >= 5 and not sheet.cell(r, 2).border.top.style and sheet.cell(r, column).value:
+                above, r = above + 1, r - 1
+            if r >= 5 and sheet.cell(r, column).value:
+                above += 1
+            r = last + 1
+            while r < total and not sheet.cell(r, 2).border.top.style and sheet.cell(r, column).value:
+                below, r = below + 1, r + 1
+            assert not above or not below or min(above, below) >= 2, (last, column, above, below)
+        assert sheet.cell(last, 2).border.bottom.style == "thin"  # the box closes at the foot of the page
 
 
 def test_gantt_counts_practices_per_month(printed) -> None:  # type: ignore[no-untyped-def]
@@ -119,7 +126,9 @@ def test_a_performance_item_typed_on_two_lines_prints_as_one_item_as_in_the_docu
     fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.01-12", "budget": 5,
                      "category": "防貪業務", "performance": "政策目標-\n反貪活動"}], unit="某處")  # fmt: skip
     plan = read_plan(template)
-    printed = [row.texts["performance"] for row in layout(plan).rows if "performance" in row.texts]
+    widths = {c.key: usable_width(c.print_width) for c in COLUMNS}
+    lines = lay_out(plan, widths, first_page=30, other_pages=30, tail=1).lines
+    printed = [line.texts["performance"] for line in lines if "performance" in line.texts]
     assert printed == ["政策目標-", "反貪活動"]  # not 「政策目 / 標- 反貪 / 活動」
     assert "".join(printed) == plan.items[0].as_written()["performance"]  # what render --docx prints
 

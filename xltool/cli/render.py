@@ -111,10 +111,10 @@ def render_command(
         made = pdfs_of(plans, pdf_dir, canonical=canonical, outputs=outputs)
         show.echo(f"已寫出 {len(made)} 份 PDF 到 {pdf_dir}", err=True)
     if docx is not None or odt is not None:
-        _documents(plans, docx, odt, outputs)
+        _documents(plans, docx, odt, outputs, canonical)
 
 
-def _documents(plans: "list[Plan]", docx: Path | None, odt: Path | None, outputs: "Outputs") -> None:
+def _documents(plans: "list[Plan]", docx: Path | None, odt: Path | None, outputs: "Outputs", canonical: bool) -> None:
     """The plan as a document. With several units, each unit's page count is counted by LibreOffice
     (when it is there) and written in: Word counts a section's pages itself, LibreOffice 7 does not."""
     import tempfile
@@ -126,9 +126,9 @@ def _documents(plans: "list[Plan]", docx: Path | None, odt: Path | None, outputs
         counts = None
         if len(plans) > 1 and find_soffice() is not None:
             with tempfile.TemporaryDirectory(prefix="xltool-pages-") as scratch:
-                counts = count_pages(plans, scratch)
-        write_docx(plans, docx, outputs=outputs, page_counts=counts)
+                counts = count_pages(plans, scratch, canonical=canonical)
+        write_docx(plans, docx, outputs=outputs, page_counts=counts, canonical=canonical)
         show.echo(f"已寫出 Word 文件：{docx}（{len(plans)} 個單位）", err=True)
     if odt is not None:
-        write_odt(plans, odt, outputs=outputs)
+        write_odt(plans, odt, outputs=outputs, canonical=canonical)
         show.echo(f"已寫出 ODF 文件：{odt}（{len(plans)} 個單位）", err=True)
