@@ -9,6 +9,7 @@ title's words stand 18/14 as tall as the body's.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import unicodedata
 import zipfile
@@ -290,14 +291,20 @@ def test_each_goal_is_written_once_and_whole(pages: list[Page], plan: Plan) -> N
 @pytest.mark.usefixtures("office")
 def test_two_plans_odt_each_titled_and_counting_its_own_pages(plan: Plan, small: Plan, tmp_path: Path) -> None:
     pages = laid_out(write_odt([plan, small], tmp_path / "兩個單位.odt"))
-    titled = [i for i, page in enumerate(pages) if "年度廉政工作計畫" in page.text()]
+    titled = [
+        i
+        for i, page in enumerate(pages)
+        if "年度廉政工作計畫" in "".join(w.text for w in page.body() if w.y0 > MARGIN - 2)
+    ]
     assert len(titled) == 2 and titled[0] == 0
     first, second = pages[: titled[1]], pages[titled[1] :]
     assert plan_title(plan.unit, plan.year) in first[0].text()
     assert plan_title(SMALL_UNIT, plan.year) in second[0].text()
-    for section in (first, second):
+    for section, unit in ((first, plan.unit), (second, SMALL_UNIT)):
         for number, page in enumerate(section, start=1):
             assert "".join(w.text for w in page.footer()) == f"第{number}頁，共{len(section)}頁"
+            head = "".join(w.text for w in page.words if w.y1 < MARGIN)  # every page names its unit
+            assert head == plan_title(unit, plan.year)
     assert len(first) > 1
 
 
@@ -348,3 +355,21 @@ def test_a_libreoffice_without_writer_is_named(
     err = capsys.readouterr().err
     assert str(odt) in err and "libreoffice-writer-nogui" in err and "xltool-odt-" not in err
     assert not odt.exists()
+
+
+def test_characters_xml_cannot_hold_print_as_replacement_marks(tmp_path: Path) -> None:
+    # A control character a cell carries as _x0007_, a NUL in a JSON plan, a unit name past OPC's 255.
+    plan = {"unit": "某處\u001b" + "長" * 300, "year": 108, "items": [
+        {"goal_no": "壹", "goal": "目標\u0000甲。", "item_no": "一", "practice": "作法\u0007乙。", "schedule": "108.03",
+         "budget": 5, "category": "防貪業務", "performance": "無"}]}  # fmt: skip
+    source = tmp_path / "控制字元.json"
+    source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "計畫.docx"
+    assert run(["render", str(source), "--docx", str(out)]) == 0
+    import docx
+
+    document = docx.Document(str(out))
+    cells = [cell.text for cell in document.tables[0].rows[1].cells]
+    assert cells[:2] == ["壹、目標\ufffd甲。", "一、作法\ufffd乙。"]
+    assert document.paragraphs[0].text.startswith("某處\ufffd長長")
+    assert len(document.core_properties.title) == 255

@@ -253,13 +253,112 @@ def test_many_units_print_as_sections_with_their_own_titles_and_page_numbers(tmp
     assert run(["render", str(merged), "--pdf", str(combined)]) == 0  # a merged workbook is split by unit
     words = pdf_words(combined)
     pages = pages_of(combined)
-    titles = {w.page: w.text for w in words if w.text.endswith("108年度廉政工作計畫")}
+    titled = [w for w in words if w.text.endswith("108年度廉政工作計畫")]
+    titles = {w.page: w.text for w in titled if w.y0 > MARGIN - 2}  # the form's title, on a unit's first page
     assert sorted(titles.values()) == ["乙市政府政風處108年度廉政工作計畫", "甲縣政府政風處108年度廉政工作計畫"]
     footers = ["".join(w.text for w in words if w.page == p and w.y0 > A4_HEIGHT - MARGIN) for p in range(1, pages + 1)]
     second = list(titles)[1]  # the page the second unit starts on
     per_unit = second - 1
     assert footers[0] == f"第1頁，共{per_unit}頁" and footers[second - 1] == f"第1頁，共{pages - per_unit}頁"
+    # Every page names its unit above the form, in small type at the right, not only the first.
+    heads = {w.page: w for w in titled if w.y1 < MARGIN}
+    assert sorted(heads) == list(range(1, pages + 1))
+    assert all(heads[p].text == titles[1 if p < second else second] for p in heads)
+    assert all(heads[p].x1 > A4_WIDTH - MARGIN - 5 and heads[p].y1 - heads[p].y0 < 14 for p in heads)
     each = tmp_path / "各單位PDF"
     each.mkdir()
     assert run(["render", str(folder), "--pdf-dir", str(each)]) == 0
     assert sorted(p.name for p in each.iterdir()) == ["乙市政府政風處.pdf", "甲縣政府政風處.pdf"]
+
+
+# --- a LibreOffice that misbehaves: a real program standing in for a broken install ------------------------
+
+GARBAGE = """#!/bin/sh
+# A broken LibreOffice: it says it converted, and leaves random bytes under each output's name.
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --outdir) outdir="$2"; shift 2;;
+    --convert-to) fmt="${2%%:*}"; shift 2;;
+    -*) shift;;
+    *) name=$(basename "$1"); head -c 4096 /dev/urandom > "$outdir/${name%.*}.$fmt"; shift;;
+  esac
+done
+exit 0
+"""
+FLOOD = """#!/bin/sh
+# A LibreOffice that fails after 200,000 lines of complaints.
+seq 1 200000 | sed 's/^/warn: something went wrong at line /' >&2
+exit 1
+"""
+
+
+def fake_soffice(folder: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    soffice = folder / "soffice"
+    soffice.write_text(script, encoding="utf-8")
+    soffice.chmod(0o755)
+    monkeypatch.setenv("XLTOOL_SOFFICE", str(soffice))
+
+
+@pytest.mark.parametrize("option", ["--pdf", "--odt", "--pdf-dir"])
+def test_what_a_broken_libreoffice_writes_never_takes_the_outputs_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    fake_soffice(tmp_path, GARBAGE, monkeypatch)
+    target = tmp_path / {"--pdf": "計畫.pdf", "--odt": "計畫.odt", "--pdf-dir": "各單位PDF"}[option]
+    assert run(["render", str(EXAMPLE), option, str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "內容不符" in err
+    assert str(target) in err and "xltool-" not in err  # the user's file, not a scratch copy
+    assert not target.exists() or list(target.iterdir()) == []
+
+
+def test_libreoffices_complaints_are_quoted_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_soffice(tmp_path, FLOOD, monkeypatch)
+    target = tmp_path / "計畫.pdf"
+    assert run(["render", str(EXAMPLE), "--pdf", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err) < 1000 and len(err.splitlines()) == 1
+    assert "line 200000" in err and str(target) in err and "xltool-" not in err  # its last words, the user's file
+    assert not target.exists()
+
+
+def test_pdf_names_are_safe_on_windows() -> None:
+    from xltool.render import pdf_name
+
+    used: set[str] = set()
+    names = [pdf_name(unit, used) for unit in ["CON", "nul", "Com1.政風", "LPT9 ", "CONSOLE", "a/b:c", "a_b_c", ""]]
+    assert names == ["CON_", "nul_", "Com1_.政風", "LPT9_", "CONSOLE", "a_b_c", "a_b_c(2)", "計畫表"]
+
+
+@pytest.mark.usefixtures("office")
+def test_a_season_prints_in_roster_order_under_roster_names_skipping_a_bad_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from examples.make_example import example_items
+    from xltool.template import write_template
+
+    kinmen = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "收件匣"
+    folder.mkdir()
+    for unit in ("乙市政府政風處", "台東縣政府政風處", "CON"):
+        write_template(folder / f"{unit}.xlsx", year=108, unit=unit, items=example_items(kinmen)[:3])
+    (folder / "壞掉.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺東縣政府政風處\n乙市政府政風處\n", encoding="utf-8")
+    each, combined = tmp_path / "各單位PDF", tmp_path / "全部.pdf"  # the folder is not there yet
+    args = ["render", str(folder), "--pdf-dir", str(each), "--pdf", str(combined), "--roster", str(roster)]
+    assert run(args) == 2  # one bad file stops everything, unless skipped
+    assert "壞掉.xlsx" in capsys.readouterr().err and not combined.exists()
+    assert run([*args, "--skip-bad"]) == 0
+    skipped = [line for line in capsys.readouterr().err.splitlines() if line.startswith("略過：")]
+    assert len(skipped) == 1 and "壞掉.xlsx" in skipped[0]
+    assert sorted(p.name for p in each.iterdir()) == ["CON_.pdf", "乙市政府政風處.pdf", "臺東縣政府政風處.pdf"]
+    words = pdf_words(combined)
+    titles = [
+        w.text
+        for w in sorted(words, key=lambda w: (w.page, w.y0))
+        if w.y0 > MARGIN - 2 and "年度廉政工作計畫" in w.text
+    ]
+    assert titles == [f"{unit}108年度廉政工作計畫" for unit in ("臺東縣政府政風處", "乙市政府政風處", "CON")]

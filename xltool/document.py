@@ -48,7 +48,7 @@ from xltool.form import (
 )
 from xltool.linebreak import break_hints, text_width, wrap
 from xltool.model import Plan, number
-from xltool.office import convert, convert_many, require_soffice
+from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
 from xltool.ooxml import NOT_XML
 from xltool.outputs import Outputs
 from xltool.pages import cell_texts, lay_out, line_slice
@@ -66,6 +66,7 @@ TWIPS_PER_CM = 1440 / 2.54
 PAGE_HEIGHT = A4_TWIPS[1] / 20 - 2 * MARGIN_CM / 2.54 * 72
 TITLE_HEIGHT = 36.0
 SAFETY = 12.0
+HEAD_SIZE = 10  # pt: the unit's name at the top of each page of a document of several units
 CELL_PADDING_TWIPS = 45  # 2.25 pt left and right of the text: 「單位：千元)」 fills the 82 pt 備考 column
 FOOTER_DISTANCE_CM = 1.25  # from the bottom edge to the footer line, inside the 2.5 cm margin
 ZH_TW = "zh-TW"
@@ -134,7 +135,8 @@ def count_pages(plans: Sequence[Plan], scratch: str | Path, *, canonical: bool =
 def _office_error(error: OfficeError, path: str | Path | None) -> OfficeError:
     """LibreOffice's failure named by the file the user knows; a failed load most often means Writer is
     missing (a Calc-only install opens workbooks, not documents)."""
-    hint = WRITER_HINT if error.code == ErrorCode.OFFICE_FAILED else ""
+    missing = error.code == ErrorCode.OFFICE_FAILED and not error.message.startswith(WRONG_OUTPUT)
+    hint = WRITER_HINT if missing else ""
     return OfficeError(f"{error.message}{hint}", path, code=error.code)
 
 
@@ -179,6 +181,11 @@ def build_document(
             section.footer.is_linked_to_previous = False
             shown = str(page_counts[i]) if page_counts is not None else "1"
             _write_footer(section.footer.paragraphs[0], count_field, shown)
+        if len(plans) > 1:  # several units: each page names its unit (the title is on the first only)
+            section.header.is_linked_to_previous = False
+            head = section.header.paragraphs[0]
+            _paragraph(head, align="right", line=None)
+            _run(head, plan_title(plans[i].unit, plans[i].year), size=HEAD_SIZE)
     return document
 
 

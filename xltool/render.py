@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from xltool.errors import ErrorCode, OutputError
 from xltool.form import (
     BODY_SIZE,
     COLUMN_AT,
@@ -40,6 +41,7 @@ from xltool.form import (
 )
 from xltool.linebreak import usable_width, wrap
 from xltool.model import Plan, PlanItem, month_columns, number
+from xltool.ooxml import NOT_XML
 from xltool.outputs import Outputs
 from xltool.pages import lay_out, lines_of
 from xltool.xlsxparts import apply_page, new_workbook, sheet_name
@@ -79,7 +81,9 @@ def render_plans(
         used: set[str] = set()
         for plan in plans:
             name = PLAN_SHEET if len(plans) == 1 else sheet_name(plan.unit or PLAN_SHEET, used)
-            _write_print_sheet(workbook.add_worksheet(name), styles, plan, canonical)
+            # Several units printed together: each page names its unit (the title is on the first only).
+            head = running_head(plan) if len(plans) > 1 else ""
+            _write_print_sheet(workbook.add_worksheet(name), styles, plan, canonical, head)
         if gantt:
             for plan in plans:
                 name = GANTT_SHEET if len(plans) == 1 else sheet_name(f"{plan.unit}{GANTT_SHEET}", used)
@@ -99,29 +103,56 @@ def pdf_of(
         return to_pdf(workbook, target, outputs=outputs)
 
 
+def pdf_folder(folder: str | Path) -> Path:
+    """The folder ``--pdf-dir`` names, made if it is not there yet (its parent must be, as for
+    ``--annotate-dir``)."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError("--pdf-dir 必須是資料夾", folder, code=ErrorCode.OUTPUT_NOT_FILE)
+    if not folder.parent.is_dir():
+        raise OutputError("輸出資料夾不存在", folder.parent, code=ErrorCode.OUTPUT_NO_FOLDER)
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def pdfs_of(
     plans: Sequence[Plan], folder: str | Path, *, canonical: bool = False, outputs: Outputs | None = None
 ) -> list[Path]:
-    """One PDF per unit in ``folder``, named after the unit, all converted in one LibreOffice start."""
-    from xltool.office import convert_many
+    """One PDF per unit in ``folder`` (made if need be), named after the unit, all converted in one
+    LibreOffice start."""
+    from xltool.errors import OfficeError
+    from xltool.office import convert_many, renamed
 
     guard = outputs or Outputs()
-    folder = Path(folder)
+    folder = pdf_folder(folder)
     used: set[str] = set()
     targets = [folder / f"{pdf_name(plan.unit or PLAN_SHEET, used)}.pdf" for plan in plans]
     for target in targets:
         guard.claim(target)
     with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
         books = [render_plans([plan], Path(scratch) / f"{n}.xlsx", canonical=canonical) for n, plan in enumerate(plans)]
-        for made, target in zip(convert_many(books, "pdf", scratch), targets, strict=True):
+        try:
+            made = convert_many(books, "pdf", scratch)
+        except OfficeError as error:  # named by the PDF the user asked for, not the scratch workbook
+            named = dict(zip(map(str, books), targets, strict=True))
+            raise renamed(error, named.get(error.path or "", folder)) from None
+        for pdf, target in zip(made, targets, strict=True):
             with guard.atomic(target) as temporary:
-                shutil.copyfile(made, temporary)
+                shutil.copyfile(pdf, temporary)
     return targets
 
 
+# Names Windows keeps for devices, with any extension: CON.pdf cannot be made there.
+_DEVICES = re.compile(r"(CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³])", re.IGNORECASE)
+
+
 def pdf_name(unit: str, used: set[str]) -> str:
-    """A file name for a unit's PDF: its name, without what Windows forbids in a file name, unique."""
-    base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", unit).strip(" .")[:80] or PLAN_SHEET
+    """A file name for a unit's PDF: its name, without what Windows forbids in a file name (characters,
+    a trailing dot or space, a device's name such as CON), unique."""
+    base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", unit).strip(" .")[:80].strip(" .") or PLAN_SHEET
+    first, dot, rest = base.partition(".")
+    if _DEVICES.fullmatch(first.rstrip(" ")):
+        base = f"{first.rstrip(' ')}_{dot}{rest}"  # CON → CON_.pdf
     name, n = base, 1
     while name.casefold() in used:
         n += 1
@@ -170,6 +201,19 @@ def _amount(item: PlanItem, canonical: bool) -> Decimal | None:
 
 def _lines(text: str, key: str) -> list[str]:
     return lines_of(text, WIDTHS[key])
+
+
+HEAD_SIZE = 10  # pt: the unit's name at the top of each page of a printout of several units
+MAX_HEAD = 60  # characters of it: Excel keeps at most 255 in a header, codes included
+
+
+def running_head(plan: Plan) -> str:
+    """The page header that names a plan's unit, right-aligned in small type above the form, for
+    printouts of several units: Excel's header codes, the text's own & doubled."""
+    title = NOT_XML.sub("\ufffd", plan_title(plan.unit, plan.year))
+    if len(title) > MAX_HEAD:
+        title = title[: MAX_HEAD - 1] + "…"
+    return f'&R&"{FONT}"&{HEAD_SIZE}' + title.replace("&", "&&")
 
 
 def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool, running_head: str = "") -> None:
