@@ -123,7 +123,9 @@ def convert_many(sources: Sequence[str | Path], fmt: str, outdir: str | Path, *,
         )
     for path, target in zip(paths, targets, strict=True):
         if not made_as(target, extension):  # a broken install may write anything under the name
-            raise OfficeError(f"{WRONG_OUTPUT}：不是 {extension.upper()} 檔，未採用（LibreOffice 的安裝可能已損壞）", path)
+            raise OfficeError(
+                f"{WRONG_OUTPUT}：不是 {extension.upper()} 檔，未採用（LibreOffice 的安裝可能已損壞）", path
+            )
     return targets
 
 
