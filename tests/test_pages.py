@@ -20,7 +20,7 @@ from tests.pdf import MARGIN, Line, Page, broken_tokens, column_lines, read_pdf,
 from xltool.cli import run
 from xltool.form import COLUMNS, DOCUMENT_WIDTHS_CM, TOTAL_LABEL
 from xltool.linebreak import usable_width
-from xltool.pages import KEEP, PHRASE_ENDS, goal_pieces, line_slice, page_breaks
+from xltool.pages import KEEP, PHRASE_ENDS, goal_pieces, line_slice, lines_of, page_breaks
 from xltool.pipeline import load_plan
 
 HARD_UNIT = "測試縣政府政風處"
@@ -83,6 +83,13 @@ def test_a_goal_goes_on_over_a_page_only_after_a_phrase() -> None:
         ["柒、凝聚團隊能量、", "厚植專業素養、延伸廉政行銷。"],
         3,
     )  # five lines in two
+
+
+def test_a_goal_phrase_longer_than_a_page_is_cut_where_the_page_ends() -> None:
+    width = usable_width(COLUMNS[0].print_width)
+    goal = "壹、" + "長" * 120  # 41 lines of three characters, no phrase ending before its last
+    pieces, short = goal_pieces(goal, [5, 28, 28], width, numbering=2, page=28)
+    assert pieces[0] == "" and len(lines_of(pieces[1], width)) == 28 and "".join(pieces) == goal and short == 0
 
 
 def test_a_cells_lines_are_cut_where_its_printed_lines_end_keeping_the_officers_breaks() -> None:

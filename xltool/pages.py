@@ -125,7 +125,7 @@ def lay_out(
         for n, goal in enumerate(goals):
             cuts = [goal.start, *(b for b in breaks if goal.start < b < goal.end), goal.end]
             rooms = [b - a for a, b in itertools.pairwise(cuts)]
-            texts, short = goal_pieces(goal.text, rooms, widths["goal"], goal.numbering)
+            texts, short = goal_pieces(goal.text, rooms, widths["goal"], goal.numbering, other_pages)
             goal.pieces = [(at, text) for at, text in zip(cuts, texts, strict=False) if text]
             if short:
                 grow[n] = grow.get(n, 0) + short
@@ -190,23 +190,28 @@ def page_breaks(breakable: Collection[int], lines: int, first_page: int, other_p
     return breaks
 
 
-def goal_pieces(goal: str, rooms: Sequence[int], width: float, numbering: int = 0) -> tuple[list[str], int]:
+def goal_pieces(
+    goal: str, rooms: Sequence[int], width: float, numbering: int = 0, page: int | None = None
+) -> tuple[list[str], int]:
     """A goal's text on each page its box is on (``rooms``: the box's lines on each) and how many lines
     it lacks on the last. It goes on over a page break only where one of its phrases ends, so its text
     on the next page starts a new line; a page whose room holds not even its next phrase has none. The
-    first ``numbering`` characters (「貳、」) are no phrase: the number never stands alone."""
+    first ``numbering`` characters (「貳、」) are no phrase: the number never stands alone. A phrase
+    longer than a whole ``page`` of lines is cut where the page ends, as nothing else can be."""
     pieces: list[str] = []
     rest = goal
     for n, room in enumerate(rooms):
-        needed = len(lines_of(rest, width))
-        if needed <= room or n == len(rooms) - 1:
-            return [*pieces, rest, *([""] * (len(rooms) - n - 1))], max(0, needed - room)
+        lines = lines_of(rest, width)
+        if len(lines) <= room or n == len(rooms) - 1:
+            return [*pieces, rest, *([""] * (len(rooms) - n - 1))], max(0, len(lines) - room)
         cut = 0
         for end, ch in enumerate(rest, start=1):
-            if ch in PHRASE_ENDS and rest[end : end + 1] not in NO_START and (pieces or end > numbering):
+            if ch in PHRASE_ENDS and rest[end : end + 1] not in NO_START and len(goal) - len(rest) + end > numbering:
                 if len(lines_of(rest[:end], width)) > room:
                     break
                 cut = end
+        if not cut and page is not None and room >= page:
+            cut = len(line_slice(rest, width, 0, room))
         pieces.append(rest[:cut].rstrip("\n"))
         rest = rest[cut:].lstrip("\n")
     return pieces, 0
