@@ -209,9 +209,10 @@ def _write_plan(document: Document, plan: Plan, canonical: bool) -> Paragraph:
 def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
     """The form's table, its rows where xltool chose the pages to end (``pages.lay_out``, as for the
     sheet): a practice is a row, or two where a page ends inside it, each row kept whole. LibreOffice
-    would split a row itself, but without widow and orphan control in table cells (a practice's last
-    line alone overleaf, measured); a goal's cell is merged down its rows on each page, and holds on
-    each the goal's text there (on a continued page, what is left of it, or nothing, as in the form)."""
+    would split a row itself, but in this table without widow and orphan control (a practice's last line
+    alone overleaf: benchmarks/LINEBREAK.md, 6); a goal's cell is merged down its rows on each page, and
+    holds on each the goal's text there (on a continued page, what is left of it, or nothing, as in the
+    form)."""
     from docx.shared import Twips
 
     widths = [round(DOCUMENT_WIDTHS_CM[column.key] * TWIPS_PER_CM) for column in COLUMNS]

@@ -9,8 +9,9 @@ over two pages and leaves the continued goal cell empty (the seed does):
 
 - a practice may go on over a page break when each of its cells keeps at least :data:`KEEP` of its lines
   on either side (widow and orphan control), so that every page but a unit's last is filled to within a
-  line or two; LibreOffice 7.4 itself keeps no widow or orphan control inside table cells (measured), so
-  the document is given these page ends too, as rows of their own;
+  line or two; LibreOffice 7.4, left to split the form's table rows itself, split practices 1 + 4 and
+  5 + 1 whatever the paragraphs' widow control (benchmarks/LINEBREAK.md, 6), so the document is given
+  these page ends too, each page's part of a practice a row of its own;
 - a goal's text runs down beside its practices; it goes on over a page break only where one of its
   phrases ends (after 、，。…), so no page ends inside a word (「…素養、延」|「伸廉政行銷。」); once it is
   all printed, the goal column of a continued page is left empty, as in the form;
