@@ -51,7 +51,7 @@ from xltool.model import Plan, number
 from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
 from xltool.ooxml import NOT_XML
 from xltool.outputs import Outputs
-from xltool.pages import cell_texts, lay_out, line_slice
+from xltool.pages import cell_texts, lay_out, line_slice, page_lines
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -61,11 +61,7 @@ if TYPE_CHECKING:
 # A4 portrait in twentieths of a point (Word's own numbers for A4: 210 × 297 mm).
 A4_TWIPS = (11906, 16838)
 TWIPS_PER_CM = 1440 / 2.54
-# Pages are counted as render counts the sheet's: the body between the margins, the header's lines, the
-# title (its 18 pt line and half a line after, generously) and points kept free for rounding.
-PAGE_HEIGHT = A4_TWIPS[1] / 20 - 2 * MARGIN_CM / 2.54 * 72
-TITLE_HEIGHT = 36.0
-SAFETY = 12.0
+TITLE_HEIGHT = 36.0  # pt: the title's 18 pt line and half a line after it, generously (pages.page_lines)
 HEAD_SIZE = 10  # pt: the unit's name at the top of each page of a document of several units
 CELL_PADDING_TWIPS = 45  # 2.25 pt left and right of the text: 「單位：千元)」 fills the 82 pt 備考 column
 FOOTER_DISTANCE_CM = 1.25  # from the bottom edge to the footer line, inside the 2.5 cm margin
@@ -228,15 +224,8 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
 
     room = {column.key: _room(width) for column, width in zip(COLUMNS, widths, strict=True)}
     notes = sum(len(wrap(note, sum(widths) / 20)) for note in NOTES)
-    lines = PAGE_HEIGHT - SAFETY - max(h.count("\n") + 1 for h in headers) * LINE_HEIGHT
-    printout = lay_out(
-        plan,
-        room,
-        first_page=int((lines - TITLE_HEIGHT) // LINE_HEIGHT),
-        other_pages=int(lines // LINE_HEIGHT),
-        tail=1 + notes,
-        canonical=canonical,
-    )
+    first_page, other_pages = page_lines(max(h.count("\n") + 1 for h in headers) * LINE_HEIGHT, TITLE_HEIGHT)
+    printout = lay_out(plan, room, first_page=first_page, other_pages=other_pages, tail=1 + notes, canonical=canonical)
     goal_texts = {at: text for goal in printout.goals for at, text in goal.pieces}
     goal_starts = {goal.start for goal in printout.goals}
     for first, end in printout.pages():
@@ -244,7 +233,7 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
             rows = list(run)
             item = plan.items[n]
             texts = cell_texts(item, canonical)
-            before = sum(1 for line in range(rows[0]) if printout.lines[line].item == n)  # its lines on earlier pages
+            starts_at = rows[0] - next(i for i in range(rows[0], -1, -1) if printout.lines[i].first)
             whole = printout.lines[rows[0]].first and printout.lines[rows[-1]].last
             cells = _add_row(table, widths)
             # The goal's cell: restarted where the goal starts and at the top of each page, merged below.
@@ -255,7 +244,7 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
             for cell, column in zip(cells[1:], COLUMNS[1:], strict=True):
                 text = texts[column.key]
                 if not whole:
-                    text = line_slice(text, room[column.key], before, before + len(rows))
+                    text = line_slice(text, room[column.key], starts_at, starts_at + len(rows))
                 align = {"schedule": "center", "category": "center", "budget": "right"}.get(column.key, "left")
                 _cell(cell, break_hints(text, room[column.key]), align=align)
 

@@ -24,10 +24,12 @@ import itertools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from xltool.form import COLUMNS
+from xltool.form import COLUMNS, LINE_HEIGHT, MARGIN_CM
 from xltool.linebreak import NO_START, wrap
 from xltool.model import Plan, PlanItem, number
 
+BODY_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the form's top and bottom margins, in points
+SAFETY = 12.0  # pt kept free on each page: what Excel, Word or LibreOffice may round heights to
 KEEP = 2  # lines of a cell kept together at the foot of a page and at the head of the next
 PHRASE_ENDS = "、，。；：！？\n"  # where a goal's text may go on over a page break
 BODY_KEYS = tuple(c.key for c in COLUMNS if c.key != "goal")
@@ -42,6 +44,13 @@ def cell_texts(item: PlanItem, canonical: bool = False) -> dict[str, str]:
         amount = f"{number(item.budget):,}" if item.budget is not None else item.budget_info.written
         texts.update(schedule=item.schedule, budget=amount, category=item.category, performance=item.performance)
     return texts
+
+
+def page_lines(header: float, title: float) -> tuple[int, int]:
+    """How many lines of the table the first page (below a title ``title`` pt tall) and the others hold,
+    below the header repeated on each (``header`` pt)."""
+    room = BODY_HEIGHT - SAFETY - header
+    return int((room - title) // LINE_HEIGHT), int(room // LINE_HEIGHT)
 
 
 def lines_of(text: str, width: float) -> list[str]:

@@ -29,7 +29,6 @@ from xltool.form import (
     FONT,
     GANTT_SHEET,
     LINE_HEIGHT,
-    MARGIN_CM,
     NOTES,
     PLAN_SHEET,
     PRACTICE,
@@ -43,12 +42,10 @@ from xltool.linebreak import usable_width, wrap
 from xltool.model import Plan, PlanItem, month_columns, number
 from xltool.ooxml import NOT_XML
 from xltool.outputs import Outputs
-from xltool.pages import lay_out, lines_of
+from xltool.pages import lay_out, lines_of, page_lines
 from xltool.xlsxparts import apply_page, new_workbook, sheet_name
 
 TITLE_HEIGHT = 36.0  # pt: the title row, 18 pt text with room above and below
-PAGE_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the top and bottom margins, in points
-SAFETY = 12.0  # pt kept free on each page: what Excel or LibreOffice may round row heights to
 HEADER_ROW = 1  # 0-based: the title, then the header's lines
 WIDTHS = {c.key: usable_width(c.print_width) for c in COLUMNS}  # points of text across each column
 
@@ -234,14 +231,9 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
     notes_width = sum(usable_width(c.print_width) for c in COLUMNS)
     note_rows = [line for note in NOTES for line in wrap(note, notes_width)]
     # Pages: every line is 22 pt, so a page holds a whole number of lines below the header.
-    room = PAGE_HEIGHT - SAFETY - header_lines * LINE_HEIGHT
+    first_page, other_pages = page_lines(header_lines * LINE_HEIGHT, TITLE_HEIGHT)
     printout = lay_out(
-        plan,
-        WIDTHS,
-        first_page=int((room - TITLE_HEIGHT) // LINE_HEIGHT),
-        other_pages=int(room // LINE_HEIGHT),
-        tail=1 + len(note_rows),
-        canonical=canonical,
+        plan, WIDTHS, first_page=first_page, other_pages=other_pages, tail=1 + len(note_rows), canonical=canonical
     )
     goal_lines: dict[int, str] = {}
     for goal in printout.goals:
