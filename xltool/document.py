@@ -15,7 +15,10 @@ as the PDF does.
 
 Every plan is its own section: a new page, its own title, and page numbers counting from 1. With one
 plan the footer says 「第 X 頁，共 Y 頁」 with PAGE and NUMPAGES; with several, Y is SECTIONPAGES, so each
-unit's count is its own.
+unit's count is its own, and each page's header names its unit.
+
+Where pages end is xltool's (``pages``, the same ends as the printable sheet's); where lines break is left
+to Word and LibreOffice, but for the few places they break a schedule wrongly (``linebreak.break_hints``).
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ Neither Excel nor LibreOffice has a line spacing for cells (LibreOffice sets lin
 the font's own 15.4 pt whatever the alignment), so each printed line is a worksheet row of exactly 22 pt:
 xltool breaks every text into lines itself (``linebreak``, one width model of the font, zh-TW rules), a
 practice is a block of rows boxed by its borders, and the goal's lines run down beside its practices.
-Knowing every line, xltool also knows every page: it breaks pages itself, never inside a practice, and
-prints each unit's own page count in its footer (「第 1 頁，共 N 頁」), counted within the unit.
+Knowing every line, xltool also knows every page: it breaks pages itself (``pages``, as for the document:
+a practice goes on overleaf keeping two lines each side, a goal only after one of its phrases), and prints
+each unit's own page count in its footer (「第 1 頁，共 N 頁」), counted within the unit.
 """
 
 from __future__ import annotations
