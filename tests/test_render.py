@@ -362,3 +362,15 @@ def test_a_season_prints_in_roster_order_under_roster_names_skipping_a_bad_file(
         if w.y0 > MARGIN - 2 and "年度廉政工作計畫" in w.text
     ]
     assert titles == [f"{unit}108年度廉政工作計畫" for unit in ("臺東縣政府政風處", "乙市政府政風處", "CON")]
+
+
+def test_the_pdf_folder_is_made_when_missing_but_its_parent_must_be_there(tmp_path: Path) -> None:
+    from xltool.errors import OutputError
+    from xltool.render import pdf_folder
+
+    assert pdf_folder(tmp_path / "各單位PDF").is_dir()  # the help's own example: a folder not made yet
+    with pytest.raises(OutputError, match="輸出資料夾不存在"):
+        pdf_folder(tmp_path / "沒有" / "各單位PDF")
+    (tmp_path / "檔案").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="必須是資料夾"):
+        pdf_folder(tmp_path / "檔案")
