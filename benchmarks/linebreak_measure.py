@@ -9,11 +9,15 @@ xltool/linebreak.py).
 3. Advance widths in AR PL UKai TW (needs fontTools: pip install fonttools).
 4. fit_to_pages(1, 0) against print scale 100 % for the Kinmen example in the proposed columns.
 5. Lines the Kinmen example takes in the current and the proposed columns.
+6. The document in LibreOffice Writer: where it breaks a schedule in a table cell, as typed and with the
+   characters xltool could write in (xltool/linebreak.py break_hints), and whether a table row it splits
+   keeps widow and orphan control (xltool/pages.py).
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -242,6 +246,140 @@ def totals() -> None:
         print(f"- {name} {widths}: {points} = {sum(points):.0f} pt; header {header} lines, body {body} lines")
 
 
+WJ, ZWSP = "\u2060", "\u200b"
+SCHEDULES = {
+    "108.01、04、07、10": {
+        "as typed": "108.01、04、07、10",
+        "U+2060 inside numbers and before 、": "1⁠0⁠8⁠.⁠0⁠1⁠、04⁠、07⁠、10".replace("⁠", WJ),
+        "U+200B after each 、": f"108.01、{ZWSP}04、{ZWSP}07、{ZWSP}10",
+    },
+    "１０８．０３": {
+        "as typed": "１０８．０３",
+        "U+200B after ．": f"１０８．{ZWSP}０３",
+        "U+2060 between digits, U+200B after ．": f"１{WJ}０{WJ}８．{ZWSP}０{WJ}３",
+        "line break after ．": "１０８．\n０３",
+    },
+}
+
+
+def document_cell(folder: Path) -> None:
+    """How LibreOffice Writer breaks a schedule in the document's 預定進度 cell (75 pt, 2.25 pt padding each
+    side), as typed and with the characters break_hints could write in, and whether a table row it splits
+    over two pages keeps two lines of each cell on each side (widow and orphan control)."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    from tests.pdf import column_lines, read_pdf
+
+    print("\n## 6. The document (Writer): a schedule in the 75 pt 預定進度 cell, and rows split over pages")
+    variants = [(token, name, text) for token, texts in SCHEDULES.items() for name, text in texts.items()]
+    sources = []
+    for n, (_, _, text) in enumerate(variants):
+        document = docx.Document()
+        table = document.add_table(rows=1, cols=1)
+        table.columns[0].width = table.rows[0].cells[0].width = Pt(75)
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            margin = OxmlElement(f"w:{side}")
+            margin.set(qn("w:w"), "45")
+            margin.set(qn("w:type"), "dxa")
+            margins.append(margin)
+        table._tbl.tblPr.append(margins)
+        run = table.rows[0].cells[0].paragraphs[0].add_run(text)
+        run.font.size = Pt(14)
+        run.font.name = "標楷體"
+        run._r.rPr.rFonts.set(qn("w:eastAsia"), "標楷體")
+        sources.append(folder / f"cell{n}.docx")
+        document.save(str(sources[-1]))
+    from xltool.office import convert_many
+
+    for (token, name, _), pdf in zip(variants, convert_many(sources, "pdf", folder), strict=True):
+        lines = [line.text for line in column_lines(read_pdf(pdf), 0, 1000)]
+        print(f"- {token}, {name}: {' | '.join(lines)}")
+    # A cell of ten lines in a row that may split, moved down the page a line at a time by paragraphs
+    # above it, widow control on: Word keeps two lines of it on each side of the page break. Alone in its
+    # row, and beside a cell of two lines in a row under a goal's cell merged down (the form's table).
+    for form in ("alone in its row", "beside a 2-line cell, under a merged goal", "starting a merged goal"):
+        sources = []
+        for before in range(47, 57):
+            document = docx.Document()
+            for _ in range(before):
+                document.add_paragraph("前文")
+            table = document.add_table(
+                rows=1 if form.startswith("alone") else 2, cols=1 if form.startswith("alone") else 3
+            )
+            row = table.rows[0 if form.startswith("starting") else -1]
+            if not form.startswith("alone"):
+                for tc, merge in ((table.rows[0].cells[0]._tc, "restart"), (table.rows[1].cells[0]._tc, "continue")):
+                    vmerge = OxmlElement("w:vMerge")
+                    vmerge.set(qn("w:val"), merge)
+                    tc.get_or_add_tcPr().append(vmerge)
+                table.rows[0].cells[0].paragraphs[0].add_run("壹、遵行政策指引、擘劃廉能願景。")
+                row.cells[2].paragraphs[0].add_run("108.01、").add_break()
+                row.cells[2].paragraphs[0].add_run("04、07")
+            cell = row.cells[0 if form.startswith("alone") else 1]
+            cell.paragraphs[0]._p.get_or_add_pPr().append(OxmlElement("w:widowControl"))
+            for n in range(1, 11):
+                cell.paragraphs[0].add_run(f"第{n}行").add_break()
+            sources.append(folder / f"split{before}{form[:5]}.docx")
+            document.save(str(sources[-1]))
+        splits = []
+        for pdf in convert_many(sources, "pdf", folder):
+            pages = read_pdf(pdf)
+            sides = [sum(word.text.startswith("第") for word in page.words) for page in pages]
+            splits.append("+".join(str(side) for side in sides if side))
+        print(f"- a ten-line cell {form}, moved down a page, w:widowControl on: {', '.join(splits)}")
+
+
+def document_rows(folder: Path) -> None:
+    """The Kinmen example as a document whose practice rows LibreOffice may split itself (each practice
+    one row, w:widowControl on every paragraph): where it ends pages inside a practice, how many of the
+    practice's lines stay on each side."""
+    from unittest import mock
+
+    from docx.oxml.ns import qn
+
+    import xltool.document as document
+    from tests.pdf import MARGIN as LEFT
+    from tests.pdf import column_lines, read_pdf
+    from xltool.form import DOCUMENT_WIDTHS_CM
+    from xltool.office import convert_many
+
+    lay_out = document.lay_out
+
+    def one_page(*args: Any, **kwargs: Any) -> Any:  # no page ends of xltool's: one row a practice
+        return lay_out(*args, **{**kwargs, "first_page": 10**6, "other_pages": 10**6})
+
+    with mock.patch.object(document, "lay_out", one_page):
+        built = document.build_document([read_plan(ROOT / "examples" / "kinmen_108.xlsx")])
+    for row in built.tables[0].rows[1:-1]:
+        for split in row._tr.trPr.findall(qn("w:cantSplit")):
+            row._tr.trPr.remove(split)
+    source = folder / "rows.docx"
+    built.save(str(source))
+    (pdf,) = convert_many([source], "pdf", folder)
+    left = LEFT + DOCUMENT_WIDTHS_CM["goal"] / 2.54 * 72
+    right = left + DOCUMENT_WIDTHS_CM["practice"] / 2.54 * 72
+    lines = [  # not the title, nor the header repeated on each page, nor the total
+        line
+        for line in column_lines(read_pdf(pdf), left, right)
+        if line.top > LEFT + 25 and line.text not in ("具體作法", "合計")
+    ]
+    sides: list[str] = []
+    cell: list[Any] = []
+    for line in [*lines, None]:
+        if line is None or re.match("[一二三四五六七八九十]+、", line.text):  # a practice starts
+            pages = [sum(one.page == page for one in cell) for page in sorted({one.page for one in cell})]
+            if len(pages) > 1:
+                sides.append("+".join(map(str, pages)))
+            cell = []
+        if line is not None:
+            cell.append(line)
+    print(f"- the example, practice rows LibreOffice splits itself: practices split {', '.join(sides)}")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="linebreak-") as scratch:
         folder = Path(scratch)
@@ -250,6 +388,8 @@ def main() -> None:
         advances()
         scale(folder)
         totals()
+        document_cell(folder)
+        document_rows(folder)
 
 
 if __name__ == "__main__":

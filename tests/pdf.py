@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -62,3 +63,53 @@ def read_pdf(pdf: Path) -> list[Page]:
 
 def pdf_words(pdf: Path) -> list[Word]:
     return [word for page in read_pdf(pdf) for word in page.words]
+
+
+# -- what the issue about the printout's pages measures ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    top: float
+    bottom: float
+    text: str
+
+
+def column_lines(pages: list[Page], left: float, right: float) -> list[Line]:
+    """The lines of text between ``left`` and ``right`` (a column), in reading order: the words whose
+    centre lies in the column, those on one baseline joined without spaces (CJK has none)."""
+    lines: list[Line] = []
+    for page in pages:
+        words = sorted((w for w in page.body() if left <= w.centre < right), key=lambda w: (round(w.y0), w.x0))
+        for word in words:
+            if lines and lines[-1].page == page.number and abs(word.y0 - lines[-1].top) < 3:
+                last = lines[-1]
+                lines[-1] = Line(last.page, last.top, max(last.bottom, word.y1), last.text + word.text)
+            else:
+                lines.append(Line(page.number, word.y0, word.y1, word.text))
+    return lines
+
+
+def broken_tokens(lines: list[Line], tokens: list[str]) -> list[str]:
+    """The schedule tokens (each listed once per cell that holds it) not printed whole nor broken only
+    where a schedule may break: after its 「-」 or 「、」, or, in one with neither that is wider than
+    the column (「１０８．０３」), between the year and the month. A token broken inside a number, or a
+    line opening with 、, shows here."""
+    drawn = "|".join(line.text for line in lines)
+    missing = []
+    for token in dict.fromkeys(tokens):
+        breaks = "-－、" if any(ch in token for ch in "-－、") else ".．"
+        pattern = "".join(re.escape(ch) + (r"\|?" if ch in breaks else "") for ch in token)
+        if len(re.findall(f"(?<![0-9０-９]){pattern}(?![0-9０-９])", drawn)) < tokens.count(token):
+            missing.append(token)
+    return missing
+
+
+def short_pages(pages: list[Page], *, last_pages: set[int] | None = None) -> dict[int, float]:
+    """Pages whose text ends more than three lines (66 pt) above that of the fullest page, with how far
+    above: the last page (or each unit's last, ``last_pages``) may end anywhere."""
+    bottoms = {page.number: max(w.y1 for w in page.body()) for page in pages if page.body()}
+    fullest = max(bottoms.values())
+    last_pages = last_pages if last_pages is not None else {pages[-1].number}
+    return {n: round(fullest - b, 1) for n, b in bottoms.items() if n not in last_pages and fullest - b > 66}

@@ -16,6 +16,7 @@ from xltool.form import COLUMNS, LINE_HEIGHT
 from xltool.linebreak import (
     NO_END,
     NO_START,
+    break_hints,
     char_width,
     column_points,
     fill,
@@ -102,7 +103,23 @@ def test_the_schedule_reads_in_two_lines_in_the_proposed_column() -> None:
     assert fill("108.01-12", SCHEDULE) == "108.01-12"
 
 
-@pytest.mark.parametrize("token", ["108.01-12", "1,865", "115.01", "ABC123", "v1.2.3"])
+def test_a_schedule_wider_than_its_column_breaks_after_its_dash_or_between_year_and_month() -> None:
+    assert fill("108.10-109.03", SCHEDULE) == "108.10-\n109.03"  # not 108.10-10 / 9.03
+    assert fill("１０８．０３", SCHEDULE) == "１０８．\n０３"  # full-width digits stay together
+    assert fill("１０８．０１－１２", SCHEDULE) == "１０８．\n０１－１２"
+    assert fill("（108.10-109.03）", SCHEDULE) == "（108.10-\n109.03）"
+
+
+def test_break_hints_write_in_only_the_breaks_a_word_processor_misses() -> None:
+    room = usable_width(SCHEDULE) - 1  # a document's cell keeps 2.25 pt each side, the sheet's 1.75
+    assert break_hints("108.01、04、07、10", room) == "108.01、\u200b04、\u200b07、\u200b10"
+    assert break_hints("108.10-109.03", room) == "108.10-\u200b109.03"
+    assert break_hints("１０８．０３", room) == "１０８．\n０３"  # LibreOffice cuts full-width digits anywhere else
+    text = "一、秉縣長「真誠實在」、「公開透明」施政主軸，辦理3場。\n二、邀集社會公正人士。"
+    assert break_hints(text, usable_width(PRACTICE)) == text  # ideographs: it breaks those itself
+
+
+@pytest.mark.parametrize("token", ["108.01-12", "1,865", "115.01", "ABC123", "v1.2.3", "１０８．０１"])
 def test_numbers_dates_and_words_are_never_split_where_they_fit(token: str) -> None:
     text = f"於{token}辦理，計{token}元，{token}。"
     for width in range(int(text_width(token)) + 7, 300, 3):

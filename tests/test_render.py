@@ -15,8 +15,10 @@ from tests.conftest import EXAMPLE, fill
 from tests.pdf import Word, pdf_words
 from xltool.cli import run
 from xltool.form import COLUMNS, LINE_HEIGHT, MARGIN_CM
+from xltool.linebreak import usable_width
+from xltool.pages import lay_out
 from xltool.reader import read_plan
-from xltool.render import layout, page_breaks, render_plan
+from xltool.render import render_plan
 
 A4_WIDTH, A4_HEIGHT = 595.3, 841.9
 MARGIN = MARGIN_CM / 2.54 * 72
@@ -64,19 +66,24 @@ def test_every_line_is_a_22pt_row_and_a_practice_is_a_box(printed) -> None:  # t
     assert sheet.cell(total + 1, 1).value == "備註："
 
 
-def test_a_page_never_breaks_inside_a_practice(printed) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_ends_between_practices_or_inside_one_keeping_two_lines_each_side(printed) -> None:  # type: ignore[no-untyped-def]
     sheet = printed["計畫表"]
-    breaks = [b.id for b in sheet.row_breaks.brk]
-    plan = layout(read_plan(EXAMPLE))
-    starts = {4 + n for n in plan.groups}  # 1-based rows where a practice starts (after title and header)
-    assert breaks and all(b in starts for b in breaks)  # xlsxwriter breaks before the row after b (0-based b)
-
-
-def test_page_breaks_fit_a_page_and_split_only_what_is_longer_than_one() -> None:
-    # first page holds 10 lines, the others 12
-    assert page_breaks([4, 4, 4, 4], 10 * 22, 12 * 22) == [8]
-    assert page_breaks([3, 20, 2], 10 * 22, 12 * 22) == [3, 15]  # 3 | 12 of 20 | 8 of 20 + 2
-    assert page_breaks([10, 12, 12], 10 * 22, 12 * 22) == [10, 22]
+    breaks = [b.id for b in sheet.row_breaks.brk]  # 0-based rows after which a page ends (1-based: the last row)
+    total = next(r for r in range(5, sheet.max_row + 1) if sheet.cell(r, 1).value == "合計")
+    assert breaks and all(5 <= b < total for b in breaks)
+    for last in breaks:  # a box crossing the break keeps two lines of each of its cells on each side
+        for column in range(2, 7):
+            above = below = 0
+            r = last
+            while r >= 5 and not sheet.cell(r, 2).border.top.style and sheet.cell(r, column).value:
+                above, r = above + 1, r - 1
+            if r >= 5 and sheet.cell(r, column).value:
+                above += 1
+            r = last + 1
+            while r < total and not sheet.cell(r, 2).border.top.style and sheet.cell(r, column).value:
+                below, r = below + 1, r + 1
+            assert not above or not below or min(above, below) >= 2, (last, column, above, below)
+        assert sheet.cell(last, 2).border.bottom.style == "thin"  # the box closes at the foot of the page
 
 
 def test_gantt_counts_practices_per_month(printed) -> None:  # type: ignore[no-untyped-def]
@@ -119,7 +126,9 @@ def test_a_performance_item_typed_on_two_lines_prints_as_one_item_as_in_the_docu
     fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.01-12", "budget": 5,
                      "category": "防貪業務", "performance": "政策目標-\n反貪活動"}], unit="某處")  # fmt: skip
     plan = read_plan(template)
-    printed = [row.texts["performance"] for row in layout(plan).rows if "performance" in row.texts]
+    widths = {c.key: usable_width(c.print_width) for c in COLUMNS}
+    lines = lay_out(plan, widths, first_page=30, other_pages=30, tail=1).lines
+    printed = [line.texts["performance"] for line in lines if "performance" in line.texts]
     assert printed == ["政策目標-", "反貪活動"]  # not 「政策目 / 標- 反貪 / 活動」
     assert "".join(printed) == plan.items[0].as_written()["performance"]  # what render --docx prints
 
@@ -244,13 +253,124 @@ def test_many_units_print_as_sections_with_their_own_titles_and_page_numbers(tmp
     assert run(["render", str(merged), "--pdf", str(combined)]) == 0  # a merged workbook is split by unit
     words = pdf_words(combined)
     pages = pages_of(combined)
-    titles = {w.page: w.text for w in words if w.text.endswith("108年度廉政工作計畫")}
+    titled = [w for w in words if w.text.endswith("108年度廉政工作計畫")]
+    titles = {w.page: w.text for w in titled if w.y0 > MARGIN - 2}  # the form's title, on a unit's first page
     assert sorted(titles.values()) == ["乙市政府政風處108年度廉政工作計畫", "甲縣政府政風處108年度廉政工作計畫"]
     footers = ["".join(w.text for w in words if w.page == p and w.y0 > A4_HEIGHT - MARGIN) for p in range(1, pages + 1)]
     second = list(titles)[1]  # the page the second unit starts on
     per_unit = second - 1
     assert footers[0] == f"第1頁，共{per_unit}頁" and footers[second - 1] == f"第1頁，共{pages - per_unit}頁"
+    # Every page names its unit above the form, in small type at the right, not only the first.
+    heads = {w.page: w for w in titled if w.y1 < MARGIN}
+    assert sorted(heads) == list(range(1, pages + 1))
+    assert all(heads[p].text == titles[1 if p < second else second] for p in heads)
+    assert all(heads[p].x1 > A4_WIDTH - MARGIN - 5 and heads[p].y1 - heads[p].y0 < 14 for p in heads)
     each = tmp_path / "各單位PDF"
     each.mkdir()
     assert run(["render", str(folder), "--pdf-dir", str(each)]) == 0
     assert sorted(p.name for p in each.iterdir()) == ["乙市政府政風處.pdf", "甲縣政府政風處.pdf"]
+
+
+# --- a LibreOffice that misbehaves: a real program standing in for a broken install ------------------------
+
+GARBAGE = """#!/bin/sh
+# A broken LibreOffice: it says it converted, and leaves random bytes under each output's name.
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --outdir) outdir="$2"; shift 2;;
+    --convert-to) fmt="${2%%:*}"; shift 2;;
+    -*) shift;;
+    *) name=$(basename "$1"); head -c 4096 /dev/urandom > "$outdir/${name%.*}.$fmt"; shift;;
+  esac
+done
+exit 0
+"""
+FLOOD = """#!/bin/sh
+# A LibreOffice that fails after 200,000 lines of complaints.
+seq 1 200000 | sed 's/^/warn: something went wrong at line /' >&2
+exit 1
+"""
+
+
+def fake_soffice(folder: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    soffice = folder / "soffice"
+    soffice.write_text(script, encoding="utf-8")
+    soffice.chmod(0o755)
+    monkeypatch.setenv("XLTOOL_SOFFICE", str(soffice))
+
+
+@pytest.mark.parametrize("option", ["--pdf", "--odt", "--pdf-dir"])
+def test_what_a_broken_libreoffice_writes_never_takes_the_outputs_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    fake_soffice(tmp_path, GARBAGE, monkeypatch)
+    target = tmp_path / {"--pdf": "計畫.pdf", "--odt": "計畫.odt", "--pdf-dir": "各單位PDF"}[option]
+    assert run(["render", str(EXAMPLE), option, str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "內容不符" in err
+    assert str(target) in err and "xltool-" not in err  # the user's file, not a scratch copy
+    assert not target.exists() or list(target.iterdir()) == []
+
+
+def test_libreoffices_complaints_are_quoted_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_soffice(tmp_path, FLOOD, monkeypatch)
+    target = tmp_path / "計畫.pdf"
+    assert run(["render", str(EXAMPLE), "--pdf", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err) < 1000 and len(err.splitlines()) == 1
+    assert "line 200000" in err and str(target) in err and "xltool-" not in err  # its last words, the user's file
+    assert not target.exists()
+
+
+def test_pdf_names_are_safe_on_windows() -> None:
+    from xltool.render import pdf_name
+
+    used: set[str] = set()
+    names = [pdf_name(unit, used) for unit in ["CON", "nul", "Com1.政風", "LPT9 ", "CONSOLE", "a/b:c", "a_b_c", ""]]
+    assert names == ["CON_", "nul_", "Com1_.政風", "LPT9_", "CONSOLE", "a_b_c", "a_b_c(2)", "計畫表"]
+
+
+@pytest.mark.usefixtures("office")
+def test_a_season_prints_in_roster_order_under_roster_names_skipping_a_bad_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from examples.make_example import example_items
+    from xltool.template import write_template
+
+    kinmen = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "收件匣"
+    folder.mkdir()
+    for unit in ("乙市政府政風處", "台東縣政府政風處", "CON"):
+        write_template(folder / f"{unit}.xlsx", year=108, unit=unit, items=example_items(kinmen)[:3])
+    (folder / "壞掉.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺東縣政府政風處\n乙市政府政風處\n", encoding="utf-8")
+    each, combined = tmp_path / "各單位PDF", tmp_path / "全部.pdf"  # the folder is not there yet
+    args = ["render", str(folder), "--pdf-dir", str(each), "--pdf", str(combined), "--roster", str(roster)]
+    assert run(args) == 2  # one bad file stops everything, unless skipped
+    assert "壞掉.xlsx" in capsys.readouterr().err and not combined.exists()
+    assert run([*args, "--skip-bad"]) == 0
+    skipped = [line for line in capsys.readouterr().err.splitlines() if line.startswith("略過：")]
+    assert len(skipped) == 1 and "壞掉.xlsx" in skipped[0]
+    assert sorted(p.name for p in each.iterdir()) == ["CON_.pdf", "乙市政府政風處.pdf", "臺東縣政府政風處.pdf"]
+    words = pdf_words(combined)
+    titles = [
+        w.text
+        for w in sorted(words, key=lambda w: (w.page, w.y0))
+        if w.y0 > MARGIN - 2 and "年度廉政工作計畫" in w.text
+    ]
+    assert titles == [f"{unit}108年度廉政工作計畫" for unit in ("臺東縣政府政風處", "乙市政府政風處", "CON")]
+
+
+def test_the_pdf_folder_is_made_when_missing_but_its_parent_must_be_there(tmp_path: Path) -> None:
+    from xltool.errors import OutputError
+    from xltool.render import pdf_folder
+
+    assert pdf_folder(tmp_path / "各單位PDF").is_dir()  # the help's own example: a folder not made yet
+    with pytest.raises(OutputError, match="輸出資料夾不存在"):
+        pdf_folder(tmp_path / "沒有" / "各單位PDF")
+    (tmp_path / "檔案").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="必須是資料夾"):
+        pdf_folder(tmp_path / "檔案")

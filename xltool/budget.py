@@ -35,6 +35,12 @@ class Budget:
     value: Decimal | None = None
     notes: frozenset[Note] = frozenset()
 
+    @property
+    def typed_number(self) -> bool:
+        """The cell held a number, not text that reads as one (「5千」, 「５」) nor a word for none (「無」):
+        printouts show a number with separators and text as it was typed."""
+        return self.value is not None and not self.notes & {Note.TEXT, Note.ZERO_WORD}
+
 
 ZERO_WORDS = frozenset({"-", "--", "~", "無", "0", "免", "不需", "無經費"})
 _AMOUNT = re.compile(r"(?:NT\$|新臺幣|新台幣)?(-?\d+(?:\.\d+)?)(千元|仟元|千|元)?")

@@ -15,12 +15,16 @@ as the PDF does.
 
 Every plan is its own section: a new page, its own title, and page numbers counting from 1. With one
 plan the footer says 「第 X 頁，共 Y 頁」 with PAGE and NUMPAGES; with several, Y is SECTIONPAGES, so each
-unit's count is its own.
+unit's count is its own, and each page's header names its unit.
+
+Where pages end is xltool's (``pages``, the same ends as the printable sheet's); where lines break is left
+to Word and LibreOffice, but for the few places they break a schedule wrongly (``linebreak.break_hints``).
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 import re
 import shutil
@@ -45,10 +49,12 @@ from xltool.form import (
     TOTAL_LABEL,
     plan_title,
 )
-from xltool.linebreak import text_width, wrap
+from xltool.linebreak import break_hints, text_width, wrap
 from xltool.model import Plan, number
-from xltool.office import convert, convert_many, require_soffice
+from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
+from xltool.ooxml import NOT_XML
 from xltool.outputs import Outputs
+from xltool.pages import cell_texts, lay_out, line_slice, page_lines
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -58,6 +64,8 @@ if TYPE_CHECKING:
 # A4 portrait in twentieths of a point (Word's own numbers for A4: 210 × 297 mm).
 A4_TWIPS = (11906, 16838)
 TWIPS_PER_CM = 1440 / 2.54
+TITLE_HEIGHT = 36.0  # pt: the title's 18 pt line and half a line after it, generously (pages.page_lines)
+HEAD_SIZE = 10  # pt: the unit's name at the top of each page of a document of several units
 CELL_PADDING_TWIPS = 45  # 2.25 pt left and right of the text: 「單位：千元)」 fills the 82 pt 備考 column
 FOOTER_DISTANCE_CM = 1.25  # from the bottom edge to the footer line, inside the 2.5 cm margin
 ZH_TW = "zh-TW"
@@ -73,19 +81,23 @@ def write_docx(
     *,
     outputs: Outputs | None = None,
     page_counts: Sequence[int] | None = None,
+    canonical: bool = False,
 ) -> Path:
-    """Write the plans as one Word document, each plan its own section.
+    """Write the plans as one Word document, each plan its own section (``canonical``: each cell as
+    ``check --fix`` would write it, not as written).
 
     Word counts each section's pages itself. LibreOffice cannot (it shows the count the file carries):
     for a document of several plans that LibreOffice users will open, pass :func:`count_pages`.
     """
-    document = build_document(plans, page_counts=page_counts)
+    document = build_document(plans, page_counts=page_counts, canonical=canonical)
     with (outputs or Outputs()).atomic(path) as temporary:
         document.save(str(temporary))
     return Path(path)
 
 
-def write_odt(plans: Sequence[Plan], path: str | Path, *, outputs: Outputs | None = None) -> Path:
+def write_odt(
+    plans: Sequence[Plan], path: str | Path, *, outputs: Outputs | None = None, canonical: bool = False
+) -> Path:
     """Write the plans as an ODF text document: the DOCX, converted by LibreOffice (which must be there).
 
     LibreOffice has no per-section page count (it keeps Word's SECTIONPAGES as the number the file
@@ -98,8 +110,8 @@ def write_odt(plans: Sequence[Plan], path: str | Path, *, outputs: Outputs | Non
     with tempfile.TemporaryDirectory(prefix="xltool-odt-") as scratch:
         docx = Path(scratch) / "plan.docx"
         try:
-            counts = count_pages(plans, scratch) if len(plans) > 1 else None
-            build_document(plans, page_counts=counts).save(str(docx))
+            counts = count_pages(plans, scratch, canonical=canonical) if len(plans) > 1 else None
+            build_document(plans, page_counts=counts, canonical=canonical).save(str(docx))
             odt = convert(docx, "odt", scratch)
         except OfficeError as error:  # it names a scratch copy, which the user never sees
             raise _office_error(error, path) from None
@@ -108,13 +120,13 @@ def write_odt(plans: Sequence[Plan], path: str | Path, *, outputs: Outputs | Non
     return Path(path)
 
 
-def count_pages(plans: Sequence[Plan], scratch: str | Path) -> list[int]:
+def count_pages(plans: Sequence[Plan], scratch: str | Path, *, canonical: bool = False) -> list[int]:
     """How many pages each plan takes, laid out alone by LibreOffice (each plan's section starts on a
     new page and has the same page setup, so alone or together it takes the same pages)."""
     documents = []
     for i, plan in enumerate(plans):
         documents.append(Path(scratch) / f"count-{i}.docx")
-        build_document([plan]).save(str(documents[-1]))
+        build_document([plan], canonical=canonical).save(str(documents[-1]))
     pdfs = convert_many(documents, "pdf", scratch)  # one LibreOffice start for them all
     return [pdf_page_count(pdf.read_bytes()) for pdf in pdfs]
 
@@ -122,7 +134,8 @@ def count_pages(plans: Sequence[Plan], scratch: str | Path) -> list[int]:
 def _office_error(error: OfficeError, path: str | Path | None) -> OfficeError:
     """LibreOffice's failure named by the file the user knows; a failed load most often means Writer is
     missing (a Calc-only install opens workbooks, not documents)."""
-    hint = WRITER_HINT if error.code == ErrorCode.OFFICE_FAILED else ""
+    missing = error.code == ErrorCode.OFFICE_FAILED and not error.message.startswith(WRONG_OUTPUT)
+    hint = WRITER_HINT if missing else ""
     return OfficeError(f"{error.message}{hint}", path, code=error.code)
 
 
@@ -134,7 +147,9 @@ def pdf_page_count(pdf: bytes) -> int:
 _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
-def build_document(plans: Sequence[Plan], *, page_counts: Sequence[int] | None = None) -> Document:
+def build_document(
+    plans: Sequence[Plan], *, page_counts: Sequence[int] | None = None, canonical: bool = False
+) -> Document:
     """The python-docx document of the plans, not yet saved.
 
     ``page_counts`` (each plan's pages) go into the footers as the page count's last computed value: Word
@@ -151,11 +166,11 @@ def build_document(plans: Sequence[Plan], *, page_counts: Sequence[int] | None =
     sentinel = document.sections[0]._sectPr  # the last section's properties, at the end of the body
     _set_page(sentinel)
     title = plan_title(plans[0].unit, plans[0].year)
-    document.core_properties.title = title if len(plans) == 1 else SUBJECT
+    document.core_properties.title = xml_safe(title)[:255] if len(plans) == 1 else SUBJECT  # OPC's limit
     document.core_properties.subject = SUBJECT
     document.core_properties.author = ""  # not the template's "python-docx": the officer is the author
     for i, plan in enumerate(plans):
-        last = _write_plan(document, plan)
+        last = _write_plan(document, plan, canonical)
         if i < len(plans) - 1:
             # The plan's section ends with its last paragraph: no empty paragraph (nor a blank page) for it.
             last._p.get_or_add_pPr().append(copy.deepcopy(sentinel))
@@ -165,27 +180,38 @@ def build_document(plans: Sequence[Plan], *, page_counts: Sequence[int] | None =
             section.footer.is_linked_to_previous = False
             shown = str(page_counts[i]) if page_counts is not None else "1"
             _write_footer(section.footer.paragraphs[0], count_field, shown)
+        if len(plans) > 1:  # several units: each page names its unit (the title is on the first only)
+            section.header.is_linked_to_previous = False
+            head = section.header.paragraphs[0]
+            _paragraph(head, align="right", line=None)
+            _run(head, plan_title(plans[i].unit, plans[i].year), size=HEAD_SIZE)
     return document
 
 
 # ---------------------------------------------------------------------------------------------- parts
 
 
-def _write_plan(document: Document, plan: Plan) -> Paragraph:
+def _write_plan(document: Document, plan: Plan, canonical: bool) -> Paragraph:
     """Title, table and notes of one plan; returns its last paragraph (where its section ends)."""
     title = document.add_paragraph()
     _paragraph(title, align="center", keep_with_next=True, line=None, after=LINE_HEIGHT / 2)
     _run(title, plan_title(plan.unit, plan.year), size=TITLE_SIZE)
-    _write_table(document, plan)
+    _write_table(document, plan, canonical)
     last = title
-    for i, note in enumerate(NOTES, start=1):
+    for i, note in enumerate(NOTES):
         last = document.add_paragraph()
-        _paragraph(last, keep_with_next=i < len(NOTES))  # the notes stay together
+        _paragraph(last, keep_with_next=i == 0)  # 「備註：」 with the first note; the rest may go on overleaf
         _run(last, note)
     return last
 
 
-def _write_table(document: Document, plan: Plan) -> None:
+def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
+    """The form's table, its rows where xltool chose the pages to end (``pages.lay_out``, as for the
+    sheet): a practice is a row, or two where a page ends inside it, each row kept whole. LibreOffice
+    would split a row itself, but in this table without widow and orphan control (a practice's last line
+    alone overleaf: benchmarks/LINEBREAK.md, 6); a goal's cell is merged down its rows on each page, and
+    holds on each the goal's text there (on a continued page, what is left of it, or nothing, as in the
+    form)."""
     from docx.shared import Twips
 
     widths = [round(DOCUMENT_WIDTHS_CM[column.key] * TWIPS_PER_CM) for column in COLUMNS]
@@ -194,30 +220,36 @@ def _write_table(document: Document, plan: Plan) -> None:
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Twips(width)
 
+    headers = [header_text(column.printed, width) for column, width in zip(COLUMNS, widths, strict=True)]
     header = _add_row(table, widths, header=True)
-    for cell, column, width in zip(header, COLUMNS, widths, strict=True):
-        _cell(cell, header_text(column.printed, width), align="center", valign="center", bold=True)
+    for cell, text in zip(header, headers, strict=True):
+        _cell(cell, text, align="center", valign="center", bold=True)
 
-    goal = None
-    for position, item in enumerate(plan.items, start=1):
-        # The last practice, the total and the notes go onto a page together, so the notes never stand
-        # alone (Word does; LibreOffice 7.4 ignores keep-with-next inside a table and may leave them so).
-        keep = position == len(plan.items)
-        cells = _add_row(table, widths)
-        texts = item.as_written()
-        goal_text = texts.pop("goal")
-        # One goal over its practices: the first cell holds the text, the ones below continue it.
-        if goal_text != goal or not goal_text:
-            _cell(cells[0], goal_text, merge="restart", keep=keep)
-            goal = goal_text
-            # The goal's text stays in its first row (rows are not split): were it taller, the rest would
-            # flow into the next rows, and onto the next page when the group breaks there.
-            _at_least(cells[0], len(wrap(goal_text, _room(widths[0]))) * LINE_HEIGHT)
-        else:
-            _cell(cells[0], "", merge="continue", keep=keep)
-        for cell, column in zip(cells[1:], COLUMNS[1:], strict=True):
-            align = {"schedule": "center", "category": "center", "budget": "right"}.get(column.key, "left")
-            _cell(cell, texts[column.key], align=align, keep=keep)
+    room = {column.key: _room(width) for column, width in zip(COLUMNS, widths, strict=True)}
+    notes = sum(len(wrap(note, sum(widths) / 20)) for note in NOTES)
+    first_page, other_pages = page_lines(max(h.count("\n") + 1 for h in headers) * LINE_HEIGHT, TITLE_HEIGHT)
+    printout = lay_out(plan, room, first_page=first_page, other_pages=other_pages, tail=1 + notes, canonical=canonical)
+    goal_texts = {at: text for goal in printout.goals for at, text in goal.pieces}
+    goal_starts = {goal.start for goal in printout.goals}
+    for first, end in printout.pages():
+        for n, run in itertools.groupby(range(first, end), key=lambda line: printout.lines[line].item):
+            rows = list(run)
+            item = plan.items[n]
+            texts = cell_texts(item, canonical)
+            starts_at = rows[0] - next(i for i in range(rows[0], -1, -1) if printout.lines[i].first)
+            whole = printout.lines[rows[0]].first and printout.lines[rows[-1]].last
+            cells = _add_row(table, widths)
+            # The goal's cell: restarted where the goal starts and at the top of each page, merged below.
+            if rows[0] in goal_starts or rows[0] == first:
+                _cell(cells[0], break_hints(goal_texts.get(rows[0], ""), room["goal"]), merge="restart")
+            else:
+                _cell(cells[0], "", merge="continue")
+            for cell, column in zip(cells[1:], COLUMNS[1:], strict=True):
+                text = texts[column.key]
+                if not whole:
+                    text = line_slice(text, room[column.key], starts_at, starts_at + len(rows))
+                align = {"schedule": "center", "category": "center", "budget": "right"}.get(column.key, "left")
+                _cell(cell, break_hints(text, room[column.key]), align=align)
 
     total = _add_row(table, widths)
     budget_at = COLUMN_AT["budget"]
@@ -298,14 +330,14 @@ def _set_defaults(document: Document) -> None:
     paragraph_defaults = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     for child in list(paragraph_defaults):
         paragraph_defaults.remove(child)
-    paragraph_defaults.append(_spacing(LINE_HEIGHT))
+    paragraph_defaults.extend([_el("w:widowControl"), _spacing(LINE_HEIGHT)])  # two lines at least each side
     normal = document.styles["Normal"].element
     for tag in ("w:pPr", "w:rPr"):
         found = normal.find(qn(tag))
         if found is not None:
             normal.remove(found)
     paragraph = _el("w:pPr")
-    paragraph.append(_spacing(LINE_HEIGHT))
+    paragraph.extend([_el("w:widowControl"), _spacing(LINE_HEIGHT)])
     run = _el("w:rPr")
     run.extend(_fonts())
     normal.append(paragraph)
@@ -376,7 +408,7 @@ def _table_properties(tbl: Any, width: int) -> None:
 
 
 def _add_row(table: Any, widths: list[int], *, header: bool = False) -> list[_Cell]:
-    """A row that is not split across pages; the header row is repeated at the top of every page."""
+    """A row kept whole on one page (xltool ends the pages); the header row is repeated on every page."""
     from docx.shared import Twips
 
     row = table.add_row()
@@ -413,16 +445,6 @@ def _cell(
         _run(paragraph, text, bold=bold)
 
 
-def _at_least(cell: _Cell, points: float) -> None:
-    """The cell's row at least ``points`` tall (it grows with its text beyond that, as every row does)."""
-    from docx.enum.table import WD_ROW_HEIGHT_RULE
-    from docx.shared import Pt
-
-    properties = cell._tc.getparent().get_or_add_trPr()
-    properties.trHeight_val = Pt(points)
-    properties.trHeight_hRule = WD_ROW_HEIGHT_RULE.AT_LEAST
-
-
 def _paragraph(
     paragraph: Paragraph,
     *,
@@ -431,10 +453,13 @@ def _paragraph(
     line: float | None = LINE_HEIGHT,
     after: float = 0,
 ) -> None:
-    """Direct paragraph formatting, so the layout holds whatever style a reader's Word applies."""
+    """Direct paragraph formatting, so the layout holds whatever style a reader's Word applies. Widow and
+    orphan control is set on every paragraph, not left to the style: LibreOffice turns it off in table
+    cells unless the paragraph itself asks for it."""
     properties = paragraph._p.get_or_add_pPr()
     if keep_with_next:
         properties.append(_el("w:keepNext"))
+    properties.append(_el("w:widowControl"))
     properties.append(_spacing(line, after=after))
     properties.append(_el("w:jc", val={"left": "left", "center": "center", "right": "right"}[align]))
 
@@ -449,7 +474,14 @@ def _run(paragraph: Paragraph, text: str, *, size: int = BODY_SIZE, bold: bool =
         properties.append(_el("w:b"))
         properties.append(_el("w:bCs"))
     properties.extend(fonts[1:])
-    run.text = text
+    run.text = xml_safe(text)
+
+
+def xml_safe(text: str) -> str:
+    """Text a document can hold: a character XML 1.0 cannot carry (a control character such as the
+    ``_x0007_`` of a cell, a NUL or a lone surrogate from a JSON plan) prints as U+FFFD, so the reader
+    sees that something was there."""
+    return NOT_XML.sub("\ufffd", text)
 
 
 def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:

@@ -45,8 +45,13 @@ NO_END = frozenset("「『（《〈【〔〖〘〚｛［([{“‘$")
 HYPHENS = "-－"
 
 # A run of letters and digits with the joiners that belong inside a number, a date or a schedule:
-# 108.01-12, 1,865, 115.01, v1.2, A-1. Never broken but as a last resort.
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,:/\-~_～－–][A-Za-z0-9]+)*")
+# 108.01-12, 1,865, 115.01, v1.2, A-1, and their full-width forms (１０８．０３). Never broken where it
+# fits; a token wider than a line is broken after its dashes (108.10- | 109.03), then between a year and
+# its month (１０８． | ０３), and only as a last resort between characters.
+_ALNUM = "A-Za-z0-9Ａ-Ｚａ-ｚ０-９"
+_TOKEN_JOINERS = ".,:/-~_～－–．：／"
+_TOKEN = re.compile(rf"[{_ALNUM}]+(?:[{re.escape(_TOKEN_JOINERS)}][{_ALNUM}]+)*")
+_TOKEN_BREAKS = ("-~～－–/／", ".．:：")  # after which a token wider than a line breaks, best first
 # An item such as 政策目標-反貪活動 or 政策目標－細項0000: words of ideographs (digits and letters may follow)
 # joined by hyphens.
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -116,6 +121,35 @@ def fill(text: str, column_width: float, size: float = BODY_SIZE) -> str:
     return "\n".join(wrap(text, usable_width(column_width), size))
 
 
+ZERO_WIDTH_SPACE = "\u200b"
+_MONTH_AFTER_COMMA = re.compile(r"(?<=、)(?=[0-9０-９])")
+
+
+def break_hints(text: str, width: float, size: float = BODY_SIZE) -> str:
+    """``text`` for a word processor, which breaks lines itself, with a break written in wherever
+    xltool's breaker may break but LibreOffice (7.4, measured) sees no opportunity and cuts a number
+    instead: a zero-width space (U+200B, a break opportunity that prints nothing) after an 、 before a
+    month (it printed 「108.0 | 1、04、07 | 、10」) and inside a half-width token wider than a line
+    (``width`` points) at the break xltool chose; a line break inside a full-width one (「１０８． |
+    ０３」: its CJK breaker cuts full-width digits anywhere, zero-width space or word joiner or not).
+    Nothing else is added: text copied out of the document is the officer's but for these."""
+    paragraphs = []
+    for paragraph in text.split("\n"):
+        hinted, at = [], 0
+        for line in _wrap_paragraph(paragraph, width / size):
+            if at > 0 and _is_token_char(paragraph[at - 1]) and _is_token_char(paragraph[at]):
+                wide = unicodedata.east_asian_width(paragraph[at]) in ("F", "W")
+                hinted.append("\n" if wide else ZERO_WIDTH_SPACE)
+            hinted.append(line)
+            at += len(line)
+        paragraphs.append(_MONTH_AFTER_COMMA.sub(ZERO_WIDTH_SPACE, "".join(hinted)))
+    return "\n".join(paragraphs)
+
+
+def _is_token_char(ch: str) -> bool:
+    return bool(_TOKEN.match(ch)) or ch in _TOKEN_JOINERS
+
+
 # -- the breaker -------------------------------------------------------------------------------------
 
 
@@ -153,7 +187,8 @@ def _chunks(paragraph: str) -> list[str]:
 def _pieces(chunk: str, width: float) -> list[str]:
     """A chunk wider than a line, cut where it hurts least, into pieces each no wider than a line (or of
     one character): first after the hyphens of an item, then off its glued punctuation (a line may then
-    start with 」 rather than a number be split), last by characters, keeping the kinsoku where it can."""
+    start with 」 rather than a number be split), then after a token's dashes or between a year and its
+    month, last by characters, keeping the kinsoku where it can."""
     parts = [p for p in re.split(rf"(?<=[{HYPHENS}])(?=[{_CJK}])", chunk) if p]
     if len(parts) > 1:
         return [piece for part in parts for piece in _pieces(part, width)]
@@ -170,6 +205,10 @@ def _pieces(chunk: str, width: float) -> list[str]:
             return [*_by_chars(head, width), body + tail]
         if _width(body) <= width:
             return [*_by_chars(head, width), body, *_by_chars(tail, width)]
+    for joiners in _TOKEN_BREAKS:
+        parts = [p for p in re.split(rf"(?<=[{re.escape(joiners)}])(?=[{_ALNUM}])", chunk) if p]
+        if len(parts) > 1:
+            return [piece for part in parts for piece in _pieces(part, width)]
     return _by_chars(chunk, width)
 
 

@@ -73,14 +73,17 @@ class PlanItem:
 
     def as_written(self) -> dict[str, str]:
         """Each printed cell's text as the officer wrote it: the schedule, category and performance item as
-        typed (not the canonical forms check compares), a budget that is not a number as typed, a number with
-        thousands separators. Only what Excel adds (``_x000D_``, stray spaces, wrapped lines) is gone."""
+        typed (not the canonical forms check compares), a budget typed as text as typed (「5千」, 「5000元」,
+        「５」, 「無」: the amount they stand for is ``budget``), a number with thousands separators. Only what
+        Excel adds (``_x000D_``, stray spaces, wrapped lines) is gone."""
         budget = self.budget_info
         return {
             "goal": self.numbered_goal,
             "practice": self.numbered_practice,
             "schedule": self.schedule_info.written,
-            "budget": f"{number(budget.value):,}" if budget.value is not None else budget.written,
+            "budget": f"{number(budget.value):,}"
+            if budget.value is not None and budget.typed_number
+            else budget.written,
             "category": self.category_written or self.category,
             "performance": one_line(self.written.get("performance", self.performance)),
         }

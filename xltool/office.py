@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +28,7 @@ _USUAL_PLACES = (
     "/Applications/LibreOffice.app/Contents/MacOS/soffice",
     "/opt/libreoffice/program/soffice",
 )
+WRONG_OUTPUT = "LibreOffice 產生的檔案內容不符"
 INSTALL_HINT = (
     "找不到 LibreOffice（soffice）。請安裝 LibreOffice（https://www.libreoffice.org/ ；"
     "Debian/Ubuntu：apt-get install libreoffice-calc-nogui libreoffice-writer-nogui），或以環境變數 XLTOOL_SOFFICE 指定 soffice 的路徑。"
@@ -111,14 +113,70 @@ def convert_many(sources: Sequence[str | Path], fmt: str, outdir: str | Path, *,
             *map(str, paths),
         ]
         returncode, output = _run(command, env, timeout, paths[0] if len(paths) == 1 else None)
-    targets = [outdir / f"{path.stem}.{fmt.split(':', 1)[0]}" for path in paths]
+    extension = fmt.split(":", 1)[0]
+    targets = [outdir / f"{path.stem}.{extension}" for path in paths]
     missing = [path for path, target in zip(paths, targets, strict=True) if not target.is_file()]
     if returncode != 0 or missing:
-        detail = output.decode(sys.getfilesystemencoding(), "replace").strip()
         raise OfficeError(
-            f"LibreOffice 轉檔失敗（{fmt}）：{detail or '沒有產生輸出檔'}", missing[0] if missing else None
+            f"LibreOffice 轉檔失敗（{extension}）：{quoted(output) or '沒有產生輸出檔'}",
+            missing[0] if missing else None,
         )
+    for path, target in zip(paths, targets, strict=True):
+        if not made_as(target, extension):  # a broken install may write anything under the name
+            raise OfficeError(
+                f"{WRONG_OUTPUT}：不是 {extension.upper()} 檔，未採用（LibreOffice 的安裝可能已損壞）", path
+            )
     return targets
+
+
+MAX_QUOTED = 400  # characters of LibreOffice's own output an error message quotes: the end, where it failed
+
+
+def quoted(output: bytes) -> str:
+    """LibreOffice's output for a one-line message: its last lines joined, at most :data:`MAX_QUOTED`
+    characters (a broken install wrote 200,000 lines), control characters shown as spaces."""
+    text = output[-16 * MAX_QUOTED :].decode(sys.getfilesystemencoding(), "replace")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    joined = " / ".join(line for line in lines if line)
+    return joined if len(joined) <= MAX_QUOTED else "…" + joined[-MAX_QUOTED:]
+
+
+_ODF_MIMETYPES = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
+_OOXML_MAIN = {"xlsx": "xl/workbook.xml", "xlsm": "xl/workbook.xml", "docx": "word/document.xml"}
+
+
+def made_as(path: Path, extension: str) -> bool:
+    """Whether a file LibreOffice wrote is what its name says: a PDF starts with %PDF-, an ODF document
+    is a zip whose first member is its mimetype, an OOXML one a zip with its main part, an .xls an OLE2
+    file. Other formats are taken as made."""
+    with open(path, "rb") as file:
+        head = file.read(8)
+    if extension == "pdf":
+        return head.startswith(b"%PDF-")
+    if extension == "xls":
+        return head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    if extension not in _ODF_MIMETYPES and extension not in _OOXML_MAIN:
+        return True
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if extension in _ODF_MIMETYPES:
+                return (
+                    bool(members)
+                    and members[0].filename == "mimetype"
+                    and (archive.read(members[0]) == _ODF_MIMETYPES[extension])
+                )
+            return _OOXML_MAIN[extension] in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        return False
+
+
+def renamed(error: OfficeError, path: str | Path | None) -> OfficeError:
+    """The same failure, named by the file the user asked for rather than a scratch copy."""
+    return OfficeError(error.message, path, code=error.code)
 
 
 def _run(command: list[str], env: dict[str, str], timeout: float, source: Path | None) -> tuple[int, bytes]:
@@ -157,7 +215,10 @@ def to_pdf(source: str | Path, target: str | Path, *, outputs: Outputs | None = 
     outputs = outputs or Outputs([source])  # a caller's guard knows the command's inputs and outputs
     outputs.reserve(target)
     with tempfile.TemporaryDirectory(prefix="xltool-pdf-") as scratch:
-        pdf = convert(source, "pdf", scratch, timeout=timeout)
+        try:
+            pdf = convert(source, "pdf", scratch, timeout=timeout)
+        except OfficeError as error:  # it names the workbook converted, often a scratch copy
+            raise renamed(error, target) from None
         with outputs.atomic(target) as temporary:
             shutil.copyfile(pdf, temporary)
     return Path(target)

@@ -7,22 +7,22 @@ Neither Excel nor LibreOffice has a line spacing for cells (LibreOffice sets lin
 the font's own 15.4 pt whatever the alignment), so each printed line is a worksheet row of exactly 22 pt:
 xltool breaks every text into lines itself (``linebreak``, one width model of the font, zh-TW rules), a
 practice is a block of rows boxed by its borders, and the goal's lines run down beside its practices.
-Knowing every line, xltool also knows every page: it breaks pages itself, never inside a practice, and
-prints each unit's own page count in its footer (「第 1 頁，共 N 頁」), counted within the unit.
+Knowing every line, xltool also knows every page: it breaks pages itself (``pages``, as for the document:
+a practice goes on overleaf keeping two lines each side, a goal only after one of its phrases), and prints
+each unit's own page count in its footer (「第 1 頁，共 N 頁」), counted within the unit.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from xltool.errors import ErrorCode, OutputError
 from xltool.form import (
     BODY_SIZE,
     COLUMN_AT,
@@ -30,7 +30,6 @@ from xltool.form import (
     FONT,
     GANTT_SHEET,
     LINE_HEIGHT,
-    MARGIN_CM,
     NOTES,
     PLAN_SHEET,
     PRACTICE,
@@ -42,31 +41,14 @@ from xltool.form import (
 )
 from xltool.linebreak import usable_width, wrap
 from xltool.model import Plan, PlanItem, month_columns, number
+from xltool.ooxml import NOT_XML
 from xltool.outputs import Outputs
+from xltool.pages import lay_out, lines_of, page_lines
 from xltool.xlsxparts import apply_page, new_workbook, sheet_name
 
 TITLE_HEIGHT = 36.0  # pt: the title row, 18 pt text with room above and below
-PAGE_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the top and bottom margins, in points
-SAFETY = 12.0  # pt kept free on each page: what Excel or LibreOffice may round row heights to
 HEADER_ROW = 1  # 0-based: the title, then the header's lines
-
-
-@dataclass
-class _Row:
-    """One printed line: the text of each column, and which cells close a box above or below."""
-
-    texts: dict[str, str] = field(default_factory=dict)
-    top: set[str] = field(default_factory=set)  # columns whose box starts here
-    bottom: set[str] = field(default_factory=set)  # columns whose box ends here
-    budget: Decimal | None = None  # the practice's amount, written as a number on its first line
-
-
-@dataclass
-class _Layout:
-    """A plan as printed lines, and where each practice's lines begin (they stay on one page together)."""
-
-    rows: list[_Row] = field(default_factory=list)
-    groups: list[int] = field(default_factory=list)  # the row each keep-together group starts at
+WIDTHS = {c.key: usable_width(c.print_width) for c in COLUMNS}  # points of text across each column
 
 
 def render_plan(
@@ -97,7 +79,9 @@ def render_plans(
         used: set[str] = set()
         for plan in plans:
             name = PLAN_SHEET if len(plans) == 1 else sheet_name(plan.unit or PLAN_SHEET, used)
-            _write_print_sheet(workbook.add_worksheet(name), styles, plan, canonical)
+            # Several units printed together: each page names its unit (the title is on the first only).
+            head = running_head(plan) if len(plans) > 1 else ""
+            _write_print_sheet(workbook.add_worksheet(name), styles, plan, canonical, head)
         if gantt:
             for plan in plans:
                 name = GANTT_SHEET if len(plans) == 1 else sheet_name(f"{plan.unit}{GANTT_SHEET}", used)
@@ -117,29 +101,56 @@ def pdf_of(
         return to_pdf(workbook, target, outputs=outputs)
 
 
+def pdf_folder(folder: str | Path) -> Path:
+    """The folder ``--pdf-dir`` names, made if it is not there yet (its parent must be, as for
+    ``--annotate-dir``)."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError("--pdf-dir 必須是資料夾", folder, code=ErrorCode.OUTPUT_NOT_FILE)
+    if not folder.parent.is_dir():
+        raise OutputError("輸出資料夾不存在", folder.parent, code=ErrorCode.OUTPUT_NO_FOLDER)
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def pdfs_of(
     plans: Sequence[Plan], folder: str | Path, *, canonical: bool = False, outputs: Outputs | None = None
 ) -> list[Path]:
-    """One PDF per unit in ``folder``, named after the unit, all converted in one LibreOffice start."""
-    from xltool.office import convert_many
+    """One PDF per unit in ``folder`` (made if need be), named after the unit, all converted in one
+    LibreOffice start."""
+    from xltool.errors import OfficeError
+    from xltool.office import convert_many, renamed
 
     guard = outputs or Outputs()
-    folder = Path(folder)
+    folder = pdf_folder(folder)
     used: set[str] = set()
     targets = [folder / f"{pdf_name(plan.unit or PLAN_SHEET, used)}.pdf" for plan in plans]
     for target in targets:
         guard.claim(target)
     with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
         books = [render_plans([plan], Path(scratch) / f"{n}.xlsx", canonical=canonical) for n, plan in enumerate(plans)]
-        for made, target in zip(convert_many(books, "pdf", scratch), targets, strict=True):
+        try:
+            made = convert_many(books, "pdf", scratch)
+        except OfficeError as error:  # named by the PDF the user asked for, not the scratch workbook
+            named = dict(zip(map(str, books), targets, strict=True))
+            raise renamed(error, named.get(error.path or "", folder)) from None
+        for pdf, target in zip(made, targets, strict=True):
             with guard.atomic(target) as temporary:
-                shutil.copyfile(made, temporary)
+                shutil.copyfile(pdf, temporary)
     return targets
 
 
+# Names Windows keeps for devices, with any extension: CON.pdf cannot be made there.
+_DEVICES = re.compile(r"(CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³])", re.IGNORECASE)
+
+
 def pdf_name(unit: str, used: set[str]) -> str:
-    """A file name for a unit's PDF: its name, without what Windows forbids in a file name, unique."""
-    base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", unit).strip(" .")[:80] or PLAN_SHEET
+    """A file name for a unit's PDF: its name, without what Windows forbids in a file name (characters,
+    a trailing dot or space, a device's name such as CON), unique."""
+    base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", unit).strip(" .")[:80].strip(" .") or PLAN_SHEET
+    first, dot, rest = base.partition(".")
+    if _DEVICES.fullmatch(first.rstrip(" ")):
+        base = f"{first.rstrip(' ')}_{dot}{rest}"  # CON → CON_.pdf
     name, n = base, 1
     while name.casefold() in used:
         n += 1
@@ -180,83 +191,30 @@ class _Styles:
 _ALIGN = {"schedule": "center", "budget": "right", "category": "center"}
 
 
-def _texts(item: PlanItem, canonical: bool) -> dict[str, str]:
-    """A practice's cells as the officer wrote them, or with ``canonical`` as ``--fix`` would make them
-    (the goal prints once, beside all its practices)."""
-    texts = item.as_written()
-    del texts["goal"]
-    if canonical:
-        texts.update(schedule=item.schedule, category=item.category, performance=item.performance)
-    return texts
+def _amount(item: PlanItem, canonical: bool) -> Decimal | None:
+    """The budget written as a number: a number the officer typed, or any amount in the canonical form;
+    text such as 「5千」 is printed as it was typed."""
+    return item.budget if item.budget_info.typed_number or canonical else None
 
 
 def _lines(text: str, key: str) -> list[str]:
-    width = next(c.print_width for c in COLUMNS if c.key == key)
-    return [line for line in wrap(text, usable_width(width)) if line] if text else []
+    return lines_of(text, WIDTHS[key])
 
 
-def layout(plan: Plan, canonical: bool = False) -> _Layout:
-    """The plan as printed lines: each practice a box as tall as its longest text, each goal's lines
-    beside its practices (its box as tall as both need)."""
-    result = _Layout()
-    groups: list[tuple[str, list[PlanItem]]] = []
-    for item in plan.items:
-        goal = item.numbered_goal
-        if groups and groups[-1][0] == goal:
-            groups[-1][1].append(item)
-        else:
-            groups.append((goal, [item]))
-    keys = [c.key for c in COLUMNS if c.key != "goal"]
-    for goal, items in groups:
-        goal_lines = _lines(goal, "goal")
-        start = len(result.rows)
-        for item in items:
-            texts = {key: _lines(text, key) for key, text in _texts(item, canonical).items()}
-            height = max(1, *(len(lines) for lines in texts.values()))
-            first = len(result.rows)
-            for n in range(height):
-                row = _Row({key: lines[n] for key, lines in texts.items() if n < len(lines)})
-                result.rows.append(row)
-            result.rows[first].top.update(keys)
-            result.rows[first].budget = item.budget
-            result.rows[-1].bottom.update(keys)
-        while len(result.rows) - start < len(goal_lines):  # a goal longer than its practices: the last box grows
-            result.rows[-1].bottom.difference_update(keys)
-            result.rows.append(_Row(bottom=set(keys)))
-        for n, line in enumerate(goal_lines):
-            result.rows[start + n].texts["goal"] = line
-        result.rows[start].top.add("goal")
-        result.rows[-1].bottom.add("goal")
-        # A practice is never broken across pages; a goal's lines run on beside the practices that follow,
-        # as the form's merged goal cell does.
-        result.groups += [n for n in range(start, len(result.rows)) if "practice" in result.rows[n].top]
-    return result
+HEAD_SIZE = 10  # pt: the unit's name at the top of each page of a printout of several units
+MAX_HEAD = 60  # characters of it: Excel keeps at most 255 in a header, codes included
 
 
-def page_breaks(sizes: Sequence[int], first_page: float, other_pages: float) -> list[int]:
-    """Where pages break, as indexes of groups of ``sizes`` lines each: never inside a group that fits a
-    page; a group longer than a page is broken at lines."""
-    breaks: list[int] = []
-    room, line = first_page, 0
-    for size in sizes:
-        height = size * LINE_HEIGHT
-        page_has_lines = room < (other_pages if breaks else first_page)
-        if height > room and page_has_lines:
-            breaks.append(line)
-            room = other_pages
-        cut = 0
-        while height > room:  # longer than a page: break after the last line that fits
-            fits = max(1, int(room // LINE_HEIGHT))
-            cut += fits
-            height -= fits * LINE_HEIGHT
-            breaks.append(line + cut)
-            room = other_pages
-        room -= height
-        line += size
-    return breaks
+def running_head(plan: Plan) -> str:
+    """The page header that names a plan's unit, right-aligned in small type above the form, for
+    printouts of several units: Excel's header codes, the text's own & doubled."""
+    title = NOT_XML.sub("\ufffd", plan_title(plan.unit, plan.year))
+    if len(title) > MAX_HEAD:
+        title = title[: MAX_HEAD - 1] + "…"
+    return f'&R&"{FONT}"&{HEAD_SIZE}' + title.replace("&", "&&")
 
 
-def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool) -> None:
+def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool, running_head: str = "") -> None:
     last_col = len(COLUMNS) - 1
     for i, column in enumerate(COLUMNS):
         sheet.set_column(i, i, column.print_width)
@@ -271,42 +229,55 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool)
             sheet.write_string(HEADER_ROW + n, i, text, styles.cell("center", n == 0, n == header_lines - 1, bold=True))
         _set_height(sheet, HEADER_ROW + n, LINE_HEIGHT)
 
+    notes_width = sum(usable_width(c.print_width) for c in COLUMNS)
+    note_rows = [line for note in NOTES for line in wrap(note, notes_width)]
+    # Pages: every line is 22 pt, so a page holds a whole number of lines below the header.
+    first_page, other_pages = page_lines(header_lines * LINE_HEIGHT, TITLE_HEIGHT)
+    printout = lay_out(
+        plan, WIDTHS, first_page=first_page, other_pages=other_pages, tail=1 + len(note_rows), canonical=canonical
+    )
+    goal_lines: dict[int, str] = {}
+    for goal in printout.goals:
+        for at, text in goal.pieces:
+            goal_lines.update((at + n, line) for n, line in enumerate(_lines(text, "goal")))
+    tops = {goal.start for goal in printout.goals}
+    bottoms = {goal.end - 1 for goal in printout.goals} | {
+        b - 1 for b in printout.breaks
+    }  # boxes close at a page's foot
+
     body = HEADER_ROW + header_lines
-    printed = layout(plan, canonical)
-    for offset, row in enumerate(printed.rows):
-        r = body + offset
+    for n, line in enumerate(printout.lines):
+        r = body + n
+        item = plan.items[line.item]
+        amount = _amount(item, canonical) if line.first else None
         for key, i in COLUMN_AT.items():
-            style = styles.cell(_ALIGN.get(key, "left"), key in row.top, key in row.bottom)
-            if key == "budget" and row.budget is not None and "budget" in row.texts:
-                sheet.write_number(r, i, number(row.budget), style)
+            top = n in tops if key == "goal" else line.first
+            bottom = n in bottoms or (key != "goal" and line.last)
+            style = styles.cell(_ALIGN.get(key, "left"), top, bottom)
+            text = goal_lines.get(n, "") if key == "goal" else line.texts.get(key, "")
+            if key == "budget" and amount is not None and text:
+                sheet.write_number(r, i, number(amount), style)
             else:
-                sheet.write_string(r, i, row.texts.get(key, ""), style)
+                sheet.write_string(r, i, text, style)
         _set_height(sheet, r, LINE_HEIGHT)
 
-    end = body + len(printed.rows)
+    end = body + len(printout.lines)
     sheet.merge_range(end, 0, end, COLUMN_AT["budget"] - 1, TOTAL_LABEL, styles.cell("center", True, True, bold=True))
     sheet.write_number(end, COLUMN_AT["budget"], number(plan.total), styles.cell("right", True, True, bold=True))
     for i in range(COLUMN_AT["budget"] + 1, len(COLUMNS)):
         sheet.write_blank(end, i, None, styles.cell("left", True, True))
     _set_height(sheet, end, LINE_HEIGHT)
-    notes_width = sum(usable_width(c.print_width) for c in COLUMNS)
-    note_rows = [line for note in NOTES for line in wrap(note, notes_width)]
-    for n, line in enumerate(note_rows, start=1):
-        sheet.merge_range(end + n, 0, end + n, last_col, line, styles.note)
+    for n, note in enumerate(note_rows, start=1):
+        sheet.merge_range(end + n, 0, end + n, last_col, note, styles.note)
         _set_height(sheet, end + n, LINE_HEIGHT)
 
-    # Pages: the groups of the body, then the total and the notes together, broken where xltool chose.
-    starts = [*printed.groups, len(printed.rows)]
-    sizes = [b - a for a, b in itertools.pairwise(starts)] + [1 + len(note_rows)]
-    header_height = header_lines * LINE_HEIGHT
-    breaks = page_breaks(
-        sizes, PAGE_HEIGHT - SAFETY - TITLE_HEIGHT - header_height, PAGE_HEIGHT - SAFETY - header_height
-    )
-    sheet.set_h_pagebreaks([body + b for b in breaks])
-    pages = len(breaks) + 1
+    sheet.set_h_pagebreaks([body + b for b in printout.breaks])
+    pages = len(printout.breaks) + 1
     # Printed at 100 %: the columns fit A4 by themselves (fit-to-width lets LibreOffice shrink to 98 %).
     apply_page(sheet, Page(repeat_rows=(HEADER_ROW, HEADER_ROW + header_lines - 1), fit_width=False,
                            footer=f"&C第 &P 頁，共 {pages} 頁"))  # fmt: skip
+    if running_head:
+        sheet.set_header(running_head)
     sheet.set_start_page(1)
     sheet.print_area(0, 0, end + len(note_rows), last_col)
     sheet.hide_gridlines(2)

@@ -1,0 +1,227 @@
+"""The printout's pages (issue 22), measured on what LibreOffice prints: the sheet's PDF, and the .docx and
+the .odt laid out by LibreOffice, for the example and for a plan with the schedules and budgets that broke
+or shifted before. Every output: no schedule token broken inside a number, no line opening with 、，。, every
+page but a unit's last within three lines (66 pt) of the fullest, a practice split over two pages keeping
+two lines of it on each side, a goal going on over a page only after one of its phrases, 「5千」 printed as
+typed, a line break typed in a cell printed as one."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import EXAMPLE
+from tests.pdf import MARGIN, Line, Page, broken_tokens, column_lines, read_pdf, short_pages
+from xltool.cli import run
+from xltool.form import COLUMNS, DOCUMENT_WIDTHS_CM, TOTAL_LABEL
+from xltool.linebreak import usable_width
+from xltool.pages import KEEP, PHRASE_ENDS, goal_pieces, line_slice, lines_of, page_breaks
+from xltool.pipeline import load_plan
+
+HARD_UNIT = "測試縣政府政風處"
+# Cells of the example changed the way an officer types them (each a cell of 計畫表).
+HARD_CELLS = {
+    "C5": "108.10-109.03",
+    "C6": "108.01、04、07、10",
+    "C7": "108.02、05、08、11",
+    "C8": "１０８．０３",
+    "D9": "5千",
+    "D10": "5000元",
+    "D11": "５",
+}
+# A practice cell holding two practices (Alt+Enter), as the reader keeps it and a JSON plan carries it.
+TWO_PRACTICES = {
+    "unit": "換行測試單位",
+    "year": 108,
+    "items": [
+        {"goal_no": "壹", "goal": "測試換行。", "item_no": "一", "practice": "依據業務特性，辦理專案稽核。\n二、針對稽核發現，研提興革建議。",
+         "schedule": "108.03", "budget": 5, "category": "防貪業務", "performance": "無"},
+    ],
+}  # fmt: skip
+NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
+GOAL_NUMBERED = re.compile(r"^[壹貳參肆伍陸柒捌玖拾]+、")
+
+
+def hard_plan(folder: Path) -> Path:
+    path = folder / "測試.xlsx"
+    shutil.copyfile(EXAMPLE, path)
+    workbook = load_workbook(path)
+    sheet = workbook["計畫表"]
+    sheet["B2"] = HARD_UNIT
+    for ref, value in HARD_CELLS.items():
+        sheet[ref].value = value
+        sheet[ref].data_type = "s"  # typed into the template's text cells
+    workbook.save(path)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------- the rules
+
+
+def test_pages_are_filled_to_the_last_line_a_page_may_end_after() -> None:
+    # pages of 10 lines (the first) and 12; a page may start at the lines in the set
+    assert page_breaks({0, 4, 8, 12}, 16, 10, 12) == [8]
+    assert page_breaks(set(range(16)), 16, 10, 12) == [10]
+    assert page_breaks({0, 3}, 25, 10, 12) == [3, 15]  # nothing to end at in 12 lines: the page is filled
+    assert page_breaks({0}, 8, 10, 12) == []
+
+
+def test_a_goal_goes_on_over_a_page_only_after_a_phrase() -> None:
+    width = usable_width(COLUMNS[0].print_width)  # three characters a line
+    goal = "柒、凝聚團隊能量、厚植專業素養、延伸廉政行銷。"
+    pieces, short = goal_pieces(goal, [6, 10], width, numbering=2)
+    assert (
+        pieces == ["柒、凝聚團隊能量、厚植專業素養、", "延伸廉政行銷。"] and short == 0
+    )  # not 「…養、延」|「伸廉政…」
+    assert goal_pieces(goal, [2, 10], width, numbering=2)[0] == ["", goal]  # the number never stands alone
+    assert goal_pieces(goal, [3, 2], width, numbering=2) == (
+        ["柒、凝聚團隊能量、", "厚植專業素養、延伸廉政行銷。"],
+        3,
+    )  # five lines in two
+
+
+def test_a_goal_phrase_longer_than_a_page_is_cut_where_the_page_ends() -> None:
+    width = usable_width(COLUMNS[0].print_width)
+    goal = "壹、" + "長" * 120  # 41 lines of three characters, no phrase ending before its last
+    pieces, short = goal_pieces(goal, [5, 28, 28], width, numbering=2, page=28)
+    assert pieces[0] == "" and len(lines_of(pieces[1], width)) == 28 and "".join(pieces) == goal and short == 0
+
+
+def test_a_cells_lines_are_cut_where_its_printed_lines_end_keeping_the_officers_breaks() -> None:
+    text = "三、依據本府各單位業務特性，辦理專案稽核。\n四、針對稽核發現，研提興革建議。"
+    width = usable_width(
+        COLUMNS[1].print_width
+    )  # 「三、依據本府各單位業」「務特性，辦理專案稽」「核。」「四、…研」「提興革建議。」
+    assert line_slice(text, width, 0) == text  # all its lines: the text as written
+    assert line_slice(text, width, 0, 2) == "三、依據本府各單位業務特性，辦理專案稽"
+    assert line_slice(text, width, 1, 4) == "務特性，辦理專案稽核。\n四、針對稽核發現，研"  # the officer's break kept
+    assert line_slice(text, width, 4) == "提興革建議。"
+
+
+# ---------------------------------------------------------------------------------------------- measured
+
+
+def unit_last_pages(pages: list[Page]) -> set[int]:
+    """The last page of each unit in a PDF of sections numbered from 1 (「第 1 頁」 starts a unit)."""
+    firsts = [page.number for page in pages if "".join(w.text for w in page.footer()).startswith("第1頁")]
+    return {n - 1 for n in firsts[1:]} | {pages[-1].number}
+
+
+def column_edges(kind: str) -> dict[str, tuple[float, float]]:
+    """Where each column is printed: the sheet's are 7 w + 5 pt wide, the documents' DOCUMENT_WIDTHS_CM."""
+    edges, x = {}, MARGIN
+    for column in COLUMNS:
+        width = 7 * column.print_width + 5 if kind == "sheet" else DOCUMENT_WIDTHS_CM[column.key] / 2.54 * 72
+        edges[column.key] = (x, x + width)
+        x += width
+    return edges
+
+
+def body_lines(pages: list[Page], kind: str, key: str) -> list[Line]:
+    """A column's lines in the table's body: not the title, the header, the total or the notes below it."""
+    left, right = column_edges(kind)[key]
+    header = {column.printed.replace("\n", "") for column in COLUMNS} | {
+        part for column in COLUMNS for part in re.split(r"[\n ]", column.printed)
+    }
+    totals = {w.page: w.y0 for page in pages for w in page.words if w.text == TOTAL_LABEL}
+    return [
+        line
+        for line in column_lines(pages, left, right)
+        if line.top > MARGIN + 25 and line.text not in header and line.top < totals.get(line.page, 1e9) - 3
+    ]
+
+
+def cells_of(lines: list[Line], start: re.Pattern[str]) -> list[list[Line]]:
+    """A column's lines grouped into cells, each starting with a numbered line (「一、」, 「壹、」); the
+    lines before the first numbered one on a page belong to the cell the page before left off."""
+    cells: list[list[Line]] = []
+    for line in lines:
+        if start.match(line.text) or not cells:
+            cells.append([line])
+        else:
+            cells[-1].append(line)
+    return cells
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Page]]:
+    """The example and the hard plan, one unit each, as the sheet's PDF and as the .docx and .odt laid
+    out by LibreOffice."""
+    from xltool.office import convert_many, find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("pages")
+    hard = hard_plan(folder)
+    two = folder / "換行.json"
+    two.write_text(json.dumps(TWO_PRACTICES, ensure_ascii=False), encoding="utf-8")
+    pdf, docx, odt = folder / "全部.pdf", folder / "全部.docx", folder / "全部.odt"
+    args = ["render", str(EXAMPLE), str(hard), str(two), "--pdf", str(pdf), "--docx", str(docx), "--odt", str(odt)]
+    assert run(args) == 0
+    made = convert_many([docx, odt], "pdf", folder / "laid-out")
+    return {"sheet": read_pdf(pdf), "docx": read_pdf(made[0]), "odt": read_pdf(made[1])}
+
+
+OUTPUTS = ["sheet", "docx", "odt"]
+
+
+@pytest.mark.parametrize("kind", OUTPUTS)
+def test_no_schedule_is_broken_inside_a_number_nor_a_line_opened_by_a_comma(printed, kind: str) -> None:  # type: ignore[no-untyped-def]
+    pages = printed[kind]
+    edges = column_edges(kind)
+    schedules = [item.schedule_info.written for item in load_plan(EXAMPLE).items]
+    schedules += [HARD_CELLS.get(f"C{item.row}", item.schedule_info.written) for item in load_plan(EXAMPLE).items]
+    assert broken_tokens(column_lines(pages, *edges["schedule"]), schedules) == []
+    for key, (left, right) in edges.items():
+        opened = [line.text for line in column_lines(pages, left, right) if line.text[:1] in "、，。"]
+        assert opened == [], key
+
+
+@pytest.mark.parametrize("kind", OUTPUTS)
+def test_every_page_but_a_units_last_is_filled_within_three_lines(printed, kind: str) -> None:  # type: ignore[no-untyped-def]
+    pages = printed[kind]
+    assert len(unit_last_pages(pages)) == 3
+    assert short_pages(pages, last_pages=unit_last_pages(pages)) == {}
+
+
+@pytest.mark.parametrize("kind", OUTPUTS)
+def test_a_practice_goes_on_over_a_page_keeping_two_lines_each_side(printed, kind: str) -> None:  # type: ignore[no-untyped-def]
+    practices = cells_of(body_lines(printed[kind], kind, "practice"), NUMBERED)
+    split = [cell for cell in practices if len({line.page for line in cell}) > 1]
+    assert split  # the example's pages end inside practices, as the form's do
+    for cell in split:
+        sides = [sum(line.page == page for line in cell) for page in sorted({line.page for line in cell})]
+        assert min(sides) >= KEEP, [line.text for line in cell]
+
+
+@pytest.mark.parametrize("kind", OUTPUTS)
+def test_a_goal_goes_on_over_a_page_only_after_one_of_its_phrases(printed, kind: str) -> None:  # type: ignore[no-untyped-def]
+    goals = cells_of(body_lines(printed[kind], kind, "goal"), GOAL_NUMBERED)
+    assert len(goals) == 7 + 7 + 1
+    for goal in goals:
+        pages_of_goal = sorted({line.page for line in goal})
+        for page in pages_of_goal[:-1]:
+            assert "".join(line.text for line in goal if line.page == page)[-1] in PHRASE_ENDS
+
+
+@pytest.mark.parametrize("kind", OUTPUTS)
+def test_budgets_and_line_breaks_print_as_typed(printed, kind: str) -> None:  # type: ignore[no-untyped-def]
+    budgets = [line.text for line in body_lines(printed[kind], kind, "budget")]
+    assert {"5千", "5000元", "５"} <= set(budgets)
+    practice = [line.text for line in body_lines(printed[kind], kind, "practice")]
+    assert any(text.startswith("二、針對稽核發現") for text in practice)  # the typed line break, a new line
+
+
+def test_canonical_prints_the_amount(tmp_path: Path) -> None:
+    hard = hard_plan(tmp_path)
+    assert run(["render", str(hard), "-o", str(tmp_path / "原樣.xlsx")]) == 0
+    assert run(["render", str(hard), "-o", str(tmp_path / "統一.xlsx"), "--canonical"]) == 0
+    written = [c.value for c in load_workbook(tmp_path / "原樣.xlsx")["計畫表"]["D"]]
+    canonical = [c.value for c in load_workbook(tmp_path / "統一.xlsx")["計畫表"]["D"]]
+    assert {"5千", "5000元", "５"} <= set(written)
+    assert not {"5千", "5000元", "５"} & set(canonical) and canonical.count(5) >= written.count(5) + 3

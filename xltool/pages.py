@@ -1,0 +1,227 @@
+"""The printout's pages: a plan laid out in lines of the form's columns and cut into pages, once for every
+printed output (``render``'s sheet and its PDF, ``render --docx``/``--odt``), so that each prints the same
+pages.
+
+Every line is 22 pt (the form's 固定行高), so a page holds a whole number of lines and xltool, knowing each
+line (``linebreak``), chooses where every page ends instead of leaving it to a spreadsheet or a word
+processor. The rules are the form's own as a word processor applies them to its table, which splits a row
+over two pages and leaves the continued goal cell empty (the seed does):
+
+- a practice may go on over a page break when each of its cells keeps at least :data:`KEEP` of its lines
+  on either side (widow and orphan control), so that every page but a unit's last is filled to within a
+  line or two; LibreOffice 7.4, left to split the form's table rows itself, split practices 1 + 4 and
+  5 + 1 whatever the paragraphs' widow control (benchmarks/LINEBREAK.md, 6), so the document is given
+  these page ends too, each page's part of a practice a row of its own;
+- a goal's text runs down beside its practices; it goes on over a page break only where one of its
+  phrases ends (after 、，。…), so no page ends inside a word (「…素養、延」|「伸廉政行銷。」); once it is
+  all printed, the goal column of a continued page is left empty, as in the form;
+- the total may start a page; the notes follow it and split, if they must, keeping two lines each side.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from xltool.form import COLUMNS, LINE_HEIGHT, MARGIN_CM
+from xltool.linebreak import NO_START, wrap
+from xltool.model import Plan, PlanItem, number
+
+BODY_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the form's top and bottom margins, in points
+SAFETY = 12.0  # pt kept free on each page: what Excel, Word or LibreOffice may round heights to
+KEEP = 2  # lines of a cell kept together at the foot of a page and at the head of the next
+PHRASE_ENDS = "、，。；：！？\n"  # where a goal's text may go on over a page break
+BODY_KEYS = tuple(c.key for c in COLUMNS if c.key != "goal")
+
+
+def cell_texts(item: PlanItem, canonical: bool = False) -> dict[str, str]:
+    """What each printed cell of a practice says: as the officer wrote it (``PlanItem.as_written``), or
+    with ``canonical`` what ``check --fix`` would write (108.01-12 for １０８．０１－１２, 綜合規劃業務 for
+    綜合業務, 5 for 「5千」)."""
+    texts = item.as_written()
+    if canonical:
+        amount = f"{number(item.budget):,}" if item.budget is not None else item.budget_info.written
+        texts.update(schedule=item.schedule, budget=amount, category=item.category, performance=item.performance)
+    return texts
+
+
+def page_lines(header: float, title: float) -> tuple[int, int]:
+    """How many lines of the table the first page (below a title ``title`` pt tall) and the others hold,
+    below the header repeated on each (``header`` pt)."""
+    room = BODY_HEIGHT - SAFETY - header
+    return int((room - title) // LINE_HEIGHT), int(room // LINE_HEIGHT)
+
+
+def lines_of(text: str, width: float) -> list[str]:
+    """The printed lines of a cell ``width`` points wide (the blank lines of a text print nothing)."""
+    return [line for line in wrap(text, width) if line] if text else []
+
+
+def line_slice(text: str, width: float, start: int, stop: int | None = None) -> str:
+    """The text of printed lines ``start`` to ``stop`` of a cell, as written: the officer's own line
+    breaks between them are kept, the breaks xltool would make are not (a word processor makes them)."""
+    paragraphs: list[str] = []
+    n = 0
+    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        kept = ""
+        for line in lines_of(paragraph, width):
+            if start <= n and (stop is None or n < stop):
+                kept += line
+            n += 1
+        if kept:
+            paragraphs.append(kept)
+    return "\n".join(paragraphs)
+
+
+@dataclass
+class Line:
+    """One printed line of the table: the text of each column of a practice, and which practice."""
+
+    item: int  # its practice's place in the plan
+    texts: dict[str, str] = field(default_factory=dict)
+    first: bool = False  # the practice's first line
+    last: bool = False  # the practice's last line
+
+
+@dataclass
+class Goal:
+    """A goal's box: its lines, and the goal's text on each page it is on (from the line it starts at)."""
+
+    text: str
+    start: int
+    end: int
+    numbering: int = 0  # the length of its number, 「貳、」
+    pieces: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class Printout:
+    """A plan as printed: its lines, its goals' boxes, and the lines that start a page (after the first;
+    ``len(lines)`` when the total starts one, more when the notes go on overleaf)."""
+
+    lines: list[Line]
+    goals: list[Goal]
+    breaks: list[int]
+
+    def pages(self) -> list[tuple[int, int]]:
+        """The lines of the table on each page it is on: (first, end) pairs."""
+        cuts = [0, *(b for b in self.breaks if b < len(self.lines)), len(self.lines)]
+        return list(itertools.pairwise(cuts))
+
+
+def lay_out(
+    plan: Plan,
+    widths: Mapping[str, float],
+    *,
+    first_page: int,
+    other_pages: int,
+    tail: int,
+    canonical: bool = False,
+) -> Printout:
+    """The plan in lines of ``widths`` (points of text across each column) on pages of ``first_page``
+    lines (the first) and ``other_pages`` lines, with ``tail`` lines (the total and the notes) after
+    the practices.
+
+    A goal put off to the next page at a phrase's end may need more lines than its practices have
+    there: its last practice's box grows and the pages are counted again."""
+    grow: dict[int, int] = {}
+    while True:
+        lines, goals, breakable = _lines(plan, widths, canonical, grow)
+        body = len(lines)
+        breakable |= {body, *range(body + 1 + KEEP, body + tail - KEEP + 1)}
+        breaks = page_breaks(breakable, body + tail, first_page, other_pages)
+        lacking = False
+        for n, goal in enumerate(goals):
+            cuts = [goal.start, *(b for b in breaks if goal.start < b < goal.end), goal.end]
+            rooms = [b - a for a, b in itertools.pairwise(cuts)]
+            texts, short = goal_pieces(goal.text, rooms, widths["goal"], goal.numbering, other_pages)
+            goal.pieces = [(at, text) for at, text in zip(cuts, texts, strict=False) if text]
+            if short:
+                grow[n] = grow.get(n, 0) + short
+                lacking = True
+        if not lacking:
+            return Printout(lines, goals, breaks)
+
+
+def _lines(
+    plan: Plan, widths: Mapping[str, float], canonical: bool, grow: Mapping[int, int]
+) -> tuple[list[Line], list[Goal], set[int]]:
+    """The practices' lines, each goal's box (as tall as its practices, or as its text when longer, and
+    ``grow[n]`` lines more for the n-th goal), and the lines a page may start at."""
+    groups: list[tuple[str, list[tuple[int, PlanItem]]]] = []
+    for n, item in enumerate(plan.items):
+        goal = item.numbered_goal
+        if groups and groups[-1][0] == goal:
+            groups[-1][1].append((n, item))
+        else:
+            groups.append((goal, [(n, item)]))
+    numbering = {goal: len(goal) - len(items[0][1].goal) for goal, items in groups}
+    lines: list[Line] = []
+    goals: list[Goal] = []
+    breakable: set[int] = set()
+    for g, (goal, items) in enumerate(groups):
+        start = len(lines)
+        cells = [
+            {key: lines_of(text, widths[key]) for key, text in cell_texts(item, canonical).items() if key != "goal"}
+            for _, item in items
+        ]
+        heights = [max(1, *(len(column) for column in texts.values())) for texts in cells]
+        heights[-1] += max(0, len(lines_of(goal, widths["goal"])) - sum(heights)) + grow.get(g, 0)
+        for (n, _), texts, height in zip(items, cells, heights, strict=True):
+            first = len(lines)
+            lines += [
+                Line(n, {key: column[i] for key, column in texts.items() if i < len(column)}) for i in range(height)
+            ]
+            lines[first].first = lines[-1].last = True
+            breakable |= {first, *(first + i for i in range(KEEP, height - KEEP + 1) if _splits(texts, i))}
+        goals.append(Goal(goal, start, len(lines), numbering[goal]))
+    return lines, goals, breakable
+
+
+def _splits(texts: Mapping[str, list[str]], line: int) -> bool:
+    """Whether a page may start at ``line`` of a practice: no cell of it keeps fewer than :data:`KEEP` of
+    its lines on either side (a cell of four lines splits 2 | 2, never 3 | 1)."""
+    return all(line >= len(column) or KEEP <= line <= len(column) - KEEP for column in texts.values())
+
+
+def page_breaks(breakable: Collection[int], lines: int, first_page: int, other_pages: int) -> list[int]:
+    """The lines pages start at, for ``lines`` lines of which a page may start only at the ``breakable``
+    ones, on pages of ``first_page`` lines (the first) or ``other_pages``: each page is filled up to the
+    last line a page may start after; with none within a page, the page is filled (a practice longer
+    than a page is cut where the page ends)."""
+    breaks: list[int] = []
+    start, room = 0, first_page
+    while lines - start > room:
+        end = start + max(1, room)
+        cut = next((line for line in range(end, start, -1) if line in breakable), end)
+        breaks.append(cut)
+        start, room = cut, other_pages
+    return breaks
+
+
+def goal_pieces(
+    goal: str, rooms: Sequence[int], width: float, numbering: int = 0, page: int | None = None
+) -> tuple[list[str], int]:
+    """A goal's text on each page its box is on (``rooms``: the box's lines on each) and how many lines
+    it lacks on the last. It goes on over a page break only where one of its phrases ends, so its text
+    on the next page starts a new line; a page whose room holds not even its next phrase has none. The
+    first ``numbering`` characters (「貳、」) are no phrase: the number never stands alone. A phrase
+    longer than a whole ``page`` of lines is cut where the page ends, as nothing else can be."""
+    pieces: list[str] = []
+    rest = goal
+    for n, room in enumerate(rooms):
+        lines = lines_of(rest, width)
+        if len(lines) <= room or n == len(rooms) - 1:
+            return [*pieces, rest, *([""] * (len(rooms) - n - 1))], max(0, len(lines) - room)
+        cut = 0
+        for end, ch in enumerate(rest, start=1):
+            if ch in PHRASE_ENDS and rest[end : end + 1] not in NO_START and len(goal) - len(rest) + end > numbering:
+                if len(lines_of(rest[:end], width)) > room:
+                    break
+                cut = end
+        if not cut and page is not None and room >= page:
+            cut = len(line_slice(rest, width, 0, room))
+        pieces.append(rest[:cut].rstrip("\n"))
+        rest = rest[cut:].lstrip("\n")
+    return pieces, 0
