@@ -126,11 +126,11 @@ def check_files(
     return results
 
 
-def find_workbooks(inputs: Iterable[str | Path], *, json_too: bool = True) -> list[Path]:
+def find_workbooks(inputs: Iterable[str | Path]) -> list[Path]:
     """Files as given, and inside folders (recursively, in natural order: 第2組 before 第10組) every plan
     any command reads — workbooks and ``xltool read``'s JSON — without Excel's ~$ lock files and hidden
-    files, each once. Every command that takes folders finds the same files here (``json_too`` is
-    ignored: it was a second rule, and a unit that sent JSON went missing from merge).
+    files, each once. Every command that takes folders finds the same files here (a second rule once
+    left a unit that sent JSON missing from merge).
 
     A folder that cannot be listed (nested past the system's path limit, no permission) is returned as
     found, so reading it reports it in one line like any unreadable file and every other file still counts.

@@ -99,7 +99,7 @@ def check_command(
     from xltool.outputs import Outputs
     from xltool.pipeline import CheckOptions, find_workbooks
 
-    files = find_workbooks(inputs, json_too=True)
+    files = find_workbooks(inputs)
     if (annotate or fix) and len(files) != 1:
         raise XltoolError(
             "--annotate 與 --fix 一次只能用在一個檔案；多個檔案請用 --annotate-dir。", code=ErrorCode.USAGE

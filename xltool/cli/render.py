@@ -92,7 +92,7 @@ def render_command(
     from xltool.render import pdf_folder, pdf_of, pdfs_of, render_plans
 
     listed = chosen_roster(roster, False)
-    files = find_workbooks(inputs, json_too=True)
+    files = find_workbooks(inputs)
     if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
         if len(files) > 1:
             raise XltoolError("多個檔案請以 -o、--pdf、--pdf-dir、--docx 或 --odt 指定輸出。", code=ErrorCode.USAGE)
