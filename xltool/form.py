@@ -120,17 +120,21 @@ STATS_SHEET = "統計"
 RECEIPT_SHEET = "收件情形"
 GANTT_SHEET = "進度甘特圖"
 CHANGES_SHEET = "變更比對"
+MARKS_SHEET = "xltool標註"  # very hidden: the cells and sheets xltool marked in a copy, taken back by the next copy
 
 # The findings table (檢查結果): a merged workbook has the first two columns, an annotated copy not.
 RESULT_HEADER = ("檔案", "單位", "嚴重度", "代碼", "位置", "欄位", "內容", "問題", "建議")
 RESULT_WIDTHS = (30, 16, 8, 24, 14, 14, 30, 50, 50)
+# An annotated copy's own 檢查結果 (no 檔案, 單位): 125 characters of Calibri 11, the default font of an
+# Excel workbook, fill the width of A4 landscape inside 2.5 cm margins; a larger font is scaled to fit.
+COPY_RESULT_WIDTHS = (6, 22, 12, 10, 19, 28, 28)
 SEVERITY_WORDS = {"error": "錯誤", "warning": "警告", "info": "提示"}
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # the colours of an annotated cell (Excel's own bad/neutral)
 
 # The changes table (變更比對) of a compared copy, and the colours of its cells: a changed cell as a warning
 # is marked, an added practice in Excel's own "good" green.
 CHANGES_HEADER = ("變更", "位置", "上一版位置", "作法", "欄位", "上一版", "本版")
-CHANGES_WIDTHS = (8, 14, 14, 10, 16, 50, 50)
+CHANGES_WIDTHS = (6, 12, 12, 8, 12, 37, 37)  # as COPY_RESULT_WIDTHS: A4 landscape
 CHANGE_FILLS = {"changed": FILLS["warning"], "added": "C6EFCE"}
 CHANGE_WORDS = {"added": "新增", "removed": "刪除", "changed": "修改", "moved": "移動"}
 
