@@ -127,7 +127,7 @@ RESULT_HEADER = ("檔案", "單位", "嚴重度", "代碼", "位置", "欄位", 
 RESULT_WIDTHS = (30, 16, 8, 24, 14, 14, 30, 50, 50)
 # An annotated copy's own 檢查結果 (no 檔案, 單位): 125 characters of Calibri 11, the default font of an
 # Excel workbook, fill the width of A4 landscape inside 2.5 cm margins; a larger font is scaled to fit.
-COPY_RESULT_WIDTHS = (6, 22, 12, 10, 19, 28, 28)
+COPY_RESULT_WIDTHS = (6, 24, 11, 9, 19, 28, 28)
 SEVERITY_WORDS = {"error": "錯誤", "warning": "警告", "info": "提示"}
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # the colours of an annotated cell (Excel's own bad/neutral)
 

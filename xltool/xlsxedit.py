@@ -1693,7 +1693,7 @@ def _wrapped(xml: str, start: int, stop: int) -> str | None:
 # Points per character of column width, and per line of text, for a default font of ``size`` pt: on the
 # low side of Calibri's digit (7 px at 11 pt) and the Kai face's (7 pt at 14 pt), on the high side of the
 # line heights both programs give CJK text, so a row is never shorter than its text.
-_DIGIT_EM, _LINE_EM, _CELL_PADDING = 0.47, 1.35, 3.5
+_DIGIT_EM, _LINE_EM, _CELL_PADDING = 0.47, 1.3, 3.5
 HEADER_FILL = "D9D9D9"  # the header row's grey, as the merged workbook's tables have
 
 
