@@ -121,6 +121,7 @@ RECEIPT_SHEET = "收件情形"
 GANTT_SHEET = "進度甘特圖"
 CHANGES_SHEET = "變更比對"
 MARKS_SHEET = "xltool標註"  # very hidden: the cells and sheets xltool marked in a copy, taken back by the next copy
+MARKS_HEADER = ("工作表", "儲存格", "標註底色", "原本底色", "註解")  # its columns (xlsxedit reads them back)
 
 # The findings table (檢查結果): a merged workbook has the first two columns, an annotated copy not.
 RESULT_HEADER = ("檔案", "單位", "嚴重度", "代碼", "位置", "欄位", "內容", "問題", "建議")

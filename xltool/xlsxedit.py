@@ -37,7 +37,7 @@ from typing import Final
 from urllib.parse import unquote
 
 from xltool.errors import ErrorCode, InputError
-from xltool.form import A4, MARGIN_CM, MARKS_SHEET, PAGE_FOOTER, column_index, column_letter
+from xltool.form import A4, MARGIN_CM, MARKS_HEADER, MARKS_SHEET, PAGE_FOOTER, column_index, column_letter
 from xltool.linebreak import wrap
 from xltool.model import number as plain_number
 from xltool.ooxml import NOT_XML, xml_attribute, xml_text, xml_unescape
@@ -1186,7 +1186,6 @@ def _extend_dimension(xml: str, cells: Iterable[tuple[int, int]], where: str) ->
 
 # ------------------------------------------------------------------------------------- xltool's marks
 
-MARKS_HEADER = ("工作表", "儲存格", "標註底色", "原本底色", "註解")
 _NOTE_GAP = "\n\n"  # between an officer's note and the one xltool adds after it
 
 
