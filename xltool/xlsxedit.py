@@ -38,7 +38,7 @@ from urllib.parse import unquote
 
 from xltool.errors import ErrorCode, InputError
 from xltool.form import A4, MARGIN_CM, MARKS_HEADER, MARKS_SHEET, PAGE_FOOTER, column_index, column_letter
-from xltool.linebreak import wrap
+from xltool.linebreak import text_width, wrap
 from xltool.model import number as plain_number
 from xltool.ooxml import NOT_XML, xml_attribute, xml_text, xml_unescape
 
@@ -207,27 +207,35 @@ def _apply(
     book = _Workbook(package)
     styles = _Styles(package, book)
     earlier = _read_marks(package, book)
-    cells, before = _take_back(package, book, styles, earlier, cells)
-    for name, edits in cells.items():
+    edited, restored = _take_back(package, book, styles, earlier, cells)
+    marks: list[_Mark] = []
+    for name, edits in edited.items():
         sheet = book.sheet(name)
         if sheet is None:
             raise ValueError(f"no sheet named {name!r}")
         if sheet.part is None or not sheet.type.endswith("/worksheet"):
             raise ValueError(f"sheet {name!r} is not a worksheet")
+        bases: dict[tuple[int, int], int] = {}
         xml = package.text(sheet.part)
-        xml = _edit_cells(xml, edits, styles, sheet.part)
+        xml = _edit_cells(xml, edits, styles, sheet.part, bases)
+        for at, edit in cells.get(name, {}).items():  # this copy's marks, each with the fill it covers
+            if edit.fill is not None or edit.comment:
+                before = restored.get((sheet.name, at), styles.shown_fill(bases[at]) if at in bases else "")
+                marks.append(
+                    _Mark(sheet.name, _ref(*at), _argb(edit.fill) if edit.fill else "", before, edit.comment or "")
+                )
         notes = {_ref(row, col): edit.comment for (row, col), edit in edits.items() if edit.comment}
         if notes:
             xml = _add_notes(package, book, sheet.part, xml, notes)
         package.write(sheet.part, xml)
-    if any(edit.value is not KEEP or edit.recalc for edits in cells.values() for edit in edits.values()):
+    if any(edit.value is not KEEP or edit.recalc for edits in edited.values() for edit in edits.values()):
         package.write(book.part, _full_calc_on_load(package.text(book.part), book.part))
-    names = {table.name.casefold() for table in tables}
+    kept = {name.casefold() for name in [*(table.name for table in tables), *edited]}
     for mark in earlier:
         sheet = book.sheet(mark.sheet) if not mark.ref else None
-        if sheet is not None and sheet.name.casefold() not in names:
-            book.remove_sheet(sheet)  # a sheet an earlier copy added and this one does not write
-    record = _record(before, [table.name for table in tables])
+        if sheet is not None and sheet.name.casefold() not in kept:
+            book.remove_sheet(sheet)  # a sheet an earlier copy added and this one neither writes nor edits
+    record = _record(marks, [table.name for table in tables])
     for table in [*tables, record]:
         existing = book.sheet(table.name)
         if table is record and not table.rows:
@@ -975,16 +983,24 @@ def _full_calc_on_load(xml: str, where: str) -> str:
 # -------------------------------------------------------------------------------------------- cells
 
 
-def _edit_cells(xml: str, edits: Mapping[tuple[int, int], CellEdit], styles: _Styles, where: str) -> str:
+def _edit_cells(
+    xml: str,
+    edits: Mapping[tuple[int, int], CellEdit],
+    styles: _Styles,
+    where: str,
+    bases: dict[tuple[int, int], int] | None = None,
+) -> str:
     """The sheet's XML with each edited cell rewritten, or added in row and column order. A note alone
-    changes no cell (a note needs no cell written)."""
+    changes no cell (a note needs no cell written). ``bases`` gets the format each cell showed before."""
     edits = {at: e for at, e in edits.items() if e.changes_cell}
     if not edits:
         return xml
     data = _find(xml, "sheetData", where)
     if data is None:
         raise _Damaged(where)
-    context = _Context(where, styles, _column_styles(xml, data.start, where), data.prefix)
+    context = _Context(
+        where, styles, _column_styles(xml, data.start, where), data.prefix, {} if bases is None else bases
+    )
     rows: dict[int, dict[int, CellEdit]] = {}
     for (number, col), edit in edits.items():
         rows.setdefault(number, {})[col] = edit
@@ -1018,6 +1034,7 @@ class _Context:
     styles: _Styles
     columns: list[tuple[int, int, int]]  # (first, last, format) of each <col> with a style
     prefix: str
+    bases: dict[tuple[int, int], int] = field(default_factory=dict)  # each rewritten cell's format before
 
     def column_style(self, col: int) -> int:
         return next((style for first, last, style in self.columns if first <= col <= last), 0)
@@ -1100,6 +1117,7 @@ def _new_cell(row: int, col: int, edit: CellEdit, row_style: int | None, context
     if edit.value is KEEP and not edit.fill and not edit.text_format:
         return ""
     base = row_style if row_style is not None else context.column_style(col)
+    context.bases[(row, col)] = base
     style = _style(base, edit, context.styles)
     ref = _ref(row, col)
     return _cell(context.prefix, ref, style, *_value_xml(edit.value, context.prefix, ref))
@@ -1120,6 +1138,7 @@ def _edited_cell(xml: str, cell: _Element, row: int, col: int, edit: CellEdit, c
     except ValueError:
         raise _Damaged(context.where) from None
     changes: dict[str, str | None] = {}
+    context.bases[(row, col)] = style
     new_style = _style(style, edit, context.styles)
     if new_style != style:
         changes["s"] = str(new_style)
@@ -1244,9 +1263,9 @@ def _take_back(
     styles: _Styles,
     earlier: Sequence[_Mark],
     cells: Mapping[str, Mapping[tuple[int, int], CellEdit]],
-) -> tuple[dict[str, dict[tuple[int, int], CellEdit]], list[_Mark]]:
+) -> tuple[dict[str, dict[tuple[int, int], CellEdit]], dict[tuple[str, tuple[int, int]], str]]:
     """The edits to make: the caller's, and the fills of earlier marks put back; earlier notes are taken
-    out of the comments here. Also this copy's marks, each with the fill its cell had before any mark.
+    out of the comments here. Also the fills put back, by sheet and cell: the fill a new mark there covers.
 
     A mark is found where the record says, or, when rows moved since, at the cell carrying its note.
     Its fill is put back only while the cell still shows the colour xltool gave it."""
@@ -1255,59 +1274,55 @@ def _take_back(
     for mark in earlier:
         if mark.ref and _cell_position(mark.ref) is not None:
             by_sheet[mark.sheet].append(mark)
-    marks: list[_Mark] = []
-    for name in dict.fromkeys([*by_sheet, *cells]):
+    restored: dict[tuple[str, tuple[int, int]], str] = {}
+    for name, marks in by_sheet.items():
         sheet = book.sheet(name)
         if sheet is None or sheet.part is None or not sheet.type.endswith("/worksheet"):
-            continue  # an edit there is refused by _apply; a mark there went with its sheet
+            continue  # the marks went with their sheet
         xml = package.text(sheet.part)
-        notes = _Notes(package, sheet.part, xml) if by_sheet.get(name) else None
-        located = _locate(by_sheet.get(name, []), notes.texts if notes else {})
-        new = {at: edit for at, edit in cells.get(name, {}).items() if edit.fill is not None or edit.comment}
-        shown = _shown_styles(xml, {at for _, at, _ in located} | set(new), sheet.part)
-        restored: dict[tuple[int, int], str] = {}
+        notes = _Notes(package, sheet.part, xml)
+        located = _locate(marks, notes.texts)
+        shown = _shown_styles(xml, {at for _, at, _ in located}, sheet.part)
+        notes.take_out({ref: mark.note for mark, _, ref in located if ref})
+        here = next((e for n, e in edits.items() if n.casefold() == sheet.name.casefold()), None)
+        if here is None:
+            here = edits.setdefault(sheet.name, {})
         for mark, at, _ in located:
-            if mark.fill and _solid_rgb(styles.shown_fill(shown[at])) == mark.fill:
-                restored[at] = mark.before
-        if notes is not None:
-            notes.take_out({ref: mark.note for mark, _, ref in located if ref})
-        here = edits.setdefault(name, {})
-        for at, fill in restored.items():
+            if not mark.fill or _solid_rgb(styles.shown_fill(shown[at])) != mark.fill:
+                continue  # a note alone, or a cell someone coloured since
+            restored[(sheet.name, at)] = mark.before
             edit = here.get(at)
-            here[at] = (
-                CellEdit(name, _ref(*at), fill=fill)
-                if edit is None
-                else edit
-                if edit.fill
-                else replace(edit, fill=fill)
-            )
-        for at, edit in new.items():
-            before = restored[at] if at in restored else styles.shown_fill(shown[at])
-            fill = _argb(edit.fill) if edit.fill else ""
-            marks.append(_Mark(sheet.name, _ref(*at), fill, before, edit.comment or ""))
-    return edits, marks
+            if edit is None:
+                here[at] = CellEdit(sheet.name, _ref(*at), fill=mark.before)
+            elif edit.fill is None:
+                here[at] = replace(edit, fill=mark.before)
+    return edits, restored
 
 
 def _locate(marks: Sequence[_Mark], texts: Mapping[str, str]) -> list[tuple[_Mark, tuple[int, int], str | None]]:
     """Each mark's cell now, and the cell whose note is its note (None when no note of it is left): its
     recorded cell when that still carries the note, else the nearest unclaimed cell that does (rows were
     inserted or deleted above it), else its recorded cell."""
-
-    def carries(ref: str, note: str) -> bool:
-        text = texts.get(ref)
-        return text is not None and (text == note or text.endswith(_NOTE_GAP + note))
-
+    carrying: dict[str, set[str]] = defaultdict(set)  # a note → the cells whose comment is it or ends with it
+    for ref, text in texts.items():
+        carrying[text].add(ref)
+        start = text.find(_NOTE_GAP)
+        while start >= 0:
+            carrying[text[start + len(_NOTE_GAP) :]].add(ref)
+            start = text.find(_NOTE_GAP, start + 1)
     found: dict[int, str] = {}
+    claimed: set[str] = set()
     for n, mark in enumerate(marks):
-        if mark.note and mark.ref not in found.values() and carries(mark.ref, mark.note):
+        if mark.note and mark.ref not in claimed and mark.ref in carrying.get(mark.note, ()):
             found[n] = mark.ref
+            claimed.add(mark.ref)
     for n, mark in enumerate(marks):
         if n in found or not mark.note:
             continue
-        claimed = set(found.values())
-        candidates = [ref for ref in texts if ref not in claimed and carries(ref, mark.note)]
+        candidates = [ref for ref in carrying.get(mark.note, ()) if ref not in claimed]
         if candidates:
             found[n] = min(candidates, key=partial(_distance, home=mark.ref))
+            claimed.add(found[n])
     located = []
     for n, mark in enumerate(marks):
         cell = _cell_position(found.get(n, mark.ref))
@@ -1388,15 +1403,16 @@ class _Notes:
         box with it), else it keeps what came before the note."""
         if not self.part or not notes:
             return
-        xml, gone = self.xml, set()
-        for ref in sorted(notes, key=lambda r: -self.comments[r].start):
+        pieces, position, gone = [], 0, set()
+        for ref in sorted(notes, key=lambda r: self.comments[r].start):  # one pass: a sheet may have thousands
             comment = self.comments[ref]
+            pieces.append(self.xml[position : comment.start])
             if self.texts[ref] == notes[ref]:
-                xml = xml[: comment.start] + xml[comment.end :]
                 gone.add(_cell_position(ref))
             else:
-                shortened = _shortened(xml[comment.start : comment.end], len(_NOTE_GAP + notes[ref]))
-                xml = xml[: comment.start] + shortened + xml[comment.end :]
+                pieces.append(_shortened(self.xml[comment.start : comment.end], len(_NOTE_GAP + notes[ref])))
+            position = comment.end
+        xml = "".join([*pieces, self.xml[position:]])
         self.package.write(self.part, xml)
         if gone and self.vml:
             self.package.write(self.vml, _vml_without(self.package.read(self.vml), gone))
@@ -1407,12 +1423,9 @@ _PHONETIC = re.compile(rf"<(?:{_NAME}:)?rPh\b.*?</(?:{_NAME}:)?rPh\s*>", re.S)
 
 def _plain_text(xml: str) -> str:
     """The text of a shared string, an inline string or a comment: its runs joined, phonetic guides left out."""
-    xml = _PHONETIC.sub("", xml)
-    return "".join(
-        xml_unescape(xml[e.content : e.close])
-        for tag in _start("t").finditer(xml)
-        for e in [_element(xml, tag, "t", "")]
-    )
+    if "rPh" in xml:
+        xml = _PHONETIC.sub("", xml)
+    return "".join(xml_unescape(found.group(1) or "") for found in _RUN_TEXT.finditer(xml))
 
 
 def _shortened(comment: str, drop: int) -> str:
@@ -1444,47 +1457,45 @@ def _vml_without(vml: bytes, cells: set[tuple[int, int] | None]) -> bytes:
 
 
 def _sheet_values(package: _Package, book: _Workbook, part: str) -> list[list[str]]:
-    """A small sheet's values as text, row by row, in column order (the record: text that xltool wrote,
-    as whichever program saved the copy since keeps it, shared or inline)."""
+    """A sheet's values as text, row by row, in column order (the record: text that xltool wrote, as
+    whichever program saved the copy since keeps it, shared or inline)."""
     xml = package.text(part)
     data = _find(xml, "sheetData", part)
     if data is None:
         return []
     shared: list[str] | None = None
-    rows = []
-    for tag in _start("row").finditer(xml, data.content, data.close):
-        line = _element(xml, tag, "row", part)
-        values: list[str] = []
-        for cell_tag in _start("c").finditer(xml, line.content, line.close):
-            cell = _element(xml, cell_tag, "c", part)
-            col = _cell_column(cell_tag.group(2), part)
-            content = xml[cell.content : cell.close]
-            kind = _attributes(cell.attrs).get("t", "n")
-            value = _find(content, "v", part)
-            raw = xml_unescape(content[value.content : value.close]) if value else ""
-            if kind == "inlineStr":
-                text = _plain_text(content)
-            elif kind == "s":
-                shared = _shared_strings(package, book) if shared is None else shared
-                text = shared[int(raw)] if raw.isdigit() and int(raw) < len(shared) else ""
-            else:
-                text = raw
-            if col > len(values):
-                values += [""] * (col - 1 - len(values)) + [text]
-        rows.append(values)
-    return rows
+    rows: dict[int, dict[int, str]] = defaultdict(dict)
+    for cell in _CELL.finditer(xml, data.content, data.close):
+        attrs = _attributes(cell.group(1))
+        at = _cell_position(attrs.get("r", ""))
+        if at is None:
+            raise _Refused(f"無法標註：工作表的儲存格沒有標明位置（{part}），請以 Excel 開啟後另存新檔再試")
+        content = cell.group(2) or ""
+        kind = attrs.get("t", "n")
+        value = _VALUE.search(content)
+        raw = xml_unescape(value.group(1)) if value else ""
+        if kind == "inlineStr":
+            text = _plain_text(content)
+        elif kind == "s":
+            shared = _shared_strings(package, book) if shared is None else shared
+            text = shared[int(raw)] if raw.isdigit() and int(raw) < len(shared) else ""
+        else:
+            text = raw
+        rows[at[0]][at[1]] = text
+    return [[cells.get(col, "") for col in range(1, max(cells) + 1)] for _, cells in sorted(rows.items())]
+
+
+_CELL = re.compile(rf"<(?:{_NAME}:)?c\b([^>]*?)(?:/>|>(.*?)</(?:{_NAME}:)?c\s*>)", re.S)
+_VALUE = re.compile(rf"<(?:{_NAME}:)?v\b[^>]*>(.*?)</(?:{_NAME}:)?v\s*>", re.S)
+_SHARED = re.compile(rf"<(?:{_NAME}:)?si\b[^>]*?(?:/>|>(.*?)</(?:{_NAME}:)?si\s*>)", re.S)
+_RUN_TEXT = re.compile(rf"<(?:{_NAME}:)?t\b[^>]*?(?:/>|>(.*?)</(?:{_NAME}:)?t\s*>)", re.S)
 
 
 def _shared_strings(package: _Package, book: _Workbook) -> list[str]:
     relation = next((r for r in package.relations(book.part) if r.type.endswith("/sharedStrings")), None)
     if relation is None or relation.external or not package.has(relation.target):
         return []
-    xml = package.text(relation.target)
-    return [
-        _plain_text(xml[e.content : e.close])
-        for tag in _start("si").finditer(xml)
-        for e in [_element(xml, tag, "si", relation.target)]
-    ]
+    return [_plain_text(found.group(1) or "") for found in _SHARED.finditer(package.text(relation.target))]
 
 
 # ----------------------------------------------------------------------------------------- comments
@@ -1759,17 +1770,19 @@ class _Heights:
         digit = _DIGIT_EM * size
         self.points = [max(digit, (w + 5 / 7) * digit - _CELL_PADDING) for w in widths]
         self.default = (8.43 + 5 / 7) * digit - _CELL_PADDING
+        self.known: dict[tuple[str, int], int] = {}  # a findings list repeats its messages and hints
 
     def __call__(self, values: Sequence[Value]) -> float | None:
-        lines = max(
-            (
-                len(wrap(str(value), self.points[col] if col < len(self.points) else self.default, self.size))
-                for col, value in enumerate(values)
-                if value is not None and str(value)
-            ),
-            default=1,
-        )
+        lines = max((self.lines(str(value), col) for col, value in enumerate(values) if value is not None), default=1)
         return round(lines * _LINE_EM * self.size + 2, 2) if lines > 1 else None
+
+    def lines(self, text: str, col: int) -> int:
+        width = self.points[col] if col < len(self.points) else self.default
+        if "\n" not in text and text_width(text, self.size) <= width:
+            return 1
+        if (text, col) not in self.known:
+            self.known[(text, col)] = len(wrap(text, width, self.size))
+        return self.known[(text, col)]
 
 
 def _table_row(
