@@ -63,7 +63,7 @@ def diff_command(
         typer.Option(
             "--annotate",
             help=f"另存一份標註變更的本版副本（黃：修改，綠：新增，註解寫上一版的內容，另加「{CHANGES_SHEET}」工作表）；"
-            "本版須為 .xlsx 或 .xlsm。",
+            ".xls、.ods 經 LibreOffice 轉成 .xlsx；先前副本上的標註一併收回。",
             metavar="副本.xlsx",
         ),
     ] = None,
@@ -78,7 +78,10 @@ def diff_command(
 
     outputs = Outputs([old, new], force=force)
     if annotate is not None:
+        from xltool.annotate import editable
+
         outputs.claim(annotate)  # refused before the work, not after it
+        editable(new, annotate)
     chosen = chosen_catalog(catalog)
     plans = [_load(path, chosen) for path in (old, new)]
     show.notices(plans)
