@@ -155,6 +155,27 @@ def test_a_cell_the_officer_recoloured_or_wrote_into_is_theirs(tmp_path: Path, t
     assert RESULTS_SHEET not in load_workbook(second).sheetnames  # the earlier check's list went with its marks
 
 
+@pytest.mark.usefixtures("office")
+def test_a_copy_made_before_the_record_is_read_back_from_its_results_sheet(tmp_path: Path, template: Path) -> None:
+    """A copy an older xltool made has no record sheet: its 檢查結果 says which cells it marked and what it
+    wrote there, and that is enough to take the marks back, after LibreOffice saved it too."""
+    from xltool.office import convert
+
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": 5,
+                     "category": "亂寫", "performance": "無"}], unit="某處")  # fmt: skip
+    first = tmp_path / "舊版_檢查.xlsx"
+    assert xltool("check", template, "--annotate", first).returncode == 1
+    book = load_workbook(first)
+    del book[MARKS_SHEET]  # as the older xltool wrote it
+    book["計畫表"]["C4"] = "108.01-12"
+    book.save(first)
+    returned = convert(first, "xlsx", tmp_path / "lo")
+    second = tmp_path / "第二次_檢查.xlsx"
+    assert xltool("check", returned, "--annotate", second).returncode == 1
+    marks = marked_cells(second)
+    assert "C4" not in marks and marks["E4"][0] == RED and marks["E4"][1].count("【錯誤】") == 1  # type: ignore[union-attr]
+
+
 def test_each_kind_of_copy_replaces_the_marks_and_sheets_of_another(tmp_path: Path, template: Path) -> None:
     fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "108.01-12", "budget": 5,
                      "category": "防貪業務", "performance": "無"}], unit="某處")  # fmt: skip

@@ -37,7 +37,20 @@ from typing import Final
 from urllib.parse import unquote
 
 from xltool.errors import ErrorCode, InputError
-from xltool.form import A4, MARGIN_CM, MARKS_HEADER, MARKS_SHEET, PAGE_FOOTER, column_index, column_letter
+from xltool.form import (
+    A4,
+    FILLS,
+    MARGIN_CM,
+    MARKS_HEADER,
+    MARKS_SHEET,
+    NOTE,
+    PAGE_FOOTER,
+    RESULT_HEADER,
+    RESULTS_SHEET,
+    SEVERITY_WORDS,
+    column_index,
+    column_letter,
+)
 from xltool.linebreak import text_width, wrap
 from xltool.model import number as plain_number
 from xltool.ooxml import NOT_XML, xml_attribute, xml_text, xml_unescape
@@ -1224,7 +1237,7 @@ def _read_marks(package: _Package, book: _Workbook) -> list[_Mark]:
     """What an earlier copy recorded; nothing for a workbook xltool never marked."""
     sheet = book.sheet(MARKS_SHEET)
     if sheet is None or sheet.part is None or not sheet.type.endswith("/worksheet"):
-        return []
+        return _older_marks(package, book)
     marks = []
     for row in _sheet_values(package, book, sheet.part):
         sheet_name, ref, fill, before, note = [*row, "", "", "", "", ""][:5]
@@ -1233,6 +1246,34 @@ def _read_marks(package: _Package, book: _Workbook) -> list[_Mark]:
         fill = fill if re.fullmatch(r"[0-9A-Fa-f]{8}", fill) else ""
         marks.append(_Mark(sheet_name, ref.strip().upper(), fill.upper(), _safe_fill(before), note))
     return marks
+
+
+def _older_marks(package: _Package, book: _Workbook) -> list[_Mark]:
+    """The marks of an annotated copy made before xltool kept a record, read back from its 檢查結果 sheet:
+    each row names the finding's cell, severity, message and hint, from which its note and colour were
+    made. The fill a cell had before is not known there: none, as in the template. A merged workbook's
+    檢查結果 (its first columns 檔案 and 單位) lists no marks."""
+    sheet = book.sheet(RESULTS_SHEET)
+    if sheet is None or sheet.part is None or not sheet.type.endswith("/worksheet"):
+        return []
+    rows = _sheet_values(package, book, sheet.part)
+    if not rows or rows[0][:7] != list(RESULT_HEADER[2:]):
+        return []
+    severities = {word: severity for severity, word in SEVERITY_WORDS.items()}
+    notes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for row in rows[1:]:
+        word, _, where, _, _, message, hint = [*row, *[""] * 7][:7]
+        severity = severities.get(word, "")
+        name, _, ref = where.rpartition("!")
+        if severity in FILLS and name and _cell_position(ref) is not None:
+            note = NOTE.format(severity=word, message=message, hint=hint)
+            notes.setdefault((name, ref.upper()), []).append((severity, note))
+    marks = [
+        _Mark(name, ref, _argb(FILLS["error" if any(s == "error" for s, _ in here) else "warning"]), "",
+              "\n".join(note for _, note in here))
+        for (name, ref), here in notes.items()
+    ]  # fmt: skip
+    return [*marks, _Mark(sheet.name)]
 
 
 def _safe_fill(xml: str) -> str:
