@@ -22,8 +22,8 @@ from xltool.errors import ErrorCode, InputError, OutputError
 from xltool.form import (
     COPY_RESULT_WIDTHS,
     FILLS,
+    FINDING_NOTE,
     LIVE,
-    NOTE,
     RESULT_HEADER,
     RESULTS_SHEET,
     SEVERITY_WORDS,
@@ -93,7 +93,9 @@ def annotate_workbook(
     edits = []
     for (sheet, ref), here in notes.items():
         worst = "error" if any(f.severity == "error" for f in here) else "warning"
-        text = "\n".join(NOTE.format(severity=SEVERITY_WORDS[f.severity], message=f.message, hint=f.hint) for f in here)
+        text = "\n".join(
+            FINDING_NOTE.format(severity=SEVERITY_WORDS[f.severity], message=f.message, hint=f.hint) for f in here
+        )
         edits.append(CellEdit(sheet, ref, fill=FILLS[worst], comment=text))
     return _write(source, out, edits, [results_table(findings, infos=infos)], outputs)
 

@@ -131,7 +131,9 @@ RESULT_WIDTHS = (30, 16, 8, 24, 14, 14, 30, 50, 50)
 COPY_RESULT_WIDTHS = (6, 24, 11, 9, 19, 28, 28)
 SEVERITY_WORDS = {"error": "錯誤", "warning": "警告", "info": "提示"}
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # the colours of an annotated cell (Excel's own bad/neutral)
-NOTE = "【{severity}】{message}\n建議：{hint}"  # an annotated cell's note for one finding (severity in SEVERITY_WORDS)
+FINDING_NOTE = (
+    "【{severity}】{message}\n建議：{hint}"  # an annotated cell's note for one finding (severity in SEVERITY_WORDS)
+)
 
 # The changes table (變更比對) of a compared copy, and the colours of its cells: a changed cell as a warning
 # is marked, an added practice in Excel's own "good" green.

@@ -40,10 +40,10 @@ from xltool.errors import ErrorCode, InputError
 from xltool.form import (
     A4,
     FILLS,
+    FINDING_NOTE,
     MARGIN_CM,
     MARKS_HEADER,
     MARKS_SHEET,
-    NOTE,
     PAGE_FOOTER,
     RESULT_HEADER,
     RESULTS_SHEET,
@@ -1266,7 +1266,7 @@ def _older_marks(package: _Package, book: _Workbook) -> list[_Mark]:
         severity = severities.get(word, "")
         name, _, ref = where.rpartition("!")
         if severity in FILLS and name and _cell_position(ref) is not None:
-            note = NOTE.format(severity=word, message=message, hint=hint)
+            note = FINDING_NOTE.format(severity=word, message=message, hint=hint)
             notes.setdefault((name, ref.upper()), []).append((severity, note))
     marks = [
         _Mark(name, ref, _argb(FILLS["error" if any(s == "error" for s, _ in here) else "warning"]), "",
