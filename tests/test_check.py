@@ -299,7 +299,7 @@ def test_annotate_marks_cells_and_lists_findings(planted: tuple[Path, list[Findi
     assert sheet["C7"].fill.start_color.rgb.endswith("FFEB9C")  # warning: yellow
     assert "經常辦理" in sheet["C5"].comment.text and "建議" in sheet["C5"].comment.text
     results = book["檢查結果"]
-    assert results.max_row == len(findings) + 1
+    assert results.max_row == len([f for f in findings if f.severity != "info"]) + 1  # infos only with --info
     links = [c.hyperlink.location for c in results["C"][1:] if c.hyperlink]
     assert "'計畫表'!C5" in links
     # what the officer had survives: values, protection, the template's dropdowns, the hidden lists
@@ -333,7 +333,7 @@ def test_fix_applies_only_unambiguous_corrections(
     out = tmp_path / "修正.xlsx"
     code, _, err = xltool(capsys, "check", template, "--fix", out)
     assert code == 1  # the findings are about the input, which --fix never changes
-    assert "C5" in err and "「108.12」" in err and "「1,000」→「1000」" in err
+    assert "C5" in err and "108.12（數字）→「108.12」（文字）" in err and "「1,000」→ 1000（數字）" in err
     sheet = load_workbook(out)["計畫表"]
     assert (sheet["A4"].value, sheet["B4"].value) == ("壹、目標", "一、辦理宣導 3 場")
     assert (sheet["C4"].value, sheet["E4"].value, sheet["F4"].value) == (
@@ -362,5 +362,5 @@ def test_annotate_and_fix_take_one_workbook_of_their_own_kind(
     plan_json = tmp_path / "計畫.json"
     assert xltool(capsys, "read", EXAMPLE, "-f", "json", "-o", plan_json)[0] == 0
     code, _, err = xltool(capsys, "check", plan_json, "--annotate", tmp_path / "o.xlsx")
-    assert code == 2 and "只能在 .xlsx、.xlsm 活頁簿上標註" in err and str(plan_json) in err
+    assert code == 2 and "只能在活頁簿（.xlsx、.xlsm、.xls、.ods）上標註" in err and str(plan_json) in err
     assert not (tmp_path / "o.xlsx").exists()

@@ -191,12 +191,14 @@ def test_every_part_the_edits_do_not_touch_is_kept_byte_for_byte(tmp_path: Path)
         "xl/_rels/workbook.xml.rels",
         "[Content_Types].xml",
     }
-    assert list(members(out))[len(before) :] == ["xl/worksheets/sheet4.xml"]  # only the results sheet is new
+    # only the results sheet and the record of the marks are new
+    assert list(members(out))[len(before) :] == ["xl/worksheets/sheet4.xml", "xl/worksheets/sheet5.xml"]
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(out) as new:
         methods = {info.filename: info.compress_type for info in old.infolist()}
         assert {i.filename: i.compress_type for i in new.infolist()} == {
             **methods,
             "xl/worksheets/sheet4.xml": zipfile.ZIP_DEFLATED,
+            "xl/worksheets/sheet5.xml": zipfile.ZIP_DEFLATED,
         }
     after = members(out)
     for kept in ("xl/media/image1.png", "xl/charts/chart1.xml", "customXml/item1.xml", "xl/tables/table1.xml"):
@@ -233,14 +235,15 @@ def test_the_template_keeps_protection_validations_hidden_sheets_and_names(tmp_p
     }
     opens(out)
     old, new = load_workbook(TEMPLATE), load_workbook(out)
-    assert new.sheetnames == [*old.sheetnames, "檢查結果"]
+    assert new.sheetnames == [*old.sheetnames, "檢查結果", "xltool標註"]
+    assert new["xltool標註"].sheet_state == "veryHidden"
     assert [s.sheet_state for s in new.worksheets][:4] == [s.sheet_state for s in old.worksheets]
     assert {n: (d.attr_text, d.localSheetId) for n, d in new.defined_names.items()} == {
         n: (d.attr_text, d.localSheetId) for n, d in old.defined_names.items()
     }
     # Print_Area and Print_Titles have localSheetId="0": still 計畫表, since the new sheet went last
     assert (new["計畫表"].print_area, new["計畫表"].print_title_rows) == (old["計畫表"].print_area, "$3:$3")
-    assert not new["檢查結果"].print_area
+    assert not new["檢查結果"].print_area and new["檢查結果"].print_title_rows == "$1:$1"
 
     def validations(book: object) -> list[tuple[str, str, str]]:
         sheet = book["計畫表"]  # type: ignore[index]
@@ -301,7 +304,8 @@ def test_a_fill_clones_the_cells_format_and_keeps_everything_else(tmp_path: Path
             CellEdit("S", "A4", fill="FFEB9C"),
         ],
     )
-    assert changed_members(source, out) == {"xl/worksheets/sheet1.xml", "xl/styles.xml"}
+    book_parts = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}  # the record's sheet
+    assert changed_members(source, out) == {"xl/worksheets/sheet1.xml", "xl/styles.xml", *book_parts}
     styles = members(out)["xl/styles.xml"].decode()
 
     def count(xml: str, collection: str) -> int:
@@ -564,11 +568,14 @@ def test_notes_on_a_sheet_without_comments_get_their_own_parts(tmp_path: Path) -
         source, out, [CellEdit("計畫表", "B2", comment="第一則"), CellEdit("計畫表", "AB40", comment="第二則\n兩行")]
     )
     new = list(members(out))[len(members(source)) :]
-    assert new == ["xl/comments2.xml", "xl/drawings/vmlDrawing3.vml"]  # vmlDrawing2 is the header image's
+    # vmlDrawing2 is the header image's; sheet3 the record of the marks
+    assert new == ["xl/comments2.xml", "xl/drawings/vmlDrawing3.vml", "xl/worksheets/sheet3.xml"]
     assert changed_members(source, out) == {
         "xl/worksheets/sheet1.xml",
         "xl/worksheets/_rels/sheet1.xml.rels",
         "[Content_Types].xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
     }
     names = children_in_schema_order(sheet_xml(out))
     assert names[names.index("drawing") : names.index("tableParts") + 1] == [
@@ -646,8 +653,9 @@ def test_notes_join_a_sheets_comments_and_follow_an_existing_note(tmp_path: Path
         out = tmp_path / f"out-{source.name}"
         edit_workbook(source, out, [CellEdit("S", "B2", comment="【錯誤】x"), CellEdit("S", "C3", comment="新")])
         assert changed_members(source, out) <= {"xl/worksheets/sheet1.xml", "xl/comments1.xml", "xl/comments/comment1.xml",
-                                                "xl/drawings/vmlDrawing1.vml", "xl/drawings/commentsDrawing1.vml"}  # fmt: skip
-        assert len(members(out)) == len(members(source))
+                                                "xl/drawings/vmlDrawing1.vml", "xl/drawings/commentsDrawing1.vml",
+                                                "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}  # fmt: skip
+        assert len(members(out)) == len(members(source)) + 1  # the record of the marks
         opens(out)
         cells = load_workbook(out)["S"]
         assert cells["A1"].comment.text == "untouched" and cells["A1"].comment.author == "承辦人"
@@ -673,7 +681,7 @@ def test_notes_beside_a_button_in_the_same_drawing(tmp_path: Path) -> None:
     vml = members(out)["xl/drawings/vmlDrawing1.vml"]
     assert vml.startswith(vml_before[: vml_before.rfind(b"</xml>")]) and vml.count(b'id="_x0000_t202"') == 1
     assert sheet_xml(out).count("<legacyDrawing ") == 1  # the drawing it had, not a second one
-    assert list(members(out))[len(members(source)) :] == ["xl/comments1.xml"]
+    assert list(members(out))[len(members(source)) :] == ["xl/comments1.xml", "xl/worksheets/sheet2.xml"]
     opens(out)
     assert load_workbook(out)["S"]["A1"].comment.text == "說明"
 
@@ -689,7 +697,8 @@ def test_an_added_sheet_is_declared_and_a_second_run_replaces_it_in_place(tmp_pa
     once = tmp_path / "once.xlsx"
     edit_workbook(TEMPLATE, once, [], [table])
     book_xml = members(once)["xl/workbook.xml"].decode()
-    assert '<sheet name="R&amp;D &quot;結果&quot;&lt;1&gt;" sheetId="5" r:id="rId8"/></sheets>' in book_xml
+    assert '<sheet name="R&amp;D &quot;結果&quot;&lt;1&gt;" sheetId="5" r:id="rId8"/>' in book_xml
+    assert '<sheet name="xltool標註" sheetId="6" state="veryHidden" r:id="rId9"/></sheets>' in book_xml
     assert (
         'Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet5.xml"'
         in members(once)["xl/_rels/workbook.xml.rels"].decode()
@@ -700,6 +709,7 @@ def test_an_added_sheet_is_declared_and_a_second_run_replaces_it_in_place(tmp_pa
     )
     part = sheet_xml(once, "xl/worksheets/sheet5.xml")
     assert children_in_schema_order(part) == [
+        "sheetPr",
         "dimension",
         "sheetViews",
         "sheetFormatPr",
@@ -707,13 +717,15 @@ def test_an_added_sheet_is_declared_and_a_second_run_replaces_it_in_place(tmp_pa
         "sheetData",
         "hyperlinks",
         "pageMargins",
+        "pageSetup",
+        "headerFooter",
     ]
     assert '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' in part
     assert '<hyperlink ref="B2" location="\'計畫表\'!B4" display="計畫表!B4"/>' in part
     opens(once)
     book = load_workbook(once)
     sheet = book[name]
-    assert book.sheetnames[-1] == name and sheet.freeze_panes == "A2"
+    assert book.sheetnames[-2:] == [name, "xltool標註"] and sheet.freeze_panes == "A2"
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [
         ["嚴重度", "位置"],
         ["錯誤", "計畫表!B4"],
@@ -836,6 +848,7 @@ def test_notes_join_those_of_a_libreoffice_saved_workbook(tmp_path: Path) -> Non
     assert (
         not changed_members(saved, out)
         - {"xl/worksheets/sheet1.xml", "xl/styles.xml"}
+        - {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}  # the record of the marks
         - {name for name in members(saved) if "comments" in name or name.endswith(".vml")}
     )
     children_in_schema_order(sheet_xml(out))
@@ -861,7 +874,8 @@ def test_a_workbook_without_a_styles_part_gets_one(tmp_path: Path) -> None:
     assert b"styles" not in members(source)["xl/_rels/workbook.xml.rels"]
     out = tmp_path / "out.xlsx"
     edit_workbook(source, out, [CellEdit("S", "A1", fill="FFC7CE")], [RESULTS])
-    assert list(members(out))[len(members(source)) :] == ["xl/worksheets/sheet2.xml", "xl/styles.xml"]
+    new = ["xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml", "xl/styles.xml"]  # results, record, styles
+    assert list(members(out))[len(members(source)) :] == new
     assert 'PartName="/xl/styles.xml"' in members(out)["[Content_Types].xml"].decode()
     opens(out)
     book = load_workbook(out)
@@ -907,11 +921,14 @@ def test_a_sheet_of_the_tables_name_is_replaced_with_what_it_pointed_at_let_go(t
     workbook.close()
     out = tmp_path / "out.xlsx"
     edit_workbook(source, out, [], [RESULTS])
-    assert list(members(out)) == list(members(source))
+    assert list(members(out)) == [*members(source), "xl/worksheets/sheet3.xml"]  # and the record of the sheet
     assert changed_members(source, out) == {
         "xl/worksheets/sheet2.xml",
         "xl/worksheets/_rels/sheet2.xml.rels",
         "xl/styles.xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "[Content_Types].xml",
     }
     assert "Relationship " not in members(out)["xl/worksheets/_rels/sheet2.xml.rels"].decode()
     opens(out)

@@ -3,25 +3,40 @@ corrections beyond dispute applied (``--fix``), or any cells marked with a table
 
 The copy is the officer's package with only the cells concerned changed (``xlsxedit``): pictures,
 charts, comments, validations, protection, macros and everything else they made stay as they were.
+A copy of a copy carries only its own marks: xlsxedit takes back what an earlier copy marked.
+An .xls or .ods is converted to .xlsx by LibreOffice first (:func:`package`); its cells stay where they were.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from xltool.errors import ErrorCode, InputError, OutputError
-from xltool.form import FILLS, LIVE, RESULT_HEADER, RESULT_WIDTHS, RESULTS_SHEET, SEVERITY_WORDS, cell_row
+from xltool.form import (
+    COPY_RESULT_WIDTHS,
+    FILLS,
+    FINDING_NOTE,
+    LIVE,
+    RESULT_HEADER,
+    RESULTS_SHEET,
+    SEVERITY_WORDS,
+    cell_row,
+)
 from xltool.inputs import inspect_workbook
-from xltool.model import Finding, Plan
+from xltool.model import FileResult, Finding, Plan
 from xltool.outputs import Outputs
 from xltool.xlsxedit import CellEdit, SheetTable, edit_workbook
 
 # An annotated copy lists its own findings: the merged workbook's first two columns (file, unit) are
 # the same on every row here.
 _HEADER = RESULT_HEADER[2:]
-_WIDTHS = RESULT_WIDTHS[2:]
 
 
 @dataclass(frozen=True)
@@ -41,13 +56,36 @@ class Fix:
     column: str
     before: str
     after: str
+    after_type: str = "text"  # "number" where the fix writes a number (a budget typed as text)
+
+    def change(self) -> str:
+        """What the cell held and holds: 「1,000」→ 1000（數字）; where only the type changes, the types
+        (「30」（文字）→ 30（數字）, a schedule Excel stored as a number: 108.12（數字）→「108.12」（文字））."""
+        if self.after_type == "number":
+            return f"「{self.before}」{'（文字）' if self.before == self.after else ''}→ {self.after}（數字）"
+        if self.before == self.after:
+            return f"{self.before}（數字）→「{self.after}」（文字）"
+        return f"「{self.before}」→「{self.after}」"
+
+
+def results_table(findings: Sequence[Finding], *, infos: bool = False) -> SheetTable:
+    """The 檢查結果 sheet of a copy: one row per finding, its cell a link; infos only when asked for."""
+    shown = [f for f in findings if infos or f.severity != "info"]
+    rows = [[SEVERITY_WORDS[f.severity], f.code, f.where, f.column, f.value, f.message, f.hint] for f in shown]
+    links = {(i, 2): f"'{f.sheet}'!{f.cell}" for i, f in enumerate(shown) if f.cell}
+    return SheetTable(RESULTS_SHEET, _HEADER, rows, COPY_RESULT_WIDTHS, links)
 
 
 def annotate_workbook(
-    source: str | Path, findings: Sequence[Finding], out: str | Path, *, outputs: Outputs | None = None
+    source: str | Path,
+    findings: Sequence[Finding],
+    out: str | Path,
+    *,
+    infos: bool = False,
+    outputs: Outputs | None = None,
 ) -> Path:
-    """Fill each finding's cell (error red, warning yellow), comment it, and list all on a new sheet."""
-    source = editable(source, out)
+    """Fill each finding's cell (error red, warning yellow), comment it, and list them on a new sheet
+    (infos too with ``infos``, as ``check --info`` lists them)."""
     notes: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         if finding.cell and finding.severity in FILLS:
@@ -55,12 +93,11 @@ def annotate_workbook(
     edits = []
     for (sheet, ref), here in notes.items():
         worst = "error" if any(f.severity == "error" for f in here) else "warning"
-        text = "\n".join(f"【{SEVERITY_WORDS[f.severity]}】{f.message}\n建議：{f.hint}" for f in here)
+        text = "\n".join(
+            FINDING_NOTE.format(severity=SEVERITY_WORDS[f.severity], message=f.message, hint=f.hint) for f in here
+        )
         edits.append(CellEdit(sheet, ref, fill=FILLS[worst], comment=text))
-    rows = [[SEVERITY_WORDS[f.severity], f.code, f.where, f.column, f.value, f.message, f.hint] for f in findings]
-    links = {(i, 2): f"'{f.sheet}'!{f.cell}" for i, f in enumerate(findings) if f.cell}
-    table = SheetTable(RESULTS_SHEET, _HEADER, rows, _WIDTHS, links)
-    return _write(source, out, edits, [table], outputs)
+    return _write(source, out, edits, [results_table(findings, infos=infos)], outputs)
 
 
 def mark_workbook(
@@ -71,7 +108,6 @@ def mark_workbook(
     Marks on one cell become one edit (the first mark's fill, every comment in order): the caller
     need not know that a cell can be edited only once.
     """
-    source = editable(source, out)
     merged: dict[tuple[str, str], tuple[str, list[str]]] = {}
     for mark in marks:
         _, comments = merged.setdefault((mark.sheet, mark.cell), (mark.fill, []))
@@ -82,6 +118,26 @@ def mark_workbook(
         for (sheet, ref), (fill, comments) in merged.items()
     ]
     return _write(source, out, edits, [table], outputs)
+
+
+def copies(
+    result: FileResult,
+    *,
+    annotate: str | Path | None = None,
+    fix: str | Path | None = None,
+    infos: bool = False,
+    outputs: Outputs | None = None,
+) -> list[Fix]:
+    """``check --annotate`` and ``--fix`` of one checked file: the copies asked for, made from one package
+    (an .xls or .ods converted once); the fixes applied, none without ``fix``."""
+    if result.plan is None:
+        return []
+    with package(result.file) as ooxml:
+        if annotate is not None:
+            annotate_workbook(ooxml, result.findings, annotate, infos=infos, outputs=outputs)
+        if fix is None:
+            return []
+        return fix_workbook(ooxml, result.findings, fix, plan=result.plan, outputs=outputs)
 
 
 def _offered(findings: Sequence[Finding]) -> list[Finding]:
@@ -105,15 +161,21 @@ def fix_workbook(
 
     With the ``plan`` read from ``source``, the formulas that follow the fixed cells (the 檢查 column and
     its count, the 合計) lose their saved results, so LibreOffice, which shows saved results as they are,
-    calculates them again; Excel is told to calculate everything on opening.
+    calculates them again; Excel is told to calculate everything on opening. The marks of an earlier
+    annotated copy go (they described the cells before the fixes).
     """
-    source = editable(source, out)
     offered = _offered(findings)
     edits = [CellEdit(f.sheet, f.cell, value=f.fix, text_format=f.field == "schedule") for f in offered]
     if plan is not None and edits:
         edits += [CellEdit(plan.sheet, ref, recalc=True) for ref in sorted(_derived(plan))]
     _write(source, out, edits, [], outputs)
-    return [Fix(f.sheet, f.cell, f.column, f.value, str(f.fix)) for f in offered]
+    return [
+        Fix(f.sheet, f.cell, f.column, f.value, str(f.fix), "number" if _is_number(f.fix) else "text") for f in offered
+    ]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def _derived(plan: Plan) -> set[str]:
@@ -134,25 +196,80 @@ def _derived(plan: Plan) -> set[str]:
     return derived
 
 
+def copy_suffix(source: str | Path) -> str:
+    """The extension a copy of ``source`` must have: .xlsm for a macro-enabled package (Excel opens
+    one under no other name), .xlsx for any other workbook (an .xls or .ods becomes one)."""
+    book = inspect_workbook(source)
+    if not book.is_ooxml:
+        return ".xlsx"
+    if book.has_macros:
+        return ".xlsm"
+    try:
+        with zipfile.ZipFile(book.path) as archive:
+            types = archive.read("[Content_Types].xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return ".xlsx"  # the edit itself says what is wrong with the package
+    return ".xlsm" if b"macroEnabled.main+xml" in types else ".xlsx"
+
+
 def editable(source: str | Path, out: str | Path) -> Path:
-    """The workbook a copy can be made of (an .xlsx, or an .xlsm copied to an .xlsm), or why not: asked
-    before any work, and again by each writer here."""
+    """The workbook a copy can be made of, or why not: asked before any work, and again by each writer
+    here. An .xls or .ods needs LibreOffice, which turns it into an .xlsx first; the copy's name must
+    have the extension its content will have (:func:`copy_suffix`)."""
+    from xltool.office import find_soffice
+
     book = inspect_workbook(source) if Path(source).suffix.lower() != ".json" else None
-    if book is None or not book.is_ooxml:
+    if book is None:
         raise InputError(
-            "只能在 .xlsx、.xlsm 活頁簿上標註或修正；請先另存為 .xlsx", source, code=ErrorCode.INPUT_NOT_EDITABLE
+            "只能在活頁簿（.xlsx、.xlsm、.xls、.ods）上標註或修正", source, code=ErrorCode.INPUT_NOT_EDITABLE
         )
-    if book.has_macros and Path(out).suffix.lower() != ".xlsm":
-        # The copy keeps the macros (never run), and Excel opens a macro workbook only under .xlsm.
-        raise OutputError("含巨集（VBA）的活頁簿，副本請以 .xlsm 為副檔名", out, code=ErrorCode.OUTPUT_WRONG_TYPE)
+    if not book.is_ooxml and find_soffice() is None:
+        raise InputError(
+            ".xls、.ods 需要 LibreOffice 轉成 .xlsx 才能標註或修正；請安裝 LibreOffice，或先另存為 .xlsx",
+            source,
+            code=ErrorCode.INPUT_NOT_EDITABLE,
+        )
+    wanted = copy_suffix(book.path)
+    if Path(out).suffix.lower() != wanted:
+        if wanted == ".xlsm":  # the copy keeps the macros (never run), and Excel opens them only as .xlsm
+            reason = "含巨集（VBA）的活頁簿，副本請以 .xlsm 為副檔名"
+        elif not book.is_ooxml:
+            reason = f"{Path(source).suffix or '這個活頁簿'} 經 LibreOffice 轉成 .xlsx 後標註，副本請以 .xlsx 為副檔名"
+        else:
+            reason = "副本是 Excel 活頁簿，請以 .xlsx 為副檔名"
+        raise OutputError(reason, out, code=ErrorCode.OUTPUT_WRONG_TYPE)
     return book.path
 
 
+@contextmanager
+def package(source: str | Path) -> Iterator[Path]:
+    """The .xlsx/.xlsm package a copy is made of: the workbook itself, or an .xls or .ods converted by
+    LibreOffice into a scratch folder that lasts while the copies are made (convert once, copy twice)."""
+    from xltool.office import convert
+
+    book = inspect_workbook(source)
+    if book.is_ooxml:
+        yield book.path
+        return
+    with tempfile.TemporaryDirectory(prefix="xltool-copy-") as scratch:
+        copy = Path(scratch) / f"copy{Path(source).suffix.lower()}"  # LibreOffice names its result after this
+        shutil.copyfile(book.path, copy)
+        yield convert(copy, "xlsx", scratch)
+
+
 def _write(
-    source: Path, out: str | Path, edits: list[CellEdit], tables: list[SheetTable], outputs: Outputs | None
+    source: str | Path, out: str | Path, edits: list[CellEdit], tables: list[SheetTable], outputs: Outputs | None
 ) -> Path:
     guard = outputs or Outputs()
-    guard.add_inputs([source])
-    with guard.atomic(out) as temporary:
-        edit_workbook(source, temporary, edits, tables)
+    guard.add_inputs([Path(source)])
+    editable(source, out)
+    with package(source) as ooxml:
+        guard.add_inputs([ooxml])
+        try:
+            with guard.atomic(out) as temporary:
+                edit_workbook(ooxml, temporary, edits, tables)
+        except InputError as error:
+            if ooxml == Path(source):
+                raise
+            raise InputError(error.message, source, error.cell, code=error.code) from None  # not the scratch copy
     return Path(out)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -42,7 +42,7 @@ from xltool.form import (
     COLUMNS,
     FIELD_NAMES,
 )
-from xltool.model import Plan, PlanItem, json_number
+from xltool.model import Finding, Plan, PlanItem, json_number
 from xltool.outputs import Outputs
 from xltool.schedule import Schedule, month_key
 from xltool.text import item_text, squash
@@ -377,6 +377,128 @@ def _category(plan: Plan, text: str) -> str:
     return found.name if found is not None else squash(text)
 
 
+# ------------------------------------------------------------------------------------------- units
+
+UNIT_STATUS = {"added": "新增", "removed": "刪除", "kept": "兩版都有"}
+
+
+@dataclass
+class UnitDiff:
+    """One unit of two merged workbooks: in NEW only (added), in OLD only (removed) or in both (kept), its
+    plan compared (a unit only one version has is all added or all removed), and its errors and warnings
+    before and after (None where that version has no such unit)."""
+
+    unit: str
+    status: str  # added | removed | kept (UNIT_STATUS)
+    diff: PlanDiff
+    errors: tuple[int | None, int | None]
+    warnings: tuple[int | None, int | None]
+
+    @property
+    def practices(self) -> tuple[int | None, int | None]:
+        old, new = self.diff.old.items, self.diff.new.items
+        return (len(old) if self.status != "added" else None, len(new) if self.status != "removed" else None)
+
+    @property
+    def budget(self) -> tuple[Decimal | None, Decimal | None]:
+        old, new = self.diff.old.total, self.diff.new.total
+        return (old if self.status != "added" else None, new if self.status != "removed" else None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "status": self.status,
+            "practices": list(self.practices),
+            "budget": [json_number(value) for value in self.budget],
+            "errors": list(self.errors),
+            "warnings": list(self.warnings),
+            "added": len(self.diff.added),
+            "removed": len(self.diff.removed),
+            "changed": len(self.diff.changed),
+            "diff": self.diff.to_dict(),
+        }
+
+
+@dataclass
+class UnitsDiff:
+    """Two merged workbooks (or one and a unit's plan), compared unit by unit: NEW's units in order, then
+    those only OLD has. Rows of different units are never matched with each other."""
+
+    old: Plan
+    new: Plan
+    units: list[UnitDiff]
+
+    @property
+    def years(self) -> int:
+        return _years(self.old, self.new)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``xltool diff --format json`` of merged workbooks (README)."""
+        return {
+            "old": {**_plan_head(self.old), "units": self.old.units()},
+            "new": {**_plan_head(self.new), "units": self.new.units()},
+            "units": [unit.to_dict() for unit in self.units],
+        }
+
+
+def diff_units(old: Plan, new: Plan) -> UnitsDiff:
+    """Each unit of OLD and NEW matched by its name (NFKC, spaces aside, 台 as 臺) and its plans compared.
+
+    A unit's own plan against a merged workbook is compared with that unit only: the other units of the
+    merged workbook are not what the person asked about.
+    """
+    from xltool.checks import check_plan
+    from xltool.pipeline import split_units
+    from xltool.roster import unit_key
+
+    old_units, new_units = split_units(old), split_units(new)
+    if not new.is_merged() and old.is_merged():
+        old_units = [plan for plan in old_units if unit_key(plan.unit) in {unit_key(p.unit) for p in new_units}]
+    elif not old.is_merged() and new.is_merged():
+        new_units = [plan for plan in new_units if unit_key(plan.unit) in {unit_key(p.unit) for p in old_units}]
+    counts = [_unit_counts(plan, check_plan(plan)) if plan.catalog is not None else {} for plan in (old, new)]
+    before = {unit_key(plan.unit): plan for plan in old_units}
+    found = []
+    for plan in new_units:
+        key = unit_key(plan.unit)
+        previous = before.pop(key, None)
+        status = "kept" if previous is not None else "added"
+        base = previous if previous is not None else replace(plan, items=[], source=old.source, year=old.year)
+        found.append(_unit_diff(plan.unit, status, diff_plans(base, plan), counts, key))
+    for key, plan in before.items():
+        empty = replace(plan, items=[], source=new.source, year=new.year)
+        found.append(_unit_diff(plan.unit, "removed", diff_plans(plan, empty), counts, key))
+    return UnitsDiff(old, new, found)
+
+
+def _unit_diff(unit: str, status: str, diff: PlanDiff, counts: list[dict[str, tuple[int, int]]], key: str) -> UnitDiff:
+    old = counts[0].get(key, (0, 0)) if status != "added" else (None, None)
+    new = counts[1].get(key, (0, 0)) if status != "removed" else (None, None)
+    return UnitDiff(unit, status, diff, (old[0], new[0]), (old[1], new[1]))
+
+
+def _unit_counts(plan: Plan, findings: Sequence[Finding]) -> dict[str, tuple[int, int]]:
+    """Errors and warnings per unit key: a merged workbook's findings count for the unit of their row."""
+    from xltool.roster import unit_key
+
+    row_unit = plan.row_units()
+    counts: dict[str, tuple[int, int]] = {}
+    for f in findings:
+        if f.severity not in ("error", "warning"):
+            continue
+        unit = row_unit.get(f.row, plan.unit if not plan.is_merged() else "")
+        if not unit:
+            continue  # about the merged workbook as a whole, no unit's
+        errors, warnings = counts.get(unit_key(unit), (0, 0))
+        counts[unit_key(unit)] = (errors + (f.severity == "error"), warnings + (f.severity == "warning"))
+    return counts
+
+
+def compare(old: Plan, new: Plan) -> PlanDiff | UnitsDiff:
+    """What ``xltool diff`` compares: two plans, or unit by unit when either is a merged workbook."""
+    return diff_units(old, new) if old.is_merged() or new.is_merged() else diff_plans(old, new)
+
+
 # ------------------------------------------------------------------------------------------- the changes
 
 
@@ -400,9 +522,9 @@ class Entry:
 
     @property
     def label(self) -> str:
-        """「參、二」 for a practice (NEW's numbering where it has one), 「參」 for a goal."""
+        """「參、二」 for a practice (NEW's numbering where it has one), 「參」 for a goal, nothing for a unit."""
         item = self.new if self.new is not None else self.old
-        if item is None:
+        if item is None or self.key == "unit":
             return ""
         return item.goal_no if self.key == "goal" else label(item)
 
@@ -438,6 +560,18 @@ def entries(diff: PlanDiff) -> list[Entry]:
     return found
 
 
+def unit_entries(unit: UnitDiff) -> list[Entry]:
+    """A unit's changes: every change of a unit in both versions; a unit only one version has, as one
+    entry at its first row (its practices are all new, or all gone, with it)."""
+    if unit.status == "kept":
+        return entries(unit.diff)
+    if unit.status == "added":
+        first = unit.diff.new.items[0] if unit.diff.new.items else None
+        return [Entry("added", "unit", None, first, None, unit.unit)] if first else []
+    first = unit.diff.old.items[0] if unit.diff.old.items else None
+    return [Entry("removed", "unit", first, None, unit.unit)] if first else []
+
+
 def label(item: PlanItem) -> str:
     """「參、二」: a practice by its goal's and its own numeral, as people refer to it."""
     return "、".join(part for part in (item.goal_no, item.item_no) if part) or item.where
@@ -450,20 +584,26 @@ def shown(value: JsonValue) -> str:
     return f"{value:,}" if isinstance(value, (int, float)) else value
 
 
-def changes_table(found: Sequence[Entry]) -> SheetTable:
-    """The 變更比對 sheet: one row per entry, its cell in NEW a link."""
+def changes_table(found: Sequence[Entry], units: Sequence[str] | None = None) -> SheetTable:
+    """The 變更比對 sheet: one row per entry, its cell in NEW a link; with ``units`` (each entry's unit,
+    for merged workbooks) a 單位 column first."""
     rows: list[list[Value]] = []
     links: dict[tuple[int, int], str] = {}
-    for entry in found:
+    first = 0 if units is None else 1
+    for n, entry in enumerate(found):
         new, old = entry.new, entry.old
         if new is not None and new.cells.get(entry.key):
-            links[(len(rows), 1)] = f"'{new.sheet}'!{new.cells[entry.key]}"
+            links[(len(rows), first + 1)] = f"'{new.sheet}'!{new.cells[entry.key]}"
         rows.append([
+            *([] if units is None else [units[n]]),
             CHANGE_WORDS[entry.kind], new.at(entry.key) if new else None, old.at(entry.key) if old else None,
             entry.label,
             FIELD_NAMES["goal" if entry.kind == "moved" else entry.key], entry.before, entry.after,
         ])  # fmt: skip
-    return SheetTable(CHANGES_SHEET, CHANGES_HEADER, rows, CHANGES_WIDTHS, links)
+    if units is None:
+        return SheetTable(CHANGES_SHEET, CHANGES_HEADER, rows, CHANGES_WIDTHS, links)
+    widths = (12, *CHANGES_WIDTHS[:-2], *(w - 6 for w in CHANGES_WIDTHS[-2:]))  # as wide in all as without units
+    return SheetTable(CHANGES_SHEET, (FIELD_NAMES["unit"], *CHANGES_HEADER), rows, widths, links)
 
 
 def change_marks(found: Sequence[Entry]) -> list[Mark]:
@@ -479,6 +619,8 @@ def change_marks(found: Sequence[Entry]) -> list[Mark]:
                 if new.cells.get(key):
                     note = "上一版沒有這項具體作法" if key == "practice" else ""
                     marks.append(Mark(new.sheet, new.cells[key], CHANGE_FILLS["added"], note))
+        elif entry.kind == "added" and entry.key == "unit" and new.cells.get("unit"):
+            marks.append(Mark(new.sheet, new.cells["unit"], CHANGE_FILLS["added"], "上一版沒有這個單位"))
         elif entry.kind == "added" and new.cells.get("goal"):
             marks.append(Mark(new.sheet, new.cells["goal"], CHANGE_FILLS["added"], "上一版沒有這個計畫目標"))
         elif entry.kind == "moved" and new.cell and entry.old is not None:
@@ -491,7 +633,14 @@ def change_marks(found: Sequence[Entry]) -> list[Mark]:
     return marks
 
 
-def annotate_diff(diff: PlanDiff, out: str | Path, *, outputs: Outputs | None = None) -> Path:
-    """A copy of NEW's workbook with the changes marked at their cells and listed on a 變更比對 sheet."""
-    found = entries(diff)
-    return mark_workbook(diff.new.source, change_marks(found), changes_table(found), out, outputs=outputs)
+def annotate_diff(diff: PlanDiff | UnitsDiff, out: str | Path, *, outputs: Outputs | None = None) -> Path:
+    """A copy of NEW's workbook with the changes marked at their cells and listed on a 變更比對 sheet
+    (merged workbooks: each unit's changes, a 單位 column first)."""
+    if isinstance(diff, UnitsDiff):
+        pairs = [(unit.unit, entry) for unit in diff.units for entry in unit_entries(unit)]
+        found = [entry for _, entry in pairs]
+        table = changes_table(found, [name for name, _ in pairs])
+    else:
+        found = entries(diff)
+        table = changes_table(found)
+    return mark_workbook(diff.new.source, change_marks(found), table, out, outputs=outputs)

@@ -134,23 +134,31 @@ STATS_SHEET = "統計"
 RECEIPT_SHEET = "收件情形"
 GANTT_SHEET = "進度甘特圖"
 CHANGES_SHEET = "變更比對"
+MARKS_SHEET = "xltool標註"  # very hidden: the cells and sheets xltool marked in a copy, taken back by the next copy
+MARKS_HEADER = ("工作表", "儲存格", "標註底色", "原本底色", "註解")  # its columns (xlsxedit reads them back)
 # Every sheet name the form's own workbooks use: a sheet named after a unit must never take one of them
 # (a unit called 計畫表 would be read as the plan of the whole merged workbook).
 FORM_SHEETS = (
     PLAN_SHEET, GUIDE_SHEET, LISTS_SHEET, MARKER_SHEET, RESULTS_SHEET, MERGED_SHEET, STATS_SHEET, RECEIPT_SHEET,
-    GANTT_SHEET, CHANGES_SHEET,
+    GANTT_SHEET, CHANGES_SHEET, MARKS_SHEET,
 )  # fmt: skip
 
 # The findings table (檢查結果): a merged workbook has the first two columns, an annotated copy not.
 RESULT_HEADER = ("檔案", "單位", "嚴重度", "代碼", "位置", "欄位", "內容", "問題", "建議")
 RESULT_WIDTHS = (30, 16, 8, 24, 14, 14, 30, 50, 50)
+# An annotated copy's own 檢查結果 (no 檔案, 單位): 125 characters of Calibri 11, the default font of an
+# Excel workbook, fill the width of A4 landscape inside 2.5 cm margins; a larger font is scaled to fit.
+COPY_RESULT_WIDTHS = (6, 24, 11, 9, 19, 28, 28)
 SEVERITY_WORDS = {"error": "錯誤", "warning": "警告", "info": "提示"}
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # the colours of an annotated cell (Excel's own bad/neutral)
+FINDING_NOTE = (
+    "【{severity}】{message}\n建議：{hint}"  # an annotated cell's note for one finding (severity in SEVERITY_WORDS)
+)
 
 # The changes table (變更比對) of a compared copy, and the colours of its cells: a changed cell as a warning
 # is marked, an added practice in Excel's own "good" green.
 CHANGES_HEADER = ("變更", "位置", "上一版位置", "作法", "欄位", "上一版", "本版")
-CHANGES_WIDTHS = (8, 14, 14, 10, 16, 50, 50)
+CHANGES_WIDTHS = (6, 12, 12, 8, 12, 37, 37)  # as COPY_RESULT_WIDTHS: A4 landscape
 CHANGE_FILLS = {"changed": FILLS["warning"], "added": "C6EFCE"}
 CHANGE_WORDS = {"added": "新增", "removed": "刪除", "changed": "修改", "moved": "移動"}
 

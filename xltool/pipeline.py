@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -199,25 +197,31 @@ def relative_names(inputs: Iterable[str | Path], files: Iterable[Path]) -> dict[
 
 @dataclass
 class Returned:
-    """One unit's annotated copy, or why it has none."""
+    """One unit's annotated copy, or why it has none (``needed`` False: the file has nothing to fix)."""
 
     file: str
     copy: Path | None = None
     reason: str = ""
+    needed: bool = True
 
 
-RETURN_SUFFIX = "_檢查.xlsx"
+RETURN_SUFFIX = "_檢查"  # before the copy's extension: .xlsx, or .xlsm for a macro-enabled workbook
 
 
 def annotate_each(
-    results: Sequence[FileResult], folder: Path, names: dict[Path, Path], outputs: Outputs
+    results: Sequence[FileResult],
+    folder: Path,
+    names: dict[Path, Path],
+    outputs: Outputs,
+    *,
+    infos: bool = False,
 ) -> list[Returned]:
-    """Every readable workbook's annotated copy in ``folder``, mirroring the inputs' folders and named
-    <name>_檢查.xlsx: each unit gets back its own file, marked. An .xls or .ods is converted with
-    LibreOffice first (cells stay where they were); without LibreOffice it is listed with the reason."""
-    from xltool.annotate import annotate_workbook
-    from xltool.inputs import inspect_workbook
-    from xltool.office import convert, find_soffice
+    """The annotated copy of every workbook with an error or a warning, in ``folder``, mirroring the
+    inputs' folders and named <name>_檢查.xlsx (.xlsm for a macro-enabled one): each unit gets back its own
+    file, marked, and a unit with nothing to fix gets nothing to read. An .xls or .ods is converted with
+    LibreOffice first (cells stay where they were). A file that cannot have a copy is listed with the
+    reason, and the others still get theirs."""
+    from xltool.annotate import annotate_workbook, copy_suffix
 
     if folder.exists() and not folder.is_dir():
         raise OutputError("--annotate-dir 必須是資料夾", folder, code=ErrorCode.OUTPUT_NOT_FILE)
@@ -231,22 +235,24 @@ def annotate_each(
             returned.append(Returned(result.file, reason="無法讀取，未產生副本"))
             continue
         if source.suffix.lower() == ".json":
-            returned.append(Returned(result.file, reason="JSON 不是活頁簿，沒有可標註的儲存格"))
+            returned.append(Returned(result.file, reason="JSON 不是活頁簿，沒有可標註的儲存格", needed=False))
             continue
-        target = folder / names.get(source, Path(source.name)).with_name(source.stem + RETURN_SUFFIX)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        outputs.claim(target)
-        if inspect_workbook(source).is_ooxml:
-            annotate_workbook(source, result.findings, target, outputs=outputs)
-        elif find_soffice() is None:
-            returned.append(Returned(result.file, reason=".xls、.ods 需要 LibreOffice 轉成 .xlsx 才能標註"))
+        if not (result.errors or result.warnings):
+            returned.append(Returned(result.file, reason="沒有錯誤或警告，不需退回", needed=False))
             continue
-        else:
-            with tempfile.TemporaryDirectory(prefix="xltool-return-") as scratch:
-                copy = Path(scratch) / f"copy{source.suffix.lower()}"
-                shutil.copyfile(source, copy)
-                converted = convert(copy, "xlsx", scratch)
-                annotate_workbook(converted, result.findings, target, outputs=outputs)
+        try:
+            name = names.get(source, Path(source.name))
+            target = folder / name.with_name(source.stem + RETURN_SUFFIX + copy_suffix(source))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            outputs.claim(target)
+            annotate_workbook(source, result.findings, target, infos=infos, outputs=outputs)
+        except (XltoolError, OSError) as error:
+            if isinstance(error, XltoolError):  # the source need not be named twice; an output is named
+                reason = error.message if error.path in (None, str(source)) else str(error)
+            else:
+                reason = error.strerror or str(error)
+            returned.append(Returned(result.file, reason=reason))
+            continue
         returned.append(Returned(result.file, target))
     return returned
 

@@ -10,6 +10,13 @@ breaks ``mc:Ignorable`` and makes Excel call the file corrupt.
 Element names are matched with or without a namespace prefix (Excel writes a default namespace, some
 producers ``x:``), attributes in any order and with either quote. Text is always written as text (an
 inline string), never as a formula, whatever it starts with.
+
+A copy xltool writes carries its own marks only. The cells it filled or commented and the sheets it
+added are listed on a very hidden sheet (``form.MARKS_SHEET``), each fill with the colour the cell had
+before, each note with its text; the next edit of that copy takes them back first. Neither the comment's
+author (LibreOffice saves it blank) nor a style id (every save renumbers them) survives an officer's
+save; the colours and the note's text do. A cell whose fill is no longer the one xltool put there, and a
+note someone wrote into, are the officer's and stay.
 """
 
 from __future__ import annotations
@@ -19,17 +26,32 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Final
 from urllib.parse import unquote
 
 from xltool.errors import ErrorCode, InputError
-from xltool.form import column_index, column_letter
+from xltool.form import (
+    A4,
+    FILLS,
+    FINDING_NOTE,
+    MARGIN_CM,
+    MARKS_HEADER,
+    MARKS_SHEET,
+    PAGE_FOOTER,
+    RESULT_HEADER,
+    RESULTS_SHEET,
+    SEVERITY_WORDS,
+    column_index,
+    column_letter,
+)
+from xltool.linebreak import text_width, wrap
 from xltool.model import number as plain_number
 from xltool.ooxml import NOT_XML, xml_attribute, xml_text, xml_unescape
 
@@ -50,8 +72,10 @@ class CellEdit:
 
     sheet: str  # the name on the sheet's tab
     ref: str  # "B7"
-    fill: str | None = None  # RGB like "FFC7CE": a solid fill over the cell's own style
-    comment: str | None = None  # a note by "xltool"; an existing note keeps its text, this follows a blank line
+    fill: str | None = None  # RGB like "FFC7CE": a solid fill over the cell's own style (a mark)
+    comment: str | None = (
+        None  # a note by "xltool" (a mark); an existing note keeps its text, this follows a blank line
+    )
     value: Value | Keep = KEEP  # str → text (an inline string), int/float/Decimal → a number; never a formula
     text_format: bool = False  # also give the cell the Text number format ("@")
     recalc: bool = False  # a formula cell: drop its saved result, so Excel and LibreOffice calculate it on opening
@@ -59,18 +83,21 @@ class CellEdit:
     @property
     def changes_cell(self) -> bool:
         """Whether the cell itself is rewritten (a note alone changes no cell)."""
-        return self.value is not KEEP or bool(self.fill) or self.text_format or self.recalc
+        return self.value is not KEEP or self.fill is not None or self.text_format or self.recalc
 
 
 @dataclass(frozen=True)
 class SheetTable:
-    """A plain sheet of rows under a bold, frozen header: added at the end, or replacing one of its name."""
+    """A sheet of rows under a bold, frozen header, added at the end or replacing one of its name. It prints
+    as a findings list must: A4 landscape, one page wide, the header on every page, each row as tall as
+    its wrapped text (LibreOffice does not size rows of an .xlsx itself)."""
 
     name: str
     header: Sequence[str]
     rows: Sequence[Sequence[Value]]
-    widths: Sequence[float] = ()  # column widths, in characters
+    widths: Sequence[float] = ()  # column widths, in characters of the workbook's default font
     links: Mapping[tuple[int, int], str] = field(default_factory=dict)  # (data row, col), 0-based → "'計畫表'!B7"
+    hidden: bool = False  # very hidden: listed in no tab, printed never
 
 
 AUTHOR = "xltool"
@@ -173,6 +200,8 @@ def _check_tables(tables: Sequence[SheetTable], cells: Mapping[str, object]) -> 
         raise ValueError("two tables have the same sheet name")
     for table in tables:
         _check_sheet_name(table.name)
+        if table.name.casefold() == MARKS_SHEET.casefold():
+            raise ValueError(f"{MARKS_SHEET!r} is xltool's own record of its marks")
         if any(name.casefold() == table.name.casefold() for name in cells):
             raise ValueError(f"sheet {table.name!r} is both edited and replaced by a table")
 
@@ -190,35 +219,57 @@ def _apply(
 ) -> None:
     book = _Workbook(package)
     styles = _Styles(package, book)
-    for name, edits in cells.items():
+    earlier = _read_marks(package, book)
+    edited, restored = _take_back(package, book, styles, earlier, cells)
+    marks: list[_Mark] = []
+    for name, edits in edited.items():
         sheet = book.sheet(name)
         if sheet is None:
             raise ValueError(f"no sheet named {name!r}")
         if sheet.part is None or not sheet.type.endswith("/worksheet"):
             raise ValueError(f"sheet {name!r} is not a worksheet")
+        bases: dict[tuple[int, int], int] = {}
         xml = package.text(sheet.part)
-        xml = _edit_cells(xml, edits, styles, sheet.part)
+        xml = _edit_cells(xml, edits, styles, sheet.part, bases)
+        for at, edit in cells.get(name, {}).items():  # this copy's marks, each with the fill it covers
+            if edit.fill is not None or edit.comment:
+                before = restored.get((sheet.name, at), styles.shown_fill(bases[at]) if at in bases else "")
+                marks.append(
+                    _Mark(sheet.name, _ref(*at), _argb(edit.fill) if edit.fill else "", before, edit.comment or "")
+                )
         notes = {_ref(row, col): edit.comment for (row, col), edit in edits.items() if edit.comment}
         if notes:
             xml = _add_notes(package, book, sheet.part, xml, notes)
         package.write(sheet.part, xml)
-    if any(edit.value is not KEEP or edit.recalc for edits in cells.values() for edit in edits.values()):
+    if any(edit.value is not KEEP or edit.recalc for edits in edited.values() for edit in edits.values()):
         package.write(book.part, _full_calc_on_load(package.text(book.part), book.part))
-    for table in tables:
-        xml = _table_xml(table, styles)
+    kept = {name.casefold() for name in [*(table.name for table in tables), *edited]}
+    for mark in earlier:
+        sheet = book.sheet(mark.sheet) if not mark.ref else None
+        if sheet is not None and sheet.name.casefold() not in kept:
+            book.remove_sheet(sheet)  # a sheet an earlier copy added and this one neither writes nor edits
+    record = _record(marks, [table.name for table in tables])
+    for table in [*tables, record]:
         existing = book.sheet(table.name)
-        if existing is None:
-            book.add_sheet(table.name, xml)
+        if table is record and not table.rows:
+            if existing is not None:
+                book.remove_sheet(existing)
             continue
-        if existing.part is None or not existing.type.endswith("/worksheet"):
+        xml = _table_xml(table, styles)
+        if existing is None:
+            book.add_sheet(table.name, xml, "veryHidden" if table.hidden else None)
+        elif existing.part is None or not existing.type.endswith("/worksheet"):
             raise _Refused(f"活頁簿已有名為「{existing.name}」的圖表或其他工作表，無法寫入檢查結果；請更改該工作表名稱")
-        package.write(existing.part, xml)
-        rels = _rels_part(existing.part)
-        if package.has(rels):  # what the old sheet pointed at is no longer its content
-            package.write(
-                rels,
-                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_REL_NS}"/>',
-            )
+        else:
+            package.write(existing.part, xml)
+            rels = _rels_part(existing.part)
+            if package.has(rels):  # what the old sheet pointed at is no longer its content
+                package.write(
+                    rels,
+                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_REL_NS}"/>',
+                )
+        if not table.hidden:
+            book.print_titles(table.name)
     styles.save()
 
 
@@ -237,13 +288,15 @@ class _Package:
         self.names = {info.filename.lower(): info.filename for info in self.infos}
         self.changed: dict[str, bytes] = {}
         self.added: dict[str, bytes] = {}
+        self.removed: set[str] = set()
 
     def has(self, name: str) -> bool:
-        return name.lower() in self.names
+        member = self.names.get(name.lower())
+        return member is not None and member not in self.removed
 
     def read(self, name: str) -> bytes:
         member = self.names.get(name.lower())
-        if member is None:
+        if member is None or member in self.removed:
             raise _Damaged(name)
         if member in self.changed:
             return self.changed[member]
@@ -261,6 +314,7 @@ class _Package:
     def write(self, name: str, data: str | bytes) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
         member = self.names.get(name.lower())
+        self.removed.discard(member or "")
         if member is None:
             self.names[name.lower()] = name
             self.added[name] = raw
@@ -268,6 +322,13 @@ class _Package:
             self.added[member] = raw
         else:
             self.changed[member] = raw
+
+    def remove(self, name: str) -> None:
+        """Leave a member out of the copy."""
+        member = self.names.get(name.lower())
+        if member is not None:
+            self.removed.add(member)
+            self.added.pop(member, None)
 
     def fresh(self, pattern: str) -> str:
         """The first unused part name ``pattern.format(n)``, n = 1, 2, …: no member has it, and no
@@ -314,6 +375,22 @@ class _Package:
         self.write(rels, _insert(xml, root, element))
         return f"rId{n}"
 
+    def unrelate(self, part: str, rid: str) -> None:
+        """Take the relationship ``rid`` out of ``part``'s relationships."""
+        rels = _rels_part(part)
+        if self.has(rels):
+            xml = self.text(rels)
+            self.write(rels, _without_elements(xml, "Relationship", lambda attrs: attrs.get("Id") == rid, rels))
+
+    def undeclare(self, part: str) -> None:
+        """Take a removed part's content type out."""
+        name = f"/{part}".lower()
+        xml = self.text(CONTENT_TYPES)
+        self.write(
+            CONTENT_TYPES,
+            _without_elements(xml, "Override", lambda attrs: attrs.get("PartName", "").lower() == name, CONTENT_TYPES),
+        )
+
     def declare(self, part: str, content_type: str) -> None:
         """Give a new part its content type."""
         xml = self.text(CONTENT_TYPES)
@@ -338,9 +415,13 @@ class _Package:
         try:
             with zipfile.ZipFile(target, "w") as out:
                 for info in self.infos:
+                    if info.filename in self.removed:
+                        continue
                     data = self.changed.get(info.filename)
                     out.writestr(_like(info), self.archive.read(info.filename) if data is None else data)
                 for name, data in self.added.items():
+                    if name in self.removed:
+                        continue
                     info = zipfile.ZipInfo(name, stamp)
                     info.compress_type = zipfile.ZIP_DEFLATED  # a new ZipInfo would store it uncompressed
                     out.writestr(info, data)
@@ -461,6 +542,15 @@ def _insert(xml: str, parent: _Element, children: str, at: int | None = None) ->
     return xml[:at] + children + xml[at:]
 
 
+def _without_elements(xml: str, name: str, drop: Callable[[dict[str, str]], bool], where: str) -> str:
+    """The part without the elements ``name`` whose attributes ``drop`` picks."""
+    for tag in reversed(list(_start(name).finditer(xml))):
+        if drop(_attributes(tag.group(2))):
+            element = _element(xml, tag, name, where)
+            xml = xml[: element.start] + xml[element.end :]
+    return xml
+
+
 def _attributes(text: str) -> dict[str, str]:
     """Attribute text → {qualified name: value}, entities resolved."""
     return {
@@ -536,6 +626,7 @@ class _Sheet:
     rid: str
     part: str | None  # None when the relationship is missing or external
     type: str  # relationship type: worksheet, chartsheet, dialogsheet …
+    state: str = "visible"  # hidden, veryHidden
 
 
 class _Workbook:
@@ -567,7 +658,8 @@ class _Workbook:
                 sheet_id = int(attrs.get("sheetId", "0"))
             except ValueError:
                 raise _Damaged(self.part) from None
-            self.sheets.append(_Sheet(attrs.get("name", ""), sheet_id, rid, part, relation.type if relation else ""))
+            kind = relation.type if relation else ""
+            self.sheets.append(_Sheet(attrs.get("name", ""), sheet_id, rid, part, kind, attrs.get("state", "visible")))
 
     def sheet(self, name: str) -> _Sheet | None:
         """The sheet of that name: Excel's names are unique regardless of case."""
@@ -579,7 +671,7 @@ class _Workbook:
     def folder(self) -> str:
         return posixpath.dirname(self.part)
 
-    def add_sheet(self, name: str, xml: str) -> None:
+    def add_sheet(self, name: str, xml: str, state: str | None = None) -> None:
         """A new last sheet: its part, a relationship, a content type and a ``<sheet>`` entry. Sheets
         before it keep their positions, so defined names' ``localSheetId`` still mean the same sheets."""
         part = self.package.fresh(posixpath.join(self.folder, "worksheets", "sheet{}.xml"))
@@ -590,9 +682,83 @@ class _Workbook:
         sheets = _find(book, "sheets", self.part)
         assert sheets is not None  # found when the workbook was read
         sheet_id = max((s.sheet_id for s in self.sheets), default=0) + 1
-        entry = f'<{sheets.prefix}sheet name="{xml_attribute(name)}" sheetId="{sheet_id}" {_id_attribute(_root(book, self.part))}="{rid}"/>'
+        shown = f' state="{state}"' if state else ""
+        entry = f'<{sheets.prefix}sheet name="{xml_attribute(name)}" sheetId="{sheet_id}"{shown} {_id_attribute(_root(book, self.part))}="{rid}"/>'
         self.package.write(self.part, _insert(book, sheets, entry))
-        self.sheets.append(_Sheet(name, sheet_id, rid, part, WORKSHEET_REL))
+        self.sheets.append(_Sheet(name, sheet_id, rid, part, WORKSHEET_REL, state or "visible"))
+
+    def remove_sheet(self, sheet: _Sheet) -> None:
+        """Take out a sheet an earlier copy added. Only a plain one goes (no formula, nothing it points at,
+        another sheet left to show): whatever else someone made of it stays, as does the last visible sheet.
+        Defined names local to later sheets follow them down one place; the sheet's own go with it."""
+        if sheet.part is None or not self.package.has(sheet.part) or self.package.relations(sheet.part):
+            return
+        if _start("f").search(self.package.text(sheet.part)):
+            return
+        if not any(other.state == "visible" for other in self.sheets if other is not sheet):
+            return
+        index = self.sheets.index(sheet)
+        xml = self.package.text(self.part)
+        sheets = _find(xml, "sheets", self.part)
+        assert sheets is not None  # found when the workbook was read
+        for tag in _start("sheet").finditer(xml, sheets.content, sheets.close):
+            if _attributes(tag.group(2)).get("name") == sheet.name:
+                entry = _element(xml, tag, "sheet", self.part)
+                xml = xml[: entry.start] + xml[entry.end :]
+                break
+        for tag in reversed(list(_start("definedName").finditer(xml))):
+            local = _attributes(tag.group(2)).get("localSheetId", "")
+            if not local.isdigit() or int(local) < index:
+                continue
+            name = _element(xml, tag, "definedName", self.part)
+            if int(local) == index:
+                xml = xml[: name.start] + xml[name.end :]
+            else:
+                head = f"<{name.prefix}definedName{_with_attributes(name.attrs, {'localSheetId': str(int(local) - 1)})}"
+                xml = xml[: name.start] + head + ("/>" if name.empty else ">") + xml[name.content :]
+        for tag in reversed(list(_start("workbookView").finditer(xml))):
+            attrs = _attributes(tag.group(2))
+            moved = {
+                key: str(int(value) - 1 if int(value) > index else 0 if int(value) == index else int(value))
+                for key, value in attrs.items()
+                if key in ("activeTab", "firstSheet") and value.isdigit()
+            }
+            view = _element(xml, tag, "workbookView", self.part)
+            head = f"<{view.prefix}workbookView{_with_attributes(view.attrs, moved)}"
+            xml = xml[: view.start] + head + ("/>" if view.empty else ">") + xml[view.content :]
+        self.package.write(self.part, xml)
+        self.package.unrelate(self.part, sheet.rid)
+        self.package.undeclare(sheet.part)
+        self.package.remove(sheet.part)
+        self.package.remove(_rels_part(sheet.part))
+        self.sheets.remove(sheet)
+
+    def print_titles(self, name: str) -> None:
+        """The sheet's first row printed at the top of every page (the defined name Excel and LibreOffice
+        both read), in place of any print titles or print area the sheet had."""
+        index = next(i for i, s in enumerate(self.sheets) if s.name == name)
+        xml = self.package.text(self.part)
+        xml = _without_elements(
+            xml,
+            "definedName",
+            lambda a: (
+                a.get("localSheetId") == str(index) and a.get("name") in ("_xlnm.Print_Titles", "_xlnm.Print_Area")
+            ),
+            self.part,
+        )
+        root = _root(xml, self.part)
+        p = root.prefix
+        quoted = "'" + name.replace("'", "''") + "'"
+        element = f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="{index}">{xml_text(quoted)}!$1:$1</{p}definedName>'
+        names = _find(xml, "definedNames", self.part)
+        if names is not None:
+            xml = _insert(xml, names, element)
+        else:  # before the first of the workbook's children that follow definedNames, all after <sheets>
+            sheets = _find(xml, "sheets", self.part)
+            assert sheets is not None  # found when the workbook was read
+            found = [e.start for n in ("calcPr", *_AFTER_CALC_PR) if (e := _find(xml, n, self.part, sheets.end))]
+            xml = _insert(xml, root, f"<{p}definedNames>{element}</{p}definedNames>", min(found, default=None))
+        self.package.write(self.part, xml)
 
 
 # -------------------------------------------------------------------------------------------- styles
@@ -611,7 +777,7 @@ _EMPTY_STYLES = (
 
 class _Styles:
     """The workbook's cell formats, and those the edits add: one fill per colour, one font per kind, and
-    one format per (original format, fill, font, text) cloned from the original, so a cell keeps its
+    one format per (original format, fill, font, text, wrap) cloned from the original, so a cell keeps its
     font, border, alignment and protection (an unlocked input cell stays unlocked)."""
 
     def __init__(self, package: _Package, book: _Workbook) -> None:
@@ -620,10 +786,13 @@ class _Styles:
         self.loaded = False
         self.fills: dict[str, int] = {}
         self.fonts: dict[str, int] = {}
-        self.formats: dict[tuple[int, int | None, int | None, bool], int] = {}
-        self.new: dict[str, list[str]] = {"fonts": [], "fills": [], "cellXfs": []}
+        self.borders: dict[str, int] = {}
+        self.formats: dict[tuple[int, int | None, int | None, bool, bool], int] = {}
+        self.new: dict[str, list[str]] = {"fonts": [], "fills": [], "borders": [], "cellXfs": []}
 
     def _load(self) -> None:
+        if self.loaded:
+            return
         relation = next(
             (r for r in self.package.relations(self.book.part) if r.type == STYLES_REL and not r.external), None
         )
@@ -634,7 +803,7 @@ class _Styles:
         self.prefix = _root(self.xml, self._where).prefix
         self.items = {
             name: self._children(name, child)
-            for name, child in (("fonts", "font"), ("fills", "fill"), ("cellXfs", "xf"))
+            for name, child in (("fonts", "font"), ("fills", "fill"), ("borders", "border"), ("cellXfs", "xf"))
         }
         if not self.items["fonts"] or not self.items["cellXfs"]:
             raise _Damaged(self._where)
@@ -645,10 +814,13 @@ class _Styles:
         return self.part or "xl/styles.xml"
 
     def _children(self, collection: str, child: str) -> list[str]:
-        """The XML of each child of a collection element (``<fills>`` → each ``<fill>``)."""
+        """The XML of each child of a collection element (``<fills>`` → each ``<fill>``); none when the
+        collection is missing (a styles part without borders, say) and only fills and fonts are asked."""
         outer = _find(self.xml, collection, self._where)
         if outer is None:
-            raise _Damaged(self._where)
+            if collection in ("fonts", "cellXfs"):
+                raise _Damaged(self._where)
+            return []
         return [
             self.xml[e.start : e.end]
             for tag in _start(child).finditer(self.xml, outer.content, outer.close)
@@ -659,15 +831,39 @@ class _Styles:
         self.new[collection].append(xml)
         return len(self.items[collection]) + len(self.new[collection]) - 1
 
-    def fill(self, rgb: str) -> int:
-        argb = _argb(rgb)
-        if argb not in self.fills:
+    def fill(self, spec: str) -> int:
+        """A fill's index: ``spec`` an RGB colour (a solid fill), a ``<fill>`` element as
+        :meth:`shown_fill` gives it (a fill put back), or "" for none (fill 0, which is always none)."""
+        if not spec:
+            return 0
+        if spec.startswith("<"):
+            key, p = spec, self.prefix
+            xml = re.sub(r"<(/?)(?=[A-Za-z_])", lambda m: f"<{m.group(1)}{p}", spec)
+        else:
+            key = _argb(spec)
             p = self.prefix
-            self.fills[argb] = self._add(
-                "fills",
-                f'<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="{argb}"/><{p}bgColor indexed="64"/></{p}patternFill></{p}fill>',
-            )
-        return self.fills[argb]
+            xml = f'<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="{key}"/><{p}bgColor indexed="64"/></{p}patternFill></{p}fill>'
+        if key not in self.fills:
+            self.fills[key] = self._add("fills", xml)
+        return self.fills[key]
+
+    def shown_fill(self, xf: int) -> str:
+        """The fill format ``xf`` shows, as a ``<fill>`` element without namespace prefixes; "" for none."""
+        self._load()
+        formats = self.items["cellXfs"]
+        if not 0 <= xf < len(formats):
+            return ""
+        tag = _start("xf").match(formats[xf])
+        assert tag is not None  # a child found as <xf>
+        found = _attributes(tag.group(2)).get("fillId", "0")
+        fills = self.items["fills"]
+        if not found.isdigit() or not 0 < int(found) < len(fills):
+            return ""
+        xml = re.sub(rf"<(/?){_NAME}:", r"<\1", fills[int(found)])
+        pattern = _find(xml, "patternFill", self._where)
+        if pattern is not None and _attributes(pattern.attrs).get("patternType", "none") == "none":
+            return ""
+        return xml
 
     def font(self, kind: str) -> int:
         """The default font (the workbook's first) made bold, or made a hyperlink (blue, underlined).
@@ -689,14 +885,39 @@ class _Styles:
             self.fonts[kind] = self._add("fonts", base)
         return self.fonts[kind]
 
-    def derive(self, base: int, *, fill: str | None = None, font: str | None = None, text: bool = False) -> int:
-        """The index of a format like ``base`` with these changes, added once for all cells sharing them."""
-        if not self.loaded:
-            self._load()
+    def size(self) -> float:
+        """The default font's size in points (11 when it does not say)."""
+        self._load()
+        found = re.search(rf"<(?:{_NAME}:)?sz\s+val\s*=\s*[\"']([\d.]+)[\"']", self.items["fonts"][0])
+        return float(found.group(1)) if found else 11.0
+
+    def border(self) -> int:
+        """A thin border all round, as a printed table has."""
+        if "thin" not in self.borders:
+            p = self.prefix
+            sides = "".join(
+                f'<{p}{side} style="thin"><{p}color auto="1"/></{p}{side}>'
+                for side in ("left", "right", "top", "bottom")
+            )
+            self.borders["thin"] = self._add("borders", f"<{p}border>{sides}<{p}diagonal/></{p}border>")
+        return self.borders["thin"]
+
+    def derive(
+        self,
+        base: int,
+        *,
+        fill: str | None = None,
+        font: str | None = None,
+        text: bool = False,
+        wrap: bool = False,
+    ) -> int:
+        """The index of a format like ``base`` with these changes, added once for all cells sharing them.
+        ``wrap``: the text wrapped, at the top of the cell, inside a thin border (a table's cell)."""
+        self._load()
         formats = self.items["cellXfs"]
         if not 0 <= base < len(formats):
             raise _Damaged(self._where)
-        key = (base, self.fill(fill) if fill else None, self.font(font) if font else None, text)
+        key = (base, self.fill(fill) if fill is not None else None, self.font(font) if font else None, text, wrap)
         if key not in self.formats:
             changes: dict[str, str | None] = {}
             if key[1] is not None:
@@ -708,8 +929,15 @@ class _Styles:
             original = formats[base]
             tag = _start("xf").match(original)
             assert tag is not None  # a child found as <xf>
+            children = "" if tag.group(3) else original[tag.end() : original.rfind("</")]
+            if wrap:
+                changes.update(borderId=str(self.border()), applyBorder="1", applyAlignment="1")
+                children = re.sub(rf"<(?:{_NAME}:)?alignment(?=[\s/>]){_ATTRS}\s*/>", "", children)
+                children = f'<{self.prefix}alignment vertical="top" wrapText="1"/>' + children
             head = f"<{self.prefix}xf{_with_attributes(tag.group(2), changes)}"
-            self.formats[key] = self._add("cellXfs", head + ("/>" if tag.group(3) else ">") + original[tag.end() :])
+            self.formats[key] = self._add(
+                "cellXfs", f"{head}>{children}</{self.prefix}xf>" if children else f"{head}/>"
+            )
         return self.formats[key]
 
     def save(self) -> None:
@@ -718,9 +946,15 @@ class _Styles:
             return
         xml = self.xml
         for collection, items in self.new.items():
-            outer = _find(xml, collection, self._where)
-            if outer is None or not items:
+            if not items:
                 continue
+            outer = _find(xml, collection, self._where)
+            if outer is None:  # only borders can be missing (fonts and formats were required): before cellStyleXfs
+                later = _find(xml, "cellStyleXfs", self._where) or _find(xml, "cellXfs", self._where)
+                assert later is not None
+                xml = xml[: later.start] + f'<{self.prefix}{collection} count="0"/>' + xml[later.start :]
+                outer = _find(xml, collection, self._where)
+                assert outer is not None
             count = len(self.items[collection]) + len(items)
             xml = _insert(xml, outer, "".join(items))
             outer = _find(xml, collection, self._where)
@@ -762,16 +996,24 @@ def _full_calc_on_load(xml: str, where: str) -> str:
 # -------------------------------------------------------------------------------------------- cells
 
 
-def _edit_cells(xml: str, edits: Mapping[tuple[int, int], CellEdit], styles: _Styles, where: str) -> str:
+def _edit_cells(
+    xml: str,
+    edits: Mapping[tuple[int, int], CellEdit],
+    styles: _Styles,
+    where: str,
+    bases: dict[tuple[int, int], int] | None = None,
+) -> str:
     """The sheet's XML with each edited cell rewritten, or added in row and column order. A note alone
-    changes no cell (a note needs no cell written)."""
+    changes no cell (a note needs no cell written). ``bases`` gets the format each cell showed before."""
     edits = {at: e for at, e in edits.items() if e.changes_cell}
     if not edits:
         return xml
     data = _find(xml, "sheetData", where)
     if data is None:
         raise _Damaged(where)
-    context = _Context(where, styles, _column_styles(xml, data.start, where), data.prefix)
+    context = _Context(
+        where, styles, _column_styles(xml, data.start, where), data.prefix, {} if bases is None else bases
+    )
     rows: dict[int, dict[int, CellEdit]] = {}
     for (number, col), edit in edits.items():
         rows.setdefault(number, {})[col] = edit
@@ -805,6 +1047,7 @@ class _Context:
     styles: _Styles
     columns: list[tuple[int, int, int]]  # (first, last, format) of each <col> with a style
     prefix: str
+    bases: dict[tuple[int, int], int] = field(default_factory=dict)  # each rewritten cell's format before
 
     def column_style(self, col: int) -> int:
         return next((style for first, last, style in self.columns if first <= col <= last), 0)
@@ -887,6 +1130,7 @@ def _new_cell(row: int, col: int, edit: CellEdit, row_style: int | None, context
     if edit.value is KEEP and not edit.fill and not edit.text_format:
         return ""
     base = row_style if row_style is not None else context.column_style(col)
+    context.bases[(row, col)] = base
     style = _style(base, edit, context.styles)
     ref = _ref(row, col)
     return _cell(context.prefix, ref, style, *_value_xml(edit.value, context.prefix, ref))
@@ -907,6 +1151,7 @@ def _edited_cell(xml: str, cell: _Element, row: int, col: int, edit: CellEdit, c
     except ValueError:
         raise _Damaged(context.where) from None
     changes: dict[str, str | None] = {}
+    context.bases[(row, col)] = style
     new_style = _style(style, edit, context.styles)
     if new_style != style:
         changes["s"] = str(new_style)
@@ -928,7 +1173,7 @@ def _edited_cell(xml: str, cell: _Element, row: int, col: int, edit: CellEdit, c
 
 
 def _style(base: int, edit: CellEdit, styles: _Styles) -> int:
-    if not edit.fill and not edit.text_format:
+    if edit.fill is None and not edit.text_format:
         return base
     return styles.derive(base, fill=edit.fill, text=edit.text_format)
 
@@ -969,6 +1214,329 @@ def _extend_dimension(xml: str, cells: Iterable[tuple[int, int]], where: str) ->
         return xml
     head = f"<{found.prefix}dimension{_with_attributes(found.attrs, {'ref': wide})}"
     return xml[: found.start] + head + ("/>" if found.empty else ">") + xml[found.content :]
+
+
+# ------------------------------------------------------------------------------------- xltool's marks
+
+_NOTE_GAP = "\n\n"  # between an officer's note and the one xltool adds after it
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """One row of the record (``form.MARKS_SHEET``): a cell xltool filled or commented, or, without a
+    ``ref``, a sheet xltool added."""
+
+    sheet: str
+    ref: str = ""
+    fill: str = ""  # the ARGB xltool filled the cell with; "" for a note alone
+    before: str = ""  # the fill the cell had before any mark of xltool's, as _Styles.shown_fill gives it
+    note: str = ""  # the note xltool wrote on it
+
+
+def _read_marks(package: _Package, book: _Workbook) -> list[_Mark]:
+    """What an earlier copy recorded; nothing for a workbook xltool never marked."""
+    sheet = book.sheet(MARKS_SHEET)
+    if sheet is None or sheet.part is None or not sheet.type.endswith("/worksheet"):
+        return _older_marks(package, book)
+    marks = []
+    for row in _sheet_values(package, book, sheet.part):
+        sheet_name, ref, fill, before, note = [*row, "", "", "", "", ""][:5]
+        if not sheet_name or row[:2] == list(MARKS_HEADER[:2]):
+            continue
+        fill = fill if re.fullmatch(r"[0-9A-Fa-f]{8}", fill) else ""
+        marks.append(_Mark(sheet_name, ref.strip().upper(), fill.upper(), _safe_fill(before), note))
+    return marks
+
+
+def _older_marks(package: _Package, book: _Workbook) -> list[_Mark]:
+    """The marks of an annotated copy made before xltool kept a record, read back from its 檢查結果 sheet:
+    each row names the finding's cell, severity, message and hint, from which its note and colour were
+    made. The fill a cell had before is not known there: none, as in the template. A merged workbook's
+    檢查結果 (its first columns 檔案 and 單位) lists no marks."""
+    sheet = book.sheet(RESULTS_SHEET)
+    if sheet is None or sheet.part is None or not sheet.type.endswith("/worksheet"):
+        return []
+    rows = _sheet_values(package, book, sheet.part)
+    if not rows or rows[0][:7] != list(RESULT_HEADER[2:]):
+        return []
+    severities = {word: severity for severity, word in SEVERITY_WORDS.items()}
+    notes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for row in rows[1:]:
+        word, _, where, _, _, message, hint = [*row, *[""] * 7][:7]
+        severity = severities.get(word, "")
+        name, _, ref = where.rpartition("!")
+        if severity in FILLS and name and _cell_position(ref) is not None:
+            note = FINDING_NOTE.format(severity=word, message=message, hint=hint)
+            notes.setdefault((name, ref.upper()), []).append((severity, note))
+    marks = [
+        _Mark(name, ref, _argb(FILLS["error" if any(s == "error" for s, _ in here) else "warning"]), "",
+              "\n".join(note for _, note in here))
+        for (name, ref), here in notes.items()
+    ]  # fmt: skip
+    return [*marks, _Mark(sheet.name)]
+
+
+def _safe_fill(xml: str) -> str:
+    """A recorded fill as it may go back into the styles: one ``<fill>`` of fill elements only, well formed
+    (the record is a sheet anyone can edit); anything else is no fill."""
+    from xml.etree import ElementTree
+
+    if not xml.startswith("<fill"):
+        return ""
+    try:
+        element = ElementTree.fromstring(xml)
+    except ElementTree.ParseError:
+        return ""
+    allowed = {"fill", "patternFill", "gradientFill", "fgColor", "bgColor", "stop", "color"}
+    return xml if all(e.tag in allowed for e in element.iter()) else ""
+
+
+def _record(marks: Sequence[_Mark], tables: Sequence[str]) -> SheetTable:
+    """This copy's record: its marks, then the sheets it added (an empty record writes no sheet)."""
+    rows: list[list[Value]] = [[m.sheet, m.ref, m.fill, m.before, m.note[:32_767]] for m in marks]
+    rows += [[name, None, None, None, None] for name in tables]
+    return SheetTable(MARKS_SHEET, MARKS_HEADER, rows, hidden=True)
+
+
+def _take_back(
+    package: _Package,
+    book: _Workbook,
+    styles: _Styles,
+    earlier: Sequence[_Mark],
+    cells: Mapping[str, Mapping[tuple[int, int], CellEdit]],
+) -> tuple[dict[str, dict[tuple[int, int], CellEdit]], dict[tuple[str, tuple[int, int]], str]]:
+    """The edits to make: the caller's, and the fills of earlier marks put back; earlier notes are taken
+    out of the comments here. Also the fills put back, by sheet and cell: the fill a new mark there covers.
+
+    A mark is found where the record says, or, when rows moved since, at the cell carrying its note.
+    Its fill is put back only while the cell still shows the colour xltool gave it."""
+    edits = {name: dict(here) for name, here in cells.items()}
+    by_sheet: dict[str, list[_Mark]] = defaultdict(list)
+    for mark in earlier:
+        if mark.ref and _cell_position(mark.ref) is not None:
+            by_sheet[mark.sheet].append(mark)
+    restored: dict[tuple[str, tuple[int, int]], str] = {}
+    for name, marks in by_sheet.items():
+        sheet = book.sheet(name)
+        if sheet is None or sheet.part is None or not sheet.type.endswith("/worksheet"):
+            continue  # the marks went with their sheet
+        xml = package.text(sheet.part)
+        notes = _Notes(package, sheet.part, xml)
+        located = _locate(marks, notes.texts)
+        shown = _shown_styles(xml, {at for _, at, _ in located}, sheet.part)
+        notes.take_out({ref: mark.note for mark, _, ref in located if ref})
+        here = next((e for n, e in edits.items() if n.casefold() == sheet.name.casefold()), None)
+        if here is None:
+            here = edits.setdefault(sheet.name, {})
+        for mark, at, _ in located:
+            if not mark.fill or _solid_rgb(styles.shown_fill(shown[at])) != mark.fill:
+                continue  # a note alone, or a cell someone coloured since
+            restored[(sheet.name, at)] = mark.before
+            edit = here.get(at)
+            if edit is None:
+                here[at] = CellEdit(sheet.name, _ref(*at), fill=mark.before)
+            elif edit.fill is None:
+                here[at] = replace(edit, fill=mark.before)
+    return edits, restored
+
+
+def _locate(marks: Sequence[_Mark], texts: Mapping[str, str]) -> list[tuple[_Mark, tuple[int, int], str | None]]:
+    """Each mark's cell now, and the cell whose note is its note (None when no note of it is left): its
+    recorded cell when that still carries the note, else the nearest unclaimed cell that does (rows were
+    inserted or deleted above it), else its recorded cell."""
+    carrying: dict[str, set[str]] = defaultdict(set)  # a note → the cells whose comment is it or ends with it
+    for ref, text in texts.items():
+        carrying[text].add(ref)
+        start = text.find(_NOTE_GAP)
+        while start >= 0:
+            carrying[text[start + len(_NOTE_GAP) :]].add(ref)
+            start = text.find(_NOTE_GAP, start + 1)
+    found: dict[int, str] = {}
+    claimed: set[str] = set()
+    for n, mark in enumerate(marks):
+        if mark.note and mark.ref not in claimed and mark.ref in carrying.get(mark.note, ()):
+            found[n] = mark.ref
+            claimed.add(mark.ref)
+    for n, mark in enumerate(marks):
+        if n in found or not mark.note:
+            continue
+        candidates = [ref for ref in carrying.get(mark.note, ()) if ref not in claimed]
+        if candidates:
+            found[n] = min(candidates, key=partial(_distance, home=mark.ref))
+            claimed.add(found[n])
+    located = []
+    for n, mark in enumerate(marks):
+        cell = _cell_position(found.get(n, mark.ref))
+        if cell is not None:
+            located.append((mark, cell, found.get(n)))
+    return located
+
+
+def _distance(ref: str, home: str) -> tuple[int, tuple[int, int]]:
+    """How far a cell is from where a mark was recorded (rows and columns), the upper left first at a tie."""
+    at, was = _cell_position(ref) or (0, 0), _cell_position(home) or (0, 0)
+    return abs(at[0] - was[0]) + abs(at[1] - was[1]), at
+
+
+def _solid_rgb(fill: str) -> str:
+    """The ARGB of a solid fill's colour; "" for any other fill."""
+    if not re.search(r"""patternType\s*=\s*["']solid["']""", fill):
+        return ""
+    found = re.search(r"""<fgColor\b[^>]*?\srgb\s*=\s*["']([0-9A-Fa-f]{6,8})["']""", fill)
+    return _argb(found.group(1)) if found else ""
+
+
+def _shown_styles(xml: str, cells: Iterable[tuple[int, int]], where: str) -> dict[tuple[int, int], int]:
+    """The format each cell shows: its own, else its row's (a row formatted as a whole), else its column's."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for row, col in cells:
+        wanted[row].add(col)
+    if not wanted:
+        return {}
+    data = _find(xml, "sheetData", where)
+    if data is None:
+        raise _Damaged(where)
+    columns = _column_styles(xml, data.start, where)
+
+    def column_style(col: int) -> int:
+        return next((style for first, last, style in columns if first <= col <= last), 0)
+
+    found: dict[tuple[int, int], int] = {}
+    for tag in _start("row").finditer(xml, data.content, data.close):
+        number = _row_number(tag.group(2), where)
+        if number not in wanted:
+            continue
+        attrs = _attributes(tag.group(2))
+        custom = attrs.get("customFormat", "") in ("1", "true") and attrs.get("s", "").isdigit()
+        element = _element(xml, tag, "row", where)
+        for cell in _start("c").finditer(xml, element.content, element.close):
+            col = _cell_column(cell.group(2), where)
+            if col in wanted[number]:
+                style = _attributes(cell.group(2)).get("s", "0")
+                found[(number, col)] = int(style) if style.isdigit() else 0
+        for col in wanted[number]:
+            found.setdefault((number, col), int(attrs["s"]) if custom else column_style(col))
+    return {(row, col): found.get((row, col), column_style(col)) for row in wanted for col in wanted[row]}
+
+
+class _Notes:
+    """A sheet's comments and the note boxes drawn for them, to take xltool's notes out of."""
+
+    def __init__(self, package: _Package, part: str, xml: str) -> None:
+        self.package = package
+        relations = package.relations(part)
+        self.part = next(
+            (r.target for r in relations if r.type == COMMENTS_REL and not r.external and package.has(r.target)), None
+        )
+        legacy = _find(xml, "legacyDrawing", part)
+        rid = next((v for k, v in _attributes(legacy.attrs).items() if k.endswith(":id")), "") if legacy else ""
+        self.vml = next((r.target for r in relations if r.id == rid and not r.external and package.has(r.target)), None)
+        self.xml = package.text(self.part) if self.part else ""
+        self.comments: dict[str, _Element] = {}
+        if self.part:
+            for tag in _start("comment").finditer(self.xml):
+                ref = _attributes(tag.group(2)).get("ref", "").strip().upper()
+                self.comments[ref] = _element(self.xml, tag, "comment", self.part)
+        self.texts = {ref: _plain_text(self.xml[e.content : e.close]) for ref, e in self.comments.items()}
+
+    def take_out(self, notes: Mapping[str, str]) -> None:
+        """Each cell's note taken out of its comment: the comment goes when the note was all of it (and its
+        box with it), else it keeps what came before the note."""
+        if not self.part or not notes:
+            return
+        pieces, position, gone = [], 0, set()
+        for ref in sorted(notes, key=lambda r: self.comments[r].start):  # one pass: a sheet may have thousands
+            comment = self.comments[ref]
+            pieces.append(self.xml[position : comment.start])
+            if self.texts[ref] == notes[ref]:
+                gone.add(_cell_position(ref))
+            else:
+                pieces.append(_shortened(self.xml[comment.start : comment.end], len(_NOTE_GAP + notes[ref])))
+            position = comment.end
+        xml = "".join([*pieces, self.xml[position:]])
+        self.package.write(self.part, xml)
+        if gone and self.vml:
+            self.package.write(self.vml, _vml_without(self.package.read(self.vml), gone))
+
+
+_PHONETIC = re.compile(rf"<(?:{_NAME}:)?rPh\b.*?</(?:{_NAME}:)?rPh\s*>", re.S)
+
+
+def _plain_text(xml: str) -> str:
+    """The text of a shared string, an inline string or a comment: its runs joined, phonetic guides left out."""
+    if "rPh" in xml:
+        xml = _PHONETIC.sub("", xml)
+    return "".join(xml_unescape(found.group(1) or "") for found in _RUN_TEXT.finditer(xml))
+
+
+def _shortened(comment: str, drop: int) -> str:
+    """A ``<comment>`` with the last ``drop`` characters of its text taken off, run by run from the end."""
+    texts = [_element(comment, tag, "t", "") for tag in _start("t").finditer(comment)]
+    for element in reversed(texts):
+        if drop <= 0:
+            break
+        text = xml_unescape(comment[element.content : element.close])
+        kept = text[: max(0, len(text) - drop)]
+        drop -= len(text) - len(kept)
+        head = f"<{element.prefix}t{_with_attributes(element.attrs, {'xml:space': 'preserve'})}>"
+        comment = comment[: element.start] + f"{head}{xml_text(kept)}</{element.prefix}t>" + comment[element.end :]
+    return comment
+
+
+def _vml_without(vml: bytes, cells: set[tuple[int, int] | None]) -> bytes:
+    """The VML drawing without the note boxes of ``cells`` (1-based); other shapes (buttons) stay."""
+
+    def kept(shape: re.Match[bytes]) -> bytes:
+        text = shape.group(0)
+        row = re.search(rb"<x:Row>\s*(\d+)\s*</x:Row>", text)
+        col = re.search(rb"<x:Column>\s*(\d+)\s*</x:Column>", text)
+        if b'ObjectType="Note"' in text and row and col and (int(row.group(1)) + 1, int(col.group(1)) + 1) in cells:
+            return b""
+        return text
+
+    return re.sub(rb"<v:shape\b(?:[^>]*/>|.*?</v:shape>)", kept, vml, flags=re.S)
+
+
+def _sheet_values(package: _Package, book: _Workbook, part: str) -> list[list[str]]:
+    """A sheet's values as text, row by row, in column order (the record: text that xltool wrote, as
+    whichever program saved the copy since keeps it, shared or inline)."""
+    xml = package.text(part)
+    data = _find(xml, "sheetData", part)
+    if data is None:
+        return []
+    shared: list[str] | None = None
+    rows: dict[int, dict[int, str]] = defaultdict(dict)
+    for cell in _CELL.finditer(xml, data.content, data.close):
+        attrs = _attributes(cell.group(1))
+        at = _cell_position(attrs.get("r", ""))
+        if at is None:
+            raise _Refused(f"無法標註：工作表的儲存格沒有標明位置（{part}），請以 Excel 開啟後另存新檔再試")
+        content = cell.group(2) or ""
+        kind = attrs.get("t", "n")
+        value = _VALUE.search(content)
+        raw = xml_unescape(value.group(1)) if value else ""
+        if kind == "inlineStr":
+            text = _plain_text(content)
+        elif kind == "s":
+            shared = _shared_strings(package, book) if shared is None else shared
+            text = shared[int(raw)] if raw.isdigit() and int(raw) < len(shared) else ""
+        else:
+            text = raw
+        rows[at[0]][at[1]] = text
+    return [[cells.get(col, "") for col in range(1, max(cells) + 1)] for _, cells in sorted(rows.items())]
+
+
+_CELL = re.compile(rf"<(?:{_NAME}:)?c\b([^>]*?)(?:/>|>(.*?)</(?:{_NAME}:)?c\s*>)", re.S)
+_VALUE = re.compile(rf"<(?:{_NAME}:)?v\b[^>]*>(.*?)</(?:{_NAME}:)?v\s*>", re.S)
+_SHARED = re.compile(rf"<(?:{_NAME}:)?si\b[^>]*?(?:/>|>(.*?)</(?:{_NAME}:)?si\s*>)", re.S)
+_RUN_TEXT = re.compile(rf"<(?:{_NAME}:)?t\b[^>]*?(?:/>|>(.*?)</(?:{_NAME}:)?t\s*>)", re.S)
+
+
+def _shared_strings(package: _Package, book: _Workbook) -> list[str]:
+    relation = next((r for r in package.relations(book.part) if r.type.endswith("/sharedStrings")), None)
+    if relation is None or relation.external or not package.has(relation.target):
+        return []
+    return [_plain_text(found.group(1) or "") for found in _SHARED.finditer(package.text(relation.target))]
 
 
 # ----------------------------------------------------------------------------------------- comments
@@ -1173,12 +1741,25 @@ def _wrapped(xml: str, start: int, stop: int) -> str | None:
 # --------------------------------------------------------------------------------------- the table
 
 
-def _table_xml(table: SheetTable, styles: _Styles) -> str:
-    """A whole worksheet part: bold header, frozen under it, widths, values and internal hyperlinks.
+# Points per character of column width, and per line of text, for a default font of ``size`` pt: on the
+# low side of Calibri's digit (7 px at 11 pt) and the Kai face's (7 pt at 14 pt), on the high side of the
+# line heights both programs give CJK text, so a row is never shorter than its text.
+_DIGIT_EM, _LINE_EM, _CELL_PADDING = 0.47, 1.3, 3.5
+HEADER_FILL = "D9D9D9"  # the header row's grey, as the merged workbook's tables have
 
-    Children are written in the schema's order (sheetViews, cols, sheetData, hyperlinks, pageMargins)."""
-    header = styles.derive(0, font="bold")
-    link = styles.derive(0, font="link") if table.links else 0
+
+def _table_xml(table: SheetTable, styles: _Styles) -> str:
+    """A whole worksheet part: bold header on every printed page and frozen under it, widths, wrapped
+    values with rows as tall as their lines, internal hyperlinks, and A4 landscape one page wide.
+
+    Children are written in the schema's order (sheetPr, sheetViews, cols, sheetData, hyperlinks,
+    pageMargins, pageSetup, headerFooter)."""
+    if table.hidden:  # a record nobody prints
+        header = body = link = 0
+    else:
+        header = styles.derive(0, font="bold", fill=HEADER_FILL, wrap=True)
+        body = styles.derive(0, wrap=True)
+        link = styles.derive(0, font="link", wrap=True) if table.links else body
     linked: dict[int, dict[int, int]] = {}
     links = []
     for (index, col), location in sorted(table.links.items()):
@@ -1191,16 +1772,21 @@ def _table_xml(table: SheetTable, styles: _Styles) -> str:
         links.append(
             f'<hyperlink ref="{_ref(index + 2, col + 1)}" location="{xml_attribute(location)}" display="{xml_attribute(display)}"/>'
         )
-    rows = [_table_row(1, table.header, header, {})]
-    rows += [_table_row(index + 2, values, 0, linked.get(index, {})) for index, values in enumerate(table.rows)]
+    heights = _Heights(table.widths, styles.size()) if not table.hidden else None
+    rows = [_table_row(1, table.header, header, {}, heights)]
+    rows += [
+        _table_row(index + 2, values, body, linked.get(index, {}), heights) for index, values in enumerate(table.rows)
+    ]
     width = max([len(table.header), *(len(values) for values in table.rows)], default=0)
     last = _ref(len(table.rows) + 1, max(width, 1))
     columns = "".join(
         f'<col min="{n}" max="{n}" width="{w:g}" customWidth="1"/>' for n, w in enumerate(table.widths, start=1)
     )
+    margin = f"{MARGIN_CM / 2.54:.3f}"
     return "".join(
         [
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
             f'<dimension ref="A1:{last}"/>',
             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
@@ -1208,18 +1794,50 @@ def _table_xml(table: SheetTable, styles: _Styles) -> str:
             f"<cols>{columns}</cols>" if columns else "",
             f"<sheetData>{''.join(rows)}</sheetData>",
             f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else "",
-            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>',
+            f'<pageMargins left="{margin}" right="{margin}" top="{margin}" bottom="{margin}" header="0.3" footer="0.3"/>',
+            f'<pageSetup paperSize="{A4}" orientation="landscape" fitToWidth="1" fitToHeight="0"/>',
+            f"<headerFooter><oddFooter>{xml_text(PAGE_FOOTER)}</oddFooter></headerFooter>",
             "</worksheet>",
         ]
     )
 
 
-def _table_row(number_: int, values: Sequence[Value], style: int, styles: Mapping[int, int]) -> str:
+class _Heights:
+    """Row heights for wrapped text: the most lines any cell of the row breaks into, at the width of its
+    column, each line a line of the default font."""
+
+    def __init__(self, widths: Sequence[float], size: float) -> None:
+        self.size = size
+        digit = _DIGIT_EM * size
+        self.points = [max(digit, (w + 5 / 7) * digit - _CELL_PADDING) for w in widths]
+        self.default = (8.43 + 5 / 7) * digit - _CELL_PADDING
+        self.known: dict[tuple[str, int], int] = {}  # a findings list repeats its messages and hints
+
+    def __call__(self, values: Sequence[Value]) -> float | None:
+        lines = max((self.lines(str(value), col) for col, value in enumerate(values) if value is not None), default=1)
+        return round(lines * _LINE_EM * self.size + 2, 2) if lines > 1 else None
+
+    def lines(self, text: str, col: int) -> int:
+        width = self.points[col] if col < len(self.points) else self.default
+        if "\n" not in text and text_width(text, self.size) <= width:
+            return 1
+        if (text, col) not in self.known:
+            self.known[(text, col)] = len(wrap(text, width, self.size))
+        return self.known[(text, col)]
+
+
+def _table_row(
+    number_: int, values: Sequence[Value], style: int, styles: Mapping[int, int], heights: _Heights | None = None
+) -> str:
     """One row of a table: each cell in ``style``, or in its 0-based column's entry of ``styles``."""
     cells = []
     for col, value in enumerate(values):
-        if value is None:
-            continue
         ref = _ref(number_, col + 1)
+        if value is None:
+            if style:  # an empty cell of a bordered table keeps its border
+                cells.append(_cell("", ref, style, None, ""))
+            continue
         cells.append(_cell("", ref, styles.get(col, style), *_value_xml(value, "", ref)))
-    return f'<row r="{number_}">{"".join(cells)}</row>'
+    height = heights(values) if heights is not None else None
+    tall = f' ht="{height:g}" customHeight="1"' if height else ""
+    return f'<row r="{number_}"{tall}>{"".join(cells)}</row>'

@@ -60,7 +60,8 @@ def check_command(
         Path | None,
         typer.Option(
             "--annotate",
-            help="另存一份標註問題的副本（紅：錯誤，黃：警告，含註解與「檢查結果」工作表）。",
+            help="另存一份標註問題的副本（紅：錯誤，黃：警告，含註解與「檢查結果」工作表）；"
+            ".xls、.ods 經 LibreOffice 轉成 .xlsx。",
             metavar="副本.xlsx",
         ),
     ] = None,
@@ -68,7 +69,8 @@ def check_command(
         Path | None,
         typer.Option(
             "--fix",
-            help="另存一份套用明確修正的副本（預定進度寫法、業務類別簡稱、文字格式的預算、破折號、多餘空白）。",
+            help="另存一份套用明確修正的副本（預定進度寫法、業務類別簡稱、文字格式的預算、破折號、多餘空白）；"
+            ".xls、.ods 經 LibreOffice 轉成 .xlsx。",
             metavar="副本.xlsx",
         ),
     ] = None,
@@ -76,8 +78,8 @@ def check_command(
         Path | None,
         typer.Option(
             "--annotate-dir",
-            help="每個檔案各另存一份標註副本到這個資料夾（依輸入的子資料夾排列，檔名加上「_檢查」），"
-            ".xls、.ods 經 LibreOffice 轉成 .xlsx。",
+            help="有錯誤或警告的檔案各另存一份標註副本到這個資料夾（依輸入的子資料夾排列，檔名加上「_檢查」），"
+            ".xls、.ods 經 LibreOffice 轉成 .xlsx，.xlsm 仍是 .xlsm。",
             metavar="資料夾",
         ),
     ] = None,
@@ -115,9 +117,8 @@ def check_command(
             outputs.claim(out)  # refused before the work, not after it
             editable(files[0], out)
     results = _check(files, CheckOptions(chosen_catalog(catalog), year, _budget_cap(budget_cap)))
-    fixes = _copies(results[0], annotate, fix, outputs) if annotate or fix else []
-    if annotate_dir is not None:
-        _return_copies(inputs, results, annotate_dir, outputs)
+    fixes = _copies(results[0], annotate, fix, outputs, info) if annotate or fix else []
+    copies_failed = _return_copies(inputs, results, annotate_dir, outputs, info) if annotate_dir else False
     receipts = _receipts(listed, results)
     if format == CheckFormat.json:
         _print_json(results, fixes if fix else None, receipts if listed is not None else None)
@@ -132,7 +133,7 @@ def check_command(
         from xltool.cli.report import write_chase
 
         write_chase(receipts, chase, outputs)
-    status = exit_status(results, strict=strict)
+    status = max(exit_status(results, strict=strict), ExitStatus.BAD_INPUT if copies_failed else ExitStatus.OK)
     if status == ExitStatus.OK and require_all:
         from xltool.roster import missing
 
@@ -184,35 +185,37 @@ def _receipts(listed: "Roster | None", results: "list[FileResult]") -> "list[Rec
     return season.receipts
 
 
-def _return_copies(inputs: list[Path], results: "list[FileResult]", folder: Path, outputs: "Outputs") -> None:
-    """Each unit's annotated copy into ``folder``; what could not be annotated is listed with why."""
+def _return_copies(
+    inputs: list[Path], results: "list[FileResult]", folder: Path, outputs: "Outputs", infos: bool
+) -> bool:
+    """The annotated copy of each file that needs one into ``folder``; the files that need none, and those
+    that could not have one, with why. Whether a copy that was needed could not be made."""
     from xltool.pipeline import annotate_each, relative_names
 
     names = relative_names(inputs, [Path(r.file) for r in results])
-    returned = annotate_each(results, folder, names, outputs)
+    returned = annotate_each(results, folder, names, outputs, infos=infos)
     made = [one for one in returned if one.copy is not None]
-    show.echo(f"已寫出 {len(made)} 份標註副本到 {folder}", err=True)
+    show.echo(f"已寫出 {len(made)} 份標註副本到 {show.printable(str(folder))}", err=True)
     for one in returned:
         if one.copy is None:
-            show.error(f"  未產生副本：{one.file}：{one.reason}")
+            head = "不需副本" if not one.needed else "未產生副本"
+            show.error(f"  {head}：{show.printable(one.file)}：{show.printable(one.reason)}")
+    return any(one.copy is None and one.needed for one in returned)
 
 
-def _copies(result: "FileResult", annotate: Path | None, fix: Path | None, outputs: "Outputs") -> list[dict[str, str]]:
-    from xltool.annotate import annotate_workbook, fix_workbook
+def _copies(
+    result: "FileResult", annotate: Path | None, fix: Path | None, outputs: "Outputs", infos: bool
+) -> list[dict[str, str]]:
+    from xltool.annotate import copies
 
-    if result.plan is None:
-        return []
-    fixes_json: list[dict[str, str]] = []
-    if annotate:
-        annotate_workbook(result.file, result.findings, annotate, outputs=outputs)
+    fixes = copies(result, annotate=annotate, fix=fix, infos=infos, outputs=outputs)
+    if annotate and result.plan is not None:
         show.echo(f"已寫出標註副本：{annotate}", err=True)
-    if fix:
-        fixes = fix_workbook(result.file, result.findings, fix, plan=result.plan, outputs=outputs)
-        fixes_json = [vars(f) for f in fixes]
+    if fix and result.plan is not None:
         show.echo(f"已寫出修正副本：{fix}（修正 {len(fixes)} 處）", err=True)
         for one in fixes:
-            show.error(f"  {one.sheet}!{one.cell} {one.column}：「{one.before}」→「{one.after}」")
-    return fixes_json
+            show.error(f"  {one.sheet}!{one.cell} {one.column}：{one.change()}")
+    return [vars(f) for f in fixes]
 
 
 def _budget_cap(text: str | None) -> Decimal | None:

@@ -3,6 +3,9 @@
 計畫表!D9  修改  貳、三 預算(千元)：5 → 8
 計畫表!B12  新增  參、五：辦理廉政宣導 2 場（109.03-12，10 千元，防貪業務，政策目標-反貪活動）
 計畫表!B15（上一版）  刪除  肆、二：…
+
+Two merged workbooks (or one and a unit's plan) are compared unit by unit: a line per unit, then each
+unit's changes under its name.
 """
 
 from enum import StrEnum
@@ -16,10 +19,11 @@ from xltool.cli.options import CatalogOption, ForceOption, ReadProgress, chosen_
 from xltool.form import CHANGES_SHEET
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from decimal import Decimal
 
     from xltool.catalog import Catalog
-    from xltool.diff import Entry, PlanDiff
+    from xltool.diff import Entry, PlanDiff, UnitsDiff
     from xltool.model import Plan
 
 
@@ -34,11 +38,14 @@ class DiffFormat(StrEnum):
     help="比較兩版計畫（例如去年與今年的計畫，或同一單位第一次與第二次送的計畫），逐項列出新增、刪除、"
     "移到別的目標的具體作法，以及修改過的預定進度、預算、業務類別、績效項目與文字，最後是兩版的預算合計。"
     "只是重新編號（前面插入一個目標，後面的貳變成參）不算修改；兩版年度不同時，預定進度依年度差比較"
-    "（108 年的 108.01-12 與 109 年的 109.01-12 相同）。\n\n"
+    "（108 年的 108.01-12 與 109 年的 109.01-12 相同）。"
+    "兩份彙整活頁簿（例如上次與這次的彙整，或去年與今年的彙整）逐單位比較：每個單位一行"
+    "（新增、刪除或兩版都有，作法、預算、錯誤、警告的前後），再依單位列出變更。\n\n"
     "結束代碼：0 比較完成（不論有沒有差異）；2 檔案無法讀取或參數錯誤。\n\n"
     "範例：\n\n"
     "  xltool diff 計畫_108.xlsx 計畫_109.xlsx\n"
     "  xltool diff 第一次.xlsx 第二次.xlsx --annotate 第二次_比對.xlsx\n"
+    "  xltool diff 彙整_108.xlsx 彙整_109.xlsx\n"
     "  xltool diff 舊.json 新.xlsx --format json",
 )
 def diff_command(
@@ -56,7 +63,7 @@ def diff_command(
         typer.Option(
             "--annotate",
             help=f"另存一份標註變更的本版副本（黃：修改，綠：新增，註解寫上一版的內容，另加「{CHANGES_SHEET}」工作表）；"
-            "本版須為 .xlsx 或 .xlsm。",
+            ".xls、.ods 經 LibreOffice 轉成 .xlsx；先前副本上的標註一併收回。",
             metavar="副本.xlsx",
         ),
     ] = None,
@@ -64,23 +71,28 @@ def diff_command(
     force: ForceOption = False,
     help: show.HelpOption = False,
 ) -> None:
-    from xltool.diff import annotate_diff, diff_plans
+    from xltool.diff import UnitsDiff, annotate_diff, compare
     from xltool.errors import ExitStatus
     from xltool.export import json_bytes
     from xltool.outputs import Outputs
 
     outputs = Outputs([old, new], force=force)
     if annotate is not None:
+        from xltool.annotate import editable
+
         outputs.claim(annotate)  # refused before the work, not after it
+        editable(new, annotate)
     chosen = chosen_catalog(catalog)
     plans = [_load(path, chosen) for path in (old, new)]
     show.notices(plans)
-    result = diff_plans(*plans)
+    result = compare(*plans)
     if annotate is not None:
         annotate_diff(result, annotate, outputs=outputs)
         show.echo(f"已寫出比對副本：{annotate}", err=True)
     if format == DiffFormat.json:
         show.write_bytes(json_bytes(result.to_dict()))
+    elif isinstance(result, UnitsDiff):
+        _print_units(result)
     else:
         _print_text(result)
     raise typer.Exit(ExitStatus.OK)
@@ -102,12 +114,7 @@ def _print_text(diff: "PlanDiff") -> None:
     from xltool.diff import entries
 
     limit = show.terminal_width() if sys.stdout is not None and sys.stdout.isatty() else None
-
-    def out(text: str, indent: str = "    ") -> None:
-        text = show.printable(text)
-        for line in [text] if limit is None else show.wrap(text, limit, indent):
-            show.echo(line)
-
+    out = _printer()
     out(f"上一版：{_head(diff.old)}", "  ")
     out(f"本版：{_head(diff.new)}", "  ")
     if diff.years:
@@ -123,10 +130,79 @@ def _print_text(diff: "PlanDiff") -> None:
 def _head(plan: "Plan") -> str:
     from xltool.model import json_number
 
+    who = f"彙整 {len(plan.units())} 個單位" if plan.is_merged() else plan.unit or "未填機關名稱"
     return (
-        f"{plan.source}（{plan.unit or '未填機關名稱'} {plan.year or '？'} 年度，"
+        f"{plan.source}（{who} {plan.year or '？'} 年度，"
         f"{len(plan.items)} 項具體作法，預算合計 {json_number(plan.total):,} 千元）"
     )
+
+
+def _printer() -> "Callable[..., None]":
+    """Print a line, wrapped to the terminal (indented after its first line), whole into a pipe."""
+    import sys
+
+    limit = show.terminal_width() if sys.stdout is not None and sys.stdout.isatty() else None
+
+    def out(text: str, indent: str = "    ") -> None:
+        text = show.printable(text)
+        for line in [text] if limit is None else show.wrap(text, limit, indent):
+            show.echo(line)
+
+    return out
+
+
+def _print_units(diff: "UnitsDiff") -> None:
+    """A line per unit (NEW's order, then the units only OLD has), then each unit's changes under its name."""
+    from xltool.diff import UNIT_STATUS, unit_entries
+
+    out = _printer()
+    out(f"上一版：{_head(diff.old)}", "  ")
+    out(f"本版：{_head(diff.new)}", "  ")
+    if diff.years:
+        out(f"兩版相差 {diff.years} 年：預定進度與文字中的年度依此比較，不算修改。", "  ")
+    single = next((plan for plan in (diff.old, diff.new) if not plan.is_merged()), None)
+    if single is not None:
+        side = "上一版" if single is diff.old else "本版"
+        out(f"{side}是一個單位的計畫：只比較「{single.unit or '未填機關名稱'}」。", "  ")
+    show.echo("各單位：")
+    for unit in diff.units:
+        counts = f"（新增 {len(unit.diff.added)}、刪除 {len(unit.diff.removed)}、修改 {len(unit.diff.changed)}）"
+        out(
+            f"  {unit.unit or '（未填機關名稱）'}  {UNIT_STATUS[unit.status]}  作法 {_before_after(*unit.practices)}"
+            + (counts if unit.status == "kept" else "")
+            + f"  預算 {_before_after(*unit.budget)} 千元  錯誤 {_before_after(*unit.errors)}"
+            f"  警告 {_before_after(*unit.warnings)}",
+            "      ",
+        )
+    for unit in diff.units:
+        found = unit_entries(unit) if unit.status == "kept" else []
+        if found:
+            show.echo()
+            show.echo(show.printable(f"【{unit.unit or '未填機關名稱'}】"))
+            for entry in found:
+                out(_line(entry))
+    show.echo()
+    units = [sum(u.status == kind for u in diff.units) for kind in ("added", "removed", "kept")]
+    kept = [u.diff for u in diff.units if u.status == "kept"]
+    show.echo(
+        f"單位：新增 {units[0]} 個、刪除 {units[1]} 個、兩版都有 {units[2]} 個；兩版都有的單位共新增 "
+        f"{sum(len(d.added) for d in kept)} 項、刪除 {sum(len(d.removed) for d in kept)} 項、"
+        f"修改 {sum(len(d.changed) for d in kept)} 項"
+    )
+
+
+def _before_after(old: "Decimal | int | None", new: "Decimal | int | None") -> str:
+    """「33 → 34」, 「33」 when the same, 「— → 3」 for a unit only NEW has."""
+    from decimal import Decimal
+
+    from xltool.model import json_number
+
+    def shown(value: "Decimal | int | None") -> str:
+        if value is None:
+            return "—"
+        return f"{json_number(value) if isinstance(value, Decimal) else value:,}"
+
+    return shown(old) if old == new else f"{shown(old)} → {shown(new)}"
 
 
 def _line(entry: "Entry") -> str:

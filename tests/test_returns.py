@@ -1,0 +1,313 @@
+"""The second round of returns: a unit fixes its annotated copy in LibreOffice, saves it and sends it back;
+checked again, the copy carries only the marks of this check (the officer's own fills and notes stay).
+Also .xls/.ods returns, the 檢查結果 sheet on paper, and a folder of returns where one file fails."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import EXAMPLE, fill
+from xltool.form import CHANGES_SHEET, MARKS_SHEET, RESULTS_SHEET
+
+UNO_EDIT = Path(__file__).with_name("uno_edit.py")
+HEADER = ["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"]
+RED, YELLOW, OFFICERS = "FFFFC7CE", "FFFFEB9C", "FFFFEB9C"  # the officer's own yellow is xltool's yellow
+VAGUE = "【錯誤】預定進度使用不確定用語「經常辦理」"
+OFFICERS_NOTE = "承辦人：進度待主管核定"
+
+
+def xltool(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["xltool", *map(str, args)], capture_output=True, text=True, timeout=300)
+
+
+def hand_made(path: Path, rows: Sequence[Sequence[object]], notes: dict[str, str] | None = None) -> Path:
+    """A unit's own unprotected sheet (rows can be inserted), the officer's notes on it."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_urls": False})
+    sheet = workbook.add_worksheet("計畫表")
+    sheet.write_row(0, 0, ["機關名稱", "測試政風室", "年度", 108])
+    sheet.write_row(2, 0, HEADER)
+    for r, row in enumerate(rows, start=3):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value) if isinstance(value, str) else sheet.write_number(r, c, value)
+    for ref, text in (notes or {}).items():
+        sheet.write_comment(ref, text, {"author": "承辦人"})
+    workbook.close()
+    return path
+
+
+def in_libreoffice(source: Path, target: Path, edits: list[list[object]]) -> Path:
+    """The officer opens the copy in LibreOffice Calc, makes ``edits`` (tests/uno_edit.py) and saves it."""
+    from xltool.office import find_soffice
+
+    done = subprocess.run(
+        ["/usr/bin/python3", str(UNO_EDIT), str(find_soffice()), str(source), str(target), json.dumps(edits)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0 and target.exists(), done.stderr
+    return target
+
+
+def colour(cell: object) -> str | None:
+    fill_ = cell.fill  # type: ignore[attr-defined]
+    return fill_.fgColor.rgb if fill_ is not None and fill_.fill_type == "solid" else None
+
+
+def note(cell: object) -> str | None:
+    comment = cell.comment  # type: ignore[attr-defined]
+    return comment.text if comment is not None else None
+
+
+def marked_cells(path: Path) -> dict[str, tuple[str | None, str | None]]:
+    """Every cell of 計畫表 with a fill or a note: (colour, note)."""
+    sheet = load_workbook(path)["計畫表"]
+    return {
+        cell.coordinate: (colour(cell), note(cell))
+        for row in sheet.iter_rows()
+        for cell in row
+        if colour(cell) or cell.comment is not None
+    }
+
+
+@pytest.mark.usefixtures("office")
+def test_a_return_checked_again_carries_no_stale_mark_and_keeps_the_officers_own(tmp_path: Path) -> None:
+    unit = hand_made(
+        tmp_path / "單位.xlsx",
+        [
+            ["壹、落實廉政宣導", "一、辦理廉政宣導3場。", "經常辦理", 30, "防貪業務", "無"],
+            ["", "二、辦理反貪活動2場。", "108.03-09", "30", "防貪業務", "無"],
+            ["", "三、辦理採購稽核1次。", "108.05", 5, "亂寫業務", "無"],
+        ],
+        notes={"C4": OFFICERS_NOTE},
+    )
+    first = tmp_path / "單位_檢查.xlsx"
+    assert xltool("check", unit, "--annotate", first).returncode == 1
+    marks = marked_cells(first)
+    assert marks["C4"][0] == RED and marks["C4"][1].startswith(f"{OFFICERS_NOTE}\n\n{VAGUE}")  # type: ignore[union-attr]
+    assert marks["D5"][0] == YELLOW and marks["E6"][0] == RED
+
+    # The officer adds a line at the top (every row moves down one), fixes the schedule, colours a cell
+    # of their own in xltool's yellow and writes a note of their own; LibreOffice saves it.
+    returned = in_libreoffice(
+        first,
+        tmp_path / "第二次.xlsx",
+        [
+            ["insert_rows", "計畫表", 1, 1],
+            ["text", "計畫表", "C5", "108.01-12"],
+            ["fill", "計畫表", "B7", "FFEB9C"],
+            ["note", "計畫表", "B5", "承辦人：已改"],
+        ],
+    )
+    second = tmp_path / "第二次_檢查.xlsx"
+    assert xltool("check", returned, "--annotate", second).returncode == 1  # E7 is still wrong
+    marks = marked_cells(second)
+    assert marks["C5"] == (None, OFFICERS_NOTE)  # fixed: xltool's red and note gone, the officer's note kept
+    assert marks["D6"][0] == YELLOW and marks["D6"][1].count("【警告】") == 1  # type: ignore[union-attr]
+    assert marks["E7"][0] == RED and marks["E7"][1].count("【錯誤】") == 1  # type: ignore[union-attr]
+    assert marks["B7"] == (OFFICERS, None) and marks["B5"] == (None, "承辦人：已改")
+    assert set(marks) == {"C5", "D6", "E7", "B7", "B5"}
+    book = load_workbook(second)
+    assert [row[2] for row in book[RESULTS_SHEET].iter_rows(min_row=2, values_only=True)] == ["計畫表!D6", "計畫表!E7"]
+    assert book.sheetnames.count(RESULTS_SHEET) == 1 and book[MARKS_SHEET].sheet_state != "visible"
+
+    # Everything fixed in LibreOffice: nothing of xltool's is left but an empty 檢查結果.
+    again = in_libreoffice(
+        second,
+        tmp_path / "第三次.xlsx",
+        [["number", "計畫表", "D6", 30], ["text", "計畫表", "E7", "防貪業務"]],
+    )
+    third = tmp_path / "第三次_檢查.xlsx"
+    assert xltool("check", again, "--annotate", third).returncode == 0
+    assert marked_cells(third) == {"C5": (None, OFFICERS_NOTE), "B7": (OFFICERS, None), "B5": (None, "承辦人：已改")}
+    assert load_workbook(third)[RESULTS_SHEET].max_row == 1
+
+
+def test_a_cell_the_officer_recoloured_or_wrote_into_is_theirs(tmp_path: Path, template: Path) -> None:
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": "全年",
+                     "category": "亂寫", "performance": "無"}], unit="某處")  # fmt: skip
+    first = tmp_path / "第一次_檢查.xlsx"
+    assert xltool("check", template, "--annotate", first).returncode == 1
+    assert marked_cells(first)["C4"][0] == RED and marked_cells(first)["E4"][0] == RED
+    book = load_workbook(first)
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    sheet = book["計畫表"]
+    sheet["C4"].fill = PatternFill("solid", fgColor="FF00B0F0")  # the officer's blue over xltool's red
+    sheet["E4"].comment = Comment(sheet["E4"].comment.text + "\n主管：保留", "承辦人")  # wrote into xltool's note
+    book.save(first)
+    second = tmp_path / "第二次_檢查.xlsx"
+    assert xltool("check", first, "--fix", second).returncode == 1
+    marks = marked_cells(second)
+    assert marks["C4"][0] == "FF00B0F0" and marks["E4"][1].endswith("主管：保留")  # type: ignore[union-attr]
+    assert marks["E4"][0] is None  # the red was xltool's and the copy is a --fix copy: no marks of its own
+    assert RESULTS_SHEET not in load_workbook(second).sheetnames  # the earlier check's list went with its marks
+
+
+@pytest.mark.usefixtures("office")
+def test_a_copy_made_before_the_record_is_read_back_from_its_results_sheet(tmp_path: Path, template: Path) -> None:
+    """A copy an older xltool made has no record sheet: its 檢查結果 says which cells it marked and what it
+    wrote there, and that is enough to take the marks back, after LibreOffice saved it too."""
+    from xltool.office import convert
+
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": 5,
+                     "category": "亂寫", "performance": "無"}], unit="某處")  # fmt: skip
+    first = tmp_path / "舊版_檢查.xlsx"
+    assert xltool("check", template, "--annotate", first).returncode == 1
+    book = load_workbook(first)
+    del book[MARKS_SHEET]  # as the older xltool wrote it
+    book["計畫表"]["C4"] = "108.01-12"
+    book.save(first)
+    returned = convert(first, "xlsx", tmp_path / "lo")
+    second = tmp_path / "第二次_檢查.xlsx"
+    assert xltool("check", returned, "--annotate", second).returncode == 1
+    marks = marked_cells(second)
+    assert "C4" not in marks and marks["E4"][0] == RED and marks["E4"][1].count("【錯誤】") == 1  # type: ignore[union-attr]
+
+
+def test_each_kind_of_copy_replaces_the_marks_and_sheets_of_another(tmp_path: Path, template: Path) -> None:
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "108.01-12", "budget": 5,
+                     "category": "防貪業務", "performance": "無"}], unit="某處")  # fmt: skip
+    newer = tmp_path / "新版.xlsx"
+    newer.write_bytes(template.read_bytes())
+    fill(newer, [{"schedule": "經常辦理"}, {"practice": "二、辦理講習 2 場", "schedule": "108.05", "budget": 1,
+                                            "category": "防貪業務", "performance": "無"}])  # fmt: skip
+    compared = tmp_path / "比對.xlsx"
+    assert xltool("diff", template, newer, "--annotate", compared).returncode == 0
+    book = load_workbook(compared)
+    assert CHANGES_SHEET in book.sheetnames and colour(book["計畫表"]["B5"]) == "FFC6EFCE"  # added: green
+    checked = tmp_path / "比對_檢查.xlsx"
+    assert xltool("check", compared, "--annotate", checked).returncode == 1
+    book = load_workbook(checked)
+    assert CHANGES_SHEET not in book.sheetnames and RESULTS_SHEET in book.sheetnames
+    assert colour(book["計畫表"]["B5"]) is None and colour(book["計畫表"]["C4"]) == RED
+    assert note(book["計畫表"]["C4"]).startswith(VAGUE)  # type: ignore[union-attr]
+    assert book["計畫表"]["C5"].comment is None  # 上一版沒有這項具體作法: the diff's note went
+
+
+@pytest.mark.usefixtures("office")
+def test_ods_and_xls_returns_are_annotated_and_fixed(tmp_path: Path, template: Path) -> None:
+    from xltool.office import convert
+
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": "30",
+                     "category": "綜合業務", "performance": "無"}], unit="某處")  # fmt: skip
+    ods = convert(template, "ods", tmp_path / "ods")
+    before = ods.read_bytes()
+    annotated, fixed = tmp_path / "計畫_檢查.xlsx", tmp_path / "計畫_修正.xlsx"
+    done = xltool("check", ods, "--annotate", annotated, "--fix", fixed)
+    assert done.returncode == 1, done.stderr
+    assert "「30」（文字）→ 30（數字）" in done.stderr and "「綜合業務」→「綜合規劃業務」" in done.stderr
+    assert marked_cells(annotated)["C4"][0] == RED and load_workbook(fixed)["計畫表"]["D4"].value == 30
+    assert ods.read_bytes() == before
+    refused = xltool("check", ods, "--annotate", tmp_path / "計畫_檢查.ods")
+    assert refused.returncode == 2 and "副本請以 .xlsx 為副檔名" in refused.stderr
+    assert not (tmp_path / "計畫_檢查.ods").exists()
+
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    (folder / "甲.ods").write_bytes(before)
+    convert(template, "xls", folder)
+    done = xltool("check", folder, "--annotate-dir", tmp_path / "退回")
+    assert done.returncode == 1, done.stderr
+    made = sorted(p.name for p in (tmp_path / "退回").iterdir())
+    assert made == ["甲_檢查.xlsx", f"{template.stem}_檢查.xlsx"]
+    for copy in (tmp_path / "退回").iterdir():
+        assert marked_cells(copy)["C4"][0] == RED
+
+
+@pytest.mark.usefixtures("office")
+def test_the_results_sheet_prints_landscape_one_page_wide(tmp_path: Path) -> None:
+    """The copy converted to PDF by LibreOffice: the list's pages are A4 landscape, each with the whole
+    header row (it repeats), every column inside the margins and every message whole; no infos in it."""
+    from xltool.office import convert
+
+    copy = tmp_path / "金門_檢查.xlsx"
+    assert xltool("check", EXAMPLE, "--annotate", copy).returncode == 0
+    rows = list(load_workbook(copy)[RESULTS_SHEET].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 20 and {row[0] for row in rows} == {"警告"}  # no 提示 without --info
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(convert(copy, "pdf", tmp_path)), "-"], capture_output=True, text=True
+    ).stdout
+    pages = [page for page in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', bbox, re.S)
+             if ">嚴重度</word>" in page[2]]  # fmt: skip
+    assert 1 <= len(pages) <= 3  # 20 findings; not a page per column
+    problems, hints = [], []
+    for n, (width, height, words) in enumerate(pages):
+        assert float(width) > float(height)  # landscape
+        found = [(float(x0), float(y0), float(x1), word) for x0, y0, x1, word in re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>', words)]  # fmt: skip
+        assert [w for *_, w in found[:7]] == ["嚴重度", "代碼", "位置", "欄位", "內容", "問題", "建議"]  # every page
+        assert max(x1 for _, _, x1, _ in found) <= float(width) - 60  # inside the right margin (2.5 cm)
+        top, problem_x, hint_x = found[0][1], found[5][0], found[6][0]
+        for x0, y0, _, word in found[7:]:
+            if y0 > top + 5 and x0 >= problem_x - 1:
+                (hints if x0 >= hint_x - 1 else problems).append((n, y0, x0, word))
+    for column, values in ((problems, [r[5] for r in rows]), (hints, [r[6] for r in rows])):
+        printed = "".join(word for *_, word in sorted(column))
+        for value in values:
+            assert "".join(str(value).split()) in printed  # whole: no message cut off by its row
+
+
+def test_infos_are_listed_only_with_info(tmp_path: Path) -> None:
+    plain, infos = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert xltool("check", EXAMPLE, "--annotate", plain).returncode == 0
+    assert xltool("check", EXAMPLE, "--annotate", infos, "--info").returncode == 0
+    severities = [row[0] for row in load_workbook(infos)[RESULTS_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert load_workbook(plain)[RESULTS_SHEET].max_row == 21 and len(severities) == 71 and "提示" in severities
+
+
+def test_a_folder_of_returns_keeps_each_files_kind_and_goes_on_past_a_failure(tmp_path: Path, template: Path) -> None:
+    import xlsxwriter
+
+    from tests.corpus import with_macros
+
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    with_macros(folder / "巨集.xlsm", tmp_path)
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "108.01-12", "budget": 5,
+                     "category": "防貪業務", "performance": "無"}], unit="乾淨政風室")  # fmt: skip
+    (folder / "乾淨.xlsx").write_bytes(template.read_bytes())
+    (folder / "金門.xlsx").write_bytes(EXAMPLE.read_bytes())
+    charts = folder / "圖表.xlsx"  # a chartsheet already named 檢查結果: no copy can hold the list
+    workbook = xlsxwriter.Workbook(charts)
+    sheet = workbook.add_worksheet("計畫表")
+    sheet.write_row(0, 0, ["機關名稱", "圖表政風室", "年度", 108])
+    sheet.write_row(2, 0, HEADER)
+    sheet.write_row(3, 0, ["壹、目標", "一、辦理宣導 3 場", "經常辦理", 5, "防貪業務", "無"])
+    chart = workbook.add_chart({"type": "line"})
+    chart.add_series({"values": "='計畫表'!$D$4:$D$4"})
+    workbook.add_chartsheet(RESULTS_SHEET).set_chart(chart)
+    workbook.close()
+    returns = tmp_path / "退回"
+    done = xltool("check", folder, "--annotate-dir", returns)
+    assert done.returncode == 2  # a copy that was needed could not be made
+    assert sorted(p.name for p in returns.iterdir()) == ["巨集_檢查.xlsm", "金門_檢查.xlsx"]
+    with zipfile.ZipFile(returns / "巨集_檢查.xlsm") as archive:
+        assert "xl/vbaProject.bin" in archive.namelist()
+        assert b"macroEnabled.main+xml" in archive.read("[Content_Types].xml")
+    lines = done.stderr.splitlines()
+    assert any("不需副本" in line and "乾淨.xlsx" in line and "沒有錯誤或警告" in line for line in lines)
+    assert any("未產生副本" in line and "圖表.xlsx" in line and "圖表" in line.split("圖表.xlsx")[1] for line in lines)
+    assert "已寫出 2 份標註副本" in done.stderr
+
+
+def test_a_copy_must_be_named_for_what_it_holds(tmp_path: Path) -> None:
+    from tests.corpus import with_macros
+
+    book = with_macros(tmp_path / "巨集.xlsm", tmp_path)
+    refused = xltool("check", book, "--annotate", tmp_path / "巨集_檢查.xlsx")
+    assert refused.returncode == 2 and ".xlsm" in refused.stderr
+    refused = xltool("check", EXAMPLE, "--annotate", tmp_path / "金門_檢查.xlsm")
+    assert refused.returncode == 2 and "請以 .xlsx 為副檔名" in refused.stderr
+    assert not list(tmp_path.glob("*_檢查.*"))
