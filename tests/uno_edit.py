@@ -1,0 +1,106 @@
+"""Edit a workbook the way an officer does, in a LibreOffice the test started: run by the system Python,
+which has LibreOffice's ``uno`` module (the project's own Python does not).
+
+    /usr/bin/python3 tests/uno_edit.py PIPE-NAME JOB.json
+
+JOB.json: {"source": path, "target": path, "ops": [...]} ({"ping": true} only waits for the office); each op is one thing a person does on the
+plan sheet:
+
+    {"op": "move", "range": "B6:F13", "to": "B7"}       drag the cells to another place
+    {"op": "cut", "range": "B6:F13", "to": "B7"}        Ctrl+X, click the target, Ctrl+V
+    {"op": "sort", "range": "A4:F9", "column": 1}       Data ▸ Sort on the range's n-th column (0-based)
+    {"op": "clear", "range": "A6:F6"}                   select and press Delete (contents, not formats)
+    {"op": "enter", "cell": "B6", "text": "三、…"}      type into a cell and press Enter ("\n": Alt+Enter)
+    {"op": "text", "cell": "E2", "text": "…"}           a value that arrives as text (pasted)
+
+The workbook is then recalculated and saved as .xlsx (Excel 2007-365), as the officer's Save As does.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+PLAN_SHEET = "計畫表"
+CONTENTS = 1 | 2 | 4 | 8 | 16  # VALUE, DATETIME, STRING, ANNOTATION, FORMULA: what the Delete key clears
+
+
+def prop(name: str, value: object) -> PropertyValue:
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def connect(pipe: str):  # type: ignore[no-untyped-def]
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    for _ in range(120):  # the office may still be starting
+        try:
+            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        except Exception:  # noqa: BLE001 - NoConnectException until the office listens
+            time.sleep(0.5)
+    raise SystemExit(f"no LibreOffice listening on pipe {pipe}")
+
+
+def dispatch(context, frame, command: str) -> None:  # type: ignore[no-untyped-def]
+    helper = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
+    helper.executeDispatch(frame, command, "", 0, ())
+
+
+def run(pipe: str, job: dict) -> None:  # type: ignore[type-arg]
+    context = connect(pipe)
+    if job.get("ping"):  # the office answers: ready for work
+        context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+        return
+    desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    url = uno.systemPathToFileUrl(job["source"])
+    document = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+    try:
+        sheet = document.Sheets.getByName(PLAN_SHEET)
+        controller = document.CurrentController
+        controller.setActiveSheet(sheet)
+        for op in job["ops"]:
+            kind = op["op"]
+            if kind == "move":
+                source = sheet.getCellRangeByName(op["range"]).getRangeAddress()
+                sheet.moveRange(sheet.getCellRangeByName(op["to"]).getCellAddress(), source)
+            elif kind == "cut":
+                controller.select(sheet.getCellRangeByName(op["range"]))
+                dispatch(context, controller.Frame, ".uno:Cut")
+                controller.select(sheet.getCellRangeByName(op["to"]))
+                dispatch(context, controller.Frame, ".uno:Paste")
+            elif kind == "sort":
+                target = sheet.getCellRangeByName(op["range"])
+                descriptor = {p.Name: p for p in target.createSortDescriptor()}
+                field = uno.createUnoStruct("com.sun.star.table.TableSortField")
+                field.Field = op["column"]
+                field.IsAscending = not op.get("descending", False)
+                descriptor["SortFields"].Value = uno.Any("[]com.sun.star.table.TableSortField", (field,))
+                descriptor["ContainsHeader"].Value = False
+                uno.invoke(target, "sort", (tuple(descriptor.values()),))
+            elif kind == "clear":
+                sheet.getCellRangeByName(op["range"]).clearContents(CONTENTS)
+            elif kind == "enter":  # a text cell keeps what is typed; a General one reads numbers and dates
+                cell = sheet.getCellRangeByName(op["cell"])
+                if document.NumberFormats.getByKey(cell.NumberFormat).FormatString == "@":
+                    cell.setString(op["text"])
+                else:
+                    cell.setFormula(op["text"])
+            elif kind == "text":
+                sheet.getCellRangeByName(op["cell"]).setString(op["text"])
+            else:
+                raise SystemExit(f"unknown op {kind}")
+        document.calculateAll()
+        target_url = uno.systemPathToFileUrl(job["target"])
+        document.storeToURL(target_url, (prop("FilterName", "Calc MS Excel 2007 XML"),))
+    finally:
+        document.close(True)
+
+
+if __name__ == "__main__":
+    with open(sys.argv[2], encoding="utf-8") as handle:
+        run(sys.argv[1], json.load(handle))
