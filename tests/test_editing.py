@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import fill
-from tests.test_check import GOOD, correct_rows
+from tests.test_check import GOOD
 from tests.test_live import calculated, compare
 from xltool.catalogs import load_catalog
 from xltool.checks import check_plan
@@ -131,7 +131,10 @@ def test_rows_moved_to_make_room_keep_every_check_on_its_own_row(edit: Edit, pla
     assert grid[where(grid, "108.13")][LIVE] == "【錯誤】預定進度「108.13」的月份不在 1 到 12 之間"
     assert grid[where(grid, "3千元")][LIVE].startswith("【警告】預算「3千元」是文字格式的數字")
     # the rows moved down are now numbered one too low: one finding for the run, at its first row
-    assert grid[where(grid, "三、辦理講習 1 場。")][LIVE] == "【錯誤】具體作法編號「三」應為「四」，其後各作法也請依序接續編號"
+    assert (
+        grid[where(grid, "三、辦理講習 1 場。")][LIVE]
+        == "【錯誤】具體作法編號「三」應為「四」，其後各作法也請依序接續編號"
+    )
     assert grid[where(grid, "四、辦理座談 2 場。")][LIVE].startswith("【警告】")  # its own budget, not the numbering
     assert grid[2][LIVE] == ""  # the typed practice: 三 after 一、二 is right
 
@@ -144,7 +147,10 @@ def test_cut_and_paste_sort_and_clear_keep_the_column_and_check_agreeing(edit: E
     assert grid[where(grid, "二、辦理機密維護訪查 2 次。")][LIVE].startswith("【警告】沒有填提列績效對應項目")
     ordered = edit(plan, [{"op": "sort", "range": "A4:F7", "column": 1, "descending": True}])
     agrees(ordered)
-    assert [row[LIVE] for row in rows_of(ordered)[:4]][0].startswith("【錯誤】")  # 四 first: numbering, found
+    first = rows_of(ordered)[0]
+    assert (
+        first[1] == "四、辦理座談 2 場。" and first[LIVE] == "【錯誤】具體作法上方沒有計畫目標"
+    )  # 壹 went down with 一
     cleared = edit(plan, [{"op": "clear", "range": "A5:F5"}])
     agrees(cleared)
     grid = rows_of(cleared)

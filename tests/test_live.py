@@ -178,7 +178,9 @@ def test_the_column_says_what_check_says_row_by_row(corpus: tuple[Path, Path, in
     flagged = sum(1 for r in range(3, 3 + rows) if str(grid[r][len(COLUMNS)]).startswith(("【錯誤】", "【警告】")))
     reminders = sum(1 for r in range(3, 3 + rows) if str(grid[r][len(COLUMNS)]).startswith("【提示】"))
     assert flagged > 40 and reminders == 1  # the schedule that runs on into 2020
-    assert grid[1][len(COLUMNS)] == f"尚有 {flagged} 處待修正（另有 1 則提示，不必修正）；送出前仍請以 xltool check 確認"
+    assert (
+        grid[1][len(COLUMNS)] == f"尚有 {flagged} 處待修正（另有 1 則提示，不必修正）；送出前仍請以 xltool check 確認"
+    )
 
 
 @office
@@ -207,7 +209,9 @@ def test_a_cross_year_schedule_is_a_reminder_not_a_correction(tmp_path: Path) ->
 
 def expanded(names: dict[str, str], name: str) -> str:
     """A name's formula with every name it uses written out, as LibreOffice compiles it (8,192 tokens at most)."""
-    return re.sub(r"檢_\w+", lambda m: f"({expanded(names, m.group(0))})" if m.group(0) in names else m.group(0), names[name])
+    return re.sub(
+        r"檢_\w+", lambda m: f"({expanded(names, m.group(0))})" if m.group(0) in names else m.group(0), names[name]
+    )
 
 
 def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.conftest import TEMPLATE
-from xltool.form import column_index
 from xltool.catalogs import load_catalog
+from xltool.form import column_index
 from xltool.outputs import Outputs
 from xltool.pipeline import write_template
 

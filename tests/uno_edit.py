@@ -41,7 +41,7 @@ def connect(pipe: str):  # type: ignore[no-untyped-def]
     for _ in range(120):  # the office may still be starting
         try:
             return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-        except Exception:  # noqa: BLE001 - NoConnectException until the office listens
+        except Exception:  # NoConnectException until the office listens
             time.sleep(0.5)
     raise SystemExit(f"no LibreOffice listening on pipe {pipe}")
 

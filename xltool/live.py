@@ -120,10 +120,7 @@ def _numbered(key: str, text: str, numerals: str) -> tuple[dict[str, str], dict[
 
     after = f"MID({t},{start}+{run},1)"
     mark = f'IF({after}=" ",MID({t},{start}+{run}+1,1),{after})'
-    has = (
-        f'AND({run}>0,IF({start}=2,OR({after}=")",{after}="）"),'
-        f'AND({mark}<>"",ISNUMBER(FIND({mark},"、.,．，")))))'
-    )
+    has = f'AND({run}>0,IF({start}=2,OR({after}=")",{after}="）"),AND({mark}<>"",ISNUMBER(FIND({mark},"、.,．，")))))'
     token = f"MID({t},{start},{run})"
     first, last = f"LEFT({token},1)", f"RIGHT({token},1)"
     value = (
@@ -167,12 +164,16 @@ _BAD_MONTHS = ["00", *(str(m) for m in range(13, 20)), *(str(d) for d in range(2
 
 # A practice cell's text with every line start marked ¶ (Alt+Enter), spaces gone, every numeral written
 # 一 and every mark 、: a second practice in the cell is then one of a few short patterns.
-_LINES = _nested(
-    "{practice}",
-    [(" ", ""), ("\u3000", ""), ("\r", ""), ("\n", "¶"), *((n, ITEM_NUMERALS[0]) for n in ITEM_NUMERALS[1:])]
-    + [(m, "、") for m in ".,．，"]
-    + [("（", "("), ("）", ")")],
-).replace('"\n"', "CHAR(10)").replace('"\r"', "CHAR(13)")
+_LINES = (
+    _nested(
+        "{practice}",
+        [(" ", ""), ("\u3000", ""), ("\r", ""), ("\n", "¶"), *((n, ITEM_NUMERALS[0]) for n in ITEM_NUMERALS[1:])]
+        + [(m, "、") for m in ".,．，"]
+        + [("（", "("), ("）", ")")],
+    )
+    .replace('"\n"', "CHAR(10)")
+    .replace('"\r"', "CHAR(13)")
+)
 _SECOND = [f"¶{'一' * n}、" for n in (1, 2, 3)] + [f"¶({'一' * n})" for n in (1, 2, 3)]
 
 # The pieces conditions share. A piece may use cells and other pieces; names starting s_ are about the
@@ -262,7 +263,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "g_words": 'TRIM(SUBSTITUTE(MID({g_t},IF({g_has},{g_rest},1),9999),CHAR(10),""))',
         # Practices: how many a cell holds (two when Alt+Enter starts a numbered line), their position in
         # the goal, the number written and its offset, as for goals.
-        "n_count": f"IF({{has_practice}},1+{{n_extra}},0)",
+        "n_count": "IF({has_practice},1+{n_extra},0)",
         **_ITEM_PIECES,
         "n_position": "{p_pos}-{n_count}+1",
         "n_expected": chinese("{n_position}", ITEM_NUMERALS),
@@ -281,11 +282,11 @@ STATE: Mapping[str, str] = MappingProxyType(
         "s_shape": PIECES["s_shape"],
         "b_core": PIECES["b_core"],
         "p_text": PIECES["p_text"],
-        "n_extra": f"SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},\"\")))/LEN({_array(_SECOND)}))",
+        "n_extra": f'SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},"")))/LEN({_array(_SECOND)}))',
         # the practice's words, every space and line break gone (check's duplicate test)
-        "n_body": _nested(
-            'MID({n_t},IF({n_has},{n_rest},1),9999)', [(" ", ""), ("\u3000", ""), ("\n", ""), ("\r", "")]
-        ).replace('"\n"', "CHAR(10)").replace('"\r"', "CHAR(13)"),
+        "n_body": _nested("MID({n_t},IF({n_has},{n_rest},1),9999)", [(" ", ""), ("\u3000", ""), ("\n", ""), ("\r", "")])
+        .replace('"\n"', "CHAR(10)")
+        .replace('"\r"', "CHAR(13)"),
         **_ITEM_STATE,
         **_GOAL_STATE,
         "g_text": 'IF({g_written}<>"",{g_written},{up.g_text}&"")',
@@ -309,8 +310,8 @@ _VALUES = {
     "budget": "TRIM({budget})",
     "category": "TRIM({category})",
     "performance": "{p_text}",
-    "unit": "TRIM({unit_cell}&\"\")",
-    "year": "{year_cell}&\"\"",
+    "unit": 'TRIM({unit_cell}&"")',
+    "year": '{year_cell}&""',
 }
 _DEFAULT_FILL = {"year": "{year}", "next_year": "{year}+1"}
 _PLACEHOLDER = re.compile(r"\{(?:(up|down)\.)?([a-z][a-z0-9_]*)\}")
@@ -429,7 +430,9 @@ class Formulas:
             return self._fixed(f"{PREFIX}{name}", f"{self.sheet}${cell[0]}${cell[1:]}")
         if name == "bodies":
             letter = layout.stored["n_body"]
-            return self._fixed(f"{PREFIX}bodies", f"{self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row}")
+            return self._fixed(
+                f"{PREFIX}bodies", f"{self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row}"
+            )
         if name == "goal_count":
             letter = layout.stored["g_pos"]
             return f"MAX({self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row})"
