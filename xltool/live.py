@@ -383,8 +383,8 @@ class Formulas:
         mark = f"【{SEVERITY_WORDS[severity]}】"
         if key in HEADING:
             verdict = self._heading(key)
-        elif key == "shown":
-            verdict = self._reference("shown", self.layout.shown)
+        elif key == "shown":  # the locked 檢查 cell itself, which nothing moves
+            verdict = f"${self.layout.shown}{self.layout.first_row}"
         else:
             verdict = self._reference(f"v_{key}", self.layout.helpers[key])
         return f'=LEFT({verdict},{len(mark)})="{mark}"'
