@@ -176,6 +176,10 @@ _LINES = (
 )
 _SECOND = [f"¶{'一' * n}、" for n in (1, 2, 3)] + [f"¶({'一' * n})" for n in (1, 2, 3)]
 
+# g_count holds goals so far × _GOALS + rows read in the goal × _ITEMS + practices in the goal: exact in a
+# double up to 99,999 rows.
+_GOALS, _ITEMS = "1E10", "1E5"
+
 # The pieces conditions share. A piece may use cells and other pieces; names starting s_ are about the
 # schedule, b_ the budget, c_ the category, p_ the performance item, g_ the goals, n_ the practices'
 # numbers. Each is a defined name of the template.
@@ -256,7 +260,8 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # a new one; its number read from its text; its offset (written - its position, "x" when it has no
         # number) against the goals before and after it, so one slip is blamed once (see structure.py).
         "g_written": "TRIM({goal})",
-        "g_starts": 'AND({g_written}<>"",{g_written}<>{up.g_text}&"")',
+        "g_starts": 'IF({g_written}="",FALSE,{g_written}<>{up.g_text}&"")',
+        "blank": "COUNTA({line})=0",  # nothing typed on the row: the state above carries on unchanged
         "g_new_below": 'AND(TRIM({down.goal})<>"",TRIM({down.goal})<>{g_text})',
         **_GOAL_PIECES,
         "g_expected": chinese("{g_pos}", GOAL_NUMERALS),
@@ -264,10 +269,16 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # Practices: how many a cell holds (two when Alt+Enter starts a numbered line), their position in
         # the goal, the number written and its offset, as for goals.
         "n_count": "IF({has_practice},1+{n_extra},0)",
+        "n_extra": "IF(ISERROR(FIND(CHAR(10),{practice})),0,"
+        f'SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},"")))/LEN({_array(_SECOND)})))',
+        "g_pos": f"INT({{g_count}}/{_GOALS})",
+        "g_items": f"INT(MOD({{g_count}},{_GOALS})/{_ITEMS})",
+        "p_pos": f"MOD({{g_count}},{_ITEMS})",
         **_ITEM_PIECES,
         "n_position": "{p_pos}-{n_count}+1",
         "n_expected": chinese("{n_position}", ITEM_NUMERALS),
         "n_before": 'IF({g_starts},"",{up.p_last}&"")',
+        "p_d": "{p_last}",  # on a practice row, its own offset
         # The body as MATCH takes it literally (~ * ? are wildcards to it), and the row of its first use.
         "n_key": _nested("{n_body}", [("~", "~~"), ("*", "~*"), ("?", "~?")]),
         "n_first": "{before_first}+MATCH({n_key},{bodies},0)",
@@ -279,26 +290,35 @@ PIECES: Mapping[str, str] = MappingProxyType(
 # and saves LibreOffice calculating it again in every condition (time on a filled plan).
 STATE: Mapping[str, str] = MappingProxyType(
     {
-        "s_shape": PIECES["s_shape"],
-        "b_core": PIECES["b_core"],
-        "p_text": PIECES["p_text"],
-        "n_extra": f'SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},"")))/LEN({_array(_SECOND)}))',
+        # Most rows of a template are empty, and every cell is calculated on opening: each piece first
+        # asks whether there is anything to read.
+        "s_shape": f'IF(LEN({{schedule}})=0,"",{PIECES["s_shape"]})',
+        "b_core": f'IF(LEN({{budget}})=0,"",{PIECES["b_core"]})',
+        "p_text": f'IF(LEN({{performance}})=0,"",{PIECES["p_text"]})',
         # the practice's words, every space and line break gone (check's duplicate test)
-        "n_body": _nested("MID({n_t},IF({n_has},{n_rest},1),9999)", [(" ", ""), ("\u3000", ""), ("\n", ""), ("\r", "")])
+        "n_body": 'IF(LEN({practice})=0,"",'
+        + _nested("MID({n_t},IF({n_has},{n_rest},1),9999)", [(" ", ""), ("\u3000", ""), ("\n", ""), ("\r", "")])
         .replace('"\n"', "CHAR(10)")
-        .replace('"\r"', "CHAR(13)"),
-        **_ITEM_STATE,
-        **_GOAL_STATE,
+        .replace('"\r"', "CHAR(13)")
+        + ")",
+        "n_run": f"IF(LEN({{practice}})=0,0,{_ITEM_STATE['n_run']})",
+        "n_num": f"IF(LEN({{practice}})=0,-2,{_ITEM_STATE['n_num']})",
+        # a goal's number is read where the goal starts, and carried down its rows with its text
         "g_text": 'IF({g_written}<>"",{g_written},{up.g_text}&"")',
-        "g_pos": "N({up.g_pos})+IF({g_starts},1,0)",
-        "g_items": "IF({g_starts},0,N({up.g_items}))+IF({filled},1,0)",
-        "g_d": 'IF({g_starts},IF(AND({g_has},{g_value}>0),{g_value}-{g_pos}&"","x"),{up.g_d}&"")',
-        "g_prev": 'IF({g_starts},{up.g_d}&"",{up.g_prev}&"")',
+        "g_run": f"IF({{g_starts}},{_GOAL_STATE['g_run']},N({{up.g_run}}))",
+        "g_num": f"IF({{g_starts}},{_GOAL_STATE['g_num']},N({{up.g_num}}))",
+        # (each state below first asks whether the row is blank, most rows of a template being blank)
+        # three counts in one number (goals so far, rows read in this goal, practices in this goal)
+        "g_count": f"IF({{blank}},N({{up.g_count}}),(INT(N({{up.g_count}})/{_GOALS})+IF({{g_starts}},1,0))*{_GOALS}"
+        f"+(IF({{g_starts}},0,INT(MOD(N({{up.g_count}}),{_GOALS})/{_ITEMS}))+IF({{filled}},1,0))*{_ITEMS}"
+        f"+IF({{g_starts}},0,MOD(N({{up.g_count}}),{_ITEMS}))+{{n_count}})",
+        "g_d": 'IF({blank},{up.g_d}&"",IF({g_starts},IF(AND({g_has},{g_value}>0),{g_value}-{g_pos}&"","x"),{up.g_d}&""))',
+        "g_prev": 'IF({blank},{up.g_prev}&"",IF({g_starts},{up.g_d}&"",{up.g_prev}&""))',
         "g_next": 'IF({g_new_below},{down.g_d}&"",{down.g_next}&"")',
-        "p_pos": "IF({g_starts},0,N({up.p_pos}))+{n_count}",
-        "p_d": 'IF({has_practice},IF(AND({n_has},{n_value}>0),{n_value}-{n_position}&"","x"),"")',
-        "p_last": 'IF({has_practice},{p_d},IF({g_starts},"",{up.p_last}&""))',
-        "p_next": 'IF({g_new_below},"",IF({down.p_d}<>"",{down.p_d}&"",{down.p_next}&""))',
+        # a practice row's own offset; other rows carry the last practice's down the goal
+        "p_last": 'IF({blank},{up.p_last}&"",IF({has_practice},IF(AND({n_has},{n_value}>0),{n_value}-{n_position}&"","x"),'
+        'IF({g_starts},"",{up.p_last}&"")))',
+        "p_next": 'IF({g_new_below},"",IF(LEN(TRIM({down.practice}))>0,{down.p_last}&"",{down.p_next}&""))',
     }
 )
 
@@ -434,12 +454,15 @@ class Formulas:
                 f"{PREFIX}bodies", f"{self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row}"
             )
         if name == "goal_count":
-            letter = layout.stored["g_pos"]
-            return f"MAX({self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row})"
+            letter = layout.stored["g_count"]
+            return f"INT(MAX({self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row})/{_GOALS})"
         if name == "before_first":
             return str(layout.first_row - 1)
         if name == "practice_column":
             return _quoted(layout.columns["practice"])
+        if name == "line":
+            first, last = layout.columns["goal"], layout.columns["performance"]
+            return self._fixed(f"{PREFIX}line", f"{self.sheet}${first}1:${last}1")
         if name == "row":
             first, last = layout.columns["practice"], layout.columns["performance"]
             return self._fixed(f"{PREFIX}row", f"{self.sheet}${first}1:${last}1")
