@@ -38,7 +38,16 @@ from typing import Protocol
 
 from xltool.budget import ZERO_WORDS
 from xltool.catalog import Catalog
-from xltool.form import COLUMN_AT, COLUMNS, GOAL_NUMERALS, ITEM_NUMERALS, PLAN_SHEET, SEVERITY_WORDS, column_letter
+from xltool.form import (
+    COLUMN_AT,
+    COLUMNS,
+    GOAL_NUMERALS,
+    ITEM_NUMERALS,
+    PLAN_SHEET,
+    SEVERITY_WORDS,
+    chinese_number,
+    column_letter,
+)
 from xltool.schedule import RELATIVE_MONTHS, ROC_OFFSET
 
 # Defined names the template gives the lists the formulas look things up in (the very hidden 清單 sheet).
@@ -150,13 +159,10 @@ _ITEM_PIECES, _ITEM_STATE = _numbered("n", "TRIM({practice})", ITEM_NUMERALS)
 
 
 def chinese(number: str, numerals: str) -> str:
-    """A formula for form.chinese_number: 壹、貳… or 一、二… of a number from 1 to 99 (else its digits)."""
-    digits, ten = _quoted(numerals[:9]), _quoted(numerals[9])
-    n = f"({number})"
-    return (
-        f'IF(AND({n}>=1,{n}<=99),IF({n}>=20,MID({digits},INT({n}/10),1),"")&IF({n}>=10,{ten},"")'
-        f'&IF(MOD({n},10)>0,MID({digits},MOD({n},10),1),""),{n}&"")'
-    )
+    """A formula for form.chinese_number: 壹、貳… or 一、二… of a number from 1 to 99 (else its digits), looked
+    up in a list rather than built (a built one names the number eight times, and every name is written out
+    in full wherever LibreOffice meets it)."""
+    return f'IFERROR(INDEX({_array([chinese_number(n, numerals) for n in range(1, 100)])},{number}),{number}&"")'
 
 
 # Bad two-digit months after a 、: 00, 13-19 and anything from 20 up.
@@ -295,6 +301,8 @@ STATE: Mapping[str, str] = MappingProxyType(
         "s_shape": f'IF(LEN({{schedule}})=0,"",{PIECES["s_shape"]})',
         "b_core": f'IF(LEN({{budget}})=0,"",{PIECES["b_core"]})',
         "p_text": f'IF(LEN({{performance}})=0,"",{PIECES["p_text"]})',
+        # a readable schedule's first and last years (ROC) as one number, first × 1000 + last, else ""
+        "s_span": 'IF(LEN({schedule})=0,"",IF({s_ok},{s_ry1}*1000+{s_ry2},""))',
         # the practice's words, every space and line break gone (check's duplicate test)
         "n_body": 'IF(LEN({practice})=0,"",'
         + _nested("MID({n_t},IF({n_has},{n_rest},1),9999)", [(" ", ""), ("\u3000", ""), ("\n", ""), ("\r", "")])

@@ -148,7 +148,7 @@ _RULES = (
         "schedule",
         "預定進度「{value}」不在計畫年度 {year} 年",
         "請改為 {year} 年的月份；跨年度的工作請從 {year} 年開始寫，例如 {year}.10-{next_year}.03",
-        live=Live("AND({has_year},{s_ok},OR({s_ry1}<>{year},{s_ry2}>{year}+1))"),
+        live=Live('AND({has_year},{s_span}<>"",OR(INT({s_span}/1000)<>{year},MOD({s_span},1000)>{year}+1))'),
     ),
     # A reminder, not a mistake: the form's 備註 2 allows a plan that runs on into the next year.
     Rule(
@@ -157,7 +157,7 @@ _RULES = (
         "schedule",
         "預定進度「{value}」延續到 {next_year} 年",
         "表單備註 2：當年度無法完成者，仍應落實管考，並列入下年度績效案件陳報",
-        live=Live("AND({has_year},{s_ok},{s_ry1}={year},{s_ry2}={year}+1)"),
+        live=Live('AND({has_year},{s_span}<>"",INT({s_span}/1000)={year},MOD({s_span},1000)={year}+1)'),
     ),
     Rule(
         "SCHEDULE_MONTH_ONLY",
