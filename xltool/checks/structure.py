@@ -113,14 +113,13 @@ def _numbering(context: Context) -> Iterator[Finding]:
         if not item.practice:
             yield RULES["PRACTICE_MISSING"].at_item(item)
             continue
-        position = counted + 1
-        counted += practice_count(item.practice)
+        position, count = counted + 1, practice_count(item.practice)
+        counted += count
         if not item.item_no:
             yield RULES["ITEM_NUMBER_MISSING"].at_item(
                 item, item.practice, expected=chinese_number(position, ITEM_NUMERALS)
             )
         practices.append(_numbered(item, item.item_no, ITEM_NUMERALS, position))
-        count = practice_count(item.practice)
         if count > 1:
             yield RULES["PRACTICE_TWO"].at_item(item, item.practice, count=count)
     yield from _runs(practices, "ITEM_NUMBER_ORDER", ITEM_NUMERALS)
