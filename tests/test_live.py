@@ -227,6 +227,7 @@ def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: 
     cells = [str(sheet.cell(4, col + 1).value) for col in (live, *helpers.values())]
     assert all(re.fullmatch(r"=檢_算_\w+", cell) for cell in cells) and sheet.cell(2, live + 1).value == "=檢_count"
     assert not any(str(value).startswith("=") for value in defined.values())
+    assert all(book.defined_names[name].hidden for name in defined)  # out of Excel's Name Box
     allowed = {
         "AND", "ASC", "CHAR", "COUNTA", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISERROR", "ISNUMBER", "ISTEXT",
         "LEFT", "LEN", "LOOKUP", "MATCH", "MAX", "MID", "MOD", "N", "NOT", "OR", "RIGHT", "ROUND", "ROW",

@@ -50,11 +50,11 @@ from xltool.form import (
     plan_title,
 )
 from xltool.linebreak import text_width
-from xltool.live import HEADING, OWNERS_NAME, SPELLINGS_NAME, STATE, VAGUE_NAME, Formulas, Layout, LiveRule
+from xltool.live import HEADING, OWNERS_NAME, PREFIX, SPELLINGS_NAME, STATE, VAGUE_NAME, Formulas, Layout, LiveRule
 from xltool.model import PlanItem
 from xltool.outputs import Outputs
 from xltool.text import item_text
-from xltool.xlsxparts import apply_page, new_workbook, share_formulas
+from xltool.xlsxparts import apply_page, hide_names, new_workbook, share_formulas
 
 DOCUMENT_DATE = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)  # fixed, so the same arguments give the same bytes
 HEADER_ROW = 2  # 0-based: title, unit/year, header
@@ -198,6 +198,7 @@ def _write(
         layout = formulas.layout
         columns = [layout.shown, *layout.helpers.values(), *layout.stored.values()]
         share_formulas(path, PLAN_SHEET, columns, layout.first_row, layout.last_row)
+        hide_names(path, PREFIX)
 
 
 def live_layout(checks: Sequence[LiveRule], rows: int) -> Layout | None:
