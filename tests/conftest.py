@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Sequence
+import signal
+import subprocess
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -65,3 +68,62 @@ def office() -> None:
         if os.environ.get("CI"):
             pytest.fail("CI must install LibreOffice (.ci/run): soffice not found")
         pytest.skip("LibreOffice (soffice) is not installed")
+
+
+# --- LibreOffice itself, driven through its UNO bridge ---------------------------------------------------
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # LibreOffice's uno module is installed for the system Python
+DRIVER = Path(__file__).with_name("uno_edit.py")
+Edit = Callable[..., Path]  # edit(workbook, ops, target=None)
+
+
+@pytest.fixture(scope="session")
+def edit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Edit]:
+    """edit(workbook, ops[, target]) → the copy LibreOffice saved after doing ``ops`` (tests/uno_edit.py) to
+    it, as an officer edits and saves in LibreOffice Calc. One office serves the whole run."""
+    from xltool.office import find_soffice
+
+    soffice = find_soffice()
+    has_uno = Path(SYSTEM_PYTHON).exists() and subprocess.run([SYSTEM_PYTHON, "-c", "import uno"]).returncode == 0
+    if soffice is None or not has_uno:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install LibreOffice and python3-uno (.ci/run)")
+        pytest.skip("LibreOffice or its Python bridge (python3-uno) is not installed")
+    folder = tmp_path_factory.mktemp("uno")
+    pipe = f"xltool_editing_{os.getpid()}"
+    office = subprocess.Popen(
+        [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
+         f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    count = 0
+
+    def drive(job: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([SYSTEM_PYTHON, str(DRIVER), pipe, str(job)], capture_output=True, text=True, timeout=180)
+
+    def run(source: Path, ops: list[dict[str, object]], target: Path | None = None) -> Path:
+        nonlocal count
+        count += 1
+        target = target or folder / f"{count:02d}_{source.stem}_saved.xlsx"
+        job = folder / f"{count:02d}.json"
+        job.write_text(json.dumps({"source": str(source), "target": str(target), "ops": ops}), encoding="utf-8")
+        done = drive(job)
+        assert done.returncode == 0, done.stderr
+        return target
+
+    # The bridge can fall over while the office is still starting: wait until a first job goes through.
+    ready = folder / "ready.json"
+    ready.write_text(json.dumps({"ping": True}), encoding="utf-8")
+    for _ in range(20):
+        if drive(ready).returncode == 0:
+            break
+    try:
+        yield run
+    finally:
+        os.killpg(office.pid, signal.SIGTERM)  # the office and the soffice.bin it started: its own group
+        try:
+            office.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(office.pid, signal.SIGKILL)
+            office.wait(timeout=30)

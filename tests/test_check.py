@@ -197,6 +197,10 @@ def test_docs_list_exactly_the_rules_in_the_code() -> None:
     # The last column marks the rules with a twin in the template's 檢查 column (Rule.live).
     marks = dict(re.findall(r"^\| `([A-Z_]+)` \|.*\| (✓|—) \|$", docs, flags=re.MULTILINE))
     assert marks == {code: "✓" if rule.live is not None else "—" for code, rule in RULES.items()}
+    # and every error or warning without a twin is named where the docs say what the column does not check
+    missing = docs.split("「檢查」欄不檢查的")[1].split("\n- ")[0]
+    named = set(re.findall(r"`([A-Z_]+)`", missing))
+    assert {code for code, rule in RULES.items() if rule.live is None and rule.severity != "info"} <= named
 
 
 # --- the command -------------------------------------------------------------------------------------
@@ -364,3 +368,114 @@ def test_annotate_and_fix_take_one_workbook_of_their_own_kind(
     code, _, err = xltool(capsys, "check", plan_json, "--annotate", tmp_path / "o.xlsx")
     assert code == 2 and "只能在活頁簿（.xlsx、.xlsm、.xls、.ods）上標註" in err and str(plan_json) in err
     assert not (tmp_path / "o.xlsx").exists()
+
+
+# --- numbering: one slip, one finding; two practices in a cell ----------------------------------------
+
+
+def numbered(template: Path, goals: list[list[str]]) -> list[Finding]:
+    """A plan whose goals hold practices numbered as given ("二" → 「二、作法 n 場」), checked."""
+    rows: list[dict[str, object]] = []
+    for g, numbers in enumerate(goals):
+        for n, number in enumerate(numbers):
+            goal = {"goal": f"{'壹貳參肆伍'[g]}、目標{g}"} if n == 0 else {}
+            rows.append({**goal, "practice": f"{number}、作法 {g * 10 + n} 場", **GOOD})
+    fill(template, rows, unit="某處")
+    return [f for f in check_plan(read_plan(template), load_catalog(108)) if f.code.startswith("ITEM_NUMBER")]
+
+
+def follow(goals: list[list[str]], findings: list[Finding]) -> list[list[str]]:
+    """The numbers after doing what every message says: the blamed number made the expected one, and
+    where the message says so, the ones after it renumbered in order."""
+    rows = [(g, n) for g, numbers in enumerate(goals) for n in range(len(numbers))]
+    fixed = [list(numbers) for numbers in goals]
+    for finding in findings:
+        g, n = rows[finding.row - 4]
+        fixed[g][n] = finding.message.split("應為「")[1][0]
+        if "其後各作法也請依序接續編號" in finding.message:
+            for k in range(n + 1, len(fixed[g])):
+                fixed[g][k] = N[N.index(fixed[g][k - 1]) + 1]
+    return fixed
+
+
+@pytest.mark.parametrize(
+    "goals",
+    [
+        [["二", "二", "三"]],  # the issue's case: one finding, at the first
+        [["一", "二", "四", "五", "六"]],  # a skipped number shifts the rest: one finding
+        [["一", "二", "二", "三", "四"]],  # a repeated one: one finding
+        [["一", "三", "二"], ["二", "三"]],  # swapped; a goal starting at 二
+        [["一", "二", "四", "三", "五"]],
+    ],
+)
+def test_a_numbering_slip_is_blamed_once_and_following_the_messages_fixes_it(
+    template: Path, goals: list[list[str]]
+) -> None:
+    findings = numbered(template, goals)
+    wrong = sum(1 for numbers in goals for n, number in enumerate(numbers) if N.index(number) != n)
+    assert 0 < len(findings) <= wrong
+    fixed = follow(goals, findings)
+    assert numbered(template, fixed) == [] and all(numbers == list(N[: len(numbers)]) for numbers in fixed)
+
+
+def test_two_two_three_is_one_finding_at_the_first(template: Path) -> None:
+    findings = numbered(template, [["二", "二", "三"]])
+    assert [(f.cell, f.message) for f in findings] == [("B4", "具體作法編號「二」應為「一」")]
+    findings = numbered(template, [["一", "二", "四", "五", "六"]])
+    assert [(f.cell, f.message) for f in findings] == [
+        ("B6", "具體作法編號「四」應為「三」，其後各作法也請依序接續編號")
+    ]
+
+
+def test_two_practices_in_one_cell_are_counted_and_kept_in_every_output(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook as load
+
+    two = "二、召開廉政會報 2 次。\n三、辦理講習 1 場。"
+    rows = correct_rows()
+    rows[1] = {**rows[1], "practice": two}
+    rows.insert(2, {"practice": "四、辦理座談 2 場。", **GOOD})
+    fill(template, rows, unit="某處")
+    plan = read_plan(template)
+    assert plan.items[1].practice == "召開廉政會報 2 次。\n三、辦理講習 1 場。"
+    findings = check_plan(plan, load_catalog(108))
+    assert [(f.code, f.cell, f.message) for f in findings if f.severity != "info"] == [
+        ("PRACTICE_TWO", "B5", "這一格有 2 個具體作法")
+    ]  # and no numbering finding on 四, the next row
+    code, out, _ = xltool(capsys, "read", template)
+    lines = out.splitlines()  # the table: one line a row, the second practice not a line of its own
+    assert (
+        code == 0
+        and any(line.startswith("B5 ") for line in lines)
+        and not any(line.startswith("三、") for line in lines)
+    )
+    assert xltool(capsys, "read", template, "-f", "json", "-o", tmp_path / "p.json")[0] == 0
+    assert json.loads((tmp_path / "p.json").read_text("utf-8"))["items"][1]["practice"].endswith(
+        "\n三、辦理講習 1 場。"
+    )
+    assert xltool(capsys, "read", template, "-f", "csv", "-o", tmp_path / "p.csv")[0] == 0
+    assert "次。\n三、辦理講習" in (tmp_path / "p.csv").read_text("utf-8-sig")
+    assert xltool(capsys, "merge", template, "-o", tmp_path / "m.xlsx")[0] == 0
+    merged = [c.value for row in load(tmp_path / "m.xlsx")["彙整"].iter_rows() for c in row]
+    assert two in merged
+    assert xltool(capsys, "render", template, "-o", tmp_path / "r.xlsx")[0] == 0
+    printed = [c.value for row in load(tmp_path / "r.xlsx").worksheets[0].iter_rows() for c in row]
+    assert "三、辦理講習 1 場。" in printed  # the printout breaks the line there (render lays out its own lines)
+
+
+def test_a_western_year_cell_is_one_finding_there(template: Path) -> None:
+    fill(template, correct_rows(), unit="某處", year=2019)
+    plan = read_plan(template)
+    assert plan.year == 108
+    findings = check_plan(plan, load_catalog(108))
+    assert [(f.code, f.cell, f.message) for f in findings] == [("YEAR_WESTERN", "E2", "年度請填民國年：108")]
+
+
+def test_simplified_characters_in_the_performance_item_are_caught(template: Path) -> None:
+    rows = correct_rows()
+    rows[0] = {**rows[0], "performance": "政策目标-反贪活动"}
+    fill(template, rows, unit="某處")
+    findings = check_plan(read_plan(template), load_catalog(108))
+    [finding] = [f for f in findings if f.field == "performance"]
+    assert (finding.code, finding.cell) == ("PERFORMANCE_UNKNOWN", "F4") and "正體字" in finding.hint

@@ -15,13 +15,13 @@ from tests.conftest import EXAMPLE, fill
 from tests.test_check import GOOD, PLANTED, STRUCTURE, correct_rows, practice
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, RULES, check_plan
-from xltool.form import COLUMNS, LIVE, SEVERITY_WORDS, column_letter
-from xltool.live import MAX_FORMULA, MAX_NESTING, SHOWN, STORED, nesting, priority
+from xltool.form import COLUMNS, LIVE, SEVERITY_WORDS, column_index, column_letter
+from xltool.live import HEADING, MAX_FORMULA, MAX_NESTING, SHOWN, nesting, priority
 from xltool.model import Finding
 from xltool.office import convert
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
-from xltool.template import GUIDE_SIZE
+from xltool.template import GUIDE_SIZE, live_layout
 
 office = pytest.mark.usefixtures("office")
 
@@ -73,9 +73,29 @@ UNUSUAL: list[dict[str, object]] = [
 ]
 
 
+# Numbering slips, two practices in a cell and the shapes of schedule the column learnt last (each goal new).
+NUMBERING: list[dict[str, object]] = [
+    {"goal": "捌、重號的目標", "practice": "二、辦理宣導 1 場", **GOOD},  # 二、二、三: the first is off, once
+    {"practice": "二、辦理講習 2 場", **GOOD},
+    {"practice": "三、辦理座談 3 場", **GOOD, "schedule": "3/15"},
+    {"goal": "玖、跳號的目標", "practice": "一、辦理稽核 1 次", **GOOD},  # 一、二、四、五、六: one finding
+    {"practice": "二、辦理訪查 2 次", **GOOD, "schedule": "1-12月"},
+    {"practice": "四、辦理抽查 3 次", **GOOD, "schedule": "2019.01-12"},
+    {"practice": "五、辦理考核 4 次", **GOOD, "schedule": "2018.01-12"},
+    {"practice": "六、辦理評鑑 5 次", **GOOD, "schedule": "2019.10-2020.03"},
+    {"goal": "拾、一格兩個作法", "practice": "一、辦理宣導 6 場。\n二、辦理講習 7 場。", **GOOD},
+    {"practice": "三、辦理稽核 8 次", **GOOD, "performance": "政策目标-反贪活动"},
+    {"practice": "四、辦理宣導 6 場。", **GOOD},  # the same words as a practice above
+    {"goal": "拾壹、第十一個目標", "practice": "一、辦理宣導 9 場", **GOOD},
+    {"practice": "一、辦理宣導 10 場", **GOOD},  # 一、一、二: repeated, the second and third off by one
+    {"practice": "二、辦理宣導 11 場", **GOOD},
+]
+
+
 def corpus_rows() -> list[dict[str, object]]:
-    """86 rows: a practice with no goal above it, every planted mistake and structure case
-    of test_check, a correct plan, a row with a goal alone, a row with only a budget, and the unusual values."""
+    """100 rows: a practice with no goal above it, every planted mistake and structure case of
+    test_check, a correct plan, a row with a goal alone, a row with only a budget, the unusual values,
+    and numbering slips."""
     rows: list[dict[str, object]] = [{"practice": "一、辦理宣導 3 場（尚無目標）", **GOOD}]
     rows.append({"goal": "壹、目標一", "practice": practice(1), **GOOD})
     rows += [{"practice": practice(n), **GOOD, **cells} for n, (cells, _, _) in enumerate(PLANTED, start=2)]
@@ -84,7 +104,7 @@ def corpus_rows() -> list[dict[str, object]]:
     rows.append({"goal": "柒、只有目標的一列"})
     rows.append({"budget": 5})
     rows += [{"practice": f"{n + 1}、不尋常的寫法 {n + 1} 場", **GOOD, **cells} for n, cells in enumerate(UNUSUAL)]
-    return rows
+    return rows + NUMBERING
 
 
 @pytest.fixture(scope="module")
@@ -97,10 +117,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
     return path, convert(path, "xlsx", folder / "calculated"), len(rows) + 3
 
 
-def live_columns() -> tuple[int, dict[str, int]]:
+def live_columns(rows: int = 60) -> tuple[int, dict[str, int]]:
     """0-based: the 檢查 column and each form column's hidden verdict column, as the template lays them out."""
-    fields = [c.key for c in COLUMNS if any(rule.field == c.key for rule in LIVE_RULES)]
-    return len(COLUMNS), {key: len(COLUMNS) + 1 + i for i, key in enumerate(fields)}
+    layout = live_layout(LIVE_RULES, rows)
+    assert layout is not None
+    return column_index(layout.shown), {key: column_index(letter) for key, letter in layout.helpers.items()}
 
 
 def calculated(path: Path) -> list[list[object]]:
@@ -152,42 +173,74 @@ def test_the_column_says_what_check_says_row_by_row(corpus: tuple[Path, Path, in
     assert compare(path, grid, rows) == []
     # Every twin was the verdict somewhere: the corpus exercises each formula, not just the easy ones.
     _, by_cell = first_problems(check_plan(read_plan(path), load_catalog(108)))
-    assert {f.code for f in by_cell.values()} == {rule.code for rule in LIVE_RULES}
+    assert {f.code for f in by_cell.values()} == {rule.code for rule in LIVE_RULES if rule.field not in HEADING}
     # The count above the column: the rows it flags.
-    flagged = sum(1 for r in range(3, 3 + rows) if grid[r][len(COLUMNS)])
-    assert grid[1][len(COLUMNS)] == f"尚有 {flagged} 處待修正" and flagged > 40
+    flagged = sum(1 for r in range(3, 3 + rows) if str(grid[r][len(COLUMNS)]).startswith(("【錯誤】", "【警告】")))
+    reminders = sum(1 for r in range(3, 3 + rows) if str(grid[r][len(COLUMNS)]).startswith("【提示】"))
+    assert flagged > 40 and reminders == 1  # the schedule that runs on into 2020
+    assert (
+        grid[1][len(COLUMNS)] == f"尚有 {flagged} 處待修正（另有 1 則提示，不必修正）；送出前仍請以 xltool check 確認"
+    )
 
 
 @office
 def test_a_correct_plan_shows_nothing_and_says_so(tmp_path: Path) -> None:
     path = write_template(tmp_path / "正確.xlsx", year=108, rows=10)
-    fill(
-        path, corpus_rows()[37:41], unit="某處"
-    )  # the correct plan (its numbering restarts at 伍: a goal order error only)
+    fill(path, correct_rows(), unit="某處")
     grid = calculated(convert(path, "xlsx", tmp_path / "lo"))
     assert [grid[r][len(COLUMNS)] for r in range(3, 13)] == [""] * 10
-    assert grid[1][len(COLUMNS)] == "未發現問題（送出前仍請以 xltool check 確認）"
+    assert grid[1][len(COLUMNS)] == "未發現需要修正的地方；送出前仍請以 xltool check 確認"
+
+
+@office
+def test_a_cross_year_schedule_is_a_reminder_not_a_correction(tmp_path: Path) -> None:
+    """The form's 備註 2 allows a plan to run on into the next year: shown, not counted; check calls it
+    a remark (info), so --strict passes the plan."""
+    path = write_template(tmp_path / "跨年.xlsx", year=108, rows=10)
+    rows = correct_rows()
+    rows[1] = {**rows[1], "schedule": "108.10-109.03"}
+    fill(path, rows, unit="某處")
+    grid = calculated(convert(path, "xlsx", tmp_path / "lo"))
+    assert grid[4][len(COLUMNS)] == "【提示】預定進度「108.10-109.03」延續到 109 年"
+    assert grid[1][len(COLUMNS)] == "未發現需要修正的地方（另有 1 則提示，不必修正）；送出前仍請以 xltool check 確認"
+    findings = check_plan(read_plan(path))
+    assert [(f.code, f.severity) for f in findings] == [("SCHEDULE_NEXT_YEAR", "info")]
+
+
+def expanded(names: dict[str, str], name: str) -> str:
+    """A name's formula with every name it uses written out, as LibreOffice compiles it (8,192 tokens at most)."""
+    return re.sub(
+        r"檢_\w+", lambda m: f"({expanded(names, m.group(0))})" if m.group(0) in names else m.group(0), names[name]
+    )
 
 
 def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: Path) -> None:
-    """Within Excel's limits of length and nesting, and only functions both programs know without array entry."""
+    """Within Excel's limits of length and nesting, and only functions both programs know without array
+    entry; each cell holds one name, and the names the file defines are the ones the formulas use."""
     from openpyxl import load_workbook
 
     path = write_template(tmp_path / "t.xlsx", year=108, rows=5)
-    sheet = load_workbook(path)["計畫表"]
+    book = load_workbook(path)
+    sheet = book["計畫表"]
+    defined = {name: book.defined_names[name].attr_text for name in book.defined_names if name.startswith("檢_")}
     live, helpers = live_columns()
-    formulas = [str(sheet.cell(4, col + 1).value) for col in (live, *helpers.values())]
-    formulas.append(str(sheet.cell(2, live + 1).value))
+    cells = [str(sheet.cell(4, col + 1).value) for col in (live, *helpers.values())]
+    assert all(re.fullmatch(r"=檢_算_\w+", cell) for cell in cells) and sheet.cell(2, live + 1).value == "=檢_count"
+    assert not any(str(value).startswith("=") for value in defined.values())
+    assert all(book.defined_names[name].hidden for name in defined)  # out of Excel's Name Box
     allowed = {
         "AND", "ASC", "CHAR", "COUNTA", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISERROR", "ISNUMBER", "ISTEXT",
-        "LEFT", "LEN", "LOOKUP", "MATCH", "MID", "MOD", "NOT", "OR", "RIGHT", "ROUND", "SUBSTITUTE", "SUMPRODUCT",
-        "TEXT", "TRIM", "VLOOKUP",
+        "LEFT", "LEN", "LOOKUP", "MATCH", "MAX", "MID", "MOD", "N", "NOT", "OR", "RIGHT", "ROUND", "ROW",
+        "SUBSTITUTE", "SUMPRODUCT", "TEXT", "TRIM", "VLOOKUP",
     }  # fmt: skip
-    for formula in formulas:
-        assert formula.startswith("=")
-        assert len(formula) <= MAX_FORMULA and nesting(formula) < MAX_NESTING
+    for name, formula in defined.items():
+        assert len(formula) <= MAX_FORMULA and nesting(formula) < MAX_NESTING, name
         outside_strings = re.sub(r'"[^"]*"', '""', formula)
-        assert set(re.findall(r"([A-Z][A-Z0-9.]*)\(", outside_strings)) <= allowed
+        assert set(re.findall(r"([A-Z][A-Z0-9.]*)\(", outside_strings)) <= allowed, name
+        tokens = re.findall(r'"[^"]*"|[\w$.!\']+|[^\s\w]', expanded(defined, name))
+        assert len(tokens) < 8192, name
+    # relative to A1: the row's own cells, never a fixed row (moving cells cannot rewire them)
+    assert defined["檢_schedule"] == "'計畫表'!$C1" and defined["檢_下_goal"] == "'計畫表'!$A2"
     # the rows below share the first row's formula (written once, as Excel saves a filled column)
     xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     assert f'<f t="shared" ref="{column_letter(live)}4:{column_letter(live)}8" si="0">' in xml
@@ -195,13 +248,15 @@ def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: 
 
 
 def test_each_twin_names_its_rule_and_every_placeholder_has_a_filling() -> None:
-    from xltool.live import Formulas, Layout
+    from xltool.live import Formulas
 
-    layout = Layout(first_row=4, last_row=10, year_cell="$E$2", helpers={}, shown="G")
+    layout = live_layout(LIVE_RULES, 7)
+    assert layout is not None
     formulas = Formulas(LIVE_RULES, load_catalog(108), layout)
-    assert [r.code for r in formulas.rules if r.severity == "info"] == []  # infos are left to check
+    # the only reminder the column shows: a schedule that runs on into the next year (not counted)
+    assert [r.code for r in formulas.rules if r.severity == "info"] == ["SCHEDULE_NEXT_YEAR"]
     for rule in LIVE_RULES:
-        assert formulas.condition(rule, 4) and formulas.text(rule, 4)  # no unknown placeholder
+        assert formulas.condition(rule) and formulas.text(rule)  # no unknown placeholder
 
 
 def test_a_template_sent_out_before_the_column_still_reads_and_checks_the_same(tmp_path: Path) -> None:
@@ -215,8 +270,10 @@ def test_a_template_sent_out_before_the_column_still_reads_and_checks_the_same(t
     assert before.items == [item for item in after.items]
     assert LIVE.header not in after.extra_columns and after.extra_columns == {}
     # the reader notes where the column and its hidden columns are, and reads none of their formulas
-    hidden = len(live_columns()[1]) + len(STORED)
-    assert after.live_columns() == [column_letter(c) for c in range(len(COLUMNS), len(COLUMNS) + 1 + hidden)]
+    layout = live_layout(LIVE_RULES, len(rows))
+    assert layout is not None
+    last = column_index(list(layout.stored.values())[-1])
+    assert after.live_columns() == [column_letter(c) for c in range(len(COLUMNS), last + 1)]
     assert after.formulas == before.formulas == {"A1", f"D{4 + len(rows)}"}  # the title and the 合計
     strip = lambda findings: [(f.code, f.cell, f.message) for f in findings]  # noqa: E731
     assert strip(check_plan(before)) == strip(check_plan(after))
@@ -268,7 +325,7 @@ def test_rollover_import_and_the_example_keep_a_working_column(tmp_path: Path) -
         grid = calculated(convert(path, "xlsx", tmp_path / path.stem))
         assert compare(path, grid, len(read_plan(path).items)) == [], path.name
     example = calculated(convert(EXAMPLE, "xlsx", tmp_path / "again"))
-    assert example[1][len(COLUMNS)] == "尚有 20 處待修正"  # the 20 blank performance cells of the seed
+    assert example[1][len(COLUMNS)].startswith("尚有 20 處待修正；")  # the 20 blank performance cells of the seed
 
 
 @office
@@ -276,7 +333,8 @@ def test_the_column_survives_ods_and_back(corpus: tuple[Path, Path, int], tmp_pa
     path, done, rows = corpus
     ods = convert(path, "ods", tmp_path)
     content = zipfile.ZipFile(ods).read("content.xml").decode()
-    assert "of:=IF(" in content and "calcext:conditional-format" in content
+    assert 'table:formula="of:=檢_算_shown"' in content and "calcext:conditional-format" in content
+    assert 'table:name="檢_schedule"' in content  # the names the cells use came along
     back = convert(ods, "xlsx", tmp_path / "back")
     sheet = zipfile.ZipFile(back).read("xl/worksheets/sheet1.xml").decode()
     assert "<conditionalFormatting" in sheet and "FFC7CE" in zipfile.ZipFile(back).read("xl/styles.xml").decode()
@@ -285,7 +343,7 @@ def test_the_column_survives_ods_and_back(corpus: tuple[Path, Path, int], tmp_pa
         line[live] for line in calculated(done)[3 : 3 + rows]
     ]
     # the formulas came back too: a mistake typed into the round-tripped workbook is found again
-    fill(back, [{}] * len(corpus_rows()) + [{"practice": "一、新的一列 1 場", **GOOD, "schedule": "隨時"}])
+    fill(back, [{}] * len(corpus_rows()) + [{"practice": "四、新的一列 1 場", **GOOD, "schedule": "隨時"}])
     again = calculated(convert(back, "xlsx", tmp_path / "again"))
     assert (
         again[3 + len(corpus_rows())][live]
@@ -317,7 +375,7 @@ def test_annotated_and_fixed_copies_keep_a_calculating_column(tmp_path: Path) ->
     fix_workbook(saved, findings, fixed, plan=plan)
     for copy in (annotated, fixed):
         sheet = load_workbook(copy)["計畫表"]
-        assert str(sheet.cell(4, len(COLUMNS) + 1).value).startswith("=IF(")
+        assert sheet.cell(4, len(COLUMNS) + 1).value == "=檢_算_shown"
         assert sheet.cell(4, len(COLUMNS) + 1).protection.locked
     assert compare(annotated, calculated(convert(annotated, "xlsx", tmp_path / "a")), 5) == []
     after = calculated(convert(fixed, "xlsx", tmp_path / "f"))

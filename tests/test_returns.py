@@ -4,7 +4,6 @@ Also .xls/.ods returns, the 檢查結果 sheet on paper, and a folder of returns
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import zipfile
@@ -14,10 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLE, fill
+from tests.conftest import EXAMPLE, Edit, fill
 from xltool.form import CHANGES_SHEET, MARKS_SHEET, RESULTS_SHEET
 
-UNO_EDIT = Path(__file__).with_name("uno_edit.py")
 HEADER = ["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"]
 RED, YELLOW, OFFICERS = "FFFFC7CE", "FFFFEB9C", "FFFFEB9C"  # the officer's own yellow is xltool's yellow
 VAGUE = "【錯誤】預定進度使用不確定用語「經常辦理」"
@@ -45,20 +43,6 @@ def hand_made(path: Path, rows: Sequence[Sequence[object]], notes: dict[str, str
     return path
 
 
-def in_libreoffice(source: Path, target: Path, edits: list[list[object]]) -> Path:
-    """The officer opens the copy in LibreOffice Calc, makes ``edits`` (tests/uno_edit.py) and saves it."""
-    from xltool.office import find_soffice
-
-    done = subprocess.run(
-        ["/usr/bin/python3", str(UNO_EDIT), str(find_soffice()), str(source), str(target), json.dumps(edits)],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0 and target.exists(), done.stderr
-    return target
-
-
 def colour(cell: object) -> str | None:
     fill_ = cell.fill  # type: ignore[attr-defined]
     return fill_.fgColor.rgb if fill_ is not None and fill_.fill_type == "solid" else None
@@ -80,8 +64,7 @@ def marked_cells(path: Path) -> dict[str, tuple[str | None, str | None]]:
     }
 
 
-@pytest.mark.usefixtures("office")
-def test_a_return_checked_again_carries_no_stale_mark_and_keeps_the_officers_own(tmp_path: Path) -> None:
+def test_a_return_checked_again_carries_no_stale_mark_and_keeps_the_officers_own(edit: Edit, tmp_path: Path) -> None:
     unit = hand_made(
         tmp_path / "單位.xlsx",
         [
@@ -99,15 +82,15 @@ def test_a_return_checked_again_carries_no_stale_mark_and_keeps_the_officers_own
 
     # The officer adds a line at the top (every row moves down one), fixes the schedule, colours a cell
     # of their own in xltool's yellow and writes a note of their own; LibreOffice saves it.
-    returned = in_libreoffice(
+    returned = edit(
         first,
-        tmp_path / "第二次.xlsx",
         [
-            ["insert_rows", "計畫表", 1, 1],
-            ["text", "計畫表", "C5", "108.01-12"],
-            ["fill", "計畫表", "B7", "FFEB9C"],
-            ["note", "計畫表", "B5", "承辦人：已改"],
+            {"op": "insert_rows", "row": 1},
+            {"op": "text", "cell": "C5", "text": "108.01-12"},
+            {"op": "fill", "cell": "B7", "rgb": "FFEB9C"},
+            {"op": "note", "cell": "B5", "text": "承辦人：已改"},
         ],
+        tmp_path / "第二次.xlsx",
     )
     second = tmp_path / "第二次_檢查.xlsx"
     assert xltool("check", returned, "--annotate", second).returncode == 1  # E7 is still wrong
@@ -122,10 +105,10 @@ def test_a_return_checked_again_carries_no_stale_mark_and_keeps_the_officers_own
     assert book.sheetnames.count(RESULTS_SHEET) == 1 and book[MARKS_SHEET].sheet_state != "visible"
 
     # Everything fixed in LibreOffice: nothing of xltool's is left but an empty 檢查結果.
-    again = in_libreoffice(
+    again = edit(
         second,
+        [{"op": "number", "cell": "D6", "value": 30}, {"op": "text", "cell": "E7", "text": "防貪業務"}],
         tmp_path / "第三次.xlsx",
-        [["number", "計畫表", "D6", 30], ["text", "計畫表", "E7", "防貪業務"]],
     )
     third = tmp_path / "第三次_檢查.xlsx"
     assert xltool("check", again, "--annotate", third).returncode == 0

@@ -10,6 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.conftest import TEMPLATE
 from xltool.catalogs import load_catalog
+from xltool.form import column_index
 from xltool.outputs import Outputs
 from xltool.pipeline import write_template
 
@@ -131,17 +132,26 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
 
 def test_the_check_column_is_locked_formulas_with_hidden_verdicts_and_colours(book) -> None:  # type: ignore[no-untyped-def]
     """Pasting cannot reach it: locked formula cells beside the input cells, one hidden verdict column per
-    form column, and conditional formats in the annotate colours on the input cells."""
+    form column after empty columns its messages run on over, and conditional formats in the annotate
+    colours on the input cells and on the unit and year cells."""
+    from xltool.checks import LIVE_RULES
     from xltool.form import FILLS
+    from xltool.template import live_layout
 
+    layout = live_layout(LIVE_RULES, 60)
+    assert layout is not None
     sheet = book["計畫表"]
-    assert sheet["G3"].value == "檢查" and str(sheet["G2"].value).startswith("=IF(")
-    for ref in ("G2", "G4", "G63", "H4", "M63"):
+    assert sheet["G3"].value == "檢查" and sheet["G2"].value == "=檢_count"
+    assert "不檢查" in sheet["G1"].value and "xltool check" in sheet["G1"].value
+    first, last = layout.helpers["goal"], list(layout.stored.values())[-1]
+    for ref in ("G2", "G4", "G63", f"{first}4", f"{last}63"):
         assert sheet[ref].protection.locked and str(sheet[ref].value).startswith("=")
-    helpers = sheet.column_dimensions["H"]
-    assert not sheet.column_dimensions["G"].hidden and (helpers.hidden, helpers.min, helpers.max) == (True, 8, 16)
+    assert all(sheet[f"{letter}4"].value is None for letter in "HIJKLMNOPQRS")  # a long message runs on over these
+    helpers = sheet.column_dimensions[first]
+    assert not sheet.column_dimensions["G"].hidden and helpers.hidden and helpers.min == column_index(first) + 1
+    assert helpers.max == column_index(last) + 1
     rules = {str(r): [rule for rule in cf.rules] for r, cf in ((cf.sqref, cf) for cf in sheet.conditional_formatting)}
-    for letter in "ABCDEFG":
-        colours = [rule.dxf.fill.bgColor.rgb[-6:] for rule in rules[f"{letter}4:{letter}63"]]
-        assert colours == [FILLS["error"], FILLS["warning"]]
+    for ref in [f"{letter}4:{letter}63" for letter in "ABCDEFG"] + ["B2:C2", "E2"]:
+        colours = [rule.dxf.fill.bgColor.rgb[-6:] for rule in rules[ref]]
+        assert colours == [FILLS["error"], FILLS["warning"]], ref
     assert str(sheet.print_area).endswith("$A$1:$F$64")  # the form's columns print; the 檢查 column does not

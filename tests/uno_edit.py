@@ -1,79 +1,132 @@
-"""An officer's edits made in LibreOffice Calc itself, through UNO, and saved as .xlsx: run by the system
-Python (the one with python3-uno), ``python3 uno_edit.py SOFFICE IN OUT EDITS_JSON``.
+"""Edit a workbook the way an officer does, in a LibreOffice the test started: run by the system Python,
+which has LibreOffice's ``uno`` module (the project's own Python does not).
 
-Edits, in order, on the sheet named in each: ["insert_rows", sheet, row, count] (1-based row: the rows
-from it move down), ["text", sheet, "C5", "108.01-12"], ["number", sheet, "D6", 30],
-["fill", sheet, "B7", "FFEB9C"], ["note", sheet, "B5", "text"]. Kept out of the test modules because
-the venv's Python cannot import uno.
+    /usr/bin/python3 tests/uno_edit.py PIPE-NAME JOB.json
+
+JOB.json: {"source": path, "target": path, "ops": [...]} ({"ping": true} only waits for the office); each op is one thing a person does on the
+plan sheet:
+
+    {"op": "move", "range": "B6:F13", "to": "B7"}       drag the cells to another place
+    {"op": "cut", "range": "B6:F13", "to": "B7"}        Ctrl+X, click the target, Ctrl+V
+    {"op": "sort", "range": "A4:F9", "column": 1}       Data ▸ Sort on the range's n-th column (0-based)
+    {"op": "clear", "range": "A6:F6"}                   select and press Delete (contents, not formats)
+    {"op": "enter", "cell": "B6", "text": "三、…"}      type into a cell and press Enter ("\n": Alt+Enter)
+    {"op": "text", "cell": "E2", "text": "…"}           a value that arrives as text (pasted)
+    {"op": "number", "cell": "D6", "value": 30}          a number typed into a General cell
+    {"op": "insert_rows", "row": 1, "count": 1}          Insert Rows above 1-based ``row`` (an unprotected sheet)
+    {"op": "fill", "cell": "B7", "rgb": "FFEB9C"}        the officer's own background colour
+    {"op": "note", "cell": "B5", "text": "…"}           the officer's own comment (a note)
+
+An op may name its sheet ("sheet": "…"); the plan sheet otherwise.
+
+The workbook is then recalculated and saved as .xlsx (Excel 2007-365), as the officer's Save As does.
 """
 
-import contextlib
+from __future__ import annotations
+
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
+import traceback
 
 import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 
-
-def prop(name, value):  # type: ignore[no-untyped-def]
-    found = PropertyValue()
-    found.Name, found.Value = name, value
-    return found
+PLAN_SHEET = "計畫表"
+CONTENTS = 1 | 2 | 4 | 8 | 16  # VALUE, DATETIME, STRING, ANNOTATION, FORMULA: what the Delete key clears
 
 
-def main() -> None:
-    soffice, source, target, edits = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
-    profile = tempfile.mkdtemp(prefix="xltool-uno-")
-    pipe = f"xltooltest{os.getpid()}"
-    office = subprocess.Popen(
-        [soffice, "--headless", "--invisible", "--norestore", "--nologo", f"-env:UserInstallation=file://{profile}",
-         f"--accept=pipe,name={pipe};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        for _ in range(600):
-            try:
-                context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("LibreOffice did not answer")
-        desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-        url = uno.systemPathToFileUrl(os.path.abspath(source))
-        doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
-        for kind, name, where, value in edits:
-            sheet = doc.Sheets.getByName(name)
-            if kind == "insert_rows":
-                sheet.Rows.insertByIndex(where - 1, value)
-                continue
-            cell = sheet.getCellRangeByName(where)
-            if kind == "text":
-                cell.setString(value)
-            elif kind == "number":
-                cell.setValue(value)
-            elif kind == "fill":
-                cell.CellBackColor = int(value, 16)
-            elif kind == "note":
-                sheet.Annotations.insertNew(cell.CellAddress, value)
-        out = uno.systemPathToFileUrl(os.path.abspath(target))
-        doc.storeToURL(out, (prop("FilterName", "Calc MS Excel 2007 XML"),))
-        doc.close(True)
-        with contextlib.suppress(Exception):  # the bridge goes down with the office
-            desktop.terminate()
-    finally:
+def prop(name: str, value: object) -> PropertyValue:
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def connect(pipe: str):  # type: ignore[no-untyped-def]
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    for _ in range(120):  # the office may still be starting
         try:
-            office.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(office.pid, 9)
-            office.wait()
+            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        except Exception:  # NoConnectException until the office listens
+            time.sleep(0.5)
+    raise SystemExit(f"no LibreOffice listening on pipe {pipe}")
+
+
+def dispatch(context, frame, command: str) -> None:  # type: ignore[no-untyped-def]
+    helper = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
+    helper.executeDispatch(frame, command, "", 0, ())
+
+
+def run(pipe: str, job: dict) -> None:  # type: ignore[type-arg]
+    context = connect(pipe)
+    if job.get("ping"):  # the office answers: ready for work
+        context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+        return
+    desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    url = uno.systemPathToFileUrl(job["source"])
+    document = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+    try:
+        controller = document.CurrentController
+        for op in job["ops"]:
+            kind = op["op"]
+            sheet = document.Sheets.getByName(op.get("sheet", PLAN_SHEET))
+            controller.setActiveSheet(sheet)
+            if kind == "move":
+                source = sheet.getCellRangeByName(op["range"]).getRangeAddress()
+                sheet.moveRange(sheet.getCellRangeByName(op["to"]).getCellAddress(), source)
+            elif kind == "cut":
+                controller.select(sheet.getCellRangeByName(op["range"]))
+                dispatch(context, controller.Frame, ".uno:Cut")
+                controller.select(sheet.getCellRangeByName(op["to"]))
+                dispatch(context, controller.Frame, ".uno:Paste")
+            elif kind == "sort":
+                target = sheet.getCellRangeByName(op["range"])
+                descriptor = {p.Name: p for p in target.createSortDescriptor()}
+                field = uno.createUnoStruct("com.sun.star.table.TableSortField")
+                field.Field = op["column"]
+                field.IsAscending = not op.get("descending", False)
+                descriptor["SortFields"].Value = uno.Any("[]com.sun.star.table.TableSortField", (field,))
+                descriptor["ContainsHeader"].Value = False
+                uno.invoke(target, "sort", (tuple(descriptor.values()),))
+            elif kind == "clear":
+                sheet.getCellRangeByName(op["range"]).clearContents(CONTENTS)
+            elif kind == "enter":  # a text cell keeps what is typed; a General one reads numbers and dates
+                cell = sheet.getCellRangeByName(op["cell"])
+                if document.NumberFormats.getByKey(cell.NumberFormat).FormatString == "@":
+                    cell.setString(op["text"])
+                else:
+                    cell.setFormula(op["text"])
+            elif kind == "text":
+                sheet.getCellRangeByName(op["cell"]).setString(op["text"])
+            elif kind == "number":
+                sheet.getCellRangeByName(op["cell"]).setValue(op["value"])
+            elif kind == "insert_rows":
+                sheet.Rows.insertByIndex(op["row"] - 1, op.get("count", 1))
+            elif kind == "fill":
+                sheet.getCellRangeByName(op["cell"]).CellBackColor = int(op["rgb"], 16)
+            elif kind == "note":
+                sheet.Annotations.insertNew(sheet.getCellRangeByName(op["cell"]).CellAddress, op["text"])
+            else:
+                raise SystemExit(f"unknown op {kind}")
+        document.calculateAll()
+        target_url = uno.systemPathToFileUrl(job["target"])
+        document.storeToURL(target_url, (prop("FilterName", "Calc MS Excel 2007 XML"),))
+    finally:
+        document.close(True)
 
 
 if __name__ == "__main__":
-    main()
+    with open(sys.argv[2], encoding="utf-8") as handle:
+        job = json.load(handle)
+    try:
+        run(sys.argv[1], job)
+    except BaseException:
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
+    # Python's own teardown of the UNO bridge crashes now and then (SIGSEGV after the work is done and the
+    # file saved): leave without it.
+    sys.stdout.flush()
+    os._exit(0)

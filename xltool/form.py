@@ -182,7 +182,8 @@ FIELD_NAMES: dict[str, str] = {
     "plan": "整份計畫",
 }
 
-_TITLE = re.compile(rf"^(.*?)(\d{{2,3}})\s*年度?\s*{TITLE_SUFFIX[2:]}")
+# The year is two or three digits standing alone: 「…處2019年度…」 names no ROC year (not 19).
+_TITLE = re.compile(rf"^(.*?)(?<!\d)(\d{{2,3}})\s*年度?\s*{TITLE_SUFFIX[2:]}")
 
 
 def plan_title(unit: str, year: int | None) -> str:
@@ -299,7 +300,7 @@ def numeral_value(text: str, numerals: str) -> int | None:
     if ten not in text:
         return digits.index(text) + 1 if len(text) == 1 else None
     head, _, tail = text.partition(ten)
-    if len(head) > 1 or len(tail) > 1:
+    if len(head) > 1 or len(tail) > 1 or ten in tail:
         return None
     tens = digits.index(head) + 1 if head else 1
     return tens * 10 + (digits.index(tail) + 1 if tail else 0)

@@ -6,15 +6,26 @@ of ``check`` that a formula can decide declares, beside its code and message in 
 (``xltool.checks.rules``), a :class:`Live` twin: a condition on one row's cells and the words the column
 shows. This module turns those twins into the formulas the template writes; it knows no rule itself.
 
+Every formula reads its row **by position**, through relative defined names: a name defined as
+``='計畫表'!$C1`` (written relative to A1, as the file format stores it) and used in row r reads C r.
+Moving, cut-and-pasting or sorting the input cells rewrites every reference that pointed at them, so a
+formula holding ``C7`` would follow the moved cell to another row; a name is not rewritten, and each row
+goes on reading its own cells. The names also keep the saved file small: LibreOffice writes every cell's
+formula out in full (no shared formulas), and a cell holds only ``=檢_算_v_schedule``; the formula itself
+is written once, in the workbook's names. The row above is read through ``INDEX(column, ROW()-1)``
+(LibreOffice does not wrap a relative name's row around, as Excel does for ``$C1048576``).
+
 Formulas use only functions that Excel 2010 and LibreOffice 7 both calculate without array entry (no
 REGEX, LET, LAMBDA, XLOOKUP, IFS, SWITCH, TEXTJOIN, CONCAT, dynamic arrays). Conditions are written
-with ``{name}`` placeholders: the row's cells (``{schedule}`` …, ``{year}``) and the shared pieces of
-:data:`PIECES` (``{s_text}`` …), expanded in place. A condition that cannot be evaluated on a row (a
-``MID`` of a short text, ``--`` of a word) counts as false: each is wrapped in ``IFERROR``.
+with ``{name}`` placeholders: the row's cells (``{schedule}`` …), ``{year}``, the shared pieces of
+:data:`PIECES` (``{s_text}`` …), and ``{up.x}`` / ``{down.x}`` for a stored piece of the row above or
+below. A condition that cannot be evaluated on a row (a ``MID`` of a short text, ``--`` of a word) counts
+as false: each is wrapped in ``IFERROR``.
 
-Layout: one hidden, locked helper column per form column holds that column's first problem (errors
-before warnings, then the rule table's order), which the conditional formats colour the input cell by;
-the visible 檢查 column shows the row's most severe problem, and a cell above it counts them.
+Layout: one hidden, locked helper cell per form column and row holds that column's first problem
+(errors, then warnings, then reminders; the rule table's order within each), which the conditional
+formats colour the input cell by; the visible 檢查 column shows the row's most severe problem, and the
+cell above it counts the rows to fix (reminders are shown, never counted).
 """
 
 from __future__ import annotations
@@ -27,17 +38,30 @@ from typing import Protocol
 
 from xltool.budget import ZERO_WORDS
 from xltool.catalog import Catalog
-from xltool.form import COLUMN_AT, COLUMNS, SEVERITY_WORDS, column_letter
-from xltool.schedule import RELATIVE_MONTHS
+from xltool.form import (
+    COLUMN_AT,
+    COLUMNS,
+    GOAL_NUMERALS,
+    ITEM_NUMERALS,
+    PLAN_SHEET,
+    SEVERITY_WORDS,
+    chinese_number,
+    column_letter,
+)
+from xltool.schedule import RELATIVE_MONTHS, ROC_OFFSET
 
 # Defined names the template gives the lists the formulas look things up in (the very hidden 清單 sheet).
 SPELLINGS_NAME = "檢查_業務類別"  # every name and alias of a category, with its name beside it
 OWNERS_NAME = "檢查_績效項目"  # every performance item, with the categories it belongs to beside it
 VAGUE_NAME = "檢查_不確定用語"  # the catalog's vague words, shortest first (LOOKUP finds the last match)
+PREFIX = "檢_"  # every name the formulas use starts with this
 
-SHOWN = ("error", "warning")  # infos are suggestions --fix makes or takes back: the column leaves them out
-MAX_FORMULA = 8192  # Excel's limit on a formula's length, in characters
+SHOWN = ("error", "warning", "info")  # the order the column tries a row's problems in
+COUNTED = ("error", "warning")  # what the count above the column counts: an info is a reminder, not a fix
+HEADING = ("unit", "year")  # rules about these are checked once, in the heading, not on every row
+MAX_FORMULA = 8192  # Excel's limit on a formula's length (a defined name's too), in characters
 MAX_NESTING = 64  # Excel's limit on nested functions
+SIMPLIFIED_POLICY = "政策目标"  # the policy prefix typed in Simplified characters
 
 
 @dataclass(frozen=True)
@@ -46,7 +70,7 @@ class Live:
     rule's own message with its ``{placeholders}`` filled by formula pieces.
 
     ``fill`` says how to fill a placeholder the defaults do not (``{value}`` is the rule's cell as
-    written, ``{year}`` the plan's year cell, ``{next_year}`` the year after).
+    written, ``{year}`` the plan's year, ``{next_year}`` the year after).
     """
 
     when: str
@@ -71,7 +95,7 @@ class LiveRule(Protocol):
 def _nested(text: str, pairs: Sequence[tuple[str, str]]) -> str:
     """SUBSTITUTE(SUBSTITUTE(text, a, b), c, d) …"""
     for old, new in pairs:
-        text = f'SUBSTITUTE({text},"{old}","{new}")'
+        text = f"SUBSTITUTE({text},{_quoted(old)},{_quoted(new)})"
     return text
 
 
@@ -91,23 +115,110 @@ def _only(prefix: str) -> str:
     return f'AND({{p_{prefix}}},{rest}="")'
 
 
+def _numbered(key: str, text: str, numerals: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Pieces that read a numbered text as the reader does (``壹、…``, ``(一)…``; reader._GOAL/_ITEM), and
+    the two held in cells (LibreOffice writes a name out in full wherever it is used, up to 8,192 tokens a
+    formula): ``{key}_run`` (how many numerals it starts with) and ``{key}_num`` (what they stand for,
+    form.numeral_value: -1 when nothing, -2 when the text has no number and mark). Pieces: ``{key}_has``,
+    ``{key}_token`` (the number as written) and ``{key}_rest`` (where the words after it start)."""
+    digits, ten = numerals[:9], numerals[9]
+    t, start, run = f"{{{key}_t}}", f"{{{key}_start}}", f"{{{key}_run}}"
+
+    def numeral(i: int) -> str:
+        return f"AND(LEN({t})>={start}+{i},ISNUMBER(FIND(MID({t},{start}+{i},1),{_quoted(numerals)})))"
+
+    after = f"MID({t},{start}+{run},1)"
+    mark = f'IF({after}=" ",MID({t},{start}+{run}+1,1),{after})'
+    has = f'AND({run}>0,IF({start}=2,OR({after}=")",{after}="）"),AND({mark}<>"",ISNUMBER(FIND({mark},"、.,．，")))))'
+    token = f"MID({t},{start},{run})"
+    first, last = f"LEFT({token},1)", f"RIGHT({token},1)"
+    value = (
+        f"IFERROR(IF({run}=1,IF({token}={_quoted(ten)},10,FIND({token},{_quoted(digits)})),"
+        f"IF({run}=2,IF({first}={_quoted(ten)},10+FIND({last},{_quoted(digits)}),"
+        f"IF({last}={_quoted(ten)},10*FIND({first},{_quoted(digits)}),-1)),"
+        f"IF(AND({run}=3,MID({token},2,1)={_quoted(ten)}),"
+        f"10*FIND({first},{_quoted(digits)})+FIND({last},{_quoted(digits)}),-1))),-1)"
+    )
+    pieces = {
+        f"{key}_t": text,
+        f"{key}_start": f'IF(OR(LEFT({t},1)="(",LEFT({t},1)="（"),2,1)',
+        f"{key}_has": f"{{{key}_num}}<>-2",
+        f"{key}_value": f"{{{key}_num}}",
+        f"{key}_token": token,
+        f"{key}_rest": f'{start}+{run}+IF({start}=2,1,IF({after}=" ",2,1))',
+    }
+    state = {
+        f"{key}_run": f"IF({numeral(0)},IF({numeral(1)},IF({numeral(2)},IF({numeral(3)},4,3),2),1),0)",
+        f"{key}_num": f"IF({has},{value},-2)",
+    }
+    return pieces, state
+
+
+_GOAL_PIECES, _GOAL_STATE = _numbered("g", "{g_text}", GOAL_NUMERALS)
+_ITEM_PIECES, _ITEM_STATE = _numbered("n", "TRIM({practice})", ITEM_NUMERALS)
+
+
+def chinese(number: str, numerals: str) -> str:
+    """A formula for form.chinese_number: 壹、貳… or 一、二… of a number from 1 to 99 (else its digits), looked
+    up in a list rather than built (a built one names the number eight times, and every name is written out
+    in full wherever LibreOffice meets it)."""
+    return f'IFERROR(INDEX({_array([chinese_number(n, numerals) for n in range(1, 100)])},{number}),{number}&"")'
+
+
 # Bad two-digit months after a 、: 00, 13-19 and anything from 20 up.
 _BAD_MONTHS = ["00", *(str(m) for m in range(13, 20)), *(str(d) for d in range(2, 10))]
 
+# A practice cell's text with every line start marked ¶ (Alt+Enter), spaces gone, every numeral written
+# 一 and every mark 、: a second practice in the cell is then one of a few short patterns.
+_LINES = (
+    _nested(
+        "{practice}",
+        [(" ", ""), ("\u3000", ""), ("\r", ""), ("\n", "¶"), *((n, ITEM_NUMERALS[0]) for n in ITEM_NUMERALS[1:])]
+        + [(m, "、") for m in ".,．，"]
+        + [("（", "("), ("）", ")")],
+    )
+    .replace('"\n"', "CHAR(10)")
+    .replace('"\r"', "CHAR(13)")
+)
+_SECOND = [f"¶{'一' * n}、" for n in (1, 2, 3)] + [f"¶({'一' * n})" for n in (1, 2, 3)]
+
+# g_count holds goals so far × _GOALS + rows read in the goal × _ITEMS + practices in the goal: exact in a
+# double up to 99,999 rows.
+_GOALS, _ITEMS = "1E10", "1E5"
+
 # The pieces conditions share. A piece may use cells and other pieces; names starting s_ are about the
-# schedule, b_ the budget, c_ the category, p_ the performance item.
+# schedule, b_ the budget, c_ the category, p_ the performance item, g_ the goals, n_ the practices'
+# numbers. Each is a defined name of the template.
 PIECES: Mapping[str, str] = MappingProxyType(
     {
         # Whether the row holds anything check reads as a practice row (a goal alone is not one).
         "filled": "LEN(TRIM({practice})&TRIM({schedule})&TRIM({budget})&TRIM({category})&TRIM({performance}))>0",
         "has_practice": "LEN(TRIM({practice}))>0",
+        "first_item": "AND({filled},{g_items}=1)",  # the first row of a goal that check reads
+        # The plan year, as the reader takes it: a western year (2019) is its ROC year (108).
+        "year": f"IF(AND(ISNUMBER({{year_cell}}),{{year_cell}}>{ROC_OFFSET}),{{year_cell}}-{ROC_OFFSET},{{year_cell}})",
         "has_year": "ISNUMBER({year})",
         # 預定進度. The common shapes, written exactly: 108.08, 108.01-12, 108.10-109.03 and 108.01、04、07
-        # (three-digit year, two-digit months). Anything else a formula leaves to check.
+        # (three-digit year, two-digit months); the same with a western year (2019.01-12), and a month or
+        # months with no year (1-12月). Anything else a formula leaves to check.
         "s_text": "TRIM({schedule})",
         "s_squashed": 'SUBSTITUTE(SUBSTITUTE({schedule}," ",""),CHAR(10),"")',
+        "s_bare": _nested("{s_squashed}", [("月", ""), ("份", ""), ("~", "-"), ("至", "-"), ("到", "-")]),
         "s_shape": _nested("{s_text}", [(str(d), "9") for d in range(9)]),
         "s_common": 'ISNUMBER(MATCH(SUBSTITUTE({s_shape},"、99",""),{"999.99","999.99-99","999.99-999.99"},0))',
+        "s_western": 'ISNUMBER(MATCH({s_shape},{"9999.99","9999.99-99","9999.99-9999.99"},0))',
+        "s_western_readable": "IF({s_western},AND(--LEFT({s_text},4)>1911,--MID({s_text},6,2)>=1,--MID({s_text},6,2)<=12,"
+        "--RIGHT({s_text},2)>=1,--RIGHT({s_text},2)<=12,"
+        "IF(LEN({s_text})=15,MID({s_text},9,4)*12+RIGHT({s_text},2)>=LEFT({s_text},4)*12+MID({s_text},6,2),"
+        "IF(LEN({s_text})=10,--RIGHT({s_text},2)>=--MID({s_text},6,2),TRUE))),FALSE)",
+        "s_month_only": _nested("{s_bare}", [(str(d), "9") for d in range(9)]),
+        "s_months_bare": 'ISNUMBER(MATCH({s_month_only},{"9","99","9-9","9-99","99-99"},0))',
+        "s_mo_dash": 'FIND("-",{s_bare}&"-")',
+        "s_mo1": "--LEFT({s_bare},{s_mo_dash}-1)",
+        "s_mo2": "IF({s_mo_dash}>LEN({s_bare}),{s_mo1},--MID({s_bare},{s_mo_dash}+1,2))",
+        "s_month_only_readable": "IF({s_months_bare},AND({s_mo1}>=1,{s_mo2}<=12,{s_mo1}<={s_mo2}),FALSE)",
+        # 3/15: a month and a day (schedule.MONTH_DAY)
+        "s_month_day": 'ISNUMBER(MATCH({s_shape},{"9/9","9/99","99/9","99/99"},0))',
         "s_range": 'MID({s_text},7,1)="-"',
         "s_y1": "--LEFT({s_text},3)",
         "s_y2": "--IF(LEN({s_text})=13,MID({s_text},8,3),LEFT({s_text},3))",
@@ -118,6 +229,10 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_bad_month": f"SUMPRODUCT(--ISNUMBER(FIND({_array(['、' + m for m in _BAD_MONTHS])},{{s_months}})))>0",
         "s_reversed": "AND({s_range},{s_y2}*12+{s_m2}<{s_y1}*12+{s_m1})",
         "s_readable": "AND({s_shaped},NOT({s_bad_month}),NOT({s_reversed}))",
+        # the years of a readable schedule, a western year read as ROC (2019.01-12 is 108.01-12)
+        "s_ok": "OR({s_readable},{s_western_readable})",
+        "s_ry1": f"IF({{s_western}},LEFT({{s_text}},4)-{ROC_OFFSET},{{s_y1}})",
+        "s_ry2": f"IF({{s_western}},IF(LEN({{s_text}})=15,MID({{s_text}},9,4),LEFT({{s_text}},4))-{ROC_OFFSET},{{s_y2}})",
         # A schedule Excel stored as a number: 108.12, or 108.2 (one decimal: February). 108.1 is January
         # or October; from 10000 up it is a date (Excel's day count), as a schedule year is under 1000.
         "s_number": "AND(ISNUMBER({schedule}),{schedule}<1000,MOD({schedule},1)<>0)",
@@ -140,21 +255,80 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "p_text": _nested(
             'ASC(TRIM(SUBSTITUTE({performance},CHAR(10),"")))', [("—", "-"), ("–", "-"), (" -", "-"), ("- ", "-")]
         ),
-        "p_policy": "LEFT({p_text},LEN({policy}))={policy}",
+        "p_policy": f"OR(LEFT({{p_text}},LEN({{policy}}))={{policy}},LEFT({{p_text}},4)={_quoted(SIMPLIFIED_POLICY)})",
         "p_free": "LEFT({p_text},LEN({free}))={free}",
         "p_empty_policy": _only("policy"),
         "p_empty_free": _only("free"),
         "p_empty": "OR({p_empty_policy},{p_empty_free})",
         "p_known": "ISNUMBER(MATCH({p_text},INDEX({owners},0,1),0))",
         "p_owners": "VLOOKUP({p_text},{owners},2,FALSE)",
+        # Goals, as check follows them down the rows: a goal cell that differs from the goal so far starts
+        # a new one; its number read from its text; its offset (written - its position, "x" when it has no
+        # number) against the goals before and after it, so one slip is blamed once (see structure.py).
+        "g_written": "TRIM({goal})",
+        "g_starts": 'IF({g_written}="",FALSE,{g_written}<>{up.g_text}&"")',
+        "blank": "COUNTA({line})=0",  # nothing typed on the row: the state above carries on unchanged
+        "g_new_below": 'AND(TRIM({down.goal})<>"",TRIM({down.goal})<>{g_text})',
+        **_GOAL_PIECES,
+        "g_expected": chinese("{g_pos}", GOAL_NUMERALS),
+        "g_words": 'TRIM(SUBSTITUTE(MID({g_t},IF({g_has},{g_rest},1),9999),CHAR(10),""))',
+        # Practices: how many a cell holds (two when Alt+Enter starts a numbered line), their position in
+        # the goal, the number written and its offset, as for goals.
+        "n_count": "IF({has_practice},1+{n_extra},0)",
+        "n_extra": "IF(ISERROR(FIND(CHAR(10),{practice})),0,"
+        f'SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},"")))/LEN({_array(_SECOND)})))',
+        "g_pos": f"INT({{g_count}}/{_GOALS})",
+        "g_items": f"INT(MOD({{g_count}},{_GOALS})/{_ITEMS})",
+        "p_pos": f"MOD({{g_count}},{_ITEMS})",
+        **_ITEM_PIECES,
+        "n_position": "{p_pos}-{n_count}+1",
+        "n_expected": chinese("{n_position}", ITEM_NUMERALS),
+        "n_before": 'IF({g_starts},"",{up.p_last}&"")',
+        "p_d": "{p_last}",  # on a practice row, its own offset
+        # The body as MATCH takes it literally (~ * ? are wildcards to it), and the row of its first use.
+        "n_key": _nested("{n_body}", [("~", "~~"), ("*", "~*"), ("?", "~?")]),
+        "n_first": "{before_first}+MATCH({n_key},{bodies},0)",
     }
 )
 
-# Pieces that many conditions of a row use, each calculated once in a hidden cell of the row rather than
-# written out wherever it is used. Each stored piece costs a formula cell on every row (file size), and
-# saves LibreOffice calculating it again in every condition (time on a filled plan): these three measured
-# best (benchmarks/RESULTS.md; all six text pieces made the file 3.0 times the size for no faster opening).
-STORED = ("s_shape", "b_core", "p_text")
+# Pieces held in hidden cells of their row: the row-by-row state the numbering follows (each read by the
+# row below or above), and text pieces many conditions use. Each costs a formula cell a row (file size),
+# and saves LibreOffice calculating it again in every condition (time on a filled plan).
+STATE: Mapping[str, str] = MappingProxyType(
+    {
+        # Most rows of a template are empty, and every cell is calculated on opening: each piece first
+        # asks whether there is anything to read.
+        "s_shape": f'IF(LEN({{schedule}})=0,"",{PIECES["s_shape"]})',
+        "b_core": f'IF(LEN({{budget}})=0,"",{PIECES["b_core"]})',
+        "p_text": f'IF(LEN({{performance}})=0,"",{PIECES["p_text"]})',
+        # a readable schedule's first and last years (ROC) as one number, first × 1000 + last, else ""
+        "s_span": 'IF(LEN({schedule})=0,"",IF({s_ok},{s_ry1}*1000+{s_ry2},""))',
+        # the practice's words, every space and line break gone (check's duplicate test)
+        "n_body": 'IF(LEN({practice})=0,"",'
+        + _nested("MID({n_t},IF({n_has},{n_rest},1),9999)", [(" ", ""), ("\u3000", ""), ("\n", ""), ("\r", "")])
+        .replace('"\n"', "CHAR(10)")
+        .replace('"\r"', "CHAR(13)")
+        + ")",
+        "n_run": f"IF(LEN({{practice}})=0,0,{_ITEM_STATE['n_run']})",
+        "n_num": f"IF(LEN({{practice}})=0,-2,{_ITEM_STATE['n_num']})",
+        # a goal's number is read where the goal starts, and carried down its rows with its text
+        "g_text": 'IF({g_written}<>"",{g_written},{up.g_text}&"")',
+        "g_run": f"IF({{g_starts}},{_GOAL_STATE['g_run']},N({{up.g_run}}))",
+        "g_num": f"IF({{g_starts}},{_GOAL_STATE['g_num']},N({{up.g_num}}))",
+        # (each state below first asks whether the row is blank, most rows of a template being blank)
+        # three counts in one number (goals so far, rows read in this goal, practices in this goal)
+        "g_count": f"IF({{blank}},N({{up.g_count}}),(INT(N({{up.g_count}})/{_GOALS})+IF({{g_starts}},1,0))*{_GOALS}"
+        f"+(IF({{g_starts}},0,INT(MOD(N({{up.g_count}}),{_GOALS})/{_ITEMS}))+IF({{filled}},1,0))*{_ITEMS}"
+        f"+IF({{g_starts}},0,MOD(N({{up.g_count}}),{_ITEMS}))+{{n_count}})",
+        "g_d": 'IF({blank},{up.g_d}&"",IF({g_starts},IF(AND({g_has},{g_value}>0),{g_value}-{g_pos}&"","x"),{up.g_d}&""))',
+        "g_prev": 'IF({blank},{up.g_prev}&"",IF({g_starts},{up.g_d}&"",{up.g_prev}&""))',
+        "g_next": 'IF({g_new_below},{down.g_d}&"",{down.g_next}&"")',
+        # a practice row's own offset; other rows carry the last practice's down the goal
+        "p_last": 'IF({blank},{up.p_last}&"",IF({has_practice},IF(AND({n_has},{n_value}>0),{n_value}-{n_position}&"","x"),'
+        'IF({g_starts},"",{up.p_last}&"")))',
+        "p_next": 'IF({g_new_below},"",IF(LEN(TRIM({down.practice}))>0,{down.p_last}&"",{down.p_next}&""))',
+    }
+)
 
 # How a message placeholder is filled when the rule does not say: the rule's cell as written, the plan year.
 _VALUES = {
@@ -164,26 +338,34 @@ _VALUES = {
     "budget": "TRIM({budget})",
     "category": "TRIM({category})",
     "performance": "{p_text}",
+    "unit": 'TRIM({unit_cell}&"")',
+    "year": '{year_cell}&""',
 }
 _DEFAULT_FILL = {"year": "{year}", "next_year": "{year}+1"}
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_PLACEHOLDER = re.compile(r"\{(?:(up|down)\.)?([a-z][a-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Where the template put things, for the formulas to point at (1-based rows)."""
+    """Where the template put things, for the names to point at (1-based rows, column letters)."""
 
     first_row: int
     last_row: int
-    year_cell: str  # "$E$2"
-    helpers: Mapping[str, str]  # field → the letter of its hidden verdict column
+    year_cell: str  # "E2"
+    unit_cell: str  # "B2"
     shown: str  # the letter of the 檢查 column
-    stored: Mapping[str, str] = field(default_factory=dict)  # piece → the letter of the hidden column holding it
+    helpers: Mapping[str, str]  # field → the letter of its hidden verdict column
+    stored: Mapping[str, str]  # piece of STATE → the letter of the hidden column holding it
+    sheet: str = PLAN_SHEET
     columns: Mapping[str, str] = field(default_factory=lambda: {c.key: column_letter(i) for i, c in enumerate(COLUMNS)})
 
 
 class Formulas:
-    """The formulas of one template: the catalog's words and the layout's cells filled in."""
+    """The formulas of one template: the catalog's words and the layout's cells filled in.
+
+    :meth:`names` are the defined names to write; each cell of the 檢查 column, its hidden columns and
+    the count above it holds one name (:meth:`cell`, :meth:`count`).
+    """
 
     def __init__(self, rules: Sequence[LiveRule], catalog: Catalog, layout: Layout) -> None:
         self.rules = ordered(rules)
@@ -196,102 +378,184 @@ class Formulas:
             "spellings": SPELLINGS_NAME,
             "owners": OWNERS_NAME,
             "relative": _array(list(RELATIVE_MONTHS)),
+            "max_goals": str(catalog.max_goals),
+            "max_goal_chars": str(catalog.max_goal_chars),
         }
+        self.sheet = "'" + layout.sheet.replace("'", "''") + "'!"
+        self._names: dict[str, str] = {}
+        self._cells: dict[str, str] = {}  # what each hidden column computes: piece → formula name
+        for piece in layout.stored:
+            self._cells[piece] = self._define(f"{PREFIX}算_{piece}", STATE[piece])
+        for key in layout.helpers:
+            self._cells[f"v_{key}"] = self._define(f"{PREFIX}算_v_{key}", self._verdict(key))
+        self._cells["shown"] = self._define(f"{PREFIX}算_shown", self._shown())
+        self._cells["count"] = self._define(f"{PREFIX}count", self._count())
 
-    def cells(self, row: int) -> dict[str, str]:
-        first, letters = self.layout.first_row, self.layout.columns
-        goal, practice, performance = letters["goal"], letters["practice"], letters["performance"]
-        return {
-            **{key: f"{letter}{row}" for key, letter in letters.items()},
-            "year": self.layout.year_cell,
-            "goals_so_far": f"{goal}${first}:{goal}{row}",
-            "rows_so_far": f"{practice}${first}:{performance}{row}",
-            "row_cells": f"{practice}{row}:{performance}{row}",
-            **self.constants,
-            **{piece: f"{letter}{row}" for piece, letter in self.layout.stored.items()},
-        }
+    # --- what the template writes -----------------------------------------------------------------
 
-    def expand(self, template: str, row: int) -> str:
-        """A template with every placeholder replaced by its cell or piece, pieces in parentheses."""
-        return self._expand(template, self.cells(row))
+    def names(self) -> dict[str, str]:
+        """Every defined name the formulas use, name → formula (with its leading =)."""
+        return {name: "=" + formula for name, formula in self._names.items()}
 
-    def _expand(self, template: str, cells: Mapping[str, str]) -> str:
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name in cells:
-                return cells[name]
-            if name in PIECES:
-                return "(" + _PLACEHOLDER.sub(replace, PIECES[name]) + ")"
-            raise KeyError(f"unknown placeholder {{{name}}} in a live formula")
+    def cell(self, what: str) -> str:
+        """The formula of a cell: ``shown`` (the 檢查 column), ``v_<field>`` (a verdict) or a STATE piece."""
+        return "=" + self._cells[what]
 
-        return _PLACEHOLDER.sub(replace, template)
+    def count(self) -> str:
+        """The cell above the 檢查 column: what is left to fix, heading problems first."""
+        return "=" + self._cells["count"]
 
-    def stored(self, piece: str, row: int) -> str:
-        """The formula of a hidden cell that holds a piece many conditions of its row use (see STORED)."""
-        cells = self.cells(row)
-        del cells[piece]
-        return "=" + self._expand(PIECES[piece], cells)
+    def colour(self, key: str, severity: str) -> str:
+        """A conditional format's condition, by position: the verdict of a form column (``goal`` …), of
+        the 檢查 column (``shown``) or of a heading cell (``unit``, ``year``) is of this severity."""
+        mark = f"【{SEVERITY_WORDS[severity]}】"
+        if key in HEADING:
+            verdict = self._heading(key)
+        elif key == "shown":  # the locked 檢查 cell itself, which nothing moves
+            verdict = f"${self.layout.shown}{self.layout.first_row}"
+        else:
+            verdict = self._reference(f"v_{key}", self.layout.helpers[key])
+        return f'=LEFT({verdict},{len(mark)})="{mark}"'
 
-    def condition(self, rule: LiveRule, row: int) -> str:
+    # --- building the names -----------------------------------------------------------------------
+
+    def _define(self, name: str, template: str) -> str:
+        if name not in self._names:
+            self._names[name] = ""  # taken, before expanding (a piece may be met again inside)
+            self._names[name] = self._expand(template)
+        return name
+
+    def _reference(self, what: str, letter: str, row: int = 1) -> str:
+        """A name for a column of this row (row 1), the row below (2) or the row above (0)."""
+        column = f"{self.sheet}${letter}"
+        if row == 0:
+            return self._fixed(f"{PREFIX}上_{what}", f"INDEX({column}:${letter},ROW()-1)")
+        direction = "" if row == 1 else "下_"
+        return self._fixed(f"{PREFIX}{direction}{what}", f"{column}{row}")
+
+    def _fixed(self, name: str, formula: str) -> str:
+        self._names.setdefault(name, formula)
+        return name
+
+    def _resolve(self, direction: str | None, name: str) -> str:
+        layout = self.layout
+        if direction is not None:
+            if name in layout.stored:
+                return self._reference(name, layout.stored[name], 0 if direction == "up" else 2)
+            if name in layout.columns and direction == "down":
+                return self._reference(name, layout.columns[name], 2)
+            raise KeyError(f"{{{direction}.{name}}}: only a stored piece or a form column below can be read")
+        if name in layout.columns:
+            return self._reference(name, layout.columns[name])
+        if name in layout.stored:
+            return self._reference(name, layout.stored[name])
+        if name in PIECES:
+            return self._define(f"{PREFIX}{name}", PIECES[name])
+        if name in self.constants:
+            return self.constants[name]
+        if name in ("year_cell", "unit_cell"):
+            cell = layout.year_cell if name == "year_cell" else layout.unit_cell
+            return self._fixed(f"{PREFIX}{name}", f"{self.sheet}${cell[0]}${cell[1:]}")
+        if name == "bodies":
+            letter = layout.stored["n_body"]
+            return self._fixed(
+                f"{PREFIX}bodies", f"{self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row}"
+            )
+        if name == "goal_count":
+            letter = layout.stored["g_count"]
+            return f"INT(MAX({self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row})/{_GOALS})"
+        if name == "before_first":
+            return str(layout.first_row - 1)
+        if name == "practice_column":
+            return _quoted(layout.columns["practice"])
+        if name == "line":
+            first, last = layout.columns["goal"], layout.columns["performance"]
+            return self._fixed(f"{PREFIX}line", f"{self.sheet}${first}1:${last}1")
+        if name == "row":
+            first, last = layout.columns["practice"], layout.columns["performance"]
+            return self._fixed(f"{PREFIX}row", f"{self.sheet}${first}1:${last}1")
+        raise KeyError(f"unknown placeholder {{{name}}} in a live formula")
+
+    def _expand(self, template: str) -> str:
+        return _PLACEHOLDER.sub(lambda m: self._resolve(m.group(1), m.group(2)), template)
+
+    def condition(self, rule: LiveRule) -> str:
         assert rule.live is not None
-        return f"IFERROR({self.expand(rule.live.when, row)},FALSE)"
+        return f"IFERROR({self._expand(rule.live.when)},FALSE)"
 
-    def text(self, rule: LiveRule, row: int) -> str:
+    def text(self, rule: LiveRule) -> str:
         """The column's words for a rule, as a formula: 【錯誤】 and the message, placeholders filled."""
         assert rule.live is not None
         fill = {**_DEFAULT_FILL, "value": _VALUES[rule.field], **rule.live.fill}
         parts = _PLACEHOLDER.split(f"【{SEVERITY_WORDS[rule.severity]}】" + rule.message)
         pieces = []
-        for i, part in enumerate(parts):
-            if i % 2 == 0:
-                if part:
-                    pieces.append(_quoted(part))
-            else:
-                pieces.append("(" + self.expand(fill[part], row) + ")")
+        # split keeps both groups of the placeholder: text, direction, name, text …
+        for i in range(0, len(parts), 3):
+            if parts[i]:
+                pieces.append(_quoted(parts[i]))
+            if i + 2 < len(parts):
+                pieces.append("(" + self._expand(fill[parts[i + 2]]) + ")")
         return "&".join(pieces)
 
-    def helper(self, key: str, row: int) -> str:
-        """The formula of a field's hidden verdict cell: its first problem, or ""."""
-        rules = [rule for rule in self.rules if rule.field == key]
+    def _chain(self, rules: Sequence[LiveRule]) -> str:
         formula = '""'
         for rule in reversed(rules):
-            formula = f"IF({self.condition(rule, row)},{self.text(rule, row)},{formula})"
-        return f'=IF(COUNTA({self.cells(row)["row_cells"]})=0,"",{formula})'
+            formula = f"IF({self.condition(rule)},{self.text(rule)},{formula})"
+        return formula
 
-    def shown(self, row: int) -> str:
-        """The 檢查 cell: the first error of the row in the form's column order, else its first warning."""
-        cells = [f"{letter}{row}" for key, letter in self.layout.helpers.items()]
+    def _verdict(self, key: str) -> str:
+        """A field's hidden verdict: its first problem, or "" (and "" on a row with nothing in it)."""
+        chain = self._chain([rule for rule in self.rules if rule.field == key])
+        return f'IF(COUNTA({{row}})=0,"",{chain})'
+
+    def _heading(self, key: str) -> str:
+        """A heading cell's first problem (the unit or the year), as a name: calculated where it is shown."""
+        rules = [rule for rule in self.rules if rule.field == key]
+        return self._define(f"{PREFIX}v_{key}", self._chain(rules) if rules else '""')
+
+    def _shown(self) -> str:
+        """The 檢查 cell: the first error of the row in the form's column order, else its first warning,
+        else its first reminder."""
+        cells = [self._reference(f"v_{key}", letter) for key, letter in self.layout.helpers.items()]
         formula = '""'
         for severity in reversed(SHOWN):
             mark = _quoted(f"【{SEVERITY_WORDS[severity]}】")
             for cell in reversed(cells):
                 formula = f"IF(LEFT({cell},{len(mark) - 2})={mark},{cell},{formula})"
-        return f'=IF(COUNTA({self.cells(row)["row_cells"]})=0,"",{formula})'  # most rows of a template are empty
+        return f'IF(COUNTA({{row}})=0,"",{formula})'  # most rows of a template are empty
 
-    def count(self) -> str:
-        """The cell above the table: how many rows the 檢查 column flags."""
+    def _count(self) -> str:
+        """How many places need fixing (rows the column flags with an error or a warning, and heading
+        problems), the heading problems themselves, and the reminders shown but not counted."""
         layout = self.layout
-        shown = f"{layout.shown}{layout.first_row}:{layout.shown}{layout.last_row}"
-        flagged = f"SUMPRODUCT(--(LEN({shown})>0))"
-        return f'=IF({flagged}>0,"尚有 "&{flagged}&" 處待修正","未發現問題（送出前仍請以 xltool check 確認）")'
+        shown = f"{self.sheet}${layout.shown}${layout.first_row}:${layout.shown}${layout.last_row}"
 
-    def colour(self, letter: str, severity: str) -> str:
-        """A conditional format's condition for cells whose verdict is in column ``letter`` (a helper, or
-        the 檢查 column itself): the verdict is of this severity. Written for the first input row; relative."""
-        mark = f"【{SEVERITY_WORDS[severity]}】"
-        return f'=LEFT(${letter}{self.layout.first_row},{len(mark)})="{mark}"'
+        def rows(severity: str) -> str:
+            mark = f"【{SEVERITY_WORDS[severity]}】"
+            return f'SUMPRODUCT(--(LEFT({shown},{len(mark)})="{mark}"))'
+
+        headings = [self._heading(key) for key in HEADING]
+        flagged = "+".join([*(rows(s) for s in COUNTED), *(f'({h}<>"")' for h in headings)])
+        said = "&".join(f'IF({h}<>"",{h}&"；","")' for h in headings)
+        reminders = rows("info")
+        return (
+            f'{said}&IF({flagged}>0,"尚有 "&({flagged})&" 處待修正","未發現需要修正的地方")'
+            f'&IF({reminders}>0,"（另有 "&{reminders}&" 則提示，不必修正）","")'
+            f'&"；送出前仍請以 xltool check 確認"'
+        )
 
 
 def ordered(rules: Sequence[LiveRule]) -> list[LiveRule]:
-    """The rules with twins, in the order the column tries them: errors before warnings, then the form's
-    column order, then the rule table's order. tests/test_live.py ranks check's findings the same way."""
+    """The rules with twins, in the order the column tries them: errors, warnings, then reminders, in
+    the form's column order, then the rule table's order. tests/test_live.py ranks check's findings the
+    same way."""
     shown = [r for r in rules if r.live is not None and r.severity in SHOWN]
     return sorted(shown, key=lambda r: priority(r.severity, r.field))
 
 
 def priority(severity: str, key: str) -> tuple[int, int]:
     """The order key :func:`ordered` sorts by, for findings (a stable sort keeps the table's order)."""
-    return SHOWN.index(severity), COLUMN_AT[key]
+    return SHOWN.index(severity), COLUMN_AT.get(key, -1)
 
 
 def nesting(formula: str) -> int:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from xltool.budget import Budget, parse_budget
-from xltool.form import LIVE, column_index, column_letter
+from xltool.form import ITEM_NUMERALS, LIVE, column_index, column_letter
 from xltool.schedule import Schedule, month_key, parse_schedule
 from xltool.text import one_line
 
@@ -23,6 +23,18 @@ if TYPE_CHECKING:
 # The usual PlanItem.written, shared by the rows that need none: never changed (a plain dict, because
 # the merge's worker processes send items back pickled, and a mapping proxy does not pickle).
 NOTHING: Mapping[str, str] = {}
+
+
+# A line of a practice cell that starts another practice (「三、…」 after Alt+Enter), as reader._ITEM reads one.
+NUMBERED_LINE = re.compile(rf"(?:[(（][{ITEM_NUMERALS}]+[)）]|[{ITEM_NUMERALS}]+\s*[、.,．，])")
+
+
+def practice_count(practice: str) -> int:
+    """How many practices a practice text holds: the reader keeps a line break only before a line that
+    starts another one (two practices typed in one cell)."""
+    if "\n" not in practice:
+        return 1
+    return 1 + sum(1 for line in practice.split("\n")[1:] if NUMBERED_LINE.match(line))
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which cost a 10,000-row
@@ -132,6 +144,7 @@ class Plan:
     sheet: str = ""
     title: str = ""
     cells: dict[str, str] = field(default_factory=dict)  # where unit, year, title and 合計 were found
+    year_written: str = ""  # the year cell as written, when it held a year (2019 is read as 108)
     stated_total: Budget | None = None  # a 合計 written in the workbook, to compare with the sum
     marker: dict[str, str] = field(default_factory=dict)  # the template's version, year and catalog id
     notices: list[str] = field(default_factory=list)  # what the reader wants the user to know

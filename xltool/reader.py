@@ -280,7 +280,7 @@ class _Columns:
 
     def __init__(self, body: _Body, catalog: Catalog, year: int | None) -> None:
         self.practice_cells = body.values("practice")
-        self.practices = [_line(value) for value in self.practice_cells]
+        self.practices = [_practice_text(value) for value in self.practice_cells]
         self.numbered = [_split(_ITEM, text) for text in self.practices]
         goal_cells = body.values("goal")
         self.goals = [_line(value) for value in goal_cells]
@@ -494,6 +494,8 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int) -> None:
                 plan.unit, plan.cells["unit"] = _line(found[1]), cell_ref(r, found[0])
             else:
                 plan.year, plan.cells["year"] = _year(found[1]), cell_ref(r, found[0])
+                if plan.year is not None:
+                    plan.year_written = squash(_text(found[1]))
     title = parse_title(plan.title)
     if title:
         plan.unit = plan.unit or title[0]
@@ -508,6 +510,16 @@ def _year(value: object) -> int | None:
         return None
     number = int(text)
     return number - ROC_OFFSET if number > ROC_OFFSET else number
+
+
+def _practice_text(value: object) -> str:
+    """A practice cell as one line, except where a line starts another practice (「二、…。\n三、…。」,
+    two practices typed in one cell with Alt+Enter): that line break is kept, for check to count and
+    every writer to print. Other line breaks only wrapped a sentence and are dropped."""
+    if not isinstance(value, str) or ("\n" not in value and "\r" not in value and "_x000D_" not in value):
+        return _line(value)
+    lines = clean(value).split("\n")
+    return lines[0] + "".join(("\n" if _ITEM.match(line) else "") + line for line in lines[1:])
 
 
 def _split(pattern: re.Pattern[str], text: str) -> tuple[str, str]:

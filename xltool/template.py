@@ -44,15 +44,17 @@ from xltool.form import (
     YEAR_LABEL,
     Page,
     cell_ref,
+    cell_row,
+    column_index,
     column_letter,
     plan_title,
 )
 from xltool.linebreak import text_width
-from xltool.live import OWNERS_NAME, SPELLINGS_NAME, STORED, VAGUE_NAME, Formulas, Layout, LiveRule
+from xltool.live import HEADING, OWNERS_NAME, PREFIX, SPELLINGS_NAME, STATE, VAGUE_NAME, Formulas, Layout, LiveRule
 from xltool.model import PlanItem
 from xltool.outputs import Outputs
 from xltool.text import item_text
-from xltool.xlsxparts import apply_page, new_workbook, share_formulas
+from xltool.xlsxparts import apply_page, hide_names, new_workbook, share_formulas
 
 DOCUMENT_DATE = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)  # fixed, so the same arguments give the same bytes
 HEADER_ROW = 2  # 0-based: title, unit/year, header
@@ -62,7 +64,11 @@ ITEMS_NAME_PREFIX = "績效_"
 CATEGORY_NAME = CATEGORY.name  # the defined name of the category list
 UNIT_CELL, YEAR_CELL = "B2", "E2"
 LIVE_COL = len(COLUMNS)  # the 檢查 column, right after the form's; its count sits above its header
-HELPER_WIDTH = 0  # the hidden verdict columns after it
+# Empty columns after it, so a message longer than the column runs on over them instead of being cut
+# (text overflows only into empty cells); the hidden verdict and state columns come after them.
+OVERFLOW = 12
+HIDDEN_COL = LIVE_COL + 1 + OVERFLOW
+HELPER_WIDTH = 0
 
 GUIDE_HEADINGS = ("填表說明（依「機關廉政工作年度計畫」格式整理）", "操作提示")
 GUIDE = (
@@ -91,9 +97,20 @@ GUIDE = (
 )
 GUIDE_LIVE = (
     "・計畫表最右邊的「檢查」欄會自動檢查每一列：顯示該列最需要修正的問題（【錯誤】或【警告】，用語與 xltool check "
-    "相同），有問題的格子標示紅色（錯誤）或黃色（警告），「檢查」欄上方顯示尚有幾處待修正。",
+    "相同），有問題的格子標示紅色（錯誤）或黃色（警告），「檢查」欄上方顯示尚有幾處待修正。【提示】只是提醒（例如跨年度的"
+    "預定進度，表單備註 2 允許），不算待修正。機關名稱與年度的問題也顯示在「檢查」欄上方。",
     "・「檢查」欄是鎖定的公式，從別處複製貼上資料也不會使它失效；貼上可能清除格子的顏色與下拉選單，請以「檢查」欄為準。"
     "公式只檢查常見寫法，送出前仍請以 xltool check 確認。",
+    "・計畫表不能插入或刪除整列。需要在兩列之間加一個作法時，選取下面各列的 A 到 F 欄，往下拖曳一列（或剪下後貼到下一列），"
+    "再在空出的列填寫；要刪除一列，選取該列的 A 到 F 欄按 Delete 清除內容，空白列不影響檢查與列印。也可以排序。"
+    "「檢查」欄依位置檢查每一列，移動、排序或清除都不會讓它錯亂。空出的列沒有下拉選單與文字格式：預定進度請在前面加 ' "
+    "（例如 '108.10），以免被改成數字。",
+    "・一格只寫一個具體作法；在同一格按 Alt+Enter 換行寫下一個作法，會被視為兩個作法擠在一列。",
+)
+# What the 檢查 column leaves to xltool check, said above it (a banner that promises everything misleads).
+NOT_CHECKED = (
+    "「檢查」欄不檢查：合計與預算上限、標題、範本與清單的版本、作法是否量化、常見寫法以外的預定進度"
+    "（例如「108年1月至12月」）；送出前請以 xltool check 確認。"
 )
 # The guide sheet: one column that fits an A4 portrait page between the form's margins (453 pt), its
 # text wrapped and each row as tall as its lines. A column's width counts the default font's "0" (the
@@ -160,7 +177,7 @@ def _write(
     formulas = _formulas(checks, catalog, rows)
     _write_plan(sheet, styles, year=year, unit=unit, rows=rows, catalog=catalog, items=items, marks=marks)
     if formulas is not None:
-        _write_checks(sheet, styles, formulas)
+        _write_checks(workbook, sheet, styles, formulas)
     _write_guide(guide, styles, catalog, live=formulas is not None)
     marker_rows = (
         ("template_version", TEMPLATE_VERSION),
@@ -181,6 +198,25 @@ def _write(
         layout = formulas.layout
         columns = [layout.shown, *layout.helpers.values(), *layout.stored.values()]
         share_formulas(path, PLAN_SHEET, columns, layout.first_row, layout.last_row)
+        hide_names(path, PREFIX)
+
+
+def live_layout(checks: Sequence[LiveRule], rows: int) -> Layout | None:
+    """Where the 檢查 column of a template of ``rows`` rows puts things (None: no column for these rules)."""
+    keys = {rule.field for rule in checks if rule.live is not None}
+    if not keys:
+        return None
+    helper_keys = [c.key for c in COLUMNS if c.key in keys]
+    after = HIDDEN_COL + len(helper_keys)
+    return Layout(
+        first_row=FIRST_ROW + 1,
+        last_row=FIRST_ROW + rows,
+        year_cell=YEAR_CELL,
+        unit_cell=UNIT_CELL,
+        shown=column_letter(LIVE_COL),
+        helpers={key: column_letter(HIDDEN_COL + i) for i, key in enumerate(helper_keys)},
+        stored={piece: column_letter(after + i) for i, piece in enumerate(STATE)},
+    )
 
 
 def _styles(workbook: Any) -> dict[str, Any]:
@@ -205,6 +241,7 @@ def _styles(workbook: Any) -> dict[str, Any]:
         # column runs on over the empty cells to its right rather than making the row taller.
         "check": workbook.add_format({**base, "border": 1, "hidden": True}),
         "count": workbook.add_format({**base, "bold": True, "hidden": True, "valign": "vcenter"}),
+        "note": workbook.add_format({**base, "font_size": 10, "valign": "vcenter"}),
         **{
             severity: workbook.add_format({"bg_color": f"#{rgb}"})  # conditional formats: a fill, nothing else
             for severity, rgb in FILLS.items()
@@ -425,63 +462,62 @@ def _write_total(sheet: Any, styles: dict[str, Any], last_row: int, items: Seque
 
 
 def _formulas(checks: Sequence[LiveRule], catalog: Catalog, rows: int) -> Formulas | None:
-    """The 檢查 column's formulas for these rules, laid out after the form's columns (None: no column)."""
-    keys = {rule.field for rule in checks if rule.live is not None}
-    if not keys:
-        return None
-    helper_keys = [c.key for c in COLUMNS if c.key in keys]
-    after = LIVE_COL + 1 + len(helper_keys)
-    layout = Layout(
-        first_row=FIRST_ROW + 1,
-        last_row=FIRST_ROW + rows,
-        year_cell=f"${YEAR_CELL[0]}${YEAR_CELL[1:]}",
-        helpers={key: column_letter(LIVE_COL + 1 + i) for i, key in enumerate(helper_keys)},
-        shown=column_letter(LIVE_COL),
-        stored={piece: column_letter(after + i) for i, piece in enumerate(STORED)},
-    )
-    return Formulas(checks, catalog, layout)
+    """The 檢查 column's formulas for these rules (None: no column)."""
+    layout = live_layout(checks, rows)
+    return Formulas(checks, catalog, layout) if layout is not None else None
 
 
-def _write_checks(sheet: Any, styles: dict[str, Any], formulas: Formulas) -> None:
-    """The 檢查 column, its count above it, the hidden verdict column of each form column, and the
-    conditional formats that colour an input cell by its column's verdict.
+def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: Formulas) -> None:
+    """The 檢查 column, its count above it, what it does not check above that, the hidden verdict column
+    of each form column and the hidden state columns, and the conditional formats that colour an input
+    cell (and the unit and year cells) by its verdict.
 
-    Every row gets the first row's formulas (written once: ``share_formulas`` runs after the workbook is
-    closed); the other rows hold placeholders until then. Cached results are left empty, so Excel
-    (fullCalcOnLoad) and LibreOffice (an empty cached text) calculate them on opening.
+    Each cell holds one defined name (``xltool.live``): the formulas read their row by position, so moving
+    or sorting the input cells cannot rewire them. Every row gets the first row's formula (written once:
+    ``share_formulas`` runs after the workbook is closed); the other rows hold placeholders until then.
+    Cached results are left empty, so Excel (fullCalcOnLoad) and LibreOffice calculate them on opening.
     """
     layout = formulas.layout
+    for name, formula in formulas.names().items():
+        workbook.define_name(name, formula)
     first, last = layout.first_row - 1, layout.last_row - 1  # 0-based, as xlsxwriter counts
     sheet.set_column(LIVE_COL, LIVE_COL, LIVE.width)
     sheet.write_string(HEADER_ROW, LIVE_COL, LIVE.header, styles["header"])
     sheet.write_formula(1, LIVE_COL, formulas.count(), styles["count"], "")
-    hidden = len(layout.helpers) + len(layout.stored)
-    sheet.set_column(LIVE_COL + 1, LIVE_COL + hidden, HELPER_WIDTH, None, {"hidden": True})
-    firsts = [formulas.helper(key, first + 1) for key in layout.helpers]
-    firsts += [formulas.stored(piece, first + 1) for piece in layout.stored]
-    for index, formula in enumerate(firsts):  # hidden: the default format, which is locked, will do
-        col = LIVE_COL + 1 + index
-        sheet.write_formula(first, col, formula, None, "")
+    sheet.write_string(0, LIVE_COL, NOT_CHECKED, styles["note"])
+    columns = [*(f"v_{key}" for key in layout.helpers), *layout.stored]
+    sheet.set_column(HIDDEN_COL, HIDDEN_COL + len(columns) - 1, HELPER_WIDTH, None, {"hidden": True})
+    for index, what in enumerate(columns):  # hidden: the default format, which is locked, will do
+        col = HIDDEN_COL + index
+        sheet.write_formula(first, col, formulas.cell(what), None, "")
         for row in range(first + 1, last + 1):
             sheet.write_formula(row, col, "=0", None, "")
-    sheet.write_formula(first, LIVE_COL, formulas.shown(first + 1), styles["check"], "")
+    sheet.write_formula(first, LIVE_COL, formulas.cell("shown"), styles["check"], "")
     for row in range(first + 1, last + 1):
         sheet.write_formula(row, LIVE_COL, "=0", styles["check"], "")
-    # An input cell is coloured by its column's verdict, the 檢查 cell by its own: red first, and a cell
-    # that matches it is not made yellow too.
-    coloured = [(COLUMN_AT[key], letter) for key, letter in layout.helpers.items()] + [(LIVE_COL, layout.shown)]
-    for col, letter in coloured:
+    # An input cell is coloured by its column's verdict, the 檢查 cell by its own, the unit and year cells
+    # by theirs: red first, and a cell that matches it is not made yellow too.
+    coloured = [(first, COLUMN_AT[key], last, COLUMN_AT[key], key) for key in layout.helpers]
+    coloured.append((first, LIVE_COL, last, LIVE_COL, "shown"))
+    unit, year = (cell_index(ref) for ref in (UNIT_CELL, YEAR_CELL))
+    coloured += [(unit[0], unit[1], unit[0], unit[1] + 1, HEADING[0]), (*year, *year, HEADING[1])]
+    for first_row, first_col, last_row, last_col, key in coloured:
         for severity in FILLS:
             options = {
                 "type": "formula",
-                "criteria": formulas.colour(letter, severity),
+                "criteria": formulas.colour(key, severity),
                 "format": styles[severity],
                 "stop_if_true": True,
             }
-            sheet.conditional_format(first, col, last, col, options)
+            sheet.conditional_format(first_row, first_col, last_row, last_col, options)
     sheet.data_validation(
         first, LIVE_COL, last, LIVE_COL, {"validate": "any", "input_title": LIVE.name, "input_message": LIVE.prompt}
     )
+
+
+def cell_index(ref: str) -> tuple[int, int]:
+    """The 0-based (row, column) of an A1 reference."""
+    return cell_row(ref) - 1, column_index(ref)
 
 
 def _row_values(item: PlanItem, previous_goal: tuple[str, str] | None) -> dict[str, object]:

@@ -246,3 +246,16 @@ def share_formulas(path: Path, sheet: str, columns: Sequence[str], first_row: in
         for item in source.infolist():
             data = source.read(item.filename)
             target.writestr(_same_member(item), _FORMULA_CELL.sub(shared, data) if item.filename == part else data)
+
+
+def hide_names(path: Path, prefix: str) -> None:
+    """Mark the defined names starting with ``prefix`` hidden: Excel then leaves the names a workbook's
+    formulas use out of its Name Box and Name Manager (xlsxwriter has no such option). LibreOffice shows
+    every name either way."""
+    start = f'<definedName name="{prefix}'.encode()
+    with _rewritten(path) as (source, target):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(start, b'<definedName hidden="1" name="' + prefix.encode())
+            target.writestr(_same_member(item), data)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from xltool.checks.context import Context
 from xltool.checks.rules import RULES
+from xltool.live import SIMPLIFIED_POLICY
 from xltool.model import Finding, PlanItem
 from xltool.text import squash
 
@@ -62,10 +63,11 @@ def _performance_problem(context: Context, item: PlanItem) -> Finding | None:
     value = item.performance
     if value == catalog.none_word:
         return None
-    for prefix in (catalog.policy_prefix, catalog.free_prefix):
+    for prefix in (catalog.policy_prefix, SIMPLIFIED_POLICY, catalog.free_prefix):
         if value.startswith(prefix) and not value[len(prefix) :].strip("-: "):
             return RULES["PERFORMANCE_FREE_EMPTY"].at_item(item, value)
-    if not value.startswith(catalog.policy_prefix):
+    simplified = value.startswith(SIMPLIFIED_POLICY)  # 「政策目标-反贪活动」: not an explanation, a slip
+    if not value.startswith(catalog.policy_prefix) and not simplified:
         return None  # 自主管理-… or an explanation: the form allows both
     owners = catalog.item_categories(value)
     row_category = catalog.category(item.category)
@@ -74,6 +76,8 @@ def _performance_problem(context: Context, item: PlanItem) -> Finding | None:
             suggestion = f"「{row_category.name}」可選：" + "、".join(catalog.items(row_category))
         else:
             suggestion = "請先選業務類別，再由清單選擇項目"
+        if simplified:
+            suggestion = "請以正體字書寫；" + suggestion
         return RULES["PERFORMANCE_UNKNOWN"].at_item(item, value, year=catalog.year, suggestion=suggestion)
     if row_category is not None and row_category not in owners:
         right = "、".join(c.name for c in owners)

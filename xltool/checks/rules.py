@@ -14,6 +14,7 @@ from typing import Any
 from xltool.form import FIELD_NAMES, cell_row
 from xltool.live import Live
 from xltool.model import Finding, Plan, PlanItem
+from xltool.schedule import ROC_OFFSET
 
 
 class Severity(StrEnum):
@@ -25,6 +26,9 @@ class Severity(StrEnum):
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 
 ACCEPTED_SCHEDULES = "108.01-12、108.08、108.10-109.03、108.01、04、07、10"
+# What a numbering message adds when the goals or practices after the blamed one are off the same way.
+GOALS_FOLLOW = "，其後各目標也請依序接續編號"
+ITEMS_FOLLOW = "，其後各作法也請依序接續編號"
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,21 @@ _RULES = (
         "請填預估的階段進度及完成時限，例如 {year}.01-12",
         live=Live("AND({has_practice},LEN({s_text})=0)"),
     ),
-    Rule("SCHEDULE_UNPARSED", E, "schedule", "無法解讀預定進度「{value}」", "可接受的寫法：" + ACCEPTED_SCHEDULES),
+    Rule(
+        "SCHEDULE_UNPARSED",
+        E,
+        "schedule",
+        "無法解讀預定進度「{value}」",
+        "可接受的寫法：" + ACCEPTED_SCHEDULES,
+    ),
+    Rule(
+        "SCHEDULE_MONTH_DAY",
+        E,
+        "schedule",
+        "預定進度「{value}」是月/日，不是月份",
+        "預定進度請寫民國年.月，例如 {year}.03 或 {year}.03-04",
+        live=Live("{s_month_day}"),
+    ),
     Rule(
         "SCHEDULE_VAGUE",
         E,
@@ -130,18 +148,33 @@ _RULES = (
         "schedule",
         "預定進度「{value}」不在計畫年度 {year} 年",
         "請改為 {year} 年的月份；跨年度的工作請從 {year} 年開始寫，例如 {year}.10-{next_year}.03",
-        live=Live("AND({has_year},{s_readable},OR({s_y1}<>{year},{s_y2}>{year}+1))"),
+        live=Live('AND({has_year},{s_span}<>"",OR(INT({s_span}/1000)<>{year},MOD({s_span},1000)>{year}+1))'),
     ),
+    # A reminder, not a mistake: the form's 備註 2 allows a plan that runs on into the next year.
     Rule(
         "SCHEDULE_NEXT_YEAR",
-        W,
+        I,
         "schedule",
         "預定進度「{value}」延續到 {next_year} 年",
         "表單備註 2：當年度無法完成者，仍應落實管考，並列入下年度績效案件陳報",
-        live=Live("AND({has_year},{s_readable},{s_y1}={year},{s_y2}={year}+1)"),
+        live=Live('AND({has_year},{s_span}<>"",INT({s_span}/1000)={year},MOD({s_span},1000)={year}+1)'),
     ),
-    Rule("SCHEDULE_MONTH_ONLY", W, "schedule", "預定進度「{value}」沒有寫年度，視為 {year} 年", "改為 {text}"),
-    Rule("SCHEDULE_WESTERN_YEAR", W, "schedule", "預定進度「{value}」使用西元年", "請改用民國年：{text}"),
+    Rule(
+        "SCHEDULE_MONTH_ONLY",
+        W,
+        "schedule",
+        "預定進度「{value}」沒有寫年度，視為 {year} 年",
+        "改為 {text}",
+        live=Live("AND({has_year},{s_month_only_readable})"),
+    ),
+    Rule(
+        "SCHEDULE_WESTERN_YEAR",
+        W,
+        "schedule",
+        "預定進度「{value}」使用西元年",
+        "請改用民國年：{text}",
+        live=Live("{s_western_readable}"),
+    ),
     Rule(
         "SCHEDULE_NUMBER",
         E,
@@ -309,8 +342,30 @@ _RULES = (
     ),
     # Structure (填表說明 二) and the workbook itself
     Rule("NO_ITEMS", E, "plan", "計畫表裡沒有任何具體作法", "請從表頭下一列開始填寫"),
-    Rule("UNIT_MISSING", E, "unit", "沒有填機關名稱", "請在機關名稱欄填寫機關（政風機構）全銜"),
-    Rule("YEAR_MISSING", E, "year", "沒有填計畫年度", "請填民國年度，例如 108"),
+    Rule(
+        "UNIT_MISSING",
+        E,
+        "unit",
+        "沒有填機關名稱",
+        "請在機關名稱欄填寫機關（政風機構）全銜",
+        live=Live('TRIM({unit_cell}&"")=""'),
+    ),
+    Rule(
+        "YEAR_MISSING",
+        E,
+        "year",
+        "沒有填計畫年度",
+        "請填民國年度，例如 108",
+        live=Live('TRIM({year_cell}&"")=""'),
+    ),
+    Rule(
+        "YEAR_WESTERN",
+        E,
+        "year",
+        "年度請填民國年：{year}",
+        "年度欄填的是西元 {value} 年；計畫依民國年度辦理，請改為 {year}",
+        live=Live(f"AND(ISNUMBER({{year_cell}}),{{year_cell}}>{ROC_OFFSET})"),
+    ),
     Rule("YEAR_MISMATCH", E, "year", "計畫年度 {value} 與指定的 {year} 年不同", "請確認是否用錯年度的檔案"),
     Rule("TITLE_YEAR_MISMATCH", E, "title", "標題的年度（{title_year}）與年度欄（{year}）不同", "請讓標題與年度一致"),
     Rule(
@@ -327,23 +382,63 @@ _RULES = (
         "具體作法上方沒有計畫目標",
         "請在第一個作法那一列填寫「壹、目標」",
         # The plan's first practice row, with no goal at or above it (later rows carry that first goal).
-        live=Live("AND({filled},IF(COUNTA({goals_so_far})=0,COUNTA({rows_so_far})=COUNTA({row_cells}),FALSE))"),
+        live=Live('AND({first_item},{g_text}="")'),
     ),
-    Rule("GOAL_NUMBER_MISSING", E, "goal", "計畫目標沒有編號", "請以「{expected}、」開頭"),
+    Rule(
+        "GOAL_NUMBER_MISSING",
+        E,
+        "goal",
+        "計畫目標沒有編號",
+        "請以「{expected}、」開頭",
+        live=Live('AND({first_item},{g_text}<>"",NOT({g_has}))'),
+    ),
+    # One slip is blamed once (structure.py): the first goal or practice of a run that is off by the
+    # same amount, and the message says when the ones after it must follow.
     Rule(
         "GOAL_NUMBER_ORDER",
         E,
         "goal",
-        "計畫目標編號「{value}」應為「{expected}」",
+        "計畫目標編號「{value}」應為「{expected}」{rest}",
         "目標依序編為壹、貳、參…，不可跳號或重複",
+        live=Live(
+            'AND({first_item},{g_text}<>"",{g_has},{g_d}<>"0",OR({g_d}="x",{g_prev}<>{g_d}))',
+            fill={
+                "value": "{g_token}",
+                "expected": "{g_expected}",
+                "rest": f'IF(AND({{g_d}}<>"x",{{g_next}}={{g_d}}),"{GOALS_FOLLOW}","")',
+            },
+        ),
     ),
-    Rule("ITEM_NUMBER_MISSING", E, "practice", "具體作法沒有編號", "請以「{expected}、」開頭"),
+    Rule(
+        "ITEM_NUMBER_MISSING",
+        E,
+        "practice",
+        "具體作法沒有編號",
+        "請以「{expected}、」開頭",
+        live=Live("AND({has_practice},NOT({n_has}))", fill={"expected": "{n_expected}"}),
+    ),
     Rule(
         "ITEM_NUMBER_ORDER",
         E,
         "practice",
-        "具體作法編號「{value}」應為「{expected}」",
+        "具體作法編號「{value}」應為「{expected}」{rest}",
         "每個計畫目標下的作法從「一、」依序編號，不可跳號或重複",
+        live=Live(
+            'AND({has_practice},{n_has},{p_d}<>"0",OR({p_d}="x",{n_before}<>{p_d}))',
+            fill={
+                "value": "{n_token}",
+                "expected": "{n_expected}",
+                "rest": f'IF(AND({{p_d}}<>"x",{{p_next}}={{p_d}}),"{ITEMS_FOLLOW}","")',
+            },
+        ),
+    ),
+    Rule(
+        "PRACTICE_TWO",
+        W,
+        "practice",
+        "這一格有 {count} 個具體作法",
+        "每個具體作法請各占一列，分別填寫預定進度、預算等欄（需要空出一列時，可把下面各列往下移一列）",
+        live=Live("AND({has_practice},{n_extra}>0)", fill={"count": "{n_count}"}),
     ),
     Rule("GOAL_SPACES", I, "goal", "計畫目標前後或中間有多餘的空白", "xltool check --fix 可自動刪除"),
     Rule("PRACTICE_SPACES", I, "practice", "具體作法前後或中間有多餘的空白", "xltool check --fix 可自動刪除"),
@@ -361,6 +456,10 @@ _RULES = (
         "goal",
         "計畫目標有 {count} 項，超過 {limit} 項",
         "填表說明 二：目標項目不宜太多，請合併性質相近的目標",
+        live=Live(
+            'AND({first_item},{g_text}<>"",{g_pos}={max_goals}+1)',
+            fill={"count": "{goal_count}", "limit": "{max_goals}"},
+        ),
     ),
     Rule(
         "GOAL_TOO_LONG",
@@ -368,8 +467,19 @@ _RULES = (
         "goal",
         "計畫目標有 {count} 字，超過 {limit} 字",
         "填表說明 二：目標之敘述應簡明扼要",
+        live=Live(
+            'AND({first_item},{g_text}<>"",LEN({g_words})>{max_goal_chars})',
+            fill={"count": "LEN({g_words})", "limit": "{max_goal_chars}"},
+        ),
     ),
-    Rule("PRACTICE_DUPLICATE", W, "practice", "與 {other} 的具體作法相同", "填表說明 二：目標間應避免重複"),
+    Rule(
+        "PRACTICE_DUPLICATE",
+        W,
+        "practice",
+        "與 {other} 的具體作法相同",
+        "填表說明 二：目標間應避免重複",
+        live=Live('AND({has_practice},{n_body}<>"",{n_first}<ROW())', fill={"other": "{practice_column}&{n_first}"}),
+    ),
     Rule(
         "PRACTICE_NOT_QUANTIFIED",
         I,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from xltool.checks.context import Context
@@ -10,6 +11,7 @@ from xltool.model import Finding, PlanItem
 from xltool.schedule import Note
 from xltool.text import squash
 
+_MONTH_DAY = re.compile(r"\d{1,2}/\d{1,2}")
 # Notes that the grammar resolved into months but that the officer should still rewrite.
 _READABLE_NOTES = {
     Note.RELATIVE: "SCHEDULE_RELATIVE",
@@ -26,6 +28,9 @@ def check(context: Context) -> Iterator[Finding]:
 def _check_item(context: Context, item: PlanItem) -> Iterator[Finding]:
     schedule = item.schedule_info
     notes = schedule.notes
+    if _MONTH_DAY.fullmatch(schedule.written):  # 3/15: a day, which the grammar would take for months
+        yield _at(context, item, "SCHEDULE_MONTH_DAY")
+        return
     if notes:  # most rows have none: a plain, readable schedule
         if Note.EMPTY in notes:
             if item.practice:

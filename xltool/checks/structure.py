@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from xltool.checks.context import Context
-from xltool.checks.rules import RULES
+from xltool.checks.rules import GOALS_FOLLOW, ITEMS_FOLLOW, RULES
 from xltool.form import (
     FIELD_NAMES,
     GOAL_NUMERALS,
@@ -17,7 +18,8 @@ from xltool.form import (
     numeral_value,
     parse_title,
 )
-from xltool.model import Finding, PlanItem
+from xltool.model import Finding, PlanItem, practice_count
+from xltool.schedule import ROC_OFFSET
 from xltool.text import clean
 
 # A number with a unit of count: 3 場, 二次, 100 人, 4 件 … (目標設定應力求具體及量化). One digit before
@@ -34,6 +36,11 @@ def check(context: Context) -> Iterator[Finding]:
     yield from spaces(context)
 
 
+def western_year(written: str) -> bool:
+    """A year cell that holds a western year (2019): the reader took it as its ROC year."""
+    return written.isdigit() and int(written) > ROC_OFFSET
+
+
 def _heading(context: Context) -> Iterator[Finding]:
     plan, catalog = context.plan, context.catalog
     if not plan.items:
@@ -42,10 +49,13 @@ def _heading(context: Context) -> Iterator[Finding]:
         yield RULES["UNIT_MISSING"].at_plan(plan)
     if plan.year is None:
         yield RULES["YEAR_MISSING"].at_plan(plan)
+    elif western_year(plan.year_written):
+        yield RULES["YEAR_WESTERN"].at_plan(plan, plan.year_written, year=plan.year)
     elif context.year is not None and plan.year != context.year:
         yield RULES["YEAR_MISMATCH"].at_plan(plan, plan.year, year=context.year)
     title = parse_title(plan.title)
-    if title is not None and plan.year is not None and title[1] != plan.year:
+    computed = plan.cells.get("title") in plan.formulas  # the template's title is a formula of the year cell
+    if title is not None and plan.year is not None and title[1] != plan.year and not computed:
         yield RULES["TITLE_YEAR_MISMATCH"].at_plan(plan, plan.title, title_year=title[1], year=plan.year)
     for cell, key in plan.uncomputed.items():
         yield RULES["FORMULA_NO_VALUE"].at_cell(plan, cell, field=FIELD_NAMES.get(key, key))
@@ -62,36 +72,78 @@ def _heading(context: Context) -> Iterator[Finding]:
         yield RULES["TEMPLATE_OUTDATED"].at_plan(plan, catalog_id, what=what)
 
 
+@dataclass(frozen=True, slots=True)
+class _Numbered:
+    """A goal or a practice in its sequence: where it stands (1, 2 …) and how far off its number is."""
+
+    item: PlanItem
+    written: str  # the number as written ("" when there is none)
+    position: int
+    offset: int | None  # written - position; None when the number stands for nothing
+
+
 def _numbering(context: Context) -> Iterator[Finding]:
-    goal_number = 0
-    item_number = 0
+    """Goals numbered 壹、貳… and each goal's practices 一、二…, blamed at the fewest cells: a number off
+    by the same amount as the one before it is part of one slip (a skipped or repeated number shifts
+    the rest of a goal), reported once at its first cell, with the message saying the ones after it
+    must follow. Following every message gives a correct sequence. A cell holding two practices
+    (Alt+Enter) counts as two."""
+    goals: list[_Numbered] = []
+    practices: list[_Numbered] = []
     goal_key: tuple[str, str, str] | None = None
     unit = ""
+    counted = 0  # practices so far in the goal
     for item in context.plan.items:
         if item.unit != unit:  # a merged workbook numbers each unit's goals afresh
-            unit, goal_number = item.unit, 0
+            yield from _runs(practices, "ITEM_NUMBER_ORDER", ITEM_NUMERALS)
+            yield from _runs(goals, "GOAL_NUMBER_ORDER", GOAL_NUMERALS)
+            unit, goals, practices = item.unit, [], []
         key = (item.goal_no, item.goal, item.cells.get("goal", ""))
         if key != goal_key:
-            goal_key, item_number = key, 0
-            expected = chinese_number(goal_number + 1, GOAL_NUMERALS)
+            yield from _runs(practices, "ITEM_NUMBER_ORDER", ITEM_NUMERALS)
+            goal_key, practices, counted = key, [], 0
             if not item.goal:
                 yield RULES["GOAL_MISSING"].at_item(item)
-            elif not item.goal_no:
-                yield RULES["GOAL_NUMBER_MISSING"].at_item(item, item.goal, expected=expected)
-            elif numeral_value(item.goal_no, GOAL_NUMERALS) != goal_number + 1:
-                yield RULES["GOAL_NUMBER_ORDER"].at_item(item, item.goal_no, expected=expected)
-            goal_number = numeral_value(item.goal_no, GOAL_NUMERALS) or goal_number + 1
+            else:
+                position = len(goals) + 1
+                if not item.goal_no:
+                    expected = chinese_number(position, GOAL_NUMERALS)
+                    yield RULES["GOAL_NUMBER_MISSING"].at_item(item, item.goal, expected=expected)
+                goals.append(_numbered(item, item.goal_no, GOAL_NUMERALS, position))
         if not item.practice:
             yield RULES["PRACTICE_MISSING"].at_item(item)
             continue
-        value = numeral_value(item.item_no, ITEM_NUMERALS)
-        if value != item_number + 1:
-            expected = chinese_number(item_number + 1, ITEM_NUMERALS)
-            if not item.item_no:
-                yield RULES["ITEM_NUMBER_MISSING"].at_item(item, item.practice, expected=expected)
-            else:
-                yield RULES["ITEM_NUMBER_ORDER"].at_item(item, item.item_no, expected=expected)
-        item_number = value or item_number + 1
+        position, count = counted + 1, practice_count(item.practice)
+        counted += count
+        if not item.item_no:
+            yield RULES["ITEM_NUMBER_MISSING"].at_item(
+                item, item.practice, expected=chinese_number(position, ITEM_NUMERALS)
+            )
+        practices.append(_numbered(item, item.item_no, ITEM_NUMERALS, position))
+        if count > 1:
+            yield RULES["PRACTICE_TWO"].at_item(item, item.practice, count=count)
+    yield from _runs(practices, "ITEM_NUMBER_ORDER", ITEM_NUMERALS)
+    yield from _runs(goals, "GOAL_NUMBER_ORDER", GOAL_NUMERALS)
+
+
+def _numbered(item: PlanItem, written: str, numerals: str, position: int) -> _Numbered:
+    value = numeral_value(written, numerals)
+    return _Numbered(item, written, position, value - position if value is not None else None)
+
+
+def _runs(sequence: list[_Numbered], code: str, numerals: str) -> Iterator[Finding]:
+    """The first number of each run of numbers off by the same amount (none written: reported apart)."""
+    rule = RULES[code]
+    follow = GOALS_FOLLOW if numerals == GOAL_NUMERALS else ITEMS_FOLLOW
+    for i, entry in enumerate(sequence):
+        if not entry.written or entry.offset == 0:
+            continue
+        if entry.offset is not None and i > 0 and sequence[i - 1].offset == entry.offset:
+            continue  # the same slip as the number above: reported there
+        following = sequence[i + 1] if i + 1 < len(sequence) else None
+        rest = follow if entry.offset is not None and following is not None and following.offset == entry.offset else ""
+        expected = chinese_number(entry.position, numerals)
+        yield rule.at_item(entry.item, entry.written, expected=expected, rest=rest)
 
 
 def _principles(context: Context) -> Iterator[Finding]:

@@ -313,9 +313,11 @@ def _param_label(param: Any) -> str:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]) -> list[str]:
-    """Plain fixed-width rows: each cell cut or padded to its column (by display width)."""
+    """Plain fixed-width rows: each cell cut or padded to its column (by display width), on one line (a
+    cell holding two practices, 「二、…\n三、…」, shows them side by side)."""
     lines = ["  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("─" * w for w in widths))
     for row in rows:
-        lines.append("  ".join(pad(printable(cell), w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        cells = (pad(printable(cell.replace("\n", " ")), w) for cell, w in zip(row, widths, strict=True))
+        lines.append("  ".join(cells).rstrip())
     return lines

@@ -1,0 +1,155 @@
+"""The template as officers really edit it, in LibreOffice itself (through its UNO bridge, one office for
+the module): rows moved to make room, cut and pasted, sorted, cleared, a western year, a blank unit, two
+practices in one cell. Each edited sheet is recalculated and saved by LibreOffice, and its 檢查 column is
+compared row by row with ``check`` on the very file LibreOffice saved."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Edit, fill
+from tests.test_check import GOOD
+from tests.test_live import calculated, compare
+from xltool.catalogs import load_catalog
+from xltool.checks import check_plan
+from xltool.form import COLUMNS
+from xltool.pipeline import write_template
+from xltool.reader import read_plan
+
+LIVE = len(COLUMNS)  # 0-based: the 檢查 column
+
+
+# A plan with a planted mistake on two rows (a month 13, a budget in text), 4 goals' worth of rows.
+PLAN: list[dict[str, object]] = [
+    {"goal": "壹、強化廉政宣導。", "practice": "一、辦理廉政宣導 3 場。", **GOOD},
+    {"practice": "二、召開廉政會報 2 次。", **GOOD, "schedule": "108.13"},
+    {"practice": "三、辦理講習 1 場。", **GOOD},
+    {"practice": "四、辦理座談 2 場。", **GOOD, "budget": "3千元"},
+    {"goal": "貳、落實資訊安全。", "practice": "一、辦理資安稽核 1 次。", **GOOD},
+    {"practice": "二、辦理機密維護訪查 2 次。", **GOOD, "performance": None},
+    {"goal": "參、推動陽光法案。", "practice": "一、財產申報審核 30 件。", **GOOD},
+    {"practice": "二、利益衝突宣導 4 場。", **GOOD},
+]
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    return fill(write_template(tmp_path / "計畫.xlsx", year=108, rows=20), PLAN, unit="測試縣政府政風處")
+
+
+def rows_of(path: Path) -> list[list[object]]:
+    return calculated(path)[3:23]
+
+
+def where(grid: list[list[object]], text: str) -> int:
+    """The 0-based row (from the first input row) whose cells hold ``text``."""
+    return next(i for i, row in enumerate(grid) if text in [str(value) for value in row[:LIVE]])
+
+
+def agrees(saved: Path) -> None:
+    assert compare(saved, calculated(saved), 20) == []
+
+
+def test_rows_moved_to_make_room_keep_every_check_on_its_own_row(edit: Edit, plan: Path) -> None:
+    """The officer drags rows 6-13 down one and types a practice into the gap: every row's 檢查 text is
+    that row's, and the planted mistakes show where they are."""
+    saved = edit(
+        plan,
+        [
+            {"op": "move", "range": "A6:F13", "to": "A7"},
+            {"op": "enter", "cell": "B6", "text": "三、辦理法紀教育 2 場。"},
+            {"op": "enter", "cell": "C6", "text": "'108.05"},  # the gap lost its text format: the guide says '
+            {"op": "enter", "cell": "D6", "text": "5"},
+            {"op": "enter", "cell": "E6", "text": "防貪業務"},
+            {"op": "enter", "cell": "F6", "text": "無"},
+        ],
+    )
+    agrees(saved)
+    grid = rows_of(saved)
+    assert grid[where(grid, "108.13")][LIVE] == "【錯誤】預定進度「108.13」的月份不在 1 到 12 之間"
+    assert grid[where(grid, "3千元")][LIVE].startswith("【警告】預算「3千元」是文字格式的數字")
+    # the rows moved down are now numbered one too low: one finding for the run, at its first row
+    assert (
+        grid[where(grid, "三、辦理講習 1 場。")][LIVE]
+        == "【錯誤】具體作法編號「三」應為「四」，其後各作法也請依序接續編號"
+    )
+    assert grid[where(grid, "四、辦理座談 2 場。")][LIVE].startswith("【警告】")  # its own budget, not the numbering
+    assert grid[2][LIVE] == ""  # the typed practice: 三 after 一、二 is right
+
+
+def test_cut_and_paste_sort_and_clear_keep_the_column_and_check_agreeing(edit: Edit, plan: Path) -> None:
+    cut = edit(plan, [{"op": "cut", "range": "A10:F11", "to": "A14"}])
+    agrees(cut)
+    grid = rows_of(cut)
+    assert grid[where(grid, "一、財產申報審核 30 件。")][LIVE] == ""  # 參 moved as a block: still right
+    assert grid[where(grid, "二、辦理機密維護訪查 2 次。")][LIVE].startswith("【警告】沒有填提列績效對應項目")
+    ordered = edit(plan, [{"op": "sort", "range": "A4:F7", "column": 1, "descending": True}])
+    agrees(ordered)
+    first = rows_of(ordered)[0]
+    assert (
+        first[1] == "四、辦理座談 2 場。" and first[LIVE] == "【錯誤】具體作法上方沒有計畫目標"
+    )  # 壹 went down with 一
+    cleared = edit(plan, [{"op": "clear", "range": "A5:F5"}])
+    agrees(cleared)
+    grid = rows_of(cleared)
+    assert grid[1][LIVE] == "" and grid[2][LIVE] == "【錯誤】具體作法編號「三」應為「二」，其後各作法也請依序接續編號"
+    # a cleared goal leaves its practices to the goal above: the column says what check says
+    agrees(edit(plan, [{"op": "clear", "range": "A8:F8"}]))
+
+
+def test_a_western_year_is_one_finding_at_the_year_cell(edit: Edit, plan: Path) -> None:
+    saved = edit(plan, [{"op": "enter", "cell": "E2", "text": "2019"}])
+    agrees(saved)
+    findings = [f for f in check_plan(read_plan(saved), load_catalog(108)) if f.severity != "info"]
+    mine = [(f.code, f.cell, f.message) for f in findings if f.row < 4]
+    assert mine == [("YEAR_WESTERN", "E2", "年度請填民國年：108")]
+    grid = calculated(saved)
+    assert grid[1][LIVE].startswith("【錯誤】年度請填民國年：108；尚有 ")
+    assert not any("2019" in str(row[LIVE]) or "不在計畫年度" in str(row[LIVE]) for row in grid[3:23])
+
+
+def test_a_blank_unit_and_a_skipped_number_show_in_the_workbook(edit: Edit, plan: Path) -> None:
+    saved = edit(plan, [{"op": "clear", "range": "B2"}, {"op": "enter", "cell": "B6", "text": "四、辦理講習 1 場。"}])
+    agrees(saved)
+    grid = calculated(saved)
+    assert grid[1][LIVE].startswith("【錯誤】沒有填機關名稱；尚有 ")
+    assert grid[5][LIVE] == "【錯誤】具體作法編號「四」應為「三」"  # 一、二、四、四: one slip, one cell
+    assert grid[6][LIVE].startswith("【警告】預算")  # the next row has its own problem, not the numbering
+    codes = [(f.code, f.cell) for f in check_plan(read_plan(saved), load_catalog(108)) if f.code.startswith("UNIT")]
+    assert codes == [("UNIT_MISSING", "B2")]
+
+
+def test_two_practices_in_one_cell_are_found_counted_and_kept(edit: Edit, plan: Path, tmp_path: Path) -> None:
+    two = "二、召開廉政會報 2 次。\n三、辦理講習 1 場。"
+    saved = edit(
+        plan,
+        [
+            {"op": "enter", "cell": "B5", "text": two},
+            {"op": "enter", "cell": "C5", "text": "108.05"},
+            {"op": "clear", "range": "A6:F6"},
+        ],
+    )
+    agrees(saved)
+    grid = calculated(saved)
+    assert grid[4][LIVE] == "【警告】這一格有 2 個具體作法"
+    assert not str(grid[6][LIVE]).startswith("【錯誤】具體作法編號")  # 四 after 二、三 in one cell: right
+    plan_read = read_plan(saved)
+    item = next(i for i in plan_read.items if i.row == 5)
+    assert item.practice == "召開廉政會報 2 次。\n三、辦理講習 1 場。" and item.as_written()["practice"] == two
+    findings = check_plan(plan_read, load_catalog(108))
+    assert [(f.code, f.cell) for f in findings if f.row in (5, 7) and f.field == "practice"] == [("PRACTICE_TWO", "B5")]
+
+
+def test_a_plan_saved_by_libreoffice_stays_small(edit: Edit, tmp_path: Path) -> None:
+    """LibreOffice writes every cell's formula out in full: each holds one name, so a 60-row template,
+    filled and saved, stays under 3,000 bytes of sheet XML a row."""
+    from tests.test_live import corpus_rows
+
+    path = fill(write_template(tmp_path / "六十列.xlsx", year=108, rows=60), corpus_rows()[:60], unit="某處")
+    saved = edit(path, [])
+    size = len(zipfile.ZipFile(saved).read("xl/worksheets/sheet1.xml"))
+    assert size / 60 <= 3000, size
+    assert compare(saved, calculated(saved), 60) == []
