@@ -52,6 +52,16 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
     return lines
 
 
+def finding_lines(findings: Sequence[Finding]) -> list[str]:
+    """Findings listed under a heading (rollover, import): where each is and what, its hint below."""
+    lines = []
+    for f in findings:
+        lines.append(printable(f"  {f.where}  {f.message}"))
+        if f.hint:
+            lines.append(printable(f"    → {f.hint}"))
+    return lines
+
+
 def summary(results: Sequence[FileResult]) -> list[str]:
     """One line per file after the details of many: unit, practices, budget, errors, warnings."""
     lines = ["各檔案摘要："]
