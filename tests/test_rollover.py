@@ -14,7 +14,7 @@ from xltool.catalogs import load_catalog
 from xltool.checks import check_plan
 from xltool.checks.carryover import EMITS as OLD_YEAR_RULES
 from xltool.cli import run
-from xltool.errors import XltoolError
+from xltool.errors import ErrorCode, XltoolError
 from xltool.reader import read_plan
 from xltool.rollover import rollover
 
@@ -131,8 +131,9 @@ def test_rollover_refuses_a_plan_without_a_year(template: Path, tmp_path: Path) 
     book = load_workbook(template)
     book["計畫表"]["E2"] = None
     book.save(template)
-    with pytest.raises(XltoolError, match="沒有寫計畫年度"):
+    with pytest.raises(XltoolError) as refused:
         rollover(template, tmp_path / "x.xlsx", year=109)
+    assert refused.value.code == ErrorCode.INPUT_NO_YEAR and not (tmp_path / "x.xlsx").exists()
 
 
 def test_catalog_round_trips_through_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
