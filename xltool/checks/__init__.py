@@ -18,7 +18,7 @@ from xltool.checks.rules import LIVE_RULES, RULES, Rule
 from xltool.form import Severity
 from xltool.model import Finding, Plan
 
-__all__ = ["FAMILIES", "LIVE_RULES", "RULES", "Family", "Rule", "Severity", "check_plan"]
+__all__ = ["CHECKED", "FAMILIES", "LIVE_RULES", "RULES", "Family", "Rule", "Severity", "check_plan"]
 
 
 class Family(Protocol):

@@ -1,4 +1,4 @@
-"""Every rule ``check`` applies: a stable code, a severity and zh-TW message and hint templates.
+"""Every rule xltool reports findings of: a stable code, a severity and zh-TW message and hint templates.
 
 Each rule is a module-level object named by its code (``SCHEDULE_MISSING``), so the rule families refer to
 it by name and a misspelt one fails at import and in mypy, not when a plan happens to break it. ``RULES``
