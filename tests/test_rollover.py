@@ -1,4 +1,5 @@
-"""xltool rollover (next year's plan) and xltool catalog (the lists in the open)."""
+"""xltool rollover (next year's plan), what import and rollover leave to fix (check's own findings), and
+xltool catalog (the lists in the open)."""
 
 from __future__ import annotations
 
@@ -10,27 +11,28 @@ from openpyxl import load_workbook
 from tests.conftest import EXAMPLE
 from xltool.catalog import parse_catalog, to_toml
 from xltool.catalogs import load_catalog
+from xltool.checks import check_plan
+from xltool.checks.carryover import EMITS as OLD_YEAR_RULES
 from xltool.cli import run
-from xltool.errors import XltoolError
+from xltool.errors import ErrorCode, XltoolError
 from xltool.reader import read_plan
 from xltool.rollover import rollover
 
 CATALOG_108 = Path(__file__).parents[1] / "xltool" / "catalogs" / "108.toml"
 
 
-def test_kinmen_108_rolls_over_to_109(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_kinmen_108_rolls_over_to_109(tmp_path: Path) -> None:
     out = tmp_path / "金門_109.xlsx"
-    assert run(["rollover", str(EXAMPLE), "--year", "109", "-o", str(out)]) == 0
-    err = capsys.readouterr().err
+    report = rollover(EXAMPLE, out, year=109)
     old, new = read_plan(EXAMPLE), read_plan(out)
     assert (new.unit, new.year, len(new.items)) == ("金門縣政府政風處", 109, 33)
     assert all(month.startswith("109.") for item in new.items for month in item.months)
     assert [i.schedule for i in new.items][:3] == ["109.01-12"] * 3
     assert [i.budget for i in new.items] == [i.budget for i in old.items] and new.total == 1865
     assert [(i.goal, i.practice) for i in new.items] == [(i.goal, i.practice) for i in old.items]
-    assert "「107年」" in err and "B17" in err  # 肆三 彙整107年度陽光法案…: listed, not changed
-    assert "彙整107年度" in new.items[13].practice
-    assert "沒有 109 年度的分類清單，改用 108 年度" in err
+    assert [(f.code, f.cell) for f in report.findings] == [("PRACTICE_OLD_YEAR", "B17")]  # 肆三 彙整107年度陽光…
+    assert "彙整107年度" in new.items[13].practice  # listed, not changed
+    assert "沒有 109 年度的分類清單，改用 108 年度" in report.catalog_notice
     assert new.marker["year"] == "109"
 
 
@@ -45,7 +47,7 @@ def test_schedules_shift_by_the_year_difference(template: Path, tmp_path: Path) 
     report = rollover(template, tmp_path / "next.xlsx", year=110)
     items = read_plan(tmp_path / "next.xlsx").items
     assert [i.schedule for i in items] == ["110.10-111.03", "110.01、04、07、10", "經常辦理"]
-    assert len(report.unparsed) == 1 and "經常辦理" in report.unparsed[0]
+    assert [(f.code, f.cell) for f in report.unmoved] == [("SCHEDULE_VAGUE", "C6")]
 
 
 def test_an_item_the_new_catalog_dropped_is_reported_and_marked(
@@ -58,19 +60,80 @@ def test_an_item_the_new_catalog_dropped_is_reported_and_marked(
     out = tmp_path / "next.xlsx"
     assert run(["rollover", str(EXAMPLE), "--year", "109", "--catalog", str(catalog), "-o", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "政策目標-資訊稽核" in err and "F29" in err  # 陸一
+    listed = err.split("與新年度清單不符")[1].split("文字中提到舊年度")
+    assert "計畫表!F29" in listed[0] and "政策目標-資訊稽核" in listed[0]  # 陸一
+    assert "計畫表!B17" in listed[1] and "107年" in listed[1]  # and the old year, listed after
     sheet = load_workbook(out)["計畫表"]
     assert sheet["F29"].fill.start_color.rgb.endswith("FFEB9C")
     assert "資訊稽核" in sheet["F29"].comment.text
-    assert sheet["F30"].comment is None
+    assert sheet["F30"].comment is None and sheet["B17"].comment is None
+
+
+def mixed_plan(template: Path, unit: str = "某處") -> Path:
+    """Last year's plan (108) with what a new year can leave to fix: an old year in a goal and a practice,
+    a vague and an impossible schedule, a category and items no catalog has, an item of another category."""
+    from tests.conftest import fill
+
+    return fill(template, [
+        {"goal": "壹、目標 106年起", "practice": "一、作法 1 場", "schedule": "108.10-109.03", "budget": 1,
+         "category": "防貪業務", "performance": "無"},
+        {"practice": "二、作法 2 場", "schedule": "經常辦理", "budget": 2, "category": "亂寫業務",
+         "performance": "政策目標-不存在"},
+        {"practice": "三、作法 3 場 107年", "schedule": "108.13", "budget": 3, "category": "綜合業務",
+         "performance": "政策目標-資訊稽核"},
+    ], unit=unit)  # fmt: skip
+
+
+LEFT_TO_FIX = [
+    ("SCHEDULE_VAGUE", "C5"), ("CATEGORY_UNKNOWN", "E5"), ("PERFORMANCE_UNKNOWN", "F5"),
+    ("SCHEDULE_BAD_MONTH", "C6"), ("PERFORMANCE_CATEGORY", "F6"),
+]  # fmt: skip
+OLD_YEARS = [("GOAL_OLD_YEAR", "A4"), ("PRACTICE_OLD_YEAR", "B6")]
+
+
+def test_what_a_new_year_leaves_to_fix_is_what_check_says_of_the_new_plan(template: Path, tmp_path: Path) -> None:
+    out = tmp_path / "110.xlsx"
+    report = rollover(mixed_plan(template), out, year=110)
+    found = [(f.code, f.cell) for f in report.findings]
+    assert sorted(found) == sorted(LEFT_TO_FIX + OLD_YEARS)
+    assert [f.code for f in report.mentions] == ["GOAL_OLD_YEAR", "PRACTICE_OLD_YEAR"]  # 106, 107: before 110
+    # the same findings, in the same words, as check gives on the workbook written
+    codes = {code for code, _ in found}
+    again = [
+        f for f in check_plan(read_plan(out)) + check_plan(read_plan(out), rules=OLD_YEAR_RULES) if f.code in codes
+    ]
+    strip = lambda findings: sorted((f.code, f.cell, f.message, f.hint) for f in findings)  # noqa: E731
+    assert strip(report.findings) == strip(again)
+    sheet = load_workbook(out)["計畫表"]
+    for _, cell in LEFT_TO_FIX:  # marked where they are, in a checked copy's words; the old years only listed
+        assert sheet[cell].fill.start_color.rgb.endswith("FFEB9C") and sheet[cell].comment.text.startswith("【錯誤】")
+    assert sheet["A4"].comment is None and sheet["B6"].comment is None
+
+
+def test_import_lists_what_it_filled_in_as_written_as_checks_findings(
+    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xltool.importer import import_legacy
+
+    plan = mixed_plan(template, unit="")
+    report = import_legacy(plan, tmp_path / "108.xlsx")
+    assert sorted((f.code, f.cell) for f in report.findings) == sorted([("UNIT_MISSING", "B2"), *LEFT_TO_FIX])
+    moved = import_legacy(plan, tmp_path / "110.xlsx", year=110)  # moved to another year: its old years too
+    assert sorted((f.code, f.cell) for f in moved.findings) == sorted(
+        [("UNIT_MISSING", "B2"), *LEFT_TO_FIX, *OLD_YEARS]
+    )
+    assert run(["import", str(plan), "-o", str(tmp_path / "again.xlsx")]) == 0
+    err = capsys.readouterr().err
+    assert "已照原樣填入，請確認" in err and all(f"計畫表!{cell}" in err for _, cell in LEFT_TO_FIX)
 
 
 def test_rollover_refuses_a_plan_without_a_year(template: Path, tmp_path: Path) -> None:
     book = load_workbook(template)
     book["計畫表"]["E2"] = None
     book.save(template)
-    with pytest.raises(XltoolError, match="沒有寫計畫年度"):
+    with pytest.raises(XltoolError) as refused:
         rollover(template, tmp_path / "x.xlsx", year=109)
+    assert refused.value.code == ErrorCode.INPUT_NO_YEAR and not (tmp_path / "x.xlsx").exists()
 
 
 def test_catalog_round_trips_through_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

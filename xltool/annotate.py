@@ -27,6 +27,7 @@ from xltool.form import (
     RESULT_HEADER,
     RESULTS_SHEET,
     SEVERITY_WORDS,
+    Severity,
     cell_row,
 )
 from xltool.inputs import inspect_workbook
@@ -70,7 +71,7 @@ class Fix:
 
 def results_table(findings: Sequence[Finding], *, infos: bool = False) -> SheetTable:
     """The 檢查結果 sheet of a copy: one row per finding, its cell a link; infos only when asked for."""
-    shown = [f for f in findings if infos or f.severity != "info"]
+    shown = [f for f in findings if infos or f.severity != Severity.INFO]
     rows = [[SEVERITY_WORDS[f.severity], f.code, f.where, f.column, f.value, f.message, f.hint] for f in shown]
     links = {(i, 2): f"'{f.sheet}'!{f.cell}" for i, f in enumerate(shown) if f.cell}
     return SheetTable(RESULTS_SHEET, _HEADER, rows, COPY_RESULT_WIDTHS, links)
@@ -92,7 +93,7 @@ def annotate_workbook(
             notes.setdefault((finding.sheet, finding.cell), []).append(finding)
     edits = []
     for (sheet, ref), here in notes.items():
-        worst = "error" if any(f.severity == "error" for f in here) else "warning"
+        worst = Severity.ERROR if any(f.severity == Severity.ERROR for f in here) else Severity.WARNING
         text = "\n".join(
             FINDING_NOTE.format(severity=SEVERITY_WORDS[f.severity], message=f.message, hint=f.hint) for f in here
         )

@@ -41,6 +41,7 @@ from xltool.form import (
     CHANGES_WIDTHS,
     COLUMNS,
     FIELD_NAMES,
+    Severity,
 )
 from xltool.model import Finding, Plan, PlanItem, json_number
 from xltool.outputs import Outputs
@@ -484,13 +485,13 @@ def _unit_counts(plan: Plan, findings: Sequence[Finding]) -> dict[str, tuple[int
     row_unit = plan.row_units()
     counts: dict[str, tuple[int, int]] = {}
     for f in findings:
-        if f.severity not in ("error", "warning"):
+        if f.severity == Severity.INFO:
             continue
         unit = row_unit.get(f.row, plan.unit if not plan.is_merged() else "")
         if not unit:
             continue  # about the merged workbook as a whole, no unit's
         errors, warnings = counts.get(unit_key(unit), (0, 0))
-        counts[unit_key(unit)] = (errors + (f.severity == "error"), warnings + (f.severity == "warning"))
+        counts[unit_key(unit)] = (errors + (f.severity == Severity.ERROR), warnings + (f.severity == Severity.WARNING))
     return counts
 
 

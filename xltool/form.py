@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 
 from xltool.text import squash
@@ -149,8 +150,20 @@ RESULT_WIDTHS = (30, 16, 8, 24, 14, 14, 30, 50, 50)
 # An annotated copy's own 檢查結果 (no 檔案, 單位): 125 characters of Calibri 11, the default font of an
 # Excel workbook, fill the width of A4 landscape inside 2.5 cm margins; a larger font is scaled to fit.
 COPY_RESULT_WIDTHS = (6, 24, 11, 9, 19, 28, 28)
-SEVERITY_WORDS = {"error": "錯誤", "warning": "警告", "info": "提示"}
-FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # the colours of an annotated cell (Excel's own bad/neutral)
+
+
+class Severity(StrEnum):
+    """How much a finding matters: an error fails ``check``, a warning fails it under --strict, an info is a
+    reminder. A StrEnum, so JSON and text show "error" … and scripts compare with plain strings."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_WORDS = {Severity.ERROR: "錯誤", Severity.WARNING: "警告", Severity.INFO: "提示"}
+# The colours of an annotated cell (Excel's own bad/neutral); an info leaves its cell as it was.
+FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
 FINDING_NOTE = (
     "【{severity}】{message}\n建議：{hint}"  # an annotated cell's note for one finding (severity in SEVERITY_WORDS)
 )
@@ -159,7 +172,7 @@ FINDING_NOTE = (
 # is marked, an added practice in Excel's own "good" green.
 CHANGES_HEADER = ("變更", "位置", "上一版位置", "作法", "欄位", "上一版", "本版")
 CHANGES_WIDTHS = (6, 12, 12, 8, 12, 37, 37)  # as COPY_RESULT_WIDTHS: A4 landscape
-CHANGE_FILLS = {"changed": FILLS["warning"], "added": "C6EFCE"}
+CHANGE_FILLS = {"changed": FILLS[Severity.WARNING], "added": "C6EFCE"}
 CHANGE_WORDS = {"added": "新增", "removed": "刪除", "changed": "修改", "moved": "移動"}
 
 # ---------------------------------------------------------------------------------------------- title

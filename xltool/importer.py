@@ -7,11 +7,18 @@ from pathlib import Path
 
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
+from xltool.checks import Rule, check_plan
+from xltool.checks.rules import UNIT_MISSING
+from xltool.model import Finding
 from xltool.outputs import Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
-from xltool.rollover import shift_schedule
-from xltool.schedule import Note
+from xltool.rollover import GONE, OLD_YEARS, UNMOVED, carried, shift_schedule
+
+# What the template holds as the legacy sheet had it and the officer must still correct (check's findings
+# on the new plan): no unit, categories and items not in the catalog, schedules that give no months; and
+# when the plan moves to another year, the old years its text names.
+REVIEWED: tuple[Rule, ...] = (UNIT_MISSING, *GONE, *UNMOVED)
 
 
 @dataclass
@@ -21,7 +28,8 @@ class ImportReport:
     year: int
     from_year: int | None = None  # the legacy plan's own year, when schedules were moved to ``year``
     dropped: list[str] = field(default_factory=list)  # zh-TW lines: what the template has no place for
-    review: list[str] = field(default_factory=list)  # zh-TW lines: filled in as written, to be corrected
+    review: list[str] = field(default_factory=list)  # zh-TW lines: what the import assumed, to be confirmed
+    findings: list[Finding] = field(default_factory=list)  # filled in as written, to be corrected (REVIEWED)
 
 
 def import_legacy(
@@ -47,24 +55,17 @@ def import_legacy(
     report = ImportReport(len(plan.items), plan.unit, target_year)
     if plan.year is None:
         report.review.append(f"原檔沒有寫年度，範本年度填 {target_year}，請確認。")
-    if not plan.unit:
-        report.review.append("原檔沒有機關名稱，請在範本的機關名稱欄填寫。")
     for name, cell in plan.extra_columns.items():
         report.dropped.append(f"欄位「{name}」（{cell}）範本沒有對應的欄位，內容未搬移。")
-    items = plan.items
-    if plan.year is not None and plan.year != target_year:
-        report.from_year = plan.year
-        items = [shift_schedule(item, target_year - plan.year, target_year) for item in items]
     for item in plan.items:
         if item.remark:
             report.dropped.append(f"{item.where} 的備註「{item.remark}」範本沒有對應的欄位，未搬移。")
-        if item.category_written and catalog.category(item.category_written) is None:
-            report.review.append(
-                f"{item.at('category')} 的業務類別「{item.category_written}」不在清單中，已照原樣填入，請改選。"
-            )
-        if Note.UNPARSED in item.schedule_info.notes or Note.DATE_VALUE in item.schedule_info.notes:
-            report.review.append(
-                f"{item.at('schedule')} 的預定進度「{item.schedule_info.written}」無法解讀，已照原樣填入，請改寫。"
-            )
+    items = plan.items
+    rules = REVIEWED
+    if plan.year is not None and plan.year != target_year:
+        report.from_year = plan.year
+        items = [shift_schedule(item, target_year - plan.year, target_year) for item in items]
+        rules = (*REVIEWED, *OLD_YEARS)
+    report.findings = check_plan(carried(plan, items, target_year, catalog), catalog, year=target_year, rules=rules)
     write_template(out, year=target_year, unit=plan.unit, catalog=catalog, items=items, outputs=guard)
     return report

@@ -45,6 +45,7 @@ from xltool.form import (
     ITEM_NUMERALS,
     PLAN_SHEET,
     SEVERITY_WORDS,
+    Severity,
     chinese_number,
     column_letter,
 )
@@ -56,8 +57,8 @@ OWNERS_NAME = "檢查_績效項目"  # every performance item, with the categori
 VAGUE_NAME = "檢查_不確定用語"  # the catalog's vague words, shortest first (LOOKUP finds the last match)
 PREFIX = "檢_"  # every name the formulas use starts with this
 
-SHOWN = ("error", "warning", "info")  # the order the column tries a row's problems in
-COUNTED = ("error", "warning")  # what the count above the column counts: an info is a reminder, not a fix
+SHOWN = (Severity.ERROR, Severity.WARNING, Severity.INFO)  # the order the column tries a row's problems in
+COUNTED = (Severity.ERROR, Severity.WARNING)  # what the count above the column counts: an info is a reminder, not a fix
 HEADING = ("unit", "year")  # rules about these are checked once, in the heading, not on every row
 MAX_FORMULA = 8192  # Excel's limit on a formula's length (a defined name's too), in characters
 MAX_NESTING = 64  # Excel's limit on nested functions
@@ -83,7 +84,7 @@ class LiveRule(Protocol):
     @property
     def code(self) -> str: ...
     @property
-    def severity(self) -> str: ...
+    def severity(self) -> Severity: ...
     @property
     def field(self) -> str: ...
     @property
@@ -405,7 +406,7 @@ class Formulas:
         """The cell above the 檢查 column: what is left to fix, heading problems first."""
         return "=" + self._cells["count"]
 
-    def colour(self, key: str, severity: str) -> str:
+    def colour(self, key: str, severity: Severity) -> str:
         """A conditional format's condition, by position: the verdict of a form column (``goal`` …), of
         the 檢查 column (``shown``) or of a heading cell (``unit``, ``year``) is of this severity."""
         mark = f"【{SEVERITY_WORDS[severity]}】"
@@ -530,14 +531,14 @@ class Formulas:
         layout = self.layout
         shown = f"{self.sheet}${layout.shown}${layout.first_row}:${layout.shown}${layout.last_row}"
 
-        def rows(severity: str) -> str:
+        def rows(severity: Severity) -> str:
             mark = f"【{SEVERITY_WORDS[severity]}】"
             return f'SUMPRODUCT(--(LEFT({shown},{len(mark)})="{mark}"))'
 
         headings = [self._heading(key) for key in HEADING]
         flagged = "+".join([*(rows(s) for s in COUNTED), *(f'({h}<>"")' for h in headings)])
         said = "&".join(f'IF({h}<>"",{h}&"；","")' for h in headings)
-        reminders = rows("info")
+        reminders = rows(Severity.INFO)
         return (
             f'{said}&IF({flagged}>0,"尚有 "&({flagged})&" 處待修正","未發現需要修正的地方")'
             f'&IF({reminders}>0,"（另有 "&{reminders}&" 則提示，不必修正）","")'
@@ -553,7 +554,7 @@ def ordered(rules: Sequence[LiveRule]) -> list[LiveRule]:
     return sorted(shown, key=lambda r: priority(r.severity, r.field))
 
 
-def priority(severity: str, key: str) -> tuple[int, int]:
+def priority(severity: Severity, key: str) -> tuple[int, int]:
     """The order key :func:`ordered` sorts by, for findings (a stable sort keeps the table's order)."""
     return SHOWN.index(severity), COLUMN_AT.get(key, -1)
 

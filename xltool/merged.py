@@ -32,6 +32,7 @@ from xltool.form import (
     SEVERITY_WORDS,
     STATS_SHEET,
     Page,
+    Severity,
     column_letter,
     plan_title,
 )
@@ -286,8 +287,8 @@ def _budget_cell(item: PlanItem) -> object:
 
 def _findings(inputs: Sequence[FileResult], infos: bool) -> list[tuple[FileResult, Finding]]:
     """Errors and warnings first (what must be fixed), in file order; the infos after, when asked for."""
-    first = [(one, f) for one in inputs for f in one.findings if f.severity != "info"]
-    rest = [(one, f) for one in inputs for f in one.findings if f.severity == "info"] if infos else []
+    first = [(one, f) for one in inputs for f in one.findings if f.severity != Severity.INFO]
+    rest = [(one, f) for one in inputs for f in one.findings if f.severity == Severity.INFO] if infos else []
     return first + rest
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from xltool.budget import Budget, parse_budget
-from xltool.form import ITEM_NUMERALS, LIVE, column_index, column_letter
+from xltool.form import ITEM_NUMERALS, LIVE, Severity, column_index, column_letter
 from xltool.schedule import Schedule, month_key, parse_schedule
 from xltool.text import one_line
 
@@ -333,7 +333,7 @@ class Finding:
     """One problem ``check`` found, located at a cell, in words the officer reads (zh-TW)."""
 
     code: str  # stable, English: scripts match on it
-    severity: str  # "error" | "warning" | "info"
+    severity: Severity  # a StrEnum: JSON and scripts see "error", "warning", "info"
     sheet: str
     cell: str  # A1 reference, "" when the problem has no single cell
     row: int
@@ -375,17 +375,17 @@ class FileResult:
     error: str = ""
     error_code: str = ""  # an errors.ErrorCode, for scripts
 
-    def count(self, severity: str) -> int:
+    def count(self, severity: Severity) -> int:
         # list.count compares in C: a large plan has tens of thousands of findings
         return [f.severity for f in self.findings].count(severity)
 
     @property
     def errors(self) -> int:
-        return self.count("error")
+        return self.count(Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return self.count("warning")
+        return self.count(Severity.WARNING)
 
 
 @dataclass

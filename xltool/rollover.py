@@ -1,22 +1,30 @@
 """Next year's plan from this year's: the same goals and practices in a fresh locked template, every
-schedule moved on by the year difference, and a list of what the new year's catalog no longer has."""
+schedule moved on by the year difference, and what the new year leaves to fix, as check's findings on the
+new plan (check's codes and words): items the new year's catalog no longer has and schedules that could not
+be moved (both marked in the new workbook), and old years the text still names (listed only)."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
+from xltool.checks import Rule, carryover, check_plan
+from xltool.checks.category import CATALOG
+from xltool.checks.schedule import UNREADABLE
 from xltool.errors import ErrorCode, InputError
-from xltool.model import PlanItem
+from xltool.form import FINDING_NOTE, SEVERITY_WORDS
+from xltool.model import NOTHING, Finding, Plan, PlanItem
 from xltool.outputs import Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
 from xltool.schedule import canonical, parse_schedule
 
-_YEAR_MENTION = re.compile(r"(?<!\d)(\d{2,3})\s*年")
+GONE = CATALOG  # categories and performance items the new year's catalog lacks: marked
+UNMOVED = UNREADABLE  # schedules that give no months, kept as written: marked
+OLD_YEARS = carryover.EMITS  # years before the new one that the goals and practices name: listed only
 
 
 @dataclass
@@ -25,9 +33,25 @@ class RolloverReport:
     old_year: int
     new_year: int
     catalog_notice: str = ""
-    gone: list[str] = field(default_factory=list)  # categories and items the new catalog lacks (cells marked)
-    unparsed: list[str] = field(default_factory=list)  # schedules kept as written
-    mentions: list[str] = field(default_factory=list)  # old years named in the text, for review
+    findings: list[Finding] = field(default_factory=list)  # check's findings on the new plan (GONE, UNMOVED, OLD_YEARS)
+
+    @property
+    def gone(self) -> list[Finding]:
+        return of(self.findings, GONE)
+
+    @property
+    def unmoved(self) -> list[Finding]:
+        return of(self.findings, UNMOVED)
+
+    @property
+    def mentions(self) -> list[Finding]:
+        return of(self.findings, OLD_YEARS)
+
+
+def of(findings: Sequence[Finding], rules: Sequence[Rule]) -> list[Finding]:
+    """The findings of these rules, in their order."""
+    codes = {rule.code for rule in rules}
+    return [finding for finding in findings if finding.code in codes]
 
 
 def shift_schedule(item: PlanItem, years: int, new_year: int) -> PlanItem:
@@ -37,6 +61,26 @@ def shift_schedule(item: PlanItem, years: int, new_year: int) -> PlanItem:
         return item
     months = [(int(y) + years, int(m)) for y, m in (key.split(".") for key in schedule.months)]
     return replace(item, schedule_info=parse_schedule(canonical(months), new_year))
+
+
+def carried(plan: Plan, items: Sequence[PlanItem], year: int, catalog: Catalog) -> Plan:
+    """The plan as the new template will hold it, for check to judge against the new year and catalog: each
+    category as the template writes it (its name, not the alias typed last year), every text tidied.
+    Its items keep the cells they were read from, which the findings name."""
+    moved = [replace(item, category_written=item.category, written=NOTHING) for item in items]
+    return Plan(plan.unit, year, moved, source=plan.source, sheet=plan.sheet, cells=plan.cells, catalog=catalog)
+
+
+def marks(findings: Sequence[Finding], items: Sequence[PlanItem]) -> dict[tuple[int, str], str]:
+    """The template's marks for these findings: (item index, field) → the finding's note, as a checked
+    copy words it."""
+    index = {item.row: i for i, item in enumerate(items)}
+    notes: dict[tuple[int, str], str] = {}
+    for f in findings:
+        note = FINDING_NOTE.format(severity=SEVERITY_WORDS[f.severity], message=f.message, hint=f.hint)
+        key = (index[f.row], f.field)
+        notes[key] = f"{notes[key]}\n{note}" if key in notes else note
+    return notes
 
 
 def rollover(
@@ -54,31 +98,9 @@ def rollover(
     if plan.year is None:
         raise InputError("原檔沒有寫計畫年度，無法推算新年度的預定進度", source, code=ErrorCode.INPUT_NO_YEAR)
     catalog = catalog or load_catalog(year)
-    report = RolloverReport(len(plan.items), plan.year, year, catalog_notice=catalog.notice)
-    difference = year - plan.year
-    items: list[PlanItem] = []
-    marks: dict[tuple[int, str], str] = {}
-    for index, item in enumerate(plan.items):
-        where, at = item.where, item.at
-        moved = shift_schedule(item, difference, year)
-        if not item.schedule_info.ok and item.schedule_info.written:
-            report.unparsed.append(
-                f"{at('schedule')} 的預定進度「{item.schedule_info.written}」無法解讀，照原樣保留，請改寫。"
-            )
-            marks[(index, "schedule")] = "無法解讀的預定進度，未推算到新年度，請改寫。"
-        if item.category and catalog.category(item.category) is None:
-            report.gone.append(f"{at('category')} 的業務類別「{item.category}」在 {catalog.year} 年度清單中已不存在。")
-            marks[(index, "category")] = f"「{item.category}」已不在 {catalog.year} 年度的清單中，請重新選擇。"
-        elif item.performance.startswith(catalog.policy_prefix) and not catalog.item_categories(item.performance):
-            report.gone.append(
-                f"{at('performance')} 的績效項目「{item.performance}」在 {catalog.year} 年度清單中已不存在。"
-            )
-            marks[(index, "performance")] = f"「{item.performance}」已不在 {catalog.year} 年度的清單中，請重新選擇。"
-        for text, cell in ((item.goal, at("goal")), (item.practice, where)):
-            for mention in _YEAR_MENTION.finditer(text):
-                line = f"{cell} 提到「{mention.group(0)}」：「{text[:24]}…」，請確認是否要更新（未自動修改）。"
-                if plan.year - 10 <= int(mention.group(1)) <= plan.year and line not in report.mentions:
-                    report.mentions.append(line)
-        items.append(moved)
-    write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=marks, outputs=guard)
+    items = [shift_schedule(item, year - plan.year, year) for item in plan.items]
+    found = check_plan(carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *OLD_YEARS))
+    report = RolloverReport(len(plan.items), plan.year, year, catalog.notice, found)
+    flagged = marks(of(found, (*GONE, *UNMOVED)), items)
+    write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=flagged, outputs=guard)
     return report

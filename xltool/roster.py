@@ -27,7 +27,7 @@ from pathlib import Path
 
 from xltool.errors import CatalogError, ErrorCode
 from xltool.export import csv_safe, shown_path
-from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, parse_title
+from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, Severity, parse_title
 from xltool.inputs import check_input
 from xltool.model import FileResult, Finding, Plan, json_number
 from xltool.pipeline import split_units
@@ -221,11 +221,11 @@ class Submission:
 
     @property
     def errors(self) -> int:
-        return [f.severity for f in self.findings].count("error")
+        return [f.severity for f in self.findings].count(Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return [f.severity for f in self.findings].count("warning")
+        return [f.severity for f in self.findings].count(Severity.WARNING)
 
     def figures(self) -> str:
         """「33 項、1,865 千元、0 個錯誤」: what this version holds, to set beside another."""

@@ -24,6 +24,7 @@ from xltool.form import (
     TOTAL_LABEL,
     UNIT,
     WARNINGS,
+    Severity,
 )
 from xltool.model import FileResult, Summary, Table, month_columns
 from xltool.text import squash
@@ -127,10 +128,10 @@ def _unit_counts(results: Sequence[FileResult]) -> dict[str, tuple[int, int]]:
             continue
         row_unit = plan.row_units()
         for f in result.findings:
-            if f.severity in ("error", "warning"):
+            if f.severity != Severity.INFO:
                 unit = row_unit.get(f.row, plan.unit)
                 errors, warnings = counts.get(unit, (0, 0))
-                counts[unit] = (errors + (f.severity == "error"), warnings + (f.severity == "warning"))
+                counts[unit] = (errors + (f.severity == Severity.ERROR), warnings + (f.severity == Severity.WARNING))
     return counts
 
 

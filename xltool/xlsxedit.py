@@ -48,6 +48,7 @@ from xltool.form import (
     RESULT_HEADER,
     RESULTS_SHEET,
     SEVERITY_WORDS,
+    Severity,
     column_index,
     column_letter,
 )
@@ -1260,16 +1261,17 @@ def _older_marks(package: _Package, book: _Workbook) -> list[_Mark]:
     if not rows or rows[0][:7] != list(RESULT_HEADER[2:]):
         return []
     severities = {word: severity for severity, word in SEVERITY_WORDS.items()}
-    notes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    notes: dict[tuple[str, str], list[tuple[Severity, str]]] = {}
     for row in rows[1:]:
         word, _, where, _, _, message, hint = [*row, *[""] * 7][:7]
-        severity = severities.get(word, "")
+        severity = severities.get(word)
         name, _, ref = where.rpartition("!")
-        if severity in FILLS and name and _cell_position(ref) is not None:
+        if severity is not None and severity in FILLS and name and _cell_position(ref) is not None:
             note = FINDING_NOTE.format(severity=word, message=message, hint=hint)
             notes.setdefault((name, ref.upper()), []).append((severity, note))
     marks = [
-        _Mark(name, ref, _argb(FILLS["error" if any(s == "error" for s, _ in here) else "warning"]), "",
+        _Mark(name, ref, _argb(FILLS[Severity.ERROR if Severity.ERROR in (s for s, _ in here) else Severity.WARNING]),
+              "",
               "\n".join(note for _, note in here))
         for (name, ref), here in notes.items()
     ]  # fmt: skip

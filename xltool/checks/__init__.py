@@ -1,37 +1,62 @@
 """The submission check: every rule of the form's 填表說明, as findings located at cells.
 
 Rules only return findings; the CLI prints them and decides the exit code, ``annotate`` writes them into
-a copy of the workbook. Each family of rules lives in its own module; none of them opens a file.
+a copy of the workbook. Each family of rules lives in its own module, which declares the rules it emits
+(``EMITS``); none of them opens a file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from decimal import Decimal
+from typing import Protocol
 
 from xltool.catalog import Catalog
-from xltool.checks import budget, category, schedule, structure
+from xltool.checks import budget, carryover, category, schedule, structure
 from xltool.checks.context import Context
-from xltool.checks.rules import LIVE_RULES, RULES, Rule, Severity
+from xltool.checks.rules import LIVE_RULES, RULES, Rule
+from xltool.form import Severity
 from xltool.model import Finding, Plan
 
-__all__ = ["LIVE_RULES", "RULES", "Rule", "Severity", "check_plan"]
+__all__ = ["CHECKED", "FAMILIES", "LIVE_RULES", "RULES", "Family", "Rule", "Severity", "check_plan"]
 
-_FAMILIES = (structure.check, schedule.check, budget.check, category.check)
+
+class Family(Protocol):
+    """A module of rules: what it finds in a plan, and every rule it can find (tests hold the two together)."""
+
+    EMITS: tuple[Rule, ...]
+
+    def check(self, context: Context) -> Iterator[Finding]: ...
+
+
+CHECKED: tuple[Family, ...] = (structure, schedule, budget, category)  # what check runs
+FAMILIES: tuple[Family, ...] = (*CHECKED, carryover)  # and what it runs when asked for their rules
 
 
 def check_plan(
-    plan: Plan, catalog: Catalog | None = None, *, year: int | None = None, budget_cap: Decimal | None = None
+    plan: Plan,
+    catalog: Catalog | None = None,
+    *,
+    year: int | None = None,
+    budget_cap: Decimal | None = None,
+    rules: Collection[Rule] | None = None,
 ) -> list[Finding]:
     """All findings for a plan, in reading order (row, then the form's column order).
 
     ``catalog`` defaults to the one the plan was read with; ``year`` is the year the plan must be for
-    (default: the year the workbook states).
+    (default: the year the workbook states). ``rules`` asks for the findings of those rules alone, from
+    any family (rollover asks for what a new year leaves to fix); by default, every rule of check.
     """
     catalog = catalog or plan.catalog
     if catalog is None:
         raise ValueError("check_plan needs a catalog: the plan was not read with one")
     context = Context(plan=plan, catalog=catalog, year=year if year is not None else plan.year, budget_cap=budget_cap)
-    findings = [finding for family in _FAMILIES for finding in family(context)]
+    if rules is None:
+        findings = [finding for family in CHECKED for finding in family.check(context)]
+    else:
+        codes = {rule.code for rule in rules}
+        families = [family for family in FAMILIES if codes.intersection(rule.code for rule in family.EMITS)]
+        findings = [finding for family in families for finding in family.check(context) if finding.code in codes]
     return sorted(findings, key=_reading_order)
 
 

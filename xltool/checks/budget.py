@@ -6,17 +6,37 @@ from collections.abc import Iterator
 
 from xltool.budget import Note
 from xltool.checks.context import Context
-from xltool.checks.rules import RULES
+from xltool.checks.rules import (
+    BUDGET_CAP,
+    BUDGET_MISSING,
+    BUDGET_NEGATIVE,
+    BUDGET_NOT_NUMBER,
+    BUDGET_PRECISION,
+    BUDGET_TEXT,
+    BUDGET_WITHOUT_SCHEDULE,
+    BUDGET_YUAN,
+    BUDGET_ZERO,
+    TOTAL_MISMATCH,
+    Rule,
+)
 from xltool.model import Finding, json_number
 from xltool.schedule import Note as ScheduleNote
 
 _NOTE_RULES = {
-    Note.NOT_NUMBER: "BUDGET_NOT_NUMBER",
-    Note.NEGATIVE: "BUDGET_NEGATIVE",
-    Note.ZERO_WORD: "BUDGET_ZERO",
-    Note.UNIT_YUAN: "BUDGET_YUAN",
-    Note.PRECISION: "BUDGET_PRECISION",
+    Note.NOT_NUMBER: BUDGET_NOT_NUMBER,
+    Note.NEGATIVE: BUDGET_NEGATIVE,
+    Note.ZERO_WORD: BUDGET_ZERO,
+    Note.UNIT_YUAN: BUDGET_YUAN,
+    Note.PRECISION: BUDGET_PRECISION,
 }
+EMITS: tuple[Rule, ...] = (
+    *_NOTE_RULES.values(),
+    BUDGET_TEXT,
+    BUDGET_MISSING,
+    BUDGET_WITHOUT_SCHEDULE,
+    TOTAL_MISMATCH,
+    BUDGET_CAP,
+)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -28,18 +48,18 @@ def check(context: Context) -> Iterator[Finding]:
             # The sheet's own 合計 (=SUM) skips text: the total it shows would differ from the one xltool states.
             amount = json_number(budget.value)
             fix = amount if context.fixable(item, "budget") else None
-            yield RULES["BUDGET_TEXT"].at_item(item, budget.written, fix, amount=amount)
-        for note, code in _NOTE_RULES.items() if notes else ():  # most rows: a plain number
+            yield BUDGET_TEXT.at_item(item, budget.written, fix, amount=amount)
+        for note, rule in _NOTE_RULES.items() if notes else ():  # most rows: a plain number
             if note in notes:
-                yield RULES[code].at_item(item, budget.written, amount=json_number(budget.value))
+                yield rule.at_item(item, budget.written, amount=json_number(budget.value))
         has_schedule = ScheduleNote.EMPTY not in item.schedule_info.notes
         if Note.EMPTY in budget.notes and has_schedule:
-            yield RULES["BUDGET_MISSING"].at_item(item)
+            yield BUDGET_MISSING.at_item(item)
         if not has_schedule and budget.value is not None and budget.value > 0:
-            yield RULES["BUDGET_WITHOUT_SCHEDULE"].at_item(item, budget.written)
+            yield BUDGET_WITHOUT_SCHEDULE.at_item(item, budget.written)
     total = json_number(plan.total)
     stated = plan.stated_total
     if stated is not None and stated.value is not None and stated.value != plan.total:
-        yield RULES["TOTAL_MISMATCH"].at_plan(plan, json_number(stated.value), total=total)
+        yield TOTAL_MISMATCH.at_plan(plan, json_number(stated.value), total=total)
     if context.budget_cap is not None and plan.total > context.budget_cap:
-        yield RULES["BUDGET_CAP"].at_plan(plan, total, total=total, cap=json_number(context.budget_cap))
+        yield BUDGET_CAP.at_plan(plan, total, total=total, cap=json_number(context.budget_cap))

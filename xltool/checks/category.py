@@ -5,10 +5,32 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xltool.checks.context import Context
-from xltool.checks.rules import RULES
+from xltool.checks.rules import (
+    CATEGORY_ALIAS,
+    CATEGORY_MISSING,
+    CATEGORY_UNKNOWN,
+    PERFORMANCE_CATEGORY,
+    PERFORMANCE_FORMAT,
+    PERFORMANCE_FREE_EMPTY,
+    PERFORMANCE_MISSING,
+    PERFORMANCE_UNKNOWN,
+    Rule,
+)
 from xltool.live import SIMPLIFIED_POLICY
 from xltool.model import Finding, PlanItem
 from xltool.text import squash
+
+# The findings that depend on which year's lists the plan is checked against: what a new year's catalog
+# may no longer have (rollover and import report these).
+CATALOG = (CATEGORY_UNKNOWN, PERFORMANCE_UNKNOWN, PERFORMANCE_CATEGORY)
+EMITS: tuple[Rule, ...] = (
+    CATEGORY_MISSING,
+    CATEGORY_ALIAS,
+    PERFORMANCE_MISSING,
+    PERFORMANCE_FORMAT,
+    PERFORMANCE_FREE_EMPTY,
+    *CATALOG,
+)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -26,7 +48,7 @@ def _category(context: Context, item: PlanItem) -> Finding | None:
     catalog = context.catalog
     written = item.category_written
     if not written:
-        return RULES["CATEGORY_MISSING"].at_item(item, choices=catalog.category_choices)
+        return CATEGORY_MISSING.at_item(item, choices=catalog.category_choices)
     known = catalog.category(written)
     if known is None:
         parent = next((c.name for c in catalog.categories if squash(written) in map(squash, c.parts)), None)
@@ -35,10 +57,10 @@ def _category(context: Context, item: PlanItem) -> Finding | None:
             if parent
             else f"請由清單選擇：{catalog.category_choices}"
         )
-        return RULES["CATEGORY_UNKNOWN"].at_item(item, written, year=catalog.year, suggestion=suggestion)
+        return CATEGORY_UNKNOWN.at_item(item, written, year=catalog.year, suggestion=suggestion)
     if written != known.name and squash(written) != squash(known.name):
         fix = known.name if context.fixable(item, "category") else None
-        return RULES["CATEGORY_ALIAS"].at_item(item, written, fix, name=known.name)
+        return CATEGORY_ALIAS.at_item(item, written, fix, name=known.name)
     return None
 
 
@@ -46,7 +68,7 @@ def _performance(context: Context, item: PlanItem) -> Finding | None:
     catalog = context.catalog
     value = item.performance
     if not value:
-        return RULES["PERFORMANCE_MISSING"].at_item(item)
+        return PERFORMANCE_MISSING.at_item(item)
     problem = _performance_problem(context, item)
     if problem is not None:
         return problem
@@ -54,7 +76,7 @@ def _performance(context: Context, item: PlanItem) -> Finding | None:
     if written is not None and squash(written).startswith((catalog.policy_prefix, catalog.free_prefix)):
         # 「政策目標 － 反貪活動」: the same item, written with other dashes or spaces
         fix = value if context.fixable(item, "performance") else None
-        return RULES["PERFORMANCE_FORMAT"].at_item(item, written, fix, text=value)
+        return PERFORMANCE_FORMAT.at_item(item, written, fix, text=value)
     return None
 
 
@@ -65,7 +87,7 @@ def _performance_problem(context: Context, item: PlanItem) -> Finding | None:
         return None
     for prefix in (catalog.policy_prefix, SIMPLIFIED_POLICY, catalog.free_prefix):
         if value.startswith(prefix) and not value[len(prefix) :].strip("-: "):
-            return RULES["PERFORMANCE_FREE_EMPTY"].at_item(item, value)
+            return PERFORMANCE_FREE_EMPTY.at_item(item, value)
     simplified = value.startswith(SIMPLIFIED_POLICY)  # 「政策目标-反贪活动」: not an explanation, a slip
     if not value.startswith(catalog.policy_prefix) and not simplified:
         return None  # 自主管理-… or an explanation: the form allows both
@@ -78,8 +100,8 @@ def _performance_problem(context: Context, item: PlanItem) -> Finding | None:
             suggestion = "請先選業務類別，再由清單選擇項目"
         if simplified:
             suggestion = "請以正體字書寫；" + suggestion
-        return RULES["PERFORMANCE_UNKNOWN"].at_item(item, value, year=catalog.year, suggestion=suggestion)
+        return PERFORMANCE_UNKNOWN.at_item(item, value, year=catalog.year, suggestion=suggestion)
     if row_category is not None and row_category not in owners:
         right = "、".join(c.name for c in owners)
-        return RULES["PERFORMANCE_CATEGORY"].at_item(item, value, right=right, category=row_category.name)
+        return PERFORMANCE_CATEGORY.at_item(item, value, right=right, category=row_category.name)
     return None

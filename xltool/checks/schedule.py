@@ -6,7 +6,24 @@ import re
 from collections.abc import Iterator
 
 from xltool.checks.context import Context
-from xltool.checks.rules import RULES
+from xltool.checks.rules import (
+    SCHEDULE_BAD_MONTH,
+    SCHEDULE_DATE,
+    SCHEDULE_FORMAT,
+    SCHEDULE_MISSING,
+    SCHEDULE_MONTH_DAY,
+    SCHEDULE_MONTH_ONLY,
+    SCHEDULE_NEXT_YEAR,
+    SCHEDULE_NUMBER,
+    SCHEDULE_NUMBER_AMBIGUOUS,
+    SCHEDULE_OTHER_YEAR,
+    SCHEDULE_RELATIVE,
+    SCHEDULE_REVERSED,
+    SCHEDULE_UNPARSED,
+    SCHEDULE_VAGUE,
+    SCHEDULE_WESTERN_YEAR,
+    Rule,
+)
 from xltool.model import Finding, PlanItem
 from xltool.schedule import Note
 from xltool.text import squash
@@ -14,10 +31,30 @@ from xltool.text import squash
 _MONTH_DAY = re.compile(r"\d{1,2}/\d{1,2}")
 # Notes that the grammar resolved into months but that the officer should still rewrite.
 _READABLE_NOTES = {
-    Note.RELATIVE: "SCHEDULE_RELATIVE",
-    Note.MONTH_ONLY: "SCHEDULE_MONTH_ONLY",
-    Note.WESTERN_YEAR: "SCHEDULE_WESTERN_YEAR",
+    Note.RELATIVE: SCHEDULE_RELATIVE,
+    Note.MONTH_ONLY: SCHEDULE_MONTH_ONLY,
+    Note.WESTERN_YEAR: SCHEDULE_WESTERN_YEAR,
 }
+# A written schedule that gives no months (what rollover cannot move to a new year): one of these, and
+# only these, is its finding.
+UNREADABLE = (
+    SCHEDULE_MONTH_DAY,
+    SCHEDULE_DATE,
+    SCHEDULE_NUMBER_AMBIGUOUS,
+    SCHEDULE_VAGUE,
+    SCHEDULE_BAD_MONTH,
+    SCHEDULE_REVERSED,
+    SCHEDULE_UNPARSED,
+)
+EMITS: tuple[Rule, ...] = (
+    SCHEDULE_MISSING,
+    *UNREADABLE,
+    SCHEDULE_NUMBER,
+    *_READABLE_NOTES.values(),
+    SCHEDULE_OTHER_YEAR,
+    SCHEDULE_NEXT_YEAR,
+    SCHEDULE_FORMAT,
+)
 
 
 def check(context: Context) -> Iterator[Finding]:
@@ -29,38 +66,36 @@ def _check_item(context: Context, item: PlanItem) -> Iterator[Finding]:
     schedule = item.schedule_info
     notes = schedule.notes
     if _MONTH_DAY.fullmatch(schedule.written):  # 3/15: a day, which the grammar would take for months
-        yield _at(context, item, "SCHEDULE_MONTH_DAY")
+        yield _at(context, item, SCHEDULE_MONTH_DAY)
         return
     if notes:  # most rows have none: a plain, readable schedule
         if Note.EMPTY in notes:
             if item.practice:
-                yield _at(context, item, "SCHEDULE_MISSING")
+                yield _at(context, item, SCHEDULE_MISSING)
             return
         if Note.DATE_VALUE in notes:
-            yield _at(context, item, "SCHEDULE_DATE")
+            yield _at(context, item, SCHEDULE_DATE)
             return
         if Note.AMBIGUOUS_NUMBER in notes:
             year, _, month = schedule.written.partition(".")
-            yield _at(
-                context, item, "SCHEDULE_NUMBER_AMBIGUOUS", january=f"{year}.0{month}", october=f"{year}.{month}0"
-            )
+            yield _at(context, item, SCHEDULE_NUMBER_AMBIGUOUS, january=f"{year}.0{month}", october=f"{year}.{month}0")
             return
         if not schedule.ok:
             yield _unreadable(context, item)
             return
         if Note.EXCEL_NUMBER in notes:  # unambiguous (108.12, or shown as 108.10): rewrite it as text
-            yield _at(context, item, "SCHEDULE_NUMBER", fix=_fix(context, item))
-        for note, code in _READABLE_NOTES.items():
+            yield _at(context, item, SCHEDULE_NUMBER, fix=_fix(context, item))
+        for note, rule in _READABLE_NOTES.items():
             if note in notes:
-                yield _at(context, item, code)
+                yield _at(context, item, rule)
     if context.year is not None:
         first, last = int(schedule.months[0][:-3]), int(schedule.months[-1][:-3])  # "108.01" → 108
         if first != context.year or last > context.year + 1:
-            yield _at(context, item, "SCHEDULE_OTHER_YEAR")
+            yield _at(context, item, SCHEDULE_OTHER_YEAR)
         elif last == context.year + 1:
-            yield _at(context, item, "SCHEDULE_NEXT_YEAR")
+            yield _at(context, item, SCHEDULE_NEXT_YEAR)
     if not notes and schedule.written != schedule.text:
-        yield _at(context, item, "SCHEDULE_FORMAT", fix=_fix(context, item))
+        yield _at(context, item, SCHEDULE_FORMAT, fix=_fix(context, item))
 
 
 def _fix(context: Context, item: PlanItem) -> str | None:
@@ -72,13 +107,11 @@ def _fix(context: Context, item: PlanItem) -> str | None:
     return None
 
 
-def _at(context: Context, item: PlanItem, code: str, fix: str | None = None, **params: object) -> Finding:
+def _at(context: Context, item: PlanItem, rule: Rule, fix: str | None = None, **params: object) -> Finding:
     """A finding at the schedule cell; every schedule message may quote the year and the canonical text."""
     year = context.year_text
     schedule = item.schedule_info
-    return RULES[code].at_item(
-        item, schedule.written, fix, year=year, next_year=int(year) + 1, text=schedule.text, **params
-    )
+    return rule.at_item(item, schedule.written, fix, year=year, next_year=int(year) + 1, text=schedule.text, **params)
 
 
 def _unreadable(context: Context, item: PlanItem) -> Finding:
@@ -86,9 +119,9 @@ def _unreadable(context: Context, item: PlanItem) -> Finding:
     written = squash(schedule.written)
     word = next((w for w in sorted(context.catalog.vague, key=len, reverse=True) if squash(w) in written), None)
     if word is not None:
-        return _at(context, item, "SCHEDULE_VAGUE", word=word)
+        return _at(context, item, SCHEDULE_VAGUE, word=word)
     if Note.BAD_MONTH in schedule.notes:
-        return _at(context, item, "SCHEDULE_BAD_MONTH")
+        return _at(context, item, SCHEDULE_BAD_MONTH)
     if Note.REVERSED in schedule.notes:
-        return _at(context, item, "SCHEDULE_REVERSED")
-    return _at(context, item, "SCHEDULE_UNPARSED")
+        return _at(context, item, SCHEDULE_REVERSED)
+    return _at(context, item, SCHEDULE_UNPARSED)

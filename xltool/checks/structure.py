@@ -8,7 +8,32 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from xltool.checks.context import Context
-from xltool.checks.rules import GOALS_FOLLOW, ITEMS_FOLLOW, RULES
+from xltool.checks.rules import (
+    FORMULA_NO_VALUE,
+    GOAL_MISSING,
+    GOAL_NUMBER_MISSING,
+    GOAL_NUMBER_ORDER,
+    GOAL_SPACES,
+    GOAL_TOO_LONG,
+    GOALS_FOLLOW,
+    GOALS_TOO_MANY,
+    ITEM_NUMBER_MISSING,
+    ITEM_NUMBER_ORDER,
+    ITEMS_FOLLOW,
+    NO_ITEMS,
+    PRACTICE_DUPLICATE,
+    PRACTICE_MISSING,
+    PRACTICE_NOT_QUANTIFIED,
+    PRACTICE_SPACES,
+    PRACTICE_TWO,
+    TEMPLATE_OUTDATED,
+    TITLE_YEAR_MISMATCH,
+    UNIT_MISSING,
+    YEAR_MISMATCH,
+    YEAR_MISSING,
+    YEAR_WESTERN,
+    Rule,
+)
 from xltool.form import (
     FIELD_NAMES,
     GOAL_NUMERALS,
@@ -29,6 +54,30 @@ _QUANTITY = re.compile(
 )
 
 
+_HEADING = (
+    NO_ITEMS,
+    UNIT_MISSING,
+    YEAR_MISSING,
+    YEAR_WESTERN,
+    YEAR_MISMATCH,
+    TITLE_YEAR_MISMATCH,
+    FORMULA_NO_VALUE,
+    TEMPLATE_OUTDATED,
+)
+_NUMBERING = (
+    GOAL_MISSING,
+    GOAL_NUMBER_MISSING,
+    GOAL_NUMBER_ORDER,
+    PRACTICE_MISSING,
+    ITEM_NUMBER_MISSING,
+    ITEM_NUMBER_ORDER,
+    PRACTICE_TWO,
+)
+_PRINCIPLES = (GOALS_TOO_MANY, GOAL_TOO_LONG, PRACTICE_DUPLICATE, PRACTICE_NOT_QUANTIFIED)
+_SPACES = {"goal": GOAL_SPACES, "practice": PRACTICE_SPACES}
+EMITS: tuple[Rule, ...] = (*_HEADING, *_NUMBERING, *_PRINCIPLES, *_SPACES.values())
+
+
 def check(context: Context) -> Iterator[Finding]:
     yield from _heading(context)
     yield from _numbering(context)
@@ -44,24 +93,24 @@ def western_year(written: str) -> bool:
 def _heading(context: Context) -> Iterator[Finding]:
     plan, catalog = context.plan, context.catalog
     if not plan.items:
-        yield RULES["NO_ITEMS"].at_plan(plan)
+        yield NO_ITEMS.at_plan(plan)
     if not plan.unit and not (plan.items and all(item.unit for item in plan.items)):
-        yield RULES["UNIT_MISSING"].at_plan(plan)
+        yield UNIT_MISSING.at_plan(plan)
     if plan.year is None:
-        yield RULES["YEAR_MISSING"].at_plan(plan)
+        yield YEAR_MISSING.at_plan(plan)
     elif western_year(plan.year_written):
-        yield RULES["YEAR_WESTERN"].at_plan(plan, plan.year_written, year=plan.year)
+        yield YEAR_WESTERN.at_plan(plan, plan.year_written, year=plan.year)
     elif context.year is not None and plan.year != context.year:
-        yield RULES["YEAR_MISMATCH"].at_plan(plan, plan.year, year=context.year)
+        yield YEAR_MISMATCH.at_plan(plan, plan.year, year=context.year)
     title = parse_title(plan.title)
     computed = plan.cells.get("title") in plan.formulas  # the template's title is a formula of the year cell
     if title is not None and plan.year is not None and title[1] != plan.year and not computed:
-        yield RULES["TITLE_YEAR_MISMATCH"].at_plan(plan, plan.title, title_year=title[1], year=plan.year)
+        yield TITLE_YEAR_MISMATCH.at_plan(plan, plan.title, title_year=title[1], year=plan.year)
     for cell, key in plan.uncomputed.items():
-        yield RULES["FORMULA_NO_VALUE"].at_cell(plan, cell, field=FIELD_NAMES.get(key, key))
+        yield FORMULA_NO_VALUE.at_cell(plan, cell, field=FIELD_NAMES.get(key, key))
     version, catalog_id = plan.marker.get("template_version"), plan.marker.get("catalog")
     if version and version != TEMPLATE_VERSION:
-        yield RULES["TEMPLATE_OUTDATED"].at_plan(plan, version, what=f"範本版本 {version}，目前為 {TEMPLATE_VERSION}")
+        yield TEMPLATE_OUTDATED.at_plan(plan, version, what=f"範本版本 {version}，目前為 {TEMPLATE_VERSION}")
     elif catalog_id and catalog_id != catalog.id:
         made = plan.marker.get("catalog_year")
         what = (
@@ -69,7 +118,7 @@ def _heading(context: Context) -> Iterator[Finding]:
             if made and made != str(catalog.year)
             else f"清單 {catalog_id}，目前使用 {catalog.id}"
         )
-        yield RULES["TEMPLATE_OUTDATED"].at_plan(plan, catalog_id, what=what)
+        yield TEMPLATE_OUTDATED.at_plan(plan, catalog_id, what=what)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,35 +144,33 @@ def _numbering(context: Context) -> Iterator[Finding]:
     counted = 0  # practices so far in the goal
     for item in context.plan.items:
         if item.unit != unit:  # a merged workbook numbers each unit's goals afresh
-            yield from _runs(practices, "ITEM_NUMBER_ORDER", ITEM_NUMERALS)
-            yield from _runs(goals, "GOAL_NUMBER_ORDER", GOAL_NUMERALS)
+            yield from _runs(practices, ITEM_NUMBER_ORDER, ITEM_NUMERALS)
+            yield from _runs(goals, GOAL_NUMBER_ORDER, GOAL_NUMERALS)
             unit, goals, practices = item.unit, [], []
         key = (item.goal_no, item.goal, item.cells.get("goal", ""))
         if key != goal_key:
-            yield from _runs(practices, "ITEM_NUMBER_ORDER", ITEM_NUMERALS)
+            yield from _runs(practices, ITEM_NUMBER_ORDER, ITEM_NUMERALS)
             goal_key, practices, counted = key, [], 0
             if not item.goal:
-                yield RULES["GOAL_MISSING"].at_item(item)
+                yield GOAL_MISSING.at_item(item)
             else:
                 position = len(goals) + 1
                 if not item.goal_no:
                     expected = chinese_number(position, GOAL_NUMERALS)
-                    yield RULES["GOAL_NUMBER_MISSING"].at_item(item, item.goal, expected=expected)
+                    yield GOAL_NUMBER_MISSING.at_item(item, item.goal, expected=expected)
                 goals.append(_numbered(item, item.goal_no, GOAL_NUMERALS, position))
         if not item.practice:
-            yield RULES["PRACTICE_MISSING"].at_item(item)
+            yield PRACTICE_MISSING.at_item(item)
             continue
         position, count = counted + 1, practice_count(item.practice)
         counted += count
         if not item.item_no:
-            yield RULES["ITEM_NUMBER_MISSING"].at_item(
-                item, item.practice, expected=chinese_number(position, ITEM_NUMERALS)
-            )
+            yield ITEM_NUMBER_MISSING.at_item(item, item.practice, expected=chinese_number(position, ITEM_NUMERALS))
         practices.append(_numbered(item, item.item_no, ITEM_NUMERALS, position))
         if count > 1:
-            yield RULES["PRACTICE_TWO"].at_item(item, item.practice, count=count)
-    yield from _runs(practices, "ITEM_NUMBER_ORDER", ITEM_NUMERALS)
-    yield from _runs(goals, "GOAL_NUMBER_ORDER", GOAL_NUMERALS)
+            yield PRACTICE_TWO.at_item(item, item.practice, count=count)
+    yield from _runs(practices, ITEM_NUMBER_ORDER, ITEM_NUMERALS)
+    yield from _runs(goals, GOAL_NUMBER_ORDER, GOAL_NUMERALS)
 
 
 def _numbered(item: PlanItem, written: str, numerals: str, position: int) -> _Numbered:
@@ -131,9 +178,8 @@ def _numbered(item: PlanItem, written: str, numerals: str, position: int) -> _Nu
     return _Numbered(item, written, position, value - position if value is not None else None)
 
 
-def _runs(sequence: list[_Numbered], code: str, numerals: str) -> Iterator[Finding]:
+def _runs(sequence: list[_Numbered], rule: Rule, numerals: str) -> Iterator[Finding]:
     """The first number of each run of numbers off by the same amount (none written: reported apart)."""
-    rule = RULES[code]
     follow = GOALS_FOLLOW if numerals == GOAL_NUMERALS else ITEMS_FOLLOW
     for i, entry in enumerate(sequence):
         if not entry.written or entry.offset == 0:
@@ -159,22 +205,20 @@ def _principles(context: Context) -> Iterator[Finding]:
                 goals.setdefault((item.goal_no, item.goal, item.cells.get("goal", "")), item)
         for number, item in enumerate(goals.values(), start=1):
             if number == catalog.max_goals + 1:
-                yield RULES["GOALS_TOO_MANY"].at_item(item, item.goal, count=len(goals), limit=catalog.max_goals)
+                yield GOALS_TOO_MANY.at_item(item, item.goal, count=len(goals), limit=catalog.max_goals)
             if len(item.goal) > catalog.max_goal_chars:
-                yield RULES["GOAL_TOO_LONG"].at_item(
-                    item, item.goal, count=len(item.goal), limit=catalog.max_goal_chars
-                )
+                yield GOAL_TOO_LONG.at_item(item, item.goal, count=len(item.goal), limit=catalog.max_goal_chars)
         seen_practices: dict[str, PlanItem] = {}
         for item in items:
             if not item.practice:
                 continue
             text = "".join(item.practice.split())  # the same words however they were wrapped
             if text in seen_practices:
-                yield RULES["PRACTICE_DUPLICATE"].at_item(item, item.practice, other=seen_practices[text].cell)
+                yield PRACTICE_DUPLICATE.at_item(item, item.practice, other=seen_practices[text].cell)
             else:
                 seen_practices[text] = item
             if not _QUANTITY.search(item.practice):
-                yield RULES["PRACTICE_NOT_QUANTIFIED"].at_item(item, item.practice)
+                yield PRACTICE_NOT_QUANTIFIED.at_item(item, item.practice)
 
 
 def spaces(context: Context) -> Iterator[Finding]:
@@ -183,10 +227,10 @@ def spaces(context: Context) -> Iterator[Finding]:
     for item in context.plan.items:
         if not item.written:
             continue
-        for key, code in (("goal", "GOAL_SPACES"), ("practice", "PRACTICE_SPACES")):
+        for key, rule in _SPACES.items():
             written = item.written.get(key)
             cell = item.cells.get(key, "")
             if written is None or (key == "goal" and cell in goal_cells):
                 continue
             goal_cells.add(cell)
-            yield RULES[code].at_item(item, written, clean(written) if context.fixable(item, key) else None)
+            yield rule.at_item(item, written, clean(written) if context.fixable(item, key) else None)

@@ -25,6 +25,7 @@ def import_command(
     force: ForceOption = False,
     help: show.HelpOption = False,
 ) -> None:
+    from xltool.cli.report import finding_lines
     from xltool.importer import import_legacy
     from xltool.outputs import Outputs
 
@@ -35,9 +36,12 @@ def import_command(
         f"已搬移 {report.items} 項具體作法到範本：{output}（{report.unit or '未填機關'} {report.year} 年度{moved}）",
         err=True,
     )
-    for title, lines in (("未搬移（範本沒有對應的欄位）", report.dropped), ("已照原樣填入，請確認", report.review)):
+    for title, lines in (
+        ("未搬移（範本沒有對應的欄位）", [f"  {line}" for line in report.dropped]),
+        ("已照原樣填入，請確認", [f"  {line}" for line in report.review] + finding_lines(report.findings)),
+    ):
         if lines:
             show.echo(f"{title}：", err=True)
             for line in lines:
-                show.error(f"  {line}")
+                show.error(line)
     show.echo(f"請執行 xltool check {output} 檢查後再送出。", err=True)

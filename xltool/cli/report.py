@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from xltool.cli.show import printable, wrap
 from xltool.export import shown_path
-from xltool.form import SEVERITY_WORDS, cell_row
+from xltool.form import SEVERITY_WORDS, Severity, cell_row
 from xltool.model import FileResult, Finding, json_number, number
 from xltool.roster import Receipt, Status, missing
 
@@ -35,7 +35,7 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
         limit,
         "  ",
     )
-    shown = [f for f in result.findings if show_info or f.severity != "info"]
+    shown = [f for f in result.findings if show_info or f.severity != Severity.INFO]
     for where, first in _groups(shown):
         head = f"{where}  {SEVERITY_WORDS[first.severity]}  {first.message}"
         lines += _lines(head, limit, "    ")
@@ -44,11 +44,21 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
     by_goal = "、".join(f"{goal.split('、', 1)[0]} {number(v):,}" for goal, v in plan.totals_by_goal().items())
     by_category = "、".join(f"{name or '（未填）'} {number(v):,}" for name, v in plan.totals_by_category().items())
     lines += _lines(f"預算（千元）各目標：{by_goal}；各業務類別：{by_category}", limit, "  ")
-    hidden = result.count("info") if not show_info else 0
+    hidden = result.count(Severity.INFO) if not show_info else 0
     closing = f"{result.errors} 個錯誤、{result.warnings} 個警告"
     if hidden:
         closing += f"（另有 {hidden} 則提示，加上 --info 顯示）"
     lines.append(closing)
+    return lines
+
+
+def finding_lines(findings: Sequence[Finding]) -> list[str]:
+    """Findings listed under a heading (rollover, import): where each is and what, its hint below."""
+    lines = []
+    for f in findings:
+        lines.append(printable(f"  {f.where}  {f.message}"))
+        if f.hint:
+            lines.append(printable(f"    → {f.hint}"))
     return lines
 
 

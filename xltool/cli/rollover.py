@@ -29,6 +29,7 @@ def rollover_command(
     force: ForceOption = False,
     help: show.HelpOption = False,
 ) -> None:
+    from xltool.cli.report import finding_lines
     from xltool.outputs import Outputs
     from xltool.rollover import rollover
 
@@ -39,12 +40,12 @@ def rollover_command(
         show.notice(report.catalog_notice)
     show.echo(f"已產生 {report.new_year} 年度計畫：{out}（{report.items} 項具體作法，預定進度推移 "
               f"{report.new_year - report.old_year} 年）", err=True)  # fmt: skip
-    for title, lines in (
-        ("新年度清單已沒有（已在檔案中標示黃色並加註解）", report.gone),
-        ("無法推算的預定進度（照原樣保留）", report.unparsed),
+    for title, findings in (
+        ("與新年度清單不符（已在檔案中標示黃色並加註解）", report.gone),
+        ("無法推算的預定進度（照原樣保留，已標示黃色並加註解）", report.unmoved),
         ("文字中提到舊年度，請檢查（未修改）", report.mentions),
     ):
-        if lines:
+        if findings:
             show.echo(f"{title}：", err=True)
-            for line in lines:
-                show.error(f"  {line}")
+            for line in finding_lines(findings):
+                show.error(line)
