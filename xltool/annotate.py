@@ -13,7 +13,7 @@ from pathlib import Path
 
 from xltool.errors import ErrorCode, InputError, OutputError
 from xltool.form import FILLS, LIVE, RESULT_HEADER, RESULT_WIDTHS, RESULTS_SHEET, SEVERITY_WORDS, cell_row
-from xltool.inputs import inspect_workbook
+from xltool.inputs import Package, inspect_workbook
 from xltool.model import Finding, Plan
 from xltool.outputs import Outputs
 from xltool.xlsxedit import CellEdit, SheetTable, edit_workbook
@@ -44,7 +44,7 @@ class Fix:
 
 
 def annotate_workbook(
-    source: str | Path, findings: Sequence[Finding], out: str | Path, *, outputs: Outputs | None = None
+    source: str | Path | Package, findings: Sequence[Finding], out: str | Path, *, outputs: Outputs | None = None
 ) -> Path:
     """Fill each finding's cell (error red, warning yellow), comment it, and list all on a new sheet."""
     source = editable(source, out)
@@ -64,7 +64,12 @@ def annotate_workbook(
 
 
 def mark_workbook(
-    source: str | Path, marks: Sequence[Mark], table: SheetTable, out: str | Path, *, outputs: Outputs | None = None
+    source: str | Path | Package,
+    marks: Sequence[Mark],
+    table: SheetTable,
+    out: str | Path,
+    *,
+    outputs: Outputs | None = None,
 ) -> Path:
     """Fill and comment the marked cells and add ``table`` as a sheet; nothing else of ``source`` changes.
 
@@ -94,7 +99,7 @@ def _offered(findings: Sequence[Finding]) -> list[Finding]:
 
 
 def fix_workbook(
-    source: str | Path,
+    source: str | Path | Package,
     findings: Sequence[Finding],
     out: str | Path,
     *,
@@ -134,25 +139,28 @@ def _derived(plan: Plan) -> set[str]:
     return derived
 
 
-def editable(source: str | Path, out: str | Path) -> Path:
-    """The workbook a copy can be made of (an .xlsx, or an .xlsm copied to an .xlsm), or why not: asked
-    before any work, and again by each writer here."""
-    book = inspect_workbook(source) if Path(source).suffix.lower() != ".json" else None
+def editable(source: str | Path | Package, out: str | Path) -> Package:
+    """The workbook a copy can be made of (an .xlsx, or an .xlsm copied to an .xlsm), read once, or why
+    not: asked before any work (the package it gives is handed on), and again by each writer here."""
+    json = not isinstance(source, Package) and Path(source).suffix.lower() == ".json"
+    book = inspect_workbook(source) if not json else None
     if book is None or not book.is_ooxml:
         raise InputError(
-            "只能在 .xlsx、.xlsm 活頁簿上標註或修正；請先另存為 .xlsx", source, code=ErrorCode.INPUT_NOT_EDITABLE
+            "只能在 .xlsx、.xlsm 活頁簿上標註或修正；請先另存為 .xlsx",
+            source.path if isinstance(source, Package) else source,
+            code=ErrorCode.INPUT_NOT_EDITABLE,
         )
     if book.has_macros and Path(out).suffix.lower() != ".xlsm":
         # The copy keeps the macros (never run), and Excel opens a macro workbook only under .xlsm.
         raise OutputError("含巨集（VBA）的活頁簿，副本請以 .xlsm 為副檔名", out, code=ErrorCode.OUTPUT_WRONG_TYPE)
-    return book.path
+    return book
 
 
 def _write(
-    source: Path, out: str | Path, edits: list[CellEdit], tables: list[SheetTable], outputs: Outputs | None
+    source: Package, out: str | Path, edits: list[CellEdit], tables: list[SheetTable], outputs: Outputs | None
 ) -> Path:
     guard = outputs or Outputs()
-    guard.add_inputs([source])
+    guard.add_inputs([source.path])
     with guard.atomic(out) as temporary:
         edit_workbook(source, temporary, edits, tables)
     return Path(out)
