@@ -377,6 +377,13 @@ _RULES = (
         "具體作法沒有量化的數字（如場次、人數、件數）",
         "填表說明 二：目標設定應力求具體及量化，例如「辦理宣導 3 場」",
     ),
+    Rule(
+        "CELL_ERROR",
+        E,
+        "plan",
+        "{field}顯示錯誤值 {value}，xltool 讀成空白",
+        "這一格的公式無法計算（常見原因：參照的儲存格或工作表已刪除）；請修正公式，或直接填入內容",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -49,6 +49,8 @@ def _heading(context: Context) -> Iterator[Finding]:
         yield RULES["TITLE_YEAR_MISMATCH"].at_plan(plan, plan.title, title_year=title[1], year=plan.year)
     for cell, key in plan.uncomputed.items():
         yield RULES["FORMULA_NO_VALUE"].at_cell(plan, cell, field=FIELD_NAMES.get(key, key))
+    for cell, (key, shown) in plan.cell_errors.items():
+        yield RULES["CELL_ERROR"].at_cell(plan, cell, shown, field=FIELD_NAMES.get(key, key))
     version, catalog_id = plan.marker.get("template_version"), plan.marker.get("catalog")
     if version and version != TEMPLATE_VERSION:
         yield RULES["TEMPLATE_OUTDATED"].at_plan(plan, version, what=f"範本版本 {version}，目前為 {TEMPLATE_VERSION}")
