@@ -38,6 +38,7 @@ BOMB_RATIO_FROM_MB = 20
 # (1,048,576 rows of its ~11 columns) fits in about 12 million; a national merge of 240,000 practices
 # is under 3 million.
 MAX_CELLS = 12_000_000
+_KEPT_UP_TO = 16 * 1024 * 1024  # members inflated once are kept up to this size (a sheet of ~1,000 saved rows)
 
 
 class Package:
@@ -55,6 +56,7 @@ class Package:
         # Part names are case-insensitive (Excel opens xl/VBAPROJECT.BIN as a VBA project), and some
         # Windows zip writers separate folders with backslashes, which calamine takes as slashes.
         self.infos = {part_key(info.filename): info for info in archive.infolist()} if archive else {}
+        self.inflated: dict[str, bytes] = {}
 
     @property
     def is_ooxml(self) -> bool:
@@ -78,15 +80,21 @@ class Package:
         return info.file_size if info is not None else 0
 
     def member(self, name: str) -> bytes:
-        """A member's bytes; a member the package lacks, or one that does not inflate to what the zip
-        says, is a damaged file."""
-        info = self.infos.get(part_key(name))
+        """A member's bytes, inflated once (the reader, then the annotated copy, ask for the same parts);
+        a member the package lacks, or one that does not inflate to what the zip says, is a damaged file."""
+        key = part_key(name)
+        if key in self.inflated:
+            return self.inflated[key]
+        info = self.infos.get(key)
         if info is None or self.archive is None:
             raise InputError(DAMAGED, self.path, code=ErrorCode.INPUT_DAMAGED)
         try:
-            return self.archive.read(info)
+            data = self.archive.read(info)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
             raise InputError(DAMAGED, self.path, code=ErrorCode.INPUT_DAMAGED) from None
+        if len(data) <= _KEPT_UP_TO:
+            self.inflated[key] = data
+        return data
 
     def pieces(self, name: str, size: int) -> Iterator[bytes]:
         """A member inflated ``size`` bytes at a time (a national merge's sheet is hundreds of MB)."""

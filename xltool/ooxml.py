@@ -18,7 +18,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -282,8 +282,6 @@ def decimals_shown(code: str) -> int | None:
 _PIECE = 64 * 1024
 _SHEET_DATA = re.compile(rb"<(\w+:|)sheetData\b")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]*[0-9]*:?([A-Z]+)[0-9]+"')
-_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_WITH_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=")
 _ERROR = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt=["\']e["\'][^>]*)>(.*?)</(?:\w+:)?c>', re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)<")
 
@@ -312,9 +310,10 @@ def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCel
         cut = xml_.rfind(start)
         if cut < 0:
             cut = len(xml_)  # no cell here: the sheet's head
-        found.add(pattern, xml_[:cut])  # nothing yet when the one cell here goes on in the next piece
+        found.add(pattern, xml_[:cut], start)  # nothing yet when the one cell here goes on in the next piece
         rest = xml_[cut:]
-    found.add(pattern, rest)
+    if start:
+        found.add(pattern, rest, start)
     return found.cells()
 
 
@@ -329,30 +328,34 @@ class _Found:
         self.errors: dict[str, str] = {}
         self.last_column = ""
 
-    def add(self, pattern: re.Pattern[bytes], xml: bytes) -> None:
-        """What a run of whole cells holds, found by patterns run in C."""
-        if len(_ANY_CELL.findall(xml)) != len(_WITH_REF.findall(xml)):
+    def add(self, pattern: re.Pattern[bytes], xml: bytes, cell: bytes) -> None:
+        """What a run of whole cells holds (``cell`` is how this producer starts one: "<c "), found by
+        patterns run in C: most of a returned plan's bytes are formulas no reader needs."""
+        empty_tag = xml.count(cell[:-1] + b">") + xml.count(cell[:-1] + b"/>")
+        if (empty_tag or xml.count(cell) != xml.count(cell + b'r="')) and _UNNAMED.search(xml):
             self._walk(xml)
         else:
-            rows = _FILLED_ROW.findall(xml)
-            if rows:
-                self.rows = max(self.rows, *map(int, rows))
-                letters = max(set(_FILLED_COLUMN.findall(xml)), key=lambda text: (len(text), text))
-                self.columns = max(self.columns, column_index(letters.decode()) + 1)
-            last = xml.rfind(b"<row ") if b"<row " in xml else -1
-            named = _ROW_NUMBER.match(xml, last) if last >= 0 else None
+            filled = _FILLED.findall(xml)
+            if filled:
+                letters, rows = zip(*filled, strict=True)
+                self.rows = max(self.rows, max(map(int, rows)))
+                last = max(set(letters), key=lambda text: (len(text), text))
+                self.columns = max(self.columns, column_index(last.decode()) + 1)
+            named = _ROW_NUMBER.match(xml, xml.rfind(b"<row ")) if b"<row " in xml else None
             self.row = int(named.group(1)) if named else self.row
         # A cell's formula is its first child (ECMA-376 orders f, v, is), so a cell whose start tag is
         # followed by <f is a formula cell.
-        for cell in pattern.finditer(xml):
-            ref = cell.group(1).decode()
-            self.formulas.add(ref)
-            if not _VALUE.search(cell.group(2)):
-                self.empty.add(ref)
+        formula = cell[:-2] + b"f"
+        if formula + b">" in xml or formula + b" " in xml:
+            for found in pattern.finditer(xml):
+                ref = found.group(1).decode()
+                self.formulas.add(ref)
+                if not _VALUE.search(found.group(2)):
+                    self.empty.add(ref)
         if b'="e"' in xml or b"='e'" in xml:
-            for cell in _ERROR.finditer(xml):
-                ref = re.search(rb'\br="([A-Z]+[0-9]+)"', cell.group(1))
-                value = _VALUE.search(cell.group(2))
+            for found in _ERROR.finditer(xml):
+                ref = re.search(rb'\br="([A-Z]+[0-9]+)"', found.group(1))
+                value = _VALUE.search(found.group(2))
                 if ref:
                     self.errors[ref.group(1).decode()] = value.group(1).decode("utf-8", "replace") if value else ""
 
@@ -377,8 +380,9 @@ class _Found:
         )
 
 
-_FILLED_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+([0-9]+)"[^>]*(?<!/)>(?!</)')
-_FILLED_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)[0-9]+"[^>]*(?<!/)>(?!</)')
+# A cell's reference, when the cell holds something (a row's r="" is digits alone, so rows never match).
+_FILLED = re.compile(rb'\sr="([A-Z]+)([0-9]+)"[^>]*(?<!/)>(?!</)')
+_UNNAMED = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?![^>]*\sr=)")  # a cell without its reference
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
 _ROW_OR_CELL = re.compile(rb"<((?:\w+:)?(?:row|c))(?=[\s/>])([^>]*?)(/?)>")
 
@@ -388,7 +392,7 @@ def _formula_cells(skip_from: int | None) -> re.Pattern[bytes]:
     """A cell whose content starts with a formula (shared formulas' <f .../> too), left of column
     ``skip_from``; group 1 is its reference, group 2 what follows the formula."""
     return re.compile(
-        rb'<(?:\w+:)?c\b[^>]*?\br="' + _not_from(skip_from) + rb'([A-Z]+[0-9]+)"[^>]*(?<!/)>\s*<(?:\w+:)?f\b'
+        rb'\sr="' + _not_from(skip_from) + rb'([A-Z]+[0-9]+)"[^>]*(?<!/)>\s*<(?:\w+:)?f\b'
         rb"(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)(.*?)</(?:\w+:)?c>",
         re.S,
     )
@@ -421,26 +425,42 @@ def live_header(package: Package, found: Book, xml: bytes) -> tuple[int, int] | 
     return None
 
 
-def without_live(xml: bytes, column: int, row: int) -> bytes:
-    """The sheet without the formula cells of the 檢查 column and those right of it, from its header row
-    down: calamine then parses six cells a row instead of sixteen, ten of them long formulas (a plan
-    saved by LibreOffice writes each out in full, ~15 KB a row). Typed cells there stay."""
-    start = re.search(rb'<(?:\w+:)?row\b[^>]*?\br="%d"' % row, xml)
-    if start is None or column >= 26:
-        return xml
-    return xml[: start.start()] + _formula_cells_from(column).sub(b"", xml[start.start() :])
+def without_live(pieces: Iterable[bytes], column: int, row: int) -> Iterator[bytes]:
+    """The sheet, piece by piece, without the cells of the 檢查 column and those right of it below its
+    header row: calamine then parses six cells a row instead of sixteen, ten of them long formulas (a
+    plan saved by LibreOffice writes each out in full, ~15 KB a row). The template locks them and the
+    reader reads none of them; a row's cells come in column order, so each row loses a run that ends
+    where the row ends. A sheet is never held whole (a 10,000-row plan saved by LibreOffice is 166 MB).
+    """
+    first, rest, row_end = _first_cell_from(column), b"", b""
+    for piece in pieces:
+        xml = rest + piece
+        if not row_end:  # the rows before the first one below the header pass as they are
+            data = _SHEET_DATA.search(xml)
+            header = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="%d"' % row).search(xml)
+            prefix = data.group(1) if data else b""
+            below = xml.find(b"<" + prefix + b"row ", header.end()) if data and header else -1
+            if below < 0 or column >= 26:
+                rest = xml
+                continue
+            row_end = b"</" + prefix + b"row>"
+            yield xml[:below]
+            xml = xml[below:]
+        whole = xml.rfind(row_end) + len(row_end) if row_end in xml else 0
+        position = 0
+        while (found := first.search(xml, position, whole)) is not None:
+            end = xml.find(row_end, found.start(), whole)
+            yield xml[position : found.start()]
+            position = end
+        yield xml[position:whole]
+        rest = xml[whole:]
+    yield rest
 
 
 @cache
-def _formula_cells_from(column: int) -> re.Pattern[bytes]:
-    """A whole formula cell (formula, then at most a result) in ``column`` (0-based, under 26) or right of it."""
-    letters = f"(?:[{chr(65 + column)}-Z]|[A-Z]{{2,3}})".encode()
-    return re.compile(
-        rb'<(?:\w+:)?c\b[^>]*?\br="'
-        + letters
-        + rb'[0-9]+"[^>]*(?<!/)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)'
-        rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>[^<]*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
-    )
+def _first_cell_from(column: int) -> re.Pattern[bytes]:
+    """The start of a cell in ``column`` (0-based, under 26) or right of it, its reference written first."""
+    return re.compile(rb'<(?:\w+:)?c r="(?:[' + chr(65 + column).encode() + rb'-Z]|[A-Z]{2,3})[0-9]+"')
 
 
 def for_calamine(package: Package, found: Book, sheets: Mapping[str, bytes]) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -146,7 +147,7 @@ class _Workbook:
             names = [s.name for s in self.found.sheets if s.is_worksheet and s.state == "visible" and s.part]
             marker = self.found.sheet(MARKER_SHEET)
             self.marker_part = marker.part if marker is not None else None
-            self.marker_cells = self._scan(self.marker_part) if self.marker_part else SheetCells()
+            self.marker_cells = ooxml.scan(book.member(self.marker_part)) if self.marker_part else SheetCells()
         else:
             self.cells = biff.sheets(book) if book.kind == "xls" else odf.sheets(book)
             refuse_large_sheets(book, self.cells)  # calamine builds every sheet of these as it opens them
@@ -167,15 +168,15 @@ class _Workbook:
         sheet = self.found.sheet(name)
         assert sheet is not None and sheet.part is not None  # one of self.names
         xml, live = None, None
-        if cut and self.marker_part and self.book.size(sheet.part) <= _CUT_UP_TO:
-            xml = self.book.member(sheet.part)
-            live = ooxml.live_header(self.book, self.found, xml)
+        if cut and self.marker_part:
+            pieces = self.book.pieces(sheet.part, _PIECE)
+            head = next(pieces, b"")
+            live = ooxml.live_header(self.book, self.found, head)
             if live is not None:
-                xml = ooxml.without_live(xml, *live)
-        if live is not None:
-            cells = ooxml.scan(xml or b"", skip_from=live[0])
-        else:
-            cells = self._scan(sheet.part) if xml is None else ooxml.scan(xml)
+                xml = b"".join(ooxml.without_live(itertools.chain([head], pieces), *live))
+                cells = ooxml.scan(xml, skip_from=live[0])
+        if live is None:
+            cells = self._scan(sheet.part)
         refuse_large_sheets(self.book, {name: cells, MARKER_SHEET: self.marker_cells})
         if live is None and self._as_calamine_finds(sheet.part):
             if not self.on_original:
@@ -226,8 +227,7 @@ class _Workbook:
             self.calamine = None
 
 
-_PIECE = 64 * 1024
-_CUT_UP_TO = 512 * 1024 * 1024  # a sheet is cut in memory, whole; a larger one is scanned in pieces
+_PIECE = 1024 * 1024  # the template's 檢查 header is in the first piece of its sheet
 
 
 @contextmanager
