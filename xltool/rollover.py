@@ -3,7 +3,6 @@ schedule moved on by the year difference, and a list of what the new year's cata
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -14,9 +13,7 @@ from xltool.model import PlanItem
 from xltool.outputs import Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
-from xltool.schedule import canonical, parse_schedule
-
-_YEAR_MENTION = re.compile(r"(?<!\d)(\d{2,3})\s*年")
+from xltool.schedule import YEAR_MENTION, canonical, parse_schedule
 
 
 @dataclass
@@ -75,8 +72,8 @@ def rollover(
             )
             marks[(index, "performance")] = f"「{item.performance}」已不在 {catalog.year} 年度的清單中，請重新選擇。"
         for text, cell in ((item.goal, at("goal")), (item.practice, where)):
-            for mention in _YEAR_MENTION.finditer(text):
-                line = f"{cell} 提到「{mention.group(0)}」：「{text[:24]}…」，請確認是否要更新（未自動修改）。"
+            for mention in YEAR_MENTION.finditer(text):
+                line = f"{cell} 提到「{mention.group(1)}年」：「{text[:24]}…」，請確認是否要更新（未自動修改）。"
                 if plan.year - 10 <= int(mention.group(1)) <= plan.year and line not in report.mentions:
                     report.mentions.append(line)
         items.append(moved)
