@@ -251,6 +251,38 @@ def test_an_xls_of_sheets_each_reaching_its_last_cell_is_refused(tmp_path: Path)
 
 
 @pytest.mark.usefixtures("office")
+def test_an_xls_that_makes_calamine_panic_is_a_damaged_file_in_one_line(tmp_path: Path) -> None:
+    """calamine stops on some malformed records with a Rust panic, and Rust writes its message and
+    backtrace to stderr itself. A few bytes of an .xls changed at random find one (about 1 in 30)."""
+    import io
+    import random
+
+    from python_calamine import CalamineWorkbook
+
+    from xltool.office import convert
+
+    data = convert(EXAMPLE, "xls:MS Excel 97", tmp_path).read_bytes()
+    chance = random.Random(1)
+    for _ in range(1000):
+        damaged = bytearray(data)
+        for _ in range(chance.randint(1, 20)):
+            damaged[chance.randrange(512, len(damaged))] = chance.randrange(256)
+        try:
+            CalamineWorkbook.from_filelike(io.BytesIO(bytes(damaged))).close()
+        except Exception:
+            continue
+        except BaseException as panic:  # pyo3's PanicException is no Exception
+            assert type(panic).__name__ == "PanicException"
+            break
+    else:
+        pytest.skip("no change of these made calamine panic")
+    bad = tmp_path / "損毀.xls"
+    bad.write_bytes(bytes(damaged))
+    done = xltool("read", bad)
+    assert done.returncode == 2 and "損毀" in one_line_naming(done, bad)
+
+
+@pytest.mark.usefixtures("office")
 @pytest.mark.parametrize("fmt", ["xlsx:Calc MS Excel 2007 XML", "ods", "xls:MS Excel 97"])
 def test_a_cell_showing_an_error_is_reported_at_the_cell_not_as_blank(tmp_path: Path, fmt: str) -> None:
     from openpyxl import load_workbook

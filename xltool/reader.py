@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -44,7 +45,15 @@ from xltool.form import (
     is_title,
     parse_title,
 )
-from xltool.inputs import PASSWORD_PROTECTED, UNSAFE_XML, Package, SheetCells, inspect_workbook, refuse_large_sheets
+from xltool.inputs import (
+    DAMAGED,
+    PASSWORD_PROTECTED,
+    UNSAFE_XML,
+    Package,
+    SheetCells,
+    inspect_workbook,
+    refuse_large_sheets,
+)
 from xltool.model import NOTHING, Plan, PlanItem
 from xltool.ooxml import decimals_shown
 from xltool.schedule import ROC_OFFSET, Note, Schedule, parse_schedule
@@ -151,10 +160,11 @@ class _Workbook:
         else:
             self.cells = biff.sheets(book) if book.kind == "xls" else odf.sheets(book)
             refuse_large_sheets(book, self.cells)  # calamine builds every sheet of these as it opens them
+            workbook = self._open(book.data)
+            with _quiet(book):
+                sheets = workbook.sheets_metadata
             names = [
-                m.name
-                for m in self._open(book.data).sheets_metadata
-                if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
+                m.name for m in sheets if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
             ]
         # 計畫表 first, one sheet at a time: a merged workbook's 檢查結果 sheet is larger than its plan and is
         # never needed once the plan is found.
@@ -205,18 +215,22 @@ class _Workbook:
 
     def _open(self, data: bytes) -> Any:
         self.close()
-        self.calamine, self.on_original = _calamine(self.book, data), data is self.book.data
+        with _quiet(self.book):
+            self.calamine, self.on_original = _calamine(self.book, data), data is self.book.data
         return self.calamine
 
     def _read(self, name: str, cells: SheetCells) -> _Sheet:
-        sheet = self.calamine.get_sheet_by_name(name)
-        return _Sheet(sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [], cells)
+        with _quiet(self.book):
+            sheet = self.calamine.get_sheet_by_name(name)
+            return _Sheet(sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [], cells)
 
     def marker(self) -> dict[str, str]:
         """The template's marker sheet (version, year, catalog), if the workbook has one."""
         marker: dict[str, str] = {}
         if MARKER_SHEET in self.calamine.sheet_names:
-            for row in self.calamine.get_sheet_by_name(MARKER_SHEET).to_python():
+            with _quiet(self.book):
+                rows = self.calamine.get_sheet_by_name(MARKER_SHEET).to_python()
+            for row in rows:
                 if len(row) >= 2 and row[0]:
                     marker[str(row[0])] = _text(row[1])
         return marker
@@ -244,6 +258,30 @@ def _open(book: Package) -> Iterator[_Workbook]:
     finally:
         if workbook is not None:
             workbook.close()
+
+
+@contextmanager
+def _quiet(book: Package) -> Iterator[None]:
+    """calamine at work, its panics a damaged file: calamine stops on some malformed records with a Rust
+    panic (an exception here, a PanicException) whose message and backtrace Rust writes straight to the
+    process's stderr, so stderr is closed to it meanwhile."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to keep quiet
+        saved = -1
+    try:
+        if saved >= 0:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 2)
+        yield
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":  # pyo3's, which no module exports
+            raise
+        raise InputError(DAMAGED, book.path, code=ErrorCode.INPUT_DAMAGED) from None
+    finally:
+        if saved >= 0:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _calamine(book: Package, data: bytes) -> Any:
