@@ -46,13 +46,23 @@ def rewritten(path: Path, change: Callable[[str, bytes], bytes], *, source: Path
     return path
 
 
-def in_sheet(extra: bytes, *, after: bytes = b"</sheetData>") -> Callable[[str, bytes], bytes]:
-    return lambda name, data: data.replace(after, after + extra) if name == SHEET else data
+def in_sheet(extra: bytes) -> Callable[[str, bytes], bytes]:
+    """``extra`` rows after the example's last row."""
+    return lambda name, data: data.replace(b"</sheetData>", extra + b"</sheetData>") if name == SHEET else data
 
 
-def far_cell(path: Path) -> Path:
-    """One number at XFD1048576: calamine would allocate 17 billion cells (549 GB) for the sheet."""
-    return rewritten(path, in_sheet(b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', after=b"</row>"))
+def far_cell(path: Path, scratch: Path) -> Path:
+    """A plan (not made from the template) with one number at XFD1048576: calamine would allocate 17
+    billion cells (549 GB) for the sheet."""
+    from tests import corpus
+
+    legacy = corpus.legacy_workbook(scratch / f"原本的{path.name}")
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    return rewritten(
+        path,
+        lambda name, data: data.replace(b"</sheetData>", far) if name == "xl/worksheets/sheet2.xml" else data,
+        source=legacy,
+    )
 
 
 def one_line_naming(done: subprocess.CompletedProcess[str], path: Path) -> str:
@@ -63,7 +73,7 @@ def one_line_naming(done: subprocess.CompletedProcess[str], path: Path) -> str:
 
 @pytest.mark.parametrize("command", [["read"], ["check"], ["merge", "-o", "合併.xlsx"]])
 def test_a_cell_at_the_last_cell_of_the_grid_is_refused_not_fatal(tmp_path: Path, command: list[str]) -> None:
-    far = far_cell(tmp_path / "遠.xlsx")
+    far = far_cell(tmp_path / "遠.xlsx", tmp_path)
     done = xltool(*command[:1], far, *[tmp_path / c if c.endswith(".xlsx") else c for c in command[1:]])
     assert done.returncode == 2, done.stderr[-500:]
     assert "XFD1048576" in one_line_naming(done, far)
@@ -71,15 +81,24 @@ def test_a_cell_at_the_last_cell_of_the_grid_is_refused_not_fatal(tmp_path: Path
 
 
 def test_the_refusal_has_its_code(tmp_path: Path) -> None:
-    done = xltool("check", far_cell(tmp_path / "遠.xlsx"), "-f", "json")
+    done = xltool("check", far_cell(tmp_path / "遠.xlsx", tmp_path), "-f", "json")
     assert json.loads(done.stdout)["files"][0]["error_code"] == "INPUT_SHEET_TOO_LARGE"
+
+
+def test_a_far_cell_right_of_the_template_s_check_column_is_never_handed_to_calamine(tmp_path: Path) -> None:
+    """The template's 檢查 column and what lies right of it are left out before calamine reads the sheet
+    (no reader needs them), so a stray cell out there costs nothing: the plan reads as it is."""
+    far = rewritten(tmp_path / "遠.xlsx", in_sheet(b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))
+    done = xltool("read", far, "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["totals"]["budget"] == 1865
 
 
 def test_cells_without_references_are_placed_as_calamine_places_them(tmp_path: Path) -> None:
     """The format lets a cell leave out r="": calamine puts it after the one before, so 16,384 of them
     in a row reach XFD as surely as one cell named XFD1048576 does."""
     run = b'<row r="1048576">' + b"<c><v>1</v></c>" * 16_384 + b"</row>"
-    wide = rewritten(tmp_path / "寬.xlsx", in_sheet(run, after=b"</row>"))
+    wide = rewritten(tmp_path / "寬.xlsx", in_sheet(run))
     done = xltool("read", wide)
     assert done.returncode == 2 and "XFD1048576" in one_line_naming(done, wide)
 
@@ -94,7 +113,7 @@ def test_a_folder_with_one_poisonous_file_still_reports_every_good_file(tmp_path
     good = [f"單位{n:02d}.xlsx" for n in range(PARALLEL_FROM)]
     for name in good:
         write_template(folder / name, year=108, unit=name[:-5], items=items)
-    far_cell(folder / "單位99.xlsx")
+    far_cell(folder / "單位99.xlsx", tmp_path)
     done = xltool("check", folder, "-f", "json")
     files = {Path(f["file"]).name: f for f in json.loads(done.stdout)["files"]}
     assert done.returncode == 2

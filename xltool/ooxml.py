@@ -282,7 +282,7 @@ def decimals_shown(code: str) -> int | None:
 _PIECE = 64 * 1024
 _SHEET_DATA = re.compile(rb"<(\w+:|)sheetData\b")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]*[0-9]*:?([A-Z]+)[0-9]+"')
-_ERROR = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt=["\']e["\'][^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_ERROR = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt\s*=\s*["\']e["\'][^>]*)>(.*?)</(?:\w+:)?c\s*>', re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)<")
 
 
@@ -291,30 +291,37 @@ def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCel
     how far its filled cells reach, the formula cells left of column ``skip_from`` (0-based; all when
     None) and those saved without a result, and the cells showing an error.
 
-    A template's 檢查 column and the hidden columns after it hold ten formulas a row that no reader needs:
-    skipped by the pattern itself, they cost nothing (visited from Python, a 10,000-row check 0.3 s).
+    How far the cells reach is read however a producer spells a cell (any whitespace, either quote, no
+    reference at all): it decides whether calamine may be handed the sheet.
     """
     pattern = _formula_cells(skip_from)
     found = _Found()
-    rest, start = b"", b""
+    rest, cell = b"", b""
     for piece in [xml] if isinstance(xml, bytes) else xml:
         xml_ = rest + piece
-        if not start:  # the cells' tag, with the namespace prefix this producer uses (<c or <x:c)
+        if not cell:  # the cells' tag, with the namespace prefix this producer uses (<c or <x:c)
             data = _SHEET_DATA.search(xml_)
             if data is None:
                 rest = xml_
                 continue
-            start = b"<" + data.group(1) + b"c "
+            cell = b"<" + data.group(1) + b"c"
             dimension = _DIMENSION.search(xml_, 0, data.start())
             found.last_column = dimension.group(1).decode() if dimension else ""
-        cut = xml_.rfind(start)
-        if cut < 0:
-            cut = len(xml_)  # no cell here: the sheet's head
-        found.add(pattern, xml_[:cut], start)  # nothing yet when the one cell here goes on in the next piece
+        cut = _last_cell(xml_, cell)  # each piece ends where a cell starts: no cell is cut in two
+        found.add(pattern, xml_[:cut], cell)
         rest = xml_[cut:]
-    if start:
-        found.add(pattern, rest, start)
+    if cell:
+        found.add(pattern, rest, cell)
     return found.cells()
+
+
+def _last_cell(xml: bytes, cell: bytes) -> int:
+    """Where the last cell of ``xml`` starts (its length when none does)."""
+    at = len(xml)
+    while (at := xml.rfind(cell, 0, at)) >= 0:
+        if xml[at + len(cell) : at + len(cell) + 1] in (b" ", b"\t", b"\r", b"\n", b">", b"/"):
+            return at
+    return len(xml)
 
 
 class _Found:
@@ -329,46 +336,50 @@ class _Found:
         self.last_column = ""
 
     def add(self, pattern: re.Pattern[bytes], xml: bytes, cell: bytes) -> None:
-        """What a run of whole cells holds (``cell`` is how this producer starts one: "<c "), found by
+        """What a run of whole cells holds (``cell`` is how this producer opens one: "<c"), found by
         patterns run in C: most of a returned plan's bytes are formulas no reader needs."""
-        empty_tag = xml.count(cell[:-1] + b">") + xml.count(cell[:-1] + b"/>")
-        if (empty_tag or xml.count(cell) != xml.count(cell + b'r="')) and _UNNAMED.search(xml):
+        if _UNNAMED.search(xml):
             self._walk(xml)
         else:
             filled = _FILLED.findall(xml)
             if filled:
                 letters, rows = zip(*filled, strict=True)
                 self.rows = max(self.rows, max(map(int, rows)))
-                last = max(set(letters), key=lambda text: (len(text), text))
+                last = max({text.upper() for text in letters}, key=lambda text: (len(text), text))
                 self.columns = max(self.columns, column_index(last.decode()) + 1)
-            named = _ROW_NUMBER.match(xml, xml.rfind(b"<row ")) if b"<row " in xml else None
-            self.row = int(named.group(1)) if named else self.row
-        # A cell's formula is its first child (ECMA-376 orders f, v, is), so a cell whose start tag is
-        # followed by <f is a formula cell.
-        formula = cell[:-2] + b"f"
-        if formula + b">" in xml or formula + b" " in xml:
-            for found in pattern.finditer(xml):
+            named = _ROW_NUMBER.findall(xml[xml.rfind(b"<row") :]) if b"<row" in xml else None
+            self.row = int(named[0]) if named else self.row
+        # A cell's formula is its first child (ECMA-376 orders f, v, is): each <f found is matched from
+        # the start tag of the cell it is in, which is the tag just before it.
+        formula = cell[:-1] + b"f"
+        at = xml.find(formula)
+        while at >= 0:
+            found = pattern.match(xml, xml.rfind(b"<", 0, at))
+            if found is not None:
                 ref = found.group(1).decode()
                 self.formulas.add(ref)
                 if not _VALUE.search(found.group(2)):
                     self.empty.add(ref)
+            at = xml.find(formula, at + 1)
         if b'="e"' in xml or b"='e'" in xml:
             for found in _ERROR.finditer(xml):
-                ref = re.search(rb'\br="([A-Z]+[0-9]+)"', found.group(1))
+                ref = _REF.search(found.group(1))
                 value = _VALUE.search(found.group(2))
                 if ref:
-                    self.errors[ref.group(1).decode()] = value.group(1).decode("utf-8", "replace") if value else ""
+                    shown = value.group(1).decode("utf-8", "replace") if value else ""
+                    self.errors[ref.group(1).decode().upper() + ref.group(2).decode()] = shown
 
     def _walk(self, xml: bytes) -> None:
         """Rows and cells one by one, as calamine places them when some have no reference (the format
         allows leaving it out): a row after the row before it, a cell after the cell before it."""
         for tag in _ROW_OR_CELL.finditer(xml):
-            ref = re.search(rb'\br="([A-Z]*)([0-9]+)"', tag.group(2))
+            ref = _REF.search(tag.group(2))
             if tag.group(1).endswith(b"row"):
-                self.row, self.column = int(ref.group(2)) if ref else self.row + 1, 0
+                number = _ROW_NUMBER.search(tag.group(0))
+                self.row, self.column = int(number.group(1)) if number else self.row + 1, 0
                 continue
-            if ref and ref.group(1):
-                self.row, self.column = int(ref.group(2)), column_index(ref.group(1).decode()) + 1
+            if ref:
+                self.row, self.column = int(ref.group(2)), column_index(ref.group(1).decode().upper()) + 1
             else:
                 self.column += 1
             if not tag.group(3):
@@ -380,10 +391,12 @@ class _Found:
         )
 
 
-# A cell's reference, when the cell holds something (a row's r="" is digits alone, so rows never match).
-_FILLED = re.compile(rb'\sr="([A-Z]+)([0-9]+)"[^>]*(?<!/)>(?!</)')
-_UNNAMED = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?![^>]*\sr=)")  # a cell without its reference
-_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
+# A cell's reference however it is spaced and quoted (a row's r="" is digits alone and never matches).
+_R = rb"""\sr\s*=\s*["']"""
+_REF = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"']")
+_FILLED = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"'][^>]*(?<!/)>(?!</)")  # … of a cell that holds something
+_UNNAMED = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?![^>]*\sr\s*=)")  # a cell without its reference
+_ROW_NUMBER = re.compile(_R + rb"([0-9]+)[\"']")
 _ROW_OR_CELL = re.compile(rb"<((?:\w+:)?(?:row|c))(?=[\s/>])([^>]*?)(/?)>")
 
 
@@ -392,8 +405,8 @@ def _formula_cells(skip_from: int | None) -> re.Pattern[bytes]:
     """A cell whose content starts with a formula (shared formulas' <f .../> too), left of column
     ``skip_from``; group 1 is its reference, group 2 what follows the formula."""
     return re.compile(
-        rb'\sr="' + _not_from(skip_from) + rb'([A-Z]+[0-9]+)"[^>]*(?<!/)>\s*<(?:\w+:)?f\b'
-        rb"(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)(.*?)</(?:\w+:)?c>",
+        rb"<(?:\w+:)?c(?=\s)[^>]*?" + _R + _not_from(skip_from) + rb"([A-Z]+[0-9]+)[\"'][^>]*(?<!/)>\s*<(?:\w+:)?f\b"
+        rb"(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)(.*?)</(?:\w+:)?c\s*>",
         re.S,
     )
 
@@ -408,15 +421,19 @@ def _not_from(column: int | None) -> bytes:
 def live_header(package: Package, found: Book, xml: bytes) -> tuple[int, int] | None:
     """The template's 檢查 header cell of a sheet, as (0-based column, 1-based row), when its text is
     plain: a shared string (Excel, LibreOffice, xlsxwriter) or an inline one (openpyxl)."""
-    spelled = [re.escape(LIVE.header.encode()), "".join(f"&#{ord(ch)};" for ch in LIVE.header).encode()]
-    text = rb"<(?:\w+:)?t(?:\s[^>]*)?>(?:" + b"|".join(spelled) + rb")</(?:\w+:)?t>"
-    cells = [rb"<(?:\w+:)?is>\s*" + text + rb"\s*</(?:\w+:)?is>"]
+    spelled = [LIVE.header.encode(), "".join(f"&#{ord(ch)};" for ch in LIVE.header).encode()]
+    text = rb"<(?:\w+:)?t(?:\s[^>]*)?>(?:" + b"|".join(map(re.escape, spelled)) + rb")</(?:\w+:)?t>"
+    cells = [rb"<(?:\w+:)?is>\s*" + text + rb"\s*</(?:\w+:)?is>"] if any(word in xml for word in spelled) else []
     if found.strings:
         strings = package.member(found.strings)
-        shared = re.search(rb"<(?:\w+:)?si>\s*" + text + rb"\s*</(?:\w+:)?si>", strings)
+        shared = (
+            re.search(rb"<(?:\w+:)?si>\s*" + text + rb"\s*</(?:\w+:)?si>", strings) if spelled[0] in strings else None
+        )
         if shared:
             index = len(re.findall(rb"<(?:\w+:)?si[\s>]", strings[: shared.start()]))
             cells.append(rb"<(?:\w+:)?v>%d</(?:\w+:)?v>" % index)
+    if not cells:
+        return None
     for cell in re.finditer(rb"<(?:\w+:)?c\b([^>]*)>\s*(?:" + b"|".join(cells) + rb")", xml):
         ref = re.search(rb'\br="([A-Z]+)([0-9]+)"', cell.group(1))
         shared_value = b"<is" not in cell.group(0)

@@ -178,15 +178,16 @@ class _Workbook:
         sheet = self.found.sheet(name)
         assert sheet is not None and sheet.part is not None  # one of self.names
         xml, live = None, None
+        pieces = self.book.pieces(sheet.part, _PIECE)
         if cut and self.marker_part:
-            pieces = self.book.pieces(sheet.part, _PIECE)
             head = next(pieces, b"")
             live = ooxml.live_header(self.book, self.found, head)
-            if live is not None:
-                xml = b"".join(ooxml.without_live(itertools.chain([head], pieces), *live))
-                cells = ooxml.scan(xml, skip_from=live[0])
-        if live is None:
-            cells = self._scan(sheet.part)
+            pieces = itertools.chain([head], pieces)
+        if live is not None:
+            xml = b"".join(ooxml.without_live(pieces, *live))
+            cells = ooxml.scan(xml, skip_from=live[0])
+        else:
+            cells = ooxml.scan(pieces)
         refuse_large_sheets(self.book, {name: cells, MARKER_SHEET: self.marker_cells})
         if live is None and self._as_calamine_finds(sheet.part):
             if not self.on_original:
@@ -197,9 +198,6 @@ class _Workbook:
                 parts[MARKER_SHEET] = self.book.member(self.marker_part)
             self._open(ooxml.for_calamine(self.book, self.found, parts))
         return replace(self._read(name, cells), part=sheet.part, live=live)
-
-    def _scan(self, part: str) -> SheetCells:
-        return ooxml.scan(self.book.pieces(part, _PIECE))
 
     def _as_calamine_finds(self, part: str) -> bool:
         """Whether calamine, reading the package itself, finds the parts the format says: it takes
