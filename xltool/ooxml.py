@@ -60,6 +60,13 @@ class Relation:
     type: str
     target: str  # a part name, or the address as written for an external target
     external: bool
+    written: str = ""  # the target as the relationship writes it
+
+    @property
+    def plain(self) -> bool:
+        """Whether every reader resolves the target alike: a path down from its part's folder, without
+        escapes, dot segments or backslashes."""
+        return not re.search(r"[%\\]|^/|(?:^|/)\.\.?(?:/|$)", self.written)
 
 
 def rels_part(part: str) -> str:
@@ -84,11 +91,8 @@ def relations_in(xml: str, part: str) -> list[Relation]:
         attrs = attributes(tag.group(1))
         external = attrs.get("TargetMode", "") == "External"
         target = attrs.get("Target", "")
-        found.append(
-            Relation(
-                attrs.get("Id", ""), attrs.get("Type", ""), target if external else resolve(part, target), external
-            )
-        )
+        resolved = target if external else resolve(part, target)
+        found.append(Relation(attrs.get("Id", ""), attrs.get("Type", ""), resolved, external, target))
     return found
 
 
@@ -119,6 +123,7 @@ class Book:
     sheets: tuple[Sheet, ...]
     strings: str | None
     styles: str | None
+    plain: bool = False  # each relationship of the workbook has its own id and a plain target
 
     def sheet(self, name: str) -> Sheet | None:
         """The sheet of that name: Excel's names are unique regardless of case."""
@@ -142,7 +147,8 @@ def book(package: Package) -> Book:
     listed = re.search(rf"<(?:{_NAME}:)?sheets\b[^>]*>(.*?)</(?:{_NAME}:)?sheets>", xml, re.S)
     if listed is None:
         raise InputError(DAMAGED, package.path, code=ErrorCode.INPUT_DAMAGED)
-    related = {r.id: r for r in relations(package, office)}
+    listing = relations(package, office)
+    related = {r.id: r for r in listing}
     sheets = []
     for tag in _tag("sheet").finditer(listed.group(1)):
         attrs = attributes(tag.group(1))
@@ -167,7 +173,8 @@ def book(package: Package) -> Book:
             None,
         )
 
-    return Book(office, tuple(sheets), related_part("/sharedStrings"), related_part("/styles"))
+    plain = len(related) == len(listing) and all(r.plain for r in listing if not r.external)
+    return Book(office, tuple(sheets), related_part("/sharedStrings"), related_part("/styles"), plain)
 
 
 def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:

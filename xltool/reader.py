@@ -200,15 +200,16 @@ class _Workbook:
         return replace(self._read(name, cells), part=sheet.part, live=live)
 
     def _as_calamine_finds(self, part: str) -> bool:
-        """Whether calamine, reading the package itself, finds the parts the format says: it takes
-        xl/workbook.xml and member names as written, not as Office does."""
+        """Whether calamine, reading the package itself, finds the parts the format says (those looked
+        at): it takes xl/workbook.xml, and member names and relationship targets as written."""
         assert self.found is not None
         exact = set(self.book.names)
         wanted = (part, self.found.strings, self.found.styles, self.marker_part)
         return (
             self.found.part == "xl/workbook.xml"
+            and self.found.plain
             and all(p is None or p in exact for p in wanted)
-            and (self.found.strings in (None, "xl/sharedStrings.xml"))
+            and self.found.strings in (None, "xl/sharedStrings.xml")
         )
 
     def _open(self, data: bytes) -> Any:
