@@ -366,3 +366,21 @@ def test_check_with_its_copies_opens_the_input_at_most_twice(tmp_path: Path) -> 
     assert done[0].returncode in (0, 1), done[0].stderr
     assert (tmp_path / "標註.xlsx").exists() and (tmp_path / "修正.xlsx").exists()
     assert 1 <= count <= 2
+
+
+def test_an_entity_bomb_in_a_plan_not_made_from_the_template_is_named_as_one(tmp_path: Path) -> None:
+    """Such a plan reaches calamine as it is, and calamine, handed bytes, says only that it cannot
+    tell the format: the refusal still names what the file holds."""
+    from tests import corpus
+
+    legacy = corpus.legacy_workbook(tmp_path / "舊版.xlsx")
+
+    def bomb(name: str, data: bytes) -> bytes:
+        if name != "xl/sharedStrings.xml":
+            return data
+        text = data.decode("utf-8")
+        return (corpus.ENTITY_BOMB + text[text.index("<sst") :]).replace("<t>合計</t>", "<t>&lol9;</t>", 1).encode()
+
+    bad = rewritten(tmp_path / "炸彈.xlsx", bomb, source=legacy)
+    done = xltool("check", bad, "-f", "json")
+    assert done.returncode == 2 and json.loads(done.stdout)["files"][0]["error_code"] == "INPUT_UNSAFE"

@@ -215,7 +215,7 @@ class _Workbook:
     def _open(self, data: bytes) -> Any:
         self.close()
         with _quiet(self.book):
-            self.calamine, self.on_original = _calamine(self.book, data), data is self.book.data
+            self.calamine, self.on_original = _calamine(data), data is self.book.data
         return self.calamine
 
     def _read(self, name: str, cells: SheetCells) -> _Sheet:
@@ -283,7 +283,7 @@ def _quiet(book: Package) -> Iterator[None]:
             os.close(saved)
 
 
-def _calamine(book: Package, data: bytes) -> Any:
+def _calamine(data: bytes) -> Any:
     """calamine's workbook over bytes already read (calamine tells the format by content, so an .xls
     renamed .xlsx is still an .xls, and a name calamine's own path handling cannot take is still read)."""
     from python_calamine import CalamineWorkbook
@@ -297,11 +297,19 @@ def _refusal(book: Package, exc: Exception) -> InputError:
     source = book.path
     if isinstance(exc, PasswordError):
         return InputError(PASSWORD_PROTECTED, source, code=ErrorCode.INPUT_PASSWORD)
-    if isinstance(exc, XmlError):  # calamine's parser refuses DTD entities: an entity bomb ends here, unexpanded
+    if isinstance(exc, XmlError) or _declares_entities(book):  # refused by calamine's parser, unexpanded
         return InputError(UNSAFE_XML, source, code=ErrorCode.INPUT_UNSAFE)
     if isinstance(exc, ZipError) or book.kind != "xls":  # a zip read whole already: its XML is damaged
         return InputError(f"活頁簿內容損毀，無法讀取：{exc}", source, code=ErrorCode.INPUT_DAMAGED)
     return InputError(f"不是可讀取的活頁簿（支援 .xlsx、.xlsm、.xls、.ods）：{exc}", source)
+
+
+def _declares_entities(book: Package) -> bool:
+    """Whether an XML part of a package calamine refused declares entities (an entity bomb: calamine
+    reading the package it was handed says only that it cannot tell the format)."""
+    return any(
+        name.endswith((".xml", ".rels")) and b"<!ENTITY" in book.member(name) for name in book.infos if book.size(name)
+    )
 
 
 def _find_formulas(plan: Plan, cells: SheetCells) -> None:
