@@ -361,11 +361,15 @@ def _merged_map(ranges: Iterable[Any], header: _Header, height: int) -> dict[tup
     (A1:XFD1048576), and a cell no row of the sheet reaches is never read."""
     covered: dict[tuple[int, int], tuple[int, int]] = {}
     columns = sorted(set(header.columns.values()))
+    room = max(height - header.row - 1, 0) * len(columns)  # ranges that do not overlap cover no more
     for (r0, c0), (r1, c1) in ranges:
         for r in range(max(r0, header.row + 1), min(r1, height - 1) + 1):
             for c in columns:
                 if c0 <= c <= c1 and (r, c) != (r0, c0):
                     covered.setdefault((r, c), (r0, c0))
+                    room -= 1
+        if room < 0:  # ranges over ranges (Excel repairs such a file): the first of each cell stands
+            break
     return covered
 
 
