@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -270,8 +271,7 @@ def _quiet(book: Package) -> Iterator[None]:
         saved = -1
     try:
         if saved >= 0:
-            with open(os.devnull, "wb") as null:
-                os.dup2(null.fileno(), 2)
+            os.dup2(_null(), 2)
         yield
     except BaseException as exc:
         if type(exc).__name__ != "PanicException":  # pyo3's, which no module exports
@@ -281,6 +281,12 @@ def _quiet(book: Package) -> Iterator[None]:
         if saved >= 0:
             os.dup2(saved, 2)
             os.close(saved)
+
+
+@cache
+def _null() -> int:
+    """The null device, opened once for all of calamine's calls."""
+    return os.open(os.devnull, os.O_WRONLY)
 
 
 def _calamine(data: bytes) -> Any:
