@@ -176,11 +176,32 @@ def inspect_workbook(path: str | Path | Package) -> Package:
 
     An .xls renamed .xlsx is still read (the reader goes by content); an encrypted OOXML file is an OLE
     container too, told apart by its EncryptedPackage stream; a zip bomb is refused by the sizes the
-    archive declares, before anything inflates it. A package already read is handed back as it is.
+    archive declares, before anything inflates it. A package already read is handed back as it is, and
+    so is the last file read when it has not changed since (see ``_LAST_READ``).
     """
     if isinstance(path, Package):
         return path
     source = check_input(path)
+    try:
+        found = source.stat()
+    except OSError:  # gone since check_input looked: reading it says so
+        return _read(source)
+    identity = (str(source), found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+    if identity not in _LAST_READ:
+        book = _read(source)
+        _LAST_READ.clear()
+        _LAST_READ[identity] = book
+    return _LAST_READ[identity]
+
+
+# The last input read, by its name and its file's identity: the steps of a command that each take the
+# file by name (the check, then its annotated and corrected copies) read it once, and see the same
+# bytes. A file written since has another identity (its times change, and mostly its size) and is
+# read again.
+_LAST_READ: dict[tuple[object, ...], Package] = {}
+
+
+def _read(source: Path) -> Package:
     try:
         with source.open("rb") as handle:
             head = handle.read(8)

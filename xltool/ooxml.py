@@ -18,7 +18,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -204,6 +204,7 @@ class Styles:
     prefix: str  # the namespace prefix its elements are written with ("x:" or "")
     fonts: list[str] | None  # None: the collection is missing or unreadable
     fills: list[str] | None
+    borders: list[str] | None
     cell_formats: list[str] | None  # <cellXfs>: the index a cell's s="" names
     number_formats: dict[int, str]  # cellXfs index → number format code
 
@@ -221,7 +222,8 @@ class Styles:
         for index, xf in enumerate(cell_formats or ()):
             number = attributes(xf[: xf.find(">")]).get("numFmtId", "0")
             numbers[index] = codes.get(int(number) if number.isdigit() else 0, "General")
-        return cls(prefix, _children(xml, "fonts", "font"), _children(xml, "fills", "fill"), cell_formats, numbers)
+        fonts, fills, borders = (_children(xml, f"{child}s", child) for child in ("font", "fill", "border"))
+        return cls(prefix, fonts, fills, borders, cell_formats, numbers)
 
 
 _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 49: "@"}
@@ -575,18 +577,29 @@ def clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return copy
 
 
-def write_package(package: Package, target: Path, changed: Mapping[str, bytes], added: Mapping[str, bytes]) -> None:
+def write_package(
+    package: Package,
+    target: Path,
+    changed: Mapping[str, bytes],
+    added: Mapping[str, bytes],
+    removed: Collection[str] = (),
+) -> None:
     """``package`` written to ``target``: every member in its place and with its bytes unless ``changed``
-    (by member name), the ``added`` ones after them; ``target`` is removed again if anything fails."""
+    (by member name) or ``removed``, the ``added`` ones after them; ``target`` is removed again if
+    anything fails."""
     assert package.archive is not None
     infos = package.archive.infolist()
     stamp = infos[0].date_time if infos else (1980, 1, 1, 0, 0, 0)
     try:
         with zipfile.ZipFile(target, "w") as out:
             for info in infos:
+                if info.filename in removed:
+                    continue
                 data = changed.get(info.filename)
                 out.writestr(clone(info), package.member(info.filename) if data is None else data)
             for name, data in added.items():
+                if name in removed:
+                    continue
                 info = zipfile.ZipInfo(name, stamp)
                 info.compress_type = zipfile.ZIP_DEFLATED  # a new ZipInfo would store it uncompressed
                 out.writestr(info, data)

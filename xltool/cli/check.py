@@ -21,7 +21,6 @@ from xltool.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from xltool.inputs import Package
     from xltool.model import FileResult
     from xltool.outputs import Outputs
     from xltool.pipeline import CheckOptions
@@ -105,15 +104,14 @@ def check_command(
         )
     listed = chosen_roster(roster, require_all)
     outputs = Outputs(files, force=force)
-    book = None  # the one file, read once and handed to the check and the copies
     for out in (annotate, fix):
         if out is not None:
             from xltool.annotate import editable
 
             outputs.claim(out)  # refused before the work, not after it
-            book = editable(book or files[0], out)
-    results = _check(files, CheckOptions(chosen_catalog(catalog), year, _budget_cap(budget_cap)), book)
-    fixes = _copies(results[0], book, annotate, fix, outputs) if book else []
+            editable(files[0], out)
+    results = _check(files, CheckOptions(chosen_catalog(catalog), year, _budget_cap(budget_cap)))
+    fixes = _copies(results[0], annotate, fix, outputs) if annotate or fix else []
     if annotate_dir is not None:
         _return_copies(inputs, results, annotate_dir, outputs)
     receipts = _receipts(listed, results)
@@ -135,14 +133,14 @@ def check_command(
     raise typer.Exit(status)
 
 
-def _check(files: "list[Path]", options: "CheckOptions", book: "Package | None" = None) -> "list[FileResult]":
+def _check(files: "list[Path]", options: "CheckOptions") -> "list[FileResult]":
     """One file with a progress bar for a very long sheet, many with one counting the files."""
     from xltool.pipeline import check_file, check_files
 
     if len(files) == 1:
         progress = ReadProgress()
         try:
-            results = [check_file(book or files[0], options, progress)]
+            results = [check_file(files[0], options, progress)]
         finally:
             progress.close()
     else:
@@ -186,19 +184,17 @@ def _return_copies(inputs: list[Path], results: "list[FileResult]", folder: Path
             show.error(f"  未產生副本：{one.file}：{one.reason}")
 
 
-def _copies(
-    result: "FileResult", book: "Package", annotate: Path | None, fix: Path | None, outputs: "Outputs"
-) -> list[dict[str, str]]:
+def _copies(result: "FileResult", annotate: Path | None, fix: Path | None, outputs: "Outputs") -> list[dict[str, str]]:
     from xltool.annotate import annotate_workbook, fix_workbook
 
     if result.plan is None:
         return []
     fixes_json: list[dict[str, str]] = []
     if annotate:
-        annotate_workbook(book, result.findings, annotate, outputs=outputs)
+        annotate_workbook(result.file, result.findings, annotate, outputs=outputs)
         show.echo(f"已寫出標註副本：{annotate}", err=True)
     if fix:
-        fixes = fix_workbook(book, result.findings, fix, plan=result.plan, outputs=outputs)
+        fixes = fix_workbook(result.file, result.findings, fix, plan=result.plan, outputs=outputs)
         fixes_json = [vars(f) for f in fixes]
         show.echo(f"已寫出修正副本：{fix}（修正 {len(fixes)} 處）", err=True)
         for one in fixes:
