@@ -18,7 +18,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -465,14 +465,15 @@ def live_header(package: Package, found: Book, xml: bytes) -> tuple[int, int] | 
     return None
 
 
-def without_live(pieces: Iterable[bytes], column: int, row: int) -> Iterator[bytes]:
-    """The sheet, piece by piece, without the cells of the 檢查 column and those right of it below its
-    header row: calamine then parses six cells a row instead of sixteen, ten of them long formulas (a
-    plan saved by LibreOffice writes each out in full, ~15 KB a row). The template locks them and the
-    reader reads none of them; a row's cells come in column order, so each row loses the run from its
-    檢查 cell to its end, found by byte searches. A sheet is never held whole (a 10,000-row plan saved
-    by LibreOffice is 166 MB).
+def without_live(pieces: Iterable[bytes], column: int, row: int) -> bytes:
+    """The sheet without the cells of the 檢查 column and those right of it below its header row:
+    calamine then parses six cells a row instead of sixteen, ten of them long formulas (a plan saved by
+    LibreOffice writes each out in full, ~15 KB a row). The template locks them and the reader reads
+    none of them; a row's cells come in column order, so each row loses the run from its 檢查 cell to
+    its end, found by byte searches. Cut piece by piece: a sheet is never held whole (a 10,000-row plan
+    saved by LibreOffice is 166 MB, 3 MB once cut).
     """
+    kept: list[bytes] = []
     rest, first, row_end = b"", b"", b""
     for piece in pieces:
         if not row_end:  # the rows before the first one below the header pass as they are
@@ -485,7 +486,7 @@ def without_live(pieces: Iterable[bytes], column: int, row: int) -> Iterator[byt
                 rest = xml
                 continue
             first, row_end = b"<" + prefix + b'c r="' + column_letter(column).encode(), b"</" + prefix + b"row>"
-            yield xml[:below]
+            kept.append(xml[:below])
             rest, piece = b"", xml[below:]
         start = 0
         if rest:  # the row the last piece ended in, completed by this one
@@ -495,22 +496,23 @@ def without_live(pieces: Iterable[bytes], column: int, row: int) -> Iterator[byt
                 continue
             start += len(row_end)
             head = rest + piece[:start]
-            yield from _without(head, 0, len(head), first, row_end)
+            _keep(kept, head, 0, len(head), first, row_end)
         last = piece.rfind(row_end, start)
         whole = last + len(row_end) if last >= 0 else start
-        yield from _without(piece, start, whole, first, row_end)
+        _keep(kept, piece, start, whole, first, row_end)
         rest = piece[whole:]
-    yield rest
+    kept.append(rest)
+    return b"".join(kept)
 
 
-def _without(xml: bytes, start: int, end: int, first: bytes, row_end: bytes) -> Iterator[bytes]:
+def _keep(kept: list[bytes], xml: bytes, start: int, end: int, first: bytes, row_end: bytes) -> None:
     """Whole rows ``xml[start:end]``, each without the run from its cell ``first`` to its end. (A row's
     end is found by a compiled pattern: over 15 KB of formulas, faster than bytes.find.)"""
     ends, position = _literal(row_end), start
     while (found := xml.find(first, position, end)) >= 0:
-        yield xml[position:found]
+        kept.append(xml[position:found])
         position = ends.search(xml, found, end).start()  # type: ignore[union-attr]  # each row ends before end
-    yield xml[position:end]
+    kept.append(xml[position:end])
 
 
 @cache

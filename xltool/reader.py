@@ -185,7 +185,7 @@ class _Workbook:
             live = ooxml.live_header(self.book, self.found, head)
             pieces = itertools.chain([head], pieces)
         if live is not None:
-            xml = b"".join(ooxml.without_live(pieces, *live))
+            xml = ooxml.without_live(pieces, *live)
             cells = ooxml.scan(xml, skip_from=live[0])
         else:
             cells = ooxml.scan(pieces)
