@@ -166,9 +166,9 @@ def test_every_formula_without_result_is_found_in_a_long_sheet(tmp_path: Path, m
     """The sheet's XML is scanned in pieces: a formula cell that a piece's edge cuts still counts."""
     from openpyxl import Workbook
 
-    from xltool import ooxml
+    from xltool import reader
 
-    monkeypatch.setattr(ooxml, "_PIECE", 7)  # edges through every part of every cell, each cell in several
+    monkeypatch.setattr(reader, "_PIECE", 7)  # edges through every part of every cell, each cell in several
 
     path = tmp_path / "長.xlsx"
     book = Workbook()

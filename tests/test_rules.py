@@ -40,7 +40,8 @@ def test_every_rule_is_declared_by_exactly_one_family() -> None:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     """The example, test_live's 100 rows (every planted mistake, unusual values, numbering slips) with a
     wrong total, title and template version, and the plans that break what a plan's rows cannot: none at
-    all, no unit or year, a western year, a formula without its result, stray spaces, a goal naming an old year."""
+    all, no unit or year, a western year, a formula without its result, a cell showing #N/A, stray spaces,
+    a goal naming an old year."""
     folder = tmp_path_factory.mktemp("rules")
     rows = corpus_rows()
     path = fill(write_template(folder / "corpus.xlsx", year=108, rows=len(rows) + 3), rows, unit="測試縣政府政風處")
@@ -59,6 +60,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     other = fill(write_template(folder / "other.xlsx", year=108, rows=5), odd, unit="某處", year=2019)
     book = load_workbook(other)
     book["計畫表"]["D4"] = "=2*10"
+    book["計畫表"]["C5"] = "#N/A"  # openpyxl writes an error value (t="e"), as a broken formula's result is saved
     book.save(other)
     return [
         (read_plan(EXAMPLE), 108, None),

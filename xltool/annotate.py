@@ -9,9 +9,7 @@ An .xls or .ods is converted to .xlsx by LibreOffice first (:func:`package`); it
 
 from __future__ import annotations
 
-import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +28,7 @@ from xltool.form import (
     Severity,
     cell_row,
 )
-from xltool.inputs import inspect_workbook
+from xltool.inputs import Package, inspect_workbook
 from xltool.model import FileResult, Finding, Plan
 from xltool.outputs import Outputs
 from xltool.xlsxedit import CellEdit, SheetTable, edit_workbook
@@ -78,7 +76,7 @@ def results_table(findings: Sequence[Finding], *, infos: bool = False) -> SheetT
 
 
 def annotate_workbook(
-    source: str | Path,
+    source: str | Path | Package,
     findings: Sequence[Finding],
     out: str | Path,
     *,
@@ -102,7 +100,12 @@ def annotate_workbook(
 
 
 def mark_workbook(
-    source: str | Path, marks: Sequence[Mark], table: SheetTable, out: str | Path, *, outputs: Outputs | None = None
+    source: str | Path | Package,
+    marks: Sequence[Mark],
+    table: SheetTable,
+    out: str | Path,
+    *,
+    outputs: Outputs | None = None,
 ) -> Path:
     """Fill and comment the marked cells and add ``table`` as a sheet; nothing else of ``source`` changes.
 
@@ -151,7 +154,7 @@ def _offered(findings: Sequence[Finding]) -> list[Finding]:
 
 
 def fix_workbook(
-    source: str | Path,
+    source: str | Path | Package,
     findings: Sequence[Finding],
     out: str | Path,
     *,
@@ -197,7 +200,7 @@ def _derived(plan: Plan) -> set[str]:
     return derived
 
 
-def copy_suffix(source: str | Path) -> str:
+def copy_suffix(source: str | Path | Package) -> str:
     """The extension a copy of ``source`` must have: .xlsm for a macro-enabled package (Excel opens
     one under no other name), .xlsx for any other workbook (an .xls or .ods becomes one)."""
     book = inspect_workbook(source)
@@ -205,72 +208,74 @@ def copy_suffix(source: str | Path) -> str:
         return ".xlsx"
     if book.has_macros:
         return ".xlsm"
-    try:
-        with zipfile.ZipFile(book.path) as archive:
-            types = archive.read("[Content_Types].xml")
-    except (KeyError, zipfile.BadZipFile, OSError):
+    if not book.has("[Content_Types].xml"):
         return ".xlsx"  # the edit itself says what is wrong with the package
-    return ".xlsm" if b"macroEnabled.main+xml" in types else ".xlsx"
+    return ".xlsm" if b"macroEnabled.main+xml" in book.member("[Content_Types].xml") else ".xlsx"
 
 
-def editable(source: str | Path, out: str | Path) -> Path:
-    """The workbook a copy can be made of, or why not: asked before any work, and again by each writer
-    here. An .xls or .ods needs LibreOffice, which turns it into an .xlsx first; the copy's name must
-    have the extension its content will have (:func:`copy_suffix`)."""
+def editable(source: str | Path | Package, out: str | Path) -> Package:
+    """The workbook a copy can be made of, read once, or why not: asked before any work (the package it
+    gives is handed on), and again by each writer here. An .xls or .ods needs LibreOffice, which turns it
+    into an .xlsx first; the copy's name must have the extension its content will have (:func:`copy_suffix`)."""
     from xltool.office import find_soffice
 
-    book = inspect_workbook(source) if Path(source).suffix.lower() != ".json" else None
+    named = source.path if isinstance(source, Package) else Path(source)
+    book = inspect_workbook(source) if named.suffix.lower() != ".json" else None
     if book is None:
         raise InputError(
-            "只能在活頁簿（.xlsx、.xlsm、.xls、.ods）上標註或修正", source, code=ErrorCode.INPUT_NOT_EDITABLE
+            "只能在活頁簿（.xlsx、.xlsm、.xls、.ods）上標註或修正", named, code=ErrorCode.INPUT_NOT_EDITABLE
         )
     if not book.is_ooxml and find_soffice() is None:
         raise InputError(
             ".xls、.ods 需要 LibreOffice 轉成 .xlsx 才能標註或修正；請安裝 LibreOffice，或先另存為 .xlsx",
-            source,
+            named,
             code=ErrorCode.INPUT_NOT_EDITABLE,
         )
-    wanted = copy_suffix(book.path)
+    wanted = copy_suffix(book)
     if Path(out).suffix.lower() != wanted:
         if wanted == ".xlsm":  # the copy keeps the macros (never run), and Excel opens them only as .xlsm
             reason = "含巨集（VBA）的活頁簿，副本請以 .xlsm 為副檔名"
         elif not book.is_ooxml:
-            reason = f"{Path(source).suffix or '這個活頁簿'} 經 LibreOffice 轉成 .xlsx 後標註，副本請以 .xlsx 為副檔名"
+            reason = f"{named.suffix or '這個活頁簿'} 經 LibreOffice 轉成 .xlsx 後標註，副本請以 .xlsx 為副檔名"
         else:
             reason = "副本是 Excel 活頁簿，請以 .xlsx 為副檔名"
         raise OutputError(reason, out, code=ErrorCode.OUTPUT_WRONG_TYPE)
-    return book.path
+    return book
 
 
 @contextmanager
-def package(source: str | Path) -> Iterator[Path]:
+def package(source: str | Path | Package) -> Iterator[Package]:
     """The .xlsx/.xlsm package a copy is made of: the workbook itself, or an .xls or .ods converted by
     LibreOffice into a scratch folder that lasts while the copies are made (convert once, copy twice)."""
     from xltool.office import convert
 
     book = inspect_workbook(source)
     if book.is_ooxml:
-        yield book.path
+        yield book
         return
     with tempfile.TemporaryDirectory(prefix="xltool-copy-") as scratch:
-        copy = Path(scratch) / f"copy{Path(source).suffix.lower()}"  # LibreOffice names its result after this
-        shutil.copyfile(book.path, copy)
-        yield convert(copy, "xlsx", scratch)
+        copy = Path(scratch) / f"copy{book.path.suffix.lower()}"  # LibreOffice names its result after this
+        copy.write_bytes(book.data)
+        yield inspect_workbook(convert(copy, "xlsx", scratch))
 
 
 def _write(
-    source: str | Path, out: str | Path, edits: list[CellEdit], tables: list[SheetTable], outputs: Outputs | None
+    source: str | Path | Package,
+    out: str | Path,
+    edits: list[CellEdit],
+    tables: list[SheetTable],
+    outputs: Outputs | None,
 ) -> Path:
     guard = outputs or Outputs()
-    guard.add_inputs([Path(source)])
-    editable(source, out)
-    with package(source) as ooxml:
-        guard.add_inputs([ooxml])
+    book = editable(source, out)
+    guard.add_inputs([book.path])
+    with package(book) as ooxml:
+        guard.add_inputs([ooxml.path])
         try:
             with guard.atomic(out) as temporary:
                 edit_workbook(ooxml, temporary, edits, tables)
         except InputError as error:
-            if ooxml == Path(source):
+            if ooxml is book:
                 raise
-            raise InputError(error.message, source, error.cell, code=error.code) from None  # not the scratch copy
+            raise InputError(error.message, book.path, error.cell, code=error.code) from None  # not the scratch copy
     return Path(out)

@@ -45,7 +45,7 @@ from xltool.form import (
 )
 from xltool.model import Finding, Plan, PlanItem, json_number
 from xltool.outputs import Outputs
-from xltool.schedule import Schedule, month_key
+from xltool.schedule import YEAR_MENTION, Schedule, month_key
 from xltool.text import item_text, squash
 from xltool.xlsxedit import SheetTable, Value
 
@@ -55,7 +55,6 @@ GOAL_SIMILAR = 0.6  # a goal reworded
 
 JsonValue = str | int | float | None
 _ZERO = Decimal(0)
-_YEAR_MENTION = re.compile(r"(?<!\d)(\d{2,3})(?=年)")
 
 
 @dataclass(frozen=True)
@@ -357,7 +356,7 @@ class _Compare:
             year = int(match.group(1))
             return str(year + self.years) if low <= year <= high else match.group(1)
 
-        return _YEAR_MENTION.sub(moved, old_text) == new_text
+        return YEAR_MENTION.sub(moved, old_text) == new_text
 
 
 def budget_value(item: PlanItem) -> JsonValue:

@@ -8,18 +8,24 @@ handed a password-protected file, a zip bomb or something that is not a workbook
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 import zipfile
-from dataclasses import dataclass
+import zlib
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xltool.errors import ErrorCode, InputError
+from xltool.form import column_letter
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and Excel's encrypted (password) workbooks
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PASSWORD_PROTECTED = "檔案受密碼保護，請先移除密碼"
 DAMAGED = "檔案已損毀（壓縮內容不完整），請重新存檔或向寄件者索取"
+UNSAFE_XML = "活頁簿內的 XML 無效或含有不安全的實體宣告（可能是惡意檔案），已拒絕讀取"
 
 # A zip bomb is told from a large honest workbook by both size and compression ratio: sheet XML
 # deflates 5–25 times (a national merge of 240,000 practices is ~900 MB at ~15:1), a bomb ~1,000 times.
@@ -27,18 +33,116 @@ DEFAULT_MAX_UNCOMPRESSED_MB = 2048
 BOMB_RATIO = 100
 BOMB_RATIO_FROM_MB = 20
 
+# calamine gives a sheet all the cells of the rectangle from A1 to its last filled cell, ~32 bytes each
+# (and the reader a Python list of them): one cell at XFD1048576 asks for 549 GB and the process aborts.
+# The cells calamine may allocate for one workbook are capped: a merged plan as long as Excel allows
+# (1,048,576 rows of its ~11 columns) fits in about 12 million; a national merge of 240,000 practices
+# is under 3 million.
+MAX_CELLS = 12_000_000
+_KEPT_UP_TO = 16 * 1024 * 1024  # members inflated once are kept up to this size (a sheet of ~1,000 saved rows)
 
-@dataclass(frozen=True)
-class Workbook:
-    """What an input really is, by its content rather than its name."""
 
-    path: Path
-    kind: str  # "xlsx" (also .xlsm), "xls" or "ods"
-    has_macros: bool = False
+class Package:
+    """One input file, read once and handed along: its bytes, what it is by content, and for a zip (.xlsx,
+    .xlsm, .ods) its members, found by name the way Office finds parts.
+
+    Everything that reads the workbook (calamine, the formula scan, number formats, the annotated copy)
+    reads these bytes, so a file rewritten while it is read is seen whole or refused, never half old and
+    half new; and every way a zip can be damaged (a wrong CRC, a local header that differs from the
+    central directory, a truncated member) ends in the same one line, the file named.
+    """
+
+    def __init__(self, path: Path, kind: str, data: bytes, archive: zipfile.ZipFile | None = None) -> None:
+        self.path, self.kind, self.data, self.archive = path, kind, data, archive
+        # Part names are case-insensitive (Excel opens xl/VBAPROJECT.BIN as a VBA project), and some
+        # Windows zip writers separate folders with backslashes, which calamine takes as slashes.
+        self.infos = {part_key(info.filename): info for info in archive.infolist()} if archive else {}
+        self.inflated: dict[str, bytes] = {}
 
     @property
     def is_ooxml(self) -> bool:
         return self.kind == "xlsx"
+
+    @property
+    def has_macros(self) -> bool:
+        return any(name == "xl/vbaproject.bin" or name.endswith("/vbaproject.bin") for name in self.infos)
+
+    def has(self, name: str) -> bool:
+        return part_key(name) in self.infos
+
+    @property
+    def names(self) -> list[str]:
+        """The members' names as written."""
+        return [info.filename for info in self.infos.values()]
+
+    def size(self, name: str) -> int:
+        """A member's size once inflated, as the zip declares it."""
+        info = self.infos.get(part_key(name))
+        return info.file_size if info is not None else 0
+
+    def member(self, name: str) -> bytes:
+        """A member's bytes, inflated once (the reader, then the annotated copy, ask for the same parts);
+        a member the package lacks, or one that does not inflate to what the zip says, is a damaged file."""
+        key = part_key(name)
+        if key in self.inflated:
+            return self.inflated[key]
+        info = self.infos.get(key)
+        if info is None or self.archive is None:
+            raise InputError(DAMAGED, self.path, code=ErrorCode.INPUT_DAMAGED)
+        try:
+            data = self.archive.read(info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+            raise InputError(DAMAGED, self.path, code=ErrorCode.INPUT_DAMAGED) from None
+        if len(data) <= _KEPT_UP_TO:
+            self.inflated[key] = data
+        return data
+
+    def pieces(self, name: str, size: int) -> Iterator[bytes]:
+        """A member inflated ``size`` bytes at a time (a national merge's sheet is hundreds of MB)."""
+        info = self.infos.get(part_key(name))
+        if info is None or self.archive is None:
+            raise InputError(DAMAGED, self.path, code=ErrorCode.INPUT_DAMAGED)
+        try:
+            with self.archive.open(info) as stream:
+                while piece := stream.read(size):
+                    yield piece
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+            raise InputError(DAMAGED, self.path, code=ErrorCode.INPUT_DAMAGED) from None
+
+
+def part_key(name: str) -> str:
+    """A member name as Office compares them: case-insensitive, folders separated by either slash."""
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
+@dataclass(frozen=True)
+class SheetCells:
+    """What a pass over one sheet's raw cells found before calamine was handed it."""
+
+    rows: int = 0  # the last row holding anything, 1-based (0: none)
+    columns: int = 0  # the last column holding anything, 1-based
+    errors: Mapping[str, str] = field(default_factory=dict)  # cell → the error it shows (#REF!), read as blank
+    formulas: frozenset[str] = frozenset()  # .xlsx: the formula cells (left of the 檢查 column, if known)
+    without_value: frozenset[str] = frozenset()  # .xlsx: those saved without a result
+    last_column: str = ""  # .xlsx: where the sheet's <dimension> says it ends (letters)
+
+    @property
+    def area(self) -> int:
+        return self.rows * self.columns
+
+
+def refuse_large_sheets(package: Package, sheets: Mapping[str, SheetCells]) -> None:
+    """Refuse the workbook when the sheets calamine will read reach, together, past MAX_CELLS."""
+    if sum(cells.area for cells in sheets.values()) <= MAX_CELLS:
+        return
+    name, cells = max(sheets.items(), key=lambda item: item[1].area)
+    last = f"{column_letter(cells.columns - 1)}{cells.rows}"
+    raise InputError(
+        f"工作表「{name}」延伸到 {last}（{cells.rows:,} 列 × {cells.columns:,} 欄），遠超過計畫表的大小，已拒絕讀取；"
+        "若是遠處誤填的儲存格，刪除後另存新檔即可",
+        package.path,
+        code=ErrorCode.INPUT_SHEET_TOO_LARGE,
+    )
 
 
 def check_input(path: str | Path) -> Path:
@@ -78,30 +182,68 @@ def max_uncompressed_bytes() -> int:
     return int(megabytes * 1024 * 1024)
 
 
-def inspect_workbook(path: str | Path) -> Workbook:
-    """Say in one line what a file that is no workbook really is, and what a workbook is by content.
+def inspect_workbook(path: str | Path | Package) -> Package:
+    """The input read once, or one line saying what a file that is no workbook really is.
 
     An .xls renamed .xlsx is still read (the reader goes by content); an encrypted OOXML file is an OLE
     container too, told apart by its EncryptedPackage stream; a zip bomb is refused by the sizes the
-    archive declares, before anything inflates it.
+    archive declares, before anything inflates it. A package already read is handed back as it is, and
+    so is the last file read when it has not changed since (see ``_LAST_READ``).
     """
+    if isinstance(path, Package):
+        return path
     source = check_input(path)
-    with source.open("rb") as handle:
-        head = handle.read(8)
+    try:
+        found = source.stat()
+    except OSError:  # gone since check_input looked: reading it says so
+        return _read(source)
+    identity = (str(source), found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+    if identity not in _LAST_READ:
+        book = _read(source)
+        _LAST_READ.clear()
+        _LAST_READ[identity] = book
+    return _LAST_READ[identity]
+
+
+# The last input read, by its name and its file's identity: the steps of a command that each take the
+# file by name (the check, then its annotated and corrected copies) read it once, and see the same
+# bytes. A file written since has another identity (its times change, and mostly its size) and is
+# read again.
+_LAST_READ: dict[tuple[object, ...], Package] = {}
+
+
+def _read(source: Path) -> Package:
+    try:
+        with source.open("rb") as handle:
+            head = handle.read(8)
+            if head.startswith((OLE_MAGIC, b"PK")):  # the rest only of what may be a workbook
+                size = os.fstat(handle.fileno()).st_size
+                if size > max_uncompressed_bytes():
+                    raise InputError(_too_large(size, "檔案 "), source, code=ErrorCode.INPUT_TOO_LARGE)
+                data = head + handle.read()
+    except OSError as exc:
+        raise InputError(f"無法讀取：{exc.strerror}", source, code=ErrorCode.INPUT_NO_PERMISSION) from None
     if not head:
         raise InputError("檔案是空的", source, code=ErrorCode.INPUT_EMPTY)
     if head.startswith(OLE_MAGIC):
-        return Workbook(source, _ole_kind(source))
+        return Package(source, _ole_kind(source, data), data)
     if head.startswith(b"%PDF"):
         raise InputError("這是 PDF 檔，不是活頁簿；請提供 .xlsx、.xlsm、.xls 或 .ods", source)
     if not head.startswith(b"PK"):
         raise InputError("不是活頁簿（看起來是文字檔或 CSV）；請提供 .xlsx、.xlsm、.xls 或 .ods", source)
     try:
-        with zipfile.ZipFile(source) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise InputError(DAMAGED, source, code=ErrorCode.INPUT_DAMAGED) from None
-    names = {m.filename for m in members}
+    members = archive.infolist()
+    names = Counter(part_key(m.filename) for m in members)
+    if len(names) != len(members):
+        # Part names are unique regardless of case (Open Packaging Conventions); of two members with one
+        # name, readers differ on which counts, so what is checked might not be what Excel shows.
+        twice = next(m.filename for m in members if names[part_key(m.filename)] > 1)
+        raise InputError(
+            f"壓縮內容「{twice}」重複出現，檔案已損毀；請重新存檔或向寄件者索取", source, code=ErrorCode.INPUT_DAMAGED
+        )
     if "word/document.xml" in names:
         raise InputError("這是 Word 文件，不是活頁簿", source)
     if "xl/workbook.xml" in names:
@@ -111,12 +253,11 @@ def inspect_workbook(path: str | Path) -> Workbook:
     else:
         raise InputError("不是 Excel 或 ODS 活頁簿（壓縮檔中沒有活頁簿內容）", source)
     _refuse_bombs(source, members)
-    return Workbook(source, kind, "xl/vbaProject.bin" in names)
+    return Package(source, kind, data, archive)
 
 
-def _ole_kind(source: Path) -> str:
+def _ole_kind(source: Path, data: bytes) -> str:
     """An OLE file is an .xls workbook, or an encrypted (password) .xlsx; their stream names say which."""
-    data = source.read_bytes()
     if "EncryptedPackage".encode("utf-16-le") in data:
         raise InputError(PASSWORD_PROTECTED, source, code=ErrorCode.INPUT_PASSWORD)
     if any(name.encode("utf-16-le") in data for name in ("Workbook", "Book")):
@@ -124,16 +265,18 @@ def _ole_kind(source: Path) -> str:
     raise InputError("這是 Office 舊格式檔案，但不是 Excel 活頁簿（可能是 Word 或 PowerPoint）", source)
 
 
-def _refuse_bombs(source: Path, members: list[zipfile.ZipInfo]) -> None:
+def _too_large(size: int, what: str = "") -> str:
     limit = max_uncompressed_bytes()
+    return (
+        f"{what}{size // (1024 * 1024):,} MB，超過上限 {limit // (1024 * 1024):,} MB，已拒絕讀取"
+        "（確定檔案無誤可設定環境變數 XLTOOL_MAX_UNCOMPRESSED_MB 提高上限）"
+    )
+
+
+def _refuse_bombs(source: Path, members: list[zipfile.ZipInfo]) -> None:
     total = sum(m.file_size for m in members)
-    if total > limit:
-        raise InputError(
-            f"解壓縮後 {total // (1024 * 1024):,} MB，超過上限 {limit // (1024 * 1024):,} MB，已拒絕讀取"
-            "（確定檔案無誤可設定環境變數 XLTOOL_MAX_UNCOMPRESSED_MB 提高上限）",
-            source,
-            code=ErrorCode.INPUT_TOO_LARGE,
-        )
+    if total > max_uncompressed_bytes():
+        raise InputError(_too_large(total, "解壓縮後 "), source, code=ErrorCode.INPUT_TOO_LARGE)
     for member in members:
         large = member.file_size > BOMB_RATIO_FROM_MB * 1024 * 1024
         if large and member.file_size > BOMB_RATIO * max(member.compress_size, 1):

@@ -149,6 +149,7 @@ class Plan:
     marker: dict[str, str] = field(default_factory=dict)  # the template's version, year and catalog id
     notices: list[str] = field(default_factory=list)  # what the reader wants the user to know
     uncomputed: dict[str, str] = field(default_factory=dict)  # formula cells with no stored value -> field
+    cell_errors: dict[str, tuple[str, str]] = field(default_factory=dict)  # cells showing #REF! etc. -> field, error
     formulas: frozenset[str] = frozenset()  # every formula cell of the plan's sheet: never "fixed" into a value
     extra_columns: dict[str, str] = field(default_factory=dict)  # header cells the form has no column for
     catalog: Catalog | None = field(default=None, repr=False)  # the catalog the plan was read with

@@ -1,22 +1,180 @@
-"""What calamine does not tell about an .xlsx: which cells hold formulas, and how a cell is formatted.
+"""An .xlsx/.xlsm package's parts, read from the one :class:`~xltool.inputs.Package` an input became, and
+the one way such a package is written back member by member.
+
+One part-finder (the workbook from the package's root relationships, each sheet's member from the
+workbook's), one styles reader, one member cloner: the reader and the annotated copy find the same parts.
 
 calamine reads values, fast; a few questions need the package itself. Which cells are formulas matters
 twice: a formula saved without its result reads as blank (``check`` must say so), and ``--fix`` must
-never replace a formula with a constant. A cell's number format tells what an officer saw in a number
-cell (108.1 shown as 108.10). Only these small reads live here, on the raw XML, in pieces.
+never replace a formula with a constant. A cell showing an error (#REF!) reads as blank too. A cell's
+number format tells what an officer saw in a number cell (108.1 shown as 108.10). And calamine allocates
+a sheet's whole rectangle, so how far a sheet reaches is looked at before calamine is handed it. These
+reads live here, on the raw XML.
 """
 
 from __future__ import annotations
 
+import io
+import posixpath
 import re
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote
 
-_PIECE = 64 * 1024
-_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+from xltool.errors import ErrorCode, InputError
+from xltool.form import LIVE, column_index, column_letter
+from xltool.inputs import DAMAGED, UNSAFE_XML, Package, SheetCells
+
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_DOCUMENT_REL = f"{REL_NS}/officeDocument"
+WORKSHEET_REL = f"{REL_NS}/worksheet"
+STYLES_REL = f"{REL_NS}/styles"
+SHARED_STRINGS_REL = f"{REL_NS}/sharedStrings"
+
+# ------------------------------------------------------------------------------------------- parts
+
+_NAME = r"[A-Za-z_][\w.-]*"
+_ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def attributes(text: str) -> dict[str, str]:
+    """A start tag's attribute text → {qualified name: value}, entities resolved; either quote."""
+    return {
+        m.group(1): xml_unescape(m.group(2) if m.group(2) is not None else m.group(3)) for m in _ATTR.finditer(text)
+    }
+
+
+@cache
+def _tag(name: str) -> re.Pattern[str]:
+    """The start tag of element ``name`` with any namespace prefix; group 1 is its attribute text."""
+    return re.compile(rf"<(?:{_NAME}:)?{name}(?=[\s/>])([^>]*?)/?>")
+
+
+@dataclass(frozen=True)
+class Relation:
+    id: str
+    type: str
+    target: str  # a part name, or the address as written for an external target
+    external: bool
+    written: str = ""  # the target as the relationship writes it
+
+    @property
+    def plain(self) -> bool:
+        """Whether every reader resolves the target alike: a path down from its part's folder, without
+        escapes, dot segments or backslashes."""
+        return not re.search(r"[%\\]|^/|(?:^|/)\.\.?(?:/|$)", self.written)
+
+
+def rels_part(part: str) -> str:
+    """The member holding the relationships of ``part`` ("" for the package's own)."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def resolve(part: str, target: str) -> str:
+    """The part name a relationship target means: absolute from the package root, or relative to the
+    folder of the part the relationship belongs to."""
+    target = unquote(target)
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+
+
+def relations_in(xml: str, part: str) -> list[Relation]:
+    """The relationships a .rels part's text declares for ``part``, targets resolved to part names."""
+    found = []
+    for tag in _tag("Relationship").finditer(xml):
+        attrs = attributes(tag.group(1))
+        external = attrs.get("TargetMode", "") == "External"
+        target = attrs.get("Target", "")
+        resolved = target if external else resolve(part, target)
+        found.append(Relation(attrs.get("Id", ""), attrs.get("Type", ""), resolved, external, target))
+    return found
+
+
+def relations(package: Package, part: str) -> list[Relation]:
+    rels = rels_part(part)
+    return relations_in(_text(package, rels), part) if package.has(rels) else []
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    sheet_id: int | None  # None when the workbook does not give a number
+    rid: str
+    part: str | None  # None when the relationship is missing or external, or names no member
+    type: str  # the relationship's type: worksheet, chartsheet, dialogsheet …
+    state: str = "visible"  # visible, hidden or veryHidden
+
+    @property
+    def is_worksheet(self) -> bool:
+        return self.type.endswith("/worksheet")
+
+
+@dataclass(frozen=True)
+class Book:
+    """Where a package keeps its workbook, sheets, shared strings and styles."""
+
+    part: str
+    sheets: tuple[Sheet, ...]
+    strings: str | None
+    styles: str | None
+    plain: bool = False  # each relationship of the workbook has its own id and a plain target
+
+    def sheet(self, name: str) -> Sheet | None:
+        """The sheet of that name: Excel's names are unique regardless of case."""
+        return next((s for s in self.sheets if s.name == name), None) or next(
+            (s for s in self.sheets if s.name.casefold() == name.casefold()), None
+        )
+
+
+def book(package: Package) -> Book:
+    """The workbook part as the format finds it (the package's officeDocument relationship; a package
+    without one, xl/workbook.xml), its sheets in tab order, and its shared strings and styles."""
+    office = next(
+        (
+            r.target
+            for r in relations(package, "")
+            if r.type.endswith("/officeDocument") and not r.external and package.has(r.target)
+        ),
+        "xl/workbook.xml",
+    )
+    xml = _text(package, office)
+    listed = re.search(rf"<(?:{_NAME}:)?sheets\b[^>]*>(.*?)</(?:{_NAME}:)?sheets>", xml, re.S)
+    if listed is None:
+        raise InputError(DAMAGED, package.path, code=ErrorCode.INPUT_DAMAGED)
+    listing = relations(package, office)
+    related = {r.id: r for r in listing}
+    sheets = []
+    for tag in _tag("sheet").finditer(listed.group(1)):
+        attrs = attributes(tag.group(1))
+        rid = next((value for name, value in attrs.items() if name.endswith(":id")), "")
+        relation = related.get(rid)
+        part = relation.target if relation and not relation.external and package.has(relation.target) else None
+        number = attrs.get("sheetId", "0")
+        sheets.append(
+            Sheet(
+                attrs.get("name", ""),
+                int(number) if number.isdigit() else None,
+                rid,
+                part,
+                relation.type if relation else "",
+                attrs.get("state", "visible"),
+            )
+        )
+
+    def related_part(kind: str) -> str | None:
+        return next(
+            (r.target for r in related.values() if r.type.endswith(kind) and not r.external and package.has(r.target)),
+            None,
+        )
+
+    plain = len(related) == len(listing) and all(r.plain for r in listing if not r.external)
+    return Book(office, tuple(sheets), related_part("/sharedStrings"), related_part("/styles"), plain)
 
 
 def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
@@ -25,30 +183,432 @@ def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
 
 
 def sheet_parts(archive: zipfile.ZipFile, sheets: Iterable[str]) -> dict[str, str | None]:
-    """Each named sheet's zip member: the workbook's sheet list and relationships are read once, however
+    """Each named sheet's member in a workbook xltool is writing: the workbook is read once, however
     many sheets are asked for (a merge by unit writes hundreds)."""
-    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    ids: dict[str, str] = {}
-    for tag in re.finditer(r"<(?:\w+:)?sheet [^>]*>", workbook):
-        name, rid = _attribute_of(tag.group(0), "name"), _attribute_of(tag.group(0), "r:id")
-        if name is not None and rid:
-            ids.setdefault(xml_unescape(name), rid)
-    members: dict[str, str] = {}
-    for relation in re.finditer(r"<(?:\w+:)?Relationship [^>]*>", rels):
-        rid, target = _attribute_of(relation.group(0), "Id"), _attribute_of(relation.group(0), "Target")
-        if rid and target:
-            # Targets are relative to xl/ unless absolute (/xl/worksheets/…); some writers spell xl/ out.
-            member = (
-                target.lstrip("/") if target.startswith("/") else target if target.startswith("xl/") else f"xl/{target}"
-            )
-            members.setdefault(rid, member)
-    return {sheet: members.get(ids.get(sheet, "")) for sheet in sheets}
+    found = book(Package(Path(archive.filename or ""), "xlsx", b"", archive))
+    parts = {sheet.name: sheet.part for sheet in found.sheets}
+    return {name: parts.get(name) for name in sheets}
 
 
-def _attribute_of(tag: str, name: str) -> str | None:
-    found = re.search(rf'\s{name}="([^"]*)"', tag)
-    return found.group(1) if found else None
+def _text(package: Package, name: str) -> str:
+    return package.member(name).decode("utf-8", "replace")
+
+
+# ------------------------------------------------------------------------------------------ styles
+
+
+@dataclass(frozen=True)
+class Styles:
+    """A styles part's collections as their elements' XML, and each cell format's number format code."""
+
+    prefix: str  # the namespace prefix its elements are written with ("x:" or "")
+    fonts: list[str] | None  # None: the collection is missing or unreadable
+    fills: list[str] | None
+    borders: list[str] | None
+    cell_formats: list[str] | None  # <cellXfs>: the index a cell's s="" names
+    number_formats: dict[int, str]  # cellXfs index → number format code
+
+    @classmethod
+    def parse(cls, xml: str) -> Styles:
+        root = re.search(rf"<({_NAME}:)?styleSheet\b", xml)
+        prefix = root.group(1) or "" if root else ""
+        codes = dict(_BUILTIN_FORMATS)
+        for tag in _tag("numFmt").finditer(xml):
+            attrs = attributes(tag.group(1))
+            if attrs.get("numFmtId", "").isdigit() and "formatCode" in attrs:
+                codes[int(attrs["numFmtId"])] = attrs["formatCode"]
+        cell_formats = _children(xml, "cellXfs", "xf")
+        numbers = {}
+        for index, xf in enumerate(cell_formats or ()):
+            number = attributes(xf[: xf.find(">")]).get("numFmtId", "0")
+            numbers[index] = codes.get(int(number) if number.isdigit() else 0, "General")
+        fonts, fills, borders = (_children(xml, f"{child}s", child) for child in ("font", "fill", "border"))
+        return cls(prefix, fonts, fills, borders, cell_formats, numbers)
+
+
+_BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 49: "@"}
+
+
+def _children(xml: str, collection: str, child: str) -> list[str] | None:
+    """The XML of each child of the first ``collection`` element (``<fills>`` → each ``<fill>``); None
+    when there is no such element or one of its children never ends."""
+    outer = re.search(rf"<({_NAME}:)?{collection}(?=[\s/>])[^>]*?(/?)>", xml)
+    if outer is None:
+        return None
+    if outer.group(2):
+        return []
+    close = re.compile(rf"</{re.escape(outer.group(1) or '')}{collection}\s*>").search(xml, outer.end())
+    if close is None:
+        return None
+    inner = xml[outer.end() : close.start()]
+    found = []
+    for tag in re.finditer(rf"<({_NAME}:)?{child}(?=[\s/>])[^>]*?(/?)>", inner):
+        if tag.group(2):
+            found.append(tag.group(0))
+            continue
+        end = re.compile(rf"</{re.escape(tag.group(1) or '')}{child}\s*>").search(inner, tag.end())
+        if end is None:
+            return None
+        found.append(inner[tag.start() : end.end()])
+    return found
+
+
+def number_formats(package: Package, part: str, styles: str | None, refs: Iterable[str]) -> dict[str, str]:
+    """The number format code of each cell asked for (General when it has none): what the officer saw.
+
+    Asked only for the rare number in a schedule cell whose reading depends on it.
+    """
+    wanted = set(refs)
+    if not wanted:
+        return {}
+    formats = Styles.parse(_text(package, styles)).number_formats if styles else {}
+    found: dict[str, str] = {}
+    for match in _STYLE.finditer(package.member(part)):
+        ref = match.group(1).decode()
+        if ref in wanted:
+            style = re.search(rb'\bs="(\d+)"', match.group(0))
+            found[ref] = formats.get(int(style.group(1)) if style else 0, "General")
+    return {ref: found.get(ref, "General") for ref in wanted}
+
+
+_STYLE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?/?>')
+
+
+def decimals_shown(code: str) -> int | None:
+    """How many decimals a number format shows (0.00 → 2), or None for General and text formats."""
+    section = code.split(";", 1)[0]
+    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)  # quoted text, escapes, colours and conditions
+    if section.strip().lower() in ("general", "@", ""):
+        return None
+    point = section.find(".")
+    if point < 0:
+        return 0
+    return len(re.match(r"[0#?]*", section[point + 1 :]).group(0))  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------------------------- a sheet's cells
+
+_PIECE = 64 * 1024
+_SHEET_DATA = re.compile(rb"<(\w+:|)sheetData\b")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]*[0-9]*:?([A-Z]+)[0-9]+"')
+_ERROR = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt\s*=\s*["\']e["\'][^>]*)>(.*?)</(?:\w+:)?c\s*>', re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)<")
+
+
+def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCells:
+    """One pass over a sheet's XML (whole, or in pieces from a stream) for what calamine does not say:
+    how far its filled cells reach, the formula cells left of column ``skip_from`` (0-based; all when
+    None) and those saved without a result, and the cells showing an error.
+
+    How far the cells reach is read however a producer spells a cell (any whitespace, either quote, no
+    reference at all): it decides whether calamine may be handed the sheet.
+    """
+    pattern = _formula_cells(skip_from)
+    found = _Found()
+    rest, cell = b"", b""
+    for piece in [xml] if isinstance(xml, bytes) else xml:
+        xml_ = rest + piece
+        if not cell:  # the cells' tag, with the namespace prefix this producer uses (<c or <x:c)
+            data = _SHEET_DATA.search(xml_)
+            if data is None:
+                rest = xml_
+                continue
+            cell = b"<" + data.group(1) + b"c"
+            dimension = _DIMENSION.search(xml_, 0, data.start())
+            found.last_column = dimension.group(1).decode() if dimension else ""
+        cut = _last_cell(xml_, cell)  # each piece ends where a cell starts: no cell is cut in two
+        found.add(pattern, xml_[:cut], cell)
+        rest = xml_[cut:]
+    if cell:
+        found.add(pattern, rest, cell)
+    return found.cells()
+
+
+def _last_cell(xml: bytes, cell: bytes) -> int:
+    """Where the last cell of ``xml`` starts (its length when none does)."""
+    at = len(xml)
+    while (at := xml.rfind(cell, 0, at)) >= 0:
+        if xml[at + len(cell) : at + len(cell) + 1] in (b" ", b"\t", b"\r", b"\n", b">", b"/"):
+            return at
+    return len(xml)
+
+
+class _Found:
+    """What the pieces of one sheet held, gathered as they come."""
+
+    def __init__(self) -> None:
+        self.rows = self.columns = 0
+        self.row = self.column = 0  # where a cell without a reference lands: after the one before it
+        self.formulas: set[str] = set()
+        self.empty: set[str] = set()
+        self.errors: dict[str, str] = {}
+        self.last_column = ""
+
+    def add(self, pattern: re.Pattern[bytes], xml: bytes, cell: bytes) -> None:
+        """What a run of whole cells holds (``cell`` is how this producer opens one: "<c"), found by
+        patterns run in C: most of a returned plan's bytes are formulas no reader needs."""
+        data = _SHEET_DATA.search(xml)
+        start, end = data.end() if data else 0, xml.find(b"</" + cell[1:-1] + b"sheetData")
+        end = end if end >= 0 else len(xml)
+        if xml.count(cell, start, end) == xml.count(cell + b' r="', start, end):
+            filled = _filled_as_written(cell).findall(xml, start, end)  # every cell written as producers do
+        elif _UNNAMED.search(xml):
+            filled = None
+            self._walk(xml)
+        else:
+            filled = _FILLED.findall(xml)
+        if filled is not None:
+            if filled:
+                letters, rows = zip(*filled, strict=True)
+                self.rows = max(self.rows, max(map(int, rows)))
+                last = max({text.upper() for text in letters}, key=lambda text: (len(text), text))
+                self.columns = max(self.columns, column_index(last.decode()) + 1)
+            named = _ROW_NUMBER.findall(xml[xml.rfind(b"<row") :]) if b"<row" in xml else None
+            self.row = int(named[0]) if named else self.row
+        # A cell's formula is its first child (ECMA-376 orders f, v, is): each <f found is matched from
+        # the start tag of the cell it is in, which is the tag just before it.
+        formula = cell[:-1] + b"f"
+        at = xml.find(formula)
+        while at >= 0:
+            found = pattern.match(xml, xml.rfind(b"<", 0, at))
+            if found is not None:
+                ref = found.group(1).decode()
+                self.formulas.add(ref)
+                if not _VALUE.search(found.group(2)):
+                    self.empty.add(ref)
+            at = xml.find(formula, at + 1)
+        if b'="e"' in xml or b"='e'" in xml:
+            for found in _ERROR.finditer(xml):
+                ref = _REF.search(found.group(1))
+                value = _VALUE.search(found.group(2))
+                if ref:
+                    shown = value.group(1).decode("utf-8", "replace") if value else ""
+                    self.errors[ref.group(1).decode().upper() + ref.group(2).decode()] = shown
+
+    def _walk(self, xml: bytes) -> None:
+        """Rows and cells one by one, as calamine places them when some have no reference (the format
+        allows leaving it out): a row after the row before it, a cell after the cell before it."""
+        for tag in _ROW_OR_CELL.finditer(xml):
+            ref = _REF.search(tag.group(2))
+            if tag.group(1).endswith(b"row"):
+                number = _ROW_NUMBER.search(tag.group(0))
+                self.row, self.column = int(number.group(1)) if number else self.row + 1, 0
+                continue
+            if ref:
+                self.row, self.column = int(ref.group(2)), column_index(ref.group(1).decode().upper()) + 1
+            else:
+                self.column += 1
+            if not tag.group(3):
+                self.rows, self.columns = max(self.rows, self.row), max(self.columns, self.column)
+
+    def cells(self) -> SheetCells:
+        return SheetCells(
+            self.rows, self.columns, self.errors, frozenset(self.formulas), frozenset(self.empty), self.last_column
+        )
+
+
+# A cell's reference however it is spaced and quoted (a row's r="" is digits alone and never matches).
+_R = rb"""\sr\s*=\s*["']"""
+_REF = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"']")
+_FILLED = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"'][^>]*(?<!/)>(?!</)")  # … of a cell that holds something
+_UNNAMED = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?![^>]*\sr\s*=)")  # a cell without its reference
+_ROW_NUMBER = re.compile(_R + rb"([0-9]+)[\"']")
+_ROW_OR_CELL = re.compile(rb"<((?:\w+:)?(?:row|c))(?=[\s/>])([^>]*?)(/?)>")
+
+
+@cache
+def _filled_as_written(cell: bytes) -> re.Pattern[bytes]:
+    """_FILLED for cells all written as Excel and LibreOffice write them (``<c r="A1"``): a pattern that
+    starts with text is searched for at the speed of a byte search."""
+    return re.compile(re.escape(cell) + rb' r="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>(?!</)')
+
+
+@cache
+def _formula_cells(skip_from: int | None) -> re.Pattern[bytes]:
+    """A cell whose content starts with a formula (shared formulas' <f .../> too), left of column
+    ``skip_from``; group 1 is its reference, group 2 what follows the formula."""
+    return re.compile(
+        rb"<(?:\w+:)?c(?=\s)[^>]*?" + _R + _not_from(skip_from) + rb"([A-Z]+[0-9]+)[\"'][^>]*(?<!/)>\s*<(?:\w+:)?f\b"
+        rb"(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)(.*?)</(?:\w+:)?c\s*>",
+        re.S,
+    )
+
+
+def _not_from(column: int | None) -> bytes:
+    """A lookahead refusing a reference in ``column`` (0-based, under 26) or right of it."""
+    if column is None or column >= 26:
+        return b""
+    return f"(?!(?:[{chr(65 + column)}-Z]|[A-Z]{{2,3}})[0-9])".encode()
+
+
+def live_header(package: Package, found: Book, xml: bytes) -> tuple[int, int] | None:
+    """The template's 檢查 header cell of a sheet, as (0-based column, 1-based row), when its text is
+    plain: a shared string (Excel, LibreOffice, xlsxwriter) or an inline one (openpyxl)."""
+    spelled = [LIVE.header.encode(), "".join(f"&#{ord(ch)};" for ch in LIVE.header).encode()]
+    text = rb"<(?:\w+:)?t(?:\s[^>]*)?>(?:" + b"|".join(map(re.escape, spelled)) + rb")</(?:\w+:)?t>"
+    cells = [rb"<(?:\w+:)?is>\s*" + text + rb"\s*</(?:\w+:)?is>"] if any(word in xml for word in spelled) else []
+    if found.strings:
+        strings = package.member(found.strings)
+        shared = (
+            re.search(rb"<(?:\w+:)?si>\s*" + text + rb"\s*</(?:\w+:)?si>", strings) if spelled[0] in strings else None
+        )
+        if shared:
+            index = len(re.findall(rb"<(?:\w+:)?si[\s>]", strings[: shared.start()]))
+            cells.append(rb"<(?:\w+:)?v>%d</(?:\w+:)?v>" % index)
+    if not cells:
+        return None
+    for cell in re.finditer(rb"<(?:\w+:)?c\b([^>]*)>\s*(?:" + b"|".join(cells) + rb")", xml):
+        ref = re.search(rb'\br="([A-Z]+)([0-9]+)"', cell.group(1))
+        shared_value = b"<is" not in cell.group(0)
+        if ref and (not shared_value or re.search(rb'\bt="s"', cell.group(1))):
+            return column_index(ref.group(1).decode()), int(ref.group(2))
+    return None
+
+
+def without_live(pieces: Iterable[bytes], column: int, row: int) -> bytes:
+    """The sheet without the cells of the 檢查 column and those right of it below its header row:
+    calamine then parses six cells a row instead of sixteen, ten of them long formulas (a plan saved by
+    LibreOffice writes each out in full, ~15 KB a row). The template locks them and the reader reads
+    none of them; a row's cells come in column order, so each row loses the run from its 檢查 cell to
+    its end, found by byte searches. Cut piece by piece: a sheet is never held whole (a 10,000-row plan
+    saved by LibreOffice is 166 MB, 3 MB once cut).
+    """
+    kept: list[bytes] = []
+    rest, first, row_end = b"", b"", b""
+    for piece in pieces:
+        if not row_end:  # the rows before the first one below the header pass as they are
+            xml = rest + piece
+            data = _SHEET_DATA.search(xml)
+            header = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="%d"' % row).search(xml)
+            prefix = data.group(1) if data else b""
+            below = xml.find(b"<" + prefix + b"row ", header.end()) if data and header else -1
+            if below < 0:
+                rest = xml
+                continue
+            first, row_end = b"<" + prefix + b'c r="' + column_letter(column).encode(), b"</" + prefix + b"row>"
+            kept.append(xml[:below])
+            rest, piece = b"", xml[below:]
+        start = 0
+        if rest:  # the row the last piece ended in, completed by this one
+            start = piece.find(row_end)
+            if start < 0:
+                rest += piece
+                continue
+            start += len(row_end)
+            head = rest + piece[:start]
+            _keep(kept, head, 0, len(head), first, row_end)
+        last = piece.rfind(row_end, start)
+        whole = last + len(row_end) if last >= 0 else start
+        _keep(kept, piece, start, whole, first, row_end)
+        rest = piece[whole:]
+    kept.append(rest)
+    return b"".join(kept)
+
+
+def _keep(kept: list[bytes], xml: bytes, start: int, end: int, first: bytes, row_end: bytes) -> None:
+    """Whole rows ``xml[start:end]``, each without the run from its cell ``first`` to its end. (A row's
+    end is found by a compiled pattern: over 15 KB of formulas, faster than bytes.find.)"""
+    ends, position = _literal(row_end), start
+    while (found := xml.find(first, position, end)) >= 0:
+        kept.append(xml[position:found])
+        position = ends.search(xml, found, end).start()  # type: ignore[union-attr]  # each row ends before end
+    kept.append(xml[position:end])
+
+
+@cache
+def _literal(text: bytes) -> re.Pattern[bytes]:
+    return re.compile(re.escape(text))
+
+
+def for_calamine(package: Package, found: Book, sheets: Mapping[str, bytes]) -> bytes:
+    """A package calamine reads as it would the officer's: the workbook, its shared strings and styles,
+    and the sheets given (name → XML), each where calamine looks for it (it takes xl/workbook.xml
+    whatever the package's relationships say, and does not know Office's case-insensitive names).
+    Members are stored, not deflated: calamine reads them once, from memory."""
+    rels = []
+    members = {"xl/workbook.xml": package.member(found.part)}
+    for n, sheet in enumerate(found.sheets, start=1):
+        rels.append((sheet.rid, sheet.type or WORKSHEET_REL, f"worksheets/sheet{n}.xml"))
+        if sheet.name in sheets:
+            members[f"xl/worksheets/sheet{n}.xml"] = sheets[sheet.name]
+    for kind, part, name in (
+        ("sharedStrings", found.strings, "sharedStrings.xml"),
+        ("styles", found.styles, "styles.xml"),
+    ):
+        if part is not None:
+            members[f"xl/{name}"] = package.member(part)
+            rels.append((f"xltool_{kind}", f"{REL_NS}/{kind}", name))
+    members["xl/_rels/workbook.xml.rels"] = _relationships(rels)
+    members["_rels/.rels"] = _relationships([("rId1", OFFICE_DOCUMENT_REL, "xl/workbook.xml")])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for name, data in members.items():
+            refuse_entities(package, data)
+            out.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _relationships(rels: Iterable[tuple[str, str, str]]) -> bytes:
+    body = "".join(
+        f'<Relationship Id="{xml_attribute(rid)}" Type="{xml_attribute(kind)}" Target="{target}"/>'
+        for rid, kind, target in rels
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE_REL_NS}">{body}</Relationships>'.encode()
+    )
+
+
+def refuse_entities(package: Package, xml: bytes) -> None:
+    """An XML part declaring entities is refused before any parser sees it: no Office writer declares
+    any, and a few declarations expand to gigabytes (an entity bomb)."""
+    if b"<!ENTITY" in xml:
+        raise InputError(UNSAFE_XML, package.path, code=ErrorCode.INPUT_UNSAFE)
+
+
+# ------------------------------------------------------------------------------------- writing a package
+
+
+def clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """A fresh header for a member, with the original's name, time, compression and attributes
+    (not its sizes, offsets or extra fields, which describe the old archive)."""
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    copy.compress_type = zipfile.ZIP_STORED if info.compress_type == zipfile.ZIP_STORED else zipfile.ZIP_DEFLATED
+    copy.external_attr = info.external_attr
+    copy.create_system = info.create_system
+    copy.comment = info.comment
+    return copy
+
+
+def write_package(
+    package: Package,
+    target: Path,
+    changed: Mapping[str, bytes],
+    added: Mapping[str, bytes],
+    removed: Collection[str] = (),
+) -> None:
+    """``package`` written to ``target``: every member in its place and with its bytes unless ``changed``
+    (by member name) or ``removed``, the ``added`` ones after them; ``target`` is removed again if
+    anything fails."""
+    assert package.archive is not None
+    infos = package.archive.infolist()
+    stamp = infos[0].date_time if infos else (1980, 1, 1, 0, 0, 0)
+    try:
+        with zipfile.ZipFile(target, "w") as out:
+            for info in infos:
+                if info.filename in removed:
+                    continue
+                data = changed.get(info.filename)
+                out.writestr(clone(info), package.member(info.filename) if data is None else data)
+            for name, data in added.items():
+                if name in removed:
+                    continue
+                info = zipfile.ZipInfo(name, stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED  # a new ZipInfo would store it uncompressed
+                out.writestr(info, data)
+            out.comment = package.archive.comment
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 # ---------------------------------------------------------------------------------------- XML text
@@ -94,142 +654,3 @@ def xml_unescape(text: str) -> str:
         ),
         text,
     )
-
-
-@dataclass(frozen=True)
-class Formulas:
-    """The formula cells of a sheet, and those saved without a result."""
-
-    cells: frozenset[str] = frozenset()
-    without_value: frozenset[str] = frozenset()
-    last_column: str = ""  # the sheet's <dimension> ends in this column (letters), when it says
-
-
-def formulas(source: Path, sheet: str, skip_from: int | None = None) -> Formulas:
-    """Every formula cell of a sheet left of column ``skip_from`` (0-based; all when None), read in
-    pieces (a 10,000-row sheet is megabytes, and one buffer that size costs more to map and unmap than
-    the scan itself); each piece ends where a cell starts.
-
-    A template's 檢查 column and the hidden columns after it hold ten formulas a row that no reader needs:
-    skipped by the pattern itself, they cost nothing (visited from Python, a 10,000-row check 0.3 s).
-    """
-    pattern = _formula_cells(skip_from)
-    last_column = ""
-    cells: set[str] = set()
-    empty: set[str] = set()
-    with zipfile.ZipFile(source) as archive:
-        part = sheet_part(archive, sheet)
-        if part is None:
-            return Formulas()
-        with archive.open(part) as stream:
-            rest, start = b"", b""
-            while piece := stream.read(_PIECE):
-                xml = rest + piece
-                if not start:  # the cells' tag, with the namespace prefix this producer uses (<c or <x:c)
-                    found = _SHEET_DATA.search(xml)
-                    if found is None:
-                        rest = xml
-                        continue
-                    start = b"<" + found.group(1) + b"c "
-                    dimension = _DIMENSION.search(xml, 0, found.start())
-                    last_column = dimension.group(1).decode() if dimension else ""
-                cut = xml.rfind(start)
-                if cut < 0:
-                    cut = len(xml)  # no cell here: the sheet's head
-                _scan(pattern, xml[:cut], cells, empty)  # nothing yet when the one cell here goes on in the next piece
-                rest = xml[cut:]
-            _scan(pattern, rest, cells, empty)
-    return Formulas(frozenset(cells), frozenset(empty), last_column)
-
-
-_SHEET_DATA = re.compile(rb"<(\w+:|)sheetData\b")
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]*[0-9]*:?([A-Z]+)[0-9]+"')
-
-
-def _scan(pattern: re.Pattern[bytes], xml: bytes, cells: set[str], empty: set[str]) -> None:
-    """Formula cells in a run of whole cells, found by one pattern run in C: a cell's formula is its first
-    child (ECMA-376 orders f, v, is), so a cell whose start tag is followed by <f is a formula cell."""
-    for cell in pattern.finditer(xml):
-        ref = cell.group(1).decode()
-        cells.add(ref)
-        if not _VALUE.search(cell.group(2)):
-            empty.add(ref)
-
-
-@cache
-def _formula_cells(skip_from: int | None) -> re.Pattern[bytes]:
-    """A cell whose content starts with a formula (shared formulas' <f .../> too), left of column
-    ``skip_from``; group 1 is its reference, group 2 what follows the formula."""
-    other = b""
-    if skip_from is not None and skip_from < 26:  # its letter to Z, and every column of two or three letters
-        other = f"(?!(?:[{chr(65 + skip_from)}-Z]|[A-Z]{{2,3}})[0-9])".encode()
-    return re.compile(
-        rb'<(?:\w+:)?c\b[^>]*?\br="' + other + rb'([A-Z]+[0-9]+)"[^>]*(?<!/)>\s*<(?:\w+:)?f\b'
-        rb"(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)(.*?)</(?:\w+:)?c>",
-        re.S,
-    )
-
-
-@dataclass(frozen=True)
-class _Styles:
-    formats: dict[int, str] = field(default_factory=dict)  # cell style index -> number format code
-
-
-_BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 49: "@"}
-_STYLE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?>|<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?/>')
-
-
-def number_formats(source: Path, sheet: str, refs: Iterable[str]) -> dict[str, str]:
-    """The number format code of each cell asked for (General when it has none): what the officer saw.
-
-    Asked only for the rare number in a schedule cell whose reading depends on it, so it reads the
-    whole sheet part rather than in pieces.
-    """
-    wanted = set(refs)
-    if not wanted:
-        return {}
-    with zipfile.ZipFile(source) as archive:
-        part = sheet_part(archive, sheet)
-        if part is None:
-            return {}
-        styles = _read_styles(archive)
-        xml = archive.read(part)
-    found: dict[str, str] = {}
-    for match in _STYLE.finditer(xml):
-        ref = (match.group(1) or match.group(2)).decode()
-        if ref in wanted:
-            style = re.search(rb'\bs="(\d+)"', match.group(0))
-            found[ref] = styles.formats.get(int(style.group(1)) if style else 0, "General")
-    return {ref: found.get(ref, "General") for ref in wanted}
-
-
-def _read_styles(archive: zipfile.ZipFile) -> _Styles:
-    try:
-        xml = archive.read("xl/styles.xml").decode("utf-8", "replace")
-    except KeyError:
-        return _Styles()
-    codes = dict(_BUILTIN_FORMATS)
-    for fmt in re.finditer(r"<(?:\w+:)?numFmt\b[^>]*>", xml):
-        number = re.search(r'numFmtId="(\d+)"', fmt.group(0))
-        code = re.search(r'formatCode="([^"]*)"', fmt.group(0))
-        if number and code:
-            codes[int(number.group(1))] = xml_unescape(code.group(1))
-    cell_xfs = re.search(r"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", xml, re.S)
-    formats: dict[int, str] = {}
-    if cell_xfs:
-        for index, xf in enumerate(re.finditer(r"<(?:\w+:)?xf\b[^>]*>", cell_xfs.group(0))):
-            number = re.search(r'numFmtId="(\d+)"', xf.group(0))
-            formats[index] = codes.get(int(number.group(1)) if number else 0, "General")
-    return _Styles(formats)
-
-
-def decimals_shown(code: str) -> int | None:
-    """How many decimals a number format shows (0.00 → 2), or None for General and text formats."""
-    section = code.split(";", 1)[0]
-    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)  # quoted text, escapes, colours and conditions
-    if section.strip().lower() in ("general", "@", ""):
-        return None
-    point = section.find(".")
-    if point < 0:
-        return 0
-    return len(re.match(r"[0#?]*", section[point + 1 :]).group(0))  # type: ignore[union-attr]

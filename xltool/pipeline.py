@@ -20,7 +20,7 @@ from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, check_plan
 from xltool.errors import ErrorCode, InputError, OutputError, XltoolError
-from xltool.inputs import WORKBOOK_SUFFIXES, check_input
+from xltool.inputs import WORKBOOK_SUFFIXES, Package, check_input
 from xltool.model import FileResult, Plan
 from xltool.outputs import Outputs
 from xltool.reader import read_plan
@@ -33,7 +33,7 @@ MAX_JSON_BYTES = 512 * 1024 * 1024
 
 
 def load_plan(
-    path: str | Path,
+    path: str | Path | Package,
     *,
     catalog: Catalog | None = None,
     year: int | None = None,
@@ -41,11 +41,12 @@ def load_plan(
 ) -> Plan:
     """A plan from a workbook (.xlsx .xlsm .xls .ods) or from the JSON ``xltool read`` writes.
 
-    The plan carries the catalog it was read with: ``catalog`` when given, else its year's.
+    The plan carries the catalog it was read with: ``catalog`` when given, else its year's. A workbook
+    already read (a :class:`~xltool.inputs.Package`) is not read from disk again.
     """
+    if isinstance(path, Package) or Path(path).suffix.lower() != ".json":
+        return read_plan(path, catalog=catalog, year=year, progress=progress)
     source = Path(path)
-    if source.suffix.lower() != ".json":
-        return read_plan(source, catalog=catalog, year=year, progress=progress)
     check_input(source)
     try:
         if source.stat().st_size > MAX_JSON_BYTES:
@@ -78,17 +79,18 @@ class CheckOptions:
 
 
 def check_file(
-    path: str | Path,
+    path: str | Path | Package,
     options: CheckOptions = CheckOptions(),
     progress: Callable[[int, int], None] | None = None,
 ) -> FileResult:
     """Load and check one plan; a file that cannot be read becomes a result that says why."""
+    name = str(path.path if isinstance(path, Package) else path)
     try:
         plan = load_plan(path, catalog=options.catalog, year=options.year, progress=progress)
         findings = check_plan(plan, year=options.year, budget_cap=options.budget_cap)
     except XltoolError as error:
-        return FileResult(str(path), error=str(error), error_code=error.code)
-    return FileResult(str(path), plan, findings)
+        return FileResult(name, error=str(error), error_code=error.code)
+    return FileResult(name, plan, findings)
 
 
 def _check_in_worker(job: tuple[str, CheckOptions]) -> FileResult:

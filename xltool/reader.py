@@ -8,13 +8,18 @@ The reader only reads: it normalises and parses each cell once and leaves every 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import itertools
+import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from xltool import biff, odf, ooxml
 from xltool.budget import parse_budget
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
@@ -41,9 +46,17 @@ from xltool.form import (
     is_title,
     parse_title,
 )
-from xltool.inputs import DAMAGED, PASSWORD_PROTECTED, Workbook, inspect_workbook
+from xltool.inputs import (
+    DAMAGED,
+    PASSWORD_PROTECTED,
+    UNSAFE_XML,
+    Package,
+    SheetCells,
+    inspect_workbook,
+    refuse_large_sheets,
+)
 from xltool.model import NOTHING, Plan, PlanItem
-from xltool.ooxml import decimals_shown, formulas, number_formats
+from xltool.ooxml import decimals_shown
 from xltool.schedule import ROC_OFFSET, Note, Schedule, parse_schedule
 from xltool.text import clean, item_text, one_line, squash
 
@@ -69,7 +82,7 @@ class _Header:
 
 
 def read_plan(
-    path: str | Path,
+    path: str | Path | Package,
     *,
     catalog: Catalog | None = None,
     year: int | None = None,
@@ -77,17 +90,23 @@ def read_plan(
 ) -> Plan:
     """Read a filled workbook (template-made or a legacy sheet of the form) into one Plan.
 
-    ``year`` is the plan year to assume when the workbook names none (it dates 1-12月 and 全年);
-    ``progress(rows_done, rows_total)`` is called now and then on a large sheet.
+    ``path`` may be the :class:`~xltool.inputs.Package` the file was already read into (nothing is read
+    from disk again); ``year`` is the plan year to assume when the workbook names none (it dates 1-12月
+    and 全年); ``progress(rows_done, rows_total)`` is called now and then on a large sheet.
     """
     book = inspect_workbook(path)
     source = book.path
     with _open(book) as workbook:
-        marker = _marker(workbook)
-        for name, grid, merged in _sheets(workbook):
-            header = find_header(grid)
+        for name in workbook.names:
+            sheet = workbook.sheet(name)
+            header = find_header(sheet.grid)
+            if header is not None and sheet.live and not _cut_holds(sheet.live, header):
+                sheet = workbook.sheet(name, cut=False)  # a 檢查 header that is not the template's: read all
+                header = find_header(sheet.grid)
             if header is not None:
-                plan = _read_sheet(source, name, grid, merged, header, marker, catalog, year, progress)
+                merged = _merged_map(sheet.ranges, header, len(sheet.grid))
+                marker = workbook.marker()
+                plan = _read_sheet(source, name, sheet.grid, merged, header, marker, catalog, year, progress)
                 break
         else:
             wanted = "、".join(c.header for c in COLUMNS if c.key in REQUIRED_KEYS)
@@ -96,103 +115,245 @@ def read_plan(
                 source,
                 code=ErrorCode.INPUT_NO_PLAN,
             )
-    if book.is_ooxml:
-        _find_formulas(source, plan)
-        _read_ambiguous_schedules(source, plan)
+    _find_formulas(plan, sheet.cells)
+    _cell_errors(plan, header, sheet.cells)
+    if sheet.part is not None and workbook.found is not None:
+        _read_ambiguous_schedules(book, sheet.part, workbook.found.styles, plan)
     if book.has_macros:
         plan.notices.append("檔案內含巨集（VBA），xltool 不會執行，已忽略。")
     return plan
 
 
+@dataclass(frozen=True)
+class _Sheet:
+    """A sheet as calamine read it, and what the package said about it first."""
+
+    grid: Grid
+    ranges: list[tuple[tuple[int, int], tuple[int, int]]]  # merged ranges, corners 0-based
+    cells: SheetCells  # how far it reaches, its error cells; in an .xlsx its formula cells
+    part: str | None = None  # an .xlsx sheet's member
+    live: tuple[int, int] | None = None  # the template's 檢查 header (column, row) whose formulas were left out
+
+
+def _cut_holds(live: tuple[int, int], header: _Header) -> bool:
+    """Whether leaving out the formulas from the 檢查 column on left every cell the reader reads: the
+    header found is the 檢查 header's row, and all the form's columns are left of it."""
+    column, row = live
+    return header.row == row - 1 and all(c < column for c in header.columns.values())
+
+
+class _Workbook:
+    """The sheets of one package, each looked at before calamine is handed it (how far it reaches)."""
+
+    def __init__(self, book: Package) -> None:
+        from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+        self.book = book
+        self.found: ooxml.Book | None = None
+        self.calamine: Any = None
+        self.on_original = False  # calamine holds the package's own bytes (not a package made for it)
+        if book.is_ooxml:
+            self.found = ooxml.book(book)
+            names = [s.name for s in self.found.sheets if s.is_worksheet and s.state == "visible" and s.part]
+            marker = self.found.sheet(MARKER_SHEET)
+            self.marker_part = marker.part if marker is not None else None
+            self.marker_cells = ooxml.scan(book.member(self.marker_part)) if self.marker_part else SheetCells()
+        else:
+            self.cells = biff.sheets(book) if book.kind == "xls" else odf.sheets(book)
+            refuse_large_sheets(book, self.cells)  # calamine builds every sheet of these as it opens them
+            workbook = self._open(book.data)
+            with _quiet(book):
+                sheets = workbook.sheets_metadata
+            names = [
+                m.name for m in sheets if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
+            ]
+        # 計畫表 first, one sheet at a time: a merged workbook's 檢查結果 sheet is larger than its plan and is
+        # never needed once the plan is found.
+        self.names = sorted(names, key=lambda n: n != PLAN_SHEET)
+
+    def sheet(self, name: str, *, cut: bool = True) -> _Sheet:
+        """A sheet's values; in a template-made .xlsx without the formulas of its 檢查 column and the
+        columns after it, which no reader needs (``cut``)."""
+        if self.found is None:
+            return self._read(name, self.cells.get(name, SheetCells()))
+        sheet = self.found.sheet(name)
+        assert sheet is not None and sheet.part is not None  # one of self.names
+        xml, live = None, None
+        pieces = self.book.pieces(sheet.part, _PIECE)
+        if cut and self.marker_part:
+            head = next(pieces, b"")
+            live = ooxml.live_header(self.book, self.found, head)
+            pieces = itertools.chain([head], pieces)
+        if live is not None:
+            xml = ooxml.without_live(pieces, *live)
+            cells = ooxml.scan(xml, skip_from=live[0])
+        else:
+            cells = ooxml.scan(pieces)
+        refuse_large_sheets(self.book, {name: cells, MARKER_SHEET: self.marker_cells})
+        if live is None and self._as_calamine_finds(sheet.part):
+            if not self.on_original:
+                self._open(self.book.data)
+        else:
+            parts = {name: xml or self.book.member(sheet.part)}
+            if self.marker_part:
+                parts[MARKER_SHEET] = self.book.member(self.marker_part)
+            self._open(ooxml.for_calamine(self.book, self.found, parts))
+        return replace(self._read(name, cells), part=sheet.part, live=live)
+
+    def _as_calamine_finds(self, part: str) -> bool:
+        """Whether calamine, reading the package itself, finds the parts the format says (those looked
+        at): it takes xl/workbook.xml, and member names and relationship targets as written."""
+        assert self.found is not None
+        exact = set(self.book.names)
+        wanted = (part, self.found.strings, self.found.styles, self.marker_part)
+        return (
+            self.found.part == "xl/workbook.xml"
+            and self.found.plain
+            and all(p is None or p in exact for p in wanted)
+            and self.found.strings in (None, "xl/sharedStrings.xml")
+        )
+
+    def _open(self, data: bytes) -> Any:
+        self.close()
+        with _quiet(self.book):
+            self.calamine, self.on_original = _calamine(data), data is self.book.data
+        return self.calamine
+
+    def _read(self, name: str, cells: SheetCells) -> _Sheet:
+        with _quiet(self.book):
+            sheet = self.calamine.get_sheet_by_name(name)
+            return _Sheet(sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [], cells)
+
+    def marker(self) -> dict[str, str]:
+        """The template's marker sheet (version, year, catalog), if the workbook has one."""
+        marker: dict[str, str] = {}
+        if MARKER_SHEET in self.calamine.sheet_names:
+            with _quiet(self.book):
+                rows = self.calamine.get_sheet_by_name(MARKER_SHEET).to_python()
+            for row in rows:
+                if len(row) >= 2 and row[0]:
+                    marker[str(row[0])] = _text(row[1])
+        return marker
+
+    def close(self) -> None:
+        if self.calamine is not None:
+            self.calamine.close()
+            self.calamine = None
+
+
+_PIECE = 1024 * 1024  # the template's 檢查 header is in the first piece of its sheet
+
+
 @contextmanager
-def _open(book: Workbook) -> Iterator[Any]:
-    """calamine's workbook, opened by content (an .xls renamed .xlsx is still an .xls) from a file
-    Python opened, so a file name calamine's own path handling cannot take is still read."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
+def _open(book: Package) -> Iterator[_Workbook]:
+    """The package's sheets for calamine; whatever calamine refuses becomes one line naming the file."""
+    from python_calamine import CalamineError
+
+    workbook = None
+    try:
+        workbook = _Workbook(book)
+        yield workbook
+    except (CalamineError, ValueError, OSError) as exc:
+        raise _refusal(book, exc) from None
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+@contextmanager
+def _quiet(book: Package) -> Iterator[None]:
+    """calamine at work, its panics a damaged file: calamine stops on some malformed records with a Rust
+    panic (an exception here, a PanicException) whose message and backtrace Rust writes straight to the
+    process's stderr, so stderr is closed to it meanwhile."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to keep quiet
+        saved = -1
+    try:
+        if saved >= 0:
+            os.dup2(_null(), 2)
+        yield
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":  # pyo3's, which no module exports
+            raise
+        raise InputError(DAMAGED, book.path, code=ErrorCode.INPUT_DAMAGED) from None
+    finally:
+        if saved >= 0:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+@cache
+def _null() -> int:
+    """The null device, opened once for all of calamine's calls."""
+    return os.open(os.devnull, os.O_WRONLY)
+
+
+def _calamine(data: bytes) -> Any:
+    """calamine's workbook over bytes already read (calamine tells the format by content, so an .xls
+    renamed .xlsx is still an .xls, and a name calamine's own path handling cannot take is still read)."""
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+def _refusal(book: Package, exc: Exception) -> InputError:
+    from python_calamine import PasswordError, XmlError, ZipError
 
     source = book.path
-    with source.open("rb") as handle:
-        try:
-            workbook = _calamine(CalamineWorkbook, book, handle)
-        except PasswordError:
-            raise InputError(PASSWORD_PROTECTED, source, code=ErrorCode.INPUT_PASSWORD) from None
-        except XmlError:
-            # calamine's parser refuses DTD entities, so an XML entity bomb ends here, unexpanded.
-            raise InputError(
-                "活頁簿內的 XML 無效或含有不安全的實體宣告（可能是惡意檔案），已拒絕讀取",
-                source,
-                code=ErrorCode.INPUT_UNSAFE,
-            ) from None
-        except ZipError:
-            raise InputError(DAMAGED, source, code=ErrorCode.INPUT_DAMAGED) from None
-        except (CalamineError, ValueError, OSError) as exc:
-            raise InputError(f"不是可讀取的活頁簿（支援 .xlsx、.xlsm、.xls、.ods）：{exc}", source) from None
-    try:
-        yield workbook
-    except (CalamineError, ValueError) as exc:
-        raise InputError(f"活頁簿內容損毀，無法讀取：{exc}", source, code=ErrorCode.INPUT_DAMAGED) from None
-    finally:
-        workbook.close()
+    if isinstance(exc, PasswordError):
+        return InputError(PASSWORD_PROTECTED, source, code=ErrorCode.INPUT_PASSWORD)
+    if isinstance(exc, XmlError) or _declares_entities(book):  # refused by calamine's parser, unexpanded
+        return InputError(UNSAFE_XML, source, code=ErrorCode.INPUT_UNSAFE)
+    if isinstance(exc, ZipError) or book.kind != "xls":  # a zip read whole already: its XML is damaged
+        return InputError(f"活頁簿內容損毀，無法讀取：{exc}", source, code=ErrorCode.INPUT_DAMAGED)
+    return InputError(f"不是可讀取的活頁簿（支援 .xlsx、.xlsm、.xls、.ods）：{exc}", source)
 
 
-def _calamine(reader: Any, book: Workbook, handle: Any) -> Any:
-    """By path when the name says what the content is (calamine's errors are then precise: an entity
-    bomb is an XML error), else from the open file, which calamine reads by its content: an .xls renamed
-    .xlsx, or a name calamine cannot take (bytes that are not UTF-8)."""
-    suffix = book.path.suffix.lower()
-    named_right = suffix in _SUFFIXES[book.kind]
-    try:
-        str(book.path).encode("utf-8")
-    except UnicodeEncodeError:
-        named_right = False
-    return reader.from_path(str(book.path)) if named_right else reader.from_filelike(handle)
+def _declares_entities(book: Package) -> bool:
+    """Whether an XML part of a package calamine refused declares entities (an entity bomb: calamine
+    reading the package it was handed says only that it cannot tell the format)."""
+    return any(
+        name.endswith((".xml", ".rels")) and b"<!ENTITY" in book.member(name) for name in book.infos if book.size(name)
+    )
 
 
-_SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",)}
-
-
-def _sheets(workbook: Any) -> Iterator[tuple[str, Grid, dict[tuple[int, int], tuple[int, int]]]]:
-    """The visible worksheets' values, 計畫表 first, one at a time: a merged workbook's 檢查結果 sheet is
-    larger than its plan and is never needed once the plan is found."""
-    from python_calamine import SheetTypeEnum, SheetVisibleEnum
-
-    names = [
-        m.name
-        for m in workbook.sheets_metadata
-        if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
-    ]
-    names.sort(key=lambda n: n != PLAN_SHEET)
-    for name in names:
-        sheet = workbook.get_sheet_by_name(name)
-        yield name, sheet.to_python(skip_empty_area=False), _merged_map(sheet.merged_cell_ranges)
-
-
-def _marker(workbook: Any) -> dict[str, str]:
-    """The template's marker sheet (version, year, catalog), if the workbook has one."""
-    marker: dict[str, str] = {}
-    if MARKER_SHEET in workbook.sheet_names:
-        for row in workbook.get_sheet_by_name(MARKER_SHEET).to_python():
-            if len(row) >= 2 and row[0]:
-                marker[str(row[0])] = _text(row[1])
-    return marker
-
-
-def _find_formulas(source: Path, plan: Plan) -> None:
+def _find_formulas(plan: Plan, cells: SheetCells) -> None:
     """Formula cells of the plan's sheet: those of its rows that carry no stored result (a file written by
     a script, not saved by Excel or LibreOffice) read as blank, so check must say so; and none of them
-    may ever be "fixed" into a constant."""
-    if not plan.items:
-        return
+    may ever be "fixed" into a constant. The 檢查 column and the hidden columns after it are not data."""
     live = plan.cells.get(LIVE.key)
-    found = formulas(source, plan.sheet, skip_from=column_index(live) if live else None)
-    if live and found.last_column and column_index(found.last_column) > column_index(live):
-        plan.cells[LIVE.key] = f"{live}:{found.last_column}{cell_row(live)}"  # and the hidden columns after it
-    plan.formulas = found.cells
-    if not found.without_value:  # the usual case: no formulas, or all of them saved with their results
+    if live and cells.last_column and column_index(cells.last_column) > column_index(live):
+        plan.cells[LIVE.key] = f"{live}:{cells.last_column}{cell_row(live)}"  # and the hidden columns after it
+    if not plan.items or not cells.formulas:
         return
-    cells = {ref: key for item in plan.items for key, ref in item.cells.items() if ref in found.without_value}
-    for ref in sorted(cells, key=_cell_order):
-        plan.uncomputed[ref] = cells[ref]
+    found, empty = cells.formulas, cells.without_value
+    if live:
+        column = column_index(live)
+        found = frozenset(ref for ref in found if column_index(ref) < column)
+        empty = empty & found
+    plan.formulas = found
+    if not empty:  # the usual case: no formulas, or all of them saved with their results
+        return
+    at = {ref: key for item in plan.items for key, ref in item.cells.items() if ref in empty}
+    for ref in sorted(at, key=_cell_order):
+        plan.uncomputed[ref] = at[ref]
+
+
+def _cell_errors(plan: Plan, header: _Header, cells: SheetCells) -> None:
+    """The cells of the form's columns (and the unit, year and 合計 cells) that show an error (#REF!, #N/A):
+    calamine reads them as blank, and check says what they are."""
+    if not cells.errors:
+        return
+    total = plan.cells.get("total")
+    end = cell_row(total) if total else cells.rows
+    columns = {column_letter(c): key for key, c in header.columns.items()}
+    named = {ref: key for key, ref in plan.cells.items() if key in ("unit", "year", "total")}
+    for ref in sorted(cells.errors, key=_cell_order):
+        letters, row = ref.rstrip("0123456789"), cell_row(ref)
+        key = named.get(ref) or (columns.get(letters) if header.row + 1 < row <= end else None)
+        if key:
+            plan.cell_errors[ref] = (key, cells.errors[ref])
 
 
 def _cell_order(ref: str) -> tuple[int, str]:
@@ -200,15 +361,39 @@ def _cell_order(ref: str) -> tuple[int, str]:
     return int(ref[len(letters) :]), letters
 
 
-def _merged_map(ranges: object) -> dict[tuple[int, int], tuple[int, int]]:
-    """Each covered cell of a merged range → its top-left cell, which alone holds the value."""
+def _merged_map(ranges: Iterable[Any], header: _Header, height: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each cell of the form's columns below the header that a merged range covers → the range's top-left
+    cell, which alone holds the value. Only those cells: a range may claim the whole sheet
+    (A1:XFD1048576), and a cell no row of the sheet reaches is never read."""
     covered: dict[tuple[int, int], tuple[int, int]] = {}
-    for (r0, c0), (r1, c1) in ranges or ():  # type: ignore[attr-defined]
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                if (r, c) != (r0, c0):
-                    covered[(r, c)] = (r0, c0)
+    columns = sorted(set(header.columns.values()))
+    room = max(height - header.row - 1, 0) * len(columns)  # ranges that do not overlap cover no more
+    for (r0, c0), (r1, c1) in ranges:
+        for r in range(max(r0, header.row + 1), min(r1, height - 1) + 1):
+            for c in columns:
+                if c0 <= c <= c1 and (r, c) != (r0, c0):
+                    covered.setdefault((r, c), (r0, c0))
+                    room -= 1
+        if room < 0:  # ranges over ranges (Excel repairs such a file): the first of each cell stands
+            break
     return covered
+
+
+def _read_ambiguous_schedules(book: Package, part: str, styles: str | None, plan: Plan) -> None:
+    """A number 108.1 in a schedule cell is January or October; the cell's format can say which (shown as
+    108.10, it is what the officer saw). Looked up only for such cells, which are rare."""
+    open_cells = {
+        item.cells["schedule"]: item
+        for item in plan.items
+        if Note.AMBIGUOUS_NUMBER in item.schedule_info.notes and "schedule" in item.cells
+    }
+    if not open_cells:
+        return
+    for ref, code in ooxml.number_formats(book, part, styles, open_cells).items():
+        if decimals_shown(code) == 2:
+            item = open_cells[ref]
+            number = float(item.schedule_info.written)
+            item.schedule_info = parse_schedule(number, plan.year, decimals=2)
 
 
 def find_header(grid: Grid) -> _Header | None:
@@ -368,23 +553,6 @@ def _performance(value: object) -> tuple[str, str | None]:
     text = _text(value)
     tidy = item_text(text)
     return tidy, (text if text and text != tidy else None)
-
-
-def _read_ambiguous_schedules(source: Path, plan: Plan) -> None:
-    """A number 108.1 in a schedule cell is January or October; the cell's format can say which (shown as
-    108.10, it is what the officer saw). Looked up only for such cells, which are rare."""
-    open_cells = {
-        item.cells["schedule"]: item
-        for item in plan.items
-        if Note.AMBIGUOUS_NUMBER in item.schedule_info.notes and "schedule" in item.cells
-    }
-    if not open_cells:
-        return
-    for ref, code in number_formats(source, plan.sheet, open_cells).items():
-        if decimals_shown(code) == 2:
-            item = open_cells[ref]
-            number = float(item.schedule_info.written)
-            item.schedule_info = parse_schedule(number, plan.year, decimals=2)
 
 
 def _end_of_rows(plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int, int], tuple[int, int]]) -> int:

@@ -18,6 +18,9 @@ from functools import lru_cache
 from xltool.text import one_line, squash
 
 ROC_OFFSET = 1911
+# An ROC year named in free text (「107年度」, 「107 年」): checks.carryover asks about it (rollover, import),
+# diff moves it on a year.
+YEAR_MENTION = re.compile(r"(?<!\d)(\d{2,3})(?=\s*年)")
 
 
 class Note(StrEnum):

@@ -24,8 +24,6 @@ from __future__ import annotations
 import math
 import posixpath
 import re
-import zipfile
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,7 +32,6 @@ from enum import Enum
 from functools import cache, partial
 from pathlib import Path
 from typing import Final
-from urllib.parse import unquote
 
 from xltool.errors import ErrorCode, InputError
 from xltool.form import (
@@ -52,9 +49,22 @@ from xltool.form import (
     column_index,
     column_letter,
 )
+from xltool.inputs import Package, inspect_workbook, part_key
 from xltool.linebreak import text_width, wrap
 from xltool.model import number as plain_number
-from xltool.ooxml import NOT_XML, xml_attribute, xml_text, xml_unescape
+from xltool.ooxml import (
+    NOT_XML,
+    Relation,
+    Sheet,
+    Styles,
+    relations_in,
+    rels_part,
+    write_package,
+    xml_attribute,
+    xml_text,
+    xml_unescape,
+)
+from xltool.ooxml import book as book_parts
 
 
 class Keep(Enum):
@@ -133,6 +143,7 @@ WORKSHEET_ORDER = (
 )  # fmt: skip
 
 INCOMPLETE = "無法標註：活頁簿內容不完整（{}），請以 Excel 開啟後另存新檔再試"
+_NOT_OOXML = "不是 .xlsx 或 .xlsm 活頁簿，無法標註或修正；請先另存為 .xlsx"
 
 
 class _Refused(Exception):
@@ -147,33 +158,30 @@ class _Damaged(_Refused):
 
 
 def edit_workbook(
-    source: str | Path, target: str | Path, edits: Sequence[CellEdit], tables: Sequence[SheetTable] = ()
+    source: str | Path | Package, target: str | Path, edits: Sequence[CellEdit], tables: Sequence[SheetTable] = ()
 ) -> None:
-    """Write a copy of ``source`` to ``target`` with the edits applied; every other zip member byte for
-    byte, in the same order, and new parts (comments, drawings, sheets) after them.
+    """Write a copy of ``source`` (a path, or the package it was already read into) to ``target`` with the
+    edits applied; every other zip member byte for byte, in the same order, and new parts (comments,
+    drawings, sheets) after them.
 
     All edits are made in memory first, so a programmer's mistake (a missing sheet, a value over a
     formula) raises before ``target`` is opened. ``target`` is written directly: callers wanting an
     all-or-nothing file pass a temporary (``Outputs.atomic``).
     """
-    from xltool.inputs import DAMAGED, inspect_workbook
-
-    source, target = Path(source), Path(target)
-    if target.exists() and target.resolve() == source.resolve():
+    book = inspect_workbook(source)  # says what a file that is no workbook really is; refuses zip bombs
+    target = Path(target)
+    if target.exists() and target.resolve() == book.path.resolve():
         raise ValueError("target must not be the source: the officer's file is never overwritten")
     cells = _edits_by_sheet(edits)
     _check_tables(tables, cells)
-    inspect_workbook(source)  # says what a file that is no workbook really is; refuses zip bombs
     try:
-        with zipfile.ZipFile(source) as archive:
-            package = _Package(archive)
-            _apply(package, cells, tables)
-            package.save(target)
+        if not book.is_ooxml:
+            raise _Refused(_NOT_OOXML)
+        package = _Package(book)
+        _apply(package, cells, tables)
+        package.save(target)
     except _Refused as exc:
-        raise InputError(str(exc), source, code=ErrorCode.INPUT_NOT_EDITABLE) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError):
-        target.unlink(missing_ok=True)
-        raise InputError(DAMAGED, source, code=ErrorCode.INPUT_DAMAGED) from None
+        raise InputError(str(exc), book.path, code=ErrorCode.INPUT_NOT_EDITABLE) from None
 
 
 # ----------------------------------------------------------------------------------------- the edits
@@ -263,7 +271,7 @@ def _apply(
             raise _Refused(f"活頁簿已有名為「{existing.name}」的圖表或其他工作表，無法寫入檢查結果；請更改該工作表名稱")
         else:
             package.write(existing.part, xml)
-            rels = _rels_part(existing.part)
+            rels = rels_part(existing.part)
             if package.has(rels):  # what the old sheet pointed at is no longer its content
                 package.write(
                     rels,
@@ -278,32 +286,31 @@ def _apply(
 
 
 class _Package:
-    """The zip's members by name, and those the edits change or add (kept in memory until saved).
+    """The officer's package, and the members the edits change, add or leave out (kept in memory until saved).
 
     Part names in an Open Packaging file are case-insensitive; members are looked up that way.
     """
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
-        self.archive = archive
-        self.infos = archive.infolist()
-        self.names = {info.filename.lower(): info.filename for info in self.infos}
+    def __init__(self, book: Package) -> None:
+        self.book = book
+        self.names = {key: info.filename for key, info in book.infos.items()}  # part_key → as written
         self.changed: dict[str, bytes] = {}
         self.added: dict[str, bytes] = {}
         self.removed: set[str] = set()
 
     def has(self, name: str) -> bool:
-        member = self.names.get(name.lower())
+        member = self.names.get(part_key(name))
         return member is not None and member not in self.removed
 
     def read(self, name: str) -> bytes:
-        member = self.names.get(name.lower())
+        member = self.names.get(part_key(name))
         if member is None or member in self.removed:
             raise _Damaged(name)
         if member in self.changed:
             return self.changed[member]
         if member in self.added:
             return self.added[member]
-        return self.archive.read(member)
+        return self.book.member(member)
 
     def text(self, name: str) -> str:
         data = self.read(name)
@@ -314,10 +321,10 @@ class _Package:
 
     def write(self, name: str, data: str | bytes) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        member = self.names.get(name.lower())
+        member = self.names.get(part_key(name))
         self.removed.discard(member or "")
         if member is None:
-            self.names[name.lower()] = name
+            self.names[part_key(name)] = name
             self.added[name] = raw
         elif member in self.added:
             self.added[member] = raw
@@ -326,7 +333,7 @@ class _Package:
 
     def remove(self, name: str) -> None:
         """Leave a member out of the copy."""
-        member = self.names.get(name.lower())
+        member = self.names.get(part_key(name))
         if member is not None:
             self.removed.add(member)
             self.added.pop(member, None)
@@ -340,26 +347,14 @@ class _Package:
             n += 1
         return pattern.format(n)
 
-    def relations(self, part: str) -> list[_Relation]:
-        """The relationships of ``part`` ("" for the package), targets resolved to part names."""
-        rels = _rels_part(part)
-        if not self.has(rels):
-            return []
-        found = []
-        for tag in _start("Relationship").finditer(self.text(rels)):
-            attrs = _attributes(tag.group(2))
-            external = attrs.get("TargetMode", "") == "External"
-            target = attrs.get("Target", "")
-            found.append(
-                _Relation(
-                    attrs.get("Id", ""), attrs.get("Type", ""), target if external else _resolve(part, target), external
-                )
-            )
-        return found
+    def relations(self, part: str) -> list[Relation]:
+        """The relationships of ``part`` ("" for the package), as the edits have left them."""
+        rels = rels_part(part)
+        return relations_in(self.text(rels), part) if self.has(rels) else []
 
     def relate(self, part: str, kind: str, target: str) -> str:
         """Add a relationship from ``part`` to the part ``target``; returns its new, unique id."""
-        rels = _rels_part(part)
+        rels = rels_part(part)
         xml = (
             self.text(rels)
             if self.has(rels)
@@ -378,7 +373,7 @@ class _Package:
 
     def unrelate(self, part: str, rid: str) -> None:
         """Take the relationship ``rid`` out of ``part``'s relationships."""
-        rels = _rels_part(part)
+        rels = rels_part(part)
         if self.has(rels):
             xml = self.text(rels)
             self.write(rels, _without_elements(xml, "Relationship", lambda attrs: attrs.get("Id") == rid, rels))
@@ -411,58 +406,8 @@ class _Package:
         self.write(CONTENT_TYPES, _insert(xml, root, element, first.start() if first else None))
 
     def save(self, target: Path) -> None:
-        """Every member in its place and with its bytes unless changed; added members after them."""
-        stamp = self.infos[0].date_time if self.infos else (1980, 1, 1, 0, 0, 0)
-        try:
-            with zipfile.ZipFile(target, "w") as out:
-                for info in self.infos:
-                    if info.filename in self.removed:
-                        continue
-                    data = self.changed.get(info.filename)
-                    out.writestr(_like(info), self.archive.read(info.filename) if data is None else data)
-                for name, data in self.added.items():
-                    if name in self.removed:
-                        continue
-                    info = zipfile.ZipInfo(name, stamp)
-                    info.compress_type = zipfile.ZIP_DEFLATED  # a new ZipInfo would store it uncompressed
-                    out.writestr(info, data)
-                out.comment = self.archive.comment
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
-
-
-def _like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """A fresh header for a member, with the original's name, time, compression and attributes
-    (not its sizes, offsets or extra fields, which describe the old archive)."""
-    copy = zipfile.ZipInfo(info.filename, info.date_time)
-    copy.compress_type = zipfile.ZIP_STORED if info.compress_type == zipfile.ZIP_STORED else zipfile.ZIP_DEFLATED
-    copy.external_attr = info.external_attr
-    copy.create_system = info.create_system
-    copy.comment = info.comment
-    return copy
-
-
-@dataclass(frozen=True)
-class _Relation:
-    id: str
-    type: str
-    target: str  # a part name, or the address as written for an external target
-    external: bool
-
-
-def _rels_part(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
-def _resolve(part: str, target: str) -> str:
-    """The part name a relationship target means: absolute from the package root, or relative to the
-    folder of the part the relationship belongs to."""
-    target = unquote(target)
-    if target.startswith("/"):
-        return target[1:]
-    return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+        """Every member in its place and with its bytes unless changed or left out; added members after them."""
+        write_package(self.book, target, self.changed, self.added, removed=self.removed)
 
 
 # ---------------------------------------------------------------------------------------- XML as text
@@ -620,49 +565,23 @@ def _argb(rgb: str) -> str:
 # ------------------------------------------------------------------------------------------ workbook
 
 
-@dataclass(frozen=True)
-class _Sheet:
-    name: str
-    sheet_id: int
-    rid: str
-    part: str | None  # None when the relationship is missing or external
-    type: str  # relationship type: worksheet, chartsheet, dialogsheet …
-    state: str = "visible"  # hidden, veryHidden
-
-
 class _Workbook:
-    """The workbook part and its sheets, found from the package root as the format says."""
+    """The workbook part and its sheets, found as the reader finds them (:func:`xltool.ooxml.book`)."""
 
     def __init__(self, package: _Package) -> None:
         self.package = package
-        office = [r for r in package.relations("") if r.type.endswith("/officeDocument") and not r.external]
-        self.part = office[0].target if office else "xl/workbook.xml"
-        if not package.has(self.part):
-            raise _Refused("不是 .xlsx 或 .xlsm 活頁簿，無法標註或修正；請先另存為 .xlsx")
-        xml = package.text(self.part)
-        root = _root(xml, self.part)
+        found = book_parts(package.book)
+        self.part = found.part
+        root = _root(package.text(self.part), self.part)
         if _namespace_prefix(root, STRICT_NS) is not None:
             raise _Refused(
                 "這是「Strict Open XML」格式的活頁簿，無法標註；請在 Excel 另存為一般的 Excel 活頁簿（.xlsx）"
             )
-        relations = {r.id: r for r in package.relations(self.part)}
-        self.sheets: list[_Sheet] = []
-        sheets = _find(xml, "sheets", self.part)
-        if sheets is None:
+        if any(sheet.sheet_id is None for sheet in found.sheets):
             raise _Damaged(self.part)
-        for tag in _start("sheet").finditer(xml, sheets.content, sheets.close):
-            attrs = _attributes(tag.group(2))
-            rid = next((value for name, value in attrs.items() if name.endswith(":id")), "")
-            relation = relations.get(rid)
-            part = relation.target if relation and not relation.external and package.has(relation.target) else None
-            try:
-                sheet_id = int(attrs.get("sheetId", "0"))
-            except ValueError:
-                raise _Damaged(self.part) from None
-            kind = relation.type if relation else ""
-            self.sheets.append(_Sheet(attrs.get("name", ""), sheet_id, rid, part, kind, attrs.get("state", "visible")))
+        self.sheets = list(found.sheets)
 
-    def sheet(self, name: str) -> _Sheet | None:
+    def sheet(self, name: str) -> Sheet | None:
         """The sheet of that name: Excel's names are unique regardless of case."""
         return next((s for s in self.sheets if s.name == name), None) or next(
             (s for s in self.sheets if s.name.casefold() == name.casefold()), None
@@ -682,13 +601,13 @@ class _Workbook:
         book = self.package.text(self.part)
         sheets = _find(book, "sheets", self.part)
         assert sheets is not None  # found when the workbook was read
-        sheet_id = max((s.sheet_id for s in self.sheets), default=0) + 1
+        sheet_id = max((s.sheet_id or 0 for s in self.sheets), default=0) + 1
         shown = f' state="{state}"' if state else ""
         entry = f'<{sheets.prefix}sheet name="{xml_attribute(name)}" sheetId="{sheet_id}"{shown} {_id_attribute(_root(book, self.part))}="{rid}"/>'
         self.package.write(self.part, _insert(book, sheets, entry))
-        self.sheets.append(_Sheet(name, sheet_id, rid, part, WORKSHEET_REL, state or "visible"))
+        self.sheets.append(Sheet(name, sheet_id, rid, part, WORKSHEET_REL, state or "visible"))
 
-    def remove_sheet(self, sheet: _Sheet) -> None:
+    def remove_sheet(self, sheet: Sheet) -> None:
         """Take out a sheet an earlier copy added. Only a plain one goes (no formula, nothing it points at,
         another sheet left to show): whatever else someone made of it stays, as does the last visible sheet.
         Defined names local to later sheets follow them down one place; the sheet's own go with it."""
@@ -731,7 +650,7 @@ class _Workbook:
         self.package.unrelate(self.part, sheet.rid)
         self.package.undeclare(sheet.part)
         self.package.remove(sheet.part)
-        self.package.remove(_rels_part(sheet.part))
+        self.package.remove(rels_part(sheet.part))
         self.sheets.remove(sheet)
 
     def print_titles(self, name: str) -> None:
@@ -802,31 +721,19 @@ class _Styles:
         else:
             self.part, self.xml = None, _EMPTY_STYLES
         self.prefix = _root(self.xml, self._where).prefix
-        self.items = {
-            name: self._children(name, child)
-            for name, child in (("fonts", "font"), ("fills", "fill"), ("borders", "border"), ("cellXfs", "xf"))
-        }
-        if not self.items["fonts"] or not self.items["cellXfs"]:
+        parsed = Styles.parse(self.xml)
+        if not parsed.fonts or not parsed.cell_formats:
             raise _Damaged(self._where)
+        # fills and borders a styles part may lack (only fonts and cell formats are required to read one)
+        self.items = {
+            "fonts": parsed.fonts, "fills": parsed.fills or [], "borders": parsed.borders or [],
+            "cellXfs": parsed.cell_formats,
+        }  # fmt: skip
         self.loaded = True
 
     @property
     def _where(self) -> str:
         return self.part or "xl/styles.xml"
-
-    def _children(self, collection: str, child: str) -> list[str]:
-        """The XML of each child of a collection element (``<fills>`` → each ``<fill>``); none when the
-        collection is missing (a styles part without borders, say) and only fills and fonts are asked."""
-        outer = _find(self.xml, collection, self._where)
-        if outer is None:
-            if collection in ("fonts", "cellXfs"):
-                raise _Damaged(self._where)
-            return []
-        return [
-            self.xml[e.start : e.end]
-            for tag in _start(child).finditer(self.xml, outer.content, outer.close)
-            for e in [_element(self.xml, tag, child, self._where)]
-        ]
 
     def _add(self, collection: str, xml: str) -> int:
         self.new[collection].append(xml)

@@ -3,16 +3,15 @@ goals and practices name. Not part of check: a plan may well name the year befor
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from xltool.checks.context import Context
 from xltool.checks.rules import GOAL_OLD_YEAR, PRACTICE_OLD_YEAR, Rule
 from xltool.model import Finding
+from xltool.schedule import YEAR_MENTION
 
 EMITS: tuple[Rule, ...] = (GOAL_OLD_YEAR, PRACTICE_OLD_YEAR)
 
-_YEAR_MENTION = re.compile(r"(?<!\d)(\d{2,3})\s*年")
 _EXCERPT = 24  # characters of the text a finding quotes
 
 
@@ -25,9 +24,10 @@ def check(context: Context) -> Iterator[Finding]:
     seen: set[tuple[str, str, str]] = set()
     for item in context.plan.items:
         for rule, text in ((GOAL_OLD_YEAR, item.goal), (PRACTICE_OLD_YEAR, item.practice)):
-            for mention in _YEAR_MENTION.finditer(text):
-                key = (rule.code, item.cells.get(rule.field, ""), mention.group(0))
+            for mention in YEAR_MENTION.finditer(text):
+                said = f"{mention.group(1)}年"
+                key = (rule.code, item.cells.get(rule.field, ""), said)
                 if year - 11 <= int(mention.group(1)) < year and key not in seen:
                     seen.add(key)
                     excerpt = text if len(text) <= _EXCERPT else text[:_EXCERPT] + "…"
-                    yield rule.at_item(item, text, mention=mention.group(0), excerpt=excerpt)
+                    yield rule.at_item(item, text, mention=said, excerpt=excerpt)

@@ -507,6 +507,14 @@ PRACTICE_OLD_YEAR = Rule(
     "沿用舊年度的文字，請確認是否要更新（未自動修改）",
 )
 
+CELL_ERROR = Rule(
+    "CELL_ERROR",
+    E,
+    "plan",
+    "{field}顯示錯誤值 {value}，xltool 讀成空白",
+    "這一格的公式無法計算（常見原因：參照的儲存格或工作表已刪除）；請修正公式，或直接填入內容",
+)
+
 # The table: every rule above, in the order written (a test holds each name to its code).
 RULES: dict[str, Rule] = {rule.code: rule for rule in list(globals().values()) if isinstance(rule, Rule)}
 LIVE_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES.values() if rule.live is not None)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from xltool.checks.context import Context
 from xltool.checks.rules import (
+    CELL_ERROR,
     FORMULA_NO_VALUE,
     GOAL_MISSING,
     GOAL_NUMBER_MISSING,
@@ -62,6 +63,7 @@ _HEADING = (
     YEAR_MISMATCH,
     TITLE_YEAR_MISMATCH,
     FORMULA_NO_VALUE,
+    CELL_ERROR,
     TEMPLATE_OUTDATED,
 )
 _NUMBERING = (
@@ -108,6 +110,8 @@ def _heading(context: Context) -> Iterator[Finding]:
         yield TITLE_YEAR_MISMATCH.at_plan(plan, plan.title, title_year=title[1], year=plan.year)
     for cell, key in plan.uncomputed.items():
         yield FORMULA_NO_VALUE.at_cell(plan, cell, field=FIELD_NAMES.get(key, key))
+    for cell, (key, shown) in plan.cell_errors.items():
+        yield CELL_ERROR.at_cell(plan, cell, shown, field=FIELD_NAMES.get(key, key))
     version, catalog_id = plan.marker.get("template_version"), plan.marker.get("catalog")
     if version and version != TEMPLATE_VERSION:
         yield TEMPLATE_OUTDATED.at_plan(plan, version, what=f"範本版本 {version}，目前為 {TEMPLATE_VERSION}")

@@ -1,0 +1,394 @@
+"""Reading what calamine would die on or Python's zipfile refuses (issue 24, items 2 and 3): every such
+file is one line naming it and exit 2, never a signal or exit 3, and a folder with one still reports the
+others. The files are made here as a hostile sender or a damaged disk would leave them."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import re
+import resource
+import struct
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE
+from xltool.inputs import inspect_workbook
+from xltool.reader import read_plan
+
+SHEET = "xl/worksheets/sheet1.xml"  # the example's 計畫表
+
+
+def xltool(*args: object) -> subprocess.CompletedProcess[str]:
+    """The real command in its own process, with its address space capped: a regression that hands
+    calamine a sheet of billions of cells aborts at once here instead of swapping the machine."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    return subprocess.run(
+        [sys.executable, "-m", "xltool", *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8", timeout=180, preexec_fn=cap,
+    )  # fmt: skip
+
+
+def rewritten(path: Path, change: Callable[[str, bytes], bytes], *, source: Path = EXAMPLE) -> Path:
+    """A copy of ``source`` with each member passed through ``change(name, data)``."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            out.writestr(item.filename, change(item.filename, original.read(item.filename)))
+    return path
+
+
+def in_sheet(extra: bytes) -> Callable[[str, bytes], bytes]:
+    """``extra`` rows after the example's last row."""
+    return lambda name, data: data.replace(b"</sheetData>", extra + b"</sheetData>") if name == SHEET else data
+
+
+def far_cell(path: Path, scratch: Path) -> Path:
+    """A plan (not made from the template) with one number at XFD1048576: calamine would allocate 17
+    billion cells (549 GB) for the sheet."""
+    from tests import corpus
+
+    legacy = corpus.legacy_workbook(scratch / f"原本的{path.name}")
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    return rewritten(
+        path,
+        lambda name, data: data.replace(b"</sheetData>", far) if name == "xl/worksheets/sheet2.xml" else data,
+        source=legacy,
+    )
+
+
+def one_line_naming(done: subprocess.CompletedProcess[str], path: Path) -> str:
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and "Traceback" not in done.stderr, done.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", [["read"], ["check"], ["merge", "-o", "合併.xlsx"]])
+def test_a_cell_at_the_last_cell_of_the_grid_is_refused_not_fatal(tmp_path: Path, command: list[str]) -> None:
+    far = far_cell(tmp_path / "遠.xlsx", tmp_path)
+    done = xltool(*command[:1], far, *[tmp_path / c if c.endswith(".xlsx") else c for c in command[1:]])
+    assert done.returncode == 2, done.stderr[-500:]
+    assert "XFD1048576" in one_line_naming(done, far)
+    assert not (tmp_path / "合併.xlsx").exists()
+
+
+def test_the_refusal_has_its_code(tmp_path: Path) -> None:
+    done = xltool("check", far_cell(tmp_path / "遠.xlsx", tmp_path), "-f", "json")
+    assert json.loads(done.stdout)["files"][0]["error_code"] == "INPUT_SHEET_TOO_LARGE"
+
+
+def test_a_far_cell_right_of_the_template_s_check_column_is_never_handed_to_calamine(tmp_path: Path) -> None:
+    """The template's 檢查 column and what lies right of it on its rows are left out before calamine
+    reads the sheet (no reader needs them), so a stray cell out there costs nothing."""
+
+    def stray(name: str, data: bytes) -> bytes:
+        if name != SHEET:
+            return data
+        row = data.index(b'<row r="10"')
+        end = data.index(b"</row>", row)
+        return data[:end] + b'<c r="XFD10"><v>1</v></c>' + data[end:]
+
+    far = rewritten(tmp_path / "遠.xlsx", stray)
+    done = xltool("read", far, "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["totals"]["budget"] == 1865
+
+
+def test_cells_without_references_are_placed_as_calamine_places_them(tmp_path: Path) -> None:
+    """The format lets a cell leave out r="": calamine puts it after the one before, so 16,384 of them
+    in a row reach XFD as surely as one cell named XFD1048576 does."""
+    run = b'<row r="1048576">' + b"<c><v>1</v></c>" * 16_384 + b"</row>"
+    wide = rewritten(tmp_path / "寬.xlsx", in_sheet(run))
+    done = xltool("read", wide)
+    assert done.returncode == 2 and "XFD1048576" in one_line_naming(done, wide)
+
+
+def test_a_folder_with_one_poisonous_file_still_reports_every_good_file(tmp_path: Path) -> None:
+    """Sixteen good units and one poisonous file: enough for the check to read them in worker processes."""
+    from xltool.pipeline import PARALLEL_FROM, write_template
+
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    items = read_plan(EXAMPLE).items[:3]
+    good = [f"單位{n:02d}.xlsx" for n in range(PARALLEL_FROM)]
+    for name in good:
+        write_template(folder / name, year=108, unit=name[:-5], items=items)
+    far_cell(folder / "單位99.xlsx", tmp_path)
+    done = xltool("check", folder, "-f", "json")
+    files = {Path(f["file"]).name: f for f in json.loads(done.stdout)["files"]}
+    assert done.returncode == 2
+    assert [name for name, f in files.items() if f.get("error_code") is None] == good
+    assert files["單位99.xlsx"]["error_code"] == "INPUT_SHEET_TOO_LARGE"
+    out = tmp_path / "合併.xlsx"
+    done = xltool("merge", folder, "-o", out, "--skip-bad")
+    assert done.returncode == 0, done.stderr
+    assert "單位99.xlsx" in done.stderr and len(read_plan(out).items) == 3 * len(good)
+
+
+def test_a_merged_range_over_the_whole_sheet_is_not_expanded_cell_by_cell(tmp_path: Path) -> None:
+    whole = rewritten(
+        tmp_path / "全合併.xlsx",
+        lambda name, data: (
+            re.sub(rb'<mergeCell ref="[^"]*"/>', b'<mergeCell ref="H1:XFD1048576"/>', data, count=1)
+            if name == SHEET
+            else data
+        ),
+    )
+    done = xltool("read", whole, "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["totals"]["budget"] == 1865
+
+
+def _stored(path: Path) -> bytes:
+    """The example with its members stored, not deflated, so their bytes can be found in the file."""
+    with zipfile.ZipFile(EXAMPLE) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
+        for item in original.infolist():
+            out.writestr(item.filename, original.read(item.filename))
+    return path.read_bytes()
+
+
+def wrong_checksum(path: Path) -> None:
+    """A byte of a cell's text changed after the checksum was taken."""
+    data = _stored(path)
+    path.write_bytes(data.replace("遵行政策".encode(), "尊行政策".encode(), 1))
+
+
+def local_header_differs(path: Path) -> None:
+    """The sheet's local header names another member than the central directory does (same length)."""
+    data = _stored(path)
+    header = data.index(b"PK\x03\x04")
+    while data[header + 30 : header + 30 + len(SHEET)] != SHEET.encode():
+        header = data.index(b"PK\x03\x04", header + 4)
+    name = header + 30
+    path.write_bytes(data[:name] + SHEET.replace("sheet1", "sheetX").encode() + data[name + len(SHEET) :])
+
+
+@pytest.mark.parametrize("damage", [wrong_checksum, local_header_differs])
+def test_zip_damage_python_refuses_is_one_line_and_exit_2(tmp_path: Path, damage: Callable[[Path], None]) -> None:
+    bad = tmp_path / "損毀.xlsx"
+    damage(bad)
+    for command in (["read"], ["check"], ["check", "--annotate", tmp_path / "標註.xlsx"]):
+        done = xltool(command[0], bad, *command[1:])
+        assert done.returncode == 2, done.stderr
+        assert "損毀" in one_line_naming(done, bad)
+    assert not (tmp_path / "標註.xlsx").exists()
+
+
+def test_member_names_with_backslashes_read_as_calamine_reads_them(tmp_path: Path) -> None:
+    """Some Windows zip tools write xl\\worksheets\\sheet1.xml; Excel and calamine take it as a folder."""
+    slashed = tmp_path / "反斜線.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as original, zipfile.ZipFile(slashed, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            out.writestr(item.filename.replace("/", "\\") if "worksheets" in item.filename else item.filename,
+                         original.read(item.filename))  # fmt: skip
+    done = xltool("read", slashed, "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["totals"]["budget"] == 1865
+    out = tmp_path / "標註.xlsx"
+    done = xltool("check", slashed, "--annotate", out)
+    assert done.returncode in (0, 1), done.stderr
+    assert len(read_plan(out).items) == 33
+
+
+def test_a_member_twice_is_damage_and_no_python_warning_reaches_the_user(tmp_path: Path) -> None:
+    twice = tmp_path / "重複.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as original, zipfile.ZipFile(twice, "w") as out:
+        for item in original.infolist():
+            out.writestr(item.filename, original.read(item.filename))
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            out.writestr("xl/styles.xml", original.read("xl/styles.xml"))
+    for command in (["read"], ["check", "--annotate", tmp_path / "標註.xlsx"]):
+        done = xltool(command[0], twice, *command[1:])
+        assert done.returncode == 2 and "重複" in one_line_naming(done, twice)
+        assert "Warning" not in done.stderr
+
+
+def test_a_vba_project_named_in_capitals_is_still_macros(tmp_path: Path) -> None:
+    from tests import corpus
+
+    macros = corpus.with_macros(tmp_path / "巨集.xlsm", tmp_path)
+    shouting = tmp_path / "大寫.xlsm"
+    with zipfile.ZipFile(macros) as original, zipfile.ZipFile(shouting, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            out.writestr(item.filename.replace("vbaProject.bin", "VBAPROJECT.BIN"), original.read(item.filename))
+    assert "巨集" in xltool("read", shouting).stderr
+    done = xltool("check", shouting, "--annotate", tmp_path / "標註.xlsx")
+    assert done.returncode == 2 and ".xlsm" in one_line_naming(done, tmp_path / "標註.xlsx")
+
+
+def test_a_file_rewritten_after_it_was_read_is_read_as_it_was(tmp_path: Path) -> None:
+    """Everything is read from the one reading of the file: what a writer does to it meanwhile is not mixed in."""
+    path = tmp_path / "計畫.xlsx"
+    path.write_bytes(EXAMPLE.read_bytes())
+    book = inspect_workbook(path)
+    path.write_bytes(b"PK\x03\x04" + b"\0" * 100)  # half of a new save
+    plan = read_plan(book)
+    assert len(plan.items) == 33 and plan.total == 1865
+
+
+# --- LibreOffice's own files ---------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("office")
+def test_an_ods_cell_repeated_to_the_edge_is_refused(tmp_path: Path) -> None:
+    """ODF writes a run of equal cells once with a count: a filled cell repeated over the whole grid is a
+    few bytes, and calamine would make 17 billion cells of it."""
+    from xltool.office import convert
+
+    ods = convert(EXAMPLE, "ods", tmp_path)
+    cell = b'<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"><text:p>1</text:p></table:table-cell>'
+    flood = b'<table:table-row table:number-rows-repeated="1048000">' + cell + b"</table:table-row>"
+    bad = rewritten(
+        tmp_path / "重複.ods",
+        lambda name, data: (
+            data.replace(b"</table:table>", flood + b"</table:table>", 1) if name == "content.xml" else data
+        ),
+        source=ods,
+    )
+    done = xltool("read", bad)
+    assert done.returncode == 2 and "XFD" in one_line_naming(done, bad)
+
+
+@pytest.mark.usefixtures("office")
+def test_an_xls_of_sheets_each_reaching_its_last_cell_is_refused(tmp_path: Path) -> None:
+    """calamine builds every sheet of an .xls when it opens it: eight sheets with a cell at IV65536 are
+    4 GB from a 9 KB file."""
+    import xlsxwriter
+
+    from xltool.office import convert
+
+    source = tmp_path / "八頁.xlsx"
+    workbook = xlsxwriter.Workbook(source)
+    for n in range(8):
+        sheet = workbook.add_worksheet(f"頁{n}")
+        sheet.write(0, 0, "x")
+        sheet.write(65535, 255, 1)
+    workbook.close()
+    xls = convert(source, "xls:MS Excel 97", tmp_path)
+    done = xltool("read", xls)
+    assert done.returncode == 2 and "IV65536" in one_line_naming(done, xls)
+
+
+@pytest.mark.usefixtures("office")
+def test_an_xls_that_makes_calamine_panic_is_a_damaged_file_in_one_line(tmp_path: Path) -> None:
+    """calamine stops on some malformed records with a Rust panic, and Rust writes its message and
+    backtrace to stderr itself. A few bytes of an .xls changed at random find one (about 1 in 30)."""
+    import io
+    import random
+
+    from python_calamine import CalamineWorkbook
+
+    from xltool.office import convert
+
+    data = convert(EXAMPLE, "xls:MS Excel 97", tmp_path).read_bytes()
+    chance = random.Random(1)
+    for _ in range(1000):
+        damaged = bytearray(data)
+        for _ in range(chance.randint(1, 20)):
+            damaged[chance.randrange(512, len(damaged))] = chance.randrange(256)
+        try:
+            CalamineWorkbook.from_filelike(io.BytesIO(bytes(damaged))).close()
+        except Exception:
+            continue
+        except BaseException as panic:  # pyo3's PanicException is no Exception
+            assert type(panic).__name__ == "PanicException"
+            break
+    else:
+        pytest.skip("no change of these made calamine panic")
+    bad = tmp_path / "損毀.xls"
+    bad.write_bytes(bytes(damaged))
+    done = xltool("read", bad)
+    assert done.returncode == 2 and "損毀" in one_line_naming(done, bad)
+
+
+@pytest.mark.usefixtures("office")
+@pytest.mark.parametrize("fmt", ["xlsx:Calc MS Excel 2007 XML", "ods", "xls:MS Excel 97"])
+def test_a_cell_showing_an_error_is_reported_at_the_cell_not_as_blank(tmp_path: Path, fmt: str) -> None:
+    from openpyxl import load_workbook
+
+    from xltool.office import convert
+
+    formulas = tmp_path / "公式.xlsx"
+    workbook = load_workbook(EXAMPLE)
+    sheet = workbook["計畫表"]
+    sheet["B5"] = '=INDIRECT("不存在")'  # #REF!
+    sheet["C6"] = "=NA()"  # #N/A
+    workbook.save(formulas)
+    saved = convert(formulas, fmt, tmp_path / "存檔")  # LibreOffice calculates them, and keeps the errors
+    done = xltool("check", saved, "-f", "json")
+    findings = json.loads(done.stdout)["files"][0]["findings"]
+    errors = {(f["cell"], f["value"]) for f in findings if f["code"] == "CELL_ERROR"}
+    assert errors == {("B5", "#REF!"), ("C6", "#N/A")}, findings
+
+
+# --- the input is opened once ------------------------------------------------------------------------
+
+_IN_OPEN = 0x20
+
+
+def opens_of(path: Path, run: Callable[[], object]) -> int:
+    """How many times any process opened ``path`` while ``run`` ran, as the kernel counts them (inotify):
+    Python's opens and calamine's alike."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    watch = libc.inotify_init1(os.O_NONBLOCK)
+    assert watch >= 0 and libc.inotify_add_watch(watch, os.fsencode(path), _IN_OPEN) >= 0
+    try:
+        run()
+        events = b""
+        while True:
+            try:
+                events += os.read(watch, 65536)
+            except BlockingIOError:
+                break
+    finally:
+        os.close(watch)
+    count, at = 0, 0
+    while at < len(events):
+        _, mask, _, length = struct.unpack_from("iIII", events, at)
+        count += bool(mask & _IN_OPEN)
+        at += 16 + length
+    return count
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+def test_check_with_its_copies_opens_the_input_at_most_twice(tmp_path: Path) -> None:
+    """The workbook is read once and handed to the check, the annotated copy and the corrected one
+    (it used to be opened twelve times)."""
+    path = tmp_path / "計畫.xlsx"
+    path.write_bytes(EXAMPLE.read_bytes())
+    done: list[subprocess.CompletedProcess[str]] = []
+    count = opens_of(
+        path,
+        lambda: done.append(
+            xltool("check", path, "--annotate", tmp_path / "標註.xlsx", "--fix", tmp_path / "修正.xlsx")
+        ),
+    )
+    assert done[0].returncode in (0, 1), done[0].stderr
+    assert (tmp_path / "標註.xlsx").exists() and (tmp_path / "修正.xlsx").exists()
+    assert 1 <= count <= 2
+
+
+def test_an_entity_bomb_in_a_plan_not_made_from_the_template_is_named_as_one(tmp_path: Path) -> None:
+    """Such a plan reaches calamine as it is, and calamine, handed bytes, says only that it cannot
+    tell the format: the refusal still names what the file holds."""
+    from tests import corpus
+
+    legacy = corpus.legacy_workbook(tmp_path / "舊版.xlsx")
+
+    def bomb(name: str, data: bytes) -> bytes:
+        if name != "xl/sharedStrings.xml":
+            return data
+        text = data.decode("utf-8")
+        return (corpus.ENTITY_BOMB + text[text.index("<sst") :]).replace("<t>合計</t>", "<t>&lol9;</t>", 1).encode()
+
+    bad = rewritten(tmp_path / "炸彈.xlsx", bomb, source=legacy)
+    done = xltool("check", bad, "-f", "json")
+    assert done.returncode == 2 and json.loads(done.stdout)["files"][0]["error_code"] == "INPUT_UNSAFE"

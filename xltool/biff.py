@@ -1,0 +1,137 @@
+"""What an .xls holds, read before calamine is handed it: how far each sheet's cells reach, and which
+cells show an error.
+
+calamine builds every sheet of an .xls when it opens the file, each as the whole rectangle from A1 to
+its last cell: a 9 KB file of eight sheets with one cell each at IV65536 asks for 4 GB and the process
+aborts. The cells' positions are in the records of the Workbook stream, inside the OLE container; this
+module reads just enough of both (Microsoft's [MS-CFB] and [MS-XLS]) to know them.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+
+from xltool.errors import ErrorCode, InputError
+from xltool.form import column_letter
+from xltool.inputs import DAMAGED, PASSWORD_PROTECTED, Package, SheetCells
+
+_END = 0xFFFFFFFA  # sector numbers from here up mark a chain's end, free or reserved sectors
+
+# Records that place one cell at (row, column), their first two fields; MULRK and MULBLANK place a run.
+_CELLS = {
+    0x0006, 0x0206, 0x0406,  # FORMULA (BIFF8, BIFF3, BIFF4)
+    0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, 0x0205, 0x0201,  # NUMBER RK LABELSST LABEL RSTRING BOOLERR BLANK
+    0x0001, 0x0002, 0x0003, 0x0004, 0x0005,  # BIFF2: BLANK INTEGER NUMBER LABEL BOOLERR
+}  # fmt: skip
+_RUNS = {0x00BD, 0x00BE}  # MULRK, MULBLANK
+_BOF = {0x0809, 0x0409, 0x0209, 0x0009}
+_BOUNDSHEET, _EOF, _FILEPASS = 0x0085, 0x000A, 0x002F
+_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A"}
+
+
+def sheets(package: Package) -> dict[str, SheetCells]:
+    """Each sheet's extent and error cells, by name; a container or stream that does not parse is a
+    damaged file, an encrypted one a protected file."""
+    try:
+        stream = _workbook_stream(package.data)
+        return _walk(package, stream)
+    except (struct.error, IndexError, ValueError, UnicodeDecodeError):
+        raise InputError(DAMAGED, package.path, code=ErrorCode.INPUT_DAMAGED) from None
+
+
+def _walk(package: Package, stream: bytes) -> dict[str, SheetCells]:
+    names: dict[int, str] = {}  # a sheet's BOF position in the stream → its name
+    found: dict[str, SheetCells] = {}
+    open_: list[tuple[str, list[int], dict[str, str]]] = []  # substreams begun (a chart may sit in a sheet's)
+    for position, kind, body in _records(stream):
+        if kind in _BOF:
+            open_.append((names.get(position, f"#{len(found) + 1}"), [0, 0], {}))
+        elif kind == _BOUNDSHEET:
+            names[struct.unpack_from("<I", body)[0]] = _sheet_name(body[6:])
+        elif kind == _FILEPASS:
+            raise InputError(PASSWORD_PROTECTED, package.path, code=ErrorCode.INPUT_PASSWORD)
+        elif (kind in _CELLS or kind in _RUNS) and open_:
+            row, first = struct.unpack_from("<HH", body)
+            last = struct.unpack_from("<H", body, len(body) - 2)[0] if kind in _RUNS else first
+            extent, errors = open_[-1][1], open_[-1][2]
+            extent[0], extent[1] = max(extent[0], row + 1), max(extent[1], last + 1)
+            shown = _error(kind, body)
+            if shown:
+                errors[f"{column_letter(first)}{row + 1}"] = shown
+        elif kind == _EOF and open_:
+            name, (rows, columns), errors = open_.pop()
+            if rows:
+                found[name] = SheetCells(rows, columns, errors)
+    return found
+
+
+def _error(kind: int, body: bytes) -> str:
+    """The error a BOOLERR cell or a formula's saved result shows, if it is one."""
+    if kind == 0x0205 and len(body) >= 8 and body[7] == 1:
+        return _ERRORS.get(body[6], "#VALUE!")
+    if kind == 0x0006 and len(body) >= 14 and body[6] == 2 and body[12:14] == b"\xff\xff":
+        return _ERRORS.get(body[8], "#VALUE!")
+    return ""
+
+
+def _sheet_name(text: bytes) -> str:
+    """A BIFF8 short string: a length in characters, a flag byte, then Latin-1 or UTF-16 characters."""
+    length, flags = text[0], text[1]
+    return text[2 : 2 + 2 * length].decode("utf-16-le") if flags & 1 else text[2 : 2 + length].decode("latin-1")
+
+
+def _records(stream: bytes) -> Iterator[tuple[int, int, bytes]]:
+    position = 0
+    while position + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, position)
+        yield position, kind, stream[position + 4 : position + 4 + length]
+        position += 4 + length
+
+
+def _workbook_stream(data: bytes) -> bytes:
+    """The Workbook (BIFF8) or Book (BIFF5) stream of an OLE compound file."""
+    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+    if not 7 <= shift <= 16 or mini_shift >= shift:
+        raise ValueError("sector size")
+    size = 1 << shift
+    count = (len(data) + size - 1) // size  # no chain is longer than the file has sectors
+
+    def sector(number: int) -> bytes:
+        return data[(number + 1) << shift : (number + 2) << shift]
+
+    fat_sectors = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < _END]
+    difat, seen = struct.unpack_from("<I", data, 0x44)[0], 0
+    while difat < _END and seen < count:
+        listed = struct.unpack(f"<{size // 4}I", sector(difat))
+        fat_sectors += [n for n in listed[:-1] if n < _END]
+        difat, seen = listed[-1], seen + 1
+    fat_bytes = b"".join(sector(n) for n in fat_sectors[:count])
+    fat = struct.unpack(f"<{len(fat_bytes) // 4}I", fat_bytes[: len(fat_bytes) // 4 * 4])
+
+    def chain(start: int, table: tuple[int, ...], limit: int) -> Iterator[int]:
+        steps = 0
+        while start < _END and start < len(table) and steps < limit:
+            yield start
+            start, steps = table[start], steps + 1
+
+    directory = b"".join(sector(n) for n in chain(struct.unpack_from("<I", data, 0x30)[0], fat, count))
+    entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
+    cutoff = struct.unpack_from("<I", data, 0x38)[0]
+    root_start = struct.unpack_from("<I", entries[0], 116)[0]
+    mini_stream = b"".join(sector(n) for n in chain(root_start, fat, count))
+    mini_fat_bytes = b"".join(sector(n) for n in chain(struct.unpack_from("<I", data, 0x3C)[0], fat, count))
+    mini_fat = struct.unpack(f"<{len(mini_fat_bytes) // 4}I", mini_fat_bytes[: len(mini_fat_bytes) // 4 * 4])
+    for wanted in ("Workbook", "Book"):
+        for entry in entries:
+            length = min(struct.unpack_from("<H", entry, 64)[0], 64)
+            if entry[66] != 2 or entry[: max(length - 2, 0)].decode("utf-16-le", "replace") != wanted:
+                continue
+            start, stream_size = struct.unpack_from("<II", entry, 116)
+            if stream_size < cutoff:
+                mini = 1 << mini_shift
+                pieces = (mini_stream[n * mini : (n + 1) * mini] for n in chain(start, mini_fat, len(mini_fat)))
+            else:
+                pieces = (sector(n) for n in chain(start, fat, count))
+            return b"".join(pieces)[:stream_size]
+    raise ValueError("no Workbook stream")

@@ -1,0 +1,64 @@
+"""What an .ods holds, read before calamine is handed it: how far each sheet's filled cells reach, and
+which cells show an error.
+
+ODF writes a run of equal cells once with a repeat count (``table:number-columns-repeated``, and
+``table:number-rows-repeated`` for rows): LibreOffice ends every row and sheet with empty runs to column
+16,384 and row 1,048,576, which calamine drops, but a filled cell repeated that far is given to calamine
+cell by cell. It opens every sheet of the file at once, with up to 100 million cells (3 GB) before
+it refuses; a 10 KB file reaches that. The runs are counted here instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xltool.form import column_letter
+from xltool.inputs import Package, SheetCells
+from xltool.ooxml import refuse_entities, xml_unescape
+
+_TOKEN = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>")
+_REPEATED = re.compile(rb'table:number-(?:rows|columns)-repeated="([0-9]+)"')
+_NAME = re.compile(rb'table:name="([^"]*)"')
+_TEXT = re.compile(rb"<text:p[^>]*>(.*?)</text:p>", re.S)
+
+
+def sheets(package: Package) -> dict[str, SheetCells]:
+    """Each table's extent (its last filled row and column) and error cells, by name."""
+    xml = package.member("content.xml")
+    refuse_entities(package, xml)
+    found: dict[str, SheetCells] = {}
+    name, row, column, repeat_rows = "", 0, 0, 1
+    rows = columns = 0
+    errors: dict[str, str] = {}
+    for tag in _TOKEN.finditer(xml):
+        closing, element, attrs, empty = tag.groups()
+        if element == b"table":
+            if closing:
+                found[name] = SheetCells(rows, columns, errors)
+            else:
+                named = _NAME.search(attrs)
+                name = xml_unescape(named.group(1).decode("utf-8", "replace")) if named else f"#{len(found) + 1}"
+                row, rows, columns, errors = 0, 0, 0, {}
+        elif element == b"table-row":
+            if closing:
+                row += repeat_rows
+            else:
+                repeat_rows, column = _repeat(attrs), 0
+                if empty:
+                    row += repeat_rows
+        elif not closing:  # a cell, or one a merged range covers
+            repeat = _repeat(attrs)
+            if not empty or b"office:value-type" in attrs:
+                rows, columns = max(rows, row + repeat_rows), max(columns, column + repeat)
+                if b'calcext:value-type="error"' in attrs:
+                    shown = _TEXT.search(xml, tag.end(), xml.find(b"</table:table-cell>", tag.end()))
+                    errors[f"{column_letter(column)}{row + 1}"] = (
+                        shown.group(1).decode("utf-8", "replace") if shown else ""
+                    )
+            column += repeat
+    return found
+
+
+def _repeat(attrs: bytes) -> int:
+    found = _REPEATED.search(attrs)
+    return int(found.group(1)) if found else 1
