@@ -88,14 +88,12 @@ def set_saved(path: Path, stamp: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def inbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Sent]]:
+def inbox(tmp_path_factory: pytest.TempPathFactory, office: None) -> tuple[Path, Path, dict[str, Sent]]:
     """The folder as the supervising office has it, its roster, and what each unit sent."""
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    from xltool.office import convert_many, find_soffice
+    from xltool.office import convert_many
 
-    if find_soffice() is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     base = tmp_path_factory.mktemp("season")
     template = write_template(base / "範本.xlsx", year=108, rows=20)
     folder = base / "收件"
