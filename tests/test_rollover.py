@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, Runner
 from xltool.catalog import parse_catalog, to_toml
 from xltool.catalogs import load_catalog
-from xltool.cli import run
 from xltool.errors import XltoolError
 from xltool.reader import read_plan
 from xltool.rollover import rollover
@@ -18,10 +17,11 @@ from xltool.rollover import rollover
 CATALOG_108 = Path(__file__).parents[1] / "xltool" / "catalogs" / "108.toml"
 
 
-def test_kinmen_108_rolls_over_to_109(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_kinmen_108_rolls_over_to_109(tmp_path: Path, xltool: Runner) -> None:
     out = tmp_path / "金門_109.xlsx"
-    assert run(["rollover", str(EXAMPLE), "--year", "109", "-o", str(out)]) == 0
-    err = capsys.readouterr().err
+    done = xltool("rollover", EXAMPLE, "--year", "109", "-o", out)
+    assert done.status == 0
+    err = done.err
     old, new = read_plan(EXAMPLE), read_plan(out)
     assert (new.unit, new.year, len(new.items)) == ("金門縣政府政風處", 109, 33)
     assert all(month.startswith("109.") for item in new.items for month in item.months)
@@ -48,16 +48,15 @@ def test_schedules_shift_by_the_year_difference(template: Path, tmp_path: Path) 
     assert len(report.unparsed) == 1 and "經常辦理" in report.unparsed[0]
 
 
-def test_an_item_the_new_catalog_dropped_is_reported_and_marked(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_item_the_new_catalog_dropped_is_reported_and_marked(tmp_path: Path, xltool: Runner) -> None:
     text = CATALOG_108.read_text(encoding="utf-8").replace("year = 108", "year = 109")
     text = text.replace('"資訊稽核"', '"資安稽核"')  # 109's list renamed the item 陸一 uses
     catalog = tmp_path / "109.toml"
     catalog.write_text(text, encoding="utf-8")
     out = tmp_path / "next.xlsx"
-    assert run(["rollover", str(EXAMPLE), "--year", "109", "--catalog", str(catalog), "-o", str(out)]) == 0
-    err = capsys.readouterr().err
+    done = xltool("rollover", EXAMPLE, "--year", "109", "--catalog", catalog, "-o", out)
+    assert done.status == 0
+    err = done.err
     assert "政策目標-資訊稽核" in err and "F29" in err  # 陸一
     sheet = load_workbook(out)["計畫表"]
     assert sheet["F29"].fill.start_color.rgb.endswith("FFEB9C")
@@ -73,9 +72,10 @@ def test_rollover_refuses_a_plan_without_a_year(template: Path, tmp_path: Path) 
         rollover(template, tmp_path / "x.xlsx", year=109)
 
 
-def test_catalog_round_trips_through_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["catalog", "--format", "toml"]) == 0
-    text = capsys.readouterr().out
+def test_catalog_round_trips_through_toml(tmp_path: Path, xltool: Runner) -> None:
+    done = xltool("catalog", "--format", "toml")
+    assert done.status == 0
+    text = done.out
     mine = tmp_path / "mine.toml"
     mine.write_text(text, encoding="utf-8")
     original = load_catalog(108)
@@ -96,24 +96,25 @@ def test_catalog_round_trips_through_toml(tmp_path: Path, capsys: pytest.Capture
     assert to_toml(again) == text
 
 
-def test_catalog_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+def test_catalog_table_and_json(xltool: Runner) -> None:
     import json
 
-    assert run(["catalog", "--year", "108"]) == 0
-    out = capsys.readouterr().out
+    done = xltool("catalog", "--year", "108")
+    assert done.status == 0
+    out = done.out
     assert "綜合規劃業務" in out and "政策目標-新聞揭露" in out and "經常辦理" in out
-    assert run(["catalog", "-f", "json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    done = xltool("catalog", "-f", "json")
+    assert done.status == 0
+    data = json.loads(done.out)
     assert [c["name"] for c in data["category"]][:2] == ["綜合規劃業務", "視察業務"]
 
 
-def test_a_catalog_with_an_item_under_no_category_names_its_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_catalog_with_an_item_under_no_category_names_its_line(tmp_path: Path, xltool: Runner) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("year = 109\npolicy = ['反貪活動']\n[[category]]\nname = '防貪業務'\n", encoding="utf-8")
-    assert run(["catalog", "--catalog", str(bad)]) == 2
-    err = capsys.readouterr().err
-    assert "policy" in err and "第 2 行" in err and str(bad) in err
+    done = xltool("catalog", "--catalog", bad)
+    assert (done.status, done.code) == (2, "CATALOG_INVALID")
+    err = done.error_line()
+    assert "policy" in err and "第 2 行" in err and str(bad) in err  # the key and its line, in the file
     with pytest.raises(XltoolError):
         parse_catalog("year = 109\n[[category]]\nname = 'a'\npolicy = ['x', 'x']\n", "dup.toml")
