@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONSOLE_SCRIPT, EXAMPLE, Runner, fill
+from tests.conftest import CONSOLE_SCRIPT, EXAMPLE, MODULE, Runner, fill
 from xltool.cli import run
 
 
@@ -122,7 +121,7 @@ def test_every_command_has_zh_tw_help_with_an_example(xltool: Runner, command: l
     assert "Show this message" not in out
 
 
-@pytest.mark.parametrize("command", [[CONSOLE_SCRIPT], [sys.executable, "-m", "xltool"]], ids=["script", "module"])
+@pytest.mark.parametrize("command", [[CONSOLE_SCRIPT], MODULE], ids=["script", "module"])
 def test_the_installed_command_runs_with_a_chinese_path_and_no_traceback(
     tmp_path: Path, xltool_process: Runner, command: list[str]
 ) -> None:

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import EXAMPLE, Runner, fill
+from tests.conftest import EXAMPLE, MODULE, Runner, fill
 from xltool.outputs import Outputs
 from xltool.reader import read_plan
 from xltool.template import write_template
@@ -134,7 +134,7 @@ def _interrupt_render(tmp_path: Path, sig: signal.Signals, *args: str | Path, se
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     (tmp_path / "out").mkdir()
-    child = subprocess.Popen([sys.executable, "-m", "xltool", "render", str(EXAMPLE), *map(str, args)],
+    child = subprocess.Popen([*MODULE, "render", str(EXAMPLE), *map(str, args)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              env={**os.environ, "TMPDIR": str(scratch)})  # fmt: skip
     for _ in range(400):  # until LibreOffice is converting
