@@ -347,7 +347,7 @@ def test_after_fix_the_total_the_sheet_shows_is_the_total_check_states(
 ) -> None:
     from python_calamine import CalamineWorkbook
 
-    from xltool.office import convert
+    from xltool.office import convert_many
 
     budgets = ["1,000", "5千元", "５", " 20 ", 22]
     fill(template, [{"goal": "壹、目標" if n == 0 else None, "practice": f"{'一二三四五'[n]}、作法 {n + 1} 場",
@@ -358,15 +358,16 @@ def test_after_fix_the_total_the_sheet_shows_is_the_total_check_states(
     assert data["totals"]["budget"] == 1052
     assert sorted(f["cell"] for f in data["findings"] if f["code"] == "BUDGET_TEXT") == ["D4", "D5", "D6", "D7"]
 
-    def sheet_total(path: Path) -> float:
-        calculated = convert(path, "xlsx", tmp_path / path.stem)  # LibreOffice calculates the 合計 =SUM
+    fixed = tmp_path / "修正.xlsx"
+    assert xltool("check", template, "--fix", fixed).status == 0
+
+    def sheet_total(calculated: Path) -> float:
         rows = CalamineWorkbook.from_path(str(calculated)).get_sheet_by_name("計畫表").to_python()
         return next(float(r[3]) for r in rows if r and r[0] == "合計")
 
-    assert sheet_total(template) == 22  # before: the sheet's own 合計 skips text
-    fixed = tmp_path / "修正.xlsx"
-    assert xltool("check", template, "--fix", fixed).status == 0
-    assert sheet_total(fixed) == 1052
+    before, after = convert_many([template, fixed], "xlsx", tmp_path / "saved")  # LibreOffice calculates =SUM
+    assert sheet_total(before) == 22  # the sheet's own 合計 skips text
+    assert sheet_total(after) == 1052
 
 
 # --- 6. one line, never a traceback -------------------------------------------------------------------
@@ -417,6 +418,7 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mount)], check=False)
 
 
+@pytest.mark.slow  # ten processes, one for each writer
 def test_a_full_disk_is_one_line_for_every_writer(
     full_disk: Path, plan_copy: Path, tmp_path: Path, xltool: Runner, xltool_process: Runner
 ) -> None:
