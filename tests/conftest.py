@@ -105,11 +105,12 @@ class _Captured(io.TextIOWrapper):
         return self.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
 
 
-def run_in_process(*args: object, tty: bool = False, cwd: Path | None = None) -> Ran:
+def run_in_process(*args: object, tty: bool = False, stdout: bool = True, cwd: Path | None = None) -> Ran:
     """``xltool ARGS`` run by ``xltool.cli.run`` in this process: what the command prints and its exit status,
     without the second it takes to start Python and import the libraries. The run leaves nothing behind for the
     next one: the output's closed-pipe flag is reset, and the current folder and environment are restored.
-    Environment variables a test sets (``monkeypatch.setenv``) are seen, as a process would see them."""
+    Environment variables a test sets (``monkeypatch.setenv``) are seen, as a process would see them.
+    ``stdout=False`` runs it with no standard output at all, as Python starts when that descriptor is closed."""
     from xltool.cli import run, show
     from xltool.errors import XltoolError
 
@@ -129,7 +130,7 @@ def run_in_process(*args: object, tty: bool = False, cwd: Path | None = None) ->
     try:
         if cwd is not None:
             os.chdir(cwd)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with contextlib.redirect_stdout(out if stdout else None), contextlib.redirect_stderr(err):  # type: ignore[arg-type]
             status = run([str(a) for a in args])
     finally:
         show.error = report  # type: ignore[assignment]
