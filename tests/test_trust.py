@@ -456,6 +456,35 @@ def test_a_full_disk_is_said_by_its_code(full_disk: Path, plan_copy: Path, xltoo
         assert (done.status, done.code) == (2, "OUTPUT_DISK_FULL"), done.err
 
 
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    """A real file system mounted read-only (writing there fails even for root)."""
+    mount = tmp_path / "唯讀"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_an_output_the_system_refuses_is_one_line_with_its_code(
+    read_only: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    loop = tmp_path / "迴圈.json"
+    loop.symlink_to(loop)  # a name the system cannot open for a reason xltool has no words of its own for
+    for target, code in (
+        (read_only / "計畫.json", "OUTPUT_NO_PERMISSION"),
+        (tmp_path / ("計" * 90 + ".json"), "OUTPUT_NAME_TOO_LONG"),  # 270 bytes: past the 255 a name may have
+        (loop, "OUTPUT_FAILED"),
+    ):
+        done = xltool("read", EXAMPLE, "-f", "json", "-o", target)
+        assert (done.status, done.code) == (2, code) and str(target) in done.error_line()
+    assert list(read_only.iterdir()) == [] and loop.is_symlink()
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [
@@ -488,12 +517,14 @@ def test_a_json_plan_that_is_not_one(tmp_path: Path, xltool: Runner) -> None:
     assert not (tmp_path / "r.xlsx").exists()
 
 
-def test_standard_output_closed(tmp_path: Path) -> None:
+def test_standard_output_closed(tmp_path: Path, xltool: Runner) -> None:
     """A real process started with its standard output closed (Python then has no sys.stdout at all)."""
     done = subprocess.run(
         f"{sys.executable} -m xltool read {EXAMPLE} -f json >&-", shell=True, capture_output=True, text=True
     )
     assert done.returncode == 2 and "標準輸出已關閉" in done.stderr and len(done.stderr.splitlines()) == 1
+    in_process = xltool("read", EXAMPLE, "-f", "json", stdout=False)
+    assert (in_process.status, in_process.code) == (2, "STDOUT_CLOSED")
 
 
 def test_a_reader_that_goes_away_ends_quietly_with_the_results_status(tmp_path: Path) -> None:
