@@ -351,6 +351,13 @@ def test_a_folder_nested_past_the_path_limit_is_one_line_and_the_rest_is_read(
     )  # every good file checked; the deep one named
 
 
+def test_nothing_readable_is_nothing_written(tmp_path: Path, xltool: Runner) -> None:
+    bad = tmp_path / "壞掉.xlsx"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    done = xltool("merge", bad, "-o", tmp_path / "out.xlsx", "--skip-bad")
+    assert (done.status, done.code) == (2, "MERGE_EMPTY") and not (tmp_path / "out.xlsx").exists()
+
+
 def test_every_unreadable_file_is_named(units: Path, tmp_path: Path, xltool: Runner) -> None:
     (units / "壞一.xlsx").write_bytes(b"PK\x03\x04 truncated")
     (units / "壞二.xlsx").write_bytes(b"not a workbook")
