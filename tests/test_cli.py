@@ -147,6 +147,18 @@ def test_a_cp950_console_does_not_crash_the_output(tmp_path: Path, xltool_proces
     assert "1,865" in done.out
 
 
+def test_rollover_of_a_plan_that_names_no_year_is_refused(template: Path, tmp_path: Path, xltool: Runner) -> None:
+    from openpyxl import load_workbook
+
+    plan = fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.01-12"}], unit="某處")
+    book = load_workbook(plan)
+    book["計畫表"]["E2"] = None
+    book.save(plan)
+    done = xltool("rollover", plan, "--year", "109", "-o", tmp_path / "明年.xlsx")
+    assert (done.status, done.code) == (2, "INPUT_NO_YEAR") and str(plan) in done.error_line()
+    assert not (tmp_path / "明年.xlsx").exists()
+
+
 def test_bare_xltool_shows_its_help_and_a_missing_argument_is_named(xltool: Runner) -> None:
     code, out, err = xltool()
     assert code == 2 and out.startswith("用法：") and "template" in out and err == ""
