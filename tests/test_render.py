@@ -322,6 +322,16 @@ def test_libreoffices_complaints_are_quoted_short(
     assert not target.exists()
 
 
+def test_a_libreoffice_that_never_finishes_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xltool.errors import OfficeError
+    from xltool.office import convert
+
+    fake_soffice(tmp_path, "#!/bin/sh\nsleep 60\n", monkeypatch)
+    with pytest.raises(OfficeError) as stopped:
+        convert(EXAMPLE, "pdf", tmp_path / "out", timeout=1)
+    assert stopped.value.code == "OFFICE_TIMEOUT" and not (tmp_path / "out").exists()
+
+
 def test_pdf_names_are_safe_on_windows() -> None:
     from xltool.render import pdf_name
 
