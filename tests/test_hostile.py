@@ -121,6 +121,7 @@ def test_a_template_for_a_unit_named_like_a_link_keeps_the_name_as_text(tmp_path
 # --- a signal during start-up ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # two dozen processes, started and stopped
 def test_sigterm_during_start_up_is_an_ordinary_interruption(tmp_path: Path) -> None:
     """Sent at moments spread over the start-up (imports, registering the command, reading): never a
     traceback, always the status of a terminated run."""
@@ -170,28 +171,45 @@ def test_a_catalog_folder_that_cannot_be_read_is_passed_over_with_a_notice(
     assert "無法讀取分類清單資料夾" in err and len(err.strip().splitlines()) == 1
 
 
+def as_an_ordinary_user() -> list[str]:
+    """python -m xltool, and as root without the capabilities that override permissions: setpriv drops them
+    for the command (the real kernel check, as an ordinary user meets it)."""
+    if os.geteuid() != 0:
+        return [*MODULE]
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to drop root's override of permissions")
+    drop = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}", *MODULE]
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
 def test_a_catalog_folder_without_permission_is_passed_over(tmp_path: Path, xltool_process: Runner) -> None:
-    """The folder an office shares, which this user may not read: exit 0 with a notice, not exit 3.
-
-    As root, permissions are only obeyed without the capabilities that override them: setpriv drops
-    them for the command (the real kernel check, as an ordinary user meets it)."""
+    """The folder an office shares, which this user may not read: exit 0 with a notice, not exit 3."""
     folder = tmp_path / "清單"
     folder.mkdir()
     (folder / "108.toml").write_text("不是清單", encoding="utf-8")
     folder.chmod(0)
-    command: list[str] = [*MODULE]
-    if os.geteuid() == 0:
-        if shutil.which("setpriv") is None:
-            pytest.skip("setpriv (util-linux) is needed to drop root's override of permissions")
-        drop = "-dac_override,-dac_read_search"
-        command = ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}", *command]
+    command = as_an_ordinary_user()
     try:
         done = xltool_process("check", EXAMPLE, command=command, env={"XLTOOL_CATALOGS": str(folder)})
     finally:
         folder.chmod(0o755)
     assert done.status == 0, done.err
     assert "無法讀取分類清單資料夾" in done.error_line()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_a_return_this_user_may_not_read_is_named_and_the_rest_checked(tmp_path: Path, xltool_process: Runner) -> None:
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "甲.xlsx")
+    locked = folder / "乙.xlsx"
+    shutil.copyfile(EXAMPLE, locked)
+    locked.chmod(0)
+    done = xltool_process("check", folder, "-f", "json", command=as_an_ordinary_user())
+    files = {Path(f["file"]).name: f for f in json.loads(done.out)["files"]}
+    assert done.status == 2 and files["乙.xlsx"]["error_code"] == "INPUT_NO_PERMISSION"
+    assert files["甲.xlsx"]["totals"]["budget"] == 1865
 
 
 # --- a JSON plan that is not valid text ---------------------------------------------------------------------
