@@ -105,7 +105,7 @@ class _Captured(io.TextIOWrapper):
         return self.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
 
 
-def run_in_process(*args: object, tty: bool = False, stdout: bool = True, cwd: Path | None = None) -> Ran:
+def run_in_process(*args: object, tty: bool = False, stdout: bool = True) -> Ran:
     """``xltool ARGS`` run by ``xltool.cli.run`` in this process: what the command prints and its exit status,
     without the second it takes to start Python and import the libraries. The run leaves nothing behind for the
     next one: the output's closed-pipe flag is reset, and the current folder and environment are restored.
@@ -128,8 +128,6 @@ def run_in_process(*args: object, tty: bool = False, stdout: bool = True, cwd: P
     show._closed = False
     show.error = error  # type: ignore[assignment]
     try:
-        if cwd is not None:
-            os.chdir(cwd)
         with contextlib.redirect_stdout(out if stdout else None), contextlib.redirect_stderr(err):  # type: ignore[arg-type]
             status = run([str(a) for a in args])
     finally:
