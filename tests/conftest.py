@@ -1,12 +1,19 @@
-"""Shared fixtures: the bundled example, fresh templates, and filling a workbook the way a person types."""
+"""Shared fixtures: the bundled example, fresh templates, filling a workbook the way a person types, running
+the command (in this process, or as a real process where the process is the point), and the markers that let
+a developer run the fast part of the suite: ``pytest -m "not office and not packaging and not slow"``."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import signal
 import subprocess
-from collections.abc import Callable, Iterator, Sequence
+import sys
+import sysconfig
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -59,7 +66,146 @@ def fill(path: Path, rows: Sequence[dict[str, object]], *, unit: str = "", year:
     return path
 
 
+# --- running the command ------------------------------------------------------------------------------
+
+
+@dataclass
+class Ran:
+    """What one run of xltool left: its exit status, standard output and standard error (unpacks as
+    ``status, out, err``), and the stable code of the error that ended it (in-process runs only)."""
+
+    status: int
+    out: str
+    err: str
+    code: str | None = None
+
+    def __iter__(self) -> Iterator[object]:
+        return iter((self.status, self.out, self.err))
+
+    def error_line(self) -> str:
+        """The one zh-TW line on standard error, and no traceback: how every refusal must look."""
+        lines = self.err.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in self.err, self.err
+        return lines[0]
+
+
+class _Captured(io.TextIOWrapper):
+    """A standard stream as the console script sets it up when piped (UTF-8, unshowable text replaced), with
+    the bytes underneath that JSON and CSV are written to; ``tty`` makes it claim to be a terminal."""
+
+    def __init__(self, tty: bool = False) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8", errors="replace", newline="", write_through=True)
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+    def text(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+
+
+def run_in_process(*args: object, tty: bool = False, stdout: bool = True) -> Ran:
+    """``xltool ARGS`` run by ``xltool.cli.run`` in this process: what the command prints and its exit status,
+    without the second it takes to start Python and import the libraries. The run leaves nothing behind for the
+    next one: the output's closed-pipe flag is reset, and the current folder and environment are restored.
+    Environment variables a test sets (``monkeypatch.setenv``) are seen, as a process would see them.
+    ``stdout=False`` runs it with no standard output at all, as Python starts when that descriptor is closed."""
+    from xltool.cli import run, show
+    from xltool.errors import XltoolError
+
+    out, err = _Captured(tty), _Captured()
+    codes: list[str] = []
+    report = show.error
+
+    def error(line: str) -> None:  # the run's one-line report of an XltoolError: keep its code for the test
+        failure = sys.exc_info()[1]
+        if isinstance(failure, XltoolError):
+            codes.append(str(failure.code))
+        report(line)
+
+    folder, environment = Path.cwd(), dict(os.environ)
+    show._closed = False
+    show.error = error  # type: ignore[assignment]
+    try:
+        with contextlib.redirect_stdout(out if stdout else None), contextlib.redirect_stderr(err):  # type: ignore[arg-type]
+            status = run([str(a) for a in args])
+    finally:
+        show.error = report  # type: ignore[assignment]
+        show._closed = False
+        os.chdir(folder)
+        if os.environ != environment:
+            os.environ.clear()
+            os.environ.update(environment)
+    return Ran(status, out.text(), err.text(), codes[-1] if codes else None)
+
+
+# The installed console script (``xltool = "xltool.cli:main"``) beside this Python, and ``python -m xltool``.
+CONSOLE_SCRIPT = str(Path(sysconfig.get_path("scripts")) / "xltool")
+MODULE = (sys.executable, "-m", "xltool")
+
+
+def run_process(
+    *args: object,
+    command: Sequence[str] = MODULE,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 300,
+    memory: int | None = None,
+) -> Ran:
+    """``xltool ARGS`` as a real process, for what only a process has: its start-up (imports, environment
+    variables read before the command runs), the console script, signals, encodings of a console, a cap on
+    its address space (``memory`` bytes: a hostile file that made a reader allocate the sheet's whole grid
+    ends that process, not the test run). ``env`` is added to this process's environment."""
+
+    def capped() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    done = subprocess.run(
+        [*command, *map(str, args)], capture_output=True, cwd=cwd, timeout=timeout,
+        env={**os.environ, **env} if env is not None else None, preexec_fn=capped if memory else None,
+    )  # fmt: skip
+    return Ran(done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"))
+
+
+Runner = Callable[..., Ran]
+
+
 @pytest.fixture
+def xltool() -> Runner:
+    """``xltool(*args)`` → :class:`Ran`, in this process (see :func:`run_in_process`)."""
+    return run_in_process
+
+
+@pytest.fixture
+def xltool_process() -> Runner:
+    """``xltool_process(*args, env=…)`` → :class:`Ran`, as a real process (see :func:`run_process`)."""
+    return run_process
+
+
+# --- markers ---------------------------------------------------------------------------------------------
+
+OFFICE_FIXTURES = {"office", "edit"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses LibreOffice (the office or edit fixture, or a fixture that needs one) is marked office."""
+    for item in items:
+        if OFFICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.office)
+
+
+@pytest.fixture(autouse=True)
+def libreoffice_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test not marked office cannot start LibreOffice (xltool finds none), so the fast suite, which
+    leaves those tests out, never pays for one and never misses one."""
+    if request.node.get_closest_marker("office") is None:
+        monkeypatch.setenv("XLTOOL_SOFFICE", str(Path(os.devnull) / "soffice-needs-the-office-marker"))
+
+
+@pytest.fixture(scope="session")
 def office() -> None:
     """LibreOffice must be there: CI installs it; a developer machine without it skips these tests."""
     from xltool.office import find_soffice

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLE, fill
+from tests.conftest import EXAMPLE, Runner, fill
 from xltool.catalogs import load_catalog
 from xltool.checks import RULES, check_plan
-from xltool.cli import run
 from xltool.form import COLUMNS
 from xltool.model import Finding
 from xltool.pipeline import check_file
@@ -206,27 +205,19 @@ def test_docs_list_exactly_the_rules_in_the_code() -> None:
 # --- the command -------------------------------------------------------------------------------------
 
 
-def xltool(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = run([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_check_exit_codes_and_closing_line(
-    planted: tuple[Path, list[Finding]], capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, _ = xltool(capsys, "check", EXAMPLE)
+def test_check_exit_codes_and_closing_line(planted: tuple[Path, list[Finding]], xltool: Runner) -> None:
+    code, out, _ = xltool("check", EXAMPLE)
     assert code == 0 and "0 個錯誤、20 個警告" in out
     assert "各目標：壹 30、貳 350、參 490、肆 135、伍 200、陸 50、柒 610" in out.replace("\n", "")
-    assert xltool(capsys, "check", EXAMPLE, "--strict")[0] == 1
+    assert xltool("check", EXAMPLE, "--strict").status == 1
     path, findings = planted
-    code, out, _ = xltool(capsys, "check", path)
+    code, out, _ = xltool("check", path)
     errors = sum(f.severity == "error" for f in findings)
     assert code == 1 and f"{errors} 個錯誤" in out
     assert "計畫表!C5" in out and "經常辦理" in out
 
 
-def test_findings_of_one_rule_in_one_column_share_a_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_findings_of_one_rule_in_one_column_share_a_line(tmp_path: Path, xltool: Runner) -> None:
     """Two hundred blank performance cells are one line that names every cell, not two hundred lines."""
     from xltool.form import GOAL_NUMERALS, ITEM_NUMERALS, chinese_number
 
@@ -243,28 +234,21 @@ def test_findings_of_one_rule_in_one_column_share_a_line(tmp_path: Path, capsys:
         for n in range(count)
     ]  # no performance item on any row but one: one warning each
     path = fill(write_template(tmp_path / "長.xlsx", year=108, rows=count), rows, unit="某處")
-    code, out, _ = xltool(capsys, "check", path)
+    code, out, _ = xltool("check", path)
     lines = [line for line in out.splitlines() if line.startswith("計畫表!F")]
     assert code == 0 and lines == ["計畫表!F4–F103、F105–F243，共 239 格  警告  沒有填提列績效對應項目"]
     assert f"0 個錯誤、{count - 1} 個警告" in out
 
 
-def test_the_kinmen_report_reads_at_80_columns(tmp_path: Path) -> None:
+def test_the_kinmen_report_reads_at_80_columns(xltool: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
     """A default Windows console: the example fits in 40 lines, no line is wider than 80 columns, and no
     number, cell reference or quote is broken across lines."""
-    import os
-    import subprocess
-    import sys
-
     from xltool.cli.show import width
 
-    script = "import sys; from xltool.cli import run; sys.stdout.isatty = lambda: True; sys.exit(run(sys.argv[1:]))"
-    done = subprocess.run(
-        [sys.executable, "-c", script, "check", str(EXAMPLE)],
-        capture_output=True, text=True, encoding="utf-8", env={**os.environ, "COLUMNS": "80"}, timeout=120,
-    )  # fmt: skip
-    lines = done.stdout.splitlines()
-    assert done.returncode == 0 and len(lines) <= 40
+    monkeypatch.setenv("COLUMNS", "80")
+    done = xltool("check", EXAMPLE, tty=True)
+    lines = done.out.splitlines()
+    assert done.status == 0 and len(lines) <= 40
     assert all(width(line) <= 80 for line in lines)
     assert "計畫表!F4–F6、F18–F28、F30–F35，共 20 格  警告  沒有填提列績效對應項目" in lines
     for line, after in itertools.pairwise(lines):
@@ -272,10 +256,10 @@ def test_the_kinmen_report_reads_at_80_columns(tmp_path: Path) -> None:
         assert not (re.search(r"[0-9,.]$", line) and re.match(r"\s+[0-9,.]", after))  # nor a number
 
 
-def test_check_json_shape_and_worst_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_json_shape_and_worst_exit_code(tmp_path: Path, xltool: Runner) -> None:
     broken = tmp_path / "壞掉.xlsx"
     broken.write_bytes(b"not a zip")
-    code, out, _ = xltool(capsys, "check", EXAMPLE, broken, "--format", "json")
+    code, out, _ = xltool("check", EXAMPLE, broken, "--format", "json")
     assert code == 2
     data = json.loads(out)
     assert (data["errors"], data["warnings"]) == (0, 20)
@@ -291,11 +275,11 @@ def test_check_json_shape_and_worst_exit_code(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_annotate_marks_cells_and_lists_findings(planted: tuple[Path, list[Finding]], tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+                                                 xltool: Runner) -> None:  # fmt: skip
     path, findings = planted
     before = path.read_bytes()
     out = tmp_path / "標註.xlsx"
-    assert xltool(capsys, "check", path, "--annotate", out)[0] == 1
+    assert xltool("check", path, "--annotate", out).status == 1
     assert path.read_bytes() == before
     book = load_workbook(out)
     sheet = book["計畫表"]
@@ -315,9 +299,7 @@ def test_annotate_marks_cells_and_lists_findings(planted: tuple[Path, list[Findi
     assert read_plan(out).items == read_plan(path).items
 
 
-def test_fix_applies_only_unambiguous_corrections(
-    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_fix_applies_only_unambiguous_corrections(template: Path, tmp_path: Path, xltool: Runner) -> None:
     fill(
         template,
         [
@@ -335,7 +317,7 @@ def test_fix_applies_only_unambiguous_corrections(
     workbook["計畫表"]["C8"].number_format = "0.00"  # the officer saw 108.10 in this one
     workbook.save(template)
     out = tmp_path / "修正.xlsx"
-    code, _, err = xltool(capsys, "check", template, "--fix", out)
+    code, _, err = xltool("check", template, "--fix", out)
     assert code == 1  # the findings are about the input, which --fix never changes
     assert "C5" in err and "108.12（數字）→「108.12」（文字）" in err and "「1,000」→ 1000（數字）" in err
     sheet = load_workbook(out)["計畫表"]
@@ -356,17 +338,15 @@ def test_fix_applies_only_unambiguous_corrections(
     assert "108.01" in ambiguous.message and "108.10" in ambiguous.message
 
 
-def test_annotate_and_fix_take_one_workbook_of_their_own_kind(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_annotate_and_fix_take_one_workbook_of_their_own_kind(tmp_path: Path, xltool: Runner) -> None:
     other = tmp_path / "另一份.xlsx"
     other.write_bytes(EXAMPLE.read_bytes())
-    code, _, err = xltool(capsys, "check", EXAMPLE, other, "--annotate", tmp_path / "o.xlsx")
-    assert code == 2 and "一次只能用在一個檔案" in err
+    done = xltool("check", EXAMPLE, other, "--annotate", tmp_path / "o.xlsx")
+    assert (done.status, done.code) == (2, "USAGE") and "--annotate-dir" in done.error_line()  # the option for many
     plan_json = tmp_path / "計畫.json"
-    assert xltool(capsys, "read", EXAMPLE, "-f", "json", "-o", plan_json)[0] == 0
-    code, _, err = xltool(capsys, "check", plan_json, "--annotate", tmp_path / "o.xlsx")
-    assert code == 2 and "只能在活頁簿（.xlsx、.xlsm、.xls、.ods）上標註" in err and str(plan_json) in err
+    assert xltool("read", EXAMPLE, "-f", "json", "-o", plan_json).status == 0
+    done = xltool("check", plan_json, "--annotate", tmp_path / "o.xlsx")
+    assert (done.status, done.code) == (2, "INPUT_NOT_EDITABLE") and str(plan_json) in done.error_line()
     assert not (tmp_path / "o.xlsx").exists()
 
 
@@ -428,7 +408,7 @@ def test_two_two_three_is_one_finding_at_the_first(template: Path) -> None:
 
 
 def test_two_practices_in_one_cell_are_counted_and_kept_in_every_output(
-    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    template: Path, tmp_path: Path, xltool: Runner
 ) -> None:
     from openpyxl import load_workbook as load
 
@@ -443,23 +423,23 @@ def test_two_practices_in_one_cell_are_counted_and_kept_in_every_output(
     assert [(f.code, f.cell, f.message) for f in findings if f.severity != "info"] == [
         ("PRACTICE_TWO", "B5", "這一格有 2 個具體作法")
     ]  # and no numbering finding on 四, the next row
-    code, out, _ = xltool(capsys, "read", template)
+    code, out, _ = xltool("read", template)
     lines = out.splitlines()  # the table: one line a row, the second practice not a line of its own
     assert (
         code == 0
         and any(line.startswith("B5 ") for line in lines)
         and not any(line.startswith("三、") for line in lines)
     )
-    assert xltool(capsys, "read", template, "-f", "json", "-o", tmp_path / "p.json")[0] == 0
+    assert xltool("read", template, "-f", "json", "-o", tmp_path / "p.json").status == 0
     assert json.loads((tmp_path / "p.json").read_text("utf-8"))["items"][1]["practice"].endswith(
         "\n三、辦理講習 1 場。"
     )
-    assert xltool(capsys, "read", template, "-f", "csv", "-o", tmp_path / "p.csv")[0] == 0
+    assert xltool("read", template, "-f", "csv", "-o", tmp_path / "p.csv").status == 0
     assert "次。\n三、辦理講習" in (tmp_path / "p.csv").read_text("utf-8-sig")
-    assert xltool(capsys, "merge", template, "-o", tmp_path / "m.xlsx")[0] == 0
+    assert xltool("merge", template, "-o", tmp_path / "m.xlsx").status == 0
     merged = [c.value for row in load(tmp_path / "m.xlsx")["彙整"].iter_rows() for c in row]
     assert two in merged
-    assert xltool(capsys, "render", template, "-o", tmp_path / "r.xlsx")[0] == 0
+    assert xltool("render", template, "-o", tmp_path / "r.xlsx").status == 0
     printed = [c.value for row in load(tmp_path / "r.xlsx").worksheets[0].iter_rows() for c in row]
     assert "三、辦理講習 1 場。" in printed  # the printout breaks the line there (render lays out its own lines)
 

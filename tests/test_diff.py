@@ -17,9 +17,8 @@ import pytest
 from openpyxl import load_workbook
 
 from examples.make_example import example_items
-from tests.conftest import EXAMPLE, FIRST_INPUT_ROW
+from tests.conftest import EXAMPLE, FIRST_INPUT_ROW, Runner, run_in_process
 from xltool.budget import parse_budget
-from xltool.cli import run
 from xltool.diff import OTHER_GOAL, SAME_GOAL, diff_plans
 from xltool.form import CHANGES_HEADER, CHANGES_SHEET, GOAL_NUMERALS, ITEM_NUMERALS, chinese_number
 from xltool.model import PlanItem
@@ -38,14 +37,8 @@ def workbook(path: Path, items: list[PlanItem], year: int = 108) -> Path:
     return write_template(path, year=year, unit=UNIT, items=items)
 
 
-def diff(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = run(["diff", *map(str, args)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def diff_json(capsys: pytest.CaptureFixture[str], old: Path, new: Path) -> dict:  # type: ignore[type-arg]
-    code, out, _ = diff(capsys, old, new, "--format", "json")
+def diff_json(old: Path, new: Path) -> dict:  # type: ignore[type-arg]
+    code, out, _ = run_in_process("diff", old, new, "--format", "json")
     assert code == 0
     return json.loads(out)  # type: ignore[no-any-return]
 
@@ -62,13 +55,10 @@ def old(tmp_path: Path) -> Path:
 # ------------------------------------------------------------------------------------------ the same plan
 
 
-def test_a_plan_against_itself_and_its_json_changes_nothing(
-    old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert run(["read", str(old), "--format", "json", "-o", str(tmp_path / "第一次.json")]) == 0
-    capsys.readouterr()
+def test_a_plan_against_itself_and_its_json_changes_nothing(old: Path, tmp_path: Path, xltool: Runner) -> None:
+    assert xltool("read", old, "--format", "json", "-o", tmp_path / "第一次.json").status == 0
     for other in (old, tmp_path / "第一次.json"):
-        code, out, _ = diff(capsys, other, old)
+        code, out, _ = xltool("diff", other, old)
         assert code == 0
         lines = out.splitlines()
         assert lines[-1] == "新增 0 項、刪除 0 項、修改 0 項"
@@ -93,12 +83,12 @@ def renumbered() -> list[PlanItem]:
     return top + shifted
 
 
-def test_renumbering_alone_is_no_change(old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_renumbering_alone_is_no_change(old: Path, tmp_path: Path, xltool: Runner) -> None:
     items = renumbered()
     assert [i.item_no for i in items if i.goal_no == "參"] == ["一", "二", "三", "四"]
     assert items[2].goal_no == "貳" and items[-1].goal_no == "捌"
     new = workbook(tmp_path / "第二次.xlsx", items)
-    data = diff_json(capsys, old, new)
+    data = diff_json(old, new)
     assert [a["cell"] for a in data["added"]] == ["B4", "B5"]
     assert data["removed"] == [] and data["changed"] == []
     by_goal = data["totals"]["by_goal"]
@@ -108,7 +98,7 @@ def test_renumbering_alone_is_no_change(old: Path, tmp_path: Path, capsys: pytes
         ("貳", "參", [350, 350]),
     ]
 
-    code, out, _ = diff(capsys, old, new)
+    code, out, _ = xltool("diff", old, new)
     assert code == 0
     assert "計畫表!A4  新增  計畫目標 「壹、推動數位廉政、強化資料治理。」" in out
     assert "計畫表!B5  新增  壹、二：辦理數位廉政講習 3 場。" in out
@@ -146,12 +136,10 @@ def edited() -> tuple[list[PlanItem], dict[str, PlanItem]]:
     }  # fmt: skip
 
 
-def test_an_edited_copy_reports_each_change_at_its_cell(
-    old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_edited_copy_reports_each_change_at_its_cell(old: Path, tmp_path: Path, xltool: Runner) -> None:
     items, what = edited()
     new = workbook(tmp_path / "第二次.xlsx", items)
-    data = diff_json(capsys, old, new)
+    data = diff_json(old, new)
     at = {key: row(items, item) for key, item in what.items() if key != "removed"}
     fields = {c["new"]["cell"]: c["fields"] for c in data["changed"]}
     assert fields == {
@@ -166,7 +154,7 @@ def test_an_edited_copy_reports_each_change_at_its_cell(
     assert [a["cell"] for a in data["added"]] == [f"B{at['added']}"]
     assert [(r["cell"], r["goal_no"], r["item_no"]) for r in data["removed"]] == [("B25", "伍", "八")]
 
-    code, out, _ = diff(capsys, old, new)
+    code, out, _ = xltool("diff", old, new)
     assert code == 0
     lines = out.splitlines()
     expected = [
@@ -187,16 +175,14 @@ def test_an_edited_copy_reports_each_change_at_its_cell(
     assert lines[-1] == "新增 1 項、刪除 1 項、修改 6 項"
 
 
-def test_a_reworded_goal_is_one_change_at_the_goal_cell(
-    old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_reworded_goal_is_one_change_at_the_goal_cell(old: Path, tmp_path: Path, xltool: Runner) -> None:
     goal = "拓展公民參與、建構透明平臺、策進預警作為。"
     items = [replace(i, goal=goal) if i.goal_no == "貳" else i for i in ITEMS]
     new = workbook(tmp_path / "第二次.xlsx", items)
-    data = diff_json(capsys, old, new)
+    data = diff_json(old, new)
     assert [c["new"]["cell"] for c in data["changed"]] == ["B7", "B8", "B9", "B10"]
     assert all(c["fields"] == {"goal": [ITEMS[3].goal, goal]} for c in data["changed"])
-    _, out, _ = diff(capsys, old, new)
+    _, out, _ = xltool("diff", old, new)
     assert [line for line in out.splitlines() if "  修改  " in line] == [
         f"計畫表!A7  修改  計畫目標：「貳、{ITEMS[3].goal}」 → 「貳、{goal}」"
     ]
@@ -228,18 +214,12 @@ def test_a_practice_rewritten_from_scratch_is_removed_and_added() -> None:
     assert result.changed == []
 
 
-def test_on_a_narrow_terminal_no_amount_leaves_its_goal(old: Path, tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
+def test_on_a_narrow_terminal_no_amount_leaves_its_goal(
+    old: Path, tmp_path: Path, xltool: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     new = workbook(tmp_path / "第二次.xlsx", renumbered())
-    script = "import sys; from xltool.cli import run; sys.stdout.isatty = lambda: True; sys.exit(run(sys.argv[1:]))"
-    done = subprocess.run(
-        [sys.executable, "-c", script, "diff", str(old), str(new)],
-        capture_output=True, text=True, encoding="utf-8", env={**os.environ, "COLUMNS": "60"}, timeout=120,
-    )  # fmt: skip
-    lines = done.stdout.splitlines()
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = xltool("diff", old, new, tty=True).out.splitlines()
     start = next(n for n, line in enumerate(lines) if line.startswith("各目標："))
     goals = list(itertools.takewhile(lambda line: not line.startswith("各業務類別"), lines[start:]))
     assert len(goals) > 1  # wrapped
@@ -259,21 +239,21 @@ def next_year(items: list[PlanItem]) -> list[PlanItem]:
     ]  # fmt: skip
 
 
-def test_last_year_against_this_year(old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_last_year_against_this_year(old: Path, tmp_path: Path, xltool: Runner) -> None:
     items = next_year(ITEMS)
     assert items[0].schedule == "109.01-12" and "彙整108年度" in items[13].practice
     same = workbook(tmp_path / "109.xlsx", items, year=109)
-    data = diff_json(capsys, old, same)
+    data = diff_json(old, same)
     assert (data["old"]["year"], data["new"]["year"]) == (108, 109)
     assert data["added"] == data["removed"] == data["changed"] == []
 
     items[0] = replace(items[0], schedule_info=parse_schedule("109.03-12", 109))
     moved = workbook(tmp_path / "109_改.xlsx", items, year=109)
-    data = diff_json(capsys, old, moved)
+    data = diff_json(old, moved)
     assert [(c["new"]["cell"], c["fields"]) for c in data["changed"]] == [
         ("B4", {"schedule": ["108.01-12", "109.03-12"]})
     ]
-    _, out, _ = diff(capsys, old, moved)
+    _, out, _ = xltool("diff", old, moved)
     assert "計畫表!C4  修改  壹、一 預定進度：108.01-12 → 109.03-12" in out
     assert "兩版相差 1 年" in out
 
@@ -281,15 +261,16 @@ def test_last_year_against_this_year(old: Path, tmp_path: Path, capsys: pytest.C
 # ------------------------------------------------------------------------------------------ JSON
 
 
-def test_json_has_the_documented_shape(old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_has_the_documented_shape(old: Path, tmp_path: Path, xltool: Runner) -> None:
     items, what = edited()
     new = workbook(tmp_path / "第二次.xlsx", items)
-    data = diff_json(capsys, old, new)
+    data = diff_json(old, new)
     assert list(data) == ["old", "new", "added", "removed", "changed", "totals"]
     assert data["old"] == {"file": str(old), "unit": UNIT, "year": 108, "budget": 1865}
     assert data["new"] == {"file": str(new), "unit": UNIT, "year": 108, "budget": 1890}
-    assert run(["read", str(new), "--format", "json"]) == 0
-    read = {item["cell"]: item for item in json.loads(capsys.readouterr().out)["items"]}
+    done = xltool("read", new, "--format", "json")
+    assert done.status == 0
+    read = {item["cell"]: item for item in json.loads(done.out)["items"]}
     assert data["added"] == [read[f"B{row(items, what['added'])}"]]  # exactly what xltool read gives
     assert all(list(c) == ["old", "new", "fields"] and c["new"] == read[c["new"]["cell"]] for c in data["changed"])
     assert all(isinstance(v, list) and len(v) == 2 for c in data["changed"] for v in c["fields"].values())
@@ -302,14 +283,12 @@ def test_json_has_the_documented_shape(old: Path, tmp_path: Path, capsys: pytest
 # ------------------------------------------------------------------------------------------ --annotate
 
 
-def test_annotate_marks_the_changes_in_a_copy_of_new(
-    old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_annotate_marks_the_changes_in_a_copy_of_new(old: Path, tmp_path: Path, xltool: Runner) -> None:
     items, what = edited()
     new = workbook(tmp_path / "第二次.xlsx", items)
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (old, new)}
     out = tmp_path / "第二次_比對.xlsx"
-    code, _, err = diff(capsys, old, new, "--annotate", out)
+    code, _, err = xltool("diff", old, new, "--annotate", out)
     assert code == 0 and "已寫出比對副本" in err
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (old, new)} == before
 
@@ -347,26 +326,25 @@ def test_annotate_marks_the_changes_in_a_copy_of_new(
         assert "xl/worksheets/sheet2.xml" in kept  # 填表說明, byte for byte
 
 
-def test_annotate_needs_a_workbook_to_copy(old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_annotate_needs_a_workbook_to_copy(old: Path, tmp_path: Path, xltool: Runner) -> None:
     as_json = tmp_path / "第二次.json"
-    assert run(["read", str(old), "--format", "json", "-o", str(as_json)]) == 0
-    capsys.readouterr()
-    code, out, err = diff(capsys, old, as_json, "--annotate", tmp_path / "比對.xlsx")
-    assert code == 2 and len(err.strip().splitlines()) == 1 and ".xlsx" in err and out == ""
+    assert xltool("read", old, "--format", "json", "-o", as_json).status == 0
+    done = xltool("diff", old, as_json, "--annotate", tmp_path / "比對.xlsx")
+    assert (done.status, done.code) == (2, "INPUT_NOT_EDITABLE") and str(as_json) in done.error_line()
+    assert done.out == ""
     assert not (tmp_path / "比對.xlsx").exists()
 
 
 # ------------------------------------------------------------------------------------------ bad input
 
 
-def test_unreadable_input_is_one_line_and_exit_2(old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_input_is_one_line_and_exit_2(old: Path, tmp_path: Path, xltool: Runner) -> None:
     fake = tmp_path / "不是活頁簿.xlsx"
     fake.write_text("這不是活頁簿", encoding="utf-8")
-    for args in ([fake, old], [old, tmp_path / "不存在.xlsx"]):
-        code, out, err = diff(capsys, *args, "--annotate", tmp_path / "比對.xlsx")
-        assert code == 2 and out == ""
-        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
-        assert str(args[0] if args[0] == fake else args[1]) in err
+    for args, code in (([fake, old], "INPUT_NOT_WORKBOOK"), ([old, tmp_path / "不存在.xlsx"], "INPUT_MISSING")):
+        done = xltool("diff", *args, "--annotate", tmp_path / "比對.xlsx")
+        assert (done.status, done.code) == (2, code) and done.out == ""
+        assert str(args[0] if args[0] == fake else args[1]) in done.error_line()
         assert not (tmp_path / "比對.xlsx").exists()
 
 
@@ -396,9 +374,10 @@ def test_the_thresholds_leave_room_on_both_sides() -> None:
 # ------------------------------------------------------------------------------------------ help
 
 
-def test_the_readme_describes_every_option_of_the_help(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["diff", "--help"]) == 0
-    options = set(re.findall(r"--[a-z]+", capsys.readouterr().out))
+def test_the_readme_describes_every_option_of_the_help(xltool: Runner) -> None:
+    done = xltool("diff", "--help")
+    assert done.status == 0
+    options = set(re.findall(r"--[a-z]+", done.out))
     readme = (EXAMPLE.parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### `xltool diff`", 1)[1].split("\n### ", 1)[0]
     assert options - {"--help"} <= set(re.findall(r"--[a-z]+", section))

@@ -4,7 +4,6 @@ against this year's), never a row of one unit matched with a row of another."""
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from examples.make_example import example_items
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, Runner, run_in_process
 from tests.test_diff import KINMEN, next_year
 from xltool.budget import parse_budget
 from xltool.form import CHANGES_SHEET
@@ -29,18 +28,14 @@ SMALL = [
 ]  # fmt: skip
 
 
-def xltool(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["xltool", *map(str, args)], capture_output=True, text=True, timeout=300)
-
-
 def merged(folder: Path, plans: dict[str, tuple[str, list[PlanItem]]], year: int = 108) -> Path:
     """Each unit's workbook, as the template writes it, merged into 彙整.xlsx."""
     folder.mkdir()
     for name, (unit, items) in plans.items():
         write_template(folder / f"{name}.xlsx", year=year, unit=unit, items=items)
     out = folder.parent / f"{folder.name}_彙整.xlsx"
-    done = xltool("merge", folder, "-o", out)
-    assert done.returncode == 0, done.stderr
+    done = run_in_process("merge", folder, "-o", out)
+    assert done.status == 0, done.err
     return out
 
 
@@ -59,11 +54,11 @@ def seasons(tmp_path: Path) -> tuple[Path, Path]:
     return last, this
 
 
-def test_two_merges_are_compared_unit_by_unit(seasons: tuple[Path, Path]) -> None:
+def test_two_merges_are_compared_unit_by_unit(seasons: tuple[Path, Path], xltool: Runner) -> None:
     last, this = seasons
     done = xltool("diff", last, this)
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    assert done.status == 0, done.err
+    lines = done.out.splitlines()
     table = lines[lines.index("各單位：") + 1 : lines.index("各單位：") + 5]
     assert [line.split()[:2] for line in table] == [  # this merge's order, then the unit it no longer has
         ["丙政風室", "新增"], ["甲政風室", "兩版都有"], ["金門縣政府政風處", "兩版都有"], ["乙政風室", "刪除"],
@@ -76,8 +71,8 @@ def test_two_merges_are_compared_unit_by_unit(seasons: tuple[Path, Path]) -> Non
     assert "作法 — → 2" in third and "預算 — → 25 千元" in third
     assert "作法 2 → —" in second
     # each unit's changes under its name; 丙 is not 乙 renamed, though its practices are 乙's word for word
-    detail = done.stdout.split("【甲政風室】")[1]
-    assert "【丙政風室】" not in done.stdout and "【乙政風室】" not in done.stdout
+    detail = done.out.split("【甲政風室】")[1]
+    assert "【丙政風室】" not in done.out and "【乙政風室】" not in done.out
     first_part, kinmen_part = detail.split("【金門縣政府政風處】")
     assert [line.split("  ")[1] for line in kinmen_part.strip().splitlines()[:2]] == ["修改", "新增"]
     assert f"預算(千元)：{ITEMS[2].budget} → 99" in kinmen_part and "辦理廉政志工培訓 1 場" in kinmen_part
@@ -85,10 +80,10 @@ def test_two_merges_are_compared_unit_by_unit(seasons: tuple[Path, Path]) -> Non
     assert lines[-1] == "單位：新增 1 個、刪除 1 個、兩版都有 2 個；兩版都有的單位共新增 1 項、刪除 0 項、修改 2 項"
 
 
-def test_json_per_unit(seasons: tuple[Path, Path]) -> None:
+def test_json_per_unit(seasons: tuple[Path, Path], xltool: Runner) -> None:
     last, this = seasons
     done = xltool("diff", last, this, "--format", "json")
-    data = json.loads(done.stdout)
+    data = json.loads(done.out)
     assert data["new"]["units"] == ["丙政風室", "甲政風室", "金門縣政府政風處"]
     units = {u["unit"]: u for u in data["units"]}
     assert [u["status"] for u in data["units"]] == ["added", "kept", "kept", "removed"]
@@ -102,29 +97,31 @@ def test_json_per_unit(seasons: tuple[Path, Path]) -> None:
     assert all(item["unit"] == "丙政風室" for item in units["丙政風室"]["diff"]["added"])
 
 
-def test_last_years_merge_against_this_years(tmp_path: Path) -> None:
+def test_last_years_merge_against_this_years(tmp_path: Path, xltool: Runner) -> None:
     last = merged(tmp_path / "108", {"金門": ("金門縣政府政風處", ITEMS), "乙": ("乙政風室", SMALL)})
     later = [replace(i, schedule_info=parse_schedule(i.schedule.replace("108", "109"), 109)) for i in SMALL]
     later[1] = replace(later[1], schedule_info=parse_schedule("109.06", 109))
     this = merged(tmp_path / "109", {"金門": ("金門縣政府政風處", next_year(ITEMS)), "乙": ("乙政風室", later)}, 109)
     done = xltool("diff", last, this)
-    assert "兩版相差 1 年" in done.stdout
-    assert "金門縣政府政風處  兩版都有  作法 33（新增 0、刪除 0、修改 0）" in done.stdout  # moved on a year: the same
-    assert "預定進度：108.05 → 109.06" in done.stdout.split("【乙政風室】")[1]
+    assert "兩版相差 1 年" in done.out
+    assert "金門縣政府政風處  兩版都有  作法 33（新增 0、刪除 0、修改 0）" in done.out  # moved on a year: the same
+    assert "預定進度：108.05 → 109.06" in done.out.split("【乙政風室】")[1]
 
 
-def test_a_unit_against_a_merged_workbook_compares_that_unit(seasons: tuple[Path, Path]) -> None:
+def test_a_unit_against_a_merged_workbook_compares_that_unit(seasons: tuple[Path, Path], xltool: Runner) -> None:
     _, this = seasons
     done = xltool("diff", EXAMPLE, this)
-    assert "上一版是一個單位的計畫：只比較「金門縣政府政風處」" in done.stdout
-    table = done.stdout.split("各單位：\n")[1].split("\n\n")[0].splitlines()
+    assert "上一版是一個單位的計畫：只比較「金門縣政府政風處」" in done.out
+    table = done.out.split("各單位：\n")[1].split("\n\n")[0].splitlines()
     assert len(table) == 1 and "作法 33 → 34" in table[0]
 
 
-def test_annotating_a_merge_marks_each_units_changes(seasons: tuple[Path, Path], tmp_path: Path) -> None:
+def test_annotating_a_merge_marks_each_units_changes(
+    seasons: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
     last, this = seasons
     out = tmp_path / "比對.xlsx"
-    assert xltool("diff", last, this, "--annotate", out).returncode == 0
+    assert xltool("diff", last, this, "--annotate", out).status == 0
     book = load_workbook(out)
     rows = list(book[CHANGES_SHEET].iter_rows(values_only=True))
     assert rows[0][:2] == ("機關名稱", "變更")

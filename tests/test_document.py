@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, fill
+from tests.conftest import EXAMPLE, Runner, fill
 from tests.pdf import Page, Word, read_pdf
-from xltool.cli import run
 from xltool.document import build_document, header_text, write_docx, write_odt
 from xltool.form import COLUMNS, DOCUMENT_WIDTHS_CM, NOTES, TOTAL_LABEL, plan_title
 from xltool.model import Plan
@@ -61,25 +60,17 @@ def docx_path(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def docx_pages(docx_path: Path) -> list[Page]:
-    from xltool.office import find_soffice
-
-    if find_soffice() is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+def docx_pages(docx_path: Path, office: None) -> list[Page]:
     return laid_out(docx_path)
 
 
 @pytest.fixture(scope="module")
-def odt_path(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from xltool.office import find_soffice
-
-    if find_soffice() is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+def odt_path(plan: Plan, tmp_path_factory: pytest.TempPathFactory, office: None) -> Path:
     return write_odt([plan], tmp_path_factory.mktemp("odt") / "金門.odt")
 
 
 @pytest.fixture(scope="module", params=["docx", "odt"])
-def pages(request: pytest.FixtureRequest) -> list[Page]:
+def pages(request: pytest.FixtureRequest, office: None) -> list[Page]:
     """The example laid out from the DOCX, then from the ODT: every measurement holds for both."""
     if request.param == "docx":
         return request.getfixturevalue("docx_pages")  # type: ignore[no-any-return]
@@ -312,52 +303,52 @@ def test_two_plans_odt_each_titled_and_counting_its_own_pages(plan: Plan, small:
 
 
 @pytest.mark.usefixtures("office")
-def test_render_writes_the_docx_and_odt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_render_writes_the_docx_and_odt(tmp_path: Path, xltool: Runner) -> None:
     docx, odt = tmp_path / "計畫.docx", tmp_path / "計畫.odt"
-    assert run(["render", str(EXAMPLE), "--docx", str(docx), "--odt", str(odt)]) == 0
-    err = capsys.readouterr().err
+    done = xltool("render", EXAMPLE, "--docx", docx, "--odt", odt)
+    assert done.status == 0
+    err = done.err
     assert str(docx) in err and str(odt) in err
     assert zipfile.is_zipfile(docx) and zipfile.ZipFile(odt).read("mimetype").startswith(b"application/vnd.oasis")
     assert not (tmp_path / "kinmen_108_列印.xlsx").exists() and not list(EXAMPLE.parent.glob("*_列印.xlsx"))
 
 
-def test_render_claims_the_documents_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_render_claims_the_documents_before_any_work(tmp_path: Path, xltool: Runner) -> None:
     taken = tmp_path / "已存在.docx"
     taken.write_bytes(b"keep me")
     odt = tmp_path / "new.odt"
-    assert run(["render", str(EXAMPLE), "--odt", str(odt), "--docx", str(taken)]) == 2
-    assert "已存在" in capsys.readouterr().err
+    done = xltool("render", EXAMPLE, "--odt", odt, "--docx", taken)
+    assert (done.status, done.code) == (2, "OUTPUT_EXISTS") and str(taken) in done.error_line()
     assert taken.read_bytes() == b"keep me" and not odt.exists()
-    assert run(["render", str(EXAMPLE), "--docx", str(EXAMPLE)]) == 2
-    assert "輸入檔" in capsys.readouterr().err
+    done = xltool("render", EXAMPLE, "--docx", EXAMPLE)
+    assert (done.status, done.code) == (2, "OUTPUT_IS_INPUT")
 
 
 def test_odt_without_libreoffice_says_so_and_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xltool: Runner
 ) -> None:
     monkeypatch.setenv("XLTOOL_SOFFICE", str(tmp_path / "no-soffice-here"))
     docx, odt = tmp_path / "p.docx", tmp_path / "p.odt"
-    assert run(["render", str(EXAMPLE), "--docx", str(docx), "--odt", str(odt)]) == 2
-    assert "LibreOffice" in capsys.readouterr().err
+    done = xltool("render", EXAMPLE, "--docx", docx, "--odt", odt)
+    assert (done.status, done.code) == (2, "OFFICE_MISSING") and "LibreOffice" in done.error_line()
     assert not docx.exists() and not odt.exists()
 
 
-def test_a_libreoffice_without_writer_is_named(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_libreoffice_without_writer_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xltool: Runner) -> None:
     # What a Calc-only LibreOffice does with a document: it starts, cannot load it, and makes nothing.
     soffice = tmp_path / "soffice"
     soffice.write_text("#!/bin/sh\necho 'Error: source file could not be loaded'\nexit 0\n", encoding="utf-8")
     soffice.chmod(0o755)
     monkeypatch.setenv("XLTOOL_SOFFICE", str(soffice))
     odt = tmp_path / "計畫.odt"
-    assert run(["render", str(EXAMPLE), "--odt", str(odt)]) == 2
-    err = capsys.readouterr().err
+    done = xltool("render", EXAMPLE, "--odt", odt)
+    assert (done.status, done.code) == (2, "OFFICE_FAILED")
+    err = done.error_line()
     assert str(odt) in err and "libreoffice-writer-nogui" in err and "xltool-odt-" not in err
     assert not odt.exists()
 
 
-def test_characters_xml_cannot_hold_print_as_replacement_marks(tmp_path: Path) -> None:
+def test_characters_xml_cannot_hold_print_as_replacement_marks(tmp_path: Path, xltool: Runner) -> None:
     # A control character a cell carries as _x0007_, a NUL in a JSON plan, a unit name past OPC's 255.
     plan = {"unit": "某處\u001b" + "長" * 300, "year": 108, "items": [
         {"goal_no": "壹", "goal": "目標\u0000甲。", "item_no": "一", "practice": "作法\u0007乙。", "schedule": "108.03",
@@ -365,7 +356,7 @@ def test_characters_xml_cannot_hold_print_as_replacement_marks(tmp_path: Path) -
     source = tmp_path / "控制字元.json"
     source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "計畫.docx"
-    assert run(["render", str(source), "--docx", str(out)]) == 0
+    assert xltool("render", source, "--docx", out).status == 0
     import docx
 
     document = docx.Document(str(out))

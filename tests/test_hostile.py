@@ -10,15 +10,13 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE
-from xltool.cli import run
+from tests.conftest import EXAMPLE, MODULE, Runner
 from xltool.reader import read_plan
 
 # What xlsxwriter would make a live link of (strings_to_urls), and what a spreadsheet would run.
@@ -34,13 +32,6 @@ LINKS = [
 FORMULAS = ["=1+1", "+1+1", "-2+3", "@SUM(1,2)", '=HYPERLINK("http://evil.example","按我")']
 NUMBERS = ["0012", "1e5", "3.0"]
 HOSTILE = LINKS + FORMULAS + NUMBERS
-
-
-def xltool(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    """The command in this process: its exit status, standard output and standard error."""
-    code = run([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def hostile_plan(folder: Path, unit: str = "http://evil.example/unit") -> Path:
@@ -84,9 +75,7 @@ def live_content(path: Path) -> list[str]:
     return found
 
 
-def test_no_output_turns_an_officers_text_into_a_link_a_formula_or_a_number(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_no_output_turns_an_officers_text_into_a_link_a_formula_or_a_number(xltool: Runner, tmp_path: Path) -> None:
     from xltool.pipeline import load_plan, write_template
 
     plan = hostile_plan(tmp_path)
@@ -106,7 +95,7 @@ def test_no_output_turns_an_officers_text_into_a_link_a_formula_or_a_number(
     }  # fmt: skip
     written = {"typed": workbook}
     for what, args in outputs.items():
-        code, _, err = xltool(capsys, *args)
+        code, _, err = xltool(*args)
         assert code in (0, 1), f"{what}: {err}"
         written[what] = Path(args[args.index("-o") + 1] if "-o" in args else args[-1])
     for what, path in written.items():
@@ -132,12 +121,13 @@ def test_a_template_for_a_unit_named_like_a_link_keeps_the_name_as_text(tmp_path
 # --- a signal during start-up ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # two dozen processes, started and stopped
 def test_sigterm_during_start_up_is_an_ordinary_interruption(tmp_path: Path) -> None:
     """Sent at moments spread over the start-up (imports, registering the command, reading): never a
     traceback, always the status of a terminated run."""
     for n in range(24):
         child = subprocess.Popen(
-            [sys.executable, "-m", "xltool", "check", str(EXAMPLE)],
+            [*MODULE, "check", str(EXAMPLE)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
         )  # fmt: skip
         time.sleep(0.01 + n * 0.012)
@@ -151,21 +141,19 @@ def test_sigterm_during_start_up_is_an_ordinary_interruption(tmp_path: Path) -> 
 # --- names that would break a line or drive the terminal ----------------------------------------------
 
 
-def test_a_line_feed_or_an_escape_in_a_file_name_stays_on_one_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_a_line_feed_or_an_escape_in_a_file_name_stays_on_one_line(xltool: Runner, tmp_path: Path) -> None:
     bad = tmp_path / "壞\n檔\x1b[31m.xlsx"
     bad.write_text("這不是活頁簿", encoding="utf-8")
-    code, out, err = xltool(capsys, "check", bad)
+    code, out, err = xltool("check", bad)
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and "\x1b" not in err and "壞\\x0a檔\\x1b[31m.xlsx" in err
     good = tmp_path / "好\n計畫.xlsx"
     shutil.copyfile(EXAMPLE, good)
-    code, out, err = xltool(capsys, "check", good, bad)
+    code, out, err = xltool("check", good, bad)
     assert code == 2
     assert all("\x1b" not in line for line in out.splitlines())
     assert sum("好\\x0a計畫.xlsx" in line for line in out.splitlines()) == 2  # its report and its summary line
-    code, _, err = xltool(capsys, "merge", good, "-o", tmp_path / "彙整\x1b\x07\n.xlsx")
+    code, _, err = xltool("merge", good, "-o", tmp_path / "彙整\x1b\x07\n.xlsx")
     assert code == 0
     assert "\x1b" not in err and "\x07" not in err and "彙整\\x1b\\x07\\x0a.xlsx" in err
 
@@ -174,47 +162,61 @@ def test_a_line_feed_or_an_escape_in_a_file_name_stays_on_one_line(
 
 
 def test_a_catalog_folder_that_cannot_be_read_is_passed_over_with_a_notice(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    xltool: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     too_long = str(tmp_path / ("長" * 2000))  # the system refuses the name itself (ENAMETOOLONG)
     monkeypatch.setenv("XLTOOL_CATALOGS", too_long)
-    code, out, err = xltool(capsys, "check", EXAMPLE)
+    code, out, err = xltool("check", EXAMPLE)
     assert code == 0 and "0 個錯誤" in out
     assert "無法讀取分類清單資料夾" in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
-def test_a_catalog_folder_without_permission_is_passed_over(tmp_path: Path) -> None:
-    """The folder an office shares, which this user may not read: exit 0 with a notice, not exit 3.
+def as_an_ordinary_user() -> list[str]:
+    """python -m xltool, and as root without the capabilities that override permissions: setpriv drops them
+    for the command (the real kernel check, as an ordinary user meets it)."""
+    if os.geteuid() != 0:
+        return [*MODULE]
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to drop root's override of permissions")
+    drop = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}", *MODULE]
 
-    As root, permissions are only obeyed without the capabilities that override them: setpriv drops
-    them for the command (the real kernel check, as an ordinary user meets it)."""
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_a_catalog_folder_without_permission_is_passed_over(tmp_path: Path, xltool_process: Runner) -> None:
+    """The folder an office shares, which this user may not read: exit 0 with a notice, not exit 3."""
     folder = tmp_path / "清單"
     folder.mkdir()
     (folder / "108.toml").write_text("不是清單", encoding="utf-8")
     folder.chmod(0)
-    command = [sys.executable, "-m", "xltool", "check", str(EXAMPLE)]
-    if os.geteuid() == 0:
-        if shutil.which("setpriv") is None:
-            pytest.skip("setpriv (util-linux) is needed to drop root's override of permissions")
-        drop = "-dac_override,-dac_read_search"
-        command = ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}", *command]
+    command = as_an_ordinary_user()
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, encoding="utf-8", timeout=120,
-            env={**os.environ, "XLTOOL_CATALOGS": str(folder)},
-        )  # fmt: skip
+        done = xltool_process("check", EXAMPLE, command=command, env={"XLTOOL_CATALOGS": str(folder)})
     finally:
         folder.chmod(0o755)
-    assert done.returncode == 0, done.stderr
-    assert "無法讀取分類清單資料夾" in done.stderr and "Traceback" not in done.stderr
+    assert done.status == 0, done.err
+    assert "無法讀取分類清單資料夾" in done.error_line()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_a_return_this_user_may_not_read_is_named_and_the_rest_checked(tmp_path: Path, xltool_process: Runner) -> None:
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "甲.xlsx")
+    locked = folder / "乙.xlsx"
+    shutil.copyfile(EXAMPLE, locked)
+    locked.chmod(0)
+    done = xltool_process("check", folder, "-f", "json", command=as_an_ordinary_user())
+    files = {Path(f["file"]).name: f for f in json.loads(done.out)["files"]}
+    assert done.status == 2 and files["乙.xlsx"]["error_code"] == "INPUT_NO_PERMISSION"
+    assert files["甲.xlsx"]["totals"]["budget"] == 1865
 
 
 # --- a JSON plan that is not valid text ---------------------------------------------------------------------
 
 
 def test_a_json_plan_with_a_lone_surrogate_is_read_with_a_replacement_and_a_notice(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    xltool: Runner, tmp_path: Path
 ) -> None:
     path = tmp_path / "壞字.json"
     item = {"goal_no": "壹", "goal": "目標", "item_no": "一", "practice": "辦理宣導 3 場\ud800", "schedule": "108.01-12",
@@ -227,7 +229,7 @@ def test_a_json_plan_with_a_lone_surrogate_is_read_with_a_replacement_and_a_noti
         ["render", path, "--docx", tmp_path / "a.docx"],
         ["check", path],
     ):
-        code, _, err = xltool(capsys, *args)
+        code, _, err = xltool(*args)
         assert code in (0, 1), (args, err)
         assert "代理字元" in err, args
     merged = read_plan(tmp_path / "彙整.xlsx")

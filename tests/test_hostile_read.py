@@ -8,9 +8,7 @@ import ctypes
 import json
 import os
 import re
-import resource
 import struct
-import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
@@ -18,24 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, Ran, run_process
 from xltool.inputs import inspect_workbook
 from xltool.reader import read_plan
 
 SHEET = "xl/worksheets/sheet1.xml"  # the example's 計畫表
 
 
-def xltool(*args: object) -> subprocess.CompletedProcess[str]:
+def xltool(*args: object) -> Ran:
     """The real command in its own process, with its address space capped: a regression that hands
-    calamine a sheet of billions of cells aborts at once here instead of swapping the machine."""
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-
-    return subprocess.run(
-        [sys.executable, "-m", "xltool", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", timeout=180, preexec_fn=cap,
-    )  # fmt: skip
+    calamine a sheet of billions of cells aborts that process at once instead of the test run, or of
+    swapping the machine."""
+    return run_process(*args, memory=3 << 30, timeout=180)
 
 
 def rewritten(path: Path, change: Callable[[str, bytes], bytes], *, source: Path = EXAMPLE) -> Path:
@@ -65,9 +57,9 @@ def far_cell(path: Path, scratch: Path) -> Path:
     )
 
 
-def one_line_naming(done: subprocess.CompletedProcess[str], path: Path) -> str:
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and str(path) in lines[0] and "Traceback" not in done.stderr, done.stderr
+def one_line_naming(done: Ran, path: Path) -> str:
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and "Traceback" not in done.err, done.err
     return lines[0]
 
 
@@ -75,14 +67,14 @@ def one_line_naming(done: subprocess.CompletedProcess[str], path: Path) -> str:
 def test_a_cell_at_the_last_cell_of_the_grid_is_refused_not_fatal(tmp_path: Path, command: list[str]) -> None:
     far = far_cell(tmp_path / "遠.xlsx", tmp_path)
     done = xltool(*command[:1], far, *[tmp_path / c if c.endswith(".xlsx") else c for c in command[1:]])
-    assert done.returncode == 2, done.stderr[-500:]
+    assert done.status == 2, done.err[-500:]
     assert "XFD1048576" in one_line_naming(done, far)
     assert not (tmp_path / "合併.xlsx").exists()
 
 
 def test_the_refusal_has_its_code(tmp_path: Path) -> None:
     done = xltool("check", far_cell(tmp_path / "遠.xlsx", tmp_path), "-f", "json")
-    assert json.loads(done.stdout)["files"][0]["error_code"] == "INPUT_SHEET_TOO_LARGE"
+    assert json.loads(done.out)["files"][0]["error_code"] == "INPUT_SHEET_TOO_LARGE"
 
 
 def test_a_far_cell_right_of_the_template_s_check_column_is_never_handed_to_calamine(tmp_path: Path) -> None:
@@ -98,8 +90,8 @@ def test_a_far_cell_right_of_the_template_s_check_column_is_never_handed_to_cala
 
     far = rewritten(tmp_path / "遠.xlsx", stray)
     done = xltool("read", far, "-f", "json")
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["totals"]["budget"] == 1865
+    assert done.status == 0, done.err
+    assert json.loads(done.out)["totals"]["budget"] == 1865
 
 
 def test_cells_without_references_are_placed_as_calamine_places_them(tmp_path: Path) -> None:
@@ -108,7 +100,7 @@ def test_cells_without_references_are_placed_as_calamine_places_them(tmp_path: P
     run = b'<row r="1048576">' + b"<c><v>1</v></c>" * 16_384 + b"</row>"
     wide = rewritten(tmp_path / "寬.xlsx", in_sheet(run))
     done = xltool("read", wide)
-    assert done.returncode == 2 and "XFD1048576" in one_line_naming(done, wide)
+    assert done.status == 2 and "XFD1048576" in one_line_naming(done, wide)
 
 
 def test_a_folder_with_one_poisonous_file_still_reports_every_good_file(tmp_path: Path) -> None:
@@ -123,14 +115,14 @@ def test_a_folder_with_one_poisonous_file_still_reports_every_good_file(tmp_path
         write_template(folder / name, year=108, unit=name[:-5], items=items)
     far_cell(folder / "單位99.xlsx", tmp_path)
     done = xltool("check", folder, "-f", "json")
-    files = {Path(f["file"]).name: f for f in json.loads(done.stdout)["files"]}
-    assert done.returncode == 2
+    files = {Path(f["file"]).name: f for f in json.loads(done.out)["files"]}
+    assert done.status == 2
     assert [name for name, f in files.items() if f.get("error_code") is None] == good
     assert files["單位99.xlsx"]["error_code"] == "INPUT_SHEET_TOO_LARGE"
     out = tmp_path / "合併.xlsx"
     done = xltool("merge", folder, "-o", out, "--skip-bad")
-    assert done.returncode == 0, done.stderr
-    assert "單位99.xlsx" in done.stderr and len(read_plan(out).items) == 3 * len(good)
+    assert done.status == 0, done.err
+    assert "單位99.xlsx" in done.err and len(read_plan(out).items) == 3 * len(good)
 
 
 def test_a_merged_range_over_the_whole_sheet_is_not_expanded_cell_by_cell(tmp_path: Path) -> None:
@@ -143,8 +135,8 @@ def test_a_merged_range_over_the_whole_sheet_is_not_expanded_cell_by_cell(tmp_pa
         ),
     )
     done = xltool("read", whole, "-f", "json")
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["totals"]["budget"] == 1865
+    assert done.status == 0, done.err
+    assert json.loads(done.out)["totals"]["budget"] == 1865
 
 
 def _stored(path: Path) -> bytes:
@@ -177,7 +169,7 @@ def test_zip_damage_python_refuses_is_one_line_and_exit_2(tmp_path: Path, damage
     damage(bad)
     for command in (["read"], ["check"], ["check", "--annotate", tmp_path / "標註.xlsx"]):
         done = xltool(command[0], bad, *command[1:])
-        assert done.returncode == 2, done.stderr
+        assert done.status == 2, done.err
         assert "損毀" in one_line_naming(done, bad)
     assert not (tmp_path / "標註.xlsx").exists()
 
@@ -190,11 +182,11 @@ def test_member_names_with_backslashes_read_as_calamine_reads_them(tmp_path: Pat
             out.writestr(item.filename.replace("/", "\\") if "worksheets" in item.filename else item.filename,
                          original.read(item.filename))  # fmt: skip
     done = xltool("read", slashed, "-f", "json")
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["totals"]["budget"] == 1865
+    assert done.status == 0, done.err
+    assert json.loads(done.out)["totals"]["budget"] == 1865
     out = tmp_path / "標註.xlsx"
     done = xltool("check", slashed, "--annotate", out)
-    assert done.returncode in (0, 1), done.stderr
+    assert done.status in (0, 1), done.err
     assert len(read_plan(out).items) == 33
 
 
@@ -207,8 +199,8 @@ def test_a_member_twice_is_damage_and_no_python_warning_reaches_the_user(tmp_pat
             out.writestr("xl/styles.xml", original.read("xl/styles.xml"))
     for command in (["read"], ["check", "--annotate", tmp_path / "標註.xlsx"]):
         done = xltool(command[0], twice, *command[1:])
-        assert done.returncode == 2 and "重複" in one_line_naming(done, twice)
-        assert "Warning" not in done.stderr
+        assert done.status == 2 and "重複" in one_line_naming(done, twice)
+        assert "Warning" not in done.err
 
 
 def test_a_vba_project_named_in_capitals_is_still_macros(tmp_path: Path) -> None:
@@ -219,9 +211,9 @@ def test_a_vba_project_named_in_capitals_is_still_macros(tmp_path: Path) -> None
     with zipfile.ZipFile(macros) as original, zipfile.ZipFile(shouting, "w", zipfile.ZIP_DEFLATED) as out:
         for item in original.infolist():
             out.writestr(item.filename.replace("vbaProject.bin", "VBAPROJECT.BIN"), original.read(item.filename))
-    assert "巨集" in xltool("read", shouting).stderr
+    assert "巨集" in xltool("read", shouting).err
     done = xltool("check", shouting, "--annotate", tmp_path / "標註.xlsx")
-    assert done.returncode == 2 and ".xlsm" in one_line_naming(done, tmp_path / "標註.xlsx")
+    assert done.status == 2 and ".xlsm" in one_line_naming(done, tmp_path / "標註.xlsx")
 
 
 def test_a_file_rewritten_after_it_was_read_is_read_as_it_was(tmp_path: Path) -> None:
@@ -254,7 +246,7 @@ def test_an_ods_cell_repeated_to_the_edge_is_refused(tmp_path: Path) -> None:
         source=ods,
     )
     done = xltool("read", bad)
-    assert done.returncode == 2 and "XFD" in one_line_naming(done, bad)
+    assert done.status == 2 and "XFD" in one_line_naming(done, bad)
 
 
 @pytest.mark.usefixtures("office")
@@ -274,7 +266,7 @@ def test_an_xls_of_sheets_each_reaching_its_last_cell_is_refused(tmp_path: Path)
     workbook.close()
     xls = convert(source, "xls:MS Excel 97", tmp_path)
     done = xltool("read", xls)
-    assert done.returncode == 2 and "IV65536" in one_line_naming(done, xls)
+    assert done.status == 2 and "IV65536" in one_line_naming(done, xls)
 
 
 @pytest.mark.usefixtures("office")
@@ -306,7 +298,7 @@ def test_an_xls_that_makes_calamine_panic_is_a_damaged_file_in_one_line(tmp_path
     bad = tmp_path / "損毀.xls"
     bad.write_bytes(bytes(damaged))
     done = xltool("read", bad)
-    assert done.returncode == 2 and "損毀" in one_line_naming(done, bad)
+    assert done.status == 2 and "損毀" in one_line_naming(done, bad)
 
 
 @pytest.mark.usefixtures("office")
@@ -324,7 +316,7 @@ def test_a_cell_showing_an_error_is_reported_at_the_cell_not_as_blank(tmp_path: 
     workbook.save(formulas)
     saved = convert(formulas, fmt, tmp_path / "存檔")  # LibreOffice calculates them, and keeps the errors
     done = xltool("check", saved, "-f", "json")
-    findings = json.loads(done.stdout)["files"][0]["findings"]
+    findings = json.loads(done.out)["files"][0]["findings"]
     errors = {(f["cell"], f["value"]) for f in findings if f["code"] == "CELL_ERROR"}
     assert errors == {("B5", "#REF!"), ("C6", "#N/A")}, findings
 
@@ -364,14 +356,14 @@ def test_check_with_its_copies_opens_the_input_at_most_twice(tmp_path: Path) -> 
     (it used to be opened twelve times)."""
     path = tmp_path / "計畫.xlsx"
     path.write_bytes(EXAMPLE.read_bytes())
-    done: list[subprocess.CompletedProcess[str]] = []
+    done: list[Ran] = []
     count = opens_of(
         path,
         lambda: done.append(
             xltool("check", path, "--annotate", tmp_path / "標註.xlsx", "--fix", tmp_path / "修正.xlsx")
         ),
     )
-    assert done[0].returncode in (0, 1), done[0].stderr
+    assert done[0].status in (0, 1), done[0].err
     assert (tmp_path / "標註.xlsx").exists() and (tmp_path / "修正.xlsx").exists()
     assert 1 <= count <= 2
 
@@ -391,4 +383,4 @@ def test_an_entity_bomb_in_a_plan_not_made_from_the_template_is_named_as_one(tmp
 
     bad = rewritten(tmp_path / "炸彈.xlsx", bomb, source=legacy)
     done = xltool("check", bad, "-f", "json")
-    assert done.returncode == 2 and json.loads(done.stdout)["files"][0]["error_code"] == "INPUT_UNSAFE"
+    assert done.status == 2 and json.loads(done.out)["files"][0]["error_code"] == "INPUT_UNSAFE"

@@ -3,78 +3,74 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from tests import corpus
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, Runner
 from xltool.catalogs import load_catalog
 from xltool.checks import check_plan
 from xltool.reader import read_plan
 
+# Each file, its name, its code, and what the line says the file really is (when the code cannot tell).
 HOSTILE = [
-    (corpus.renamed_docx, "報告.xlsx", "這是 Word 文件"),
-    (corpus.pdf, "計畫.xlsx", "這是 PDF 檔"),
-    (corpus.csv_file, "計畫.xlsx", "看起來是文字檔或 CSV"),
-    (corpus.truncated, "計畫.xlsx", "檔案已損毀"),
-    (corpus.empty_file, "計畫.xlsx", "檔案是空的"),
-    (corpus.password_protected, "加密.xlsx", "檔案受密碼保護，請先移除密碼"),
-    (corpus.entity_bomb, "炸彈.xlsx", "不安全的實體宣告"),
-    (corpus.empty_workbook, "空白.xlsx", "找不到計畫表的標題列"),
+    (corpus.renamed_docx, "報告.xlsx", "INPUT_NOT_WORKBOOK", "Word 文件"),
+    (corpus.pdf, "計畫.xlsx", "INPUT_NOT_WORKBOOK", "PDF"),
+    (corpus.csv_file, "計畫.xlsx", "INPUT_NOT_WORKBOOK", "CSV"),
+    (corpus.truncated, "計畫.xlsx", "INPUT_DAMAGED", ""),
+    (corpus.empty_file, "計畫.xlsx", "INPUT_EMPTY", ""),
+    (corpus.password_protected, "加密.xlsx", "INPUT_PASSWORD", ""),
+    (corpus.entity_bomb, "炸彈.xlsx", "INPUT_UNSAFE", ""),
+    (corpus.empty_workbook, "空白.xlsx", "INPUT_NO_PLAN", ""),
 ]
 
 
-def xltool(*args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The real command in its own process: what an officer sees, exit code included."""
-    return subprocess.run(
-        [sys.executable, "-m", "xltool", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", timeout=120, env=env,
-    )  # fmt: skip
-
-
-@pytest.mark.parametrize(("make", "name", "message"), HOSTILE, ids=[h[1] + "-" + h[0].__name__ for h in HOSTILE])
-def test_broken_and_hostile_files_get_one_line_and_exit_2(tmp_path: Path, make, name: str, message: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("make", "name", "code", "kind"), HOSTILE, ids=[h[1] + "-" + h[0].__name__ for h in HOSTILE])
+def test_broken_and_hostile_files_get_one_line_and_exit_2(  # type: ignore[no-untyped-def]
+    tmp_path: Path, make, name: str, code: str, kind: str, xltool: Runner
+) -> None:
     bad = make(tmp_path / name)
     out = tmp_path / "out.json"
     done = xltool("read", bad, "-f", "json", "-o", out)
-    assert done.returncode == 2
-    assert message in done.stderr and str(bad) in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in done.stderr
+    assert (done.status, done.code) == (2, code)
+    line = done.error_line()
+    assert str(bad) in line and kind in line
     assert not out.exists()
-    assert xltool("check", bad).returncode == 2
+    checked = xltool("check", bad, "-f", "json")
+    assert (checked.status, json.loads(checked.out)["files"][0]["error_code"]) == (2, code)
 
 
-def test_a_zip_bomb_is_refused_by_its_declared_size_and_the_limit_is_configurable(tmp_path: Path) -> None:
+def test_a_zip_bomb_is_refused_by_its_declared_size_and_the_limit_is_configurable(
+    tmp_path: Path, xltool: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bomb = corpus.zip_bomb(tmp_path / "大.xlsx", megabytes=8)
-    env = {**os.environ, "XLTOOL_MAX_UNCOMPRESSED_MB": "4"}
-    done = xltool("read", bomb, env=env)
-    assert done.returncode == 2 and "超過上限 4 MB" in done.stderr and "XLTOOL_MAX_UNCOMPRESSED_MB" in done.stderr
-    assert xltool("read", bomb, "-f", "json").returncode == 0  # under the default limit it is just a plan
+    with monkeypatch.context() as limited:
+        limited.setenv("XLTOOL_MAX_UNCOMPRESSED_MB", "4")
+        done = xltool("read", bomb)
+    assert (done.status, done.code) == (2, "INPUT_TOO_LARGE")
+    assert "上限 4 MB" in done.error_line() and "XLTOOL_MAX_UNCOMPRESSED_MB" in done.err  # how to raise it
+    assert xltool("read", bomb, "-f", "json").status == 0  # under the default limit it is just a plan
     real = corpus.zip_bomb(tmp_path / "炸彈.xlsx", megabytes=300)  # 300 MB of spaces in 300 KB
     done = xltool("check", real, "-f", "json")
-    refused = json.loads(done.stdout)["files"][0]
-    assert done.returncode == 2 and "壓縮炸彈" in refused["error"] and refused["error_code"] == "INPUT_UNSAFE"
+    refused = json.loads(done.out)["files"][0]
+    assert done.status == 2 and refused["error_code"] == "INPUT_UNSAFE"
 
 
-def test_a_folder_and_a_missing_output_folder(tmp_path: Path) -> None:
+def test_a_folder_and_a_missing_output_folder(tmp_path: Path, xltool: Runner) -> None:
     done = xltool("check", tmp_path)
-    assert done.returncode == 2 and "沒有找到任何活頁簿" in done.stderr and str(tmp_path) in done.stderr
+    assert (done.status, done.code) == (2, "NO_INPUTS") and str(tmp_path) in done.error_line()
     done = xltool("read", EXAMPLE, "-f", "csv", "-o", tmp_path / "沒有" / "x.csv")
-    assert done.returncode == 2 and "輸出資料夾不存在" in done.stderr
+    assert (done.status, done.code) == (2, "OUTPUT_NO_FOLDER")
 
 
-def test_macros_are_ignored_and_said(tmp_path: Path) -> None:
+def test_macros_are_ignored_and_said(tmp_path: Path, xltool: Runner) -> None:
     book = corpus.with_macros(tmp_path / "巨集.xlsm", tmp_path)
     plan = read_plan(book)
     assert len(plan.items) == 33 and plan.total == 1865
     assert any("巨集" in n and "不會執行" in n for n in plan.notices)
-    assert "巨集" in xltool("read", book).stderr
+    assert "巨集" in xltool("read", book).err
 
 
 def test_a_legacy_sheet_reads_and_checks(tmp_path: Path) -> None:
@@ -94,13 +90,13 @@ def test_a_legacy_sheet_reads_and_checks(tmp_path: Path) -> None:
     assert errors == []
 
 
-def test_import_moves_a_legacy_sheet_into_the_template(tmp_path: Path) -> None:
+def test_import_moves_a_legacy_sheet_into_the_template(tmp_path: Path, xltool: Runner) -> None:
     legacy = corpus.legacy_workbook(tmp_path / "舊版計畫.xlsx")
     out = tmp_path / "新範本.xlsx"
     done = xltool("import", legacy, "-o", out)
-    assert done.returncode == 0, done.stderr
-    assert "已搬移 4 項具體作法" in done.stderr
-    assert "承辦人" in done.stderr and "含外聘委員出席費" in done.stderr  # what could not be placed, said
+    assert done.status == 0, done.err
+    assert "已搬移 4 項具體作法" in done.err
+    assert "承辦人" in done.err and "含外聘委員出席費" in done.err  # what could not be placed, said
     moved = read_plan(out)
     assert moved.marker["template_version"] == "1"
     assert [i.to_dict() | {"row": 0, "cell": "", "sheet": "", "remark": ""} for i in moved.items] == [

@@ -237,7 +237,7 @@ def write_sheet(path: Path, rows: list[dict[int, str]], *, headers: bool) -> lis
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[int, list[str]]], list[Word]]:
+def printed(tmp_path_factory: pytest.TempPathFactory, office: None) -> tuple[list[dict[int, list[str]]], list[Word]]:
     from xltool.office import convert
 
     plan = read_plan(EXAMPLE)

@@ -18,7 +18,7 @@ from xltool.checks import LIVE_RULES, RULES, check_plan
 from xltool.form import COLUMNS, LIVE, SEVERITY_WORDS, column_index, column_letter
 from xltool.live import HEADING, MAX_FORMULA, MAX_NESTING, SHOWN, nesting, priority
 from xltool.model import Finding
-from xltool.office import convert
+from xltool.office import convert, convert_many
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
 from xltool.template import GUIDE_SIZE, live_layout
@@ -321,11 +321,11 @@ def test_rollover_import_and_the_example_keep_a_working_column(tmp_path: Path) -
 
     rollover(EXAMPLE, tmp_path / "109.xlsx", year=109)
     import_legacy(legacy_workbook(tmp_path / "舊表.xlsx"), tmp_path / "匯入.xlsx", year=108)
-    for path in (EXAMPLE, tmp_path / "109.xlsx", tmp_path / "匯入.xlsx"):
-        grid = calculated(convert(path, "xlsx", tmp_path / path.stem))
+    sources = (EXAMPLE, tmp_path / "109.xlsx", tmp_path / "匯入.xlsx")
+    grids = [calculated(saved) for saved in convert_many(sources, "xlsx", tmp_path / "saved")]  # one office start
+    for path, grid in zip(sources, grids, strict=True):
         assert compare(path, grid, len(read_plan(path).items)) == [], path.name
-    example = calculated(convert(EXAMPLE, "xlsx", tmp_path / "again"))
-    assert example[1][len(COLUMNS)].startswith("尚有 20 處待修正；")  # the 20 blank performance cells of the seed
+    assert grids[0][1][len(COLUMNS)].startswith("尚有 20 處待修正；")  # the 20 blank performance cells of the seed
 
 
 @office
@@ -377,8 +377,9 @@ def test_annotated_and_fixed_copies_keep_a_calculating_column(tmp_path: Path) ->
         sheet = load_workbook(copy)["計畫表"]
         assert sheet.cell(4, len(COLUMNS) + 1).value == "=檢_算_shown"
         assert sheet.cell(4, len(COLUMNS) + 1).protection.locked
-    assert compare(annotated, calculated(convert(annotated, "xlsx", tmp_path / "a")), 5) == []
-    after = calculated(convert(fixed, "xlsx", tmp_path / "f"))
+    saved_annotated, saved_fixed = convert_many([annotated, fixed], "xlsx", tmp_path / "again")
+    assert compare(annotated, calculated(saved_annotated), 5) == []
+    after = calculated(saved_fixed)
     assert compare(fixed, after, 5) == []
     assert after[3][len(COLUMNS)] == "" and after[4][len(COLUMNS)] == ""  # fixed: the number, the text budget
     assert after[5][len(COLUMNS)].startswith("【錯誤】預定進度使用不確定用語「經常辦理」")  # not fixable

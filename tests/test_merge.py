@@ -11,8 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from examples.make_example import example_items
-from tests.conftest import EXAMPLE, fill
-from xltool.cli import run
+from tests.conftest import EXAMPLE, Runner, fill
 from xltool.merged import sheet_name
 from xltool.pipeline import find_workbooks
 from xltool.reader import read_plan
@@ -26,11 +25,6 @@ def unit_workbook(folder: Path, unit: str, year: int = 108) -> Path:
     return write_template(folder / f"{unit}.xlsx", year=year, unit=unit, items=example_items(KINMEN))
 
 
-def merge(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str]:
-    code = run(["merge", *map(str, args)])
-    return code, capsys.readouterr().err
-
-
 @pytest.fixture
 def units(tmp_path: Path) -> Path:
     folder = tmp_path / "各單位"
@@ -40,11 +34,9 @@ def units(tmp_path: Path) -> Path:
     return folder
 
 
-def test_three_units_merge_exactly_and_read_back(
-    units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_three_units_merge_exactly_and_read_back(units: Path, tmp_path: Path, xltool: Runner) -> None:
     out = tmp_path / "彙整.xlsx"
-    code, err = merge(capsys, units, "-o", out)
+    code, _, err = xltool("merge", units, "-o", out)
     assert code == 0
     assert "已彙整 3 個檔案、99 項具體作法；略過 0 個檔案；預算合計 5,595 千元" in err
     book = load_workbook(out)
@@ -79,8 +71,7 @@ def test_three_units_merge_exactly_and_read_back(
     want = sorted(({k: v for k, v in d.items() if k not in strip} for d in originals), key=str)
     assert got == want
     assert {i.unit for i in again.items} == set(UNITS) and again.year == 108
-    assert run(["check", str(out)]) == 0  # the merged workbook passes check again
-    capsys.readouterr()
+    assert xltool("check", out).status == 0  # the merged workbook passes check again
 
 
 def stats_table(sheet: object, title: str) -> dict[str, dict[str, object]]:
@@ -96,9 +87,7 @@ def stats_table(sheet: object, title: str) -> dict[str, dict[str, object]]:
     return table
 
 
-def test_a_unit_sent_twice_counts_once_in_its_newest_version(
-    units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_unit_sent_twice_counts_once_in_its_newest_version(units: Path, tmp_path: Path, xltool: Runner) -> None:
     """A resubmission is normal: the newest version (by the workbook's own saved time) is merged, the
     message names both files, and --allow-duplicate-units merges both."""
     from openpyxl import load_workbook as load
@@ -109,7 +98,7 @@ def test_a_unit_sent_twice_counts_once_in_its_newest_version(
     book["計畫表"]["B5"] = "二、第二版改寫的作法，辦理 3 場。"
     book.save(newer)  # openpyxl records now as its saved time; the template says 2019
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, units, newer, "-o", out)
+    code, _, err = xltool("merge", units, newer, "-o", out)
     assert code == 0 and "第二版.xlsx" in err and f"{UNITS[0]}.xlsx" in err and "較舊的版本未計入" in err
     merged = load_workbook(out)["彙整"]
     assert merged.max_row == 3 + 99
@@ -117,48 +106,47 @@ def test_a_unit_sent_twice_counts_once_in_its_newest_version(
     assert len(practices) == 33 and "二、第二版改寫的作法，辦理 3 場。" in practices
     left = [r for r in load_workbook(out)["檢查結果"].iter_rows(min_row=2, values_only=True) if r[2] == "未計入"]
     assert [(Path(r[0]).name, r[1]) for r in left] == [(first.name, UNITS[0])]
-    code, _ = merge(capsys, units, newer, "-o", out, "--allow-duplicate-units", "--force")
+    code = xltool("merge", units, newer, "-o", out, "--allow-duplicate-units", "--force").status
     assert code == 0 and load_workbook(out)["彙整"].max_row == 3 + 132
 
 
-def test_a_merged_workbook_among_its_units_is_refused(
-    units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_merged_workbook_among_its_units_is_refused(units: Path, tmp_path: Path, xltool: Runner) -> None:
     merged = tmp_path / "彙整.xlsx"
-    assert merge(capsys, units, "-o", merged)[0] == 0
+    assert xltool("merge", units, "-o", merged).status == 0
     again = tmp_path / "again.xlsx"
-    code, err = merge(capsys, units, merged, "-o", again)
-    assert code == 2 and "彙整檔" in err and "--allow-duplicate-units" in err and not again.exists()
+    done = xltool("merge", units, merged, "-o", again)
+    assert (done.status, done.code) == (2, "MERGE_DUPLICATE_UNIT") and not again.exists()
+    assert "--allow-duplicate-units" in done.error_line()  # the way to merge it anyway, named
 
 
-def test_different_years_are_refused(units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_different_years_are_refused(units: Path, tmp_path: Path, xltool: Runner) -> None:
     unit_workbook(units, "丁局政風室", year=109)
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, units, "-o", out)
-    assert code == 2 and "108 年度" in err and "109 年度" in err
+    done = xltool("merge", units, "-o", out)
+    assert (done.status, done.code) == (2, "MERGE_MIXED_YEARS")
+    assert "108 年度" in done.error_line() and "109 年度" in done.err
     assert not out.exists()
 
 
-def test_a_corrupt_input_stops_the_merge_unless_skipped(
-    units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_corrupt_input_stops_the_merge_unless_skipped(units: Path, tmp_path: Path, xltool: Runner) -> None:
     (units / "壞掉.xlsx").write_bytes(b"PK\x03\x04 truncated")
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, units, "-o", out)
-    assert code == 2 and "壞掉.xlsx" in err and not out.exists()
-    code, err = merge(capsys, units, "-o", out, "--skip-bad")
+    done = xltool("merge", units, "-o", out)
+    assert (done.status, done.code) == (2, "MERGE_UNREADABLE") and "壞掉.xlsx" in done.error_line()
+    assert not out.exists()
+    code, _, err = xltool("merge", units, "-o", out, "--skip-bad")
     assert code == 0 and "略過 1 個檔案" in err
     skipped = [r for r in load_workbook(out)["檢查結果"].iter_rows(min_row=2, values_only=True) if r[2] == "無法讀取"]
     assert len(skipped) == 1 and "壞掉.xlsx" in skipped[0][0]
 
 
-def test_formula_looking_text_stays_text(template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_formula_looking_text_stays_text(template: Path, tmp_path: Path, xltool: Runner) -> None:
     hostile = '=HYPERLINK("http://example.invalid","按我")'
     row = {"schedule": "108.01-12", "budget": 1, "category": "防貪業務", "performance": "@SUM(1)"}
     fill(template, [{"goal": "壹、目標", "practice": hostile, **row}, {"practice": "+1+1", **row},
                     {"practice": "-2+3", **row}], unit="某處")  # fmt: skip
     out = tmp_path / "out.xlsx"
-    assert merge(capsys, template, "-o", out)[0] == 0
+    assert xltool("merge", template, "-o", out).status == 0
     with zipfile.ZipFile(out) as archive:
         xml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/worksheets/"))
     assert "<f>" not in xml  # nothing in the merged file can run
@@ -172,7 +160,7 @@ def test_formula_looking_text_stays_text(template: Path, tmp_path: Path, capsys:
     assert [merged[f"H{r}"].value for r in (4, 5, 6)] == ["@SUM(1)"] * 3
 
 
-def test_totals_are_exact_decimals(tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_totals_are_exact_decimals(tmp_path: Path, template: Path, xltool: Runner) -> None:
     paths = []
     for n, budget in enumerate((0.1, 0.2, 0.3)):
         path = tmp_path / f"u{n}.xlsx"
@@ -181,7 +169,7 @@ def test_totals_are_exact_decimals(tmp_path: Path, template: Path, capsys: pytes
                      "category": "防貪業務", "performance": "無"}], unit=f"單位{n}")  # fmt: skip
         paths.append(path)
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, *paths, "-o", out)
+    code, _, err = xltool("merge", *paths, "-o", out)
     assert code == 0 and "預算合計 0.6 千元" in err
     total = stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")["合計"]
     assert total["預算(千元)"] == 0.6 and Decimal(repr(total["預算(千元)"])) == Decimal("0.6")
@@ -189,18 +177,18 @@ def test_totals_are_exact_decimals(tmp_path: Path, template: Path, capsys: pytes
 
 
 def test_folders_skip_lock_and_hidden_files_and_never_write_over_an_input(units: Path, tmp_path: Path,
-                                                                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+                                                                           xltool: Runner) -> None:  # fmt: skip
     (units / "~$甲縣政府政風處.xlsx").write_bytes(b"lock")
     (units / ".hidden.xlsx").write_bytes(b"hidden")
     (units / "notes.txt").write_text("x", encoding="utf-8")
     assert len(find_workbooks([units])) == 3
     target = units / f"{UNITS[0]}.xlsx"
     before = target.read_bytes()
-    code, err = merge(capsys, units, "-o", target, "--force")
-    assert code == 2 and "輸入檔" in err and target.read_bytes() == before
+    done = xltool("merge", units, "-o", target, "--force")
+    assert (done.status, done.code) == (2, "OUTPUT_IS_INPUT") and target.read_bytes() == before
 
 
-def test_by_unit_sheets_have_valid_unique_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_by_unit_sheets_have_valid_unique_names(tmp_path: Path, xltool: Runner) -> None:
     long_name = "法務部[廉政署]:北區/中區*聯合政風機構?測試用很長很長的名字"
     for unit in (long_name, long_name + "乙"):
         unit_workbook(tmp_path, unit.replace("/", "／"))
@@ -209,20 +197,20 @@ def test_by_unit_sheets_have_valid_unique_names(tmp_path: Path, capsys: pytest.C
     assert first.startswith("法務部_廉政署__北區_中區_聯合政風機構_") and len(first) == 31
     assert sheet_name(long_name, names).endswith("(2)") and len(sheet_name(long_name, names)) <= 31
     out = tmp_path / "out.xlsx"
-    assert merge(capsys, tmp_path, "-o", out, "--by-unit")[0] == 0
+    assert xltool("merge", tmp_path, "-o", out, "--by-unit").status == 0
     sheets = load_workbook(out).sheetnames
     assert len(sheets) == 5 and all(len(s) <= 31 and not set(s) & set("[]:*?/\\") for s in sheets)
 
 
 @pytest.mark.usefixtures("office")
-def test_an_ods_input_merges_like_its_xlsx(units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_ods_input_merges_like_its_xlsx(units: Path, tmp_path: Path, xltool: Runner) -> None:
     from xltool.office import convert
 
     source = units / f"{UNITS[0]}.xlsx"
     ods = convert(source, "ods", tmp_path / "ods")
     source.unlink()
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, units, ods, "-o", out)
+    code, _, err = xltool("merge", units, ods, "-o", out)
     assert code == 0 and "99 項具體作法" in err and "5,595" in err
     # LibreOffice opens the merged workbook (rows written straight into its XML) and keeps every value.
     again = read_plan(convert(out, "ods", tmp_path / "back"))
@@ -230,7 +218,7 @@ def test_an_ods_input_merges_like_its_xlsx(units: Path, tmp_path: Path, capsys: 
 
 
 def test_many_files_are_read_by_worker_processes_and_merge_the_same(
-    units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    units: Path, tmp_path: Path, xltool: Runner
 ) -> None:
     """From 16 inputs the reading runs on every core (a process pool): the result is the same."""
     from xltool.pipeline import PARALLEL_FROM
@@ -240,23 +228,22 @@ def test_many_files_are_read_by_worker_processes_and_merge_the_same(
     for n in range(PARALLEL_FROM + 2):
         write_template(folder / f"第{n}組.xlsx", year=108, unit=f"第{n}組政風室", items=example_items(KINMEN)[:5])
     out = tmp_path / "多.xlsx"
-    code, err = merge(capsys, folder, "-o", out)
+    code, _, err = xltool("merge", folder, "-o", out)
     assert code == 0, err
     overview = stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")
     assert list(overview) == [f"第{n}組政風室" for n in range(PARALLEL_FROM + 2)] + ["合計"]
     assert overview["合計"]["具體作法數"] == 5 * (PARALLEL_FROM + 2)
-    assert run(["check", str(folder)]) == 0  # check reads them the same way
-    capsys.readouterr()
+    assert xltool("check", folder).status == 0  # check reads them the same way
 
 
-def test_merge_with_a_catalog_of_its_own(units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_merge_with_a_catalog_of_its_own(units: Path, tmp_path: Path, xltool: Runner) -> None:
     """--catalog: every unit is checked against the office's list, and 統計 has a column for each of its
     categories, in its order."""
     text = (Path(__file__).parents[1] / "xltool" / "catalogs" / "108.toml").read_text(encoding="utf-8")
     mine = tmp_path / "自訂.toml"
     mine.write_text(text.replace('id = "aac-108"', 'id = "mine"') + '\n[[category]]\nname = "新增業務"\n', "utf-8")
     out = tmp_path / "彙整.xlsx"
-    code, err = merge(capsys, units, "-o", out, "--catalog", mine)
+    code, _, err = xltool("merge", units, "-o", out, "--catalog", mine)
     assert code == 0, err
     overview = stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")
     assert list(overview["合計"])[-2:] == ["其他", "新增業務"] and overview["合計"]["新增業務"] == 0
@@ -267,9 +254,7 @@ def test_merge_with_a_catalog_of_its_own(units: Path, tmp_path: Path, capsys: py
 # --- inputs that once ended a merge with exit 3 (issue 24) ---------------------------------------------
 
 
-def test_a_unit_named_after_a_form_sheet_never_takes_the_sheets_name(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_unit_named_after_a_form_sheet_never_takes_the_sheets_name(tmp_path: Path, xltool: Runner) -> None:
     """--by-unit: a unit named 計畫表 (or 彙整, in any case) gets a sheet of another name, and the merged
     workbook still reads back as every unit's practices, not as that one unit's."""
     folder = tmp_path / "各單位"
@@ -277,7 +262,7 @@ def test_a_unit_named_after_a_form_sheet_never_takes_the_sheets_name(
     for unit in ("計畫表", "XLTOOL", "甲政風處"):
         unit_workbook(folder, unit)
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, folder, "-o", out, "--by-unit")
+    code, _, err = xltool("merge", folder, "-o", out, "--by-unit")
     assert code == 0, err
     sheets = load_workbook(out).sheetnames
     assert sheets[:3] == ["彙整", "統計", "檢查結果"] and "計畫表" not in sheets and "xltool" not in sheets
@@ -286,7 +271,7 @@ def test_a_unit_named_after_a_form_sheet_never_takes_the_sheets_name(
     assert len(again.items) == 99 and again.total == 5595 and again.sheet == "彙整"
 
 
-def test_a_file_name_that_is_not_utf8_merges(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_name_that_is_not_utf8_merges(tmp_path: Path, xltool: Runner) -> None:
     import os
 
     folder = tmp_path / "各單位"
@@ -295,25 +280,27 @@ def test_a_file_name_that_is_not_utf8_merges(tmp_path: Path, capsys: pytest.Capt
     with open(name, "wb") as handle:
         handle.write(EXAMPLE.read_bytes())
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, folder, "-o", out)
+    code, _, err = xltool("merge", folder, "-o", out)
     assert code == 0, err
     sources = {r[8] for r in load_workbook(out)["彙整"].iter_rows(min_row=4, values_only=True)}
     source = sources.pop()
     assert not sources and source.endswith(".xlsx") and "\ufffd" in source  # the undecodable bytes shown as such
 
 
-def test_a_budget_no_spreadsheet_can_hold_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_budget_no_spreadsheet_can_hold_is_one_line(tmp_path: Path, xltool: Runner) -> None:
     plan = tmp_path / "大.json"
     item = {"goal_no": "壹", "goal": "目標", "item_no": "一", "practice": "作法", "schedule": "108.01-12"}
     plan.write_text(f'{{"unit": "甲", "year": 108, "items": [{json.dumps(item)[:-1]}, "budget": {10**4000}}}]}}',
                     encoding="utf-8")  # fmt: skip
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, plan, "-o", out)
-    assert code == 2 and "超過試算表能存的數字" in err and "大.json" in err and not out.exists()
-    assert len(err.strip().splitlines()) == 1
+    done = xltool("merge", plan, "-o", out)
+    assert (done.status, done.code) == (2, "MERGE_UNREADABLE") and not out.exists()
+    assert "大.json" in done.error_line()
     unit_workbook(tmp_path, "乙政風處")
-    code, err = merge(capsys, plan, tmp_path / "乙政風處.xlsx", "-o", out, "--skip-bad")
+    code, _, err = xltool("merge", plan, tmp_path / "乙政風處.xlsx", "-o", out, "--skip-bad")
     assert code == 0 and "略過 1 個檔案" in err and read_plan(out).total == 1865
+    skipped = [r for r in load_workbook(out)["檢查結果"].iter_rows(min_row=2, values_only=True) if r[2] == "無法讀取"]
+    assert [(Path(r[0]).name, r[3]) for r in skipped] == [("大.json", "MERGE_NUMBER_TOO_LARGE")]
 
 
 def test_an_output_folder_replaced_by_a_file_midway_is_one_line(units: Path, tmp_path: Path) -> None:
@@ -338,7 +325,7 @@ def test_an_output_folder_replaced_by_a_file_midway_is_one_line(units: Path, tmp
 
 
 def test_a_folder_nested_past_the_path_limit_is_one_line_and_the_rest_is_read(
-    units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    units: Path, tmp_path: Path, xltool: Runner
 ) -> None:
     import os
 
@@ -354,39 +341,45 @@ def test_a_folder_nested_past_the_path_limit_is_one_line_and_the_rest_is_read(
     finally:
         os.close(deep)
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, units, "-o", out)
+    code, _, err = xltool("merge", units, "-o", out)
     assert code == 2 and "路徑超過系統的長度上限" in err and not out.exists()
-    assert len(err.strip().splitlines()) == 1
-    code, err = merge(capsys, units, "-o", out, "--skip-bad")
+    code, _, err = xltool("merge", units, "-o", out, "--skip-bad")
     assert code == 0 and "99 項具體作法" in err
-    assert run(["check", str(units)]) == 2  # every good file is still checked; the deep folder is named
-    assert "路徑超過系統的長度上限" in capsys.readouterr().err
+    checked = xltool("check", units)
+    assert (
+        checked.status == 2 and "路徑超過系統的長度上限" in checked.err
+    )  # every good file checked; the deep one named
 
 
-def test_every_unreadable_file_is_named(units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_nothing_readable_is_nothing_written(tmp_path: Path, xltool: Runner) -> None:
+    bad = tmp_path / "壞掉.xlsx"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    done = xltool("merge", bad, "-o", tmp_path / "out.xlsx", "--skip-bad")
+    assert (done.status, done.code) == (2, "MERGE_EMPTY") and not (tmp_path / "out.xlsx").exists()
+
+
+def test_every_unreadable_file_is_named(units: Path, tmp_path: Path, xltool: Runner) -> None:
     (units / "壞一.xlsx").write_bytes(b"PK\x03\x04 truncated")
     (units / "壞二.xlsx").write_bytes(b"not a workbook")
-    code, err = merge(capsys, units, "-o", tmp_path / "out.xlsx")
-    assert code == 2 and "2 個檔案無法讀取" in err and "壞一.xlsx" in err and "壞二.xlsx" in err
-    assert len(err.strip().splitlines()) == 1
+    done = xltool("merge", units, "-o", tmp_path / "out.xlsx")
+    assert (done.status, done.code) == (2, "MERGE_UNREADABLE")
+    assert "2 個檔案" in done.error_line() and "壞一.xlsx" in done.err and "壞二.xlsx" in done.err
 
 
-def test_a_json_plan_in_a_folder_is_merged(units: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_json_plan_in_a_folder_is_merged(units: Path, tmp_path: Path, xltool: Runner) -> None:
     """Every command finds the same files in a folder: a unit that sent xltool read's JSON is merged."""
-    assert run(["read", str(EXAMPLE), "-f", "json", "-o", str(units / "丁.json")]) == 0
+    assert xltool("read", EXAMPLE, "-f", "json", "-o", units / "丁.json").status == 0
     data = json.loads((units / "丁.json").read_text(encoding="utf-8"))
     data["unit"] = "丁政風室"
     (units / "丁.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out.xlsx"
-    code, err = merge(capsys, units, "-o", out)
+    code, _, err = xltool("merge", units, "-o", out)
     assert code == 0 and "已彙整 4 個檔案、132 項具體作法" in err
     assert "丁政風室" in stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")
 
 
 @pytest.mark.usefixtures("office")
-def test_the_merged_workbook_prints_readably(
-    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_merged_workbook_prints_readably(template: Path, tmp_path: Path, xltool: Runner) -> None:
     """Every line of a long practice prints inside its own row (LibreOffice lays the page out), every
     column has its header, and the chart's labels keep the decimals the table shows."""
     import re
@@ -399,7 +392,7 @@ def test_the_merged_workbook_prints_readably(
     fill(template, [{"goal": "壹、目標", "practice": long_practice, "budget": 0.6, **row},
                     {"practice": "二、NEXTROW 辦理 2 場", "budget": 1, **row}], unit="甲政風處")  # fmt: skip
     out = tmp_path / "out.xlsx"
-    assert merge(capsys, template, "-o", out)[0] == 0
+    assert xltool("merge", template, "-o", out).status == 0
     merged = load_workbook(out)["彙整"]
     assert all(cell.value for cell in merged[3])  # 來源檔案 and 來源儲存格 (I3, J3) included
     pdf = convert(out, "pdf", tmp_path / "pdf")

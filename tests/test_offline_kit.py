@@ -21,7 +21,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_process
 
 SCRIPT = ROOT / "tools" / "offline_kit.py"
 THIS_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -125,6 +125,7 @@ def test_missing_follows_the_targets_markers_and_tags(tmp_path: Path) -> None:
 # --- building, with the registry -----------------------------------------------------------------------
 
 
+@pytest.mark.packaging
 def test_a_windows_kit_has_every_wheel_windows_needs(tmp_path: Path) -> None:
     """Built on this machine for Windows x64 and Python 3.12: resolved for Windows, not for here."""
     result = kit_tool("-o", tmp_path / "win.zip", "--python", "3.12")
@@ -180,6 +181,7 @@ def offline(command: list[str]) -> list[str]:
     return command
 
 
+@pytest.mark.packaging
 def test_the_kit_installs_with_no_registry_and_checks_the_example(local_kit: Path, tmp_path: Path) -> None:
     # pip settings outside the kit must not count: a folder of decoy wheels (a newer tzdata) offered through
     # PIP_FIND_LINKS, as a user's pip.conf might. The proxies lead nowhere; the network namespace has no network.
@@ -208,12 +210,12 @@ def test_the_kit_installs_with_no_registry_and_checks_the_example(local_kit: Pat
     assert {"xltool", "pandas", "numpy", "typer"} <= {name for name, _ in installed}
 
     # As 安裝說明.txt tells an officer to check it.
-    check = subprocess.run([str(venv / "bin" / "xltool"), "check", "範例.xlsx"], capture_output=True, text=True,
-                           cwd=local_kit, env=environment)  # fmt: skip
-    assert check.returncode == 0, check.stderr
-    assert "金門縣政府政風處 108 年度" in check.stdout and "0 個錯誤、20 個警告" in check.stdout
+    check = run_process("check", "範例.xlsx", command=[str(venv / "bin" / "xltool")], cwd=local_kit, env=environment)
+    assert check.status == 0, check.err
+    assert "金門縣政府政風處 108 年度" in check.out and "0 個錯誤、20 個警告" in check.out
 
 
+@pytest.mark.packaging
 def test_the_installer_refuses_a_busy_folder_and_a_python_the_kit_lacks(local_kit: Path, tmp_path: Path) -> None:
     busy = tmp_path / "文件"
     busy.mkdir()

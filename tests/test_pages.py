@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, Runner, run_in_process
 from tests.pdf import MARGIN, Line, Page, broken_tokens, column_lines, read_pdf, short_pages
-from xltool.cli import run
 from xltool.form import COLUMNS, DOCUMENT_WIDTHS_CM, TOTAL_LABEL
 from xltool.linebreak import usable_width
 from xltool.pages import KEEP, PHRASE_ENDS, goal_pieces, line_slice, lines_of, page_breaks
@@ -149,20 +148,18 @@ def cells_of(lines: list[Line], start: re.Pattern[str]) -> list[list[Line]]:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Page]]:
+def printed(tmp_path_factory: pytest.TempPathFactory, office: None) -> dict[str, list[Page]]:
     """The example and the hard plan, one unit each, as the sheet's PDF and as the .docx and .odt laid
     out by LibreOffice."""
-    from xltool.office import convert_many, find_soffice
+    from xltool.office import convert_many
 
-    if find_soffice() is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     folder = tmp_path_factory.mktemp("pages")
     hard = hard_plan(folder)
     two = folder / "換行.json"
     two.write_text(json.dumps(TWO_PRACTICES, ensure_ascii=False), encoding="utf-8")
     pdf, docx, odt = folder / "全部.pdf", folder / "全部.docx", folder / "全部.odt"
     args = ["render", str(EXAMPLE), str(hard), str(two), "--pdf", str(pdf), "--docx", str(docx), "--odt", str(odt)]
-    assert run(args) == 0
+    assert run_in_process(*args).status == 0
     made = convert_many([docx, odt], "pdf", folder / "laid-out")
     return {"sheet": read_pdf(pdf), "docx": read_pdf(made[0]), "odt": read_pdf(made[1])}
 
@@ -217,10 +214,10 @@ def test_budgets_and_line_breaks_print_as_typed(printed, kind: str) -> None:  # 
     assert any(text.startswith("二、針對稽核發現") for text in practice)  # the typed line break, a new line
 
 
-def test_canonical_prints_the_amount(tmp_path: Path) -> None:
+def test_canonical_prints_the_amount(tmp_path: Path, xltool: Runner) -> None:
     hard = hard_plan(tmp_path)
-    assert run(["render", str(hard), "-o", str(tmp_path / "原樣.xlsx")]) == 0
-    assert run(["render", str(hard), "-o", str(tmp_path / "統一.xlsx"), "--canonical"]) == 0
+    assert xltool("render", hard, "-o", tmp_path / "原樣.xlsx").status == 0
+    assert xltool("render", hard, "-o", tmp_path / "統一.xlsx", "--canonical").status == 0
     written = [c.value for c in load_workbook(tmp_path / "原樣.xlsx")["計畫表"]["D"]]
     canonical = [c.value for c in load_workbook(tmp_path / "統一.xlsx")["計畫表"]["D"]]
     assert {"5千", "5000元", "５"} <= set(written)

@@ -13,8 +13,6 @@ import io
 import json
 import os
 import re
-import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,7 +21,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import fill
+from tests.conftest import Runner, fill
 from tests.test_merge import stats_table
 from xltool.pipeline import write_template
 
@@ -90,14 +88,12 @@ def set_saved(path: Path, stamp: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def inbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Sent]]:
+def inbox(tmp_path_factory: pytest.TempPathFactory, office: None) -> tuple[Path, Path, dict[str, Sent]]:
     """The folder as the supervising office has it, its roster, and what each unit sent."""
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    from xltool.office import convert_many, find_soffice
+    from xltool.office import convert_many
 
-    if find_soffice() is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     base = tmp_path_factory.mktemp("season")
     template = write_template(base / "範本.xlsx", year=108, rows=20)
     folder = base / "收件"
@@ -161,13 +157,6 @@ def inbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[st
     return folder, roster, sent
 
 
-def xltool(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "xltool", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", timeout=600,
-    )  # fmt: skip
-
-
 EXPECTED = [
     ("臺東縣政府政風處", "已收"),
     ("臺東縣警察局", "已收"),
@@ -186,15 +175,15 @@ EXPECTED = [
 
 
 def test_every_unit_of_the_season_has_its_right_status_and_figures(
-    inbox: tuple[Path, Path, dict[str, Sent]], tmp_path: Path
+    inbox: tuple[Path, Path, dict[str, Sent]], tmp_path: Path, xltool: Runner
 ) -> None:
     folder, roster, sent = inbox
     chase = tmp_path / "待催.csv"
     done = xltool("check", folder, "--roster", roster, "--format", "json", "--chase", chase)
-    assert done.returncode == 2, done.stderr  # the encrypted file cannot be read
+    assert done.status == 2, done.err  # the encrypted file cannot be read
     chased = [row["單位"] for row in csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))]
     assert chased[:3] == ["臺東縣延平鄉公所", "臺東縣卑南鄉公所", "臺東縣太麻里鄉公所"]
-    receipts = json.loads(done.stdout)["receipts"]
+    receipts = json.loads(done.out)["receipts"]
     assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED
     by_unit = {r["unit"]: r for r in receipts}
     for name, typed in sent.items():
@@ -215,24 +204,24 @@ def test_every_unit_of_the_season_has_its_right_status_and_figures(
     assert "臺東縣大武鄉工所" in by_unit["臺東縣大武鄉公所"]["note"]
     assert by_unit["臺東縣太麻里鄉公所"]["errors"] >= 1
     assert by_unit["臺東縣警察局"]["contact"]["email"] == "lee@police.taitung.gov.tw"
-    assert "密碼" in next(f["error"] for f in json.loads(done.stdout)["files"] if "卑南" in f["file"])
-    notes = done.stderr
+    assert next(f["error_code"] for f in json.loads(done.out)["files"] if "卑南" in f["file"]) == "INPUT_PASSWORD"
+    notes = done.err
     assert "臺東縣延平鄉公所108年度廉政工作計畫.xlsx：沒有填機關名稱" in notes
     assert "單位「臺東縣關山鎮公所」有 2 個檔案：以最新的" in notes
-    text = xltool("check", folder, "--roster", roster).stdout
+    text = xltool("check", folder, "--roster", roster).out
     assert "尚缺 3 個單位：臺東縣卑南鄉公所（無法讀取）、臺東縣蘭嶼鄉公所、臺東縣大武鄉公所" in text
 
 
 def test_the_season_merges_every_unit_once_under_its_roster_name(
-    inbox: tuple[Path, Path, dict[str, Sent]], tmp_path: Path
+    inbox: tuple[Path, Path, dict[str, Sent]], tmp_path: Path, xltool: Runner
 ) -> None:
     folder, roster, sent = inbox
     out, chase = tmp_path / "彙整.xlsx", tmp_path / "待催.csv"
     done = xltool("merge", folder, "--roster", roster, "-o", out, "--chase", chase)
-    assert done.returncode == 2 and not out.exists() and not chase.exists()
-    assert "臺東縣卑南鄉公所.xlsx" in done.stderr and "--skip-bad" in done.stderr
+    assert (done.status, done.code) == (2, "MERGE_UNREADABLE") and not out.exists() and not chase.exists()
+    assert "臺東縣卑南鄉公所.xlsx" in done.error_line() and "--skip-bad" in done.err
     done = xltool("merge", folder, "--roster", roster, "-o", out, "--chase", chase, "--skip-bad", "--require-all")
-    assert done.returncode == 1, done.stderr  # units are missing, one is unreadable: the merge is still written
+    assert done.status == 1, done.err  # units are missing, one is unreadable: the merge is still written
     book = load_workbook(out)
     assert book.sheetnames[:4] == ["收件情形", "彙整", "統計", "檢查結果"]
     header = [c.value for c in book["收件情形"][3]]
@@ -276,18 +265,18 @@ def test_the_season_merges_every_unit_once_under_its_roster_name(
 
 
 def test_require_all_fails_while_a_unit_is_unreadable(
-    inbox: tuple[Path, Path, dict[str, Sent]], tmp_path: Path
+    inbox: tuple[Path, Path, dict[str, Sent]], tmp_path: Path, xltool: Runner
 ) -> None:
     folder, _, _ = inbox
     roster = tmp_path / "兩個單位.csv"
     roster.write_text("單位\n臺東縣政府政風處\n臺東縣卑南鄉公所\n", encoding="utf-8")
     inputs = [folder / "第1批" / "臺東縣政府.xlsx", folder / "第2批" / "臺東縣卑南鄉公所.xlsx"]
     done = xltool("merge", *inputs, "--roster", roster, "--skip-bad", "--require-all", "-o", tmp_path / "m.xlsx")
-    assert done.returncode == 1 and "尚缺 1 個單位：臺東縣卑南鄉公所（無法讀取）" in done.stdout
-    assert "都已收到" not in done.stdout
+    assert done.status == 1 and "尚缺 1 個單位：臺東縣卑南鄉公所（無法讀取）" in done.out
+    assert "都已收到" not in done.out
 
 
-def test_a_merge_of_a_merge_says_what_the_units_say(tmp_path: Path) -> None:
+def test_a_merge_of_a_merge_says_what_the_units_say(tmp_path: Path, xltool: Runner) -> None:
     """Each cell as the officer wrote it, type included: a schedule Excel made a number (108.1 and a
     108.10 shown with two decimals), a date, 全年, a text budget, a category's short name, a performance
     item with odd dashes — check of the merged workbook, and of a merge of it, finds what check of the unit found."""
@@ -309,7 +298,7 @@ def test_a_merge_of_a_merge_says_what_the_units_say(tmp_path: Path) -> None:
 
     def findings(path: Path) -> list[tuple[str, str]]:
         done = xltool("check", path, "--format", "json", "--info")
-        data = json.loads(done.stdout)["files"][0]
+        data = json.loads(done.out)["files"][0]
         keep = {"goal", "practice", "schedule", "budget", "category", "performance"}
         return sorted((f["code"], f["value"]) for f in data["findings"] if f["field"] in keep)
 
@@ -318,9 +307,9 @@ def test_a_merge_of_a_merge_says_what_the_units_say(tmp_path: Path) -> None:
     assert {"SCHEDULE_NUMBER_AMBIGUOUS", "SCHEDULE_NUMBER", "SCHEDULE_RELATIVE", "SCHEDULE_DATE", "BUDGET_TEXT",
             "BUDGET_ZERO", "CATEGORY_ALIAS", "PERFORMANCE_FORMAT"} <= codes  # fmt: skip
     once, twice = tmp_path / "一.xlsx", tmp_path / "二.xlsx"
-    assert xltool("merge", unit, "-o", once).returncode == 0
+    assert xltool("merge", unit, "-o", once).status == 0
     assert findings(once) == first
-    assert xltool("merge", once, "-o", twice).returncode == 0
+    assert xltool("merge", once, "-o", twice).status == 0
     assert findings(twice) == first
     cells = [r[4:6] for r in load_workbook(once)["彙整"].iter_rows(min_row=4, values_only=True)]
     assert cells[1] == ("全年", "30") and cells[2][1] == "5千元" and cells[4][1] == "無"  # text stays text

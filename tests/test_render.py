@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLE, fill
+from tests.conftest import EXAMPLE, Runner, fill, run_in_process
 from tests.pdf import Word, pdf_words
-from xltool.cli import run
 from xltool.form import COLUMNS, LINE_HEIGHT, MARGIN_CM
 from xltool.linebreak import usable_width
 from xltool.pages import lay_out
@@ -96,25 +95,24 @@ def test_gantt_counts_practices_per_month(printed) -> None:  # type: ignore[no-u
     assert counts[7] == 30  # all but 肆三 and 柒二 (108.03-04) and 伍十 (108.01、04、07、10) run in August
 
 
-def test_json_from_read_renders_like_the_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["read", str(EXAMPLE), "-f", "json", "-o", str(tmp_path / "p.json")]) == 0
-    assert run(["render", str(tmp_path / "p.json"), "-o", str(tmp_path / "from_json.xlsx")]) == 0
+def test_json_from_read_renders_like_the_workbook(tmp_path: Path, xltool: Runner) -> None:
+    assert xltool("read", EXAMPLE, "-f", "json", "-o", tmp_path / "p.json").status == 0
+    assert xltool("render", tmp_path / "p.json", "-o", tmp_path / "from_json.xlsx").status == 0
     # The JSON holds each value in its one spelling (綜合規劃業務 for 綜合業務): the workbook printed so.
-    assert run(["render", str(EXAMPLE), "-o", str(tmp_path / "from_xlsx.xlsx"), "--canonical"]) == 0
+    assert xltool("render", EXAMPLE, "-o", tmp_path / "from_xlsx.xlsx", "--canonical").status == 0
     a = load_workbook(tmp_path / "from_json.xlsx")["計畫表"]
     b = load_workbook(tmp_path / "from_xlsx.xlsx")["計畫表"]
     assert [[c.value for c in row] for row in a.iter_rows()] == [[c.value for c in row] for row in b.iter_rows()]
 
 
 def test_it_prints_what_was_written_unless_asked_for_the_canonical_form(
-    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    template: Path, tmp_path: Path, xltool: Runner
 ) -> None:
     fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "全年", "budget": 5,
                      "category": "綜合業務", "performance": "政策目標 － 新聞揭露"}], unit="某處")  # fmt: skip
     as_written, canonical = tmp_path / "原樣.xlsx", tmp_path / "統一.xlsx"
-    assert run(["render", str(template), "-o", str(as_written)]) == 0
-    assert run(["render", str(template), "-o", str(canonical), "--canonical"]) == 0
-    capsys.readouterr()
+    assert xltool("render", template, "-o", as_written).status == 0
+    assert xltool("render", template, "-o", canonical, "--canonical").status == 0
     written = load_workbook(as_written)["計畫表"]
     assert (written["C5"].value, written["E5"].value) == ("全年", "綜合")
     assert "".join(written.cell(r, 6).value or "" for r in (5, 6, 7)) == "政策目標－新聞揭露".replace("－", " － ")
@@ -133,29 +131,28 @@ def test_a_performance_item_typed_on_two_lines_prints_as_one_item_as_in_the_docu
     assert "".join(printed) == plan.items[0].as_written()["performance"]  # what render --docx prints
 
 
-def test_a_plan_with_errors_still_renders_and_says_so(
-    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_plan_with_errors_still_renders_and_says_so(template: Path, tmp_path: Path, xltool: Runner) -> None:
     fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "經常辦理", "budget": 5,
                      "category": "防貪業務"}])  # fmt: skip
     out = tmp_path / "draft.xlsx"
-    assert run(["render", str(template), "-o", str(out)]) == 0
-    assert "有 2 個錯誤" in capsys.readouterr().err  # the vague schedule, and no unit
+    done = xltool("render", template, "-o", out)
+    assert done.status == 0
+    assert "有 2 個錯誤" in done.err  # the vague schedule, and no unit
     assert load_workbook(out)["計畫表"]["C5"].value == "經常辦理"
 
 
-def test_bad_json_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_json_is_one_clear_line(tmp_path: Path, xltool: Runner) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"hello": 1}), encoding="utf-8")
-    assert run(["render", str(bad)]) == 2
-    assert "不是 xltool read 輸出的計畫 JSON" in capsys.readouterr().err
+    done = xltool("render", bad)
+    assert (done.status, done.code) == (2, "INPUT_NOT_PLAN_JSON") and str(bad) in done.error_line()
 
 
 def test_pdf_without_libreoffice_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+                                                      xltool: Runner) -> None:  # fmt: skip
     monkeypatch.setenv("XLTOOL_SOFFICE", str(tmp_path / "no-soffice-here"))
-    assert run(["render", str(EXAMPLE), "--pdf", str(tmp_path / "p.pdf")]) == 2
-    assert "LibreOffice" in capsys.readouterr().err
+    done = xltool("render", EXAMPLE, "--pdf", tmp_path / "p.pdf")
+    assert (done.status, done.code) == (2, "OFFICE_MISSING") and "LibreOffice" in done.error_line()  # what to install
     assert not (tmp_path / "p.pdf").exists()
 
 
@@ -175,10 +172,10 @@ def lines_of(words: list[Word]) -> list[tuple[int, float, float, str]]:
 
 
 @pytest.fixture(scope="module")
-def example_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Word]]:
+def example_pdf(tmp_path_factory: pytest.TempPathFactory, office: None) -> tuple[Path, list[Word]]:
     folder = tmp_path_factory.mktemp("pdf")
     pdf = folder / "金門 108.pdf"
-    assert run(["render", str(EXAMPLE), "--pdf", str(pdf)]) == 0
+    assert run_in_process("render", EXAMPLE, "--pdf", pdf).status == 0
     return pdf, pdf_words(pdf)
 
 
@@ -238,7 +235,7 @@ def test_lines_are_22pt_apart_and_broken_as_a_typesetter_would(example_pdf) -> N
 
 
 @pytest.mark.usefixtures("office")
-def test_many_units_print_as_sections_with_their_own_titles_and_page_numbers(tmp_path: Path) -> None:
+def test_many_units_print_as_sections_with_their_own_titles_and_page_numbers(tmp_path: Path, xltool: Runner) -> None:
     from examples.make_example import example_items
     from xltool.template import write_template
 
@@ -248,9 +245,9 @@ def test_many_units_print_as_sections_with_their_own_titles_and_page_numbers(tmp
     for unit in ("甲縣政府政風處", "乙市政府政風處"):
         write_template(folder / f"{unit}.xlsx", year=108, unit=unit, items=example_items(kinmen)[:12])
     merged = tmp_path / "彙整.xlsx"
-    assert run(["merge", str(folder), "-o", str(merged)]) == 0
+    assert xltool("merge", folder, "-o", merged).status == 0
     combined = tmp_path / "全部.pdf"
-    assert run(["render", str(merged), "--pdf", str(combined)]) == 0  # a merged workbook is split by unit
+    assert xltool("render", merged, "--pdf", combined).status == 0  # a merged workbook is split by unit
     words = pdf_words(combined)
     pages = pages_of(combined)
     titled = [w for w in words if w.text.endswith("108年度廉政工作計畫")]
@@ -267,7 +264,7 @@ def test_many_units_print_as_sections_with_their_own_titles_and_page_numbers(tmp
     assert all(heads[p].x1 > A4_WIDTH - MARGIN - 5 and heads[p].y1 - heads[p].y0 < 14 for p in heads)
     each = tmp_path / "各單位PDF"
     each.mkdir()
-    assert run(["render", str(folder), "--pdf-dir", str(each)]) == 0
+    assert xltool("render", folder, "--pdf-dir", each).status == 0
     assert sorted(p.name for p in each.iterdir()) == ["乙市政府政風處.pdf", "甲縣政府政風處.pdf"]
 
 
@@ -301,27 +298,38 @@ def fake_soffice(folder: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.mark.parametrize("option", ["--pdf", "--odt", "--pdf-dir"])
 def test_what_a_broken_libreoffice_writes_never_takes_the_outputs_name(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], option: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xltool: Runner, option: str
 ) -> None:
     fake_soffice(tmp_path, GARBAGE, monkeypatch)
     target = tmp_path / {"--pdf": "計畫.pdf", "--odt": "計畫.odt", "--pdf-dir": "各單位PDF"}[option]
-    assert run(["render", str(EXAMPLE), option, str(target)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "內容不符" in err
+    done = xltool("render", EXAMPLE, option, target)
+    assert (done.status, done.code) == (2, "OFFICE_FAILED")
+    err = done.error_line()
     assert str(target) in err and "xltool-" not in err  # the user's file, not a scratch copy
     assert not target.exists() or list(target.iterdir()) == []
 
 
 def test_libreoffices_complaints_are_quoted_short(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xltool: Runner
 ) -> None:
     fake_soffice(tmp_path, FLOOD, monkeypatch)
     target = tmp_path / "計畫.pdf"
-    assert run(["render", str(EXAMPLE), "--pdf", str(target)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err) < 1000 and len(err.splitlines()) == 1
+    done = xltool("render", EXAMPLE, "--pdf", target)
+    assert (done.status, done.code) == (2, "OFFICE_FAILED")
+    err = done.error_line()
+    assert len(err) < 1000
     assert "line 200000" in err and str(target) in err and "xltool-" not in err  # its last words, the user's file
     assert not target.exists()
+
+
+def test_a_libreoffice_that_never_finishes_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xltool.errors import OfficeError
+    from xltool.office import convert
+
+    fake_soffice(tmp_path, "#!/bin/sh\nsleep 60\n", monkeypatch)
+    with pytest.raises(OfficeError) as stopped:
+        convert(EXAMPLE, "pdf", tmp_path / "out", timeout=1)
+    assert stopped.value.code == "OFFICE_TIMEOUT" and not (tmp_path / "out").exists()
 
 
 def test_pdf_names_are_safe_on_windows() -> None:
@@ -333,9 +341,7 @@ def test_pdf_names_are_safe_on_windows() -> None:
 
 
 @pytest.mark.usefixtures("office")
-def test_a_season_prints_in_roster_order_under_roster_names_skipping_a_bad_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_season_prints_in_roster_order_under_roster_names_skipping_a_bad_file(tmp_path: Path, xltool: Runner) -> None:
     from examples.make_example import example_items
     from xltool.template import write_template
 
@@ -349,10 +355,12 @@ def test_a_season_prints_in_roster_order_under_roster_names_skipping_a_bad_file(
     roster.write_text("單位\n臺東縣政府政風處\n乙市政府政風處\n", encoding="utf-8")
     each, combined = tmp_path / "各單位PDF", tmp_path / "全部.pdf"  # the folder is not there yet
     args = ["render", str(folder), "--pdf-dir", str(each), "--pdf", str(combined), "--roster", str(roster)]
-    assert run(args) == 2  # one bad file stops everything, unless skipped
-    assert "壞掉.xlsx" in capsys.readouterr().err and not combined.exists()
-    assert run([*args, "--skip-bad"]) == 0
-    skipped = [line for line in capsys.readouterr().err.splitlines() if line.startswith("略過：")]
+    done = xltool(*args)
+    assert (done.status, done.code) == (2, "INPUT_DAMAGED")  # one bad file stops everything, unless skipped
+    assert "壞掉.xlsx" in done.error_line() and not combined.exists()
+    done = xltool(*args, "--skip-bad")
+    assert done.status == 0
+    skipped = [line for line in done.err.splitlines() if line.startswith("略過：")]
     assert len(skipped) == 1 and "壞掉.xlsx" in skipped[0]
     assert sorted(p.name for p in each.iterdir()) == ["CON_.pdf", "乙市政府政風處.pdf", "臺東縣政府政風處.pdf"]
     words = pdf_words(combined)

@@ -13,17 +13,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLE, Edit, fill
+from tests.conftest import EXAMPLE, Edit, Runner, fill
 from xltool.form import CHANGES_SHEET, MARKS_SHEET, RESULTS_SHEET
 
 HEADER = ["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"]
 RED, YELLOW, OFFICERS = "FFFFC7CE", "FFFFEB9C", "FFFFEB9C"  # the officer's own yellow is xltool's yellow
 VAGUE = "【錯誤】預定進度使用不確定用語「經常辦理」"
 OFFICERS_NOTE = "承辦人：進度待主管核定"
-
-
-def xltool(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["xltool", *map(str, args)], capture_output=True, text=True, timeout=300)
 
 
 def hand_made(path: Path, rows: Sequence[Sequence[object]], notes: dict[str, str] | None = None) -> Path:
@@ -64,7 +60,9 @@ def marked_cells(path: Path) -> dict[str, tuple[str | None, str | None]]:
     }
 
 
-def test_a_return_checked_again_carries_no_stale_mark_and_keeps_the_officers_own(edit: Edit, tmp_path: Path) -> None:
+def test_a_return_checked_again_carries_no_stale_mark_and_keeps_the_officers_own(
+    edit: Edit, tmp_path: Path, xltool: Runner
+) -> None:
     unit = hand_made(
         tmp_path / "單位.xlsx",
         [
@@ -75,7 +73,7 @@ def test_a_return_checked_again_carries_no_stale_mark_and_keeps_the_officers_own
         notes={"C4": OFFICERS_NOTE},
     )
     first = tmp_path / "單位_檢查.xlsx"
-    assert xltool("check", unit, "--annotate", first).returncode == 1
+    assert xltool("check", unit, "--annotate", first).status == 1
     marks = marked_cells(first)
     assert marks["C4"][0] == RED and marks["C4"][1].startswith(f"{OFFICERS_NOTE}\n\n{VAGUE}")  # type: ignore[union-attr]
     assert marks["D5"][0] == YELLOW and marks["E6"][0] == RED
@@ -93,7 +91,7 @@ def test_a_return_checked_again_carries_no_stale_mark_and_keeps_the_officers_own
         tmp_path / "第二次.xlsx",
     )
     second = tmp_path / "第二次_檢查.xlsx"
-    assert xltool("check", returned, "--annotate", second).returncode == 1  # E7 is still wrong
+    assert xltool("check", returned, "--annotate", second).status == 1  # E7 is still wrong
     marks = marked_cells(second)
     assert marks["C5"] == (None, OFFICERS_NOTE)  # fixed: xltool's red and note gone, the officer's note kept
     assert marks["D6"][0] == YELLOW and marks["D6"][1].count("【警告】") == 1  # type: ignore[union-attr]
@@ -111,16 +109,16 @@ def test_a_return_checked_again_carries_no_stale_mark_and_keeps_the_officers_own
         tmp_path / "第三次.xlsx",
     )
     third = tmp_path / "第三次_檢查.xlsx"
-    assert xltool("check", again, "--annotate", third).returncode == 0
+    assert xltool("check", again, "--annotate", third).status == 0
     assert marked_cells(third) == {"C5": (None, OFFICERS_NOTE), "B7": (OFFICERS, None), "B5": (None, "承辦人：已改")}
     assert load_workbook(third)[RESULTS_SHEET].max_row == 1
 
 
-def test_a_cell_the_officer_recoloured_or_wrote_into_is_theirs(tmp_path: Path, template: Path) -> None:
+def test_a_cell_the_officer_recoloured_or_wrote_into_is_theirs(tmp_path: Path, template: Path, xltool: Runner) -> None:
     fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": "全年",
                      "category": "亂寫", "performance": "無"}], unit="某處")  # fmt: skip
     first = tmp_path / "第一次_檢查.xlsx"
-    assert xltool("check", template, "--annotate", first).returncode == 1
+    assert xltool("check", template, "--annotate", first).status == 1
     assert marked_cells(first)["C4"][0] == RED and marked_cells(first)["E4"][0] == RED
     book = load_workbook(first)
     from openpyxl.comments import Comment
@@ -131,7 +129,7 @@ def test_a_cell_the_officer_recoloured_or_wrote_into_is_theirs(tmp_path: Path, t
     sheet["E4"].comment = Comment(sheet["E4"].comment.text + "\n主管：保留", "承辦人")  # wrote into xltool's note
     book.save(first)
     second = tmp_path / "第二次_檢查.xlsx"
-    assert xltool("check", first, "--fix", second).returncode == 1
+    assert xltool("check", first, "--fix", second).status == 1
     marks = marked_cells(second)
     assert marks["C4"][0] == "FF00B0F0" and marks["E4"][1].endswith("主管：保留")  # type: ignore[union-attr]
     assert marks["E4"][0] is None  # the red was xltool's and the copy is a --fix copy: no marks of its own
@@ -139,7 +137,9 @@ def test_a_cell_the_officer_recoloured_or_wrote_into_is_theirs(tmp_path: Path, t
 
 
 @pytest.mark.usefixtures("office")
-def test_a_copy_made_before_the_record_is_read_back_from_its_results_sheet(tmp_path: Path, template: Path) -> None:
+def test_a_copy_made_before_the_record_is_read_back_from_its_results_sheet(
+    tmp_path: Path, template: Path, xltool: Runner
+) -> None:
     """A copy an older xltool made has no record sheet: its 檢查結果 says which cells it marked and what it
     wrote there, and that is enough to take the marks back, after LibreOffice saved it too."""
     from xltool.office import convert
@@ -147,19 +147,21 @@ def test_a_copy_made_before_the_record_is_read_back_from_its_results_sheet(tmp_p
     fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": 5,
                      "category": "亂寫", "performance": "無"}], unit="某處")  # fmt: skip
     first = tmp_path / "舊版_檢查.xlsx"
-    assert xltool("check", template, "--annotate", first).returncode == 1
+    assert xltool("check", template, "--annotate", first).status == 1
     book = load_workbook(first)
     del book[MARKS_SHEET]  # as the older xltool wrote it
     book["計畫表"]["C4"] = "108.01-12"
     book.save(first)
     returned = convert(first, "xlsx", tmp_path / "lo")
     second = tmp_path / "第二次_檢查.xlsx"
-    assert xltool("check", returned, "--annotate", second).returncode == 1
+    assert xltool("check", returned, "--annotate", second).status == 1
     marks = marked_cells(second)
     assert "C4" not in marks and marks["E4"][0] == RED and marks["E4"][1].count("【錯誤】") == 1  # type: ignore[union-attr]
 
 
-def test_each_kind_of_copy_replaces_the_marks_and_sheets_of_another(tmp_path: Path, template: Path) -> None:
+def test_each_kind_of_copy_replaces_the_marks_and_sheets_of_another(
+    tmp_path: Path, template: Path, xltool: Runner
+) -> None:
     fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "108.01-12", "budget": 5,
                      "category": "防貪業務", "performance": "無"}], unit="某處")  # fmt: skip
     newer = tmp_path / "新版.xlsx"
@@ -167,11 +169,11 @@ def test_each_kind_of_copy_replaces_the_marks_and_sheets_of_another(tmp_path: Pa
     fill(newer, [{"schedule": "經常辦理"}, {"practice": "二、辦理講習 2 場", "schedule": "108.05", "budget": 1,
                                             "category": "防貪業務", "performance": "無"}])  # fmt: skip
     compared = tmp_path / "比對.xlsx"
-    assert xltool("diff", template, newer, "--annotate", compared).returncode == 0
+    assert xltool("diff", template, newer, "--annotate", compared).status == 0
     book = load_workbook(compared)
     assert CHANGES_SHEET in book.sheetnames and colour(book["計畫表"]["B5"]) == "FFC6EFCE"  # added: green
     checked = tmp_path / "比對_檢查.xlsx"
-    assert xltool("check", compared, "--annotate", checked).returncode == 1
+    assert xltool("check", compared, "--annotate", checked).status == 1
     book = load_workbook(checked)
     assert CHANGES_SHEET not in book.sheetnames and RESULTS_SHEET in book.sheetnames
     assert colour(book["計畫表"]["B5"]) is None and colour(book["計畫表"]["C4"]) == RED
@@ -180,7 +182,7 @@ def test_each_kind_of_copy_replaces_the_marks_and_sheets_of_another(tmp_path: Pa
 
 
 @pytest.mark.usefixtures("office")
-def test_ods_and_xls_returns_are_annotated_and_fixed(tmp_path: Path, template: Path) -> None:
+def test_ods_and_xls_returns_are_annotated_and_fixed(tmp_path: Path, template: Path, xltool: Runner) -> None:
     from xltool.office import convert
 
     fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": "30",
@@ -189,12 +191,12 @@ def test_ods_and_xls_returns_are_annotated_and_fixed(tmp_path: Path, template: P
     before = ods.read_bytes()
     annotated, fixed = tmp_path / "計畫_檢查.xlsx", tmp_path / "計畫_修正.xlsx"
     done = xltool("check", ods, "--annotate", annotated, "--fix", fixed)
-    assert done.returncode == 1, done.stderr
-    assert "「30」（文字）→ 30（數字）" in done.stderr and "「綜合業務」→「綜合規劃業務」" in done.stderr
+    assert done.status == 1, done.err
+    assert "「30」（文字）→ 30（數字）" in done.err and "「綜合業務」→「綜合規劃業務」" in done.err
     assert marked_cells(annotated)["C4"][0] == RED and load_workbook(fixed)["計畫表"]["D4"].value == 30
     assert ods.read_bytes() == before
     refused = xltool("check", ods, "--annotate", tmp_path / "計畫_檢查.ods")
-    assert refused.returncode == 2 and "副本請以 .xlsx 為副檔名" in refused.stderr
+    assert (refused.status, refused.code) == (2, "OUTPUT_WRONG_TYPE") and ".xlsx" in refused.error_line()
     assert not (tmp_path / "計畫_檢查.ods").exists()
 
     folder = tmp_path / "收件"
@@ -202,7 +204,7 @@ def test_ods_and_xls_returns_are_annotated_and_fixed(tmp_path: Path, template: P
     (folder / "甲.ods").write_bytes(before)
     convert(template, "xls", folder)
     done = xltool("check", folder, "--annotate-dir", tmp_path / "退回")
-    assert done.returncode == 1, done.stderr
+    assert done.status == 1, done.err
     made = sorted(p.name for p in (tmp_path / "退回").iterdir())
     assert made == ["甲_檢查.xlsx", f"{template.stem}_檢查.xlsx"]
     for copy in (tmp_path / "退回").iterdir():
@@ -210,13 +212,13 @@ def test_ods_and_xls_returns_are_annotated_and_fixed(tmp_path: Path, template: P
 
 
 @pytest.mark.usefixtures("office")
-def test_the_results_sheet_prints_landscape_one_page_wide(tmp_path: Path) -> None:
+def test_the_results_sheet_prints_landscape_one_page_wide(tmp_path: Path, xltool: Runner) -> None:
     """The copy converted to PDF by LibreOffice: the list's pages are A4 landscape, each with the whole
     header row (it repeats), every column inside the margins and every message whole; no infos in it."""
     from xltool.office import convert
 
     copy = tmp_path / "金門_檢查.xlsx"
-    assert xltool("check", EXAMPLE, "--annotate", copy).returncode == 0
+    assert xltool("check", EXAMPLE, "--annotate", copy).status == 0
     rows = list(load_workbook(copy)[RESULTS_SHEET].iter_rows(min_row=2, values_only=True))
     assert len(rows) == 20 and {row[0] for row in rows} == {"警告"}  # no 提示 without --info
     bbox = subprocess.run(
@@ -242,15 +244,17 @@ def test_the_results_sheet_prints_landscape_one_page_wide(tmp_path: Path) -> Non
             assert "".join(str(value).split()) in printed  # whole: no message cut off by its row
 
 
-def test_infos_are_listed_only_with_info(tmp_path: Path) -> None:
+def test_infos_are_listed_only_with_info(tmp_path: Path, xltool: Runner) -> None:
     plain, infos = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    assert xltool("check", EXAMPLE, "--annotate", plain).returncode == 0
-    assert xltool("check", EXAMPLE, "--annotate", infos, "--info").returncode == 0
+    assert xltool("check", EXAMPLE, "--annotate", plain).status == 0
+    assert xltool("check", EXAMPLE, "--annotate", infos, "--info").status == 0
     severities = [row[0] for row in load_workbook(infos)[RESULTS_SHEET].iter_rows(min_row=2, values_only=True)]
     assert load_workbook(plain)[RESULTS_SHEET].max_row == 21 and len(severities) == 71 and "提示" in severities
 
 
-def test_a_folder_of_returns_keeps_each_files_kind_and_goes_on_past_a_failure(tmp_path: Path, template: Path) -> None:
+def test_a_folder_of_returns_keeps_each_files_kind_and_goes_on_past_a_failure(
+    tmp_path: Path, template: Path, xltool: Runner
+) -> None:
     import xlsxwriter
 
     from tests.corpus import with_macros
@@ -274,23 +278,23 @@ def test_a_folder_of_returns_keeps_each_files_kind_and_goes_on_past_a_failure(tm
     workbook.close()
     returns = tmp_path / "退回"
     done = xltool("check", folder, "--annotate-dir", returns)
-    assert done.returncode == 2  # a copy that was needed could not be made
+    assert done.status == 2  # a copy that was needed could not be made
     assert sorted(p.name for p in returns.iterdir()) == ["巨集_檢查.xlsm", "金門_檢查.xlsx"]
     with zipfile.ZipFile(returns / "巨集_檢查.xlsm") as archive:
         assert "xl/vbaProject.bin" in archive.namelist()
         assert b"macroEnabled.main+xml" in archive.read("[Content_Types].xml")
-    lines = done.stderr.splitlines()
+    lines = done.err.splitlines()
     assert any("不需副本" in line and "乾淨.xlsx" in line and "沒有錯誤或警告" in line for line in lines)
     assert any("未產生副本" in line and "圖表.xlsx" in line and "圖表" in line.split("圖表.xlsx")[1] for line in lines)
-    assert "已寫出 2 份標註副本" in done.stderr
+    assert "已寫出 2 份標註副本" in done.err
 
 
-def test_a_copy_must_be_named_for_what_it_holds(tmp_path: Path) -> None:
+def test_a_copy_must_be_named_for_what_it_holds(tmp_path: Path, xltool: Runner) -> None:
     from tests.corpus import with_macros
 
     book = with_macros(tmp_path / "巨集.xlsm", tmp_path)
     refused = xltool("check", book, "--annotate", tmp_path / "巨集_檢查.xlsx")
-    assert refused.returncode == 2 and ".xlsm" in refused.stderr
+    assert (refused.status, refused.code) == (2, "OUTPUT_WRONG_TYPE") and ".xlsm" in refused.error_line()
     refused = xltool("check", EXAMPLE, "--annotate", tmp_path / "金門_檢查.xlsm")
-    assert refused.returncode == 2 and "請以 .xlsx 為副檔名" in refused.stderr
+    assert (refused.status, refused.code) == (2, "OUTPUT_WRONG_TYPE") and ".xlsx" in refused.error_line()
     assert not list(tmp_path.glob("*_檢查.*"))

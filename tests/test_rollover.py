@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, Runner
 from xltool.catalog import parse_catalog, to_toml
 from xltool.catalogs import load_catalog
 from xltool.checks import check_plan
 from xltool.checks.carryover import EMITS as OLD_YEAR_RULES
-from xltool.cli import run
 from xltool.errors import ErrorCode, XltoolError
 from xltool.reader import read_plan
 from xltool.rollover import rollover
@@ -50,17 +49,15 @@ def test_schedules_shift_by_the_year_difference(template: Path, tmp_path: Path) 
     assert [(f.code, f.cell) for f in report.unmoved] == [("SCHEDULE_VAGUE", "C6")]
 
 
-def test_an_item_the_new_catalog_dropped_is_reported_and_marked(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_item_the_new_catalog_dropped_is_reported_and_marked(tmp_path: Path, xltool: Runner) -> None:
     text = CATALOG_108.read_text(encoding="utf-8").replace("year = 108", "year = 109")
     text = text.replace('"資訊稽核"', '"資安稽核"')  # 109's list renamed the item 陸一 uses
     catalog = tmp_path / "109.toml"
     catalog.write_text(text, encoding="utf-8")
     out = tmp_path / "next.xlsx"
-    assert run(["rollover", str(EXAMPLE), "--year", "109", "--catalog", str(catalog), "-o", str(out)]) == 0
-    err = capsys.readouterr().err
-    listed = err.split("與新年度清單不符")[1].split("文字中提到舊年度")
+    done = xltool("rollover", EXAMPLE, "--year", "109", "--catalog", catalog, "-o", out)
+    assert done.status == 0
+    listed = done.err.split("與新年度清單不符")[1].split("文字中提到舊年度")
     assert "計畫表!F29" in listed[0] and "政策目標-資訊稽核" in listed[0]  # 陸一
     assert "計畫表!B17" in listed[1] and "107年" in listed[1]  # and the old year, listed after
     sheet = load_workbook(out)["計畫表"]
@@ -111,7 +108,7 @@ def test_what_a_new_year_leaves_to_fix_is_what_check_says_of_the_new_plan(templa
 
 
 def test_import_lists_what_it_filled_in_as_written_as_checks_findings(
-    template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    template: Path, tmp_path: Path, xltool: Runner
 ) -> None:
     from xltool.importer import import_legacy
 
@@ -122,8 +119,9 @@ def test_import_lists_what_it_filled_in_as_written_as_checks_findings(
     assert sorted((f.code, f.cell) for f in moved.findings) == sorted(
         [("UNIT_MISSING", "B2"), *LEFT_TO_FIX, *OLD_YEARS]
     )
-    assert run(["import", str(plan), "-o", str(tmp_path / "again.xlsx")]) == 0
-    err = capsys.readouterr().err
+    done = xltool("import", plan, "-o", tmp_path / "again.xlsx")
+    assert done.status == 0
+    err = done.err
     assert "已照原樣填入，請確認" in err and all(f"計畫表!{cell}" in err for _, cell in LEFT_TO_FIX)
 
 
@@ -136,9 +134,10 @@ def test_rollover_refuses_a_plan_without_a_year(template: Path, tmp_path: Path) 
     assert refused.value.code == ErrorCode.INPUT_NO_YEAR and not (tmp_path / "x.xlsx").exists()
 
 
-def test_catalog_round_trips_through_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["catalog", "--format", "toml"]) == 0
-    text = capsys.readouterr().out
+def test_catalog_round_trips_through_toml(tmp_path: Path, xltool: Runner) -> None:
+    done = xltool("catalog", "--format", "toml")
+    assert done.status == 0
+    text = done.out
     mine = tmp_path / "mine.toml"
     mine.write_text(text, encoding="utf-8")
     original = load_catalog(108)
@@ -159,24 +158,25 @@ def test_catalog_round_trips_through_toml(tmp_path: Path, capsys: pytest.Capture
     assert to_toml(again) == text
 
 
-def test_catalog_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+def test_catalog_table_and_json(xltool: Runner) -> None:
     import json
 
-    assert run(["catalog", "--year", "108"]) == 0
-    out = capsys.readouterr().out
+    done = xltool("catalog", "--year", "108")
+    assert done.status == 0
+    out = done.out
     assert "綜合規劃業務" in out and "政策目標-新聞揭露" in out and "經常辦理" in out
-    assert run(["catalog", "-f", "json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    done = xltool("catalog", "-f", "json")
+    assert done.status == 0
+    data = json.loads(done.out)
     assert [c["name"] for c in data["category"]][:2] == ["綜合規劃業務", "視察業務"]
 
 
-def test_a_catalog_with_an_item_under_no_category_names_its_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_catalog_with_an_item_under_no_category_names_its_line(tmp_path: Path, xltool: Runner) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("year = 109\npolicy = ['反貪活動']\n[[category]]\nname = '防貪業務'\n", encoding="utf-8")
-    assert run(["catalog", "--catalog", str(bad)]) == 2
-    err = capsys.readouterr().err
-    assert "policy" in err and "第 2 行" in err and str(bad) in err
+    done = xltool("catalog", "--catalog", bad)
+    assert (done.status, done.code) == (2, "CATALOG_INVALID")
+    err = done.error_line()
+    assert "policy" in err and "第 2 行" in err and str(bad) in err  # the key and its line, in the file
     with pytest.raises(XltoolError):
         parse_catalog("year = 109\n[[category]]\nname = 'a'\npolicy = ['x', 'x']\n", "dup.toml")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -15,18 +14,11 @@ import pytest
 from openpyxl import load_workbook
 
 from examples.make_example import example_items
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, Runner
 from tests.test_merge import stats_table
 from xltool.template import write_template
 
 KINMEN = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
-
-
-def xltool(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "xltool", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", timeout=300,
-    )  # fmt: skip
 
 
 def unit_plan(path: Path, unit: str, *, own: str = "") -> Path:
@@ -66,29 +58,29 @@ EXPECTED = [
 ]
 
 
-def test_check_with_a_roster_lists_every_unit_in_roster_order(season: tuple[Path, Path]) -> None:
+def test_check_with_a_roster_lists_every_unit_in_roster_order(season: tuple[Path, Path], xltool: Runner) -> None:
     folder, roster = season
     done = xltool("check", folder, "--roster", roster, "--format", "json")
-    assert done.returncode == 2  # one file could not be read
-    receipts = json.loads(done.stdout)["receipts"]
+    assert done.status == 2  # one file could not be read
+    receipts = json.loads(done.out)["receipts"]
     assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED
     taipei = receipts[0]
     assert taipei["practices"] == 33 and taipei["budget"] == 1865 and taipei["files"][0].endswith("台北.xlsx")
     text = xltool("check", folder, "--roster", roster)
-    assert "尚缺 2 個單位：桃園市政府政風處（無法讀取）、高雄市政府政風處" in text.stdout
-    lines = text.stdout.splitlines()
+    assert "尚缺 2 個單位：桃園市政府政風處（無法讀取）、高雄市政府政風處" in text.out
+    lines = text.out.splitlines()
     assert lines.index(next(line for line in lines if line.startswith("收件情形"))) > 0
 
 
 def test_require_all_makes_a_missing_unit_a_failure_but_the_merge_is_written(
-    season: tuple[Path, Path], tmp_path: Path
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
 ) -> None:
     folder, roster = season
     out = tmp_path / "彙整.xlsx"
     done = xltool("merge", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", out,
                   "--require-all")  # fmt: skip
-    assert done.returncode == 1 and out.exists()
-    assert "尚缺 2 個單位：桃園市政府政風處（無法讀取）、高雄市政府政風處" in done.stdout
+    assert done.status == 1 and out.exists()
+    assert "尚缺 2 個單位：桃園市政府政風處（無法讀取）、高雄市政府政風處" in done.out
     book = load_workbook(out)
     assert book.sheetnames[0] == "收件情形"
     rows = list(book["收件情形"].iter_rows(min_row=4, values_only=True))
@@ -100,41 +92,43 @@ def test_require_all_makes_a_missing_unit_a_failure_but_the_merge_is_written(
     assert (
         xltool(
             "merge", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", tmp_path / "b.xlsx"
-        ).returncode
+        ).status
         == 0
     )  # fmt: skip  mid-season, without --require-all: fine
 
 
 @pytest.mark.parametrize("command", ["check", "merge"])
-def test_require_all_without_a_roster_is_refused_before_any_work(command: str, tmp_path: Path) -> None:
+def test_require_all_without_a_roster_is_refused_before_any_work(command: str, tmp_path: Path, xltool: Runner) -> None:
     out = tmp_path / "彙整.xlsx"
     args = ["-o", out] if command == "merge" else []
     done = xltool(command, EXAMPLE, "--require-all", *args)
-    assert done.returncode == 2 and "--require-all 需要 --roster 名冊" in done.stderr
+    assert (done.status, done.code) == (2, "USAGE") and "--roster" in done.error_line()
     assert not out.exists()
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "named"),  # what the line names: the missing column, the name listed twice, the alias's owner
     [
-        ("名稱,別名\n甲,\n", "沒有「單位」欄"),
-        ("單位\n甲政風處\n乙政風處\n甲 政風處\n", "列了兩次"),
-        ("單位,別名\n甲政風處,政風\n乙政風處,政風\n", "已是「甲政風處」的名稱或別名"),
+        ("名稱,別名\n甲,\n", "「單位」"),
+        ("單位\n甲政風處\n乙政風處\n甲 政風處\n", "「甲 政風處」"),
+        ("單位,別名\n甲政風處,政風\n乙政風處,政風\n", "「甲政風處」"),
     ],
 )
 def test_a_roster_that_cannot_say_who_is_who_is_refused(
-    season: tuple[Path, Path], tmp_path: Path, body: str, message: str
+    season: tuple[Path, Path], tmp_path: Path, body: str, named: str, xltool: Runner
 ) -> None:
     folder, _ = season
     roster = tmp_path / "壞名冊.csv"
     roster.write_text(body, encoding="utf-8")
     out = tmp_path / "m.xlsx"
     done = xltool("merge", folder, "--roster", roster, "-o", out)
-    assert done.returncode == 2 and message in done.stderr and str(roster) in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1 and not out.exists()
+    assert (done.status, done.code) == (2, "ROSTER_INVALID")
+    assert str(roster) in done.error_line() and named in done.err and not out.exists()
 
 
-def test_a_roster_saved_by_excel_in_big5_or_as_a_workbook(season: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_roster_saved_by_excel_in_big5_or_as_a_workbook(
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
     import xlsxwriter
 
     folder, _ = season
@@ -148,25 +142,25 @@ def test_a_roster_saved_by_excel_in_big5_or_as_a_workbook(season: tuple[Path, Pa
         sheet.write_row(r, 0, line.split(","))
     workbook.close()
     for roster in (big5, book):
-        receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").stdout)["receipts"]
+        receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
         assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED
 
 
-def test_without_a_roster_files_come_in_natural_order(tmp_path: Path) -> None:
+def test_without_a_roster_files_come_in_natural_order(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "組"
     folder.mkdir()
     for n in (10, 2, 1):
         unit_plan(folder / f"第{n}組.xlsx", f"第{n}組政風室", own=f"第{n}組")
     out = tmp_path / "彙整.xlsx"
-    assert xltool("merge", folder, "-o", out).returncode == 0
+    assert xltool("merge", folder, "-o", out).status == 0
     overview = stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")
     assert list(overview) == ["第1組政風室", "第2組政風室", "第10組政風室", "合計"]
-    summary = xltool("check", folder).stdout.split("各檔案摘要：")[1]
+    summary = xltool("check", folder).out.split("各檔案摘要：")[1]
     assert summary.index("第2組") < summary.index("第10組")
 
 
 @pytest.mark.usefixtures("office")
-def test_every_unit_gets_its_own_annotated_copy(season: tuple[Path, Path], tmp_path: Path) -> None:
+def test_every_unit_gets_its_own_annotated_copy(season: tuple[Path, Path], tmp_path: Path, xltool: Runner) -> None:
     from xltool.office import convert
 
     folder, _ = season
@@ -175,50 +169,52 @@ def test_every_unit_gets_its_own_annotated_copy(season: tuple[Path, Path], tmp_p
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     returns = tmp_path / "退回"
     done = xltool("check", folder, "--annotate-dir", returns)
-    assert done.returncode == 2  # the broken file is still reported
+    assert done.status == 2  # the broken file is still reported
     made = sorted(str(p.relative_to(returns)) for p in returns.rglob("*.xlsx"))
     assert made == ["北區/台北_檢查.xlsx", "北區/新北_檢查.xlsx", "北區/開放格式_檢查.xlsx", "臺中一_檢查.xlsx",
                     "臺中二_檢查.xlsx", "金門_檢查.xlsx"]  # fmt: skip
-    assert "桃園市政府政風處.xlsx" in done.stderr and "未產生副本" in done.stderr
+    assert "桃園市政府政風處.xlsx" in done.err and "未產生副本" in done.err
     marked = load_workbook(returns / "北區" / "開放格式_檢查.xlsx")
     assert "檢查結果" in marked.sheetnames and marked["計畫表"]["F6"].comment is not None
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before  # inputs untouched
     again = xltool("check", folder, "--annotate-dir", returns)
-    assert again.returncode == 2 and "檔案已存在" in again.stderr  # not over last time's without --force
+    assert again.status == 2 and "檔案已存在" in again.err  # not over last time's without --force
 
 
-def test_similar_plans_are_found_and_distinct_ones_are_not(tmp_path: Path) -> None:
+def test_similar_plans_are_found_and_distinct_ones_are_not(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "各單位"
     folder.mkdir()
     unit_plan(folder / "甲.xlsx", "甲政風處", own="甲處")
     unit_plan(folder / "乙.xlsx", "乙政風處", own="甲處")  # 乙 copied 甲's plan
     unit_plan(folder / "丙.xlsx", "丙政風處", own="丙處")
     out = tmp_path / "彙整.xlsx"
-    assert xltool("merge", folder, "-o", out).returncode == 0
+    assert xltool("merge", folder, "-o", out).status == 0
     similar = stats_table(load_workbook(out)["統計"], "相似計畫（具體作法相同達 80% 以上的單位）")
     pairs = [(row["單位一"], row["單位二"], row["相同比例"]) for row in similar.values()]
     assert pairs == [("乙政風處", "甲政風處", "100%")] or pairs == [("甲政風處", "乙政風處", "100%")]
 
 
-def test_findings_sheet_lists_what_must_be_fixed_first_and_infos_only_when_asked(tmp_path: Path) -> None:
+def test_findings_sheet_lists_what_must_be_fixed_first_and_infos_only_when_asked(
+    tmp_path: Path, xltool: Runner
+) -> None:
     folder = tmp_path / "各單位"
     folder.mkdir()
     unit_plan(folder / "甲.xlsx", "甲政風處")
     plain, with_infos = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    assert xltool("merge", folder, "-o", plain).returncode == 0
-    assert xltool("merge", folder, "-o", with_infos, "--info").returncode == 0
+    assert xltool("merge", folder, "-o", plain).status == 0
+    assert xltool("merge", folder, "-o", with_infos, "--info").status == 0
     severities = [r[2] for r in load_workbook(plain)["檢查結果"].iter_rows(min_row=2, values_only=True)]
     assert set(severities) == {"警告"} and len(severities) == 20
     severities = [r[2] for r in load_workbook(with_infos)["檢查結果"].iter_rows(min_row=2, values_only=True)]
     assert "提示" in severities and severities.index("提示") == 20 and set(severities[20:]) == {"提示"}
 
 
-def test_every_merged_sheet_has_a_page_setup(tmp_path: Path) -> None:
+def test_every_merged_sheet_has_a_page_setup(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "各單位"
     folder.mkdir()
     unit_plan(folder / "甲.xlsx", "甲政風處")
     out = tmp_path / "彙整.xlsx"
-    assert xltool("merge", folder, "-o", out).returncode == 0
+    assert xltool("merge", folder, "-o", out).status == 0
     with zipfile.ZipFile(out) as archive:
         workbook = archive.read("xl/workbook.xml").decode()
         for n in (1, 2, 3):
@@ -231,16 +227,14 @@ def test_every_merged_sheet_has_a_page_setup(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("office")
-def test_the_statistics_print_one_page_wide(season: tuple[Path, Path], tmp_path: Path) -> None:
+def test_the_statistics_print_one_page_wide(season: tuple[Path, Path], tmp_path: Path, xltool: Runner) -> None:
     """Each table of 統計 on a page of its own, every column of it on that page (the unit names and the
     合計 column together), and the chart whole."""
     from xltool.office import convert
 
     folder, roster = season
     out = tmp_path / "彙整.xlsx"
-    assert (
-        xltool("merge", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", out).returncode == 0
-    )
+    assert xltool("merge", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", out).status == 0
     only_stats = tmp_path / "統計.xlsx"
     book = load_workbook(out)
     for name in book.sheetnames:

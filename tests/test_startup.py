@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, run_process
 
 HEAVY = ("pandas", "openpyxl", "xlsxwriter", "rich", "xltool.annotate", "xltool.cli.merge", "xltool.cli.render")
 PROBE = (
@@ -18,10 +17,9 @@ PROBE = (
 
 
 def loaded_by(*args: str) -> list[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, encoding="utf-8", timeout=60
-    )
-    result = json.loads(done.stderr.strip().splitlines()[-1])
+    """The heavy modules a run of xltool imported: a process of its own, started afresh."""
+    done = run_process(*args, command=[sys.executable, "-c", PROBE], timeout=60)
+    result = json.loads(done.err.strip().splitlines()[-1])
     assert result["code"] in (0, 1)
     return list(result["loaded"])
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, run_process
 from xltool import form
 from xltool.errors import ErrorCode
 
@@ -109,14 +109,15 @@ def test_docs_list_exactly_the_error_codes() -> None:
     assert sorted(documented) == sorted(code.value for code in ErrorCode)
 
 
-def test_the_built_wheel_installs_and_checks_the_example(tmp_path: Path) -> None:
+@pytest.mark.packaging
+def test_the_built_wheel_installs_and_checks_the_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Built and installed as a user would (no source tree on the path): a file missing from the package
     (a catalog, a module) fails here."""
     wheels = tmp_path / "wheels"
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    monkeypatch.delenv("PYTHONPATH", raising=False)
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
-        capture_output=True, text=True, timeout=600, env=env,
+        capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     if built.returncode != 0 and "No matching distribution" in built.stderr:
         pytest.skip("no package registry to build with")
@@ -126,18 +127,12 @@ def test_the_built_wheel_installs_and_checks_the_example(tmp_path: Path) -> None
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     wheel = next(wheels.glob("xltool-*.whl"))
     installed = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, timeout=900, env=env
+        [str(python), "-m", "pip", "install", "-q", str(wheel)], capture_output=True, text=True, timeout=900
     )
     assert installed.returncode == 0, installed.stderr
-    xltool = venv / ("Scripts/xltool.exe" if os.name == "nt" else "bin/xltool")
-    done = subprocess.run(
-        [str(xltool), "check", str(EXAMPLE)], capture_output=True, text=True, encoding="utf-8", cwd=tmp_path,
-        timeout=300, env=env,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert "金門縣政府政風處" in done.stdout and "0 個錯誤、20 個警告" in done.stdout
-    with_year = subprocess.run(
-        [str(xltool), "catalog", "--year", "108", "-f", "json"], capture_output=True, text=True, encoding="utf-8",
-        cwd=tmp_path, timeout=300, env=env,
-    )  # fmt: skip
-    assert with_year.returncode == 0 and '"year":108' in with_year.stdout.replace(" ", "")
+    installed_xltool = [str(venv / ("Scripts/xltool.exe" if os.name == "nt" else "bin/xltool"))]
+    done = run_process("check", EXAMPLE, command=installed_xltool, cwd=tmp_path)
+    assert done.status == 0, done.err
+    assert "金門縣政府政風處" in done.out and "0 個錯誤、20 個警告" in done.out
+    with_year = run_process("catalog", "--year", "108", "-f", "json", command=installed_xltool, cwd=tmp_path)
+    assert with_year.status == 0 and '"year":108' in with_year.out.replace(" ", "")

@@ -19,24 +19,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import EXAMPLE, fill
+from tests.conftest import EXAMPLE, MODULE, Runner, fill
 from xltool.outputs import Outputs
 from xltool.reader import read_plan
 from xltool.template import write_template
-
-
-def xltool(*args: object, env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """The real command in its own process: what an officer sees, exit code included."""
-    return subprocess.run(
-        [sys.executable, "-m", "xltool", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout, env=env,
-    )  # fmt: skip
-
-
-def one_line(done: subprocess.CompletedProcess[str]) -> str:
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
-    return lines[0]
 
 
 @pytest.fixture
@@ -49,10 +35,10 @@ def plan_copy(tmp_path: Path) -> Path:
 # --- 2. never lose an input ----------------------------------------------------------------------------
 
 
-def _writers(plan: Path, tmp: Path) -> dict[str, list[object]]:
+def _writers(plan: Path, tmp: Path, xltool: Runner) -> dict[str, list[object]]:
     """Every writer, each told to write over ``plan`` (with --force, which must not matter)."""
     as_json = tmp / "計畫.json"
-    as_json.write_text(xltool("read", EXAMPLE, "-f", "json").stdout, encoding="utf-8")
+    as_json.write_text(xltool("read", EXAMPLE, "-f", "json").out, encoding="utf-8")
     return {
         "read -o": ["read", plan, "-f", "json", "-o", plan],
         "check --annotate": ["check", plan, "--annotate", plan],
@@ -67,18 +53,18 @@ def _writers(plan: Path, tmp: Path) -> dict[str, list[object]]:
     }
 
 
-def test_no_writer_writes_over_an_input_even_with_force(plan_copy: Path, tmp_path: Path) -> None:
-    for name, args in _writers(plan_copy, tmp_path).items():
+def test_no_writer_writes_over_an_input_even_with_force(plan_copy: Path, tmp_path: Path, xltool: Runner) -> None:
+    for name, args in _writers(plan_copy, tmp_path, xltool).items():
         target = Path(str(args[-1]))
         before = target.read_bytes()
         done = xltool(*args, "--force")
-        assert done.returncode == 2, name
-        assert "輸出檔不可與輸入檔相同" in one_line(done), name
+        assert done.status == 2, name
+        assert done.code == "OUTPUT_IS_INPUT" and done.error_line(), name
         assert target.read_bytes() == before, name
     assert sorted(p.name for p in tmp_path.iterdir()) == ["計畫.json", "計畫.xlsx"]  # no temporary left
 
 
-def test_an_input_reached_by_a_link_is_still_an_input(plan_copy: Path, tmp_path: Path) -> None:
+def test_an_input_reached_by_a_link_is_still_an_input(plan_copy: Path, tmp_path: Path, xltool: Runner) -> None:
     symbolic = tmp_path / "捷徑.xlsx"
     symbolic.symlink_to(plan_copy)
     hard = tmp_path / "硬連結.xlsx"
@@ -86,12 +72,14 @@ def test_an_input_reached_by_a_link_is_still_an_input(plan_copy: Path, tmp_path:
     before = plan_copy.read_bytes()
     for target in (symbolic, hard, tmp_path / "." / plan_copy.name):
         done = xltool("rollover", plan_copy, "--year", "109", "-o", target, "--force")
-        assert done.returncode == 2 and "輸入檔" in one_line(done)
+        assert (done.status, done.code) == (2, "OUTPUT_IS_INPUT") and done.error_line()
     assert plan_copy.read_bytes() == before
 
 
 @pytest.mark.parametrize("kind", ["device", "fifo", "folder"])
-def test_an_output_that_is_no_regular_file_is_refused_even_with_force(tmp_path: Path, kind: str) -> None:
+def test_an_output_that_is_no_regular_file_is_refused_even_with_force(
+    tmp_path: Path, kind: str, xltool: Runner
+) -> None:
     if kind == "device":
         target = Path(os.devnull)
     elif kind == "fifo":
@@ -101,18 +89,18 @@ def test_an_output_that_is_no_regular_file_is_refused_even_with_force(tmp_path: 
         target = tmp_path / "資料夾"
         target.mkdir()
     done = xltool("read", EXAMPLE, "-f", "json", "-o", target, "--force")
-    assert done.returncode == 2
-    assert re.search("不是一般檔案|是資料夾", one_line(done))
+    assert done.status == 2
+    assert done.code == "OUTPUT_NOT_FILE" and str(target) in done.error_line()
     if kind == "device":
         assert Path(os.devnull).is_char_device()  # still the device, not a file
     elif kind == "fifo":
         assert target.is_fifo()
 
 
-def test_two_outputs_of_one_command_cannot_be_one_file(tmp_path: Path) -> None:
+def test_two_outputs_of_one_command_cannot_be_one_file(tmp_path: Path, xltool: Runner) -> None:
     out = tmp_path / "列印"
     done = xltool("render", EXAMPLE, "-o", out, "--pdf", out)
-    assert done.returncode == 2 and "同一個檔案" in one_line(done)
+    assert (done.status, done.code) == (2, "OUTPUT_TWICE") and done.error_line()
     assert not out.exists()
 
 
@@ -130,13 +118,13 @@ def test_a_file_that_appears_while_a_command_runs_is_not_replaced(tmp_path: Path
     assert target.read_bytes() == b"ours"
 
 
-def test_a_long_input_name_gives_a_short_temporary_name(tmp_path: Path) -> None:
+def test_a_long_input_name_gives_a_short_temporary_name(tmp_path: Path, xltool: Runner) -> None:
     stem = "計" * 80  # 240 bytes of UTF-8: a legal name, with no room for a longer temporary beside it
     plan = tmp_path / f"{stem}.xlsx"
     plan.write_bytes(EXAMPLE.read_bytes())
     out = tmp_path / f"{stem}.json"
     done = xltool("read", plan, "-f", "json", "-o", out)
-    assert done.returncode == 0, done.stderr
+    assert done.status == 0, done.err
     assert json.loads(out.read_text(encoding="utf-8"))["totals"]["budget"] == 1865
 
 
@@ -146,7 +134,7 @@ def _interrupt_render(tmp_path: Path, sig: signal.Signals, *args: str | Path, se
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     (tmp_path / "out").mkdir()
-    child = subprocess.Popen([sys.executable, "-m", "xltool", "render", str(EXAMPLE), *map(str, args)],
+    child = subprocess.Popen([*MODULE, "render", str(EXAMPLE), *map(str, args)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              env={**os.environ, "TMPDIR": str(scratch)})  # fmt: skip
     for _ in range(400):  # until LibreOffice is converting
@@ -187,20 +175,20 @@ def two_units(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_merged_workbook_and_its_units_are_not_counted_twice(two_units: Path, tmp_path: Path) -> None:
+def test_a_merged_workbook_and_its_units_are_not_counted_twice(two_units: Path, tmp_path: Path, xltool: Runner) -> None:
     m1 = tmp_path / "m1.xlsx"
-    assert xltool("merge", two_units, "-o", m1).returncode == 0
+    assert xltool("merge", two_units, "-o", m1).status == 0
     again = read_plan(m1)
     assert len(again.items) == 66 and again.total == 3730
     done = xltool("merge", m1, two_units / "甲縣政府政風處.xlsx", "-o", tmp_path / "m2.xlsx")
-    assert done.returncode == 2 and "甲縣政府政風處" in one_line(done) and "彙整檔" in done.stderr
+    assert (done.status, done.code) == (2, "MERGE_DUPLICATE_UNIT") and "甲縣政府政風處" in done.error_line()
     assert not (tmp_path / "m2.xlsx").exists()
     # merging a merged workbook alone gives back each unit once
-    assert xltool("merge", m1, "-o", tmp_path / "m3.xlsx").returncode == 0
+    assert xltool("merge", m1, "-o", tmp_path / "m3.xlsx").status == 0
     assert read_plan(tmp_path / "m3.xlsx").total == 3730
 
 
-def test_a_unit_spelled_with_台_in_one_file_and_臺_in_another_is_counted_once(tmp_path: Path) -> None:
+def test_a_unit_spelled_with_台_in_one_file_and_臺_in_another_is_counted_once(tmp_path: Path, xltool: Runner) -> None:
     from examples.make_example import example_items
 
     kinmen = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
@@ -210,16 +198,16 @@ def test_a_unit_spelled_with_台_in_one_file_and_臺_in_another_is_counted_once(
         write_template(folder / f"{n}.xlsx", year=108, unit=unit, items=example_items(kinmen)[:3])
     done = xltool("merge", folder, "-o", tmp_path / "m.xlsx")
     # One unit sent twice: one version counts (the newest), and the message names both files.
-    assert done.returncode == 0 and "單位「臺北市政府 政風處」有 2 個檔案" in done.stderr
-    assert "0.xlsx" in done.stderr and "1.xlsx" in done.stderr
+    assert done.status == 0 and "單位「臺北市政府 政風處」有 2 個檔案" in done.err
+    assert "0.xlsx" in done.err and "1.xlsx" in done.err
     assert len(read_plan(tmp_path / "m.xlsx").items) == 3
 
 
-def test_a_merge_written_into_its_own_input_folder_is_not_read_again(two_units: Path) -> None:
-    assert xltool("merge", two_units, "-o", two_units / "out.xlsx").returncode == 0
+def test_a_merge_written_into_its_own_input_folder_is_not_read_again(two_units: Path, xltool: Runner) -> None:
+    assert xltool("merge", two_units, "-o", two_units / "out.xlsx").status == 0
     (two_units / "sub").mkdir()
     done = xltool("merge", two_units, "-o", two_units / "sub" / "out2.xlsx")
-    assert done.returncode == 2 and "出現在多個檔案" in one_line(done)
+    assert (done.status, done.code) == (2, "MERGE_DUPLICATE_UNIT") and done.error_line()
     assert not (two_units / "sub" / "out2.xlsx").exists()
 
 
@@ -259,7 +247,7 @@ def _formulas(path: Path) -> list[bytes]:
         )
 
 
-def test_copies_write_text_as_text_whatever_it_starts_with(template: Path, tmp_path: Path) -> None:
+def test_copies_write_text_as_text_whatever_it_starts_with(template: Path, tmp_path: Path, xltool: Runner) -> None:
     rows = [
         {"goal": "壹、目標" if n == 0 else None, "practice": text, "schedule": "108.01-12", "budget": 5,
          "category": "防貪業務", "performance": text}
@@ -270,23 +258,23 @@ def test_copies_write_text_as_text_whatever_it_starts_with(template: Path, tmp_p
     for option in ("--annotate", "--fix"):
         out = tmp_path / f"副本{option}.xlsx"
         done = xltool("check", template, option, out)
-        assert done.returncode == 1, done.stderr
+        assert done.status == 1, done.err
         assert [i.practice for i in read_plan(out).items] == [i.practice for i in read_plan(template).items]
         assert _formulas(out) == before, option  # not one formula more, anywhere
 
 
-def test_csv_quotes_every_text_a_spreadsheet_would_run(template: Path) -> None:
+def test_csv_quotes_every_text_a_spreadsheet_would_run(template: Path, xltool: Runner) -> None:
     fill(template, [{"goal": "壹、目標", "practice": text, "schedule": "108.01-12", "budget": 5,
                      "category": "防貪業務", "performance": "無"} for text in HOSTILE_TEXTS[:1]], unit="某處")  # fmt: skip
     from xltool.export import csv_safe
 
     for text in HOSTILE_TEXTS:
         assert str(csv_safe(text)).startswith("'")
-    out = xltool("read", template, "-f", "csv").stdout
+    out = xltool("read", template, "-f", "csv").out
     assert "'=3+3" in out and ",=" not in out
 
 
-def test_fix_never_replaces_a_formula_with_its_value(template: Path, tmp_path: Path) -> None:
+def test_fix_never_replaces_a_formula_with_its_value(template: Path, tmp_path: Path, xltool: Runner) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(template)
@@ -300,7 +288,7 @@ def test_fix_never_replaces_a_formula_with_its_value(template: Path, tmp_path: P
     # LibreOffice would store the result; a script-made file has none, which check reports.
     out = tmp_path / "修正.xlsx"
     done = xltool("check", template, "--fix", out)
-    assert "C4" not in done.stderr.split("修正")[-1]  # not among the fixes listed
+    assert "C4" not in done.err.split("修正")[-1]  # not among the fixes listed
     assert load_workbook(out)["計畫表"]["C4"].value == "=參照!A1"
     assert load_workbook(out)["計畫表"]["E4"].value == "綜合規劃業務"  # the cell beside it was fixed
 
@@ -335,13 +323,13 @@ def _with_picture(path: Path) -> Path:
     return path
 
 
-def test_copies_keep_every_part_of_the_officers_package(tmp_path: Path) -> None:
+def test_copies_keep_every_part_of_the_officers_package(tmp_path: Path, xltool: Runner) -> None:
     source = _with_picture(tmp_path / "有圖.xlsx")
     with zipfile.ZipFile(source) as archive:
         before = {name: archive.read(name) for name in archive.namelist()}
     for option in ("--annotate", "--fix"):
         out = tmp_path / f"副本{option}.xlsx"
-        assert xltool("check", source, option, out).returncode in (0, 1)
+        assert xltool("check", source, option, out).status in (0, 1)
         with zipfile.ZipFile(out) as archive:
             after = {name: archive.read(name) for name in archive.namelist()}
         assert set(before) <= set(after), option
@@ -354,35 +342,40 @@ def test_copies_keep_every_part_of_the_officers_package(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("office")
-def test_after_fix_the_total_the_sheet_shows_is_the_total_check_states(template: Path, tmp_path: Path) -> None:
+def test_after_fix_the_total_the_sheet_shows_is_the_total_check_states(
+    template: Path, tmp_path: Path, xltool: Runner
+) -> None:
     from python_calamine import CalamineWorkbook
 
-    from xltool.office import convert
+    from xltool.office import convert_many
 
     budgets = ["1,000", "5千元", "５", " 20 ", 22]
     fill(template, [{"goal": "壹、目標" if n == 0 else None, "practice": f"{'一二三四五'[n]}、作法 {n + 1} 場",
                      "schedule": "108.01-12", "budget": b, "category": "防貪業務", "performance": "無"}
                     for n, b in enumerate(budgets)], unit="某處")  # fmt: skip
     done = xltool("check", template, "-f", "json")
-    data = json.loads(done.stdout)["files"][0]
+    data = json.loads(done.out)["files"][0]
     assert data["totals"]["budget"] == 1052
     assert sorted(f["cell"] for f in data["findings"] if f["code"] == "BUDGET_TEXT") == ["D4", "D5", "D6", "D7"]
 
-    def sheet_total(path: Path) -> float:
-        calculated = convert(path, "xlsx", tmp_path / path.stem)  # LibreOffice calculates the 合計 =SUM
+    fixed = tmp_path / "修正.xlsx"
+    assert xltool("check", template, "--fix", fixed).status == 0
+
+    def sheet_total(calculated: Path) -> float:
         rows = CalamineWorkbook.from_path(str(calculated)).get_sheet_by_name("計畫表").to_python()
         return next(float(r[3]) for r in rows if r and r[0] == "合計")
 
-    assert sheet_total(template) == 22  # before: the sheet's own 合計 skips text
-    fixed = tmp_path / "修正.xlsx"
-    assert xltool("check", template, "--fix", fixed).returncode == 0
-    assert sheet_total(fixed) == 1052
+    before, after = convert_many([template, fixed], "xlsx", tmp_path / "saved")  # LibreOffice calculates =SUM
+    assert sheet_total(before) == 22  # the sheet's own 合計 skips text
+    assert sheet_total(after) == 1052
 
 
 # --- 6. one line, never a traceback -------------------------------------------------------------------
 
 
-def test_control_characters_and_markup_in_cells(tmp_path: Path) -> None:
+def test_control_characters_and_markup_in_cells(
+    tmp_path: Path, xltool: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import xlsxwriter
 
     template = tmp_path / "控制字元.xlsx"
@@ -395,12 +388,13 @@ def test_control_characters_and_markup_in_cells(tmp_path: Path) -> None:
     workbook.close()
     out = tmp_path / "標註.xlsx"
     done = xltool("check", template, "--annotate", out)
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.status == 1 and "Traceback" not in done.err
     assert read_plan(out).items[0].practice == "控制\x01字元[red]x[/red]"
-    table = xltool("read", template, env={**os.environ, "COLUMNS": "200"})
-    assert table.returncode == 0
-    assert "[red]x[/red]" in table.stdout and "[/]" in table.stdout  # shown as written
-    assert "\x1b" not in table.stdout and "\\x1b" in table.stdout and "\\x01" in table.stdout
+    monkeypatch.setenv("COLUMNS", "200")
+    table = xltool("read", template)
+    assert table.status == 0
+    assert "[red]x[/red]" in table.out and "[/]" in table.out  # shown as written
+    assert "\x1b" not in table.out and "\\x1b" in table.out and "\\x01" in table.out
 
 
 @pytest.fixture
@@ -424,9 +418,14 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mount)], check=False)
 
 
-def test_a_full_disk_is_one_line_for_every_writer(full_disk: Path, plan_copy: Path, tmp_path: Path) -> None:
+@pytest.mark.slow  # ten processes, one for each writer
+def test_a_full_disk_is_one_line_for_every_writer(
+    full_disk: Path, plan_copy: Path, tmp_path: Path, xltool: Runner, xltool_process: Runner
+) -> None:
+    """Real processes: what the library leaves for the garbage collector on a full disk (xlsxwriter's zip,
+    closed again) must not print a second, English story when the process ends."""
     as_json = tmp_path / "計畫.json"
-    as_json.write_text(xltool("read", EXAMPLE, "-f", "json").stdout, encoding="utf-8")
+    as_json.write_text(xltool("read", EXAMPLE, "-f", "json").out, encoding="utf-8")
     writers = {
         "template": ["template", "-o", full_disk / "範本.xlsx"],
         "read json": ["read", plan_copy, "-f", "json", "-o", full_disk / "p.json"],
@@ -440,48 +439,92 @@ def test_a_full_disk_is_one_line_for_every_writer(full_disk: Path, plan_copy: Pa
         "catalog": ["catalog", "--format", "toml", "-o", full_disk / "c.toml"],
     }
     for name, args in writers.items():
-        done = xltool(*args)
-        assert done.returncode == 2, (name, done.stderr)
-        assert "磁碟空間不足" in done.stderr.strip().splitlines()[-1], (name, done.stderr)
-        assert "Traceback" not in done.stderr, name
+        done = xltool_process(*args)
+        assert done.status == 2, (name, done.err)
+        assert "磁碟空間不足" in done.err.strip().splitlines()[-1], (name, done.err)
+        assert "Traceback" not in done.err, name
         assert sorted(p.name for p in full_disk.iterdir()) == ["filler"], name
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # said in a process: above
+def test_a_full_disk_is_said_by_its_code(full_disk: Path, plan_copy: Path, xltool: Runner) -> None:
+    for args in (
+        ["read", plan_copy, "-f", "json", "-o", full_disk / "p.json"],
+        ["template", "-o", full_disk / "t.xlsx"],
+    ):
+        done = xltool(*args)
+        assert (done.status, done.code) == (2, "OUTPUT_DISK_FULL"), done.err
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    """A real file system mounted read-only (writing there fails even for root)."""
+    mount = tmp_path / "唯讀"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_an_output_the_system_refuses_is_one_line_with_its_code(
+    read_only: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    loop = tmp_path / "迴圈.json"
+    loop.symlink_to(loop)  # a name the system cannot open for a reason xltool has no words of its own for
+    for target, code in (
+        (read_only / "計畫.json", "OUTPUT_NO_PERMISSION"),
+        (tmp_path / ("計" * 90 + ".json"), "OUTPUT_NAME_TOO_LONG"),  # 270 bytes: past the 255 a name may have
+        (loop, "OUTPUT_FAILED"),
+    ):
+        done = xltool("read", EXAMPLE, "-f", "json", "-o", target)
+        assert (done.status, done.code) == (2, code) and str(target) in done.error_line()
+    assert list(read_only.iterdir()) == [] and loop.is_symlink()
+
+
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "code"),
     [
-        ('year = 108\nlimits = 5\n[[category]]\nname = "甲"\n', "[limits] 表格"),
-        ("year = 108\ncategory = [1, 2]\n", "[[category]] 表格"),
-        ("year = 108\nx = " + "[" * 100_000 + "]" * 100_000 + "\n", "巢狀太深"),
-        ("# " + "x" * (2 * 1024 * 1024) + "\nyear = 108\n", "超過 1 MB"),
+        ('year = 108\nlimits = 5\n[[category]]\nname = "甲"\n', "CATALOG_INVALID"),
+        ("year = 108\ncategory = [1, 2]\n", "CATALOG_INVALID"),
+        ("year = 108\nx = " + "[" * 100_000 + "]" * 100_000 + "\n", "CATALOG_INVALID"),
+        ("# " + "x" * (2 * 1024 * 1024) + "\nyear = 108\n", "CATALOG_TOO_LARGE"),
     ],
     ids=["limits-not-a-table", "categories-not-tables", "deep", "huge"],
 )
-def test_a_catalog_that_is_not_one_is_refused_quickly(tmp_path: Path, text: str, message: str) -> None:
+def test_a_catalog_that_is_not_one_is_refused_quickly(tmp_path: Path, text: str, code: str, xltool: Runner) -> None:
     bad = tmp_path / "壞.toml"
     bad.write_text(text, encoding="utf-8")
     started = time.perf_counter()
     done = xltool("check", EXAMPLE, "--catalog", bad)
-    assert done.returncode == 2 and message in one_line(done) and str(bad) in done.stderr
+    assert (done.status, done.code) == (2, code) and str(bad) in done.error_line()
     assert time.perf_counter() - started < 30
 
 
-def test_a_json_plan_that_is_not_one(tmp_path: Path) -> None:
+def test_a_json_plan_that_is_not_one(tmp_path: Path, xltool: Runner) -> None:
     for body in ('{"items": [1, 2, 3]}', '{"items": [{"practice": 5}]}', "[]", '{"items": "x"}', "{"):
         bad = tmp_path / "計畫.json"
         bad.write_text(body, encoding="utf-8")
-        for command in ("render", "check"):
-            done = xltool(command, bad, *(["-o", tmp_path / "r.xlsx"] if command == "render" else []))
-            assert done.returncode == 2, (body, command)
-            assert "不是 xltool read 輸出的計畫 JSON" in one_line(done), (body, command)
+        done = xltool("render", bad, "-o", tmp_path / "r.xlsx")
+        assert (done.status, done.code) == (2, "INPUT_NOT_PLAN_JSON") and done.error_line(), body
+        done = xltool("check", bad)
+        assert done.status == 2 and str(bad) in done.error_line(), body
+        done = xltool("check", bad, "-f", "json")
+        assert (done.status, json.loads(done.out)["files"][0]["error_code"]) == (2, "INPUT_NOT_PLAN_JSON"), body
     assert not (tmp_path / "r.xlsx").exists()
 
 
-def test_standard_output_closed(tmp_path: Path) -> None:
+def test_standard_output_closed(tmp_path: Path, xltool: Runner) -> None:
+    """A real process started with its standard output closed (Python then has no sys.stdout at all)."""
     done = subprocess.run(
         f"{sys.executable} -m xltool read {EXAMPLE} -f json >&-", shell=True, capture_output=True, text=True
     )
-    assert done.returncode == 2 and "標準輸出已關閉" in one_line(done)
+    assert done.returncode == 2 and "標準輸出已關閉" in done.stderr and len(done.stderr.splitlines()) == 1
+    in_process = xltool("read", EXAMPLE, "-f", "json", stdout=False)
+    assert (in_process.status, in_process.code) == (2, "STDOUT_CLOSED")
 
 
 def test_a_reader_that_goes_away_ends_quietly_with_the_results_status(tmp_path: Path) -> None:
@@ -500,18 +543,18 @@ def _with_errors(tmp_path: Path) -> Path:
 
 
 @pytest.mark.usefixtures("office")
-def test_an_xls_renamed_xlsx_is_read_by_its_content(tmp_path: Path) -> None:
+def test_an_xls_renamed_xlsx_is_read_by_its_content(tmp_path: Path, xltool: Runner) -> None:
     from xltool.office import convert
 
     xls = convert(EXAMPLE, "xls:MS Excel 97", tmp_path)
     renamed = tmp_path / "其實是舊格式.xlsx"
     xls.rename(renamed)
     done = xltool("read", renamed, "-f", "json")
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["totals"]["budget"] == 1865
+    assert done.status == 0, done.err
+    assert json.loads(done.out)["totals"]["budget"] == 1865
 
 
-def test_a_workbook_with_an_unused_dtd_annotates(tmp_path: Path) -> None:
+def test_a_workbook_with_an_unused_dtd_annotates(tmp_path: Path, xltool: Runner) -> None:
     with_dtd = tmp_path / "有DTD.xlsx"
     with zipfile.ZipFile(EXAMPLE) as source, zipfile.ZipFile(with_dtd, "w", zipfile.ZIP_DEFLATED) as out:
         for item in source.infolist():
@@ -521,18 +564,17 @@ def test_a_workbook_with_an_unused_dtd_annotates(tmp_path: Path) -> None:
             out.writestr(item, data)
     out = tmp_path / "標註.xlsx"
     done = xltool("check", with_dtd, "--annotate", out)
-    assert done.returncode in (0, 1) and "Traceback" not in done.stderr and done.stderr.count("\n") <= 2
-    assert out.exists() or "錯誤：" in done.stderr
+    assert done.status in (0, 1) and "Traceback" not in done.err and done.err.count("\n") <= 2
+    assert out.exists() or "錯誤：" in done.err
 
 
-def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+def test_a_file_name_that_is_not_utf8(tmp_path: Path, xltool: Runner) -> None:
     name = os.fsencode(tmp_path) + b"/\xb9\xef\xa8\xd3.xlsx"  # Big5 bytes: legal on Linux, not UTF-8
     with open(name, "wb") as handle:
         handle.write(EXAMPLE.read_bytes())
-    done = subprocess.run([sys.executable.encode(), b"-m", b"xltool", b"read", name, b"-f", b"json"],
-                          capture_output=True, timeout=120)  # fmt: skip
-    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
-    assert json.loads(done.stdout)["totals"]["budget"] == 1865
+    done = xltool("read", os.fsdecode(name), "-f", "json")  # the argument as Python decodes it from argv
+    assert done.status == 0, done.err
+    assert json.loads(done.out)["totals"]["budget"] == 1865
 
 
 # --- 7. smaller, still wrong -------------------------------------------------------------------------
@@ -566,14 +608,14 @@ def test_catalog_toml_round_trips_any_text(text: str) -> None:
     assert (again.title, again.id) == (text, text)
 
 
-def test_render_hints_at_a_check_that_takes_the_same_file(tmp_path: Path) -> None:
+def test_render_hints_at_a_check_that_takes_the_same_file(tmp_path: Path, xltool: Runner) -> None:
     as_json = tmp_path / "計畫.json"
     plan = _with_errors(tmp_path)
-    as_json.write_text(xltool("read", plan, "-f", "json").stdout, encoding="utf-8")
+    as_json.write_text(xltool("read", plan, "-f", "json").out, encoding="utf-8")
     done = xltool("render", as_json, "-o", tmp_path / "r.xlsx")
-    hint = re.search(r"xltool check (\S+)", done.stderr)
-    assert done.returncode == 0 and hint
-    assert xltool("check", hint.group(1).rstrip("）")).returncode == 1  # the suggested command works
+    hint = re.search(r"xltool check (\S+)", done.err)
+    assert done.status == 0 and hint
+    assert xltool("check", hint.group(1).rstrip("）")).status == 1  # the suggested command works
 
 
 @pytest.mark.usefixtures("office")
@@ -583,14 +625,14 @@ def test_ctrl_c_leaves_no_temporary_file_and_exits_130(tmp_path: Path) -> None:
     assert list((tmp_path / "out").iterdir()) == [] and list((tmp_path / "tmp").iterdir()) == []
 
 
-def test_fix_keeps_the_macros_of_an_xlsm(tmp_path: Path) -> None:
+def test_fix_keeps_the_macros_of_an_xlsm(tmp_path: Path, xltool: Runner) -> None:
     from tests import corpus
 
     book = corpus.with_macros(tmp_path / "巨集.xlsm", tmp_path)
     refused = xltool("check", book, "--fix", tmp_path / "修正.xlsx")
-    assert refused.returncode == 2 and ".xlsm" in one_line(refused)
+    assert (refused.status, refused.code) == (2, "OUTPUT_WRONG_TYPE") and ".xlsm" in refused.error_line()
     fixed = tmp_path / "修正.xlsm"
-    assert xltool("check", book, "--fix", fixed).returncode in (0, 1)
+    assert xltool("check", book, "--fix", fixed).status in (0, 1)
     with zipfile.ZipFile(book) as before, zipfile.ZipFile(fixed) as after:
         assert after.read("xl/vbaProject.bin") == before.read("xl/vbaProject.bin")
     assert read_plan(fixed).items[0].category_written == "綜合規劃業務"  # 綜合業務 fixed
@@ -598,15 +640,15 @@ def test_fix_keeps_the_macros_of_an_xlsm(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("office")
 @pytest.mark.parametrize("fmt", ["xls:MS Excel 97", "ods"])
-def test_import_reads_a_legacy_xls_or_ods_like_its_xlsx(tmp_path: Path, fmt: str) -> None:
+def test_import_reads_a_legacy_xls_or_ods_like_its_xlsx(tmp_path: Path, fmt: str, xltool: Runner) -> None:
     from tests import corpus
     from xltool.office import convert
 
     legacy = corpus.legacy_workbook(tmp_path / "舊版計畫.xlsx")
     other = convert(legacy, fmt, tmp_path / "轉檔")
     from_xlsx, from_other = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    assert xltool("import", legacy, "-o", from_xlsx).returncode == 0
-    assert xltool("import", other, "-o", from_other).returncode == 0
+    assert xltool("import", legacy, "-o", from_xlsx).status == 0
+    assert xltool("import", other, "-o", from_other).status == 0
     strip = ("sheet", "row", "cell")
     a = [{k: v for k, v in i.to_dict().items() if k not in strip} for i in read_plan(from_xlsx).items]
     b = [{k: v for k, v in i.to_dict().items() if k not in strip} for i in read_plan(from_other).items]
