@@ -33,6 +33,7 @@ def test_display_text_keeps_the_officers_punctuation() -> None:
 
 @given(st.text())
 @example("0 \u00af")  # NFKC turns the macron into space + combining mark: a double space to fold again
+@example("0\n\u00af")  # … or a space at the start of a line, to trim again
 def test_normalisers_never_raise_and_are_idempotent(text: str) -> None:
     assert normalize(normalize(text)) == normalize(text)
     assert squash(squash(text)) == squash(text)

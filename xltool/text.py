@@ -43,8 +43,9 @@ def clean(value: object) -> str:
 
 @lru_cache(maxsize=65536)
 def _normalize(text: str) -> str:
-    # NFKC can itself make a double space (「 ¯」 becomes space + space + combining macron): fold it again.
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_TRANSLATE)).strip()
+    # NFKC can itself make spaces (「¯」 becomes space + combining macron): a double one, or one at the start
+    # of a line, which clean folds and trims (else a second normalize would change the text again).
+    return clean(unicodedata.normalize("NFKC", text).translate(_TRANSLATE)).strip()
 
 
 def normalize(value: object) -> str:
