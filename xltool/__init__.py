@@ -7,6 +7,8 @@ instead of writing VBA::
     plan = xltool.load_plan("kinmen_108.xlsx")          # a workbook, or the JSON `xltool read` writes
     findings = xltool.check_plan(plan)                  # with the catalog the plan was read with
     print(plan.unit, plan.year, len(plan.items), plan.total)
+    run = xltool.run_check(["各單位/"], roster=xltool.load_roster("名冊.csv"), annotate_dir=Path("退回"))
+    raise SystemExit(run.status)                          # what `xltool check` would exit with
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
     from xltool.reader import read_plan
     from xltool.render import render_plan
     from xltool.rollover import rollover
+    from xltool.roster import load_roster
+    from xltool.runs import run_check, run_merge, run_render
 
 # Imported on first use so `xltool --help` and `import xltool` stay fast (the CLI loads only what a
 # command needs).
@@ -60,8 +64,12 @@ _LAZY = {
     "find_workbooks": "xltool.pipeline",
     "load_plan": "xltool.pipeline",
     "read_plan": "xltool.reader",
+    "load_roster": "xltool.roster",
     "render_plan": "xltool.render",
     "rollover": "xltool.rollover",
+    "run_check": "xltool.runs",  # what `xltool check` does, exit status included
+    "run_merge": "xltool.runs",
+    "run_render": "xltool.runs",
     "write_template": "xltool.pipeline",  # the template with its 檢查 column
 }
 __all__ = [
@@ -84,6 +92,7 @@ __all__ = [
     "import_legacy",
     "load_catalog",
     "load_plan",
+    "load_roster",
     "merge_files",
     "plan_csv",
     "plan_json",
@@ -91,6 +100,9 @@ __all__ = [
     "render_plan",
     "results_json",
     "rollover",
+    "run_check",
+    "run_merge",
+    "run_render",
     "to_pdf",
     "write_template",
 ]

@@ -9,11 +9,10 @@ import typer
 
 from xltool.cli import app, show
 from xltool.cli.options import (
+    Bar,
     CatalogOption,
     ChaseOption,
-    FilesProgress,
     ForceOption,
-    ReadProgress,
     RequireAllOption,
     RosterOption,
     YearOption,
@@ -23,9 +22,7 @@ from xltool.cli.options import (
 
 if TYPE_CHECKING:
     from xltool.model import FileResult
-    from xltool.outputs import Outputs
-    from xltool.pipeline import CheckOptions
-    from xltool.roster import Receipt, Roster
+    from xltool.runs import CheckRun
 
 
 class CheckFormat(StrEnum):
@@ -96,126 +93,69 @@ def check_command(
     force: ForceOption = False,
     help: show.HelpOption = False,
 ) -> None:
-    from xltool.errors import ErrorCode, ExitStatus, XltoolError
-    from xltool.export import exit_status
-    from xltool.outputs import Outputs
-    from xltool.pipeline import CheckOptions, find_workbooks
+    from xltool.pipeline import CheckOptions
+    from xltool.runs import run_check
 
-    files = find_workbooks(inputs)
-    if (annotate or fix) and len(files) != 1:
-        raise XltoolError(
-            "--annotate 與 --fix 一次只能用在一個檔案；多個檔案請用 --annotate-dir。", code=ErrorCode.USAGE
+    with Bar() as bar:
+        run = run_check(
+            inputs,
+            options=CheckOptions(chosen_catalog(catalog), year, _budget_cap(budget_cap)),
+            roster=chosen_roster(roster),
+            require_all=require_all,
+            strict=strict,
+            annotate=annotate,
+            fix=fix,
+            annotate_dir=annotate_dir,
+            chase=chase,
+            infos=info,
+            force=force,
+            progress=bar,
         )
-    listed = chosen_roster(roster, require_all, chase)
-    outputs = Outputs(files, force=force)
-    if chase is not None:
-        outputs.claim(chase)  # refused before the work, not after it
-    for out in (annotate, fix):
-        if out is not None:
-            from xltool.annotate import editable
-
-            outputs.claim(out)  # refused before the work, not after it
-            editable(files[0], out)
-    results = _check(files, CheckOptions(chosen_catalog(catalog), year, _budget_cap(budget_cap)))
-    fixes = _copies(results[0], annotate, fix, outputs, info) if annotate or fix else []
-    copies_failed = _return_copies(inputs, results, annotate_dir, outputs, info) if annotate_dir else False
-    receipts = _receipts(listed, results)
+    show.notices(r.plan for r in run.results)
+    for note in run.season.notes if run.season is not None else ():
+        show.notice(note)
+    _written(run)
     if format == CheckFormat.json:
-        _print_json(results, fixes if fix else None, receipts if listed is not None else None)
+        _print_json(run)
     else:
-        _print_text(results, show_info=info)
-        if listed is not None:
+        _print_text(run.results, show_info=info)
+        if run.season is not None:
             from xltool.cli.report import receipt_lines
 
-            for line in receipt_lines(receipts):
+            for line in receipt_lines(run.receipts):
                 show.echo(show.printable(line))
-    if chase is not None:
-        from xltool.cli.report import write_chase
+    if run.chase is not None:
+        from xltool.roster import chased
 
-        write_chase(receipts, chase, outputs)
-    status = max(exit_status(results, strict=strict), ExitStatus.BAD_INPUT if copies_failed else ExitStatus.OK)
-    if status == ExitStatus.OK and require_all:
-        from xltool.roster import missing
-
-        if missing(receipts):
-            status = ExitStatus.FINDINGS
-    raise typer.Exit(status)
+        show.echo(f"已寫出待催清單（{len(chased(run.receipts))} 個單位）→ {run.chase}", err=True)
+    raise typer.Exit(run.status)
 
 
-def _check(files: "list[Path]", options: "CheckOptions") -> "list[FileResult]":
-    """One file with a progress bar for a very long sheet, many with one counting the files."""
-    from xltool.pipeline import check_file, check_files
+def _written(run: "CheckRun") -> None:
+    """What the run wrote besides its report: the copies, and each file's return (or why none)."""
+    if run.annotated is not None:
+        show.echo(f"已寫出標註副本：{run.annotated}", err=True)
+    if run.fixed is not None:
+        show.echo(f"已寫出修正副本：{run.fixed}（修正 {len(run.fixes)} 處）", err=True)
+        for fixed in run.fixes:
+            show.error(f"  {fixed.sheet}!{fixed.cell} {fixed.column}：{fixed.change()}")
+    if run.returned is not None:
+        made = [one for one in run.returned if one.copy is not None]
+        show.echo(f"已寫出 {len(made)} 份標註副本到 {run.annotate_dir}", err=True)
+        for one in run.returned:
+            if one.copy is None:
+                show.error(f"  {'不需副本' if not one.needed else '未產生副本'}：{one.file}：{one.reason}")
 
-    if len(files) == 1:
-        progress = ReadProgress()
-        try:
-            results = [check_file(files[0], options, progress)]
-        finally:
-            progress.close()
-    else:
-        with FilesProgress(len(files), "檢查") as bar:
-            results = check_files(files, options, bar.advance)
-    show.notices(r.plan for r in results)
-    return results
 
-
-def _print_json(
-    results: "list[FileResult]", fixes: list[dict[str, str]] | None, receipts: "list[Receipt] | None"
-) -> None:
+def _print_json(run: "CheckRun") -> None:
     from xltool.export import json_bytes, results_json
 
-    data = results_json(results)
-    if fixes is not None:
-        data["files"][0]["fixes"] = fixes
-    if receipts is not None:
-        data["receipts"] = [line.to_dict() for line in receipts]
+    data = results_json(run.results)
+    if run.fixed is not None:
+        data["files"][0]["fixes"] = [vars(f) for f in run.fixes]
+    if run.season is not None:
+        data["receipts"] = [line.to_dict() for line in run.receipts]
     show.write_bytes(json_bytes(data))
-
-
-def _receipts(listed: "Roster | None", results: "list[FileResult]") -> "list[Receipt]":
-    """收件情形, and on stderr each decision that was not plain (a blank 機關名稱 credited by its file's
-    name, a full title, which version of a unit sent twice counts)."""
-    if listed is None:
-        return []
-    from xltool.roster import intake
-
-    season = intake(results, listed)
-    for note in season.notes:
-        show.notice(note)
-    return season.receipts
-
-
-def _return_copies(
-    inputs: list[Path], results: "list[FileResult]", folder: Path, outputs: "Outputs", infos: bool
-) -> bool:
-    """The annotated copy of each file that needs one into ``folder``; the files that need none, and those
-    that could not have one, with why. Whether a copy that was needed could not be made."""
-    from xltool.pipeline import annotate_each, relative_names
-
-    names = relative_names(inputs, [Path(r.file) for r in results])
-    returned = annotate_each(results, folder, names, outputs, infos=infos)
-    made = [one for one in returned if one.copy is not None]
-    show.echo(f"已寫出 {len(made)} 份標註副本到 {show.printable(str(folder))}", err=True)
-    for one in returned:
-        if one.copy is None:
-            head = "不需副本" if not one.needed else "未產生副本"
-            show.error(f"  {head}：{show.printable(one.file)}：{show.printable(one.reason)}")
-    return any(one.copy is None and one.needed for one in returned)
-
-
-def _copies(
-    result: "FileResult", annotate: Path | None, fix: Path | None, outputs: "Outputs", infos: bool
-) -> list[dict[str, str]]:
-    from xltool.annotate import copies
-
-    fixes = copies(result, annotate=annotate, fix=fix, infos=infos, outputs=outputs)
-    if annotate and result.plan is not None:
-        show.echo(f"已寫出標註副本：{annotate}", err=True)
-    if fix and result.plan is not None:
-        show.echo(f"已寫出修正副本：{fix}（修正 {len(fixes)} 處）", err=True)
-        for one in fixes:
-            show.error(f"  {one.sheet}!{one.cell} {one.column}：{one.change()}")
-    return [vars(f) for f in fixes]
 
 
 def _budget_cap(text: str | None) -> Decimal | None:

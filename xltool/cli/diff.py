@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import CatalogOption, ForceOption, ReadProgress, chosen_catalog
+from xltool.cli.options import Bar, CatalogOption, ForceOption, chosen_catalog
 from xltool.form import CHANGES_SHEET
 
 if TYPE_CHECKING:
@@ -101,11 +101,8 @@ def diff_command(
 def _load(path: Path, catalog: "Catalog | None") -> "Plan":
     from xltool.pipeline import load_plan
 
-    progress = ReadProgress()
-    try:
-        return load_plan(path, catalog=catalog, progress=progress)
-    finally:
-        progress.close()
+    with Bar() as bar:
+        return load_plan(path, catalog=catalog, progress=bar.reading)
 
 
 def _print_text(diff: "PlanDiff") -> None:

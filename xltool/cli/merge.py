@@ -7,12 +7,12 @@ import typer
 
 from xltool.cli import app, show
 from xltool.cli.options import (
+    Bar,
     CatalogOption,
     ChaseOption,
     ForceOption,
     RequireAllOption,
     RosterOption,
-    RunProgress,
     chosen_catalog,
     chosen_roster,
 )
@@ -52,31 +52,16 @@ def merge_command(
     force: ForceOption = False,
     help: show.HelpOption = False,
 ) -> None:
-    from xltool.errors import ExitStatus
-    from xltool.merge import merge_files
     from xltool.model import json_number
-    from xltool.outputs import Outputs
-    from xltool.pipeline import find_workbooks
+    from xltool.runs import run_merge
 
-    listed = chosen_roster(roster, require_all, chase)
-    files = find_workbooks(inputs)
-    outputs = Outputs(files, force=force)
-    if chase is not None:
-        outputs.claim(chase)  # refused before the work, not after it
-    with RunProgress(len(files), "讀取與檢查") as bar:
-        result = merge_files(
-            files,
-            output,
-            catalog=chosen_catalog(catalog),
-            skip_bad=skip_bad,
-            allow_duplicate_units=allow_duplicate_units,
-            roster=listed,
-            by_unit=by_unit,
-            infos=info,
-            outputs=outputs,
-            progress=bar.advance,
-            writing=bar.rows,
-        )
+    with Bar() as bar:
+        run = run_merge(
+            inputs, output, catalog=chosen_catalog(catalog), roster=chosen_roster(roster), skip_bad=skip_bad,
+            allow_duplicate_units=allow_duplicate_units, by_unit=by_unit, infos=info, require_all=require_all,
+            chase=chase, force=force, progress=bar,
+        )  # fmt: skip
+    result = run.merged
     show.notices(r.plan for r in result.merged)
     for one in result.skipped:
         show.error(f"略過：{one.error}")
@@ -85,17 +70,16 @@ def merge_command(
     older = f"；另有 {len(result.older)} 個較舊的版本未計入" if result.older else ""
     show.echo(
         f"已彙整 {result.files} 個檔案、{result.items} 項具體作法；略過 {len(result.skipped)} 個檔案{older}；"
-        f"預算合計 {json_number(result.total):,} 千元 → {show.printable(str(output))}",
+        f"預算合計 {json_number(result.total):,} 千元 → {output}",
         err=True,
     )
-    if listed is not None:
+    if result.receipts:
         from xltool.cli.report import receipt_lines
 
         for line in receipt_lines(result.receipts):
             show.echo(show.printable(line))
-    if chase is not None:
-        from xltool.cli.report import write_chase
+    if run.chase is not None:
+        from xltool.roster import chased
 
-        write_chase(result.receipts, chase, outputs)
-    if require_all and result.missing:
-        raise typer.Exit(ExitStatus.FINDINGS)
+        show.echo(f"已寫出待催清單（{len(chased(result.receipts))} 個單位）→ {run.chase}", err=True)
+    raise typer.Exit(run.status)

@@ -4,7 +4,6 @@ and the progress bars long runs show on a terminal."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -61,96 +60,61 @@ def chosen_catalog(path: Path | None) -> Catalog | None:
     return load_catalog(path=path)
 
 
-def chosen_roster(path: Path | None, require_all: bool, chase: Path | None = None) -> Roster | None:
-    """The roster --roster names; --require-all and --chase ask who is missing, which only a roster can say."""
-    from xltool.errors import ErrorCode, XltoolError
-
+def chosen_roster(path: Path | None) -> Roster | None:
+    """The roster --roster names, if any (a run that needs one says so: :mod:`xltool.runs`)."""
     if path is None:
-        for asked, option in ((require_all, "--require-all"), (chase is not None, "--chase")):
-            if asked:
-                raise XltoolError(f"{option} 需要 --roster 名冊。", code=ErrorCode.USAGE)
         return None
     from xltool.roster import load_roster
 
     return load_roster(path)
 
 
-class ReadProgress:
-    """A progress bar on stderr while a large sheet is read; nothing when stderr is not a terminal."""
+class Bar:
+    """A run's progress on standard error — which pass, how many files of how many, and the file — for
+    work that takes a while: at once for a pass over many files, else once the run has taken a couple
+    of seconds (one large sheet read, a large merged workbook written). Never in a pipe: a script's
+    standard error stays clean. It is what :class:`xltool.runs.Progress` asks for."""
 
-    MIN_ROWS = 20000
-
-    def __init__(self) -> None:
-        self._bar: Progress | None = None
-        self._task: TaskID | None = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self._bar is None:
-            if total < self.MIN_ROWS or not sys.stderr.isatty():
-                return
-            from rich.progress import Progress
-
-            self._bar = Progress(transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task("讀取", total=total)
-        if self._task is not None:
-            self._bar.update(self._task, completed=done)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
-
-
-class FilesProgress:
-    """A bar counting files on stderr, for runs over many files; nothing when stderr is not a terminal."""
-
-    FROM = 20  # fewer files read in a blink; a bar would only flicker
-
-    def __init__(self, total: int, title: str) -> None:
-        self._bar: Progress | None = None
-        self._task: TaskID | None = None
-        if total >= self.FROM and sys.stderr is not None and sys.stderr.isatty():
-            from rich.progress import Progress
-
-            self._bar = Progress(transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task(title, total=total)
-
-    @property
-    def advance(self) -> Callable[[], None] | None:
-        if self._bar is None or self._task is None:
-            return None
-        bar, task = self._bar, self._task
-        return lambda: bar.advance(task)
-
-    def __enter__(self) -> FilesProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-
-class RunProgress:
-    """A bar on stderr for a run that takes a while: the files read, then the rows written. It appears at
-    once for many files, else once the run has taken a few seconds (one large plan); never in a pipe."""
-
-    FROM = FilesProgress.FROM
+    FROM = 20  # files: fewer are read in a blink, and a bar would only flicker
     AFTER = 2.0  # seconds: a shorter run needs no bar
 
-    def __init__(self, files: int, title: str) -> None:
+    def __init__(self) -> None:
         import time
 
-        self._files, self._title = files, title
-        self._start = time.monotonic()
+        self._began = time.monotonic()
+        self._tty = sys.stderr is not None and sys.stderr.isatty()
         self._bar: Progress | None = None
         self._task: TaskID | None = None
         self._phase = ""
-        self._tty = sys.stderr is not None and sys.stderr.isatty()
-        self._read = 0
-        if files >= self.FROM:
-            self._show(title, files)
+        self._title, self._total, self._done = "", 0, 0
+
+    def start(self, total: int, title: str) -> None:
+        self._title, self._total, self._done = title, total, 0
+        if total >= self.FROM:
+            self._show(title, total)
+
+    def advance(self, name: str = "") -> None:
+        self._done += 1
+        if self._due():
+            self._show(self._title, self._total)
+            if self._bar is not None and self._task is not None:
+                shown = f"{self._title} {self._done}/{self._total} {name}".rstrip()
+                self._bar.update(self._task, completed=self._done, description=shown)
+
+    def rows(self, done: int, total: int, title: str = "讀取") -> None:
+        if self._due():
+            self._show(title, total)
+            if self._bar is not None and self._task is not None:
+                self._bar.update(self._task, completed=done)
+
+    def reading(self, done: int, total: int) -> None:
+        """Rows of one large sheet read: the callback the reader takes."""
+        self.rows(done, total, "讀取")
+
+    def _due(self) -> bool:
+        import time
+
+        return self._bar is not None or (self._tty and time.monotonic() - self._began >= self.AFTER)
 
     def _show(self, title: str, total: int) -> None:
         if not self._tty:
@@ -167,29 +131,10 @@ class RunProgress:
             self._task = self._bar.add_task(title, total=total)
             self._phase = title
 
-    def _due(self) -> bool:
-        import time
-
-        return self._bar is not None or (self._tty and time.monotonic() - self._start >= self.AFTER)
-
-    def advance(self) -> None:
-        """One more file read."""
-        self._read += 1
-        if self._due():
-            self._show(self._title, self._files)
-            if self._bar is not None and self._task is not None:
-                self._bar.update(self._task, completed=self._read)
-
-    def rows(self, done: int, total: int) -> None:
-        """Rows written so far, of ``total``."""
-        if self._due():
-            self._show("寫出", total)
-            if self._bar is not None and self._task is not None:
-                self._bar.update(self._task, completed=done)
-
-    def __enter__(self) -> RunProgress:
+    def __enter__(self) -> Bar:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.stop()
+            self._bar = None

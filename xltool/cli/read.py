@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import CatalogOption, ForceOption, ReadProgress, chosen_catalog
+from xltool.cli.options import Bar, CatalogOption, ForceOption, chosen_catalog
 
 if TYPE_CHECKING:
     from xltool.model import Plan
@@ -50,11 +50,8 @@ def read_command(
     outputs = Outputs([file], force=force)
     if output is not None:
         outputs.claim(output)
-    progress = ReadProgress()
-    try:
-        plan = load_plan(file, catalog=chosen_catalog(catalog), progress=progress)
-    finally:
-        progress.close()
+    with Bar() as bar:
+        plan = load_plan(file, catalog=chosen_catalog(catalog), progress=bar.reading)
     for line in plan.notices:
         show.notice(line)
     if format == ReadFormat.table:

@@ -2,16 +2,12 @@
 unit or many."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import CatalogOption, FilesProgress, ForceOption, chosen_catalog, chosen_roster
-
-if TYPE_CHECKING:
-    from xltool.model import Plan
-    from xltool.outputs import Outputs
+from xltool.cli.options import Bar, CatalogOption, ForceOption, chosen_catalog, chosen_roster
 
 
 @app.command(
@@ -85,75 +81,31 @@ def render_command(
     force: ForceOption = False,
     help: show.HelpOption = False,
 ) -> None:
-    from xltool.errors import ErrorCode, XltoolError
-    from xltool.office import require_soffice
-    from xltool.outputs import Outputs
-    from xltool.pipeline import CheckOptions, check_files, find_workbooks, in_roster_order, split_units
-    from xltool.render import pdf_folder, pdf_of, pdfs_of, render_plans
+    from xltool.runs import run_render
 
-    listed = chosen_roster(roster, False)
-    files = find_workbooks(inputs)
-    if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
-        if len(files) > 1:
-            raise XltoolError("多個檔案請以 -o、--pdf、--pdf-dir、--docx 或 --odt 指定輸出。", code=ErrorCode.USAGE)
-        output = files[0].with_name(f"{files[0].stem}_列印.xlsx")
-    outputs = Outputs(files, force=force)
-    for out in (output, pdf, docx, odt):
-        if out is not None:
-            outputs.claim(out)  # refused before the work: an input is never an output, --force or not
-    if pdf is not None or pdf_dir is not None or odt is not None:
-        require_soffice()
-    if pdf_dir is not None:
-        pdf_folder(pdf_dir)  # made (or refused) before the work, as --annotate-dir is
-    with FilesProgress(len(files), "讀取") as bar:
-        results = check_files(files, CheckOptions(catalog=chosen_catalog(catalog)), bar.advance)
-    show.notices(r.plan for r in results)
-    for result in results:
-        if result.error and not skip_bad:
-            raise XltoolError(result.error, code=ErrorCode(result.error_code) if result.error_code else None)
+    with Bar() as bar:
+        run = run_render(
+            inputs, output=output, pdf=pdf, pdf_dir=pdf_dir, docx=docx, odt=odt, gantt=gantt, canonical=canonical,
+            catalog=chosen_catalog(catalog), roster=chosen_roster(roster), skip_bad=skip_bad, force=force,
+            progress=bar,
+        )  # fmt: skip
+    show.notices(r.plan for r in run.results)
+    for result in run.results:
         if result.error:
             show.error(f"略過：{result.error}")
         elif result.errors:
             show.notice(
                 f"{result.file} 有 {result.errors} 個錯誤（xltool check {result.file} 可查看），仍照樣產生列印版。"
             )
-    plans = [plan for result in results if result.plan for plan in split_units(result.plan)]
-    if not plans:
-        raise XltoolError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
-    if listed is not None:
-        plans = in_roster_order(plans, listed)
-    if output is not None:
-        render_plans(plans, output, gantt=gantt, canonical=canonical, outputs=outputs)
-        show.echo(f"已寫出列印版：{output}（{len(plans)} 個單位）", err=True)
-    if pdf is not None:
-        pdf_of(plans, pdf, canonical=canonical, outputs=outputs)
-        show.echo(f"已寫出 PDF：{pdf}（{len(plans)} 個單位，各自的標題與頁碼）", err=True)
+    units = len(run.plans)
+    if run.workbook is not None:
+        show.echo(f"已寫出列印版：{run.workbook}（{units} 個單位）", err=True)
+    if run.pdf is not None:
+        show.echo(f"已寫出 PDF：{run.pdf}（{units} 個單位，各自的標題與頁碼）", err=True)
     if pdf_dir is not None:
-        made = pdfs_of(plans, pdf_dir, canonical=canonical, outputs=outputs)
-        show.echo(f"已寫出 {len(made)} 份 PDF 到 {pdf_dir}", err=True)
-    if docx is not None or odt is not None:
-        _documents(plans, docx, odt, outputs, canonical)
-
-
-def _documents(plans: "list[Plan]", docx: Path | None, odt: Path | None, outputs: "Outputs", canonical: bool) -> None:
-    """The plan as a document. With several units, each unit's page count is counted by LibreOffice
-    (when it is there) and written in: Word counts a section's pages itself, LibreOffice 7 does not."""
-    import tempfile
-
-    from xltool.document import count_pages, write_docx, write_odt
-    from xltool.errors import OfficeError
-    from xltool.office import find_soffice, renamed
-
-    if docx is not None:
-        counts = None
-        if len(plans) > 1 and find_soffice() is not None:
-            with tempfile.TemporaryDirectory(prefix="xltool-pages-") as scratch:
-                try:
-                    counts = count_pages(plans, scratch, canonical=canonical)
-                except OfficeError as error:  # it names a scratch copy, which the user never sees
-                    raise renamed(error, docx) from None
-        write_docx(plans, docx, outputs=outputs, page_counts=counts, canonical=canonical)
-        show.echo(f"已寫出 Word 文件：{docx}（{len(plans)} 個單位）", err=True)
-    if odt is not None:
-        write_odt(plans, odt, outputs=outputs, canonical=canonical)
-        show.echo(f"已寫出 ODF 文件：{odt}（{len(plans)} 個單位）", err=True)
+        show.echo(f"已寫出 {len(run.pdfs)} 份 PDF 到 {pdf_dir}", err=True)
+    if run.docx is not None:
+        show.echo(f"已寫出 Word 文件：{run.docx}（{units} 個單位）", err=True)
+    if run.odt is not None:
+        show.echo(f"已寫出 ODF 文件：{run.odt}（{units} 個單位）", err=True)
+    raise typer.Exit(run.status)

@@ -10,7 +10,6 @@ so a plan with twenty blank cells reads as one line, and every cell can still be
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xltool.cli.show import printable, wrap
@@ -20,7 +19,7 @@ from xltool.model import FileResult, Finding, json_number, number
 from xltool.roster import Receipt, Status, missing
 
 if TYPE_CHECKING:
-    from xltool.outputs import Outputs
+    pass
 
 
 def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> list[str]:
@@ -141,12 +140,3 @@ def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
     else:
         out.append(f"名冊上的單位都已收到（{received} 個檔案）")
     return out
-
-
-def write_chase(lines: Sequence[Receipt], path: Path, outputs: Outputs) -> None:
-    """--chase: the units to write to, as a CSV, and a line that says how many."""
-    from xltool.cli.show import echo, printable
-    from xltool.roster import chase_csv, chased
-
-    outputs.write_bytes(path, chase_csv(lines))
-    echo(f"已寫出待催清單（{len(chased(lines))} 個單位）→ {printable(str(path))}", err=True)

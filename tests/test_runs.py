@@ -1,0 +1,123 @@
+"""The library owns the run: what ``check``, ``render`` and ``merge`` do — the files written and the exit
+status — is one call in ``xltool.runs`` that a script makes as the command does, and the commands only
+parse options and print."""
+
+from __future__ import annotations
+
+import ast
+import csv
+from pathlib import Path
+
+import pytest
+
+import xltool as api  # the package's public API (the fixture named xltool runs the command)
+from tests.conftest import EXAMPLE, Runner
+from tests.test_merge import UNITS, unit_workbook
+from xltool.errors import ErrorCode, ExitStatus, XltoolError
+from xltool.pipeline import CheckOptions
+from xltool.reader import read_plan
+from xltool.roster import load_roster
+
+
+@pytest.fixture
+def season(tmp_path: Path) -> tuple[Path, Path]:
+    """Two of a roster's three units have sent their plans; the roster gives each an e-mail."""
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    for unit in UNITS[:2]:
+        unit_workbook(folder, unit)
+    roster = tmp_path / "名冊.csv"
+    rows = "".join(f"{unit},{n}@example.gov.tw\n" for n, unit in enumerate(UNITS))
+    roster.write_text("單位,電子郵件\n" + rows, encoding="utf-8-sig")
+    return folder, roster
+
+
+def test_a_check_run_is_what_the_command_does(season: tuple[Path, Path], tmp_path: Path, xltool: Runner) -> None:
+    folder, roster_file = season
+    roster = load_roster(roster_file)
+    run = api.run_check([folder], roster=roster, require_all=True, chase=tmp_path / "待催.csv")
+    # the example's plan has 20 warnings and no error; the third unit is still to come
+    assert [r.errors for r in run.results] == [0, 0] and all(r.warnings for r in run.results)
+    assert run.status == ExitStatus.FINDINGS
+    assert [line.unit for line in run.receipts if line.status == "未收"] == [UNITS[2]]
+    with (tmp_path / "待催.csv").open(encoding="utf-8-sig") as handle:
+        assert [row["電子郵件"] for row in csv.DictReader(handle)] == ["2@example.gov.tw"]
+    # the command, on the same inputs, exits with the same status
+    done = xltool("check", folder, "--roster", roster_file, "--require-all")
+    assert done.status == run.status
+    # and the exit policy is the run's: strict counts warnings, a plain run passes
+    assert api.run_check([EXAMPLE]).status == ExitStatus.OK
+    assert api.run_check([EXAMPLE], strict=True).status == ExitStatus.FINDINGS
+
+
+def test_a_run_refuses_what_the_command_refuses_before_any_work(tmp_path: Path) -> None:
+    with pytest.raises(XltoolError) as refused:
+        api.run_check([EXAMPLE], require_all=True)
+    assert refused.value.code == ErrorCode.USAGE
+    with pytest.raises(XltoolError) as refused:
+        api.run_check([EXAMPLE, EXAMPLE.parent / "kinmen_108.json"], annotate=tmp_path / "x.xlsx")
+    assert refused.value.code == ErrorCode.USAGE and not (tmp_path / "x.xlsx").exists()
+    with pytest.raises(XltoolError) as refused:  # an input is never an output, however asked
+        api.run_check([EXAMPLE], annotate=EXAMPLE, force=True)
+    assert refused.value.code == ErrorCode.OUTPUT_IS_INPUT
+
+
+def test_a_check_run_writes_the_copies_and_returns(season: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, _ = season
+    one = next(folder.iterdir())
+    run = api.run_check([one], annotate=tmp_path / "標註.xlsx", fix=tmp_path / "修正.xlsx")
+    assert run.annotated == tmp_path / "標註.xlsx" and run.fixed == tmp_path / "修正.xlsx"
+    assert run.annotated.exists() and run.fixed.exists()
+    # the fixes the run reports are the ones in the copy: checked again, no short category name is left
+    assert {(f.before, f.after) for f in run.fixes} == {("綜合業務", "綜合規劃業務"), ("肅貪業務", "肅貪查處業務"),
+                                                      ("維護業務", "綜合維護業務")}  # fmt: skip
+    again = api.run_check([run.fixed], options=CheckOptions(year=108))
+    assert not [f for f in again.results[0].findings if f.code == "CATEGORY_ALIAS"]
+    back = api.run_check([folder], annotate_dir=tmp_path / "退回", options=CheckOptions(year=108))
+    assert back.returned is not None and sorted(r.copy.name for r in back.returned if r.copy) == sorted(
+        f"{unit}_檢查.xlsx" for unit in UNITS[:2]
+    )
+    assert back.status == ExitStatus.OK
+
+
+def test_merge_and_render_runs(season: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, roster_file = season
+    roster = load_roster(roster_file)
+    run = api.run_merge([folder], tmp_path / "彙整.xlsx", roster=roster, require_all=True)
+    assert run.status == ExitStatus.FINDINGS and run.merged.missing == [UNITS[2]]
+    assert len(read_plan(tmp_path / "彙整.xlsx").items) == 2 * 33
+    assert api.run_merge([folder], tmp_path / "又一次.xlsx", roster=roster).status == ExitStatus.OK
+    printed = api.run_render([tmp_path / "彙整.xlsx"], output=tmp_path / "列印.xlsx", roster=roster)
+    assert [plan.unit for plan in printed.plans] == UNITS[:2] and printed.workbook == tmp_path / "列印.xlsx"
+    assert printed.status == ExitStatus.OK
+
+
+COMMANDS = ("check", "render", "merge")
+# What a thin command may call: parsing helpers and printing; the run itself comes from xltool.runs.
+ORCHESTRATION = {
+    "xltool.pipeline": {"check_file", "check_files", "find_workbooks", "annotate_each", "split_units"},
+    "xltool.outputs": {"Outputs"},
+    "xltool.merge": {"merge_files"},
+    "xltool.render": {"render_plans", "pdf_of", "pdfs_of"},
+    "xltool.annotate": {"copies", "annotate_workbook", "fix_workbook", "editable"},
+    "xltool.export": {"exit_status"},
+    "xltool.roster": {"intake", "missing", "chase_csv"},
+    "xltool.document": {"write_docx", "write_odt"},
+}
+
+
+def test_the_commands_only_parse_and_print() -> None:
+    """No command module imports what a run does (reading, checking, writing, deciding the exit status):
+    the command ends with the status its run decided."""
+    root = Path(api.__file__).parent / "cli"
+    for command in COMMANDS:
+        tree = ast.parse((root / f"{command}.py").read_text(encoding="utf-8"))
+        imported = {
+            (node.module, alias.name)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+            for alias in node.names
+        }
+        assert {(m, n) for m, n in imported if n in ORCHESTRATION.get(m, ())} == set(), command
+        assert ("xltool.runs", f"run_{command}") in imported, command
+        assert "run.status" in (root / f"{command}.py").read_text(encoding="utf-8"), command

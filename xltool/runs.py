@@ -1,0 +1,321 @@
+"""What ``xltool check``, ``render`` and ``merge`` do, as library calls: from the inputs a user names to
+the files written and the exit status the results call for.
+
+A script that imports xltool gets exactly what a command does (as black's ``Report`` or sqlite-utils'
+thin CLI): the commands in ``xltool.cli`` only turn options into one of these calls, draw the progress it
+reports, and print what it returns. Each run claims every output before it reads anything (``Outputs``),
+so a run that would write over an input, or over a file without ``force``, stops before the long work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from xltool.catalog import Catalog
+from xltool.errors import ErrorCode, ExitStatus, XltoolError
+from xltool.export import exit_status
+from xltool.model import FileResult, Plan
+from xltool.outputs import Outputs
+from xltool.pipeline import (
+    CheckOptions,
+    Returned,
+    annotate_each,
+    check_file,
+    check_files,
+    find_workbooks,
+    in_roster_order,
+    relative_names,
+    split_units,
+)
+from xltool.roster import Intake, Receipt, Roster, chase_csv, intake, missing
+
+if TYPE_CHECKING:
+    from xltool.annotate import Fix
+    from xltool.merge import MergeResult
+
+
+class Progress(Protocol):
+    """What a run tells while it works: the CLI draws it on a terminal; a script may pass nothing."""
+
+    def start(self, total: int, title: str) -> None:
+        """A pass over ``total`` files begins (reading, checking, converting)."""
+
+    def advance(self, name: str = "") -> None:
+        """One more file of the pass is done; ``name`` is the file."""
+
+    def rows(self, done: int, total: int, title: str = "") -> None:
+        """Rows of one large sheet read, or of a merged workbook written, so far (``title``: which)."""
+
+
+def _roster_needed(roster: Roster | None, require_all: bool, chase: Path | None) -> None:
+    """--require-all and --chase ask who is missing, which only a roster can say."""
+    for asked, option in ((require_all, "--require-all"), (chase is not None, "--chase")):
+        if asked and roster is None:
+            raise XltoolError(f"{option} 需要 --roster 名冊。", code=ErrorCode.USAGE)
+
+
+def _claimed(outputs: Outputs, paths: Iterable[Path | None]) -> None:
+    for path in paths:
+        if path is not None:
+            outputs.claim(path)  # refused before the work, not after it: an input is never an output
+
+
+def _counted(files: Sequence[Path], progress: Progress | None, title: str) -> Callable[[], None] | None:
+    """The per-file callback ``check_files`` calls, as the progress of a pass over ``files`` (which come
+    back in the order given, so the n-th call is the n-th file)."""
+    if progress is None:
+        return None
+    progress.start(len(files), title)
+    names = iter(files)
+    return lambda: progress.advance(next(names, Path()).name)
+
+
+def _write_chase(chase: Path | None, receipts: Sequence[Receipt], outputs: Outputs) -> None:
+    if chase is not None:
+        outputs.write_bytes(chase, chase_csv(receipts))
+
+
+# ------------------------------------------------------------------------------------------------ check
+
+
+@dataclass
+class CheckRun:
+    """One ``xltool check``: every file's result, what was written, and the exit status they call for."""
+
+    results: list[FileResult]
+    strict: bool = False  # warnings count as errors
+    require_all: bool = False  # a roster unit still missing is a failure
+    season: Intake | None = None  # with a roster: who sent what, 收件情形 and the decisions taken
+    annotated: Path | None = None  # --annotate's copy
+    fixed: Path | None = None  # --fix's copy
+    fixes: list[Fix] = field(default_factory=list)  # what --fix changed
+    annotate_dir: Path | None = None  # --annotate-dir's folder
+    returned: list[Returned] | None = None  # … each file's copy there, or why it has none
+    chase: Path | None = None  # --chase's list
+
+    @property
+    def receipts(self) -> list[Receipt]:
+        return self.season.receipts if self.season is not None else []
+
+    @property
+    def status(self) -> ExitStatus:
+        """BAD_INPUT when a file could not be read or a copy it needed could not be made; FINDINGS when a
+        file has errors (or warnings, ``strict``) or, with ``require_all``, a roster unit is still to come
+        (未收 or 無法讀取); else OK."""
+        status = exit_status(self.results, strict=self.strict)
+        if self.returned is not None and any(one.copy is None and one.needed for one in self.returned):
+            status = ExitStatus.BAD_INPUT
+        if status == ExitStatus.OK and self.require_all and missing(self.receipts):
+            status = ExitStatus.FINDINGS
+        return status
+
+
+def run_check(
+    inputs: Iterable[str | Path],
+    *,
+    options: CheckOptions | None = None,
+    roster: Roster | None = None,
+    require_all: bool = False,
+    strict: bool = False,
+    annotate: Path | None = None,
+    fix: Path | None = None,
+    annotate_dir: Path | None = None,
+    chase: Path | None = None,
+    infos: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> CheckRun:
+    """Check every plan in ``inputs`` (files and folders), and write what is asked: an annotated and a
+    corrected copy of one file, an annotated copy of each file that needs one into ``annotate_dir``, the
+    list of units to chase. With a roster, the season's intake decides which unit each file counts for."""
+    inputs, options = list(inputs), options or CheckOptions()
+    files = find_workbooks(inputs)
+    if (annotate or fix) and len(files) != 1:
+        raise XltoolError(
+            "--annotate 與 --fix 一次只能用在一個檔案；多個檔案請用 --annotate-dir。", code=ErrorCode.USAGE
+        )
+    _roster_needed(roster, require_all, chase)
+    outputs = Outputs(files, force=force)
+    _claimed(outputs, (chase, annotate, fix))
+    for out in (annotate, fix):
+        if out is not None:
+            from xltool.annotate import editable  # imported only when asked for: start-up time
+
+            editable(files[0], out)  # an .ods without LibreOffice, a macro workbook's copy named .xlsx: now
+    if len(files) == 1:
+        reading = (lambda done, total: progress.rows(done, total, "讀取")) if progress is not None else None
+        results = [check_file(files[0], options, reading)]
+    else:
+        results = check_files(files, options, _counted(files, progress, "檢查"))
+    run = CheckRun(results, strict, require_all, annotate_dir=annotate_dir, chase=chase)
+    if (annotate or fix) and results[0].plan is not None:  # a file that could not be read has no copy
+        from xltool.annotate import copies
+
+        run.fixes = copies(results[0], annotate=annotate, fix=fix, infos=infos, outputs=outputs)
+        run.annotated, run.fixed = annotate, fix
+    if annotate_dir is not None:
+        names = relative_names(inputs, [Path(r.file) for r in results])
+        run.returned = annotate_each(results, annotate_dir, names, outputs, infos=infos)
+    if roster is not None:
+        run.season = intake(results, roster)
+    _write_chase(chase, run.receipts, outputs)
+    return run
+
+
+# ----------------------------------------------------------------------------------------------- render
+
+
+@dataclass
+class RenderRun:
+    """One ``xltool render``: the plans printed (one per unit, in print order) and the files written."""
+
+    results: list[FileResult]
+    plans: list[Plan]
+    workbook: Path | None = None  # -o, or the default 原檔名_列印.xlsx
+    pdf: Path | None = None
+    pdfs: list[Path] = field(default_factory=list)  # --pdf-dir: one a unit
+    docx: Path | None = None
+    odt: Path | None = None
+
+    @property
+    def skipped(self) -> list[FileResult]:
+        """Files left out with ``skip_bad``, each with why."""
+        return [r for r in self.results if r.error]
+
+    @property
+    def status(self) -> ExitStatus:
+        """OK: a run that could not print stops with an error before it writes anything; files skipped on
+        request are listed, as merge --skip-bad lists them."""
+        return ExitStatus.OK
+
+
+def run_render(
+    inputs: Iterable[str | Path],
+    *,
+    output: Path | None = None,
+    pdf: Path | None = None,
+    pdf_dir: Path | None = None,
+    docx: Path | None = None,
+    odt: Path | None = None,
+    gantt: bool = False,
+    canonical: bool = False,
+    catalog: Catalog | None = None,
+    roster: Roster | None = None,
+    skip_bad: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> RenderRun:
+    """Print every plan in ``inputs`` (a merged workbook: each of its units) in the form's layout, to each
+    output asked for; with none, one file's printout goes beside it as 原檔名_列印.xlsx. With a roster the
+    units print in its order, under its names. A file that cannot be read stops the run, unless
+    ``skip_bad`` leaves it out (listed in the result)."""
+    from xltool.office import require_soffice
+    from xltool.render import pdf_folder, pdf_of, pdfs_of, render_plans
+
+    files = find_workbooks(inputs)
+    if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
+        if len(files) > 1:
+            raise XltoolError("多個檔案請以 -o、--pdf、--pdf-dir、--docx 或 --odt 指定輸出。", code=ErrorCode.USAGE)
+        output = files[0].with_name(f"{files[0].stem}_列印.xlsx")
+    outputs = Outputs(files, force=force)
+    _claimed(outputs, (output, pdf, docx, odt))
+    if pdf is not None or pdf_dir is not None or odt is not None:
+        require_soffice()
+    if pdf_dir is not None:
+        pdf_folder(pdf_dir)  # made (or refused) before the work, as --annotate-dir is
+    results = check_files(files, CheckOptions(catalog=catalog), _counted(files, progress, "讀取"))
+    for result in results:
+        if result.error and not skip_bad:
+            raise XltoolError(result.error, code=ErrorCode(result.error_code) if result.error_code else None)
+    plans = [plan for result in results if result.plan for plan in split_units(result.plan)]
+    if not plans:
+        raise XltoolError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
+    if roster is not None:
+        plans = in_roster_order(plans, roster)
+    run = RenderRun(results, plans)
+    if output is not None:
+        run.workbook = render_plans(plans, output, gantt=gantt, canonical=canonical, outputs=outputs)
+    if pdf is not None:
+        run.pdf = pdf_of(plans, pdf, canonical=canonical, outputs=outputs)
+    if pdf_dir is not None:
+        run.pdfs = pdfs_of(plans, pdf_dir, canonical=canonical, outputs=outputs)
+    if docx is not None:
+        run.docx = _docx(plans, docx, canonical, outputs)
+    if odt is not None:
+        from xltool.document import write_odt
+
+        run.odt = write_odt(plans, odt, outputs=outputs, canonical=canonical)
+    return run
+
+
+def _docx(plans: list[Plan], docx: Path, canonical: bool, outputs: Outputs) -> Path:
+    """The plan as a Word document. With several units, each unit's page count is counted by LibreOffice
+    (when it is there) and written in: Word counts a section's pages itself, LibreOffice 7 does not."""
+    import tempfile
+
+    from xltool.document import count_pages, write_docx
+    from xltool.errors import OfficeError
+    from xltool.office import find_soffice, renamed
+
+    counts = None
+    if len(plans) > 1 and find_soffice() is not None:
+        with tempfile.TemporaryDirectory(prefix="xltool-pages-") as scratch:
+            try:
+                counts = count_pages(plans, scratch, canonical=canonical)
+            except OfficeError as error:  # it names a scratch copy, which the user never sees
+                raise renamed(error, docx) from None
+    return write_docx(plans, docx, outputs=outputs, page_counts=counts, canonical=canonical)
+
+
+# ------------------------------------------------------------------------------------------------ merge
+
+
+@dataclass
+class MergeRun:
+    """One ``xltool merge``: what was merged (:class:`xltool.merge.MergeResult`) and the exit status."""
+
+    merged: MergeResult
+    require_all: bool = False
+    chase: Path | None = None
+
+    @property
+    def status(self) -> ExitStatus:
+        """FINDINGS when, with ``require_all``, a roster unit is still to come (未收 or 無法讀取); else OK
+        (a merge that cannot be made stops with an error before it writes anything)."""
+        return ExitStatus.FINDINGS if self.require_all and self.merged.missing else ExitStatus.OK
+
+
+def run_merge(
+    inputs: Iterable[str | Path],
+    output: Path,
+    *,
+    catalog: Catalog | None = None,
+    roster: Roster | None = None,
+    skip_bad: bool = False,
+    allow_duplicate_units: bool = False,
+    by_unit: bool = False,
+    infos: bool = False,
+    require_all: bool = False,
+    chase: Path | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> MergeRun:
+    """Merge every plan in ``inputs`` into ``output`` (:func:`xltool.merge.merge_files`), and the list of
+    units to chase when asked."""
+    from xltool.merge import merge_files
+
+    files = find_workbooks(inputs)
+    _roster_needed(roster, require_all, chase)
+    outputs = Outputs(files, force=force)
+    _claimed(outputs, (chase,))
+    merged = merge_files(
+        files, output, catalog=catalog, roster=roster, skip_bad=skip_bad,
+        allow_duplicate_units=allow_duplicate_units, by_unit=by_unit, infos=infos, outputs=outputs,
+        progress=_counted(files, progress, "讀取與檢查"),
+        writing=(lambda done, total: progress.rows(done, total, "寫出")) if progress is not None else None,
+    )  # fmt: skip
+    _write_chase(chase, merged.receipts, outputs)
+    return MergeRun(merged, require_all, chase)
