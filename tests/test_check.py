@@ -256,6 +256,22 @@ def test_the_kinmen_report_reads_at_80_columns(xltool: Runner, monkeypatch: pyte
         assert not (re.search(r"[0-9,.]$", line) and re.match(r"\s+[0-9,.]", after))  # nor a number
 
 
+@pytest.mark.parametrize("columns", range(24, 61, 3))
+def test_the_terminal_keeps_the_printouts_kinsoku(columns: int) -> None:
+    """A wrapped line of the report never starts with closing punctuation nor ends with opening punctuation:
+    the one set of rules (text.NO_LINE_START, NO_LINE_END) the printout keeps."""
+    from xltool.cli.show import wrap
+    from xltool.text import NO_LINE_END, NO_LINE_START
+
+    text = "計畫表!C9  錯誤  預定進度「108.13」的月份不在 1 到 12 之間（請見填表說明 三），請改寫，例如（108.01-12）。"
+    lines = wrap(text, columns, "    ")
+    assert "".join(line.strip() for line in lines).replace(" ", "") == text.replace(" ", "")
+    for line in lines[1:]:
+        assert line.strip()[:1] not in NO_LINE_START, lines
+    for line in lines[:-1]:
+        assert line.rstrip()[-1:] not in NO_LINE_END, lines
+
+
 def test_check_json_shape_and_worst_exit_code(tmp_path: Path, xltool: Runner) -> None:
     broken = tmp_path / "壞掉.xlsx"
     broken.write_bytes(b"not a zip")

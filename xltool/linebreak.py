@@ -29,19 +29,15 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from xltool.form import BODY_SIZE
+from xltool.text import NO_LINE_END, NO_LINE_START
 
 # The column unit: LibreOffice counts xlsxwriter's stored width (w + 5/7) in widths of the default
 # font's "0", which for 標楷體 / AR PL UKai at 14 pt is 7 pt.
 DIGIT_WIDTH = 7.0  # pt
 CELL_INSET = 3.5  # pt: 0.99 pt padding each side, and LibreOffice's rounding (it wraps below T + 2..3 pt)
 
-# Kinsoku (禁則): characters no line may start with, and characters no line may end with.
-NO_START = frozenset(
-    "」』）》〉】〕〗〙〛｝］，、。．：；！？…‥—～・‧·％－"  # full-width
-    ")]},.:;!?%-"  # half-width
-    "”’"
-)
-NO_END = frozenset("「『（《〈【〔〖〘〚｛［([{“‘$")
+# Kinsoku (禁則): characters no line may start or end with; one set for the printout and the terminal.
+NO_START, NO_END = NO_LINE_START, NO_LINE_END
 HYPHENS = "-－"
 
 # A run of letters and digits with the joiners that belong inside a number, a date or a schedule:

@@ -20,6 +20,15 @@ _EDGE_SPACE = " \t\u3000\u00a0"
 _ALL_SPACE = re.compile(r"\s+")
 _DASH_SPACE = re.compile(r"\s*-\s*")
 
+# Kinsoku (禁則): characters no line may start with, and characters no line may end with. The printout's
+# line breaker (linebreak) and the terminal's (cli.show.wrap) both keep them.
+NO_LINE_START = frozenset(
+    "」』）》〉】〕〗〙〛｝］，、。．：；！？…‥—～・‧·％－"  # full-width
+    ")]},.:;!?%-"  # half-width
+    "”’"
+)
+NO_LINE_END = frozenset("「『（《〈【〔〖〘〚｛［([{“‘$")
+
 
 def clean(value: object) -> str:
     """Cell text as the officer wrote it, minus what Excel and copying add: ``_x000D_``, ``\\r``,

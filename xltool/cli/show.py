@@ -132,13 +132,15 @@ def terminal_width() -> int:
 # One token each: a 「…」 quote, a run of characters without spaces that are not CJK (a number, a cell
 # reference, a code, 108.01-12), a space, or one other character (a line may break between two CJK).
 _TOKEN = re.compile(r"「[^」]*」|[^\s\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef「」]+|\s|.")
-_NO_LINE_START = set("」』）》〉】，、。．：；！？…")
 
 
 def wrap(text: str, limit: int, indent: str = "") -> list[str]:
     """Lines of at most ``limit`` columns, never broken inside a number, a cell reference or a quote,
-    and no line starting with closing punctuation (the character before it comes down with it);
+    and no line starting with closing punctuation (the character before it comes down with it) or ending
+    with an opening one (it goes down too): the printout's 禁則 (``text.NO_LINE_START``/``NO_LINE_END``);
     continuation lines start with ``indent``."""
+    from xltool.text import NO_LINE_END, NO_LINE_START
+
     lines: list[str] = []
     line: list[str] = []
     used = 0
@@ -146,8 +148,13 @@ def wrap(text: str, limit: int, indent: str = "") -> list[str]:
         size = width(token)
         if used + size > limit and "".join(line).strip():
             carried: list[str] = []
-            if token[0] in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
-                carried = [line.pop()]  # 「…千元，」 breaks before 千元, not before the comma
+            if token[0] in NO_LINE_START:  # 「…千元，」 breaks before 千元, not before the comma; 「三）。」 before 三
+                while len(line) > 1 and not line[-1].isspace():
+                    carried.insert(0, line.pop())
+                    if carried[0][0] not in NO_LINE_START:
+                        break
+            while len(line) > 1 and line[-1] in NO_LINE_END:
+                carried.insert(0, line.pop())  # 「（」 goes down with what it opens
             lines.append("".join(line).rstrip())
             line, used = [indent, *carried], width(indent) + sum(width(t) for t in carried)
             if token.isspace():
