@@ -384,3 +384,17 @@ def test_an_entity_bomb_in_a_plan_not_made_from_the_template_is_named_as_one(tmp
     bad = rewritten(tmp_path / "炸彈.xlsx", bomb, source=legacy)
     done = xltool("check", bad, "-f", "json")
     assert done.status == 2 and json.loads(done.out)["files"][0]["error_code"] == "INPUT_UNSAFE"
+
+
+def test_a_roster_workbook_reaching_the_last_cell_is_refused_not_fatal(tmp_path: Path) -> None:
+    """A roster kept as a workbook is read as carefully as a plan: a cell at XFD1048576 is one line."""
+    import xlsxwriter
+
+    roster = tmp_path / "名冊.xlsx"
+    workbook = xlsxwriter.Workbook(roster)
+    sheet = workbook.add_worksheet()
+    sheet.write_column(0, 0, ["單位", "甲縣政府政風處"])
+    sheet.write_number(1048575, 16383, 1)  # XFD1048576
+    workbook.close()
+    done = xltool("check", EXAMPLE, "--roster", roster)
+    assert done.status == 2 and "XFD1048576" in one_line_naming(done, roster)

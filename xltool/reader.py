@@ -124,6 +124,16 @@ def read_plan(
     return plan
 
 
+def first_sheet(path: str | Path | Package) -> Grid:
+    """The values of a workbook's first visible sheet (a roster kept as a workbook), looked at before
+    calamine is handed it as a plan's sheets are: a hostile file is one line naming it, never a crash."""
+    book = inspect_workbook(path)
+    with _open(book) as workbook:
+        if not workbook.in_order:
+            raise InputError("活頁簿中沒有可讀取的工作表", book.path, code=ErrorCode.INPUT_NO_PLAN)
+        return workbook.sheet(workbook.in_order[0], cut=False).grid
+
+
 @dataclass(frozen=True)
 class _Sheet:
     """A sheet as calamine read it, and what the package said about it first."""
@@ -167,6 +177,7 @@ class _Workbook:
             names = [
                 m.name for m in sheets if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
             ]
+        self.in_order = names  # the visible worksheets as their tabs stand
         # 計畫表 first, one sheet at a time: a merged workbook's 檢查結果 sheet is larger than its plan and is
         # never needed once the plan is found.
         self.names = sorted(names, key=lambda n: n != PLAN_SHEET)

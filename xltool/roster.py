@@ -176,17 +176,9 @@ def _csv_rows(source: Path) -> list[list[str]]:
 
 
 def _workbook_rows(source: Path) -> list[list[str]]:
-    from python_calamine import CalamineError, CalamineWorkbook
+    from xltool.reader import first_sheet
 
-    from xltool.inputs import inspect_workbook
-
-    inspect_workbook(source)
-    try:
-        with source.open("rb") as handle:
-            workbook = CalamineWorkbook.from_filelike(handle)
-        grid = workbook.get_sheet_by_index(0).to_python()
-    except (CalamineError, ValueError, IndexError) as exc:
-        raise _invalid(f"無法讀取名冊：{exc}", source) from None
+    grid = first_sheet(source)
     return [["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in row]
             for row in grid]  # fmt: skip
 
