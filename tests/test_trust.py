@@ -482,6 +482,7 @@ def test_an_output_the_system_refuses_is_one_line_with_its_code(
     ):
         done = xltool("read", EXAMPLE, "-f", "json", "-o", target)
         assert (done.status, done.code) == (2, code) and str(target) in done.error_line()
+    assert "符號連結）形成迴圈" in done.err  # the system's reason in the user's words, not its English
     assert list(read_only.iterdir()) == [] and loop.is_symlink()
 
 

@@ -18,7 +18,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from xltool.catalog import MAX_CATALOG_BYTES, Catalog, parse_catalog
-from xltool.errors import CatalogError, ErrorCode
+from xltool.errors import CatalogError, ErrorCode, system_reason
 
 _YEAR_FILE = re.compile(r"(\d{1,3})\.toml")
 
@@ -59,7 +59,7 @@ def _available() -> tuple[dict[int, Traversable], list[str]]:
                 continue
             entries = [entry for entry in folder.iterdir() if _YEAR_FILE.fullmatch(entry.name) and entry.is_file()]
         except OSError as exc:
-            skipped.append(f"{folder}（{exc.strerror or exc}）")
+            skipped.append(f"{folder}（{system_reason(exc)}）")
             continue
         for entry in entries:
             years.setdefault(int(_YEAR_FILE.fullmatch(entry.name).group(1)), entry)  # type: ignore[union-attr]
@@ -99,7 +99,7 @@ def read_catalog(source: Path) -> Catalog:
     except UnicodeDecodeError:
         raise CatalogError("分類清單檔必須以 UTF-8 儲存", source) from None
     except OSError as exc:
-        raise CatalogError(f"無法讀取分類清單檔：{exc.strerror or exc}", source) from None
+        raise CatalogError(f"無法讀取分類清單檔：{system_reason(exc)}", source) from None
     return parse_catalog(text, str(source))
 
 

@@ -7,6 +7,7 @@ every code, and a test keeps the two in step.
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum, StrEnum
 from pathlib import Path
 
@@ -123,3 +124,33 @@ class OfficeError(XltoolError):
     """LibreOffice missing, stuck or failing."""
 
     default_code = ErrorCode.OFFICE_FAILED
+
+
+# What the system's refusals mean, in the user's words: its own text (strerror) is English.
+_SYSTEM_REASONS = {
+    errno.ENOENT: "找不到（已被移走或刪除）",
+    errno.EACCES: "沒有權限",
+    errno.EPERM: "沒有權限",
+    errno.EISDIR: "這是資料夾，不是檔案",
+    errno.ENOTDIR: "路徑中有一段不是資料夾",
+    errno.ELOOP: "資料夾的捷徑（符號連結）形成迴圈",
+    errno.ENAMETOOLONG: "路徑超過系統的長度上限（資料夾層數太深），請移到較淺的資料夾",
+    errno.ENOSPC: "磁碟空間不足",
+    errno.EDQUOT: "磁碟配額已滿",
+    errno.EROFS: "這個位置是唯讀的",
+    errno.EBUSY: "檔案正在使用中（請關閉開著它的程式）",
+    errno.ETXTBSY: "檔案正在使用中（請關閉開著它的程式）",
+    errno.EIO: "磁碟或網路磁碟機讀寫錯誤",
+    errno.EMFILE: "同時開啟的檔案太多",
+    errno.EINVAL: "名稱或路徑無效",
+}
+
+
+def system_reason(exc: BaseException) -> str:
+    """An operating system's refusal (an OSError) in zh-TW; one the table does not know keeps the
+    system's own words, marked as such, rather than nothing."""
+    number = getattr(exc, "errno", None)
+    if number in _SYSTEM_REASONS:
+        return _SYSTEM_REASONS[number]
+    own = getattr(exc, "strerror", None) or str(exc)
+    return f"系統錯誤（{own}）"

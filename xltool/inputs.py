@@ -7,7 +7,6 @@ handed a password-protected file, a zip bomb or something that is not a workbook
 
 from __future__ import annotations
 
-import errno
 import io
 import os
 import stat
@@ -18,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xltool.errors import ErrorCode, InputError
+from xltool.errors import ErrorCode, InputError, system_reason
 from xltool.form import column_letter
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and Excel's encrypted (password) workbooks
@@ -153,8 +152,7 @@ def check_input(path: str | Path) -> Path:
     except FileNotFoundError:
         raise InputError("找不到檔案", source, code=ErrorCode.INPUT_MISSING) from None
     except OSError as exc:
-        reason = _UNREACHABLE.get(exc.errno or 0, exc.strerror)
-        raise InputError(f"無法讀取：{reason}", source, code=ErrorCode.INPUT_NO_PERMISSION) from None
+        raise InputError(f"無法讀取：{system_reason(exc)}", source, code=ErrorCode.INPUT_NO_PERMISSION) from None
     if stat.S_ISDIR(mode):
         if not os.access(source, os.R_OK | os.X_OK):  # a folder a search could not open (find_workbooks)
             raise InputError("沒有開啟這個資料夾的權限，其中的檔案未讀取", source, code=ErrorCode.INPUT_NO_PERMISSION)
@@ -164,13 +162,6 @@ def check_input(path: str | Path) -> Path:
     if not os.access(source, os.R_OK):
         raise InputError("沒有讀取這個檔案的權限", source, code=ErrorCode.INPUT_NO_PERMISSION)
     return source
-
-
-_UNREACHABLE = {
-    errno.ENAMETOOLONG: "路徑超過系統的長度上限（資料夾層數太深），請把檔案移到較淺的資料夾",
-    errno.ELOOP: "資料夾的捷徑（符號連結）形成迴圈",
-    errno.EACCES: "沒有讀取的權限",
-}
 
 
 def max_uncompressed_bytes() -> int:
@@ -222,7 +213,7 @@ def _read(source: Path) -> Package:
                     raise InputError(_too_large(size, "檔案 "), source, code=ErrorCode.INPUT_TOO_LARGE)
                 data = head + handle.read()
     except OSError as exc:
-        raise InputError(f"無法讀取：{exc.strerror}", source, code=ErrorCode.INPUT_NO_PERMISSION) from None
+        raise InputError(f"無法讀取：{system_reason(exc)}", source, code=ErrorCode.INPUT_NO_PERMISSION) from None
     if not head:
         raise InputError("檔案是空的", source, code=ErrorCode.INPUT_EMPTY)
     if head.startswith(OLE_MAGIC):

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from xltool.errors import ErrorCode, OutputError, XltoolError
+from xltool.errors import ErrorCode, OutputError, XltoolError, system_reason
 
 
 class Outputs:
@@ -220,5 +220,5 @@ _OS_MESSAGES = {
 
 
 def _translate(exc: OSError, given: Path) -> OutputError:
-    message, code = _OS_MESSAGES.get(exc.errno or 0, (f"無法寫入：{exc.strerror or exc}", ErrorCode.OUTPUT_FAILED))
+    message, code = _OS_MESSAGES.get(exc.errno or 0, (f"無法寫入：{system_reason(exc)}", ErrorCode.OUTPUT_FAILED))
     return OutputError(message, given, code=code)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, check_plan
-from xltool.errors import ErrorCode, InputError, OutputError, XltoolError
+from xltool.errors import ErrorCode, InputError, OutputError, XltoolError, system_reason
 from xltool.inputs import WORKBOOK_SUFFIXES, Package, check_input
 from xltool.model import FileResult, Plan
 from xltool.outputs import Outputs
@@ -252,7 +252,7 @@ def annotate_each(
             if isinstance(error, XltoolError):  # the source need not be named twice; an output is named
                 reason = error.message if error.path in (None, str(source)) else str(error)
             else:
-                reason = error.strerror or str(error)
+                reason = system_reason(error)
             returned.append(Returned(result.file, reason=reason))
             continue
         returned.append(Returned(result.file, target))
