@@ -210,6 +210,9 @@ def test_a_return_this_user_may_not_read_is_named_and_the_rest_checked(tmp_path:
     files = {Path(f["file"]).name: f for f in json.loads(done.out)["files"]}
     assert done.status == 2 and files["乙.xlsx"]["error_code"] == "INPUT_NO_PERMISSION"
     assert files["甲.xlsx"]["totals"]["budget"] == 1865
+    # named on the command line, it is the same line, not a usage error from the option parser
+    done = xltool_process("check", locked, command=as_an_ordinary_user())
+    assert done.status == 2 and "沒有讀取這個檔案的權限" in done.error_line() and "用法錯誤" not in done.err
 
 
 # --- a JSON plan that is not valid text ---------------------------------------------------------------------

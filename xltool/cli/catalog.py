@@ -41,7 +41,8 @@ def catalog_command(
         typer.Option("--new", min=1, max=999, help="起草這個民國年度的清單檔（以最新的清單為底）。", metavar="年度"),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="寫入檔案（預設印在螢幕上）。", metavar="清單.toml")
+        Path | None,
+        typer.Option("-o", "--output", help="寫入檔案（預設印在螢幕上）。", metavar="清單.toml", readable=False),
     ] = None,
     force: ForceOption = False,
     help: show.HelpOption = False,

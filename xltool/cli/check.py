@@ -47,7 +47,10 @@ def check_command(
     inputs: Annotated[
         list[Path],
         typer.Argument(
-            help="計畫活頁簿、xltool read 的 JSON，或資料夾。", metavar="檔案或資料夾...", show_default=False
+            help="計畫活頁簿、xltool read 的 JSON，或資料夾。",
+            metavar="檔案或資料夾...",
+            show_default=False,
+            readable=False,
         ),
     ],
     format: Annotated[
@@ -60,6 +63,7 @@ def check_command(
             help="另存一份標註問題的副本（紅：錯誤，黃：警告，含註解與「檢查結果」工作表）；"
             ".xls、.ods 經 LibreOffice 轉成 .xlsx。",
             metavar="副本.xlsx",
+            readable=False,
         ),
     ] = None,
     fix: Annotated[
@@ -69,6 +73,7 @@ def check_command(
             help="另存一份套用明確修正的副本（預定進度寫法、業務類別簡稱、文字格式的預算、破折號、多餘空白）；"
             ".xls、.ods 經 LibreOffice 轉成 .xlsx。",
             metavar="副本.xlsx",
+            readable=False,
         ),
     ] = None,
     annotate_dir: Annotated[
@@ -78,6 +83,7 @@ def check_command(
             help="有錯誤或警告的檔案各另存一份標註副本到這個資料夾（依輸入的子資料夾排列，檔名加上「_檢查」），"
             ".xls、.ods 經 LibreOffice 轉成 .xlsx，.xlsm 仍是 .xlsm。",
             metavar="資料夾",
+            readable=False,
         ),
     ] = None,
     roster: RosterOption = None,

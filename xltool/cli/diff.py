@@ -50,10 +50,16 @@ class DiffFormat(StrEnum):
 )
 def diff_command(
     old: Annotated[
-        Path, typer.Argument(help="上一版的計畫活頁簿或 xltool read 的 JSON。", metavar="上一版", show_default=False)
+        Path,
+        typer.Argument(
+            help="上一版的計畫活頁簿或 xltool read 的 JSON。", metavar="上一版", show_default=False, readable=False
+        ),
     ],
     new: Annotated[
-        Path, typer.Argument(help="本版的計畫活頁簿或 xltool read 的 JSON。", metavar="本版", show_default=False)
+        Path,
+        typer.Argument(
+            help="本版的計畫活頁簿或 xltool read 的 JSON。", metavar="本版", show_default=False, readable=False
+        ),
     ],
     format: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="輸出格式：text 或 json。", metavar="格式")
@@ -65,6 +71,7 @@ def diff_command(
             help=f"另存一份標註變更的本版副本（黃：修改，綠：新增，註解寫上一版的內容，另加「{CHANGES_SHEET}」工作表）；"
             ".xls、.ods 經 LibreOffice 轉成 .xlsx；先前副本上的標註一併收回。",
             metavar="副本.xlsx",
+            readable=False,
         ),
     ] = None,
     catalog: CatalogOption = None,

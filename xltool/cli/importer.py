@@ -18,8 +18,12 @@ from xltool.cli.options import CatalogOption, ForceOption, YearOption, chosen_ca
     "  xltool import 107年計畫_手工版.xls --year 108 -o 108年計畫.xlsx",
 )
 def import_command(
-    legacy: Annotated[Path, typer.Argument(help="舊格式的計畫活頁簿。", metavar="舊計畫", show_default=False)],
-    output: Annotated[Path, typer.Option("-o", "--output", help="搬移後的範本（.xlsx）。", metavar="計畫.xlsx")],
+    legacy: Annotated[
+        Path, typer.Argument(help="舊格式的計畫活頁簿。", metavar="舊計畫", show_default=False, readable=False)
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="搬移後的範本（.xlsx）。", metavar="計畫.xlsx", readable=False)
+    ],
     year: YearOption = None,
     catalog: CatalogOption = None,
     force: ForceOption = False,

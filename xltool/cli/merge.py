@@ -33,9 +33,16 @@ from xltool.cli.options import (
 def merge_command(
     inputs: Annotated[
         list[Path],
-        typer.Argument(help="活頁簿、JSON 或資料夾（會搜尋子資料夾）。", metavar="檔案或資料夾...", show_default=False),
+        typer.Argument(
+            help="活頁簿、JSON 或資料夾（會搜尋子資料夾）。",
+            metavar="檔案或資料夾...",
+            show_default=False,
+            readable=False,
+        ),
     ],
-    output: Annotated[Path, typer.Option("-o", "--output", help="彙整後的活頁簿（.xlsx）。", metavar="彙整.xlsx")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="彙整後的活頁簿（.xlsx）。", metavar="彙整.xlsx", readable=False)
+    ],
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="略過無法讀取的檔案（列在檢查結果中），不中止。")
     ] = False,

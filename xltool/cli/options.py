@@ -1,5 +1,9 @@
 """Options several commands share, declared once so their names and help read the same everywhere,
-and the progress bars long runs show on a terminal."""
+and the progress bars long runs show on a terminal.
+
+Every path a command takes is declared ``readable=False``: the option parser would otherwise refuse a
+file this user may not read with an English-shaped usage error, before xltool could say what it is
+(「沒有讀取這個檔案的權限」, with its code) as it does for the same file found in a folder."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ CatalogOption = Annotated[
         "--catalog",
         help="分類清單檔（TOML），取代依年度自動選用的業務類別與績效項目清單；格式見 docs/catalog.md。",
         metavar="清單.toml",
+        readable=False,
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="輸出檔已存在時覆寫（輸入檔永遠不會被覆寫）。")]
@@ -30,6 +35,7 @@ RosterOption = Annotated[
         "--roster",
         help="名冊（CSV 或活頁簿）：「單位」欄依公文順序列出各單位，可加「別名」欄；列出收件情形與尚缺的單位。",
         metavar="名冊.csv",
+        readable=False,
     ),
 ]
 RequireAllOption = Annotated[
@@ -43,6 +49,7 @@ ChaseOption = Annotated[
         help="另存待催清單（CSV，UTF-8 含 BOM）：未收、無法讀取、有錯誤的單位，附名冊的承辦人、電子郵件、電話"
         "與各單位應辦理的事項（需要 --roster）。",
         metavar="待催.csv",
+        readable=False,
     ),
 ]
 YearOption = Annotated[

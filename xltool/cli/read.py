@@ -29,12 +29,13 @@ class ReadFormat(StrEnum):
     "  xltool read 計畫.ods --format csv -o 計畫.csv",
 )
 def read_command(
-    file: Annotated[Path, typer.Argument(help="計畫活頁簿。", metavar="檔案", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="計畫活頁簿。", metavar="檔案", show_default=False, readable=False)],
     format: Annotated[
         ReadFormat, typer.Option("--format", "-f", help="輸出格式：table、json 或 csv。", metavar="格式")
     ] = ReadFormat.table,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="寫入檔案（預設印在螢幕上）。", metavar="輸出檔")
+        Path | None,
+        typer.Option("-o", "--output", help="寫入檔案（預設印在螢幕上）。", metavar="輸出檔", readable=False),
     ] = None,
     catalog: CatalogOption = None,
     force: ForceOption = False,

@@ -32,6 +32,7 @@ def render_command(
             help="計畫活頁簿、xltool read 的 JSON、資料夾，或彙整後的活頁簿（會依單位分開）。",
             metavar="檔案或資料夾...",
             show_default=False,
+            readable=False,
         ),
     ],
     output: Annotated[
@@ -41,10 +42,14 @@ def render_command(
             "--output",
             help="列印版活頁簿（多個單位時每個單位一張工作表；只給一個檔案且沒有其他輸出時，預設為原檔名_列印.xlsx）。",
             metavar="列印.xlsx",
+            readable=False,
         ),
     ] = None,
     pdf: Annotated[
-        Path | None, typer.Option("--pdf", help="另存一份 PDF，每個單位一節（需要 LibreOffice）。", metavar="列印.pdf")
+        Path | None,
+        typer.Option(
+            "--pdf", help="另存一份 PDF，每個單位一節（需要 LibreOffice）。", metavar="列印.pdf", readable=False
+        ),
     ] = None,
     pdf_dir: Annotated[
         Path | None,
@@ -52,14 +57,21 @@ def render_command(
             "--pdf-dir",
             help="每個單位各存一份 PDF 到這個資料夾，以單位命名；資料夾不存在時會建立（需要 LibreOffice）。",
             metavar="資料夾",
+            readable=False,
         ),
     ] = None,
     docx: Annotated[
-        Path | None, typer.Option("--docx", help="另存 Word 文件（表單的表格格式）。", metavar="計畫.docx")
+        Path | None,
+        typer.Option("--docx", help="另存 Word 文件（表單的表格格式）。", metavar="計畫.docx", readable=False),
     ] = None,
     odt: Annotated[
         Path | None,
-        typer.Option("--odt", help="另存 ODF 文字文件（政府文件交換格式；需要 LibreOffice）。", metavar="計畫.odt"),
+        typer.Option(
+            "--odt",
+            help="另存 ODF 文字文件（政府文件交換格式；需要 LibreOffice）。",
+            metavar="計畫.odt",
+            readable=False,
+        ),
     ] = None,
     gantt: Annotated[bool, typer.Option("--gantt", help="加上各月進度的甘特圖工作表。")] = False,
     canonical: Annotated[
@@ -75,6 +87,7 @@ def render_command(
             "--roster",
             help="名冊（CSV 或活頁簿）：各單位依名冊順序排列，標題與 --pdf-dir 的檔名用名冊上的名稱。",
             metavar="名冊.csv",
+            readable=False,
         ),
     ] = None,
     catalog: CatalogOption = None,

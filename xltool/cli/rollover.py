@@ -19,11 +19,15 @@ from xltool.cli.options import CatalogOption, ForceOption, chosen_catalog
 )
 def rollover_command(
     last: Annotated[
-        Path, typer.Argument(help="今年（上一年度）的計畫活頁簿。", metavar="今年計畫", show_default=False)
+        Path,
+        typer.Argument(help="今年（上一年度）的計畫活頁簿。", metavar="今年計畫", show_default=False, readable=False),
     ],
     year: Annotated[int, typer.Option("--year", min=1, max=999, help="新的民國年度，例如 109。", metavar="年度")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="新計畫（預設：原檔名_新年度.xlsx）。", metavar="計畫.xlsx")
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="新計畫（預設：原檔名_新年度.xlsx）。", metavar="計畫.xlsx", readable=False
+        ),
     ] = None,
     catalog: CatalogOption = None,
     force: ForceOption = False,

@@ -19,9 +19,9 @@ from xltool.cli.options import CatalogOption, ForceOption, YearOption
     "  xltool template --rows 100 --password 1234 --catalog 109.toml -o 範本.xlsx",
 )
 def template_command(
-    output: Annotated[Path, typer.Option("-o", "--output", help="輸出檔名（.xlsx）。", metavar="範本.xlsx")] = Path(
-        "plan_template.xlsx"
-    ),
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="輸出檔名（.xlsx）。", metavar="範本.xlsx", readable=False)
+    ] = Path("plan_template.xlsx"),
     year: YearOption = None,
     unit: Annotated[str, typer.Option("--unit", help="預先填入的機關名稱。", metavar="名稱")] = "",
     rows: Annotated[int, typer.Option("--rows", min=1, max=5000, help="輸入列數（1 到 5000）。", metavar="列數")] = 60,
