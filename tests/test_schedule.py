@@ -65,6 +65,8 @@ def test_a_date_is_reported_not_guessed() -> None:
     schedule = parse_schedule(dt.datetime(2019, 1, 12), 108)
     assert not schedule.ok
     assert {Note.DATE_VALUE, Note.UNPARSED} <= schedule.notes
+    assert schedule.written == "2019-01-12"  # as the cell shows it: messages, a rollover's new template
+    assert parse_schedule(dt.datetime(2019, 1, 12, 9, 30), 108).written == "2019-01-12T09:30:00"
 
 
 @pytest.mark.parametrize(

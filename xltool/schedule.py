@@ -102,6 +102,8 @@ def _parse_cached(kind: str, value: object, year: int | None, decimals: int | No
     if value is None or (isinstance(value, str) and not squash(value)):
         return Schedule("", "", (), frozenset({Note.EMPTY}))
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            value = value.date()  # a date cell, as the officer saw it (2019-01-12, not 2019-01-12T00:00:00)
         written = value.isoformat() if not isinstance(value, dt.timedelta) else str(value)
         return Schedule(written, written, (), frozenset({Note.DATE_VALUE, Note.UNPARSED}))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
