@@ -269,6 +269,12 @@ def test_a_unit_named_after_a_form_sheet_never_takes_the_sheets_name(tmp_path: P
     assert "計畫表(2)" in sheets and "XLTOOL(2)" in sheets
     again = read_plan(out)
     assert len(again.items) == 99 and again.total == 5595 and again.sheet == "彙整"
+    # a merge by an older xltool named that unit's sheet 計畫表: the merged workbook still reads as 彙整
+    older = load_workbook(out)
+    older["計畫表(2)"].title = "計畫表"
+    older.save(tmp_path / "舊版彙整.xlsx")
+    again = read_plan(tmp_path / "舊版彙整.xlsx")
+    assert len(again.items) == 99 and again.sheet == "彙整"
 
 
 def test_a_file_name_that_is_not_utf8_merges(tmp_path: Path, xltool: Runner) -> None:

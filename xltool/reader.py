@@ -30,11 +30,14 @@ from xltool.form import (
     ITEM_NUMERALS,
     LIVE,
     MARKER_SHEET,
+    MERGED_SHEET,
     NOTES_WORDS,
     OPTIONAL_COLUMNS,
     PLAN_SHEET,
     PRACTICE,
+    RECEIPT_SHEET,
     REQUIRED_KEYS,
+    STATS_SHEET,
     TOTAL_WORDS,
     UNIT_LABEL,
     YEAR_LABEL,
@@ -178,9 +181,11 @@ class _Workbook:
                 m.name for m in sheets if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
             ]
         self.in_order = names  # the visible worksheets as their tabs stand
-        # 計畫表 first, one sheet at a time: a merged workbook's 檢查結果 sheet is larger than its plan and is
-        # never needed once the plan is found.
-        self.names = sorted(names, key=lambda n: n != PLAN_SHEET)
+        # The plan first, one sheet at a time: a merged workbook's 檢查結果 sheet is larger than its plan and
+        # is never needed once the plan is found. In a merged workbook (彙整 beside 統計 or 收件情形) the plan is
+        # 彙整, whatever else is there: an older merge named a unit's own sheet 計畫表.
+        merged = MERGED_SHEET in names and (STATS_SHEET in names or RECEIPT_SHEET in names)
+        self.names = sorted(names, key=lambda n: (n != MERGED_SHEET, n != PLAN_SHEET) if merged else n != PLAN_SHEET)
 
     def sheet(self, name: str, *, cut: bool = True) -> _Sheet:
         """A sheet's values; in a template-made .xlsx without the formulas of its 檢查 column and the
