@@ -18,6 +18,7 @@ from typing import Any
 
 from xltool.budget import Note as BudgetNote
 from xltool.form import (
+    COLUMNS,
     CONTACT_FIELDS,
     FORM_SHEETS,
     MERGED_FIELDS,
@@ -31,6 +32,7 @@ from xltool.form import (
     RESULTS_SHEET,
     SEVERITY_WORDS,
     STATS_SHEET,
+    Kind,
     Page,
     Severity,
     column_letter,
@@ -219,7 +221,7 @@ class _Tally:
 
 
 def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator[list[object]]:
-    number_style = {key: styles[key].xf_index for key in ("two_decimals", "date", "datetime")}
+    columns = _as_written({key: styles[key].xf_index for key in ("two_decimals", "date", "datetime")})
     for one in inputs:
         assert one.plan is not None
         plan = one.plan
@@ -229,16 +231,34 @@ def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator
             yield [
                 unit,
                 year,
-                item.written.get("goal", item.numbered_goal) if item.written else item.numbered_goal,
-                item.written.get("practice", item.numbered_practice) if item.written else item.numbered_practice,
-                _schedule_cell(item, number_style),
-                _budget_cell(item),
-                item.category_written or item.category,
-                item.written.get("performance", item.performance) if item.written else item.performance,
+                *[cell(item) for cell in columns],
                 one.file,
                 item.where if item.sheet else "",  # a JSON plan's rows have no cell to point at
                 plan.unit_written if plan.unit_written is not None else unit,
             ]
+
+
+def _as_written(styles: dict[str, int]) -> list[Callable[[PlanItem], object]]:
+    """Each column's cell as the officer wrote it: the cell's own text where the reader tidied it, a
+    category as written, the schedule and budget cells as they came (type included); a text column's
+    text."""
+    by_kind: dict[Kind, Callable[[PlanItem], object]] = {
+        Kind.GOAL: lambda item: item.written.get("goal", item.numbered_goal) if item.written else item.numbered_goal,
+        Kind.PRACTICE: lambda item: (
+            item.written.get("practice", item.numbered_practice) if item.written else item.numbered_practice
+        ),
+        Kind.SCHEDULE: lambda item: _schedule_cell(item, styles),
+        Kind.BUDGET: _budget_cell,
+        Kind.CATEGORY: lambda item: item.category_written or item.category,
+        Kind.PERFORMANCE: lambda item: (
+            item.written.get("performance", item.performance) if item.written else item.performance
+        ),
+    }
+    return [by_kind[c.kind] if c.kind is not Kind.TEXT else _text_as_written(c.key) for c in COLUMNS]
+
+
+def _text_as_written(key: str) -> Callable[[PlanItem], object]:
+    return lambda item: item.written.get(key, item.texts.get(key, "")) if item.written else item.texts.get(key, "")
 
 
 _EPOCH = dt.datetime(1899, 12, 30)  # day 0 of the serial numbers Excel and LibreOffice store dates as
