@@ -13,6 +13,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from xltool.form import (
     RESULTS_SHEET,
     SEVERITY_WORDS,
     STATS_SHEET,
+    TEXT_COLUMNS,
     Kind,
     Page,
     Severity,
@@ -221,7 +223,7 @@ class _Tally:
 
 
 def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator[list[object]]:
-    columns = _as_written({key: styles[key].xf_index for key in ("two_decimals", "date", "datetime")})
+    cells = _as_written({key: styles[key].xf_index for key in ("two_decimals", "date", "datetime")})
     for one in inputs:
         assert one.plan is not None
         plan = one.plan
@@ -231,34 +233,40 @@ def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator
             yield [
                 unit,
                 year,
-                *[cell(item) for cell in columns],
+                *cells(item),
                 one.file,
                 item.where if item.sheet else "",  # a JSON plan's rows have no cell to point at
                 plan.unit_written if plan.unit_written is not None else unit,
             ]
 
 
-def _as_written(styles: dict[str, int]) -> list[Callable[[PlanItem], object]]:
-    """Each column's cell as the officer wrote it: the cell's own text where the reader tidied it, a
-    category as written, the schedule and budget cells as they came (type included); a text column's
-    text."""
-    by_kind: dict[Kind, Callable[[PlanItem], object]] = {
-        Kind.GOAL: lambda item: item.written.get("goal", item.numbered_goal) if item.written else item.numbered_goal,
-        Kind.PRACTICE: lambda item: (
-            item.written.get("practice", item.numbered_practice) if item.written else item.numbered_practice
-        ),
-        Kind.SCHEDULE: lambda item: _schedule_cell(item, styles),
-        Kind.BUDGET: _budget_cell,
-        Kind.CATEGORY: lambda item: item.category_written or item.category,
-        Kind.PERFORMANCE: lambda item: (
-            item.written.get("performance", item.performance) if item.written else item.performance
-        ),
-    }
-    return [by_kind[c.kind] if c.kind is not Kind.TEXT else _text_as_written(c.key) for c in COLUMNS]
+_KINDS = (Kind.GOAL, Kind.PRACTICE, Kind.SCHEDULE, Kind.BUDGET, Kind.CATEGORY, Kind.PERFORMANCE)
 
 
-def _text_as_written(key: str) -> Callable[[PlanItem], object]:
-    return lambda item: item.written.get(key, item.texts.get(key, "")) if item.written else item.texts.get(key, "")
+def _as_written(styles: dict[str, int]) -> Callable[[PlanItem], tuple[object, ...]]:
+    """An item's cells in the form's columns as the officer wrote them: the cell's own text where the reader
+    tidied it, a category as written, the schedule and budget cells as they came (type included), a text
+    column's text. One call a row, the cells made in the order of ``_KINDS`` and the text columns, then put
+    in the form's (a merge writes tens of thousands of rows)."""
+    texts = [c.key for c in TEXT_COLUMNS]
+    at = [_KINDS.index(c.kind) if c.kind is not Kind.TEXT else len(_KINDS) + texts.index(c.key) for c in COLUMNS]
+    in_form_order = itemgetter(*at)
+
+    def cells(item: PlanItem) -> tuple[object, ...]:
+        written = item.written
+        made = [
+            written.get("goal", item.numbered_goal) if written else item.numbered_goal,
+            written.get("practice", item.numbered_practice) if written else item.numbered_practice,
+            _schedule_cell(item, styles),
+            _budget_cell(item),
+            item.category_written or item.category,
+            written.get("performance", item.performance) if written else item.performance,
+        ]
+        if texts:
+            made += [written.get(key, item.texts.get(key, "")) for key in texts]
+        return in_form_order(made)  # type: ignore[no-any-return]
+
+    return cells
 
 
 _EPOCH = dt.datetime(1899, 12, 30)  # day 0 of the serial numbers Excel and LibreOffice store dates as
