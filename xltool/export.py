@@ -33,7 +33,7 @@ def plan_csv(plan: Plan) -> bytes:
     year = plan.year if plan.year is not None else ""
     for item in plan.items:
         values = item.to_dict()  # the JSON's fields, as a spreadsheet takes them
-        values.update(unit=item.unit or plan.unit, year=year, months=" ".join(values["months"]))
+        values["unit"], values["year"], values["months"] = item.unit or plan.unit, year, " ".join(item.months)
         if values["budget"] is None:
             values["budget"] = ""
         writer.writerow(csv_safe(values[f.key]) for f in CSV_FIELDS)

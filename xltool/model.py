@@ -131,14 +131,15 @@ class PlanItem:
 
     def to_dict(self) -> dict[str, Any]:
         """The fields of the form's columns (``form.ITEM_FIELDS``), then the remark and where the row is."""
-        return {
-            **{key: value(self) for key, value in _JSON_VALUES},
-            "remark": self.remark,
-            "sheet": self.sheet,
-            "row": self.row,
-            "cell": self.cell,
-            "unit": self.unit,
-        }
+        data: dict[str, Any] = {}
+        for key, value in _JSON_VALUES:
+            data[key] = value(self)
+        data["remark"] = self.remark
+        data["sheet"] = self.sheet
+        data["row"] = self.row
+        data["cell"] = self.cell
+        data["unit"] = self.unit
+        return data
 
 
 @dataclass
