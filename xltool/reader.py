@@ -502,19 +502,19 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
     """Follow the goals down the rows and assemble one PlanItem per practice row."""
     goal_no, goal, goal_cell, unit = "", "", "", ""
     total_rows = len(body.grid)
+    # Looked up once, not on each of the rows.
+    word, header, letters, moved, sheet, text_columns = (
+        PRACTICE.name[2:], PRACTICE.header, body.letters, body.moved, plan.sheet, columns.texts
+    )  # fmt: skip
     for i, r in enumerate(range(body.first, body.end)):
         if progress is not None and r % PROGRESS_EVERY == 0:
             progress(r, total_rows)
         practice_cell = columns.practice_cells[i]
-        if (
-            isinstance(practice_cell, str)
-            and PRACTICE.name[2:] in practice_cell
-            and squash(practice_cell) == PRACTICE.header
-        ):
+        if isinstance(practice_cell, str) and word in practice_cell and squash(practice_cell) == header:
             continue  # the header, repeated on every printed page
         number = str(r + 1)
-        cells = {key: letter + number for key, letter in body.letters}
-        if r in body.moved:
+        cells = {key: letter + number for key, letter in letters}
+        if r in moved:
             cells.update(body.moved_cells(r))
         row_unit = columns.units[i]
         if row_unit != unit:  # a merged workbook: the next unit's goals start afresh
@@ -540,10 +540,10 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
             pairs = (("goal", goal_written), ("practice", practice_written), ("performance", performance_written))
             written = {key: text for key, text in pairs if text is not None}
         texts = NOTHING
-        if columns.texts:  # the form's text columns: each cell's text, and its own text where that differs
+        if text_columns:  # the form's text columns: each cell's text, and its own text where that differs
             found: dict[str, str] = {}
             owns: dict[str, str] = {}
-            for key, column in columns.texts.items():
+            for key, column in text_columns.items():
                 text, own = column[i]
                 if text:
                     found[key] = text
@@ -554,7 +554,7 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
         item = PlanItem(
             goal_no=goal_no, goal=goal, item_no=item_no, practice=practice, schedule_info=columns.schedule_infos[i],
             budget_info=columns.budget_infos[i], category=category, performance=performance,
-            remark=columns.remarks[i], sheet=plan.sheet, row=r + 1, cells=cells, category_written=category_text,
+            remark=columns.remarks[i], sheet=sheet, row=r + 1, cells=cells, category_written=category_text,
             unit=row_unit, written=written, texts=texts,
         )  # fmt: skip
         plan.items.append(item)
