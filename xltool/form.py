@@ -28,7 +28,7 @@ class Kind(StrEnum):
     """
 
     GOAL = "goal"  # 壹、… numbered, one goal carried down the practices it spans
-    PRACTICE = "practice"  # 一、… numbered: a row with a practice (or anything but a goal) is an item
+    PRACTICE = "practice"  # 一、… numbered: each practice row is an item
     SCHEDULE = "schedule"  # ROC year and months (xltool.schedule)
     BUDGET = "budget"  # thousands of NTD (xltool.budget)
     CATEGORY = "category"  # a category of the catalog, or another name of one
@@ -42,7 +42,7 @@ class Field:
     says what its cells hold and how it is printed, and everything that reads or writes the form's table
     (reader, model, JSON and CSV, template, merged workbook, printout, document, diff) follows from that."""
 
-    key: str  # PlanItem attribute and JSON key
+    key: str  # JSON key; PlanItem attribute (a text column's: its key in PlanItem.texts)
     name: str  # short name: findings, CSV, terminal tables (預定進度)
     header: str = ""  # the form's column header as one line (template, merged workbook)
     printed: str = ""  # the header as the printout breaks it
@@ -52,7 +52,7 @@ class Field:
     prompt: str = ""  # the template's input message for the column
     # Printout column width in xlsxwriter characters (a column prints 7 w + 5 pt in 標楷體 14): together
     # 450 pt, the 16 cm between A4's 2.5 cm margins at 100 %, 具體作法 the widest, the header in 3 lines.
-    print_width: float = 0  # 0: not printed (the printed columns fill the 16 cm: take a new one's from others)
+    print_width: float = 0  # 0: not printed
     kind: Kind = Kind.TEXT
     # A text column's cell value → the item's text (the reader calls it once for each distinct value);
     # None: the cell's text on one line. The six kinds are read by the reader's own code for each.
