@@ -58,7 +58,7 @@ def run(extended: Path, folder: Path, *commands: list[str]) -> str:
 def outputs(extended: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The extended copy's template, filled by an officer; then read, merged, printed and compared."""
     folder = tmp_path_factory.mktemp("outputs")
-    run(extended, folder, ["template", "-o", "範本.xlsx", "--unit", "測試單位"])
+    run(extended, folder, ["template", "-o", "範本.xlsx", "--unit", "測試單位", "--rows", "5"])
     workbook = load_workbook(folder / "範本.xlsx")
     sheet = workbook["計畫表"]
     rows = [
