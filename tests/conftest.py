@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from xltool.form import COLUMNS, column_letter
 from xltool.pipeline import write_template
 
 # A CI machine converting with LibreOffice beside the tests is slow at times: no per-example deadline.
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "kinmen_108.xlsx"
 TEMPLATE = ROOT / "templates" / "plan_template.xlsx"
 FIRST_INPUT_ROW = 4  # 1-based: title, unit/year, header, then input rows
-COLUMN_LETTERS = {"goal": "A", "practice": "B", "schedule": "C", "budget": "D", "category": "E", "performance": "F"}
+COLUMN_LETTERS = {c.key: column_letter(i) for i, c in enumerate(COLUMNS)}  # goal A, practice B … performance F
 
 
 @pytest.fixture(autouse=True)

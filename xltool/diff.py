@@ -41,6 +41,8 @@ from xltool.form import (
     CHANGES_WIDTHS,
     COLUMNS,
     FIELD_NAMES,
+    Field,
+    Kind,
     Severity,
 )
 from xltool.model import Finding, Plan, PlanItem, json_number
@@ -326,21 +328,40 @@ class _Compare:
         self.old, self.new, self.years = old, new, years
 
     def fields(self, old: PlanItem, new: PlanItem) -> dict[str, tuple[JsonValue, JsonValue]]:
+        """The columns whose cells differ, in the form's order: each key → (before, after)."""
         out: dict[str, tuple[JsonValue, JsonValue]] = {}
-        if not self.same_text(old.goal, new.goal):
-            out["goal"] = (old.goal, new.goal)
-        if not self.same_text(old.practice, new.practice):
-            out["practice"] = (old.practice, new.practice)
-        if not _same_schedule(old.schedule_info, new.schedule_info, self.years):
-            out["schedule"] = (old.schedule, new.schedule)
-        old_budget, new_budget = budget_value(old), budget_value(new)
-        if old.budget != new.budget or (old.budget is None and old_budget != new_budget):
-            out["budget"] = (old_budget, new_budget)
-        if _category(self.old, old.category) != _category(self.new, new.category):
-            out["category"] = (old.category, new.category)
-        if item_text(old.performance) != item_text(new.performance):
-            out["performance"] = (old.performance, new.performance)
+        for column in COLUMNS:
+            change = self.change(column, old, new)
+            if change is not None:
+                out[column.key] = change
         return out
+
+    def change(self, column: Field, old: PlanItem, new: PlanItem) -> tuple[JsonValue, JsonValue] | None:
+        """A column's (before, after) when the two practices differ in it, by what the column holds."""
+        before: JsonValue
+        after: JsonValue
+        if column.kind is Kind.GOAL:
+            before, after = old.goal, new.goal
+            same = self.same_text(old.goal, new.goal)
+        elif column.kind is Kind.PRACTICE:
+            before, after = old.practice, new.practice
+            same = self.same_text(old.practice, new.practice)
+        elif column.kind is Kind.SCHEDULE:
+            before, after = old.schedule, new.schedule
+            same = _same_schedule(old.schedule_info, new.schedule_info, self.years)
+        elif column.kind is Kind.BUDGET:
+            before, after = budget_value(old), budget_value(new)
+            same = old.budget == new.budget and not (old.budget is None and before != after)
+        elif column.kind is Kind.CATEGORY:
+            before, after = old.category, new.category
+            same = _category(self.old, old.category) == _category(self.new, new.category)
+        elif column.kind is Kind.PERFORMANCE:
+            before, after = old.performance, new.performance
+            same = item_text(old.performance) == item_text(new.performance)
+        else:
+            old_text, new_text = old.texts.get(column.key, ""), new.texts.get(column.key, "")
+            before, after, same = old_text, new_text, self.same_text(old_text, new_text)
+        return None if same else (before, after)
 
     def same_text(self, old: str, new: str) -> bool:
         """The same words, or the same words once the years they name are moved on (「107年度」 last year

@@ -36,17 +36,18 @@ from typing import TYPE_CHECKING, Any
 from xltool.errors import ErrorCode, OfficeError
 from xltool.form import (
     BODY_SIZE,
-    COLUMN_AT,
-    COLUMNS,
     DOCUMENT_WIDTHS_CM,
     FONT,
     LINE_HEIGHT,
     MARGIN_CM,
     NOTES,
     PAGE_FOOTER,
+    PRINTED,
+    PRINTED_AT,
     SUBJECT,
     TITLE_SIZE,
     TOTAL_LABEL,
+    Kind,
     plan_title,
 )
 from xltool.linebreak import break_hints, text_width, wrap
@@ -214,18 +215,18 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
     form)."""
     from docx.shared import Twips
 
-    widths = [round(DOCUMENT_WIDTHS_CM[column.key] * TWIPS_PER_CM) for column in COLUMNS]
-    table = document.add_table(rows=0, cols=len(COLUMNS))
+    widths = [round(DOCUMENT_WIDTHS_CM[column.key] * TWIPS_PER_CM) for column in PRINTED]
+    table = document.add_table(rows=0, cols=len(PRINTED))
     _table_properties(table._tbl, sum(widths))
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Twips(width)
 
-    headers = [header_text(column.printed, width) for column, width in zip(COLUMNS, widths, strict=True)]
+    headers = [header_text(column.printed, width) for column, width in zip(PRINTED, widths, strict=True)]
     header = _add_row(table, widths, header=True)
     for cell, text in zip(header, headers, strict=True):
         _cell(cell, text, align="center", valign="center", bold=True)
 
-    room = {column.key: _room(width) for column, width in zip(COLUMNS, widths, strict=True)}
+    room = {column.key: _room(width) for column, width in zip(PRINTED, widths, strict=True)}
     notes = sum(len(wrap(note, sum(widths) / 20)) for note in NOTES)
     first_page, other_pages = page_lines(max(h.count("\n") + 1 for h in headers) * LINE_HEIGHT, TITLE_HEIGHT)
     printout = lay_out(plan, room, first_page=first_page, other_pages=other_pages, tail=1 + notes, canonical=canonical)
@@ -239,20 +240,20 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
             starts_at = rows[0] - next(i for i in range(rows[0], -1, -1) if printout.lines[i].first)
             whole = printout.lines[rows[0]].first and printout.lines[rows[-1]].last
             cells = _add_row(table, widths)
-            # The goal's cell: restarted where the goal starts and at the top of each page, merged below.
-            if rows[0] in goal_starts or rows[0] == first:
-                _cell(cells[0], break_hints(goal_texts.get(rows[0], ""), room["goal"]), merge="restart")
-            else:
-                _cell(cells[0], "", merge="continue")
-            for cell, column in zip(cells[1:], COLUMNS[1:], strict=True):
+            for cell, column in zip(cells, PRINTED, strict=True):
+                if column.kind is Kind.GOAL:  # restarted where the goal starts and atop each page, merged below
+                    if rows[0] in goal_starts or rows[0] == first:
+                        _cell(cell, break_hints(goal_texts.get(rows[0], ""), room[column.key]), merge="restart")
+                    else:
+                        _cell(cell, "", merge="continue")
+                    continue
                 text = texts[column.key]
                 if not whole:
                     text = line_slice(text, room[column.key], starts_at, starts_at + len(rows))
-                align = {"schedule": "center", "category": "center", "budget": "right"}.get(column.key, "left")
-                _cell(cell, break_hints(text, room[column.key]), align=align)
+                _cell(cell, break_hints(text, room[column.key]), align=column.align)
 
     total = _add_row(table, widths)
-    budget_at = COLUMN_AT["budget"]
+    budget_at = PRINTED_AT["budget"]
     label = total[0].merge(total[budget_at - 1])
     _cell(label, TOTAL_LABEL, align="center", bold=True, keep=True)
     _cell(total[budget_at], f"{number(plan.total):,}", align="right", bold=True, keep=True)

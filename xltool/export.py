@@ -30,13 +30,13 @@ def plan_csv(plan: Plan) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(field.name for field in CSV_FIELDS)
+    year = plan.year if plan.year is not None else ""
     for item in plan.items:
-        budget = json_number(item.budget)
-        values = {
-            "unit": item.unit or plan.unit, "year": plan.year if plan.year is not None else "",
-            "months": " ".join(item.months), "budget": "" if budget is None else budget,
-        }  # fmt: skip
-        writer.writerow(csv_safe(values[f.key] if f.key in values else getattr(item, f.key)) for f in CSV_FIELDS)
+        values = item.to_dict()  # the JSON's fields, as a spreadsheet takes them
+        values["unit"], values["year"], values["months"] = item.unit or plan.unit, year, " ".join(item.months)
+        if values["budget"] is None:
+            values["budget"] = ""
+        writer.writerow(csv_safe(values[f.key]) for f in CSV_FIELDS)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -8,6 +8,7 @@ A test fails if any other module spells a column header or a sheet name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -17,11 +18,31 @@ from xltool.text import squash
 # ---------------------------------------------------------------------------------------------- columns
 
 
+class Kind(StrEnum):
+    """What a column's cells hold: how the reader makes them an item's values, and how each writer shows them.
+
+    The form's six columns each have a kind of their own, kept in attributes of ``PlanItem`` of their own
+    (goal_no and goal, item_no and practice, schedule_info, budget_info, category, performance). Any other
+    column is text: the item keeps it in ``PlanItem.texts`` under the column's key, and every writer shows it
+    as the text it is (docs/ARCHITECTURE.md: adding a column).
+    """
+
+    GOAL = "goal"  # 壹、… numbered, one goal carried down the practices it spans
+    PRACTICE = "practice"  # 一、… numbered: each practice row is an item
+    SCHEDULE = "schedule"  # ROC year and months (xltool.schedule)
+    BUDGET = "budget"  # thousands of NTD (xltool.budget)
+    CATEGORY = "category"  # a category of the catalog, or another name of one
+    PERFORMANCE = "performance"  # an item of the catalog, spelt one way
+    TEXT = "text"
+
+
 @dataclass(frozen=True)
 class Field:
-    """One field of a practice row, with every name it goes by."""
+    """One field of a practice row, with every name it goes by; a column of the form (``COLUMNS``) also
+    says what its cells hold and how it is printed, and everything that reads or writes the form's table
+    (reader, model, JSON and CSV, template, merged workbook, printout, document, diff) follows from that."""
 
-    key: str  # PlanItem attribute and JSON key
+    key: str  # JSON key; PlanItem attribute (a text column's: its key in PlanItem.texts)
     name: str  # short name: findings, CSV, terminal tables (預定進度)
     header: str = ""  # the form's column header as one line (template, merged workbook)
     printed: str = ""  # the header as the printout breaks it
@@ -31,40 +52,54 @@ class Field:
     prompt: str = ""  # the template's input message for the column
     # Printout column width in xlsxwriter characters (a column prints 7 w + 5 pt in 標楷體 14): together
     # 450 pt, the 16 cm between A4's 2.5 cm margins at 100 %, 具體作法 the widest, the header in 3 lines.
-    print_width: float = 0
+    print_width: float = 0  # 0: not printed
+    kind: Kind = Kind.TEXT
+    # A text column's cell value → the item's text (the reader calls it once for each distinct value);
+    # None: the cell's text on one line. The six kinds are read by the reader's own code for each.
+    parse: Callable[[object], str] | None = None
+    align: str = "left"  # printed: left, center or right
+    merged_width: float = 0  # the merged workbook's column width, when not the template's
 
 
 GOAL = Field(
-    "goal", "計畫目標", "計畫目標", "計畫\n目標", ("計畫目標",), width=18, print_width=6,
+    "goal", "計畫目標", "計畫目標", "計畫\n目標", ("計畫目標",), width=18, print_width=6, kind=Kind.GOAL, merged_width=24,
     prompt="以「壹、」「貳、」…依序編號，例如「壹、遵行政策指引、擘劃廉能願景。」。"
     "只需填在該目標第一個具體作法那一列，以下各列沿用。目標應具體量化、簡明扼要，項目不宜太多（填表說明 二）。",
 )  # fmt: skip
 PRACTICE = Field(
-    "practice", "具體作法", "具體作法", "具體作法", ("具體作法",), width=46, print_width=20,
+    "practice", "具體作法", "具體作法", "具體作法", ("具體作法",), width=46, print_width=20, kind=Kind.PRACTICE,
+    merged_width=48,
     prompt="以「一、」「二、」…編號，每個計畫目標下重新從「一、」起算。請寫出可衡量的作法，例如辦理場次、人數或件數（填表說明 二）。",
 )  # fmt: skip
 SCHEDULE = Field(
     "schedule", "預定進度", "預定進度", "預定\n進度", ("預定進度", "預定期程", "進度"), width=13, print_width=10,
+    kind=Kind.SCHEDULE, align="center",
     prompt="例如 108.01-12、108.08、108.10-109.03、108.01、04、07、10。"
     "請寫出階段進度及完成時限，勿用「經常辦理」「隨時」等不確定用語（填表說明 三）。",
 )  # fmt: skip
 BUDGET = Field(
     "budget", "預算(千元)", "備考(預算金額 單位：千元)", "備考\n(預算金額\n單位：千元)", ("備考", "預算"), width=12, print_width=11,
+    kind=Kind.BUDGET, align="right",
     prompt="請填所需經費，單位為新臺幣千元，例如 5 或 12.5；無經費請填 0（填表說明 六）。",
 )  # fmt: skip
 CATEGORY = Field(
     "category", "業務類別", "業務類別", "業務\n類別", ("業務類別", "類別"), width=12, print_width=4,
+    kind=Kind.CATEGORY, align="center",
     prompt="請由清單選擇：{choices}（填表說明 四）。",
 )  # fmt: skip
 PERFORMANCE = Field(
     "performance", "提列績效對應項目", "提列績效對應項目(新增)", "提列績效\n對應項目\n(新增)",
-    ("提列績效", "對應項目", "績效"), width=20, print_width=9,
+    ("提列績效", "對應項目", "績效"), width=20, print_width=9, kind=Kind.PERFORMANCE,
     prompt="請先選業務類別，再由清單選擇「政策目標-細項」；自主管理項目請填「自主管理-項目名稱」；"
     "無對應項目請填「無」或詳予敘明（填表說明 五）。",
 )  # fmt: skip
 
+# The form's columns in their order: the template's, the merged workbook's and (those printed) the printout's.
 COLUMNS: tuple[Field, ...] = (GOAL, PRACTICE, SCHEDULE, BUDGET, CATEGORY, PERFORMANCE)
 COLUMN_AT: dict[str, int] = {c.key: i for i, c in enumerate(COLUMNS)}  # a column's 0-based position, by key
+TEXT_COLUMNS: tuple[Field, ...] = tuple(c for c in COLUMNS if c.kind is Kind.TEXT)
+PRINTED: tuple[Field, ...] = tuple(c for c in COLUMNS if c.print_width)  # the printout's and the document's
+PRINTED_AT: dict[str, int] = {c.key: i for i, c in enumerate(PRINTED)}
 
 # Read when a legacy sheet or a merged workbook has them; the template does not write them.
 REMARK = Field("remark", "備註", "備註", words=("備註", "說明"), width=16)
@@ -112,16 +147,30 @@ CONTACT_FIELDS: tuple[Field, ...] = (PERSON, EMAIL, PHONE)
 TODO = Field("todo", "請辦理", "請辦理")
 CHASE_FIELDS: tuple[Field, ...] = (UNIT, STATUS, *CONTACT_FIELDS, TODO, FILES)
 
+
+def _item_fields(column: Field) -> tuple[Field, ...]:
+    """A column's fields in a practice's JSON and CSV: a numbered column's number before it, the schedule's
+    months after it."""
+    if column.kind is Kind.GOAL:
+        return (GOAL_NO, column)
+    if column.kind is Kind.PRACTICE:
+        return (ITEM_NO, column)
+    if column.kind is Kind.SCHEDULE:
+        return (column, MONTHS)
+    return (column,)
+
+
+# A practice in JSON and CSV (`xltool read`, PlanItem.to_dict): the fields of each column in turn.
+ITEM_FIELDS: tuple[Field, ...] = tuple(f for c in COLUMNS for f in _item_fields(c))
 # `xltool read --format csv`: one row per practice, for Excel.
-CSV_FIELDS: tuple[Field, ...] = (
-    UNIT, YEAR, GOAL_NO, GOAL, ITEM_NO, PRACTICE, SCHEDULE, MONTHS, BUDGET, CATEGORY, PERFORMANCE, SHEET, CELL,
-)  # fmt: skip
+CSV_FIELDS: tuple[Field, ...] = (UNIT, YEAR, *ITEM_FIELDS, SHEET, CELL)
 
 # The merged workbook's 彙整 sheet (and each unit's sheet): the form's columns between who and where, and
 # the unit's name as its file wrote it (the 單位 column says the roster's name; a blank cell stays blank here).
 UNIT_WRITTEN = Field("unit_written", "填寫的機關名稱", "填寫的機關名稱")
 MERGED_FIELDS: tuple[Field, ...] = (UNIT, YEAR, *COLUMNS, SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN)
-MERGED_WIDTHS = (20, 6, 24, 48, 13, 12, 12, 20, 30, 12, 20)  # a unit's name of ten characters on one line
+# A unit's name of ten characters on one line; each column as wide as in the template, unless it says.
+MERGED_WIDTHS = (20, 6, *(c.merged_width or c.width for c in COLUMNS), 30, 12, 20)
 
 # ---------------------------------------------------------------------------------------------- sheets
 
@@ -233,7 +282,7 @@ def print_points(field: Field) -> float:
 
 # The document's columns (xltool render --docx) are the printout's: one set of widths for every printed
 # form, filling the 16 cm between the margins, 具體作法 the widest.
-DOCUMENT_WIDTHS_CM = {c.key: round(print_points(c) / 72 * 2.54, 3) for c in COLUMNS}
+DOCUMENT_WIDTHS_CM = {c.key: round(print_points(c) / 72 * 2.54, 3) for c in PRINTED}
 
 NOTES = (
     "備註：",

@@ -13,11 +13,13 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from xltool.budget import Note as BudgetNote
 from xltool.form import (
+    COLUMNS,
     CONTACT_FIELDS,
     FORM_SHEETS,
     MERGED_FIELDS,
@@ -31,6 +33,8 @@ from xltool.form import (
     RESULTS_SHEET,
     SEVERITY_WORDS,
     STATS_SHEET,
+    TEXT_COLUMNS,
+    Kind,
     Page,
     Severity,
     column_letter,
@@ -219,7 +223,7 @@ class _Tally:
 
 
 def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator[list[object]]:
-    number_style = {key: styles[key].xf_index for key in ("two_decimals", "date", "datetime")}
+    cells = _as_written({key: styles[key].xf_index for key in ("two_decimals", "date", "datetime")})
     for one in inputs:
         assert one.plan is not None
         plan = one.plan
@@ -229,16 +233,40 @@ def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator
             yield [
                 unit,
                 year,
-                item.written.get("goal", item.numbered_goal) if item.written else item.numbered_goal,
-                item.written.get("practice", item.numbered_practice) if item.written else item.numbered_practice,
-                _schedule_cell(item, number_style),
-                _budget_cell(item),
-                item.category_written or item.category,
-                item.written.get("performance", item.performance) if item.written else item.performance,
+                *cells(item),
                 one.file,
                 item.where if item.sheet else "",  # a JSON plan's rows have no cell to point at
                 plan.unit_written if plan.unit_written is not None else unit,
             ]
+
+
+_KINDS = (Kind.GOAL, Kind.PRACTICE, Kind.SCHEDULE, Kind.BUDGET, Kind.CATEGORY, Kind.PERFORMANCE)
+
+
+def _as_written(styles: dict[str, int]) -> Callable[[PlanItem], tuple[object, ...]]:
+    """An item's cells in the form's columns as the officer wrote them: the cell's own text where the reader
+    tidied it, a category as written, the schedule and budget cells as they came (type included), a text
+    column's text. One call a row, the cells made in the order of ``_KINDS`` and the text columns, then put
+    in the form's (a merge writes tens of thousands of rows)."""
+    texts = [c.key for c in TEXT_COLUMNS]
+    at = [_KINDS.index(c.kind) if c.kind is not Kind.TEXT else len(_KINDS) + texts.index(c.key) for c in COLUMNS]
+    in_form_order = itemgetter(*at)
+
+    def cells(item: PlanItem) -> tuple[object, ...]:
+        written = item.written
+        made = [
+            written.get("goal", item.numbered_goal) if written else item.numbered_goal,
+            written.get("practice", item.numbered_practice) if written else item.numbered_practice,
+            _schedule_cell(item, styles),
+            _budget_cell(item),
+            item.category_written or item.category,
+            written.get("performance", item.performance) if written else item.performance,
+        ]
+        if texts:
+            made += [written.get(key, item.texts.get(key, "")) for key in texts]
+        return in_form_order(made)  # type: ignore[no-any-return]
+
+    return cells
 
 
 _EPOCH = dt.datetime(1899, 12, 30)  # day 0 of the serial numbers Excel and LibreOffice store dates as

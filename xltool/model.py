@@ -10,10 +10,23 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from xltool.budget import Budget, parse_budget
-from xltool.form import ITEM_NUMERALS, LIVE, Severity, column_index, column_letter
+from xltool.form import (
+    ITEM_FIELDS,
+    ITEM_NUMERALS,
+    LIVE,
+    MONTHS,
+    PRINTED,
+    TEXT_COLUMNS,
+    Field,
+    Kind,
+    Severity,
+    column_index,
+    column_letter,
+)
 from xltool.schedule import Schedule, month_key, parse_schedule
 from xltool.text import one_line
 
@@ -60,6 +73,7 @@ class PlanItem:
     written: Mapping[str, str] = field(
         default_factory=dict
     )  # field -> the cell's text, where the reader tidied it (spaces, dashes)
+    texts: Mapping[str, str] = field(default_factory=dict)  # a text column's key (form.TEXT_COLUMNS) -> its text
 
     @property
     def schedule(self) -> str:
@@ -89,16 +103,17 @@ class PlanItem:
         「５」, 「無」: the amount they stand for is ``budget``), a number with thousands separators. Only what
         Excel adds (``_x000D_``, stray spaces, wrapped lines) is gone."""
         budget = self.budget_info
-        return {
-            "goal": self.numbered_goal,
-            "practice": self.numbered_practice,
-            "schedule": self.schedule_info.written,
-            "budget": f"{number(budget.value):,}"
+        shown = {
+            Kind.GOAL: self.numbered_goal,
+            Kind.PRACTICE: self.numbered_practice,
+            Kind.SCHEDULE: self.schedule_info.written,
+            Kind.BUDGET: f"{number(budget.value):,}"
             if budget.value is not None and budget.typed_number
             else budget.written,
-            "category": self.category_written or self.category,
-            "performance": one_line(self.written.get("performance", self.performance)),
+            Kind.CATEGORY: self.category_written or self.category,
+            Kind.PERFORMANCE: one_line(self.written.get("performance", self.performance)),
         }
+        return {c.key: self.texts.get(c.key, "") if c.kind is Kind.TEXT else shown[c.kind] for c in PRINTED}
 
     @property
     def cell(self) -> str:
@@ -115,22 +130,16 @@ class PlanItem:
         return f"{self.sheet}!{self.cells.get(key) or self.row}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "goal_no": self.goal_no,
-            "goal": self.goal,
-            "item_no": self.item_no,
-            "practice": self.practice,
-            "schedule": self.schedule,
-            "months": list(self.months),
-            "budget": json_number(self.budget),
-            "category": self.category,
-            "performance": self.performance,
-            "remark": self.remark,
-            "sheet": self.sheet,
-            "row": self.row,
-            "cell": self.cell,
-            "unit": self.unit,
-        }
+        """The fields of the form's columns (``form.ITEM_FIELDS``), then the remark and where the row is."""
+        data: dict[str, Any] = {}
+        for key, value in _JSON_VALUES:
+            data[key] = value(self)
+        data["remark"] = self.remark
+        data["sheet"] = self.sheet
+        data["row"] = self.row
+        data["cell"] = self.cell
+        data["unit"] = self.unit
+        return data
 
 
 @dataclass
@@ -233,6 +242,7 @@ class Plan:
                     cells={"practice": text["cell"]} if text["cell"] else {},
                     category_written=text["category"],
                     unit=text["unit"],
+                    texts={c.key: text[c.key] for c in TEXT_COLUMNS if text[c.key]},
                 )
             )
         head = {key: _json_text(data, key, 0) for key in ("unit", "file", "sheet")}
@@ -261,8 +271,21 @@ class Plan:
         }
 
 
+def _json_value(entry: Field) -> Callable[[PlanItem], object]:
+    """How a field of a practice's JSON is read off an item: the attribute of its name, but for these."""
+    if entry is MONTHS:
+        return lambda item: list(item.months)
+    if entry.kind is Kind.BUDGET:
+        return lambda item: json_number(item.budget)
+    if entry in TEXT_COLUMNS:
+        return lambda item: item.texts.get(entry.key, "")
+    return attrgetter(entry.key)
+
+
+_JSON_VALUES = tuple((f.key, _json_value(f)) for f in ITEM_FIELDS)
+# The JSON's texts, which from_dict reads back (the months follow from the schedule).
 _JSON_TEXT_KEYS = (
-    "goal_no", "goal", "item_no", "practice", "schedule", "category", "performance", "remark", "sheet", "cell", "unit",
+    *(f.key for f in ITEM_FIELDS if f is not MONTHS and f.kind is not Kind.BUDGET), "remark", "sheet", "cell", "unit",
 )  # fmt: skip
 
 

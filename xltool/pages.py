@@ -24,7 +24,7 @@ import itertools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from xltool.form import COLUMNS, LINE_HEIGHT, MARGIN_CM
+from xltool.form import LINE_HEIGHT, MARGIN_CM
 from xltool.linebreak import NO_START, wrap
 from xltool.model import Plan, PlanItem, number
 
@@ -32,7 +32,6 @@ BODY_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the form's top and b
 SAFETY = 12.0  # pt kept free on each page: what Excel, Word or LibreOffice may round heights to
 KEEP = 2  # lines of a cell kept together at the foot of a page and at the head of the next
 PHRASE_ENDS = "、，。；：！？\n"  # where a goal's text may go on over a page break
-BODY_KEYS = tuple(c.key for c in COLUMNS if c.key != "goal")
 
 
 def cell_texts(item: PlanItem, canonical: bool = False) -> dict[str, str]:

@@ -38,6 +38,7 @@ from xltool.form import (
     RECEIPT_SHEET,
     REQUIRED_KEYS,
     STATS_SHEET,
+    TEXT_COLUMNS,
     TOTAL_WORDS,
     UNIT_LABEL,
     YEAR_LABEL,
@@ -487,7 +488,8 @@ class _Columns:
         self.goals = [_line(value) for value in goal_cells]
         # The cell's own text, kept only where tidying changed it (check offers the tidy text as a fix).
         self.goals_written = _each_once(goal_cells, _untidy)
-        self.practices_written = _each_once(self.practice_cells, _untidy)
+        # Each practice is its own text: looking each one up costs more than _untidy's quick test of it.
+        self.practices_written = [_untidy(value) for value in self.practice_cells]
         self.units, self.remarks = body.lines("unit"), body.lines("remark")
         self.categories = _each_once(body.values("category"), lambda value: _category(catalog, _line(value)))
         self.performances = _each_once(body.values("performance"), _performance)
@@ -504,25 +506,31 @@ class _Columns:
             ]
         else:
             self.schedule_infos = _each_once(self.schedules, lambda value: parse_schedule(value, year))
+        # The form's text columns that the sheet has: each cell's text and, where it differs, its own.
+        self.texts = {
+            c.key: _each_once(body.values(c.key), _text_cell(c.parse or _line))
+            for c in TEXT_COLUMNS
+            if c.key in body.header.columns
+        }
 
 
 def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[int, int], None] | None) -> None:
     """Follow the goals down the rows and assemble one PlanItem per practice row."""
     goal_no, goal, goal_cell, unit = "", "", "", ""
     total_rows = len(body.grid)
+    # Looked up once, not on each of the rows.
+    word, header, letters, moved, sheet, text_columns = (
+        PRACTICE.name[2:], PRACTICE.header, body.letters, body.moved, plan.sheet, columns.texts
+    )  # fmt: skip
     for i, r in enumerate(range(body.first, body.end)):
         if progress is not None and r % PROGRESS_EVERY == 0:
             progress(r, total_rows)
         practice_cell = columns.practice_cells[i]
-        if (
-            isinstance(practice_cell, str)
-            and PRACTICE.name[2:] in practice_cell
-            and squash(practice_cell) == PRACTICE.header
-        ):
+        if isinstance(practice_cell, str) and word in practice_cell and squash(practice_cell) == header:
             continue  # the header, repeated on every printed page
         number = str(r + 1)
-        cells = {key: letter + number for key, letter in body.letters}
-        if r in body.moved:
+        cells = {key: letter + number for key, letter in letters}
+        if r in moved:
             cells.update(body.moved_cells(r))
         row_unit = columns.units[i]
         if row_unit != unit:  # a merged workbook: the next unit's goals start afresh
@@ -547,10 +555,23 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
         if goal_written is not None or practice_written is not None or performance_written is not None:
             pairs = (("goal", goal_written), ("practice", practice_written), ("performance", performance_written))
             written = {key: text for key, text in pairs if text is not None}
-        # Positional, in PlanItem's field order: keywords cost a tenth of this loop.
+        texts = NOTHING
+        if text_columns:  # the form's text columns: each cell's text, and its own text where that differs
+            found: dict[str, str] = {}
+            owns: dict[str, str] = {}
+            for key, column in text_columns.items():
+                text, own = column[i]
+                if text:
+                    found[key] = text
+                if own is not None:
+                    owns[key] = own
+            texts = found or NOTHING
+            written = {**written, **owns} if owns else written
         item = PlanItem(
-            goal_no, goal, item_no, practice, columns.schedule_infos[i], columns.budget_infos[i], category,
-            performance, columns.remarks[i], plan.sheet, r + 1, cells, category_text, row_unit, written,
+            goal_no=goal_no, goal=goal, item_no=item_no, practice=practice, schedule_info=columns.schedule_infos[i],
+            budget_info=columns.budget_infos[i], category=category, performance=performance,
+            remark=columns.remarks[i], sheet=sheet, row=r + 1, cells=cells, category_written=category_text,
+            unit=row_unit, written=written, texts=texts,
         )  # fmt: skip
         plan.items.append(item)
 
@@ -562,6 +583,19 @@ def _untidy(value: object) -> str | None:
     if value.isprintable() and value[0] != " " and value[-1] != " " and "  " not in value and "_x" not in value:
         return None  # the usual cell: nothing for clean to take away
     return value if clean(value) != value else None
+
+
+def _text_cell(parse: Callable[[object], str]) -> Callable[[object], tuple[str, str | None]]:
+    """A text column's cell → its text (the column's ``parse``), and the cell's own text where that differs
+    (the merged workbook copies the cell as written)."""
+
+    def read(value: object) -> tuple[str, str | None]:
+        if value is None or value == "":
+            return "", None
+        text, own = parse(value), _text(value)
+        return text, (own if own != text else None)
+
+    return read
 
 
 def _performance(value: object) -> tuple[str, str | None]:

@@ -25,17 +25,18 @@ from typing import Any
 from xltool.errors import ErrorCode, OutputError
 from xltool.form import (
     BODY_SIZE,
-    COLUMN_AT,
-    COLUMNS,
     FONT,
     GANTT_SHEET,
     LINE_HEIGHT,
     NOTES,
     PLAN_SHEET,
     PRACTICE,
+    PRINTED,
+    PRINTED_AT,
     SUBJECT,
     TITLE_SIZE,
     TOTAL_LABEL,
+    Kind,
     Page,
     plan_title,
 )
@@ -48,7 +49,7 @@ from xltool.xlsxparts import apply_page, new_workbook, sheet_name
 
 TITLE_HEIGHT = 36.0  # pt: the title row, 18 pt text with room above and below
 HEADER_ROW = 1  # 0-based: the title, then the header's lines
-WIDTHS = {c.key: usable_width(c.print_width) for c in COLUMNS}  # points of text across each column
+WIDTHS = {c.key: usable_width(c.print_width) for c in PRINTED}  # points of text across each column
 
 
 def render_plan(
@@ -188,9 +189,6 @@ class _Styles:
         return self._made[key]
 
 
-_ALIGN = {"schedule": "center", "budget": "right", "category": "center"}
-
-
 def _amount(item: PlanItem, canonical: bool) -> Decimal | None:
     """The budget written as a number: a number the officer typed, or any amount in the canonical form;
     text such as 「5千」 is printed as it was typed."""
@@ -215,13 +213,13 @@ def running_head(plan: Plan) -> str:
 
 
 def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool, running_head: str = "") -> None:
-    last_col = len(COLUMNS) - 1
-    for i, column in enumerate(COLUMNS):
+    last_col = len(PRINTED) - 1
+    for i, column in enumerate(PRINTED):
         sheet.set_column(i, i, column.print_width)
     sheet.merge_range(0, 0, 0, last_col, plan_title(plan.unit, plan.year), styles.title)
     _set_height(sheet, 0, TITLE_HEIGHT)
 
-    header = [_lines(c.printed, c.key) or [""] for c in COLUMNS]
+    header = [_lines(c.printed, c.key) or [""] for c in PRINTED]
     header_lines = max(len(lines) for lines in header)
     for n in range(header_lines):
         for i, lines in enumerate(header):
@@ -229,7 +227,7 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
             sheet.write_string(HEADER_ROW + n, i, text, styles.cell("center", n == 0, n == header_lines - 1, bold=True))
         _set_height(sheet, HEADER_ROW + n, LINE_HEIGHT)
 
-    notes_width = sum(usable_width(c.print_width) for c in COLUMNS)
+    notes_width = sum(usable_width(c.print_width) for c in PRINTED)
     note_rows = [line for note in NOTES for line in wrap(note, notes_width)]
     # Pages: every line is 22 pt, so a page holds a whole number of lines below the header.
     first_page, other_pages = page_lines(header_lines * LINE_HEIGHT, TITLE_HEIGHT)
@@ -250,21 +248,23 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
         r = body + n
         item = plan.items[line.item]
         amount = _amount(item, canonical) if line.first else None
-        for key, i in COLUMN_AT.items():
-            top = n in tops if key == "goal" else line.first
-            bottom = n in bottoms or (key != "goal" and line.last)
-            style = styles.cell(_ALIGN.get(key, "left"), top, bottom)
-            text = goal_lines.get(n, "") if key == "goal" else line.texts.get(key, "")
-            if key == "budget" and amount is not None and text:
+        for i, column in enumerate(PRINTED):
+            is_goal = column.kind is Kind.GOAL
+            top = n in tops if is_goal else line.first
+            bottom = n in bottoms or (not is_goal and line.last)
+            style = styles.cell(column.align, top, bottom)
+            text = goal_lines.get(n, "") if is_goal else line.texts.get(column.key, "")
+            if column.kind is Kind.BUDGET and amount is not None and text:
                 sheet.write_number(r, i, number(amount), style)
             else:
                 sheet.write_string(r, i, text, style)
         _set_height(sheet, r, LINE_HEIGHT)
 
     end = body + len(printout.lines)
-    sheet.merge_range(end, 0, end, COLUMN_AT["budget"] - 1, TOTAL_LABEL, styles.cell("center", True, True, bold=True))
-    sheet.write_number(end, COLUMN_AT["budget"], number(plan.total), styles.cell("right", True, True, bold=True))
-    for i in range(COLUMN_AT["budget"] + 1, len(COLUMNS)):
+    budget_at = PRINTED_AT["budget"]
+    sheet.merge_range(end, 0, end, budget_at - 1, TOTAL_LABEL, styles.cell("center", True, True, bold=True))
+    sheet.write_number(end, budget_at, number(plan.total), styles.cell("right", True, True, bold=True))
+    for i in range(budget_at + 1, len(PRINTED)):
         sheet.write_blank(end, i, None, styles.cell("left", True, True))
     _set_height(sheet, end, LINE_HEIGHT)
     for n, note in enumerate(note_rows, start=1):

@@ -42,6 +42,7 @@ from xltool.form import (
     TOTAL_LABEL,
     UNIT_LABEL,
     YEAR_LABEL,
+    Kind,
     Page,
     cell_ref,
     cell_row,
@@ -372,7 +373,7 @@ def _write_rows(
             previous_goal = (items[offset].goal_no, items[offset].goal)
         for i, column in enumerate(COLUMNS):
             value = values.get(column.key)
-            style = styles["number"] if column.key == "budget" else styles["text"]
+            style = styles["number"] if column.kind is Kind.BUDGET else styles["text"]
             note = marks.get((offset, column.key))
             if note:
                 style = styles["flag"]
@@ -386,51 +387,32 @@ def _write_rows(
 
 
 def _write_validations(sheet: Any, catalog: Catalog, last_row: int) -> None:
-    """Dropdowns, the schedule's text check and the budget's number check, each with its prompt."""
-    prompts = {c.key: c for c in COLUMNS}
-
-    def validate(key: str, options: dict[str, Any]) -> None:
-        column = prompts[key]
-        options = {"input_title": column.name, "input_message": column.prompt, **options}
-        sheet.data_validation(FIRST_ROW, COLUMN_AT[key], last_row, COLUMN_AT[key], options)
-
-    validate("goal", {"validate": "any"})
-    validate("practice", {"validate": "any"})
+    """Each column's prompt; dropdowns, the schedule's text check and the budget's number check."""
     schedule_cell = cell_ref(FIRST_ROW, COLUMN_AT["schedule"])  # relative: Excel shifts it down the column
-    validate(
-        "schedule",
-        {
+    category_cell = f"${column_letter(COLUMN_AT['category'])}{FIRST_ROW + 1}"
+    checks: dict[Kind, dict[str, Any]] = {
+        Kind.SCHEDULE: {
             "validate": "custom",
             "value": f"=ISTEXT({schedule_cell})",
             "error_type": "warning",
             "error_title": SCHEDULE.name,
             "error_message": "預定進度請以文字輸入（例如 108.01-12），數字會被 Excel 改寫（108.10 變成 108.1）。",
         },
-    )
-    validate(
-        "budget",
-        {
+        Kind.BUDGET: {
             "validate": "decimal",
             "criteria": ">=",
             "value": 0,
             "error_title": "預算金額",
             "error_message": "備考欄請填 0 以上的數字，單位：千元（例如 5 或 12.5）。",
         },
-    )
-    validate(
-        "category",
-        {
+        Kind.CATEGORY: {
             "validate": "list",
             "source": f"={CATEGORY_NAME}",
-            "input_message": prompts["category"].prompt.format(choices=catalog.category_choices),
+            "input_message": CATEGORY.prompt.format(choices=catalog.category_choices),
             "error_title": CATEGORY.name,
             "error_message": "請由清單選擇業務類別：" + catalog.category_choices,
         },
-    )
-    category_cell = f"${column_letter(COLUMN_AT['category'])}{FIRST_ROW + 1}"
-    validate(
-        "performance",
-        {
+        Kind.PERFORMANCE: {
             "validate": "list",
             "source": f'=INDIRECT(IF({category_cell}="","{ALL_ITEMS}","{ITEMS_NAME_PREFIX}"&{category_cell}))',
             # A warning, not a stop: 自主管理-<自創項目> and explanations are typed, not chosen.
@@ -439,7 +421,11 @@ def _write_validations(sheet: Any, catalog: Catalog, last_row: int) -> None:
             "error_message": "清單中沒有這個項目。自主管理項目請寫成「自主管理-項目名稱」，無對應項目請填「無」。"
             "確定要保留請按「是」。",
         },
-    )
+    }
+    for i, column in enumerate(COLUMNS):
+        if column.kind in checks or column.prompt:  # a text column without a prompt has nothing to say
+            options = {"input_title": column.name, "input_message": column.prompt, **checks.get(column.kind, {})}
+            sheet.data_validation(FIRST_ROW, i, last_row, i, {"validate": "any", **options})
 
 
 def _write_total(sheet: Any, styles: dict[str, Any], last_row: int, items: Sequence[PlanItem]) -> int:
@@ -525,14 +511,15 @@ def _row_values(item: PlanItem, previous_goal: tuple[str, str] | None) -> dict[s
     goal = ""
     if (item.goal_no, item.goal) != previous_goal:
         goal = item.numbered_goal
-    return {
-        "goal": goal,
-        "practice": item.numbered_practice,
-        "schedule": item.schedule,
-        "budget": item.budget if item.budget is not None else item.budget_info.written,
-        "category": item.category,
-        "performance": item.performance,
+    typed = {
+        Kind.GOAL: goal,
+        Kind.PRACTICE: item.numbered_practice,
+        Kind.SCHEDULE: item.schedule,
+        Kind.BUDGET: item.budget if item.budget is not None else item.budget_info.written,
+        Kind.CATEGORY: item.category,
+        Kind.PERFORMANCE: item.performance,
     }
+    return {c.key: item.texts.get(c.key, "") if c.kind is Kind.TEXT else typed[c.kind] for c in COLUMNS}
 
 
 def _write_guide(guide: Any, styles: dict[str, Any], catalog: Catalog, *, live: bool) -> None:
