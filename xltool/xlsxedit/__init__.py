@@ -23,7 +23,7 @@ from xltool.form import MARKS_SHEET
 from xltool.inputs import Package, inspect_workbook
 from xltool.ooxml import NOT_XML
 from xltool.xlsxedit.book import Workbook
-from xltool.xlsxedit.cells import KEEP, CellEdit, Cells, Keep, Value, cell_position, cell_ref, edit_cells
+from xltool.xlsxedit.cells import KEEP, CellEdit, Cells, Keep, Value, a1, cell_position, edit_cells
 from xltool.xlsxedit.comments import add_notes
 from xltool.xlsxedit.marks import Mark, keep_record, let_go, made, read_marks, take_back
 from xltool.xlsxedit.package import Parts
@@ -115,7 +115,7 @@ def _apply(parts: Parts, cells: Cells, tables: Sequence[SheetTable]) -> None:
         bases: dict[tuple[int, int], int] = {}
         xml = edit_cells(parts.text(sheet.part), edits, styles, sheet.part, bases)
         marks += made(sheet.name, cells.get(name, {}), bases, restored, styles)
-        notes = {cell_ref(row, col): edit.comment for (row, col), edit in edits.items() if edit.comment}
+        notes = {a1(row, col): edit.comment for (row, col), edit in edits.items() if edit.comment}
         if notes:
             xml = add_notes(parts, book, sheet.part, xml, notes)
         parts.write(sheet.part, xml)

@@ -121,9 +121,9 @@ class Workbook:
         self.parts.remove(rels_part(sheet.part))
         self.sheets.remove(sheet)
 
-    def print_titles(self, name: str) -> None:
-        """The sheet's first row printed at the top of every page (the defined name Excel and LibreOffice
-        both read), in place of any print titles or print area the sheet had."""
+    def print_titles(self, name: str, rows: tuple[int, int]) -> None:
+        """The sheet's ``rows`` (0-based first and last) printed at the top of every page (the defined name
+        Excel and LibreOffice both read), in place of any print titles or print area the sheet had."""
         index = next(i for i, s in enumerate(self.sheets) if s.name == name)
         xml = self.parts.text(self.part)
         xml = without_elements(
@@ -137,9 +137,7 @@ class Workbook:
         top = root(xml, self.part)
         p = top.prefix
         quoted = "'" + name.replace("'", "''") + "'"
-        entry = (
-            f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="{index}">{text(quoted)}!$1:$1</{p}definedName>'
-        )
+        entry = f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="{index}">{text(quoted)}!${rows[0] + 1}:${rows[1] + 1}</{p}definedName>'
         names = find(xml, "definedNames", self.part)
         if names is not None:
             xml = insert(xml, names, entry)

@@ -70,7 +70,7 @@ def cell_position(ref: str) -> tuple[int, int] | None:
     return (row, col) if row <= MAX_ROW and col <= MAX_COLUMN else None
 
 
-def cell_ref(row: int, col: int) -> str:
+def a1(row: int, col: int) -> str:
     """The A1 reference of a 1-based (row, column)."""
     return f"{column_letter(col - 1)}{row}"
 
@@ -246,7 +246,7 @@ def _new_cell(row: int, col: int, edit: CellEdit, row_style: int | None, context
     base = row_style if row_style is not None else _column_style(context.columns, col)
     context.bases[(row, col)] = base
     style = _style(base, edit, context.styles)
-    ref = cell_ref(row, col)
+    ref = a1(row, col)
     kind, content = _value_xml(edit.value, context.prefix, ref)
     p = context.prefix
     head = f'<{p}c r="{ref}"' + (f' s="{style}"' if style else "") + (f' t="{kind}"' if kind else "")
@@ -274,8 +274,8 @@ def _edited_cell(xml: str, cell: Element, row: int, col: int, edit: CellEdit, co
         changes["t"] = None  # no saved result, so no type for it
     if edit.value is not KEEP:
         if start_tag("f").search(content):
-            raise ValueError(f"{cell_ref(row, col)} holds a formula: its value is not replaced")
-        kind, content = _value_xml(edit.value, cell.prefix, cell_ref(row, col))
+            raise ValueError(f"{a1(row, col)} holds a formula: its value is not replaced")
+        kind, content = _value_xml(edit.value, cell.prefix, a1(row, col))
         changes.update(t=kind, cm=None, vm=None)  # cell and value metadata belong to the old value
     elif not changes and content == xml[cell.content : cell.close]:
         return xml[cell.start : cell.end]
@@ -320,5 +320,5 @@ def _extend_dimension(xml: str, cells: Iterable[tuple[int, int]], where: str) ->
     points = [c for c in corners if c is not None] + list(cells)
     top, left = min(r for r, _ in points), min(c for _, c in points)
     bottom, right = max(r for r, _ in points), max(c for _, c in points)
-    wide = cell_ref(top, left) if (top, left) == (bottom, right) else f"{cell_ref(top, left)}:{cell_ref(bottom, right)}"
+    wide = a1(top, left) if (top, left) == (bottom, right) else f"{a1(top, left)}:{a1(bottom, right)}"
     return xml if wide == ref else retagged(xml, found, {"ref": wide})

@@ -28,7 +28,7 @@ from xltool.form import (
 )
 from xltool.ooxml import NAME, attributes, xml_unescape
 from xltool.xlsxedit.book import Workbook
-from xltool.xlsxedit.cells import UNPLACED, CellEdit, Cells, Value, cell_position, cell_ref, shown_styles
+from xltool.xlsxedit.cells import UNPLACED, CellEdit, Cells, Value, a1, cell_position, shown_styles
 from xltool.xlsxedit.comments import NOTE_GAP, Notes
 from xltool.xlsxedit.package import Parts
 from xltool.xlsxedit.styles import CellFormats, argb, solid_rgb
@@ -120,7 +120,7 @@ def made(
     for at, edit in edits.items():
         if edit.fill is not None or edit.comment:
             before = restored.get((sheet, at), styles.shown_fill(bases[at]) if at in bases else "")
-            marks.append(Mark(sheet, cell_ref(*at), argb(edit.fill) if edit.fill else "", before, edit.comment or ""))
+            marks.append(Mark(sheet, a1(*at), argb(edit.fill) if edit.fill else "", before, edit.comment or ""))
     return marks
 
 
@@ -179,7 +179,7 @@ def take_back(
             restored[(sheet.name, at)] = mark.before
             edit = here.get(at)
             if edit is None:
-                here[at] = CellEdit(sheet.name, cell_ref(*at), fill=mark.before)
+                here[at] = CellEdit(sheet.name, a1(*at), fill=mark.before)
             elif edit.fill is None:
                 here[at] = replace(edit, fill=mark.before)
     return edits, restored

@@ -12,7 +12,7 @@ from xltool.ooxml import MAIN_NS, REL_NS, rels_part
 from xltool.ooxml import xml_attribute as escaped
 from xltool.ooxml import xml_text as text
 from xltool.xlsxedit.book import Workbook
-from xltool.xlsxedit.cells import Value, cell_ref
+from xltool.xlsxedit.cells import Value, a1
 from xltool.xlsxedit.package import NO_RELATIONS, Parts
 from xltool.xlsxedit.styles import CellFormats
 from xltool.xlsxedit.xmltext import Refused
@@ -43,7 +43,7 @@ _DIGIT_EM, _LINE_EM, _CELL_PADDING = 0.47, 1.3, 3.5
 
 def put_table(parts: Parts, book: Workbook, styles: CellFormats, table: SheetTable) -> None:
     """The table as the workbook's last sheet, or in place of the worksheet of its name (what that one
-    pointed at let go), its header row printed on every page."""
+    pointed at let go), its header row printed on every page (:data:`PAGE`)."""
     existing = book.sheet(table.name)
     xml = _table_xml(table, styles)
     if existing is None:
@@ -55,7 +55,7 @@ def put_table(parts: Parts, book: Workbook, styles: CellFormats, table: SheetTab
         if parts.has(rels_part(existing.part)):  # what the old sheet pointed at is no longer its content
             parts.write(rels_part(existing.part), NO_RELATIONS)
     if not table.hidden and PAGE.repeat_rows is not None:
-        book.print_titles(table.name)
+        book.print_titles(table.name, PAGE.repeat_rows)
 
 
 def _table_xml(table: SheetTable, styles: CellFormats) -> bytes:
@@ -81,12 +81,12 @@ def _table_xml(table: SheetTable, styles: CellFormats) -> bytes:
             rows[index] = [*rows[index][:col], Styled(shown, link), *rows[index][col + 1 :]]
         display = "" if shown is None else str(shown)[:255]
         links.append(
-            f'<hyperlink ref="{cell_ref(index + 2, col + 1)}" location="{escaped(location)}" display="{escaped(display)}"/>'
+            f'<hyperlink ref="{a1(index + 2, col + 1)}" location="{escaped(location)}" display="{escaped(display)}"/>'
         )
     heights = _Heights(table.widths, styles.size()) if not table.hidden else None
     blank = None if table.hidden else body  # an empty cell of a bordered table keeps its border
     width = max([len(table.header), *(len(values) for values in table.rows)], default=0)
-    last = cell_ref(len(table.rows) + 1, max(width, 1))
+    last = a1(len(table.rows) + 1, max(width, 1))
     columns = "".join(
         f'<col min="{n}" max="{n}" width="{w:g}" customWidth="1"/>' for n, w in enumerate(table.widths, start=1)
     )
