@@ -103,6 +103,23 @@ def test_imports_follow_the_layers() -> None:
     assert wrong == [], "arrows docs/ARCHITECTURE.md does not allow"
 
 
+def test_the_seams_of_xlsxedit_import_only_those_before_them() -> None:
+    """docs/ARCHITECTURE.md orders xlsxedit's modules (`xmltext` → `package` → …); each imports only earlier ones."""
+    page = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    listed = re.search(r"`xmltext`(?: → `\w+`)+", page)
+    assert listed is not None, "the order of xlsxedit's modules in docs/ARCHITECTURE.md"
+    order = [f"xlsxedit.{name}" for name in re.findall(r"`(\w+)`", listed.group(0))]
+    found = {name for name in modules() if name.startswith("xlsxedit.")}
+    assert set(order) == found, "every module of xltool/xlsxedit/ in the order, and only those"
+    wrong = [
+        f"{name} → {target}"
+        for index, name in enumerate(order)
+        for target in imports(modules()[name])
+        if target.startswith("xlsxedit") and target not in order[:index]
+    ]
+    assert wrong == []
+
+
 def test_docs_list_exactly_the_error_codes() -> None:
     page = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     documented = re.findall(r"^\| `([A-Z_]+)` \|", page, re.M)

@@ -18,7 +18,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,30 +28,41 @@ from xltool.errors import ErrorCode, InputError
 from xltool.form import LIVE, column_index, column_letter
 from xltool.inputs import DAMAGED, UNSAFE_XML, Package, SheetCells
 
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOCUMENT_REL = f"{REL_NS}/officeDocument"
 WORKSHEET_REL = f"{REL_NS}/worksheet"
 STYLES_REL = f"{REL_NS}/styles"
-SHARED_STRINGS_REL = f"{REL_NS}/sharedStrings"
 
 # ------------------------------------------------------------------------------------------- parts
 
-_NAME = r"[A-Za-z_][\w.-]*"
-_ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# XML read as text, as every part is here (the reader's few questions, and xlsxedit's edits, which must
+# leave the rest of a part as it was written). Element names are matched with or without a namespace
+# prefix (Excel writes a default namespace, some producers ``x:``), attributes in any order, either quote.
+NAME = r"[A-Za-z_][\w.-]*"  # an element's or prefix's name
+ATTRIBUTES = r"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""  # a start tag's attribute text, one group
+ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def attributes(text: str) -> dict[str, str]:
     """A start tag's attribute text → {qualified name: value}, entities resolved; either quote."""
     return {
-        m.group(1): xml_unescape(m.group(2) if m.group(2) is not None else m.group(3)) for m in _ATTR.finditer(text)
+        m.group(1): xml_unescape(m.group(2) if m.group(2) is not None else m.group(3)) for m in ATTRIBUTE.finditer(text)
     }
 
 
 @cache
-def _tag(name: str) -> re.Pattern[str]:
-    """The start tag of element ``name`` with any namespace prefix; group 1 is its attribute text."""
-    return re.compile(rf"<(?:{_NAME}:)?{name}(?=[\s/>])([^>]*?)/?>")
+def start_tag(name: str) -> re.Pattern[str]:
+    """The start tag of element ``name`` with any namespace prefix; groups: the prefix (without its colon),
+    the attribute text, and "/" when the element is written empty."""
+    return re.compile(rf"<(?:({NAME}):)?{name}(?=[\s/>]){ATTRIBUTES}\s*(/?)>")
+
+
+@cache
+def end_tag(prefix: str, name: str) -> re.Pattern[str]:
+    """The end tag of element ``name`` written with ``prefix`` ("x:" or "")."""
+    return re.compile(rf"</{re.escape(prefix)}{name}\s*>")
 
 
 @dataclass(frozen=True)
@@ -87,8 +98,8 @@ def resolve(part: str, target: str) -> str:
 def relations_in(xml: str, part: str) -> list[Relation]:
     """The relationships a .rels part's text declares for ``part``, targets resolved to part names."""
     found = []
-    for tag in _tag("Relationship").finditer(xml):
-        attrs = attributes(tag.group(1))
+    for tag in start_tag("Relationship").finditer(xml):
+        attrs = attributes(tag.group(2))
         external = attrs.get("TargetMode", "") == "External"
         target = attrs.get("Target", "")
         resolved = target if external else resolve(part, target)
@@ -126,10 +137,14 @@ class Book:
     plain: bool = False  # each relationship of the workbook has its own id and a plain target
 
     def sheet(self, name: str) -> Sheet | None:
-        """The sheet of that name: Excel's names are unique regardless of case."""
-        return next((s for s in self.sheets if s.name == name), None) or next(
-            (s for s in self.sheets if s.name.casefold() == name.casefold()), None
-        )
+        return named(self.sheets, name)
+
+
+def named(sheets: Sequence[Sheet], name: str) -> Sheet | None:
+    """The sheet of that name: Excel's names are unique regardless of case."""
+    return next((s for s in sheets if s.name == name), None) or next(
+        (s for s in sheets if s.name.casefold() == name.casefold()), None
+    )
 
 
 def book(package: Package) -> Book:
@@ -144,14 +159,14 @@ def book(package: Package) -> Book:
         "xl/workbook.xml",
     )
     xml = _text(package, office)
-    listed = re.search(rf"<(?:{_NAME}:)?sheets\b[^>]*>(.*?)</(?:{_NAME}:)?sheets>", xml, re.S)
+    listed = re.search(rf"<(?:{NAME}:)?sheets\b[^>]*>(.*?)</(?:{NAME}:)?sheets>", xml, re.S)
     if listed is None:
         raise InputError(DAMAGED, package.path, code=ErrorCode.INPUT_DAMAGED)
     listing = relations(package, office)
     related = {r.id: r for r in listing}
     sheets = []
-    for tag in _tag("sheet").finditer(listed.group(1)):
-        attrs = attributes(tag.group(1))
+    for tag in start_tag("sheet").finditer(listed.group(1)):
+        attrs = attributes(tag.group(2))
         rid = next((value for name, value in attrs.items() if name.endswith(":id")), "")
         relation = related.get(rid)
         part = relation.target if relation and not relation.external and package.has(relation.target) else None
@@ -210,11 +225,11 @@ class Styles:
 
     @classmethod
     def parse(cls, xml: str) -> Styles:
-        root = re.search(rf"<({_NAME}:)?styleSheet\b", xml)
+        root = re.search(rf"<({NAME}:)?styleSheet\b", xml)
         prefix = root.group(1) or "" if root else ""
         codes = dict(_BUILTIN_FORMATS)
-        for tag in _tag("numFmt").finditer(xml):
-            attrs = attributes(tag.group(1))
+        for tag in start_tag("numFmt").finditer(xml):
+            attrs = attributes(tag.group(2))
             if attrs.get("numFmtId", "").isdigit() and "formatCode" in attrs:
                 codes[int(attrs["numFmtId"])] = attrs["formatCode"]
         cell_formats = _children(xml, "cellXfs", "xf")
@@ -232,25 +247,29 @@ _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 
 def _children(xml: str, collection: str, child: str) -> list[str] | None:
     """The XML of each child of the first ``collection`` element (``<fills>`` → each ``<fill>``); None
     when there is no such element or one of its children never ends."""
-    outer = re.search(rf"<({_NAME}:)?{collection}(?=[\s/>])[^>]*?(/?)>", xml)
+    outer = start_tag(collection).search(xml)
     if outer is None:
         return None
-    if outer.group(2):
+    if outer.group(3):
         return []
-    close = re.compile(rf"</{re.escape(outer.group(1) or '')}{collection}\s*>").search(xml, outer.end())
+    close = end_tag(_prefix(outer), collection).search(xml, outer.end())
     if close is None:
         return None
-    inner = xml[outer.end() : close.start()]
     found = []
-    for tag in re.finditer(rf"<({_NAME}:)?{child}(?=[\s/>])[^>]*?(/?)>", inner):
-        if tag.group(2):
+    for tag in start_tag(child).finditer(xml, outer.end(), close.start()):
+        if tag.group(3):
             found.append(tag.group(0))
             continue
-        end = re.compile(rf"</{re.escape(tag.group(1) or '')}{child}\s*>").search(inner, tag.end())
+        end = end_tag(_prefix(tag), child).search(xml, tag.end(), close.start())
         if end is None:
             return None
-        found.append(inner[tag.start() : end.end()])
+        found.append(xml[tag.start() : end.end()])
     return found
+
+
+def _prefix(tag: re.Match[str]) -> str:
+    """The prefix a start tag found by :func:`start_tag` is written with, as its end tag repeats it."""
+    return f"{tag.group(1)}:" if tag.group(1) else ""
 
 
 def number_formats(package: Package, part: str, styles: str | None, refs: Iterable[str]) -> dict[str, str]:

@@ -39,6 +39,7 @@ def rows_xml(
     text_style: int,
     number_style: int,
     fraction_style: int | None = None,
+    blank_style: int | None = None,
     height: Callable[[Sequence[object]], float | None] | None = None,
     chunk: int = 2000,
 ) -> Iterator[bytes]:
@@ -47,7 +48,8 @@ def rows_xml(
     Text becomes an inline string (never a formula, whatever it starts with); int, float and Decimal
     become numbers, whole ones in ``number_style`` and the others in ``fraction_style`` (a format such as
     ``#,##0.###`` shows a whole number with a trailing point in Excel); a :class:`Styled` value has its own.
-    ``height(values)`` gives a row's height in points (None: the default).
+    An empty value (None, "") writes no cell, or with ``blank_style`` an empty cell in that style (a
+    bordered table keeps its border). ``height(values)`` gives a row's height in points (None: the default).
     """
     fraction = number_style if fraction_style is None else fraction_style
     letters: list[str] = []
@@ -73,6 +75,8 @@ def rows_xml(
                     f'<c r="{letter}{row}" s="{text_style if style is None else style}" t="inlineStr">'
                     f'<is><t xml:space="preserve">{text}</t></is></c>'
                 )
+            elif blank_style is not None:
+                cells.append(f'<c r="{letter}{row}" s="{blank_style}"/>')
         points = height(values) if height is not None else None
         tall = f' ht="{points:g}" customHeight="1"' if points else ""
         parts.append(f'<row r="{row}"{tall}>{"".join(cells)}</row>')
