@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -359,8 +360,9 @@ class _Found:
             filled = _FILLED.findall(xml)
         if filled is not None:
             if filled:
-                letters, rows = zip(*filled, strict=True)
-                self.rows = max(self.rows, max(map(int, rows)))
+                # In C over the (letters, row) pairs: a 10,000-row plan has 60,000 of them and few letters.
+                self.rows = max(self.rows, max(map(int, map(itemgetter(1), filled))))
+                letters = set(map(itemgetter(0), filled))
                 last = max({text.upper() for text in letters}, key=lambda text: (len(text), text))
                 self.columns = max(self.columns, column_index(last.decode()) + 1)
             named = _ROW_NUMBER.findall(xml[xml.rfind(b"<row") :]) if b"<row" in xml else None
