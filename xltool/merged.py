@@ -183,22 +183,20 @@ def _heights(widths: Sequence[float], styles: dict[str, Any]) -> Callable[[Seque
     11 pt default font is about two of its digits wide), an ASCII one counts one; each line break starts
     a line. Erring on the tall side costs a little paper; erring short hides words.
     """
-    # Each column's room, half of it (shorter text fits on one line) and the line counts of its texts so
-    # far: units, files and messages repeat down a national merge, and each is measured once.
-    columns: list[tuple[float, float, dict[str, int]]] = [
-        (room, room / 2, {}) for room in (max(1.0, w - 1) for w in widths)
-    ]
+    # Each column's room and the line counts of its texts so far: units, files and messages repeat down a
+    # national merge, and each is measured once.
+    rooms = [max(1.0, w - 1) for w in widths]
+    known: list[dict[str, int]] = [{} for _ in rooms]
 
     def height(values: Sequence[object]) -> float | None:
         lines = 1
-        for value, (room, half, known) in zip(values, columns, strict=False):
-            if type(value) is not str or len(value) < half:
-                continue
-            count = known.get(value)
-            if count is None:
-                count = known[value] = _lines(value, room)
-            if count > lines:
-                lines = count
+        for value, counts, room in zip(values, known, rooms, strict=False):
+            if type(value) is str:
+                count = counts.get(value)
+                if count is None:
+                    count = counts[value] = _lines(value, room) if len(value) >= room / 2 else 1
+                if count > lines:
+                    lines = count
         return LINE_POINTS * lines + 2 if lines > 1 else None
 
     return height

@@ -135,11 +135,12 @@ def _unit_counts(results: Sequence[FileResult]) -> dict[str, tuple[int, int]]:
 
 
 _NUMBERING = re.compile(rf"^[{ITEM_NUMERALS}]+[、.]")
+_NOT_WORD = re.compile(r"[\W_]")
 
 
 def practice_key(text: str) -> str:
     """A practice as compared between units: no numbering, spaces or punctuation differences."""
-    return re.sub(r"[\W_]", "", squash(_NUMBERING.sub("", text)))
+    return _NOT_WORD.sub("", squash(_NUMBERING.sub("", text)))
 
 
 def similar_plans(results: Sequence[FileResult]) -> list[tuple[str, str, int, str]]:
