@@ -137,10 +137,14 @@ def check_files(
     if len(jobs) >= PARALLEL_FROM and workers > 1:
         from concurrent.futures import ProcessPoolExecutor  # ~15 ms of imports a single check does not need
 
+        catalogs: dict[int | None, Catalog] = {}  # per plan year: finding a year's catalog lists its folders
         with ProcessPoolExecutor(max_workers=workers, initializer=_send_compactly) as pool:
             for result in pool.map(_check_in_worker, jobs, chunksize=8):
-                if result.plan is not None:  # the catalog check_file read it with, left behind by the worker
-                    result.plan.catalog = _catalog_for(result.plan, options.catalog, options.year)
+                if (plan := result.plan) is not None:  # the catalog check_file read it with, left behind
+                    year = plan.year if plan.year is not None else options.year
+                    if year not in catalogs:
+                        catalogs[year] = _catalog_for(plan, options.catalog, options.year)
+                    plan.catalog = catalogs[year]
                 results.append(result)
                 if progress:
                     progress()
