@@ -338,8 +338,8 @@ def main() -> None:
         for rows in _big_sizes("returned", big_rows):
             merged_big = str(work / f"merged_big_{rows}.xlsx")
             cases.append(
-                (f"xltool merge 大型計畫 {rows} 列", [*xltool, "merge", str(inputs[f"returned_big_{rows}"]), "-o",
-                                                   merged_big, "--force"], None, None)
+                (f"xltool merge 大型計畫 {rows} 列（{SHAPE_WORDS['returned']}）", [*xltool, "merge",
+                 str(inputs[f"returned_big_{rows}"]), "-o", merged_big, "--force"], None, None)
             )  # fmt: skip
 
         for state, words in (("empty", "空白範本"), ("filled", "已填計畫")):

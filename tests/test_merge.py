@@ -236,6 +236,28 @@ def test_many_files_are_read_by_worker_processes_and_merge_the_same(
     assert xltool("check", folder).status == 0  # check reads them the same way
 
 
+def test_worker_processes_send_back_every_field_as_read(tmp_path: Path) -> None:
+    """A plan read by a worker process (from 16 files) arrives whole: its items, their parsed schedules and
+    budgets, and its findings (fixes included) equal what reading it in this process gives, so a large
+    merge says what a small one says."""
+    from xltool.pipeline import PARALLEL_FROM, check_file, check_files
+
+    rows = [
+        {"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": 108.1, "budget": "5千元", "category": "綜合業務",
+         "performance": "政策目標 － 反貪活動"},
+        {"practice": "三、 重複  作法", "schedule": "經常辦理", "budget": -3, "category": "不存在"},
+        {"practice": "四、辦理講習\n五、辦理稽核 2 次", "schedule": "108.03-02", "budget": 1.5},
+    ]  # fmt: skip
+    files = [
+        fill(write_template(tmp_path / f"{n}.xlsx", year=108, rows=5), rows, unit=f"第{n}組")
+        for n in range(PARALLEL_FROM)
+    ]
+    here = [check_file(file) for file in files]
+    there = check_files(files)
+    assert there == here
+    assert all(r.plan and len(r.plan.items) == 3 and any(f.fix is not None for f in r.findings) for r in there)
+
+
 def test_merge_with_a_catalog_of_its_own(units: Path, tmp_path: Path, xltool: Runner) -> None:
     """--catalog: every unit is checked against the office's list, and 統計 has a column for each of its
     categories, in its order."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,9 @@ def test_xltool_help_lists_every_command_and_loads_no_library() -> None:
 
 def test_read_json_loads_no_writer_and_no_rich() -> None:
     assert loaded_by("read", str(EXAMPLE), "-f", "json") == []
+
+
+def test_merge_does_not_load_pandas(tmp_path: Path) -> None:
+    """The 統計 sheet's sums are plain Python: importing pandas alone took longer than a merge's arithmetic."""
+    loaded = loaded_by("merge", str(EXAMPLE), "-o", str(tmp_path / "彙整.xlsx"))
+    assert "xlsxwriter" in loaded and "pandas" not in loaded

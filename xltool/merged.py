@@ -187,22 +187,33 @@ def _heights(widths: Sequence[float], styles: dict[str, Any]) -> Callable[[Seque
     11 pt default font is about two of its digits wide), an ASCII one counts one; each line break starts
     a line. Erring on the tall side costs a little paper; erring short hides words.
     """
-    capacity = [max(1.0, w - 1) for w in widths]
+    # Each column's room and the line counts of its texts so far: units, files and messages repeat down a
+    # national merge, and each is measured once.
+    rooms = [max(1.0, w - 1) for w in widths]
+    known: list[dict[str, int]] = [{} for _ in rooms]
 
     def height(values: Sequence[object]) -> float | None:
         lines = 1
-        for value, room in zip(values, capacity, strict=False):
-            if type(value) is not str or len(value) < room / 2:
-                continue
-            count = 0
-            for paragraph in value.split("\n") if "\n" in value else (value,):
-                # UTF-8 spends 3 bytes on a CJK character and 1 on ASCII: the bytes tell the mix, at C speed.
-                size = len(paragraph) if paragraph.isascii() else (len(paragraph) + len(paragraph.encode())) / 2
-                count += max(1, math.ceil(size / room))
-            lines = max(lines, count)
+        for value, counts, room in zip(values, known, rooms, strict=False):
+            if type(value) is str:
+                count = counts.get(value)
+                if count is None:
+                    count = counts[value] = _lines(value, room) if len(value) >= room / 2 else 1
+                if count > lines:
+                    lines = count
         return LINE_POINTS * lines + 2 if lines > 1 else None
 
     return height
+
+
+def _lines(text: str, room: float) -> int:
+    """The lines ``text`` wraps to in a column with ``room`` for that many digits."""
+    count = 0
+    for paragraph in text.split("\n") if "\n" in text else (text,):
+        # UTF-8 spends 3 bytes on a CJK character and 1 on ASCII: the bytes tell the mix, at C speed.
+        size = len(paragraph) if paragraph.isascii() else (len(paragraph) + len(paragraph.encode())) / 2
+        count += max(1, math.ceil(size / room))
+    return count
 
 
 class _Tally:

@@ -1,8 +1,10 @@
 """The numbers a supervising office prints after a merge: per unit, per category, per performance item,
 per month, and the pairs of units whose plans look copied.
 
-Computed here, as plain tables, so the merged workbook's writer only lays them out. Amounts stay Decimal
-(pandas keeps Decimal objects through its sums), so every total equals the sum of the inputs exactly.
+Computed here, as plain tables, so the merged workbook's writer only lays them out. Amounts stay Decimal,
+so every total equals the sum of the inputs exactly. Plain dictionaries in one pass over the items: a
+merge of a thousand plans sums forty thousand rows into a few hundred groups, and importing pandas for
+that took longer (~0.45 s) than the sums themselves.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from xltool.form import (
 from xltool.model import FileResult, Summary, Table, month_columns
 from xltool.text import squash
 
+_ZERO = Decimal(0)
 SIMILAR_FROM = Decimal("0.8")  # share of the smaller plan's practices found in the other
 UNFILLED = "（未填）"
 
@@ -37,31 +40,34 @@ def summarize(
     results: Sequence[FileResult], catalog: Catalog | None, order: Callable[[str], int] | None = None
 ) -> Summary:
     """The 統計 sheet's tables, units in the order given (the inputs'), or by ``order`` (the roster's)."""
-    import pandas as pd
-
-    records = [
-        {
-            "unit": item.unit or plan.unit,
-            "category": item.category or UNFILLED,
-            "performance": item.performance or UNFILLED,
-            "budget": item.budget if item.budget is not None else Decimal(0),
-            "months": item.months,
-        }
-        for result in results
-        if (plan := result.plan) is not None
-        for item in plan.items
-    ]
-    frame = pd.DataFrame.from_records(records, columns=["unit", "category", "performance", "budget", "months"])
-    units = list(dict.fromkeys(frame["unit"]))
+    units: dict[str, None] = {}
+    seen: dict[str, None] = {}  # the categories, in the order they first appear
+    budget: dict[tuple[str, str], Decimal] = {}
+    count: Counter[tuple[str, str]] = Counter()
+    performances: Counter[str] = Counter()
+    active: Counter[str] = Counter()
+    for result in results:
+        plan = result.plan
+        if plan is None:
+            continue
+        for item in plan.items:
+            unit, category = item.unit or plan.unit, item.category or UNFILLED
+            units[unit] = seen[category] = None
+            key = (unit, category)
+            value = item.budget_info.value
+            # A group's sum starts from its first amount (never from 0, whose exponent would change a
+            # Decimal such as 1E+2): Decimal objects added exactly, with no float drift.
+            amount = value if value is not None else _ZERO
+            budget[key] = budget[key] + amount if key in budget else amount
+            count[key] += 1
+            performances[item.performance or UNFILLED] += 1
+            active.update(item.schedule_info.months)
+    ordered = list(units)
     if order is not None:
-        units.sort(key=order)
+        ordered.sort(key=order)
     categories = list(catalog.category_names) if catalog else []
-    categories += [c for c in dict.fromkeys(frame["category"]) if c not in categories]
+    categories += [c for c in seen if c not in categories]
     by_unit = _unit_counts(results)
-    # Decimal objects stay Decimal through the group sums: the totals are exact, with no float drift.
-    groups = frame.groupby(["unit", "category"], sort=False)["budget"]
-    budget = {_pair(key): Decimal(value) for key, value in groups.sum().items()}
-    count = {_pair(key): int(value) for key, value in groups.size().items()}
 
     overview = Table(
         "各單位概況（預算單位：千元）",
@@ -73,7 +79,7 @@ def summarize(
         "各單位各業務類別具體作法數", [UNIT.name, *categories, TOTAL_LABEL], widths=[24, *[12] * (len(categories) + 1)],
         total=True,
     )  # fmt: skip
-    for unit in units:
+    for unit in ordered:
         amounts = [budget.get((unit, c), Decimal(0)) for c in categories]
         counts = [count.get((unit, c), 0) for c in categories]
         errors, warnings = by_unit.get(unit, (0, 0))
@@ -82,13 +88,12 @@ def summarize(
     for table in (overview, practices):
         table.rows.append(_totals(table.rows))
 
-    items = frame["performance"].value_counts(sort=True)
+    # Most practices first; items with as many, in the order they first appear.
     performance = Table(
         "各提列績效對應項目的具體作法數", [PERFORMANCE.name, PRACTICES.name],
-        [[str(k), int(v)] for k, v in items.items()], [40, 10],
+        [[k, v] for k, v in performances.most_common()], [40, 10],
     )  # fmt: skip
     plans = [r.plan for r in results if r.plan is not None]
-    active = Counter(m for item_months in frame["months"] for m in item_months)
     columns = month_columns(plans[0].year if plans else None, plans)
     months = Table("各月進行中的具體作法數", [MONTHS.name, PRACTICES.name], [[m, active[m]] for m in columns], [12, 10])
     similar = Table(
@@ -97,14 +102,8 @@ def summarize(
         [list(row) for row in similar_plans(results)],
         [24, 24, 10, 10],
     )
-    totals = [sum((budget.get((u, c), Decimal(0)) for u in units), Decimal(0)) for c in categories]
+    totals = [sum((budget.get((u, c), Decimal(0)) for u in ordered), Decimal(0)) for c in categories]
     return Summary([overview, practices, performance, months, similar], (categories, totals))
-
-
-def _pair(key: object) -> tuple[str, str]:
-    """A (unit, category) group key, as pandas hands it back."""
-    assert isinstance(key, tuple) and len(key) == 2
-    return str(key[0]), str(key[1])
 
 
 def _totals(rows: list[list[object]]) -> list[object]:
@@ -136,11 +135,12 @@ def _unit_counts(results: Sequence[FileResult]) -> dict[str, tuple[int, int]]:
 
 
 _NUMBERING = re.compile(rf"^[{ITEM_NUMERALS}]+[、.]")
+_NOT_WORD = re.compile(r"[\W_]")
 
 
 def practice_key(text: str) -> str:
     """A practice as compared between units: no numbering, spaces or punctuation differences."""
-    return re.sub(r"[\W_]", "", squash(_NUMBERING.sub("", text)))
+    return _NOT_WORD.sub("", squash(_NUMBERING.sub("", text)))
 
 
 def similar_plans(results: Sequence[FileResult]) -> list[tuple[str, str, int, str]]:

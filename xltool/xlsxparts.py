@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import IO, Any
 
 from xltool.form import A4, SHEET, Page, column_letter
 from xltool.model import number
@@ -52,13 +53,23 @@ def rows_xml(
     bordered table keeps its border). ``height(values)`` gives a row's height in points (None: the default).
     """
     fraction = number_style if fraction_style is None else fraction_style
-    letters: list[str] = []
+    starts: list[str] = []  # '<c r="A' for each column
+    text_head = f'" s="{text_style}" t="inlineStr"><is><t xml:space="preserve">'
+    escaped: dict[str, str] = {}  # each text escaped once: units, files, categories and messages repeat
     parts: list[str] = []
     for row, values in enumerate(rows, start=first_row):
-        while len(letters) < len(values):
-            letters.append(column_letter(len(letters)))
+        while len(starts) < len(values):
+            starts.append('<c r="' + column_letter(len(starts)))
+        at = str(row)
         cells = []
-        for letter, value in zip(letters, values, strict=False):
+        for start, value in zip(starts, values, strict=False):
+            if type(value) is str:  # most cells: plain text in the sheet's text style
+                if value:
+                    text = escaped.get(value)
+                    if text is None:
+                        text = escaped[value] = xml_text(value)
+                    cells.append(f"{start}{at}{text_head}{text}</t></is></c>")
+                continue
             style = None
             if type(value) is Styled:
                 style, value = value.style, value.value
@@ -68,18 +79,18 @@ def rows_xml(
                 shown = number(value) if isinstance(value, Decimal) else value
                 if style is None:
                     style = number_style if isinstance(shown, int) or shown.is_integer() else fraction
-                cells.append(f'<c r="{letter}{row}" s="{style}"><v>{shown}</v></c>')
+                cells.append(f'{start}{at}" s="{style}"><v>{shown}</v></c>')
             elif value != "":
                 text = xml_text(str(value))
                 cells.append(
-                    f'<c r="{letter}{row}" s="{text_style if style is None else style}" t="inlineStr">'
+                    f'{start}{at}" s="{text_style if style is None else style}" t="inlineStr">'
                     f'<is><t xml:space="preserve">{text}</t></is></c>'
                 )
             elif blank_style is not None:
                 cells.append(f'<c r="{letter}{row}" s="{blank_style}"/>')
         points = height(values) if height is not None else None
         tall = f' ht="{points:g}" customHeight="1"' if points else ""
-        parts.append(f'<row r="{row}"{tall}>{"".join(cells)}</row>')
+        parts.append(f'<row r="{at}"{tall}>{"".join(cells)}</row>')
         if len(parts) == chunk:
             yield _utf8("".join(parts))
             parts.clear()
@@ -150,12 +161,26 @@ def append_rows(
             head, end, tail = data.partition(b"</sheetData>")
             with target.open(info, "w", force_zip64=True) as out:
                 out.write(head)
-                for chunk in rows_xml(
+                chunks = rows_xml(
                     rows.values, rows.first_row, text_style=text_style, number_style=number_style,
                     fraction_style=fraction_style, height=rows.height,
-                ):  # fmt: skip
-                    out.write(chunk)
+                )  # fmt: skip
+                _write_behind(out, chunks)
                 out.write(end + tail)
+
+
+def _write_behind(out: IO[bytes], chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` to ``out`` on a second thread while the next one is made: deflating a national
+    merge's 80 MB of sheet XML takes ~0.6 s, and zlib lets go of the GIL while it works, so it runs on
+    another core beside the Python that makes the rows. One chunk is written while one is made, in order."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xltool-deflate") as writer:
+        pending: Future[int] | None = None
+        for chunk in chunks:
+            if pending is not None:
+                pending.result()  # raises what the write raised
+            pending = writer.submit(out.write, chunk)
+        if pending is not None:
+            pending.result()
 
 
 @contextmanager

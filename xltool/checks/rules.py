@@ -41,8 +41,13 @@ class Rule:
         self, item: PlanItem, value: object = "", fix: str | int | float | None = None, **params: Any
     ) -> Finding:
         """A finding at this rule's column of an item's row; ``fix`` is the value --fix may write there."""
-        cell = item.cells.get(self.field, "")
-        return self._finding(item.sheet, cell, item.row, value, params, fix)
+        # _finding's body, inlined: a large plan has tens of thousands of findings, most of them here.
+        text = value if isinstance(value, str) else "" if value is None else str(value)
+        message, hint = _texts(self.message, self.hint, text, tuple(params.items()) if params else ())
+        return Finding(
+            self.code, self.severity, item.sheet, item.cells.get(self.field, ""), item.row, FIELD_NAMES[self.field],
+            text, message, hint, self.field, fix,
+        )  # fmt: skip
 
     def at_plan(self, plan: Plan, value: object = "", **params: Any) -> Finding:
         """A finding about the whole plan, at the cell where the reader found the field (if any)."""
