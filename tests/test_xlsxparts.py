@@ -67,3 +67,14 @@ def test_a_failure_leaves_the_workbook_as_it_was(tmp_path: Path) -> None:
         append_rows(path, {"資料 表": Rows(broken(), 4, "A1:C4")}, text_style=1, number_style=2)  # type: ignore[arg-type]
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]  # no temporary left beside it
+
+
+def test_an_empty_cell_of_a_bordered_table_keeps_its_style() -> None:
+    """The 檢查結果 table of an annotated copy is ruled: a row without a 建議 keeps the cell's border."""
+    from xltool.xlsxparts import rows_xml
+
+    xml = b"".join(rows_xml([["A", "", None, 3]], 2, text_style=5, number_style=6, blank_style=7)).decode()
+    assert '<c r="B2" s="7"/>' in xml and '<c r="C2" s="7"/>' in xml
+    assert '<c r="A2" s="5" t="inlineStr">' in xml and '<c r="D2" s="6"><v>3</v></c>' in xml
+    plain = b"".join(rows_xml([["A", "", None]], 2, text_style=5, number_style=6)).decode()
+    assert '"B2"' not in plain and '"C2"' not in plain

@@ -69,6 +69,8 @@ def rows_xml(
                     if text is None:
                         text = escaped[value] = xml_text(value)
                     cells.append(f"{start}{at}{text_head}{text}</t></is></c>")
+                elif blank_style is not None:
+                    cells.append(f'{start}{at}" s="{blank_style}"/>')
                 continue
             style = None
             if type(value) is Styled:
@@ -87,7 +89,7 @@ def rows_xml(
                     f'<is><t xml:space="preserve">{text}</t></is></c>'
                 )
             elif blank_style is not None:
-                cells.append(f'<c r="{letter}{row}" s="{blank_style}"/>')
+                cells.append(f'{start}{at}" s="{blank_style}"/>')
         points = height(values) if height is not None else None
         tall = f' ht="{points:g}" customHeight="1"' if points else ""
         parts.append(f'<row r="{at}"{tall}>{"".join(cells)}</row>')
