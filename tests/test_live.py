@@ -16,7 +16,7 @@ from tests.test_check import GOOD, PLANTED, STRUCTURE, correct_rows, practice
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, RULES, check_plan
 from xltool.form import COLUMNS, LIVE, SEVERITY_WORDS, column_index, column_letter
-from xltool.live import HEADING, MAX_FORMULA, MAX_NESTING, SHOWN, nesting, priority
+from xltool.live import HEADING, MAX_FORMULA, MAX_NESTING, SHOWN, Formulas, nesting, priority
 from xltool.model import Finding
 from xltool.office import convert, convert_many
 from xltool.pipeline import write_template
@@ -117,11 +117,20 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
     return path, convert(path, "xlsx", folder / "calculated"), len(rows) + 3
 
 
-def live_columns(rows: int = 60) -> tuple[int, dict[str, int]]:
-    """0-based: the 檢查 column and each form column's hidden verdict column, as the template lays them out."""
+def live_columns(rows: int = 60) -> tuple[int, dict[str, tuple[int, int]]]:
+    """0-based: the 檢查 column, and for each form column the hidden cell that holds the number of its first
+    problem with that number's place there (its two digits from the right), as the template lays them out."""
     layout = live_layout(LIVE_RULES, rows)
     assert layout is not None
-    return column_index(layout.shown), {key: column_index(letter) for key, letter in layout.helpers.items()}
+    codes = {key: (column_index(layout.stored[cell]), place) for key, (cell, place) in layout.codes.items()}
+    return column_index(layout.shown), codes
+
+
+def numbered_rules() -> list[str]:
+    """The codes of the rules a row's code cells number (1, 2 …), in the column's order."""
+    layout = live_layout(LIVE_RULES, 60)
+    assert layout is not None
+    return [rule.code for rule in Formulas(LIVE_RULES, load_catalog(108), layout).coded]
 
 
 def calculated(path: Path) -> list[list[object]]:
@@ -149,19 +158,23 @@ def first_problems(findings: Sequence[Finding]) -> tuple[dict[int, Finding], dic
 
 
 def compare(path: Path, grid: list[list[object]], rows: int) -> list[str]:
-    """Where the calculated column and its hidden verdicts differ from check on the same file."""
+    """Where the calculated column and the first problem it keeps for each form column (which colours the
+    cell) differ from check on the same file."""
     findings = check_plan(read_plan(path), load_catalog(108))
     by_row, by_cell = first_problems(findings)
-    live, helpers = live_columns()
+    live, codes = live_columns()
+    numbered = numbered_rules()
     differences = []
     for r in range(4, 4 + rows):
         line = grid[r - 1]
         if line[live] != shown(by_row.get(r)):
             differences.append(f"{LIVE.name}{r}: formula {line[live]!r}, check {shown(by_row.get(r))!r}")
-        for key, col in helpers.items():
-            expected = shown(by_cell.get((r, key)))
-            if line[col] != expected:
-                differences.append(f"{key} {r}: formula {line[col]!r}, check {expected!r}")
+        for key, (col, place) in codes.items():
+            number = int(line[col] or 0) // 100**place % 100  # type: ignore[call-overload]
+            found = numbered[number - 1] if number else ""
+            expected = by_cell[(r, key)].code if (r, key) in by_cell else ""
+            if found != expected:
+                differences.append(f"{key} {r}: formula {found!r}, check {expected!r}")
     return differences
 
 
@@ -214,6 +227,25 @@ def expanded(names: dict[str, str], name: str) -> str:
     )
 
 
+def choices(formula: str, start: int) -> int:
+    """How many values the CHOOSE whose arguments begin at ``start`` is given (its index not counted)."""
+    depth, quoted, commas = 0, False, 0
+    for ch in formula[start:]:
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch in "({":
+            depth += 1
+        elif ch in ")}":
+            depth -= 1
+            if depth < 0:
+                return commas
+        elif ch == "," and depth == 0:
+            commas += 1
+    raise AssertionError("unclosed CHOOSE")
+
+
 def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: Path) -> None:
     """Within Excel's limits of length and nesting, and only functions both programs know without array
     entry; each cell holds one name, and the names the file defines are the ones the formulas use."""
@@ -223,15 +255,18 @@ def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: 
     book = load_workbook(path)
     sheet = book["計畫表"]
     defined = {name: book.defined_names[name].attr_text for name in book.defined_names if name.startswith("檢_")}
-    live, helpers = live_columns()
-    cells = [str(sheet.cell(4, col + 1).value) for col in (live, *helpers.values())]
+    layout = live_layout(LIVE_RULES, 5)
+    assert layout is not None
+    live = column_index(layout.shown)
+    columns = [live, *(column_index(letter) for letter in layout.stored.values())]
+    cells = [str(sheet.cell(row, col + 1).value) for row in range(4, 9) for col in columns]
     assert all(re.fullmatch(r"=檢_算_\w+", cell) for cell in cells) and sheet.cell(2, live + 1).value == "=檢_count"
     assert not any(str(value).startswith("=") for value in defined.values())
     assert all(book.defined_names[name].hidden for name in defined)  # out of Excel's Name Box
     allowed = {
-        "AND", "ASC", "CHAR", "COUNTA", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISERROR", "ISNUMBER", "ISTEXT",
-        "LEFT", "LEN", "LOOKUP", "MATCH", "MAX", "MID", "MOD", "N", "NOT", "OR", "RIGHT", "ROUND", "ROW",
-        "SUBSTITUTE", "SUMPRODUCT", "TEXT", "TRIM", "VLOOKUP",
+        "AND", "ASC", "CHAR", "CHOOSE", "COUNTA", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISERROR", "ISNUMBER",
+        "ISTEXT", "LEFT", "LEN", "LOOKUP", "MATCH", "MAX", "MID", "MIN", "MOD", "N", "NOT", "OR", "RIGHT", "ROUND",
+        "ROW", "SUBSTITUTE", "SUMPRODUCT", "TEXT", "TRIM", "VLOOKUP",
     }  # fmt: skip
     for name, formula in defined.items():
         assert len(formula) <= MAX_FORMULA and nesting(formula) < MAX_NESTING, name
@@ -240,11 +275,16 @@ def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: 
         tokens = re.findall(r'"[^"]*"|[\w$.!\']+|[^\s\w]', expanded(defined, name))
         assert len(tokens) < 8192, name
     # relative to A1: the row's own cells, never a fixed row (moving cells cannot rewire them)
-    assert defined["檢_schedule"] == "'計畫表'!$C1" and defined["檢_下_goal"] == "'計畫表'!$A2"
-    # the rows below share the first row's formula (written once, as Excel saves a filled column)
+    assert defined["檢_schedule"] == "'計畫表'!$C1"
+    gs = layout.stored["gs"]  # the row above, by position too
+    assert defined["檢_上_gs"] == f"INDEX('計畫表'!${gs}:${gs},ROW()-1)"
+    # LibreOffice's CHOOSE calculates one of at most 31 values
+    for formula in defined.values():
+        assert max((choices(formula, m.end()) for m in re.finditer(r"CHOOSE\(", formula)), default=0) <= 31
+    # every cell carries its own name and no result, so that both programs calculate it on opening
     xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
-    assert f'<f t="shared" ref="{column_letter(live)}4:{column_letter(live)}8" si="0">' in xml
-    assert xml.count('<f t="shared" si="0"/>') == 4
+    assert xml.count("<f>檢_算_shown</f></c>") == 5
+    assert not re.search(r'<c r="[A-Z]+[4-8]"[^>]*><f>[^<]*</f><v>', xml)
 
 
 def test_each_twin_names_its_rule_and_every_placeholder_has_a_filling() -> None:

@@ -131,8 +131,8 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
 
 
 def test_the_check_column_is_locked_formulas_with_hidden_verdicts_and_colours(book) -> None:  # type: ignore[no-untyped-def]
-    """Pasting cannot reach it: locked formula cells beside the input cells, one hidden verdict column per
-    form column after empty columns its messages run on over, and conditional formats in the annotate
+    """Pasting cannot reach it: locked formula cells beside the input cells, hidden columns (each row's first
+    problems and state) after empty columns its messages run on over, and conditional formats in the annotate
     colours on the input cells and on the unit and year cells."""
     from xltool.checks import LIVE_RULES
     from xltool.form import FILLS
@@ -143,7 +143,7 @@ def test_the_check_column_is_locked_formulas_with_hidden_verdicts_and_colours(bo
     sheet = book["計畫表"]
     assert sheet["G3"].value == "檢查" and sheet["G2"].value == "=檢_count"
     assert "不檢查" in sheet["G1"].value and "xltool check" in sheet["G1"].value
-    first, last = layout.helpers["goal"], list(layout.stored.values())[-1]
+    first, last = list(layout.stored.values())[0], list(layout.stored.values())[-1]
     for ref in ("G2", "G4", "G63", f"{first}4", f"{last}63"):
         assert sheet[ref].protection.locked and str(sheet[ref].value).startswith("=")
     assert all(sheet[f"{letter}4"].value is None for letter in "HIJKLMNOPQRS")  # a long message runs on over these

@@ -30,8 +30,9 @@ cell above it counts the rows to fix (reminders are shown, never counted).
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol
@@ -48,6 +49,7 @@ from xltool.form import (
     Severity,
     chinese_number,
     column_letter,
+    numeral_value,
 )
 from xltool.schedule import RELATIVE_MONTHS, ROC_OFFSET
 
@@ -62,6 +64,7 @@ COUNTED = (Severity.ERROR, Severity.WARNING)  # what the count above the column 
 HEADING = ("unit", "year")  # rules about these are checked once, in the heading, not on every row
 MAX_FORMULA = 8192  # Excel's limit on a formula's length (a defined name's too), in characters
 MAX_NESTING = 64  # Excel's limit on nested functions
+MAX_CHOICES = 30  # values a CHOOSE is given: LibreOffice calculates one of at most 31, Excel of 254
 SIMPLIFIED_POLICY = "政策目标"  # the policy prefix typed in Simplified characters
 
 
@@ -116,47 +119,54 @@ def _only(prefix: str) -> str:
     return f'AND({{p_{prefix}}},{rest}="")'
 
 
-def _numbered(key: str, text: str, numerals: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Pieces that read a numbered text as the reader does (``壹、…``, ``(一)…``; reader._GOAL/_ITEM), and
-    the two held in cells (LibreOffice writes a name out in full wherever it is used, up to 8,192 tokens a
-    formula): ``{key}_run`` (how many numerals it starts with) and ``{key}_num`` (what they stand for,
-    form.numeral_value: -1 when nothing, -2 when the text has no number and mark). Pieces: ``{key}_has``,
-    ``{key}_token`` (the number as written) and ``{key}_rest`` (where the words after it start)."""
-    digits, ten = numerals[:9], numerals[9]
+def _numerals_read(numerals: str) -> list[str]:
+    """Every numeral form.numeral_value reads (1 to 99: 一 … 九十九, and 一十 … 一十九), chinese_number's first."""
+    written = [chinese_number(n, numerals) for n in range(1, 100)]
+    words = ["".join(chars) for size in (1, 2, 3) for chars in itertools.product(numerals, repeat=size)]
+    return written + [word for word in words if word not in written and numeral_value(word, numerals) is not None]
+
+
+def _numbered(key: str, text: str, numerals: str) -> dict[str, str]:
+    """Pieces that read a numbered text as the reader does (``壹、…``, ``(一)…``; reader._GOAL/_ITEM):
+    ``{key}_run`` (how many numerals it starts with), ``{key}_parsed`` (what they stand for as a code:
+    form.numeral_value + 2, 1 when it is not a number, 0 when the text has no number and mark),
+    ``{key}_token`` (the number as written) and ``{key}_rest`` (where the words after it start).
+    ``{key}_has`` and ``{key}_value`` read ``{key}_code``, which the caller says where to find (the
+    row's own number is held in a hidden cell, :data:`STATE`)."""
     t, start, run = f"{{{key}_t}}", f"{{{key}_start}}", f"{{{key}_run}}"
-
-    def numeral(i: int) -> str:
-        return f"AND(LEN({t})>={start}+{i},ISNUMBER(FIND(MID({t},{start}+{i},1),{_quoted(numerals)})))"
-
-    after = f"MID({t},{start}+{run},1)"
-    mark = f'IF({after}=" ",MID({t},{start}+{run}+1,1),{after})'
-    has = f'AND({run}>0,IF({start}=2,OR({after}=")",{after}="）"),AND({mark}<>"",ISNUMBER(FIND({mark},"、.,．，")))))'
-    token = f"MID({t},{start},{run})"
-    first, last = f"LEFT({token},1)", f"RIGHT({token},1)"
-    value = (
-        f"IFERROR(IF({run}=1,IF({token}={_quoted(ten)},10,FIND({token},{_quoted(digits)})),"
-        f"IF({run}=2,IF({first}={_quoted(ten)},10+FIND({last},{_quoted(digits)}),"
-        f"IF({last}={_quoted(ten)},10*FIND({first},{_quoted(digits)}),-1)),"
-        f"IF(AND({run}=3,MID({token},2,1)={_quoted(ten)}),"
-        f"10*FIND({first},{_quoted(digits)})+FIND({last},{_quoted(digits)}),-1))),-1)"
+    # Which of the four characters from the start are numerals, as the bits of a number (padded: FIND
+    # finds "" anywhere); the run is its trailing ones. LibreOffice writes a name out in full wherever it
+    # is used and calculates it again there: the run is named three times, the text once in it.
+    numeral_bits = (
+        f'SUMPRODUCT(ISNUMBER(FIND(MID(MID({t},{start},4)&"____",{{1,2,3,4}},1),{_quoted(numerals)}))*{{1,2,4,8}})'
     )
-    pieces = {
+    trailing_ones = ",".join(str(len(f"{bits:04b}") - len(f"{bits:04b}".rstrip("1"))) for bits in range(16))
+    # The mark after the number: ")" after "(一", else 、 . , (full or half width), a space allowed before
+    # it (the text is TRIMmed: no two spaces in a row). Bars around it, as FIND finds "" anywhere.
+    after = f'LEFT(IF({start}=2,MID({t},{start}+{run},1),TRIM(MID({t},{start}+{run},2))),1)'
+    has = f'IF({run}>0,ISNUMBER(FIND("|"&{after}&"|",IF({start}=2,"|)|）|","|、|.|,|．|，|"))),FALSE)'
+    token = f"MID({t},{start},{run})"
+    # form.numeral_value of the token, looked up among every numeral it reads (十一 and 一十一 alike)
+    read = {word: numeral_value(word, numerals) for word in _numerals_read(numerals)}
+    values = "{" + ",".join(str(value) for value in read.values()) + "}"
+    value = f"IFERROR(INDEX({values},MATCH({token},{_array(list(read))},0)),-1)"
+    return {
         f"{key}_t": text,
         f"{key}_start": f'IF(OR(LEFT({t},1)="(",LEFT({t},1)="（"),2,1)',
-        f"{key}_has": f"{{{key}_num}}<>-2",
-        f"{key}_value": f"{{{key}_num}}",
+        f"{key}_run": f"CHOOSE(1+{numeral_bits},{trailing_ones})",
+        f"{key}_parsed": f"IF({has},{value}+2,0)",
+        f"{key}_has": f"{{{key}_code}}<>0",
+        f"{key}_value": f"{{{key}_code}}-2",
         f"{key}_token": token,
-        f"{key}_rest": f'{start}+{run}+IF({start}=2,1,IF({after}=" ",2,1))',
+        f"{key}_rest": f'{start}+{run}+IF({start}=2,1,IF(MID({t},{start}+{run},1)=" ",2,1))',
     }
-    state = {
-        f"{key}_run": f"IF({numeral(0)},IF({numeral(1)},IF({numeral(2)},IF({numeral(3)},4,3),2),1),0)",
-        f"{key}_num": f"IF({has},{value},-2)",
-    }
-    return pieces, state
 
 
-_GOAL_PIECES, _GOAL_STATE = _numbered("g", "{g_text}", GOAL_NUMERALS)
-_ITEM_PIECES, _ITEM_STATE = _numbered("n", "TRIM({practice})", ITEM_NUMERALS)
+# The goal typed on this row (read where a goal starts, into the row's state), the goal the row belongs to
+# (read again at its own row for a message) and the row's practice.
+_GOAL_WRITTEN = _numbered("gw", "{g_written}", GOAL_NUMERALS)
+_GOAL = _numbered("g", "{g_text}", GOAL_NUMERALS)
+_ITEM = _numbered("n", "TRIM({practice})", ITEM_NUMERALS)
 
 
 def chinese(number: str, numerals: str) -> str:
@@ -183,9 +193,33 @@ _LINES = (
 )
 _SECOND = [f"¶{'一' * n}、" for n in (1, 2, 3)] + [f"¶({'一' * n})" for n in (1, 2, 3)]
 
-# g_count holds goals so far × _GOALS + rows read in the goal × _ITEMS + practices in the goal: exact in a
-# double up to 99,999 rows.
-_GOALS, _ITEMS = "1E10", "1E5"
+# The two state numbers (STATE), as powers of ten: each part's place.
+_GS_ROW, _GS_POS, _GS_CODE = "1E9", "1E4", "10"
+_PS_ROWS, _PS_POS, _PS_COUNT = "1E10", "1E5", "1E3"
+
+
+def _goal_offset(state: str) -> str:
+    """A goal's offset (its number - its position, "x" when it has none) from the goal state of one of its rows."""
+    code = f"MOD(INT({state}/{_GS_CODE}),{_GS_POS}/{_GS_CODE})"
+    position = f"MOD(INT({state}/{_GS_POS}),{_GS_ROW}/{_GS_POS})"
+    return f'IF({code}>=3,({code}-2-{position})&"","x")'
+
+
+def _item_position(state: str) -> str:
+    """The position in its goal of a practice row's (first) practice, from the row's practice state."""
+    return (
+        f"MOD(INT({state}/{_PS_POS}),{_PS_ROWS}/{_PS_POS})-MOD(INT({state}/{_PS_COUNT}),{_PS_POS}/{_PS_COUNT})+1"
+    )
+
+
+def _item_offset(state: str) -> str:
+    """A practice row's offset (its number - its position, "x" when it has none) from its practice state."""
+    code = f"MOD({state},{_PS_COUNT})"
+    return f'IF({code}>=3,({code}-2-({_item_position(state)}))&"","x")'
+
+
+# The practice state of the next practice row: the first whose count of practice rows is one more.
+_NEXT_PRACTICE = f"INDEX({{ps_rows}},MATCH(({{p_rows}}+1)*{_PS_ROWS}-0.5,{{ps_rows}},1)+1)"
 
 # The pieces conditions share. A piece may use cells and other pieces; names starting s_ are about the
 # schedule, b_ the budget, c_ the category, p_ the performance item, g_ the goals, n_ the practices'
@@ -195,7 +229,6 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # Whether the row holds anything check reads as a practice row (a goal alone is not one).
         "filled": "LEN(TRIM({practice})&TRIM({schedule})&TRIM({budget})&TRIM({category})&TRIM({performance}))>0",
         "has_practice": "LEN(TRIM({practice}))>0",
-        "first_item": "AND({filled},{g_items}=1)",  # the first row of a goal that check reads
         # The plan year, as the reader takes it: a western year (2019) is its ROC year (108).
         "year": f"IF(AND(ISNUMBER({{year_cell}}),{{year_cell}}>{ROC_OFFSET}),{{year_cell}}-{ROC_OFFSET},{{year_cell}})",
         "has_year": "ISNUMBER({year})",
@@ -226,14 +259,16 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_m1": "--MID({s_text},5,2)",
         "s_m2": "--RIGHT({s_text},2)",
         "s_months": '"、"&MID({s_text},5,2)&"、"&IF({s_range},RIGHT({s_text},2),MID({s_text},8,99))',
-        "s_shaped": "AND({s_common},{s_y1}>0,{s_y2}>0)",
+        "s_shaped": "IF({s_common},AND({s_y1}>0,{s_y2}>0),FALSE)",
         "s_bad_month": f"SUMPRODUCT(--ISNUMBER(FIND({_array(['、' + m for m in _BAD_MONTHS])},{{s_months}})))>0",
-        "s_reversed": "AND({s_range},{s_y2}*12+{s_m2}<{s_y1}*12+{s_m1})",
-        "s_readable": "AND({s_shaped},NOT({s_bad_month}),NOT({s_reversed}))",
+        "s_reversed": "IF({s_range},{s_y2}*12+{s_m2}<{s_y1}*12+{s_m1},FALSE)",
+        "s_readable": "IF({s_shaped},IF({s_bad_month},FALSE,NOT({s_reversed})),FALSE)",
         # the years of a readable schedule, a western year read as ROC (2019.01-12 is 108.01-12)
-        "s_ok": "OR({s_readable},{s_western_readable})",
+        "s_ok": "IF({s_readable},TRUE,{s_western_readable})",
         "s_ry1": f"IF({{s_western}},LEFT({{s_text}},4)-{ROC_OFFSET},{{s_y1}})",
         "s_ry2": f"IF({{s_western}},IF(LEN({{s_text}})=15,MID({{s_text}},9,4),LEFT({{s_text}},4))-{ROC_OFFSET},{{s_y2}})",
+        # a readable schedule's first and last years (ROC) as one number, first × 1000 + last, else ""
+        "s_span": 'IF({s_ok},{s_ry1}*1000+{s_ry2},"")',
         # A schedule Excel stored as a number: 108.12, or 108.2 (one decimal: February). 108.1 is January
         # or October; from 10000 up it is a date (Excel's day count), as a schedule year is under 1000.
         "s_number": "AND(ISNUMBER({schedule}),{schedule}<1000,MOD({schedule},1)<>0)",
@@ -266,68 +301,91 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # Goals, as check follows them down the rows: a goal cell that differs from the goal so far starts
         # a new one; its number read from its text; its offset (written - its position, "x" when it has no
         # number) against the goals before and after it, so one slip is blamed once (see structure.py).
-        "g_written": "TRIM({goal})",
-        "g_starts": 'IF({g_written}="",FALSE,{g_written}<>{up.g_text}&"")',
+        # The row's state (gs, a hidden cell) holds where the goal started, its position and number, and
+        # how many rows of it check has read so far: every other goal piece is read from it.
         "blank": "COUNTA({line})=0",  # nothing typed on the row: the state above carries on unchanged
-        "g_new_below": 'AND(TRIM({down.goal})<>"",TRIM({down.goal})<>{g_text})',
-        **_GOAL_PIECES,
+        "g_written": "TRIM({goal})",
+        "u_gs": "N({up.gs})",
+        "u_text": f'IF({{u_gs}}<{_GS_ROW},"",TRIM(INDEX({{goal_whole}},INT({{u_gs}}/{_GS_ROW}))&""))',
+        "g_starts": 'IF({g_written}="",FALSE,{g_written}<>{u_text})',
+        "g_row": f"INT({{gs}}/{_GS_ROW})",
+        "g_pos": f"MOD(INT({{gs}}/{_GS_POS}),{_GS_ROW}/{_GS_POS})",
+        "g_code": f"MOD(INT({{gs}}/{_GS_CODE}),{_GS_POS}/{_GS_CODE})",
+        "g_items": f"MOD({{gs}},{_GS_CODE})",
+        "g_text": 'IF({g_row}=0,"",TRIM(INDEX({goal_whole},{g_row})&""))',
+        "first_item": "IF({g_items}=1,{filled},FALSE)",  # the first row of a goal that check reads
+        **_GOAL_WRITTEN,
+        **_GOAL,
+        "g_d": _goal_offset("{gs}"),
+        # the goal before: the state of the row above where this goal starts; the goal after: the row after
+        # the last with this goal's state (the states only grow down the column: MATCH finds it by halves)
+        "g_prev": 'IF({g_pos}<=1,"",' + _goal_offset("INDEX({gs_whole},{g_row}-1)") + ")",
+        "g_next": "IFERROR("
+        + _goal_offset(f"INDEX({{gs_rows}},MATCH(INT({{gs}}/{_GS_CODE})*{_GS_CODE}+9,{{gs_rows}},1)+1)")
+        + ',"")',
+        "goal_count": f"MOD(INT(MAX({{gs_rows}})/{_GS_POS}),{_GS_ROW}/{_GS_POS})",
         "g_expected": chinese("{g_pos}", GOAL_NUMERALS),
         "g_words": 'TRIM(SUBSTITUTE(MID({g_t},IF({g_has},{g_rest},1),9999),CHAR(10),""))',
         # Practices: how many a cell holds (two when Alt+Enter starts a numbered line), their position in
-        # the goal, the number written and its offset, as for goals.
+        # the goal, the number written and its offset, as for goals. The row's state (ps, a hidden cell)
+        # holds the practice rows so far, the practices so far in the goal, and the row's own count and number.
         "n_count": "IF({has_practice},1+{n_extra},0)",
         "n_extra": "IF(ISERROR(FIND(CHAR(10),{practice})),0,"
         f'SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},"")))/LEN({_array(_SECOND)})))',
-        "g_pos": f"INT({{g_count}}/{_GOALS})",
-        "g_items": f"INT(MOD({{g_count}},{_GOALS})/{_ITEMS})",
-        "p_pos": f"MOD({{g_count}},{_ITEMS})",
-        **_ITEM_PIECES,
-        "n_position": "{p_pos}-{n_count}+1",
+        "u_ps": "N({up.ps})",
+        "p_rows": f"INT({{ps}}/{_PS_ROWS})",
+        "p_pos": f"MOD(INT({{ps}}/{_PS_POS}),{_PS_ROWS}/{_PS_POS})",
+        "p_count": f"MOD(INT({{ps}}/{_PS_COUNT}),{_PS_POS}/{_PS_COUNT})",
+        "n_code": f"MOD({{ps}},{_PS_COUNT})",
+        **_ITEM,
+        "n_position": "{p_pos}-{p_count}+1",
         "n_expected": chinese("{n_position}", ITEM_NUMERALS),
-        "n_before": 'IF({g_starts},"",{up.p_last}&"")',
-        "p_d": "{p_last}",  # on a practice row, its own offset
+        "p_d": _item_offset("{ps}"),  # the row's own offset
+        # the practice before in the goal (the first row of the previous practice row count) and after it
+        "n_before": 'IF({n_position}<=1,"",'
+        + _item_offset(f"INDEX({{ps_rows}},IFERROR(MATCH(({{p_rows}}-1)*{_PS_ROWS}-0.5,{{ps_rows}},1),0)+1)")
+        + ")",
+        "p_next": "IFERROR(IF("
+        + _item_position(_NEXT_PRACTICE)
+        + ">1,"
+        + _item_offset(_NEXT_PRACTICE)
+        + ',""),"")',
         # The body as MATCH takes it literally (~ * ? are wildcards to it), and the row of its first use.
         "n_key": _nested("{n_body}", [("~", "~~"), ("*", "~*"), ("?", "~?")]),
-        "n_first": "{before_first}+MATCH({n_key},{bodies},0)",
+        "n_first": "{before_first}+MATCH({n_key},{n_body_rows},0)",
     }
 )
 
 # Pieces held in hidden cells of their row: the row-by-row state the numbering follows (each read by the
-# row below or above), and text pieces many conditions use. Each costs a formula cell a row (file size),
-# and saves LibreOffice calculating it again in every condition (time on a filled plan).
+# rows below), and text pieces many conditions use. Each costs a formula cell a row (file size, and a cell
+# for LibreOffice to read and calculate on opening), and saves calculating it again in every condition
+# (time on a filled plan).
 STATE: Mapping[str, str] = MappingProxyType(
     {
-        # Most rows of a template are empty, and every cell is calculated on opening: each piece first
-        # asks whether there is anything to read.
-        "s_shape": f'IF(LEN({{schedule}})=0,"",{PIECES["s_shape"]})',
-        "b_core": f'IF(LEN({{budget}})=0,"",{PIECES["b_core"]})',
-        "p_text": f'IF(LEN({{performance}})=0,"",{PIECES["p_text"]})',
-        # a readable schedule's first and last years (ROC) as one number, first × 1000 + last, else ""
-        "s_span": 'IF(LEN({schedule})=0,"",IF({s_ok},{s_ry1}*1000+{s_ry2},""))',
+        # The goal state, one number: the row where the goal started × 1E9 + goals so far × 1E4 + the goal's
+        # number (parsed: value + 2) × 10 + rows check has read in the goal (1, or 2 for more). Exact in a
+        # double up to 99,999 rows.
+        "gs": f"IF({{blank}},{{u_gs}},IF({{g_starts}},ROW()*{_GS_ROW}+(MOD(INT({{u_gs}}/{_GS_POS}),{_GS_ROW}/{_GS_POS})+1)"
+        f"*{_GS_POS}+{{gw_parsed}}*{_GS_CODE}+IF({{filled}},1,0),"
+        f"{{u_gs}}-MOD({{u_gs}},{_GS_CODE})+MIN(2,MOD({{u_gs}},{_GS_CODE})+IF({{filled}},1,0))))",
+        # The practice state, one number: practice rows so far × 1E10 + practices so far in the goal × 1E5 +
+        # the row's practices × 1E3 + its number (parsed: value + 2); a row with no practice holds 0 in the
+        # last two (a cell holding fewer than 100 practices: the row's count is added to both at once).
+        "ps": f"IF({{blank}},{{u_ps}}-MOD({{u_ps}},{_PS_POS}),(INT({{u_ps}}/{_PS_ROWS})+IF({{has_practice}},1,0))*{_PS_ROWS}"
+        f"+IF({{g_starts}},0,INT(MOD({{u_ps}},{_PS_ROWS})/{_PS_POS}))*{_PS_POS}"
+        f"+IF({{has_practice}},(1+{{n_extra}})*({_PS_POS}+{_PS_COUNT})+{{n_parsed}},0))",
         # the practice's words, every space and line break gone (check's duplicate test)
         "n_body": 'IF(LEN({practice})=0,"",'
         + _nested("MID({n_t},IF({n_has},{n_rest},1),9999)", [(" ", ""), ("\u3000", ""), ("\n", ""), ("\r", "")])
         .replace('"\n"', "CHAR(10)")
         .replace('"\r"', "CHAR(13)")
         + ")",
-        "n_run": f"IF(LEN({{practice}})=0,0,{_ITEM_STATE['n_run']})",
-        "n_num": f"IF(LEN({{practice}})=0,-2,{_ITEM_STATE['n_num']})",
-        # a goal's number is read where the goal starts, and carried down its rows with its text
-        "g_text": 'IF({g_written}<>"",{g_written},{up.g_text}&"")',
-        "g_run": f"IF({{g_starts}},{_GOAL_STATE['g_run']},N({{up.g_run}}))",
-        "g_num": f"IF({{g_starts}},{_GOAL_STATE['g_num']},N({{up.g_num}}))",
-        # (each state below first asks whether the row is blank, most rows of a template being blank)
-        # three counts in one number (goals so far, rows read in this goal, practices in this goal)
-        "g_count": f"IF({{blank}},N({{up.g_count}}),(INT(N({{up.g_count}})/{_GOALS})+IF({{g_starts}},1,0))*{_GOALS}"
-        f"+(IF({{g_starts}},0,INT(MOD(N({{up.g_count}}),{_GOALS})/{_ITEMS}))+IF({{filled}},1,0))*{_ITEMS}"
-        f"+IF({{g_starts}},0,MOD(N({{up.g_count}}),{_ITEMS}))+{{n_count}})",
-        "g_d": 'IF({blank},{up.g_d}&"",IF({g_starts},IF(AND({g_has},{g_value}>0),{g_value}-{g_pos}&"","x"),{up.g_d}&""))',
-        "g_prev": 'IF({blank},{up.g_prev}&"",IF({g_starts},{up.g_d}&"",{up.g_prev}&""))',
-        "g_next": 'IF({g_new_below},{down.g_d}&"",{down.g_next}&"")',
-        # a practice row's own offset; other rows carry the last practice's down the goal
-        "p_last": 'IF({blank},{up.p_last}&"",IF({has_practice},IF(AND({n_has},{n_value}>0),{n_value}-{n_position}&"","x"),'
-        'IF({g_starts},"",{up.p_last}&"")))',
-        "p_next": 'IF({g_new_below},"",IF(LEN(TRIM({down.practice}))>0,{down.p_last}&"",{down.p_next}&""))',
+        # Most rows of a template are empty, and every cell is calculated on opening: each piece first
+        # asks whether there is anything to read.
+        "s_shape": f'IF(LEN({{schedule}})=0,"",{PIECES["s_shape"]})',
+        "b_core": f'IF(LEN({{budget}})=0,"",{PIECES["b_core"]})',
+        "p_text": f'IF(LEN({{performance}})=0,"",{PIECES["p_text"]})',
+        "s_span": f'IF(LEN({{schedule}})=0,"",{PIECES["s_span"]})',
     }
 )
 
@@ -343,7 +401,29 @@ _VALUES = {
     "year": '{year_cell}&""',
 }
 _DEFAULT_FILL = {"year": "{year}", "next_year": "{year}+1"}
-_PLACEHOLDER = re.compile(r"\{(?:(up|down)\.)?([a-z][a-z0-9_]*)\}")
+_PLACEHOLDER = re.compile(r"\{(?:(up)\.)?([a-z][a-z0-9_]*)\}")
+
+
+# The form columns whose first problems share a hidden cell: each column's is the number of the rule
+# (its place among :attr:`Formulas.coded`, 1, 2 …; 0 for none) in two digits of the cell. Two cells, since
+# LibreOffice writes every name a formula uses out in full and takes at most 8,192 tokens a formula.
+CODE_CELLS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("k_rows", ("goal", "practice")),
+    ("k_cells", ("schedule", "budget", "category", "performance")),
+)
+
+
+def hidden_cells(fields: Collection[str]) -> tuple[dict[str, tuple[str, int]], list[str]]:
+    """Where the first problems of ``fields`` are kept (field → its code cell and the place of its two digits
+    there, 0 for the last two), and every piece a template holds in hidden cells of each row, in order."""
+    codes: dict[str, tuple[str, int]] = {}
+    cells = []
+    for cell, group in CODE_CELLS:
+        present = [key for key in group if key in fields]
+        if present:
+            cells.append(cell)
+            codes |= {key: (cell, place) for place, key in enumerate(reversed(present))}
+    return codes, [*cells, *STATE]
 
 
 @dataclass(frozen=True)
@@ -355,8 +435,8 @@ class Layout:
     year_cell: str  # "E2"
     unit_cell: str  # "B2"
     shown: str  # the letter of the 檢查 column
-    helpers: Mapping[str, str]  # field → the letter of its hidden verdict column
-    stored: Mapping[str, str]  # piece of STATE → the letter of the hidden column holding it
+    codes: Mapping[str, tuple[str, int]]  # form column → its code cell and place (:func:`hidden_cells`)
+    stored: Mapping[str, str]  # a piece held in a hidden column (the code cells, STATE) → its letter
     sheet: str = PLAN_SHEET
     columns: Mapping[str, str] = field(default_factory=lambda: {c.key: column_letter(i) for i, c in enumerate(COLUMNS)})
 
@@ -370,6 +450,8 @@ class Formulas:
 
     def __init__(self, rules: Sequence[LiveRule], catalog: Catalog, layout: Layout) -> None:
         self.rules = ordered(rules)
+        # the rules a row's code cells number, in the column's order: a row shows the lowest number it has
+        self.coded = [rule for rule in self.rules if rule.field in layout.codes]
         self.layout = layout
         self.constants = {
             "policy": _quoted(catalog.policy_prefix),
@@ -386,9 +468,8 @@ class Formulas:
         self._names: dict[str, str] = {}
         self._cells: dict[str, str] = {}  # what each hidden column computes: piece → formula name
         for piece in layout.stored:
-            self._cells[piece] = self._define(f"{PREFIX}算_{piece}", STATE[piece])
-        for key in layout.helpers:
-            self._cells[f"v_{key}"] = self._define(f"{PREFIX}算_v_{key}", self._verdict(key))
+            template = STATE[piece] if piece in STATE else self._codes(piece)
+            self._cells[piece] = self._define(f"{PREFIX}算_{piece}", template)
         self._cells["shown"] = self._define(f"{PREFIX}算_shown", self._shown())
         self._cells["count"] = self._define(f"{PREFIX}count", self._count())
 
@@ -399,7 +480,7 @@ class Formulas:
         return {name: "=" + formula for name, formula in self._names.items()}
 
     def cell(self, what: str) -> str:
-        """The formula of a cell: ``shown`` (the 檢查 column), ``v_<field>`` (a verdict) or a STATE piece."""
+        """The formula of a cell: ``shown`` (the 檢查 column) or a piece held in a hidden column."""
         return "=" + self._cells[what]
 
     def count(self) -> str:
@@ -407,16 +488,16 @@ class Formulas:
         return "=" + self._cells["count"]
 
     def colour(self, key: str, severity: Severity) -> str:
-        """A conditional format's condition, by position: the verdict of a form column (``goal`` …), of
-        the 檢查 column (``shown``) or of a heading cell (``unit``, ``year``) is of this severity."""
+        """A conditional format's condition, by position: the first problem of a form column (``goal`` …),
+        of the 檢查 column (``shown``) or of a heading cell (``unit``, ``year``) is of this severity."""
         mark = f"【{SEVERITY_WORDS[severity]}】"
         if key in HEADING:
-            verdict = self._heading(key)
-        elif key == "shown":  # the locked 檢查 cell itself, which nothing moves
-            verdict = f"${self.layout.shown}{self.layout.first_row}"
-        else:
-            verdict = self._reference(f"v_{key}", self.layout.helpers[key])
-        return f'=LEFT({verdict},{len(mark)})="{mark}"'
+            return f'=LEFT({self._heading(key)},{len(mark)})="{mark}"'
+        if key == "shown":  # the locked 檢查 cell itself, which nothing moves
+            return f'=LEFT(${self.layout.shown}{self.layout.first_row},{len(mark)})="{mark}"'
+        numbers = [n for n, rule in enumerate(self.coded, start=1) if rule.severity == severity]
+        code = self._code(key)
+        return f"=AND({code}>={min(numbers)},{code}<={max(numbers)})" if numbers else "=FALSE"
 
     # --- building the names -----------------------------------------------------------------------
 
@@ -426,30 +507,25 @@ class Formulas:
             self._names[name] = self._expand(template)
         return name
 
-    def _reference(self, what: str, letter: str, row: int = 1) -> str:
-        """A name for a column of this row (row 1), the row below (2) or the row above (0)."""
-        column = f"{self.sheet}${letter}"
-        if row == 0:
-            return self._fixed(f"{PREFIX}上_{what}", f"INDEX({column}:${letter},ROW()-1)")
-        direction = "" if row == 1 else "下_"
-        return self._fixed(f"{PREFIX}{direction}{what}", f"{column}{row}")
+    def _reference(self, what: str, letter: str) -> str:
+        """A name for a column of this row."""
+        return self._fixed(f"{PREFIX}{what}", f"{self.sheet}${letter}1")
 
     def _fixed(self, name: str, formula: str) -> str:
         self._names.setdefault(name, formula)
         return name
 
+    def _letter(self, name: str) -> str | None:
+        return self.layout.columns.get(name) or self.layout.stored.get(name)
+
     def _resolve(self, direction: str | None, name: str) -> str:
         layout = self.layout
-        if direction is not None:
-            if name in layout.stored:
-                return self._reference(name, layout.stored[name], 0 if direction == "up" else 2)
-            if name in layout.columns and direction == "down":
-                return self._reference(name, layout.columns[name], 2)
-            raise KeyError(f"{{{direction}.{name}}}: only a stored piece or a form column below can be read")
-        if name in layout.columns:
-            return self._reference(name, layout.columns[name])
-        if name in layout.stored:
-            return self._reference(name, layout.stored[name])
+        if direction is not None:  # up: the row above, by position (a relative name would not wrap at row 1)
+            letter = layout.stored[name]
+            return self._fixed(f"{PREFIX}上_{name}", f"INDEX({self.sheet}${letter}:${letter},ROW()-1)")
+        letter = self._letter(name)
+        if letter is not None:
+            return self._reference(name, letter)
         if name in PIECES:
             return self._define(f"{PREFIX}{name}", PIECES[name])
         if name in self.constants:
@@ -457,14 +533,14 @@ class Formulas:
         if name in ("year_cell", "unit_cell"):
             cell = layout.year_cell if name == "year_cell" else layout.unit_cell
             return self._fixed(f"{PREFIX}{name}", f"{self.sheet}${cell[0]}${cell[1:]}")
-        if name == "bodies":
-            letter = layout.stored["n_body"]
+        whole = name.removesuffix("_whole")
+        if whole != name and (letter := self._letter(whole)):
+            return self._fixed(f"{PREFIX}{name}", f"{self.sheet}${letter}:${letter}")
+        rows = name.removesuffix("_rows")
+        if rows != name and (letter := self._letter(rows)):
             return self._fixed(
-                f"{PREFIX}bodies", f"{self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row}"
+                f"{PREFIX}{name}", f"{self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row}"
             )
-        if name == "goal_count":
-            letter = layout.stored["g_count"]
-            return f"INT(MAX({self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row})/{_GOALS})"
         if name == "before_first":
             return str(layout.first_row - 1)
         if name == "practice_column":
@@ -481,8 +557,10 @@ class Formulas:
         return _PLACEHOLDER.sub(lambda m: self._resolve(m.group(1), m.group(2)), template)
 
     def condition(self, rule: LiveRule) -> str:
+        """A rule's condition, its arguments tried in turn: ``AND(a,b)`` as ``IF(a,b,FALSE)``, which stops at
+        the first false one (AND calculates them all), and is false where AND would be an error."""
         assert rule.live is not None
-        return f"IFERROR({self._expand(rule.live.when)},FALSE)"
+        return f"IFERROR({self._expand(_lazy(rule.live.when))},FALSE)"
 
     def text(self, rule: LiveRule) -> str:
         """The column's words for a rule, as a formula: 【錯誤】 and the message, placeholders filled."""
@@ -498,32 +576,46 @@ class Formulas:
                 pieces.append("(" + self._expand(fill[parts[i + 2]]) + ")")
         return "&".join(pieces)
 
-    def _chain(self, rules: Sequence[LiveRule]) -> str:
-        formula = '""'
+    def _chain(self, rules: Sequence[LiveRule], then: Callable[[LiveRule], str], otherwise: str) -> str:
+        formula = otherwise
         for rule in reversed(rules):
-            formula = f"IF({self.condition(rule)},{self.text(rule)},{formula})"
+            formula = f"IF({self.condition(rule)},{then(rule)},{formula})"
         return formula
 
-    def _verdict(self, key: str) -> str:
-        """A field's hidden verdict: its first problem, or "" (and "" on a row with nothing in it)."""
-        chain = self._chain([rule for rule in self.rules if rule.field == key])
-        return f'IF(COUNTA({{row}})=0,"",{chain})'
+    def _codes(self, cell: str) -> str:
+        """A code cell: the number of each of its columns' first problem, two digits a column."""
+        terms = []
+        for key, (where, place) in self.layout.codes.items():
+            if where == cell:
+                rules = [rule for rule in self.coded if rule.field == key]
+                chain = self._chain(rules, lambda rule: str(self.coded.index(rule) + 1), "0")
+                terms.append(chain if place == 0 else f"{chain}*{100**place}")
+        return f"IF(COUNTA({{row}})=0,0,{'+'.join(terms)})"  # most rows of a template are empty
+
+    def _code(self, key: str) -> str:
+        """The number of a form column's first problem on this row (0: none)."""
+        cell, place = self.layout.codes[key]
+        stored = self._expand(f"{{{cell}}}")
+        return f"MOD({stored},100)" if place == 0 else f"MOD(INT({stored}/{100**place}),100)"
 
     def _heading(self, key: str) -> str:
         """A heading cell's first problem (the unit or the year), as a name: calculated where it is shown."""
         rules = [rule for rule in self.rules if rule.field == key]
-        return self._define(f"{PREFIX}v_{key}", self._chain(rules) if rules else '""')
+        return self._define(f"{PREFIX}v_{key}", self._chain(rules, self.text, '""') if rules else '""')
 
     def _shown(self) -> str:
-        """The 檢查 cell: the first error of the row in the form's column order, else its first warning,
-        else its first reminder."""
-        cells = [self._reference(f"v_{key}", letter) for key, letter in self.layout.helpers.items()]
-        formula = '""'
-        for severity in reversed(SHOWN):
-            mark = _quoted(f"【{SEVERITY_WORDS[severity]}】")
-            for cell in reversed(cells):
-                formula = f"IF(LEFT({cell},{len(mark) - 2})={mark},{cell},{formula})"
-        return f'IF(COUNTA({{row}})=0,"",{formula})'  # most rows of a template are empty
+        """The 檢查 cell: the row's problem that comes first (errors, then warnings, then reminders; in
+        the form's column order), looked up by its number."""
+        cells = "+".join(self._expand(f"{{{cell}}}") for cell, _ in CODE_CELLS if cell in self.layout.stored)
+        first = "MIN(" + ",".join(f"IF({c}=0,99,{c})" for c in map(self._code, self.layout.codes)) + ")"
+        texts = [self.text(rule) for rule in self.coded]
+        # LibreOffice's CHOOSE takes at most 31 values (its jump table): a CHOOSE for each 30 rules
+        looked_up = '""'
+        for start in reversed(range(0, len(texts), MAX_CHOICES)):
+            index = first if start == 0 else f"{first}-{start}"
+            chosen = f"CHOOSE({index},{','.join(texts[start : start + MAX_CHOICES])})"
+            looked_up = chosen if looked_up == '""' else f"IF({first}<={start + MAX_CHOICES},{chosen},{looked_up})"
+        return f'IF({cells}=0,"",{looked_up})'
 
     def _count(self) -> str:
         """How many places need fixing (rows the column flags with an error or a warning, and heading
@@ -544,6 +636,40 @@ class Formulas:
             f'&IF({reminders}>0,"（另有 "&{reminders}&" 則提示，不必修正）","")'
             f'&"；送出前仍請以 xltool check 確認"'
         )
+
+
+def _arguments(formula: str) -> list[str] | None:
+    """The arguments of a formula that is one AND(…) call (commas and brackets in strings ignored), else None."""
+    if not (formula.startswith("AND(") and formula.endswith(")")):
+        return None
+    arguments, depth, quoted, start = [], 0, False, 4
+    for i, ch in enumerate(formula[4:-1], start=4):
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch in "({":
+            depth += 1
+        elif ch in ")}":
+            depth -= 1
+            if depth < 0:
+                return None  # AND(…) and more after it
+        elif ch == "," and depth == 0:
+            arguments.append(formula[start:i])
+            start = i + 1
+    return [*arguments, formula[start:-1]]
+
+
+def _lazy(condition: str) -> str:
+    """``AND(a,b,c)`` as ``IF(a,IF(b,c,FALSE),FALSE)``: the same inside IFERROR(…, FALSE), but stops at the
+    first false argument (most conditions start with the cheap, most often false one)."""
+    arguments = _arguments(condition)
+    if not arguments:
+        return condition
+    formula = _lazy(arguments[-1])
+    for argument in reversed(arguments[:-1]):
+        formula = f"IF({_lazy(argument)},{formula},FALSE)"
+    return formula
 
 
 def ordered(rules: Sequence[LiveRule]) -> list[LiveRule]:

@@ -51,11 +51,11 @@ from xltool.form import (
     plan_title,
 )
 from xltool.linebreak import text_width
-from xltool.live import HEADING, OWNERS_NAME, PREFIX, SPELLINGS_NAME, STATE, VAGUE_NAME, Formulas, Layout, LiveRule
+from xltool.live import HEADING, OWNERS_NAME, PREFIX, SPELLINGS_NAME, VAGUE_NAME, Formulas, Layout, LiveRule, hidden_cells
 from xltool.model import PlanItem
 from xltool.outputs import Outputs
 from xltool.text import item_text
-from xltool.xlsxparts import apply_page, hide_names, new_workbook, share_formulas
+from xltool.xlsxparts import apply_page, hide_names, new_workbook, uncached_formulas
 
 DOCUMENT_DATE = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)  # fixed, so the same arguments give the same bytes
 HEADER_ROW = 2  # 0-based: title, unit/year, header
@@ -197,8 +197,8 @@ def _write(
     workbook.close()
     if formulas is not None:
         layout = formulas.layout
-        columns = [layout.shown, *layout.helpers.values(), *layout.stored.values()]
-        share_formulas(path, PLAN_SHEET, columns, layout.first_row, layout.last_row)
+        columns = [layout.shown, *layout.stored.values()]
+        uncached_formulas(path, PLAN_SHEET, columns, layout.first_row, layout.last_row)
         hide_names(path, PREFIX)
 
 
@@ -207,16 +207,15 @@ def live_layout(checks: Sequence[LiveRule], rows: int) -> Layout | None:
     keys = {rule.field for rule in checks if rule.live is not None}
     if not keys:
         return None
-    helper_keys = [c.key for c in COLUMNS if c.key in keys]
-    after = HIDDEN_COL + len(helper_keys)
+    codes, pieces = hidden_cells(keys)
     return Layout(
         first_row=FIRST_ROW + 1,
         last_row=FIRST_ROW + rows,
         year_cell=YEAR_CELL,
         unit_cell=UNIT_CELL,
         shown=column_letter(LIVE_COL),
-        helpers={key: column_letter(HIDDEN_COL + i) for i, key in enumerate(helper_keys)},
-        stored={piece: column_letter(after + i) for i, piece in enumerate(STATE)},
+        codes=codes,
+        stored={piece: column_letter(HIDDEN_COL + i) for i, piece in enumerate(pieces)},
     )
 
 
@@ -471,19 +470,16 @@ def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: F
     sheet.write_string(HEADER_ROW, LIVE_COL, LIVE.header, styles["header"])
     sheet.write_formula(1, LIVE_COL, formulas.count(), styles["count"], "")
     sheet.write_string(0, LIVE_COL, NOT_CHECKED, styles["note"])
-    columns = [*(f"v_{key}" for key in layout.helpers), *layout.stored]
+    columns = list(layout.stored)
     sheet.set_column(HIDDEN_COL, HIDDEN_COL + len(columns) - 1, HELPER_WIDTH, None, {"hidden": True})
     for index, what in enumerate(columns):  # hidden: the default format, which is locked, will do
-        col = HIDDEN_COL + index
-        sheet.write_formula(first, col, formulas.cell(what), None, "")
-        for row in range(first + 1, last + 1):
-            sheet.write_formula(row, col, "=0", None, "")
-    sheet.write_formula(first, LIVE_COL, formulas.cell("shown"), styles["check"], "")
-    for row in range(first + 1, last + 1):
-        sheet.write_formula(row, LIVE_COL, "=0", styles["check"], "")
+        for row in range(first, last + 1):
+            sheet.write_formula(row, HIDDEN_COL + index, formulas.cell(what), None, "")
+    for row in range(first, last + 1):
+        sheet.write_formula(row, LIVE_COL, formulas.cell("shown"), styles["check"], "")
     # An input cell is coloured by its column's verdict, the 檢查 cell by its own, the unit and year cells
     # by theirs: red first, and a cell that matches it is not made yellow too.
-    coloured = [(first, COLUMN_AT[key], last, COLUMN_AT[key], key) for key in layout.helpers]
+    coloured = [(first, COLUMN_AT[key], last, COLUMN_AT[key], key) for key in layout.codes]
     coloured.append((first, LIVE_COL, last, LIVE_COL, "shown"))
     unit, year = (cell_index(ref) for ref in (UNIT_CELL, YEAR_CELL))
     coloured += [(unit[0], unit[1], unit[0], unit[1] + 1, HEADING[0]), (*year, *year, HEADING[1])]

@@ -248,35 +248,31 @@ def apply_page(sheet: Any, page: Page) -> None:
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"((?: s="\d+")?)(?: t="str")?><f>([^<]*)</f><v>[^<]*</v></c>')
 
 
-def share_formulas(path: Path, sheet: str, columns: Sequence[str], first_row: int, last_row: int) -> None:
-    """Turn the formulas of ``columns`` (rows ``first_row``–``last_row``, 1-based) into shared formulas:
-    the first row's formula is written once and the rows below refer to it, as Excel itself saves a
-    filled-down column. xlsxwriter writes every cell's formula in full; five thousand rows of a long
-    formula would make the file many times larger and LibreOffice parse each one again on opening.
+def uncached_formulas(path: Path, sheet: str, columns: Sequence[str], first_row: int, last_row: int) -> None:
+    """Drop the cached results xlsxwriter writes with the formulas of ``columns`` (rows ``first_row``–
+    ``last_row``, 1-based), so that Excel and LibreOffice calculate those cells on opening (LibreOffice
+    calculates only the cells of an .xlsx that carry no result).
 
-    The other rows' formulas are placeholders: only the first row's text counts. Cached results are
-    dropped, so Excel and LibreOffice calculate the cells on opening. The zip keeps its members' order
-    and dates, so the same workbook gives the same bytes.
+    Every cell keeps its own formula: written as shared formulas (the first row's once, the rows below
+    referring to it, as Excel saves a filled-down column), a column of defined names took LibreOffice 7.4
+    longer to open (measured, benchmarks/RESULTS.md) and the file was no smaller, as each cell's formula
+    is a short name that deflate stores once. The zip keeps its members' order and dates, so the same
+    workbook gives the same bytes.
     """
-    wanted = {letter.encode(): index for index, letter in enumerate(columns)}
+    wanted = {letter.encode() for letter in columns}
     rows = range(first_row, last_row + 1)
 
-    def shared(match: re.Match[bytes]) -> bytes:
+    def uncached(match: re.Match[bytes]) -> bytes:
         letter, row, style, formula = match.group(1), int(match.group(2)), match.group(3), match.group(4)
-        index = wanted.get(letter)
-        if index is None or row not in rows:
+        if letter not in wanted or row not in rows:
             return match.group(0)
-        ref = f"{letter.decode()}{row}".encode()
-        if row == first_row:
-            span = f"{letter.decode()}{first_row}:{letter.decode()}{last_row}".encode()
-            return b'<c r="%s"%s><f t="shared" ref="%s" si="%d">%s</f></c>' % (ref, style, span, index, formula)
-        return b'<c r="%s"%s><f t="shared" si="%d"/></c>' % (ref, style, index)
+        return b'<c r="%s%d"%s><f>%s</f></c>' % (letter, row, style, formula)
 
     with _rewritten(path) as (source, target):
         part = sheet_part(source, sheet)
         for item in source.infolist():
             data = source.read(item.filename)
-            target.writestr(_same_member(item), _FORMULA_CELL.sub(shared, data) if item.filename == part else data)
+            target.writestr(_same_member(item), _FORMULA_CELL.sub(uncached, data) if item.filename == part else data)
 
 
 def hide_names(path: Path, prefix: str) -> None:

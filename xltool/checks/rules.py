@@ -104,7 +104,7 @@ SCHEDULE_MONTH_DAY = Rule(
     "schedule",
     "預定進度「{value}」是月/日，不是月份",
     "預定進度請寫民國年.月，例如 {year}.03 或 {year}.03-04",
-    live=Live("{s_month_day}"),
+    live=Live('AND({s_span}="",{s_month_day})'),
 )
 SCHEDULE_VAGUE = Rule(
     "SCHEDULE_VAGUE",
@@ -123,7 +123,7 @@ SCHEDULE_RELATIVE = Rule(
     "schedule",
     "預定進度寫成「{value}」，請寫出具體月份",
     "改為 {text}",
-    live=Live("AND({has_year},ISNUMBER(MATCH({s_squashed},{relative},0)))"),  # 全年, 每季 … alone
+    live=Live('AND({s_span}="",{has_year},ISNUMBER(MATCH({s_squashed},{relative},0)))'),  # 全年, 每季 … alone
 )
 SCHEDULE_BAD_MONTH = Rule(
     "SCHEDULE_BAD_MONTH",
@@ -131,7 +131,7 @@ SCHEDULE_BAD_MONTH = Rule(
     "schedule",
     "預定進度「{value}」的月份不在 1 到 12 之間",
     "月份請寫 01 到 12",
-    live=Live("AND({s_shaped},{s_bad_month})"),
+    live=Live('AND({s_span}="",{s_shaped},{s_bad_month})'),
 )
 SCHEDULE_REVERSED = Rule(
     "SCHEDULE_REVERSED",
@@ -139,7 +139,7 @@ SCHEDULE_REVERSED = Rule(
     "schedule",
     "預定進度「{value}」的起始月份晚於結束月份",
     "跨年度請寫出兩個年度，例如 {year}.10-{next_year}.03",
-    live=Live("AND({s_shaped},NOT({s_bad_month}),{s_reversed})"),
+    live=Live('AND({s_span}="",{s_shaped},NOT({s_bad_month}),{s_reversed})'),
 )
 SCHEDULE_OTHER_YEAR = Rule(
     "SCHEDULE_OTHER_YEAR",
@@ -164,7 +164,7 @@ SCHEDULE_MONTH_ONLY = Rule(
     "schedule",
     "預定進度「{value}」沒有寫年度，視為 {year} 年",
     "改為 {text}",
-    live=Live("AND({has_year},{s_month_only_readable})"),
+    live=Live('AND({s_span}="",{has_year},{s_month_only_readable})'),
 )
 SCHEDULE_WESTERN_YEAR = Rule(
     "SCHEDULE_WESTERN_YEAR",
@@ -443,7 +443,7 @@ PRACTICE_TWO = Rule(
     "practice",
     "這一格有 {count} 個具體作法",
     "每個具體作法請各占一列，分別填寫預定進度、預算等欄（需要空出一列時，可把下面各列往下移一列）",
-    live=Live("AND({has_practice},{n_extra}>0)", fill={"count": "{n_count}"}),
+    live=Live("AND({has_practice},{p_count}>1)", fill={"count": "{n_count}"}),
 )
 GOAL_SPACES = Rule("GOAL_SPACES", I, "goal", "計畫目標前後或中間有多餘的空白", "xltool check --fix 可自動刪除")
 PRACTICE_SPACES = Rule(
@@ -455,7 +455,7 @@ PRACTICE_MISSING = Rule(
     "practice",
     "這一列有資料但沒有具體作法",
     "請填寫具體作法，或刪除這一列的其他內容",
-    live=Live("AND({filled},NOT({has_practice}))"),
+    live=Live("AND(NOT({has_practice}),{filled})"),
 )
 GOALS_TOO_MANY = Rule(
     "GOALS_TOO_MANY",
