@@ -143,7 +143,8 @@ def test_the_check_column_is_locked_formulas_with_hidden_verdicts_and_colours(bo
     sheet = book["計畫表"]
     assert sheet["G3"].value == "檢查" and sheet["G2"].value == "=檢_count"
     assert "不檢查" in sheet["G1"].value and "xltool check" in sheet["G1"].value
-    first, last = list(layout.stored.values())[0], list(layout.stored.values())[-1]
+    stored = list(layout.stored.values())
+    first, last = stored[0], stored[-1]
     for ref in ("G2", "G4", "G63", f"{first}4", f"{last}63"):
         assert sheet[ref].protection.locked and str(sheet[ref].value).startswith("=")
     assert all(sheet[f"{letter}4"].value is None for letter in "HIJKLMNOPQRS")  # a long message runs on over these

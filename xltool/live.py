@@ -143,7 +143,7 @@ def _numbered(key: str, text: str, numerals: str) -> dict[str, str]:
     trailing_ones = ",".join(str(len(f"{bits:04b}") - len(f"{bits:04b}".rstrip("1"))) for bits in range(16))
     # The mark after the number: ")" after "(一", else 、 . , (full or half width), a space allowed before
     # it (the text is TRIMmed: no two spaces in a row). Bars around it, as FIND finds "" anywhere.
-    after = f'LEFT(IF({start}=2,MID({t},{start}+{run},1),TRIM(MID({t},{start}+{run},2))),1)'
+    after = f"LEFT(IF({start}=2,MID({t},{start}+{run},1),TRIM(MID({t},{start}+{run},2))),1)"
     has = f'IF({run}>0,ISNUMBER(FIND("|"&{after}&"|",IF({start}=2,"|)|）|","|、|.|,|．|，|"))),FALSE)'
     token = f"MID({t},{start},{run})"
     # form.numeral_value of the token, looked up among every numeral it reads (十一 and 一十一 alike)
@@ -207,9 +207,7 @@ def _goal_offset(state: str) -> str:
 
 def _item_position(state: str) -> str:
     """The position in its goal of a practice row's (first) practice, from the row's practice state."""
-    return (
-        f"MOD(INT({state}/{_PS_POS}),{_PS_ROWS}/{_PS_POS})-MOD(INT({state}/{_PS_COUNT}),{_PS_POS}/{_PS_COUNT})+1"
-    )
+    return f"MOD(INT({state}/{_PS_POS}),{_PS_ROWS}/{_PS_POS})-MOD(INT({state}/{_PS_COUNT}),{_PS_POS}/{_PS_COUNT})+1"
 
 
 def _item_offset(state: str) -> str:
@@ -345,11 +343,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "n_before": 'IF({n_position}<=1,"",'
         + _item_offset(f"INDEX({{ps_rows}},IFERROR(MATCH(({{p_rows}}-1)*{_PS_ROWS}-0.5,{{ps_rows}},1),0)+1)")
         + ")",
-        "p_next": "IFERROR(IF("
-        + _item_position(_NEXT_PRACTICE)
-        + ">1,"
-        + _item_offset(_NEXT_PRACTICE)
-        + ',""),"")',
+        "p_next": "IFERROR(IF(" + _item_position(_NEXT_PRACTICE) + ">1," + _item_offset(_NEXT_PRACTICE) + ',""),"")',
         # The body as MATCH takes it literally (~ * ? are wildcards to it), and the row of its first use.
         "n_key": _nested("{n_body}", [("~", "~~"), ("*", "~*"), ("?", "~?")]),
         "n_first": "{before_first}+MATCH({n_key},{n_body_rows},0)",
@@ -521,8 +515,8 @@ class Formulas:
     def _resolve(self, direction: str | None, name: str) -> str:
         layout = self.layout
         if direction is not None:  # up: the row above, by position (a relative name would not wrap at row 1)
-            letter = layout.stored[name]
-            return self._fixed(f"{PREFIX}上_{name}", f"INDEX({self.sheet}${letter}:${letter},ROW()-1)")
+            above = layout.stored[name]
+            return self._fixed(f"{PREFIX}上_{name}", f"INDEX({self.sheet}${above}:${above},ROW()-1)")
         letter = self._letter(name)
         if letter is not None:
             return self._reference(name, letter)

@@ -51,7 +51,17 @@ from xltool.form import (
     plan_title,
 )
 from xltool.linebreak import text_width
-from xltool.live import HEADING, OWNERS_NAME, PREFIX, SPELLINGS_NAME, VAGUE_NAME, Formulas, Layout, LiveRule, hidden_cells
+from xltool.live import (
+    HEADING,
+    OWNERS_NAME,
+    PREFIX,
+    SPELLINGS_NAME,
+    VAGUE_NAME,
+    Formulas,
+    Layout,
+    LiveRule,
+    hidden_cells,
+)
 from xltool.model import PlanItem
 from xltool.outputs import Outputs
 from xltool.text import item_text
