@@ -43,7 +43,6 @@ from xltool.form import (
     FIELD_NAMES,
     Field,
     Kind,
-    Severity,
 )
 from xltool.model import Finding, Plan, PlanItem, json_number
 from xltool.outputs import Outputs
@@ -499,19 +498,15 @@ def _unit_diff(unit: str, status: str, diff: PlanDiff, counts: list[dict[str, tu
 
 
 def _unit_counts(plan: Plan, findings: Sequence[Finding]) -> dict[str, tuple[int, int]]:
-    """Errors and warnings per unit key: a merged workbook's findings count for the unit of their row."""
+    """Errors and warnings per unit key; a merged workbook's findings about no unit's row are left out."""
     from xltool.roster import unit_key
 
-    row_unit = plan.row_units()
     counts: dict[str, tuple[int, int]] = {}
-    for f in findings:
-        if f.severity == Severity.INFO:
-            continue
-        unit = row_unit.get(f.row, plan.unit if not plan.is_merged() else "")
-        if not unit:
-            continue  # about the merged workbook as a whole, no unit's
-        errors, warnings = counts.get(unit_key(unit), (0, 0))
-        counts[unit_key(unit)] = (errors + (f.severity == Severity.ERROR), warnings + (f.severity == Severity.WARNING))
+    whole = "" if plan.is_merged() else plan.unit  # about the merged workbook as a whole, no unit's
+    for unit, (errors, warnings) in plan.counts_by_unit(findings, whole).items():
+        if unit:
+            before = counts.get(unit_key(unit), (0, 0))
+            counts[unit_key(unit)] = (before[0] + errors, before[1] + warnings)
     return counts
 
 

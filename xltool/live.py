@@ -18,14 +18,19 @@ is written once, in the workbook's names. The row above is read through ``INDEX(
 Formulas use only functions that Excel 2010 and LibreOffice 7 both calculate without array entry (no
 REGEX, LET, LAMBDA, XLOOKUP, IFS, SWITCH, TEXTJOIN, CONCAT, dynamic arrays). Conditions are written
 with ``{name}`` placeholders: the row's cells (``{schedule}`` …), ``{year}``, the shared pieces of
-:data:`PIECES` (``{s_text}`` …), and ``{up.x}`` / ``{down.x}`` for a stored piece of the row above or
-below. A condition that cannot be evaluated on a row (a ``MID`` of a short text, ``--`` of a word) counts
-as false: each is wrapped in ``IFERROR``.
+:data:`PIECES` (``{s_text}`` …), and ``{up.x}`` for a stored piece of the row above (what a row
+needs from the rows below it, such as the next goal's number, it finds by MATCH in the stored state,
+which only grows down the column). A condition that cannot be evaluated on a row (a ``MID`` of a short
+text, ``--`` of a word) counts as false: each is wrapped in ``IFERROR``.
 
-Layout: one hidden, locked helper cell per form column and row holds that column's first problem
-(errors, then warnings, then reminders; the rule table's order within each), which the conditional
-formats colour the input cell by; the visible 檢查 column shows the row's most severe problem, and the
-cell above it counts the rows to fix (reminders are shown, never counted).
+Layout: hidden, locked cells after the 檢查 column. Two code cells a row hold each form column's first
+problem as a rule number (:data:`CODE_CELLS`; errors, then warnings, then reminders, the rule table's
+order within each): the conditional formats colour an input cell by its number, and the visible 檢查
+column shows the text of the row's lowest number, looked up by CHOOSE. The other hidden cells
+(:data:`STATE`) hold what many conditions share, each computed once: the goal and practice state of the
+row (where its goal started, positions and numbers, packed into one number each), the practice's words
+and the parsed schedule, budget and item. The cell above the column counts the rows to fix (reminders
+are shown, never counted).
 """
 
 from __future__ import annotations

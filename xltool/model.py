@@ -188,6 +188,18 @@ class Plan:
         """Each row's unit, so that a merged workbook's findings count for the unit of their row."""
         return {item.row: item.unit or self.unit for item in self.items}
 
+    def counts_by_unit(self, findings: Iterable[Finding], whole: str | None = None) -> dict[str, tuple[int, int]]:
+        """Errors and warnings per unit as its rows name it: a merged workbook's findings count for the unit of
+        their row; one about no row counts for ``whole`` (default: the plan's own unit)."""
+        row_unit = self.row_units()
+        counts: dict[str, tuple[int, int]] = {}
+        for f in findings:
+            if f.severity != Severity.INFO:
+                unit = row_unit.get(f.row, self.unit if whole is None else whole)
+                errors, warnings = counts.get(unit, (0, 0))
+                counts[unit] = (errors + (f.severity == Severity.ERROR), warnings + (f.severity == Severity.WARNING))
+        return counts
+
     @property
     def total(self) -> Decimal:
         return sum((item.budget_info.value for item in self.items if item.budget_info.value is not None), _ZERO)

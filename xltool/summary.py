@@ -26,7 +26,6 @@ from xltool.form import (
     TOTAL_LABEL,
     UNIT,
     WARNINGS,
-    Severity,
 )
 from xltool.model import FileResult, Summary, Table, month_columns
 from xltool.text import squash
@@ -119,18 +118,13 @@ def _totals(rows: list[list[object]]) -> list[object]:
 
 
 def _unit_counts(results: Sequence[FileResult]) -> dict[str, tuple[int, int]]:
-    """Errors and warnings per unit (a merged workbook's findings go to the unit of their row)."""
+    """Errors and warnings per unit over every file (a merged workbook's findings go to the unit of their row)."""
     counts: dict[str, tuple[int, int]] = {}
     for result in results:
-        plan = result.plan
-        if plan is None:
-            continue
-        row_unit = plan.row_units()
-        for f in result.findings:
-            if f.severity != Severity.INFO:
-                unit = row_unit.get(f.row, plan.unit)
-                errors, warnings = counts.get(unit, (0, 0))
-                counts[unit] = (errors + (f.severity == Severity.ERROR), warnings + (f.severity == Severity.WARNING))
+        if result.plan is not None:
+            for unit, (errors, warnings) in result.plan.counts_by_unit(result.findings).items():
+                before = counts.get(unit, (0, 0))
+                counts[unit] = (before[0] + errors, before[1] + warnings)
     return counts
 
 

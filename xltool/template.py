@@ -76,7 +76,7 @@ CATEGORY_NAME = CATEGORY.name  # the defined name of the category list
 UNIT_CELL, YEAR_CELL = "B2", "E2"
 LIVE_COL = len(COLUMNS)  # the 檢查 column, right after the form's; its count sits above its header
 # Empty columns after it, so a message longer than the column runs on over them instead of being cut
-# (text overflows only into empty cells); the hidden verdict and state columns come after them.
+# (text overflows only into empty cells); the hidden code and state columns come after them.
 OVERFLOW = 12
 HIDDEN_COL = LIVE_COL + 1 + OVERFLOW
 HELPER_WIDTH = 0
@@ -463,14 +463,13 @@ def _formulas(checks: Sequence[LiveRule], catalog: Catalog, rows: int) -> Formul
 
 
 def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: Formulas) -> None:
-    """The 檢查 column, its count above it, what it does not check above that, the hidden verdict column
-    of each form column and the hidden state columns, and the conditional formats that colour an input
-    cell (and the unit and year cells) by its verdict.
+    """The 檢查 column, its count above it, what it does not check above that, the hidden code and state
+    columns, and the conditional formats that colour an input cell (and the unit and year cells) by the
+    number of its first problem.
 
     Each cell holds one defined name (``xltool.live``): the formulas read their row by position, so moving
-    or sorting the input cells cannot rewire them. Every row gets the first row's formula (written once:
-    ``share_formulas`` runs after the workbook is closed); the other rows hold placeholders until then.
-    Cached results are left empty, so Excel (fullCalcOnLoad) and LibreOffice calculate them on opening.
+    or sorting the input cells cannot rewire them. Cached results are dropped once the workbook is closed
+    (``uncached_formulas``), so Excel (fullCalcOnLoad) and LibreOffice calculate them on opening.
     """
     layout = formulas.layout
     for name, formula in formulas.names().items():
@@ -487,7 +486,7 @@ def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: F
             sheet.write_formula(row, HIDDEN_COL + index, formulas.cell(what), None, "")
     for row in range(first, last + 1):
         sheet.write_formula(row, LIVE_COL, formulas.cell("shown"), styles["check"], "")
-    # An input cell is coloured by its column's verdict, the 檢查 cell by its own, the unit and year cells
+    # An input cell is coloured by its column's code, the 檢查 cell by its own, the unit and year cells
     # by theirs: red first, and a cell that matches it is not made yellow too.
     coloured = [(first, COLUMN_AT[key], last, COLUMN_AT[key], key) for key in layout.codes]
     coloured.append((first, LIVE_COL, last, LIVE_COL, "shown"))
