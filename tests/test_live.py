@@ -16,7 +16,7 @@ from tests.test_check import GOOD, PLANTED, STRUCTURE, correct_rows, practice
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, RULES, check_plan
 from xltool.form import COLUMNS, LIVE, SEVERITY_WORDS, column_index, column_letter
-from xltool.live import HEADING, MAX_FORMULA, MAX_NESTING, SHOWN, Formulas, nesting, priority
+from xltool.live import HEADING, MAX_FORMULA, MAX_NESTING, SHOWN, Formulas, arguments_at, nesting, priority
 from xltool.model import Finding
 from xltool.office import convert, convert_many
 from xltool.pipeline import write_template
@@ -229,21 +229,7 @@ def expanded(names: dict[str, str], name: str) -> str:
 
 def choices(formula: str, start: int) -> int:
     """How many values the CHOOSE whose arguments begin at ``start`` is given (its index not counted)."""
-    depth, quoted, commas = 0, False, 0
-    for ch in formula[start:]:
-        if ch == '"':
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif ch in "({":
-            depth += 1
-        elif ch in ")}":
-            depth -= 1
-            if depth < 0:
-                return commas
-        elif ch == "," and depth == 0:
-            commas += 1
-    raise AssertionError("unclosed CHOOSE")
+    return len(arguments_at(formula, start)[0]) - 1
 
 
 def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: Path) -> None:

@@ -637,12 +637,13 @@ class Formulas:
         )
 
 
-def _arguments(formula: str) -> list[str] | None:
-    """The arguments of a formula that is one AND(…) call (commas and brackets in strings ignored), else None."""
-    if not (formula.startswith("AND(") and formula.endswith(")")):
-        return None
-    arguments, depth, quoted, start = [], 0, False, 4
-    for i, ch in enumerate(formula[4:-1], start=4):
+def arguments_at(formula: str, start: int) -> tuple[list[str], int]:
+    """The arguments of the call whose argument list begins at ``start`` (just after its "("), and where its
+    ")" is; commas and brackets inside strings and nested calls are not the call's own."""
+    arguments: list[str] = []
+    depth, quoted, begin = 0, False, start
+    for i in range(start, len(formula)):
+        ch = formula[i]
         if ch == '"':
             quoted = not quoted
         elif quoted:
@@ -652,11 +653,19 @@ def _arguments(formula: str) -> list[str] | None:
         elif ch in ")}":
             depth -= 1
             if depth < 0:
-                return None  # AND(…) and more after it
+                return [*arguments, formula[begin:i]], i
         elif ch == "," and depth == 0:
-            arguments.append(formula[start:i])
-            start = i + 1
-    return [*arguments, formula[start:-1]]
+            arguments.append(formula[begin:i])
+            begin = i + 1
+    raise ValueError(f"unclosed call at {start}: {formula[:80]}")
+
+
+def _arguments(formula: str) -> list[str] | None:
+    """The arguments of a formula that is one AND(…) call, else None."""
+    if not formula.startswith("AND("):
+        return None
+    arguments, end = arguments_at(formula, 4)
+    return arguments if end == len(formula) - 1 else None  # not AND(…) and more after it
 
 
 def _lazy(condition: str) -> str:
