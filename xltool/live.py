@@ -35,6 +35,7 @@ are shown, never counted).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -124,6 +125,14 @@ def _only(prefix: str) -> str:
     return f'AND({{p_{prefix}}},{rest}="")'
 
 
+@functools.cache
+def _numeral_lookup(numerals: str) -> tuple[str, str]:
+    """Every numeral form.numeral_value reads and what it stands for, as two arrays for MATCH and INDEX
+    (made when a template is written: ~10 ms that check, read and merge need not pay on start-up)."""
+    read = {word: numeral_value(word, numerals) for word in _numerals_read(numerals)}
+    return _array(list(read)), "{" + ",".join(str(value) for value in read.values()) + "}"
+
+
 def _numerals_read(numerals: str) -> list[str]:
     """Every numeral form.numeral_value reads (1 to 99: 一 … 九十九, and 一十 … 一十九), chinese_number's first."""
     written = [chinese_number(n, numerals) for n in range(1, 100)]
@@ -131,13 +140,14 @@ def _numerals_read(numerals: str) -> list[str]:
     return written + [word for word in words if word not in written and numeral_value(word, numerals) is not None]
 
 
-def _numbered(key: str, text: str, numerals: str) -> dict[str, str]:
+def _numbered(key: str, text: str, numerals: str, lookup: str) -> dict[str, str]:
     """Pieces that read a numbered text as the reader does (``壹、…``, ``(一)…``; reader._GOAL/_ITEM):
     ``{key}_run`` (how many numerals it starts with), ``{key}_parsed`` (what they stand for as a code:
     form.numeral_value + 2, 1 when it is not a number, 0 when the text has no number and mark),
     ``{key}_token`` (the number as written) and ``{key}_rest`` (where the words after it start).
     ``{key}_has`` and ``{key}_value`` read ``{key}_code``, which the caller says where to find (the
-    row's own number is held in a hidden cell, :data:`STATE`)."""
+    row's own number is held in a hidden cell, :data:`STATE`). ``{lookup}_words`` and ``{lookup}_values``
+    are the numerals' lookup arrays (:func:`_numeral_lookup`)."""
     t, start, run = f"{{{key}_t}}", f"{{{key}_start}}", f"{{{key}_run}}"
     # Which of the four characters from the start are numerals, as the bits of a number (padded: FIND
     # finds "" anywhere); the run is its trailing ones. LibreOffice writes a name out in full wherever it
@@ -152,9 +162,7 @@ def _numbered(key: str, text: str, numerals: str) -> dict[str, str]:
     has = f'IF({run}>0,ISNUMBER(FIND("|"&{after}&"|",IF({start}=2,"|)|）|","|、|.|,|．|，|"))),FALSE)'
     token = f"MID({t},{start},{run})"
     # form.numeral_value of the token, looked up among every numeral it reads (十一 and 一十一 alike)
-    read = {word: numeral_value(word, numerals) for word in _numerals_read(numerals)}
-    values = "{" + ",".join(str(value) for value in read.values()) + "}"
-    value = f"IFERROR(INDEX({values},MATCH({token},{_array(list(read))},0)),-1)"
+    value = f"IFERROR(INDEX({{{lookup}_values}},MATCH({token},{{{lookup}_words}},0)),-1)"
     return {
         f"{key}_t": text,
         f"{key}_start": f'IF(OR(LEFT({t},1)="(",LEFT({t},1)="（"),2,1)',
@@ -169,9 +177,9 @@ def _numbered(key: str, text: str, numerals: str) -> dict[str, str]:
 
 # The goal typed on this row (read where a goal starts, into the row's state), the goal the row belongs to
 # (read again at its own row for a message) and the row's practice.
-_GOAL_WRITTEN = _numbered("gw", "{g_written}", GOAL_NUMERALS)
-_GOAL = _numbered("g", "{g_text}", GOAL_NUMERALS)
-_ITEM = _numbered("n", "TRIM({practice})", ITEM_NUMERALS)
+_GOAL_WRITTEN = _numbered("gw", "{g_written}", GOAL_NUMERALS, "goal_numerals")
+_GOAL = _numbered("g", "{g_text}", GOAL_NUMERALS, "goal_numerals")
+_ITEM = _numbered("n", "TRIM({practice})", ITEM_NUMERALS, "item_numerals")
 
 
 def chinese(number: str, numerals: str) -> str:
@@ -463,6 +471,9 @@ class Formulas:
             "max_goals": str(catalog.max_goals),
             "max_goal_chars": str(catalog.max_goal_chars),
         }
+        for lookup, numerals in (("goal_numerals", GOAL_NUMERALS), ("item_numerals", ITEM_NUMERALS)):
+            words, values = _numeral_lookup(numerals)
+            self.constants |= {f"{lookup}_words": words, f"{lookup}_values": values}
         self.sheet = "'" + layout.sheet.replace("'", "''") + "'!"
         self._names: dict[str, str] = {}
         self._cells: dict[str, str] = {}  # what each hidden column computes: piece → formula name
