@@ -244,6 +244,28 @@ def test_the_results_sheet_prints_landscape_one_page_wide(tmp_path: Path, xltool
             assert "".join(str(value).split()) in printed  # whole: no message cut off by its row
 
 
+def test_a_merged_workbooks_copy_names_the_unit_of_each_finding(tmp_path: Path, xltool: Runner) -> None:
+    """The supervising office annotates the merged workbook: each row of its 檢查結果 names the unit whose row
+    it points at (the merged workbook's own list did), so each unit can be told its own."""
+    first = hand_made(tmp_path / "甲.xlsx", [["壹、目標", "一、宣導", "經常辦理", 10, "防貪業務", "無"]])
+    second = hand_made(tmp_path / "乙.xlsx", [["壹、目標", "一、查察", "108.13", 5, "防貪業務", "無"]])
+    for path, unit in ((first, "甲政風室"), (second, "乙政風室")):
+        book = load_workbook(path)
+        book["計畫表"]["B1"] = unit
+        book.save(path)
+    merged, copy = tmp_path / "彙整.xlsx", tmp_path / "彙整_檢查.xlsx"
+    assert xltool("merge", first, second, "-o", merged).status == 0
+    assert xltool("check", merged, "--annotate", copy).status == 1
+    book = load_workbook(copy)
+    header, *rows = list(book[RESULTS_SHEET].iter_rows(values_only=True))
+    assert header[:4] == ("單位", "嚴重度", "代碼", "位置")
+    units = {row[2]: row[0] for row in rows}
+    assert units["SCHEDULE_VAGUE"] == "甲政風室" and units["SCHEDULE_BAD_MONTH"] == "乙政風室"
+    for row in rows:  # the unit named is the unit of the row the finding points at (彙整's column A)
+        sheet_name, _, ref = str(row[3]).partition("!")
+        assert row[0] == book[sheet_name][f"A{ref.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"].value
+
+
 def test_infos_are_listed_only_with_info(tmp_path: Path, xltool: Runner) -> None:
     plain, infos = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     assert xltool("check", EXAMPLE, "--annotate", plain).status == 0

@@ -23,6 +23,7 @@ from xltool.form import (
     FINDING_NOTE,
     LIVE,
     RESULT_HEADER,
+    RESULT_WIDTHS,
     RESULTS_SHEET,
     SEVERITY_WORDS,
     Severity,
@@ -34,7 +35,7 @@ from xltool.outputs import Outputs
 from xltool.xlsxedit import CellEdit, SheetTable, edit_workbook
 
 # An annotated copy lists its own findings: the merged workbook's first two columns (file, unit) are
-# the same on every row here.
+# the same on every row here (a merged workbook's copy keeps the unit: results_table).
 _HEADER = RESULT_HEADER[2:]
 
 
@@ -67,12 +68,23 @@ class Fix:
         return f"「{self.before}」→「{self.after}」"
 
 
-def results_table(findings: Sequence[Finding], *, infos: bool = False) -> SheetTable:
-    """The 檢查結果 sheet of a copy: one row per finding, its cell a link; infos only when asked for."""
+def results_table(findings: Sequence[Finding], *, infos: bool = False, plan: Plan | None = None) -> SheetTable:
+    """The 檢查結果 sheet of a copy: one row per finding, its cell a link; infos only when asked for. A merged
+    workbook's copy (``plan`` is one) names each finding's unit first, as the merged workbook's own list did:
+    the supervising office returns each unit its rows."""
     shown = [f for f in findings if infos or f.severity != Severity.INFO]
-    rows = [[SEVERITY_WORDS[f.severity], f.code, f.where, f.column, f.value, f.message, f.hint] for f in shown]
-    links = {(i, 2): f"'{f.sheet}'!{f.cell}" for i, f in enumerate(shown) if f.cell}
-    return SheetTable(RESULTS_SHEET, _HEADER, rows, COPY_RESULT_WIDTHS, links)
+    rows: list[list[str]] = [
+        [SEVERITY_WORDS[f.severity], f.code, f.where, f.column, f.value, f.message, f.hint] for f in shown
+    ]
+    header: tuple[str, ...] = _HEADER
+    widths: tuple[float, ...] = COPY_RESULT_WIDTHS
+    link = 2  # the 位置 column
+    if plan is not None and plan.is_merged():
+        units = plan.row_units()
+        rows = [[units.get(f.row, "") if f.row else "", *row] for f, row in zip(shown, rows, strict=True)]
+        header, widths, link = (RESULT_HEADER[1], *_HEADER), (RESULT_WIDTHS[1], *COPY_RESULT_WIDTHS), 3
+    links = {(i, link): f"'{f.sheet}'!{f.cell}" for i, f in enumerate(shown) if f.cell}
+    return SheetTable(RESULTS_SHEET, header, rows, widths, links)
 
 
 def annotate_workbook(
@@ -82,9 +94,11 @@ def annotate_workbook(
     *,
     infos: bool = False,
     outputs: Outputs | None = None,
+    plan: Plan | None = None,
 ) -> Path:
     """Fill each finding's cell (error red, warning yellow), comment it, and list them on a new sheet
-    (infos too with ``infos``, as ``check --info`` lists them)."""
+    (infos too with ``infos``, as ``check --info`` lists them; with each row's unit when ``plan`` is a
+    merged workbook's)."""
     notes: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         if finding.cell and finding.severity in FILLS:
@@ -96,7 +110,7 @@ def annotate_workbook(
             FINDING_NOTE.format(severity=SEVERITY_WORDS[f.severity], message=f.message, hint=f.hint) for f in here
         )
         edits.append(CellEdit(sheet, ref, fill=FILLS[worst], comment=text))
-    return _write(source, out, edits, [results_table(findings, infos=infos)], outputs)
+    return _write(source, out, edits, [results_table(findings, infos=infos, plan=plan)], outputs)
 
 
 def mark_workbook(
@@ -138,7 +152,7 @@ def copies(
         return []
     with package(result.file) as ooxml:
         if annotate is not None:
-            annotate_workbook(ooxml, result.findings, annotate, infos=infos, outputs=outputs)
+            annotate_workbook(ooxml, result.findings, annotate, infos=infos, outputs=outputs, plan=result.plan)
         if fix is None:
             return []
         return fix_workbook(ooxml, result.findings, fix, plan=result.plan, outputs=outputs)

@@ -277,7 +277,7 @@ def annotate_each(
             target = folder / name.with_name(source.stem + RETURN_SUFFIX + copy_suffix(source))
             target.parent.mkdir(parents=True, exist_ok=True)
             outputs.claim(target)
-            annotate_workbook(source, result.findings, target, infos=infos, outputs=outputs)
+            annotate_workbook(source, result.findings, target, infos=infos, outputs=outputs, plan=result.plan)
         except (XltoolError, OSError) as error:
             if isinstance(error, XltoolError):  # the source need not be named twice; an output is named
                 reason = error.message if error.path in (None, str(source)) else str(error)
