@@ -255,7 +255,8 @@ def test_a_merged_workbooks_copy_names_the_unit_of_each_finding(tmp_path: Path, 
         book.save(path)
     merged, copy = tmp_path / "彙整.xlsx", tmp_path / "彙整_檢查.xlsx"
     assert xltool("merge", first, second, "-o", merged).status == 0
-    assert xltool("check", merged, "--annotate", copy).status == 1
+    checked = xltool("check", merged, "--annotate", copy)
+    assert checked.status == 1 and "（彙整 2 個單位 108 年度" in checked.out  # not 「未填機關名稱」
     book = load_workbook(copy)
     header, *rows = list(book[RESULTS_SHEET].iter_rows(values_only=True))
     assert header[:4] == ("單位", "嚴重度", "代碼", "位置")

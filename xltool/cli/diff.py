@@ -134,9 +134,8 @@ def _print_text(diff: "PlanDiff") -> None:
 def _head(plan: "Plan") -> str:
     from xltool.model import json_number
 
-    who = f"彙整 {len(plan.units())} 個單位" if plan.is_merged() else plan.unit or "未填機關名稱"
     return (
-        f"{plan.source}（{who} {plan.year or '？'} 年度，"
+        f"{plan.source}（{show.who(plan)} {plan.year or '？'} 年度，"
         f"{len(plan.items)} 項具體作法，預算合計 {json_number(plan.total):,} 千元）"
     )
 

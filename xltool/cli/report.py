@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from xltool.cli.show import printable, wrap
+from xltool.cli.show import printable, who, wrap
 from xltool.export import shown_path
 from xltool.form import SEVERITY_WORDS, Severity, cell_row
 from xltool.model import FileResult, Finding, json_number, number
@@ -29,7 +29,7 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
     if plan is None:
         return [printable(f"{result.file}：無法讀取：{result.error}")]
     lines = _lines(
-        f"{result.file}（{plan.unit or '未填機關名稱'} {plan.year or '？'} 年度，"
+        f"{result.file}（{who(plan)} {plan.year or '？'} 年度，"
         f"{len(plan.items)} 項具體作法，預算合計 {json_number(plan.total):,} 千元）",
         limit,
         "  ",
@@ -71,7 +71,7 @@ def summary(results: Sequence[FileResult]) -> list[str]:
             continue
         lines.append(
             printable(
-                f"  {result.file}：{plan.unit or '未填機關名稱'}，{len(plan.items)} 項作法，"
+                f"  {result.file}：{who(plan)}，{len(plan.items)} 項作法，"
                 f"預算 {json_number(plan.total):,} 千元，{result.errors} 個錯誤、{result.warnings} 個警告"
             )
         )

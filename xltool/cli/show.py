@@ -328,3 +328,8 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequenc
         cells = (pad(printable(cell.replace("\n", " ")), w) for cell, w in zip(row, widths, strict=True))
         lines.append("  ".join(cells).rstrip())
     return lines
+
+
+def who(plan: Plan) -> str:
+    """Whose plan a line is about: a merged workbook holds many units and has no 機關名稱 of its own."""
+    return f"彙整 {len(plan.units())} 個單位" if plan.is_merged() else plan.unit or "未填機關名稱"
