@@ -368,6 +368,10 @@ def test_after_fix_the_total_the_sheet_shows_is_the_total_check_states(
     before, after = convert_many([template, fixed], "xlsx", tmp_path / "saved")  # LibreOffice calculates =SUM
     assert sheet_total(before) == 22  # the sheet's own 合計 skips text
     assert sheet_total(after) == 1052
+    # Saved with its 合計 calculated (22), the file gets one finding per text budget and none at the total:
+    # the gap is those rows, and advice to recalculate a =SUM would be wrong.
+    codes = [f["code"] for f in json.loads(xltool("check", before, "-f", "json").out)["files"][0]["findings"]]
+    assert codes.count("BUDGET_TEXT") == 4 and "TOTAL_MISMATCH" not in codes
 
 
 # --- 6. one line, never a traceback -------------------------------------------------------------------

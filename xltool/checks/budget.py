@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from xltool.budget import Note
 from xltool.checks.context import Context
@@ -41,9 +42,12 @@ EMITS: tuple[Rule, ...] = (
 
 def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
+    as_text = Decimal(0)  # the budgets typed as text, which the sheet's own =SUM leaves out
     for item in plan.items:
         budget = item.budget_info
         notes = budget.notes
+        if Note.TEXT in notes and budget.value:
+            as_text += budget.value  # 5000元 too: BUDGET_YUAN is about that row
         if Note.TEXT in notes and budget.value and Note.UNIT_YUAN not in notes:
             # The sheet's own 合計 (=SUM) skips text: the total it shows would differ from the one xltool states.
             amount = json_number(budget.value)
@@ -59,7 +63,9 @@ def check(context: Context) -> Iterator[Finding]:
             yield BUDGET_WITHOUT_SCHEDULE.at_item(item, budget.written)
     total = json_number(plan.total)
     stated = plan.stated_total
-    if stated is not None and stated.value is not None and stated.value != plan.total:
+    # A 合計 short by exactly the budgets typed as text is the sheet's =SUM at work: BUDGET_TEXT says so on
+    # each of those rows, and fixing them fixes the total (advice to recalculate it would be wrong).
+    if stated is not None and stated.value is not None and stated.value not in (plan.total, plan.total - as_text):
         yield TOTAL_MISMATCH.at_plan(plan, json_number(stated.value), total=total)
     if context.budget_cap is not None and plan.total > context.budget_cap:
         yield BUDGET_CAP.at_plan(plan, total, total=total, cap=json_number(context.budget_cap))
