@@ -255,9 +255,9 @@ def uncached_formulas(path: Path, sheet: str, columns: Sequence[str], first_row:
 
     Every cell keeps its own formula: written as shared formulas (the first row's once, the rows below
     referring to it, as Excel saves a filled-down column), a column of defined names took LibreOffice 7.4
-    longer to open (measured, benchmarks/RESULTS.md) and the file was no smaller, as each cell's formula
-    is a short name that deflate stores once. The zip keeps its members' order and dates, so the same
-    workbook gives the same bytes.
+    longer to open (measured with benchmarks/run.py when the change was made) and the file was no smaller,
+    as each cell's formula is a short name that deflate stores once. The zip keeps its members' order and
+    dates, so the same workbook gives the same bytes.
     """
     wanted = {letter.encode() for letter in columns}
     rows = range(first_row, last_row + 1)
