@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from xltool.form import A4, SHEET, Page, column_letter
 from xltool.model import number
-from xltool.ooxml import sheet_part, sheet_parts, xml_text
+from xltool.ooxml import clone, sheet_part, sheet_parts, xml_text
 from xltool.text import valid_text
 
 
@@ -153,7 +153,7 @@ def append_rows(
         by_part = {part: sheets[name] for name, part in sheet_parts(source, sheets).items()}
         for item in source.infolist():
             data = source.read(item.filename)
-            info = _same_member(item)
+            info = clone(item)
             rows = by_part.get(item.filename)
             if rows is None:
                 change = parts.get(item.filename)
@@ -197,13 +197,6 @@ def _rewritten(path: Path) -> Iterator[tuple[zipfile.ZipFile, zipfile.ZipFile]]:
     finally:
         with suppress(OSError):  # its folder gone or replaced meanwhile: the error that says so is on its way
             scratch.unlink(missing_ok=True)
-
-
-def _same_member(item: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """A member as it was (its name and date, so the same workbook gives the same bytes), deflated."""
-    info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
 
 
 def sheet_name(name: str, used: set[str]) -> str:
@@ -272,7 +265,7 @@ def uncached_formulas(path: Path, sheet: str, columns: Sequence[str], first_row:
         part = sheet_part(source, sheet)
         for item in source.infolist():
             data = source.read(item.filename)
-            target.writestr(_same_member(item), _FORMULA_CELL.sub(uncached, data) if item.filename == part else data)
+            target.writestr(clone(item), _FORMULA_CELL.sub(uncached, data) if item.filename == part else data)
 
 
 def hide_names(path: Path, prefix: str) -> None:
@@ -285,4 +278,4 @@ def hide_names(path: Path, prefix: str) -> None:
             data = source.read(item.filename)
             if item.filename == "xl/workbook.xml":
                 data = data.replace(start, b'<definedName hidden="1" name="' + prefix.encode())
-            target.writestr(_same_member(item), data)
+            target.writestr(clone(item), data)
