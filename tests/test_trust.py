@@ -4,6 +4,7 @@ nothing written). Files are made at test time."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -401,15 +402,25 @@ def test_control_characters_and_markup_in_cells(
     assert "\x1b" not in table.out and "\\x1b" in table.out and "\\x01" in table.out
 
 
-@pytest.fixture
-def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real file system with no space left: a 64 KB tmpfs, filled."""
-    mount = tmp_path / "滿"
+@contextlib.contextmanager
+def tmpfs(mount: Path, options: str) -> Iterator[Path]:
+    """A real 64 KB tmpfs mounted at ``mount`` with ``options`` (skips the test where mounting needs root)."""
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"{options}size=64k", "tmpfs", str(mount)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip("mounting a tmpfs needs root")
     try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real file system with no space left: a 64 KB tmpfs, filled."""
+    with tmpfs(tmp_path / "滿", "") as mount:
         with (mount / "filler").open("wb", buffering=0) as filler:
             try:
                 while True:
@@ -418,8 +429,6 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
             except OSError:
                 pass
         yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
 
 
 @pytest.mark.slow  # ten processes, one for each writer
@@ -463,15 +472,8 @@ def test_a_full_disk_is_said_by_its_code(full_disk: Path, plan_copy: Path, xltoo
 @pytest.fixture
 def read_only(tmp_path: Path) -> Iterator[Path]:
     """A real file system mounted read-only (writing there fails even for root)."""
-    mount = tmp_path / "唯讀"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    try:
+    with tmpfs(tmp_path / "唯讀", "ro,") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
 
 
 def test_an_output_the_system_refuses_is_one_line_with_its_code(
