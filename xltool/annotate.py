@@ -81,7 +81,7 @@ def results_table(findings: Sequence[Finding], *, infos: bool = False, plan: Pla
     link = 2  # the 位置 column
     if plan is not None and plan.is_merged():
         units = plan.row_units()
-        rows = [[units.get(f.row, "") if f.row else "", *row] for f, row in zip(shown, rows, strict=True)]
+        rows = [[units.get(f.row, ""), *row] for f, row in zip(shown, rows, strict=True)]
         header, widths, link = (RESULT_HEADER[1], *_HEADER), (RESULT_WIDTHS[1], *COPY_RESULT_WIDTHS), 3
     links = {(i, link): f"'{f.sheet}'!{f.cell}" for i, f in enumerate(shown) if f.cell}
     return SheetTable(RESULTS_SHEET, header, rows, widths, links)

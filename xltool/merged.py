@@ -344,8 +344,8 @@ def _finding_rows(
         assert plan is not None
         units = row_units.get(id(one))
         if units is None:
-            units = row_units[id(one)] = {item.row: item.unit for item in plan.items if item.unit}
-        unit = units.get(f.row) or plan.unit
+            units = row_units[id(one)] = plan.row_units()
+        unit = units.get(f.row, plan.unit)
         yield [one.file, unit, SEVERITY_WORDS[f.severity], f.code, f.where, f.column, f.value, f.message, f.hint]
 
 
