@@ -73,6 +73,13 @@ def _counted(files: Sequence[Path], progress: Progress | None, title: str) -> Ca
     return lambda: progress.advance(next(names, Path()).name)
 
 
+def _rows(progress: Progress | None, title: str) -> Callable[[int, int], None] | None:
+    """The rows callback of one large sheet's pass, as the progress of it."""
+    if progress is None:
+        return None
+    return lambda done, total: progress.rows(done, total, title)
+
+
 def _write_chase(chase: Path | None, receipts: Sequence[Receipt], outputs: Outputs) -> None:
     if chase is not None:
         outputs.write_bytes(chase, chase_csv(receipts))
@@ -146,8 +153,7 @@ def run_check(
 
             editable(files[0], out)  # an .ods without LibreOffice, a macro workbook's copy named .xlsx: now
     if len(files) == 1:
-        reading = (lambda done, total: progress.rows(done, total, "讀取")) if progress is not None else None
-        results = [check_file(files[0], options, reading)]
+        results = [check_file(files[0], options, _rows(progress, "讀取"))]
     else:
         results = check_files(files, options, _counted(files, progress, "檢查"))
     run = CheckRun(results, strict, require_all, annotate_dir=annotate_dir, chase=chase)
@@ -315,7 +321,7 @@ def run_merge(
         files, output, catalog=catalog, roster=roster, skip_bad=skip_bad,
         allow_duplicate_units=allow_duplicate_units, by_unit=by_unit, infos=infos, outputs=outputs,
         progress=_counted(files, progress, "讀取與檢查"),
-        writing=(lambda done, total: progress.rows(done, total, "寫出")) if progress is not None else None,
+        writing=_rows(progress, "寫出"),
     )  # fmt: skip
     _write_chase(chase, merged.receipts, outputs)
     return MergeRun(merged, require_all, chase)
