@@ -143,6 +143,24 @@ TARGETS = {"returned": {"merge": 0.15, "check": 0.2}, "plain": {"merge": None, "
 BASES = 8  # distinct plans LibreOffice saves; the other units are these with their unit's name changed
 
 
+def _row_and_start(results: dict[str, Measure], sizes: list[int], words: str) -> list[str]:
+    """The 10,000-row check split into what each row costs and what a process costs before its first
+    row (the straight line through the smallest and the largest size), for xltool check and for pandas:
+    the whole-process ratio mixes the two, and start-up is mostly the libraries each side loads."""
+    small, large = sizes[0], sizes[-1]
+    lines = ["- the large check, per row and at start-up (a line through the smallest and the largest size):"]
+    slopes = {}
+    for name in ("xltool check", "pandas.read_excel"):
+        low, high = results[f"{name} {small} 列（{words}）"].median, results[f"{name} {large} 列（{words}）"].median
+        slopes[name] = (high - low) / (large - small)
+        start = low - small * slopes[name]
+        lines.append(f"  - {name}: {slopes[name] * 1000:.4f} ms a row, {start:.3f} s before the first row")
+    lines.append(
+        f"  - each added row: xltool check {slopes['xltool check'] / slopes['pandas.read_excel']:.2f} × pandas"
+    )
+    return lines
+
+
 def make_inputs(work: Path, units: int, big_rows: int) -> dict[str, Path]:
     """Unit workbooks and a large plan the way they come back from the officers: filled, then saved by
     LibreOffice, which writes every formula out in full (~15 KB a row with the 檢查 column; the shared
@@ -328,7 +346,10 @@ def main() -> None:
         for shape in SHAPES:
             words = SHAPE_WORDS[shape]
             baseline = f"pandas.read_excel {big_rows} 列（{words}）"
-            cases.append((baseline, [PY, "-c", read_excel.format(str(inputs[f"{shape}_big_{big_rows}"]))], None, None))
+            # pandas at each size too: the growth section sets what each added row costs against start-up.
+            for rows in _big_sizes(shape, big_rows):
+                command = [PY, "-c", read_excel.format(str(inputs[f"{shape}_big_{rows}"]))]
+                cases.append((f"pandas.read_excel {rows} 列（{words}）", command, None, None))
             for rows in _big_sizes(shape, big_rows):
                 command = [*xltool, "check", str(inputs[f"{shape}_big_{rows}"]), "-f", "json"]
                 full = rows == big_rows
@@ -431,7 +452,7 @@ def main() -> None:
             extra -= results[f"{prefix} {small} {unit}（{returned}）"].median
             steps.append(f"{small}→{large}: {extra / (large - small) * 1000:.3f} ms")
         lines.append(f"  - {prefix}（每{unit}）: " + "；".join(steps))
-    lines += ["", "Commands:", ""]
+    lines += [*_row_and_start(results, _big_sizes("returned", big_rows), returned), "", "Commands:", ""]
 
     def shown(command: list[str]) -> str:
         words = [Path(c).name if c.startswith(scratch) else c.replace(f"{ROOT}/", "") for c in command]
