@@ -238,3 +238,33 @@ def test_a_json_plan_with_a_lone_surrogate_is_read_with_a_replacement_and_a_noti
     merged = read_plan(tmp_path / "彙整.xlsx")
     assert merged.items[0].practice == "辦理宣導 3 場\ufffd" and merged.items[0].unit == "某\ufffd處"
     assert "辦理宣導 3 場\ufffd" in (tmp_path / "a.csv").read_bytes().decode("utf-8-sig")
+
+
+# --- stopping a run read in worker processes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_run_stopped_while_workers_read_says_only_that_it_stopped(tmp_path: Path, sig: signal.Signals) -> None:
+    """Ctrl-C reaches the run and its workers (the terminal signals the whole foreground group); SIGTERM
+    reaches the run, which stops its workers. Either way one line, 已中斷, and no worker's traceback."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    for n in range(400):  # about a second of reading on two cores
+        shutil.copyfile(EXAMPLE, folder / f"單位{n:03d}.xlsx")
+    child = subprocess.Popen(
+        [*MODULE, "check", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    children = Path(f"/proc/{child.pid}/task/{child.pid}/children")
+    for _ in range(600):  # until the workers are reading
+        if len(children.read_text().split()) >= 2:
+            break
+        time.sleep(0.01)
+    time.sleep(0.2)
+    assert child.poll() is None, "the run ended before it could be stopped"
+    if sig == signal.SIGINT:
+        os.killpg(child.pid, sig)
+    else:
+        child.send_signal(sig)
+    _, err = child.communicate(timeout=60)
+    assert err.decode().strip() == "已中斷。", err.decode()
+    assert child.returncode == (130 if sig == signal.SIGINT else 128 + sig)

@@ -398,3 +398,37 @@ def test_a_roster_workbook_reaching_the_last_cell_is_refused_not_fatal(tmp_path:
     workbook.close()
     done = xltool("check", EXAMPLE, "--roster", roster)
     assert done.status == 2 and "XFD1048576" in one_line_naming(done, roster)
+
+
+def test_a_file_too_large_for_memory_is_reported_and_every_other_file_still_counts(tmp_path: Path) -> None:
+    """A sheet under the cell limit (1.5 million rows by 7 columns) that needs more memory than the machine
+    gives: the worker reading it dies (python-calamine aborts on a failed allocation), which once ended the
+    whole run with 「內部錯誤：BrokenProcessPool」 and lost every other unit. Its address space capped at
+    400 MB, the run reads the good units and names the file that could not be read."""
+    from xltool.pipeline import PARALLEL_FROM, write_template
+
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    items = read_plan(EXAMPLE).items[:3]
+    good = [f"單位{n:02d}.xlsx" for n in range(PARALLEL_FROM)]
+    for name in good:
+        write_template(folder / name, year=108, unit=name[:-5], items=items)
+    far = b'<row r="1500000"><c r="F1500000" t="inlineStr"><is><t>x</t></is></c></row>'
+    big = rewritten(folder / "單位07大.xlsx", in_sheet(far))
+
+    def capped(*args: object) -> Ran:
+        # RUST_BACKTRACE=1, as a developer's shell may have it: Rust printing a backtrace with no memory
+        # left waited forever on a lock it held, and every run here hung.
+        return run_process(*args, memory=400 << 20, env={"RUST_BACKTRACE": "1"}, timeout=120)
+
+    done = capped("check", folder, "-f", "json")
+    files = {Path(f["file"]).name: f for f in json.loads(done.out)["files"]}
+    assert done.status == 2 and "Traceback" not in done.err, done.err
+    assert sorted(name for name, f in files.items() if f.get("error_code") is None) == good
+    assert files[big.name]["error_code"] == "INPUT_READ_ABORTED"
+    assert "記憶體" in files[big.name]["error"]
+    out = tmp_path / "合併.xlsx"
+    done = capped("merge", folder, "-o", out, "--skip-bad")
+    assert done.status == 0 and "Traceback" not in done.err, done.err
+    assert big.name in done.err and len(read_plan(out).items) == 3 * len(good)
+    assert run_process("check", big, "-f", "json").status == 0  # with the memory it needs, the file reads

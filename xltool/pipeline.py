@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from xltool.roster import Roster
 
 PARALLEL_FROM = 16  # below this, starting worker processes costs more than it saves
+OUT_OF_MEMORY = "記憶體不足，無法讀完這個檔案，已略過；其他檔案照常處理"
+WORKER_DIED = "讀取這個檔案的處理程序意外結束（常見原因是記憶體不足），已略過；其他檔案照常處理"
 MAX_JSON_BYTES = 512 * 1024 * 1024
 
 
@@ -91,7 +93,14 @@ def check_file(
         findings = check_plan(plan, year=options.year, budget_cap=options.budget_cap)
     except XltoolError as error:
         return FileResult(name, error=str(error), error_code=error.code)
+    except MemoryError:  # what it had built is freed on the way here: the other files of a run still count
+        return _aborted(name, OUT_OF_MEMORY)
     return FileResult(name, plan, findings)
+
+
+def _aborted(name: str, why: str) -> FileResult:
+    error = InputError(why, name, code=ErrorCode.INPUT_READ_ABORTED)
+    return FileResult(name, error=str(error), error_code=error.code)
 
 
 def _send_compactly() -> None:
@@ -117,6 +126,52 @@ def _as_fields(cls: type, values: Callable[[Any], tuple[Any, ...]], obj: Any) ->
     return cls, values(obj)
 
 
+def _in_workers(jobs: Sequence[tuple[str, CheckOptions]], workers: int) -> Iterator[FileResult]:
+    """Each job's result in order, read in worker processes. A worker that dies (the OOM killer, a native
+    library aborting on a failed allocation) breaks the pool and every result not yet back; the results
+    before the first missing one did come back. That file is read again alone, in a process of its own
+    where dying names it, and the rest go on in a new pool: each break costs a pool start and settles
+    one file. A run that stops (Ctrl-C, SIGTERM) cancels the files not started instead of reading them."""
+    from concurrent.futures import ProcessPoolExecutor  # ~15 ms of imports a single check does not need
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
+    while done < len(jobs):
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        try:
+            for result in pool.map(_check_in_worker, jobs[done:], chunksize=8):
+                done += 1
+                yield result
+        except BrokenProcessPool:
+            yield _alone(jobs[done])
+            done += 1
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+
+def _alone(job: tuple[str, CheckOptions]) -> FileResult:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=1, initializer=_start_worker) as pool:
+        try:
+            return pool.submit(_check_in_worker, job).result()
+        except BrokenProcessPool:
+            return _aborted(job[0], WORKER_DIED)
+
+
+def _start_worker() -> None:
+    """A worker ends at once and says nothing when the run is stopped: Ctrl-C reaches the whole process
+    group and the run says 已中斷 itself, and the pool stops its workers with SIGTERM, which the handler
+    a forked worker inherits from the CLI would turn into a traceback on the terminal."""
+    import signal
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _send_compactly()
+
+
 def _check_in_worker(job: tuple[str, CheckOptions]) -> FileResult:
     result = check_file(*job)
     if result.plan is not None:
@@ -135,19 +190,16 @@ def check_files(
     workers = min(os.cpu_count() or 1, 8)
     results: list[FileResult] = []
     if len(jobs) >= PARALLEL_FROM and workers > 1:
-        from concurrent.futures import ProcessPoolExecutor  # ~15 ms of imports a single check does not need
-
         catalogs: dict[int | None, Catalog] = {}  # per plan year: finding a year's catalog lists its folders
-        with ProcessPoolExecutor(max_workers=workers, initializer=_send_compactly) as pool:
-            for result in pool.map(_check_in_worker, jobs, chunksize=8):
-                if (plan := result.plan) is not None:  # the catalog check_file read it with, left behind
-                    year = plan.year if plan.year is not None else options.year
-                    if year not in catalogs:
-                        catalogs[year] = _catalog_for(plan, options.catalog, options.year)
-                    plan.catalog = catalogs[year]
-                results.append(result)
-                if progress:
-                    progress()
+        for result in _in_workers(jobs, workers):
+            if (plan := result.plan) is not None:  # the catalog check_file read it with, left behind
+                year = plan.year if plan.year is not None else options.year
+                if year not in catalogs:
+                    catalogs[year] = _catalog_for(plan, options.catalog, options.year)
+                plan.catalog = catalogs[year]
+            results.append(result)
+            if progress:
+                progress()
     else:
         for path, _ in jobs:
             results.append(check_file(path, options))

@@ -140,6 +140,9 @@ def main() -> None:
             encoding = None if stream.isatty() else "utf-8"
             stream.reconfigure(encoding=encoding, errors="replace")
     if not os.environ.get("XLTOOL_DEBUG"):
+        # Rust (python-calamine) that runs out of memory while printing a panic's backtrace waits forever on
+        # the lock it holds: without one, the panic is an exception here or the process ends.
+        os.environ["RUST_BACKTRACE"] = "0"
         # A library object closed by the garbage collector after an error already reported (xlsxwriter's
         # zip on a full disk) must not print a second, English story; XLTOOL_DEBUG shows it.
         sys.unraisablehook = lambda unraisable: None
