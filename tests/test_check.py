@@ -475,3 +475,43 @@ def test_simplified_characters_in_the_performance_item_are_caught(template: Path
     findings = check_plan(read_plan(template), load_catalog(108))
     [finding] = [f for f in findings if f.field == "performance"]
     assert (finding.code, finding.cell) == ("PERFORMANCE_UNKNOWN", "F4") and "正體字" in finding.hint
+
+
+def test_a_goal_with_no_practice_is_kept_and_named_and_a_goal_on_its_own_row_carries_down(
+    template: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """壹 typed on its own row and 貳 right under it: 壹 has no practice. It once vanished (from read, the
+    merged workbook and the printout) and check told the officer that 貳 should be 壹. 參 on its own row
+    with its practices below it is the other layout, and fine; 肆 at the end has none either."""
+    from openpyxl import load_workbook as load
+
+    rows = [
+        {"goal": "壹、提升廉能透明"},
+        {"goal": "貳、防制貪瀆", "practice": "一、辦理宣導 3 場", **GOOD},
+        {"goal": "參、目標單獨一列"},
+        {"practice": "一、辦理稽核 2 次", **GOOD},
+        {"practice": "二、辦理講習 1 場", **GOOD},
+        {"goal": "肆、最後的目標"},
+    ]
+    fill(template, rows, unit="某處")
+    plan = read_plan(template)
+    assert [(i.goal_no, i.practice, i.row) for i in plan.items] == [
+        ("壹", "", 4), ("貳", "辦理宣導 3 場", 5), ("參", "辦理稽核 2 次", 7), ("參", "辦理講習 1 場", 8), ("肆", "", 9)
+    ]  # fmt: skip
+    assert plan.practices == 3
+    findings = check_plan(plan, load_catalog(108))
+    assert [(f.code, f.cell) for f in findings if f.severity != "info"] == [
+        ("GOAL_WITHOUT_PRACTICE", "A4"),
+        ("GOAL_WITHOUT_PRACTICE", "A9"),
+    ]  # no numbering slip for 貳, 參 or 肆
+    assert xltool("merge", template, "-o", tmp_path / "m.xlsx").status == 0
+    merged = load(tmp_path / "m.xlsx")
+    assert "壹、提升廉能透明" in [c.value for row in merged["彙整"].iter_rows() for c in row]
+    overview = [[c.value for c in row] for row in merged["統計"].iter_rows()]
+    assert any(row[:2] == ["某處", 3] for row in overview)  # three practices, not five
+    again = check_plan(read_plan(tmp_path / "m.xlsx"), load_catalog(108))  # the merged workbook says the same
+    assert [f.code for f in again if f.severity != "info"] == ["GOAL_WITHOUT_PRACTICE"] * 2
+    assert xltool("render", template, "-o", tmp_path / "r.xlsx").status == 0
+    cells = [c.value for row in load(tmp_path / "r.xlsx").worksheets[0].iter_rows() for c in row]
+    printed = "".join(value.replace("\n", "") for value in cells if isinstance(value, str))  # lines laid out
+    assert "壹、提升廉能透明" in printed and "肆、最後的目標" in printed

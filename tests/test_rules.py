@@ -41,7 +41,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     """The example, test_live's 100 rows (every planted mistake, unusual values, numbering slips) with a
     wrong total, title and template version, and the plans that break what a plan's rows cannot: none at
     all, no unit or year, a western year, a formula without its result, a cell showing #N/A, stray spaces,
-    a goal naming an old year."""
+    a goal naming an old year, a goal with no practice."""
     folder = tmp_path_factory.mktemp("rules")
     rows = corpus_rows()
     path = fill(write_template(folder / "corpus.xlsx", year=108, rows=len(rows) + 3), rows, unit="測試縣政府政風處")
@@ -57,6 +57,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     book.save(empty)
     odd = correct_rows()
     odd[0] = {**odd[0], "goal": "壹、延續107年度的廉政宣導。 ", "practice": "一、辦理廉政宣導  3 場。"}
+    odd.append({"goal": "參、沒有作法的目標。"})
     other = fill(write_template(folder / "other.xlsx", year=108, rows=5), odd, unit="某處", year=2019)
     book = load_workbook(other)
     book["計畫表"]["D4"] = "=2*10"

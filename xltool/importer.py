@@ -52,7 +52,7 @@ def import_legacy(
     target_year = year if year is not None else plan.year
     catalog = catalog or load_catalog(target_year)
     target_year = target_year if target_year is not None else catalog.year
-    report = ImportReport(len(plan.items), plan.unit, target_year)
+    report = ImportReport(plan.practices, plan.unit, target_year)
     if plan.year is None:
         report.review.append(f"原檔沒有寫年度，範本年度填 {target_year}，請確認。")
     for name, cell in plan.extra_columns.items():

@@ -52,7 +52,7 @@ class MergeResult:
 
     @property
     def items(self) -> int:
-        return sum(len(one.plan.items) for one in self.merged if one.plan)
+        return sum(one.plan.practices for one in self.merged if one.plan)
 
     @property
     def total(self) -> Decimal:

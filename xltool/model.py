@@ -88,6 +88,12 @@ class PlanItem:
         return self.budget_info.value
 
     @property
+    def goal_only(self) -> bool:
+        """A goal with no practice under it, kept by the reader as a row of its own (so that it is not lost)."""
+        budget, schedule = self.budget_info.written, self.schedule_info.written
+        return not (self.practice or self.category_written or self.performance or schedule or budget)
+
+    @property
     def numbered_goal(self) -> str:
         """The goal as the form prints it: 「壹、遵行政策指引…」."""
         return f"{self.goal_no}、{self.goal}" if self.goal_no else self.goal
@@ -201,18 +207,25 @@ class Plan:
         return counts
 
     @property
+    def practices(self) -> int:
+        """How many practice rows the plan has: its items but a goal left with no practice."""
+        return sum(1 for item in self.items if not item.goal_only)
+
+    @property
     def total(self) -> Decimal:
         return sum((item.budget_info.value for item in self.items if item.budget_info.value is not None), _ZERO)
 
     def totals_by_category(self) -> dict[str, Decimal]:
-        return self._totals(lambda item: item.category)
+        # A goal with no practice has no category: it is not an unfilled one.
+        return self._totals(lambda item: item.category, [item for item in self.items if not item.goal_only])
 
     def totals_by_goal(self) -> dict[str, Decimal]:
-        return self._totals(lambda item: item.numbered_goal)
+        return self._totals(lambda item: item.numbered_goal, self.items)
 
-    def _totals(self, key: Callable[[PlanItem], str]) -> dict[str, Decimal]:
+    @staticmethod
+    def _totals(key: Callable[[PlanItem], str], items: Iterable[PlanItem]) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}
-        for item in self.items:
+        for item in items:
             name, budget = key(item), item.budget_info.value
             totals[name] = totals.get(name, _ZERO) + (budget if budget is not None else _ZERO)
         return totals

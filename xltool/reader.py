@@ -515,8 +515,12 @@ class _Columns:
 
 
 def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[int, int], None] | None) -> None:
-    """Follow the goals down the rows and assemble one PlanItem per practice row."""
+    """Follow the goals down the rows and assemble one PlanItem per practice row. A goal typed on a row of
+    its own carries down to the practices below it; one with no practice under it before the next goal
+    (or the end) is kept as an item of its own, the goal alone: dropped, it vanished from the merged
+    workbook and the printout, and check counted the next goal as the first."""
     goal_no, goal, goal_cell, unit = "", "", "", ""
+    bare: PlanItem | None = None  # the row the current goal started on, if it held nothing but the goal
     total_rows = len(body.grid)
     # Looked up once, not on each of the rows.
     word, header, letters, moved, sheet, text_columns = (
@@ -535,16 +539,22 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
         row_unit = columns.units[i]
         if row_unit != unit:  # a merged workbook: the next unit's goals start afresh
             goal_no, goal, goal_cell, unit = "", "", "", row_unit
+            _keep_bare(plan, bare)
+            bare = None
         goal_text = columns.goals[i]
         # A goal merged down its practices, or repeated on each row, is still the same goal.
-        if goal_text and cells.get("goal") != goal_cell and _split(_GOAL, goal_text) != (goal_no, goal):
+        started = bool(goal_text) and cells.get("goal") != goal_cell and _split(_GOAL, goal_text) != (goal_no, goal)
+        if started:
             goal_no, goal = _split(_GOAL, goal_text)
             goal_cell = cells["goal"]
+            _keep_bare(plan, bare)
+            bare = None
         practice_text, (category_text, category) = columns.practices[i], columns.categories[i]
         performance, performance_written = columns.performances[i]
         schedule, budget = columns.schedules[i], columns.budgets[i]
-        if not (practice_text or category_text or performance or schedule is not None or budget is not None):
-            continue  # a row with a goal at most: nothing to check or print
+        empty = not (practice_text or category_text or performance or schedule is not None or budget is not None)
+        if empty and not started:
+            continue  # a row with at most the goal above it again: nothing to check or print
         item_no, practice = columns.numbered[i]
         if goal_cell:
             cells["goal"] = goal_cell
@@ -573,7 +583,18 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
             remark=columns.remarks[i], sheet=sheet, row=r + 1, cells=cells, category_written=category_text,
             unit=row_unit, written=written, texts=texts,
         )  # fmt: skip
-        plan.items.append(item)
+        if empty:
+            bare = item  # kept only if no practice follows before the next goal
+        else:
+            plan.items.append(item)
+            bare = None
+    _keep_bare(plan, bare)
+
+
+def _keep_bare(plan: Plan, bare: PlanItem | None) -> None:
+    """A goal that ended with no practice under it: its own row, as an item with the goal alone."""
+    if bare is not None:
+        plan.items.append(bare)
 
 
 def _untidy(value: object) -> str | None:

@@ -100,7 +100,7 @@ def rollover(
     catalog = catalog or load_catalog(year)
     items = [shift_schedule(item, year - plan.year, year) for item in plan.items]
     found = check_plan(carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *OLD_YEARS))
-    report = RolloverReport(len(plan.items), plan.year, year, catalog.notice, found)
+    report = RolloverReport(plan.practices, plan.year, year, catalog.notice, found)
     flagged = marks(of(found, (*GONE, *UNMOVED)), items)
     write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=flagged, outputs=guard)
     return report

@@ -223,7 +223,7 @@ class Submission:
         """「33 項、1,865 千元、0 個錯誤」: what this version holds, to set beside another."""
         if self.plan is None:
             return "無法讀取"
-        return f"{len(self.plan.items)} 項、{json_number(self.plan.total):,} 千元、{self.errors} 個錯誤"
+        return f"{self.plan.practices} 項、{json_number(self.plan.total):,} 千元、{self.errors} 個錯誤"
 
 
 class Status(StrEnum):
@@ -480,13 +480,13 @@ def _receipt(unit: str, group: list[Submission], counted: set[int], roster_unit:
     for sub in group:
         line.versions.append({
             "file": shown_path(sub.file), "saved": _saved_words(sub.file) if len(files) > 1 else "",
-            "counted": id(sub) in counted, "practices": len(sub.plan.items) if sub.plan else 0,
+            "counted": id(sub) in counted, "practices": sub.plan.practices if sub.plan else 0,
             "budget": json_number(sub.plan.total) if sub.plan else None, "errors": sub.errors,
             "warnings": sub.warnings, "error": _reason(sub.result) if sub.plan is None else "",
         })  # fmt: skip
         if id(sub) not in counted or sub.plan is None:
             continue
-        line.practices += len(sub.plan.items)
+        line.practices += sub.plan.practices
         line.budget += sub.plan.total
         line.errors += sub.errors
         line.warnings += sub.warnings

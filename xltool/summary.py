@@ -50,6 +50,8 @@ def summarize(
         if plan is None:
             continue
         for item in plan.items:
+            if item.goal_only:  # a goal with no practice: nothing to count
+                continue
             unit, category = item.unit or plan.unit, item.category or UNFILLED
             units[unit] = seen[category] = None
             key = (unit, category)

@@ -16,6 +16,7 @@ from xltool.checks.rules import (
     GOAL_NUMBER_ORDER,
     GOAL_SPACES,
     GOAL_TOO_LONG,
+    GOAL_WITHOUT_PRACTICE,
     GOALS_FOLLOW,
     GOALS_TOO_MANY,
     ITEM_NUMBER_MISSING,
@@ -70,6 +71,7 @@ _NUMBERING = (
     GOAL_MISSING,
     GOAL_NUMBER_MISSING,
     GOAL_NUMBER_ORDER,
+    GOAL_WITHOUT_PRACTICE,
     PRACTICE_MISSING,
     ITEM_NUMBER_MISSING,
     ITEM_NUMBER_ORDER,
@@ -164,7 +166,7 @@ def _numbering(context: Context) -> Iterator[Finding]:
                     yield GOAL_NUMBER_MISSING.at_item(item, item.goal, expected=expected)
                 goals.append(_numbered(item, item.goal_no, GOAL_NUMERALS, position))
         if not item.practice:
-            yield PRACTICE_MISSING.at_item(item)
+            yield (GOAL_WITHOUT_PRACTICE if item.goal_only else PRACTICE_MISSING).at_item(item)
             continue
         position, count = counted + 1, practice_count(item.practice)
         counted += count

@@ -136,7 +136,7 @@ def _head(plan: "Plan") -> str:
 
     return (
         f"{plan.source}（{show.who(plan)} {plan.year or '？'} 年度，"
-        f"{len(plan.items)} 項具體作法，預算合計 {json_number(plan.total):,} 千元）"
+        f"{plan.practices} 項具體作法，預算合計 {json_number(plan.total):,} 千元）"
     )
 
 

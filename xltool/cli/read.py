@@ -63,7 +63,7 @@ def read_command(
         show.write_bytes(data)
         return
     outputs.write_bytes(output, data)
-    show.echo(f"已寫出：{output}（{len(plan.items)} 項具體作法）", err=True)
+    show.echo(f"已寫出：{output}（{plan.practices} 項具體作法）", err=True)
 
 
 def _print_table(plan: "Plan") -> None:
@@ -87,4 +87,4 @@ def _print_table(plan: "Plan") -> None:
     headers = ["位置", PRACTICE.name, SCHEDULE.name, BUDGET.name, CATEGORY.name, PERFORMANCE.name]
     for line in show.table(headers, rows, widths):
         show.echo(line)
-    show.echo(f"共 {len(plan.items)} 項具體作法，預算合計 {json_number(plan.total):,} 千元。")
+    show.echo(f"共 {plan.practices} 項具體作法，預算合計 {json_number(plan.total):,} 千元。")

@@ -30,7 +30,7 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
         return [printable(f"{result.file}：無法讀取：{result.error}")]
     lines = _lines(
         f"{result.file}（{who(plan)} {plan.year or '？'} 年度，"
-        f"{len(plan.items)} 項具體作法，預算合計 {json_number(plan.total):,} 千元）",
+        f"{plan.practices} 項具體作法，預算合計 {json_number(plan.total):,} 千元）",
         limit,
         "  ",
     )
