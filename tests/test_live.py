@@ -89,6 +89,7 @@ NUMBERING: list[dict[str, object]] = [
     {"goal": "拾壹、第十一個目標", "practice": "一、辦理宣導 9 場", **GOOD},
     {"practice": "一、辦理宣導 10 場", **GOOD},  # 一、一、二: repeated, the second and third off by one
     {"practice": "二、辦理宣導 11 場", **GOOD},
+    {"goal": "拾貳、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
 
@@ -369,7 +370,8 @@ def test_the_column_survives_ods_and_back(corpus: tuple[Path, Path, int], tmp_pa
         line[live] for line in calculated(done)[3 : 3 + rows]
     ]
     # the formulas came back too: a mistake typed into the round-tripped workbook is found again
-    fill(back, [{}] * len(corpus_rows()) + [{"practice": "四、新的一列 1 場", **GOOD, "schedule": "隨時"}])
+    # (the first practice of the corpus's last goal, which had none)
+    fill(back, [{}] * len(corpus_rows()) + [{"practice": "一、新的一列 1 場", **GOOD, "schedule": "隨時"}])
     again = calculated(convert(back, "xlsx", tmp_path / "again"))
     assert (
         again[3 + len(corpus_rows())][live]

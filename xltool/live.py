@@ -324,7 +324,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "g_code": f"MOD(INT({{gs}}/{_GS_CODE}),{_GS_POS}/{_GS_CODE})",
         "g_items": f"MOD({{gs}},{_GS_CODE})",
         "g_text": 'IF({g_row}=0,"",TRIM(INDEX({goal_whole},{g_row})&""))',
-        "first_item": "IF({g_items}=1,{filled},FALSE)",  # the first row of a goal that check reads
+        # the first row of a goal that check reads: its first filled row, or the goal's own row when no row
+        # under it is filled (check keeps such a goal as an item of its own)
+        "first_item": "IF({g_items}=1,{filled},IF({g_items}=0,IF({g_starts},{g_empty},FALSE),FALSE))",
         **_GOAL_WRITTEN,
         **_GOAL,
         "g_d": _goal_offset("{gs}"),
@@ -335,6 +337,8 @@ PIECES: Mapping[str, str] = MappingProxyType(
         + _goal_offset(f"INDEX({{gs_rows}},MATCH(INT({{gs}}/{_GS_CODE})*{_GS_CODE}+9,{{gs_rows}},1)+1)")
         + ',"")',
         "goal_count": f"MOD(INT(MAX({{gs_rows}})/{_GS_POS}),{_GS_ROW}/{_GS_POS})",
+        # the goal ends with no row check reads: its last row's state counts none
+        "g_empty": f"MOD(INDEX({{gs_rows}},MATCH(INT({{gs}}/{_GS_CODE})*{_GS_CODE}+9,{{gs_rows}},1)),{_GS_CODE})=0",
         "g_expected": chinese("{g_pos}", GOAL_NUMERALS),
         "g_words": 'TRIM(SUBSTITUTE(MID({g_t},IF({g_has},{g_rest},1),9999),CHAR(10),""))',
         # Practices: how many a cell holds (two when Alt+Enter starts a numbered line), their position in
@@ -600,7 +604,7 @@ class Formulas:
                 rules = [rule for rule in self.coded if rule.field == key]
                 chain = self._chain(rules, lambda rule: str(self.coded.index(rule) + 1), "0")
                 terms.append(chain if place == 0 else f"{chain}*{100**place}")
-        return f"IF(COUNTA({{row}})=0,0,{'+'.join(terms)})"  # most rows of a template are empty
+        return f"IF(COUNTA({{line}})=0,0,{'+'.join(terms)})"  # most rows of a template are empty
 
     def _code(self, key: str) -> str:
         """The number of a form column's first problem on this row (0: none)."""

@@ -120,7 +120,7 @@ GUIDE_LIVE = (
 )
 # What the 檢查 column leaves to xltool check, said above it (a banner that promises everything misleads).
 NOT_CHECKED = (
-    "「檢查」欄不檢查：合計與預算上限、標題、範本與清單的版本、作法是否量化、沒有作法的目標、常見寫法以外的預定進度"
+    "「檢查」欄不檢查：合計與預算上限、標題、範本與清單的版本、作法是否量化、常見寫法以外的預定進度"
     "（例如「108年1月至12月」）；送出前請以 xltool check 確認。"
 )
 # The guide sheet: one column that fits an A4 portrait page between the form's margins (453 pt), its

@@ -449,14 +449,15 @@ GOAL_SPACES = Rule("GOAL_SPACES", I, "goal", "計畫目標前後或中間有多�
 PRACTICE_SPACES = Rule(
     "PRACTICE_SPACES", I, "practice", "具體作法前後或中間有多餘的空白", "xltool check --fix 可自動刪除"
 )
-# A goal typed on a row of its own with no practice before the next goal (the reader keeps it as an item
-# with the goal alone). No twin in the 檢查 column: a row would have to look down to the next goal.
 GOAL_WITHOUT_PRACTICE = Rule(
     "GOAL_WITHOUT_PRACTICE",
     E,
     "goal",
     "計畫目標下沒有具體作法",
     "請在這個目標下填寫具體作法（可把下面各列往下移出空列），或刪除這個目標",
+    # A goal typed on a row of its own, with no row before the next goal that check reads (the reader
+    # keeps it as an item with the goal alone).
+    live=Live("AND({g_items}=0,{first_item})"),
 )
 PRACTICE_MISSING = Rule(
     "PRACTICE_MISSING",
