@@ -103,16 +103,22 @@ def test_cells_without_references_are_placed_as_calamine_places_them(tmp_path: P
     assert done.status == 2 and "XFD1048576" in one_line_naming(done, wide)
 
 
-def test_a_folder_with_one_poisonous_file_still_reports_every_good_file(tmp_path: Path) -> None:
-    """Sixteen good units and one poisonous file: enough for the check to read them in worker processes."""
+def good_units(folder: Path) -> list[str]:
+    """Enough good units of three practices each for a check to read them in worker processes: their names."""
     from xltool.pipeline import PARALLEL_FROM, write_template
 
-    folder = tmp_path / "各單位"
     folder.mkdir()
     items = read_plan(EXAMPLE).items[:3]
     good = [f"單位{n:02d}.xlsx" for n in range(PARALLEL_FROM)]
     for name in good:
         write_template(folder / name, year=108, unit=name[:-5], items=items)
+    return good
+
+
+def test_a_folder_with_one_poisonous_file_still_reports_every_good_file(tmp_path: Path) -> None:
+    """Sixteen good units and one poisonous file: enough for the check to read them in worker processes."""
+    folder = tmp_path / "各單位"
+    good = good_units(folder)
     far_cell(folder / "單位99.xlsx", tmp_path)
     done = xltool("check", folder, "-f", "json")
     files = {Path(f["file"]).name: f for f in json.loads(done.out)["files"]}
@@ -405,14 +411,8 @@ def test_a_file_too_large_for_memory_is_reported_and_every_other_file_still_coun
     gives: the worker reading it dies (python-calamine aborts on a failed allocation), which once ended the
     whole run with 「內部錯誤：BrokenProcessPool」 and lost every other unit. Its address space capped at
     400 MB, the run reads the good units and names the file that could not be read."""
-    from xltool.pipeline import PARALLEL_FROM, write_template
-
     folder = tmp_path / "各單位"
-    folder.mkdir()
-    items = read_plan(EXAMPLE).items[:3]
-    good = [f"單位{n:02d}.xlsx" for n in range(PARALLEL_FROM)]
-    for name in good:
-        write_template(folder / name, year=108, unit=name[:-5], items=items)
+    good = good_units(folder)
     far = b'<row r="1500000"><c r="F1500000" t="inlineStr"><is><t>x</t></is></c></row>'
     big = rewritten(folder / "單位07大.xlsx", in_sheet(far))
 
