@@ -91,7 +91,9 @@ class PlanItem:
     def goal_only(self) -> bool:
         """A goal with no practice under it, kept by the reader as a row of its own (so that it is not lost)."""
         budget, schedule = self.budget_info.written, self.schedule_info.written
-        return not (self.practice or self.category_written or self.performance or schedule or budget)
+        return bool(self.goal) and not (
+            self.practice or self.category_written or self.performance or schedule or budget
+        )
 
     @property
     def numbered_goal(self) -> str:
