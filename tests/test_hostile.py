@@ -240,6 +240,26 @@ def test_a_json_plan_with_a_lone_surrogate_is_read_with_a_replacement_and_a_noti
     assert "辦理宣導 3 場\ufffd" in (tmp_path / "a.csv").read_bytes().decode("utf-8-sig")
 
 
+def test_a_sigterm_python_wrapped_while_a_module_loads_is_still_an_interruption(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python wraps what a class body's ``__set_name__`` raises in a RuntimeError: a SIGTERM that came while a
+    command's module defined its dataclasses (the test above met it once) ended as 「xltool 內部錯誤」, exit 3."""
+    import xltool.cli as cli
+
+    def loading(args: object) -> None:  # the command's modules being imported, the signal arriving meanwhile
+        class Arriving:
+            def __set_name__(self, owner: type, name: str) -> None:
+                raise cli.Terminated(signal.SIGTERM)
+
+        class Defined:
+            field = Arriving()
+
+    monkeypatch.setattr(cli, "_register", loading)
+    assert cli.run(["check", str(EXAMPLE)]) == 128 + signal.SIGTERM
+    assert capsys.readouterr().err.strip() == "已中斷。"
+
+
 # --- stopping a run read in worker processes --------------------------------------------------------------
 
 

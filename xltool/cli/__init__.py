@@ -99,6 +99,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         show.error("已中斷。")
         return ExitStatus.INTERRUPTED
     except Exception as error:
+        wrapped = _stopped(error)
+        if wrapped is not None:
+            show.error("已中斷。")
+            return 128 + wrapped.signum if isinstance(wrapped, Terminated) else ExitStatus.INTERRUPTED
         usage = _usage_error(error)
         if usage is not None:
             return usage
@@ -109,6 +113,19 @@ def run(argv: Sequence[str] | None = None) -> int:
     if result == 130:  # typer turns Ctrl-C inside a command into Exit(130)
         show.error("已中斷。")
     return result if isinstance(result, int) else ExitStatus.OK
+
+
+def _stopped(error: BaseException) -> Terminated | KeyboardInterrupt | None:
+    """The interruption an error stands for: Python wraps what a class body's ``__set_name__`` raises in a
+    RuntimeError, so a SIGTERM that arrives while a module defines its dataclasses comes back as one."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, (Terminated, KeyboardInterrupt)):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def _usage_error(error: Exception) -> int | None:
