@@ -330,15 +330,16 @@ PIECES: Mapping[str, str] = MappingProxyType(
         **_GOAL_WRITTEN,
         **_GOAL,
         "g_d": _goal_offset("{gs}"),
+        # the goal's last row, as its place among the input rows: the last with this goal's state (the states
+        # only grow down the column: MATCH finds it by halves)
+        "g_last": f"MATCH(INT({{gs}}/{_GS_CODE})*{_GS_CODE}+9,{{gs_rows}},1)",
         # the goal before: the state of the row above where this goal starts; the goal after: the row after
-        # the last with this goal's state (the states only grow down the column: MATCH finds it by halves)
+        # this goal's last
         "g_prev": 'IF({g_pos}<=1,"",' + _goal_offset("INDEX({gs_whole},{g_row}-1)") + ")",
-        "g_next": "IFERROR("
-        + _goal_offset(f"INDEX({{gs_rows}},MATCH(INT({{gs}}/{_GS_CODE})*{_GS_CODE}+9,{{gs_rows}},1)+1)")
-        + ',"")',
+        "g_next": "IFERROR(" + _goal_offset("INDEX({gs_rows},{g_last}+1)") + ',"")',
         "goal_count": f"MOD(INT(MAX({{gs_rows}})/{_GS_POS}),{_GS_ROW}/{_GS_POS})",
         # the goal ends with no row check reads: its last row's state counts none
-        "g_empty": f"MOD(INDEX({{gs_rows}},MATCH(INT({{gs}}/{_GS_CODE})*{_GS_CODE}+9,{{gs_rows}},1)),{_GS_CODE})=0",
+        "g_empty": f"MOD(INDEX({{gs_rows}},{{g_last}}),{_GS_CODE})=0",
         "g_expected": chinese("{g_pos}", GOAL_NUMERALS),
         "g_words": 'TRIM(SUBSTITUTE(MID({g_t},IF({g_has},{g_rest},1),9999),CHAR(10),""))',
         # Practices: how many a cell holds (two when Alt+Enter starts a numbered line), their position in
