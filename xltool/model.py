@@ -209,9 +209,14 @@ class Plan:
         return counts
 
     @property
+    def practice_items(self) -> list[PlanItem]:
+        """The plan's items but a goal left with no practice (kept so that it is not lost): what is counted."""
+        return [item for item in self.items if not item.goal_only]
+
+    @property
     def practices(self) -> int:
-        """How many practice rows the plan has: its items but a goal left with no practice."""
-        return sum(1 for item in self.items if not item.goal_only)
+        """How many practice rows the plan has."""
+        return len(self.practice_items)
 
     @property
     def total(self) -> Decimal:
@@ -219,7 +224,7 @@ class Plan:
 
     def totals_by_category(self) -> dict[str, Decimal]:
         # A goal with no practice has no category: it is not an unfilled one.
-        return self._totals(lambda item: item.category, [item for item in self.items if not item.goal_only])
+        return self._totals(lambda item: item.category, self.practice_items)
 
     def totals_by_goal(self) -> dict[str, Decimal]:
         return self._totals(lambda item: item.numbered_goal, self.items)

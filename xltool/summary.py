@@ -49,9 +49,7 @@ def summarize(
         plan = result.plan
         if plan is None:
             continue
-        for item in plan.items:
-            if item.goal_only:  # a goal with no practice: nothing to count
-                continue
+        for item in plan.practice_items:
             unit, category = item.unit or plan.unit, item.category or UNFILLED
             units[unit] = seen[category] = None
             key = (unit, category)
