@@ -92,17 +92,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except XltoolError as error:
         show.error(f"錯誤：{error}")
         return ExitStatus.BAD_INPUT
-    except Terminated as stop:
-        show.error("已中斷。")
-        return 128 + stop.signum
-    except KeyboardInterrupt:
-        show.error("已中斷。")
-        return ExitStatus.INTERRUPTED
+    except (Terminated, KeyboardInterrupt) as stop:
+        return _interrupted(stop)
     except Exception as error:
         wrapped = _stopped(error)
         if wrapped is not None:
-            show.error("已中斷。")
-            return 128 + wrapped.signum if isinstance(wrapped, Terminated) else ExitStatus.INTERRUPTED
+            return _interrupted(wrapped)
         usage = _usage_error(error)
         if usage is not None:
             return usage
@@ -113,6 +108,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     if result == 130:  # typer turns Ctrl-C inside a command into Exit(130)
         show.error("已中斷。")
     return result if isinstance(result, int) else ExitStatus.OK
+
+
+def _interrupted(stop: Terminated | KeyboardInterrupt) -> int:
+    """A run stopped by a signal: one line, and the status shells give (128 + the signal; 130 for Ctrl-C)."""
+    show.error("已中斷。")
+    return 128 + stop.signum if isinstance(stop, Terminated) else ExitStatus.INTERRUPTED
 
 
 def _stopped(error: BaseException) -> Terminated | KeyboardInterrupt | None:
