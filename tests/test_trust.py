@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE, MODULE, Runner, fill
-from xltool.outputs import Outputs
+from xltool.outputs import WORKBOOK, Outputs
 from xltool.reader import read_plan
 from xltool.template import write_template
 
@@ -65,6 +65,57 @@ def test_no_writer_writes_over_an_input_even_with_force(plan_copy: Path, tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["計畫.json", "計畫.xlsx"]  # no temporary left
 
 
+def test_every_output_is_named_for_what_it_holds(plan_copy: Path, tmp_path: Path, xltool: Runner) -> None:
+    """Windows and Excel open a file by its name: a printout named 列印 or a template named .ods would be no
+    file to them. Each writer refuses a name that does not end in what it writes, before any work."""
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n金門縣政府政風處\n", encoding="utf-8")
+    wrong = {
+        "template": (["template", "-o", tmp_path / "範本.ods"], ".xlsx"),
+        "read": (["read", plan_copy, "-o", tmp_path / "計畫.txt"], ".json 或 .csv"),
+        "read -f csv": (["read", plan_copy, "-f", "csv", "-o", tmp_path / "計畫.json"], ".csv"),
+        "check --annotate": (["check", plan_copy, "--annotate", tmp_path / "副本.ods"], ".xlsx"),
+        "check --chase": (["check", plan_copy, "--roster", roster, "--chase", tmp_path / "待催.xlsx"], ".csv"),
+        "render -o": (["render", plan_copy, "-o", tmp_path / "列印"], ".xlsx"),
+        "render --pdf": (["render", plan_copy, "--pdf", tmp_path / "列印.xlsx"], ".pdf"),
+        "render --docx": (["render", plan_copy, "--docx", tmp_path / "計畫.doc"], ".docx"),
+        "render --odt": (["render", plan_copy, "--odt", tmp_path / "計畫.docx"], ".odt"),
+        "merge": (["merge", plan_copy, "-o", tmp_path / "彙整.csv"], ".xlsx"),
+        "import": (["import", plan_copy, "-o", tmp_path / "計畫.xls"], ".xlsx"),
+        "rollover": (["rollover", plan_copy, "--year", "109", "-o", tmp_path / "109"], ".xlsx"),
+        "catalog": (["catalog", "-o", tmp_path / "清單.txt"], ".toml 或 .json"),
+        "catalog --new": (["catalog", "--new", "115", "-o", tmp_path / "115.json"], ".toml"),
+    }
+    for name, (args, ending) in wrong.items():
+        done = xltool(*args, "--force")
+        assert (done.status, done.code) == (2, "OUTPUT_WRONG_TYPE"), name
+        assert str(args[-1]) in done.error_line() and f"以 {ending} 結尾" in done.error_line(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["名冊.csv", "計畫.xlsx"]  # nothing written
+
+
+def test_an_option_taken_for_a_file_name_is_said_so(
+    tmp_path: Path, xltool: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--pdf --force`: --pdf takes a name, so --force became the PDF's name (and no force)."""
+    monkeypatch.chdir(tmp_path)
+    done = xltool("render", EXAMPLE, "--pdf", "--force")
+    assert (done.status, done.code) == (2, "OUTPUT_WRONG_TYPE")
+    assert done.error_line().startswith("錯誤：--force：這是選項，不是檔名") and "以 .pdf 結尾" in done.error_line()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_read_and_catalog_write_the_format_their_file_is_named_for(tmp_path: Path, xltool: Runner) -> None:
+    as_csv, as_json = tmp_path / "計畫.csv", tmp_path / "計畫.json"
+    assert xltool("read", EXAMPLE, "-o", as_csv).status == 0
+    assert xltool("read", EXAMPLE, "-o", as_json).status == 0
+    assert as_csv.read_text(encoding="utf-8-sig").startswith("單位,年度,")
+    assert len(json.loads(as_json.read_text(encoding="utf-8"))["items"]) == 33
+    table, toml = tmp_path / "清單.json", tmp_path / "清單.toml"
+    assert xltool("catalog", "-o", table).status == 0 and xltool("catalog", "-o", toml).status == 0
+    assert json.loads(table.read_text(encoding="utf-8"))["id"] == "aac-108"
+    assert 'id = "aac-108"' in toml.read_text(encoding="utf-8")  # TOML, not JSON
+
+
 def test_an_input_reached_by_a_link_is_still_an_input(plan_copy: Path, tmp_path: Path, xltool: Runner) -> None:
     symbolic = tmp_path / "捷徑.xlsx"
     symbolic.symlink_to(plan_copy)
@@ -99,8 +150,8 @@ def test_an_output_that_is_no_regular_file_is_refused_even_with_force(
 
 
 def test_two_outputs_of_one_command_cannot_be_one_file(tmp_path: Path, xltool: Runner) -> None:
-    out = tmp_path / "列印"
-    done = xltool("render", EXAMPLE, "-o", out, "--pdf", out)
+    out = tmp_path / "列印.xlsx"
+    done = xltool("render", EXAMPLE, "-o", out, "--pdf", out)  # said before its name is not a PDF's
     assert (done.status, done.code) == (2, "OUTPUT_TWICE") and done.error_line()
     assert not out.exists()
 
@@ -108,13 +159,16 @@ def test_two_outputs_of_one_command_cannot_be_one_file(tmp_path: Path, xltool: R
 def test_a_file_that_appears_while_a_command_runs_is_not_replaced(tmp_path: Path) -> None:
     target = tmp_path / "彙整.xlsx"
     outputs = Outputs()
-    with pytest.raises(Exception, match="另一個程式建立了這個檔案") as caught, outputs.atomic(target) as temporary:
+    with (
+        pytest.raises(Exception, match="另一個程式建立了這個檔案") as caught,
+        outputs.atomic(target, WORKBOOK) as temporary,
+    ):
         temporary.write_bytes(b"ours")
         target.write_bytes(b"theirs")  # another merge, finishing first
     assert caught.value.code == "OUTPUT_APPEARED"  # type: ignore[attr-defined]
     assert target.read_bytes() == b"theirs"
     assert [p.name for p in tmp_path.iterdir()] == ["彙整.xlsx"]
-    with Outputs(force=True).atomic(target) as temporary:  # --force says replace it
+    with Outputs(force=True).atomic(target, WORKBOOK) as temporary:  # --force says replace it
         temporary.write_bytes(b"ours")
     assert target.read_bytes() == b"ours"
 

@@ -43,7 +43,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # the checkout's xltool (the output guard), installed or not
 
 from xltool.errors import XltoolError  # noqa: E402  (stdlib only: no dependency needed to run this)
-from xltool.outputs import Outputs  # noqa: E402
+from xltool.outputs import Kind, Outputs  # noqa: E402
 
 if TYPE_CHECKING:
     from packaging.tags import Tag
@@ -54,6 +54,7 @@ EXAMPLE = ROOT / "examples" / "kinmen_108.xlsx"
 TOP = "xltool-offline"  # the one folder in the zip: ASCII, so every unzip tool names it alike
 PYTHONS = ("3.11", "3.12", "3.13", "3.14")  # xltool needs ≥ 3.11; 3.14 only if every dependency has wheels
 DEFAULT_PYTHONS = ("3.11", "3.12", "3.13")
+ZIP = Kind("zip 壓縮檔", (".zip",))  # the kit: one file to carry to an offline PC
 CURRENT_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -228,11 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail("需要 packaging 套件：請先執行 python -m pip install packaging")
     outputs = Outputs([EXAMPLE], force=args.force)
     try:
-        outputs.claim(args.output)
+        outputs.claim(args.output, ZIP)
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="xltool-kit-") as scratch:
             kit = build(target, pythons, Path(scratch))
-            with outputs.atomic(args.output) as temporary:
+            with outputs.atomic(args.output, ZIP) as temporary:
                 count = write_zip(kit, temporary)
     except XltoolError as exc:
         _fail(str(exc))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from xltool.errors import ErrorCode, InputError, OutputError
+from xltool.errors import ErrorCode, InputError
 from xltool.form import (
     COPY_RESULT_WIDTHS,
     FILLS,
@@ -31,7 +31,7 @@ from xltool.form import (
 )
 from xltool.inputs import Package, inspect_workbook
 from xltool.model import FileResult, Finding, Plan
-from xltool.outputs import Outputs
+from xltool.outputs import MACRO_WORKBOOK, WORKBOOK, Kind, Outputs
 from xltool.xlsxedit import CellEdit, SheetTable, edit_workbook
 
 # An annotated copy lists its own findings: the merged workbook's first two columns (file, unit) are
@@ -214,23 +214,25 @@ def _derived(plan: Plan) -> set[str]:
     return derived
 
 
-def copy_suffix(source: str | Path | Package) -> str:
-    """The extension a copy of ``source`` must have: .xlsm for a macro-enabled package (Excel opens
-    one under no other name), .xlsx for any other workbook (an .xls or .ods becomes one)."""
+def copy_kind(source: str | Path | Package) -> Kind:
+    """What a copy of ``source`` is, and so the extension its name must have: .xlsm for a macro-enabled
+    package (Excel opens one under no other name), .xlsx for any other workbook (an .xls or .ods
+    becomes one)."""
     book = inspect_workbook(source)
     if not book.is_ooxml:
-        return ".xlsx"
-    if book.has_macros:
-        return ".xlsm"
-    if not book.has("[Content_Types].xml"):
-        return ".xlsx"  # the edit itself says what is wrong with the package
-    return ".xlsm" if b"macroEnabled.main+xml" in book.member("[Content_Types].xml") else ".xlsx"
+        return Kind(f"Excel 活頁簿（{book.path.suffix or '這個活頁簿'} 經 LibreOffice 轉成 .xlsx 後標註）", (".xlsx",))
+    if book.has_macros or (
+        book.has("[Content_Types].xml")  # without it, the edit itself says what is wrong with the package
+        and b"macroEnabled.main+xml" in book.member("[Content_Types].xml")
+    ):
+        return MACRO_WORKBOOK
+    return WORKBOOK
 
 
 def editable(source: str | Path | Package, out: str | Path) -> Package:
     """The workbook a copy can be made of, read once, or why not: asked before any work (the package it
     gives is handed on), and again by each writer here. An .xls or .ods needs LibreOffice, which turns it
-    into an .xlsx first; the copy's name must have the extension its content will have (:func:`copy_suffix`)."""
+    into an .xlsx first; the copy's name must have the extension its content will have (:func:`copy_kind`)."""
     from xltool.office import find_soffice
 
     named = source.path if isinstance(source, Package) else Path(source)
@@ -245,15 +247,7 @@ def editable(source: str | Path | Package, out: str | Path) -> Package:
             named,
             code=ErrorCode.INPUT_NOT_EDITABLE,
         )
-    wanted = copy_suffix(book)
-    if Path(out).suffix.lower() != wanted:
-        if wanted == ".xlsm":  # the copy keeps the macros (never run), and Excel opens them only as .xlsm
-            reason = "含巨集（VBA）的活頁簿，副本請以 .xlsm 為副檔名"
-        elif not book.is_ooxml:
-            reason = f"{named.suffix or '這個活頁簿'} 經 LibreOffice 轉成 .xlsx 後標註，副本請以 .xlsx 為副檔名"
-        else:
-            reason = "副本是 Excel 活頁簿，請以 .xlsx 為副檔名"
-        raise OutputError(reason, out, code=ErrorCode.OUTPUT_WRONG_TYPE)
+    copy_kind(book).require(Path(out))  # the copy keeps the macros (never run): Excel opens them only as .xlsm
     return book
 
 
@@ -286,7 +280,7 @@ def _write(
     with package(book) as ooxml:
         guard.add_inputs([ooxml.path])
         try:
-            with guard.atomic(out) as temporary:
+            with guard.atomic(out, copy_kind(book)) as temporary:
                 edit_workbook(ooxml, temporary, edits, tables)
         except InputError as error:
             if ooxml is book:

@@ -54,7 +54,7 @@ from xltool.linebreak import break_hints, text_width, wrap
 from xltool.model import Plan, number
 from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
 from xltool.ooxml import NOT_XML
-from xltool.outputs import Outputs
+from xltool.outputs import DOCX, ODT, Outputs
 from xltool.pages import cell_texts, lay_out, line_slice, page_lines
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def write_docx(
     for a document of several plans that LibreOffice users will open, pass :func:`count_pages`.
     """
     document = build_document(plans, page_counts=page_counts, canonical=canonical)
-    with (outputs or Outputs()).atomic(path) as temporary:
+    with (outputs or Outputs()).atomic(path, DOCX) as temporary:
         document.save(str(temporary))
     return Path(path)
 
@@ -106,7 +106,7 @@ def write_odt(
     carries those counts.
     """
     outputs = outputs or Outputs()
-    outputs.reserve(path)
+    outputs.reserve(path, ODT)
     require_soffice()
     with tempfile.TemporaryDirectory(prefix="xltool-odt-") as scratch:
         docx = Path(scratch) / "plan.docx"
@@ -116,7 +116,7 @@ def write_odt(
             odt = convert(docx, "odt", scratch)
         except OfficeError as error:  # it names a scratch copy, which the user never sees
             raise _office_error(error, path) from None
-        with outputs.atomic(path) as temporary:
+        with outputs.atomic(path, ODT) as temporary:
             shutil.copyfile(odt, temporary)
     return Path(path)
 

@@ -10,7 +10,7 @@ from xltool.catalogs import load_catalog
 from xltool.checks import Rule, check_plan
 from xltool.checks.rules import UNIT_MISSING
 from xltool.model import Finding
-from xltool.outputs import Outputs
+from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
 from xltool.rollover import GONE, OLD_YEARS, UNMOVED, carried, shift_schedule
@@ -47,7 +47,7 @@ def import_legacy(
     """
     guard = outputs or Outputs()
     guard.add_inputs([source])
-    guard.reserve(out)
+    guard.reserve(out, WORKBOOK)
     plan = read_plan(source, catalog=catalog, year=year)
     target_year = year if year is not None else plan.year
     catalog = catalog or load_catalog(target_year)

@@ -21,7 +21,7 @@ from xltool.export import shown_path
 from xltool.form import CONTACT_FIELDS
 from xltool.merged import write_merged
 from xltool.model import FileResult
-from xltool.outputs import Outputs
+from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import CheckOptions, check_files
 from xltool.roster import Intake, Receipt, Roster, Submission, intake, missing, with_unit
 from xltool.summary import summarize
@@ -82,7 +82,7 @@ def merge_files(
     """
     guard = outputs or Outputs()
     guard.add_inputs(files)
-    guard.reserve(out)  # refuse before the long read, not after it
+    guard.reserve(out, WORKBOOK)  # refuse before the long read, not after it
     results = [_writable(r) for r in check_files(files, CheckOptions(catalog=catalog), progress=progress)]
     season = sort_out(results, roster, skip_bad=skip_bad, allow_duplicate_units=allow_duplicate_units)
     parts = [FileResult(shown_path(s.file), with_unit(s.plan, s.unit, s.written), s.findings)

@@ -41,7 +41,7 @@ from xltool.form import (
     plan_title,
 )
 from xltool.model import FileResult, Finding, PlanItem, Summary, number
-from xltool.outputs import Outputs
+from xltool.outputs import WORKBOOK, Outputs
 from xltool.schedule import Note as ScheduleNote
 from xltool.text import valid_text
 from xltool.xlsxparts import Rows, Styled, append_rows, apply_page, new_workbook, plain_data_labels, sheet_name
@@ -75,7 +75,7 @@ def write_merged(
     and warnings). ``progress(rows_done, rows_total)`` is called while the practice rows are written.
     """
     plans = [i.plan for i in inputs if i.plan is not None]
-    with (outputs or Outputs()).atomic(path) as temporary:
+    with (outputs or Outputs()).atomic(path, WORKBOOK) as temporary:
         workbook = new_workbook(temporary)
         styles = _styles(workbook)
         year = plans[0].year if plans else None

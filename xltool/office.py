@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from xltool.errors import ErrorCode, OfficeError
-from xltool.outputs import Outputs
+from xltool.outputs import PDF, Outputs
 
 # Where installers put soffice when it is not on PATH (Windows: the program folders; macOS: the app).
 _USUAL_PLACES = (
@@ -213,12 +213,12 @@ def _stop(child: subprocess.Popen[bytes]) -> None:
 def to_pdf(source: str | Path, target: str | Path, *, outputs: Outputs | None = None, timeout: float = 180) -> Path:
     """Convert a workbook to a PDF at ``target``, atomically (the conversion runs in a scratch folder)."""
     outputs = outputs or Outputs([source])  # a caller's guard knows the command's inputs and outputs
-    outputs.reserve(target)
+    outputs.reserve(target, PDF)
     with tempfile.TemporaryDirectory(prefix="xltool-pdf-") as scratch:
         try:
             pdf = convert(source, "pdf", scratch, timeout=timeout)
         except OfficeError as error:  # it names the workbook converted, often a scratch copy
             raise renamed(error, target) from None
-        with outputs.atomic(target) as temporary:
+        with outputs.atomic(target, PDF) as temporary:
             shutil.copyfile(pdf, temporary)
     return Path(target)

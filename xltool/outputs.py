@@ -3,8 +3,10 @@
 An officer's workbook is the only copy of a year's work. So an output is never an input (however it
 is reached: another spelling, a symbolic or a hard link), never another output of the same command,
 never a folder or a device, and never an existing file unless ``--force`` says so — and ``--force``
-lifts only that last rule. Every output appears whole or not at all: it is written to a temporary file
-beside it and renamed at the end, and a file that appeared there meanwhile is not replaced.
+lifts only that last rule. Its name ends in the extension of what it holds (:class:`Kind`): Windows
+and Excel open a file by its name, so a workbook named 列印 or a PDF named --force is no file to them.
+Every output appears whole or not at all: it is written to a temporary file beside it and renamed at
+the end, and a file that appeared there meanwhile is not replaced.
 """
 
 from __future__ import annotations
@@ -13,11 +15,62 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from xltool.errors import ErrorCode, OutputError, XltoolError, system_reason
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What an output holds, told to the guard by its writer: the extensions its name may end in (the
+    first is the one suggested) and how a user calls it."""
+
+    what: str
+    suffixes: tuple[str, ...]
+    hint: str = ""  # said after the refusal: what to do instead
+
+    def require(self, given: Path) -> None:
+        """Refuse a name that does not end in one of the kind's extensions, before anything is written."""
+        if given.suffix.lower() not in self.suffixes:
+            raise self.refusal(given)
+
+    def refusal(self, given: Path) -> OutputError:
+        if given.name.startswith("-"):  # `--pdf --force`: the next option was taken as the file's name
+            reason = f"這是選項，不是檔名：請在前一個選項後寫上輸出的檔名（{self.what}，以 {self.endings} 結尾）"
+        else:
+            reason = f"輸出是 {self.what}，檔名請以 {self.endings} 結尾{self.hint}"
+        return OutputError(reason, given, code=ErrorCode.OUTPUT_WRONG_TYPE)
+
+    @property
+    def endings(self) -> str:
+        return " 或 ".join(self.suffixes)
+
+
+F = TypeVar("F")
+
+# Each named so that it reads after 「輸出是 」.
+WORKBOOK = Kind("Excel 活頁簿", (".xlsx",), "（LibreOffice 也能開啟，需要時可再另存為 .ods）")
+MACRO_WORKBOOK = Kind("Excel 含巨集（VBA）活頁簿的副本", (".xlsm",), "（Excel 只以 .xlsm 開啟含巨集的活頁簿）")
+PDF = Kind("PDF", (".pdf",))
+DOCX = Kind("Word 文件", (".docx",))
+ODT = Kind("ODF 文字文件", (".odt",))
+JSON = Kind("JSON", (".json",))
+CSV = Kind("CSV", (".csv",))
+TOML = Kind("TOML 清單檔", (".toml",))
+
+
+def format_named(path: Path, kinds: Mapping[F, Kind]) -> F:
+    """The format an output's name asks for (計畫.csv → csv), for a command whose --format is not given:
+    the name a user chose says what they want; one that says none of them is refused, naming them all."""
+    for format, kind in kinds.items():
+        if path.suffix.lower() in kind.suffixes:
+            return format
+    either = Kind(" 或 ".join(k.what for k in kinds.values()), tuple(s for k in kinds.values() for s in k.suffixes))
+    raise either.refusal(path)
 
 
 class Outputs:
@@ -39,17 +92,22 @@ class Outputs:
             if given is not None:
                 raise _is_input(given)
 
-    def reserve(self, path: str | Path) -> Path:
+    def reserve(self, path: str | Path, kind: Kind | None = None) -> Path:
         """:meth:`claim` an output unless this command already has (a writer checking early what its
         caller may have checked first)."""
         given = Path(path)
-        return self._claimed[given] if given in self._claimed else self.claim(given)
+        if given not in self._claimed:
+            return self.claim(given, kind)
+        if kind is not None:
+            kind.require(given)
+        return self._claimed[given]
 
-    def claim(self, path: str | Path) -> Path:
+    def claim(self, path: str | Path, kind: Kind | None = None) -> Path:
         """Check an output before the work that makes it (a refusal after a long merge helps nobody).
 
         Each output is claimed once: two options naming one file are refused. Returns where the file
-        will be written: a symbolic link is followed to the file it names.
+        will be written: a symbolic link is followed to the file it names. ``kind``: what it will hold,
+        when the caller knows already (the writer says it again, in :meth:`atomic`).
         """
         given = Path(path)
         target = Path(os.path.realpath(given))
@@ -72,6 +130,8 @@ class Outputs:
         other_given = self._outputs.find(target)
         if other_given is not None:
             raise OutputError(f"與另一個輸出（{other_given}）是同一個檔案", given, code=ErrorCode.OUTPUT_TWICE)
+        if kind is not None:  # after what would lose a file (an input, a device): that is said first
+            kind.require(given)
         if mode is not None and not self.force:
             raise OutputError("檔案已存在；如要覆寫請加上 --force", given, code=ErrorCode.OUTPUT_EXISTS)
         self._outputs.add(target, given)
@@ -79,14 +139,15 @@ class Outputs:
         return target
 
     @contextmanager
-    def atomic(self, path: str | Path) -> Iterator[Path]:
-        """Yield a temporary path beside the output; when the block succeeds it becomes the output.
+    def atomic(self, path: str | Path, kind: Kind) -> Iterator[Path]:
+        """Yield a temporary path beside the output; when the block succeeds it becomes the output, a
+        file of ``kind``.
 
         The temporary file goes whatever ends the block: an error, Ctrl-C, or SIGTERM/SIGHUP (the CLI
         turns those into an exception, so this ``finally`` runs).
         """
         given = Path(path)
-        target = self.reserve(given)
+        target = self.reserve(given, kind)
         try:
             fd, name = tempfile.mkstemp(prefix=".xltool-", suffix=".tmp", dir=target.parent)
         except OSError as exc:
@@ -108,9 +169,9 @@ class Outputs:
             with suppress(OSError):  # its folder gone or replaced by a file meanwhile: the error says so
                 temporary.unlink(missing_ok=True)
 
-    def write_bytes(self, path: str | Path, data: bytes) -> Path:
+    def write_bytes(self, path: str | Path, data: bytes, kind: Kind) -> Path:
         """Write a whole file atomically (JSON, CSV, TOML)."""
-        with self.atomic(path) as temporary:
+        with self.atomic(path, kind) as temporary:
             temporary.write_bytes(data)
         return Path(path)
 

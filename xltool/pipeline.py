@@ -305,7 +305,7 @@ def annotate_each(
     file, marked, and a unit with nothing to fix gets nothing to read. An .xls or .ods is converted with
     LibreOffice first (cells stay where they were). A file that cannot have a copy is listed with the
     reason, and the others still get theirs."""
-    from xltool.annotate import annotate_workbook, copy_suffix
+    from xltool.annotate import annotate_workbook, copy_kind
 
     if folder.exists() and not folder.is_dir():
         raise OutputError("--annotate-dir 必須是資料夾", folder, code=ErrorCode.OUTPUT_NOT_FILE)
@@ -326,7 +326,7 @@ def annotate_each(
             continue
         try:
             name = names.get(source, Path(source.name))
-            target = folder / name.with_name(source.stem + RETURN_SUFFIX + copy_suffix(source))
+            target = folder / name.with_name(source.stem + RETURN_SUFFIX + copy_kind(source).suffixes[0])
             target.parent.mkdir(parents=True, exist_ok=True)
             outputs.claim(target)
             annotate_workbook(source, result.findings, target, infos=infos, outputs=outputs, plan=result.plan)

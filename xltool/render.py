@@ -43,7 +43,7 @@ from xltool.form import (
 from xltool.linebreak import usable_width, wrap
 from xltool.model import Plan, PlanItem, month_columns, number
 from xltool.ooxml import NOT_XML
-from xltool.outputs import Outputs
+from xltool.outputs import PDF, WORKBOOK, Outputs
 from xltool.pages import lay_out, lines_of, page_lines
 from xltool.xlsxparts import apply_page, new_workbook, sheet_name
 
@@ -70,7 +70,7 @@ def render_plans(
     """Write one printable workbook: a sheet per plan (each under its unit's title, its pages counted on
     their own), and with ``gantt`` a month grid per plan. ``canonical`` prints what ``--fix`` would write
     (108.01-12 for １０８．０１－１２, 綜合規劃業務 for 綜合業務) instead of what the officer wrote."""
-    with (outputs or Outputs()).atomic(path) as temporary:
+    with (outputs or Outputs()).atomic(path, WORKBOOK) as temporary:
         # The column unit follows the default font: a column of width w prints 7w + 5 pt (linebreak).
         workbook = new_workbook(temporary, default_format_properties={"font_name": FONT, "font_size": BODY_SIZE})
         first = plans[0] if plans else None
@@ -127,7 +127,7 @@ def pdfs_of(
     used: set[str] = set()
     targets = [folder / f"{pdf_name(plan.unit or PLAN_SHEET, used)}.pdf" for plan in plans]
     for target in targets:
-        guard.claim(target)
+        guard.claim(target, PDF)
     with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
         books = [render_plans([plan], Path(scratch) / f"{n}.xlsx", canonical=canonical) for n, plan in enumerate(plans)]
         try:
@@ -136,7 +136,7 @@ def pdfs_of(
             named = dict(zip(map(str, books), targets, strict=True))
             raise renamed(error, named.get(error.path or "", folder)) from None
         for pdf, target in zip(made, targets, strict=True):
-            with guard.atomic(target) as temporary:
+            with guard.atomic(target, PDF) as temporary:
                 shutil.copyfile(pdf, temporary)
     return targets
 

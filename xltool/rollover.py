@@ -17,7 +17,7 @@ from xltool.checks.schedule import UNREADABLE
 from xltool.errors import ErrorCode, InputError
 from xltool.form import FINDING_NOTE, SEVERITY_WORDS
 from xltool.model import NOTHING, Finding, Plan, PlanItem
-from xltool.outputs import Outputs
+from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
 from xltool.schedule import canonical, parse_schedule
@@ -93,7 +93,7 @@ def rollover(
 ) -> RolloverReport:
     guard = outputs or Outputs()
     guard.add_inputs([source])
-    guard.reserve(out)
+    guard.reserve(out, WORKBOOK)
     plan = read_plan(source)
     if plan.year is None:
         raise InputError("原檔沒有寫計畫年度，無法推算新年度的預定進度", source, code=ErrorCode.INPUT_NO_YEAR)

@@ -18,7 +18,7 @@ from xltool.catalog import Catalog
 from xltool.errors import ErrorCode, ExitStatus, XltoolError
 from xltool.export import exit_status
 from xltool.model import FileResult, Plan
-from xltool.outputs import Outputs
+from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs
 from xltool.pipeline import (
     CheckOptions,
     Returned,
@@ -57,10 +57,11 @@ def _roster_needed(roster: Roster | None, require_all: bool, chase: Path | None)
             raise XltoolError(f"{option} 需要 --roster 名冊。", code=ErrorCode.USAGE)
 
 
-def _claimed(outputs: Outputs, paths: Iterable[Path | None]) -> None:
-    for path in paths:
+def _claimed(outputs: Outputs, paths: Iterable[tuple[Path | None, Kind | None]]) -> None:
+    """Each output asked for, with what it will hold (None: the input decides, as for a copy)."""
+    for path, kind in paths:
         if path is not None:
-            outputs.claim(path)  # refused before the work, not after it: an input is never an output
+            outputs.claim(path, kind)  # refused before the work, not after it: an input is never an output
 
 
 def _counted(files: Sequence[Path], progress: Progress | None, title: str) -> Callable[[], None] | None:
@@ -82,7 +83,7 @@ def _rows(progress: Progress | None, title: str) -> Callable[[int, int], None] |
 
 def _write_chase(chase: Path | None, receipts: Sequence[Receipt], outputs: Outputs) -> None:
     if chase is not None:
-        outputs.write_bytes(chase, chase_csv(receipts))
+        outputs.write_bytes(chase, chase_csv(receipts), CSV)
 
 
 # ------------------------------------------------------------------------------------------------ check
@@ -146,7 +147,7 @@ def run_check(
         )
     _roster_needed(roster, require_all, chase)
     outputs = Outputs(files, force=force)
-    _claimed(outputs, (chase, annotate, fix))
+    _claimed(outputs, ((chase, CSV), (annotate, None), (fix, None)))  # a copy's: see editable
     for out in (annotate, fix):
         if out is not None:
             from xltool.annotate import editable  # imported only when asked for: start-up time
@@ -227,7 +228,7 @@ def run_render(
             raise XltoolError("多個檔案請以 -o、--pdf、--pdf-dir、--docx 或 --odt 指定輸出。", code=ErrorCode.USAGE)
         output = files[0].with_name(f"{files[0].stem}_列印.xlsx")
     outputs = Outputs(files, force=force)
-    _claimed(outputs, (output, pdf, docx, odt))
+    _claimed(outputs, ((output, WORKBOOK), (pdf, PDF), (docx, DOCX), (odt, ODT)))
     if pdf is not None or pdf_dir is not None or odt is not None:
         require_soffice()
     if pdf_dir is not None:
@@ -316,7 +317,7 @@ def run_merge(
     files = find_workbooks(inputs)
     _roster_needed(roster, require_all, chase)
     outputs = Outputs(files, force=force)
-    _claimed(outputs, (chase,))
+    _claimed(outputs, ((chase, CSV),))
     merged = merge_files(
         files, output, catalog=catalog, roster=roster, skip_bad=skip_bad,
         allow_duplicate_units=allow_duplicate_units, by_unit=by_unit, infos=infos, outputs=outputs,

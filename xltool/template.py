@@ -63,7 +63,7 @@ from xltool.live import (
     hidden_cells,
 )
 from xltool.model import PlanItem
-from xltool.outputs import Outputs
+from xltool.outputs import WORKBOOK, Outputs
 from xltool.text import item_text
 from xltool.xlsxparts import apply_page, hide_names, new_workbook, uncached_formulas
 
@@ -157,7 +157,7 @@ def write_template(
     catalog = catalog or load_catalog(year)
     year = year if year is not None else catalog.year
     rows = max(rows, len(items))
-    with (outputs or Outputs()).atomic(path) as temporary:
+    with (outputs or Outputs()).atomic(path, WORKBOOK) as temporary:
         _write(
             temporary, year=year, unit=unit, rows=rows, password=password, catalog=catalog, items=items,
             marks=marks, checks=checks,

@@ -34,8 +34,14 @@ def catalog_command(
     year: YearOption = None,
     catalog: CatalogOption = None,
     format: Annotated[
-        CatalogFormat, typer.Option("--format", "-f", help="輸出格式：table、json 或 toml。", metavar="格式")
-    ] = CatalogFormat.table,
+        CatalogFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="輸出格式：table、json 或 toml。（預設：螢幕上為 table；寫入檔案時依副檔名 .toml 或 .json）",
+            metavar="格式",
+        ),
+    ] = None,
     new: Annotated[
         int | None,
         typer.Option("--new", min=1, max=999, help="起草這個民國年度的清單檔（以最新的清單為底）。", metavar="年度"),
@@ -50,11 +56,17 @@ def catalog_command(
     from xltool.catalog import draft_catalog, to_dict, to_toml
     from xltool.catalogs import load_catalog, user_folder
     from xltool.export import json_bytes
-    from xltool.outputs import Outputs
+    from xltool.outputs import JSON, TOML, Outputs, format_named
 
+    kinds = {CatalogFormat.toml: TOML, CatalogFormat.json: JSON}
+    if new is not None:
+        format = CatalogFormat.toml  # a draft is a catalog file to edit
+    elif output is not None and format in (None, CatalogFormat.table):  # a table is for the screen only
+        format = format_named(output, kinds)
+    format = format or CatalogFormat.table
     outputs = Outputs([catalog] if catalog else [], force=force)
     if output is not None:
-        outputs.claim(output)
+        outputs.claim(output, kinds[format])
     if new is not None:
         base = load_catalog(path=catalog) if catalog else load_catalog()
         data = draft_catalog(base, new, user_folder()).encode("utf-8")
@@ -62,14 +74,14 @@ def catalog_command(
         chosen = load_catalog(year, catalog)
         if chosen.notice:
             show.notice(chosen.notice)
-        if format == CatalogFormat.table and output is None:
+        if format == CatalogFormat.table:
             _print_table(chosen)
             return
         data = to_toml(chosen).encode("utf-8") if format != CatalogFormat.json else json_bytes(to_dict(chosen))
     if output is None:
         show.write_bytes(data)
         return
-    outputs.write_bytes(output, data)
+    outputs.write_bytes(output, data, kinds[format])
     show.echo(f"已寫出：{output}", err=True)
 
 

@@ -25,17 +25,26 @@ class ReadFormat(StrEnum):
     help="讀取填好的計畫活頁簿（.xlsx、.xlsm、.xls、.ods），輸出為表格、JSON 或 CSV。\n\n"
     "範例：\n\n"
     "  xltool read examples/kinmen_108.xlsx\n"
-    "  xltool read 計畫.xlsx --format json -o 計畫.json\n"
-    "  xltool read 計畫.ods --format csv -o 計畫.csv",
+    "  xltool read 計畫.xlsx -o 計畫.json\n"
+    "  xltool read 計畫.ods -o 計畫.csv\n"
+    "  xltool read 計畫.xlsx --format json",
 )
 def read_command(
     file: Annotated[Path, typer.Argument(help="計畫活頁簿。", metavar="檔案", show_default=False, readable=False)],
     format: Annotated[
-        ReadFormat, typer.Option("--format", "-f", help="輸出格式：table、json 或 csv。", metavar="格式")
-    ] = ReadFormat.table,
+        ReadFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="輸出格式：table、json 或 csv。（預設：螢幕上為 table；寫入檔案時依副檔名 .json 或 .csv）",
+            metavar="格式",
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="寫入檔案（預設印在螢幕上）。", metavar="輸出檔", readable=False),
+        typer.Option(
+            "-o", "--output", help="寫入檔案（.json 或 .csv；預設印在螢幕上）。", metavar="輸出檔", readable=False
+        ),
     ] = None,
     catalog: CatalogOption = None,
     force: ForceOption = False,
@@ -43,14 +52,17 @@ def read_command(
 ) -> None:
     from xltool.errors import ErrorCode, XltoolError
     from xltool.export import plan_csv, plan_json
-    from xltool.outputs import Outputs
+    from xltool.outputs import CSV, JSON, Outputs, format_named
     from xltool.pipeline import load_plan
 
+    kinds = {ReadFormat.json: JSON, ReadFormat.csv: CSV}
+    if format is None:
+        format = ReadFormat.table if output is None else format_named(output, kinds)
     if format == ReadFormat.table and output is not None:
         raise XltoolError("表格格式只能顯示在螢幕上；寫入檔案請用 --format json 或 csv。", code=ErrorCode.USAGE)
     outputs = Outputs([file], force=force)
     if output is not None:
-        outputs.claim(output)
+        outputs.claim(output, kinds[format])
     with Bar() as bar:
         plan = load_plan(file, catalog=chosen_catalog(catalog), progress=bar.reading)
     for line in plan.notices:
@@ -62,7 +74,7 @@ def read_command(
     if output is None:
         show.write_bytes(data)
         return
-    outputs.write_bytes(output, data)
+    outputs.write_bytes(output, data, kinds[format])
     show.echo(f"已寫出：{output}（{plan.practices} 項具體作法）", err=True)
 
 
