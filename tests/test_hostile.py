@@ -288,3 +288,42 @@ def test_a_run_stopped_while_workers_read_says_only_that_it_stopped(tmp_path: Pa
     _, err = child.communicate(timeout=60)
     assert err.decode().strip() == "已中斷。", err.decode()
     assert child.returncode == (130 if sig == signal.SIGINT else 128 + sig)
+
+
+def test_ctrl_c_while_a_worker_is_sending_its_results_still_ends_the_run(tmp_path: Path) -> None:
+    """A worker ended by Ctrl-C in the middle of sending a result leaves half a message in the pipe, and the
+    pool's thread waits forever for the rest: the run hung (seen in the test above on a busy machine).
+    Made certain here: the run is paused so that no result is taken in, its workers fill the pipe and
+    wait in the middle of a message (eight plans, ~110 KB, against a 64 KB pipe) and are ended there by
+    Ctrl-C; then the run goes on and gets its own Ctrl-C. (Signalled while paused, the run itself could
+    take it on a thread other than its main one, which Python does not wake: a pause's artefact.)"""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    for n in range(400):
+        shutil.copyfile(EXAMPLE, folder / f"單位{n:03d}.xlsx")
+    child = subprocess.Popen(
+        [*MODULE, "check", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    children = Path(f"/proc/{child.pid}/task/{child.pid}/children")
+    for _ in range(600):
+        if len(children.read_text().split()) >= 2:
+            break
+        time.sleep(0.01)
+    time.sleep(0.2)
+    assert child.poll() is None, "the run ended before it could be stopped"
+    workers = [int(pid) for pid in children.read_text().split()]
+    os.kill(child.pid, signal.SIGSTOP)
+    time.sleep(1.0)  # each worker finishes a chunk of eight plans and blocks sending it
+    for worker in workers:
+        os.kill(worker, signal.SIGINT)
+    os.kill(child.pid, signal.SIGCONT)
+    time.sleep(0.2)  # the pool's thread reads the half message and waits for the rest
+    os.kill(child.pid, signal.SIGINT)
+    try:
+        _, err = child.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        pytest.fail("the run hung after Ctrl-C")
+    assert err.decode().strip() == "已中斷。", err.decode()
+    assert child.returncode == 130

@@ -174,5 +174,12 @@ def main() -> None:
     except KeyboardInterrupt:
         code = ExitStatus.INTERRUPTED
     show.flush()
+    if code > 128:  # 128 + a signal (130 for Ctrl-C): a stopped run
+        # Everything of the run's own is undone already (each temporary file by its ``finally``). What is
+        # left is a worker pool's thread, which may wait forever for the rest of a result its worker was
+        # ended in the middle of sending, and which Python's exit would wait for: end without waiting.
+        if sys.stderr is not None:
+            sys.stderr.flush()
+        os._exit(code)
     gc.freeze()  # Python collects once more while exiting, even when disabled: nothing left worth a walk
     sys.exit(code)
