@@ -147,6 +147,34 @@ def test_a_cp950_console_does_not_crash_the_output(tmp_path: Path, xltool_proces
     assert "1,865" in done.out
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["template", "-o", "{tmp}/範本.xlsx", "--year", "2025"],
+        ["check", EXAMPLE, "--year", "2025"],
+        ["rollover", EXAMPLE, "--year", "2025", "-o", "{tmp}/明年.xlsx"],
+        ["catalog", "--new", "2025"],
+    ],
+    ids=["template", "check", "rollover", "catalog --new"],
+)
+def test_a_western_year_option_is_named_with_its_roc_year(tmp_path: Path, xltool: Runner, args: list[str]) -> None:
+    """2025 for 114 is the usual slip: the line says which ROC year was meant, where a range error said
+    only 「--year 的值不正確」."""
+    done = xltool(*(str(a).replace("{tmp}", str(tmp_path)) for a in args))
+    option = "--new" if "--new" in args else "--year"
+    assert (done.status, done.code) == (2, "USAGE")
+    assert done.error_line() == f"錯誤：{option} 請填民國年：西元 2025 年是民國 114 年（{option} 114）"
+    assert list(tmp_path.iterdir()) == []
+    zero = xltool("template", "-o", tmp_path / "範本.xlsx", "--year", "0")
+    assert (zero.status, zero.code) == (2, "USAGE") and "民國年度" in zero.error_line()
+
+
+def test_an_empty_plan_is_told_without_an_empty_budget_line(template: Path, xltool: Runner) -> None:
+    done = xltool("check", template)
+    assert done.status == 1 and "計畫表裡沒有任何具體作法" in done.out
+    assert "預算（千元）" not in done.out
+
+
 def test_rollover_of_a_plan_that_names_no_year_is_refused(template: Path, tmp_path: Path, xltool: Runner) -> None:
     from openpyxl import load_workbook
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import CatalogOption, ForceOption, YearOption
+from xltool.cli.options import CatalogOption, ForceOption, YearOption, roc_year
 
 if TYPE_CHECKING:
     from xltool.catalog import Catalog
@@ -44,7 +44,9 @@ def catalog_command(
     ] = None,
     new: Annotated[
         int | None,
-        typer.Option("--new", min=1, max=999, help="起草這個民國年度的清單檔（以最新的清單為底）。", metavar="年度"),
+        typer.Option(
+            "--new", callback=roc_year("--new"), help="起草這個民國年度的清單檔（以最新的清單為底）。", metavar="年度"
+        ),
     ] = None,
     output: Annotated[
         Path | None,

@@ -8,6 +8,7 @@ file this user may not read with an English-shaped usage error, before xltool co
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -52,9 +53,31 @@ ChaseOption = Annotated[
         readable=False,
     ),
 ]
+
+
+def roc_year(option: str) -> Callable[[int | None], int | None]:
+    """The check of a year option: an ROC year (108). A western one (2019) is the usual slip, so it is
+    named as such with the ROC year meant, where a range error would only say the value is wrong."""
+
+    def check(value: int | None) -> int | None:
+        from xltool.errors import ErrorCode, XltoolError
+        from xltool.schedule import ROC_OFFSET
+
+        if value is not None and value > ROC_OFFSET:
+            raise XltoolError(
+                f"{option} 請填民國年：西元 {value} 年是民國 {value - ROC_OFFSET} 年（{option} {value - ROC_OFFSET}）",
+                code=ErrorCode.USAGE,
+            )
+        if value is not None and not 1 <= value <= 999:
+            raise XltoolError(f"{option} 請填民國年度，例如 108（不是 {value}）", code=ErrorCode.USAGE)
+        return value
+
+    return check
+
+
 YearOption = Annotated[
     int | None,
-    typer.Option("--year", min=1, max=999, help="民國年度，例如 108。", metavar="年度"),
+    typer.Option("--year", callback=roc_year("--year"), help="民國年度，例如 108。", metavar="年度"),
 ]
 
 

@@ -42,7 +42,8 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
             lines += _lines(f"    → {first.hint}", limit, "      ")
     by_goal = "、".join(f"{goal.split('、', 1)[0]} {number(v):,}" for goal, v in plan.totals_by_goal().items())
     by_category = "、".join(f"{name or '（未填）'} {number(v):,}" for name, v in plan.totals_by_category().items())
-    lines += _lines(f"預算（千元）各目標：{by_goal}；各業務類別：{by_category}", limit, "  ")
+    if by_goal or by_category:  # an empty plan has none: its one error says so
+        lines += _lines(f"預算（千元）各目標：{by_goal}；各業務類別：{by_category}", limit, "  ")
     hidden = result.count(Severity.INFO) if not show_info else 0
     closing = f"{result.errors} 個錯誤、{result.warnings} 個警告"
     if hidden:
