@@ -9,6 +9,7 @@ lock file and nested folders. Every status and number is asserted against the ro
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import Runner, fill
+from tests.conftest import EXAMPLE, Runner, fill
 from tests.test_merge import stats_table
 from xltool.pipeline import write_template
 
@@ -314,3 +315,22 @@ def test_a_merge_of_a_merge_says_what_the_units_say(tmp_path: Path, xltool: Runn
     cells = [r[4:6] for r in load_workbook(once)["彙整"].iter_rows(min_row=4, values_only=True)]
     assert cells[1] == ("全年", "30") and cells[2][1] == "5千元" and cells[4][1] == "無"  # text stays text
     assert cells[0] == (108.1, 5) and cells[3][1] == 12.5  # a number stays a number
+
+
+def test_two_versions_saved_at_the_same_minute_are_told_apart_by_their_file_dates(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """A unit's file mailed twice, or fixed in a program that left its saved time as it was: the newer file
+    on disk counts, and the note shows that date, where it showed two equal saved times and chose one."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    older, newer = folder / "金門_第一次.xlsx", folder / "金門_第二次.xlsx"
+    for path, day in ((newer, 3), (older, 1)):
+        path.write_bytes(EXAMPLE.read_bytes())  # the same saved time inside
+        os.utime(path, (0, dt.datetime(2026, 3, day, 9, 30).timestamp()))
+    done = xltool("merge", folder, "-o", tmp_path / "彙整.xlsx")
+    assert done.status == 0, done.err
+    note = next(line for line in done.err.splitlines() if "有 2 個檔案" in line)
+    counted, left = note.split("為準，不計 ")
+    assert "金門_第二次.xlsx（" in counted and "存檔，檔案日期 2026-03-03 09:30:00）" in counted
+    assert "金門_第一次.xlsx（" in left and "存檔，檔案日期 2026-03-01 09:30:00）" in left

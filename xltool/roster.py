@@ -505,8 +505,8 @@ def _versions_note(group: list[Submission], counted: set[int]) -> str:
     left = [s for s in group if id(s) not in counted]
     if not left:
         return "各檔都計入：" + "、".join(f"{s.name}（{s.figures()}）" for s in kept)
-    parts = [f"以最新的 {kept[0].name}（{_saved_words(kept[0].file)}存檔，{kept[0].figures()}）為準"] if kept else []
-    parts.append("不計 " + "、".join(f"{s.name}（{_saved_words(s.file)}存檔，{s.figures()}）" for s in left))
+    parts = [f"以最新的 {kept[0].name}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
+    parts.append("不計 " + "、".join(f"{s.name}（{_when(s, group)}，{s.figures()}）" for s in left))
     return "；".join(parts)
 
 
@@ -536,8 +536,8 @@ def _notes(season: Intake) -> list[str]:
     for group in by_newest.values():
         new, olds = group[0], group[1:]
         lines.append(
-            f"單位「{new.unit}」有 {len(group)} 個檔案：以最新的 {new.name}（{_saved_words(new.file)}存檔）為準，"
-            f"不計 {'、'.join(f'{s.name}（{_saved_words(s.file)}存檔）' for s in olds)}"
+            f"單位「{new.unit}」有 {len(group)} 個檔案：以最新的 {new.name}（{_when(new, group)}）為準，"
+            f"不計 {'、'.join(f'{s.name}（{_when(s, group)}）' for s in olds)}"
         )
     return lines
 
@@ -606,6 +606,17 @@ def _w3c(text: bytes) -> dt.datetime | None:
 def _saved_words(path: str) -> str:
     """「2024-03-05 10:12 」: a saved time as an officer reads it, in local time."""
     return f"{saved_time(path).astimezone():%Y-%m-%d %H:%M} "
+
+
+def _when(sub: Submission, versions: Sequence[Submission]) -> str:
+    """「2024-03-05 10:12 存檔」, and where another version shows the same minute (copies of one file, a
+    program that left the time as it was) the file's own date too, which is what decided
+    (:func:`_newness`): the note must show why one of two alike versions counts."""
+    words = _saved_words(sub.file)
+    if any(other.file != sub.file and _saved_words(other.file) == words for other in versions):
+        on_disk = dt.datetime.fromtimestamp(_newness(sub)[1])
+        return f"{words}存檔，檔案日期 {on_disk:%Y-%m-%d %H:%M:%S}"
+    return f"{words}存檔"
 
 
 # ------------------------------------------------------------------------------------------ the chase list
