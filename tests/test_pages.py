@@ -91,6 +91,35 @@ def test_a_goal_phrase_longer_than_a_page_is_cut_where_the_page_ends() -> None:
     assert pieces[0] == "" and len(lines_of(pieces[1], width)) == 28 and "".join(pieces) == goal and short == 0
 
 
+def test_a_goal_with_no_room_at_a_page_foot_starts_the_next_page_when_that_costs_two_lines(tmp_path: Path) -> None:
+    """Goal 貳 starts near the foot of a 10-line page with room for two lines, less than its first phrase
+    (the number never stands alone): its box would be empty there, beside its first practice. When the
+    page may end there at most two lines short, 貳 starts the next page with its text; three lines short
+    is not filled enough (within three lines, as #22 measures), so there its text starts overleaf."""
+    from xltool.pages import PUT_OFF, lay_out
+    from xltool.render import WIDTHS
+
+    def printout(before: int):  # type: ignore[no-untyped-def]
+        items = [
+            {"goal_no": "壹", "goal": "目標一。", "item_no": "一", "practice": f"作法{n}，1 場"} for n in range(before)
+        ]
+        items += [
+            {"goal_no": "貳", "goal": "拓展公民參與建構平臺機制、策進預警作為。", "item_no": "一", "practice": f"作法{n}，1 場"}
+            for n in range(6)
+        ]  # fmt: skip
+        plan = tmp_path / f"{before}.json"
+        plan.write_text(json.dumps({"unit": "測試", "year": 108, "items": items}, ensure_ascii=False), encoding="utf-8")
+        return lay_out(load_plan(plan), WIDTHS, first_page=10, other_pages=10, tail=1)
+
+    assert PUT_OFF == 2
+    put_off = printout(8)  # 貳 at line 8: the page ends two lines short
+    second = put_off.goals[1]
+    assert put_off.breaks[0] == second.start == 8 and second.pieces[0][0] == 8
+    kept = printout(7)  # 貳 at line 7: three lines short would be too many
+    second = kept.goals[1]
+    assert kept.breaks[0] == 10 and second.start == 7 and second.pieces[0][0] == 10  # the box at the foot is empty
+
+
 def test_a_cells_lines_are_cut_where_its_printed_lines_end_keeping_the_officers_breaks() -> None:
     text = "三、依據本府各單位業務特性，辦理專案稽核。\n四、針對稽核發現，研提興革建議。"
     width = usable_width(

@@ -15,6 +15,10 @@ over two pages and leaves the continued goal cell empty (the seed does):
 - a goal's text runs down beside its practices; it goes on over a page break only where one of its
   phrases ends (after 、，。…), so no page ends inside a word (「…素養、延」|「伸廉政行銷。」); once it is
   all printed, the goal column of a continued page is left empty, as in the form;
+- a goal that starts at a page's foot with no room there for its first phrase would show an empty box
+  beside its first practice: it starts the next page instead when that leaves the page at most
+  :data:`PUT_OFF` lines short (so the pages stay filled to within three lines); otherwise its text
+  starts on the next page, beside the rest of its practice;
 - the total may start a page; the notes follow it and split, if they must, keeping two lines each side.
 """
 
@@ -31,6 +35,7 @@ from xltool.model import Plan, PlanItem, number
 BODY_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the form's top and bottom margins, in points
 SAFETY = 12.0  # pt kept free on each page: what Excel, Word or LibreOffice may round heights to
 KEEP = 2  # lines of a cell kept together at the foot of a page and at the head of the next
+PUT_OFF = 2  # lines a page may end early so that a goal starts the next one with its text
 PHRASE_ENDS = "、，。；：！？\n"  # where a goal's text may go on over a page break
 
 
@@ -125,22 +130,39 @@ def lay_out(
     A goal put off to the next page at a phrase's end may need more lines than its practices have
     there: its last practice's box grows and the pages are counted again."""
     grow: dict[int, int] = {}
+    put_off: set[int] = set()  # the goals that start a page rather than show an empty box at a foot
     while True:
         lines, goals, breakable = _lines(plan, widths, canonical, grow)
         body = len(lines)
         breakable |= {body, *range(body + 1 + KEEP, body + tail - KEEP + 1)}
-        breaks = page_breaks(breakable, body + tail, first_page, other_pages)
-        lacking = False
+        starts = {goals[n].start for n in put_off}
+        breaks = page_breaks(breakable, body + tail, first_page, other_pages, starts)
+        again = False
         for n, goal in enumerate(goals):
             cuts = [goal.start, *(b for b in breaks if goal.start < b < goal.end), goal.end]
             rooms = [b - a for a, b in itertools.pairwise(cuts)]
             texts, short = goal_pieces(goal.text, rooms, widths["goal"], goal.numbering, other_pages)
+            if (
+                not texts[0]
+                and n not in put_off
+                and _left_short(goal.start, breaks, first_page, other_pages) <= PUT_OFF
+            ):
+                put_off.add(n)
+                again = True
+                break
             goal.pieces = [(at, text) for at, text in zip(cuts, texts, strict=False) if text]
             if short:
                 grow[n] = grow.get(n, 0) + short
-                lacking = True
-        if not lacking:
+                again = True
+        if not again:
             return Printout(lines, goals, breaks)
+
+
+def _left_short(start: int, breaks: Sequence[int], first_page: int, other_pages: int) -> int:
+    """How many lines short the page a goal starts on would end, if the goal started the next page."""
+    page = sum(b <= start for b in breaks)
+    top = breaks[page - 1] if page else 0
+    return (first_page if page == 0 else other_pages) - (start - top)
 
 
 def _lines(
@@ -184,16 +206,20 @@ def _splits(texts: Mapping[str, list[str]], line: int) -> bool:
     return all(line >= len(column) or KEEP <= line <= len(column) - KEEP for column in texts.values())
 
 
-def page_breaks(breakable: Collection[int], lines: int, first_page: int, other_pages: int) -> list[int]:
+def page_breaks(
+    breakable: Collection[int], lines: int, first_page: int, other_pages: int, starts: Collection[int] = ()
+) -> list[int]:
     """The lines pages start at, for ``lines`` lines of which a page may start only at the ``breakable``
     ones, on pages of ``first_page`` lines (the first) or ``other_pages``: each page is filled up to the
     last line a page may start after; with none within a page, the page is filled (a practice longer
-    than a page is cut where the page ends)."""
+    than a page is cut where the page ends). A page that must end before its last line ends at the
+    last of ``starts`` on it, if any (a goal put off to the next page)."""
     breaks: list[int] = []
     start, room = 0, first_page
     while lines - start > room:
         end = start + max(1, room)
         cut = next((line for line in range(end, start, -1) if line in breakable), end)
+        cut = max((line for line in starts if start < line <= cut), default=cut)
         breaks.append(cut)
         start, room = cut, other_pages
     return breaks
