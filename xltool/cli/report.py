@@ -72,7 +72,7 @@ def summary(results: Sequence[FileResult]) -> list[str]:
             continue
         lines.append(
             printable(
-                f"  {result.file}：{who(plan)}，{len(plan.items)} 項作法，"
+                f"  {result.file}：{who(plan)}，{plan.practices} 項作法，"
                 f"預算 {json_number(plan.total):,} 千元，{result.errors} 個錯誤、{result.warnings} 個警告"
             )
         )
