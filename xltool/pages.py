@@ -131,13 +131,15 @@ def lay_out(
     there: its last practice's box grows and the pages are counted again."""
     grow: dict[int, int] = {}
     put_off: set[int] = set()  # the goals that start a page rather than show an empty box at a foot
+    grown = True  # the lines must be laid out (again); a goal put off moves only the page ends
     while True:
-        lines, goals, breakable = _lines(plan, widths, canonical, grow)
-        body = len(lines)
-        breakable |= {body, *range(body + 1 + KEEP, body + tail - KEEP + 1)}
+        if grown:
+            lines, goals, breakable = _lines(plan, widths, canonical, grow)
+            body = len(lines)
+            breakable |= {body, *range(body + 1 + KEEP, body + tail - KEEP + 1)}
         starts = {goals[n].start for n in put_off}
         breaks = page_breaks(breakable, body + tail, first_page, other_pages, starts)
-        again = False
+        again = grown = False
         for n, goal in enumerate(goals):
             cuts = [goal.start, *(b for b in breaks if goal.start < b < goal.end), goal.end]
             rooms = [b - a for a, b in itertools.pairwise(cuts)]
@@ -153,7 +155,7 @@ def lay_out(
             goal.pieces = [(at, text) for at, text in zip(cuts, texts, strict=False) if text]
             if short:
                 grow[n] = grow.get(n, 0) + short
-                again = True
+                again = grown = True
         if not again:
             return Printout(lines, goals, breaks)
 
