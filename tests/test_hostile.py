@@ -263,13 +263,12 @@ def test_a_sigterm_python_wrapped_while_a_module_loads_is_still_an_interruption(
 # --- stopping a run read in worker processes --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_a_run_stopped_while_workers_read_says_only_that_it_stopped(tmp_path: Path, sig: signal.Signals) -> None:
-    """Ctrl-C reaches the run and its workers (the terminal signals the whole foreground group); SIGTERM
-    reaches the run, which stops its workers. Either way one line, 已中斷, and no worker's traceback."""
+def _workers_reading(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """A check of 400 plans (about a second of reading on two cores) in its own process group, once its
+    workers are reading: the run and its workers' process ids."""
     folder = tmp_path / "收件"
     folder.mkdir()
-    for n in range(400):  # about a second of reading on two cores
+    for n in range(400):
         shutil.copyfile(EXAMPLE, folder / f"單位{n:03d}.xlsx")
     child = subprocess.Popen(
         [*MODULE, "check", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
@@ -281,6 +280,14 @@ def test_a_run_stopped_while_workers_read_says_only_that_it_stopped(tmp_path: Pa
         time.sleep(0.01)
     time.sleep(0.2)
     assert child.poll() is None, "the run ended before it could be stopped"
+    return child, [int(pid) for pid in children.read_text().split()]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_run_stopped_while_workers_read_says_only_that_it_stopped(tmp_path: Path, sig: signal.Signals) -> None:
+    """Ctrl-C reaches the run and its workers (the terminal signals the whole foreground group); SIGTERM
+    reaches the run, which stops its workers. Either way one line, 已中斷, and no worker's traceback."""
+    child, _ = _workers_reading(tmp_path)
     if sig == signal.SIGINT:
         os.killpg(child.pid, sig)
     else:
@@ -297,21 +304,7 @@ def test_ctrl_c_while_a_worker_is_sending_its_results_still_ends_the_run(tmp_pat
     wait in the middle of a message (eight plans, ~110 KB, against a 64 KB pipe) and are ended there by
     Ctrl-C; then the run goes on and gets its own Ctrl-C. (Signalled while paused, the run itself could
     take it on a thread other than its main one, which Python does not wake: a pause's artefact.)"""
-    folder = tmp_path / "收件"
-    folder.mkdir()
-    for n in range(400):
-        shutil.copyfile(EXAMPLE, folder / f"單位{n:03d}.xlsx")
-    child = subprocess.Popen(
-        [*MODULE, "check", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
-    children = Path(f"/proc/{child.pid}/task/{child.pid}/children")
-    for _ in range(600):
-        if len(children.read_text().split()) >= 2:
-            break
-        time.sleep(0.01)
-    time.sleep(0.2)
-    assert child.poll() is None, "the run ended before it could be stopped"
-    workers = [int(pid) for pid in children.read_text().split()]
+    child, workers = _workers_reading(tmp_path)
     os.kill(child.pid, signal.SIGSTOP)
     time.sleep(1.0)  # each worker finishes a chunk of eight plans and blocks sending it
     for worker in workers:
