@@ -60,17 +60,17 @@ def roc_year(option: str) -> Callable[[int | None], int | None]:
     named as such with the ROC year meant, where a range error would only say the value is wrong."""
 
     def check(value: int | None) -> int | None:
+        if value is None or 1 <= value <= 999:  # every run asks, most with no year at all
+            return value
         from xltool.errors import ErrorCode, XltoolError
         from xltool.schedule import ROC_OFFSET
 
-        if value is not None and value > ROC_OFFSET:
+        if value > ROC_OFFSET:
             raise XltoolError(
                 f"{option} 請填民國年：西元 {value} 年是民國 {value - ROC_OFFSET} 年（{option} {value - ROC_OFFSET}）",
                 code=ErrorCode.USAGE,
             )
-        if value is not None and not 1 <= value <= 999:
-            raise XltoolError(f"{option} 請填民國年度，例如 108（不是 {value}）", code=ErrorCode.USAGE)
-        return value
+        raise XltoolError(f"{option} 請填民國年度，例如 108（不是 {value}）", code=ErrorCode.USAGE)
 
     return check
 
