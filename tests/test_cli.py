@@ -111,6 +111,28 @@ def test_bad_input_is_one_zh_tw_line_and_exit_2(xltool: Runner, args: list[str],
 
 
 @pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["read", EXAMPLE, "--format", "yaml"],
+            "--format 不能是「yaml」：輸出格式：table、json 或 csv（請見 xltool read --help）",
+        ),
+        (["check", EXAMPLE, "-fxml"], "--format 不能是「xml」：輸出格式：text 或 json（請見 xltool check --help）"),
+        (["template", "--rows=0"], "--rows 不能是「0」：輸入列數（1 到 5000）（請見 xltool template --help）"),
+        (
+            ["check", EXAMPLE, "--year", "108年"],
+            "--year 不能是「108年」：民國年度，例如 108（請見 xltool check --help）",
+        ),
+    ],
+    ids=["option value", "short option joined", "option=value", "year with a unit"],
+)
+def test_a_refused_option_value_is_named_with_what_the_option_takes(xltool: Runner, args: list[str], line: str) -> None:
+    """typer's reason is English and says no value: the line repeats what was typed and what is wanted."""
+    refused = xltool(*args)
+    assert refused.status == 2 and refused.error_line() == f"用法錯誤：{line}"
+
+
+@pytest.mark.parametrize(
     "command",
     [[], ["template"], ["read"], ["check"], ["render"], ["merge"], ["import"], ["rollover"], ["catalog"], ["diff"]],
 )

@@ -98,7 +98,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         wrapped = _stopped(error)
         if wrapped is not None:
             return _interrupted(wrapped)
-        usage = _usage_error(error)
+        usage = _usage_error(error, args)
         if usage is not None:
             return usage
         if os.environ.get("XLTOOL_DEBUG"):
@@ -129,7 +129,7 @@ def _stopped(error: BaseException) -> Terminated | KeyboardInterrupt | None:
     return None
 
 
-def _usage_error(error: Exception) -> int | None:
+def _usage_error(error: Exception, args: Sequence[str]) -> int | None:
     """typer's usage errors (click's, vendored), recognised by what they are and told in zh-TW.
 
     Matched by class name and the attributes click documents, since typer exports no base class for them.
@@ -142,7 +142,7 @@ def _usage_error(error: Exception) -> int | None:
     if not hasattr(error, "format_message") or not hasattr(error, "exit_code"):
         return None
     command = ctx.command_path if ctx is not None else "xltool"
-    show.error(f"用法錯誤：{show.usage_problem(error)}（請見 {command} --help）")
+    show.error(f"用法錯誤：{show.usage_problem(error, args)}（請見 {command} --help）")
     return ExitStatus.BAD_INPUT
 
 

@@ -284,8 +284,9 @@ def _columns(rows: Sequence[tuple[str, str]], limit: int) -> list[str]:
 # ------------------------------------------------------------------------------------------- usage errors
 
 
-def usage_problem(error: Any) -> str:
-    """What a usage error of typer (click's, vendored) says, in zh-TW."""
+def usage_problem(error: Any, args: Sequence[str] = ()) -> str:
+    """What a usage error of typer (click's, vendored) says, in zh-TW; ``args`` are the command line's,
+    where a refused value is found again (typer's error does not carry it)."""
     kind = type(error).__name__
     param = getattr(error, "param", None)
     name = _param_label(param) if param is not None else ""
@@ -296,7 +297,10 @@ def usage_problem(error: Any) -> str:
     if kind == "MissingParameter":
         return f"缺少{'參數' if getattr(param, 'param_type_name', '') == 'argument' else '選項'} {name}".rstrip()
     if kind == "BadParameter":
-        return f"{name or '參數'} 的值不正確"
+        # The option's own help says what it takes (「輸出格式：text 或 json」): typer's reason is English.
+        given, wanted = _given(args, param), (getattr(param, "help", None) or "").split("。")[0]
+        refused = f"不能是「{printable(given)}」" if given is not None else "的值不正確"
+        return f"{name or '參數'} {refused}" + (f"：{wanted}" if wanted else "")
     if kind == "BadOptionUsage":
         return f"選項 {getattr(error, 'option_name', '')} 需要一個值".replace("  ", " ")
     message = error.format_message()
@@ -307,6 +311,22 @@ def usage_problem(error: Any) -> str:
     if command:
         return f"沒有這個指令「{command.group(1)}」"
     return "參數不正確"
+
+
+def _given(args: Sequence[str], param: Any) -> str | None:
+    """The value typed for an option (the last one, as the parser takes it): ``--rows 0``, ``--rows=0``,
+    ``-fxml``."""
+    opts = [str(opt) for opt in getattr(param, "opts", None) or [] if str(opt).startswith("-")]
+    given = None
+    for at, arg in enumerate(args):
+        if arg == "--":
+            break
+        for opt in opts:
+            if arg == opt and at + 1 < len(args):
+                given = args[at + 1]
+            elif arg.startswith(opt + "=" if opt.startswith("--") else opt) and arg != opt:
+                given = arg[len(opt) + opt.startswith("--") :]
+    return given
 
 
 def _param_label(param: Any) -> str:
