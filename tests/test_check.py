@@ -517,3 +517,5 @@ def test_a_goal_with_no_practice_is_kept_and_named_and_a_goal_on_its_own_row_car
     assert "壹、提升廉能透明" in printed and "肆、最後的目標" in printed
     both = xltool("check", template, EXAMPLE).out  # a folder's summary counts practices as the file's own line does
     assert f"{template}（某處 108 年度，3 項具體作法" in both and f"  {template}：某處，3 項作法，" in both
+    (entry,) = json.loads(xltool("check", template, "-f", "json").out)["files"]
+    assert (entry["items"], entry["practices"]) == (5, 3)  # scripts count what the report counts

@@ -68,6 +68,8 @@ def results_json(results: list[FileResult]) -> dict[str, Any]:
         if result.plan is not None:
             plan = result.plan
             entry["unit"], entry["year"], entry["items"] = plan.unit, plan.year, len(plan.items)
+            # What the report and the roster count: "items" also holds a goal left without a practice.
+            entry["practices"] = plan.practices
             entry["totals"] = {
                 "budget": json_number(plan.total),
                 "by_goal": {k: json_number(v) for k, v in plan.totals_by_goal().items()},
