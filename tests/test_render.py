@@ -382,3 +382,35 @@ def test_the_pdf_folder_is_made_when_missing_but_its_parent_must_be_there(tmp_pa
     (tmp_path / "檔案").write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match="必須是資料夾"):
         pdf_folder(tmp_path / "檔案")
+
+
+def test_a_unit_sent_again_prints_once_in_the_version_merge_counts(tmp_path: Path, xltool: Runner) -> None:
+    """An inbox holds a unit's first plan and its resubmission: the printout of the season has the unit
+    once, as the newest version has it (as merge counts it), and says which; --allow-duplicate-units prints
+    every file."""
+    from openpyxl import load_workbook
+
+    from tests.test_merge import UNITS, unit_workbook
+
+    folder = tmp_path / "收件匣"
+    folder.mkdir()
+    first = unit_workbook(folder, UNITS[0])
+    unit_workbook(folder, UNITS[1])
+    newer = folder / f"{UNITS[0]}_修正.xlsx"
+    book = load_workbook(first)
+    book["計畫表"]["B5"] = "二、第二版改寫的作法，辦理 3 場。"
+    book.save(newer)  # openpyxl records now as its saved time; the template says 2019
+    out = tmp_path / "列印.xlsx"
+
+    def printed() -> str:
+        book = load_workbook(out)  # a column at a time: a practice's lines are rows of its column
+        return "".join(str(c.value) for sheet in book.worksheets for col in sheet.iter_cols() for c in col if c.value)
+
+    done = xltool("render", folder, "-o", out)
+    assert done.status == 0 and "（2 個單位）" in done.err
+    assert f"以最新的 {newer}" in done.err and f"不計 {first}" in done.err
+    text = printed().replace("\n", "")
+    assert "第二版改寫的作法" in text and text.count(f"{UNITS[0]}108年度廉政工作計畫") == 1
+    done = xltool("render", folder, "-o", out, "--force", "--allow-duplicate-units")
+    assert done.status == 0 and "（3 個單位）" in done.err
+    assert printed().replace("\n", "").count(f"{UNITS[0]}108年度廉政工作計畫") == 2

@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
@@ -26,9 +26,6 @@ from xltool.inputs import WORKBOOK_SUFFIXES, Package, check_input
 from xltool.model import FileResult, Plan
 from xltool.outputs import Outputs
 from xltool.reader import read_plan
-
-if TYPE_CHECKING:
-    from xltool.roster import Roster
 
 PARALLEL_FROM = 16  # below this, starting worker processes costs more than it saves
 OUT_OF_MEMORY = "記憶體不足，無法讀完這個檔案，已略過；其他檔案照常處理"
@@ -389,22 +386,6 @@ def split_units(plan: Plan) -> list[Plan]:
             plans[unit] = replace(plan, unit=unit, items=[], notices=[])
         plans[unit].items.append(item)
     return list(plans.values())
-
-
-def in_roster_order(plans: Sequence[Plan], roster: Roster) -> list[Plan]:
-    """Plans as the supervising office prints them: in the roster's order, each under its roster name
-    (a unit left blank is known by its file's name); plans off the roster follow, as given. Only the
-    printout is renamed: each row keeps the officer's spelling."""
-
-    def known_as(plan: Plan) -> str:
-        return plan.unit or Path(plan.source).stem
-
-    placed = sorted(enumerate(plans), key=lambda pair: (roster.position(known_as(pair[1])), pair[0]))
-    ordered = []
-    for _, plan in placed:
-        found = roster.match(known_as(plan))
-        ordered.append(replace(plan, unit=found.name) if found else plan)
-    return ordered
 
 
 def write_template(path: str | Path, **options: Any) -> Path:

@@ -530,9 +530,15 @@ def _notes(season: Intake) -> list[str]:
             lines.append(f"{sub.name}：{sub.how}，算作名冊上的「{sub.unit}」")
         elif sub.how:
             lines.append(f"{sub.name}：無法讀取，依檔名算作「{sub.unit}」")
+    return lines + version_notes(season)
+
+
+def version_notes(season: Intake) -> list[str]:
+    """For each unit sent more than once, which version counts and which do not, with their saved times."""
     by_newest: dict[int, list[Submission]] = {}
     for old, new in season.older:
         by_newest.setdefault(id(new), [new]).append(old)
+    lines = []
     for group in by_newest.values():
         new, olds = group[0], group[1:]
         lines.append(

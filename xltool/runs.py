@@ -10,7 +10,7 @@ so a run that would write over an input, or over a file without ``force``, stops
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -26,11 +26,9 @@ from xltool.pipeline import (
     check_file,
     check_files,
     find_workbooks,
-    in_roster_order,
     relative_names,
-    split_units,
 )
-from xltool.roster import Intake, Receipt, Roster, chase_csv, intake, missing
+from xltool.roster import Intake, Receipt, Roster, Submission, chase_csv, intake, missing, version_notes
 
 if TYPE_CHECKING:
     from xltool.annotate import Fix
@@ -181,6 +179,8 @@ class RenderRun:
 
     results: list[FileResult]
     plans: list[Plan]
+    older: list[str] = field(default_factory=list)  # files of a unit sent again, left unprinted
+    notes: list[str] = field(default_factory=list)  # zh-TW: which version of a unit sent again is printed
     workbook: Path | None = None  # -o, or the default 原檔名_列印.xlsx
     pdf: Path | None = None
     pdfs: list[Path] = field(default_factory=list)  # --pdf-dir: one a unit
@@ -212,13 +212,15 @@ def run_render(
     catalog: Catalog | None = None,
     roster: Roster | None = None,
     skip_bad: bool = False,
+    allow_duplicate_units: bool = False,
     force: bool = False,
     progress: Progress | None = None,
 ) -> RenderRun:
     """Print every plan in ``inputs`` (a merged workbook: each of its units) in the form's layout, to each
-    output asked for; with none, one file's printout goes beside it as 原檔名_列印.xlsx. With a roster the
-    units print in its order, under its names. A file that cannot be read stops the run, unless
-    ``skip_bad`` leaves it out (listed in the result)."""
+    output asked for; with none, one file's printout goes beside it as 原檔名_列印.xlsx. A unit sent more
+    than once prints once, in the version merge counts (the newest), unless ``allow_duplicate_units``.
+    With a roster the units print in its order, under its names. A file that cannot be read stops the
+    run, unless ``skip_bad`` leaves it out (listed in the result)."""
     from xltool.office import require_soffice
     from xltool.render import pdf_folder, pdf_of, pdfs_of, render_plans
 
@@ -237,12 +239,11 @@ def run_render(
     for result in results:
         if result.error and not skip_bad:
             raise XltoolError(result.error, code=ErrorCode(result.error_code) if result.error_code else None)
-    plans = [plan for result in results if result.plan for plan in split_units(result.plan)]
+    season = intake(results, roster, allow_duplicates=allow_duplicate_units)
+    plans = [_printed(sub) for sub in season.counted if sub.plan is not None]
     if not plans:
         raise XltoolError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
-    if roster is not None:
-        plans = in_roster_order(plans, roster)
-    run = RenderRun(results, plans)
+    run = RenderRun(results, plans, [old.file for old, _ in season.older], version_notes(season))
     if output is not None:
         run.workbook = render_plans(plans, output, gantt=gantt, canonical=canonical, outputs=outputs)
     if pdf is not None:
@@ -256,6 +257,15 @@ def run_render(
 
         run.odt = write_odt(plans, odt, outputs=outputs, canonical=canonical)
     return run
+
+
+def _printed(sub: Submission) -> Plan:
+    """A unit's plan as it prints: under the roster's name when the season found it there, else as written
+    (a unit left blank stays blank: the printout is the officer's own document)."""
+    assert sub.plan is not None
+    if sub.roster_unit is None or sub.plan.unit == sub.roster_unit.name:
+        return sub.plan
+    return replace(sub.plan, unit=sub.roster_unit.name)
 
 
 def _docx(plans: list[Plan], docx: Path, canonical: bool, outputs: Outputs) -> Path:

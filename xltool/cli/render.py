@@ -81,6 +81,12 @@ def render_command(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="略過無法讀取的檔案（逐一列出原因），照樣產生其他單位的輸出。")
     ] = False,
+    allow_duplicate_units: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate-units", help="同一單位出現在多個檔案時各檔都印出（預設只印最新的版本，與 merge 相同）。"
+        ),
+    ] = False,
     roster: Annotated[
         Path | None,
         typer.Option(
@@ -99,14 +105,16 @@ def render_command(
     with Bar() as bar:
         run = run_render(
             inputs, output=output, pdf=pdf, pdf_dir=pdf_dir, docx=docx, odt=odt, gantt=gantt, canonical=canonical,
-            catalog=chosen_catalog(catalog), roster=chosen_roster(roster), skip_bad=skip_bad, force=force,
-            progress=bar,
+            catalog=chosen_catalog(catalog), roster=chosen_roster(roster), skip_bad=skip_bad,
+            allow_duplicate_units=allow_duplicate_units, force=force, progress=bar,
         )  # fmt: skip
     show.notices(r.plan for r in run.results)
+    for note in run.notes:
+        show.notice(note)
     for result in run.results:
         if result.error:
             show.error(f"略過：{result.error}")
-        elif result.errors:
+        elif result.errors and result.file not in run.older:
             show.notice(
                 f"{result.file} 有 {result.errors} 個錯誤（xltool check {result.file} 可查看），仍照樣產生列印版。"
             )
