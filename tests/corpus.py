@@ -124,8 +124,9 @@ def empty_workbook(path: Path) -> Path:
     return path
 
 
-def with_macros(path: Path, tmp: Path) -> Path:
-    """An .xlsm carrying a VBA project part: xltool must read it and never run it."""
+def with_macros(path: Path, tmp: Path, unit: str = "") -> Path:
+    """An .xlsm carrying a VBA project part: xltool must read it and never run it. The example's plan, under
+    ``unit`` when given (beside the example itself in one folder, another unit, not its resubmission)."""
     import xlsxwriter
 
     from xltool.reader import read_plan
@@ -135,7 +136,7 @@ def with_macros(path: Path, tmp: Path) -> Path:
     plan = read_plan(EXAMPLE)
     workbook = xlsxwriter.Workbook(path)
     sheet = workbook.add_worksheet("計畫表")
-    sheet.write_row(0, 0, ["機關名稱", plan.unit, "年度", plan.year])
+    sheet.write_row(0, 0, ["機關名稱", unit or plan.unit, "年度", plan.year])
     sheet.write_row(2, 0, ["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"])
     for r, item in enumerate(plan.items, start=3):
         sheet.write_row(r, 0, [f"{item.goal_no}、{item.goal}", f"{item.item_no}、{item.practice}", item.schedule,

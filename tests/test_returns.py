@@ -202,6 +202,9 @@ def test_ods_and_xls_returns_are_annotated_and_fixed(tmp_path: Path, template: P
     folder = tmp_path / "收件"
     folder.mkdir()
     (folder / "甲.ods").write_bytes(before)
+    # The .xls is another unit's: two files of 某處 would be a resubmission, and only the newer returned.
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": "30",
+                     "category": "綜合業務", "performance": "無"}], unit="乙處")  # fmt: skip
     convert(template, "xls", folder)
     done = xltool("check", folder, "--annotate-dir", tmp_path / "退回")
     assert done.status == 1, done.err
@@ -284,7 +287,7 @@ def test_a_folder_of_returns_keeps_each_files_kind_and_goes_on_past_a_failure(
 
     folder = tmp_path / "收件"
     folder.mkdir()
-    with_macros(folder / "巨集.xlsm", tmp_path)
+    with_macros(folder / "巨集.xlsm", tmp_path, unit="巨集政風室")
     fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "108.01-12", "budget": 5,
                      "category": "防貪業務", "performance": "無"}], unit="乾淨政風室")  # fmt: skip
     (folder / "乾淨.xlsx").write_bytes(template.read_bytes())

@@ -4,6 +4,7 @@ worth printing, each unit's plan printed under its own name."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import zipfile
@@ -40,8 +41,9 @@ def season(tmp_path: Path) -> tuple[Path, Path]:
     unit_plan(folder / "北區" / "台北.xlsx", "台北市政府政風處", own="北市")  # 台 for 臺: still 臺北市
     unit_plan(folder / "北區" / "新北.xlsx", "新北市政府政風處", own="新北")  # no space: still the roster's
     (folder / "桃園市政府政風處.xlsx").write_bytes(b"PK\x03\x04 broken")  # unreadable, named after its unit
-    unit_plan(folder / "臺中一.xlsx", "臺中市政府政風處", own="臺中")
+    first = unit_plan(folder / "臺中一.xlsx", "臺中市政府政風處", own="臺中")
     unit_plan(folder / "臺中二.xlsx", "臺中市政府政風處", own="臺中")  # sent twice
+    os.utime(first, (first.stat().st_mtime - 60,) * 2)  # saved within the same second: the file date decides
     unit_plan(folder / "金門.xlsx", "金門縣政府政風處", own="金門")  # not on this roster
     roster = tmp_path / "名冊.csv"
     roster.write_bytes(ROSTER.encode("utf-8-sig"))
@@ -171,8 +173,12 @@ def test_every_unit_gets_its_own_annotated_copy(season: tuple[Path, Path], tmp_p
     done = xltool("check", folder, "--annotate-dir", returns)
     assert done.status == 2  # the broken file is still reported
     made = sorted(str(p.relative_to(returns)) for p in returns.rglob("*.xlsx"))
-    assert made == ["北區/台北_檢查.xlsx", "北區/新北_檢查.xlsx", "北區/開放格式_檢查.xlsx", "臺中一_檢查.xlsx",
-                    "臺中二_檢查.xlsx", "金門_檢查.xlsx"]  # fmt: skip
+    # one copy a unit: 金門 sent again as 開放格式.ods, 臺中 sent twice — the version the season counts
+    assert made == ["北區/台北_檢查.xlsx", "北區/新北_檢查.xlsx", "北區/開放格式_檢查.xlsx", "臺中二_檢查.xlsx"]
+    lines = done.err.splitlines()
+    for old, new in (("臺中一.xlsx", "臺中二.xlsx"), ("金門.xlsx", "開放格式.ods")):
+        said = next(line for line in lines if old in line)
+        assert "不需副本" in said and f"同一單位有較新的檔案 {folder}" in said and new in said
     assert "桃園市政府政風處.xlsx" in done.err and "未產生副本" in done.err
     marked = load_workbook(returns / "北區" / "開放格式_檢查.xlsx")
     assert "檢查結果" in marked.sheetnames and marked["計畫表"]["F6"].comment is not None

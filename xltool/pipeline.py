@@ -10,7 +10,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from functools import partial
@@ -333,12 +333,14 @@ def annotate_each(
     outputs: Outputs,
     *,
     infos: bool = False,
+    superseded: Mapping[str, str] | None = None,
 ) -> list[Returned]:
     """The annotated copy of every workbook with an error or a warning, in ``folder``, mirroring the
     inputs' folders and named <name>_檢查.xlsx (.xlsm for a macro-enabled one): each unit gets back its own
-    file, marked, and a unit with nothing to fix gets nothing to read. An .xls or .ods is converted with
-    LibreOffice first (cells stay where they were). A file that cannot have a copy is listed with the
-    reason, and the others still get theirs."""
+    file, marked, and a unit with nothing to fix gets nothing to read. A version ``superseded`` names
+    (file → the newer file the season counts instead) gets none either: a unit is sent back the plan it
+    is to fix. An .xls or .ods is converted with LibreOffice first (cells stay where they were). A file
+    that cannot have a copy is listed with the reason, and the others still get theirs."""
     from xltool.annotate import annotate_workbook, copy_kind
 
     if folder.exists() and not folder.is_dir():
@@ -354,6 +356,10 @@ def annotate_each(
             continue
         if source.suffix.lower() == ".json":
             returned.append(Returned(result.file, reason="JSON 不是活頁簿，沒有可標註的儲存格", needed=False))
+            continue
+        if superseded and result.file in superseded:
+            newer = f"同一單位有較新的檔案 {superseded[result.file]}，這個版本不退回"
+            returned.append(Returned(result.file, reason=newer, needed=False))
             continue
         if not (result.errors or result.warnings):
             returned.append(Returned(result.file, reason="沒有錯誤或警告，不需退回", needed=False))

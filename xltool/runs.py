@@ -161,11 +161,13 @@ def run_check(
 
         run.fixes = copies(results[0], annotate=annotate, fix=fix, infos=infos, outputs=outputs)
         run.annotated, run.fixed = annotate, fix
-    if annotate_dir is not None:
-        names = relative_names(inputs, [Path(r.file) for r in results])
-        run.returned = annotate_each(results, annotate_dir, names, outputs, infos=infos)
     if roster is not None:
         run.season = intake(results, roster)
+    if annotate_dir is not None:
+        names = relative_names(inputs, [Path(r.file) for r in results])
+        season = run.season or intake(results)  # which version of a unit sent again counts, roster or not
+        superseded = {old.file: new.name for old, new in season.older}
+        run.returned = annotate_each(results, annotate_dir, names, outputs, infos=infos, superseded=superseded)
     _write_chase(chase, run.receipts, outputs)
     return run
 
