@@ -168,6 +168,8 @@ def test_every_unit_gets_its_own_annotated_copy(season: tuple[Path, Path], tmp_p
     folder, _ = season
     ods = convert(folder / "金門.xlsx", "ods", folder / "北區")  # a unit that sent .ods
     ods = ods.rename(folder / "北區" / "開放格式.ods")
+    # 臺中's plan also as a JSON, newest of all: it has no cells to mark, so 臺中 gets its newest workbook
+    assert xltool("read", folder / "臺中二.xlsx", "-f", "json", "-o", folder / "臺中.json").status == 0
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     returns = tmp_path / "退回"
     done = xltool("check", folder, "--annotate-dir", returns)

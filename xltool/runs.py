@@ -165,8 +165,9 @@ def run_check(
         run.season = intake(results, roster)
     if annotate_dir is not None:
         names = relative_names(inputs, [Path(r.file) for r in results])
-        season = run.season or intake(results)  # which version of a unit sent again counts, roster or not
-        superseded = {old.file: new.name for old, new in season.older}
+        # A unit sent again gets back its newest workbook (a JSON has no cells to mark), roster or not.
+        workbooks = intake([r for r in results if Path(r.file).suffix.lower() != ".json"], roster)
+        superseded = {old.file: new.name for old, new in workbooks.older}
         run.returned = annotate_each(results, annotate_dir, names, outputs, infos=infos, superseded=superseded)
     _write_chase(chase, run.receipts, outputs)
     return run
