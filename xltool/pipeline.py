@@ -338,8 +338,8 @@ def annotate_each(
     """The annotated copy of every workbook with an error or a warning, in ``folder``, mirroring the
     inputs' folders and named <name>_檢查.xlsx (.xlsm for a macro-enabled one): each unit gets back its own
     file, marked, and a unit with nothing to fix gets nothing to read. A version ``superseded`` names
-    (file → the newer file the season counts instead) gets none either: a unit is sent back the plan it
-    is to fix. An .xls or .ods is converted with LibreOffice first (cells stay where they were). A file
+    (file → the unit's newest workbook, which gets the copy) gets none either: a unit is sent back the
+    plan it is to fix. An .xls or .ods is converted with LibreOffice first (cells stay where they were). A file
     that cannot have a copy is listed with the reason, and the others still get theirs."""
     from xltool.annotate import annotate_workbook, copy_kind
 
