@@ -423,6 +423,37 @@ def test_two_two_three_is_one_finding_at_the_first(template: Path) -> None:
     ]
 
 
+def test_a_hand_made_plans_numbering_is_told_and_fixed_when_the_number_is_the_right_one(
+    template: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """Plans moved in from hand-made sheets number goals 一、 and practices 1. or (1): check says they are
+    not numbered as the form numbers them (not that they have no number), and --fix writes the form's
+    numbering where the number written is the one the place calls for; any other is left to the officer."""
+    rows = [
+        {"goal": "一、推動廉政", "practice": "1.辦理宣導 3 場", **GOOD},
+        {"practice": "(2)辦理講習 2 場", **GOOD},
+        {"goal": "三、強化維護", "practice": "1.5 萬份文宣，發送 3 次", **GOOD},  # 三 where 貳 belongs; an amount
+        {"practice": "２、辦理訪查 5 次", **GOOD},
+    ]
+    fill(template, rows, unit="某處")
+    findings = [f for f in check_plan(read_plan(template), load_catalog(108)) if f.code.endswith("NUMBER_MISSING")]
+    assert [(f.cell, f.message, f.fix) for f in findings] == [
+        ("A4", "計畫目標沒有依表單以壹、貳、參…編號", "壹、推動廉政"),
+        ("B4", "具體作法沒有依表單以一、二、三…編號", "一、辦理宣導 3 場"),
+        ("B5", "具體作法沒有依表單以一、二、三…編號", "二、辦理講習 2 場"),
+        ("A6", "計畫目標沒有依表單以壹、貳、參…編號", None),
+        ("B6", "具體作法沒有依表單以一、二、三…編號", None),
+        ("B7", "具體作法沒有依表單以一、二、三…編號", "二、辦理訪查 5 次"),
+    ]
+    fixed = tmp_path / "修正.xlsx"
+    assert xltool("check", template, "--fix", fixed).status == 1  # 「1.5 萬份」 and 三 are still to do
+    sheet = load_workbook(fixed)["計畫表"]
+    assert [sheet[cell].value for cell in ("A4", "B4", "B5", "A6", "B6", "B7")] == [
+        "壹、推動廉政", "一、辦理宣導 3 場", "二、辦理講習 2 場", "三、強化維護", "1.5 萬份文宣，發送 3 次",
+        "二、辦理訪查 5 次",
+    ]  # fmt: skip
+
+
 def test_two_practices_in_one_cell_are_counted_and_kept_in_every_output(
     template: Path, tmp_path: Path, xltool: Runner
 ) -> None:

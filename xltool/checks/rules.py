@@ -393,7 +393,7 @@ GOAL_NUMBER_MISSING = Rule(
     "GOAL_NUMBER_MISSING",
     E,
     "goal",
-    "計畫目標沒有編號",
+    "計畫目標沒有依表單以壹、貳、參…編號",
     "請以「{expected}、」開頭",
     live=Live('AND({first_item},{g_text}<>"",NOT({g_has}))'),
 )
@@ -418,7 +418,7 @@ ITEM_NUMBER_MISSING = Rule(
     "ITEM_NUMBER_MISSING",
     E,
     "practice",
-    "具體作法沒有編號",
+    "具體作法沒有依表單以一、二、三…編號",
     "請以「{expected}、」開頭",
     live=Live("AND({has_practice},NOT({n_has}))", fill={"expected": "{n_expected}"}),
 )

@@ -55,6 +55,20 @@ _QUANTITY = re.compile(
     r"[0-9０-９一二三四五六七八九十百千兩]\s*(?:場|次|件|人|份|家|所|案|處|篇|則|期|梯|小時|個|項|%|％|成|堂|班)"
 )
 
+# A goal numbered as practices are (一、 (一) 1.) and a practice numbered as goals are (壹、) or in Arabic
+# digits (1. 1、 (1)): what hand-made plans moved in with `xltool import` usually hold. A "1." is a number
+# only when no digit follows it (「1.5 萬份文宣」 starts with an amount).
+_DIGITS = "0-9０-９"
+
+
+def _styled(numerals: str) -> re.Pattern[str]:
+    number = rf"([{numerals}]+|[{_DIGITS}]+)"
+    return re.compile(rf"(?:[(（]\s*{number}\s*[)）]|{number}\s*(?:[、,，]|[.．](?![{_DIGITS}])))\s*")
+
+
+_GOAL_AS_OTHERS = _styled(ITEM_NUMERALS)
+_ITEM_AS_OTHERS = _styled(GOAL_NUMERALS)
+
 
 _HEADING = (
     NO_ITEMS,
@@ -163,7 +177,9 @@ def _numbering(context: Context) -> Iterator[Finding]:
                 position = len(goals) + 1
                 if not item.goal_no:
                     expected = chinese_number(position, GOAL_NUMERALS)
-                    yield GOAL_NUMBER_MISSING.at_item(item, item.goal, expected=expected)
+                    fix = _restyled(item.goal, position, expected, _GOAL_AS_OTHERS, ITEM_NUMERALS)
+                    fix = fix if fix and context.fixable(item, "goal") else None
+                    yield GOAL_NUMBER_MISSING.at_item(item, item.goal, fix, expected=expected)
                 goals.append(_numbered(item, item.goal_no, GOAL_NUMERALS, position))
         if not item.practice:
             yield (GOAL_WITHOUT_PRACTICE if item.goal_only else PRACTICE_MISSING).at_item(item)
@@ -171,12 +187,27 @@ def _numbering(context: Context) -> Iterator[Finding]:
         position, count = counted + 1, practice_count(item.practice)
         counted += count
         if not item.item_no:
-            yield ITEM_NUMBER_MISSING.at_item(item, item.practice, expected=chinese_number(position, ITEM_NUMERALS))
+            expected = chinese_number(position, ITEM_NUMERALS)
+            fix = _restyled(item.practice, position, expected, _ITEM_AS_OTHERS, GOAL_NUMERALS) if count == 1 else None
+            fix = fix if fix and context.fixable(item, "practice") else None
+            yield ITEM_NUMBER_MISSING.at_item(item, item.practice, fix, expected=expected)
         practices.append(_numbered(item, item.item_no, ITEM_NUMERALS, position))
         if count > 1:
             yield PRACTICE_TWO.at_item(item, item.practice, count=count)
     yield from _runs(practices, ITEM_NUMBER_ORDER, ITEM_NUMERALS)
     yield from _runs(goals, GOAL_NUMBER_ORDER, GOAL_NUMERALS)
+
+
+def _restyled(text: str, position: int, expected: str, styled: re.Pattern[str], numerals: str) -> str | None:
+    """The text numbered as the form numbers it, when it was numbered the other way for the same place
+    (「一、推動廉政」 as the first goal → 「壹、推動廉政」; 「1.辦理宣導」 as the first practice → 「一、辦理宣導」): a change
+    beyond dispute, which --fix makes. A number that stands for another place is left to the officer."""
+    found = styled.match(text)
+    if found is None or not text[found.end() :]:
+        return None
+    written = found.group(1) or found.group(2)
+    value = int(written) if written.isdigit() else numeral_value(written, numerals)
+    return f"{expected}、{text[found.end() :]}" if value == position else None
 
 
 def _numbered(item: PlanItem, written: str, numerals: str, position: int) -> _Numbered:

@@ -70,7 +70,7 @@ def check_command(
         Path | None,
         typer.Option(
             "--fix",
-            help="另存一份套用明確修正的副本（預定進度寫法、業務類別簡稱、文字格式的預算、破折號、多餘空白）；"
+            help="另存一份套用明確修正的副本（預定進度寫法、業務類別簡稱、文字格式的預算、破折號、多餘空白、另一種寫法的編號）；"
             ".xls、.ods 經 LibreOffice 轉成 .xlsx。",
             metavar="副本.xlsx",
             readable=False,
