@@ -125,6 +125,36 @@ def test_import_lists_what_it_filled_in_as_written_as_checks_findings(
     assert "已照原樣填入，請確認" in err and all(f"計畫表!{cell}" in err for _, cell in LEFT_TO_FIX)
 
 
+def test_import_numbers_a_hand_made_sheet_as_the_form_does(tmp_path: Path, xltool: Runner) -> None:
+    """A hand-made sheet numbers goals 一、 and practices 1. or (2): the new template has 壹、 and 一、 where the
+    number was the one its place calls for, and says so; a number that stands for another place is kept."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = "臺東縣延平鄉公所108年度廉政工作計畫"
+    sheet.append([])
+    sheet.append(["計畫目標", "具體作法", "預定進度", "備考(預算金額單位：千元)", "業務類別", "提列績效對應項目"])
+    sheet.append(["一、推動廉政", "1.辦理廉政宣導 2 場", "108.01-12", 10, "綜合規劃業務", "無"])
+    sheet.append([None, "(2)辦理採購稽核 1 次", "108.03", 5, "防貪業務", "政策目標-專案稽核"])
+    sheet.append(["二、強化維護", "3.辦理安全維護 1 次", "108.01-12", 5, "綜合維護業務", "無"])  # 3 where 一 belongs
+    sheet.merge_cells("A4:A5")
+    legacy = tmp_path / "手工計畫.xlsx"
+    book.save(legacy)
+    out = tmp_path / "計畫.xlsx"
+    done = xltool("import", legacy, "-o", out)
+    assert done.status == 0
+    assert "4 處編號改為表單的寫法" in done.err and "A4「一、推動廉政」→「壹、推動廉政」" in done.err
+    written = load_workbook(out)["計畫表"]
+    assert [written[cell].value for cell in ("A4", "B4", "B5", "A6", "B6")] == [
+        "壹、推動廉政", "一、辦理廉政宣導 2 場", "二、辦理採購稽核 1 次", "貳、強化維護", "3.辦理安全維護 1 次"
+    ]  # fmt: skip
+    left = [
+        (f.code, f.cell) for f in check_plan(read_plan(out), load_catalog(108)) if f.code.startswith(("GOAL", "ITEM"))
+    ]
+    assert left == [("ITEM_NUMBER_MISSING", "B6")]  # the one the officer must decide
+
+
 def test_rollover_refuses_a_plan_without_a_year(template: Path, tmp_path: Path) -> None:
     book = load_workbook(template)
     book["計畫表"]["E2"] = None

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.checks import Rule, check_plan
-from xltool.checks.rules import UNIT_MISSING
-from xltool.model import Finding
+from xltool.checks.rules import GOAL_NUMBER_MISSING, ITEM_NUMBER_MISSING, UNIT_MISSING
+from xltool.model import Finding, Plan, PlanItem
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
@@ -29,6 +30,7 @@ class ImportReport:
     from_year: int | None = None  # the legacy plan's own year, when schedules were moved to ``year``
     dropped: list[str] = field(default_factory=list)  # zh-TW lines: what the template has no place for
     review: list[str] = field(default_factory=list)  # zh-TW lines: what the import assumed, to be confirmed
+    changed: list[str] = field(default_factory=list)  # zh-TW lines: what was written the form's way instead
     findings: list[Finding] = field(default_factory=list)  # filled in as written, to be corrected (REVIEWED)
 
 
@@ -66,6 +68,33 @@ def import_legacy(
         report.from_year = plan.year
         items = [shift_schedule(item, target_year - plan.year, target_year) for item in items]
         rules = (*REVIEWED, *OLD_YEARS)
+    items = _numbered_as_the_form(carried(plan, items, target_year, catalog), items, report)
     report.findings = check_plan(carried(plan, items, target_year, catalog), catalog, year=target_year, rules=rules)
     write_template(out, year=target_year, unit=plan.unit, catalog=catalog, items=items, outputs=guard)
     return report
+
+
+def _numbered_as_the_form(moved: Plan, items: Sequence[PlanItem], report: ImportReport) -> list[PlanItem]:
+    """Goals numbered 一、 and practices numbered 1. or (1), as hand-made sheets number them, written as the
+    form numbers them (壹、, 一、) where the number is the one the place calls for: check's own fix for
+    them, so the new template does not open with an error on every row. Other numbers stay as written."""
+    found = [f for f in check_plan(moved, rules=(GOAL_NUMBER_MISSING, ITEM_NUMBER_MISSING)) if f.fix is not None]
+    if not found:
+        return list(items)
+    fixes = {(f.field, f.cell): str(f.fix) for f in found}
+    renumbered = []
+    for item in items:
+        goal, practice = fixes.get(("goal", item.cells.get("goal", ""))), fixes.get(("practice", item.cell))
+        if goal is not None:
+            goal_no, text = goal.split("、", 1)
+            item = replace(item, goal_no=goal_no, goal=text)
+        if practice is not None:
+            item_no, text = practice.split("、", 1)
+            item = replace(item, item_no=item_no, practice=text)
+        renumbered.append(item)
+    first = found[0]
+    report.changed.append(
+        f"{len(found)} 處編號改為表單的寫法（目標以壹、貳…，作法以一、二…編號），"
+        f"例如 {first.cell}「{first.value}」→「{first.fix}」。"
+    )
+    return renumbered

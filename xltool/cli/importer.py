@@ -42,6 +42,7 @@ def import_command(
     )
     for title, lines in (
         ("未搬移（範本沒有對應的欄位）", [f"  {line}" for line in report.dropped]),
+        ("已改為表單的寫法", [f"  {line}" for line in report.changed]),
         ("已照原樣填入，請確認", [f"  {line}" for line in report.review] + finding_lines(report.findings)),
     ):
         if lines:
