@@ -135,7 +135,7 @@ def test_import_numbers_a_hand_made_sheet_as_the_form_does(tmp_path: Path, xltoo
     sheet["A1"] = "臺東縣延平鄉公所108年度廉政工作計畫"
     sheet.append([])
     sheet.append(["計畫目標", "具體作法", "預定進度", "備考(預算金額單位：千元)", "業務類別", "提列績效對應項目"])
-    sheet.append(["一、推動廉政", "1.辦理廉政宣導 2 場", "108.01-12", 10, "綜合規劃業務", "無"])
+    sheet.append(["一、推動廉政", "1.辦理廉政宣導 2 場", "108年1月至12月", "5千", "綜合業務", "無"])
     sheet.append([None, "(2)辦理採購稽核 1 次", "108.03", 5, "防貪業務", "政策目標-專案稽核"])
     sheet.append(["二、強化維護", "3.辦理安全維護 1 次", "108.01-12", 5, "綜合維護業務", "無"])  # 3 where 一 belongs
     sheet.merge_cells("A4:A5")
@@ -145,6 +145,11 @@ def test_import_numbers_a_hand_made_sheet_as_the_form_does(tmp_path: Path, xltoo
     done = xltool("import", legacy, "-o", out)
     assert done.status == 0
     assert "4 處編號改為表單的寫法" in done.err and "A4「一、推動廉政」→「壹、推動廉政」" in done.err
+    # and the cells the template writes the form's way are said too, each column once with its first cell
+    for line in ("1 格預定進度改為表單的寫法，例如 C4「108年1月至12月」→「108.01-12」。",
+                 "1 格預算(千元)改為表單的寫法，例如 D4「5千」→「5」。",
+                 "1 格業務類別改為表單的寫法，例如 E4「綜合業務」→「綜合規劃業務」。"):  # fmt: skip
+        assert line in done.err
     written = load_workbook(out)["計畫表"]
     assert [written[cell].value for cell in ("A4", "B4", "B5", "A6", "B6")] == [
         "壹、推動廉政", "一、辦理廉政宣導 2 場", "二、辦理採購稽核 1 次", "貳、強化維護", "3.辦理安全維護 1 次"
