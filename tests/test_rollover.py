@@ -35,6 +35,14 @@ def test_kinmen_108_rolls_over_to_109(tmp_path: Path) -> None:
     assert new.marker["year"] == "109"
 
 
+def test_rollover_says_which_cells_the_new_template_writes_the_forms_way(tmp_path: Path, xltool: Runner) -> None:
+    """The Kinmen plan types 綜合業務 and the like: next year's template names each category in full, and says so."""
+    done = xltool("rollover", EXAMPLE, "--year", "109", "-o", tmp_path / "109.xlsx")
+    assert done.status == 0
+    assert "已改為表單的寫法：\n  18 格業務類別改為表單的寫法，例如 E4「綜合業務」→「綜合規劃業務」。" in done.err
+    assert load_workbook(tmp_path / "109.xlsx")["計畫表"]["E4"].value == "綜合規劃業務"
+
+
 def test_schedules_shift_by_the_year_difference(template: Path, tmp_path: Path) -> None:
     from tests.conftest import fill
 

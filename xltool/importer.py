@@ -10,12 +10,11 @@ from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.checks import Rule, check_plan
 from xltool.checks.rules import GOAL_NUMBER_MISSING, ITEM_NUMBER_MISSING, UNIT_MISSING
-from xltool.form import FIELD_NAMES
-from xltool.model import Finding, Plan, PlanItem, number
+from xltool.model import Finding, Plan, PlanItem
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
-from xltool.rollover import GONE, OLD_YEARS, UNMOVED, carried, shift_schedule
+from xltool.rollover import GONE, OLD_YEARS, UNMOVED, carried, shift_schedule, written_the_forms_way
 
 # What the template holds as the legacy sheet had it and the officer must still correct (check's findings
 # on the new plan): no unit, categories and items not in the catalog, schedules that give no months; and
@@ -63,7 +62,7 @@ def import_legacy(
     for item in plan.items:
         if item.remark:
             report.dropped.append(f"{item.where} 的備註「{item.remark}」範本沒有對應的欄位，未搬移。")
-    report.changed = _written_the_forms_way(plan.items)
+    report.changed = written_the_forms_way(plan.items)
     items = plan.items
     rules = REVIEWED
     if plan.year is not None and plan.year != target_year:
@@ -100,25 +99,3 @@ def _numbered_as_the_form(moved: Plan, items: Sequence[PlanItem], report: Import
         f"例如 {first.cell}「{first.value}」→「{first.fix}」。"
     )
     return renumbered
-
-
-def _written_the_forms_way(items: Sequence[PlanItem]) -> list[str]:
-    """What the template holds otherwise than the legacy sheet had it, because it writes the form's way: a
-    schedule in the form's notation (「108年1月至12月」→「108.01-12」, 「全年」→「108.01-12」), a category by its
-    name (「綜合業務」→「綜合規劃業務」), a budget typed as text as a number (「5千」→ 5). One line a column:
-    how many cells, and the first."""
-    changed: dict[str, list[tuple[str, str, str]]] = {}
-    for item in items:
-        budget = item.budget_info
-        pairs = {
-            "schedule": (item.schedule_info.written, item.schedule),
-            "category": (item.category_written, item.category),
-            "budget": (budget.written, str(number(budget.value)) if budget.value is not None else budget.written),
-        }
-        for key, (written, new) in pairs.items():
-            if written.strip() and written.strip() != new:
-                changed.setdefault(key, []).append((item.cells.get(key, ""), written, new))
-    return [
-        f"{len(cells)} 格{FIELD_NAMES[key]}改為表單的寫法，例如 {cells[0][0]}「{cells[0][1]}」→「{cells[0][2]}」。"
-        for key, cells in changed.items()
-    ]

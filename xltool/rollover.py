@@ -15,8 +15,8 @@ from xltool.checks import Rule, carryover, check_plan
 from xltool.checks.category import CATALOG
 from xltool.checks.schedule import UNREADABLE
 from xltool.errors import ErrorCode, InputError
-from xltool.form import FINDING_NOTE, SEVERITY_WORDS
-from xltool.model import NOTHING, Finding, Plan, PlanItem
+from xltool.form import FIELD_NAMES, FINDING_NOTE, SEVERITY_WORDS
+from xltool.model import NOTHING, Finding, Plan, PlanItem, number
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
@@ -34,6 +34,7 @@ class RolloverReport:
     new_year: int
     catalog_notice: str = ""
     findings: list[Finding] = field(default_factory=list)  # check's findings on the new plan (GONE, UNMOVED, OLD_YEARS)
+    changed: list[str] = field(default_factory=list)  # zh-TW lines: what was written the form's way instead
 
     @property
     def gone(self) -> list[Finding]:
@@ -100,7 +101,29 @@ def rollover(
     catalog = catalog or load_catalog(year)
     items = [shift_schedule(item, year - plan.year, year) for item in plan.items]
     found = check_plan(carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *OLD_YEARS))
-    report = RolloverReport(plan.practices, plan.year, year, catalog.notice, found)
+    report = RolloverReport(plan.practices, plan.year, year, catalog.notice, found, written_the_forms_way(plan.items))
     flagged = marks(of(found, (*GONE, *UNMOVED)), items)
     write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=flagged, outputs=guard)
     return report
+
+
+def written_the_forms_way(items: Sequence[PlanItem]) -> list[str]:
+    """What a new template holds otherwise than the sheet it was made from had it (import, rollover), because
+    it writes the form's way: a schedule in the form's notation (「108年1月至12月」, 「全年」→「108.01-12」), a
+    category by its name (「綜合業務」→「綜合規劃業務」), a budget typed as text as a number (「5千」→ 5). One line
+    a column: how many cells, and the first."""
+    changed: dict[str, list[tuple[str, str, str]]] = {}
+    for item in items:
+        budget = item.budget_info
+        pairs = {
+            "schedule": (item.schedule_info.written, item.schedule),
+            "category": (item.category_written, item.category),
+            "budget": (budget.written, str(number(budget.value)) if budget.value is not None else budget.written),
+        }
+        for key, (written, new) in pairs.items():
+            if written.strip() and written.strip() != new:
+                changed.setdefault(key, []).append((item.cells.get(key, ""), written, new))
+    return [
+        f"{len(cells)} 格{FIELD_NAMES[key]}改為表單的寫法，例如 {cells[0][0]}「{cells[0][1]}」→「{cells[0][2]}」。"
+        for key, cells in changed.items()
+    ]

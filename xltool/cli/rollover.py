@@ -46,6 +46,10 @@ def rollover_command(
         show.notice(report.catalog_notice)
     show.echo(f"已產生 {report.new_year} 年度計畫：{out}（{report.items} 項具體作法，預定進度推移 "
               f"{report.new_year - report.old_year} 年）", err=True)  # fmt: skip
+    if report.changed:
+        show.echo("已改為表單的寫法：", err=True)
+        for line in report.changed:
+            show.error(f"  {line}")
     for title, findings in (
         ("與新年度清單不符（已在檔案中標示黃色並加註解）", report.gone),
         ("無法推算的預定進度（照原樣保留，已標示黃色並加註解）", report.unmoved),
