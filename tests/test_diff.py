@@ -20,7 +20,7 @@ from examples.make_example import example_items
 from tests.conftest import EXAMPLE, FIRST_INPUT_ROW, Runner, run_in_process
 from xltool.budget import parse_budget
 from xltool.diff import OTHER_GOAL, SAME_GOAL, diff_plans
-from xltool.form import CHANGES_HEADER, CHANGES_SHEET, GOAL_NUMERALS, ITEM_NUMERALS, chinese_number
+from xltool.form import CHANGES_HEADER, CHANGES_SHEET, GOAL_NUMERALS, ITEM_NUMERALS, chinese_number, numeral_value
 from xltool.model import PlanItem
 from xltool.reader import read_plan
 from xltool.schedule import parse_schedule
@@ -104,6 +104,23 @@ def test_renumbering_alone_is_no_change(old: Path, tmp_path: Path, xltool: Runne
     assert "計畫表!B5  新增  壹、二：辦理數位廉政講習 3 場。" in out
     assert "參（原貳） 350" in out
     assert out.splitlines()[-1] == "新增 2 項、刪除 0 項、修改 0 項"
+
+
+def test_a_hand_made_plans_numbers_written_the_forms_way_are_no_change(
+    old: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """Last year's hand-made numbering (goals 一、, practices 1.) against the form's (壹、, 一、), as import and
+    check --fix write it: renumbering, not a change of words."""
+    hand_made = []
+    for item in ITEMS:
+        goal = f"{ITEM_NUMERALS[GOAL_NUMERALS.index(item.goal_no)]}、{item.goal}"
+        number = numeral_value(item.item_no, ITEM_NUMERALS)
+        hand_made.append(replace(item, goal_no="", goal=goal, item_no="", practice=f"{number}.{item.practice}"))
+    legacy = workbook(tmp_path / "手工版.xlsx", hand_made)
+    assert read_plan(legacy).items[0].goal.startswith("一、")  # the reader leaves these numbers in the words
+    code, out, _ = xltool("diff", legacy, old)
+    assert code == 0 and out.splitlines()[-1] == "新增 0 項、刪除 0 項、修改 0 項"
+    assert "壹（原無編號） 30" in out
 
 
 # ------------------------------------------------------------------------------------------ an edited copy

@@ -41,8 +41,11 @@ from xltool.form import (
     CHANGES_WIDTHS,
     COLUMNS,
     FIELD_NAMES,
+    GOAL_NUMERALS,
+    ITEM_NUMERALS,
     Field,
     Kind,
+    numbered_with,
 )
 from xltool.model import Finding, Plan, PlanItem, json_number
 from xltool.outputs import Outputs
@@ -183,7 +186,7 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     for h, members in enumerate(new_goals):
         before = tuple(old.items[i] for i in old_goals[paired_old[h]]) if h in paired_old else ()
         after = tuple(new.items[j] for j in members)
-        reworded = bool(before) and not compare.same_text(before[0].goal, after[0].goal)
+        reworded = bool(before) and not compare.same_text(_unnumbered(before[0].goal), _unnumbered(after[0].goal))
         goals.append(Goal(before, after, reworded))
     goals += [Goal(tuple(old.items[i] for i in m), ()) for g, m in enumerate(old_goals) if g not in goal_pairs]
     return PlanDiff(
@@ -319,6 +322,15 @@ def _characters(text: str) -> frozenset[int]:
 # ------------------------------------------------------------------------------------------- fields
 
 
+_ANY_NUMBER = numbered_with(GOAL_NUMERALS + ITEM_NUMERALS)
+
+
+def _unnumbered(text: str) -> str:
+    """A goal's or practice's words without a number the reader left in them (「1.辦理宣導」 in a hand-made
+    plan, 「一、」 before a goal): renumbering as the form numbers is not a change of the words."""
+    return _ANY_NUMBER.sub("", text, count=1)
+
+
 class _Compare:
     """The fields of two matched practices, compared as a person would: normalised, renumbering and the
     year difference set aside, a category by its canonical name (綜合業務 is 綜合規劃業務)."""
@@ -341,10 +353,10 @@ class _Compare:
         after: JsonValue
         if column.kind is Kind.GOAL:
             before, after = old.goal, new.goal
-            same = self.same_text(old.goal, new.goal)
+            same = self.same_text(_unnumbered(old.goal), _unnumbered(new.goal))
         elif column.kind is Kind.PRACTICE:
             before, after = old.practice, new.practice
-            same = self.same_text(old.practice, new.practice)
+            same = self.same_text(_unnumbered(old.practice), _unnumbered(new.practice))
         elif column.kind is Kind.SCHEDULE:
             before, after = old.schedule, new.schedule
             same = _same_schedule(old.schedule_info, new.schedule_info, self.years)

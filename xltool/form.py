@@ -353,6 +353,18 @@ def chinese_number(n: int, numerals: str) -> str:
     return text + (digits[ones - 1] if ones else "")
 
 
+_DIGITS = "0-9０-９"
+
+
+@cache
+def numbered_with(numerals: str) -> re.Pattern[str]:
+    """A leading number written with ``numerals`` or in Arabic digits, as hand-made plans number goals and
+    practices (「一、」, 「(一)」, 「1.」, 「１、」); group 1 or 2 is the number. A "1." is a number only when no
+    digit follows it: 「1.5 萬份文宣」 starts with an amount."""
+    number = rf"([{numerals}]+|[{_DIGITS}]+)"
+    return re.compile(rf"(?:[(（]\s*{number}\s*[)）]|{number}\s*(?:[、,，]|[.．](?![{_DIGITS}])))\s*")
+
+
 @cache
 def numeral_value(text: str, numerals: str) -> int | None:
     """The number a Chinese numeral stands for (十一 → 11), or None when it is not one."""

@@ -42,6 +42,7 @@ from xltool.form import (
     ITEM_NUMERALS,
     TEMPLATE_VERSION,
     chinese_number,
+    numbered_with,
     numeral_value,
     parse_title,
 )
@@ -56,18 +57,9 @@ _QUANTITY = re.compile(
 )
 
 # A goal numbered as practices are (一、 (一) 1.) and a practice numbered as goals are (壹、) or in Arabic
-# digits (1. 1、 (1)): what hand-made plans moved in with `xltool import` usually hold. A "1." is a number
-# only when no digit follows it (「1.5 萬份文宣」 starts with an amount).
-_DIGITS = "0-9０-９"
-
-
-def _styled(numerals: str) -> re.Pattern[str]:
-    number = rf"([{numerals}]+|[{_DIGITS}]+)"
-    return re.compile(rf"(?:[(（]\s*{number}\s*[)）]|{number}\s*(?:[、,，]|[.．](?![{_DIGITS}])))\s*")
-
-
-_GOAL_AS_OTHERS = _styled(ITEM_NUMERALS)
-_ITEM_AS_OTHERS = _styled(GOAL_NUMERALS)
+# digits (1. 1、 (1)): what hand-made plans moved in with `xltool import` usually hold.
+_GOAL_AS_OTHERS = numbered_with(ITEM_NUMERALS)
+_ITEM_AS_OTHERS = numbered_with(GOAL_NUMERALS)
 
 
 _HEADING = (

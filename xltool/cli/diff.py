@@ -275,7 +275,9 @@ def _totals(diff: "PlanDiff") -> list[tuple[str, list[str]]]:
             name = f"{old_no or '（無編號）'}（已刪除）"
         else:
             new_no = goal.new[0].goal_no or "（無編號）"
-            name = new_no + ("（新增）" if not goal.old else f"（原{old_no}）" if old_no != goal.new[0].goal_no else "")
+            name = new_no + (
+                "（新增）" if not goal.old else f"（原{old_no or '無編號'}）" if old_no != goal.new[0].goal_no else ""
+            )
         before, after = goal.old_budget, goal.new_budget
         if before is None or after is None:  # a goal only one version has: its amount, named 新增 or 已刪除
             before = after = before if after is None else after
