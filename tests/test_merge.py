@@ -110,6 +110,21 @@ def test_a_unit_sent_twice_counts_once_in_its_newest_version(units: Path, tmp_pa
     assert code == 0 and load_workbook(out)["彙整"].max_row == 3 + 132
 
 
+def test_a_unit_that_sent_an_empty_template_is_in_the_overview(units: Path, tmp_path: Path, xltool: Runner) -> None:
+    """A unit that sent the template unfilled is one of the units the title counts: the overview lists it
+    with 0 practices and its error, where it was left out (the title said 4 units over a table of 3)."""
+    write_template(units / "丁.xlsx", year=108, unit="丁局政風室")
+    out = tmp_path / "out.xlsx"
+    assert xltool("merge", units, "-o", out).status == 0
+    book = load_workbook(out)
+    assert book["統計"]["A1"].value.endswith("（4 個單位）")
+    overview = stats_table(book["統計"], "各單位概況（預算單位：千元）")
+    assert sorted(overview) == sorted([*UNITS, "丁局政風室", "合計"])
+    empty = overview["丁局政風室"]
+    assert (empty["具體作法數"], empty["預算(千元)"], empty["錯誤"]) == (0, 0, 1)
+    assert overview["合計"]["錯誤"] == 1
+
+
 def test_a_merged_workbook_among_its_units_is_refused(units: Path, tmp_path: Path, xltool: Runner) -> None:
     merged = tmp_path / "彙整.xlsx"
     assert xltool("merge", units, "-o", merged).status == 0

@@ -49,6 +49,11 @@ def summarize(
         plan = result.plan
         if plan is None:
             continue
+        # A unit with no practice (an empty template sent by mistake, goals alone) is a unit all the same: the
+        # overview shows it with 0 and its errors, as the title counts it.
+        units.update(dict.fromkeys(item.unit or plan.unit for item in plan.items))
+        if not plan.items:
+            units[plan.unit] = None
         for item in plan.practice_items:
             unit, category = item.unit or plan.unit, item.category or UNFILLED
             units[unit] = seen[category] = None
