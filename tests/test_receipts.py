@@ -334,3 +334,25 @@ def test_two_versions_saved_at_the_same_minute_are_told_apart_by_their_file_date
     counted, left = note.split("為準，不計 ")
     assert "金門_第二次.xlsx（" in counted and "存檔，檔案日期 2026-03-03 09:30:00）" in counted
     assert "金門_第一次.xlsx（" in left and "存檔，檔案日期 2026-03-01 09:30:00）" in left
+
+
+def test_a_resubmission_that_cannot_be_read_is_chased(template: Path, tmp_path: Path, xltool: Runner) -> None:
+    """A unit's corrected plan arrives damaged: its first version still counts (so the season goes on), the
+    note does not call that version the newest, and the chase list asks the unit to send the new one again."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    first = folder / "臺東縣政府政風處.xlsx"
+    first.write_bytes(fill(template, rows("政風處", [10]), unit="臺東縣政府政風處").read_bytes())
+    again = folder / "臺東縣政府政風處_修正版.xlsx"
+    again.write_bytes(b"PK\x03\x04 cut short in the mail")
+    later = first.stat().st_mtime + 3600
+    os.utime(again, (later, later))  # the damaged file is the newer one (its time on disk: it has no other)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位,電子郵件\n臺東縣政府政風處,a@taitung.gov.tw\n", encoding="utf-8")
+    chase = tmp_path / "待催.csv"
+    done = xltool("check", folder, "--roster", roster, "--chase", chase)
+    assert done.status == 2  # a file could not be read
+    assert f"以可讀取的版本中最新的 {first}" in done.out and "以最新的" not in done.out
+    (line,) = csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))
+    assert line["單位"] == "臺東縣政府政風處" and line["狀態"] == "新版無法讀取"
+    assert line["請辦理"].startswith(f"最新送來的 {again} 無法讀取") and "目前以較舊的版本為準" in line["請辦理"]

@@ -251,6 +251,7 @@ class Receipt:
     contacts: tuple[tuple[str, str], ...] = ()  # the roster's contact columns for the unit
     versions: list[dict[str, object]] = field(default_factory=list)  # each file's own figures (JSON)
     reason: str = ""  # why its file could not be read (for the chase list)
+    resend: str = ""  # its newest file, when that could not be read and an older one counts instead
     near: str = ""  # a name off the roster that is probably this unit's, misspelled (for the chase list)
 
     def to_dict(self) -> dict[str, object]:
@@ -269,8 +270,9 @@ class Receipt:
 
     @property
     def chased(self) -> bool:
-        """A unit to write to: nothing received, nothing readable, or errors to fix."""
-        return self.status in (Status.MISSING, Status.UNREADABLE) or self.errors > 0
+        """A unit to write to: nothing received, nothing readable, its newest file unreadable (the
+        resubmission that was to replace what counts), or errors to fix."""
+        return self.status in (Status.MISSING, Status.UNREADABLE) or bool(self.resend) or self.errors > 0
 
     def todo(self) -> str:
         """What the unit must do, in one zh-TW sentence (the chase list's 請辦理)."""
@@ -282,6 +284,11 @@ class Receipt:
             if "密碼" in self.reason:
                 return "送來的檔案有密碼保護，請移除密碼後重新送出。"
             return f"送來的檔案無法讀取（{self.reason or '檔案損毀'}），請重新存檔後再送一次。"
+        if self.resend:
+            return (
+                f"最新送來的 {self.resend} 無法讀取（{self.reason or '檔案損毀'}），目前以較舊的版本為準；"
+                "請重新存檔後再送一次。"
+            )
         return f"計畫有 {self.errors} 個錯誤，請依檢查結果修正後重新送出。"
 
 
@@ -477,6 +484,9 @@ def _receipt(unit: str, group: list[Submission], counted: set[int], roster_unit:
         line.reason = _reason(bad[0].result)
         if not readable:
             notes.insert(0, f"無法讀取：{line.reason}")
+        newest = max(group, key=_newness)
+        if readable and newest.plan is None:  # the resubmission is lost; the older version stands in for it
+            line.resend, line.reason = newest.name, _reason(newest.result)
     for sub in group:
         line.versions.append({
             "file": shown_path(sub.file), "saved": _saved_words(sub.file) if len(files) > 1 else "",
@@ -505,7 +515,8 @@ def _versions_note(group: list[Submission], counted: set[int]) -> str:
     left = [s for s in group if id(s) not in counted]
     if not left:
         return "各檔都計入：" + "、".join(f"{s.name}（{s.figures()}）" for s in kept)
-    parts = [f"以最新的 {kept[0].name}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
+    newest = "最新的" if kept and _newness(kept[0]) >= max(map(_newness, group)) else "可讀取的版本中最新的"
+    parts = [f"以{newest} {kept[0].name}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
     parts.append("不計 " + "、".join(f"{s.name}（{_when(s, group)}，{s.figures()}）" for s in left))
     return "；".join(parts)
 
@@ -629,15 +640,16 @@ def _when(sub: Submission, versions: Sequence[Submission]) -> str:
 
 
 def chase_csv(lines: Sequence[Receipt]) -> bytes:
-    """The units to write to (none received, nothing readable, errors to fix), each with its contacts and
-    what it must do; UTF-8 with a BOM for zh-TW Excel, and no cell Excel would run as a formula."""
+    """The units to write to (none received, nothing readable, a resubmission unreadable, errors to fix), each
+    with its contacts and what it must do; UTF-8 with a BOM for zh-TW Excel, and no cell Excel would run as a
+    formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(f.name for f in CHASE_FIELDS)
     for line in lines:
         if not line.chased:
             continue
-        status = str(line.status) if line.status in _NOT_IN else "有錯誤"
+        status = str(line.status) if line.status in _NOT_IN else "新版無法讀取" if line.resend else "有錯誤"
         values = {**dict(line.contacts), "unit": line.unit, "status": status, "todo": line.todo(),
                   "files": "、".join(map(shown_path, line.files))}  # fmt: skip
         writer.writerow(csv_safe(values.get(f.key, "")) for f in CHASE_FIELDS)
