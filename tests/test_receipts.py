@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -356,3 +357,32 @@ def test_a_resubmission_that_cannot_be_read_is_chased(template: Path, tmp_path: 
     (line,) = csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))
     assert line["單位"] == "臺東縣政府政風處" and line["狀態"] == "新版無法讀取"
     assert line["請辦理"].startswith(f"最新送來的 {again} 無法讀取") and "目前以較舊的版本為準" in line["請辦理"]
+
+
+def test_a_plan_sent_zipped_is_not_missing_without_a_word(template: Path, tmp_path: Path, xltool: Runner) -> None:
+    """Mail often carries a plan packed in a .zip, or a PDF of it instead of the workbook: xltool reads
+    neither, but the unit named on it is told of (note and chase list), the packed file is named on every
+    run, and a folder holding only packed files says so instead of 「沒有找到任何活頁簿」 alone."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    fill(template, rows("政風處", [10]), unit="臺東縣政府政風處")
+    with zipfile.ZipFile(folder / "臺東縣警察局.zip", "w") as packed:
+        packed.write(template, "臺東縣警察局.xlsx")
+    (folder / "臺東縣延平鄉公所.pdf").write_bytes(b"%PDF-1.4 the plan printed, not the workbook")
+    (folder / "說明.txt").write_text("附件請查收", encoding="utf-8")  # named after no unit: nothing to say
+    roster = tmp_path / "名冊.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    alone = xltool("check", folder)
+    assert (alone.status, alone.code) == (2, "NO_INPUTS") and "有壓縮檔" in alone.error_line()
+    assert "臺東縣警察局.zip" in alone.error_line()
+    shutil.copyfile(template, folder / "臺東縣政府政風處.xlsx")
+    chase = tmp_path / "待催.csv"
+    done = xltool("check", folder, "--roster", roster, "--chase", chase)
+    assert f"注意：{folder / '臺東縣警察局.zip'} 是壓縮檔，xltool 不會解壓縮" in done.err
+    assert f"臺東縣警察局：收件匣有 {folder / '臺東縣警察局.zip'}，是壓縮檔，請解壓縮後再檢查" in done.out
+    assert f"臺東縣延平鄉公所：收件匣有 {folder / '臺東縣延平鄉公所.pdf'}，不是活頁簿或計畫 JSON，未讀取" in done.out
+    todo = {row["單位"]: row["請辦理"] for row in csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))}
+    assert todo["臺東縣警察局"].startswith(f"收到的 {folder / '臺東縣警察局.zip'} 不是計畫活頁簿")
+    assert todo["臺東縣成功鎮公所"] == "尚未收到計畫，請於期限內送出。"
+    merged = xltool("merge", folder, "--roster", roster, "-o", tmp_path / "彙整.xlsx")
+    assert merged.status == 0 and "是壓縮檔" in merged.err and "臺東縣警察局：收件匣有" in merged.out

@@ -72,6 +72,7 @@ def merge_files(
     outputs: Outputs | None = None,
     progress: Callable[[], None] | None = None,
     writing: Callable[[int, int], None] | None = None,
+    others: Sequence[Path] = (),
 ) -> MergeResult:
     """Read, check and merge ``files`` into ``out``; refuses (writing nothing) what cannot be merged.
 
@@ -79,12 +80,13 @@ def merge_files(
     missing; a merge with units missing is still written (mid-season it is normal). A unit sent twice is
     merged once, in its newest version (say which in ``notes``), unless ``allow_duplicate_units``.
     ``progress`` is called after each file is read, ``writing(rows_done, rows_total)`` while rows are written.
+    ``others`` are the inbox's files that are not plans, for 收件情形 (:func:`xltool.roster.intake`).
     """
     guard = outputs or Outputs()
     guard.add_inputs(files)
     guard.reserve(out, WORKBOOK)  # refuse before the long read, not after it
     results = [_writable(r) for r in check_files(files, CheckOptions(catalog=catalog), progress=progress)]
-    season = sort_out(results, roster, skip_bad=skip_bad, allow_duplicate_units=allow_duplicate_units)
+    season = sort_out(results, roster, skip_bad=skip_bad, allow_duplicate_units=allow_duplicate_units, others=others)
     parts = [FileResult(shown_path(s.file), with_unit(s.plan, s.unit, s.written), s.findings)
              for s in season.counted if s.plan]  # fmt: skip
     skipped = [FileResult(shown_path(r.file), error=r.error, error_code=r.error_code) for r in results if r.error]
@@ -103,7 +105,12 @@ def merge_files(
 
 
 def sort_out(
-    results: list[FileResult], roster: Roster | None, *, skip_bad: bool, allow_duplicate_units: bool
+    results: list[FileResult],
+    roster: Roster | None,
+    *,
+    skip_bad: bool,
+    allow_duplicate_units: bool,
+    others: Sequence[Path] = (),
 ) -> Intake:
     """The versions to merge, in order, or an error that stops the merge: every unreadable file named
     (unless ``skip_bad``), a unit both in a merged workbook and elsewhere, a mixed year, nothing to merge."""
@@ -114,7 +121,7 @@ def sort_out(
             f"{len(bad)} 個檔案無法讀取，未寫出任何檔案（可加 --skip-bad 略過）：{listed}",
             code=ErrorCode.MERGE_UNREADABLE,
         )
-    season = intake(results, roster, allow_duplicates=allow_duplicate_units)
+    season = intake(results, roster, allow_duplicates=allow_duplicate_units, others=others)
     if not season.counted:
         raise MergeError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
     if season.conflicts and not allow_duplicate_units:

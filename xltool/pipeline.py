@@ -251,6 +251,7 @@ def find_workbooks(inputs: Iterable[str | Path]) -> list[Path]:
     A folder that cannot be listed (nested past the system's path limit, no permission) is returned as
     found, so reading it reports it in one line like any unreadable file and every other file still counts.
     """
+    inputs = list(inputs)  # walked again for what is not a plan, when nothing is
     found: list[Path] = []
     for given in map(Path, inputs):
         if given.is_dir():
@@ -263,14 +264,34 @@ def find_workbooks(inputs: Iterable[str | Path]) -> list[Path]:
     for path in found:
         unique.setdefault(os.path.normcase(os.path.realpath(path)), path)
     if not unique:
-        where = "、".join(map(str, inputs)) if isinstance(inputs, Sequence) else None
+        where = "、".join(map(str, inputs)) or None
+        packed = [str(path) for path in left_out(inputs) if path.suffix.lower() in ARCHIVE_SUFFIXES]
+        unpack = (
+            f"；有壓縮檔（{'、'.join(packed[:3])}{' 等' if len(packed) > 3 else ''}），請先解壓縮" if packed else ""
+        )
         raise InputError(
-            "沒有找到任何活頁簿或計畫 JSON（.xlsx、.xlsm、.xls、.ods、.json）", where, code=ErrorCode.NO_INPUTS
+            f"沒有找到任何活頁簿或計畫 JSON（.xlsx、.xlsm、.xls、.ods、.json）{unpack}", where, code=ErrorCode.NO_INPUTS
         )
     return list(unique.values())
 
 
 PLAN_SUFFIXES = (*WORKBOOK_SUFFIXES, ".json")
+ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z")  # a mailed plan often comes packed: xltool does not unpack it
+
+
+def left_out(inputs: Iterable[str | Path]) -> list[Path]:
+    """The files in the folders among ``inputs`` that are not plans (a zipped attachment, a PDF or Word file
+    sent instead of the workbook), but not lock or hidden files: a unit that sent one is not 未收 without
+    a word. Files named one by one are never left out (reading them says what they are)."""
+    found: list[Path] = []
+    for folder in map(Path, inputs):
+        if not folder.is_dir():
+            continue
+        for top, folders, names in os.walk(folder):
+            folders[:] = [name for name in folders if not name.startswith((".", "~$"))]
+            found += [Path(top, name) for name in names if not name.startswith((".", "~$"))
+                      and Path(name).suffix.lower() not in PLAN_SUFFIXES]  # fmt: skip
+    return sorted(found, key=natural_key)
 
 
 def _plans_in(folder: Path) -> Iterator[Path]:

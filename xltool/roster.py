@@ -30,7 +30,7 @@ from xltool.export import csv_safe, shown_path
 from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, Severity, parse_title
 from xltool.inputs import check_input
 from xltool.model import FileResult, Finding, Plan, json_number
-from xltool.pipeline import split_units
+from xltool.pipeline import ARCHIVE_SUFFIXES, split_units
 from xltool.text import squash
 
 _ALIAS_SPLIT = re.compile(r"[、;；,，]")
@@ -252,6 +252,7 @@ class Receipt:
     versions: list[dict[str, object]] = field(default_factory=list)  # each file's own figures (JSON)
     reason: str = ""  # why its file could not be read (for the chase list)
     resend: str = ""  # its newest file, when that could not be read and an older one counts instead
+    other: str = ""  # a file named after it that is no plan (a .zip, a PDF), when nothing else came
     near: str = ""  # a name off the roster that is probably this unit's, misspelled (for the chase list)
 
     def to_dict(self) -> dict[str, object]:
@@ -278,6 +279,8 @@ class Receipt:
         """What the unit must do, in one zh-TW sentence (the chase list's 請辦理)."""
         if self.status == Status.MISSING and self.near:
             return f"收到的計畫機關名稱寫「{self.near}」，與名冊不符，請確認後更正機關名稱再送出。"
+        if self.status == Status.MISSING and self.other:
+            return f"收到的 {self.other} 不是計畫活頁簿，請寄送計畫的 Excel 或 ODF 活頁簿（不要壓縮）。"
         if self.status == Status.MISSING:
             return "尚未收到計畫，請於期限內送出。"
         if self.status == Status.UNREADABLE:
@@ -304,14 +307,22 @@ class Intake:
     notes: list[str] = field(default_factory=list)  # zh-TW lines: what was decided and why
 
 
-def intake(results: Sequence[FileResult], roster: Roster | None = None, *, allow_duplicates: bool = False) -> Intake:
+def intake(
+    results: Sequence[FileResult],
+    roster: Roster | None = None,
+    *,
+    allow_duplicates: bool = False,
+    others: Sequence[Path] = (),
+) -> Intake:
     """Tell the unit of every file and the version of every unit that counts.
 
     A unit is told by its name as written (the roster's by name, alias or agency); a blank 機關名稱 by the
     file's name (a roster name in it, else the title-shaped name, else the name itself), never two
     blank-named files as one unit. A unit sent twice counts once: the newest version by its saved time
     (:func:`saved_time`), unless ``allow_duplicates`` counts them all. A unit found both in a merged
-    workbook and in another file is a conflict the caller decides on (merge refuses it).
+    workbook and in another file is a conflict the caller decides on (merge refuses it). ``others`` are the
+    files of the inbox that are not plans (:func:`xltool.pipeline.left_out`): a roster unit with nothing
+    received but one named after it is told so.
     """
     subs = [sub for result in results for sub in _submissions(result, roster)]
     _distinct_blank_names(subs)
@@ -339,6 +350,7 @@ def intake(results: Sequence[FileResult], roster: Roster | None = None, *, allow
             key=lambda s: (order.get(s.roster_unit.name, len(order)) if s.roster_unit else len(order), place[id(s)])
         )
         season.receipts = _receipts(roster, groups, unplaced, season)
+        _not_plans(roster, season.receipts, others)
     else:
         place = {id(s): n for n, s in enumerate(subs)}
         season.counted.sort(key=lambda s: place[id(s)])
@@ -463,6 +475,20 @@ def _receipts(
 
 
 _NOT_IN = (Status.MISSING, Status.UNREADABLE)
+
+
+def _not_plans(roster: Roster, lines: Sequence[Receipt], others: Sequence[Path]) -> None:
+    """A unit still 未收 whose name a file of the inbox bears that is no plan (甲縣政府政風處.zip, a PDF of
+    the plan): the note and the chase list say what came and what to send."""
+    missing = {line.unit: line for line in lines if line.status == Status.MISSING}
+    for path in others:
+        unit = roster.match_file(str(path)) if missing else None
+        line = missing.get(unit.name) if unit is not None else None
+        if line is not None:
+            packed = path.suffix.lower() in ARCHIVE_SUFFIXES
+            what = "是壓縮檔，請解壓縮後再檢查" if packed else "不是活頁簿或計畫 JSON，未讀取"
+            line.note = _join(line.note, f"收件匣有 {shown_path(str(path))}，{what}")
+            line.other = line.other or shown_path(str(path))
 
 
 def _receipt(unit: str, group: list[Submission], counted: set[int], roster_unit: RosterUnit | None) -> Receipt:

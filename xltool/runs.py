@@ -20,12 +20,14 @@ from xltool.export import exit_status
 from xltool.model import FileResult, Plan
 from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs
 from xltool.pipeline import (
+    ARCHIVE_SUFFIXES,
     CheckOptions,
     Returned,
     annotate_each,
     check_file,
     check_files,
     find_workbooks,
+    left_out,
     relative_names,
 )
 from xltool.roster import Intake, Receipt, Roster, Submission, chase_csv, intake, missing, version_notes
@@ -79,6 +81,10 @@ def _rows(progress: Progress | None, title: str) -> Callable[[int, int], None] |
     return lambda done, total: progress.rows(done, total, title)
 
 
+def _archives(others: Iterable[Path]) -> list[Path]:
+    return [path for path in others if path.suffix.lower() in ARCHIVE_SUFFIXES]
+
+
 def _write_chase(chase: Path | None, receipts: Sequence[Receipt], outputs: Outputs) -> None:
     if chase is not None:
         outputs.write_bytes(chase, chase_csv(receipts), CSV)
@@ -101,6 +107,7 @@ class CheckRun:
     annotate_dir: Path | None = None  # --annotate-dir's folder
     returned: list[Returned] | None = None  # … each file's copy there, or why it has none
     chase: Path | None = None  # --chase's list
+    archives: list[Path] = field(default_factory=list)  # packed files in the folders, not unpacked
 
     @property
     def receipts(self) -> list[Receipt]:
@@ -155,14 +162,15 @@ def run_check(
         results = [check_file(files[0], options, _rows(progress, "讀取"))]
     else:
         results = check_files(files, options, _counted(files, progress, "檢查"))
-    run = CheckRun(results, strict, require_all, annotate_dir=annotate_dir, chase=chase)
+    others = left_out(inputs)
+    run = CheckRun(results, strict, require_all, annotate_dir=annotate_dir, chase=chase, archives=_archives(others))
     if (annotate or fix) and results[0].plan is not None:  # a file that could not be read has no copy
         from xltool.annotate import copies
 
         run.fixes = copies(results[0], annotate=annotate, fix=fix, infos=infos, outputs=outputs)
         run.annotated, run.fixed = annotate, fix
     if roster is not None:
-        run.season = intake(results, roster)
+        run.season = intake(results, roster, others=others)
     if annotate_dir is not None:
         names = relative_names(inputs, [Path(r.file) for r in results])
         # A unit sent again gets back its newest workbook (a JSON has no cells to mark), roster or not.
@@ -184,6 +192,7 @@ class RenderRun:
     plans: list[Plan]
     older: list[str] = field(default_factory=list)  # files of a unit sent again, left unprinted
     notes: list[str] = field(default_factory=list)  # zh-TW: which version of a unit sent again is printed
+    archives: list[Path] = field(default_factory=list)  # packed files in the folders, not unpacked
     workbook: Path | None = None  # -o, or the default 原檔名_列印.xlsx
     pdf: Path | None = None
     pdfs: list[Path] = field(default_factory=list)  # --pdf-dir: one a unit
@@ -227,6 +236,7 @@ def run_render(
     from xltool.office import require_soffice
     from xltool.render import pdf_folder, pdf_of, pdfs_of, render_plans
 
+    inputs = list(inputs)
     files = find_workbooks(inputs)
     if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
         if len(files) > 1:
@@ -246,7 +256,9 @@ def run_render(
     plans = [_printed(sub) for sub in season.counted if sub.plan is not None]
     if not plans:
         raise XltoolError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
-    run = RenderRun(results, plans, [old.file for old, _ in season.older], version_notes(season))
+    run = RenderRun(
+        results, plans, [old.file for old, _ in season.older], version_notes(season), _archives(left_out(inputs))
+    )
     if output is not None:
         run.workbook = render_plans(plans, output, gantt=gantt, canonical=canonical, outputs=outputs)
     if pdf is not None:
@@ -300,6 +312,7 @@ class MergeRun:
     merged: MergeResult
     require_all: bool = False
     chase: Path | None = None
+    archives: list[Path] = field(default_factory=list)  # packed files in the folders, not unpacked
 
     @property
     def status(self) -> ExitStatus:
@@ -327,7 +340,8 @@ def run_merge(
     units to chase when asked."""
     from xltool.merge import merge_files
 
-    files = find_workbooks(inputs)
+    inputs = list(inputs)
+    files, others = find_workbooks(inputs), left_out(inputs)
     _roster_needed(roster, require_all, chase)
     outputs = Outputs(files, force=force)
     _claimed(outputs, ((chase, CSV),))
@@ -335,7 +349,7 @@ def run_merge(
         files, output, catalog=catalog, roster=roster, skip_bad=skip_bad,
         allow_duplicate_units=allow_duplicate_units, by_unit=by_unit, infos=infos, outputs=outputs,
         progress=_counted(files, progress, "讀取與檢查"),
-        writing=_rows(progress, "寫出"),
+        writing=_rows(progress, "寫出"), others=others,
     )  # fmt: skip
     _write_chase(chase, merged.receipts, outputs)
-    return MergeRun(merged, require_all, chase)
+    return MergeRun(merged, require_all, chase, _archives(others))

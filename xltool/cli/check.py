@@ -118,6 +118,7 @@ def check_command(
             progress=bar,
         )
     show.notices(r.plan for r in run.results)
+    show.archives(run.archives)
     for note in run.season.notes if run.season is not None else ():
         show.notice(note)
     _written(run)

@@ -70,6 +70,7 @@ def merge_command(
         )  # fmt: skip
     result = run.merged
     show.notices(r.plan for r in result.merged)
+    show.archives(run.archives)
     for one in result.skipped:
         show.error(f"略過：{one.error}")
     for note in result.notes:

@@ -109,6 +109,7 @@ def render_command(
             allow_duplicate_units=allow_duplicate_units, force=force, progress=bar,
         )  # fmt: skip
     show.notices(r.plan for r in run.results)
+    show.archives(run.archives)
     for note in run.notes:
         show.notice(note)
     for result in run.results:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from xltool.model import Plan
 
 _closed = False  # standard output's reader went away: the rest of the output is dropped
@@ -96,6 +98,12 @@ def notices(plans: Iterable[Plan | None]) -> None:
     catalog, say)."""
     for line in dict.fromkeys(line for plan in plans if plan is not None for line in plan.notices):
         notice(line)
+
+
+def archives(paths: Iterable[Path]) -> None:
+    """Packed files found in the folders given: xltool does not unpack them, and what they hold was not read."""
+    for path in paths:
+        notice(f"{printable(str(path))} 是壓縮檔，xltool 不會解壓縮，裡面的計畫沒有讀到：請先解壓縮。")
 
 
 # ------------------------------------------------------------------------------------------- text
