@@ -283,35 +283,32 @@ def left_out(inputs: Iterable[str | Path]) -> list[Path]:
     """The files in the folders among ``inputs`` that are not plans (a zipped attachment, a PDF or Word file
     sent instead of the workbook), but not lock or hidden files: a unit that sent one is not 未收 without
     a word. Files named one by one are never left out (reading them says what they are)."""
-    found: list[Path] = []
-    for folder in map(Path, inputs):
-        if not folder.is_dir():
-            continue
-        for top, folders, names in os.walk(folder):
-            folders[:] = [name for name in folders if not name.startswith((".", "~$"))]
-            found += [Path(top, name) for name in names if not name.startswith((".", "~$"))
-                      and Path(name).suffix.lower() not in PLAN_SUFFIXES]  # fmt: skip
-    return sorted(found, key=natural_key)
+    found = [path for folder in map(Path, inputs) if folder.is_dir() for path in _shown_in(folder)]
+    return sorted((path for path in found if path.suffix.lower() not in PLAN_SUFFIXES), key=natural_key)
 
 
 def _plans_in(folder: Path) -> Iterator[Path]:
     """The plan files under ``folder``; a folder that cannot be listed is yielded itself."""
     unlisted: list[OSError] = []
-    for top, folders, names in os.walk(folder, onerror=unlisted.append):
-        folders[:] = [name for name in folders if not name.startswith((".", "~$"))]
-        for name in names:
-            if name.startswith((".", "~$")) or Path(name).suffix.lower() not in PLAN_SUFFIXES:
+    for path in _shown_in(folder, unlisted.append):
+        if path.suffix.lower() not in PLAN_SUFFIXES:
+            continue
+        try:
+            if not path.is_file():
                 continue
-            path = Path(top, name)
-            try:
-                if not path.is_file():
-                    continue
-            except OSError:
-                pass  # a name past the path limit: reading it says so
-            yield path
+        except OSError:
+            pass  # a name past the path limit: reading it says so
+        yield path
     for error in unlisted:
         if error.filename is not None:
             yield Path(os.fsdecode(error.filename))
+
+
+def _shown_in(folder: Path, onerror: Callable[[OSError], None] | None = None) -> Iterator[Path]:
+    """Every file under ``folder`` a person sees there: not hidden, not Excel's ~$ lock files."""
+    for top, folders, names in os.walk(folder, onerror=onerror):
+        folders[:] = [name for name in folders if not name.startswith((".", "~$"))]
+        yield from (Path(top, name) for name in names if not name.startswith((".", "~$")))
 
 
 _DIGITS = re.compile(r"(\d+)")
