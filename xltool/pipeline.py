@@ -251,11 +251,22 @@ def find_workbooks(inputs: Iterable[str | Path]) -> list[Path]:
     A folder that cannot be listed (nested past the system's path limit, no permission) is returned as
     found, so reading it reports it in one line like any unreadable file and every other file still counts.
     """
-    inputs = list(inputs)  # walked again for what is not a plan, when nothing is
+    return find_inputs(inputs)[0]
+
+
+def find_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """:func:`find_workbooks`' plans, and in the same walk the files of the folders that are not plans (a
+    zipped attachment, a PDF or Word file sent instead of the workbook; not lock or hidden files): a unit
+    that sent one is not 未收 without a word. Files named one by one are never left out (reading them
+    says what they are)."""
+    inputs = list(inputs)
     found: list[Path] = []
+    others: list[Path] = []
     for given in map(Path, inputs):
         if given.is_dir():
-            found.extend(sorted(_plans_in(given), key=natural_key))
+            plans, left = _walk(given)
+            found += sorted(plans, key=natural_key)
+            others += left
         elif given.exists():
             found.append(given)
         else:
@@ -265,50 +276,46 @@ def find_workbooks(inputs: Iterable[str | Path]) -> list[Path]:
         unique.setdefault(os.path.normcase(os.path.realpath(path)), path)
     if not unique:
         where = "、".join(map(str, inputs)) or None
-        packed = [str(path) for path in left_out(inputs) if path.suffix.lower() in ARCHIVE_SUFFIXES]
-        unpack = (
-            f"；有壓縮檔（{'、'.join(packed[:3])}{' 等' if len(packed) > 3 else ''}），請先解壓縮" if packed else ""
-        )
+        names = [str(path) for path in packed(others)]
+        unpack = f"；有壓縮檔（{'、'.join(names[:3])}{' 等' if len(names) > 3 else ''}），請先解壓縮" if names else ""
         raise InputError(
             f"沒有找到任何活頁簿或計畫 JSON（.xlsx、.xlsm、.xls、.ods、.json）{unpack}", where, code=ErrorCode.NO_INPUTS
         )
-    return list(unique.values())
+    return list(unique.values()), sorted(others, key=natural_key)
 
 
 PLAN_SUFFIXES = (*WORKBOOK_SUFFIXES, ".json")
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z")  # a mailed plan often comes packed: xltool does not unpack it
 
 
-def left_out(inputs: Iterable[str | Path]) -> list[Path]:
-    """The files in the folders among ``inputs`` that are not plans (a zipped attachment, a PDF or Word file
-    sent instead of the workbook), but not lock or hidden files: a unit that sent one is not 未收 without
-    a word. Files named one by one are never left out (reading them says what they are)."""
-    found = [path for folder in map(Path, inputs) if folder.is_dir() for path in _shown_in(folder)]
-    return sorted((path for path in found if path.suffix.lower() not in PLAN_SUFFIXES), key=natural_key)
+def packed(paths: Iterable[Path]) -> list[Path]:
+    """The packed files among ``paths`` (.zip .rar .7z): what they hold is read by no command."""
+    return [path for path in paths if path.suffix.lower() in ARCHIVE_SUFFIXES]
 
 
-def _plans_in(folder: Path) -> Iterator[Path]:
-    """The plan files under ``folder``; a folder that cannot be listed is yielded itself."""
+def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The plan files under ``folder``, and the other files a person sees there (not hidden, not Excel's ~$
+    lock files). A folder that cannot be listed is among the plans itself: reading it says why."""
+    plans: list[Path] = []
+    others: list[Path] = []
     unlisted: list[OSError] = []
-    for path in _shown_in(folder, unlisted.append):
-        if path.suffix.lower() not in PLAN_SUFFIXES:
-            continue
-        try:
-            if not path.is_file():
-                continue
-        except OSError:
-            pass  # a name past the path limit: reading it says so
-        yield path
-    for error in unlisted:
-        if error.filename is not None:
-            yield Path(os.fsdecode(error.filename))
-
-
-def _shown_in(folder: Path, onerror: Callable[[OSError], None] | None = None) -> Iterator[Path]:
-    """Every file under ``folder`` a person sees there: not hidden, not Excel's ~$ lock files."""
-    for top, folders, names in os.walk(folder, onerror=onerror):
+    for top, folders, names in os.walk(folder, onerror=unlisted.append):
         folders[:] = [name for name in folders if not name.startswith((".", "~$"))]
-        yield from (Path(top, name) for name in names if not name.startswith((".", "~$")))
+        for name in names:
+            if name.startswith((".", "~$")):
+                continue
+            path = Path(top, name)
+            if path.suffix.lower() not in PLAN_SUFFIXES:
+                others.append(path)
+                continue
+            try:
+                if not path.is_file():
+                    continue
+            except OSError:
+                pass  # a name past the path limit: reading it says so
+            plans.append(path)
+    plans += [Path(os.fsdecode(error.filename)) for error in unlisted if error.filename is not None]
+    return plans, others
 
 
 _DIGITS = re.compile(r"(\d+)")

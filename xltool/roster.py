@@ -30,7 +30,7 @@ from xltool.export import csv_safe, shown_path
 from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, Severity, parse_title
 from xltool.inputs import check_input
 from xltool.model import FileResult, Finding, Plan, json_number
-from xltool.pipeline import ARCHIVE_SUFFIXES, split_units
+from xltool.pipeline import packed, split_units
 from xltool.text import squash
 
 _ALIAS_SPLIT = re.compile(r"[、;；,，]")
@@ -321,7 +321,7 @@ def intake(
     blank-named files as one unit. A unit sent twice counts once: the newest version by its saved time
     (:func:`saved_time`), unless ``allow_duplicates`` counts them all. A unit found both in a merged
     workbook and in another file is a conflict the caller decides on (merge refuses it). ``others`` are the
-    files of the inbox that are not plans (:func:`xltool.pipeline.left_out`): a roster unit with nothing
+    files of the inbox that are not plans (:func:`xltool.pipeline.find_inputs`): a roster unit with nothing
     received but one named after it is told so.
     """
     subs = [sub for result in results for sub in _submissions(result, roster)]
@@ -485,8 +485,7 @@ def _not_plans(roster: Roster, lines: Sequence[Receipt], others: Sequence[Path])
         unit = roster.match_file(str(path)) if missing else None
         line = missing.get(unit.name) if unit is not None else None
         if line is not None:
-            packed = path.suffix.lower() in ARCHIVE_SUFFIXES
-            what = "是壓縮檔，請解壓縮後再檢查" if packed else "不是活頁簿或計畫 JSON，未讀取"
+            what = "是壓縮檔，請解壓縮後再檢查" if packed([path]) else "不是活頁簿或計畫 JSON，未讀取"
             line.note = _join(line.note, f"收件匣有 {shown_path(str(path))}，{what}")
             line.other = line.other or shown_path(str(path))
 

@@ -20,14 +20,13 @@ from xltool.export import exit_status
 from xltool.model import FileResult, Plan
 from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs
 from xltool.pipeline import (
-    ARCHIVE_SUFFIXES,
     CheckOptions,
     Returned,
     annotate_each,
     check_file,
     check_files,
-    find_workbooks,
-    left_out,
+    find_inputs,
+    packed,
     relative_names,
 )
 from xltool.roster import Intake, Receipt, Roster, Submission, chase_csv, intake, missing, version_notes
@@ -79,10 +78,6 @@ def _rows(progress: Progress | None, title: str) -> Callable[[int, int], None] |
     if progress is None:
         return None
     return lambda done, total: progress.rows(done, total, title)
-
-
-def _archives(others: Iterable[Path]) -> list[Path]:
-    return [path for path in others if path.suffix.lower() in ARCHIVE_SUFFIXES]
 
 
 def _write_chase(chase: Path | None, receipts: Sequence[Receipt], outputs: Outputs) -> None:
@@ -145,7 +140,7 @@ def run_check(
     corrected copy of one file, an annotated copy of each file that needs one into ``annotate_dir``, the
     list of units to chase. With a roster, the season's intake decides which unit each file counts for."""
     inputs, options = list(inputs), options or CheckOptions()
-    files = find_workbooks(inputs)
+    files, others = find_inputs(inputs)
     if (annotate or fix) and len(files) != 1:
         raise XltoolError(
             "--annotate 與 --fix 一次只能用在一個檔案；多個檔案請用 --annotate-dir。", code=ErrorCode.USAGE
@@ -162,8 +157,7 @@ def run_check(
         results = [check_file(files[0], options, _rows(progress, "讀取"))]
     else:
         results = check_files(files, options, _counted(files, progress, "檢查"))
-    others = left_out(inputs)
-    run = CheckRun(results, strict, require_all, annotate_dir=annotate_dir, chase=chase, archives=_archives(others))
+    run = CheckRun(results, strict, require_all, annotate_dir=annotate_dir, chase=chase, archives=packed(others))
     if (annotate or fix) and results[0].plan is not None:  # a file that could not be read has no copy
         from xltool.annotate import copies
 
@@ -236,8 +230,7 @@ def run_render(
     from xltool.office import require_soffice
     from xltool.render import pdf_folder, pdf_of, pdfs_of, render_plans
 
-    inputs = list(inputs)
-    files = find_workbooks(inputs)
+    files, others = find_inputs(inputs)
     if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
         if len(files) > 1:
             raise XltoolError("多個檔案請以 -o、--pdf、--pdf-dir、--docx 或 --odt 指定輸出。", code=ErrorCode.USAGE)
@@ -256,9 +249,7 @@ def run_render(
     plans = [_printed(sub) for sub in season.counted if sub.plan is not None]
     if not plans:
         raise XltoolError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
-    run = RenderRun(
-        results, plans, [old.file for old, _ in season.older], version_notes(season), _archives(left_out(inputs))
-    )
+    run = RenderRun(results, plans, [old.file for old, _ in season.older], version_notes(season), packed(others))
     if output is not None:
         run.workbook = render_plans(plans, output, gantt=gantt, canonical=canonical, outputs=outputs)
     if pdf is not None:
@@ -340,8 +331,7 @@ def run_merge(
     units to chase when asked."""
     from xltool.merge import merge_files
 
-    inputs = list(inputs)
-    files, others = find_workbooks(inputs), left_out(inputs)
+    files, others = find_inputs(inputs)
     _roster_needed(roster, require_all, chase)
     outputs = Outputs(files, force=force)
     _claimed(outputs, ((chase, CSV),))
@@ -352,4 +342,4 @@ def run_merge(
         writing=_rows(progress, "寫出"), others=others,
     )  # fmt: skip
     _write_chase(chase, merged.receipts, outputs)
-    return MergeRun(merged, require_all, chase, _archives(others))
+    return MergeRun(merged, require_all, chase, packed(others))
