@@ -529,18 +529,19 @@ def _receipt(unit: str, group: list[Submission], counted: set[int], roster_unit:
     if len(files) > 1 and merged_in:
         notes.append(f"也在已彙整的活頁簿 {'、'.join(dict.fromkeys(merged_in))} 中（彙整時請勿與單位的檔案一起）")
     elif len(files) > 1:
-        notes.append(_versions_note(group, counted))
+        notes.append(_versions_note(group, counted, newest_lost=bool(line.resend)))
     line.note = "；".join(notes)
     return line
 
 
-def _versions_note(group: list[Submission], counted: set[int]) -> str:
-    """Which of a unit's files counts, and each file's own figures (so nothing is added twice)."""
+def _versions_note(group: list[Submission], counted: set[int], *, newest_lost: bool) -> str:
+    """Which of a unit's files counts, and each file's own figures (so nothing is added twice); the one
+    counted is the newest readable, which is not the newest when that could not be read (``newest_lost``)."""
     kept = [s for s in group if id(s) in counted]
     left = [s for s in group if id(s) not in counted]
     if not left:
         return "各檔都計入：" + "、".join(f"{s.name}（{s.figures()}）" for s in kept)
-    newest = "最新的" if kept and _newness(kept[0]) >= max(map(_newness, group)) else "可讀取的版本中最新的"
+    newest = "可讀取的版本中最新的" if newest_lost else "最新的"
     parts = [f"以{newest} {kept[0].name}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
     parts.append("不計 " + "、".join(f"{s.name}（{_when(s, group)}，{s.figures()}）" for s in left))
     return "；".join(parts)
