@@ -414,3 +414,21 @@ def test_a_unit_sent_again_prints_once_in_the_version_merge_counts(tmp_path: Pat
     done = xltool("render", folder, "-o", out, "--force", "--allow-duplicate-units")
     assert done.status == 0 and "（3 個單位）" in done.err
     assert printed().replace("\n", "").count(f"{UNITS[0]}108年度廉政工作計畫") == 2
+
+
+def test_a_merged_workbook_among_its_units_is_not_printed_twice(tmp_path: Path, xltool: Runner) -> None:
+    """The last merge saved into the inbox: printing the inbox would print each unit twice (its own file
+    and the 彙整 one); it stops as merge does, naming both, and --allow-duplicate-units prints them all."""
+    from tests.test_merge import UNITS, unit_workbook
+
+    folder = tmp_path / "收件匣"
+    folder.mkdir()
+    for unit in UNITS[:2]:
+        unit_workbook(folder, unit)
+    assert xltool("merge", folder, "-o", folder / "彙整.xlsx").status == 0
+    out = tmp_path / "列印.xlsx"
+    done = xltool("render", folder, "-o", out)
+    assert (done.status, done.code) == (2, "MERGE_DUPLICATE_UNIT") and not out.exists()
+    assert "彙整.xlsx（彙整檔）" in done.error_line() and "--allow-duplicate-units" in done.error_line()
+    done = xltool("render", folder, "-o", out, "--allow-duplicate-units")
+    assert done.status == 0 and "（4 個單位）" in done.err

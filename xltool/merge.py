@@ -124,14 +124,8 @@ def sort_out(
     season = intake(results, roster, allow_duplicates=allow_duplicate_units, others=others)
     if not season.counted:
         raise MergeError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
-    if season.conflicts and not allow_duplicate_units:
-        subs = season.conflicts[0]
-        files = list(dict.fromkeys(f"{s.name}（彙整檔）" if s.from_merged else s.name for s in subs))
-        raise MergeError(
-            f"單位「{subs[0].unit}」出現在多個檔案：{'、'.join(files)}；未寫出任何檔案；彙整檔請勿放在輸入資料夾中"
-            "（確定要合併請加 --allow-duplicate-units）",
-            code=ErrorCode.MERGE_DUPLICATE_UNIT,
-        )
+    if not allow_duplicate_units:
+        season.refuse_conflicts("合併")
     _refuse_mixed_years(season.counted)
     total = sum((s.plan.total for s in season.counted if s.plan), Decimal(0))
     if abs(total) >= SHEET_NUMBER_LIMIT:

@@ -25,7 +25,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from xltool.errors import CatalogError, ErrorCode
+from xltool.errors import CatalogError, ErrorCode, MergeError
 from xltool.export import csv_safe, shown_path
 from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, Severity, parse_title
 from xltool.inputs import check_input
@@ -305,6 +305,19 @@ class Intake:
     conflicts: list[list[Submission]] = field(default_factory=list)  # a unit in a merged workbook and elsewhere
     receipts: list[Receipt] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # zh-TW lines: what was decided and why
+
+    def refuse_conflicts(self, doing: str) -> None:
+        """Stop a merge or a printout that would count a unit twice: once in a merged workbook (often the
+        last merge, saved into the inbox) and once in its own file. ``doing`` is the command's verb."""
+        if not self.conflicts:
+            return
+        subs = self.conflicts[0]
+        files = list(dict.fromkeys(f"{s.name}（彙整檔）" if s.from_merged else s.name for s in subs))
+        raise MergeError(
+            f"單位「{subs[0].unit}」出現在多個檔案：{'、'.join(files)}；未寫出任何檔案；彙整檔請勿放在輸入資料夾中"
+            f"（確定要{doing}請加 --allow-duplicate-units）",
+            code=ErrorCode.MERGE_DUPLICATE_UNIT,
+        )
 
 
 def intake(

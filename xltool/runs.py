@@ -224,8 +224,8 @@ def run_render(
 ) -> RenderRun:
     """Print every plan in ``inputs`` (a merged workbook: each of its units) in the form's layout, to each
     output asked for; with none, one file's printout goes beside it as 原檔名_列印.xlsx. A unit sent more
-    than once prints once, in the version merge counts (the newest), unless ``allow_duplicate_units``.
-    With a roster the units print in its order, under its names. A file that cannot be read stops the
+    than once prints once, in the version merge counts (the newest), and a unit both in a merged workbook
+    and in its own file stops the run as it stops merge, unless ``allow_duplicate_units``. With a roster the units print in its order, under its names. A file that cannot be read stops the
     run, unless ``skip_bad`` leaves it out (listed in the result)."""
     from xltool.office import require_soffice
     from xltool.render import pdf_folder, pdf_of, pdfs_of, render_plans
@@ -246,6 +246,8 @@ def run_render(
         if result.error and not skip_bad:
             raise XltoolError(result.error, code=ErrorCode(result.error_code) if result.error_code else None)
     season = intake(results, roster, allow_duplicates=allow_duplicate_units)
+    if not allow_duplicate_units:
+        season.refuse_conflicts("全部列印")
     plans = [_printed(sub) for sub in season.counted if sub.plan is not None]
     if not plans:
         raise XltoolError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)

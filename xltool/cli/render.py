@@ -84,7 +84,8 @@ def render_command(
     allow_duplicate_units: Annotated[
         bool,
         typer.Option(
-            "--allow-duplicate-units", help="同一單位出現在多個檔案時各檔都印出（預設只印最新的版本，與 merge 相同）。"
+            "--allow-duplicate-units",
+            help="同一單位出現在多個檔案時各檔都印出（預設與 merge 相同：只印最新的版本；單位同時在彙整檔與自己的檔案中時不列印）。",
         ),
     ] = False,
     roster: Annotated[
