@@ -148,6 +148,33 @@ def test_a_roster_saved_by_excel_in_big5_or_as_a_workbook(
         assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED
 
 
+def test_the_roster_is_an_input_whatever_force_says_and_no_plan(
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
+    """The roster holds the office's contacts: no output replaces it, not the chase list, not a merge,
+    not with --force. Kept in the inbox beside the plans (a workbook, as offices keep it), it is not read as
+    a plan that cannot be read (which made the check fail and merge stop)."""
+    from openpyxl import Workbook
+
+    folder, csv_roster = season
+    kept = csv_roster.read_bytes()
+    done = xltool("check", folder, "--roster", csv_roster, "--chase", csv_roster, "--force")
+    assert (done.status, done.code) == (2, "OUTPUT_IS_INPUT") and csv_roster.read_bytes() == kept
+    book = Workbook()
+    for line in ROSTER.splitlines():
+        book.active.append(line.split(","))
+    roster = folder / "名冊.xlsx"
+    book.save(roster)
+    kept = roster.read_bytes()
+    for command in (["merge", "--skip-bad", "-o", roster], ["render", "--skip-bad", "-o", roster]):
+        done = xltool(command[0], folder, "--roster", roster, *command[1:], "--force")
+        assert (done.status, done.code) == (2, "OUTPUT_IS_INPUT") and roster.read_bytes() == kept
+    done = xltool("check", folder, "--roster", roster, "-f", "json")
+    result = json.loads(done.out)
+    assert not any(f["file"].endswith("名冊.xlsx") for f in result["files"])
+    assert [(r["unit"], r["status"]) for r in result["receipts"]] == EXPECTED
+
+
 def test_without_a_roster_files_come_in_natural_order(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "組"
     folder.mkdir()

@@ -254,26 +254,28 @@ def find_workbooks(inputs: Iterable[str | Path]) -> list[Path]:
     return find_inputs(inputs)[0]
 
 
-def find_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+def find_inputs(inputs: Iterable[str | Path], besides: Iterable[Path] = ()) -> tuple[list[Path], list[Path]]:
     """:func:`find_workbooks`' plans, and in the same walk the files of the folders that are not plans (a
     zipped attachment, a PDF or Word file sent instead of the workbook; not lock or hidden files): a unit
     that sent one is not 未收 without a word. Files named one by one are never left out (reading them
-    says what they are)."""
+    says what they are); ``besides``, the files a command reads for something else (the roster, often
+    kept in the inbox), are neither plans nor others when a folder holds them."""
     inputs = list(inputs)
     found: list[Path] = []
     others: list[Path] = []
+    aside = {_same_file(path) for path in besides}
     for given in map(Path, inputs):
         if given.is_dir():
             plans, left = _walk(given)
-            found += sorted(plans, key=natural_key)
-            others += left
+            found += sorted((path for path in plans if _same_file(path) not in aside), key=natural_key)
+            others += [path for path in left if _same_file(path) not in aside]
         elif given.exists():
             found.append(given)
         else:
             raise InputError("找不到檔案或資料夾", given, code=ErrorCode.INPUT_MISSING)
     unique: dict[str, Path] = {}
     for path in found:
-        unique.setdefault(os.path.normcase(os.path.realpath(path)), path)
+        unique.setdefault(_same_file(path), path)
     if not unique:
         where = "、".join(map(str, inputs)) or None
         names = [str(path) for path in packed(others)]
@@ -282,6 +284,11 @@ def find_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
             f"沒有找到任何活頁簿或計畫 JSON（.xlsx、.xlsm、.xls、.ods、.json）{unpack}", where, code=ErrorCode.NO_INPUTS
         )
     return list(unique.values()), sorted(others, key=natural_key)
+
+
+def _same_file(path: Path) -> str:
+    """One key for every spelling of a file (relative, through a link, another case on Windows)."""
+    return os.path.normcase(os.path.realpath(path))
 
 
 PLAN_SUFFIXES = (*WORKBOOK_SUFFIXES, ".json")

@@ -49,6 +49,12 @@ class Progress(Protocol):
         """Rows of one large sheet read, or of a merged workbook written, so far (``title``: which)."""
 
 
+def _aside(roster: Roster | None) -> list[Path]:
+    """The files a run reads that are not plans: its roster, which holds the office's contacts. No output
+    may replace it (``--force`` or not), and an inbox that keeps it beside the plans is not read as one."""
+    return [Path(roster.path)] if roster is not None and roster.path else []
+
+
 def _roster_needed(roster: Roster | None, require_all: bool, chase: Path | None) -> None:
     """--require-all and --chase ask who is missing, which only a roster can say."""
     for asked, option in ((require_all, "--require-all"), (chase is not None, "--chase")):
@@ -140,13 +146,13 @@ def run_check(
     corrected copy of one file, an annotated copy of each file that needs one into ``annotate_dir``, the
     list of units to chase. With a roster, the season's intake decides which unit each file counts for."""
     inputs, options = list(inputs), options or CheckOptions()
-    files, others = find_inputs(inputs)
+    files, others = find_inputs(inputs, besides=_aside(roster))
     if (annotate or fix) and len(files) != 1:
         raise XltoolError(
             "--annotate 與 --fix 一次只能用在一個檔案；多個檔案請用 --annotate-dir。", code=ErrorCode.USAGE
         )
     _roster_needed(roster, require_all, chase)
-    outputs = Outputs(files, force=force)
+    outputs = Outputs([*files, *_aside(roster)], force=force)
     _claimed(outputs, ((chase, CSV), (annotate, None), (fix, None)))  # a copy's: see editable
     for out in (annotate, fix):
         if out is not None:
@@ -230,12 +236,12 @@ def run_render(
     from xltool.office import require_soffice
     from xltool.render import pdf_folder, pdf_of, pdfs_of, render_plans
 
-    files, others = find_inputs(inputs)
+    files, others = find_inputs(inputs, besides=_aside(roster))
     if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
         if len(files) > 1:
             raise XltoolError("多個檔案請以 -o、--pdf、--pdf-dir、--docx 或 --odt 指定輸出。", code=ErrorCode.USAGE)
         output = files[0].with_name(f"{files[0].stem}_列印.xlsx")
-    outputs = Outputs(files, force=force)
+    outputs = Outputs([*files, *_aside(roster)], force=force)
     _claimed(outputs, ((output, WORKBOOK), (pdf, PDF), (docx, DOCX), (odt, ODT)))
     if pdf is not None or pdf_dir is not None or odt is not None:
         require_soffice()
@@ -333,9 +339,9 @@ def run_merge(
     units to chase when asked."""
     from xltool.merge import merge_files
 
-    files, others = find_inputs(inputs)
+    files, others = find_inputs(inputs, besides=_aside(roster))
     _roster_needed(roster, require_all, chase)
-    outputs = Outputs(files, force=force)
+    outputs = Outputs([*files, *_aside(roster)], force=force)
     _claimed(outputs, ((chase, CSV),))
     merged = merge_files(
         files, output, catalog=catalog, roster=roster, skip_bad=skip_bad,
