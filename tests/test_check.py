@@ -354,6 +354,28 @@ def test_fix_applies_only_unambiguous_corrections(template: Path, tmp_path: Path
     assert "108.01" in ambiguous.message and "108.10" in ambiguous.message
 
 
+def test_a_quote_prefix_or_a_line_break_in_a_schedule_is_read_as_the_officer_meant(
+    template: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """Typed in LibreOffice: '108.10 in a text cell keeps its quote prefix (the README's guide teaches it
+    for rows made by moving others down), and 108.03 Alt+Enter 108.09 lists two months. Both were
+    errors (「無法解讀預定進度「108.03108.09」」, quoting text nobody typed); now a note with --fix's
+    rewriting."""
+    rows = [{"practice": "二、辦理講習 2 場", "schedule": "'108.10", "budget": 5, "category": "防貪業務", "performance": "無"},
+            {"practice": "三、辦理稽核 2 次", "schedule": "108.03\n108.09", "budget": 5, "category": "防貪業務",
+             "performance": "無"}]  # fmt: skip
+    fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", **GOOD}, *rows], unit="某處")
+    findings = [f for f in check_plan(read_plan(template), load_catalog(108)) if f.field == "schedule"]
+    assert [(f.code, f.cell, f.fix) for f in findings] == [
+        ("SCHEDULE_FORMAT", "C5", "108.10"),
+        ("SCHEDULE_FORMAT", "C6", "108.03、09"),
+    ]
+    out = tmp_path / "修正.xlsx"
+    assert xltool("check", template, "--fix", out).status == 0
+    sheet = load_workbook(out)["計畫表"]
+    assert (sheet["C5"].value, sheet["C6"].value) == ("108.10", "108.03、09")
+
+
 def test_annotate_and_fix_take_one_workbook_of_their_own_kind(tmp_path: Path, xltool: Runner) -> None:
     other = tmp_path / "另一份.xlsx"
     other.write_bytes(EXAMPLE.read_bytes())

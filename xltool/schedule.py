@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from xltool.text import one_line, squash
+from xltool.text import clean, squash
 
 ROC_OFFSET = 1911
 # An ROC year named in free text (「107年度」, 「107 年」): checks.carryover asks about it (rollover, import),
@@ -108,8 +108,21 @@ def _parse_cached(kind: str, value: object, year: int | None, decimals: int | No
         return Schedule(written, written, (), frozenset({Note.DATE_VALUE, Note.UNPARSED}))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _parse_number(value, year, decimals)
-    written = one_line(value)
-    return _parse_text(squash(value), written, year, frozenset())
+    written = _one_line(value)
+    # A leading ' is the quote prefix the README's guide has officers type so that a cell keeps 108.10 as
+    # text; Excel drops it, but LibreOffice keeps it as a character in a cell already formatted as text.
+    return _parse_text(squash(written).removeprefix("'"), written, year, frozenset())
+
+
+def _one_line(value: object) -> str:
+    """A schedule on one line. A line break the officer typed between two parts (108.03 Alt+Enter
+    108.09) lists them, as two lines read: it stands for 、, where joining the lines made 108.03108.09; one
+    after a dash or a 、 (or before one) only wrapped the cell."""
+    text = clean(value)
+    return _BREAK.sub("、", text).replace("\n", "") if "\n" in text else text
+
+
+_BREAK = re.compile(r"(?<![-~、,，;；至到\s])[ \t\u3000]*\n\s*(?![-~、,，;；至到])")
 
 
 def _parse_number(value: float, year: int | None, decimals: int | None) -> Schedule:
