@@ -175,6 +175,21 @@ def test_the_roster_is_an_input_whatever_force_says_and_no_plan(
     assert [(r["unit"], r["status"]) for r in result["receipts"]] == EXPECTED
 
 
+def test_a_merged_workbook_left_in_the_inbox_adds_nothing_to_the_receipts(
+    season: tuple[Path, Path], xltool: Runner
+) -> None:
+    """The last merge saved into the inbox holds a copy of each unit's plan: 收件情形 says 重複 and why,
+    with the unit's own figures (33 practices, 1,865), where it added both (66, 3,730)."""
+    folder, roster = season
+    assert xltool("merge", folder, "--skip-bad", "-o", folder / "彙整.xlsx").status == 0
+    receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    taipei = receipts[0]
+    assert (taipei["status"], taipei["practices"], taipei["budget"]) == ("重複", 33, 1865)
+    assert "也在已彙整的活頁簿" in taipei["note"]
+    counted = {Path(v["file"]).name: v["counted"] for v in taipei["versions"]}
+    assert counted == {"台北.xlsx": True, "彙整.xlsx": False}
+
+
 def test_without_a_roster_files_come_in_natural_order(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "組"
     folder.mkdir()

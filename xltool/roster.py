@@ -333,7 +333,8 @@ def intake(
     file's name (a roster name in it, else the title-shaped name, else the name itself), never two
     blank-named files as one unit. A unit sent twice counts once: the newest version by its saved time
     (:func:`saved_time`), unless ``allow_duplicates`` counts them all. A unit found both in a merged
-    workbook and in another file is a conflict the caller decides on (merge refuses it). ``others`` are the
+    workbook and in another file is a conflict the caller decides on (merge refuses it); meanwhile its own
+    file counts, never the two added up (the merged workbook holds a copy of it). ``others`` are the
     files of the inbox that are not plans (:func:`xltool.pipeline.find_inputs`): a roster unit with nothing
     received but one named after it is told so.
     """
@@ -349,13 +350,17 @@ def intake(
         files = {s.file for s in readable}
         if len(files) < 2 or allow_duplicates:
             season.counted += readable
-        elif any(s.from_merged for s in readable):
+            continue
+        own = [s for s in readable if not s.from_merged]
+        if len(own) < len(readable):  # also in a merged workbook: a copy of the unit's own file
             season.conflicts.append(readable)
-            season.counted += readable
-        else:
-            newest = max(readable, key=_newness)
-            season.counted.append(newest)
-            season.older += [(s, newest) for s in readable if s is not newest]
+            if len({s.file for s in own}) < 2:  # the unit's file counts, never the two added up
+                season.counted += own or readable
+                continue
+            readable = own
+        newest = max(readable, key=_newness)
+        season.counted.append(newest)
+        season.older += [(s, newest) for s in readable if s is not newest]
     if roster is not None:
         order = {unit.name: n for n, unit in enumerate(roster.units)}
         place = {id(s): n for n, s in enumerate(subs)}
