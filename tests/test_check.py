@@ -376,6 +376,39 @@ def test_a_quote_prefix_or_a_line_break_in_a_schedule_is_read_as_the_officer_mea
     assert (sheet["C5"].value, sheet["C6"].value) == ("108.10", "108.03、09")
 
 
+def test_a_budget_merged_over_two_practices_counts_once(template: Path) -> None:
+    """An officer who unprotected the sheet merged D5:D6 (one amount for two practices): the sheet's =SUM
+    counts it once, and so does xltool, where it read 5 on both rows and blamed the 合計; the second row
+    has not left its budget out."""
+    rows = [{"practice": f"{n}、辦理講習 2 場", **GOOD} for n in "二三"]
+    fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", **GOOD}, *rows], unit="某處")
+    workbook = load_workbook(template)
+    workbook["計畫表"]["D6"] = None
+    workbook["計畫表"].merge_cells("D5:D6")
+    workbook.save(template)
+    plan = read_plan(template)
+    assert [item.budget for item in plan.items] == [5, 5, None] and plan.total == 10
+    assert [f.code for f in check_plan(plan, load_catalog(108)) if f.field == "budget"] == []
+
+
+def test_a_date_typed_as_a_budget_is_blamed_on_its_row_not_on_the_total(template: Path) -> None:
+    """1/5 typed into 預算 became a date, which the sheet's =SUM counts as its day number, 46,027: the
+    error is the row's (「不是數字」), not 「請重新計算合計」 at a 合計 that is already =SUM."""
+    rows = [{"goal": "壹、目標", "practice": "一、作法 1 場", **GOOD}, {"practice": "二、辦理講習 2 場", **GOOD}]
+    fill(template, rows, unit="某處")
+    total = read_plan(template).cells["total"]
+
+    def codes(budget: object) -> set[str]:
+        workbook = load_workbook(template)
+        workbook["計畫表"]["D5"] = budget
+        workbook["計畫表"][total] = 5 + 46027  # the 合計 the sheet showed with a date in D5, as its value
+        workbook.save(template)
+        return {f.code for f in check_plan(read_plan(template), load_catalog(108)) if f.field in ("budget", "total")}
+
+    assert codes(5) == {"TOTAL_MISMATCH"}  # with numbers on every row, a wrong 合計 is the 合計's
+    assert codes(dt.datetime(2026, 1, 5)) == {"BUDGET_NOT_NUMBER"}
+
+
 def test_annotate_and_fix_take_one_workbook_of_their_own_kind(tmp_path: Path, xltool: Runner) -> None:
     other = tmp_path / "另一份.xlsx"
     other.write_bytes(EXAMPLE.read_bytes())

@@ -651,6 +651,9 @@ def _end_of_rows(plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int
     return len(grid)
 
 
+_AMOUNTS = frozenset({"budget"})  # columns whose merged cells hold one value, not one a row
+
+
 class _Body:
     """The practice rows of a sheet, read a column at a time; a cell a merged range covers reads as the
     range's top-left cell, the only one that holds a value, and is found there."""
@@ -675,7 +678,11 @@ class _Body:
         for r, fields in self.moved.items():
             if key in fields:
                 top, left = fields[key]
-                values[r - self.first] = self.grid[top][left] if left < len(self.grid[top]) else None
+                # A cell merged with the ones above it says what they say (a goal down its practices, a
+                # category for two rows), except an amount, which is one amount (its sheet's SUM counts it
+                # once); one merged with a cell to its left holds that cell's value, not this column's.
+                shared = left == c and key not in _AMOUNTS and left < len(self.grid[top])
+                values[r - self.first] = self.grid[top][left] if shared else None
         return values
 
     def lines(self, key: str) -> list[str]:

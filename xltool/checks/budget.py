@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from xltool.budget import Note
+from xltool.budget import Budget, Note
 from xltool.checks.context import Context
 from xltool.checks.rules import (
     BUDGET_CAP,
@@ -20,7 +21,8 @@ from xltool.checks.rules import (
     TOTAL_MISMATCH,
     Rule,
 )
-from xltool.model import Finding, json_number
+from xltool.form import cell_row
+from xltool.model import Finding, PlanItem, json_number
 from xltool.schedule import Note as ScheduleNote
 
 _NOTE_RULES = {
@@ -57,7 +59,7 @@ def check(context: Context) -> Iterator[Finding]:
             if note in notes:
                 yield rule.at_item(item, budget.written, amount=json_number(budget.value))
         has_schedule = ScheduleNote.EMPTY not in item.schedule_info.notes
-        if Note.EMPTY in budget.notes and has_schedule:
+        if Note.EMPTY in budget.notes and has_schedule and _own_cell(item):
             yield BUDGET_MISSING.at_item(item)
         if not has_schedule and budget.value is not None and budget.value > 0:
             yield BUDGET_WITHOUT_SCHEDULE.at_item(item, budget.written)
@@ -65,7 +67,34 @@ def check(context: Context) -> Iterator[Finding]:
     stated = plan.stated_total
     # A 合計 short by exactly the budgets typed as text is the sheet's =SUM at work: BUDGET_TEXT says so on
     # each of those rows, and fixing them fixes the total (advice to recalculate it would be wrong).
-    if stated is not None and stated.value is not None and stated.value not in (plan.total, plan.total - as_text):
+    # A budget that is no number is an error on its row, and the sheet's =SUM counts it as it sees it: a
+    # date (1/5 typed into 預算) as its day number. A 合計 that those explain is the rows' to fix, not the 合計's.
+    dates = sum((_day_number(item.budget_info) for item in plan.items if item.budget_info.value is None), Decimal(0))
+    if (
+        stated is not None
+        and stated.value is not None
+        and stated.value - dates not in (plan.total, plan.total - as_text)
+    ):
         yield TOTAL_MISMATCH.at_plan(plan, json_number(stated.value), total=total)
     if context.budget_cap is not None and plan.total > context.budget_cap:
         yield BUDGET_CAP.at_plan(plan, total, total=total, cap=json_number(context.budget_cap))
+
+
+def _own_cell(item: PlanItem) -> bool:
+    """Whether the row's budget cell is its own: one merged with the cell above holds that row's amount,
+    counted once there (a practice merged under another's budget has not left its budget out)."""
+    cell = item.cells.get("budget", "")
+    return not cell or cell_row(cell) == item.row
+
+
+def _day_number(budget: Budget) -> Decimal:
+    """What a spreadsheet's SUM counts for a budget cell that is no number: a date or time is its serial
+    number (days since 1899-12-30), anything else nothing."""
+    if Note.NOT_NUMBER not in budget.notes:
+        return Decimal(0)
+    try:
+        when = dt.datetime.fromisoformat(budget.written)
+    except ValueError:
+        return Decimal(0)
+    since = when - dt.datetime(1899, 12, 30)
+    return Decimal(since.days) + Decimal(since.seconds) / 86400
