@@ -324,3 +324,23 @@ def test_a_copy_must_be_named_for_what_it_holds(tmp_path: Path, xltool: Runner) 
     refused = xltool("check", EXAMPLE, "--annotate", tmp_path / "金門_檢查.xlsm")
     assert (refused.status, refused.code) == (2, "OUTPUT_WRONG_TYPE") and ".xlsx" in refused.error_line()
     assert not list(tmp_path.glob("*_檢查.*"))
+
+
+def test_two_units_files_of_one_name_get_a_copy_each(tmp_path: Path, xltool: Runner) -> None:
+    """Two units sent 甲縣政府政風處.xlsx and (a workbook saved as) 甲縣政府政風處.xlsm: both copies would be
+    甲縣政府政風處_檢查.xlsx, so the second was refused as 「同一個檔案」 and its unit got nothing back. Each
+    copy now carries the extension it came from."""
+    from tests.test_merge import unit_workbook
+
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    first = unit_workbook(inbox, "甲縣政府政風處")
+    unit_workbook(tmp_path, "乙市政府政風處").rename(inbox / f"{first.stem}.xlsm")
+    returns = tmp_path / "退回"
+    done = xltool("check", inbox, "--annotate-dir", returns)
+    assert done.status == 0 and "未產生副本" not in done.err
+    copies = {p.name: load_workbook(p)["計畫表"]["B2"].value for p in returns.iterdir()}
+    assert copies == {
+        "甲縣政府政風處_xlsx_檢查.xlsx": "甲縣政府政風處",
+        "甲縣政府政風處_xlsm_檢查.xlsx": "乙市政府政風處",
+    }

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
@@ -380,6 +381,8 @@ def annotate_each(
     if not folder.parent.is_dir():
         raise OutputError("輸出資料夾不存在", folder.parent, code=ErrorCode.OUTPUT_NO_FOLDER)
     folder.mkdir(exist_ok=True)
+    workbooks = [Path(r.file) for r in results if r.plan is not None and Path(r.file).suffix.lower() != ".json"]
+    tagged = _shared_stems(workbooks, names)
     returned: list[Returned] = []
     for result in results:
         source = Path(result.file)
@@ -398,7 +401,8 @@ def annotate_each(
             continue
         try:
             name = names.get(source, Path(source.name))
-            target = folder / name.with_name(source.stem + RETURN_SUFFIX + copy_kind(source).suffixes[0])
+            tag = "_" + source.suffix[1:].lower() if source in tagged else ""
+            target = folder / name.with_name(source.stem + tag + RETURN_SUFFIX + copy_kind(source).suffixes[0])
             target.parent.mkdir(parents=True, exist_ok=True)
             outputs.claim(target)
             annotate_workbook(source, result.findings, target, infos=infos, outputs=outputs, plan=result.plan)
@@ -411,6 +415,18 @@ def annotate_each(
             continue
         returned.append(Returned(result.file, target))
     return returned
+
+
+def _shared_stems(sources: Sequence[Path], names: Mapping[Path, Path]) -> set[Path]:
+    """The workbooks whose copies would be one file: two of one folder with one name and two extensions
+    (甲.xlsx and 甲.ods; a .xls and an .xlsx both called 108年度廉政工作計畫 by two units). Each copy of
+    those carries the extension it came with: 甲_ods_檢查.xlsx."""
+
+    def key(source: Path) -> str:
+        return os.path.normcase(str(names.get(source, Path(source.name)).with_suffix("")))
+
+    count = Counter(map(key, sources))
+    return {source for source in sources if count[key(source)] > 1}
 
 
 def split_units(plan: Plan) -> list[Plan]:
