@@ -432,3 +432,23 @@ def test_a_merged_workbook_among_its_units_is_not_printed_twice(tmp_path: Path, 
     assert "彙整.xlsx（彙整檔）" in done.error_line() and "--allow-duplicate-units" in done.error_line()
     done = xltool("render", folder, "-o", out, "--allow-duplicate-units")
     assert done.status == 0 and "（4 個單位）" in done.err
+
+
+@pytest.mark.usefixtures("office")
+def test_a_printout_left_in_the_inbox_is_named_as_one(tmp_path: Path, xltool: Runner) -> None:
+    """`render 收件匣/甲.xlsx` writes 甲_列印.xlsx beside the plan, in the inbox: the next merge or check of the
+    inbox said 「找不到計畫表的標題列…這可能不是廉政工作計畫」 of it. It says what the file is and what to do,
+    also once LibreOffice has saved the printout again."""
+    from tests.test_merge import UNITS, unit_workbook
+    from xltool.office import convert
+
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    plan = unit_workbook(inbox, UNITS[0])
+    assert xltool("render", plan).status == 0
+    printout = inbox / f"{plan.stem}_列印.xlsx"
+    done = xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx")
+    assert (done.status, done.code) == (2, "MERGE_UNREADABLE") and "xltool render 產生的列印版" in done.error_line()
+    saved = convert(printout, "xlsx", tmp_path / "存檔")
+    done = xltool("check", saved, "-f", "json")
+    assert done.status == 2 and json.loads(done.out)["files"][0]["error_code"] == "INPUT_PRINTOUT"

@@ -344,3 +344,18 @@ def test_two_units_files_of_one_name_get_a_copy_each(tmp_path: Path, xltool: Run
         "甲縣政府政風處_xlsx_檢查.xlsx": "甲縣政府政風處",
         "甲縣政府政風處_xlsm_檢查.xlsx": "乙市政府政風處",
     }
+
+
+def test_copies_are_not_written_among_the_plans_they_mark(tmp_path: Path, xltool: Runner) -> None:
+    """--annotate-dir inside the folder checked: the next check read each copy as the unit's newest
+    resubmission (and marked the copy again). Refused before any work, naming the folder."""
+    from tests.test_merge import UNITS, unit_workbook
+
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    unit_workbook(inbox, UNITS[0])
+    for inside in (inbox, inbox / "退回"):
+        done = xltool("check", inbox, "--annotate-dir", inside)
+        assert (done.status, done.code) == (2, "USAGE") and str(inbox) in done.error_line()
+    assert [p.name for p in inbox.iterdir()] == [f"{UNITS[0]}.xlsx"]
+    assert xltool("check", inbox, "--annotate-dir", tmp_path / "退回").status == 0

@@ -228,6 +228,9 @@ CHANGE_WORDS = {"added": "新增", "removed": "刪除", "changed": "修改", "mo
 
 TITLE_SUFFIX = "年度廉政工作計畫"
 SUBJECT = "機關廉政工作年度計畫"
+# The keywords of a printout's document properties (Excel and LibreOffice keep them when they save it again):
+# how the reader tells xltool's own printout, saved into an inbox, from a plan it cannot read.
+PRINTOUT_KEYWORDS = "xltool 列印版"
 UNIT_LABEL = "機關名稱"
 YEAR_LABEL = "年度"
 TOTAL_LABEL = "合計"

@@ -35,6 +35,7 @@ from xltool.form import (
     OPTIONAL_COLUMNS,
     PLAN_SHEET,
     PRACTICE,
+    PRINTOUT_KEYWORDS,
     RECEIPT_SHEET,
     REQUIRED_KEYS,
     STATS_SHEET,
@@ -113,6 +114,12 @@ def read_plan(
                 plan = _read_sheet(source, name, sheet.grid, merged, header, marker, catalog, year, progress)
                 break
         else:
+            if _xltool_printout(book):
+                raise InputError(
+                    "這是 xltool render 產生的列印版，不是計畫，請讀取原本的計畫檔（列印版請勿放在收件資料夾裡）",
+                    source,
+                    code=ErrorCode.INPUT_PRINTOUT,
+                )
             wanted = "、".join(c.header for c in COLUMNS if c.key in REQUIRED_KEYS)
             raise InputError(
                 f"找不到計畫表的標題列（需有「{wanted}」等欄位），這可能不是廉政工作計畫",
@@ -126,6 +133,12 @@ def read_plan(
     if book.has_macros:
         plan.notices.append("檔案內含巨集（VBA），xltool 不會執行，已忽略。")
     return plan
+
+
+def _xltool_printout(book: Package) -> bool:
+    """Whether a workbook with no plan in it is xltool's own printout (render marks it in its properties)."""
+    core = "docProps/core.xml"
+    return book.is_ooxml and book.has(core) and PRINTOUT_KEYWORDS.encode() in book.member(core)
 
 
 def first_sheet(path: str | Path | Package) -> Grid:

@@ -33,6 +33,7 @@ from xltool.form import (
     PRACTICE,
     PRINTED,
     PRINTED_AT,
+    PRINTOUT_KEYWORDS,
     SUBJECT,
     TITLE_SIZE,
     TOTAL_LABEL,
@@ -75,7 +76,7 @@ def render_plans(
         workbook = new_workbook(temporary, default_format_properties={"font_name": FONT, "font_size": BODY_SIZE})
         first = plans[0] if plans else None
         title = plan_title(first.unit, first.year) if len(plans) == 1 and first else plan_title("", None)
-        workbook.set_properties({"title": title, "subject": SUBJECT})
+        workbook.set_properties({"title": title, "subject": SUBJECT, "keywords": PRINTOUT_KEYWORDS})
         styles = _Styles(workbook)
         used: set[str] = set()
         for plan in plans:

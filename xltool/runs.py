@@ -9,6 +9,7 @@ so a run that would write over an input, or over a file without ``force``, stops
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -53,6 +54,19 @@ def _aside(roster: Roster | None) -> list[Path]:
     """The files a run reads that are not plans: its roster, which holds the office's contacts. No output
     may replace it (``--force`` or not), and an inbox that keeps it beside the plans is not read as one."""
     return [Path(roster.path)] if roster is not None and roster.path else []
+
+
+def _not_inside(folder: Path, inputs: Sequence[str | Path]) -> None:
+    """--annotate-dir outside the folders checked: copies written among the plans would be read as the
+    units' resubmissions the next time the folder is checked (each newer than the plan it marks)."""
+    where = Path(os.path.realpath(folder))
+    for given in map(Path, inputs):
+        if given.is_dir() and where.is_relative_to(os.path.realpath(given)):
+            raise XltoolError(
+                f"--annotate-dir 不能是要檢查的資料夾 {given} 或其中的資料夾：下次檢查時，副本會被當成單位重新送來的計畫；"
+                "請另選一個資料夾（例如 退回/）。",
+                code=ErrorCode.USAGE,
+            )
 
 
 def _roster_needed(roster: Roster | None, require_all: bool, chase: Path | None) -> None:
@@ -152,6 +166,8 @@ def run_check(
             "--annotate 與 --fix 一次只能用在一個檔案；多個檔案請用 --annotate-dir。", code=ErrorCode.USAGE
         )
     _roster_needed(roster, require_all, chase)
+    if annotate_dir is not None:
+        _not_inside(annotate_dir, inputs)
     outputs = Outputs([*files, *_aside(roster)], force=force)
     _claimed(outputs, ((chase, CSV), (annotate, None), (fix, None)))  # a copy's: see editable
     for out in (annotate, fix):
