@@ -190,6 +190,19 @@ def test_a_merged_workbook_left_in_the_inbox_adds_nothing_to_the_receipts(
     assert counted == {"台北.xlsx": True, "彙整.xlsx": False}
 
 
+def test_a_unit_folder_names_a_plan_that_names_no_unit(season: tuple[Path, Path], xltool: Runner) -> None:
+    """An inbox kept a folder a unit, and the plan in 高雄市政府政風處/ left 機關名稱 blank under a generic
+    file name: the unit was chased as 未收 and the file counted as a unit of its own, named 「108年度廉政工作計畫」."""
+    folder, roster = season
+    (folder / "高雄市政府政風處").mkdir()
+    unit_plan(folder / "高雄市政府政風處" / "108年度廉政工作計畫.xlsx", "")
+    receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    assert [(r["unit"], r["status"]) for r in receipts] == [
+        (unit, "已收" if unit == "高雄市政府政風處" else status) for unit, status in EXPECTED
+    ]
+    assert "機關名稱空白，依資料夾名稱認定" in receipts[4]["note"]
+
+
 def test_without_a_roster_files_come_in_natural_order(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "組"
     folder.mkdir()

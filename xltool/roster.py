@@ -82,7 +82,19 @@ class Roster:
     def match_file(self, path: str) -> RosterUnit | None:
         """The roster unit a file is named after (「臺東縣延平鄉公所108年度廉政工作計畫.xlsx」): the longest
         roster name or alias its name holds, when no other unit's name is as long."""
-        stem = unit_key(Path(path).stem)
+        return self._named(Path(path).stem)
+
+    def match_path(self, path: str) -> tuple[RosterUnit | None, str]:
+        """The roster unit a file is named after, else the one its folder is (an inbox kept a folder a
+        unit: 收件匣/丁鄉公所/108年度廉政工作計畫.xlsx), and which said so (檔名, 資料夾名稱)."""
+        unit = self.match_file(path)
+        if unit is not None:
+            return unit, "檔名"
+        unit = self._named(Path(path).parent.name)
+        return unit, "資料夾名稱" if unit is not None else ""
+
+    def _named(self, name: str) -> RosterUnit | None:
+        stem = unit_key(name)
         if not stem:
             return None
         hits = sorted(((len(key), unit) for key, unit in self._keys.items() if key in stem), key=lambda h: -h[0])
@@ -388,8 +400,8 @@ def _newness(sub: Submission) -> tuple[dt.datetime, float]:
 def _submissions(result: FileResult, roster: Roster | None) -> list[Submission]:
     plan = result.plan
     if plan is None:
-        unit = roster.match_file(result.file) if roster is not None else None
-        how = "依檔名認定" if unit is not None else ""
+        unit, by = roster.match_path(result.file) if roster is not None else (None, "")
+        how = f"依{by}認定" if unit is not None else ""
         return [Submission(result, None, unit.name if unit else "", roster_unit=unit, how=how)]
     parts = split_units(plan)
     findings = _findings_by_unit(result, parts)
@@ -401,9 +413,9 @@ def _submissions(result: FileResult, roster: Roster | None) -> list[Submission]:
             how = "" if unit is None or roster is None or unit_key(written) in roster._keys else f"檔案寫「{written}」"
             subs.append(Submission(result, part, unit.name if unit else written, written, unit, how, own))
             continue
-        unit = roster.match_file(result.file) if roster is not None else None
+        unit, by = roster.match_path(result.file) if roster is not None else (None, "")
         if unit is not None:
-            subs.append(Submission(result, part, unit.name, "", unit, "機關名稱空白，依檔名認定", own))
+            subs.append(Submission(result, part, unit.name, "", unit, f"機關名稱空白，依{by}認定", own))
         else:
             subs.append(
                 Submission(result, part, name_from_file(result.file), "", None, "機關名稱空白，以檔名為單位名稱", own)
@@ -500,7 +512,7 @@ def _not_plans(roster: Roster, lines: Sequence[Receipt], others: Sequence[Path])
     the plan): the note and the chase list say what came and what to send."""
     missing = {line.unit: line for line in lines if line.status == Status.MISSING}
     for path in others:
-        unit = roster.match_file(str(path)) if missing else None
+        unit = roster.match_path(str(path))[0] if missing else None
         line = missing.get(unit.name) if unit is not None else None
         if line is not None:
             what = "是壓縮檔，請解壓縮後再檢查" if packed([path]) else "不是活頁簿或計畫 JSON，未讀取"
