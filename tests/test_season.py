@@ -203,6 +203,23 @@ def test_a_unit_folder_names_a_plan_that_names_no_unit(season: tuple[Path, Path]
     assert "機關名稱空白，依資料夾名稱認定" in receipts[4]["note"]
 
 
+def test_a_file_named_for_a_missing_unit_that_names_another_is_pointed_out(
+    season: tuple[Path, Path], xltool: Runner, tmp_path: Path
+) -> None:
+    """高雄 sent 臺中's plan as its own, named after itself, and left 臺中's 機關名稱 in it: 高雄 was chased
+    to send a plan it has sent. Both lines now say what the file is, and the chase list asks 高雄 to
+    correct the name."""
+    folder, roster = season
+    unit_plan(folder / "高雄市政府政風處108年度廉政工作計畫.xlsx", "臺中市政府政風處", own="高雄")
+    chase = tmp_path / "待催.csv"
+    done = xltool("check", folder, "--roster", roster, "--chase", chase, "-f", "json")
+    receipts = {r["unit"]: r for r in json.loads(done.out)["receipts"]}
+    assert receipts["高雄市政府政風處"]["status"] == "未收"
+    assert "機關名稱卻寫「臺中市政府政風處」" in receipts["高雄市政府政風處"]["note"]
+    assert "的檔名是「高雄市政府政風處」" in receipts["臺中市政府政風處"]["note"]
+    assert "收到的計畫機關名稱寫「臺中市政府政風處」" in chase.read_text(encoding="utf-8-sig")
+
+
 def test_without_a_roster_files_come_in_natural_order(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "組"
     folder.mkdir()

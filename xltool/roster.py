@@ -494,6 +494,7 @@ def _receipts(
             receipt.near = receipt.near or group[0].unit
             receipt.note = _join(receipt.note, f"可能是 {'、'.join(s.name for s in group)}（寫「{group[0].unit}」）")
         lines.append(line)
+    _named_for_another(roster, on_roster, lines)
     for sub in unplaced:
         line = Receipt("", Status.UNREADABLE, [sub.file], reason=_reason(sub.result))
         near = roster.nearest(
@@ -505,6 +506,24 @@ def _receipts(
 
 
 _NOT_IN = (Status.MISSING, Status.UNREADABLE)
+
+
+def _named_for_another(roster: Roster, on_roster: dict[str, list[Submission]], lines: Sequence[Receipt]) -> None:
+    """A file named after a unit still 未收 whose 機關名稱 names another (乙 sent 甲's plan as its own and did
+    not change the name): it counts for the unit it names, and both lines say so, so that 乙 is asked to
+    correct the name rather than to send a plan it has sent."""
+    line_of = {line.unit: line for line in lines}
+    for name, group in on_roster.items():
+        for sub in group:
+            named = roster.match_path(sub.file)[0] if sub.written else None
+            if named is None or named.name == name or line_of[named.name].status != Status.MISSING:
+                continue
+            missing = line_of[named.name]
+            missing.near = missing.near or sub.written
+            missing.note = _join(missing.note, f"可能是 {sub.name}（檔名是這個單位，機關名稱卻寫「{sub.written}」）")
+            line_of[name].note = _join(
+                line_of[name].note, f"{sub.name} 的檔名是「{named.name}」，機關名稱卻寫「{sub.written}」，請確認"
+            )
 
 
 def _not_plans(roster: Roster, lines: Sequence[Receipt], others: Sequence[Path]) -> None:
