@@ -123,8 +123,9 @@ def test_bad_input_is_one_zh_tw_line_and_exit_2(xltool: Runner, args: list[str],
             ["check", EXAMPLE, "--year", "108年"],
             "--year 不能是「108年」：民國年度，例如 108（請見 xltool check --help）",
         ),
+        (["check", EXAMPLE, "--roster"], "選項 --roster 需要一個值（請見 xltool check --help）"),
     ],
-    ids=["option value", "short option joined", "option=value", "year with a unit"],
+    ids=["option value", "short option joined", "option=value", "year with a unit", "no value at the end"],
 )
 def test_a_refused_option_value_is_named_with_what_the_option_takes(xltool: Runner, args: list[str], line: str) -> None:
     """typer's reason is English and says no value: the line repeats what was typed and what is wanted."""

@@ -141,7 +141,9 @@ def _usage_error(error: Exception, args: Sequence[str]) -> int | None:
         return ExitStatus.BAD_INPUT
     if not hasattr(error, "format_message") or not hasattr(error, "exit_code"):
         return None
-    command = ctx.command_path if ctx is not None else "xltool"
+    # An option missing its value fails before the command's context exists: the command is still named.
+    asked = f"xltool {args[0]}" if args and args[0] in COMMANDS else "xltool"
+    command = ctx.command_path if ctx is not None else asked
     show.error(f"用法錯誤：{show.usage_problem(error, args)}（請見 {command} --help）")
     return ExitStatus.BAD_INPUT
 
