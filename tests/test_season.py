@@ -220,6 +220,26 @@ def test_a_file_named_for_a_missing_unit_that_names_another_is_pointed_out(
     assert "收到的計畫機關名稱寫「臺中市政府政風處」" in chase.read_text(encoding="utf-8-sig")
 
 
+def test_last_years_plan_sent_again_does_not_replace_this_years(
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
+    """臺北 sent last year's plan after this year's (a wrong attachment): check and render counted the 107
+    plan as the newest version, while merge refused the mix of years. The season's year counts, and the note
+    says why the newer file is left out."""
+    folder, roster = season
+    old = write_template(
+        folder / "北區" / "台北_107.xlsx", year=107, unit="臺北市政府政風處", items=example_items(KINMEN)
+    )
+    os.utime(old, (old.stat().st_mtime + 60,) * 2)  # the newest file of all
+    receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    taipei = receipts[0]
+    assert (taipei["status"], taipei["practices"]) == ("重複", 33)
+    assert [Path(v["file"]).name for v in taipei["versions"] if v["counted"]] == ["台北.xlsx"]
+    assert "以 108 年度的版本中最新的" in taipei["note"] and "台北_107.xlsx（107 年度，" in taipei["note"]
+    merged = xltool("merge", folder, "--roster", roster, "--skip-bad", "-o", tmp_path / "彙整.xlsx")
+    assert merged.status == 0, merged.err
+
+
 def test_without_a_roster_files_come_in_natural_order(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "組"
     folder.mkdir()

@@ -18,6 +18,7 @@ import difflib
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -357,6 +358,7 @@ def intake(
     for sub in subs:
         (groups.setdefault(unit_key(sub.unit), []) if sub.unit else unplaced).append(sub)
     season = Intake(subs, [])
+    year = _season_year(subs)
     for group in groups.values():
         readable = [s for s in group if s.plan is not None]
         files = {s.file for s in readable}
@@ -370,7 +372,10 @@ def intake(
                 season.counted += own or readable
                 continue
             readable = own
-        newest = max(readable, key=_newness)
+        # A version of another year than the season's (last year's plan sent again by mistake) counts only
+        # when the unit sent nothing for this year: merge would refuse the mix, check and render print it.
+        this_year = [s for s in readable if s.plan is not None and s.plan.year == year]
+        newest = max(this_year or readable, key=_newness)
         season.counted.append(newest)
         season.older += [(s, newest) for s in readable if s is not newest]
     if roster is not None:
@@ -386,6 +391,12 @@ def intake(
         season.counted.sort(key=lambda s: place[id(s)])
     season.notes = _notes(season)
     return season
+
+
+def _season_year(subs: Sequence[Submission]) -> int | None:
+    """The year most plans of the inbox are for, when one is (a tie says nothing)."""
+    years = Counter(s.plan.year for s in subs if s.plan is not None and s.plan.year is not None).most_common(2)
+    return years[0][0] if years and (len(years) == 1 or years[0][1] > years[1][1]) else None
 
 
 def _newness(sub: Submission) -> tuple[dt.datetime, float]:
@@ -591,8 +602,15 @@ def _versions_note(group: list[Submission], counted: set[int], *, newest_lost: b
     if not left:
         return "各檔都計入：" + "、".join(f"{s.name}（{s.figures()}）" for s in kept)
     newest = "可讀取的版本中最新的" if newest_lost else "最新的"
+    year = kept[0].plan.year if kept and kept[0].plan is not None else None
+    if any(s.plan is not None and s.plan.year != year for s in left):
+        newest = f" {year} 年度的版本中最新的"
+
+    def other_year(sub: Submission) -> str:
+        return f"{sub.plan.year} 年度，" if sub.plan is not None and sub.plan.year != year else ""
+
     parts = [f"以{newest} {kept[0].name}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
-    parts.append("不計 " + "、".join(f"{s.name}（{_when(s, group)}，{s.figures()}）" for s in left))
+    parts.append("不計 " + "、".join(f"{s.name}（{other_year(s)}{_when(s, group)}，{s.figures()}）" for s in left))
     return "；".join(parts)
 
 
