@@ -240,6 +240,17 @@ def test_last_years_plan_sent_again_does_not_replace_this_years(
     assert merged.status == 0, merged.err
 
 
+def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple[Path, Path], xltool: Runner) -> None:
+    """A JSON (or an .xls) records no saved time of its own: its file's date decides, and the note says 檔案日期
+    of it, where it said 「… 存檔」 of the moment it was written to disk."""
+    folder, roster = season
+    assert xltool("read", folder / "臺中二.xlsx", "-f", "json", "-o", folder / "臺中.json").status == 0
+    receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    note = next(r["note"] for r in receipts if r["unit"] == "臺中市政府政風處")
+    assert re.search(r"臺中\.json（檔案日期 \d{4}-\d\d-\d\d \d\d:\d\d，", note), note
+    assert re.search(r"臺中二\.xlsx（\d{4}-\d\d-\d\d \d\d:\d\d 存檔", note), note
+
+
 def test_without_a_roster_files_come_in_natural_order(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "組"
     folder.mkdir()

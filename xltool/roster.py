@@ -670,9 +670,20 @@ _MODIFIED = {"docProps/core.xml": rb"<dcterms:modified\b[^>]*>([^<]*)<", "meta.x
 
 @lru_cache(maxsize=4096)  # asked for again for every line that names the version
 def saved_time(path: str | Path) -> dt.datetime:
-    """When a file was last saved, by its own record: an .xlsx's ``dcterms:modified`` (docProps/core.xml),
-    an .ods's ``dc:date`` (meta.xml), else the file's modification time. A mailed file keeps its own
-    record; its time on disk is when it was saved from the mail. Times without a zone are local."""
+    """When a file was last saved, by its own record (:func:`recorded_time`), else the file's modification
+    time. A mailed file keeps its own record; its time on disk is when it was saved from the mail."""
+    recorded = recorded_time(path)
+    if recorded is not None:
+        return recorded
+    try:
+        return dt.datetime.fromtimestamp(Path(path).stat().st_mtime).astimezone()
+    except (OSError, ValueError, OverflowError):
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def recorded_time(path: str | Path) -> dt.datetime | None:
+    """The saved time a file records itself: an .xlsx's ``dcterms:modified`` (docProps/core.xml), an .ods's
+    ``dc:date`` (meta.xml); None for others (.xls, JSON). Times without a zone are local."""
     try:
         with zipfile.ZipFile(path) as archive:
             for part, pattern in _MODIFIED.items():
@@ -688,10 +699,7 @@ def saved_time(path: str | Path) -> dt.datetime:
                     return stamp
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         pass
-    try:
-        return dt.datetime.fromtimestamp(Path(path).stat().st_mtime).astimezone()
-    except (OSError, ValueError, OverflowError):
-        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return None
 
 
 def _w3c(text: bytes) -> dt.datetime | None:
@@ -723,6 +731,8 @@ def _when(sub: Submission, versions: Sequence[Submission]) -> str:
     program that left the time as it was) the file's own date too, which is what decided
     (:func:`_newness`): the note must show why one of two alike versions counts."""
     words = _saved_words(sub.file)
+    if recorded_time(sub.file) is None:  # an .xls or a JSON records no saved time: say what decided
+        return f"檔案日期 {words.strip()}"
     if any(other.file != sub.file and _saved_words(other.file) == words for other in versions):
         on_disk = dt.datetime.fromtimestamp(_newness(sub)[1])
         return f"{words}存檔，檔案日期 {on_disk:%Y-%m-%d %H:%M:%S}"
