@@ -251,6 +251,23 @@ def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple
     assert re.search(r"臺中二\.xlsx（\d{4}-\d\d-\d\d \d\d:\d\d 存檔", note), note
 
 
+def test_the_closing_lines_count_files_as_files_and_units_as_units(
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
+    """The chase list's line counted a file no unit could be told from as a unit; 「都已收到」 counted
+    units and called them files (臺中 sent two)."""
+    folder, roster = season
+    (folder / "附件1.xlsx").write_bytes(b"PK\x03\x04 broken")  # no unit in its name, unreadable
+    done = xltool("check", folder, "--roster", roster, "--chase", tmp_path / "待催.csv")
+    assert "已寫出待催清單（2 個單位、1 個無法判斷單位的檔案）" in done.err
+    for broken in ("附件1.xlsx", "桃園市政府政風處.xlsx"):
+        (folder / broken).unlink()
+    unit_plan(folder / "桃園市政府政風處.xlsx", "桃園市政府政風處")
+    unit_plan(folder / "高雄.xlsx", "高雄市政府政風處")
+    done = xltool("check", folder, "--roster", roster)
+    assert "名冊上的單位都已收到（7 個檔案）" in done.out  # five units, 臺中 twice, and 金門 off the roster
+
+
 def test_without_a_roster_files_come_in_natural_order(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "組"
     folder.mkdir()

@@ -763,6 +763,15 @@ def chased(lines: Sequence[Receipt]) -> list[Receipt]:
     return [line for line in lines if line.chased]
 
 
+def chased_words(lines: Sequence[Receipt]) -> str:
+    """「3 個單位」 on the chase list, and apart from them the files no unit could be told from (written to
+    the sender), which are no unit."""
+    listed = chased(lines)
+    unknown = sum(not line.unit for line in listed)
+    words = f"{len(listed) - unknown} 個單位"
+    return f"{words}、{unknown} 個無法判斷單位的檔案" if unknown else words
+
+
 def receipts(roster: Roster, results: Sequence[FileResult]) -> list[Receipt]:
     """收件情形 of ``results`` against ``roster`` (see :func:`intake`)."""
     return intake(results, roster).receipts

@@ -132,9 +132,9 @@ def check_command(
             for line in receipt_lines(run.receipts):
                 show.echo(show.printable(line))
     if run.chase is not None:
-        from xltool.roster import chased
+        from xltool.roster import chased_words
 
-        show.echo(f"已寫出待催清單（{len(chased(run.receipts))} 個單位）→ {run.chase}", err=True)
+        show.echo(f"已寫出待催清單（{chased_words(run.receipts)}）→ {run.chase}", err=True)
     raise typer.Exit(run.status)
 
 

@@ -134,7 +134,7 @@ def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
     if remarks:
         out += [f"{NOTE.name}：", *remarks]
     absent = [line for line in lines if line.unit in missing(lines)]
-    received = sum(1 for line in lines if line.files)
+    received = len({file for line in lines for file in line.files})  # a unit that sent twice sent two files
     if absent:
         names = "、".join(f"{line.unit}（{line.status}）" if line.files else line.unit for line in absent)
         out.append(f"尚缺 {len(absent)} 個單位：{names}")
