@@ -430,6 +430,7 @@ def test_a_merged_workbook_among_its_units_is_not_printed_twice(tmp_path: Path, 
     done = xltool("render", folder, "-o", out)
     assert (done.status, done.code) == (2, "MERGE_DUPLICATE_UNIT") and not out.exists()
     assert "彙整.xlsx（彙整檔）" in done.error_line() and "--allow-duplicate-units" in done.error_line()
+    assert "等 2 個單位出現在多個檔案" in done.error_line()  # every unit is there twice, not the first alone
     done = xltool("render", folder, "-o", out, "--allow-duplicate-units")
     assert done.status == 0 and "（4 個單位）" in done.err
 

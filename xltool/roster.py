@@ -326,8 +326,10 @@ class Intake:
             return
         subs = self.conflicts[0]
         files = list(dict.fromkeys(f"{s.name}（彙整檔）" if s.from_merged else s.name for s in subs))
+        more = f"等 {len(self.conflicts)} 個單位" if len(self.conflicts) > 1 else ""
         raise MergeError(
-            f"單位「{subs[0].unit}」出現在多個檔案：{'、'.join(files)}；未寫出任何檔案；彙整檔請勿放在輸入資料夾中"
+            f"單位「{subs[0].unit}」{more}出現在多個檔案：{'、'.join(files)}{'…' if more else ''}；未寫出任何檔案；"
+            "彙整檔請勿放在輸入資料夾中"
             f"（確定要{doing}請加 --allow-duplicate-units）",
             code=ErrorCode.MERGE_DUPLICATE_UNIT,
         )
