@@ -236,13 +236,21 @@ def test_a_file_rewritten_after_it_was_read_is_read_as_it_was(tmp_path: Path) ->
 
 
 @pytest.mark.usefixtures("office")
-def test_an_ods_cell_repeated_to_the_edge_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "count", [b'"16384"', b"'16384'", b' = "16384"'], ids=["as written", "single quotes", "spaced"]
+)
+def test_an_ods_cell_repeated_to_the_edge_is_refused(tmp_path: Path, count: bytes) -> None:
     """ODF writes a run of equal cells once with a count: a filled cell repeated over the whole grid is a
-    few bytes, and calamine would make 17 billion cells of it."""
+    few bytes, and calamine would make 17 billion cells of it. The count is found however XML lets it be
+    written (in single quotes it passed unseen, and calamine built 3 GB of cells)."""
     from xltool.office import convert
 
     ods = convert(EXAMPLE, "ods", tmp_path)
-    cell = b'<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"><text:p>1</text:p></table:table-cell>'
+    cell = (
+        b'<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated'
+        + (count if count.startswith(b" ") else b"=" + count)
+        + b"><text:p>1</text:p></table:table-cell>"
+    )
     flood = b'<table:table-row table:number-rows-repeated="1048000">' + cell + b"</table:table-row>"
     bad = rewritten(
         tmp_path / "重複.ods",
@@ -432,3 +440,33 @@ def test_a_file_too_large_for_memory_is_reported_and_every_other_file_still_coun
     assert done.status == 0 and "Traceback" not in done.err, done.err
     assert big.name in done.err and len(read_plan(out).items) == 3 * len(good)
     assert run_process("check", big, "-f", "json").status == 0  # with the memory it needs, the file reads
+
+
+def test_digits_python_calls_digits_but_int_refuses_are_no_crash(tmp_path: Path) -> None:
+    """「108①2.xlsx」 in an inbox, a style numbered ²: str.isdigit() accepts them and int() does not, and
+    check, merge and render of the folder, or --annotate of the file, ended in 「xltool 內部錯誤」 (exit 3)."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    (inbox / "108①2.xlsx").write_bytes(EXAMPLE.read_bytes())
+    styled = rewritten(
+        inbox / "樣式.xlsx",
+        lambda name, data: data.replace(b'fillId="0"', 'fillId="²"'.encode(), 1) if name == "xl/styles.xml" else data,
+    )
+    assert xltool("check", inbox).status in (0, 1)
+    assert xltool("check", styled, "--annotate", tmp_path / "標註.xlsx").status in (0, 1)
+    assert (tmp_path / "標註.xlsx").exists()
+
+
+def test_a_character_reference_no_character_has_is_no_crash(tmp_path: Path) -> None:
+    """A sheet named &#99999999999999999999; overflowed chr() (exit 3, and no report for the folder's other
+    files): it reads as U+FFFD, and the file is read or refused in one line like any other."""
+    bad = rewritten(
+        tmp_path / "名稱.xlsx",
+        lambda name, data: (
+            re.sub(rb'name="[^"]*"', b'name="&#99999999999999999999;"', data, count=1)
+            if name == "xl/workbook.xml"
+            else data
+        ),
+    )
+    done = xltool("check", bad)
+    assert done.status in (0, 1, 2) and "內部錯誤" not in done.err and "Traceback" not in done.err

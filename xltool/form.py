@@ -342,7 +342,7 @@ def cell_ref(row: int, col: int) -> str:
 def cell_row(ref: str) -> int:
     """The 1-based row of an A1 reference (0 when there is none)."""
     digits = ref.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    return int(digits) if digits.isdigit() else 0
+    return int(digits) if digits.isdecimal() else 0
 
 
 @cache  # asked for on every row of a plan; there are only ninety-nine of each

@@ -17,8 +17,10 @@ from xltool.inputs import Package, SheetCells
 from xltool.ooxml import refuse_entities, xml_unescape
 
 _TOKEN = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>")
-_REPEATED = re.compile(rb'table:number-(?:rows|columns)-repeated="([0-9]+)"')
-_NAME = re.compile(rb'table:name="([^"]*)"')
+# Attributes however XML allows them written: either quote, spaces around the = (a repeat count in single
+# quotes passed unseen, and calamine built the 16,384 columns it asked for).
+_REPEATED = re.compile(rb"""table:number-(?:rows|columns)-repeated\s*=\s*["']\s*([0-9]+)""")
+_NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _TEXT = re.compile(rb"<text:p[^>]*>(.*?)</text:p>", re.S)
 
 
@@ -37,7 +39,8 @@ def sheets(package: Package) -> dict[str, SheetCells]:
                 found[name] = SheetCells(rows, columns, errors)
             else:
                 named = _NAME.search(attrs)
-                name = xml_unescape(named.group(1).decode("utf-8", "replace")) if named else f"#{len(found) + 1}"
+                written = named.group(1) if named and named.group(1) is not None else named.group(2) if named else None
+                name = xml_unescape(written.decode("utf-8", "replace")) if written is not None else f"#{len(found) + 1}"
                 row, rows, columns, errors = 0, 0, 0, {}
         elif element == b"table-row":
             if closing:

@@ -175,7 +175,7 @@ def book(package: Package) -> Book:
         sheets.append(
             Sheet(
                 attrs.get("name", ""),
-                int(number) if number.isdigit() else None,
+                int(number) if number.isdecimal() else None,
                 rid,
                 part,
                 relation.type if relation else "",
@@ -231,13 +231,13 @@ class Styles:
         codes = dict(_BUILTIN_FORMATS)
         for tag in start_tag("numFmt").finditer(xml):
             attrs = attributes(tag.group(2))
-            if attrs.get("numFmtId", "").isdigit() and "formatCode" in attrs:
+            if attrs.get("numFmtId", "").isdecimal() and "formatCode" in attrs:
                 codes[int(attrs["numFmtId"])] = attrs["formatCode"]
         cell_formats = _children(xml, "cellXfs", "xf")
         numbers = {}
         for index, xf in enumerate(cell_formats or ()):
             number = attributes(xf[: xf.find(">")]).get("numFmtId", "0")
-            numbers[index] = codes.get(int(number) if number.isdigit() else 0, "General")
+            numbers[index] = codes.get(int(number) if number.isdecimal() else 0, "General")
         fonts, fills, borders = (_children(xml, f"{child}s", child) for child in ("font", "fill", "border"))
         return cls(prefix, fonts, fills, borders, cell_formats, numbers)
 
@@ -675,9 +675,11 @@ def xml_unescape(text: str) -> str:
     """XML text or an attribute value with its entity and character references resolved."""
     if "&" not in text:
         return text
-    return _ENTITY.sub(
-        lambda m: (
-            _ENTITIES.get(m.group(1)) or chr(int(m.group(1)[2:], 16) if m.group(1)[1] == "x" else int(m.group(1)[1:]))
-        ),
-        text,
-    )
+    return _ENTITY.sub(lambda m: _ENTITIES.get(m.group(1)) or _character(m.group(1)), text)
+
+
+def _character(reference: str) -> str:
+    """The character a reference (#65, #x41) names; U+FFFD for a number no character has (a hostile
+    &#99999999999999999999; overflowed chr)."""
+    number = int(reference[2:], 16) if reference[1] == "x" else int(reference[1:])
+    return chr(number) if 0 <= number < 0x110000 else "\ufffd"

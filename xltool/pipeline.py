@@ -332,7 +332,7 @@ _DIGITS = re.compile(r"(\d+)")
 def natural_key(path: str | Path) -> tuple[tuple[int, int | str], ...]:
     """Sort key reading digit runs as numbers: 第2組 before 第10組, as a person would list them."""
     parts = _DIGITS.split(str(path).casefold())
-    return tuple((1, int(part)) if part.isdigit() else (0, part) for part in parts)
+    return tuple((1, int(part)) if part.isdecimal() else (0, part) for part in parts)
 
 
 def relative_names(inputs: Iterable[str | Path], files: Iterable[Path]) -> dict[Path, Path]:

@@ -765,7 +765,7 @@ def _year(value: object) -> int | None:
     text = squash(_text(value)).removesuffix("年度").removesuffix("年")
     if text.startswith("民國"):
         text = text[2:]
-    if not text.isdigit():
+    if not text.isdecimal():
         return None
     number = int(text)
     return number - ROC_OFFSET if number > ROC_OFFSET else number

@@ -97,7 +97,7 @@ def check(context: Context) -> Iterator[Finding]:
 
 def western_year(written: str) -> bool:
     """A year cell that holds a western year (2019): the reader took it as its ROC year."""
-    return written.isdigit() and int(written) > ROC_OFFSET
+    return written.isdecimal() and int(written) > ROC_OFFSET
 
 
 def _heading(context: Context) -> Iterator[Finding]:
@@ -198,7 +198,7 @@ def _restyled(text: str, position: int, expected: str, styled: re.Pattern[str], 
     if found is None or not text[found.end() :]:
         return None
     written = found.group(1) or found.group(2)
-    value = int(written) if written.isdigit() else numeral_value(written, numerals)
+    value = int(written) if written.isdecimal() else numeral_value(written, numerals)
     return f"{expected}、{text[found.end() :]}" if value == position else None
 
 

@@ -100,7 +100,7 @@ class Workbook:
                 break
         for tag in reversed(list(start_tag("definedName").finditer(xml))):
             local = attributes(tag.group(2)).get("localSheetId", "")
-            if not local.isdigit() or int(local) < index:
+            if not local.isdecimal() or int(local) < index:
                 continue
             name = element(xml, tag, "definedName", self.part)
             if int(local) == index:
@@ -111,7 +111,7 @@ class Workbook:
             moved = {
                 key: str(int(value) - 1 if int(value) > index else 0 if int(value) == index else int(value))
                 for key, value in attributes(tag.group(2)).items()
-                if key in ("activeTab", "firstSheet") and value.isdigit()
+                if key in ("activeTab", "firstSheet") and value.isdecimal()
             }
             xml = retagged(xml, element(xml, tag, "workbookView", self.part), moved)
         self.parts.write(self.part, xml)

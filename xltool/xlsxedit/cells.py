@@ -99,7 +99,7 @@ def _column_style(columns: Sequence[tuple[int, int, int]], col: int) -> int:
 def _row_style(attrs: Mapping[str, str]) -> int | None:
     """The format of a row formatted as a whole, which its cells not yet written show."""
     custom = attrs.get("customFormat", "") in ("1", "true")
-    return int(attrs["s"]) if custom and attrs.get("s", "").isdigit() else None
+    return int(attrs["s"]) if custom and attrs.get("s", "").isdecimal() else None
 
 
 def shown_styles(xml: str, cells: Iterable[tuple[int, int]], where: str) -> dict[tuple[int, int], int]:
@@ -124,7 +124,7 @@ def shown_styles(xml: str, cells: Iterable[tuple[int, int]], where: str) -> dict
             col = cell_column(cell.group(2), where)
             if col in wanted[number]:
                 style = attributes(cell.group(2)).get("s", "0")
-                found[(number, col)] = int(style) if style.isdigit() else 0
+                found[(number, col)] = int(style) if style.isdecimal() else 0
         for col in wanted[number]:
             found.setdefault((number, col), row_style if row_style is not None else _column_style(columns, col))
     return {(row, col): found.get((row, col), _column_style(columns, col)) for row in wanted for col in wanted[row]}

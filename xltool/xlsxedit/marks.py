@@ -258,7 +258,7 @@ def _sheet_values(parts: Parts, book: Workbook, part: str) -> list[list[str]]:
                     if book.strings
                     else []
                 )
-            text = shared[int(raw)] if raw.isdigit() and int(raw) < len(shared) else ""
+            text = shared[int(raw)] if raw.isdecimal() and int(raw) < len(shared) else ""
         else:
             text = raw
         rows[at[0]][at[1]] = text

@@ -108,7 +108,7 @@ class CellFormats:
         assert tag is not None  # a child found as <xf>
         found = attributes(tag.group(2)).get("fillId", "0")
         fills = self.items["fills"]
-        if not found.isdigit() or not 0 < int(found) < len(fills):
+        if not found.isdecimal() or not 0 < int(found) < len(fills):
             return ""
         xml = re.sub(rf"<(/?){NAME}:", r"<\1", fills[int(found)])
         pattern = find(xml, "patternFill", self._where)
