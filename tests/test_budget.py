@@ -1,9 +1,12 @@
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import Runner
 from xltool.budget import Note, parse_budget
 
 
@@ -53,3 +56,22 @@ def test_negative_and_overly_precise_amounts_are_marked() -> None:
 def test_parsing_never_raises(value: object) -> None:
     budget = parse_budget(value)
     assert budget.value is None or isinstance(budget.value, Decimal)
+
+
+@pytest.mark.parametrize("value", ["9" * 400, 10**20, "1e400", 1e300])
+def test_an_amount_no_spreadsheet_holds_exactly_is_not_a_number(value: object) -> None:
+    """A few hundred nines typed into 預算 summed to infinity, which render, --fix, import and rollover
+    could not write (they ended in 內部錯誤): an amount of 16 digits or more is no budget."""
+    budget = parse_budget(value)
+    assert budget.value is None and Note.NOT_NUMBER in budget.notes
+
+
+def test_a_plan_with_an_absurd_budget_still_prints(tmp_path: Path, xltool: Runner) -> None:
+    from tests.conftest import EXAMPLE
+
+    plan = json.loads(xltool("read", EXAMPLE, "-f", "json").out)
+    plan["items"][0]["budget"] = int("9" * 400)
+    source = tmp_path / "計畫.json"
+    source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    done = xltool("render", source, "-o", tmp_path / "列印.xlsx")
+    assert done.status == 0 and (tmp_path / "列印.xlsx").exists(), done.err

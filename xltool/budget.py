@@ -89,7 +89,15 @@ def _parse_cached(kind: str, value: object) -> Budget:
     return _checked(written, amount, Note.TEXT)
 
 
+# No budget reaches this (10**15 千元 is a thousand times the world's yearly output), and past 15 digits a
+# spreadsheet no longer holds an amount exactly; a few hundred nines typed in summed to infinity, which no
+# workbook can store (render, --fix, import and rollover stopped there).
+MAX_AMOUNT = Decimal("1e15")
+
+
 def _checked(written: str, amount: Decimal, *notes: Note) -> Budget:
+    if abs(amount) >= MAX_AMOUNT:
+        return Budget(written, None, frozenset({Note.NOT_NUMBER}))
     found = set(notes)
     if amount < 0:
         found.add(Note.NEGATIVE)
