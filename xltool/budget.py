@@ -89,10 +89,10 @@ def _parse_cached(kind: str, value: object) -> Budget:
     return _checked(written, amount, Note.TEXT)
 
 
-# No budget reaches this (10**15 千元 is a thousand times the world's yearly output), and past 15 digits a
-# spreadsheet no longer holds an amount exactly; a few hundred nines typed in summed to infinity, which no
-# workbook can store (render, --fix, import and rollover stopped there).
-MAX_AMOUNT = Decimal("1e15")
+# What a spreadsheet can hold, with room for a plan's sum of such amounts to stay a number: a few hundred
+# nines typed into 預算 summed to infinity, which no workbook can store (render, --fix, import and
+# rollover stopped there). 1e20 is still an amount, absurd but a number, for check to report as one.
+MAX_AMOUNT = Decimal("1e300")
 
 
 def _checked(written: str, amount: Decimal, *notes: Note) -> Budget:
