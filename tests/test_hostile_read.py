@@ -470,3 +470,49 @@ def test_a_character_reference_no_character_has_is_no_crash(tmp_path: Path) -> N
     )
     done = xltool("check", bad)
     assert done.status in (0, 1, 2) and "內部錯誤" not in done.err and "Traceback" not in done.err
+
+
+ENGLISH = re.compile(r"[A-Za-z]{3,}")
+OWN_WORDS = ("xltool read", "JSON", "UTF-8")  # the names xltool's own zh-TW lines use
+
+
+@pytest.mark.parametrize(
+    ("name", "damage"),
+    [
+        ("列零.xlsx", (SHEET, b'<row r="4"', b'<row r="0"')),  # calamine: "Range is missing the expected row"
+        ("布林.xlsx", (SHEET, b'<c r="D5" s="9"><v>20</v>', b'<c r="D5" s="9" t="b"><v>2</v>')),
+        ("字串.xlsx", ("xl/sharedStrings.xml", b"</sst>", b"")),  # "Cannot detect file format"
+    ],
+)
+def test_a_workbook_calamine_refuses_is_told_in_zh_tw_alone(
+    tmp_path: Path, name: str, damage: tuple[str, bytes, bytes]
+) -> None:
+    """calamine's reason is English and meant for a programmer; the line ended with it."""
+    member, old, new = damage
+    bad = rewritten(tmp_path / name, lambda part, data: data.replace(old, new, 1) if part == member else data)
+    done = xltool("check", bad)
+    line = one_line_naming(done, bad).replace(str(bad), "")
+    assert done.status == 2 and not ENGLISH.search(line), line
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("記事本.json", lambda plan: plan.encode("utf-16")),  # Windows Notepad's "Unicode"
+        ("兩個BOM.json", lambda plan: ("\ufeff\ufeff" + plan).encode()),
+        ("大年度.json", lambda plan: plan.replace('"year":108', '"year":' + "9" * 5000, 1).encode()),
+    ],
+)
+def test_a_json_that_is_no_plan_is_told_in_zh_tw_alone(
+    tmp_path: Path, name: str, content: Callable[[str], bytes]
+) -> None:
+    """json's and Python's reasons are English ("'utf-8' codec can't decode byte 0xff", "Exceeds the limit
+    (4300 digits)… use sys.set_int_max_str_digits()"); the line said them."""
+    plan = xltool("read", EXAMPLE, "-f", "json").out
+    bad = tmp_path / name
+    bad.write_bytes(content(plan))
+    done = xltool("check", bad)
+    line = one_line_naming(done, bad).replace(str(bad), "")
+    for word in OWN_WORDS:
+        line = line.replace(word, "")
+    assert done.status == 2 and not ENGLISH.search(line), line

@@ -169,7 +169,8 @@ def _toml(text: str, source: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r"line (\d+)", str(exc))
         where = f"第 {at.group(1)} 行" if at else None
-        raise CatalogError(f"分類清單檔格式錯誤（TOML）：{exc}", source, where) from None
+        # tomllib's reason is English: the line number (where) is what the officer needs.
+        raise CatalogError("分類清單檔格式錯誤（TOML），請檢查引號、等號與方括號", source, where) from None
     except RecursionError:  # arrays nested thousands deep
         raise CatalogError("分類清單檔的陣列巢狀太深，不是分類清單", source) from None
 

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from xltool.errors import ErrorCode, OfficeError
+from xltool.errors import ErrorCode, OfficeError, system_reason
 from xltool.outputs import PDF, Outputs
 
 # Where installers put soffice when it is not on PATH (Windows: the program folders; macOS: the app).
@@ -187,7 +187,7 @@ def _run(command: list[str], env: dict[str, str], timeout: float, source: Path |
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True
         )
     except OSError as exc:
-        raise OfficeError(f"無法執行 LibreOffice（{command[0]}）：{exc}", source) from None
+        raise OfficeError(f"無法執行 LibreOffice（{command[0]}）：{system_reason(exc)}", source) from None
     try:
         output, _ = child.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

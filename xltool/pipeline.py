@@ -55,7 +55,7 @@ def load_plan(
             raise ValueError("檔案過大")
         plan = Plan.from_dict(json.loads(source.read_bytes().decode("utf-8-sig")), str(source))
     except (ValueError, RecursionError) as exc:  # json's errors are ValueErrors, and so are from_dict's
-        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or "巢狀太深"
+        reason = _json_reason(exc)
         raise InputError(
             f"不是 xltool read 輸出的計畫 JSON：{reason}", source, code=ErrorCode.INPUT_NOT_PLAN_JSON
         ) from None
@@ -63,6 +63,18 @@ def load_plan(
     if plan.catalog.notice:
         plan.notices.append(plan.catalog.notice)
     return plan
+
+
+def _json_reason(exc: ValueError | RecursionError) -> str:
+    """Why a JSON is no plan, in zh-TW: from_dict says it so already; json and Python say it in English."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"第 {exc.lineno} 行第 {exc.colno} 個字元不是正確的 JSON"
+    if isinstance(exc, UnicodeDecodeError):
+        return "不是 UTF-8 編碼的文字（請另存為 UTF-8）"
+    if isinstance(exc, RecursionError):
+        return "巢狀太深"
+    text = str(exc)
+    return text if re.search(r"[\u4e00-\u9fff]", text) else "內容不是計畫（數字或結構不正確）"
 
 
 def _catalog_for(plan: Plan, catalog: Catalog | None, year: int | None) -> Catalog:

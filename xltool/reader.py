@@ -335,9 +335,10 @@ def _refusal(book: Package, exc: Exception) -> InputError:
         return InputError(PASSWORD_PROTECTED, source, code=ErrorCode.INPUT_PASSWORD)
     if isinstance(exc, XmlError) or _declares_entities(book):  # refused by calamine's parser, unexpanded
         return InputError(UNSAFE_XML, source, code=ErrorCode.INPUT_UNSAFE)
+    # calamine's own words are English ("Cannot detect file format"): the line says what it means.
     if isinstance(exc, ZipError) or book.kind != "xls":  # a zip read whole already: its XML is damaged
-        return InputError(f"活頁簿內容損毀，無法讀取：{exc}", source, code=ErrorCode.INPUT_DAMAGED)
-    return InputError(f"不是可讀取的活頁簿（支援 .xlsx、.xlsm、.xls、.ods）：{exc}", source)
+        return InputError("活頁簿內容損毀，無法讀取", source, code=ErrorCode.INPUT_DAMAGED)
+    return InputError("不是可讀取的活頁簿（支援 .xlsx、.xlsm、.xls、.ods）", source)
 
 
 def _declares_entities(book: Package) -> bool:
