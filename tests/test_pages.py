@@ -13,6 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE, Runner, run_in_process
@@ -251,3 +253,41 @@ def test_canonical_prints_the_amount(tmp_path: Path, xltool: Runner) -> None:
     canonical = [c.value for c in load_workbook(tmp_path / "統一.xlsx")["計畫表"]["D"]]
     assert {"5千", "5000元", "５"} <= set(written)
     assert not {"5千", "5000元", "５"} & set(canonical) and canonical.count(5) >= written.count(5) + 3
+
+
+def one_phrase_at_a_time(goal: str, rooms: list[int], width: float, numbering: int) -> tuple[list[str], int]:
+    """goal_pieces as it was written first, each phrase tried in turn: the oracle for the faster search."""
+    from xltool.linebreak import NO_START
+    from xltool.pages import PHRASE_ENDS, lines_of
+
+    pieces: list[str] = []
+    rest = goal
+    for n, room in enumerate(rooms):
+        lines = lines_of(rest, width)
+        if len(lines) <= room or n == len(rooms) - 1:
+            return [*pieces, rest, *([""] * (len(rooms) - n - 1))], max(0, len(lines) - room)
+        cut = 0
+        for end, ch in enumerate(rest, start=1):
+            if ch in PHRASE_ENDS and rest[end : end + 1] not in NO_START and len(goal) - len(rest) + end > numbering:
+                if len(lines_of(rest[:end], width)) > room:
+                    break
+                cut = end
+        pieces.append(rest[:cut].rstrip("\n"))
+        rest = rest[cut:].lstrip("\n")
+    return pieces, 0
+
+
+@given(
+    st.lists(
+        st.sampled_from(["廉政", "宣導", "、", "，", "。", "辦理", "\n", "108.01", "政策目標-反貪", "「", "」"]),
+        max_size=80,
+    ).map(lambda words: "貳、" + "".join(words)),
+    st.lists(st.integers(1, 8), min_size=1, max_size=5),
+    st.sampled_from([40.0, 56.0, 80.0]),
+)
+def test_a_goal_goes_on_at_the_last_phrase_that_fits(goal: str, rooms: list[int], width: float) -> None:
+    """Where a goal's text goes on to the next page is found by doubling and halving (a goal of thousands
+    of phrases took minutes when each was tried in turn, wrapping all before it): the same places."""
+    from xltool.pages import goal_pieces
+
+    assert goal_pieces(goal, rooms, width, 2) == one_phrase_at_a_time(goal, rooms, width, 2)

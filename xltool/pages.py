@@ -24,9 +24,11 @@ over two pages and leaves the continued goal cell empty (the seed does):
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from xltool.form import LINE_HEIGHT, MARGIN_CM
 from xltool.linebreak import NO_START, wrap
@@ -59,7 +61,12 @@ def page_lines(header: float, title: float) -> tuple[int, int]:
 
 def lines_of(text: str, width: float) -> list[str]:
     """The printed lines of a cell ``width`` points wide (the blank lines of a text print nothing)."""
-    return [line for line in wrap(text, width) if line] if text else []
+    return list(_lines_of(text, width)) if text else []
+
+
+@lru_cache(maxsize=256)  # a long cell's lines are asked for again for each page it is on (line_slice)
+def _lines_of(text: str, width: float) -> tuple[str, ...]:
+    return tuple(line for line in wrap(text, width) if line)
 
 
 def line_slice(text: str, width: float, start: int, stop: int | None = None) -> str:
@@ -237,18 +244,53 @@ def goal_pieces(
     longer than a whole ``page`` of lines is cut where the page ends, as nothing else can be."""
     pieces: list[str] = []
     rest = goal
+    # Where the goal's phrases end (the text left on a page is always the goal's end: positions carry over).
+    phrase_ends = [
+        end
+        for end, ch in enumerate(goal, start=1)
+        if ch in PHRASE_ENDS and goal[end : end + 1] not in NO_START and end > numbering
+    ]
     for n, room in enumerate(rooms):
-        lines = lines_of(rest, width)
-        if len(lines) <= room or n == len(rooms) - 1:
+        if n == len(rooms) - 1 or _fits(rest, width, room):
+            lines = lines_of(rest, width)
             return [*pieces, rest, *([""] * (len(rooms) - n - 1))], max(0, len(lines) - room)
-        cut = 0
-        for end, ch in enumerate(rest, start=1):
-            if ch in PHRASE_ENDS and rest[end : end + 1] not in NO_START and len(goal) - len(rest) + end > numbering:
-                if len(lines_of(rest[:end], width)) > room:
-                    break
-                cut = end
+        done = len(goal) - len(rest)
+        ends = [end - done for end in phrase_ends[bisect.bisect_right(phrase_ends, done) :]]
+        fitting = _phrases_fitting(rest, ends, width, room)
+        cut = ends[fitting - 1] if fitting else 0
         if not cut and page is not None and room >= page:
             cut = len(line_slice(rest, width, 0, room))
         pieces.append(rest[:cut].rstrip("\n"))
         rest = rest[cut:].lstrip("\n")
     return pieces, 0
+
+
+def _fits(text: str, width: float, room: int) -> bool:
+    """Whether ``text`` takes at most ``room`` lines, wrapping no more of a long text than it must (a
+    longer text never takes fewer lines): a goal of thousands of phrases was wrapped whole for each page."""
+    size = 64
+    while True:
+        head = text[:size]
+        if len(lines_of(head, width)) > room:
+            return False
+        if len(head) == len(text):
+            return True
+        size *= 2
+
+
+def _phrases_fitting(text: str, ends: Sequence[int], width: float, room: int) -> int:
+    """How many of ``text``'s phrases (ending at ``ends``) fit ``room`` lines (a longer text never takes
+    fewer): found by doubling from the first, then halving, so that only texts about a page long are
+    wrapped. Tried one by one, each wrapping all before it, a goal of thousands of phrases took minutes."""
+
+    def fits(phrases: int) -> bool:
+        return len(lines_of(text[: ends[phrases - 1]], width)) <= room
+
+    low, high = 0, 1
+    while high <= len(ends) and fits(high):
+        low, high = high, high * 2
+    high = min(high, len(ends) + 1)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
