@@ -281,13 +281,13 @@ def saved_template_sizes(work: Path) -> dict[str, float]:
     return sizes
 
 
-def long_cells(path: Path) -> Path:
+def long_cells(path: Path, phrase: str = "辦理廉政宣導、") -> Path:
     """The example with its first goal and a practice each 32,000 characters long (Excel's limit is 32,767):
-    a pasted report, which the printout's line breaking once took minutes over."""
+    a pasted report, which the printout's line breaking, and diff's likeness of two, once took minutes over."""
     import re
     import zipfile
 
-    text = ("辦理廉政宣導、" * 4600)[:32000].encode()
+    text = (phrase * (32000 // len(phrase) + 1))[:32000].encode()
     with zipfile.ZipFile(EXAMPLE) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for item in source.infolist():
             data = source.read(item.filename)
@@ -383,6 +383,9 @@ def main() -> None:
              None, None),
             ("xltool render 三萬字的目標與作法 --docx", [*xltool, "render", str(long_cells(work / "long.xlsx")), "--docx",
              str(work / "long.docx"), "--force"], "xltool render 範例 --docx", 5.0),
+            ("xltool diff 範例 範例", [*xltool, "diff", str(EXAMPLE), str(EXAMPLE)], None, None),
+            ("xltool diff 兩版三萬字的目標與作法", [*xltool, "diff", str(work / "long.xlsx"),
+             str(long_cells(work / "long2.xlsx", "辦理廉政講習、"))], "xltool diff 範例 範例", 3.0),
         ]  # fmt: skip
         for shape in SHAPES:
             words = SHAPE_WORDS[shape]

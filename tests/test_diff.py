@@ -231,6 +231,22 @@ def test_a_practice_rewritten_from_scratch_is_removed_and_added() -> None:
     assert result.changed == []
 
 
+def test_a_long_practice_edited_at_its_end_is_one_change() -> None:
+    """Two practices pasted as reports of thousands of characters: their likeness is judged on their first
+    lines (difflib took minutes over the whole of two such texts), so one edited near its end is still the
+    same practice, changed, and a different one is still another."""
+    plan = read_plan(EXAMPLE)
+    report = "".join(f"第{n}場次辦理廉政宣導與法紀教育，邀請機關同仁參加並填寫回饋問卷。" for n in range(120))
+    items = list(plan.items)
+    items[1] = replace(items[1], practice=report)
+    before = replace(plan, items=items)
+    after = list(items)
+    after[1] = replace(items[1], practice=report[:-40] + "並將成果簽報首長核閱。")
+    result = diff_plans(before, replace(plan, items=after))
+    assert [(c.new.cell, list(c.fields)) for c in result.changed] == [("B5", ["practice"])]
+    assert result.added == [] and result.removed == []
+
+
 def test_on_a_narrow_terminal_no_amount_leaves_its_goal(
     old: Path, tmp_path: Path, xltool: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

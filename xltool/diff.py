@@ -56,6 +56,9 @@ from xltool.xlsxedit import SheetTable, Value
 SAME_GOAL = 0.6  # a practice reworded within its goal
 OTHER_GOAL = 0.8  # a practice moved to another goal, its text the same or nearly so
 GOAL_SIMILAR = 0.6  # a goal reworded
+# How much of a text its likeness is judged on: a practice is a few lines, and difflib's ratio grows with
+# the square of the length (two pasted reports of 30,000 characters each took minutes to compare).
+LIKENESS_CHARS = 500
 
 JsonValue = str | int | float | None
 _ZERO = Decimal(0)
@@ -241,6 +244,7 @@ def _pair_goals(
     old_keys = [squash(old_items[m[0]].goal) for m in old_goals]
     new_keys = [squash(new_items[m[0]].goal) for m in new_goals]
     pairs = _exact(old_keys, new_keys)
+    old_keys, new_keys = [k[:LIKENESS_CHARS] for k in old_keys], [k[:LIKENESS_CHARS] for k in new_keys]
     free = [h for h in range(len(new_goals)) if h not in set(pairs.values())]
     candidates = []
     new_chars = {h: _characters(new_keys[h]) for h in free}
@@ -281,12 +285,14 @@ def _similar_pairs(
     ``ratio`` is costly; the characters two texts have in common (counted with repeats, as ``quick_ratio``
     counts them, but as a set intersection in C) bound it from above, and set most pairs aside first.
     """
-    old_chars = [(i, _characters(old_text[i]), len(old_text[i])) for i in old]
+    olds = {i: old_text[i][:LIKENESS_CHARS] for i in old}
+    news = {j: new_text[j][:LIKENESS_CHARS] for j in new}
+    old_chars = [(i, _characters(olds[i]), len(olds[i])) for i in old]
     candidates = []
     matcher = SequenceMatcher(None, autojunk=False)  # autojunk would discard common characters of long text
     for j in new:
-        chars, size = _characters(new_text[j]), len(new_text[j])
-        matcher.set_seq2(new_text[j])  # the matcher keeps what it learned of seq2 across set_seq1
+        chars, size = _characters(news[j]), len(news[j])
+        matcher.set_seq2(news[j])  # the matcher keeps what it learned of seq2 across set_seq1
         for i, theirs, length in old_chars:
             bound, total = 2 * len(chars & theirs), size + length
             if bound < SAME_GOAL * total or not total:
@@ -294,7 +300,7 @@ def _similar_pairs(
             least = floor(i, j)
             if bound < least * total:
                 continue
-            matcher.set_seq1(old_text[i])
+            matcher.set_seq1(olds[i])
             ratio = matcher.ratio()
             if ratio >= least:
                 candidates.append((-ratio, least, abs(i - j), i, j))
