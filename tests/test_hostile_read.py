@@ -11,6 +11,7 @@ import re
 import struct
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -516,3 +517,60 @@ def test_a_json_that_is_no_plan_is_told_in_zh_tw_alone(
     for word in OWN_WORDS:
         line = line.replace(word, "")
     assert done.status == 2 and not ENGLISH.search(line), line
+
+
+def lying_member(path: Path, part: str, more: int, source: Path = EXAMPLE) -> Path:
+    """The example with ``part`` declaring (size and checksum) its honest bytes while its deflate stream goes
+    on for ``more`` bytes: Python's zipfile stops where the zip says, calamine inflates all there is."""
+    with zipfile.ZipFile(source) as original:
+        members = [(item.filename, original.read(item)) for item in original.infolist()]
+    honest = dict(members)[part]
+    head, end = honest, b""
+    if more and part.endswith("Strings.xml"):  # one more string, of ``more`` letters, which calamine would build
+        head, end = honest[: -len(b"</sst>")] + b"<si><t>", b"</t></si></sst>"
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    stream = deflate.compress(head) + b"".join(deflate.compress(b"A" * (1 << 24)) for _ in range(more >> 24))
+    stream += deflate.compress(b"A" * (more % (1 << 24)) + end) + deflate.flush()
+    honest = (head + b"A" * min(more, len(honest)) + end)[: len(honest)]  # what the zip declares, and its checksum
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in members:
+            if name != part:
+                out.writestr(name, data)
+    raw = path.read_bytes()
+    end = raw.rfind(b"PK\x05\x06")
+    directory_at = struct.unpack_from("<I", raw, end + 16)[0]
+    count = struct.unpack_from("<H", raw, end + 10)[0]
+    name, crc = part.encode(), zlib.crc32(honest)
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(stream), len(honest), len(name), 0)
+    central = struct.pack(
+        "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(stream), len(honest), len(name), 0, 0, 0, 0,
+        0, directory_at,
+    )  # fmt: skip
+    body = raw[:directory_at] + local + name + stream
+    directory = raw[directory_at:end] + central + name
+    tail = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count + 1, count + 1, len(directory), len(body), 0)
+    path.write_bytes(body + directory + tail)
+    return path
+
+
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", SHEET])
+def test_a_member_that_inflates_past_what_it_declares_is_refused(tmp_path: Path, part: str) -> None:
+    """A member declaring its honest 13 KB (and their checksum) whose compressed data goes on to hundreds of
+    MB: every size guard trusted the declaration and calamine, inflating all of it, took the process past 2 GB.
+    One line naming the member, exit 2, before calamine sees it."""
+    bad = lying_member(tmp_path / "謊報大小.xlsx", part, 200 << 20)
+    done = xltool("check", bad)
+    line = one_line_naming(done, bad)
+    assert done.status == 2 and part in line and "比它宣告的" in line
+    assert xltool("check", lying_member(tmp_path / "誠實.xlsx", part, 0)).status in (0, 1)  # nothing more: read
+
+
+def test_a_plan_not_made_from_the_template_is_checked_whole_before_calamine_reads_it(tmp_path: Path) -> None:
+    """Such a plan is handed to calamine as it came (nothing to cut out of it), so every member is inflated
+    to its end first: the shared strings no reader of xltool's own reads are checked too."""
+    from tests import corpus
+
+    legacy = corpus.legacy_workbook(tmp_path / "手工計畫.xlsx")
+    bad = lying_member(tmp_path / "謊報大小.xlsx", "xl/sharedStrings.xml", 1 << 30, source=legacy)
+    done = run_process("check", bad, memory=1 << 30, timeout=180)  # calamine would need the whole gigabyte
+    assert done.status == 2 and "比它宣告的" in one_line_naming(done, bad)

@@ -188,6 +188,7 @@ class _Workbook:
         else:
             self.cells = biff.sheets(book) if book.kind == "xls" else odf.sheets(book)
             refuse_large_sheets(book, self.cells)  # calamine builds every sheet of these as it opens them
+            book.check_whole()  # calamine inflates an .ods's members as far as they go: no further than declared
             workbook = self._open(book.data)
             with _quiet(book):
                 sheets = workbook.sheets_metadata
@@ -222,6 +223,7 @@ class _Workbook:
         refuse_large_sheets(self.book, {name: cells, MARKER_SHEET: self.marker_cells})
         if live is None and self._as_calamine_finds(sheet.part):
             if not self.on_original:
+                self.book.check_whole()  # calamine inflates the members as far as they go: as declared only
                 self._open(self.book.data)
         else:
             parts = {name: xml or self.book.member(sheet.part)}
