@@ -101,7 +101,7 @@ class Package:
             raise InputError(DAMAGED, self.path, code=ErrorCode.INPUT_DAMAGED)
         try:
             yield from self._inflate(info, size)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError, NotImplementedError):
             raise InputError(DAMAGED, self.path, code=ErrorCode.INPUT_DAMAGED) from None
         self.whole.add(key)
 

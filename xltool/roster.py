@@ -528,14 +528,14 @@ def _named_for_another(roster: Roster, on_roster: dict[str, list[Submission]], l
     line_of = {line.unit: line for line in lines}
     for name, group in on_roster.items():
         for sub in group:
-            named = roster.match_path(sub.file)[0] if sub.written else None
+            named, by = roster.match_path(sub.file) if sub.written else (None, "")
             if named is None or named.name == name or line_of[named.name].status != Status.MISSING:
                 continue
             missing = line_of[named.name]
             missing.near = missing.near or sub.written
-            missing.note = _join(missing.note, f"可能是 {sub.name}（檔名是這個單位，機關名稱卻寫「{sub.written}」）")
+            missing.note = _join(missing.note, f"可能是 {sub.name}（{by}是這個單位，機關名稱卻寫「{sub.written}」）")
             line_of[name].note = _join(
-                line_of[name].note, f"{sub.name} 的檔名是「{named.name}」，機關名稱卻寫「{sub.written}」，請確認"
+                line_of[name].note, f"{sub.name} 的{by}是「{named.name}」，機關名稱卻寫「{sub.written}」，請確認"
             )
 
 

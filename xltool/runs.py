@@ -247,8 +247,9 @@ def run_render(
     """Print every plan in ``inputs`` (a merged workbook: each of its units) in the form's layout, to each
     output asked for; with none, one file's printout goes beside it as 原檔名_列印.xlsx. A unit sent more
     than once prints once, in the version merge counts (the newest), and a unit both in a merged workbook
-    and in its own file stops the run as it stops merge, unless ``allow_duplicate_units``. With a roster the units print in its order, under its names. A file that cannot be read stops the
-    run, unless ``skip_bad`` leaves it out (listed in the result)."""
+    and in its own file stops the run as it stops merge, unless ``allow_duplicate_units``. With a roster
+    the units print in its order, under its names. A file that cannot be read stops the run, unless
+    ``skip_bad`` leaves it out (listed in the result)."""
     from xltool.office import require_soffice
     from xltool.render import pdf_folder, pdf_of, pdfs_of, render_plans
 
