@@ -268,6 +268,17 @@ def test_the_closing_lines_count_files_as_files_and_units_as_units(
     assert "名冊上的單位都已收到（7 個檔案）" in done.out  # five units, 臺中 twice, and 金門 off the roster
 
 
+def test_two_versions_nothing_tells_apart_are_said_to_be(season: tuple[Path, Path], xltool: Runner) -> None:
+    """臺中's two files saved in the same second and written to disk at the same moment: one must count, and
+    the note no longer calls it the newest without saying that nothing told them apart."""
+    folder, roster = season
+    first, second = folder / "臺中一.xlsx", folder / "臺中二.xlsx"
+    os.utime(first, (second.stat().st_atime, second.stat().st_mtime))
+    receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    note = next(r["note"] for r in receipts if r["unit"] == "臺中市政府政風處")
+    assert "存檔時間與檔案日期都相同，無法判斷哪一個較新" in note
+
+
 def test_without_a_roster_files_come_in_natural_order(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "組"
     folder.mkdir()

@@ -613,6 +613,9 @@ def _versions_note(group: list[Submission], counted: set[int], *, newest_lost: b
 
     parts = [f"以{newest} {kept[0].name}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
     parts.append("不計 " + "、".join(f"{s.name}（{other_year(s)}{_when(s, group)}，{s.figures()}）" for s in left))
+    if kept and any(s.plan is not None and _newness(s) == _newness(kept[0]) for s in left):
+        # Copies saved in the same second and written to disk together: nothing says which is the newer.
+        parts.append("這幾個版本的存檔時間與檔案日期都相同，無法判斷哪一個較新，暫以檔名排序在前的為準，請確認")
     return "；".join(parts)
 
 
