@@ -236,8 +236,13 @@ class _Files:
         return found if found is not None or inode is None else self._inodes.get(inode)
 
 
+def same_file(path: str | Path) -> str:
+    """One key for every spelling of a path (relative, through a link, another case on Windows)."""
+    return os.path.normcase(os.path.realpath(path))
+
+
 def _identity(path: Path) -> tuple[str, tuple[int, int] | None]:
-    real = os.path.normcase(os.path.realpath(path))
+    real = same_file(path)
     try:
         found = os.stat(path)
     except OSError:

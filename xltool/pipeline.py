@@ -25,7 +25,7 @@ from xltool.checks import LIVE_RULES, check_plan
 from xltool.errors import ErrorCode, InputError, OutputError, XltoolError, system_reason
 from xltool.inputs import WORKBOOK_SUFFIXES, Package, check_input
 from xltool.model import FileResult, Plan
-from xltool.outputs import Outputs
+from xltool.outputs import Outputs, same_file
 from xltool.reader import read_plan
 
 PARALLEL_FROM = 16  # below this, starting worker processes costs more than it saves
@@ -276,19 +276,19 @@ def find_inputs(inputs: Iterable[str | Path], besides: Iterable[Path] = ()) -> t
     inputs = list(inputs)
     found: list[Path] = []
     others: list[Path] = []
-    aside = {_same_file(path) for path in besides}
+    aside = {same_file(path) for path in besides}
     for given in map(Path, inputs):
         if given.is_dir():
             plans, left = _walk(given)
-            found += sorted((path for path in plans if _same_file(path) not in aside), key=natural_key)
-            others += [path for path in left if _same_file(path) not in aside]
+            found += sorted((path for path in plans if same_file(path) not in aside), key=natural_key)
+            others += [path for path in left if same_file(path) not in aside]
         elif given.exists():
             found.append(given)
         else:
             raise InputError("找不到檔案或資料夾", given, code=ErrorCode.INPUT_MISSING)
     unique: dict[str, Path] = {}
     for path in found:
-        unique.setdefault(_same_file(path), path)
+        unique.setdefault(same_file(path), path)
     if not unique:
         where = "、".join(map(str, inputs)) or None
         names = [str(path) for path in packed(others)]
@@ -297,11 +297,6 @@ def find_inputs(inputs: Iterable[str | Path], besides: Iterable[Path] = ()) -> t
             f"沒有找到任何活頁簿或計畫 JSON（.xlsx、.xlsm、.xls、.ods、.json）{unpack}", where, code=ErrorCode.NO_INPUTS
         )
     return list(unique.values()), sorted(others, key=natural_key)
-
-
-def _same_file(path: Path) -> str:
-    """One key for every spelling of a file (relative, through a link, another case on Windows)."""
-    return os.path.normcase(os.path.realpath(path))
 
 
 PLAN_SUFFIXES = (*WORKBOOK_SUFFIXES, ".json")

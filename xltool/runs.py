@@ -9,7 +9,6 @@ so a run that would write over an input, or over a file without ``force``, stops
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,7 +18,7 @@ from xltool.catalog import Catalog
 from xltool.errors import ErrorCode, ExitStatus, XltoolError
 from xltool.export import exit_status
 from xltool.model import FileResult, Plan
-from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs
+from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs, same_file
 from xltool.pipeline import (
     CheckOptions,
     Returned,
@@ -59,9 +58,9 @@ def _aside(roster: Roster | None) -> list[Path]:
 def _not_inside(folder: Path, inputs: Sequence[str | Path]) -> None:
     """--annotate-dir outside the folders checked: copies written among the plans would be read as the
     units' resubmissions the next time the folder is checked (each newer than the plan it marks)."""
-    where = Path(os.path.realpath(folder))
+    where = Path(same_file(folder))
     for given in map(Path, inputs):
-        if given.is_dir() and where.is_relative_to(os.path.realpath(given)):
+        if given.is_dir() and where.is_relative_to(same_file(given)):
             raise XltoolError(
                 f"--annotate-dir 不能是要檢查的資料夾 {given} 或其中的資料夾：下次檢查時，副本會被當成單位重新送來的計畫；"
                 "請另選一個資料夾（例如 退回/）。",
