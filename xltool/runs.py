@@ -49,10 +49,15 @@ class Progress(Protocol):
         """Rows of one large sheet read, or of a merged workbook written, so far (``title``: which)."""
 
 
-def _aside(roster: Roster | None) -> list[Path]:
-    """The files a run reads that are not plans: its roster, which holds the office's contacts. No output
-    may replace it (``--force`` or not), and an inbox that keeps it beside the plans is not read as one."""
-    return [Path(roster.path)] if roster is not None and roster.path else []
+def _gathered(
+    inputs: Iterable[str | Path], roster: Roster | None, force: bool
+) -> tuple[list[Path], list[Path], Outputs]:
+    """A run's plans, the other files of its folders, and the guard of its outputs. The roster is read too
+    and holds the office's contacts: no output may replace it (``--force`` or not), and an inbox that keeps
+    it beside the plans does not have it read as a plan."""
+    aside = [Path(roster.path)] if roster is not None and roster.path else []
+    files, others = find_inputs(inputs, besides=aside)
+    return files, others, Outputs([*files, *aside], force=force)
 
 
 def _not_inside(folder: Path, inputs: Sequence[str | Path]) -> None:
@@ -159,7 +164,7 @@ def run_check(
     corrected copy of one file, an annotated copy of each file that needs one into ``annotate_dir``, the
     list of units to chase. With a roster, the season's intake decides which unit each file counts for."""
     inputs, options = list(inputs), options or CheckOptions()
-    files, others = find_inputs(inputs, besides=_aside(roster))
+    files, others, outputs = _gathered(inputs, roster, force)
     if (annotate or fix) and len(files) != 1:
         raise XltoolError(
             "--annotate 與 --fix 一次只能用在一個檔案；多個檔案請用 --annotate-dir。", code=ErrorCode.USAGE
@@ -167,7 +172,6 @@ def run_check(
     _roster_needed(roster, require_all, chase)
     if annotate_dir is not None:
         _not_inside(annotate_dir, inputs)
-    outputs = Outputs([*files, *_aside(roster)], force=force)
     _claimed(outputs, ((chase, CSV), (annotate, None), (fix, None)))  # a copy's: see editable
     for out in (annotate, fix):
         if out is not None:
@@ -252,12 +256,11 @@ def run_render(
     from xltool.office import require_soffice
     from xltool.render import pdf_folder, pdf_of, pdfs_of, render_plans
 
-    files, others = find_inputs(inputs, besides=_aside(roster))
+    files, others, outputs = _gathered(inputs, roster, force)
     if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
         if len(files) > 1:
             raise XltoolError("多個檔案請以 -o、--pdf、--pdf-dir、--docx 或 --odt 指定輸出。", code=ErrorCode.USAGE)
         output = files[0].with_name(f"{files[0].stem}_列印.xlsx")
-    outputs = Outputs([*files, *_aside(roster)], force=force)
     _claimed(outputs, ((output, WORKBOOK), (pdf, PDF), (docx, DOCX), (odt, ODT)))
     if pdf is not None or pdf_dir is not None or odt is not None:
         require_soffice()
@@ -355,9 +358,8 @@ def run_merge(
     units to chase when asked."""
     from xltool.merge import merge_files
 
-    files, others = find_inputs(inputs, besides=_aside(roster))
+    files, others, outputs = _gathered(inputs, roster, force)
     _roster_needed(roster, require_all, chase)
-    outputs = Outputs([*files, *_aside(roster)], force=force)
     _claimed(outputs, ((chase, CSV),))
     merged = merge_files(
         files, output, catalog=catalog, roster=roster, skip_bad=skip_bad,
