@@ -370,10 +370,10 @@ def intake(
         own = [s for s in readable if not s.from_merged]
         if len(own) < len(readable):  # also in a merged workbook: a copy of the unit's own file
             season.conflicts.append(readable)
-            if len({s.file for s in own}) < 2:  # the unit's file counts, never the two added up
-                season.counted += own or readable
+            if not own:  # in merged workbooks alone: each counts
+                season.counted += readable
                 continue
-            readable = own
+            readable = own  # the unit's own file counts, never the two added up
         # A version of another year than the season's (last year's plan sent again by mistake) counts only
         # when the unit sent nothing for this year: merge would refuse the mix, check and render print it.
         this_year = [s for s in readable if s.plan is not None and s.plan.year == year]
@@ -613,7 +613,8 @@ def _versions_note(group: list[Submission], counted: set[int], *, newest_lost: b
 
     parts = [f"以{newest} {kept[0].name}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
     parts.append("不計 " + "、".join(f"{s.name}（{other_year(s)}{_when(s, group)}，{s.figures()}）" for s in left))
-    if kept and any(s.plan is not None and _newness(s) == _newness(kept[0]) for s in left):
+    counted_at = _newness(kept[0]) if kept else None
+    if any(s.plan is not None and _newness(s) == counted_at for s in left):
         # Copies saved in the same second and written to disk together: nothing says which is the newer.
         parts.append("這幾個版本的存檔時間與檔案日期都相同，無法判斷哪一個較新，暫以檔名排序在前的為準，請確認")
     return "；".join(parts)
