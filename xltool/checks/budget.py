@@ -45,11 +45,14 @@ EMITS: tuple[Rule, ...] = (
 def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
     as_text = Decimal(0)  # the budgets typed as text, which the sheet's own =SUM leaves out
+    dates = Decimal(0)  # what it counts for budgets that are no number: a date's day number (1/5 typed in)
     for item in plan.items:
         budget = item.budget_info
         notes = budget.notes
         if Note.TEXT in notes and budget.value:
             as_text += budget.value  # 5000元 too: BUDGET_YUAN is about that row
+        if Note.NOT_NUMBER in notes:
+            dates += _day_number(budget)
         if Note.TEXT in notes and budget.value and Note.UNIT_YUAN not in notes:
             # The sheet's own 合計 (=SUM) skips text: the total it shows would differ from the one xltool states.
             amount = json_number(budget.value)
@@ -69,7 +72,6 @@ def check(context: Context) -> Iterator[Finding]:
     # each of those rows, and fixing them fixes the total (advice to recalculate it would be wrong).
     # A budget that is no number is an error on its row, and the sheet's =SUM counts it as it sees it: a
     # date (1/5 typed into 預算) as its day number. A 合計 that those explain is the rows' to fix, not the 合計's.
-    dates = sum((_day_number(item.budget_info) for item in plan.items if item.budget_info.value is None), Decimal(0))
     if (
         stated is not None
         and stated.value is not None
@@ -90,8 +92,6 @@ def _own_cell(item: PlanItem) -> bool:
 def _day_number(budget: Budget) -> Decimal:
     """What a spreadsheet's SUM counts for a budget cell that is no number: a date or time is its serial
     number (days since 1899-12-30), anything else nothing."""
-    if Note.NOT_NUMBER not in budget.notes:
-        return Decimal(0)
     try:
         when = dt.datetime.fromisoformat(budget.written)
     except ValueError:
