@@ -221,6 +221,23 @@ def test_a_cross_year_schedule_is_a_reminder_not_a_correction(tmp_path: Path) ->
     assert [(f.code, f.severity) for f in findings] == [("SCHEDULE_NEXT_YEAR", "info")]
 
 
+@office
+def test_a_blank_year_is_blamed_where_it_is_typed_not_on_the_columns_summary(tmp_path: Path) -> None:
+    """LibreOffice saves the summary beside the year (G2) with its text: the year is still E2's, blank."""
+    from openpyxl import load_workbook
+
+    path = write_template(tmp_path / "沒有年度.xlsx", year=108, rows=10)
+    fill(path, correct_rows(), unit="某處")
+    book = load_workbook(path)
+    book["計畫表"]["E2"] = None
+    book.save(path)
+    saved = convert(path, "xlsx", tmp_path / "lo")
+    assert calculated(saved)[1][len(COLUMNS)]  # the summary beside the year holds its text
+    plan = read_plan(saved)
+    assert plan.year is None
+    assert [(f.code, f.cell) for f in check_plan(plan) if f.code.startswith("YEAR")] == [("YEAR_MISSING", "E2")]
+
+
 def expanded(names: dict[str, str], name: str) -> str:
     """A name's formula with every name it uses written out, as LibreOffice compiles it (8,192 tokens at most)."""
     return re.sub(

@@ -157,3 +157,24 @@ def test_a_practice_beginning_with_the_word_total_is_still_a_practice(template: 
     plan = read_plan(template)
     assert [i.practice for i in plan.items] == ["合計辦理宣導 3 場"]
     assert plan.stated_total is not None and plan.cells["total"] == "D5"
+
+
+def test_a_practice_typed_below_the_total_is_reported_not_silently_left_out(template: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from xltool.checks import check_plan
+
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場。", "schedule": "108.01-12", "budget": 1}])
+    book = load_workbook(template)
+    sheet = book["計畫表"]  # the template's 20 rows end at 23, its 合計 on 24: the officer went on below it
+    sheet["A26"], sheet["B26"], sheet["C26"] = "承辦人：王小明", "政風主管：", None  # a signature line is no practice
+    sheet["B27"], sheet["C27"], sheet["E27"] = "二、辦理講習 2 場。", "108.05", "防貪業務"
+    book.save(template)
+    plan = read_plan(template)
+    assert [i.practice for i in plan.items] == ["辦理宣導 3 場。"]  # below 合計 is not read...
+    [finding] = [f for f in check_plan(plan) if f.code == "PRACTICE_AFTER_TOTAL"]  # ...and check says so
+    assert (finding.cell, finding.severity) == ("B27", "error") and "第 27 列" in finding.message
+
+    sheet["B27"] = sheet["C27"] = sheet["E27"] = None
+    book.save(template)
+    assert not [f for f in check_plan(read_plan(template)) if f.code == "PRACTICE_AFTER_TOTAL"]

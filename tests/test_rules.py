@@ -41,7 +41,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     """The example, test_live's 100 rows (every planted mistake, unusual values, numbering slips) with a
     wrong total, title and template version, and the plans that break what a plan's rows cannot: none at
     all, no unit or year, a western year, a formula without its result, a cell showing #N/A, stray spaces,
-    a goal naming an old year, a goal with no practice."""
+    a goal naming an old year, a goal with no practice, a practice below 合計."""
     folder = tmp_path_factory.mktemp("rules")
     rows = corpus_rows()
     path = fill(write_template(folder / "corpus.xlsx", year=108, rows=len(rows) + 3), rows, unit="測試縣政府政風處")
@@ -62,6 +62,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     book = load_workbook(other)
     book["計畫表"]["D4"] = "=2*10"
     book["計畫表"]["C5"] = "#N/A"  # openpyxl writes an error value (t="e"), as a broken formula's result is saved
+    book["計畫表"]["B11"], book["計畫表"]["C11"] = "三、寫在合計列下方的作法。", "108.05"  # the rows ran out
     book.save(other)
     return [
         (read_plan(EXAMPLE), 108, None),

@@ -474,7 +474,8 @@ def _read_sheet(
             break
         else:
             plan.extra_columns[_line(value)] = cell_ref(header.row, c)
-    _read_heading(plan, grid, header.row)
+    live = plan.cells.get(LIVE.key)
+    _read_heading(plan, grid, header.row, column_index(live) if live else None)
     year = plan.year if plan.year is not None else default_year
     plan.catalog = catalog or load_catalog(year)
     if plan.catalog.notice:
@@ -661,10 +662,30 @@ def _end_of_rows(plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int
                 total = _Body(grid, r, r + 1, header, merged)
                 plan.stated_total = parse_budget(total.values("budget")[0])
                 plan.cells["total"] = total.moved_cells(r).get("budget", cell_ref(r, header.columns["budget"]))
+            _practice_after(plan, grid, header, r)
             return r
         if _END_ROW.match(first):
             return r
     return len(grid)
+
+
+def _practice_after(plan: Plan, grid: Grid, header: _Header, total: int) -> None:
+    """Where a practice was typed below the 合計 row (the template's rows ran out, or its protection was
+    removed): nothing after 合計 is read, so check must say so rather than leave it out unsaid. A practice
+    is a filled 具體作法 cell with a schedule, category or performance item beside it; a legacy form's
+    signature lines below its total (承辦人：…　主管：…, written across the columns) have none of these."""
+    practice = header.columns.get("practice")
+    beside = [header.columns[key] for key in ("schedule", "category", "performance") if key in header.columns]
+    if practice is None:
+        return
+    for r in range(total + 1, len(grid)):
+        row = grid[r]
+        first = next((v.strip() for v in row if isinstance(v, str) and v.strip()), "")
+        if first and _END_ROW.match(squash(first)):
+            return
+        if practice < len(row) and _line(row[practice]) and any(c < len(row) and _line(row[c]) for c in beside):
+            plan.cells["after_total"] = cell_ref(r, practice)
+            return
 
 
 _AMOUNTS = frozenset({"budget"})  # columns whose merged cells hold one value, not one a row
@@ -731,11 +752,14 @@ def _each_once(values: list[object], make: Callable[[object], _T]) -> list[_T]:
     return result
 
 
-def _read_heading(plan: Plan, grid: Grid, header_row: int) -> None:
-    """Unit and year from their labelled cells, else from a title like 「…處108年度廉政工作計畫」."""
+def _read_heading(plan: Plan, grid: Grid, header_row: int, live: int | None = None) -> None:
+    """Unit and year from their labelled cells, else from a title like 「…處108年度廉政工作計畫」.
+
+    Nothing from the template's 檢查 column (``live``) on: its summary cell beside a blank year holds the
+    text LibreOffice calculated, which is no year and not where the officer types one."""
     labels = (UNIT_LABEL, YEAR_LABEL)
     for r in range(header_row):
-        row = grid[r]
+        row = grid[r][:live]
         for c, value in enumerate(row):
             text = squash(value) if isinstance(value, str) else ""
             if not text:

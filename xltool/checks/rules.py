@@ -380,6 +380,13 @@ TEMPLATE_OUTDATED = Rule(
     "這份活頁簿由較舊的範本或清單產生（{what}）",
     "請以 xltool template 產生新範本，或確認清單是否仍適用",
 )
+PRACTICE_AFTER_TOTAL = Rule(
+    "PRACTICE_AFTER_TOTAL",
+    E,
+    "practice",
+    "合計列下方還有填寫的具體作法（第 {row} 列起），xltool 不會讀取、檢查、彙整或列印合計列以下的內容",
+    "請把它移到合計列上方；範本的列不夠用時，請向上級政風機構索取列數較多的範本（xltool template --rows）",
+)
 GOAL_MISSING = Rule(
     "GOAL_MISSING",
     E,

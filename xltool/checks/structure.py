@@ -23,6 +23,7 @@ from xltool.checks.rules import (
     ITEM_NUMBER_ORDER,
     ITEMS_FOLLOW,
     NO_ITEMS,
+    PRACTICE_AFTER_TOTAL,
     PRACTICE_DUPLICATE,
     PRACTICE_MISSING,
     PRACTICE_NOT_QUANTIFIED,
@@ -41,6 +42,7 @@ from xltool.form import (
     GOAL_NUMERALS,
     ITEM_NUMERALS,
     TEMPLATE_VERSION,
+    cell_row,
     chinese_number,
     numbered_with,
     numeral_value,
@@ -72,6 +74,7 @@ _HEADING = (
     FORMULA_NO_VALUE,
     CELL_ERROR,
     TEMPLATE_OUTDATED,
+    PRACTICE_AFTER_TOTAL,
 )
 _NUMBERING = (
     GOAL_MISSING,
@@ -120,6 +123,8 @@ def _heading(context: Context) -> Iterator[Finding]:
         yield FORMULA_NO_VALUE.at_cell(plan, cell, field=FIELD_NAMES.get(key, key))
     for cell, (key, shown) in plan.cell_errors.items():
         yield CELL_ERROR.at_cell(plan, cell, shown, field=FIELD_NAMES.get(key, key))
+    if after := plan.cells.get("after_total"):
+        yield PRACTICE_AFTER_TOTAL.at_cell(plan, after, row=cell_row(after))
     version, catalog_id = plan.marker.get("template_version"), plan.marker.get("catalog")
     if version and version != TEMPLATE_VERSION:
         yield TEMPLATE_OUTDATED.at_plan(plan, version, what=f"範本版本 {version}，目前為 {TEMPLATE_VERSION}")
