@@ -148,6 +148,30 @@ def test_a_roster_saved_by_excel_in_big5_or_as_a_workbook(
         assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED
 
 
+def test_the_lines_of_an_offices_roster_that_name_no_unit_are_said_and_never_chased(
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
+    """Group headings and a total without a 序號, and a signature line whose 序號 cell holds its label."""
+    folder, _ = season
+    roster = tmp_path / "名冊.csv"
+    units = [line.split(",")[0] for line in ROSTER.splitlines()[1:]]
+    lines = ["序號,單位,承辦人", ",一、直轄市政風機構,", *(f"{n},{u}," for n, u in enumerate(units[:3], 1)),
+             ",（二）其他,", *(f"{n}.,{u}," for n, u in enumerate(units[3:], 4)), ",合計 5 個單位,", "製表人：,王小明,"]  # fmt: skip
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = xltool("check", folder, "--roster", roster, "-f", "json")
+    assert [(r["unit"], r["status"]) for r in json.loads(done.out)["receipts"]] == EXPECTED
+    assert (
+        "名冊的第 2 列「一、直轄市政風機構」、第 6 列「（二）其他」、第 9 列「合計 5 個單位」、第 10 列「王小明」不是單位"
+        in done.err
+    )
+    chase = tmp_path / "待催.csv"
+    xltool("check", folder, "--roster", roster, "--chase", chase)
+    assert [row.split(",")[0] for row in chase.read_text(encoding="utf-8-sig").splitlines()[1:]] == [
+        "桃園市政府政風處",
+        "高雄市政府政風處",
+    ]
+
+
 def test_the_roster_is_an_input_whatever_force_says_and_no_plan(
     season: tuple[Path, Path], tmp_path: Path, xltool: Runner
 ) -> None:

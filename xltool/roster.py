@@ -68,6 +68,7 @@ class Roster:
     units: tuple[RosterUnit, ...]
     path: str = ""
     _keys: dict[str, RosterUnit] = field(default_factory=dict, repr=False, compare=False)
+    skipped: tuple[str, ...] = ()  # the roster's lines that name no unit (第 9 列「合計」), as the user is told
 
     def match(self, name: str) -> RosterUnit | None:
         """The roster unit a plan's unit name stands for: by name or alias, else by its agency (a full
@@ -122,6 +123,13 @@ class Roster:
 
 _NAME_WORDS = ("單位", "機關", "單位名稱", "機關名稱")
 _ALIAS_WORDS = ("別名", "簡稱")
+_NUMBER_WORDS = ("序號", "編號", "項次", "no", "no.")
+_SERIAL = re.compile(r"\d+(?:[-.]\d+)*[.、]?", re.ASCII)
+# Lines an office's roster holds that name no unit: a total (合計 3 個單位), a signature (製表人：王小明) and
+# a group heading (一、縣政府所屬機關). No unit's name starts with a numbering or holds a colon.
+_NOT_A_UNIT = re.compile(
+    r"(?:合計|總計|小計|共計)|.*[:：]|(?:[一二三四五六七八九十]+|[壹貳參肆伍陸柒捌玖拾]+)、|[(（][一二三四五六七八九十]+[)）]"
+)
 
 
 def load_roster(path: str | Path) -> Roster:
@@ -148,11 +156,19 @@ def load_roster(path: str | Path) -> Roster:
     def cell(row: list[str], col: int | None) -> str:
         return row[col].strip() if col is not None and col < len(row) else ""
 
+    # Where most named rows are numbered (序號 1, 2 …), a row without a number is no unit (a group heading,
+    # a total, the name of whoever made the list); each such line is said, never left out unsaid.
+    number_col = next((i for i, c in enumerate(header) if c in _NUMBER_WORDS), None)
+    named = [(n, row) for n, row in enumerate(rows[header_at + 1 :], start=header_at + 2) if cell(row, name_col)]
+    numbered = sum(_is_serial(cell(row, number_col)) for _, row in named)
+    by_number = number_col is not None and numbered * 2 > len(named)
     units: list[RosterUnit] = []
     keys: dict[str, RosterUnit] = {}
-    for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+    skipped: list[str] = []
+    for number, row in named:
         name = cell(row, name_col)
-        if not name:
+        if _NOT_A_UNIT.match(squash(name)) or (by_number and not _is_serial(cell(row, number_col))):
+            skipped.append(f"第 {number} 列「{name}」")
             continue
         aliases = tuple(a.strip() for a in _ALIAS_SPLIT.split(cell(row, alias_col)) if a.strip())
         contacts = tuple((key, value) for key, col in contact_cols if (value := cell(row, col)))
@@ -168,7 +184,12 @@ def load_roster(path: str | Path) -> Roster:
         units.append(unit)
     if not units:
         raise _invalid("名冊中沒有任何單位", source)
-    return Roster(tuple(units), str(source), keys)
+    return Roster(tuple(units), str(source), keys, tuple(skipped))
+
+
+def _is_serial(text: str) -> bool:
+    """A roster's 序號: 1, 12., 3-1 (a unit under another), full width or half."""
+    return _SERIAL.fullmatch(squash(text)) is not None
 
 
 def _invalid(message: str, source: Path) -> CatalogError:
@@ -392,6 +413,10 @@ def intake(
         place = {id(s): n for n, s in enumerate(subs)}
         season.counted.sort(key=lambda s: place[id(s)])
     season.notes = _notes(season)
+    if roster is not None and roster.skipped:
+        season.notes.insert(
+            0, f"名冊的{'、'.join(roster.skipped)}不是單位（合計、簽名、分組標題或沒有序號），不列入收件情形"
+        )
     return season
 
 
