@@ -24,11 +24,13 @@ to Word and LibreOffice, but for the few places they break a schedule wrongly (`
 from __future__ import annotations
 
 import copy
+import io
 import itertools
 import math
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,10 +52,11 @@ from xltool.form import (
     Kind,
     plan_title,
 )
+from xltool.inputs import Package
 from xltool.linebreak import break_hints, text_width, wrap
 from xltool.model import Plan, number
 from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
-from xltool.ooxml import NOT_XML
+from xltool.ooxml import NOT_XML, write_package
 from xltool.outputs import DOCX, ODT, Outputs
 from xltool.pages import cell_texts, lay_out, line_slice, page_lines
 
@@ -111,9 +114,9 @@ def write_odt(
     with tempfile.TemporaryDirectory(prefix="xltool-odt-") as scratch:
         docx = Path(scratch) / "plan.docx"
         try:
-            counts = count_pages(plans, scratch, canonical=canonical) if len(plans) > 1 else None
+            counts = count_pages(plans, scratch, canonical=canonical, odt=True) if len(plans) > 1 else None
             build_document(plans, page_counts=counts, canonical=canonical).save(str(docx))
-            odt = convert(docx, "odt", scratch)
+            odt = _unspaced(convert(docx, "odt", scratch))
         except OfficeError as error:  # it names a scratch copy, which the user never sees
             raise _office_error(error, path) from None
         with outputs.atomic(path, ODT) as temporary:
@@ -121,15 +124,41 @@ def write_odt(
     return Path(path)
 
 
-def count_pages(plans: Sequence[Plan], scratch: str | Path, *, canonical: bool = False) -> list[int]:
+def count_pages(
+    plans: Sequence[Plan], scratch: str | Path, *, canonical: bool = False, odt: bool = False
+) -> list[int]:
     """How many pages each plan takes, laid out alone by LibreOffice (each plan's section starts on a
-    new page and has the same page setup, so alone or together it takes the same pages)."""
+    new page and has the same page setup, so alone or together it takes the same pages): as the DOCX,
+    or as the ODT ``write_odt`` makes of it (``odt``), which LibreOffice lays out a little tighter."""
     documents = []
     for i, plan in enumerate(plans):
         documents.append(Path(scratch) / f"count-{i}.docx")
         build_document([plan], canonical=canonical).save(str(documents[-1]))
+    if odt:
+        documents = [_unspaced(path) for path in convert_many(documents, "odt", scratch)]
     pdfs = convert_many(documents, "pdf", scratch)  # one LibreOffice start for them all
     return [pdf_page_count(pdf.read_bytes()) for pdf in pdfs]
+
+
+_AUTOSPACE = b'style:text-autospace="ideograph-alpha"'
+
+
+def _unspaced(odt: Path) -> Path:
+    """LibreOffice's ODT of the DOCX without the space it adds between Chinese and Latin letters or digits
+    (autospace, on in every style it writes: it ignores the DOCX's w:autoSpaceDE): the lines are measured
+    without it, and with it a practice with digits ran a line longer a page than xltool planned. Returns
+    the new file, beside ``odt`` in a folder of its own (its name is the page count's PDF's)."""
+    data = odt.read_bytes()
+    package = Package(odt, "odt", data, zipfile.ZipFile(io.BytesIO(data)))
+    changed = {
+        name: package.member(name).replace(_AUTOSPACE, b'style:text-autospace="none"')
+        for name in ("styles.xml", "content.xml")
+        if package.has(name)
+    }
+    target = odt.parent / "unspaced" / odt.name
+    target.parent.mkdir(exist_ok=True)
+    write_package(package, target, changed, {})
+    return target
 
 
 def _office_error(error: OfficeError, path: str | Path | None) -> OfficeError:
@@ -239,7 +268,10 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
             texts = cell_texts(item, canonical)
             starts_at = rows[0] - next(i for i in range(rows[0], -1, -1) if printout.lines[i].first)
             whole = printout.lines[rows[0]].first and printout.lines[rows[-1]].last
-            cells = _add_row(table, widths)
+            # A row of half a page or more may split: kept whole, a row Word or LibreOffice lays out taller
+            # than its page (a line or two more than planned: a font other than the one measured, spacing
+            # between Chinese and digits) is cut off at the page's foot, its words lost.
+            cells = _add_row(table, widths, whole=len(rows) < other_pages // 2)
             for cell, column in zip(cells, PRINTED, strict=True):
                 if column.kind is Kind.GOAL:  # restarted where the goal starts and atop each page, merged below
                     if rows[0] in goal_starts or rows[0] == first:
@@ -331,14 +363,14 @@ def _set_defaults(document: Document) -> None:
     paragraph_defaults = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     for child in list(paragraph_defaults):
         paragraph_defaults.remove(child)
-    paragraph_defaults.extend([_el("w:widowControl"), _spacing(LINE_HEIGHT)])  # two lines at least each side
+    paragraph_defaults.extend([_el("w:widowControl"), *_no_autospace(), _spacing(LINE_HEIGHT)])  # widows: 2 lines
     normal = document.styles["Normal"].element
     for tag in ("w:pPr", "w:rPr"):
         found = normal.find(qn(tag))
         if found is not None:
             normal.remove(found)
     paragraph = _el("w:pPr")
-    paragraph.extend([_el("w:widowControl"), _spacing(LINE_HEIGHT)])
+    paragraph.extend([_el("w:widowControl"), *_no_autospace(), _spacing(LINE_HEIGHT)])
     run = _el("w:rPr")
     run.extend(_fonts())
     normal.append(paragraph)
@@ -350,6 +382,13 @@ def _set_defaults(document: Document) -> None:
     language = settings.find(qn("w:themeFontLang"))
     if language is not None:
         language.set(qn("w:eastAsia"), ZH_TW)
+
+
+def _no_autospace() -> list[Any]:
+    """No added space between Chinese and Latin letters or digits (Word's and LibreOffice's default): the
+    lines are measured as the sheet prints them (pages.lines_of), and the space made a practice like
+    「第 12 場次」 a line longer a page than xltool planned, enough to push a page-long row past its page."""
+    return [_el("w:autoSpaceDE", val="0"), _el("w:autoSpaceDN", val="0")]
 
 
 def _spacing(line: float | None, *, after: float = 0) -> Any:
@@ -408,13 +447,14 @@ def _table_properties(tbl: Any, width: int) -> None:
                           noHBand="1", noVBand="1"))  # fmt: skip
 
 
-def _add_row(table: Any, widths: list[int], *, header: bool = False) -> list[_Cell]:
-    """A row kept whole on one page (xltool ends the pages); the header row is repeated on every page."""
+def _add_row(table: Any, widths: list[int], *, header: bool = False, whole: bool = True) -> list[_Cell]:
+    """A row kept ``whole`` on one page (xltool ends the pages); the header row is repeated on every page."""
     from docx.shared import Twips
 
     row = table.add_row()
     properties = row._tr.get_or_add_trPr()
-    properties.append(_el("w:cantSplit"))
+    if whole:
+        properties.append(_el("w:cantSplit"))
     if header:
         properties.append(_el("w:tblHeader"))
     cells = list(row.cells)
@@ -461,6 +501,7 @@ def _paragraph(
     if keep_with_next:
         properties.append(_el("w:keepNext"))
     properties.append(_el("w:widowControl"))
+    properties.extend(_no_autospace())
     properties.append(_spacing(line, after=after))
     properties.append(_el("w:jc", val={"left": "left", "center": "center", "right": "right"}[align]))
 
