@@ -70,6 +70,8 @@ UNUSUAL: list[dict[str, object]] = [
     {"category": "亂寫業務", "performance": "政策目標-新聞揭露"},
     {"category": None, "performance": None},
     {"schedule": None, "budget": None, "category": None, "performance": None},
+    {"category": "防貪業務\n"},  # pasted from Word or a web page: a line break, a tab after the text
+    {"category": "防貪業務", "performance": "政策目標-反貪活動\t"},
 ]
 
 
@@ -89,6 +91,7 @@ NUMBERING: list[dict[str, object]] = [
     {"goal": "拾壹、第十一個目標", "practice": "一、辦理宣導 9 場", **GOOD},
     {"practice": "一、辦理宣導 10 場", **GOOD},  # 一、一、二: repeated, the second and third off by one
     {"practice": "二、辦理宣導 11 場", **GOOD},
+    {"practice": "\t三、辦理宣導 12 場", **GOOD},  # a tab before it, pasted from a Word list
     {"goal": "拾貳、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
@@ -268,7 +271,7 @@ def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: 
     assert not any(str(value).startswith("=") for value in defined.values())
     assert all(book.defined_names[name].hidden for name in defined)  # out of Excel's Name Box
     allowed = {
-        "AND", "ASC", "CHAR", "CHOOSE", "COUNTA", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISERROR", "ISNUMBER",
+        "AND", "ASC", "CHAR", "CHOOSE", "CLEAN", "COUNTA", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISERROR", "ISNUMBER",
         "ISTEXT", "LEFT", "LEN", "LOOKUP", "MATCH", "MAX", "MID", "MIN", "MOD", "N", "NOT", "OR", "RIGHT", "ROUND",
         "ROW", "SUBSTITUTE", "SUMPRODUCT", "TEXT", "TRIM", "VLOOKUP",
     }  # fmt: skip

@@ -124,9 +124,7 @@ def write_odt(
     return Path(path)
 
 
-def count_pages(
-    plans: Sequence[Plan], scratch: str | Path, *, canonical: bool = False, odt: bool = False
-) -> list[int]:
+def count_pages(plans: Sequence[Plan], scratch: str | Path, *, canonical: bool = False, odt: bool = False) -> list[int]:
     """How many pages each plan takes, laid out alone by LibreOffice (each plan's section starts on a
     new page and has the same page setup, so alone or together it takes the same pages): as the DOCX,
     or as the ODT ``write_odt`` makes of it (``odt``), which LibreOffice lays out a little tighter."""

@@ -179,7 +179,7 @@ def _numbered(key: str, text: str, numerals: str, lookup: str) -> dict[str, str]
 # (read again at its own row for a message) and the row's practice.
 _GOAL_WRITTEN = _numbered("gw", "{g_written}", GOAL_NUMERALS, "goal_numerals")
 _GOAL = _numbered("g", "{g_text}", GOAL_NUMERALS, "goal_numerals")
-_ITEM = _numbered("n", "TRIM({practice})", ITEM_NUMERALS, "item_numerals")
+_ITEM = _numbered("n", "{n_cell}", ITEM_NUMERALS, "item_numerals")
 
 
 def chinese(number: str, numerals: str) -> str:
@@ -239,7 +239,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
     {
         # Whether the row holds anything check reads as a practice row (a goal alone is not one).
         "filled": "LEN(TRIM({practice})&TRIM({schedule})&TRIM({budget})&TRIM({category})&TRIM({performance}))>0",
-        "has_practice": "LEN(TRIM({practice}))>0",
+        "has_practice": "LEN({n_cell})>0",
+        # The practice as check reads it: a tab pasted from Word is a space (at its start, nothing).
+        "n_cell": 'TRIM(SUBSTITUTE({practice},CHAR(9)," "))',
         # The plan year, as the reader takes it: a western year (2019) is its ROC year (108).
         "year": f"IF(AND(ISNUMBER({{year_cell}}),{{year_cell}}>{ROC_OFFSET}),{{year_cell}}-{ROC_OFFSET},{{year_cell}})",
         "has_year": "ISNUMBER({year})",
@@ -295,12 +297,13 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "b_yuan": 'AND(RIGHT({b_text},1)="元",LEFT(RIGHT({b_text},2),1)<>"千",LEFT(RIGHT({b_text},2),1)<>"仟")',
         "b_empty": "LEN(TRIM({budget}))=0",
         # 業務類別, as written (spaces dropped), and its name when it is a name or an alias.
-        "c_text": 'SUBSTITUTE(TRIM({category})," ","")',
+        "c_text": 'SUBSTITUTE(TRIM(CLEAN({category}))," ","")',  # CLEAN: a tab or line break pasted in
         "c_known": "ISNUMBER(MATCH({c_text},INDEX({spellings},0,1),0))",
         "c_name": "VLOOKUP({c_text},{spellings},2,FALSE)",
         # 提列績效對應項目 in its one spelling (one line, one kind of dash, no spaces around it).
         "p_text": _nested(
-            'ASC(TRIM(SUBSTITUTE({performance},CHAR(10),"")))', [("—", "-"), ("–", "-"), (" -", "-"), ("- ", "-")]
+            'ASC(TRIM(SUBSTITUTE(SUBSTITUTE({performance},CHAR(10),""),CHAR(9)," ")))',
+            [("—", "-"), ("–", "-"), (" -", "-"), ("- ", "-")],
         ),
         "p_policy": f"OR(LEFT({{p_text}},LEN({{policy}}))={{policy}},LEFT({{p_text}},4)={_quoted(SIMPLIFIED_POLICY)})",
         "p_free": "LEFT({p_text},LEN({free}))={free}",
