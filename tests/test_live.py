@@ -241,6 +241,20 @@ def test_a_blank_year_is_blamed_where_it_is_typed_not_on_the_columns_summary(tmp
     assert [(f.code, f.cell) for f in check_plan(plan) if f.code.startswith("YEAR")] == [("YEAR_MISSING", "E2")]
 
 
+@office
+def test_a_template_saved_as_xls_is_read_and_the_lost_column_is_said(tmp_path: Path) -> None:
+    """Excel 97-2003 has no IFERROR: opened again, the column shows nothing. check reads the plan as ever
+    and tells the office to have it saved as .xlsx or .ods."""
+    from xltool.reader import XLS_TEMPLATE
+
+    xls = convert(EXAMPLE, "xls", tmp_path)
+    again = convert(xls, "xlsx", tmp_path / "again")  # opened and saved once more
+    assert {row[len(COLUMNS)] for row in calculated(again)[3:30]} <= {"", None}  # no row's check shown
+    plan = read_plan(xls)
+    assert len(plan.items) == 33 and XLS_TEMPLATE in plan.notices
+    assert XLS_TEMPLATE not in read_plan(EXAMPLE).notices
+
+
 def expanded(names: dict[str, str], name: str) -> str:
     """A name's formula with every name it uses written out, as LibreOffice compiles it (8,192 tokens at most)."""
     return re.sub(

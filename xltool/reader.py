@@ -76,6 +76,13 @@ _TOTAL_ROW = re.compile(rf"(?:{'|'.join(TOTAL_WORDS)})(?:[:(].*)?")
 _END_ROW = re.compile(rf"(?:{'|'.join(NOTES_WORDS)})(?::|$)")
 _MARKER_START = {word[0] for word in (*TOTAL_WORDS, *NOTES_WORDS)}  # skip squashing every practice
 
+# A template saved as Excel 97-2003: the 檢查 column's IFERROR is no function of that format, and the
+# column shows #N/A or nothing once the file is opened again (LibreOffice and Excel alike).
+XLS_TEMPLATE = (
+    "這份範本存成了 Excel 97-2003（.xls）格式，「檢查」欄的公式在這個格式無法保存，再開啟時不會顯示檢查結果；"
+    "請承辦人另存為 .xlsx 或 .ods。xltool 照常讀取與檢查。"
+)
+
 Grid = Sequence[Sequence[object]]
 _T = TypeVar("_T")
 
@@ -132,6 +139,8 @@ def read_plan(
         _read_ambiguous_schedules(book, sheet.part, workbook.found.styles, plan)
     if book.has_macros:
         plan.notices.append("檔案內含巨集（VBA），xltool 不會執行，已忽略。")
+    if book.kind == "xls" and LIVE.key in plan.cells:
+        plan.notices.append(XLS_TEMPLATE)
     return plan
 
 
