@@ -359,3 +359,27 @@ def test_copies_are_not_written_among_the_plans_they_mark(tmp_path: Path, xltool
         assert (done.status, done.code) == (2, "USAGE") and str(inbox) in done.error_line()
     assert [p.name for p in inbox.iterdir()] == [f"{UNITS[0]}.xlsx"]
     assert xltool("check", inbox, "--annotate-dir", tmp_path / "退回").status == 0
+
+
+def test_a_weeks_second_run_says_last_which_copies_it_left_and_which_are_stale(tmp_path: Path, xltool: Runner) -> None:
+    """Week 1 marks 甲; in week 2 甲 sends a new version under the same name. Its copy is left as it is
+    (no --force), said at the end where an office with a hundred units looks, and called stale."""
+    import os
+
+    from tests.test_merge import UNITS, unit_workbook
+
+    inbox, returns = tmp_path / "收件匣", tmp_path / "退回"
+    inbox.mkdir()
+    first = unit_workbook(inbox, UNITS[0])
+    book = load_workbook(first)
+    book["計畫表"]["C5"] = "經常辦理"  # something to send back
+    book.save(first)
+    assert xltool("check", inbox, "--annotate-dir", returns).status == 1
+    [copy] = returns.iterdir()
+    os.utime(copy, (first.stat().st_mtime - 3600,) * 2)  # made an hour before the unit's new version
+    done = xltool("check", inbox, "--annotate-dir", returns)
+    assert done.status == 2
+    assert "依較舊的版本做的" in done.err
+    assert done.err.strip().splitlines()[-1].startswith("1 份標註副本已存在，沒有更新")
+    assert xltool("check", inbox, "--annotate-dir", returns, "--force").status == 1
+    assert copy.stat().st_mtime > first.stat().st_mtime

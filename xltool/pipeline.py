@@ -361,6 +361,7 @@ class Returned:
     copy: Path | None = None
     reason: str = ""
     needed: bool = True
+    kept: bool = False  # the copy is there from an earlier run and was left as it was (no --force)
 
 
 RETURN_SUFFIX = "_檢查"  # before the copy's extension: .xlsx, or .xlsm for a macro-enabled workbook
@@ -418,10 +419,23 @@ def annotate_each(
                 reason = error.message if error.path in (None, str(source)) else str(error)
             else:
                 reason = system_reason(error)
-            returned.append(Returned(result.file, reason=reason))
+            kept = isinstance(error, XltoolError) and error.code == ErrorCode.OUTPUT_EXISTS
+            if kept and _older(target, source):  # a unit sent a new version since the copy was made
+                reason = (
+                    f"{target}：已有這份副本，但它是依較舊的版本做的（收到的檔案之後又更新了）；如要覆寫請加上 --force"
+                )
+            returned.append(Returned(result.file, reason=reason, kept=kept))
             continue
         returned.append(Returned(result.file, target))
     return returned
+
+
+def _older(copy: Path, source: Path) -> bool:
+    """Whether a copy left from an earlier run was written before its source was last changed."""
+    try:
+        return copy.stat().st_mtime < source.stat().st_mtime
+    except OSError:
+        return False
 
 
 def _shared_stems(sources: Sequence[Path], names: Mapping[Path, Path]) -> set[Path]:

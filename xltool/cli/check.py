@@ -135,6 +135,11 @@ def check_command(
         from xltool.roster import chased_words
 
         show.echo(f"已寫出待催清單（{chased_words(run.receipts)}）→ {run.chase}", err=True)
+    kept = [one for one in run.returned or () if one.kept]
+    if kept:  # said again last: with a hundred units the lines above have scrolled away
+        show.error(
+            f"{len(kept)} 份標註副本已存在，沒有更新（見上方「未產生副本」）；要以這次的檢查結果覆寫，請加上 --force"
+        )
     raise typer.Exit(run.status)
 
 
