@@ -248,3 +248,24 @@ def test_options_a_supervisor_uses_change_the_verdict(xltool: Runner) -> None:
     assert code == 0 and "提示" in out and "另有" not in out
     refused = xltool("check", EXAMPLE, "--budget-cap", "很多")
     assert refused.status == 2 and "--budget-cap 必須是數字" in refused.error_line()
+
+
+def test_windows_wildcards_name_their_files_as_a_unix_shell_would(tmp_path: Path) -> None:
+    """cmd.exe and PowerShell pass 收件匣\\*.xlsx as typed; typer expands it only when it reads the command
+    line itself. Expanded the same here, tried with this machine's separator."""
+    from xltool.cli import expand_wildcards
+
+    for name in ("乙.xlsx", "甲.xlsx", "甲.ods", "[草稿]甲.xlsx", "彙整1.xlsx"):
+        (tmp_path / name).write_bytes(b"")
+    args = ["merge", str(tmp_path / "?.xlsx"), str(tmp_path / "[草稿]*"), str(tmp_path / "丙*.xlsx"),
+            "-o", str(tmp_path / "彙整?.xlsx")]  # fmt: skip
+    assert expand_wildcards(args, windows=False) == args  # a Unix shell has done it already
+    assert expand_wildcards(args, windows=True) == [
+        "merge",
+        str(tmp_path / "乙.xlsx"),
+        str(tmp_path / "甲.xlsx"),
+        str(tmp_path / "[草稿]甲.xlsx"),
+        str(tmp_path / "丙*.xlsx"),
+        "-o",
+        str(tmp_path / "彙整?.xlsx"),
+    ]  # fmt: skip  (a pattern that names nothing stays as typed; an option's value is never one)

@@ -71,6 +71,25 @@ def _register(args: Sequence[str]) -> None:
         importlib.import_module(f"xltool.cli.{name}")
 
 
+def expand_wildcards(args: Sequence[str], *, windows: bool) -> list[str]:
+    """``收件匣\\*.xlsx`` as the files it names, on Windows, whose cmd.exe and PowerShell hand a program
+    its wildcards as typed (a Unix shell expands them itself). typer does this only when it reads the
+    command line itself, which xltool's run does for it. Only * and ? (cmd's own wildcards; a file may be
+    named 「[草稿].xlsx」), never an option nor what follows one (-o 彙整?.xlsx names one output); a pattern
+    that names nothing stays as typed, and the command says it found no such file."""
+    if not windows:
+        return list(args)
+    import glob
+
+    expanded: list[str] = []
+    for before, arg in zip(["", *args], args, strict=False):
+        wild = not arg.startswith("-") and not before.startswith("-") and any(ch in arg for ch in "*?")
+        expanded += (sorted(glob.glob(glob.escape(arg).replace("[*]", "*").replace("[?]", "?"))) if wild else []) or [
+            arg
+        ]
+    return expanded
+
+
 class Terminated(BaseException):
     """SIGTERM or SIGHUP: raised where the program is, so every ``finally`` (temporary files) runs."""
 
@@ -85,7 +104,7 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI on ``argv`` and return the exit status; errors become one zh-TW line on stderr."""
-    args = list(argv) if argv is not None else sys.argv[1:]
+    args = list(argv) if argv is not None else expand_wildcards(sys.argv[1:], windows=os.name == "nt")
     try:
         _register(args)  # inside: a SIGTERM while the command's modules load ends like one while it runs
         result = app(args=args, prog_name="xltool", standalone_mode=False)
