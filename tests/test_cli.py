@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import CONSOLE_SCRIPT, EXAMPLE, MODULE, Runner, fill
 from xltool.cli import run
+from xltool.template import write_template
 
 
 def test_read_json_has_the_documented_shape(xltool: Runner) -> None:
@@ -168,6 +171,16 @@ def test_a_cp950_console_does_not_crash_the_output(tmp_path: Path, xltool_proces
     done = xltool_process("read", plan, env={"PYTHONIOENCODING": "cp950"})
     assert done.status == 0, done.err
     assert "1,865" in done.out
+
+
+def test_piped_output_is_utf8_unless_pythonioencoding_asks_for_big5(tmp_path: Path) -> None:
+    """A script reads UTF-8; an office that pipes to `type` or findstr on a cp950 console sets
+    PYTHONIOENCODING=cp950 and gets Big5 (a character Big5 lacks becomes ?)."""
+    plan = fill(write_template(tmp_path / "堃.xlsx", year=108, rows=3), [], unit="堃峯鄉公所")
+    for env, encoding in (({}, "utf-8"), ({"PYTHONIOENCODING": "cp950"}, "cp950")):
+        done = subprocess.run([*MODULE, "check", str(plan)], capture_output=True, env={**os.environ, **env})
+        assert done.returncode == 1 and "計畫表裡沒有任何具體作法" in done.stdout.decode(encoding), encoding
+    assert "??鄉公所" in done.stdout.decode("cp950")
 
 
 @pytest.mark.parametrize(

@@ -175,8 +175,9 @@ def main() -> None:
     gc.disable()
     for stream in (sys.stdout, sys.stderr):
         if stream is not None and hasattr(stream, "reconfigure"):
-            # Piped output is UTF-8 for scripts; a console keeps its own encoding, replacing what it lacks.
-            encoding = None if stream.isatty() else "utf-8"
+            # Piped output is UTF-8 for scripts, unless PYTHONIOENCODING asks for another (cp950, for a
+            # Windows console's `type` and findstr); a console keeps its own, replacing what it lacks.
+            encoding = None if stream.isatty() or os.environ.get("PYTHONIOENCODING") else "utf-8"
             stream.reconfigure(encoding=encoding, errors="replace")
     if not os.environ.get("XLTOOL_DEBUG"):
         # Rust (python-calamine) that runs out of memory while printing a panic's backtrace waits forever on
