@@ -303,6 +303,28 @@ def test_two_versions_nothing_tells_apart_are_said_to_be(season: tuple[Path, Pat
     assert "存檔時間與檔案日期都相同，無法判斷哪一個較新" in note
 
 
+def test_copies_of_a_blank_named_plan_are_one_units_versions_not_units(tmp_path: Path, xltool: Runner) -> None:
+    """Windows names a copy 丁 (1).xlsx or 丁 - 複製.xlsx, and a name typed with its extension while the
+    Explorer hides extensions is 丁.xlsx.xlsx: without a roster each was a unit of its own, its budget
+    counted four times. They are one unit's versions (the original counts when nothing tells them apart);
+    two units' blank-named files of one name in two folders stay two units."""
+    import shutil
+
+    inbox = tmp_path / "收件匣"
+    (inbox / "戊").mkdir(parents=True)
+    original = unit_plan(inbox / "丁鄉公所.xlsx", "")
+    for copy in ("丁鄉公所 (1).xlsx", "丁鄉公所 - 複製.xlsx", "丁鄉公所.xlsx.xlsx"):
+        shutil.copy2(original, inbox / copy)
+    unit_plan(inbox / "108年度廉政工作計畫.xlsx", "")
+    unit_plan(inbox / "戊" / "108年度廉政工作計畫.xlsx", "")
+    out = tmp_path / "彙整.xlsx"
+    done = xltool("merge", inbox, "-o", out)
+    assert done.status == 0 and "已彙整 3 個檔案" in done.err and "另有 3 個較舊的版本未計入" in done.err
+    assert f"以 {inbox / '丁鄉公所.xlsx'}（" in done.err and "無法判斷哪一個較新" in done.err
+    units = {row[0] for row in load_workbook(out)["彙整"].iter_rows(min_row=4, values_only=True) if row[0]}
+    assert units == {"丁鄉公所", "108年度廉政工作計畫", "108年度廉政工作計畫（戊）"}
+
+
 def test_without_a_roster_files_come_in_natural_order(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "組"
     folder.mkdir()

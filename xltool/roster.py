@@ -398,7 +398,7 @@ def intake(
         # A version of another year than the season's (last year's plan sent again by mistake) counts only
         # when the unit sent nothing for this year: merge would refuse the mix, check and render print it.
         this_year = [s for s in readable if s.plan is not None and s.plan.year == year]
-        newest = max(this_year or readable, key=_newness)
+        newest = max(this_year or readable, key=lambda s: (_newness(s), not _COPY_MARK.search(Path(s.file).stem)))
         season.counted.append(newest)
         season.older += [(s, newest) for s in readable if s is not newest]
     if roster is not None:
@@ -426,12 +426,16 @@ def _season_year(subs: Sequence[Submission]) -> int | None:
     return years[0][0] if years and (len(years) == 1 or years[0][1] > years[1][1]) else None
 
 
-def _newness(sub: Submission) -> tuple[dt.datetime, float]:
-    """Which version is newer: its own saved time, then (two copies of one file) the time on disk."""
+_TIED = "這幾個版本的存檔時間與檔案日期都相同，無法判斷哪一個較新，暫以原檔名（不是「(1)」「- 複製」）或檔名排序在前的為準，請確認"
+
+
+def _newness(sub: Submission) -> tuple[dt.datetime, int]:
+    """Which version is newer: its own saved time, then (two copies of one file) the time on disk, to the
+    second as the note shows it (copies made together differ by a fraction, which says nothing)."""
     try:
-        on_disk = Path(sub.file).stat().st_mtime
+        on_disk = int(Path(sub.file).stat().st_mtime)
     except OSError:
-        on_disk = 0.0
+        on_disk = 0
     return saved_time(sub.file), on_disk
 
 
@@ -472,10 +476,25 @@ def _findings_by_unit(result: FileResult, parts: list[Plan]) -> list[list[Findin
     return found
 
 
+# What Windows and mail programs add to a copy's name: 「甲 (1).xlsx」, 「甲 - 複製.xlsx」, 「甲 - Copy (2).xlsx」, and
+# an extension twice (「甲.xlsx.xlsx」, where the Explorer hides extensions and the officer typed one).
+_COPY_MARK = re.compile(
+    r"\s*(?:[(（]\d+[)）]|-\s*(?:複製|副本|copy)(?:\s*[(（]\d+[)）])?|\.(?:xlsx|xlsm|xls|ods))$", re.I
+)
+
+
+def original_stem(path: str) -> str:
+    """A file's name without its extension and what a copy's name adds to it (丁鄉公所 (1).xlsx: 丁鄉公所)."""
+    stem = Path(shown_path(path)).stem
+    while (bare := _COPY_MARK.sub("", stem)) != stem and bare:
+        stem = bare
+    return stem
+
+
 def name_from_file(path: str) -> str:
     """A unit's name from its file's name: the unit of a title-shaped name (「延平鄉公所108年度廉政工作計畫」),
-    else the name itself."""
-    stem = Path(shown_path(path)).stem
+    else the name itself; a copy's mark left out (「丁鄉公所 - 複製.xlsx」 is 丁鄉公所's)."""
+    stem = original_stem(path)
     title = parse_title(stem)
     return title[0] if title and title[0] else stem
 
@@ -492,18 +511,20 @@ def with_unit(plan: Plan, unit: str, written: str) -> Plan:
 
 
 def _distinct_blank_names(subs: list[Submission]) -> None:
-    """Two blank-named files whose names give the same unit name stay two units: the later ones take the
-    folder they came from, then a number."""
-    taken: dict[str, str] = {}  # unit key -> the file that holds it
+    """Two blank-named files whose names give the same unit name stay two units (two units' 108年度廉政工作
+    計畫.xlsx): the later ones take the folder they came from, then a number. Copies of one file, in one
+    folder, are one unit's versions (丁鄉公所.xlsx and 丁鄉公所 (1).xlsx): counted once, as a resubmission is."""
+    taken: dict[str, tuple[str, str]] = {}  # unit key -> the file that holds it (its folder and original name)
     for sub in subs:
         if sub.plan is None or sub.written or sub.roster_unit is not None:
             continue
+        shown = Path(shown_path(sub.file))
+        family = (str(shown.parent), unit_key(original_stem(sub.file)))
         name, n = sub.unit, 1
-        while taken.get(unit_key(name), sub.file) != sub.file:
+        while taken.get(unit_key(name), family) != family:
             n += 1
-            folder = Path(shown_path(sub.file)).parent.name
-            name = f"{sub.unit}（{folder}）" if n == 2 and folder else f"{sub.unit}（{n}）"
-        taken[unit_key(name)] = sub.file
+            name = f"{sub.unit}（{shown.parent.name}）" if n == 2 and shown.parent.name else f"{sub.unit}（{n}）"
+        taken[unit_key(name)] = family
         sub.unit = name
 
 
@@ -641,7 +662,7 @@ def _versions_note(group: list[Submission], counted: set[int], *, newest_lost: b
     counted_at = _newness(kept[0]) if kept else None
     if any(s.plan is not None and _newness(s) == counted_at for s in left):
         # Copies saved in the same second and written to disk together: nothing says which is the newer.
-        parts.append("這幾個版本的存檔時間與檔案日期都相同，無法判斷哪一個較新，暫以檔名排序在前的為準，請確認")
+        parts.append(_TIED)
     return "；".join(parts)
 
 
@@ -676,9 +697,10 @@ def version_notes(season: Intake) -> list[str]:
     lines = []
     for group in by_newest.values():
         new, olds = group[0], group[1:]
+        tied = any(_newness(s) == _newness(new) for s in olds)  # copies made together: nothing says which
         lines.append(
-            f"單位「{new.unit}」有 {len(group)} 個檔案：以最新的 {new.name}（{_when(new, group)}）為準，"
-            f"不計 {'、'.join(f'{s.name}（{_when(s, group)}）' for s in olds)}"
+            f"單位「{new.unit}」有 {len(group)} 個檔案：以{'' if tied else '最新的'} {new.name}（{_when(new, group)}）為準，"
+            f"不計 {'、'.join(f'{s.name}（{_when(s, group)}）' for s in olds)}" + (f"；{_TIED}" if tied else "")
         )
     return lines
 
