@@ -172,6 +172,22 @@ def test_the_lines_of_an_offices_roster_that_name_no_unit_are_said_and_never_cha
     ]
 
 
+def test_a_roster_that_lost_characters_to_big5_is_said_to_have(
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
+    """Excel's 「CSV」 on a Chinese Windows is Big5: 堃 and 峯 are saved as ?, and the unit is both 未收 and
+    名冊外. The ? are named with what to do, once, before the units."""
+    folder, _ = season
+    unit_plan(folder / "堃峯區公所.xlsx", "堃峯區公所")
+    roster = tmp_path / "名冊.csv"
+    roster.write_bytes((ROSTER + "堃峯區公所,\n").encode("cp950", "replace"))
+    done = xltool("check", folder, "--roster", roster)
+    assert (
+        "名冊中的「??區公所」有「?」：可能是名冊存成 Big5 時遺失了 Big5 沒有的字，請在 Excel 另存為「CSV UTF-8」或 .xlsx"
+        in done.err
+    )
+
+
 def test_the_roster_is_an_input_whatever_force_says_and_no_plan(
     season: tuple[Path, Path], tmp_path: Path, xltool: Runner
 ) -> None:

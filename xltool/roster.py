@@ -68,7 +68,7 @@ class Roster:
     units: tuple[RosterUnit, ...]
     path: str = ""
     _keys: dict[str, RosterUnit] = field(default_factory=dict, repr=False, compare=False)
-    skipped: tuple[str, ...] = ()  # the roster's lines that name no unit (第 9 列「合計」), as the user is told
+    notes: tuple[str, ...] = ()  # zh-TW lines about the roster itself: rows left out, names it lost
 
     def match(self, name: str) -> RosterUnit | None:
         """The roster unit a plan's unit name stands for: by name or alias, else by its agency (a full
@@ -184,7 +184,16 @@ def load_roster(path: str | Path) -> Roster:
         units.append(unit)
     if not units:
         raise _invalid("名冊中沒有任何單位", source)
-    return Roster(tuple(units), str(source), keys, tuple(skipped))
+    notes = []
+    if skipped:
+        notes.append(f"名冊的{'、'.join(skipped)}不是單位（合計、簽名、分組標題或沒有序號），不列入收件情形")
+    lost = [f"「{u.name}」" for u in units if "?" in u.name]
+    if lost:  # Excel's 「CSV」 on a Chinese Windows is Big5, and a character Big5 lacks is saved as ?
+        notes.append(
+            f"名冊中的{'、'.join(lost[:3])}{'等' if len(lost) > 3 else ''}有「?」：可能是名冊存成 Big5 時遺失了 "
+            "Big5 沒有的字，請在 Excel 另存為「CSV UTF-8」或 .xlsx"
+        )
+    return Roster(tuple(units), str(source), keys, tuple(notes))
 
 
 def _is_serial(text: str) -> bool:
@@ -412,11 +421,7 @@ def intake(
     else:
         place = {id(s): n for n, s in enumerate(subs)}
         season.counted.sort(key=lambda s: place[id(s)])
-    season.notes = _notes(season)
-    if roster is not None and roster.skipped:
-        season.notes.insert(
-            0, f"名冊的{'、'.join(roster.skipped)}不是單位（合計、簽名、分組標題或沒有序號），不列入收件情形"
-        )
+    season.notes = [*(roster.notes if roster is not None else ()), *_notes(season)]
     return season
 
 
