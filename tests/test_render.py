@@ -351,17 +351,19 @@ def test_a_season_prints_in_roster_order_under_roster_names_skipping_a_bad_file(
     for unit in ("乙市政府政風處", "台東縣政府政風處", "CON"):
         write_template(folder / f"{unit}.xlsx", year=108, unit=unit, items=example_items(kinmen)[:3])
     (folder / "壞掉.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    (folder / "空的.xlsx").write_bytes(b"")
     roster = tmp_path / "名冊.csv"
     roster.write_text("單位\n臺東縣政府政風處\n乙市政府政風處\n", encoding="utf-8")
     each, combined = tmp_path / "各單位PDF", tmp_path / "全部.pdf"  # the folder is not there yet
     args = ["render", str(folder), "--pdf-dir", str(each), "--pdf", str(combined), "--roster", str(roster)]
     done = xltool(*args)
-    assert (done.status, done.code) == (2, "INPUT_DAMAGED")  # one bad file stops everything, unless skipped
-    assert "壞掉.xlsx" in done.error_line() and not combined.exists()
+    # A bad file stops everything unless skipped: each is named (not the first alone), and how to go on.
+    assert (done.status, done.code) == (2, "MERGE_UNREADABLE") and not combined.exists()
+    assert all(word in done.error_line() for word in ("2 個檔案無法讀取", "壞掉.xlsx", "空的.xlsx", "--skip-bad"))
     done = xltool(*args, "--skip-bad")
     assert done.status == 0
     skipped = [line for line in done.err.splitlines() if line.startswith("略過：")]
-    assert len(skipped) == 1 and "壞掉.xlsx" in skipped[0]
+    assert len(skipped) == 2 and "壞掉.xlsx" in skipped[0]
     assert sorted(p.name for p in each.iterdir()) == ["CON_.pdf", "乙市政府政風處.pdf", "臺東縣政府政風處.pdf"]
     words = pdf_words(combined)
     titles = [
