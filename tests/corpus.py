@@ -64,6 +64,26 @@ def csv_file(path: Path) -> Path:
     return path
 
 
+def html_table(path: Path) -> Path:
+    """What a web system's 「匯出 Excel」 sends: an HTML table named .xls."""
+    path.write_text("<html><body><table><tr><td>計畫目標</td></tr></table></body></html>", encoding="utf-8")
+    return path
+
+
+def xml_spreadsheet(path: Path) -> Path:
+    """Excel 2003's XML Spreadsheet, which older systems export named .xls."""
+    path.write_text(
+        '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+        encoding="utf-8",
+    )
+    return path
+
+
+def empty_json(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
 def truncated(path: Path) -> Path:
     data = EXAMPLE.read_bytes()
     path.write_bytes(data[: len(data) // 2])

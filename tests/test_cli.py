@@ -282,3 +282,10 @@ def test_windows_wildcards_name_their_files_as_a_unix_shell_would(tmp_path: Path
         "-o",
         str(tmp_path / "彙整?.xlsx"),
     ]  # fmt: skip  (a pattern that names nothing stays as typed; an option's value is never one)
+
+
+def test_an_output_name_ending_in_a_space_is_said_to(tmp_path: Path, xltool: Runner) -> None:
+    """「彙整.xlsx 」 (a space copied along with the name) ends in .xlsx to the eye."""
+    done = xltool("read", EXAMPLE, "-o", str(tmp_path / "彙整.json "))
+    assert (done.status, done.code) == (2, "OUTPUT_WRONG_TYPE")
+    assert "檔名結尾有空白" in done.error_line() and not list(tmp_path.iterdir())

@@ -267,7 +267,7 @@ def _read(source: Path) -> Package:
     if head.startswith(b"%PDF"):
         raise InputError("這是 PDF 檔，不是活頁簿；請提供 .xlsx、.xlsm、.xls 或 .ods", source)
     if not head.startswith(b"PK"):
-        raise InputError("不是活頁簿（看起來是文字檔或 CSV）；請提供 .xlsx、.xlsm、.xls 或 .ods", source)
+        raise InputError(_text_file(source), source)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
@@ -291,6 +291,23 @@ def _read(source: Path) -> Package:
         raise InputError("不是 Excel 或 ODS 活頁簿（壓縮檔中沒有活頁簿內容）", source)
     _refuse_bombs(source, members)
     return Package(source, kind, data, archive)
+
+
+def _text_file(source: Path) -> str:
+    """What a file that is text says it is: web systems export 「.xls」 that are an HTML table or Excel
+    2003's XML Spreadsheet, which Excel opens (after a warning) and xltool cannot read."""
+    try:
+        with source.open("rb") as handle:
+            start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    except OSError:
+        start = b""
+    if start.startswith((b"<!doctype html", b"<html")) or b"<table" in start:
+        made = "網頁（HTML）表格"
+    elif start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in start:
+        made = "Excel 2003 XML 試算表"
+    else:
+        return "不是活頁簿（看起來是文字檔或 CSV）；請提供 .xlsx、.xlsm、.xls 或 .ods"
+    return f"這是{made}，只是副檔名為 {source.suffix}；請用 Excel 或 LibreOffice 開啟後另存為 .xlsx"
 
 
 def _ole_kind(source: Path, data: bytes) -> str:

@@ -41,6 +41,8 @@ class Kind:
     def refusal(self, given: Path) -> OutputError:
         if given.name.startswith("-"):  # `--pdf --force`: the next option was taken as the file's name
             reason = f"這是選項，不是檔名：請在前一個選項後寫上輸出的檔名（{self.what}，以 {self.endings} 結尾）"
+        elif given.name != given.name.rstrip() and Path(given.name.rstrip()).suffix.lower() in self.suffixes:
+            reason = f"檔名結尾有空白（「{given.name}」）：請去掉 {self.endings} 後面的空白"
         else:
             reason = f"輸出是 {self.what}，檔名請以 {self.endings} 結尾{self.hint}"
         return OutputError(reason, given, code=ErrorCode.OUTPUT_WRONG_TYPE)

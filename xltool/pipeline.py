@@ -50,6 +50,8 @@ def load_plan(
         return read_plan(path, catalog=catalog, year=year, progress=progress)
     source = Path(path)
     check_input(source)
+    if source.stat().st_size == 0:  # as an empty workbook is said to be
+        raise InputError("檔案是空的", source, code=ErrorCode.INPUT_EMPTY)
     try:
         if source.stat().st_size > MAX_JSON_BYTES:
             raise ValueError("檔案過大")

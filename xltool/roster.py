@@ -141,7 +141,8 @@ def load_roster(path: str | Path) -> Roster:
     rows = _csv_rows(source) if source.suffix.lower() in (".csv", ".txt") else _workbook_rows(source)
     header_at = next((i for i, row in enumerate(rows[:20]) if any(squash(c) in _NAME_WORDS for c in row)), None)
     if header_at is None:
-        raise _invalid("名冊沒有「單位」欄（第一列請寫「單位」，可加「別名」欄）", source)
+        where = "" if source.suffix.lower() in (".csv", ".txt") else "的第一張工作表"
+        raise _invalid(f"名冊{where}沒有「單位」欄（請在標題列寫「單位」，可加「別名」欄）", source)
     header = [squash(c).casefold() for c in rows[header_at]]
     name_col = next(i for i, c in enumerate(header) if c in _NAME_WORDS)
     alias_col = next((i for i, c in enumerate(header) if c in _ALIAS_WORDS), None)
