@@ -338,3 +338,13 @@ def test_items_are_found_where_matching_at_every_character_finds_them(paragraph:
         expected.append(paragraph[i:end])
         i = end
     assert list(_atoms(paragraph)) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["自主管理-自創項目：辦理宣導", "政策目標-反貪活動；自主管理-自創項目", "自主管理-參考項目：(一)廉政宣導"]
+)
+def test_a_performance_item_with_its_own_colon_never_opens_a_line_with_it(text: str) -> None:
+    """An item's word wider than the column was cut off its glued 「：」, which then opened a line: only a
+    number or a word is kept whole that way; Chinese breaks a character earlier."""
+    lines = wrap(text, usable_width(PERFORMANCE))
+    assert "".join(lines) == text and not [line for line in lines[1:] if line[0] in NO_START]

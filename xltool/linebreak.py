@@ -198,7 +198,9 @@ def _pieces(chunk: str, width: float) -> list[str]:
     head = chunk[: len(chunk) - len(core)]
     body = core.rstrip("".join(NO_START) + " ")
     tail = core[len(body) :]
-    if body and (head or tail):
+    # Glued punctuation comes off only to keep a number or a word whole; Chinese breaks anywhere, and
+    # _by_chars keeps the kinsoku (「自創項目：」 in a column of four: 「自創項」 and 「目：」, not 「：」 opening a line).
+    if body and (head or tail) and re.search(f"[{_ALNUM}]", body):
         if _width(head + body) <= width:
             return [head + body, *_by_chars(tail, width)]
         if _width(body + tail) <= width:
