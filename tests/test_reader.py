@@ -178,3 +178,24 @@ def test_a_practice_typed_below_the_total_is_reported_not_silently_left_out(temp
     sheet["B27"] = sheet["C27"] = sheet["E27"] = None
     book.save(template)
     assert not [f for f in check_plan(read_plan(template)) if f.code == "PRACTICE_AFTER_TOTAL"]
+
+
+def test_a_practices_own_steps_keep_their_lines_and_count_as_one_practice(template: Path) -> None:
+    """「(1)廉政會報⏎(2)風險評估」 and 「1.辦理宣導⏎2.辦理訪查」 printed run together (「辦理宣導2.辦理訪查」); a line
+    that only wrapped a sentence, or a number that goes on (1.5, 108.01), is still joined."""
+    from xltool.checks import check_plan
+
+    steps = "一、辦理下列事項：\n(1)廉政會報\n(2)風險評估"
+    fill(template, [
+        {"goal": "壹、目標", "practice": steps, "schedule": "108.01-12", "budget": 1, "category": "防貪業務", "performance": "無"},
+        {"practice": "二、1.辦理宣導\n2.辦理訪查", "schedule": "108.01-12", "budget": 1, "category": "防貪業務", "performance": "無"},
+        {"practice": "三、積極規劃縣府\n團隊，預算\n1.5 萬元，於\n108.01 辦理", "schedule": "108.01-12", "budget": 1,
+         "category": "防貪業務", "performance": "無"},
+    ])  # fmt: skip
+    plan = read_plan(template)
+    assert [i.practice for i in plan.items] == [
+        "辦理下列事項：\n(1)廉政會報\n(2)風險評估",
+        "1.辦理宣導\n2.辦理訪查",
+        "積極規劃縣府團隊，預算1.5 萬元，於108.01 辦理",
+    ]
+    assert not [f.code for f in check_plan(plan) if f.code in ("PRACTICE_TWO", "ITEM_NUMBER_ORDER")]

@@ -70,6 +70,8 @@ HEADER_SEARCH_ROWS = 200  # a legacy sheet may have a long preamble (title, note
 # 「壹、」 or 「(壹)」: a numeral needs its mark, or 「參與…」 would lose its first character.
 _GOAL = re.compile(rf"^(?:[(（]([{GOAL_NUMERALS}]+)[)）]|([{GOAL_NUMERALS}]+)\s*[、.,．，])\s*")
 _ITEM = re.compile(rf"^(?:[(（]([{ITEM_NUMERALS}]+)[)）]|([{ITEM_NUMERALS}]+)\s*[、.,．，])\s*")
+# A step within a practice, numbered with digits: (1), 1. 1、 ①; not a number that goes on (1.5, 108.01).
+_STEP = re.compile(r"[(（][0-9０-９]{1,2}[)）]|[0-9０-９]{1,2}[.、．)）](?![0-9０-９])|[\u2460-\u2473]")
 # A total or notes row: the word alone, or with a colon or a bracket after it (合計：, 合計(千元)), so a
 # practice that happens to begin with 合計 is still a practice.
 _TOTAL_ROW = re.compile(rf"(?:{'|'.join(TOTAL_WORDS)})(?:[:(].*)?")
@@ -810,11 +812,12 @@ def _year(value: object) -> int | None:
 def _practice_text(value: object) -> str:
     """A practice cell as one line, except where a line starts another practice (「二、…。\n三、…。」,
     two practices typed in one cell with Alt+Enter): that line break is kept, for check to count and
-    every writer to print. Other line breaks only wrapped a sentence and are dropped."""
+    every writer to print; and where a line starts a step of the practice (「(1)上半年」, 「2.辦理訪查」),
+    which joined read 「辦理宣導2.辦理訪查」. Other line breaks only wrapped a sentence and are dropped."""
     if not isinstance(value, str) or ("\n" not in value and "\r" not in value and "_x000D_" not in value):
         return _line(value)
     lines = clean(value).split("\n")
-    return lines[0] + "".join(("\n" if _ITEM.match(line) else "") + line for line in lines[1:])
+    return lines[0] + "".join(("\n" if _ITEM.match(line) or _STEP.match(line) else "") + line for line in lines[1:])
 
 
 def _split(pattern: re.Pattern[str], text: str) -> tuple[str, str]:
