@@ -132,6 +132,21 @@ def test_the_same_plan_reads_the_same_from_every_format(tmp_path: Path, fmt: str
     assert (again.unit, again.year, again.total) == (original.unit, original.year, 1865)
 
 
+@pytest.mark.usefixtures("office")
+def test_a_tab_pasted_into_a_cell_reads_the_same_from_an_ods(template: Path, tmp_path: Path) -> None:
+    """LibreOffice writes a tab in an .ods as <text:tab/>, which calamine dropped: 「召開廉政會報⇥2 次」 read as
+    「召開廉政會報2 次」 from the .ods and 「召開廉政會報 2 次」 from the .xlsx."""
+    from tests.conftest import fill
+    from xltool.office import convert
+
+    fill(template, [{"goal": "壹、維護資訊\t安全", "practice": "一、召開廉政會報\t2 次", "schedule": "108.01-12",
+                     "budget": 1, "category": "防貪業務", "performance": "自主管理-籌辦\t委員會"}])  # fmt: skip
+    read = {fmt: read_plan(convert(template, fmt, tmp_path / fmt)).items[0] for fmt in ("ods", "xlsx")}
+    assert [(i.goal, i.practice, i.performance) for i in read.values()] == [
+        ("維護資訊 安全", "召開廉政會報 2 次", "自主管理-籌辦 委員會")
+    ] * 2
+
+
 def test_formulas_use_their_stored_result_and_one_without_is_reported(template: Path, tmp_path: Path) -> None:
     import xlsxwriter
     from openpyxl import load_workbook

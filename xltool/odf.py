@@ -10,7 +10,9 @@ it refuses; a 10 KB file reaches that. The runs are counted here instead.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 from xltool.form import column_letter
 from xltool.inputs import Package, SheetCells
@@ -22,6 +24,25 @@ _TOKEN = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell
 _REPEATED = re.compile(rb"""table:number-(?:rows|columns)-repeated\s*=\s*["']\s*([0-9]+)""")
 _NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _TEXT = re.compile(rb"<text:p[^>]*>(.*?)</text:p>", re.S)
+
+
+_TAB = re.compile(rb"<text:tab\b[^>]*/>")
+
+
+def with_tabs(package: Package) -> bytes | None:
+    """The package with each tab LibreOffice wrote as ``<text:tab/>`` written as the character itself, or
+    None when it has none. calamine drops the element: 「召開廉政會報⇥2 次」 read 「召開廉政會報2 次」 from an
+    .ods and 「召開廉政會報 2 次」 from the same plan saved as .xlsx."""
+    xml = package.member("content.xml")
+    if b"<text:tab" not in xml:
+        return None
+    assert package.archive is not None
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for info in package.archive.infolist():
+            data = package.member(info.filename)
+            out.writestr(info.filename, _TAB.sub(b"\t", data) if info.filename == "content.xml" else data)
+    return buffer.getvalue()
 
 
 def sheets(package: Package) -> dict[str, SheetCells]:

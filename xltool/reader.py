@@ -200,7 +200,7 @@ class _Workbook:
             self.cells = biff.sheets(book) if book.kind == "xls" else odf.sheets(book)
             refuse_large_sheets(book, self.cells)  # calamine builds every sheet of these as it opens them
             book.check_whole()  # calamine inflates an .ods's members as far as they go: no further than declared
-            workbook = self._open(book.data)
+            workbook = self._open((odf.with_tabs(book) if book.kind == "ods" else None) or book.data)
             with _quiet(book):
                 sheets = workbook.sheets_metadata
             names = [
