@@ -86,11 +86,18 @@ def test_a_goal_goes_on_over_a_page_only_after_a_phrase() -> None:
     )  # five lines in two
 
 
-def test_a_goal_phrase_longer_than_a_page_is_cut_where_the_page_ends() -> None:
+def test_a_goal_phrase_longer_than_half_a_page_is_cut_where_the_page_ends() -> None:
+    """A goal typed without 、 or ， waited for its phrase to end: its practice sat beside an empty box at a
+    page's foot and its text, longer than the practices, left a later page half empty."""
     width = usable_width(COLUMNS[0].print_width)
     goal = "壹、" + "長" * 120  # 41 lines of three characters, no phrase ending before its last
     pieces, short = goal_pieces(goal, [5, 28, 28], width, numbering=2, page=28)
-    assert pieces[0] == "" and len(lines_of(pieces[1], width)) == 28 and "".join(pieces) == goal and short == 0
+    assert [len(lines_of(piece, width)) for piece in pieces] == [5, 28, 8] and "".join(pieces) == goal
+    assert short == 0
+    pieces, _ = goal_pieces(goal, [2, 28, 28], width, numbering=2, page=28)  # two lines at a foot: none there
+    assert pieces[0] == "" and "".join(pieces) == goal
+    phrased = "壹、" + "長" * 30 + "、" + "短" * 30  # phrases of 11 lines, under half a page: whole, as ever
+    assert goal_pieces(phrased, [5, 28], width, numbering=2, page=28)[0] == ["", phrased]
 
 
 def test_a_goal_with_no_room_at_a_page_foot_starts_the_next_page_when_that_costs_two_lines(tmp_path: Path) -> None:

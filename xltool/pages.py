@@ -18,7 +18,8 @@ over two pages and leaves the continued goal cell empty (the seed does):
 - a goal that starts at a page's foot with no room there for its first phrase would show an empty box
   beside its first practice: it starts the next page instead when that leaves the page at most
   :data:`PUT_OFF` lines short (so the pages stay filled to within three lines); otherwise its text
-  starts on the next page, beside the rest of its practice;
+  starts on the next page, beside the rest of its practice; a "phrase" longer than half a page (a goal
+  typed without 、 or ，) is cut where the page ends rather than leave the page half empty;
 - the total may start a page; the notes follow it and split, if they must, keeping two lines each side.
 """
 
@@ -258,11 +259,22 @@ def goal_pieces(
         ends = [end - done for end in phrase_ends[bisect.bisect_right(phrase_ends, done) :]]
         fitting = _phrases_fitting(rest, ends, width, room)
         cut = ends[fitting - 1] if fitting else 0
-        if not cut and page is not None and room >= page:
+        if (
+            not cut
+            and page is not None
+            and (room >= page or (room > PUT_OFF and _long_phrase(rest, ends, width, page)))
+        ):
             cut = len(line_slice(rest, width, 0, room))
         pieces.append(rest[:cut].rstrip("\n"))
         rest = rest[cut:].lstrip("\n")
     return pieces, 0
+
+
+def _long_phrase(text: str, ends: Sequence[int], width: float, page: int) -> bool:
+    """Whether ``text``'s first phrase takes more than half a ``page``: 200 characters without a 、 or ，
+    are no phrase a reader keeps whole, and waiting for its end left its practice beside an empty goal box
+    and the page half empty."""
+    return not _fits(text[: ends[0]] if ends else text, width, page // 2)
 
 
 def _fits(text: str, width: float, room: int) -> bool:
