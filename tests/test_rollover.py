@@ -223,3 +223,20 @@ def test_a_catalog_with_an_item_under_no_category_names_its_line(tmp_path: Path,
     assert "policy" in err and "第 2 行" in err and str(bad) in err  # the key and its line, in the file
     with pytest.raises(XltoolError):
         parse_catalog("year = 109\n[[category]]\nname = 'a'\npolicy = ['x', 'x']\n", "dup.toml")
+
+
+@pytest.mark.parametrize("command", ["rollover", "import"])
+def test_a_merged_workbook_of_many_units_is_refused_not_fused(command: str, tmp_path: Path, xltool: Runner) -> None:
+    """Its units' goals ran one after another (壹、貳、壹、貳…) into one nameless plan."""
+    from tests.test_merge import UNITS, unit_workbook
+
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    for unit in UNITS[:2]:
+        unit_workbook(inbox, unit)
+    merged = tmp_path / "彙整.xlsx"
+    assert xltool("merge", inbox, "-o", merged).status == 0
+    out = tmp_path / "明年.xlsx"
+    done = xltool(command, merged, "--year", "109", "-o", out)
+    assert (done.status, done.code) == (2, "INPUT_MERGED") and "2 個單位" in done.error_line()
+    assert not out.exists()

@@ -14,7 +14,7 @@ from xltool.model import Finding, Plan, PlanItem
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
-from xltool.rollover import GONE, OLD_YEARS, UNMOVED, carried, shift_schedule, written_the_forms_way
+from xltool.rollover import GONE, OLD_YEARS, UNMOVED, carried, one_unit, shift_schedule, written_the_forms_way
 
 # What the template holds as the legacy sheet had it and the officer must still correct (check's findings
 # on the new plan): no unit, categories and items not in the catalog, schedules that give no months; and
@@ -50,7 +50,7 @@ def import_legacy(
     guard = outputs or Outputs()
     guard.add_inputs([source])
     guard.reserve(out, WORKBOOK)
-    plan = read_plan(source, catalog=catalog, year=year)
+    plan = one_unit(read_plan(source, catalog=catalog, year=year), source, "import")
     target_year = year if year is not None else plan.year
     catalog = catalog or load_catalog(target_year)
     target_year = target_year if target_year is not None else catalog.year

@@ -95,7 +95,7 @@ def rollover(
     guard = outputs or Outputs()
     guard.add_inputs([source])
     guard.reserve(out, WORKBOOK)
-    plan = read_plan(source)
+    plan = one_unit(read_plan(source), source, "rollover")
     if plan.year is None:
         raise InputError("原檔沒有寫計畫年度，無法推算新年度的預定進度", source, code=ErrorCode.INPUT_NO_YEAR)
     catalog = catalog or load_catalog(year)
@@ -105,6 +105,20 @@ def rollover(
     flagged = marks(of(found, (*GONE, *UNMOVED)), items)
     write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=flagged, outputs=guard)
     return report
+
+
+def one_unit(plan: Plan, source: str | Path, command: str) -> Plan:
+    """A plan of one unit, or one line refusing a merged workbook of several: its units' goals run one
+    after another, and a template made of it would be no unit's plan."""
+    units = plan.units()
+    if plan.is_merged() and len(units) > 1:
+        raise InputError(
+            f"這是 xltool merge 產生的彙整檔（{len(units)} 個單位），不是一個單位的計畫；"
+            f"請對各單位自己的檔案執行 xltool {command}",
+            source,
+            code=ErrorCode.INPUT_MERGED,
+        )
+    return plan
 
 
 def written_the_forms_way(items: Sequence[PlanItem]) -> list[str]:
