@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,24 @@ def test_the_check_column_is_locked_formulas_with_hidden_verdicts_and_colours(bo
         colours = [rule.dxf.fill.bgColor.rgb[-6:] for rule in rules[ref]]
         assert colours == [FILLS["error"], FILLS["warning"]], ref
     assert str(sheet.print_area).endswith("$A$1:$F$64")  # the form's columns print; the 檢查 column does not
+
+
+def test_every_example_a_template_gives_is_of_its_own_year(tmp_path: Path) -> None:
+    """Officers copy the examples as they stand: a 115 template said 「例如 108.01-12」 in its guide, its input
+    prompts, its year and schedule messages and above its 檢查 column, and check's hint did too."""
+    from xltool.checks import check_plan
+    from xltool.reader import read_plan
+
+    path = write_template(tmp_path / "115.xlsx", year=115, rows=3)
+    book = load_workbook(path)
+    sheet, guide = book["計畫表"], book["填表說明"]
+    texts = [str(row[0].value or "") for row in guide.iter_rows()]
+    texts += [f"{v.promptTitle}{v.prompt}{v.error}" for v in sheet.data_validations.dataValidation]
+    texts.append(str(sheet["G1"].value))
+    assert not [text for text in texts if re.search(r"10[89]\.|10[89]年|例如 10[89]", text)]
+    assert any("115.01-12、115.08、115.10-116.03" in text for text in texts)
+    assert any("例如 115。" in text for text in texts) and "115年1月至12月" in sheet["G1"].value
+    book["計畫表"]["B4"], book["計畫表"]["C4"] = "一、辦理宣導 3 場。", "明年再說"
+    book.save(path)
+    [hint] = [f.hint for f in check_plan(read_plan(path)) if f.code in ("SCHEDULE_UNPARSED", "SCHEDULE_VAGUE")]
+    assert "115." in hint and "108" not in hint

@@ -74,7 +74,7 @@ PRACTICE = Field(
 SCHEDULE = Field(
     "schedule", "預定進度", "預定進度", "預定\n進度", ("預定進度", "預定期程", "進度"), width=13, print_width=10,
     kind=Kind.SCHEDULE, align="center",
-    prompt="例如 108.01-12、108.08、108.10-109.03、108.01、04、07、10。"
+    prompt="例如 {year}.01-12、{year}.08、{year}.10-{next_year}.03、{year}.01、04、07、10。"
     "請寫出階段進度及完成時限，勿用「經常辦理」「隨時」等不確定用語（填表說明 三）。",
 )  # fmt: skip
 BUDGET = Field(

@@ -91,7 +91,7 @@ GUIDE = (
     "二、目標設定原則：1.力求具體及量化；2.目標間應有平衡性及週延性，避免重複；3.目標項目不宜太多；"
     "4.敘述應簡明扼要；5.目標應略高於現有能力。",
     "三、「預定進度」應預估每項具體作法之階段進度及完成時限，避免使用「經常辦理」等不確定概念。"
-    "請以民國年.月填寫，例如 108.01-12、108.08、108.10-109.03、108.01、04、07、10。",
+    "請以民國年.月填寫，例如 {year}.01-12、{year}.08、{year}.10-{next_year}.03、{year}.01、04、07、10。",
     "四、「業務類別」請依當年度「政風機構績效目標管理制度」由清單選擇：{categories}。",
     "五、「提列績效對應項目」得參酌績效目標管理制度各項業務所列「政策目標－細項」、「自主管理－參考項目」"
     "或「自主管理－自創項目」填寫；無對應現行績效制度之項目者，得填「無」或依實際狀況詳予敘明。"
@@ -103,7 +103,7 @@ GUIDE = (
     "操作提示",
     "・計畫表已保護，只有白色輸入格可以填寫；欄寬、列高可以調整。",
     "・計畫目標只需填在該目標第一個作法的那一列。",
-    "・預定進度欄為文字格式，請直接輸入 108.10，不會被 Excel 改成 108.1。",
+    "・預定進度欄為文字格式，請直接輸入 {year}.10，不會被 Excel 改成 {year}.1。",
     "・作法請填在合計列上方；列數不夠時，請向上級政風機構索取列數較多的範本（合計列下方的內容不會被讀取）。",
     "・填寫完成後，可執行 xltool check 檔名.xlsx 檢查，再送出。",
 )
@@ -117,15 +117,22 @@ GUIDE_LIVE = (
     "插入了請按 Ctrl+Z 復原）。需要在兩列之間加一個作法時，選取下面各列的 A 到 F 欄，往下拖曳一列（或剪下後貼到下一列），"
     "再在空出的列填寫；要刪除一列，選取該列的 A 到 F 欄按 Delete 清除內容，空白列不影響檢查與列印。也可以排序。"
     "「檢查」欄依位置檢查每一列，移動、排序或清除都不會讓它錯亂。空出的列沒有下拉選單與文字格式：預定進度請在前面加 ' "
-    "（例如 '108.10），以免被改成數字。",
+    "（例如 '{year}.10），以免被改成數字。",
     "・一格只寫一個具體作法；在同一格按 Alt+Enter 換行寫下一個作法，會被視為兩個作法擠在一列。",
     "・請存成 .xlsx（Excel 活頁簿）或 .ods（ODF 試算表）。存成 Excel 97-2003 活頁簿（.xls）時，「檢查」欄用到的函數"
     "無法保存，再開啟時會顯示 #N/A 或空白。",
 )
+
+
+def with_year(text: str, year: int) -> str:
+    """An instruction with the template's own year in its examples (「例如 115.01-12」): officers copy them."""
+    return text.replace("{year}", str(year)).replace("{next_year}", str(year + 1))
+
+
 # What the 檢查 column leaves to xltool check, said above it (a banner that promises everything misleads).
 NOT_CHECKED = (
     "「檢查」欄不檢查：合計與預算上限、標題、範本與清單的版本、作法是否量化、常見寫法以外的預定進度"
-    "（例如「108年1月至12月」）；送出前請以 xltool check 確認。"
+    "（例如「{year}年1月至12月」）；送出前請以 xltool check 確認。"
 )
 # The guide sheet: one column that fits an A4 portrait page between the form's margins (453 pt), its
 # text wrapped and each row as tall as its lines. A column's width counts the default font's "0" (the
@@ -192,8 +199,8 @@ def _write(
     formulas = _formulas(checks, catalog, rows)
     _write_plan(sheet, styles, year=year, unit=unit, rows=rows, catalog=catalog, items=items, marks=marks)
     if formulas is not None:
-        _write_checks(workbook, sheet, styles, formulas)
-    _write_guide(guide, styles, catalog, live=formulas is not None)
+        _write_checks(workbook, sheet, styles, formulas, year)
+    _write_guide(guide, styles, catalog, year, live=formulas is not None)
     marker_rows = (
         ("template_version", TEMPLATE_VERSION),
         ("year", str(year)),
@@ -327,7 +334,7 @@ def _write_plan(
     _write_heading(sheet, styles, year=year, unit=unit)
     _write_header(sheet, styles)
     _write_rows(sheet, styles, rows=rows, items=items, marks=marks)
-    _write_validations(sheet, catalog, last_row)
+    _write_validations(sheet, catalog, last_row, year)
     total_row = _write_total(sheet, styles, last_row, items)
     sheet.freeze_panes(FIRST_ROW, 0)
     apply_page(sheet, Page(repeat_rows=(HEADER_ROW, HEADER_ROW)))
@@ -352,9 +359,9 @@ def _write_heading(sheet: Any, styles: dict[str, Any], *, year: int, unit: str) 
             "minimum": 1,
             "maximum": 999,
             "input_title": YEAR_LABEL,
-            "input_message": "請填民國年度，例如 108。",
+            "input_message": f"請填民國年度，例如 {year}。",
             "error_title": YEAR_LABEL,
-            "error_message": "年度請填民國年（整數），例如 108。",
+            "error_message": f"年度請填民國年（整數），例如 {year}。",
         },
     )
     sheet.data_validation(
@@ -399,7 +406,7 @@ def _write_rows(
                 sheet.write_string(row, i, str(value), style)
 
 
-def _write_validations(sheet: Any, catalog: Catalog, last_row: int) -> None:
+def _write_validations(sheet: Any, catalog: Catalog, last_row: int, year: int) -> None:
     """Each column's prompt; dropdowns, the schedule's text check and the budget's number check."""
     schedule_cell = cell_ref(FIRST_ROW, COLUMN_AT["schedule"])  # relative: Excel shifts it down the column
     category_cell = f"${column_letter(COLUMN_AT['category'])}{FIRST_ROW + 1}"
@@ -409,7 +416,7 @@ def _write_validations(sheet: Any, catalog: Catalog, last_row: int) -> None:
             "value": f"=ISTEXT({schedule_cell})",
             "error_type": "warning",
             "error_title": SCHEDULE.name,
-            "error_message": "預定進度請以文字輸入（例如 108.01-12），數字會被 Excel 改寫（108.10 變成 108.1）。",
+            "error_message": f"預定進度請以文字輸入（例如 {year}.01-12），數字會被 Excel 改寫（{year}.10 變成 {year}.1）。",
         },
         Kind.BUDGET: {
             "validate": "decimal",
@@ -437,7 +444,8 @@ def _write_validations(sheet: Any, catalog: Catalog, last_row: int) -> None:
     }
     for i, column in enumerate(COLUMNS):
         if column.kind in checks or column.prompt:  # a text column without a prompt has nothing to say
-            options = {"input_title": column.name, "input_message": column.prompt, **checks.get(column.kind, {})}
+            prompt = with_year(column.prompt, year) if column.kind is Kind.SCHEDULE else column.prompt
+            options = {"input_title": column.name, "input_message": prompt, **checks.get(column.kind, {})}
             sheet.data_validation(FIRST_ROW, i, last_row, i, {"validate": "any", **options})
 
 
@@ -466,7 +474,7 @@ def _formulas(checks: Sequence[LiveRule], catalog: Catalog, rows: int) -> Formul
     return Formulas(checks, catalog, layout) if layout is not None else None
 
 
-def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: Formulas) -> None:
+def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: Formulas, year: int) -> None:
     """The 檢查 column, its count above it, what it does not check above that, the hidden code and state
     columns, and the conditional formats that colour an input cell (and the unit and year cells) by the
     number of its first problem.
@@ -482,7 +490,7 @@ def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: F
     sheet.set_column(LIVE_COL, LIVE_COL, LIVE.width)
     sheet.write_string(HEADER_ROW, LIVE_COL, LIVE.header, styles["header"])
     sheet.write_formula(1, LIVE_COL, formulas.count(), styles["count"], "")
-    sheet.write_string(0, LIVE_COL, NOT_CHECKED, styles["note"])
+    sheet.write_string(0, LIVE_COL, with_year(NOT_CHECKED, year), styles["note"])
     columns = list(layout.stored)
     sheet.set_column(HIDDEN_COL, HIDDEN_COL + len(columns) - 1, HELPER_WIDTH, None, {"hidden": True})
     for index, what in enumerate(columns):  # hidden: the default format, which is locked, will do
@@ -494,8 +502,8 @@ def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: F
     # by theirs: red first, and a cell that matches it is not made yellow too.
     coloured = [(first, COLUMN_AT[key], last, COLUMN_AT[key], key) for key in layout.codes]
     coloured.append((first, LIVE_COL, last, LIVE_COL, "shown"))
-    unit, year = (cell_index(ref) for ref in (UNIT_CELL, YEAR_CELL))
-    coloured += [(unit[0], unit[1], unit[0], unit[1] + 1, HEADING[0]), (*year, *year, HEADING[1])]
+    unit_at, year_at = (cell_index(ref) for ref in (UNIT_CELL, YEAR_CELL))
+    coloured += [(unit_at[0], unit_at[1], unit_at[0], unit_at[1] + 1, HEADING[0]), (*year_at, *year_at, HEADING[1])]
     for first_row, first_col, last_row, last_col, key in coloured:
         for severity in FILLS:
             options = {
@@ -531,7 +539,7 @@ def _row_values(item: PlanItem, previous_goal: tuple[str, str] | None) -> dict[s
     return {c.key: item.texts.get(c.key, "") if c.kind is Kind.TEXT else typed[c.kind] for c in COLUMNS}
 
 
-def _write_guide(guide: Any, styles: dict[str, Any], catalog: Catalog, *, live: bool) -> None:
+def _write_guide(guide: Any, styles: dict[str, Any], catalog: Catalog, year: int, *, live: bool) -> None:
     """The form's instructions on a page of their own: wrapped in a column as wide as the printed page,
     each row as tall as its lines (LibreOffice does not size the rows of a file it opens, and without
     heights the paragraphs are drawn over each other)."""
@@ -541,7 +549,7 @@ def _write_guide(guide: Any, styles: dict[str, Any], catalog: Catalog, *, live: 
     per_line = ((GUIDE_WIDTH * 7 + 5) * 0.75 - 8) / (GUIDE_SIZE / 2) * 0.9
     lines = GUIDE + GUIDE_LIVE if live else GUIDE
     for row, line in enumerate(lines):
-        text = line.format(categories=catalog.category_choices)
+        text = with_year(line, year).replace("{categories}", catalog.category_choices)
         heading = line in GUIDE_HEADINGS
         guide.write_string(row, 0, text, styles["guide_title" if heading else "guide"])
         units = max(2, int(per_line * GUIDE_SIZE / 14 if heading else per_line))

@@ -20,7 +20,8 @@ from xltool.schedule import ROC_OFFSET
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 
-ACCEPTED_SCHEDULES = "108.01-12、108.08、108.10-109.03、108.01、04、07、10"
+# The plan's own year in the examples: officers copy them as they stand, and 108 was wrong every year but 2019.
+ACCEPTED_SCHEDULES = "{year}.01-12、{year}.08、{year}.10-{next_year}.03、{year}.01、04、07、10"
 # What a numbering message adds when the goals or practices after the blamed one are off the same way.
 GOALS_FOLLOW = "，其後各目標也請依序接續編號"
 ITEMS_FOLLOW = "，其後各作法也請依序接續編號"
