@@ -453,3 +453,30 @@ def test_the_merged_workbook_prints_readably(template: Path, tmp_path: Path, xlt
     with zipfile.ZipFile(out) as archive:
         chart = next(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart"))
     assert 'formatCode="#,##0.0"' in chart  # 1.6 千元 is labelled 1.6, as in the table, not 2
+
+
+def test_a_merged_workbook_sorted_by_its_staff_reads_as_its_units_wrote_their_plans(
+    units: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """Staff sort 彙整 by budget to see the largest first, and merge it again: every unit's goals and
+    practices were numbered out of order (31 errors each where there were none) and the chase list asked
+    every unit to fix its plan. Each row's 來源儲存格 says where it stood."""
+    merged = tmp_path / "彙整.xlsx"
+    assert xltool("merge", units, "-o", merged).status == 0
+    book = load_workbook(merged)
+    sheet = book["彙整"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
+    budget = [cell.value for cell in sheet[3]].index("備考(預算金額 單位：千元)")
+    rows.sort(key=lambda row: -(row[budget] or 0))  # 資料 → 排序, 預算 from the largest
+    for r, row in enumerate(rows, start=4):
+        for c, value in enumerate(row, start=1):
+            sheet.cell(r, c).value = value
+    sorted_ = tmp_path / "彙整_排序.xlsx"
+    book.save(sorted_)
+    before = json.loads(xltool("check", merged, "-f", "json").out)
+    after = json.loads(xltool("check", sorted_, "-f", "json").out)
+    assert (after["errors"], after["warnings"]) == (before["errors"], before["warnings"]) == (0, 60)
+    again = tmp_path / "再彙整.xlsx"
+    assert xltool("merge", sorted_, "-o", again).status == 0
+    practices = [row[:8] for row in load_workbook(again)["彙整"].iter_rows(min_row=4, values_only=True)]
+    assert practices == [row[:8] for row in load_workbook(merged)["彙整"].iter_rows(min_row=4, values_only=True)]

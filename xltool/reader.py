@@ -38,6 +38,8 @@ from xltool.form import (
     PRINTOUT_KEYWORDS,
     RECEIPT_SHEET,
     REQUIRED_KEYS,
+    SOURCE_CELL,
+    SOURCE_FILE,
     STATS_SHEET,
     TEXT_COLUMNS,
     TOTAL_WORDS,
@@ -493,6 +495,10 @@ def _read_sheet(
         plan.notices.append(plan.catalog.notice)
     first, end = header.row + 1, _end_of_rows(plan, grid, header, merged)
     body = _Body(grid, first, end, header, merged)
+    source_cell = plan.extra_columns.get(SOURCE_CELL.header)
+    if source_cell and "unit" in header.columns:  # a merged workbook's 彙整, perhaps sorted since
+        source_file = plan.extra_columns.get(SOURCE_FILE.header)
+        body.in_source_order(column_index(source_cell), column_index(source_file) if source_file else None)
     columns = _Columns(body, plan.catalog, year)
     _read_items(plan, body, columns, progress)
     units_found = {item.unit for item in plan.items}
@@ -554,7 +560,7 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
     word, header, letters, moved, sheet, text_columns = (
         PRACTICE.name[2:], PRACTICE.header, body.letters, body.moved, plan.sheet, columns.texts
     )  # fmt: skip
-    for i, r in enumerate(range(body.first, body.end)):
+    for i, r in enumerate(body.rows):
         if progress is not None and r % PROGRESS_EVERY == 0:
             progress(r, total_rows)
         practice_cell = columns.practice_cells[i]
@@ -699,7 +705,10 @@ def _practice_after(plan: Plan, grid: Grid, header: _Header, total: int) -> None
             return
 
 
-_AMOUNTS = frozenset({"budget"})  # columns whose merged cells hold one value, not one a row
+_AMOUNTS = frozenset({"budget"})
+_SOURCE_ROW = re.compile(
+    r"![$]?[A-Z]{1,3}[$]?([0-9]+)$"
+)  # 計畫表!B4: the row a merged row came from  # columns whose merged cells hold one value, not one a row
 
 
 class _Body:
@@ -710,6 +719,7 @@ class _Body:
         self, grid: Grid, first: int, end: int, header: _Header, merged: dict[tuple[int, int], tuple[int, int]]
     ) -> None:
         self.grid, self.first, self.end, self.header = grid, first, end, header
+        self.order: list[int] | None = None  # the rows' offsets in reading order, when it is not the sheet's
         self.letters = [(key, column_letter(c)) for key, c in header.columns.items()]
         self.moved: dict[int, dict[str, tuple[int, int]]] = {}  # row -> field -> top-left cell
         for (r, c), top_left in merged.items():
@@ -731,7 +741,34 @@ class _Body:
                 # once); one merged with a cell to its left holds that cell's value, not this column's.
                 shared = left == c and key not in _AMOUNTS and left < len(self.grid[top])
                 values[r - self.first] = self.grid[top][left] if shared else None
-        return values
+        return values if self.order is None else [values[i] for i in self.order]
+
+    @property
+    def rows(self) -> list[int]:
+        """The rows (0-based) in reading order."""
+        natural = range(self.first, self.end)
+        return list(natural) if self.order is None else [self.first + i for i in self.order]
+
+    def in_source_order(self, cell_column: int, file_column: int | None) -> None:
+        """Read a merged workbook's 彙整 sheet the way its units wrote their plans, whatever it was sorted by
+        since (a sort by budget, then merged again, numbered every unit's goals and practices out of order):
+        each unit's rows together, where the unit first appears, in the order of their 來源檔案 and
+        來源儲存格. A unit with a row whose source cell is not a cell keeps the sheet's order."""
+
+        def at(r: int, c: int | None) -> str:
+            row = self.grid[r]
+            return _line(row[c]) if c is not None and c < len(row) else ""
+
+        unit_column = self.header.columns["unit"]
+        keys: dict[str, list[tuple[str, int, int]]] = {}
+        for i, r in enumerate(range(self.first, self.end)):
+            found = _SOURCE_ROW.search(at(r, cell_column))
+            keys.setdefault(at(r, unit_column), []).append((at(r, file_column), int(found[1]) if found else -1, i))
+        order = []
+        for rows in keys.values():
+            order += [i for *_, i in (rows if any(row < 0 for _, row, _ in rows) else sorted(rows))]
+        if order != sorted(order):
+            self.order = order
 
     def lines(self, key: str) -> list[str]:
         """The column as display text on one line; blanks for a column the sheet does not have."""
