@@ -132,6 +132,16 @@ def test_a_merged_workbook_among_its_units_is_refused(units: Path, tmp_path: Pat
     done = xltool("merge", units, merged, "-o", again)
     assert (done.status, done.code) == (2, "MERGE_DUPLICATE_UNIT") and not again.exists()
     assert "--allow-duplicate-units" in done.error_line()  # the way to merge it anyway, named
+    # Last round's 彙整 and a unit that came late: each unit once, from its own file where it has one (the
+    # flag added the 彙整's copy to the unit's own file and doubled every number).
+    late = tmp_path / "遲交"
+    late.mkdir()
+    unit_workbook(late, "丁局政風室")
+    done = xltool("merge", merged, units, late, "-o", again, "--allow-duplicate-units")
+    assert done.status == 0 and "已彙整" in done.err
+    assert load_workbook(again)["統計"]["A1"].value.endswith("（4 個單位）")
+    overview = stats_table(load_workbook(again)["統計"], "各單位概況（預算單位：千元）")
+    assert overview["合計"]["具體作法數"] == 4 * 33 and overview["合計"]["預算(千元)"] == 4 * 1865
 
 
 def test_different_years_are_refused(units: Path, tmp_path: Path, xltool: Runner) -> None:

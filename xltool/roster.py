@@ -361,7 +361,7 @@ class Intake:
         raise MergeError(
             f"單位「{subs[0].unit}」{more}出現在多個檔案：{'、'.join(files)}{'…' if more else ''}；未寫出任何檔案；"
             "彙整檔請勿放在輸入資料夾中"
-            f"（確定要{doing}請加 --allow-duplicate-units）",
+            f"（確定要以彙整檔加上各單位的檔案{doing}，請加 --allow-duplicate-units：兩處都有的單位以它自己的檔案為準）",
             code=ErrorCode.MERGE_DUPLICATE_UNIT,
         )
 
@@ -394,17 +394,18 @@ def intake(
     year = _season_year(subs)
     for group in groups.values():
         readable = [s for s in group if s.plan is not None]
-        files = {s.file for s in readable}
-        if len(files) < 2 or allow_duplicates:
-            season.counted += readable
-            continue
         own = [s for s in readable if not s.from_merged]
-        if len(own) < len(readable):  # also in a merged workbook: a copy of the unit's own file
+        if len({s.file for s in readable}) > 1 and len(own) < len(readable):  # also in a merged workbook
             season.conflicts.append(readable)
             if not own:  # in merged workbooks alone: each counts
                 season.counted += readable
                 continue
-            readable = own  # the unit's own file counts, never the two added up
+            # A copy of the unit's own file: its own file counts, never the two added up, whatever
+            # allow_duplicates says (it let last round's 彙整 and the units' files double every number).
+            readable = own
+        if len({s.file for s in readable}) < 2 or allow_duplicates:
+            season.counted += readable
+            continue
         # A version of another year than the season's (last year's plan sent again by mistake) counts only
         # when the unit sent nothing for this year: merge would refuse the mix, check and render print it.
         this_year = [s for s in readable if s.plan is not None and s.plan.year == year]
