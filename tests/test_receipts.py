@@ -386,3 +386,24 @@ def test_a_plan_sent_zipped_is_not_missing_without_a_word(template: Path, tmp_pa
     assert todo["臺東縣成功鎮公所"] == "尚未收到計畫，請於期限內送出。"
     merged = xltool("merge", folder, "--roster", roster, "-o", tmp_path / "彙整.xlsx")
     assert merged.status == 0 and "是壓縮檔" in merged.err and "臺東縣警察局：收件匣有" in merged.out
+
+
+def test_two_counties_are_not_taken_for_each_other_by_the_words_every_county_has(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """連江縣政府政風室 (off the roster) was 「是否為「雲林縣政府政風處」？」 — they share 縣政府政風 — and the chase
+    list told 雲林 to correct the name of a plan it never sent. A typo in a unit's own words is still
+    asked about."""
+    from tests.test_season import unit_plan
+
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    for unit in ("臺北市政府政風處", "連江縣政府政風室", "臺北市政府警查局"):
+        unit_plan(inbox / f"{unit}.xlsx", unit)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺北市政府政風處\n雲林縣政府政風處\n臺北市政府警察局\n", encoding="utf-8")
+    chase = tmp_path / "待催.csv"
+    done = xltool("check", inbox, "--roster", roster, "--chase", chase)
+    assert "是否為「雲林縣政府政風處」" not in done.out and "是否為「臺北市政府警察局」" in done.out
+    todo = {row.split(",")[0]: row for row in chase.read_text(encoding="utf-8-sig").splitlines()[1:]}
+    assert "尚未收到計畫" in todo["雲林縣政府政風處"] and "更正機關名稱" in todo["臺北市政府警察局"]

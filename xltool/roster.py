@@ -38,7 +38,10 @@ _ALIAS_SPLIT = re.compile(r"[、;；,，]")
 MAX_ROSTER_BYTES = 4 * 1024 * 1024
 # The ethics office's own words after its agency's name: 「臺東縣警察局政風室」 is 「臺東縣警察局」's office.
 _OFFICE_SUFFIX = re.compile(r"政風(?:室|處|科|課|組|股|單位|機構|辦公室)?$")
-NEAR_FROM = 0.6  # how alike two names must be (difflib's ratio) for "did you mean"
+NEAR_FROM = 0.75  # how alike two names' own words must be (difflib's ratio) for "did you mean"
+# The words every unit's name shares with others of its level: compared with them, 連江縣政府 and 雲林縣政府 were
+# alike (three characters of five) and 雲林 was asked to correct a name it never sent.
+_COMMON_WORDS = re.compile(r"[縣市]?政府|[鄉鎮市區]?公所|政風(?:處|室|科|課|組|股|單位|機構|辦公室)?")
 
 
 def unit_key(name: str) -> str:
@@ -51,6 +54,12 @@ def agency_key(name: str) -> str:
     """A unit's name without the ethics office's suffix: its office and its agency compare equal."""
     key = unit_key(name)
     return _OFFICE_SUFFIX.sub("", key) or key
+
+
+def _own_words(name: str) -> str:
+    """A unit's name without the words names of its level share (縣政府, 鄉公所, 政風室): what tells it apart."""
+    key = unit_key(name)
+    return _COMMON_WORDS.sub("", key) or key
 
 
 @dataclass(frozen=True)
@@ -106,9 +115,9 @@ class Roster:
 
     def nearest(self, name: str, among: Iterable[RosterUnit]) -> RosterUnit | None:
         """The roster unit whose name is most like ``name`` (a typo, a short form), if any is alike enough."""
-        key = agency_key(name)
+        key = _own_words(name)
         scored = [
-            (difflib.SequenceMatcher(None, key, agency_key(label)).ratio(), unit)
+            (difflib.SequenceMatcher(None, key, _own_words(label)).ratio(), unit)
             for unit in among
             for label in (unit.name, *unit.aliases)
         ]
