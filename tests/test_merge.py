@@ -99,7 +99,12 @@ def test_a_unit_sent_twice_counts_once_in_its_newest_version(units: Path, tmp_pa
     book.save(newer)  # openpyxl records now as its saved time; the template says 2019
     out = tmp_path / "out.xlsx"
     code, _, err = xltool("merge", units, newer, "-o", out)
-    assert code == 0 and "第二版.xlsx" in err and f"{UNITS[0]}.xlsx" in err and "較舊的版本未計入" in err
+    assert (
+        code == 0
+        and "第二版.xlsx" in err
+        and f"{UNITS[0]}.xlsx" in err
+        and "個版本未計入（同一單位較舊或其他年度的檔案）" in err
+    )
     merged = load_workbook(out)["彙整"]
     assert merged.max_row == 3 + 99
     practices = [r[3] for r in merged.iter_rows(min_row=4, values_only=True) if r[0] == UNITS[0]]

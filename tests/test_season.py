@@ -276,8 +276,17 @@ def test_last_years_plan_sent_again_does_not_replace_this_years(
     assert (taipei["status"], taipei["practices"]) == ("重複", 33)
     assert [Path(v["file"]).name for v in taipei["versions"] if v["counted"]] == ["台北.xlsx"]
     assert "以 108 年度的版本中最新的" in taipei["note"] and "台北_107.xlsx（107 年度，" in taipei["note"]
-    merged = xltool("merge", folder, "--roster", roster, "--skip-bad", "-o", tmp_path / "彙整.xlsx")
+    out = tmp_path / "彙整.xlsx"
+    merged = xltool("merge", folder, "--roster", roster, "--skip-bad", "-o", out)
     assert merged.status == 0, merged.err
+    # The terminal and 檢查結果 say it too: the newer file is not the older version, nor is merging both the cure.
+    assert "單位「臺北市政府政風處」有 2 個檔案：以 108 年度的版本中最新的" in merged.err
+    [left] = [
+        r
+        for r in load_workbook(out)["檢查結果"].iter_rows(values_only=True)
+        if r[3] == "OLDER_VERSION" and "台北" in str(r[0])
+    ]
+    assert "這是 107 年度的計畫" in left[7] and "--allow-duplicate-units" not in left[8]
 
 
 def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple[Path, Path], xltool: Runner) -> None:
@@ -335,7 +344,7 @@ def test_copies_of_a_blank_named_plan_are_one_units_versions_not_units(tmp_path:
     unit_plan(inbox / "戊" / "108年度廉政工作計畫.xlsx", "")
     out = tmp_path / "彙整.xlsx"
     done = xltool("merge", inbox, "-o", out)
-    assert done.status == 0 and "已彙整 3 個檔案" in done.err and "另有 3 個較舊的版本未計入" in done.err
+    assert done.status == 0 and "已彙整 3 個檔案" in done.err and "另有 3 個版本未計入" in done.err
     assert f"以 {inbox / '丁鄉公所.xlsx'}（" in done.err and "無法判斷哪一個較新" in done.err
     units = {row[0] for row in load_workbook(out)["彙整"].iter_rows(min_row=4, values_only=True) if row[0]}
     assert units == {"丁鄉公所", "108年度廉政工作計畫", "108年度廉政工作計畫（戊）"}

@@ -23,7 +23,7 @@ from xltool.merged import write_merged
 from xltool.model import FileResult
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import CheckOptions, check_files
-from xltool.roster import Intake, Receipt, Roster, Submission, intake, missing, with_unit
+from xltool.roster import Intake, Receipt, Roster, Submission, intake, left_out, missing, with_unit
 from xltool.summary import summarize
 
 # Past this an amount is no number to Excel or LibreOffice (an IEEE double), and the workbook cannot hold it.
@@ -93,7 +93,7 @@ def merge_files(
     first = next((p.plan.catalog for p in parts if p.plan is not None and p.plan.catalog is not None), None)
     summary = summarize(parts, catalog or first, roster.position if roster is not None else None)
     older = [
-        (shown_path(old.file), old.unit, f"同一單位有較新的檔案 {new.name}，這個版本未計入")
+        (shown_path(old.file), old.unit, f"{left_out(old, new)}，這個版本未計入", _todo(old, new))
         for old, new in season.older
     ]
     contacts = _contact_keys(roster)
@@ -102,6 +102,14 @@ def merge_files(
         older=older, by_unit=by_unit, infos=infos, outputs=guard, progress=writing,
     )  # fmt: skip
     return MergeResult(Path(out), parts, skipped, season.receipts, [old for old, _ in season.older], season.notes)
+
+
+def _todo(old: Submission, new: Submission) -> str:
+    """What 檢查結果 suggests for a version left out: both count with --allow-duplicate-units, unless they
+    are plans of two years, which no merge adds up."""
+    if old.plan is not None and new.plan is not None and old.plan.year != new.plan.year:
+        return "請確認後把這個檔案移出收件資料夾"
+    return "要兩份都計入請加 --allow-duplicate-units"
 
 
 def sort_out(

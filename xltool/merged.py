@@ -60,7 +60,7 @@ def write_merged(
     *,
     receipts: Sequence[Sequence[object]] = (),
     contacts: Sequence[str] = (),
-    older: Sequence[tuple[str, str, str]] = (),
+    older: Sequence[tuple[str, str, str, str]] = (),
     by_unit: bool = False,
     infos: bool = False,
     outputs: Outputs | None = None,
@@ -70,7 +70,7 @@ def write_merged(
 
     ``inputs`` are one plan per unit, in the order to print (the roster's, or the inputs'), each known by
     its ``unit`` (``unit_written`` keeps the file's own spelling); ``receipts`` are the rows of 收件情形
-    (roster.Receipt.row) with the roster's ``contacts`` columns after them; ``older`` are (file, unit, why)
+    (roster.Receipt.row) with the roster's ``contacts`` columns after them; ``older`` are (file, unit, why, what to do)
     of the versions not merged; ``infos`` keeps the findings of severity info in 檢查結果 (after the errors
     and warnings). ``progress(rows_done, rows_total)`` is called while the practice rows are written.
     """
@@ -332,12 +332,14 @@ def _findings(inputs: Sequence[FileResult], infos: bool) -> list[tuple[FileResul
 
 
 def _finding_rows(
-    findings: Sequence[tuple[FileResult, Finding]], skipped: Sequence[FileResult], older: Sequence[tuple[str, str, str]]
+    findings: Sequence[tuple[FileResult, Finding]],
+    skipped: Sequence[FileResult],
+    older: Sequence[tuple[str, str, str, str]],
 ) -> Iterator[list[object]]:
     for one in skipped:
         yield [one.file, "", "無法讀取", one.error_code, "", "", "", one.error, "已略過（--skip-bad）"]
-    for file, unit, why in older:
-        yield [file, unit, "未計入", "OLDER_VERSION", "", "", "", why, "要兩份都計入請加 --allow-duplicate-units"]
+    for file, unit, why, todo in older:
+        yield [file, unit, "未計入", "OLDER_VERSION", "", "", "", why, todo]
     row_units: dict[int, dict[int, str]] = {}  # per input, built once: a large plan has tens of thousands of findings
     for one, f in findings:
         plan = one.plan

@@ -381,7 +381,7 @@ def annotate_each(
     """The annotated copy of every workbook with an error or a warning, in ``folder``, mirroring the
     inputs' folders and named <name>_檢查.xlsx (.xlsm for a macro-enabled one): each unit gets back its own
     file, marked, and a unit with nothing to fix gets nothing to read. A version ``superseded`` names
-    (file → the unit's newest workbook, which gets the copy) gets none either: a unit is sent back the
+    (file → why another version of the unit counts, which gets the copy) gets none either: a unit is sent back the
     plan it is to fix. An .xls or .ods is converted with LibreOffice first (cells stay where they were). A file
     that cannot have a copy is listed with the reason, and the others still get theirs."""
     from xltool.annotate import annotate_workbook, copy_kind
@@ -403,7 +403,7 @@ def annotate_each(
             returned.append(Returned(result.file, reason="JSON 不是活頁簿，沒有可標註的儲存格", needed=False))
             continue
         if superseded and result.file in superseded:
-            newer = f"同一單位有較新的檔案 {superseded[result.file]}，這個版本不退回"
+            newer = f"{superseded[result.file]}，這個版本不退回"
             returned.append(Returned(result.file, reason=newer, needed=False))
             continue
         if not (result.errors or result.warnings):

@@ -714,11 +714,28 @@ def version_notes(season: Intake) -> list[str]:
     for group in by_newest.values():
         new, olds = group[0], group[1:]
         tied = any(_newness(s) == _newness(new) for s in olds)  # copies made together: nothing says which
+        which = "" if tied else "最新的"
+        if any(_other_year(s, new) for s in olds):  # a newer file of last year's plan: the season's year counts
+            which = f" {new.plan.year if new.plan else ''} 年度的版本中最新的"
+        left = "、".join(f"{s.name}（{_other_year(s, new)}{_when(s, group)}）" for s in olds)
         lines.append(
-            f"單位「{new.unit}」有 {len(group)} 個檔案：以{'' if tied else '最新的'} {new.name}（{_when(new, group)}）為準，"
-            f"不計 {'、'.join(f'{s.name}（{_when(s, group)}）' for s in olds)}" + (f"；{_TIED}" if tied else "")
+            f"單位「{new.unit}」有 {len(group)} 個檔案：以{which} {new.name}（{_when(new, group)}）為準，"
+            f"不計 {left}" + (f"；{_TIED}" if tied else "")
         )
     return lines
+
+
+def _other_year(old: Submission, new: Submission) -> str:
+    """「107 年度，」 for a version of another year than the one that counts, else nothing."""
+    year = old.plan.year if old.plan is not None else None
+    return f"{year} 年度，" if year is not None and new.plan is not None and year != new.plan.year else ""
+
+
+def left_out(old: Submission, new: Submission) -> str:
+    """Why a version does not count, as its line in 檢查結果 says: a newer one does, or one of the season's year."""
+    if _other_year(old, new):
+        return f"這是 {old.plan.year if old.plan else ''} 年度的計畫，同一單位以 {new.plan.year if new.plan else ''} 年度的 {new.name} 為準"
+    return f"同一單位有較新的檔案 {new.name}"
 
 
 def _join(first: str, second: str) -> str:

@@ -29,7 +29,17 @@ from xltool.pipeline import (
     packed,
     relative_names,
 )
-from xltool.roster import Intake, Receipt, Roster, Submission, chase_csv, intake, missing, version_notes
+from xltool.roster import (
+    Intake,
+    Receipt,
+    Roster,
+    Submission,
+    chase_csv,
+    intake,
+    left_out,
+    missing,
+    version_notes,
+)
 
 if TYPE_CHECKING:
     from xltool.annotate import Fix
@@ -194,7 +204,7 @@ def run_check(
         names = relative_names(inputs, [Path(r.file) for r in results])
         # A unit sent again gets back its newest workbook (a JSON has no cells to mark), roster or not.
         workbooks = intake([r for r in results if Path(r.file).suffix.lower() != ".json"], roster)
-        superseded = {old.file: new.name for old, new in workbooks.older}
+        superseded = {old.file: left_out(old, new) for old, new in workbooks.older}
         run.returned = annotate_each(results, annotate_dir, names, outputs, infos=infos, superseded=superseded)
     _write_chase(chase, run.receipts, outputs)
     return run

@@ -75,7 +75,7 @@ def merge_command(
         show.error(f"略過：{one.error}")
     for note in result.notes:
         show.notice(note)
-    older = f"；另有 {len(result.older)} 個較舊的版本未計入" if result.older else ""
+    older = f"；另有 {len(result.older)} 個版本未計入（同一單位較舊或其他年度的檔案）" if result.older else ""
     show.echo(
         f"已彙整 {result.files} 個檔案、{result.items} 項具體作法；略過 {len(result.skipped)} 個檔案{older}；"
         f"預算合計 {json_number(result.total):,} 千元 → {output}",
