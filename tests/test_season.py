@@ -87,6 +87,8 @@ def test_require_all_makes_a_missing_unit_a_failure_but_the_merge_is_written(
     assert book.sheetnames[0] == "收件情形"
     rows = list(book["收件情形"].iter_rows(min_row=4, values_only=True))
     assert [(r[0], r[1]) for r in rows[: len(EXPECTED)]] == EXPECTED
+    # Nothing read is no figures (0 錯誤 said an unreadable file had none), as on the terminal.
+    assert {r[3:7] for r in rows[: len(EXPECTED)] if r[1] in ("未收", "無法讀取")} == {(None, None, None, None)}
     overview = stats_table(book["統計"], "各單位概況（預算單位：千元）")
     assert list(overview)[:2] == ["臺北市政府政風處", "新北市政府 政風處"]  # the roster's order and names
     spelled = {r[0]: r[10] for r in book["彙整"].iter_rows(min_row=4, values_only=True)}

@@ -319,8 +319,10 @@ class Receipt:
     def row(self, contact_keys: Sequence[str] = ()) -> list[object]:
         """The 收件情形 sheet's cells (form.RECEIPT_FIELDS), then the contact columns asked for."""
         found = dict(self.contacts)
-        return [self.unit, str(self.status), "、".join(map(shown_path, self.files)), self.practices, self.budget,
-                self.errors, self.warnings, self.note, *(found.get(key, "") for key in contact_keys)]  # fmt: skip
+        # Nothing read, nothing counted: blank, as the terminal shows it (0 錯誤 said an unreadable file had none).
+        figures = [None] * 4 if self.status in _NOT_IN else [self.practices, self.budget, self.errors, self.warnings]
+        return [self.unit, str(self.status), "、".join(map(shown_path, self.files)), *figures, self.note,
+                *(found.get(key, "") for key in contact_keys)]  # fmt: skip
 
     @property
     def chased(self) -> bool:
