@@ -240,3 +240,29 @@ def test_a_merged_workbook_of_many_units_is_refused_not_fused(command: str, tmp_
     done = xltool(command, merged, "--year", "109", "-o", out)
     assert (done.status, done.code) == (2, "INPUT_MERGED") and "2 個單位" in done.error_line()
     assert not out.exists()
+
+
+def test_a_category_the_new_year_renames_is_written_by_its_new_name(tmp_path: Path) -> None:
+    """The new year's list names 綜合規劃業務 「綜合規劃及人事業務」 (the old name kept as an alias): rollover wrote
+    the old name, which the new template's dropdown does not offer, and check then asked to rename 4 cells."""
+    text = CATALOG_108.read_text(encoding="utf-8").replace("year = 108", "year = 109", 1)
+    text = text.replace(
+        'name = "綜合規劃業務"\naliases = [', 'name = "綜合規劃及人事業務"\naliases = ["綜合規劃業務", ', 1
+    )
+    catalog = parse_catalog(text, "109.toml")
+    out = tmp_path / "金門_109.xlsx"
+    report = rollover(EXAMPLE, out, year=109, catalog=catalog)
+    new = read_plan(out, catalog=catalog)
+    assert {i.category for i in new.items if i.category.startswith("綜合規劃")} == {"綜合規劃及人事業務"}
+    assert not [f for f in check_plan(new, catalog) if f.code == "CATEGORY_ALIAS"]
+    assert any("→「綜合規劃及人事業務」" in line for line in report.changed)
+
+
+def test_what_was_written_the_forms_way_is_shown_as_the_new_template_holds_it(tmp_path: Path) -> None:
+    """「全年」 rolled to 109 was reported as written 「108.01-12」, the value before the year moved on."""
+    source = tmp_path / "全年.xlsx"
+    book = load_workbook(EXAMPLE)
+    book["計畫表"]["C4"] = "全年"
+    book.save(source)
+    report = rollover(source, tmp_path / "109.xlsx", year=109)
+    assert any("「全年」→「109.01-12」" in line for line in report.changed), report.changed

@@ -14,7 +14,16 @@ from xltool.model import Finding, Plan, PlanItem
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
-from xltool.rollover import GONE, OLD_YEARS, UNMOVED, carried, one_unit, shift_schedule, written_the_forms_way
+from xltool.rollover import (
+    GONE,
+    OLD_YEARS,
+    UNMOVED,
+    carried,
+    in_catalog,
+    one_unit,
+    shift_schedule,
+    written_the_forms_way,
+)
 
 # What the template holds as the legacy sheet had it and the officer must still correct (check's findings
 # on the new plan): no unit, categories and items not in the catalog, schedules that give no months; and
@@ -62,13 +71,13 @@ def import_legacy(
     for item in plan.items:
         if item.remark:
             report.dropped.append(f"{item.where} 的備註「{item.remark}」範本沒有對應的欄位，未搬移。")
-    report.changed = written_the_forms_way(plan.items)
-    items = plan.items
+    items = [in_catalog(item, catalog) for item in plan.items]
     rules = REVIEWED
     if plan.year is not None and plan.year != target_year:
         report.from_year = plan.year
         items = [shift_schedule(item, target_year - plan.year, target_year) for item in items]
         rules = (*REVIEWED, *OLD_YEARS)
+    report.changed = written_the_forms_way(plan.items, items)
     items = _numbered_as_the_form(carried(plan, items, target_year, catalog), items, report)
     report.findings = check_plan(carried(plan, items, target_year, catalog), catalog, year=target_year, rules=rules)
     write_template(out, year=target_year, unit=plan.unit, catalog=catalog, items=items, outputs=guard)

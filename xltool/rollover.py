@@ -64,6 +64,13 @@ def shift_schedule(item: PlanItem, years: int, new_year: int) -> PlanItem:
     return replace(item, schedule_info=parse_schedule(canonical(months), new_year))
 
 
+def in_catalog(item: PlanItem, catalog: Catalog) -> PlanItem:
+    """The item with its category by the new year's name for it: a catalog that renames a category keeps
+    the old name as an alias, and the old name is not in the new template's dropdown."""
+    known = catalog.category(item.category)
+    return replace(item, category=known.name) if known is not None and known.name != item.category else item
+
+
 def carried(plan: Plan, items: Sequence[PlanItem], year: int, catalog: Catalog) -> Plan:
     """The plan as the new template will hold it, for check to judge against the new year and catalog: each
     category as the template writes it (its name, not the alias typed last year), every text tidied.
@@ -99,9 +106,11 @@ def rollover(
     if plan.year is None:
         raise InputError("原檔沒有寫計畫年度，無法推算新年度的預定進度", source, code=ErrorCode.INPUT_NO_YEAR)
     catalog = catalog or load_catalog(year)
-    items = [shift_schedule(item, year - plan.year, year) for item in plan.items]
+    items = [in_catalog(shift_schedule(item, year - plan.year, year), catalog) for item in plan.items]
     found = check_plan(carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *OLD_YEARS))
-    report = RolloverReport(plan.practices, plan.year, year, catalog.notice, found, written_the_forms_way(plan.items))
+    report = RolloverReport(
+        plan.practices, plan.year, year, catalog.notice, found, written_the_forms_way(plan.items, items)
+    )
     flagged = marks(of(found, (*GONE, *UNMOVED)), items)
     write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=flagged, outputs=guard)
     return report
@@ -121,21 +130,25 @@ def one_unit(plan: Plan, source: str | Path, command: str) -> Plan:
     return plan
 
 
-def written_the_forms_way(items: Sequence[PlanItem]) -> list[str]:
+def written_the_forms_way(items: Sequence[PlanItem], moved: Sequence[PlanItem] | None = None) -> list[str]:
     """What a new template holds otherwise than the sheet it was made from had it (import, rollover), because
     it writes the form's way: a schedule in the form's notation (「108年1月至12月」, 「全年」→「108.01-12」), a
     category by its name (「綜合業務」→「綜合規劃業務」), a budget typed as text as a number (「5千」→ 5). One line
-    a column: how many cells, and the first."""
+    a column: how many cells, and the first, as the new template holds it (``moved``: the items moved on to
+    the new year and its catalog)."""
     changed: dict[str, list[tuple[str, str, str]]] = {}
-    for item in items:
+    for item, new_item in zip(items, moved or items, strict=True):
         budget = item.budget_info
-        pairs = {
-            "schedule": (item.schedule_info.written, item.schedule),
-            "category": (item.category_written, item.category),
-            "budget": (budget.written, str(number(budget.value)) if budget.value is not None else budget.written),
+        amount = str(number(budget.value)) if budget.value is not None else budget.written
+        # As written, what it is the form's way (a year moved on is no change of way; a category renamed by
+        # the new year's catalog is), and as the new template holds it.
+        cells = {
+            "schedule": (item.schedule_info.written, item.schedule, new_item.schedule),
+            "category": (item.category_written, new_item.category, new_item.category),
+            "budget": (budget.written, amount, amount),
         }
-        for key, (written, new) in pairs.items():
-            if written.strip() and written.strip() != new:
+        for key, (written, formal, new) in cells.items():
+            if written.strip() and written.strip() != formal:
                 changed.setdefault(key, []).append((item.cells.get(key, ""), written, new))
     return [
         f"{len(cells)} 格{FIELD_NAMES[key]}改為表單的寫法，例如 {cells[0][0]}「{cells[0][1]}」→「{cells[0][2]}」。"
