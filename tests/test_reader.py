@@ -199,3 +199,28 @@ def test_a_practices_own_steps_keep_their_lines_and_count_as_one_practice(templa
         "積極規劃縣府團隊，預算1.5 萬元，於108.01 辦理",
     ]
     assert not [f.code for f in check_plan(plan) if f.code in ("PRACTICE_TWO", "ITEM_NUMBER_ORDER")]
+
+
+def test_a_hand_made_sheets_subtotals_and_its_unit_in_one_cell(tmp_path: Path) -> None:
+    """「機關名稱：丙縣政府政風處」 in one cell was not read (the unit came out blank), and each goal's 小計 row
+    was a practice of its own, its amount counted a second time."""
+    import xlsxwriter
+
+    path = tmp_path / "手工.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("計畫")
+    sheet.write(0, 0, "108年度廉政工作計畫")
+    sheet.write(1, 0, "機關名稱：丙縣政府 政風處")
+    sheet.write(1, 3, "年度：108")
+    sheet.write_row(2, 0, ["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別"])
+    sheet.write_row(3, 0, ["壹、目標一", "一、辦理宣導 2 場。", "108.01-12", 10, "防貪業務"])
+    sheet.write_row(4, 1, ["二、辦理講習 1 場。", "108.03", 5, "防貪業務"])
+    sheet.write_row(5, 1, ["小計", "", 15])
+    sheet.write_row(6, 0, ["貳、目標二", "一、財產申報審核。", "108.01-12", 20, "防貪業務"])
+    sheet.write_row(7, 0, ["", "小計：", "", 20])
+    sheet.write_row(8, 0, ["合計", "", "", 35])
+    workbook.close()
+    plan = read_plan(path)
+    assert (plan.unit, plan.year, plan.cells["unit"]) == ("丙縣政府 政風處", 108, "A2")
+    assert [i.practice for i in plan.items] == ["辦理宣導 2 場。", "辦理講習 1 場。", "財產申報審核。"]
+    assert plan.total == 35 and plan.stated_total is not None and plan.stated_total.value == 35

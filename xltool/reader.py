@@ -12,7 +12,7 @@ import io
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
@@ -78,6 +78,9 @@ _STEP = re.compile(r"[(（][0-9０-９]{1,2}[)）]|[0-9０-９]{1,2}[.、．)）
 # practice that happens to begin with 合計 is still a practice.
 _TOTAL_ROW = re.compile(rf"(?:{'|'.join(TOTAL_WORDS)})(?:[:(].*)?")
 _END_ROW = re.compile(rf"(?:{'|'.join(NOTES_WORDS)})(?::|$)")
+# A hand-made sheet's subtotal under each goal: no practice, and its amount is the goal's practices' again.
+_LABEL_AND_TAIL = re.compile(rf"^\s*(?:{UNIT_LABEL}|{YEAR_LABEL})\s*(?:[(（]\s*民國\s*[)）])?\s*[:：]?\s*")
+_SUBTOTAL_ROW = re.compile(r"(?:小計|小結|小計金額)(?:[:(].*)?")
 _MARKER_START = {word[0] for word in (*TOTAL_WORDS, *NOTES_WORDS)}  # skip squashing every practice
 
 # A template saved as Excel 97-2003: the 檢查 column's IFERROR is no function of that format, and the
@@ -499,6 +502,7 @@ def _read_sheet(
     if source_cell and "unit" in header.columns:  # a merged workbook's 彙整, perhaps sorted since
         source_file = plan.extra_columns.get(SOURCE_FILE.header)
         body.in_source_order(column_index(source_cell), column_index(source_file) if source_file else None)
+    body.leave_out(_subtotals(grid, first, end))
     columns = _Columns(body, plan.catalog, year)
     _read_items(plan, body, columns, progress)
     units_found = {item.unit for item in plan.items}
@@ -686,6 +690,16 @@ def _end_of_rows(plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int
     return len(grid)
 
 
+def _subtotals(grid: Grid, first: int, end: int) -> set[int]:
+    """The rows whose first filled text says 小計: read as practices, each counted its goal's budget twice."""
+    found = set()
+    for r in range(first, end):
+        text = next((v for v in grid[r] if isinstance(v, str) and v.strip()), "")
+        if text[:1] == "小" and _SUBTOTAL_ROW.fullmatch(squash(text)):
+            found.add(r)
+    return found
+
+
 def _practice_after(plan: Plan, grid: Grid, header: _Header, total: int) -> None:
     """Where a practice was typed below the 合計 row (the template's rows ran out, or its protection was
     removed): nothing after 合計 is read, so check must say so rather than leave it out unsaid. A practice
@@ -748,6 +762,11 @@ class _Body:
         """The rows (0-based) in reading order."""
         natural = range(self.first, self.end)
         return list(natural) if self.order is None else [self.first + i for i in self.order]
+
+    def leave_out(self, rows: Collection[int]) -> None:
+        """Read the body without these rows (0-based)."""
+        if rows:
+            self.order = [i for i in (self.order or range(self.end - self.first)) if self.first + i not in rows]
 
     def in_source_order(self, cell_column: int, file_column: int | None) -> None:
         """Read a merged workbook's 彙整 sheet the way its units wrote their plans, whatever it was sorted by
@@ -817,6 +836,14 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int, live: int | None = No
                 continue
             label = next((word for word in labels if text.startswith(word)), None)
             if label is None:
+                continue
+            # 「機關名稱：丙縣政府政風處」: the label and its value in one cell (the value as written, not squashed)
+            own = _LABEL_AND_TAIL.sub("", _line(value)) if _LABEL_AND_TAIL.match(_line(value)) else ""
+            if own and not squash(own).startswith(labels):
+                if label == UNIT_LABEL and not plan.unit:
+                    plan.unit, plan.cells["unit"] = own, cell_ref(r, c)
+                elif label == YEAR_LABEL and plan.year is None and _year(own) is not None:
+                    plan.year, plan.cells["year"], plan.year_written = _year(own), cell_ref(r, c), own
                 continue
             # The value is the next filled cell to the right, unless that is the next label (left blank);
             # a blank value still has a place, the cell beside its label, for check to point at.
