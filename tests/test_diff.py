@@ -298,7 +298,7 @@ def test_json_has_the_documented_shape(old: Path, tmp_path: Path, xltool: Runner
     items, what = edited()
     new = workbook(tmp_path / "第二次.xlsx", items)
     data = diff_json(old, new)
-    assert list(data) == ["old", "new", "added", "removed", "changed", "totals"]
+    assert list(data) == ["old", "new", "units_differ", "added", "removed", "changed", "totals"]
     assert data["old"] == {"file": str(old), "unit": UNIT, "year": 108, "budget": 1865}
     assert data["new"] == {"file": str(new), "unit": UNIT, "year": 108, "budget": 1890}
     done = xltool("read", new, "--format", "json")
@@ -414,3 +414,17 @@ def test_the_readme_describes_every_option_of_the_help(xltool: Runner) -> None:
     readme = (EXAMPLE.parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### `xltool diff`", 1)[1].split("\n### ", 1)[0]
     assert options - {"--help"} <= set(re.findall(r"--[a-z]+", section))
+
+
+def test_two_units_plans_compared_are_said_to_be(tmp_path: Path, xltool: Runner) -> None:
+    """金門's plan against 連江's said 「新增 0 項、刪除 0 項、修改 0 項」 and nothing else."""
+    from openpyxl import load_workbook
+
+    other = tmp_path / "連江.xlsx"
+    book = load_workbook(EXAMPLE)
+    book["計畫表"]["B2"] = "連江縣政府政風處"
+    book.save(other)
+    done = xltool("diff", EXAMPLE, other)
+    assert done.status == 0 and "兩版的機關名稱不同（「金門縣政府政風處」→「連江縣政府政風處」）" in done.out
+    assert json.loads(xltool("diff", EXAMPLE, other, "-f", "json").out)["units_differ"] is True
+    assert json.loads(xltool("diff", EXAMPLE, EXAMPLE, "-f", "json").out)["units_differ"] is False

@@ -113,6 +113,13 @@ class PlanDiff:
         """How far NEW's schedules are ahead of OLD's: the plan years' difference (0 when one is unknown)."""
         return _years(self.old, self.new)
 
+    @property
+    def units_differ(self) -> bool:
+        """Whether the two versions name two units (台 and 臺, spaces, full and half width aside): comparing
+        one unit's plan with another's said 「修改 0 項」 and nothing else."""
+        old, new = (squash(plan.unit).replace("台", "臺") for plan in (self.old, self.new))
+        return bool(old and new and old != new)
+
     def totals_by_category(self) -> dict[str, tuple[Decimal | None, Decimal | None]]:
         """Budget per category before and after (None: no practice of that category in that version)."""
         old, new = self.old.totals_by_category(), self.new.totals_by_category()
@@ -123,6 +130,7 @@ class PlanDiff:
         return {
             "old": _plan_head(self.old),
             "new": _plan_head(self.new),
+            "units_differ": self.units_differ,
             "added": [item.to_dict() for item in self.added],
             "removed": [item.to_dict() for item in self.removed],
             "changed": [

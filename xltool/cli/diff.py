@@ -121,6 +121,11 @@ def _print_text(diff: "PlanDiff") -> None:
     out = _printer()
     out(f"上一版：{_head(diff.old)}", "  ")
     out(f"本版：{_head(diff.new)}", "  ")
+    if diff.units_differ:
+        out(
+            f"注意：兩版的機關名稱不同（「{diff.old.unit}」→「{diff.new.unit}」），請確認比較的是同一個單位的計畫。",
+            "  ",
+        )
     if diff.years:
         out(f"兩版相差 {diff.years} 年：預定進度與文字中的年度依此比較，不算修改。", "  ")
     for entry in entries(diff):
