@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, fill
+from tests.conftest import EXAMPLE, Runner, fill
 from xltool.errors import XltoolError
 from xltool.reader import read_plan
 from xltool.schedule import Note
@@ -224,3 +224,23 @@ def test_a_hand_made_sheets_subtotals_and_its_unit_in_one_cell(tmp_path: Path) -
     assert (plan.unit, plan.year, plan.cells["unit"]) == ("丙縣政府 政風處", 108, "A2")
     assert [i.practice for i in plan.items] == ["辦理宣導 2 場。", "辦理講習 1 場。", "財產申報審核。"]
     assert plan.total == 35 and plan.stated_total is not None and plan.stated_total.value == 35
+
+
+def test_a_workbook_with_a_plan_on_two_sheets_says_which_it_read(tmp_path: Path, xltool: Runner) -> None:
+    """Last year's tab first and this year's after it: the first was read, and the other left out unsaid
+    (import carried the 107 plan two years on)."""
+    import xlsxwriter
+
+    path = tmp_path / "兩年.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    for year in (107, 108):
+        sheet = workbook.add_worksheet(f"{year}年")
+        sheet.write(0, 0, f"丁鄉公所{year}年度廉政工作計畫")
+        sheet.write_row(2, 0, ["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別"])
+        sheet.write_row(3, 0, ["壹、目標", "一、辦理宣導。", f"{year}.01-12", 1, "防貪業務"])
+    workbook.close()
+    plan = read_plan(path)
+    assert plan.year == 107 and any("還有工作表「108年」也是計畫表，只讀了第一張「107年」" in n for n in plan.notices)
+    done = xltool("import", path, "--year", "109", "-o", tmp_path / "109.xlsx")
+    assert done.status == 0 and "還有工作表「108年」也是計畫表" in done.err
+    assert not [n for n in read_plan(EXAMPLE).notices if "還有工作表" in n]  # a template's guide sheets are none

@@ -251,6 +251,8 @@ def test_a_unit_spelled_with_台_in_one_file_and_臺_in_another_is_counted_once(
     folder.mkdir()
     for n, unit in enumerate(("台北市政府政風處", "臺北市政府 政風處")):
         write_template(folder / f"{n}.xlsx", year=108, unit=unit, items=example_items(kinmen)[:3])
+    first = folder / "0.xlsx"
+    os.utime(first, (first.stat().st_mtime - 60,) * 2)  # sent a minute before the second
     done = xltool("merge", folder, "-o", tmp_path / "m.xlsx")
     # One unit sent twice: one version counts (the newest), and the message names both files.
     assert done.status == 0 and "單位「臺北市政府 政風處」有 2 個檔案" in done.err

@@ -38,6 +38,7 @@ class ImportReport:
     year: int
     from_year: int | None = None  # the legacy plan's own year, when schedules were moved to ``year``
     dropped: list[str] = field(default_factory=list)  # zh-TW lines: what the template has no place for
+    notices: list[str] = field(default_factory=list)  # zh-TW lines: what reading the legacy file had to say
     review: list[str] = field(default_factory=list)  # zh-TW lines: what the import assumed, to be confirmed
     changed: list[str] = field(default_factory=list)  # zh-TW lines: what was written the form's way instead
     findings: list[Finding] = field(default_factory=list)  # filled in as written, to be corrected (REVIEWED)
@@ -63,7 +64,7 @@ def import_legacy(
     target_year = year if year is not None else plan.year
     catalog = catalog or load_catalog(target_year)
     target_year = target_year if target_year is not None else catalog.year
-    report = ImportReport(plan.practices, plan.unit, target_year)
+    report = ImportReport(plan.practices, plan.unit, target_year, notices=plan.notices)
     if plan.year is None:
         report.review.append(f"原檔沒有寫年度，範本年度填 {target_year}，請確認。")
     for name, cell in plan.extra_columns.items():

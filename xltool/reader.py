@@ -126,6 +126,8 @@ def read_plan(
                 merged = _merged_map(sheet.ranges, header, len(sheet.grid))
                 marker = workbook.marker()
                 plan = _read_sheet(source, name, sheet.grid, merged, header, marker, catalog, year, progress)
+                if not marker and MERGED_SHEET not in workbook.names and len(workbook.names) > 1:
+                    _say_other_plans(plan, workbook, name)
                 break
         else:
             if _xltool_printout(book):
@@ -149,6 +151,25 @@ def read_plan(
     if book.kind == "xls" and LIVE.key in plan.cells:
         plan.notices.append(XLS_TEMPLATE)
     return plan
+
+
+def _say_other_plans(plan: Plan, workbook: _Workbook, read: str) -> None:
+    """A hand-made workbook with a plan on more than one sheet (last year's tab and this year's): one is
+    read, the first, and the others are named, where they were left out without a word."""
+    others = []
+    for name in workbook.names:
+        if name == read:
+            continue
+        try:
+            if find_header(workbook.sheet(name, cut=False).grid) is not None:
+                others.append(f"「{name}」")
+        except InputError:  # a sheet too large or damaged to look at is no plan this file is read for
+            continue
+    if others:
+        plan.notices.append(
+            f"活頁簿裡還有工作表{'、'.join(others)}也是計畫表，只讀了第一張「{read}」；"
+            "要讀另一張，請把它拖到最前面，或另存成單獨的檔案"
+        )
 
 
 def _xltool_printout(book: Package) -> bool:

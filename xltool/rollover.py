@@ -35,6 +35,7 @@ class RolloverReport:
     catalog_notice: str = ""
     findings: list[Finding] = field(default_factory=list)  # check's findings on the new plan (GONE, UNMOVED, OLD_YEARS)
     changed: list[str] = field(default_factory=list)  # zh-TW lines: what was written the form's way instead
+    notices: list[str] = field(default_factory=list)  # zh-TW lines: what reading this year's plan had to say
 
     @property
     def gone(self) -> list[Finding]:
@@ -109,7 +110,7 @@ def rollover(
     items = [in_catalog(shift_schedule(item, year - plan.year, year), catalog) for item in plan.items]
     found = check_plan(carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *OLD_YEARS))
     report = RolloverReport(
-        plan.practices, plan.year, year, catalog.notice, found, written_the_forms_way(plan.items, items)
+        plan.practices, plan.year, year, catalog.notice, found, written_the_forms_way(plan.items, items), plan.notices
     )
     flagged = marks(of(found, (*GONE, *UNMOVED)), items)
     write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=flagged, outputs=guard)

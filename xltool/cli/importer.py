@@ -35,6 +35,8 @@ def import_command(
 
     outputs = Outputs([legacy], force=force)
     report = import_legacy(legacy, output, year=year, catalog=chosen_catalog(catalog), outputs=outputs)
+    for line in report.notices:
+        show.notice(line)
     moved = f"，預定進度由 {report.from_year} 年度推移到 {report.year} 年度" if report.from_year else ""
     show.echo(
         f"已搬移 {report.items} 項具體作法到範本：{output}（{report.unit or '未填機關'} {report.year} 年度{moved}）",

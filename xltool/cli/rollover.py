@@ -42,6 +42,8 @@ def rollover_command(
     out = output or last.with_name(f"{last.stem}_{year}.xlsx")
     outputs = Outputs([last], force=force)
     report = rollover(last, out, year=year, catalog=chosen_catalog(catalog), outputs=outputs)
+    for line in report.notices:
+        show.notice(line)
     if report.catalog_notice:
         show.notice(report.catalog_notice)
     show.echo(f"已產生 {report.new_year} 年度計畫：{out}（{report.items} 項具體作法，預定進度推移 "
