@@ -265,6 +265,66 @@ def test_an_ods_cell_repeated_to_the_edge_is_refused(tmp_path: Path, count: byte
 
 
 @pytest.mark.usefixtures("office")
+@pytest.mark.parametrize(
+    "between",
+    [b"<text:tab/> ", b' table:style-name="a>b" '],
+    ids=["a tab in the tag's name", "a > in a value before the count"],
+)
+def test_an_ods_row_written_to_slip_past_the_count_is_refused(tmp_path: Path, between: bytes) -> None:
+    """A tab the reader writes as a character made a row and a cell of tags that were none when counted
+    (calamine then built 2.6 GB and the process aborted); a > in an attribute's value hid the counts after it."""
+    from xltool.office import convert
+
+    ods = convert(EXAMPLE, "ods", tmp_path)
+    cell = b"<table:table-cell" + between + b'table:number-columns-repeated="1000" office:value-type="string">'
+    row = b"<table:table-row" + between + b'table:number-rows-repeated="100000">'
+    flood = row + cell + b"<text:p>x</text:p></table:table-cell></table:table-row>"
+    bad = rewritten(
+        tmp_path / "溜過.ods",
+        lambda name, data: (
+            data.replace(b"<table:table-row", flood + b"<table:table-row", 1) if name == "content.xml" else data
+        ),
+        source=ods,
+    )
+    done = xltool("read", bad)
+    assert done.status == 2 and "遠超過計畫表的大小" in one_line_naming(done, bad)
+
+
+@pytest.mark.usefixtures("office")
+def test_an_ods_of_unfinished_tab_tags_reads_in_no_time_to_speak_of(tmp_path: Path) -> None:
+    """A comment of 「<text:tab 」 without a > to end any of them: the tab pattern ran on to the comment's end
+    from each (a 49 KB file took minutes). Read as the plan it is."""
+    from xltool.office import convert
+
+    ods = convert(EXAMPLE, "ods", tmp_path)
+    comment = b"<!--" + b"<text:tab " * 100_000 + b"-->"
+    slow = rewritten(
+        tmp_path / "慢.ods",
+        lambda name, data: (
+            data.replace(b"</office:body>", comment + b"</office:body>", 1) if name == "content.xml" else data
+        ),
+        source=ods,
+    )
+    assert len(read_plan(slow).items) == 33
+
+
+def test_a_workbook_zipped_with_a_password_is_said_to_be(tmp_path: Path) -> None:
+    """zip -P encrypts the members (ZipCrypto): zipfile raised a RuntimeError in English, exit 3, and in a
+    folder it stopped the whole run."""
+    import shutil
+    import subprocess
+
+    if shutil.which("zip") is None:
+        pytest.skip("zip is not installed")
+    locked = tmp_path / "加密.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as original:
+        original.extractall(tmp_path / "parts")
+    subprocess.run(["zip", "-q", "-r", "-P", "1234", str(locked), "."], cwd=tmp_path / "parts", check=True)
+    done = xltool("read", locked)
+    assert done.status == 2 and "密碼" in one_line_naming(done, locked)
+
+
+@pytest.mark.usefixtures("office")
 def test_an_xls_of_sheets_each_reaching_its_last_cell_is_refused(tmp_path: Path) -> None:
     """calamine builds every sheet of an .xls when it opens it: eight sheets with a cell at IV65536 are
     4 GB from a 9 KB file."""

@@ -99,6 +99,8 @@ class Package:
         info = self.infos.get(key)
         if info is None or self.archive is None:
             raise InputError(DAMAGED, self.path, code=ErrorCode.INPUT_DAMAGED)
+        if info.flag_bits & 0x1:  # a zip encrypted with a password (zip -P): zipfile raises a RuntimeError
+            raise InputError(PASSWORD_PROTECTED, self.path, code=ErrorCode.INPUT_PASSWORD)
         try:
             yield from self._inflate(info, size)
         except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError, NotImplementedError):
@@ -307,7 +309,8 @@ def _text_file(source: Path) -> str:
         made = "Excel 2003 XML 試算表"
     else:
         return "不是活頁簿（看起來是文字檔或 CSV）；請提供 .xlsx、.xlsm、.xls 或 .ods"
-    return f"這是{made}，只是副檔名為 {source.suffix}；請用 Excel 或 LibreOffice 開啟後另存為 .xlsx"
+    named = f"，只是副檔名為 {source.suffix}" if source.suffix else ""
+    return f"這是{made}{named}；請用 Excel 或 LibreOffice 開啟後另存為 .xlsx"
 
 
 def _ole_kind(source: Path, data: bytes) -> str:

@@ -223,10 +223,14 @@ class _Workbook:
             self.marker_part = marker.part if marker is not None else None
             self.marker_cells = ooxml.scan(book.member(self.marker_part)) if self.marker_part else SheetCells()
         else:
-            self.cells = biff.sheets(book) if book.kind == "xls" else odf.sheets(book)
+            if book.kind == "xls":
+                self.cells, data = biff.sheets(book), book.data
+            else:
+                xml, changed = odf.content(book)
+                self.cells, data = odf.sheets(book, xml), odf.for_calamine(book, xml, changed)
             refuse_large_sheets(book, self.cells)  # calamine builds every sheet of these as it opens them
             book.check_whole()  # calamine inflates an .ods's members as far as they go: no further than declared
-            workbook = self._open((odf.with_tabs(book) if book.kind == "ods" else None) or book.data)
+            workbook = self._open(data)
             with _quiet(book):
                 sheets = workbook.sheets_metadata
             names = [
