@@ -263,7 +263,9 @@ def test_options_a_supervisor_uses_change_the_verdict(xltool: Runner) -> None:
     assert refused.status == 2 and "--budget-cap 必須是數字" in refused.error_line()
 
 
-def test_windows_wildcards_name_their_files_as_a_unix_shell_would(tmp_path: Path) -> None:
+def test_windows_wildcards_name_their_files_as_a_unix_shell_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """cmd.exe and PowerShell pass 收件匣\\*.xlsx as typed; typer expands it only when it reads the command
     line itself. Expanded the same here, tried with this machine's separator."""
     from xltool.cli import expand_wildcards
@@ -273,6 +275,15 @@ def test_windows_wildcards_name_their_files_as_a_unix_shell_would(tmp_path: Path
     args = ["merge", str(tmp_path / "?.xlsx"), str(tmp_path / "[草稿]*"), str(tmp_path / "丙*.xlsx"),
             "-o", str(tmp_path / "彙整?.xlsx")]  # fmt: skip
     assert expand_wildcards(args, windows=False) == args  # a Unix shell has done it already
+    # After a flag, a pattern is still one (--strict takes no value); a file named like an option is a file.
+    (tmp_path / "-o乙.xlsx").write_bytes(b"")
+    flagged = expand_wildcards(["check", "--strict", str(tmp_path / "?.xlsx")], windows=True)
+    assert flagged == ["check", "--strict", str(tmp_path / "乙.xlsx"), str(tmp_path / "甲.xlsx")]
+    monkeypatch.chdir(tmp_path)
+    assert expand_wildcards(["merge", "--force", "*o乙.xlsx", "-o", "彙整.xlsx"], windows=True) == [
+        "merge", "--force", os.path.join(os.curdir, "-o乙.xlsx"), "-o", "彙整.xlsx",
+    ]  # fmt: skip
+    (tmp_path / "-o乙.xlsx").unlink()
     assert expand_wildcards(args, windows=True) == [
         "merge",
         str(tmp_path / "乙.xlsx"),

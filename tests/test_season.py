@@ -174,6 +174,41 @@ def test_the_lines_of_an_offices_roster_that_name_no_unit_are_said_and_never_cha
     ]
 
 
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ('單位,承辦人\r臺北市政府政風處,"王\r新北市政府政風處,李\r桃園市政府政風處,陳\r', "不成對的引號"),  # Mac's CR
+        ("單位\n" + "甲" * 200_000 + "\n", "欄位過長"),
+    ],
+    ids=["a quote left open", "a field past csv's limit"],
+)
+def test_a_roster_csv_that_is_not_quite_one_is_one_line(
+    season: tuple[Path, Path], tmp_path: Path, body: str, said: str, xltool: Runner
+) -> None:
+    """A stray " swallowed every row after it into one unit (299 units never chased, exit 0), or ended in
+    csv's English error, exit 3."""
+    folder, _ = season
+    roster = tmp_path / "名冊.csv"
+    roster.write_text(body, encoding="utf-8", newline="")
+    done = xltool("check", folder, "--roster", roster)
+    assert (done.status, done.code) == (2, "ROSTER_INVALID") and said in done.error_line()
+
+
+def test_a_roster_saved_by_excel_for_mac_and_units_numbered_their_own_way(
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
+    """「CSV (Macintosh)」 ends rows with a lone CR (exit 3, English); 序號 「3之1」 or 「（4）」 are serials too
+    (those units were left out as headings and never chased)."""
+    folder, _ = season
+    units = [line.split(",")[0] for line in ROSTER.splitlines()[1:]]
+    serials = ["1", "2", "3之1", "（4）", "5-1"]
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("\r".join(["序號,單位", *(f"{n},{u}" for n, u in zip(serials, units, strict=True))]) + "\r",
+                      encoding="utf-8", newline="")  # fmt: skip
+    receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED
+
+
 def test_a_roster_that_lost_characters_to_big5_is_said_to_have(
     season: tuple[Path, Path], tmp_path: Path, xltool: Runner
 ) -> None:

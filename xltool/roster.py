@@ -115,12 +115,14 @@ class Roster:
 
     def nearest(self, name: str, among: Iterable[RosterUnit]) -> RosterUnit | None:
         """The roster unit whose name is most like ``name`` (a typo, a short form), if any is alike enough."""
-        key = _own_words(name)
-        scored = [
-            (difflib.SequenceMatcher(None, key, _own_words(label)).ratio(), unit)
-            for unit in among
-            for label in (unit.name, *unit.aliases)
-        ]
+        matcher = difflib.SequenceMatcher(None, b=_own_words(name))
+        scored = []
+        for unit in among:
+            for label in (unit.name, *unit.aliases):
+                matcher.set_seq1(_own_words(label))
+                # the cheap bounds first: a roster of thousands is compared with every name off it
+                if matcher.real_quick_ratio() >= NEAR_FROM and matcher.quick_ratio() >= NEAR_FROM:
+                    scored.append((matcher.ratio(), unit))
         best = max(scored, key=lambda s: s[0], default=None)
         return best[1] if best is not None and best[0] >= NEAR_FROM else None
 
@@ -133,7 +135,7 @@ class Roster:
 _NAME_WORDS = ("單位", "機關", "單位名稱", "機關名稱")
 _ALIAS_WORDS = ("別名", "簡稱")
 _NUMBER_WORDS = ("序號", "編號", "項次", "no", "no.")
-_SERIAL = re.compile(r"\d+(?:[-.]\d+)*[.、]?", re.ASCII)
+_SERIAL = re.compile(r"\d", re.ASCII)
 # Lines an office's roster holds that name no unit: a total (合計 3 個單位), a signature (製表人：王小明) and
 # a group heading (一、縣政府所屬機關). No unit's name starts with a numbering or holds a colon.
 _NOT_A_UNIT = re.compile(
@@ -207,8 +209,8 @@ def load_roster(path: str | Path) -> Roster:
 
 
 def _is_serial(text: str) -> bool:
-    """A roster's 序號: 1, 12., 3-1 (a unit under another), full width or half."""
-    return _SERIAL.fullmatch(squash(text)) is not None
+    """A roster's 序號: 1, 12., 3-1 or 3之1 (a unit under another), (4), full width or half — a number in it."""
+    return _SERIAL.search(squash(text)) is not None
 
 
 def _invalid(message: str, source: Path) -> CatalogError:
@@ -225,7 +227,22 @@ def _csv_rows(source: Path) -> list[list[str]]:
             continue
     else:
         raise _invalid("名冊的文字編碼無法辨識，請以 UTF-8 儲存", source)
-    return [row for row in csv.reader(io.StringIO(text))]
+    reader = csv.reader(io.StringIO(text, newline=""))  # newline="": Excel for Mac ends rows with a lone CR
+    try:
+        rows: list[list[str]] = []
+        for row in reader:
+            # A cell over several lines that holds commas: rows a quote left open swallowed (a roster of 300
+            # units read as one, the rest never chased). A contact's two lines have no comma.
+            if any(("\n" in cell or "\r" in cell) and "," in cell for cell in row):
+                raise _invalid(
+                    f'名冊第 {len(rows) + 1} 列有一格跨了好幾行：可能有不成對的引號 "，後面的列被併進這一格', source
+                )
+            rows.append(row)
+    except csv.Error:  # a field past csv's limit (131,072 characters): a quote left open swallowed the rest
+        raise _invalid(
+            f'名冊第 {reader.line_num} 行附近不是可讀的 CSV（欄位過長，或有不成對的引號 "）', source
+        ) from None
+    return rows
 
 
 def _workbook_rows(source: Path) -> list[list[str]]:

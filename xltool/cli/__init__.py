@@ -75,19 +75,34 @@ def expand_wildcards(args: Sequence[str], *, windows: bool) -> list[str]:
     """``收件匣\\*.xlsx`` as the files it names, on Windows, whose cmd.exe and PowerShell hand a program
     its wildcards as typed (a Unix shell expands them itself). typer does this only when it reads the
     command line itself, which xltool's run does for it. Only * and ? (cmd's own wildcards; a file may be
-    named 「[草稿].xlsx」), never an option nor what follows one (-o 彙整?.xlsx names one output); a pattern
-    that names nothing stays as typed, and the command says it found no such file."""
-    if not windows:
+    named 「[草稿].xlsx」), never an option nor an option's value (-o 彙整?.xlsx names one output; a flag
+    such as --strict takes none); a pattern that names nothing stays as typed, and the command says it
+    found no such file. A file found whose name starts with - is written .\\-甲.xlsx, never an option."""
+    if not windows or not any(ch in arg for arg in args for ch in "*?"):
         return list(args)
     import glob
 
+    flags = _flags(args)
     expanded: list[str] = []
     for before, arg in zip(["", *args], args, strict=False):
-        wild = not arg.startswith("-") and not before.startswith("-") and any(ch in arg for ch in "*?")
-        expanded += (sorted(glob.glob(glob.escape(arg).replace("[*]", "*").replace("[?]", "?"))) if wild else []) or [
-            arg
-        ]
+        value = before.startswith("-") and "=" not in before and before not in flags
+        if arg.startswith("-") or value or not any(ch in arg for ch in "*?"):
+            expanded.append(arg)
+            continue
+        found = sorted(glob.glob(glob.escape(arg).replace("[*]", "*").replace("[?]", "?")))
+        expanded += [os.path.join(os.curdir, name) if name.startswith("-") else name for name in found] or [arg]
     return expanded
+
+
+def _flags(args: Sequence[str]) -> set[str]:
+    """The options of the command asked for that take no value (--force, --strict …), as typer declares them."""
+    from typer.main import get_command
+
+    _register(args)
+    group: Any = get_command(app)
+    command = group.commands.get(args[0]) if args and hasattr(group, "commands") else None
+    params = command.params if command is not None else group.params
+    return {name for p in params if getattr(p, "is_flag", False) for name in (*p.opts, *p.secondary_opts)}
 
 
 class Terminated(BaseException):
