@@ -379,12 +379,14 @@ def test_copies_of_a_blank_named_plan_are_one_units_versions_not_units(tmp_path:
         shutil.copy2(original, inbox / copy)
     unit_plan(inbox / "108年度廉政工作計畫.xlsx", "")
     unit_plan(inbox / "戊" / "108年度廉政工作計畫.xlsx", "")
+    # A browser saves another unit's file of the same generic name beside it as 「… (1)」: a plan of its own.
+    unit_plan(inbox / "108年度廉政工作計畫 (1).xlsx", "", own="己")
     out = tmp_path / "彙整.xlsx"
     done = xltool("merge", inbox, "-o", out)
-    assert done.status == 0 and "已彙整 3 個檔案" in done.err and "另有 3 個版本未計入" in done.err
+    assert done.status == 0 and "已彙整 4 個檔案" in done.err and "另有 3 個版本未計入" in done.err
     assert f"以 {inbox / '丁鄉公所.xlsx'}（" in done.err and "無法判斷哪一個較新" in done.err
     units = {row[0] for row in load_workbook(out)["彙整"].iter_rows(min_row=4, values_only=True) if row[0]}
-    assert units == {"丁鄉公所", "108年度廉政工作計畫", "108年度廉政工作計畫（戊）"}
+    assert len(units) == 4 and {"丁鄉公所", "108年度廉政工作計畫", "108年度廉政工作計畫（戊）"} < units
 
 
 def test_without_a_roster_files_come_in_natural_order(tmp_path: Path, xltool: Runner) -> None:

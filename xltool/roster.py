@@ -548,13 +548,19 @@ def with_unit(plan: Plan, unit: str, written: str) -> Plan:
 def _distinct_blank_names(subs: list[Submission]) -> None:
     """Two blank-named files whose names give the same unit name stay two units (two units' 108年度廉政工作
     計畫.xlsx): the later ones take the folder they came from, then a number. Copies of one file, in one
-    folder, are one unit's versions (丁鄉公所.xlsx and 丁鄉公所 (1).xlsx): counted once, as a resubmission is."""
-    taken: dict[str, tuple[str, str]] = {}  # unit key -> the file that holds it (its folder and original name)
+    folder, are one unit's versions (丁鄉公所.xlsx and 丁鄉公所 (1).xlsx): counted once, as a resubmission is —
+    unless the name names no unit (a browser saves two units' 108年度廉政工作計畫.xlsx as it and 「… (1).xlsx」):
+    then only copies that hold the same plan are one."""
+    taken: dict[str, tuple[object, ...]] = {}  # unit key -> the file that holds it (its folder and original name)
     for sub in subs:
         if sub.plan is None or sub.written or sub.roster_unit is not None:
             continue
         shown = Path(shown_path(sub.file))
-        family = (str(shown.parent), unit_key(original_stem(sub.file)))
+        stem = original_stem(sub.file)
+        title = parse_title(stem)
+        family: tuple[object, ...] = (str(shown.parent), unit_key(stem))
+        if "計畫" in stem and not (title and title[0]):  # a name that names no unit
+            family += tuple((i.goal, i.practice, i.schedule, str(i.budget), i.category) for i in sub.plan.items)
         name, n = sub.unit, 1
         while taken.get(unit_key(name), family) != family:
             n += 1
