@@ -266,3 +266,17 @@ def test_what_was_written_the_forms_way_is_shown_as_the_new_template_holds_it(tm
     book.save(source)
     report = rollover(source, tmp_path / "109.xlsx", year=109)
     assert any("「全年」→「109.01-12」" in line for line in report.changed), report.changed
+
+
+def test_an_ambiguous_number_stays_the_question_it_was(tmp_path: Path) -> None:
+    """108.1 as Excel stored it (January or October) was written into next year's template as the text
+    「108.1」, which reads as 108.01, January, and check said nothing of the doubt any more."""
+    source = tmp_path / "數字.xlsx"
+    book = load_workbook(EXAMPLE)
+    book["計畫表"]["C5"] = 108.1
+    book.save(source)
+    out = tmp_path / "109.xlsx"
+    rollover(source, out, year=109)
+    assert load_workbook(out)["計畫表"]["C5"].value == 108.1  # the number, not text
+    codes = {f.code for f in check_plan(read_plan(out)) if f.cell == "C5"}
+    assert "SCHEDULE_NUMBER_AMBIGUOUS" in codes

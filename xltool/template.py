@@ -64,6 +64,7 @@ from xltool.live import (
 )
 from xltool.model import PlanItem
 from xltool.outputs import WORKBOOK, Outputs
+from xltool.schedule import Note
 from xltool.text import item_text
 from xltool.xlsxparts import apply_page, hide_names, new_workbook, uncached_formulas
 
@@ -528,10 +529,15 @@ def _row_values(item: PlanItem, previous_goal: tuple[str, str] | None) -> dict[s
     goal = ""
     if (item.goal_no, item.goal) != previous_goal:
         goal = item.numbered_goal
+    schedule: object = item.schedule
+    if Note.AMBIGUOUS_NUMBER in item.schedule_info.notes:
+        # 108.1 as Excel stored it: January or October. Written as the text 「108.1」 it would read as 108.01,
+        # January, with nothing said; as the number it stays the question check asks the officer.
+        schedule = Decimal(item.schedule_info.written)
     typed = {
         Kind.GOAL: goal,
         Kind.PRACTICE: item.numbered_practice,
-        Kind.SCHEDULE: item.schedule,
+        Kind.SCHEDULE: schedule,
         Kind.BUDGET: item.budget if item.budget is not None else item.budget_info.written,
         Kind.CATEGORY: item.category,
         Kind.PERFORMANCE: item.performance,
