@@ -280,3 +280,25 @@ def test_an_ambiguous_number_stays_the_question_it_was(tmp_path: Path) -> None:
     assert load_workbook(out)["計畫表"]["C5"].value == 108.1  # the number, not text
     codes = {f.code for f in check_plan(read_plan(out)) if f.cell == "C5"}
     assert "SCHEDULE_NUMBER_AMBIGUOUS" in codes
+
+
+def test_rollovers_marks_are_taken_back_as_checks_own_are(tmp_path: Path, xltool: Runner) -> None:
+    """Rollover marks what it could not move (yellow and a note) but kept no record of it: check --annotate
+    then wrote every note twice, and a cell the officer fixed stayed yellow with last year's note."""
+    source = tmp_path / "108.xlsx"
+    book = load_workbook(EXAMPLE)
+    book["計畫表"]["C11"] = "經常辦理"
+    book.save(source)
+    rolled = tmp_path / "109.xlsx"
+    rollover(source, rolled, year=109)
+    assert load_workbook(rolled)["計畫表"]["C11"].comment is not None  # marked for the officer
+    copy = tmp_path / "109_檢查.xlsx"
+    assert xltool("check", rolled, "--annotate", copy).status == 1
+    note = load_workbook(copy)["計畫表"]["C11"].comment.text
+    assert note.count("經常辦理") == 2  # the message quotes it twice, once: not the rollover's note again
+    book = load_workbook(rolled)
+    book["計畫表"]["C11"] = "109.01-12"  # fixed
+    book.save(rolled)
+    xltool("check", rolled, "--annotate", copy, "--force")
+    cell = load_workbook(copy)["計畫表"]["C11"]
+    assert cell.comment is None and cell.fill.fgColor.rgb in ("00000000", None)

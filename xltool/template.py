@@ -32,6 +32,8 @@ from xltool.form import (
     LISTS_SHEET,
     LIVE,
     MARKER_SHEET,
+    MARKS_HEADER,
+    MARKS_SHEET,
     PERFORMANCE,
     PLAN_SHEET,
     SCHEDULE,
@@ -44,6 +46,7 @@ from xltool.form import (
     YEAR_LABEL,
     Kind,
     Page,
+    Severity,
     cell_ref,
     cell_row,
     column_index,
@@ -211,6 +214,8 @@ def _write(
     for row, (key, value) in enumerate(marker_rows):
         marker.write_string(row, 0, key)
         marker.write_string(row, 1, value)
+    if marks:
+        _record_marks(workbook.add_worksheet(MARKS_SHEET), marks)
     lists.very_hidden()
     marker.very_hidden()
     sheet.activate()
@@ -522,6 +527,17 @@ def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: F
 def cell_index(ref: str) -> tuple[int, int]:
     """The 0-based (row, column) of an A1 reference."""
     return cell_row(ref) - 1, column_index(ref)
+
+
+def _record_marks(record: Any, marks: Mapping[tuple[int, str], str]) -> None:
+    """The marks rollover asked for, recorded as check --annotate records its own (xlsxedit.marks): the next
+    copy takes them back, where it kept a fixed cell yellow with last year's note and wrote every other
+    note twice. An input cell has no fill of its own."""
+    record.write_row(0, 0, MARKS_HEADER)
+    fill = "FF" + FILLS[Severity.WARNING]
+    for row, ((offset, key), note) in enumerate(sorted(marks.items()), start=1):
+        record.write_row(row, 0, [PLAN_SHEET, cell_ref(FIRST_ROW + offset, COLUMN_AT[key]), fill, "", note])
+    record.very_hidden()
 
 
 def _row_values(item: PlanItem, previous_goal: tuple[str, str] | None) -> dict[str, object]:
