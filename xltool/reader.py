@@ -81,7 +81,7 @@ _END_ROW = re.compile(rf"(?:{'|'.join(NOTES_WORDS)})(?::|$)")
 # A hand-made sheet's subtotal under each goal: no practice, and its amount is the goal's practices' again.
 _LABEL_AND_TAIL = re.compile(rf"^\s*(?:{UNIT_LABEL}|{YEAR_LABEL})\s*(?:[(（]\s*民國\s*[)）])?\s*[:：]?\s*")
 _SUBTOTAL_ROW = re.compile(r"(?:小計|小結|小計金額)(?:[:(].*)?")
-_MARKER_START = {word[0] for word in (*TOTAL_WORDS, *NOTES_WORDS)}  # skip squashing every practice
+_MARKER_START = {word[0] for word in (*TOTAL_WORDS, *NOTES_WORDS, "小")}  # skip squashing every practice
 
 # A template saved as Excel 97-2003: the 檢查 column's IFERROR is no function of that format, and the
 # column shows #N/A or nothing once the file is opened again (LibreOffice and Excel alike).
@@ -521,13 +521,13 @@ def _read_sheet(
     plan.catalog = catalog or load_catalog(year)
     if plan.catalog.notice:
         plan.notices.append(plan.catalog.notice)
-    first, end = header.row + 1, _end_of_rows(plan, grid, header, merged)
+    (end, subtotals), first = _end_of_rows(plan, grid, header, merged), header.row + 1
     body = _Body(grid, first, end, header, merged)
     source_cell = plan.extra_columns.get(SOURCE_CELL.header)
     if source_cell and "unit" in header.columns:  # a merged workbook's 彙整, perhaps sorted since
         source_file = plan.extra_columns.get(SOURCE_FILE.header)
         body.in_source_order(column_index(source_cell), column_index(source_file) if source_file else None)
-    body.leave_out(_subtotals(grid, first, end))
+    body.leave_out(subtotals)
     columns = _Columns(body, plan.catalog, year)
     _read_items(plan, body, columns, progress)
     units_found = {item.unit for item in plan.items}
@@ -689,11 +689,15 @@ def _performance(value: object) -> tuple[str, str | None]:
     return tidy, (text if text and text != tidy else None)
 
 
-def _end_of_rows(plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int, int], tuple[int, int]]) -> int:
-    """The row after the last practice: a 合計 row (whose amount the plan keeps), a notes row, or the end.
+def _end_of_rows(
+    plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int, int], tuple[int, int]]
+) -> tuple[int, set[int]]:
+    """The row after the last practice: a 合計 row (whose amount the plan keeps), a notes row, or the end;
+    and the 小計 rows before it, no practices (each counted its goal's budget a second time).
 
-    The row's first filled text says 合計 or 備註 wherever it stands (a legacy 編號 column, say).
+    The row's first filled text says 合計, 備註 or 小計 wherever it stands (a legacy 編號 column, say).
     """
+    subtotals: set[int] = set()
     for r in range(header.row + 1, len(grid)):
         first = ""
         for value in grid[r]:
@@ -709,20 +713,12 @@ def _end_of_rows(plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int
                 plan.stated_total = parse_budget(total.values("budget")[0])
                 plan.cells["total"] = total.moved_cells(r).get("budget", cell_ref(r, header.columns["budget"]))
             _practice_after(plan, grid, header, r)
-            return r
+            return r, subtotals
         if _END_ROW.match(first):
-            return r
-    return len(grid)
-
-
-def _subtotals(grid: Grid, first: int, end: int) -> set[int]:
-    """The rows whose first filled text says 小計: read as practices, each counted its goal's budget twice."""
-    found = set()
-    for r in range(first, end):
-        text = next((v for v in grid[r] if isinstance(v, str) and v.strip()), "")
-        if text[:1] == "小" and _SUBTOTAL_ROW.fullmatch(squash(text)):
-            found.add(r)
-    return found
+            return r, subtotals
+        if _SUBTOTAL_ROW.fullmatch(first):
+            subtotals.add(r)
+    return len(grid), subtotals
 
 
 def _practice_after(plan: Plan, grid: Grid, header: _Header, total: int) -> None:
