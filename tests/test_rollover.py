@@ -302,3 +302,20 @@ def test_rollovers_marks_are_taken_back_as_checks_own_are(tmp_path: Path, xltool
     xltool("check", rolled, "--annotate", copy, "--force")
     cell = load_workbook(copy)["計畫表"]["C11"]
     assert cell.comment is None and cell.fill.fgColor.rgb in ("00000000", None)
+
+
+def test_a_hand_made_sheet_rolled_over_says_what_it_left_and_where_its_marks_are(tmp_path: Path) -> None:
+    """Its 承辦人 and 備註 columns went unsaid (import lists them), and what was marked in the new file was
+    reported at the old sheet's cells (年度計畫!H8), where the officer finds nothing."""
+    from dataclasses import replace
+
+    from tests import corpus
+
+    legacy = corpus.legacy_workbook(tmp_path / "舊.xlsx")
+    catalog = load_catalog(109)
+    catalog = replace(catalog, categories=[c for c in catalog.categories if c.name != "防貪業務"])
+    report = rollover(legacy, tmp_path / "109.xlsx", year=109, catalog=catalog)
+    assert any("欄位「承辦人」" in line for line in report.dropped)
+    assert report.gone and {f.sheet for f in report.gone} == {"計畫表"}
+    sheet = load_workbook(tmp_path / "109.xlsx")["計畫表"]
+    assert all(sheet[f.cell].comment is not None for f in report.gone)  # marked where the report says

@@ -20,6 +20,7 @@ from xltool.rollover import (
     UNMOVED,
     carried,
     in_catalog,
+    left_behind,
     one_unit,
     shift_schedule,
     written_the_forms_way,
@@ -67,11 +68,7 @@ def import_legacy(
     report = ImportReport(plan.practices, plan.unit, target_year, notices=plan.notices)
     if plan.year is None:
         report.review.append(f"原檔沒有寫年度，範本年度填 {target_year}，請確認。")
-    for name, cell in plan.extra_columns.items():
-        report.dropped.append(f"欄位「{name}」（{cell}）範本沒有對應的欄位，內容未搬移。")
-    for item in plan.items:
-        if item.remark:
-            report.dropped.append(f"{item.where} 的備註「{item.remark}」範本沒有對應的欄位，未搬移。")
+    report.dropped = left_behind(plan)
     items = [in_catalog(item, catalog) for item in plan.items]
     rules = REVIEWED
     if plan.year is not None and plan.year != target_year:

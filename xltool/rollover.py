@@ -15,12 +15,13 @@ from xltool.checks import Rule, carryover, check_plan
 from xltool.checks.category import CATALOG
 from xltool.checks.schedule import UNREADABLE
 from xltool.errors import ErrorCode, InputError
-from xltool.form import FIELD_NAMES, FINDING_NOTE, SEVERITY_WORDS
+from xltool.form import COLUMN_AT, FIELD_NAMES, FINDING_NOTE, PLAN_SHEET, SEVERITY_WORDS, cell_ref
 from xltool.model import NOTHING, Finding, Plan, PlanItem, number
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
 from xltool.schedule import canonical, parse_schedule
+from xltool.template import FIRST_ROW
 
 GONE = CATALOG  # categories and performance items the new year's catalog lacks: marked
 UNMOVED = UNREADABLE  # schedules that give no months, kept as written: marked
@@ -36,6 +37,7 @@ class RolloverReport:
     findings: list[Finding] = field(default_factory=list)  # check's findings on the new plan (GONE, UNMOVED, OLD_YEARS)
     changed: list[str] = field(default_factory=list)  # zh-TW lines: what was written the form's way instead
     notices: list[str] = field(default_factory=list)  # zh-TW lines: what reading this year's plan had to say
+    dropped: list[str] = field(default_factory=list)  # zh-TW lines: what the template has no place for
 
     @property
     def gone(self) -> list[Finding]:
@@ -63,6 +65,22 @@ def shift_schedule(item: PlanItem, years: int, new_year: int) -> PlanItem:
         return item
     months = [(int(y) + years, int(m)) for y, m in (key.split(".") for key in schedule.months)]
     return replace(item, schedule_info=parse_schedule(canonical(months), new_year))
+
+
+def in_template(items: Sequence[PlanItem]) -> list[PlanItem]:
+    """The items where the new template writes them, a row each and a goal on its first practice's row:
+    what rollover marks and reports is in the new file, where a hand-made sheet's cells (107計畫!H13)
+    named places the officer would not find."""
+    placed, previous, goal_cell = [], None, ""
+    for offset, item in enumerate(items):
+        row = FIRST_ROW + offset
+        if (item.goal_no, item.goal) != previous:  # as the template writes it (template._row_values)
+            previous, goal_cell = (item.goal_no, item.goal), cell_ref(row, COLUMN_AT["goal"])
+        cells = {
+            key: goal_cell if key == "goal" else cell_ref(row, COLUMN_AT[key]) for key in item.cells if key in COLUMN_AT
+        }
+        placed.append(replace(item, sheet=PLAN_SHEET, row=row + 1, cells=cells))
+    return placed
 
 
 def in_catalog(item: PlanItem, catalog: Catalog) -> PlanItem:
@@ -108,13 +126,23 @@ def rollover(
         raise InputError("原檔沒有寫計畫年度，無法推算新年度的預定進度", source, code=ErrorCode.INPUT_NO_YEAR)
     catalog = catalog or load_catalog(year)
     items = [in_catalog(shift_schedule(item, year - plan.year, year), catalog) for item in plan.items]
+    items = in_template(items)
     found = check_plan(carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *OLD_YEARS))
     report = RolloverReport(
-        plan.practices, plan.year, year, catalog.notice, found, written_the_forms_way(plan.items, items), plan.notices
-    )
+        plan.practices, plan.year, year, catalog.notice, found, written_the_forms_way(plan.items, items),
+        plan.notices, left_behind(plan),
+    )  # fmt: skip
     flagged = marks(of(found, (*GONE, *UNMOVED)), items)
     write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=flagged, outputs=guard)
     return report
+
+
+def left_behind(plan: Plan) -> list[str]:
+    """What a new template has no place for (zh-TW lines): a hand-made sheet's own columns (承辦人, 備註) and
+    each practice's remark; said by import and rollover alike (rollover left them out unsaid)."""
+    lines = [f"欄位「{name}」（{cell}）範本沒有對應的欄位，內容未搬移。" for name, cell in plan.extra_columns.items()]
+    lines += [f"{item.where} 的備註「{item.remark}」範本沒有對應的欄位，未搬移。" for item in plan.items if item.remark]
+    return lines
 
 
 def one_unit(plan: Plan, source: str | Path, command: str) -> Plan:

@@ -48,6 +48,10 @@ def rollover_command(
         show.notice(report.catalog_notice)
     show.echo(f"已產生 {report.new_year} 年度計畫：{out}（{report.items} 項具體作法，預定進度推移 "
               f"{report.new_year - report.old_year} 年）", err=True)  # fmt: skip
+    if report.dropped:
+        show.echo("未搬移（範本沒有對應的欄位）：", err=True)
+        for line in report.dropped:
+            show.error(f"  {line}")
     if report.changed:
         show.echo("已改為表單的寫法：", err=True)
         for line in report.changed:
