@@ -319,3 +319,35 @@ def test_a_hand_made_sheet_rolled_over_says_what_it_left_and_where_its_marks_are
     assert report.gone and {f.sheet for f in report.gone} == {"計畫表"}
     sheet = load_workbook(tmp_path / "109.xlsx")["計畫表"]
     assert all(sheet[f.cell].comment is not None for f in report.gone)  # marked where the report says
+
+
+@pytest.mark.parametrize("year", ["107", "108"])
+def test_a_year_that_is_no_next_year_is_refused(year: str, tmp_path: Path, xltool: Runner) -> None:
+    """--year 107 moved every month of the 108 plan back a year, and --year 108 by none: both said done."""
+    out = tmp_path / "x.xlsx"
+    done = xltool("rollover", EXAMPLE, "--year", year, "-o", out)
+    assert (done.status, done.code) == (2, "USAGE") and "xltool import" in done.error_line() and not out.exists()
+
+
+def test_a_plan_read_to_json_rolls_over(tmp_path: Path, xltool: Runner) -> None:
+    """rollover said of `xltool read`'s JSON 「看起來是文字檔或 CSV」, though every other command reads it."""
+    data = tmp_path / "金門.json"
+    assert xltool("read", EXAMPLE, "-f", "json", "-o", data).status == 0
+    out = tmp_path / "109.xlsx"
+    assert xltool("rollover", data, "--year", "109", "-o", out).status == 0
+    assert len(read_plan(out).items) == 33 and read_plan(out).year == 109
+
+
+def test_a_hand_made_sheets_budget_and_schedule_headed_in_other_words(tmp_path: Path) -> None:
+    """「經費(千元)」 was no budget column (every amount dropped, 「範本沒有對應的欄位」) and 「執行期程」 no schedule."""
+    import xlsxwriter
+
+    path = tmp_path / "其他寫法.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet()
+    sheet.write(0, 0, "丙鄉公所108年度廉政工作計畫")
+    sheet.write_row(2, 0, ["計畫目標", "具體作法", "執行期程", "經費(千元)", "業務類別"])
+    sheet.write_row(3, 0, ["壹、目標", "一、辦理宣導 2 場。", "108.01-12", 12, "防貪業務"])
+    workbook.close()
+    [item] = read_plan(path).items
+    assert (item.schedule, item.budget) == ("108.01-12", 12)

@@ -72,13 +72,13 @@ PRACTICE = Field(
     prompt="以「一、」「二、」…編號，每個計畫目標下重新從「一、」起算。請寫出可衡量的作法，例如辦理場次、人數或件數（填表說明 二）。",
 )  # fmt: skip
 SCHEDULE = Field(
-    "schedule", "預定進度", "預定進度", "預定\n進度", ("預定進度", "預定期程", "進度"), width=13, print_width=10,
+    "schedule", "預定進度", "預定進度", "預定\n進度", ("預定進度", "預定期程", "進度", "期程"), width=13, print_width=10,
     kind=Kind.SCHEDULE, align="center",
     prompt="例如 {year}.01-12、{year}.08、{year}.10-{next_year}.03、{year}.01、04、07、10。"
     "請寫出階段進度及完成時限，勿用「經常辦理」「隨時」等不確定用語（填表說明 三）。",
 )  # fmt: skip
 BUDGET = Field(
-    "budget", "預算(千元)", "備考(預算金額 單位：千元)", "備考\n(預算金額\n單位：千元)", ("備考", "預算"), width=12, print_width=11,
+    "budget", "預算(千元)", "備考(預算金額 單位：千元)", "備考\n(預算金額\n單位：千元)", ("備考", "預算", "經費"), width=12, print_width=11,
     kind=Kind.BUDGET, align="right",
     prompt="請填所需經費，單位為新臺幣千元，例如 5 或 12.5；無經費請填 0（填表說明 六）。",
 )  # fmt: skip

@@ -14,12 +14,11 @@ from xltool.catalogs import load_catalog
 from xltool.checks import Rule, carryover, check_plan
 from xltool.checks.category import CATALOG
 from xltool.checks.schedule import UNREADABLE
-from xltool.errors import ErrorCode, InputError
+from xltool.errors import ErrorCode, InputError, XltoolError
 from xltool.form import COLUMN_AT, FIELD_NAMES, FINDING_NOTE, PLAN_SHEET, SEVERITY_WORDS, cell_ref
 from xltool.model import NOTHING, Finding, Plan, PlanItem, number
 from xltool.outputs import WORKBOOK, Outputs
-from xltool.pipeline import write_template
-from xltool.reader import read_plan
+from xltool.pipeline import load_plan, write_template
 from xltool.schedule import canonical, parse_schedule
 from xltool.template import FIRST_ROW
 
@@ -121,9 +120,14 @@ def rollover(
     guard = outputs or Outputs()
     guard.add_inputs([source])
     guard.reserve(out, WORKBOOK)
-    plan = one_unit(read_plan(source), source, "rollover")
+    plan = one_unit(load_plan(source), source, "rollover")
     if plan.year is None:
         raise InputError("原檔沒有寫計畫年度，無法推算新年度的預定進度", source, code=ErrorCode.INPUT_NO_YEAR)
+    if year <= plan.year:  # 108 → 107 moved every month back a year, 108 → 108 none: neither is a next year
+        raise XltoolError(
+            f"--year {year} 不在原計畫的 {plan.year} 年度之後；要把計畫搬進新範本而不推移年度，請用 xltool import",
+            code=ErrorCode.USAGE,
+        )
     catalog = catalog or load_catalog(year)
     items = [in_catalog(shift_schedule(item, year - plan.year, year), catalog) for item in plan.items]
     items = in_template(items)
