@@ -78,8 +78,9 @@ _STEP = re.compile(r"[(（][0-9０-９]{1,2}[)）]|[0-9０-９]{1,2}[.、．)）
 # practice that happens to begin with 合計 is still a practice.
 _TOTAL_ROW = re.compile(rf"(?:{'|'.join(TOTAL_WORDS)})(?:[:(].*)?")
 _END_ROW = re.compile(rf"(?:{'|'.join(NOTES_WORDS)})(?::|$)")
-# A hand-made sheet's subtotal under each goal: no practice, and its amount is the goal's practices' again.
+# A heading label with its value in one cell: 「機關名稱：丙縣政府政風處」, 「年度（民國）：108」.
 _LABEL_AND_TAIL = re.compile(rf"^\s*(?:{UNIT_LABEL}|{YEAR_LABEL})\s*(?:[(（]\s*民國\s*[)）])?\s*[:：]?\s*")
+# A hand-made sheet's subtotal under each goal: no practice, and its amount is the goal's practices' again.
 _SUBTOTAL_ROW = re.compile(r"(?:小計|小結|小計金額)(?:[:(].*)?")
 _MARKER_START = {word[0] for word in (*TOTAL_WORDS, *NOTES_WORDS, "小")}  # skip squashing every practice
 
@@ -740,10 +741,8 @@ def _practice_after(plan: Plan, grid: Grid, header: _Header, total: int) -> None
             return
 
 
-_AMOUNTS = frozenset({"budget"})
-_SOURCE_ROW = re.compile(
-    r"![$]?[A-Z]{1,3}[$]?([0-9]+)$"
-)  # 計畫表!B4: the row a merged row came from  # columns whose merged cells hold one value, not one a row
+_AMOUNTS = frozenset({"budget"})  # columns whose merged cells hold one value, not one a row
+_SOURCE_ROW = re.compile(r"![$]?[A-Z]{1,3}[$]?([0-9]+)$")  # 計畫表!B4: the row a merged workbook's row came from
 
 
 class _Body:

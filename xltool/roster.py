@@ -551,7 +551,7 @@ def _distinct_blank_names(subs: list[Submission]) -> None:
     folder, are one unit's versions (丁鄉公所.xlsx and 丁鄉公所 (1).xlsx): counted once, as a resubmission is —
     unless the name names no unit (a browser saves two units' 108年度廉政工作計畫.xlsx as it and 「… (1).xlsx」):
     then only copies that hold the same plan are one."""
-    taken: dict[str, tuple[object, ...]] = {}  # unit key -> the file that holds it (its folder and original name)
+    taken: dict[str, tuple[object, ...]] = {}  # unit key -> what holds it: folder, original name (and plan)
     for sub in subs:
         if sub.plan is None or sub.written or sub.roster_unit is not None:
             continue
