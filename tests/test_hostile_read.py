@@ -58,6 +58,14 @@ def far_cell(path: Path, scratch: Path) -> Path:
     )
 
 
+def example_ods(path: Path, old: bytes, new: bytes) -> Path:
+    """The example as LibreOffice saves it as .ods, with ``old`` in its content.xml replaced (once) by ``new``."""
+    from xltool.office import convert
+
+    ods = convert(EXAMPLE, "ods", path.parent / "lo")
+    return rewritten(path, lambda name, data: data.replace(old, new, 1) if name == "content.xml" else data, source=ods)
+
+
 def one_line_naming(done: Ran, path: Path) -> str:
     lines = done.err.strip().splitlines()
     assert len(lines) == 1 and str(path) in lines[0] and "Traceback" not in done.err, done.err
@@ -244,22 +252,13 @@ def test_an_ods_cell_repeated_to_the_edge_is_refused(tmp_path: Path, count: byte
     """ODF writes a run of equal cells once with a count: a filled cell repeated over the whole grid is a
     few bytes, and calamine would make 17 billion cells of it. The count is found however XML lets it be
     written (in single quotes it passed unseen, and calamine built 3 GB of cells)."""
-    from xltool.office import convert
-
-    ods = convert(EXAMPLE, "ods", tmp_path)
     cell = (
         b'<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated'
         + (count if count.startswith(b" ") else b"=" + count)
         + b"><text:p>1</text:p></table:table-cell>"
     )
     flood = b'<table:table-row table:number-rows-repeated="1048000">' + cell + b"</table:table-row>"
-    bad = rewritten(
-        tmp_path / "重複.ods",
-        lambda name, data: (
-            data.replace(b"</table:table>", flood + b"</table:table>", 1) if name == "content.xml" else data
-        ),
-        source=ods,
-    )
+    bad = example_ods(tmp_path / "重複.ods", b"</table:table>", flood + b"</table:table>")
     done = xltool("read", bad)
     assert done.status == 2 and "XFD" in one_line_naming(done, bad)
 
@@ -273,19 +272,10 @@ def test_an_ods_cell_repeated_to_the_edge_is_refused(tmp_path: Path, count: byte
 def test_an_ods_row_written_to_slip_past_the_count_is_refused(tmp_path: Path, between: bytes) -> None:
     """A tab the reader writes as a character made a row and a cell of tags that were none when counted
     (calamine then built 2.6 GB and the process aborted); a > in an attribute's value hid the counts after it."""
-    from xltool.office import convert
-
-    ods = convert(EXAMPLE, "ods", tmp_path)
     cell = b"<table:table-cell" + between + b'table:number-columns-repeated="1000" office:value-type="string">'
     row = b"<table:table-row" + between + b'table:number-rows-repeated="100000">'
     flood = row + cell + b"<text:p>x</text:p></table:table-cell></table:table-row>"
-    bad = rewritten(
-        tmp_path / "溜過.ods",
-        lambda name, data: (
-            data.replace(b"<table:table-row", flood + b"<table:table-row", 1) if name == "content.xml" else data
-        ),
-        source=ods,
-    )
+    bad = example_ods(tmp_path / "溜過.ods", b"<table:table-row", flood + b"<table:table-row")
     done = xltool("read", bad)
     assert done.status == 2 and "遠超過計畫表的大小" in one_line_naming(done, bad)
 
@@ -294,17 +284,8 @@ def test_an_ods_row_written_to_slip_past_the_count_is_refused(tmp_path: Path, be
 def test_an_ods_of_unfinished_tab_tags_reads_in_no_time_to_speak_of(tmp_path: Path) -> None:
     """A comment of 「<text:tab 」 without a > to end any of them: the tab pattern ran on to the comment's end
     from each (a 49 KB file took minutes). Read as the plan it is."""
-    from xltool.office import convert
-
-    ods = convert(EXAMPLE, "ods", tmp_path)
     comment = b"<!--" + b"<text:tab " * 100_000 + b"-->"
-    slow = rewritten(
-        tmp_path / "慢.ods",
-        lambda name, data: (
-            data.replace(b"</office:body>", comment + b"</office:body>", 1) if name == "content.xml" else data
-        ),
-        source=ods,
-    )
+    slow = example_ods(tmp_path / "慢.ods", b"</office:body>", comment + b"</office:body>")
     assert len(read_plan(slow).items) == 33
 
 
