@@ -533,10 +533,14 @@ def _record_marks(record: Any, marks: Mapping[tuple[int, str], str]) -> None:
     """The marks rollover asked for, recorded as check --annotate records its own (xlsxedit.marks): the next
     copy takes them back, where it kept a fixed cell yellow with last year's note and wrote every other
     note twice. An input cell has no fill of its own."""
-    record.write_row(0, 0, MARKS_HEADER)
     fill = "FF" + FILLS[Severity.WARNING]
-    for row, ((offset, key), note) in enumerate(sorted(marks.items()), start=1):
-        record.write_row(row, 0, [PLAN_SHEET, cell_ref(FIRST_ROW + offset, COLUMN_AT[key]), fill, "", note])
+    rows = [
+        MARKS_HEADER,
+        *([PLAN_SHEET, cell_ref(FIRST_ROW + o, COLUMN_AT[k]), fill, "", n] for (o, k), n in sorted(marks.items())),
+    ]
+    for row, values in enumerate(rows):
+        for col, value in enumerate(values):
+            record.write_string(row, col, value)  # text, always: a note quotes what the officer typed
     record.very_hidden()
 
 
