@@ -495,3 +495,14 @@ def test_a_merged_workbook_sorted_by_its_staff_reads_as_its_units_wrote_their_pl
     assert xltool("merge", sorted_, "-o", again).status == 0
     practices = [row[:8] for row in load_workbook(again)["彙整"].iter_rows(min_row=4, values_only=True)]
     assert practices == [row[:8] for row in load_workbook(merged)["彙整"].iter_rows(min_row=4, values_only=True)]
+
+
+def test_check_of_a_merged_workbook_does_not_add_up_its_units_goals(
+    units: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """Every unit has a 壹: 「各目標：壹 90…」 added three units' first goals into one number that means nothing."""
+    merged = tmp_path / "彙整.xlsx"
+    assert xltool("merge", units, "-o", merged).status == 0
+    done = xltool("check", merged)
+    assert "各目標" not in done.out and "預算（千元，3 個單位合計）各業務類別：" in done.out
+    assert "各目標：壹 30、" in xltool("check", EXAMPLE).out  # one unit's plan: by goal, as ever

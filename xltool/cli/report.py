@@ -40,10 +40,18 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
         lines += _lines(head, limit, "    ")
         if first.hint:
             lines += _lines(f"    → {first.hint}", limit, "      ")
-    by_goal = "、".join(f"{goal.split('、', 1)[0]} {number(v):,}" for goal, v in plan.totals_by_goal().items())
+    # A merged workbook's units share goal numbers (every unit has a 壹): added up by goal they said nothing.
+    merged = len(plan.units()) > 1
+    goals = {} if merged else plan.totals_by_goal()
+    by_goal = "、".join(f"{goal.split('、', 1)[0]} {number(v):,}" for goal, v in goals.items())
     by_category = "、".join(f"{name or '（未填）'} {number(v):,}" for name, v in plan.totals_by_category().items())
     if by_goal or by_category:  # an empty plan has none: its one error says so
-        lines += _lines(f"預算（千元）各目標：{by_goal}；各業務類別：{by_category}", limit, "  ")
+        head = (
+            f"預算（千元，{len(plan.units())} 個單位合計）各業務類別：{by_category}"
+            if merged
+            else f"預算（千元）各目標：{by_goal}；各業務類別：{by_category}"
+        )
+        lines += _lines(head, limit, "  ")
     hidden = result.count(Severity.INFO) if not show_info else 0
     closing = f"{result.errors} 個錯誤、{result.warnings} 個警告"
     if hidden:
