@@ -443,6 +443,25 @@ def test_similar_plans_are_found_and_distinct_ones_are_not(tmp_path: Path, xltoo
     assert pairs == [("乙政風處", "甲政風處", "100%")] or pairs == [("甲政風處", "乙政風處", "100%")]
 
 
+def test_a_plan_copied_with_its_own_name_put_in_is_still_a_copy(tmp_path: Path, xltool: Runner) -> None:
+    """連江 copied 金門's plan, 本府 made 「連江縣政府」 and 縣長 「連江縣長」: 相似計畫 said （無）."""
+    from xltool.template import write_template
+
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    items = example_items(KINMEN)
+    write_template(folder / "金門.xlsx", year=108, unit="金門縣政府政風處", items=items)
+    copied = [replace(i, practice=i.practice.replace("本府", "連江縣政府").replace("縣長", "連江縣長")) for i in items]
+    assert sum(a.practice != b.practice for a, b in zip(items, copied, strict=True)) >= 5
+    write_template(folder / "連江.xlsx", year=108, unit="連江縣政府政風處", items=copied)
+    out = tmp_path / "彙整.xlsx"
+    assert xltool("merge", folder, "-o", out).status == 0
+    similar = stats_table(load_workbook(out)["統計"], "相似計畫（具體作法相同達 80% 以上的單位）")
+    assert {frozenset((row["單位一"], row["單位二"])) for row in similar.values()} == {
+        frozenset(("金門縣政府政風處", "連江縣政府政風處"))
+    }
+
+
 def test_findings_sheet_lists_what_must_be_fixed_first_and_infos_only_when_asked(
     tmp_path: Path, xltool: Runner
 ) -> None:
