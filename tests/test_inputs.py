@@ -147,6 +147,26 @@ def test_a_tab_pasted_into_a_cell_reads_the_same_from_an_ods(template: Path, tmp
     ] * 2
 
 
+@pytest.mark.usefixtures("office")
+@pytest.mark.parametrize("fmt", ["xlsx", "xls:MS Excel 97"])
+def test_a_number_shown_with_two_decimals_is_read_as_shown_in_an_xls_too(tmp_path: Path, fmt: str) -> None:
+    """107.1 shown as 107.10 (format 0.00) is October: read so from an .xlsx, but an .xls of the same sheet said
+    「無法判斷」, diff reported 「107.10 → 107.1」 between the two, and import wrote January."""
+    from openpyxl import load_workbook
+
+    from xltool.office import convert
+
+    path = tmp_path / "格式.xlsx"
+    book = load_workbook(EXAMPLE)
+    book["計畫表"]["C5"] = 108.1
+    book["計畫表"]["C5"].number_format = "0.00"
+    book["計畫表"]["C6"] = 108.1  # General: still January or October
+    book.save(path)
+    saved = convert(path, fmt, tmp_path / "lo")
+    items = {item.cell: item for item in read_plan(saved).items}
+    assert (items["B5"].schedule, items["B6"].schedule) == ("108.10", "108.1")
+
+
 def test_formulas_use_their_stored_result_and_one_without_is_reported(template: Path, tmp_path: Path) -> None:
     import xlsxwriter
     from openpyxl import load_workbook

@@ -10,7 +10,7 @@ module reads just enough of both (Microsoft's [MS-CFB] and [MS-XLS]) to know the
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from xltool.errors import ErrorCode, InputError
 from xltool.form import column_letter
@@ -63,6 +63,52 @@ def _walk(package: Package, stream: bytes) -> dict[str, SheetCells]:
             name, (rows, columns), errors = open_.pop()
             if rows:
                 found[name] = SheetCells(rows, columns, errors)
+    return found
+
+
+# Excel's built-in number formats that show decimals ([MS-XLS] 2.5.165): the ones a schedule may wear.
+_BUILT_IN = {2: "0.00", 4: "#,##0.00", 7: "#,##0.00", 8: "#,##0.00", 10: "0.00%", 11: "0.00E+00", 39: "#,##0.00",
+             40: "#,##0.00", 43: "#,##0.00", 44: "#,##0.00"}  # fmt: skip
+_FORMAT, _XF, _NUMBER, _RK, _MULRK = 0x041E, 0x00E0, 0x0203, 0x027E, 0x00BD
+
+
+def number_formats(package: Package, sheet: str, refs: Collection[str]) -> dict[str, str]:
+    """The number format of each of these cells (A1 references) of ``sheet``, where it has one: a schedule
+    Excel stored as 107.1 but shows as 107.10 (format 0.00) is October, as in an .xlsx."""
+    try:
+        return _formats(_workbook_stream(package.data), sheet, set(refs))
+    except (struct.error, IndexError, ValueError, UnicodeDecodeError):
+        return {}  # what sheets() read, it read: a format it cannot find leaves the number as it was
+
+
+def _formats(stream: bytes, sheet: str, refs: set[str]) -> dict[str, str]:
+    codes: dict[int, str] = {}
+    xfs: list[int] = []  # each XF's format, in the order the cells number them
+    names: dict[int, str] = {}
+    found: dict[str, str] = {}
+    depth, current = 0, ""
+    for position, kind, body in _records(stream):
+        if kind in _BOF:
+            depth, current = depth + 1, names.get(position, "")
+        elif kind == _EOF:
+            depth = max(0, depth - 1)
+        elif kind == _BOUNDSHEET:
+            names[struct.unpack_from("<I", body)[0]] = _sheet_name(body[6:])
+        elif kind == _FORMAT:
+            length, flags = struct.unpack_from("<HB", body, 2)
+            text = body[5 : 5 + 2 * length].decode("utf-16-le") if flags & 1 else body[5 : 5 + length].decode("latin-1")
+            codes[struct.unpack_from("<H", body)[0]] = text
+        elif kind == _XF:
+            xfs.append(struct.unpack_from("<H", body, 2)[0])
+        elif current == sheet and kind in (_NUMBER, _RK, _MULRK):
+            row, first = struct.unpack_from("<HH", body)
+            places = [(first, struct.unpack_from("<H", body, 4)[0])] if kind != _MULRK else [
+                (first + n, struct.unpack_from("<H", body, 4 + 6 * n)[0]) for n in range((len(body) - 6) // 6)
+            ]  # fmt: skip
+            for column, xf in places:
+                ref = f"{column_letter(column)}{row + 1}"
+                if ref in refs and xf < len(xfs):
+                    found[ref] = codes.get(xfs[xf]) or _BUILT_IN.get(xfs[xf], "General")
     return found
 
 

@@ -146,7 +146,10 @@ def read_plan(
     _find_formulas(plan, sheet.cells)
     _cell_errors(plan, header, sheet.cells)
     if sheet.part is not None and workbook.found is not None:
-        _read_ambiguous_schedules(book, sheet.part, workbook.found.styles, plan)
+        part, styles = sheet.part, workbook.found.styles
+        _read_ambiguous_schedules(plan, lambda cells: ooxml.number_formats(book, part, styles, cells))
+    elif book.kind == "xls":
+        _read_ambiguous_schedules(plan, lambda cells: biff.number_formats(book, plan.sheet, cells))
     if book.has_macros:
         plan.notices.append("檔案內含巨集（VBA），xltool 不會執行，已忽略。")
     if book.kind == "xls" and LIVE.key in plan.cells:
@@ -454,9 +457,10 @@ def _merged_map(ranges: Iterable[Any], header: _Header, height: int) -> dict[tup
     return covered
 
 
-def _read_ambiguous_schedules(book: Package, part: str, styles: str | None, plan: Plan) -> None:
+def _read_ambiguous_schedules(plan: Plan, formats: Callable[[Collection[str]], dict[str, str]]) -> None:
     """A number 108.1 in a schedule cell is January or October; the cell's format can say which (shown as
-    108.10, it is what the officer saw). Looked up only for such cells, which are rare."""
+    108.10, it is what the officer saw), in an .xlsx or an .xls alike. Looked up only for such cells, which
+    are rare (``formats``: the number formats of these cells)."""
     open_cells = {
         item.cells["schedule"]: item
         for item in plan.items
@@ -464,7 +468,7 @@ def _read_ambiguous_schedules(book: Package, part: str, styles: str | None, plan
     }
     if not open_cells:
         return
-    for ref, code in ooxml.number_formats(book, part, styles, open_cells).items():
+    for ref, code in formats(open_cells).items():
         if decimals_shown(code) == 2:
             item = open_cells[ref]
             number = float(item.schedule_info.written)
