@@ -87,6 +87,9 @@ def test_require_all_makes_a_missing_unit_a_failure_but_the_merge_is_written(
     assert book.sheetnames[0] == "收件情形"
     rows = list(book["收件情形"].iter_rows(min_row=4, values_only=True))
     assert [(r[0], r[1]) for r in rows[: len(EXPECTED)]] == EXPECTED
+    # The unreadable file's line in 檢查結果 names the unit it was told to be (by its name), as 收件情形 does.
+    [unreadable] = [r for r in book["檢查結果"].iter_rows(values_only=True) if r[2] == "無法讀取"]
+    assert unreadable[1] == "桃園市政府政風處"
     # Nothing read is no figures (0 錯誤 said an unreadable file had none), as on the terminal.
     assert {r[3:7] for r in rows[: len(EXPECTED)] if r[1] in ("未收", "無法讀取")} == {(None, None, None, None)}
     overview = stats_table(book["統計"], "各單位概況（預算單位：千元）")

@@ -99,7 +99,8 @@ def merge_files(
     contacts = _contact_keys(roster)
     write_merged(
         out, parts, skipped, summary, receipts=[line.row(contacts) for line in season.receipts], contacts=contacts,
-        older=older, by_unit=by_unit, infos=infos, outputs=guard, progress=writing,
+        older=older, units={shown_path(s.file): s.unit for s in season.submissions if s.plan is None},
+        by_unit=by_unit, infos=infos, outputs=guard, progress=writing,
     )  # fmt: skip
     return MergeResult(Path(out), parts, skipped, season.receipts, [old for old, _ in season.older], season.notes)
 

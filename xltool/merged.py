@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from xltool.budget import Note as BudgetNote
@@ -61,6 +62,7 @@ def write_merged(
     receipts: Sequence[Sequence[object]] = (),
     contacts: Sequence[str] = (),
     older: Sequence[tuple[str, str, str, str]] = (),
+    units: Mapping[str, str] = MappingProxyType({}),
     by_unit: bool = False,
     infos: bool = False,
     outputs: Outputs | None = None,
@@ -71,7 +73,8 @@ def write_merged(
     ``inputs`` are one plan per unit, in the order to print (the roster's, or the inputs'), each known by
     its ``unit`` (``unit_written`` keeps the file's own spelling); ``receipts`` are the rows of 收件情形
     (roster.Receipt.row) with the roster's ``contacts`` columns after them; ``older`` are (file, unit, why, what to do)
-    of the versions not merged; ``infos`` keeps the findings of severity info in 檢查結果 (after the errors
+    of the versions not merged; ``units`` the unit each unreadable file was told to be (by its name or its
+    folder), for its line in 檢查結果; ``infos`` keeps the findings of severity info in 檢查結果 (after the errors
     and warnings). ``progress(rows_done, rows_total)`` is called while the practice rows are written.
     """
     plans = [i.plan for i in inputs if i.plan is not None]
@@ -98,7 +101,7 @@ def write_merged(
         rows = tally.count(_item_rows(inputs, styles))
         tables.append(_table(workbook, styles, MERGED_SHEET, title, header, MERGED_WIDTHS, rows, items_count))
         _write_stats(workbook, workbook.add_worksheet(STATS_SHEET), styles, summary, year, len(plans))
-        results = tally.count(_finding_rows(findings, skipped, older))
+        results = tally.count(_finding_rows(findings, skipped, older, units))
         tables.append(_table(workbook, styles, RESULTS_SHEET, "", RESULT_HEADER, RESULT_WIDTHS, results, count))
         if by_unit:
             for one in inputs:
@@ -335,19 +338,21 @@ def _finding_rows(
     findings: Sequence[tuple[FileResult, Finding]],
     skipped: Sequence[FileResult],
     older: Sequence[tuple[str, str, str, str]],
+    units: Mapping[str, str],
 ) -> Iterator[list[object]]:
     for one in skipped:
-        yield [one.file, "", "無法讀取", one.error_code, "", "", "", one.error, "已略過（--skip-bad）"]
+        unit = units.get(one.file, "")
+        yield [one.file, unit, "無法讀取", one.error_code, "", "", "", one.error, "已略過（--skip-bad）"]
     for file, unit, why, todo in older:
         yield [file, unit, "未計入", "OLDER_VERSION", "", "", "", why, todo]
     row_units: dict[int, dict[int, str]] = {}  # per input, built once: a large plan has tens of thousands of findings
     for one, f in findings:
         plan = one.plan
         assert plan is not None
-        units = row_units.get(id(one))
-        if units is None:
-            units = row_units[id(one)] = plan.row_units()
-        unit = units.get(f.row, plan.unit)
+        by_row = row_units.get(id(one))
+        if by_row is None:
+            by_row = row_units[id(one)] = plan.row_units()
+        unit = by_row.get(f.row, plan.unit)
         yield [one.file, unit, SEVERITY_WORDS[f.severity], f.code, f.where, f.column, f.value, f.message, f.hint]
 
 
