@@ -41,7 +41,7 @@ from xltool.form import (
     column_letter,
     plan_title,
 )
-from xltool.model import FileResult, Finding, PlanItem, Summary, number
+from xltool.model import FileResult, Finding, PlanItem, Share, Summary, number
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.schedule import Note as ScheduleNote
 from xltool.text import valid_text
@@ -133,6 +133,7 @@ def _styles(workbook: Any) -> dict[str, Any]:
         "text": workbook.add_format({**border, "text_wrap": True}),
         "number": workbook.add_format({**border, "num_format": WHOLE}),
         "fraction": workbook.add_format({**border, "num_format": FRACTION}),
+        "percent": workbook.add_format({**border, "num_format": "0%"}),
         "two_decimals": workbook.add_format({**border, "num_format": "0.00"}),  # a schedule shown as 108.10
         "date": workbook.add_format({**border, "num_format": "yyyy-mm-dd"}),
         "datetime": workbook.add_format({**border, "num_format": "yyyy-mm-dd hh:mm:ss"}),
@@ -398,6 +399,8 @@ def _write_value(sheet: Any, row: int, col: int, value: object, styles: dict[str
     if isinstance(value, Styled):
         style = next(s for s in styles.values() if s.xf_index == value.style)
         value = value.value
+    if isinstance(value, Share):
+        style = style or styles["percent"]
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         shown = number(value) if isinstance(value, Decimal) else value
         if style is None:

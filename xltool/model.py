@@ -456,6 +456,11 @@ class Table:
     total: bool = False
 
 
+class Share(Decimal):
+    """A part of a whole (相同比例 0.97), written as a number shown as a percentage: stored as the text
+    「97%」 it sorted 「100%」 before 「87%」."""
+
+
 @dataclass
 class Summary:
     """The 統計 of a merge: its tables, and the budget per category that the chart draws."""

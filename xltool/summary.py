@@ -27,7 +27,7 @@ from xltool.form import (
     UNIT,
     WARNINGS,
 )
-from xltool.model import FileResult, Summary, Table, month_columns
+from xltool.model import FileResult, Share, Summary, Table, month_columns
 from xltool.text import squash
 
 _ZERO = Decimal(0)
@@ -158,7 +158,7 @@ def _own_words(units: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, words))) if words else None
 
 
-def similar_plans(results: Sequence[FileResult]) -> list[tuple[str, str, int, str]]:
+def similar_plans(results: Sequence[FileResult]) -> list[tuple[str, str, int, Share]]:
     """Pairs of units that share most of their practices: supervisors look for plans copied from
     another unit. The share is counted against the smaller plan, so a copy with a few practices added
     is still found. Pairs come from an index of practice texts, not from comparing every pair."""
@@ -186,5 +186,5 @@ def similar_plans(results: Sequence[FileResult]) -> list[tuple[str, str, int, st
     for (a, b), common in shared.items():
         share = Decimal(common) / min(len(texts[a]), len(texts[b]))
         if share >= SIMILAR_FROM:
-            pairs.append((a, b, common, f"{share:.0%}"))
+            pairs.append((a, b, common, Share(share.quantize(Decimal("0.01")))))
     return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
