@@ -148,7 +148,7 @@ def test_a_tab_pasted_into_a_cell_reads_the_same_from_an_ods(template: Path, tmp
 
 
 @pytest.mark.usefixtures("office")
-@pytest.mark.parametrize("fmt", ["xlsx", "xls:MS Excel 97"])
+@pytest.mark.parametrize("fmt", ["xlsx", "xls:MS Excel 97", "ods"])
 def test_a_number_shown_with_two_decimals_is_read_as_shown_in_an_xls_too(tmp_path: Path, fmt: str) -> None:
     """107.1 shown as 107.10 (format 0.00) is October: read so from an .xlsx, but an .xls of the same sheet said
     「無法判斷」, diff reported 「107.10 → 107.1」 between the two, and import wrote January."""

@@ -13,8 +13,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Collection
 
-from xltool.form import column_letter
+from xltool.form import cell_row, column_index, column_letter
 from xltool.inputs import Package, SheetCells
 from xltool.ooxml import refuse_entities, xml_unescape
 
@@ -94,6 +95,58 @@ def sheets(package: Package, xml: bytes) -> dict[str, SheetCells]:
                     errors[f"{column_letter(column)}{row + 1}"] = (
                         shown.group(1).decode("utf-8", "replace") if shown else ""
                     )
+            column += repeat
+    return found
+
+
+_COLUMN = re.compile(rb"""<table:table-column\b((?:[^>"']|"[^"]*"|'[^']*')*?)/?>""")
+_STYLE_NAME = re.compile(rb'table:style-name\s*=\s*"([^"]*)"')
+_COLUMN_STYLE = re.compile(rb'table:default-cell-style-name\s*=\s*"([^"]*)"')
+_DATA_STYLE = re.compile(rb'<style:style\b[^>]*?style:name="([^"]*)"[^>]*?style:data-style-name="([^"]*)"')
+_NUMBER_STYLE = re.compile(rb'<number:number-style\b[^>]*?style:name="([^"]*)"[^>]*>(.*?)</number:number-style>', re.S)
+_DECIMALS = re.compile(rb'number:decimal-places="([0-9]+)"')
+
+
+def number_formats(package: Package, sheet: str, refs: Collection[str]) -> dict[str, str]:
+    """How many decimals each of these cells (A1 references) of ``sheet`` shows, as a number format code
+    (「0.00」): a schedule LibreOffice stored as 107.1 but shows as 107.10 is October, as in an .xlsx."""
+    xml, _ = content(package)
+    shown = {name: int(d[1]) for name, body in _NUMBER_STYLE.findall(xml) if (d := _DECIMALS.search(body))}
+    places = {cell: shown[data] for cell, data in _DATA_STYLE.findall(xml) if data in shown}
+    wanted: dict[int, dict[int, str]] = {}  # row -> column -> reference, 0-based
+    for ref in refs:
+        column, row = column_index(ref), cell_row(ref) - 1
+        wanted.setdefault(row, {})[column] = ref
+    found: dict[str, str] = {}
+    name, row, column, repeat_rows, defaults = "", 0, 0, 1, list[bytes]()
+    for tag in _TOKEN.finditer(xml):
+        closing, element, attrs, empty = tag.groups()
+        if element == b"table" and not closing:
+            named = _NAME.search(attrs)
+            written = named.group(1) if named and named.group(1) is not None else named.group(2) if named else b""
+            name, row, defaults = xml_unescape(written.decode("utf-8", "replace")), 0, []
+            end = xml.find(b"<table:table-row", tag.end())  # a table's columns come before its rows
+            for declared in _COLUMN.finditer(xml, tag.end(), end if end >= 0 else len(xml)):
+                default = _COLUMN_STYLE.search(declared.group(1))
+                defaults += [default.group(1) if default else b""] * min(_repeat(declared.group(1)), 16384)
+                if len(defaults) >= 16384:  # a sheet's columns, at most: no file makes more of them here
+                    break
+        elif name != sheet:
+            continue
+        elif element == b"table-row":
+            if not closing:
+                repeat_rows, column = _repeat(attrs), 0
+            if closing or empty:
+                row += repeat_rows
+        elif not closing:
+            repeat = _repeat(attrs)
+            style = _STYLE_NAME.search(attrs)
+            cell_style = style.group(1) if style else defaults[column] if column < len(defaults) else b""
+            if cell_style in places:
+                for at in (r for r in wanted if row <= r < row + repeat_rows):
+                    for place, ref in wanted[at].items():
+                        if column <= place < column + repeat:
+                            found[ref] = "0." + "0" * places[cell_style] if places[cell_style] else "0"
             column += repeat
     return found
 

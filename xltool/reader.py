@@ -150,6 +150,8 @@ def read_plan(
         _read_ambiguous_schedules(plan, lambda cells: ooxml.number_formats(book, part, styles, cells))
     elif book.kind == "xls":
         _read_ambiguous_schedules(plan, lambda cells: biff.number_formats(book, plan.sheet, cells))
+    elif book.kind == "ods":
+        _read_ambiguous_schedules(plan, lambda cells: odf.number_formats(book, plan.sheet, cells))
     if book.has_macros:
         plan.notices.append("檔案內含巨集（VBA），xltool 不會執行，已忽略。")
     if book.kind == "xls" and LIVE.key in plan.cells:
