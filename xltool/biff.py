@@ -86,12 +86,13 @@ def _formats(stream: bytes, sheet: str, refs: set[str]) -> dict[str, str]:
     xfs: list[int] = []  # each XF's format, in the order the cells number them
     names: dict[int, str] = {}
     found: dict[str, str] = {}
-    depth, current = 0, ""
+    open_: list[str] = []  # substreams begun, as _walk keeps them (a chart may sit in a sheet's)
     for position, kind, body in _records(stream):
+        current = open_[-1] if open_ else ""
         if kind in _BOF:
-            depth, current = depth + 1, names.get(position, "")
-        elif kind == _EOF:
-            depth = max(0, depth - 1)
+            open_.append(names.get(position, ""))
+        elif kind == _EOF and open_:
+            open_.pop()
         elif kind == _BOUNDSHEET:
             names[struct.unpack_from("<I", body)[0]] = _sheet_name(body[6:])
         elif kind == _FORMAT:
