@@ -75,9 +75,8 @@ def sheets(package: Package, xml: bytes) -> dict[str, SheetCells]:
             if closing:
                 found[name] = SheetCells(rows, columns, errors)
             else:
-                named = _NAME.search(attrs)
-                written = named.group(1) if named and named.group(1) is not None else named.group(2) if named else None
-                name = xml_unescape(written.decode("utf-8", "replace")) if written is not None else f"#{len(found) + 1}"
+                named = _table_name(attrs)
+                name = named if named is not None else f"#{len(found) + 1}"
                 row, rows, columns, errors = 0, 0, 0, {}
         elif element == b"table-row":
             if closing:
@@ -122,9 +121,7 @@ def number_formats(package: Package, sheet: str, refs: Collection[str]) -> dict[
     for tag in _TOKEN.finditer(xml):
         closing, element, attrs, empty = tag.groups()
         if element == b"table" and not closing:
-            named = _NAME.search(attrs)
-            written = named.group(1) if named and named.group(1) is not None else named.group(2) if named else b""
-            name, row, defaults = xml_unescape(written.decode("utf-8", "replace")), 0, []
+            name, row, defaults = _table_name(attrs) or "", 0, []
             end = xml.find(b"<table:table-row", tag.end())  # a table's columns come before its rows
             for declared in _COLUMN.finditer(xml, tag.end(), end if end >= 0 else len(xml)):
                 default = _COLUMN_STYLE.search(declared.group(1))
@@ -149,6 +146,15 @@ def number_formats(package: Package, sheet: str, refs: Collection[str]) -> dict[
                             found[ref] = "0." + "0" * places[cell_style] if places[cell_style] else "0"
             column += repeat
     return found
+
+
+def _table_name(attrs: bytes) -> str | None:
+    """A table's name from its start tag's attributes, in either quote (None when it has none)."""
+    named = _NAME.search(attrs)
+    if named is None:
+        return None
+    written = named.group(1) if named.group(1) is not None else named.group(2)
+    return xml_unescape(written.decode("utf-8", "replace"))
 
 
 def _repeat(attrs: bytes) -> int:
