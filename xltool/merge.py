@@ -22,7 +22,7 @@ from xltool.form import CONTACT_FIELDS
 from xltool.merged import write_merged
 from xltool.model import FileResult
 from xltool.outputs import WORKBOOK, Outputs
-from xltool.pipeline import CheckOptions, check_files
+from xltool.pipeline import CheckOptions, check_files, refuse_unreadable
 from xltool.roster import Intake, Receipt, Roster, Submission, intake, left_out, missing, with_unit
 from xltool.summary import summarize
 
@@ -123,13 +123,8 @@ def sort_out(
 ) -> Intake:
     """The versions to merge, in order, or an error that stops the merge: every unreadable file named
     (unless ``skip_bad``), a unit both in a merged workbook and elsewhere, a mixed year, nothing to merge."""
-    bad = [r for r in results if r.error]
-    if bad and not skip_bad:
-        listed = "；".join(shown_path(r.error) for r in bad)
-        raise MergeError(
-            f"{len(bad)} 個檔案無法讀取，未寫出任何檔案（可加 --skip-bad 略過）：{listed}",
-            code=ErrorCode.MERGE_UNREADABLE,
-        )
+    if not skip_bad:
+        refuse_unreadable(results)
     season = intake(results, roster, allow_duplicates=allow_duplicate_units, others=others)
     if not season.counted:
         raise MergeError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)

@@ -22,7 +22,8 @@ from typing import Any
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, check_plan
-from xltool.errors import ErrorCode, InputError, OutputError, XltoolError, system_reason
+from xltool.errors import ErrorCode, InputError, MergeError, OutputError, XltoolError, system_reason
+from xltool.export import shown_path
 from xltool.inputs import WORKBOOK_SUFFIXES, Package, check_input
 from xltool.model import FileResult, Plan
 from xltool.outputs import Outputs, same_file
@@ -255,6 +256,18 @@ def check_files(
             if progress:
                 progress()
     return results
+
+
+def refuse_unreadable(results: Sequence[FileResult]) -> None:
+    """Stop a run that would leave out the files it cannot read (a merge, a printout of many): every one
+    named, and how to go on without them."""
+    bad = [r for r in results if r.error]
+    if bad:
+        listed = "；".join(shown_path(r.error or "") for r in bad)
+        raise MergeError(
+            f"{len(bad)} 個檔案無法讀取，未寫出任何檔案（可加 --skip-bad 略過）：{listed}",
+            code=ErrorCode.MERGE_UNREADABLE,
+        )
 
 
 def find_workbooks(inputs: Iterable[str | Path]) -> list[Path]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from xltool.catalog import Catalog
 from xltool.errors import ErrorCode, ExitStatus, XltoolError
-from xltool.export import exit_status, shown_path
+from xltool.export import exit_status
 from xltool.model import FileResult, Plan
 from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs, same_file
 from xltool.pipeline import (
@@ -27,6 +27,7 @@ from xltool.pipeline import (
     check_files,
     find_inputs,
     packed,
+    refuse_unreadable,
     relative_names,
 )
 from xltool.roster import (
@@ -277,15 +278,11 @@ def run_render(
     if pdf_dir is not None:
         pdf_folder(pdf_dir)  # made (or refused) before the work, as --annotate-dir is
     results = check_files(files, CheckOptions(catalog=catalog), _counted(files, progress, "讀取"))
-    bad = [r for r in results if r.error]
-    if bad and not skip_bad and len(results) == 1:  # the file asked for: its own line, its own code
-        raise XltoolError(bad[0].error, code=ErrorCode(bad[0].error_code) if bad[0].error_code else None)
-    if bad and not skip_bad:  # a folder: every file that stops it, and how to print the others, as merge says
-        listed = "；".join(shown_path(r.error) for r in bad)
-        raise XltoolError(
-            f"{len(bad)} 個檔案無法讀取，未寫出任何檔案（可加 --skip-bad 略過）：{listed}",
-            code=ErrorCode.MERGE_UNREADABLE,
-        )
+    if len(results) == 1 and results[0].error and not skip_bad:  # the file asked for: its own line and code
+        one = results[0]
+        raise XltoolError(one.error, code=ErrorCode(one.error_code) if one.error_code else None)
+    if not skip_bad:  # a folder: every file that stops it, and how to print the others, as merge says
+        refuse_unreadable(results)
     season = intake(results, roster, allow_duplicates=allow_duplicate_units)
     if not allow_duplicate_units:
         season.refuse_conflicts("全部列印")
