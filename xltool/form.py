@@ -232,6 +232,11 @@ SUBJECT = "機關廉政工作年度計畫"
 # how the reader tells xltool's own printout, saved into an inbox, from a plan it cannot read.
 PRINTOUT_KEYWORDS = "xltool 列印版"
 UNIT_LABEL = "機關名稱"
+# The words a unit's name shares with every unit of its kind (regular expressions): the ethics office's own
+# (「臺東縣警察局政風室」 is 「臺東縣警察局」's office), and its level of government (縣政府, 鄉公所). What tells
+# two units apart is the rest (roster's 「是否為」), and no copy is told apart by them (merge's 相似計畫).
+OFFICE_WORDS = r"政風(?:室|處|科|課|組|股|單位|機構|辦公室)?"
+LEVEL_WORDS = r"[縣市]?政府|[鄉鎮市區]?公所"
 YEAR_LABEL = "年度"
 TOTAL_LABEL = "合計"
 TOTAL_WORDS = (TOTAL_LABEL, "總計")

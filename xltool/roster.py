@@ -28,7 +28,7 @@ from pathlib import Path
 
 from xltool.errors import CatalogError, ErrorCode, MergeError
 from xltool.export import csv_safe, shown_path
-from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, Severity, parse_title
+from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, LEVEL_WORDS, OFFICE_WORDS, Severity, parse_title
 from xltool.inputs import check_input
 from xltool.model import FileResult, Finding, Plan, json_number
 from xltool.pipeline import packed, split_units
@@ -37,11 +37,11 @@ from xltool.text import squash
 _ALIAS_SPLIT = re.compile(r"[、;；,，]")
 MAX_ROSTER_BYTES = 4 * 1024 * 1024
 # The ethics office's own words after its agency's name: 「臺東縣警察局政風室」 is 「臺東縣警察局」's office.
-_OFFICE_SUFFIX = re.compile(r"政風(?:室|處|科|課|組|股|單位|機構|辦公室)?$")
+_OFFICE_SUFFIX = re.compile(rf"{OFFICE_WORDS}$")
 NEAR_FROM = 0.75  # how alike two names' own words must be (difflib's ratio) for "did you mean"
 # The words every unit's name shares with others of its level: compared with them, 連江縣政府 and 雲林縣政府 were
 # alike (three characters of five) and 雲林 was asked to correct a name it never sent.
-_COMMON_WORDS = re.compile(r"[縣市]?政府|[鄉鎮市區]?公所|政風(?:處|室|科|課|組|股|單位|機構|辦公室)?")
+_COMMON_WORDS = re.compile(f"{LEVEL_WORDS}|{OFFICE_WORDS}")
 
 
 def unit_key(name: str) -> str:

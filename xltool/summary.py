@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from itertools import combinations
 
@@ -20,6 +20,7 @@ from xltool.form import (
     BUDGET,
     ERRORS,
     ITEM_NUMERALS,
+    LEVEL_WORDS,
     MONTHS,
     PERFORMANCE,
     PRACTICES,
@@ -146,16 +147,15 @@ def practice_key(text: str) -> str:
 # office. A plan copied with 本府 made 「連江縣政府」 and 縣長 「連江縣長」 was no copy to the table that looks for
 # copies; these words are left out of every practice compared (a copy that kept them still matches too).
 _SELF_WORDS = ("本府", "本處", "本所", "本局", "本室", "本部", "本署", "本會", "本院", "本館", "本中心", "本機關")
-_COMMON_WORDS = ("縣政府", "市政府", "鄉公所", "鎮公所", "市公所", "區公所", "政府", "公所")
 _PLACE = re.compile(r"^(.{2,3}?)[縣市]")  # 連江縣政府政風處 → 連江
 
 
-def _own_words(units: Sequence[str]) -> re.Pattern[str] | None:
+def _own_words(units: Iterable[str]) -> re.Pattern[str]:
     """The words to leave out of practices compared across these units: the places they are in, and the
     words every unit of a kind uses of itself."""
     places = {found[1] for unit in units if (found := _PLACE.match(squash(unit)))}
-    words = sorted({*places, *_SELF_WORDS, *_COMMON_WORDS}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words))) if words else None
+    words = sorted({*places, *_SELF_WORDS}, key=len, reverse=True)
+    return re.compile("|".join([*map(re.escape, words), LEVEL_WORDS]))
 
 
 def similar_plans(results: Sequence[FileResult]) -> list[tuple[str, str, int, Share]]:
@@ -163,15 +163,13 @@ def similar_plans(results: Sequence[FileResult]) -> list[tuple[str, str, int, Sh
     another unit. The share is counted against the smaller plan, so a copy with a few practices added
     is still found. Pairs come from an index of practice texts, not from comparing every pair."""
     texts: dict[str, set[str]] = {}
-    units = [item.unit or r.plan.unit for r in results if r.plan is not None for item in r.plan.items]
-    own = _own_words(list(dict.fromkeys(units)))
+    own = _own_words({item.unit or r.plan.unit for r in results if r.plan is not None for item in r.plan.items})
     for result in results:
         plan = result.plan
         if plan is None:
             continue
         for item in plan.items:
-            key = practice_key(item.practice)
-            key = own.sub("", key) if own is not None else key
+            key = own.sub("", practice_key(item.practice))
             if len(key) >= 8:  # 「辦理宣導」 is everyone's practice; a sentence is a unit's own
                 texts.setdefault(item.unit or plan.unit, set()).add(key)
     owners: dict[str, list[str]] = {}
