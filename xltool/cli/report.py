@@ -41,13 +41,14 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
         if first.hint:
             lines += _lines(f"    → {first.hint}", limit, "      ")
     # A merged workbook's units share goal numbers (every unit has a 壹): added up by goal they said nothing.
-    merged = len(plan.units()) > 1
+    units = len(plan.units())
+    merged = units > 1
     goals = {} if merged else plan.totals_by_goal()
     by_goal = "、".join(f"{goal.split('、', 1)[0]} {number(v):,}" for goal, v in goals.items())
     by_category = "、".join(f"{name or '（未填）'} {number(v):,}" for name, v in plan.totals_by_category().items())
     if by_goal or by_category:  # an empty plan has none: its one error says so
         head = (
-            f"預算（千元，{len(plan.units())} 個單位合計）各業務類別：{by_category}"
+            f"預算（千元，{units} 個單位合計）各業務類別：{by_category}"
             if merged
             else f"預算（千元）各目標：{by_goal}；各業務類別：{by_category}"
         )
