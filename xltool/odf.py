@@ -106,10 +106,10 @@ _NUMBER_STYLE = re.compile(rb'<number:number-style\b[^>]*?style:name="([^"]*)"[^
 _DECIMALS = re.compile(rb'number:decimal-places="([0-9]+)"')
 
 
-def number_formats(package: Package, sheet: str, refs: Collection[str]) -> dict[str, str]:
-    """How many decimals each of these cells (A1 references) of ``sheet`` shows, as a number format code
-    (「0.00」): a schedule LibreOffice stored as 107.1 but shows as 107.10 is October, as in an .xlsx."""
-    xml, _ = content(package)
+def number_formats(xml: bytes, sheet: str, refs: Collection[str]) -> dict[str, str]:
+    """How many decimals each of these cells (A1 references) of ``sheet`` shows in ``xml`` (the content
+    read: :func:`content`), as a number format code (「0.00」): a schedule LibreOffice stored as 107.1 but
+    shows as 107.10 is October, as in an .xlsx."""
     shown = {name: int(d[1]) for name, body in _NUMBER_STYLE.findall(xml) if (d := _DECIMALS.search(body))}
     places = {cell: shown[data] for cell, data in _DATA_STYLE.findall(xml) if data in shown}
     wanted: dict[int, dict[int, str]] = {}  # row -> column -> reference, 0-based

@@ -151,7 +151,8 @@ def read_plan(
     elif book.kind == "xls":
         _read_ambiguous_schedules(plan, lambda cells: biff.number_formats(book, plan.sheet, cells))
     elif book.kind == "ods":
-        _read_ambiguous_schedules(plan, lambda cells: odf.number_formats(book, plan.sheet, cells))
+        xml = workbook.content
+        _read_ambiguous_schedules(plan, lambda cells: odf.number_formats(xml, plan.sheet, cells))
     if book.has_macros:
         plan.notices.append("檔案內含巨集（VBA），xltool 不會執行，已忽略。")
     if book.kind == "xls" and LIVE.key in plan.cells:
@@ -220,6 +221,7 @@ class _Workbook:
 
         self.book = book
         self.found: ooxml.Book | None = None
+        self.content = b""  # an .ods's content.xml as calamine reads it (its number styles are read from it too)
         self.calamine: Any = None
         self.on_original = False  # calamine holds the package's own bytes (not a package made for it)
         if book.is_ooxml:
@@ -232,8 +234,8 @@ class _Workbook:
             if book.kind == "xls":
                 self.cells, data = biff.sheets(book), book.data
             else:
-                xml, changed = odf.content(book)
-                self.cells, data = odf.sheets(book, xml), odf.for_calamine(book, xml, changed)
+                self.content, changed = odf.content(book)
+                self.cells, data = odf.sheets(book, self.content), odf.for_calamine(book, self.content, changed)
             refuse_large_sheets(book, self.cells)  # calamine builds every sheet of these as it opens them
             book.check_whole()  # calamine inflates an .ods's members as far as they go: no further than declared
             workbook = self._open(data)
