@@ -6,12 +6,14 @@ import json
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from statistics import median
 
 import pytest
 from openpyxl import load_workbook
 
 from examples.make_example import example_items
 from tests.conftest import EXAMPLE, Runner, fill
+from tests.pdf import read_pdf
 from xltool.merged import sheet_name
 from xltool.pipeline import find_workbooks
 from xltool.reader import read_plan
@@ -468,6 +470,13 @@ def test_the_merged_workbook_prints_readably(template: Path, tmp_path: Path, xlt
     with zipfile.ZipFile(out) as archive:
         chart = next(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart"))
     assert 'formatCode="#,##0.0"' in chart  # 1.6 千元 is labelled 1.6, as in the table, not 2
+    # Type a supervising office can read on A4 (all of 彙整's columns printed at 6 pt, 檢查結果's too):
+    # a word's box is as tall as its type.
+    pages = read_pdf(pdf)
+    merged_page, results_page = pages[0], next(p for p in pages if p.words and p.words[0].text == "檔案")
+    assert median(w.y1 - w.y0 for w in merged_page.body()) >= 9
+    assert median(w.y1 - w.y0 for w in results_page.body()) >= 8
+    assert "具體作法" in merged_page.text() and "來源檔案" not in merged_page.text()  # the screen's columns
 
 
 def test_a_merged_workbook_sorted_by_its_staff_reads_as_its_units_wrote_their_plans(

@@ -134,7 +134,7 @@ ERRORS = Field("errors", "錯誤", "錯誤")
 WARNINGS = Field("warnings", "警告", "警告")
 NOTE = Field("note", "說明", "說明")
 RECEIPT_FIELDS: tuple[Field, ...] = (UNIT, STATUS, FILES, PRACTICES, BUDGET, ERRORS, WARNINGS, NOTE)
-RECEIPT_WIDTHS = (28, 10, 40, 10, 12, 8, 8, 60)
+RECEIPT_WIDTHS = (20, 10, 30, 10, 12, 6, 6, 40)  # 134: printed at full size (LIST_MARGIN_CM), contacts after
 # A roster's contact columns (any of the words in a header cell names the column, letters in any case),
 # carried into 收件情形 and the chase list.
 PERSON = Field("person", "承辦人", "承辦人", words=("承辦人", "聯絡人", "承辦"), width=10)
@@ -171,6 +171,9 @@ UNIT_WRITTEN = Field("unit_written", "填寫的機關名稱", "填寫的機關�
 MERGED_FIELDS: tuple[Field, ...] = (UNIT, YEAR, *COLUMNS, SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN)
 # A unit's name of ten characters on one line; each column as wide as in the template, unless it says.
 MERGED_WIDTHS = (20, 6, *(c.merged_width or c.width for c in COLUMNS), 30, 12, 20)
+# The printout of 彙整 stops before the fields a screen needs to go back to a file (來源檔案 on): the form's
+# columns with their unit, 155 characters, print at 9–10 pt on A4 landscape where all 217 printed at 6.
+MERGED_PRINTED = MERGED_FIELDS.index(SOURCE_FILE)
 
 # ---------------------------------------------------------------------------------------------- sheets
 
@@ -195,7 +198,8 @@ FORM_SHEETS = (
 
 # The findings table (檢查結果): a merged workbook has the first two columns, an annotated copy not.
 RESULT_HEADER = ("檔案", "單位", "嚴重度", "代碼", "位置", "欄位", "內容", "問題", "建議")
-RESULT_WIDTHS = (30, 16, 8, 24, 14, 14, 30, 50, 50)
+# 174 characters, wrapped (a code, a path): about 8.5 pt on A4 landscape inside LIST_MARGIN_CM (236 printed at 6).
+RESULT_WIDTHS = (20, 14, 7, 20, 12, 12, 24, 33, 32)
 # An annotated copy's own 檢查結果 (no 檔案, 單位): 125 characters of Calibri 11, the default font of an
 # Excel workbook, fill the width of A4 landscape inside 2.5 cm margins; a larger font is scaled to fit.
 COPY_RESULT_WIDTHS = (6, 24, 11, 9, 19, 28, 28)
@@ -278,6 +282,8 @@ TITLE_SIZE = 18
 BODY_SIZE = 14
 LINE_HEIGHT = 22  # pt, fixed (填表說明 七)
 MARGIN_CM = 2.5
+# The merged workbook's lists are read, not filed with the plan: narrower margins leave their type larger.
+LIST_MARGIN_CM = 1.5
 PAGE_FOOTER = "&C第 &P 頁，共 &N 頁"  # page number at the bottom centre
 A4 = 9  # the paper code Excel and LibreOffice use
 

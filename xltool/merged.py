@@ -23,7 +23,9 @@ from xltool.form import (
     COLUMNS,
     CONTACT_FIELDS,
     FORM_SHEETS,
+    LIST_MARGIN_CM,
     MERGED_FIELDS,
+    MERGED_PRINTED,
     MERGED_SHEET,
     MERGED_WIDTHS,
     RECEIPT_FIELDS,
@@ -99,7 +101,8 @@ def write_merged(
         count = len(skipped) + len(older) + len(findings)
         tally = _Tally(progress, items_count + count)
         rows = tally.count(_item_rows(inputs, styles))
-        tables.append(_table(workbook, styles, MERGED_SHEET, title, header, MERGED_WIDTHS, rows, items_count))
+        tables.append(_table(workbook, styles, MERGED_SHEET, title, header, MERGED_WIDTHS, rows, items_count,
+                             printed=MERGED_PRINTED))  # fmt: skip
         _write_stats(workbook, workbook.add_worksheet(STATS_SHEET), styles, summary, year, len(plans))
         results = tally.count(_finding_rows(findings, skipped, older, units))
         tables.append(_table(workbook, styles, RESULTS_SHEET, "", RESULT_HEADER, RESULT_WIDTHS, results, count))
@@ -110,7 +113,8 @@ def write_merged(
                 unit_title = plan_title(one.plan.unit, year)
                 count = len(one.plan.items)
                 rows = _item_rows([one], styles)
-                tables.append(_table(workbook, styles, name, unit_title, header, MERGED_WIDTHS, rows, count))
+                tables.append(_table(workbook, styles, name, unit_title, header, MERGED_WIDTHS, rows, count,
+                                     printed=MERGED_PRINTED))  # fmt: skip
         workbook.close()
         # The data rows stream straight into each sheet's XML (see xlsxparts), styled as xlsxwriter's formats.
         append_rows(
@@ -156,11 +160,13 @@ def _table(
     widths: Sequence[float],
     rows: Iterator[list[object]],
     count: int,
+    *,
+    printed: int | None = None,
 ) -> tuple[str, Rows | None]:
     """A sheet of a header and ``count`` rows: xlsxwriter writes the title, header, widths, filter and
     the first row (which gives the body formats their style ids); the other rows are handed back for
     :func:`xlsxparts.append_rows` to stream in after the workbook is closed. Every row is as tall as its
-    wrapped text."""
+    wrapped text. Only the first ``printed`` columns are printed, when it is given."""
     sheet = workbook.add_worksheet(name)
     header_row = 2 if title else 0
     height = _heights(widths, styles)
@@ -178,7 +184,9 @@ def _table(
     sheet.freeze_panes(header_row + 1, 1 if title else 0)
     last_row = header_row + max(count, 1)  # 0-based
     sheet.autofilter(header_row, 0, last_row, len(header) - 1)
-    apply_page(sheet, Page(landscape=True, repeat_rows=(header_row, header_row)))
+    apply_page(sheet, Page(landscape=True, repeat_rows=(header_row, header_row), margin_cm=LIST_MARGIN_CM))
+    if printed is not None:
+        sheet.print_area(0, 0, last_row, printed - 1)
     if count < 2:
         return name, None
     return name, Rows(rows, header_row + 3, f"A1:{column_letter(len(header) - 1)}{last_row + 1}", height)
@@ -390,7 +398,7 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Sum
         breaks.append(row)
         _chart(workbook, sheet, row, chart_at, len(categories), _label_format(totals))
     sheet.set_h_pagebreaks(breaks)
-    apply_page(sheet, Page(landscape=True))
+    apply_page(sheet, Page(landscape=True, margin_cm=LIST_MARGIN_CM))
 
 
 def _write_value(sheet: Any, row: int, col: int, value: object, styles: dict[str, Any], *, bold: bool = False) -> None:
