@@ -502,8 +502,29 @@ def test_a_merged_workbook_sorted_by_its_staff_reads_as_its_units_wrote_their_pl
     assert (after["errors"], after["warnings"]) == (before["errors"], before["warnings"]) == (0, 60)
     again = tmp_path / "再彙整.xlsx"
     assert xltool("merge", sorted_, "-o", again).status == 0
-    practices = [row[:8] for row in load_workbook(again)["彙整"].iter_rows(min_row=4, values_only=True)]
-    assert practices == [row[:8] for row in load_workbook(merged)["彙整"].iter_rows(min_row=4, values_only=True)]
+    practices = list(load_workbook(again)["彙整"].iter_rows(min_row=4, values_only=True))
+    assert practices == list(load_workbook(merged)["彙整"].iter_rows(min_row=4, values_only=True))  # 來源 too
+
+
+def test_a_second_round_merge_still_points_at_each_units_own_file(units: Path, tmp_path: Path, xltool: Runner) -> None:
+    """The office merges last week's 彙整 with a unit that came late: the first units' rows said they came
+    from the 彙整 (來源檔案 第一週.xlsx, 來源儲存格 彙整!B37) and the name each unit wrote was replaced by the
+    roster's, so nobody could go back to a unit's own file."""
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位,別名\n甲縣政府政風處,甲縣政風\n乙市政府政風處,\n丙部政風處,\n丁鄉公所,\n", encoding="utf-8")
+    (units / "甲縣政府政風處.xlsx").unlink()
+    write_template(units / "甲縣政府政風處.xlsx", year=108, unit="甲縣政風", items=example_items(KINMEN))
+    first = tmp_path / "第一週.xlsx"
+    assert xltool("merge", units, "--roster", roster, "-o", first).status == 0
+    late = unit_workbook(tmp_path, "丁鄉公所")
+    second = tmp_path / "第二週.xlsx"
+    assert xltool("merge", first, late, "--roster", roster, "-o", second).status == 0
+    before = list(load_workbook(first)["彙整"].iter_rows(min_row=4, values_only=True))
+    after = list(load_workbook(second)["彙整"].iter_rows(min_row=4, values_only=True))
+    assert after[: len(before)] == before and len(after) == len(before) + 33
+    assert {row[-3] for row in before} == {str(units / f"{unit}.xlsx") for unit in UNITS}
+    assert {row[-1] for row in before if row[0] == "甲縣政府政風處"} == {"甲縣政風"}  # as its file wrote it
+    assert {(row[0], row[-3]) for row in after[len(before) :]} == {("丁鄉公所", str(late))}
 
 
 def test_check_of_a_merged_workbook_does_not_add_up_its_units_goals(

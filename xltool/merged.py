@@ -252,7 +252,10 @@ def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator
         plan = one.plan
         year = plan.year if plan.year is not None else ""
         for item in plan.items:
-            unit = item.unit or plan.unit
+            unit, origin = item.unit or plan.unit, item.origin
+            if origin is not None:  # from last round's 彙整: where its unit wrote it
+                yield [unit, year, *cells(item), origin.file, origin.cell, origin.unit_written]
+                continue
             yield [
                 unit,
                 year,

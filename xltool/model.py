@@ -50,6 +50,16 @@ def practice_count(practice: str) -> int:
     return 1 + sum(1 for line in practice.split("\n")[1:] if NUMBERED_LINE.match(line))
 
 
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a row of a merged workbook's 彙整 came from, as its 來源檔案, 來源儲存格 and 填寫的機關名稱 say: merged
+    again (last round's 彙整 with the units that came late), the row still points at its unit's own file."""
+
+    file: str
+    cell: str
+    unit_written: str
+
+
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which cost a 10,000-row
 # check ~30 ms to build its items and findings. Nothing changes them once built.
 @dataclass(slots=True)
@@ -74,6 +84,7 @@ class PlanItem:
         default_factory=dict
     )  # field -> the cell's text, where the reader tidied it (spaces, dashes)
     texts: Mapping[str, str] = field(default_factory=dict)  # a text column's key (form.TEXT_COLUMNS) -> its text
+    origin: Origin | None = None  # set on the rows of a merged workbook's 彙整
 
     @property
     def schedule(self) -> str:

@@ -44,6 +44,7 @@ from xltool.form import (
     TEXT_COLUMNS,
     TOTAL_WORDS,
     UNIT_LABEL,
+    UNIT_WRITTEN,
     YEAR_LABEL,
     Field,
     cell_ref,
@@ -62,7 +63,7 @@ from xltool.inputs import (
     inspect_workbook,
     refuse_large_sheets,
 )
-from xltool.model import NOTHING, Plan, PlanItem
+from xltool.model import NOTHING, Origin, Plan, PlanItem
 from xltool.ooxml import decimals_shown
 from xltool.schedule import ROC_OFFSET, Note, Schedule, parse_schedule
 from xltool.text import clean, item_text, one_line, squash
@@ -532,12 +533,18 @@ def _read_sheet(
         plan.notices.append(plan.catalog.notice)
     (end, subtotals), first = _end_of_rows(plan, grid, header, merged), header.row + 1
     body = _Body(grid, first, end, header, merged)
-    source_cell = plan.extra_columns.get(SOURCE_CELL.header)
-    if source_cell and "unit" in header.columns:  # a merged workbook's 彙整, perhaps sorted since
-        source_file = plan.extra_columns.get(SOURCE_FILE.header)
-        body.in_source_order(column_index(source_cell), column_index(source_file) if source_file else None)
+    refs = [plan.extra_columns.get(f.header) for f in (SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN)]
+    file_column, cell_column, written_column = (column_index(ref) if ref else None for ref in refs)
+    merged_rows = cell_column is not None and "unit" in header.columns  # a merged workbook's 彙整
+    if merged_rows:
+        body.in_source_order(cell_column, file_column)  # perhaps sorted since
     body.leave_out(subtotals)
     columns = _Columns(body, plan.catalog, year)
+    if merged_rows:
+        columns.origins = [
+            Origin(file, cell, written) if file or cell else None
+            for file, cell, written in zip(*map(body.lines_at, (file_column, cell_column, written_column)), strict=True)
+        ]
     _read_items(plan, body, columns, progress)
     units_found = {item.unit for item in plan.items}
     if not plan.unit and len(units_found) == 1:
@@ -563,6 +570,7 @@ class _Columns:
         # Each practice is its own text: looking each one up costs more than _untidy's quick test of it.
         self.practices_written = [_untidy(value) for value in self.practice_cells]
         self.units, self.remarks = body.lines("unit"), body.lines("remark")
+        self.origins: list[Origin | None] | None = None  # a merged workbook's 彙整: where each row came from
         self.categories = _each_once(body.values("category"), lambda value: _category(catalog, _line(value)))
         self.performances = _each_once(body.values("performance"), _performance)
         self.budgets = [_blank_to_none(value) for value in body.values("budget")]
@@ -595,8 +603,8 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
     bare: PlanItem | None = None  # the row the current goal started on, if it held nothing but the goal
     total_rows = len(body.grid)
     # Looked up once, not on each of the rows.
-    word, header, letters, moved, sheet, text_columns = (
-        PRACTICE.name[2:], PRACTICE.header, body.letters, body.moved, plan.sheet, columns.texts
+    word, header, letters, moved, sheet, text_columns, origins = (
+        PRACTICE.name[2:], PRACTICE.header, body.letters, body.moved, plan.sheet, columns.texts, columns.origins
     )  # fmt: skip
     for i, r in enumerate(body.rows):
         if progress is not None and r % PROGRESS_EVERY == 0:
@@ -653,7 +661,7 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
             goal_no=goal_no, goal=goal, item_no=item_no, practice=practice, schedule_info=columns.schedule_infos[i],
             budget_info=columns.budget_infos[i], category=category, performance=performance,
             remark=columns.remarks[i], sheet=sheet, row=r + 1, cells=cells, category_written=category_text,
-            unit=row_unit, written=written, texts=texts,
+            unit=row_unit, written=written, texts=texts, origin=origins[i] if origins else None,
         )  # fmt: skip
         if empty:
             bare = item  # kept only if no practice follows before the next goal
@@ -801,7 +809,7 @@ class _Body:
         if rows:
             self.order = [i for i in (self.order or range(self.end - self.first)) if self.first + i not in rows]
 
-    def in_source_order(self, cell_column: int, file_column: int | None) -> None:
+    def in_source_order(self, cell_column: int | None, file_column: int | None) -> None:
         """Read a merged workbook's 彙整 sheet the way its units wrote their plans, whatever it was sorted by
         since (a sort by budget, then merged again, numbered every unit's goals and practices out of order):
         each unit's rows together, where the unit first appears, in the order of their 來源檔案 and
@@ -827,6 +835,12 @@ class _Body:
         if key not in self.header.columns:
             return [""] * (self.end - self.first)
         return [_line(value) for value in self.values(key)]
+
+    def lines_at(self, c: int | None) -> list[str]:
+        """A column the form does not have (0-based ``c``; None: none) as :meth:`lines` reads one of its own."""
+        rows = self.grid[self.first : self.end]
+        lines = [_line(row[c]) if c is not None and c < len(row) else "" for row in rows]
+        return lines if self.order is None else [lines[i] for i in self.order]
 
     def moved_cells(self, r: int) -> dict[str, str]:
         """Field -> the top-left cell of the merged range that covers it, for the fields of row r that are."""
