@@ -337,7 +337,24 @@ def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple
     receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
     note = next(r["note"] for r in receipts if r["unit"] == "臺中市政府政風處")
     assert re.search(r"臺中\.json（檔案日期 \d{4}-\d\d-\d\d \d\d:\d\d，", note), note
-    assert re.search(r"臺中二\.xlsx（\d{4}-\d\d-\d\d \d\d:\d\d 存檔", note), note
+    assert re.search(r"臺中二\.xlsx（檔案日期 \d{4}-\d\d-\d\d \d\d:\d\d", note), note  # xltool wrote it
+
+
+def test_a_plan_made_by_xltool_and_sent_as_it_is_is_dated_by_its_file(
+    season: tuple[Path, Path], xltool: Runner
+) -> None:
+    """臺中 saved its plan in Excel, then a week later sent a corrected one made with xltool import: every
+    workbook xltool writes records one fixed time (2019-01-01, so the same arguments give the same bytes),
+    and the Excel file, «saved» later than 2019, counted; the office chased a plan already corrected."""
+    folder, roster = season
+    excel = folder / "臺中一.xlsx"
+    load_workbook(excel).save(excel)  # saved by a spreadsheet program: it records the time it was saved
+    week_later = folder / "臺中二.xlsx"
+    os.utime(week_later, (excel.stat().st_mtime + 7 * 86400,) * 2)
+    receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    taichung = next(r for r in receipts if r["unit"] == "臺中市政府政風處")
+    assert [Path(v["file"]).name for v in taichung["versions"] if v["counted"]] == ["臺中二.xlsx"]
+    assert "2019-01-01" not in taichung["note"] and "臺中二.xlsx（檔案日期" in taichung["note"]
 
 
 def test_the_closing_lines_count_files_as_files_and_units_as_units(

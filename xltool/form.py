@@ -7,6 +7,7 @@ A test fails if any other module spells a column header or a sheet name.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -282,6 +283,10 @@ TITLE_SIZE = 18
 BODY_SIZE = 14
 LINE_HEIGHT = 22  # pt, fixed (填表說明 七)
 MARGIN_CM = 2.5
+# The saved time every workbook xltool writes records (fixed, so the same arguments give the same bytes).
+# It is no saved time: a plan made by import or rollover and sent as it is must not count as older than
+# one saved in Excel last week (roster.recorded_time reads it as none, and the file's date decides).
+DOCUMENT_DATE = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
 # The merged workbook's lists are read, not filed with the plan: narrower margins leave their type larger.
 LIST_MARGIN_CM = 1.5
 PAGE_FOOTER = "&C第 &P 頁，共 &N 頁"  # page number at the bottom centre

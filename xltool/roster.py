@@ -28,7 +28,7 @@ from pathlib import Path
 
 from xltool.errors import CatalogError, ErrorCode, MergeError
 from xltool.export import csv_safe, shown_path
-from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, LEVEL_WORDS, OFFICE_WORDS, Severity, parse_title
+from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, DOCUMENT_DATE, LEVEL_WORDS, OFFICE_WORDS, Severity, parse_title
 from xltool.inputs import check_input
 from xltool.model import FileResult, Finding, Plan, json_number
 from xltool.pipeline import packed, split_units
@@ -794,7 +794,8 @@ def saved_time(path: str | Path) -> dt.datetime:
 
 def recorded_time(path: str | Path) -> dt.datetime | None:
     """The saved time a file records itself: an .xlsx's ``dcterms:modified`` (docProps/core.xml), an .ods's
-    ``dc:date`` (meta.xml); None for others (.xls, JSON). Times without a zone are local."""
+    ``dc:date`` (meta.xml); None for others (.xls, JSON) and for xltool's own fixed time
+    (:data:`form.DOCUMENT_DATE`). Times without a zone are local."""
     try:
         with zipfile.ZipFile(path) as archive:
             for part, pattern in _MODIFIED.items():
@@ -807,7 +808,7 @@ def recorded_time(path: str | Path) -> dt.datetime | None:
                 found = re.search(pattern, archive.read(info))
                 stamp = _w3c(found.group(1)) if found else None
                 if stamp is not None:
-                    return stamp
+                    return stamp if stamp != DOCUMENT_DATE else None  # written by xltool, saved by nobody since
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         pass
     return None

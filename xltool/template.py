@@ -12,7 +12,6 @@ deterministic (fixed document date; xlsxwriter fixes the zip timestamps), so the
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -26,6 +25,7 @@ from xltool.form import (
     CATEGORY,
     COLUMN_AT,
     COLUMNS,
+    DOCUMENT_DATE,
     FILLS,
     FONT,
     GUIDE_SHEET,
@@ -71,7 +71,6 @@ from xltool.schedule import Note
 from xltool.text import item_text
 from xltool.xlsxparts import apply_page, hide_names, new_workbook, uncached_formulas
 
-DOCUMENT_DATE = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)  # fixed, so the same arguments give the same bytes
 HEADER_ROW = 2  # 0-based: title, unit/year, header
 FIRST_ROW = HEADER_ROW + 1
 ALL_ITEMS = "績效_全部"
