@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -98,7 +99,8 @@ def test_a_unit_sent_twice_counts_once_in_its_newest_version(units: Path, tmp_pa
     newer = tmp_path / "第二版.xlsx"
     book = load(first)
     book["計畫表"]["B5"] = "二、第二版改寫的作法，辦理 3 場。"
-    book.save(newer)  # openpyxl records now as its saved time; the template says 2019
+    book.save(newer)  # openpyxl records now as its saved time; the template's time is none: its file's date
+    os.utime(first, (first.stat().st_mtime - 60,) * 2)  # sent a minute before
     out = tmp_path / "out.xlsx"
     code, _, err = xltool("merge", units, newer, "-o", out)
     assert (

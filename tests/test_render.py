@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -401,7 +402,8 @@ def test_a_unit_sent_again_prints_once_in_the_version_merge_counts(tmp_path: Pat
     newer = folder / f"{UNITS[0]}_修正.xlsx"
     book = load_workbook(first)
     book["計畫表"]["B5"] = "二、第二版改寫的作法，辦理 3 場。"
-    book.save(newer)  # openpyxl records now as its saved time; the template says 2019
+    book.save(newer)  # openpyxl records now as its saved time; the template's time is none: its file's date
+    os.utime(first, (first.stat().st_mtime - 60,) * 2)  # sent a minute before
     out = tmp_path / "列印.xlsx"
 
     def printed() -> str:

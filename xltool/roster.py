@@ -782,12 +782,13 @@ _MODIFIED = {"docProps/core.xml": rb"<dcterms:modified\b[^>]*>([^<]*)<", "meta.x
 @lru_cache(maxsize=4096)  # asked for again for every line that names the version
 def saved_time(path: str | Path) -> dt.datetime:
     """When a file was last saved, by its own record (:func:`recorded_time`), else the file's modification
-    time. A mailed file keeps its own record; its time on disk is when it was saved from the mail."""
+    time, to the second as a recorded time is. A mailed file keeps its own record; its time on disk is when it
+    was saved from the mail."""
     recorded = recorded_time(path)
     if recorded is not None:
         return recorded
     try:
-        return dt.datetime.fromtimestamp(Path(path).stat().st_mtime).astimezone()
+        return dt.datetime.fromtimestamp(int(Path(path).stat().st_mtime)).astimezone()
     except (OSError, ValueError, OverflowError):
         return dt.datetime.min.replace(tzinfo=dt.UTC)
 
