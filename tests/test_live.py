@@ -72,6 +72,19 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": None, "budget": None, "category": None, "performance": None},
     {"category": "防貪業務\n"},  # pasted from Word or a web page: a line break, a tab after the text
     {"category": "防貪業務", "performance": "政策目標-反貪活動\t"},
+    # An IME's ideographic space, a web page's no-break space; dashes check reads as no budget.
+    {"category": "防貪業務\u3000"},
+    {"category": "\u3000防貪業務"},
+    {"category": "防貪\u00a0業務"},
+    {"category": "防貪業務", "performance": "政策目標-反貪活動\u3000"},
+    {"category": "防貪業務", "performance": "政策目標\u2014反貪活動"},
+    {"budget": "\u2014"},
+    {"budget": "\u2013"},
+    {"budget": "\u2015"},
+    {"budget": "\u30fc"},
+    {"budget": "\u3000５"},
+    {"category": "防貪業務", "performance": "政策目標-反貪活動、政策目標-專案稽核"},
+    {"category": "防貪業務", "performance": "政策目標-反貪活動、政策目標-亂寫項目"},  # quoted as typed
 ]
 
 
@@ -92,7 +105,13 @@ NUMBERING: list[dict[str, object]] = [
     {"practice": "一、辦理宣導 10 場", **GOOD},  # 一、一、二: repeated, the second and third off by one
     {"practice": "二、辦理宣導 11 場", **GOOD},
     {"practice": "\t三、辦理宣導 12 場", **GOOD},  # a tab before it, pasted from a Word list
-    {"goal": "拾貳、沒有作法的目標"},  # and the plan ends: a goal with no practice
+    {
+        "goal": "拾貳、績效項目",
+        "practice": "一、辦理宣導 13 場",
+        **GOOD,
+        "performance": "政策目標-反貪活動、政策目標-亂寫",
+    },
+    {"goal": "拾參、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
 
@@ -201,6 +220,26 @@ def test_the_column_says_what_check_says_row_by_row(corpus: tuple[Path, Path, in
 
 
 @office
+def test_a_cell_showing_an_error_is_blank_to_the_column_as_to_check(tmp_path: Path) -> None:
+    """One #DIV/0! in a budget made every row's state below it an error: the column went blank for the rest
+    of the plan (a skipped number, a repeated practice unsaid) and the count said nothing was wrong."""
+    path = write_template(tmp_path / "錯誤值.xlsx", year=108, rows=8)
+    rows: list[dict[str, object]] = [
+        {"goal": "壹、目標", "practice": "一、辦理宣導 1 場", **GOOD, "budget": "=1/0"},
+        {"practice": "三、辦理講習 2 場", **GOOD, "budget": "=D4*#REF!"},
+        {"practice": "四、辦理宣導 1 場", **GOOD},
+        {"goal": "參、目標", "practice": "一、辦理座談 3 場", **GOOD},
+    ]
+    fill(path, rows, unit="某處")
+    done = convert(path, "xlsx", tmp_path / "lo")
+    grid = calculated(done)
+    assert compare(done, grid, 8) == []  # check reads the cached error values: CELL_ERROR, a blank budget
+    shown_texts = [str(grid[r][len(COLUMNS)]) for r in range(3, 7)]
+    assert "「三」應為「二」" in shown_texts[1] and "「參」應為「貳」" in shown_texts[3]
+    assert grid[1][len(COLUMNS)].startswith("尚有 4 處待修正")
+
+
+@office
 def test_a_correct_plan_shows_nothing_and_says_so(tmp_path: Path) -> None:
     path = write_template(tmp_path / "正確.xlsx", year=108, rows=10)
     fill(path, correct_rows(), unit="某處")
@@ -295,8 +334,9 @@ def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: 
         assert set(re.findall(r"([A-Z][A-Z0-9.]*)\(", outside_strings)) <= allowed, name
         tokens = re.findall(r'"[^"]*"|[\w$.!\']+|[^\s\w]', expanded(defined, name))
         assert len(tokens) < 8192, name
-    # relative to A1: the row's own cells, never a fixed row (moving cells cannot rewire them)
-    assert defined["檢_schedule"] == "'計畫表'!$C1"
+    # relative to A1: the row's own cells, never a fixed row (moving cells cannot rewire them); a cell showing
+    # an error value reads as blank, as check reads it
+    assert defined["檢_schedule"] == "IFERROR('計畫表'!$C1,\"\")"
     gs = layout.stored["gs"]  # the row above, by position too
     assert defined["檢_上_gs"] == f"INDEX('計畫表'!${gs}:${gs},ROW()-1)"
     # LibreOffice's CHOOSE calculates one of at most 31 values

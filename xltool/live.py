@@ -58,6 +58,7 @@ from xltool.form import (
     numeral_value,
 )
 from xltool.schedule import RELATIVE_MONTHS, ROC_OFFSET
+from xltool.text import DASHES
 
 # Defined names the template gives the lists the formulas look things up in (the very hidden 清單 sheet).
 SPELLINGS_NAME = "檢查_業務類別"  # every name and alias of a category, with its name beside it
@@ -290,20 +291,33 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_vague_found": "ISNUMBER(FIND({vague},{s_squashed}))",
         # 備考 (千元): the text as check reads it (spaces, full-width forms and thousands commas dropped),
         # and the amount once the NT$ and 千元/元 around it are gone.
-        "b_text": 'SUBSTITUTE(ASC(SUBSTITUTE(TRIM({budget})," ","")),",","")',
+        # Every dash check reads as one (「—」 is no budget, as 「-」) is one before ASC, which would make 「ー」 a
+        # half-width katakana; spaces go after it (an ideographic space too: ASC leaves it in LibreOffice).
+        "b_text": _nested(
+            f"ASC({_nested('TRIM({budget})', [(d, '-') for d in DASHES])})", [(" ", ""), ("\u3000", ""), (",", "")]
+        ),
         "b_zero": f"SUMPRODUCT(--({{b_text}}={_array(sorted(ZERO_WORDS))}))>0",
         "b_core": _nested("{b_text}", [(w, "") for w in ("NT$", "新臺幣", "新台幣", "千元", "仟元", "千", "元")]),
         "b_amount": "IF(ISNUMBER({budget}),{budget},--{b_core})",
         "b_yuan": 'AND(RIGHT({b_text},1)="元",LEFT(RIGHT({b_text},2),1)<>"千",LEFT(RIGHT({b_text},2),1)<>"仟")',
         "b_empty": "LEN(TRIM({budget}))=0",
         # 業務類別, as written (spaces dropped), and its name when it is a name or an alias.
-        "c_text": 'SUBSTITUTE(TRIM(CLEAN({category}))," ","")',  # CLEAN: a tab or line break pasted in
+        # CLEAN: a tab or line break pasted in; an ideographic space (an IME's) or a no-break space (a web
+        # page's) are spaces to check as well.
+        "c_text": _nested("TRIM(CLEAN({category}))", [(" ", ""), ("\u3000", ""), ("\u00a0", "")]),
         "c_known": "ISNUMBER(MATCH({c_text},INDEX({spellings},0,1),0))",
         "c_name": "VLOOKUP({c_text},{spellings},2,FALSE)",
         # 提列績效對應項目 in its one spelling (one line, one kind of dash, no spaces around it).
+        # Dashes as in b_text; an ideographic or a no-break space is a space, which TRIM takes off.
         "p_text": _nested(
-            'ASC(TRIM(SUBSTITUTE(SUBSTITUTE({performance},CHAR(10),""),CHAR(9)," ")))',
-            [("—", "-"), ("–", "-"), (" -", "-"), ("- ", "-")],
+            "TRIM(ASC("
+            + _nested(
+                'SUBSTITUTE(SUBSTITUTE({performance},CHAR(10),""),CHAR(9)," ")',
+                [("\u00a0", " "), ("\u3000", " ")] + [(d, "-") for d in DASHES],
+            )
+            + "))",
+            # ASC makes 、 the half-width ､ (and 。「」・): check's NFKC makes them full-width again
+            [(" -", "-"), ("- ", "-"), ("､", "、"), ("｡", "。"), ("｢", "「"), ("｣", "」"), ("･", "・")],
         ),
         "p_policy": f"OR(LEFT({{p_text}},LEN({{policy}}))={{policy}},LEFT({{p_text}},4)={_quoted(SIMPLIFIED_POLICY)})",
         "p_free": "LEFT({p_text},LEN({free}))={free}",
@@ -526,8 +540,10 @@ class Formulas:
         return name
 
     def _reference(self, what: str, letter: str) -> str:
-        """A name for a column of this row."""
-        return self._fixed(f"{PREFIX}{what}", f"{self.sheet}${letter}1")
+        """A name for a column of this row. A cell showing an error value reads as blank, as check reads it
+        (CELL_ERROR): one #DIV/0! in a budget made every state below it an error, and the column went blank
+        for the rest of the plan while saying nothing was wrong."""
+        return self._fixed(f"{PREFIX}{what}", f'IFERROR({self.sheet}${letter}1,"")')
 
     def _fixed(self, name: str, formula: str) -> str:
         self._names.setdefault(name, formula)
