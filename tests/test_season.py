@@ -329,6 +329,29 @@ def test_last_years_plan_sent_again_does_not_replace_this_years(
     assert "這是 107 年度的計畫" in left[7] and "--allow-duplicate-units" not in left[8]
 
 
+def test_a_unit_that_sent_only_next_years_plan_has_sent_nothing_for_this_one(
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
+    """高雄 sent its 109 plan in a 108 season: check called it 已收 with no error (--require-all passed), and
+    merge refused the whole inbox. The unit is 年度不符: chased, missing for --require-all, left out of the
+    merge, which goes on with the others."""
+    folder, roster = season
+    write_template(folder / "高雄109.xlsx", year=109, unit="高雄市政府政風處", items=example_items(KINMEN))
+    done = xltool("check", folder, "--roster", roster, "-f", "json", "--require-all", "--chase", tmp_path / "催.csv")
+    kaohsiung = next(r for r in json.loads(done.out)["receipts"] if r["unit"] == "高雄市政府政風處")
+    assert kaohsiung["status"] == "年度不符" and "送來的是 109 年度的計畫，這次收件是 108 年度" in kaohsiung["note"]
+    assert done.status != 0
+    chase = (tmp_path / "催.csv").read_text(encoding="utf-8-sig")
+    assert "高雄市政府政風處,年度不符" in chase and "送來的是 109 年度的計畫，請送本年度的計畫。" in chase
+    out = tmp_path / "彙整.xlsx"
+    merged = xltool("merge", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", out)
+    assert merged.status == 0, merged.err
+    units = {row[0] for row in load_workbook(out)["彙整"].iter_rows(min_row=4, values_only=True)}
+    assert "高雄市政府政風處" not in units and "臺北市政府政風處" in units
+    receipts = {r[0]: r for r in load_workbook(out)["收件情形"].iter_rows(min_row=4, values_only=True)}
+    assert receipts["高雄市政府政風處"][1:4] == ("年度不符", str(folder / "高雄109.xlsx"), None)  # no figures
+
+
 def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple[Path, Path], xltool: Runner) -> None:
     """A JSON (or an .xls) records no saved time of its own: its file's date decides, and the note says 檔案日期
     of it, where it said 「… 存檔」 of the moment it was written to disk."""

@@ -173,7 +173,8 @@ def _refuse_mixed_years(counted: list[Submission]) -> None:
     usual, many = counts.most_common(1)[0]
     odd = "、".join(f"{file}（{_year_words(year)}）" for file, year in years.items() if year != usual)
     raise MergeError(
-        f"各檔案的年度不同，未寫出任何檔案：{many} 個檔案是 {_year_words(usual)}，不同的是 {odd}",
+        f"各檔案的年度不同，未寫出任何檔案：{many} 個檔案是 {_year_words(usual)}，不同的是 {odd}；"
+        "請把不同年度的檔案移出輸入資料夾，或加上 --roster 名冊（送錯年度的單位列為「年度不符」，其餘照常彙整）",
         code=ErrorCode.MERGE_MIXED_YEARS,
     )
 

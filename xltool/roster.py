@@ -304,6 +304,7 @@ class Status(StrEnum):
     UNREADABLE = "無法讀取"
     DUPLICATE = "重複"
     OFF_ROSTER = "名冊外"
+    OTHER_YEAR = "年度不符"  # only another year's plan came (109 for a 108 season): nothing of this year counts
 
 
 @dataclass
@@ -337,15 +338,20 @@ class Receipt:
         """The 收件情形 sheet's cells (form.RECEIPT_FIELDS), then the contact columns asked for."""
         found = dict(self.contacts)
         # Nothing read, nothing counted: blank, as the terminal shows it (0 錯誤 said an unreadable file had none).
-        figures = [None] * 4 if self.status in _NOT_IN else [self.practices, self.budget, self.errors, self.warnings]
+        figures = [self.practices, self.budget, self.errors, self.warnings] if self.counts else [None] * 4
         return [self.unit, str(self.status), "、".join(map(shown_path, self.files)), *figures, self.note,
                 *(found.get(key, "") for key in contact_keys)]  # fmt: skip
+
+    @property
+    def counts(self) -> bool:
+        """Whether something of this season counts for the unit: else its figures are blank, not 0."""
+        return self.status not in _NOT_IN
 
     @property
     def chased(self) -> bool:
         """A unit to write to: nothing received, nothing readable, its newest file unreadable (the
         resubmission that was to replace what counts), or errors to fix."""
-        return self.status in (Status.MISSING, Status.UNREADABLE) or bool(self.resend) or self.errors > 0
+        return not self.counts or bool(self.resend) or self.errors > 0
 
     def todo(self) -> str:
         """What the unit must do, in one zh-TW sentence (the chase list's 請辦理)."""
@@ -355,6 +361,8 @@ class Receipt:
             return f"收到的 {self.other} 不是計畫活頁簿，請寄送計畫的 Excel 或 ODF 活頁簿（不要壓縮）。"
         if self.status == Status.MISSING:
             return "尚未收到計畫，請於期限內送出。"
+        if self.status == Status.OTHER_YEAR:
+            return f"送來的是 {self.reason}的計畫，請送本年度的計畫。"
         if self.status == Status.UNREADABLE:
             if "密碼" in self.reason:
                 return "送來的檔案有密碼保護，請移除密碼後重新送出。"
@@ -377,6 +385,7 @@ class Intake:
     conflicts: list[list[Submission]] = field(default_factory=list)  # a unit in a merged workbook and elsewhere
     receipts: list[Receipt] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # zh-TW lines: what was decided and why
+    year: int | None = None  # the year most plans are for: with a roster, a unit that sent only another's is left out
 
     def refuse_conflicts(self, doing: str) -> None:
         """Stop a merge or a printout that would count a unit twice: once in a merged workbook (often the
@@ -418,8 +427,8 @@ def intake(
     unplaced: list[Submission] = []
     for sub in subs:
         (groups.setdefault(unit_key(sub.unit), []) if sub.unit else unplaced).append(sub)
-    season = Intake(subs, [])
     year = _season_year(subs)
+    season = Intake(subs, [], year=year)
     for group in groups.values():
         readable = [s for s in group if s.plan is not None]
         own = [s for s in readable if not s.from_merged]
@@ -441,6 +450,9 @@ def intake(
         season.counted.append(newest)
         season.older += [(s, newest) for s in readable if s is not newest]
     if roster is not None:
+        # A season has one year: a unit that sent only another year's plan (next year's, by mistake) has
+        # sent nothing for this one (年度不符), and merge, which refused the whole inbox, goes on without it.
+        season.counted = [s for s in season.counted if _of_the_year(s, year)]
         order = {unit.name: n for n, unit in enumerate(roster.units)}
         place = {id(s): n for n, s in enumerate(subs)}
         season.counted.sort(
@@ -453,6 +465,11 @@ def intake(
         season.counted.sort(key=lambda s: place[id(s)])
     season.notes = [*(roster.notes if roster is not None else ()), *_notes(season)]
     return season
+
+
+def _of_the_year(sub: Submission, year: int | None) -> bool:
+    """A version of the season's year, or one that cannot say (no season year, no year written)."""
+    return year is None or sub.plan is None or sub.plan.year is None or sub.plan.year == year
 
 
 def _season_year(subs: Sequence[Submission]) -> int | None:
@@ -583,9 +600,9 @@ def _receipts(
             on_roster[unit.name] = group
         else:
             off.append(group)
-    lines = [_receipt(unit.name, on_roster.get(unit.name, []), counted, unit) for unit in roster.units]
+    lines = [_receipt(unit.name, on_roster.get(unit.name, []), counted, unit, season.year) for unit in roster.units]
     for group in off:
-        line = _receipt(group[0].unit, group, counted, None)
+        line = _receipt(group[0].unit, group, counted, None, season.year)
         open_units = [u for u, r in zip(roster.units, lines, strict=False) if r.status in _NOT_IN]
         near = roster.nearest(group[0].unit, open_units)
         if near is not None:
@@ -605,7 +622,7 @@ def _receipts(
     return lines
 
 
-_NOT_IN = (Status.MISSING, Status.UNREADABLE)
+_NOT_IN = (Status.MISSING, Status.UNREADABLE, Status.OTHER_YEAR)  # nothing of this season's counted
 
 
 def _named_for_another(roster: Roster, on_roster: dict[str, list[Submission]], lines: Sequence[Receipt]) -> None:
@@ -639,12 +656,23 @@ def _not_plans(roster: Roster, lines: Sequence[Receipt], others: Sequence[Path])
             line.other = line.other or shown_path(str(path))
 
 
-def _receipt(unit: str, group: list[Submission], counted: set[int], roster_unit: RosterUnit | None) -> Receipt:
+def _receipt(
+    unit: str, group: list[Submission], counted: set[int], roster_unit: RosterUnit | None, year: int | None
+) -> Receipt:
     contacts = roster_unit.contacts if roster_unit is not None else ()
     if not group:
         return Receipt(unit, Status.MISSING, contacts=contacts)
     files = list(dict.fromkeys(s.file for s in group))
     readable = [s for s in group if s.plan is not None]
+    other_years = sorted({s.plan.year for s in readable if s.plan and s.plan.year and not _of_the_year(s, year)})
+    if readable and not any(id(s) in counted for s in readable) and other_years:
+        words = "、".join(f"{y} 年度" for y in other_years)
+        line = Receipt(unit, Status.OTHER_YEAR if roster_unit is not None else Status.OFF_ROSTER, files,
+                       contacts=contacts, reason=words)  # fmt: skip
+        line.note = f"送來的是 {words}的計畫，這次收件是 {year} 年度，未計入"
+        line.versions = [{"file": shown_path(s.file), "counted": False, "year": s.plan.year if s.plan else None}
+                         for s in group]  # fmt: skip
+        return line
     if len(files) > 1:
         status = Status.DUPLICATE if roster_unit is not None else Status.OFF_ROSTER
     elif not readable:

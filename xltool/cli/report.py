@@ -16,7 +16,7 @@ from xltool.cli.show import printable, who, wrap
 from xltool.export import shown_path
 from xltool.form import SEVERITY_WORDS, Severity, cell_row
 from xltool.model import FileResult, Finding, json_number, number
-from xltool.roster import Receipt, Status, missing
+from xltool.roster import Receipt, missing
 
 if TYPE_CHECKING:
     pass
@@ -134,7 +134,7 @@ def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
     rows = [
         [line.unit or "（無法判斷）", str(line.status), "、".join(map(shown_path, line.files)),
          *([str(line.practices), f"{json_number(line.budget):,}", str(line.errors), str(line.warnings)]
-           if line.status not in (Status.MISSING, Status.UNREADABLE) else ["", "", "", ""])]
+           if line.counts else ["", "", "", ""])]
         for line in lines
     ]  # fmt: skip
     header = [f.name for f in RECEIPT_FIELDS if f is not NOTE]
