@@ -352,6 +352,25 @@ def test_a_unit_that_sent_only_next_years_plan_has_sent_nothing_for_this_one(
     assert receipts["高雄市政府政風處"][1:4] == ("年度不符", str(folder / "高雄109.xlsx"), None)  # no figures
 
 
+def test_errors_fixed_in_a_newer_version_do_not_fail_the_season(tmp_path: Path, xltool: Runner) -> None:
+    """甲 sent a plan with an error, then the corrected one: 收件情形 showed 0 errors, yet check --roster
+    --require-all failed on the old version's error (merge --require-all passed). With a roster the versions
+    that count decide; without one every file is checked as before."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    items = example_items(KINMEN)
+    wrong = [replace(items[0], practice=""), *items[1:]]  # 這一列有資料但沒有具體作法: an error
+    first = write_template(folder / "甲.xlsx", year=108, unit="甲政風處", items=wrong)
+    os.utime(first, (first.stat().st_mtime - 60,) * 2)
+    write_template(folder / "甲_修正.xlsx", year=108, unit="甲政風處", items=items)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    done = xltool("check", folder, "--roster", roster, "--require-all")
+    assert done.status == 0, done.out
+    assert "共 2 個檔案：2 個錯誤" in done.out and "計入的版本：0 個錯誤" in done.out
+    assert xltool("check", folder).status == 1  # no season: every file is its own
+
+
 def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple[Path, Path], xltool: Runner) -> None:
     """A JSON (or an .xls) records no saved time of its own: its file's date decides, and the note says 檔案日期
     of it, where it said 「… 存檔」 of the moment it was written to disk."""

@@ -144,11 +144,21 @@ class CheckRun:
         return self.season.receipts if self.season is not None else []
 
     @property
+    def counted(self) -> list[FileResult]:
+        """The results that count: with a roster, the files of the versions the season counts (a version left
+        out for a newer one, or of another year, is no unit's plan: its errors were fixed or are not this
+        year's) and every file that could not be read; without one, every result."""
+        if self.season is None:
+            return self.results
+        files = {sub.file for sub in self.season.counted}
+        return [result for result in self.results if result.plan is None or result.file in files]
+
+    @property
     def status(self) -> ExitStatus:
         """BAD_INPUT when a file could not be read or a copy it needed could not be made; FINDINGS when a
-        file has errors (or warnings, ``strict``) or, with ``require_all``, a roster unit is still to come
-        (未收 or 無法讀取); else OK."""
-        status = exit_status(self.results, strict=self.strict)
+        file that counts (:attr:`counted`) has errors (or warnings, ``strict``) or, with ``require_all``, a
+        roster unit is still to come (未收, 無法讀取 or 年度不符); else OK."""
+        status = exit_status(self.counted, strict=self.strict)
         if self.returned is not None and any(one.copy is None and one.needed for one in self.returned):
             status = ExitStatus.BAD_INPUT
         if status == ExitStatus.OK and self.require_all and missing(self.receipts):

@@ -125,7 +125,7 @@ def check_command(
     if format == CheckFormat.json:
         _print_json(run)
     else:
-        _print_text(run.results, show_info=info)
+        _print_text(run.results, run.counted, show_info=info)
         if run.season is not None:
             from xltool.cli.report import receipt_lines
 
@@ -186,7 +186,7 @@ def _budget_cap(text: str | None) -> Decimal | None:
     return value
 
 
-def _print_text(results: "list[FileResult]", *, show_info: bool) -> None:
+def _print_text(results: "list[FileResult]", counted: "list[FileResult]", *, show_info: bool) -> None:
     import sys
 
     from xltool.cli.report import file_report, summary
@@ -200,5 +200,5 @@ def _print_text(results: "list[FileResult]", *, show_info: bool) -> None:
             show.echo(line)
     if len(results) > 1:
         show.echo()
-        for line in summary(results):
+        for line in summary(results, counted):
             show.echo(line)

@@ -71,8 +71,9 @@ def finding_lines(findings: Sequence[Finding]) -> list[str]:
     return lines
 
 
-def summary(results: Sequence[FileResult]) -> list[str]:
-    """One line per file after the details of many: unit, practices, budget, errors, warnings."""
+def summary(results: Sequence[FileResult], counted: Sequence[FileResult] | None = None) -> list[str]:
+    """One line per file after the details of many: unit, practices, budget, errors, warnings; and, when
+    some files do not count (``counted``: a roster's season), the errors and warnings of those that do."""
     lines = ["各檔案摘要："]
     for result in results:
         plan = result.plan
@@ -90,6 +91,12 @@ def summary(results: Sequence[FileResult]) -> list[str]:
     unreadable = sum(1 for r in results if r.error)
     tail = f"，{unreadable} 個檔案無法讀取" if unreadable else ""
     lines.append(f"共 {len(results)} 個檔案：{errors} 個錯誤、{warnings} 個警告{tail}")
+    if counted is not None and len(counted) < len(results):
+        left = len(results) - len(counted)
+        lines.append(
+            f"計入的版本：{sum(r.errors for r in counted)} 個錯誤、{sum(r.warnings for r in counted)} 個警告"
+            f"（另 {left} 個檔案是同一單位較舊或其他年度的版本，不計入，也不影響結束代碼）"
+        )
     return lines
 
 
