@@ -371,6 +371,27 @@ def test_errors_fixed_in_a_newer_version_do_not_fail_the_season(tmp_path: Path, 
     assert xltool("check", folder).status == 1  # no season: every file is its own
 
 
+def test_a_return_copy_left_in_the_inbox_is_not_the_units_newer_version(tmp_path: Path, xltool: Runner) -> None:
+    """The office's 退回 folder ends up in the inbox: xltool's marked copy keeps the saved time of the file it
+    was made from and is newer on disk, so it counted as the unit's newest version."""
+    import shutil
+
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    plan = unit_plan(inbox / "甲.xlsx", "甲政風處")
+    load_workbook(plan).save(plan)  # saved in a spreadsheet program, which records when
+    os.utime(plan, (plan.stat().st_mtime - 60,) * 2)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    returns = tmp_path / "退回"
+    assert xltool("check", inbox, "--roster", roster, "--annotate-dir", returns).status in (0, 1)
+    shutil.copytree(returns, inbox / "退回")
+    receipts = json.loads(xltool("check", inbox, "--roster", roster, "-f", "json").out)["receipts"]
+    counted = [Path(v["file"]) for v in receipts[0]["versions"] if v["counted"]]
+    assert receipts[0]["status"] == "重複" and counted == [plan]
+    assert "xltool 的標註副本" in receipts[0]["note"]
+
+
 def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple[Path, Path], xltool: Runner) -> None:
     """A JSON (or an .xls) records no saved time of its own: its file's date decides, and the note says 檔案日期
     of it, where it said 「… 存檔」 of the moment it was written to disk."""

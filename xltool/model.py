@@ -184,6 +184,9 @@ class Plan:
     # The 機關名稱 as the file wrote it, when the plan goes by another name (a roster's, or one taken from the
     # file's name for a blank cell): the merged workbook keeps both.
     unit_written: str | None = None
+    # A copy xltool marked (check --annotate, --annotate-dir: its record of marks is in the workbook). Left in
+    # an inbox unedited, it is not the unit's newer version: it was saved when the file it was made from was.
+    marked_copy: bool = False
 
     def live_columns(self) -> list[str]:
         """The letters of the template's 檢查 column and the hidden columns after it, when the plan's

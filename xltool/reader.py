@@ -30,6 +30,7 @@ from xltool.form import (
     ITEM_NUMERALS,
     LIVE,
     MARKER_SHEET,
+    MARKS_SHEET,
     MERGED_SHEET,
     NOTES_WORDS,
     OPTIONAL_COLUMNS,
@@ -128,6 +129,7 @@ def read_plan(
                 merged = _merged_map(sheet.ranges, header, len(sheet.grid))
                 marker = workbook.marker()
                 plan = _read_sheet(source, name, sheet.grid, merged, header, marker, catalog, year, progress)
+                plan.marked_copy = workbook.marked
                 if not marker and MERGED_SHEET not in workbook.names and len(workbook.names) > 1:
                     _say_other_plans(plan, workbook, name)
                 break
@@ -229,6 +231,7 @@ class _Workbook:
             self.found = ooxml.book(book)
             names = [s.name for s in self.found.sheets if s.is_worksheet and s.state == "visible" and s.part]
             marker = self.found.sheet(MARKER_SHEET)
+            self.marked = self.found.sheet(MARKS_SHEET) is not None  # a copy xltool marked (hidden record)
             self.marker_part = marker.part if marker is not None else None
             self.marker_cells = ooxml.scan(book.member(self.marker_part)) if self.marker_part else SheetCells()
         else:
@@ -245,6 +248,7 @@ class _Workbook:
             names = [
                 m.name for m in sheets if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
             ]
+            self.marked = any(m.name == MARKS_SHEET for m in sheets)
         self.in_order = names  # the visible worksheets as their tabs stand
         # The plan first, one sheet at a time: a merged workbook's 檢查結果 sheet is larger than its plan and
         # is never needed once the plan is found. In a merged workbook (彙整 beside 統計 or 收件情形) the plan is

@@ -481,14 +481,16 @@ def _season_year(subs: Sequence[Submission]) -> int | None:
 _TIED = "這幾個版本的存檔時間與檔案日期都相同，無法判斷哪一個較新，暫以原檔名（不是「(1)」「- 複製」）或檔名排序在前的為準，請確認"
 
 
-def _newness(sub: Submission) -> tuple[dt.datetime, int]:
-    """Which version is newer: its own saved time, then (two copies of one file) the time on disk, to the
-    second as the note shows it (copies made together differ by a fraction, which says nothing)."""
+def _newness(sub: Submission) -> tuple[dt.datetime, bool, int]:
+    """Which version is newer: its own saved time, then (two copies of one file) not the copy xltool marked
+    (a return copy left in the inbox keeps the saved time of the file it was made from, and was written to
+    disk later), then the time on disk, to the second as the note shows it (copies made together differ by
+    a fraction, which says nothing)."""
     try:
         on_disk = int(Path(sub.file).stat().st_mtime)
     except OSError:
         on_disk = 0
-    return saved_time(sub.file), on_disk
+    return saved_time(sub.file), not (sub.plan is not None and sub.plan.marked_copy), on_disk
 
 
 def _submissions(result: FileResult, roster: Roster | None) -> list[Submission]:
@@ -875,7 +877,9 @@ def _when(sub: Submission, versions: Sequence[Submission]) -> str:
     if recorded_time(sub.file) is None:  # an .xls or a JSON records no saved time: say what decided
         return f"檔案日期 {words.strip()}"
     if any(other.file != sub.file and _saved_words(other.file) == words for other in versions):
-        on_disk = dt.datetime.fromtimestamp(_newness(sub)[1])
+        if sub.plan is not None and sub.plan.marked_copy:
+            return f"{words}存檔，xltool 的標註副本"
+        on_disk = dt.datetime.fromtimestamp(_newness(sub)[-1])
         return f"{words}存檔，檔案日期 {on_disk:%Y-%m-%d %H:%M:%S}"
     return f"{words}存檔"
 
