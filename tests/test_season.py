@@ -392,6 +392,22 @@ def test_a_return_copy_left_in_the_inbox_is_not_the_units_newer_version(tmp_path
     assert "xltool 的標註副本" in receipts[0]["note"]
 
 
+def test_a_plan_that_names_its_unit_only_政風處_is_told_by_its_files_name(
+    season: tuple[Path, Path], xltool: Runner
+) -> None:
+    """高雄 shortened its name to 「政風處」: it was a unit off the roster, counted beside 高雄 (which stayed
+    未收), with nothing said. Its file's name tells it; a file whose name does not either is said to."""
+    folder, roster = season
+    unit_plan(folder / "高雄市政府政風處108年度計畫.xlsx", "政風處")
+    unit_plan(folder / "政風處(修正).xlsx", "政風處")
+    receipts = {
+        r["unit"]: r for r in json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    }
+    kaohsiung = receipts["高雄市政府政風處"]
+    assert kaohsiung["status"] == "已收" and "機關名稱只寫「政風處」，依檔名認定" in kaohsiung["note"]
+    assert receipts["政風處"]["status"] == "名冊外" and "看不出是名冊上的哪個單位" in receipts["政風處"]["note"]
+
+
 def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple[Path, Path], xltool: Runner) -> None:
     """A JSON (or an .xls) records no saved time of its own: its file's date decides, and the note says 檔案日期
     of it, where it said 「… 存檔」 of the moment it was written to disk."""

@@ -507,6 +507,14 @@ def _submissions(result: FileResult, roster: Roster | None) -> list[Submission]:
         if written:
             unit = roster.match(written) if roster is not None else None
             how = "" if unit is None or roster is None or unit_key(written) in roster._keys else f"檔案寫「{written}」"
+            if unit is None and roster is not None and not _COMMON_WORDS.sub("", unit_key(written)):
+                # 「政風處」 alone names no unit (a unit that shortened its name): its file's name may
+                unit, by = roster.match_path(result.file)
+                how = (
+                    f"機關名稱只寫「{written}」，依{by}認定"
+                    if unit is not None
+                    else (f"機關名稱只寫「{written}」，看不出是名冊上的哪個單位，請確認（並請該單位填寫全銜）")
+                )
             subs.append(Submission(result, part, unit.name if unit else written, written, unit, how, own))
             continue
         unit, by = roster.match_path(result.file) if roster is not None else (None, "")
@@ -753,6 +761,8 @@ def _notes(season: Intake) -> list[str]:
     for sub in season.submissions:
         if sub.how and sub.plan is not None and sub.written == "":
             lines.append(f"{sub.name}：沒有填機關名稱，{sub.how.removeprefix('機關名稱空白，')}為「{sub.unit}」")
+        elif sub.how and sub.plan is not None and sub.roster_unit is None:
+            lines.append(f"{sub.name}：{sub.how}")
         elif sub.how and sub.plan is not None:
             lines.append(f"{sub.name}：{sub.how}，算作名冊上的「{sub.unit}」")
         elif sub.how:
