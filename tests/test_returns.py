@@ -383,3 +383,48 @@ def test_a_weeks_second_run_says_last_which_copies_it_left_and_which_are_stale(t
     assert done.err.strip().splitlines()[-1].startswith("1 份標註副本已存在，沒有更新")
     assert xltool("check", inbox, "--annotate-dir", returns, "--force").status == 1
     assert copy.stat().st_mtime > first.stat().st_mtime
+
+
+def test_a_returned_copy_sent_back_is_returned_once_more_and_a_copy_no_longer_needed_is_said(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """Week 2: 甲 sends a corrected plan as a new file, 乙 edits its return copy and sends it back. 乙's copy
+    was named 乙_檢查_檢查.xlsx beside last week's 乙_檢查.xlsx, 甲's old copy stayed with nothing said, and the
+    run named none of the copies it wrote; an office mailing the folder sent last week's copies."""
+    import os
+
+    from tests.test_merge import UNITS, unit_workbook
+
+    inbox, returns = tmp_path / "收件匣", tmp_path / "退回"
+    inbox.mkdir()
+    from dataclasses import replace
+
+    from examples.make_example import example_items
+    from tests.test_merge import KINMEN
+    from xltool.schedule import parse_schedule
+    from xltool.template import write_template
+
+    items = example_items(KINMEN)
+    vague = [replace(item, schedule_info=parse_schedule("經常辦理", 108)) for item in items[:2]]
+    for unit in UNITS[:2]:
+        path = write_template(inbox / f"{unit}.xlsx", year=108, unit=unit, items=[*vague, *items[2:]])
+        os.utime(path, (path.stat().st_mtime - 3600,) * 2)  # sent last week (xltool records no saved time)
+    assert xltool("check", inbox, "--annotate-dir", returns).status == 1
+    first, second = (returns / f"{unit}_檢查.xlsx" for unit in UNITS[:2])
+    (tmp_path / "新版").mkdir()
+    unit_workbook(tmp_path / "新版", UNITS[0]).rename(inbox / f"{UNITS[0]}_修正.xlsx")  # clean, and newer
+    edited = load_workbook(second)
+    edited["計畫表"]["C5"] = "108.01-12"  # one of the two fixed, in the copy
+    edited.save(inbox / second.name)
+    done = xltool("check", inbox, "--annotate-dir", returns, "--force")
+    assert done.status == 1
+    assert {p.name for p in returns.iterdir()} == {
+        first.name,
+        second.name,
+        f"{UNITS[0]}_修正_檢查.xlsx",
+    }  # no _檢查_檢查
+    assert f"  {second}" in done.err.splitlines()  # the copy written, named
+    assert (
+        done.err.strip().splitlines()[-1]
+        == f"注意：{first} 是之前依較舊的版本做的副本，這次不需退回，請勿寄出（可刪除）"
+    )

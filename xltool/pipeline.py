@@ -377,6 +377,7 @@ class Returned:
     reason: str = ""
     needed: bool = True
     kept: bool = False  # the copy is there from an earlier run and was left as it was (no --force)
+    stale: Path | None = None  # a copy an earlier run made of this file, which this run does not return
 
 
 RETURN_SUFFIX = "_檢查"  # before the copy's extension: .xlsx, or .xlsm for a macro-enabled workbook
@@ -407,6 +408,18 @@ def annotate_each(
     workbooks = [Path(r.file) for r in results if r.plan is not None and Path(r.file).suffix.lower() != ".json"]
     tagged = _shared_stems(workbooks, names)
     returned: list[Returned] = []
+
+    def target_of(source: Path) -> Path:
+        """<name>_檢查.xlsx in the inputs' folder there; an edited copy sent back (乙_檢查.xlsx) keeps its name."""
+        name = names.get(source, Path(source.name))
+        tag = "_" + source.suffix[1:].lower() if source in tagged else ""
+        suffix = "" if source.stem.endswith(RETURN_SUFFIX) and not tag else RETURN_SUFFIX
+        return folder / name.with_name(source.stem + tag + suffix + copy_kind(source).suffixes[0])
+
+    def no_copy(result: FileResult, reason: str) -> Returned:
+        target = target_of(Path(result.file))
+        return Returned(result.file, reason=reason, needed=False, stale=target if target.exists() else None)
+
     for result in results:
         source = Path(result.file)
         if result.plan is None:
@@ -416,16 +429,13 @@ def annotate_each(
             returned.append(Returned(result.file, reason="JSON 不是活頁簿，沒有可標註的儲存格", needed=False))
             continue
         if superseded and result.file in superseded:
-            newer = f"{superseded[result.file]}，這個版本不退回"
-            returned.append(Returned(result.file, reason=newer, needed=False))
+            returned.append(no_copy(result, f"{superseded[result.file]}，這個版本不退回"))
             continue
         if not (result.errors or result.warnings):
-            returned.append(Returned(result.file, reason="沒有錯誤或警告，不需退回", needed=False))
+            returned.append(no_copy(result, "沒有錯誤或警告，不需退回"))
             continue
         try:
-            name = names.get(source, Path(source.name))
-            tag = "_" + source.suffix[1:].lower() if source in tagged else ""
-            target = folder / name.with_name(source.stem + tag + RETURN_SUFFIX + copy_kind(source).suffixes[0])
+            target = target_of(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             outputs.claim(target)
             annotate_workbook(source, result.findings, target, infos=infos, outputs=outputs, plan=result.plan)
@@ -442,6 +452,10 @@ def annotate_each(
             returned.append(Returned(result.file, reason=reason, kept=kept))
             continue
         returned.append(Returned(result.file, target))
+    made = {one.copy for one in returned if one.copy is not None}
+    for one in returned:
+        if one.stale in made:  # the copy of another version of the unit, made again this run
+            one.stale = None
     return returned
 
 

@@ -140,6 +140,10 @@ def check_command(
         show.error(
             f"{len(kept)} 份標註副本已存在，沒有更新（見上方「未產生副本」）；要以這次的檢查結果覆寫，請加上 --force"
         )
+    stale = [one.stale for one in run.returned or () if one.stale is not None]
+    if stale:  # a copy of last week's version, left beside this week's: not to be mailed
+        names = "、".join(map(str, stale[:5])) + (f" 等 {len(stale)} 份" if len(stale) > 5 else "")
+        show.error(f"注意：{names} 是之前依較舊的版本做的副本，這次不需退回，請勿寄出（可刪除）")
     raise typer.Exit(run.status)
 
 
@@ -154,6 +158,8 @@ def _written(run: "CheckRun") -> None:
     if run.returned is not None:
         made = [one for one in run.returned if one.copy is not None]
         show.echo(f"已寫出 {len(made)} 份標註副本到 {run.annotate_dir}", err=True)
+        for one in made:
+            show.echo(f"  {one.copy}", err=True)
         for one in run.returned:
             if one.copy is None:
                 show.error(f"  {'不需副本' if not one.needed else '未產生副本'}：{one.file}：{one.reason}")
