@@ -605,3 +605,21 @@ def test_a_goal_with_no_practice_is_kept_and_named_and_a_goal_on_its_own_row_car
     assert f"{template}（某處 108 年度，3 項具體作法" in both and f"  {template}：某處，3 項作法，" in both
     (entry,) = json.loads(xltool("check", template, "-f", "json").out)["files"]
     assert (entry["items"], entry["practices"]) == (5, 3)  # scripts count what the report counts
+
+
+def test_a_remark_about_one_file_of_a_folder_names_it(tmp_path: Path, xltool: Runner) -> None:
+    """「這份範本存成了 .xls…」, 「沒有 125 年度的分類清單…」: in a folder of thirty, said of one file without
+    saying which. A remark every file shares is said once, as it was."""
+    import shutil
+
+    from examples.make_example import example_items
+
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "甲.xlsx")
+    items = example_items(json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8")))
+    write_template(folder / "乙.xlsx", year=125, unit="乙政風室", items=items)
+    lines = [line for line in xltool("check", folder).err.splitlines() if "分類清單" in line]
+    assert lines == [f"注意：{folder / '乙.xlsx'}：沒有 125 年度的分類清單，{lines[0].split('清單，', 1)[1]}"]
+    alone = xltool("check", folder / "乙.xlsx").err
+    assert "注意：沒有 125 年度的分類清單" in alone

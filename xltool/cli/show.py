@@ -95,9 +95,22 @@ def notice(line: str) -> None:
 
 def notices(plans: Iterable[Plan | None]) -> None:
     """What reading the plans left to say, each remark once however many files share it (the fallback
-    catalog, say)."""
-    for line in dict.fromkeys(line for plan in plans if plan is not None for line in plan.notices):
-        notice(line)
+    catalog, say); one that is not said of every file names the files it is said of (「這份範本存成了 .xls」
+    in a folder of thirty did not say which)."""
+    read = [plan for plan in plans if plan is not None]
+    sources: dict[str, list[str]] = {}
+    for plan in read:
+        for line in plan.notices:
+            sources.setdefault(line, [])
+            if plan.source not in sources[line]:
+                sources[line].append(plan.source)
+    files = len({plan.source for plan in read})
+    for line, where in sources.items():
+        if len(where) == files:
+            notice(line)
+            continue
+        more = f" 等 {len(where)} 個檔案" if len(where) > 3 else ""
+        notice(f"{'、'.join(printable(source) for source in where[:3])}{more}：{line}")
 
 
 def archives(paths: Iterable[Path]) -> None:
