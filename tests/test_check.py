@@ -623,3 +623,16 @@ def test_a_remark_about_one_file_of_a_folder_names_it(tmp_path: Path, xltool: Ru
     assert lines == [f"注意：{folder / '乙.xlsx'}：沒有 125 年度的分類清單，{lines[0].split('清單，', 1)[1]}"]
     alone = xltool("check", folder / "乙.xlsx").err
     assert "注意：沒有 125 年度的分類清單" in alone
+
+
+def test_a_goal_or_practice_that_is_only_its_number_is_blamed_once(template: Path) -> None:
+    """「壹、」 typed with no words, 「二、」 the same: each is missing its words, and holds its place, so the
+    goal and the practice after it are not told their numbers are wrong for the same slip."""
+    fill(template, [
+        {"goal": "壹、", "practice": "一、辦理廉政宣導 3 場。", **GOOD},
+        {"practice": "二、", **GOOD},
+        {"practice": "三、召開廉政會報 2 次。", **GOOD},
+        {"goal": "貳、落實資訊安全。", "practice": "一、辦理資安稽核 1 次。", **GOOD},
+    ], unit="某處")  # fmt: skip
+    found = {(f.code, f.cell) for f in check_file(template).findings if f.severity != "info"}
+    assert found == {("GOAL_MISSING", "A4"), ("PRACTICE_MISSING", "B5")}

@@ -111,7 +111,10 @@ NUMBERING: list[dict[str, object]] = [
         **GOOD,
         "performance": "政策目標-反貪活動、政策目標-亂寫",
     },
-    {"goal": "拾參、沒有作法的目標"},  # and the plan ends: a goal with no practice
+    {"goal": "拾參、", "practice": "一、辦理宣導 14 場", **GOOD},  # a goal, a practice that are only numbers
+    {"practice": "二、", **GOOD},
+    {"practice": "三、辦理宣導 15 場", **GOOD},
+    {"goal": "拾肆、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
 

@@ -395,7 +395,7 @@ GOAL_MISSING = Rule(
     "具體作法上方沒有計畫目標",
     "請在第一個作法那一列填寫「壹、目標」",
     # The plan's first practice row, with no goal at or above it (later rows carry that first goal).
-    live=Live('AND({first_item},{g_text}="")'),
+    live=Live('AND({first_item},{g_words}="")'),  # no goal, or 「壹、」 alone
 )
 GOAL_NUMBER_MISSING = Rule(
     "GOAL_NUMBER_MISSING",
@@ -473,7 +473,7 @@ PRACTICE_MISSING = Rule(
     "practice",
     "這一列有資料但沒有具體作法",
     "請填寫具體作法，或刪除這一列的其他內容",
-    live=Live("AND(NOT({has_practice}),{filled})"),
+    live=Live('AND({filled},OR(NOT({has_practice}),{n_body}=""))'),  # no practice, or 「一、」 alone
 )
 GOALS_TOO_MANY = Rule(
     "GOALS_TOO_MANY",

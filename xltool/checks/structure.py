@@ -170,7 +170,7 @@ def _numbering(context: Context) -> Iterator[Finding]:
             goal_key, practices, counted = key, [], 0
             if not item.goal:
                 yield GOAL_MISSING.at_item(item)
-            else:
+            if item.goal or item.goal_no:  # 「參、」 with no words is still the third goal: the next is not blamed
                 position = len(goals) + 1
                 if not item.goal_no:
                     expected = chinese_number(position, GOAL_NUMERALS)
@@ -180,6 +180,9 @@ def _numbering(context: Context) -> Iterator[Finding]:
                 goals.append(_numbered(item, item.goal_no, GOAL_NUMERALS, position))
         if not item.practice:
             yield (GOAL_WITHOUT_PRACTICE if item.goal_only else PRACTICE_MISSING).at_item(item)
+            if item.item_no:  # 「二、」 with no words is still the second practice
+                counted += 1
+                practices.append(_numbered(item, item.item_no, ITEM_NUMERALS, counted))
             continue
         position, count = counted + 1, practice_count(item.practice)
         counted += count
@@ -235,7 +238,7 @@ def _principles(context: Context) -> Iterator[Finding]:
     for items in units.values():
         goals: dict[tuple[str, str, str], PlanItem] = {}
         for item in items:
-            if item.goal:
+            if item.goal or item.goal_no:  # 「參、」 alone is a goal, as numbering counts it
                 goals.setdefault((item.goal_no, item.goal, item.cells.get("goal", "")), item)
         for number, item in enumerate(goals.values(), start=1):
             if number == catalog.max_goals + 1:
