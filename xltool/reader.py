@@ -750,8 +750,9 @@ def _first_text(row: Sequence[object]) -> str:
 def _practice_after(plan: Plan, grid: Grid, header: _Header, total: int) -> None:
     """Where a practice was typed below the 合計 row (the template's rows ran out, or its protection was
     removed): nothing after 合計 is read, so check must say so rather than leave it out unsaid. A practice
-    is a filled 具體作法 cell with a schedule, category or performance item beside it; a legacy form's
-    signature lines below its total (承辦人：…　主管：…, written across the columns) have none of these."""
+    is a filled 具體作法 cell numbered as one (「二、…」) or with a schedule, category or performance item beside
+    it; a legacy form's signature lines below its total (承辦人：…　主管：…, written across the columns) have
+    none of these."""
     practice = header.columns.get("practice")
     beside = [header.columns[key] for key in ("schedule", "category", "performance") if key in header.columns]
     if practice is None:
@@ -761,7 +762,8 @@ def _practice_after(plan: Plan, grid: Grid, header: _Header, total: int) -> None
         first = _first_text(row)
         if first and _END_ROW.match(squash(first)):
             return
-        if practice < len(row) and _line(row[practice]) and any(c < len(row) and _line(row[c]) for c in beside):
+        text = _line(row[practice]) if practice < len(row) else ""
+        if text and (_ITEM.match(text) or any(c < len(row) and _line(row[c]) for c in beside)):
             plan.cells["after_total"] = cell_ref(r, practice)
             return
 
