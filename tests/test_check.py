@@ -636,3 +636,10 @@ def test_a_goal_or_practice_that_is_only_its_number_is_blamed_once(template: Pat
     ], unit="某處")  # fmt: skip
     found = {(f.code, f.cell) for f in check_file(template).findings if f.severity != "info"}
     assert found == {("GOAL_MISSING", "A4"), ("PRACTICE_MISSING", "B5")}
+
+
+def test_a_western_year_excel_made_a_number_is_quoted_as_typed(template: Path) -> None:
+    """2019.03 typed into a General cell: the message said Excel rewrote 「108.03」, which nobody typed."""
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場。", **GOOD, "schedule": 2019.03}], unit="某處")
+    [found] = [f for f in check_file(template).findings if f.code == "SCHEDULE_NUMBER"]
+    assert "Excel 把輸入的「2019.03」改寫成了數字" in found.message and "重新輸入 108.03" in found.hint

@@ -47,6 +47,8 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": 108.2},
     {"schedule": 108.13},
     {"schedule": 108},
+    {"schedule": 2019.03},  # a western year Excel made a number
+    {"schedule": 2019.1},
     {"budget": "1,000"},
     {"budget": "５"},
     {"budget": "NT$5"},

@@ -283,9 +283,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_ry2": f"IF({{s_western}},IF(LEN({{s_text}})=15,MID({{s_text}},9,4),LEFT({{s_text}},4))-{ROC_OFFSET},{{s_y2}})",
         # a readable schedule's first and last years (ROC) as one number, first × 1000 + last, else ""
         "s_span": 'IF({s_ok},{s_ry1}*1000+{s_ry2},"")',
-        # A schedule Excel stored as a number: 108.12, or 108.2 (one decimal: February). 108.1 is January
-        # or October; from 10000 up it is a date (Excel's day count), as a schedule year is under 1000.
-        "s_number": "AND(ISNUMBER({schedule}),{schedule}<1000,MOD({schedule},1)<>0)",
+        # A schedule Excel stored as a number: 108.12, or 108.2 (one decimal: February), a western 2019.03 too.
+        # 108.1 is January or October; from 10000 up it is a date (Excel's day count).
+        "s_number": "AND(ISNUMBER({schedule}),{schedule}<10000,MOD({schedule},1)<>0)",
         "s_hundredths": "ROUND(MOD({schedule},1)*100,0)",
         "s_number_month": "IF(MOD({s_hundredths},10)=0,{s_hundredths}/10,{s_hundredths})",
         "s_vague_found": "ISNUMBER(FIND({vague},{s_squashed}))",

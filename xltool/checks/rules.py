@@ -179,11 +179,11 @@ SCHEDULE_NUMBER = Rule(
     "SCHEDULE_NUMBER",
     E,
     "schedule",
-    "預定進度被存成數字 {value}：Excel 把輸入的「{text}」改寫成了數字",
+    "預定進度被存成數字 {value}：Excel 把輸入的「{typed}」改寫成了數字",
     "把儲存格格式設為「文字」後重新輸入 {text}（或在前面加上 ' ），也可用 xltool check --fix 自動改正",
     live=Live(
         "AND({s_number},{s_hundredths}<>10,{s_number_month}>=1,{s_number_month}<=12)",
-        fill={"value": '{schedule}&""', "text": 'INT({schedule})&"."&TEXT({s_number_month},"00")'},
+        fill={"value": '{schedule}&""', "typed": 'INT({schedule})&"."&TEXT({s_number_month},"00")'},
     ),
 )
 SCHEDULE_NUMBER_AMBIGUOUS = Rule(

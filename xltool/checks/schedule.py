@@ -84,7 +84,9 @@ def _check_item(context: Context, item: PlanItem) -> Iterator[Finding]:
             yield _unreadable(context, item)
             return
         if Note.EXCEL_NUMBER in notes:  # unambiguous (108.12, or shown as 108.10): rewrite it as text
-            yield _at(context, item, SCHEDULE_NUMBER, fix=_fix(context, item))
+            # what was typed: the number as its two decimals show it (2019.03 for a western year, not 108.03)
+            typed = f"{float(schedule.written):.2f}"
+            yield _at(context, item, SCHEDULE_NUMBER, fix=_fix(context, item), typed=typed)
         for note, rule in _READABLE_NOTES.items():
             if note in notes:
                 yield _at(context, item, rule)
