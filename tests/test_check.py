@@ -193,6 +193,9 @@ def test_docs_list_exactly_the_rules_in_the_code() -> None:
     docs = (Path(__file__).parents[1] / "docs" / "checks.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `([A-Z_]+)` \| (error|warning|info) \|", docs, flags=re.MULTILINE)
     assert dict(rows) == {code: str(rule.severity) for code, rule in RULES.items()}
+    # each with the message check shows (the docs said 「{text}」 where the message had become 「{typed}」)
+    said = dict(re.findall(r"^\| `([A-Z_]+)` \| \w+ \| [^|]* \| (.*?) \| ", docs, flags=re.MULTILINE))
+    assert said == {code: rule.message for code, rule in RULES.items()}
     # The last column marks the rules with a twin in the template's 檢查 column (Rule.live).
     marks = dict(re.findall(r"^\| `([A-Z_]+)` \|.*\| (✓|—) \|$", docs, flags=re.MULTILINE))
     assert marks == {code: "✓" if rule.live is not None else "—" for code, rule in RULES.items()}
