@@ -40,7 +40,7 @@ def test_every_rule_is_declared_by_exactly_one_family() -> None:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     """The example, test_live's 100 rows (every planted mistake, unusual values, numbering slips) with a
     wrong total, title and template version, and the plans that break what a plan's rows cannot: none at
-    all, no unit or year, a western year, a formula without its result, a cell showing #N/A, stray spaces,
+    all, no unit or year, a year that is none (108.5), a western year, a formula without its result, a cell showing #N/A, stray spaces,
     a goal naming an old year, a goal with no practice, a practice below 合計."""
     folder = tmp_path_factory.mktemp("rules")
     rows = corpus_rows()
@@ -55,6 +55,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     book = load_workbook(empty)
     book["計畫表"]["E2"] = None
     book.save(empty)
+    pasted = write_template(folder / "pasted.xlsx", year=108, rows=5)
+    book = load_workbook(pasted)
+    book["計畫表"]["E2"] = 108.5  # pasted past the whole-number validation
+    book.save(pasted)
     odd = correct_rows()
     odd[0] = {**odd[0], "goal": "壹、延續107年度的廉政宣導。 ", "practice": "一、辦理廉政宣導  3 場。"}
     odd.append({"goal": "參、沒有作法的目標。"})
@@ -69,6 +73,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
         (planted, 108, None),
         (planted, 109, Decimal(1)),
         (read_plan(empty), None, None),
+        (read_plan(pasted), None, None),
         (read_plan(other), 108, None),
     ]
 

@@ -245,7 +245,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "n_cell": 'TRIM(SUBSTITUTE({practice},CHAR(9)," "))',
         # The plan year, as the reader takes it: a western year (2019) is its ROC year (108).
         "year": f"IF(AND(ISNUMBER({{year_cell}}),{{year_cell}}>{ROC_OFFSET}),{{year_cell}}-{ROC_OFFSET},{{year_cell}})",
-        "has_year": "ISNUMBER({year})",
+        "has_year": "IF(ISNUMBER({year}),MOD({year},1)=0,FALSE)",  # 108.5 is no year (YEAR_UNREADABLE)
         # 預定進度. The common shapes, written exactly: 108.08, 108.01-12, 108.10-109.03 and 108.01、04、07
         # (three-digit year, two-digit months); the same with a western year (2019.01-12), and a month or
         # months with no year (1-12月). Anything else a formula leaves to check.

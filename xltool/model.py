@@ -172,7 +172,7 @@ class Plan:
     sheet: str = ""
     title: str = ""
     cells: dict[str, str] = field(default_factory=dict)  # where unit, year, title and 合計 were found
-    year_written: str = ""  # the year cell as written, when it held a year (2019 is read as 108)
+    year_written: str = ""  # the year cell as written (2019 is read as 108; 115.5 as no year)
     stated_total: Budget | None = None  # a 合計 written in the workbook, to compare with the sum
     marker: dict[str, str] = field(default_factory=dict)  # the template's version, year and catalog id
     notices: list[str] = field(default_factory=list)  # what the reader wants the user to know

@@ -908,8 +908,7 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int, live: int | None = No
                 plan.unit, plan.cells["unit"] = _line(found[1]), cell_ref(r, found[0])
             else:
                 plan.year, plan.cells["year"] = _year(found[1]), cell_ref(r, found[0])
-                if plan.year is not None:
-                    plan.year_written = squash(_text(found[1]))
+                plan.year_written = squash(_text(found[1]))
     title = parse_title(plan.title)
     if title:
         plan.unit = plan.unit or title[0]

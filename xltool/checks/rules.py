@@ -362,6 +362,14 @@ YEAR_MISSING = Rule(
     "請填民國年度，例如 108",
     live=Live('TRIM({year_cell}&"")=""'),
 )
+YEAR_UNREADABLE = Rule(
+    "YEAR_UNREADABLE",
+    E,
+    "year",
+    "計畫年度「{value}」不是民國年度",
+    "請填民國年度，例如 108",
+    live=Live("AND(ISNUMBER({year_cell}),MOD({year_cell},1)<>0)"),  # 115.5 pasted past the validation
+)
 YEAR_WESTERN = Rule(
     "YEAR_WESTERN",
     E,

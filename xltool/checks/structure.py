@@ -34,6 +34,7 @@ from xltool.checks.rules import (
     UNIT_MISSING,
     YEAR_MISMATCH,
     YEAR_MISSING,
+    YEAR_UNREADABLE,
     YEAR_WESTERN,
     Rule,
 )
@@ -68,6 +69,7 @@ _HEADING = (
     NO_ITEMS,
     UNIT_MISSING,
     YEAR_MISSING,
+    YEAR_UNREADABLE,
     YEAR_WESTERN,
     YEAR_MISMATCH,
     TITLE_YEAR_MISMATCH,
@@ -109,7 +111,9 @@ def _heading(context: Context) -> Iterator[Finding]:
         yield NO_ITEMS.at_plan(plan)
     if not plan.unit and not (plan.items and all(item.unit for item in plan.items)):
         yield UNIT_MISSING.at_plan(plan)
-    if plan.year is None:
+    if plan.year is None and plan.year_written:  # 「115.5」, 「明年」: filled, but with no year it says
+        yield YEAR_UNREADABLE.at_plan(plan, plan.year_written)
+    elif plan.year is None:
         yield YEAR_MISSING.at_plan(plan)
     elif western_year(plan.year_written):
         yield YEAR_WESTERN.at_plan(plan, plan.year_written, year=plan.year)
