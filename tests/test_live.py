@@ -48,6 +48,7 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": 108.13},
     {"schedule": 108},
     {"schedule": 2019.03},  # a western year Excel made a number
+    {"schedule": 43539},  # a date pasted as its value (2019-03-15), in a General cell
     {"schedule": 2019.1},
     {"budget": "1,000"},
     {"budget": "５"},

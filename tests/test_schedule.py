@@ -131,3 +131,11 @@ def test_parsing_never_raises(value: object, year: int | None) -> None:
     assert schedule.ok == bool(schedule.months)
     if schedule.ok:
         assert parse_schedule(schedule.text, year).months == schedule.months
+
+
+def test_a_date_pasted_as_its_day_count_is_a_date_as_the_column_says() -> None:
+    """A date pasted as a value into a General cell is 46096: check called it an unreadable schedule while
+    the 檢查 column said 預定進度是日期值（2026-03-15）."""
+    schedule = parse_schedule(46096, 115)
+    assert schedule.written == "2026-03-15" and Note.DATE_VALUE in schedule.notes
+    assert Note.DATE_VALUE not in parse_schedule(9999, 115).notes  # below 10000: no date, as the column has it

@@ -125,6 +125,11 @@ def _one_line(value: object) -> str:
 _BREAK = re.compile(r"(?<![-~、,，;；至到\s])[ \t\u3000]*\n\s*(?![-~、,，;；至到])")
 
 
+# Excel's day counts (1900 date system) of the dates the 檢查 column takes a number for, as it does: from
+# 10000 (1927) up, where no schedule's year reaches, to 9999-12-31.
+_FIRST_DAY, _LAST_DAY = 10000, 2958466
+
+
 def _parse_number(value: float, year: int | None, decimals: int | None) -> Schedule:
     """A schedule Excel stored as a number: 108.1 typed into a General cell, or 108.10 shortened by Excel.
 
@@ -134,6 +139,9 @@ def _parse_number(value: float, year: int | None, decimals: int | None) -> Sched
     """
     written = format(value, "g")
     notes = frozenset({Note.EXCEL_NUMBER})
+    if math.isfinite(value) and _FIRST_DAY <= value < _LAST_DAY:  # no schedule: a date pasted as its day count
+        day = (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat()
+        return Schedule(day, day, (), frozenset({Note.DATE_VALUE, Note.UNPARSED}))
     if not math.isfinite(value) or float(value).is_integer():
         return Schedule(written, written, (), notes | {Note.UNPARSED})
     text = f"{value:.2f}"
