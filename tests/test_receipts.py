@@ -326,9 +326,16 @@ def test_two_versions_saved_at_the_same_minute_are_told_apart_by_their_file_date
     folder = tmp_path / "收件"
     folder.mkdir()
     older, newer, saved = folder / "金門_第一次.xlsx", folder / "金門_第二次.xlsx", tmp_path / "存檔.xlsx"
-    load_workbook(EXAMPLE).save(saved)  # saved by a program that records when (xltool's own time is none)
+    book = load_workbook(EXAMPLE)
+    book.save(saved)  # saved by a program that records when (xltool's own time is none)
+    older.write_bytes(saved.read_bytes())
+    book["計畫表"]["B5"] = "二、改寫的作法，辦理 3 場。"
+    book.save(saved)
+    with zipfile.ZipFile(older) as first, zipfile.ZipFile(saved) as edited, zipfile.ZipFile(newer, "w") as out:
+        for item in edited.infolist():  # the same saved time inside, and not the same file
+            name = item.filename
+            out.writestr(item, first.read(name) if name == "docProps/core.xml" else edited.read(name))
     for path, day in ((newer, 3), (older, 1)):
-        path.write_bytes(saved.read_bytes())  # the same saved time inside
         os.utime(path, (0, dt.datetime(2026, 3, day, 9, 30).timestamp()))
     done = xltool("merge", folder, "-o", tmp_path / "彙整.xlsx")
     assert done.status == 0, done.err

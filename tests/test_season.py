@@ -458,6 +458,8 @@ def test_two_versions_nothing_tells_apart_are_said_to_be(season: tuple[Path, Pat
     the note no longer calls it the newest without saying that nothing told them apart."""
     folder, roster = season
     first, second = folder / "臺中一.xlsx", folder / "臺中二.xlsx"
+    second.unlink()
+    unit_plan(second, "臺中市政府政風處", own="臺中修正")  # not the same file: one of them must be chosen
     os.utime(first, (second.stat().st_atime, second.stat().st_mtime))
     receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
     note = next(r["note"] for r in receipts if r["unit"] == "臺中市政府政風處")
@@ -483,7 +485,7 @@ def test_copies_of_a_blank_named_plan_are_one_units_versions_not_units(tmp_path:
     out = tmp_path / "彙整.xlsx"
     done = xltool("merge", inbox, "-o", out)
     assert done.status == 0 and "已彙整 4 個檔案" in done.err and "另有 3 個版本未計入" in done.err
-    assert f"以 {inbox / '丁鄉公所.xlsx'}（" in done.err and "無法判斷哪一個較新" in done.err
+    assert f"與 {inbox / '丁鄉公所.xlsx'} 內容完全相同，只計一次" in done.err  # the same file thrice more
     units = {row[0] for row in load_workbook(out)["彙整"].iter_rows(min_row=4, values_only=True) if row[0]}
     assert len(units) == 4 and {"丁鄉公所", "108年度廉政工作計畫", "108年度廉政工作計畫（戊）"} < units
 
@@ -518,9 +520,9 @@ def test_every_unit_gets_its_own_annotated_copy(season: tuple[Path, Path], tmp_p
     # one copy a unit: 金門 sent again as 開放格式.ods, 臺中 sent twice — the version the season counts
     assert made == ["北區/台北_檢查.xlsx", "北區/新北_檢查.xlsx", "北區/開放格式_檢查.xlsx", "臺中二_檢查.xlsx"]
     lines = done.err.splitlines()
-    for old, new in (("臺中一.xlsx", "臺中二.xlsx"), ("金門.xlsx", "開放格式.ods")):
+    for old, new, why in (("臺中一.xlsx", "臺中二.xlsx", "內容完全相同"), ("金門.xlsx", "開放格式.ods", "較新的檔案")):
         said = next(line for line in lines if old in line)
-        assert "不需副本" in said and f"同一單位有較新的檔案 {folder}" in said and new in said
+        assert "不需副本" in said and why in said and new in said  # 臺中 sent the same file twice
     assert "桃園市政府政風處.xlsx" in done.err and "未產生副本" in done.err
     marked = load_workbook(returns / "北區" / "開放格式_檢查.xlsx")
     assert "檢查結果" in marked.sheetnames and marked["計畫表"]["F6"].comment is not None

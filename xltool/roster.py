@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import hashlib
 import io
 import re
 import zipfile
@@ -737,9 +738,12 @@ def _versions_note(group: list[Submission], counted: set[int], *, newest_lost: b
         return f"{sub.plan.year} 年度，" if sub.plan is not None and sub.plan.year != year else ""
 
     parts = [f"以{newest} {kept[0].name}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
+    same = [s for s in left if kept and _identical(s, kept[0])]
+    if same and len(same) == len(left):  # the same file under two names: nothing to choose, nothing tied
+        return f"{'、'.join(s.name for s in same)} 與 {kept[0].name} 內容完全相同，只計一次（{kept[0].figures()}）"
     parts.append("不計 " + "、".join(f"{s.name}（{other_year(s)}{_when(s, group)}，{s.figures()}）" for s in left))
     counted_at = _newness(kept[0]) if kept else None
-    if any(s.plan is not None and _newness(s) == counted_at for s in left):
+    if any(s.plan is not None and _newness(s) == counted_at and s not in same for s in left):
         # Copies saved in the same second and written to disk together: nothing says which is the newer.
         parts.append(_TIED)
     return "；".join(parts)
@@ -778,7 +782,11 @@ def version_notes(season: Intake) -> list[str]:
     lines = []
     for group in by_newest.values():
         new, olds = group[0], group[1:]
-        tied = any(_newness(s) == _newness(new) for s in olds)  # copies made together: nothing says which
+        if all(_identical(s, new) for s in olds):
+            same = "、".join(s.name for s in olds)
+            lines.append(f"單位「{new.unit}」有 {len(group)} 個檔案：{same} 與 {new.name} 內容完全相同，只計一次")
+            continue
+        tied = any(_newness(s) == _newness(new) and not _identical(s, new) for s in olds)  # nothing says which
         which = "" if tied else "最新的"
         if any(_other_year(s, new) for s in olds):  # a newer file of last year's plan: the season's year counts
             which = f" {new.plan.year if new.plan else ''} 年度的版本中最新的"
@@ -797,10 +805,26 @@ def _other_year(old: Submission, new: Submission) -> str:
 
 
 def left_out(old: Submission, new: Submission) -> str:
-    """Why a version does not count, as its line in 檢查結果 says: a newer one does, or one of the season's year."""
+    """Why a version does not count, as its line in 檢查結果 says: a newer one does, or one of the season's year,
+    or it is the same file under another name."""
     if _other_year(old, new):
         return f"這是 {old.plan.year if old.plan else ''} 年度的計畫，同一單位以 {new.plan.year if new.plan else ''} 年度的 {new.name} 為準"
+    if _identical(old, new):
+        return f"與 {new.name} 內容完全相同，只計一次"
     return f"同一單位有較新的檔案 {new.name}"
+
+
+@lru_cache(maxsize=4096)
+def _digest(path: str) -> bytes:
+    try:
+        return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).digest()
+    except OSError:
+        return b""
+
+
+def _identical(one: Submission, other: Submission) -> bool:
+    """Two files of one unit with the same bytes (sent twice under two names): one plan, nothing to choose."""
+    return one.file != other.file and _digest(one.file) != b"" and _digest(one.file) == _digest(other.file)
 
 
 def _join(first: str, second: str) -> str:
