@@ -713,9 +713,16 @@ def _receipt(
         line.budget += sub.plan.total
         line.errors += sub.errors
         line.warnings += sub.warnings
-    merged_in = [s.name for s in group if s.from_merged]
-    if len(files) > 1 and merged_in:
-        notes.append(f"也在已彙整的活頁簿 {'、'.join(dict.fromkeys(merged_in))} 中（彙整時請勿與單位的檔案一起）")
+    merged_in = "、".join(dict.fromkeys(s.name for s in group if s.from_merged))
+    own = [s for s in group if not s.from_merged]
+    if len(files) > 1 and merged_in and own:  # last round's 彙整 and the unit's own file: the own file counts
+        if len({s.file for s in own}) > 1:
+            notes.append(_versions_note(own, counted, newest_lost=bool(line.resend)))
+        kept = "、".join(dict.fromkeys(s.name for s in own if id(s) in counted))
+        notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的副本不計" if kept else
+                     f"也在已彙整的活頁簿 {merged_in} 中")  # fmt: skip
+    elif len(files) > 1 and merged_in:
+        notes.append(f"在 {merged_in} 中")
     elif len(files) > 1:
         notes.append(_versions_note(group, counted, newest_lost=bool(line.resend)))
     line.note = "；".join(notes)
