@@ -42,6 +42,9 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "108.01-12持續辦理"},
     {"schedule": "不定期辦理"},
     {"schedule": "每季"},
+    {"schedule": "108年全年"},  # the plan year before the words
+    {"schedule": "108全年"},
+    {"schedule": "108年度上半年"},
     {"schedule": 108.12},
     {"schedule": 107.05},
     {"schedule": 108.2},

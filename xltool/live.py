@@ -289,6 +289,12 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_hundredths": "ROUND(MOD({schedule},1)*100,0)",
         "s_number_month": "IF(MOD({s_hundredths},10)=0,{s_hundredths}/10,{s_hundredths})",
         "s_vague_found": "ISNUMBER(FIND({vague},{s_squashed}))",
+        # 全年, 上半年 … with the plan year before them (115全年, 115年全年, 115年度全年, 115.全年), as check reads
+        # them: the words after the year and its 年, 年度 or point
+        "s_year_rest": "MID({s_squashed},LEN({year})+1,99)",
+        "s_after_year": 'IF(LEFT({s_squashed},LEN({year}))={year}&"",IF(LEFT({s_year_rest},2)="年度",'
+        'MID({s_year_rest},3,99),IF(OR(LEFT({s_year_rest},1)="年",LEFT({s_year_rest},1)="."),MID({s_year_rest},2,99),'
+        "{s_year_rest})),{s_squashed})",
         # 備考 (千元): the text as check reads it (spaces, full-width forms and thousands commas dropped),
         # and the amount once the NT$ and 千元/元 around it are gone.
         # Every dash check reads as one (「—」 is no budget, as 「-」) is one before ASC, which would make 「ー」 a

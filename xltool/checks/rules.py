@@ -124,7 +124,8 @@ SCHEDULE_RELATIVE = Rule(
     "schedule",
     "預定進度寫成「{value}」，請寫出具體月份",
     "改為 {text}",
-    live=Live('AND({s_span}="",{has_year},ISNUMBER(MATCH({s_squashed},{relative},0)))'),  # 全年, 每季 … alone
+    # 全年, 每季 … alone or after the plan year (another year's is left to check)
+    live=Live('AND({s_span}="",{has_year},ISNUMBER(MATCH({s_after_year},{relative},0)))'),
 )
 SCHEDULE_BAD_MONTH = Rule(
     "SCHEDULE_BAD_MONTH",
