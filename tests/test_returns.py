@@ -416,6 +416,8 @@ def test_a_returned_copy_sent_back_is_returned_once_more_and_a_copy_no_longer_ne
     edited = load_workbook(second)
     edited["計畫表"]["C5"] = "108.01-12"  # one of the two fixed, in the copy
     edited.save(inbox / second.name)
+    unforced = xltool("check", inbox, "--annotate-dir", returns)  # 乙's copy is there: left, and said so, once
+    assert f"{second}：已有這份副本" in unforced.err and str(second) not in unforced.err.splitlines()[-1]
     done = xltool("check", inbox, "--annotate-dir", returns, "--force")
     assert done.status == 1
     assert {p.name for p in returns.iterdir()} == {

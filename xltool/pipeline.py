@@ -408,6 +408,7 @@ def annotate_each(
     workbooks = [Path(r.file) for r in results if r.plan is not None and Path(r.file).suffix.lower() != ".json"]
     tagged = _shared_stems(workbooks, names)
     returned: list[Returned] = []
+    left: set[Path] = set()  # copies there from an earlier run, left as they were (no --force)
 
     def target_of(source: Path) -> Path:
         """<name>_檢查.xlsx in the inputs' folder there; an edited copy sent back (乙_檢查.xlsx) keeps its name."""
@@ -450,11 +451,13 @@ def annotate_each(
                     f"{target}：已有這份副本，但它是依較舊的版本做的（收到的檔案之後又更新了）；如要覆寫請加上 --force"
                 )
             returned.append(Returned(result.file, reason=reason, kept=kept))
+            if kept:
+                left.add(target)
             continue
         returned.append(Returned(result.file, target))
-    made = {one.copy for one in returned if one.copy is not None}
+    made = {one.copy for one in returned if one.copy is not None} | left
     for one in returned:
-        if one.stale in made:  # the copy of another version of the unit, made again this run
+        if one.stale in made:  # the copy of the unit's counted version, made again or left as it was (said)
             one.stale = None
     return returned
 
