@@ -458,3 +458,24 @@ def test_a_printout_left_in_the_inbox_is_named_as_one(tmp_path: Path, xltool: Ru
     saved = convert(printout, "xlsx", tmp_path / "存檔")
     done = xltool("check", saved, "-f", "json")
     assert done.status == 2 and json.loads(done.out)["files"][0]["error_code"] == "INPUT_PRINTOUT"
+
+
+@pytest.mark.usefixtures("office")
+def test_an_amount_wider_than_its_column_prints_whole_never_as_hashes(template: Path, tmp_path: Path) -> None:
+    """1,234,567,890 typed (元 for 千元) printed 「###」 with 「90」 on the line below, a cell of its own in
+    the printout; a text amount broke inside a number; 0.123456 printed 0.123; a ten-digit 合計 printed ###."""
+    from tests.test_check import GOOD
+    from xltool.office import convert
+
+    budgets: list[object] = [1234567890, "新臺幣1,234,567,890元", 0.123456, 5]
+    rows = [{"practice": f"{'一二三四'[n]}、辦理宣導 {n + 1} 場。", **GOOD, "budget": b} for n, b in enumerate(budgets)]
+    fill(template, [{"goal": "壹、目標", **rows[0]}, *rows[1:]], unit="某處")
+    out = render_plan(read_plan(template), tmp_path / "列印.xlsx")
+    sheet = load_workbook(out).active
+    column = [sheet.cell(r, 4).value for r in range(1, sheet.max_row + 1)]
+    assert "90" not in column and "0.123456" in column  # no piece of a number; no amount rounded
+    text = subprocess.run(["pdftotext", "-layout", str(convert(out, "pdf", tmp_path)), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert "#" not in text
+    assert "1,234,567,890" in text and "1,235,802,463.013" in text  # the amount, and the 合計, shrunk to fit
+    assert re.search(r"新臺幣1,.*\n.*234,567,890", text)  # a text amount breaks only after a comma

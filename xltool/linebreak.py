@@ -47,7 +47,8 @@ HYPHENS = "-－"
 _ALNUM = "A-Za-z0-9Ａ-Ｚａ-ｚ０-９"
 _TOKEN_JOINERS = ".,:/-~_～－–．：／"
 _TOKEN = re.compile(rf"[{_ALNUM}]+(?:[{re.escape(_TOKEN_JOINERS)}][{_ALNUM}]+)*")
-_TOKEN_BREAKS = ("-~～－–/／", ".．:：")  # after which a token wider than a line breaks, best first
+# after which a token wider than a line breaks, best first: a number's thousands commas last (1,234,567, | 890)
+_TOKEN_BREAKS = ("-~～－–/／", ".．:：", ",，")
 # An item such as 政策目標-反貪活動 or 政策目標－細項0000: words of ideographs (digits and letters may follow)
 # joined by hyphens.
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"

@@ -45,7 +45,7 @@ from xltool.linebreak import usable_width, wrap
 from xltool.model import Plan, PlanItem, month_columns, number
 from xltool.ooxml import NOT_XML
 from xltool.outputs import PDF, WORKBOOK, Outputs
-from xltool.pages import lay_out, lines_of, page_lines
+from xltool.pages import cell_texts, lay_out, lines_of, page_lines
 from xltool.xlsxparts import apply_page, new_workbook, sheet_name
 
 TITLE_HEIGHT = 36.0  # pt: the title row, 18 pt text with room above and below
@@ -166,7 +166,7 @@ class _Styles:
 
     def __init__(self, workbook: Any) -> None:
         self._workbook = workbook
-        self._made: dict[tuple[str, bool, bool, bool], Any] = {}
+        self._made: dict[tuple[str, bool, bool, bool, bool], Any] = {}
         font = {"font_name": FONT, "font_size": BODY_SIZE}
         self.title = workbook.add_format({**font, "font_size": TITLE_SIZE, "align": "center", "valign": "vcenter"})
         self.note = workbook.add_format({**font, "valign": "vcenter"})
@@ -176,24 +176,32 @@ class _Styles:
         self.on = workbook.add_format({**small, "bg_color": "#7F7F7F"})
         self.count = workbook.add_format({**small, "align": "center", "bold": True})
 
-    def cell(self, align: str, top: bool, bottom: bool, bold: bool = False) -> Any:
-        """A line of a boxed column: left and right borders always, top and bottom where the box ends."""
-        key = (align, top, bottom, bold)
+    def cell(self, align: str, top: bool, bottom: bool, bold: bool = False, shrink: bool = False) -> Any:
+        """A line of a boxed column: left and right borders always, top and bottom where the box ends; an
+        amount wider than its column ``shrink``s to fit (a number does not wrap: it printed ###)."""
+        key = (align, top, bottom, bold, shrink)
         if key not in self._made:
             self._made[key] = self._workbook.add_format(
                 {
                     "font_name": FONT, "font_size": BODY_SIZE, "valign": "vcenter", "align": align, "bold": bold,
                     "left": 1, "right": 1, "top": 1 if top else 0, "bottom": 1 if bottom else 0,
-                    "num_format": "#,##0.###",
+                    "num_format": AMOUNT_FORMAT, "shrink": shrink,
                 }
             )  # fmt: skip
         return self._made[key]
 
 
+AMOUNT_FORMAT = "#,##0.###"
+AMOUNT_DECIMALS = 3  # what the format shows: an amount with more is printed as its text (0.123456, not 0.123)
+
+
 def _amount(item: PlanItem, canonical: bool) -> Decimal | None:
     """The budget written as a number: a number the officer typed, or any amount in the canonical form;
-    text such as 「5千」 is printed as it was typed."""
-    return item.budget if item.budget_info.typed_number or canonical else None
+    text such as 「5千」 is printed as it was typed, and so is an amount the format would round."""
+    amount = item.budget if item.budget_info.typed_number or canonical else None
+    if amount is None or not amount.is_finite() or -int(amount.normalize().as_tuple().exponent) > AMOUNT_DECIMALS:
+        return None
+    return amount
 
 
 def _lines(text: str, key: str) -> list[str]:
@@ -245,6 +253,7 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
     }  # boxes close at a page's foot
 
     body = HEADER_ROW + header_lines
+    as_number = -1  # the item whose budget is a number cell: its further budget lines are blank
     for n, line in enumerate(printout.lines):
         r = body + n
         item = plan.items[line.item]
@@ -256,7 +265,12 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
             style = styles.cell(column.align, top, bottom)
             text = goal_lines.get(n, "") if is_goal else line.texts.get(column.key, "")
             if column.kind is Kind.BUDGET and amount is not None and text:
-                sheet.write_number(r, i, number(amount), style)
+                as_number = line.item
+                whole = text == cell_texts(item, canonical)["budget"]
+                sheet.write_number(r, i, number(amount), style if whole else styles.cell(column.align, top, bottom,
+                                                                                          shrink=True))  # fmt: skip
+            elif column.kind is Kind.BUDGET and line.item == as_number:
+                sheet.write_blank(r, i, None, style)
             else:
                 sheet.write_string(r, i, text, style)
         _set_height(sheet, r, LINE_HEIGHT)
@@ -264,7 +278,8 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
     end = body + len(printout.lines)
     budget_at = PRINTED_AT["budget"]
     sheet.merge_range(end, 0, end, budget_at - 1, TOTAL_LABEL, styles.cell("center", True, True, bold=True))
-    sheet.write_number(end, budget_at, number(plan.total), styles.cell("right", True, True, bold=True))
+    total = styles.cell("right", True, True, bold=True, shrink=True)  # a total of ten digits printed ###
+    sheet.write_number(end, budget_at, number(plan.total), total)
     for i in range(budget_at + 1, len(PRINTED)):
         sheet.write_blank(end, i, None, styles.cell("left", True, True))
     _set_height(sheet, end, LINE_HEIGHT)
