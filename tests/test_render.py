@@ -479,3 +479,14 @@ def test_an_amount_wider_than_its_column_prints_whole_never_as_hashes(template: 
     assert "#" not in text
     assert "1,234,567,890" in text and "1,235,802,463.013" in text  # the amount, and the 合計, shrunk to fit
     assert re.search(r"新臺幣1,.*\n.*234,567,890", text)  # a text amount breaks only after a comma
+
+
+@pytest.mark.usefixtures("office")
+def test_the_gantt_asked_for_with_a_pdf_is_in_the_pdf(tmp_path: Path, xltool: Runner) -> None:
+    """The help's own example (--pdf … --gantt) wrote a PDF without the chart and said nothing. Its pages
+    come after the plan's, numbered on their own: the plan's 「共 N 頁」 still counts the plan."""
+    pdf = tmp_path / "計畫.pdf"
+    assert xltool("render", EXAMPLE, "--pdf", pdf, "--gantt").status == 0
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    plan_pages = [page for page in pages if "共 8 頁" in page]
+    assert len(plan_pages) == 8 and "預定進度 第 1 頁" in pages[8] and "各月進行中的具體作法" in "".join(pages[8:])

@@ -93,13 +93,19 @@ def render_plans(
 
 
 def pdf_of(
-    plans: Sequence[Plan], target: str | Path, *, canonical: bool = False, outputs: Outputs | None = None
+    plans: Sequence[Plan],
+    target: str | Path,
+    *,
+    gantt: bool = False,
+    canonical: bool = False,
+    outputs: Outputs | None = None,
 ) -> Path:
-    """All plans in one PDF, each unit a section with its own title and page numbers (one LibreOffice start)."""
+    """All plans in one PDF, each unit a section with its own title and page numbers (one LibreOffice start);
+    with ``gantt`` their month grids after them."""
     from xltool.office import to_pdf
 
     with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
-        workbook = render_plans(plans, Path(scratch) / "plans.xlsx", canonical=canonical)
+        workbook = render_plans(plans, Path(scratch) / "plans.xlsx", gantt=gantt, canonical=canonical)
         return to_pdf(workbook, target, outputs=outputs)
 
 
@@ -116,10 +122,15 @@ def pdf_folder(folder: str | Path) -> Path:
 
 
 def pdfs_of(
-    plans: Sequence[Plan], folder: str | Path, *, canonical: bool = False, outputs: Outputs | None = None
+    plans: Sequence[Plan],
+    folder: str | Path,
+    *,
+    gantt: bool = False,
+    canonical: bool = False,
+    outputs: Outputs | None = None,
 ) -> list[Path]:
-    """One PDF per unit in ``folder`` (made if need be), named after the unit, all converted in one
-    LibreOffice start."""
+    """One PDF per unit in ``folder`` (made if need be), named after the unit (with ``gantt``, its month
+    grid after its plan), all converted in one LibreOffice start."""
     from xltool.errors import OfficeError
     from xltool.office import convert_many, renamed
 
@@ -130,7 +141,10 @@ def pdfs_of(
     for target in targets:
         guard.claim(target, PDF)
     with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
-        books = [render_plans([plan], Path(scratch) / f"{n}.xlsx", canonical=canonical) for n, plan in enumerate(plans)]
+        books = [
+            render_plans([plan], Path(scratch) / f"{n}.xlsx", gantt=gantt, canonical=canonical)
+            for n, plan in enumerate(plans)
+        ]
         try:
             made = convert_many(books, "pdf", scratch)
         except OfficeError as error:  # named by the PDF the user asked for, not the scratch workbook
@@ -332,5 +346,7 @@ def _write_gantt(sheet: Any, styles: _Styles, plan: Plan) -> None:
     sheet.write_string(last, 1, "各月進行中的具體作法", styles.count)
     for i, count in enumerate(counts):
         sheet.write_number(last, 2 + i, count, styles.count)
-    apply_page(sheet, Page(landscape=True, repeat_rows=(1, 1)))
+    # Numbered on its own, as each unit's plan is (its pages are not counted: 「共 N 頁」 is said of the plan's).
+    apply_page(sheet, Page(landscape=True, repeat_rows=(1, 1), footer="&C預定進度 第 &P 頁"))
+    sheet.set_start_page(1)
     sheet.freeze_panes(2, 2)

@@ -303,9 +303,9 @@ def run_render(
     if output is not None:
         run.workbook = render_plans(plans, output, gantt=gantt, canonical=canonical, outputs=outputs)
     if pdf is not None:
-        run.pdf = pdf_of(plans, pdf, canonical=canonical, outputs=outputs)
+        run.pdf = pdf_of(plans, pdf, gantt=gantt, canonical=canonical, outputs=outputs)
     if pdf_dir is not None:
-        run.pdfs = pdfs_of(plans, pdf_dir, canonical=canonical, outputs=outputs)
+        run.pdfs = pdfs_of(plans, pdf_dir, gantt=gantt, canonical=canonical, outputs=outputs)
     if docx is not None:
         run.docx = _docx(plans, docx, canonical, outputs)
     if odt is not None:

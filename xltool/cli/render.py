@@ -73,7 +73,9 @@ def render_command(
             readable=False,
         ),
     ] = None,
-    gantt: Annotated[bool, typer.Option("--gantt", help="加上各月進度的甘特圖工作表。")] = False,
+    gantt: Annotated[
+        bool, typer.Option("--gantt", help="加上各月進度的甘特圖：活頁簿多一張工作表，PDF 印在計畫之後。")
+    ] = False,
     canonical: Annotated[
         bool,
         typer.Option("--canonical", help="印出統一寫法（xltool check --fix 會寫的內容），而不是原本寫的內容。"),
