@@ -538,3 +538,20 @@ def test_check_of_a_merged_workbook_does_not_add_up_its_units_goals(
     done = xltool("check", merged)
     assert "各目標" not in done.out and "預算（千元，3 個單位合計）各業務類別：" in done.out
     assert "各目標：壹 30、" in xltool("check", EXAMPLE).out  # one unit's plan: by goal, as ever
+
+
+def test_a_practice_longer_than_a_printed_page_is_said_to_print_cut(
+    template: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """A report pasted into a cell: LibreOffice prints one page of a row taller than a page and drops the
+    rest (about a tenth of a 25,000-character practice reached paper), Excel keeps rows to 409 pt. The
+    merge says which cells, and how to print them whole."""
+    row = {"schedule": "108.01-12", "budget": 1, "category": "防貪業務", "performance": "無"}
+    report = "一、" + "依年度計畫辦理廉政宣導，並邀集社會公正人士擔任外聘委員。" * 200
+    fill(template, [{"goal": "壹、目標", "practice": report, **row}, {"practice": "二、辦理講習 2 場", **row}],
+         unit="甲政風處")  # fmt: skip
+    done = xltool("merge", template, "-o", tmp_path / "彙整.xlsx")
+    assert done.status == 0
+    [note] = [line for line in done.err.splitlines() if "比一頁還長" in line]
+    assert note.startswith("注意：甲政風處 計畫表!B4（5,602 字）比一頁還長") and "xltool render" in note
+    assert "比一頁還長" not in xltool("merge", EXAMPLE, "-o", tmp_path / "範例.xlsx").err

@@ -10,7 +10,7 @@ counted once wherever it comes from, and a merged workbook given as an input con
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,8 +19,8 @@ from xltool.catalog import Catalog
 from xltool.errors import ErrorCode, MergeError
 from xltool.export import shown_path
 from xltool.form import CONTACT_FIELDS
-from xltool.merged import write_merged
-from xltool.model import FileResult
+from xltool.merged import too_tall, write_merged
+from xltool.model import FileResult, Plan
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import CheckOptions, check_files, refuse_unreadable
 from xltool.roster import Intake, Receipt, Roster, Submission, intake, left_out, missing, with_unit
@@ -102,7 +102,21 @@ def merge_files(
         older=older, units={shown_path(s.file): s.unit for s in season.submissions if s.plan is None},
         by_unit=by_unit, infos=infos, outputs=guard, progress=writing,
     )  # fmt: skip
-    return MergeResult(Path(out), parts, skipped, season.receipts, [old for old, _ in season.older], season.notes)
+    notes = [*season.notes, *_cut_in_print(p.plan for p in parts if p.plan is not None)]
+    return MergeResult(Path(out), parts, skipped, season.receipts, [old for old, _ in season.older], notes)
+
+
+def _cut_in_print(plans: Iterable[Plan]) -> list[str]:
+    """A practice or goal longer than a printed page (a report pasted into the cell): the merged workbook
+    holds it whole, its printout only a page of it (LibreOffice and Excel print no row over two pages)."""
+    tall = too_tall(list(plans))
+    if not tall:
+        return []
+    shown = "、".join(f"{unit} {cell}（{chars:,} 字）" for unit, cell, chars in tall[:3])
+    more = f" 等 {len(tall)} 格" if len(tall) > 3 else ""
+    return [
+        f"{shown}{more}比一頁還長：彙整表裡是完整的，但印出來只有一頁的部分；要印出全文請以 xltool render 列印該單位的計畫"
+    ]
 
 
 def _todo(old: Submission, new: Submission) -> str:

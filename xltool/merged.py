@@ -43,7 +43,7 @@ from xltool.form import (
     column_letter,
     plan_title,
 )
-from xltool.model import FileResult, Finding, PlanItem, Share, Summary, number
+from xltool.model import FileResult, Finding, Plan, PlanItem, Share, Summary, number
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.schedule import Note as ScheduleNote
 from xltool.text import valid_text
@@ -216,6 +216,27 @@ def _heights(widths: Sequence[float], styles: dict[str, Any]) -> Callable[[Seque
         return LINE_POINTS * lines + 2 if lines > 1 else None
 
     return height
+
+
+# A row no taller than this prints whole: Excel keeps rows to 409 pt, and LibreOffice prints one page of a
+# row taller than the page (A4 landscape inside LIST_MARGIN_CM, below the repeated header), the rest lost.
+PRINTABLE_ROW = 409
+
+
+def too_tall(plans: Sequence[Plan]) -> list[tuple[str, str, int]]:
+    """The practices whose 彙整 row is taller than a printed page, by the estimate the row heights use:
+    (unit, the cell it came from, its characters). The sheet holds their whole text; the printout cannot."""
+    rooms = {c.key: max(1.0, width - 1) for c, width in zip(MERGED_FIELDS, MERGED_WIDTHS, strict=True)}
+    limit = (PRINTABLE_ROW - 2) / LINE_POINTS  # lines
+    found = []
+    for plan in plans:
+        for item in plan.items:
+            for key, text in (("goal", item.numbered_goal), ("practice", item.numbered_practice)):
+                # a CJK character takes two digits' room: a text of fewer never fills the lines
+                if (len(text) > limit * rooms[key] / 2 or "\n" in text) and _lines(text, rooms[key]) > limit:
+                    where = item.origin.cell if item.origin is not None else item.at(key) if item.sheet else ""
+                    found.append((item.unit or plan.unit, where, len(text)))
+    return list(dict.fromkeys(found))  # a goal is on each of its practices' rows: said once
 
 
 def _lines(text: str, room: float) -> int:
