@@ -129,6 +129,25 @@ def test_a_goal_with_no_room_at_a_page_foot_starts_the_next_page_when_that_costs
     assert kept.breaks[0] == 10 and second.start == 7 and second.pieces[0][0] == 10  # the box at the foot is empty
 
 
+def test_the_total_and_the_notes_are_never_split_over_a_page(tmp_path: Path) -> None:
+    """The last page of a 200-practice plan held the repeated header over the last two lines of the note
+    (備註 split after the 合計): the total and its notes go on a page together."""
+    from xltool.pages import lay_out
+    from xltool.render import WIDTHS
+
+    tail = 6  # 合計 and five lines of 備註
+    for practices in range(4, 10):  # the last practice ends on each line of a 10-line page's foot
+        items = [
+            {"goal_no": "壹", "goal": "目標一。", "item_no": "一", "practice": f"作法{n}，1 場"}
+            for n in range(practices)
+        ]
+        plan = tmp_path / f"{practices}.json"
+        plan.write_text(json.dumps({"unit": "測", "year": 108, "items": items}, ensure_ascii=False), encoding="utf-8")
+        printout = lay_out(load_plan(plan), WIDTHS, first_page=10, other_pages=10, tail=tail)
+        body = len(printout.lines)
+        assert not [b for b in printout.breaks if body < b < body + tail], practices
+
+
 def test_a_cells_lines_are_cut_where_its_printed_lines_end_keeping_the_officers_breaks() -> None:
     text = "三、依據本府各單位業務特性，辦理專案稽核。\n四、針對稽核發現，研提興革建議。"
     width = usable_width(

@@ -144,7 +144,9 @@ def lay_out(
         if grown:
             lines, goals, breakable = _lines(plan, widths, canonical, grow)
             body = len(lines)
-            breakable |= {body, *range(body + 1 + KEEP, body + tail - KEEP + 1)}
+            # The total and the notes go together, after the last practice or at the top of a page: split,
+            # the last page held the repeated header over two lines of a note.
+            breakable.add(body)
         starts = {goals[n].start for n in put_off}
         breaks = page_breaks(breakable, body + tail, first_page, other_pages, starts)
         again = grown = False
