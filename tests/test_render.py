@@ -490,3 +490,34 @@ def test_the_gantt_asked_for_with_a_pdf_is_in_the_pdf(tmp_path: Path, xltool: Ru
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
     plan_pages = [page for page in pages if "共 8 頁" in page]
     assert len(plan_pages) == 8 and "預定進度 第 1 頁" in pages[8] and "各月進行中的具體作法" in "".join(pages[8:])
+
+
+@pytest.mark.usefixtures("office")
+def test_libreoffices_part_shows_on_a_terminal_and_not_in_a_pipe(tmp_path: Path) -> None:
+    """Eight units to one PDF took ten seconds with nothing on the screen: LibreOffice's part is a pass of
+    its own on a terminal (standard error a terminal), and a pipe stays clean."""
+    import pty
+    import sys
+
+    def stderr_of(pdf: Path, terminal: bool) -> str:
+        command = [sys.executable, "-m", "xltool", "render", str(EXAMPLE), "--pdf", str(pdf)]
+        if not terminal:
+            return subprocess.run(command, capture_output=True, text=True, check=True).stderr
+        main, side = pty.openpty()
+        running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=side)
+        os.close(side)
+        chunks = []
+        while True:  # read as it writes: a terminal's buffer is small, and a full one would stop it
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the terminal closed: all was read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(main)
+        assert running.wait(timeout=120) == 0
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    assert "轉成 PDF（LibreOffice）" in stderr_of(tmp_path / "a.pdf", terminal=True)
+    assert "LibreOffice" not in stderr_of(tmp_path / "b.pdf", terminal=False)

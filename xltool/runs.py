@@ -9,7 +9,8 @@ so a run that would write over an input, or over a file without ``force``, stops
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -50,8 +51,9 @@ if TYPE_CHECKING:
 class Progress(Protocol):
     """What a run tells while it works: the CLI draws it on a terminal; a script may pass nothing."""
 
-    def start(self, total: int, title: str) -> None:
-        """A pass over ``total`` files begins (reading, checking, converting)."""
+    def start(self, total: int, title: str, *, slow: bool = False) -> None:
+        """A pass over ``total`` files begins (reading, checking, converting); a ``slow`` one takes seconds
+        however few they are (LibreOffice starting and laying out pages)."""
 
     def advance(self, name: str = "") -> None:
         """One more file of the pass is done; ``name`` is the file."""
@@ -302,17 +304,32 @@ def run_render(
     run = RenderRun(results, plans, [old.file for old, _ in season.older], version_notes(season), packed(others))
     if output is not None:
         run.workbook = render_plans(plans, output, gantt=gantt, canonical=canonical, outputs=outputs)
+    # LibreOffice's part takes seconds (a hundred units, a minute): said as a pass of its own on a terminal.
     if pdf is not None:
-        run.pdf = pdf_of(plans, pdf, gantt=gantt, canonical=canonical, outputs=outputs)
+        with _office_pass(progress, "轉成 PDF（LibreOffice）", pdf):
+            run.pdf = pdf_of(plans, pdf, gantt=gantt, canonical=canonical, outputs=outputs)
     if pdf_dir is not None:
-        run.pdfs = pdfs_of(plans, pdf_dir, gantt=gantt, canonical=canonical, outputs=outputs)
+        with _office_pass(progress, f"{len(plans)} 個單位轉成 PDF（LibreOffice）", pdf_dir):
+            run.pdfs = pdfs_of(plans, pdf_dir, gantt=gantt, canonical=canonical, outputs=outputs)
     if docx is not None:
-        run.docx = _docx(plans, docx, canonical, outputs)
+        with _office_pass(progress, "寫出 Word 文件" + ("（LibreOffice 計算頁數）" if len(plans) > 1 else ""), docx):
+            run.docx = _docx(plans, docx, canonical, outputs)
     if odt is not None:
         from xltool.document import write_odt
 
-        run.odt = write_odt(plans, odt, outputs=outputs, canonical=canonical)
+        with _office_pass(progress, "轉成 ODT（LibreOffice）", odt):
+            run.odt = write_odt(plans, odt, outputs=outputs, canonical=canonical)
     return run
+
+
+@contextlib.contextmanager
+def _office_pass(progress: Progress | None, title: str, output: Path) -> Iterator[None]:
+    """One step of a run that LibreOffice does, as a pass of one (the output) on the run's progress."""
+    if progress is not None:
+        progress.start(1, title, slow=True)
+    yield
+    if progress is not None:
+        progress.advance(output.name)
 
 
 def _printed(sub: Submission) -> Plan:

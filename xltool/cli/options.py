@@ -118,9 +118,9 @@ class Bar:
         self._phase = ""
         self._title, self._total, self._done = "", 0, 0
 
-    def start(self, total: int, title: str) -> None:
+    def start(self, total: int, title: str, *, slow: bool = False) -> None:
         self._title, self._total, self._done = title, total, 0
-        if total >= self.FROM:
+        if total >= self.FROM or slow:
             self._show(title, total)
 
     def advance(self, name: str = "") -> None:
