@@ -614,3 +614,17 @@ def test_a_plan_not_made_from_the_template_is_checked_whole_before_calamine_read
     bad = lying_member(tmp_path / "謊報大小.xlsx", "xl/sharedStrings.xml", 1 << 30, source=legacy)
     done = run_process("check", bad, memory=1 << 30, timeout=180)  # calamine would need the whole gigabyte
     assert done.status == 2 and "比它宣告的" in one_line_naming(done, bad)
+
+
+@pytest.mark.parametrize("tag", [b"<c ", b"<row ", b'<c r="A1" t="e"'], ids=["cell", "row", "error cell"])
+def test_tags_left_open_in_a_small_file_are_answered_at_once(tmp_path: Path, tag: bytes) -> None:
+    """160,000 tags with no closing > (a 30 KB file): each pattern that reads a tag looked for its > to the
+    end of the sheet from every one of them, and a check of it ran five minutes (a merge as long, holding
+    the season's other files). Now the file is read or refused at once (within the run's cap, not minutes)."""
+    opened = tag * 160_000
+    bad = rewritten(tmp_path / "未關閉.xlsx", lambda name, data: data.replace(b"<row ", opened + b"<row ", 1)
+                    if name == SHEET else data)  # fmt: skip
+    assert bad.stat().st_size < 100_000
+    done = run_process("check", bad, memory=3 << 30, timeout=60)
+    assert done.status in (0, 1, 2) and "Traceback" not in done.err
+    assert done.status != 2 or done.err.strip().splitlines()[-1].startswith(f"錯誤：{bad}")

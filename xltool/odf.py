@@ -27,7 +27,7 @@ _TOKEN = re.compile(
 # quotes passed unseen, and calamine built the 16,384 columns it asked for).
 _REPEATED = re.compile(rb"""table:number-(?:rows|columns)-repeated\s*=\s*["']\s*([0-9]+)""")
 _NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_TEXT = re.compile(rb"<text:p[^>]*>(.*?)</text:p>", re.S)
+_TEXT = re.compile(rb"<text:p[^<>]*>(.*?)</text:p>", re.S)
 
 
 # A tab as LibreOffice writes it, up to the next tag at most: a pattern free to run on to the next ">"
@@ -101,8 +101,8 @@ def sheets(package: Package, xml: bytes) -> dict[str, SheetCells]:
 _COLUMN = re.compile(rb"""<table:table-column\b((?:[^>"']|"[^"]*"|'[^']*')*?)/?>""")
 _STYLE_NAME = re.compile(rb'table:style-name\s*=\s*"([^"]*)"')
 _COLUMN_STYLE = re.compile(rb'table:default-cell-style-name\s*=\s*"([^"]*)"')
-_DATA_STYLE = re.compile(rb'<style:style\b[^>]*?style:name="([^"]*)"[^>]*?style:data-style-name="([^"]*)"')
-_NUMBER_STYLE = re.compile(rb'<number:number-style\b[^>]*?style:name="([^"]*)"[^>]*>(.*?)</number:number-style>', re.S)
+_DATA_STYLE = re.compile(rb'<style:style\b[^<>]*?style:name="([^"]*)"[^<>]*?style:data-style-name="([^"]*)"')
+_NUMBER_STYLE = re.compile(rb'<number:number-style\b[^<>]*?style:name="([^"]*)"[^<>]*>(.*?)</number:number-style>', re.S)
 _DECIMALS = re.compile(rb'number:decimal-places="([0-9]+)"')
 
 

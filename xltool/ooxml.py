@@ -160,7 +160,7 @@ def book(package: Package) -> Book:
         "xl/workbook.xml",
     )
     xml = _text(package, office)
-    listed = re.search(rf"<(?:{NAME}:)?sheets\b[^>]*>(.*?)</(?:{NAME}:)?sheets>", xml, re.S)
+    listed = re.search(rf"<(?:{NAME}:)?sheets\b[^<>]*>(.*?)</(?:{NAME}:)?sheets>", xml, re.S)
     if listed is None:
         raise InputError(DAMAGED, package.path, code=ErrorCode.INPUT_DAMAGED)
     listing = relations(package, office)
@@ -291,7 +291,7 @@ def number_formats(package: Package, part: str, styles: str | None, refs: Iterab
     return {ref: found.get(ref, "General") for ref in wanted}
 
 
-_STYLE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?/?>')
+_STYLE = re.compile(rb'<(?:\w+:)?c\b[^<>]*?\br="([A-Z]+[0-9]+)"[^<>]*?/?>')
 
 
 def decimals_shown(code: str) -> int | None:
@@ -310,8 +310,8 @@ def decimals_shown(code: str) -> int | None:
 
 _PIECE = 64 * 1024
 _SHEET_DATA = re.compile(rb"<(\w+:|)sheetData\b")
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]*[0-9]*:?([A-Z]+)[0-9]+"')
-_ERROR = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt\s*=\s*["\']e["\'][^>]*)>(.*?)</(?:\w+:)?c\s*>', re.S)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]*\bref="[A-Z]*[0-9]*:?([A-Z]+)[0-9]+"')
+_ERROR = re.compile(rb'<(?:\w+:)?c\b([^<>]*?\bt\s*=\s*["\']e["\'][^<>]*)>(.*?)</(?:\w+:)?c\s*>', re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)<")
 
 
@@ -431,17 +431,17 @@ class _Found:
 # A cell's reference however it is spaced and quoted (a row's r="" is digits alone and never matches).
 _R = rb"""\sr\s*=\s*["']"""
 _REF = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"']")
-_FILLED = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"'][^>]*(?<!/)>(?!</)")  # … of a cell that holds something
-_UNNAMED = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?![^>]*\sr\s*=)")  # a cell without its reference
+_FILLED = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"'][^<>]*(?<!/)>(?!</)")  # … of a cell that holds something
+_UNNAMED = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?![^<>]*\sr\s*=)")  # a cell without its reference
 _ROW_NUMBER = re.compile(_R + rb"([0-9]+)[\"']")
-_ROW_OR_CELL = re.compile(rb"<((?:\w+:)?(?:row|c))(?=[\s/>])([^>]*?)(/?)>")
+_ROW_OR_CELL = re.compile(rb"<((?:\w+:)?(?:row|c))(?=[\s/>])([^<>]*?)(/?)>")
 
 
 @cache
 def _filled_as_written(cell: bytes) -> re.Pattern[bytes]:
     """_FILLED for cells all written as Excel and LibreOffice write them (``<c r="A1"``): a pattern that
     starts with text is searched for at the speed of a byte search."""
-    return re.compile(re.escape(cell) + rb' r="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>(?!</)')
+    return re.compile(re.escape(cell) + rb' r="([A-Za-z]+)([0-9]+)"[^<>]*(?<!/)>(?!</)')
 
 
 @cache
@@ -449,8 +449,8 @@ def _formula_cells(skip_from: int | None) -> re.Pattern[bytes]:
     """A cell whose content starts with a formula (shared formulas' <f .../> too), left of column
     ``skip_from``; group 1 is its reference, group 2 what follows the formula."""
     return re.compile(
-        rb"<(?:\w+:)?c(?=\s)[^>]*?" + _R + _not_from(skip_from) + rb"([A-Z]+[0-9]+)[\"'][^>]*(?<!/)>\s*<(?:\w+:)?f\b"
-        rb"(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)(.*?)</(?:\w+:)?c\s*>",
+        rb"<(?:\w+:)?c(?=\s)[^<>]*?" + _R + _not_from(skip_from) + rb"([A-Z]+[0-9]+)[\"'][^<>]*(?<!/)>\s*<(?:\w+:)?f\b"
+        rb"(?:[^<>]*/>|[^<>]*>[^<]*</(?:\w+:)?f>)(.*?)</(?:\w+:)?c\s*>",
         re.S,
     )
 
@@ -466,7 +466,7 @@ def live_header(package: Package, found: Book, xml: bytes) -> tuple[int, int] | 
     """The template's 檢查 header cell of a sheet, as (0-based column, 1-based row), when its text is
     plain: a shared string (Excel, LibreOffice, xlsxwriter) or an inline one (openpyxl)."""
     spelled = [LIVE.header.encode(), "".join(f"&#{ord(ch)};" for ch in LIVE.header).encode()]
-    text = rb"<(?:\w+:)?t(?:\s[^>]*)?>(?:" + b"|".join(map(re.escape, spelled)) + rb")</(?:\w+:)?t>"
+    text = rb"<(?:\w+:)?t(?:\s[^<>]*)?>(?:" + b"|".join(map(re.escape, spelled)) + rb")</(?:\w+:)?t>"
     cells = [rb"<(?:\w+:)?is>\s*" + text + rb"\s*</(?:\w+:)?is>"] if any(word in xml for word in spelled) else []
     if found.strings:
         strings = package.member(found.strings)
@@ -478,7 +478,7 @@ def live_header(package: Package, found: Book, xml: bytes) -> tuple[int, int] | 
             cells.append(rb"<(?:\w+:)?v>%d</(?:\w+:)?v>" % index)
     if not cells:
         return None
-    for cell in re.finditer(rb"<(?:\w+:)?c\b([^>]*)>\s*(?:" + b"|".join(cells) + rb")", xml):
+    for cell in re.finditer(rb"<(?:\w+:)?c\b([^<>]*)>\s*(?:" + b"|".join(cells) + rb")", xml):
         ref = re.search(rb'\br="([A-Z]+)([0-9]+)"', cell.group(1))
         shared_value = b"<is" not in cell.group(0)
         if ref and (not shared_value or re.search(rb'\bt="s"', cell.group(1))):
@@ -500,7 +500,7 @@ def without_live(pieces: Iterable[bytes], column: int, row: int) -> bytes:
         if not row_end:  # the rows before the first one below the header pass as they are
             xml = rest + piece
             data = _SHEET_DATA.search(xml)
-            header = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="%d"' % row).search(xml)
+            header = re.compile(rb'<(?:\w+:)?row\b[^<>]*?\br="%d"' % row).search(xml)
             prefix = data.group(1) if data else b""
             below = xml.find(b"<" + prefix + b"row ", header.end()) if data and header else -1
             if below < 0:

@@ -847,7 +847,7 @@ def missing(lines: Iterable[Receipt]) -> list[str]:
 
 MAX_META_BYTES = 1024 * 1024
 _W3C_TIME = re.compile(rb"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?")
-_MODIFIED = {"docProps/core.xml": rb"<dcterms:modified\b[^>]*>([^<]*)<", "meta.xml": rb"<dc:date>([^<]*)<"}
+_MODIFIED = {"docProps/core.xml": rb"<dcterms:modified\b[^<>]*>([^<]*)<", "meta.xml": rb"<dc:date>([^<]*)<"}
 
 
 @lru_cache(maxsize=4096)  # asked for again for every line that names the version

@@ -269,7 +269,7 @@ def _edited_cell(xml: str, cell: Element, row: int, col: int, edit: CellEdit, co
     content = xml[cell.content : cell.close]
     if edit.recalc and start_tag("f").search(content):
         content = re.sub(
-            rf"<{re.escape(cell.prefix)}v\b[^>]*?(?:/>|>.*?</{re.escape(cell.prefix)}v>)", "", content, flags=re.S
+            rf"<{re.escape(cell.prefix)}v\b[^<>]*?(?:/>|>.*?</{re.escape(cell.prefix)}v>)", "", content, flags=re.S
         )
         changes["t"] = None  # no saved result, so no type for it
     if edit.value is not KEEP:

@@ -156,7 +156,7 @@ def _free_idmap(parts: Parts) -> int:
     used = {0}
     for name in parts.names.values():
         if name.lower().endswith(".vml"):
-            for found in re.finditer(rb'idmap[^>]*?data="([\d,\s]+)"', parts.read(name)):
+            for found in re.finditer(rb'idmap[^<>]*?data="([\d,\s]+)"', parts.read(name)):
                 used |= {int(n) for n in re.findall(rb"\d+", found.group(1))}
     return max(used) + 1
 
@@ -169,7 +169,7 @@ def _vml_with(vml: bytes, notes: Mapping[str, str], where: str) -> bytes:
         raise Damaged(where)
     shapes = [] if b'"_x0000_t202"' in vml else [_NOTE_SHAPETYPE]
     ids = [int(n) for n in re.findall(rb"_x0000_s(\d+)", vml)]
-    block = re.search(rb'idmap[^>]*?data="(\d+)', vml)
+    block = re.search(rb'idmap[^<>]*?data="(\d+)', vml)
     next_id = max(ids) + 1 if ids else (int(block.group(1)) if block else 1) * 1024 + 1
     declared = all(f"xmlns:{p}=".encode() in vml for p in "vox")
     for ref, note in notes.items():
@@ -256,4 +256,4 @@ def _vml_without(vml: bytes, cells: set[tuple[int, int] | None]) -> bytes:
             return b""
         return found
 
-    return re.sub(rb"<v:shape\b(?:[^>]*/>|.*?</v:shape>)", kept, vml, flags=re.S)
+    return re.sub(rb"<v:shape\b(?:[^<>]*/>|.*?</v:shape>)", kept, vml, flags=re.S)

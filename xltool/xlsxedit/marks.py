@@ -226,9 +226,9 @@ def _distance(ref: str, home: str) -> tuple[int, tuple[int, int]]:
 # ------------------------------------------------------------------------------ a sheet's values
 
 
-_CELL = re.compile(rf"<(?:{NAME}:)?c\b([^>]*?)(?:/>|>(.*?)</(?:{NAME}:)?c\s*>)", re.S)
-_VALUE = re.compile(rf"<(?:{NAME}:)?v\b[^>]*>(.*?)</(?:{NAME}:)?v\s*>", re.S)
-_SHARED = re.compile(rf"<(?:{NAME}:)?si\b[^>]*?(?:/>|>(.*?)</(?:{NAME}:)?si\s*>)", re.S)
+_CELL = re.compile(rf"<(?:{NAME}:)?c\b([^<>]*?)(?:/>|>(.*?)</(?:{NAME}:)?c\s*>)", re.S)
+_VALUE = re.compile(rf"<(?:{NAME}:)?v\b[^<>]*>(.*?)</(?:{NAME}:)?v\s*>", re.S)
+_SHARED = re.compile(rf"<(?:{NAME}:)?si\b[^<>]*?(?:/>|>(.*?)</(?:{NAME}:)?si\s*>)", re.S)
 
 
 def _sheet_values(parts: Parts, book: Workbook, part: str) -> list[list[str]]:

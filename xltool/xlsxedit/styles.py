@@ -39,7 +39,7 @@ def solid_rgb(fill: str) -> str:
     any other fill."""
     if not re.search(r"""patternType\s*=\s*["']solid["']""", fill):
         return ""
-    found = re.search(r"""<fgColor\b[^>]*?\srgb\s*=\s*["']([0-9A-Fa-f]{6,8})["']""", fill)
+    found = re.search(r"""<fgColor\b[^<>]*?\srgb\s*=\s*["']([0-9A-Fa-f]{6,8})["']""", fill)
     return argb(found.group(1)) if found else ""
 
 

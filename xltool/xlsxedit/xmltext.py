@@ -28,7 +28,7 @@ class Damaged(Refused):
         super().__init__(INCOMPLETE.format(part))
 
 
-ANY_TAG = re.compile(rf"<!--.*?-->|<!\[CDATA\[.*?]]>|<[?!][^>]*>|<(/?)(?:({NAME}):)?({NAME}){ATTRIBUTES}\s*(/?)>", re.S)
+ANY_TAG = re.compile(rf"<!--.*?-->|<!\[CDATA\[.*?]]>|<[?!][^<>]*>|<(/?)(?:({NAME}):)?({NAME}){ATTRIBUTES}\s*(/?)>", re.S)
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def without_children(xml: str, name: str) -> str:
 
 
 _PHONETIC = re.compile(rf"<(?:{NAME}:)?rPh\b.*?</(?:{NAME}:)?rPh\s*>", re.S)
-_RUN_TEXT = re.compile(rf"<(?:{NAME}:)?t\b[^>]*?(?:/>|>(.*?)</(?:{NAME}:)?t\s*>)", re.S)
+_RUN_TEXT = re.compile(rf"<(?:{NAME}:)?t\b[^<>]*?(?:/>|>(.*?)</(?:{NAME}:)?t\s*>)", re.S)
 
 
 def plain_text(xml: str) -> str:
