@@ -415,3 +415,21 @@ def test_two_counties_are_not_taken_for_each_other_by_the_words_every_county_has
     assert "是否為「雲林縣政府政風處」" not in done.out and "是否為「臺北市政府警察局」" in done.out
     todo = {row.split(",")[0]: row for row in chase.read_text(encoding="utf-8-sig").splitlines()[1:]}
     assert "尚未收到計畫" in todo["雲林縣政府政風處"] and "更正機關名稱" in todo["臺北市政府警察局"]
+
+
+def test_a_saved_time_no_clock_can_show_is_no_saved_time(tmp_path: Path, xltool: Runner) -> None:
+    """A version recording 9999-12-31T23:59:59-14:00 stopped the whole merge with an internal
+    OverflowError in English: it is dated by its file, as one that records no time."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    odd, other = folder / "金門.xlsx", folder / "金門 (1).xlsx"
+    with zipfile.ZipFile(EXAMPLE) as source, zipfile.ZipFile(odd, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified\b[^<>]*>)[^<]*", rb"\g<1>9999-12-31T23:59:59-14:00", data)
+            out.writestr(item, data)
+    shutil.copyfile(EXAMPLE, other)
+    done = xltool("merge", folder, "-o", tmp_path / "彙整.xlsx")
+    assert done.status == 0, done.err
+    assert f"{odd}（檔案日期" in done.err

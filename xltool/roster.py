@@ -850,6 +850,9 @@ _W3C_TIME = re.compile(rb"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z
 _MODIFIED = {"docProps/core.xml": rb"<dcterms:modified\b[^<>]*>([^<]*)<", "meta.xml": rb"<dc:date>([^<]*)<"}
 
 
+_NEVER = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)  # a file that tells no time: older than any (and shown in any zone)
+
+
 @lru_cache(maxsize=4096)  # asked for again for every line that names the version
 def saved_time(path: str | Path) -> dt.datetime:
     """When a file was last saved, by its own record (:func:`recorded_time`), else the file's modification
@@ -861,7 +864,7 @@ def saved_time(path: str | Path) -> dt.datetime:
     try:
         return dt.datetime.fromtimestamp(int(Path(path).stat().st_mtime)).astimezone()
     except (OSError, ValueError, OverflowError):
-        return dt.datetime.min.replace(tzinfo=dt.UTC)
+        return _NEVER
 
 
 def recorded_time(path: str | Path) -> dt.datetime | None:
@@ -893,16 +896,19 @@ def _w3c(text: bytes) -> dt.datetime | None:
     try:
         year, month, day, hour, minute, second = (int(match.group(n)) for n in range(1, 7))
         moment = dt.datetime(year, month, day, hour, minute, second)
-    except ValueError:
+        zone = match.group(7)
+        if zone is None:
+            return moment.astimezone()  # LibreOffice writes local time
+        if zone == b"Z":
+            moment = moment.replace(tzinfo=dt.UTC)
+        else:
+            digits = zone.replace(b":", b"")
+            offset = dt.timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
+            moment = moment.replace(tzinfo=dt.timezone(-offset if digits[:1] == b"-" else offset))
+        moment.astimezone()  # 9999-12-31 at -14:00 is no time this clock shows: no saved time (it stopped a merge)
+    except (ValueError, OverflowError):
         return None
-    zone = match.group(7)
-    if zone is None:
-        return moment.astimezone()  # LibreOffice writes local time
-    if zone == b"Z":
-        return moment.replace(tzinfo=dt.UTC)
-    digits = zone.replace(b":", b"")
-    offset = dt.timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
-    return moment.replace(tzinfo=dt.timezone(-offset if digits[:1] == b"-" else offset))
+    return moment
 
 
 def _saved_words(path: str) -> str:
