@@ -411,6 +411,33 @@ def test_a_plan_that_names_its_unit_only_政風處_is_told_by_its_files_name(
     assert receipts["政風處"]["status"] == "名冊外" and "看不出是名冊上的哪個單位" in receipts["政風處"]["note"]
 
 
+def test_next_years_plan_sent_after_last_rounds_merge_does_not_take_the_units_rows_out(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """Last round's 彙整 holds 乙's 108 plan; 乙 then mails its 109 plan by mistake. The second-round merge
+    the README recommends dropped 乙's 33 rows (its own file was of another year, the 彙整's copy not
+    counted): the copy counts, and the note says why the file does not."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for unit in ("甲政風處", "乙政風處"):
+        unit_plan(inbox / f"{unit}.xlsx", unit)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n乙政風處\n", encoding="utf-8")
+    last = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", last).status == 0
+    second = tmp_path / "第二輪"
+    second.mkdir()
+    write_template(second / "乙109.xlsx", year=109, unit="乙政風處", items=example_items(KINMEN))
+    out = tmp_path / "第二輪.xlsx"
+    done = xltool("merge", last, second, "--roster", roster, "--allow-duplicate-units", "-o", out)
+    assert done.status == 0, done.err
+    units = [row[0] for row in load_workbook(out)["彙整"].iter_rows(min_row=4, values_only=True)]
+    assert units.count("乙政風處") == 33 and units.count("甲政風處") == 33
+    assert (
+        f"以已彙整的活頁簿 {last} 中的計畫為準；{second / '乙109.xlsx'} 是 109 年度的計畫，不計" in done.out + done.err
+    )
+
+
 def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple[Path, Path], xltool: Runner) -> None:
     """A JSON (or an .xls) records no saved time of its own: its file's date decides, and the note says 檔案日期
     of it, where it said 「… 存檔」 of the moment it was written to disk."""

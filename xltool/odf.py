@@ -102,7 +102,9 @@ _COLUMN = re.compile(rb"""<table:table-column\b((?:[^>"']|"[^"]*"|'[^']*')*?)/?>
 _STYLE_NAME = re.compile(rb'table:style-name\s*=\s*"([^"]*)"')
 _COLUMN_STYLE = re.compile(rb'table:default-cell-style-name\s*=\s*"([^"]*)"')
 _DATA_STYLE = re.compile(rb'<style:style\b[^<>]*?style:name="([^"]*)"[^<>]*?style:data-style-name="([^"]*)"')
-_NUMBER_STYLE = re.compile(rb'<number:number-style\b[^<>]*?style:name="([^"]*)"[^<>]*>(.*?)</number:number-style>', re.S)
+_NUMBER_STYLE = re.compile(
+    rb'<number:number-style\b[^<>]*?style:name="([^"]*)"[^<>]*>(.*?)</number:number-style>', re.S
+)
 _DECIMALS = re.compile(rb'number:decimal-places="([0-9]+)"')
 
 

@@ -435,8 +435,10 @@ def intake(
         own = [s for s in readable if not s.from_merged]
         if len({s.file for s in readable}) > 1 and len(own) < len(readable):  # also in a merged workbook
             season.conflicts.append(readable)
-            if not own:  # in merged workbooks alone: each counts
-                season.counted += readable
+            if not any(_of_the_year(s, year) for s in own):
+                # In merged workbooks alone (each counts), or its own file is another year's plan (109 sent by
+                # mistake after last round's 108): the copy in last round's 彙整 counts, not nothing.
+                season.counted += [s for s in readable if s.from_merged]
                 continue
             # A copy of the unit's own file: its own file counts, never the two added up, whatever
             # allow_duplicates says (it let last round's 彙整 and the units' files double every number).
@@ -719,8 +721,14 @@ def _receipt(
         if len({s.file for s in own}) > 1:
             notes.append(_versions_note(own, counted, newest_lost=bool(line.resend)))
         kept = "、".join(dict.fromkeys(s.name for s in own if id(s) in counted))
-        notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的副本不計" if kept else
-                     f"也在已彙整的活頁簿 {merged_in} 中")  # fmt: skip
+        later = "、".join(dict.fromkeys(s.name for s in own if not _of_the_year(s, year)))
+        if kept:
+            notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的副本不計")
+        elif later:
+            notes.append(f"以已彙整的活頁簿 {merged_in} 中的計畫為準；{later} 是 {'、'.join(map(str, other_years))} "
+                         f"年度的計畫，不計")  # fmt: skip
+        else:
+            notes.append(f"也在已彙整的活頁簿 {merged_in} 中")
     elif len(files) > 1 and merged_in:
         notes.append(f"在 {merged_in} 中")
     elif len(files) > 1:

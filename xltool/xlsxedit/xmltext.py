@@ -28,7 +28,9 @@ class Damaged(Refused):
         super().__init__(INCOMPLETE.format(part))
 
 
-ANY_TAG = re.compile(rf"<!--.*?-->|<!\[CDATA\[.*?]]>|<[?!][^<>]*>|<(/?)(?:({NAME}):)?({NAME}){ATTRIBUTES}\s*(/?)>", re.S)
+ANY_TAG = re.compile(
+    rf"<!--.*?-->|<!\[CDATA\[.*?]]>|<[?!][^<>]*>|<(/?)(?:({NAME}):)?({NAME}){ATTRIBUTES}\s*(/?)>", re.S
+)
 
 
 @dataclass(frozen=True)
