@@ -137,5 +137,16 @@ def test_a_date_pasted_as_its_day_count_is_a_date_as_the_column_says() -> None:
     """A date pasted as a value into a General cell is 46096: check called it an unreadable schedule while
     the 檢查 column said 預定進度是日期值（2026-03-15）."""
     schedule = parse_schedule(46096, 115)
-    assert schedule.written == "2026-03-15" and Note.DATE_VALUE in schedule.notes
+    assert schedule.text == "2026-03-15" and Note.DATE_VALUE in schedule.notes
+    assert schedule.written == "46096"  # the cell as it came: a merge copies the number, not a date
+
+
+def test_a_number_in_the_schedule_keeps_every_digit() -> None:
+    """format "g" kept six digits: a merge wrote 12345678.9 back as 12345700 and check quoted 「1e+08」."""
+    assert [parse_schedule(v, 108).written for v in (12345678.9, 99999999, 108.123456, 2958466.0)] == [
+        "12345678.9",
+        "99999999",
+        "108.123456",
+        "2958466",
+    ]
     assert Note.DATE_VALUE not in parse_schedule(9999, 115).notes  # below 10000: no date, as the column has it

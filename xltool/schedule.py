@@ -137,11 +137,11 @@ def _parse_number(value: float, year: int | None, decimals: int | None) -> Sched
     (January) or 108.10 (October). Only the cell's format can tell (shown as 108.10, it is what the
     officer saw); without it the reading is left open. 108.2 … 108.9 can only be February … September.
     """
-    written = format(value, "g")
+    written = _number_text(value)
     notes = frozenset({Note.EXCEL_NUMBER})
     if math.isfinite(value) and _FIRST_DAY <= value < _LAST_DAY:  # no schedule: a date pasted as its day count
         day = (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat()
-        return Schedule(day, day, (), frozenset({Note.DATE_VALUE, Note.UNPARSED}))
+        return Schedule(written, day, (), notes | {Note.DATE_VALUE, Note.UNPARSED})  # a number still (merge)
     if not math.isfinite(value) or float(value).is_integer():
         return Schedule(written, written, (), notes | {Note.UNPARSED})
     text = f"{value:.2f}"
@@ -152,6 +152,14 @@ def _parse_number(value: float, year: int | None, decimals: int | None) -> Sched
             return Schedule(written, written, (), notes | {Note.UNPARSED, Note.AMBIGUOUS_NUMBER})
         text = f"{text[:-2]}0{text[-2]}"
     return _parse_text(text, written, year, notes)
+
+
+def _number_text(value: float) -> str:
+    """A number with every digit it holds: format "g" kept six, and a merge wrote 12345678.9 back as
+    12345700, check quoted 99999999 as 「1e+08」."""
+    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(float(value))
 
 
 def _parse_text(text: str, written: str, year: int | None, notes: frozenset[Note]) -> Schedule:

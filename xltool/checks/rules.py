@@ -202,10 +202,10 @@ SCHEDULE_DATE = Rule(
     "SCHEDULE_DATE",
     E,
     "schedule",
-    "預定進度是日期值（{value}）：試算表（Excel 或 LibreOffice）可能把「1-12」「1/5」之類的輸入改成了日期",
+    "預定進度是日期值（{text}）：試算表（Excel 或 LibreOffice）可能把「1-12」「1/5」之類的輸入改成了日期",
     "把儲存格格式設為「文字」後重新輸入，例如 {year}.01-12",
     # A date is a number to a formula: one from 10000 up (1927 on) is taken for a date.
-    live=Live("AND(ISNUMBER({schedule}),{schedule}>=10000)", fill={"value": 'TEXT({schedule},"yyyy-mm-dd")'}),
+    live=Live("AND(ISNUMBER({schedule}),{schedule}>=10000)", fill={"text": 'TEXT({schedule},"yyyy-mm-dd")'}),
 )
 SCHEDULE_FORMAT = Rule(
     "SCHEDULE_FORMAT", I, "schedule", "預定進度「{value}」可統一寫成「{text}」", "xltool check --fix 可自動改寫"
