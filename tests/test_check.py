@@ -646,3 +646,12 @@ def test_a_western_year_excel_made_a_number_is_quoted_as_typed(template: Path) -
     fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場。", **GOOD, "schedule": 2019.03}], unit="某處")
     [found] = [f for f in check_file(template).findings if f.code == "SCHEDULE_NUMBER"]
     assert "Excel 把輸入的「2019.03」改寫成了數字" in found.message and "重新輸入 108.03" in found.hint
+
+
+@pytest.mark.parametrize("year", [1e308, 0, "9" * 5000, 2.5e15], ids=["1E+308", "0", "5,000 digits", "2.5E+15"])
+def test_a_year_no_plan_can_have_is_unreadable_not_a_damaged_file_nor_a_year(template: Path, year: object) -> None:
+    """1E+308 was 「年度請填民國年：1000…」 (309 digits) and asked for a catalog of that year; 0 put every
+    schedule 「不在計畫年度 0 年」; 5,000 digits (past what int() converts) called the file damaged."""
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場。", **GOOD}], unit="某處", year=year)
+    found = [(f.code, f.cell) for f in check_file(template).findings if f.severity != "info"]
+    assert found == [("YEAR_UNREADABLE", "E2")]

@@ -290,17 +290,18 @@ def test_a_blank_year_is_blamed_where_it_is_typed_not_on_the_columns_summary(tmp
 
 
 @office
-def test_a_year_that_is_no_year_is_said_to_be_and_not_called_missing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("year", [108.5, 0])
+def test_a_year_that_is_no_year_is_said_to_be_and_not_called_missing(tmp_path: Path, year: float) -> None:
     """108.5 pasted past the year cell's validation: check said 沒有填計畫年度 of a filled cell, and the
-    column blamed every schedule for not being in 「108.5 年」."""
+    column blamed every schedule for not being in 「108.5 年」 (or 「0 年」)."""
     path = write_template(tmp_path / "年度.xlsx", year=108, rows=10)
-    fill(path, correct_rows(), unit="某處", year=108.5)
+    fill(path, correct_rows(), unit="某處", year=year)
     saved = convert(path, "xlsx", tmp_path / "lo")
     grid = calculated(saved)
-    assert "【錯誤】計畫年度「108.5」不是民國年度" in str(grid[1][len(COLUMNS)])
+    assert f"【錯誤】計畫年度「{year}」不是民國年度" in str(grid[1][len(COLUMNS)])
     assert [grid[r][len(COLUMNS)] for r in range(3, 7)] == [""] * 4  # no row blamed for the year
     found = [(f.code, f.cell, f.message) for f in check_plan(read_plan(saved)) if f.code.startswith("YEAR")]
-    assert found == [("YEAR_UNREADABLE", "E2", "計畫年度「108.5」不是民國年度")]
+    assert found == [("YEAR_UNREADABLE", "E2", f"計畫年度「{year}」不是民國年度")]
 
 
 @office

@@ -245,7 +245,8 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "n_cell": 'TRIM(SUBSTITUTE({practice},CHAR(9)," "))',
         # The plan year, as the reader takes it: a western year (2019) is its ROC year (108).
         "year": f"IF(AND(ISNUMBER({{year_cell}}),{{year_cell}}>{ROC_OFFSET}),{{year_cell}}-{ROC_OFFSET},{{year_cell}})",
-        "has_year": "IF(ISNUMBER({year}),MOD({year},1)=0,FALSE)",  # 108.5 is no year (YEAR_UNREADABLE)
+        # 108.5, 0 and 1E+308 are no year (YEAR_UNREADABLE), as the reader reads a year: a whole 1 to 999
+        "has_year": "IF(ISNUMBER({year}),AND(MOD({year},1)=0,{year}>0,{year}<1000),FALSE)",
         # 預定進度. The common shapes, written exactly: 108.08, 108.01-12, 108.10-109.03 and 108.01、04、07
         # (three-digit year, two-digit months); the same with a western year (2019.01-12), and a month or
         # months with no year (1-12月). Anything else a formula leaves to check.

@@ -769,7 +769,7 @@ def _practice_after(plan: Plan, grid: Grid, header: _Header, total: int) -> None
 
 
 _AMOUNTS = frozenset({"budget"})  # columns whose merged cells hold one value, not one a row
-_SOURCE_ROW = re.compile(r"![$]?[A-Z]{1,3}[$]?([0-9]+)$")  # 計畫表!B4: the row a merged workbook's row came from
+_SOURCE_ROW = re.compile(r"![$]?[A-Z]{1,3}[$]?([0-9]{1,7})$")  # 計畫表!B4: the row a merged workbook's row came from
 
 
 class _Body:
@@ -919,10 +919,11 @@ def _year(value: object) -> int | None:
     text = squash(_text(value)).removesuffix("年度").removesuffix("年")
     if text.startswith("民國"):
         text = text[2:]
-    if not text.isdecimal():
+    if not text.isdecimal() or len(text) > 4:  # 1E+308 or 5,000 digits is no year (int() refuses 4,300)
         return None
     number = int(text)
-    return number - ROC_OFFSET if number > ROC_OFFSET else number
+    year = number - ROC_OFFSET if number > ROC_OFFSET else number
+    return year if 0 < year < 1000 else None  # 0 is no year: every schedule was 「不在計畫年度 0 年」
 
 
 def _practice_text(value: object) -> str:

@@ -369,7 +369,7 @@ YEAR_UNREADABLE = Rule(
     "year",
     "計畫年度「{value}」不是民國年度",
     "請填民國年度，例如 108",
-    live=Live("AND(ISNUMBER({year_cell}),MOD({year_cell},1)<>0)"),  # 115.5 pasted past the validation
+    live=Live("AND(ISNUMBER({year_cell}),NOT({has_year}))"),  # 115.5 or 0 pasted past the validation
 )
 YEAR_WESTERN = Rule(
     "YEAR_WESTERN",
