@@ -106,16 +106,17 @@ class _Captured(io.TextIOWrapper):
         return self.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
 
 
-def run_in_process(*args: object, tty: bool = False, stdout: bool = True) -> Ran:
+def run_in_process(*args: object, tty: bool = False, terminal: bool = False, stdout: bool = True) -> Ran:
     """``xltool ARGS`` run by ``xltool.cli.run`` in this process: what the command prints and its exit status,
     without the second it takes to start Python and import the libraries. The run leaves nothing behind for the
     next one: the output's closed-pipe flag is reset, and the current folder and environment are restored.
     Environment variables a test sets (``monkeypatch.setenv``) are seen, as a process would see them.
-    ``stdout=False`` runs it with no standard output at all, as Python starts when that descriptor is closed."""
+    ``stdout=False`` runs it with no standard output at all, as Python starts when that descriptor is closed;
+    ``tty`` makes standard output a terminal, ``terminal`` standard error (where progress is shown)."""
     from xltool.cli import run, show
     from xltool.errors import XltoolError
 
-    out, err = _Captured(tty), _Captured()
+    out, err = _Captured(tty), _Captured(terminal)
     codes: list[str] = []
     report = show.error
 

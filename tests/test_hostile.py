@@ -158,6 +158,32 @@ def test_a_line_feed_or_an_escape_in_a_file_name_stays_on_one_line(xltool: Runne
     assert "\x1b" not in err and "\x07" not in err and "彙整\\x1b\\x07\\x0a.xlsx" in err
 
 
+def test_a_mark_that_reorders_or_hides_text_in_a_file_name_is_shown_not_obeyed(xltool: Runner, tmp_path: Path) -> None:
+    """U+202E (right-to-left override) made 「單位\u202eslx.exe」 show as a name ending in .exe, and a
+    zero-width space made two units' files look the same: each is shown as its code."""
+    spoofed = tmp_path / "單位\u202excod.xlsx"
+    shutil.copyfile(EXAMPLE, spoofed)
+    twin = tmp_path / "金門\u200b縣.xlsx"
+    shutil.copyfile(EXAMPLE, twin)
+    _, out, _ = xltool("check", spoofed, twin)
+    assert "\u202e" not in out and "\u200b" not in out
+    assert "單位\\u202excod.xlsx" in out and "金門\\u200b縣.xlsx" in out
+
+
+def test_a_file_name_that_looks_like_markup_is_shown_as_written_on_the_progress_bar(
+    xltool: Runner, tmp_path: Path
+) -> None:
+    """A folder of twenty plans shows a progress bar on a terminal, naming each file: 「[bold]」 in a name
+    was obeyed as rich's markup (and a closing tag with nothing open stops rich), an ESC written out."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for n in range(20):
+        shutil.copyfile(EXAMPLE, inbox / f"{n:02d}[bold]壞[red]\x1b[31m.xlsx")
+    ran = xltool("check", inbox, "--format", "json", terminal=True)
+    assert ran.status == 0 and "Traceback" not in ran.err
+    assert "\x1b[31m" not in ran.err and "[bold]壞[red]\\x1b[31m.xlsx" in ran.err  # shown, escaped
+
+
 # --- catalog folders that cannot be looked into ----------------------------------------------------------
 
 

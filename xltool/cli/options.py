@@ -128,8 +128,13 @@ class Bar:
         if self._due():
             self._show(self._title, self._total)
             if self._bar is not None and self._task is not None:
-                shown = f"{self._title} {self._done}/{self._total} {name}".rstrip()
-                self._bar.update(self._task, completed=self._done, description=shown)
+                from rich.markup import escape
+
+                from xltool.cli.show import printable
+
+                # A file's name as written: 「壞[/red].xlsx」 is no markup (rich stopped the run on it), nor an ESC
+                shown = f"{self._title} {self._done}/{self._total} {printable(name)}".rstrip()
+                self._bar.update(self._task, completed=self._done, description=escape(shown))
 
     def rows(self, done: int, total: int, title: str = "讀取") -> None:
         if self._due():

@@ -121,8 +121,10 @@ def archives(paths: Iterable[Path]) -> None:
 
 # ------------------------------------------------------------------------------------------- text
 
-# Control characters, and line breaks: a shown text is always one line of the terminal.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters and line breaks (a shown text is always one line of the terminal), and the marks
+# that reorder or hide text without showing: U+202E turns 「計畫exe.xlsx」 into 「計畫xslx.exe」 on the screen,
+# a zero-width space makes two units' names look alike.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 def _escaped(match: re.Match[str]) -> str:
