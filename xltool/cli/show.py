@@ -98,17 +98,16 @@ def notices(plans: Iterable[Plan | None]) -> None:
     catalog, say); one that is not said of every file names the files it is said of (「這份範本存成了 .xls」
     in a folder of thirty did not say which)."""
     read = [plan for plan in plans if plan is not None]
-    sources: dict[str, list[str]] = {}
+    sources: dict[str, dict[str, None]] = {}  # each notice → the files it is said of, in order, once each
     for plan in read:
         for line in plan.notices:
-            sources.setdefault(line, [])
-            if plan.source not in sources[line]:
-                sources[line].append(plan.source)
+            sources.setdefault(line, {})[plan.source] = None
     files = len({plan.source for plan in read})
-    for line, where in sources.items():
-        if len(where) == files:
+    for line, said_of in sources.items():
+        if len(said_of) == files:
             notice(line)
             continue
+        where = list(said_of)
         more = f" 等 {len(where)} 個檔案" if len(where) > 3 else ""
         notice(f"{'、'.join(printable(source) for source in where[:3])}{more}：{line}")
 
