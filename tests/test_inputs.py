@@ -68,6 +68,23 @@ def test_a_folder_and_a_missing_output_folder(tmp_path: Path, xltool: Runner) ->
     assert (done.status, done.code) == (2, "OUTPUT_NO_FOLDER")
 
 
+def test_a_name_in_a_folder_that_looks_like_a_plan_but_is_no_file_is_said(tmp_path: Path, xltool: Runner) -> None:
+    """A pipe named 計畫.xlsx and a link whose workbook was moved away were passed over without a word:
+    the folder's count came out one unit short and nothing said why."""
+    import os
+    import shutil
+
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    shutil.copyfile(EXAMPLE, inbox / "金門.xlsx")
+    os.mkfifo(inbox / "管線.xlsx")
+    (inbox / "捷徑.xlsx").symlink_to(tmp_path / "已搬走.xlsx")
+    done = xltool("check", inbox, "-f", "json")
+    files = {Path(f["file"]).name: f.get("error_code") for f in json.loads(done.out)["files"]}
+    assert files == {"金門.xlsx": None, "管線.xlsx": "INPUT_NOT_FILE", "捷徑.xlsx": "INPUT_MISSING"}
+    assert done.status == 2
+
+
 def test_macros_are_ignored_and_said(tmp_path: Path, xltool: Runner) -> None:
     book = corpus.with_macros(tmp_path / "巨集.xlsm", tmp_path)
     plan = read_plan(book)

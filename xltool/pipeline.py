@@ -325,7 +325,9 @@ def packed(paths: Iterable[Path]) -> list[Path]:
 
 def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
     """The plan files under ``folder``, and the other files a person sees there (not hidden, not Excel's ~$
-    lock files). A folder that cannot be listed is among the plans itself: reading it says why."""
+    lock files). A folder that cannot be listed is among the plans itself, and so is a name that looks like
+    a plan but is no file (a pipe, a link whose file is gone): reading it says why, where it was passed over
+    without a word."""
     plans: list[Path] = []
     others: list[Path] = []
     unlisted: list[OSError] = []
@@ -338,12 +340,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
             if path.suffix.lower() not in PLAN_SUFFIXES:
                 others.append(path)
                 continue
-            try:
-                if not path.is_file():
-                    continue
-            except OSError:
-                pass  # a name past the path limit: reading it says so
-            plans.append(path)
+            plans.append(path)  # a pipe or a link to nothing named .xlsx too: reading it says what it is
     plans += [Path(os.fsdecode(error.filename)) for error in unlisted if error.filename is not None]
     return plans, others
 
