@@ -555,3 +555,18 @@ def test_a_practice_longer_than_a_printed_page_is_said_to_print_cut(
     [note] = [line for line in done.err.splitlines() if "比一頁還長" in line]
     assert note.startswith("注意：甲政風處 計畫表!B4（5,602 字）比一頁還長") and "xltool render" in note
     assert "比一頁還長" not in xltool("merge", EXAMPLE, "-o", tmp_path / "範例.xlsx").err
+
+
+def test_a_practice_longer_than_a_cell_holds_is_said_to_be_cut_not_whole(tmp_path: Path, xltool: Runner) -> None:
+    """A JSON plan (or an .ods) can hold 40,000 characters in a practice, a workbook's cell 32,767: the merge
+    kept the first 32,767 and said 「彙整表裡是完整的」."""
+    plan = json.loads(xltool("read", EXAMPLE, "-f", "json").out)
+    plan["items"][0]["practice"] = "長" * 40000
+    source = tmp_path / "長.json"
+    source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    merged = tmp_path / "彙整.xlsx"
+    done = xltool("merge", source, "-o", merged)
+    assert done.status == 0
+    [note] = [line for line in done.err.splitlines() if "40,002 字" in line]
+    assert "超過 Excel 一格的上限 32,767 字：彙整表只保留前 32,767 字" in note and "完整" not in note
+    assert read_plan(merged).items[0].practice == "長" * (32767 - 2)  # 「一、」 and what the cell holds

@@ -21,6 +21,7 @@ from xltool.export import shown_path
 from xltool.form import CONTACT_FIELDS
 from xltool.merged import too_tall, write_merged
 from xltool.model import FileResult, Plan
+from xltool.ooxml import MAX_CELL_TEXT
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import CheckOptions, check_files, refuse_unreadable
 from xltool.roster import Intake, Receipt, Roster, Submission, intake, left_out, missing, with_unit
@@ -108,15 +109,23 @@ def merge_files(
 
 def _cut_in_print(plans: Iterable[Plan]) -> list[str]:
     """A practice or goal longer than a printed page (a report pasted into the cell): the merged workbook
-    holds it whole, its printout only a page of it (LibreOffice and Excel print no row over two pages)."""
+    holds it whole, its printout only a page of it (LibreOffice and Excel print no row over two pages).
+    One longer than a cell holds (a JSON plan, an .ods) is kept to the cell's limit, and said to be."""
     tall = too_tall(list(plans))
-    if not tall:
-        return []
-    shown = "、".join(f"{unit} {cell}（{chars:,} 字）" for unit, cell, chars in tall[:3])
-    more = f" 等 {len(tall)} 格" if len(tall) > 3 else ""
-    return [
-        f"{shown}{more}比一頁還長：彙整表裡是完整的，但印出來只有一頁的部分；要印出全文請以 xltool render 列印該單位的計畫"
-    ]
+    notes = []
+    for cut in (False, True):
+        cells = [(unit, cell, chars) for unit, cell, chars in tall if (chars > MAX_CELL_TEXT) == cut]
+        if not cells:
+            continue
+        shown = "、".join(f"{unit} {cell}（{chars:,} 字）" for unit, cell, chars in cells[:3])
+        shown += f" 等 {len(cells)} 格" if len(cells) > 3 else ""
+        notes.append(
+            f"{shown}超過 Excel 一格的上限 {MAX_CELL_TEXT:,} 字：彙整表只保留前 {MAX_CELL_TEXT:,} 字，印出來也只有"
+            "一頁的部分；全文在該單位的原檔，要印出全文請以 xltool render 列印該單位的計畫"
+            if cut
+            else f"{shown}比一頁還長：彙整表裡是完整的，但印出來只有一頁的部分；要印出全文請以 xltool render 列印該單位的計畫"
+        )
+    return notes
 
 
 def _todo(old: Submission, new: Submission) -> str:
