@@ -83,6 +83,20 @@ def test_excel_made_numbers_and_odd_cells_are_read_not_fatal(template: Path) -> 
     assert plan.items[2].practice == "" and plan.items[2].cell == "B6"
 
 
+def test_a_logical_cell_reads_as_excel_shows_it(template: Path, tmp_path: Path, xltool: Runner) -> None:
+    """TRUE typed where a text goes (or in a forged 彙整) read as Python's 「True」, and the merge copied that."""
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理講習 2 場", "performance": True},
+                    {"practice": False}])  # fmt: skip
+    plan = read_plan(template)
+    assert (plan.items[0].performance, plan.items[1].practice) == ("TRUE", "FALSE")
+    merged = tmp_path / "彙整.xlsx"
+    assert xltool("merge", template, "-o", merged).status == 0
+    assert [(i.performance, i.practice) for i in read_plan(merged).items][:2] == [
+        ("TRUE", "辦理講習 2 場"),
+        ("", "FALSE"),
+    ]
+
+
 def test_a_legacy_sheet_with_the_header_lower_down_and_printed_line_breaks(tmp_path: Path) -> None:
     import xlsxwriter
 

@@ -949,6 +949,8 @@ def _text(value: object) -> str:
     """A cell value as the text a person sees (108.0 → "108")."""
     if value is None:
         return ""
+    if isinstance(value, bool):  # a logical cell: what Excel and LibreOffice show, not Python's "True"
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dt.date, dt.time)):
