@@ -182,8 +182,10 @@ def test_the_lines_of_an_offices_roster_that_name_no_unit_are_said_and_never_cha
     [
         ('單位,承辦人\r臺北市政府政風處,"王\r新北市政府政風處,李\r桃園市政府政風處,陳\r', "不成對的引號"),  # Mac's CR
         ("單位\n" + "甲" * 200_000 + "\n", "欄位過長"),
+        # one column, no comma to give it away: 「乙\n丙」 was one unit, chased, and 丙 never
+        ('單位\n臺北市政府政風處\n"新北市政府政風處\n桃園市政府政風處\n', "第 3 列有不成對的引號"),
     ],
-    ids=["a quote left open", "a field past csv's limit"],
+    ids=["a quote left open", "a field past csv's limit", "a quote left open in the last rows of one column"],
 )
 def test_a_roster_csv_that_is_not_quite_one_is_one_line(
     season: tuple[Path, Path], tmp_path: Path, body: str, said: str, xltool: Runner

@@ -240,6 +240,15 @@ def _csv_rows(source: Path) -> list[list[str]]:
                     f'名冊第 {len(rows) + 1} 列有一格跨了好幾行：可能有不成對的引號 "，後面的列被併進這一格', source
                 )
             rows.append(row)
+        if rows and any("\n" in cell or "\r" in cell for cell in rows[-1]):
+            # A quote left open in the last rows swallows them into one cell without a comma: a unit
+            # 「乙政風處\n丙政風處」 was chased, and 丙 never. Read strictly, the open quote is an error.
+            try:
+                list(csv.reader(io.StringIO(text, newline=""), strict=True))
+            except csv.Error:
+                raise _invalid(
+                    f'名冊第 {len(rows)} 列有不成對的引號 "：從這裡到檔案結尾的列都被併進了同一格', source
+                ) from None
     except csv.Error:  # a field past csv's limit (131,072 characters): a quote left open swallowed the rest
         raise _invalid(
             f'名冊第 {reader.line_num} 行附近不是可讀的 CSV（欄位過長，或有不成對的引號 "）', source
