@@ -216,7 +216,9 @@ def run_check(
     if annotate_dir is not None:
         names = relative_names(inputs, [Path(r.file) for r in results])
         # A unit sent again gets back its newest workbook (a JSON has no cells to mark), roster or not.
-        workbooks = intake([r for r in results if Path(r.file).suffix.lower() != ".json"], roster)
+        books = [r for r in results if Path(r.file).suffix.lower() != ".json"]
+        # the roster's intake when it was made of these same files (no JSON among them): not made twice
+        workbooks = run.season if run.season is not None and len(books) == len(results) else intake(books, roster)
         superseded = {old.file: left_out(old, new) for old, new in workbooks.older}
         run.returned = annotate_each(results, annotate_dir, names, outputs, infos=infos, superseded=superseded)
     _write_chase(chase, run.receipts, outputs)
