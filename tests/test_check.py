@@ -655,3 +655,46 @@ def test_a_year_no_plan_can_have_is_unreadable_not_a_damaged_file_nor_a_year(tem
     fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場。", **GOOD}], unit="某處", year=year)
     found = [(f.code, f.cell) for f in check_file(template).findings if f.severity != "info"]
     assert found == [("YEAR_UNREADABLE", "E2")]
+
+
+def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path, xltool: Runner) -> None:
+    """A hand-made plan's practice with two schedules, its cell merged down both rows: check said it was
+    numbered wrong (「二」應為「三」) and repeated 「與 B3 相同」 of itself, and the plan counted 3 practices
+    where it has 2; following the message broke a correct plan. Merged and read again, it is still one."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "計畫表"
+    sheet.append(["某處108年度廉政工作計畫"])
+    sheet.append(["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目"])
+    sheet.append(["壹、強化宣導。", "一、辦理廉政宣導 3 場。", "108.03", 5, "防貪業務", "無"])
+    sheet.append([None, None, "108.09", 5, "防貪業務", "無"])
+    sheet.append([None, "二、召開廉政會報 2 次。", "108.06", 5, "防貪業務", "無"])
+    sheet.merge_cells("B3:B4")
+    sheet.merge_cells("A3:A5")
+    plan = tmp_path / "手做.xlsx"
+    book.save(plan)
+    result = check_file(plan)
+    assert [f.code for f in result.findings] == []
+    assert result.plan is not None and (result.plan.practices, result.plan.total) == (2, 15)
+    merged = tmp_path / "彙整.xlsx"
+    assert "2 項具體作法" in xltool("merge", plan, "-o", merged).err
+    again = check_file(merged)
+    assert again.plan is not None and again.plan.practices == 2
+    from xltool.summary import summarize
+
+    [by_category] = [t for t in summarize([result], load_catalog(108)).tables if "業務類別具體作法數" in t.title]
+    assert by_category.rows[0][by_category.header.index("防貪業務")] == 2  # the 統計 sheet's count
+    assert [f.code for f in again.findings if f.severity != "info"] == []
+    printout = tmp_path / "列印.xlsx"
+    assert xltool("render", plan, "-o", printout).status == 0
+    from python_calamine import CalamineWorkbook
+
+    printed = [str(row[1]) for row in CalamineWorkbook.from_path(printout).get_sheet_by_name("計畫表").to_python()]
+    assert sum("辦理廉政宣導" in text for text in printed) == 1  # printed once, as its goal is
+    # Typed out twice, not merged, it is the same practice written twice: said, as ever.
+    sheet.unmerge_cells("B3:B4")
+    sheet["B4"] = "一、辦理廉政宣導 3 場。"
+    book.save(plan)
+    assert {"ITEM_NUMBER_ORDER", "PRACTICE_DUPLICATE"} <= {f.code for f in check_file(plan).findings}

@@ -139,6 +139,21 @@ class PlanItem:
         """The practice cell: where a person looks for this row."""
         return self.cells.get("practice", "")
 
+    def continues(self, before: PlanItem | None) -> bool:
+        """Whether this row is more of the practice on the row before: one practice written over several
+        rows, its cell merged down them (a practice with two schedules or two budgets, in a hand-made
+        plan). The reader gives each row the practice; it is one practice, numbered and counted once."""
+        if before is None or not self.practice or self.practice != before.practice or self.unit != before.unit:
+            return False
+        here = self._practice_source()
+        return here is not None and here == before._practice_source()
+
+    def _practice_source(self) -> tuple[str, str] | None:
+        """The practice's own cell: in the unit's file for a row of a merged workbook (its 來源儲存格)."""
+        if self.origin is not None:
+            return (self.origin.file, self.origin.cell) if self.origin.cell else None
+        return ("", self.at("practice")) if self.cells.get("practice") else None
+
     @property
     def where(self) -> str:
         """「計畫表!B7」: the practice cell with its sheet, or the row when the cell is unknown."""
@@ -229,8 +244,9 @@ class Plan:
 
     @property
     def practices(self) -> int:
-        """How many practice rows the plan has."""
-        return len(self.practice_items)
+        """How many practices the plan has: one written over several rows (its cell merged) counts once."""
+        items = self.practice_items
+        return sum(1 for i, item in enumerate(items) if not item.continues(items[i - 1] if i else None))
 
     @property
     def total(self) -> Decimal:

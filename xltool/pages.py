@@ -195,10 +195,12 @@ def _lines(
     breakable: set[int] = set()
     for g, (goal, items) in enumerate(groups):
         start = len(lines)
-        cells = [
-            {key: lines_of(text, widths[key]) for key, text in cell_texts(item, canonical).items() if key != "goal"}
-            for _, item in items
-        ]
+        cells = []
+        for n, item in items:
+            # A practice over several rows (its cell merged down them) is printed once, as its goal is.
+            left = ("goal", "practice") if n and item.continues(plan.items[n - 1]) else ("goal",)
+            written = cell_texts(item, canonical).items()
+            cells.append({key: lines_of(text, widths[key]) for key, text in written if key not in left})
         heights = [max(1, *(len(column) for column in texts.values())) for texts in cells]
         heights[-1] += max(0, len(lines_of(goal, widths["goal"])) - sum(heights)) + grow.get(g, 0)
         for (n, _), texts, height in zip(items, cells, heights, strict=True):

@@ -55,7 +55,8 @@ def summarize(
         units.update(dict.fromkeys(item.unit or plan.unit for item in plan.items))
         if not plan.items:
             units[plan.unit] = None
-        for item in plan.practice_items:
+        items = plan.practice_items
+        for at, item in enumerate(items):
             unit, category = item.unit or plan.unit, item.category or UNFILLED
             units[unit] = seen[category] = None
             key = (unit, category)
@@ -64,8 +65,9 @@ def summarize(
             # Decimal such as 1E+2): Decimal objects added exactly, with no float drift.
             amount = value if value is not None else _ZERO
             budget[key] = budget[key] + amount if key in budget else amount
-            count[key] += 1
-            performances[item.performance or UNFILLED] += 1
+            if not (at and item.continues(items[at - 1])):  # a practice over several rows counts once
+                count[key] += 1
+                performances[item.performance or UNFILLED] += 1
             active.update(item.schedule_info.months)
     ordered = list(units)
     if order is not None:

@@ -163,7 +163,10 @@ def _numbering(context: Context) -> Iterator[Finding]:
     goal_key: tuple[str, str, str] | None = None
     unit = ""
     counted = 0  # practices so far in the goal
-    for item in context.plan.items:
+    items = context.plan.items
+    for at, item in enumerate(items):
+        if at and item.continues(items[at - 1]):
+            continue  # more rows of the practice above (its cell merged down them): numbered there
         if item.unit != unit:  # a merged workbook numbers each unit's goals afresh
             yield from _runs(practices, ITEM_NUMBER_ORDER, ITEM_NUMERALS)
             yield from _runs(goals, GOAL_NUMBER_ORDER, GOAL_NUMERALS)
@@ -250,9 +253,9 @@ def _principles(context: Context) -> Iterator[Finding]:
             if len(item.goal) > catalog.max_goal_chars:
                 yield GOAL_TOO_LONG.at_item(item, item.goal, count=len(item.goal), limit=catalog.max_goal_chars)
         seen_practices: dict[str, PlanItem] = {}
-        for item in items:
-            if not item.practice:
-                continue
+        for at, item in enumerate(items):
+            if not item.practice or (at and item.continues(items[at - 1])):
+                continue  # more rows of the practice above: the same practice, not a second one
             text = "".join(item.practice.split())  # the same words however they were wrapped
             if text in seen_practices:
                 yield PRACTICE_DUPLICATE.at_item(item, item.practice, other=seen_practices[text].cell)
