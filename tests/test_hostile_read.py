@@ -289,6 +289,22 @@ def test_an_ods_of_unfinished_tab_tags_reads_in_no_time_to_speak_of(tmp_path: Pa
     assert len(read_plan(slow).items) == 33
 
 
+@pytest.mark.usefixtures("office")
+def test_an_ods_run_of_spaces_is_kept_to_a_cell_and_millions_are_refused(tmp_path: Path) -> None:
+    """ODF writes a run of spaces as <text:s text:c="N"/>, and calamine writes out all N: a 43 KB file of
+    two billion took 10 GB and ended the process (and the run of every other file) with no word. A run is
+    kept to what a cell holds; a file of hundreds of long runs is refused, and the other files are read."""
+    practice = "<text:p>一、秉縣長".encode()
+    one = example_ods(tmp_path / "空白.ods", practice, '<text:p>一、<text:s text:c="2000000000"/>秉縣長'.encode())
+    many = example_ods(tmp_path / "炸彈.ods", practice, b"<text:p>" + b'<text:s text:c="100000"/>' * 200 + practice[8:])
+    good = tmp_path / "好.xlsx"
+    good.write_bytes(EXAMPLE.read_bytes())
+    done = run_process("check", one, many, good, "-f", "json", memory=3 * 1024**3)
+    files = {Path(f["file"]).name: f.get("error_code") for f in json.loads(done.out)["files"]}
+    assert done.status == 2 and files == {"空白.ods": None, "炸彈.ods": "INPUT_UNSAFE", "好.xlsx": None}
+    assert read_plan(one).items[0].practice.startswith("秉縣長")  # the spaces, however many, are only spaces
+
+
 def test_a_workbook_zipped_with_a_password_is_said_to_be(tmp_path: Path) -> None:
     """zip -P encrypts the members (ZipCrypto, flag bit 0 set in each header): zipfile raised a RuntimeError
     in English, exit 3, and in a folder it stopped the whole run. The flag is what says so to every reader."""

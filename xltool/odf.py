@@ -15,9 +15,10 @@ import re
 import zipfile
 from collections.abc import Collection
 
+from xltool.errors import ErrorCode, InputError
 from xltool.form import cell_row, column_index, column_letter
 from xltool.inputs import Package, SheetCells
-from xltool.ooxml import refuse_entities, xml_unescape
+from xltool.ooxml import MAX_CELL_TEXT, refuse_entities, xml_unescape
 
 # Attribute values may hold ">" (a style named 「a>b」): stopping at the first ">" hid the repeat counts after it.
 _TOKEN = re.compile(
@@ -37,14 +38,40 @@ _TAB = re.compile(rb"<text:tab(?:\s[^<>]*)?/>")
 _FOR_CALAMINE = ("mimetype", "META-INF/manifest.xml", "content.xml", "styles.xml", "settings.xml", "meta.xml")
 
 
+# ODF's run of spaces, <text:s text:c="N"/>: calamine writes out every one of the N.
+_SPACES = re.compile(rb"""(<text:s\s[^<>]*?\btext:c\s*=\s*["']\s*)([0-9]+)""")
+MAX_SPACE_RUN = MAX_CELL_TEXT  # a run longer than a cell holds shows nothing more
+MAX_SPACES = 4 * 1024 * 1024  # spaces in runs in all: a plan has a few thousand at most
+
+
 def content(package: Package) -> tuple[bytes, bool]:
     """content.xml as calamine is to read it: each tab written as ``<text:tab/>`` the character itself
     (calamine drops the element: 「召開廉政會報⇥2 次」 read 「召開廉政會報2 次」 from an .ods and 「召開廉政會報 2 次」
     from the same plan saved as .xlsx). The guard (:func:`sheets`) looks at this text, not the file's: a
     tab in a tag's name (``<table:table-row<text:tab/> …repeated="100000">``) made a row only once replaced.
-    Returns the XML and whether it is not the file's own."""
+    A run of spaces is kept to what a cell holds, and a file of millions of them refused: one 43 KB file's
+    two billion spaces took 10 GB. Returns the XML and whether it is not the file's own."""
     xml = package.member("content.xml")
-    return (_TAB.sub(b"\t", xml), True) if b"<text:tab" in xml else (xml, False)
+    changed = False
+    if b"<text:tab" in xml:
+        xml, changed = _TAB.sub(b"\t", xml), True
+    if b"text:c" in xml:
+        counts = [found.group(2) for found in _SPACES.finditer(xml)]
+        runs = [_run(count) for count in counts]
+        if sum(runs) > MAX_SPACES:
+            raise InputError(
+                f"儲存格裡的連續空白共 {sum(runs):,} 個，遠多於任何計畫（可能是惡意檔案），已拒絕讀取",
+                package.path,
+                code=ErrorCode.INPUT_UNSAFE,
+            )
+        if any(len(count) > 5 or int(count) > MAX_SPACE_RUN for count in counts):
+            xml, changed = _SPACES.sub(lambda found: found.group(1) + b"%d" % _run(found.group(2)), xml), True
+    return xml, changed
+
+
+def _run(count: bytes) -> int:
+    """A run's spaces, as many as a cell holds at most (a count of 5,000 digits is past what int() reads)."""
+    return MAX_SPACE_RUN if len(count) > 5 else min(int(count), MAX_SPACE_RUN)
 
 
 def for_calamine(package: Package, xml: bytes, changed: bool) -> bytes:
