@@ -85,6 +85,19 @@ def test_a_name_in_a_folder_that_looks_like_a_plan_but_is_no_file_is_said(tmp_pa
     assert done.status == 2
 
 
+def test_a_folder_to_make_that_cannot_be_made_is_one_line(tmp_path: Path, xltool: Runner) -> None:
+    """--annotate-dir with a name the system refuses (or in a folder it may not write): an 「xltool 內部錯誤」
+    in English, exit 3, where -o into the same place was one zh-TW line."""
+    done = xltool("check", EXAMPLE, "--annotate-dir", tmp_path / ("長" * 90))
+    assert (done.status, done.code) == (2, "OUTPUT_NAME_TOO_LONG") and "檔名太長" in done.error_line()
+
+
+@pytest.mark.usefixtures("office")
+def test_a_pdf_folder_that_cannot_be_made_is_one_line(tmp_path: Path, xltool: Runner) -> None:
+    done = xltool("render", EXAMPLE, "--pdf-dir", tmp_path / ("長" * 90))
+    assert (done.status, done.code) == (2, "OUTPUT_NAME_TOO_LONG") and "檔名太長" in done.error_line()
+
+
 def test_macros_are_ignored_and_said(tmp_path: Path, xltool: Runner) -> None:
     book = corpus.with_macros(tmp_path / "巨集.xlsm", tmp_path)
     plan = read_plan(book)

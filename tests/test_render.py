@@ -377,14 +377,14 @@ def test_a_season_prints_in_roster_order_under_roster_names_skipping_a_bad_file(
 
 def test_the_pdf_folder_is_made_when_missing_but_its_parent_must_be_there(tmp_path: Path) -> None:
     from xltool.errors import OutputError
-    from xltool.render import pdf_folder
+    from xltool.outputs import output_folder
 
-    assert pdf_folder(tmp_path / "各單位PDF").is_dir()  # the help's own example: a folder not made yet
+    assert output_folder(tmp_path / "各單位PDF", "--pdf-dir").is_dir()  # the help's own example: not made yet
     with pytest.raises(OutputError, match="輸出資料夾不存在"):
-        pdf_folder(tmp_path / "沒有" / "各單位PDF")
+        output_folder(tmp_path / "沒有" / "各單位PDF", "--pdf-dir")
     (tmp_path / "檔案").write_text("x", encoding="utf-8")
-    with pytest.raises(OutputError, match="必須是資料夾"):
-        pdf_folder(tmp_path / "檔案")
+    with pytest.raises(OutputError, match="--pdf-dir 必須是資料夾"):
+        output_folder(tmp_path / "檔案", "--pdf-dir")
 
 
 def test_a_unit_sent_again_prints_once_in_the_version_merge_counts(tmp_path: Path, xltool: Runner) -> None:

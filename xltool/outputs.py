@@ -252,6 +252,22 @@ def _identity(path: Path) -> tuple[str, tuple[int, int] | None]:
     return real, (found.st_dev, found.st_ino)
 
 
+def output_folder(folder: str | Path, option: str) -> Path:
+    """The folder an option (``--annotate-dir``, ``--pdf-dir``) names, made if it is not there yet; its
+    parent must be. A folder that cannot be made (no permission, a name too long) is one line, as a file
+    that cannot be written is."""
+    folder = Path(folder)
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"{option} 必須是資料夾", folder, code=ErrorCode.OUTPUT_NOT_FILE)
+        if not folder.parent.is_dir():
+            raise OutputError("輸出資料夾不存在", folder.parent, code=ErrorCode.OUTPUT_NO_FOLDER)
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:  # a name too long is refused by exists() already
+        raise _translate(exc, folder) from None
+    return folder
+
+
 def _is_input(given: Path) -> OutputError:
     return OutputError("輸出檔不可與輸入檔相同，以免覆蓋原始資料（--force 也不會覆寫輸入檔）", given,
                        code=ErrorCode.OUTPUT_IS_INPUT)  # fmt: skip

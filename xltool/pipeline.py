@@ -22,11 +22,11 @@ from typing import Any
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, check_plan
-from xltool.errors import ErrorCode, InputError, MergeError, OutputError, XltoolError, system_reason
+from xltool.errors import ErrorCode, InputError, MergeError, XltoolError, system_reason
 from xltool.export import shown_path
 from xltool.inputs import WORKBOOK_SUFFIXES, Package, check_input
 from xltool.model import FileResult, Plan
-from xltool.outputs import Outputs, same_file
+from xltool.outputs import Outputs, output_folder, same_file
 from xltool.reader import read_plan
 
 PARALLEL_FROM = 16  # below this, starting worker processes costs more than it saves
@@ -397,11 +397,7 @@ def annotate_each(
     that cannot have a copy is listed with the reason, and the others still get theirs."""
     from xltool.annotate import annotate_workbook, copy_kind
 
-    if folder.exists() and not folder.is_dir():
-        raise OutputError("--annotate-dir 必須是資料夾", folder, code=ErrorCode.OUTPUT_NOT_FILE)
-    if not folder.parent.is_dir():
-        raise OutputError("輸出資料夾不存在", folder.parent, code=ErrorCode.OUTPUT_NO_FOLDER)
-    folder.mkdir(exist_ok=True)
+    output_folder(folder, "--annotate-dir")
     workbooks = [Path(r.file) for r in results if r.plan is not None and Path(r.file).suffix.lower() != ".json"]
     tagged = _shared_stems(workbooks, names)
     returned: list[Returned] = []

@@ -22,7 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xltool.errors import ErrorCode, OutputError
 from xltool.form import (
     BODY_SIZE,
     FONT,
@@ -44,7 +43,7 @@ from xltool.form import (
 from xltool.linebreak import usable_width, wrap
 from xltool.model import Plan, PlanItem, month_columns, number
 from xltool.ooxml import NOT_XML
-from xltool.outputs import PDF, WORKBOOK, Outputs
+from xltool.outputs import PDF, WORKBOOK, Outputs, output_folder
 from xltool.pages import cell_texts, lay_out, lines_of, page_lines
 from xltool.xlsxparts import apply_page, new_workbook, sheet_name
 
@@ -109,18 +108,6 @@ def pdf_of(
         return to_pdf(workbook, target, outputs=outputs)
 
 
-def pdf_folder(folder: str | Path) -> Path:
-    """The folder ``--pdf-dir`` names, made if it is not there yet (its parent must be, as for
-    ``--annotate-dir``)."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError("--pdf-dir 必須是資料夾", folder, code=ErrorCode.OUTPUT_NOT_FILE)
-    if not folder.parent.is_dir():
-        raise OutputError("輸出資料夾不存在", folder.parent, code=ErrorCode.OUTPUT_NO_FOLDER)
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
 def pdfs_of(
     plans: Sequence[Plan],
     folder: str | Path,
@@ -135,7 +122,7 @@ def pdfs_of(
     from xltool.office import convert_many, renamed
 
     guard = outputs or Outputs()
-    folder = pdf_folder(folder)
+    folder = output_folder(folder, "--pdf-dir")
     used: set[str] = set()
     targets = [folder / f"{pdf_name(plan.unit or PLAN_SHEET, used)}.pdf" for plan in plans]
     for target in targets:

@@ -19,7 +19,7 @@ from xltool.catalog import Catalog
 from xltool.errors import ErrorCode, ExitStatus, XltoolError
 from xltool.export import exit_status
 from xltool.model import FileResult, Plan
-from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs, same_file
+from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs, output_folder, same_file
 from xltool.pipeline import (
     CheckOptions,
     Returned,
@@ -279,7 +279,7 @@ def run_render(
     the units print in its order, under its names. A file that cannot be read stops the run, unless
     ``skip_bad`` leaves it out (listed in the result)."""
     from xltool.office import require_soffice
-    from xltool.render import pdf_folder, pdf_of, pdfs_of, render_plans
+    from xltool.render import pdf_of, pdfs_of, render_plans
 
     files, others, outputs = _gathered(inputs, roster, force)
     if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
@@ -290,7 +290,7 @@ def run_render(
     if pdf is not None or pdf_dir is not None or odt is not None:
         require_soffice()
     if pdf_dir is not None:
-        pdf_folder(pdf_dir)  # made (or refused) before the work, as --annotate-dir is
+        output_folder(pdf_dir, "--pdf-dir")  # made (or refused) before the work, as --annotate-dir is
     results = check_files(files, CheckOptions(catalog=catalog), _counted(files, progress, "讀取"))
     if len(results) == 1 and results[0].error and not skip_bad:  # the file asked for: its own line and code
         one = results[0]
