@@ -346,3 +346,30 @@ def test_ctrl_c_while_a_worker_is_sending_its_results_still_ends_the_run(tmp_pat
         pytest.fail("the run hung after Ctrl-C")
     assert err.decode().strip() == "已中斷。", err.decode()
     assert child.returncode == 130
+
+
+def test_an_output_in_a_folder_this_user_may_not_write_is_refused_before_any_is_written(
+    tmp_path: Path, xltool_process: Runner
+) -> None:
+    """merge -o 彙整.xlsx --chase 唯讀/待催.csv wrote the merged workbook, then refused the chase list
+    and said nothing of the workbook: each output is looked at before the work, the folder's permission too."""
+    locked = tmp_path / "唯讀"
+    locked.mkdir()
+    locked.chmod(0o555)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n金門縣政府政風處\n", encoding="utf-8")
+    merged = tmp_path / "彙整.xlsx"
+    try:
+        done = xltool_process("merge", EXAMPLE, "-o", merged, "--roster", roster, "--chase", locked / "待催.csv",
+                              command=as_an_ordinary_user())  # fmt: skip
+    finally:
+        locked.chmod(0o755)
+    assert done.status == 2 and "沒有在這個資料夾寫入檔案的權限" in done.error_line()
+    assert not merged.exists()
+
+
+def test_an_output_whose_folder_is_a_file_says_so(tmp_path: Path, xltool: Runner) -> None:
+    """It said the folder was moved or replaced by a file during the run: it was a file from the start."""
+    (tmp_path / "甲.xlsx").write_bytes(b"x")
+    done = xltool("merge", EXAMPLE, "-o", tmp_path / "甲.xlsx" / "彙整.xlsx")
+    assert (done.status, done.code) == (2, "OUTPUT_NO_FOLDER") and "是一個檔案，不是資料夾" in done.error_line()

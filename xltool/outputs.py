@@ -117,6 +117,10 @@ class Outputs:
             mode: int | None = target.stat().st_mode
         except FileNotFoundError:
             mode = None
+        except NotADirectoryError:  # -o 甲.xlsx/彙整.xlsx: a file where its folder should be, from the start
+            raise OutputError(
+                "輸出資料夾的位置是一個檔案，不是資料夾", given.parent, code=ErrorCode.OUTPUT_NO_FOLDER
+            ) from None
         except OSError as exc:
             raise _translate(exc, given) from None
         if mode is not None and stat.S_ISDIR(mode):
@@ -127,6 +131,8 @@ class Outputs:
             )
         if not target.parent.is_dir():
             raise OutputError("輸出資料夾不存在", given.parent, code=ErrorCode.OUTPUT_NO_FOLDER)
+        if not os.access(target.parent, os.W_OK | os.X_OK):  # said now, not after the other outputs are written
+            raise _translate(PermissionError(errno.EACCES, "no permission"), given)
         if self._inputs.find(target) is not None:
             raise _is_input(given)
         other_given = self._outputs.find(target)
