@@ -140,8 +140,10 @@ def lay_out(
     grow: dict[int, int] = {}
     put_off: set[int] = set()  # the goals that start a page rather than show an empty box at a foot
     grown = True  # the lines must be laid out (again); a goal put off moves only the page ends
+    resume = 0  # the first goal whose box may have changed: a goal put off moves no page end before it
     while True:
         if grown:
+            resume = 0  # the goals are made again
             lines, goals, breakable = _lines(plan, widths, canonical, grow)
             body = len(lines)
             # The total and the notes go together, after the last practice or at the top of a page: split,
@@ -150,8 +152,15 @@ def lay_out(
         starts = {goals[n].start for n in put_off}
         breaks = page_breaks(breakable, body + tail, first_page, other_pages, starts)
         again = grown = False
-        for n, goal in enumerate(goals):
-            cuts = [goal.start, *(b for b in breaks if goal.start < b < goal.end), goal.end]
+        for n in range(resume, len(goals)):
+            goal = goals[n]
+            # the page ends within the goal's box (breaks are in order: found by halving, not by a pass
+            # over all of them for each goal, which took minutes for a plan of 30,000 practices)
+            cuts = [
+                goal.start,
+                *breaks[bisect.bisect_right(breaks, goal.start) : bisect.bisect_left(breaks, goal.end)],
+                goal.end,
+            ]
             rooms = [b - a for a, b in itertools.pairwise(cuts)]
             texts, short = goal_pieces(goal.text, rooms, widths["goal"], goal.numbering, other_pages)
             if (
@@ -160,7 +169,7 @@ def lay_out(
                 and _left_short(goal.start, breaks, first_page, other_pages) <= PUT_OFF
             ):
                 put_off.add(n)
-                again = True
+                again, resume = True, n
                 break
             goal.pieces = [(at, text) for at, text in zip(cuts, texts, strict=False) if text]
             if short:
@@ -172,7 +181,7 @@ def lay_out(
 
 def _left_short(start: int, breaks: Sequence[int], first_page: int, other_pages: int) -> int:
     """How many lines short the page a goal starts on would end, if the goal started the next page."""
-    page = sum(b <= start for b in breaks)
+    page = bisect.bisect_right(breaks, start)  # the breaks at or before it
     top = breaks[page - 1] if page else 0
     return (first_page if page == 0 else other_pages) - (start - top)
 
@@ -230,10 +239,13 @@ def page_breaks(
     last of ``starts`` on it, if any (a goal put off to the next page)."""
     breaks: list[int] = []
     start, room = 0, first_page
+    ordered = sorted(starts)  # the last of them on a page found by halving: a pass each page was minutes
     while lines - start > room:
         end = start + max(1, room)
         cut = next((line for line in range(end, start, -1) if line in breakable), end)
-        cut = max((line for line in starts if start < line <= cut), default=cut)
+        before = bisect.bisect_right(ordered, cut)
+        if before and ordered[before - 1] > start:
+            cut = ordered[before - 1]
         breaks.append(cut)
         start, room = cut, other_pages
     return breaks
