@@ -145,6 +145,8 @@ class PlanItem:
         plan). The reader gives each row the practice; it is one practice, numbered and counted once."""
         if before is None or not self.practice or self.practice != before.practice or self.unit != before.unit:
             return False
+        if (self.goal_no, self.goal) != (before.goal_no, before.goal):  # a practice is under one goal
+            return False
         here = self._practice_source()
         return here is not None and here == before._practice_source()
 
