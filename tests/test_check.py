@@ -660,7 +660,8 @@ def test_a_year_no_plan_can_have_is_unreadable_not_a_damaged_file_nor_a_year(tem
 def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path, xltool: Runner) -> None:
     """A hand-made plan's practice with two schedules, its cell merged down both rows: check said it was
     numbered wrong (「二」應為「三」) and repeated 「與 B3 相同」 of itself, and the plan counted 3 practices
-    where it has 2; following the message broke a correct plan. Merged and read again, it is still one."""
+    where it has 2; following the message broke a correct plan. Merged and read again, it is still one; a
+    blank row the merge runs over is a blank row (it was 「沒有填預定進度」), and the printouts print it once."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -670,9 +671,10 @@ def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path,
     sheet.append(["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目"])
     sheet.append(["壹、強化宣導。", "一、辦理廉政宣導 3 場。", "108.03", 5, "防貪業務", "無"])
     sheet.append([None, None, "108.09", 5, "防貪業務", "無"])
+    sheet.append([])
     sheet.append([None, "二、召開廉政會報 2 次。", "108.06", 5, "防貪業務", "無"])
-    sheet.merge_cells("B3:B4")
-    sheet.merge_cells("A3:A5")
+    sheet.merge_cells("B3:B5")
+    sheet.merge_cells("A3:A6")
     plan = tmp_path / "手做.xlsx"
     book.save(plan)
     result = check_file(plan)
@@ -693,8 +695,14 @@ def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path,
 
     printed = [str(row[1]) for row in CalamineWorkbook.from_path(printout).get_sheet_by_name("計畫表").to_python()]
     assert sum("辦理廉政宣導" in text for text in printed) == 1  # printed once, as its goal is
+    document = tmp_path / "計畫.docx"
+    assert xltool("render", plan, "--docx", document).status == 0
+    from docx import Document
+
+    cells = [cell.text for table in Document(str(document)).tables for row in table.rows for cell in row.cells]
+    assert sum("辦理廉政宣導" in text for text in cells) == 1  # Word's table too (it was on each row)
     # Typed out twice, not merged, it is the same practice written twice: said, as ever.
-    sheet.unmerge_cells("B3:B4")
+    sheet.unmerge_cells("B3:B5")
     sheet["B4"] = "一、辦理廉政宣導 3 場。"
     book.save(plan)
     assert {"ITEM_NUMBER_ORDER", "PRACTICE_DUPLICATE"} <= {f.code for f in check_file(plan).findings}

@@ -58,7 +58,7 @@ from xltool.model import Plan, number
 from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
 from xltool.ooxml import NOT_XML, write_package
 from xltool.outputs import DOCX, ODT, Outputs
-from xltool.pages import cell_texts, lay_out, line_slice, page_lines
+from xltool.pages import lay_out, line_slice, page_lines, row_texts
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -262,8 +262,7 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
     for first, end in printout.pages():
         for n, run in itertools.groupby(range(first, end), key=lambda line: printout.lines[line].item):
             rows = list(run)
-            item = plan.items[n]
-            texts = cell_texts(item, canonical)
+            texts = row_texts(plan, n, canonical)
             starts_at = rows[0] - next(i for i in range(rows[0], -1, -1) if printout.lines[i].first)
             whole = printout.lines[rows[0]].first and printout.lines[rows[-1]].last
             # A row of half a page or more may split: kept whole, a row Word or LibreOffice lays out taller

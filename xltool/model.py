@@ -147,8 +147,12 @@ class PlanItem:
             return False
         if (self.goal_no, self.goal) != (before.goal_no, before.goal):  # a practice is under one goal
             return False
+        return self.same_practice_cell(before)
+
+    def same_practice_cell(self, other: PlanItem) -> bool:
+        """Whether the two rows show one practice cell (merged down them), not two cells of equal text."""
         here = self._practice_source()
-        return here is not None and here == before._practice_source()
+        return here is not None and here == other._practice_source()
 
     def _practice_source(self) -> tuple[str, str] | None:
         """The practice's own cell: in the unit's file for a row of a merged workbook (its 來源儲存格)."""

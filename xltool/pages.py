@@ -53,6 +53,16 @@ def cell_texts(item: PlanItem, canonical: bool = False) -> dict[str, str]:
     return texts
 
 
+def row_texts(plan: Plan, n: int, canonical: bool = False) -> dict[str, str]:
+    """What each printed cell of the plan's ``n``-th row says (:func:`cell_texts`): a practice written over
+    several rows (its cell merged down them) is printed once, on its first row, as its goal is."""
+    item = plan.items[n]
+    texts = cell_texts(item, canonical)
+    if n and item.continues(plan.items[n - 1]):
+        texts["practice"] = ""
+    return texts
+
+
 def page_lines(header: float, title: float) -> tuple[int, int]:
     """How many lines of the table the first page (below a title ``title`` pt tall) and the others hold,
     below the header repeated on each (``header`` pt)."""
@@ -204,12 +214,10 @@ def _lines(
     breakable: set[int] = set()
     for g, (goal, items) in enumerate(groups):
         start = len(lines)
-        cells = []
-        for n, item in items:
-            # A practice over several rows (its cell merged down them) is printed once, as its goal is.
-            left = ("goal", "practice") if n and item.continues(plan.items[n - 1]) else ("goal",)
-            written = cell_texts(item, canonical).items()
-            cells.append({key: lines_of(text, widths[key]) for key, text in written if key not in left})
+        cells = [
+            {key: lines_of(text, widths[key]) for key, text in row_texts(plan, n, canonical).items() if key != "goal"}
+            for n, _ in items
+        ]
         heights = [max(1, *(len(column) for column in texts.values())) for texts in cells]
         heights[-1] += max(0, len(lines_of(goal, widths["goal"])) - sum(heights)) + grow.get(g, 0)
         for (n, _), texts, height in zip(items, cells, heights, strict=True):

@@ -637,6 +637,15 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
         performance, performance_written = columns.performances[i]
         schedule, budget = columns.schedules[i], columns.budgets[i]
         empty = not (practice_text or category_text or performance or schedule is not None or budget is not None)
+        if not empty and r in moved:  # what it shows from a merged cell above is no entry of its own: a
+            above = body.from_above(r)  # practice merged down a blank row left that row blank, not unfilled
+            empty = not (
+                (practice_text and "practice" not in above)
+                or (category_text and "category" not in above)
+                or (performance and "performance" not in above)
+                or (schedule is not None and "schedule" not in above)
+                or budget is not None
+            )
         if empty and not started:
             continue  # a row with at most the goal above it again: nothing to check or print
         item_no, practice = columns.numbered[i]
@@ -847,6 +856,10 @@ class _Body:
         rows = self.grid[self.first : self.end]
         lines = [_line(row[c]) if c is not None and c < len(row) else "" for row in rows]
         return lines if self.order is None else [lines[i] for i in self.order]
+
+    def from_above(self, r: int) -> set[str]:
+        """The fields row r only shows from a merged cell above it (a practice merged down two rows)."""
+        return {key for key, (top, _) in self.moved[r].items() if top != r} if r in self.moved else set()
 
     def moved_cells(self, r: int) -> dict[str, str]:
         """Field -> the top-left cell of the merged range that covers it, for the fields of row r that are."""

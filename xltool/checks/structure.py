@@ -258,7 +258,8 @@ def _principles(context: Context) -> Iterator[Finding]:
                 continue  # more rows of the practice above: the same practice, not a second one
             text = "".join(item.practice.split())  # the same words however they were wrapped
             if text in seen_practices:
-                yield PRACTICE_DUPLICATE.at_item(item, item.practice, other=seen_practices[text].cell)
+                if not item.same_practice_cell(seen_practices[text]):  # one cell merged across two goals is no repeat
+                    yield PRACTICE_DUPLICATE.at_item(item, item.practice, other=seen_practices[text].cell)
             else:
                 seen_practices[text] = item
             if not _QUANTITY.search(item.practice):
