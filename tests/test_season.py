@@ -355,6 +355,27 @@ def test_a_unit_that_sent_only_next_years_plan_has_sent_nothing_for_this_one(
     assert "高雄市政府政風處" not in units and "臺北市政府政風處" in units
     receipts = {r[0]: r for r in load_workbook(out)["收件情形"].iter_rows(min_row=4, values_only=True)}
     assert receipts["高雄市政府政風處"][1:4] == ("年度不符", str(folder / "高雄109.xlsx"), None)  # no figures
+    # The season's printout leaves it out too, and says so (it was left out without a word, and told
+    # 「有 N 個錯誤…仍照樣產生列印版」 of a plan it did not print).
+    printout = tmp_path / "列印.xlsx"
+    printed = xltool("render", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", printout)
+    assert printed.status == 0, printed.err
+    assert "高雄109.xlsx：這是 109 年度的計畫，這次是 108 年度，未列印" in printed.err
+    assert "高雄市政府政風處" not in load_workbook(printout).sheetnames
+    assert not any("高雄109.xlsx 有" in line for line in printed.err.splitlines())
+
+
+def test_the_year_asked_for_is_the_seasons_year(tmp_path: Path, xltool: Runner) -> None:
+    """check --year 108 --roster, early in the season when the one plan in is last year's: the unit was
+    已收 and chased for its errors, as the year of most plans in (107) made the season's."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    write_template(folder / "甲.xlsx", year=107, unit="甲政風處", items=example_items(KINMEN))
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n乙政風處\n", encoding="utf-8")
+    done = xltool("check", folder, "--roster", roster, "--year", "108", "-f", "json")
+    statuses = {r["unit"]: r["status"] for r in json.loads(done.out)["receipts"]}
+    assert statuses == {"甲政風處": "年度不符", "乙政風處": "未收"}
 
 
 def test_errors_fixed_in_a_newer_version_do_not_fail_the_season(tmp_path: Path, xltool: Runner) -> None:

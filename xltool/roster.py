@@ -396,7 +396,8 @@ class Intake:
     conflicts: list[list[Submission]] = field(default_factory=list)  # a unit in a merged workbook and elsewhere
     receipts: list[Receipt] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # zh-TW lines: what was decided and why
-    year: int | None = None  # the year most plans are for: with a roster, a unit that sent only another's is left out
+    year: int | None = None  # the season's year (else most plans'): with a roster, only another's plan is left out
+    other_year: list[Submission] = field(default_factory=list)  # left out so: another year's plan and nothing more
 
     def refuse_conflicts(self, doing: str) -> None:
         """Stop a merge or a printout that would count a unit twice: once in a merged workbook (often the
@@ -420,6 +421,7 @@ def intake(
     *,
     allow_duplicates: bool = False,
     others: Sequence[Path] = (),
+    year: int | None = None,
 ) -> Intake:
     """Tell the unit of every file and the version of every unit that counts.
 
@@ -430,7 +432,8 @@ def intake(
     workbook and in another file is a conflict the caller decides on (merge refuses it); meanwhile its own
     file counts, never the two added up (the merged workbook holds a copy of it). ``others`` are the
     files of the inbox that are not plans (:func:`xltool.pipeline.find_inputs`): a roster unit with nothing
-    received but one named after it is told so.
+    received but one named after it is told so. ``year`` is the season's (``--year``); without it, the year
+    most plans are for.
     """
     subs = [sub for result in results for sub in _submissions(result, roster)]
     _distinct_blank_names(subs)
@@ -438,7 +441,7 @@ def intake(
     unplaced: list[Submission] = []
     for sub in subs:
         (groups.setdefault(unit_key(sub.unit), []) if sub.unit else unplaced).append(sub)
-    year = _season_year(subs)
+    year = year if year is not None else _season_year(subs)
     season = Intake(subs, [], year=year)
     for group in groups.values():
         readable = [s for s in group if s.plan is not None]
@@ -465,6 +468,7 @@ def intake(
     if roster is not None:
         # A season has one year: a unit that sent only another year's plan (next year's, by mistake) has
         # sent nothing for this one (年度不符), and merge, which refused the whole inbox, goes on without it.
+        season.other_year = [s for s in season.counted if not _of_the_year(s, year)]
         season.counted = [s for s in season.counted if _of_the_year(s, year)]
         order = {unit.name: n for n, unit in enumerate(roster.units)}
         place = {id(s): n for n, s in enumerate(subs)}

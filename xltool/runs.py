@@ -212,13 +212,17 @@ def run_check(
         run.fixes = copies(results[0], annotate=annotate, fix=fix, infos=infos, outputs=outputs)
         run.annotated, run.fixed = annotate, fix
     if roster is not None:
-        run.season = intake(results, roster, others=others)
+        run.season = intake(results, roster, others=others, year=options.year)
     if annotate_dir is not None:
         names = relative_names(inputs, [Path(r.file) for r in results])
         # A unit sent again gets back its newest workbook (a JSON has no cells to mark), roster or not.
         books = [r for r in results if Path(r.file).suffix.lower() != ".json"]
         # the roster's intake when it was made of these same files (no JSON among them): not made twice
-        workbooks = run.season if run.season is not None and len(books) == len(results) else intake(books, roster)
+        workbooks = (
+            run.season
+            if run.season is not None and len(books) == len(results)
+            else intake(books, roster, year=options.year)
+        )
         superseded = {old.file: left_out(old, new) for old, new in workbooks.older}
         run.returned = annotate_each(results, annotate_dir, names, outputs, infos=infos, superseded=superseded)
     _write_chase(chase, run.receipts, outputs)
@@ -234,7 +238,7 @@ class RenderRun:
 
     results: list[FileResult]
     plans: list[Plan]
-    older: list[str] = field(default_factory=list)  # files of a unit sent again, left unprinted
+    older: list[str] = field(default_factory=list)  # files left unprinted: a unit sent again, another year's plan
     notes: list[str] = field(default_factory=list)  # zh-TW: which version of a unit sent again is printed
     archives: list[Path] = field(default_factory=list)  # packed files in the folders, not unpacked
     workbook: Path | None = None  # -o, or the default 原檔名_列印.xlsx
@@ -303,7 +307,14 @@ def run_render(
     plans = [_printed(sub) for sub in season.counted if sub.plan is not None]
     if not plans:
         raise XltoolError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
-    run = RenderRun(results, plans, [old.file for old, _ in season.older], version_notes(season), packed(others))
+    # Another year's plan, all a roster unit sent: not this season's, not printed, and said (it went unsaid).
+    other_year = [
+        f"{sub.name}：這是 {sub.plan.year} 年度的計畫，這次是 {season.year} 年度，未列印"
+        for sub in season.other_year
+        if sub.plan is not None
+    ]
+    unprinted = [old.file for old, _ in season.older] + [sub.file for sub in season.other_year]
+    run = RenderRun(results, plans, unprinted, version_notes(season) + other_year, packed(others))
     if output is not None:
         run.workbook = render_plans(plans, output, gantt=gantt, canonical=canonical, outputs=outputs)
     # LibreOffice's part takes seconds (a hundred units, a minute): said as a pass of its own on a terminal.
