@@ -395,6 +395,9 @@ def test_errors_fixed_in_a_newer_version_do_not_fail_the_season(tmp_path: Path, 
     assert done.status == 0, done.out
     assert "共 2 個檔案：1 個錯誤" in done.out and "計入的版本：0 個錯誤" in done.out
     assert xltool("check", folder).status == 1  # no season: every file is its own
+    # 收件情形 names the version that counts first, beside its figures (it named 甲.xlsx, by the name's order).
+    [receipt] = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    assert [Path(f).name for f in receipt["files"]] == ["甲_修正.xlsx", "甲.xlsx"] and receipt["errors"] == 0
 
 
 def test_a_return_copy_left_in_the_inbox_is_not_the_units_newer_version(tmp_path: Path, xltool: Runner) -> None:

@@ -689,7 +689,8 @@ def _receipt(
     contacts = roster_unit.contacts if roster_unit is not None else ()
     if not group:
         return Receipt(unit, Status.MISSING, contacts=contacts)
-    files = list(dict.fromkeys(s.file for s in group))
+    # The version that counts first: its figures stand beside the first file the table names.
+    files = list(dict.fromkeys(s.file for s in sorted(group, key=lambda s: id(s) not in counted)))
     readable = [s for s in group if s.plan is not None]
     other_years = sorted({s.plan.year for s in readable if s.plan and s.plan.year and not _of_the_year(s, year)})
     if readable and not any(id(s) in counted for s in readable) and other_years:
