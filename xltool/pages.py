@@ -30,6 +30,7 @@ import itertools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from xltool.form import LINE_HEIGHT, MARGIN_CM
 from xltool.linebreak import NO_START, wrap
@@ -149,19 +150,21 @@ def lay_out(
     there: its last practice's box grows and the pages are counted again."""
     grow: dict[int, int] = {}
     put_off: set[int] = set()  # the goals that start a page rather than show an empty box at a foot
-    grown = True  # the lines must be laid out (again); a goal put off moves only the page ends
-    resume = 0  # the first goal whose box may have changed: a goal put off moves no page end before it
+    # A pass starts at the first goal whose box may have changed: a goal put off, or grown, moves no page
+    # end before it, and the lines before it are kept (a plan of 10,000 practices was laid out again from
+    # its first line forty times).
+    resume = 0
+    wrapped, made = _wrap(plan, widths, canonical), _Rows()
+    lines, goals, breakable = _lines(wrapped, grow, made=made)
     while True:
-        if grown:
-            resume = 0  # the goals are made again
-            lines, goals, breakable = _lines(plan, widths, canonical, grow)
-            body = len(lines)
-            # The total and the notes go together, after the last practice or at the top of a page: split,
-            # the last page held the repeated header over two lines of a note.
-            breakable.add(body)
+        body = len(lines)
+        # The total and the notes go together, after the last practice or at the top of a page: split,
+        # the last page held the repeated header over two lines of a note.
+        breakable.add(body)
         starts = {goals[n].start for n in put_off}
         breaks = page_breaks(breakable, body + tail, first_page, other_pages, starts)
-        again = grown = False
+        again = False
+        grown: int | None = None  # the first goal grown in this pass
         for n in range(resume, len(goals)):
             goal = goals[n]
             # the page ends within the goal's box (breaks are in order: found by halving, not by a pass
@@ -184,9 +187,12 @@ def lay_out(
             goal.pieces = [(at, text) for at, text in zip(cuts, texts, strict=False) if text]
             if short:
                 grow[n] = grow.get(n, 0) + short
-                again = grown = True
+                again, grown = True, n if grown is None else grown
         if not again:
             return Printout(lines, goals, breaks)
+        if grown is not None:
+            lines, goals, breakable = _lines(wrapped, grow, grown, (lines, goals, breakable), made)
+            resume = grown
 
 
 def _left_short(start: int, breaks: Sequence[int], first_page: int, other_pages: int) -> int:
@@ -196,38 +202,87 @@ def _left_short(start: int, breaks: Sequence[int], first_page: int, other_pages:
     return (first_page if page == 0 else other_pages) - (start - top)
 
 
-def _lines(
-    plan: Plan, widths: Mapping[str, float], canonical: bool, grow: Mapping[int, int]
-) -> tuple[list[Line], list[Goal], set[int]]:
-    """The practices' lines, each goal's box (as tall as its practices, or as its text when longer, and
-    ``grow[n]`` lines more for the n-th goal), and the lines a page may start at."""
-    groups: list[tuple[str, list[tuple[int, PlanItem]]]] = []
+class _Group(NamedTuple):
+    """A goal and its practices, wrapped: each row's cells in printed lines, and the goal's line count."""
+
+    goal: str
+    numbering: int  # the characters of its number (「貳、」)
+    rows: list[tuple[int, dict[str, list[str]]]]  # (item, its cells but the goal's, in lines)
+    goal_lines: int
+
+
+def _wrap(plan: Plan, widths: Mapping[str, float], canonical: bool) -> list[_Group]:
+    """The plan's goals with their practices, every cell wrapped once: a page laid out again (a goal's box
+    grown) reuses them, where wrapping every cell on each pass took 40 s for a plan of 10,000 practices."""
+    groups: list[tuple[str, list[int]]] = []
     for n, item in enumerate(plan.items):
         goal = item.numbered_goal
         if groups and groups[-1][0] == goal:
-            groups[-1][1].append((n, item))
+            groups[-1][1].append(n)
         else:
-            groups.append((goal, [(n, item)]))
-    numbering = {goal: len(goal) - len(items[0][1].goal) for goal, items in groups}
+            groups.append((goal, [n]))
+    return [
+        _Group(
+            goal,
+            len(goal) - len(plan.items[items[0]].goal),
+            [
+                (
+                    n,
+                    {
+                        key: lines_of(text, widths[key])
+                        for key, text in row_texts(plan, n, canonical).items()
+                        if key != "goal"
+                    },
+                )
+                for n in items
+            ],
+            len(lines_of(goal, widths["goal"])),
+        )
+        for goal, items in groups
+    ]
+
+
+_Laid = tuple[list[Line], list[Goal], set[int]]
+
+
+_Rows = dict[tuple[int, int], tuple[list[Line], tuple[int, ...]]]
+
+
+def _lines(
+    groups: Sequence[_Group],
+    grow: Mapping[int, int],
+    since: int = 0,
+    before: _Laid | None = None,
+    made: _Rows | None = None,
+) -> _Laid:
+    """The practices' lines, each goal's box (as tall as its practices, or as its text when longer, and
+    ``grow[n]`` lines more for the n-th goal), and the lines a page may start at; from goal ``since`` on,
+    the lines ``before`` it kept as they were laid out ``before``. ``made`` keeps each practice's lines
+    at a height, and where a page may start in them, for the next time it is laid out."""
+    made = {} if made is None else made
     lines: list[Line] = []
     goals: list[Goal] = []
     breakable: set[int] = set()
-    for g, (goal, items) in enumerate(groups):
+    if before is not None and since:
+        kept = before[1][since].start
+        lines, goals, breakable = before[0][:kept], before[1][:since], {b for b in before[2] if b < kept}
+    for g in range(since, len(groups)):
+        group = groups[g]
         start = len(lines)
-        cells = [
-            {key: lines_of(text, widths[key]) for key, text in row_texts(plan, n, canonical).items() if key != "goal"}
-            for n, _ in items
-        ]
-        heights = [max(1, *(len(column) for column in texts.values())) for texts in cells]
-        heights[-1] += max(0, len(lines_of(goal, widths["goal"])) - sum(heights)) + grow.get(g, 0)
-        for (n, _), texts, height in zip(items, cells, heights, strict=True):
+        heights = [max(1, *(len(column) for column in texts.values())) for _, texts in group.rows]
+        heights[-1] += max(0, group.goal_lines - sum(heights)) + grow.get(g, 0)
+        for (n, texts), height in zip(group.rows, heights, strict=True):
+            if (n, height) not in made:
+                row = [
+                    Line(n, {key: column[i] for key, column in texts.items() if i < len(column)}) for i in range(height)
+                ]
+                row[0].first = row[-1].last = True
+                made[n, height] = row, (0, *(i for i in range(KEEP, height - KEEP + 1) if _splits(texts, i)))
+            row, starts = made[n, height]
             first = len(lines)
-            lines += [
-                Line(n, {key: column[i] for key, column in texts.items() if i < len(column)}) for i in range(height)
-            ]
-            lines[first].first = lines[-1].last = True
-            breakable |= {first, *(first + i for i in range(KEEP, height - KEEP + 1) if _splits(texts, i))}
-        goals.append(Goal(goal, start, len(lines), numbering[goal]))
+            lines += row
+            breakable.update(first + i for i in starts)
+        goals.append(Goal(group.goal, start, len(lines), group.numbering))
     return lines, goals, breakable
 
 
