@@ -199,6 +199,26 @@ def test_a_roster_csv_that_is_not_quite_one_is_one_line(
     assert (done.status, done.code) == (2, "ROSTER_INVALID") and said in done.error_line()
 
 
+def test_a_quote_typed_after_a_units_name_in_the_roster_is_taken_off_and_said(
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
+    """「高雄市政府政風處"」 (a quote typed by hand, which csv keeps as it stands) stayed 未收 while the unit's
+    plan was 名冊外, with only a 「是否為」 hint between them."""
+    folder, roster = season
+    quoted = tmp_path / "名冊.csv"
+    quoted.write_text(
+        roster.read_text(encoding="utf-8").replace("高雄市政府政風處", '高雄市政府政風處"', 1), encoding="utf-8"
+    )
+
+    def statuses(names: Path) -> dict[str, str]:
+        done = xltool("check", folder, "--roster", names, "-f", "json")
+        return {r["unit"]: r["status"] for r in json.loads(done.out)["receipts"]}
+
+    assert statuses(quoted) == statuses(roster) and "高雄市政府政風處" in statuses(quoted)
+    done = xltool("check", folder, "--roster", quoted)
+    assert '「高雄市政府政風處"」有多餘的引號' in done.err
+
+
 def test_a_roster_saved_by_excel_for_mac_and_units_numbered_their_own_way(
     season: tuple[Path, Path], tmp_path: Path, xltool: Runner
 ) -> None:

@@ -179,8 +179,14 @@ def load_roster(path: str | Path) -> Roster:
     units: list[RosterUnit] = []
     keys: dict[str, RosterUnit] = {}
     skipped: list[str] = []
+    quoted: list[str] = []
     for number, row in named:
         name = cell(row, name_col)
+        if '"' in name:  # a quote typed by hand, in a field csv took as it stood: no unit's name holds one
+            quoted.append(f"第 {number} 列「{name}」")
+            name = name.replace('"', "").strip()
+            if not name:
+                continue
         if _NOT_A_UNIT.match(squash(name)) or (by_number and not _is_serial(cell(row, number_col))):
             skipped.append(f"第 {number} 列「{name}」")
             continue
@@ -201,6 +207,8 @@ def load_roster(path: str | Path) -> Roster:
     notes = []
     if skipped:
         notes.append(f"名冊的{'、'.join(skipped)}不是單位（合計、簽名、分組標題或沒有序號），不列入收件情形")
+    if quoted:
+        notes.append(f'名冊的{"、".join(quoted)}有多餘的引號 "，已去掉引號再比對單位名稱')
     lost = [f"「{u.name}」" for u in units if "?" in u.name]
     if lost:  # Excel's 「CSV」 on a Chinese Windows is Big5, and a character Big5 lacks is saved as ?
         notes.append(
