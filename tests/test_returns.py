@@ -346,6 +346,32 @@ def test_two_units_files_of_one_name_get_a_copy_each(tmp_path: Path, xltool: Run
     }
 
 
+def test_names_that_differ_only_in_case_or_by_a_return_mark_get_a_copy_each(tmp_path: Path, xltool: Runner) -> None:
+    """計畫.xlsx and 計畫.XLSX (a disk that tells case apart holds both), and 丙.xlsx beside another unit's
+    丙_檢查.xlsx: each pair's copies had one name, and one unit got 「未產生副本」."""
+    from tests.test_merge import unit_workbook
+
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    for unit, name in (
+        ("甲政風室", "計畫.xlsx"),
+        ("乙政風室", "計畫.XLSX"),
+        ("丙政風室", "丙.xlsx"),
+        ("丁政風室", "丙_檢查.xlsx"),
+    ):
+        unit_workbook(tmp_path, unit).rename(inbox / name)
+    returns = tmp_path / "退回"
+    done = xltool("check", inbox, "--annotate-dir", returns)
+    assert done.status == 0 and "未產生副本" not in done.err
+    copies = {p.name: load_workbook(p)["計畫表"]["B2"].value for p in returns.iterdir()}
+    assert copies == {
+        "計畫_xlsx_檢查.xlsx": "甲政風室",
+        "計畫_XLSX_檢查.xlsx": "乙政風室",
+        "丙_檢查.xlsx": "丙政風室",
+        "丙_檢查_檢查.xlsx": "丁政風室",
+    }
+
+
 def test_copies_are_not_written_among_the_plans_they_mark(tmp_path: Path, xltool: Runner) -> None:
     """--annotate-dir inside the folder checked: the next check read each copy as the unit's newest
     resubmission (and marked the copy again). Refused before any work, naming the folder."""

@@ -399,15 +399,24 @@ def annotate_each(
 
     output_folder(folder, "--annotate-dir")
     workbooks = [Path(r.file) for r in results if r.plan is not None and Path(r.file).suffix.lower() != ".json"]
-    tagged = _shared_stems(workbooks, names)
+    tags = _stem_tags(workbooks, names)
+    # The workbooks that get a copy: one named 乙_檢查.xlsx keeps its name unless a 乙.xlsx beside it gets one too
+    books = set(workbooks)
+    copied = [
+        Path(r.file)
+        for r in results
+        if Path(r.file) in books and (r.errors or r.warnings) and not (superseded and r.file in superseded)
+    ]
+    stems = {os.path.normcase(str(names.get(w, Path(w.name)).with_suffix(""))) for w in copied}
     returned: list[Returned] = []
     left: set[Path] = set()  # copies there from an earlier run, left as they were (no --force)
 
     def target_of(source: Path) -> Path:
         """<name>_檢查.xlsx in the inputs' folder there; an edited copy sent back (乙_檢查.xlsx) keeps its name."""
         name = names.get(source, Path(source.name))
-        tag = "_" + source.suffix[1:].lower() if source in tagged else ""
-        suffix = "" if source.stem.endswith(RETURN_SUFFIX) and not tag else RETURN_SUFFIX
+        tag = tags.get(source, "")
+        beside = os.path.normcase(str(name.with_suffix("")).removesuffix(RETURN_SUFFIX)) in stems
+        suffix = "" if source.stem.endswith(RETURN_SUFFIX) and not tag and not beside else RETURN_SUFFIX
         return folder / name.with_name(source.stem + tag + suffix + copy_kind(source).suffixes[0])
 
     def no_copy(result: FileResult, reason: str) -> Returned:
@@ -463,16 +472,23 @@ def _older(copy: Path, source: Path) -> bool:
         return False
 
 
-def _shared_stems(sources: Sequence[Path], names: Mapping[Path, Path]) -> set[Path]:
-    """The workbooks whose copies would be one file: two of one folder with one name and two extensions
-    (甲.xlsx and 甲.ods; a .xls and an .xlsx both called 108年度廉政工作計畫 by two units). Each copy of
-    those carries the extension it came with: 甲_ods_檢查.xlsx."""
+def _stem_tags(sources: Sequence[Path], names: Mapping[Path, Path]) -> dict[Path, str]:
+    """What tells apart the copies of workbooks that would be one file: two of one folder with one name and
+    two extensions (甲.xlsx and 甲.ods; a .xls and an .xlsx both called 108年度廉政工作計畫 by two units).
+    Each copy of those carries the extension it came with (甲_ods_檢查.xlsx); two whose extensions differ
+    only in case, as a disk that tells case apart can hold (計畫.xlsx, 計畫.XLSX), as written."""
 
     def key(source: Path) -> str:
         return os.path.normcase(str(names.get(source, Path(source.name)).with_suffix("")))
 
     count = Counter(map(key, sources))
-    return {source for source in sources if count[key(source)] > 1}
+    shared = [source for source in sources if count[key(source)] > 1]
+    cased = Counter((key(source), source.suffix.lower()) for source in shared)
+    return {
+        source: "_"
+        + (source.suffix[1:] if cased[key(source), source.suffix.lower()] > 1 else source.suffix[1:].lower())
+        for source in shared
+    }
 
 
 def split_units(plan: Plan) -> list[Plan]:
