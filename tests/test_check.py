@@ -706,3 +706,16 @@ def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path,
     sheet["B4"] = "一、辦理廉政宣導 3 場。"
     book.save(plan)
     assert {"ITEM_NUMBER_ORDER", "PRACTICE_DUPLICATE"} <= {f.code for f in check_file(plan).findings}
+
+
+def test_a_json_item_copied_and_renumbered_is_a_practice_of_its_own(tmp_path: Path, xltool: Runner) -> None:
+    """An officer copies item 一 in the JSON from xltool read and renumbers it 二 (same cell, same text yet):
+    it was taken for more rows of 一's merged cell, counted once and printed blank."""
+    plan = json.loads(xltool("read", EXAMPLE, "-f", "json").out)
+    first = plan["items"][0]
+    plan["items"].insert(1, {**first, "item_no": "二", "schedule": "108.09"})
+    source = tmp_path / "計畫.json"
+    source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    result = check_file(source)
+    assert result.plan is not None and result.plan.practices == 34
+    assert "PRACTICE_DUPLICATE" in {f.code for f in result.findings}

@@ -373,3 +373,18 @@ def test_an_output_whose_folder_is_a_file_says_so(tmp_path: Path, xltool: Runner
     (tmp_path / "甲.xlsx").write_bytes(b"x")
     done = xltool("merge", EXAMPLE, "-o", tmp_path / "甲.xlsx" / "彙整.xlsx")
     assert (done.status, done.code) == (2, "OUTPUT_NO_FOLDER") and "是一個檔案，不是資料夾" in done.error_line()
+
+
+def test_an_annotate_folder_this_user_may_not_write_is_refused_before_the_files_are_checked(
+    tmp_path: Path, xltool_process: Runner
+) -> None:
+    """An --annotate-dir that is there already but not this user's to write in: every file was checked, and
+    then each got 「未產生副本：沒有…權限」."""
+    locked = tmp_path / "退回"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        done = xltool_process("check", EXAMPLE, "--annotate-dir", locked, command=as_an_ordinary_user())
+    finally:
+        locked.chmod(0o755)
+    assert done.status == 2 and "沒有在這個資料夾寫入檔案的權限" in done.error_line() and done.out == ""

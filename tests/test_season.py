@@ -217,6 +217,10 @@ def test_a_quote_typed_after_a_units_name_in_the_roster_is_taken_off_and_said(
     assert statuses(quoted) == statuses(roster) and "高雄市政府政風處" in statuses(quoted)
     done = xltool("check", folder, "--roster", quoted)
     assert '「高雄市政府政風處"」有多餘的引號' in done.err
+    # A quote at the start of the last line swallows nothing but its own line end: read as the name it quotes.
+    opened = tmp_path / "名冊2.csv"
+    opened.write_text(roster.read_text(encoding="utf-8").rstrip("\n") + '\n"澎湖縣政府政風室\n', encoding="utf-8")
+    assert "澎湖縣政府政風室" in statuses(opened)
 
 
 def test_a_roster_saved_by_excel_for_mac_and_units_numbered_their_own_way(

@@ -145,14 +145,15 @@ class PlanItem:
         plan). The reader gives each row the practice; it is one practice, numbered and counted once."""
         if before is None or not self.practice or self.practice != before.practice or self.unit != before.unit:
             return False
-        if (self.goal_no, self.goal) != (before.goal_no, before.goal):  # a practice is under one goal
-            return False
+        if (self.goal_no, self.goal, self.item_no) != (before.goal_no, before.goal, before.item_no):
+            return False  # a practice is under one goal, with one number (a JSON's copied item renumbered is two)
         return self.same_practice_cell(before)
 
     def same_practice_cell(self, other: PlanItem) -> bool:
-        """Whether the two rows show one practice cell (merged down them), not two cells of equal text."""
+        """Whether the two rows show one practice cell (merged down them), not two cells of equal text (nor
+        a JSON's item copied with its cell and numbered anew)."""
         here = self._practice_source()
-        return here is not None and here == other._practice_source()
+        return here is not None and here == other._practice_source() and self.item_no == other.item_no
 
     def _practice_source(self) -> tuple[str, str] | None:
         """The practice's own cell: in the unit's file for a row of a merged workbook (its 來源儲存格)."""

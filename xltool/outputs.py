@@ -271,6 +271,8 @@ def output_folder(folder: str | Path, option: str) -> Path:
         folder.mkdir(exist_ok=True)
     except OSError as exc:  # a name too long is refused by exists() already
         raise _translate(exc, folder) from None
+    if not os.access(folder, os.W_OK | os.X_OK):  # there already, but this user may not write in it: said now
+        raise _translate(PermissionError(errno.EACCES, "no permission"), folder)
     return folder
 
 

@@ -248,7 +248,7 @@ def _csv_rows(source: Path) -> list[list[str]]:
                     f'名冊第 {len(rows) + 1} 列有一格跨了好幾行：可能有不成對的引號 "，後面的列被併進這一格', source
                 )
             rows.append(row)
-        if rows and any("\n" in cell or "\r" in cell for cell in rows[-1]):
+        if rows and any("\n" in cell.strip() or "\r" in cell.strip() for cell in rows[-1]):
             # A quote left open in the last rows swallows them into one cell without a comma: a unit
             # 「乙政風處\n丙政風處」 was chased, and 丙 never. Read strictly, the open quote is an error.
             try:
