@@ -400,6 +400,18 @@ def test_the_year_asked_for_is_the_seasons_year(tmp_path: Path, xltool: Runner) 
     done = xltool("check", folder, "--roster", roster, "--year", "108", "-f", "json")
     statuses = {r["unit"]: r["status"] for r in json.loads(done.out)["receipts"]}
     assert statuses == {"甲政風處": "年度不符", "乙政風處": "未收"}
+    # merge and render take the season's year too: with 乙's 108 plan in, and 丙's 107 as well, 107 was the
+    # year of most plans, and the one plan of this season was left out
+    write_template(folder / "乙.xlsx", year=108, unit="乙政風處", items=example_items(KINMEN))
+    write_template(folder / "丙.xlsx", year=107, unit="丙政風處", items=example_items(KINMEN))
+    roster.write_text("單位\n甲政風處\n乙政風處\n丙政風處\n", encoding="utf-8")
+    merged = tmp_path / "彙整.xlsx"
+    assert xltool("merge", folder, "--roster", roster, "--year", "108", "-o", merged).status == 0
+    assert {row[0] for row in load_workbook(merged)["彙整"].iter_rows(min_row=4, values_only=True)} == {"乙政風處"}
+    printout = tmp_path / "列印.xlsx"
+    printed = xltool("render", folder, "--roster", roster, "--year", "108", "-o", printout)
+    [sheet] = load_workbook(printout).worksheets
+    assert printed.status == 0 and str(sheet["A1"].value).startswith("乙政風處108年度")
 
 
 def test_errors_fixed_in_a_newer_version_do_not_fail_the_season(tmp_path: Path, xltool: Runner) -> None:

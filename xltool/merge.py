@@ -74,6 +74,7 @@ def merge_files(
     progress: Callable[[], None] | None = None,
     writing: Callable[[int, int], None] | None = None,
     others: Sequence[Path] = (),
+    year: int | None = None,
 ) -> MergeResult:
     """Read, check and merge ``files`` into ``out``; refuses (writing nothing) what cannot be merged.
 
@@ -81,13 +82,16 @@ def merge_files(
     missing; a merge with units missing is still written (mid-season it is normal). A unit sent twice is
     merged once, in its newest version (say which in ``notes``), unless ``allow_duplicate_units``.
     ``progress`` is called after each file is read, ``writing(rows_done, rows_total)`` while rows are written.
-    ``others`` are the inbox's files that are not plans, for 收件情形 (:func:`xltool.roster.intake`).
+    ``others`` are the inbox's files that are not plans, for 收件情形 (:func:`xltool.roster.intake`); ``year``
+    is the season's (``--year``), which each plan is checked against and, with a roster, the one that counts.
     """
     guard = outputs or Outputs()
     guard.add_inputs(files)
     guard.reserve(out, WORKBOOK)  # refuse before the long read, not after it
-    results = [_writable(r) for r in check_files(files, CheckOptions(catalog=catalog), progress=progress)]
-    season = sort_out(results, roster, skip_bad=skip_bad, allow_duplicate_units=allow_duplicate_units, others=others)
+    results = [_writable(r) for r in check_files(files, CheckOptions(catalog=catalog, year=year), progress=progress)]
+    season = sort_out(
+        results, roster, skip_bad=skip_bad, allow_duplicate_units=allow_duplicate_units, others=others, year=year
+    )
     parts = [FileResult(shown_path(s.file), with_unit(s.plan, s.unit, s.written), s.findings)
              for s in season.counted if s.plan]  # fmt: skip
     skipped = [FileResult(shown_path(r.file), error=r.error, error_code=r.error_code) for r in results if r.error]
@@ -143,12 +147,13 @@ def sort_out(
     skip_bad: bool,
     allow_duplicate_units: bool,
     others: Sequence[Path] = (),
+    year: int | None = None,
 ) -> Intake:
     """The versions to merge, in order, or an error that stops the merge: every unreadable file named
     (unless ``skip_bad``), a unit both in a merged workbook and elsewhere, a mixed year, nothing to merge."""
     if not skip_bad:
         refuse_unreadable(results)
-    season = intake(results, roster, allow_duplicates=allow_duplicate_units, others=others)
+    season = intake(results, roster, allow_duplicates=allow_duplicate_units, others=others, year=year)
     if not season.counted:
         raise MergeError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
     if not allow_duplicate_units:

@@ -275,6 +275,7 @@ def run_render(
     allow_duplicate_units: bool = False,
     force: bool = False,
     progress: Progress | None = None,
+    year: int | None = None,
 ) -> RenderRun:
     """Print every plan in ``inputs`` (a merged workbook: each of its units) in the form's layout, to each
     output asked for; with none, one file's printout goes beside it as 原檔名_列印.xlsx. A unit sent more
@@ -295,13 +296,13 @@ def run_render(
         require_soffice()
     if pdf_dir is not None:
         output_folder(pdf_dir, "--pdf-dir")  # made (or refused) before the work, as --annotate-dir is
-    results = check_files(files, CheckOptions(catalog=catalog), _counted(files, progress, "讀取"))
+    results = check_files(files, CheckOptions(catalog=catalog, year=year), _counted(files, progress, "讀取"))
     if len(results) == 1 and results[0].error and not skip_bad:  # the file asked for: its own line and code
         one = results[0]
         raise XltoolError(one.error, code=ErrorCode(one.error_code) if one.error_code else None)
     if not skip_bad:  # a folder: every file that stops it, and how to print the others, as merge says
         refuse_unreadable(results)
-    season = intake(results, roster, allow_duplicates=allow_duplicate_units)
+    season = intake(results, roster, allow_duplicates=allow_duplicate_units, year=year)
     if not allow_duplicate_units:
         season.refuse_conflicts("全部列印")
     plans = [_printed(sub) for sub in season.counted if sub.plan is not None]
@@ -406,6 +407,7 @@ def run_merge(
     chase: Path | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    year: int | None = None,
 ) -> MergeRun:
     """Merge every plan in ``inputs`` into ``output`` (:func:`xltool.merge.merge_files`), and the list of
     units to chase when asked."""
@@ -418,7 +420,7 @@ def run_merge(
         files, output, catalog=catalog, roster=roster, skip_bad=skip_bad,
         allow_duplicate_units=allow_duplicate_units, by_unit=by_unit, infos=infos, outputs=outputs,
         progress=_counted(files, progress, "讀取與檢查"),
-        writing=_rows(progress, "寫出"), others=others,
+        writing=_rows(progress, "寫出"), others=others, year=year,
     )  # fmt: skip
     _write_chase(chase, merged.receipts, outputs)
     return MergeRun(merged, require_all, chase, packed(others))

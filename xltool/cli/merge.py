@@ -13,6 +13,7 @@ from xltool.cli.options import (
     ForceOption,
     RequireAllOption,
     RosterOption,
+    SeasonYearOption,
     chosen_catalog,
     chosen_roster,
 )
@@ -55,6 +56,7 @@ def merge_command(
     require_all: RequireAllOption = False,
     chase: ChaseOption = None,
     info: Annotated[bool, typer.Option("--info", help="「檢查結果」也列出提示（info）等級的項目。")] = False,
+    year: SeasonYearOption = None,
     catalog: CatalogOption = None,
     force: ForceOption = False,
     help: show.HelpOption = False,
@@ -66,7 +68,7 @@ def merge_command(
         run = run_merge(
             inputs, output, catalog=chosen_catalog(catalog), roster=chosen_roster(roster), skip_bad=skip_bad,
             allow_duplicate_units=allow_duplicate_units, by_unit=by_unit, infos=info, require_all=require_all,
-            chase=chase, force=force, progress=bar,
+            chase=chase, force=force, progress=bar, year=year,
         )  # fmt: skip
     result = run.merged
     show.notices(r.plan for r in result.merged)

@@ -79,6 +79,16 @@ YearOption = Annotated[
     int | None,
     typer.Option("--year", callback=roc_year("--year"), help="民國年度，例如 108。", metavar="年度"),
 ]
+SeasonYearOption = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        callback=roc_year("--year"),
+        help="這次收件的民國年度，例如 108：每份計畫都依它檢查；有 --roster 時，只送來其他年度計畫的單位列為"
+        "年度不符、不計入。未指定時以多數計畫的年度為準。",
+        metavar="年度",
+    ),
+]
 
 
 def chosen_catalog(path: Path | None) -> Catalog | None:

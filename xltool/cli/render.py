@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import Bar, CatalogOption, ForceOption, chosen_catalog, chosen_roster
+from xltool.cli.options import Bar, CatalogOption, ForceOption, SeasonYearOption, chosen_catalog, chosen_roster
 
 
 @app.command(
@@ -99,6 +99,7 @@ def render_command(
             readable=False,
         ),
     ] = None,
+    year: SeasonYearOption = None,
     catalog: CatalogOption = None,
     force: ForceOption = False,
     help: show.HelpOption = False,
@@ -109,7 +110,7 @@ def render_command(
         run = run_render(
             inputs, output=output, pdf=pdf, pdf_dir=pdf_dir, docx=docx, odt=odt, gantt=gantt, canonical=canonical,
             catalog=chosen_catalog(catalog), roster=chosen_roster(roster), skip_bad=skip_bad,
-            allow_duplicate_units=allow_duplicate_units, force=force, progress=bar,
+            allow_duplicate_units=allow_duplicate_units, force=force, progress=bar, year=year,
         )  # fmt: skip
     show.notices(r.plan for r in run.results)
     show.archives(run.archives)
