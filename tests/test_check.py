@@ -719,3 +719,31 @@ def test_a_json_item_copied_and_renumbered_is_a_practice_of_its_own(tmp_path: Pa
     result = check_file(source)
     assert result.plan is not None and result.plan.practices == 34
     assert "PRACTICE_DUPLICATE" in {f.code for f in result.findings}
+
+
+@pytest.mark.usefixtures("office")
+def test_merged_cells_of_an_ods_read_as_those_of_an_xlsx(tmp_path: Path) -> None:
+    """calamine reports no merged ranges of an .ods: a category merged down two practices read as left blank
+    on the second (「沒有填業務類別」), a practice merged down two rows as a second practice with no text."""
+    from openpyxl import Workbook
+
+    from xltool.office import convert
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "計畫表"
+    sheet.append(["某處108年度廉政工作計畫"])
+    sheet.append(["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目"])
+    sheet.append(["壹、強化宣導。", "一、辦理廉政宣導 3 場。", "108.03", 5, "防貪業務", "無"])
+    sheet.append([None, None, "108.09", 5, None, "無"])
+    sheet.append([None, "二、召開廉政會報 2 次。", "108.06", 5, None, "無"])
+    for cells in ("A3:A5", "B3:B4", "E3:E5"):
+        sheet.merge_cells(cells)
+    plan = tmp_path / "手做.xlsx"
+    book.save(plan)
+    ods = convert(plan, "ods", tmp_path / "ods")
+    for path in (plan, ods):
+        result = check_file(path)
+        assert [f.code for f in result.findings] == [], path.suffix
+        assert result.plan is not None and result.plan.practices == 2
+        assert [item.category for item in result.plan.items] == ["防貪業務"] * 3

@@ -172,6 +172,7 @@ class SheetCells:
     formulas: frozenset[str] = frozenset()  # .xlsx: the formula cells (left of the 檢查 column, if known)
     without_value: frozenset[str] = frozenset()  # .xlsx: those saved without a result
     last_column: str = ""  # .xlsx: where the sheet's <dimension> says it ends (letters)
+    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # .ods: merged ranges, corners 0-based
 
     @property
     def area(self) -> int:

@@ -308,7 +308,8 @@ class _Workbook:
     def _read(self, name: str, cells: SheetCells) -> _Sheet:
         with _quiet(self.book):
             sheet = self.calamine.get_sheet_by_name(name)
-            return _Sheet(sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [], cells)
+            ranges = sheet.merged_cell_ranges or list(cells.merged)  # an .ods's, read by odf.sheets
+            return _Sheet(sheet.to_python(skip_empty_area=False), ranges, cells)
 
     def marker(self) -> dict[str, str]:
         """The template's marker sheet (version, year, catalog), if the workbook has one."""
