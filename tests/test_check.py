@@ -8,6 +8,7 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -657,11 +658,9 @@ def test_a_year_no_plan_can_have_is_unreadable_not_a_damaged_file_nor_a_year(tem
     assert found == [("YEAR_UNREADABLE", "E2")]
 
 
-def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path, xltool: Runner) -> None:
-    """A hand-made plan's practice with two schedules, its cell merged down both rows: check said it was
-    numbered wrong (「二」應為「三」) and repeated 「與 B3 相同」 of itself, and the plan counted 3 practices
-    where it has 2; following the message broke a correct plan. Merged and read again, it is still one; a
-    blank row the merge runs over is a blank row (it was 「沒有填預定進度」), and the printouts print it once."""
+def hand_made(path: Path, rows: list[list[object]], merged: list[str]) -> Any:
+    """A plan made by hand, without the template, as offices had them: a title, the form's header, ``rows``
+    from row 3, and the ``merged`` ranges; saved to ``path``. Returns the openpyxl workbook."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -669,14 +668,28 @@ def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path,
     sheet.title = "計畫表"
     sheet.append(["某處108年度廉政工作計畫"])
     sheet.append(["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目"])
-    sheet.append(["壹、強化宣導。", "一、辦理廉政宣導 3 場。", "108.03", 5, "防貪業務", "無"])
-    sheet.append([None, None, "108.09", 5, "防貪業務", "無"])
-    sheet.append([])
-    sheet.append([None, "二、召開廉政會報 2 次。", "108.06", 5, "防貪業務", "無"])
-    sheet.merge_cells("B3:B5")
-    sheet.merge_cells("A3:A6")
+    for row in rows:
+        sheet.append(row)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    book.save(path)
+    return book
+
+
+def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path, xltool: Runner) -> None:
+    """A hand-made plan's practice with two schedules, its cell merged down both rows: check said it was
+    numbered wrong (「二」應為「三」) and repeated 「與 B3 相同」 of itself, and the plan counted 3 practices
+    where it has 2; following the message broke a correct plan. Merged and read again, it is still one; a
+    blank row the merge runs over is a blank row (it was 「沒有填預定進度」), and the printouts print it once."""
+    rows = [
+        ["壹、強化宣導。", "一、辦理廉政宣導 3 場。", "108.03", 5, "防貪業務", "無"],
+        [None, None, "108.09", 5, "防貪業務", "無"],
+        [],
+        [None, "二、召開廉政會報 2 次。", "108.06", 5, "防貪業務", "無"],
+    ]
     plan = tmp_path / "手做.xlsx"
-    book.save(plan)
+    book = hand_made(plan, rows, ["B3:B5", "A3:A6"])
+    sheet = book.active
     result = check_file(plan)
     assert [f.code for f in result.findings] == []
     assert result.plan is not None and (result.plan.practices, result.plan.total) == (2, 15)
@@ -725,22 +738,15 @@ def test_a_json_item_copied_and_renumbered_is_a_practice_of_its_own(tmp_path: Pa
 def test_merged_cells_of_an_ods_read_as_those_of_an_xlsx(tmp_path: Path) -> None:
     """calamine reports no merged ranges of an .ods: a category merged down two practices read as left blank
     on the second (「沒有填業務類別」), a practice merged down two rows as a second practice with no text."""
-    from openpyxl import Workbook
-
     from xltool.office import convert
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "計畫表"
-    sheet.append(["某處108年度廉政工作計畫"])
-    sheet.append(["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目"])
-    sheet.append(["壹、強化宣導。", "一、辦理廉政宣導 3 場。", "108.03", 5, "防貪業務", "無"])
-    sheet.append([None, None, "108.09", 5, None, "無"])
-    sheet.append([None, "二、召開廉政會報 2 次。", "108.06", 5, None, "無"])
-    for cells in ("A3:A5", "B3:B4", "E3:E5"):
-        sheet.merge_cells(cells)
+    rows = [
+        ["壹、強化宣導。", "一、辦理廉政宣導 3 場。", "108.03", 5, "防貪業務", "無"],
+        [None, None, "108.09", 5, None, "無"],
+        [None, "二、召開廉政會報 2 次。", "108.06", 5, None, "無"],
+    ]
     plan = tmp_path / "手做.xlsx"
-    book.save(plan)
+    hand_made(plan, rows, ["A3:A5", "B3:B4", "E3:E5"])
     ods = convert(plan, "ods", tmp_path / "ods")
     for path in (plan, ods):
         result = check_file(path)
