@@ -285,7 +285,9 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
     budget_at = PRINTED_AT["budget"]
     label = total[0].merge(total[budget_at - 1])
     _cell(label, TOTAL_LABEL, align="center", bold=True, keep=True)
-    _cell(total[budget_at], f"{number(plan.total):,}", align="right", bold=True, keep=True)
+    # broken after a thousands comma, as every amount is (LibreOffice cut 1,234,567,9 | 10: two numbers)
+    amount = break_hints(f"{number(plan.total):,}", room["budget"])
+    _cell(total[budget_at], amount, align="right", bold=True, keep=True)
     for cell in total[budget_at + 1 :]:
         _cell(cell, "", keep=True)
 
