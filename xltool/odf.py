@@ -13,7 +13,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from typing import NamedTuple
 
 from xltool.errors import ErrorCode, InputError
 from xltool.form import cell_row, column_index, column_letter
@@ -90,47 +91,76 @@ def for_calamine(package: Package, xml: bytes, changed: bool) -> bytes:
     return buffer.getvalue()
 
 
+class _At(NamedTuple):
+    """One step of :func:`_walk`: a table starts or ends, or a cell (or one a merged range covers) stands at
+    ``row``, ``column`` (0-based), repeated over ``rows`` rows and ``columns`` columns."""
+
+    kind: int  # _START, _END or _CELL
+    table: str
+    row: int = 0
+    column: int = 0
+    rows: int = 1
+    columns: int = 1
+    element: bytes = b""
+    attrs: bytes = b""
+    empty: bool = False
+    end: int = 0  # where its start tag ends in the XML
+
+
+_START, _END, _CELL = 0, 1, 2
+
+
+def _walk(xml: bytes) -> Iterator[_At]:
+    """The tables of ``xml`` and where each of their cells stands, runs of repeated rows and cells counted
+    as ODF writes them: the one walk :func:`sheets` and :func:`number_formats` both take."""
+    name, row, column, repeat_rows, tables = "", 0, 0, 1, 0
+    for tag in _TOKEN.finditer(xml):
+        closing, element, attrs, empty = tag.groups()
+        if element == b"table":
+            if closing:
+                yield _At(_END, name)
+            else:
+                tables += 1
+                name, row = _table_name(attrs) or f"#{tables}", 0
+                yield _At(_START, name, end=tag.end())
+        elif element == b"table-row":
+            if not closing:
+                repeat_rows, column = _repeat(attrs), 0
+            if closing or empty:
+                row += repeat_rows
+        elif not closing:  # a cell, or one a merged range covers
+            repeat = _repeat(attrs)
+            yield _At(_CELL, name, row, column, repeat_rows, repeat, element, attrs, bool(empty), tag.end())
+            column += repeat
+
+
 def sheets(package: Package, xml: bytes) -> dict[str, SheetCells]:
     """Each table's extent (its last filled row and column), error cells and merged ranges, by name, in
     ``xml`` (the content calamine will read: :func:`content`). calamine reports no merged ranges of an .ods:
     a category merged down two practices read as left blank on the second."""
     refuse_entities(package, xml)
     found: dict[str, SheetCells] = {}
-    name, row, column, repeat_rows = "", 0, 0, 1
     rows = columns = 0
     errors: dict[str, str] = {}
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    for tag in _TOKEN.finditer(xml):
-        closing, element, attrs, empty = tag.groups()
-        if element == b"table":
-            if closing:
-                found[name] = SheetCells(rows, columns, errors, merged=tuple(merged))
-            else:
-                named = _table_name(attrs)
-                name = named if named is not None else f"#{len(found) + 1}"
-                row, rows, columns, errors, merged = 0, 0, 0, {}, []
-        elif element == b"table-row":
-            if closing:
-                row += repeat_rows
-            else:
-                repeat_rows, column = _repeat(attrs), 0
-                if empty:
-                    row += repeat_rows
-        elif not closing:  # a cell, or one a merged range covers
-            repeat = _repeat(attrs)
-            if element == b"table-cell" and b"-spanned" in attrs:
-                span = {kind: int(count) for kind, count in _SPANNED.findall(attrs)}
+    for at in _walk(xml):
+        if at.kind == _START:
+            rows, columns, errors, merged = 0, 0, {}, []
+        elif at.kind == _END:
+            found[at.table] = SheetCells(rows, columns, errors, merged=tuple(merged))
+        else:
+            if at.element == b"table-cell" and b"-spanned" in at.attrs:
+                span = {kind: int(count) for kind, count in _SPANNED.findall(at.attrs)}
                 down, across = span.get(b"rows", 1), span.get(b"columns", 1)
                 if down > 1 or across > 1:
-                    merged.append(((row, column), (row + down - 1, column + across - 1)))
-            if not empty or b"office:value-type" in attrs:
-                rows, columns = max(rows, row + repeat_rows), max(columns, column + repeat)
-                if b'calcext:value-type="error"' in attrs:
-                    shown = _TEXT.search(xml, tag.end(), xml.find(b"</table:table-cell>", tag.end()))
-                    errors[f"{column_letter(column)}{row + 1}"] = (
+                    merged.append(((at.row, at.column), (at.row + down - 1, at.column + across - 1)))
+            if not at.empty or b"office:value-type" in at.attrs:
+                rows, columns = max(rows, at.row + at.rows), max(columns, at.column + at.columns)
+                if b'calcext:value-type="error"' in at.attrs:
+                    shown = _TEXT.search(xml, at.end, xml.find(b"</table:table-cell>", at.end))
+                    errors[f"{column_letter(at.column)}{at.row + 1}"] = (
                         shown.group(1).decode("utf-8", "replace") if shown else ""
                     )
-            column += repeat
     return found
 
 
@@ -155,35 +185,34 @@ def number_formats(xml: bytes, sheet: str, refs: Collection[str]) -> dict[str, s
         column, row = column_index(ref), cell_row(ref) - 1
         wanted.setdefault(row, {})[column] = ref
     found: dict[str, str] = {}
-    name, row, column, repeat_rows, defaults = "", 0, 0, 1, list[bytes]()
-    for tag in _TOKEN.finditer(xml):
-        closing, element, attrs, empty = tag.groups()
-        if element == b"table" and not closing:
-            name, row, defaults = _table_name(attrs) or "", 0, []
-            end = xml.find(b"<table:table-row", tag.end())  # a table's columns come before its rows
-            for declared in _COLUMN.finditer(xml, tag.end(), end if end >= 0 else len(xml)):
-                default = _COLUMN_STYLE.search(declared.group(1))
-                defaults += [default.group(1) if default else b""] * min(_repeat(declared.group(1)), 16384)
-                if len(defaults) >= 16384:  # a sheet's columns, at most: no file makes more of them here
-                    break
-        elif name != sheet:
+    defaults: list[bytes] = []
+    for at in _walk(xml):
+        if at.table != sheet or at.kind == _END:
             continue
-        elif element == b"table-row":
-            if not closing:
-                repeat_rows, column = _repeat(attrs), 0
-            if closing or empty:
-                row += repeat_rows
-        elif not closing:
-            repeat = _repeat(attrs)
-            style = _STYLE_NAME.search(attrs)
-            cell_style = style.group(1) if style else defaults[column] if column < len(defaults) else b""
-            if cell_style in places:
-                for at in (r for r in wanted if row <= r < row + repeat_rows):
-                    for place, ref in wanted[at].items():
-                        if column <= place < column + repeat:
-                            found[ref] = "0." + "0" * places[cell_style] if places[cell_style] else "0"
-            column += repeat
+        if at.kind == _START:
+            defaults = _column_styles(xml, at.end)
+            continue
+        style = _STYLE_NAME.search(at.attrs)
+        cell_style = style.group(1) if style else defaults[at.column] if at.column < len(defaults) else b""
+        if cell_style in places:
+            for row in (r for r in wanted if at.row <= r < at.row + at.rows):
+                for place, ref in wanted[row].items():
+                    if at.column <= place < at.column + at.columns:
+                        found[ref] = "0." + "0" * places[cell_style] if places[cell_style] else "0"
     return found
+
+
+def _column_styles(xml: bytes, start: int) -> list[bytes]:
+    """Each column's default cell style, for a table whose start tag ends at ``start`` (its columns are
+    declared before its rows)."""
+    styles: list[bytes] = []
+    end = xml.find(b"<table:table-row", start)
+    for declared in _COLUMN.finditer(xml, start, end if end >= 0 else len(xml)):
+        default = _COLUMN_STYLE.search(declared.group(1))
+        styles += [default.group(1) if default else b""] * min(_repeat(declared.group(1)), 16384)
+        if len(styles) >= 16384:  # a sheet's columns, at most: no file makes more of them here
+            break
+    return styles
 
 
 def _table_name(attrs: bytes) -> str | None:
