@@ -407,7 +407,7 @@ def annotate_each(
         for r in results
         if Path(r.file) in books and (r.errors or r.warnings) and not (superseded and r.file in superseded)
     ]
-    stems = {os.path.normcase(str(names.get(w, Path(w.name)).with_suffix(""))) for w in copied}
+    stems = {_stem(w, names) for w in copied}
     returned: list[Returned] = []
     left: set[Path] = set()  # copies there from an earlier run, left as they were (no --force)
 
@@ -415,7 +415,7 @@ def annotate_each(
         """<name>_檢查.xlsx in the inputs' folder there; an edited copy sent back (乙_檢查.xlsx) keeps its name."""
         name = names.get(source, Path(source.name))
         tag = tags.get(source, "")
-        beside = os.path.normcase(str(name.with_suffix("")).removesuffix(RETURN_SUFFIX)) in stems
+        beside = _stem(source, names).removesuffix(os.path.normcase(RETURN_SUFFIX)) in stems
         suffix = "" if source.stem.endswith(RETURN_SUFFIX) and not tag and not beside else RETURN_SUFFIX
         return folder / name.with_name(source.stem + tag + suffix + copy_kind(source).suffixes[0])
 
@@ -477,18 +477,20 @@ def _stem_tags(sources: Sequence[Path], names: Mapping[Path, Path]) -> dict[Path
     two extensions (甲.xlsx and 甲.ods; a .xls and an .xlsx both called 108年度廉政工作計畫 by two units).
     Each copy of those carries the extension it came with (甲_ods_檢查.xlsx); two whose extensions differ
     only in case, as a disk that tells case apart can hold (計畫.xlsx, 計畫.XLSX), as written."""
-
-    def key(source: Path) -> str:
-        return os.path.normcase(str(names.get(source, Path(source.name)).with_suffix("")))
-
-    count = Counter(map(key, sources))
-    shared = [source for source in sources if count[key(source)] > 1]
-    cased = Counter((key(source), source.suffix.lower()) for source in shared)
+    count = Counter(_stem(source, names) for source in sources)
+    shared = [source for source in sources if count[_stem(source, names)] > 1]
+    cased = Counter((_stem(source, names), source.suffix.lower()) for source in shared)
     return {
         source: "_"
-        + (source.suffix[1:] if cased[key(source), source.suffix.lower()] > 1 else source.suffix[1:].lower())
+        + (source.suffix[1:] if cased[_stem(source, names), source.suffix.lower()] > 1 else source.suffix[1:].lower())
         for source in shared
     }
+
+
+def _stem(source: Path, names: Mapping[Path, Path]) -> str:
+    """A workbook's place among the copies: its path under its input folder, without the extension, as
+    the file system compares names (Windows: whatever the case)."""
+    return os.path.normcase(str(names.get(source, Path(source.name)).with_suffix("")))
 
 
 def split_units(plan: Plan) -> list[Plan]:
