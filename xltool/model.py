@@ -7,7 +7,7 @@ point at the cell and writers never need to look at the workbook again.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
@@ -48,6 +48,12 @@ def practice_count(practice: str) -> int:
     if "\n" not in practice:
         return 1
     return 1 + sum(1 for line in practice.split("\n")[1:] if NUMBERED_LINE.match(line))
+
+
+def continued(items: Sequence[PlanItem]) -> list[bool]:
+    """For each item, whether it is more rows of the practice before it (:meth:`PlanItem.continues`): one
+    practice, counted, numbered and compared once."""
+    return [bool(at) and item.continues(items[at - 1]) for at, item in enumerate(items)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,11 +145,11 @@ class PlanItem:
         """The practice cell: where a person looks for this row."""
         return self.cells.get("practice", "")
 
-    def continues(self, before: PlanItem | None) -> bool:
+    def continues(self, before: PlanItem) -> bool:
         """Whether this row is more of the practice on the row before: one practice written over several
         rows, its cell merged down them (a practice with two schedules or two budgets, in a hand-made
         plan). The reader gives each row the practice; it is one practice, numbered and counted once."""
-        if before is None or not self.practice or self.practice != before.practice or self.unit != before.unit:
+        if not self.practice or self.practice != before.practice or self.unit != before.unit:
             return False
         if (self.goal_no, self.goal, self.item_no) != (before.goal_no, before.goal, before.item_no):
             return False  # a practice is under one goal, with one number (a JSON's copied item renumbered is two)
@@ -252,8 +258,7 @@ class Plan:
     @property
     def practices(self) -> int:
         """How many practices the plan has: one written over several rows (its cell merged) counts once."""
-        items = self.practice_items
-        return sum(1 for i, item in enumerate(items) if not item.continues(items[i - 1] if i else None))
+        return continued(self.practice_items).count(False)
 
     @property
     def total(self) -> Decimal:

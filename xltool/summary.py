@@ -28,7 +28,7 @@ from xltool.form import (
     UNIT,
     WARNINGS,
 )
-from xltool.model import FileResult, Share, Summary, Table, month_columns
+from xltool.model import FileResult, Share, Summary, Table, continued, month_columns
 from xltool.text import squash
 
 _ZERO = Decimal(0)
@@ -56,7 +56,7 @@ def summarize(
         if not plan.items:
             units[plan.unit] = None
         items = plan.practice_items
-        for at, item in enumerate(items):
+        for item, more in zip(items, continued(items), strict=True):
             unit, category = item.unit or plan.unit, item.category or UNFILLED
             units[unit] = seen[category] = None
             key = (unit, category)
@@ -65,7 +65,7 @@ def summarize(
             # Decimal such as 1E+2): Decimal objects added exactly, with no float drift.
             amount = value if value is not None else _ZERO
             budget[key] = budget[key] + amount if key in budget else amount
-            if not (at and item.continues(items[at - 1])):  # a practice over several rows counts once
+            if not more:  # a practice over several rows counts once
                 count[key] += 1
                 performances[item.performance or UNFILLED] += 1
             active.update(item.schedule_info.months)

@@ -49,7 +49,7 @@ from xltool.form import (
     numeral_value,
     parse_title,
 )
-from xltool.model import Finding, PlanItem, practice_count
+from xltool.model import Finding, PlanItem, continued, practice_count
 from xltool.schedule import ROC_OFFSET
 from xltool.text import clean
 
@@ -164,8 +164,8 @@ def _numbering(context: Context) -> Iterator[Finding]:
     unit = ""
     counted = 0  # practices so far in the goal
     items = context.plan.items
-    for at, item in enumerate(items):
-        if at and item.continues(items[at - 1]):
+    for item, more in zip(items, continued(items), strict=True):
+        if more:
             continue  # more rows of the practice above (its cell merged down them): numbered there
         if item.unit != unit:  # a merged workbook numbers each unit's goals afresh
             yield from _runs(practices, ITEM_NUMBER_ORDER, ITEM_NUMERALS)
@@ -253,8 +253,8 @@ def _principles(context: Context) -> Iterator[Finding]:
             if len(item.goal) > catalog.max_goal_chars:
                 yield GOAL_TOO_LONG.at_item(item, item.goal, count=len(item.goal), limit=catalog.max_goal_chars)
         seen_practices: dict[str, PlanItem] = {}
-        for at, item in enumerate(items):
-            if not item.practice or (at and item.continues(items[at - 1])):
+        for item, more in zip(items, continued(items), strict=True):
+            if not item.practice or more:
                 continue  # more rows of the practice above: the same practice, not a second one
             text = "".join(item.practice.split())  # the same words however they were wrapped
             if text in seen_practices:
