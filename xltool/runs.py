@@ -238,7 +238,7 @@ class RenderRun:
 
     results: list[FileResult]
     plans: list[Plan]
-    older: list[str] = field(default_factory=list)  # files left unprinted: a unit sent again, another year's plan
+    unprinted: list[str] = field(default_factory=list)  # a unit's older version, another year's plan
     notes: list[str] = field(default_factory=list)  # zh-TW: which version of a unit sent again is printed
     archives: list[Path] = field(default_factory=list)  # packed files in the folders, not unpacked
     workbook: Path | None = None  # -o, or the default 原檔名_列印.xlsx

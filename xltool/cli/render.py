@@ -119,7 +119,7 @@ def render_command(
     for result in run.results:
         if result.error:
             show.error(f"略過：{result.error}")
-        elif result.errors and result.file not in run.older:
+        elif result.errors and result.file not in run.unprinted:
             show.notice(
                 f"{result.file} 有 {result.errors} 個錯誤（xltool check {result.file} 可查看），仍照樣產生列印版。"
             )
