@@ -155,7 +155,7 @@ def lay_out(
     # its first line forty times).
     resume = 0
     wrapped, made = _wrap(plan, widths, canonical), _Rows()
-    lines, goals, breakable = _lines(wrapped, grow, made=made)
+    lines, goals, breakable = _lines(wrapped, grow, made)
     while True:
         body = len(lines)
         # The total and the notes go together, after the last practice or at the top of a page: split,
@@ -191,7 +191,7 @@ def lay_out(
         if not again:
             return Printout(lines, goals, breaks)
         if grown is not None:
-            lines, goals, breakable = _lines(wrapped, grow, grown, (lines, goals, breakable), made)
+            lines, goals, breakable = _lines(wrapped, grow, made, grown, (lines, goals, breakable))
             resume = grown
 
 
@@ -249,17 +249,12 @@ _Rows = dict[tuple[int, int], tuple[list[Line], tuple[int, ...]]]
 
 
 def _lines(
-    groups: Sequence[_Group],
-    grow: Mapping[int, int],
-    since: int = 0,
-    before: _Laid | None = None,
-    made: _Rows | None = None,
+    groups: Sequence[_Group], grow: Mapping[int, int], made: _Rows, since: int = 0, before: _Laid | None = None
 ) -> _Laid:
     """The practices' lines, each goal's box (as tall as its practices, or as its text when longer, and
     ``grow[n]`` lines more for the n-th goal), and the lines a page may start at; from goal ``since`` on,
     the lines ``before`` it kept as they were laid out ``before``. ``made`` keeps each practice's lines
     at a height, and where a page may start in them, for the next time it is laid out."""
-    made = {} if made is None else made
     lines: list[Line] = []
     goals: list[Goal] = []
     breakable: set[int] = set()
