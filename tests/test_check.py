@@ -708,12 +708,24 @@ def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path,
 
     printed = [str(row[1]) for row in CalamineWorkbook.from_path(printout).get_sheet_by_name("計畫表").to_python()]
     assert sum("辦理廉政宣導" in text for text in printed) == 1  # printed once, as its goal is
+    # in one box down its rows, as in the plan (each row was a box of its own, the lower ones empty)
+    from openpyxl import load_workbook
+
+    sheet_printed = load_workbook(printout)["計畫表"]
+    first = next(r for r in range(1, 30) if "辦理廉政宣導" in str(sheet_printed.cell(r, 2).value))
+    schedules = [str(sheet_printed.cell(r, 3).value) for r in range(first, first + 8)]
+    second, third = first + schedules.index("108.09"), first + schedules.index("108.06")
+    ruled = [bool(sheet_printed.cell(r, 2).border.top.style) for r in (second, third)]
+    assert ruled == [False, True] and sheet_printed.cell(second, 3).border.top.style  # schedules ruled apart
     document = tmp_path / "計畫.docx"
     assert xltool("render", plan, "--docx", document).status == 0
     from docx import Document
 
-    cells = [cell.text for table in Document(str(document)).tables for row in table.rows for cell in row.cells]
-    assert sum("辦理廉政宣導" in text for text in cells) == 1  # Word's table too (it was on each row)
+    table = Document(str(document)).tables[0]
+    cells = {cell._tc: cell.text for row in table.rows for cell in row.cells}  # a merged cell is on each row
+    assert sum("辦理廉政宣導" in text for text in cells.values()) == 1  # Word's table too (it was on each row)
+    assert table.rows[1].cells[1]._tc is table.rows[2].cells[1]._tc  # one cell, merged down its rows
+    assert table.rows[2].cells[2]._tc is not table.rows[1].cells[2]._tc  # each of its schedules a cell
     # Typed out twice, not merged, it is the same practice written twice: said, as ever.
     sheet.unmerge_cells("B3:B5")
     sheet["B4"] = "一、辦理廉政宣導 3 場。"

@@ -44,6 +44,7 @@ from xltool.form import (
     MARGIN_CM,
     NOTES,
     PAGE_FOOTER,
+    PRACTICE,
     PRINTED,
     PRINTED_AT,
     SUBJECT,
@@ -54,7 +55,7 @@ from xltool.form import (
 )
 from xltool.inputs import Package
 from xltool.linebreak import break_hints, text_width, wrap
-from xltool.model import Plan, number
+from xltool.model import Plan, continued, number
 from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
 from xltool.ooxml import NOT_XML, write_package
 from xltool.outputs import DOCX, ODT, Outputs
@@ -259,6 +260,7 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
     printout = lay_out(plan, room, first_page=first_page, other_pages=other_pages, tail=1 + notes, canonical=canonical)
     goal_texts = {at: text for goal in printout.goals for at, text in goal.pieces}
     goal_starts = {goal.start for goal in printout.goals}
+    more = [*continued(plan.items), False]  # a practice written over several rows: one cell, merged down them
     for first, end in printout.pages():
         for n, run in itertools.groupby(range(first, end), key=lambda line: printout.lines[line].item):
             rows = list(run)
@@ -279,7 +281,10 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
                 text = texts[column.key]
                 if not whole:
                     text = line_slice(text, room[column.key], starts_at, starts_at + len(rows))
-                _cell(cell, break_hints(text, room[column.key]), align=column.align)
+                merge = ""
+                if column.key == PRACTICE.key and (more[n] or more[n + 1]):
+                    merge = "continue" if more[n] and rows[0] != first else "restart"
+                _cell(cell, break_hints(text, room[column.key]), align=column.align, merge=merge)
 
     total = _add_row(table, widths)
     budget_at = PRINTED_AT["budget"]

@@ -41,7 +41,7 @@ from xltool.form import (
     plan_title,
 )
 from xltool.linebreak import usable_width, wrap
-from xltool.model import Plan, PlanItem, month_columns, number
+from xltool.model import Plan, PlanItem, continued, month_columns, number
 from xltool.ooxml import NOT_XML
 from xltool.outputs import PDF, WORKBOOK, Outputs, output_folder
 from xltool.pages import cell_texts, lay_out, lines_of, page_lines
@@ -255,14 +255,18 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
 
     body = HEADER_ROW + header_lines
     as_number = -1  # the item whose budget is a number cell: its further budget lines are blank
+    # A practice written over several rows (its cell merged down them) is one box, as in the plan: no
+    # line between its rows in the practice column (its text is printed once, on its first row).
+    more = [*continued(plan.items), False]
     for n, line in enumerate(printout.lines):
         r = body + n
         item = plan.items[line.item]
         amount = _amount(item, canonical) if line.first else None
         for i, column in enumerate(PRINTED):
             is_goal = column.kind is Kind.GOAL
-            top = n in tops if is_goal else line.first
-            bottom = n in bottoms or (not is_goal and line.last)
+            joined = column.key == PRACTICE.key
+            top = n in tops if is_goal else line.first and not (joined and more[line.item])
+            bottom = n in bottoms or (not is_goal and line.last and not (joined and more[line.item + 1]))
             style = styles.cell(column.align, top, bottom)
             text = goal_lines.get(n, "") if is_goal else line.texts.get(column.key, "")
             if column.kind is Kind.BUDGET and amount is not None and text:
