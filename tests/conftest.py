@@ -15,6 +15,7 @@ import sysconfig
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -68,6 +69,24 @@ def fill(path: Path, rows: Sequence[dict[str, object]], *, unit: str = "", year:
 
 
 # --- running the command ------------------------------------------------------------------------------
+
+
+def hand_made_plan(path: Path, rows: list[list[object]], merged: list[str]) -> Any:
+    """A plan made by hand, without the template, as offices had them: a title, the form's header, ``rows``
+    from row 3, and the ``merged`` ranges; saved to ``path``. Returns the openpyxl workbook."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "計畫表"
+    sheet.append(["某處108年度廉政工作計畫"])
+    sheet.append(["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目"])
+    for row in rows:
+        sheet.append(row)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    book.save(path)
+    return book
 
 
 @dataclass

@@ -8,12 +8,11 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLE, Runner, fill
+from tests.conftest import EXAMPLE, Runner, fill, hand_made_plan
 from xltool.catalogs import load_catalog
 from xltool.checks import RULES, check_plan
 from xltool.form import COLUMNS
@@ -658,24 +657,6 @@ def test_a_year_no_plan_can_have_is_unreadable_not_a_damaged_file_nor_a_year(tem
     assert found == [("YEAR_UNREADABLE", "E2")]
 
 
-def hand_made(path: Path, rows: list[list[object]], merged: list[str]) -> Any:
-    """A plan made by hand, without the template, as offices had them: a title, the form's header, ``rows``
-    from row 3, and the ``merged`` ranges; saved to ``path``. Returns the openpyxl workbook."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "計畫表"
-    sheet.append(["某處108年度廉政工作計畫"])
-    sheet.append(["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目"])
-    for row in rows:
-        sheet.append(row)
-    for cells in merged:
-        sheet.merge_cells(cells)
-    book.save(path)
-    return book
-
-
 def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path, xltool: Runner) -> None:
     """A hand-made plan's practice with two schedules, its cell merged down both rows: check said it was
     numbered wrong (「二」應為「三」) and repeated 「與 B3 相同」 of itself, and the plan counted 3 practices
@@ -688,7 +669,7 @@ def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path,
         [None, "二、召開廉政會報 2 次。", "108.06", 5, "防貪業務", "無"],
     ]
     plan = tmp_path / "手做.xlsx"
-    book = hand_made(plan, rows, ["B3:B5", "A3:A6"])
+    book = hand_made_plan(plan, rows, ["B3:B5", "A3:A6"])
     sheet = book.active
     result = check_file(plan)
     assert [f.code for f in result.findings] == []
@@ -758,7 +739,7 @@ def test_merged_cells_of_an_ods_read_as_those_of_an_xlsx(tmp_path: Path) -> None
         [None, "二、召開廉政會報 2 次。", "108.06", 5, None, "無"],
     ]
     plan = tmp_path / "手做.xlsx"
-    hand_made(plan, rows, ["A3:A5", "B3:B4", "E3:E5"])
+    hand_made_plan(plan, rows, ["A3:A5", "B3:B4", "E3:E5"])
     ods = convert(plan, "ods", tmp_path / "ods")
     for path in (plan, ods):
         result = check_file(path)

@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from examples.make_example import example_items
-from tests.conftest import EXAMPLE, FIRST_INPUT_ROW, Runner, run_in_process
+from tests.conftest import EXAMPLE, FIRST_INPUT_ROW, Runner, hand_made_plan, run_in_process
 from xltool.budget import parse_budget
 from xltool.diff import OTHER_GOAL, SAME_GOAL, diff_plans
 from xltool.form import CHANGES_HEADER, CHANGES_SHEET, GOAL_NUMERALS, ITEM_NUMERALS, chinese_number, numeral_value
@@ -428,3 +428,23 @@ def test_two_units_plans_compared_are_said_to_be(tmp_path: Path, xltool: Runner)
     assert done.status == 0 and "兩版的機關名稱不同（「金門縣政府政風處」→「連江縣政府政風處」）" in done.out
     assert json.loads(xltool("diff", EXAMPLE, other, "-f", "json").out)["units_differ"] is True
     assert json.loads(xltool("diff", EXAMPLE, EXAMPLE, "-f", "json").out)["units_differ"] is False
+
+
+def test_a_row_added_under_a_merged_practice_is_a_change_of_that_practice(tmp_path: Path, xltool: Runner) -> None:
+    """A hand-made plan's practice written over rows, its cell merged down them: a second round that adds a
+    row (a third schedule, 5 千元 more) read as 「新增」 of the practice it already had, beside counts of 2
+    practices in each version; it is a change of that practice's schedule and budget, at its cells."""
+    practice = ["壹、強化宣導。", "一、辦理廉政宣導 3 場。", "108.03", 5, "防貪業務", "無"]
+    more = [[None, None, "108.09", 5, "防貪業務", "無"], [None, None, "108.11", 5, "防貪業務", "無"]]
+    other = [None, "二、召開廉政會報 2 次。", "108.06", 5, "防貪業務", "無"]
+    first, second = tmp_path / "第一次.xlsx", tmp_path / "第二次.xlsx"
+    hand_made_plan(first, [practice, more[0], other], ["B3:B4", "A3:A5"])
+    hand_made_plan(second, [practice, *more, other], ["B3:B5", "A3:A6"])
+    result = xltool("diff", first, second)
+    assert "  新增  " not in result.out and "新增 0 項、刪除 0 項、修改 1 項" in result.out
+    found = diff_json(first, second)
+    [change] = found["changed"]
+    assert change["fields"] == {"schedule": ["108.03、09", "108.03、09、11"], "budget": [10, 15]}
+    assert (change["new"]["cell"], found["totals"]["budget"]) == ("B3", [15, 20])
+    # and back again: the row taken away is that practice's change too, not the practice removed
+    assert diff_json(second, first)["removed"] == []

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from xltool.annotate import Mark, mark_workbook
+from xltool.budget import parse_budget
 from xltool.export import shown_path
 from xltool.form import (
     CHANGE_FILLS,
@@ -47,9 +48,9 @@ from xltool.form import (
     Kind,
     numbered_with,
 )
-from xltool.model import Finding, Plan, PlanItem, json_number
+from xltool.model import Finding, Plan, PlanItem, continued, json_number
 from xltool.outputs import Outputs
-from xltool.schedule import YEAR_MENTION, Schedule, month_key
+from xltool.schedule import YEAR_MENTION, Schedule, month_key, parse_schedule
 from xltool.text import item_text, squash
 from xltool.xlsxedit import SheetTable, Value
 
@@ -167,6 +168,7 @@ def _plan_head(plan: Plan) -> dict[str, Any]:
 
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     """Match NEW's practices to OLD's and say what was added, removed and changed in each field."""
+    old, new = _practices(old), _practices(new)
     old_goal_of, old_goals = _goals(old.items)
     new_goal_of, new_goals = _goals(new.items)
     old_text = [squash(item.practice) for item in old.items]
@@ -207,6 +209,44 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         removed=[item for i, item in enumerate(old.items) if i not in pairs],
         changed=changed,
         goals=goals,
+    )
+
+
+def _practices(plan: Plan) -> Plan:
+    """The plan with each practice written over several rows (its cell merged down them, in a hand-made
+    plan) as one practice: its schedules and budgets together. A row added under a merged practice is then
+    a schedule and an amount more of that practice, not a practice of its own (it read 「新增」 with the
+    practice's own words)."""
+    more = continued(plan.items)
+    if not any(more):
+        return plan
+    items: list[PlanItem] = []
+    for item, joined in zip(plan.items, more, strict=True):
+        items.append(_joined(items.pop(), item, plan.year) if joined else item)
+    return replace(plan, items=items)
+
+
+def _joined(first: PlanItem, more: PlanItem, year: int | None) -> PlanItem:
+    """Two rows of one practice as one: schedules listed (108.03、108.09), amounts added, a category or a
+    performance item listed where the rows differ."""
+
+    def listed(a: str, b: str) -> str:
+        return a if b in ("", a) else b if not a else f"{a}、{b}"
+
+    amounts = (first.budget, more.budget)
+    written = (first.budget_info.written, more.budget_info.written)
+    if None in amounts and any(written):  # an amount and a text (「無」), or two texts: listed as written
+        budget = parse_budget(listed(*written))
+    else:
+        budget = parse_budget(sum((a for a in amounts if a is not None), _ZERO) if any(written) else None)
+    schedule = listed(first.schedule_info.written, more.schedule_info.written)
+    return replace(
+        first,
+        schedule_info=parse_schedule(schedule, year),
+        budget_info=budget,
+        category=listed(first.category, more.category),
+        category_written=listed(first.category_written, more.category_written),
+        performance=listed(first.performance, more.performance),
     )
 
 
