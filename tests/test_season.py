@@ -384,7 +384,7 @@ def test_a_unit_that_sent_only_next_years_plan_has_sent_nothing_for_this_one(
     printout = tmp_path / "列印.xlsx"
     printed = xltool("render", folder, "--roster", roster, "--skip-bad", "--allow-duplicate-units", "-o", printout)
     assert printed.status == 0, printed.err
-    assert "高雄109.xlsx：這是 109 年度的計畫，這次是 108 年度，未列印" in printed.err
+    assert "高雄109.xlsx：這是 109 年度的計畫，這次收件是 108 年度，未列印" in printed.err
     assert "高雄市政府政風處" not in load_workbook(printout).sheetnames
     assert not any("高雄109.xlsx 有" in line for line in printed.err.splitlines())
 
@@ -412,6 +412,38 @@ def test_the_year_asked_for_is_the_seasons_year(tmp_path: Path, xltool: Runner) 
     printed = xltool("render", folder, "--roster", roster, "--year", "108", "-o", printout)
     [sheet] = load_workbook(printout).worksheets
     assert printed.status == 0 and str(sheet["A1"].value).startswith("乙政風處108年度")
+
+
+def test_a_season_whose_year_no_one_said_and_the_plans_do_not_tell(tmp_path: Path, xltool: Runner) -> None:
+    """As many plans for 108 as for 109 and no --year: check --roster said 已收 for all four, render printed
+    both years, merge told a user who had given --roster to add --roster. Each now asks for --year; with it
+    and no roster, merge leaves the other year's plans out and says which, counted in its closing line and
+    listed in 檢查結果 (they went unsaid); a year no plan is for is said to be that."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    for name, year in (("甲", 108), ("乙", 109)):
+        write_template(folder / f"{name}.xlsx", year=year, unit=f"{name}政風處", items=example_items(KINMEN))
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n乙政風處\n丙政風處\n", encoding="utf-8")
+    asked = "看不出這次收件是哪一年度：請加上 --year 指定"
+    assert asked in xltool("check", folder, "--roster", roster).err
+    merged, printout = tmp_path / "彙整.xlsx", tmp_path / "列印.xlsx"
+    for done in (xltool("merge", folder, "--roster", roster, "-o", merged),
+                 xltool("render", folder, "--roster", roster, "-o", printout)):  # fmt: skip
+        assert (done.status, done.code) == (2, "MERGE_MIXED_YEARS") and asked in done.err
+    assert not merged.exists() and not printout.exists()
+    done = xltool("merge", folder, "--year", "109", "-o", merged)
+    assert done.status == 0 and "甲.xlsx：這是 108 年度的計畫，這次收件是 109 年度，未計入" in done.err
+    assert "1 個檔案是其他年度的計畫，未計入" in done.err
+    assert {row[0] for row in load_workbook(merged)["彙整"].iter_rows(min_row=4, values_only=True)} == {"乙政風處"}
+    listed = [row for row in load_workbook(merged)["檢查結果"].iter_rows(values_only=True) if row[3] == "OTHER_YEAR"]
+    assert [str(row[0]).endswith("甲.xlsx") for row in listed] == [True]
+    none = xltool("merge", folder, "--year", "110", "-o", merged, "--force")
+    assert (none.status, none.code) == (2, "MERGE_EMPTY") and "沒有 110 年度的計畫" in none.err
+    # one plan more for 108: 108 is the season's, and said to be taken so (it may be January)
+    write_template(folder / "丙.xlsx", year=108, unit="丙政風處", items=example_items(KINMEN))
+    done = xltool("merge", folder, "--roster", roster, "-o", merged, "--force")
+    assert done.status == 0 and "收到的計畫多數是 108 年度，這次收件以 108 年度為準" in done.err
 
 
 def test_errors_fixed_in_a_newer_version_do_not_fail_the_season(tmp_path: Path, xltool: Runner) -> None:

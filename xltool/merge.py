@@ -24,7 +24,7 @@ from xltool.model import FileResult, Plan
 from xltool.ooxml import MAX_CELL_TEXT
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import CheckOptions, check_files, refuse_unreadable
-from xltool.roster import Intake, Receipt, Roster, Submission, intake, left_out, missing, with_unit
+from xltool.roster import Intake, Receipt, Roster, Submission, intake, left_out, missing, not_this_year, with_unit
 from xltool.summary import summarize
 
 # Past this an amount is no number to Excel or LibreOffice (an IEEE double), and the workbook cannot hold it.
@@ -42,6 +42,7 @@ class MergeResult:
     receipts: list[Receipt] = field(default_factory=list)
     older: list[Submission] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # zh-TW: each decision that was not plain (roster.intake)
+    other_year: list[Submission] = field(default_factory=list)  # plans of another year than the season's
 
     @property
     def missing(self) -> list[str]:
@@ -98,9 +99,11 @@ def merge_files(
     first = next((p.plan.catalog for p in parts if p.plan is not None and p.plan.catalog is not None), None)
     summary = summarize(parts, catalog or first, roster.position if roster is not None else None)
     older = [
-        (shown_path(old.file), old.unit, f"{left_out(old, new)}，這個版本未計入", _todo(old, new))
+        (shown_path(old.file), old.unit, f"{left_out(old, new)}，這個版本未計入", _todo(old, new), "OLDER_VERSION")
         for old, new in season.older
     ]
+    older += [(shown_path(s.file), s.unit, not_this_year(s, season.year, "未計入"), _MOVE_OUT, "OTHER_YEAR")
+              for s in season.other_year]  # fmt: skip
     contacts = _contact_keys(roster)
     write_merged(
         out, parts, skipped, summary, receipts=[line.row(contacts) for line in season.receipts], contacts=contacts,
@@ -108,7 +111,11 @@ def merge_files(
         by_unit=by_unit, infos=infos, outputs=guard, progress=writing,
     )  # fmt: skip
     notes = [*season.notes, *_cut_in_print(p.plan for p in parts if p.plan is not None)]
-    return MergeResult(Path(out), parts, skipped, season.receipts, [old for old, _ in season.older], notes)
+    if roster is None:  # with one, 收件情形 says 年度不符 on the unit's line
+        notes += [f"{s.name}：{not_this_year(s, season.year, '未計入')}" for s in season.other_year]
+    return MergeResult(
+        Path(out), parts, skipped, season.receipts, [old for old, _ in season.older], notes, season.other_year
+    )
 
 
 def _cut_in_print(plans: Iterable[Plan]) -> list[str]:
@@ -136,8 +143,11 @@ def _todo(old: Submission, new: Submission) -> str:
     """What 檢查結果 suggests for a version left out: both count with --allow-duplicate-units, unless they
     are plans of two years, which no merge adds up."""
     if old.plan is not None and new.plan is not None and old.plan.year != new.plan.year:
-        return "請確認後把這個檔案移出收件資料夾"
+        return _MOVE_OUT
     return "要兩份都計入請加 --allow-duplicate-units"
+
+
+_MOVE_OUT = "請確認後把這個檔案移出收件資料夾"
 
 
 def sort_out(
@@ -154,10 +164,18 @@ def sort_out(
     if not skip_bad:
         refuse_unreadable(results)
     season = intake(results, roster, allow_duplicates=allow_duplicate_units, others=others, year=year)
+    if not season.counted and season.other_year:  # every plan is another year's than the one asked for
+        files = "、".join(f"{s.name}（{_year_words(s.plan.year if s.plan else None)}）" for s in season.other_year[:5])
+        more = f"等 {len(season.other_year)} 個檔案" if len(season.other_year) > 5 else ""
+        raise MergeError(
+            f"沒有 {season.year} 年度的計畫：{files}{more}都是其他年度的計畫，未寫出任何檔案",
+            code=ErrorCode.MERGE_EMPTY,
+        )
     if not season.counted:
         raise MergeError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
     if not allow_duplicate_units:
         season.refuse_conflicts("合併")
+    season.refuse_undecided()
     _refuse_mixed_years(season.counted)
     total = sum((s.plan.total for s in season.counted if s.plan), Decimal(0))
     if abs(total) >= SHEET_NUMBER_LIMIT:
@@ -202,7 +220,8 @@ def _refuse_mixed_years(counted: list[Submission]) -> None:
     odd = "、".join(f"{file}（{_year_words(year)}）" for file, year in years.items() if year != usual)
     raise MergeError(
         f"各檔案的年度不同，未寫出任何檔案：{many} 個檔案是 {_year_words(usual)}，不同的是 {odd}；"
-        "請把不同年度的檔案移出輸入資料夾，或加上 --roster 名冊（送錯年度的單位列為「年度不符」，其餘照常彙整）",
+        f"請把不同年度的檔案移出輸入資料夾，或加上 --year {usual or ''} 指定這次收件的年度（其他年度的檔案列出但不計入，"
+        "其餘照常彙整；加上 --roster 名冊時，只送來別的年度計畫的單位列為「年度不符」）",
         code=ErrorCode.MERGE_MIXED_YEARS,
     )
 

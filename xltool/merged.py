@@ -63,7 +63,7 @@ def write_merged(
     *,
     receipts: Sequence[Sequence[object]] = (),
     contacts: Sequence[str] = (),
-    older: Sequence[tuple[str, str, str, str]] = (),
+    older: Sequence[tuple[str, str, str, str, str]] = (),
     units: Mapping[str, str] = MappingProxyType({}),
     by_unit: bool = False,
     infos: bool = False,
@@ -74,8 +74,8 @@ def write_merged(
 
     ``inputs`` are one plan per unit, in the order to print (the roster's, or the inputs'), each known by
     its ``unit`` (``unit_written`` keeps the file's own spelling); ``receipts`` are the rows of 收件情形
-    (roster.Receipt.row) with the roster's ``contacts`` columns after them; ``older`` are (file, unit, why, what to do)
-    of the versions not merged; ``units`` the unit each unreadable file was told to be (by its name or its
+    (roster.Receipt.row) with the roster's ``contacts`` columns after them; ``older`` are (file, unit, why, what to do,
+    code: OLDER_VERSION or OTHER_YEAR) of the versions not merged; ``units`` the unit each unreadable file was told to be (by its name or its
     folder), for its line in 檢查結果; ``infos`` keeps the findings of severity info in 檢查結果 (after the errors
     and warnings). ``progress(rows_done, rows_total)`` is called while the practice rows are written.
     """
@@ -370,14 +370,14 @@ def _findings(inputs: Sequence[FileResult], infos: bool) -> list[tuple[FileResul
 def _finding_rows(
     findings: Sequence[tuple[FileResult, Finding]],
     skipped: Sequence[FileResult],
-    older: Sequence[tuple[str, str, str, str]],
+    older: Sequence[tuple[str, str, str, str, str]],
     units: Mapping[str, str],
 ) -> Iterator[list[object]]:
     for one in skipped:
         unit = units.get(one.file, "")
         yield [one.file, unit, "無法讀取", one.error_code, "", "", "", one.error, "已略過（--skip-bad）"]
-    for file, unit, why, todo in older:
-        yield [file, unit, "未計入", "OLDER_VERSION", "", "", "", why, todo]
+    for file, unit, why, todo, code in older:
+        yield [file, unit, "未計入", code, "", "", "", why, todo]
     row_units: dict[int, dict[int, str]] = {}  # per input, built once: a large plan has tens of thousands of findings
     for one, f in findings:
         plan = one.plan

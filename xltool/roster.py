@@ -406,6 +406,21 @@ class Intake:
     notes: list[str] = field(default_factory=list)  # zh-TW lines: what was decided and why
     year: int | None = None  # the season's year (else most plans'): with a roster, only another's plan is left out
     other_year: list[Submission] = field(default_factory=list)  # left out so: another year's plan and nothing more
+    undecided: dict[int, int] = field(default_factory=dict)  # plans per year, when as many are for two years
+    inferred: str = ""  # the season's year taken from most plans', said when some are for another
+
+    def refuse_undecided(self) -> None:
+        """Stop a merge or a printout of a roster's season whose year no one said and the plans do not tell
+        (two for 108, two for 109): every unit would count, whatever year its plan is for."""
+        if self.undecided:
+            raise MergeError(f"{self.undecided_words()}；未寫出任何檔案", code=ErrorCode.MERGE_MIXED_YEARS)
+
+    def undecided_words(self) -> str:
+        counts = "、".join(f"{year} 年度 {n} 份" for year, n in sorted(self.undecided.items()))
+        return (
+            f"收到的計畫有 {counts}，看不出這次收件是哪一年度：請加上 --year 指定（例如 --year {max(self.undecided)}），"
+            "其他年度的計畫列出但不計入"
+        )
 
     def refuse_conflicts(self, doing: str) -> None:
         """Stop a merge or a printout that would count a unit twice: once in a merged workbook (often the
@@ -449,8 +464,18 @@ def intake(
     unplaced: list[Submission] = []
     for sub in subs:
         (groups.setdefault(unit_key(sub.unit), []) if sub.unit else unplaced).append(sub)
+    said = year is not None
     year = year if year is not None else _season_year(subs)
     season = Intake(subs, [], year=year)
+    years = _years(subs) if not said else Counter[int]()
+    if year is None and len(years) > 1:
+        season.undecided = dict(years)
+    elif len(years) > 1 and roster is not None:  # most plans' year decides: said, in case it is January
+        elsewhere = sum(n for y, n in years.items() if y != year)
+        season.inferred = (
+            f"收到的計畫多數是 {year} 年度，這次收件以 {year} 年度為準（其他年度的計畫 {elsewhere} 份不計入）；"
+            "不是的話請加上 --year 指定"
+        )
     for group in groups.values():
         readable = [s for s in group if s.plan is not None]
         own = [s for s in readable if not s.from_merged]
@@ -473,11 +498,13 @@ def intake(
         newest = max(this_year or readable, key=lambda s: (_newness(s), not _COPY_MARK.search(Path(s.file).stem)))
         season.counted.append(newest)
         season.older += [(s, newest) for s in readable if s is not newest]
-    if roster is not None:
+    if roster is not None or said:
         # A season has one year: a unit that sent only another year's plan (next year's, by mistake) has
         # sent nothing for this one (年度不符), and merge, which refused the whole inbox, goes on without it.
+        # Without a roster, only a year the user said decides it (the most plans' year may be last season's).
         season.other_year = [s for s in season.counted if not _of_the_year(s, year)]
         season.counted = [s for s in season.counted if _of_the_year(s, year)]
+    if roster is not None:
         order = {unit.name: n for n, unit in enumerate(roster.units)}
         place = {id(s): n for n, s in enumerate(subs)}
         season.counted.sort(
@@ -499,8 +526,12 @@ def _of_the_year(sub: Submission, year: int | None) -> bool:
 
 def _season_year(subs: Sequence[Submission]) -> int | None:
     """The year most plans of the inbox are for, when one is (a tie says nothing)."""
-    years = Counter(s.plan.year for s in subs if s.plan is not None and s.plan.year is not None).most_common(2)
+    years = _years(subs).most_common(2)
     return years[0][0] if years and (len(years) == 1 or years[0][1] > years[1][1]) else None
+
+
+def _years(subs: Sequence[Submission]) -> Counter[int]:
+    return Counter(s.plan.year for s in subs if s.plan is not None and s.plan.year is not None)
 
 
 _TIED = "這幾個版本的存檔時間與檔案日期都相同，無法判斷哪一個較新，暫以原檔名（不是「(1)」「- 複製」）或檔名排序在前的為準，請確認"
@@ -799,7 +830,7 @@ def _reason(result: FileResult) -> str:
 def _notes(season: Intake) -> list[str]:
     """The terminal's account of every decision that was not plain: blank names credited, full titles
     matched, resubmissions and which version counts."""
-    lines = []
+    lines = [season.undecided_words()] if season.undecided else [season.inferred] if season.inferred else []
     for sub in season.submissions:
         if sub.how and sub.plan is not None and sub.written == "":
             lines.append(f"{sub.name}：沒有填機關名稱，{sub.how.removeprefix('機關名稱空白，')}為「{sub.unit}」")
@@ -840,6 +871,11 @@ def _other_year(old: Submission, new: Submission) -> str:
     """「107 年度，」 for a version of another year than the one that counts, else nothing."""
     year = old.plan.year if old.plan is not None else None
     return f"{year} 年度，" if year is not None and new.plan is not None and year != new.plan.year else ""
+
+
+def not_this_year(sub: Submission, year: int | None, what: str) -> str:
+    """「這是 108 年度的計畫，這次收件是 109 年度，未計入」: a plan of another year than the season's."""
+    return f"這是 {sub.plan.year if sub.plan else ''} 年度的計畫，這次收件是 {year} 年度，{what}"
 
 
 def left_out(old: Submission, new: Submission) -> str:

@@ -40,6 +40,7 @@ from xltool.roster import (
     intake,
     left_out,
     missing,
+    not_this_year,
     version_notes,
 )
 
@@ -305,15 +306,13 @@ def run_render(
     season = intake(results, roster, allow_duplicates=allow_duplicate_units, year=year)
     if not allow_duplicate_units:
         season.refuse_conflicts("全部列印")
+    if roster is not None:  # a roster's season prints one year's plans (without one, each file as it is)
+        season.refuse_undecided()
     plans = [_printed(sub) for sub in season.counted if sub.plan is not None]
     if not plans:
         raise XltoolError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
     # Another year's plan, all a roster unit sent: not this season's, not printed, and said (it went unsaid).
-    other_year = [
-        f"{sub.name}：這是 {sub.plan.year} 年度的計畫，這次是 {season.year} 年度，未列印"
-        for sub in season.other_year
-        if sub.plan is not None
-    ]
+    other_year = [f"{sub.name}：{not_this_year(sub, season.year, '未列印')}" for sub in season.other_year]
     unprinted = [old.file for old, _ in season.older] + [sub.file for sub in season.other_year]
     run = RenderRun(results, plans, unprinted, version_notes(season) + other_year, packed(others))
     if output is not None:
