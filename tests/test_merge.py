@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -135,22 +136,35 @@ def test_a_unit_that_sent_an_empty_template_is_in_the_overview(units: Path, tmp_
 
 
 def test_a_merged_workbook_among_its_units_is_refused(units: Path, tmp_path: Path, xltool: Runner) -> None:
+    """Last round's 彙整 saved into the inbox (found in the folder, not given): refused, naming both."""
     merged = tmp_path / "彙整.xlsx"
     assert xltool("merge", units, "-o", merged).status == 0
+    shutil.copy(merged, units / "彙整.xlsx")
     again = tmp_path / "again.xlsx"
-    done = xltool("merge", units, merged, "-o", again)
+    done = xltool("merge", units, "-o", again)
     assert (done.status, done.code) == (2, "MERGE_DUPLICATE_UNIT") and not again.exists()
     assert "--allow-duplicate-units" in done.error_line()  # the way to merge it anyway, named
-    # Last round's 彙整 and a unit that came late: each unit once, from its own file where it has one (the
-    # flag added the 彙整's copy to the unit's own file and doubled every number).
+
+
+def test_the_second_round_is_last_rounds_merge_given_by_name_and_the_late_files(
+    units: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """Last round's 彙整 and the files that came late: each unit once, from its own file where it has one
+    (the flag added the 彙整's copy to the unit's own file and doubled every number). Given by name, the 彙整
+    is no mistake to refuse: the flag it needed also counted a file mailed twice twice (65 practices)."""
+    merged = tmp_path / "彙整.xlsx"
+    assert xltool("merge", units, "-o", merged).status == 0
     late = tmp_path / "遲交"
     late.mkdir()
     unit_workbook(late, "丁局政風室")
-    done = xltool("merge", merged, units, late, "-o", again, "--allow-duplicate-units")
-    assert done.status == 0 and "已彙整" in done.err
-    assert load_workbook(again)["統計"]["A1"].value.endswith("（4 個單位）")
-    overview = stats_table(load_workbook(again)["統計"], "各單位概況（預算單位：千元）")
-    assert overview["合計"]["具體作法數"] == 4 * 33 and overview["合計"]["預算(千元)"] == 4 * 1865
+    shutil.copy(late / "丁局政風室.xlsx", late / "丁局政風室(1).xlsx")  # mailed twice
+    again = tmp_path / "again.xlsx"
+    for flag in ((), ("--allow-duplicate-units",)):
+        done = xltool("merge", merged, units, late, "-o", again, "--force", *flag)
+        assert done.status == 0 and "內容完全相同，只計一次" in done.err
+        assert load_workbook(again)["統計"]["A1"].value.endswith("（4 個單位）")
+        overview = stats_table(load_workbook(again)["統計"], "各單位概況（預算單位：千元）")
+        assert overview["合計"]["具體作法數"] == 4 * 33 and overview["合計"]["預算(千元)"] == 4 * 1865
 
 
 def test_different_years_are_refused(units: Path, tmp_path: Path, xltool: Runner) -> None:

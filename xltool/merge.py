@@ -10,7 +10,7 @@ counted once wherever it comes from, and a merged workbook given as an input con
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -76,6 +76,7 @@ def merge_files(
     writing: Callable[[int, int], None] | None = None,
     others: Sequence[Path] = (),
     year: int | None = None,
+    named: Collection[str] = (),
 ) -> MergeResult:
     """Read, check and merge ``files`` into ``out``; refuses (writing nothing) what cannot be merged.
 
@@ -91,8 +92,9 @@ def merge_files(
     guard.reserve(out, WORKBOOK)  # refuse before the long read, not after it
     results = [_writable(r) for r in check_files(files, CheckOptions(catalog=catalog, year=year), progress=progress)]
     season = sort_out(
-        results, roster, skip_bad=skip_bad, allow_duplicate_units=allow_duplicate_units, others=others, year=year
-    )
+        results, roster, skip_bad=skip_bad, allow_duplicate_units=allow_duplicate_units, others=others, year=year,
+        named=named,
+    )  # fmt: skip
     parts = [FileResult(shown_path(s.file), with_unit(s.plan, s.unit, s.written), s.findings)
              for s in season.counted if s.plan]  # fmt: skip
     skipped = [FileResult(shown_path(r.file), error=r.error, error_code=r.error_code) for r in results if r.error]
@@ -158,12 +160,13 @@ def sort_out(
     allow_duplicate_units: bool,
     others: Sequence[Path] = (),
     year: int | None = None,
+    named: Collection[str] = (),
 ) -> Intake:
     """The versions to merge, in order, or an error that stops the merge: every unreadable file named
     (unless ``skip_bad``), a unit both in a merged workbook and elsewhere, a mixed year, nothing to merge."""
     if not skip_bad:
         refuse_unreadable(results)
-    season = intake(results, roster, allow_duplicates=allow_duplicate_units, others=others, year=year)
+    season = intake(results, roster, allow_duplicates=allow_duplicate_units, others=others, year=year, named=named)
     if not season.counted and season.other_year:  # every plan is another year's than the one asked for
         files = "、".join(f"{s.name}（{_year_words(s.plan.year if s.plan else None)}）" for s in season.other_year[:5])
         more = f"等 {len(season.other_year)} 個檔案" if len(season.other_year) > 5 else ""

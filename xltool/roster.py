@@ -21,7 +21,7 @@ import os
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -33,6 +33,7 @@ from xltool.export import csv_safe, shown_path
 from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, DOCUMENT_DATE, LEVEL_WORDS, OFFICE_WORDS, Severity, parse_title
 from xltool.inputs import check_input
 from xltool.model import FileResult, Finding, Plan, json_number
+from xltool.outputs import same_file
 from xltool.pipeline import packed, split_units
 from xltool.text import squash
 
@@ -445,6 +446,7 @@ def intake(
     allow_duplicates: bool = False,
     others: Sequence[Path] = (),
     year: int | None = None,
+    named: Collection[str] = (),
 ) -> Intake:
     """Tell the unit of every file and the version of every unit that counts.
 
@@ -456,7 +458,8 @@ def intake(
     file counts, never the two added up (the merged workbook holds a copy of it). ``others`` are the
     files of the inbox that are not plans (:func:`xltool.pipeline.find_inputs`): a roster unit with nothing
     received but one named after it is told so. ``year`` is the season's (``--year``); without it, the year
-    most plans are for.
+    most plans are for. ``named`` are the files given by name (:func:`xltool.outputs.same_file`): a merged
+    workbook among them is last round's 彙整 given on purpose, its units' own files no conflict.
     """
     subs = [sub for result in results for sub in _submissions(result, roster)]
     _distinct_blank_names(subs)
@@ -476,11 +479,13 @@ def intake(
             f"收到的計畫多數是 {year} 年度，這次收件以 {year} 年度為準（其他年度的計畫 {elsewhere} 份不計入）；"
             "不是的話請加上 --year 指定"
         )
+    replaced: list[list[Submission]] = []  # units in a merged workbook whose own file counts instead
     for group in groups.values():
         readable = [s for s in group if s.plan is not None]
         own = [s for s in readable if not s.from_merged]
         if len({s.file for s in readable}) > 1 and len(own) < len(readable):  # also in a merged workbook
-            season.conflicts.append(readable)
+            if not all(same_file(s.file) in named for s in readable if s.from_merged):  # one found in a folder
+                season.conflicts.append(readable)
             if not any(_of_the_year(s, year) for s in own):
                 # In merged workbooks alone (each counts), or its own file is another year's plan (109 sent by
                 # mistake after last round's 108): the copy in last round's 彙整 counts, not nothing.
@@ -488,9 +493,18 @@ def intake(
                 continue
             # A copy of the unit's own file: its own file counts, never the two added up, whatever
             # allow_duplicates says (it let last round's 彙整 and the units' files double every number).
+            replaced.append(readable)
             readable = own
-        if len({s.file for s in readable}) < 2 or allow_duplicates:
+        if len({s.file for s in readable}) < 2:
             season.counted += readable
+            continue
+        if allow_duplicates:  # every file counts, but one file sent twice is one file (the same bytes)
+            kept: list[Submission] = []
+            for sub in readable:
+                same = next((other for other in kept if _identical(sub, other)), None)
+                kept += [] if same else [sub]
+                season.older += [(sub, same)] if same else []
+            season.counted += kept
             continue
         # A version of another year than the season's (last year's plan sent again by mistake) counts only
         # when the unit sent nothing for this year: merge would refuse the mix, check and render print it.
@@ -516,6 +530,14 @@ def intake(
         place = {id(s): n for n, s in enumerate(subs)}
         season.counted.sort(key=lambda s: place[id(s)])
     season.notes = [*(roster.notes if roster is not None else ()), *_notes(season)]
+    if roster is None:  # else the unit's line in 收件情形 says it
+        counted = {id(s) for s in season.counted}
+        for subs in replaced:
+            names = "、".join(dict.fromkeys(s.name for s in subs if id(s) in counted))
+            merged_in = "、".join(dict.fromkeys(s.name for s in subs if s.from_merged))
+            season.notes.append(
+                f"單位「{subs[0].unit}」：以自己的檔案 {names} 為準，已彙整的活頁簿 {merged_in} 中的副本不計"
+            )
     return season
 
 

@@ -74,6 +74,11 @@ def _gathered(
     return files, others, Outputs([*files, *aside], force=force)
 
 
+def _named(inputs: Iterable[str | Path]) -> set[str]:
+    """The files given one by one (not found in a folder): last round's 彙整 among them is given on purpose."""
+    return {same_file(path) for path in map(Path, inputs) if path.is_file()}
+
+
 def _not_inside(folder: Path, inputs: Sequence[str | Path]) -> None:
     """--annotate-dir outside the folders checked: copies written among the plans would be read as the
     units' resubmissions the next time the folder is checked (each newer than the plan it marks)."""
@@ -287,6 +292,7 @@ def run_render(
     from xltool.office import require_soffice
     from xltool.render import pdf_of, pdfs_of, render_plans
 
+    inputs = list(inputs)  # walked for the plans, then for the files given by name
     files, others, outputs = _gathered(inputs, roster, force)
     if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
         if len(files) > 1:
@@ -303,7 +309,7 @@ def run_render(
         raise XltoolError(one.error, code=ErrorCode(one.error_code) if one.error_code else None)
     if not skip_bad:  # a folder: every file that stops it, and how to print the others, as merge says
         refuse_unreadable(results)
-    season = intake(results, roster, allow_duplicates=allow_duplicate_units, year=year)
+    season = intake(results, roster, allow_duplicates=allow_duplicate_units, year=year, named=_named(inputs))
     if not allow_duplicate_units:
         season.refuse_conflicts("全部列印")
     if roster is not None:  # a roster's season prints one year's plans (without one, each file as it is)
@@ -412,6 +418,7 @@ def run_merge(
     units to chase when asked."""
     from xltool.merge import merge_files
 
+    inputs = list(inputs)  # walked for the plans, then for the files given by name
     files, others, outputs = _gathered(inputs, roster, force)
     _roster_needed(roster, require_all, chase)
     _claimed(outputs, ((chase, CSV),))
@@ -419,7 +426,7 @@ def run_merge(
         files, output, catalog=catalog, roster=roster, skip_bad=skip_bad,
         allow_duplicate_units=allow_duplicate_units, by_unit=by_unit, infos=infos, outputs=outputs,
         progress=_counted(files, progress, "讀取與檢查"),
-        writing=_rows(progress, "寫出"), others=others, year=year,
+        writing=_rows(progress, "寫出"), others=others, year=year, named=_named(inputs),
     )  # fmt: skip
     _write_chase(chase, merged.receipts, outputs)
     return MergeRun(merged, require_all, chase, packed(others))

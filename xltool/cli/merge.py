@@ -25,11 +25,13 @@ from xltool.cli.options import (
     help="彙整多個單位的計畫活頁簿（與 xltool read 的 JSON）：「彙整」工作表列出所有具體作法（含單位、來源檔案與儲存格），"
     "「統計」工作表列出各單位各業務類別預算、績效項目與各月作法數，「檢查結果」列出每個檔案的檢查結果。"
     "同一單位送了兩次時只計入最新的版本（依檔案內的存檔時間）並說明；各檔年度不同、有檔案無法讀取、"
-    "已彙整的活頁簿與其他檔案有相同單位時，不寫出任何檔案。\n\n"
+    "資料夾裡的已彙整活頁簿與其他檔案有相同單位時，不寫出任何檔案。"
+    "第二輪彙整把上次的彙整檔直接寫在指令上，加上遲交的檔案：兩處都有的單位以自己的檔案為準。\n\n"
     "範例：\n\n"
     "  xltool merge 各單位/ -o 彙整_108.xlsx\n"
     "  xltool merge a.xlsx b.ods c.xls -o 彙整.xlsx --by-unit --skip-bad\n"
-    "  xltool merge 各單位/ --roster 名冊.csv -o 彙整.xlsx --chase 待催.csv",
+    "  xltool merge 各單位/ --roster 名冊.csv -o 彙整.xlsx --chase 待催.csv\n"
+    "  xltool merge 彙整_108.xlsx 遲交/ --roster 名冊.csv -o 彙整_108_第二輪.xlsx",
 )
 def merge_command(
     inputs: Annotated[
@@ -49,7 +51,10 @@ def merge_command(
     ] = False,
     allow_duplicate_units: Annotated[
         bool,
-        typer.Option("--allow-duplicate-units", help="同一單位出現在多個檔案時各檔都列入（預設只列入最新的版本）。"),
+        typer.Option(
+            "--allow-duplicate-units",
+            help="同一單位出現在多個檔案時各檔都列入（預設只列入最新的版本；內容完全相同的檔案仍只計一次）。",
+        ),
     ] = False,
     by_unit: Annotated[bool, typer.Option("--by-unit", help="另外為每個單位各建一張工作表。")] = False,
     roster: RosterOption = None,
