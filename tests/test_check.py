@@ -714,6 +714,42 @@ def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path,
     assert {"ITEM_NUMBER_ORDER", "PRACTICE_DUPLICATE"} <= {f.code for f in check_file(plan).findings}
 
 
+def test_a_practice_over_merged_rows_says_the_same_in_every_command(tmp_path: Path, xltool: Runner) -> None:
+    """A practice written over rows is one practice wherever it goes: its category written once (on any of its
+    rows) is not missing on the others, nor （未填） in the totals; a budget cell merged down its rows is no
+    budget missing, in the unit's file, the merged workbook or its JSON; a blank category cell merged down three
+    rows is one error, not three; its months count once; import and rollover write it as one row that passes
+    check (they wrote it three times over: 「一」應為「二」, 與 B4 相同)."""
+    rows = [
+        ["壹、強化宣導。", "一、辦理廉政宣導 3 場。", None, None, None, None],  # its words on a row of their own
+        [None, None, "108.01-12", 10, "防貪業務", "無"],
+        [None, None, "108.06", None, None, None],  # its budget cell merged with the one above
+        [None, "二、召開廉政會報 2 次。", "108.06", 5, "防貪業務", "無"],
+    ]
+    plan = tmp_path / "手做.xlsx"
+    hand_made_plan(plan, rows, ["B3:B5", "D4:D5", "A3:A6"])
+    merged, as_json = tmp_path / "彙整.xlsx", tmp_path / "計畫.json"
+    assert xltool("merge", plan, "-o", merged).status == 0
+    assert xltool("read", plan, "-f", "json", "-o", as_json).status == 0
+    for path in (plan, merged, as_json):
+        result = check_file(path)
+        assert [f.code for f in result.findings if f.severity != "info"] == [], path.name
+        assert result.plan is not None and result.plan.totals_by_category() == {"防貪業務": 15}, path.name
+    by_month = {row[0]: row[1] for row in load_workbook(merged)["統計"].iter_rows(values_only=True) if row[0]}
+    assert (by_month["108.05"], by_month["108.06"]) == (1, 2)  # 一 and 二 in June: 一 once, though on two rows
+    for command in (("import", plan), ("rollover", plan, "--year", "109")):
+        out = tmp_path / f"{command[0]}.xlsx"
+        done = xltool(*command, "-o", out)
+        assert done.status == 0 and "1 項寫在多列的具體作法（儲存格向下合併）各寫成一列" in done.out + done.err
+        again = check_file(out)
+        assert again.plan is not None and (again.plan.practices, again.plan.total) == (2, 15)
+        assert [f.code for f in again.findings if f.severity == "error"] == []
+    # a category cell left blank and merged down the practice's three rows: one cell, one error
+    rows[1][4] = None
+    hand_made_plan(plan, rows, ["B3:B5", "D4:D5", "A3:A6", "E3:E5"])
+    assert [f.cell for f in check_file(plan).findings if f.code == "CATEGORY_MISSING"] == ["E3"]
+
+
 def test_a_json_item_copied_and_renumbered_is_a_practice_of_its_own(tmp_path: Path, xltool: Runner) -> None:
     """An officer copies item 一 in the JSON from xltool read and renumbers it 二 (same cell, same text yet):
     it was taken for more rows of 一's merged cell, counted once and printed blank."""

@@ -444,7 +444,18 @@ def test_a_row_added_under_a_merged_practice_is_a_change_of_that_practice(tmp_pa
     assert "  新增  " not in result.out and "新增 0 項、刪除 0 項、修改 1 項" in result.out
     found = diff_json(first, second)
     [change] = found["changed"]
-    assert change["fields"] == {"schedule": ["108.03、09", "108.03、09、11"], "budget": [10, 15]}
+    assert change["fields"] == {"schedule": ["108.03、09", "108.03、09、11"], "budget": ["5、5", "5、5、5"]}
     assert (change["new"]["cell"], found["totals"]["budget"]) == ("B3", [15, 20])
     # and back again: the row taken away is that practice's change too, not the practice removed
     assert diff_json(second, first)["removed"] == []
+    # an amount moved from one of its rows to another changes no sum, and is a change all the same
+    moved = tmp_path / "第三次.xlsx"
+    hand_made_plan(
+        moved, [[*practice[:3], 2, *practice[4:]], [*more[0][:3], 8, *more[0][4:]], other], ["B3:B4", "A3:A5"]
+    )
+    again = tmp_path / "第四次.xlsx"
+    hand_made_plan(
+        again, [[*practice[:3], 8, *practice[4:]], [*more[0][:3], 2, *more[0][4:]], other], ["B3:B4", "A3:A5"]
+    )
+    [change] = diff_json(moved, again)["changed"]
+    assert change["fields"] == {"budget": ["2、8", "8、2"]}

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from xltool.annotate import Mark, mark_workbook
-from xltool.budget import parse_budget
 from xltool.export import shown_path
 from xltool.form import (
     CHANGE_FILLS,
@@ -48,9 +47,9 @@ from xltool.form import (
     Kind,
     numbered_with,
 )
-from xltool.model import Finding, Plan, PlanItem, continued, json_number
+from xltool.model import Finding, Plan, PlanItem, json_number, one_row_each, practice_rows
 from xltool.outputs import Outputs
-from xltool.schedule import YEAR_MENTION, Schedule, month_key, parse_schedule
+from xltool.schedule import YEAR_MENTION, Schedule, month_key
 from xltool.text import item_text, squash
 from xltool.xlsxedit import SheetTable, Value
 
@@ -168,7 +167,7 @@ def _plan_head(plan: Plan) -> dict[str, Any]:
 
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     """Match NEW's practices to OLD's and say what was added, removed and changed in each field."""
-    old, new = _practices(old), _practices(new)
+    (old, old_rows), (new, new_rows) = _one_row_each(old), _one_row_each(new)
     old_goal_of, old_goals = _goals(old.items)
     new_goal_of, new_goals = _goals(new.items)
     old_text = [squash(item.practice) for item in old.items]
@@ -186,7 +185,7 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     rest_new = [j for j in range(len(new.items)) if j not in taken]
     pairs.update(_similar_pairs(rest_old, rest_new, old_text, new_text, floor))
 
-    compare = _Compare(old, new, _years(old, new))
+    compare = _Compare(old, new, _years(old, new), {**old_rows, **new_rows})
     changed = []
     for i, j in sorted(pairs.items(), key=lambda pair: pair[1]):
         fields = compare.fields(old.items[i], new.items[j])
@@ -212,42 +211,19 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     )
 
 
-def _practices(plan: Plan) -> Plan:
-    """The plan with each practice written over several rows (its cell merged down them, in a hand-made
-    plan) as one practice: its schedules and budgets together. A row added under a merged practice is then
-    a schedule and an amount more of that practice, not a practice of its own (it read 「新增」 with the
-    practice's own words)."""
-    more = continued(plan.items)
-    if not any(more):
-        return plan
-    items: list[PlanItem] = []
-    for item, joined in zip(plan.items, more, strict=True):
-        items.append(_joined(items.pop(), item, plan.year) if joined else item)
-    return replace(plan, items=items)
-
-
-def _joined(first: PlanItem, more: PlanItem, year: int | None) -> PlanItem:
-    """Two rows of one practice as one: schedules listed (108.03、108.09), amounts added, a category or a
-    performance item listed where the rows differ."""
-
-    def listed(a: str, b: str) -> str:
-        return a if b in ("", a) else b if not a else f"{a}、{b}"
-
-    amounts = (first.budget, more.budget)
-    written = (first.budget_info.written, more.budget_info.written)
-    if None in amounts and any(written):  # an amount and a text (「無」), or two texts: listed as written
-        budget = parse_budget(listed(*written))
-    else:
-        budget = parse_budget(sum((a for a in amounts if a is not None), _ZERO) if any(written) else None)
-    schedule = listed(first.schedule_info.written, more.schedule_info.written)
-    return replace(
-        first,
-        schedule_info=parse_schedule(schedule, year),
-        budget_info=budget,
-        category=listed(first.category, more.category),
-        category_written=listed(first.category_written, more.category_written),
-        performance=listed(first.performance, more.performance),
-    )
+def _one_row_each(plan: Plan) -> tuple[Plan, dict[int, str]]:
+    """The plan a practice a row (:func:`~xltool.model.one_row_each`), and each practice that was written
+    over rows, by its row: its amounts row by row (「2、8」), so that an amount moved from one of its rows to
+    another is a change, though the practice's sum is the same."""
+    joined = one_row_each(plan)
+    if joined is plan:
+        return plan, {}
+    amounts = {
+        id(item): "、".join(shown(budget_value(plan.items[at])) for at in span)
+        for item, span in zip(joined.items, practice_rows(plan.items), strict=True)
+        if len(span) > 1
+    }
+    return joined, amounts
 
 
 def _goals(items: Sequence[PlanItem]) -> tuple[list[int], list[list[int]]]:
@@ -389,8 +365,9 @@ class _Compare:
     """The fields of two matched practices, compared as a person would: normalised, renumbering and the
     year difference set aside, a category by its canonical name (綜合業務 is 綜合規劃業務)."""
 
-    def __init__(self, old: Plan, new: Plan, years: int) -> None:
+    def __init__(self, old: Plan, new: Plan, years: int, amounts: dict[int, str]) -> None:
         self.old, self.new, self.years = old, new, years
+        self.amounts = amounts  # a practice over several rows (id of its joined item) → its amounts by row
 
     def fields(self, old: PlanItem, new: PlanItem) -> dict[str, tuple[JsonValue, JsonValue]]:
         """The columns whose cells differ, in the form's order: each key → (before, after)."""
@@ -417,6 +394,9 @@ class _Compare:
         elif column.kind is Kind.BUDGET:
             before, after = budget_value(old), budget_value(new)
             same = old.budget == new.budget and not (old.budget is None and before != after)
+            if id(old) in self.amounts or id(new) in self.amounts:  # by row: 「2、8 → 8、2」 is a change
+                before, after = self.amounts.get(id(old), before), self.amounts.get(id(new), after)
+                same = before == after
         elif column.kind is Kind.CATEGORY:
             before, after = old.category, new.category
             same = _category(self.old, old.category) == _category(self.new, new.category)

@@ -10,7 +10,7 @@ from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.checks import Rule, check_plan
 from xltool.checks.rules import GOAL_NUMBER_MISSING, ITEM_NUMBER_MISSING, UNIT_MISSING
-from xltool.model import Finding, Plan, PlanItem
+from xltool.model import Finding, Plan, PlanItem, one_row_each
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
@@ -21,6 +21,7 @@ from xltool.rollover import (
     carried,
     in_catalog,
     left_behind,
+    one_row_lines,
     one_unit,
     shift_schedule,
     written_the_forms_way,
@@ -69,13 +70,14 @@ def import_legacy(
     if plan.year is None:
         report.review.append(f"原檔沒有寫年度，範本年度填 {target_year}，請確認。")
     report.dropped = left_behind(plan)
-    items = [in_catalog(item, catalog) for item in plan.items]
+    joined = one_row_each(plan)
+    items = [in_catalog(item, catalog) for item in joined.items]
     rules = REVIEWED
     if plan.year is not None and plan.year != target_year:
         report.from_year = plan.year
         items = [shift_schedule(item, target_year - plan.year, target_year) for item in items]
         rules = (*REVIEWED, *OLD_YEARS)
-    report.changed = written_the_forms_way(plan.items, items)
+    report.changed = [*one_row_lines(plan, joined), *written_the_forms_way(joined.items, items)]
     items = _numbered_as_the_form(carried(plan, items, target_year, catalog), items, report)
     report.findings = check_plan(carried(plan, items, target_year, catalog), catalog, year=target_year, rules=rules)
     write_template(out, year=target_year, unit=plan.unit, catalog=catalog, items=items, outputs=guard)

@@ -6,9 +6,10 @@ point at the cell and writers never need to look at the workbook again.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,59 @@ def continued(items: Sequence[PlanItem]) -> list[bool]:
     """For each item, whether it is more rows of the practice before it (:meth:`PlanItem.continues`): one
     practice, counted, numbered and compared once."""
     return [bool(at) and item.continues(items[at - 1]) for at, item in enumerate(items)]
+
+
+def practice_rows(items: Sequence[PlanItem]) -> list[range]:
+    """The items of each practice, in order: one, or several for a practice written over rows."""
+    starts = [at for at, more in enumerate(continued(items)) if not more]
+    return [range(start, end) for start, end in itertools.pairwise([*starts, len(items)])]
+
+
+def one_row_each(plan: Plan) -> Plan:
+    """The plan with each practice written over several rows (its cell merged down them, in a hand-made
+    plan) as one row: its schedules listed (108.03、09), its amounts added, a category or a performance item
+    listed where its rows differ. What a new template holds (one practice, one row: import, rollover) and
+    what diff compares (a row added under the practice changes its schedule, it adds no practice)."""
+    rows = practice_rows(plan.items)
+    if len(rows) == len(plan.items):
+        return plan
+    return replace(plan, items=[_joined([plan.items[at] for at in span], plan.year) for span in rows])
+
+
+def _joined(rows: Sequence[PlanItem], year: int | None) -> PlanItem:
+    def listed(values: Iterable[str]) -> str:
+        return "、".join(dict.fromkeys(value for value in values if value))
+
+    first = rows[0]
+    if len(rows) == 1:
+        return first
+    amounts = [item.budget for item in rows]
+    written = [item.budget_info.written for item in rows]
+    if any(w and a is None for w, a in zip(written, amounts, strict=True)):  # a text (「無」) among them: as written
+        budget = parse_budget(listed(written))
+    else:
+        budget = parse_budget(sum((a for a in amounts if a is not None), _ZERO) if any(written) else None)
+    return replace(
+        first,
+        schedule_info=parse_schedule(listed(item.schedule_info.written for item in rows), year),
+        budget_info=budget,
+        category=listed(item.category for item in rows),
+        category_written=listed(item.category_written for item in rows),
+        performance=listed(item.performance for item in rows),
+    )
+
+
+def of_practice(items: Sequence[PlanItem], value: Callable[[PlanItem], str]) -> list[str]:
+    """Each item's ``value``, or where it has none, what its practice says on another of its rows: a category
+    or a performance item written once for a practice over several rows is the practice's (not missing, nor
+    （未填）, on its other rows)."""
+    values = [value(item) for item in items]
+    for rows in practice_rows(items):
+        if len(rows) > 1 and not all(values[at] for at in rows):
+            said = next((values[at] for at in rows if values[at]), "")
+            for at in rows:
+                values[at] = values[at] or said
+    return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +269,8 @@ class Plan:
     # A copy xltool marked (check --annotate, --annotate-dir: its record of marks is in the workbook). Left in
     # an inbox unedited, it is not the unit's newer version: it was saved when the file it was made from was.
     marked_copy: bool = False
+    # Cells merged over practice rows (a hand-made plan): such a cell is read on each row it covers.
+    merged_cells: bool = False
 
     def live_columns(self) -> list[str]:
         """The letters of the template's 檢查 column and the hidden columns after it, when the plan's
@@ -266,16 +322,17 @@ class Plan:
 
     def totals_by_category(self) -> dict[str, Decimal]:
         # A goal with no practice has no category: it is not an unfilled one.
-        return self._totals(lambda item: item.category, self.practice_items)
+        items = self.practice_items
+        return self._totals(of_practice(items, lambda item: item.category), items)
 
     def totals_by_goal(self) -> dict[str, Decimal]:
-        return self._totals(lambda item: item.numbered_goal, self.items)
+        return self._totals([item.numbered_goal for item in self.items], self.items)
 
     @staticmethod
-    def _totals(key: Callable[[PlanItem], str], items: Iterable[PlanItem]) -> dict[str, Decimal]:
+    def _totals(names: Sequence[str], items: Iterable[PlanItem]) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}
-        for item in items:
-            name, budget = key(item), item.budget_info.value
+        for name, item in zip(names, items, strict=True):
+            budget = item.budget_info.value
             totals[name] = totals.get(name, _ZERO) + (budget if budget is not None else _ZERO)
         return totals
 

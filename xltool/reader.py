@@ -538,6 +538,7 @@ def _read_sheet(
         plan.notices.append(plan.catalog.notice)
     (end, subtotals), first = _end_of_rows(plan, grid, header, merged), header.row + 1
     body = _Body(grid, first, end, header, merged)
+    plan.merged_cells = bool(body.moved)
     refs = [plan.extra_columns.get(f.header) for f in (SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN)]
     file_column, cell_column, written_column = (column_index(ref) if ref else None for ref in refs)
     merged_rows = cell_column is not None and "unit" in header.columns  # a merged workbook's 彙整

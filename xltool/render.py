@@ -41,7 +41,7 @@ from xltool.form import (
     plan_title,
 )
 from xltool.linebreak import usable_width, wrap
-from xltool.model import Plan, PlanItem, continued, month_columns, number
+from xltool.model import Plan, PlanItem, continued, month_columns, number, practice_rows
 from xltool.ooxml import NOT_XML
 from xltool.outputs import PDF, WORKBOOK, Outputs, output_folder
 from xltool.pages import cell_texts, lay_out, lines_of, page_lines
@@ -323,16 +323,18 @@ def _write_gantt(sheet: Any, styles: _Styles, plan: Plan) -> None:
         label = f"{int(number_)}月" if plan.year is None or int(year) == plan.year else f"{year}.{number_}"
         sheet.write_string(1, 2 + i, label, styles.month)
     counts = [0] * len(months)
-    for r, item in enumerate(plan.items, start=2):
+    practices = practice_rows(plan.items)  # a practice over several rows: one line, its rows' months together
+    for r, rows in enumerate(practices, start=2):
+        item = plan.items[rows.start]
         sheet.write_string(r, 0, f"{item.goal_no}{item.item_no}", styles.small)
         # One line per practice: the grid is for reading months across, the full text is on the plan sheet.
         sheet.write_string(r, 1, item.practice[:24] + ("…" if len(item.practice) > 24 else ""), styles.small)
-        scheduled = set(item.months)
+        scheduled = {month for at in rows for month in plan.items[at].months}
         for i, month in enumerate(months):
             on = month in scheduled
             counts[i] += on
             sheet.write_blank(r, 2 + i, None, styles.on if on else styles.month)
-    last = 2 + len(plan.items)
+    last = 2 + len(practices)
     sheet.write_string(last, 0, "件數", styles.count)
     sheet.write_string(last, 1, "各月進行中的具體作法", styles.count)
     for i, count in enumerate(counts):

@@ -16,7 +16,7 @@ from xltool.checks.category import CATALOG
 from xltool.checks.schedule import UNREADABLE
 from xltool.errors import ErrorCode, InputError, XltoolError
 from xltool.form import COLUMN_AT, FIELD_NAMES, FINDING_NOTE, PLAN_SHEET, SEVERITY_WORDS, cell_ref
-from xltool.model import NOTHING, Finding, Plan, PlanItem, number
+from xltool.model import NOTHING, Finding, Plan, PlanItem, number, one_row_each, practice_rows
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import load_plan, write_template
 from xltool.schedule import canonical, parse_schedule
@@ -129,16 +129,33 @@ def rollover(
             code=ErrorCode.USAGE,
         )
     catalog = catalog or load_catalog(year)
-    items = [in_catalog(shift_schedule(item, year - plan.year, year), catalog) for item in plan.items]
+    joined = one_row_each(plan)
+    items = [in_catalog(shift_schedule(item, year - plan.year, year), catalog) for item in joined.items]
     items = in_template(items)
     found = check_plan(carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *OLD_YEARS))
     report = RolloverReport(
-        plan.practices, plan.year, year, catalog.notice, found, written_the_forms_way(plan.items, items),
-        plan.notices, left_behind(plan),
+        plan.practices, plan.year, year, catalog.notice, found,
+        [*one_row_lines(plan, joined), *written_the_forms_way(joined.items, items)], plan.notices, left_behind(plan),
     )  # fmt: skip
     flagged = marks(of(found, (*GONE, *UNMOVED)), items)
     write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=flagged, outputs=guard)
     return report
+
+
+def one_row_lines(plan: Plan, joined: Plan) -> list[str]:
+    """What joining a practice's rows into one (:func:`~xltool.model.one_row_each`) did, as one zh-TW line: the
+    template holds a practice a row, and a practice merged down rows was three practices there, failing check."""
+    if joined is plan:
+        return []
+    many = [
+        (plan.items[span.start], joined.items[n]) for n, span in enumerate(practice_rows(plan.items)) if len(span) > 1
+    ]
+    item, one = many[0]
+    budget = one.as_written()["budget"] or "（空白）"
+    return [
+        f"{len(many)} 項寫在多列的具體作法（儲存格向下合併）各寫成一列：例如 {item.at('practice')} 的預定進度寫成"
+        f"「{one.schedule_info.written}」，預算 {budget}；請確認。"
+    ]
 
 
 def left_behind(plan: Plan) -> list[str]:

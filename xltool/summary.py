@@ -28,7 +28,7 @@ from xltool.form import (
     UNIT,
     WARNINGS,
 )
-from xltool.model import FileResult, Share, Summary, Table, continued, month_columns
+from xltool.model import FileResult, Share, Summary, Table, month_columns, of_practice, practice_rows
 from xltool.text import squash
 
 _ZERO = Decimal(0)
@@ -56,19 +56,27 @@ def summarize(
         if not plan.items:
             units[plan.unit] = None
         items = plan.practice_items
-        for item, more in zip(items, continued(items), strict=True):
-            unit, category = item.unit or plan.unit, item.category or UNFILLED
-            units[unit] = seen[category] = None
-            key = (unit, category)
-            value = item.budget_info.value
-            # A group's sum starts from its first amount (never from 0, whose exponent would change a
-            # Decimal such as 1E+2): Decimal objects added exactly, with no float drift.
-            amount = value if value is not None else _ZERO
-            budget[key] = budget[key] + amount if key in budget else amount
-            if not more:  # a practice over several rows counts once
-                count[key] += 1
-                performances[item.performance or UNFILLED] += 1
-            active.update(item.schedule_info.months)
+        # A practice over several rows counts once: under its category and performance item (written on
+        # any of its rows), and once in each month any of its rows is in.
+        categories = of_practice(items, lambda item: item.category)
+        performed = of_practice(items, lambda item: item.performance)
+        for rows in practice_rows(items):
+            in_months: set[str] = set()
+            for at in rows:
+                item = items[at]
+                unit, category = item.unit or plan.unit, categories[at] or UNFILLED
+                units[unit] = seen[category] = None
+                key = (unit, category)
+                value = item.budget_info.value
+                # A group's sum starts from its first amount (never from 0, whose exponent would change a
+                # Decimal such as 1E+2): Decimal objects added exactly, with no float drift.
+                amount = value if value is not None else _ZERO
+                budget[key] = budget[key] + amount if key in budget else amount
+                if at == rows.start:
+                    count[key] += 1
+                    performances[performed[at] or UNFILLED] += 1
+                in_months.update(item.schedule_info.months)
+            active.update(in_months)
     ordered = list(units)
     if order is not None:
         ordered.sort(key=order)

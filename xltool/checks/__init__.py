@@ -57,7 +57,21 @@ def check_plan(
         codes = {rule.code for rule in rules}
         families = [family for family in FAMILIES if codes.intersection(rule.code for rule in family.EMITS)]
         findings = [finding for family in families for finding in family.check(context) if finding.code in codes]
-    return sorted(findings, key=_reading_order)
+    return sorted(_once(findings) if plan.merged_cells else findings, key=_reading_order)
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """Each finding at a cell once: a cell merged down several rows (a category left blank for a practice
+    over three rows) is read on each of them, and is one cell to fix."""
+    seen: set[tuple[str, str, str, str]] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.code, finding.sheet, finding.cell, finding.message)
+        if finding.cell and key in seen:
+            continue
+        seen.add(key)
+        kept.append(finding)
+    return kept
 
 
 def _reading_order(finding: Finding) -> tuple[int, int, str]:

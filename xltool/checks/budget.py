@@ -22,7 +22,7 @@ from xltool.checks.rules import (
     Rule,
 )
 from xltool.form import cell_row
-from xltool.model import Finding, PlanItem, json_number
+from xltool.model import Finding, PlanItem, continued, json_number
 from xltool.schedule import Note as ScheduleNote
 
 _NOTE_RULES = {
@@ -46,7 +46,7 @@ def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
     as_text = Decimal(0)  # the budgets typed as text, which the sheet's own =SUM leaves out
     dates = Decimal(0)  # what it counts for budgets that are no number: a date's day number (1/5 typed in)
-    for item in plan.items:
+    for item, more in zip(plan.items, continued(plan.items), strict=True):
         budget = item.budget_info
         notes = budget.notes
         if Note.TEXT in notes and budget.value:
@@ -62,7 +62,9 @@ def check(context: Context) -> Iterator[Finding]:
             if note in notes:
                 yield rule.at_item(item, budget.written, amount=json_number(budget.value))
         has_schedule = ScheduleNote.EMPTY not in item.schedule_info.notes
-        if Note.EMPTY in budget.notes and has_schedule and _own_cell(item):
+        # A further row of a practice written over rows may leave the amount to its first row (its budget
+        # cell merged down them; a merged workbook or a JSON no longer shows the merge).
+        if Note.EMPTY in budget.notes and has_schedule and _own_cell(item) and not more:
             yield BUDGET_MISSING.at_item(item)
         if not has_schedule and budget.value is not None and budget.value > 0:
             yield BUDGET_WITHOUT_SCHEDULE.at_item(item, budget.written)

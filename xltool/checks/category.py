@@ -17,7 +17,7 @@ from xltool.checks.rules import (
     Rule,
 )
 from xltool.live import SIMPLIFIED_POLICY
-from xltool.model import Finding, PlanItem
+from xltool.model import Finding, PlanItem, of_practice
 from xltool.text import squash
 
 # The findings that depend on which year's lists the plan is checked against: what a new year's catalog
@@ -34,21 +34,25 @@ EMITS: tuple[Rule, ...] = (
 
 
 def check(context: Context) -> Iterator[Finding]:
-    for item in context.plan.items:
+    items = context.plan.items
+    # A practice written over several rows has its category and performance item once, on any of them.
+    categories = of_practice(items, lambda item: item.category_written)
+    performances = of_practice(items, lambda item: item.performance)
+    for item, category, performance in zip(items, categories, performances, strict=True):
         if not item.practice and not item.category_written and not item.performance:
             continue
         # Each column has at most one finding: plain calls, not a generator for every row.
-        if (finding := _category(context, item)) is not None:
+        if (finding := _category(context, item, category)) is not None:
             yield finding
-        if (finding := _performance(context, item)) is not None:
+        if (finding := _performance(context, item, performance)) is not None:
             yield finding
 
 
-def _category(context: Context, item: PlanItem) -> Finding | None:
+def _category(context: Context, item: PlanItem, practices: str) -> Finding | None:
     catalog = context.catalog
     written = item.category_written
     if not written:
-        return CATEGORY_MISSING.at_item(item, choices=catalog.category_choices)
+        return None if practices else CATEGORY_MISSING.at_item(item, choices=catalog.category_choices)
     known = catalog.category(written)
     if known is None:
         parent = next((c.name for c in catalog.categories if squash(written) in map(squash, c.parts)), None)
@@ -64,11 +68,11 @@ def _category(context: Context, item: PlanItem) -> Finding | None:
     return None
 
 
-def _performance(context: Context, item: PlanItem) -> Finding | None:
+def _performance(context: Context, item: PlanItem, practices: str) -> Finding | None:
     catalog = context.catalog
     value = item.performance
     if not value:
-        return PERFORMANCE_MISSING.at_item(item)
+        return None if practices else PERFORMANCE_MISSING.at_item(item)
     problem = _performance_problem(context, item)
     if problem is not None:
         return problem

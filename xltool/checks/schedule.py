@@ -24,7 +24,7 @@ from xltool.checks.rules import (
     SCHEDULE_WESTERN_YEAR,
     Rule,
 )
-from xltool.model import Finding, PlanItem
+from xltool.model import Finding, PlanItem, of_practice
 from xltool.schedule import Note
 from xltool.text import squash
 
@@ -58,11 +58,15 @@ EMITS: tuple[Rule, ...] = (
 
 
 def check(context: Context) -> Iterator[Finding]:
-    for item in context.plan.items:
-        yield from _check_item(context, item)
+    items = context.plan.items
+    # A practice written over several rows may have its schedules on some of them (the practice's words
+    # on a row of their own): one left blank is no schedule missing.
+    scheduled = of_practice(items, lambda item: item.schedule_info.written)
+    for item, practices in zip(items, scheduled, strict=True):
+        yield from _check_item(context, item, bool(practices))
 
 
-def _check_item(context: Context, item: PlanItem) -> Iterator[Finding]:
+def _check_item(context: Context, item: PlanItem, practices: bool) -> Iterator[Finding]:
     schedule = item.schedule_info
     notes = schedule.notes
     if _MONTH_DAY.fullmatch(schedule.written):  # 3/15: a day, which the grammar would take for months
@@ -70,7 +74,7 @@ def _check_item(context: Context, item: PlanItem) -> Iterator[Finding]:
         return
     if notes:  # most rows have none: a plain, readable schedule
         if Note.EMPTY in notes:
-            if item.practice:
+            if item.practice and not practices:
                 yield _at(context, item, SCHEDULE_MISSING)
             return
         if Note.DATE_VALUE in notes:
