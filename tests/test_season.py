@@ -655,6 +655,21 @@ def test_every_unit_gets_its_own_annotated_copy(season: tuple[Path, Path], tmp_p
     assert again.status == 2 and "檔案已存在" in again.err  # not over last time's without --force
 
 
+def test_unit_folders_given_one_by_one_each_get_their_copy(tmp_path: Path, xltool: Runner) -> None:
+    """`check 甲 乙 --annotate-dir 退回` (or 收件匣\\* on Windows, which xltool expands to the folders), each
+    folder with its 108年度廉政工作計畫.xlsx: one copy came back oddly named and 乙 got none (exit 2)."""
+    for unit in ("甲", "乙"):
+        (tmp_path / unit).mkdir()
+        unit_plan(tmp_path / unit / "108年度廉政工作計畫.xlsx", f"{unit}鄉公所")
+    returns = tmp_path / "退回"
+    done = xltool("check", tmp_path / "甲", tmp_path / "乙", "--annotate-dir", returns)
+    assert done.status == 0, done.err
+    assert sorted(p.relative_to(returns).as_posix() for p in returns.rglob("*.xlsx")) == [
+        "乙/108年度廉政工作計畫_檢查.xlsx",
+        "甲/108年度廉政工作計畫_檢查.xlsx",
+    ]
+
+
 def test_similar_plans_are_found_and_distinct_ones_are_not(tmp_path: Path, xltool: Runner) -> None:
     folder = tmp_path / "各單位"
     folder.mkdir()

@@ -358,10 +358,19 @@ def relative_names(inputs: Iterable[str | Path], files: Iterable[Path]) -> dict[
     """Each file's path under the folder it was found in (a file given by itself: its name), so copies
     made for many files can mirror where they came from."""
     folders = [Path(p) for p in inputs if Path(p).is_dir()]
+    files = list(files)
     names: dict[Path, Path] = {}
     for file in files:
         base = next((folder for folder in folders if file.is_relative_to(folder)), None)
         names[file] = file.relative_to(base) if base is not None else Path(file.name)
+    if len({os.path.normcase(name) for name in names.values()}) < len(names):
+        # Two units' folders given one by one, each with its 108年度廉政工作計畫.xlsx: named from the folder
+        # that holds them all (甲/…, 乙/…), as when that folder is given.
+        try:
+            common = Path(os.path.commonpath([os.path.abspath(file.parent) for file in files]))
+        except ValueError:  # on two drives: nothing holds them all; the copies' names are told apart later
+            return names
+        names = {file: Path(os.path.abspath(file)).relative_to(common) for file in files}
     return names
 
 
