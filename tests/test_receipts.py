@@ -365,6 +365,12 @@ def test_a_resubmission_that_cannot_be_read_is_chased(template: Path, tmp_path: 
     (line,) = csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))
     assert line["單位"] == "臺東縣政府政風處" and line["狀態"] == "新版無法讀取"
     assert line["請辦理"].startswith(f"最新送來的 {again} 無法讀取") and "目前以較舊的版本為準" in line["請辦理"]
+    # The readable one came later (its time on disk), though saved before the damaged one arrived: it is the
+    # resubmission, and the unit is not asked to send again what it already sent (the damaged file has no
+    # saved time of its own to compare with the other's).
+    os.utime(first, (later + 3600, later + 3600))
+    done = xltool("check", folder, "--roster", roster, "--chase", chase, "--force")
+    assert "臺東縣政府政風處" not in chase.read_bytes().decode("utf-8-sig")
 
 
 def test_a_plan_sent_zipped_is_not_missing_without_a_word(template: Path, tmp_path: Path, xltool: Runner) -> None:

@@ -564,11 +564,7 @@ def _newness(sub: Submission) -> tuple[dt.datetime, bool, int]:
     (a return copy left in the inbox keeps the saved time of the file it was made from, and was written to
     disk later), then the time on disk, to the second as the note shows it (copies made together differ by
     a fraction, which says nothing)."""
-    try:
-        on_disk = int(Path(sub.file).stat().st_mtime)
-    except OSError:
-        on_disk = 0
-    return saved_time(sub.file), not (sub.plan is not None and sub.plan.marked_copy), on_disk
+    return saved_time(sub.file), not (sub.plan is not None and sub.plan.marked_copy), _on_disk(sub.file)
 
 
 def _submissions(result: FileResult, roster: Roster | None) -> list[Submission]:
@@ -776,7 +772,8 @@ def _receipt(
         if not readable:
             notes.insert(0, f"無法讀取：{line.reason}")
         newest = max(group, key=_newness)
-        if readable and newest.plan is None:  # the resubmission is lost; the older version stands in for it
+        if readable and newest.plan is None and _received_later(newest, readable):
+            # the resubmission is lost; the older version stands in for it
             line.resend, line.reason = newest.name, _reason(newest.result)
     for sub in group:
         line.versions.append({
@@ -811,6 +808,20 @@ def _receipt(
         notes.append(_versions_note(group, counted, newest_lost=bool(line.resend)))
     line.note = "；".join(notes)
     return line
+
+
+def _received_later(bad: Submission, readable: Sequence[Submission]) -> bool:
+    """Whether a file that cannot be read came after every version that can, on disk too: it has no saved
+    time of its own, only its time on disk, and a readable version saved earlier but mailed later (its time
+    on disk the later one) is the resubmission, not the damaged file (which the unit was asked to send again)."""
+    return all(_on_disk(bad.file) > _on_disk(sub.file) for sub in readable)
+
+
+def _on_disk(path: str) -> int:
+    try:
+        return int(Path(path).stat().st_mtime)
+    except OSError:
+        return 0
 
 
 def _versions_note(group: list[Submission], counted: set[int], *, newest_lost: bool) -> str:
