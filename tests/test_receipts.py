@@ -423,6 +423,21 @@ def test_two_counties_are_not_taken_for_each_other_by_the_words_every_county_has
     assert "尚未收到計畫" in todo["雲林縣政府政風處"] and "更正機關名稱" in todo["臺北市政府警察局"]
 
 
+def test_a_unit_that_leaves_out_its_county_is_asked_about(tmp_path: Path, xltool: Runner) -> None:
+    """The roster's 臺東縣延平鄉公所 sent 延平鄉公所: its words were too unlike (0.57) for a 「是否為」, so the unit was
+    未收 and chased for a plan it had sent. With two counties' 延平鄉 on the roster, no guess."""
+    from tests.test_season import unit_plan
+
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    unit_plan(inbox / "延平鄉公所.xlsx", "延平鄉公所")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺東縣延平鄉公所\n臺東縣海端鄉公所\n", encoding="utf-8")
+    assert "是否為「臺東縣延平鄉公所」" in xltool("check", inbox, "--roster", roster).out
+    roster.write_text("單位\n臺東縣延平鄉公所\n某縣延平鄉公所\n", encoding="utf-8")
+    assert "是否為" not in xltool("check", inbox, "--roster", roster).out
+
+
 def test_a_saved_time_no_clock_can_show_is_no_saved_time(tmp_path: Path, xltool: Runner) -> None:
     """A version recording 9999-12-31T23:59:59-14:00 stopped the whole merge with an internal
     OverflowError in English: it is dated by its file, as one that records no time."""

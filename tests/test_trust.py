@@ -259,6 +259,14 @@ def test_a_unit_spelled_with_台_in_one_file_and_臺_in_another_is_counted_once(
     assert done.status == 0 and "單位「臺北市政府 政風處」有 2 個檔案" in done.err
     assert "0.xlsx" in done.err and "1.xlsx" in done.err
     assert len(read_plan(tmp_path / "m.xlsx").items) == 3
+    # The agency's name in one, its ethics office's full title (as the template asks) in the other: one unit
+    # (it was two, every number counted twice), with or without brackets around the office.
+    for n, unit in enumerate(("臺東縣警察局", "臺東縣警察局（政風室）")):
+        (folder / f"{n}.xlsx").unlink()
+        write_template(folder / f"{n}.xlsx", year=108, unit=unit, items=example_items(kinmen)[:3])
+    done = xltool("merge", folder, "-o", tmp_path / "m.xlsx", "--force")
+    assert done.status == 0 and "有 2 個檔案" in done.err
+    assert len(read_plan(tmp_path / "m.xlsx").items) == 3
 
 
 def test_a_merge_written_into_its_own_input_folder_is_not_read_again(two_units: Path, xltool: Runner) -> None:

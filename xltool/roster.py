@@ -40,8 +40,9 @@ from xltool.text import squash
 _ALIAS_SPLIT = re.compile(r"[、;；,，]")
 MAX_ROSTER_BYTES = 4 * 1024 * 1024
 # The ethics office's own words after its agency's name: 「臺東縣警察局政風室」 is 「臺東縣警察局」's office.
-_OFFICE_SUFFIX = re.compile(rf"{OFFICE_WORDS}$")
+_OFFICE_SUFFIX = re.compile(rf"\(?{OFFICE_WORDS}\)?$")  # 工務局政風室, 工務局(政風室) once squashed
 NEAR_FROM = 0.75  # how alike two names' own words must be (difflib's ratio) for "did you mean"
+_PLACE = re.compile(r"\w{1,3}[縣市]")  # a county or city before a unit's name: 臺東縣, 新北市
 # The words every unit's name shares with others of its level: compared with them, 連江縣政府 and 雲林縣政府 were
 # alike (three characters of five) and 雲林 was asked to correct a name it never sent.
 _COMMON_WORDS = re.compile(f"{LEVEL_WORDS}|{OFFICE_WORDS}")
@@ -117,17 +118,25 @@ class Roster:
         return hits[0][1]
 
     def nearest(self, name: str, among: Iterable[RosterUnit]) -> RosterUnit | None:
-        """The roster unit whose name is most like ``name`` (a typo, a short form), if any is alike enough."""
-        matcher = difflib.SequenceMatcher(None, b=_own_words(name))
+        """The roster unit whose name is most like ``name`` (a typo, a short form), if any is alike enough; or
+        the one unit whose name is ``name`` with its county or city before it (延平鄉公所 for 臺東縣延平鄉公所)."""
+        own = _own_words(name)
+        matcher = difflib.SequenceMatcher(None, b=own)
         scored = []
+        prefixed: list[RosterUnit] = []
         for unit in among:
             for label in (unit.name, *unit.aliases):
-                matcher.set_seq1(_own_words(label))
+                theirs = _own_words(label)
+                if len(own) >= 2 and theirs != own and theirs.endswith(own) and _PLACE.fullmatch(theirs[: -len(own)]):
+                    prefixed += [unit] if unit not in prefixed else []
+                matcher.set_seq1(theirs)
                 # the cheap bounds first: a roster of thousands is compared with every name off it
                 if matcher.real_quick_ratio() >= NEAR_FROM and matcher.quick_ratio() >= NEAR_FROM:
                     scored.append((matcher.ratio(), unit))
         best = max(scored, key=lambda s: s[0], default=None)
-        return best[1] if best is not None and best[0] >= NEAR_FROM else None
+        if best is not None and best[0] >= NEAR_FROM:
+            return best[1]
+        return prefixed[0] if len(prefixed) == 1 else None  # two counties with a 延平鄉: no guess
 
     def position(self, name: str) -> int:
         """Where a unit stands in the official order; units off the roster come after all of them."""
@@ -466,7 +475,8 @@ def intake(
     groups: dict[str, list[Submission]] = {}
     unplaced: list[Submission] = []
     for sub in subs:
-        (groups.setdefault(unit_key(sub.unit), []) if sub.unit else unplaced).append(sub)
+        # 丙鄉公所 and 丙鄉公所政風室 (the full title the template asks for) are one unit, roster or not.
+        (groups.setdefault(agency_key(sub.unit), []) if sub.unit else unplaced).append(sub)
     said = year is not None
     year = year if year is not None else _season_year(subs)
     season = Intake(subs, [], year=year)
