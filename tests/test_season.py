@@ -148,9 +148,14 @@ def test_a_roster_saved_by_excel_in_big5_or_as_a_workbook(
     for r, line in enumerate(ROSTER.splitlines(), start=2):
         sheet.write_row(r, 0, line.split(","))
     workbook.close()
-    for roster in (big5, book):
+    # Excel's 「Unicode 文字」 (UTF-16, tabs: it was 「請以 UTF-8 儲存」) and a CSV with semicolons (「沒有「單位」欄」)
+    unicode_text = tmp_path / "名冊.txt"
+    unicode_text.write_bytes(ROSTER.replace(",", "\t").replace("\n", "\r\n").encode("utf-16"))
+    semicolons = tmp_path / "名冊分號.csv"
+    semicolons.write_text(ROSTER.replace(",", ";"), encoding="utf-8")
+    for roster in (big5, book, unicode_text, semicolons):
         receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
-        assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED
+        assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED, roster.name
 
 
 def test_the_lines_of_an_offices_roster_that_name_no_unit_are_said_and_never_chased(

@@ -1,6 +1,7 @@
 """The supervising office's season: its roster of units in official order, and who has sent what.
 
-A roster is a CSV (UTF-8 with or without a BOM, or Big5/cp950 as Excel on a zh-TW Windows saves it) or a
+A roster is a CSV (UTF-8 with or without a BOM, or Big5/cp950 as Excel on a zh-TW Windows saves it; Excel's
+tab-separated 「Unicode 文字」 (UTF-16) and a semicolon-separated CSV too) or a
 workbook whose first table has a 單位 column, and optionally 別名 (aliases separated by 、 or ;) and contact
 columns (承辦人, 電子郵件, 電話). Unit names are matched after normalising (NFKC, 台/臺, spaces, full-width
 brackets) or by alias, so 「台北市政府政風處」 in a file finds 「臺北市政府 政風處」 on the roster; the ethics
@@ -239,7 +240,9 @@ def _invalid(message: str, source: Path) -> CatalogError:
 
 def _csv_rows(source: Path) -> list[list[str]]:
     data = source.read_bytes()
-    for encoding in ("utf-8-sig", "cp950"):
+    # Excel's 「Unicode 文字」 is UTF-16 with its byte order mark (and tabs between the columns).
+    encodings = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp950")
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
             break
@@ -247,13 +250,17 @@ def _csv_rows(source: Path) -> list[list[str]]:
             continue
     else:
         raise _invalid("名冊的文字編碼無法辨識，請以 UTF-8 儲存", source)
-    reader = csv.reader(io.StringIO(text, newline=""))  # newline="": Excel for Mac ends rows with a lone CR
+    # Columns apart by commas; by tabs (Excel's 「文字檔 (Tab 字元分隔)」 and 「Unicode 文字」) or semicolons
+    # (a European Excel's CSV) when the header line has those and no comma.
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = next((mark for mark in ("\t", ";") if mark in header and "," not in header), ",")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # newline="": Mac Excel's lone CR
     try:
         rows: list[list[str]] = []
         for row in reader:
             # A cell over several lines that holds commas: rows a quote left open swallowed (a roster of 300
             # units read as one, the rest never chased). A contact's two lines have no comma.
-            if any(("\n" in cell or "\r" in cell) and "," in cell for cell in row):
+            if any(("\n" in cell or "\r" in cell) and delimiter in cell for cell in row):
                 raise _invalid(
                     f'名冊第 {len(rows) + 1} 列有一格跨了好幾行：可能有不成對的引號 "，後面的列被併進這一格', source
                 )
@@ -262,7 +269,7 @@ def _csv_rows(source: Path) -> list[list[str]]:
             # A quote left open in the last rows swallows them into one cell without a comma: a unit
             # 「乙政風處\n丙政風處」 was chased, and 丙 never. Read strictly, the open quote is an error.
             try:
-                list(csv.reader(io.StringIO(text, newline=""), strict=True))
+                list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
             except csv.Error:
                 raise _invalid(
                     f'名冊第 {len(rows)} 列有不成對的引號 "：從這裡到檔案結尾的列都被併進了同一格', source
