@@ -305,6 +305,33 @@ def test_a_year_that_is_no_year_is_said_to_be_and_not_called_missing(tmp_path: P
 
 
 @office
+@pytest.mark.parametrize(
+    ("year", "heading"),
+    [
+        ("109年", ""),
+        ("民國 109 年度", ""),
+        ("2020", "【錯誤】年度請填民國年：109"),
+        ("明年", "【錯誤】計畫年度「明年」不是民國年度"),
+    ],
+)
+def test_a_year_typed_as_text_is_read_as_check_reads_it(tmp_path: Path, year: str, heading: str) -> None:
+    """「109年」 pasted into the year cell (a paste replaces its validation): check read it as 109 and blamed each
+    108 schedule, while the column, which read only a number, said nothing at all (and the title said
+    「109年年度」); text 2020 and 明年 it never blamed either."""
+    path = write_template(tmp_path / "年度.xlsx", year=108, rows=10)
+    fill(path, correct_rows(), unit="某處", year=year)
+    saved = convert(path, "xlsx", tmp_path / "lo")
+    grid = calculated(saved)
+    assert compare(saved, grid, 10) == []  # every row as check says it
+    assert str(grid[1][len(COLUMNS)]).startswith(heading or "尚有")
+    if not heading:
+        assert str(grid[3][len(COLUMNS)]).startswith("【錯誤】") and "109" in str(grid[3][len(COLUMNS)])
+        assert str(grid[0][0]) == "某處109年度廉政工作計畫"
+    found = {f.code for f in check_plan(read_plan(saved)) if f.code.startswith("YEAR")}
+    assert found == ({"YEAR_WESTERN"} if year == "2020" else {"YEAR_UNREADABLE"} if year == "明年" else set())
+
+
+@office
 def test_a_template_saved_as_xls_is_read_and_the_lost_column_is_said(tmp_path: Path) -> None:
     """Excel 97-2003 has no IFERROR: opened again, the column shows nothing. check reads the plan as ever
     and tells the office to have it saved as .xlsx or .ods."""

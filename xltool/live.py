@@ -110,6 +110,20 @@ def _nested(text: str, pairs: Sequence[tuple[str, str]]) -> str:
     return text
 
 
+def year_digits(cell: str) -> str:
+    """A formula of a year cell's text without 民國, 年, 年度 and spaces: 「民國 109 年度」 is 「109」."""
+    return _nested(f'{cell}&""', [("民國", ""), ("年度", ""), ("年", ""), (" ", "")])
+
+
+def _roc(year: str) -> str:
+    """The ROC year of a year as read: a western year (2019) is its ROC year (108)."""
+    return f"IF(AND(ISNUMBER({year}),{year}>{ROC_OFFSET}),{year}-{ROC_OFFSET},{year})"
+
+
+def _whole_year(year: str) -> str:
+    return f"IF(ISNUMBER({year}),AND(MOD({year},1)=0,{year}>0,{year}<1000),FALSE)"
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -233,6 +247,10 @@ def _item_offset(state: str) -> str:
 # The practice state of the next practice row: the first whose count of practice rows is one more.
 _NEXT_PRACTICE = f"INDEX({{ps_rows}},MATCH(({{p_rows}}+1)*{_PS_ROWS}-0.5,{{ps_rows}},1)+1)"
 
+# The year cell as the reader reads it: a number, or text that is one once 民國, 年 or 年度 and spaces are
+# taken off (「109年」 pasted over the validation); other text stays text (no year).
+YEAR_TYPED = "IF(ISNUMBER({year_cell}),{year_cell},IFERROR(--(" + year_digits("{year_cell}") + "),{year_cell}))"
+
 # The pieces conditions share. A piece may use cells and other pieces; names starting s_ are about the
 # schedule, b_ the budget, c_ the category, p_ the performance item, g_ the goals, n_ the practices'
 # numbers. Each is a defined name of the template.
@@ -243,10 +261,15 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "has_practice": "LEN({n_cell})>0",
         # The practice as check reads it: a tab pasted from Word is a space (at its start, nothing).
         "n_cell": 'TRIM(SUBSTITUTE({practice},CHAR(9)," "))',
-        # The plan year, as the reader takes it: a western year (2019) is its ROC year (108).
-        "year": f"IF(AND(ISNUMBER({{year_cell}}),{{year_cell}}>{ROC_OFFSET}),{{year_cell}}-{ROC_OFFSET},{{year_cell}})",
+        # The plan year, as the reader takes it (a western year, 2019, is its ROC year, 108): a row reads it
+        # once, in a hidden cell of its own ("year" in STATE), for written out in each of the many places a
+        # row uses the year, its text-reading took LibreOffice past 8,192 tokens a formula. The heading's
+        # rules read it where they are calculated (the count above the column has no row of its own).
+        "h_year": _roc("{year_read}"),
+        "year_read": YEAR_TYPED,
         # 108.5, 0 and 1E+308 are no year (YEAR_UNREADABLE), as the reader reads a year: a whole 1 to 999
-        "has_year": "IF(ISNUMBER({year}),AND(MOD({year},1)=0,{year}>0,{year}<1000),FALSE)",
+        "has_year": _whole_year("{year}"),
+        "h_has_year": _whole_year("{h_year}"),
         # 預定進度. The common shapes, written exactly: 108.08, 108.01-12, 108.10-109.03 and 108.01、04、07
         # (three-digit year, two-digit months); the same with a western year (2019.01-12), and a month or
         # months with no year (1-12月). Anything else a formula leaves to check.
@@ -411,6 +434,7 @@ STATE: Mapping[str, str] = MappingProxyType(
         f"+IF({{g_starts}},0,INT(MOD({{u_ps}},{_PS_ROWS})/{_PS_POS}))*{_PS_POS}"
         f"+IF({{has_practice}},(1+{{n_extra}})*({_PS_POS}+{_PS_COUNT})+{{n_parsed}},0))",
         # the practice's words, every space and line break gone (check's duplicate test)
+        "year": _roc(YEAR_TYPED),  # the plan year as read, on each row (see PIECES' "h_year")
         "n_body": 'IF(LEN({practice})=0,"",'
         + _nested("MID({n_t},IF({n_has},{n_rest},1),9999)", [(" ", ""), ("\u3000", ""), ("\n", ""), ("\r", "")])
         .replace('"\n"', "CHAR(10)")

@@ -64,6 +64,7 @@ from xltool.live import (
     Layout,
     LiveRule,
     hidden_cells,
+    year_digits,
 )
 from xltool.model import PlanItem
 from xltool.outputs import WORKBOOK, Outputs
@@ -349,7 +350,9 @@ def _write_plan(
 def _write_heading(sheet: Any, styles: dict[str, Any], *, year: int, unit: str) -> None:
     """The title, then the labelled unit and year cells the title is built from."""
     sheet.merge_range(0, 0, 0, len(COLUMNS) - 1, "", styles["title"])
-    sheet.write_formula(0, 0, f'={UNIT_CELL}&{YEAR_CELL}&"{TITLE_SUFFIX}"', styles["title"], plan_title(unit, year))
+    # 「109年」 pasted into the year cell: the title says 109年度, not 109年年度
+    title = f'={UNIT_CELL}&{year_digits(YEAR_CELL)}&"{TITLE_SUFFIX}"'
+    sheet.write_formula(0, 0, title, styles["title"], plan_title(unit, year))
     sheet.set_row(0, 32)
     sheet.set_row(1, 24)
     sheet.write_string(1, 0, UNIT_LABEL, styles["label"])

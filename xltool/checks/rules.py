@@ -369,7 +369,7 @@ YEAR_UNREADABLE = Rule(
     "year",
     "計畫年度「{value}」不是民國年度",
     "請填民國年度，例如 108",
-    live=Live("AND(ISNUMBER({year_cell}),NOT({has_year}))"),  # 115.5 or 0 pasted past the validation
+    live=Live('AND(TRIM({year_cell}&"")<>"",NOT({h_has_year}))'),  # 115.5, 0 or 「明年」 pasted past the validation
 )
 YEAR_WESTERN = Rule(
     "YEAR_WESTERN",
@@ -377,7 +377,7 @@ YEAR_WESTERN = Rule(
     "year",
     "年度請填民國年：{year}",
     "年度欄填的是西元 {value} 年；計畫依民國年度辦理，請改為 {year}",
-    live=Live(f"AND(ISNUMBER({{year_cell}}),{{year_cell}}>{ROC_OFFSET})"),
+    live=Live(f"AND(ISNUMBER({{year_read}}),{{year_read}}>{ROC_OFFSET})", fill={"year": "{h_year}"}),
 )
 YEAR_MISMATCH = Rule("YEAR_MISMATCH", E, "year", "計畫年度 {value} 與指定的 {year} 年不同", "請確認是否用錯年度的檔案")
 TITLE_YEAR_MISMATCH = Rule(
