@@ -63,6 +63,15 @@ UNUSUAL: list[dict[str, object]] = [
     {"budget": "1.23456"},
     {"budget": "12.5千元"},
     {"budget": "-"},
+    # text a spreadsheet's -- takes for a number and check does not (the column said 文字格式的數字, a
+    # warning, or 是負數, where check says 不是數字, an error)
+    {"budget": "$5"},
+    {"budget": "5%"},
+    {"budget": "(5)"},
+    {"budget": "1/5"},
+    {"budget": "1e3"},
+    {"budget": "5."},
+    {"budget": "-2.5"},
     {"category": "肅貪", "performance": "無"},
     {"category": "其它", "performance": "無"},
     {"category": " 防貪業務 "},

@@ -115,6 +115,11 @@ def year_digits(cell: str) -> str:
     return _nested(f'{cell}&""', [("民國", ""), ("年度", ""), ("年", ""), (" ", "")])
 
 
+def _digit(character: str) -> str:
+    """Whether a one-character text is a digit (an empty one is not)."""
+    return f'ISNUMBER(FIND("|"&{character}&"|","|0|1|2|3|4|5|6|7|8|9|"))'
+
+
 def _roc(year: str) -> str:
     """The ROC year of a year as read: a western year (2019) is its ROC year (108)."""
     return f"IF(AND(ISNUMBER({year}),{year}>{ROC_OFFSET}),{year}-{ROC_OFFSET},{year})"
@@ -327,7 +332,17 @@ PIECES: Mapping[str, str] = MappingProxyType(
             f"ASC({_nested('TRIM({budget})', [(d, '-') for d in DASHES])})", [(" ", ""), ("\u3000", ""), (",", "")]
         ),
         "b_zero": f"SUMPRODUCT(--({{b_text}}={_array(sorted(ZERO_WORDS))}))>0",
-        "b_core": _nested("{b_text}", [(w, "") for w in ("NT$", "新臺幣", "新台幣", "千元", "仟元", "千", "元")]),
+        "b_bare": _nested("{b_text}", [(w, "") for w in ("NT$", "新臺幣", "新台幣", "千元", "仟元", "千", "元")]),
+        # The amount's text when it is a plain decimal (5, -2, 12.5), as check reads one; else 「×」, no number:
+        # -- alone also takes $5, 5%, (5), 1/5 and 1e3 for numbers, which check calls no number.
+        "b_core": 'IF({b_plain},{b_bare},"×")',
+        "b_plain": 'AND(LEN({b_bare})>LEN({b_rest}),IF(OR({b_rest}="",AND({b_rest}="-",LEFT({b_bare},1)="-")),TRUE,'
+        'IF(OR({b_rest}=".",AND({b_rest}="-.",LEFT({b_bare},1)="-")),AND('
+        + _digit('MID({b_bare},FIND(".",{b_bare})-1,1)')
+        + ","
+        + _digit('MID({b_bare},FIND(".",{b_bare})+1,1)')
+        + "),FALSE)))",
+        "b_rest": _nested("{b_bare}", [(str(d), "") for d in range(10)]),
         "b_amount": "IF(ISNUMBER({budget}),{budget},--{b_core})",
         "b_yuan": 'AND(RIGHT({b_text},1)="元",LEFT(RIGHT({b_text},2),1)<>"千",LEFT(RIGHT({b_text},2),1)<>"仟")',
         "b_empty": "LEN(TRIM({budget}))=0",
