@@ -42,6 +42,8 @@ def test_category_dropdown_comes_from_a_very_hidden_lists_sheet(book) -> None:  
     target = book.defined_names["業務類別"].attr_text
     assert target == "'清單'!$A$2:$A$7"
     assert book["清單"].sheet_state == "veryHidden"
+    # locked too: LibreOffice saves it merely hidden, and anyone could show it and edit the lists
+    assert book["清單"].protection.sheet and book["xltool"].protection.sheet
     names = [book["清單"].cell(r, 1).value for r in range(2, 8)]
     assert names == load_catalog(108).category_names
 

@@ -221,6 +221,10 @@ def _write(
     sheet.activate()
     sheet.protect(password, {"format_columns": True, "format_rows": True})
     guide.protect(password)
+    # LibreOffice saves a very hidden sheet as a hidden one, which anyone can show again: the lists the
+    # dropdowns and the 檢查 column read, and the marker, are locked all the same.
+    lists.protect(password)
+    marker.protect(password)
     workbook.close()
     if formulas is not None:
         layout = formulas.layout
