@@ -54,12 +54,18 @@ def practice_count(practice: str) -> int:
 def continued(items: Sequence[PlanItem]) -> list[bool]:
     """For each item, whether it is more rows of the practice before it (:meth:`PlanItem.continues`): one
     practice, counted, numbered and compared once."""
-    return [bool(at) and item.continues(items[at - 1]) for at, item in enumerate(items)]
+    more = [False] * len(items)
+    for at in range(1, len(items)):
+        item, before = items[at], items[at - 1]
+        if item.practice and item.practice == before.practice:  # the usual row is a practice of its own
+            more[at] = item.continues(before)
+    return more
 
 
-def practice_rows(items: Sequence[PlanItem]) -> list[range]:
-    """The items of each practice, in order: one, or several for a practice written over rows."""
-    starts = [at for at, more in enumerate(continued(items)) if not more]
+def practice_rows(items: Sequence[PlanItem], more: Sequence[bool] | None = None) -> list[range]:
+    """The items of each practice, in order: one, or several for a practice written over rows (``more``:
+    the items' :func:`continued`, when already known)."""
+    starts = [at for at, further in enumerate(continued(items) if more is None else more) if not further]
     return [range(start, end) for start, end in itertools.pairwise([*starts, len(items)])]
 
 
@@ -97,12 +103,17 @@ def _joined(rows: Sequence[PlanItem], year: int | None) -> PlanItem:
     )
 
 
-def of_practice(items: Sequence[PlanItem], value: Callable[[PlanItem], str]) -> list[str]:
+def of_practice(
+    items: Sequence[PlanItem], value: Callable[[PlanItem], str], more: Sequence[bool] | None = None
+) -> list[str]:
     """Each item's ``value``, or where it has none, what its practice says on another of its rows: a category
     or a performance item written once for a practice over several rows is the practice's (not missing, nor
-    （未填）, on its other rows)."""
+    （未填）, on its other rows). ``more`` is the items' :func:`continued`, when already known."""
     values = [value(item) for item in items]
-    for rows in practice_rows(items):
+    more = continued(items) if more is None else more
+    if True not in more:  # each practice a row of its own (most plans): nothing to share
+        return values
+    for rows in practice_rows(items, more):
         if len(rows) > 1 and not all(values[at] for at in rows):
             said = next((values[at] for at in rows if values[at]), "")
             for at in rows:

@@ -22,7 +22,7 @@ from xltool.checks.rules import (
     Rule,
 )
 from xltool.form import cell_row
-from xltool.model import Finding, PlanItem, continued, json_number
+from xltool.model import Finding, PlanItem, json_number
 from xltool.schedule import Note as ScheduleNote
 
 _NOTE_RULES = {
@@ -46,7 +46,7 @@ def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
     as_text = Decimal(0)  # the budgets typed as text, which the sheet's own =SUM leaves out
     dates = Decimal(0)  # what it counts for budgets that are no number: a date's day number (1/5 typed in)
-    for item, more in zip(plan.items, continued(plan.items), strict=True):
+    for item, more in zip(plan.items, context.continued, strict=True):
         budget = item.budget_info
         notes = budget.notes
         if Note.TEXT in notes and budget.value:

@@ -36,8 +36,8 @@ EMITS: tuple[Rule, ...] = (
 def check(context: Context) -> Iterator[Finding]:
     items = context.plan.items
     # A practice written over several rows has its category and performance item once, on any of them.
-    categories = of_practice(items, lambda item: item.category_written)
-    performances = of_practice(items, lambda item: item.performance)
+    categories = of_practice(items, lambda item: item.category_written, context.continued)
+    performances = of_practice(items, lambda item: item.performance, context.continued)
     for item, category, performance in zip(items, categories, performances, strict=True):
         if not item.practice and not item.category_written and not item.performance:
             continue

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from xltool.catalog import Catalog
-from xltool.model import Plan, PlanItem
+from xltool.model import Plan, PlanItem, continued
 
 
 @dataclass(frozen=True)
@@ -25,3 +26,8 @@ class Context:
     def year_text(self) -> str:
         """The year for message examples: the plan's, else the catalog's."""
         return str(self.year if self.year is not None else self.catalog.year)
+
+    @cached_property
+    def continued(self) -> list[bool]:
+        """:func:`xltool.model.continued` of the plan's items, worked out once for every family of rules."""
+        return continued(self.plan.items)

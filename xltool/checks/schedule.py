@@ -61,7 +61,7 @@ def check(context: Context) -> Iterator[Finding]:
     items = context.plan.items
     # A practice written over several rows may have its schedules on some of them (the practice's words
     # on a row of their own): one left blank is no schedule missing.
-    scheduled = of_practice(items, lambda item: item.schedule_info.written)
+    scheduled = of_practice(items, lambda item: item.schedule_info.written, context.continued)
     for item, practices in zip(items, scheduled, strict=True):
         yield from _check_item(context, item, bool(practices))
 

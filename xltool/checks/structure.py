@@ -164,7 +164,7 @@ def _numbering(context: Context) -> Iterator[Finding]:
     unit = ""
     counted = 0  # practices so far in the goal
     items = context.plan.items
-    for item, more in zip(items, continued(items), strict=True):
+    for item, more in zip(items, context.continued, strict=True):
         if more:
             continue  # more rows of the practice above (its cell merged down them): numbered there
         if item.unit != unit:  # a merged workbook numbers each unit's goals afresh
