@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLE, Runner, fill, run_in_process
+from tests.conftest import EXAMPLE, Runner, fill, hand_made_plan, run_in_process
 from tests.pdf import Word, pdf_words
 from xltool.form import COLUMNS, LINE_HEIGHT, MARGIN_CM
 from xltool.linebreak import usable_width
@@ -521,3 +521,27 @@ def test_libreoffices_part_shows_on_a_terminal_and_not_in_a_pipe(tmp_path: Path)
 
     assert "轉成 PDF（LibreOffice）" in stderr_of(tmp_path / "a.pdf", terminal=True)
     assert "LibreOffice" not in stderr_of(tmp_path / "b.pdf", terminal=False)
+
+
+def test_a_long_practice_over_merged_rows_runs_down_beside_its_schedules(tmp_path: Path, xltool: Runner) -> None:
+    """A hand-made plan's long practice merged down three rows, one schedule a row: printed on its first row
+    alone, its second and third schedules came after the whole text (a box of 13 lines for 108.03). Its
+    words now run down its rows, as the merged cell shows them, in one box."""
+    practice = "一、辦理廉政宣導，" + "對象為本府各局處同仁及所屬機關，透過多元管道加強宣導，" * 6 + "共 3 場。"
+    rows = [
+        ["壹、強化宣導。", practice, "108.03", 5, "防貪業務", "無"],
+        [None, None, "108.06", 5, "防貪業務", "無"],
+        [None, None, "108.09", 5, "防貪業務", "無"],
+        [None, "二、召開廉政會報 2 次。", "108.06", 5, "防貪業務", "無"],
+    ]
+    plan = tmp_path / "手做.xlsx"
+    hand_made_plan(plan, rows, ["B3:B5", "A3:A6"])
+    out = tmp_path / "列印.xlsx"
+    assert xltool("render", plan, "-o", out).status == 0
+    sheet = load_workbook(out)["計畫表"]
+    schedules = [(r, str(sheet.cell(r, 3).value)) for r in range(1, 60) if sheet.cell(r, 3).value]
+    (first, _), (second, _), (third, _), (last, _) = [row for row in schedules if row[1].startswith("108.")]
+    assert second - first == third - second == 2  # each as tall as its category (防貪 / 業務), not the practice
+    words = "".join(str(sheet.cell(r, 2).value or "") for r in range(first, last))
+    assert practice.replace(" ", "") in words.replace(" ", "")  # every word printed, once, in order
+    assert not sheet.cell(second, 2).border.top.style  # one box

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from xltool.form import LINE_HEIGHT, MARGIN_CM
+from xltool.form import LINE_HEIGHT, MARGIN_CM, PRACTICE
 from xltool.linebreak import NO_START, wrap
-from xltool.model import Plan, PlanItem, number
+from xltool.model import Plan, PlanItem, continued, number
 
 BODY_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the form's top and bottom margins, in points
 SAFETY = 12.0  # pt kept free on each page: what Excel, Word or LibreOffice may round heights to
@@ -221,7 +221,7 @@ def _wrap(plan: Plan, widths: Mapping[str, float], canonical: bool) -> list[_Gro
             groups[-1][1].append(n)
         else:
             groups.append((goal, [n]))
-    return [
+    wrapped = [
         _Group(
             goal,
             len(goal) - len(plan.items[items[0]].goal),
@@ -240,6 +240,29 @@ def _wrap(plan: Plan, widths: Mapping[str, float], canonical: bool) -> list[_Gro
         )
         for goal, items in groups
     ]
+    more = continued(plan.items)
+    if True in more:
+        for group in wrapped:
+            _spread_practices(group.rows, more)
+    return wrapped
+
+
+def _spread_practices(rows: Sequence[tuple[int, dict[str, list[str]]]], more: Sequence[bool]) -> None:
+    """A practice written over several rows (its cell merged down them) prints as its plan shows it: its
+    words run down its rows beside their schedules, the last row as tall as the words left need. Printed
+    on its first row alone, a long practice pushed its second schedule a page further down."""
+    run: list[dict[str, list[str]]] = []
+    for at, (_, cells) in enumerate(rows):
+        run.append(cells)
+        if at + 1 < len(rows) and more[rows[at + 1][0]]:
+            continue  # the next row is more of this practice
+        if len(run) > 1:
+            words, start = run[0].get(PRACTICE.key, []), 0
+            for k, row in enumerate(run):
+                height = max(1, *(len(lines) for key, lines in row.items() if key != PRACTICE.key))
+                row[PRACTICE.key] = words[start:] if k == len(run) - 1 else words[start : start + height]
+                start += height
+        run = []
 
 
 _Laid = tuple[list[Line], list[Goal], set[int]]
