@@ -371,6 +371,10 @@ def test_a_resubmission_that_cannot_be_read_is_chased(template: Path, tmp_path: 
     os.utime(first, (later + 3600, later + 3600))
     done = xltool("check", folder, "--roster", roster, "--chase", chase, "--force")
     assert "臺東縣政府政風處" not in chase.read_bytes().decode("utf-8-sig")
+    # copied together (an inbox copied, attachments saved at once): nothing tells, and the damaged one is chased
+    os.utime(again, (later + 3600, later + 3600))
+    done = xltool("check", folder, "--roster", roster, "--chase", chase, "--force")
+    assert "新版無法讀取" in chase.read_bytes().decode("utf-8-sig")
 
 
 def test_a_plan_sent_zipped_is_not_missing_without_a_word(template: Path, tmp_path: Path, xltool: Runner) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import zipfile
 from dataclasses import replace
@@ -17,6 +18,7 @@ from openpyxl import load_workbook
 from examples.make_example import example_items
 from tests.conftest import EXAMPLE, Runner
 from tests.test_merge import stats_table
+from xltool.reader import read_plan
 from xltool.template import write_template
 
 KINMEN = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
@@ -764,3 +766,57 @@ def test_the_statistics_print_one_page_wide(season: tuple[Path, Path], tmp_path:
     assert "臺北市政府政風處" in overview or "台北市政府政風處" in overview
     assert "綜合規劃業務" in overview and "其他" in overview  # first and last category on the same page
     assert re.search(r"合計\s+\d", overview)
+
+
+def test_rounds_given_by_name_count_each_unit_once(tmp_path: Path, xltool: Runner) -> None:
+    """Two rounds' 彙整 given by name (or one mailed twice) added every unit up (132 practices for 66); a unit's
+    own file of another year beside last round's 彙整 was dropped without a word. Each unit now counts once,
+    from the newest 彙整 where it has no file of its own, and the file left out is said to be."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for unit in ("甲政風處", "乙政風處"):
+        unit_plan(inbox / f"{unit}.xlsx", unit)
+    first, second = tmp_path / "第一輪.xlsx", tmp_path / "第二輪.xlsx"
+    assert xltool("merge", inbox, "-o", first).status == 0
+    shutil.copy(first, second)  # the same 彙整 again: mailed twice, or a round that changed nothing
+    out = tmp_path / "第三輪.xlsx"
+    done = xltool("merge", first, second, "-o", out)
+    assert done.status == 0 and "已彙整" in done.err
+    assert len(read_plan(out).items) == 2 * 33
+    late = tmp_path / "遲交"
+    late.mkdir()
+    write_template(late / "乙109.xlsx", year=109, unit="乙政風處", items=example_items(KINMEN))
+    done = xltool("merge", first, late, "-o", out, "--force")
+    assert done.status == 0 and "乙109.xlsx" in done.err and "109 年度" in done.err  # said, not dropped
+    assert len(read_plan(out).items) == 2 * 33
+
+
+def test_the_seasons_year_is_most_units_not_most_files(tmp_path: Path, xltool: Runner) -> None:
+    """甲 sent its 108 plan three times, 乙 and 丙 their 109 plans: 108 was taken for the season (three files
+    to two) and the two units that sent this year's plan were 年度不符 and chased."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for name in ("甲", "甲(1)", "甲_修正"):
+        unit_plan(inbox / f"{name}.xlsx", "甲政風處")
+    for unit in ("乙", "丙"):
+        write_template(inbox / f"{unit}.xlsx", year=109, unit=f"{unit}政風處", items=example_items(KINMEN))
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n乙政風處\n丙政風處\n", encoding="utf-8")
+    receipts = json.loads(xltool("check", inbox, "--roster", roster, "-f", "json").out)["receipts"]
+    assert {r["unit"]: r["status"] for r in receipts} == {
+        "甲政風處": "年度不符",
+        "乙政風處": "已收",
+        "丙政風處": "已收",
+    }
+
+
+def test_two_units_that_wrote_only_their_level_are_two_units(tmp_path: Path, xltool: Runner) -> None:
+    """「鄉公所政風室」 and 「鄉公所」, each in its own unit's folder: read as one unit by the rule that makes
+    丙鄉公所 and 丙鄉公所政風室 one, the first was dropped as an older version."""
+    inbox = tmp_path / "收件"
+    for folder, unit in (("甲鄉公所", "鄉公所政風室"), ("乙鄉公所", "鄉公所")):
+        (inbox / folder).mkdir(parents=True)
+        unit_plan(inbox / folder / "計畫.xlsx", unit)
+    done = xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx")
+    assert done.status == 0 and "有 2 個檔案" not in done.err
+    assert len(read_plan(tmp_path / "彙整.xlsx").items) == 2 * 33

@@ -508,25 +508,25 @@ class UnitsDiff:
 
 
 def diff_units(old: Plan, new: Plan) -> UnitsDiff:
-    """Each unit of OLD and NEW matched by its name (NFKC, spaces aside, 台 as 臺) and its plans compared.
+    """Each unit of OLD and NEW matched by its name (NFKC, spaces aside, 台 as 臺, the agency's name as its ethics office's title) and its plans compared.
 
     A unit's own plan against a merged workbook is compared with that unit only: the other units of the
     merged workbook are not what the person asked about.
     """
     from xltool.checks import check_plan
     from xltool.pipeline import split_units
-    from xltool.roster import unit_key
+    from xltool.roster import group_key  # 丙鄉公所 and 丙鄉公所政風室 are one unit
 
     old_units, new_units = split_units(old), split_units(new)
     if not new.is_merged() and old.is_merged():
-        old_units = [plan for plan in old_units if unit_key(plan.unit) in {unit_key(p.unit) for p in new_units}]
+        old_units = [plan for plan in old_units if group_key(plan.unit) in {group_key(p.unit) for p in new_units}]
     elif not old.is_merged() and new.is_merged():
-        new_units = [plan for plan in new_units if unit_key(plan.unit) in {unit_key(p.unit) for p in old_units}]
+        new_units = [plan for plan in new_units if group_key(plan.unit) in {group_key(p.unit) for p in old_units}]
     counts = [_unit_counts(plan, check_plan(plan)) if plan.catalog is not None else {} for plan in (old, new)]
-    before = {unit_key(plan.unit): plan for plan in old_units}
+    before = {group_key(plan.unit): plan for plan in old_units}
     found = []
     for plan in new_units:
-        key = unit_key(plan.unit)
+        key = group_key(plan.unit)
         previous = before.pop(key, None)
         status = "kept" if previous is not None else "added"
         base = previous if previous is not None else replace(plan, items=[], source=old.source, year=old.year)
@@ -545,14 +545,14 @@ def _unit_diff(unit: str, status: str, diff: PlanDiff, counts: list[dict[str, tu
 
 def _unit_counts(plan: Plan, findings: Sequence[Finding]) -> dict[str, tuple[int, int]]:
     """Errors and warnings per unit key; a merged workbook's findings about no unit's row are left out."""
-    from xltool.roster import unit_key
+    from xltool.roster import group_key
 
     counts: dict[str, tuple[int, int]] = {}
     whole = "" if plan.is_merged() else plan.unit  # about the merged workbook as a whole, no unit's
     for unit, (errors, warnings) in plan.counts_by_unit(findings, whole).items():
         if unit:
-            before = counts.get(unit_key(unit), (0, 0))
-            counts[unit_key(unit)] = (before[0] + errors, before[1] + warnings)
+            before = counts.get(group_key(unit), (0, 0))
+            counts[group_key(unit)] = (before[0] + errors, before[1] + warnings)
     return counts
 
 

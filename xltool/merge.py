@@ -24,7 +24,19 @@ from xltool.model import FileResult, Plan
 from xltool.ooxml import MAX_CELL_TEXT
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import CheckOptions, check_files, refuse_unreadable
-from xltool.roster import Intake, Receipt, Roster, Submission, intake, left_out, missing, not_this_year, with_unit
+from xltool.roster import (
+    Intake,
+    Receipt,
+    Roster,
+    Submission,
+    intake,
+    left_out,
+    missing,
+    not_this_year,
+    nothing_of_the_year,
+    other_year_lines,
+    with_unit,
+)
 from xltool.summary import summarize
 
 # Past this an amount is no number to Excel or LibreOffice (an IEEE double), and the workbook cannot hold it.
@@ -114,7 +126,7 @@ def merge_files(
     )  # fmt: skip
     notes = [*season.notes, *_cut_in_print(p.plan for p in parts if p.plan is not None)]
     if roster is None:  # with one, 收件情形 says 年度不符 on the unit's line
-        notes += [f"{s.name}：{not_this_year(s, season.year, '未計入')}" for s in season.other_year]
+        notes += other_year_lines(season, "未計入")
     return MergeResult(
         Path(out), parts, skipped, season.receipts, [old for old, _ in season.older], notes, season.other_year
     )
@@ -168,12 +180,7 @@ def sort_out(
         refuse_unreadable(results)
     season = intake(results, roster, allow_duplicates=allow_duplicate_units, others=others, year=year, named=named)
     if not season.counted and season.other_year:  # every plan is another year's than the one asked for
-        files = "、".join(f"{s.name}（{_year_words(s.plan.year if s.plan else None)}）" for s in season.other_year[:5])
-        more = f"等 {len(season.other_year)} 個檔案" if len(season.other_year) > 5 else ""
-        raise MergeError(
-            f"沒有 {season.year} 年度的計畫：{files}{more}都是其他年度的計畫，未寫出任何檔案",
-            code=ErrorCode.MERGE_EMPTY,
-        )
+        raise MergeError(nothing_of_the_year(season), code=ErrorCode.MERGE_EMPTY)
     if not season.counted:
         raise MergeError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
     if not allow_duplicate_units:

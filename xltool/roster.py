@@ -61,6 +61,14 @@ def agency_key(name: str) -> str:
     return _OFFICE_SUFFIX.sub("", key) or key
 
 
+def group_key(name: str) -> str:
+    """A unit as one unit, roster or not: 丙鄉公所 and 丙鄉公所政風室 (the full title the template asks for) are
+    one; a name of nothing but its level's words (鄉公所政風室, 鄉公所) is only itself, or two units that each
+    wrote no more than that would be taken for one."""
+    key = agency_key(name)
+    return key if _COMMON_WORDS.sub("", key) else unit_key(name)
+
+
 def _own_words(name: str) -> str:
     """A unit's name without the words names of its level share (縣政府, 鄉公所, 政風室): what tells it apart."""
     key = unit_key(name)
@@ -128,7 +136,13 @@ class Roster:
         for unit in among:
             for label in (unit.name, *unit.aliases):
                 theirs = _own_words(label)
-                if len(own) >= 2 and theirs != own and theirs.endswith(own) and _PLACE.fullmatch(theirs[: -len(own)]):
+                whole, agency = agency_key(label), agency_key(name)  # 信義鄉公所 is no 臺北市信義區公所
+                if (
+                    len(own) >= 2
+                    and whole != agency
+                    and whole.endswith(agency)
+                    and _PLACE.fullmatch(whole[: -len(agency)])
+                ):
                     prefixed += [unit] if unit not in prefixed else []
                 matcher.set_seq1(theirs)
                 # the cheap bounds first: a roster of thousands is compared with every name off it
@@ -252,7 +266,9 @@ def _csv_rows(source: Path) -> list[list[str]]:
         raise _invalid("名冊的文字編碼無法辨識，請以 UTF-8 儲存", source)
     # Columns apart by commas; by tabs (Excel's 「文字檔 (Tab 字元分隔)」 and 「Unicode 文字」) or semicolons
     # (a European Excel's CSV) when the header line has those and no comma.
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    # The header line is the first that names the unit column (a title may stand above it, with no marks).
+    lines = text.lstrip("\ufeff").splitlines()[:50]
+    header = next((line for line in lines if any(word in line for word in _NAME_WORDS)), lines[0] if lines else "")
     delimiter = next((mark for mark in ("\t", ";") if mark in header and "," not in header), ",")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # newline="": Mac Excel's lone CR
     try:
@@ -482,8 +498,7 @@ def intake(
     groups: dict[str, list[Submission]] = {}
     unplaced: list[Submission] = []
     for sub in subs:
-        # 丙鄉公所 and 丙鄉公所政風室 (the full title the template asks for) are one unit, roster or not.
-        (groups.setdefault(agency_key(sub.unit), []) if sub.unit else unplaced).append(sub)
+        (groups.setdefault(group_key(sub.unit), []) if sub.unit else unplaced).append(sub)
     said = year is not None
     year = year if year is not None else _season_year(subs)
     season = Intake(subs, [], year=year)
@@ -501,12 +516,21 @@ def intake(
         readable = [s for s in group if s.plan is not None]
         own = [s for s in readable if not s.from_merged]
         if len({s.file for s in readable}) > 1 and len(own) < len(readable):  # also in a merged workbook
-            if not all(same_file(s.file) in named for s in readable if s.from_merged):  # one found in a folder
+            in_a_folder = not all(same_file(s.file) in named for s in readable if s.from_merged)
+            if in_a_folder:  # last round's 彙整 saved into the inbox, perhaps: the caller decides
                 season.conflicts.append(readable)
             if not any(_of_the_year(s, year) for s in own):
-                # In merged workbooks alone (each counts), or its own file is another year's plan (109 sent by
-                # mistake after last round's 108): the copy in last round's 彙整 counts, not nothing.
-                season.counted += [s for s in readable if s.from_merged]
+                # In merged workbooks alone, or its own file is another year's plan (109 sent by mistake after
+                # last round's 108): the copy in last round's 彙整 counts, not nothing; its own file is said
+                # not to. Of two 彙整 given by name (the last two rounds', or one mailed twice), the newest
+                # holds the unit once; found in a folder, they are a conflict (each counts with the flag).
+                copies = [s for s in readable if s.from_merged]
+                if allow_duplicates or in_a_folder:
+                    season.counted += copies
+                    continue
+                newest = max(copies, key=_newness)
+                season.counted.append(newest)
+                season.older += [(s, newest) for s in readable if s is not newest]
                 continue
             # A copy of the unit's own file: its own file counts, never the two added up, whatever
             # allow_duplicates says (it let last round's 彙整 and the units' files double every number).
@@ -570,7 +594,9 @@ def _season_year(subs: Sequence[Submission]) -> int | None:
 
 
 def _years(subs: Sequence[Submission]) -> Counter[int]:
-    return Counter(s.plan.year for s in subs if s.plan is not None and s.plan.year is not None)
+    """How many units sent a plan for each year: a unit's three versions of 108 are one unit for 108."""
+    units = {(group_key(s.unit) or s.file, s.plan.year) for s in subs if s.plan is not None and s.plan.year is not None}
+    return Counter(year for _, year in units)
 
 
 _TIED = "這幾個版本的存檔時間與檔案日期都相同，無法判斷哪一個較新，暫以原檔名（不是「(1)」「- 複製」）或檔名排序在前的為準，請確認"
@@ -830,8 +856,9 @@ def _receipt(
 def _received_later(bad: Submission, readable: Sequence[Submission]) -> bool:
     """Whether a file that cannot be read came after every version that can, on disk too: it has no saved
     time of its own, only its time on disk, and a readable version saved earlier but mailed later (its time
-    on disk the later one) is the resubmission, not the damaged file (which the unit was asked to send again)."""
-    return all(_on_disk(bad.file) > _on_disk(sub.file) for sub in readable)
+    on disk the later one) is the resubmission, not the damaged file (which the unit was asked to send again).
+    Files copied together (the same second) tell nothing: the damaged one may be the new one, and is chased."""
+    return all(_on_disk(bad.file) >= _on_disk(sub.file) for sub in readable)
 
 
 def _on_disk(path: str) -> int:
@@ -926,6 +953,30 @@ def _other_year(old: Submission, new: Submission) -> str:
 def not_this_year(sub: Submission, year: int | None, what: str) -> str:
     """「這是 108 年度的計畫，這次收件是 109 年度，未計入」: a plan of another year than the season's."""
     return f"這是 {sub.plan.year if sub.plan else ''} 年度的計畫，這次收件是 {year} 年度，{what}"
+
+
+def other_year_lines(season: Intake, what: str) -> list[str]:
+    """Each plan of another year than the season's, as a line: a unit of a merged workbook by its name too
+    (R1.xlsx's three units were three lines alike)."""
+    return [
+        f"{sub.name}{f'（{sub.unit}）' if sub.from_merged else ''}：{not_this_year(sub, season.year, what)}"
+        for sub in season.other_year
+    ]
+
+
+def nothing_of_the_year(season: Intake) -> str:
+    """Why there is nothing to merge or print when every plan is another year's than the one asked for."""
+    by_file: dict[str, list[Submission]] = {}
+    for sub in season.other_year:
+        by_file.setdefault(sub.name, []).append(sub)
+    shown = [
+        f"{name}（{len(subs)} 個單位）"
+        if len(subs) > 1
+        else f"{name}（{subs[0].plan.year if subs[0].plan else ''} 年度）"
+        for name, subs in list(by_file.items())[:5]
+    ]
+    more = f"等 {len(by_file)} 個檔案" if len(by_file) > 5 else ""
+    return f"沒有 {season.year} 年度的計畫：{'、'.join(shown)}{more}都是其他年度的計畫，未寫出任何檔案"
 
 
 def left_out(old: Submission, new: Submission) -> str:

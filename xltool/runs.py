@@ -40,7 +40,8 @@ from xltool.roster import (
     intake,
     left_out,
     missing,
-    not_this_year,
+    nothing_of_the_year,
+    other_year_lines,
     version_notes,
 )
 
@@ -316,9 +317,10 @@ def run_render(
         season.refuse_undecided()
     plans = [_printed(sub) for sub in season.counted if sub.plan is not None]
     if not plans:
-        raise XltoolError("沒有任何可讀取的計畫，未寫出任何檔案", code=ErrorCode.MERGE_EMPTY)
+        why = nothing_of_the_year(season) if season.other_year else "沒有任何可讀取的計畫，未寫出任何檔案"
+        raise XltoolError(why, code=ErrorCode.MERGE_EMPTY)
     # Another year's plan, all a roster unit sent: not this season's, not printed, and said (it went unsaid).
-    other_year = [f"{sub.name}：{not_this_year(sub, season.year, '未列印')}" for sub in season.other_year]
+    other_year = other_year_lines(season, "未列印")
     unprinted = [old.file for old, _ in season.older] + [sub.file for sub in season.other_year]
     run = RenderRun(results, plans, unprinted, version_notes(season) + other_year, packed(others))
     if output is not None:

@@ -84,7 +84,7 @@ def merge_command(
         show.notice(note)
     older = f"；另有 {len(result.older)} 個版本未計入（同一單位較舊或其他年度的檔案）" if result.older else ""
     if result.other_year:
-        older += f"；{len(result.other_year)} 個檔案是其他年度的計畫，未計入"
+        older += f"；{len({s.file for s in result.other_year})} 個檔案是其他年度的計畫，未計入"
     show.echo(
         f"已彙整 {result.files} 個檔案、{result.items} 項具體作法；略過 {len(result.skipped)} 個檔案{older}；"
         f"預算合計 {json_number(result.total):,} 千元 → {output}",
