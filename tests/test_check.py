@@ -744,10 +744,24 @@ def test_a_practice_over_merged_rows_says_the_same_in_every_command(tmp_path: Pa
         again = check_file(out)
         assert again.plan is not None and (again.plan.practices, again.plan.total) == (2, 15)
         assert [f.code for f in again.findings if f.severity == "error"] == []
-    # a category cell left blank and merged down the practice's three rows: one cell, one error
+    # a category cell left blank and merged down the practice's three rows: one cell, one error; in the merged
+    # workbook and the JSON, where each row is a row of its own, still one (it was three), on its first row
     rows[1][4] = None
     hand_made_plan(plan, rows, ["B3:B5", "D4:D5", "A3:A6", "E3:E5"])
     assert [f.cell for f in check_file(plan).findings if f.code == "CATEGORY_MISSING"] == ["E3"]
+    assert xltool("merge", plan, "-o", merged, "--force").status == 0
+    assert xltool("read", plan, "-f", "json", "-o", as_json, "--force").status == 0
+    for path in (merged, as_json):
+        assert [f.row for f in check_file(path).findings if f.code == "CATEGORY_MISSING"] == [
+            3 if path == as_json else 4
+        ]
+    # two categories on its rows, and words beside an amount: import keeps one row, says what it left out
+    rows[1][4], rows[2][4], rows[2][3] = "防貪業務", "綜合規劃業務", "另案辦理"
+    hand_made_plan(plan, rows, ["B3:B5", "A3:A6"])
+    done = xltool("import", plan, "-o", tmp_path / "再匯入.xlsx")
+    assert (
+        "業務類別「防貪業務、綜合規劃業務」只留第一個" in done.err and "預算的文字「另案辦理」沒有算進金額" in done.err
+    )
 
 
 def test_a_json_item_copied_and_renumbered_is_a_practice_of_its_own(tmp_path: Path, xltool: Runner) -> None:

@@ -444,7 +444,7 @@ def test_a_row_added_under_a_merged_practice_is_a_change_of_that_practice(tmp_pa
     assert "  新增  " not in result.out and "新增 0 項、刪除 0 項、修改 1 項" in result.out
     found = diff_json(first, second)
     [change] = found["changed"]
-    assert change["fields"] == {"schedule": ["108.03、09", "108.03、09、11"], "budget": ["5、5", "5、5、5"]}
+    assert change["fields"] == {"schedule": ["108.03、09", "108.03、09、11"], "budget": [10, 15]}
     assert (change["new"]["cell"], found["totals"]["budget"]) == ("B3", [15, 20])
     # and back again: the row taken away is that practice's change too, not the practice removed
     assert diff_json(second, first)["removed"] == []

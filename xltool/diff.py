@@ -107,6 +107,9 @@ class PlanDiff:
     removed: list[PlanItem]  # in OLD's order
     changed: list[Change]  # in NEW's order
     goals: list[Goal]  # NEW's goals in order, then the goals only OLD has
+    # The two plans as read, where a practice over several rows was joined into one (its rows may be of two
+    # categories): the totals by category are theirs, as check gives them.
+    read: tuple[Plan, Plan] | None = None
 
     @property
     def years(self) -> int:
@@ -122,7 +125,7 @@ class PlanDiff:
 
     def totals_by_category(self) -> dict[str, tuple[Decimal | None, Decimal | None]]:
         """Budget per category before and after (None: no practice of that category in that version)."""
-        old, new = self.old.totals_by_category(), self.new.totals_by_category()
+        old, new = (plan.totals_by_category() for plan in (self.read or (self.old, self.new)))
         return {name: (old.get(name), new.get(name)) for name in {**old, **new}}
 
     def to_dict(self) -> dict[str, Any]:
@@ -167,6 +170,7 @@ def _plan_head(plan: Plan) -> dict[str, Any]:
 
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     """Match NEW's practices to OLD's and say what was added, removed and changed in each field."""
+    read = old, new
     (old, old_rows), (new, new_rows) = _one_row_each(old), _one_row_each(new)
     old_goal_of, old_goals = _goals(old.items)
     new_goal_of, new_goals = _goals(new.items)
@@ -208,18 +212,19 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         removed=[item for i, item in enumerate(old.items) if i not in pairs],
         changed=changed,
         goals=goals,
+        read=read if old is not read[0] or new is not read[1] else None,
     )
 
 
-def _one_row_each(plan: Plan) -> tuple[Plan, dict[int, str]]:
-    """The plan a practice a row (:func:`~xltool.model.one_row_each`), and each practice that was written
-    over rows, by its row: its amounts row by row (「2、8」), so that an amount moved from one of its rows to
-    another is a change, though the practice's sum is the same."""
+def _one_row_each(plan: Plan) -> tuple[Plan, dict[int, list[JsonValue]]]:
+    """The plan a practice a row (:func:`~xltool.model.one_row_each`), and the amounts of each practice that
+    was written over rows, row by row, blanks left out: an amount moved from one of its rows to another is
+    a change, though the practice's sum is the same."""
     joined = one_row_each(plan)
     if joined is plan:
         return plan, {}
-    amounts = {
-        id(item): "、".join(shown(budget_value(plan.items[at])) for at in span)
+    amounts: dict[int, list[JsonValue]] = {
+        id(item): [value for at in span if (value := budget_value(plan.items[at])) is not None]
         for item, span in zip(joined.items, practice_rows(plan.items), strict=True)
         if len(span) > 1
     }
@@ -365,7 +370,7 @@ class _Compare:
     """The fields of two matched practices, compared as a person would: normalised, renumbering and the
     year difference set aside, a category by its canonical name (綜合業務 is 綜合規劃業務)."""
 
-    def __init__(self, old: Plan, new: Plan, years: int, amounts: dict[int, str]) -> None:
+    def __init__(self, old: Plan, new: Plan, years: int, amounts: dict[int, list[JsonValue]]) -> None:
         self.old, self.new, self.years = old, new, years
         self.amounts = amounts  # a practice over several rows (id of its joined item) → its amounts by row
 
@@ -394,9 +399,11 @@ class _Compare:
         elif column.kind is Kind.BUDGET:
             before, after = budget_value(old), budget_value(new)
             same = old.budget == new.budget and not (old.budget is None and before != after)
-            if id(old) in self.amounts or id(new) in self.amounts:  # by row: 「2、8 → 8、2」 is a change
-                before, after = self.amounts.get(id(old), before), self.amounts.get(id(new), after)
-                same = before == after
+            rows = self.amounts.get(id(old), []), self.amounts.get(id(new), [])
+            if same and len(rows[0]) == len(rows[1]) > 1 and rows[0] != rows[1]:
+                # the same sum on as many rows, its amounts moved between them: 「2、8 → 8、2」
+                before, after = ("、".join(map(shown, amounts)) for amounts in rows)
+                same = False
         elif column.kind is Kind.CATEGORY:
             before, after = old.category, new.category
             same = _category(self.old, old.category) == _category(self.new, new.category)

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from xltool.budget import Budget, parse_budget
 from xltool.form import (
+    CATEGORY,
     ITEM_FIELDS,
     ITEM_NUMERALS,
     LIVE,
     MONTHS,
+    PERFORMANCE,
     PRINTED,
     TEXT_COLUMNS,
     Field,
@@ -81,26 +83,46 @@ def one_row_each(plan: Plan) -> Plan:
 
 
 def _joined(rows: Sequence[PlanItem], year: int | None) -> PlanItem:
-    def listed(values: Iterable[str]) -> str:
-        return "、".join(dict.fromkeys(value for value in values if value))
-
+    """A practice's rows as one row: schedules listed, amounts added (a text beside them, 「另案辦理」, is
+    for :func:`joined_apart` to say; all text, it is listed as written), the first category and performance
+    item written (a template row holds one; two on its rows are said by :func:`joined_apart`)."""
     first = rows[0]
     if len(rows) == 1:
         return first
-    amounts = [item.budget for item in rows]
-    written = [item.budget_info.written for item in rows]
-    if any(w and a is None for w, a in zip(written, amounts, strict=True)):  # a text (「無」) among them: as written
-        budget = parse_budget(listed(written))
+    amounts = [item.budget for item in rows if item.budget is not None]
+    if amounts:
+        budget = parse_budget(sum(amounts[1:], amounts[0]))
     else:
-        budget = parse_budget(sum((a for a in amounts if a is not None), _ZERO) if any(written) else None)
+        budget = parse_budget(_listed(item.budget_info.written for item in rows) or None)
+    category = next((item for item in rows if item.category_written or item.category), first)
     return replace(
         first,
-        schedule_info=parse_schedule(listed(item.schedule_info.written for item in rows), year),
+        schedule_info=parse_schedule(_listed(item.schedule_info.written for item in rows), year),
         budget_info=budget,
-        category=listed(item.category for item in rows),
-        category_written=listed(item.category_written for item in rows),
-        performance=listed(item.performance for item in rows),
+        category=category.category,
+        category_written=category.category_written,
+        performance=next((item.performance for item in rows if item.performance), ""),
     )
+
+
+def joined_apart(rows: Sequence[PlanItem]) -> list[str]:
+    """What joining a practice's rows into one (:func:`one_row_each`) leaves out, in zh-TW: a second category
+    or performance item, a budget's text beside its amounts."""
+    left = []
+    for name, values in (
+        (CATEGORY.name, [item.category_written or item.category for item in rows]),
+        (PERFORMANCE.name, [item.performance for item in rows]),
+    ):
+        if len(dict.fromkeys(value for value in values if value)) > 1:
+            left.append(f"{name}「{_listed(values)}」只留第一個")
+    texts = [item.budget_info.written for item in rows if item.budget is None and item.budget_info.written]
+    if texts and any(item.budget is not None for item in rows):
+        left.append(f"預算的文字「{_listed(texts)}」沒有算進金額")
+    return left
+
+
+def _listed(values: Iterable[str]) -> str:
+    return "、".join(dict.fromkeys(value for value in values if value))
 
 
 def of_practice(

@@ -16,7 +16,7 @@ from xltool.checks.category import CATALOG
 from xltool.checks.schedule import UNREADABLE
 from xltool.errors import ErrorCode, InputError, XltoolError
 from xltool.form import COLUMN_AT, FIELD_NAMES, FINDING_NOTE, PLAN_SHEET, SEVERITY_WORDS, cell_ref
-from xltool.model import NOTHING, Finding, Plan, PlanItem, number, one_row_each, practice_rows
+from xltool.model import NOTHING, Finding, Plan, PlanItem, joined_apart, number, one_row_each, practice_rows
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import load_plan, write_template
 from xltool.schedule import canonical, parse_schedule
@@ -143,19 +143,23 @@ def rollover(
 
 
 def one_row_lines(plan: Plan, joined: Plan) -> list[str]:
-    """What joining a practice's rows into one (:func:`~xltool.model.one_row_each`) did, as one zh-TW line: the
-    template holds a practice a row, and a practice merged down rows was three practices there, failing check."""
+    """What joining a practice's rows into one (:func:`~xltool.model.one_row_each`) did, in zh-TW lines: the
+    template holds a practice a row, and a practice merged down rows was three practices there, failing check;
+    and, practice by practice, what one row could not hold (a second category, a budget's words)."""
     if joined is plan:
         return []
-    many = [
-        (plan.items[span.start], joined.items[n]) for n, span in enumerate(practice_rows(plan.items)) if len(span) > 1
-    ]
-    item, one = many[0]
+    spans = [(span, joined.items[n]) for n, span in enumerate(practice_rows(plan.items)) if len(span) > 1]
+    span, one = spans[0]
     budget = one.as_written()["budget"] or "（空白）"
-    return [
-        f"{len(many)} 項寫在多列的具體作法（儲存格向下合併）各寫成一列：例如 {item.at('practice')} 的預定進度寫成"
-        f"「{one.schedule_info.written}」，預算 {budget}；請確認。"
+    lines = [
+        f"{len(spans)} 項寫在多列的具體作法（儲存格向下合併）各寫成一列：例如 {plan.items[span.start].at('practice')} "
+        f"的預定進度寫成「{one.schedule_info.written}」，預算 {budget}；請確認。"
     ]
+    for span, _ in spans:
+        rows = [plan.items[at] for at in span]
+        if apart := joined_apart(rows):
+            lines.append(f"{rows[0].at('practice')} 的各列：{'；'.join(apart)}，請確認。")
+    return lines
 
 
 def left_behind(plan: Plan) -> list[str]:

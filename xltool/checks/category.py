@@ -38,21 +38,23 @@ def check(context: Context) -> Iterator[Finding]:
     # A practice written over several rows has its category and performance item once, on any of them.
     categories = of_practice(items, lambda item: item.category_written, context.continued)
     performances = of_practice(items, lambda item: item.performance, context.continued)
-    for item, category, performance in zip(items, categories, performances, strict=True):
+    for item, category, performance, more in zip(items, categories, performances, context.continued, strict=True):
         if not item.practice and not item.category_written and not item.performance:
             continue
-        # Each column has at most one finding: plain calls, not a generator for every row.
-        if (finding := _category(context, item, category)) is not None:
+        # Each column has at most one finding: plain calls, not a generator for every row. A practice over
+        # several rows with no category on any of them lacks one, said once, on its first row.
+        if (finding := _category(context, item, bool(category) or more)) is not None:
             yield finding
-        if (finding := _performance(context, item, performance)) is not None:
+        if (finding := _performance(context, item, bool(performance) or more)) is not None:
             yield finding
 
 
-def _category(context: Context, item: PlanItem, practices: str) -> Finding | None:
+def _category(context: Context, item: PlanItem, said: bool) -> Finding | None:
+    """``said``: the practice's category is written, or said missing, on another of its rows."""
     catalog = context.catalog
     written = item.category_written
     if not written:
-        return None if practices else CATEGORY_MISSING.at_item(item, choices=catalog.category_choices)
+        return None if said else CATEGORY_MISSING.at_item(item, choices=catalog.category_choices)
     known = catalog.category(written)
     if known is None:
         parent = next((c.name for c in catalog.categories if squash(written) in map(squash, c.parts)), None)
@@ -68,11 +70,11 @@ def _category(context: Context, item: PlanItem, practices: str) -> Finding | Non
     return None
 
 
-def _performance(context: Context, item: PlanItem, practices: str) -> Finding | None:
+def _performance(context: Context, item: PlanItem, said: bool) -> Finding | None:
     catalog = context.catalog
     value = item.performance
     if not value:
-        return None if practices else PERFORMANCE_MISSING.at_item(item)
+        return None if said else PERFORMANCE_MISSING.at_item(item)
     problem = _performance_problem(context, item)
     if problem is not None:
         return problem

@@ -62,11 +62,12 @@ def check(context: Context) -> Iterator[Finding]:
     # A practice written over several rows may have its schedules on some of them (the practice's words
     # on a row of their own): one left blank is no schedule missing.
     scheduled = of_practice(items, lambda item: item.schedule_info.written, context.continued)
-    for item, practices in zip(items, scheduled, strict=True):
-        yield from _check_item(context, item, bool(practices))
+    for item, practices, more in zip(items, scheduled, context.continued, strict=True):
+        yield from _check_item(context, item, bool(practices) or more)
 
 
-def _check_item(context: Context, item: PlanItem, practices: bool) -> Iterator[Finding]:
+def _check_item(context: Context, item: PlanItem, said: bool) -> Iterator[Finding]:
+    """``said``: the practice's schedule is written, or said missing, on another of its rows."""
     schedule = item.schedule_info
     notes = schedule.notes
     if _MONTH_DAY.fullmatch(schedule.written):  # 3/15: a day, which the grammar would take for months
@@ -74,7 +75,7 @@ def _check_item(context: Context, item: PlanItem, practices: bool) -> Iterator[F
         return
     if notes:  # most rows have none: a plain, readable schedule
         if Note.EMPTY in notes:
-            if item.practice and not practices:
+            if item.practice and not said:
                 yield _at(context, item, SCHEDULE_MISSING)
             return
         if Note.DATE_VALUE in notes:
