@@ -459,3 +459,12 @@ def test_a_row_added_under_a_merged_practice_is_a_change_of_that_practice(tmp_pa
     )
     [change] = diff_json(moved, again)["changed"]
     assert change["fields"] == {"budget": ["2、8", "8、2"]}
+    # onto a row that had none, too
+    hand_made_plan(
+        again, [[*practice[:3], None, *practice[4:]], [*more[0][:3], 10, *more[0][4:]], other], ["B3:B4", "A3:A5"]
+    )
+    hand_made_plan(
+        moved, [[*practice[:3], 10, *practice[4:]], [*more[0][:3], None, *more[0][4:]], other], ["B3:B4", "A3:A5"]
+    )
+    [change] = diff_json(moved, again)["changed"]
+    assert change["fields"] == {"budget": ["10、（空白）", "（空白）、10"]}

@@ -789,6 +789,15 @@ def test_rounds_given_by_name_count_each_unit_once(tmp_path: Path, xltool: Runne
     done = xltool("merge", first, late, "-o", out, "--force")
     assert done.status == 0 and "乙109.xlsx" in done.err and "109 年度" in done.err  # said, not dropped
     assert len(read_plan(out).items) == 2 * 33
+    # next year's round given beside it: the season's year picks the 彙整 (the newest, 109, won and left nothing)
+    for unit in ("甲政風處", "乙政風處"):
+        write_template(late / f"{unit}109.xlsx", year=109, unit=unit, items=example_items(KINMEN))
+    (late / "乙109.xlsx").unlink()
+    following = tmp_path / "109第一輪.xlsx"
+    assert xltool("merge", late, "-o", following).status == 0
+    done = xltool("merge", first, following, "--year", "108", "-o", out, "--force")
+    assert done.status == 0, done.err
+    assert read_plan(out).year == 108 and len(read_plan(out).items) == 2 * 33
 
 
 def test_the_seasons_year_is_most_units_not_most_files(tmp_path: Path, xltool: Runner) -> None:
@@ -820,3 +829,17 @@ def test_two_units_that_wrote_only_their_level_are_two_units(tmp_path: Path, xlt
     done = xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx")
     assert done.status == 0 and "有 2 個檔案" not in done.err
     assert len(read_plan(tmp_path / "彙整.xlsx").items) == 2 * 33
+
+
+def test_a_merged_workbook_compared_with_itself_changes_nothing(tmp_path: Path, xltool: Runner) -> None:
+    """A 彙整 that holds 丙鄉公所 and 丙鄉公所政風室 as two units (merged with --allow-duplicate-units): diff paired
+    units as one by the agency's name and read the file against itself as 新增 of one of them."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    unit_plan(inbox / "a.xlsx", "丙鄉公所")
+    unit_plan(inbox / "b.xlsx", "丙鄉公所政風室", own="丙")
+    merged = tmp_path / "彙整.xlsx"
+    assert xltool("merge", inbox, "-o", merged, "--allow-duplicate-units").status == 0
+    assert len(read_plan(merged).items) == 2 * 33
+    done = xltool("diff", merged, merged)
+    assert done.status == 0 and "新增" not in done.out.split("單位：")[0] and "兩版都有 2 個" in done.out

@@ -218,13 +218,13 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
 
 def _one_row_each(plan: Plan) -> tuple[Plan, dict[int, list[JsonValue]]]:
     """The plan a practice a row (:func:`~xltool.model.one_row_each`), and the amounts of each practice that
-    was written over rows, row by row, blanks left out: an amount moved from one of its rows to another is
+    was written over rows, row by row: an amount moved from one of its rows to another (a blank one too) is
     a change, though the practice's sum is the same."""
     joined = one_row_each(plan)
     if joined is plan:
         return plan, {}
     amounts: dict[int, list[JsonValue]] = {
-        id(item): [value for at in span if (value := budget_value(plan.items[at])) is not None]
+        id(item): [budget_value(plan.items[at]) for at in span]
         for item, span in zip(joined.items, practice_rows(plan.items), strict=True)
         if len(span) > 1
     }
@@ -515,21 +515,24 @@ class UnitsDiff:
 
 
 def diff_units(old: Plan, new: Plan) -> UnitsDiff:
-    """Each unit of OLD and NEW matched by its name (NFKC, spaces aside, 台 as 臺, the agency's name as its ethics office's title) and its plans compared.
+    """Each unit of OLD and NEW matched by its name (NFKC, spaces aside, 台 as 臺, the agency's name as its
+    ethics office's title) and its plans compared.
 
     A unit's own plan against a merged workbook is compared with that unit only: the other units of the
     merged workbook are not what the person asked about.
     """
     from xltool.checks import check_plan
     from xltool.pipeline import split_units
-    from xltool.roster import group_key  # 丙鄉公所 and 丙鄉公所政風室 are one unit
 
     old_units, new_units = split_units(old), split_units(new)
+    group_key = _unit_keys([old_units, new_units])
     if not new.is_merged() and old.is_merged():
         old_units = [plan for plan in old_units if group_key(plan.unit) in {group_key(p.unit) for p in new_units}]
     elif not old.is_merged() and new.is_merged():
         new_units = [plan for plan in new_units if group_key(plan.unit) in {group_key(p.unit) for p in old_units}]
-    counts = [_unit_counts(plan, check_plan(plan)) if plan.catalog is not None else {} for plan in (old, new)]
+    counts = [
+        _unit_counts(plan, check_plan(plan), group_key) if plan.catalog is not None else {} for plan in (old, new)
+    ]
     before = {group_key(plan.unit): plan for plan in old_units}
     found = []
     for plan in new_units:
@@ -550,10 +553,24 @@ def _unit_diff(unit: str, status: str, diff: PlanDiff, counts: list[dict[str, tu
     return UnitDiff(unit, status, diff, (old[0], new[0]), (old[1], new[1]))
 
 
-def _unit_counts(plan: Plan, findings: Sequence[Finding]) -> dict[str, tuple[int, int]]:
-    """Errors and warnings per unit key; a merged workbook's findings about no unit's row are left out."""
-    from xltool.roster import group_key
+def _unit_keys(sides: Sequence[Sequence[Plan]]) -> Callable[[str], str]:
+    """How units are paired: as :func:`xltool.roster.group_key` tells one unit (丙鄉公所 and 丙鄉公所政風室), except
+    where one workbook holds both as two units (merged with --allow-duplicate-units): there, by name."""
+    from xltool.roster import group_key, unit_key
 
+    apart = set()
+    for units in sides:
+        names: dict[str, set[str]] = defaultdict(set)
+        for plan in units:
+            names[group_key(plan.unit)].add(unit_key(plan.unit))
+        apart |= {key for key, spelt in names.items() if len(spelt) > 1}
+    return lambda name: unit_key(name) if group_key(name) in apart else group_key(name)
+
+
+def _unit_counts(
+    plan: Plan, findings: Sequence[Finding], group_key: Callable[[str], str]
+) -> dict[str, tuple[int, int]]:
+    """Errors and warnings per unit key; a merged workbook's findings about no unit's row are left out."""
     counts: dict[str, tuple[int, int]] = {}
     whole = "" if plan.is_merged() else plan.unit  # about the merged workbook as a whole, no unit's
     for unit, (errors, warnings) in plan.counts_by_unit(findings, whole).items():

@@ -158,6 +158,8 @@ def _todo(old: Submission, new: Submission) -> str:
     are plans of two years, which no merge adds up."""
     if old.plan is not None and new.plan is not None and old.plan.year != new.plan.year:
         return _MOVE_OUT
+    if old.from_merged and new.from_merged:  # an earlier round's 彙整: counting both would add every unit twice
+        return "不需處理"
     return "要兩份都計入請加 --allow-duplicate-units"
 
 

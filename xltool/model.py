@@ -118,6 +118,9 @@ def joined_apart(rows: Sequence[PlanItem]) -> list[str]:
     texts = [item.budget_info.written for item in rows if item.budget is None and item.budget_info.written]
     if texts and any(item.budget is not None for item in rows):
         left.append(f"預算的文字「{_listed(texts)}」沒有算進金額")
+    negative = [item.budget_info.written for item in rows if item.budget is not None and item.budget < 0]
+    if negative and len(rows) > 1:  # added in, the sum no longer shows check's 是負數 on its row
+        left.append(f"預算有負數「{_listed(negative)}」，已照樣加進金額")
     return left
 
 

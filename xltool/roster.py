@@ -528,7 +528,7 @@ def intake(
                 if allow_duplicates or in_a_folder:
                     season.counted += copies
                     continue
-                newest = max(copies, key=_newness)
+                newest = max([s for s in copies if _of_the_year(s, year)] or copies, key=_newness)
                 season.counted.append(newest)
                 season.older += [(s, newest) for s in readable if s is not newest]
                 continue
@@ -832,6 +832,9 @@ def _receipt(
         line.errors += sub.errors
         line.warnings += sub.warnings
     merged_in = "、".join(dict.fromkeys(s.name for s in group if s.from_merged))
+    # of several rounds' 彙整 given by name, the newest holds the unit (roster.intake): named as what counts
+    merged_counted = "、".join(dict.fromkeys(s.name for s in group if s.from_merged and id(s) in counted))
+    merged_left = "、".join(dict.fromkeys(s.name for s in group if s.from_merged and id(s) not in counted))
     own = [s for s in group if not s.from_merged]
     if len(files) > 1 and merged_in and own:  # last round's 彙整 and the unit's own file: the own file counts
         if len({s.file for s in own}) > 1:
@@ -841,10 +844,12 @@ def _receipt(
         if kept:
             notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的副本不計")
         elif later:
-            notes.append(f"以已彙整的活頁簿 {merged_in} 中的計畫為準；{later} 是 {'、'.join(map(str, other_years))} "
-                         f"年度的計畫，不計")  # fmt: skip
+            notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準；{later} 是 "
+                         f"{'、'.join(map(str, other_years))} 年度的計畫，不計")  # fmt: skip
         else:
             notes.append(f"也在已彙整的活頁簿 {merged_in} 中")
+    elif len(files) > 1 and merged_counted and merged_left:
+        notes.append(f"以較新的已彙整活頁簿 {merged_counted} 中的計畫為準，不計 {merged_left} 中的")
     elif len(files) > 1 and merged_in:
         notes.append(f"在 {merged_in} 中")
     elif len(files) > 1:
