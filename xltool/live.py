@@ -267,9 +267,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # The practice as check reads it: a tab pasted from Word is a space (at its start, nothing).
         "n_cell": 'TRIM(SUBSTITUTE({practice},CHAR(9)," "))',
         # The plan year, as the reader takes it (a western year, 2019, is its ROC year, 108): a row reads it
-        # once, in a hidden cell of its own ("year" in STATE), for written out in each of the many places a
-        # row uses the year, its text-reading took LibreOffice past 8,192 tokens a formula. The heading's
-        # rules read it where they are calculated (the count above the column has no row of its own).
+        # once, in a hidden cell of its own ("year" in STATE); written out wherever a row uses the year, the
+        # reading of a text year took LibreOffice past 8,192 tokens a formula. The heading's rules read it
+        # where they are calculated (the count above the column has no row of its own).
         "h_year": _roc("{year_read}"),
         "year_read": YEAR_TYPED,
         # 108.5, 0 and 1E+308 are no year (YEAR_UNREADABLE), as the reader reads a year: a whole 1 to 999
@@ -448,8 +448,8 @@ STATE: Mapping[str, str] = MappingProxyType(
         "ps": f"IF({{blank}},{{u_ps}}-MOD({{u_ps}},{_PS_POS}),(INT({{u_ps}}/{_PS_ROWS})+IF({{has_practice}},1,0))*{_PS_ROWS}"
         f"+IF({{g_starts}},0,INT(MOD({{u_ps}},{_PS_ROWS})/{_PS_POS}))*{_PS_POS}"
         f"+IF({{has_practice}},(1+{{n_extra}})*({_PS_POS}+{_PS_COUNT})+{{n_parsed}},0))",
-        # the practice's words, every space and line break gone (check's duplicate test)
         "year": _roc(YEAR_TYPED),  # the plan year as read, on each row (see PIECES' "h_year")
+        # the practice's words, every space and line break gone (check's duplicate test)
         "n_body": 'IF(LEN({practice})=0,"",'
         + _nested("MID({n_t},IF({n_has},{n_rest},1),9999)", [(" ", ""), ("\u3000", ""), ("\n", ""), ("\r", "")])
         .replace('"\n"', "CHAR(10)")
