@@ -843,3 +843,22 @@ def test_a_merged_workbook_compared_with_itself_changes_nothing(tmp_path: Path, 
     assert len(read_plan(merged).items) == 2 * 33
     done = xltool("diff", merged, merged)
     assert done.status == 0 and "新增" not in done.out.split("單位：")[0] and "兩版都有 2 個" in done.out
+
+
+def test_a_unit_in_last_rounds_merge_that_sent_again_is_received(tmp_path: Path, xltool: Runner) -> None:
+    """The second round with a roster: 乙, in last round's 彙整 (given by name) and in the late folder with
+    its corrected plan, was 「重複」 in 收件情形, as if it had mailed two versions; it is 已收, from its own file."""
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    for unit in ("甲政風處", "乙政風處"):
+        unit_plan(inbox / f"{unit}.xlsx", unit)
+    unit_plan(late / "乙政風處_修正.xlsx", "乙政風處", own="乙")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n乙政風處\n", encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
+    done = xltool("merge", first, late, "--roster", roster, "-o", tmp_path / "第二輪.xlsx")
+    assert done.status == 0, done.err
+    rows = {line.split()[0]: line.split()[1] for line in done.out.splitlines() if line.startswith(("甲", "乙"))}
+    assert rows == {"甲政風處": "已收", "乙政風處": "已收"} and "以自己的檔案" in done.out

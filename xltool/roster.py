@@ -441,6 +441,7 @@ class Intake:
     other_year: list[Submission] = field(default_factory=list)  # left out so: another year's plan and nothing more
     undecided: dict[int, int] = field(default_factory=dict)  # plans per year, when as many are for two years
     inferred: str = ""  # the season's year taken from most plans', said when some are for another
+    named: frozenset[str] = frozenset()  # the files given by name (same_file): last rounds' 彙整 among them
 
     def refuse_undecided(self) -> None:
         """Stop a merge or a printout of a roster's season whose year no one said and the plans do not tell
@@ -501,7 +502,7 @@ def intake(
         (groups.setdefault(group_key(sub.unit), []) if sub.unit else unplaced).append(sub)
     said = year is not None
     year = year if year is not None else _season_year(subs)
-    season = Intake(subs, [], year=year)
+    season = Intake(subs, [], year=year, named=frozenset(named))
     years = _years(subs) if not said else Counter[int]()
     if year is None and len(years) > 1:
         season.undecided = dict(years)
@@ -727,9 +728,12 @@ def _receipts(
             on_roster[unit.name] = group
         else:
             off.append(group)
-    lines = [_receipt(unit.name, on_roster.get(unit.name, []), counted, unit, season.year) for unit in roster.units]
+    lines = [
+        _receipt(unit.name, on_roster.get(unit.name, []), counted, unit, season.year, season.named)
+        for unit in roster.units
+    ]
     for group in off:
-        line = _receipt(group[0].unit, group, counted, None, season.year)
+        line = _receipt(group[0].unit, group, counted, None, season.year, season.named)
         open_units = [u for u, r in zip(roster.units, lines, strict=False) if r.status in _NOT_IN]
         near = roster.nearest(group[0].unit, open_units)
         if near is not None:
@@ -784,7 +788,12 @@ def _not_plans(roster: Roster, lines: Sequence[Receipt], others: Sequence[Path])
 
 
 def _receipt(
-    unit: str, group: list[Submission], counted: set[int], roster_unit: RosterUnit | None, year: int | None
+    unit: str,
+    group: list[Submission],
+    counted: set[int],
+    roster_unit: RosterUnit | None,
+    year: int | None,
+    named: Collection[str] = (),
 ) -> Receipt:
     contacts = roster_unit.contacts if roster_unit is not None else ()
     if not group:
@@ -801,7 +810,9 @@ def _receipt(
         line.versions = [{"file": shown_path(s.file), "counted": False, "year": s.plan.year if s.plan else None}
                          for s in group]  # fmt: skip
         return line
-    if len(files) > 1:
+    # Sent more than once: last rounds' 彙整 given by name are no sending (a second round's unit is 已收)
+    sent = {s.file for s in group if not (s.from_merged and same_file(s.file) in named)}
+    if len(sent) > 1:
         status = Status.DUPLICATE if roster_unit is not None else Status.OFF_ROSTER
     elif not readable:
         status = Status.UNREADABLE
