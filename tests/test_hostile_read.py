@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, Ran, run_process
+from tests.conftest import EXAMPLE, Ran, Runner, hand_made_plan, run_process
 from xltool.inputs import inspect_workbook
 from xltool.reader import read_plan
 
@@ -644,3 +644,21 @@ def test_tags_left_open_in_a_small_file_are_answered_at_once(tmp_path: Path, tag
     done = run_process("check", bad, memory=3 << 30, timeout=60)
     assert done.status in (0, 1, 2) and "Traceback" not in done.err
     assert done.status != 2 or done.err.strip().splitlines()[-1].startswith(f"錯誤：{bad}")
+
+
+def test_a_merged_cell_read_on_too_many_rows_is_refused(tmp_path: Path, xltool: Runner) -> None:
+    """A practice of 30,000 characters merged down 700 rows (a file of a few KB): read on each row it covers,
+    it made JSON of gigabytes, a 彙整 xltool refused as a zip bomb and a read that ran out of memory (at 50,000
+    rows). Refused at once, naming the range; a goal merged down its practices, as plans have them, is read."""
+    plan = tmp_path / "合併.xlsx"
+    rows: list[list[object]] = [["壹、強化宣導。", "一、" + "辦" * 30_000, "108.03", 5, "防貪業務", "無"]]
+    rows += [[None, None, "108.09", 5, "防貪業務", "無"] for _ in range(699)]
+    hand_made_plan(plan, rows, ["B3:B702", "A3:A702"])
+    for command in (("check", plan), ("read", plan, "-f", "json"), ("merge", plan, "-o", tmp_path / "彙整.xlsx")):
+        done = xltool(*command)
+        assert done.status == 2 and done.code in (None, "INPUT_SHEET_TOO_LARGE", "MERGE_UNREADABLE"), command
+        assert "合併儲存格 B3:B702" in done.err and "延伸到 700 列" in done.err and "Traceback" not in done.err
+    hand_made_plan(
+        plan, rows[:1] + [[None, "二、召開廉政會報 2 次。", "108.06", 5, "防貪業務", "無"]] * 699, ["A3:A702"]
+    )
+    assert xltool("check", plan).status in (0, 1)

@@ -188,7 +188,8 @@ def sort_out(
     if not allow_duplicate_units:
         season.refuse_conflicts("合併")
     season.refuse_undecided()
-    _refuse_mixed_years(season.counted)
+    if year is None:  # with --year, the plans of other years are out already; one with no year is the season's
+        _refuse_mixed_years(season.counted)
     total = sum((s.plan.total for s in season.counted if s.plan), Decimal(0))
     if abs(total) >= SHEET_NUMBER_LIMIT:
         raise MergeError(
@@ -232,7 +233,7 @@ def _refuse_mixed_years(counted: list[Submission]) -> None:
     odd = "、".join(f"{file}（{_year_words(year)}）" for file, year in years.items() if year != usual)
     raise MergeError(
         f"各檔案的年度不同，未寫出任何檔案：{many} 個檔案是 {_year_words(usual)}，不同的是 {odd}；"
-        f"請把不同年度的檔案移出輸入資料夾，或加上 --year {usual or ''} 指定這次收件的年度（其他年度的檔案列出但不計入，"
+        f"請把不同年度的檔案移出輸入資料夾，或加上 --year {usual or max(y for y in counts if y)} 指定這次收件的年度（其他年度的檔案列出但不計入，"
         "其餘照常彙整；加上 --roster 名冊時，只送來別的年度計畫的單位列為「年度不符」）",
         code=ErrorCode.MERGE_MIXED_YEARS,
     )

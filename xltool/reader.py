@@ -12,7 +12,7 @@ import io
 import itertools
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
@@ -127,6 +127,7 @@ def read_plan(
                 header = find_header(sheet.grid)
             if header is not None:
                 merged = _merged_map(sheet.ranges, header, len(sheet.grid))
+                _refuse_large_expansion(book, name, sheet.grid, merged)
                 marker = workbook.marker()
                 plan = _read_sheet(source, name, sheet.grid, merged, header, marker, catalog, year, progress)
                 plan.marked_copy = workbook.marked
@@ -465,6 +466,31 @@ def _merged_map(ranges: Iterable[Any], header: _Header, height: int) -> dict[tup
         if room < 0:  # ranges over ranges (Excel repairs such a file): the first of each cell stands
             break
     return covered
+
+
+MAX_EXPANDED = 20_000_000  # characters: a plan of 10,000 practices with a goal of 500 merged down each is 5 million
+
+
+def _refuse_large_expansion(
+    book: Package, sheet: str, grid: Grid, merged: Mapping[tuple[int, int], tuple[int, int]]
+) -> None:
+    """Refuse a merged cell whose text, read on each row it covers, would be more than any plan holds: a
+    practice of 32,000 characters merged down 50,000 rows is a file of 728 KB, and became a JSON of
+    gigabytes, a 彙整 xltool itself refused as a zip bomb, and a read that ran out of memory."""
+    total = 0
+    for top, left in merged.values():
+        value = grid[top][left] if left < len(grid[top]) else None
+        size = len(value) if isinstance(value, str) else 0
+        total += size
+        if total > MAX_EXPANDED:
+            last = max(cell for cell, corner in merged.items() if corner == (top, left))
+            raise InputError(
+                f"工作表「{sheet}」的合併儲存格 {cell_ref(top, left)}:{cell_ref(*last)} 把 {size:,} 字的內容"
+                f"延伸到 {last[0] - top + 1:,} 列，讀成每一列的內容遠超過計畫表的大小，已拒絕讀取；"
+                "請取消合併，把內容只寫在第一列後另存新檔",
+                book.path,
+                code=ErrorCode.INPUT_SHEET_TOO_LARGE,
+            )
 
 
 def _read_ambiguous_schedules(plan: Plan, formats: Callable[[Collection[str]], dict[str, str]]) -> None:

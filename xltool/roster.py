@@ -40,6 +40,7 @@ from xltool.text import squash
 
 _ALIAS_SPLIT = re.compile(r"[、;；,，]")
 MAX_ROSTER_BYTES = 4 * 1024 * 1024
+HEADER_LINES = 20  # a roster's header is among its first lines (a title and a date may stand above it)
 # The ethics office's own words after its agency's name: 「臺東縣警察局政風室」 is 「臺東縣警察局」's office.
 _OFFICE_SUFFIX = re.compile(rf"\(?{OFFICE_WORDS}\)?$")  # 工務局政風室, 工務局(政風室) once squashed
 NEAR_FROM = 0.75  # how alike two names' own words must be (difflib's ratio) for "did you mean"
@@ -177,7 +178,9 @@ def load_roster(path: str | Path) -> Roster:
     if source.stat().st_size > MAX_ROSTER_BYTES:
         raise _invalid("名冊超過 4 MB，不是名冊", source)
     rows = _csv_rows(source) if source.suffix.lower() in (".csv", ".txt") else _workbook_rows(source)
-    header_at = next((i for i, row in enumerate(rows[:20]) if any(squash(c) in _NAME_WORDS for c in row)), None)
+    header_at = next(
+        (i for i, row in enumerate(rows[:HEADER_LINES]) if any(squash(c) in _NAME_WORDS for c in row)), None
+    )
     if header_at is None:
         where = "" if source.suffix.lower() in (".csv", ".txt") else "的第一張工作表"
         raise _invalid(f"名冊{where}沒有「單位」欄（請在標題列寫「單位」，可加「別名」欄）", source)
@@ -267,7 +270,7 @@ def _csv_rows(source: Path) -> list[list[str]]:
     # Columns apart by commas; by tabs (Excel's 「文字檔 (Tab 字元分隔)」 and 「Unicode 文字」) or semicolons
     # (a European Excel's CSV) when the header line has those and no comma.
     # The header line is the first that names the unit column (a title may stand above it, with no marks).
-    lines = text.lstrip("\ufeff").splitlines()[:50]
+    lines = text.lstrip("\ufeff").splitlines()[:HEADER_LINES]
     header = next((line for line in lines if any(word in line for word in _NAME_WORDS)), lines[0] if lines else "")
     delimiter = next((mark for mark in ("\t", ";") if mark in header and "," not in header), ",")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # newline="": Mac Excel's lone CR
