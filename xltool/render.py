@@ -256,7 +256,7 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
     body = HEADER_ROW + header_lines
     as_number = -1  # the item whose budget is a number cell: its further budget lines are blank
     # A practice written over several rows (its cell merged down them) is one box, as in the plan: no
-    # line between its rows in the practice column (its text is printed once, on its first row).
+    # line between its rows in the practice column (its words run down them: pages.lay_out).
     more = [*continued(plan.items), False]
     for n, line in enumerate(printout.lines):
         r = body + n
