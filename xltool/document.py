@@ -55,7 +55,7 @@ from xltool.form import (
 )
 from xltool.inputs import Package
 from xltool.linebreak import break_hints, text_width, wrap
-from xltool.model import Plan, continued, number
+from xltool.model import Plan, number
 from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
 from xltool.ooxml import NOT_XML, write_package
 from xltool.outputs import DOCX, ODT, Outputs
@@ -260,7 +260,7 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
     printout = lay_out(plan, room, first_page=first_page, other_pages=other_pages, tail=1 + notes, canonical=canonical)
     goal_texts = {at: text for goal in printout.goals for at, text in goal.pieces}
     goal_starts = {goal.start for goal in printout.goals}
-    more = [*continued(plan.items), False]  # a practice written over several rows: one cell, merged down them
+    more = [*printout.continued, False]  # a practice written over several rows: one cell, merged down them
     for first, end in printout.pages():
         for n, run in itertools.groupby(range(first, end), key=lambda line: printout.lines[line].item):
             rows = list(run)

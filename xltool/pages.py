@@ -126,6 +126,7 @@ class Printout:
     lines: list[Line]
     goals: list[Goal]
     breaks: list[int]
+    continued: list[bool]  # each practice row: more rows of the practice above (model.continued), one box
 
     def pages(self) -> list[tuple[int, int]]:
         """The lines of the table on each page it is on: (first, end) pairs."""
@@ -154,7 +155,8 @@ def lay_out(
     # end before it, and the lines before it are kept (a plan of 10,000 practices was laid out again from
     # its first line forty times).
     resume = 0
-    wrapped, made = _wrap(plan, widths, canonical), _Rows()
+    more = continued(plan.items)
+    wrapped, made = _wrap(plan, widths, canonical, more), _Rows()
     lines, goals, breakable = _lines(wrapped, grow, made)
     while True:
         body = len(lines)
@@ -189,7 +191,7 @@ def lay_out(
                 grow[n] = grow.get(n, 0) + short
                 again, grown = True, n if grown is None else grown
         if not again:
-            return Printout(lines, goals, breaks)
+            return Printout(lines, goals, breaks, more)
         if grown is not None:
             lines, goals, breakable = _lines(wrapped, grow, made, grown, (lines, goals, breakable))
             resume = grown
@@ -211,7 +213,7 @@ class _Group(NamedTuple):
     goal_lines: int
 
 
-def _wrap(plan: Plan, widths: Mapping[str, float], canonical: bool) -> list[_Group]:
+def _wrap(plan: Plan, widths: Mapping[str, float], canonical: bool, more: Sequence[bool]) -> list[_Group]:
     """The plan's goals with their practices, every cell wrapped once: a page laid out again (a goal's box
     grown) reuses them, where wrapping every cell on each pass took 40 s for a plan of 10,000 practices."""
     groups: list[tuple[str, list[int]]] = []
@@ -240,7 +242,6 @@ def _wrap(plan: Plan, widths: Mapping[str, float], canonical: bool) -> list[_Gro
         )
         for goal, items in groups
     ]
-    more = continued(plan.items)
     if True in more:
         for group in wrapped:
             _spread_practices(group.rows, more)

@@ -41,7 +41,7 @@ from xltool.form import (
     plan_title,
 )
 from xltool.linebreak import usable_width, wrap
-from xltool.model import Plan, PlanItem, continued, month_columns, number, practice_rows
+from xltool.model import Plan, PlanItem, month_columns, number, practice_rows
 from xltool.ooxml import NOT_XML
 from xltool.outputs import PDF, WORKBOOK, Outputs, output_folder
 from xltool.pages import cell_texts, lay_out, lines_of, page_lines
@@ -257,7 +257,7 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
     as_number = -1  # the item whose budget is a number cell: its further budget lines are blank
     # A practice written over several rows (its cell merged down them) is one box, as in the plan: no
     # line between its rows in the practice column (its words run down them: pages.lay_out).
-    more = [*continued(plan.items), False]
+    more = [*printout.continued, False]
     for n, line in enumerate(printout.lines):
         r = body + n
         item = plan.items[line.item]
