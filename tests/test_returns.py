@@ -336,14 +336,17 @@ def test_two_units_files_of_one_name_get_a_copy_each(tmp_path: Path, xltool: Run
     inbox.mkdir()
     first = unit_workbook(inbox, "甲縣政府政風處")
     unit_workbook(tmp_path, "乙市政府政風處").rename(inbox / f"{first.stem}.xlsm")
-    returns = tmp_path / "退回"
-    done = xltool("check", inbox, "--annotate-dir", returns)
-    assert done.status == 0 and "未產生副本" not in done.err
-    copies = {p.name: load_workbook(p)["計畫表"]["B2"].value for p in returns.iterdir()}
-    assert copies == {
+    assert returned_units(xltool, inbox, tmp_path / "退回") == {
         "甲縣政府政風處_xlsx_檢查.xlsx": "甲縣政府政風處",
         "甲縣政府政風處_xlsm_檢查.xlsx": "乙市政府政風處",
     }
+
+
+def returned_units(xltool: Runner, inbox: Path, returns: Path) -> dict[str, object]:
+    """`check INBOX --annotate-dir RETURNS`, every unit given its copy: each copy's name → the unit it holds."""
+    done = xltool("check", inbox, "--annotate-dir", returns)
+    assert done.status == 0 and "未產生副本" not in done.err
+    return {p.name: load_workbook(p)["計畫表"]["B2"].value for p in returns.iterdir()}
 
 
 def test_names_that_differ_only_in_case_or_by_a_return_mark_get_a_copy_each(tmp_path: Path, xltool: Runner) -> None:
@@ -360,11 +363,7 @@ def test_names_that_differ_only_in_case_or_by_a_return_mark_get_a_copy_each(tmp_
         ("丁政風室", "丙_檢查.xlsx"),
     ):
         unit_workbook(tmp_path, unit).rename(inbox / name)
-    returns = tmp_path / "退回"
-    done = xltool("check", inbox, "--annotate-dir", returns)
-    assert done.status == 0 and "未產生副本" not in done.err
-    copies = {p.name: load_workbook(p)["計畫表"]["B2"].value for p in returns.iterdir()}
-    assert copies == {
+    assert returned_units(xltool, inbox, tmp_path / "退回") == {
         "計畫_xlsx_檢查.xlsx": "甲政風室",
         "計畫_XLSX_檢查.xlsx": "乙政風室",
         "丙_檢查.xlsx": "丙政風室",
