@@ -112,7 +112,7 @@ def render_command(
             catalog=chosen_catalog(catalog), roster=chosen_roster(roster), skip_bad=skip_bad,
             allow_duplicate_units=allow_duplicate_units, force=force, progress=bar, year=year,
         )  # fmt: skip
-    show.notices(r.plan for r in run.results)
+    show.notices(r.plan for r in run.results if r.file not in run.unprinted)  # another year's catalog: not printed
     show.archives(run.archives)
     for note in run.notes:
         show.notice(note)
