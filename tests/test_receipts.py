@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE, Runner, fill
 from tests.test_merge import stats_table
+from tests.test_season import KINMEN, example_items
 from xltool.pipeline import write_template
 
 ROSTER = """單位,別名,承辦人,電子郵件,電話
@@ -454,7 +455,7 @@ def test_a_saved_time_no_clock_can_show_is_no_saved_time(tmp_path: Path, xltool:
             if item.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:modified\b[^<>]*>)[^<]*", rb"\g<1>9999-12-31T23:59:59-14:00", data)
             out.writestr(item, data)
-    shutil.copyfile(EXAMPLE, other)
+    write_template(other, year=108, unit="金門縣政府政風處", items=example_items(KINMEN)[:-1])  # another version
     done = xltool("merge", folder, "-o", tmp_path / "彙整.xlsx")
     assert done.status == 0, done.err
     assert f"{odd}（檔案日期" in done.err

@@ -544,11 +544,31 @@ def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple
     """A JSON (or an .xls) records no saved time of its own: its file's date decides, and the note says 檔案日期
     of it, where it said 「… 存檔」 of the moment it was written to disk."""
     folder, roster = season
-    assert xltool("read", folder / "臺中二.xlsx", "-f", "json", "-o", folder / "臺中.json").status == 0
+    made = folder / "臺中.json"
+    assert xltool("read", folder / "臺中二.xlsx", "-f", "json", "-o", made).status == 0
+    plan = json.loads(made.read_text(encoding="utf-8"))
+    plan["items"][0]["budget"] = 99  # corrected in the JSON: a version of its own
+    made.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
     note = next(r["note"] for r in receipts if r["unit"] == "臺中市政府政風處")
     assert re.search(r"臺中\.json（檔案日期 \d{4}-\d\d-\d\d \d\d:\d\d，", note), note
     assert re.search(r"臺中二\.xlsx（檔案日期 \d{4}-\d\d-\d\d \d\d:\d\d", note), note  # xltool wrote it
+
+
+def test_the_json_read_from_a_workbook_is_the_same_plan_not_a_newer_version(tmp_path: Path, xltool: Runner) -> None:
+    """An office read a unit's workbook to JSON into the inbox: the JSON, dated when it was made, counted as
+    the unit's newer version over the workbook it was read from, and the note asked to confirm a tie. It is
+    the same plan: counted once, said so, and nothing to confirm."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    plan = unit_plan(inbox / "甲.xlsx", "甲政風處")
+    assert xltool("read", plan, "-f", "json", "-o", inbox / "甲.json").status == 0
+    done = xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx")
+    assert done.status == 0, done.err
+    assert f"{plan} 與 {inbox / '甲.json'} 內容完全相同，只計一次" in done.err
+    assert "請確認" not in done.err and "以最新的" not in done.err
+    units = [row[0] for row in load_workbook(tmp_path / "彙整.xlsx")["彙整"].iter_rows(min_row=4, values_only=True)]
+    assert units.count("甲政風處") == 33
 
 
 def test_a_plan_made_by_xltool_and_sent_as_it_is_is_dated_by_its_file(
@@ -560,7 +580,8 @@ def test_a_plan_made_by_xltool_and_sent_as_it_is_is_dated_by_its_file(
     folder, roster = season
     excel = folder / "臺中一.xlsx"
     load_workbook(excel).save(excel)  # saved by a spreadsheet program: it records the time it was saved
-    week_later = folder / "臺中二.xlsx"
+    (folder / "臺中二.xlsx").unlink()
+    week_later = unit_plan(folder / "臺中二.xlsx", "臺中市政府政風處", own="臺中（修正）")  # corrected
     os.utime(week_later, (excel.stat().st_mtime + 7 * 86400,) * 2)
     receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
     taichung = next(r for r in receipts if r["unit"] == "臺中市政府政風處")
@@ -640,7 +661,8 @@ def test_every_unit_gets_its_own_annotated_copy(season: tuple[Path, Path], tmp_p
     from xltool.office import convert
 
     folder, _ = season
-    ods = convert(folder / "金門.xlsx", "ods", folder / "北區")  # a unit that sent .ods
+    corrected = unit_plan(tmp_path / "金門修正.xlsx", "金門縣政府政風處", own="金門（修正）")
+    ods = convert(corrected, "ods", folder / "北區")  # a unit that sent its corrected plan as .ods
     ods = ods.rename(folder / "北區" / "開放格式.ods")
     # 臺中's plan also as a JSON, newest of all: it has no cells to mark, so 臺中 gets its newest workbook
     assert xltool("read", folder / "臺中二.xlsx", "-f", "json", "-o", folder / "臺中.json").status == 0
