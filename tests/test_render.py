@@ -545,3 +545,29 @@ def test_a_long_practice_over_merged_rows_runs_down_beside_its_schedules(tmp_pat
     words = "".join(str(sheet.cell(r, 2).value or "") for r in range(first, last))
     assert practice.replace(" ", "") in words.replace(" ", "")  # every word printed, once, in order
     assert not sheet.cell(second, 2).border.top.style  # one box
+
+
+@pytest.mark.usefixtures("office")
+def test_a_long_units_title_prints_whole_broken_after_its_name(tmp_path: Path, xltool: Runner) -> None:
+    """「國立臺灣大學醫學院附設醫院新竹臺大分院政風室108年度廉政工作計畫」 is wider than the table: LibreOffice
+    printed 「灣大學…廉政工」, cut at both ends, on the plan's first page and the 預定進度 page, and Word broke it
+    inside 「年度」. It prints whole, on two lines, the year's words on a line of their own, above the table."""
+    from docx import Document
+
+    unit = "國立臺灣大學醫學院附設醫院新竹臺大分院政風室"
+    source = tmp_path / "長名.json"
+    assert xltool("read", EXAMPLE, "-f", "json", "-o", source).status == 0
+    plan = json.loads(source.read_text(encoding="utf-8"))
+    plan["unit"] = unit
+    source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    pdf, docx = tmp_path / "長名.pdf", tmp_path / "長名.docx"
+    assert xltool("render", source, "--pdf", pdf, "--docx", docx, "--gantt").status == 0
+    words = pdf_words(pdf)
+    gantt = min(w.page for w in words if "預定進度" in w.text)  # landscape: the title fits on one line
+    for page, width, after in ((1, A4_WIDTH, ""), (gantt, A4_HEIGHT, "預定進度")):
+        header = min(w.y0 for w in words if w.page == page and w.text in ("計畫", "編號"))
+        title = sorted((w for w in words if w.page == page and w.y1 <= header), key=lambda w: (w.y0, w.x0))
+        assert "".join(w.text for w in title) == f"{unit}108年度廉政工作計畫{after}", page
+        assert all(w.x0 >= MARGIN - 1 and w.x1 <= width - MARGIN + 1 for w in title), page
+    assert [w.text for w in words if w.page == 1][:2] == [unit, "108年度廉政工作計畫"]  # two lines, whole words
+    assert Document(str(docx)).paragraphs[0].text == f"{unit}\n108年度廉政工作計畫"

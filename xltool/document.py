@@ -59,7 +59,7 @@ from xltool.model import Plan, number
 from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
 from xltool.ooxml import NOT_XML, write_package
 from xltool.outputs import DOCX, ODT, Outputs
-from xltool.pages import lay_out, line_slice, page_lines, row_texts
+from xltool.pages import TITLE_LINE, lay_out, line_slice, page_lines, row_texts, title_lines
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -224,8 +224,10 @@ def _write_plan(document: Document, plan: Plan, canonical: bool) -> Paragraph:
     """Title, table and notes of one plan; returns its last paragraph (where its section ends)."""
     title = document.add_paragraph()
     _paragraph(title, align="center", keep_with_next=True, line=None, after=LINE_HEIGHT / 2)
-    _run(title, plan_title(plan.unit, plan.year), size=TITLE_SIZE)
-    _write_table(document, plan, canonical)
+    text_width = A4_TWIPS[0] / 20 - 2 * MARGIN_CM / 2.54 * 72
+    lines = title_lines(plan.unit, plan_title("", plan.year), text_width)
+    _run(title, "\n".join(lines), size=TITLE_SIZE)
+    _write_table(document, plan, canonical, TITLE_HEIGHT + (len(lines) - 1) * TITLE_LINE)
     last = title
     for i, note in enumerate(NOTES):
         last = document.add_paragraph()
@@ -234,7 +236,7 @@ def _write_plan(document: Document, plan: Plan, canonical: bool) -> Paragraph:
     return last
 
 
-def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
+def _write_table(document: Document, plan: Plan, canonical: bool, title_height: float) -> None:
     """The form's table, its rows where xltool chose the pages to end (``pages.lay_out``, as for the
     sheet): a practice is a row, or two where a page ends inside it, each row kept whole. LibreOffice
     would split a row itself, but in this table without widow and orphan control (a practice's last line
@@ -256,7 +258,7 @@ def _write_table(document: Document, plan: Plan, canonical: bool) -> None:
 
     room = {column.key: _room(width) for column, width in zip(PRINTED, widths, strict=True)}
     notes = sum(len(wrap(note, sum(widths) / 20)) for note in NOTES)
-    first_page, other_pages = page_lines(max(h.count("\n") + 1 for h in headers) * LINE_HEIGHT, TITLE_HEIGHT)
+    first_page, other_pages = page_lines(max(h.count("\n") + 1 for h in headers) * LINE_HEIGHT, title_height)
     printout = lay_out(plan, room, first_page=first_page, other_pages=other_pages, tail=1 + notes, canonical=canonical)
     goal_texts = {at: text for goal in printout.goals for at, text in goal.pieces}
     goal_starts = {goal.start for goal in printout.goals}

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from xltool.form import LINE_HEIGHT, MARGIN_CM, PRACTICE
+from xltool.form import LINE_HEIGHT, MARGIN_CM, PRACTICE, TITLE_SIZE
 from xltool.linebreak import NO_START, wrap
 from xltool.model import Plan, PlanItem, continued, number
 
@@ -43,6 +43,20 @@ PUT_OFF = 2  # lines a page may end early so that a goal starts the next one wit
 PHRASE_ENDS = "、，。；：！？\n"  # where a goal's text may go on over a page break
 
 
+TITLE_LINE = 24.0  # pt: each further line of a long title (18 pt type, as LibreOffice and Word space it)
+
+
+def title_lines(unit: str, rest: str, width: float) -> list[str]:
+    """A page's title (``unit`` + ``rest``: 「…政風室」 + 「108年度廉政工作計畫」) in lines of ``width`` points
+    of 18 pt type: one where it fits, else broken after the unit's name, which is wrapped only where it
+    alone is wider. Left to them, LibreOffice cut a long unit's title at both ends of its row (「灣大學…廉政工」)
+    and Word broke it inside 「年度」."""
+    title = unit + rest
+    if len(wrap(title, width, TITLE_SIZE)) <= 1:
+        return [title]
+    return [line for part in (unit, rest) for line in wrap(part, width, TITLE_SIZE) if line]
+
+
 def cell_texts(item: PlanItem, canonical: bool = False) -> dict[str, str]:
     """What each printed cell of a practice says: as the officer wrote it (``PlanItem.as_written``), or
     with ``canonical`` what ``check --fix`` would write (108.01-12 for １０８．０１－１２, 綜合規劃業務 for
@@ -51,7 +65,13 @@ def cell_texts(item: PlanItem, canonical: bool = False) -> dict[str, str]:
     if canonical:
         amount = f"{number(item.budget):,}" if item.budget is not None else item.budget_info.written
         texts.update(schedule=item.schedule, budget=amount, category=item.category, performance=item.performance)
-    return texts
+    # A blank line (Alt+Enter twice) prints nothing here, as in the sheet: kept, a word processor made the
+    # row taller than the page plan (a document of two pages where the printout has one).
+    return {key: _without_blank_lines(text) if "\n" in text or "\r" in text else text for key, text in texts.items()}
+
+
+def _without_blank_lines(text: str) -> str:
+    return "\n".join(line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line)
 
 
 def row_texts(plan: Plan, n: int, canonical: bool = False) -> dict[str, str]:

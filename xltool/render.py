@@ -40,11 +40,11 @@ from xltool.form import (
     Page,
     plan_title,
 )
-from xltool.linebreak import usable_width, wrap
+from xltool.linebreak import CELL_INSET, column_points, usable_width, wrap
 from xltool.model import Plan, PlanItem, month_columns, number, practice_rows
 from xltool.ooxml import NOT_XML
 from xltool.outputs import PDF, WORKBOOK, Outputs, output_folder
-from xltool.pages import cell_texts, lay_out, lines_of, page_lines
+from xltool.pages import TITLE_LINE, cell_texts, lay_out, lines_of, page_lines, title_lines
 from xltool.xlsxparts import apply_page, new_workbook, sheet_name
 
 TITLE_HEIGHT = 36.0  # pt: the title row, 18 pt text with room above and below
@@ -169,7 +169,9 @@ class _Styles:
         self._workbook = workbook
         self._made: dict[tuple[str, bool, bool, bool, bool], Any] = {}
         font = {"font_name": FONT, "font_size": BODY_SIZE}
-        self.title = workbook.add_format({**font, "font_size": TITLE_SIZE, "align": "center", "valign": "vcenter"})
+        self.title = workbook.add_format(
+            {**font, "font_size": TITLE_SIZE, "align": "center", "valign": "vcenter", "text_wrap": True}
+        )
         self.note = workbook.add_format({**font, "valign": "vcenter"})
         small = {**font, "font_size": 10, "border": 1}
         self.small = workbook.add_format(small)
@@ -226,8 +228,7 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
     last_col = len(PRINTED) - 1
     for i, column in enumerate(PRINTED):
         sheet.set_column(i, i, column.print_width)
-    sheet.merge_range(0, 0, 0, last_col, plan_title(plan.unit, plan.year), styles.title)
-    _set_height(sheet, 0, TITLE_HEIGHT)
+    title_height = _title(sheet, styles, plan, "", [c.print_width for c in PRINTED])
 
     header = [_lines(c.printed, c.key) or [""] for c in PRINTED]
     header_lines = max(len(lines) for lines in header)
@@ -240,7 +241,7 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
     notes_width = sum(usable_width(c.print_width) for c in PRINTED)
     note_rows = [line for note in NOTES for line in wrap(note, notes_width)]
     # Pages: every line is 22 pt, so a page holds a whole number of lines below the header.
-    first_page, other_pages = page_lines(header_lines * LINE_HEIGHT, TITLE_HEIGHT)
+    first_page, other_pages = page_lines(header_lines * LINE_HEIGHT, title_height)
     printout = lay_out(
         plan, WIDTHS, first_page=first_page, other_pages=other_pages, tail=1 + len(note_rows), canonical=canonical
     )
@@ -304,6 +305,17 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
     sheet.hide_gridlines(2)
 
 
+def _title(sheet: Any, styles: _Styles, plan: Plan, after: str, widths: Sequence[float]) -> float:
+    """The title across the first row's columns (``widths``, in characters), in as many lines as it needs
+    (pages.title_lines); returns the row's height."""
+    room = sum(map(column_points, widths)) - CELL_INSET
+    lines = title_lines(plan.unit, plan_title("", plan.year) + after, room)
+    sheet.merge_range(0, 0, 0, len(widths) - 1, "\n".join(lines), styles.title)
+    height = TITLE_HEIGHT + (len(lines) - 1) * TITLE_LINE
+    _set_height(sheet, 0, height)
+    return height
+
+
 def _set_height(sheet: Any, row: int, points: float) -> None:
     # set_row rounds points to whole pixels (22 pt would become 21.75); set_row_pixels with a fractional
     # pixel count writes the exact points, so every line is the form's 22 pt.
@@ -315,7 +327,7 @@ def _write_gantt(sheet: Any, styles: _Styles, plan: Plan) -> None:
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 1, 36)
     sheet.set_column(2, 1 + len(months), 4)
-    sheet.merge_range(0, 0, 0, 1 + len(months), f"{plan_title(plan.unit, plan.year)}　預定進度", styles.title)
+    _title(sheet, styles, plan, "　預定進度", [5, 36, *[4] * len(months)])
     sheet.write_string(1, 0, "編號", styles.month)
     sheet.write_string(1, 1, PRACTICE.name, styles.month)
     for i, month in enumerate(months):
