@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, Runner, fill
+from tests.conftest import EXAMPLE, Runner, fill, hand_made_plan
 from tests.pdf import Page, Word, column_lines, read_pdf, short_pages
 from xltool.document import build_document, header_text, write_docx, write_odt
 from xltool.form import COLUMNS, DOCUMENT_WIDTHS_CM, NOTES, TOTAL_LABEL, plan_title
@@ -334,6 +334,48 @@ def test_blank_lines_typed_in_a_practice_print_nothing_in_the_documents_as_in_th
     for suffix in (".docx", ".odt"):
         pages = laid_out(outputs[suffix])
         assert len(pages) == 1 and "（二）下半年辦理一" in pages[0].text(), suffix  # its last line printed
+
+
+@pytest.mark.usefixtures("office")
+def test_a_practice_merged_down_rows_breaks_the_documents_pages_where_the_printout_does(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """A hand-made plan's practices merged down rows, one schedule a row, the second over a page's end: the
+    DOCX and the ODT, whose practice cell was merged down the rows and laid out by the word processor, ended
+    page 1 five lines early (108.08 moved overleaf) and ran page 2 to its foot. Each row holds the words the
+    page plan gave it, one box without lines between the rows, and the pages end where the printout's do."""
+    words = "對象為本府各局處同仁及所屬機關，透過多元管道加強宣導，"
+    rows = [
+        ["壹、強化宣導。", "一、辦理廉政宣導，" + words * 7 + "分三階段。", "108.01-03", 10, "防貪業務", "無"],
+        [None, None, "108.04-06", 20, "防貪業務", "無"],
+        [None, None, "108.07-12", 30, "防貪業務", "無"],
+        [None, "二、辦理廉政講習，" + words * 11 + "分四次。", "108.02", 5, "防貪業務", "無"],
+        [None, None, "108.05", 5, "防貪業務", "無"],
+        [None, None, "108.08", 5, "防貪業務", "無"],
+        [None, None, "108.11", 5, "防貪業務", "無"],
+        [None, "三、召開廉政會報。", "108.06", 1, "防貪業務", "無"],
+    ]
+    plan = tmp_path / "手做.xlsx"
+    hand_made_plan(plan, rows, ["B3:B5", "B6:B9", "A3:A10"])
+    outputs = {suffix: tmp_path / f"印{suffix}" for suffix in (".pdf", ".docx", ".odt")}
+    assert xltool("render", plan, *itertools.chain(*(("--" + k[1:], v) for k, v in outputs.items()))).status == 0
+
+    def schedules(pages: list[Page]) -> list[list[str]]:
+        return [[w.text for w in page.words if w.text.startswith("108.")] for page in pages]
+
+    printed = schedules(read_pdf(outputs[".pdf"]))
+    second = {"108.02", "108.05", "108.08", "108.11"}
+    assert second & set(printed[0]) and second & set(printed[1])  # the second practice goes on overleaf
+    for suffix in (".docx", ".odt"):
+        pages = schedules(laid_out(outputs[suffix]))
+        # Word may start a row of half a page or more on the page before, where it has a line to spare.
+        assert len(pages) == len(printed) and set(printed[0]) <= set(pages[0]), suffix
+    import docx
+
+    document = docx.Document(str(outputs[".docx"]))
+    practice = [row.cells[1] for row in document.tables[0].rows][1:4]  # the first practice's three rows
+    assert "".join(cell.text for cell in practice) == rows[0][1]  # its words once, down its rows
+    assert 'w:top w:val="nil"' in practice[1]._tc.xml and 'w:bottom w:val="nil"' in practice[0]._tc.xml
 
 
 @pytest.mark.usefixtures("office")

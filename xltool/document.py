@@ -262,9 +262,15 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
     printout = lay_out(plan, room, first_page=first_page, other_pages=other_pages, tail=1 + notes, canonical=canonical)
     goal_texts = {at: text for goal in printout.goals for at, text in goal.pieces}
     goal_starts = {goal.start for goal in printout.goals}
-    more = [*printout.continued, False]  # a practice written over several rows: one cell, merged down them
+    # A practice written over several rows (its cell merged down them): one box, without the lines between its
+    # rows, its words in each row as the page plan spread them (pages.lay_out). A cell merged down the rows
+    # was laid out by the word processor, not by the plan: it ended a page five lines early and ran the
+    # next one to the foot.
+    more = [*printout.continued, False]
+    practice_done: dict[int, int] = {}  # such a practice (by its first row): its lines written so far
+    lines = printout.lines
     for first, end in printout.pages():
-        for n, run in itertools.groupby(range(first, end), key=lambda line: printout.lines[line].item):
+        for n, run in itertools.groupby(range(first, end), key=lambda line: lines[line].item):
             rows = list(run)
             texts = row_texts(plan, n, canonical)
             starts_at = rows[0] - next(i for i in range(rows[0], -1, -1) if printout.lines[i].first)
@@ -280,13 +286,21 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
                     else:
                         _cell(cell, "", merge="continue")
                     continue
-                text = texts[column.key]
-                if not whole:
-                    text = line_slice(text, room[column.key], starts_at, starts_at + len(rows))
-                merge = ""
+                text, open_sides = texts[column.key], []
                 if column.key == PRACTICE.key and (more[n] or more[n + 1]):
-                    merge = "continue" if more[n] and rows[0] != first else "restart"
-                _cell(cell, break_hints(text, room[column.key]), align=column.align, merge=merge)
+                    head = next(k for k in range(n, -1, -1) if not more[k])
+                    done, count = practice_done.get(head, 0), sum(PRACTICE.key in lines[i].texts for i in rows)
+                    text = line_slice(
+                        row_texts(plan, head, canonical)[PRACTICE.key], room[PRACTICE.key], done, done + count
+                    )
+                    practice_done[head] = done + count
+                    if more[n] and lines[rows[0]].first and rows[0] != first:
+                        open_sides.append("top")
+                    if more[n + 1] and lines[rows[-1]].last and rows[-1] + 1 < end:
+                        open_sides.append("bottom")
+                elif not whole:
+                    text = line_slice(text, room[column.key], starts_at, starts_at + len(rows))
+                _cell(cell, break_hints(text, room[column.key]), align=column.align, open_sides=open_sides)
 
     total = _add_row(table, widths)
     budget_at = PRINTED_AT["budget"]
@@ -478,12 +492,19 @@ def _cell(
     bold: bool = False,
     merge: str = "",
     keep: bool = False,
+    open_sides: Sequence[str] = (),
 ) -> None:
+    """One cell; ``open_sides`` ("top", "bottom") drawn without the table's line, where a box goes on."""
     from docx.oxml.ns import qn
 
     properties = cell._tc.get_or_add_tcPr()
     if merge:
         properties.get_or_add_vMerge().set(qn("w:val"), merge)
+    if open_sides:
+        borders = _el("w:tcBorders")
+        for side in open_sides:
+            borders.append(_el(f"w:{side}", val="nil"))
+        properties.append(borders)  # after tcW and vMerge, before vAlign: the schema's order
     vertical = properties.get_or_add_vAlign()
     vertical.set(qn("w:val"), valign)
     paragraph = cell.paragraphs[0]
