@@ -178,8 +178,21 @@ def test_no_text_is_lost_and_every_line_fits(text: str, width: float) -> None:
     lines = wrap(text, width)
     assert "".join(lines) == text.replace("\n", "")
     assert len(lines) >= text.count("\n") + 1
-    for line in lines:
-        assert text_width(line) <= width or len(line) == 1, (line, width)
+    for line in lines:  # a space at a line's end prints nothing: it may stand past the width
+        assert text_width(line.rstrip(" ")) <= width or len(line.rstrip(" ")) == 1, (line, width)
+    for paragraph in text.split("\n"):  # a line the breaker started never starts with a space
+        assert not any(line.startswith(" ") for line in wrap(paragraph, width)[1:]), (paragraph, width)
+
+
+def test_a_word_that_fills_the_line_keeps_its_space_and_the_next_line_starts_with_a_word() -> None:
+    """「推動 internationalization program」 where 「internationalization」 ends the line exactly: the next line was
+    「 program」, printed a space in; a word followed by its space alone went on to a line that was only the space."""
+    width = text_width("推動 internationalization")
+    assert wrap("推動 internationalization program", width) == ["推動 internationalization ", "program"]
+    assert wrap("internationalization internationalization", text_width("internationalization")) == [
+        "internationalization ",
+        "internationalization",
+    ]
 
 
 @given(st.lists(ALPHABET, max_size=60).map("".join), st.integers(min_value=3, max_value=30))

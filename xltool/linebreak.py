@@ -103,7 +103,8 @@ def wrap(text: str, width: float, size: float = BODY_SIZE) -> list[str]:
     """Break ``text`` into lines of at most ``width`` points at ``size`` pt.
 
     Existing line breaks are kept. ``"".join(wrap(t, w)) == t.replace("\\n", "")``: no character is
-    added or dropped, spaces included. A line is wider than ``width`` only where a single character is.
+    added or dropped, spaces included. A line is wider than ``width`` only where a single character is, or
+    by the spaces at its end (they print nothing; the next line starts with a word, not with them).
     """
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -199,14 +200,15 @@ def _pieces(chunk: str, width: float) -> list[str]:
     head = chunk[: len(chunk) - len(core)]
     body = core.rstrip("".join(NO_START) + " ")
     tail = core[len(body) :]
+    body, tail = body + tail[: len(tail) - len(tail.lstrip(" "))], tail.lstrip(" ")  # spaces never open a line
     # Glued punctuation comes off only to keep a number or a word whole; Chinese breaks anywhere, and
     # _by_chars keeps the kinsoku (「自創項目：」 in a column of four: 「自創項」 and 「目：」, not 「：」 opening a line).
-    if body and (head or tail) and re.search(f"[{_ALNUM}]", body):
-        if _width(head + body) <= width:
+    if body.strip() and (head or tail) and re.search(f"[{_ALNUM}]", body):
+        if _width((head + body).rstrip(" ")) <= width:
             return [head + body, *_by_chars(tail, width)]
         if _width(body + tail) <= width:
             return [*_by_chars(head, width), body + tail]
-        if _width(body) <= width:
+        if _width(body.rstrip(" ")) <= width:
             return [*_by_chars(head, width), body, *_by_chars(tail, width)]
     for joiners in _TOKEN_BREAKS:
         parts = [p for p in re.split(rf"(?<=[{re.escape(joiners)}])(?=[{_ALNUM}])", chunk) if p]
@@ -228,6 +230,8 @@ def _by_chars(text: str, width: float) -> list[str]:
                 back -= 1
             if not (text[back] in NO_START or text[back - 1] in NO_END):
                 take = back
+        while take < len(text) and text[take] == " ":
+            take += 1  # spaces end a line (they print nothing there), never start one
         pieces.append(text[:take])
         text = text[take:]
     return pieces
@@ -245,7 +249,10 @@ def _wrap_paragraph(paragraph: str, width: float) -> list[str]:
 
     def place(piece: str, w: float) -> None:
         nonlocal line, used
-        if line and used + w > width:  # (a single character wider than the line stands alone)
+        # A space at a line's end prints nothing: a word that fills the line keeps the space after it
+        # (it went on alone, and the next line started with it).
+        shown = piece.rstrip(" ")
+        if line and shown and used + _width(shown) > width:  # (a character wider than a line stands alone)
             lines.append(line)
             line, used = "", 0.0
         line += piece
@@ -254,7 +261,7 @@ def _wrap_paragraph(paragraph: str, width: float) -> list[str]:
     for chunk in _chunks(paragraph):
         # A chunk that fits goes whole; a wider one in pieces, of which the first (an item's first
         # word, 政策目標-) may finish the current line.
-        for piece in [chunk] if _width(chunk) <= width else _pieces(chunk, width):
+        for piece in [chunk] if _width(chunk.rstrip(" ")) <= width else _pieces(chunk, width):
             place(piece, _width(piece))
     if line or not lines:
         lines.append(line)
