@@ -705,7 +705,8 @@ def test_a_practice_written_over_two_merged_rows_is_one_practice(tmp_path: Path,
     table = Document(str(document)).tables[0]
     cells = {cell._tc: cell.text for row in table.rows for cell in row.cells}  # a merged cell is on each row
     assert sum("辦理廉政宣導" in text for text in cells.values()) == 1  # Word's table too (it was on each row)
-    assert table.rows[1].cells[1]._tc is table.rows[2].cells[1]._tc  # one cell, merged down its rows
+    upper, lower = table.rows[1].cells[1]._tc.xml, table.rows[2].cells[1]._tc.xml  # one box down its rows
+    assert 'w:bottom w:val="nil"' in upper and 'w:top w:val="nil"' in lower
     assert table.rows[2].cells[2]._tc is not table.rows[1].cells[2]._tc  # each of its schedules a cell
     # Typed out twice, not merged, it is the same practice written twice: said, as ever.
     sheet.unmerge_cells("B3:B5")
