@@ -128,6 +128,33 @@ def test_an_input_reached_by_a_link_is_still_an_input(plan_copy: Path, tmp_path:
     assert plan_copy.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["render", "{plan}", "-o", "{out}"],
+        ["merge", "{plan}", "-o", "{out}"],
+        ["rollover", "{plan}", "--year", "109", "-o", "{out}"],
+        ["import", "{plan}", "-o", "{out}"],
+        ["diff", "{plan}", "{plan}", "--annotate", "{out}"],
+        ["check", "{plan}", "--fix", "{out}"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_the_catalog_given_is_an_input_no_output_replaces(
+    plan_copy: Path, tmp_path: Path, xltool: Runner, command: list[str]
+) -> None:
+    """--catalog is read like the plans: an output reached through a link to it replaced the office's catalog
+    with a workbook, --force given, as --chase named like it did with a CSV."""
+    catalog = tmp_path / "清單.toml"
+    catalog.write_bytes((Path(__file__).parents[1] / "xltool" / "catalogs" / "108.toml").read_bytes())
+    kept = catalog.read_bytes()
+    out = tmp_path / "輸出.xlsx"
+    out.symlink_to(catalog)
+    args = [part.format(plan=plan_copy, out=out) for part in command]
+    done = xltool(*args, "--catalog", catalog, "--force")
+    assert (done.status, done.code) == (2, "OUTPUT_IS_INPUT") and catalog.read_bytes() == kept
+
+
 @pytest.mark.parametrize("kind", ["device", "fifo", "folder"])
 def test_an_output_that_is_no_regular_file_is_refused_even_with_force(
     tmp_path: Path, kind: str, xltool: Runner

@@ -65,12 +65,13 @@ class Progress(Protocol):
 
 
 def _gathered(
-    inputs: Iterable[str | Path], roster: Roster | None, force: bool
+    inputs: Iterable[str | Path], roster: Roster | None, force: bool, catalog: Catalog | None
 ) -> tuple[list[Path], list[Path], Outputs]:
-    """A run's plans, the other files of its folders, and the guard of its outputs. The roster is read too
-    and holds the office's contacts: no output may replace it (``--force`` or not), and an inbox that keeps
-    it beside the plans does not have it read as a plan."""
-    aside = [Path(roster.path)] if roster is not None and roster.path else []
+    """A run's plans, the other files of its folders, and the guard of its outputs. The roster and the
+    catalog are read too (the roster holds the office's contacts): no output may replace them (``--force``
+    or not; --chase named like the catalog replaced it), and an inbox that keeps them beside the plans
+    does not have them read as plans."""
+    aside = [Path(source.path) for source in (roster, catalog) if source is not None and source.path]
     files, others = find_inputs(inputs, besides=aside)
     return files, others, Outputs([*files, *aside], force=force)
 
@@ -194,7 +195,7 @@ def run_check(
     corrected copy of one file, an annotated copy of each file that needs one into ``annotate_dir``, the
     list of units to chase. With a roster, the season's intake decides which unit each file counts for."""
     inputs, options = list(inputs), options or CheckOptions()
-    files, others, outputs = _gathered(inputs, roster, force)
+    files, others, outputs = _gathered(inputs, roster, force, options.catalog)
     if (annotate or fix) and len(files) != 1:
         raise XltoolError(
             "--annotate 與 --fix 一次只能用在一個檔案；多個檔案請用 --annotate-dir。", code=ErrorCode.USAGE
@@ -294,7 +295,7 @@ def run_render(
     from xltool.render import pdf_of, pdfs_of, render_plans
 
     inputs = list(inputs)  # walked for the plans, then for the files given by name
-    files, others, outputs = _gathered(inputs, roster, force)
+    files, others, outputs = _gathered(inputs, roster, force, catalog)
     if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
         if len(files) > 1:
             raise XltoolError("多個檔案請以 -o、--pdf、--pdf-dir、--docx 或 --odt 指定輸出。", code=ErrorCode.USAGE)
@@ -421,7 +422,7 @@ def run_merge(
     from xltool.merge import merge_files
 
     inputs = list(inputs)  # walked for the plans, then for the files given by name
-    files, others, outputs = _gathered(inputs, roster, force)
+    files, others, outputs = _gathered(inputs, roster, force, catalog)
     _roster_needed(roster, require_all, chase)
     _claimed(outputs, ((chase, CSV),))
     merged = merge_files(

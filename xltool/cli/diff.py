@@ -83,7 +83,7 @@ def diff_command(
     from xltool.export import json_bytes
     from xltool.outputs import Outputs
 
-    outputs = Outputs([old, new], force=force)
+    outputs = Outputs([old, new, *([catalog] if catalog else [])], force=force)  # --catalog is read too
     if annotate is not None:
         from xltool.annotate import editable
 

@@ -33,7 +33,7 @@ def import_command(
     from xltool.importer import import_legacy
     from xltool.outputs import Outputs
 
-    outputs = Outputs([legacy], force=force)
+    outputs = Outputs([legacy, *([catalog] if catalog else [])], force=force)  # --catalog is read too
     report = import_legacy(legacy, output, year=year, catalog=chosen_catalog(catalog), outputs=outputs)
     for line in report.notices:
         show.notice(line)

@@ -40,7 +40,7 @@ def rollover_command(
     from xltool.rollover import rollover
 
     out = output or last.with_name(f"{last.stem}_{year}.xlsx")
-    outputs = Outputs([last], force=force)
+    outputs = Outputs([last, *([catalog] if catalog else [])], force=force)  # --catalog is read too
     report = rollover(last, out, year=year, catalog=chosen_catalog(catalog), outputs=outputs)
     for line in report.notices:
         show.notice(line)
