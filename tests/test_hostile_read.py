@@ -103,6 +103,87 @@ def test_a_far_cell_right_of_the_template_s_check_column_is_never_handed_to_cala
     assert json.loads(done.out)["totals"]["budget"] == 1865
 
 
+MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+@pytest.mark.parametrize(
+    "trick",
+    [
+        pytest.param(b'<row r="600000"><y:c xmlns:y="%s" r="Z600000"><y:v>1</y:v></y:c></row>' % MAIN_NS, id="prefix"),
+        pytest.param(b'<row r="600000"><c r="Z600000"><v>1</v></c></row>', id="commented-sheetData"),
+    ],
+)
+@pytest.mark.parametrize("made", ["template", "by hand"])
+def test_a_far_cell_the_size_check_could_be_led_past_is_refused(
+    tmp_path: Path, trick: bytes, made: str, request: pytest.FixtureRequest
+) -> None:
+    """A 2.5 KB file ended the process with no word (calamine asked for 549 GB): its far cell written under
+    another prefix (<y:c xmlns:y=…>), or a commented-out <x:sheetData> before the real one telling the size
+    check to look for <x:c. Both are seen, in a plan from the template and in one made by hand."""
+    from tests import corpus
+
+    source = EXAMPLE if made == "template" else corpus.legacy_workbook(tmp_path / "舊.xlsx")
+    part = SHEET if made == "template" else "xl/worksheets/sheet2.xml"
+
+    def hide(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        if "commented" in request.node.callspec.id:
+            at = data.index(b"<sheetData")
+            data = data[:at] + b'<!-- <x:sheetData xmlns:x="%s"> -->' % MAIN_NS + data[at:]
+        return data.replace(b"</sheetData>", trick + b"</sheetData>")
+
+    far = rewritten(tmp_path / "遠.xlsx", hide, source=source)
+    done = xltool("check", far)
+    assert done.status == 2 and "600,000 列" in one_line_naming(done, far)
+
+
+def test_a_sheet_list_inside_a_comment_does_not_send_the_size_check_elsewhere(tmp_path: Path) -> None:
+    """workbook.xml listing its sheets once inside a comment (naming a small sheet) and then for real (naming
+    the one with a cell at XFD1048576): xltool measured the small one, calamine read the other."""
+    from tests import corpus
+
+    legacy = corpus.legacy_workbook(tmp_path / "舊.xlsx")
+
+    def decoy(name: str, data: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            listed = re.search(rb"<sheets>.*?</sheets>", data, re.S)
+            assert listed is not None
+            fake = listed.group().replace(b'r:id="rId2"', b'r:id="rId1"')  # 年度計畫 → the cover's part
+            return data[: listed.start()] + b"<!-- " + fake + b" -->" + data[listed.start() :]
+        if name == "xl/worksheets/sheet2.xml":
+            return data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+        return data
+
+    far = rewritten(tmp_path / "遠.xlsx", decoy, source=legacy)
+    done = xltool("check", far)
+    assert done.status == 2 and "XFD1048576" in one_line_naming(done, far)
+
+
+def test_a_cell_past_the_last_row_of_any_spreadsheet_is_a_damaged_file(tmp_path: Path) -> None:
+    """A cell at B1048577 was read (a row Excel and LibreOffice do not have), and the marked copy, made at
+    its cell, stopped with an internal error."""
+    past = rewritten(
+        tmp_path / "過界.xlsx", in_sheet(b'<row r="1048577"><c r="B1048577" t="inlineStr"><is><t>x</t></is></c></row>')
+    )
+    done = xltool("check", past, "--annotate", tmp_path / "標註.xlsx")
+    assert done.status == 2 and "超出試算表的範圍" in one_line_naming(done, past)
+    assert not (tmp_path / "標註.xlsx").exists()
+
+
+@pytest.mark.usefixtures("office")
+def test_an_ods_with_two_tables_of_one_name_is_a_damaged_file(tmp_path: Path) -> None:
+    """Two tables named 計畫表, the second reaching far: the size check kept one table a name and measured
+    the first; calamine built both (3 GB)."""
+    far = b'<table:table-row table:number-rows-repeated="599999"><table:table-cell/></table:table-row>'
+    far += b'<table:table-row><table:table-cell table:number-columns-repeated="50"/><table:table-cell'
+    far += b' office:value-type="float" office:value="1"/></table:table-row>'
+    table = '<table:table table:name="計畫表">'.encode() + far + b"</table:table>"
+    ods = example_ods(tmp_path / "同名.ods", b"</office:spreadsheet>", table + b"</office:spreadsheet>")
+    done = xltool("check", ods)
+    assert done.status == 2 and "有兩個工作表同名「計畫表」" in one_line_naming(done, ods)
+
+
 def test_cells_without_references_are_placed_as_calamine_places_them(tmp_path: Path) -> None:
     """The format lets a cell leave out r="": calamine puts it after the one before, so 16,384 of them
     in a row reach XFD as surely as one cell named XFD1048576 does."""
@@ -472,13 +553,13 @@ def test_a_roster_workbook_reaching_the_last_cell_is_refused_not_fatal(tmp_path:
 
 
 def test_a_file_too_large_for_memory_is_reported_and_every_other_file_still_counts(tmp_path: Path) -> None:
-    """A sheet under the cell limit (1.5 million rows by 7 columns) that needs more memory than the machine
+    """A sheet under the cell limit (all 1,048,576 rows by 7 columns) that needs more memory than the machine
     gives: the worker reading it dies (python-calamine aborts on a failed allocation), which once ended the
     whole run with 「內部錯誤：BrokenProcessPool」 and lost every other unit. Its address space capped at
     400 MB, the run reads the good units and names the file that could not be read."""
     folder = tmp_path / "各單位"
     good = good_units(folder)
-    far = b'<row r="1500000"><c r="F1500000" t="inlineStr"><is><t>x</t></is></c></row>'
+    far = b'<row r="1048576"><c r="F1048576" t="inlineStr"><is><t>x</t></is></c></row>'
     big = rewritten(folder / "單位07大.xlsx", in_sheet(far))
 
     def capped(*args: object) -> Ran:
@@ -530,7 +611,7 @@ def test_a_character_reference_no_character_has_is_no_crash(tmp_path: Path) -> N
 
 
 ENGLISH = re.compile(r"[A-Za-z]{3,}")
-OWN_WORDS = ("xltool read", "JSON", "UTF-8")  # the names xltool's own zh-TW lines use
+OWN_WORDS = ("xltool read", "JSON", "UTF-8", "items", "row", "year")  # the names xltool's own zh-TW lines use
 
 
 @pytest.mark.parametrize(
@@ -558,6 +639,8 @@ def test_a_workbook_calamine_refuses_is_told_in_zh_tw_alone(
         ("記事本.json", lambda plan: plan.encode("utf-16")),  # Windows Notepad's "Unicode"
         ("兩個BOM.json", lambda plan: ("\ufeff\ufeff" + plan).encode()),
         ("大年度.json", lambda plan: plan.replace('"year":108', '"year":' + "9" * 5000, 1).encode()),
+        ("年度過大.json", lambda plan: plan.replace('"year":108', f'"year":{2**64}', 1).encode()),  # orjson's limit
+        ("列過大.json", lambda plan: re.sub('"row":[0-9]+', f'"row":{2**64}', plan, count=1).encode()),
     ],
 )
 def test_a_json_that_is_no_plan_is_told_in_zh_tw_alone(

@@ -329,6 +329,9 @@ ITEM_NUMERALS = "一二三四五六七八九十"
 TEMPLATE_VERSION = "1"
 
 
+SHEET_ROWS, SHEET_COLUMNS = 1_048_576, 16_384  # a sheet's grid in Excel and LibreOffice: A1 to XFD1048576
+
+
 def column_letter(index: int) -> str:
     """A1-style letters of a 0-based column index.
 

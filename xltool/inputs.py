@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xltool.errors import ErrorCode, InputError, system_reason
-from xltool.form import column_letter
+from xltool.form import SHEET_COLUMNS, SHEET_ROWS, column_letter
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and Excel's encrypted (password) workbooks
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -180,7 +180,17 @@ class SheetCells:
 
 
 def refuse_large_sheets(package: Package, sheets: Mapping[str, SheetCells]) -> None:
-    """Refuse the workbook when the sheets calamine will read reach, together, past MAX_CELLS."""
+    """Refuse the workbook when the sheets calamine will read reach, together, past MAX_CELLS, or one reaches
+    past the grid every spreadsheet has (a cell at B1048577 was read, and the copy marked at it failed)."""
+    for name, cells in sheets.items():
+        if cells.rows > SHEET_ROWS or cells.columns > SHEET_COLUMNS:
+            last = f"{column_letter(cells.columns - 1)}{cells.rows}"
+            raise InputError(
+                f"工作表「{name}」延伸到 {last}，超出試算表的範圍（最多到 XFD{SHEET_ROWS}），檔案已損毀；"
+                "請重新存檔或向寄件者索取",
+                package.path,
+                code=ErrorCode.INPUT_DAMAGED,
+            )
     if sum(cells.area for cells in sheets.values()) <= MAX_CELLS:
         return
     name, cells = max(sheets.items(), key=lambda item: item[1].area)

@@ -23,6 +23,7 @@ from xltool.form import (
     MONTHS,
     PERFORMANCE,
     PRINTED,
+    SHEET_ROWS,
     TEXT_COLUMNS,
     Field,
     Kind,
@@ -381,7 +382,7 @@ class Plan:
         if not isinstance(data, Mapping) or not isinstance(data.get("items"), list):
             raise ValueError("最外層必須是含有 items 清單的物件")
         year = data.get("year")
-        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 <= year <= 9999):
             raise ValueError("year 必須是整數（民國年度）")
         items = []
         damaged = False
@@ -391,8 +392,8 @@ class Plan:
             text = {key: _json_text(raw, key, number) for key in _JSON_TEXT_KEYS}
             damaged = _without_surrogates(text) or damaged
             row = raw.get("row", 0)
-            if not isinstance(row, int) or isinstance(row, bool):
-                raise ValueError(f"items 第 {number} 項的 row 必須是整數")
+            if not isinstance(row, int) or isinstance(row, bool) or not 0 <= row <= SHEET_ROWS:
+                raise ValueError(f"items 第 {number} 項的 row 必須是 0 到 {SHEET_ROWS:,} 的整數")  # a sheet's rows
             items.append(
                 PlanItem(
                     goal_no=text["goal_no"],

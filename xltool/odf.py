@@ -147,6 +147,12 @@ def sheets(package: Package, xml: bytes) -> dict[str, SheetCells]:
         if at.kind == _START:
             rows, columns, errors, merged = 0, 0, {}, []
         elif at.kind == _END:
+            if at.table in found:  # calamine builds both, and the size check saw only one of them
+                raise InputError(
+                    f"有兩個工作表同名「{at.table}」，檔案已損毀；請以試算表程式開啟後另存新檔",
+                    package.path,
+                    code=ErrorCode.INPUT_DAMAGED,
+                )
             found[at.table] = SheetCells(rows, columns, errors, merged=tuple(merged))
         else:
             if at.element == b"table-cell" and b"-spanned" in at.attrs:

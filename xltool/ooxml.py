@@ -207,7 +207,13 @@ def sheet_parts(archive: zipfile.ZipFile, sheets: Iterable[str]) -> dict[str, st
 
 
 def _text(package: Package, name: str) -> str:
-    return package.member(name).decode("utf-8", "replace")
+    """A part's text for the patterns that read it, without its comments: a parser skips them, and a sheet
+    list written once inside a comment pointed xltool's size check at another sheet than calamine read."""
+    text = package.member(name).decode("utf-8", "replace")
+    return _COMMENT.sub("", text) if "<!--" in text else text
+
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)  # an unclosed one runs to the end, as a parser would refuse
 
 
 # ------------------------------------------------------------------------------------------ styles
@@ -336,7 +342,7 @@ def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCel
             cell = b"<" + data.group(1) + b"c"
             dimension = _DIMENSION.search(xml_, 0, data.start())
             found.last_column = dimension.group(1).decode() if dimension else ""
-        cut = _last_cell(xml_, cell)  # each piece ends where a cell starts: no cell is cut in two
+        cut = _last_cell(xml_)  # each piece ends where a cell starts: no cell is cut in two
         found.add(pattern, xml_[:cut], cell)
         rest = xml_[cut:]
     if cell:
@@ -344,13 +350,18 @@ def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCel
     return found.cells()
 
 
-def _last_cell(xml: bytes, cell: bytes) -> int:
-    """Where the last cell of ``xml`` starts (its length when none does)."""
+def _last_cell(xml: bytes) -> int:
+    """Where the last cell of ``xml`` starts (its length when none does), under any prefix."""
     at = len(xml)
-    while (at := xml.rfind(cell, 0, at)) >= 0:
-        if xml[at + len(cell) : at + len(cell) + 1] in (b" ", b"\t", b"\r", b"\n", b">", b"/"):
+    while (at := xml.rfind(b"<", 0, at)) >= 0:
+        if _CELL_TAG.match(xml, at):
             return at
     return len(xml)
+
+
+# A cell's start tag under any namespace prefix: calamine reads <y:c xmlns:y="â€¦main"> as a cell too.
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
 
 
 class _Found:
@@ -370,7 +381,7 @@ class _Found:
         data = _SHEET_DATA.search(xml)
         start, end = data.end() if data else 0, xml.find(b"</" + cell[1:-1] + b"sheetData")
         end = end if end >= 0 else len(xml)
-        if xml.count(cell, start, end) == xml.count(cell + b' r="', start, end):
+        if xml.count(cell, start, end) == xml.count(cell + b' r="', start, end) and not _other_cells(xml, cell):
             filled = _filled_as_written(cell).findall(xml, start, end)  # every cell written as producers do
         elif _UNNAMED.search(xml):
             filled = None
@@ -435,6 +446,15 @@ _FILLED = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"'][^<>]*(?<!/)>(?!</)")  # â€
 _UNNAMED = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?![^<>]*\sr\s*=)")  # a cell without its reference
 _ROW_NUMBER = re.compile(_R + rb"([0-9]+)[\"']")
 _ROW_OR_CELL = re.compile(rb"<((?:\w+:)?(?:row|c))(?=[\s/>])([^<>]*?)(/?)>")
+
+
+def _other_cells(xml: bytes, cell: bytes) -> bool:
+    """Whether ``xml`` has cells written under another prefix than ``cell`` (<c, <x:c): a cell the fast
+    pattern would not see (a cell at XFD1048576 written <y:c, or a commented <x:sheetData> before the real
+    one, passed the size check and calamine asked for 549 GB)."""
+    if cell == b"<c":
+        return _PREFIXED_CELL.search(xml) is not None
+    return any(found.group() != cell + found.group()[-1:] for found in _CELL_TAG.finditer(xml))
 
 
 @cache
