@@ -293,6 +293,22 @@ def test_check_json_shape_and_worst_exit_code(tmp_path: Path, xltool: Runner) ->
     assert "error" in second and str(broken) in second["error"]
 
 
+def test_the_links_of_a_sheet_named_with_a_quote_lead_to_its_cells(tmp_path: Path, xltool: Runner) -> None:
+    """A sheet renamed 「計畫'表」 (Excel allows it): the 檢查結果 and 變更比對 links said '計畫'表'!C4, which
+    goes nowhere; a quote in a sheet's name is doubled where a link names it."""
+    book = load_workbook(EXAMPLE)
+    book["計畫表"].title = "計畫'表"
+    book["計畫'表"]["D5"] = 99  # a change for diff to link to
+    plan = tmp_path / "引號.xlsx"
+    book.save(plan)
+    marked, compared = tmp_path / "標註.xlsx", tmp_path / "比對.xlsx"
+    assert xltool("check", plan, "--annotate", marked).status in (0, 1)
+    assert xltool("diff", EXAMPLE, plan, "--annotate", compared).status in (0, 1)
+    for out, sheet in ((marked, "檢查結果"), (compared, "變更比對")):
+        links = [c.hyperlink.location for row in load_workbook(out)[sheet].iter_rows() for c in row if c.hyperlink]
+        assert links and all(link.startswith("'計畫''表'!") for link in links), (sheet, links[:3])
+
+
 def test_annotate_marks_cells_and_lists_findings(planted: tuple[Path, list[Finding]], tmp_path: Path,
                                                  xltool: Runner) -> None:  # fmt: skip
     path, findings = planted

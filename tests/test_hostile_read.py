@@ -422,6 +422,22 @@ def test_an_xls_of_sheets_each_reaching_its_last_cell_is_refused(tmp_path: Path)
 
 
 @pytest.mark.usefixtures("office")
+def test_an_xls_cut_short_is_a_damaged_file_not_a_word_document(tmp_path: Path) -> None:
+    """An .xls whose mail attachment or download stopped short lost the list of its streams (at its end, as
+    LibreOffice and Excel write it): xltool called it 「可能是 Word 或 PowerPoint」, and the office asked the
+    unit for the wrong thing."""
+    from xltool.office import convert
+
+    whole = convert(EXAMPLE, "xls", tmp_path / "lo").read_bytes()
+    for cut in (600, len(whole) // 2, len(whole) - 4096):
+        short = tmp_path / f"斷{cut}.xls"
+        short.write_bytes(whole[:cut])
+        done = xltool("check", short, "-f", "json")
+        [found] = json.loads(done.out)["files"]
+        assert found["error_code"] == "INPUT_DAMAGED" and "Word" not in found["error"], cut
+
+
+@pytest.mark.usefixtures("office")
 def test_an_xls_that_makes_calamine_panic_is_a_damaged_file_in_one_line(tmp_path: Path) -> None:
     """calamine stops on some malformed records with a Rust panic, and Rust writes its message and
     backtrace to stderr itself. A few bytes of an .xls changed at random find one (about 1 in 30)."""

@@ -28,6 +28,7 @@ from xltool.form import (
     SEVERITY_WORDS,
     Severity,
     cell_row,
+    quoted_sheet,
 )
 from xltool.inputs import Package, inspect_workbook
 from xltool.model import FileResult, Finding, Plan
@@ -83,7 +84,7 @@ def results_table(findings: Sequence[Finding], *, infos: bool = False, plan: Pla
         units = plan.row_units()
         rows = [[units.get(f.row, ""), *row] for f, row in zip(shown, rows, strict=True)]
         header, widths, link = (RESULT_HEADER[1], *_HEADER), (RESULT_WIDTHS[1], *COPY_RESULT_WIDTHS), 3
-    links = {(i, link): f"'{f.sheet}'!{f.cell}" for i, f in enumerate(shown) if f.cell}
+    links = {(i, link): f"{quoted_sheet(f.sheet)}!{f.cell}" for i, f in enumerate(shown) if f.cell}
     return SheetTable(RESULTS_SHEET, header, rows, widths, links)
 
 

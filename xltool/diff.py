@@ -46,6 +46,7 @@ from xltool.form import (
     Field,
     Kind,
     numbered_with,
+    quoted_sheet,
 )
 from xltool.model import Finding, Plan, PlanItem, json_number, one_row_each, practice_rows
 from xltool.outputs import Outputs
@@ -679,7 +680,7 @@ def changes_table(found: Sequence[Entry], units: Sequence[str] | None = None) ->
     for n, entry in enumerate(found):
         new, old = entry.new, entry.old
         if new is not None and new.cells.get(entry.key):
-            links[(len(rows), first + 1)] = f"'{new.sheet}'!{new.cells[entry.key]}"
+            links[(len(rows), first + 1)] = f"{quoted_sheet(new.sheet)}!{new.cells[entry.key]}"
         rows.append([
             *([] if units is None else [units[n]]),
             CHANGE_WORDS[entry.kind], new.at(entry.key) if new else None, old.at(entry.key) if old else None,

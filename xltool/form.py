@@ -358,6 +358,12 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
+def quoted_sheet(name: str) -> str:
+    """A sheet's name as a formula or a link names it: 「'計畫''表'」 (its own quotes doubled; a link to
+    「'計畫'表'!C4」 went nowhere)."""
+    return "'" + name.replace("'", "''") + "'"
+
+
 def cell_row(ref: str) -> int:
     """The 1-based row of an A1 reference (0 when there is none)."""
     digits = ref.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ")

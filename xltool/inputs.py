@@ -330,7 +330,23 @@ def _ole_kind(source: Path, data: bytes) -> str:
         raise InputError(PASSWORD_PROTECTED, source, code=ErrorCode.INPUT_PASSWORD)
     if any(name.encode("utf-16-le") in data for name in ("Workbook", "Book")):
         return "xls"
+    if _cut_short(data):  # the list of streams, which names the workbook, is past the file's end
+        raise InputError(DAMAGED_XLS, source, code=ErrorCode.INPUT_DAMAGED)
     raise InputError("這是 Office 舊格式檔案，但不是 Excel 活頁簿（可能是 Word 或 PowerPoint）", source)
+
+
+DAMAGED_XLS = "檔案已損毀（內容不完整，可能沒有下載或複製完成），請重新存檔或向寄件者索取"
+
+
+def _cut_short(data: bytes) -> bool:
+    """Whether an OLE file ends before the sectors its header says it has: its first directory sector or
+    one of its allocation table's (a workbook cut short in a download was called a Word file)."""
+    if len(data) < 512:
+        return True
+    size = 1 << struct.unpack_from("<H", data, 30)[0]
+    directory = struct.unpack_from("<I", data, 48)[0]
+    tables = [n for n in struct.unpack_from("<109I", data, 76) if n < 0xFFFFFFFA]
+    return any(512 + (n + 1) * size > len(data) for n in [directory, *tables] if n < 0xFFFFFFFA)
 
 
 def _too_large(size: int, what: str = "") -> str:

@@ -56,6 +56,7 @@ from xltool.form import (
     chinese_number,
     column_letter,
     numeral_value,
+    quoted_sheet,
 )
 from xltool.schedule import RELATIVE_MONTHS, ROC_OFFSET
 from xltool.text import DASHES
@@ -542,7 +543,7 @@ class Formulas:
         for lookup, numerals in (("goal_numerals", GOAL_NUMERALS), ("item_numerals", ITEM_NUMERALS)):
             words, values = _numeral_lookup(numerals)
             self.constants |= {f"{lookup}_words": words, f"{lookup}_values": values}
-        self.sheet = "'" + layout.sheet.replace("'", "''") + "'!"
+        self.sheet = quoted_sheet(layout.sheet) + "!"
         self._names: dict[str, str] = {}
         self._cells: dict[str, str] = {}  # what each hidden column computes: piece → formula name
         for piece in layout.stored:

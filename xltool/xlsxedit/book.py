@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import posixpath
 
+from xltool.form import quoted_sheet
 from xltool.ooxml import WORKSHEET_REL, Sheet, attributes, named, rels_part, start_tag
 from xltool.ooxml import book as book_parts
 from xltool.ooxml import xml_attribute as escaped
@@ -136,7 +137,7 @@ class Workbook:
         )
         top = root(xml, self.part)
         p = top.prefix
-        quoted = "'" + name.replace("'", "''") + "'"
+        quoted = quoted_sheet(name)
         entry = f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="{index}">{text(quoted)}!${rows[0] + 1}:${rows[1] + 1}</{p}definedName>'
         names = find(xml, "definedNames", self.part)
         if names is not None:
