@@ -62,6 +62,10 @@ def test_another_year_is_a_new_file(tmp_path: Path) -> None:
         ("year = 108\n", "至少需要一個"),
         ("year = 'abc'\n[[category]]\nname='x'\n", "民國年度"),
         ("year = 108\n[[category]\n", "格式錯誤"),
+        # what a template cannot hold (a name past 255 characters lost its defined name, and its dropdown)
+        ("year = 108\n[[category]]\nname = '" + "長" * 31 + "'\n", "超過 30 字"),
+        ("year = 108\n" + "".join(f"[[category]]\nname = '類{n}'\n" for n in range(51)), "最多 50 個"),
+        ("year = 108\n[[category]]\nname = '防貪業務'\npolicy = ['" + "長" * 201 + "']\n", "超過 200 字"),
     ],
 )
 def test_a_malformed_catalog_gets_a_clear_error_with_its_line(tmp_path: Path, text: str, expected: str) -> None:

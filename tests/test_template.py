@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tests.conftest import TEMPLATE
+from tests.conftest import TEMPLATE, Runner
 from xltool.catalogs import load_catalog
 from xltool.form import column_index
 from xltool.outputs import Outputs
@@ -46,6 +46,20 @@ def test_category_dropdown_comes_from_a_very_hidden_lists_sheet(book) -> None:  
     assert book["清單"].protection.sheet and book["xltool"].protection.sheet
     names = [book["清單"].cell(r, 1).value for r in range(2, 8)]
     assert names == load_catalog(108).category_names
+
+
+def test_a_catalog_of_many_long_names_keeps_its_dropdown_and_says_no_english(tmp_path: Path, xltool: Runner) -> None:
+    """Twenty categories of fourteen characters: their list in the cell's message passed Excel's 255
+    characters, and xlsxwriter dropped the 業務類別 validation, dropdown and all, with an English warning on
+    the terminal. The message lists the names that fit and 「…」."""
+    catalog = tmp_path / "清單.toml"
+    names = [f"防貪業務{n:02}甲乙丙丁戊己庚辛" for n in range(20)]
+    catalog.write_text("year = 108\n" + "".join(f"[[category]]\nname = '{name}'\n" for name in names), "utf-8")
+    out = tmp_path / "範本.xlsx"
+    done = xltool("template", "-o", out, "--year", "108", "--catalog", catalog)
+    assert done.status == 0 and "Warning" not in done.err and "warn" not in done.err, done.err
+    dv = validations(load_workbook(out)["計畫表"])["E4:E63"]
+    assert dv.type == "list" and len(dv.prompt) <= 255 and dv.prompt.count("防貪業務") < 20 and "…" in dv.prompt
 
 
 def test_performance_dropdown_follows_the_rows_category(book) -> None:  # type: ignore[no-untyped-def]

@@ -90,6 +90,13 @@ MAX_CATALOG_BYTES = 1024 * 1024  # the 108 list is 2 KB: a file of megabytes is 
 # A category's name becomes part of an Excel defined name in the template (績效_<name>), so it may hold
 # only letters (CJK included), digits, _ and .
 _NAME = re.compile(r"[\w.]+")
+# What a template can hold (the 108 list: 6 categories of 4–6 characters, items under 30): a name past
+# MAX_NAME_CHARS lost its defined name (Excel's are 255 characters), thousands of categories ran the lists
+# past column XFD, and xlsxwriter dropped what did not fit with an English warning on the terminal.
+MAX_NAME_CHARS = 30
+MAX_CATEGORIES = 50
+MAX_ITEMS = 500  # a category's performance items
+MAX_ITEM_CHARS = 200
 
 
 class _Source:
@@ -118,6 +125,11 @@ class _Source:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.fail(f"{what}的「{key}」必須是非空白文字的清單", key)
+        if len(value) > MAX_ITEMS:
+            raise self.fail(f"{what}的「{key}」有 {len(value):,} 項，最多 {MAX_ITEMS} 項", key)
+        long = next((v for v in value if len(v.strip()) > MAX_ITEM_CHARS), None)
+        if long is not None:
+            raise self.fail(f"{what}的「{key}」有一項超過 {MAX_ITEM_CHARS} 字：「{long[:20]}…」", key)
         return tuple(v.strip() for v in value)
 
     def number(self, table: dict[str, Any], key: str, default: int) -> int:
@@ -178,6 +190,8 @@ def _toml(text: str, source: str) -> dict[str, Any]:
 def _categories(parsed: _Source, raw_categories: object) -> tuple[Category, ...]:
     if not isinstance(raw_categories, list) or not raw_categories:
         raise parsed.fail("至少需要一個 [[category]] 業務類別")
+    if len(raw_categories) > MAX_CATEGORIES:
+        raise parsed.fail(f"有 {len(raw_categories):,} 個業務類別，最多 {MAX_CATEGORIES} 個（範本的下拉選單放不下）")
     categories: list[Category] = []
     seen_names: dict[str, str] = {}
     for raw in raw_categories:
@@ -198,6 +212,8 @@ def _categories(parsed: _Source, raw_categories: object) -> tuple[Category, ...]
         for label in (category.name, *category.aliases):
             if not _NAME.fullmatch(label):
                 raise parsed.fail(f"名稱「{label}」只能包含文字、數字、底線與句點（範本的下拉選單以它命名）", label)
+            if len(label) > MAX_NAME_CHARS:
+                raise parsed.fail(f"名稱「{label[:20]}…」超過 {MAX_NAME_CHARS} 字（範本的下拉選單以它命名）", label)
             key = squash(label)
             if key in seen_names:
                 raise parsed.fail(f"名稱「{label}」重複（已用於業務類別「{seen_names[key]}」）", label)

@@ -418,6 +418,18 @@ def _write_rows(
                 sheet.write_string(row, i, str(value), style)
 
 
+MESSAGE_CHARS = 255  # Excel's limit for a validation's message
+
+
+def _message(text: str) -> str:
+    """A validation's message as Excel holds it: a longer one (a catalog of many categories) had xlsxwriter
+    drop the whole validation, dropdown and all, with an English warning; cut after a whole choice, 「…」."""
+    if len(text) <= MESSAGE_CHARS:
+        return text
+    cut = text.rfind("、", 0, MESSAGE_CHARS - 1)
+    return text[: cut if cut > 0 else MESSAGE_CHARS - 1] + "…"
+
+
 def _write_validations(sheet: Any, catalog: Catalog, last_row: int, year: int) -> None:
     """Each column's prompt; dropdowns, the schedule's text check and the budget's number check."""
     schedule_cell = cell_ref(FIRST_ROW, COLUMN_AT["schedule"])  # relative: Excel shifts it down the column
@@ -440,9 +452,9 @@ def _write_validations(sheet: Any, catalog: Catalog, last_row: int, year: int) -
         Kind.CATEGORY: {
             "validate": "list",
             "source": f"={CATEGORY_NAME}",
-            "input_message": CATEGORY.prompt.format(choices=catalog.category_choices),
+            "input_message": _message(CATEGORY.prompt.format(choices=catalog.category_choices)),
             "error_title": CATEGORY.name,
-            "error_message": "請由清單選擇業務類別：" + catalog.category_choices,
+            "error_message": _message("請由清單選擇業務類別：" + catalog.category_choices),
         },
         Kind.PERFORMANCE: {
             "validate": "list",
