@@ -160,6 +160,19 @@ def test_a_sheet_list_inside_a_comment_does_not_send_the_size_check_elsewhere(tm
     assert done.status == 2 and "XFD1048576" in one_line_naming(done, far)
 
 
+def test_a_workbook_listing_no_sheet_says_no_plan_was_found_not_damage(tmp_path: Path) -> None:
+    """<sheets/> written empty (the format allows it): told 「壓縮內容不完整」, a reason it did not have."""
+    empty = rewritten(
+        tmp_path / "無表.xlsx",
+        lambda name, data: (
+            re.sub(rb"<sheets>.*?</sheets>", b"<sheets/>", data, flags=re.S) if name == "xl/workbook.xml" else data
+        ),
+    )
+    done = xltool("check", empty)
+    line = one_line_naming(done, empty)
+    assert done.status == 2 and "找不到計畫表" in line and "壓縮" not in line
+
+
 def test_a_cell_past_the_last_row_of_any_spreadsheet_is_a_damaged_file(tmp_path: Path) -> None:
     """A cell at B1048577 was read (a row Excel and LibreOffice do not have), and the marked copy, made at
     its cell, stopped with an internal error."""

@@ -160,13 +160,13 @@ def book(package: Package) -> Book:
         "xl/workbook.xml",
     )
     xml = _text(package, office)
-    listed = re.search(rf"<(?:{NAME}:)?sheets\b[^<>]*>(.*?)</(?:{NAME}:)?sheets>", xml, re.S)
+    listed = re.search(rf"<(?:{NAME}:)?sheets\b[^<>]*?(?:/>|>(.*?)</(?:{NAME}:)?sheets>)", xml, re.S)
     if listed is None:
         raise InputError(DAMAGED, package.path, code=ErrorCode.INPUT_DAMAGED)
     listing = relations(package, office)
     related = {r.id: r for r in listing}
     sheets = []
-    for tag in start_tag("sheet").finditer(listed.group(1)):
+    for tag in start_tag("sheet").finditer(listed.group(1) or ""):  # <sheets/>: none
         attrs = attributes(tag.group(2))
         rid = next((value for name, value in attrs.items() if name.endswith(":id")), "")
         relation = related.get(rid)
