@@ -138,6 +138,75 @@ def test_a_far_cell_the_size_check_could_be_led_past_is_refused(
     assert done.status == 2 and "600,000 列" in one_line_naming(done, far)
 
 
+SHEET_HEAD = b'<?xml version="1.0"?><worksheet xmlns="%s"><sheetData><row r="3"><c r="A3"><v>1</v></c></row>' % MAIN_NS
+FAR = b'<row r="600000"><c r="Z600000"><v>1</v></c></row><row r="600001"><c r="A600001"><v>1</v></c></row>'
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        pytest.param(b"<!-- </sheetData> -->" + FAR, id="its end tag in a comment"),
+        pytest.param(b"<?x </sheetData ?>" + FAR, id="its end tag in a processing instruction"),
+        pytest.param(
+            b'<row r="4"><c r="A4" t="inlineStr"><is><t><![CDATA[</sheetData>]]></t></is></c></row>' + FAR,
+            id="its end tag in a cell's text",
+        ),
+        pytest.param(b'<row r="600000"><c r="Z600000" foo="/>"><v>1</v></c></row>', id="/> in a value"),
+        pytest.param(b'<row r="600000"><c a=">" r="Z600000"><v>1</v></c></row>', id="> before the reference"),
+        pytest.param(b'<row a=">" r="600000"><c r="Y600000"><v>1</v></c><c><v>1</v></c></row>', id="> in a row"),
+        pytest.param(b'<row r="600000"><c r="Z600000"></x><v>1</v></c></row>', id="a stray end tag"),
+        pytest.param(b'<row r="600000"><c r="A1" r="Z600000"><v>1</v></c></row>', id="a reference twice"),
+    ],
+)
+def test_the_size_check_counts_every_cell_a_parser_reads(cells: bytes) -> None:
+    """Cells an XML parser reads (calamine did, and asked for 549 GB at XFD1048576) that the patterns of
+    the size check took for none: after a 「</sheetData」 that is no end tag, in a tag whose quoted value
+    holds > or />, after a stray end tag, or named twice."""
+    from xltool import ooxml
+
+    found = ooxml.scan(SHEET_HEAD + cells + b"</sheetData></worksheet>")
+    assert found.rows >= 600_000 and found.columns >= 26
+
+
+def test_the_size_check_counts_a_cell_cut_between_two_pieces_or_under_any_prefix() -> None:
+    """A far cell whose 「<c」 ended a piece of the sheet read (the rest, in the next, was no cell to the
+    patterns); one written <日:c xmlns:日=…> in a sheet of <x:c (a Chinese prefix was not a prefix to them)."""
+    from xltool import ooxml
+
+    xml = SHEET_HEAD + FAR + b"</sheetData></worksheet>"
+    at = xml.index(b'<c r="Z') + 2
+    split = ooxml.scan([xml[:at], xml[at:]])
+    assert split.rows >= 600_000 and split.columns >= 26
+    ns = MAIN_NS.decode()
+    prefixed = (
+        f'<x:worksheet xmlns:x="{ns}"><x:sheetData><x:row r="3"><x:c r="A3"><x:v>1</x:v></x:c></x:row>'
+        f'<x:row r="600000"><日:c xmlns:日="{ns}" r="Z600000"><日:v>1</日:v></日:c></x:row></x:sheetData></x:worksheet>'
+    )
+    found = ooxml.scan(prefixed.encode())
+    assert found.rows >= 600_000 and found.columns >= 26
+
+
+def test_a_far_cell_in_a_plan_from_the_template_with_a_value_holding_a_slash_is_refused(tmp_path: Path) -> None:
+    far = rewritten(tmp_path / "遠.xlsx", in_sheet(b'<row r="600000"><c r="Z600000" foo="/>"><v>1</v></c></row>'))
+    done = xltool("check", far)
+    assert done.status == 2 and "Z600000" in one_line_naming(done, far)
+
+
+def test_shared_strings_claiming_billions_are_a_damaged_file(tmp_path: Path) -> None:
+    """uniqueCount="2000000000" in a 2 KB file: calamine set aside room for that many strings (48 GB) before
+    reading one, and the process aborted without a word."""
+    lying = rewritten(
+        tmp_path / "字串.xlsx",
+        lambda name, data: (
+            re.sub(rb'uniqueCount="[0-9]+"', b'uniqueCount="2000000000"', data)
+            if name == "xl/sharedStrings.xml"
+            else data
+        ),
+    )
+    done = xltool("check", lying)
+    assert done.status == 2 and "uniqueCount" in one_line_naming(done, lying)
+
+
 def test_a_sheet_list_inside_a_comment_does_not_send_the_size_check_elsewhere(tmp_path: Path) -> None:
     """workbook.xml listing its sheets once inside a comment (naming a small sheet) and then for real (naming
     the one with a cell at XFD1048576): xltool measured the small one, calamine read the other."""
@@ -340,7 +409,9 @@ def test_a_file_rewritten_after_it_was_read_is_read_as_it_was(tmp_path: Path) ->
 
 @pytest.mark.usefixtures("office")
 @pytest.mark.parametrize(
-    "count", [b'"16384"', b"'16384'", b' = "16384"'], ids=["as written", "single quotes", "spaced"]
+    "count",
+    [b'"16384"', b"'16384'", b' = "16384"', b'"+16384"'],
+    ids=["as written", "single quotes", "spaced", "signed"],
 )
 def test_an_ods_cell_repeated_to_the_edge_is_refused(tmp_path: Path, count: bytes) -> None:
     """ODF writes a run of equal cells once with a count: a filled cell repeated over the whole grid is a

@@ -27,10 +27,12 @@ _TOKEN = re.compile(
 )
 # Attributes however XML allows them written: either quote, spaces around the = (a repeat count in single
 # quotes passed unseen, and calamine built the 16,384 columns it asked for).
-_REPEATED = re.compile(rb"""table:number-(?:rows|columns)-repeated\s*=\s*["']\s*([0-9]+)""")
+_REPEATED = re.compile(
+    rb"""table:number-(?:rows|columns)-repeated\s*=\s*["']\s*\+?([0-9]+)"""
+)  # "+600000": calamine's too
 _NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # A merged range starts at the cell that says how far it reaches; the cells it covers are covered-table-cell.
-_SPANNED = re.compile(rb"""table:number-(rows|columns)-spanned\s*=\s*["']\s*([0-9]{1,7})""")
+_SPANNED = re.compile(rb"""table:number-(rows|columns)-spanned\s*=\s*["']\s*\+?([0-9]{1,7})""")
 _TEXT = re.compile(rb"<text:p[^<>]*>(.*?)</text:p>", re.S)
 
 
@@ -42,7 +44,7 @@ _FOR_CALAMINE = ("mimetype", "META-INF/manifest.xml", "content.xml", "styles.xml
 
 
 # ODF's run of spaces, <text:s text:c="N"/>: calamine writes out every one of the N.
-_SPACES = re.compile(rb"""(<text:s\s[^<>]*?\btext:c\s*=\s*["']\s*)([0-9]+)""")
+_SPACES = re.compile(rb"""(<text:s\s[^<>]*?\btext:c\s*=\s*["']\s*\+?)([0-9]+)""")
 MAX_SPACE_RUN = MAX_CELL_TEXT  # a run longer than a cell holds shows nothing more
 MAX_SPACES = 4 * 1024 * 1024  # spaces in runs in all: a plan has a few thousand at most
 

@@ -351,17 +351,30 @@ def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCel
 
 
 def _last_cell(xml: bytes) -> int:
-    """Where the last cell of ``xml`` starts (its length when none does), under any prefix."""
+    """Where the last cell of ``xml`` starts, under any prefix; with none, where its last tag starts (a
+    piece ending in 「<c」, the rest of the far cell in the next, hid it), or its length."""
     at = len(xml)
     while (at := xml.rfind(b"<", 0, at)) >= 0:
         if _CELL_TAG.match(xml, at):
             return at
-    return len(xml)
+    last = xml.rfind(b"<")
+    return last if last > 0 else len(xml)
 
 
+def _last_row(xml: bytes) -> int:
+    """Where the last row of ``xml`` starts, under any prefix (0 when none does)."""
+    at = len(xml)
+    while (at := xml.rfind(b"<", 0, at)) >= 0:
+        if _ROW_TAG.match(xml, at):
+            return at
+    return 0
+
+
+_PREFIX = rb"""(?:[^\s<>/:"'=]+:)?"""  # any namespace prefix (Chinese too: <日:c xmlns:日=…>)
 # A cell's start tag under any namespace prefix: calamine reads <y:c xmlns:y="…main"> as a cell too.
-_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_CELL_TAG = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_ROW_TAG = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
 
 
 class _Found:
@@ -378,25 +391,27 @@ class _Found:
     def add(self, pattern: re.Pattern[bytes], xml: bytes, cell: bytes) -> None:
         """What a run of whole cells holds (``cell`` is how this producer opens one: "<c"), found by
         patterns run in C: most of a returned plan's bytes are formulas no reader needs."""
-        data = _SHEET_DATA.search(xml)
-        start, end = data.end() if data else 0, xml.find(b"</" + cell[1:-1] + b"sheetData")
-        end = end if end >= 0 else len(xml)
-        if xml.count(cell, start, end) == xml.count(cell + b' r="', start, end) and not _other_cells(xml, cell):
-            filled = _filled_as_written(cell).findall(xml, start, end)  # every cell written as producers do
+        # Over the whole text, not only between <sheetData> and </sheetData>: a comment or an inline string
+        # holding 「</sheetData」 ended the part looked at, and the cells after it went uncounted. What the
+        # patterns take for a cell outside the sheet's cells (in a comment) only counts the sheet larger.
+        written = _as_written(xml, cell)
+        if written is not None:  # every cell written as producers do: <c r="A1" s="3" t="s">
+            filled = [(letters, row) for letters, row, end in written if end == b">"]
         elif _UNNAMED.search(xml):
             filled = None
             self._walk(xml)
         else:
-            filled = _FILLED.findall(xml)
+            filled = [(letters, row) for letters, row, empty in _FILLED.findall(xml) if not empty]
         if filled is not None:
             if filled:
                 # In C over the (letters, row) pairs: a 10,000-row plan has 60,000 of them and few letters.
-                self.rows = max(self.rows, max(map(int, map(itemgetter(1), filled))))
+                self.rows = max(self.rows, max(map(int, set(map(itemgetter(1), filled)))))  # each row once
                 letters = set(map(itemgetter(0), filled))
                 last = max({text.upper() for text in letters}, key=lambda text: (len(text), text))
                 self.columns = max(self.columns, column_index(last.decode()) + 1)
-            named = _ROW_NUMBER.findall(xml[xml.rfind(b"<row") :]) if b"<row" in xml else None
-            self.row = int(named[0]) if named else self.row
+            # Where its last row and cell stand, for a cell without its reference in the next piece (it
+            # lands after them: a piece read by pattern left the place at the first column).
+            self._walk(xml[_last_row(xml) :])
         # A cell's formula is its first child (ECMA-376 orders f, v, is): each <f found is matched from
         # the start tag of the cell it is in, which is the tag just before it.
         formula = cell[:-1] + b"f"
@@ -409,7 +424,7 @@ class _Found:
                 if not _VALUE.search(found.group(2)):
                     self.empty.add(ref)
             at = xml.find(formula, at + 1)
-        if b'="e"' in xml or b"='e'" in xml:
+        if b' t="e"' in xml if written is not None else b'="e"' in xml or b"='e'" in xml:
             for found in _ERROR.finditer(xml):
                 ref = _REF.search(found.group(1))
                 value = _VALUE.search(found.group(2))
@@ -419,11 +434,13 @@ class _Found:
 
     def _walk(self, xml: bytes) -> None:
         """Rows and cells one by one, as calamine places them when some have no reference (the format
-        allows leaving it out): a row after the row before it, a cell after the cell before it."""
+        allows leaving it out): a row after the row before it, a cell after the cell before it. A tag's
+        attributes are read as XML reads them (a > inside a quoted value hid the reference after it)."""
         for tag in _ROW_OR_CELL.finditer(xml):
-            ref = _REF.search(tag.group(2))
+            named = {name: double or single for name, double, single in _ATTRIBUTE.findall(tag.group(2))}
+            ref = _REF_VALUE.fullmatch(named.get(b"r", b""))
             if tag.group(1).endswith(b"row"):
-                number = _ROW_NUMBER.search(tag.group(0))
+                number = _ROW_VALUE.fullmatch(named.get(b"r", b""))
                 self.row, self.column = int(number.group(1)) if number else self.row + 1, 0
                 continue
             if ref:
@@ -440,12 +457,37 @@ class _Found:
 
 
 # A cell's reference however it is spaced and quoted (a row's r="" is digits alone and never matches).
+# The patterns that say where cells are read a tag as XML does (a quoted value may hold > or />) and take a
+# cell for filled unless it plainly is not (its tag closed at once, with no attribute but s and t): a
+# reader that took <c r="XFD1" foo="/>"> or <c r="XFD1"></x><v>1</v></c> for empty let calamine ask for
+# 549 GB. Taking an odd empty cell for a filled one only counts the sheet larger.
 _R = rb"""\sr\s*=\s*["']"""
+_QUOTED_ATTRIBUTES = rb"""((?:[^<>"']|"[^"]*"|'[^']*')*?)"""
 _REF = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"']")
-_FILLED = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"'][^<>]*(?<!/)>(?!</)")  # … of a cell that holds something
-_UNNAMED = re.compile(rb"<(?:\w+:)?c(?=[\s/>])(?![^<>]*\sr\s*=)")  # a cell without its reference
-_ROW_NUMBER = re.compile(_R + rb"([0-9]+)[\"']")
-_ROW_OR_CELL = re.compile(rb"<((?:\w+:)?(?:row|c))(?=[\s/>])([^<>]*?)(/?)>")
+_FILLED = re.compile(
+    _R
+    + rb"""([A-Za-z]+)([0-9]+)["'](?:\s+[st]\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))*(?:\s*(/>|>\s*</"""
+    + _PREFIX
+    + rb"c\s*>))?"
+)
+_UNNAMED = re.compile(rb"<" + _PREFIX + rb"""c(?=[\s/>])(?!(?:[^<>"']|"[^"]*"|'[^']*')*?\sr\s*=)""")  # no reference
+_ROW_OR_CELL = re.compile(rb"<(" + _PREFIX + rb"(?:row|c))(?=[\s/>])" + _QUOTED_ATTRIBUTES + rb"(/?)>")
+_ATTRIBUTE = re.compile(rb"""([^\s=<>/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF_VALUE = re.compile(rb"\s*([A-Za-z]+)([0-9]+)\s*")
+_ROW_VALUE = re.compile(rb"\s*\+?([0-9]+)\s*")
+
+
+def _as_written(xml: bytes, cell: bytes) -> list[tuple[bytes, bytes, bytes]] | None:
+    """Every cell of ``xml`` as (letters, row, how its tag ends: ``>`` when it holds something) when all
+    are written as Excel and LibreOffice write them (``<c r="A1" s="3" t="s">``, nothing but s and t after
+    the reference), so that one pattern starting with text, searched for at the speed of a byte search,
+    finds them all; None when one is not (no reference, another prefix, another attribute: an attribute
+    twice, or a value holding >, could hide a cell from the pattern)."""
+    cells = xml.count(cell + b' r="')
+    if xml.count(cell + b" ") != cells or _odd_cell(cell).search(xml) or _other_cells(xml, cell):
+        return None
+    found: list[tuple[bytes, bytes, bytes]] = _cells_as_written(cell).findall(xml)
+    return found if len(found) == cells else None
 
 
 def _other_cells(xml: bytes, cell: bytes) -> bool:
@@ -458,10 +500,21 @@ def _other_cells(xml: bytes, cell: bytes) -> bool:
 
 
 @cache
-def _filled_as_written(cell: bytes) -> re.Pattern[bytes]:
-    """_FILLED for cells all written as Excel and LibreOffice write them (``<c r="A1"``): a pattern that
-    starts with text is searched for at the speed of a byte search."""
-    return re.compile(re.escape(cell) + rb' r="([A-Za-z]+)([0-9]+)"[^<>]*(?<!/)>(?!</)')
+def _cells_as_written(cell: bytes) -> re.Pattern[bytes]:
+    """A cell's tag as producers write it, to its end: ``/>``, ``></c>`` (empty) or ``>`` (it holds something)."""
+    close = b"</" + cell[1:] + b">"
+    return re.compile(
+        re.escape(cell)
+        + rb' r="([A-Za-z]+)([0-9]+)"(?: s="[0-9]+")?(?: t="[a-zA-Z]+")?(/>|>(?:'
+        + re.escape(close)
+        + rb")?)"
+    )
+
+
+@cache
+def _odd_cell(cell: bytes) -> re.Pattern[bytes]:
+    """A cell's tag with no attribute, or spaced by other than a space (<c>, <c/>, <c\tr=…)."""
+    return re.compile(re.escape(cell) + rb"[>/\t\n\r]")
 
 
 @cache
@@ -559,6 +612,27 @@ def _keep(kept: list[bytes], xml: bytes, start: int, end: int, first: bytes, row
 @cache
 def _literal(text: bytes) -> re.Pattern[bytes]:
     return re.compile(re.escape(text))
+
+
+_SST = re.compile(rb"<" + _PREFIX + rb"sst(?=[\s/>])" + _QUOTED_ATTRIBUTES + rb"/?>")
+
+
+def refuse_lying_strings(package: Package, part: str) -> None:
+    """Refuse shared strings whose uniqueCount no text of their size can hold (each <si/> takes five
+    bytes at least): calamine sets room aside for that many strings before it reads one, and a 2 KB file
+    saying two billion asked for 48 GB (the process aborted, without a word)."""
+    head = next(package.pieces(part, 64 * 1024), b"")
+    start = _SST.search(head)
+    if start is None:
+        return  # no table of strings: calamine refuses the file itself
+    attributes = {name: double or single for name, double, single in _ATTRIBUTE.findall(start.group(1))}
+    unique = attributes.get(b"uniqueCount", b"").strip().lstrip(b"+")
+    if unique.isdigit() and int(unique) > package.size(part) // 5 + 1:
+        raise InputError(
+            "共用字串的數量（uniqueCount）遠超過它的內容，檔案已損毀；請重新存檔或向寄件者索取",
+            package.path,
+            code=ErrorCode.INPUT_DAMAGED,
+        )
 
 
 def for_calamine(package: Package, found: Book, sheets: Mapping[str, bytes]) -> bytes:

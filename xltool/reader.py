@@ -235,6 +235,8 @@ class _Workbook:
             self.marked = self.found.sheet(MARKS_SHEET) is not None  # a copy xltool marked (hidden record)
             self.marker_part = marker.part if marker is not None else None
             self.marker_cells = ooxml.scan(book.member(self.marker_part)) if self.marker_part else SheetCells()
+            if self.found.strings:
+                ooxml.refuse_lying_strings(book, self.found.strings)
         else:
             if book.kind == "xls":
                 self.cells, data = biff.sheets(book), book.data
