@@ -320,13 +320,15 @@ def test_a_practice_longer_than_a_page_with_digits_in_it_loses_no_word(
 def test_blank_lines_typed_in_a_practice_print_nothing_in_the_documents_as_in_the_sheet(
     tmp_path: Path, xltool: Runner
 ) -> None:
-    """Alt+Enter pressed thirty times inside a practice (a JSON keeps them): the printout left the blank
-    lines out and printed one page; the DOCX and the ODT kept them, a page of empty box, 「共 2 頁」."""
+    """Alt+Enter pressed thirty times inside a practice and its goal (a JSON keeps them): the printout left
+    the blank lines out and printed one page; the DOCX and the ODT kept them, pages of empty box."""
     source = tmp_path / "空行.json"
     assert xltool("read", EXAMPLE, "-f", "json", "-o", source).status == 0
     plan = json.loads(source.read_text(encoding="utf-8"))
-    practice = "二、辦理廉政講習，說明如下：" + "\n" * 30 + "（一）上半年辦理一場。\n（二）下半年辦理一場。"
-    plan["items"] = [dict(plan["items"][0], practice=text) for text in ("一、短作法一。", practice, "三、短作法三。")]
+    practice = "二、辦理廉政講習，說明如下：" + "\n" * 30 + "（一）上半年辦理一場。\n　\n（二）下半年辦理一場。"
+    goal = "強化宣導，" + "\n" * 30 + "落實預警。"  # the goal's cell too, and a line of a space alone
+    texts = ("一、短作法一。", practice, "三、短作法三。")
+    plan["items"] = [dict(plan["items"][0], practice=text, goal=goal) for text in texts]
     source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     outputs = {suffix: tmp_path / f"印{suffix}" for suffix in (".pdf", ".docx", ".odt")}
     assert xltool("render", source, *itertools.chain(*(("--" + k[1:], v) for k, v in outputs.items()))).status == 0

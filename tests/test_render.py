@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE, Runner, fill, hand_made_plan, run_in_process
 from tests.pdf import Word, pdf_words
-from xltool.form import COLUMNS, LINE_HEIGHT, MARGIN_CM
-from xltool.linebreak import usable_width
+from xltool.form import COLUMNS, GANTT_SHEET, LINE_HEIGHT, MARGIN_CM
+from xltool.linebreak import text_width, usable_width
 from xltool.pages import lay_out
 from xltool.reader import read_plan
 from xltool.render import render_plan
@@ -566,8 +566,48 @@ def test_a_long_units_title_prints_whole_broken_after_its_name(tmp_path: Path, x
     gantt = min(w.page for w in words if "預定進度" in w.text)  # landscape: the title fits on one line
     for page, width, after in ((1, A4_WIDTH, ""), (gantt, A4_HEIGHT, "預定進度")):
         header = min(w.y0 for w in words if w.page == page and w.text in ("計畫", "編號"))
-        title = sorted((w for w in words if w.page == page and w.y1 <= header), key=lambda w: (w.y0, w.x0))
+        title = sorted((w for w in words if w.page == page and w.y0 < header - 2), key=lambda w: (w.y0, w.x0))
         assert "".join(w.text for w in title) == f"{unit}108年度廉政工作計畫{after}", page
         assert all(w.x0 >= MARGIN - 1 and w.x1 <= width - MARGIN + 1 for w in title), page
     assert [w.text for w in words if w.page == 1][:2] == [unit, "108年度廉政工作計畫"]  # two lines, whole words
     assert Document(str(docx)).paragraphs[0].text == f"{unit}\n108年度廉政工作計畫"
+
+
+def test_the_gantt_reads_each_practice_on_one_line_under_a_title_of_its_own_height(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """The 預定進度 sheet printed a practice typed over lines from its first line (「（一）上半年…」 over the
+    header, or nothing but 「…」), and its title row, set to the plan's 36 pt, moved two practices overleaf."""
+    source = tmp_path / "換行.json"
+    assert xltool("read", EXAMPLE, "-f", "json", "-o", source).status == 0
+    plan = json.loads(source.read_text(encoding="utf-8"))
+    plan["items"][0]["practice"] = "\n\n辦理廉政講習：\n\n（一）上半年辦理一場。"
+    source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "列印.xlsx"
+    assert xltool("render", source, "-o", out, "--gantt").status == 0
+    gantt = load_workbook(out)[GANTT_SHEET]
+    assert gantt["B3"].value == "辦理廉政講習：（一）上半年辦理一場。"
+    assert gantt.row_dimensions[1].height is None  # one line: the row fits it, as before
+
+
+def test_a_long_units_running_head_stays_on_one_line(tmp_path: Path, xltool: Runner) -> None:
+    """Several units printed together name their unit at the top right of each page: a 37-character name
+    wrapped the head inside 「工作計畫」. The name is shortened with 「…」, the year's words kept."""
+    import docx
+
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    long = "國立臺灣大學醫學院附設醫院新竹臺大分院生醫醫院竹東院區暨附設護理之家聯合政風室"  # 39 characters
+    for name, unit in (("甲", long), ("乙", "乙處")):
+        source = folder / f"{name}.json"
+        assert xltool("read", EXAMPLE, "-f", "json", "-o", source).status == 0
+        plan = json.loads(source.read_text(encoding="utf-8"))
+        plan["unit"] = unit
+        source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    out, document = tmp_path / "列印.xlsx", tmp_path / "列印.docx"
+    assert xltool("render", folder, "-o", out, "--docx", document).status == 0
+    heads = [sheet.oddHeader.right.text for sheet in load_workbook(out).worksheets if sheet.oddHeader.right.text]
+    heads += [section.header.paragraphs[0].text for section in docx.Document(str(document)).sections]
+    shortened = [head for head in heads if head.startswith(long[:10])]
+    assert len(shortened) == 2 and all("…" in head and head.endswith("108年度廉政工作計畫") for head in shortened)
+    assert all(text_width(head, 10) <= 453.6 for head in shortened)

@@ -59,7 +59,17 @@ from xltool.model import Plan, number
 from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
 from xltool.ooxml import NOT_XML, write_package
 from xltool.outputs import DOCX, ODT, Outputs
-from xltool.pages import TITLE_LINE, lay_out, line_slice, page_lines, row_texts, title_lines
+from xltool.pages import (
+    HEAD_SIZE,
+    TEXT_WIDTH,
+    TITLE_LINE,
+    lay_out,
+    line_slice,
+    page_lines,
+    row_texts,
+    running_title,
+    title_lines,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -70,7 +80,6 @@ if TYPE_CHECKING:
 A4_TWIPS = (11906, 16838)
 TWIPS_PER_CM = 1440 / 2.54
 TITLE_HEIGHT = 36.0  # pt: the title's 18 pt line and half a line after it, generously (pages.page_lines)
-HEAD_SIZE = 10  # pt: the unit's name at the top of each page of a document of several units
 CELL_PADDING_TWIPS = 45  # 2.25 pt left and right of the text: 「單位：千元)」 fills the 82 pt 備考 column
 FOOTER_DISTANCE_CM = 1.25  # from the bottom edge to the footer line, inside the 2.5 cm margin
 ZH_TW = "zh-TW"
@@ -213,7 +222,7 @@ def build_document(
             section.header.is_linked_to_previous = False
             head = section.header.paragraphs[0]
             _paragraph(head, align="right", line=None)
-            _run(head, plan_title(plans[i].unit, plans[i].year), size=HEAD_SIZE)
+            _run(head, running_title(plans[i].unit, plan_title("", plans[i].year)), size=HEAD_SIZE)
     return document
 
 
@@ -224,8 +233,7 @@ def _write_plan(document: Document, plan: Plan, canonical: bool) -> Paragraph:
     """Title, table and notes of one plan; returns its last paragraph (where its section ends)."""
     title = document.add_paragraph()
     _paragraph(title, align="center", keep_with_next=True, line=None, after=LINE_HEIGHT / 2)
-    text_width = A4_TWIPS[0] / 20 - 2 * MARGIN_CM / 2.54 * 72
-    lines = title_lines(plan.unit, plan_title("", plan.year), text_width)
+    lines = title_lines(plan.unit, plan_title("", plan.year), TEXT_WIDTH)
     _run(title, "\n".join(lines), size=TITLE_SIZE)
     _write_table(document, plan, canonical, TITLE_HEIGHT + (len(lines) - 1) * TITLE_LINE)
     last = title

@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from xltool.form import LINE_HEIGHT, MARGIN_CM, PRACTICE, TITLE_SIZE
-from xltool.linebreak import NO_START, wrap
+from xltool.linebreak import NO_START, text_width, wrap
 from xltool.model import Plan, PlanItem, continued, number
 
 BODY_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the form's top and bottom margins, in points
@@ -44,6 +44,8 @@ PHRASE_ENDS = "、，。；：！？\n"  # where a goal's text may go on over a 
 
 
 TITLE_LINE = 24.0  # pt: each further line of a long title (18 pt type, as LibreOffice and Word space it)
+HEAD_SIZE = 10  # pt: the unit's title at the top right of each page of a printout of several units
+TEXT_WIDTH = 595.3 - 2 * MARGIN_CM / 2.54 * 72  # pt: A4's width less the form's margins
 
 
 def title_lines(unit: str, rest: str, width: float) -> list[str]:
@@ -57,6 +59,18 @@ def title_lines(unit: str, rest: str, width: float) -> list[str]:
     return [line for part in (unit, rest) for line in wrap(part, width, TITLE_SIZE) if line]
 
 
+def running_title(unit: str, rest: str) -> str:
+    """The title a page's head gives (``unit`` + ``rest``) on one line across the page: a unit's name too
+    long for it is shortened with 「…」 before the year's words (a 37-character name wrapped the head inside
+    「工作計畫」, 「計畫」 alone on a second line)."""
+    if text_width(unit + rest, HEAD_SIZE) <= TEXT_WIDTH:
+        return unit + rest
+    kept = unit
+    while kept and text_width(kept + "…" + rest, HEAD_SIZE) > TEXT_WIDTH:
+        kept = kept[:-1]
+    return kept + "…" + rest
+
+
 def cell_texts(item: PlanItem, canonical: bool = False) -> dict[str, str]:
     """What each printed cell of a practice says: as the officer wrote it (``PlanItem.as_written``), or
     with ``canonical`` what ``check --fix`` would write (108.01-12 for １０８．０１－１２, 綜合規劃業務 for
@@ -67,11 +81,14 @@ def cell_texts(item: PlanItem, canonical: bool = False) -> dict[str, str]:
         texts.update(schedule=item.schedule, budget=amount, category=item.category, performance=item.performance)
     # A blank line (Alt+Enter twice) prints nothing here, as in the sheet: kept, a word processor made the
     # row taller than the page plan (a document of two pages where the printout has one).
-    return {key: _without_blank_lines(text) if "\n" in text or "\r" in text else text for key, text in texts.items()}
+    return {key: without_blank_lines(text) for key, text in texts.items()}
 
 
-def _without_blank_lines(text: str) -> str:
-    return "\n".join(line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line)
+def without_blank_lines(text: str) -> str:
+    """``text`` without its blank lines (spaces alone are blank too): they print nothing in the sheet."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    return "\n".join(line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip())
 
 
 def row_texts(plan: Plan, n: int, canonical: bool = False) -> dict[str, str]:
@@ -98,7 +115,7 @@ def lines_of(text: str, width: float) -> list[str]:
 
 @lru_cache(maxsize=256)  # a long cell's lines are asked for again for each page it is on (line_slice)
 def _lines_of(text: str, width: float) -> tuple[str, ...]:
-    return tuple(line for line in wrap(text, width) if line)
+    return tuple(line for line in wrap(text, width) if line.strip())
 
 
 def line_slice(text: str, width: float, start: int, stop: int | None = None) -> str:
@@ -238,7 +255,7 @@ def _wrap(plan: Plan, widths: Mapping[str, float], canonical: bool, more: Sequen
     grown) reuses them, where wrapping every cell on each pass took 40 s for a plan of 10,000 practices."""
     groups: list[tuple[str, list[int]]] = []
     for n, item in enumerate(plan.items):
-        goal = item.numbered_goal
+        goal = without_blank_lines(item.numbered_goal)  # the documents print the goal's text as it is
         if groups and groups[-1][0] == goal:
             groups[-1][1].append(n)
         else:

@@ -44,7 +44,18 @@ from xltool.linebreak import CELL_INSET, column_points, usable_width, wrap
 from xltool.model import Plan, PlanItem, month_columns, number, practice_rows
 from xltool.ooxml import NOT_XML
 from xltool.outputs import PDF, WORKBOOK, Outputs, output_folder
-from xltool.pages import TITLE_LINE, cell_texts, lay_out, lines_of, page_lines, title_lines
+from xltool.pages import (
+    HEAD_SIZE,
+    TITLE_LINE,
+    cell_texts,
+    lay_out,
+    lines_of,
+    page_lines,
+    running_title,
+    title_lines,
+    without_blank_lines,
+)
+from xltool.text import one_line
 from xltool.xlsxparts import apply_page, new_workbook, sheet_name
 
 TITLE_HEIGHT = 36.0  # pt: the title row, 18 pt text with room above and below
@@ -211,14 +222,13 @@ def _lines(text: str, key: str) -> list[str]:
     return lines_of(text, WIDTHS[key])
 
 
-HEAD_SIZE = 10  # pt: the unit's name at the top of each page of a printout of several units
 MAX_HEAD = 60  # characters of it: Excel keeps at most 255 in a header, codes included
 
 
 def running_head(plan: Plan) -> str:
     """The page header that names a plan's unit, right-aligned in small type above the form, for
     printouts of several units: Excel's header codes, the text's own & doubled."""
-    title = NOT_XML.sub("\ufffd", plan_title(plan.unit, plan.year))
+    title = NOT_XML.sub("\ufffd", running_title(plan.unit, plan_title("", plan.year)))
     if len(title) > MAX_HEAD:
         title = title[: MAX_HEAD - 1] + "…"
     return f'&R&"{FONT}"&{HEAD_SIZE}' + title.replace("&", "&&")
@@ -228,7 +238,7 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
     last_col = len(PRINTED) - 1
     for i, column in enumerate(PRINTED):
         sheet.set_column(i, i, column.print_width)
-    title_height = _title(sheet, styles, plan, "", [c.print_width for c in PRINTED])
+    title_height = _title(sheet, styles, plan, "", [c.print_width for c in PRINTED], fixed=True)
 
     header = [_lines(c.printed, c.key) or [""] for c in PRINTED]
     header_lines = max(len(lines) for lines in header)
@@ -305,14 +315,16 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
     sheet.hide_gridlines(2)
 
 
-def _title(sheet: Any, styles: _Styles, plan: Plan, after: str, widths: Sequence[float]) -> float:
+def _title(sheet: Any, styles: _Styles, plan: Plan, after: str, widths: Sequence[float], *, fixed: bool) -> float:
     """The title across the first row's columns (``widths``, in characters), in as many lines as it needs
-    (pages.title_lines); returns the row's height."""
+    (pages.title_lines); returns the row's height, which is set where the pages are counted (``fixed``)
+    or the title takes more than a line (the 預定進度 sheet's row otherwise fits its one line itself)."""
     room = sum(map(column_points, widths)) - CELL_INSET
     lines = title_lines(plan.unit, plan_title("", plan.year) + after, room)
     sheet.merge_range(0, 0, 0, len(widths) - 1, "\n".join(lines), styles.title)
     height = TITLE_HEIGHT + (len(lines) - 1) * TITLE_LINE
-    _set_height(sheet, 0, height)
+    if fixed or len(lines) > 1:
+        _set_height(sheet, 0, height)
     return height
 
 
@@ -327,7 +339,7 @@ def _write_gantt(sheet: Any, styles: _Styles, plan: Plan) -> None:
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 1, 36)
     sheet.set_column(2, 1 + len(months), 4)
-    _title(sheet, styles, plan, "　預定進度", [5, 36, *[4] * len(months)])
+    _title(sheet, styles, plan, "　預定進度", [5, 36, *[4] * len(months)], fixed=False)
     sheet.write_string(1, 0, "編號", styles.month)
     sheet.write_string(1, 1, PRACTICE.name, styles.month)
     for i, month in enumerate(months):
@@ -340,7 +352,8 @@ def _write_gantt(sheet: Any, styles: _Styles, plan: Plan) -> None:
         item = plan.items[rows.start]
         sheet.write_string(r, 0, f"{item.goal_no}{item.item_no}", styles.small)
         # One line per practice: the grid is for reading months across, the full text is on the plan sheet.
-        sheet.write_string(r, 1, item.practice[:24] + ("…" if len(item.practice) > 24 else ""), styles.small)
+        practice = one_line(without_blank_lines(item.practice))  # its lines joined, as the cell reads
+        sheet.write_string(r, 1, practice[:24] + ("…" if len(practice) > 24 else ""), styles.small)
         scheduled = {month for at in rows for month in plan.items[at].months}
         for i, month in enumerate(months):
             on = month in scheduled
