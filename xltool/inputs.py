@@ -346,7 +346,7 @@ def _cut_short(data: bytes) -> bool:
     size = 1 << struct.unpack_from("<H", data, 30)[0]
     directory = struct.unpack_from("<I", data, 48)[0]
     tables = [n for n in struct.unpack_from("<109I", data, 76) if n < 0xFFFFFFFA]
-    return any(512 + (n + 1) * size > len(data) for n in [directory, *tables] if n < 0xFFFFFFFA)
+    return any((n + 2) * size > len(data) for n in [directory, *tables] if n < 0xFFFFFFFA)  # sector n: (n+1)·size on
 
 
 def _too_large(size: int, what: str = "") -> str:
