@@ -125,7 +125,7 @@ def write_odt(
         docx = Path(scratch) / "plan.docx"
         try:
             counts = count_pages(plans, scratch, canonical=canonical, odt=True) if len(plans) > 1 else None
-            build_document(plans, page_counts=counts, canonical=canonical).save(str(docx))
+            build_document(plans, page_counts=counts, canonical=canonical, page_breaks=True).save(str(docx))
             odt = _unspaced(convert(docx, "odt", scratch))
         except OfficeError as error:  # it names a scratch copy, which the user never sees
             raise _office_error(error, path) from None
@@ -141,7 +141,7 @@ def count_pages(plans: Sequence[Plan], scratch: str | Path, *, canonical: bool =
     documents = []
     for i, plan in enumerate(plans):
         documents.append(Path(scratch) / f"count-{i}.docx")
-        build_document([plan], canonical=canonical).save(str(documents[-1]))
+        build_document([plan], canonical=canonical, page_breaks=odt).save(str(documents[-1]))
     if odt:
         documents = [_unspaced(path) for path in convert_many(documents, "odt", scratch)]
     pdfs = convert_many(documents, "pdf", scratch)  # one LibreOffice start for them all
@@ -186,12 +186,21 @@ _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
 def build_document(
-    plans: Sequence[Plan], *, page_counts: Sequence[int] | None = None, canonical: bool = False
+    plans: Sequence[Plan],
+    *,
+    page_counts: Sequence[int] | None = None,
+    canonical: bool = False,
+    page_breaks: bool = False,
 ) -> Document:
     """The python-docx document of the plans, not yet saved.
 
     ``page_counts`` (each plan's pages) go into the footers as the page count's last computed value: Word
-    computes its own, LibreOffice shows these.
+    computes its own, LibreOffice shows these. With ``page_breaks`` each page of the plan is a table of its
+    own after a page break, for the ODT: LibreOffice lays it out as measured (its autospace off), and left to
+    fill the room the plan keeps spare it took two lines more on a page (the next row's rule then ran through
+    a practice written over several rows). The DOCX is left to flow: Word, and LibreOffice opening a DOCX
+    (which spaces Chinese from digits), may lay out a row taller than planned, and a forced break after it
+    would leave a page half empty.
     """
     if not plans:
         raise ValueError("build_document needs at least one plan")
@@ -208,7 +217,7 @@ def build_document(
     document.core_properties.subject = SUBJECT
     document.core_properties.author = ""  # not the template's "python-docx": the officer is the author
     for i, plan in enumerate(plans):
-        last = _write_plan(document, plan, canonical)
+        last = _write_plan(document, plan, canonical, page_breaks)
         if i < len(plans) - 1:
             # The plan's section ends with its last paragraph: no empty paragraph (nor a blank page) for it.
             last._p.get_or_add_pPr().append(copy.deepcopy(sentinel))
@@ -229,13 +238,13 @@ def build_document(
 # ---------------------------------------------------------------------------------------------- parts
 
 
-def _write_plan(document: Document, plan: Plan, canonical: bool) -> Paragraph:
+def _write_plan(document: Document, plan: Plan, canonical: bool, page_breaks: bool) -> Paragraph:
     """Title, table and notes of one plan; returns its last paragraph (where its section ends)."""
     title = document.add_paragraph()
     _paragraph(title, align="center", keep_with_next=True, line=None, after=LINE_HEIGHT / 2)
     lines = title_lines(plan.unit, plan_title("", plan.year), TEXT_WIDTH)
     _run(title, "\n".join(lines), size=TITLE_SIZE)
-    _write_table(document, plan, canonical, TITLE_HEIGHT + (len(lines) - 1) * TITLE_LINE)
+    _write_table(document, plan, canonical, TITLE_HEIGHT + (len(lines) - 1) * TITLE_LINE, page_breaks)
     last = title
     for i, note in enumerate(NOTES):
         last = document.add_paragraph()
@@ -244,7 +253,7 @@ def _write_plan(document: Document, plan: Plan, canonical: bool) -> Paragraph:
     return last
 
 
-def _write_table(document: Document, plan: Plan, canonical: bool, title_height: float) -> None:
+def _write_table(document: Document, plan: Plan, canonical: bool, title_height: float, page_breaks: bool) -> None:
     """The form's table, its rows where xltool chose the pages to end (``pages.lay_out``, as for the
     sheet): a practice is a row, or two where a page ends inside it, each row kept whole. LibreOffice
     would split a row itself, but in this table without widow and orphan control (a practice's last line
@@ -254,15 +263,19 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
     from docx.shared import Twips
 
     widths = [round(DOCUMENT_WIDTHS_CM[column.key] * TWIPS_PER_CM) for column in PRINTED]
-    table = document.add_table(rows=0, cols=len(PRINTED))
-    _table_properties(table._tbl, sum(widths))
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Twips(width)
-
     headers = [header_text(column.printed, width) for column, width in zip(PRINTED, widths, strict=True)]
-    header = _add_row(table, widths, header=True)
-    for cell, text in zip(header, headers, strict=True):
-        _cell(cell, text, align="center", valign="center", bold=True)
+
+    def new_table() -> Any:
+        """A table under the form's header (repeated on each page it runs onto)."""
+        table = document.add_table(rows=0, cols=len(PRINTED))
+        _table_properties(table._tbl, sum(widths))
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Twips(width)
+        for cell, text in zip(_add_row(table, widths, header=True), headers, strict=True):
+            _cell(cell, text, align="center", valign="center", bold=True)
+        return table
+
+    table = new_table()
 
     room = {column.key: _room(width) for column, width in zip(PRINTED, widths, strict=True)}
     notes = sum(len(wrap(note, sum(widths) / 20)) for note in NOTES)
@@ -277,7 +290,10 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
     more = [*printout.continued, False]
     practice_done: dict[int, int] = {}  # such a practice (by its first row): its lines written so far
     lines = printout.lines
-    for first, end in printout.pages():
+    for page, (first, end) in enumerate(printout.pages()):
+        if page and page_breaks:
+            _page_break(document)
+            table = new_table()
         for n, run in itertools.groupby(range(first, end), key=lambda line: lines[line].item):
             rows = list(run)
             texts = row_texts(plan, n, canonical)
@@ -310,6 +326,9 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
                     text = line_slice(text, room[column.key], starts_at, starts_at + len(rows))
                 _cell(cell, break_hints(text, room[column.key]), align=column.align, open_sides=open_sides)
 
+    if page_breaks and len(lines) in printout.breaks:  # the total starts a page, as in the printout
+        _page_break(document)
+        table = new_table()
     total = _add_row(table, widths)
     budget_at = PRINTED_AT["budget"]
     label = total[0].merge(total[budget_at - 1])
@@ -417,6 +436,13 @@ def _no_autospace() -> list[Any]:
     lines are measured as the sheet prints them (pages.lines_of), and the space made a practice like
     「第 12 場次」 a line longer a page than xltool planned, enough to push a page-long row past its page."""
     return [_el("w:autoSpaceDE", val="0"), _el("w:autoSpaceDN", val="0")]
+
+
+def _page_break(document: Document) -> None:
+    """A page break between two tables: a paragraph of a point (exactly) that starts the next page."""
+    paragraph = document.add_paragraph()
+    _paragraph(paragraph, line=1)
+    paragraph._p.get_or_add_pPr().insert(0, _el("w:pageBreakBefore"))  # before widowControl: the schema's order
 
 
 def _spacing(line: float | None, *, after: float = 0) -> Any:
