@@ -168,6 +168,55 @@ def test_the_size_check_counts_every_cell_a_parser_reads(cells: bytes) -> None:
     assert found.rows >= 600_000 and found.columns >= 26
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        pytest.param(
+            b'<row r="600000"><c r="Z1"><v>1</v></c></row><row><c><v>1</v></c></row>', id="a cell's r moves no row"
+        ),
+        pytest.param(b'<row r="A600000">' + b"<c><v>1</v></c>" * 26 + b"</row>", id="letters in a row's r"),
+        pytest.param(
+            b'<row r="600000"/>' + b"<row>" + b"<c><v>1</v></c>" * 26 + b"</row>", id="an empty row, then one"
+        ),
+    ],
+)
+def test_the_size_check_counts_rows_as_calamine_does(rows: bytes) -> None:
+    """calamine takes a row's number from its <row r> (the digits of it) or counts the rows' end tags; a
+    cell's own r moves no row. The check let a cell's near reference (r="Z1") put the rows after a far one
+    near the top, and read 「A600000」 as no number at all."""
+    from xltool import ooxml
+
+    found = ooxml.scan(SHEET_HEAD + rows + b"</sheetData></worksheet>")
+    assert found.rows >= 600_000 and found.columns >= 26
+
+
+@pytest.mark.parametrize("hiding", [b'<!--<row r="1">-->', b'<?x <row r="1"> ?>'], ids=["comment", "instruction"])
+def test_a_row_hidden_in_a_comment_does_not_reset_the_count(tmp_path: Path, hiding: bytes) -> None:
+    """A far empty row, then 「<row r="1">」 in a comment, then cells without references: the check counted
+    them near the top, calamine (which skips the comment) far down. The sheet is read, and handed to
+    calamine, without its comments and instructions."""
+    cells = b"<row>" + b"<c><v>1</v></c>" * 26 + b"</row>"
+    far = rewritten(tmp_path / "藏.xlsx", in_sheet(b'<row r="600000"/>' + hiding + cells))
+    done = xltool("check", far)
+    assert done.status == 2 and "600,001 列" in one_line_naming(done, far)
+
+
+def test_shared_strings_no_relationship_names_are_still_measured(tmp_path: Path) -> None:
+    """xl/sharedStrings.xml left out of the workbook's relationships: calamine opens it by its name all the
+    same, and its uniqueCount of two billion aborted the process."""
+
+    def unrelated(name: str, data: bytes) -> bytes:
+        if name == "xl/sharedStrings.xml":
+            return re.sub(rb'uniqueCount="[0-9]+"', b'uniqueCount="2000000000"', data)
+        if name == "xl/_rels/workbook.xml.rels":
+            return re.sub(rb"<Relationship [^>]*sharedStrings[^>]*/>", b"", data)
+        return data
+
+    lying = rewritten(tmp_path / "字串.xlsx", unrelated)
+    done = xltool("check", lying)
+    assert done.status == 2 and "uniqueCount" in one_line_naming(done, lying)
+
+
 def test_the_size_check_counts_a_cell_cut_between_two_pieces_or_under_any_prefix() -> None:
     """A far cell whose 「<c」 ended a piece of the sheet read (the rest, in the next, was no cell to the
     patterns); one written <日:c xmlns:日=…> in a sheet of <x:c (a Chinese prefix was not a prefix to them)."""

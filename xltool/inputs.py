@@ -173,6 +173,7 @@ class SheetCells:
     without_value: frozenset[str] = frozenset()  # .xlsx: those saved without a result
     last_column: str = ""  # .xlsx: where the sheet's <dimension> says it ends (letters)
     merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # .ods: merged ranges, corners 0-based
+    plain: bool = True  # .xlsx: no comment, instruction or CDATA in the sheet (ooxml.canonical)
 
     @property
     def area(self) -> int:

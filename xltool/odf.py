@@ -27,9 +27,9 @@ _TOKEN = re.compile(
 )
 # Attributes however XML allows them written: either quote, spaces around the = (a repeat count in single
 # quotes passed unseen, and calamine built the 16,384 columns it asked for).
-_REPEATED = re.compile(
-    rb"""table:number-(?:rows|columns)-repeated\s*=\s*["']\s*\+?([0-9]+)"""
-)  # "+600000": calamine's too
+# Of its own kind (a row's rows, a cell's columns) and its own name, the largest if written twice: the
+# first of either kind, or of a look-alike (xtable:…), hid the count calamine took ("+N" is calamine's too).
+_REPEATED = re.compile(rb"""(?<![\w.:-])table:number-(rows|columns)-repeated\s*=\s*["']\s*\+?([0-9]+)""")
 _NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # A merged range starts at the cell that says how far it reaches; the cells it covers are covered-table-cell.
 _SPANNED = re.compile(rb"""table:number-(rows|columns)-spanned\s*=\s*["']\s*\+?([0-9]{1,7})""")
@@ -127,11 +127,11 @@ def _walk(xml: bytes) -> Iterator[_At]:
                 yield _At(_START, name, end=tag.end())
         elif element == b"table-row":
             if not closing:
-                repeat_rows, column = _repeat(attrs), 0
+                repeat_rows, column = _repeat(attrs, b"rows"), 0
             if closing or empty:
                 row += repeat_rows
         elif not closing:  # a cell, or one a merged range covers
-            repeat = _repeat(attrs)
+            repeat = _repeat(attrs, b"columns")
             yield _At(_CELL, name, row, column, repeat_rows, repeat, element, attrs, bool(empty), tag.end())
             column += repeat
 
@@ -217,7 +217,7 @@ def _column_styles(xml: bytes, start: int) -> list[bytes]:
     end = xml.find(b"<table:table-row", start)
     for declared in _COLUMN.finditer(xml, start, end if end >= 0 else len(xml)):
         default = _COLUMN_STYLE.search(declared.group(1))
-        styles += [default.group(1) if default else b""] * min(_repeat(declared.group(1)), 16384)
+        styles += [default.group(1) if default else b""] * min(_repeat(declared.group(1), b"columns"), 16384)
         if len(styles) >= 16384:  # a sheet's columns, at most: no file makes more of them here
             break
     return styles
@@ -232,6 +232,6 @@ def _table_name(attrs: bytes) -> str | None:
     return xml_unescape(written.decode("utf-8", "replace"))
 
 
-def _repeat(attrs: bytes) -> int:
-    found = _REPEATED.search(attrs)
-    return int(found.group(1)) if found else 1
+def _repeat(attrs: bytes, kind: bytes) -> int:
+    counts = [int(count) for named, count in _REPEATED.findall(attrs) if named == kind]
+    return max(counts, default=1)

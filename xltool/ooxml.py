@@ -19,7 +19,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
@@ -135,7 +135,7 @@ class Book:
     sheets: tuple[Sheet, ...]
     strings: str | None
     styles: str | None
-    plain: bool = False  # each relationship of the workbook has its own id and a plain target
+    plain: bool = False  # written as producers write it: sheets by r:id, each relationship its own id and target
 
     def sheet(self, name: str) -> Sheet | None:
         return named(self.sheets, name)
@@ -159,16 +159,22 @@ def book(package: Package) -> Book:
         ),
         "xl/workbook.xml",
     )
-    xml = _text(package, office)
+    xml, raw = _text(package, office), package.member(office).decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
     listed = re.search(rf"<(?:{NAME}:)?sheets\b[^<>]*?(?:/>|>(.*?)</(?:{NAME}:)?sheets>)", xml, re.S)
     if listed is None:
         raise InputError(DAMAGED, package.path, code=ErrorCode.INPUT_DAMAGED)
     listing = relations(package, office)
     related = {r.id: r for r in listing}
     sheets = []
+    # Written as producers write it, calamine finds the sheets xltool measured: no comment, instruction or
+    # CDATA (a <sheet> inside one is none to calamine), each sheet's relationship named r:id alone (calamine
+    # reads r:id where xltool took the first …:id). Otherwise calamine gets the package for_calamine makes.
+    plain = "<!" not in raw and raw.find("<?", 1) < 0
     for tag in start_tag("sheet").finditer(listed.group(1) or ""):  # <sheets/>: none
         attrs = attributes(tag.group(2))
-        rid = next((value for name, value in attrs.items() if name.endswith(":id")), "")
+        ids = [name for name in attrs if name.endswith(":id")]
+        plain = plain and ids == ["r:id"]
+        rid = attrs["r:id"] if "r:id" in attrs else attrs[ids[0]] if ids else ""
         relation = related.get(rid)
         part = relation.target if relation and not relation.external and package.has(relation.target) else None
         number = attrs.get("sheetId", "0")
@@ -189,7 +195,7 @@ def book(package: Package) -> Book:
             None,
         )
 
-    plain = len(related) == len(listing) and all(r.plain for r in listing if not r.external)
+    plain = plain and len(related) == len(listing) and all(r.plain for r in listing if not r.external)
     return Book(office, tuple(sheets), related_part("/sharedStrings"), related_part("/styles"), plain)
 
 
@@ -332,8 +338,11 @@ def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCel
     pattern = _formula_cells(skip_from)
     found = _Found()
     rest, cell = b"", b""
+    plain = True
     for piece in [xml] if isinstance(xml, bytes) else xml:
         xml_ = rest + piece
+        if plain and (_MARKUP.search(xml_, 1) or (xml_.startswith(b"<?") and xml_[:5] != b"<?xml")):
+            plain = False  # a comment, an instruction or CDATA: the reader reads the sheet without them (canonical)
         if not cell:  # the cells' tag, with the namespace prefix this producer uses (<c or <x:c)
             data = _SHEET_DATA.search(xml_)
             if data is None:
@@ -347,7 +356,27 @@ def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCel
         rest = xml_[cut:]
     if cell:
         found.add(pattern, rest, cell)
-    return found.cells()
+    return replace(found.cells(), plain=plain)
+
+
+_MARKUP = re.compile(rb"<[!?]")  # a comment, a processing instruction or CDATA (or a DOCTYPE) starts here
+# What a parser skips or reads as text: a comment, a processing instruction, a CDATA section.
+_HIDING = re.compile(rb"<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.S)
+_PROLOG = re.compile(rb"\s*<\?xml\b.*?\?>", re.S)
+
+
+def canonical(xml: bytes) -> bytes:
+    """A sheet as calamine reads it, without its comments and instructions and with CDATA written as text:
+    the size check and calamine then read the same cells (a <row r="1"> in a comment, a </sheetData in one,
+    had the check count rows calamine did not, and miss the cells it did)."""
+    prolog = _PROLOG.match(xml)
+    start = prolog.end() if prolog else 0
+
+    def plain(found: re.Match[bytes]) -> bytes:
+        text = found.group(1)
+        return b"" if text is None else text.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
+
+    return xml[:start] + _HIDING.sub(plain, xml[start:])
 
 
 def _last_cell(xml: bytes) -> int:
@@ -382,7 +411,7 @@ class _Found:
 
     def __init__(self) -> None:
         self.rows = self.columns = 0
-        self.row = self.column = 0  # where a cell without a reference lands: after the one before it
+        self.row, self.column = 1, 0  # where a cell without a reference lands: after the one before it
         self.formulas: set[str] = set()
         self.empty: set[str] = set()
         self.errors: dict[str, str] = {}
@@ -395,13 +424,11 @@ class _Found:
         # holding 「</sheetData」 ended the part looked at, and the cells after it went uncounted. What the
         # patterns take for a cell outside the sheet's cells (in a comment) only counts the sheet larger.
         written = _as_written(xml, cell)
+        filled = None
         if written is not None:  # every cell written as producers do: <c r="A1" s="3" t="s">
             filled = [(letters, row) for letters, row, end in written if end == b">"]
-        elif _UNNAMED.search(xml):
-            filled = None
+        else:  # tag by tag, as calamine reads them
             self._walk(xml)
-        else:
-            filled = [(letters, row) for letters, row, empty in _FILLED.findall(xml) if not empty]
         if filled is not None:
             if filled:
                 # In C over the (letters, row) pairs: a 10,000-row plan has 60,000 of them and few letters.
@@ -434,21 +461,32 @@ class _Found:
 
     def _walk(self, xml: bytes) -> None:
         """Rows and cells one by one, as calamine places them when some have no reference (the format
-        allows leaving it out): a row after the row before it, a cell after the cell before it. A tag's
-        attributes are read as XML reads them (a > inside a quoted value hid the reference after it)."""
-        for tag in _ROW_OR_CELL.finditer(xml):
-            named = {name: double or single for name, double, single in _ATTRIBUTE.findall(tag.group(2))}
-            ref = _REF_VALUE.fullmatch(named.get(b"r", b""))
-            if tag.group(1).endswith(b"row"):
-                number = _ROW_VALUE.fullmatch(named.get(b"r", b""))
-                self.row, self.column = int(number.group(1)) if number else self.row + 1, 0
+        allows leaving it out): a row is where its r says (its digits: calamine reads 「A600000」 as 600000)
+        or where the rows' end tags have counted to, a cell after the cell before it; a cell's own r moves
+        no row (a far reference on a cell made the rows after it look near the top). A tag's attributes
+        are read as XML reads them (a > inside a quoted value hid the reference after it)."""
+        for tag in _WALK.finditer(xml):
+            closing, name, attributes, empty = tag.groups()
+            if name.endswith(b"row"):
+                if closing:
+                    self.row += 1
+                    continue
+                named = {key: double or single for key, double, single in _ATTRIBUTE.findall(attributes)}
+                digits = bytes(ch for ch in named.get(b"r", b"") if 48 <= ch <= 57)
+                self.row, self.column = int(digits) if digits else self.row, 0
+                if empty:
+                    self.row += 1  # <row r="5"/>: no end tag to count it
                 continue
-            if ref:
-                self.row, self.column = int(ref.group(2)), column_index(ref.group(1).decode().upper()) + 1
-            else:
-                self.column += 1
-            if not tag.group(3):
-                self.rows, self.columns = max(self.rows, self.row), max(self.columns, self.column)
+            if closing:
+                continue
+            # Every r it is given counts (written twice, either may be the one a parser keeps).
+            refs = [_REF_VALUE.fullmatch(a or b) for key, a, b in _ATTRIBUTE.findall(attributes) if key == b"r"]
+            places = [(int(ref.group(2)), column_index(ref.group(1).decode().upper()) + 1) for ref in refs if ref]
+            row, self.column = max(places) if places else (self.row, self.column + 1)
+            if places:
+                self.column = max(column for _, column in places)
+            if not empty:
+                self.rows, self.columns = max(self.rows, row, self.row), max(self.columns, self.column)
 
     def cells(self) -> SheetCells:
         return SheetCells(
@@ -464,17 +502,9 @@ class _Found:
 _R = rb"""\sr\s*=\s*["']"""
 _QUOTED_ATTRIBUTES = rb"""((?:[^<>"']|"[^"]*"|'[^']*')*?)"""
 _REF = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"']")
-_FILLED = re.compile(
-    _R
-    + rb"""([A-Za-z]+)([0-9]+)["'](?:\s+[st]\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))*(?:\s*(/>|>\s*</"""
-    + _PREFIX
-    + rb"c\s*>))?"
-)
-_UNNAMED = re.compile(rb"<" + _PREFIX + rb"""c(?=[\s/>])(?!(?:[^<>"']|"[^"]*"|'[^']*')*?\sr\s*=)""")  # no reference
-_ROW_OR_CELL = re.compile(rb"<(" + _PREFIX + rb"(?:row|c))(?=[\s/>])" + _QUOTED_ATTRIBUTES + rb"(/?)>")
+_WALK = re.compile(rb"<(/?)(" + _PREFIX + rb"(?:row|c))(?=[\s/>])" + _QUOTED_ATTRIBUTES + rb"(/?)>")
 _ATTRIBUTE = re.compile(rb"""([^\s=<>/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF_VALUE = re.compile(rb"\s*([A-Za-z]+)([0-9]+)\s*")
-_ROW_VALUE = re.compile(rb"\s*\+?([0-9]+)\s*")
 
 
 def _as_written(xml: bytes, cell: bytes) -> list[tuple[bytes, bytes, bytes]] | None:
@@ -483,9 +513,11 @@ def _as_written(xml: bytes, cell: bytes) -> list[tuple[bytes, bytes, bytes]] | N
     the reference), so that one pattern starting with text, searched for at the speed of a byte search,
     finds them all; None when one is not (no reference, another prefix, another attribute: an attribute
     twice, or a value holding >, could hide a cell from the pattern)."""
-    cells = xml.count(cell + b' r="')
+    cells, row = xml.count(cell + b' r="'), cell[:-1] + b"row"
     if xml.count(cell + b" ") != cells or _odd_cell(cell).search(xml) or _other_cells(xml, cell):
         return None
+    if xml.count(row + b" ") != xml.count(row + b' r="') or _odd_cell(row).search(xml):
+        return None  # a row without its number: where calamine puts the cells after it is counted row by row
     found: list[tuple[bytes, bytes, bytes]] = _cells_as_written(cell).findall(xml)
     return found if len(found) == cells else None
 

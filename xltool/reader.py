@@ -234,9 +234,14 @@ class _Workbook:
             marker = self.found.sheet(MARKER_SHEET)
             self.marked = self.found.sheet(MARKS_SHEET) is not None  # a copy xltool marked (hidden record)
             self.marker_part = marker.part if marker is not None else None
-            self.marker_cells = ooxml.scan(book.member(self.marker_part)) if self.marker_part else SheetCells()
-            if self.found.strings:
-                ooxml.refuse_lying_strings(book, self.found.strings)
+            self.marker_xml = book.member(self.marker_part) if self.marker_part else b""
+            self.marker_cells = ooxml.scan(self.marker_xml) if self.marker_part else SheetCells()
+            if not self.marker_cells.plain:  # calamine is handed it as the size check read it
+                self.marker_xml = ooxml.canonical(self.marker_xml)
+                self.marker_cells = ooxml.scan(self.marker_xml)
+            for strings in {self.found.strings, "xl/sharedStrings.xml"}:  # calamine opens the latter by name
+                if strings is not None and book.has(strings):
+                    ooxml.refuse_lying_strings(book, strings)
         else:
             if book.kind == "xls":
                 self.cells, data = biff.sheets(book), book.data
@@ -277,15 +282,19 @@ class _Workbook:
             cells = ooxml.scan(xml, skip_from=live[0])
         else:
             cells = ooxml.scan(pieces)
+        plain = cells.plain and self.marker_cells.plain
+        if not cells.plain:  # comments, instructions or CDATA: read, and handed to calamine, without them
+            xml = ooxml.canonical(xml if xml is not None else self.book.member(sheet.part))
+            cells = ooxml.scan(xml, skip_from=live[0] if live is not None else None)
         refuse_large_sheets(self.book, {name: cells, MARKER_SHEET: self.marker_cells})
-        if live is None and self._as_calamine_finds(sheet.part):
+        if live is None and plain and self._as_calamine_finds(sheet.part):
             if not self.on_original:
                 self.book.check_whole()  # calamine inflates the members as far as they go: as declared only
                 self._open(self.book.data)
         else:
             parts = {name: xml or self.book.member(sheet.part)}
             if self.marker_part:
-                parts[MARKER_SHEET] = self.book.member(self.marker_part)
+                parts[MARKER_SHEET] = self.marker_xml
             self._open(ooxml.for_calamine(self.book, self.found, parts))
         return replace(self._read(name, cells), part=sheet.part, live=live)
 
