@@ -164,3 +164,48 @@ def with_macros(path: Path, tmp: Path, unit: str = "") -> Path:
     workbook.add_vba_project(str(vba))
     workbook.close()
     return path
+
+
+def xls_with_a_hidden_sheet(path: Path, row: int = 65535, column: int = 255) -> Path:
+    """A BIFF8 .xls whose second BOUNDSHEET points into the body of an unknown record: calamine seeks to
+    that offset and reads the sheet there (a number at ``row``, ``column``); a reader going record after
+    record never meets it. A minimal compound file of 512-byte sectors: the FAT, the directory, the stream."""
+    import struct
+
+    def rec(kind: int, body: bytes = b"") -> bytes:
+        return struct.pack("<HH", kind, len(body)) + body
+
+    def bof(kind: int) -> bytes:
+        return rec(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6))
+
+    def boundsheet(at: int, name: str) -> bytes:
+        return rec(0x0085, struct.pack("<IBBBB", at, 0, 0, len(name), 1) + name.encode("utf-16-le"))
+
+    names = ["計畫表", "藏"]
+
+    def workbook(positions: list[int]) -> bytes:
+        listed = b"".join(boundsheet(at, name) for at, name in zip(positions, names, strict=True))
+        return bof(0x0005) + rec(0x0042, struct.pack("<H", 1200)) + listed + rec(0x000A)
+
+    start = len(workbook([0, 0]))
+    plan = bof(0x0010) + rec(0x0203, struct.pack("<HHHd", 1, 0, 0, 1.0)) + rec(0x000A)
+    hidden = bof(0x0010) + rec(0x0203, struct.pack("<HHHd", row, column, 0, 1.0)) + rec(0x000A)
+    stream = workbook([start, start + len(plan) + 4]) + plan + rec(0x0123, hidden)
+    stream += rec(0x0124, b"\0" * max(0, 4200 - len(stream)))  # past the mini-stream's cutoff
+    sectors = (len(stream) + 511) // 512
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    fat = [0xFFFFFFFD, end] + [3 + i for i in range(sectors - 1)] + [end]
+    fat += [free] * (128 - len(fat))
+
+    def entry(name: str, kind: int, child: int, first: int, size: int, colour: int = 1) -> bytes:
+        written = (name + "\0").encode("utf-16-le") if name else b""
+        return (written.ljust(64, b"\0") + struct.pack("<HBBIII", len(written), kind, colour, free, free, child)
+                + b"\0" * 36 + struct.pack("<IQ", first, size))  # fmt: skip
+
+    directory = entry("Root Entry", 5, 1, end, 0) + entry("Workbook", 2, free, 2, len(stream))
+    directory += entry("", 0, free, 0, 0, 0) * 2
+    header = (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\0" * 6 + struct.pack("<IIIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0, 0)
+              + struct.pack("<108I", *[free] * 108))  # fmt: skip
+    path.write_bytes(header + struct.pack("<128I", *fat) + directory + stream.ljust(sectors * 512, b"\0"))
+    return path

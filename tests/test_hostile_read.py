@@ -554,6 +554,17 @@ def test_an_xls_of_sheets_each_reaching_its_last_cell_is_refused(tmp_path: Path)
     assert done.status == 2 and "IV65536" in one_line_naming(done, xls)
 
 
+def test_an_xls_sheet_hidden_inside_another_record_is_measured_where_calamine_reads_it(tmp_path: Path) -> None:
+    """A 6 KB .xls listing a sheet at an offset inside another record's body: calamine reads it there (a
+    number at IV65536: 16.7 million cells, or a process killed), the size check, going record by record,
+    never saw it."""
+    from tests import corpus
+
+    hidden = corpus.xls_with_a_hidden_sheet(tmp_path / "藏.xls")
+    done = xltool("check", hidden)
+    assert done.status == 2 and "IV65536" in one_line_naming(done, hidden)
+
+
 @pytest.mark.usefixtures("office")
 def test_an_xls_cut_short_is_a_damaged_file_not_a_word_document(tmp_path: Path) -> None:
     """An .xls whose mail attachment or download stopped short lost the list of its streams (at its end, as

@@ -41,29 +41,43 @@ def sheets(package: Package) -> dict[str, SheetCells]:
 
 
 def _walk(package: Package, stream: bytes) -> dict[str, SheetCells]:
+    """Each sheet measured where calamine reads it: from the offset its BOUNDSHEET record gives, to its EOF
+    (a sheet hidden inside another record's body, unseen by a walk record after record, was built whole)."""
     names: dict[int, str] = {}  # a sheet's BOF position in the stream → its name
-    found: dict[str, SheetCells] = {}
-    open_: list[tuple[str, list[int], dict[str, str]]] = []  # substreams begun (a chart may sit in a sheet's)
-    for position, kind, body in _records(stream):
-        if kind in _BOF:
-            open_.append((names.get(position, f"#{len(found) + 1}"), [0, 0], {}))
-        elif kind == _BOUNDSHEET:
+    for _, kind, body in _records(stream):
+        if kind == _BOUNDSHEET:
             names[struct.unpack_from("<I", body)[0]] = _sheet_name(body[6:])
         elif kind == _FILEPASS:
             raise InputError(PASSWORD_PROTECTED, package.path, code=ErrorCode.INPUT_PASSWORD)
-        elif (kind in _CELLS or kind in _RUNS) and open_:
+        elif kind == _EOF:
+            break  # the workbook's own records end here; the sheets follow
+    found: dict[str, SheetCells] = {}
+    for offset, name in names.items():
+        cells = _measure(stream, offset)
+        if cells.rows:
+            found[name if name not in found else f"{name}（{len(found) + 1}）"] = cells  # twice: both are built
+    return found
+
+
+def _measure(stream: bytes, offset: int) -> SheetCells:
+    """One sheet's extent and error cells, from its BOF to its EOF (a chart's own BOF … EOF inside it not
+    counted)."""
+    depth, rows, columns, errors = 0, 0, 0, {}
+    for _, kind, body in _records(stream, offset):
+        if kind in _BOF:
+            depth += 1
+        elif kind == _EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+        elif (kind in _CELLS or kind in _RUNS) and depth == 1:
             row, first = struct.unpack_from("<HH", body)
             last = struct.unpack_from("<H", body, len(body) - 2)[0] if kind in _RUNS else first
-            extent, errors = open_[-1][1], open_[-1][2]
-            extent[0], extent[1] = max(extent[0], row + 1), max(extent[1], last + 1)
+            rows, columns = max(rows, row + 1), max(columns, last + 1)
             shown = _error(kind, body)
             if shown:
                 errors[f"{column_letter(first)}{row + 1}"] = shown
-        elif kind == _EOF and open_:
-            name, (rows, columns), errors = open_.pop()
-            if rows:
-                found[name] = SheetCells(rows, columns, errors)
-    return found
+    return SheetCells(rows, columns, errors)
 
 
 # Excel's built-in number formats that show decimals ([MS-XLS] 2.5.165): the ones a schedule may wear.
@@ -128,8 +142,7 @@ def _sheet_name(text: bytes) -> str:
     return text[2 : 2 + 2 * length].decode("utf-16-le") if flags & 1 else text[2 : 2 + length].decode("latin-1")
 
 
-def _records(stream: bytes) -> Iterator[tuple[int, int, bytes]]:
-    position = 0
+def _records(stream: bytes, position: int = 0) -> Iterator[tuple[int, int, bytes]]:
     while position + 4 <= len(stream):
         kind, length = struct.unpack_from("<HH", stream, position)
         yield position, kind, stream[position + 4 : position + 4 + length]
