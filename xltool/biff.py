@@ -43,17 +43,18 @@ def sheets(package: Package) -> dict[str, SheetCells]:
 def _walk(package: Package, stream: bytes) -> dict[str, SheetCells]:
     """Each sheet measured where calamine reads it: from the offset its BOUNDSHEET record gives, to its EOF
     (a sheet hidden inside another record's body, unseen by a walk record after record, was built whole)."""
-    names: dict[int, str] = {}  # a sheet's BOF position in the stream → its name
+    listed: list[tuple[int, str]] = []  # each sheet's BOF position in the stream, and its name
     for _, kind, body in _records(stream):
         if kind == _BOUNDSHEET:
-            names[struct.unpack_from("<I", body)[0]] = _sheet_name(body[6:])
+            listed.append((struct.unpack_from("<I", body)[0], _sheet_name(body[6:])))
         elif kind == _FILEPASS:
             raise InputError(PASSWORD_PROTECTED, package.path, code=ErrorCode.INPUT_PASSWORD)
         elif kind == _EOF:
             break  # the workbook's own records end here; the sheets follow
     found: dict[str, SheetCells] = {}
-    for offset, name in names.items():
-        cells = _measure(stream, offset)
+    measured: dict[int, SheetCells] = {}  # each offset walked once, however many sheets point at it
+    for offset, name in listed:  # sheets sharing an offset are each built by calamine, and each counted
+        cells = measured[offset] = measured.get(offset) or _measure(stream, offset)
         if cells.rows:
             found[name if name not in found else f"{name}（{len(found) + 1}）"] = cells  # twice: both are built
     return found

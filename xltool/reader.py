@@ -236,7 +236,8 @@ class _Workbook:
             self.marker_part = marker.part if marker is not None else None
             self.marker_xml = book.member(self.marker_part) if self.marker_part else b""
             self.marker_cells = ooxml.scan(self.marker_xml) if self.marker_part else SheetCells()
-            if not self.marker_cells.plain:  # calamine is handed it as the size check read it
+            self.marker_rebuilt = not self.marker_cells.plain  # then calamine is handed it as the check read it
+            if self.marker_rebuilt:
                 self.marker_xml = ooxml.canonical(self.marker_xml)
                 self.marker_cells = ooxml.scan(self.marker_xml)
             for strings in {self.found.strings, "xl/sharedStrings.xml"}:  # calamine opens the latter by name
@@ -282,7 +283,7 @@ class _Workbook:
             cells = ooxml.scan(xml, skip_from=live[0])
         else:
             cells = ooxml.scan(pieces)
-        plain = cells.plain and self.marker_cells.plain
+        plain = cells.plain and not self.marker_rebuilt
         if not cells.plain:  # comments, instructions or CDATA: read, and handed to calamine, without them
             xml = ooxml.canonical(xml if xml is not None else self.book.member(sheet.part))
             cells = ooxml.scan(xml, skip_from=live[0] if live is not None else None)
