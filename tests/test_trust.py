@@ -233,7 +233,7 @@ def _interrupt_render(tmp_path: Path, sig: signal.Signals, *args: str | Path, se
 def test_sigterm_leaves_no_temporary_file(tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, err = _interrupt_render(
-        tmp_path, signal.SIGTERM, "-o", out / "列印.xlsx", "--pdf", out / "列印.pdf", settle=1.0
+        tmp_path, signal.SIGTERM, "-o", out / "列印.xlsx", "--pdf", out / "列印.pdf", settle=0.5
     )
     assert code == 128 + signal.SIGTERM, err
     assert "已中斷" in err
