@@ -138,6 +138,23 @@ def test_sigterm_during_start_up_is_an_ordinary_interruption(tmp_path: Path) -> 
         assert child.returncode in (-signal.SIGTERM, 128 + signal.SIGTERM, 0), (child.returncode, err)
 
 
+def test_an_error_that_follows_a_sigterm_ends_as_the_interruption(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A SIGTERM that lands while calamine reads the file from Python raises inside calamine's read, which
+    reports it as a damaged zip: the run said 「活頁簿內容損毀」 and exit 2 (the start-up test above, once in a
+    CI run). After a stop was asked for, whatever error follows is the stop's."""
+    from xltool import cli
+
+    cli._received.append(signal.SIGTERM)
+    try:
+        status = cli.run(["check", str(tmp_path / "不存在.xlsx")])
+    finally:
+        cli._received.clear()
+    err = capsys.readouterr().err
+    assert status == 128 + signal.SIGTERM and "已中斷" in err and "找不到" not in err
+
+
 # --- names that would break a line or drive the terminal ----------------------------------------------
 
 

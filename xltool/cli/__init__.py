@@ -113,7 +113,11 @@ class Terminated(BaseException):
         self.signum = signum
 
 
+_received: list[int] = []  # the signals that asked this run to stop
+
+
 def _terminate(signum: int, frame: FrameType | None) -> None:
+    _received.append(signum)
     raise Terminated(signum)
 
 
@@ -124,12 +128,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         _register(args)  # inside: a SIGTERM while the command's modules load ends like one while it runs
         result = app(args=args, prog_name="xltool", standalone_mode=False)
     except XltoolError as error:
+        if _received:  # raised inside calamine's read of the file, the stop came back as a damaged file
+            return _interrupted(Terminated(_received[0]))
         show.error(f"錯誤：{error}")
         return ExitStatus.BAD_INPUT
     except (Terminated, KeyboardInterrupt) as stop:
         return _interrupted(stop)
     except Exception as error:
-        wrapped = _stopped(error)
+        wrapped = _stopped(error) or (Terminated(_received[0]) if _received else None)
         if wrapped is not None:
             return _interrupted(wrapped)
         usage = _usage_error(error, args)
