@@ -297,8 +297,8 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
         for n, run in itertools.groupby(range(first, end), key=lambda line: lines[line].item):
             rows = list(run)
             texts = row_texts(plan, n, canonical)
-            starts_at = rows[0] - next(i for i in range(rows[0], -1, -1) if printout.lines[i].first)
-            whole = printout.lines[rows[0]].first and printout.lines[rows[-1]].last
+            starts_at = rows[0] - next(i for i in range(rows[0], -1, -1) if lines[i].first)
+            whole = lines[rows[0]].first and lines[rows[-1]].last
             # A row of half a page or more may split: kept whole, a row Word or LibreOffice lays out taller
             # than its page (a line or two more than planned: a font other than the one measured, spacing
             # between Chinese and digits) is cut off at the page's foot, its words lost.

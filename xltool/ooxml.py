@@ -46,6 +46,11 @@ ATTRIBUTES = r"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""  # a start tag
 ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
+def attributes_of(text: bytes) -> dict[str, str]:
+    """:func:`attributes` of a tag's text as bytes (a sheet's, read as bytes)."""
+    return attributes(text.decode("utf-8", "replace"))
+
+
 def attributes(text: str) -> dict[str, str]:
     """A start tag's attribute text → {qualified name: value}, entities resolved; either quote."""
     return {
@@ -159,7 +164,7 @@ def book(package: Package) -> Book:
         ),
         "xl/workbook.xml",
     )
-    xml, raw = _text(package, office), package.member(office).decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    xml = _text(package, office)
     listed = re.search(rf"<(?:{NAME}:)?sheets\b[^<>]*?(?:/>|>(.*?)</(?:{NAME}:)?sheets>)", xml, re.S)
     if listed is None:
         raise InputError(DAMAGED, package.path, code=ErrorCode.INPUT_DAMAGED)
@@ -169,7 +174,7 @@ def book(package: Package) -> Book:
     # Written as producers write it, calamine finds the sheets xltool measured: no comment, instruction or
     # CDATA (a <sheet> inside one is none to calamine), each sheet's relationship named r:id alone (calamine
     # reads r:id where xltool took the first …:id). Otherwise calamine gets the package for_calamine makes.
-    plain = "<!" not in raw and raw.find("<?", 1) < 0
+    plain = _MARKUP.search(package.member(office).lstrip(b"\xef\xbb\xbf \t\r\n"), 1) is None
     for tag in start_tag("sheet").finditer(listed.group(1) or ""):  # <sheets/>: none
         attrs = attributes(tag.group(2))
         ids = [name for name in attrs if name.endswith(":id")]
@@ -213,13 +218,10 @@ def sheet_parts(archive: zipfile.ZipFile, sheets: Iterable[str]) -> dict[str, st
 
 
 def _text(package: Package, name: str) -> str:
-    """A part's text for the patterns that read it, without its comments: a parser skips them, and a sheet
-    list written once inside a comment pointed xltool's size check at another sheet than calamine read."""
-    text = package.member(name).decode("utf-8", "replace")
-    return _COMMENT.sub("", text) if "<!--" in text else text
-
-
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)  # an unclosed one runs to the end, as a parser would refuse
+    """A part's text for the patterns that read it, as a parser reads it (:func:`canonical`): a sheet list
+    written once inside a comment pointed xltool's size check at another sheet than calamine read."""
+    data = package.member(name)
+    return (canonical(data) if _MARKUP.search(data, 1) else data).decode("utf-8", "replace")
 
 
 # ------------------------------------------------------------------------------------------ styles
@@ -466,13 +468,12 @@ class _Found:
         no row (a far reference on a cell made the rows after it look near the top). A tag's attributes
         are read as XML reads them (a > inside a quoted value hid the reference after it)."""
         for tag in _WALK.finditer(xml):
-            closing, name, attributes, empty = tag.groups()
+            closing, name, found, empty = tag.groups()
             if name.endswith(b"row"):
                 if closing:
                     self.row += 1
                     continue
-                named = {key: double or single for key, double, single in _ATTRIBUTE.findall(attributes)}
-                digits = bytes(ch for ch in named.get(b"r", b"") if 48 <= ch <= 57)
+                digits = "".join(ch for ch in attributes_of(found).get("r", "") if ch in "0123456789")
                 self.row, self.column = int(digits) if digits else self.row, 0
                 if empty:
                     self.row += 1  # <row r="5"/>: no end tag to count it
@@ -480,8 +481,9 @@ class _Found:
             if closing:
                 continue
             # Every r it is given counts (written twice, either may be the one a parser keeps).
-            refs = [_REF_VALUE.fullmatch(a or b) for key, a, b in _ATTRIBUTE.findall(attributes) if key == b"r"]
-            places = [(int(ref.group(2)), column_index(ref.group(1).decode().upper()) + 1) for ref in refs if ref]
+            refs = [_REF_VALUE.fullmatch(a or b) for key, a, b in ATTRIBUTE.findall(found.decode(errors="replace"))
+                    if key == "r"]  # fmt: skip
+            places = [(int(ref.group(2)), column_index(ref.group(1).upper()) + 1) for ref in refs if ref]
             row, self.column = max(places) if places else (self.row, self.column + 1)
             if places:
                 self.column = max(column for _, column in places)
@@ -503,8 +505,7 @@ _R = rb"""\sr\s*=\s*["']"""
 _QUOTED_ATTRIBUTES = rb"""((?:[^<>"']|"[^"]*"|'[^']*')*?)"""
 _REF = re.compile(_R + rb"([A-Za-z]+)([0-9]+)[\"']")
 _WALK = re.compile(rb"<(/?)(" + _PREFIX + rb"(?:row|c))(?=[\s/>])" + _QUOTED_ATTRIBUTES + rb"(/?)>")
-_ATTRIBUTE = re.compile(rb"""([^\s=<>/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_REF_VALUE = re.compile(rb"\s*([A-Za-z]+)([0-9]+)\s*")
+_REF_VALUE = re.compile(r"\s*([A-Za-z]+)([0-9]+)\s*")
 
 
 def _as_written(xml: bytes, cell: bytes) -> list[tuple[bytes, bytes, bytes]] | None:
@@ -657,8 +658,7 @@ def refuse_lying_strings(package: Package, part: str) -> None:
     start = _SST.search(head)
     if start is None:
         return  # no table of strings: calamine refuses the file itself
-    attributes = {name: double or single for name, double, single in _ATTRIBUTE.findall(start.group(1))}
-    unique = attributes.get(b"uniqueCount", b"").strip().lstrip(b"+")
+    unique = attributes_of(start.group(1)).get("uniqueCount", "").strip().lstrip("+")
     if unique.isdigit() and int(unique) > package.size(part) // 5 + 1:
         raise InputError(
             "共用字串的數量（uniqueCount）遠超過它的內容，檔案已損毀；請重新存檔或向寄件者索取",
