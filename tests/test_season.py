@@ -336,6 +336,46 @@ def test_a_file_named_for_a_missing_unit_that_names_another_is_pointed_out(
     assert "收到的計畫機關名稱寫「臺中市政府政風處」" in chase.read_text(encoding="utf-8-sig")
 
 
+def test_a_newer_copy_named_after_another_unit_does_not_replace_the_units_own_plan(
+    season: tuple[Path, Path], xltool: Runner
+) -> None:
+    """高雄 copied 臺中's plan and kept 臺中's 機關名稱, and its file came after 臺中's own: it counted as 臺中's
+    newest version, so 臺中's real plan went out of the merge and 高雄's practices went in under 臺中's name.
+    臺中's own file, named as it should be, counts; the other is named, and 高雄 is still asked."""
+    folder, roster = season
+    copied = unit_plan(folder / "高雄市政府政風處.xlsx", "臺中市政府政風處", own="高雄")
+    later = (folder / "臺中二.xlsx").stat().st_mtime + 3600
+    os.utime(copied, (later, later))
+    receipts = {
+        r["unit"]: r for r in json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    }
+    taichung = receipts["臺中市政府政風處"]
+    counted = [v["file"] for v in taichung["versions"] if v["counted"]]
+    assert counted == [str(folder / "臺中二.xlsx")]
+    assert "高雄市政府政風處.xlsx（檔名是「高雄市政府政風處」，" in taichung["note"]
+    assert "以最新的" not in taichung["note"]  # the one that counts is not the newest
+    assert receipts["高雄市政府政風處"]["status"] == "未收"
+    assert "可能是" in receipts["高雄市政府政風處"]["note"]
+
+
+def test_a_blank_named_file_of_a_unit_one_level_down_is_not_the_roster_units(tmp_path: Path, xltool: Runner) -> None:
+    """臺東縣政府 is on the roster, its 警察局 is not: the police's blank-named 「臺東縣政府警察局108年度廉政工作計畫
+    .xlsx」 was taken for 臺東縣政府's file by the roster name its name starts with, and counted over its own
+    plan. It is a unit off the roster, named from its file; 臺東縣政府's own 「…政風處」 file is still its."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    own = unit_plan(folder / "臺東縣政府政風處108年度廉政工作計畫.xlsx", "", own="縣府")
+    police = unit_plan(folder / "臺東縣政府警察局108年度廉政工作計畫.xlsx", "", own="警察局")
+    os.utime(police, (own.stat().st_mtime + 3600,) * 2)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺東縣政府\n臺東縣卑南鄉公所\n", encoding="utf-8")
+    receipts = {
+        r["unit"]: r for r in json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    }
+    assert [v["file"] for v in receipts["臺東縣政府"]["versions"]] == [str(own)]
+    assert receipts["臺東縣政府警察局"]["status"] == "名冊外"
+
+
 def test_last_years_plan_sent_again_does_not_replace_this_years(
     season: tuple[Path, Path], tmp_path: Path, xltool: Runner
 ) -> None:

@@ -122,7 +122,10 @@ class Roster:
         stem = unit_key(name)
         if not stem:
             return None
-        hits = sorted(((len(key), unit) for key, unit in self._keys.items() if key in stem), key=lambda h: -h[0])
+        hits = sorted(
+            ((len(key), unit) for key, unit in self._keys.items() if key in stem and _ends_a_name(stem, key)),
+            key=lambda h: -h[0],
+        )
         if not hits or (len(hits) > 1 and hits[1][0] == hits[0][0] and hits[1][1] is not hits[0][1]):
             return self.match(stem)
         return hits[0][1]
@@ -158,6 +161,25 @@ class Roster:
         """Where a unit stands in the official order; units off the roster come after all of them."""
         unit = self.match(name)
         return self.units.index(unit) if unit is not None else len(self.units)
+
+
+# More of a unit's name after a roster name in a file's name (its ethics office's words aside): the file names
+# another unit, one level down (臺東縣政府警察局108年度….xlsx is no file of 臺東縣政府, whose name it starts with).
+_MORE_OF_A_NAME = re.compile(r"[^\W\d_]*?(?:局|處|署|院|所|隊|館|站|場|中心|公司|學校|委員會)")
+_LEVEL_AFTER = re.compile(rf"(?:{LEVEL_WORDS})?(?:[(（]?{OFFICE_WORDS}[)）]?)?")  # 卑南鄉(alias)公所, 政府政風處
+
+
+def _ends_a_name(stem: str, key: str) -> bool:
+    """Whether ``key`` stands in ``stem`` as a whole unit's name somewhere, not as the start of another's (its
+    level's and its office's words may follow: an alias 卑南鄉 in 卑南鄉公所政風室.xlsx)."""
+    at = stem.find(key)
+    while at >= 0:
+        after = stem[at + len(key) :]
+        level = _LEVEL_AFTER.match(after)
+        if not _MORE_OF_A_NAME.match(after, level.end() if level else 0):
+            return True
+        at = stem.find(key, at + 1)
+    return False
 
 
 _NAME_WORDS = ("單位", "機關", "單位名稱", "機關名稱")
@@ -322,6 +344,8 @@ class Submission:
     roster_unit: RosterUnit | None = None
     how: str = ""  # how the unit was told, when not by the name as written (zh-TW)
     findings: list[Finding] = field(default_factory=list)  # this unit's findings
+    # The roster unit the file's name (or its folder's) names, and which of the two: beside a 機關名稱 written
+    named_by: tuple[RosterUnit | None, str] = (None, "")
 
     @property
     def file(self) -> str:
@@ -335,6 +359,13 @@ class Submission:
     @property
     def from_merged(self) -> bool:
         return self.result.plan is not None and self.result.plan.is_merged()
+
+    @property
+    def names_another(self) -> bool:
+        """Whether its file is named after another roster unit than the one its 機關名稱 names (乙 sent a copy
+        of 甲's file without changing the name): no version to count over a file named as it should be."""
+        named = self.named_by[0]
+        return named is not None and self.roster_unit is not None and named is not self.roster_unit
 
     @property
     def errors(self) -> int:
@@ -554,7 +585,10 @@ def intake(
         # A version of another year than the season's (last year's plan sent again by mistake) counts only
         # when the unit sent nothing for this year: merge would refuse the mix, check and render print it.
         this_year = [s for s in readable if s.plan is not None and s.plan.year == year]
-        newest = max(this_year or readable, key=lambda s: (_newness(s), not _COPY_MARK.search(Path(s.file).stem)))
+        newest = max(
+            this_year or readable,
+            key=lambda s: (not s.names_another, _newness(s), not _COPY_MARK.search(Path(s.file).stem)),
+        )
         season.counted.append(newest)
         season.older += [(s, newest) for s in readable if s is not newest]
     if roster is not None or said:
@@ -636,7 +670,8 @@ def _submissions(result: FileResult, roster: Roster | None) -> list[Submission]:
                     if unit is not None
                     else (f"機關名稱只寫「{written}」，看不出是名冊上的哪個單位，請確認（並請該單位填寫全銜）")
                 )
-            subs.append(Submission(result, part, unit.name if unit else written, written, unit, how, own))
+            named = roster.match_path(result.file) if roster is not None else (None, "")
+            subs.append(Submission(result, part, unit.name if unit else written, written, unit, how, own, named))
             continue
         unit, by = roster.match_path(result.file) if roster is not None else (None, "")
         if unit is not None:
@@ -766,7 +801,7 @@ def _named_for_another(roster: Roster, on_roster: dict[str, list[Submission]], l
     line_of = {line.unit: line for line in lines}
     for name, group in on_roster.items():
         for sub in group:
-            named, by = roster.match_path(sub.file) if sub.written else (None, "")
+            named, by = sub.named_by
             if named is None or named.name == name or line_of[named.name].status != Status.MISSING:
                 continue
             missing = line_of[named.name]
@@ -899,8 +934,11 @@ def _versions_note(group: list[Submission], counted: set[int], *, newest_lost: b
     if any(s.plan is not None and s.plan.year != year for s in left):
         newest = f" {year} 年度的版本中最新的"
 
+    if kept and any(s.names_another and _newness(s) > _newness(kept[0]) for s in left):
+        newest = ""  # a newer file is named after another unit: not the newest, the one named as it should be
+
     def other_year(sub: Submission) -> str:
-        return f"{sub.plan.year} 年度，" if sub.plan is not None and sub.plan.year != year else ""
+        return (f"{sub.plan.year} 年度，" if sub.plan is not None and sub.plan.year != year else "") + _named_words(sub)
 
     parts = [f"以{newest} {kept[0].name}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
     same = [s for s in left if kept and _identical(s, kept[0])]
@@ -952,15 +990,21 @@ def version_notes(season: Intake) -> list[str]:
             lines.append(f"單位「{new.unit}」有 {len(group)} 個檔案：{same} 與 {new.name} 內容完全相同，只計一次")
             continue
         tied = any(_newness(s) == _newness(new) and not _identical(s, new) for s in olds)  # nothing says which
-        which = "" if tied else "最新的"
+        which = "" if tied or any(s.names_another and _newness(s) > _newness(new) for s in olds) else "最新的"
         if any(_other_year(s, new) for s in olds):  # a newer file of last year's plan: the season's year counts
             which = f" {new.plan.year if new.plan else ''} 年度的版本中最新的"
-        left = "、".join(f"{s.name}（{_other_year(s, new)}{_when(s, group)}）" for s in olds)
+        left = "、".join(f"{s.name}（{_other_year(s, new)}{_named_words(s)}{_when(s, group)}）" for s in olds)
         lines.append(
             f"單位「{new.unit}」有 {len(group)} 個檔案：以{which} {new.name}（{_when(new, group)}）為準，"
             f"不計 {left}" + (f"；{_TIED}" if tied else "")
         )
     return lines
+
+
+def _named_words(sub: Submission) -> str:
+    """「檔名是「乙鄉公所」，」 for a version whose file is named after another unit than it counts for."""
+    named, by = sub.named_by
+    return f"{by}是「{named.name}」，" if sub.names_another and named is not None else ""
 
 
 def _other_year(old: Submission, new: Submission) -> str:
@@ -1005,6 +1049,8 @@ def left_out(old: Submission, new: Submission) -> str:
         return f"這是 {old.plan.year if old.plan else ''} 年度的計畫，同一單位以 {new.plan.year if new.plan else ''} 年度的 {new.name} 為準"
     if _identical(old, new):
         return f"與 {new.name} 內容完全相同，只計一次"
+    if old.names_another:
+        return f"{_named_words(old)}機關名稱卻寫「{old.written}」，同一單位以 {new.name} 為準，請確認"
     return f"同一單位有較新的檔案 {new.name}"
 
 
