@@ -565,6 +565,19 @@ def test_two_practices_in_one_cell_are_counted_and_kept_in_every_output(
     assert "三、辦理講習 1 場。" in printed  # the printout breaks the line there (render lays out its own lines)
 
 
+def test_steps_numbered_a_level_down_are_one_practice(template: Path) -> None:
+    """「(一)」「(二)」 under 「二、」 are the steps of one practice, as official documents number them: they were
+    counted as three practices, and the next, correct 「三、」 was told to be 「五」."""
+    rows = correct_rows()
+    rows[1] = {**rows[1], "practice": "二、召開廉政會報：\n(一)上半年 1 次。\n(二)下半年 1 次。"}
+    rows.insert(2, {"practice": "三、辦理座談 2 場。", **GOOD})
+    rows.append({"goal": "參、以括號編號", "practice": "(一)辦理宣導 1 場。\n(二)辦理講習 2 場。", **GOOD})
+    rows.append({"practice": "(三)辦理座談 3 場。", **GOOD})
+    fill(template, rows, unit="某處")
+    findings = check_plan(read_plan(template), load_catalog(108))
+    assert [(f.code, f.cell) for f in findings if f.severity != "info"] == [("PRACTICE_TWO", "B9")]
+
+
 def test_a_western_year_cell_is_one_finding_there(template: Path) -> None:
     fill(template, correct_rows(), unit="某處", year=2019)
     plan = read_plan(template)

@@ -129,7 +129,14 @@ NUMBERING: list[dict[str, object]] = [
     {"goal": "拾參、", "practice": "一、辦理宣導 14 場", **GOOD},  # a goal, a practice that are only numbers
     {"practice": "二、", **GOOD},
     {"practice": "三、辦理宣導 15 場", **GOOD},
-    {"goal": "拾肆、沒有作法的目標"},  # and the plan ends: a goal with no practice
+    # Steps of a practice numbered a level down, as official documents number them: one practice, and the
+    # next is 二 (the column and check said 三 個具體作法 and 「二」應為「四」); a practice numbered 「(一)」 itself
+    # that goes on to 「(二)」 in the cell holds two.
+    {"goal": "拾肆、作法下分項", "practice": "一、召開廉政會報：\n(一)上半年 1 次。\n（二）下半年 1 次。", **GOOD},
+    {"practice": "二、辦理講習 16 場", **GOOD},
+    {"practice": "(三)辦理座談 17 場。\n(四)辦理訪查 18 次。", **GOOD},
+    {"practice": "(五)辦理稽核 19 次", **GOOD},
+    {"goal": "拾伍、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
 

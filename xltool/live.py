@@ -225,7 +225,7 @@ _LINES = (
     .replace('"\n"', "CHAR(10)")
     .replace('"\r"', "CHAR(13)")
 )
-_SECOND = [f"¶{'一' * n}、" for n in (1, 2, 3)] + [f"¶({'一' * n})" for n in (1, 2, 3)]
+_SECOND = [f"¶{'一' * n}、" for n in (1, 2, 3)] + [f"¶({'一' * n})" for n in (1, 2, 3)]  # 一、 first, then (一)
 
 # The two state numbers (STATE), as powers of ten: each part's place.
 _GS_ROW, _GS_POS, _GS_CODE = "1E9", "1E4", "10"
@@ -409,8 +409,11 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # the goal, the number written and its offset, as for goals. The row's state (ps, a hidden cell)
         # holds the practice rows so far, the practices so far in the goal, and the row's own count and number.
         "n_count": "IF({has_practice},1+{n_extra},0)",
+        # lines numbered 「二、」, or 「(二)」 unless a line starts 「(一)」: then they are steps of the practice
+        # (model.practice_count)
         "n_extra": "IF(ISERROR(FIND(CHAR(10),{practice})),0,"
-        f'SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},"")))/LEN({_array(_SECOND)})))',
+        f'SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},"")))/LEN({_array(_SECOND)})'
+        '*({1,1,1,0,0,0}+{0,0,0,1,1,1}*ISERROR(FIND(CHAR(10)&"(一)",SUBSTITUTE(SUBSTITUTE({practice},"（","("),"）",")"))))))',
         "u_ps": "N({up.ps})",
         "p_rows": f"INT({{ps}}/{_PS_ROWS})",
         "p_pos": f"MOD(INT({{ps}}/{_PS_POS}),{_PS_ROWS}/{_PS_POS})",

@@ -42,16 +42,23 @@ if TYPE_CHECKING:
 NOTHING: Mapping[str, str] = {}
 
 
-# A line of a practice cell that starts another practice (「三、…」 after Alt+Enter), as reader._ITEM reads one.
-NUMBERED_LINE = re.compile(rf"(?:[(（][{ITEM_NUMERALS}]+[)）]|[{ITEM_NUMERALS}]+\s*[、.,．，])")
+# A line of a practice cell numbered as a practice (「三、…」 after Alt+Enter), either way reader._ITEM reads one.
+NUMBERED_LINE = re.compile(rf"[{ITEM_NUMERALS}]+\s*[、.,．，]")
+PAREN_NUMBERED_LINE = re.compile(rf"[(（]([{ITEM_NUMERALS}]+)[)）]")
 
 
 def practice_count(practice: str) -> int:
-    """How many practices a practice text holds: the reader keeps a line break only before a line that
-    starts another one (two practices typed in one cell)."""
+    """How many practices a practice text holds: the reader keeps a line break only before a numbered line,
+    and a numbered line starts another practice (two practices typed in one cell). Lines numbered 「(一)」
+    「(二)」 from 「(一)」 are steps of the practice, the level under 「一、」 in official documents: 「二、召開
+    廉政會報：\n(一)上半年\n(二)下半年」 is one practice (counted as three, the next was told to be 「五」). A
+    practice numbered 「(一)」 itself goes on to 「(二)」 in the cell, never back to 「(一)」."""
     if "\n" not in practice:
         return 1
-    return 1 + sum(1 for line in practice.split("\n")[1:] if NUMBERED_LINE.match(line))
+    lines = practice.split("\n")[1:]
+    parens = [found.group(1) for line in lines if (found := PAREN_NUMBERED_LINE.match(line))]
+    steps = ITEM_NUMERALS[0] in parens
+    return 1 + sum(1 for line in lines if NUMBERED_LINE.match(line)) + (0 if steps else len(parens))
 
 
 def continued(items: Sequence[PlanItem]) -> list[bool]:
