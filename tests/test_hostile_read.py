@@ -905,3 +905,77 @@ def test_a_merged_cell_read_on_too_many_rows_is_refused(tmp_path: Path, xltool: 
         plan, rows[:1] + [[None, "二、召開廉政會報 2 次。", "108.06", 5, "防貪業務", "無"]] * 699, ["A3:A702"]
     )
     assert xltool("check", plan).status in (0, 1)
+
+
+def test_fills_written_inside_fills_are_read_without_copying_the_rest_each_time(tmp_path: Path) -> None:
+    """A 29 KB styles.xml whose first <fill> holds 50,000 more: each was copied with all after it (2.8 GB),
+    and the annotated copy of one file ended a folder's whole run with 「內部錯誤：MemoryError」."""
+    nested = b"<fill>" * 50_000 + b'<patternFill patternType="none"/>' + b"</fill>" * 50_000
+    styles = rewritten(
+        tmp_path / "樣式.xlsx",
+        lambda name, data: (
+            data.replace(b'<fill><patternFill patternType="none"/></fill>', nested, 1)
+            if name == "xl/styles.xml"
+            else data
+        ),
+    )
+    done = xltool("check", styles, "--annotate", tmp_path / "標註.xlsx")
+    assert done.status == 0, done.err
+    assert (tmp_path / "標註.xlsx").exists()
+
+
+def test_merged_ranges_right_of_the_form_are_not_walked_row_by_row(tmp_path: Path) -> None:
+    """100,000 merged ranges down a column right of the form, in a 38 KB file: each walked every row of the
+    sheet for the form's columns it did not cover, and a check ran for minutes (a folder's run stalled)."""
+    ranges = b'<mergeCell ref="H1:H20000"/>' * 100_000
+    far = b'<row r="20000"><c r="H20000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != SHEET:
+            return data
+        data = data.replace(b"</sheetData>", far)
+        return re.sub(rb"<mergeCells[^>]*>", lambda m: b'<mergeCells count="100001">' + ranges, data, count=1)
+
+    merged = rewritten(tmp_path / "合併.xlsx", change)
+    done = run_process("read", merged, "-f", "json", memory=3 << 30, timeout=60)  # minutes, before
+    assert done.status == 0, done.err
+    assert json.loads(done.out)["totals"]["budget"] == 1865
+
+
+def test_sheets_each_under_the_limit_alone_are_measured_together(tmp_path: Path) -> None:
+    """Sheets before the plan, each reaching just under the size limit alone (one cell at K1000000): calamine
+    built them one after another, 11 million cells each (60 of them: 40 s). Together they are too large."""
+    far = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1000000"><c r="K1000000" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>'
+    )
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            sheets = b"".join(b'<sheet name="F%d" sheetId="%d" r:id="rF%d"/>' % (n, 100 + n, n) for n in range(2))
+            return data.replace(b"<sheets>", b"<sheets>" + sheets).replace("計畫表".encode(), b"PlanX")
+        if name == "xl/_rels/workbook.xml.rels":
+            kind = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+            rels = b"".join(
+                b'<Relationship Id="rF%d" Type="%s" Target="worksheets/far%d.xml"/>' % (n, kind, n) for n in range(2)
+            )
+            return data.replace(b"</Relationships>", rels + b"</Relationships>")
+        return data
+
+    path = rewritten(tmp_path / "遠.xlsx", change)
+    with zipfile.ZipFile(path, "a") as book:
+        for n in range(2):
+            book.writestr(f"xl/worksheets/far{n}.xml", far)
+    done = xltool("check", path, "-f", "json")
+    assert done.status == 2
+    assert json.loads(done.out)["files"][0]["error_code"] == "INPUT_SHEET_TOO_LARGE"
+
+
+def test_a_json_of_a_million_empty_items_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    """18 MB of 6,000,000 empty items took 2.8 GB and half a minute (the 512 MB a JSON may be holds 170
+    million): a plan of more items than any season holds is no plan."""
+    many = tmp_path / "很多.json"
+    many.write_text('{"unit": "某處", "year": 108, "items": [' + ",".join(["{}"] * 600_000) + "]}", encoding="utf-8")
+    done = xltool("check", many, "-f", "json")
+    assert done.status == 2
+    assert json.loads(done.out)["files"][0]["error_code"] == "INPUT_NOT_PLAN_JSON"

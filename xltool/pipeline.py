@@ -31,8 +31,10 @@ from xltool.reader import read_plan
 
 PARALLEL_FROM = 16  # below this, starting worker processes costs more than it saves
 OUT_OF_MEMORY = "記憶體不足，無法讀完這個檔案，已略過；其他檔案照常處理"
+NO_MEMORY_FOR_COPY = "記憶體不足，無法產生這份副本，已略過；其他檔案照常處理"
 WORKER_DIED = "讀取這個檔案的處理程序意外結束（常見原因是記憶體不足），已略過；其他檔案照常處理"
 MAX_JSON_BYTES = 512 * 1024 * 1024
+MAX_JSON_ITEMS = 500_000  # twice the nation's practices in one merged plan (about 240,000, README)
 
 
 def load_plan(
@@ -56,7 +58,11 @@ def load_plan(
     try:
         if source.stat().st_size > MAX_JSON_BYTES:
             raise ValueError("檔案過大")
-        plan = Plan.from_dict(json.loads(source.read_bytes().decode("utf-8-sig")), str(source))
+        data = source.read_bytes()
+        # Counted before parsing: 18 MB of 6,000,000 empty items took 2.8 GB and half a minute to refuse.
+        if max(data.count(b"{"), data.count(b"[")) > MAX_JSON_ITEMS + 100:  # an item: an object, a list of months
+            raise ValueError(f"內容超過 {MAX_JSON_ITEMS:,} 項，不是一份計畫")
+        plan = Plan.from_dict(json.loads(data.decode("utf-8-sig")), str(source))
     except (ValueError, RecursionError) as exc:  # json's errors are ValueErrors, and so are from_dict's
         reason = _json_reason(exc)
         raise InputError(
@@ -464,6 +470,9 @@ def annotate_each(
             returned.append(Returned(result.file, reason=reason, kept=kept))
             if kept:
                 left.add(target)
+            continue
+        except MemoryError:  # freed on the way here: the other units still get their copies
+            returned.append(Returned(result.file, reason=NO_MEMORY_FOR_COPY))
             continue
         returned.append(Returned(result.file, target))
     made = {one.copy for one in returned if one.copy is not None} | left

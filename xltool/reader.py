@@ -228,6 +228,7 @@ class _Workbook:
         self.content = b""  # an .ods's content.xml as calamine reads it (its number styles are read from it too)
         self.calamine: Any = None
         self.on_original = False  # calamine holds the package's own bytes (not a package made for it)
+        self.measured: dict[str, SheetCells] = {}  # each sheet handed to calamine so far, as the size check saw it
         if book.is_ooxml:
             self.found = ooxml.book(book)
             names = [s.name for s in self.found.sheets if s.is_worksheet and s.state == "visible" and s.part]
@@ -287,7 +288,10 @@ class _Workbook:
         if not cells.plain:  # comments, instructions or CDATA: read, and handed to calamine, without them
             xml = ooxml.canonical(xml if xml is not None else self.book.member(sheet.part))
             cells = ooxml.scan(xml, skip_from=live[0] if live is not None else None)
-        refuse_large_sheets(self.book, {name: cells, MARKER_SHEET: self.marker_cells})
+        # Together with the sheets read before it: 60 sheets before the plan, each reaching just under the
+        # limit alone, had calamine build 660 million cells one sheet after another (40 s).
+        self.measured[name] = cells
+        refuse_large_sheets(self.book, {**self.measured, MARKER_SHEET: self.marker_cells})
         if live is None and plain and self._as_calamine_finds(sheet.part):
             if not self.on_original:
                 self.book.check_whole()  # calamine inflates the members as far as they go: as declared only
@@ -470,9 +474,12 @@ def _merged_map(ranges: Iterable[Any], header: _Header, height: int) -> dict[tup
     columns = sorted(set(header.columns.values()))
     room = max(height - header.row - 1, 0) * len(columns)  # ranges that do not overlap cover no more
     for (r0, c0), (r1, c1) in ranges:
-        for r in range(max(r0, header.row + 1), min(r1, height - 1) + 1):
-            for c in columns:
-                if c0 <= c <= c1 and (r, c) != (r0, c0):
+        # Only the form's columns are walked: 100,000 ranges down a column right of the form (a 38 KB file)
+        # walked every row of each, and a check ran for minutes.
+        inside = [c for c in columns if c0 <= c <= c1]
+        for r in range(max(r0, header.row + 1), min(r1, height - 1) + 1) if inside else ():
+            for c in inside:
+                if (r, c) != (r0, c0):
                     covered.setdefault((r, c), (r0, c0))
                     room -= 1
         if room < 0:  # ranges over ranges (Excel repairs such a file): the first of each cell stands

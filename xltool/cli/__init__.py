@@ -134,6 +134,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         return ExitStatus.BAD_INPUT
     except (Terminated, KeyboardInterrupt) as stop:
         return _interrupted(stop)
+    except MemoryError:  # what was built is freed on the way here: there is room to say so
+        show.error("錯誤：記憶體不足，無法完成；請關閉其他程式後再試，或把檔案分批處理")
+        return ExitStatus.BAD_INPUT
     except Exception as error:
         wrapped = _stopped(error) or (Terminated(_received[0]) if _received else None)
         if wrapped is not None:
