@@ -979,3 +979,21 @@ def test_a_json_of_a_million_empty_items_is_refused_before_it_is_parsed(tmp_path
     done = xltool("check", many, "-f", "json")
     assert done.status == 2
     assert json.loads(done.out)["files"][0]["error_code"] == "INPUT_NOT_PLAN_JSON"
+
+
+@pytest.mark.slow
+def test_two_plans_of_practices_all_alike_are_compared_in_bounded_time(tmp_path: Path) -> None:
+    """600 practices a side, each the same 480 characters and a number: every pair passed the cheap bound,
+    and diff measured all 360,000 with difflib (minutes). Each is paired with its like nearest in order."""
+    plan = json.loads(run_process("read", EXAMPLE, "-f", "json").out)
+    text = "".join(item["practice"] for item in plan["items"])[:480]
+    for side, tag in (("舊", "甲"), ("新", "乙")):
+        items = [{**plan["items"][0], "practice": f"{text}{tag}{n}", "row": 4 + n} for n in range(600)]
+        (tmp_path / f"{side}.json").write_text(json.dumps({**plan, "items": items}, ensure_ascii=False), "utf-8")
+    done = run_process("diff", tmp_path / "舊.json", tmp_path / "新.json", "-f", "json", timeout=60)
+    assert done.status == 0, done.err
+    changed = json.loads(done.out)["changed"]
+    assert len(changed) == 600
+    assert all(
+        c["old"]["practice"][480:].removeprefix("甲") == c["new"]["practice"][480:].removeprefix("乙") for c in changed
+    )

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,10 @@ GOAL_SIMILAR = 0.6  # a goal reworded
 # How much of a text its likeness is judged on: a practice is a few lines, and difflib's ratio grows with
 # the square of the length (two pasted reports of 30,000 characters each took minutes to compare).
 LIKENESS_CHARS = 500
+# Practices left unpaired, compared pair by pair: at most MAX_LOOKED_AT pairs looked at (500 × 500; beyond, each
+# beside those near its place), at most MAX_MEASURED of them measured with difflib's ratio (the nearest first).
+MAX_LOOKED_AT = 250_000
+MAX_MEASURED = 5_000
 
 JsonValue = str | int | float | None
 _ZERO = Decimal(0)
@@ -318,22 +323,32 @@ def _similar_pairs(
     olds = {i: old_text[i][:LIKENESS_CHARS] for i in old}
     news = {j: new_text[j][:LIKENESS_CHARS] for j in new}
     old_chars = [(i, _characters(olds[i]), len(olds[i])) for i in old]
-    candidates = []
-    matcher = SequenceMatcher(None, autojunk=False)  # autojunk would discard common characters of long text
-    for j in new:
-        chars, size = _characters(news[j]), len(news[j])
-        matcher.set_seq2(news[j])  # the matcher keeps what it learned of seq2 across set_seq1
-        for i, theirs, length in old_chars:
+    # Two plans of practices all alike (a long text differing in a number) pass every bound: each old one
+    # is then looked at beside the new ones near its place only, and the nearest pairs measured first.
+    reach = len(old) if len(old) * len(new) <= MAX_LOOKED_AT else MAX_LOOKED_AT // (2 * len(new)) + 1
+    alike = []
+    for at, j in enumerate(new):
+        chars, size, centre = _characters(news[j]), len(news[j]), at * len(old) // len(new)
+        for i, theirs, length in old_chars[max(centre - reach, 0) : centre + reach + 1]:
             bound, total = 2 * len(chars & theirs), size + length
             if bound < SAME_GOAL * total or not total:
                 continue  # cannot reach even the lower threshold (the usual pair: two different practices)
             least = floor(i, j)
-            if bound < least * total:
-                continue
-            matcher.set_seq1(olds[i])
-            ratio = matcher.ratio()
-            if ratio >= least:
-                candidates.append((-ratio, least, abs(i - j), i, j))
+            if bound >= least * total:
+                alike.append((abs(i - j), j, i, least))
+    if len(alike) > MAX_MEASURED:
+        alike = sorted(alike)[:MAX_MEASURED]
+    candidates = []
+    matcher = SequenceMatcher(None, autojunk=False)  # autojunk would discard common characters of long text
+    last = None
+    for _, j, i, least in sorted(alike, key=itemgetter(1)):
+        if j != last:
+            matcher.set_seq2(news[j])  # the matcher keeps what it learned of seq2 across set_seq1
+            last = j
+        matcher.set_seq1(olds[i])
+        ratio = matcher.ratio()
+        if ratio >= least:
+            candidates.append((-ratio, least, abs(i - j), i, j))
     pairs: dict[int, int] = {}
     used: set[int] = set()
     for _, _, _, i, j in sorted(candidates):
