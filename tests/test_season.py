@@ -925,3 +925,31 @@ def test_a_unit_in_last_rounds_merge_that_sent_again_is_received(tmp_path: Path,
     assert done.status == 0, done.err
     rows = {line.split()[0]: line.split()[1] for line in done.out.splitlines() if line.startswith(("甲", "乙"))}
     assert rows == {"甲政風處": "已收", "乙政風處": "已收"} and "以自己的檔案" in done.out
+
+
+def test_a_unit_told_by_its_files_name_twice_is_said_so_once_and_a_stale_copy_named_once(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """A blank-named unit whose newer file is damaged read 「依檔名認定；依檔名認定」; a unit that sent back its
+    return copy with everything fixed had the old copy named twice in 「請勿寄出」 (its original and its copy
+    both pointed at it)."""
+    inbox, returns = tmp_path / "收件匣", tmp_path / "退回"
+    inbox.mkdir()
+    unit_plan(inbox / "臺東縣延平鄉公所.xlsx", "臺東縣延平鄉公所", own="延平")
+    unit_plan(inbox / "臺東縣政府.xlsx", "", own="縣府")
+    (inbox / "臺東縣政府_修正.xlsx").write_bytes(b"PK\x03\x04 broken")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺東縣延平鄉公所\n臺東縣政府\n", encoding="utf-8")
+    assert xltool("check", inbox, "--roster", roster, "--annotate-dir", returns).status == 2  # one file unreadable
+    copy = returns / "臺東縣延平鄉公所_檢查.xlsx"
+    edited = load_workbook(copy)
+    sheet = edited["計畫表"]
+    for row in range(4, sheet.max_row + 1):
+        if sheet[f"C{row}"].value and not sheet[f"F{row}"].value:
+            sheet[f"F{row}"] = "無"
+    edited.save(inbox / copy.name)
+    original = inbox / "臺東縣延平鄉公所.xlsx"
+    os.utime(original, (original.stat().st_mtime - 3600,) * 2)  # sent last week; the copy records today
+    done = xltool("check", inbox, "--roster", roster, "--annotate-dir", returns, "--force")
+    assert "臺東縣政府：機關名稱空白，依檔名認定；以" in done.out
+    assert done.err.count(str(copy)) == 1 and "請勿寄出" in done.err

@@ -857,7 +857,8 @@ def _receipt(
     else:
         status = Status.RECEIVED if roster_unit is not None else Status.OFF_ROSTER
     line = Receipt(unit, status, files, contacts=contacts)
-    notes = list(dict.fromkeys(s.how for s in group if s.how))
+    hows = list(dict.fromkeys(s.how for s in group if s.how))
+    notes = [how for how in hows if not any(how != other and how in other for other in hows)]  # 依檔名認定 said once
     bad = [s for s in group if s.plan is None]
     if bad:
         line.reason = _reason(bad[0].result)

@@ -140,7 +140,8 @@ def check_command(
         show.error(
             f"{len(kept)} 份標註副本已存在，沒有更新（見上方「未產生副本」）；要以這次的檢查結果覆寫，請加上 --force"
         )
-    stale = [one.stale for one in run.returned or () if one.stale is not None]
+    # once each: the original and the unit's edited return copy are versions of one copy
+    stale = list(dict.fromkeys(one.stale for one in run.returned or () if one.stale is not None))
     if stale:  # a copy of last week's version, left beside this week's: not to be mailed
         names = "、".join(map(str, stale[:5])) + (f" 等 {len(stale)} 份" if len(stale) > 5 else "")
         show.error(f"注意：{names} 是之前依較舊的版本做的副本，這次不需退回，請勿寄出（可刪除）")
