@@ -598,14 +598,17 @@ def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple
 def test_the_json_read_from_a_workbook_is_the_same_plan_not_a_newer_version(tmp_path: Path, xltool: Runner) -> None:
     """An office read a unit's workbook to JSON into the inbox: the JSON, dated when it was made, counted as
     the unit's newer version over the workbook it was read from, and the note asked to confirm a tie. It is
-    the same plan: counted once, said so, and nothing to confirm."""
+    the same plan: counted once, said so, and nothing to confirm. The workbook is the one that counts, so
+    that the unit's return copy is made of it (the JSON, counted, got none)."""
     inbox = tmp_path / "收件"
     inbox.mkdir()
     plan = unit_plan(inbox / "甲.xlsx", "甲政風處")
     assert xltool("read", plan, "-f", "json", "-o", inbox / "甲.json").status == 0
     done = xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx")
     assert done.status == 0, done.err
-    assert f"{plan} 與 {inbox / '甲.json'} 內容完全相同，只計一次" in done.err
+    assert f"{inbox / '甲.json'} 與 {plan} 內容完全相同，只計一次" in done.err
+    checked = xltool("check", inbox, "--annotate-dir", tmp_path / "退回")
+    assert (tmp_path / "退回" / "甲_檢查.xlsx").exists(), checked.err
     assert "請確認" not in done.err and "以最新的" not in done.err
     units = [row[0] for row in load_workbook(tmp_path / "彙整.xlsx")["彙整"].iter_rows(min_row=4, values_only=True)]
     assert units.count("甲政風處") == 33

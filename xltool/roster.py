@@ -589,6 +589,9 @@ def intake(
             this_year or readable,
             key=lambda s: (not s.names_another, _newness(s), not _COPY_MARK.search(Path(s.file).stem)),
         )
+        # The same plan in two files (an .ods or a JSON made of the unit's .xlsx): the workbook a copy to
+        # return is best made of counts, whichever was saved last (the JSON got no copy, the .ods a converted one).
+        newest = min([newest, *(s for s in readable if _identical(s, newest))], key=_format_rank)
         season.counted.append(newest)
         season.older += [(s, newest) for s in readable if s is not newest]
     if roster is not None or said:
@@ -618,6 +621,13 @@ def intake(
                 f"單位「{subs[0].unit}」：以自己的檔案 {names} 為準，已彙整的活頁簿 {merged_in} 中的副本不計"
             )
     return season
+
+
+_FORMAT_RANK = {".xlsx": 0, ".xlsm": 0, ".ods": 1, ".xls": 2}  # then JSON: no cells to mark
+
+
+def _format_rank(sub: Submission) -> int:
+    return _FORMAT_RANK.get(Path(sub.file).suffix.lower(), 3)
 
 
 def _of_the_year(sub: Submission, year: int | None) -> bool:
