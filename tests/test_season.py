@@ -581,7 +581,7 @@ def test_next_years_plan_sent_after_last_rounds_merge_does_not_take_the_units_ro
 
 
 def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple[Path, Path], xltool: Runner) -> None:
-    """A JSON (or an .xls) records no saved time of its own: its file's date decides, and the note says 檔案日期
+    """A JSON records no saved time of its own: its file's date decides, and the note says 檔案日期
     of it, where it said 「… 存檔」 of the moment it was written to disk."""
     folder, roster = season
     made = folder / "臺中.json"
@@ -593,6 +593,38 @@ def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple
     note = next(r["note"] for r in receipts if r["unit"] == "臺中市政府政風處")
     assert re.search(r"臺中\.json（檔案日期 \d{4}-\d\d-\d\d \d\d:\d\d，", note), note
     assert re.search(r"臺中二\.xlsx（檔案日期 \d{4}-\d\d-\d\d \d\d:\d\d", note), note  # xltool wrote it
+
+
+@pytest.mark.usefixtures("office")
+def test_an_xls_is_dated_by_the_saved_time_it_records(tmp_path: Path, xltool: Runner) -> None:
+    """An .xls records when it was last saved (its SummaryInformation, as Excel and LibreOffice write it):
+    dated by its file instead, as saved out of the mail today, last week's .xls counted over this week's
+    corrected .xlsx."""
+    from xltool.office import convert
+
+    inbox, old = tmp_path / "收件", tmp_path / "舊"
+    inbox.mkdir()
+    old.mkdir()
+    first = unit_plan(old / "甲.xlsx", "甲政風處", own="舊")
+    _saved(first, "2019-02-01T09:00:00Z")
+    xls = convert(first, "xls:MS Excel 97", inbox)
+    _saved(unit_plan(inbox / "甲_修正版.xlsx", "甲政風處", own="新"), "2019-02-15T09:00:00Z")
+    done = xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx")
+    assert f"以最新的 {inbox / '甲_修正版.xlsx'}（2019-02-15" in done.err and f"不計 {xls}（2019-02-01" in done.err
+
+
+def _saved(path: Path, when: str) -> None:
+    """Give a workbook xltool wrote (which records no saved time) the saved time ``when``, as Excel records it."""
+    data = {}
+    with zipfile.ZipFile(path) as book:
+        for name in book.namelist():
+            data[name] = book.read(name)
+    data["docProps/core.xml"] = re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when.encode(), data["docProps/core.xml"]
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, member in data.items():
+            book.writestr(name, member)
 
 
 def test_the_json_read_from_a_workbook_is_the_same_plan_not_a_newer_version(tmp_path: Path, xltool: Runner) -> None:

@@ -29,10 +29,11 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+from xltool import biff
 from xltool.errors import CatalogError, ErrorCode, MergeError
 from xltool.export import csv_safe, shown_path
 from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, DOCUMENT_DATE, LEVEL_WORDS, OFFICE_WORDS, Severity, parse_title
-from xltool.inputs import check_input
+from xltool.inputs import OLE_MAGIC, check_input
 from xltool.model import FileResult, Finding, Plan, json_number
 from xltool.outputs import same_file
 from xltool.pipeline import packed, split_units
@@ -1109,6 +1110,7 @@ def missing(lines: Iterable[Receipt]) -> list[str]:
 # ------------------------------------------------------------------------------------------ saved time
 
 MAX_META_BYTES = 1024 * 1024
+MAX_OLE_BYTES = 256 * 1024 * 1024  # an .xls's directory and properties are near its start; a larger one is cut
 _W3C_TIME = re.compile(rb"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?")
 _MODIFIED = {"docProps/core.xml": rb"<dcterms:modified\b[^<>]*>([^<]*)<", "meta.xml": rb"<dc:date>([^<]*)<"}
 
@@ -1132,8 +1134,15 @@ def saved_time(path: str | Path) -> dt.datetime:
 
 def recorded_time(path: str | Path) -> dt.datetime | None:
     """The saved time a file records itself: an .xlsx's ``dcterms:modified`` (docProps/core.xml), an .ods's
-    ``dc:date`` (meta.xml); None for others (.xls, JSON) and for xltool's own fixed time
-    (:data:`form.DOCUMENT_DATE`). Times without a zone are local."""
+    ``dc:date`` (meta.xml), an .xls's last-saved time (:func:`biff.saved_time`); None for others (JSON) and
+    for xltool's own fixed time (:data:`form.DOCUMENT_DATE`). Times without a zone are local."""
+    try:
+        with open(path, "rb") as file:
+            if file.read(len(OLE_MAGIC)) == OLE_MAGIC:
+                file.seek(0)
+                return biff.saved_time(file.read(MAX_OLE_BYTES))
+    except OSError:
+        return None
     try:
         with zipfile.ZipFile(path) as archive:
             for part, pattern in _MODIFIED.items():
@@ -1184,7 +1193,7 @@ def _when(sub: Submission, versions: Sequence[Submission]) -> str:
     program that left the time as it was) the file's own date too, which is what decided
     (:func:`_newness`): the note must show why one of two alike versions counts."""
     words = _saved_words(sub.file)
-    if recorded_time(sub.file) is None:  # an .xls or a JSON records no saved time: say what decided
+    if recorded_time(sub.file) is None:  # a JSON records no saved time: say what decided
         return f"檔案日期 {words.strip()}"
     if any(other.file != sub.file and _saved_words(other.file) == words for other in versions):
         if sub.plan is not None and sub.plan.marked_copy:
