@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from examples.make_example import example_items
 from tests.conftest import EXAMPLE, Runner
 from tests.test_merge import stats_table
+from xltool.form import RESULTS_SHEET
 from xltool.reader import read_plan
 from xltool.template import write_template
 
@@ -435,6 +436,27 @@ def test_a_unit_that_sent_only_next_years_plan_has_sent_nothing_for_this_one(
     assert "高雄市政府政風處" not in load_workbook(printout).sheetnames
     assert not any("高雄109.xlsx 有" in line for line in printed.err.splitlines())
     assert "沒有 109 年度的分類清單" not in printed.err  # the catalog of a plan it did not print is no concern
+
+
+def test_a_unit_that_sent_only_last_years_plan_is_told_the_seasons_year_in_its_copy(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """The season's year taken from most plans (收件以 108 年度為準): the unit that sent only its 107 plan was
+    年度不符 on its line, but its return copy said nothing of the year (only that 107's plan lacked its
+    performance items). It says what --year 108 has it say."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for unit in ("甲鄉公所", "乙鄉公所"):
+        unit_plan(inbox / f"{unit}.xlsx", unit, own=unit[0])
+    write_template(inbox / "丙鄉公所107.xlsx", year=107, unit="丙鄉公所", items=example_items(KINMEN))
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲鄉公所\n乙鄉公所\n丙鄉公所\n", encoding="utf-8")
+    done = xltool("check", inbox, "--roster", roster, "--annotate-dir", tmp_path / "退回", "-f", "json")
+    files = {Path(f["file"]).name: f for f in json.loads(done.out)["files"]}
+    assert "YEAR_MISMATCH" in {f["code"] for f in files["丙鄉公所107.xlsx"]["findings"]}
+    assert "YEAR_MISMATCH" not in {f["code"] for f in files["甲鄉公所.xlsx"]["findings"]}
+    results = load_workbook(tmp_path / "退回" / "丙鄉公所107_檢查.xlsx")[RESULTS_SHEET]
+    assert "YEAR_MISMATCH" in {row[1] for row in results.iter_rows(min_row=2, values_only=True)}
 
 
 def test_the_year_asked_for_is_the_seasons_year(tmp_path: Path, xltool: Runner) -> None:

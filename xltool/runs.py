@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from xltool.catalog import Catalog
+from xltool.checks import check_plan
 from xltool.errors import ErrorCode, ExitStatus, XltoolError
 from xltool.export import exit_status
 from xltool.model import FileResult, Plan
@@ -221,6 +222,8 @@ def run_check(
         run.annotated, run.fixed = annotate, fix
     if roster is not None:
         run.season = intake(results, roster, others=others, year=options.year)
+        if options.year is None and run.season.inferred:
+            _checked_for_the_season(run.season, options)
     if annotate_dir is not None:
         names = relative_names(inputs, [Path(r.file) for r in results])
         # A unit sent again gets back its newest workbook (a JSON has no cells to mark), roster or not.
@@ -235,6 +238,15 @@ def run_check(
         run.returned = annotate_each(results, annotate_dir, names, outputs, infos=infos, superseded=superseded)
     _write_chase(chase, run.receipts, outputs)
     return run
+
+
+def _checked_for_the_season(season: Intake, options: CheckOptions) -> None:
+    """Another year's plan, all its unit sent, checked for the season's year most plans are for, as --year
+    checks it: its line said 年度不符 while its return copy said nothing of the year (and asked for the
+    performance items of last year's plan)."""
+    for sub in season.other_year:
+        if sub.plan is not None and not sub.from_merged:
+            sub.result.findings = check_plan(sub.plan, year=season.year, budget_cap=options.budget_cap)
 
 
 # ----------------------------------------------------------------------------------------------- render
