@@ -98,6 +98,14 @@ UNUSUAL: list[dict[str, object]] = [
     {"budget": "\u2015"},
     {"budget": "\u30fc"},
     {"budget": "\u3000５"},
+    # Cells that only look blank: an IME's ideographic space, a web page's no-break space (the column's
+    # TRIM took off neither, and said nothing where check said 沒有填, or 不是數字 where check said 文字格式)
+    {"schedule": "\u3000"},
+    {"budget": "\u3000"},
+    {"budget": "\u00a0"},
+    {"budget": "5\u00a0"},
+    {"category": "防貪業務", "performance": "\u3000"},
+    {"practice": "\u00a0"},
     {"category": "防貪業務", "performance": "政策目標-反貪活動、政策目標-專案稽核"},
     {"category": "防貪業務", "performance": "政策目標-反貪活動、政策目標-亂寫項目"},  # quoted as typed
 ]
@@ -328,6 +336,8 @@ def test_a_year_that_is_no_year_is_said_to_be_and_not_called_missing(tmp_path: P
         ("民國 109 年度", ""),
         ("2020", "【錯誤】年度請填民國年：109"),
         ("明年", "【錯誤】計畫年度「明年」不是民國年度"),
+        ("１０９年", ""),  # typed with an IME in full-width mode: the column called it no year
+        ("２０２０", "【錯誤】年度請填民國年：109"),
     ],
 )
 def test_a_year_typed_as_text_is_read_as_check_reads_it(tmp_path: Path, year: str, heading: str) -> None:
@@ -344,7 +354,21 @@ def test_a_year_typed_as_text_is_read_as_check_reads_it(tmp_path: Path, year: st
         assert str(grid[3][len(COLUMNS)]).startswith("【錯誤】") and "109" in str(grid[3][len(COLUMNS)])
         assert str(grid[0][0]) == "某處109年度廉政工作計畫"
     found = {f.code for f in check_plan(read_plan(saved)) if f.code.startswith("YEAR")}
-    assert found == ({"YEAR_WESTERN"} if year == "2020" else {"YEAR_UNREADABLE"} if year == "明年" else set())
+    assert found == (
+        {"YEAR_WESTERN"} if year in ("2020", "２０２０") else {"YEAR_UNREADABLE"} if year == "明年" else set()
+    )
+
+
+@office
+@pytest.mark.parametrize("unit", ["\u3000", "\u00a0", "\t"])
+def test_a_unit_name_that_only_looks_typed_is_missing_in_the_column_too(tmp_path: Path, unit: str) -> None:
+    """An IME's ideographic space, a web page's no-break space or a tab in the unit's cell: check said 沒有填
+    機關名稱, the column 未發現需要修正的地方."""
+    path = write_template(tmp_path / "機關.xlsx", year=108, rows=10)
+    fill(path, correct_rows(), unit=unit)
+    saved = convert(path, "xlsx", tmp_path / "lo")
+    assert str(calculated(saved)[1][len(COLUMNS)]).startswith("【錯誤】沒有填機關名稱")
+    assert "UNIT_MISSING" in {f.code for f in check_plan(read_plan(saved))}
 
 
 @office

@@ -112,8 +112,9 @@ def _nested(text: str, pairs: Sequence[tuple[str, str]]) -> str:
 
 
 def year_digits(cell: str) -> str:
-    """A formula of a year cell's text without 民國, 年, 年度 and spaces: 「民國 109 年度」 is 「109」."""
-    return _nested(f'{cell}&""', [("民國", ""), ("年度", ""), ("年", ""), (" ", "")])
+    """A formula of a year cell's text without 民國, 年, 年度 and spaces, in half-width digits: 「民國 109 年度」
+    and an IME's 「１０９年」 are 「109」."""
+    return _nested(f'ASC({cell}&"")', [("民國", ""), ("年度", ""), ("年", ""), (" ", ""), ("\u3000", "")])
 
 
 def _digit(character: str) -> str:
@@ -128,6 +129,11 @@ def _roc(year: str) -> str:
 
 def _whole_year(year: str) -> str:
     return f"IF(ISNUMBER({year}),AND(MOD({year},1)=0,{year}>0,{year}<1000),FALSE)"
+
+
+def _spaced(text: str) -> str:
+    """A formula's text with an ideographic and a no-break space as spaces, which TRIM takes off."""
+    return _nested(text, [("\u3000", " "), ("\u00a0", " ")])
 
 
 def _quoted(text: str) -> str:
@@ -263,10 +269,12 @@ YEAR_TYPED = "IF(ISNUMBER({year_cell}),{year_cell},IFERROR(--(" + year_digits("{
 PIECES: Mapping[str, str] = MappingProxyType(
     {
         # Whether the row holds anything check reads as a practice row (a goal alone is not one).
-        "filled": "LEN(TRIM({practice})&TRIM({schedule})&TRIM({budget})&TRIM({category})&TRIM({performance}))>0",
+        # Spaces of any kind, a tab or a line break alone are nothing, as check reads a cell (an IME's
+        # ideographic space, a web page's no-break space: TRIM takes off neither).
+        "filled": f"LEN(TRIM(CLEAN({_spaced('{practice}&{schedule}&{budget}&{category}&{performance}')})))>0",
         "has_practice": "LEN({n_cell})>0",
         # The practice as check reads it: a tab pasted from Word is a space (at its start, nothing).
-        "n_cell": 'TRIM(SUBSTITUTE({practice},CHAR(9)," "))',
+        "n_cell": "TRIM(" + _spaced('SUBSTITUTE({practice},CHAR(9)," ")') + ")",
         # The plan year, as the reader takes it (a western year, 2019, is its ROC year, 108): a row reads it
         # once, in a hidden cell of its own ("year" in STATE); written out wherever a row uses the year, the
         # reading of a text year took LibreOffice past 8,192 tokens a formula. The heading's rules read it
@@ -279,7 +287,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # 預定進度. The common shapes, written exactly: 108.08, 108.01-12, 108.10-109.03 and 108.01、04、07
         # (three-digit year, two-digit months); the same with a western year (2019.01-12), and a month or
         # months with no year (1-12月). Anything else a formula leaves to check.
-        "s_text": "TRIM({schedule})",
+        "s_text": f"TRIM({_spaced('{schedule}')})",
         "s_squashed": 'SUBSTITUTE(SUBSTITUTE({schedule}," ",""),CHAR(10),"")',
         "s_bare": _nested("{s_squashed}", [("月", ""), ("份", ""), ("~", "-"), ("至", "-"), ("到", "-")]),
         "s_shape": _nested("{s_text}", [(str(d), "9") for d in range(9)]),
@@ -330,7 +338,8 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # Every dash check reads as one (「—」 is no budget, as 「-」) is one before ASC, which would make 「ー」 a
         # half-width katakana; spaces go after it (an ideographic space too: ASC leaves it in LibreOffice).
         "b_text": _nested(
-            f"ASC({_nested('TRIM({budget})', [(d, '-') for d in DASHES])})", [(" ", ""), ("\u3000", ""), (",", "")]
+            f"ASC({_nested('TRIM({budget})', [(d, '-') for d in DASHES])})",
+            [(" ", ""), ("\u3000", ""), ("\u00a0", ""), (",", "")],
         ),
         "b_zero": f"SUMPRODUCT(--({{b_text}}={_array(sorted(ZERO_WORDS))}))>0",
         "b_bare": _nested("{b_text}", [(w, "") for w in ("NT$", "新臺幣", "新台幣", "千元", "仟元", "千", "元")]),
@@ -346,7 +355,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "b_rest": _nested("{b_bare}", [(str(d), "") for d in range(10)]),
         "b_amount": "IF(ISNUMBER({budget}),{budget},--{b_core})",
         "b_yuan": 'AND(RIGHT({b_text},1)="元",LEFT(RIGHT({b_text},2),1)<>"千",LEFT(RIGHT({b_text},2),1)<>"仟")',
-        "b_empty": "LEN(TRIM({budget}))=0",
+        "b_empty": f"LEN(TRIM(CLEAN({_spaced('{budget}')})))=0",
         # 業務類別, as written (spaces dropped), and its name when it is a name or an alias.
         # CLEAN: a tab or line break pasted in; an ideographic space (an IME's) or a no-break space (a web
         # page's) are spaces to check as well.

@@ -306,7 +306,7 @@ PERFORMANCE_MISSING = Rule(
     "performance",
     "沒有填提列績效對應項目",
     "填表說明 五：沒有對應的績效項目時請填「無」或詳予敘明",
-    live=Live("AND(LEN(TRIM({performance}))=0,OR({has_practice},LEN({c_text})>0))"),
+    live=Live("AND(LEN({p_text})=0,OR({has_practice},LEN({c_text})>0))"),
 )
 PERFORMANCE_FORMAT = Rule(
     "PERFORMANCE_FORMAT", I, "performance", "「{value}」可統一寫成「{text}」", "xltool check --fix 可自動改寫"
@@ -353,7 +353,7 @@ UNIT_MISSING = Rule(
     "unit",
     "沒有填機關名稱",
     "請在機關名稱欄填寫機關（政風機構）全銜",
-    live=Live('TRIM({unit_cell}&"")=""'),
+    live=Live('TRIM(CLEAN(SUBSTITUTE(SUBSTITUTE({unit_cell}&"","\u3000"," "),"\u00a0"," ")))=""'),
 )
 YEAR_MISSING = Rule(
     "YEAR_MISSING",
