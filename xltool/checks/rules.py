@@ -180,7 +180,7 @@ SCHEDULE_NUMBER = Rule(
     "SCHEDULE_NUMBER",
     E,
     "schedule",
-    "預定進度被存成數字 {value}：Excel 把輸入的「{typed}」改寫成了數字",
+    "預定進度被存成數字 {value}：試算表（Excel 或 LibreOffice）把輸入的「{typed}」改寫成了數字",
     "把儲存格格式設為「文字」後重新輸入 {text}（或在前面加上 ' ），也可用 xltool check --fix 自動改正",
     live=Live(
         "AND({s_number},{s_hundredths}<>10,{s_number_month}>=1,{s_number_month}<=12)",

@@ -1,6 +1,6 @@
 """``check``'s text output, as checkers people know print theirs: one finding per line, where first.
 
-    計畫表!C14  錯誤  預定進度被存成數字 108.12：Excel 把輸入的「108.12」改寫成了數字
+    計畫表!C14  錯誤  預定進度被存成數字 108.12：試算表（Excel 或 LibreOffice）把輸入的「108.12」改寫成了數字
         → 把儲存格格式設為「文字」後重新輸入 108.12（或在前面加上 ' ）…
 
 Findings of one rule with the same words in one column share a line (「計畫表!F7、F17–F27，共 12 格」),
