@@ -674,7 +674,9 @@ def test_a_western_year_excel_made_a_number_is_quoted_as_typed(template: Path) -
     """2019.03 typed into a General cell: the message said Excel rewrote 「108.03」, which nobody typed."""
     fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場。", **GOOD, "schedule": 2019.03}], unit="某處")
     [found] = [f for f in check_file(template).findings if f.code == "SCHEDULE_NUMBER"]
-    assert "（Excel 或 LibreOffice）把輸入的「2019.03」改寫成了數字" in found.message and "重新輸入 108.03" in found.hint
+    assert (
+        "（Excel 或 LibreOffice）把輸入的「2019.03」改寫成了數字" in found.message and "重新輸入 108.03" in found.hint
+    )
 
 
 @pytest.mark.parametrize("year", [1e308, 0, "9" * 5000, 2.5e15], ids=["1E+308", "0", "5,000 digits", "2.5E+15"])

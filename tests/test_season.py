@@ -368,6 +368,8 @@ def test_a_blank_named_file_of_a_unit_one_level_down_is_not_the_roster_units(tmp
     own = unit_plan(folder / "臺東縣政府政風處108年度廉政工作計畫.xlsx", "", own="縣府")
     police = unit_plan(folder / "臺東縣政府警察局108年度廉政工作計畫.xlsx", "", own="警察局")
     os.utime(police, (own.stat().st_mtime + 3600,) * 2)
+    # words about the plan after a unit's name are no other unit's name: the file is 卑南's
+    whole = unit_plan(folder / "臺東縣卑南鄉公所暨所屬機關108年度廉政工作計畫.xlsx", "", own="卑南")
     roster = tmp_path / "名冊.csv"
     roster.write_text("單位\n臺東縣政府\n臺東縣卑南鄉公所\n", encoding="utf-8")
     receipts = {
@@ -375,6 +377,24 @@ def test_a_blank_named_file_of_a_unit_one_level_down_is_not_the_roster_units(tmp
     }
     assert [v["file"] for v in receipts["臺東縣政府"]["versions"]] == [str(own)]
     assert receipts["臺東縣政府警察局"]["status"] == "名冊外"
+    assert [v["file"] for v in receipts["臺東縣卑南鄉公所"]["versions"]] == [str(whole)]
+
+
+def test_a_folder_named_after_a_unit_does_not_make_a_units_newer_file_lose(tmp_path: Path, xltool: Runner) -> None:
+    """The office's own inbox folder bears its name, which is on the roster: every file in it was taken for
+    one named after another unit, and a unit's older file counted over its newer, correct one."""
+    folder = tmp_path / "臺東縣政府政風處收件"
+    folder.mkdir()
+    older = unit_plan(folder / "臺東縣卑南鄉公所.xlsx", "臺東縣卑南鄉公所", own="舊")
+    os.utime(older, (older.stat().st_mtime - 3600,) * 2)
+    newer = unit_plan(folder / "108年度廉政工作計畫(修正版).xlsx", "臺東縣卑南鄉公所", own="新")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺東縣政府\n臺東縣卑南鄉公所\n", encoding="utf-8")
+    receipts = {
+        r["unit"]: r for r in json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    }
+    counted = [v["file"] for v in receipts["臺東縣卑南鄉公所"]["versions"] if v["counted"]]
+    assert counted == [str(newer)]
 
 
 def test_last_years_plan_sent_again_does_not_replace_this_years(
@@ -615,6 +635,22 @@ def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple
     note = next(r["note"] for r in receipts if r["unit"] == "臺中市政府政風處")
     assert re.search(r"臺中\.json（檔案日期 \d{4}-\d\d-\d\d \d\d:\d\d，", note), note
     assert re.search(r"臺中二\.xlsx（檔案日期 \d{4}-\d\d-\d\d \d\d:\d\d", note), note  # xltool wrote it
+
+
+def test_a_newer_file_of_the_same_plan_is_said_to_be_the_same_not_left_for_an_older(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """v1 and v2 of a unit, and the JSON read of v2 made today: v2 counts (the .xlsx of the same plan), and the
+    note said 「以最新的 v2」 and left the newer JSON out with no word of why."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    _saved(unit_plan(inbox / "甲_v1.xlsx", "甲政風處", own="舊"), "2019-02-01T09:00:00Z")
+    second = unit_plan(inbox / "甲_v2.xlsx", "甲政風處", own="新")
+    _saved(second, "2019-02-10T09:00:00Z")
+    assert xltool("read", second, "-f", "json", "-o", inbox / "甲_v2.json").status == 0
+    done = xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx")
+    assert f"以 {second}（" in done.err and "以最新的" not in done.err
+    assert f"{inbox / '甲_v2.json'}（與 {second} 內容完全相同，" in done.err
 
 
 @pytest.mark.usefixtures("office")

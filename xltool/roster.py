@@ -166,7 +166,12 @@ class Roster:
 
 # More of a unit's name after a roster name in a file's name (its ethics office's words aside): the file names
 # another unit, one level down (臺東縣政府警察局108年度….xlsx is no file of 臺東縣政府, whose name it starts with).
-_MORE_OF_A_NAME = re.compile(r"[^\W\d_]*?(?:局|處|署|院|所|隊|館|站|場|中心|公司|學校|委員會)")
+# A name runs up to an agency's last word, which a number, a mark or the plan's words follow; 「暨所屬機關」,
+# 「及所屬」, 「函送廉政署」 and 「依審查意見處理」 after a unit's name are words about its plan, no other unit.
+_MORE_OF_A_NAME = re.compile(
+    r"(?!暨|及|與|所屬|函|附件|依)[^\W\d_]{1,8}?"
+    r"(?:局|處|署|院|所|隊|館|站|場|中心|公司|學校|中學|小學|大學|監獄|委員會)(?=[\W\d_]|$|廉政|年度|計畫|政風)"
+)
 _LEVEL_AFTER = re.compile(rf"(?:{LEVEL_WORDS})?(?:[(（]?{OFFICE_WORDS}[)）]?)?")  # 卑南鄉(alias)公所, 政府政風處
 
 
@@ -364,9 +369,11 @@ class Submission:
     @property
     def names_another(self) -> bool:
         """Whether its file is named after another roster unit than the one its 機關名稱 names (乙 sent a copy
-        of 甲's file without changing the name): no version to count over a file named as it should be."""
-        named = self.named_by[0]
-        return named is not None and self.roster_unit is not None and named is not self.roster_unit
+        of 甲's file without changing the name): no version to count over a file named as it should be. By
+        the file's own name only: a folder named after a unit (the office's own 「…政風處收件」) says nothing
+        of the files in it."""
+        named, by = self.named_by
+        return by == "檔名" and named is not None and self.roster_unit is not None and named is not self.roster_unit
 
     @property
     def errors(self) -> int:
@@ -945,12 +952,19 @@ def _versions_note(group: list[Submission], counted: set[int], *, newest_lost: b
     year = kept[0].plan.year if kept and kept[0].plan is not None else None
     if any(s.plan is not None and s.plan.year != year for s in left):
         newest = f" {year} 年度的版本中最新的"
-
-    if kept and any(s.names_another and _newness(s) > _newness(kept[0]) for s in left):
-        newest = ""  # a newer file is named after another unit: not the newest, the one named as it should be
+    elif kept and _newer_left(kept[0], left):
+        newest = ""
 
     def other_year(sub: Submission) -> str:
-        return (f"{sub.plan.year} 年度，" if sub.plan is not None and sub.plan.year != year else "") + _named_words(sub)
+        return (
+            (f"{sub.plan.year} 年度，" if sub.plan is not None and sub.plan.year != year else "")
+            + _named_words(sub)
+            + (
+                f"與 {kept[0].name} 內容完全相同，"
+                if kept and sub.plan is not None and _identical(sub, kept[0])
+                else ""
+            )
+        )
 
     parts = [f"以{newest} {kept[0].name}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
     same = [s for s in left if kept and _identical(s, kept[0])]
@@ -1002,15 +1016,25 @@ def version_notes(season: Intake) -> list[str]:
             lines.append(f"單位「{new.unit}」有 {len(group)} 個檔案：{same} 與 {new.name} 內容完全相同，只計一次")
             continue
         tied = any(_newness(s) == _newness(new) and not _identical(s, new) for s in olds)  # nothing says which
-        which = "" if tied or any(s.names_another and _newness(s) > _newness(new) for s in olds) else "最新的"
+        which = "" if tied or _newer_left(new, olds) else "最新的"
         if any(_other_year(s, new) for s in olds):  # a newer file of last year's plan: the season's year counts
             which = f" {new.plan.year if new.plan else ''} 年度的版本中最新的"
-        left = "、".join(f"{s.name}（{_other_year(s, new)}{_named_words(s)}{_when(s, group)}）" for s in olds)
+        left = "、".join(
+            f"{s.name}（{_other_year(s, new)}{_named_words(s)}"
+            f"{f'與 {new.name} 內容完全相同，' if _identical(s, new) else ''}{_when(s, group)}）"
+            for s in olds
+        )
         lines.append(
             f"單位「{new.unit}」有 {len(group)} 個檔案：以{which} {new.name}（{_when(new, group)}）為準，"
             f"不計 {left}" + (f"；{_TIED}" if tied else "")
         )
     return lines
+
+
+def _newer_left(kept: Submission, left: Sequence[Submission]) -> bool:
+    """Whether a readable version left out is newer than the one counted: one named after another unit, or
+    the same plan in another format (the .xlsx counts): 「以最新的」 would not be true of it."""
+    return any(s.plan is not None and _newness(s) > _newness(kept) for s in left)
 
 
 def _named_words(sub: Submission) -> str:
