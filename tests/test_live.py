@@ -144,6 +144,9 @@ NUMBERING: list[dict[str, object]] = [
     {"practice": "二、辦理講習 16 場", **GOOD},
     {"practice": "(三)辦理座談 17 場。\n(四)辦理訪查 18 次。", **GOOD},
     {"practice": "(五)辦理稽核 19 次", **GOOD},
+    {"practice": "(六)辦理考核 20 次：\n\u3000(一)上半年。\n\u3000(二)下半年。", **GOOD},  # steps indented
+    {"practice": "(七)召開會報：(一)上半年 1 次。\n(二)下半年 1 次。", **GOOD},  # steps from its first line
+    {"practice": "(八)辦理座談 21 場", **GOOD},
     {"goal": "拾伍、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
@@ -337,6 +340,7 @@ def test_a_year_that_is_no_year_is_said_to_be_and_not_called_missing(tmp_path: P
         ("2020", "【錯誤】年度請填民國年：109"),
         ("明年", "【錯誤】計畫年度「明年」不是民國年度"),
         ("１０９年", ""),  # typed with an IME in full-width mode: the column called it no year
+        ("109\t", ""),
         ("２０２０", "【錯誤】年度請填民國年：109"),
     ],
 )

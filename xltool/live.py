@@ -114,7 +114,7 @@ def _nested(text: str, pairs: Sequence[tuple[str, str]]) -> str:
 def year_digits(cell: str) -> str:
     """A formula of a year cell's text without 民國, 年, 年度 and spaces, in half-width digits: 「民國 109 年度」
     and an IME's 「１０９年」 are 「109」."""
-    return _nested(f'ASC({cell}&"")', [("民國", ""), ("年度", ""), ("年", ""), (" ", ""), ("\u3000", "")])
+    return _nested(f'ASC(CLEAN({cell}&""))', [("民國", ""), ("年度", ""), ("年", ""), (" ", ""), ("\u3000", "")])
 
 
 def _digit(character: str) -> str:
@@ -131,9 +131,21 @@ def _whole_year(year: str) -> str:
     return f"IF(ISNUMBER({year}),AND(MOD({year},1)=0,{year}>0,{year}<1000),FALSE)"
 
 
-def _spaced(text: str) -> str:
+# What check reads as a space (str.strip, NFKC) and TRIM does not take off, as typed most: an IME's ideographic
+# space and a web page's no-break space. (A tab is taken off by CLEAN where a cell's being empty is asked. The
+# en and em spaces of a word processor are left out: the longest formula, written out, is near LibreOffice's
+# 8,192 tokens, and they would take every schedule and budget piece past it.)
+SPACES = ("\u3000", "\u00a0")
+
+
+def spaced(text: str) -> str:
     """A formula's text with an ideographic and a no-break space as spaces, which TRIM takes off."""
-    return _nested(text, [("\u3000", " "), ("\u00a0", " ")])
+    return _nested(text, [(space, " ") for space in SPACES])
+
+
+def _tabs(formula: str) -> str:
+    """A tab in a formula's text constants written as CHAR(9), as Excel and LibreOffice both read it."""
+    return formula.replace('"\t"', "CHAR(9)")
 
 
 def _quoted(text: str) -> str:
@@ -224,12 +236,14 @@ _BAD_MONTHS = ["00", *(str(m) for m in range(13, 20)), *(str(d) for d in range(2
 _LINES = (
     _nested(
         "{practice}",
-        [(" ", ""), ("\u3000", ""), ("\r", ""), ("\n", "¶"), *((n, ITEM_NUMERALS[0]) for n in ITEM_NUMERALS[1:])]
+        [*((space, "") for space in (" ", "\t", *SPACES)), ("\r", ""), ("\n", "¶")]
+        + [(n, ITEM_NUMERALS[0]) for n in ITEM_NUMERALS[1:]]
         + [(m, "、") for m in ".,．，"]
         + [("（", "("), ("）", ")")],
     )
     .replace('"\n"', "CHAR(10)")
     .replace('"\r"', "CHAR(13)")
+    .replace('"\t"', "CHAR(9)")
 )
 _SECOND = [f"¶{'一' * n}、" for n in (1, 2, 3)] + [f"¶({'一' * n})" for n in (1, 2, 3)]  # 一、 first, then (一)
 
@@ -271,10 +285,10 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # Whether the row holds anything check reads as a practice row (a goal alone is not one).
         # Spaces of any kind, a tab or a line break alone are nothing, as check reads a cell (an IME's
         # ideographic space, a web page's no-break space: TRIM takes off neither).
-        "filled": f"LEN(TRIM(CLEAN({_spaced('{practice}&{schedule}&{budget}&{category}&{performance}')})))>0",
+        "filled": f"LEN(TRIM(CLEAN({spaced('{practice}&{schedule}&{budget}&{category}&{performance}')})))>0",
         "has_practice": "LEN({n_cell})>0",
         # The practice as check reads it: a tab pasted from Word is a space (at its start, nothing).
-        "n_cell": "TRIM(" + _spaced('SUBSTITUTE({practice},CHAR(9)," ")') + ")",
+        "n_cell": "TRIM(" + spaced('SUBSTITUTE({practice},CHAR(9)," ")') + ")",
         # The plan year, as the reader takes it (a western year, 2019, is its ROC year, 108): a row reads it
         # once, in a hidden cell of its own ("year" in STATE); written out wherever a row uses the year, the
         # reading of a text year took LibreOffice past 8,192 tokens a formula. The heading's rules read it
@@ -287,7 +301,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # 預定進度. The common shapes, written exactly: 108.08, 108.01-12, 108.10-109.03 and 108.01、04、07
         # (three-digit year, two-digit months); the same with a western year (2019.01-12), and a month or
         # months with no year (1-12月). Anything else a formula leaves to check.
-        "s_text": f"TRIM({_spaced('{schedule}')})",
+        "s_text": f"TRIM({spaced('{schedule}')})",
         "s_squashed": 'SUBSTITUTE(SUBSTITUTE({schedule}," ",""),CHAR(10),"")',
         "s_bare": _nested("{s_squashed}", [("月", ""), ("份", ""), ("~", "-"), ("至", "-"), ("到", "-")]),
         "s_shape": _nested("{s_text}", [(str(d), "9") for d in range(9)]),
@@ -339,7 +353,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # half-width katakana; spaces go after it (an ideographic space too: ASC leaves it in LibreOffice).
         "b_text": _nested(
             f"ASC({_nested('TRIM({budget})', [(d, '-') for d in DASHES])})",
-            [(" ", ""), ("\u3000", ""), ("\u00a0", ""), (",", "")],
+            [(" ", ""), *((space, "") for space in SPACES), (",", "")],
         ),
         "b_zero": f"SUMPRODUCT(--({{b_text}}={_array(sorted(ZERO_WORDS))}))>0",
         "b_bare": _nested("{b_text}", [(w, "") for w in ("NT$", "新臺幣", "新台幣", "千元", "仟元", "千", "元")]),
@@ -355,11 +369,11 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "b_rest": _nested("{b_bare}", [(str(d), "") for d in range(10)]),
         "b_amount": "IF(ISNUMBER({budget}),{budget},--{b_core})",
         "b_yuan": 'AND(RIGHT({b_text},1)="元",LEFT(RIGHT({b_text},2),1)<>"千",LEFT(RIGHT({b_text},2),1)<>"仟")',
-        "b_empty": f"LEN(TRIM(CLEAN({_spaced('{budget}')})))=0",
+        "b_empty": f"LEN(TRIM(CLEAN({spaced('{budget}')})))=0",
         # 業務類別, as written (spaces dropped), and its name when it is a name or an alias.
         # CLEAN: a tab or line break pasted in; an ideographic space (an IME's) or a no-break space (a web
         # page's) are spaces to check as well.
-        "c_text": _nested("TRIM(CLEAN({category}))", [(" ", ""), ("\u3000", ""), ("\u00a0", "")]),
+        "c_text": _nested("TRIM(CLEAN({category}))", [(space, "") for space in (" ", *SPACES)]),
         "c_known": "ISNUMBER(MATCH({c_text},INDEX({spellings},0,1),0))",
         "c_name": "VLOOKUP({c_text},{spellings},2,FALSE)",
         # 提列績效對應項目 in its one spelling (one line, one kind of dash, no spaces around it).
@@ -368,7 +382,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
             "TRIM(ASC("
             + _nested(
                 'SUBSTITUTE(SUBSTITUTE({performance},CHAR(10),""),CHAR(9)," ")',
-                [("\u00a0", " "), ("\u3000", " ")] + [(d, "-") for d in DASHES],
+                [(space, " ") for space in SPACES] + [(d, "-") for d in DASHES],
             )
             + "))",
             # ASC makes 、 the half-width ､ (and 。「」・): check's NFKC makes them full-width again
@@ -418,11 +432,13 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # the goal, the number written and its offset, as for goals. The row's state (ps, a hidden cell)
         # holds the practice rows so far, the practices so far in the goal, and the row's own count and number.
         "n_count": "IF({has_practice},1+{n_extra},0)",
-        # lines numbered 「二、」, or 「(二)」 unless a line starts 「(一)」: then they are steps of the practice
-        # (model.practice_count)
+        # lines numbered 「二、」, or 「(二)」 unless 「(一)」 is written after the cell's start: then they are steps
+        # of the practice (model.practice_count)
         "n_extra": "IF(ISERROR(FIND(CHAR(10),{practice})),0,"
         f'SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},"")))/LEN({_array(_SECOND)})'
-        '*({1,1,1,0,0,0}+{0,0,0,1,1,1}*ISERROR(FIND(CHAR(10)&"(一)",SUBSTITUTE(SUBSTITUTE({practice},"（","("),"）",")"))))))',
+        '*({1,1,1,0,0,0}+{0,0,0,1,1,1}*ISERROR(FIND("(一)",'
+        + _tabs(_nested("{practice}", [("（", "("), ("）", ")"), *((space, "") for space in (" ", "\t", *SPACES))]))
+        + ",2)))))",
         "u_ps": "N({up.ps})",
         "p_rows": f"INT({{ps}}/{_PS_ROWS})",
         "p_pos": f"MOD(INT({{ps}}/{_PS_POS}),{_PS_ROWS}/{_PS_POS})",

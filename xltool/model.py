@@ -44,7 +44,8 @@ NOTHING: Mapping[str, str] = {}
 
 # A line of a practice cell numbered as a practice (「三、…」 after Alt+Enter), either way reader._ITEM reads one.
 NUMBERED_LINE = re.compile(rf"[{ITEM_NUMERALS}]+\s*[、.,．，]")
-PAREN_NUMBERED_LINE = re.compile(rf"[(（]([{ITEM_NUMERALS}]+)[)）]")
+PAREN_NUMBERED_LINE = re.compile(rf"[(（][{ITEM_NUMERALS}]+[)）]")
+FIRST_STEP = re.compile(rf"[(（]\s*{ITEM_NUMERALS[0]}\s*[)）]")  # 「(一)」, on a line of its own or after a colon
 
 
 def practice_count(practice: str) -> int:
@@ -52,13 +53,14 @@ def practice_count(practice: str) -> int:
     and a numbered line starts another practice (two practices typed in one cell). Lines numbered 「(一)」
     「(二)」 from 「(一)」 are steps of the practice, the level under 「一、」 in official documents: 「二、召開
     廉政會報：\n(一)上半年\n(二)下半年」 is one practice (counted as three, the next was told to be 「五」). A
-    practice numbered 「(一)」 itself goes on to 「(二)」 in the cell, never back to 「(一)」."""
+    practice numbered 「(一)」 itself goes on to 「(二)」 in the cell, never back to 「(一)」. Steps may start on
+    the practice's first line (「召開廉政會報：(一)上半年」)."""
     if "\n" not in practice:
         return 1
     lines = practice.split("\n")[1:]
-    parens = [found.group(1) for line in lines if (found := PAREN_NUMBERED_LINE.match(line))]
-    steps = ITEM_NUMERALS[0] in parens
-    return 1 + sum(1 for line in lines if NUMBERED_LINE.match(line)) + (0 if steps else len(parens))
+    parens = sum(1 for line in lines if PAREN_NUMBERED_LINE.match(line))
+    steps = FIRST_STEP.search(practice) is not None  # the practice's own number is not in its text
+    return 1 + sum(1 for line in lines if NUMBERED_LINE.match(line)) + (0 if steps else parens)
 
 
 def continued(items: Sequence[PlanItem]) -> list[bool]:

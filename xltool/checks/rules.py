@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from xltool.form import FIELD_NAMES, Severity, cell_row
-from xltool.live import Live
+from xltool.live import Live, spaced
 from xltool.model import Finding, Plan, PlanItem
 from xltool.schedule import ROC_OFFSET
 
@@ -353,7 +353,7 @@ UNIT_MISSING = Rule(
     "unit",
     "沒有填機關名稱",
     "請在機關名稱欄填寫機關（政風機構）全銜",
-    live=Live('TRIM(CLEAN(SUBSTITUTE(SUBSTITUTE({unit_cell}&"","\u3000"," "),"\u00a0"," ")))=""'),
+    live=Live("TRIM(CLEAN(" + spaced('{unit_cell}&""') + '))=""'),
 )
 YEAR_MISSING = Rule(
     "YEAR_MISSING",
@@ -460,7 +460,7 @@ PRACTICE_TWO = Rule(
     "practice",
     "這一格有 {count} 個具體作法",
     "每個具體作法請各占一列，分別填寫預定進度、預算等欄（需要空出一列時，可把下面各列往下移一列）",
-    live=Live("AND({has_practice},{p_count}>1)", fill={"count": "{n_count}"}),
+    live=Live("AND({has_practice},{p_count}>1)", fill={"count": "{p_count}"}),  # the state holds it
 )
 GOAL_SPACES = Rule("GOAL_SPACES", I, "goal", "計畫目標前後或中間有多餘的空白", "xltool check --fix 可自動刪除")
 PRACTICE_SPACES = Rule(
