@@ -172,8 +172,7 @@ def xls_with_a_hidden_sheet(path: Path, row: int = 65535, column: int = 255) -> 
     record never meets it. A minimal compound file of 512-byte sectors: the FAT, the directory, the stream."""
     import struct
 
-    def rec(kind: int, body: bytes = b"") -> bytes:
-        return struct.pack("<HH", kind, len(body)) + body
+    rec = xls_record
 
     def bof(kind: int) -> bytes:
         return rec(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6))
@@ -192,6 +191,21 @@ def xls_with_a_hidden_sheet(path: Path, row: int = 65535, column: int = 255) -> 
     hidden = bof(0x0010) + rec(0x0203, struct.pack("<HHHd", row, column, 0, 1.0)) + rec(0x000A)
     stream = workbook([start, start + len(plan) + 4]) + plan + rec(0x0123, hidden)
     stream += rec(0x0124, b"\0" * max(0, 4200 - len(stream)))  # past the mini-stream's cutoff
+    return ole_xls(path, stream)
+
+
+def xls_record(kind: int, body: bytes = b"") -> bytes:
+    import struct
+
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def ole_xls(path: Path, stream: bytes) -> Path:
+    """``stream`` as the Workbook stream of a minimal compound file of 512-byte sectors (sector 0 the FAT, 1
+    the directory, the stream from 2; it must be past the mini-stream's cutoff of 4,096 bytes and fit the
+    one FAT sector)."""
+    import struct
+
     sectors = (len(stream) + 511) // 512
     end, free = 0xFFFFFFFE, 0xFFFFFFFF
     fat = [0xFFFFFFFD, end] + [3 + i for i in range(sectors - 1)] + [end]

@@ -997,3 +997,55 @@ def test_two_plans_of_practices_all_alike_are_compared_in_bounded_time(tmp_path:
     assert all(
         c["old"]["practice"][480:].removeprefix("甲") == c["new"]["practice"][480:].removeprefix("乙") for c in changed
     )
+
+
+def test_an_xls_whose_sector_chain_comes_back_on_itself_is_damage_not_an_abort(tmp_path: Path) -> None:
+    """The directory's sector chain pointing back at itself (one FAT entry of an 84 KB file): calamine
+    followed it until an allocation failed, and the process aborted, with a folder's whole run."""
+    from tests import corpus
+
+    path = corpus.xls_with_a_hidden_sheet(tmp_path / "迴圈.xls", row=1, column=1)
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, 512 + 4 * 1, 1)  # FAT[1], the directory's sector: itself
+    path.write_bytes(bytes(data))
+    good = tmp_path / "好.xlsx"
+    good.write_bytes(EXAMPLE.read_bytes())
+    done = xltool("check", path, good, "-f", "json")
+    files = {Path(f["file"]).name: f.get("error_code") for f in json.loads(done.out)["files"]}
+    assert done.status == 2 and files == {"迴圈.xls": "INPUT_DAMAGED", "好.xlsx": None}
+
+
+def test_an_xls_listing_sheets_one_record_apart_is_damage_found_in_one_pass(tmp_path: Path) -> None:
+    """2,500 BOUNDSHEETs each pointing at the next: every sheet was walked to the end (twenty thousand took a
+    minute). Sheets do not overlap; walked past twice the stream, they are damage."""
+    from tests import corpus
+
+    count, start = 2500, 4 + 16 + 4 + 2  # the BOF and CODEPAGE records before the first BOUNDSHEET
+    size = 4 + 8 + 2 * 4  # each BOUNDSHEET, a name of four characters
+
+    def listed(n: int) -> bytes:
+        return corpus.xls_record(
+            0x0085, struct.pack("<IBBBB", start + (n + 1) * size, 0, 0, 4, 1) + f"{n:04}".encode("utf-16-le")
+        )
+
+    bof = corpus.xls_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 6))
+    stream = bof + corpus.xls_record(0x0042, struct.pack("<H", 1200)) + b"".join(map(listed, range(count)))
+    stream += corpus.xls_record(0x000A)
+    path = corpus.ole_xls(tmp_path / "重疊.xls", stream)
+    done = xltool("check", path, "-f", "json")
+    assert done.status == 2 and json.loads(done.out)["files"][0]["error_code"] == "INPUT_DAMAGED"
+
+
+def test_a_damaged_member_compressed_another_way_is_damage_not_an_internal_error(tmp_path: Path) -> None:
+    """Members compressed with LZMA (method 14, which Python's zipfile reads), one of them damaged: its
+    LZMAError came out as 「xltool 內部錯誤」, exit 3, and a folder's whole run with it."""
+    path = tmp_path / "壓縮.xlsx"
+    with zipfile.ZipFile(EXAMPLE) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_LZMA) as out:
+        for item in original.infolist():
+            out.writestr(item.filename, original.read(item.filename))
+    data = bytearray(path.read_bytes())
+    at = data.find(SHEET.encode()) + len(SHEET) + 200
+    data[at : at + 60] = bytes(b ^ 0xFF for b in data[at : at + 60])
+    path.write_bytes(bytes(data))
+    done = xltool("check", path, "-f", "json")
+    assert done.status == 2 and json.loads(done.out)["files"][0]["error_code"] == "INPUT_DAMAGED"

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterator
 
 from xltool.errors import ErrorCode, InputError
 from xltool.form import column_letter
-from xltool.inputs import DAMAGED, PASSWORD_PROTECTED, Package, SheetCells
+from xltool.inputs import DAMAGED_XLS, PASSWORD_PROTECTED, Package, SheetCells
 
 _END = 0xFFFFFFFA  # sector numbers from here up mark a chain's end, free or reserved sectors
 
@@ -38,7 +38,7 @@ def sheets(package: Package) -> dict[str, SheetCells]:
         stream = _workbook_stream(package.data)
         return _walk(package, stream)
     except (struct.error, IndexError, ValueError, UnicodeDecodeError):
-        raise InputError(DAMAGED, package.path, code=ErrorCode.INPUT_DAMAGED) from None
+        raise InputError(DAMAGED_XLS, package.path, code=ErrorCode.INPUT_DAMAGED) from None
 
 
 def _walk(package: Package, stream: bytes) -> dict[str, SheetCells]:
@@ -54,18 +54,24 @@ def _walk(package: Package, stream: bytes) -> dict[str, SheetCells]:
             break  # the workbook's own records end here; the sheets follow
     found: dict[str, SheetCells] = {}
     measured: dict[int, SheetCells] = {}  # each offset walked once, however many sheets point at it
+    # Sheets do not overlap: 20,000 listed one record apart (a 480 KB file) were each walked to the end, a
+    # minute's work. Walked twice the stream's length, they are damage.
+    budget = [2 * len(stream) + 65536]
     for offset, name in listed:  # sheets sharing an offset are each built by calamine, and each counted
-        cells = measured[offset] = measured.get(offset) or _measure(stream, offset)
+        cells = measured[offset] = measured.get(offset) or _measure(stream, offset, budget)
         if cells.rows:
             found[name if name not in found else f"{name}（{len(found) + 1}）"] = cells  # twice: both are built
     return found
 
 
-def _measure(stream: bytes, offset: int) -> SheetCells:
+def _measure(stream: bytes, offset: int, budget: list[int]) -> SheetCells:
     """One sheet's extent and error cells, from its BOF to its EOF (a chart's own BOF … EOF inside it not
-    counted)."""
+    counted); ``budget`` is the bytes left to walk for every sheet of the workbook."""
     depth, rows, columns, errors = 0, 0, 0, {}
     for _, kind, body in _records(stream, offset):
+        budget[0] -= 4 + len(body)
+        if budget[0] < 0:
+            raise ValueError("sheets overlap")
         if kind in _BOF:
             depth += 1
         elif kind == _EOF:
@@ -205,10 +211,15 @@ def _stream(data: bytes, names: tuple[str, ...]) -> bytes:
     fat = struct.unpack(f"<{len(fat_bytes) // 4}I", fat_bytes[: len(fat_bytes) // 4 * 4])
 
     def chain(start: int, table: tuple[int, ...], limit: int) -> Iterator[int]:
-        steps = 0
-        while start < _END and start < len(table) and steps < limit:
+        # A chain that comes back to a sector is damage: calamine follows it round and round, growing its
+        # buffer until the allocation fails and the process aborts (an 84 KB .xls ended a folder's run).
+        seen: set[int] = set()
+        while start < _END and start < len(table) and len(seen) < limit:
+            if start in seen:
+                raise ValueError("a sector chain comes back on itself")
+            seen.add(start)
             yield start
-            start, steps = table[start], steps + 1
+            start = table[start]
 
     directory = b"".join(sector(n) for n in chain(struct.unpack_from("<I", data, 0x30)[0], fat, count))
     entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]

@@ -8,6 +8,7 @@ handed a password-protected file, a zip bomb or something that is not a workbook
 from __future__ import annotations
 
 import io
+import lzma
 import os
 import stat
 import struct
@@ -103,7 +104,16 @@ class Package:
             raise InputError(PASSWORD_PROTECTED, self.path, code=ErrorCode.INPUT_PASSWORD)
         try:
             yield from self._inflate(info, size)
-        except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError, NotImplementedError):
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            lzma.LZMAError,
+            struct.error,
+            EOFError,
+            OSError,
+            ValueError,
+            NotImplementedError,
+        ):
             raise InputError(DAMAGED, self.path, code=ErrorCode.INPUT_DAMAGED) from None
         self.whole.add(key)
 

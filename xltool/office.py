@@ -8,6 +8,7 @@ process can never hang a command.
 from __future__ import annotations
 
 import contextlib
+import lzma
 import os
 import shutil
 import signal
@@ -170,7 +171,7 @@ def made_as(path: Path, extension: str) -> bool:
                     and (archive.read(members[0]) == _ODF_MIMETYPES[extension])
                 )
             return _OOXML_MAIN[extension] in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+    except (zipfile.BadZipFile, lzma.LZMAError, OSError, ValueError, NotImplementedError, EOFError):
         return False
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 import difflib
 import hashlib
 import io
+import lzma
 import os
 import re
 import zipfile
@@ -1180,7 +1181,7 @@ def recorded_time(path: str | Path) -> dt.datetime | None:
                 stamp = _w3c(found.group(1)) if found else None
                 if stamp is not None:
                     return stamp if stamp != DOCUMENT_DATE else None  # written by xltool, saved by nobody since
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+    except (zipfile.BadZipFile, lzma.LZMAError, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         pass
     return None
 
