@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from xltool.form import A4, SHEET, Page, column_letter
 from xltool.model import number
-from xltool.ooxml import clone, sheet_part, sheet_parts, xml_text
+from xltool.ooxml import NOT_XML, clone, sheet_part, sheet_parts, xml_text
 from xltool.text import valid_text
 
 
@@ -200,15 +200,25 @@ def _rewritten(path: Path) -> Iterator[tuple[zipfile.ZipFile, zipfile.ZipFile]]:
 
 
 def sheet_name(name: str, used: set[str]) -> str:
-    """A valid, unique Excel sheet name: at most 31 characters, none of []:*?/\\, not blank."""
-    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("' ") or SHEET.name
-    candidate, n = base[:31], 1
+    """A valid, unique Excel sheet name: at most 31 characters, none of []:*?/\\ nor what XML cannot hold
+    (a control character made the workbook unreadable), not blank, not starting or ending with '."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", NOT_XML.sub("", name)).strip("' ") or SHEET.name
+    candidate, n = _within(base, 31), 1
     while candidate.casefold() in used:
         n += 1
         suffix = f"({n})"
-        candidate = base[: 31 - len(suffix)] + suffix
+        candidate = _within(base, 31 - len(suffix)) + suffix
     used.add(candidate.casefold())
     return candidate
+
+
+def _within(name: str, units: int) -> str:
+    """``name`` cut to ``units`` UTF-16 units, as Excel counts a sheet name's length (a character outside the
+    BMP is two), with no ' left at its end: cut there, xlsxwriter refused the name and the merge with it."""
+    cut = name[:units]
+    while len(cut.encode("utf-16-le")) > 2 * units:
+        cut = cut[:-1]
+    return cut.rstrip("' ") or SHEET.name
 
 
 def plain_data_labels(chart: bytes) -> bytes:
