@@ -317,3 +317,18 @@ def test_a_goal_goes_on_at_the_last_phrase_that_fits(goal: str, rooms: list[int]
     from xltool.pages import goal_pieces
 
     assert goal_pieces(goal, rooms, width, 2) == one_phrase_at_a_time(goal, rooms, width, 2)
+
+
+@pytest.mark.parametrize("length", [38, 200, 32_767])
+def test_a_long_units_running_head_keeps_as_much_of_its_name_as_the_line_holds(length: int) -> None:
+    """Shortened with 「…」 before the year's words: the longest start of the name that fits, for a name of
+    Excel's longest cell too (shortened a character at a time, it took forty seconds a unit)."""
+    from xltool.linebreak import text_width
+    from xltool.pages import HEAD_SIZE, TEXT_WIDTH, running_title
+
+    unit = ("國立臺灣大學醫學院附設醫院新竹臺大分院政風室" * 1500)[:length]
+    head = running_title(unit, "108年度廉政工作計畫")
+    kept = head.split("…")[0]
+    assert head.endswith("…108年度廉政工作計畫") and unit.startswith(kept)
+    assert text_width(head, HEAD_SIZE) <= TEXT_WIDTH
+    assert text_width(unit[: len(kept) + 1] + "…108年度廉政工作計畫", HEAD_SIZE) > TEXT_WIDTH
