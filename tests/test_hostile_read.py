@@ -1068,3 +1068,33 @@ def test_unit_names_excel_cannot_name_a_sheet_after_still_give_each_unit_a_sheet
     assert {"金門縣政府" + "政" * 25, "𡘙" * 15, "金門政風處"} <= set(names)
     printed = run_process("render", *(tmp_path / f"{n}.json" for n in range(3)), "-o", tmp_path / "列印.xlsx")
     assert printed.status == 0, printed.err
+
+
+def test_an_annotated_copy_stays_within_excels_cell_formats(tmp_path: Path) -> None:
+    """A workbook already at Excel's 64,000 cell formats: the annotated copy added its colours past the
+    limit (Excel opens such a file only to repair it). Its cells keep their look; the notes still say it."""
+
+    def padded(name: str, data: bytes) -> bytes:
+        if name != "xl/styles.xml":
+            return data
+        found = re.search(rb'<cellXfs count="(\d+)">(.*?)</cellXfs>', data, re.S)
+        assert found is not None
+        first = re.match(rb"<xf\b[^>]*/>|<xf\b.*?</xf>", found.group(2), re.S)
+        assert first is not None
+        more = first.group(0) * (64_000 - int(found.group(1)))
+        return (
+            data[: found.start()]
+            + b'<cellXfs count="64000">'
+            + found.group(2)
+            + more
+            + b"</cellXfs>"
+            + data[found.end() :]
+        )
+
+    full = rewritten(tmp_path / "滿.xlsx", padded)
+    done = xltool("check", full, "--annotate", tmp_path / "標註.xlsx")
+    assert done.status == 0, done.err
+    with zipfile.ZipFile(tmp_path / "標註.xlsx") as copy:
+        styles = copy.read("xl/styles.xml")
+        assert len(re.findall(rb"<xf\b", styles.split(b"<cellXfs", 1)[1].split(b"</cellXfs>", 1)[0])) <= 64_000
+        assert any("comments" in name for name in copy.namelist())

@@ -43,6 +43,9 @@ def solid_rgb(fill: str) -> str:
     return argb(found.group(1)) if found else ""
 
 
+MAX_CELL_FORMATS = 64_000  # Excel's limit: a workbook with more opens with 「太多不同的儲存格格式」
+
+
 class CellFormats:
     """The workbook's cell formats, and those the edits add: one fill per colour, one font per kind, and
     one format per (original format, fill, font, text, wrap) cloned from the original, so a cell keeps its
@@ -168,6 +171,8 @@ class CellFormats:
         if not 0 <= base < len(formats):
             raise Damaged(self._where)
         key = (base, self.fill(fill) if fill is not None else None, self.font(font) if font else None, text, wrap)
+        if key not in self.formats and len(formats) + len(self.new["cellXfs"]) >= MAX_CELL_FORMATS:
+            return base  # no room left: the cell keeps its look (its note and the 檢查結果 line still say it)
         if key not in self.formats:
             changes: dict[str, str | None] = {}
             if key[1] is not None:
