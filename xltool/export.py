@@ -42,12 +42,17 @@ def plan_csv(plan: Plan) -> bytes:
 
 # OWASP's CSV injection guidance: a cell that begins with one of these is run as a formula by Excel and
 # LibreOffice when the CSV opens; leading spaces and tabs do not stop them.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters, which str.lstrip() leaves
 
 
 def csv_safe(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is written with a leading apostrophe."""
-    if isinstance(value, str) and value.lstrip(" \u3000")[:1] in _FORMULA_START:
+    """Text that a spreadsheet would run as a formula is written with a leading apostrophe: one starting
+    with a formula's character, after any spaces (a no-break or an ideographic one, a zero-width one, a
+    byte-order mark) or in its full-width form."""
+    if isinstance(value, str) and (
+        value[:1] in _FORMULA_START or value.lstrip().lstrip(_INVISIBLE)[:1] in _FORMULA_START
+    ):
         return "'" + value
     return value
 
