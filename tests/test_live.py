@@ -106,6 +106,8 @@ UNUSUAL: list[dict[str, object]] = [
     {"budget": "5\u00a0"},
     {"category": "防貪業務", "performance": "\u3000"},
     {"practice": "\u00a0"},
+    {"budget": 50000},  # 元 typed in a column of 千元: 5 千萬
+    {"budget": "50000"},  # text: 文字格式 is the cell's first problem, to the column and to check
     {"category": "防貪業務", "performance": "政策目標-反貪活動、政策目標-專案稽核"},
     {"category": "防貪業務", "performance": "政策目標-反貪活動、政策目標-亂寫項目"},  # quoted as typed
 ]

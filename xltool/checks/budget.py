@@ -10,6 +10,8 @@ from xltool.budget import Budget, Note
 from xltool.checks.context import Context
 from xltool.checks.rules import (
     BUDGET_CAP,
+    BUDGET_LARGE,
+    BUDGET_LARGE_FROM,
     BUDGET_MISSING,
     BUDGET_NEGATIVE,
     BUDGET_NOT_NUMBER,
@@ -35,6 +37,7 @@ _NOTE_RULES = {
 EMITS: tuple[Rule, ...] = (
     *_NOTE_RULES.values(),
     BUDGET_TEXT,
+    BUDGET_LARGE,
     BUDGET_MISSING,
     BUDGET_WITHOUT_SCHEDULE,
     TOTAL_MISMATCH,
@@ -61,6 +64,8 @@ def check(context: Context) -> Iterator[Finding]:
         for note, rule in _NOTE_RULES.items() if notes else ():  # most rows: a plain number
             if note in notes:
                 yield rule.at_item(item, budget.written, amount=json_number(budget.value))
+        if budget.value is not None and budget.value >= BUDGET_LARGE_FROM and Note.UNIT_YUAN not in notes:
+            yield BUDGET_LARGE.at_item(item, budget.written)
         has_schedule = ScheduleNote.EMPTY not in item.schedule_info.notes
         # A further row of a practice written over rows may leave the amount to its first row (its budget
         # cell merged down them; a merged workbook or a JSON no longer shows the merge).

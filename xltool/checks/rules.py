@@ -252,6 +252,17 @@ BUDGET_TEXT = Rule(
     "改為數字 {amount}（儲存格格式設為「數值」）；xltool check --fix 可自動改正",
     live=Live("AND(ISTEXT({budget}),NOT({b_zero}),NOT({b_yuan}),{b_amount}<>0)"),
 )
+# One practice's budget from which it is more likely 元 typed in a column of 千元 (50,000 for 5 萬), or a date
+# a spreadsheet made of 「1/5」 (a day number, 46,027 in 2026): 10 million NT$, more than most units' whole plan.
+BUDGET_LARGE_FROM = 10_000
+BUDGET_LARGE = Rule(
+    "BUDGET_LARGE",
+    W,
+    "budget",
+    f"預算「{{value}}」千元偏大（{BUDGET_LARGE_FROM:,} 千元以上）",
+    "備考欄的單位是千元，50,000 元請填 50；輸入被試算表改成了日期（如「1/5」）時，請把儲存格格式設為「數值」後重新輸入",
+    live=Live(f"AND(ISNUMBER({{budget}}),{{budget}}>={BUDGET_LARGE_FROM})"),
+)
 BUDGET_MISSING = Rule(
     "BUDGET_MISSING",
     W,
