@@ -578,6 +578,18 @@ def test_steps_numbered_a_level_down_are_one_practice(template: Path) -> None:
     assert [(f.code, f.cell) for f in findings if f.severity != "info"] == [("PRACTICE_TWO", "B9")]
 
 
+def test_a_budget_is_quoted_with_every_digit_it_holds(template: Path) -> None:
+    """A large budget was quoted in six digits: 1234567 as 「1.23457e+06」, 123456.75 as 「123457」, a number
+    not in the cell (and 10000.0001 was 「10000」 with 超過三位小數)."""
+    rows = correct_rows()
+    rows[0] = {**rows[0], "budget": 1234567}
+    rows[1] = {**rows[1], "budget": 123456.75}
+    rows[2] = {**rows[2], "budget": 10000.0001}
+    fill(template, rows, unit="某處")
+    quoted = {(f.code, f.value) for f in check_plan(read_plan(template), load_catalog(108))}
+    assert {("BUDGET_LARGE", "1234567"), ("BUDGET_LARGE", "123456.75"), ("BUDGET_PRECISION", "10000.0001")} <= quoted
+
+
 def test_a_western_year_cell_is_one_finding_there(template: Path) -> None:
     fill(template, correct_rows(), unit="某處", year=2019)
     plan = read_plan(template)

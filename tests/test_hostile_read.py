@@ -1098,3 +1098,17 @@ def test_an_annotated_copy_stays_within_excels_cell_formats(tmp_path: Path) -> N
         styles = copy.read("xl/styles.xml")
         assert len(re.findall(rb"<xf\b", styles.split(b"<cellXfs", 1)[1].split(b"</cellXfs>", 1)[0])) <= 64_000
         assert any("comments" in name for name in copy.namelist())
+
+
+def test_an_xls_whose_difat_chain_comes_back_on_itself_is_damage_not_an_abort(tmp_path: Path) -> None:
+    """The header's DIFAT chain, which lists the FAT's sectors past the first 109, ending in itself: calamine
+    follows it without end, and the process (and a folder's run) aborted with no word."""
+    from tests import corpus
+
+    path = corpus.xls_with_a_hidden_sheet(tmp_path / "DIFAT.xls", row=1, column=1)
+    data = bytearray(path.read_bytes())
+    looped = (len(data) - 512) // 512  # the sector appended below
+    struct.pack_into("<II", data, 0x44, looped, 1)  # the DIFAT starts there, one sector long
+    path.write_bytes(bytes(data) + struct.pack("<128I", *[0xFFFFFFFF] * 127, looped))
+    done = xltool("check", path, "-f", "json")
+    assert done.status == 2 and json.loads(done.out)["files"][0]["error_code"] == "INPUT_DAMAGED"

@@ -368,16 +368,18 @@ def test_a_blank_named_file_of_a_unit_one_level_down_is_not_the_roster_units(tmp
     own = unit_plan(folder / "臺東縣政府政風處108年度廉政工作計畫.xlsx", "", own="縣府")
     police = unit_plan(folder / "臺東縣政府警察局108年度廉政工作計畫.xlsx", "", own="警察局")
     os.utime(police, (own.stat().st_mtime + 3600,) * 2)
-    # words about the plan after a unit's name are no other unit's name: the file is 卑南's
+    # words about the plan after a unit's name are no other unit's name: the files are 卑南's and 延平's
     whole = unit_plan(folder / "臺東縣卑南鄉公所暨所屬機關108年度廉政工作計畫.xlsx", "", own="卑南")
+    sent = unit_plan(folder / "臺東縣延平鄉公所陳報縣政府政風處108年度計畫.xlsx", "", own="延平")
     roster = tmp_path / "名冊.csv"
-    roster.write_text("單位\n臺東縣政府\n臺東縣卑南鄉公所\n", encoding="utf-8")
+    roster.write_text("單位\n臺東縣政府\n臺東縣卑南鄉公所\n臺東縣延平鄉公所\n", encoding="utf-8")
     receipts = {
         r["unit"]: r for r in json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
     }
     assert [v["file"] for v in receipts["臺東縣政府"]["versions"]] == [str(own)]
     assert receipts["臺東縣政府警察局"]["status"] == "名冊外"
     assert [v["file"] for v in receipts["臺東縣卑南鄉公所"]["versions"]] == [str(whole)]
+    assert [v["file"] for v in receipts["臺東縣延平鄉公所"]["versions"]] == [str(sent)]
 
 
 def test_a_folder_named_after_a_unit_does_not_make_a_units_newer_file_lose(tmp_path: Path, xltool: Runner) -> None:
@@ -669,6 +671,10 @@ def test_an_xls_is_dated_by_the_saved_time_it_records(tmp_path: Path, xltool: Ru
     _saved(unit_plan(inbox / "甲_修正版.xlsx", "甲政風處", own="新"), "2019-02-15T09:00:00Z")
     done = xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx")
     assert f"以最新的 {inbox / '甲_修正版.xlsx'}（2019-02-15" in done.err and f"不計 {xls}（2019-02-01" in done.err
+    # a plan xltool wrote, converted and never saved by anyone, records xltool's fixed time: none
+    from xltool.roster import recorded_time
+
+    assert recorded_time(convert(unit_plan(old / "乙.xlsx", "乙政風處"), "xls:MS Excel 97", old)) is None
 
 
 def _saved(path: Path, when: str) -> None:

@@ -328,7 +328,8 @@ def test_a_large_merged_workbook_reads_back_within_the_bomb_limits(tmp_path: Pat
 HOSTILE_TEXTS = [" =3+3 ", "\t=1+1", "=HYPERLINK(\"http://example.com\",\"按我\")", "=cmd|' /C calc'!A0", "+1+1",
                  "@SUM(1,2)", "-2+3+cmd|' /C calc'!A0",
                  # after a no-break or a zero-width space, a byte-order mark; in full-width forms
-                 "\u00a0=1+1", "\u200b=1+1", "\ufeff+1", "＝1+1", "＠SUM(1,2)"]  # fmt: skip
+                 "\u00a0=1+1", "\u200b=1+1", "\ufeff+1", "＝1+1", "＠SUM(1,2)", "\u200b =1+1", "\u200e=1+1",
+                 "﹦1+1"]  # fmt: skip
 
 
 def _formulas(path: Path) -> list[bytes]:

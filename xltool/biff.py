@@ -202,11 +202,14 @@ def _stream(data: bytes, names: tuple[str, ...]) -> bytes:
         return data[(number + 1) << shift : (number + 2) << shift]
 
     fat_sectors = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < _END]
-    difat, seen = struct.unpack_from("<I", data, 0x44)[0], 0
-    while difat < _END and seen < count:
+    difat, seen = struct.unpack_from("<I", data, 0x44)[0], set[int]()
+    while difat < _END and len(seen) < count:
+        if difat in seen:  # calamine follows the DIFAT chain without end: damage, as any chain's loop
+            raise ValueError("the DIFAT chain comes back on itself")
+        seen.add(difat)
         listed = struct.unpack(f"<{size // 4}I", sector(difat))
         fat_sectors += [n for n in listed[:-1] if n < _END]
-        difat, seen = listed[-1], seen + 1
+        difat = listed[-1]
     fat_bytes = b"".join(sector(n) for n in fat_sectors[:count])
     fat = struct.unpack(f"<{len(fat_bytes) // 4}I", fat_bytes[: len(fat_bytes) // 4 * 4])
 

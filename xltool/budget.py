@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
 
-from xltool.text import one_line, squash
+from xltool.text import number_text, one_line, squash
 
 
 class Note(StrEnum):
@@ -69,7 +69,7 @@ def _parse_cached(kind: str, value: object) -> Budget:
             amount = Decimal(value)
         else:
             amount = Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
-        return _checked(format(value, "g") if isinstance(value, float) else str(value), amount)
+        return _checked(number_text(value) if isinstance(value, float) else str(value), amount)
     written = one_line(value)
     text = squash(value).replace(",", "")
     if text in ZERO_WORDS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from xltool.errors import ExitStatus
@@ -42,17 +43,17 @@ def plan_csv(plan: Plan) -> bytes:
 
 # OWASP's CSV injection guidance: a cell that begins with one of these is run as a formula by Excel and
 # LibreOffice when the CSV opens; leading spaces and tabs do not stop them.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters, which str.lstrip() leaves
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫")
+# What may stand before them unseen: spaces of any kind, and the format characters (zero-width spaces and
+# joiners, direction marks, a soft hyphen, a byte-order mark), in any mix.
+_LEADING = re.compile(r"[\s\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*")
 
 
 def csv_safe(value: object) -> object:
     """Text that a spreadsheet would run as a formula is written with a leading apostrophe: one starting
     with a formula's character, after any spaces (a no-break or an ideographic one, a zero-width one, a
     byte-order mark) or in its full-width form."""
-    if isinstance(value, str) and (
-        value[:1] in _FORMULA_START or value.lstrip().lstrip(_INVISIBLE)[:1] in _FORMULA_START
-    ):
+    if isinstance(value, str) and (value[:1] in _FORMULA_START or _LEADING.sub("", value, 1)[:1] in _FORMULA_START):
         return "'" + value
     return value
 

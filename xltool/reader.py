@@ -57,6 +57,7 @@ from xltool.form import (
 )
 from xltool.inputs import (
     DAMAGED,
+    DAMAGED_XLS,
     PASSWORD_PROTECTED,
     UNSAFE_XML,
     Package,
@@ -380,7 +381,9 @@ def _quiet(book: Package) -> Iterator[None]:
     except BaseException as exc:
         if type(exc).__name__ != "PanicException":  # pyo3's, which no module exports
             raise
-        raise InputError(DAMAGED, book.path, code=ErrorCode.INPUT_DAMAGED) from None
+        raise InputError(
+            DAMAGED_XLS if book.kind == "xls" else DAMAGED, book.path, code=ErrorCode.INPUT_DAMAGED
+        ) from None
     finally:
         if saved >= 0:
             os.dup2(saved, 2)

@@ -167,10 +167,12 @@ class Roster:
 
 # More of a unit's name after a roster name in a file's name (its ethics office's words aside): the file names
 # another unit, one level down (臺東縣政府警察局108年度….xlsx is no file of 臺東縣政府, whose name it starts with).
-# A name runs up to an agency's last word, which a number, a mark or the plan's words follow; 「暨所屬機關」,
-# 「及所屬」, 「函送廉政署」 and 「依審查意見處理」 after a unit's name are words about its plan, no other unit.
+# A name runs up to an agency's last word, which a number, a mark or the plan's words follow. Words about the
+# plan and where it goes are no other unit's name: 「暨所屬機關」, 「函送廉政署」, 「陳報廉政署」, 「送縣府政風處」,
+# 「依審查意見處理」, 「修正後送政風處」, 「各局處」, 「一級單位及局處」 after a unit's name.
+_ROUTING = "暨|及|與|所屬|函|附件|依|報|送|陳|轉|各|修正|一級|單位"
 _MORE_OF_A_NAME = re.compile(
-    r"(?!暨|及|與|所屬|函|附件|依)[^\W\d_]{1,8}?"
+    rf"(?:(?!{_ROUTING})[^\W\d_]){{1,8}}?"
     r"(?:局|處|署|院|所|隊|館|站|場|中心|公司|學校|中學|小學|大學|監獄|委員會)(?=[\W\d_]|$|廉政|年度|計畫|政風)"
 )
 _LEVEL_AFTER = re.compile(rf"(?:{LEVEL_WORDS})?(?:[(（]?{OFFICE_WORDS}[)）]?)?")  # 卑南鄉(alias)公所, 政府政風處
@@ -1165,7 +1167,8 @@ def recorded_time(path: str | Path) -> dt.datetime | None:
         with open(path, "rb") as file:
             if file.read(len(OLE_MAGIC)) == OLE_MAGIC:
                 file.seek(0)
-                return biff.saved_time(file.read(MAX_OLE_BYTES))
+                stamp = biff.saved_time(file.read(MAX_OLE_BYTES))
+                return stamp if stamp != DOCUMENT_DATE else None  # a template xltool wrote, converted unsaved
     except OSError:
         return None
     try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from xltool.text import clean, squash
+from xltool.text import clean, number_text, squash
 
 ROC_OFFSET = 1911
 # An ROC year named in free text (「107年度」, 「107 年」): checks.carryover asks about it (rollover, import),
@@ -137,7 +137,7 @@ def _parse_number(value: float, year: int | None, decimals: int | None) -> Sched
     (January) or 108.10 (October). Only the cell's format can tell (shown as 108.10, it is what the
     officer saw); without it the reading is left open. 108.2 … 108.9 can only be February … September.
     """
-    written = _number_text(value)
+    written = number_text(value)
     notes = frozenset({Note.EXCEL_NUMBER})
     if math.isfinite(value) and _FIRST_DAY <= value < _LAST_DAY:  # no schedule: a date pasted as its day count
         day = (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat()
@@ -152,14 +152,6 @@ def _parse_number(value: float, year: int | None, decimals: int | None) -> Sched
             return Schedule(written, written, (), notes | {Note.UNPARSED, Note.AMBIGUOUS_NUMBER})
         text = f"{text[:-2]}0{text[-2]}"
     return _parse_text(text, written, year, notes)
-
-
-def _number_text(value: float) -> str:
-    """A number with every digit it holds: format "g" kept six, and a merge wrote 12345678.9 back as
-    12345700, check quoted 99999999 as 「1e+08」."""
-    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    return repr(float(value))
 
 
 def _parse_text(text: str, written: str, year: int | None, notes: frozenset[Note]) -> Schedule:

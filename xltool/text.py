@@ -7,6 +7,7 @@ carriage return that Excel stores as ``_x000D_``). Everything that compares or p
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -118,3 +119,11 @@ def valid_text(text: str) -> str:
     except UnicodeEncodeError:
         return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
     return text
+
+
+def number_text(value: float) -> str:
+    """A number with every digit it holds, as a cell's number is quoted: format "g" kept six (a merge wrote
+    12345678.9 back as 12345700, check quoted 99999999 as 「1e+08」 and a budget of 1234567 as 「1.23457e+06」)."""
+    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(float(value))
