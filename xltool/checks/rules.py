@@ -90,7 +90,7 @@ SCHEDULE_MISSING = Rule(
     "schedule",
     "具體作法沒有填預定進度",
     "請填預估的階段進度及完成時限，例如 {year}.01-12",
-    live=Live("AND({has_practice},LEN({s_text})=0)"),
+    live=Live("AND({has_practice},{s_empty})"),
 )
 SCHEDULE_UNPARSED = Rule(
     "SCHEDULE_UNPARSED",
@@ -269,7 +269,7 @@ BUDGET_MISSING = Rule(
     "budget",
     "有預定進度但沒有填預算",
     "不需經費請填 0",
-    live=Live("AND({b_empty},LEN({s_text})>0)"),
+    live=Live("AND({b_empty},NOT({s_empty}))"),
 )
 BUDGET_WITHOUT_SCHEDULE = Rule(
     "BUDGET_WITHOUT_SCHEDULE",
@@ -277,7 +277,7 @@ BUDGET_WITHOUT_SCHEDULE = Rule(
     "budget",
     "有預算 {value} 千元但沒有預定進度",
     "請在預定進度欄填寫執行月份",
-    live=Live("AND(LEN({s_text})=0,{b_amount}>0)"),
+    live=Live("AND({s_empty},{b_amount}>0)"),
 )
 TOTAL_MISMATCH = Rule(
     "TOTAL_MISMATCH",
