@@ -283,8 +283,8 @@ YEAR_TYPED = "IF(ISNUMBER({year_cell}),{year_cell},IFERROR(--(" + year_digits("{
 PIECES: Mapping[str, str] = MappingProxyType(
     {
         # Whether the row holds anything check reads as a practice row (a goal alone is not one).
-        # Spaces of any kind, a tab or a line break alone are nothing, as check reads a cell (an IME's
-        # ideographic space, a web page's no-break space: TRIM takes off neither).
+        # An ideographic or a no-break space, a tab or a line break alone is nothing, as check reads a cell
+        # (TRIM takes off none of them: SPACES and CLEAN).
         "filled": f"LEN(TRIM(CLEAN({spaced('{practice}&{schedule}&{budget}&{category}&{performance}')})))>0",
         # An ideographic or a no-break space alone is no practice, to check; asked of short cells only (IF
         # takes one branch): taken off every practice's text, it made a filled plan a tenth slower to open.
