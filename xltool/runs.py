@@ -241,9 +241,9 @@ def run_check(
 
 
 def _checked_for_the_season(season: Intake, options: CheckOptions) -> None:
-    """Another year's plan, all its unit sent, checked for the season's year most plans are for, as --year
-    checks it: its line said 年度不符 while its return copy said nothing of the year (and asked for the
-    performance items of last year's plan)."""
+    """A plan of another year, the only one its unit sent, checked for the year most plans are for, as
+    --year checks it: its line said 年度不符 while its return copy said nothing of the year (and asked for
+    the performance items of last year's plan)."""
     for sub in season.other_year:
         if sub.plan is not None and not sub.from_merged:
             sub.result.findings = check_plan(sub.plan, year=season.year, budget_cap=options.budget_cap)
