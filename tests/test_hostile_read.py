@@ -1053,20 +1053,21 @@ def test_a_damaged_member_compressed_another_way_is_damage_not_an_internal_error
 
 def test_unit_names_excel_cannot_name_a_sheet_after_still_give_each_unit_a_sheet(tmp_path: Path) -> None:
     """A name whose 31st character is ' once cut, one of characters outside the BMP (two UTF-16 units each,
-    as Excel counts), one holding a control character: the first two ended merge --by-unit and a printout of
-    several units with 「內部錯誤」, the third wrote a workbook Excel cannot open."""
+    as Excel counts), one holding a control character, one Excel keeps for itself: the first two ended merge
+    --by-unit and a printout of several units with 「內部錯誤」, the last two wrote a workbook Excel cannot open
+    or must repair."""
     plan = json.loads(run_process("read", EXAMPLE, "-f", "json").out)
-    units = ["金門縣政府" + "政" * 25 + "'處", "𡘙" * 20 + "政風室", "金門\x01政風處"]
+    units = ["金門縣政府" + "政" * 25 + "'處", "𡘙" * 20 + "政風室", "金門\x01政風處", "History"]
     for n, unit in enumerate(units):
         items = [{**item, "unit": unit} for item in plan["items"]]
         (tmp_path / f"{n}.json").write_text(json.dumps({**plan, "unit": unit, "items": items}), "utf-8")
-    done = run_process("merge", *(tmp_path / f"{n}.json" for n in range(3)), "--by-unit", "-o", tmp_path / "彙整.xlsx")
+    done = run_process("merge", *(tmp_path / f"{n}.json" for n in range(4)), "--by-unit", "-o", tmp_path / "彙整.xlsx")
     assert done.status == 0, done.err
     from openpyxl import load_workbook
 
     names = load_workbook(tmp_path / "彙整.xlsx").sheetnames
-    assert {"金門縣政府" + "政" * 25, "𡘙" * 15, "金門政風處"} <= set(names)
-    printed = run_process("render", *(tmp_path / f"{n}.json" for n in range(3)), "-o", tmp_path / "列印.xlsx")
+    assert {"金門縣政府" + "政" * 25, "𡘙" * 15, "金門政風處", "History(2)"} <= set(names)  # Excel keeps History
+    printed = run_process("render", *(tmp_path / f"{n}.json" for n in range(4)), "-o", tmp_path / "列印.xlsx")
     assert printed.status == 0, printed.err
 
 

@@ -204,7 +204,7 @@ def sheet_name(name: str, used: set[str]) -> str:
     (a control character made the workbook unreadable), not blank, not starting or ending with '."""
     base = re.sub(r"[\[\]:*?/\\]", "_", NOT_XML.sub("", name)).strip("' ") or SHEET.name
     candidate, n = _within(base, 31), 1
-    while candidate.casefold() in used:
+    while candidate.casefold() in used or candidate.casefold() == "history":  # Excel keeps History for itself
         n += 1
         suffix = f"({n})"
         candidate = _within(base, 31 - len(suffix)) + suffix
