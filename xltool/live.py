@@ -143,9 +143,10 @@ def spaced(text: str) -> str:
     return _nested(text, [(space, " ") for space in SPACES])
 
 
-def _tabs(formula: str) -> str:
-    """A tab in a formula's text constants written as CHAR(9), as Excel and LibreOffice both read it."""
-    return formula.replace('"\t"', "CHAR(9)")
+def _controls(formula: str) -> str:
+    """A line break, a carriage return or a tab in a formula's text constants written as CHAR(10), CHAR(13)
+    or CHAR(9), as Excel and LibreOffice both read them."""
+    return formula.replace('"\n"', "CHAR(10)").replace('"\r"', "CHAR(13)").replace('"\t"', "CHAR(9)")
 
 
 def _quoted(text: str) -> str:
@@ -233,7 +234,7 @@ _BAD_MONTHS = ["00", *(str(m) for m in range(13, 20)), *(str(d) for d in range(2
 
 # A practice cell's text with every line start marked ¶ (Alt+Enter), spaces gone, every numeral written
 # 一 and every mark 、: a second practice in the cell is then one of a few short patterns.
-_LINES = (
+_LINES = _controls(
     _nested(
         "{practice}",
         [*((space, "") for space in (" ", "\t", *SPACES)), ("\r", ""), ("\n", "¶")]
@@ -241,9 +242,6 @@ _LINES = (
         + [(m, "、") for m in ".,．，"]
         + [("（", "("), ("）", ")")],
     )
-    .replace('"\n"', "CHAR(10)")
-    .replace('"\r"', "CHAR(13)")
-    .replace('"\t"', "CHAR(9)")
 )
 _SECOND = [f"¶{'一' * n}、" for n in (1, 2, 3)] + [f"¶({'一' * n})" for n in (1, 2, 3)]  # 一、 first, then (一)
 
@@ -442,7 +440,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "n_extra": "IF(ISERROR(FIND(CHAR(10),{practice})),0,"
         f'SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},"")))/LEN({_array(_SECOND)})'
         '*({1,1,1,0,0,0}+{0,0,0,1,1,1}*ISERROR(FIND("(一)",'
-        + _tabs(_nested("{practice}", [("（", "("), ("）", ")"), *((space, "") for space in (" ", "\t", *SPACES))]))
+        + _controls(_nested("{practice}", [("（", "("), ("）", ")"), *((space, "") for space in (" ", "\t", *SPACES))]))
         + ",2)))))",
         "u_ps": "N({up.ps})",
         "p_rows": f"INT({{ps}}/{_PS_ROWS})",
@@ -485,9 +483,9 @@ STATE: Mapping[str, str] = MappingProxyType(
         "year": _roc(YEAR_TYPED),  # the plan year as read, on each row (see PIECES' "h_year")
         # the practice's words, every space and line break gone (check's duplicate test)
         "n_body": 'IF(LEN({practice})=0,"",'
-        + _nested("MID({n_t},IF({n_has},{n_rest},1),9999)", [(" ", ""), ("\u3000", ""), ("\n", ""), ("\r", "")])
-        .replace('"\n"', "CHAR(10)")
-        .replace('"\r"', "CHAR(13)")
+        + _controls(
+            _nested("MID({n_t},IF({n_has},{n_rest},1),9999)", [(" ", ""), ("\u3000", ""), ("\n", ""), ("\r", "")])
+        )
         + ")",
         # Most rows of a template are empty, and every cell is calculated on opening: each piece first
         # asks whether there is anything to read.
