@@ -42,9 +42,13 @@ if TYPE_CHECKING:
 NOTHING: Mapping[str, str] = {}
 
 
-# A line of a practice cell numbered as a practice (「三、…」 after Alt+Enter), either way reader._ITEM reads one.
-NUMBERED_LINE = re.compile(rf"[{ITEM_NUMERALS}]+\s*[、.,．，]")
-PAREN_NUMBERED_LINE = re.compile(rf"[(（][{ITEM_NUMERALS}]+[)）]")
+# A practice's number, either way one is written: 「(三)」 or the form's 「三、」 (its numerals a group). The reader
+# splits a practice's own number by them; a line of a cell starting with one starts another practice (「三、…」
+# after Alt+Enter).
+PAREN_NUMBER = rf"[(（]([{ITEM_NUMERALS}]+)[)）]"
+PLAIN_NUMBER = rf"([{ITEM_NUMERALS}]+)\s*[、.,．，]"
+NUMBERED_LINE = re.compile(PLAIN_NUMBER)
+PAREN_NUMBERED_LINE = re.compile(PAREN_NUMBER)
 FIRST_STEP = re.compile(rf"[(（]\s*{ITEM_NUMERALS[0]}\s*[)）]")  # 「(一)」, on a line of its own or after a colon
 
 

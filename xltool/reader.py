@@ -27,7 +27,6 @@ from xltool.errors import ErrorCode, InputError
 from xltool.form import (
     COLUMNS,
     GOAL_NUMERALS,
-    ITEM_NUMERALS,
     LIVE,
     MARKER_SHEET,
     MARKS_SHEET,
@@ -65,7 +64,7 @@ from xltool.inputs import (
     inspect_workbook,
     refuse_large_sheets,
 )
-from xltool.model import NOTHING, Origin, Plan, PlanItem
+from xltool.model import NOTHING, PAREN_NUMBER, PLAIN_NUMBER, Origin, Plan, PlanItem
 from xltool.ooxml import decimals_shown
 from xltool.schedule import ROC_OFFSET, Note, Schedule, parse_schedule
 from xltool.text import clean, item_text, one_line, squash
@@ -74,7 +73,7 @@ PROGRESS_EVERY = 2000
 HEADER_SEARCH_ROWS = 200  # a legacy sheet may have a long preamble (title, notes, a cover letter) above its header
 # 「壹、」 or 「(壹)」: a numeral needs its mark, or 「參與…」 would lose its first character.
 _GOAL = re.compile(rf"^(?:[(（]([{GOAL_NUMERALS}]+)[)）]|([{GOAL_NUMERALS}]+)\s*[、.,．，])\s*")
-_ITEM = re.compile(rf"^(?:[(（]([{ITEM_NUMERALS}]+)[)）]|([{ITEM_NUMERALS}]+)\s*[、.,．，])\s*")
+_ITEM = re.compile(rf"^(?:{PAREN_NUMBER}|{PLAIN_NUMBER})\s*")
 # A step within a practice, numbered with digits: (1), 1. 1、 ①; not a number that goes on (1.5, 108.01).
 _STEP = re.compile(r"[(（][0-9０-９]{1,2}[)）]|[0-9０-９]{1,2}[.、．)）](?![0-9０-９])|[\u2460-\u2473]")
 # A total or notes row: the word alone, or with a colon or a bracket after it (合計：, 合計(千元)), so a
