@@ -1159,6 +1159,7 @@ def saved_time(path: str | Path) -> dt.datetime:
         return _NEVER
 
 
+@lru_cache(maxsize=4096)  # each version's note asks again (an .xls is read to its property stream each time)
 def recorded_time(path: str | Path) -> dt.datetime | None:
     """The saved time a file records itself: an .xlsx's ``dcterms:modified`` (docProps/core.xml), an .ods's
     ``dc:date`` (meta.xml), an .xls's last-saved time (:func:`biff.saved_time`); None for others (JSON) and
