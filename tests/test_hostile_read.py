@@ -1113,3 +1113,91 @@ def test_an_xls_whose_difat_chain_comes_back_on_itself_is_damage_not_an_abort(tm
     path.write_bytes(bytes(data) + struct.pack("<128I", *[0xFFFFFFFF] * 127, looped))
     done = xltool("check", path, "-f", "json")
     assert done.status == 2 and json.loads(done.out)["files"][0]["error_code"] == "INPUT_DAMAGED"
+
+
+NUMBER_SCHEDULE = b'<c r="C4" s="8" t="s"><v>67</v></c>'  # the first practice's 預定進度, 「108.01-12」
+
+
+def as_number(style: bytes) -> Callable[[str, bytes], bytes]:
+    """The first schedule stored as the number 108.1 (as Excel stores 108.10), in a cell of ``style``: the
+    reader then looks up the number format it is shown in."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            assert NUMBER_SCHEDULE in data
+            return data.replace(NUMBER_SCHEDULE, b'<c r="C4" s="' + style + b'"><v>108.1</v></c>')
+        return data
+
+    return change
+
+
+def test_a_style_or_format_numbered_with_thousands_of_digits_is_read_not_an_internal_error(tmp_path: Path) -> None:
+    """A cell's style, or a number format's id, written with 5,000 digits (past the 4,300 int() reads): the
+    schedule's format was looked up with int() and the run ended with 「內部錯誤」 (exit 3), a folder's too,
+    before its good files were reported. No workbook numbers anything so far: the cell is shown as General."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    rewritten(inbox / "樣式.xlsx", as_number(b"9" * 5000))
+    far_format = b'<numFmts count="1"><numFmt numFmtId="' + b"7" * 5000 + b'" formatCode="0.00"/></numFmts><cellXfs'
+
+    def with_far_format(name: str, data: bytes) -> bytes:
+        data = as_number(b"8")(name, data)
+        return data.replace(b"<cellXfs", far_format, 1) if name == "xl/styles.xml" else data
+
+    rewritten(inbox / "格式.xlsx", with_far_format)
+    (inbox / "好.xlsx").write_bytes(EXAMPLE.read_bytes())
+    done = xltool("check", inbox, "-f", "json")
+    assert done.status == 1 and "內部錯誤" not in done.err, done.err
+    files = {Path(f["file"]).name: f for f in json.loads(done.out)["files"]}
+    assert sorted(files) == ["好.xlsx", "格式.xlsx", "樣式.xlsx"]
+    for name in ("樣式.xlsx", "格式.xlsx"):
+        assert files[name].get("error_code") is None
+        # 108.1 in General: January or October, as in a workbook whose styles are plain
+        assert "SCHEDULE_NUMBER_AMBIGUOUS" in {f["code"] for f in files[name]["findings"]}
+
+
+def test_a_row_numbered_with_thousands_of_leading_zeros_still_gets_its_copy(tmp_path: Path) -> None:
+    """<row r="000…04">: calamine and the reader read row 4, and the annotated copy, made row by row, ended
+    with 「內部錯誤」 (exit 3), in a folder's run before the other units' copies were listed."""
+    zeros = rewritten(
+        tmp_path / "零.xlsx",
+        lambda name, data: (
+            data.replace(b'<row r="4"', b'<row r="' + b"0" * 4996 + b'4"', 1)
+            if name == "xl/worksheets/sheet1.xml"
+            else data
+        ),
+    )
+    copy = tmp_path / "零_標註.xlsx"
+    done = xltool("check", zeros, "--annotate", copy)
+    assert done.status in (0, 1) and "內部錯誤" not in done.err, done.err
+    assert read_plan(copy).items[0].row == 4
+
+
+@pytest.mark.usefixtures("office")
+def test_an_ods_format_asking_for_billions_of_decimals_is_read_in_little_memory(tmp_path: Path) -> None:
+    """A 43 KB .ods whose number style shows 1,500,000,000 decimals (or a count of 5,000 digits): the format's
+    code was built with every one of them (2.9 GB, 15 s), or ended the run with 「內部錯誤」. A schedule
+    needs to know only whether two decimals are shown."""
+    schedule = b'office:value-type="string" calcext:value-type="string"><text:p>108.01-12</text:p>'
+    for places in (b"1500000000", b"9" * 5000):
+        style = (
+            b'<number:number-style style:name="N999"><number:number number:decimal-places="' + places + b'"/>'
+            b'</number:number-style><style:style style:name="ce999" style:family="table-cell" '
+            b'style:data-style-name="N999"/>'
+        )
+
+        def numbered(name: str, data: bytes, style: bytes = style) -> bytes:
+            if name != "content.xml":
+                return data
+            data = data.replace(b"<office:automatic-styles>", b"<office:automatic-styles>" + style, 1)
+            start = data.index(schedule)
+            cell = data.rindex(b"<table:table-cell", 0, start)
+            number = b'<table:table-cell table:style-name="ce999" office:value-type="float" office:value="108.1"><text:p>108.1</text:p>'
+            return data[:cell] + number + data[start + len(schedule) :]
+
+        ods = example_ods(tmp_path / "空.ods", b"", b"")
+        bad = rewritten(tmp_path / f"小數{len(places)}.ods", numbered, source=ods)
+        done = run_process("check", bad, "-f", "json", memory=600 << 20, timeout=120)
+        assert done.status == 1 and "內部錯誤" not in done.err, done.err
+        codes = {f["code"] for f in json.loads(done.out)["files"][0]["findings"]}
+        assert codes & {"SCHEDULE_NUMBER", "SCHEDULE_NUMBER_AMBIGUOUS"}  # read as the number it is

@@ -367,7 +367,19 @@ def quoted_sheet(name: str) -> str:
 def cell_row(ref: str) -> int:
     """The 1-based row of an A1 reference (0 when there is none)."""
     digits = ref.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    return int(digits) if digits.isdecimal() else 0
+    return whole(digits) if digits.isdecimal() else 0
+
+
+_WHOLE_DIGITS = 18  # more than any row, column, style, id or count a workbook holds needs
+
+
+def whole(digits: str | bytes) -> int:
+    """A run of decimal digits read from a file, as a number: without its leading zeros (calamine reads
+    「A0004」 as row 4), and past 18 digits 10**18, larger than anything a workbook numbers. int() alone
+    refuses a text of more than 4,300 digits: a style, a row or an id written with 5,000 of them ended
+    the run with 「內部錯誤」."""
+    text = (digits.decode("ascii", "replace") if isinstance(digits, bytes) else digits).lstrip("0")
+    return int(text or "0") if len(text) <= _WHOLE_DIGITS else 10**_WHOLE_DIGITS
 
 
 @cache  # asked for on every row of a plan; there are only ninety-nine of each

@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from xltool.errors import ErrorCode, InputError
-from xltool.form import LIVE, column_index, column_letter
+from xltool.form import LIVE, column_index, column_letter, whole
 from xltool.inputs import DAMAGED, UNSAFE_XML, Package, SheetCells
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -186,7 +186,7 @@ def book(package: Package) -> Book:
         sheets.append(
             Sheet(
                 attrs.get("name", ""),
-                int(number) if number.isdecimal() else None,
+                whole(number) if number.isdecimal() else None,
                 rid,
                 part,
                 relation.type if relation else "",
@@ -246,12 +246,12 @@ class Styles:
         for tag in start_tag("numFmt").finditer(xml):
             attrs = attributes(tag.group(2))
             if attrs.get("numFmtId", "").isdecimal() and "formatCode" in attrs:
-                codes[int(attrs["numFmtId"])] = attrs["formatCode"]
+                codes[whole(attrs["numFmtId"])] = attrs["formatCode"]
         cell_formats = _children(xml, "cellXfs", "xf")
         numbers = {}
         for index, xf in enumerate(cell_formats or ()):
             number = attributes(xf[: xf.find(">")]).get("numFmtId", "0")
-            numbers[index] = codes.get(int(number) if number.isdecimal() else 0, "General")
+            numbers[index] = codes.get(whole(number) if number.isdecimal() else 0, "General")
         fonts, fills, borders = (_children(xml, f"{child}s", child) for child in ("font", "fill", "border"))
         return cls(prefix, fonts, fills, borders, cell_formats, numbers)
 
@@ -306,7 +306,7 @@ def number_formats(package: Package, part: str, styles: str | None, refs: Iterab
         ref = match.group(1).decode()
         if ref in wanted:
             style = re.search(rb'\bs="(\d+)"', match.group(0))
-            found[ref] = formats.get(int(style.group(1)) if style else 0, "General")
+            found[ref] = formats.get(whole(style.group(1)) if style else 0, "General")
     return {ref: found.get(ref, "General") for ref in wanted}
 
 
@@ -479,7 +479,7 @@ class _Found:
                     self.row += 1
                     continue
                 digits = "".join(ch for ch in attributes_of(found).get("r", "") if ch in "0123456789")
-                self.row, self.column = int(digits) if digits else self.row, 0
+                self.row, self.column = whole(digits) if digits else self.row, 0
                 if empty:
                     self.row += 1  # <row r="5"/>: no end tag to count it
                 continue
@@ -488,7 +488,7 @@ class _Found:
             # Every r it is given counts (written twice, either may be the one a parser keeps).
             refs = [_REF_VALUE.fullmatch(a or b) for key, a, b in ATTRIBUTE.findall(found.decode(errors="replace"))
                     if key == "r"]  # fmt: skip
-            places = [(int(ref.group(2)), column_index(ref.group(1).upper()) + 1) for ref in refs if ref]
+            places = [(whole(ref.group(2)), column_index(ref.group(1).upper()) + 1) for ref in refs if ref]
             row, self.column = max(places) if places else (self.row, self.column + 1)
             if places:
                 self.column = max(column for _, column in places)
@@ -539,11 +539,12 @@ def _other_cells(xml: bytes, cell: bytes) -> bool:
 
 @cache
 def _cells_as_written(cell: bytes) -> re.Pattern[bytes]:
-    """A cell's tag as producers write it, to its end: ``/>``, ``></c>`` (empty) or ``>`` (it holds something)."""
+    """A cell's tag as producers write it, to its end: ``/>``, ``></c>`` (empty) or ``>`` (it holds something).
+    A row of more than 18 digits is no producer's: such a sheet is read tag by tag (form.whole)."""
     close = b"</" + cell[1:] + b">"
     return re.compile(
         re.escape(cell)
-        + rb' r="([A-Za-z]+)([0-9]+)"(?: s="[0-9]+")?(?: t="[a-zA-Z]+")?(/>|>(?:'
+        + rb' r="([A-Za-z]+)([0-9]{1,18})"(?: s="[0-9]+")?(?: t="[a-zA-Z]+")?(/>|>(?:'
         + re.escape(close)
         + rb")?)"
     )
@@ -593,7 +594,7 @@ def live_header(package: Package, found: Book, xml: bytes) -> tuple[int, int] | 
         ref = re.search(rb'\br="([A-Z]+)([0-9]+)"', cell.group(1))
         shared_value = b"<is" not in cell.group(0)
         if ref and (not shared_value or re.search(rb'\bt="s"', cell.group(1))):
-            return column_index(ref.group(1).decode()), int(ref.group(2))
+            return column_index(ref.group(1).decode()), whole(ref.group(2))
     return None
 
 
@@ -664,7 +665,7 @@ def refuse_lying_strings(package: Package, part: str) -> None:
     if start is None:
         return  # no table of strings: calamine refuses the file itself
     unique = attributes_of(start.group(1)).get("uniqueCount", "").strip().lstrip("+")
-    if unique.isdigit() and int(unique) > package.size(part) // 5 + 1:
+    if unique.isdecimal() and whole(unique) > package.size(part) // 5 + 1:
         raise InputError(
             "共用字串的數量（uniqueCount）遠超過它的內容，檔案已損毀；請重新存檔或向寄件者索取",
             package.path,
@@ -812,5 +813,5 @@ def xml_unescape(text: str) -> str:
 def _character(reference: str) -> str:
     """The character a reference (#65, #x41) names; U+FFFD for a number no character has (a hostile
     &#99999999999999999999; overflowed chr)."""
-    number = int(reference[2:], 16) if reference[1] == "x" else int(reference[1:])
+    number = int(reference[2:], 16) if reference[1] == "x" else whole(reference[1:])
     return chr(number) if 0 <= number < 0x110000 else "\ufffd"

@@ -53,6 +53,7 @@ from xltool.form import (
     column_letter,
     is_title,
     parse_title,
+    whole,
 )
 from xltool.inputs import (
     DAMAGED,
@@ -465,7 +466,7 @@ def _cell_errors(plan: Plan, header: _Header, cells: SheetCells) -> None:
 
 def _cell_order(ref: str) -> tuple[int, str]:
     letters = ref.rstrip("0123456789")
-    return int(ref[len(letters) :]), letters
+    return whole(ref[len(letters) :]), letters
 
 
 def _merged_map(ranges: Iterable[Any], header: _Header, height: int) -> dict[tuple[int, int], tuple[int, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 
-from xltool.form import quoted_sheet
+from xltool.form import quoted_sheet, whole
 from xltool.ooxml import WORKSHEET_REL, Sheet, attributes, named, rels_part, start_tag
 from xltool.ooxml import book as book_parts
 from xltool.ooxml import xml_attribute as escaped
@@ -101,16 +101,16 @@ class Workbook:
                 break
         for tag in reversed(list(start_tag("definedName").finditer(xml))):
             local = attributes(tag.group(2)).get("localSheetId", "")
-            if not local.isdecimal() or int(local) < index:
+            if not local.isdecimal() or whole(local) < index:
                 continue
             name = element(xml, tag, "definedName", self.part)
-            if int(local) == index:
+            if whole(local) == index:
                 xml = xml[: name.start] + xml[name.end :]
             else:
-                xml = retagged(xml, name, {"localSheetId": str(int(local) - 1)})
+                xml = retagged(xml, name, {"localSheetId": str(whole(local) - 1)})
         for tag in reversed(list(start_tag("workbookView").finditer(xml))):
             moved = {
-                key: str(int(value) - 1 if int(value) > index else 0 if int(value) == index else int(value))
+                key: str(whole(value) - 1 if whole(value) > index else 0 if whole(value) == index else whole(value))
                 for key, value in attributes(tag.group(2)).items()
                 if key in ("activeTab", "firstSheet") and value.isdecimal()
             }

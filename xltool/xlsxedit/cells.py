@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Final
 
-from xltool.form import column_index, column_letter
+from xltool.form import column_index, column_letter, whole
 from xltool.model import number as plain_number
 from xltool.ooxml import attributes, start_tag
 from xltool.ooxml import xml_text as text
@@ -66,7 +66,7 @@ def cell_position(ref: str) -> tuple[int, int] | None:
     if not found:
         return None
     col = column_index(found.group(1)) + 1
-    row = int(found.group(2))
+    row = whole(found.group(2))
     return (row, col) if row <= MAX_ROW and col <= MAX_COLUMN else None
 
 
@@ -99,7 +99,7 @@ def _column_style(columns: Sequence[tuple[int, int, int]], col: int) -> int:
 def _row_style(attrs: Mapping[str, str]) -> int | None:
     """The format of a row formatted as a whole, which its cells not yet written show."""
     custom = attrs.get("customFormat", "") in ("1", "true")
-    return int(attrs["s"]) if custom and attrs.get("s", "").isdecimal() else None
+    return whole(attrs["s"]) if custom and attrs.get("s", "").isdecimal() else None
 
 
 def shown_styles(xml: str, cells: Iterable[tuple[int, int]], where: str) -> dict[tuple[int, int], int]:
@@ -124,7 +124,7 @@ def shown_styles(xml: str, cells: Iterable[tuple[int, int]], where: str) -> dict
             col = cell_column(cell.group(2), where)
             if col in wanted[number]:
                 style = attributes(cell.group(2)).get("s", "0")
-                found[(number, col)] = int(style) if style.isdecimal() else 0
+                found[(number, col)] = whole(style) if style.isdecimal() else 0
         for col in wanted[number]:
             found.setdefault((number, col), row_style if row_style is not None else _column_style(columns, col))
     return {(row, col): found.get((row, col), _column_style(columns, col)) for row in wanted for col in wanted[row]}
@@ -134,7 +134,7 @@ def row_number(attrs: str, where: str) -> int:
     found = re.search(r"""(?:^|\s)r\s*=\s*["']\s*(\d+)\s*["']""", attrs)
     if not found:
         raise Refused(f"無法標註：工作表的列沒有標明列號（{where}），請以 Excel 開啟後另存新檔再試")
-    return int(found.group(1))
+    return whole(found.group(1))
 
 
 def cell_column(attrs: str, where: str) -> int:
@@ -230,7 +230,7 @@ def _spans(spans: str | None, columns: Sequence[int]) -> str | None:
     found = re.fullmatch(r"\s*(\d+):(\d+)\s*", spans)
     if not found:
         return None
-    return f"{min(int(found.group(1)), *columns)}:{max(int(found.group(2)), *columns)}"
+    return f"{min(whole(found.group(1)), *columns)}:{max(whole(found.group(2)), *columns)}"
 
 
 def _new_row(number: int, edits: Mapping[int, CellEdit], context: _Context) -> str:

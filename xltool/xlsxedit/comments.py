@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 
+from xltool.form import whole
 from xltool.ooxml import MAIN_NS, REL_NS, attributes, start_tag, xml_unescape
 from xltool.ooxml import xml_text as text
 from xltool.xlsxedit.book import Workbook
@@ -157,7 +158,7 @@ def _free_idmap(parts: Parts) -> int:
     for name in parts.names.values():
         if name.lower().endswith(".vml"):
             for found in re.finditer(rb'idmap[^<>]*?data="([\d,\s]+)"', parts.read(name)):
-                used |= {int(n) for n in re.findall(rb"\d+", found.group(1))}
+                used |= {whole(n) for n in re.findall(rb"\d+", found.group(1))}
     return max(used) + 1
 
 
@@ -168,9 +169,9 @@ def _vml_with(vml: bytes, notes: Mapping[str, str], where: str) -> bytes:
     if end < 0:
         raise Damaged(where)
     shapes = [] if b'"_x0000_t202"' in vml else [_NOTE_SHAPETYPE]
-    ids = [int(n) for n in re.findall(rb"_x0000_s(\d+)", vml)]
+    ids = [whole(n) for n in re.findall(rb"_x0000_s(\d+)", vml)]
     block = re.search(rb'idmap[^<>]*?data="(\d+)', vml)
-    next_id = max(ids) + 1 if ids else (int(block.group(1)) if block else 1) * 1024 + 1
+    next_id = max(ids) + 1 if ids else (whole(block.group(1)) if block else 1) * 1024 + 1
     declared = all(f"xmlns:{p}=".encode() in vml for p in "vox")
     for ref, note in notes.items():
         position = cell_position(ref)
@@ -252,7 +253,12 @@ def _vml_without(vml: bytes, cells: set[tuple[int, int] | None]) -> bytes:
         found = shape.group(0)
         row = re.search(rb"<x:Row>\s*(\d+)\s*</x:Row>", found)
         col = re.search(rb"<x:Column>\s*(\d+)\s*</x:Column>", found)
-        if b'ObjectType="Note"' in found and row and col and (int(row.group(1)) + 1, int(col.group(1)) + 1) in cells:
+        if (
+            b'ObjectType="Note"' in found
+            and row
+            and col
+            and (whole(row.group(1)) + 1, whole(col.group(1)) + 1) in cells
+        ):
             return b""
         return found
 

@@ -25,6 +25,7 @@ from xltool.form import (
     RESULTS_SHEET,
     SEVERITY_WORDS,
     Severity,
+    whole,
 )
 from xltool.ooxml import NAME, attributes, xml_unescape
 from xltool.xlsxedit.book import Workbook
@@ -258,7 +259,7 @@ def _sheet_values(parts: Parts, book: Workbook, part: str) -> list[list[str]]:
                     if book.strings
                     else []
                 )
-            text = shared[int(raw)] if raw.isdecimal() and int(raw) < len(shared) else ""
+            text = shared[whole(raw)] if raw.isdecimal() and whole(raw) < len(shared) else ""
         else:
             text = raw
         rows[at[0]][at[1]] = text

@@ -8,6 +8,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from xltool.form import whole
 from xltool.inputs import Package, part_key
 from xltool.ooxml import PACKAGE_REL_NS, Relation, attributes, relations_in, rels_part, start_tag, write_package
 from xltool.ooxml import xml_attribute as escaped
@@ -101,7 +102,7 @@ class Parts:
         rels = rels_part(part)
         xml = self.text(rels) if self.has(rels) else NO_RELATIONS
         taken = {relation.id for relation in self.relations(part)}
-        numbers = [int(m.group(1)) for id_ in taken if (m := re.fullmatch(r"rId(\d+)", id_))]
+        numbers = [whole(m.group(1)) for id_ in taken if (m := re.fullmatch(r"rId(\d+)", id_))]
         n = max(numbers, default=0) + 1
         while f"rId{n}" in taken:
             n += 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from xltool.form import whole
 from xltool.ooxml import MAIN_NS, NAME, STYLES_REL, Styles, attributes, start_tag
 from xltool.xlsxedit.book import Workbook
 from xltool.xlsxedit.package import Parts
@@ -111,9 +112,9 @@ class CellFormats:
         assert tag is not None  # a child found as <xf>
         found = attributes(tag.group(2)).get("fillId", "0")
         fills = self.items["fills"]
-        if not found.isdecimal() or not 0 < int(found) < len(fills):
+        if not found.isdecimal() or not 0 < whole(found) < len(fills):
             return ""
-        xml = re.sub(rf"<(/?){NAME}:", r"<\1", fills[int(found)])
+        xml = re.sub(rf"<(/?){NAME}:", r"<\1", fills[whole(found)])
         pattern = find(xml, "patternFill", self._where)
         if pattern is not None and attributes(pattern.attrs).get("patternType", "none") == "none":
             return ""
