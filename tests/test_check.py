@@ -840,3 +840,19 @@ def test_merged_cells_of_an_ods_read_as_those_of_an_xlsx(tmp_path: Path) -> None
         assert [f.code for f in result.findings] == [], path.suffix
         assert result.plan is not None and result.plan.practices == 2
         assert [item.category for item in result.plan.items] == ["防貪業務"] * 3
+
+
+@pytest.mark.parametrize("prefix", ["政策目標-", "自主管理-"])
+def test_a_performance_prefix_with_nothing_after_it_is_told_how_to_finish_it(prefix: str) -> None:
+    """「政策目標-」 left with no item was told 「請寫成「自主管理-項目名稱」」: followed, it turned a policy item
+    into one the unit made up. The hint says how each prefix is finished."""
+    from xltool.budget import parse_budget
+    from xltool.model import Plan, PlanItem
+    from xltool.schedule import parse_schedule
+
+    item = PlanItem(
+        "壹", "目標", "一", "辦理宣導 3 場", parse_schedule("108.03", 108), parse_budget(5), "防貪業務", prefix
+    )
+    plan = Plan(unit="測試單位", year=108, items=[item])
+    found = next(f for f in check_plan(plan, load_catalog(108)) if f.code == "PERFORMANCE_FREE_EMPTY")
+    assert "由下拉清單選擇本列業務類別的項目" in found.hint and "自主管理-項目名稱" in found.hint

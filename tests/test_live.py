@@ -110,6 +110,13 @@ UNUSUAL: list[dict[str, object]] = [
     {"budget": "50000"},  # text: 文字格式 is the cell's first problem, to the column and to check
     {"category": "防貪業務", "performance": "政策目標-反貪活動、政策目標-專案稽核"},
     {"category": "防貪業務", "performance": "政策目標-反貪活動、政策目標-亂寫項目"},  # quoted as typed
+    # Months alone, wrong: the column said nothing where check said 起始月份晚於結束月份 or 不在 1 到 12 之間
+    {"schedule": "10-3月"},
+    {"schedule": "12-3月"},
+    {"schedule": "13月"},
+    {"schedule": "1-13月"},
+    {"schedule": "0-3月"},
+    {"schedule": "13-3月"},
 ]
 
 
@@ -149,7 +156,11 @@ NUMBERING: list[dict[str, object]] = [
     {"practice": "(六)辦理考核 20 次：\n\u3000(一)上半年。\n\u3000(二)下半年。", **GOOD},  # steps indented
     {"practice": "(七)召開會報：(一)上半年 1 次。\n(二)下半年 1 次。", **GOOD},  # steps from its first line
     {"practice": "(八)辦理座談 21 場", **GOOD},
-    {"goal": "拾伍、沒有作法的目標"},  # and the plan ends: a goal with no practice
+    # A goal and practices indented with an IME's space or pasted after a web page's no-break space: check
+    # reads their numbers, and the column said 沒有依表單以壹、貳、參…編號 of each
+    {"goal": "\u3000拾伍、前面有全形空白的目標", "practice": "\u3000一、辦理宣導 22 場", **GOOD},
+    {"practice": "\u00a0二、辦理講習 23 場", **GOOD},
+    {"goal": "拾陸、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
 

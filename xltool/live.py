@@ -287,8 +287,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # An ideographic or a no-break space alone is no practice, to check; asked of short cells only (IF
         # takes one branch): taken off every practice's text, it made a filled plan a tenth slower to open.
         "has_practice": f"IF(LEN({{n_cell}})>2,TRUE,LEN(TRIM({spaced('{n_cell}')}))>0)",
-        # The practice as check reads it: a tab pasted from Word is a space (at its start, nothing).
-        "n_cell": 'TRIM(SUBSTITUTE({practice},CHAR(9)," "))',
+        # The practice as check reads it: a tab pasted from Word, an IME's or a web page's space is a space
+        # (at its start, nothing: 「　二、…」 indented with the IME's space read as no number).
+        "n_cell": "TRIM(" + spaced('SUBSTITUTE({practice},CHAR(9)," ")') + ")",
         # The plan year, as the reader takes it (a western year, 2019, is its ROC year, 108): a row reads it
         # once, in a hidden cell of its own ("year" in STATE); written out wherever a row uses the year, the
         # reading of a text year took LibreOffice past 8,192 tokens a formula. The heading's rules read it
@@ -315,11 +316,13 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "IF(LEN({s_text})=15,MID({s_text},9,4)*12+RIGHT({s_text},2)>=LEFT({s_text},4)*12+MID({s_text},6,2),"
         "IF(LEN({s_text})=10,--RIGHT({s_text},2)>=--MID({s_text},6,2),TRUE))),FALSE)",
         "s_month_only": _nested("{s_bare}", [(str(d), "9") for d in range(9)]),
-        "s_months_bare": 'ISNUMBER(MATCH({s_month_only},{"9","99","9-9","9-99","99-99"},0))',
+        "s_months_bare": 'ISNUMBER(MATCH({s_month_only},{"9","99","9-9","9-99","99-9","99-99"},0))',
         "s_mo_dash": 'FIND("-",{s_bare}&"-")',
         "s_mo1": "--LEFT({s_bare},{s_mo_dash}-1)",
         "s_mo2": "IF({s_mo_dash}>LEN({s_bare}),{s_mo1},--MID({s_bare},{s_mo_dash}+1,2))",
-        "s_month_only_readable": "IF({s_months_bare},AND({s_mo1}>=1,{s_mo2}<=12,{s_mo1}<={s_mo2}),FALSE)",
+        # a month or months with no year: -1 read, -4 a month outside 1-12, -5 a range whose start is after
+        # its end (「10-3月」: October to March, whose years check asks for)
+        "s_months_code": "IF(OR({s_mo1}<1,{s_mo1}>12,{s_mo2}<1,{s_mo2}>12),-4,IF({s_mo1}>{s_mo2},-5,-1))",
         # 3/15: a month and a day (schedule.MONTH_DAY)
         "s_month_day": 'ISNUMBER(MATCH({s_shape},{"9/9","9/99","99/9","99/99"},0))',
         "s_range": 'MID({s_text},7,1)="-"',
@@ -336,8 +339,12 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_ok": "IF({s_readable},TRUE,{s_western_readable})",
         "s_ry1": f"IF({{s_western}},LEFT({{s_text}},4)-{ROC_OFFSET},{{s_y1}})",
         "s_ry2": f"IF({{s_western}},IF(LEN({{s_text}})=15,MID({{s_text}},9,4),LEFT({{s_text}},4))-{ROC_OFFSET},{{s_y2}})",
-        # a readable schedule's first and last years (ROC) as one number, first × 1000 + last, else ""
-        "s_span": 'IF({s_ok},{s_ry1}*1000+{s_ry2},"")',
+        # A readable schedule's first and last years (ROC) as one number, first × 1000 + last; what check says
+        # of the others the column says too, as a code below zero: -2 a month outside 1-12, -3 a range whose
+        # start is after its end, and a schedule of months alone (s_months_code); "" for the rest. Read once,
+        # into a hidden cell of the row: written out in each rule, the months alone took 1,300 tokens a rule.
+        "s_span": "IF({s_ok},{s_ry1}*1000+{s_ry2},IF({s_shaped},IF({s_bad_month},-2,-3),"
+        'IF({s_months_bare},{s_months_code},"")))',
         # A schedule Excel stored as a number: 108.12, or 108.2 (one decimal: February), a western 2019.03 too.
         # 108.1 is January or October; from 10000 up it is a date (Excel's day count).
         "s_number": "AND(ISNUMBER({schedule}),{schedule}<10000,MOD({schedule},1)<>0)",
@@ -404,15 +411,18 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # The row's state (gs, a hidden cell) holds where the goal started, its position and number, and
         # how many rows of it check has read so far: every other goal piece is read from it.
         "blank": "COUNTA({line})=0",  # nothing typed on the row: the state above carries on unchanged
-        "g_written": "TRIM({goal})",
+        # a goal as check reads it, an IME's or a web page's space before its number too (see n_cell)
+        "g_written": f"TRIM({spaced('{goal}')})",
         "u_gs": "N({up.gs})",
-        "u_text": f'IF({{u_gs}}<{_GS_ROW},"",TRIM(INDEX({{goal_whole}},INT({{u_gs}}/{_GS_ROW}))&""))',
+        "u_text": f'IF({{u_gs}}<{_GS_ROW},"",TRIM('
+        + spaced(f'INDEX({{goal_whole}},INT({{u_gs}}/{_GS_ROW}))&""')
+        + "))",
         "g_starts": 'IF({g_written}="",FALSE,{g_written}<>{u_text})',
         "g_row": f"INT({{gs}}/{_GS_ROW})",
         "g_pos": f"MOD(INT({{gs}}/{_GS_POS}),{_GS_ROW}/{_GS_POS})",
         "g_code": f"MOD(INT({{gs}}/{_GS_CODE}),{_GS_POS}/{_GS_CODE})",
         "g_items": f"MOD({{gs}},{_GS_CODE})",
-        "g_text": 'IF({g_row}=0,"",TRIM(INDEX({goal_whole},{g_row})&""))',
+        "g_text": 'IF({g_row}=0,"",TRIM(' + spaced('INDEX({goal_whole},{g_row})&""') + "))",
         # the first row of a goal that check reads: its first filled row, or the goal's own row when no row
         # under it is filled (check keeps such a goal as an item of its own)
         "first_item": "IF({g_items}=1,{filled},IF({g_items}=0,IF({g_starts},{g_empty},FALSE),FALSE))",

@@ -133,7 +133,7 @@ SCHEDULE_BAD_MONTH = Rule(
     "schedule",
     "預定進度「{value}」的月份不在 1 到 12 之間",
     "月份請寫 01 到 12",
-    live=Live('AND({s_span}="",{s_shaped},{s_bad_month})'),
+    live=Live("OR({s_span}=-2,AND({has_year},{s_span}=-4))"),  # live.PIECES' s_span: with a year, months alone
 )
 SCHEDULE_REVERSED = Rule(
     "SCHEDULE_REVERSED",
@@ -141,7 +141,7 @@ SCHEDULE_REVERSED = Rule(
     "schedule",
     "預定進度「{value}」的起始月份晚於結束月份",
     "跨年度請寫出兩個年度，例如 {year}.10-{next_year}.03",
-    live=Live('AND({s_span}="",{s_shaped},NOT({s_bad_month}),{s_reversed})'),
+    live=Live("OR({s_span}=-3,AND({has_year},{s_span}=-5))"),
 )
 SCHEDULE_OTHER_YEAR = Rule(
     "SCHEDULE_OTHER_YEAR",
@@ -149,7 +149,7 @@ SCHEDULE_OTHER_YEAR = Rule(
     "schedule",
     "預定進度「{value}」不在計畫年度 {year} 年",
     "請改為 {year} 年的月份；跨年度的工作請從 {year} 年開始寫，例如 {year}.10-{next_year}.03",
-    live=Live('AND({has_year},{s_span}<>"",OR(INT({s_span}/1000)<>{year},MOD({s_span},1000)>{year}+1))'),
+    live=Live("AND({has_year},N({s_span})>0,OR(INT({s_span}/1000)<>{year},MOD({s_span},1000)>{year}+1))"),
 )
 # A reminder, not a mistake: the form's 備註 2 allows a plan that runs on into the next year.
 SCHEDULE_NEXT_YEAR = Rule(
@@ -158,7 +158,7 @@ SCHEDULE_NEXT_YEAR = Rule(
     "schedule",
     "預定進度「{value}」延續到 {next_year} 年",
     "表單備註 2：當年度無法完成者，仍應落實管考，並列入下年度績效案件陳報",
-    live=Live('AND({has_year},{s_span}<>"",INT({s_span}/1000)={year},MOD({s_span},1000)={year}+1)'),
+    live=Live("AND({has_year},N({s_span})>0,INT({s_span}/1000)={year},MOD({s_span},1000)={year}+1)"),
 )
 SCHEDULE_MONTH_ONLY = Rule(
     "SCHEDULE_MONTH_ONLY",
@@ -166,7 +166,7 @@ SCHEDULE_MONTH_ONLY = Rule(
     "schedule",
     "預定進度「{value}」沒有寫年度，視為 {year} 年",
     "改為 {text}",
-    live=Live('AND({s_span}="",{has_year},{s_month_only_readable})'),
+    live=Live("AND({has_year},{s_span}=-1)"),
 )
 SCHEDULE_WESTERN_YEAR = Rule(
     "SCHEDULE_WESTERN_YEAR",
@@ -346,7 +346,7 @@ PERFORMANCE_FREE_EMPTY = Rule(
     E,
     "performance",
     "「{value}」後面沒有寫項目名稱",
-    "請寫成「自主管理-項目名稱」，例如「自主管理-籌辦廉政透明委員會」",
+    "請在「-」後寫出項目名稱：政策目標由下拉清單選擇本列業務類別的項目；自行訂定的寫成「自主管理-項目名稱」，例如「自主管理-籌辦廉政透明委員會」",
     live=Live("{p_empty}"),
 )
 FORMULA_NO_VALUE = Rule(
