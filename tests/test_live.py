@@ -117,6 +117,11 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "1-13月"},
     {"schedule": "0-3月"},
     {"schedule": "13-3月"},
+    {"schedule": "3、6、9月"},  # months listed with no year: 沒有寫年度, to both
+    {"schedule": "03、06、09"},
+    {"schedule": "3月、6月"},
+    {"schedule": "3,6,9月"},
+    {"schedule": "3、13月"},
 ]
 
 

@@ -231,6 +231,8 @@ def chinese(number: str, numerals: str) -> str:
 
 # Bad two-digit months after a 、: 00, 13-19 and anything from 20 up.
 _BAD_MONTHS = ["00", *(str(m) for m in range(13, 20)), *(str(d) for d in range(2, 10))]
+# Bad months in a list with no year, between two marks: 0, 00, and 13 to 99.
+_BAD_LISTED = [f"、{m}、" for m in ("0", "00", *(str(n) for n in range(13, 100)))]
 
 # A practice cell's text with every line start marked ¶ (Alt+Enter), spaces gone, every numeral written
 # 一 and every mark 、: a second practice in the cell is then one of a few short patterns.
@@ -307,7 +309,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # every piece of s_text: a filled plan of 5,000 rows took a tenth longer to open)
         "s_empty": f"LEN(TRIM({spaced('{schedule}')}))=0",
         "s_squashed": 'SUBSTITUTE(SUBSTITUTE({schedule}," ",""),CHAR(10),"")',
-        "s_bare": _nested("{s_squashed}", [("月", ""), ("份", ""), ("~", "-"), ("至", "-"), ("到", "-")]),
+        "s_bare": _nested(
+            "{s_squashed}", [("月", ""), ("份", ""), ("~", "-"), ("至", "-"), ("到", "-"), (",", "、"), ("，", "、")]
+        ),
         "s_shape": _nested("{s_text}", [(str(d), "9") for d in range(9)]),
         "s_common": 'ISNUMBER(MATCH(SUBSTITUTE({s_shape},"、99",""),{"999.99","999.99-99","999.99-999.99"},0))',
         "s_western": 'ISNUMBER(MATCH({s_shape},{"9999.99","9999.99-99","9999.99-9999.99"},0))',
@@ -323,6 +327,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # a month or months with no year: -1 read, -4 a month outside 1-12, -5 a range whose start is after
         # its end (「10-3月」: October to March, whose years check asks for)
         "s_months_code": "IF(OR({s_mo1}<1,{s_mo1}>12,{s_mo2}<1,{s_mo2}>12),-4,IF({s_mo1}>{s_mo2},-5,-1))",
+        # months listed with no year (3、6、9月, 03、06、09): one or two digits between the marks, each 1 to 12
+        "s_month_list": 'IF(ISERROR(FIND("、",{s_bare})),FALSE,SUBSTITUTE(SUBSTITUTE({s_month_only},"99","9"),"9、","")="9")',
+        "s_list_code": f'IF(SUMPRODUCT(--ISNUMBER(FIND({_array(_BAD_LISTED)},"、"&{{s_bare}}&"、")))>0,-4,-1)',
         # 3/15: a month and a day (schedule.MONTH_DAY)
         "s_month_day": 'ISNUMBER(MATCH({s_shape},{"9/9","9/99","99/9","99/99"},0))',
         "s_range": 'MID({s_text},7,1)="-"',
@@ -344,7 +351,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # start is after its end, and a schedule of months alone (s_months_code); "" for the rest. Read once,
         # into a hidden cell of the row: written out in each rule, the months alone took 1,300 tokens a rule.
         "s_span": "IF({s_ok},{s_ry1}*1000+{s_ry2},IF({s_shaped},IF({s_bad_month},-2,-3),"
-        'IF({s_months_bare},{s_months_code},"")))',
+        'IF({s_months_bare},{s_months_code},IF({s_month_list},{s_list_code},""))))',
         # A schedule Excel stored as a number: 108.12, or 108.2 (one decimal: February), a western 2019.03 too.
         # 108.1 is January or October; from 10000 up it is a date (Excel's day count).
         "s_number": "AND(ISNUMBER({schedule}),{schedule}<10000,MOD({schedule},1)<>0)",
