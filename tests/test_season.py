@@ -1052,3 +1052,22 @@ def test_a_unit_told_by_its_files_name_twice_is_said_so_once_and_a_stale_copy_na
     done = xltool("check", inbox, "--roster", roster, "--annotate-dir", returns, "--force")
     assert "臺東縣政府：機關名稱空白，依檔名認定；以" in done.out
     assert done.err.count(str(copy)) == 1 and "請勿寄出" in done.err
+
+
+def test_check_and_merge_agree_on_a_second_rounds_unit(tmp_path: Path, xltool: Runner) -> None:
+    """The same second round (last round's 彙整 given by name, the late folder with 乙's corrected plan):
+    merge said 乙 was 已收, check said 重複, as if 乙 had mailed two versions."""
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    for unit in ("甲政風處", "乙政風處"):
+        unit_plan(inbox / f"{unit}.xlsx", unit)
+    unit_plan(late / "乙政風處_修正.xlsx", "乙政風處", own="乙")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n乙政風處\n", encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
+    receipts = json.loads(xltool("check", first, late, "--roster", roster, "-f", "json").out)["receipts"]
+    assert {r["unit"]: r["status"] for r in receipts} == {"甲政風處": "已收", "乙政風處": "已收"}
+    text = xltool("check", first, late, "--roster", roster).out
+    assert re.search(r"^乙政風處\s+已收", text, re.M), text

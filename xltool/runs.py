@@ -215,13 +215,14 @@ def run_check(
     else:
         results = check_files(files, options, _counted(files, progress, "檢查"))
     run = CheckRun(results, strict, require_all, annotate_dir=annotate_dir, chase=chase, archives=packed(others))
+    named = _named(inputs)  # last round's 彙整 given by name is no sending of its units, as merge reads it
     if (annotate or fix) and results[0].plan is not None:  # a file that could not be read has no copy
         from xltool.annotate import copies
 
         run.fixes = copies(results[0], annotate=annotate, fix=fix, infos=infos, outputs=outputs)
         run.annotated, run.fixed = annotate, fix
     if roster is not None:
-        run.season = intake(results, roster, others=others, year=options.year)
+        run.season = intake(results, roster, others=others, year=options.year, named=named)
         if options.year is None and run.season.inferred:
             _checked_for_the_season(run.season, options)
     if annotate_dir is not None:
@@ -232,7 +233,7 @@ def run_check(
         workbooks = (
             run.season
             if run.season is not None and len(books) == len(results)
-            else intake(books, roster, year=options.year)
+            else intake(books, roster, year=options.year, named=named)
         )
         superseded = {old.file: left_out(old, new) for old, new in workbooks.older}
         run.returned = annotate_each(results, annotate_dir, names, outputs, infos=infos, superseded=superseded)
