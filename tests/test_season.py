@@ -1071,3 +1071,19 @@ def test_check_and_merge_agree_on_a_second_rounds_unit(tmp_path: Path, xltool: R
     assert {r["unit"]: r["status"] for r in receipts} == {"甲政風處": "已收", "乙政風處": "已收"}
     text = xltool("check", first, late, "--roster", roster).out
     assert re.search(r"^乙政風處\s+已收", text, re.M), text
+
+
+def test_every_version_in_the_json_has_every_key(season: tuple[Path, Path], xltool: Runner) -> None:
+    """A 年度不符 unit's versions had only file, counted and year: a script reading a version's practices or
+    errors, as README lists them, stopped with a KeyError."""
+    folder, roster = season
+    write_template(folder / "高雄109.xlsx", year=109, unit="高雄市政府政風處", items=example_items(KINMEN))
+    receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
+    keys = {"file", "saved", "counted", "year", "practices", "budget", "errors", "warnings", "error"}
+    assert [set(v) for r in receipts for v in r["versions"]] == [keys] * sum(len(r["versions"]) for r in receipts)
+    kaohsiung = next(r for r in receipts if r["unit"] == "高雄市政府政風處")
+    assert kaohsiung["status"] == "年度不符"
+    assert kaohsiung["versions"][0] | {"file": ""} == {
+        "file": "", "saved": "", "counted": False, "year": 109, "practices": 33, "budget": 1865,
+        "errors": kaohsiung["versions"][0]["errors"], "warnings": kaohsiung["versions"][0]["warnings"], "error": "",
+    }  # fmt: skip

@@ -866,8 +866,7 @@ def _receipt(
         line = Receipt(unit, Status.OTHER_YEAR if roster_unit is not None else Status.OFF_ROSTER, files,
                        contacts=contacts, reason=words)  # fmt: skip
         line.note = f"送來的是 {words}的計畫，這次收件是 {year} 年度，未計入"
-        line.versions = [{"file": shown_path(s.file), "counted": False, "year": s.plan.year if s.plan else None}
-                         for s in group]  # fmt: skip
+        line.versions = [_version(s, counted, len(files) > 1) for s in group]
         return line
     # Sent more than once: last rounds' 彙整 given by name are no sending (a second round's unit is 已收)
     sent = {s.file for s in group if not (s.from_merged and same_file(s.file) in named)}
@@ -890,12 +889,7 @@ def _receipt(
             # the resubmission is lost; the older version stands in for it
             line.resend, line.reason = newest.name, _reason(newest.result)
     for sub in group:
-        line.versions.append({
-            "file": shown_path(sub.file), "saved": _saved_words(sub.file) if len(files) > 1 else "",
-            "counted": id(sub) in counted, "practices": sub.plan.practices if sub.plan else 0,
-            "budget": json_number(sub.plan.total) if sub.plan else None, "errors": sub.errors,
-            "warnings": sub.warnings, "error": _reason(sub.result) if sub.plan is None else "",
-        })  # fmt: skip
+        line.versions.append(_version(sub, counted, len(files) > 1))
         if id(sub) not in counted or sub.plan is None:
             continue
         line.practices += sub.plan.practices
@@ -927,6 +921,19 @@ def _receipt(
         notes.append(_versions_note(group, counted, newest_lost=bool(line.resend)))
     line.note = "；".join(notes)
     return line
+
+
+def _version(sub: Submission, counted: set[int], several: bool) -> dict[str, object]:
+    """One file's own figures in a receipt's JSON ``versions``: every entry has every key (a 年度不符 unit's
+    had only its file, counted and year, and a script reading the documented keys stopped on it);
+    ``saved`` only where the unit sent ``several`` files, which it tells apart."""
+    return {
+        "file": shown_path(sub.file), "saved": _saved_words(sub.file) if several else "",
+        "counted": id(sub) in counted, "year": sub.plan.year if sub.plan else None,
+        "practices": sub.plan.practices if sub.plan else 0,
+        "budget": json_number(sub.plan.total) if sub.plan else None, "errors": sub.errors,
+        "warnings": sub.warnings, "error": _reason(sub.result) if sub.plan is None else "",
+    }  # fmt: skip
 
 
 def _received_later(bad: Submission, readable: Sequence[Submission]) -> bool:
