@@ -1087,3 +1087,25 @@ def test_every_version_in_the_json_has_every_key(season: tuple[Path, Path], xlto
         "file": "", "saved": "", "counted": False, "year": 109, "practices": 33, "budget": 1865,
         "errors": kaohsiung["versions"][0]["errors"], "warnings": kaohsiung["versions"][0]["warnings"], "error": "",
     }  # fmt: skip
+
+
+def test_a_file_named_by_a_units_short_name_is_that_units(tmp_path: Path, xltool: Runner) -> None:
+    """太麻里 copied 大武's plan into 「太麻里鄉公所.xlsx」 and left 大武's 機關名稱: the short name (no 臺東縣, no alias
+    on the roster) named no unit, so the newer copy counted over 大武's own file and 太麻里 was told nothing. A
+    short name only one roster unit has is that unit's, as the full one is; another county's is not."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    own = unit_plan(inbox / "大武鄉公所.xlsx", "臺東縣大武鄉公所", own="大武")
+    copied = unit_plan(inbox / "太麻里鄉公所.xlsx", "臺東縣大武鄉公所", own="太麻里")
+    os.utime(copied, (own.stat().st_mtime + 3600,) * 2)
+    unit_plan(inbox / "新北市池上鄉公所.xlsx", "", own="新北")  # blank-named: no 臺東縣池上鄉公所's file
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺東縣大武鄉公所\n臺東縣太麻里鄉公所\n臺東縣池上鄉公所\n臺東縣政府\n", encoding="utf-8")
+    receipts = {
+        r["unit"]: r for r in json.loads(xltool("check", inbox, "--roster", roster, "-f", "json").out)["receipts"]
+    }
+    dawu = receipts["臺東縣大武鄉公所"]
+    assert [v["file"] for v in dawu["versions"] if v["counted"]] == [str(own)]
+    assert "檔名是「臺東縣太麻里鄉公所」" in dawu["note"]
+    assert receipts["臺東縣太麻里鄉公所"]["status"] == "未收" and "可能是" in receipts["臺東縣太麻里鄉公所"]["note"]
+    assert receipts["臺東縣池上鄉公所"]["status"] == "未收"

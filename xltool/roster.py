@@ -27,7 +27,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from xltool import biff
@@ -129,8 +129,33 @@ class Roster:
             key=lambda h: -h[0],
         )
         if not hits or (len(hits) > 1 and hits[1][0] == hits[0][0] and hits[1][1] is not hits[0][1]):
-            return self.match(stem)
+            return self.match(stem) or (self._short_named(stem) if not hits else None)
         return hits[0][1]
+
+    def _short_named(self, stem: str) -> RosterUnit | None:
+        """The one roster unit whose name without its county or city a file's name holds (「太麻里鄉公所.xlsx」 for
+        臺東縣太麻里鄉公所): a short name was no name at all, and a copy of 甲's plan so named counted over 甲's own
+        file, with no word to 太麻里. Not after another county's name (新北市工務局 is no 臺北市政府工務局's)."""
+        hits = {
+            id(unit): unit
+            for short, unit in self._short_names.items()
+            if (at := stem.find(short)) >= 0
+            and (at == 0 or stem[at - 1] not in "縣市")
+            and _ends_a_name(stem[at:], short)
+        }
+        return next(iter(hits.values())) if len(hits) == 1 else None
+
+    @cached_property
+    def _short_names(self) -> dict[str, RosterUnit]:
+        """Each roster name without its county or city (太麻里鄉公所), where only one unit has it and it is more
+        than its level's words and a character (政府 of 臺東縣政府, 府 of an alias 東縣府 name no unit)."""
+        found: dict[str, list[RosterUnit]] = {}
+        for key, unit in self._keys.items():
+            place = _PLACE.match(key)
+            short = key[place.end() :] if place else ""
+            if len(_COMMON_WORDS.sub("", short)) >= 2 and short not in self._keys:
+                found.setdefault(short, []).append(unit)
+        return {short: units[0] for short, units in found.items() if len({id(u) for u in units}) == 1}
 
     def nearest(self, name: str, among: Iterable[RosterUnit]) -> RosterUnit | None:
         """The roster unit whose name is most like ``name`` (a typo, a short form), if any is alike enough; or
