@@ -1109,3 +1109,29 @@ def test_a_file_named_by_a_units_short_name_is_that_units(tmp_path: Path, xltool
     assert "檔名是「臺東縣太麻里鄉公所」" in dawu["note"]
     assert receipts["臺東縣太麻里鄉公所"]["status"] == "未收" and "可能是" in receipts["臺東縣太麻里鄉公所"]["note"]
     assert receipts["臺東縣池上鄉公所"]["status"] == "未收"
+
+
+def test_a_file_named_after_another_unit_does_not_replace_a_units_plan_from_last_round(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """In one inbox, 乙's copy of 甲's plan (named 乙, 機關名稱 甲) never counts over 甲's own file; in the second
+    round it replaced 甲's plan from last round's 彙整, and 甲's practices went out of the merge."""
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="甲")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n乙政風處\n", encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
+    unit_plan(late / "乙政風處.xlsx", "甲政風處", own="乙")
+    second = tmp_path / "第二輪.xlsx"
+    done = xltool("merge", first, late, "--roster", roster, "-o", second)
+    assert done.status == 0, done.err
+    practices = {row[3] for row in load_workbook(second)["彙整"].iter_rows(min_row=4, values_only=True)}
+    assert any("甲第" in str(p) for p in practices) and not any("乙第" in str(p) for p in practices)
+    receipts = json.loads(xltool("check", first, late, "--roster", roster, "-f", "json").out)["receipts"]
+    jia, yi = receipts
+    assert jia["status"] == "已收" and [Path(v["file"]).name for v in jia["versions"] if v["counted"]] == [first.name]
+    assert "以已彙整的活頁簿" in jia["note"] and "檔名是「乙政風處」" in jia["note"]
+    assert yi["status"] == "未收" and "可能是" in yi["note"]

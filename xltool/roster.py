@@ -590,7 +590,9 @@ def intake(
             in_a_folder = not all(same_file(s.file) in named for s in readable if s.from_merged)
             if in_a_folder:  # last round's 彙整 saved into the inbox, perhaps: the caller decides
                 season.conflicts.append(readable)
-            if not any(_of_the_year(s, year) for s in own):
+            # A file named after another roster unit (乙 sent a copy of 甲's plan) is no file of 甲's own: in one
+            # inbox it never counts over 甲's file named as it should be, nor over 甲's plan in last round's 彙整.
+            if not any(_of_the_year(s, year) and not s.names_another for s in own):
                 # In merged workbooks alone, or its own file is another year's plan (109 sent by mistake after
                 # last round's 108): the copy in last round's 彙整 counts, not nothing; its own file is said
                 # not to. Of two 彙整 given by name (the last two rounds', or one mailed twice), the newest
@@ -936,6 +938,10 @@ def _receipt(
         elif later:
             notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準；{later} 是 "
                          f"{'、'.join(map(str, other_years))} 年度的計畫，不計")  # fmt: skip
+        elif left := [s for s in own if s.plan is not None and id(s) not in counted]:
+            # a file named after another unit: last round's plan stands (「也在…中」 said nothing of which counts)
+            words = "、".join(dict.fromkeys(f"{s.name}（{_named_words(s).removesuffix('，')}）" for s in left))
+            notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準，不計 {words}")
         else:
             notes.append(f"也在已彙整的活頁簿 {merged_in} 中")
     elif len(files) > 1 and merged_counted and merged_left:
