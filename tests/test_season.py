@@ -1135,3 +1135,32 @@ def test_a_file_named_after_another_unit_does_not_replace_a_units_plan_from_last
     assert jia["status"] == "已收" and [Path(v["file"]).name for v in jia["versions"] if v["counted"]] == [first.name]
     assert "以已彙整的活頁簿" in jia["note"] and "檔名是「乙政風處」" in jia["note"]
     assert yi["status"] == "未收" and "可能是" in yi["note"]
+
+
+def test_a_unit_that_corrected_its_short_name_is_one_unit(tmp_path: Path, xltool: Runner) -> None:
+    """鹿野 first wrote 「鹿野鄉公所政風室」 (名冊外, 「是否為「臺東縣鹿野鄉公所」？」), then sent its plan under its full
+    name: in the second round, and in one inbox, both counted, 統計 had the plan twice and the question was gone.
+    The short name is the unit's older version; the newest counts."""
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    first = unit_plan(inbox / "鹿野鄉公所.xlsx", "鹿野鄉公所政風室", own="舊")
+    unit_plan(inbox / "池上鄉公所.xlsx", "臺東縣池上鄉公所", own="池上")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺東縣鹿野鄉公所\n臺東縣池上鄉公所\n", encoding="utf-8")
+    round_one = tmp_path / "第一輪.xlsx"
+    done = xltool("merge", inbox, "--roster", roster, "-o", round_one)
+    assert done.status == 0 and "是否為「臺東縣鹿野鄉公所」？" in done.out  # nothing else says it is, yet
+    corrected = unit_plan(late / "鹿野鄉公所_更正.xlsx", "臺東縣鹿野鄉公所", own="新")
+    os.utime(first, (corrected.stat().st_mtime - 3600,) * 2)
+    round_two = tmp_path / "第二輪.xlsx"
+    done = xltool("merge", round_one, late, "--roster", roster, "-o", round_two)
+    assert done.status == 0, done.err
+    overview = stats_table(load_workbook(round_two)["統計"], "各單位概況（預算單位：千元）")
+    assert [unit for unit in overview if unit != "合計"] == ["臺東縣鹿野鄉公所", "臺東縣池上鄉公所"]
+    assert len(read_plan(round_two).items) == 2 * 33
+    assert "檔案寫「鹿野鄉公所政風室」" in done.out
+    shutil.copy(corrected, inbox)  # the same two files in one inbox: versions of one unit
+    receipts = json.loads(xltool("check", inbox, "--roster", roster, "-f", "json").out)["receipts"]
+    assert [(r["unit"], r["status"]) for r in receipts] == [("臺東縣鹿野鄉公所", "重複"), ("臺東縣池上鄉公所", "已收")]
+    assert [Path(v["file"]).name for v in receipts[0]["versions"] if v["counted"]] == [corrected.name]

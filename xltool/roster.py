@@ -167,13 +167,7 @@ class Roster:
         for unit in among:
             for label in (unit.name, *unit.aliases):
                 theirs = _own_words(label)
-                whole, agency = agency_key(label), agency_key(name)  # 信義鄉公所 is no 臺北市信義區公所
-                if (
-                    len(own) >= 2
-                    and whole != agency
-                    and whole.endswith(agency)
-                    and _PLACE.fullmatch(whole[: -len(agency)])
-                ):
+                if _county_left_out(label, name):
                     prefixed += [unit] if unit not in prefixed else []
                 matcher.set_seq1(theirs)
                 # the cheap bounds first: a roster of thousands is compared with every name off it
@@ -184,10 +178,28 @@ class Roster:
             return best[1]
         return prefixed[0] if len(prefixed) == 1 else None  # two counties with a 延平鄉: no guess
 
+    def without_county(self, name: str) -> RosterUnit | None:
+        """The one roster unit whose name ``name`` is with its county or city left out (鹿野鄉公所政風室 for
+        臺東縣鹿野鄉公所); None when two counties have it."""
+        fits = {id(u): u for u in self.units for label in (u.name, *u.aliases) if _county_left_out(label, name)}
+        return next(iter(fits.values())) if len(fits) == 1 else None
+
     def position(self, name: str) -> int:
         """Where a unit stands in the official order; units off the roster come after all of them."""
         unit = self.match(name)
         return self.units.index(unit) if unit is not None else len(self.units)
+
+
+def _county_left_out(label: str, name: str) -> bool:
+    """Whether ``name`` is the roster's ``label`` without the county or city before it (延平鄉公所 of
+    臺東縣延平鄉公所; 信義鄉公所 is no 臺北市信義區公所)."""
+    whole, agency = agency_key(label), agency_key(name)
+    return (
+        len(_own_words(name)) >= 2
+        and whole != agency
+        and whole.endswith(agency)
+        and _PLACE.fullmatch(whole[: -len(agency)]) is not None
+    )
 
 
 # More of a unit's name after a roster name in a file's name (its ethics office's words aside): the file names
@@ -570,6 +582,8 @@ def intake(
     unplaced: list[Submission] = []
     for sub in subs:
         (groups.setdefault(group_key(sub.unit), []) if sub.unit else unplaced).append(sub)
+    if roster is not None:
+        _county_added(roster, groups)
     said = year is not None
     year = year if year is not None else _season_year(subs)
     season = Intake(subs, [], year=year, named=frozenset(named))
@@ -659,6 +673,29 @@ def intake(
                 f"單位「{subs[0].unit}」：以自己的檔案 {names} 為準，已彙整的活頁簿 {merged_in} 中的副本不計"
             )
     return season
+
+
+def _county_added(roster: Roster, groups: dict[str, list[Submission]]) -> None:
+    """A name off the roster that is a received unit's without its county (鹿野鄉公所政風室, the unit's first
+    file, beside 臺東縣鹿野鄉公所's corrected one or in last round's 彙整): the unit's own version under a name it
+    has since corrected, not a second plan of it. Both counted, 統計 had the unit twice and the totals its two
+    plans; now they are versions of one unit, and the newest counts, as a unit's versions do. While the unit
+    has sent nothing under its roster name, the name is only asked about (「是否為」): nothing says so yet."""
+    received = {
+        group[0].roster_unit.name: key
+        for key, group in groups.items()
+        if group[0].roster_unit is not None and any(s.plan is not None for s in group)
+    }
+    for key, group in list(groups.items()):
+        if group[0].roster_unit is not None or not group[0].written:
+            continue
+        unit = roster.without_county(group[0].unit)
+        if unit is None or unit.name not in received:
+            continue
+        for sub in group:
+            sub.how = f"檔案寫「{sub.written}」（名冊上沒有這個名稱，少了前面的縣市；同一單位另有寫全銜的檔案）"
+            sub.unit, sub.roster_unit = unit.name, unit
+        groups[received[unit.name]] += groups.pop(key)
 
 
 _FORMAT_RANK = {".xlsx": 0, ".xlsm": 0, ".ods": 1, ".xls": 2}  # then JSON: no cells to mark
