@@ -1164,3 +1164,29 @@ def test_a_unit_that_corrected_its_short_name_is_one_unit(tmp_path: Path, xltool
     receipts = json.loads(xltool("check", inbox, "--roster", roster, "-f", "json").out)["receipts"]
     assert [(r["unit"], r["status"]) for r in receipts] == [("臺東縣鹿野鄉公所", "重複"), ("臺東縣池上鄉公所", "已收")]
     assert [Path(v["file"]).name for v in receipts[0]["versions"] if v["counted"]] == [corrected.name]
+
+
+def test_an_old_return_copy_in_the_second_round_does_not_count_over_last_rounds_plan(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """甲's return copy of its first version, put into the second round's folder by mistake, counted over 甲's
+    corrected version in last round's 彙整: the copy keeps the saved time of the version it marks, older than the
+    彙整. Last round's plan counts, and the note says why the copy does not."""
+    inbox, late, returns = tmp_path / "收件", tmp_path / "遲交", tmp_path / "退回"
+    inbox.mkdir()
+    late.mkdir()
+    first = unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="舊")
+    _saved(first, "2019-02-01T10:00:00Z")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    assert xltool("check", inbox, "--roster", roster, "--annotate-dir", returns).status in (0, 1)
+    _saved(unit_plan(inbox / "甲政風處_修正.xlsx", "甲政風處", own="新"), "2019-02-10T10:00:00Z")
+    round_one = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", round_one).status == 0
+    shutil.copy(returns / "甲政風處_檢查.xlsx", late)
+    round_two = tmp_path / "第二輪.xlsx"
+    done = xltool("merge", round_one, late, "--roster", roster, "-o", round_two)
+    assert done.status == 0, done.err
+    practices = {row[3] for row in load_workbook(round_two)["彙整"].iter_rows(min_row=4, values_only=True)}
+    assert any("新第" in str(p) for p in practices) and not any("舊第" in str(p) for p in practices)
+    assert "xltool 的標註副本，依 2019-02-01" in done.out

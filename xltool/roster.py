@@ -606,12 +606,12 @@ def intake(
                 season.conflicts.append(readable)
             # A file named after another roster unit (乙 sent a copy of 甲's plan) is no file of 甲's own: in one
             # inbox it never counts over 甲's file named as it should be, nor over 甲's plan in last round's 彙整.
-            if not any(_of_the_year(s, year) and not s.names_another for s in own):
+            copies = [s for s in readable if s.from_merged]
+            if not any(_of_the_year(s, year) and not s.names_another and not _made_before(s, copies) for s in own):
                 # In merged workbooks alone, or its own file is another year's plan (109 sent by mistake after
                 # last round's 108): the copy in last round's 彙整 counts, not nothing; its own file is said
                 # not to. Of two 彙整 given by name (the last two rounds', or one mailed twice), the newest
                 # holds the unit once; found in a folder, they are a conflict (each counts with the flag).
-                copies = [s for s in readable if s.from_merged]
                 if allow_duplicates or in_a_folder:
                     season.counted += copies
                     continue
@@ -696,6 +696,16 @@ def _county_added(roster: Roster, groups: dict[str, list[Submission]]) -> None:
             sub.how = f"檔案寫「{sub.written}」（名冊上沒有這個名稱，少了前面的縣市；同一單位另有寫全銜的檔案）"
             sub.unit, sub.roster_unit = unit.name, unit
         groups[received[unit.name]] += groups.pop(key)
+
+
+def _made_before(sub: Submission, merged: Sequence[Submission]) -> bool:
+    """Whether a unit's file is xltool's return copy of a version saved before last round's 彙整 was made (an
+    old 「…_檢查.xlsx」 put into the inbox): a copy keeps the saved time of the version it marks, which the 彙整
+    already had to choose from, so it never counts over the 彙整's (the unit's v1 came back over its v2). A copy
+    the unit corrected and saved since is its newer version, as any."""
+    return bool(sub.plan is not None and sub.plan.marked_copy and merged) and all(
+        saved_time(sub.file) < saved_time(m.file) for m in merged
+    )
 
 
 _FORMAT_RANK = {".xlsx": 0, ".xlsm": 0, ".ods": 1, ".xls": 2}  # then JSON: no cells to mark
@@ -977,7 +987,7 @@ def _receipt(
                          f"{'、'.join(map(str, other_years))} 年度的計畫，不計")  # fmt: skip
         elif left := [s for s in own if s.plan is not None and id(s) not in counted]:
             # a file named after another unit: last round's plan stands (「也在…中」 said nothing of which counts)
-            words = "、".join(dict.fromkeys(f"{s.name}（{_named_words(s).removesuffix('，')}）" for s in left))
+            words = "、".join(dict.fromkeys(f"{s.name}（{_left_for_merged(s)}）" for s in left))
             notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準，不計 {words}")
         else:
             notes.append(f"也在已彙整的活頁簿 {merged_in} 中")
@@ -1002,6 +1012,14 @@ def _version(sub: Submission, counted: set[int], several: bool) -> dict[str, obj
         "budget": json_number(sub.plan.total) if sub.plan else None, "errors": sub.errors,
         "warnings": sub.warnings, "error": _reason(sub.result) if sub.plan is None else "",
     }  # fmt: skip
+
+
+def _left_for_merged(sub: Submission) -> str:
+    """Why a unit's own file does not count over its plan in last round's 彙整: named after another unit, or
+    xltool's return copy of a version the 彙整 had (:func:`_made_before`)."""
+    if sub.names_another:
+        return _named_words(sub).removesuffix("，")
+    return f"xltool 的標註副本，依 {_saved_words(sub.file)}存檔的版本做的，比已彙整的活頁簿舊"
 
 
 def _received_later(bad: Submission, readable: Sequence[Submission]) -> bool:
