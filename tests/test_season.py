@@ -1190,3 +1190,25 @@ def test_an_old_return_copy_in_the_second_round_does_not_count_over_last_rounds_
     practices = {row[3] for row in load_workbook(round_two)["彙整"].iter_rows(min_row=4, values_only=True)}
     assert any("新第" in str(p) for p in practices) and not any("舊第" in str(p) for p in practices)
     assert "xltool 的標註副本，依 2019-02-01" in done.out
+
+
+def test_a_return_copy_of_a_version_last_rounds_merge_took_is_named_stale_in_the_second_round(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """Round one returned 甲's first version (退回/甲政風處_檢查.xlsx) and merged it; round two checks last round's
+    彙整 with 甲's corrected file: the old copy stayed beside the new one with no word, where a run over one
+    inbox says 請勿寄出 of it."""
+    inbox, late, returns = tmp_path / "收件", tmp_path / "第二輪收件", tmp_path / "退回"
+    inbox.mkdir()
+    late.mkdir()
+    _saved(unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="舊"), "2019-02-01T10:00:00Z")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    assert xltool("check", inbox, "--roster", roster, "--annotate-dir", returns).status in (0, 1)
+    round_one = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", round_one).status == 0
+    _saved(unit_plan(late / "甲政風處_修正.xlsx", "甲政風處", own="新"), "2019-02-10T10:00:00Z")
+    done = xltool("check", round_one, late, "--roster", roster, "--annotate-dir", returns)
+    assert done.status in (0, 1), done.err
+    assert (returns / "甲政風處_修正_檢查.xlsx").exists()
+    assert "甲政風處_檢查.xlsx 是之前依較舊的版本做的副本" in done.err and "請勿寄出" in done.err

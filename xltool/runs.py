@@ -10,6 +10,7 @@ so a run that would write over an input, or over a file without ``force``, stops
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from xltool.export import exit_status
 from xltool.model import FileResult, Plan
 from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs, output_folder, same_file
 from xltool.pipeline import (
+    RETURN_SUFFIX,
     CheckOptions,
     Returned,
     annotate_each,
@@ -38,6 +40,7 @@ from xltool.roster import (
     Roster,
     Submission,
     chase_csv,
+    group_key,
     intake,
     left_out,
     missing,
@@ -237,8 +240,37 @@ def run_check(
         )
         superseded = {old.file: left_out(old, new) for old, new in workbooks.older}
         run.returned = annotate_each(results, annotate_dir, names, outputs, infos=infos, superseded=superseded)
+        run.returned += _last_rounds_copies(workbooks, annotate_dir, run.returned, set(names.values()))
     _write_chase(chase, run.receipts, outputs)
     return run
+
+
+def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], inputs: set[Path]) -> list[Returned]:
+    """The copies an earlier run left in ``folder`` of the files last round's 彙整 took its units' plans from
+    (their rows' 來源檔案), where those units now count by a newer file: not to be mailed, as a run over one
+    inbox says of a superseded version's copy. A run over last round's 彙整 and the new files said nothing of
+    them. A copy of a file among this run's inputs (``inputs``: their names there) is this run's own."""
+    counted = {id(s) for s in season.counted}
+    renewed = {group_key(s.unit): s for s in season.counted if not s.from_merged}
+    made = {one.copy for one in returned if one.copy is not None}
+    found: list[Returned] = []
+    for sub in season.submissions:
+        if not sub.from_merged or id(sub) in counted or group_key(sub.unit) not in renewed or sub.plan is None:
+            continue
+        for origin in dict.fromkeys(item.origin.file for item in sub.plan.items if item.origin and item.origin.file):
+            # its path as the merge wrote it, on any system, and never above the folder (a 彙整 is an input too)
+            parts = [part for part in re.split(r"[\\/]", origin) if part not in ("", ".", "..") and ":" not in part]
+            for start in range(len(parts)):
+                name = Path(*parts[start:])
+                copies = [folder / name.with_name(name.stem + RETURN_SUFFIX + kind) for kind in (".xlsx", ".xlsm")]
+                copy = next((c for c in copies if c.is_file()), None)
+                if copy is not None:
+                    if copy not in made and name not in inputs:
+                        newer = renewed[group_key(sub.unit)].name
+                        reason = f"這個版本在已彙整的活頁簿 {sub.name} 中，這次以較新的 {newer} 為準"
+                        found.append(Returned(origin, reason=reason, needed=False, stale=copy))
+                    break
+    return found
 
 
 def _checked_for_the_season(season: Intake, options: CheckOptions) -> None:
