@@ -122,6 +122,10 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "3月、6月"},
     {"schedule": "3,6,9月"},
     {"schedule": "3、13月"},
+    {"schedule": "1-12\u3000月"},  # the IME's space inside: check drops it
+    {"schedule": "108\u3000全年"},
+    {"budget": "5\t"},  # a tab pasted after the amount
+    {"budget": "\t5千元"},
 ]
 
 

@@ -132,9 +132,9 @@ def _whole_year(year: str) -> str:
 
 
 # What check reads as a space (str.strip, NFKC) and TRIM does not take off, as typed most: an IME's ideographic
-# space and a web page's no-break space. (A tab is taken off by CLEAN where a cell's being empty is asked. The
-# en and em spaces of a word processor are left out: the longest formula, written out, is near LibreOffice's
-# 8,192 tokens, and they would take every schedule and budget piece past it.)
+# space and a web page's no-break space. (A tab is taken off by CLEAN where a cell's being empty is asked, and
+# by the schedule's and the budget's own pieces. The en and em spaces of a word processor are left out: every
+# practice and goal piece writes these out, and the row's codes are near LibreOffice's 8,192 tokens a formula.)
 SPACES = ("\u3000", "\u00a0")
 
 
@@ -308,7 +308,8 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # An ideographic or a no-break space alone is no schedule, to check (asked where it matters, not in
         # every piece of s_text: a filled plan of 5,000 rows took a tenth longer to open)
         "s_empty": f"LEN(TRIM({spaced('{schedule}')}))=0",
-        "s_squashed": 'SUBSTITUTE(SUBSTITUTE({schedule}," ",""),CHAR(10),"")',
+        # spaces of every kind check drops gone (「1-12　月」 typed with the IME's space), and line breaks
+        "s_squashed": _nested('SUBSTITUTE({schedule},CHAR(10),"")', [(space, "") for space in (" ", *SPACES)]),
         "s_bare": _nested(
             "{s_squashed}", [("月", ""), ("份", ""), ("~", "-"), ("至", "-"), ("到", "-"), (",", "、"), ("，", "、")]
         ),
@@ -368,9 +369,11 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # and the amount once the NT$ and 千元/元 around it are gone.
         # Every dash check reads as one (「—」 is no budget, as 「-」) is one before ASC, which would make 「ー」 a
         # half-width katakana; spaces go after it (an ideographic space too: ASC leaves it in LibreOffice).
-        "b_text": _nested(
-            f"ASC({_nested('TRIM({budget})', [(d, '-') for d in DASHES])})",
-            [(" ", ""), *((space, "") for space in SPACES), (",", "")],
+        "b_text": _controls(
+            _nested(
+                f"ASC({_nested('TRIM({budget})', [(d, '-') for d in DASHES])})",
+                [(" ", ""), *((space, "") for space in (*SPACES, "\t")), (",", "")],  # a tab pasted after it too
+            )
         ),
         "b_zero": f"SUMPRODUCT(--({{b_text}}={_array(sorted(ZERO_WORDS))}))>0",
         "b_bare": _nested("{b_text}", [(w, "") for w in ("NT$", "新臺幣", "新台幣", "千元", "仟元", "千", "元")]),
