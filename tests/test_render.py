@@ -611,3 +611,20 @@ def test_a_long_units_running_head_stays_on_one_line(tmp_path: Path, xltool: Run
     shortened = [head for head in heads if head.startswith(long[:10])]
     assert len(shortened) == 2 and all("…" in head and head.endswith("108年度廉政工作計畫") for head in shortened)
     assert all(text_width(head, 10) <= 453.6 for head in shortened)
+
+
+@pytest.mark.slow  # 250 printouts, through LibreOffice
+@pytest.mark.usefixtures("office")
+def test_a_supervising_office_of_hundreds_of_units_gets_every_units_pdf(tmp_path: Path, xltool: Runner) -> None:
+    """render --pdf-dir of 300 units wrote nothing: LibreOffice, handed every printout in one start, converted
+    the first 246, stopped without a word and exited 0, and every PDF was refused."""
+    base = read_plan(EXAMPLE).to_dict()
+    units = tmp_path / "各單位"
+    units.mkdir()
+    for n in range(250):
+        plan = {**base, "unit": f"測試{n:03d}鄉公所", "items": base["items"][:2]}
+        (units / f"{n:03d}.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    done = xltool("render", units, "--pdf-dir", tmp_path / "PDF")
+    assert done.status == 0, done.err
+    pdfs = sorted(path.name for path in (tmp_path / "PDF").iterdir())
+    assert pdfs == [f"測試{n:03d}鄉公所.pdf" for n in range(250)]
