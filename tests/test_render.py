@@ -628,3 +628,21 @@ def test_a_supervising_office_of_hundreds_of_units_gets_every_units_pdf(tmp_path
     assert done.status == 0, done.err
     pdfs = sorted(path.name for path in (tmp_path / "PDF").iterdir())
     assert pdfs == [f"測試{n:03d}鄉公所.pdf" for n in range(250)]
+
+
+def test_each_units_month_grid_follows_its_plan_and_names_it_on_every_page(tmp_path: Path, xltool: Runner) -> None:
+    """render 各單位/ --pdf --gantt printed every grid after every plan, and a grid's pages after its first
+    (no title there) named no unit: with dozens of units a loose page matched none."""
+    base = read_plan(EXAMPLE).to_dict()
+    units = tmp_path / "各單位"
+    units.mkdir()
+    for unit in ("甲鄉公所", "乙鄉公所"):
+        (units / f"{unit}.json").write_text(json.dumps({**base, "unit": unit}, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "列印.xlsx"
+    assert xltool("render", units, "-o", out, "--gantt").status == 0
+    book = load_workbook(out)
+    plans = book.sheetnames[0::2]
+    assert sorted(plans) == ["乙鄉公所", "甲鄉公所"]
+    assert book.sheetnames[1::2] == [f"{unit}{GANTT_SHEET}" for unit in plans]
+    for unit in ("甲鄉公所", "乙鄉公所"):
+        assert unit in book[f"{unit}{GANTT_SHEET}"].oddHeader.right.text

@@ -79,7 +79,7 @@ def render_plans(
     outputs: Outputs | None = None,
 ) -> Path:
     """Write one printable workbook: a sheet per plan (each under its unit's title, its pages counted on
-    their own), and with ``gantt`` a month grid per plan. ``canonical`` prints what ``--fix`` would write
+    their own), and with ``gantt`` each followed by its month grid. ``canonical`` prints what ``--fix`` would write
     (108.01-12 for １０８．０１－１２, 綜合規劃業務 for 綜合業務) instead of what the officer wrote."""
     with (outputs or Outputs()).atomic(path, WORKBOOK) as temporary:
         # The column unit follows the default font: a column of width w prints 7w + 5 pt (linebreak).
@@ -94,10 +94,9 @@ def render_plans(
             # Several units printed together: each page names its unit (the title is on the first only).
             head = running_head(plan) if len(plans) > 1 else ""
             _write_print_sheet(workbook.add_worksheet(name), styles, plan, canonical, head)
-        if gantt:
-            for plan in plans:
+            if gantt:  # beside its plan, named on every page: all grids after all plans matched no unit
                 name = GANTT_SHEET if len(plans) == 1 else sheet_name(f"{plan.unit}{GANTT_SHEET}", used)
-                _write_gantt(workbook.add_worksheet(name), styles, plan)
+                _write_gantt(workbook.add_worksheet(name), styles, plan, head)
         workbook.close()
     return Path(path)
 
@@ -111,7 +110,7 @@ def pdf_of(
     outputs: Outputs | None = None,
 ) -> Path:
     """All plans in one PDF, each unit a section with its own title and page numbers (one LibreOffice start);
-    with ``gantt`` their month grids after them."""
+    with ``gantt`` each followed by its month grid."""
     from xltool.office import to_pdf
 
     with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
@@ -334,7 +333,7 @@ def _set_height(sheet: Any, row: int, points: float) -> None:
     sheet.set_row_pixels(row, points * 4 / 3)
 
 
-def _write_gantt(sheet: Any, styles: _Styles, plan: Plan) -> None:
+def _write_gantt(sheet: Any, styles: _Styles, plan: Plan, running_head: str = "") -> None:
     months = month_columns(plan.year, [plan])
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 1, 36)
@@ -366,5 +365,7 @@ def _write_gantt(sheet: Any, styles: _Styles, plan: Plan) -> None:
         sheet.write_number(last, 2 + i, count, styles.count)
     # Numbered on its own, as each unit's plan is (its pages are not counted: 「共 N 頁」 is said of the plan's).
     apply_page(sheet, Page(landscape=True, repeat_rows=(1, 1), footer="&C預定進度 第 &P 頁"))
+    if running_head:  # its pages after the first have no title: they name their unit as the plan's do
+        sheet.set_header(running_head)
     sheet.set_start_page(1)
     sheet.freeze_panes(2, 2)
