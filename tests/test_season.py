@@ -1212,3 +1212,5 @@ def test_a_return_copy_of_a_version_last_rounds_merge_took_is_named_stale_in_the
     assert done.status in (0, 1), done.err
     assert (returns / "甲政風處_修正_檢查.xlsx").exists()
     assert "甲政風處_檢查.xlsx 是之前依較舊的版本做的副本" in done.err and "請勿寄出" in done.err
+    # nor is last round's 彙整 marked whole: every unit's plan in one file is no unit's to send back
+    assert not (returns / "第一輪_檢查.xlsx").exists() and "已彙整的活頁簿，含各單位的計畫，不退回" in done.err

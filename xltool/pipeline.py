@@ -408,7 +408,7 @@ def annotate_each(
     inputs' folders and named <name>_檢查.xlsx (.xlsm for a macro-enabled one): each unit gets back its own
     file, marked, and a unit with nothing to fix gets nothing to read. A version ``superseded`` names
     (file → why another version of the unit counts, which gets the copy) gets none either: a unit is sent back the
-    plan it is to fix. An .xls or .ods is converted with LibreOffice first (cells stay where they were). A file
+    plan it is to fix; nor does a merged workbook (last round's 彙整), whose plans are every unit's. An .xls or .ods is converted with LibreOffice first (cells stay where they were). A file
     that cannot have a copy is listed with the reason, and the others still get theirs."""
     from xltool.annotate import annotate_workbook, copy_kind
 
@@ -448,6 +448,9 @@ def annotate_each(
             continue
         if superseded and result.file in superseded:
             returned.append(no_copy(result, f"{superseded[result.file]}，這個版本不退回"))
+            continue
+        if result.plan.is_merged():  # every unit's plan in one: no unit's to send back (each has its own)
+            returned.append(no_copy(result, "已彙整的活頁簿，含各單位的計畫，不退回（各單位的副本由各自的檔案標註）"))
             continue
         if not (result.errors or result.warnings):
             returned.append(no_copy(result, "沒有錯誤或警告，不需退回"))
