@@ -301,7 +301,7 @@ def test_a_merged_workbook_left_in_the_inbox_adds_nothing_to_the_receipts(
     assert (taipei["status"], taipei["practices"], taipei["budget"]) == ("重複", 33, 1865)
     assert (
         taipei["note"]
-        == f"以自己的檔案 {folder / '北區' / '台北.xlsx'} 為準，已彙整的活頁簿 {folder / '彙整.xlsx'} 中的副本不計"
+        == f"以自己的檔案 {folder / '北區' / '台北.xlsx'} 為準，已彙整的活頁簿 {folder / '彙整.xlsx'} 中的版本不計"
     )
     counted = {Path(v["file"]).name: v["counted"] for v in taipei["versions"]}
     assert counted == {"台北.xlsx": True, "彙整.xlsx": False}

@@ -670,7 +670,7 @@ def intake(
             names = "、".join(dict.fromkeys(s.name for s in subs if id(s) in counted))
             merged_in = "、".join(dict.fromkeys(s.name for s in subs if s.from_merged))
             season.notes.append(
-                f"單位「{subs[0].unit}」：以自己的檔案 {names} 為準，已彙整的活頁簿 {merged_in} 中的副本不計"
+                f"單位「{subs[0].unit}」：以自己的檔案 {names} 為準，已彙整的活頁簿 {merged_in} 中的版本不計"
             )
     return season
 
@@ -981,7 +981,7 @@ def _receipt(
         kept = "、".join(dict.fromkeys(s.name for s in own if id(s) in counted))
         later = "、".join(dict.fromkeys(s.name for s in own if not _of_the_year(s, year)))
         if kept:
-            notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的副本不計")
+            notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的版本不計")
         elif later:
             notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準；{later} 是 "
                          f"{'、'.join(map(str, other_years))} 年度的計畫，不計")  # fmt: skip
