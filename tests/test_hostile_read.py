@@ -1201,3 +1201,24 @@ def test_an_ods_format_asking_for_billions_of_decimals_is_read_in_little_memory(
         assert done.status == 1 and "內部錯誤" not in done.err, done.err
         codes = {f["code"] for f in json.loads(done.out)["files"][0]["findings"]}
         assert codes & {"SCHEDULE_NUMBER", "SCHEDULE_NUMBER_AMBIGUOUS"}  # read as the number it is
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"), [("A4", "1" * 5000 + "、目標一。"), ("B4", f"({'1' * 5000})作法一。"), ("E2", "9" * 5000)]
+)
+def test_a_goal_practice_or_year_of_thousands_of_digits_is_text_not_an_internal_error(
+    tmp_path: Path, cell: str, text: str
+) -> None:
+    """A goal numbered 「1111…1、」, a practice 「(1111…1)」 or a year cell of 5,000 digits: check read the number
+    with int() (past the 4,300 digits it reads) and ended the run, a folder's too, with 「內部錯誤」."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(EXAMPLE)
+    book["計畫表"][cell] = text
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    book.save(folder / "長.xlsx")
+    (folder / "好.xlsx").write_bytes(EXAMPLE.read_bytes())
+    done = xltool("check", folder, "-f", "json")
+    assert done.status in (0, 1) and "內部錯誤" not in done.err, done.err
+    assert all(f.get("error_code") is None for f in json.loads(done.out)["files"])

@@ -48,6 +48,7 @@ from xltool.form import (
     numbered_with,
     numeral_value,
     parse_title,
+    whole,
 )
 from xltool.model import Finding, PlanItem, continued, practice_count
 from xltool.schedule import ROC_OFFSET
@@ -102,7 +103,7 @@ def check(context: Context) -> Iterator[Finding]:
 
 def western_year(written: str) -> bool:
     """A year cell that holds a western year (2019): the reader took it as its ROC year."""
-    return written.isdecimal() and int(written) > ROC_OFFSET
+    return written.isdecimal() and whole(written) > ROC_OFFSET
 
 
 def _heading(context: Context) -> Iterator[Finding]:
@@ -213,7 +214,7 @@ def _restyled(text: str, position: int, expected: str, styled: re.Pattern[str], 
     if found is None or not text[found.end() :]:
         return None
     written = found.group(1) or found.group(2)
-    value = int(written) if written.isdecimal() else numeral_value(written, numerals)
+    value = whole(written) if written.isdecimal() else numeral_value(written, numerals)
     return f"{expected}、{text[found.end() :]}" if value == position else None
 
 
