@@ -170,28 +170,52 @@ def xls_with_a_hidden_sheet(path: Path, row: int = 65535, column: int = 255) -> 
     """A BIFF8 .xls whose second BOUNDSHEET points into the body of an unknown record: calamine seeks to
     that offset and reads the sheet there (a number at ``row``, ``column``); a reader going record after
     record never meets it. A minimal compound file of 512-byte sectors: the FAT, the directory, the stream."""
-    import struct
-
     rec = xls_record
-
-    def bof(kind: int) -> bytes:
-        return rec(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6))
-
-    def boundsheet(at: int, name: str) -> bytes:
-        return rec(0x0085, struct.pack("<IBBBB", at, 0, 0, len(name), 1) + name.encode("utf-16-le"))
-
     names = ["計畫表", "藏"]
-
-    def workbook(positions: list[int]) -> bytes:
-        listed = b"".join(boundsheet(at, name) for at, name in zip(positions, names, strict=True))
-        return bof(0x0005) + rec(0x0042, struct.pack("<H", 1200)) + listed + rec(0x000A)
-
-    start = len(workbook([0, 0]))
-    plan = bof(0x0010) + rec(0x0203, struct.pack("<HHHd", 1, 0, 0, 1.0)) + rec(0x000A)
-    hidden = bof(0x0010) + rec(0x0203, struct.pack("<HHHd", row, column, 0, 1.0)) + rec(0x000A)
-    stream = workbook([start, start + len(plan) + 4]) + plan + rec(0x0123, hidden)
+    start = len(_globals([0, 0], names))
+    plan = _bof(0x0010) + xls_number(1, 0) + rec(0x000A)
+    hidden = _bof(0x0010) + xls_number(row, column) + rec(0x000A)
+    stream = _globals([start, start + len(plan) + 4], names) + plan + rec(0x0123, hidden)
     stream += rec(0x0124, b"\0" * max(0, 4200 - len(stream)))  # past the mini-stream's cutoff
     return ole_xls(path, stream)
+
+
+def xls_of_sheets(path: Path, sheets: list[tuple[str, bytes]]) -> Path:
+    """A BIFF8 .xls of these sheets (a name, and the records between its BOF and its EOF), in a minimal
+    compound file (:func:`ole_xls`)."""
+    names = [name for name, _ in sheets]
+    bodies = [_bof(0x0010) + records + xls_record(0x000A) for _, records in sheets]
+    at = len(_globals([0] * len(sheets), names))
+    positions = []
+    for body in bodies:
+        positions.append(at)
+        at += len(body)
+    stream = _globals(positions, names) + b"".join(bodies)
+    stream += xls_record(0x0124, b"\0" * max(0, 4200 - len(stream)))  # past the mini-stream's cutoff
+    return ole_xls(path, stream)
+
+
+def xls_number(row: int, column: int, value: float = 1.0) -> bytes:
+    import struct
+
+    return xls_record(0x0203, struct.pack("<HHHd", row, column, 0, value))
+
+
+def _bof(kind: int) -> bytes:
+    import struct
+
+    return xls_record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6))
+
+
+def _globals(positions: list[int], names: list[str]) -> bytes:
+    """The workbook's own records: its BOF, a codepage, a BOUNDSHEET for each sheet at its offset, its EOF."""
+    import struct
+
+    listed = b"".join(
+        xls_record(0x0085, struct.pack("<IBBBB", at, 0, 0, len(name), 1) + name.encode("utf-16-le"))
+        for at, name in zip(positions, names, strict=True)
+    )
+    return _bof(0x0005) + xls_record(0x0042, struct.pack("<H", 1200)) + listed + xls_record(0x000A)
 
 
 def xls_record(kind: int, body: bytes = b"") -> bytes:

@@ -1220,3 +1220,32 @@ def test_a_goal_or_practice_numbered_with_thousands_of_digits_is_text_not_an_int
     done = xltool("check", folder, "-f", "json")
     assert done.status in (0, 1) and "內部錯誤" not in done.err, done.err
     assert all(f.get("error_code") is None for f in json.loads(done.out)["files"])
+
+
+def test_an_xls_whose_dimensions_claim_billions_of_rows_is_damage_not_an_abort(tmp_path: Path) -> None:
+    """A 3 KB .xls whose sheet's DIMENSIONS record says it spans 2 billion rows: calamine set room aside for
+    them before reading a cell, the allocation failed and the process aborted (signal 6, not a word), a
+    folder's whole run with it."""
+    from tests import corpus
+
+    dimensions = corpus.xls_record(0x0200, struct.pack("<IIHHH", 0, 0x7FFFFFFF, 0, 256, 0))
+    bad = corpus.xls_of_sheets(tmp_path / "乙.xls", [("計畫表", dimensions + corpus.xls_number(1, 0))])
+    good = tmp_path / "好.xlsx"
+    good.write_bytes(EXAMPLE.read_bytes())
+    done = run_process("check", bad, good, "-f", "json", memory=1 << 30)
+    files = {Path(f["file"]).name: f.get("error_code") for f in json.loads(done.out)["files"]}
+    assert done.status == 2 and files == {"乙.xls": "INPUT_DAMAGED", "好.xlsx": None}
+
+
+def test_an_xls_is_measured_in_the_stream_calamine_reads_whatever_cutoff_its_header_gives(tmp_path: Path) -> None:
+    """A compound file whose header put the mini stream's cutoff at 65,536: the size check read the Workbook
+    stream from the (empty) mini stream and measured nothing, and calamine, which takes 4,096 always, built
+    eight sheets reaching IV65536 from the regular sectors (4 GB)."""
+    from tests import corpus
+
+    far = corpus.xls_of_sheets(tmp_path / "遠.xls", [(f"頁{n}", corpus.xls_number(65535, 255)) for n in range(8)])
+    data = bytearray(far.read_bytes())
+    struct.pack_into("<I", data, 0x38, 65536)
+    far.write_bytes(bytes(data))
+    done = run_process("read", far, memory=1 << 30)
+    assert done.status == 2 and "IV65536" in one_line_naming(done, far)
