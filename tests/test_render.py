@@ -646,3 +646,23 @@ def test_each_units_month_grid_follows_its_plan_and_names_it_on_every_page(tmp_p
     assert book.sheetnames[1::2] == [f"{unit}{GANTT_SHEET}" for unit in plans]
     for unit in ("甲鄉公所", "乙鄉公所"):
         assert unit in book[f"{unit}{GANTT_SHEET}"].oddHeader.right.text
+
+
+@pytest.mark.usefixtures("office")
+def test_a_units_pdf_is_named_after_it_without_disguises_and_within_a_disks_limit(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """--pdf-dir named each PDF after its unit as written: a right-to-left mark made 「乙處\\u202egpj.exe.pdf」 show
+    as 「乙處fdp.exe.jpg」 in a file list, and a name of 80 four-byte characters was past the 255 bytes a disk
+    takes, which refused every unit's PDF."""
+    base = read_plan(EXAMPLE).to_dict()
+    units = tmp_path / "各單位"
+    units.mkdir()
+    for n, unit in enumerate(("甲處", "乙處\u202egpj.exe", "\U00020000" * 80)):
+        plan = {**base, "unit": unit, "items": base["items"][:2]}
+        (units / f"{n}.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    done = xltool("render", units, "--pdf-dir", tmp_path / "PDF")
+    assert done.status == 0, done.err
+    names = sorted(path.name for path in (tmp_path / "PDF").iterdir())
+    assert len(names) == 3 and "甲處.pdf" in names and "乙處_gpj.exe.pdf" in names
+    assert all(len(name.encode()) <= 255 and "\u202e" not in name for name in names)

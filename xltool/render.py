@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -153,14 +154,23 @@ def pdfs_of(
     return targets
 
 
+_FORBIDDEN = frozenset('<>:"/\\|?*')  # in a Windows file name
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})  # controls, format marks (bidi), surrogates, private use
+_NAME_BYTES = 200  # a name's bytes before (n) and .pdf: 255 at most on Linux and macOS disks
+
 # Names Windows keeps for devices, with any extension: CON.pdf cannot be made there.
 _DEVICES = re.compile(r"(CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³])", re.IGNORECASE)
 
 
 def pdf_name(unit: str, used: set[str]) -> str:
     """A file name for a unit's PDF: its name, without what Windows forbids in a file name (characters,
-    a trailing dot or space, a device's name such as CON), unique."""
-    base = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", unit).strip(" .")[:80].strip(" .") or PLAN_SHEET
+    a trailing dot or space, a device's name such as CON) or what only disguises one (a right-to-left mark
+    made 「乙處\u202egpj.exe.pdf」 show as 「乙處fdp.exe.jpg」), short enough in bytes for any disk, unique."""
+    shown = "".join("_" if ch in _FORBIDDEN or unicodedata.category(ch) in _INVISIBLE else ch for ch in unit)
+    base = shown.strip(" .")[:80]
+    while len(base.encode("utf-8", "replace")) > _NAME_BYTES:  # 80 characters of 4 bytes each were too long
+        base = base[:-1]
+    base = base.strip(" .") or PLAN_SHEET
     first, dot, rest = base.partition(".")
     if _DEVICES.fullmatch(first.rstrip(" ")):
         base = f"{first.rstrip(' ')}_{dot}{rest}"  # CON → CON_.pdf
