@@ -126,6 +126,13 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "108\u3000全年"},
     {"budget": "5\t"},  # a tab pasted after the amount
     {"budget": "\t5千元"},
+    {"budget": "5\n"},  # Alt+Enter after the amount: a number in text to both, not 不是數字
+    {"schedule": "\u3000107.05"},  # a space before or after a schedule of another year
+    {"schedule": "107.01-12\t"},
+    {"schedule": "108.13\u00a0"},
+    {"schedule": "2019.01-12\u00a0"},
+    {"schedule": "108.10\u3000-109.03"},  # a space inside: check reads past it
+    {"schedule": "1-12\t月"},
 ]
 
 
@@ -169,7 +176,10 @@ NUMBERING: list[dict[str, object]] = [
     # reads their numbers, and the column said 沒有依表單以壹、貳、參…編號 of each
     {"goal": "\u3000拾伍、前面有全形空白的目標", "practice": "\u3000一、辦理宣導 22 場", **GOOD},
     {"practice": "\u00a0二、辦理講習 23 場", **GOOD},
-    {"goal": "拾陸、沒有作法的目標"},  # and the plan ends: a goal with no practice
+    {"goal": "\t拾陸、貼上時帶著定位字元的目標", "practice": "一、辦理宣導 24 場", **GOOD},  # a tab pasted from Word
+    {"practice": "二、辦理座談 25 場。\n\t三、辦理訪查 26 次", **GOOD},  # two, the second indented with a tab
+    {"practice": "四、辦理講習 27 場", **GOOD},
+    {"goal": "拾柒、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
 

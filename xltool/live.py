@@ -144,9 +144,22 @@ def spaced(text: str) -> str:
 
 
 def _controls(formula: str) -> str:
-    """A line break, a carriage return or a tab in a formula's text constants written as CHAR(10), CHAR(13)
-    or CHAR(9), as Excel and LibreOffice both read them."""
-    return formula.replace('"\n"', "CHAR(10)").replace('"\r"', "CHAR(13)").replace('"\t"', "CHAR(9)")
+    """A line break, a carriage return, a tab or a CHAR(1) in a formula's text constants written as CHAR(),
+    as Excel and LibreOffice both read them."""
+    for control in ("\n", "\r", "\t", "\x01"):
+        formula = formula.replace(f'"{control}"', f"CHAR({ord(control)})")
+    return formula
+
+
+def trimmed(text: str, *, lines: str | None = None, several: bool = True) -> str:
+    """A formula of a cell's text as check reads it: a tab, an IME's or a web page's space as a space, and
+    TRIMmed (「　二、…」 indented with the IME's space is numbered 二); a line break as ``lines`` when given, and
+    the CHAR(1) LibreOffice gives a formula for a tab in a cell of ``several`` lines. (Each is a SUBSTITUTE
+    written out wherever the text is used: a goal's are left at the tab and the spaces, or the row's codes
+    took LibreOffice past 8,192 tokens.)"""
+    pairs = [("\t", " "), *([("\x01", " ")] if several else []), *((space, " ") for space in SPACES)]
+    pairs += [("\n", lines)] if lines is not None else []
+    return "TRIM(" + _controls(_nested(text, pairs)) + ")"
 
 
 def _quoted(text: str) -> str:
@@ -239,7 +252,7 @@ _BAD_LISTED = [f"、{m}、" for m in ("0", "00", *(str(n) for n in range(13, 100
 _LINES = _controls(
     _nested(
         "{practice}",
-        [*((space, "") for space in (" ", "\t", *SPACES)), ("\r", ""), ("\n", "¶")]
+        [*((space, "") for space in (" ", "\t", "\x01", *SPACES)), ("\r", ""), ("\n", "¶")]
         + [(n, ITEM_NUMERALS[0]) for n in ITEM_NUMERALS[1:]]
         + [(m, "、") for m in ".,．，"]
         + [("（", "("), ("）", ")")],
@@ -291,7 +304,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "has_practice": f"IF(LEN({{n_cell}})>2,TRUE,LEN(TRIM({spaced('{n_cell}')}))>0)",
         # The practice as check reads it: a tab pasted from Word, an IME's or a web page's space is a space
         # (at its start, nothing: 「　二、…」 indented with the IME's space read as no number).
-        "n_cell": "TRIM(" + spaced('SUBSTITUTE({practice},CHAR(9)," ")') + ")",
+        "n_cell": trimmed("{practice}"),
         # The plan year, as the reader takes it (a western year, 2019, is its ROC year, 108): a row reads it
         # once, in a hidden cell of its own ("year" in STATE); written out wherever a row uses the year, the
         # reading of a text year took LibreOffice past 8,192 tokens a formula. The heading's rules read it
@@ -304,22 +317,26 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # 預定進度. The common shapes, written exactly: 108.08, 108.01-12, 108.10-109.03 and 108.01、04、07
         # (three-digit year, two-digit months); the same with a western year (2019.01-12), and a month or
         # months with no year (1-12月). Anything else a formula leaves to check.
-        "s_text": "TRIM({schedule})",
+        "s_text": trimmed("{schedule}", lines=""),  # its lines joined, as the reader joins them (and quoted)
+        # its shape read without the spaces check reads past (「108.10　-109.03」 is 108.10-109.03)
+        "s_compact": 'SUBSTITUTE({s_text}," ","")',
         # An ideographic or a no-break space alone is no schedule, to check (asked where it matters, not in
         # every piece of s_text: a filled plan of 5,000 rows took a tenth longer to open)
         "s_empty": f"LEN(TRIM({spaced('{schedule}')}))=0",
         # spaces of every kind check drops gone (「1-12　月」 typed with the IME's space), and line breaks
-        "s_squashed": _nested('SUBSTITUTE({schedule},CHAR(10),"")', [(space, "") for space in (" ", *SPACES)]),
+        "s_squashed": _controls(
+            _nested('SUBSTITUTE({schedule},CHAR(10),"")', [(space, "") for space in (" ", "\t", "\x01", *SPACES)])
+        ),
         "s_bare": _nested(
             "{s_squashed}", [("月", ""), ("份", ""), ("~", "-"), ("至", "-"), ("到", "-"), (",", "、"), ("，", "、")]
         ),
-        "s_shape": _nested("{s_text}", [(str(d), "9") for d in range(9)]),
+        "s_shape": _nested("{s_compact}", [(str(d), "9") for d in range(9)]),
         "s_common": 'ISNUMBER(MATCH(SUBSTITUTE({s_shape},"、99",""),{"999.99","999.99-99","999.99-999.99"},0))',
         "s_western": 'ISNUMBER(MATCH({s_shape},{"9999.99","9999.99-99","9999.99-9999.99"},0))',
-        "s_western_readable": "IF({s_western},AND(--LEFT({s_text},4)>1911,--MID({s_text},6,2)>=1,--MID({s_text},6,2)<=12,"
-        "--RIGHT({s_text},2)>=1,--RIGHT({s_text},2)<=12,"
-        "IF(LEN({s_text})=15,MID({s_text},9,4)*12+RIGHT({s_text},2)>=LEFT({s_text},4)*12+MID({s_text},6,2),"
-        "IF(LEN({s_text})=10,--RIGHT({s_text},2)>=--MID({s_text},6,2),TRUE))),FALSE)",
+        "s_western_readable": "IF({s_western},AND(--LEFT({s_compact},4)>1911,--MID({s_compact},6,2)>=1,--MID({s_compact},6,2)<=12,"
+        "--RIGHT({s_compact},2)>=1,--RIGHT({s_compact},2)<=12,"
+        "IF(LEN({s_compact})=15,MID({s_compact},9,4)*12+RIGHT({s_compact},2)>=LEFT({s_compact},4)*12+MID({s_compact},6,2),"
+        "IF(LEN({s_compact})=10,--RIGHT({s_compact},2)>=--MID({s_compact},6,2),TRUE))),FALSE)",
         "s_month_only": _nested("{s_bare}", [(str(d), "9") for d in range(9)]),
         "s_months_bare": 'ISNUMBER(MATCH({s_month_only},{"9","99","9-9","9-99","99-9","99-99"},0))',
         "s_mo_dash": 'FIND("-",{s_bare}&"-")',
@@ -333,20 +350,20 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_list_code": f'IF(SUMPRODUCT(--ISNUMBER(FIND({_array(_BAD_LISTED)},"、"&{{s_bare}}&"、")))>0,-4,-1)',
         # 3/15: a month and a day (schedule.MONTH_DAY)
         "s_month_day": 'ISNUMBER(MATCH({s_shape},{"9/9","9/99","99/9","99/99"},0))',
-        "s_range": 'MID({s_text},7,1)="-"',
-        "s_y1": "--LEFT({s_text},3)",
-        "s_y2": "--IF(LEN({s_text})=13,MID({s_text},8,3),LEFT({s_text},3))",
-        "s_m1": "--MID({s_text},5,2)",
-        "s_m2": "--RIGHT({s_text},2)",
-        "s_months": '"、"&MID({s_text},5,2)&"、"&IF({s_range},RIGHT({s_text},2),MID({s_text},8,99))',
+        "s_range": 'MID({s_compact},7,1)="-"',
+        "s_y1": "--LEFT({s_compact},3)",
+        "s_y2": "--IF(LEN({s_compact})=13,MID({s_compact},8,3),LEFT({s_compact},3))",
+        "s_m1": "--MID({s_compact},5,2)",
+        "s_m2": "--RIGHT({s_compact},2)",
+        "s_months": '"、"&MID({s_compact},5,2)&"、"&IF({s_range},RIGHT({s_compact},2),MID({s_compact},8,99))',
         "s_shaped": "IF({s_common},AND({s_y1}>0,{s_y2}>0),FALSE)",
         "s_bad_month": f"SUMPRODUCT(--ISNUMBER(FIND({_array(['、' + m for m in _BAD_MONTHS])},{{s_months}})))>0",
         "s_reversed": "IF({s_range},{s_y2}*12+{s_m2}<{s_y1}*12+{s_m1},FALSE)",
         "s_readable": "IF({s_shaped},IF({s_bad_month},FALSE,NOT({s_reversed})),FALSE)",
         # the years of a readable schedule, a western year read as ROC (2019.01-12 is 108.01-12)
         "s_ok": "IF({s_readable},TRUE,{s_western_readable})",
-        "s_ry1": f"IF({{s_western}},LEFT({{s_text}},4)-{ROC_OFFSET},{{s_y1}})",
-        "s_ry2": f"IF({{s_western}},IF(LEN({{s_text}})=15,MID({{s_text}},9,4),LEFT({{s_text}},4))-{ROC_OFFSET},{{s_y2}})",
+        "s_ry1": f"IF({{s_western}},LEFT({{s_compact}},4)-{ROC_OFFSET},{{s_y1}})",
+        "s_ry2": f"IF({{s_western}},IF(LEN({{s_compact}})=15,MID({{s_compact}},9,4),LEFT({{s_compact}},4))-{ROC_OFFSET},{{s_y2}})",
         # A readable schedule's first and last years (ROC) as one number, first × 1000 + last; what check says
         # of the others the column says too, as a code below zero: -2 a month outside 1-12, -3 a range whose
         # start is after its end, and a schedule of months alone (s_months_code); "" for the rest. Read once,
@@ -372,7 +389,8 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "b_text": _controls(
             _nested(
                 f"ASC({_nested('TRIM({budget})', [(d, '-') for d in DASHES])})",
-                [(" ", ""), *((space, "") for space in (*SPACES, "\t")), (",", "")],  # a tab pasted after it too
+                # a tab or a line break pasted after it too (LibreOffice's CHAR(1) for a tab: see trimmed)
+                [(" ", ""), *((space, "") for space in (*SPACES, "\t", "\x01", "\n", "\r")), (",", "")],
             )
         ),
         "b_zero": f"SUMPRODUCT(--({{b_text}}={_array(sorted(ZERO_WORDS))}))>0",
@@ -422,17 +440,17 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # how many rows of it check has read so far: every other goal piece is read from it.
         "blank": "COUNTA({line})=0",  # nothing typed on the row: the state above carries on unchanged
         # a goal as check reads it, an IME's or a web page's space before its number too (see n_cell)
-        "g_written": f"TRIM({spaced('{goal}')})",
+        "g_written": trimmed("{goal}", several=False),
         "u_gs": "N({up.gs})",
-        "u_text": f'IF({{u_gs}}<{_GS_ROW},"",TRIM('
-        + spaced(f'INDEX({{goal_whole}},INT({{u_gs}}/{_GS_ROW}))&""')
-        + "))",
+        "u_text": f'IF({{u_gs}}<{_GS_ROW},"",'
+        + trimmed(f'INDEX({{goal_whole}},INT({{u_gs}}/{_GS_ROW}))&""', several=False)
+        + ")",
         "g_starts": 'IF({g_written}="",FALSE,{g_written}<>{u_text})',
         "g_row": f"INT({{gs}}/{_GS_ROW})",
         "g_pos": f"MOD(INT({{gs}}/{_GS_POS}),{_GS_ROW}/{_GS_POS})",
         "g_code": f"MOD(INT({{gs}}/{_GS_CODE}),{_GS_POS}/{_GS_CODE})",
         "g_items": f"MOD({{gs}},{_GS_CODE})",
-        "g_text": 'IF({g_row}=0,"",TRIM(' + spaced('INDEX({goal_whole},{g_row})&""') + "))",
+        "g_text": 'IF({g_row}=0,"",' + trimmed('INDEX({goal_whole},{g_row})&""', several=False) + ")",
         # the first row of a goal that check reads: its first filled row, or the goal's own row when no row
         # under it is filled (check keeps such a goal as an item of its own)
         "first_item": "IF({g_items}=1,{filled},IF({g_items}=0,IF({g_starts},{g_empty},FALSE),FALSE))",
@@ -460,7 +478,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "n_extra": "IF(ISERROR(FIND(CHAR(10),{practice})),0,"
         f'SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},"")))/LEN({_array(_SECOND)})'
         '*({1,1,1,0,0,0}+{0,0,0,1,1,1}*ISERROR(FIND("(一)",'
-        + _controls(_nested("{practice}", [("（", "("), ("）", ")"), *((space, "") for space in (" ", "\t", *SPACES))]))
+        + _controls(
+            _nested("{practice}", [("（", "("), ("）", ")"), *((space, "") for space in (" ", "\t", "\x01", *SPACES))])
+        )
         + ",2)))))",
         "u_ps": "N({up.ps})",
         "p_rows": f"INT({{ps}}/{_PS_ROWS})",
@@ -518,10 +538,10 @@ STATE: Mapping[str, str] = MappingProxyType(
 
 # How a message placeholder is filled when the rule does not say: the rule's cell as written, the plan year.
 _VALUES = {
-    "goal": "TRIM({goal})",
+    "goal": trimmed("{goal}", several=False),
     "practice": "TRIM({practice})",
     "schedule": "{s_text}",
-    "budget": "TRIM({budget})",
+    "budget": trimmed("{budget}", lines=""),
     "category": "TRIM({category})",
     "performance": "{p_text}",
     "unit": 'TRIM({unit_cell}&"")',

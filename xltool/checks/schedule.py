@@ -89,8 +89,9 @@ def _check_item(context: Context, item: PlanItem, said: bool) -> Iterator[Findin
             yield _unreadable(context, item)
             return
         if Note.EXCEL_NUMBER in notes:  # unambiguous (108.12, or shown as 108.10): rewrite it as text
-            # what was typed: the number as its two decimals show it (2019.03 for a western year, not 108.03)
-            typed = f"{float(schedule.written):.2f}"
+            # what was typed: its year as written (2019.03 for a western year, not 108.03) and the month read, in
+            # two digits, as the 檢查 column says it (108.2 is February, 「108.02」; 「108.20」 named no month)
+            typed = f"{int(float(schedule.written))}.{schedule.months[0][-2:]}"
             yield _at(context, item, SCHEDULE_NUMBER, fix=_fix(context, item), typed=typed)
         for note, rule in _READABLE_NOTES.items():
             if note in notes:
