@@ -1198,3 +1198,25 @@ def test_a_return_copy_of_a_version_last_rounds_merge_took_is_named_stale_in_the
     assert "甲政風處_檢查.xlsx 是之前依較舊的版本做的副本" in done.err and "請勿寄出" in done.err
     # nor is last round's 彙整 marked whole: every unit's plan in one file is no unit's to send back
     assert not (returns / "第一輪_檢查.xlsx").exists() and "已彙整的活頁簿，含各單位的計畫，不退回" in done.err
+
+
+def test_a_file_named_for_the_office_it_is_sent_to_is_its_senders(tmp_path: Path, xltool: Runner) -> None:
+    """「太麻里鄉公所108年度廉政工作計畫_陳報臺東縣政府.xlsx」 names the office it goes to after 陳報: it was taken for a
+    file named after 臺東縣政府, and in the second round 太麻里's new plan did not count over its plan in last
+    round's 彙整."""
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    unit_plan(inbox / "臺東縣政府.xlsx", "臺東縣政府", own="縣府")
+    unit_plan(inbox / "太麻里鄉公所.xlsx", "臺東縣太麻里鄉公所", own="舊")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺東縣太麻里鄉公所\n臺東縣政府\n", encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
+    unit_plan(late / "太麻里鄉公所108年度廉政工作計畫_陳報臺東縣政府.xlsx", "臺東縣太麻里鄉公所", own="新")
+    done = xltool("merge", first, late, "--roster", roster, "-o", tmp_path / "第二輪.xlsx")
+    assert done.status == 0, done.err
+    practices = [
+        row[3] for row in load_workbook(tmp_path / "第二輪.xlsx")["彙整"].iter_rows(min_row=4, values_only=True)
+    ]
+    assert any("新第" in str(p) for p in practices) and not any("舊第" in str(p) for p in practices)

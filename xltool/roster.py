@@ -125,7 +125,11 @@ class Roster:
         if not stem:
             return None
         hits = sorted(
-            ((len(key), unit) for key, unit in self._keys.items() if key in stem and _ends_a_name(stem, key)),
+            (
+                (len(key), unit)
+                for key, unit in self._keys.items()
+                if key in stem and _ends_a_name(stem, key) and not _addressed(stem, key)
+            ),
             key=lambda h: -h[0],
         )
         if not hits or (len(hits) > 1 and hits[1][0] == hits[0][0] and hits[1][1] is not hits[0][1]):
@@ -208,6 +212,18 @@ def _county_left_out(label: str, name: str) -> bool:
 # plan and where it goes are no other unit's name: 「暨所屬機關」, 「函送廉政署」, 「陳報廉政署」, 「送縣府政風處」,
 # 「依審查意見處理」, 「修正後送政風處」, 「各局處」, 「一級單位及局處」 after a unit's name.
 _ROUTING = "暨|及|與|所屬|函|附件|依|報|送|陳|轉|各|修正|一級|單位"
+# Words that send a file to a unit, before its name (…_陳報臺東縣政府.xlsx): the unit it goes to, not the sender.
+_TO = re.compile(r"(?:陳報|函送|函報|報送|轉陳|轉送|呈報|送交|送|報|呈|致)[\s_\-－—(（]*$")
+
+
+def _addressed(stem: str, key: str) -> bool:
+    """Whether every mention of a roster name in a file's name is the unit the file is sent to (「太麻里鄉公所
+    108年度廉政工作計畫_陳報臺東縣政府」 was taken for a file named after 臺東縣政府, which the plan of 太麻里 did not
+    count over in the second round)."""
+    starts = [m.start() for m in re.finditer(re.escape(key), stem)]
+    return bool(starts) and all(_TO.search(stem, 0, start) for start in starts)
+
+
 _MORE_OF_A_NAME = re.compile(
     rf"(?:(?!{_ROUTING})[^\W\d_]){{1,8}}?"
     r"(?:局|處|署|院|所|隊|館|站|場|中心|公司|學校|中學|小學|大學|監獄|委員會)(?=[\W\d_]|$|廉政|年度|計畫|政風)"
