@@ -1220,3 +1220,22 @@ def test_a_file_named_for_the_office_it_is_sent_to_is_its_senders(tmp_path: Path
         row[3] for row in load_workbook(tmp_path / "第二輪.xlsx")["彙整"].iter_rows(min_row=4, values_only=True)
     ]
     assert any("新第" in str(p) for p in practices) and not any("舊第" in str(p) for p in practices)
+
+
+def test_a_unit_that_sent_only_another_years_plan_has_its_findings_in_the_json_versions(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """A unit that sent only a 109 plan in a 108 season is checked for 108, as --year checks it; its receipt's
+    versions in the JSON were counted before that and said 0 errors where the file had dozens."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for unit in ("甲政風處", "乙政風處"):
+        unit_plan(inbox / f"{unit}.xlsx", unit)
+    write_template(inbox / "丙政風處.xlsx", year=109, unit="丙政風處", items=example_items(KINMEN))
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n乙政風處\n丙政風處\n", encoding="utf-8")
+    data = json.loads(xltool("check", inbox, "--roster", roster, "-f", "json").out)
+    errors = next(f["errors"] for f in data["files"] if f["file"].endswith("丙政風處.xlsx"))
+    receipt = next(r for r in data["receipts"] if r["unit"] == "丙政風處")
+    assert receipt["status"] == "年度不符" and errors > 0
+    assert [v["errors"] for v in receipt["versions"]] == [errors]

@@ -226,8 +226,9 @@ def run_check(
         run.annotated, run.fixed = annotate, fix
     if roster is not None:
         run.season = intake(results, roster, others=others, year=options.year, named=named)
-        if options.year is None and run.season.inferred:
-            _checked_for_the_season(run.season, options)
+        if options.year is None and run.season.inferred and _checked_for_the_season(run.season, options):
+            # its receipt counts the findings of the year it was checked for now (the JSON's versions said 0)
+            run.season = intake(results, roster, others=others, year=options.year, named=named)
     if annotate_dir is not None:
         names = relative_names(inputs, [Path(r.file) for r in results])
         # A unit sent again gets back its newest workbook (a JSON has no cells to mark), roster or not.
@@ -273,13 +274,15 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
     return found
 
 
-def _checked_for_the_season(season: Intake, options: CheckOptions) -> None:
+def _checked_for_the_season(season: Intake, options: CheckOptions) -> bool:
     """A plan of another year, the only one its unit sent, checked for the year most plans are for, as
     --year checks it: its line said 年度不符 while its return copy said nothing of the year (and asked for
-    the performance items of last year's plan)."""
-    for sub in season.other_year:
-        if sub.plan is not None and not sub.from_merged:
-            sub.result.findings = check_plan(sub.plan, year=season.year, budget_cap=options.budget_cap)
+    the performance items of last year's plan). Whether any was."""
+    checked = [sub for sub in season.other_year if sub.plan is not None and not sub.from_merged]
+    for sub in checked:
+        assert sub.plan is not None
+        sub.result.findings = check_plan(sub.plan, year=season.year, budget_cap=options.budget_cap)
+    return bool(checked)
 
 
 # ----------------------------------------------------------------------------------------------- render
