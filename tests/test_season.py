@@ -1239,3 +1239,26 @@ def test_a_unit_that_sent_only_another_years_plan_has_its_findings_in_the_json_v
     receipt = next(r for r in data["receipts"] if r["unit"] == "丙政風處")
     assert receipt["status"] == "年度不符" and errors > 0
     assert [v["errors"] for v in receipt["versions"]] == [errors]
+
+
+def test_a_return_copy_of_another_units_file_of_the_same_name_is_not_called_stale(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """Each unit's folder holds 「108年度廉政工作計畫.xlsx」; 甲's folder was checked alone into 退回 (its copy
+    退回/108年度廉政工作計畫_檢查.xlsx). In the second round 乙 sent a newer plan, and 甲's current copy was named
+    乙's stale one: 請勿寄出, 可刪除."""
+    inbox, late, returns = tmp_path / "收件", tmp_path / "遲交", tmp_path / "退回"
+    for unit in ("甲政風處", "乙政風處"):
+        (inbox / unit).mkdir(parents=True)
+        unit_plan(inbox / unit / "108年度廉政工作計畫.xlsx", unit, own=unit[0])
+    assert xltool("check", inbox / "甲政風處", "--annotate-dir", returns).status in (0, 1)
+    assert (returns / "108年度廉政工作計畫_檢查.xlsx").exists()
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n乙政風處\n", encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
+    late.mkdir()
+    unit_plan(late / "乙政風處.xlsx", "乙政風處", own="新")
+    done = xltool("check", first, late, "--roster", roster, "--annotate-dir", returns)
+    assert done.status in (0, 1), done.err
+    assert "請勿寄出" not in done.err

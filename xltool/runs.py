@@ -34,6 +34,7 @@ from xltool.pipeline import (
     refuse_unreadable,
     relative_names,
 )
+from xltool.reader import read_plan
 from xltool.roster import (
     Intake,
     Receipt,
@@ -250,7 +251,8 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
     """The copies an earlier run left in ``folder`` of the files last round's 彙整 took its units' plans from
     (their rows' 來源檔案), where those units now count by a newer file: not to be mailed, as a run over one
     inbox says of a superseded version's copy. A run over last round's 彙整 and the new files said nothing of
-    them. A copy of a file among this run's inputs (``inputs``: their names there) is this run's own."""
+    them. A copy of a file among this run's inputs (``inputs``: their names there) is this run's own, and one
+    of another unit's plan (a file of the same name from another folder: 108年度廉政工作計畫.xlsx) is not this one's."""
     counted = {id(s) for s in season.counted}
     renewed = {group_key(s.unit): s for s in season.counted if not s.from_merged}
     made = {one.copy for one in returned if one.copy is not None}
@@ -258,6 +260,7 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
     for sub in season.submissions:
         if not sub.from_merged or id(sub) in counted or group_key(sub.unit) not in renewed or sub.plan is None:
             continue
+        names = {group_key(sub.unit), *(group_key(i.origin.unit_written) for i in sub.plan.items if i.origin)}
         for origin in dict.fromkeys(item.origin.file for item in sub.plan.items if item.origin and item.origin.file):
             # its path as the merge wrote it, on any system, and never above the folder (a 彙整 is an input too)
             parts = [part for part in re.split(r"[\\/]", origin) if part not in ("", ".", "..") and ":" not in part]
@@ -265,13 +268,21 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
                 name = Path(*parts[start:])
                 copies = [folder / name.with_name(name.stem + RETURN_SUFFIX + kind) for kind in (".xlsx", ".xlsm")]
                 copy = next((c for c in copies if c.is_file()), None)
-                if copy is not None:
+                if copy is not None and _unit_of(copy) in names:
                     if copy not in made and name not in inputs:
                         newer = renewed[group_key(sub.unit)].name
                         reason = f"這個版本在已彙整的活頁簿 {sub.name} 中，這次以較新的 {newer} 為準"
                         found.append(Returned(origin, reason=reason, needed=False, stale=copy))
                     break
     return found
+
+
+def _unit_of(copy: Path) -> str:
+    """The unit a return copy is of, as a group key ("" when it cannot be read)."""
+    try:
+        return group_key(read_plan(copy).unit)
+    except (XltoolError, OSError):
+        return ""
 
 
 def _checked_for_the_season(season: Intake, options: CheckOptions) -> bool:
