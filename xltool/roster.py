@@ -623,7 +623,7 @@ def intake(
             # A file named after another roster unit (乙 sent a copy of 甲's plan) is no file of 甲's own: in one
             # inbox it never counts over 甲's file named as it should be, nor over 甲's plan in last round's 彙整.
             copies = [s for s in readable if s.from_merged]
-            if not any(_of_the_year(s, year) and not s.names_another and not _made_before(s, copies) for s in own):
+            if not any(_of_the_year(s, year) and not s.names_another for s in own):
                 # In merged workbooks alone, or its own file is another year's plan (109 sent by mistake after
                 # last round's 108): the copy in last round's 彙整 counts, not nothing; its own file is said
                 # not to. Of two 彙整 given by name (the last two rounds', or one mailed twice), the newest
@@ -685,8 +685,9 @@ def intake(
         for subs in replaced:
             names = "、".join(dict.fromkeys(s.name for s in subs if id(s) in counted))
             merged_in = "、".join(dict.fromkeys(s.name for s in subs if s.from_merged))
+            older = _older_copy_words([s for s in subs if id(s) in counted], [s for s in subs if s.from_merged])
             season.notes.append(
-                f"單位「{subs[0].unit}」：以自己的檔案 {names} 為準，已彙整的活頁簿 {merged_in} 中的版本不計"
+                f"單位「{subs[0].unit}」：以自己的檔案 {names} 為準，已彙整的活頁簿 {merged_in} 中的版本不計{older}"
             )
     return season
 
@@ -715,13 +716,23 @@ def _county_added(roster: Roster, groups: dict[str, list[Submission]]) -> None:
 
 
 def _made_before(sub: Submission, merged: Sequence[Submission]) -> bool:
-    """Whether a unit's file is xltool's return copy of a version saved before last round's 彙整 was made (an
-    old 「…_檢查.xlsx」 put into the inbox): a copy keeps the saved time of the version it marks, which the 彙整
-    already had to choose from, so it never counts over the 彙整's (the unit's v1 came back over its v2). A copy
-    the unit corrected and saved since is its newer version, as any."""
+    """Whether a unit's file is xltool's return copy saved before last round's 彙整 was made: an old
+    「…_檢查.xlsx」 put into the inbox by mistake (it keeps the saved time of the version it marks, which the 彙整
+    had to choose from), or the unit's correction of its copy, mailed before the 彙整 and read only now. The
+    copy records nothing that tells the two apart, so it counts, as a unit's own file does, and the note asks
+    the office to look (set aside, the unit's correction was lost)."""
     return bool(sub.plan is not None and sub.plan.marked_copy and merged) and all(
         saved_time(sub.file) < saved_time(m.file) for m in merged
     )
+
+
+def _older_copy_words(subs: Sequence[Submission], merged: Sequence[Submission]) -> str:
+    """The note's words for own files that are return copies saved before last round's 彙整 (:func:`_made_before`)."""
+    old = [s for s in subs if _made_before(s, merged)]
+    if not old:
+        return ""
+    names = "、".join(dict.fromkeys(f"{s.name}（{_saved_words(s.file)}存檔）" for s in old))
+    return f"；{names} 是 xltool 的標註副本，比已彙整的活頁簿舊：若是之前退回的副本誤放進來，請移出後重新執行"
 
 
 _FORMAT_RANK = {".xlsx": 0, ".xlsm": 0, ".ods": 1, ".xls": 2}  # then JSON: no cells to mark
@@ -997,13 +1008,17 @@ def _receipt(
         kept = "、".join(dict.fromkeys(s.name for s in own if id(s) in counted))
         later = "、".join(dict.fromkeys(s.name for s in own if not _of_the_year(s, year)))
         if kept:
-            notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的版本不計")
+            copies = [s for s in group if s.from_merged]
+            older = _older_copy_words([s for s in own if id(s) in counted], copies)
+            notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的版本不計{older}")
         elif later:
             notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準；{later} 是 "
                          f"{'、'.join(map(str, other_years))} 年度的計畫，不計")  # fmt: skip
         elif left := [s for s in own if s.plan is not None and id(s) not in counted]:
             # a file named after another unit: last round's plan stands (「也在…中」 said nothing of which counts)
-            words = "、".join(dict.fromkeys(f"{s.name}（{_left_for_merged(s)}）" for s in left))
+            words = "、".join(
+                dict.fromkeys(f"{s.name}（{why}）" if (why := _left_for_merged(s)) else s.name for s in left)
+            )
             notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準，不計 {words}")
         else:
             notes.append(f"也在已彙整的活頁簿 {merged_in} 中")
@@ -1031,11 +1046,8 @@ def _version(sub: Submission, counted: set[int], several: bool) -> dict[str, obj
 
 
 def _left_for_merged(sub: Submission) -> str:
-    """Why a unit's own file does not count over its plan in last round's 彙整: named after another unit, or
-    xltool's return copy of a version the 彙整 had (:func:`_made_before`)."""
-    if sub.names_another:
-        return _named_words(sub).removesuffix("，")
-    return f"xltool 的標註副本，依 {_saved_words(sub.file)}存檔的版本做的，比已彙整的活頁簿舊"
+    """Why a unit's own file does not count over its plan in last round's 彙整: named after another unit."""
+    return _named_words(sub).removesuffix("，") if sub.names_another else ""
 
 
 def _received_later(bad: Submission, readable: Sequence[Submission]) -> bool:
