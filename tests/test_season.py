@@ -33,6 +33,23 @@ def unit_plan(path: Path, unit: str, *, own: str = "") -> Path:
     return write_template(path, year=108, unit=unit, items=items)
 
 
+def round_one(
+    tmp_path: Path, xltool: Runner, plans: dict[str, tuple[str, str]], units: list[str]
+) -> tuple[Path, Path, Path]:
+    """A season's first round merged: each file of 收件 (name → its 機關名稱 and its own words) against a roster
+    of ``units``. Returns last round's 彙整, the empty folder of the second round's files, and the roster."""
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    for name, (unit, own) in plans.items():
+        unit_plan(inbox / name, unit, own=own)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n" + "".join(f"{unit}\n" for unit in units), encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
+    return first, late, roster
+
+
 ROSTER = "單位,別名\n臺北市政府政風處,北市政風\n新北市政府 政風處,\n桃園市政府政風處,\n臺中市政府政風處,\n高雄市政府政風處,\n"
 
 
@@ -1100,14 +1117,7 @@ def test_a_file_named_after_another_unit_does_not_replace_a_units_plan_from_last
 ) -> None:
     """In one inbox, 乙's copy of 甲's plan (named 乙, 機關名稱 甲) never counts over 甲's own file; in the second
     round it replaced 甲's plan from last round's 彙整, and 甲's practices went out of the merge."""
-    inbox, late = tmp_path / "收件", tmp_path / "遲交"
-    inbox.mkdir()
-    late.mkdir()
-    unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="甲")
-    roster = tmp_path / "名冊.csv"
-    roster.write_text("單位\n甲政風處\n乙政風處\n", encoding="utf-8")
-    first = tmp_path / "第一輪.xlsx"
-    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
+    first, late, roster = round_one(tmp_path, xltool, {"甲政風處.xlsx": ("甲政風處", "甲")}, ["甲政風處", "乙政風處"])
     unit_plan(late / "乙政風處.xlsx", "甲政風處", own="乙")
     second = tmp_path / "第二輪.xlsx"
     done = xltool("merge", first, late, "--roster", roster, "-o", second)
@@ -1203,15 +1213,8 @@ def test_a_file_named_for_the_office_it_is_sent_to_is_its_senders(tmp_path: Path
     """「太麻里鄉公所108年度廉政工作計畫_陳報臺東縣政府.xlsx」 names the office it goes to after 陳報: it was taken for a
     file named after 臺東縣政府, and in the second round 太麻里's new plan did not count over its plan in last
     round's 彙整."""
-    inbox, late = tmp_path / "收件", tmp_path / "遲交"
-    inbox.mkdir()
-    late.mkdir()
-    unit_plan(inbox / "臺東縣政府.xlsx", "臺東縣政府", own="縣府")
-    unit_plan(inbox / "太麻里鄉公所.xlsx", "臺東縣太麻里鄉公所", own="舊")
-    roster = tmp_path / "名冊.csv"
-    roster.write_text("單位\n臺東縣太麻里鄉公所\n臺東縣政府\n", encoding="utf-8")
-    first = tmp_path / "第一輪.xlsx"
-    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
+    plans = {"臺東縣政府.xlsx": ("臺東縣政府", "縣府"), "太麻里鄉公所.xlsx": ("臺東縣太麻里鄉公所", "舊")}
+    first, late, roster = round_one(tmp_path, xltool, plans, ["臺東縣太麻里鄉公所", "臺東縣政府"])
     unit_plan(late / "太麻里鄉公所108年度廉政工作計畫_陳報臺東縣政府.xlsx", "臺東縣太麻里鄉公所", own="新")
     done = xltool("merge", first, late, "--roster", roster, "-o", tmp_path / "第二輪.xlsx")
     assert done.status == 0, done.err
