@@ -1264,3 +1264,45 @@ def test_a_return_copy_of_another_units_file_of_the_same_name_is_not_called_stal
     done = xltool("check", first, late, "--roster", roster, "--annotate-dir", returns)
     assert done.status in (0, 1), done.err
     assert "請勿寄出" not in done.err
+
+
+@pytest.mark.parametrize(
+    ("name", "counted"),
+    [
+        ("重送_臺東縣池上鄉公所108年度廉政工作計畫.xlsx", "臺東縣池上鄉公所"),  # 送 ends 重送: no recipient
+        ("108年第1次廉政會報-臺東縣池上鄉公所廉政工作計畫.xlsx", "臺東縣池上鄉公所"),  # 報 ends 會報
+        ("臺東縣政府警察局108年度廉政工作計畫.xlsx", None),  # 警察局 after another county's government
+    ],
+)
+def test_a_blank_named_file_is_told_by_its_name_without_misreading_it(
+    tmp_path: Path, xltool: Runner, name: str, counted: str | None
+) -> None:
+    """A blank 機關名稱 is told by the file's name: a roster name after a word ending in 送 or 報 was taken for
+    the office the file went to (池上 was chased for the plan it sent), and 花蓮縣警察局's short name 警察局 in
+    Taitung's 「臺東縣政府警察局…」 gave 花蓮 Taitung's plan."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    unit_plan(inbox / name, "", own="甲")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺東縣池上鄉公所\n花蓮縣政府\n花蓮縣警察局\n", encoding="utf-8")
+    receipts = json.loads(xltool("check", inbox, "--roster", roster, "-f", "json").out)["receipts"]
+    received = [r["unit"] for r in receipts if r["status"] == "已收"]
+    assert received == ([counted] if counted else [])
+
+
+def test_a_long_file_name_in_last_rounds_merge_does_not_end_the_second_round(tmp_path: Path, xltool: Runner) -> None:
+    """A file of 82 characters (251 bytes) in last round's 彙整: the second round looked for its return copy as
+    「…_檢查.xlsx」, past the 255 bytes a disk takes, and ended with 「內部錯誤」."""
+    long_name = "甲政風處" + "一" * 78 + ".xlsx"
+    first, late, roster = round_one(tmp_path, xltool, {long_name: ("甲政風處", "舊")}, ["甲政風處"])
+    unit_plan(late / "甲政風處_修正.xlsx", "甲政風處", own="新")
+    done = xltool("check", first, late, "--roster", roster, "--annotate-dir", tmp_path / "退回")
+    assert done.status in (0, 1) and "內部錯誤" not in done.err, done.err
+
+
+def test_a_unit_with_nothing_received_has_blank_figures_in_the_receipt_sheet(tmp_path: Path, xltool: Runner) -> None:
+    """The receipt sheet's first row is written apart from the others: a roster's first unit with nothing
+    received read 「None」 under 具體作法數, 預算, 錯誤 and 警告."""
+    first, _, _ = round_one(tmp_path, xltool, {"乙政風處.xlsx": ("乙政風處", "乙")}, ["甲政風處", "乙政風處"])
+    rows = list(load_workbook(first)["收件情形"].iter_rows(min_row=4, values_only=True))
+    assert rows[0][:2] == ("甲政風處", "未收") and all(value in (None, "") for value in rows[0][2:7])

@@ -433,6 +433,9 @@ def _write_value(sheet: Any, row: int, col: int, value: object, styles: dict[str
         value = value.value
     if isinstance(value, Share):
         style = style or styles["percent"]
+    if value is None:  # a unit with nothing received: blank, not the text 「None」 (the first row was written so)
+        sheet.write_blank(row, col, None, style or styles["total_text" if bold else "text"])
+        return
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         shown = number(value) if isinstance(value, Decimal) else value
         if style is None:

@@ -144,7 +144,7 @@ class Roster:
             id(unit): unit
             for short, unit in self._short_names.items()
             if (at := stem.find(short)) >= 0
-            and (at == 0 or stem[at - 1] not in "縣市")
+            and not _COUNTY_BEFORE.search(stem, 0, at)
             and _ends_a_name(stem[at:], short)
         }
         return next(iter(hits.values())) if len(hits) == 1 else None
@@ -212,8 +212,12 @@ def _county_left_out(label: str, name: str) -> bool:
 # plan and where it goes are no other unit's name: 「暨所屬機關」, 「函送廉政署」, 「陳報廉政署」, 「送縣府政風處」,
 # 「依審查意見處理」, 「修正後送政風處」, 「各局處」, 「一級單位及局處」 after a unit's name.
 _ROUTING = "暨|及|與|所屬|函|附件|依|報|送|陳|轉|各|修正|一級|單位"
+# Another county's or city's name, or its government's, right before a short name: 「臺東縣政府警察局….xlsx」 is no
+# file of 花蓮縣警察局's (its short name 警察局 follows 臺東縣政府).
+_COUNTY_BEFORE = re.compile(r"[縣市](?:政府)?$")
 # Words that send a file to a unit, before its name (…_陳報臺東縣政府.xlsx): the unit it goes to, not the sender.
-_TO = re.compile(r"(?:陳報|函送|函報|報送|轉陳|轉送|呈報|送交|送|報|呈|致)[\s_\-－—(（]*$")
+# Two characters each: a lone 送 or 報 ends 重送, 補送 and 會報 too (「重送_臺東縣池上鄉公所….xlsx」 is 池上's).
+_TO = re.compile(r"(?:陳報|函送|函報|報送|轉陳|轉送|呈報|呈送|送交|送達|陳送)[\s_\-－—(（]*$")
 
 
 def _addressed(stem: str, key: str) -> bool:

@@ -267,7 +267,7 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
             for start in range(len(parts)):
                 name = Path(*parts[start:])
                 copies = [folder / name.with_name(name.stem + RETURN_SUFFIX + kind) for kind in (".xlsx", ".xlsm")]
-                copy = next((c for c in copies if c.is_file()), None)
+                copy = next((c for c in copies if _is_file(c)), None)
                 if copy is not None and _unit_of(copy) in names:
                     if copy not in made and name not in inputs:
                         newer = renewed[group_key(sub.unit)].name
@@ -275,6 +275,14 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
                         found.append(Returned(origin, reason=reason, needed=False, stale=copy))
                     break
     return found
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a copy is there; a name no disk takes (a 來源檔案 of 250 bytes, with 「_檢查」 past 255) is none."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _unit_of(copy: Path) -> str:
