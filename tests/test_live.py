@@ -133,6 +133,10 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "2019.01-12\u00a0"},
     {"schedule": "108.10\u3000-109.03"},  # a space inside: check reads past it
     {"schedule": "1-12\t月"},
+    {"schedule": 13},  # a number in a cell that lost its text format: no month, to check (無法解讀)
+    {"schedule": 0},
+    {"schedule": "\t"},  # a tab or a line break alone: no schedule
+    {"schedule": "\n"},
 ]
 
 
@@ -179,7 +183,9 @@ NUMBERING: list[dict[str, object]] = [
     {"goal": "\t拾陸、貼上時帶著定位字元的目標", "practice": "一、辦理宣導 24 場", **GOOD},  # a tab pasted from Word
     {"practice": "二、辦理座談 25 場。\n\t三、辦理訪查 26 次", **GOOD},  # two, the second indented with a tab
     {"practice": "四、辦理講習 27 場", **GOOD},
-    {"goal": "拾柒、沒有作法的目標"},  # and the plan ends: a goal with no practice
+    {"goal": "\n拾柒、前面有換行的目標", "practice": "一、辦理宣導 28 場", **GOOD},  # Alt+Enter before the goal
+    {"goal": "\n拾柒、前面有換行的目標\n", "practice": "二、辦理宣導 29 場", **GOOD},  # the same goal, one after
+    {"goal": "拾捌、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
 

@@ -325,7 +325,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_compact": 'SUBSTITUTE({s_text}," ","")',
         # An ideographic or a no-break space alone is no schedule, to check (asked where it matters, not in
         # every piece of s_text: a filled plan of 5,000 rows took a tenth longer to open)
-        "s_empty": f"LEN(TRIM({spaced('{schedule}')}))=0",
+        "s_empty": f"LEN(TRIM(CLEAN({spaced('{schedule}')})))=0",
         # spaces of every kind check drops gone (「1-12　月」 typed with the IME's space), and line breaks
         "s_squashed": _controls(
             _nested('SUBSTITUTE({schedule},CHAR(10),"")', [(space, "") for space in (" ", "\t", "\x01", *SPACES)])
@@ -372,7 +372,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # start is after its end, and a schedule of months alone (s_months_code); "" for the rest. Read once,
         # into a hidden cell of the row: written out in each rule, the months alone took 1,300 tokens a rule.
         "s_span": "IF({s_ok},{s_ry1}*1000+{s_ry2},IF({s_shaped},IF({s_bad_month},-2,-3),"
-        'IF({s_months_bare},{s_months_code},IF({s_month_list},{s_list_code},""))))',
+        'IF(ISTEXT({schedule}),IF({s_months_bare},{s_months_code},IF({s_month_list},{s_list_code},"")),"")))',
         # A schedule Excel stored as a number: 108.12, or 108.2 (one decimal: February), a western 2019.03 too.
         # 108.1 is January or October; from 10000 up it is a date (Excel's day count).
         "s_number": "AND(ISNUMBER({schedule}),{schedule}<10000,MOD({schedule},1)<>0)",
@@ -443,17 +443,17 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # how many rows of it check has read so far: every other goal piece is read from it.
         "blank": "COUNTA({line})=0",  # nothing typed on the row: the state above carries on unchanged
         # a goal as check reads it, an IME's or a web page's space before its number too (see n_cell)
-        "g_written": trimmed("{goal}", several=False),
+        "g_written": trimmed("{goal}", lines=" ", several=False),
         "u_gs": "N({up.gs})",
         "u_text": f'IF({{u_gs}}<{_GS_ROW},"",'
-        + trimmed(f'INDEX({{goal_whole}},INT({{u_gs}}/{_GS_ROW}))&""', several=False)
+        + trimmed(f'INDEX({{goal_whole}},INT({{u_gs}}/{_GS_ROW}))&""', lines=" ", several=False)
         + ")",
         "g_starts": 'IF({g_written}="",FALSE,{g_written}<>{u_text})',
         "g_row": f"INT({{gs}}/{_GS_ROW})",
         "g_pos": f"MOD(INT({{gs}}/{_GS_POS}),{_GS_ROW}/{_GS_POS})",
         "g_code": f"MOD(INT({{gs}}/{_GS_CODE}),{_GS_POS}/{_GS_CODE})",
         "g_items": f"MOD({{gs}},{_GS_CODE})",
-        "g_text": 'IF({g_row}=0,"",' + trimmed('INDEX({goal_whole},{g_row})&""', several=False) + ")",
+        "g_text": 'IF({g_row}=0,"",' + trimmed('INDEX({goal_whole},{g_row})&""', lines=" ", several=False) + ")",
         # the first row of a goal that check reads: its first filled row, or the goal's own row when no row
         # under it is filled (check keeps such a goal as an item of its own)
         "first_item": "IF({g_items}=1,{filled},IF({g_items}=0,IF({g_starts},{g_empty},FALSE),FALSE))",
