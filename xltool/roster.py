@@ -626,12 +626,12 @@ def intake(
                 season.conflicts.append(readable)
             # A file named after another roster unit (乙 sent a copy of 甲's plan) is no file of 甲's own: in one
             # inbox it never counts over 甲's file named as it should be, nor over 甲's plan in last round's 彙整.
-            copies = [s for s in readable if s.from_merged]
             if not any(_of_the_year(s, year) and not s.names_another for s in own):
                 # In merged workbooks alone, or its own file is another year's plan (109 sent by mistake after
                 # last round's 108): the copy in last round's 彙整 counts, not nothing; its own file is said
                 # not to. Of two 彙整 given by name (the last two rounds', or one mailed twice), the newest
                 # holds the unit once; found in a folder, they are a conflict (each counts with the flag).
+                copies = [s for s in readable if s.from_merged]
                 if allow_duplicates or in_a_folder:
                     season.counted += copies
                     continue
