@@ -69,14 +69,14 @@ def content(package: Package) -> tuple[bytes, bool]:
                 package.path,
                 code=ErrorCode.INPUT_UNSAFE,
             )
-        if any(len(count) > 5 or int(count) > MAX_SPACE_RUN for count in counts):
+        if any(whole(count) > MAX_SPACE_RUN for count in counts):
             xml, changed = _SPACES.sub(lambda found: found.group(1) + b"%d" % _run(found.group(2)), xml), True
     return xml, changed
 
 
 def _run(count: bytes) -> int:
-    """A run's spaces, as many as a cell holds at most (a count of 5,000 digits is past what int() reads)."""
-    return MAX_SPACE_RUN if len(count) > 5 else min(int(count), MAX_SPACE_RUN)
+    """A run's spaces, as many as a cell holds at most (a count of 5,000 digits read by form.whole)."""
+    return min(whole(count), MAX_SPACE_RUN)
 
 
 def for_calamine(package: Package, xml: bytes, changed: bool) -> bytes:
