@@ -155,8 +155,8 @@ def trimmed(text: str, *, lines: str | None = None, several: bool = True) -> str
     """A formula of a cell's text as check reads it: a tab, an IME's or a web page's space as a space, and
     TRIMmed (「　二、…」 indented with the IME's space is numbered 二); a line break as ``lines`` when given, and
     the CHAR(1) LibreOffice gives a formula for a tab in a cell of ``several`` lines. (Each is a SUBSTITUTE
-    written out wherever the text is used: a goal's are left at the tab and the spaces, or the row's codes
-    took LibreOffice past 8,192 tokens.)"""
+    written out wherever the text is used: a goal's leave CHAR(1) out, or the row's codes took LibreOffice
+    past 8,192 tokens.)"""
     pairs = [("\t", " "), *([("\x01", " ")] if several else []), *((space, " ") for space in SPACES)]
     pairs += [("\n", lines)] if lines is not None else []
     return "TRIM(" + _controls(_nested(text, pairs)) + ")"
@@ -299,9 +299,8 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # An ideographic or a no-break space, a tab or a line break alone is nothing, as check reads a cell
         # (TRIM takes off none of them: SPACES and CLEAN).
         "filled": f"LEN(TRIM(CLEAN({spaced('{practice}&{schedule}&{budget}&{category}&{performance}')})))>0",
-        # An ideographic or a no-break space alone is no practice, to check; asked of short cells only (IF
-        # takes one branch): taken off every practice's text, it made a filled plan a tenth slower to open.
-        "has_practice": f"IF(LEN({{n_cell}})>2,TRUE,LEN(TRIM({spaced('{n_cell}')}))>0)",
+        # An ideographic or a no-break space alone is no practice, to check: n_cell has them taken off already.
+        "has_practice": "LEN({n_cell})>0",
         # The practice as check reads it: a tab pasted from Word, an IME's or a web page's space is a space
         # (at its start, nothing: 「　二、…」 indented with the IME's space read as no number).
         "n_cell": trimmed("{practice}"),
