@@ -933,6 +933,8 @@ def _named_for_another(roster: Roster, on_roster: dict[str, list[Submission]], l
             missing = line_of[named.name]
             missing.near = missing.near or sub.written
             missing.note = _join(missing.note, f"可能是 {sub.name}（{by}是這個單位，機關名稱卻寫「{sub.written}」）")
+            if f"{sub.name}（{_named_words(sub)}" in line_of[name].note:
+                continue  # a version left out, already listed with what its name is: said once is enough
             line_of[name].note = _join(
                 line_of[name].note, f"{sub.name} 的{by}是「{named.name}」，機關名稱卻寫「{sub.written}」，請確認"
             )
