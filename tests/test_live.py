@@ -53,6 +53,12 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": 2019.03},  # a western year Excel made a number
     {"schedule": 43539},  # a date pasted as its value (2019-03-15), in a General cell
     {"schedule": 2019.1},
+    {"schedule": "2019.13"},  # a western year with a month outside 1-12, and a reversed range
+    {"schedule": "2019.12-2019.01"},
+    {"schedule": "１－１２月"},  # months alone in full-width forms, with an em dash, with a wave dash
+    {"schedule": "1—12月"},
+    {"schedule": "10〜3月"},
+    {"schedule": "3、13月"},
     {"budget": "1,000"},
     {"budget": "５"},
     {"budget": "NT$5"},
@@ -185,6 +191,7 @@ NUMBERING: list[dict[str, object]] = [
     {"practice": "四、辦理講習 27 場", **GOOD},
     {"goal": "\n拾柒、前面有換行的目標", "practice": "一、辦理宣導 28 場", **GOOD},  # Alt+Enter before the goal
     {"goal": "\n拾柒、前面有換行的目標\n", "practice": "二、辦理宣導 29 場", **GOOD},  # the same goal, one after
+    {"practice": "\n\n三十、前面有換行的作法", **GOOD},  # Alt+Enter before the practice: numbered 三十, one practice
     {"goal": "拾捌、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 

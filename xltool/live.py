@@ -59,7 +59,7 @@ from xltool.form import (
     quoted_sheet,
 )
 from xltool.schedule import RELATIVE_MONTHS, ROC_OFFSET
-from xltool.text import DASHES
+from xltool.text import DASHES, TILDES
 
 # Defined names the template gives the lists the formulas look things up in (the very hidden 清單 sheet).
 SPELLINGS_NAME = "檢查_業務類別"  # every name and alias of a category, with its name beside it
@@ -245,18 +245,24 @@ def chinese(number: str, numerals: str) -> str:
 # Bad two-digit months after a 、: 00, 13-19 and anything from 20 up.
 _BAD_MONTHS = ["00", *(str(m) for m in range(13, 20)), *(str(d) for d in range(2, 10))]
 # Bad months in a list with no year, between two marks: 0, 00, and 13 to 99.
+# Every pair of months 1-12 as first × 100 + last, and its code in s_span: -1 in order, -5 reversed.
+_MONTH_CODES = (
+    "{" + ",".join(str(a * 100 + b) for a in range(1, 13) for b in range(1, 13)) + "}",
+    "{" + ",".join("-1" if a <= b else "-5" for a in range(1, 13) for b in range(1, 13)) + "}",
+)
 _BAD_LISTED = [f"、{m}、" for m in ("0", "00", *(str(n) for n in range(13, 100)))]
 
 # A practice cell's text with every line start marked ¶ (Alt+Enter), spaces gone, every numeral written
-# 一 and every mark 、: a second practice in the cell is then one of a few short patterns.
-_LINES = _controls(
-    _nested(
-        "{practice}",
-        [*((space, "") for space in (" ", "\t", "\x01", *SPACES)), ("\r", ""), ("\n", "¶")]
-        + [(n, ITEM_NUMERALS[0]) for n in ITEM_NUMERALS[1:]]
-        + [(m, "、") for m in ".,．，"]
-        + [("（", "("), ("）", ")")],
+# 一 and every mark 、: a second practice in the cell is then one of a few short patterns. Line breaks at
+# its start or end, or several in a row, are one break or none, as check reads them (TRIM, once each break
+# is the only space left): 「\n二、…」 is one practice, numbered 二.
+_LINES = _nested(
+    "SUBSTITUTE(TRIM("
+    + _controls(
+        _nested("{practice}", [*((space, "") for space in (" ", "\t", "\x01", *SPACES)), ("\r", ""), ("\n", " ")])
     )
+    + ')," ","¶")',
+    [(n, ITEM_NUMERALS[0]) for n in ITEM_NUMERALS[1:]] + [(m, "、") for m in ".,．，"] + [("（", "("), ("）", ")")],
 )
 _SECOND = [f"¶{'一' * n}、" for n in (1, 2, 3)] + [f"¶({'一' * n})" for n in (1, 2, 3)]  # 一、 first, then (一)
 
@@ -302,8 +308,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # An ideographic or a no-break space alone is no practice, to check: n_cell has them taken off already.
         "has_practice": "LEN({n_cell})>0",
         # The practice as check reads it: a tab pasted from Word, an IME's or a web page's space is a space
-        # (at its start, nothing: 「　二、…」 indented with the IME's space read as no number).
-        "n_cell": trimmed("{practice}"),
+        # (at its start, nothing: 「　二、…」 indented with the IME's space read as no number); so is a line
+        # break, which only its number and whether there is one are read from (「\n二、…」 is numbered 二).
+        "n_cell": trimmed("{practice}", lines=" "),
         # The plan year, as the reader takes it (a western year, 2019, is its ROC year, 108): a row reads it
         # once, in a hidden cell of its own ("year" in STATE); written out wherever a row uses the year, the
         # reading of a text year took LibreOffice past 8,192 tokens a formula. The heading's rules read it
@@ -329,24 +336,30 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_squashed": _controls(
             _nested('SUBSTITUTE({schedule},CHAR(10),"")', [(space, "") for space in (" ", "\t", "\x01", *SPACES)])
         ),
+        # months alone as check reads them: every dash and tilde check reads as one a range's dash (「1—12月」,
+        # 「1〜12月」), full-width forms half-width (「１－１２月」). The dashes go before ASC, which would make
+        # 「ー」 a half-width katakana, and 「、」 is put back after it (ASC makes it 「､」).
         "s_bare": _nested(
-            "{s_squashed}", [("月", ""), ("份", ""), ("~", "-"), ("至", "-"), ("到", "-"), (",", "、"), ("，", "、")]
+            f"ASC({_nested('{s_squashed}', [(d, '-') for d in DASHES + TILDES])})",
+            [("月", ""), ("份", ""), *((w, "-") for w in "~至到"), (",", "、"), ("，", "、"), ("､", "、")],
         ),
         "s_shape": _nested("{s_compact}", [(str(d), "9") for d in range(9)]),
         "s_common": 'ISNUMBER(MATCH(SUBSTITUTE({s_shape},"、99",""),{"999.99","999.99-99","999.99-999.99"},0))',
         "s_western": 'ISNUMBER(MATCH({s_shape},{"9999.99","9999.99-99","9999.99-9999.99"},0))',
-        "s_western_readable": "IF({s_western},AND(--LEFT({s_compact},4)>1911,--MID({s_compact},6,2)>=1,--MID({s_compact},6,2)<=12,"
-        "--RIGHT({s_compact},2)>=1,--RIGHT({s_compact},2)<=12,"
+        # a western schedule's months, each 1 to 12
+        "s_w_months": "AND(--MID({s_compact},6,2)>=1,--MID({s_compact},6,2)<=12,--RIGHT({s_compact},2)>=1,"
+        "--RIGHT({s_compact},2)<=12)",
+        "s_western_readable": "IF({s_western},AND(--LEFT({s_compact},4)>1911,{s_w_months},"
         "IF(LEN({s_compact})=15,MID({s_compact},9,4)*12+RIGHT({s_compact},2)>=LEFT({s_compact},4)*12+MID({s_compact},6,2),"
         "IF(LEN({s_compact})=10,--RIGHT({s_compact},2)>=--MID({s_compact},6,2),TRUE))),FALSE)",
         "s_month_only": _nested("{s_bare}", [(str(d), "9") for d in range(9)]),
         "s_months_bare": 'ISNUMBER(MATCH({s_month_only},{"9","99","9-9","9-99","99-9","99-99"},0))',
-        "s_mo_dash": 'FIND("-",{s_bare}&"-")',
-        "s_mo1": "--LEFT({s_bare},{s_mo_dash}-1)",
-        "s_mo2": "IF({s_mo_dash}>LEN({s_bare}),{s_mo1},--MID({s_bare},{s_mo_dash}+1,2))",
-        # a month or months with no year: -1 read, -4 a month outside 1-12, -5 a range whose start is after
-        # its end (「10-3月」: October to March, whose years check asks for)
-        "s_months_code": "IF(OR({s_mo1}<1,{s_mo1}>12,{s_mo2}<1,{s_mo2}>12),-4,IF({s_mo1}>{s_mo2},-5,-1))",
+        # a month or months with no year as one number, first × 100 + last (「3」 is 303, 「10-12」 1012)
+        "s_mo": '--LEFT({s_bare},FIND("-",{s_bare}&"-")-1)*100+MID({s_bare},IFERROR(FIND("-",{s_bare}),0)+1,2)',
+        # and its code: -1 read, -4 a month outside 1-12, -5 a range whose start is after its end (「10-3月」:
+        # October to March, whose years check asks for). Looked up among the pairs of months, so that the
+        # months are read once (compared one by one, they were written out six times: 2,700 tokens).
+        "s_months_code": f"IFERROR(INDEX({_MONTH_CODES[1]},MATCH({{s_mo}},{_MONTH_CODES[0]},0)),-4)",
         # months listed with no year (3、6、9月, 03、06、09): one or two digits between the marks, each 1 to 12
         "s_month_list": 'IF(ISERROR(FIND("、",{s_bare})),FALSE,SUBSTITUTE(SUBSTITUTE({s_month_only},"99","9"),"9、","")="9")',
         "s_list_code": f'IF(SUMPRODUCT(--ISNUMBER(FIND({_array(_BAD_LISTED)},"、"&{{s_bare}}&"、")))>0,-4,-1)',
@@ -368,10 +381,12 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_ry2": f"IF({{s_western}},IF(LEN({{s_compact}})=15,MID({{s_compact}},9,4),LEFT({{s_compact}},4))-{ROC_OFFSET},{{s_y2}})",
         # A readable schedule's first and last years (ROC) as one number, first × 1000 + last; what check says
         # of the others the column says too, as a code below zero: -2 a month outside 1-12, -3 a range whose
-        # start is after its end, and a schedule of months alone (s_months_code); "" for the rest. Read once,
+        # start is after its end (western years too: 2019.13, 2019.12-2019.01), and a schedule of months alone
+        # (s_months_code); "" for the rest. Read once,
         # into a hidden cell of the row: written out in each rule, the months alone took 1,300 tokens a rule.
         "s_span": "IF({s_ok},{s_ry1}*1000+{s_ry2},IF({s_shaped},IF({s_bad_month},-2,-3),"
-        'IF(ISTEXT({schedule}),IF({s_months_bare},{s_months_code},IF({s_month_list},{s_list_code},"")),"")))',
+        'IF({s_western},IF(--LEFT({s_compact},4)>1911,IF({s_w_months},-3,-2),""),'
+        'IF(ISTEXT({schedule}),IF({s_months_bare},{s_months_code},IF({s_month_list},{s_list_code},"")),""))))',
         # A schedule Excel stored as a number: 108.12, or 108.2 (one decimal: February), a western 2019.03 too.
         # 108.1 is January or October; from 10000 up it is a date (Excel's day count).
         "s_number": "AND(ISNUMBER({schedule}),{schedule}<10000,MOD({schedule},1)<>0)",

@@ -15,8 +15,8 @@ from functools import lru_cache
 # NFKC folds full-width forms (－ ～ ， ．) but leaves these alone; they all mean a dash or a tilde here
 # (the template's 檢查 column reads DASHES as check does).
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\ufe58\u30fc"
-_TILDES = "\u301c\u223c\u02dc"
-_TRANSLATE = str.maketrans({**{c: "-" for c in DASHES}, **{c: "~" for c in _TILDES}})
+TILDES = "\u301c\u223c\u02dc"
+_TRANSLATE = str.maketrans({**{c: "-" for c in DASHES}, **{c: "~" for c in TILDES}})
 _SPACE = re.compile(r"[ \t\u3000\u00a0]{2,}|[\t\u3000\u00a0]")
 _EDGE_SPACE = " \t\u3000\u00a0"
 _ALL_SPACE = re.compile(r"\s+")
