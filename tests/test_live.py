@@ -387,6 +387,9 @@ def test_a_year_that_is_no_year_is_said_to_be_and_not_called_missing(tmp_path: P
         ("１０９年", ""),  # typed with an IME in full-width mode: the column called it no year
         ("109\t", ""),
         ("２０２０", "【錯誤】年度請填民國年：109"),
+        ("2020年", "【錯誤】年度請填民國年：109"),  # check read 109 and said nothing of the western year
+        ("108-109", "【錯誤】計畫年度「108-109」不是民國年度"),  # check took 109 from the title, a formula of it
+        ("FY108", "【錯誤】計畫年度「FY108」不是民國年度"),
     ],
 )
 def test_a_year_typed_as_text_is_read_as_check_reads_it(tmp_path: Path, year: str, heading: str) -> None:
@@ -404,7 +407,7 @@ def test_a_year_typed_as_text_is_read_as_check_reads_it(tmp_path: Path, year: st
         assert str(grid[0][0]) == "某處109年度廉政工作計畫"
     found = {f.code for f in check_plan(read_plan(saved)) if f.code.startswith("YEAR")}
     assert found == (
-        {"YEAR_WESTERN"} if year in ("2020", "２０２０") else {"YEAR_UNREADABLE"} if year == "明年" else set()
+        {"YEAR_WESTERN"} if "西元" in heading or "民國年：" in heading else {"YEAR_UNREADABLE"} if heading else set()
     )
 
 

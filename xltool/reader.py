@@ -975,7 +975,10 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int, live: int | None = No
     title = parse_title(plan.title)
     if title:
         plan.unit = plan.unit or title[0]
-        plan.year = plan.year if plan.year is not None else title[1]
+        # Not the template's, when its year cell holds what is no year (「108-109」): that title is a formula
+        # of the cell, and its year the cell's text read another way (109), which check is to call unreadable.
+        if plan.year is None and not (plan.marker and plan.year_written):
+            plan.year = title[1]
 
 
 def _year(value: object) -> int | None:

@@ -52,7 +52,7 @@ from xltool.form import (
 )
 from xltool.model import Finding, PlanItem, continued, practice_count
 from xltool.schedule import ROC_OFFSET
-from xltool.text import clean
+from xltool.text import clean, squash
 
 # A number with a unit of count: 3 場, 二次, 100 人, 4 件 … (目標設定應力求具體及量化). One digit before
 # the unit is enough to find one, and much quicker to search for than a run of them.
@@ -101,9 +101,11 @@ def check(context: Context) -> Iterator[Finding]:
     yield from spaces(context)
 
 
-def western_year(written: str) -> bool:
-    """A year cell that holds a western year (2019): the reader took it as its ROC year."""
-    return written.isdecimal() and whole(written) > ROC_OFFSET
+def western_year(written: str) -> str:
+    """The western year a year cell holds (2019, 「2019年度」 pasted as text), which the reader took as its
+    ROC year; "" when it holds none."""
+    digits = squash(written).removesuffix("年度").removesuffix("年")
+    return digits if digits.isdecimal() and whole(digits) > ROC_OFFSET else ""
 
 
 def _heading(context: Context) -> Iterator[Finding]:
@@ -116,8 +118,8 @@ def _heading(context: Context) -> Iterator[Finding]:
         yield YEAR_UNREADABLE.at_plan(plan, plan.year_written)
     elif plan.year is None:
         yield YEAR_MISSING.at_plan(plan)
-    elif western_year(plan.year_written):
-        yield YEAR_WESTERN.at_plan(plan, plan.year_written, year=plan.year)
+    elif western := western_year(plan.year_written):
+        yield YEAR_WESTERN.at_plan(plan, western, year=plan.year)
     elif context.year is not None and plan.year != context.year:
         yield YEAR_MISMATCH.at_plan(plan, plan.year, year=context.year)
     title = parse_title(plan.title)
