@@ -3,6 +3,8 @@ worth printing, each unit's plan printed under its own name."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -1308,3 +1310,18 @@ def test_a_unit_with_nothing_received_has_blank_figures_in_the_receipt_sheet(tmp
     first, _, _ = round_one(tmp_path, xltool, {"乙政風處.xlsx": ("乙政風處", "乙")}, ["甲政風處", "乙政風處"])
     rows = list(load_workbook(first)["收件情形"].iter_rows(min_row=4, values_only=True))
     assert rows[0][:2] == ("甲政風處", "未收") and all(value in (None, "") for value in rows[0][2:7])
+
+
+def test_a_units_damaged_resubmission_in_the_second_round_is_chased(tmp_path: Path, xltool: Runner) -> None:
+    """甲's corrected plan came damaged in the second round: last round's 彙整 stood in for it, and the line
+    said only 「也在已彙整的活頁簿 … 中」. It says the new file cannot be read, and 甲 is asked to send it again."""
+    first, late, roster = round_one(tmp_path, xltool, {"甲政風處.xlsx": ("甲政風處", "甲")}, ["甲政風處"])
+    damaged = late / "甲政風處_修正.xlsx"
+    damaged.write_bytes(b"PK\x03\x04 cut short in the mail")
+    os.utime(damaged, (first.stat().st_mtime + 3600,) * 2)
+    chase = tmp_path / "待催.csv"
+    done = xltool("check", first, late, "--roster", roster, "--chase", chase, "-f", "json")
+    (receipt,) = json.loads(done.out)["receipts"]
+    assert f"以已彙整的活頁簿 {first} 中的計畫為準；較新的 {damaged} 無法讀取" in receipt["note"]
+    (line,) = csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))
+    assert line["狀態"] == "新版無法讀取" and line["請辦理"].startswith(f"最新送來的 {damaged} 無法讀取")

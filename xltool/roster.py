@@ -1026,6 +1026,8 @@ def _receipt(
                 dict.fromkeys(f"{s.name}（{why}）" if (why := _left_for_merged(s)) else s.name for s in left)
             )
             notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準，不計 {words}")
+        elif line.resend:  # the unit's new file is damaged: last round's plan stands in for it, and it is chased
+            notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準；較新的 {line.resend} 無法讀取")
         else:
             notes.append(f"也在已彙整的活頁簿 {merged_in} 中")
     elif len(files) > 1 and merged_counted and merged_left:
