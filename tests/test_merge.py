@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from examples.make_example import example_items
 from tests.conftest import EXAMPLE, Runner, fill
 from tests.pdf import read_pdf
+from xltool.form import MERGED_FIELDS, SOURCE_FILE, UNIT_WRITTEN
 from xltool.merged import sheet_name
 from xltool.pipeline import find_workbooks
 from xltool.reader import read_plan
@@ -538,9 +539,10 @@ def test_a_second_round_merge_still_points_at_each_units_own_file(units: Path, t
     before = list(load_workbook(first)["彙整"].iter_rows(min_row=4, values_only=True))
     after = list(load_workbook(second)["彙整"].iter_rows(min_row=4, values_only=True))
     assert after[: len(before)] == before and len(after) == len(before) + 33
-    assert {row[-3] for row in before} == {str(units / f"{unit}.xlsx") for unit in UNITS}
-    assert {row[-1] for row in before if row[0] == "甲縣政府政風處"} == {"甲縣政風"}  # as its file wrote it
-    assert {(row[0], row[-3]) for row in after[len(before) :]} == {("丁鄉公所", str(late))}
+    file, written = MERGED_FIELDS.index(SOURCE_FILE), MERGED_FIELDS.index(UNIT_WRITTEN)
+    assert {row[file] for row in before} == {str(units / f"{unit}.xlsx") for unit in UNITS}
+    assert {row[written] for row in before if row[0] == "甲縣政府政風處"} == {"甲縣政風"}  # as its file wrote it
+    assert {(row[0], row[file]) for row in after[len(before) :]} == {("丁鄉公所", str(late))}
 
 
 def test_check_of_a_merged_workbook_does_not_add_up_its_units_goals(

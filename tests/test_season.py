@@ -1164,13 +1164,13 @@ def test_a_unit_that_corrected_its_short_name_is_one_unit(tmp_path: Path, xltool
     assert [Path(v["file"]).name for v in receipts[0]["versions"] if v["counted"]] == [corrected.name]
 
 
-def test_an_old_return_copy_in_the_second_round_counts_and_the_office_is_asked_to_look(
+def test_an_old_return_copy_in_the_second_round_loses_to_the_newer_version_merged(
     tmp_path: Path, xltool: Runner
 ) -> None:
-    """甲's return copy of its first version, saved before last round's 彙整, in the second round's folder: an
-    old copy put there by mistake, or 甲's correction of it mailed before the 彙整 and read only now. Nothing
-    in the copy tells which; set aside, a unit's correction was lost. It counts, as a unit's own file does,
-    and the note says it is older than the 彙整 and asks the office to look."""
+    """甲's return copy of its first version (saved 02-01) in the second round's folder, after last round merged
+    甲's correction (saved 02-10): the copy, a unit's own file, counted over the 彙整. The 彙整 now records when
+    each unit's file was saved (來源存檔時間): the version merged counts, and the copy is said to be older. A 彙整
+    of an earlier xltool, without that column, still lets the copy count and asks the office to look."""
     inbox, late, returns = tmp_path / "收件", tmp_path / "遲交", tmp_path / "退回"
     inbox.mkdir()
     late.mkdir()
@@ -1183,7 +1183,20 @@ def test_an_old_return_copy_in_the_second_round_counts_and_the_office_is_asked_t
     round_one = tmp_path / "第一輪.xlsx"
     assert xltool("merge", inbox, "--roster", roster, "-o", round_one).status == 0
     shutil.copy(returns / "甲政風處_檢查.xlsx", late)
-    done = xltool("merge", round_one, late, "--roster", roster, "-o", tmp_path / "第二輪.xlsx")
+    second = tmp_path / "第二輪.xlsx"
+    done = xltool("merge", round_one, late, "--roster", roster, "-o", second)
+    assert done.status == 0, done.err
+    assert "以已彙整的活頁簿" in done.out and "甲政風處_檢查.xlsx（存檔時間早於其中的版本）" in done.out
+    practices = {str(row[3]) for row in load_workbook(second)["彙整"].iter_rows(min_row=4, values_only=True)}
+    assert any("新第" in p for p in practices) and not any("舊第" in p for p in practices)
+    # last round's 彙整 as an earlier xltool wrote it: nothing says when 甲's version was saved
+    book = load_workbook(round_one)
+    sheet = book["彙整"]
+    saved_column = next(c for c in sheet[3] if c.value == "來源存檔時間").column
+    for (cell,) in sheet.iter_rows(min_row=3, min_col=saved_column, max_col=saved_column):
+        cell.value = None
+    book.save(round_one)
+    done = xltool("merge", round_one, late, "--roster", roster, "-o", second, "--force")
     assert done.status == 0, done.err
     assert "甲政風處_檢查.xlsx（2019-02-01" in done.out and "是 xltool 的標註副本，比已彙整的活頁簿舊" in done.out
     assert "請移出後重新執行" in done.out
@@ -1325,3 +1338,20 @@ def test_a_units_damaged_resubmission_in_the_second_round_is_chased(tmp_path: Pa
     assert f"以已彙整的活頁簿 {first} 中的計畫為準；較新的 {damaged} 無法讀取" in receipt["note"]
     (line,) = csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))
     assert line["狀態"] == "新版無法讀取" and line["請辦理"].startswith(f"最新送來的 {damaged} 無法讀取")
+
+
+def test_an_earlier_merge_opened_and_saved_again_does_not_undo_a_later_one(tmp_path: Path, xltool: Runner) -> None:
+    """Round two's 彙整 took 甲's correction; the office then opened round one's 彙整 to print it and saved it.
+    Given both in round three, the newer saved 彙整 held 甲, and 甲's correction went out of the merge. Each
+    unit's version is dated by its own file's saved time (來源存檔時間), not by the 彙整 it is in."""
+    first, late, roster = round_one(tmp_path, xltool, {"甲政風處.xlsx": ("甲政風處", "舊")}, ["甲政風處"])
+    _saved(unit_plan(late / "甲政風處_修正.xlsx", "甲政風處", own="新"), "2099-01-10T10:00:00Z")
+    second = tmp_path / "第二輪.xlsx"
+    assert xltool("merge", first, late, "--roster", roster, "-o", second).status == 0
+    _saved(first, "2099-02-01T10:00:00Z")  # opened and saved after round two
+    third = tmp_path / "第三輪.xlsx"
+    done = xltool("merge", first, second, "--roster", roster, "-o", third)
+    assert done.status == 0, done.err
+    practices = {str(row[3]) for row in load_workbook(third)["彙整"].iter_rows(min_row=4, values_only=True)}
+    assert any("新第" in p for p in practices) and not any("舊第" in p for p in practices)
+    assert f"以較新的已彙整活頁簿 {second} 中的計畫為準" in done.out

@@ -169,9 +169,12 @@ CSV_FIELDS: tuple[Field, ...] = (UNIT, YEAR, *ITEM_FIELDS, SHEET, CELL)
 # The merged workbook's 彙整 sheet (and each unit's sheet): the form's columns between who and where, and
 # the unit's name as its file wrote it (the 單位 column says the roster's name; a blank cell stays blank here).
 UNIT_WRITTEN = Field("unit_written", "填寫的機關名稱", "填寫的機關名稱")
-MERGED_FIELDS: tuple[Field, ...] = (UNIT, YEAR, *COLUMNS, SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN)
+# When the unit's file was saved (its own record, else its date on disk): a later round tells by it whether a
+# file the unit sends again is newer than the version merged, which the 彙整's own saved time does not say.
+SOURCE_SAVED = Field("source_saved", "來源存檔時間", "來源存檔時間")
+MERGED_FIELDS: tuple[Field, ...] = (UNIT, YEAR, *COLUMNS, SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN, SOURCE_SAVED)
 # A unit's name of ten characters on one line; each column as wide as in the template, unless it says.
-MERGED_WIDTHS = (20, 6, *(c.merged_width or c.width for c in COLUMNS), 30, 12, 20)
+MERGED_WIDTHS = (20, 6, *(c.merged_width or c.width for c in COLUMNS), 30, 12, 20, 20)
 # The printout of 彙整 stops before the fields a screen needs to go back to a file (來源檔案 on): the form's
 # columns with their unit, 155 characters, print at 9–10 pt on A4 landscape where all 217 printed at 6.
 MERGED_PRINTED = MERGED_FIELDS.index(SOURCE_FILE)

@@ -35,6 +35,7 @@ from xltool.roster import (
     not_this_year,
     nothing_of_the_year,
     other_year_lines,
+    saved_stamp,
     with_unit,
 )
 from xltool.summary import summarize
@@ -122,6 +123,7 @@ def merge_files(
     write_merged(
         out, parts, skipped, summary, receipts=[line.row(contacts) for line in season.receipts], contacts=contacts,
         older=older, units={shown_path(s.file): s.unit for s in season.submissions if s.plan is None},
+        saved={shown_path(s.file): saved_stamp(s.file) for s in season.counted if not s.from_merged},
         by_unit=by_unit, infos=infos, outputs=guard, progress=writing,
     )  # fmt: skip
     notes = [*season.notes, *_cut_in_print(p.plan for p in parts if p.plan is not None)]

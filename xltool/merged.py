@@ -65,6 +65,7 @@ def write_merged(
     contacts: Sequence[str] = (),
     older: Sequence[tuple[str, str, str, str, str]] = (),
     units: Mapping[str, str] = MappingProxyType({}),
+    saved: Mapping[str, str] = MappingProxyType({}),
     by_unit: bool = False,
     infos: bool = False,
     outputs: Outputs | None = None,
@@ -76,7 +77,7 @@ def write_merged(
     its ``unit`` (``unit_written`` keeps the file's own spelling); ``receipts`` are the rows of 收件情形
     (roster.Receipt.row) with the roster's ``contacts`` columns after them; ``older`` are (file, unit, why, what to do,
     code: OLDER_VERSION or OTHER_YEAR) of the versions not merged; ``units`` the unit each unreadable file was told to be (by its name or its
-    folder), for its line in 檢查結果; ``infos`` keeps the findings of severity info in 檢查結果 (after the errors
+    folder), for its line in 檢查結果; ``saved`` when each input file was saved, for its rows' 來源存檔時間; ``infos`` keeps the findings of severity info in 檢查結果 (after the errors
     and warnings). ``progress(rows_done, rows_total)`` is called while the practice rows are written.
     """
     plans = [i.plan for i in inputs if i.plan is not None]
@@ -100,7 +101,7 @@ def write_merged(
         findings = _findings(inputs, infos)
         count = len(skipped) + len(older) + len(findings)
         tally = _Tally(progress, items_count + count)
-        rows = tally.count(_item_rows(inputs, styles))
+        rows = tally.count(_item_rows(inputs, styles, saved))
         tables.append(_table(workbook, styles, MERGED_SHEET, title, header, MERGED_WIDTHS, rows, items_count,
                              printed=MERGED_PRINTED))  # fmt: skip
         _write_stats(workbook, workbook.add_worksheet(STATS_SHEET), styles, summary, year, len(plans))
@@ -112,7 +113,7 @@ def write_merged(
                 name = sheet_name(one.plan.unit or Path(one.file).stem, used)
                 unit_title = plan_title(one.plan.unit, year)
                 count = len(one.plan.items)
-                rows = _item_rows([one], styles)
+                rows = _item_rows([one], styles, saved)
                 tables.append(_table(workbook, styles, name, unit_title, header, MERGED_WIDTHS, rows, count,
                                      printed=MERGED_PRINTED))  # fmt: skip
         workbook.close()
@@ -266,7 +267,9 @@ class _Tally:
                 self.progress(self.done, self.total)
 
 
-def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator[list[object]]:
+def _item_rows(
+    inputs: Sequence[FileResult], styles: dict[str, Any], saved: Mapping[str, str]
+) -> Iterator[list[object]]:
     cells = _as_written({key: styles[key].xf_index for key in ("two_decimals", "date", "datetime")})
     for one in inputs:
         assert one.plan is not None
@@ -275,7 +278,7 @@ def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator
         for item in plan.items:
             unit, origin = item.unit or plan.unit, item.origin
             if origin is not None:  # from last round's 彙整: where its unit wrote it
-                yield [unit, year, *cells(item), origin.file, origin.cell, origin.unit_written]
+                yield [unit, year, *cells(item), origin.file, origin.cell, origin.unit_written, origin.saved]
                 continue
             yield [
                 unit,
@@ -284,6 +287,7 @@ def _item_rows(inputs: Sequence[FileResult], styles: dict[str, Any]) -> Iterator
                 one.file,
                 item.where if item.sheet else "",  # a JSON plan's rows have no cell to point at
                 plan.unit_written if plan.unit_written is not None else unit,
+                saved.get(one.file, ""),
             ]
 
 

@@ -162,12 +162,13 @@ def of_practice(
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """Where a row of a merged workbook's 彙整 came from, as its 來源檔案, 來源儲存格 and 填寫的機關名稱 say: merged
+    """Where a row of a merged workbook's 彙整 came from, as its 來源檔案, 來源儲存格, 填寫的機關名稱 and 來源存檔時間 say: merged
     again (last round's 彙整 with the units that came late), the row still points at its unit's own file."""
 
     file: str
     cell: str
     unit_written: str
+    saved: str = ""  # 來源存檔時間, "YYYY-MM-DD HH:MM:SS" local (roster.saved_stamp); blank in an older 彙整
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which cost a 10,000-row

@@ -40,6 +40,7 @@ from xltool.form import (
     REQUIRED_KEYS,
     SOURCE_CELL,
     SOURCE_FILE,
+    SOURCE_SAVED,
     STATS_SHEET,
     TEXT_COLUMNS,
     TOTAL_WORDS,
@@ -587,17 +588,18 @@ def _read_sheet(
     (end, subtotals), first = _end_of_rows(plan, grid, header, merged), header.row + 1
     body = _Body(grid, first, end, header, merged)
     plan.merged_cells = bool(body.moved)
-    refs = [plan.extra_columns.get(f.header) for f in (SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN)]
-    file_column, cell_column, written_column = (column_index(ref) if ref else None for ref in refs)
+    refs = [plan.extra_columns.get(f.header) for f in (SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN, SOURCE_SAVED)]
+    file_column, cell_column, written_column, saved_column = (column_index(ref) if ref else None for ref in refs)
     merged_rows = cell_column is not None and "unit" in header.columns  # a merged workbook's 彙整
     if merged_rows:
         body.in_source_order(cell_column, file_column)  # perhaps sorted since
     body.leave_out(subtotals)
     columns = _Columns(body, plan.catalog, year)
     if merged_rows:
+        at = (file_column, cell_column, written_column, saved_column)
         columns.origins = [
-            Origin(file, cell, written) if file or cell else None
-            for file, cell, written in zip(*map(body.lines_at, (file_column, cell_column, written_column)), strict=True)
+            Origin(file, cell, written, saved) if file or cell else None
+            for file, cell, written, saved in zip(*map(body.lines_at, at), strict=True)
         ]
     _read_items(plan, body, columns, progress)
     units_found = {item.unit for item in plan.items}

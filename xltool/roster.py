@@ -626,12 +626,14 @@ def intake(
                 season.conflicts.append(readable)
             # A file named after another roster unit (乙 sent a copy of 甲's plan) is no file of 甲's own: in one
             # inbox it never counts over 甲's file named as it should be, nor over 甲's plan in last round's 彙整.
-            if not any(_of_the_year(s, year) and not s.names_another for s in own):
+            copies = [s for s in readable if s.from_merged]
+            current = [s for s in own if _of_the_year(s, year) and not s.names_another]
+            if not current or _saved_before(current, copies, year):
                 # In merged workbooks alone, or its own file is another year's plan (109 sent by mistake after
-                # last round's 108): the copy in last round's 彙整 counts, not nothing; its own file is said
-                # not to. Of two 彙整 given by name (the last two rounds', or one mailed twice), the newest
-                # holds the unit once; found in a folder, they are a conflict (each counts with the flag).
-                copies = [s for s in readable if s.from_merged]
+                # last round's 108), or saved before the version merged (an old draft sent again): the copy in
+                # last round's 彙整 counts, not nothing; its own file is said not to. Of two 彙整 given by name
+                # (the last two rounds', or one mailed twice), the newest version holds the unit once; found
+                # in a folder, they are a conflict (each counts with the flag).
                 if allow_duplicates or in_a_folder:
                     season.counted += copies
                     continue
@@ -694,6 +696,19 @@ def intake(
                 f"單位「{subs[0].unit}」：以自己的檔案 {names} 為準，已彙整的活頁簿 {merged_in} 中的版本不計{older}"
             )
     return season
+
+
+def _saved_before(own: Sequence[Submission], copies: Sequence[Submission], year: int | None) -> bool:
+    """Whether each of a unit's own files was saved before its version in last round's 彙整 (by the rows'
+    來源存檔時間; an older 彙整 without it says nothing, and the unit's own file counts as it did)."""
+    known = [version_time(c) for c in copies if _of_the_year(c, year) and _stamped(c)]
+    return bool(known) and all(_newness(s)[0] < max(known) for s in own)
+
+
+def _stamped(sub: Submission) -> bool:
+    """Whether a unit's plan in a 彙整 says when its file was saved (來源存檔時間)."""
+    origin = sub.plan.items[0].origin if sub.plan is not None and sub.plan.items else None
+    return origin is not None and bool(origin.saved)
 
 
 def _county_added(roster: Roster, groups: dict[str, list[Submission]]) -> None:
@@ -771,7 +786,27 @@ def _newness(sub: Submission) -> tuple[dt.datetime, bool, int]:
     (a return copy left in the inbox keeps the saved time of the file it was made from, and was written to
     disk later), then the time on disk, to the second as the note shows it (copies made together differ by
     a fraction, which says nothing)."""
-    return saved_time(sub.file), not (sub.plan is not None and sub.plan.marked_copy), _on_disk(sub.file)
+    return version_time(sub), not (sub.plan is not None and sub.plan.marked_copy), _on_disk(sub.file)
+
+
+def version_time(sub: Submission) -> dt.datetime:
+    """When a version was saved: a unit's plan in last round's 彙整 by its rows' 來源存檔時間 (the 彙整's own saved
+    time is when it was merged, or opened and saved since: an old draft sent again counted over the version
+    merged, an older 彙整 saved again over the later one); else the file's :func:`saved_time`."""
+    if sub.from_merged and _stamped(sub):
+        try:
+            return dt.datetime.strptime(sub.plan.items[0].origin.saved, _STAMP).astimezone()  # type: ignore[union-attr]
+        except ValueError:  # a cell edited since
+            pass
+    return saved_time(sub.file)  # an older 彙整, without the column, too
+
+
+_STAMP = "%Y-%m-%d %H:%M:%S"
+
+
+def saved_stamp(path: str | Path) -> str:
+    """A file's :func:`saved_time` as the merged workbook's 來源存檔時間 holds it (local time, to the second)."""
+    return f"{saved_time(path).astimezone():{_STAMP}}"
 
 
 def _submissions(result: FileResult, roster: Roster | None) -> list[Submission]:
@@ -1054,8 +1089,9 @@ def _version(sub: Submission, counted: set[int], several: bool) -> dict[str, obj
 
 
 def _left_for_merged(sub: Submission) -> str:
-    """Why a unit's own file does not count over its plan in last round's 彙整: named after another unit."""
-    return _named_words(sub).removesuffix("，") if sub.names_another else ""
+    """Why a unit's own file does not count over its plan in last round's 彙整: named after another unit, or
+    saved before the version merged (an old draft sent again)."""
+    return _named_words(sub).removesuffix("，") if sub.names_another else "存檔時間早於其中的版本"
 
 
 def _received_later(bad: Submission, readable: Sequence[Submission]) -> bool:
@@ -1219,6 +1255,8 @@ def left_out(old: Submission, new: Submission) -> str:
         return f"與 {new.name} 內容完全相同，只計一次"
     if old.names_another:
         return f"{_named_words(old)}機關名稱卻寫「{old.written}」，同一單位以 {new.name} 為準，請確認"
+    if new.from_merged and not old.from_merged:
+        return f"存檔時間早於已彙整的活頁簿 {new.name} 中的版本，以該版本為準"
     return f"同一單位有較新的檔案 {new.name}"
 
 
