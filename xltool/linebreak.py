@@ -168,22 +168,24 @@ def _atoms(paragraph: str) -> Iterator[str]:
 def _chunks(paragraph: str) -> list[str]:
     """Pieces between which a line may break: opening punctuation joins what follows it, closing
     punctuation and spaces join what precedes them."""
-    chunks: list[str] = []
-    pending_open = ""
+    # Atoms gathered in lists and joined once: a string grown an atom at a time is copied each time, and a
+    # JSON plan's practice of a million 「，」 took render minutes.
+    chunks: list[list[str]] = []
+    pending_open: list[str] = []
     for atom in _atoms(paragraph):
         if atom in NO_END:
-            pending_open += atom
+            pending_open.append(atom)
         elif (atom in NO_START or atom.isspace()) and chunks and not pending_open:
-            chunks[-1] += atom
+            chunks[-1].append(atom)
         else:
-            chunks.append(pending_open + atom)
-            pending_open = ""
+            chunks.append([*pending_open, atom])
+            pending_open = []
     if pending_open:
         if chunks:
             chunks[-1] += pending_open  # a paragraph ending in 「: keep it on the last line
         else:
             chunks.append(pending_open)
-    return chunks
+    return ["".join(chunk) for chunk in chunks]
 
 
 def _pieces(chunk: str, width: float) -> list[str]:
@@ -218,22 +220,26 @@ def _pieces(chunk: str, width: float) -> list[str]:
 
 
 def _by_chars(text: str, width: float) -> list[str]:
+    """A line's worth of characters at a time, by place in ``text`` and the width so far: cut off and
+    measured again for each line, a JSON plan's practice of a million characters took render minutes."""
     pieces: list[str] = []
-    while text:
-        take = 1
-        while take < len(text) and _width(text[: take + 1]) <= width:
+    start, end = 0, len(text)
+    while start < end:
+        take, used = start + 1, _em(text[start])
+        while take < end and used + _em(text[take]) <= width:
+            used += _em(text[take])
             take += 1
-        if take < len(text):
+        if take < end:
             # Pull characters back so the next piece does not start with 、 nor this one end with 「.
             back = take
-            while back > 1 and (text[back] in NO_START or text[back - 1] in NO_END):
+            while back > start + 1 and (text[back] in NO_START or text[back - 1] in NO_END):
                 back -= 1
             if not (text[back] in NO_START or text[back - 1] in NO_END):
                 take = back
-        while take < len(text) and text[take] == " ":
+        while take < end and text[take] == " ":
             take += 1  # spaces end a line (they print nothing there), never start one
-        pieces.append(text[:take])
-        text = text[take:]
+        pieces.append(text[start:take])
+        start = take
     return pieces
 
 
