@@ -405,3 +405,116 @@ def test_an_annotate_folder_this_user_may_not_write_is_refused_before_the_files_
     finally:
         locked.chmod(0o755)
     assert done.status == 2 and "沒有在這個資料夾寫入檔案的權限" in done.error_line() and done.out == ""
+
+
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+    'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.2"'
+)
+
+
+def _ods_linking(path: Path, links: list[str]) -> Path:
+    """A plan as an .ods whose last row shows an image from each of ``links`` (a web beacon, a share)."""
+
+    def cell(value: object) -> str:
+        number = f' office:value="{value}"' if isinstance(value, int) else ""
+        kind = "float" if number else "string"
+        return f'<table:table-cell office:value-type="{kind}"{number}><text:p>{value}</text:p></table:table-cell>'
+
+    rows = [
+        ["機關名稱", "測試政風室", "", "年度", 108],
+        ["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目(新增)"],
+        ["壹、遵行政策", "一、辦理廉政會報，檢視風險", "108.13", 5, "綜合規劃業務", "無"],
+    ]
+    body = "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows)
+    frames = "".join(
+        f'<draw:frame svg:width="1cm" svg:height="1cm"><draw:image xlink:href="{link}" xlink:type="simple"/></draw:frame>'
+        for link in links
+    )
+    body += f"<table:table-row><table:table-cell>{frames}</table:table-cell></table:table-row>"
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}><office:body><office:spreadsheet>'
+        f'<table:table table:name="計畫表">{body}</table:table></office:spreadsheet></office:body></office:document-content>'
+    )
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        package.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>',
+        )
+        package.writestr("content.xml", content.encode(), zipfile.ZIP_DEFLATED)
+    return path
+
+
+@pytest.mark.usefixtures("office")
+def test_an_ods_converted_for_its_copy_fetches_nothing_it_links_to(tmp_path: Path, xltool: Runner) -> None:
+    """An .ods that shows an image from the web: LibreOffice, converting it for --annotate, fetched it three
+    times, telling whoever sent the file when and where it was opened (a \\\\server\\share would hand a
+    Windows user's login hash over). The copy is made; nothing outside the file is asked for."""
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Beacon(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        do_HEAD = do_OPTIONS = do_GET
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Beacon)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        plan = _ods_linking(
+            tmp_path / "計畫.ods", [f"http://127.0.0.1:{port}/beacon.png", f"HTTP://127.0.0.1:{port}/b2"]
+        )
+        done = xltool("check", plan, "--annotate", tmp_path / "標註.xlsx")
+    finally:
+        server.shutdown()
+    assert done.status == 1, done.err  # the plan's 108.13
+    assert (tmp_path / "標註.xlsx").is_file() and asked == []
+
+
+def test_only_links_out_of_an_ods_are_emptied_before_libreoffice_opens_it(tmp_path: Path) -> None:
+    """A picture inside the package stays; one on the web, on a share, on a drive, escaped or out of the
+    package goes, whatever the link's prefix; a hyperlink in the text (never followed on opening) stays."""
+    from xltool.inputs import inspect_workbook
+    from xltool.odf import offline
+
+    inside = ["Pictures/1000000000000010.png", "./Object 1"]
+    outside = [
+        "http://evil.example/b.png",
+        "\\\\evil\\share\\b.png",
+        "file:///C:/b.png",
+        "C:\\b.png",
+        "/etc/b.png",
+        "../b.png",
+        "Pictures/../../b.png",
+        "&#104;ttp://evil.example/b.png",
+    ]
+    path = _ods_linking(tmp_path / "連結.ods", inside + outside)
+    with zipfile.ZipFile(path, "a") as package:  # another prefix for the links, and a base that moves them
+        package.writestr(
+            "styles.xml",
+            '<s xmlns:l="http://www.w3.org/1999/xlink" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+            "<i l:href='http://evil.example/c.png' xml:base=\"http://evil.example/\"/>"
+            '<text:a l:href="http://example.gov.tw/">網站</text:a></s>',
+        )
+    changed = offline(inspect_workbook(path))
+    content, styles = changed["content.xml"].decode(), changed["styles.xml"].decode()
+    assert all(f'"{link}"' in content for link in inside)
+    assert "evil" not in content and "b.png" not in content and content.count('xlink:href=""') == len(outside)
+    assert "evil" not in styles and 'l:href="http://example.gov.tw/"' in styles

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from xltool import odf
 from xltool.errors import ErrorCode, InputError
 from xltool.form import (
     COPY_RESULT_WIDTHS,
@@ -32,6 +33,7 @@ from xltool.form import (
 )
 from xltool.inputs import Package, inspect_workbook
 from xltool.model import FileResult, Finding, Plan
+from xltool.ooxml import write_package
 from xltool.outputs import MACRO_WORKBOOK, WORKBOOK, Kind, Outputs
 from xltool.xlsxedit import CellEdit, SheetTable, edit_workbook
 
@@ -264,7 +266,11 @@ def package(source: str | Path | Package) -> Iterator[Package]:
         return
     with tempfile.TemporaryDirectory(prefix="xltool-copy-") as scratch:
         copy = Path(scratch) / f"copy{book.path.suffix.lower()}"  # LibreOffice names its result after this
-        copy.write_bytes(book.data)
+        links = odf.offline(book) if book.kind == "ods" else {}
+        if links:  # nothing the file links to outside itself is fetched while LibreOffice converts it
+            write_package(book, copy, links, {})
+        else:
+            copy.write_bytes(book.data)
         yield inspect_workbook(convert(copy, "xlsx", scratch))
 
 

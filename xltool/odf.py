@@ -242,3 +242,42 @@ def _table_name(attrs: bytes) -> str | None:
 def _repeat(attrs: bytes, kind: bytes) -> int:
     counts = [whole(count) for named, count in _REPEATED.findall(attrs) if named == kind]
     return max(counts, default=1)
+
+
+# ------------------------------------------------------------------------------ handed to LibreOffice
+
+# A start tag, its quoted values read as XML reads them (a > inside one does not end it), and a link in it.
+_START_TAG = re.compile(rb"""<((?:[\w.-]+:)?[\w.-]+)((?:[^<>"']|"[^"]*"|'[^']*')*)>""")
+_LINK = re.compile(rb"""(\s[\w.-]+:(?:href|base)\s*=\s*)(["'])(.*?)\2""", re.S)
+# A link inside the package (Pictures/10000….png, ./Object 1, #計畫表.A1): anything else (a scheme, a drive,
+# a \\server\share, an absolute path, a step out of the package, an escaped character) leaves it.
+_INSIDE = re.compile(rb"#[^:\\&]*|(?:\./)?(?!\.\.)[\w. -]+(?:/(?!\.\.)[\w. -]+)*")
+
+
+def offline(package: Package) -> dict[str, bytes]:
+    """The XML members of an .ods with every link out of the package emptied (a hyperlink's, in text:a,
+    kept: LibreOffice follows none when it opens a file): converting the file for --annotate had LibreOffice
+    fetch an image from the address its sender chose, which tells the sender when and where it was opened
+    (and a \\\\server\\share hands a Windows user's login hash over). xltool works offline."""
+    changed = {}
+    for name in package.names:
+        if name.endswith(".xml") and package.size(name):
+            xml = package.member(name)
+            if b"href" in xml or b"base" in xml:
+                kept = _START_TAG.sub(_unlinked, xml)
+                if kept != xml:
+                    changed[name] = kept
+    return changed
+
+
+def _unlinked(tag: re.Match[bytes]) -> bytes:
+    name, attributes = tag.group(1), tag.group(2)
+    if name.rpartition(b":")[2] == b"a" or (b"href" not in attributes and b"base" not in attributes):
+        return tag.group(0)
+
+    def inside(link: re.Match[bytes]) -> bytes:
+        # an xml:base is emptied too: it would make a link inside the package one out of it
+        keep = link.group(1).rstrip(b"= \t\r\n").endswith(b"href") and _INSIDE.fullmatch(link.group(3))
+        return link.group(1) + link.group(2) + (link.group(3) if keep else b"") + link.group(2)
+
+    return b"<" + name + _LINK.sub(inside, attributes) + b">"
