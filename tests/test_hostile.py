@@ -518,3 +518,19 @@ def test_only_links_out_of_an_ods_are_emptied_before_libreoffice_opens_it(tmp_pa
     assert all(f'"{link}"' in content for link in inside)
     assert "evil" not in content and "b.png" not in content and content.count('xlink:href=""') == len(outside)
     assert "evil" not in styles and 'l:href="http://example.gov.tw/"' in styles
+
+
+def test_a_name_no_disk_takes_is_one_line_given_or_made(tmp_path: Path, xltool: Runner) -> None:
+    """A file name of 254 bytes (Linux takes up to 255): given on the command line, asking whether it was
+    there raised, and check ended with 「內部錯誤」; in a folder with --annotate-dir, its copy's name (with
+    「_檢查」) was past the limit, and asking whether an old copy was there ended the run the same way."""
+    long_name = "金門縣政府政風處" * 10 + "計畫表.xlsx"  # 254 bytes
+    done = xltool("check", tmp_path / ("甲" * 100 + ".xlsx"))
+    assert done.status == 2 and done.err.count("\n") == 1 and "檔名超過系統的長度上限" in done.err
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    shutil.copy(EXAMPLE, inbox / "甲.xlsx")
+    shutil.copy(EXAMPLE, inbox / long_name)
+    done = xltool("check", inbox, "--annotate-dir", tmp_path / "退回")
+    assert "內部錯誤" not in done.err and done.status in (0, 1), done.err
+    assert (tmp_path / "退回" / "甲_檢查.xlsx").is_file()

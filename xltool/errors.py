@@ -137,7 +137,7 @@ _SYSTEM_REASONS = {
     errno.EISDIR: "這是資料夾，不是檔案",
     errno.ENOTDIR: "路徑中有一段不是資料夾",
     errno.ELOOP: "資料夾的捷徑（符號連結）形成迴圈",
-    errno.ENAMETOOLONG: "路徑超過系統的長度上限（資料夾層數太深），請移到較淺的資料夾",
+    errno.ENAMETOOLONG: "路徑或檔名超過系統的長度上限，請改用較短的檔名，或移到較淺的資料夾",
     errno.ENOSPC: "磁碟空間不足",
     errno.EDQUOT: "磁碟配額已滿",
     errno.EROFS: "這個位置是唯讀的",

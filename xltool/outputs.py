@@ -244,6 +244,15 @@ class _Files:
         return found if found is not None or inode is None else self._inodes.get(inode)
 
 
+def is_file(path: Path) -> bool:
+    """Whether a file is there; a name no disk takes (a 來源檔案 of 250 bytes, with 「_檢查」 past 255) is none
+    (Path.is_file and exists raise on it, and a folder's run ended with 「內部錯誤」)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def same_file(path: str | Path) -> str:
     """One key for every spelling of a path (relative, through a link, another case on Windows)."""
     return os.path.normcase(os.path.realpath(path))

@@ -26,7 +26,7 @@ from xltool.errors import ErrorCode, InputError, MergeError, XltoolError, system
 from xltool.export import shown_path
 from xltool.inputs import WORKBOOK_SUFFIXES, Package, check_input
 from xltool.model import FileResult, Plan
-from xltool.outputs import Outputs, output_folder, same_file
+from xltool.outputs import Outputs, is_file, output_folder, same_file
 from xltool.reader import read_plan
 
 PARALLEL_FROM = 16  # below this, starting worker processes costs more than it saves
@@ -299,11 +299,15 @@ def find_inputs(inputs: Iterable[str | Path], besides: Iterable[Path] = ()) -> t
     others: list[Path] = []
     aside = {same_file(path) for path in besides}
     for given in map(Path, inputs):
-        if given.is_dir():
+        try:
+            folder, there = given.is_dir(), given.exists()
+        except OSError as error:  # a name no disk takes (past 255 bytes): asking about it raises
+            raise InputError(system_reason(error), given, code=ErrorCode.INPUT_MISSING) from None
+        if folder:
             plans, left = _walk(given)
             found += sorted((path for path in plans if same_file(path) not in aside), key=natural_key)
             others += [path for path in left if same_file(path) not in aside]
-        elif given.exists():
+        elif there:
             found.append(given)
         else:
             raise InputError("找不到檔案或資料夾", given, code=ErrorCode.INPUT_MISSING)
@@ -437,7 +441,7 @@ def annotate_each(
 
     def no_copy(result: FileResult, reason: str) -> Returned:
         target = target_of(Path(result.file))
-        return Returned(result.file, reason=reason, needed=False, stale=target if target.exists() else None)
+        return Returned(result.file, reason=reason, needed=False, stale=target if is_file(target) else None)
 
     for result in results:
         source = Path(result.file)

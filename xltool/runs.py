@@ -21,7 +21,7 @@ from xltool.checks import check_plan
 from xltool.errors import ErrorCode, ExitStatus, XltoolError
 from xltool.export import exit_status
 from xltool.model import FileResult, Plan
-from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs, output_folder, same_file
+from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs, is_file, output_folder, same_file
 from xltool.pipeline import (
     RETURN_SUFFIX,
     CheckOptions,
@@ -83,7 +83,7 @@ def _gathered(
 
 def _named(inputs: Iterable[str | Path]) -> set[str]:
     """The files given one by one (not found in a folder): last round's 彙整 among them is given on purpose."""
-    return {same_file(path) for path in map(Path, inputs) if path.is_file()}
+    return {same_file(path) for path in map(Path, inputs) if is_file(path)}
 
 
 def _not_inside(folder: Path, inputs: Sequence[str | Path]) -> None:
@@ -267,7 +267,7 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
             for start in range(len(parts)):
                 name = Path(*parts[start:])
                 copies = [folder / name.with_name(name.stem + RETURN_SUFFIX + kind) for kind in (".xlsx", ".xlsm")]
-                copy = next((c for c in copies if _is_file(c)), None)
+                copy = next((c for c in copies if is_file(c)), None)
                 if copy is not None and _unit_of(copy) in names:
                     if copy not in made and name not in inputs:
                         newer = renewed[group_key(sub.unit)].name
@@ -275,14 +275,6 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
                         found.append(Returned(origin, reason=reason, needed=False, stale=copy))
                     break
     return found
-
-
-def _is_file(path: Path) -> bool:
-    """Whether a copy is there; a name no disk takes (a 來源檔案 of 250 bytes, with 「_檢查」 past 255) is none."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
 
 
 def _unit_of(copy: Path) -> str:
