@@ -534,3 +534,30 @@ def test_a_name_no_disk_takes_is_one_line_given_or_made(tmp_path: Path, xltool: 
     done = xltool("check", inbox, "--annotate-dir", tmp_path / "退回")
     assert "內部錯誤" not in done.err and done.status in (0, 1), done.err
     assert (tmp_path / "退回" / "甲_檢查.xlsx").is_file()
+
+
+@pytest.mark.parametrize(
+    ("template", "workbook", "copy"),
+    [
+        ("spreadsheetml.template.main+xml", "spreadsheetml.sheet.main+xml", "標註.xlsx"),
+        ("ms-excel.template.macroEnabled.main+xml", "ms-excel.sheet.macroEnabled.main+xml", "標註.xlsm"),
+    ],
+)
+def test_a_copy_of_an_excel_template_is_a_workbook(
+    tmp_path: Path, xltool: Runner, template: str, workbook: str, copy: str
+) -> None:
+    """A plan kept as an Excel template (.xltx, or one renamed .xlsx): its --annotate and --fix copies kept the
+    template's type under a .xlsx name, which Excel refuses to open (「檔案格式或副檔名無效」)."""
+    source = tmp_path / "計畫.xltx"
+    with zipfile.ZipFile(EXAMPLE) as example, zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in example.infolist():
+            data = example.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"spreadsheetml.sheet.main+xml", template.encode())
+            out.writestr(info.filename, data)
+    for option in ("--annotate", "--fix"):
+        target = tmp_path / f"{option.strip('-')}{copy}"
+        assert xltool("check", source, option, target).status == 0
+        with zipfile.ZipFile(target) as made:
+            types = made.read("[Content_Types].xml").decode()
+        assert workbook in types and "template" not in types

@@ -58,6 +58,7 @@ def edit_workbook(
             raise Refused(_NOT_OOXML)
         parts = Parts(book)
         _apply(parts, cells, tables)
+        parts.as_workbook()
         parts.save(target)
     except Refused as exc:
         raise InputError(str(exc), book.path, code=ErrorCode.INPUT_NOT_EDITABLE) from None

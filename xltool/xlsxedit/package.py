@@ -130,6 +130,17 @@ class Parts:
             without_elements(xml, "Override", lambda attrs: attrs.get("PartName", "").lower() == name, CONTENT_TYPES),
         )
 
+    def as_workbook(self) -> None:
+        """A template's package (.xltx, .xltm) declared a workbook: its copy is a plan to open and correct,
+        and Excel opens no template's type under .xlsx or .xlsm (「檔案格式或副檔名無效」)."""
+        if not self.has(CONTENT_TYPES):
+            return
+        xml = self.text(CONTENT_TYPES)
+        kept = xml.replace("spreadsheetml.template.main+xml", "spreadsheetml.sheet.main+xml")
+        kept = kept.replace("ms-excel.template.macroEnabled.main+xml", "ms-excel.sheet.macroEnabled.main+xml")
+        if kept != xml:
+            self.write(CONTENT_TYPES, kept)
+
     def declare(self, part: str, content_type: str) -> None:
         """Give a new part its content type."""
         xml = self.text(CONTENT_TYPES)
