@@ -420,12 +420,12 @@ def test_a_folder_nested_past_the_path_limit_is_one_line_and_the_rest_is_read(
         os.close(deep)
     out = tmp_path / "out.xlsx"
     code, _, err = xltool("merge", units, "-o", out)
-    assert code == 2 and "路徑超過系統的長度上限" in err and not out.exists()
+    assert code == 2 and "檔名超過系統的長度上限" in err and not out.exists()
     code, _, err = xltool("merge", units, "-o", out, "--skip-bad")
     assert code == 0 and "99 項具體作法" in err
     checked = xltool("check", units)
     assert (
-        checked.status == 2 and "路徑超過系統的長度上限" in checked.err
+        checked.status == 2 and "檔名超過系統的長度上限" in checked.err
     )  # every good file checked; the deep one named
 
 

@@ -230,7 +230,7 @@ def test_the_season_merges_every_unit_once_under_its_roster_name(
     header = [c.value for c in book["收件情形"][3]]
     assert header[-3:] == ["承辦人", "電子郵件", "電話"]
     merged = list(book["彙整"].iter_rows(min_row=4, values_only=True))
-    assert [c.value for c in book["彙整"][3]][8:] == ["來源檔案", "來源儲存格", "填寫的機關名稱"]
+    assert [c.value for c in book["彙整"][3]][8:] == ["來源檔案", "來源儲存格", "填寫的機關名稱", "來源存檔時間"]
     # Every unit once, in roster order, under the roster's name; the officer's spelling kept beside it.
     units = list(dict.fromkeys(r[0] for r in merged))
     assert units == [u for u, s in EXPECTED if s in ("已收", "重複")] + ["計畫", "計畫（二組）", "臺東縣大武鄉工所"]

@@ -660,20 +660,22 @@ def test_a_version_that_records_no_saved_time_is_dated_by_the_file(season: tuple
     assert re.search(r"臺中二\.xlsx（檔案日期 \d{4}-\d\d-\d\d \d\d:\d\d", note), note  # xltool wrote it
 
 
-def test_a_newer_file_of_the_same_plan_is_said_to_be_the_same_not_left_for_an_older(
-    tmp_path: Path, xltool: Runner
-) -> None:
-    """v1 and v2 of a unit, and the JSON read of v2 made today: v2 counts (the .xlsx of the same plan), and the
-    note said 「以最新的 v2」 and left the newer JSON out with no word of why."""
+def test_a_json_read_of_a_version_is_dated_as_that_version(tmp_path: Path, xltool: Runner) -> None:
+    """v1 and v2 of a unit, and the JSON read of v1 today: dated by its file, the JSON was the newest, and with
+    v1 (the same plan) it kept v1 in the merge over v2, the correction. `read` writes the workbook's saved time
+    into the JSON (``saved``), and the JSON is dated by it: v2 counts."""
     inbox = tmp_path / "收件"
     inbox.mkdir()
-    _saved(unit_plan(inbox / "甲_v1.xlsx", "甲政風處", own="舊"), "2019-02-01T09:00:00Z")
+    first = unit_plan(inbox / "甲_v1.xlsx", "甲政風處", own="舊")
+    _saved(first, "2019-02-01T09:00:00Z")
     second = unit_plan(inbox / "甲_v2.xlsx", "甲政風處", own="新")
     _saved(second, "2019-02-10T09:00:00Z")
-    assert xltool("read", second, "-f", "json", "-o", inbox / "甲_v2.json").status == 0
+    read = xltool("read", first, "-f", "json", "-o", inbox / "甲_v1.json")
+    assert read.status == 0
+    assert json.loads((inbox / "甲_v1.json").read_text(encoding="utf-8"))["saved"] == "2019-02-01T09:00:00+00:00"
     done = xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx")
-    assert f"以 {second}（" in done.err and "以最新的" not in done.err
-    assert f"{inbox / '甲_v2.json'}（與 {second} 內容完全相同，" in done.err
+    assert f"以最新的 {second}（" in done.err
+    assert f"{inbox / '甲_v1.json'}（2019-02-01 09:00 存檔" in done.err  # dated as v1, not as made today
 
 
 @pytest.mark.usefixtures("office")
@@ -693,7 +695,7 @@ def test_an_xls_is_dated_by_the_saved_time_it_records(tmp_path: Path, xltool: Ru
     done = xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx")
     assert f"以最新的 {inbox / '甲_修正版.xlsx'}（2019-02-15" in done.err and f"不計 {xls}（2019-02-01" in done.err
     # a plan xltool wrote, converted and never saved by anyone, records xltool's fixed time: none
-    from xltool.roster import recorded_time
+    from xltool.saved import recorded_time
 
     assert recorded_time(convert(unit_plan(old / "乙.xlsx", "乙政風處"), "xls:MS Excel 97", old)) is None
 

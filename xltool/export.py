@@ -11,12 +11,15 @@ from typing import Any
 from xltool.errors import ExitStatus
 from xltool.form import CSV_FIELDS
 from xltool.model import FileResult, Plan, json_number
+from xltool.saved import json_saved
 
 
 def plan_json(plan: Plan) -> bytes:
     """``xltool read --format json``: the shape scripts rely on (README)."""
     data = plan.to_dict()
     data["file"] = shown_path(data["file"])
+    if (saved := json_saved(plan.source)) is not None:  # when the workbook was saved, for the season
+        data = {"file": data.pop("file"), "saved": saved, **data}
     return json_bytes(data)
 
 

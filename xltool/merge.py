@@ -35,9 +35,9 @@ from xltool.roster import (
     not_this_year,
     nothing_of_the_year,
     other_year_lines,
-    saved_stamp,
     with_unit,
 )
+from xltool.saved import saved_stamp
 from xltool.summary import summarize
 
 # Past this an amount is no number to Excel or LibreOffice (an IEEE double), and the workbook cannot hold it.

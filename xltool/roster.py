@@ -18,10 +18,8 @@ import datetime as dt
 import difflib
 import hashlib
 import io
-import lzma
 import os
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,14 +28,14 @@ from enum import StrEnum
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from xltool import biff
 from xltool.errors import CatalogError, ErrorCode, MergeError
 from xltool.export import csv_safe, shown_path
-from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, DOCUMENT_DATE, LEVEL_WORDS, OFFICE_WORDS, Severity, parse_title
-from xltool.inputs import OLE_MAGIC, check_input
+from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, LEVEL_WORDS, OFFICE_WORDS, Severity, parse_title
+from xltool.inputs import check_input
 from xltool.model import FileResult, Finding, Plan, json_number
 from xltool.outputs import same_file
 from xltool.pipeline import packed, split_units
+from xltool.saved import recorded_time, saved_time, stamp_time
 from xltool.text import squash
 
 _ALIAS_SPLIT = re.compile(r"[、;；,，]")
@@ -793,20 +791,9 @@ def version_time(sub: Submission) -> dt.datetime:
     """When a version was saved: a unit's plan in last round's 彙整 by its rows' 來源存檔時間 (the 彙整's own saved
     time is when it was merged, or opened and saved since: an old draft sent again counted over the version
     merged, an older 彙整 saved again over the later one); else the file's :func:`saved_time`."""
-    if sub.from_merged and _stamped(sub):
-        try:
-            return dt.datetime.strptime(sub.plan.items[0].origin.saved, _STAMP).astimezone()  # type: ignore[union-attr]
-        except ValueError:  # a cell edited since
-            pass
-    return saved_time(sub.file)  # an older 彙整, without the column, too
-
-
-_STAMP = "%Y-%m-%d %H:%M:%S"
-
-
-def saved_stamp(path: str | Path) -> str:
-    """A file's :func:`saved_time` as the merged workbook's 來源存檔時間 holds it (local time, to the second)."""
-    return f"{saved_time(path).astimezone():{_STAMP}}"
+    origin = sub.plan.items[0].origin if sub.from_merged and sub.plan is not None and sub.plan.items else None
+    stamp = stamp_time(origin.saved) if origin is not None else None
+    return stamp if stamp is not None else saved_time(sub.file)  # an older 彙整, without the column, too
 
 
 def _submissions(result: FileResult, roster: Roster | None) -> list[Submission]:
@@ -1302,81 +1289,6 @@ def missing(lines: Iterable[Receipt]) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------ saved time
-
-MAX_META_BYTES = 1024 * 1024
-MAX_OLE_BYTES = 256 * 1024 * 1024  # an .xls's directory and properties are near its start; a larger one is cut
-_W3C_TIME = re.compile(rb"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?")
-_MODIFIED = {"docProps/core.xml": rb"<dcterms:modified\b[^<>]*>([^<]*)<", "meta.xml": rb"<dc:date>([^<]*)<"}
-
-
-_NEVER = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)  # a file that tells no time: older than any (and shown in any zone)
-
-
-@lru_cache(maxsize=4096)  # asked for again for every line that names the version
-def saved_time(path: str | Path) -> dt.datetime:
-    """When a file was last saved, by its own record (:func:`recorded_time`), else the file's modification
-    time, to the second as a recorded time is. A mailed file keeps its own record; its time on disk is when it
-    was saved from the mail."""
-    recorded = recorded_time(path)
-    if recorded is not None:
-        return recorded
-    try:
-        return dt.datetime.fromtimestamp(int(Path(path).stat().st_mtime)).astimezone()
-    except (OSError, ValueError, OverflowError):
-        return _NEVER
-
-
-@lru_cache(maxsize=4096)  # each version's note asks again (an .xls is read to its property stream each time)
-def recorded_time(path: str | Path) -> dt.datetime | None:
-    """The saved time a file records itself: an .xlsx's ``dcterms:modified`` (docProps/core.xml), an .ods's
-    ``dc:date`` (meta.xml), an .xls's last-saved time (:func:`biff.saved_time`); None for others (JSON) and
-    for xltool's own fixed time (:data:`form.DOCUMENT_DATE`). Times without a zone are local."""
-    try:
-        with open(path, "rb") as file:
-            if file.read(len(OLE_MAGIC)) == OLE_MAGIC:
-                file.seek(0)
-                stamp = biff.saved_time(file.read(MAX_OLE_BYTES))
-                return stamp if stamp != DOCUMENT_DATE else None  # a template xltool wrote, converted unsaved
-    except OSError:
-        return None
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for part, pattern in _MODIFIED.items():
-                try:
-                    info = archive.getinfo(part)
-                except KeyError:
-                    continue
-                if info.file_size > MAX_META_BYTES:
-                    break
-                found = re.search(pattern, archive.read(info))
-                stamp = _w3c(found.group(1)) if found else None
-                if stamp is not None:
-                    return stamp if stamp != DOCUMENT_DATE else None  # written by xltool, saved by nobody since
-    except (zipfile.BadZipFile, lzma.LZMAError, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
-        pass
-    return None
-
-
-def _w3c(text: bytes) -> dt.datetime | None:
-    match = _W3C_TIME.search(text)
-    if match is None:
-        return None
-    try:
-        year, month, day, hour, minute, second = (int(match.group(n)) for n in range(1, 7))
-        moment = dt.datetime(year, month, day, hour, minute, second)
-        zone = match.group(7)
-        if zone is None:
-            return moment.astimezone()  # LibreOffice writes local time
-        if zone == b"Z":
-            moment = moment.replace(tzinfo=dt.UTC)
-        else:
-            digits = zone.replace(b":", b"")
-            offset = dt.timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
-            moment = moment.replace(tzinfo=dt.timezone(-offset if digits[:1] == b"-" else offset))
-        moment.astimezone()  # 9999-12-31 at -14:00 is no time this clock shows: no saved time (it stopped a merge)
-    except (ValueError, OverflowError):
-        return None
-    return moment
 
 
 def _saved_words(path: str) -> str:
