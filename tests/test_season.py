@@ -22,6 +22,7 @@ from tests.conftest import EXAMPLE, Runner
 from tests.test_merge import stats_table
 from xltool.form import RESULTS_SHEET
 from xltool.reader import read_plan
+from xltool.schedule import parse_schedule
 from xltool.template import write_template
 
 KINMEN = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
@@ -1357,3 +1358,65 @@ def test_an_earlier_merge_opened_and_saved_again_does_not_undo_a_later_one(tmp_p
     practices = {str(row[3]) for row in load_workbook(third)["彙整"].iter_rows(min_row=4, values_only=True)}
     assert any("新第" in p for p in practices) and not any("舊第" in p for p in practices)
     assert f"以較新的已彙整活頁簿 {second} 中的計畫為準" in done.out
+
+
+def _stamps(merged: Path, *values: object) -> None:
+    """Type over the 來源存檔時間 cells of a 彙整 as someone might: ``values`` in turn down the rows."""
+    import datetime as dt
+
+    book = load_workbook(merged)
+    sheet = book["彙整"]
+    column = next(c for c in sheet[3] if c.value == "來源存檔時間").column
+    for n, (cell,) in enumerate(sheet.iter_rows(min_row=4, min_col=column, max_col=column)):
+        value = values[n % len(values)]
+        cell.value = dt.datetime.fromisoformat(value) if isinstance(value, str) and "T" in value else value
+    book.save(merged)
+
+
+@pytest.mark.parametrize(
+    "stamps",
+    [("2099-01-10T09:00:00",), (None, "2099-01-10 09:00:00"), ("2099/1/10 9:00",), (72695.375,)],
+    ids=["a date cell", "one cleared", "typed by hand", "a day count"],
+)
+def test_a_typed_over_saved_time_still_dates_the_version(tmp_path: Path, xltool: Runner, stamps: tuple[object]) -> None:
+    """甲's version in last round's 彙整 was saved 2099-01-10. Its 來源存檔時間 typed over as a date, cleared in
+    one row, retyped by hand: unread, the version was dated by when the 彙整 was saved (today, after the
+    re-save), and 甲's correction of 01-15 lost to it; one cleared cell let an old draft replace it."""
+    first, late, roster = round_one(tmp_path, xltool, {"甲政風處.xlsx": ("甲政風處", "舊")}, ["甲政風處"])
+    _stamps(first, *stamps)
+    _saved(unit_plan(late / "甲政風處_草稿.xlsx", "甲政風處", own="草"), "2099-01-05T09:00:00Z")
+    second = tmp_path / "第二輪.xlsx"
+    assert xltool("merge", first, late, "--roster", roster, "-o", second).status == 0
+    practices = {str(row[3]) for row in load_workbook(second)["彙整"].iter_rows(min_row=4, values_only=True)}
+    assert any("舊第" in p for p in practices) and not any("草第" in p for p in practices)
+    (late / "甲政風處_草稿.xlsx").unlink()
+    _saved(unit_plan(late / "甲政風處_修正.xlsx", "甲政風處", own="新"), "2099-01-15T09:00:00Z")
+    assert xltool("merge", first, late, "--roster", roster, "-o", second, "--force").status == 0
+    practices = {str(row[3]) for row in load_workbook(second)["彙整"].iter_rows(min_row=4, values_only=True)}
+    assert any("新第" in p for p in practices) and not any("舊第" in p for p in practices)
+
+
+def test_a_units_errors_in_last_rounds_merge_do_not_count_once_its_own_file_does(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """乙's plan in last round's 彙整 had an error; its corrected file came in round two and counts. check
+    ended with 1, for the error of the version it no longer counts (README: versions not counted do not
+    decide the exit status)."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="甲")
+    items = example_items(KINMEN)
+    items[0] = replace(items[0], schedule_info=parse_schedule("108.13", 108))
+    write_template(inbox / "乙政風處.xlsx", year=108, unit="乙政風處", items=items)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n乙政風處\n", encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
+    late = tmp_path / "遲交"
+    late.mkdir()
+    fixed = unit_plan(late / "乙政風處.xlsx", "乙政風處", own="乙")
+    os.utime(fixed, (first.stat().st_mtime + 3600,) * 2)
+    assert xltool("check", first, "--roster", roster).status == 1  # 乙's error, in the version that counts
+    done = xltool("check", first, late, "--roster", roster)
+    assert done.status == 0, done.out
+    assert "計入的版本：0 個錯誤" in done.out

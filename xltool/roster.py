@@ -699,14 +699,8 @@ def intake(
 def _saved_before(own: Sequence[Submission], copies: Sequence[Submission], year: int | None) -> bool:
     """Whether each of a unit's own files was saved before its version in last round's 彙整 (by the rows'
     來源存檔時間; an older 彙整 without it says nothing, and the unit's own file counts as it did)."""
-    known = [version_time(c) for c in copies if _of_the_year(c, year) and _stamped(c)]
+    known = [time for c in copies if _of_the_year(c, year) and (time := _merged_time(c)) is not None]
     return bool(known) and all(_newness(s)[0] < max(known) for s in own)
-
-
-def _stamped(sub: Submission) -> bool:
-    """Whether a unit's plan in a 彙整 says when its file was saved (來源存檔時間)."""
-    origin = sub.plan.items[0].origin if sub.plan is not None and sub.plan.items else None
-    return origin is not None and bool(origin.saved)
 
 
 def _county_added(roster: Roster, groups: dict[str, list[Submission]]) -> None:
@@ -748,7 +742,7 @@ def _older_copy_words(subs: Sequence[Submission], merged: Sequence[Submission]) 
     old = [s for s in subs if _made_before(s, merged)]
     if not old:
         return ""
-    names = "、".join(dict.fromkeys(f"{s.name}（{_saved_words(s.file)}存檔）" for s in old))
+    names = "、".join(dict.fromkeys(f"{s.name}（{_saved_words(s)}存檔）" for s in old))
     return f"；{names} 是 xltool 的標註副本，比已彙整的活頁簿舊：若是之前退回的副本誤放進來，請移出後重新執行"
 
 
@@ -791,9 +785,18 @@ def version_time(sub: Submission) -> dt.datetime:
     """When a version was saved: a unit's plan in last round's 彙整 by its rows' 來源存檔時間 (the 彙整's own saved
     time is when it was merged, or opened and saved since: an old draft sent again counted over the version
     merged, an older 彙整 saved again over the later one); else the file's :func:`saved_time`."""
-    origin = sub.plan.items[0].origin if sub.from_merged and sub.plan is not None and sub.plan.items else None
-    stamp = stamp_time(origin.saved) if origin is not None else None
+    stamp = _merged_time(sub)
     return stamp if stamp is not None else saved_time(sub.file)  # an older 彙整, without the column, too
+
+
+def _merged_time(sub: Submission) -> dt.datetime | None:
+    """The newest 來源存檔時間 among a unit's rows in a 彙整 (its rows may come from two files, and one cell
+    may have been cleared or typed over); None when none says (an older 彙整, or not one)."""
+    if not sub.from_merged or sub.plan is None:
+        return None
+    stamps = {item.origin.saved for item in sub.plan.items if item.origin is not None and item.origin.saved}
+    times = [time for stamp in stamps if (time := stamp_time(stamp)) is not None]
+    return max(times, default=None)
 
 
 def _submissions(result: FileResult, roster: Roster | None) -> list[Submission]:
@@ -1067,7 +1070,7 @@ def _version(sub: Submission, counted: set[int], several: bool) -> dict[str, obj
     had only its file, counted and year, and a script reading the documented keys stopped on it);
     ``saved`` only where the unit sent ``several`` files, which it tells apart."""
     return {
-        "file": shown_path(sub.file), "saved": _saved_words(sub.file) if several else "",
+        "file": shown_path(sub.file), "saved": _saved_words(sub) if several else "",
         "counted": id(sub) in counted, "year": sub.plan.year if sub.plan else None,
         "practices": sub.plan.practices if sub.plan else 0,
         "budget": json_number(sub.plan.total) if sub.plan else None, "errors": sub.errors,
@@ -1085,8 +1088,15 @@ def _received_later(bad: Submission, readable: Sequence[Submission]) -> bool:
     """Whether a file that cannot be read came after every version that can, on disk too: it has no saved
     time of its own, only its time on disk, and a readable version saved earlier but mailed later (its time
     on disk the later one) is the resubmission, not the damaged file (which the unit was asked to send again).
-    Files copied together (the same second) tell nothing: the damaged one may be the new one, and is chased."""
-    return all(_on_disk(bad.file) >= _on_disk(sub.file) for sub in readable)
+    Files copied together (the same second) tell nothing: the damaged one may be the new one, and is chased.
+    A unit's plan in last round's 彙整 is as old as its rows' 來源存檔時間 (the 彙整 was written since: a damaged
+    resubmission unzipped with its own date was older than the 彙整 on disk, and was not chased)."""
+    return all(_on_disk(bad.file) >= _disk_time(sub) for sub in readable)
+
+
+def _disk_time(sub: Submission) -> int:
+    merged = _merged_time(sub)
+    return int(merged.timestamp()) if merged is not None else _on_disk(sub.file)
 
 
 def _on_disk(path: str) -> int:
@@ -1291,19 +1301,20 @@ def missing(lines: Iterable[Receipt]) -> list[str]:
 # ------------------------------------------------------------------------------------------ saved time
 
 
-def _saved_words(path: str) -> str:
-    """「2024-03-05 10:12 」: a saved time as an officer reads it, in local time."""
-    return f"{saved_time(path).astimezone():%Y-%m-%d %H:%M} "
+def _saved_words(sub: Submission) -> str:
+    """「2024-03-05 10:12 」: a version's saved time (:func:`version_time`; a unit's plan in a 彙整 by its
+    rows' 來源存檔時間, not the 彙整's) as an officer reads it, in local time."""
+    return f"{version_time(sub).astimezone():%Y-%m-%d %H:%M} "
 
 
 def _when(sub: Submission, versions: Sequence[Submission]) -> str:
     """「2024-03-05 10:12 存檔」, and where another version shows the same minute (copies of one file, a
     program that left the time as it was) the file's own date too, which is what decided
     (:func:`_newness`): the note must show why one of two alike versions counts."""
-    words = _saved_words(sub.file)
-    if recorded_time(sub.file) is None:  # a JSON records no saved time: say what decided
+    words = _saved_words(sub)
+    if _merged_time(sub) is None and recorded_time(sub.file) is None:  # no saved time: say what decided
         return f"檔案日期 {words.strip()}"
-    if any(other.file != sub.file and _saved_words(other.file) == words for other in versions):
+    if any(other.file != sub.file and _saved_words(other) == words for other in versions):
         if sub.plan is not None and sub.plan.marked_copy:
             return f"{words}存檔，xltool 的標註副本"
         on_disk = dt.datetime.fromtimestamp(_newness(sub)[-1])

@@ -162,11 +162,22 @@ class CheckRun:
     def counted(self) -> list[FileResult]:
         """The results that count: with a roster, the files of the versions the season counts (a version left
         out for a newer one, or of another year, is no unit's plan: its errors were fixed or are not this
-        year's) and every file that could not be read; without one, every result."""
+        year's) and every file that could not be read; without one, every result. Of last round's 彙整, only
+        the units that count: a unit whose own file now counts instead had its old errors end check with 1."""
         if self.season is None:
             return self.results
-        files = {sub.file for sub in self.season.counted}
-        return [result for result in self.results if result.plan is None or result.file in files]
+        subs: dict[str, list[Submission]] = {}
+        for sub in self.season.counted:
+            subs.setdefault(sub.file, []).append(sub)
+        counted = []
+        for result in self.results:
+            if result.plan is not None and result.file not in subs:
+                continue
+            if result.plan is not None and result.plan.is_merged():
+                kept = {id(finding) for sub in subs[result.file] for finding in sub.findings}
+                result = replace(result, findings=[f for f in result.findings if id(f) in kept])
+            counted.append(result)
+        return counted
 
     @property
     def status(self) -> ExitStatus:

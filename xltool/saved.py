@@ -105,11 +105,25 @@ def saved_stamp(path: str | Path) -> str:
     return f"{saved_time(path).astimezone():{_STAMP}}"
 
 
+_STAMP_READ = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")  # a date a spreadsheet shows as its day count (43475.375)
+
+
 def stamp_time(stamp: str) -> dt.datetime | None:
-    """The time a 來源存檔時間 cell holds (:func:`saved_stamp`); None for anything else (a cell edited since)."""
+    """The time a 來源存檔時間 cell holds, local: as xltool writes it (:func:`saved_stamp`), or as it reads
+    back once someone has typed over it or a spreadsheet has made a date of it (2019/1/10 9:00, 2019-01-10,
+    43475.375); None for anything else. A cell no one can read says nothing; it does not date the version
+    by when the 彙整 was saved."""
+    text = stamp.strip()
     try:
-        return dt.datetime.strptime(stamp, _STAMP).astimezone()
-    except ValueError:
+        if _SERIAL.fullmatch(text):
+            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(text))).astimezone()
+        found = _STAMP_READ.fullmatch(text)
+        if found is None:
+            return None
+        year, month, day, hour, minute, second = (int(part) if part else 0 for part in found.groups())
+        return dt.datetime(year, month, day, hour, minute, second).astimezone()
+    except (ValueError, OverflowError):
         return None
 
 

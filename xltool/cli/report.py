@@ -91,12 +91,17 @@ def summary(results: Sequence[FileResult], counted: Sequence[FileResult] | None 
     unreadable = sum(1 for r in results if r.error)
     tail = f"，{unreadable} 個檔案無法讀取" if unreadable else ""
     lines.append(f"共 {len(results)} 個檔案：{errors} 個錯誤、{warnings} 個警告{tail}")
-    if counted is not None and len(counted) < len(results):
-        left = len(results) - len(counted)
-        lines.append(
-            f"計入的版本：{sum(r.errors for r in counted)} 個錯誤、{sum(r.warnings for r in counted)} 個警告"
-            f"（另 {left} 個檔案是同一單位較舊或其他年度的版本，不計入，也不影響結束代碼）"
+    if counted is None:
+        return lines
+    left = len(results) - len(counted)
+    kept = (sum(r.errors for r in counted), sum(r.warnings for r in counted))
+    if left or kept != (errors, warnings):
+        why = (
+            f"另 {left} 個檔案是同一單位較舊或其他年度的版本"
+            if left
+            else "已彙整的活頁簿中，單位自己的新檔案取代的版本"  # a unit's part of last round's 彙整
         )
+        lines.append(f"計入的版本：{kept[0]} 個錯誤、{kept[1]} 個警告（{why}，不計入，也不影響結束代碼）")
     return lines
 
 
