@@ -666,3 +666,21 @@ def test_a_units_pdf_is_named_after_it_without_disguises_and_within_a_disks_limi
     names = sorted(path.name for path in (tmp_path / "PDF").iterdir())
     assert len(names) == 3 and "甲處.pdf" in names and "乙處_gpj.exe.pdf" in names
     assert all(len(name.encode()) <= 255 and "\u202e" not in name for name in names)
+
+
+@pytest.mark.usefixtures("office")
+def test_a_unit_whose_name_is_a_file_name_gets_it_in_the_pdf_folder(tmp_path: Path, xltool: Runner) -> None:
+    """甲/乙政風室 and 甲:乙政風室 come before 甲_乙政風室 in the folder: the first took 甲_乙政風室.pdf, and whoever
+    opened that file read another unit's plan. A name a file can have as it is goes to its own unit."""
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    from xltool.export import plan_json
+
+    plan = json.loads(plan_json(read_plan(EXAMPLE)))
+    for n, unit in enumerate(["甲/乙政風室", "甲:乙政風室", "甲_乙政風室"]):
+        (folder / f"{n}.json").write_text(json.dumps({**plan, "unit": unit}, ensure_ascii=False), encoding="utf-8")
+    each = tmp_path / "PDF"
+    assert xltool("render", folder, "--pdf-dir", each).status == 0
+    titles = {pdf.name: pdf_words(pdf)[0].text for pdf in each.iterdir()}
+    assert titles["甲_乙政風室.pdf"].startswith("甲_乙政風室")
+    assert {titles["甲_乙政風室(2).pdf"][:6], titles["甲_乙政風室(3).pdf"][:6]} == {"甲/乙政風室", "甲:乙政風室"}

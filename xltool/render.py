@@ -135,7 +135,13 @@ def pdfs_of(
     guard = outputs or Outputs()
     folder = output_folder(folder, "--pdf-dir")
     used: set[str] = set()
-    targets = [folder / f"{pdf_name(plan.unit or PLAN_SHEET, used)}.pdf" for plan in plans]
+    units = [plan.unit or PLAN_SHEET for plan in plans]
+    # Units whose own name is a file name are named first: a unit really named 甲_乙政風室 had 甲_乙政風室(3).pdf,
+    # and 甲_乙政風室.pdf held 甲/乙政風室's plan.
+    names: dict[int, str] = {}
+    for n in sorted(range(len(units)), key=lambda n: _file_base(units[n]) != units[n]):
+        names[n] = pdf_name(units[n], used)
+    targets = [folder / f"{names[n]}.pdf" for n in range(len(units))]
     for target in targets:
         guard.claim(target, PDF)
     with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
@@ -166,6 +172,17 @@ def pdf_name(unit: str, used: set[str]) -> str:
     """A file name for a unit's PDF: its name, without what Windows forbids in a file name (characters,
     a trailing dot or space, a device's name such as CON) or what only disguises one (a right-to-left mark
     made 「乙處\u202egpj.exe.pdf」 show as 「乙處fdp.exe.jpg」), short enough in bytes for any disk, unique."""
+    base = _file_base(unit)
+    name, n = base, 1
+    while name.casefold() in used:
+        n += 1
+        name = f"{base}({n})"
+    used.add(name.casefold())
+    return name
+
+
+def _file_base(unit: str) -> str:
+    """A unit's name as a file name can hold it, before it is made unique (:func:`pdf_name`)."""
     shown = "".join("_" if ch in _FORBIDDEN or unicodedata.category(ch) in _INVISIBLE else ch for ch in unit)
     base = shown.strip(" .")[:80]
     while len(base.encode("utf-8", "replace")) > _NAME_BYTES:  # 80 characters of 4 bytes each were too long
@@ -174,12 +191,7 @@ def pdf_name(unit: str, used: set[str]) -> str:
     first, dot, rest = base.partition(".")
     if _DEVICES.fullmatch(first.rstrip(" ")):
         base = f"{first.rstrip(' ')}_{dot}{rest}"  # CON → CON_.pdf
-    name, n = base, 1
-    while name.casefold() in used:
-        n += 1
-        name = f"{base}({n})"
-    used.add(name.casefold())
-    return name
+    return base
 
 
 class _Styles:
