@@ -684,3 +684,27 @@ def test_a_unit_whose_name_is_a_file_name_gets_it_in_the_pdf_folder(tmp_path: Pa
     titles = {pdf.name: pdf_words(pdf)[0].text for pdf in each.iterdir()}
     assert titles["甲_乙政風室.pdf"].startswith("甲_乙政風室")
     assert {titles["甲_乙政風室(2).pdf"][:6], titles["甲_乙政風室(3).pdf"][:6]} == {"甲/乙政風室", "甲:乙政風室"}
+
+
+def test_a_remark_column_the_form_has_not_is_said_to_be_left_out(tmp_path: Path, xltool: Runner) -> None:
+    """A hand-made sheet with a 備註 column after the form's: read returned it, and render and merge left it
+    out without a word (a note the officer wrote for the office vanished from the paper)."""
+    import xlsxwriter
+
+    legacy = tmp_path / "舊表.xlsx"
+    book = xlsxwriter.Workbook(legacy)
+    sheet = book.add_worksheet("計畫表")
+    sheet.write_row(0, 0, ["金門縣政府政風處108年度廉政工作計畫"])
+    sheet.write_row(
+        1,
+        0,
+        ["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目(新增)", "備註"],
+    )
+    sheet.write_row(
+        2, 0, ["壹、遵行政策指引。", "一、辦理廉政宣導。", "108.01-12", 5, "防貪業務", "無", "本項經費另案簽辦"]
+    )
+    book.close()
+    assert read_plan(legacy).items[0].remark == "本項經費另案簽辦"
+    for command in ("render", "merge"):
+        done = xltool(command, legacy, "-o", tmp_path / f"{command}.xlsx")
+        assert done.status == 0 and "「備註」欄不是表單的欄位（1 項作法有填）" in done.err, done.err

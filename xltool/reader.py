@@ -37,6 +37,7 @@ from xltool.form import (
     PRACTICE,
     PRINTOUT_KEYWORDS,
     RECEIPT_SHEET,
+    REMARK,
     REQUIRED_KEYS,
     SOURCE_CELL,
     SOURCE_FILE,
@@ -602,6 +603,11 @@ def _read_sheet(
             for file, cell, written, saved in zip(*map(body.lines_at, at), strict=True)
         ]
     _read_items(plan, body, columns, progress)
+    if remarks := sum(1 for item in plan.items if item.remark):  # a legacy sheet's own column
+        plan.notices.append(
+            f"「{REMARK.header}」欄不是表單的欄位（{remarks} 項作法有填）：彙整活頁簿與列印版不列入，"
+            "xltool read 讀得出；要印出請寫進具體作法或備考"
+        )
     units_found = {item.unit for item in plan.items}
     if not plan.unit and len(units_found) == 1:
         plan.unit = units_found.pop()
