@@ -59,6 +59,10 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "1—12月"},
     {"schedule": "10〜3月"},
     {"schedule": "3、13月"},
+    {"schedule": "108.01-12\u200b"},  # a zero-width space pasted from a web page: no character of it
+    {"schedule": "1\u200b-12月"},
+    {"schedule": "1﹣12月"},  # a small hyphen, and a small tilde, as check reads them
+    {"schedule": "1˜12月"},
     {"budget": "1,000"},
     {"budget": "５"},
     {"budget": "NT$5"},
@@ -128,6 +132,10 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "3月、6月"},
     {"schedule": "3,6,9月"},
     {"schedule": "3、13月"},
+    {"schedule": "108.01-12\u200b"},  # a zero-width space pasted from a web page: no character of it
+    {"schedule": "1\u200b-12月"},
+    {"schedule": "1﹣12月"},  # a small hyphen, and a small tilde, as check reads them
+    {"schedule": "1˜12月"},
     {"schedule": "1-12\u3000月"},  # the IME's space inside: check drops it
     {"schedule": "108\u3000全年"},
     {"budget": "5\t"},  # a tab pasted after the amount
@@ -192,6 +200,8 @@ NUMBERING: list[dict[str, object]] = [
     {"goal": "\n拾柒、前面有換行的目標", "practice": "一、辦理宣導 28 場", **GOOD},  # Alt+Enter before the goal
     {"goal": "\n拾柒、前面有換行的目標\n", "practice": "二、辦理宣導 29 場", **GOOD},  # the same goal, one after
     {"practice": "\n\n三十、前面有換行的作法", **GOOD},  # Alt+Enter before the practice: numbered 三十, one practice
+    {"practice": "\r三十一、前面有 CR 的作法", **GOOD},  # a bare CR (an old Mac's) is a line break too
+    {"practice": "三十二、甲 1 場\r三十三、乙 2 場", **GOOD},
     {"goal": "拾捌、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
@@ -390,6 +400,9 @@ def test_a_year_that_is_no_year_is_said_to_be_and_not_called_missing(tmp_path: P
         ("2020年", "【錯誤】年度請填民國年：109"),  # check read 109 and said nothing of the western year
         ("108-109", "【錯誤】計畫年度「108-109」不是民國年度"),  # check took 109 from the title, a formula of it
         ("FY108", "【錯誤】計畫年度「FY108」不是民國年度"),
+        ("109.0", ""),  # a number typed as text: check called it no year, the column read 109
+        ("2020.0", "【錯誤】年度請填民國年：109"),
+        ("０２０２０", "【錯誤】年度請填民國年：109"),
     ],
 )
 def test_a_year_typed_as_text_is_read_as_check_reads_it(tmp_path: Path, year: str, heading: str) -> None:
@@ -404,7 +417,8 @@ def test_a_year_typed_as_text_is_read_as_check_reads_it(tmp_path: Path, year: st
     assert str(grid[1][len(COLUMNS)]).startswith(heading or "尚有")
     if not heading:
         assert str(grid[3][len(COLUMNS)]).startswith("【錯誤】") and "109" in str(grid[3][len(COLUMNS)])
-        assert str(grid[0][0]) == "某處109年度廉政工作計畫"
+        typed = year if "." in year else 109  # the title shows 109.0 as typed
+        assert str(grid[0][0]) == f"某處{typed}年度廉政工作計畫"
     found = {f.code for f in check_plan(read_plan(saved)) if f.code.startswith("YEAR")}
     assert found == (
         {"YEAR_WESTERN"} if "西元" in heading or "民國年：" in heading else {"YEAR_UNREADABLE"} if heading else set()

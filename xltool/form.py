@@ -385,6 +385,17 @@ def whole(digits: str | bytes) -> int:
     return int(text or "0") if len(text) <= _WHOLE_DIGITS else 10**_WHOLE_DIGITS
 
 
+_YEAR_WRITTEN = re.compile(r"(?:民國)?0*(\d{1,4})(?:\.0*)?(?:年度|年)?")
+
+
+def year_number(squashed: str) -> int | None:
+    """The number a year cell's text (squashed) writes, as the 檢查 column reads it: 「109」, 「109年」,
+    「民國109年度」, 「0109」, 「108.0」 (a number typed as text); None for what is no whole number (「108-109」,
+    「FY108」, 「108.5」), or has more than four digits."""
+    found = _YEAR_WRITTEN.fullmatch(squashed)
+    return int(found.group(1)) if found else None
+
+
 @cache  # asked for on every row of a plan; there are only ninety-nine of each
 def chinese_number(n: int, numerals: str) -> str:
     """壹、貳… or 一、二… for n ≥ 1, as the form numbers goals and practices (十一, 拾壹)."""

@@ -136,6 +136,7 @@ def _whole_year(year: str) -> str:
 # by the schedule's and the budget's own pieces. The en and em spaces of a word processor are left out: every
 # practice and goal piece writes these out, and the row's codes are near LibreOffice's 8,192 tokens a formula.)
 SPACES = ("\u3000", "\u00a0")
+ZERO_WIDTH = "\u200b"  # a zero-width space, pasted from a web page or LINE: the schedule's pieces drop it
 
 
 def spaced(text: str) -> str:
@@ -255,11 +256,11 @@ _BAD_LISTED = [f"、{m}、" for m in ("0", "00", *(str(n) for n in range(13, 100
 # A practice cell's text with every line start marked ¶ (Alt+Enter), spaces gone, every numeral written
 # 一 and every mark 、: a second practice in the cell is then one of a few short patterns. Line breaks at
 # its start or end, or several in a row, are one break or none, as check reads them (TRIM, once each break
-# is the only space left): 「\n二、…」 is one practice, numbered 二.
+# is the only space left): 「\n二、…」 is one practice, numbered 二. A CR alone is a break, as check reads it.
 _LINES = _nested(
     "SUBSTITUTE(TRIM("
     + _controls(
-        _nested("{practice}", [*((space, "") for space in (" ", "\t", "\x01", *SPACES)), ("\r", ""), ("\n", " ")])
+        _nested("{practice}", [*((space, "") for space in (" ", "\t", "\x01", *SPACES)), ("\r", " "), ("\n", " ")])
     )
     + ')," ","¶")',
     [(n, ITEM_NUMERALS[0]) for n in ITEM_NUMERALS[1:]] + [(m, "、") for m in ".,．，"] + [("（", "("), ("）", ")")],
@@ -310,7 +311,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # The practice as check reads it: a tab pasted from Word, an IME's or a web page's space is a space
         # (at its start, nothing: 「　二、…」 indented with the IME's space read as no number); so is a line
         # break, which only its number and whether there is one are read from (「\n二、…」 is numbered 二).
-        "n_cell": trimmed("{practice}", lines=" "),
+        "n_cell": trimmed('SUBSTITUTE({practice},CHAR(13)," ")', lines=" "),  # a bare CR too (an old Mac's)
         # The plan year, as the reader takes it (a western year, 2019, is its ROC year, 108): a row reads it
         # once, in a hidden cell of its own ("year" in STATE); written out wherever a row uses the year, the
         # reading of a text year took LibreOffice past 8,192 tokens a formula. The heading's rules read it
@@ -323,7 +324,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # 預定進度. The common shapes, written exactly: 108.08, 108.01-12, 108.10-109.03 and 108.01、04、07
         # (three-digit year, two-digit months); the same with a western year (2019.01-12), and a month or
         # months with no year (1-12月). Anything else a formula leaves to check.
-        "s_text": trimmed("{schedule}", lines="", several=False),  # its lines joined, as the reader joins them
+        # its lines joined, as the reader joins them; a zero-width space pasted with it gone, as check drops it
+        # (LibreOffice's MATCH passes over one, and the months read beside it were wrong)
+        "s_text": trimmed(f'SUBSTITUTE({{schedule}},"{ZERO_WIDTH}","")', lines="", several=False),
         # its shape read without the spaces check reads past (「108.10　-109.03」 is 108.10-109.03). Written out in
         # each of its ~40 uses (a hidden cell of its own took the template past three times the size of one
         # without, and the practice's number is the better use of one: n_cell), and near LibreOffice's 8,192
@@ -334,7 +337,10 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_empty": f"LEN(TRIM(CLEAN({spaced('{schedule}')})))=0",
         # spaces of every kind check drops gone (「1-12　月」 typed with the IME's space), and line breaks
         "s_squashed": _controls(
-            _nested('SUBSTITUTE({schedule},CHAR(10),"")', [(space, "") for space in (" ", "\t", "\x01", *SPACES)])
+            _nested(
+                'SUBSTITUTE({schedule},CHAR(10),"")',
+                [(space, "") for space in (" ", "\t", "\x01", *SPACES, ZERO_WIDTH)],
+            )
         ),
         # months alone as check reads them: every dash and tilde check reads as one a range's dash (「1—12月」,
         # 「1〜12月」), full-width forms half-width (「１－１２月」). The dashes go before ASC, which would make
@@ -492,7 +498,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "n_count": "IF({has_practice},1+{n_extra},0)",
         # lines numbered 「二、」, or 「(二)」 unless 「(一)」 is written after the cell's start: then they are steps
         # of the practice (model.practice_count)
-        "n_extra": "IF(ISERROR(FIND(CHAR(10),{practice})),0,"
+        "n_extra": "IF(AND(ISERROR(FIND(CHAR(10),{practice})),ISERROR(FIND(CHAR(13),{practice}))),0,"
         f'SUMPRODUCT((LEN({_LINES})-LEN(SUBSTITUTE({_LINES},{_array(_SECOND)},"")))/LEN({_array(_SECOND)})'
         '*({1,1,1,0,0,0}+{0,0,0,1,1,1}*ISERROR(FIND("(一)",'
         + _controls(

@@ -56,6 +56,7 @@ from xltool.form import (
     is_title,
     parse_title,
     whole,
+    year_number,
 )
 from xltool.inputs import (
     DAMAGED,
@@ -990,12 +991,9 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int, live: int | None = No
 
 
 def _year(value: object) -> int | None:
-    text = squash(_text(value)).removesuffix("年度").removesuffix("年")
-    if text.startswith("民國"):
-        text = text[2:]
-    if not text.isdecimal() or len(text) > 4:  # 1E+308 or 5,000 digits is no year (int() refuses 4,300)
+    number = year_number(squash(_text(value)))  # 1E+308 or 5,000 digits is no year (int() refuses 4,300)
+    if number is None:
         return None
-    number = int(text)
     year = number - ROC_OFFSET if number > ROC_OFFSET else number
     return year if 0 < year < 1000 else None  # 0 is no year: every schedule was 「不在計畫年度 0 年」
 

@@ -111,7 +111,8 @@ def _parse_cached(kind: str, value: object, year: int | None, decimals: int | No
     written = _one_line(value)
     # A leading ' is the quote prefix the README's guide has officers type so that a cell keeps 108.10 as
     # text; Excel drops it, but LibreOffice keeps it as a character in a cell already formatted as text.
-    return _parse_text(squash(written).removeprefix("'"), written, year, frozenset())
+    # A zero-width space pasted with it (a web page, LINE) is none of its characters: the officer cannot see it.
+    return _parse_text(squash(written.replace("\u200b", "")).removeprefix("'"), written, year, frozenset())
 
 
 def _one_line(value: object) -> str:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 # NFKC folds full-width forms (－ ～ ， ．) but leaves these alone; they all mean a dash or a tilde here
 # (the template's 檢查 column reads DASHES as check does).
-DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\ufe58\u30fc"
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\ufe58\ufe63\u30fc"
 TILDES = "\u301c\u223c\u02dc"
 _TRANSLATE = str.maketrans({**{c: "-" for c in DASHES}, **{c: "~" for c in TILDES}})
 _SPACE = re.compile(r"[ \t\u3000\u00a0]{2,}|[\t\u3000\u00a0]")
@@ -56,7 +56,8 @@ def clean(value: object) -> str:
 def _normalize(text: str) -> str:
     # NFKC can itself make spaces (「¯」 becomes space + combining macron): a double one, or one at the start
     # of a line, which clean folds and trims (else a second normalize would change the text again).
-    return clean(unicodedata.normalize("NFKC", text).translate(_TRANSLATE)).strip()
+    # The dashes and tildes first too: NFKC makes 「˜」 a space and a combining tilde, which no reader reads.
+    return clean(unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).translate(_TRANSLATE)).strip()
 
 
 def normalize(value: object) -> str:

@@ -49,6 +49,7 @@ from xltool.form import (
     numeral_value,
     parse_title,
     whole,
+    year_number,
 )
 from xltool.model import Finding, PlanItem, continued, practice_count
 from xltool.schedule import ROC_OFFSET
@@ -104,8 +105,8 @@ def check(context: Context) -> Iterator[Finding]:
 def western_year(written: str) -> str:
     """The western year a year cell holds (2019, 「2019年度」 pasted as text), which the reader took as its
     ROC year; "" when it holds none."""
-    digits = squash(written).removesuffix("年度").removesuffix("年")
-    return digits if digits.isdecimal() and whole(digits) > ROC_OFFSET else ""
+    number = year_number(squash(written))
+    return str(number) if number is not None and number > ROC_OFFSET else ""
 
 
 def _heading(context: Context) -> Iterator[Finding]:
