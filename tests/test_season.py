@@ -1420,3 +1420,28 @@ def test_a_units_errors_in_last_rounds_merge_do_not_count_once_its_own_file_does
     done = xltool("check", first, late, "--roster", roster)
     assert done.status == 0, done.out
     assert "計入的版本：0 個錯誤" in done.out
+
+
+def test_a_unit_that_sent_another_years_plan_or_a_damaged_file_is_so_still_in_the_next_round(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """乙 sent last year's plan and 丙 a damaged file, and neither has sent anything since: in the second round
+    both were 未收, and the chase list asked them for a plan they had sent. Last round's 收件情形 says what
+    they sent; the line says it again, and the chase list asks for what is wanted."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="甲")
+    write_template(inbox / "乙政風處.xlsx", year=107, unit="乙政風處", items=example_items(KINMEN)[:3])
+    (inbox / "丙政風處.xlsx").write_bytes(b"PK\x03\x04 cut short in the mail")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n乙政風處\n丙政風處\n", encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "--skip-bad", "--year", "108", "-o", first).status == 0
+    chase = tmp_path / "待催.csv"
+    done = xltool("check", first, "--roster", roster, "--chase", chase, "-f", "json")
+    receipts = {r["unit"]: r for r in json.loads(done.out)["receipts"]}
+    assert [receipts[u]["status"] for u in ("甲政風處", "乙政風處", "丙政風處")] == ["已收", "年度不符", "無法讀取"]
+    assert receipts["乙政風處"]["note"].startswith(f"上次收件（{first}）：送來的是 107 年度的計畫")
+    rows = {row["單位"]: row for row in csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))}
+    assert rows["乙政風處"]["請辦理"] == "送來的是 107 年度的計畫，請送本年度的計畫。"
+    assert rows["丙政風處"]["狀態"] == "無法讀取" and "請重新存檔後再送一次" in rows["丙政風處"]["請辦理"]

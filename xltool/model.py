@@ -322,6 +322,9 @@ class Plan:
     marked_copy: bool = False
     # Cells merged over practice rows (a hand-made plan): such a cell is read on each row it covers.
     merged_cells: bool = False
+    # A merged workbook's 收件情形, as (unit, status, files, note) rows: a later round carries a unit's
+    # 年度不符 or 無法讀取 on when the unit has sent nothing since.
+    last_receipts: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def live_columns(self) -> list[str]:
         """The letters of the template's 檢查 column and the hidden columns after it, when the plan's

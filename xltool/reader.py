@@ -26,11 +26,13 @@ from xltool.catalogs import load_catalog
 from xltool.errors import ErrorCode, InputError
 from xltool.form import (
     COLUMNS,
+    FILES,
     GOAL_NUMERALS,
     LIVE,
     MARKER_SHEET,
     MARKS_SHEET,
     MERGED_SHEET,
+    NOTE,
     NOTES_WORDS,
     OPTIONAL_COLUMNS,
     PLAN_SHEET,
@@ -43,8 +45,10 @@ from xltool.form import (
     SOURCE_FILE,
     SOURCE_SAVED,
     STATS_SHEET,
+    STATUS,
     TEXT_COLUMNS,
     TOTAL_WORDS,
+    UNIT,
     UNIT_LABEL,
     UNIT_WRITTEN,
     YEAR_LABEL,
@@ -137,6 +141,8 @@ def read_plan(
                 plan.marked_copy = workbook.marked
                 if not marker and MERGED_SHEET not in workbook.names and len(workbook.names) > 1:
                     _say_other_plans(plan, workbook, name)
+                if name == MERGED_SHEET and RECEIPT_SHEET in workbook.names:
+                    plan.last_receipts = _last_receipts(workbook)
                 break
         else:
             if _xltool_printout(book):
@@ -166,6 +172,22 @@ def read_plan(
     if book.kind == "xls" and LIVE.key in plan.cells:
         plan.notices.append(XLS_TEMPLATE)
     return plan
+
+
+def _last_receipts(workbook: _Workbook) -> list[tuple[str, str, str, str]]:
+    """A merged workbook's 收件情形: each unit's status, files and note, as that round said them."""
+    try:
+        grid = workbook.sheet(RECEIPT_SHEET, cut=False).grid
+    except InputError:  # a sheet too large or damaged to look at says nothing of last round
+        return []
+    wanted = [UNIT.name, STATUS.name, FILES.name, NOTE.name]
+    for r, row in enumerate(grid[:10]):
+        cells = [_line(value) for value in row]
+        if all(word in cells for word in wanted):
+            at = [cells.index(word) for word in wanted]
+            lines = [[_line(row[c]) if c < len(row) else "" for c in at] for row in grid[r + 1 :]]
+            return [(unit, status, files, note) for unit, status, files, note in lines if unit and status]
+    return []
 
 
 def _say_other_plans(plan: Plan, workbook: _Workbook, read: str) -> None:

@@ -921,6 +921,7 @@ def _receipts(
         _receipt(unit.name, on_roster.get(unit.name, []), counted, unit, season.year, season.named)
         for unit in roster.units
     ]
+    _carried(lines, season)
     for group in off:
         line = _receipt(group[0].unit, group, counted, None, season.year, season.named)
         open_units = [u for u, r in zip(roster.units, lines, strict=False) if r.status in _NOT_IN]
@@ -943,6 +944,29 @@ def _receipts(
 
 
 _NOT_IN = (Status.MISSING, Status.UNREADABLE, Status.OTHER_YEAR)  # nothing of this season's counted
+_CARRIED = {Status.OTHER_YEAR: re.compile(r"送來的是 (.+?)的計畫"), Status.UNREADABLE: re.compile(r"無法讀取：([^；]+)")}
+
+
+def _carried(lines: Sequence[Receipt], season: Intake) -> None:
+    """A unit that has sent nothing since last round's 彙整 (given by name) said 年度不符 or 無法讀取: it is
+    so still, with last round's note, and chased for it (it was 未收, and asked for a plan it had sent)."""
+    last: dict[str, tuple[str, str, str]] = {}
+    merged = {id(s.result): s for s in season.submissions if s.from_merged and same_file(s.file) in season.named}
+    for sub in sorted(merged.values(), key=lambda s: saved_time(s.file)):  # a later round's says it last
+        assert sub.result.plan is not None
+        last |= {unit: (status, note, sub.name) for unit, status, _, note in sub.result.plan.last_receipts}
+    for line in lines:
+        if line.status != Status.MISSING or line.files or line.unit not in last:
+            continue
+        said, note, name = last[line.unit]
+        status = next((s for s in _CARRIED if s == said), None)  # a cell typed over is no status
+        if status is None:
+            continue
+        line.status = status
+        pattern = _CARRIED[status]
+        found = pattern.search(note)
+        line.reason = found.group(1) if found else ""
+        line.note = _join(f"上次收件（{name}）：{note}", line.note)
 
 
 def _named_for_another(roster: Roster, on_roster: dict[str, list[Submission]], lines: Sequence[Receipt]) -> None:
