@@ -58,11 +58,6 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "１－１２月"},  # months alone in full-width forms, with an em dash, with a wave dash
     {"schedule": "1—12月"},
     {"schedule": "10〜3月"},
-    {"schedule": "3、13月"},
-    {"schedule": "108.01-12\u200b"},  # a zero-width space pasted from a web page: no character of it
-    {"schedule": "1\u200b-12月"},
-    {"schedule": "1﹣12月"},  # a small hyphen, and a small tilde, as check reads them
-    {"schedule": "1˜12月"},
     {"budget": "1,000"},
     {"budget": "５"},
     {"budget": "NT$5"},
