@@ -76,3 +76,17 @@ def test_a_plan_with_an_absurd_budget_still_prints(tmp_path: Path, xltool: Runne
     source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     done = xltool("render", source, "-o", tmp_path / "列印.xlsx")
     assert done.status == 0 and (tmp_path / "列印.xlsx").exists(), done.err
+
+
+def test_cells_a_spreadsheet_made_of_a_budget_read_as_the_column_reads_them() -> None:
+    """As the template's 檢查 column reads them: a date (1/5 typed in a General cell) is the day count the
+    spreadsheet keeps, 43470, 偏大 with the advice that says so (check called 「2019-01-05」 no number); a logical
+    cell is 「TRUE」, not Python's 「True」; 「-NT$5」 is -5; a tiny amount is quoted 0.00005, not 「5e-05」."""
+    import datetime as dt
+
+    assert (parse_budget(dt.datetime(2019, 1, 5)).value, parse_budget(dt.date(2019, 1, 5)).written) == (43470, "43470")
+    assert parse_budget(True).written == "TRUE" and parse_budget(True).notes == {Note.NOT_NUMBER}
+    minus = parse_budget("-NT$5")
+    assert minus.value == -5 and Note.NEGATIVE in minus.notes
+    assert parse_budget("-NT$-5").notes == {Note.NOT_NUMBER}
+    assert [parse_budget(v).written for v in (0.00005, 1e-9, 12.5)] == ["0.00005", "0.000000001", "12.5"]

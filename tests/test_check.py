@@ -412,7 +412,9 @@ def test_a_budget_merged_over_two_practices_counts_once(template: Path) -> None:
 
 def test_a_date_typed_as_a_budget_is_blamed_on_its_row_not_on_the_total(template: Path) -> None:
     """1/5 typed into 預算 became a date, which the sheet's =SUM counts as its day number, 46,027: the
-    error is the row's (「不是數字」), not 「請重新計算合計」 at a 合計 that is already =SUM."""
+    problem is the row's, not 「請重新計算合計」 at a 合計 that is already =SUM. It is the day number 偏大, with
+    the advice that says a date was made of it, as the 檢查 column says (check called it 「2026-01-05」, no
+    number, which the officer never typed)."""
     rows = [{"goal": "壹、目標", "practice": "一、作法 1 場", **GOOD}, {"practice": "二、辦理講習 2 場", **GOOD}]
     fill(template, rows, unit="某處")
     total = read_plan(template).cells["total"]
@@ -425,7 +427,7 @@ def test_a_date_typed_as_a_budget_is_blamed_on_its_row_not_on_the_total(template
         return {f.code for f in check_plan(read_plan(template), load_catalog(108)) if f.field in ("budget", "total")}
 
     assert codes(5) == {"TOTAL_MISMATCH"}  # with numbers on every row, a wrong 合計 is the 合計's
-    assert codes(dt.datetime(2026, 1, 5)) == {"BUDGET_NOT_NUMBER"}
+    assert codes(dt.datetime(2026, 1, 5)) == {"BUDGET_LARGE"}
 
 
 def test_annotate_and_fix_take_one_workbook_of_their_own_kind(tmp_path: Path, xltool: Runner) -> None:

@@ -3,6 +3,7 @@ calculated the formulas; and a column that survives what officers and xltool do 
 
 from __future__ import annotations
 
+import datetime
 import re
 import zipfile
 from collections.abc import Sequence
@@ -59,6 +60,9 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "1—12月"},
     {"schedule": "10〜3月"},
     {"budget": "1,000"},
+    {"budget": "-NT$5"},  # the minus before NT$: -5, to both
+    {"budget": 0.00005},  # quoted as a spreadsheet shows it
+    {"budget": datetime.datetime(2019, 1, 5)},  # 1/5 made a date: the day count, 偏大, to both
     {"budget": "５"},
     {"budget": "NT$5"},
     {"budget": 0.5},

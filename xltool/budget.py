@@ -6,6 +6,7 @@ parsing never fails: what is not a number is kept as written and marked for ``ch
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -43,7 +44,20 @@ class Budget:
 
 
 ZERO_WORDS = frozenset({"-", "--", "~", "無", "0", "免", "不需", "無經費"})
-_AMOUNT = re.compile(r"(?:NT\$|新臺幣|新台幣)?(-?\d+(?:\.\d+)?)(千元|仟元|千|元)?")
+# The minus before NT$ too (「-NT$5」), as the 檢查 column reads it once NT$ is gone.
+_AMOUNT = re.compile(r"(-)?(?:NT\$|新臺幣|新台幣)?(-?\d+(?:\.\d+)?)(千元|仟元|千|元)?")
+
+
+def _day_count(value: dt.date | dt.time | dt.timedelta) -> float:
+    """A date or time cell as the number a spreadsheet keeps: days since 1899-12-30, a time a part of one."""
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
+    moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+    return (moment.replace(tzinfo=None) - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+
+
 THOUSAND = Decimal(1000)
 
 
@@ -58,8 +72,12 @@ def parse_budget(value: object) -> Budget:
 def _parse_cached(kind: str, value: object) -> Budget:
     if value is None or (isinstance(value, str) and not squash(value)):
         return Budget("", None, frozenset({Note.EMPTY}))
-    if isinstance(value, bool):
-        return Budget(str(value), None, frozenset({Note.NOT_NUMBER}))
+    if isinstance(value, bool):  # as a spreadsheet shows a logical cell, not Python's 「True」
+        return Budget("TRUE" if value else "FALSE", None, frozenset({Note.NOT_NUMBER}))
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        # 1/5 typed where the cell's format is General: the spreadsheet made it a date, which is a day count
+        # to it, and the 檢查 column reads the count (BUDGET_LARGE's advice says what happened)
+        value = _day_count(value)
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
             return Budget(str(value), None, frozenset({Note.NOT_NUMBER}))
@@ -75,13 +93,13 @@ def _parse_cached(kind: str, value: object) -> Budget:
     if text in ZERO_WORDS:
         return Budget(written, Decimal(0), frozenset({Note.ZERO_WORD}))
     match = _AMOUNT.fullmatch(text)
-    if not match:
+    if not match or (match.group(1) and match.group(2).startswith("-")):  # 「-NT$-5」: no number, to both
         return Budget(written, None, frozenset({Note.NOT_NUMBER}))
     try:
-        amount = Decimal(match.group(1))
+        amount = Decimal(match.group(2)) * (-1 if match.group(1) else 1)
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
         return Budget(written, None, frozenset({Note.NOT_NUMBER}))
-    unit = match.group(2)
+    unit = match.group(3)
     if unit == "元":
         return _checked(written, amount / THOUSAND, Note.UNIT_YUAN, Note.TEXT)
     if unit:

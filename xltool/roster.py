@@ -944,7 +944,10 @@ def _receipts(
 
 
 _NOT_IN = (Status.MISSING, Status.UNREADABLE, Status.OTHER_YEAR)  # nothing of this season's counted
-_CARRIED = {Status.OTHER_YEAR: re.compile(r"送來的是 (.+?)的計畫"), Status.UNREADABLE: re.compile(r"無法讀取：([^；]+)")}
+_CARRIED = {
+    Status.OTHER_YEAR: re.compile(r"送來的是 (.+?)的計畫"),
+    Status.UNREADABLE: re.compile(r"無法讀取：([^；]+)"),
+}
 
 
 def _carried(lines: Sequence[Receipt], season: Intake) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from decimal import Decimal
 from functools import lru_cache
 
 # NFKC folds full-width forms (－ ～ ， ．) but leaves these alone; they all mean a dash or a tilde here
@@ -127,4 +128,9 @@ def number_text(value: float) -> str:
     12345678.9 back as 12345700, check quoted 99999999 as 「1e+08」 and a budget of 1234567 as 「1.23457e+06」)."""
     if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e16:
         return str(int(value))
-    return repr(float(value))
+    shortest = repr(float(value))
+    if not math.isfinite(value):
+        return shortest
+    # as a spreadsheet shows it, 0.00005 rather than Python's 「5e-05」 (within reason: 1e-300 stays short)
+    exact = Decimal(shortest)
+    return format(exact, "f") if -20 <= exact.adjusted() < 16 else shortest
