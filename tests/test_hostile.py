@@ -12,6 +12,7 @@ import signal
 import subprocess
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -453,11 +454,10 @@ def _ods_linking(path: Path, links: list[str]) -> Path:
     return path
 
 
-@pytest.mark.usefixtures("office")
-def test_an_ods_converted_for_its_copy_fetches_nothing_it_links_to(tmp_path: Path, xltool: Runner) -> None:
-    """An .ods that shows an image from the web: LibreOffice, converting it for --annotate, fetched it three
-    times, telling whoever sent the file when and where it was opened (a \\\\server\\share would hand a
-    Windows user's login hash over). The copy is made; nothing outside the file is asked for."""
+@pytest.fixture
+def beacon() -> Iterator[tuple[int, list[str]]]:
+    """A web server on this machine that notes each address asked of it: a file's link that LibreOffice
+    fetched would show here (the port, and the paths asked for)."""
     import http.server
     import threading
 
@@ -476,14 +476,20 @@ def test_an_ods_converted_for_its_copy_fetches_nothing_it_links_to(tmp_path: Pat
 
     server = http.server.HTTPServer(("127.0.0.1", 0), Beacon)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        port = server.server_address[1]
-        plan = _ods_linking(
-            tmp_path / "計畫.ods", [f"http://127.0.0.1:{port}/beacon.png", f"HTTP://127.0.0.1:{port}/b2"]
-        )
-        done = xltool("check", plan, "--annotate", tmp_path / "標註.xlsx")
-    finally:
-        server.shutdown()
+    yield server.server_address[1], asked
+    server.shutdown()
+
+
+@pytest.mark.usefixtures("office")
+def test_an_ods_converted_for_its_copy_fetches_nothing_it_links_to(
+    tmp_path: Path, xltool: Runner, beacon: tuple[int, list[str]]
+) -> None:
+    """An .ods that shows an image from the web: LibreOffice, converting it for --annotate, fetched it three
+    times, telling whoever sent the file when and where it was opened (a \\\\server\\share would hand a
+    Windows user's login hash over). The copy is made; nothing outside the file is asked for."""
+    port, asked = beacon
+    plan = _ods_linking(tmp_path / "計畫.ods", [f"http://127.0.0.1:{port}/beacon.png", f"HTTP://127.0.0.1:{port}/b2"])
+    done = xltool("check", plan, "--annotate", tmp_path / "標註.xlsx")
     assert done.status == 1, done.err  # the plan's 108.13
     assert (tmp_path / "標註.xlsx").is_file() and asked == []
 
@@ -506,11 +512,13 @@ def test_only_links_out_of_an_ods_are_emptied_before_libreoffice_opens_it(tmp_pa
         "&#104;ttp://evil.example/b.png",
     ]
     path = _ods_linking(tmp_path / "連結.ods", inside + outside)
-    with zipfile.ZipFile(path, "a") as package:  # another prefix for the links, and a base that moves them
-        package.writestr(
+    with zipfile.ZipFile(path, "a") as package:  # other prefixes for the links, a base that moves them, and
+        package.writestr(  # a fake tag in a comment that hid the real one after it
             "styles.xml",
-            '<s xmlns:l="http://www.w3.org/1999/xlink" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+            '<s xmlns:l="http://www.w3.org/1999/xlink" xmlns:連="http://www.w3.org/1999/xlink" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
             "<i l:href='http://evil.example/c.png' xml:base=\"http://evil.example/\"/>"
+            '<i 連:href="http://evil.example/d.png"/><!-- <a b=\' --><i l:href="http://evil.example/e.png"/><!-- \' -->'
             '<text:a l:href="http://example.gov.tw/">網站</text:a></s>',
         )
     changed = offline(inspect_workbook(path))
@@ -561,3 +569,18 @@ def test_a_copy_of_an_excel_template_is_a_workbook(
         with zipfile.ZipFile(target) as made:
             types = made.read("[Content_Types].xml").decode()
         assert workbook in types and "template" not in types
+
+
+@pytest.mark.usefixtures("office")
+def test_libreoffice_fetches_nothing_a_file_links_to_while_it_converts_it(
+    tmp_path: Path, beacon: tuple[int, list[str]]
+) -> None:
+    """Whatever a file's links escape (an .xls's linked picture, which nothing rewrites before LibreOffice opens
+    it): LibreOffice converts it through a proxy nothing listens on, and asks the web for nothing."""
+    from xltool.office import convert
+
+    port, asked = beacon
+    plan = _ods_linking(tmp_path / "計畫.ods", [f"http://127.0.0.1:{port}/beacon.png"])
+    xls = convert(plan, "xls:MS Excel 97", tmp_path / "xls")  # the picture's link kept in the .xls
+    convert(xls, "xlsx", tmp_path / "xlsx")
+    assert asked == []

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from xltool.errors import ErrorCode, InputError
 from xltool.form import cell_row, column_index, column_letter, whole
 from xltool.inputs import Package, SheetCells
-from xltool.ooxml import MAX_CELL_TEXT, refuse_entities, xml_unescape
+from xltool.ooxml import MAX_CELL_TEXT, canonical, refuse_entities, xml_unescape
 
 # Attribute values may hold ">" (a style named 「a>b」): stopping at the first ">" hid the repeat counts after it.
 _TOKEN = re.compile(
@@ -246,38 +246,43 @@ def _repeat(attrs: bytes, kind: bytes) -> int:
 
 # ------------------------------------------------------------------------------ handed to LibreOffice
 
-# A start tag, its quoted values read as XML reads them (a > inside one does not end it), and a link in it.
-_START_TAG = re.compile(rb"""<((?:[\w.-]+:)?[\w.-]+)((?:[^<>"']|"[^"]*"|'[^']*')*)>""")
-_LINK = re.compile(rb"""(\s[\w.-]+:(?:href|base)\s*=\s*)(["'])(.*?)\2""", re.S)
+# A start tag under any prefix (any letters: <連:image>), its quoted values read as XML reads them (a > inside
+# one does not end it), and a link in it; read once comments, instructions and CDATA are gone (ooxml.canonical:
+# a fake <a b=' in a comment hid the image tag after it).
+_XML_NAME = r"""[^\s<>/:"'=!?]+"""
+_START_TAG = re.compile(rf"""<((?:{_XML_NAME}:)?{_XML_NAME})((?:[^<>"']|"[^"]*"|'[^']*')*)>""")
+_LINK = re.compile(rf"""(\s{_XML_NAME}:(?:href|base)\s*=\s*)(["'])(.*?)\2""", re.S)
 # A link inside the package (Pictures/10000….png, ./Object 1, #計畫表.A1): anything else (a scheme, a drive,
 # a \\server\share, an absolute path, a step out of the package, an escaped character) leaves it.
-_INSIDE = re.compile(rb"#[^:\\&]*|(?:\./)?(?!\.\.)[\w. -]+(?:/(?!\.\.)[\w. -]+)*")
+_INSIDE = re.compile(r"#[^:\\&]*|(?:\./)?(?!\.\.)[\w. -]+(?:/(?!\.\.)[\w. -]+)*", re.ASCII)
 
 
 def offline(package: Package) -> dict[str, bytes]:
     """The XML members of an .ods with every link out of the package emptied (a hyperlink's, in text:a,
     kept: LibreOffice follows none when it opens a file): converting the file for --annotate had LibreOffice
     fetch an image from the address its sender chose, which tells the sender when and where it was opened
-    (and a \\\\server\\share hands a Windows user's login hash over). xltool works offline."""
+    (and a \\\\server\\share hands a Windows user's login hash over). LibreOffice is also kept off the web
+    (office._offline); a share no proxy setting covers."""
     changed = {}
     for name in package.names:
         if name.endswith(".xml") and package.size(name):
             xml = package.member(name)
             if b"href" in xml or b"base" in xml:
-                kept = _START_TAG.sub(_unlinked, xml)
-                if kept != xml:
-                    changed[name] = kept
+                text = canonical(xml).decode("utf-8", "surrogateescape")
+                kept = _START_TAG.sub(_unlinked, text)
+                if kept != text:
+                    changed[name] = kept.encode("utf-8", "surrogateescape")
     return changed
 
 
-def _unlinked(tag: re.Match[bytes]) -> bytes:
+def _unlinked(tag: re.Match[str]) -> str:
     name, attributes = tag.group(1), tag.group(2)
-    if name.rpartition(b":")[2] == b"a" or (b"href" not in attributes and b"base" not in attributes):
+    if name.rpartition(":")[2] == "a" or ("href" not in attributes and "base" not in attributes):
         return tag.group(0)
 
-    def inside(link: re.Match[bytes]) -> bytes:
+    def inside(link: re.Match[str]) -> str:
         # an xml:base is emptied too: it would make a link inside the package one out of it
-        keep = link.group(1).rstrip(b"= \t\r\n").endswith(b"href") and _INSIDE.fullmatch(link.group(3))
-        return link.group(1) + link.group(2) + (link.group(3) if keep else b"") + link.group(2)
+        keep = link.group(1).rstrip("= \t\r\n").endswith("href") and _INSIDE.fullmatch(link.group(3))
+        return link.group(1) + link.group(2) + (link.group(3) if keep else "") + link.group(2)
 
-    return b"<" + name + _LINK.sub(inside, attributes) + b">"
+    return "<" + name + _LINK.sub(inside, attributes) + ">"

@@ -69,6 +69,34 @@ _FONTS_CONF = """<?xml version="1.0"?>
 """
 
 
+# The private profile's network settings: every web address goes through a proxy at a port nothing listens
+# on, so LibreOffice fetches nothing a file links to while it converts it (an image on the web in an .ods or
+# .xls given to --annotate was fetched, telling its sender when and where it was opened). xltool works
+# offline; odf.offline also empties an .ods's links, for a \\server\share no proxy setting covers.
+_PROXIED = ("ooInetHTTPProxy", "ooInetHTTPSProxy", "ooInetFTPProxy")
+_OFFLINE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">\n'
+    + "".join(
+        f'<item oor:path="/org.openoffice.Inet/Settings"><prop oor:name="{name}" oor:op="fuse">'
+        f"<value>{value}</value></prop></item>\n"
+        for name, value in (
+            ("ooInetProxyType", "2"),  # manual
+            ("ooInetNoProxy", ""),  # this machine too
+            *((f"{kind}Name", "127.0.0.1") for kind in _PROXIED),
+            *((f"{kind}Port", "9") for kind in _PROXIED),  # the discard port, closed on any PC
+        )
+    )
+    + "</oor:items>\n"
+)
+
+
+def _offline(profile: Path) -> None:
+    user = profile / "user"
+    user.mkdir(exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(_OFFLINE, encoding="utf-8")
+
+
 def _kai_fontconfig(folder: Path) -> Path:
     prefer = "".join(f"<family>{family}</family>" for family in KAI_FAMILIES)
     aliases = "\n".join(
@@ -109,6 +137,7 @@ def convert_many(sources: Sequence[str | Path], fmt: str, outdir: str | Path, *,
         env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         if sys.platform.startswith("linux"):
             env["FONTCONFIG_FILE"] = str(_kai_fontconfig(Path(profile)))
+        _offline(Path(profile))
         command = [
             soffice,
             f"-env:UserInstallation={Path(profile).as_uri()}",
