@@ -584,3 +584,19 @@ def test_libreoffice_fetches_nothing_a_file_links_to_while_it_converts_it(
     xls = convert(plan, "xls:MS Excel 97", tmp_path / "xls")  # the picture's link kept in the .xls
     convert(xls, "xlsx", tmp_path / "xlsx")
     assert asked == []
+
+
+@pytest.mark.usefixtures("office")
+def test_an_ods_libreoffice_must_convert_is_named_as_given(tmp_path: Path, xltool: Runner) -> None:
+    """An .ods saved under a .xlsx name was copied for LibreOffice under that name and converted onto itself
+    (「LibreOffice 的安裝可能已損壞」); an .ods LibreOffice cannot load was named by the scratch copy
+    (/tmp/xltool-copy-…/copy.ods). The first is annotated; the second is one line naming the officer's file."""
+    disguised = _ods_linking(tmp_path / "計畫.xlsx", [])
+    done = xltool("check", disguised, "--annotate", tmp_path / "標註.xlsx")
+    assert done.status == 1 and (tmp_path / "標註.xlsx").is_file(), done.err
+    refused = _ods_linking(tmp_path / "計畫.ods", [])
+    with zipfile.ZipFile(refused, "a") as package:  # a declaration LibreOffice will not load, xltool reads past
+        package.writestr("styles.xml", '<?xml version="1.0"?><!DOCTYPE s [<!ENTITY e "x">]><s/>')
+    done = xltool("check", refused, "--annotate", tmp_path / "標註2.xlsx")
+    assert done.status == 2 and done.err.count("\n") == 1  # LibreOffice refused it (LibreOffice 7.4)
+    assert done.err.startswith(f"錯誤：{refused}：") and "xltool-copy" not in done.err and "javaldx" not in done.err

@@ -258,20 +258,27 @@ def editable(source: str | Path | Package, out: str | Path) -> Package:
 def package(source: str | Path | Package) -> Iterator[Package]:
     """The .xlsx/.xlsm package a copy is made of: the workbook itself, or an .xls or .ods converted by
     LibreOffice into a scratch folder that lasts while the copies are made (convert once, copy twice)."""
-    from xltool.office import convert
+    from xltool.errors import OfficeError
+    from xltool.office import convert, renamed
 
     book = inspect_workbook(source)
     if book.is_ooxml:
         yield book
         return
     with tempfile.TemporaryDirectory(prefix="xltool-copy-") as scratch:
-        copy = Path(scratch) / f"copy{book.path.suffix.lower()}"  # LibreOffice names its result after this
+        # Named by what it holds, not by its name (an .ods saved as 計畫.xlsx was converted onto itself), and
+        # LibreOffice names its result after it.
+        copy = Path(scratch) / f"copy.{book.kind}"
         links = odf.offline(book) if book.kind == "ods" else {}
         if links:  # nothing the file links to outside itself is fetched while LibreOffice converts it
             write_package(book, copy, links, {})
         else:
             copy.write_bytes(book.data)
-        yield inspect_workbook(convert(copy, "xlsx", scratch))
+        try:
+            converted = convert(copy, "xlsx", scratch)
+        except OfficeError as error:  # named by the officer's file, not the scratch copy
+            raise renamed(error, book.path) from None
+        yield inspect_workbook(converted)
 
 
 def _write(

@@ -175,7 +175,8 @@ def quoted(output: bytes) -> str:
     characters (a broken install wrote 200,000 lines), control characters shown as spaces."""
     text = output[-16 * MAX_QUOTED :].decode(sys.getfilesystemencoding(), "replace")
     lines = [" ".join(line.split()) for line in text.splitlines()]
-    joined = " / ".join(line for line in lines if line)
+    # 「failed to launch javaldx」 says only that Java is not installed, which no conversion here needs
+    joined = " / ".join(line for line in lines if line and "javaldx" not in line)
     return joined if len(joined) <= MAX_QUOTED else "…" + joined[-MAX_QUOTED:]
 
 
