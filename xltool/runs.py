@@ -21,6 +21,7 @@ from xltool.checks import check_plan
 from xltool.errors import ErrorCode, ExitStatus, XltoolError
 from xltool.export import exit_status
 from xltool.model import FileResult, Plan
+from xltool.ooxml import MAX_CELL_TEXT
 from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs, is_file, output_folder, same_file
 from xltool.pipeline import (
     RETURN_SUFFIX,
@@ -387,13 +388,14 @@ def run_render(
     if roster is not None:  # a roster's season prints one year's plans (without one, each file as it is)
         season.refuse_undecided()
     plans = [_printed(sub) for sub in season.counted if sub.plan is not None]
+    plans, cut = _within_a_cell(plans)
     if not plans:
         why = nothing_of_the_year(season) if season.other_year else "沒有任何可讀取的計畫，未寫出任何檔案"
         raise XltoolError(why, code=ErrorCode.MERGE_EMPTY)
     # Another year's plan, all a roster unit sent: not this season's, not printed, and said (it went unsaid).
     other_year = other_year_lines(season, "未列印")
     unprinted = [old.file for old, _ in season.older] + [sub.file for sub in season.other_year]
-    run = RenderRun(results, plans, unprinted, version_notes(season) + other_year, packed(others))
+    run = RenderRun(results, plans, unprinted, version_notes(season) + other_year + cut, packed(others))
     if output is not None:
         run.workbook = render_plans(plans, output, gantt=gantt, canonical=canonical, outputs=outputs)
     # LibreOffice's part takes seconds (a hundred units, a minute): said as a pass of its own on a terminal.
@@ -431,6 +433,29 @@ def _printed(sub: Submission) -> Plan:
     if sub.roster_unit is None or sub.plan.unit == sub.roster_unit.name:
         return sub.plan
     return replace(sub.plan, unit=sub.roster_unit.name)
+
+
+def _within_a_cell(plans: list[Plan]) -> tuple[list[Plan], list[str]]:
+    """The plans with each goal and practice no longer than a workbook's cell holds (a JSON plan's may be:
+    one of 1.5 million characters made 2,000 pages, and the PDF took LibreOffice 40 s), and a line for each
+    plan cut, to say so."""
+    printed, notes = [], []
+    for plan in plans:
+        long = [n for n, item in enumerate(plan.items) if max(len(item.goal), len(item.practice)) > MAX_CELL_TEXT]
+        if long:
+            shown = "、".join(f"第 {n + 1} 項" for n in long[:3]) + (f" 等 {len(long)} 項" if len(long) > 3 else "")
+            notes.append(
+                f"{plan.unit or plan.source}：{shown}的目標或作法超過一格可容納的 {MAX_CELL_TEXT:,} 字，"
+                f"列印版只印前 {MAX_CELL_TEXT:,} 字"
+            )
+            items = list(plan.items)
+            for n in long:
+                items[n] = replace(
+                    items[n], goal=items[n].goal[:MAX_CELL_TEXT], practice=items[n].practice[:MAX_CELL_TEXT]
+                )
+            plan = replace(plan, items=items)
+        printed.append(plan)
+    return printed, notes
 
 
 def _docx(plans: list[Plan], docx: Path, canonical: bool, outputs: Outputs) -> Path:
