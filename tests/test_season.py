@@ -1445,3 +1445,26 @@ def test_a_unit_that_sent_another_years_plan_or_a_damaged_file_is_so_still_in_th
     rows = {row["單位"]: row for row in csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))}
     assert rows["乙政風處"]["請辦理"] == "送來的是 107 年度的計畫，請送本年度的計畫。"
     assert rows["丙政風處"]["狀態"] == "無法讀取" and "請重新存檔後再送一次" in rows["丙政風處"]["請辦理"]
+    text = xltool("check", first, "--roster", roster).out
+    assert "尚缺 2 個單位：乙政風處（年度不符）、丙政風處（無法讀取）" in text and "；\n" not in text
+    # the next round's roster renames 乙 (its old name an alias): still the same unit, still 年度不符
+    roster.write_text("單位,別名\n甲政風處,\n乙政風署,乙政風處\n丙政風處,\n", encoding="utf-8")
+    receipts = {
+        r["unit"]: r for r in json.loads(xltool("check", first, "--roster", roster, "-f", "json").out)["receipts"]
+    }
+    assert receipts["乙政風署"]["status"] == "年度不符"
+
+
+def test_a_file_no_unit_can_be_told_from_is_named_so_in_the_receipts_sheet(tmp_path: Path, xltool: Runner) -> None:
+    """A damaged file named after no roster unit: the terminal said （無法判斷）, the 收件情形 sheet left its 單位
+    blank, which on paper (or sorted by 單位) looked like a row that lost its unit."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="甲")
+    (inbox / "掃描檔.xlsx").write_bytes(b"PK\x03\x04 cut short in the mail")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    merged = tmp_path / "彙整.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "--skip-bad", "-o", merged).status == 0
+    rows = list(load_workbook(merged)["收件情形"].iter_rows(values_only=True))
+    assert any(row[0] == "（無法判斷）" and row[1] == "無法讀取" for row in rows)

@@ -491,7 +491,8 @@ class Receipt:
         found = dict(self.contacts)
         # Nothing read, nothing counted: blank, as the terminal shows it (0 錯誤 said an unreadable file had none).
         figures = [self.practices, self.budget, self.errors, self.warnings] if self.counts else [None] * 4
-        return [self.unit, str(self.status), "、".join(map(shown_path, self.files)), *figures, self.note,
+        unit = self.unit or UNKNOWN_UNIT  # a file no unit could be told from: said so, not a blank cell
+        return [unit, str(self.status), "、".join(map(shown_path, self.files)), *figures, self.note,
                 *(found.get(key, "") for key in contact_keys)]  # fmt: skip
 
     @property
@@ -921,7 +922,6 @@ def _receipts(
         _receipt(unit.name, on_roster.get(unit.name, []), counted, unit, season.year, season.named)
         for unit in roster.units
     ]
-    _carried(lines, season)
     for group in off:
         line = _receipt(group[0].unit, group, counted, None, season.year, season.named)
         open_units = [u for u, r in zip(roster.units, lines, strict=False) if r.status in _NOT_IN]
@@ -933,6 +933,7 @@ def _receipts(
             receipt.note = _join(receipt.note, f"可能是 {'、'.join(s.name for s in group)}（寫「{group[0].unit}」）")
         lines.append(line)
     _named_for_another(roster, on_roster, lines)
+    _carried(roster, lines, season)
     for sub in unplaced:
         line = Receipt("", Status.UNREADABLE, [sub.file], reason=_reason(sub.result))
         near = roster.nearest(
@@ -944,22 +945,33 @@ def _receipts(
 
 
 _NOT_IN = (Status.MISSING, Status.UNREADABLE, Status.OTHER_YEAR)  # nothing of this season's counted
+_LAST_ROUND = re.compile(r"^(?:上次收件（[^）]*）：)+")  # a note carried twice says last round's once
+UNKNOWN_UNIT = "（無法判斷）"  # the unit of a file that cannot be read, nor told from its name
 _CARRIED = {
     Status.OTHER_YEAR: re.compile(r"送來的是 (.+?)的計畫"),
     Status.UNREADABLE: re.compile(r"無法讀取：([^；]+)"),
 }
 
 
-def _carried(lines: Sequence[Receipt], season: Intake) -> None:
+def _carried(roster: Roster, lines: Sequence[Receipt], season: Intake) -> None:
     """A unit that has sent nothing since last round's 彙整 (given by name) said 年度不符 or 無法讀取: it is
-    so still, with last round's note, and chased for it (it was 未收, and asked for a plan it had sent)."""
+    so still, with last round's note, and chased for it (it was 未收, and asked for a plan it had sent). A
+    unit a file of this round may be (named after it, or near its name) is told that instead."""
+    rounds: dict[int, list[Submission]] = {}
+    for sub in season.submissions:
+        if sub.from_merged and same_file(sub.file) in season.named:
+            rounds.setdefault(id(sub.result), []).append(sub)
     last: dict[str, tuple[str, str, str]] = {}
-    merged = {id(s.result): s for s in season.submissions if s.from_merged and same_file(s.file) in season.named}
-    for sub in sorted(merged.values(), key=lambda s: saved_time(s.file)):  # a later round's says it last
-        assert sub.result.plan is not None
-        last |= {unit: (status, note, sub.name) for unit, status, _, note in sub.result.plan.last_receipts}
+    # The later round's says it last: by the newest version it holds (its own saved time is when it was last
+    # opened, and an earlier 彙整 saved again brought back its older status).
+    for subs in sorted(rounds.values(), key=lambda subs: max(version_time(s) for s in subs)):
+        plan = subs[0].result.plan
+        assert plan is not None
+        for unit, said, _, note in plan.last_receipts:
+            named = roster.match(unit)  # a roster respelled (台/臺) or renamed (its 別名) since
+            last[named.name if named is not None else unit] = (said, note, subs[0].name)
     for line in lines:
-        if line.status != Status.MISSING or line.files or line.unit not in last:
+        if line.status != Status.MISSING or line.files or line.near or line.note or line.unit not in last:
             continue
         said, note, name = last[line.unit]
         status = next((s for s in _CARRIED if s == said), None)  # a cell typed over is no status
@@ -969,7 +981,7 @@ def _carried(lines: Sequence[Receipt], season: Intake) -> None:
         pattern = _CARRIED[status]
         found = pattern.search(note)
         line.reason = found.group(1) if found else ""
-        line.note = _join(f"上次收件（{name}）：{note}", line.note)
+        line.note = f"上次收件（{name}）：{_LAST_ROUND.sub('', note)}"
 
 
 def _named_for_another(roster: Roster, on_roster: dict[str, list[Submission]], lines: Sequence[Receipt]) -> None:
@@ -1363,7 +1375,7 @@ def chase_csv(lines: Sequence[Receipt]) -> bytes:
         if not line.chased:
             continue
         status = str(line.status) if line.status in _NOT_IN else "新版無法讀取" if line.resend else "有錯誤"
-        values = {**dict(line.contacts), "unit": line.unit, "status": status, "todo": line.todo(),
+        values = {**dict(line.contacts), "unit": line.unit or UNKNOWN_UNIT, "status": status, "todo": line.todo(),
                   "files": "、".join(map(shown_path, line.files))}  # fmt: skip
         writer.writerow(csv_safe(values.get(f.key, "")) for f in CHASE_FIELDS)
     return buffer.getvalue().encode("utf-8-sig")

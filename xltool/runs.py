@@ -446,16 +446,22 @@ def _within_a_cell(plans: list[Plan]) -> tuple[list[Plan], list[str]]:
             shown = "、".join(f"第 {n + 1} 項" for n in long[:3]) + (f" 等 {len(long)} 項" if len(long) > 3 else "")
             notes.append(
                 f"{plan.unit or plan.source}：{shown}的目標或作法超過一格可容納的 {MAX_CELL_TEXT:,} 字，"
-                f"列印版只印前 {MAX_CELL_TEXT:,} 字"
+                "列印版印到這個長度為止，並在截斷處註明「以下未印出」"
             )
             items = list(plan.items)
             for n in long:
-                items[n] = replace(
-                    items[n], goal=items[n].goal[:MAX_CELL_TEXT], practice=items[n].practice[:MAX_CELL_TEXT]
-                )
+                items[n] = replace(items[n], goal=_cut(items[n].goal), practice=_cut(items[n].practice))
             plan = replace(plan, items=items)
         printed.append(plan)
     return printed, notes
+
+
+def _cut(text: str) -> str:
+    """A text a cell can hold, the cut said where it is made (the paper shows no terminal's notice)."""
+    if len(text) <= MAX_CELL_TEXT:
+        return text
+    mark = f"…（以下未印出，全文共 {len(text):,} 字）"
+    return text[: MAX_CELL_TEXT - len(mark)] + mark
 
 
 def _docx(plans: list[Plan], docx: Path, canonical: bool, outputs: Outputs) -> Path:

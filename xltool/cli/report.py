@@ -16,7 +16,7 @@ from xltool.cli.show import printable, who, wrap
 from xltool.export import shown_path
 from xltool.form import SEVERITY_WORDS, Severity, cell_row
 from xltool.model import FileResult, Finding, json_number, number
-from xltool.roster import Receipt, missing
+from xltool.roster import UNKNOWN_UNIT, Receipt, Status, missing
 
 if TYPE_CHECKING:
     pass
@@ -144,7 +144,7 @@ def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
     from xltool.form import NOTE, RECEIPT_FIELDS
 
     rows = [
-        [line.unit or "（無法判斷）", str(line.status), "、".join(map(shown_path, line.files)),
+        [line.unit or UNKNOWN_UNIT, str(line.status), "、".join(map(shown_path, line.files)),
          *([str(line.practices), f"{json_number(line.budget):,}", str(line.errors), str(line.warnings)]
            if line.counts else ["", "", "", ""])]
         for line in lines
@@ -158,7 +158,9 @@ def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
     absent = [line for line in lines if line.unit in still]
     received = len({file for line in lines for file in line.files})  # a unit that sent twice sent two files
     if absent:
-        names = "、".join(f"{line.unit}（{line.status}）" if line.files else line.unit for line in absent)
+        names = "、".join(
+            line.unit if line.status == Status.MISSING else f"{line.unit}（{line.status}）" for line in absent
+        )
         out.append(f"尚缺 {len(absent)} 個單位：{names}")
     else:
         out.append(f"名冊上的單位都已收到（{received} 個檔案）")
