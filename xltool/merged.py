@@ -75,10 +75,12 @@ def write_merged(
 
     ``inputs`` are one plan per unit, in the order to print (the roster's, or the inputs'), each known by
     its ``unit`` (``unit_written`` keeps the file's own spelling); ``receipts`` are the rows of 收件情形
-    (roster.Receipt.row) with the roster's ``contacts`` columns after them; ``older`` are (file, unit, why, what to do,
-    code: OLDER_VERSION or OTHER_YEAR) of the versions not merged; ``units`` the unit each unreadable file was told to be (by its name or its
-    folder), for its line in 檢查結果; ``saved`` when each input file was saved, for its rows' 來源存檔時間; ``infos`` keeps the findings of severity info in 檢查結果 (after the errors
-    and warnings). ``progress(rows_done, rows_total)`` is called while the practice rows are written.
+    (roster.Receipt.row) with the roster's ``contacts`` columns after them; ``older`` are (file, unit, why,
+    what to do, code: OLDER_VERSION or OTHER_YEAR) of the versions not merged; ``units`` the unit each
+    unreadable file was told to be (by its name or its folder), for its line in 檢查結果; ``saved`` when each
+    input file was saved (saved.saved_stamp), for its rows' 來源存檔時間; ``infos`` keeps the findings of
+    severity info in 檢查結果 (after the errors and warnings). ``progress(rows_done, rows_total)`` is called
+    while the practice rows are written.
     """
     plans = [i.plan for i in inputs if i.plan is not None]
     with (outputs or Outputs()).atomic(path, WORKBOOK) as temporary:
