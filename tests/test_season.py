@@ -20,9 +20,8 @@ from openpyxl import load_workbook
 from examples.make_example import example_items
 from tests.conftest import EXAMPLE, Runner
 from tests.test_merge import stats_table
-from xltool.form import RESULTS_SHEET
+from xltool.form import MERGED_FIELDS, RESULTS_SHEET
 from xltool.reader import read_plan
-from xltool.schedule import parse_schedule
 from xltool.template import write_template
 
 KINMEN = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
@@ -1402,18 +1401,13 @@ def test_a_units_errors_in_last_rounds_merge_do_not_count_once_its_own_file_does
     """乙's plan in last round's 彙整 had an error; its corrected file came in round two and counts. check
     ended with 1, for the error of the version it no longer counts (README: versions not counted do not
     decide the exit status)."""
-    inbox = tmp_path / "收件"
-    inbox.mkdir()
-    unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="甲")
-    items = example_items(KINMEN)
-    items[0] = replace(items[0], schedule_info=parse_schedule("108.13", 108))
-    write_template(inbox / "乙政風處.xlsx", year=108, unit="乙政風處", items=items)
-    roster = tmp_path / "名冊.csv"
-    roster.write_text("單位\n甲政風處\n乙政風處\n", encoding="utf-8")
-    first = tmp_path / "第一輪.xlsx"
-    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
-    late = tmp_path / "遲交"
-    late.mkdir()
+    units = {"甲政風處.xlsx": ("甲政風處", "甲"), "乙政風處.xlsx": ("乙政風處", "")}
+    first, late, roster = round_one(tmp_path, xltool, units, ["甲政風處", "乙政風處"])
+    book = load_workbook(first)  # 乙's first schedule in the 彙整 made an error: 108.13
+    sheet, schedule = book["彙整"], [f.key for f in MERGED_FIELDS].index("schedule") + 1
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "乙政風處")
+    sheet.cell(row, schedule).value = "108.13"
+    book.save(first)
     fixed = unit_plan(late / "乙政風處.xlsx", "乙政風處", own="乙")
     os.utime(fixed, (first.stat().st_mtime + 3600,) * 2)
     assert xltool("check", first, "--roster", roster).status == 1  # 乙's error, in the version that counts
