@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from xltool.budget import Budget, Note
+from xltool.budget import Note
 from xltool.checks.context import Context
 from xltool.checks.rules import (
     BUDGET_CAP,
@@ -48,14 +47,11 @@ EMITS: tuple[Rule, ...] = (
 def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
     as_text = Decimal(0)  # the budgets typed as text, which the sheet's own =SUM leaves out
-    dates = Decimal(0)  # what it counts for budgets that are no number: a date's day number (1/5 typed in)
     for item, more in zip(plan.items, context.continued, strict=True):
         budget = item.budget_info
         notes = budget.notes
         if Note.TEXT in notes and budget.value:
             as_text += budget.value  # 5000元 too: BUDGET_YUAN is about that row
-        if Note.NOT_NUMBER in notes:
-            dates += _day_number(budget)
         if Note.TEXT in notes and budget.value and Note.UNIT_YUAN not in notes:
             # The sheet's own 合計 (=SUM) skips text: the total it shows would differ from the one xltool states.
             amount = json_number(budget.value)
@@ -77,13 +73,9 @@ def check(context: Context) -> Iterator[Finding]:
     stated = plan.stated_total
     # A 合計 short by exactly the budgets typed as text is the sheet's =SUM at work: BUDGET_TEXT says so on
     # each of those rows, and fixing them fixes the total (advice to recalculate it would be wrong).
-    # A budget that is no number is an error on its row, and the sheet's =SUM counts it as it sees it: a
-    # date (1/5 typed into 預算) as its day number. A 合計 that those explain is the rows' to fix, not the 合計's.
-    if (
-        stated is not None
-        and stated.value is not None
-        and stated.value - dates not in (plan.total, plan.total - as_text)
-    ):
+    # A date (1/5 typed into 預算) is read as the day number the sheet's =SUM counts (budget.parse_budget), and
+    # BUDGET_LARGE says so on its row: a 合計 that includes it is not the 合計's to fix.
+    if stated is not None and stated.value is not None and stated.value not in (plan.total, plan.total - as_text):
         yield TOTAL_MISMATCH.at_plan(plan, json_number(stated.value), total=total)
     if context.budget_cap is not None and plan.total > context.budget_cap:
         yield BUDGET_CAP.at_plan(plan, total, total=total, cap=json_number(context.budget_cap))
@@ -94,14 +86,3 @@ def _own_cell(item: PlanItem) -> bool:
     counted once there (a practice merged under another's budget has not left its budget out)."""
     cell = item.cells.get("budget", "")
     return not cell or cell_row(cell) == item.row
-
-
-def _day_number(budget: Budget) -> Decimal:
-    """What a spreadsheet's SUM counts for a budget cell that is no number: a date or time is its serial
-    number (days since 1899-12-30), anything else nothing."""
-    try:
-        when = dt.datetime.fromisoformat(budget.written)
-    except ValueError:
-        return Decimal(0)
-    since = when - dt.datetime(1899, 12, 30)
-    return Decimal(since.days) + Decimal(since.seconds) / 86400
