@@ -17,7 +17,7 @@ from tests.test_check import GOOD, PLANTED, STRUCTURE, correct_rows, practice
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, RULES, check_plan
 from xltool.form import COLUMNS, LIVE, SEVERITY_WORDS, column_index, column_letter
-from xltool.live import HEADING, MAX_FORMULA, MAX_NESTING, SHOWN, Formulas, arguments_at, nesting, priority
+from xltool.live import HEADING, MAX_FORMULA, MAX_NESTING, ONCE, SHOWN, Formulas, arguments_at, nesting, priority
 from xltool.model import Finding
 from xltool.office import convert, convert_many
 from xltool.pipeline import write_template
@@ -59,6 +59,13 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "１－１２月"},  # months alone in full-width forms, with an em dash, with a wave dash
     {"schedule": "1—12月"},
     {"schedule": "10〜3月"},
+    # a year with a tilde, a long dash or 至 between the months, as check reads them (the column was blank)
+    {"schedule": "108.12～01"},
+    {"schedule": "109.01～12"},
+    {"schedule": "108.10—109.03"},
+    {"schedule": "108.01至13"},
+    {"schedule": "2019.01〜12"},
+    {"schedule": "１０９．０１－１２"},
     {"budget": "1,000"},
     {"budget": "-NT$5"},  # the minus before NT$: -5, to both
     {"budget": 0.00005},  # quoted as a spreadsheet shows it
@@ -474,9 +481,14 @@ def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: 
     layout = live_layout(LIVE_RULES, 5)
     assert layout is not None
     live = column_index(layout.shown)
-    columns = [live, *(column_index(letter) for letter in layout.stored.values())]
+    columns = [live, *(column_index(layout.stored[piece]) for piece in layout.stored if piece not in ONCE)]
     cells = [str(sheet.cell(row, col + 1).value) for row in range(4, 9) for col in columns]
     assert all(re.fullmatch(r"=檢_算_\w+", cell) for cell in cells) and sheet.cell(2, live + 1).value == "=檢_count"
+    # what is the same on every row (the plan year) is held once, on the first row, and read from there
+    for piece in ONCE:
+        at = column_index(layout.stored[piece]) + 1
+        assert sheet.cell(4, at).value == f"=檢_算_{piece}" and sheet.cell(5, at).value is None
+        assert defined[f"檢_{piece}"] == f"IFERROR('計畫表'!${layout.stored[piece]}$4,\"\")"
     assert not any(str(value).startswith("=") for value in defined.values())
     assert all(book.defined_names[name].hidden for name in defined)  # out of Excel's Name Box
     allowed = {

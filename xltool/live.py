@@ -312,10 +312,10 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # (at its start, nothing: 「　二、…」 indented with the IME's space read as no number); so is a line
         # break, which only its number and whether there is one are read from (「\n二、…」 is numbered 二).
         "n_cell": trimmed('SUBSTITUTE({practice},CHAR(13)," ")', lines=" "),  # a bare CR too (an old Mac's)
-        # The plan year, as the reader takes it (a western year, 2019, is its ROC year, 108): a row reads it
-        # once, in a hidden cell of its own ("year" in STATE); written out wherever a row uses the year, the
-        # reading of a text year took LibreOffice past 8,192 tokens a formula. The heading's rules read it
-        # where they are calculated (the count above the column has no row of its own).
+        # The plan year, as the reader takes it (a western year, 2019, is its ROC year, 108): read once, into
+        # a hidden cell of the first row ("year" in STATE, held ONCE); written out wherever a row uses the year,
+        # the reading of a text year took LibreOffice past 8,192 tokens a formula. The heading's rules read it
+        # where they are calculated.
         "h_year": _roc("{year_read}"),
         "year_read": YEAR_TYPED,
         # 108.5, 0 and 1E+308 are no year (YEAR_UNREADABLE), as the reader reads a year: a whole 1 to 999
@@ -327,11 +327,15 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # its lines joined, as the reader joins them; a zero-width space pasted with it gone, as check drops it
         # (LibreOffice's MATCH passes over one, and the months read beside it were wrong)
         "s_text": trimmed(f'SUBSTITUTE({{schedule}},"{ZERO_WIDTH}","")', lines="", several=False),
-        # its shape read without the spaces check reads past (「108.10　-109.03」 is 108.10-109.03). Written out in
-        # each of its ~40 uses (a hidden cell of its own took the template past three times the size of one
-        # without, and the practice's number is the better use of one: n_cell), and near LibreOffice's 8,192
-        # tokens in s_span.
-        "s_compact": 'SUBSTITUTE({s_text}," ","")',
+        # its shape read without the spaces check reads past (「108.10　-109.03」 is 108.10-109.03), with every
+        # dash and tilde check reads as a range's dash (「108.10～109.03」, 「108.12—01」, 「108.10至109.03」) and
+        # full-width forms half-width (「１０８．０１－１２」), as s_bare reads months alone. Held in a hidden cell
+        # of its row (STATE): written out in each of its ~40 uses, it took s_span near LibreOffice's 8,192
+        # tokens with 「-」 alone; its cell's room came from the plan year's (ONCE).
+        "s_compact": _nested(
+            "ASC(" + _nested('SUBSTITUTE({s_text}," ","")', [(d, "-") for d in DASHES + TILDES]) + ")",
+            [*((w, "-") for w in "~至到"), ("､", "、")],
+        ),
         # An ideographic or a no-break space alone is no schedule, to check (asked where it matters, not in
         # every piece of s_text: a filled plan of 5,000 rows took a tenth longer to open)
         "s_empty": f"LEN(TRIM(CLEAN({spaced('{schedule}')})))=0",
@@ -525,6 +529,13 @@ PIECES: Mapping[str, str] = MappingProxyType(
     }
 )
 
+# Stored pieces that are the same on every row, each held in one cell of its hidden column, on the first
+# practice row (Layout.once_row): one on every row made a template of 5,000 rows 6 % larger, and that room
+# went to the schedule's text (s_compact), which is each row's own. Not beside the count above the header:
+# the reader cuts the hidden columns off below the header only, and a cell there made every plan as wide
+# as the hidden columns to read (a sheet of all its rows then exceeded the size limit).
+ONCE = frozenset({"year"})
+
 # Pieces held in hidden cells of their row: the row-by-row state the numbering follows (each read by the
 # rows below), and text pieces many conditions use. Each costs a formula cell a row (file size, and a cell
 # for LibreOffice to read and calculate on opening), and saves calculating it again in every condition
@@ -543,7 +554,7 @@ STATE: Mapping[str, str] = MappingProxyType(
         "ps": f"IF({{blank}},{{u_ps}}-MOD({{u_ps}},{_PS_POS}),(INT({{u_ps}}/{_PS_ROWS})+IF({{has_practice}},1,0))*{_PS_ROWS}"
         f"+IF({{g_starts}},0,INT(MOD({{u_ps}},{_PS_ROWS})/{_PS_POS}))*{_PS_POS}"
         f"+IF({{has_practice}},(1+{{n_extra}})*({_PS_POS}+{_PS_COUNT})+{{n_parsed}},0))",
-        "year": _roc(YEAR_TYPED),  # the plan year as read, on each row (see PIECES' "h_year")
+        "year": _roc(YEAR_TYPED),  # the plan year as read: held once (ONCE), on the first row
         # the practice's words, every space and line break gone (check's duplicate test)
         "n_body": 'IF(LEN({practice})=0,"",'
         + _controls(
@@ -558,6 +569,7 @@ STATE: Mapping[str, str] = MappingProxyType(
         "b_core": f'IF(LEN({{budget}})=0,"",{PIECES["b_core"]})',
         "p_text": f'IF(LEN({{performance}})=0,"",{PIECES["p_text"]})',
         "s_span": f'IF(LEN({{schedule}})=0,"",{PIECES["s_span"]})',
+        "s_compact": f'IF(LEN({{schedule}})=0,"",{PIECES["s_compact"]})',
     }
 )
 
@@ -609,6 +621,7 @@ class Layout:
     shown: str  # the letter of the 檢查 column
     codes: Mapping[str, tuple[str, int]]  # form column → its code cell and place (:func:`hidden_cells`)
     stored: Mapping[str, str]  # a piece held in a hidden column (the code cells, STATE) → its letter
+    once_row: int  # where the pieces of ONCE are held: the first practice row
     sheet: str = PLAN_SHEET
     columns: Mapping[str, str] = field(default_factory=lambda: {c.key: column_letter(i) for i, c in enumerate(COLUMNS)})
 
@@ -701,6 +714,8 @@ class Formulas:
             above = layout.stored[name]
             return self._fixed(f"{PREFIX}上_{name}", f"INDEX({self.sheet}${above}:${above},ROW()-1)")
         letter = self._letter(name)
+        if letter is not None and name in ONCE:
+            return self._fixed(f"{PREFIX}{name}", f'IFERROR({self.sheet}${letter}${layout.once_row},"")')
         if letter is not None:
             return self._reference(name, letter)
         if name in PIECES:
