@@ -714,6 +714,19 @@ def _saved(path: Path, when: str) -> None:
             book.writestr(name, member)
 
 
+def test_a_file_saved_again_between_two_runs_in_one_process_is_dated_by_its_new_save(tmp_path: Path) -> None:
+    """A script that checks an inbox, waits for a unit's correction saved over the same file and checks again
+    (or the test runner, which runs every command in one process) was told the first run's saved time."""
+    from xltool.saved import saved_time
+
+    plan = unit_plan(tmp_path / "甲政風處.xlsx", "甲政風處")
+    _saved(plan, "2019-02-01T10:00:00Z")
+    assert saved_time(plan).isoformat() == "2019-02-01T10:00:00+00:00"
+    _saved(plan, "2019-02-05T10:00:00Z")
+    os.utime(plan, (plan.stat().st_mtime + 60,) * 2)  # a minute later, as a save is (the clock's tick is coarse)
+    assert saved_time(plan).isoformat() == "2019-02-05T10:00:00+00:00"
+
+
 def test_the_json_read_from_a_workbook_is_the_same_plan_not_a_newer_version(tmp_path: Path, xltool: Runner) -> None:
     """An office read a unit's workbook to JSON into the inbox: the JSON, dated when it was made, counted as
     the unit's newer version over the workbook it was read from, and the note asked to confirm a tie. It is
@@ -1200,8 +1213,34 @@ def test_an_old_return_copy_in_the_second_round_loses_to_the_newer_version_merge
     book.save(round_one)
     done = xltool("merge", round_one, late, "--roster", roster, "-o", second, "--force")
     assert done.status == 0, done.err
-    assert "甲政風處_檢查.xlsx（2019-02-01" in done.out and "是 xltool 的標註副本，比已彙整的活頁簿舊" in done.out
+    assert "甲政風處_檢查.xlsx（2019-02-01" in done.out and "是 xltool 的標註副本，沒有比已彙整的版本新" in done.out
     assert "請移出後重新執行" in done.out
+
+
+def test_a_return_copy_the_unit_corrected_after_its_version_was_merged_is_not_told_to_be_moved_out(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """甲's version (saved 02-01) was merged and returned; 甲 corrected the return copy and saved it on 02-05,
+    before the office's 彙整 was saved (today). It counts, rightly, but the note called it older than the 彙整
+    and asked the office to move it out: the unit's correction would have been lost. An unedited copy of the
+    version merged (the copy keeps the saved time of the version it marks) is still said to be no newer."""
+    inbox, late, returns = tmp_path / "收件", tmp_path / "遲交", tmp_path / "退回"
+    inbox.mkdir()
+    late.mkdir()
+    _saved(unit_plan(inbox / "甲政風處.xlsx", "甲政風處"), "2019-02-01T10:00:00Z")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    assert xltool("check", inbox, "--roster", roster, "--annotate-dir", returns).status in (0, 1)
+    round_one = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", round_one).status == 0
+    copy = late / "甲政風處_檢查.xlsx"
+    shutil.copy(returns / copy.name, copy)
+    done = xltool("merge", round_one, late, "--roster", roster, "-o", tmp_path / "未修改.xlsx")
+    assert done.status == 0 and "沒有比已彙整的版本新" in done.out, done.out  # unedited: still asked about
+    _saved(copy, "2019-02-05T10:00:00Z")  # the unit's correction of its copy
+    done = xltool("merge", round_one, late, "--roster", roster, "-o", tmp_path / "第二輪.xlsx")
+    assert done.status == 0, done.err
+    assert "甲政風處_檢查.xlsx 為準" in done.out and "請移出" not in done.out, done.out
 
 
 def test_a_return_copy_of_a_version_last_rounds_merge_took_is_named_stale_in_the_second_round(

@@ -728,23 +728,24 @@ def _county_added(roster: Roster, groups: dict[str, list[Submission]]) -> None:
 
 
 def _made_before(sub: Submission, merged: Sequence[Submission]) -> bool:
-    """Whether a unit's file is xltool's return copy saved before last round's 彙整 was made: an old
-    「…_檢查.xlsx」 put into the inbox by mistake (it keeps the saved time of the version it marks, which the 彙整
-    had to choose from), or the unit's correction of its copy, mailed before the 彙整 and read only now. The
-    copy records nothing that tells the two apart, so it counts, as a unit's own file does, and the note asks
-    the office to look (set aside, the unit's correction was lost)."""
+    """Whether a unit's file is xltool's return copy saved no later than the unit's version in last round's
+    彙整 (:func:`version_time`): an old 「…_檢查.xlsx」 put into the inbox by mistake keeps the saved time of the
+    version it marks, so an unedited copy of that very version is as old as it. It counts, as a unit's own
+    file does, and the note asks the office to look. A copy saved after the version is the unit's correction
+    of it: compared with the 彙整's own saved time, one mailed before the 彙整 was made was told to be moved
+    out. (An older 彙整, without 來源存檔時間, has only its own saved time to go by.)"""
     return bool(sub.plan is not None and sub.plan.marked_copy and merged) and all(
-        saved_time(sub.file) < saved_time(m.file) for m in merged
+        saved_time(sub.file) <= version_time(m) for m in merged
     )
 
 
 def _older_copy_words(subs: Sequence[Submission], merged: Sequence[Submission]) -> str:
-    """The note's words for own files that are return copies saved before last round's 彙整 (:func:`_made_before`)."""
+    """The note's words for own files that are return copies no newer than last round's version (:func:`_made_before`)."""
     old = [s for s in subs if _made_before(s, merged)]
     if not old:
         return ""
     names = "、".join(dict.fromkeys(f"{s.name}（{_saved_words(s)}存檔）" for s in old))
-    return f"；{names} 是 xltool 的標註副本，比已彙整的活頁簿舊：若是之前退回的副本誤放進來，請移出後重新執行"
+    return f"；{names} 是 xltool 的標註副本，沒有比已彙整的版本新：若是之前退回的副本誤放進來，請移出後重新執行"
 
 
 _FORMAT_RANK = {".xlsx": 0, ".xlsm": 0, ".ods": 1, ".xls": 2}  # then JSON: no cells to mark

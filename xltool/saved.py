@@ -25,26 +25,44 @@ _JSON_SAVED = re.compile(rb'"saved"\s*:\s*"([^"]{1,64})"')
 _NEVER = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)  # a file that tells no time: older than any (and shown in any zone)
 
 
-@lru_cache(maxsize=4096)  # asked for again for every line that names the version
 def saved_time(path: str | Path) -> dt.datetime:
     """When a file was last saved, by its own record (:func:`recorded_time`), else the file's modification
     time, to the second as a recorded time is. A mailed file keeps its own record; its time on disk is when it
     was saved from the mail."""
-    recorded = recorded_time(path)
-    if recorded is not None:
-        return recorded
     try:
-        return dt.datetime.fromtimestamp(int(Path(path).stat().st_mtime)).astimezone()
-    except (OSError, ValueError, OverflowError):
+        state = Path(path).stat()
+    except (OSError, ValueError):
         return _NEVER
+    return _saved_time(str(path), state.st_mtime_ns, state.st_size)
 
 
-@lru_cache(maxsize=4096)  # each version's note asks again (an .xls is read to its property stream each time)
 def recorded_time(path: str | Path) -> dt.datetime | None:
     """The saved time a file records itself: an .xlsx's ``dcterms:modified`` (docProps/core.xml), an .ods's
     ``dc:date`` (meta.xml), an .xls's last-saved time (:func:`biff.saved_time`), a JSON's ``saved`` (the
     workbook's it was read from: :func:`json_saved`); None for others and for xltool's own fixed time
     (:data:`form.DOCUMENT_DATE`). Times without a zone are local."""
+    try:
+        state = Path(path).stat()
+    except (OSError, ValueError):
+        return None
+    return _recorded_time(str(path), state.st_mtime_ns, state.st_size)
+
+
+# Each version's note asks again, for every line that names it (an .xls is read to its property stream each
+# time): remembered per file as it is on disk, so a caller reading an inbox again sees a file changed since.
+@lru_cache(maxsize=4096)
+def _saved_time(path: str, mtime_ns: int, size: int) -> dt.datetime:
+    recorded = _recorded_time(path, mtime_ns, size)
+    if recorded is not None:
+        return recorded
+    try:
+        return dt.datetime.fromtimestamp(mtime_ns // 1_000_000_000).astimezone()
+    except (OSError, ValueError, OverflowError):
+        return _NEVER
+
+
+@lru_cache(maxsize=4096)
+def _recorded_time(path: str, mtime_ns: int, size: int) -> dt.datetime | None:
     try:
         with open(path, "rb") as file:
             head = file.read(len(OLE_MAGIC))
