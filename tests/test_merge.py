@@ -586,3 +586,49 @@ def test_a_practice_longer_than_a_cell_holds_is_said_to_be_cut_not_whole(tmp_pat
     [note] = [line for line in done.err.splitlines() if "40,002 字" in line]
     assert "超過 Excel 一格的上限 32,767 字：彙整表只保留前 32,767 字" in note and "完整" not in note
     assert read_plan(merged).items[0].practice == "長" * (32767 - 2)  # 「一、」 and what the cell holds
+
+
+@pytest.mark.usefixtures("office")
+def test_a_statistics_table_longer_than_a_page_has_its_heading_on_every_page(tmp_path: Path, xltool: Runner) -> None:
+    """80 units: 各單位概況 runs over two pages, and the second had numbers under no heading (a sheet repeats one
+    set of rows, and 統計 holds five tables). Each page a table goes on to starts with its title and header."""
+    from xltool.office import convert
+
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    items = example_items(KINMEN)[:6]
+    units = [f"第{n:02d}縣政府政風處" for n in range(80)]
+    for unit in units:
+        write_template(folder / f"{unit}.xlsx", year=108, unit=unit, items=items)
+    out = tmp_path / "彙整.xlsx"
+    assert xltool("merge", folder, "-o", out).status == 0
+    book = load_workbook(out)
+    for name in book.sheetnames:
+        if name != "統計":
+            del book[name]
+    only_stats = tmp_path / "統計.xlsx"
+    book.save(only_stats)
+    pages = [_lines(page) for page in read_pdf(convert(only_stats, "pdf", tmp_path / "pdf"))]
+    titles = ("各單位概況（預算單位：千元）", "各單位各業務類別具體作法數")
+    for title in titles:
+        on = [lines for lines in pages if any(title in line for line in lines)]
+        assert len(on) >= 2, title  # the table does run over a page
+        seen = "".join(map("".join, on))
+        assert all(unit in seen for unit in units) and "合計" in on[-1][-1], title
+        for lines in on:  # each page: the table's title (the sheet's above it on the first), then its header
+            at = next(n for n, line in enumerate(lines) if line.startswith(title))
+            assert at < 2 and lines[at + 1].startswith("單位") and "縣政府政風處" in lines[at + 2], lines[:4]
+    # the overview's 合計 still feeds the chart, past the headings written again
+    assert stats_table(load_workbook(out)["統計"], titles[0])["合計"]["具體作法數"] == 480
+
+
+def _lines(page: object) -> list[str]:
+    """A page's lines of text from the top, each line's words joined (CJK has no spaces)."""
+    words = sorted(page.body(), key=lambda w: (round(w.y0), w.x0))  # type: ignore[attr-defined]
+    lines: list[tuple[float, str]] = []
+    for word in words:
+        if lines and abs(word.y0 - lines[-1][0]) < 3:
+            lines[-1] = (lines[-1][0], lines[-1][1] + word.text)
+        else:
+            lines.append((word.y0, word.text))
+    return [text for _, text in lines]

@@ -395,32 +395,58 @@ def _finding_rows(
         yield [one.file, unit, SEVERITY_WORDS[f.severity], f.code, f.where, f.column, f.value, f.message, f.hint]
 
 
+# A4 landscape's height, in points, less the margins and the page number's line below them, as LibreOffice
+# lays a page out (its footer takes room from the page); TITLE_POINTS is a table title's 14 pt line.
+_PAGE_POINTS = 210 / 25.4 * 72 - 2 * LIST_MARGIN_CM / 2.54 * 72 - 36
+_PAGE_WIDTH_POINTS = 297 / 25.4 * 72 - 2 * LIST_MARGIN_CM / 2.54 * 72
+TITLE_POINTS = 24
+_FILLED = 0.85  # of a page's estimated room: the estimate of the scale and of row heights may err a little
+
+
 def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Summary, year: int | None,
                  units: int) -> None:  # fmt: skip
-    """The summary's tables down one sheet, each starting a printed page, then the chart on its own."""
+    """The summary's tables down one sheet, each starting a printed page, then the chart on its own. A
+    table longer than a page (one row a unit: a national merge's runs to dozens) goes on under its title
+    and header written again, on a page of its own: a sheet repeats one set of rows on every page, and this
+    one has five tables, so the pages after the first of 各單位概況 had numbers under no heading."""
     sheet.write_string(0, 0, f"{plan_title('', year)}彙整統計（{units} 個單位）", styles["title"])
     widths: dict[int, float] = {}
     for table in summary.tables:
         for col, width in enumerate(table.widths):
             widths[col] = max(widths.get(col, 0), width)
-    height = _heights([widths.get(col, 8.43) for col in range(max(widths, default=0) + 1)], styles)
+    columns = [widths.get(col, 8.43) for col in range(max(widths, default=0) + 1)]
+    height = _heights(columns, styles)
+    room = _page_room(columns)
     row, breaks, chart_at = 2, [], None
+    used: float = TITLE_POINTS * 2  # the sheet's title and the blank row under it
     for table in summary.tables:
         if row > 2:
             breaks.append(row)
+            used = 0.0
+        header_points = height(table.header) or LINE_POINTS
         sheet.write_string(row, 0, table.title, styles["title"])
         sheet.write_row(row + 1, 0, table.header, styles["header"])
         sheet.set_row(row + 1, height(table.header))
-        for offset, values in enumerate(table.rows, start=row + 2):
-            last = table.total and offset == row + 1 + len(table.rows)
+        header_row, used, offset = row + 1, used + TITLE_POINTS + header_points, row + 2
+        for n, values in enumerate(table.rows, start=1):
+            points = height(values) or LINE_POINTS
+            if used + points > room and n > 1:  # the table goes on on the next page, under its heading again
+                breaks.append(offset)
+                sheet.write_string(offset, 0, f"{table.title}（續）", styles["title"])
+                sheet.write_row(offset + 1, 0, table.header, styles["header"])
+                sheet.set_row(offset + 1, height(table.header))
+                offset, used = offset + 2, TITLE_POINTS + header_points
+            last = table.total and n == len(table.rows)
             for col, value in enumerate(values):
                 _write_value(sheet, offset, col, value, styles, bold=last)
             sheet.set_row(offset, height(values))
+            offset, used = offset + 1, used + points
         if table.rows and chart_at is None and table.total:
-            chart_at = (row + 1, row + 1 + len(table.rows))  # the header row and the 合計 row of the overview
+            chart_at = (header_row, offset - 1)  # the header row and the 合計 row of the overview
         if not table.rows:
-            sheet.write_string(row + 2, 0, "（無）", styles["text"])
-        row += 4 + max(len(table.rows), 1)
+            sheet.write_string(offset, 0, "（無）", styles["text"])
+            offset += 1
+        row = offset + 2
     for col, width in widths.items():
         sheet.set_column(col, col, width)
     categories, totals = summary.chart
@@ -429,6 +455,15 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Sum
         _chart(workbook, sheet, row, chart_at, len(categories), _label_format(totals))
     sheet.set_h_pagebreaks(breaks)
     apply_page(sheet, Page(landscape=True, margin_cm=LIST_MARGIN_CM))
+
+
+def _page_room(widths: Sequence[float]) -> float:
+    """The points of rows a printed page of a sheet with these column widths (characters) surely holds: the
+    sheet prints one page wide, so a wide one is scaled down and a page holds more of its rows. A column of
+    width w is w × 7 + 5 pixels, 0.75 points each."""
+    wide = sum(width * 7 + 5 for width in widths) * 0.75
+    scale = min(1.0, _PAGE_WIDTH_POINTS / wide) if wide else 1.0
+    return _PAGE_POINTS / scale * _FILLED
 
 
 def _write_value(sheet: Any, row: int, col: int, value: object, styles: dict[str, Any], *, bold: bool = False) -> None:
