@@ -267,6 +267,9 @@ def test_many_units_print_as_sections_with_their_own_titles_and_page_numbers(tmp
     each.mkdir()
     assert xltool("render", folder, "--pdf-dir", each).status == 0
     assert sorted(p.name for p in each.iterdir()) == ["乙市政府政風處.pdf", "甲縣政府政風處.pdf"]
+    for pdf in each.iterdir():  # printed apart, and then stacked: every page says whose it is, as above
+        named = {w.page for w in pdf_words(pdf) if w.y1 < MARGIN and w.text == f"{pdf.stem}108年度廉政工作計畫"}
+        assert named == set(range(1, pages_of(pdf) + 1)) and len(named) > 1, pdf.name
 
 
 # --- a LibreOffice that misbehaves: a real program standing in for a broken install ------------------------

@@ -77,11 +77,13 @@ def render_plans(
     *,
     gantt: bool = False,
     canonical: bool = False,
+    named_pages: bool = False,
     outputs: Outputs | None = None,
 ) -> Path:
     """Write one printable workbook: a sheet per plan (each under its unit's title, its pages counted on
     their own), and with ``gantt`` each followed by its month grid. ``canonical`` prints what ``--fix`` would write
-    (108.01-12 for １０８．０１－１２, 綜合規劃業務 for 綜合業務) instead of what the officer wrote."""
+    (108.01-12 for １０８．０１－１２, 綜合規劃業務 for 綜合業務) instead of what the officer wrote. Several
+    units, or one of several printed apart (``named_pages``), name their unit on every page."""
     with (outputs or Outputs()).atomic(path, WORKBOOK) as temporary:
         # The column unit follows the default font: a column of width w prints 7w + 5 pt (linebreak).
         workbook = new_workbook(temporary, default_format_properties={"font_name": FONT, "font_size": BODY_SIZE})
@@ -93,7 +95,7 @@ def render_plans(
         for plan in plans:
             name = PLAN_SHEET if len(plans) == 1 else sheet_name(plan.unit or PLAN_SHEET, used)
             # Several units printed together: each page names its unit (the title is on the first only).
-            head = running_head(plan) if len(plans) > 1 else ""
+            head = running_head(plan) if len(plans) > 1 or named_pages else ""
             _write_print_sheet(workbook.add_worksheet(name), styles, plan, canonical, head)
             if gantt:  # beside its plan, named on every page: all grids after all plans matched no unit
                 name = GANTT_SHEET if len(plans) == 1 else sheet_name(f"{plan.unit}{GANTT_SHEET}", used)
@@ -128,7 +130,8 @@ def pdfs_of(
     outputs: Outputs | None = None,
 ) -> list[Path]:
     """One PDF per unit in ``folder`` (made if need be), named after the unit (with ``gantt``, its month
-    grid after its plan), all converted in one LibreOffice start."""
+    grid after its plan), all converted in one LibreOffice start. Each page names its unit, as in one PDF of
+    them all: printed together, a stack of 30 units' PDFs had pages after each first that no one could place."""
     from xltool.errors import OfficeError
     from xltool.office import convert_many, renamed
 
@@ -146,7 +149,7 @@ def pdfs_of(
         guard.claim(target, PDF)
     with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
         books = [
-            render_plans([plan], Path(scratch) / f"{n}.xlsx", gantt=gantt, canonical=canonical)
+            render_plans([plan], Path(scratch) / f"{n}.xlsx", gantt=gantt, canonical=canonical, named_pages=True)
             for n, plan in enumerate(plans)
         ]
         try:
