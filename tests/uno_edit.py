@@ -14,6 +14,8 @@ plan sheet:
     {"op": "text", "cell": "E2", "text": "…"}           a value that arrives as text (pasted)
     {"op": "number", "cell": "D6", "value": 30}          a number typed into a General cell
     {"op": "insert_rows", "row": 1, "count": 1}          Insert Rows above 1-based ``row`` (an unprotected sheet)
+    {"op": "delete_rows", "row": 4, "count": 1}          Delete Rows from 1-based ``row`` (an unprotected sheet)
+    {"op": "unprotect"}                                  Tools ▸ Protect Sheet turned off (it has no password)
     {"op": "fill", "cell": "B7", "rgb": "FFEB9C"}        the officer's own background colour
     {"op": "note", "cell": "B5", "text": "…"}           the officer's own comment (a note)
 
@@ -104,6 +106,10 @@ def run(pipe: str, job: dict) -> None:  # type: ignore[type-arg]
                 sheet.getCellRangeByName(op["cell"]).setValue(op["value"])
             elif kind == "insert_rows":
                 sheet.Rows.insertByIndex(op["row"] - 1, op.get("count", 1))
+            elif kind == "unprotect":
+                sheet.unprotect("")
+            elif kind == "delete_rows":
+                sheet.Rows.removeByIndex(op["row"] - 1, op.get("count", 1))
             elif kind == "fill":
                 sheet.getCellRangeByName(op["cell"]).CellBackColor = int(op["rgb"], 16)
             elif kind == "note":

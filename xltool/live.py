@@ -354,7 +354,12 @@ PIECES: Mapping[str, str] = MappingProxyType(
             [("月", ""), ("份", ""), *((w, "-") for w in "~至到"), (",", "、"), ("，", "、"), ("､", "、")],
         ),
         "s_shape": _nested("{s_compact}", [(str(d), "9") for d in range(9)]),
-        "s_common": 'ISNUMBER(MATCH(SUBSTITUTE({s_shape},"、99",""),{"999.99","999.99-99","999.99-999.99"},0))',
+        # a schedule's first part (before its first 、) and the list after it, of months alone (「108.01、04」,
+        # 「108.10-109.03、06」): a year in the list (「108.10-12、109.03」) is no shape a formula reads here, where
+        # dropping each 「、99」 from the whole made it 108.10-109.03 read backwards (an error check did not give)
+        "s_core": 'LEFT({s_compact},IFERROR(FIND("、",{s_compact})-1,99))',
+        "s_common": 'IF(SUBSTITUTE(MID({s_shape},LEN({s_core})+1,99),"、99","")="",'
+        'ISNUMBER(MATCH(LEFT({s_shape},LEN({s_core})),{"999.99","999.99-99","999.99-999.99"},0)),FALSE)',
         "s_western": 'ISNUMBER(MATCH({s_shape},{"9999.99","9999.99-99","9999.99-9999.99"},0))',
         # a western schedule's months, each 1 to 12
         "s_w_months": "AND(--MID({s_compact},6,2)>=1,--MID({s_compact},6,2)<=12,--RIGHT({s_compact},2)>=1,"
@@ -377,10 +382,11 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_month_day": 'ISNUMBER(MATCH({s_shape},{"9/9","9/99","99/9","99/99"},0))',
         "s_range": 'MID({s_compact},7,1)="-"',
         "s_y1": "--LEFT({s_compact},3)",
-        "s_y2": "--IF(LEN({s_compact})=13,MID({s_compact},8,3),LEFT({s_compact},3))",
+        "s_y2": "--IF(LEN({s_core})=13,MID({s_compact},8,3),LEFT({s_compact},3))",
         "s_m1": "--MID({s_compact},5,2)",
-        "s_m2": "--RIGHT({s_compact},2)",
-        "s_months": '"、"&MID({s_compact},5,2)&"、"&IF({s_range},RIGHT({s_compact},2),MID({s_compact},8,99))',
+        "s_m2": "--RIGHT({s_core},2)",
+        "s_months": '"、"&MID({s_compact},5,2)&"、"&IF({s_range},RIGHT({s_core},2)&MID({s_compact},LEN({s_core})+1,99),'
+        "MID({s_compact},8,99))",
         "s_shaped": "IF({s_common},AND({s_y1}>0,{s_y2}>0),FALSE)",
         "s_bad_month": f"SUMPRODUCT(--ISNUMBER(FIND({_array(['、' + m for m in _BAD_MONTHS])},{{s_months}})))>0",
         "s_reversed": "IF({s_range},{s_y2}*12+{s_m2}<{s_y1}*12+{s_m1},FALSE)",
@@ -533,8 +539,13 @@ PIECES: Mapping[str, str] = MappingProxyType(
 # practice row (Layout.once_row): one on every row made a template of 5,000 rows 6 % larger, and that room
 # went to the schedule's text (s_compact), which is each row's own. Not beside the count above the header:
 # the reader cuts the hidden columns off below the header only, and a cell there made every plan as wide
-# as the hidden columns to read (a sheet of all its rows then exceeded the size limit).
-ONCE = frozenset({"year"})
+# as the hidden columns to read (a sheet of all its rows then exceeded the size limit). Each is read as its
+# formula here says, {held} being the cell: the year, when typed as the number it should be, straight from
+# its cell, so that a first row deleted or sorted away once the sheet is unprotected (it has no password)
+# silences no year rule; only a year typed as text (「109年」) needs the held cell.
+ONCE: Mapping[str, str] = MappingProxyType(
+    {"year": f"IF(ISNUMBER({{year_cell}}),{{year_cell}}-{ROC_OFFSET}*({{year_cell}}>{ROC_OFFSET}),{{held}})"}
+)
 
 # Pieces held in hidden cells of their row: the row-by-row state the numbering follows (each read by the
 # rows below), and text pieces many conditions use. Each costs a formula cell a row (file size, and a cell
@@ -715,7 +726,8 @@ class Formulas:
             return self._fixed(f"{PREFIX}上_{name}", f"INDEX({self.sheet}${above}:${above},ROW()-1)")
         letter = self._letter(name)
         if letter is not None and name in ONCE:
-            return self._fixed(f"{PREFIX}{name}", f'IFERROR({self.sheet}${letter}${layout.once_row},"")')
+            held = f'IFERROR({self.sheet}${letter}${layout.once_row},"")'
+            return self._fixed(f"{PREFIX}{name}", self._expand(ONCE[name].replace("{held}", held)))
         if letter is not None:
             return self._reference(name, letter)
         if name in PIECES:

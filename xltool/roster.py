@@ -455,6 +455,7 @@ class Status(StrEnum):
     MISSING = "未收"
     UNREADABLE = "無法讀取"
     DUPLICATE = "重複"
+    NEWER_UNREADABLE = "新版無法讀取"  # its newest file could not be read: an older version counts meanwhile
     OFF_ROSTER = "名冊外"
     OTHER_YEAR = "年度不符"  # only another year's plan came (109 for a 108 season): nothing of this year counts
 
@@ -952,6 +953,8 @@ _CARRIED = {
     Status.OTHER_YEAR: re.compile(r"送來的是 (.+?)的計畫"),
     Status.UNREADABLE: re.compile(r"無法讀取：([^；]+)"),
 }
+# The damaged resubmission a 新版無法讀取 note names, in either of its words (its own round's, or a later one's)
+_RESENT = re.compile(r"較新的 (.+?) 無法讀取|([^、；（）\s]+)（[^（）]*無法讀取")
 
 
 def _carried(roster: Roster, lines: Sequence[Receipt], season: Intake) -> None:
@@ -972,6 +975,8 @@ def _carried(roster: Roster, lines: Sequence[Receipt], season: Intake) -> None:
             named = roster.match(unit)  # a roster respelled (台/臺) or renamed (its 別名) since
             last[named.name if named is not None else unit] = (said, note, subs[0].name)
     for line in lines:
+        if line.unit in last and last[line.unit][0] == Status.NEWER_UNREADABLE:
+            _carry_resend(line, *last[line.unit], season.named)
         if line.status != Status.MISSING or line.files or line.near or line.note or line.unit not in last:
             continue
         said, note, name = last[line.unit]
@@ -983,6 +988,17 @@ def _carried(roster: Roster, lines: Sequence[Receipt], season: Intake) -> None:
         found = pattern.search(note)
         line.reason = found.group(1) if found else ""
         line.note = f"上次收件（{name}）：{_LAST_ROUND.sub('', note)}"
+
+
+def _carry_resend(line: Receipt, said: str, note: str, name: str, named: Collection[str]) -> None:
+    """A unit whose newest file last round could not be read (新版無法讀取), and that has sent nothing since:
+    it is so still, and chased for it (it became 已收, and was never asked again for the correction it had
+    tried to send). Anything of its own this round, readable or not, says for itself."""
+    if line.status != Status.RECEIVED or not line.files or any(same_file(f) not in named for f in line.files):
+        return
+    found = _RESENT.search(note)
+    line.status, line.resend = Status.NEWER_UNREADABLE, (found.group(1) or found.group(2)) if found else name
+    line.note = _join(line.note, f"上次收件（{name}）：{_LAST_ROUND.sub('', note)}")
 
 
 def _named_for_another(roster: Roster, on_roster: dict[str, list[Submission]], lines: Sequence[Receipt]) -> None:
@@ -1058,8 +1074,11 @@ def _receipt(
             notes.insert(0, f"無法讀取：{line.reason}")
         newest = max(group, key=_newness)
         if readable and newest.plan is None and _received_later(newest, readable):
-            # the resubmission is lost; the older version stands in for it
+            # the resubmission is lost; the older version stands in for it, and the sheet says so, as the
+            # chase list does (重複 hid it in the note, and the next round could not carry it)
             line.resend, line.reason = newest.name, _reason(newest.result)
+            if roster_unit is not None:
+                line.status = Status.NEWER_UNREADABLE
     for sub in group:
         line.versions.append(_version(sub, counted, len(files) > 1))
         if id(sub) not in counted or sub.plan is None:
@@ -1375,7 +1394,7 @@ def chase_csv(lines: Sequence[Receipt]) -> bytes:
     for line in lines:
         if not line.chased:
             continue
-        status = str(line.status) if line.status in _NOT_IN else "新版無法讀取" if line.resend else "有錯誤"
+        status = str(line.status) if line.status in _NOT_IN or line.resend else "有錯誤"
         values = {**dict(line.contacts), "unit": line.unit or UNKNOWN_UNIT, "status": status, "todo": line.todo(),
                   "files": "、".join(map(shown_path, line.files))}  # fmt: skip
         writer.writerow(csv_safe(values.get(f.key, "")) for f in CHASE_FIELDS)
