@@ -593,6 +593,24 @@ def test_the_gantt_reads_each_practice_on_one_line_under_a_title_of_its_own_heig
     assert gantt.row_dimensions[1].height is None  # one line: the row fits it, as before
 
 
+def test_an_ampersand_in_a_units_name_keeps_its_running_head(tmp_path: Path, xltool: Runner) -> None:
+    """「研考&G科政風室」: its & doubled for the header codes still read 「&G」 (a picture's place) to xlsxwriter,
+    which printed a Python warning on the terminal and dropped the unit's header from every page."""
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    for name, unit in (("甲", "研考&G科政風室"), ("乙", "乙處&[Picture]")):
+        source = folder / f"{name}.json"
+        assert xltool("read", EXAMPLE, "-f", "json", "-o", source).status == 0
+        plan = json.loads(source.read_text(encoding="utf-8"))
+        plan["unit"] = unit
+        source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "列印.xlsx"
+    done = xltool("render", folder, "-o", out)
+    assert done.status == 0 and "Warning" not in done.err, done.err
+    heads = sorted(sheet.oddHeader.right.text for sheet in load_workbook(out).worksheets)
+    assert heads == ["乙處＆[Picture]108年度廉政工作計畫", "研考＆G科政風室108年度廉政工作計畫"]
+
+
 def test_a_long_units_running_head_stays_on_one_line(tmp_path: Path, xltool: Runner) -> None:
     """Several units printed together name their unit at the top right of each page: a 37-character name
     wrapped the head inside 「工作計畫」. The name is shortened with 「…」, the year's words kept."""

@@ -251,11 +251,13 @@ MAX_HEAD = 60  # characters of it: Excel keeps at most 255 in a header, codes in
 
 def running_head(plan: Plan) -> str:
     """The page header that names a plan's unit, right-aligned in small type above the form, for
-    printouts of several units: Excel's header codes, the text's own & doubled."""
+    printouts of several units: Excel's header codes, the text's own & written full-width (「＆」). Doubled,
+    「研考&G科」 still held 「&G」 to xlsxwriter, which took it for a picture's place, printed a Python warning
+    and dropped the header."""
     title = NOT_XML.sub("\ufffd", running_title(plan.unit, plan_title("", plan.year)))
     if len(title) > MAX_HEAD:
         title = title[: MAX_HEAD - 1] + "…"
-    return f'&R&"{FONT}"&{HEAD_SIZE}' + title.replace("&", "&&")
+    return f'&R&"{FONT}"&{HEAD_SIZE}' + title.replace("&", "＆")
 
 
 def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool, running_head: str = "") -> None:
