@@ -991,6 +991,50 @@ def test_sheets_each_under_the_limit_alone_are_measured_together(tmp_path: Path)
     assert json.loads(done.out)["files"][0]["error_code"] == "INPUT_SHEET_TOO_LARGE"
 
 
+@pytest.mark.slow  # 30,000 sheets read, each a calamine call: seconds
+def test_a_small_workbook_listing_thirty_thousand_sheets_is_read_in_one_pass(tmp_path: Path) -> None:
+    """A 0.3 MB .xlsx whose workbook lists 30,000 sheets, all one tiny part: each sheet looked up and measured
+    with all those before it, the check took minutes (40,000: over two), holding up every file of a folder
+    after it. It is read sheet by sheet, once, and says what it is: no plan."""
+    n = 30_000
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    bad = tmp_path / "甲.xlsx"
+    with zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        )
+        book.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{relations}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        sheets = "".join(f'<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>' for i in range(1, n + 1))
+        book.writestr(
+            "xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{relations}"><sheets>{sheets}</sheets></workbook>'
+        )
+        targets = "".join(
+            f'<Relationship Id="rId{i}" Type="{relations}/worksheet" Target="worksheets/sheet1.xml"/>'
+            for i in range(1, n + 1)
+        )
+        book.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{targets}</Relationships>',
+        )
+        book.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+            "</sheetData></worksheet>",
+        )
+    assert bad.stat().st_size < 400_000
+    done = run_process("check", bad, "-f", "json", timeout=60)  # minutes, before
+    assert done.status == 2 and json.loads(done.out)["files"][0]["error_code"] == "INPUT_NO_PLAN"
+
+
 def test_a_json_of_a_million_empty_items_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     """18 MB of 6,000,000 empty items took 2.8 GB and half a minute (the 512 MB a JSON may be holds 170
     million): a plan of more items than any season holds is no plan."""

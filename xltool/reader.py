@@ -65,6 +65,7 @@ from xltool.form import (
 from xltool.inputs import (
     DAMAGED,
     DAMAGED_XLS,
+    MAX_CELLS,
     PASSWORD_PROTECTED,
     UNSAFE_XML,
     Package,
@@ -255,6 +256,7 @@ class _Workbook:
         self.calamine: Any = None
         self.on_original = False  # calamine holds the package's own bytes (not a package made for it)
         self.measured: dict[str, SheetCells] = {}  # each sheet handed to calamine so far, as the size check saw it
+        self.area = 0  # their cells, all together
         if book.is_ooxml:
             self.found = ooxml.book(book)
             names = [s.name for s in self.found.sheets if s.is_worksheet and s.state == "visible" and s.part]
@@ -317,7 +319,12 @@ class _Workbook:
         # Together with the sheets read before it: 60 sheets before the plan, each reaching just under the
         # limit alone, had calamine build 660 million cells one sheet after another (40 s).
         self.measured[name] = cells
-        refuse_large_sheets(self.book, {**self.measured, MARKER_SHEET: self.marker_cells})
+        self.area += cells.area
+        # This sheet alone (beyond the grid, or too large), then all together, named by the largest: only
+        # when together they are too large (summed again for each sheet, 30,000 took minutes).
+        refuse_large_sheets(self.book, {name: cells})
+        if self.area + self.marker_cells.area > MAX_CELLS:
+            refuse_large_sheets(self.book, {**self.measured, MARKER_SHEET: self.marker_cells})
         if live is None and plain and self._as_calamine_finds(sheet.part):
             if not self.on_original:
                 self.book.check_whole()  # calamine inflates the members as far as they go: as declared only
