@@ -1381,6 +1381,41 @@ def test_a_units_damaged_resubmission_in_the_second_round_is_chased(tmp_path: Pa
     assert line["狀態"] == "新版無法讀取" and line["請辦理"].startswith(f"最新送來的 {damaged} 無法讀取")
 
 
+def test_a_damaged_correction_is_chased_in_every_round_until_a_readable_one_comes(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """甲's correction came damaged in round one, beside its readable first version. The chase list said
+    新版無法讀取, the 彙整's 收件情形 only 重複; in round two, 甲 having sent nothing since, it was 已收 and never
+    asked again for the correction it had tried to send. The sheet says 新版無法讀取, and so does every round
+    after it, chasing 甲, until a readable file comes."""
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    _saved(unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="舊"), "2019-02-01T10:00:00Z")
+    damaged = inbox / "甲政風處_修正.xlsx"
+    damaged.write_bytes(b"PK\x03\x04 cut short in the mail")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "--skip-bad", "-o", first).status == 0
+    sheet = {row[0]: row[1] for row in load_workbook(first)["收件情形"].iter_rows(min_row=4, values_only=True)}
+    assert sheet["甲政風處"] == "新版無法讀取"
+    rounds = [first]
+    for n in (2, 3):  # nothing new from 甲: still asked for its correction, named
+        chase = tmp_path / f"待催{n}.csv"
+        done = xltool("check", rounds[-1], late, "--roster", roster, "--chase", chase, "-f", "json")
+        (receipt,) = json.loads(done.out)["receipts"]
+        assert receipt["status"] == "新版無法讀取" and "上次收件" in receipt["note"], receipt
+        (line,) = csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))
+        assert line["狀態"] == "新版無法讀取" and "甲政風處_修正.xlsx 無法讀取" in line["請辦理"], line
+        rounds.append(tmp_path / f"第{n}輪.xlsx")
+        assert xltool("merge", rounds[-2], late, "--roster", roster, "-o", rounds[-1]).status == 0
+    _saved(unit_plan(late / "甲政風處_修正.xlsx", "甲政風處", own="新"), "2019-03-01T10:00:00Z")
+    done = xltool("check", rounds[-1], late, "--roster", roster, "-f", "json")
+    (receipt,) = json.loads(done.out)["receipts"]
+    assert receipt["status"] == "已收" and "無法讀取" not in receipt["note"], receipt
+
+
 def test_an_earlier_merge_opened_and_saved_again_does_not_undo_a_later_one(tmp_path: Path, xltool: Runner) -> None:
     """Round two's 彙整 took 甲's correction; the office then opened round one's 彙整 to print it and saved it.
     Given both in round three, the newer saved 彙整 held 甲, and 甲's correction went out of the merge. Each

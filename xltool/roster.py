@@ -954,7 +954,7 @@ _CARRIED = {
     Status.UNREADABLE: re.compile(r"無法讀取：([^；]+)"),
 }
 # The damaged resubmission a 新版無法讀取 note names, in either of its words (its own round's, or a later one's)
-_RESENT = re.compile(r"較新的 (.+?) 無法讀取|([^、；（）\s]+)（[^（）]*無法讀取")
+_RESENT = re.compile(r"較新的 (.+?) 無法讀取|(?:不計 |、)([^、；（）]+?)（[^（）]*無法讀取")
 
 
 def _carried(roster: Roster, lines: Sequence[Receipt], season: Intake) -> None:
