@@ -1416,6 +1416,33 @@ def test_a_damaged_correction_is_chased_in_every_round_until_a_readable_one_come
     assert receipt["status"] == "已收" and "無法讀取" not in receipt["note"], receipt
 
 
+def test_a_unit_whose_plan_is_two_files_is_checked_file_by_file_in_later_rounds(tmp_path: Path, xltool: Runner) -> None:
+    """甲 sent its plan as 本文 and 附表, merged with --allow-duplicate-units. Read back from the 彙整 in round two,
+    its rows were one plan: 附表's 壹 was told to be 參 (an error in neither file) and 甲 was chased for it. In
+    round three 甲 resent 附表 alone, and 本文's practices left the merge without a word: the note says so."""
+    inbox, late, third = tmp_path / "收件", tmp_path / "遲交", tmp_path / "第三輪"
+    for folder in (inbox, late, third):
+        folder.mkdir()
+    items = example_items(KINMEN)
+    for name, own, count in (("本文", "本", 5), ("附表", "附", 4)):  # each numbered from 壹, as a plan is
+        parts = [replace(item, practice=f"{own}第{n}項：{item.practice[-12:]}") for n, item in enumerate(items)]
+        _saved(write_template(inbox / f"甲政風處_{name}.xlsx", year=108, unit="甲政風處", items=parts[:count]),
+               f"2019-02-01T1{count}:00:00Z")  # fmt: skip
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    assert xltool("check", inbox, "--roster", roster).status == 0  # each file on its own: no error
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "--allow-duplicate-units", "-o", first).status == 0
+    chase = tmp_path / "待催.csv"
+    done = xltool("check", first, late, "--roster", roster, "--chase", chase)
+    assert done.status == 0 and "應為" not in done.out, done.out
+    assert list(csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))) == []
+    unit_plan(third / "甲政風處_附表.xlsx", "甲政風處", own="新附")
+    done = xltool("merge", first, third, "--roster", roster, "--allow-duplicate-units", "-o", tmp_path / "第三輪.xlsx")
+    assert done.status == 0, done.err
+    assert "已彙整的版本來自 2 個檔案，這次沒有再送來的 甲政風處_本文.xlsx（5 項） 不再計入" in done.out, done.out
+
+
 def test_an_earlier_merge_opened_and_saved_again_does_not_undo_a_later_one(tmp_path: Path, xltool: Runner) -> None:
     """Round two's 彙整 took 甲's correction; the office then opened round one's 彙整 to print it and saved it.
     Given both in round three, the newer saved 彙整 held 甲, and 甲's correction went out of the merge. Each

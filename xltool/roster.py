@@ -740,6 +740,28 @@ def _made_before(sub: Submission, merged: Sequence[Submission]) -> bool:
     )
 
 
+def _parts_not_sent(kept: Sequence[Submission], left: Sequence[Submission]) -> str:
+    """The note's words for a unit whose version in last round's 彙整 came from several files (its plan sent as
+    本文 and 附表, merged with --allow-duplicate-units) when this round's files replace it but are not all of
+    them: the rows of the files not sent again leave the merge (「附表」 resent alone took 本文's practices out
+    of the 彙整 and 統計 without a word). Which part a file replaces, xltool cannot tell; the office asks."""
+    sent = {Path(s.file).name for s in kept}
+    rows: dict[str, int] = {}
+    for sub in left:
+        for item in sub.plan.items if sub.plan is not None else ():
+            if item.origin is not None and item.origin.file:
+                name = Path(item.origin.file.replace("\\", "/")).name
+                rows[name] = rows.get(name, 0) + (1 if item.practice else 0)
+    missing = {name: count for name, count in rows.items() if name not in sent}
+    if len(rows) < 2 or not missing:
+        return ""
+    names = "、".join(f"{name}（{count} 項）" for name, count in missing.items())
+    return (
+        f"；已彙整的版本來自 {len(rows)} 個檔案，這次沒有再送來的 {names} 不再計入："
+        "若它仍是計畫的一部分，請該單位一併送來"
+    )
+
+
 def _older_copy_words(subs: Sequence[Submission], merged: Sequence[Submission]) -> str:
     """The note's words for own files that are return copies no newer than last round's version (:func:`_made_before`)."""
     old = [s for s in subs if _made_before(s, merged)]
@@ -1100,7 +1122,8 @@ def _receipt(
         if kept:
             copies = [s for s in group if s.from_merged]
             older = _older_copy_words([s for s in own if id(s) in counted], copies)
-            notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的版本不計{older}")
+            parts = _parts_not_sent([s for s in own if id(s) in counted], [s for s in copies if id(s) not in counted])
+            notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的版本不計{older}{parts}")
         elif later:
             notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準；{later} 是 "
                          f"{'、'.join(map(str, other_years))} 年度的計畫，不計")  # fmt: skip

@@ -4,7 +4,7 @@ of 填表說明 二 (few, concise, concrete and quantified goals)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from xltool.checks.context import Context
@@ -156,6 +156,21 @@ class _Numbered(NamedTuple):
     offset: int | None  # written - position; None when the number stands for nothing
 
 
+def _plans_of(items: Sequence[PlanItem]) -> list[tuple[str, str]]:
+    """Which plan each row is of: its unit, and in a merged workbook the unit's file it came from (來源檔案;
+    a row whose cell was cleared goes with the row above). A unit that sent its plan as two files (本文 and
+    附表, merged with --allow-duplicate-units) numbered each file's goals from 壹, as the first round checked
+    them; read back together in the next round, the second file's 壹 was told to be 參, and the unit chased
+    for an error in neither file."""
+    plans: list[tuple[str, str]] = []
+    files: dict[str, str] = {}
+    for item in items:
+        file = item.origin.file if item.origin is not None else ""
+        files[item.unit] = file = file or files.get(item.unit, "")
+        plans.append((item.unit, file))
+    return plans
+
+
 def _numbering(context: Context) -> Iterator[Finding]:
     """Goals numbered 壹、貳… and each goal's practices 一、二…, blamed at the fewest cells: a number off
     by the same amount as the one before it is part of one slip (a skipped or repeated number shifts
@@ -165,16 +180,16 @@ def _numbering(context: Context) -> Iterator[Finding]:
     goals: list[_Numbered] = []
     practices: list[_Numbered] = []
     goal_key: tuple[str, str, str] | None = None
-    unit = ""
+    unit: tuple[str, str] = ("", "")
     counted = 0  # practices so far in the goal
     items = context.plan.items
-    for item, more in zip(items, context.continued, strict=True):
+    for item, more, plan in zip(items, context.continued, _plans_of(items), strict=True):
         if more:
             continue  # more rows of the practice above (its cell merged down them): numbered there
-        if item.unit != unit:  # a merged workbook numbers each unit's goals afresh
+        if plan != unit:  # a merged workbook numbers each unit's goals afresh
             yield from _runs(practices, ITEM_NUMBER_ORDER, ITEM_NUMERALS)
             yield from _runs(goals, GOAL_NUMBER_ORDER, GOAL_NUMERALS)
-            unit, goals, practices = item.unit, [], []
+            unit, goals, practices = plan, [], []
         key = (item.goal_no, item.goal, item.cells.get("goal", ""))
         if key != goal_key:
             yield from _runs(practices, ITEM_NUMBER_ORDER, ITEM_NUMERALS)
@@ -243,9 +258,9 @@ def _runs(sequence: list[_Numbered], rule: Rule, numerals: str) -> Iterator[Find
 def _principles(context: Context) -> Iterator[Finding]:
     """Per unit (a merged workbook holds many): few and concise goals, no repeated practice."""
     catalog = context.catalog
-    units: dict[str, list[PlanItem]] = {}
-    for item in context.plan.items:
-        units.setdefault(item.unit, []).append(item)
+    units: dict[tuple[str, str], list[PlanItem]] = {}
+    for item, plan in zip(context.plan.items, _plans_of(context.plan.items), strict=True):
+        units.setdefault(plan, []).append(item)
     for items in units.values():
         goals: dict[tuple[str, str, str], PlanItem] = {}
         for item in items:
