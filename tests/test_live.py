@@ -71,6 +71,12 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "108.01-03、13"},
     {"schedule": "107.01-03、06"},
     {"schedule": "108.03-01、06"},
+    # a month of one digit, as officers type it (the column was blank)
+    {"schedule": "109.1-12"},
+    {"schedule": "108.1-13"},
+    {"schedule": "2019.1-12"},
+    {"schedule": "108.10-109.3"},
+    {"schedule": "108.3-1"},
     {"budget": "1,000"},
     {"budget": "-NT$5"},  # the minus before NT$: -5, to both
     {"budget": 0.00005},  # quoted as a spreadsheet shows it
