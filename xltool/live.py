@@ -29,8 +29,9 @@ order within each): the conditional formats colour an input cell by its number, 
 column shows the text of the row's lowest number, looked up by CHOOSE. The other hidden cells
 (:data:`STATE`) hold what many conditions share, each computed once: the goal and practice state of the
 row (where its goal started, positions and numbers, packed into one number each), the practice's words
-and the parsed schedule, budget and item. The cell above the column counts the rows to fix (reminders
-are shown, never counted).
+and the parsed schedule, budget and item; what is the same on every row, the plan year, is held once, on
+the first row (:data:`ONCE`). The cell above the column counts the rows to fix (reminders are shown,
+never counted).
 """
 
 from __future__ import annotations
