@@ -151,6 +151,12 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "3、13月"},
     {"schedule": "108.01-12\u200b"},  # a zero-width space pasted from a web page: no character of it
     {"schedule": "1\u200b-12月"},
+    # other characters no one sees: a word joiner, a left-to-right mark, a soft hyphen, a BOM (the column said
+    # 月份不在 1 到 12 之間 where check could not read them)
+    {"schedule": "1\u2060-12月"},
+    {"schedule": "109.01-12\u200e"},
+    {"schedule": "1-1\u00ad3月"},
+    {"schedule": "\ufeff108.01-12"},
     {"schedule": "1﹣12月"},  # a small hyphen, and a small tilde, as check reads them
     {"schedule": "1˜12月"},
     {"schedule": "1-12\u3000月"},  # the IME's space inside: check drops it

@@ -60,6 +60,13 @@ def test_an_excel_number_is_read_when_only_one_month_fits(number: float, decimal
     assert Note.EXCEL_NUMBER in schedule.notes and schedule.ok
 
 
+@pytest.mark.parametrize("unseen", ["\u200b", "\u2060", "\u200e", "\u00ad", "\ufeff"])
+def test_a_character_no_one_sees_is_read_past(unseen: str) -> None:
+    """Pasted from a web page, LINE or Word with the schedule: the officer sees 108.01-12, and so does check."""
+    schedule = parse_schedule(f"108.01{unseen}-12", 108)
+    assert len(schedule.months) == 12 and Note.UNPARSED not in schedule.notes
+
+
 def test_108_point_1_is_january_or_october_and_is_not_guessed() -> None:
     schedule = parse_schedule(108.1, 108)
     assert not schedule.ok and schedule.text == "108.1"

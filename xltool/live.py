@@ -60,7 +60,7 @@ from xltool.form import (
     quoted_sheet,
 )
 from xltool.schedule import RELATIVE_MONTHS, ROC_OFFSET
-from xltool.text import DASHES, TILDES
+from xltool.text import DASHES, INVISIBLE, TILDES
 
 # Defined names the template gives the lists the formulas look things up in (the very hidden 清單 sheet).
 SPELLINGS_NAME = "檢查_業務類別"  # every name and alias of a category, with its name beside it
@@ -137,7 +137,6 @@ def _whole_year(year: str) -> str:
 # by the schedule's and the budget's own pieces. The en and em spaces of a word processor are left out: every
 # practice and goal piece writes these out, and the row's codes are near LibreOffice's 8,192 tokens a formula.)
 SPACES = ("\u3000", "\u00a0")
-ZERO_WIDTH = "\u200b"  # a zero-width space, pasted from a web page or LINE: the schedule's pieces drop it
 
 
 def spaced(text: str) -> str:
@@ -325,9 +324,10 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # 預定進度. The common shapes, written exactly: 108.08, 108.01-12, 108.10-109.03 and 108.01、04、07
         # (three-digit year, two-digit months); the same with a western year (2019.01-12), and a month or
         # months with no year (1-12月). Anything else a formula leaves to check.
-        # its lines joined, as the reader joins them; a zero-width space pasted with it gone, as check drops it
-        # (LibreOffice's MATCH passes over one, and the months read beside it were wrong)
-        "s_text": trimmed(f'SUBSTITUTE({{schedule}},"{ZERO_WIDTH}","")', lines="", several=False),
+        # its lines joined, as the reader joins them; what no one sees pasted with it (text.INVISIBLE: a zero-width
+        # space, a word joiner …) gone, as check drops it (LibreOffice's MATCH passes over them, and the months read
+        # beside one were wrong)
+        "s_text": trimmed(_nested("{schedule}", [(ch, "") for ch in INVISIBLE]), lines="", several=False),
         # its shape read without the spaces check reads past (「108.10　-109.03」 is 108.10-109.03), with every
         # dash and tilde check reads as a range's dash (「108.10～109.03」, 「108.12—01」, 「108.10至109.03」) and
         # full-width forms half-width (「１０８．０１－１２」), as s_bare reads months alone. Held in a hidden cell
@@ -353,7 +353,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "s_squashed": _controls(
             _nested(
                 'SUBSTITUTE({schedule},CHAR(10),"")',
-                [(space, "") for space in (" ", "\t", "\x01", *SPACES, ZERO_WIDTH)],
+                [(space, "") for space in (" ", "\t", "\x01", *SPACES, *INVISIBLE)],
             )
         ),
         # months alone as check reads them: every dash and tilde check reads as one a range's dash (「1—12月」,
@@ -598,7 +598,7 @@ STATE: Mapping[str, str] = MappingProxyType(
 _VALUES = {
     "goal": trimmed("{goal}", several=False),
     "practice": "TRIM({practice})",
-    "schedule": "{s_text}",
+    "schedule": trimmed("{schedule}", lines="", several=False),  # as typed, what no one sees too, as check quotes it
     "budget": trimmed("{budget}", lines=""),
     "category": "TRIM({category})",
     "performance": "{p_text}",

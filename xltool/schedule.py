@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from xltool.text import clean, number_text, squash
+from xltool.text import INVISIBLE, clean, number_text, squash
 
 ROC_OFFSET = 1911
 # An ROC year named in free text (「107年度」, 「107 年」): checks.carryover asks about it (rollover, import),
@@ -71,6 +71,7 @@ RELATIVE_MONTHS: dict[str, tuple[int, ...]] = {
 }
 
 _RANGE_WORDS = re.compile(r"[~至到]")
+_UNSEEN = str.maketrans(dict.fromkeys(INVISIBLE))
 _LIST_WORDS = re.compile(r"[、,;；]")
 _ROC_PREFIX = re.compile(r"^(?:民國|中華民國)")
 _YEAR_WORD = re.compile(r"(\d{2,4})年度?")
@@ -112,7 +113,7 @@ def _parse_cached(kind: str, value: object, year: int | None, decimals: int | No
     # A leading ' is the quote prefix the README's guide has officers type so that a cell keeps 108.10 as
     # text; Excel drops it, but LibreOffice keeps it as a character in a cell already formatted as text.
     # A zero-width space pasted with it (a web page, LINE) is none of its characters: the officer cannot see it.
-    return _parse_text(squash(written.replace("\u200b", "")).removeprefix("'"), written, year, frozenset())
+    return _parse_text(squash(written.translate(_UNSEEN)).removeprefix("'"), written, year, frozenset())
 
 
 def _one_line(value: object) -> str:

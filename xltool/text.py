@@ -17,6 +17,11 @@ from functools import lru_cache
 # (the template's 檢查 column reads DASHES as check does).
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\ufe58\ufe63\u30fc"
 TILDES = "\u301c\u223c\u02dc"
+# Characters no one sees, pasted with a schedule from a web page, LINE or a word processor: a zero-width space,
+# the left-to-right mark, a word joiner, a soft hyphen, a BOM. The schedule is read past them, by check and by
+# the template's 檢查 column alike (each is written out wherever the column reads a schedule: these five, near
+# LibreOffice's 8,192 tokens a formula, are those a paste brings).
+INVISIBLE = "\u200b\u200e\u2060\u00ad\ufeff"
 _TRANSLATE = str.maketrans({**{c: "-" for c in DASHES}, **{c: "~" for c in TILDES}})
 _SPACE = re.compile(r"[ \t\u3000\u00a0]{2,}|[\t\u3000\u00a0]")
 _EDGE_SPACE = " \t\u3000\u00a0"
