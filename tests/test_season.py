@@ -1437,10 +1437,59 @@ def test_a_unit_whose_plan_is_two_files_is_checked_file_by_file_in_later_rounds(
     done = xltool("check", first, late, "--roster", roster, "--chase", chase)
     assert done.status == 0 and "應為" not in done.out, done.out
     assert list(csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))) == []
-    unit_plan(third / "甲政風處_附表.xlsx", "甲政風處", own="新附")
+    unit_plan(third / "甲政風處_附表_修正.xlsx", "甲政風處", own="新附")  # 附表, resent under a name made from its own
     done = xltool("merge", first, third, "--roster", roster, "--allow-duplicate-units", "-o", tmp_path / "第三輪.xlsx")
     assert done.status == 0, done.err
     assert "已彙整的版本來自 2 個檔案，這次沒有再送來的 甲政風處_本文.xlsx（5 項） 不再計入" in done.out, done.out
+
+
+@pytest.mark.parametrize("damaged", ["甲政風處（修正版）.xlsx", "甲政風處_第2版、修正.xlsx"])
+def test_the_damaged_file_carried_is_the_one_named_whatever_its_name_holds(
+    tmp_path: Path, xltool: Runner, damaged: str
+) -> None:
+    """Round two read the damaged file's name back out of last round's note: 「（修正版）」 stopped it, and the
+    chase list asked the unit to send 第一輪.xlsx (the office's own) again; a 、 in the name cut it to 「修正.xlsx」.
+    Of two damaged corrections the older was asked for, and the reason became 「檔案損毀」."""
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    _saved(unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="舊"), "2019-02-01T10:00:00Z")
+    older = inbox / "甲政風處_草稿.xlsx"
+    older.write_bytes(b"PK\x03\x04 cut short")
+    os.utime(older, (older.stat().st_mtime - 60,) * 2)  # the older of the two damaged files
+    (inbox / damaged).write_bytes(b"PK\x03\x04 cut short in the mail")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "--skip-bad", "-o", first).status == 0
+    chase = tmp_path / "待催.csv"
+    assert xltool("check", first, late, "--roster", roster, "--chase", chase).status == 0
+    (line,) = csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))
+    assert line["請辦理"].startswith(f"最新送來的 {inbox / damaged} 無法讀取（檔案已損毀"), line["請辦理"]
+
+
+def test_two_rounds_given_by_name_are_two_versions_not_two_parts(tmp_path: Path, xltool: Runner) -> None:
+    """Rounds one and two given by name with round three's folder: 甲's two versions, one in each 彙整, were taken
+    for two parts of a plan (「來自 2 個檔案…請該單位一併送來」), and an unedited return copy of round two's version
+    went unflagged (it had to be no newer than round one's older version too)."""
+    inbox, late, third = tmp_path / "收件", tmp_path / "遲交", tmp_path / "第三輪"
+    for folder in (inbox, late, third):
+        folder.mkdir()
+    _saved(unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="一"), "2019-02-01T10:00:00Z")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    first, second = tmp_path / "第一輪.xlsx", tmp_path / "第二輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
+    _saved(unit_plan(late / "甲政風處_修正.xlsx", "甲政風處", own="二"), "2019-02-10T10:00:00Z")
+    assert xltool("check", late, "--roster", roster, "--annotate-dir", tmp_path / "退回").status in (0, 1)
+    assert xltool("merge", first, late, "--roster", roster, "-o", second).status == 0
+    _saved(unit_plan(third / "甲政風處_再修正.xlsx", "甲政風處", own="三"), "2019-02-20T10:00:00Z")
+    done = xltool("merge", first, second, third, "--roster", roster, "-o", tmp_path / "第三輪.xlsx")
+    assert done.status == 0 and "甲政風處_再修正.xlsx 為準" in done.out and "不再計入" not in done.out, done.out
+    (third / "甲政風處_再修正.xlsx").unlink()
+    shutil.copy(tmp_path / "退回" / "甲政風處_修正_檢查.xlsx", third)  # round two's return copy, unedited
+    done = xltool("merge", first, second, third, "--roster", roster, "-o", tmp_path / "第三輪b.xlsx")
+    assert done.status == 0 and "沒有比已彙整的版本新" in done.out, done.out
 
 
 def test_an_earlier_merge_opened_and_saved_again_does_not_undo_a_later_one(tmp_path: Path, xltool: Runner) -> None:

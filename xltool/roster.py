@@ -735,8 +735,8 @@ def _made_before(sub: Submission, merged: Sequence[Submission]) -> bool:
     file does, and the note asks the office to look. A copy saved after the version is the unit's correction
     of it: compared with the 彙整's own saved time, one mailed before the 彙整 was made was told to be moved
     out. (An older 彙整, without 來源存檔時間, has only its own saved time to go by.)"""
-    return bool(sub.plan is not None and sub.plan.marked_copy and merged) and all(
-        saved_time(sub.file) <= version_time(m) for m in merged
+    return bool(sub.plan is not None and sub.plan.marked_copy and merged) and saved_time(sub.file) <= max(
+        map(version_time, merged)  # the latest round's version: an earlier round's older one hid the copy
     )
 
 
@@ -745,14 +745,16 @@ def _parts_not_sent(kept: Sequence[Submission], left: Sequence[Submission]) -> s
     本文 and 附表, merged with --allow-duplicate-units) when this round's files replace it but are not all of
     them: the rows of the files not sent again leave the merge (「附表」 resent alone took 本文's practices out
     of the 彙整 and 統計 without a word). Which part a file replaces, xltool cannot tell; the office asks."""
-    sent = {Path(s.file).name for s in kept}
+    sent = [Path(s.file).stem for s in kept]
     rows: dict[str, int] = {}
-    for sub in left:
+    # the latest round's version alone: two rounds' 彙整 given by name hold two versions, not two parts
+    for sub in [max(left, key=version_time)] if left else []:
         for item in sub.plan.items if sub.plan is not None else ():
             if item.origin is not None and item.origin.file:
                 name = Path(item.origin.file.replace("\\", "/")).name
                 rows[name] = rows.get(name, 0) + (1 if item.practice else 0)
-    missing = {name: count for name, count in rows.items() if name not in sent}
+    # a part resent under its name, or a name made from it (甲_附表_修正.xlsx for 甲_附表.xlsx), is sent again
+    missing = {name: count for name, count in rows.items() if not any(s.startswith(Path(name).stem) for s in sent)}
     if len(rows) < 2 or not missing:
         return ""
     names = "、".join(f"{name}（{count} 項）" for name, count in missing.items())
@@ -976,7 +978,11 @@ _CARRIED = {
     Status.UNREADABLE: re.compile(r"無法讀取：([^；]+)"),
 }
 # The damaged resubmission a 新版無法讀取 note names, in either of its words (its own round's, or a later one's)
-_RESENT = re.compile(r"較新的 (.+?) 無法讀取|(?:不計 |、)([^、；（）]+?)（[^（）]*無法讀取")
+# A 新版無法讀取 line's last words: the damaged file, and why, for the next round to chase the same file. Last,
+# so that the name runs to the note's end whatever it holds (「甲（修正版）.xlsx」, 「第2版、修正.xlsx」 were misread
+# out of the other words); the reason is the longest run before 「）的最新檔案：」.
+_RESEND_CLAUSE = "無法讀取（{reason}）的最新檔案：{name}"
+_RESENT = re.compile(r"無法讀取（(.*)）的最新檔案：(.+)$", re.S)
 
 
 def _carried(roster: Roster, lines: Sequence[Receipt], season: Intake) -> None:
@@ -1019,7 +1025,9 @@ def _carry_resend(line: Receipt, said: str, note: str, name: str, named: Collect
     if line.status != Status.RECEIVED or not line.files or any(same_file(f) not in named for f in line.files):
         return
     found = _RESENT.search(note)
-    line.status, line.resend = Status.NEWER_UNREADABLE, (found.group(1) or found.group(2)) if found else name
+    if found is None:  # a note typed over: nothing says which file to ask for
+        return
+    line.status, line.reason, line.resend = Status.NEWER_UNREADABLE, found.group(1), found.group(2)
     line.note = _join(line.note, f"上次收件（{name}）：{_LAST_ROUND.sub('', note)}")
 
 
@@ -1143,6 +1151,8 @@ def _receipt(
         notes.append(f"在 {merged_in} 中")
     elif len(files) > 1:
         notes.append(_versions_note(group, counted, newest_lost=bool(line.resend)))
+    if line.resend:
+        notes.append(_RESEND_CLAUSE.format(reason=line.reason or "檔案損毀", name=line.resend))
     line.note = "；".join(notes)
     return line
 
