@@ -632,3 +632,30 @@ def _lines(page: object) -> list[str]:
         else:
             lines.append((word.y0, word.text))
     return [text for _, text in lines]
+
+
+def test_the_total_row_is_never_alone_on_a_page_of_its_own(tmp_path: Path, xltool: Runner) -> None:
+    """When the units' rows filled their pages exactly, 合計 went on to a page of its own under the heading
+    written again, adding up nothing that page showed. It goes with the last unit's row."""
+    source = tmp_path / "例.json"
+    assert xltool("read", EXAMPLE, "-f", "json", "-o", source).status == 0
+    plan = json.loads(source.read_text(encoding="utf-8"))
+    plan["items"] = plan["items"][:2]
+
+    def merged(units: int) -> list[object]:
+        folder = tmp_path / f"{units}個單位"
+        folder.mkdir()
+        for n in range(units):
+            (folder / f"{n:03d}.json").write_text(json.dumps({**plan, "unit": f"第{n:03d}單位"}), encoding="utf-8")
+        out = tmp_path / f"{units}.xlsx"
+        assert xltool("merge", folder, "-o", out).status == 0
+        return [row[0] for row in load_workbook(out)["統計"].iter_rows(values_only=True)]
+
+    title = "各單位概況（預算單位：千元）"
+    first = merged(100)
+    headings = [n for n, cell in enumerate(first) if cell in (title, f"{title}（續）")]
+    assert len(headings) >= 3  # the page's rows: each heading is followed by the header, then the units
+    on_first, on_next = headings[1] - headings[0] - 2, headings[2] - headings[1] - 2
+    cells = merged(on_first + on_next)  # the units fill two pages exactly
+    last = max(n for n, cell in enumerate(cells) if cell in (title, f"{title}（續）"))
+    assert cells[last + 2] != "合計" and cells[last + 3] == "合計", cells[last : last + 4]

@@ -430,7 +430,10 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Sum
         header_row, used, offset = row + 1, used + TITLE_POINTS + header_points, row + 2
         for n, values in enumerate(table.rows, start=1):
             points = height(values) or LINE_POINTS
-            if used + points > room and n > 1:  # the table goes on on the next page, under its heading again
+            # the 合計 row goes with the row before it: alone on a page, under the heading again, it added up
+            # nothing that page showed (84 units filled their pages exactly)
+            held = (height(table.rows[-1]) or LINE_POINTS) if table.total and n == len(table.rows) - 1 else 0
+            if used + points + held > room and n > 1:  # the table goes on on the next page, under its heading again
                 breaks.append(offset)
                 sheet.write_string(offset, 0, f"{table.title}（續）", styles["title"])
                 sheet.write_row(offset + 1, 0, table.header, styles["header"])
