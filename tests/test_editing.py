@@ -100,13 +100,15 @@ def test_cut_and_paste_sort_and_clear_keep_the_column_and_check_agreeing(edit: E
     agrees(edit(plan, [{"op": "clear", "range": "A8:F8"}]))
 
 
+@pytest.mark.parametrize("year", [None, "108年"])
 def test_the_first_row_deleted_on_an_unprotected_sheet_leaves_the_year_rules_working(
-    edit: Edit, tmp_path: Path
+    edit: Edit, tmp_path: Path, year: str | None
 ) -> None:
-    """The plan year is held once, in a hidden cell of the first practice row. The sheet's protection has no
-    password: an officer who turns it off and deletes that row took the year from every rule below it (a
-    schedule of another year, months without a year: the column said nothing, check did). A year typed as
-    the number it should be is read from its own cell."""
+    """The plan year is held once, in a hidden cell (of the 合計 row). The sheet's protection has no password:
+    an officer who turned it off and deleted the first practice row, where the cell was, took the year from
+    every rule below it (a schedule of another year, months without a year: the column said nothing, check
+    did). A year typed as the number it should be is read from its own cell; one typed as text (pasted past
+    the validation) from the 合計 row, which no deletion above it removes."""
     rows: list[dict[str, object]] = [
         {"goal": "壹、強化廉政宣導。", "practice": "一、多打的一列。", **GOOD},
         {"goal": "壹、強化廉政宣導。", "practice": "一、辦理廉政宣導 3 場。", **GOOD},
@@ -114,7 +116,8 @@ def test_the_first_row_deleted_on_an_unprotected_sheet_leaves_the_year_rules_wor
         {"practice": "三、辦理講習 1 場。", **GOOD, "schedule": "1-12月"},
     ]
     plan = fill(write_template(tmp_path / "計畫.xlsx", year=108, rows=20), rows, unit="測試縣政府政風處")
-    saved = edit(plan, [{"op": "unprotect"}, {"op": "delete_rows", "row": 4}])
+    typed = [{"op": "text", "cell": "E2", "text": year}] if year else []
+    saved = edit(plan, [*typed, {"op": "unprotect"}, {"op": "delete_rows", "row": 4}])
     agrees(saved)
     grid = rows_of(saved)
     assert grid[where(grid, "107.01-12")][LIVE] == "【錯誤】預定進度「107.01-12」不在計畫年度 108 年"

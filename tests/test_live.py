@@ -66,6 +66,11 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "108.01至13"},
     {"schedule": "2019.01〜12"},
     {"schedule": "１０９．０１－１２"},
+    # a line break between two months is a 、 to both (joined with nothing, the column read 108.13); one after
+    # a dash only wrapped the cell
+    {"schedule": "108.1\n3"},
+    {"schedule": "107.03\n06"},
+    {"schedule": "108.01-\n13"},
     # a range, then months listed after it: the list's months are read as months of the range's last year
     {"schedule": "108.10-109.03、06"},
     {"schedule": "108.01-03、13"},
@@ -518,11 +523,12 @@ def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: 
     columns = [live, *(column_index(layout.stored[piece]) for piece in layout.stored if piece not in ONCE)]
     cells = [str(sheet.cell(row, col + 1).value) for row in range(4, 9) for col in columns]
     assert all(re.fullmatch(r"=檢_算_\w+", cell) for cell in cells) and sheet.cell(2, live + 1).value == "=檢_count"
-    # what is the same on every row (the plan year) is held once, on the first row, and read from there
+    # what is the same on every row (the plan year) is held once, on the 合計 row, and read from there
     for piece in ONCE:
         at = column_index(layout.stored[piece]) + 1
-        assert sheet.cell(4, at).value == f"=檢_算_{piece}" and sheet.cell(5, at).value is None
-        assert f"IFERROR('計畫表'!${layout.stored[piece]}$4,\"\")" in defined[f"檢_{piece}"]
+        assert sheet.cell(9, 1).value == "合計" and sheet.cell(9, at).value == f"=檢_算_{piece}"
+        assert sheet.cell(4, at).value is None
+        assert f"IFERROR('計畫表'!${layout.stored[piece]}$9,\"\")" in defined[f"檢_{piece}"]
     assert not any(str(value).startswith("=") for value in defined.values())
     assert all(book.defined_names[name].hidden for name in defined)  # out of Excel's Name Box
     allowed = {

@@ -30,7 +30,7 @@ column shows the text of the row's lowest number, looked up by CHOOSE. The other
 (:data:`STATE`) hold what many conditions share, each computed once: the goal and practice state of the
 row (where its goal started, positions and numbers, packed into one number each), the practice's words
 and the parsed schedule, budget and item; what is the same on every row, the plan year, is held once, on
-the first row (:data:`ONCE`). The cell above the column counts the rows to fix (reminders are shown,
+the 合計 row (:data:`ONCE`). The cell above the column counts the rows to fix (reminders are shown,
 never counted).
 """
 
@@ -313,7 +313,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # break, which only its number and whether there is one are read from (「\n二、…」 is numbered 二).
         "n_cell": trimmed('SUBSTITUTE({practice},CHAR(13)," ")', lines=" "),  # a bare CR too (an old Mac's)
         # The plan year, as the reader takes it (a western year, 2019, is its ROC year, 108): read once, into
-        # a hidden cell of the first row ("year" in STATE, held ONCE); written out wherever a row uses the year,
+        # a hidden cell of the 合計 row ("year" in STATE, held ONCE); written out wherever a row uses the year,
         # the reading of a text year took LibreOffice past 8,192 tokens a formula. The heading's rules read it
         # where they are calculated.
         "h_year": _roc("{year_read}"),
@@ -327,7 +327,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # its lines joined, as the reader joins them; what no one sees pasted with it (text.INVISIBLE: a zero-width
         # space, a word joiner …) gone, as check drops it (LibreOffice's MATCH passes over them, and the months read
         # beside one were wrong)
-        "s_text": trimmed(_nested("{schedule}", [(ch, "") for ch in INVISIBLE]), lines="", several=False),
+        "s_text": trimmed(_nested("{schedule}", [(ch, "") for ch in INVISIBLE]), lines="、", several=False),
         # its shape read without the spaces check reads past (「108.10　-109.03」 is 108.10-109.03), with every
         # dash and tilde check reads as a range's dash (「108.10～109.03」, 「108.12—01」, 「108.10至109.03」) and
         # full-width forms half-width (「１０８．０１－１２」), as s_bare reads months alone. Held in a hidden cell
@@ -335,7 +335,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # tokens with 「-」 alone; its cell's room came from the plan year's (ONCE).
         "s_folded": _nested(
             "ASC(" + _nested('SUBSTITUTE({s_text}," ","")', [(d, "-") for d in DASHES + TILDES]) + ")",
-            [*((w, "-") for w in "~至到"), ("､", "、")],
+            # a line break is a 、, as check reads one (108.03⏎108.09), but one beside a dash or a 、 only
+            # wrapped the cell (108.01-⏎12): joined with nothing, 108.1⏎3 was read 108.13, a month 13
+            [*((w, "-") for w in "~至到"), ("､", "、"), ("-、", "-"), ("、-", "-"), ("、、", "、")],
         ),
         # and a month of one digit written with two, as check reads it (108.1-12, 108.10-109.3, 2019.1-12): the
         # first month (after the first 「.」) and the last (the text's last digit, after a 「-」 or a 「.」). Built
@@ -545,14 +547,14 @@ PIECES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# Stored pieces that are the same on every row, each held in one cell of its hidden column, on the first
-# practice row (Layout.once_row): one on every row made a template of 5,000 rows 6 % larger, and that room
-# went to the schedule's text (s_compact), which is each row's own. Not beside the count above the header:
-# the reader cuts the hidden columns off below the header only, and a cell there made every plan as wide
-# as the hidden columns to read (a sheet of all its rows then exceeded the size limit). Each is read as its
-# formula here says, {held} being the cell: the year, when typed as the number it should be, straight from
-# its cell, so that a first row deleted or sorted away once the sheet is unprotected (it has no password)
-# silences no year rule; only a year typed as text (「109年」) needs the held cell.
+# Stored pieces that are the same on every row, each held in one cell of its hidden column, on the 合計 row
+# below the practices (Layout.once_row): one on every row made a template of 5,000 rows 6 % larger, and that
+# room went to the schedule's text (s_compact), which is each row's own. Not on the first practice row: once
+# the sheet is unprotected (it has no password), deleting, clearing or sorting that row took it away, where
+# the 合計 row moves with rows deleted above it and no sort of the practices reaches it. Not beside the count
+# above the header: the reader cuts the hidden columns off below the header only, and a cell there made every
+# plan as wide as the hidden columns to read. Each is read as its formula here says, {held} being the cell:
+# the year, when typed as the number it should be, straight from its cell.
 ONCE: Mapping[str, str] = MappingProxyType(
     {"year": f"IF(ISNUMBER({{year_cell}}),{{year_cell}}-{ROC_OFFSET}*({{year_cell}}>{ROC_OFFSET}),{{held}})"}
 )
@@ -575,7 +577,7 @@ STATE: Mapping[str, str] = MappingProxyType(
         "ps": f"IF({{blank}},{{u_ps}}-MOD({{u_ps}},{_PS_POS}),(INT({{u_ps}}/{_PS_ROWS})+IF({{has_practice}},1,0))*{_PS_ROWS}"
         f"+IF({{g_starts}},0,INT(MOD({{u_ps}},{_PS_ROWS})/{_PS_POS}))*{_PS_POS}"
         f"+IF({{has_practice}},(1+{{n_extra}})*({_PS_POS}+{_PS_COUNT})+{{n_parsed}},0))",
-        "year": _roc(YEAR_TYPED),  # the plan year as read: held once (ONCE), on the first row
+        "year": _roc(YEAR_TYPED),  # the plan year as read: held once (ONCE), on the 合計 row
         # the practice's words, every space and line break gone (check's duplicate test)
         "n_body": 'IF(LEN({practice})=0,"",'
         + _controls(
@@ -642,7 +644,7 @@ class Layout:
     shown: str  # the letter of the 檢查 column
     codes: Mapping[str, tuple[str, int]]  # form column → its code cell and place (:func:`hidden_cells`)
     stored: Mapping[str, str]  # a piece held in a hidden column (the code cells, STATE) → its letter
-    once_row: int  # where the pieces of ONCE are held: the first practice row
+    once_row: int  # where the pieces of ONCE are held: the 合計 row below the practices
     sheet: str = PLAN_SHEET
     columns: Mapping[str, str] = field(default_factory=lambda: {c.key: column_letter(i) for i, c in enumerate(COLUMNS)})
 

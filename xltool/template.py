@@ -230,7 +230,7 @@ def _write(
     if formulas is not None:
         layout = formulas.layout
         columns = [layout.shown, *layout.stored.values()]
-        uncached_formulas(path, PLAN_SHEET, columns, layout.first_row, layout.last_row)
+        uncached_formulas(path, PLAN_SHEET, columns, layout.first_row, layout.once_row)
         hide_names(path, PREFIX)
 
 
@@ -242,7 +242,7 @@ def live_layout(checks: Sequence[LiveRule], rows: int) -> Layout | None:
     codes, pieces = hidden_cells(keys)
     return Layout(
         first_row=FIRST_ROW + 1,
-        once_row=FIRST_ROW + 1,
+        once_row=FIRST_ROW + rows + 1,  # the 合計 row
         last_row=FIRST_ROW + rows,
         year_cell=YEAR_CELL,
         unit_cell=UNIT_CELL,
@@ -520,7 +520,7 @@ def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: F
     columns = list(layout.stored)
     sheet.set_column(HIDDEN_COL, HIDDEN_COL + len(columns) - 1, HELPER_WIDTH, None, {"hidden": True})
     for index, what in enumerate(columns):  # hidden: the default format, which is locked, will do
-        for row in [first] if what in ONCE else range(first, last + 1):
+        for row in [last + 1] if what in ONCE else range(first, last + 1):
             sheet.write_formula(row, HIDDEN_COL + index, formulas.cell(what), None, "")
     for row in range(first, last + 1):
         sheet.write_formula(row, LIVE_COL, formulas.cell("shown"), styles["check"], "")
