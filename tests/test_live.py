@@ -82,6 +82,10 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "2019.1-12"},
     {"schedule": "108.10-109.3"},
     {"schedule": "108.3-1"},
+    {"schedule": "109.3、6、9、12"},  # a list of months of one digit
+    {"schedule": "107.1、4"},
+    {"schedule": "108.10-109.3、6"},
+    {"schedule": "108.1、13"},
     {"budget": "1,000"},
     {"budget": "-NT$5"},  # the minus before NT$: -5, to both
     {"budget": 0.00005},  # quoted as a spreadsheet shows it

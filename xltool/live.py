@@ -339,14 +339,18 @@ PIECES: Mapping[str, str] = MappingProxyType(
             # wrapped the cell (108.01-⏎12): joined with nothing, 108.1⏎3 was read 108.13, a month 13
             [*((w, "-") for w in "~至到"), ("､", "、"), ("-、", "-"), ("、-", "-"), ("、、", "、")],
         ),
-        # and a month of one digit written with two, as check reads it (108.1-12, 108.10-109.3, 2019.1-12): the
-        # first month (after the first 「.」) and the last (the text's last digit, after a 「-」 or a 「.」). Built
-        # from its pieces, so that the folded text is written out a score of times, not hundreds.
-        "s_compact": 'IFERROR(LEFT({s_folded},{s_dot})&IF(AND(ISNUMBER(FIND(MID({s_folded},{s_dot}+1,1),"0123456789")),'
-        'ISERROR(FIND(MID({s_folded}&"x",{s_dot}+2,1),"0123456789"))),"0","")'
-        "&MID({s_folded},{s_dot}+1,LEN({s_folded})-{s_dot}-1)"
-        '&IF(AND(LEN({s_folded})-1<>{s_dot},ISNUMBER(FIND(MID({s_folded},LEN({s_folded})-1,1),"-.")),'
-        'ISNUMBER(FIND(RIGHT({s_folded},1),"0123456789"))),"0","")&RIGHT({s_folded},1),{s_folded})',
+        # and a month of one digit written with two, as check reads it (108.1-12, 108.10-109.3, 2019.1-12,
+        # 108.3、6、9、12): the first month (after the first 「.」), the last (the text's last digit, after a 「-」,
+        # a 「.」 or a 「、」), and each before a 「、」. Built from the folded text's pieces, so that it is written
+        # out a score of times, not hundreds; the months before a 「、」 by one SUBSTITUTE a digit and mark.
+        "s_compact": _nested(
+            'IFERROR(LEFT({s_folded},{s_dot})&IF(AND(ISNUMBER(FIND(MID({s_folded},{s_dot}+1,1),"0123456789")),'
+            'ISERROR(FIND(MID({s_folded}&"x",{s_dot}+2,1),"0123456789"))),"0","")'
+            "&MID({s_folded},{s_dot}+1,LEN({s_folded})-{s_dot}-1)"
+            '&IF(AND(LEN({s_folded})-1<>{s_dot},ISNUMBER(FIND(MID({s_folded},LEN({s_folded})-1,1),"-.、")),'
+            'ISNUMBER(FIND(RIGHT({s_folded},1),"0123456789"))),"0","")&RIGHT({s_folded},1),{s_folded})',
+            [(f"{mark}{d}、", f"{mark}0{d}、") for mark in "、.-" for d in range(1, 10)],
+        ),
         "s_dot": 'FIND(".",{s_folded})',
         # An ideographic or a no-break space alone is no schedule, to check (asked where it matters, not in
         # every piece of s_text: a filled plan of 5,000 rows took a tenth longer to open)
