@@ -659,3 +659,32 @@ def test_the_total_row_is_never_alone_on_a_page_of_its_own(tmp_path: Path, xltoo
     cells = merged(on_first + on_next)  # the units fill two pages exactly
     last = max(n for n, cell in enumerate(cells) if cell in (title, f"{title}（續）"))
     assert cells[last + 2] != "合計" and cells[last + 3] == "合計", cells[last : last + 4]
+
+
+def test_categories_not_on_the_list_are_one_column_and_a_table_of_their_own(tmp_path: Path, xltool: Runner) -> None:
+    """Each category not on the year's list was a column of 各單位概況 and 各單位各業務類別具體作法數: 25 spellings
+    made them so wide that 統計, printed one page wide, came out in 3 pt type. They are added up in one column,
+    「清單外」, and each spelling is listed with its units, practices and budget."""
+    source = tmp_path / "例.json"
+    assert xltool("read", EXAMPLE, "-f", "json", "-o", source).status == 0
+    plan = json.loads(source.read_text(encoding="utf-8"))
+    folder = tmp_path / "各單位"
+    folder.mkdir()
+    for n in range(25):
+        items = [
+            {**item, "category": f"自創業務{n:02d}" if k == 0 else item["category"]}
+            for k, item in enumerate(plan["items"])
+        ]
+        (folder / f"{n:02d}.json").write_text(
+            json.dumps({**plan, "unit": f"第{n:02d}單位", "items": items}), encoding="utf-8"
+        )
+    out = tmp_path / "彙整.xlsx"
+    assert xltool("merge", folder, "-o", out).status == 0
+    stats = load_workbook(out)["統計"]
+    overview = stats_table(stats, "各單位概況（預算單位：千元）")
+    columns = list(overview["合計"])
+    assert "清單外" in columns and not any(str(c).startswith("自創業務") for c in columns)
+    spellings = stats_table(stats, "不在清單中的業務類別（在上面各表的「清單外」欄）")
+    assert len(spellings) == 25 and spellings["自創業務07"]["單位數"] == 1
+    first = plan["items"][0]["budget"]
+    assert overview["合計"]["清單外"] == sum(row["預算(千元)"] for row in spellings.values()) == 25 * first

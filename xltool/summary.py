@@ -18,6 +18,7 @@ from itertools import combinations
 from xltool.catalog import Catalog
 from xltool.form import (
     BUDGET,
+    CATEGORY,
     ERRORS,
     ITEM_NUMERALS,
     LEVEL_WORDS,
@@ -34,6 +35,10 @@ from xltool.text import squash
 _ZERO = Decimal(0)
 SIMILAR_FROM = Decimal("0.8")  # share of the smaller plan's practices found in the other
 UNFILLED = "（未填）"
+# The column that a category not on the year's list is added up in: one column for them all, each spelling
+# listed in a table of its own. A column each, 25 spellings made 各單位概況 so wide that the sheet, printed one
+# page wide, came out in 3 pt type.
+OFF_LIST = "清單外"
 
 
 def summarize(
@@ -46,6 +51,8 @@ def summarize(
     count: Counter[tuple[str, str]] = Counter()
     performances: Counter[str] = Counter()
     active: Counter[str] = Counter()
+    known = set(catalog.category_names) if catalog else None  # no list: every category as written is a column
+    off_list: dict[str, tuple[set[str], list[int], list[Decimal]]] = {}  # spelling → units, practices, budget
     for result in results:
         plan = result.plan
         if plan is None:
@@ -64,7 +71,8 @@ def summarize(
             in_months: set[str] = set()
             for at in rows:
                 item = items[at]
-                unit, category = item.unit or plan.unit, categories[at] or UNFILLED
+                unit, written = item.unit or plan.unit, categories[at] or UNFILLED
+                category = written if known is None or written in known or written == UNFILLED else OFF_LIST
                 units[unit] = seen[category] = None
                 key = (unit, category)
                 value = item.budget_info.value
@@ -72,6 +80,11 @@ def summarize(
                 # Decimal such as 1E+2): Decimal objects added exactly, with no float drift.
                 amount = value if value is not None else _ZERO
                 budget[key] = budget[key] + amount if key in budget else amount
+                if category == OFF_LIST:
+                    spelled = off_list.setdefault(written, (set(), [0], [Decimal(0)]))
+                    spelled[0].add(unit)
+                    spelled[1][0] += 1 if at == rows.start else 0
+                    spelled[2][0] += amount
                 if at == rows.start:
                     count[key] += 1
                     performances[performed[at] or UNFILLED] += 1
@@ -102,6 +115,12 @@ def summarize(
         practices.rows.append([unit, *counts, sum(counts)])
     for table in (overview, practices):
         table.rows.append(_totals(table.rows))
+    spellings = Table(
+        f"不在清單中的業務類別（在上面各表的「{OFF_LIST}」欄）",
+        [CATEGORY.name, "單位數", PRACTICES.name, BUDGET.name],
+        [[name, len(units_of), n[0], amount[0]] for name, (units_of, n, amount) in off_list.items()],
+        [24, 10, 10, 12],
+    )
 
     # Most practices first; items with as many, in the order they first appear.
     performance = Table(
@@ -118,7 +137,8 @@ def summarize(
         [24, 24, 10, 10],
     )
     totals = [sum((budget.get((u, c), Decimal(0)) for u in ordered), Decimal(0)) for c in categories]
-    return Summary([overview, practices, performance, months, similar], (categories, totals))
+    tables = [overview, practices, *([spellings] if off_list else []), performance, months, similar]
+    return Summary(tables, (categories, totals))
 
 
 def _totals(rows: list[list[object]]) -> list[object]:
