@@ -551,14 +551,14 @@ PIECES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# Stored pieces that are the same on every row, each held in one cell of its hidden column, on the 合計 row
-# below the practices (Layout.once_row): one on every row made a template of 5,000 rows 6 % larger, and that
-# room went to the schedule's text (s_compact), which is each row's own. Not on the first practice row: once
-# the sheet is unprotected (it has no password), deleting, clearing or sorting that row took it away, where
-# the 合計 row moves with rows deleted above it and no sort of the practices reaches it. Not beside the count
-# above the header: the reader cuts the hidden columns off below the header only, and a cell there made every
-# plan as wide as the hidden columns to read. Each is read as its formula here says, {held} being the cell:
-# the year, when typed as the number it should be, straight from its cell.
+# Pieces that are the same on every row, each held once, in the 檢查 column's cell of the 合計 row below the
+# practices (Layout.once_row; shown as nothing): one on every row made a template of 5,000 rows 6 % larger,
+# and that room went to the schedule's text (s_compact), which is each row's own. Not on the first practice
+# row: once the sheet is unprotected (it has no password), deleting, clearing or sorting that row took it
+# away, where the 合計 row moves with rows deleted above it and no sort of the practices reaches it. In the
+# 檢查 column, not a hidden one: the reader cuts each row from its 檢查 cell on, and the 合計 row has no other
+# (a cell in a hidden column made every plan as wide as the hidden columns to read). Each is read as its
+# formula here says, {held} being the cell: the year, when typed as the number it should be, from its cell.
 ONCE: Mapping[str, str] = MappingProxyType(
     {"year": f"IF(ISNUMBER({{year_cell}}),{{year_cell}}-{ROC_OFFSET}*({{year_cell}}>{ROC_OFFSET}),{{held}})"}
 )
@@ -634,7 +634,7 @@ def hidden_cells(fields: Collection[str]) -> tuple[dict[str, tuple[str, int]], l
         if present:
             cells.append(cell)
             codes |= {key: (cell, place) for place, key in enumerate(reversed(present))}
-    return codes, [*cells, *STATE]
+    return codes, [*cells, *(piece for piece in STATE if piece not in ONCE)]
 
 
 @dataclass(frozen=True)
@@ -648,7 +648,7 @@ class Layout:
     shown: str  # the letter of the 檢查 column
     codes: Mapping[str, tuple[str, int]]  # form column → its code cell and place (:func:`hidden_cells`)
     stored: Mapping[str, str]  # a piece held in a hidden column (the code cells, STATE) → its letter
-    once_row: int  # where the pieces of ONCE are held: the 合計 row below the practices
+    once_row: int  # where the pieces of ONCE are held, in the 檢查 column: the 合計 row below the practices
     sheet: str = PLAN_SHEET
     columns: Mapping[str, str] = field(default_factory=lambda: {c.key: column_letter(i) for i, c in enumerate(COLUMNS)})
 
@@ -682,7 +682,7 @@ class Formulas:
         self.sheet = quoted_sheet(layout.sheet) + "!"
         self._names: dict[str, str] = {}
         self._cells: dict[str, str] = {}  # what each hidden column computes: piece → formula name
-        for piece in layout.stored:
+        for piece in [*layout.stored, *ONCE]:
             template = STATE[piece] if piece in STATE else self._codes(piece)
             self._cells[piece] = self._define(f"{PREFIX}算_{piece}", template)
         self._cells["shown"] = self._define(f"{PREFIX}算_shown", self._shown())
@@ -740,10 +740,10 @@ class Formulas:
         if direction is not None:  # up: the row above, by position (a relative name would not wrap at row 1)
             above = layout.stored[name]
             return self._fixed(f"{PREFIX}上_{name}", f"INDEX({self.sheet}${above}:${above},ROW()-1)")
-        letter = self._letter(name)
-        if letter is not None and name in ONCE:
-            held = f'IFERROR({self.sheet}${letter}${layout.once_row},"")'
+        if name in ONCE:
+            held = f'IFERROR({self.sheet}${layout.shown}${layout.once_row},"")'
             return self._fixed(f"{PREFIX}{name}", self._expand(ONCE[name].replace("{held}", held)))
+        letter = self._letter(name)
         if letter is not None:
             return self._reference(name, letter)
         if name in PIECES:

@@ -274,6 +274,7 @@ def _styles(workbook: Any) -> dict[str, Any]:
         # column runs on over the empty cells to its right rather than making the row taller.
         "check": workbook.add_format({**base, "border": 1, "hidden": True}),
         "count": workbook.add_format({**base, "bold": True, "hidden": True, "valign": "vcenter"}),
+        "held": workbook.add_format({**base, "hidden": True, "num_format": ";;;"}),  # a value no one needs to see
         "note": workbook.add_format({**base, "font_size": 10, "valign": "vcenter"}),
         **{
             severity: workbook.add_format({"bg_color": f"#{rgb}"})  # conditional formats: a fill, nothing else
@@ -520,8 +521,10 @@ def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: F
     columns = list(layout.stored)
     sheet.set_column(HIDDEN_COL, HIDDEN_COL + len(columns) - 1, HELPER_WIDTH, None, {"hidden": True})
     for index, what in enumerate(columns):  # hidden: the default format, which is locked, will do
-        for row in [last + 1] if what in ONCE else range(first, last + 1):
+        for row in range(first, last + 1):
             sheet.write_formula(row, HIDDEN_COL + index, formulas.cell(what), None, "")
+    for what in ONCE:  # in the 檢查 column's cell of the 合計 row, shown as nothing (live.ONCE)
+        sheet.write_formula(last + 1, LIVE_COL, formulas.cell(what), styles["held"], "")
     for row in range(first, last + 1):
         sheet.write_formula(row, LIVE_COL, formulas.cell("shown"), styles["check"], "")
     # An input cell is coloured by its column's code, the 檢查 cell by its own, the unit and year cells
