@@ -1035,6 +1035,27 @@ def test_a_small_workbook_listing_thirty_thousand_sheets_is_read_in_one_pass(tmp
     assert done.status == 2 and json.loads(done.out)["files"][0]["error_code"] == "INPUT_NO_PLAN"
 
 
+@pytest.mark.slow  # two plans of 800 goals read and compared: seconds
+def test_diff_of_two_plans_of_eight_hundred_goals_all_reworded_ends_in_seconds(tmp_path: Path) -> None:
+    """Two plans of 800 goals each, every goal reworded in the same few common characters: each old goal was
+    compared with every new one by difflib, past every bound (1,000 goals: two minutes). Goals are compared
+    within the limits practices are, the nearest in order first."""
+    import random
+
+    base = json.loads(xltool("read", EXAMPLE, "-f", "json").out)
+    letters = "廉政防貪肅查處業務計畫執行宣導機關風險"
+    for name, seed in (("舊.json", 1), ("新.json", 2)):
+        draw = random.Random(seed)
+        goals = ["".join(draw.choice(letters) for _ in range(80)) for _ in range(800)]
+        items = [
+            {**base["items"][0], "goal_no": str(n + 1), "goal": goal, "item_no": "一", "practice": f"作法{seed}-{n}"}
+            for n, goal in enumerate(goals)
+        ]
+        (tmp_path / name).write_text(json.dumps({**base, "items": items}, ensure_ascii=False), encoding="utf-8")
+    done = run_process("diff", tmp_path / "舊.json", tmp_path / "新.json", "-f", "json", timeout=60)  # minutes, before
+    assert done.status == 0, done.err
+
+
 def test_a_json_of_a_million_empty_items_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     """18 MB of 6,000,000 empty items took 2.8 GB and half a minute (the 512 MB a JSON may be holds 170
     million): a plan of more items than any season holds is no plan."""

@@ -280,27 +280,37 @@ def _pair_goals(
     new_keys = [squash(new_items[m[0]].goal) for m in new_goals]
     pairs = _exact(old_keys, new_keys)
     old_keys, new_keys = [k[:LIKENESS_CHARS] for k in old_keys], [k[:LIKENESS_CHARS] for k in new_keys]
-    free = [h for h in range(len(new_goals)) if h not in set(pairs.values())]
-    candidates = []
+    paired = set(pairs.values())
+    free = [h for h in range(len(new_goals)) if h not in paired]
+    unpaired = [g for g in range(len(old_goals)) if g not in pairs]
+    # At least half its practices word for word under one new goal: found among the pairs that share any.
+    found: dict[tuple[int, int], tuple[int, float]] = {
+        (g, h): (common, 0.0)
+        for (g, h), common in shared.items()
+        if g not in pairs and h not in paired and 2 * common >= len(old_goals[g])
+    }
+    # Its text alike, as _similar_pairs measures practices and within its bounds: 800 goals each side, all of
+    # the same common characters, passed every bound and took minutes to compare pair by pair.
     new_chars = {h: _characters(new_keys[h]) for h in free}
-    matcher = SequenceMatcher(None, autojunk=False)
-    for g in range(len(old_goals)):
-        if g in pairs:
-            continue
-        chars = _characters(old_keys[g])
-        matcher.set_seq2(old_keys[g])
-        for h in free:
-            common = shared[(g, h)]
+    reach = len(free) if len(unpaired) * len(free) <= MAX_LOOKED_AT else MAX_LOOKED_AT // (2 * len(unpaired)) + 1
+    alike = []
+    for at, g in enumerate(unpaired):
+        chars, centre = _characters(old_keys[g]), at * len(free) // len(unpaired)
+        start = max(centre - reach, 0)
+        for place, h in enumerate(free[start : centre + reach + 1], start):
             total = len(old_keys[g]) + len(new_keys[h])
             if 2 * len(chars & new_chars[h]) >= GOAL_SIMILAR * total > 0:
-                matcher.set_seq1(new_keys[h])
-                ratio = matcher.ratio()
-            else:
-                ratio = 0.0  # cannot reach GOAL_SIMILAR: not worth the comparison
-            if ratio >= GOAL_SIMILAR or (common and 2 * common >= len(old_goals[g])):
-                candidates.append((common, ratio, g, h))
+                alike.append((abs(place - centre), g, h))  # else it cannot reach GOAL_SIMILAR
+    matcher = SequenceMatcher(None, autojunk=False)
+    for _, g, h in sorted(alike)[:MAX_MEASURED]:  # the nearest in order first
+        matcher.set_seqs(new_keys[h], old_keys[g])
+        ratio = matcher.ratio()
+        if ratio >= GOAL_SIMILAR or (g, h) in found:
+            found[(g, h)] = (shared[(g, h)], ratio)
     used: set[int] = set()
-    for _, _, g, h in sorted(candidates, key=lambda c: (-c[0], -c[1], c[2], c[3])):
+    # the most shared practices first, then the most alike, then in order
+    ranked = sorted(found.items(), key=lambda pair: (-pair[1][0], -pair[1][1], pair[0]))
+    for (g, h), _ in ranked:
         if g not in pairs and h not in used:
             pairs[g] = h
             used.add(h)
