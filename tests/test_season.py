@@ -1381,6 +1381,24 @@ def test_a_units_damaged_resubmission_in_the_second_round_is_chased(tmp_path: Pa
     assert line["狀態"] == "新版無法讀取" and line["請辦理"].startswith(f"最新送來的 {damaged} 無法讀取")
 
 
+def _damaged_round_one(tmp_path: Path, xltool: Runner, damaged: list[str]) -> tuple[Path, Path, Path]:
+    """Round one: 甲's readable plan in 收件, then its corrections, ``damaged``, merged; the 彙整, the empty folder
+    of round two and the roster."""
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    plan = unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="舊")
+    _saved(plan, "2019-02-01T10:00:00Z")
+    for n, name in enumerate(damaged, start=1):  # received after the plan, each a minute after the one before
+        (inbox / name).write_bytes(b"PK\x03\x04 cut short in the mail")
+        os.utime(inbox / name, (plan.stat().st_mtime + 60 * n,) * 2)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "--skip-bad", "-o", first).status == 0
+    return first, late, roster
+
+
 def test_a_damaged_correction_is_chased_in_every_round_until_a_readable_one_comes(
     tmp_path: Path, xltool: Runner
 ) -> None:
@@ -1388,16 +1406,7 @@ def test_a_damaged_correction_is_chased_in_every_round_until_a_readable_one_come
     新版無法讀取, the 彙整's 收件情形 only 重複; in round two, 甲 having sent nothing since, it was 已收 and never
     asked again for the correction it had tried to send. The sheet says 新版無法讀取, and so does every round
     after it, chasing 甲, until a readable file comes."""
-    inbox, late = tmp_path / "收件", tmp_path / "遲交"
-    inbox.mkdir()
-    late.mkdir()
-    _saved(unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="舊"), "2019-02-01T10:00:00Z")
-    damaged = inbox / "甲政風處_修正.xlsx"
-    damaged.write_bytes(b"PK\x03\x04 cut short in the mail")
-    roster = tmp_path / "名冊.csv"
-    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
-    first = tmp_path / "第一輪.xlsx"
-    assert xltool("merge", inbox, "--roster", roster, "--skip-bad", "-o", first).status == 0
+    first, late, roster = _damaged_round_one(tmp_path, xltool, ["甲政風處_修正.xlsx"])
     sheet = {row[0]: row[1] for row in load_workbook(first)["收件情形"].iter_rows(min_row=4, values_only=True)}
     assert sheet["甲政風處"] == "新版無法讀取"
     rounds = [first]
@@ -1450,22 +1459,11 @@ def test_the_damaged_file_carried_is_the_one_named_whatever_its_name_holds(
     """Round two read the damaged file's name back out of last round's note: 「（修正版）」 stopped it, and the
     chase list asked the unit to send 第一輪.xlsx (the office's own) again; a 、 in the name cut it to 「修正.xlsx」.
     Of two damaged corrections the older was asked for, and the reason became 「檔案損毀」."""
-    inbox, late = tmp_path / "收件", tmp_path / "遲交"
-    inbox.mkdir()
-    late.mkdir()
-    _saved(unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="舊"), "2019-02-01T10:00:00Z")
-    older = inbox / "甲政風處_草稿.xlsx"
-    older.write_bytes(b"PK\x03\x04 cut short")
-    os.utime(older, (older.stat().st_mtime - 60,) * 2)  # the older of the two damaged files
-    (inbox / damaged).write_bytes(b"PK\x03\x04 cut short in the mail")
-    roster = tmp_path / "名冊.csv"
-    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
-    first = tmp_path / "第一輪.xlsx"
-    assert xltool("merge", inbox, "--roster", roster, "--skip-bad", "-o", first).status == 0
+    first, late, roster = _damaged_round_one(tmp_path, xltool, ["甲政風處_草稿.xlsx", damaged])
     chase = tmp_path / "待催.csv"
     assert xltool("check", first, late, "--roster", roster, "--chase", chase).status == 0
     (line,) = csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))
-    assert line["請辦理"].startswith(f"最新送來的 {inbox / damaged} 無法讀取（檔案已損毀"), line["請辦理"]
+    assert line["請辦理"].startswith(f"最新送來的 {tmp_path / '收件' / damaged} 無法讀取（檔案已損毀"), line["請辦理"]
 
 
 def test_two_rounds_given_by_name_are_two_versions_not_two_parts(tmp_path: Path, xltool: Runner) -> None:
