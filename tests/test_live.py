@@ -344,6 +344,21 @@ def test_a_year_listed_after_a_range_is_left_to_check_not_called_reversed(tmp_pa
 
 
 @office
+def test_a_schedule_is_quoted_as_check_quotes_it(tmp_path: Path) -> None:
+    """The column's message quotes the schedule as check does: a line break between months as 「、」 (it quoted
+    「107.13」 for 107.1⏎3, where check quoted 「107.1、3」), one after a dash as nothing, a tilde as typed.
+    (The corpus's unusual rows show their numbering first: their schedules' messages are compared here.)"""
+    schedules = ["107.1\n3", "107.03\n06", "107.01-\n12", "109.01～12", "1\u2060-13月"]
+    rows = [{"goal": "壹、目標一", "practice": practice(1), **GOOD, "schedule": schedules[0]}]
+    rows += [{"practice": practice(n), **GOOD, "schedule": text} for n, text in enumerate(schedules[1:], start=2)]
+    path = fill(write_template(tmp_path / "t.xlsx", year=108, rows=len(rows)), rows, unit="測試縣政府政風處")
+    grid = calculated(convert(path, "xlsx", tmp_path / "calculated"))
+    assert compare(path, grid, len(rows)) == []
+    live, _ = live_columns(len(rows))
+    assert "「107.1、3」" in str(grid[3][live]) and all(str(grid[3 + n][live]).startswith("【") for n in range(5))
+
+
+@office
 def test_the_column_says_what_check_says_row_by_row(corpus: tuple[Path, Path, int]) -> None:
     path, done, rows = corpus
     assert len(corpus_rows()) >= 40

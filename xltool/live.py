@@ -604,7 +604,12 @@ STATE: Mapping[str, str] = MappingProxyType(
 _VALUES = {
     "goal": trimmed("{goal}", several=False),
     "practice": "TRIM({practice})",
-    "schedule": trimmed("{schedule}", lines="", several=False),  # as typed, what no one sees too, as check quotes it
+    # as typed, what no one sees too, and a line break a 、 unless beside a range's or a list's mark: as check
+    # quotes it (108.1⏎3 is 「108.1、3」, 108.01-⏎12 「108.01-12」)
+    "schedule": _nested(
+        trimmed("{schedule}", lines="、", several=False),
+        [*((f"{mark}、", mark) for mark in "-~至到"), *((f"、{mark}", mark) for mark in "-~至到"), ("、、", "、")],
+    ),
     "budget": trimmed("{budget}", lines=""),
     "category": "TRIM({category})",
     "performance": "{p_text}",

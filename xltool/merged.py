@@ -408,7 +408,7 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Sum
     """The summary's tables down one sheet, each starting a printed page, then the chart on its own. A
     table longer than a page (one row a unit: a national merge's runs to dozens) goes on under its title
     and header written again, on a page of its own: a sheet repeats one set of rows on every page, and this
-    one has five tables, so the pages after the first of 各單位概況 had numbers under no heading."""
+    one has five or six tables, so the pages after the first of 各單位概況 had numbers under no heading."""
     sheet.write_string(0, 0, f"{plan_title('', year)}彙整統計（{units} 個單位）", styles["title"])
     widths: dict[int, float] = {}
     for table in summary.tables:

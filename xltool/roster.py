@@ -977,7 +977,6 @@ _CARRIED = {
     Status.OTHER_YEAR: re.compile(r"送來的是 (.+?)的計畫"),
     Status.UNREADABLE: re.compile(r"無法讀取：([^；]+)"),
 }
-# The damaged resubmission a 新版無法讀取 note names, in either of its words (its own round's, or a later one's)
 # A 新版無法讀取 line's last words: the damaged file, and why, for the next round to chase the same file. Last,
 # so that the name runs to the note's end whatever it holds (「甲（修正版）.xlsx」, 「第2版、修正.xlsx」 were misread
 # out of the other words); the reason is the longest run before 「）的最新檔案：」.
