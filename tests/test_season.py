@@ -1415,6 +1415,7 @@ def test_a_damaged_correction_is_chased_in_every_round_until_a_readable_one_come
         done = xltool("check", rounds[-1], late, "--roster", roster, "--chase", chase, "-f", "json")
         (receipt,) = json.loads(done.out)["receipts"]
         assert receipt["status"] == "新版無法讀取" and "上次收件" in receipt["note"], receipt
+        assert Path(receipt["resend"]).name == "甲政風處_修正.xlsx"  # for a script, without reading the note
         (line,) = csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))
         assert line["狀態"] == "新版無法讀取" and "甲政風處_修正.xlsx 無法讀取" in line["請辦理"], line
         rounds.append(tmp_path / f"第{n}輪.xlsx")
@@ -1422,7 +1423,7 @@ def test_a_damaged_correction_is_chased_in_every_round_until_a_readable_one_come
     _saved(unit_plan(late / "甲政風處_修正.xlsx", "甲政風處", own="新"), "2019-03-01T10:00:00Z")
     done = xltool("check", rounds[-1], late, "--roster", roster, "-f", "json")
     (receipt,) = json.loads(done.out)["receipts"]
-    assert receipt["status"] == "已收" and "無法讀取" not in receipt["note"], receipt
+    assert receipt["status"] == "已收" and "無法讀取" not in receipt["note"] and receipt["resend"] is None, receipt
 
 
 def test_a_unit_whose_plan_is_two_files_is_checked_file_by_file_in_later_rounds(tmp_path: Path, xltool: Runner) -> None:

@@ -485,6 +485,7 @@ class Receipt:
             "unit": self.unit, "status": str(self.status), "files": [shown_path(f) for f in self.files],
             "practices": self.practices, "budget": json_number(self.budget), "errors": self.errors,
             "warnings": self.warnings, "note": self.note, "contact": dict(self.contacts), "versions": self.versions,
+            "resend": shown_path(self.resend) if self.resend else None,  # 新版無法讀取: the damaged file to ask for
         }  # fmt: skip
 
     def row(self, contact_keys: Sequence[str] = ()) -> list[object]:
