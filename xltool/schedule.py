@@ -112,7 +112,7 @@ def _parse_cached(kind: str, value: object, year: int | None, decimals: int | No
     written = _one_line(value)
     # A leading ' is the quote prefix the README's guide has officers type so that a cell keeps 108.10 as
     # text; Excel drops it, but LibreOffice keeps it as a character in a cell already formatted as text.
-    # A zero-width space pasted with it (a web page, LINE) is none of its characters: the officer cannot see it.
+    # What no one sees pasted with it (a web page, LINE, Word: text.INVISIBLE) is none of its characters.
     return _parse_text(squash(written.translate(_UNSEEN)).removeprefix("'"), written, year, frozenset())
 
 
