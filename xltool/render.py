@@ -141,9 +141,10 @@ def pdfs_of(
     units = [plan.unit or PLAN_SHEET for plan in plans]
     # Units whose own name is a file name are named first: a unit really named 甲_乙政風室 had 甲_乙政風室(3).pdf,
     # and 甲_乙政風室.pdf held 甲/乙政風室's plan.
+    bases = [_file_base(unit) for unit in units]
     names: dict[int, str] = {}
-    for n in sorted(range(len(units)), key=lambda n: _file_base(units[n]) != units[n]):
-        names[n] = pdf_name(units[n], used)
+    for n in sorted(range(len(units)), key=lambda n: bases[n] != units[n]):
+        names[n] = _unique(bases[n], used)
     targets = [folder / f"{names[n]}.pdf" for n in range(len(units))]
     for target in targets:
         guard.claim(target, PDF)
@@ -175,7 +176,11 @@ def pdf_name(unit: str, used: set[str]) -> str:
     """A file name for a unit's PDF: its name, without what Windows forbids in a file name (characters,
     a trailing dot or space, a device's name such as CON) or what only disguises one (a right-to-left mark
     made 「乙處\u202egpj.exe.pdf」 show as 「乙處fdp.exe.jpg」), short enough in bytes for any disk, unique."""
-    base = _file_base(unit)
+    return _unique(_file_base(unit), used)
+
+
+def _unique(base: str, used: set[str]) -> str:
+    """``base``, or ``base(2)``, ``base(3)`` … when a name of any case is taken already."""
     name, n = base, 1
     while name.casefold() in used:
         n += 1

@@ -1004,7 +1004,7 @@ def _carried(roster: Roster, lines: Sequence[Receipt], season: Intake) -> None:
             last[named.name if named is not None else unit] = (said, note, subs[0].name)
     for line in lines:
         if line.unit in last and last[line.unit][0] == Status.NEWER_UNREADABLE:
-            _carry_resend(line, *last[line.unit], season.named)
+            _carry_resend(line, *last[line.unit][1:], season.named)
         if line.status != Status.MISSING or line.files or line.near or line.note or line.unit not in last:
             continue
         said, note, name = last[line.unit]
@@ -1018,7 +1018,7 @@ def _carried(roster: Roster, lines: Sequence[Receipt], season: Intake) -> None:
         line.note = f"上次收件（{name}）：{_LAST_ROUND.sub('', note)}"
 
 
-def _carry_resend(line: Receipt, said: str, note: str, name: str, named: Collection[str]) -> None:
+def _carry_resend(line: Receipt, note: str, name: str, named: Collection[str]) -> None:
     """A unit whose newest file last round could not be read (新版無法讀取), and that has sent nothing since:
     it is so still, and chased for it (it became 已收, and was never asked again for the correction it had
     tried to send). Anything of its own this round, readable or not, says for itself."""
