@@ -419,15 +419,19 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Sum
     room = _page_room(columns)
     row, breaks, chart_at = 2, [], None
     used: float = TITLE_POINTS * 2  # the sheet's title and the blank row under it
+
+    def heading(at: int, title: str, header: Sequence[object]) -> float:
+        """A table's title and header rows at ``at``: the points they take."""
+        sheet.write_string(at, 0, title, styles["title"])
+        sheet.write_row(at + 1, 0, header, styles["header"])
+        sheet.set_row(at + 1, height(header))
+        return TITLE_POINTS + (height(header) or LINE_POINTS)
+
     for table in summary.tables:
         if row > 2:
             breaks.append(row)
             used = 0.0
-        header_points = height(table.header) or LINE_POINTS
-        sheet.write_string(row, 0, table.title, styles["title"])
-        sheet.write_row(row + 1, 0, table.header, styles["header"])
-        sheet.set_row(row + 1, height(table.header))
-        header_row, used, offset = row + 1, used + TITLE_POINTS + header_points, row + 2
+        header_row, used, offset = row + 1, used + heading(row, table.title, table.header), row + 2
         for n, values in enumerate(table.rows, start=1):
             points = height(values) or LINE_POINTS
             # the 合計 row goes with the row before it: alone on a page, under the heading again, it added up
@@ -435,10 +439,7 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Sum
             held = (height(table.rows[-1]) or LINE_POINTS) if table.total and n == len(table.rows) - 1 else 0
             if used + points + held > room and n > 1:  # the table goes on on the next page, under its heading again
                 breaks.append(offset)
-                sheet.write_string(offset, 0, f"{table.title}（續）", styles["title"])
-                sheet.write_row(offset + 1, 0, table.header, styles["header"])
-                sheet.set_row(offset + 1, height(table.header))
-                offset, used = offset + 2, TITLE_POINTS + header_points
+                offset, used = offset + 2, heading(offset, f"{table.title}（續）", table.header)
             last = table.total and n == len(table.rows)
             for col, value in enumerate(values):
                 _write_value(sheet, offset, col, value, styles, bold=last)
