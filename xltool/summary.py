@@ -52,7 +52,10 @@ def summarize(
     performances: Counter[str] = Counter()
     active: Counter[str] = Counter()
     known = set(catalog.category_names) if catalog else None  # no list: every category as written is a column
-    off_list: dict[str, tuple[set[str], list[int], list[Decimal]]] = {}  # spelling → units, practices, budget
+    # each spelling of a category not on the list: its units, practices and budget
+    off_units: dict[str, set[str]] = {}
+    off_practices: Counter[str] = Counter()
+    off_budget: dict[str, Decimal] = {}
     for result in results:
         plan = result.plan
         if plan is None:
@@ -81,10 +84,9 @@ def summarize(
                 amount = value if value is not None else _ZERO
                 budget[key] = budget[key] + amount if key in budget else amount
                 if category == OFF_LIST:
-                    spelled = off_list.setdefault(written, (set(), [0], [Decimal(0)]))
-                    spelled[0].add(unit)
-                    spelled[1][0] += 1 if at == rows.start else 0
-                    spelled[2][0] += amount
+                    off_units.setdefault(written, set()).add(unit)
+                    off_practices[written] += 1 if at == rows.start else 0
+                    off_budget[written] = off_budget.get(written, _ZERO) + amount
                 if at == rows.start:
                     count[key] += 1
                     performances[performed[at] or UNFILLED] += 1
@@ -118,7 +120,7 @@ def summarize(
     spellings = Table(
         f"不在清單中的業務類別（在上面各表的「{OFF_LIST}」欄）",
         [CATEGORY.name, "單位數", PRACTICES.name, BUDGET.name],
-        [[name, len(units_of), n[0], amount[0]] for name, (units_of, n, amount) in off_list.items()],
+        [[name, len(units_of), off_practices[name], off_budget[name]] for name, units_of in off_units.items()],
         [24, 10, 10, 12],
     )
 
@@ -137,7 +139,7 @@ def summarize(
         [24, 24, 10, 10],
     )
     totals = [sum((budget.get((u, c), Decimal(0)) for u in ordered), Decimal(0)) for c in categories]
-    tables = [overview, practices, *([spellings] if off_list else []), performance, months, similar]
+    tables = [overview, practices, *([spellings] if off_units else []), performance, months, similar]
     return Summary(tables, (categories, totals))
 
 
