@@ -177,3 +177,17 @@ def test_a_plan_saved_by_libreoffice_stays_small(edit: Edit, tmp_path: Path) -> 
     size = len(zipfile.ZipFile(saved).read("xl/worksheets/sheet1.xml"))
     assert size / 60 <= 3000, size
     assert compare(saved, calculated(saved), 60) == []
+
+
+def test_a_row_inserted_above_the_first_practice_on_an_unprotected_sheet_leaves_no_false_duplicates(
+    edit: Edit, plan: Path
+) -> None:
+    """An officer who turned the protection off (it has no password) and inserted a row above the first practice
+    moved every row's lists down one: each practice found its own words one row above itself and was told it
+    repeats the practice at that row (every practice a duplicate)."""
+    saved = edit(plan, [{"op": "unprotect"}, {"op": "insert_rows", "row": 4}])
+    agrees(saved)
+    grid = rows_of(saved)
+    assert not any("重複" in str(row[LIVE]) for row in grid)
+    assert grid[where(grid, "108.13")][LIVE] == "【錯誤】預定進度「108.13」的月份不在 1 到 12 之間"
+

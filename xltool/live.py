@@ -547,7 +547,10 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "p_next": "IFERROR(IF(" + _item_position(_NEXT_PRACTICE) + ">1," + _item_offset(_NEXT_PRACTICE) + ',""),"")',
         # The body as MATCH takes it literally (~ * ? are wildcards to it), and the row of its first use.
         "n_key": _nested("{n_body}", [("~", "~~"), ("*", "~*"), ("?", "~?")]),
-        "n_first": "{before_first}+MATCH({n_key},{n_body_rows},0)",
+        # the row itself, counted from the list's first row as it is now: a row inserted above the first
+        # practice (the sheet unprotected) moves the list down one, and a row counted from the template's
+        # first practice row found its own words one row above itself (every practice a duplicate)
+        "n_first": "ROW(INDEX({n_body_rows},1))-1+MATCH({n_key},{n_body_rows},0)",
     }
 )
 
@@ -766,8 +769,6 @@ class Formulas:
             return self._fixed(
                 f"{PREFIX}{name}", f"{self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row}"
             )
-        if name == "before_first":
-            return str(layout.first_row - 1)
         if name == "practice_column":
             return _quoted(layout.columns["practice"])
         if name == "line":
