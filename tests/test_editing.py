@@ -190,4 +190,3 @@ def test_a_row_inserted_above_the_first_practice_on_an_unprotected_sheet_leaves_
     grid = rows_of(saved)
     assert not any("重複" in str(row[LIVE]) for row in grid)
     assert grid[where(grid, "108.13")][LIVE] == "【錯誤】預定進度「108.13」的月份不在 1 到 12 之間"
-

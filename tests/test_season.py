@@ -36,15 +36,18 @@ def unit_plan(path: Path, unit: str, *, own: str = "") -> Path:
 
 
 def round_one(
-    tmp_path: Path, xltool: Runner, plans: dict[str, tuple[str, str]], units: list[str]
+    tmp_path: Path, xltool: Runner, plans: dict[str, tuple[str, str]], units: list[str], *, saved: str = ""
 ) -> tuple[Path, Path, Path]:
-    """A season's first round merged: each file of 收件 (name → its 機關名稱 and its own words) against a roster
-    of ``units``. Returns last round's 彙整, the empty folder of the second round's files, and the roster."""
+    """A season's first round merged: each file of 收件 (name → its 機關名稱 and its own words, saved at ``saved``
+    or, without, dated by the file) against a roster of ``units``. Returns last round's 彙整, the empty folder
+    of the second round's files, and the roster."""
     inbox, late = tmp_path / "收件", tmp_path / "遲交"
     inbox.mkdir()
     late.mkdir()
     for name, (unit, own) in plans.items():
-        unit_plan(inbox / name, unit, own=own)
+        made = unit_plan(inbox / name, unit, own=own)
+        if saved:
+            _saved(made, saved)
     roster = tmp_path / "名冊.csv"
     roster.write_text("單位\n" + "".join(f"{unit}\n" for unit in units), encoding="utf-8")
     first = tmp_path / "第一輪.xlsx"
@@ -698,6 +701,39 @@ def test_an_xls_is_dated_by_the_saved_time_it_records(tmp_path: Path, xltool: Ru
     from xltool.saved import recorded_time
 
     assert recorded_time(convert(unit_plan(old / "乙.xlsx", "乙政風處"), "xls:MS Excel 97", old)) is None
+
+
+def test_a_saved_time_years_ahead_does_not_outrank_the_corrections_sent_after_it(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """A unit's first version was saved on a PC whose clock runs ten years ahead: believed, it counted over its
+    correction (saved last week on a PC with a right clock) in this round and every later one, and the note
+    named a saved time in 2036. A time later than now is no saved time: the file's date decides, and the note
+    says why."""
+    import datetime as dt
+
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    now = dt.datetime.now(dt.UTC)
+    first = unit_plan(inbox / "甲.xlsx", "甲政風處", own="舊")
+    _saved(first, f"{now.year + 10}-01-02T09:00:00Z")
+    ago = (now - dt.timedelta(days=14)).timestamp()
+    os.utime(first, (ago, ago))  # saved from the mail two weeks ago
+    second = unit_plan(inbox / "甲_修正.xlsx", "甲政風處", own="新")
+    _saved(second, f"{now - dt.timedelta(days=7):%Y-%m-%dT%H:%M:%SZ}")
+    done = xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx")
+    assert done.status == 0, done.err
+    assert f"以最新的 {second}（" in done.err
+    assert f"不計 {first}（檔案日期 " in done.err and f"記的存檔時間 {now.year + 10}-01-02" in done.err
+    assert "晚於現在，存檔的電腦時鐘可能有誤" in done.err
+    # two rounds: the first version alone merged, its correction sent late counts over the 彙整's version
+    round_one = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", first, "-o", round_one).status == 0
+    shutil.move(second, late / second.name)
+    again = xltool("merge", round_one, late, "-o", tmp_path / "第二輪.xlsx")
+    assert again.status == 0, again.err
+    assert f"以自己的檔案 {late / second.name} 為準" in again.err
 
 
 def _saved(path: Path, when: str) -> None:
@@ -1495,11 +1531,13 @@ def test_an_earlier_merge_opened_and_saved_again_does_not_undo_a_later_one(tmp_p
     """Round two's 彙整 took 甲's correction; the office then opened round one's 彙整 to print it and saved it.
     Given both in round three, the newer saved 彙整 held 甲, and 甲's correction went out of the merge. Each
     unit's version is dated by its own file's saved time (來源存檔時間), not by the 彙整 it is in."""
-    first, late, roster = round_one(tmp_path, xltool, {"甲政風處.xlsx": ("甲政風處", "舊")}, ["甲政風處"])
-    _saved(unit_plan(late / "甲政風處_修正.xlsx", "甲政風處", own="新"), "2099-01-10T10:00:00Z")
+    plans = {"甲政風處.xlsx": ("甲政風處", "舊")}
+    first, late, roster = round_one(tmp_path, xltool, plans, ["甲政風處"], saved="2019-01-05T10:00:00Z")
+    _saved(unit_plan(late / "甲政風處_修正.xlsx", "甲政風處", own="新"), "2019-01-10T10:00:00Z")
     second = tmp_path / "第二輪.xlsx"
     assert xltool("merge", first, late, "--roster", roster, "-o", second).status == 0
-    _saved(first, "2099-02-01T10:00:00Z")  # opened and saved after round two
+    _saved(second, "2019-01-20T10:00:00Z")  # merged on the 20th (every time here is past: a later one is no time)
+    _saved(first, "2019-02-01T10:00:00Z")  # opened and saved after round two
     third = tmp_path / "第三輪.xlsx"
     done = xltool("merge", first, second, "--roster", roster, "-o", third)
     assert done.status == 0, done.err
@@ -1523,22 +1561,23 @@ def _stamps(merged: Path, *values: object) -> None:
 
 @pytest.mark.parametrize(
     "stamps",
-    [("2099-01-10T09:00:00",), (None, "2099-01-10 09:00:00"), ("2099/1/10 9:00",), (72695.375,)],
+    [("2019-01-10T09:00:00",), (None, "2019-01-10 09:00:00"), ("2019/1/10 9:00",), (43475.375,)],
     ids=["a date cell", "one cleared", "typed by hand", "a day count"],
 )
 def test_a_typed_over_saved_time_still_dates_the_version(tmp_path: Path, xltool: Runner, stamps: tuple[object]) -> None:
-    """甲's version in last round's 彙整 was saved 2099-01-10. Its 來源存檔時間 typed over as a date, cleared in
-    one row, retyped by hand: unread, the version was dated by when the 彙整 was saved (today, after the
-    re-save), and 甲's correction of 01-15 lost to it; one cleared cell let an old draft replace it."""
+    """甲's version in last round's 彙整 was saved 2019-01-10. Its 來源存檔時間 typed over as a date, cleared in
+    one row, retyped by hand: unread, the version was dated by when the 彙整 was saved (here the 2nd, before
+    the draft of the 5th), and an old draft replaced it."""
     first, late, roster = round_one(tmp_path, xltool, {"甲政風處.xlsx": ("甲政風處", "舊")}, ["甲政風處"])
     _stamps(first, *stamps)
-    _saved(unit_plan(late / "甲政風處_草稿.xlsx", "甲政風處", own="草"), "2099-01-05T09:00:00Z")
+    _saved(first, "2019-01-02T09:00:00Z")
+    _saved(unit_plan(late / "甲政風處_草稿.xlsx", "甲政風處", own="草"), "2019-01-05T09:00:00Z")
     second = tmp_path / "第二輪.xlsx"
     assert xltool("merge", first, late, "--roster", roster, "-o", second).status == 0
     practices = {str(row[3]) for row in load_workbook(second)["彙整"].iter_rows(min_row=4, values_only=True)}
     assert any("舊第" in p for p in practices) and not any("草第" in p for p in practices)
     (late / "甲政風處_草稿.xlsx").unlink()
-    _saved(unit_plan(late / "甲政風處_修正.xlsx", "甲政風處", own="新"), "2099-01-15T09:00:00Z")
+    _saved(unit_plan(late / "甲政風處_修正.xlsx", "甲政風處", own="新"), "2019-01-15T09:00:00Z")
     assert xltool("merge", first, late, "--roster", roster, "-o", second, "--force").status == 0
     practices = {str(row[3]) for row in load_workbook(second)["彙整"].iter_rows(min_row=4, values_only=True)}
     assert any("新第" in p for p in practices) and not any("舊第" in p for p in practices)

@@ -35,7 +35,7 @@ from xltool.inputs import check_input
 from xltool.model import FileResult, Finding, Plan, json_number
 from xltool.outputs import same_file
 from xltool.pipeline import packed, split_units
-from xltool.saved import recorded_time, saved_time, stamp_time
+from xltool.saved import future_time, recorded_time, saved_time, stamp_time
 from xltool.text import squash
 
 _ALIAS_SPLIT = re.compile(r"[、;；,，]")
@@ -1405,7 +1405,13 @@ def _when(sub: Submission, versions: Sequence[Submission]) -> str:
     (:func:`_newness`): the note must show why one of two alike versions counts."""
     words = _saved_words(sub)
     if _merged_time(sub) is None and recorded_time(sub.file) is None:  # no saved time: say what decided
-        return f"檔案日期 {words.strip()}"
+        future = None if sub.from_merged else future_time(sub.file)
+        why = (
+            f"（檔案記的存檔時間 {future.astimezone():%Y-%m-%d %H:%M} 晚於現在，存檔的電腦時鐘可能有誤）"
+            if future
+            else ""
+        )
+        return f"檔案日期 {words.strip()}{why}"
     if any(other.file != sub.file and _saved_words(other) == words for other in versions):
         if sub.plan is not None and sub.plan.marked_copy:
             return f"{words}存檔，xltool 的標註副本"

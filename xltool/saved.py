@@ -39,8 +39,31 @@ def saved_time(path: str | Path) -> dt.datetime:
 def recorded_time(path: str | Path) -> dt.datetime | None:
     """The saved time a file records itself: an .xlsx's ``dcterms:modified`` (docProps/core.xml), an .ods's
     ``dc:date`` (meta.xml), an .xls's last-saved time (:func:`biff.saved_time`), a JSON's ``saved`` (the
-    workbook's it was read from: :func:`json_saved`); None for others and for xltool's own fixed time
-    (:data:`form.DOCUMENT_DATE`). Times without a zone are local."""
+    workbook's it was read from: :func:`json_saved`); None for others, for xltool's own fixed time
+    (:data:`form.DOCUMENT_DATE`) and for a time no file can have yet (:func:`future_time`). Times without a
+    zone are local."""
+    recorded = _recorded(path)
+    return recorded if recorded is not None and believable(recorded) else None
+
+
+def future_time(path: str | Path) -> dt.datetime | None:
+    """The saved time a file records when it is later than now can be (a PC whose clock runs years ahead):
+    believed, that version would count over every correction sent after it, round after round. Such a file
+    is dated as one that records no time, by its date on disk, and the note says why."""
+    recorded = _recorded(path)
+    return recorded if recorded is not None and not believable(recorded) else None
+
+
+# A day's leeway: a time zone written wrong, or a clock a few hours out, is still a time a file can have.
+_LEEWAY = dt.timedelta(days=1)
+
+
+def believable(moment: dt.datetime) -> bool:
+    """Whether a saved time can be one (not later than now, give or take a day's leeway)."""
+    return moment <= dt.datetime.now(dt.UTC) + _LEEWAY
+
+
+def _recorded(path: str | Path) -> dt.datetime | None:
     try:
         state = Path(path).stat()
     except (OSError, ValueError):
@@ -53,7 +76,7 @@ def recorded_time(path: str | Path) -> dt.datetime | None:
 @lru_cache(maxsize=4096)
 def _saved_time(path: str, mtime_ns: int, size: int) -> dt.datetime:
     recorded = _recorded_time(path, mtime_ns, size)
-    if recorded is not None:
+    if recorded is not None and believable(recorded):
         return recorded
     try:
         return dt.datetime.fromtimestamp(mtime_ns // 1_000_000_000).astimezone()
@@ -130,19 +153,21 @@ _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")  # a date a spreadsheet shows as its da
 def stamp_time(stamp: str) -> dt.datetime | None:
     """The time a 來源存檔時間 cell holds, local: as xltool writes it (:func:`saved_stamp`), or as it reads
     back once someone has typed over it or a spreadsheet has made a date of it (2019/1/10 9:00, 2019-01-10,
-    43475.375); None for anything else. A cell no one can read says nothing; it does not date the version
-    by when the 彙整 was saved."""
+    43475.375); None for anything else, and for a time later than now can be (:func:`future_time`: an older
+    xltool wrote it as the file said). A cell no one can read says nothing; it does not date the version by
+    when the 彙整 was saved."""
     text = stamp.strip()
     try:
         if _SERIAL.fullmatch(text):
-            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(text))).astimezone()
-        found = _STAMP_READ.fullmatch(text)
-        if found is None:
+            moment = (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(text))).astimezone()
+        elif found := _STAMP_READ.fullmatch(text):
+            year, month, day, hour, minute, second = (int(part) if part else 0 for part in found.groups())
+            moment = dt.datetime(year, month, day, hour, minute, second).astimezone()
+        else:
             return None
-        year, month, day, hour, minute, second = (int(part) if part else 0 for part in found.groups())
-        return dt.datetime(year, month, day, hour, minute, second).astimezone()
     except (ValueError, OverflowError):
         return None
+    return moment if believable(moment) else None
 
 
 def json_saved(path: str | Path) -> str | None:
