@@ -1215,6 +1215,25 @@ def test_a_unit_that_corrected_its_short_name_is_one_unit(tmp_path: Path, xltool
     assert [Path(v["file"]).name for v in receipts[0]["versions"] if v["counted"]] == [corrected.name]
 
 
+def test_a_name_only_alike_a_unit_that_has_sent_its_own_is_still_asked_about(tmp_path: Path, xltool: Runner) -> None:
+    """The police bureau first wrote 「臺東縣警察局政風室」 (off the roster's 「臺東縣政府警察局」, only alike: 名冊外,
+    「是否為」), then sent its correction under the roster's name. Alike names are not taken for one unit, so both
+    count; but the question was gone (it was asked only while the roster unit had nothing), and 統計 held the
+    plan twice without a word. Both lines now say it."""
+    first, late, roster = round_one(
+        tmp_path, xltool, {"警察局.xlsx": ("臺東縣警察局政風室", "舊")}, ["臺東縣政府警察局", "臺東縣政府"]
+    )
+    unit_plan(late / "警察局_修正.xlsx", "臺東縣政府警察局", own="新")
+    receipts = json.loads(xltool("check", first, late, "--roster", roster, "-f", "json").out)["receipts"]
+    lines = {r["unit"]: r for r in receipts}
+    assert lines["臺東縣政府警察局"]["status"] == "已收" and lines["臺東縣警察局政風室"]["status"] == "名冊外"
+    assert (
+        "是否為「臺東縣政府警察局」？該單位另有檔案，若是同一個單位，這一份是重複計入的舊版"
+        in (lines["臺東縣警察局政風室"]["note"])
+    )
+    assert f"名冊外的「臺東縣警察局政風室」（{first}）可能是同一個單位，也已計入" in lines["臺東縣政府警察局"]["note"]
+
+
 def test_an_old_return_copy_in_the_second_round_loses_to_the_newer_version_merged(
     tmp_path: Path, xltool: Runner
 ) -> None:

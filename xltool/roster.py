@@ -953,11 +953,21 @@ def _receipts(
         line = _receipt(group[0].unit, group, counted, None, season.year, season.named)
         open_units = [u for u, r in zip(roster.units, lines, strict=False) if r.status in _NOT_IN]
         near = roster.nearest(group[0].unit, open_units)
+        files = "、".join(s.name for s in group)
         if near is not None:
             line.note = _join(line.note, f"名冊上沒有這個名稱，是否為「{near.name}」？")
             receipt = lines[roster.units.index(near)]
             receipt.near = receipt.near or group[0].unit
-            receipt.note = _join(receipt.note, f"可能是 {'、'.join(s.name for s in group)}（寫「{group[0].unit}」）")
+            receipt.note = _join(receipt.note, f"可能是 {files}（寫「{group[0].unit}」）")
+        elif (sent := roster.nearest(group[0].unit, [u for u in roster.units if u not in open_units])) is not None:
+            # A unit's version under a name off the roster, and another under its roster name (its correction,
+            # the name put right): both count, and the totals hold its plan twice unless someone says so.
+            line.note = _join(
+                line.note,
+                f"名冊上沒有這個名稱，是否為「{sent.name}」？該單位另有檔案，若是同一個單位，這一份是重複計入的舊版",
+            )
+            receipt = lines[roster.units.index(sent)]
+            receipt.note = _join(receipt.note, f"名冊外的「{group[0].unit}」（{files}）可能是同一個單位，也已計入")
         lines.append(line)
     _named_for_another(roster, on_roster, lines)
     _carried(roster, lines, season)
