@@ -234,7 +234,12 @@ NUMBERING: list[dict[str, object]] = [
     {"practice": "\n\n三十、前面有換行的作法", **GOOD},  # Alt+Enter before the practice: numbered 三十, one practice
     {"practice": "\r三十一、前面有 CR 的作法", **GOOD},  # a bare CR (an old Mac's) is a line break too
     {"practice": "三十二、甲 1 場\r三十三、乙 2 場", **GOOD},
-    {"goal": "拾捌、沒有作法的目標"},  # and the plan ends: a goal with no practice
+    # A practice cell holding its number alone, the row otherwise empty (the words to come): a practice with no
+    # words and its cells to fill, on its own row or on its goal's; check took it for the goal again (計畫目標下
+    # 沒有具體作法) and said nothing of the row
+    {"practice": "三十四、"},
+    {"goal": "拾捌、只有編號的作法", "practice": "一、"},
+    {"goal": "拾玖、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
 

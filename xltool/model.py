@@ -210,11 +210,18 @@ class PlanItem:
         return self.budget_info.value
 
     @property
+    def has_practice(self) -> bool:
+        """The practice cell holds something: the practice's words, or its number alone (「三、」, the words still
+        to come), a practice row with no words, whose other cells are asked for as any practice's are. Taken
+        for the goal's row again, its goal was said to have no practice and the row itself nothing."""
+        return bool(self.practice or self.item_no)
+
+    @property
     def goal_only(self) -> bool:
         """A goal with no practice under it, kept by the reader as a row of its own (so that it is not lost)."""
         budget, schedule = self.budget_info.written, self.schedule_info.written
         return bool(self.goal) and not (
-            self.practice or self.category_written or self.performance or schedule or budget
+            self.has_practice or self.category_written or self.performance or schedule or budget
         )
 
     @property

@@ -39,7 +39,7 @@ def check(context: Context) -> Iterator[Finding]:
     categories = of_practice(items, lambda item: item.category_written, context.continued)
     performances = of_practice(items, lambda item: item.performance, context.continued)
     for item, category, performance, more in zip(items, categories, performances, context.continued, strict=True):
-        if not item.practice and not item.category_written and not item.performance:
+        if not item.has_practice and not item.category_written and not item.performance:
             continue
         # Each column has at most one finding: plain calls, not a generator for every row. A practice over
         # several rows with no category on any of them lacks one, said once, on its first row.

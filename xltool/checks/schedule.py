@@ -75,7 +75,7 @@ def _check_item(context: Context, item: PlanItem, said: bool) -> Iterator[Findin
         return
     if notes:  # most rows have none: a plain, readable schedule
         if Note.EMPTY in notes:
-            if item.practice and not said:
+            if item.has_practice and not said:
                 yield _at(context, item, SCHEDULE_MISSING)
             return
         if Note.DATE_VALUE in notes:
