@@ -1334,3 +1334,60 @@ def test_an_xls_is_measured_in_the_stream_calamine_reads_whatever_cutoff_its_hea
     far.write_bytes(bytes(data))
     done = run_process("read", far, memory=1 << 30)
     assert done.status == 2 and "IV65536" in one_line_naming(done, far)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        b"".join(b'<row r="%d"><c r="A%d" t="e"/></row>' % (r, r) for r in range(70, 40_070)),  # well formed
+        b'<row r="70">' + b'<c r="A70"><f>1</f>' * 40_000 + b"</row>",  # formula cells never closed
+    ],
+    ids=["empty error cells", "open formula cells"],
+)
+def test_cells_without_an_end_tag_of_their_own_are_read_in_one_pass(tmp_path: Path, cells: bytes) -> None:
+    """40,000 error cells written <c t="e"/>, or formula cells never closed, below the plan (a file of 100 KB
+    that Excel opens): what each holds was looked for up to the next </c> however far, from every one of them,
+    and a check ran for minutes (a folder's run with it). A cell is read up to the next cell's start."""
+    bad = rewritten(
+        tmp_path / "格.xlsx",
+        lambda name, data: data.replace(b"</sheetData>", cells + b"</sheetData>", 1) if name == SHEET else data,
+    )
+    done = run_process("check", bad, memory=3 << 30, timeout=60)
+    assert done.status in (0, 2) and "Traceback" not in done.err, done.err
+    assert done.status == 0 or done.err.strip().splitlines()[-1].startswith(f"錯誤：{bad}")
+
+
+def test_a_sheet_list_never_closed_is_a_damaged_workbook_said_at_once(tmp_path: Path) -> None:
+    """A 21 KB .xlsx whose workbook part opens its sheet list 30,000 times and never closes it: the list was
+    looked for from every <sheets to the end (43 s, and more with each one), and then said to be a zip whose
+    compressed content was cut short, which it is not."""
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="' + MAIN_NS + b'" '
+        b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    )
+    bad = rewritten(
+        tmp_path / "清單.xlsx",
+        lambda name, data: head + b"<sheets>" * 60_000 if name == "xl/workbook.xml" else data,
+    )
+    done = run_process("check", bad, timeout=60)
+    assert (
+        done.status == 2
+        and done.err.strip()
+        == f"錯誤：{bad}：活頁簿內容損毀（找不到工作表清單），無法讀取；請以試算表程式開啟後另存新檔，或向寄件者索取"
+    )
+
+
+@pytest.mark.usefixtures("office")
+def test_ods_error_cells_left_open_or_closed_far_away_are_read_in_one_pass(tmp_path: Path) -> None:
+    """An .ods whose plan row holds 3,000 error cells each opening a paragraph, never closed, or 40,000 rows of
+    error cells written self-closing: each cell's text was looked for up to the next cell end tag however far,
+    every paragraph to that end (the open ones: past 2 minutes; the closed ones: 72 s)."""
+    cell = b'<table:table-cell office:value-type="float" calcext:value-type="error"'
+    left_open = (cell + b"><text:p>") * 3_000 + b"</table:table-cell></table:table-row>"
+    open_cells = example_ods(tmp_path / "開.ods", b"</table:table-row>", left_open)
+    rows = b"<table:table-row>" + cell + b"/></table:table-row>"
+    closed = example_ods(tmp_path / "閉.ods", b"</table:table>", rows * 40_000 + b"</table:table>")
+    for bad in (open_cells, closed):
+        done = run_process("check", bad, memory=3 << 30, timeout=60)
+        assert done.status in (0, 1, 2) and "Traceback" not in done.err, done.err
+        assert done.status != 2 or done.err.strip().splitlines()[-1].startswith(f"錯誤：{bad}")

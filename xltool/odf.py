@@ -33,7 +33,9 @@ _REPEATED = re.compile(rb"""(?<![\w.:-])table:number-(rows|columns)-repeated\s*=
 _NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # A merged range starts at the cell that says how far it reaches; the cells it covers are covered-table-cell.
 _SPANNED = re.compile(rb"""table:number-(rows|columns)-spanned\s*=\s*["']\s*\+?([0-9]{1,7})""")
-_TEXT = re.compile(rb"<text:p[^<>]*>(.*?)</text:p>", re.S)
+# A paragraph's text up to its end tag, never past the next paragraph's start (one left open was read to
+# the end of its cell, from every such paragraph)
+_TEXT = re.compile(rb"<text:p[^<>]*>((?:[^<]|<(?!text:p[\s/>]))*?)</text:p>")
 
 
 # A tab as LibreOffice writes it, up to the next tag at most: a pattern free to run on to the next ">"
@@ -165,11 +167,19 @@ def sheets(package: Package, xml: bytes) -> dict[str, SheetCells]:
             if not at.empty or b"office:value-type" in at.attrs:
                 rows, columns = max(rows, at.row + at.rows), max(columns, at.column + at.columns)
                 if b'calcext:value-type="error"' in at.attrs:
-                    shown = _TEXT.search(xml, at.end, xml.find(b"</table:table-cell>", at.end))
+                    shown = None if at.empty else _TEXT.search(xml, at.end, _cell_end(xml, at.end))
                     errors[f"{column_letter(at.column)}{at.row + 1}"] = (
                         shown.group(1).decode("utf-8", "replace") if shown else ""
                     )
     return found
+
+
+def _cell_end(xml: bytes, start: int) -> int:
+    """Where the cell whose content starts at ``start`` ends: at its end tag, or at the next cell's start when it
+    was left open. Its end tag alone, found from each of thousands of error cells never closed (or closed
+    self-closing, far from the next end tag), made every one of them read to the end of the table: minutes."""
+    end, after = xml.find(b"</table:table-cell>", start), xml.find(b"<table:table-cell", start)
+    return after if after >= 0 and (end < 0 or after < end) else end if end >= 0 else len(xml)
 
 
 _COLUMN = re.compile(rb"""<table:table-column\b((?:[^>"']|"[^"]*"|'[^']*')*?)/?>""")
