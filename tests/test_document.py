@@ -382,6 +382,28 @@ def test_a_practice_merged_down_rows_breaks_the_documents_pages_where_the_printo
 
 
 @pytest.mark.usefixtures("office")
+def test_a_plan_whose_notes_reach_the_pages_foot_has_the_printouts_pages_in_the_odt(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """Seven practices of one goal: the printout broke the second note (備註) in three lines (as wide as its
+    columns less six cells' insets, not as the one cell merged across them), the document counted two, and
+    the printout put 合計 and 備註 on a page 2 of their own where the ODT said 「共 1 頁」."""
+    item = {"goal_no": "壹", "goal": "強化廉政宣導。", "practice": "辦理廉政宣導活動，提升同仁法治觀念。",
+            "schedule": "108.01-12", "budget": 5, "category": "防貪業務", "performance": "無"}  # fmt: skip
+    plan = {"unit": "測試政風室", "year": 108, "items": [{**item, "item_no": n} for n in "一二三四五六七"]}
+    source = tmp_path / "七項.json"
+    source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    pdf, odt = tmp_path / "印.pdf", tmp_path / "印.odt"
+    assert xltool("render", source, "--pdf", pdf, "--odt", odt).status == 0
+
+    def footers(pages: list[Page]) -> list[str]:
+        return ["".join(word.text for word in page.footer()) for page in pages]
+
+    printed = footers(read_pdf(pdf))
+    assert footers(laid_out(odt)) == printed and printed[-1] == f"第{len(printed)}頁，共{len(printed)}頁"
+
+
+@pytest.mark.usefixtures("office")
 def test_two_plans_odt_each_titled_and_counting_its_own_pages(plan: Plan, small: Plan, tmp_path: Path) -> None:
     pages = laid_out(write_odt([plan, small], tmp_path / "兩個單位.odt"))
     titled = [

@@ -613,13 +613,15 @@ def test_an_ampersand_in_a_units_name_keeps_its_running_head(tmp_path: Path, xlt
 
 def test_a_long_units_running_head_stays_on_one_line(tmp_path: Path, xltool: Runner) -> None:
     """Several units printed together name their unit at the top right of each page: a 37-character name
-    wrapped the head inside 「工作計畫」. The name is shortened with 「…」, the year's words kept."""
+    wrapped the head inside 「工作計畫」. The name is shortened with 「…」, the year's words kept: a long name in
+    narrow Latin letters too (it fit the line in 81 characters, and the head's cut at 60 took the year's words)."""
     import docx
 
     folder = tmp_path / "各單位"
     folder.mkdir()
     long = "國立臺灣大學醫學院附設醫院新竹臺大分院生醫醫院竹東院區暨附設護理之家聯合政風室"  # 39 characters
-    for name, unit in (("甲", long), ("乙", "乙處")):
+    latin = "Ministry of Justice Investigation Bureau Kinmen County Field Office 政風室"
+    for name, unit in (("甲", long), ("乙", "乙處"), ("丙", latin)):
         source = folder / f"{name}.json"
         assert xltool("read", EXAMPLE, "-f", "json", "-o", source).status == 0
         plan = json.loads(source.read_text(encoding="utf-8"))
@@ -629,8 +631,8 @@ def test_a_long_units_running_head_stays_on_one_line(tmp_path: Path, xltool: Run
     assert xltool("render", folder, "-o", out, "--docx", document).status == 0
     heads = [sheet.oddHeader.right.text for sheet in load_workbook(out).worksheets if sheet.oddHeader.right.text]
     heads += [section.header.paragraphs[0].text for section in docx.Document(str(document)).sections]
-    shortened = [head for head in heads if head.startswith(long[:10])]
-    assert len(shortened) == 2 and all("…" in head and head.endswith("108年度廉政工作計畫") for head in shortened)
+    shortened = [head for head in heads if head.startswith((long[:10], latin[:10]))]
+    assert len(shortened) == 4 and all("…" in head and head.endswith("108年度廉政工作計畫") for head in shortened)
     assert all(text_width(head, 10) <= 453.6 for head in shortened)
 
 

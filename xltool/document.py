@@ -54,7 +54,7 @@ from xltool.form import (
     plan_title,
 )
 from xltool.inputs import Package
-from xltool.linebreak import break_hints, text_width, wrap
+from xltool.linebreak import break_hints, text_width
 from xltool.model import Plan, number
 from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
 from xltool.ooxml import NOT_XML, write_package
@@ -65,6 +65,7 @@ from xltool.pages import (
     TITLE_LINE,
     lay_out,
     line_slice,
+    note_lines,
     page_lines,
     row_texts,
     running_title,
@@ -278,7 +279,7 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
     table = new_table()
 
     room = {column.key: _room(width) for column, width in zip(PRINTED, widths, strict=True)}
-    notes = sum(len(wrap(note, sum(widths) / 20)) for note in NOTES)
+    notes = len(note_lines())
     first_page, other_pages = page_lines(max(h.count("\n") + 1 for h in headers) * LINE_HEIGHT, title_height)
     printout = lay_out(plan, room, first_page=first_page, other_pages=other_pages, tail=1 + notes, canonical=canonical)
     goal_texts = {at: text for goal in printout.goals for at, text in goal.pieces}

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from xltool.form import LINE_HEIGHT, MARGIN_CM, PRACTICE, TITLE_SIZE
-from xltool.linebreak import NO_START, text_width, wrap
+from xltool.form import LINE_HEIGHT, MARGIN_CM, NOTES, PRACTICE, PRINTED, TITLE_SIZE
+from xltool.linebreak import CELL_INSET, NO_START, column_points, text_width, wrap
 from xltool.model import Plan, PlanItem, continued, number
 
 BODY_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the form's top and bottom margins, in points
@@ -57,6 +57,15 @@ def title_lines(unit: str, rest: str, width: float) -> list[str]:
     if len(wrap(title, width, TITLE_SIZE)) <= 1:
         return [title]
     return [line for part in (unit, rest) for line in wrap(part, width, TITLE_SIZE) if line]
+
+
+def note_lines() -> list[str]:
+    """The form's notes (備註) in the lines the printout breaks them into: one cell merged across its columns,
+    as wide as they are less one cell's inset. The document keeps the same lines for them at the foot of the
+    last page, so that both end every page at the same line (it counted the lines a paragraph as wide as the
+    page takes, a line fewer: the same plan printed a page more than its document said it had)."""
+    width = sum(column_points(column.print_width) for column in PRINTED) - CELL_INSET
+    return [line for note in NOTES for line in wrap(note, width)]
 
 
 def running_title(unit: str, rest: str) -> str:

@@ -28,7 +28,6 @@ from xltool.form import (
     FONT,
     GANTT_SHEET,
     LINE_HEIGHT,
-    NOTES,
     PLAN_SHEET,
     PRACTICE,
     PRINTED,
@@ -41,7 +40,7 @@ from xltool.form import (
     Page,
     plan_title,
 )
-from xltool.linebreak import CELL_INSET, column_points, usable_width, wrap
+from xltool.linebreak import CELL_INSET, column_points, usable_width
 from xltool.model import Plan, PlanItem, month_columns, number, practice_rows
 from xltool.ooxml import NOT_XML
 from xltool.outputs import PDF, WORKBOOK, Outputs, output_folder
@@ -51,6 +50,7 @@ from xltool.pages import (
     cell_texts,
     lay_out,
     lines_of,
+    note_lines,
     page_lines,
     running_title,
     title_lines,
@@ -259,9 +259,13 @@ def running_head(plan: Plan) -> str:
     printouts of several units: Excel's header codes, the text's own & written full-width (「＆」). Doubled,
     「研考&G科」 still held 「&G」 to xlsxwriter, which took it for a picture's place, printed a Python warning
     and dropped the header."""
-    title = NOT_XML.sub("\ufffd", running_title(plan.unit, plan_title("", plan.year)))
-    if len(title) > MAX_HEAD:
-        title = title[: MAX_HEAD - 1] + "…"
+    rest = plan_title("", plan.year)
+    # Within the characters first, then the width: the name is what is shortened, before the year's words
+    # (a long name in narrow Latin letters fits the width in 81 characters, and a cut of the whole title at
+    # 60 took 「108年度廉政工作計畫」 off the head it had just kept).
+    room = MAX_HEAD - len(rest)
+    unit = plan.unit if len(plan.unit) <= room else plan.unit[: room - 1] + "…"
+    title = NOT_XML.sub("\ufffd", running_title(unit, rest))
     return f'&R&"{FONT}"&{HEAD_SIZE}' + title.replace("&", "＆")
 
 
@@ -279,8 +283,7 @@ def _write_print_sheet(sheet: Any, styles: _Styles, plan: Plan, canonical: bool,
             sheet.write_string(HEADER_ROW + n, i, text, styles.cell("center", n == 0, n == header_lines - 1, bold=True))
         _set_height(sheet, HEADER_ROW + n, LINE_HEIGHT)
 
-    notes_width = sum(usable_width(c.print_width) for c in PRINTED)
-    note_rows = [line for note in NOTES for line in wrap(note, notes_width)]
+    note_rows = note_lines()
     # Pages: every line is 22 pt, so a page holds a whole number of lines below the header.
     first_page, other_pages = page_lines(header_lines * LINE_HEIGHT, title_height)
     printout = lay_out(
