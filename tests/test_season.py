@@ -1454,6 +1454,21 @@ def _damaged_round_one(tmp_path: Path, xltool: Runner, damaged: list[str]) -> tu
     return first, late, roster
 
 
+def test_a_round_merged_without_the_roster_says_what_the_next_round_will_not_know(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """Round two merged in haste without --roster: its 彙整 has no 收件情形, and round three, with the roster
+    again, took 甲 (chased for its damaged correction) for 已收 and never asked again, without a word at any
+    round. The round that drops the 收件情形 says so, naming who was waited for and for what."""
+    first, late, _ = _damaged_round_one(tmp_path, xltool, ["甲政風處_修正.xlsx"])
+    done = xltool("merge", first, late, "-o", tmp_path / "第二輪.xlsx")
+    assert done.status == 0, done.err
+    assert (
+        f"{first} 有收件情形（1 個單位，尚待：甲政風處（新版無法讀取））；這次沒有指定 --roster，新的彙整檔不會有收件情形，"
+        "下一輪也不會記得這些單位在等什麼：請加上 --roster 名冊 重新彙整"
+    ) in done.err
+
+
 def test_a_damaged_correction_is_chased_in_every_round_until_a_readable_one_comes(
     tmp_path: Path, xltool: Runner
 ) -> None:

@@ -28,6 +28,7 @@ from xltool.roster import (
     Intake,
     Receipt,
     Roster,
+    Status,
     Submission,
     intake,
     left_out,
@@ -128,10 +129,36 @@ def merge_files(
     )  # fmt: skip
     notes = [*season.notes, *_cut_in_print(p.plan for p in parts if p.plan is not None)]
     if roster is None:  # with one, 收件情形 says 年度不符 on the unit's line
-        notes += other_year_lines(season, "未計入")
+        notes += other_year_lines(season, "未計入") + _receipts_left_behind(season)
     return MergeResult(
         Path(out), parts, skipped, season.receipts, [old for old, _ in season.older], notes, season.other_year
     )
+
+
+# What last round's 收件情形 still waits for from a unit (the others were received, or are not the roster's)
+_WAITING = (Status.MISSING, Status.UNREADABLE, Status.NEWER_UNREADABLE, Status.OTHER_YEAR)
+
+
+def _receipts_left_behind(season: Intake) -> list[str]:
+    """A 彙整 with a 收件情形 merged on without the roster: the new 彙整 has none, and the next round, given
+    the roster again, knows nothing of the units it waited for (a unit chased for its damaged correction
+    became 已收, one whose file could not be read 未收). Said, with who is waited for, before it is lost."""
+    notes, seen = [], set()
+    for sub in season.submissions:
+        plan = sub.result.plan
+        if not sub.from_merged or plan is None or not plan.last_receipts or id(plan) in seen:
+            continue
+        seen.add(id(plan))
+        waiting = [f"{unit}（{said}）" for unit, said, _, _ in plan.last_receipts if said in _WAITING]
+        shown = "、".join(waiting[:5]) + (f" 等 {len(waiting)} 個單位" if len(waiting) > 5 else "")
+        notes.append(
+            f"{sub.name} 有收件情形（{len(plan.last_receipts)} 個單位"
+            + (f"，尚待：{shown}" if waiting else "")
+            + "）；這次沒有指定 --roster，新的彙整檔不會有收件情形，下一輪也不會記得"
+            + ("這些單位在等什麼" if waiting else "上次的收件情形")
+            + "：請加上 --roster 名冊 重新彙整"
+        )
+    return notes
 
 
 def _cut_in_print(plans: Iterable[Plan]) -> list[str]:
