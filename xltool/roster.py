@@ -952,6 +952,7 @@ def _receipts(
     for group in off:
         line = _receipt(group[0].unit, group, counted, None, season.year, season.named)
         open_units = [u for u, r in zip(roster.units, lines, strict=False) if r.status in _NOT_IN]
+        sent_units = [u for u, r in zip(roster.units, lines, strict=False) if r.status not in _NOT_IN]
         near = roster.nearest(group[0].unit, open_units)
         files = "、".join(s.name for s in group)
         if near is not None:
@@ -959,7 +960,7 @@ def _receipts(
             receipt = lines[roster.units.index(near)]
             receipt.near = receipt.near or group[0].unit
             receipt.note = _join(receipt.note, f"可能是 {files}（寫「{group[0].unit}」）")
-        elif (sent := roster.nearest(group[0].unit, [u for u in roster.units if u not in open_units])) is not None:
+        elif (sent := roster.nearest(group[0].unit, sent_units)) is not None:
             # A unit's version under a name off the roster, and another under its roster name (its correction,
             # the name put right): both count, and the totals hold its plan twice unless someone says so.
             line.note = _join(
