@@ -231,6 +231,23 @@ def test_a_practice_rewritten_from_scratch_is_removed_and_added() -> None:
     assert result.changed == []
 
 
+@pytest.mark.parametrize("swapped", [False, True], ids=["a goal put in front", "two goals swapped"])
+def test_the_same_words_under_two_goals_are_paired_within_their_goals(tmp_path: Path, swapped: bool) -> None:
+    """A goal put in front whose practice is worded as one below (or two such goals swapped): the words were
+    paired in order over the whole plan, so the new practice was the old one moved, its schedule, budget and
+    category changed, and the untouched one was called added."""
+    below = [["壹、強化廉政宣導", "一、辦理廉政宣導活動", "108.03", 5, "綜合規劃業務", "無"],
+             ["", "二、印製宣導品", "108.05", 20, "綜合規劃業務", "無"]]  # fmt: skip
+    front = ["壹、推動社會參與", "一、辦理廉政宣導活動", "108.09-12", 50, "防貪業務", "無"]
+    old, new = tmp_path / "舊.xlsx", tmp_path / "新.xlsx"
+    hand_made_plan(old, [front, ["貳、強化廉政宣導", *below[0][1:]], below[1]] if swapped else below, [])
+    renumbered = [["貳、強化廉政宣導", *below[0][1:]], below[1]]
+    hand_made_plan(new, [below[0], below[1], ["貳、推動社會參與", *front[1:]]] if swapped else [front, *renumbered], [])
+    result = diff_plans(read_plan(old), read_plan(new))
+    assert result.changed == [] and result.removed == []
+    assert [i.cell for i in result.added] == ([] if swapped else ["B3"])
+
+
 def test_a_long_practice_edited_at_its_end_is_one_change() -> None:
     """Two practices pasted as reports of thousands of characters: their likeness is judged on their first
     lines (difflib took minutes over the whole of two such texts), so one edited near its end is still the

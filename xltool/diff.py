@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -183,9 +183,18 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     old_text = [squash(item.practice) for item in old.items]
     new_text = [squash(item.practice) for item in new.items]
 
-    pairs = _exact(old_text, new_text)
-    shared = Counter((old_goal_of[i], new_goal_of[j]) for i, j in pairs.items())
+    shared = Counter((old_goal_of[i], new_goal_of[j]) for i, j in _exact(old_text, new_text).items())
     goal_pairs = _pair_goals(old_goals, new_goals, old.items, new.items, shared)
+    # The same words paired within the goals paired first, then across goals in order: in order over the
+    # whole plan, a goal put in front with a practice worded as one below paired the old practice with the
+    # new one (moved, its schedule and budget changed) and called the untouched one added.
+    pairs = _exact([(text, goal_pairs.get(g)) for text, g in zip(old_text, old_goal_of, strict=True)],
+                   list(zip(new_text, new_goal_of, strict=True)))  # fmt: skip
+    taken = set(pairs.values())
+    rest_old = [i for i in range(len(old.items)) if i not in pairs]
+    rest_new = [j for j in range(len(new.items)) if j not in taken]
+    across = _exact([old_text[i] for i in rest_old], [new_text[j] for j in rest_new])
+    pairs.update({rest_old[a]: rest_new[b] for a, b in across.items()})
 
     def floor(i: int, j: int) -> float:
         return SAME_GOAL if goal_pairs.get(old_goal_of[i]) == new_goal_of[j] else OTHER_GOAL
@@ -255,9 +264,9 @@ def _goals(items: Sequence[PlanItem]) -> tuple[list[int], list[list[int]]]:
     return goal_of, members
 
 
-def _exact(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
-    """Practices whose text is the same, paired in order when a text appears more than once."""
-    waiting: dict[str, deque[int]] = defaultdict(deque)
+def _exact(old: Sequence[Hashable], new: Sequence[Hashable]) -> dict[int, int]:
+    """Practices whose text (or key) is the same, paired in order when one appears more than once."""
+    waiting: dict[Hashable, deque[int]] = defaultdict(deque)
     for j, text in enumerate(new):
         waiting[text].append(j)
     pairs = {}
