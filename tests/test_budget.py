@@ -81,12 +81,24 @@ def test_a_plan_with_an_absurd_budget_still_prints(tmp_path: Path, xltool: Runne
 def test_cells_a_spreadsheet_made_of_a_budget_read_as_the_column_reads_them() -> None:
     """As the template's 檢查 column reads them: a date (1/5 typed in a General cell) is the day count the
     spreadsheet keeps, 43470, 偏大 with the advice that says so (check called 「2019-01-05」 no number); a logical
-    cell is 「TRUE」, not Python's 「True」; 「-NT$5」 is -5; a tiny amount is quoted 0.00005, not 「5e-05」."""
+    cell is 「TRUE」, not Python's 「True」; 「-NT$5」 is -5 元; a tiny amount is quoted 0.00005, not 「5e-05」."""
     import datetime as dt
 
     assert (parse_budget(dt.datetime(2019, 1, 5)).value, parse_budget(dt.date(2019, 1, 5)).written) == (43470, "43470")
     assert parse_budget(True).written == "TRUE" and parse_budget(True).notes == {Note.NOT_NUMBER}
     minus = parse_budget("-NT$5")
-    assert minus.value == -5 and Note.NEGATIVE in minus.notes
+    assert minus.value == Decimal("-0.005") and {Note.NEGATIVE, Note.UNIT_YUAN} <= minus.notes
     assert parse_budget("-NT$-5").notes == {Note.NOT_NUMBER}
     assert [parse_budget(v).written for v in (0.00005, 1e-9, 12.5)] == ["0.00005", "0.000000001", "12.5"]
+
+
+def test_an_amount_after_nt_dollars_is_in_yuan_and_a_comma_out_of_place_is_no_fix() -> None:
+    """「NT$5,000」 was read as 5,000 千元 (five million) and 「新臺幣50」 as 50 千元, where 「5,000元」 is 5 千元; and
+    --fix wrote 「5,00」 as 500 and 「1,234,5」 as 12345, guesses of a comma that may be a decimal point."""
+    assert (parse_budget("NT$5,000").value, parse_budget("新臺幣50").value) == (5, Decimal("0.05"))
+    assert Note.UNIT_YUAN in parse_budget("NT$5,000").notes
+    assert (parse_budget("新臺幣50千元").value, parse_budget("NT$5千").value) == (50, 5)
+    for typed in ("5,00", "1,234,5", ",5"):
+        assert Note.GROUPING in parse_budget(typed).notes, typed
+    for typed in ("1,234", "12,345.5", "-1,000", "NT$1,234,567元"):
+        assert Note.GROUPING not in parse_budget(typed).notes, typed

@@ -373,6 +373,39 @@ def test_fix_applies_only_unambiguous_corrections(template: Path, tmp_path: Path
     assert "108.01" in ambiguous.message and "108.10" in ambiguous.message
 
 
+@pytest.mark.usefixtures("office")
+def test_fix_guesses_no_amount_and_promises_no_fix_it_will_not_write(
+    template: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """--fix wrote 「5,00」 as 500 and 「1,234,5」 as 12345 (a comma that may be a decimal point) and 「NT$5,000」 as
+    5,000 千元 (five million, where 「5,000元」 is 5); and the advice offered --fix for a formula cell, which it
+    never changes (「修正 0 處」)."""
+    from xltool.office import convert
+
+    rows = [{"goal": "壹、目標", "practice": "一、辦理宣導 1 場", "schedule": "108.01-12", "budget": budget,
+             "category": "防貪業務", "performance": "無"} for budget in ("5,00", "1,234,5", "NT$5,000", "1,000")]  # fmt: skip
+    rows[1:] = [{**row, "goal": None, "practice": f"{n}、辦理宣導"} for n, row in zip("二三四", rows[1:], strict=True)]
+    fill(template, rows, unit="某處")
+    book = load_workbook(template)
+    book["計畫表"]["D7"] = '="1,000"'  # a formula giving text, as a calculated sheet holds it
+    book.save(template)
+    calculated = convert(template, "xlsx", tmp_path / "算過")
+    findings = {f.cell: f for f in check_plan(read_plan(calculated), load_catalog(108)) if f.field == "budget"}
+    assert findings["D4"].fix is None and "千分位逗號的位置不對" in findings["D4"].hint
+    assert findings["D5"].fix is None and "--fix" not in findings["D5"].hint
+    assert (
+        findings["D6"].code == "BUDGET_YUAN"
+        and findings["D6"].message == "預算「NT$5,000」以元為單位，但備考欄的單位是千元"
+    )
+    assert (
+        findings["D7"].fix is None and "這一格是公式" in findings["D7"].hint and "可自動改正" not in findings["D7"].hint
+    )
+    out = tmp_path / "修正.xlsx"
+    xltool("check", calculated, "--fix", out)
+    sheet = load_workbook(out)["計畫表"]
+    assert [sheet[f"D{r}"].value for r in range(4, 8)] == ["5,00", "1,234,5", "NT$5,000", '="1,000"']
+
+
 def test_a_quote_prefix_or_a_line_break_in_a_schedule_is_read_as_the_officer_meant(
     template: Path, tmp_path: Path, xltool: Runner
 ) -> None:

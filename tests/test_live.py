@@ -87,11 +87,14 @@ UNUSUAL: list[dict[str, object]] = [
     {"schedule": "108.10-109.3、6"},
     {"schedule": "108.1、13"},
     {"budget": "1,000"},
-    {"budget": "-NT$5"},  # the minus before NT$: -5, to both
+    {"budget": "-NT$5"},  # the minus before NT$: -5 元, to both
     {"budget": 0.00005},  # quoted as a spreadsheet shows it
     {"budget": datetime.datetime(2019, 1, 5)},  # 1/5 made a date: the day count, 偏大, to both
     {"budget": "５"},
-    {"budget": "NT$5"},
+    {"budget": "NT$5"},  # after NT$ or 新臺幣 with no 千: 元, to both (「NT$5,000」 was five million)
+    {"budget": "NT$5,000"},
+    {"budget": "新臺幣50千元"},
+    {"budget": "5,00"},  # a comma out of place: read as the column reads it, with no fix for --fix to guess
     {"budget": 0.5},
     {"budget": 0},
     {"budget": "0"},

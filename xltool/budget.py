@@ -28,6 +28,7 @@ class Note(StrEnum):
     UNIT_YUAN = "unit_yuan"  # 5000元: in NTD, converted to 5 (千元)
     PRECISION = "precision"  # more than three decimals: finer than one NTD
     TEXT = "text"  # a text cell holding an amount (1,000 or ５): read as a number, but SUM skips it
+    GROUPING = "grouping"  # thousands commas not three digits apart (5,00; 1,234,5): read, but no fix guessed
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +45,11 @@ class Budget:
 
 
 ZERO_WORDS = frozenset({"-", "--", "~", "無", "0", "免", "不需", "無經費"})
-# The minus before NT$ too (「-NT$5」), as the 檢查 column reads it once NT$ is gone.
-_AMOUNT = re.compile(r"(-)?(?:NT\$|新臺幣|新台幣)?(-?\d+(?:\.\d+)?)(千元|仟元|千|元)?")
+# The minus before NT$ too (「-NT$5」), as the 檢查 column reads it once NT$ is gone. An amount after NT$ or
+# 新臺幣 with no 千 after it is in 元, as one ending in 元 is (「NT$5,000」 was 5,000 千元, five million).
+_AMOUNT = re.compile(r"(-)?(NT\$|新臺幣|新台幣)?(-?\d+(?:\.\d+)?)(千元|仟元|千|元)?")
+# Thousands commas as they are written: three digits apart, in the whole part only.
+_GROUPED = re.compile(r"[^\d,]*-?\d{1,3}(?:,\d{3})*(?:\.\d+)?[^\d,]*")
 
 
 def _day_count(value: dt.date | dt.time | dt.timedelta) -> float:
@@ -89,22 +93,26 @@ def _parse_cached(kind: str, value: object) -> Budget:
             amount = Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
         return _checked(number_text(value) if isinstance(value, float) else str(value), amount)
     written = one_line(value)
-    text = squash(value).replace(",", "")
+    squashed = squash(value)
+    text = squashed.replace(",", "")
     if text in ZERO_WORDS:
         return Budget(written, Decimal(0), frozenset({Note.ZERO_WORD}))
     match = _AMOUNT.fullmatch(text)
-    if not match or (match.group(1) and match.group(2).startswith("-")):  # 「-NT$-5」: no number, to both
+    if not match or (match.group(1) and match.group(3).startswith("-")):  # 「-NT$-5」: no number, to both
         return Budget(written, None, frozenset({Note.NOT_NUMBER}))
     try:
-        amount = Decimal(match.group(2)) * (-1 if match.group(1) else 1)
+        amount = Decimal(match.group(3)) * (-1 if match.group(1) else 1)
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
         return Budget(written, None, frozenset({Note.NOT_NUMBER}))
-    unit = match.group(3)
-    if unit == "元":
-        return _checked(written, amount / THOUSAND, Note.UNIT_YUAN, Note.TEXT)
+    # Read as the 檢查 column reads it (every comma dropped), but a comma out of place may be a decimal point
+    # (「5,00」, 「1,234,5」): such an amount is no fix for --fix to write.
+    grouping = (Note.GROUPING,) if "," in squashed and not _GROUPED.fullmatch(squashed) else ()
+    unit = match.group(4)
+    if unit == "元" or (match.group(2) and not unit):
+        return _checked(written, amount / THOUSAND, Note.UNIT_YUAN, Note.TEXT, *grouping)
     if unit:
-        return _checked(written, amount, Note.UNIT_THOUSAND, Note.TEXT)
-    return _checked(written, amount, Note.TEXT)
+        return _checked(written, amount, Note.UNIT_THOUSAND, Note.TEXT, *grouping)
+    return _checked(written, amount, Note.TEXT, *grouping)
 
 
 # What a spreadsheet can hold, with room for a plan's sum of such amounts to stay a number: a few hundred

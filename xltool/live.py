@@ -455,7 +455,10 @@ PIECES: Mapping[str, str] = MappingProxyType(
         + "),FALSE)))",
         "b_rest": _nested("{b_bare}", [(str(d), "") for d in range(10)]),
         "b_amount": "IF(ISNUMBER({budget}),{budget},--{b_core})",
-        "b_yuan": 'AND(RIGHT({b_text},1)="元",LEFT(RIGHT({b_text},2),1)<>"千",LEFT(RIGHT({b_text},2),1)<>"仟")',
+        # in 元: no 千 in it, and ending in 元 or after NT$ or 新臺幣 (「NT$5,000」: five thousand 元); b_text is
+        # named three times, as before (each use of a name is its whole formula to LibreOffice's token limit)
+        "b_yuan": 'AND(SUMPRODUCT(--ISNUMBER(FIND({"千","仟"},{b_text})))=0,OR(RIGHT({b_text},1)="元",'
+        'SUMPRODUCT(--ISNUMBER(FIND({"NT$","新臺幣","新台幣"},{b_text})))>0))',
         "b_empty": f"LEN(TRIM(CLEAN({spaced('{budget}')})))=0",
         # 業務類別, as written (spaces dropped), and its name when it is a name or an alias.
         # CLEAN: a tab or line break pasted in; an ideographic space (an IME's) or a no-break space (a web

@@ -44,6 +44,19 @@ EMITS: tuple[Rule, ...] = (
 )
 
 
+def _how(context: Context, item: PlanItem, notes: frozenset[Note], fix: object) -> str:
+    """How BUDGET_TEXT's amount gets into the cell: by --fix, unless there is none for it to write (the advice
+    promised one for a formula cell, which --fix never changes, and for a comma out of place, which it
+    should not guess)."""
+    if fix is not None:
+        return "；xltool check --fix 可自動改正"
+    if Note.GROUPING in notes:
+        return "；千分位逗號的位置不對（可能是小數點），請確認金額後自行輸入"
+    if not context.fixable(item, "budget"):
+        return "；這一格是公式，xltool check --fix 不會改動它，請把公式改為數字"
+    return ""
+
+
 def check(context: Context) -> Iterator[Finding]:
     plan = context.plan
     as_text = Decimal(0)  # the budgets typed as text, which the sheet's own =SUM leaves out
@@ -55,8 +68,8 @@ def check(context: Context) -> Iterator[Finding]:
         if Note.TEXT in notes and budget.value and Note.UNIT_YUAN not in notes:
             # The sheet's own 合計 (=SUM) skips text: the total it shows would differ from the one xltool states.
             amount = json_number(budget.value)
-            fix = amount if context.fixable(item, "budget") else None
-            yield BUDGET_TEXT.at_item(item, budget.written, fix, amount=amount)
+            fix = amount if context.fixable(item, "budget") and Note.GROUPING not in notes else None
+            yield BUDGET_TEXT.at_item(item, budget.written, fix, amount=amount, how=_how(context, item, notes, fix))
         for note, rule in _NOTE_RULES.items() if notes else ():  # most rows: a plain number
             if note in notes:
                 yield rule.at_item(item, budget.written, amount=json_number(budget.value))

@@ -249,7 +249,7 @@ BUDGET_TEXT = Rule(
     W,
     "budget",
     "預算「{value}」是文字格式的數字：文字格式的預算不會算進合計",
-    "改為數字 {amount}（儲存格格式設為「數值」）；xltool check --fix 可自動改正",
+    "改為數字 {amount}（儲存格格式設為「數值」）{how}",
     live=Live("AND(ISTEXT({budget}),NOT({b_zero}),NOT({b_yuan}),{b_amount}<>0)"),
 )
 # One practice's budget from which it is more likely 元 typed in a column of 千元 (50,000 for 5 萬), or a date
