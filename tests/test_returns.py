@@ -455,3 +455,28 @@ def test_a_returned_copy_sent_back_is_returned_once_more_and_a_copy_no_longer_ne
         done.err.strip().splitlines()[-1]
         == f"注意：{first} 是之前依較舊的版本做的副本，這次不需退回，請勿寄出（可刪除）"
     )
+
+
+@pytest.mark.parametrize("state", ["hidden", "visible"], ids=["saved by LibreOffice", "shown by someone"])
+def test_the_record_of_marks_is_very_hidden_again_in_the_next_copy(tmp_path: Path, xltool: Runner, state: str) -> None:
+    """LibreOffice has no very hidden sheet: a returned copy it saved holds the record of xltool's marks merely
+    hidden (or someone showed it, and left it the sheet the workbook opens at). The next copy kept it so, and
+    anyone could show and edit the record every later round trusts."""
+    first = tmp_path / "第一次.xlsx"
+    assert xltool("check", EXAMPLE, "--annotate", first).status in (0, 1)
+    assert load_workbook(first)[MARKS_SHEET].sheet_state == "veryHidden"
+    returned = tmp_path / "退回後.xlsx"
+    with zipfile.ZipFile(first) as book, zipfile.ZipFile(returned, "w", zipfile.ZIP_DEFLATED) as out:
+        index = load_workbook(first).sheetnames.index(MARKS_SHEET)
+        for name in book.namelist():
+            data = book.read(name)
+            if name == "xl/workbook.xml":
+                data = data.replace(b' state="veryHidden"', b' state="hidden"' if state == "hidden" else b"")
+                data = re.sub(rb'activeTab="\d+"', b'activeTab="%d"' % index, data) if b"activeTab" in data else (
+                    data.replace(b"<workbookView ", b'<workbookView activeTab="%d" ' % index))  # fmt: skip
+            out.writestr(name, data)
+    assert load_workbook(returned)[MARKS_SHEET].sheet_state == state
+    second = tmp_path / "第二次.xlsx"
+    assert xltool("check", returned, "--annotate", second).status in (0, 1)
+    book = load_workbook(second)
+    assert book[MARKS_SHEET].sheet_state == "veryHidden" and book.active.title != MARKS_SHEET

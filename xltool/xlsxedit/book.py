@@ -4,6 +4,7 @@ a sheet added or taken out, a table's print titles, and the request to calculate
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 
 from xltool.form import quoted_sheet, whole
 from xltool.ooxml import WORKSHEET_REL, Sheet, attributes, named, rels_part, start_tag
@@ -79,6 +80,25 @@ class Workbook:
         entry = f'<{sheets.prefix}sheet name="{escaped(name)}" sheetId="{sheet_id}"{shown} {id_attribute(root(book, self.part))}="{rid}"/>'
         self.parts.write(self.part, insert(book, sheets, entry))
         self.sheets.append(Sheet(name, sheet_id, rid, part, WORKSHEET_REL, state or "visible"))
+
+    def hide(self, sheet: Sheet) -> None:
+        """A sheet only a program opens (veryHidden) again: LibreOffice has no such state and saves it merely
+        hidden, and a hidden sheet anyone can show and edit (the record later rounds trust stayed so in every
+        copy after). The workbook's view moves off it, as Excel wants of a sheet it may not show."""
+        index = self.sheets.index(sheet)
+        xml = self.parts.text(self.part)
+        sheets = find(xml, "sheets", self.part)
+        assert sheets is not None  # found when the workbook was read
+        for tag in start_tag("sheet").finditer(xml, sheets.content, sheets.close):
+            if attributes(tag.group(2)).get("name") == sheet.name:
+                xml = retagged(xml, element(xml, tag, "sheet", self.part), {"state": "veryHidden"})
+                break
+        shown = next((i for i, other in enumerate(self.sheets) if other.state == "visible" and other is not sheet), 0)
+        for tag in reversed(list(start_tag("workbookView").finditer(xml))):
+            if attributes(tag.group(2)).get("activeTab") == str(index):
+                xml = retagged(xml, element(xml, tag, "workbookView", self.part), {"activeTab": str(shown)})
+        self.parts.write(self.part, xml)
+        self.sheets[index] = replace(sheet, state="veryHidden")
 
     def remove_sheet(self, sheet: Sheet) -> None:
         """Take out a sheet an earlier copy added. Only a plain one goes (no formula, nothing it points at,

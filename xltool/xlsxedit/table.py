@@ -54,6 +54,8 @@ def put_table(parts: Parts, book: Workbook, styles: CellFormats, table: SheetTab
         parts.write(existing.part, xml)
         if parts.has(rels_part(existing.part)):  # what the old sheet pointed at is no longer its content
             parts.write(rels_part(existing.part), NO_RELATIONS)
+        if table.hidden and existing.state != "veryHidden":  # saved by LibreOffice, or shown by someone
+            book.hide(existing)
     if not table.hidden and PAGE.repeat_rows is not None:
         book.print_titles(table.name, PAGE.repeat_rows)
 
