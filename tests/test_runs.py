@@ -121,3 +121,70 @@ def test_the_commands_only_parse_and_print() -> None:
         assert {(m, n) for m, n in imported if n in ORCHESTRATION.get(m, ())} == set(), command
         assert ("xltool.runs", f"run_{command}") in imported, command
         assert "run.status" in (root / f"{command}.py").read_text(encoding="utf-8"), command
+
+
+def _stored_copy(target: Path, budget: str) -> Path:
+    """The example zipped without compression, its D8 budget (300) set to ``budget`` of the same length: a
+    file of the same size holding another plan."""
+    import zipfile
+
+    with zipfile.ZipFile(EXAMPLE) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b'<c r="D8" s="9"><v>300</v></c>' in data
+                data = data.replace(
+                    b'<c r="D8" s="9"><v>300</v></c>', b'<c r="D8" s="9"><v>%s</v></c>' % budget.encode()
+                )
+            out.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time), data)
+    return target
+
+
+def test_a_file_changed_between_two_runs_of_one_script_is_not_its_old_copy(tmp_path: Path) -> None:
+    """A script merging an inbox twice: 乙 was a byte copy of 甲 (counted once), then 乙 became another plan of
+    the same size. Its hash was remembered by name, 乙 was still the copy, and 甲 was left out of the total."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    _stored_copy(inbox / "甲.xlsx", "300")
+    _stored_copy(inbox / "乙.xlsx", "300")
+    first = api.run_merge([inbox], tmp_path / "彙整1.xlsx", allow_duplicate_units=True)
+    assert first.merged.total == 1865 and any("內容完全相同" in note for note in first.merged.notes)
+    _stored_copy(inbox / "乙.xlsx", "900")
+    again = api.run_merge([inbox], tmp_path / "彙整2.xlsx", allow_duplicate_units=True)
+    assert again.merged.total == 1865 + 2465 and not any("內容完全相同" in note for note in again.merged.notes)
+
+
+def test_two_threads_reading_at_once_give_stderr_back(tmp_path: Path) -> None:
+    """calamine's panics are kept off stderr by sending the process's stderr to the null device while it
+    reads. Two threads of a script reading at once each saved and restored it, one the other's null device:
+    stderr stayed there, and all the script wrote to it after was lost."""
+    import os
+    import threading
+
+    def checks() -> None:
+        for _ in range(30):
+            api.run_check([EXAMPLE])
+
+    before = os.fstat(2)
+    threads = [threading.Thread(target=checks) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after = os.fstat(2)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+
+
+def test_a_catalog_edited_while_a_script_runs_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xltool: Runner
+) -> None:
+    """The office renames a category in its own year list while a script runs: the script went on with the
+    list as it first read it."""
+    monkeypatch.setenv("XLTOOL_CATALOGS", str(tmp_path))
+    draft = tmp_path / "115.toml"
+    assert xltool("catalog", "--new", "115", "-o", draft).status == 0
+    assert "視察業務" in [c.name for c in api.load_catalog(115).categories]
+    draft.write_text(
+        draft.read_text(encoding="utf-8").replace('name = "視察業務"', 'name = "政風視察業務"'), encoding="utf-8"
+    )
+    assert "政風視察業務" in [c.name for c in api.load_catalog(115).categories]

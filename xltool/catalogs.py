@@ -76,7 +76,8 @@ def load_catalog(year: int | None = None, path: str | Path | None = None) -> Cat
         return read_catalog(Path(path))
     years, skipped = _available()
     chosen = max(years) if year is None else max((y for y in years if y <= year), default=min(years))
-    catalog = _read_cached(years[chosen])  # type: ignore[arg-type]  # paths and package files hash
+    entry = years[chosen]
+    catalog = _read_cached(entry, _on_disk(entry))  # type: ignore[arg-type]  # paths and package files hash
     notices = [f"無法讀取分類清單資料夾 {folder}，已略過" for folder in skipped]
     if year is not None and chosen != year:
         notices.append(
@@ -103,8 +104,18 @@ def read_catalog(source: Path) -> Catalog:
     return parse_catalog(text, str(source))
 
 
+def _on_disk(entry: Traversable) -> tuple[int, int] | None:
+    """A catalog file's time and size, part of what its reading is remembered by: an office's own list edited
+    while a script runs is read again (the script was given the list as it first read it)."""
+    try:
+        state = entry.stat() if isinstance(entry, Path) else None
+    except OSError:
+        return None
+    return (state.st_mtime_ns, state.st_size) if state is not None else None
+
+
 @cache  # read and check both ask for the year's catalog; a merge asks for it once per workbook
-def _read_cached(entry: Traversable) -> Catalog:
+def _read_cached(entry: Traversable, on_disk: tuple[int, int] | None) -> Catalog:
     if isinstance(entry, Path):
         return read_catalog(entry)
     return parse_catalog(entry.read_text(encoding="utf-8"), entry.name)

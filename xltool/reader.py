@@ -12,6 +12,7 @@ import io
 import itertools
 import os
 import re
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -402,13 +403,8 @@ def _quiet(book: Package) -> Iterator[None]:
     """calamine at work, its panics a damaged file: calamine stops on some malformed records with a Rust
     panic (an exception here, a PanicException) whose message and backtrace Rust writes straight to the
     process's stderr, so stderr is closed to it meanwhile."""
+    _QUIET.enter()
     try:
-        saved = os.dup(2)
-    except OSError:  # no stderr at all: nothing to keep quiet
-        saved = -1
-    try:
-        if saved >= 0:
-            os.dup2(_null(), 2)
         yield
     except BaseException as exc:
         if type(exc).__name__ != "PanicException":  # pyo3's, which no module exports
@@ -417,9 +413,39 @@ def _quiet(book: Package) -> Iterator[None]:
             DAMAGED_XLS if book.kind == "xls" else DAMAGED, book.path, code=ErrorCode.INPUT_DAMAGED
         ) from None
     finally:
-        if saved >= 0:
-            os.dup2(saved, 2)
-            os.close(saved)
+        _QUIET.leave()
+
+
+class _Quieted:
+    """The process's stderr (a descriptor, one for all threads) sent to the null device while any reader
+    is in calamine, and given back when the last one leaves. Each saving and restoring it on its own, two
+    scripts' threads reading at once left stderr at the null device for good: one had saved the other's."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.readers = 0
+        self.saved = -1
+
+    def enter(self) -> None:
+        with self.lock:
+            if self.readers == 0:
+                try:
+                    self.saved = os.dup(2)
+                    os.dup2(_null(), 2)
+                except OSError:  # no stderr at all: nothing to keep quiet
+                    self.saved = -1
+            self.readers += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.readers -= 1
+            if self.readers == 0 and self.saved >= 0:
+                os.dup2(self.saved, 2)
+                os.close(self.saved)
+                self.saved = -1
+
+
+_QUIET = _Quieted()
 
 
 @cache

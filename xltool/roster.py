@@ -1360,9 +1360,19 @@ def left_out(old: Submission, new: Submission) -> str:
     return f"同一單位有較新的檔案 {new.name}"
 
 
-@lru_cache(maxsize=4096)
 def _digest(path: str) -> bytes:
-    """A file's hash, read a block at a time: an inbox's workbook may be as large as a reader allows."""
+    """A file's hash, read a block at a time: an inbox's workbook may be as large as a reader allows.
+    Remembered per file as it is on disk (its time and size): a script merging an inbox twice took a file
+    changed in between for the copy it had been, and counted the other file once."""
+    try:
+        state = os.stat(path)
+    except OSError:
+        return b""
+    return _digest_of(path, state.st_mtime_ns, state.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _digest_of(path: str, mtime_ns: int, size: int) -> bytes:
     try:
         with open(path, "rb") as file:
             return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=16)).digest()
