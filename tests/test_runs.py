@@ -188,3 +188,12 @@ def test_a_catalog_edited_while_a_script_runs_is_read_again(
         draft.read_text(encoding="utf-8").replace('name = "視察業務"', 'name = "政風視察業務"'), encoding="utf-8"
     )
     assert "政風視察業務" in [c.name for c in api.load_catalog(115).categories]
+
+
+def test_a_script_catches_each_kind_of_error_by_the_name_the_readme_gives() -> None:
+    """README names the kinds of XltoolError; a script had to import them from xltool.errors to catch one."""
+    for name in ("InputError", "OutputError", "CatalogError", "MergeError", "OfficeError"):
+        kind = getattr(api, name)
+        assert issubclass(kind, XltoolError) and name in api.__all__
+    with pytest.raises(api.InputError):
+        api.read_plan(Path(__file__))  # a Python file is no workbook

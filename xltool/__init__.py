@@ -22,7 +22,16 @@ if TYPE_CHECKING:
     from xltool.catalog import Catalog
     from xltool.catalogs import load_catalog
     from xltool.checks import check_plan
-    from xltool.errors import ErrorCode, ExitStatus, XltoolError
+    from xltool.errors import (
+        CatalogError,
+        ErrorCode,
+        ExitStatus,
+        InputError,
+        MergeError,
+        OfficeError,
+        OutputError,
+        XltoolError,
+    )
     from xltool.export import plan_csv, plan_json, results_json
     from xltool.importer import import_legacy
     from xltool.merge import merge_files
@@ -46,7 +55,12 @@ _LAZY = {
     "check_plan": "xltool.checks",
     "ErrorCode": "xltool.errors",
     "ExitStatus": "xltool.errors",
-    "XltoolError": "xltool.errors",
+    "XltoolError": "xltool.errors",  # and its kinds, for a script's except clauses
+    "InputError": "xltool.errors",
+    "OutputError": "xltool.errors",
+    "CatalogError": "xltool.errors",
+    "MergeError": "xltool.errors",
+    "OfficeError": "xltool.errors",
     "plan_csv": "xltool.export",
     "plan_json": "xltool.export",
     "results_json": "xltool.export",
@@ -74,11 +88,16 @@ _LAZY = {
 }
 __all__ = [
     "Catalog",
+    "CatalogError",
     "CheckOptions",
     "ErrorCode",
     "ExitStatus",
     "FileResult",
     "Finding",
+    "InputError",
+    "MergeError",
+    "OfficeError",
+    "OutputError",
     "Outputs",
     "Plan",
     "PlanItem",
