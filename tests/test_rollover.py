@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLE, Runner
+from tests.conftest import EXAMPLE, Runner, hand_made_plan
 from xltool.catalog import parse_catalog, to_toml
 from xltool.catalogs import load_catalog
 from xltool.checks import check_plan
@@ -280,6 +280,31 @@ def test_an_ambiguous_number_stays_the_question_it_was(tmp_path: Path) -> None:
     assert load_workbook(out)["計畫表"]["C5"].value == 108.1  # the number, not text
     codes = {f.code for f in check_plan(read_plan(out)) if f.cell == "C5"}
     assert "SCHEDULE_NUMBER_AMBIGUOUS" in codes
+
+
+def test_a_practice_over_two_rows_keeps_the_month_each_row_shows(tmp_path: Path) -> None:
+    """A practice merged down two rows, its first schedule the number 108.1 shown as 108.10 (October): check
+    read October, but joining its rows listed their texts (「108.1、108.12」) and read them again, and import
+    and rollover wrote 109.01、12, January. With no format to tell, that 108.1 stays the question it is on
+    a row of its own: kept as written and marked, not January."""
+    from xltool.importer import import_legacy
+
+    source = tmp_path / "手做.xlsx"
+    rows: list[list[object]] = [["壹、目標", "一、作法一 3 場", 108.1, 1, "防貪業務", "無"], [None, None, "108.12", 2]]
+    book = hand_made_plan(source, rows, ["B3:B4"])
+    book["計畫表"]["C3"].number_format = "0.00"  # what the officer saw: 108.10
+    book.save(source)
+    rollover(source, tmp_path / "109.xlsx", year=109)
+    import_legacy(source, tmp_path / "匯入.xlsx", year=109)
+    written = [load_workbook(tmp_path / name)["計畫表"]["C4"].value for name in ("109.xlsx", "匯入.xlsx")]
+    assert written == ["109.10、12", "109.10、12"]
+    book["計畫表"]["C3"].number_format = "General"  # 108.1: January or October
+    book.save(source)
+    report = rollover(source, tmp_path / "不明.xlsx", year=109)
+    cell = load_workbook(tmp_path / "不明.xlsx")["計畫表"]["C4"]
+    assert cell.value == "108.1、108.12" and cell.comment is not None
+    assert [(f.code, f.cell) for f in report.unmoved] == [("SCHEDULE_UNPARSED", "C4")]
+    assert any("預定進度「108.1」被存成數字，無法判斷是 1 月或 10 月" in line for line in report.changed)
 
 
 def test_rollovers_marks_are_taken_back_as_checks_own_are(tmp_path: Path, xltool: Runner) -> None:

@@ -31,7 +31,7 @@ from xltool.form import (
     column_index,
     column_letter,
 )
-from xltool.schedule import Schedule, month_key, parse_schedule
+from xltool.schedule import Note, Schedule, month_key, parse_schedule
 from xltool.text import one_line
 
 if TYPE_CHECKING:
@@ -111,12 +111,26 @@ def _joined(rows: Sequence[PlanItem], year: int | None) -> PlanItem:
     category = next((item for item in rows if item.category_written or item.category), first)
     return replace(
         first,
-        schedule_info=parse_schedule(_listed(item.schedule_info.written for item in rows), year),
+        schedule_info=_joined_schedule([item.schedule_info for item in rows if item.schedule_info.written], year),
         budget_info=budget,
         category=category.category,
         category_written=category.category_written,
         performance=next((item.performance for item in rows if item.performance), ""),
     )
+
+
+def _joined_schedule(schedules: Sequence[Schedule], year: int | None) -> Schedule:
+    """A practice's schedules as one: the months each of its cells was read as, listed, and its cells' texts as
+    written. The texts listed and read again lost what each cell was: the number 108.1 shown as 108.10
+    (October) came back as the text 108.1, January, and import and rollover wrote 109.01. A cell that gives
+    no months (the number 108.1, no format to tell) leaves the whole unread and as written, as that cell is
+    on a row of its own (read as text, its 108.1 was January, unsaid); not the number's doubt itself, which
+    the template answers by writing the number, and a list is none."""
+    written = _listed(schedule.written for schedule in schedules)
+    if all(schedule.ok for schedule in schedules):
+        return replace(parse_schedule(_listed(schedule.text for schedule in schedules) or None, year), written=written)
+    notes = frozenset().union(*(schedule.notes for schedule in schedules)) - {Note.AMBIGUOUS_NUMBER}
+    return Schedule(written, written, (), notes | {Note.UNPARSED})
 
 
 def joined_apart(rows: Sequence[PlanItem]) -> list[str]:
@@ -132,6 +146,9 @@ def joined_apart(rows: Sequence[PlanItem]) -> list[str]:
     texts = [item.budget_info.written for item in rows if item.budget is None and item.budget_info.written]
     if texts and any(item.budget is not None for item in rows):
         left.append(f"預算的文字「{_listed(texts)}」沒有算進金額")
+    doubt = [item.schedule_info.written for item in rows if Note.AMBIGUOUS_NUMBER in item.schedule_info.notes]
+    if doubt and len(rows) > 1:  # listed with the others, it is no number, and check's words for it are not said
+        left.append(f"預定進度「{_listed(doubt)}」被存成數字，無法判斷是 1 月或 10 月，照原樣寫入")
     negative = [item.budget_info.written for item in rows if item.budget is not None and item.budget < 0]
     if negative and len(rows) > 1:  # added in, the sum no longer shows check's 是負數 on its row
         left.append(f"預算有負數「{_listed(negative)}」，已照樣加進金額")
