@@ -140,6 +140,30 @@ def test_import_moves_a_legacy_sheet_into_the_template(tmp_path: Path, xltool: R
     assert load_workbook(out)["計畫表"].protection.sheet
 
 
+def test_a_header_typed_over_two_rows_is_no_practice_row(tmp_path: Path, xltool: Runner) -> None:
+    """A hand-made header with its units on the row below it, not merged down (「(預算金額 單位：千元)」 under
+    備考, 「(新增)」 under 提列績效): that row was read as a practice row, and import wrote it into the new
+    template as its first, a budget that is no number and no practice (three errors in a new file)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["某某局政風室107年度廉政工作計畫"])
+    sheet.append(["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"])
+    sheet.append([None, None, None, "(預算金額 單位：千元)", None, "(新增)"])
+    sheet.append(["壹、推動廉政宣導", "一、辦理宣導 3 場", "107.03、06、09", 10, "防貪業務", "政策目標-反貪活動"])
+    sheet.append([None, "二、廉政問卷 1 次", "107.10-12", 5, "防貪業務", "無"])
+    legacy = tmp_path / "手工計畫.xlsx"
+    book.save(legacy)
+    assert [f.cell for f in check_plan(read_plan(legacy), load_catalog(107)) if f.severity == "error"] == []
+    out = tmp_path / "108.xlsx"
+    done = xltool("import", legacy, "--year", "108", "-o", out)
+    assert done.status == 0 and "已搬移 2 項具體作法" in done.err
+    moved = read_plan(out)
+    assert [(i.practice, i.budget) for i in moved.items] == [("辦理宣導 3 場", 10), ("廉政問卷 1 次", 5)]
+    assert [f.cell for f in check_plan(moved, load_catalog(108)) if f.severity == "error"] == []
+
+
 def test_excel_carriage_returns_and_odd_spaces(template: Path) -> None:
     from tests.conftest import fill
 

@@ -605,6 +605,29 @@ def find_header(grid: Grid) -> _Header | None:
     return None
 
 
+# A header's words below it, not merged with it: a unit in brackets (「(預算金額 單位：千元)」 under 備考,
+# 「(新增)」 under 提列績效), or 「單位：千元」.
+_HEADER_NOTE = re.compile(r"\(.*\)|單位:.*")
+_HEADER_WORDS = {c.key: c.words for c in (*COLUMNS, *OPTIONAL_COLUMNS)}  # 「對應項目」 under 「提列績效」
+
+
+def _header_goes_on(header_row: Sequence[object], row: Sequence[object], header: _Header) -> bool:
+    """Whether ``row``, the one under the header, is more of it: a unit or a column's word under a header
+    cell, none under 計畫目標 or 具體作法. Merged down with the header, it is the header's (as the cells
+    merged show it); typed on a row of its own, it was read as a practice row, and import wrote its 「(預算
+    金額 單位：千元)」 into the new template as a budget."""
+    named = {c: key for key, c in header.columns.items()}
+    filled = [(c, squash(value)) for c, value in enumerate(row) if squash(value)]
+    return bool(filled) and all(
+        isinstance(row[c], str)
+        and named.get(c) not in ("goal", "practice")
+        and c < len(header_row)
+        and bool(_line(header_row[c]))
+        and (_HEADER_NOTE.fullmatch(text) is not None or text in _HEADER_WORDS.get(named.get(c, ""), ()))
+        for c, text in filled
+    )
+
+
 def _column_named(text: str, taken: dict[str, int]) -> Field | None:
     if not text or len(text) > 40:
         return None
@@ -643,6 +666,8 @@ def _read_sheet(
     if plan.catalog.notice:
         plan.notices.append(plan.catalog.notice)
     (end, subtotals), first = _end_of_rows(plan, grid, header, merged), header.row + 1
+    if not marker and first < len(grid) and _header_goes_on(grid[header.row], grid[first], header):
+        first += 1  # (the template's header is a row: whatever is typed under it is the officer's)
     body = _Body(grid, first, end, header, merged)
     plan.merged_cells = bool(body.moved)
     refs = [plan.extra_columns.get(f.header) for f in (SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN, SOURCE_SAVED)]
