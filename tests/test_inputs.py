@@ -164,6 +164,35 @@ def test_a_header_typed_over_two_rows_is_no_practice_row(tmp_path: Path, xltool:
     assert [f.cell for f in check_plan(moved, load_catalog(108)) if f.severity == "error"] == []
 
 
+def test_a_note_among_the_rows_is_no_goal(tmp_path: Path, xltool: Runner) -> None:
+    """A 「註：…」 line above the 合計, merged across the table: it was read as a goal with no practice under
+    it, and import wrote it into the new template as 參、 (two errors in a new file). It is left out, and
+    said among what import did not move."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "計畫表"
+    sheet.append(["某某局政風室108年度廉政工作計畫"])
+    sheet.append(["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目"])
+    sheet.append(["壹、推動廉政宣導", "一、辦理宣導 3 場", "108.03、06、09", 10, "防貪業務", "政策目標-反貪活動"])
+    sheet.append(["貳、強化肅貪", "一、清查專案 1 件", "108.01-12", 20, "肅貪查處業務", "政策目標-專案清查"])
+    sheet.append(["註：本表經費單位為千元，由政風室業務費支應。"])
+    sheet.append(["合計", None, None, 30])
+    sheet.merge_cells("A5:F5")
+    legacy = tmp_path / "手工計畫.xlsx"
+    book.save(legacy)
+    plan = read_plan(legacy)
+    assert [i.goal for i in plan.items] == ["推動廉政宣導", "強化肅貪"] and plan.stated_total is not None
+    assert check_plan(plan, load_catalog(108)) == []
+    out = tmp_path / "新範本.xlsx"
+    done = xltool("import", legacy, "-o", out)
+    assert done.status == 0
+    assert "未搬移" in done.err and "計畫表!A5 的「註：本表經費單位為千元，由政風室業務費支應。」是附註" in done.err
+    assert [i.goal for i in read_plan(out).items] == ["推動廉政宣導", "強化肅貪"]
+    assert xltool("check", out).status == 0
+
+
 def test_excel_carriage_returns_and_odd_spaces(template: Path) -> None:
     from tests.conftest import fill
 

@@ -94,7 +94,9 @@ _END_ROW = re.compile(rf"(?:{'|'.join(NOTES_WORDS)})(?::|$)")
 _LABEL_AND_TAIL = re.compile(rf"^\s*(?:{UNIT_LABEL}|{YEAR_LABEL})\s*(?:[(（]\s*民國\s*[)）])?\s*[:：]?\s*")
 # A hand-made sheet's subtotal under each goal: no practice, and its amount is the goal's practices' again.
 _SUBTOTAL_ROW = re.compile(r"(?:小計|小結|小計金額)(?:[:(].*)?")
-_MARKER_START = {word[0] for word in (*TOTAL_WORDS, *NOTES_WORDS, "小")}  # skip squashing every practice
+# A note among the rows (「註：本表經費單位為千元…」, 說明：, 備註：), alone on its row: no goal, nor a practice.
+_NOTE_ROW = re.compile(r"(?:註|備註|說明)[0-9一二三四五六七八九十]{0,2}:")
+_MARKER_START = {word[0] for word in (*TOTAL_WORDS, *NOTES_WORDS, "小", "註", "說")}  # skip squashing every practice
 
 # A template saved as Excel 97-2003: the 檢查 column's IFERROR is no function of that format, and the
 # column shows #N/A or nothing once the file is opened again (LibreOffice and Excel alike).
@@ -665,7 +667,7 @@ def _read_sheet(
     plan.catalog = catalog or load_catalog(year)
     if plan.catalog.notice:
         plan.notices.append(plan.catalog.notice)
-    (end, subtotals), first = _end_of_rows(plan, grid, header, merged), header.row + 1
+    (end, skipped), first = _end_of_rows(plan, grid, header, merged), header.row + 1
     if not marker and first < len(grid) and _header_goes_on(grid[header.row], grid[first], header):
         first += 1  # (the template's header is a row: whatever is typed under it is the officer's)
     body = _Body(grid, first, end, header, merged)
@@ -675,7 +677,7 @@ def _read_sheet(
     merged_rows = cell_column is not None and "unit" in header.columns  # a merged workbook's 彙整
     if merged_rows:
         body.in_source_order(cell_column, file_column)  # perhaps sorted since
-    body.leave_out(subtotals)
+    body.leave_out(skipped)
     columns = _Columns(body, plan.catalog, year)
     if merged_rows:
         at = (file_column, cell_column, written_column, saved_column)
@@ -862,28 +864,34 @@ def _end_of_rows(
     plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int, int], tuple[int, int]]
 ) -> tuple[int, set[int]]:
     """The row after the last practice: a 合計 row (whose amount the plan keeps), a notes row, or the end;
-    and the 小計 rows before it, no practices (each counted its goal's budget a second time).
+    and the rows before it that are no practices: 小計 rows (each counted its goal's budget a second time)
+    and notes (「註：…」 alone on its row, kept in ``plan.note_rows``: read as a goal, import made it one,
+    with no practice under it and numbered out of turn).
 
     The row's first filled text says 合計, 備註 or 小計 wherever it stands (a legacy 編號 column, say).
     """
-    subtotals: set[int] = set()
+    skipped: set[int] = set()
     for r in range(header.row + 1, len(grid)):
-        first = _first_text(grid[r])
-        if first[:1] not in _MARKER_START:
+        text = _first_text(grid[r])
+        if text[:1] not in _MARKER_START:
             continue
-        first = squash(first)
+        first = squash(text)
+        if _NOTE_ROW.match(first) and sum(1 for value in grid[r] if _line(value)) == 1:
+            c = next(c for c, value in enumerate(grid[r]) if _line(value))
+            plan.note_rows[cell_ref(r, c)] = _line(text)
+            skipped.add(r)  # (one that says 備註： still ends the rows, below)
         if _TOTAL_ROW.fullmatch(first):
             if "budget" in header.columns:
                 total = _Body(grid, r, r + 1, header, merged)
                 plan.stated_total = parse_budget(total.values("budget")[0])
                 plan.cells["total"] = total.moved_cells(r).get("budget", cell_ref(r, header.columns["budget"]))
             _practice_after(plan, grid, header, r)
-            return r, subtotals
+            return r, skipped
         if _END_ROW.match(first):
-            return r, subtotals
+            return r, skipped
         if _SUBTOTAL_ROW.fullmatch(first):
-            subtotals.add(r)
-    return len(grid), subtotals
+            skipped.add(r)
+    return len(grid), skipped
 
 
 def _first_text(row: Sequence[object]) -> str:
