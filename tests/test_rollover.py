@@ -307,6 +307,27 @@ def test_a_practice_over_two_rows_keeps_the_month_each_row_shows(tmp_path: Path)
     assert any("預定進度「108.1」被存成數字，無法判斷是 1 月或 10 月" in line for line in report.changed)
 
 
+def test_what_rollover_says_it_wrote_the_forms_way_is_named_at_the_new_files_cells(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """A hand-made plan's practices start on row 3, the template's on row 4: 「已改為表單的寫法」 named the old
+    sheet's cells (E3「綜合業務」, the practice merged down B3:B4), where README says, and the officer looks
+    in, the new file (its E3 is the header)."""
+    source = tmp_path / "手做.xlsx"
+    rows: list[list[object]] = [
+        ["壹、目標", "一、作法一 3 場", "108.03", 5, "綜合業務", "無"],
+        [None, None, "108.09"],
+        [None, "二、作法二 2 場", "108.01-12", 1, "防貪業務", "無"],
+    ]
+    hand_made_plan(source, rows, ["B3:B4"])
+    out = tmp_path / "109.xlsx"
+    done = xltool("rollover", source, "--year", "109", "-o", out)
+    assert done.status == 0
+    sheet = load_workbook(out)["計畫表"]
+    assert "例如 計畫表!B4 的預定進度寫成「109.03、09」" in done.err and sheet["C4"].value == "109.03、09"
+    assert "例如 E4「綜合業務」→「綜合規劃業務」" in done.err and sheet["E4"].value == "綜合規劃業務"
+
+
 def test_rollovers_marks_are_taken_back_as_checks_own_are(tmp_path: Path, xltool: Runner) -> None:
     """Rollover marks what it could not move (yellow and a note) but kept no record of it: check --annotate
     then wrote every note twice, and a cell the officer fixed stayed yellow with last year's note."""

@@ -77,7 +77,7 @@ def import_legacy(
         report.from_year = plan.year
         items = [shift_schedule(item, target_year - plan.year, target_year) for item in items]
         rules = (*REVIEWED, *OLD_YEARS)
-    report.changed = [*one_row_lines(plan, joined), *written_the_forms_way(joined.items, items)]
+    report.changed = [*one_row_lines(plan, joined, items), *written_the_forms_way(joined.items, items)]
     items = _numbered_as_the_form(carried(plan, items, target_year, catalog), items, report)
     report.findings = check_plan(carried(plan, items, target_year, catalog), catalog, year=target_year, rules=rules)
     write_template(out, year=target_year, unit=plan.unit, catalog=catalog, items=items, outputs=guard)

@@ -135,30 +135,31 @@ def rollover(
     found = check_plan(carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *OLD_YEARS))
     report = RolloverReport(
         plan.practices, plan.year, year, catalog.notice, found,
-        [*one_row_lines(plan, joined), *written_the_forms_way(joined.items, items)], plan.notices, left_behind(plan),
+        [*one_row_lines(plan, joined, items), *written_the_forms_way(joined.items, items)], plan.notices, left_behind(plan),
     )  # fmt: skip
     flagged = marks(of(found, (*GONE, *UNMOVED)), items)
     write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=flagged, outputs=guard)
     return report
 
 
-def one_row_lines(plan: Plan, joined: Plan) -> list[str]:
+def one_row_lines(plan: Plan, joined: Plan, moved: Sequence[PlanItem]) -> list[str]:
     """What joining a practice's rows into one (:func:`~xltool.model.one_row_each`) did, in zh-TW lines: the
     template holds a practice a row, and a practice merged down rows was three practices there, failing check;
-    and, practice by practice, what one row could not hold (a second category, a budget's words)."""
+    and, practice by practice, what one row could not hold (a second category, a budget's words). Each said
+    as ``moved``, the joined items as the new template holds them, at their cells (as
+    :func:`written_the_forms_way` says them)."""
     if joined is plan:
         return []
-    spans = [(span, joined.items[n]) for n, span in enumerate(practice_rows(plan.items)) if len(span) > 1]
-    span, one = spans[0]
+    spans = [(span, moved[n]) for n, span in enumerate(practice_rows(plan.items)) if len(span) > 1]
+    one = spans[0][1]
     budget = one.as_written()["budget"] or "（空白）"
     lines = [
-        f"{len(spans)} 項寫在多列的具體作法（儲存格向下合併）各寫成一列：例如 {plan.items[span.start].at('practice')} "
-        f"的預定進度寫成「{one.schedule_info.written}」，預算 {budget}；請確認。"
+        f"{len(spans)} 項寫在多列的具體作法（儲存格向下合併）各寫成一列：例如 {one.at('practice')} "
+        f"的預定進度寫成「{one.schedule}」，預算 {budget}；請確認。"
     ]
-    for span, _ in spans:
-        rows = [plan.items[at] for at in span]
-        if apart := joined_apart(rows):
-            lines.append(f"{rows[0].at('practice')} 的各列：{'；'.join(apart)}，請確認。")
+    for span, item in spans:
+        if apart := joined_apart([plan.items[at] for at in span]):
+            lines.append(f"{item.at('practice')} 的各列：{'；'.join(apart)}，請確認。")
     return lines
 
 
@@ -192,8 +193,9 @@ def written_the_forms_way(items: Sequence[PlanItem], moved: Sequence[PlanItem] |
     """What a new template holds otherwise than the sheet it was made from had it (import, rollover), because
     it writes the form's way: a schedule in the form's notation (「108年1月至12月」, 「全年」→「108.01-12」), a
     category by its name (「綜合業務」→「綜合規劃業務」), a budget typed as text as a number (「5千」→ 5). One line
-    a column: how many cells, and the first, as the new template holds it (``moved``: the items moved on to
-    the new year and its catalog)."""
+    a column: how many cells, and the first, as the new template holds it and where (``moved``: the items
+    moved on to the new year and its catalog, in rollover at the new file's cells: the old sheet's, E4 for a
+    category the new file has in E5, sent the officer to another practice's cell)."""
     changed: dict[str, list[tuple[str, str, str]]] = {}
     for item, new_item in zip(items, moved or items, strict=True):
         budget = item.budget_info
@@ -207,7 +209,7 @@ def written_the_forms_way(items: Sequence[PlanItem], moved: Sequence[PlanItem] |
         }
         for key, (written, formal, new) in cells.items():
             if written.strip() and written.strip() != formal:
-                changed.setdefault(key, []).append((item.cells.get(key, ""), written, new))
+                changed.setdefault(key, []).append((new_item.cells.get(key, ""), written, new))
     return [
         f"{len(cells)} 格{FIELD_NAMES[key]}改為表單的寫法，例如 {cells[0][0]}「{cells[0][1]}」→「{cells[0][2]}」。"
         for key, cells in changed.items()
