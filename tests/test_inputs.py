@@ -191,6 +191,13 @@ def test_a_note_among_the_rows_is_no_goal(tmp_path: Path, xltool: Runner) -> Non
     assert "未搬移" in done.err and "計畫表!A5 的「註：本表經費單位為千元，由政風室業務費支應。」是附註" in done.err
     assert [i.goal for i in read_plan(out).items] == ["推動廉政宣導", "強化肅貪"]
     assert xltool("check", out).status == 0
+    # on the template a row is the officer's goal or practice: one typed 「註：…」 is read, not left unsaid
+    from openpyxl import load_workbook
+
+    template = load_workbook(out)
+    template["計畫表"]["A6"] = "註：經費另案辦理。"
+    template.save(out)
+    assert "註：經費另案辦理。" in [i.goal for i in read_plan(out).items]
 
 
 def test_excel_carriage_returns_and_odd_spaces(template: Path) -> None:

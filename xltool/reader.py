@@ -667,7 +667,7 @@ def _read_sheet(
     plan.catalog = catalog or load_catalog(year)
     if plan.catalog.notice:
         plan.notices.append(plan.catalog.notice)
-    (end, skipped), first = _end_of_rows(plan, grid, header, merged), header.row + 1
+    (end, skipped), first = _end_of_rows(plan, grid, header, merged, notes=not marker), header.row + 1
     if not marker and first < len(grid) and _header_goes_on(grid[header.row], grid[first], header):
         first += 1  # (the template's header is a row: whatever is typed under it is the officer's)
     body = _Body(grid, first, end, header, merged)
@@ -861,12 +861,13 @@ def _performance(value: object) -> tuple[str, str | None]:
 
 
 def _end_of_rows(
-    plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int, int], tuple[int, int]]
+    plan: Plan, grid: Grid, header: _Header, merged: dict[tuple[int, int], tuple[int, int]], *, notes: bool = True
 ) -> tuple[int, set[int]]:
     """The row after the last practice: a 合計 row (whose amount the plan keeps), a notes row, or the end;
     and the rows before it that are no practices: 小計 rows (each counted its goal's budget a second time)
-    and notes (「註：…」 alone on its row, kept in ``plan.note_rows``: read as a goal, import made it one,
-    with no practice under it and numbered out of turn).
+    and, on a hand-made sheet (``notes``), notes (「註：…」 alone on its row, kept in ``plan.note_rows``: read
+    as a goal, import made it one, with no practice under it and numbered out of turn). On the template a
+    row is the officer's goal or practice, and one the checks do not read would go unsaid.
 
     The row's first filled text says 合計, 備註 or 小計 wherever it stands (a legacy 編號 column, say).
     """
@@ -876,7 +877,7 @@ def _end_of_rows(
         if text[:1] not in _MARKER_START:
             continue
         first = squash(text)
-        if _NOTE_ROW.match(first) and sum(1 for value in grid[r] if _line(value)) == 1:
+        if notes and _NOTE_ROW.match(first) and sum(1 for value in grid[r] if _line(value)) == 1:
             c = next(c for c, value in enumerate(grid[r]) if _line(value))
             plan.note_rows[cell_ref(r, c)] = _line(text)
             skipped.add(r)  # (one that says 備註： still ends the rows, below)
