@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE, MODULE, Runner, fill
-from xltool.outputs import WORKBOOK, Outputs
+from xltool.outputs import CSV, WORKBOOK, Outputs
 from xltool.reader import read_plan
 from xltool.template import write_template
 
@@ -198,6 +199,22 @@ def test_a_file_that_appears_while_a_command_runs_is_not_replaced(tmp_path: Path
     with Outputs(force=True).atomic(target, WORKBOOK) as temporary:  # --force says replace it
         temporary.write_bytes(b"ours")
     assert target.read_bytes() == b"ours"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_an_output_is_written_without_touching_the_umask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each commit read the umask by setting it to 0 and back: for that moment every thread of the process had
+    none, and a folder another run in a script made then (--annotate-dir's) came out open to all (0o777). The
+    new file still gets the usual permissions, the umask applied."""
+    real, set_to = os.umask, []
+    monkeypatch.setattr(os, "umask", lambda mask: set_to.append(mask) or real(mask))  # the real one, watched
+    before = real(0o027)
+    try:
+        Outputs().write_bytes(tmp_path / "待催.csv", b"a,b\n", CSV)
+    finally:
+        real(before)
+    assert set_to == []
+    assert stat.S_IMODE((tmp_path / "待催.csv").stat().st_mode) == 0o640
 
 
 def test_a_long_input_name_gives_a_short_temporary_name(tmp_path: Path, xltool: Runner) -> None:

@@ -187,9 +187,7 @@ class Outputs:
         try:
             mode = stat.S_IMODE(target.stat().st_mode)  # replacing a file keeps its permissions
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask  # mkstemp makes 0600; a new file gets the usual permissions
+            mode = 0o666 & ~_umask()  # mkstemp makes 0600; a new file gets the usual permissions
         os.chmod(temporary, mode)
         if self._inputs.find(target) is not None:  # a link made to an input meanwhile
             raise _is_input(given)
@@ -208,6 +206,31 @@ class Outputs:
             if target.exists():
                 raise _appeared(given) from None
             os.rename(temporary, target)
+
+
+def _read_umask() -> int:
+    """The umask, read the only way os offers: by setting it and setting it back. Done once, at import, and
+    set to 0o077 for that moment: a file another thread makes then is at worst more private, never open to all."""
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
+def _umask() -> int:
+    """The process's umask now, read without changing it: set to read it, it was 0 for a moment for every
+    thread, and a folder another run made meanwhile (--annotate-dir's, a script's own) came out 0o777. Linux
+    says it in /proc; elsewhere the one read at import stands (a program seldom changes it afterwards)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return _UMASK
 
 
 def _replace(temporary: Path, target: Path, given: Path) -> None:
