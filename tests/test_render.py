@@ -378,6 +378,21 @@ def test_a_season_prints_in_roster_order_under_roster_names_skipping_a_bad_file(
     assert titles == [f"{unit}108年度廉政工作計畫" for unit in ("臺東縣政府政風處", "乙市政府政風處", "CON")]
 
 
+def test_a_printout_never_replaces_the_workbook_its_plan_was_read_from(tmp_path: Path) -> None:
+    """A script naming each printout after its plan (``Path(plan.source).with_suffix(".xlsx")``) with force
+    replaced the officer's workbook with the printout: render_plan did not know the plan's file was an input."""
+    from xltool.errors import XltoolError
+    from xltool.outputs import Outputs
+
+    plan_file = tmp_path / "甲.xlsx"
+    plan_file.write_bytes(EXAMPLE.read_bytes())
+    plan = read_plan(plan_file)
+    with pytest.raises(XltoolError) as refused:
+        render_plan(plan, Path(plan.source).with_suffix(".xlsx"), outputs=Outputs(force=True))
+    assert refused.value.code == "OUTPUT_IS_INPUT"
+    assert plan_file.read_bytes() == EXAMPLE.read_bytes() and [p.name for p in tmp_path.iterdir()] == ["甲.xlsx"]
+
+
 def test_the_pdf_folder_is_made_when_missing_but_its_parent_must_be_there(tmp_path: Path) -> None:
     from xltool.errors import OutputError
     from xltool.outputs import output_folder

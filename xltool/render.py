@@ -84,7 +84,7 @@ def render_plans(
     their own), and with ``gantt`` each followed by its month grid. ``canonical`` prints what ``--fix`` would write
     (108.01-12 for １０８．０１－１２, 綜合規劃業務 for 綜合業務) instead of what the officer wrote. Several
     units, or one of several printed apart (``named_pages``), name their unit on every page."""
-    with (outputs or Outputs()).atomic(path, WORKBOOK) as temporary:
+    with _guard(plans, outputs).atomic(path, WORKBOOK) as temporary:
         # The column unit follows the default font: a column of width w prints 7w + 5 pt (linebreak).
         workbook = new_workbook(temporary, default_format_properties={"font_name": FONT, "font_size": BODY_SIZE})
         first = plans[0] if plans else None
@@ -104,6 +104,15 @@ def render_plans(
     return Path(path)
 
 
+def _guard(plans: Sequence[Plan], outputs: Outputs | None) -> Outputs:
+    """The guard of a printout, the files its plans were read from among its inputs: a script that named the
+    printout after its plan (``Path(plan.source).with_suffix(".xlsx")``) with force replaced the officer's
+    workbook, which every other writer refuses whatever force says."""
+    guard = outputs or Outputs()
+    guard.add_inputs(plan.source for plan in plans if plan.source)
+    return guard
+
+
 def pdf_of(
     plans: Sequence[Plan],
     target: str | Path,
@@ -116,9 +125,10 @@ def pdf_of(
     with ``gantt`` each followed by its month grid."""
     from xltool.office import to_pdf
 
+    guard = _guard(plans, outputs)
     with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
         workbook = render_plans(plans, Path(scratch) / "plans.xlsx", gantt=gantt, canonical=canonical)
-        return to_pdf(workbook, target, outputs=outputs)
+        return to_pdf(workbook, target, outputs=guard)
 
 
 def pdfs_of(
@@ -135,7 +145,7 @@ def pdfs_of(
     from xltool.errors import OfficeError
     from xltool.office import convert_many, renamed
 
-    guard = outputs or Outputs()
+    guard = _guard(plans, outputs)
     folder = output_folder(folder, "--pdf-dir")
     used: set[str] = set()
     units = [plan.unit or PLAN_SHEET for plan in plans]
