@@ -92,6 +92,25 @@ def test_merge_and_render_runs(season: tuple[Path, Path], tmp_path: Path) -> Non
     assert printed.status == ExitStatus.OK
 
 
+def test_one_path_given_alone_is_one_input(
+    season: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commonest call names one folder or file: a Path raised TypeError, and a str was taken for the
+    inputs 收、件、匣 (「收：找不到檔案或資料夾」)."""
+    folder, _ = season
+    monkeypatch.chdir(folder.parent)
+    name = folder.name
+    one = sorted(folder.iterdir())[0]
+    for given in (name, Path(name)):
+        assert set(api.find_workbooks(given)) == set(Path(name).iterdir())
+        assert len(api.run_check(given).results) == 2
+        assert len(api.check_files(str(one))) == 1
+        assert len(api.run_merge(given, tmp_path / f"{type(given).__name__}.xlsx").merged.merged) == 2
+    printed = api.run_render(str(one), output=tmp_path / "列印.xlsx")
+    assert [plan.unit for plan in printed.plans] == [read_plan(one).unit] and printed.workbook == tmp_path / "列印.xlsx"
+    assert len(read_plan(api.merge_files(str(one), tmp_path / "一份.xlsx").path).items) == 33
+
+
 COMMANDS = ("check", "render", "merge")
 # What a thin command may call: parsing helpers and printing; the run itself comes from xltool.runs.
 ORCHESTRATION = {

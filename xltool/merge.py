@@ -23,7 +23,7 @@ from xltool.merged import too_tall, write_merged
 from xltool.model import FileResult, Plan
 from xltool.ooxml import MAX_CELL_TEXT
 from xltool.outputs import WORKBOOK, Outputs
-from xltool.pipeline import CheckOptions, check_files, refuse_unreadable
+from xltool.pipeline import CheckOptions, Paths, as_paths, check_files, refuse_unreadable
 from xltool.roster import (
     Intake,
     Receipt,
@@ -76,7 +76,7 @@ class MergeResult:
 
 
 def merge_files(
-    files: Sequence[Path],
+    files: Paths,
     out: str | Path,
     *,
     catalog: Catalog | None = None,
@@ -101,7 +101,7 @@ def merge_files(
     ``others`` are the inbox's files that are not plans, for 收件情形 (:func:`xltool.roster.intake`); ``year``
     is the season's (``--year``), which each plan is checked against and, with a roster, the one that counts.
     """
-    guard = outputs or Outputs()
+    files, guard = as_paths(files), outputs or Outputs()
     guard.add_inputs(files)
     guard.reserve(out, WORKBOOK)  # refuse before the long read, not after it
     results = [_writable(r) for r in check_files(files, CheckOptions(catalog=catalog, year=year), progress=progress)]

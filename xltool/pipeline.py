@@ -29,6 +29,7 @@ from xltool.model import FileResult, Plan
 from xltool.outputs import Outputs, is_file, output_folder, same_file
 from xltool.reader import read_plan
 
+Paths = str | Path | Iterable[str | Path]  # the files and folders a library call takes: a list of them, or one
 PARALLEL_FROM = 16  # below this, starting worker processes costs more than it saves
 OUT_OF_MEMORY = "記憶體不足，無法讀完這個檔案，已略過；其他檔案照常處理"
 NO_MEMORY_FOR_COPY = "記憶體不足，無法產生這份副本，已略過；其他檔案照常處理"
@@ -236,13 +237,13 @@ def _check_in_worker(job: tuple[str, CheckOptions]) -> FileResult:
 
 
 def check_files(
-    files: Sequence[str | Path],
+    files: Paths,
     options: CheckOptions = CheckOptions(),
     progress: Callable[[], None] | None = None,
 ) -> list[FileResult]:
     """Load and check many plans, in the order given, one process per core when there are many (the work
     is CPU-bound Python, which threads would not spread)."""
-    jobs = [(str(f), options) for f in files]
+    jobs = [(str(f), options) for f in as_paths(files)]
     workers = min(os.cpu_count() or 1, 8)
     results: list[FileResult] = []
     if len(jobs) >= PARALLEL_FROM and workers > 1:
@@ -276,7 +277,15 @@ def refuse_unreadable(results: Sequence[FileResult]) -> None:
         )
 
 
-def find_workbooks(inputs: Iterable[str | Path]) -> list[Path]:
+def as_paths(inputs: Paths) -> list[Path]:
+    """The inputs of a library call, one path given alone (``run_check("收件匣")``) as a list of one: a str
+    is iterable too, and was taken for the inputs 收、件、匣 (「收：找不到檔案或資料夾」); a Path raised TypeError."""
+    if isinstance(inputs, str | os.PathLike):
+        return [Path(inputs)]
+    return [Path(path) for path in inputs]
+
+
+def find_workbooks(inputs: Paths) -> list[Path]:
     """Files as given, and inside folders (recursively, in natural order: 第2組 before 第10組) every plan
     any command reads — workbooks and ``xltool read``'s JSON — without Excel's ~$ lock files and hidden
     files, each once. Every command that takes folders finds the same files here (a second rule once
@@ -288,17 +297,17 @@ def find_workbooks(inputs: Iterable[str | Path]) -> list[Path]:
     return find_inputs(inputs)[0]
 
 
-def find_inputs(inputs: Iterable[str | Path], besides: Iterable[Path] = ()) -> tuple[list[Path], list[Path]]:
+def find_inputs(inputs: Paths, besides: Iterable[Path] = ()) -> tuple[list[Path], list[Path]]:
     """:func:`find_workbooks`' plans, and in the same walk the files of the folders that are not plans (a
     zipped attachment, a PDF or Word file sent instead of the workbook; not lock or hidden files): a unit
     that sent one is not 未收 without a word. Files named one by one are never left out (reading them
     says what they are); ``besides``, the files a command reads for something else (the roster, often
     kept in the inbox), are neither plans nor others when a folder holds them."""
-    inputs = list(inputs)
+    inputs = as_paths(inputs)
     found: list[Path] = []
     others: list[Path] = []
     aside = {same_file(path) for path in besides}
-    for given in map(Path, inputs):
+    for given in inputs:
         try:
             folder, there = given.is_dir(), given.exists()
         except OSError as error:  # a name no disk takes (past 255 bytes): asking about it raises

@@ -26,8 +26,10 @@ from xltool.outputs import CSV, DOCX, ODT, PDF, WORKBOOK, Kind, Outputs, is_file
 from xltool.pipeline import (
     RETURN_SUFFIX,
     CheckOptions,
+    Paths,
     Returned,
     annotate_each,
+    as_paths,
     check_file,
     check_files,
     find_inputs,
@@ -71,7 +73,7 @@ class Progress(Protocol):
 
 
 def _gathered(
-    inputs: Iterable[str | Path], roster: Roster | None, force: bool, catalog: Catalog | None
+    inputs: Sequence[Path], roster: Roster | None, force: bool, catalog: Catalog | None
 ) -> tuple[list[Path], list[Path], Outputs]:
     """A run's plans, the other files of its folders, and the guard of its outputs. The roster and the
     catalog are read too (the roster holds the office's contacts): no output may replace them (``--force``
@@ -82,16 +84,16 @@ def _gathered(
     return files, others, Outputs([*files, *aside], force=force)
 
 
-def _named(inputs: Iterable[str | Path]) -> set[str]:
+def _named(inputs: Sequence[Path]) -> set[str]:
     """The files given one by one (not found in a folder): last round's 彙整 among them is given on purpose."""
-    return {same_file(path) for path in map(Path, inputs) if is_file(path)}
+    return {same_file(path) for path in inputs if is_file(path)}
 
 
-def _not_inside(folder: Path, inputs: Sequence[str | Path]) -> None:
+def _not_inside(folder: Path, inputs: Sequence[Path]) -> None:
     """--annotate-dir outside the folders checked: copies written among the plans would be read as the
     units' resubmissions the next time the folder is checked (each newer than the plan it marks)."""
     where = Path(same_file(folder))
-    for given in map(Path, inputs):
+    for given in inputs:
         if given.is_dir() and where.is_relative_to(same_file(given)):
             raise XltoolError(
                 f"--annotate-dir 不能是要檢查的資料夾 {given} 或其中的資料夾：下次檢查時，副本會被當成單位重新送來的計畫；"
@@ -194,7 +196,7 @@ class CheckRun:
 
 
 def run_check(
-    inputs: Iterable[str | Path],
+    inputs: Paths,
     *,
     options: CheckOptions | None = None,
     roster: Roster | None = None,
@@ -211,7 +213,7 @@ def run_check(
     """Check every plan in ``inputs`` (files and folders), and write what is asked: an annotated and a
     corrected copy of one file, an annotated copy of each file that needs one into ``annotate_dir``, the
     list of units to chase. With a roster, the season's intake decides which unit each file counts for."""
-    inputs, options = list(inputs), options or CheckOptions()
+    inputs, options = as_paths(inputs), options or CheckOptions()
     files, others, outputs = _gathered(inputs, roster, force, options.catalog)
     if (annotate or fix) and len(files) != 1:
         raise XltoolError(
@@ -339,7 +341,7 @@ class RenderRun:
 
 
 def run_render(
-    inputs: Iterable[str | Path],
+    inputs: Paths,
     *,
     output: Path | None = None,
     pdf: Path | None = None,
@@ -365,7 +367,7 @@ def run_render(
     from xltool.office import require_soffice
     from xltool.render import pdf_of, pdfs_of, render_plans
 
-    inputs = list(inputs)  # walked for the plans, then for the files given by name
+    inputs = as_paths(inputs)  # walked for the plans, then for the files given by name
     files, others, outputs = _gathered(inputs, roster, force, catalog)
     if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
         if len(files) > 1:
@@ -503,7 +505,7 @@ class MergeRun:
 
 
 def run_merge(
-    inputs: Iterable[str | Path],
+    inputs: Paths,
     output: Path,
     *,
     catalog: Catalog | None = None,
@@ -522,7 +524,7 @@ def run_merge(
     units to chase when asked."""
     from xltool.merge import merge_files
 
-    inputs = list(inputs)  # walked for the plans, then for the files given by name
+    inputs = as_paths(inputs)  # walked for the plans, then for the files given by name
     files, others, outputs = _gathered(inputs, roster, force, catalog)
     _roster_needed(roster, require_all, chase)
     _claimed(outputs, ((chase, CSV),))
