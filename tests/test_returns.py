@@ -426,6 +426,41 @@ def test_copies_are_not_written_among_the_plans_they_mark(tmp_path: Path, xltool
     assert xltool("check", inbox, "--annotate-dir", tmp_path / "退回").status == 0
 
 
+def test_copies_are_not_written_beside_the_plans_given_one_by_one(tmp_path: Path, xltool: Runner) -> None:
+    """`check 收件匣/*.xlsx --annotate-dir 收件匣` (the shell, or xltool on Windows, gives the inbox's files one
+    by one) was not refused as `check 收件匣 --annotate-dir 收件匣` is: the next merge of the inbox counted the
+    copy as the unit's newest version. Last round's 彙整 given by name beside 退回/ is no such file."""
+    from tests.test_merge import UNITS, unit_workbook
+
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    plan = unit_workbook(inbox, UNITS[0])
+    done = xltool("check", plan, "--annotate-dir", inbox)
+    assert (done.status, done.code) == (2, "USAGE") and str(plan) in done.error_line()
+    assert [p.name for p in inbox.iterdir()] == [plan.name]
+    beside = unit_workbook(tmp_path, UNITS[1])
+    assert xltool("check", beside, inbox, "--annotate-dir", tmp_path / "退回").status == 0
+
+
+def test_every_copy_is_written_in_the_folder_asked_for(
+    tmp_path: Path, xltool: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check . ../其他/乙.xlsx --annotate-dir ../退回`: as spelled, every path is under ".", so 乙's copy was
+    named ../其他/乙_檢查.xlsx under 退回 and written into the other folder, beside 乙's plan."""
+    from tests.test_merge import UNITS, unit_workbook
+
+    inbox, other = tmp_path / "收件匣", tmp_path / "其他"
+    inbox.mkdir()
+    other.mkdir()
+    unit_workbook(inbox, UNITS[0])
+    unit_workbook(other, UNITS[1])
+    monkeypatch.chdir(inbox)
+    done = xltool("check", ".", f"../其他/{UNITS[1]}.xlsx", "--annotate-dir", "../退回")
+    assert done.status == 0, done.err
+    copies = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*_檢查.xlsx"))
+    assert copies == sorted(f"退回/{unit}_檢查.xlsx" for unit in UNITS[:2])
+
+
 def test_a_weeks_second_run_says_last_which_copies_it_left_and_which_are_stale(tmp_path: Path, xltool: Runner) -> None:
     """Week 1 marks 甲; in week 2 甲 sends a new version under the same name. Its copy is left as it is
     (no --force), said at the end where an office with a hundred units looks, and called stale."""

@@ -373,15 +373,18 @@ def natural_key(path: str | Path) -> tuple[tuple[int, int | str], ...]:
     return tuple((1, int(part)) if part.isdecimal() else (0, part) for part in parts)
 
 
-def relative_names(inputs: Iterable[str | Path], files: Iterable[Path]) -> dict[Path, Path]:
-    """Each file's path under the folder it was found in (a file given by itself: its name), so copies
-    made for many files can mirror where they came from."""
-    folders = [Path(p) for p in inputs if Path(p).is_dir()]
+def relative_names(inputs: Paths, files: Iterable[Path]) -> dict[Path, Path]:
+    """Each file's path under the folder it was found in (a file given by itself, or outside every folder
+    given: its name), so copies made for many files can mirror where they came from, and stay in the folder
+    they are made in. Paths are compared absolute, their .. taken out: as spelled, `check . ../其他/乙.xlsx`
+    found 乙 under ".", and its copy, named ../其他/乙_檢查.xlsx there, was written beside 乙's plan."""
+    folders = [Path(os.path.abspath(p)) for p in as_paths(inputs) if p.is_dir()]
     files = list(files)
     names: dict[Path, Path] = {}
     for file in files:
-        base = next((folder for folder in folders if file.is_relative_to(folder)), None)
-        names[file] = file.relative_to(base) if base is not None else Path(file.name)
+        where = Path(os.path.abspath(file))
+        base = next((folder for folder in folders if where.is_relative_to(folder)), None)
+        names[file] = where.relative_to(base) if base is not None else Path(file.name)
     if len({os.path.normcase(name) for name in names.values()}) < len(names):
         # Two units' folders given one by one, each with its 108年度廉政工作計畫.xlsx: named from the folder
         # that holds them all (甲/…, 乙/…), as when that folder is given.

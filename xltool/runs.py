@@ -90,16 +90,22 @@ def _named(inputs: Sequence[Path]) -> set[str]:
 
 
 def _not_inside(folder: Path, inputs: Sequence[Path]) -> None:
-    """--annotate-dir outside the folders checked: copies written among the plans would be read as the
-    units' resubmissions the next time the folder is checked (each newer than the plan it marks)."""
+    """--annotate-dir outside the folders checked, and not the folder of a file checked (收件匣/*.xlsx, as a
+    shell or xltool on Windows expands it): copies written among the plans would be read as the units'
+    resubmissions the next time they are checked (each newer than the plan it marks). A folder inside a
+    file's folder is not refused: last round's 彙整, given by name, lies beside 退回/ in the office's folder."""
     where = Path(same_file(folder))
     for given in inputs:
         if given.is_dir() and where.is_relative_to(same_file(given)):
-            raise XltoolError(
-                f"--annotate-dir 不能是要檢查的資料夾 {given} 或其中的資料夾：下次檢查時，副本會被當成單位重新送來的計畫；"
-                "請另選一個資料夾（例如 退回/）。",
-                code=ErrorCode.USAGE,
-            )
+            checked = f"要檢查的資料夾 {given} 或其中的資料夾"
+        elif not given.is_dir() and where == Path(same_file(given.parent)):
+            checked = f"要檢查的檔案 {given} 所在的資料夾"
+        else:
+            continue
+        raise XltoolError(
+            f"--annotate-dir 不能是{checked}：下次檢查時，副本會被當成單位重新送來的計畫；請另選一個資料夾（例如 退回/）。",
+            code=ErrorCode.USAGE,
+        )
 
 
 def _roster_needed(roster: Roster | None, require_all: bool, chase: Path | None) -> None:
