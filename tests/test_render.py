@@ -724,6 +724,27 @@ def test_a_unit_whose_name_is_a_file_name_gets_it_in_the_pdf_folder(tmp_path: Pa
     assert {titles["甲_乙政風室(2).pdf"][:6], titles["甲_乙政風室(3).pdf"][:6]} == {"甲/乙政風室", "甲:乙政風室"}
 
 
+@pytest.mark.usefixtures("office")
+def test_a_units_pdf_refused_is_refused_before_anything_is_written(tmp_path: Path, xltool: Runner) -> None:
+    """--pdf-dir's PDFs, named after the units, were claimed only when they were written: one there already
+    (no --force), or the very file --pdf names, was refused after -o's workbook or --pdf's PDF was on disk,
+    while the run said it wrote nothing."""
+    from tests.test_merge import UNITS, unit_workbook
+
+    inbox, each = tmp_path / "收件匣", tmp_path / "PDF"
+    inbox.mkdir()
+    each.mkdir()
+    for unit in UNITS[:2]:
+        unit_workbook(inbox, unit)
+    (each / f"{UNITS[0]}.pdf").write_bytes(b"%PDF-1.4 last week's")
+    done = xltool("render", inbox, "-o", tmp_path / "列印.xlsx", "--pdf-dir", each)
+    assert (done.status, done.code) == (2, "OUTPUT_EXISTS") and f"{UNITS[0]}.pdf" in done.error_line()
+    (each / f"{UNITS[0]}.pdf").unlink()
+    done = xltool("render", inbox, "--pdf", each / f"{UNITS[0]}.pdf", "--pdf-dir", each)
+    assert (done.status, done.code) == (2, "OUTPUT_TWICE")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["PDF", "收件匣"] and list(each.iterdir()) == []
+
+
 def test_a_remark_column_the_form_has_not_is_said_to_be_left_out(tmp_path: Path, xltool: Runner) -> None:
     """A hand-made sheet with a 備註 column after the form's: read returned it, and render and merge left it
     out without a word (a note the officer wrote for the office vanished from the paper)."""

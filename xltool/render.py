@@ -147,17 +147,9 @@ def pdfs_of(
 
     guard = _guard(plans, outputs)
     folder = output_folder(folder, "--pdf-dir")
-    used: set[str] = set()
-    units = [plan.unit or PLAN_SHEET for plan in plans]
-    # Units whose own name is a file name are named first: a unit really named 甲_乙政風室 had 甲_乙政風室(3).pdf,
-    # and 甲_乙政風室.pdf held 甲/乙政風室's plan.
-    bases = [_file_base(unit) for unit in units]
-    names: dict[int, str] = {}
-    for n in sorted(range(len(units)), key=lambda n: bases[n] != units[n]):
-        names[n] = _unique(bases[n], used)
-    targets = [folder / f"{names[n]}.pdf" for n in range(len(units))]
+    targets = pdf_targets(plans, folder)
     for target in targets:
-        guard.claim(target, PDF)
+        guard.reserve(target, PDF)  # claimed already by a run that claims every output before it writes one
     with tempfile.TemporaryDirectory(prefix="xltool-render-") as scratch:
         books = [
             render_plans([plan], Path(scratch) / f"{n}.xlsx", gantt=gantt, canonical=canonical, named_pages=True)
@@ -172,6 +164,20 @@ def pdfs_of(
             with guard.atomic(target, PDF) as temporary:
                 shutil.copyfile(pdf, temporary)
     return targets
+
+
+def pdf_targets(plans: Sequence[Plan], folder: str | Path) -> list[Path]:
+    """Each unit's PDF in ``folder`` (:func:`pdfs_of`), named after the unit and unique there, so a run can
+    claim them with its other outputs before it writes any (one refused after -o was written left it there)."""
+    used: set[str] = set()
+    units = [plan.unit or PLAN_SHEET for plan in plans]
+    # Units whose own name is a file name are named first: a unit really named 甲_乙政風室 had 甲_乙政風室(3).pdf,
+    # and 甲_乙政風室.pdf held 甲/乙政風室's plan.
+    bases = [_file_base(unit) for unit in units]
+    names: dict[int, str] = {}
+    for n in sorted(range(len(units)), key=lambda n: bases[n] != units[n]):
+        names[n] = _unique(bases[n], used)
+    return [Path(folder, f"{names[n]}.pdf") for n in range(len(units))]
 
 
 _FORBIDDEN = frozenset('<>:"/\\|?*')  # in a Windows file name

@@ -371,7 +371,7 @@ def run_render(
     the units print in its order, under its names. A file that cannot be read stops the run, unless
     ``skip_bad`` leaves it out (listed in the result)."""
     from xltool.office import require_soffice
-    from xltool.render import pdf_of, pdfs_of, render_plans
+    from xltool.render import pdf_of, pdf_targets, pdfs_of, render_plans
 
     inputs = as_paths(inputs)  # walked for the plans, then for the files given by name
     files, others, outputs = _gathered(inputs, roster, force, catalog)
@@ -404,6 +404,8 @@ def run_render(
     other_year = other_year_lines(season, "未列印")
     unprinted = [old.file for old, _ in season.older] + [sub.file for sub in season.other_year]
     run = RenderRun(results, plans, unprinted, version_notes(season) + other_year + cut, packed(others))
+    if pdf_dir is not None:  # named after the units read, and claimed before -o or --pdf is written
+        _claimed(outputs, ((target, PDF) for target in pdf_targets(plans, pdf_dir)))
     if output is not None:
         run.workbook = render_plans(plans, output, gantt=gantt, canonical=canonical, outputs=outputs)
     # LibreOffice's part takes seconds (a hundred units, a minute): said as a pass of its own on a terminal.
