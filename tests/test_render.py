@@ -458,6 +458,20 @@ def test_a_merged_workbook_among_its_units_is_not_printed_twice(tmp_path: Path, 
     assert done.status == 0 and "（2 個單位）" in done.err
 
 
+def test_a_folders_one_plan_is_printed_where_asked_not_into_the_folder(tmp_path: Path, xltool: Runner) -> None:
+    """`render 收件匣` (a folder holding one plan, no output asked for) wrote 收件匣/甲_列印.xlsx, the default meant
+    for a file named by itself, into the inbox, and the next merge of the inbox stopped on it."""
+    from tests.test_merge import UNITS, unit_workbook
+
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    plan = unit_workbook(inbox, UNITS[0])
+    done = xltool("render", inbox)
+    assert (done.status, done.code) == (2, "USAGE") and str(plan) in done.error_line()
+    assert f"-o {plan.stem}_列印.xlsx" in done.error_line() and [p.name for p in inbox.iterdir()] == [plan.name]
+    assert xltool("merge", inbox, "-o", tmp_path / "彙整.xlsx").status == 0
+
+
 @pytest.mark.usefixtures("office")
 def test_a_printout_left_in_the_inbox_is_named_as_one(tmp_path: Path, xltool: Runner) -> None:
     """`render 收件匣/甲.xlsx` writes 甲_列印.xlsx beside the plan, in the inbox: the next merge or check of the

@@ -365,11 +365,12 @@ def run_render(
     year: int | None = None,
 ) -> RenderRun:
     """Print every plan in ``inputs`` (a merged workbook: each of its units) in the form's layout, to each
-    output asked for; with none, one file's printout goes beside it as 原檔名_列印.xlsx. A unit sent more
+    output asked for; with none, one file given by name has its printout beside it as 原檔名_列印.xlsx. A unit sent more
     than once prints once, in the version merge counts (the newest), and a unit both in a merged workbook
     and in its own file stops the run as it stops merge, unless ``allow_duplicate_units``. With a roster
     the units print in its order, under its names. A file that cannot be read stops the run, unless
-    ``skip_bad`` leaves it out (listed in the result)."""
+    ``skip_bad`` leaves it out (listed in the result). A folder's one plan has no default: beside the plan
+    is inside the folder, where the next merge of it stopped on the printout."""
     from xltool.office import require_soffice
     from xltool.render import pdf_of, pdf_targets, pdfs_of, render_plans
 
@@ -378,6 +379,13 @@ def run_render(
     if output is None and pdf is None and pdf_dir is None and docx is None and odt is None:
         if len(files) > 1:
             raise XltoolError("多個檔案請以 -o、--pdf、--pdf-dir、--docx 或 --odt 指定輸出。", code=ErrorCode.USAGE)
+        if same_file(files[0]) not in _named(inputs):  # the one plan of a folder: 原檔名_列印.xlsx went into it
+            raise XltoolError(
+                f"資料夾裡的計畫請以 -o 指定列印版（例如 -o {files[0].stem}_列印.xlsx）或 --pdf、--docx：預設寫在計畫旁邊，"
+                "就在這個資料夾裡，下次 merge 這個資料夾時會讀到列印版而停止。",
+                files[0],
+                code=ErrorCode.USAGE,
+            )
         output = files[0].with_name(f"{files[0].stem}_列印.xlsx")
     _claimed(outputs, ((output, WORKBOOK), (pdf, PDF), (docx, DOCX), (odt, ODT)))
     if pdf is not None or pdf_dir is not None or odt is not None:
