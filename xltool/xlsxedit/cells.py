@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -128,24 +128,6 @@ def shown_styles(xml: str, cells: Iterable[tuple[int, int]], where: str) -> dict
         for col in wanted[number]:
             found.setdefault((number, col), row_style if row_style is not None else _column_style(columns, col))
     return {(row, col): found.get((row, col), _column_style(columns, col)) for row in wanted for col in wanted[row]}
-
-
-def styled_cells(xml: str, columns: Collection[int], where: str) -> dict[tuple[int, int], int]:
-    """Every cell of ``columns`` (1-based) that carries a format of its own, by position: where a cell's
-    format went when the cell was dragged or cut elsewhere."""
-    data = find(xml, "sheetData", where)
-    if data is None:
-        raise Damaged(where)
-    found: dict[tuple[int, int], int] = {}
-    for tag in start_tag("row").finditer(xml, data.content, data.close):
-        number = row_number(tag.group(2), where)
-        row = element(xml, tag, "row", where)
-        for cell in start_tag("c").finditer(xml, row.content, row.close):
-            col = cell_column(cell.group(2), where)
-            style = attributes(cell.group(2)).get("s", "")
-            if col in columns and style.isdecimal():
-                found[(number, col)] = whole(style)
-    return found
 
 
 def row_number(attrs: str, where: str) -> int:

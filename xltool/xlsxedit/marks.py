@@ -29,7 +29,7 @@ from xltool.form import (
 )
 from xltool.ooxml import NAME, attributes, xml_unescape
 from xltool.xlsxedit.book import Workbook
-from xltool.xlsxedit.cells import UNPLACED, CellEdit, Cells, Value, a1, cell_position, shown_styles, styled_cells
+from xltool.xlsxedit.cells import UNPLACED, CellEdit, Cells, Value, a1, cell_position, shown_styles
 from xltool.xlsxedit.comments import NOTE_GAP, Notes
 from xltool.xlsxedit.package import Parts
 from xltool.xlsxedit.styles import CellFormats, argb, solid_rgb
@@ -170,15 +170,6 @@ def take_back(
         notes = Notes(parts, sheet.part, xml)
         located = _locate(marks, notes.texts)
         shown = shown_styles(xml, {at for _, at, _ in located}, sheet.part)
-        lost = [
-            n
-            for n, (mark, at, ref) in enumerate(located)
-            if mark.fill and ref is None and solid_rgb(styles.shown_fill(shown[at])) != mark.fill
-        ]
-        if lost:  # most copies come back with every mark where it was
-            columns = {located[n][1][1] for n in lost}
-            located = _dragged(located, lost, styled_cells(xml, columns, sheet.part), styles)
-            shown = shown_styles(xml, {at for _, at, _ in located}, sheet.part)
         notes.take_out({ref: mark.note for mark, _, ref in located if ref})
         here = next((e for n, e in edits.items() if n.casefold() == sheet.name.casefold()), None)
         if here is None:
@@ -224,32 +215,6 @@ def _locate(marks: Sequence[Mark], texts: Mapping[str, str]) -> list[tuple[Mark,
         cell = cell_position(found.get(n, mark.ref))
         if cell is not None:
             located.append((mark, cell, found.get(n)))
-    return located
-
-
-def _dragged(
-    located: list[tuple[Mark, tuple[int, int], str | None]],
-    lost: Sequence[int],
-    styled: Mapping[tuple[int, int], int],
-    styles: CellFormats,
-) -> list[tuple[Mark, tuple[int, int], str | None]]:
-    """Marks whose note is gone and whose cell no longer shows their colour, found where the cell's format
-    went: the nearest cell of the same column showing that colour that no other mark holds (the officer
-    cleared xltool's note with the cell, then dragged the rows down to make room for a practice, as the
-    guide says: the fixed cell stayed red in every later copy)."""
-    located = list(located)
-    taken = {at for _, at, _ in located}
-    for n in lost:
-        mark, at, ref = located[n]
-        candidates = [
-            place
-            for place, style in styled.items()
-            if place[1] == at[1] and place not in taken and solid_rgb(styles.shown_fill(style)) == mark.fill
-        ]
-        if candidates:
-            place = min(candidates, key=lambda place: _distance(a1(*place), a1(*at)))
-            taken.add(place)
-            located[n] = (mark, place, ref)
     return located
 
 
