@@ -1232,6 +1232,12 @@ def test_a_name_only_alike_a_unit_that_has_sent_its_own_is_still_asked_about(tmp
         in (lines["臺東縣警察局政風室"]["note"])
     )
     assert f"名冊外的「臺東縣警察局政風室」（{first}）可能是同一個單位，也已計入" in lines["臺東縣政府警察局"]["note"]
+    # a sibling off the roster (第二 beside the roster's 第一) is another unit, not a version counted twice
+    sibling = unit_plan(late / "第二分局.xlsx", "臺東縣政府警察局第二分局", own="二")
+    first_branch = unit_plan(late / "第一分局.xlsx", "臺東縣政府警察局第一分局", own="一")
+    roster.write_text("單位\n臺東縣政府警察局第一分局\n", encoding="utf-8")
+    receipts = json.loads(xltool("check", first_branch, sibling, "--roster", roster, "-f", "json").out)["receipts"]
+    assert all("重複計入" not in r["note"] and "也已計入" not in r["note"] for r in receipts), receipts
 
 
 def test_an_old_return_copy_in_the_second_round_loses_to_the_newer_version_merged(

@@ -960,7 +960,7 @@ def _receipts(
             receipt = lines[roster.units.index(near)]
             receipt.near = receipt.near or group[0].unit
             receipt.note = _join(receipt.note, f"可能是 {files}（寫「{group[0].unit}」）")
-        elif (sent := roster.nearest(group[0].unit, sent_units)) is not None:
+        elif (sent := roster.nearest(group[0].unit, sent_units)) is not None and _words_added(group[0].unit, sent.name):
             # A unit's version under a name off the roster, and another under its roster name (its correction,
             # the name put right): both count, and the totals hold its plan twice unless someone says so.
             line.note = _join(
@@ -1400,6 +1400,16 @@ def _identical(one: Submission, other: Submission) -> bool:
 def _content(plan: Plan) -> dict[str, object]:
     """What a plan says, wherever it was read from: its JSON without the file's name."""
     return {key: value for key, value in plan.to_dict().items() if key != "file"}
+
+
+def _words_added(name: str, other: str) -> bool:
+    """Whether two names differ only by words one of them adds (臺東縣警察局 and 臺東縣政府警察局: the same unit
+    written with and without 政府): a unit already sent under ``other`` may then have sent this one before.
+    Alike names that differ by a word in place of another are two units (第一河川分署, 第二河川分署), and such a
+    pair was called one plan counted twice."""
+    short, long = sorted((_own_words(name), _own_words(other)), key=len)
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 def _join(first: str, second: str) -> str:
