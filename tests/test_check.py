@@ -373,6 +373,17 @@ def test_fix_applies_only_unambiguous_corrections(template: Path, tmp_path: Path
     assert "108.01" in ambiguous.message and "108.10" in ambiguous.message
 
 
+def test_an_amount_in_yuan_with_a_comma_out_of_place_says_the_comma_may_be_a_point(template: Path) -> None:
+    """「5,00元」: told 「改為 0.5（千元）」 and nothing of the comma, which, a decimal point, makes it 0.005."""
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 1 場", "schedule": "108.01-12", "budget": "5,00元",
+                     "category": "防貪業務", "performance": "無"}], unit="某處")  # fmt: skip
+    (yuan,) = [f for f in check_plan(read_plan(template), load_catalog(108)) if f.field == "budget"]
+    assert (
+        yuan.code == "BUDGET_YUAN"
+        and yuan.hint == "改為 0.5（千元）；千分位逗號的位置不對（可能是小數點），請確認金額後自行輸入"
+    )
+
+
 @pytest.mark.usefixtures("office")
 def test_fix_guesses_no_amount_and_promises_no_fix_it_will_not_write(
     template: Path, tmp_path: Path, xltool: Runner

@@ -44,6 +44,9 @@ EMITS: tuple[Rule, ...] = (
 )
 
 
+_COMMA_DOUBT = "；千分位逗號的位置不對（可能是小數點），請確認金額後自行輸入"
+
+
 def _how(context: Context, item: PlanItem, notes: frozenset[Note], fix: object) -> str:
     """How BUDGET_TEXT's amount gets into the cell: by --fix, unless there is none for it to write (the advice
     promised one for a formula cell, which --fix never changes, and for a comma out of place, which it
@@ -51,7 +54,7 @@ def _how(context: Context, item: PlanItem, notes: frozenset[Note], fix: object) 
     if fix is not None:
         return "；xltool check --fix 可自動改正"
     if Note.GROUPING in notes:
-        return "；千分位逗號的位置不對（可能是小數點），請確認金額後自行輸入"
+        return _COMMA_DOUBT
     if not context.fixable(item, "budget"):
         return "；這一格是公式，xltool check --fix 不會改動它，請把公式改為數字"
     return ""
@@ -72,7 +75,8 @@ def check(context: Context) -> Iterator[Finding]:
             yield BUDGET_TEXT.at_item(item, budget.written, fix, amount=amount, how=_how(context, item, notes, fix))
         for note, rule in _NOTE_RULES.items() if notes else ():  # most rows: a plain number
             if note in notes:
-                yield rule.at_item(item, budget.written, amount=json_number(budget.value))
+                how = _COMMA_DOUBT if Note.GROUPING in notes else ""  # 「5,00元」: 0.5 千元, or 0.005?
+                yield rule.at_item(item, budget.written, amount=json_number(budget.value), how=how)
         if budget.value is not None and budget.value >= BUDGET_LARGE_FROM and Note.UNIT_YUAN not in notes:
             yield BUDGET_LARGE.at_item(item, budget.written)
         has_schedule = ScheduleNote.EMPTY not in item.schedule_info.notes

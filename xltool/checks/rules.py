@@ -233,7 +233,7 @@ BUDGET_YUAN = Rule(
     W,
     "budget",
     "預算「{value}」以元為單位，但備考欄的單位是千元",
-    "改為 {amount}（千元）",
+    "改為 {amount}（千元）{how}",
     live=Live("AND(ISTEXT({budget}),{b_yuan},ISNUMBER(--{b_core}))"),
 )
 BUDGET_PRECISION = Rule(
