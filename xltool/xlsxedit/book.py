@@ -14,6 +14,7 @@ from xltool.ooxml import xml_text as text
 from xltool.xlsxedit.package import Parts
 from xltool.xlsxedit.xmltext import (
     Damaged,
+    Element,
     Refused,
     element,
     find,
@@ -81,18 +82,24 @@ class Workbook:
         self.parts.write(self.part, insert(book, sheets, entry))
         self.sheets.append(Sheet(name, sheet_id, rid, part, WORKSHEET_REL, state or "visible"))
 
+    def _entry(self, xml: str, name: str) -> Element | None:
+        """The ``<sheet>`` element of the sheet named ``name`` in the workbook part's list."""
+        sheets = find(xml, "sheets", self.part)
+        assert sheets is not None  # found when the workbook was read
+        for tag in start_tag("sheet").finditer(xml, sheets.content, sheets.close):
+            if attributes(tag.group(2)).get("name") == name:
+                return element(xml, tag, "sheet", self.part)
+        return None
+
     def hide(self, sheet: Sheet) -> None:
         """A sheet only a program opens (veryHidden) again: LibreOffice has no such state and saves it merely
         hidden, and a hidden sheet anyone can show and edit (the record later rounds trust stayed so in every
         copy after). The workbook's view moves off it, as Excel wants of a sheet it may not show."""
         index = self.sheets.index(sheet)
         xml = self.parts.text(self.part)
-        sheets = find(xml, "sheets", self.part)
-        assert sheets is not None  # found when the workbook was read
-        for tag in start_tag("sheet").finditer(xml, sheets.content, sheets.close):
-            if attributes(tag.group(2)).get("name") == sheet.name:
-                xml = retagged(xml, element(xml, tag, "sheet", self.part), {"state": "veryHidden"})
-                break
+        entry = self._entry(xml, sheet.name)
+        if entry is not None:
+            xml = retagged(xml, entry, {"state": "veryHidden"})
         shown = next((i for i, other in enumerate(self.sheets) if other.state == "visible" and other is not sheet), 0)
         for tag in reversed(list(start_tag("workbookView").finditer(xml))):
             if attributes(tag.group(2)).get("activeTab") == str(index):
@@ -112,13 +119,9 @@ class Workbook:
             return
         index = self.sheets.index(sheet)
         xml = self.parts.text(self.part)
-        sheets = find(xml, "sheets", self.part)
-        assert sheets is not None  # found when the workbook was read
-        for tag in start_tag("sheet").finditer(xml, sheets.content, sheets.close):
-            if attributes(tag.group(2)).get("name") == sheet.name:
-                entry = element(xml, tag, "sheet", self.part)
-                xml = xml[: entry.start] + xml[entry.end :]
-                break
+        entry = self._entry(xml, sheet.name)
+        if entry is not None:
+            xml = xml[: entry.start] + xml[entry.end :]
         for tag in reversed(list(start_tag("definedName").finditer(xml))):
             local = attributes(tag.group(2)).get("localSheetId", "")
             if not local.isdecimal() or whole(local) < index:
