@@ -734,6 +734,17 @@ def test_a_saved_time_years_ahead_does_not_outrank_the_corrections_sent_after_it
     again = xltool("merge", round_one, late, "-o", tmp_path / "第二輪.xlsx")
     assert again.status == 0, again.err
     assert f"以自己的檔案 {late / second.name} 為準" in again.err
+    # a correction whose own clock runs ahead, set against last round's 彙整: dated by its file, and said so
+    ahead = tmp_path / "又遲交"
+    ahead.mkdir()
+    fast = unit_plan(ahead / "甲_快.xlsx", "甲政風處", own="快")
+    _saved(fast, f"{now.year + 3}-01-02T09:00:00Z")
+    said = f"{fast} 記的存檔時間 {now.year + 3}-01-02"
+    assert said in xltool("merge", round_one, ahead, "-o", tmp_path / "第三輪.xlsx").err
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    (line,) = json.loads(xltool("check", round_one, ahead, "--roster", roster, "-f", "json").out)["receipts"]
+    assert said in line["note"] and "存檔的電腦時鐘可能有誤，以檔案日期計" in line["note"]
 
 
 def _saved(path: Path, when: str) -> None:

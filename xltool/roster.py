@@ -693,8 +693,10 @@ def intake(
             names = "、".join(dict.fromkeys(s.name for s in subs if id(s) in counted))
             merged_in = "、".join(dict.fromkeys(s.name for s in subs if s.from_merged))
             older = _older_copy_words([s for s in subs if id(s) in counted], [s for s in subs if s.from_merged])
+            kept = [s for s in subs if id(s) in counted]
             season.notes.append(
                 f"單位「{subs[0].unit}」：以自己的檔案 {names} 為準，已彙整的活頁簿 {merged_in} 中的版本不計{older}"
+                + _clock_words(kept)
             )
     return season
 
@@ -1142,7 +1144,8 @@ def _receipt(
             copies = [s for s in group if s.from_merged]
             older = _older_copy_words([s for s in own if id(s) in counted], copies)
             parts = _parts_not_sent([s for s in own if id(s) in counted], [s for s in copies if id(s) not in counted])
-            notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的版本不計{older}{parts}")
+            clock = _clock_words([s for s in own if id(s) in counted])
+            notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的版本不計{older}{parts}{clock}")
         elif later:
             notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準；{later} 是 "
                          f"{'、'.join(map(str, other_years))} 年度的計畫，不計")  # fmt: skip
@@ -1428,6 +1431,16 @@ def _saved_words(sub: Submission) -> str:
     """「2024-03-05 10:12 」: a version's saved time (:func:`version_time`; a unit's plan in a 彙整 by its
     rows' 來源存檔時間, not the 彙整's) as an officer reads it, in local time."""
     return f"{version_time(sub).astimezone():%Y-%m-%d %H:%M} "
+
+
+def _clock_words(subs: Sequence[Submission]) -> str:
+    """「；X 記的存檔時間 … 晚於現在…」 for a unit's own file dated by its file instead (:func:`saved.future_time`):
+    set against last round's 彙整, nothing said why its recorded time was not the one that counted."""
+    return "".join(
+        f"；{sub.name} 記的存檔時間 {future.astimezone():%Y-%m-%d %H:%M} 晚於現在，存檔的電腦時鐘可能有誤，以檔案日期計"
+        for sub in subs
+        if not sub.from_merged and (future := future_time(sub.file)) is not None
+    )
 
 
 def _when(sub: Submission, versions: Sequence[Submission]) -> str:
