@@ -305,6 +305,14 @@ def test_a_practice_over_two_rows_keeps_the_month_each_row_shows(tmp_path: Path)
     assert cell.value == "108.1、108.12" and cell.comment is not None
     assert [(f.code, f.cell) for f in report.unmoved] == [("SCHEDULE_UNPARSED", "C4")]
     assert any("預定進度「108.1」被存成數字，無法判斷是 1 月或 10 月" in line for line in report.changed)
+    # the 108.1 its practice's only schedule: import writes the number as it is, and check asks about it still
+    # (written as the text 108.1, check read January and said nothing)
+    rows[1][2] = None
+    book = hand_made_plan(source, rows, ["B3:B4"])
+    import_legacy(source, tmp_path / "一格.xlsx")
+    assert load_workbook(tmp_path / "一格.xlsx")["計畫表"]["C4"].value == 108.1
+    found = check_plan(read_plan(tmp_path / "一格.xlsx"), load_catalog(108))
+    assert "SCHEDULE_NUMBER_AMBIGUOUS" in [f.code for f in found if f.cell == "C4"]
 
 
 def test_what_rollover_says_it_wrote_the_forms_way_is_named_at_the_new_files_cells(

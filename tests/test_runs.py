@@ -216,3 +216,15 @@ def test_a_script_catches_each_kind_of_error_by_the_name_the_readme_gives() -> N
         assert issubclass(kind, XltoolError) and name in api.__all__
     with pytest.raises(api.InputError):
         api.read_plan(Path(__file__))  # a Python file is no workbook
+
+
+def test_check_files_answers_each_file_as_the_script_spelled_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script keys the results by its own paths: 「./計畫.xlsx」 came back 「計畫.xlsx」 (a KeyError)."""
+    import shutil
+
+    shutil.copy(EXAMPLE, tmp_path / "計畫.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert [result.file for result in api.check_files(["./計畫.xlsx"])] == ["./計畫.xlsx"]
+    assert [result.file for result in api.check_files("./計畫.xlsx")] == ["./計畫.xlsx"]

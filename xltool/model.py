@@ -126,6 +126,8 @@ def _joined_schedule(schedules: Sequence[Schedule], year: int | None) -> Schedul
     no months (the number 108.1, no format to tell) leaves the whole unread and as written, as that cell is
     on a row of its own (read as text, its 108.1 was January, unsaid); not the number's doubt itself, which
     the template answers by writing the number, and a list is none."""
+    if len(schedules) == 1:  # one row written: that cell's schedule as it is (a number 108.1 stays one, and asked)
+        return schedules[0]
     written = _listed(schedule.written for schedule in schedules)
     if all(schedule.ok for schedule in schedules):
         return replace(parse_schedule(_listed(schedule.text for schedule in schedules) or None, year), written=written)

@@ -243,7 +243,7 @@ def check_files(
 ) -> list[FileResult]:
     """Load and check many plans, in the order given, one process per core when there are many (the work
     is CPU-bound Python, which threads would not spread)."""
-    jobs = [(str(f), options) for f in as_paths(files)]
+    jobs = [(str(f), options) for f in _one_or_many(files)]  # as the caller spelled them: its keys to the results
     workers = min(os.cpu_count() or 1, 8)
     results: list[FileResult] = []
     if len(jobs) >= PARALLEL_FROM and workers > 1:
@@ -280,9 +280,11 @@ def refuse_unreadable(results: Sequence[FileResult]) -> None:
 def as_paths(inputs: Paths) -> list[Path]:
     """The inputs of a library call, one path given alone (``run_check("收件匣")``) as a list of one: a str
     is iterable too, and was taken for the inputs 收、件、匣 (「收：找不到檔案或資料夾」); a Path raised TypeError."""
-    if isinstance(inputs, str | os.PathLike):
-        return [Path(inputs)]
-    return [Path(path) for path in inputs]
+    return [Path(path) for path in _one_or_many(inputs)]
+
+
+def _one_or_many(inputs: Paths) -> list[str | Path]:
+    return [inputs] if isinstance(inputs, str | os.PathLike) else list(inputs)
 
 
 def find_workbooks(inputs: Paths) -> list[Path]:
