@@ -1391,3 +1391,72 @@ def test_ods_error_cells_left_open_or_closed_far_away_are_read_in_one_pass(tmp_p
         done = run_process("check", bad, memory=3 << 30, timeout=60)
         assert done.status in (0, 1, 2) and "Traceback" not in done.err, done.err
         assert done.status != 2 or done.err.strip().splitlines()[-1].startswith(f"錯誤：{bad}")
+
+
+_OPEN = b"<!--"  # what follows is in a comment never closed, or closed only after thousands of open tags
+_SHORT = b"-->"
+
+
+def _annotated(tmp_path: Path) -> Path:
+    """The example's annotated copy, with xltool's notes (comments and their drawing) to take back."""
+    first = tmp_path / "標註一.xlsx"
+    assert run_process("check", EXAMPLE, "--annotate", first).status in (0, 1)
+    with zipfile.ZipFile(first) as book:
+        assert {"xl/comments1.xml", "xl/drawings/vmlDrawing1.vml"} <= set(book.namelist())
+    return first
+
+
+@pytest.mark.parametrize(
+    ("part", "change"),
+    [
+        # a schedule the number 108.1 asks for its cell's format: 40,000 r= in a cell tag never closed
+        (SHEET, lambda d: d.replace(NUMBER_SCHEDULE, b'<c r="C4" s="8"><v>108.1</v></c>').replace(
+            b"</sheetData>", b"</sheetData>" + _OPEN + b"<c" + b' r="A1"' * 40_000 + b" <" + _SHORT)),
+        ("xl/comments1.xml", lambda d: d.replace(b"</t></text>", b"</t>" + _OPEN + b"<rPh>" * 80_000 + _SHORT + b"</text>", 1)),
+        ("xl/comments1.xml", lambda d: d.replace(b"</t></text>", b"</t>" + _OPEN + b"<t>" * 80_000 + _SHORT + b"</text>", 1)),
+        ("xl/comments1.xml", lambda d: d.replace(b"<comments ", _OPEN * 80_000 + b"<comments ", 1)),
+        ("xl/drawings/vmlDrawing1.vml", lambda d: d.replace(b"</xml>", _OPEN + b"<v:shape>" * 60_000 + _SHORT + b"</xml>")),
+    ],
+    ids=["cell tags never closed", "phonetic runs never closed", "text runs never closed", "comments never closed",
+         "note shapes never closed"],
+)  # fmt: skip
+def test_tags_never_closed_in_a_workbook_or_its_notes_are_read_in_one_pass(
+    tmp_path: Path, part: str, change: Callable[[bytes], bytes]
+) -> None:
+    """A few tens of KB of tags never closed where xltool reads a cell's format, an earlier copy's notes or their
+    drawing: each pattern ran from every one of them to the end of the part (20-30 s a file, and a folder's run
+    with it). Read up to the next tag's start: at once, one line or the copy."""
+    source = EXAMPLE if part == SHEET else _annotated(tmp_path)
+    bad = rewritten(tmp_path / "開.xlsx", lambda name, data: change(data) if name == part else data, source=source)
+    args = ("check", bad) if part == SHEET else ("check", bad, "--annotate", tmp_path / "標註二.xlsx")
+    done = run_process(*args, memory=3 << 30, timeout=30)
+    assert done.status in (0, 1, 2) and "Traceback" not in done.err, done.err
+    assert done.status != 2 or done.err.strip().splitlines()[-1].startswith(f"錯誤：{bad}")
+
+
+ODS_SCHEDULE = (b'office:value-type="string" calcext:value-type="string"><text:p>108.01-12</text:p>',
+                b'office:value-type="float" office:value="108.1" calcext:value-type="float"><text:p>108.1</text:p>')  # fmt: skip
+
+
+@pytest.mark.usefixtures("office")
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"</office:document-content>", b"</office:document-content>" + b"<table:table-cell " * 16_000),
+        (b"</office:automatic-styles>",
+         b"<style:style loext:x='" + b' style:name="a"' * 32_000 + b"'/></office:automatic-styles>"),
+        (b"</office:document-content>",
+         _OPEN + b'<number:number-style style:name="a">' * 25_000 + _SHORT + b"</office:document-content>"),
+        (b"<table:table-column ", _OPEN + b"<table:table-column " * 15_000 + b"'" + _SHORT + b"<table:table-column "),
+    ],
+    ids=["cell tags never closed", "a style of 32,000 names", "number styles never closed", "column tags never closed"],
+)  # fmt: skip
+def test_an_ods_of_tags_never_closed_is_read_in_one_pass(tmp_path: Path, old: bytes, new: bytes) -> None:
+    """An .ods whose content holds thousands of tags never closed (or one tag of thousands of names) where the
+    size check walks its cells or a schedule's number asks for its format: 15-37 s for 45 KB. At once now."""
+    ods = example_ods(tmp_path / "底.ods", ODS_SCHEDULE[0], ODS_SCHEDULE[1])
+    bad = rewritten(tmp_path / "開.ods", lambda name, data: data.replace(old, new, 1) if name == "content.xml" else data,
+                    source=ods)  # fmt: skip
+    done = run_process("check", bad, memory=3 << 30, timeout=30)
+    assert done.status in (0, 1, 2) and "Traceback" not in done.err, done.err
+    assert done.status != 2 or done.err.strip().splitlines()[-1].startswith(f"錯誤：{bad}")
