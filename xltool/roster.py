@@ -690,10 +690,10 @@ def intake(
     if roster is None:  # else the unit's line in 收件情形 says it
         counted = {id(s) for s in season.counted}
         for subs in replaced:
-            names = "、".join(dict.fromkeys(s.name for s in subs if id(s) in counted))
-            merged_in = "、".join(dict.fromkeys(s.name for s in subs if s.from_merged))
-            older = _older_copy_words([s for s in subs if id(s) in counted], [s for s in subs if s.from_merged])
             kept = [s for s in subs if id(s) in counted]
+            names = "、".join(dict.fromkeys(s.name for s in kept))
+            merged_in = "、".join(dict.fromkeys(s.name for s in subs if s.from_merged))
+            older = _older_copy_words(kept, [s for s in subs if s.from_merged])
             season.notes.append(
                 f"單位「{subs[0].unit}」：以自己的檔案 {names} 為準，已彙整的活頁簿 {merged_in} 中的版本不計{older}"
                 + _clock_words(kept)
@@ -1142,9 +1142,10 @@ def _receipt(
         later = "、".join(dict.fromkeys(s.name for s in own if not _of_the_year(s, year)))
         if kept:
             copies = [s for s in group if s.from_merged]
-            older = _older_copy_words([s for s in own if id(s) in counted], copies)
-            parts = _parts_not_sent([s for s in own if id(s) in counted], [s for s in copies if id(s) not in counted])
-            clock = _clock_words([s for s in own if id(s) in counted])
+            own_kept = [s for s in own if id(s) in counted]
+            older = _older_copy_words(own_kept, copies)
+            parts = _parts_not_sent(own_kept, [s for s in copies if id(s) not in counted])
+            clock = _clock_words(own_kept)
             notes.append(f"以自己的檔案 {kept} 為準，已彙整的活頁簿 {merged_in} 中的版本不計{older}{parts}{clock}")
         elif later:
             notes.append(f"以已彙整的活頁簿 {merged_counted or merged_in} 中的計畫為準；{later} 是 "
@@ -1433,14 +1434,17 @@ def _saved_words(sub: Submission) -> str:
     return f"{version_time(sub).astimezone():%Y-%m-%d %H:%M} "
 
 
+def _clock(sub: Submission) -> str:
+    """「記的存檔時間 … 晚於現在，存檔的電腦時鐘可能有誤」 for a unit's own file whose recorded time was not
+    believed (:func:`saved.future_time`) and which is dated by its file instead; "" for any other."""
+    future = None if sub.from_merged else future_time(sub.file)
+    return f"記的存檔時間 {future.astimezone():%Y-%m-%d %H:%M} 晚於現在，存檔的電腦時鐘可能有誤" if future else ""
+
+
 def _clock_words(subs: Sequence[Submission]) -> str:
-    """「；X 記的存檔時間 … 晚於現在…」 for a unit's own file dated by its file instead (:func:`saved.future_time`):
-    set against last round's 彙整, nothing said why its recorded time was not the one that counted."""
-    return "".join(
-        f"；{sub.name} 記的存檔時間 {future.astimezone():%Y-%m-%d %H:%M} 晚於現在，存檔的電腦時鐘可能有誤，以檔案日期計"
-        for sub in subs
-        if not sub.from_merged and (future := future_time(sub.file)) is not None
-    )
+    """「；X 記的存檔時間 … 以檔案日期計」 for each such file (:func:`_clock`): set against last round's 彙整,
+    nothing said why its recorded time was not the one that counted."""
+    return "".join(f"；{sub.name} {clock}，以檔案日期計" for sub in subs if (clock := _clock(sub)))
 
 
 def _when(sub: Submission, versions: Sequence[Submission]) -> str:
@@ -1449,13 +1453,8 @@ def _when(sub: Submission, versions: Sequence[Submission]) -> str:
     (:func:`_newness`): the note must show why one of two alike versions counts."""
     words = _saved_words(sub)
     if _merged_time(sub) is None and recorded_time(sub.file) is None:  # no saved time: say what decided
-        future = None if sub.from_merged else future_time(sub.file)
-        why = (
-            f"（檔案記的存檔時間 {future.astimezone():%Y-%m-%d %H:%M} 晚於現在，存檔的電腦時鐘可能有誤）"
-            if future
-            else ""
-        )
-        return f"檔案日期 {words.strip()}{why}"
+        clock = _clock(sub)
+        return f"檔案日期 {words.strip()}" + (f"（檔案{clock}）" if clock else "")
     if any(other.file != sub.file and _saved_words(other) == words for other in versions):
         if sub.plan is not None and sub.plan.marked_copy:
             return f"{words}存檔，xltool 的標註副本"
