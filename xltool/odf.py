@@ -19,7 +19,7 @@ from typing import NamedTuple
 from xltool.errors import ErrorCode, InputError
 from xltool.form import cell_row, column_index, column_letter, whole
 from xltool.inputs import Package, SheetCells
-from xltool.ooxml import MAX_CELL_TEXT, canonical, refuse_entities, xml_unescape
+from xltool.ooxml import MAX_CELL_TEXT, canonical, refuse_entities, short_of, xml_unescape
 
 # Attribute values may hold ">" (a style named 「a>b」): stopping at the first ">" hid the repeat counts after it.
 _TOKEN = re.compile(
@@ -33,9 +33,7 @@ _REPEATED = re.compile(rb"""(?<![\w.:-])table:number-(rows|columns)-repeated\s*=
 _NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # A merged range starts at the cell that says how far it reaches; the cells it covers are covered-table-cell.
 _SPANNED = re.compile(rb"""table:number-(rows|columns)-spanned\s*=\s*["']\s*\+?([0-9]{1,7})""")
-# A paragraph's text up to its end tag, never past the next paragraph's start (one left open was read to
-# the end of its cell, from every such paragraph)
-_TEXT = re.compile(rb"<text:p[^<>]*>((?:[^<]|<(?!text:p[\s/>]))*?)</text:p>")
+_TEXT = re.compile(rb"<text:p[^<>]*>(" + short_of(r"text:p[\s/>]").encode() + rb")</text:p>")
 
 
 # A tab as LibreOffice writes it, up to the next tag at most: a pattern free to run on to the next ">"
@@ -194,7 +192,7 @@ _STYLE_TAG = re.compile(rb"<style:style\b([^<>]*)")
 _NAME_ATTR = re.compile(rb'\bstyle:name="([^"]*)"')
 _DATA_STYLE_ATTR = re.compile(rb'\bstyle:data-style-name="([^"]*)"')
 _NUMBER_STYLE = re.compile(
-    rb"<number:number-style\b([^<>]*)>((?:[^<]|<(?!number:number-style\b))*?)</number:number-style>"
+    rb"<number:number-style\b([^<>]*)>(" + short_of(r"number:number-style\b").encode() + rb")</number:number-style>"
 )
 _DECIMALS = re.compile(rb'number:decimal-places="([0-9]+)"')
 # Decimals a number format shows, at most (Excel's limit): a schedule needs to know only whether it shows two;

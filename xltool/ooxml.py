@@ -65,6 +65,13 @@ def start_tag(name: str) -> re.Pattern[str]:
     return re.compile(rf"<(?:({NAME}):)?{name}(?=[\s/>]){ATTRIBUTES}\s*(/?)>")
 
 
+def short_of(start: str) -> str:
+    """A pattern for an element's content up to its end tag that never runs past ``start``, the pattern of the
+    next such element's start tag: one left open was otherwise read to the end of its part from every one of
+    thousands of its kind (a file of tens of KB took minutes). For bytes patterns, ``.encode()`` it."""
+    return rf"(?:[^<]|<(?!{start}))*?"
+
+
 @cache
 def end_tag(prefix: str, name: str) -> re.Pattern[str]:
     """The end tag of element ``name`` written with ``prefix`` ("x:" or "")."""
@@ -357,9 +364,8 @@ def decimals_shown(code: str) -> int | None:
 _PIECE = 64 * 1024
 _SHEET_DATA = re.compile(rb"<(\w+:|)sheetData\b")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]*\bref="[A-Z]*[0-9]*:?([A-Z]+)[0-9]+"')
-# What a cell holds up to its end tag, never past the start of the next cell: a cell left open (no </c>)
-# was otherwise read to the end of the piece, from every such cell (20,000 of them: minutes).
-_CELL_BODY = rb"((?:[^<]|<(?!(?:\w+:)?c[\s/>]))*?)"
+# What a cell holds, up to its end tag and never past the next cell (20,000 cells left open: minutes).
+_CELL_BODY = rb"(" + short_of(r"(?:\w+:)?c[\s/>]").encode() + rb")"
 _ERROR = re.compile(rb'<(?:\w+:)?c\b([^<>]*?\bt\s*=\s*["\']e["\'][^<>]*)>' + _CELL_BODY + rb"</(?:\w+:)?c\s*>")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)<")
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 
 from xltool.form import whole
-from xltool.ooxml import MAIN_NS, REL_NS, attributes, start_tag, xml_unescape
+from xltool.ooxml import MAIN_NS, REL_NS, attributes, short_of, start_tag, xml_unescape
 from xltool.ooxml import xml_text as text
 from xltool.xlsxedit.book import Workbook
 from xltool.xlsxedit.cells import cell_position
@@ -262,6 +262,5 @@ def _vml_without(vml: bytes, cells: set[tuple[int, int] | None]) -> bytes:
             return b""
         return found
 
-    # up to the shape's end tag, never past the next shape's start: a shape never closed was otherwise read to
-    # the end of the drawing from every one of thousands (28 s for a 36 KB drawing)
-    return re.sub(rb"<v:shape\b(?:[^<>]*/>|(?:[^<]|<(?!v:shape\b))*?</v:shape>)", kept, vml)
+    # up to the shape's end tag, never past the next shape (thousands never closed in a 36 KB drawing: 28 s)
+    return re.sub(rb"<v:shape\b(?:[^<>]*/>|" + short_of(r"v:shape\b").encode() + rb"</v:shape>)", kept, vml)

@@ -27,7 +27,7 @@ from xltool.form import (
     Severity,
     whole,
 )
-from xltool.ooxml import NAME, attributes, xml_unescape
+from xltool.ooxml import NAME, attributes, short_of, xml_unescape
 from xltool.xlsxedit.book import Workbook
 from xltool.xlsxedit.cells import UNPLACED, CellEdit, Cells, Value, a1, cell_position, shown_styles
 from xltool.xlsxedit.comments import NOTE_GAP, Notes
@@ -227,9 +227,8 @@ def _distance(ref: str, home: str) -> tuple[int, tuple[int, int]]:
 # ------------------------------------------------------------------------------ a sheet's values
 
 
-# A cell's content up to its end tag, never past the next cell's start: a record of cells left open was
-# otherwise read to the end of the sheet from every one of them.
-_CELL = re.compile(rf"<(?:{NAME}:)?c\b([^<>]*?)(?:/>|>((?:[^<]|<(?!(?:{NAME}:)?c[\s/>]))*?)</(?:{NAME}:)?c\s*>)")
+_CELL_START = rf"(?:{NAME}:)?c[\s/>]"
+_CELL = re.compile(rf"<(?:{NAME}:)?c\b([^<>]*?)(?:/>|>({short_of(_CELL_START)})</(?:{NAME}:)?c\s*>)")
 _VALUE = re.compile(rf"<(?:{NAME}:)?v\b[^<>]*>(.*?)</(?:{NAME}:)?v\s*>", re.S)
 _SHARED = re.compile(rf"<(?:{NAME}:)?si\b[^<>]*?(?:/>|>(.*?)</(?:{NAME}:)?si\s*>)", re.S)
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from xltool.ooxml import ATTRIBUTE, ATTRIBUTES, NAME, REL_NS, attributes, end_tag, start_tag, xml_unescape
+from xltool.ooxml import ATTRIBUTE, ATTRIBUTES, NAME, REL_NS, attributes, end_tag, short_of, start_tag, xml_unescape
 
 INCOMPLETE = "無法標註：活頁簿內容不完整（{}），請以 Excel 開啟後另存新檔再試"
 
@@ -154,10 +154,10 @@ def without_children(xml: str, name: str) -> str:
     return re.sub(rf"<(?:{NAME}:)?{name}(?=[\s/>]){ATTRIBUTES}\s*/>", "", xml)
 
 
-# Each up to its end tag, never past the next one's start: one never closed was otherwise read to the end of the
-# part from every one of thousands (30 s for a note of 35 KB).
-_PHONETIC = re.compile(rf"<(?:{NAME}:)?rPh\b(?:[^<]|<(?!(?:{NAME}:)?rPh\b))*?</(?:{NAME}:)?rPh\s*>")
-_RUN_TEXT = re.compile(rf"<(?:{NAME}:)?t\b[^<>]*?(?:/>|>((?:[^<]|<(?!(?:{NAME}:)?t\b))*?)</(?:{NAME}:)?t\s*>)")
+# Each up to its end tag, never past the next one (thousands never closed in a note of 35 KB: 30 s).
+_PHONETIC_START, _RUN_START = rf"(?:{NAME}:)?rPh\b", rf"(?:{NAME}:)?t\b"
+_PHONETIC = re.compile(rf"<{_PHONETIC_START}{short_of(_PHONETIC_START)}</(?:{NAME}:)?rPh\s*>")
+_RUN_TEXT = re.compile(rf"<{_RUN_START}[^<>]*?(?:/>|>({short_of(_RUN_START)})</(?:{NAME}:)?t\s*>)")
 
 
 def plain_text(xml: str) -> str:
