@@ -21,10 +21,11 @@ from xltool.form import cell_row, column_index, column_letter, whole
 from xltool.inputs import Package, SheetCells
 from xltool.ooxml import MAX_CELL_TEXT, canonical, refuse_entities, short_of, xml_unescape
 
-# Attribute values may hold ">" (a style named 「a>b」): stopping at the first ">" hid the repeat counts after it.
-_TOKEN = re.compile(
-    rb"""<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])((?:[^<>"']|"[^"]*"|'[^']*')*?)(/?)>"""
-)
+# A tag's attribute text, one group. Values may hold ">" (a style named 「a>b」): stopping at the first ">" hid
+# the repeat counts after it. It stops at a < outside quotes (no tag holds one): a tag never closed was
+# otherwise read on to the next > however far, from every one of thousands (a 45 KB file: 25-37 s).
+_ATTRS = rb"""((?:[^<>"']|"[^"]*"|'[^']*')*?)"""
+_TOKEN = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])" + _ATTRS + rb"(/?)>")
 # Attributes however XML allows them written: either quote, spaces around the = (a repeat count in single
 # quotes passed unseen, and calamine built the 16,384 columns it asked for).
 # Of its own kind (a row's rows, a cell's columns) and its own name, the largest if written twice: the
@@ -180,9 +181,7 @@ def _cell_end(xml: bytes, start: int) -> int:
     return after if after >= 0 and (end < 0 or after < end) else end if end >= 0 else len(xml)
 
 
-# A tag's attributes stop at a < outside quotes (no tag holds one): a tag never closed was otherwise read on
-# to the next > however far, from every one of thousands (a 45 KB file: 25 s for _TOKEN, 37 s here).
-_COLUMN = re.compile(rb"""<table:table-column\b((?:[^<>"']|"[^"]*"|'[^']*')*?)/?>""")
+_COLUMN = re.compile(rb"<table:table-column\b" + _ATTRS + rb"/?>")
 _STYLE_NAME = re.compile(rb'table:style-name\s*=\s*"([^"]*)"')
 _COLUMN_STYLE = re.compile(rb'table:default-cell-style-name\s*=\s*"([^"]*)"')
 # A style's start tag whole, then its attributes looked for in it; a number style's content up to its end tag,
