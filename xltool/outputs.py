@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -208,21 +209,20 @@ class Outputs:
             os.rename(temporary, target)
 
 
+@cache
 def _read_umask() -> int:
-    """The umask, read the only way os offers: by setting it and setting it back. Done once, at import, and
-    set to 0o077 for that moment: a file another thread makes then is at worst more private, never open to all."""
+    """The umask, read the only way os offers: by setting it and setting it back. Done once, and set to 0o077
+    for that moment: a file another thread makes then is at worst more private, never open to all."""
     umask = os.umask(0o077)
     os.umask(umask)
     return umask
 
 
-_UMASK = _read_umask()
-
-
 def _umask() -> int:
     """The process's umask now, read without changing it: set to read it, it was 0 for a moment for every
     thread, and a folder another run made meanwhile (--annotate-dir's, a script's own) came out 0o777. Linux
-    says it in /proc; elsewhere the one read at import stands (a program seldom changes it afterwards)."""
+    says it in /proc; elsewhere the one first read stands (a program seldom changes it afterwards), read when
+    first needed rather than on every start-up."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
@@ -230,7 +230,7 @@ def _umask() -> int:
                     return int(line.split()[1], 8)
     except (OSError, ValueError):
         pass
-    return _UMASK
+    return _read_umask()
 
 
 def _replace(temporary: Path, target: Path, given: Path) -> None:
