@@ -230,7 +230,8 @@ def _distance(ref: str, home: str) -> tuple[int, tuple[int, int]]:
 _CELL_START = rf"(?:{NAME}:)?c[\s/>]"
 _CELL = re.compile(rf"<(?:{NAME}:)?c\b([^<>]*?)(?:/>|>({short_of(_CELL_START)})</(?:{NAME}:)?c\s*>)")
 _VALUE = re.compile(rf"<(?:{NAME}:)?v\b[^<>]*>(.*?)</(?:{NAME}:)?v\s*>", re.S)
-_SHARED = re.compile(rf"<(?:{NAME}:)?si\b[^<>]*?(?:/>|>(.*?)</(?:{NAME}:)?si\s*>)", re.S)
+_SHARED_START = rf"(?:{NAME}:)?si\b"
+_SHARED = re.compile(rf"<{_SHARED_START}[^<>]*?(?:/>|>({short_of(_SHARED_START)})</(?:{NAME}:)?si\s*>)")
 
 
 def _sheet_values(parts: Parts, book: Workbook, part: str) -> list[list[str]]:
