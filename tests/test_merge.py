@@ -239,14 +239,16 @@ def test_folders_skip_lock_and_hidden_files_and_never_write_over_an_input(units:
 
 def test_by_unit_sheets_have_valid_unique_names(tmp_path: Path, xltool: Runner) -> None:
     long_name = "法務部[廉政署]:北區/中區*聯合政風機構?測試用很長很長的名字"
+    folder = tmp_path / "units"
+    folder.mkdir()
     for unit in (long_name, long_name + "乙"):
-        unit_workbook(tmp_path, unit.replace("/", "／"))
+        unit_workbook(folder, unit.replace("/", "／"))
     names = set()
     first = sheet_name(long_name, names)
     assert first.startswith("法務部_廉政署__北區_中區_聯合政風機構_") and len(first) == 31
     assert sheet_name(long_name, names).endswith("(2)") and len(sheet_name(long_name, names)) <= 31
     out = tmp_path / "out.xlsx"
-    assert xltool("merge", tmp_path, "-o", out, "--by-unit").status == 0
+    assert xltool("merge", folder, "-o", out, "--by-unit").status == 0
     sheets = load_workbook(out).sheetnames
     assert len(sheets) == 5 and all(len(s) <= 31 and not set(s) & set("[]:*?/\\") for s in sheets)
 

@@ -311,13 +311,33 @@ def test_the_roster_is_an_input_whatever_force_says_and_no_plan(
     assert [(r["unit"], r["status"]) for r in result["receipts"]] == EXPECTED
 
 
+def test_a_merge_or_printout_is_not_written_into_the_folder_it_reads(season: tuple[Path, Path], xltool: Runner) -> None:
+    """`merge 收件 -o 收件/彙整.xlsx` wrote the 彙整 into the inbox, and the next round's `merge 收件` stopped
+    on a unit twice, over a file xltool had put there itself. Refused before anything is written, as
+    --annotate-dir is; beside files given by name it is still written (the next round gives it by name)."""
+    folder, roster = season
+    before = sorted(p.name for p in folder.rglob("*"))
+    for command, output in (("merge", folder / "彙整.xlsx"), ("merge", folder / "北區" / "彙整.xlsx"),
+                            ("render", folder / "列印.xlsx")):  # fmt: skip
+        done = xltool(command, folder, "--roster", roster, "--skip-bad", "-o", output)
+        assert (done.status, done.code) == (2, "USAGE") and str(folder) in done.error_line()
+        assert "-o 不能寫在讀取的資料夾" in done.error_line()
+    assert sorted(p.name for p in folder.rglob("*")) == before
+    merged = folder / "北區" / "彙整.xlsx"
+    plans = sorted((folder / "北區").glob("*.xlsx"))
+    assert xltool("merge", *plans, "-o", merged).status == 0 and merged.exists()
+    done = xltool("merge", *plans, merged, "-o", folder.parent / "第二輪.xlsx", "--roster", roster)
+    assert done.status == 0  # the next round, given it by name, counts each unit once
+
+
 def test_a_merged_workbook_left_in_the_inbox_adds_nothing_to_the_receipts(
     season: tuple[Path, Path], xltool: Runner
 ) -> None:
     """The last merge saved into the inbox holds a copy of each unit's plan: 收件情形 says 重複 and why,
     with the unit's own figures (33 practices, 1,865), where it added both (66, 3,730)."""
     folder, roster = season
-    assert xltool("merge", folder, "--skip-bad", "-o", folder / "彙整.xlsx").status == 0
+    assert xltool("merge", folder, "--skip-bad", "-o", folder.parent / "彙整.xlsx").status == 0
+    shutil.copy(folder.parent / "彙整.xlsx", folder)  # copied in by hand: xltool refuses to write it there
     receipts = json.loads(xltool("check", folder, "--roster", roster, "-f", "json").out)["receipts"]
     taipei = receipts[0]
     assert (taipei["status"], taipei["practices"], taipei["budget"]) == ("重複", 33, 1865)

@@ -96,7 +96,7 @@ def _not_inside(folder: Path, inputs: Sequence[Path]) -> None:
     file's folder is not refused: last round's 彙整, given by name, lies beside 退回/ in the office's folder."""
     where = Path(same_file(folder))
     for given in inputs:
-        if given.is_dir() and where.is_relative_to(same_file(given)):
+        if _inside(where, given):
             checked = f"要檢查的資料夾 {given} 或其中的資料夾"
         elif not given.is_dir() and where == Path(same_file(given.parent)):
             checked = f"要檢查的檔案 {given} 所在的資料夾"
@@ -106,6 +106,27 @@ def _not_inside(folder: Path, inputs: Sequence[Path]) -> None:
             f"--annotate-dir 不能是{checked}：下次檢查時，副本會被當成單位重新送來的計畫；請另選一個資料夾（例如 退回/）。",
             code=ErrorCode.USAGE,
         )
+
+
+def _inside(where: Path, given: Path) -> bool:
+    """Whether ``where`` (spelled as :func:`same_file` spells it) is the folder ``given`` or under it."""
+    return given.is_dir() and where.is_relative_to(same_file(given))
+
+
+def _workbook_outside(output: Path | None, inputs: Sequence[Path]) -> None:
+    """-o outside the folders read: a 彙整 or a printout written into the inbox is read with the units'
+    plans the next time the inbox is given, and that run stops on it (a unit twice, or a printout that is no
+    plan), over a file xltool put there itself."""
+    if output is None:  # (called after the output is claimed: -o naming an input is refused as that first)
+        return
+    where = Path(same_file(output.parent))
+    for given in inputs:
+        if _inside(where, given):
+            raise XltoolError(
+                f"-o 不能寫在讀取的資料夾 {given} 裡：下次彙整或列印這個資料夾時，這個檔案會和各單位的計畫一起被讀入而停止；"
+                "請存到資料夾外（例如它的上一層）。",
+                code=ErrorCode.USAGE,
+            )
 
 
 def _roster_needed(roster: Roster | None, require_all: bool, chase: Path | None) -> None:
@@ -388,6 +409,7 @@ def run_render(
             )
         output = files[0].with_name(f"{files[0].stem}_列印.xlsx")
     _claimed(outputs, ((output, WORKBOOK), (pdf, PDF), (docx, DOCX), (odt, ODT)))
+    _workbook_outside(output, inputs)
     if pdf is not None or pdf_dir is not None or odt is not None:
         require_soffice()
     if pdf_dir is not None:
@@ -543,7 +565,8 @@ def run_merge(
     inputs = as_paths(inputs)  # walked for the plans, then for the files given by name
     files, others, outputs = _gathered(inputs, roster, force, catalog)
     _roster_needed(roster, require_all, chase)
-    _claimed(outputs, ((chase, CSV),))
+    _claimed(outputs, ((chase, CSV), (output, WORKBOOK)))
+    _workbook_outside(output, inputs)
     merged = merge_files(
         files, output, catalog=catalog, roster=roster, skip_bad=skip_bad,
         allow_duplicate_units=allow_duplicate_units, by_unit=by_unit, infos=infos, outputs=outputs,
