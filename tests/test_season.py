@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from examples.make_example import example_items
 from tests.conftest import EXAMPLE, Runner
 from tests.test_merge import stats_table
-from xltool.form import MERGED_FIELDS, RESULTS_SHEET
+from xltool.form import MERGED_FIELDS, RESULTS_SHEET, column_index
 from xltool.reader import read_plan
 from xltool.template import write_template
 
@@ -1721,3 +1722,43 @@ def test_a_file_no_unit_can_be_told_from_is_named_so_in_the_receipts_sheet(tmp_p
     assert xltool("merge", inbox, "--roster", roster, "--skip-bad", "-o", merged).status == 0
     rows = list(load_workbook(merged)["收件情形"].iter_rows(values_only=True))
     assert any(row[0] == "（無法判斷）" and row[1] == "無法讀取" for row in rows)
+
+
+def _chased(chase: Path) -> dict[str, str]:
+    return {row["單位"]: row["狀態"] for row in csv.DictReader(io.StringIO(chase.read_bytes().decode("utf-8-sig")))}
+
+
+def test_a_unit_that_left_its_name_blank_is_still_chased_in_the_next_round(tmp_path: Path, xltool: Runner) -> None:
+    """乙's file left 機關名稱 blank: told by its file's name and chased for 有錯誤 in round one. In round two,
+    with nothing new from 乙, its plan came from last round's 彙整, whose 單位 column holds the roster's name:
+    the check found no error, 乙 was 已收 and never asked for its name again. Its 填寫的機關名稱 is still blank,
+    and the 彙整 says so at that cell; 甲, which filled its name, is not touched, and 乙's corrected file is 已收."""
+    units = {"甲政風處.xlsx": ("甲政風處", "甲"), "乙政風處.xlsx": ("", "乙")}
+    first, late, roster = round_one(tmp_path, xltool, units, ["甲政風處", "乙政風處"])
+    second, chase = tmp_path / "第二輪.xlsx", tmp_path / "待催.csv"
+    done = xltool("merge", first, late, "--roster", roster, "-o", second, "--chase", chase)
+    assert done.status == 0, done.err
+    assert _chased(chase) == {"乙政風處": "有錯誤"}
+    receipts = {
+        r["unit"]: r for r in json.loads(xltool("check", second, "--roster", roster, "-f", "json").out)["receipts"]
+    }
+    assert (receipts["甲政風處"]["errors"], receipts["乙政風處"]["errors"]) == (0, 1)  # and again in round three
+    # Checked on its own, the 彙整 says it at 乙's first row's 填寫的機關名稱.
+    written = get_column_letter([f.key for f in MERGED_FIELDS].index("unit_written") + 1)
+    sheet = load_workbook(first)["彙整"]
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "乙政風處")
+    (finding,) = [f for f in json.loads(xltool("check", first, "-f", "json").out)["files"][0]["findings"]
+                  if f["severity"] == "error"]  # fmt: skip
+    assert (finding["code"], finding["sheet"], finding["cell"]) == ("UNIT_MISSING", "彙整", f"{written}{row}")
+    assert finding["message"] == "沒有填機關名稱"
+    # 乙 sends its plan with its name: 已收, chased no more.
+    fixed = unit_plan(late / "乙政風處.xlsx", "乙政風處", own="乙")
+    os.utime(fixed, (first.stat().st_mtime + 3600,) * 2)
+    assert xltool("check", first, late, "--roster", roster, "--chase", chase, "--force").status == 0
+    assert _chased(chase) == {}
+    # A 彙整 by an older xltool, without the column, cannot tell: as before, nothing is said.
+    book = load_workbook(first)
+    book["彙整"].delete_cols(column_index(written) + 1)
+    book.save(first)
+    assert xltool("check", first, "--roster", roster, "--chase", chase, "--force").status == 0
+    assert _chased(chase) == {}

@@ -43,15 +43,18 @@ from xltool.form import (
     GOAL_NUMERALS,
     ITEM_NUMERALS,
     TEMPLATE_VERSION,
+    UNIT_WRITTEN,
+    cell_ref,
     cell_row,
     chinese_number,
+    column_index,
     numbered_with,
     numeral_value,
     parse_title,
     whole,
     year_number,
 )
-from xltool.model import Finding, PlanItem, continued, practice_count
+from xltool.model import Finding, Plan, PlanItem, continued, practice_count
 from xltool.schedule import ROC_OFFSET
 from xltool.text import clean, squash
 
@@ -115,6 +118,7 @@ def _heading(context: Context) -> Iterator[Finding]:
         yield NO_ITEMS.at_plan(plan)
     if not plan.unit and not (plan.items and all(item.unit for item in plan.items)):
         yield UNIT_MISSING.at_plan(plan)
+    yield from _units_left_blank(plan)
     if plan.year is None and plan.year_written:  # 「115.5」, 「明年」: filled, but with no year it says
         yield YEAR_UNREADABLE.at_plan(plan, plan.year_written)
     elif plan.year is None:
@@ -169,6 +173,27 @@ def _plans_of(items: Sequence[PlanItem]) -> list[tuple[str, str]]:
         files[item.unit] = file = file or files.get(item.unit, "")
         plans.append((item.unit, file))
     return plans
+
+
+def _units(items: Sequence[PlanItem]) -> list[list[PlanItem]]:
+    """The rows of each plan :func:`_plans_of` tells apart (a plan that is not merged: all its rows)."""
+    units: dict[tuple[str, str], list[PlanItem]] = {}
+    for item, plan in zip(items, _plans_of(items), strict=True):
+        units.setdefault(plan, []).append(item)
+    return list(units.values())
+
+
+def _units_left_blank(plan: Plan) -> Iterator[Finding]:
+    """A merged workbook's unit whose file left 機關名稱 blank, at its first row's 填寫的機關名稱: its 單位 cells
+    hold the name it was told by (its file's name), so only that column still says the file named none. Said
+    here, the next round counting the unit from this 彙整 still finds the error its file had, and chases it
+    until it sends its name. A 彙整 without the column (an older xltool's) cannot tell, and says nothing."""
+    column = plan.extra_columns.get(UNIT_WRITTEN.header)
+    if column is None:
+        return
+    for items in _units(plan.items):
+        if all(item.origin is not None and not item.origin.unit_written for item in items):
+            yield UNIT_MISSING.at_cell(plan, cell_ref(items[0].row - 1, column_index(column)))
 
 
 def _numbering(context: Context) -> Iterator[Finding]:
@@ -258,10 +283,7 @@ def _runs(sequence: list[_Numbered], rule: Rule, numerals: str) -> Iterator[Find
 def _principles(context: Context) -> Iterator[Finding]:
     """Per unit (a merged workbook holds many): few and concise goals, no repeated practice."""
     catalog = context.catalog
-    units: dict[tuple[str, str], list[PlanItem]] = {}
-    for item, plan in zip(context.plan.items, _plans_of(context.plan.items), strict=True):
-        units.setdefault(plan, []).append(item)
-    for items in units.values():
+    for items in _units(context.plan.items):
         goals: dict[tuple[str, str, str], PlanItem] = {}
         for item in items:
             if item.goal or item.goal_no:  # 「參、」 alone is a goal, as numbering counts it
