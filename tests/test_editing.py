@@ -190,3 +190,26 @@ def test_a_row_inserted_above_the_first_practice_on_an_unprotected_sheet_leaves_
     grid = rows_of(saved)
     assert not any("重複" in str(row[LIVE]) for row in grid)
     assert grid[where(grid, "108.13")][LIVE] == "【錯誤】預定進度「108.13」的月份不在 1 到 12 之間"
+
+
+@pytest.mark.parametrize(
+    "added",
+    [{"op": "new_sheet", "name": "備註"}, {"op": "copy_sheet", "name": "計畫表 (2)"}],
+    ids=["a new sheet", "a copy of the plan"],
+)
+def test_a_sheet_put_in_front_of_the_plan_leaves_its_column_checking_its_own_rows(
+    edit: Edit, plan: Path, added: dict[str, object]
+) -> None:
+    """Sheet ▸ Insert Sheet puts the new sheet before the current one, and a backup copy of 計畫表 may go
+    there too. The names the column reads its row through belonged to the workbook, and LibreOffice did
+    not follow 計畫表 when a sheet went in front of it: what was typed next was checked on the first sheet
+    (a month 13 and a skipped number said 「未發現需要修正的地方」; with the copy, the copy's errors showed)."""
+    typed = [
+        {"op": "text", "cell": "C6", "text": "108.14"},
+        {"op": "text", "cell": "B7", "text": "五、辦理講習 1 場。"},
+    ]
+    saved = edit(plan, [added, *typed])
+    agrees(saved)
+    grid = rows_of(saved)
+    assert grid[2][LIVE] == "【錯誤】預定進度「108.14」的月份不在 1 到 12 之間"
+    assert grid[3][LIVE] == "【錯誤】具體作法編號「五」應為「四」"

@@ -241,6 +241,8 @@ def test_the_template_keeps_protection_validations_hidden_sheets_and_names(tmp_p
     assert {n: (d.attr_text, d.localSheetId) for n, d in new.defined_names.items()} == {
         n: (d.attr_text, d.localSheetId) for n, d in old.defined_names.items()
     }
+    plan_names = {n: d.attr_text for n, d in new["計畫表"].defined_names.items()}  # the 檢查 column's, 計畫表's own
+    assert plan_names == {n: d.attr_text for n, d in old["計畫表"].defined_names.items()} and "檢_count" in plan_names
     # Print_Area and Print_Titles have localSheetId="0": still 計畫表, since the new sheet went last
     assert (new["計畫表"].print_area, new["計畫表"].print_title_rows) == (old["計畫表"].print_area, "$3:$3")
     assert not new["檢查結果"].print_area and new["檢查結果"].print_title_rows == "$1:$1"

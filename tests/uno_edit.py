@@ -112,6 +112,10 @@ def run(pipe: str, job: dict) -> None:  # type: ignore[type-arg]
                 sheet.Rows.removeByIndex(op["row"] - 1, op.get("count", 1))
             elif kind == "fill":
                 sheet.getCellRangeByName(op["cell"]).CellBackColor = int(op["rgb"], 16)
+            elif kind == "new_sheet":  # Sheet ▸ Insert Sheet; LibreOffice's default place is before the current one
+                document.Sheets.insertNewByName(op["name"], op.get("position", 0))
+            elif kind == "copy_sheet":  # Move or Copy Sheet ▸ Copy (a backup of the plan, say)
+                document.Sheets.copyByName(PLAN_SHEET, op["name"], op.get("position", 0))
             elif kind == "note":
                 sheet.Annotations.insertNew(sheet.getCellRangeByName(op["cell"]).CellAddress, op["text"])
             else:

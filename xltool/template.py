@@ -511,8 +511,11 @@ def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: F
     (``uncached_formulas``), so Excel (fullCalcOnLoad) and LibreOffice calculate them on opening.
     """
     layout = formulas.layout
+    # The sheet's own names, not the workbook's: LibreOffice does not follow a workbook name's sheet when a
+    # sheet is put in front of it (Insert Sheet puts one before the current sheet), and the column went on
+    # checking the first sheet; a copy of the sheet takes its own names along, reading its own rows.
     for name, formula in formulas.names().items():
-        workbook.define_name(name, formula)
+        workbook.define_name(f"'{PLAN_SHEET}'!{name}", formula)
     first, last = layout.first_row - 1, layout.last_row - 1  # 0-based, as xlsxwriter counts
     sheet.set_column(LIVE_COL, LIVE_COL, LIVE.width)
     sheet.write_string(HEADER_ROW, LIVE_COL, LIVE.header, styles["header"])
