@@ -1272,6 +1272,81 @@ def test_a_name_only_alike_a_unit_that_has_sent_its_own_is_still_asked_about(tmp
     assert all("重複計入" not in r["note"] and "也已計入" not in r["note"] for r in receipts), receipts
 
 
+# A unit's two versions under two names in round one, made one roster unit for round two by an alias: the
+# police bureau's old plan under its office's title and its correction under the roster's name; two units the
+# roster has since joined (甲 and 乙 made one, their old names its aliases). Each shape: its files (name → 機關名稱,
+# own words, saved), round one's roster, round two's, the roster unit and the own words of its newest version.
+_JOINED = {
+    "alias": (
+        {"警察局.xlsx": ("臺東縣警察局政風室", "舊", "2019-02-01T09:00:00Z"),
+         "警察局_修正.xlsx": ("臺東縣政府警察局", "新", "2019-02-10T09:00:00Z"),
+         "縣府.xlsx": ("臺東縣政府", "縣府", "2019-02-10T09:00:00Z")},
+        "單位\n臺東縣政府警察局\n臺東縣政府\n", "單位,別名\n臺東縣政府警察局,臺東縣警察局\n臺東縣政府,\n",
+        "臺東縣政府警察局", "新",
+    ),
+    "joined": (  # the newer is the roster's second: the newest counts, not the first in the 彙整
+        {"甲政風處.xlsx": ("甲政風處", "甲", "2019-02-01T09:00:00Z"),
+         "乙政風處.xlsx": ("乙政風處", "乙", "2019-02-10T09:00:00Z"),
+         "丙政風處.xlsx": ("丙政風處", "丙", "2019-02-10T09:00:00Z")},
+        "單位\n甲政風處\n乙政風處\n丙政風處\n", "單位,別名\n甲乙政風處,甲政風處、乙政風處\n丙政風處,\n",
+        "甲乙政風處", "乙",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", list(_JOINED))
+def test_a_units_two_versions_in_last_rounds_merge_count_once_when_the_roster_joins_their_names(
+    tmp_path: Path, xltool: Runner, shape: str
+) -> None:
+    """Round one asked whether 「臺東縣警察局政風室」 was 「臺東縣政府警察局」, and the office added the alias for round
+    two. Read from the 彙整, the unit's two versions were two parts of one file, and both counted: 已收 with 66
+    practices, 統計 the plan twice, where the same roster on round one's files said 重複 and counted the newest.
+    Round two says what the files say: 重複, the newest version alone, the totals once."""
+    plans, first_roster, second_roster, unit, newest = _JOINED[shape]
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    for name, (written, own, saved) in plans.items():
+        _saved(unit_plan(inbox / name, written, own=own), saved)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text(first_roster, encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "--roster", roster, "-o", first).status == 0
+    roster.write_text(second_roster, encoding="utf-8")
+    files = json.loads(xltool("check", inbox, "--roster", roster, "-f", "json").out)["receipts"]
+    from_files = {r["unit"]: (r["status"], r["practices"], r["budget"]) for r in files}
+    assert from_files[unit] == ("重複", 33, 1865)  # the reference: the unit's own files, the same roster
+    second = tmp_path / "第二輪.xlsx"
+    done = xltool("merge", first, late, "--roster", roster, "-o", second)
+    assert done.status == 0, done.err
+    book = load_workbook(second)
+    sheet = {row[0]: row for row in book["收件情形"].iter_rows(min_row=4, values_only=True) if row[0]}
+    assert sheet[unit][1] == "重複" and sheet[unit][3:5] == (33, 1865), sheet[unit]
+    assert "以最新的" in sheet[unit][7], sheet[unit][7]
+    overview = stats_table(book["統計"], "各單位概況（預算單位：千元）")
+    assert [name for name in overview if name != "合計"] == list(from_files)
+    assert (overview["合計"]["具體作法數"], overview["合計"]["預算(千元)"]) == (2 * 33, 2 * 1865)
+    column = [f.key for f in MERGED_FIELDS].index("practice")
+    practices = [row[column] for row in book["彙整"].iter_rows(min_row=4, values_only=True) if row[0] == unit]
+    assert len(practices) == 33 and all(f"、{newest}第" in str(p) for p in practices), practices[:2]
+    again = json.loads(xltool("check", first, late, "--roster", roster, "-f", "json").out)["receipts"]
+    assert {r["unit"]: (r["status"], r["practices"], r["budget"]) for r in again} == from_files
+
+
+def test_a_units_rows_retyped_under_another_spelling_in_last_rounds_merge_are_still_one_version(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """Two units of one 彙整 that are one roster unit are its versions only when they came from other files: a few
+    單位 cells retyped 台 for 臺 (or sorted and filled in by hand) are rows of one version, all counted."""
+    first, late, roster = round_one(tmp_path, xltool, {"縣府.xlsx": ("臺東縣政府", "縣府")}, ["臺東縣政府"])
+    book = load_workbook(first)
+    for row in list(book["彙整"].iter_rows(min_row=4))[:3]:
+        row[0].value = "台東縣政府"
+    book.save(first)
+    (line,) = json.loads(xltool("check", first, late, "--roster", roster, "-f", "json").out)["receipts"]
+    assert (line["status"], line["practices"], line["budget"]) == ("已收", 33, 1865), line
+
+
 def test_an_old_return_copy_in_the_second_round_loses_to_the_newer_version_merged(
     tmp_path: Path, xltool: Runner
 ) -> None:

@@ -646,7 +646,9 @@ def intake(
             # allow_duplicates says (it let last round's 彙整 and the units' files double every number).
             replaced.append(readable)
             readable = own
-        if len({s.file for s in readable}) < 2:
+        # One file is one version, but two units of one 彙整 are two (the unit's old name and its roster name, or
+        # two units the roster has since made one, its aliases): the newest counts, as from the unit's own files.
+        if len({s.file for s in readable}) < 2 and not _parts_of_one_merge(readable):
             season.counted += readable
             continue
         if allow_duplicates:  # every file counts, but one file sent twice is one file (the same bytes)
@@ -699,6 +701,23 @@ def intake(
                 + _clock_words(kept)
             )
     return season
+
+
+def _parts_of_one_merge(subs: Sequence[Submission]) -> bool:
+    """Whether a unit is more than one unit of one 彙整, from other files it sent: versions under names the
+    roster has joined since (by an alias), each merged as a unit of its own. Rows of one file under two
+    spellings (a 單位 cell retyped 台 for 臺) are one version, as they were: the newest would drop the rest."""
+    sources: dict[str, set[frozenset[str]]] = {}
+    for sub in subs:
+        if sub.from_merged:
+            sources.setdefault(sub.file, set()).add(_sources(sub))
+    return any(len(kinds) > 1 for kinds in sources.values())
+
+
+def _sources(sub: Submission) -> frozenset[str]:
+    """The files a unit's plan in a 彙整 was merged from (its rows' 來源檔案); none for a unit's own file."""
+    items = sub.plan.items if sub.from_merged and sub.plan is not None else ()
+    return frozenset(item.origin.file for item in items if item.origin is not None and item.origin.file)
 
 
 def _saved_before(own: Sequence[Submission], copies: Sequence[Submission], year: int | None) -> bool:
@@ -1101,7 +1120,9 @@ def _receipt(
         return line
     # Sent more than once: last rounds' 彙整 given by name are no sending (a second round's unit is 已收)
     sent = {s.file for s in group if not (s.from_merged and same_file(s.file) in named)}
-    if len(sent) > 1:
+    # but a 彙整 that alone holds two of a unit's versions (names the roster has joined since) holds two sendings:
+    # 重複, as the unit's own files say
+    if len(sent) > 1 or (all(s.from_merged for s in group) and _parts_of_one_merge(group)):
         status = Status.DUPLICATE if roster_unit is not None else Status.OFF_ROSTER
     elif not readable:
         status = Status.UNREADABLE
@@ -1164,7 +1185,7 @@ def _receipt(
         notes.append(f"以較新的已彙整活頁簿 {merged_counted} 中的計畫為準，不計 {merged_left} 中的")
     elif len(files) > 1 and merged_in:
         notes.append(f"在 {merged_in} 中")
-    elif len(files) > 1:
+    elif len(files) > 1 or _parts_of_one_merge(group):
         notes.append(_versions_note(group, counted, newest_lost=bool(line.resend)))
     if line.resend:
         notes.append(_RESEND_CLAUSE.format(reason=line.reason or "檔案損毀", name=line.resend))
@@ -1219,7 +1240,7 @@ def _versions_note(group: list[Submission], counted: set[int], *, newest_lost: b
     kept = [s for s in group if id(s) in counted]
     left = [s for s in group if id(s) not in counted]
     if not left:
-        return "各檔都計入：" + "、".join(f"{s.name}（{s.figures()}）" for s in kept)
+        return "各檔都計入：" + "、".join(f"{_shown(s, group)}（{s.figures()}）" for s in kept)
     newest = "可讀取的版本中最新的" if newest_lost else "最新的"
     year = kept[0].plan.year if kept and kept[0].plan is not None else None
     if any(s.plan is not None and s.plan.year != year for s in left):
@@ -1238,11 +1259,13 @@ def _versions_note(group: list[Submission], counted: set[int], *, newest_lost: b
             )
         )
 
-    parts = [f"以{newest} {kept[0].name}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
+    parts = [f"以{newest} {_shown(kept[0], group)}（{_when(kept[0], group)}，{kept[0].figures()}）為準"] if kept else []
     same = [s for s in left if kept and _identical(s, kept[0])]
     if same and len(same) == len(left):  # the same file under two names: nothing to choose, nothing tied
         return f"{'、'.join(s.name for s in same)} 與 {kept[0].name} 內容完全相同，只計一次（{kept[0].figures()}）"
-    parts.append("不計 " + "、".join(f"{s.name}（{other_year(s)}{_when(s, group)}，{s.figures()}）" for s in left))
+    parts.append(
+        "不計 " + "、".join(f"{_shown(s, group)}（{other_year(s)}{_when(s, group)}，{s.figures()}）" for s in left)
+    )
     counted_at = _newness(kept[0]) if kept else None
     if any(s.plan is not None and _newness(s) == counted_at and s not in same for s in left):
         # Copies saved in the same second and written to disk together: nothing says which is the newer.
@@ -1292,15 +1315,24 @@ def version_notes(season: Intake) -> list[str]:
         if any(_other_year(s, new) for s in olds):  # a newer file of last year's plan: the season's year counts
             which = f" {new.plan.year if new.plan else ''} 年度的版本中最新的"
         left = "、".join(
-            f"{s.name}（{_other_year(s, new)}{_named_words(s)}"
+            f"{_shown(s, group)}（{_other_year(s, new)}{_named_words(s)}"
             f"{f'與 {new.name} 內容完全相同，' if _identical(s, new) else ''}{_when(s, group)}）"
             for s in olds
         )
+        sent = "個版本" if _parts_of_one_merge(group) else "個檔案"
         lines.append(
-            f"單位「{new.unit}」有 {len(group)} 個檔案：以{which} {new.name}（{_when(new, group)}）為準，"
+            f"單位「{new.unit}」有 {len(group)} {sent}：以{which} {_shown(new, group)}（{_when(new, group)}）為準，"
             f"不計 {left}" + (f"；{_TIED}" if tied else "")
         )
     return lines
+
+
+def _shown(sub: Submission, versions: Sequence[Submission]) -> str:
+    """A version as a note names it: its file, and for a unit of a 彙整 that holds another of the unit's versions
+    (:func:`_parts_of_one_merge`) the name it was merged under too (「以最新的 第一輪.xlsx 為準；不計 第一輪.xlsx」
+    said nothing)."""
+    twice = sub.from_merged and any(other is not sub and other.file == sub.file for other in versions)
+    return f"{sub.name} 中的「{sub.written}」" if twice else sub.name
 
 
 def _newer_left(kept: Submission, left: Sequence[Submission]) -> bool:
@@ -1361,7 +1393,7 @@ def left_out(old: Submission, new: Submission) -> str:
         return f"{_named_words(old)}機關名稱卻寫「{old.written}」，同一單位以 {new.name} 為準，請確認"
     if new.from_merged and not old.from_merged:
         return f"存檔時間早於已彙整的活頁簿 {new.name} 中的版本，以該版本為準"
-    return f"同一單位有較新的檔案 {new.name}"
+    return f"同一單位有較新的{'版本' if new.file == old.file else '檔案'} {_shown(new, (old, new))}"
 
 
 def _digest(path: str) -> bytes:
