@@ -1347,6 +1347,40 @@ def test_a_units_rows_retyped_under_another_spelling_in_last_rounds_merge_are_st
     assert (line["status"], line["practices"], line["budget"]) == ("已收", 33, 1865), line
 
 
+def test_a_unit_chased_from_last_rounds_merge_is_pointed_at_its_own_file(
+    tmp_path: Path, xltool: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """乙's plan had an error in round one, and the chase list named its file, 收件/乙政風處.xlsx. In round two, 乙
+    having sent nothing new, the chase list named 第一輪.xlsx, the office's 彙整 of every unit, as 乙's file to
+    return. It names 乙's own file again, from the 彙整's 來源檔案; 收件情形 and the terminal keep the 彙整 (what
+    counts) and say where the unit's rows in it came from."""
+    monkeypatch.chdir(tmp_path)  # paths as an office types them: short enough for the terminal's column
+    inbox, late, roster = Path("收件"), Path("遲交"), Path("名冊.csv")
+    inbox.mkdir()
+    late.mkdir()
+    unit_plan(inbox / "甲政風處.xlsx", "甲政風處", own="甲")
+    items = example_items(KINMEN)
+    write_template(
+        inbox / "乙政風處.xlsx", year=108, unit="乙政風處", items=[replace(items[0], category=""), *items[1:]]
+    )
+    roster.write_text("單位,承辦人,電子郵件\n甲政風處,王,a@x\n乙政風處,李,b@x\n丙政風處,陳,c@x\n", encoding="utf-8")
+    xltool("merge", inbox, "--roster", roster, "-o", "第一輪.xlsx", "--chase", "待催1.csv")
+    unit_plan(late / "丙政風處.xlsx", "丙政風處", own="丙")
+    done = xltool("merge", "第一輪.xlsx", late, "--roster", roster, "-o", "第二輪.xlsx", "--chase", "待催2.csv")
+    assert Path("第二輪.xlsx").exists(), done.err
+    chased = [
+        {row["單位"]: row for row in csv.DictReader(io.StringIO(Path(name).read_bytes().decode("utf-8-sig")))}
+        for name in ("待催1.csv", "待催2.csv")
+    ]
+    own = str(inbox / "乙政風處.xlsx")
+    assert chased[0]["乙政風處"]["檔案"] == own  # round one's
+    assert (chased[1]["乙政風處"]["狀態"], chased[1]["乙政風處"]["檔案"]) == ("有錯誤", own)
+    sheet = {row[0]: row[2] for row in load_workbook("第二輪.xlsx")["收件情形"].iter_rows(min_row=4, values_only=True)}
+    assert sheet["乙政風處"] == f"第一輪.xlsx（來源：{own}）" and sheet["丙政風處"] == str(late / "丙政風處.xlsx")
+    (terminal,) = [line for line in done.out.splitlines() if line.startswith("乙政風處")]
+    assert "第一輪.xlsx（來源：" in terminal, done.out
+
+
 def test_an_old_return_copy_in_the_second_round_loses_to_the_newer_version_merged(
     tmp_path: Path, xltool: Runner
 ) -> None:

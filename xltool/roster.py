@@ -478,6 +478,8 @@ class Receipt:
     resend: str = ""  # its newest file, when that could not be read and an older one counts instead
     other: str = ""  # a file named after it that is no plan (a .zip, a PDF), when nothing else came
     near: str = ""  # a name off the roster that is probably this unit's, misspelled (for the chase list)
+    # a 彙整 among its files: the unit's own files its rows there came from (來源檔案), in row order
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         """``check --format json``'s receipts: the same facts, for scripts."""
@@ -494,8 +496,23 @@ class Receipt:
         # Nothing read, nothing counted: blank, as the terminal shows it (0 錯誤 said an unreadable file had none).
         figures = [self.practices, self.budget, self.errors, self.warnings] if self.counts else [None] * 4
         unit = self.unit or UNKNOWN_UNIT  # a file no unit could be told from: said so, not a blank cell
-        return [unit, str(self.status), "、".join(map(shown_path, self.files)), *figures, self.note,
+        return [unit, str(self.status), self.shown_files(), *figures, self.note,
                 *(found.get(key, "") for key in contact_keys)]  # fmt: skip
+
+    def shown_files(self) -> str:
+        """The 檔案 cell of 收件情形 and the terminal: each file that holds the unit's plan, and for last round's
+        彙整 where the unit's rows in it came from (「第一輪.xlsx（來源：收件/乙政風處.xlsx）」)."""
+        return "、".join(
+            f"{shown_path(file)}（來源：{'、'.join(found)}）" if (found := self.sources.get(file)) else shown_path(file)
+            for file in self.files
+        )
+
+    def own_files(self) -> str:
+        """The chase list's 檔案: the unit's own files, a 彙整 by the 來源檔案 of the unit's rows in it (the unit
+        was asked to correct 第一輪.xlsx, the office's 彙整 of every unit, where round one named its file)."""
+        return "、".join(
+            dict.fromkeys(name for file in self.files for name in self.sources.get(file, (shown_path(file),)))
+        )
 
     @property
     def counts(self) -> bool:
@@ -710,14 +727,14 @@ def _parts_of_one_merge(subs: Sequence[Submission]) -> bool:
     sources: dict[str, set[frozenset[str]]] = {}
     for sub in subs:
         if sub.from_merged:
-            sources.setdefault(sub.file, set()).add(_sources(sub))
+            sources.setdefault(sub.file, set()).add(frozenset(_sources(sub)))
     return any(len(kinds) > 1 for kinds in sources.values())
 
 
-def _sources(sub: Submission) -> frozenset[str]:
-    """The files a unit's plan in a 彙整 was merged from (its rows' 來源檔案); none for a unit's own file."""
+def _sources(sub: Submission) -> tuple[str, ...]:
+    """The files a unit's plan in a 彙整 was merged from (its rows' 來源檔案), in row order; none for its own file."""
     items = sub.plan.items if sub.from_merged and sub.plan is not None else ()
-    return frozenset(item.origin.file for item in items if item.origin is not None and item.origin.file)
+    return tuple(dict.fromkeys(item.origin.file for item in items if item.origin is not None and item.origin.file))
 
 
 def _saved_before(own: Sequence[Submission], copies: Sequence[Submission], year: int | None) -> bool:
@@ -1129,6 +1146,9 @@ def _receipt(
     else:
         status = Status.RECEIVED if roster_unit is not None else Status.OFF_ROSTER
     line = Receipt(unit, status, files, contacts=contacts)
+    for sub in sorted(group, key=lambda s: id(s) not in counted):  # the version counted first, as its file is
+        if found := _sources(sub):
+            line.sources[sub.file] = tuple(dict.fromkeys((*line.sources.get(sub.file, ()), *found)))
     hows = list(dict.fromkeys(s.how for s in group if s.how))
     notes = [how for how in hows if not any(how != other and how in other for other in hows)]  # 依檔名認定 said once
     bad = [s for s in group if s.plan is None]
@@ -1510,7 +1530,7 @@ def chase_csv(lines: Sequence[Receipt]) -> bytes:
             continue
         status = str(line.status) if line.status in _NOT_IN or line.resend else "有錯誤"
         values = {**dict(line.contacts), "unit": line.unit or UNKNOWN_UNIT, "status": status, "todo": line.todo(),
-                  "files": "、".join(map(shown_path, line.files))}  # fmt: skip
+                  "files": line.own_files()}  # fmt: skip
         writer.writerow(csv_safe(values.get(f.key, "")) for f in CHASE_FIELDS)
     return buffer.getvalue().encode("utf-8-sig")
 

@@ -144,7 +144,7 @@ def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
     from xltool.form import NOTE, RECEIPT_FIELDS
 
     rows = [
-        [line.unit or UNKNOWN_UNIT, str(line.status), "、".join(map(shown_path, line.files)),
+        [line.unit or UNKNOWN_UNIT, str(line.status), line.shown_files(),
          *([str(line.practices), f"{json_number(line.budget):,}", str(line.errors), str(line.warnings)]
            if line.counts else ["", "", "", ""])]
         for line in lines
