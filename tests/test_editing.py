@@ -213,3 +213,5 @@ def test_a_sheet_put_in_front_of_the_plan_leaves_its_column_checking_its_own_row
     grid = rows_of(saved)
     assert grid[2][LIVE] == "【錯誤】預定進度「108.14」的月份不在 1 到 12 之間"
     assert grid[3][LIVE] == "【錯誤】具體作法編號「五」應為「四」"
+    copied = [n for n in read_plan(saved).notices if "還有工作表「計畫表 (2)」也是計畫表" in n]
+    assert len(copied) == (added["op"] == "copy_sheet")  # the copy is named; the blank new sheet is no plan

@@ -262,3 +262,15 @@ def test_a_workbook_with_a_plan_on_two_sheets_says_which_it_read(tmp_path: Path,
     done = xltool("import", path, "--year", "109", "-o", tmp_path / "109.xlsx")
     assert done.status == 0 and "還有工作表「108年」也是計畫表" in done.err
     assert not [n for n in read_plan(EXAMPLE).notices if "還有工作表" in n]  # a template's guide sheets are none
+
+
+def test_a_template_with_a_copy_of_its_plan_sheet_says_which_it_read(tmp_path: Path) -> None:
+    """A copy of 計畫表 kept as a backup (or filled instead of it): a template is read at 計畫表 whatever the
+    order, and the copy was left out without a word."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(EXAMPLE)
+    book.copy_worksheet(book["計畫表"]).title = "計畫表 (2)"
+    book.save(tmp_path / "兩張.xlsx")
+    notices = read_plan(tmp_path / "兩張.xlsx").notices
+    assert any("還有工作表「計畫表 (2)」也是計畫表，只讀了「計畫表」；要送出的內容請填在「計畫表」" in n for n in notices)

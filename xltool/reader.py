@@ -29,6 +29,7 @@ from xltool.form import (
     COLUMNS,
     FILES,
     GOAL_NUMERALS,
+    GUIDE_SHEET,
     LIVE,
     MARKER_SHEET,
     MARKS_SHEET,
@@ -42,6 +43,7 @@ from xltool.form import (
     RECEIPT_SHEET,
     REMARK,
     REQUIRED_KEYS,
+    RESULTS_SHEET,
     SOURCE_CELL,
     SOURCE_FILE,
     SOURCE_SAVED,
@@ -143,8 +145,8 @@ def read_plan(
                 marker = workbook.marker()
                 plan = _read_sheet(source, name, sheet.grid, merged, header, marker, catalog, year, progress)
                 plan.marked_copy = workbook.marked
-                if not marker and MERGED_SHEET not in workbook.names and len(workbook.names) > 1:
-                    _say_other_plans(plan, workbook, name)
+                if MERGED_SHEET not in workbook.names and len(workbook.names) > 1:
+                    _say_other_plans(plan, workbook, name, bool(marker))
                 if name == MERGED_SHEET and RECEIPT_SHEET in workbook.names:
                     plan.last_receipts = _last_receipts(workbook)
                 break
@@ -194,19 +196,26 @@ def _last_receipts(workbook: _Workbook) -> list[tuple[str, str, str, str]]:
     return []
 
 
-def _say_other_plans(plan: Plan, workbook: _Workbook, read: str) -> None:
-    """A hand-made workbook with a plan on more than one sheet (last year's tab and this year's): one is
-    read, the first, and the others are named, where they were left out without a word."""
+def _say_other_plans(plan: Plan, workbook: _Workbook, read: str, template: bool) -> None:
+    """A workbook with a plan on more than one sheet (last year's tab and this year's; in a template, a copy
+    of 計畫表 LibreOffice put before it as a backup, or filled instead of it): one is read and the others are
+    named, where they were left out without a word. A template's own sheets are not looked at: it reads
+    計畫表 whatever the order, and its other sheets are no plan."""
     others = []
     for name in workbook.names:
-        if name == read:
+        if name == read or (template and name in (GUIDE_SHEET, RESULTS_SHEET)):
             continue
         try:
             if find_header(workbook.sheet(name, cut=False).grid) is not None:
                 others.append(f"「{name}」")
         except InputError:  # a sheet too large or damaged to look at is no plan this file is read for
             continue
-    if others:
+    if others and template:
+        plan.notices.append(
+            f"活頁簿裡還有工作表{'、'.join(others)}也是計畫表，只讀了「{read}」；"
+            f"要送出的內容請填在「{read}」，不用的工作表請刪除"
+        )
+    elif others:
         plan.notices.append(
             f"活頁簿裡還有工作表{'、'.join(others)}也是計畫表，只讀了第一張「{read}」；"
             "要讀另一張，請把它拖到最前面，或另存成單獨的檔案"
