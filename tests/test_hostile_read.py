@@ -732,6 +732,7 @@ def test_a_roster_workbook_reaching_the_last_cell_is_refused_not_fatal(tmp_path:
     assert done.status == 2 and "XFD1048576" in one_line_naming(done, roster)
 
 
+@pytest.mark.slow  # worker processes under a memory cap, one of them killed: seconds
 def test_a_file_too_large_for_memory_is_reported_and_every_other_file_still_counts(tmp_path: Path) -> None:
     """A sheet under the cell limit (all 1,048,576 rows by 7 columns) that needs more memory than the machine
     gives: the worker reading it dies (python-calamine aborts on a failed allocation), which once ended the
@@ -884,6 +885,7 @@ def test_a_member_that_inflates_past_what_it_declares_is_refused(tmp_path: Path,
     assert xltool("check", lying_member(tmp_path / "誠實.xlsx", part, 0)).status in (0, 1)  # nothing more: read
 
 
+@pytest.mark.slow  # a process inflating a gigabyte-sized claim to its end: seconds
 def test_a_plan_not_made_from_the_template_is_checked_whole_before_calamine_reads_it(tmp_path: Path) -> None:
     """Such a plan is handed to calamine as it came (nothing to cut out of it), so every member is inflated
     to its end first: the shared strings no reader of xltool's own reads are checked too."""
