@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import corpus
-from tests.conftest import EXAMPLE, Runner
+from tests.conftest import EXAMPLE, Runner, run_process
 from xltool.catalogs import load_catalog
 from xltool.checks import check_plan
 from xltool.reader import read_plan
@@ -79,10 +79,28 @@ def test_a_name_in_a_folder_that_looks_like_a_plan_but_is_no_file_is_said(tmp_pa
     shutil.copyfile(EXAMPLE, inbox / "金門.xlsx")
     os.mkfifo(inbox / "管線.xlsx")
     (inbox / "捷徑.xlsx").symlink_to(tmp_path / "已搬走.xlsx")
+    (inbox / "迴圈.xlsx").symlink_to(inbox / "迴圈.xlsx")  # a link to itself: the system will not follow it
     done = xltool("check", inbox, "-f", "json")
     files = {Path(f["file"]).name: f.get("error_code") for f in json.loads(done.out)["files"]}
-    assert files == {"金門.xlsx": None, "管線.xlsx": "INPUT_NOT_FILE", "捷徑.xlsx": "INPUT_MISSING"}
+    assert files == {
+        "金門.xlsx": None,
+        "管線.xlsx": "INPUT_NOT_FILE",
+        "捷徑.xlsx": "INPUT_MISSING",
+        "迴圈.xlsx": "INPUT_SYSTEM",  # not INPUT_NO_PERMISSION: no permission would help
+    }
     assert done.status == 2
+
+
+def test_a_catalog_that_is_a_pipe_or_a_device_is_refused_at_once(tmp_path: Path) -> None:
+    """--catalog 清單.toml that is a pipe waited for a writer for ever, and /dev/zero (its size 0) was read until
+    the memory ran out: a catalog is at most 1 MB of a regular file, and is refused otherwise in one line."""
+    import os
+
+    pipe = tmp_path / "清單.toml"
+    os.mkfifo(pipe)
+    for catalog in (pipe, Path("/dev/zero")):
+        done = run_process("check", EXAMPLE, "--catalog", catalog, timeout=60, memory=2 << 30)
+        assert (done.status, done.err.count("\n")) == (2, 1) and f"{catalog}：不是一般檔案" in done.err
 
 
 def test_a_folder_to_make_that_cannot_be_made_is_one_line(tmp_path: Path, xltool: Runner) -> None:

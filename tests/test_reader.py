@@ -273,4 +273,6 @@ def test_a_template_with_a_copy_of_its_plan_sheet_says_which_it_read(tmp_path: P
     book.copy_worksheet(book["計畫表"]).title = "計畫表 (2)"
     book.save(tmp_path / "兩張.xlsx")
     notices = read_plan(tmp_path / "兩張.xlsx").notices
-    assert any("還有工作表「計畫表 (2)」也是計畫表，只讀了「計畫表」；要送出的內容請填在「計畫表」" in n for n in notices)
+    assert any(
+        "還有工作表「計畫表 (2)」也是計畫表，只讀了「計畫表」；要送出的內容請填在「計畫表」" in n for n in notices
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from dataclasses import replace
 from functools import cache
@@ -90,9 +91,17 @@ def load_catalog(year: int | None = None, path: str | Path | None = None) -> Cat
 def read_catalog(source: Path) -> Catalog:
     """A catalog file the user named; refused quickly when it is too large to be one."""
     try:
-        if source.stat().st_size > MAX_CATALOG_BYTES:
+        state = source.stat()
+        if not stat.S_ISREG(state.st_mode) and not stat.S_ISDIR(state.st_mode):
+            # a pipe waits for a writer and a device never ends (/dev/zero filled the memory): neither is read
+            raise CatalogError(
+                "不是一般檔案（裝置、管線或通訊端），不是分類清單檔", source, code=ErrorCode.CATALOG_MISSING
+            )
+        with source.open("rb") as handle:
+            data = handle.read(MAX_CATALOG_BYTES + 1)  # no more than a catalog holds, whatever its size said
+        if state.st_size > MAX_CATALOG_BYTES or len(data) > MAX_CATALOG_BYTES:
             raise CatalogError("分類清單檔超過 1 MB，不是分類清單", source, code=ErrorCode.CATALOG_TOO_LARGE)
-        text = source.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except FileNotFoundError:
         raise CatalogError("找不到分類清單檔（catalog）", source, code=ErrorCode.CATALOG_MISSING) from None
     except IsADirectoryError:

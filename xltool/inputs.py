@@ -7,6 +7,7 @@ handed a password-protected file, a zip bomb or something that is not a workbook
 
 from __future__ import annotations
 
+import errno
 import io
 import lzma
 import os
@@ -222,7 +223,7 @@ def check_input(path: str | Path) -> Path:
     except FileNotFoundError:
         raise InputError("找不到檔案", source, code=ErrorCode.INPUT_MISSING) from None
     except OSError as exc:
-        raise InputError(f"無法讀取：{system_reason(exc)}", source, code=ErrorCode.INPUT_NO_PERMISSION) from None
+        raise _unreadable(exc, source) from None
     if stat.S_ISDIR(mode):
         if not os.access(source, os.R_OK | os.X_OK):  # a folder a search could not open (find_workbooks)
             raise InputError("沒有開啟這個資料夾的權限，其中的檔案未讀取", source, code=ErrorCode.INPUT_NO_PERMISSION)
@@ -232,6 +233,14 @@ def check_input(path: str | Path) -> Path:
     if not os.access(source, os.R_OK):
         raise InputError("沒有讀取這個檔案的權限", source, code=ErrorCode.INPUT_NO_PERMISSION)
     return source
+
+
+def _unreadable(exc: OSError, source: Path) -> InputError:
+    """A file the system would not read, in its words: INPUT_NO_PERMISSION only when permission is why (a
+    link loop or a disk's read error was told to scripts as a permission to ask for)."""
+    denied = exc.errno in (errno.EACCES, errno.EPERM)
+    code = ErrorCode.INPUT_NO_PERMISSION if denied else ErrorCode.INPUT_SYSTEM
+    return InputError(f"無法讀取：{system_reason(exc)}", source, code=code)
 
 
 def max_uncompressed_bytes() -> int:
@@ -283,7 +292,7 @@ def _read(source: Path) -> Package:
                     raise InputError(_too_large(size, "檔案 "), source, code=ErrorCode.INPUT_TOO_LARGE)
                 data = head + handle.read()
     except OSError as exc:
-        raise InputError(f"無法讀取：{system_reason(exc)}", source, code=ErrorCode.INPUT_NO_PERMISSION) from None
+        raise _unreadable(exc, source) from None
     if not head:
         raise InputError("檔案是空的", source, code=ErrorCode.INPUT_EMPTY)
     if head.startswith(OLE_MAGIC):
