@@ -867,6 +867,25 @@ def test_a_json_item_copied_and_renumbered_is_a_practice_of_its_own(tmp_path: Pa
     assert "PRACTICE_DUPLICATE" in {f.code for f in result.findings}
 
 
+@pytest.mark.parametrize(("typed", "codes"), [(2019, {"YEAR_WESTERN"}), (0, {"YEAR_UNREADABLE"})])
+def test_a_json_year_typed_as_a_western_year_or_zero_is_told_as_the_year_cell_is(
+    tmp_path: Path, xltool: Runner, typed: int, codes: set[str]
+) -> None:
+    """「year": 2019 typed into the JSON: each of 33 schedules was 「不在計畫年度 2019 年」, and xltool suggested
+    `catalog --new 2019` and `merge --year 2019`, which it refuses. Read as the year cell is: 2019 is 108,
+    said once, and 0 is no year."""
+    plan = json.loads(xltool("read", EXAMPLE, "-f", "json").out)
+    source = tmp_path / "計畫.json"
+    source.write_text(json.dumps({**plan, "year": typed}, ensure_ascii=False), encoding="utf-8")
+    result = check_file(source)
+    assert result.plan is not None and result.plan.year == (108 if typed else None)
+    assert {f.code for f in result.findings if f.severity == "error"} == codes
+    shown = xltool("check", source).out
+    assert (
+        ("年度請填民國年：108" in shown and "不在計畫年度" not in shown) if typed else "年度「0」不是民國年度" in shown
+    )
+
+
 @pytest.mark.usefixtures("office")
 def test_merged_cells_of_an_ods_read_as_those_of_an_xlsx(tmp_path: Path) -> None:
     """calamine reports no merged ranges of an .ods: a category merged down two practices read as left blank

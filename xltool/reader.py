@@ -78,7 +78,7 @@ from xltool.inputs import (
 )
 from xltool.model import NOTHING, PAREN_NUMBER, PLAIN_NUMBER, Origin, Plan, PlanItem
 from xltool.ooxml import decimals_shown
-from xltool.schedule import ROC_OFFSET, Note, Schedule, parse_schedule
+from xltool.schedule import Note, Schedule, parse_schedule, roc_year
 from xltool.text import clean, item_text, one_line, squash
 
 PROGRESS_EVERY = 2000
@@ -1090,10 +1090,7 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int, live: int | None = No
 
 def _year(value: object) -> int | None:
     number = year_number(squash(_text(value)))  # 1E+308 or 5,000 digits is no year (int() refuses 4,300)
-    if number is None:
-        return None
-    year = number - ROC_OFFSET if number > ROC_OFFSET else number
-    return year if 0 < year < 1000 else None  # 0 is no year: every schedule was 「不在計畫年度 0 年」
+    return roc_year(number) if number is not None else None
 
 
 def _practice_text(value: object) -> str:
