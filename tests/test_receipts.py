@@ -428,6 +428,25 @@ def test_two_counties_are_not_taken_for_each_other_by_the_words_every_county_has
     assert "尚未收到計畫" in todo["雲林縣政府政風處"] and "更正機關名稱" in todo["臺北市政府警察局"]
 
 
+def test_a_slip_in_the_words_every_name_shares_is_still_asked_about(tmp_path: Path, xltool: Runner) -> None:
+    """臺北市政俯政風處 (府 mistyped) went 名冊外 without a word while 臺北市政府政風處 was chased as 未收: names are
+    compared by their own words (臺北), and the slip kept 市政俯 in the file's. A slip of one character inside the
+    shared words is asked about; a sibling city (新竹 for 新北, its own words) is not."""
+    from tests.test_season import unit_plan
+
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    for n, unit in enumerate(("臺北市政俯政風處", "臺中市政府政風處處", "新竹市政府政風處")):
+        unit_plan(inbox / f"{n}.xlsx", unit)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n臺北市政府政風處\n新北市政府政風處\n臺中市政府政風處\n", encoding="utf-8")
+    receipts = json.loads(xltool("check", inbox, "--roster", roster, "-f", "json").out)["receipts"]
+    notes = {r["unit"]: r["note"] for r in receipts}
+    assert "是否為「臺北市政府政風處」" in notes["臺北市政俯政風處"]
+    assert "是否為「臺中市政府政風處」" in notes["臺中市政府政風處處"]
+    assert "是否為" not in notes["新竹市政府政風處"]
+
+
 def test_a_unit_that_leaves_out_its_county_is_asked_about(tmp_path: Path, xltool: Runner) -> None:
     """The roster's 臺東縣延平鄉公所 sent 延平鄉公所: its words were too unlike (0.57) for a 「是否為」, so the unit was
     未收 and chased for a plan it had sent. With two counties' 延平鄉 on the roster, no guess."""

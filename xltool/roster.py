@@ -50,6 +50,7 @@ _PLACE = re.compile(r"\w{1,3}[縣市]")  # a county or city before a unit's name
 _COMMON_WORDS = re.compile(f"{LEVEL_WORDS}|{OFFICE_WORDS}")
 
 
+@lru_cache(maxsize=8192)  # each roster name is compared with every name that is not on it
 def unit_key(name: str) -> str:
     """A unit's name as compared: NFKC, no spaces, 台 read as 臺 (both are in official use)."""
     return squash(name).replace("台", "臺")
@@ -178,7 +179,11 @@ class Roster:
         best = max(scored, key=lambda s: s[0], default=None)
         if best is not None and best[0] >= NEAR_FROM:
             return best[1]
-        return prefixed[0] if len(prefixed) == 1 else None  # two counties with a 延平鄉: no guess
+        if len(prefixed) == 1:  # two counties with a 延平鄉: no guess
+            return prefixed[0]
+        ours = unit_key(name)
+        slipped = {id(u): u for u in among for label in (u.name, *u.aliases) if _slipped(ours, unit_key(label))}
+        return next(iter(slipped.values())) if len(slipped) == 1 else None
 
     def without_county(self, name: str) -> RosterUnit | None:
         """The one roster unit whose name ``name`` is with its county or city left out (鹿野鄉公所政風室 for
@@ -190,6 +195,33 @@ class Roster:
         """Where a unit stands in the official order; units off the roster come after all of them."""
         unit = self.match(name)
         return self.units.index(unit) if unit is not None else len(self.units)
+
+
+def _slipped(ours: str, theirs: str) -> bool:
+    """Whether a name (its :func:`unit_key`, ``ours``) is a roster label's (``theirs``) with one character
+    mistyped, left out or added inside the words names of its level share (臺北市政俯政風處 for 臺北市政府政風處):
+    compared by own words, the slip kept 市政俯 in the name's, nothing like the roster's 臺北. A slip in a
+    name's own words is no slip here: 新竹 and 新北 are two cities."""
+    # the cheap refusals first; a slip in the shared words is never a name's first character (its own words,
+    # 臺北, come before them)
+    if ours == theirs or abs(len(ours) - len(theirs)) > 1 or ours[:1] != theirs[:1]:
+        return False
+    # what differs lies between what both start and end with (a roster of thousands is compared with every
+    # name off it: no alignment of the two is needed for one character)
+    start = _same_start(ours, theirs)
+    same_end = _same_start(ours[start:][::-1], theirs[start:][::-1])
+    end, other_end = len(theirs) - same_end, len(ours) - same_end
+    if max(end - start, other_end - start) != 1:
+        return False
+    shared = [found.span() for found in _COMMON_WORDS.finditer(theirs)]
+    if start == end:  # a character added: strictly inside the shared words, not where a name's own words end
+        return any(a < start < b for a, b in shared)
+    return any(a <= start and end <= b for a, b in shared)
+
+
+def _same_start(one: str, other: str) -> int:
+    """How many characters ``one`` and ``other`` start with alike."""
+    return next((n for n, (a, b) in enumerate(zip(one, other, strict=False)) if a != b), min(len(one), len(other)))
 
 
 def _county_left_out(label: str, name: str) -> bool:
