@@ -317,6 +317,43 @@ def test_a_practice_longer_than_a_page_with_digits_in_it_loses_no_word(
 
 
 @pytest.mark.usefixtures("office")
+def test_full_width_digits_and_letters_break_in_the_documents_where_the_printout_breaks_them(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """A schedule typed in full-width digits as a list of months, 「１０８．０１、０４、０７、１０」: the printout
+    read 「１０８． | ０１、 | ０４、 | ０７、１０」, the DOCX and the ODT 「１０８． | ０１、０ | ４、０７、 | １０」, the
+    month ０４ cut between its digits (LibreOffice breaks between any two full-width digits and had only a
+    zero-width space after the 、). A practice's full-width number or word the printout moved to the next line
+    whole was cut the same way (「人，Ａ | ＢＣＤ講座」, 「九十１２３４５６７８ | ９０」)."""
+    practices = ("辦理宣導，合計參加人數１８６５人，ＡＢＣＤ講座。", "一二三四五六七八九十１２３４５６７８９０")
+    item = {"goal_no": "壹", "goal": "推動廉政宣導。", "schedule": "１０８．０１、０４、０７、１０", "budget": 5,
+            "category": "防貪業務", "performance": "無"}  # fmt: skip
+    plan = {"unit": "測試政風室", "year": 108, "items": [
+        {**item, "item_no": n, "practice": text} for n, text in zip("一二", practices, strict=True)]}  # fmt: skip
+    source = tmp_path / "全形.json"
+    source.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    outputs = {suffix: tmp_path / f"印{suffix}" for suffix in (".pdf", ".docx", ".odt")}
+    assert xltool("render", source, *itertools.chain(*(("--" + k[1:], v) for k, v in outputs.items()))).status == 0
+    schedule_left = PRACTICE_LEFT + DOCUMENT_WIDTHS_CM["practice"] / 2.54 * 72  # the sheet's columns are as wide
+    schedule_right = schedule_left + DOCUMENT_WIDTHS_CM["schedule"] / 2.54 * 72
+
+    def printed(pages: list[Page]) -> tuple[list[str], list[str]]:
+        practice = [line.text for line in column_lines(pages, PRACTICE_LEFT, schedule_left)]
+        schedule = [line.text for line in column_lines(pages, schedule_left, schedule_right)]
+        months = [text for text in schedule if re.fullmatch("[０-９．、]+", text)]
+        return practice[practice.index("一、辦理宣導，合計參") :], months
+
+    sheet = printed(read_pdf(outputs[".pdf"]))
+    assert sheet[1] == ["１０８．", "０１、", "０４、", "０７、１０"] * 2
+    assert "ＡＢＣＤ講座。" in sheet[0] and "１２３４５６７８９０" in sheet[0]
+    for suffix in (".docx", ".odt"):
+        practice, schedule = printed(laid_out(outputs[suffix]))
+        cut = [line for line in schedule if not re.fullmatch("(１０８．|[０-９]{2}、?)+", line)]
+        assert cut == [], suffix  # no line ends or starts inside a month
+        assert (practice, schedule) == sheet, suffix
+
+
+@pytest.mark.usefixtures("office")
 def test_blank_lines_typed_in_a_practice_print_nothing_in_the_documents_as_in_the_sheet(
     tmp_path: Path, xltool: Runner
 ) -> None:

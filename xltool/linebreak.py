@@ -132,15 +132,24 @@ def break_hints(text: str, width: float, size: float = BODY_SIZE) -> str:
     instead: a zero-width space (U+200B, a break opportunity that prints nothing) after an 、 before a
     month (it printed 「108.0 | 1、04、07 | 、10」) and inside a half-width token wider than a line
     (``width`` points) at the break xltool chose; a line break inside a full-width one (「１０８． |
-    ０３」: its CJK breaker cuts full-width digits anywhere, zero-width space or word joiner or not).
+    ０３」: its CJK breaker cuts full-width digits anywhere, zero-width space or word joiner or not) and
+    before one xltool carried to the next line whole (「０１、 | ０４、」, 「人， | ＡＢＣＤ講座」).
     Nothing else is added: text copied out of the document is the officer's but for these."""
     paragraphs = []
     for paragraph in text.split("\n"):
         hinted, at = [], 0
         for line in _wrap_paragraph(paragraph, width / size):
-            if at > 0 and _is_token_char(paragraph[at - 1]) and _is_token_char(paragraph[at]):
-                wide = unicodedata.east_asian_width(paragraph[at]) in ("F", "W")
-                hinted.append("\n" if wide else ZERO_WIDTH_SPACE)
+            if at > 0 and _is_token_char(paragraph[at]):
+                inside = _is_token_char(paragraph[at - 1])
+                # A full-width letter or digit gets its line break whatever precedes it (、, an ideograph,
+                # 「，」): LibreOffice breaks between any two of them, so where xltool carried a full-width
+                # token over whole it filled the line with the token's first digits (「０１、０ | ４」).
+                if unicodedata.east_asian_width(paragraph[at]) in ("F", "W") and (
+                    inside or _TOKEN.match(paragraph[at])
+                ):
+                    hinted.append("\n")
+                elif inside:
+                    hinted.append(ZERO_WIDTH_SPACE)
             hinted.append(line)
             at += len(line)
         paragraphs.append(_MONTH_AFTER_COMMA.sub(ZERO_WIDTH_SPACE, "".join(hinted)))
