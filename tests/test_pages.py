@@ -148,6 +148,52 @@ def test_the_total_and_the_notes_are_never_split_over_a_page(tmp_path: Path) -> 
         assert not [b for b in printout.breaks if body < b < body + tail], practices
 
 
+# A practice of five lines in the form's widths, and goals of seven (one phrase of four lines, one of three).
+LONG_PRACTICE = "辦理廉政宣導活動，結合社區資源推動廉政教育，提升同仁法治觀念與廉潔自持之工作態度。"
+
+
+def goals_each_taller_than_their_practice(goals: int) -> dict[str, object]:
+    """A plan whose every goal has one practice, shorter than the goal's text: the goals' boxes grow."""
+    items = [
+        {"goal_no": str(g), "goal": f"強化第{g}項廉政目標、落實預防機制。", "item_no": "一", "practice": LONG_PRACTICE,
+         "schedule": "108.01-12", "budget": 5, "category": "防貪業務"}
+        for g in range(1, goals + 1)
+    ]  # fmt: skip
+    return {"unit": f"{goals}個目標測試單位", "year": 108, "items": items}
+
+
+def printout_of(plan: dict[str, object], folder: Path, name: str = "plan"):  # type: ignore[no-untyped-def]
+    """``plan`` laid out as the sheet lays it out: its first page under a one-line title, the total and notes."""
+    from xltool.form import LINE_HEIGHT
+    from xltool.pages import lay_out, note_lines, page_lines
+    from xltool.render import WIDTHS
+
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    first_page, other_pages = page_lines(3 * LINE_HEIGHT, 36.0)
+    tail = 1 + len(note_lines())
+    printout = lay_out(load_plan(path), WIDTHS, first_page=first_page, other_pages=other_pages, tail=tail)
+    return printout, first_page, other_pages, tail
+
+
+def test_a_goal_put_off_when_the_pages_were_otherwise_ends_no_page_once_they_move(tmp_path: Path) -> None:
+    """Forty goals of one practice each: a goal once put off to start a page (it was two lines from a
+    page's foot) still ended a page after the goals above it had grown and moved it three lines down the
+    page: page 7 of 14 held the repeated header and the last three lines of goal 22, 544 pt blank (11 and
+    13 alike). A goal starts the next page only where that leaves the page at most PUT_OFF lines short."""
+    from xltool.pages import PUT_OFF
+
+    for goals in (12, 25, 40):
+        printout, first_page, other_pages, tail = printout_of(goals_each_taller_than_their_practice(goals), tmp_path)
+        body = len(printout.lines)
+        pages = printout.pages()
+        for n, (first, end) in enumerate(pages[:-1]):
+            room = first_page if n == 0 else other_pages
+            # the page before the total's may end short when the total and notes (never split) do not fit on it
+            before_total = n == len(pages) - 2 and room - (body - first) < tail
+            assert before_total or room - (end - first) <= PUT_OFF, (goals, n + 1, first, end, printout.breaks)
+
+
 def test_a_cells_lines_are_cut_where_its_printed_lines_end_keeping_the_officers_breaks() -> None:
     text = "三、依據本府各單位業務特性，辦理專案稽核。\n四、針對稽核發現，研提興革建議。"
     width = usable_width(
@@ -269,6 +315,32 @@ def test_budgets_and_line_breaks_print_as_typed(printed, kind: str) -> None:  # 
     assert {"5千", "5000元", "５"} <= set(budgets)
     practice = [line.text for line in body_lines(printed[kind], kind, "practice")]
     assert any(text.startswith("二、針對稽核發現") for text in practice)  # the typed line break, a new line
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory, office: None) -> dict[str, list[Page]]:
+    """Forty goals of one practice each, the red team's plan whose pages once left three nearly blank: the
+    sheet's PDF, the .docx and the .odt."""
+    from xltool.office import convert_many
+
+    folder = tmp_path_factory.mktemp("crowded")
+    plans = []
+    for name, plan in (("goals", goals_each_taller_than_their_practice(40)),):
+        plans.append(folder / f"{name}.json")
+        plans[-1].write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    pdf, docx, odt = folder / "全部.pdf", folder / "全部.docx", folder / "全部.odt"
+    args = ["render", *map(str, plans), "--pdf", str(pdf), "--docx", str(docx), "--odt", str(odt)]
+    assert run_in_process(*args).status == 0
+    made = convert_many([docx, odt], "pdf", folder / "laid-out")
+    return {"sheet": read_pdf(pdf), "docx": read_pdf(made[0]), "odt": read_pdf(made[1])}
+
+
+@pytest.mark.parametrize("kind", OUTPUTS)
+def test_no_page_of_many_goals_is_left_nearly_blank(crowded, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """Every page of the forty goals but its last is filled to within three lines: its pages 7, 11 and 13
+    held a goal's last three lines under the header, 544 pt blank."""
+    pages = crowded[kind]
+    assert short_pages(pages) == {}
 
 
 def test_canonical_prints_the_amount(tmp_path: Path, xltool: Runner) -> None:

@@ -370,7 +370,8 @@ def page_breaks(
     ones, on pages of ``first_page`` lines (the first) or ``other_pages``: each page is filled up to the
     last line a page may start after; with none within a page, the page is filled (a practice longer
     than a page is cut where the page ends). A page that must end before its last line ends at the
-    last of ``starts`` on it, if any (a goal put off to the next page)."""
+    last of ``starts`` on it within :data:`PUT_OFF` lines of its foot, if any (a goal put off to the
+    next page)."""
     breaks: list[int] = []
     start, room = 0, first_page
     ordered = sorted(starts)  # the last of them on a page found by halving: a pass each page was minutes
@@ -378,7 +379,9 @@ def page_breaks(
         end = start + max(1, room)
         cut = next((line for line in range(end, start, -1) if line in breakable), end)
         before = bisect.bisect_right(ordered, cut)
-        if before and ordered[before - 1] > start:
+        # Only where the goal is still at the page's foot: put off in an earlier pass, it moves down the page
+        # as the boxes above it grow, and ending the page at it then left a page of three lines, 544 pt blank.
+        if before and ordered[before - 1] > start and ordered[before - 1] >= end - PUT_OFF:
             cut = ordered[before - 1]
         breaks.append(cut)
         start, room = cut, other_pages
