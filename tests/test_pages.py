@@ -7,6 +7,7 @@ typed, a line break typed in a cell printed as one."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -162,6 +163,17 @@ def goals_each_taller_than_their_practice(goals: int) -> dict[str, object]:
     return {"unit": f"{goals}個目標測試單位", "year": 108, "items": items}
 
 
+def two_long_practices(first: int = 2, second: int = 3) -> dict[str, object]:
+    """One goal, two practices of about 9 and 13 lines: with the total and the notes, a line or two more
+    than the first page holds."""
+    items = [
+        {"goal_no": "壹", "goal": "強化第1項目標、落實預防。", "item_no": no, "practice": LONG_PRACTICE * times,
+         "schedule": "108.01-12", "budget": 5, "category": "防貪業務"}
+        for no, times in (("一", first), ("二", second))
+    ]  # fmt: skip
+    return {"unit": "合計測試單位", "year": 108, "items": items}
+
+
 def printout_of(plan: dict[str, object], folder: Path, name: str = "plan"):  # type: ignore[no-untyped-def]
     """``plan`` laid out as the sheet lays it out: its first page under a one-line title, the total and notes."""
     from xltool.form import LINE_HEIGHT
@@ -192,6 +204,31 @@ def test_a_goal_put_off_when_the_pages_were_otherwise_ends_no_page_once_they_mov
             # the page before the total's may end short when the total and notes (never split) do not fit on it
             before_total = n == len(pages) - 2 and room - (body - first) < tail
             assert before_total or room - (end - first) <= PUT_OFF, (goals, n + 1, first, end, printout.breaks)
+
+
+def test_the_total_and_notes_never_stand_alone_on_a_page_the_last_practice_could_share(tmp_path: Path) -> None:
+    """One goal, two practices: the table ended four lines above the first page's foot (the total and five
+    lines of notes did not fit there) and page 2 held only the header, 合計 and 備註, cut off from the table
+    they close. A typesetter carries the last practice's last lines over with them (at least KEEP, as any
+    practice split over a page) where the page before was short by more than PUT_OFF lines anyway, or
+    stays within them (it was full); after a page two lines short, the total may start the next alone."""
+    from xltool.pages import PUT_OFF
+
+    for first, second in itertools.product(range(1, 5), range(1, 6)):  # the total alone after 4 lines or 0
+        printout, first_page, other_pages, _ = printout_of(two_long_practices(first, second), tmp_path)
+        body = len(printout.lines)
+        if not printout.breaks or printout.breaks[-1] < body:
+            continue  # the total shares a page with practices already
+        before = printout.pages()[-1]
+        room = first_page if len(printout.breaks) == 1 else other_pages
+        # alone only after a page filled to within PUT_OFF lines (carrying lines would leave it short)
+        assert room - (before[1] - before[0]) <= PUT_OFF, ((first, second), printout.breaks, body)
+    for first, second in ((2, 3), (2, 4)):  # the red team's plan (page 1 four lines short), and a full page 1
+        printout, *_ = printout_of(two_long_practices(first, second), tmp_path)
+        body = len(printout.lines)
+        assert printout.breaks and body - KEEP >= printout.breaks[-1], (printout.breaks, body)
+        last = printout.lines[printout.breaks[-1] :]
+        assert {line.item for line in last} == {1} and last[-1].last  # the second practice's last lines
 
 
 def test_a_cells_lines_are_cut_where_its_printed_lines_end_keeping_the_officers_breaks() -> None:
@@ -319,13 +356,13 @@ def test_budgets_and_line_breaks_print_as_typed(printed, kind: str) -> None:  # 
 
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory: pytest.TempPathFactory, office: None) -> dict[str, list[Page]]:
-    """Forty goals of one practice each, the red team's plan whose pages once left three nearly blank: the
-    sheet's PDF, the .docx and the .odt."""
+    """Two units the red team printed: forty goals of one practice each (its pages once left three nearly
+    blank), and two long practices (its total once printed alone); the sheet's PDF, the .docx and .odt."""
     from xltool.office import convert_many
 
     folder = tmp_path_factory.mktemp("crowded")
     plans = []
-    for name, plan in (("goals", goals_each_taller_than_their_practice(40)),):
+    for name, plan in (("goals", goals_each_taller_than_their_practice(40)), ("total", two_long_practices())):
         plans.append(folder / f"{name}.json")
         plans[-1].write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     pdf, docx, odt = folder / "全部.pdf", folder / "全部.docx", folder / "全部.odt"
@@ -340,7 +377,19 @@ def test_no_page_of_many_goals_is_left_nearly_blank(crowded, kind: str) -> None:
     """Every page of the forty goals but its last is filled to within three lines: its pages 7, 11 and 13
     held a goal's last three lines under the header, 544 pt blank."""
     pages = crowded[kind]
-    assert short_pages(pages) == {}
+    lasts = sorted(unit_last_pages(pages))
+    assert len(lasts) == 2
+    assert short_pages(pages[: lasts[0]]) == {}
+
+
+@pytest.mark.parametrize("kind", OUTPUTS)
+def test_a_units_total_never_stands_alone_on_its_last_page(crowded, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """Each unit's last page shows the table's last lines above 合計: the two practices' page 2 held only
+    the header, the total and the notes, 121 pt left blank at the foot of page 1."""
+    pages = crowded[kind]
+    lasts = unit_last_pages(pages)
+    table = {line.page for key in ("goal", "practice") for line in body_lines(pages, kind, key)}
+    assert len(lasts) == 2 and lasts <= table, (sorted(lasts), sorted(table))
 
 
 def test_canonical_prints_the_amount(tmp_path: Path, xltool: Runner) -> None:

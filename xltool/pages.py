@@ -20,7 +20,10 @@ over two pages and leaves the continued goal cell empty (the seed does):
   :data:`PUT_OFF` lines short (so the pages stay filled to within three lines); otherwise its text
   starts on the next page, beside the rest of its practice; a "phrase" longer than half a page (a goal
   typed without 、 or ，) is cut where the page ends rather than leave the page half empty;
-- the total may start a page; the notes follow it and split, if they must, keeping two lines each side.
+- the total may start a page; the notes follow it and split, if they must, keeping two lines each side;
+  they start the last page alone, under the header, only after a page filled to within :data:`PUT_OFF`
+  lines (or where the last practice cannot go over with them): else its last lines, at least
+  :data:`KEEP`, end the table above them.
 """
 
 from __future__ import annotations
@@ -243,10 +246,58 @@ def lay_out(
                 grow[n] = grow.get(n, 0) + short
                 again, grown = True, n if grown is None else grown
         if not again:
+            _carry_to_the_total(lines, goals, breakable, breaks, (first_page, other_pages, tail), widths["goal"])
             return Printout(lines, goals, breaks, more)
         if grown is not None:
             lines, goals, breakable = _lines(wrapped, grow, made, grown, (lines, goals, breakable))
             resume = grown
+
+
+def _carry_to_the_total(
+    lines: Sequence[Line],
+    goals: Sequence[Goal],
+    breakable: Collection[int],
+    breaks: list[int],
+    pages: tuple[int, int, int],
+    width: float,
+) -> None:
+    """The total and the notes never start the last page alone, under the header, where the last practice
+    may go over with them: its last lines (at least :data:`KEEP`, as at any page's foot) end the table
+    above 合計. The page before ends at the last line it may end at above the practice's last line of
+    text, when it was left more than :data:`PUT_OFF` lines short anyway (the total and its notes did not
+    fit there) or is still within them; a full page before a total alone keeps the pages filled. Only
+    where the last goal's text fits its box as it is: grown, the box carried blank lines over. ``pages``:
+    the lines of the first page, of the others, and of the total with its notes."""
+    first_page, other_pages, tail = pages
+    body = len(lines)
+    if not breaks or breaks[-1] != body or not goals:
+        return
+    top = breaks[-2] if len(breaks) > 1 else 0
+    room = first_page if len(breaks) == 1 else other_pages
+    goal = goals[-1]
+    text_end = next((n + 1 for n in range(body - 1, top - 1, -1) if any(lines[n].texts.values())), top)
+    carry = next((n for n in range(text_end - 1, max(top, goal.start - 1), -1) if n in breakable), None)
+    if carry is None or body - carry + tail > other_pages:
+        return
+    if room - (body - top) <= PUT_OFF and room - (carry - top) > PUT_OFF:
+        return
+    moved = [*breaks[:-1], carry]
+    cuts = [
+        goal.start,
+        *moved[bisect.bisect_right(moved, goal.start) : bisect.bisect_left(moved, goal.end)],
+        goal.end,
+    ]
+    texts, short = goal_pieces(
+        goal.text, [b - a for a, b in itertools.pairwise(cuts)], width, goal.numbering, other_pages
+    )
+    pieces = [(at, text) for at, text in zip(cuts, texts, strict=False) if text]
+    # Its text starts where it did and goes on page after page: no page of the box left empty between.
+    starts = [at for at, _ in pieces]
+    first = cuts.index(starts[0]) if starts else 0
+    if short or starts != cuts[first : first + len(starts)] or starts[:1] != [at for at, _ in goal.pieces[:1]]:
+        return
+    breaks[-1] = carry
+    goal.pieces = pieces
 
 
 def _left_short(start: int, breaks: Sequence[int], first_page: int, other_pages: int) -> int:
