@@ -1871,3 +1871,7 @@ def test_a_unit_that_left_its_name_blank_is_still_chased_in_the_next_round(tmp_p
     book.save(first)
     assert xltool("check", first, "--roster", roster, "--chase", chase, "--force").status == 0
     assert _chased(chase) == {}
+    # nor in the 彙整 made from it: its units did not leave their names blank (each was 「沒有填機關名稱」, chased)
+    assert xltool("merge", first, late, "--roster", roster, "-o", second, "--force").status == 0
+    assert xltool("check", second, "--roster", roster, "--chase", chase, "--force").status == 0
+    assert _chased(chase) == {}

@@ -280,7 +280,9 @@ def _item_rows(
         for item in plan.items:
             unit, origin = item.unit or plan.unit, item.origin
             if origin is not None:  # from last round's 彙整: where its unit wrote it
-                yield [unit, year, *cells(item), origin.file, origin.cell, origin.unit_written, origin.saved]
+                # (an older 彙整 does not say how the file wrote the name: not blank, which said the file left it so)
+                written = origin.unit_written if origin.unit_written is not None else unit
+                yield [unit, year, *cells(item), origin.file, origin.cell, written, origin.saved]
                 continue
             yield [
                 unit,

@@ -186,7 +186,7 @@ class Origin:
 
     file: str
     cell: str
-    unit_written: str
+    unit_written: str | None  # None: a 彙整 without the column (an older xltool's) does not say
     saved: str = ""  # 來源存檔時間, "YYYY-MM-DD HH:MM:SS" local (roster.saved_stamp); blank in an older 彙整
 
 

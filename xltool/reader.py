@@ -691,7 +691,7 @@ def _read_sheet(
     if merged_rows:
         at = (file_column, cell_column, written_column, saved_column)
         columns.origins = [
-            Origin(file, cell, written, saved) if file or cell else None
+            Origin(file, cell, written if written_column is not None else None, saved) if file or cell else None
             for file, cell, written, saved in zip(*map(body.lines_at, at), strict=True)
         ]
     _read_items(plan, body, columns, progress)

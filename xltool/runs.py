@@ -301,7 +301,10 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
     for sub in season.submissions:
         if not sub.from_merged or id(sub) in counted or group_key(sub.unit) not in renewed or sub.plan is None:
             continue
-        names = {group_key(sub.unit), *(group_key(i.origin.unit_written) for i in sub.plan.items if i.origin)}
+        names = {
+            group_key(sub.unit),
+            *(group_key(i.origin.unit_written) for i in sub.plan.items if i.origin and i.origin.unit_written),
+        }
         for origin in dict.fromkeys(item.origin.file for item in sub.plan.items if item.origin and item.origin.file):
             # its path as the merge wrote it, on any system, and never above the folder (a 彙整 is an input too)
             parts = [part for part in re.split(r"[\\/]", origin) if part not in ("", ".", "..") and ":" not in part]
