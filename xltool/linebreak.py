@@ -123,7 +123,7 @@ def fill(text: str, column_width: float, size: float = BODY_SIZE) -> str:
 
 
 ZERO_WIDTH_SPACE = "\u200b"
-_MONTH_AFTER_COMMA = re.compile(r"(?<=、)(?=[0-9０-９])")
+_MONTH_AFTER_COMMA = re.compile(r"(?<=、)(?=[0-9])")  # full-width months: a line break where one falls (above)
 
 
 def break_hints(text: str, width: float, size: float = BODY_SIZE) -> str:
