@@ -230,6 +230,16 @@ def test_a_roster_csv_that_is_not_quite_one_is_one_line(
     assert (done.status, done.code) == (2, "ROSTER_INVALID") and said in done.error_line()
 
 
+def test_a_plan_given_as_the_roster_is_refused(season: tuple[Path, Path], xltool: Runner) -> None:
+    """The wrong file picked for --roster: a plan's 機關名稱 label read as the 單位 column, and its goals
+    壹、貳… became the roster (「尚缺 1 個單位：計畫目標」, the real unit 名冊外, exit 0)."""
+    folder, _ = season
+    plan = folder / "北區" / "台北.xlsx"
+    for roster in (plan, EXAMPLE):
+        done = xltool("check", folder, "--roster", roster)
+        assert (done.status, done.code) == (2, "ROSTER_INVALID") and f"{roster}：這是計畫" in done.error_line()
+
+
 def test_a_quote_typed_after_a_units_name_in_the_roster_is_taken_off_and_said(
     season: tuple[Path, Path], tmp_path: Path, xltool: Runner
 ) -> None:

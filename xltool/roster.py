@@ -296,6 +296,7 @@ def load_roster(path: str | Path) -> Roster:
     if source.stat().st_size > MAX_ROSTER_BYTES:
         raise _invalid("名冊超過 4 MB，不是名冊", source)
     rows = _csv_rows(source) if source.suffix.lower() in (".csv", ".txt") else _workbook_rows(source)
+    _no_plan(rows, source)
     header_at = next(
         (i for i, row in enumerate(rows[:HEADER_LINES]) if any(squash(c) in _NAME_WORDS for c in row)), None
     )
@@ -367,6 +368,17 @@ def load_roster(path: str | Path) -> Roster:
 def _is_serial(text: str) -> bool:
     """A roster's 序號: 1, 12., 3-1 or 3之1 (a unit under another), (4), full width or half — a number in it."""
     return _SERIAL.search(squash(text)) is not None
+
+
+def _no_plan(rows: list[list[str]], source: Path) -> None:
+    """Refuse a plan given as the roster (the wrong file picked): its 機關名稱 label reads as a 單位 column, and
+    the goals 壹、貳… became the roster's units, 未收, beside the real unit 名冊外, with exit 0."""
+    from xltool.reader import find_header
+
+    if find_header(rows) is not None:
+        raise _invalid(
+            "這是計畫（有「具體作法」「預定進度」等欄），不是名冊；請指定名冊檔（「單位」欄依序列出各單位）", source
+        )
 
 
 def _invalid(message: str, source: Path) -> CatalogError:
