@@ -136,6 +136,21 @@ def test_a_refused_option_value_is_named_with_what_the_option_takes(xltool: Runn
     assert refused.status == 2 and refused.error_line() == f"用法錯誤：{line}"
 
 
+def test_a_mistyped_command_is_answered_as_a_mistyped_option_is(xltool: Runner) -> None:
+    """「xltool chek」 said only that there is no such command, where 「--anotate」 is offered --annotate; a format
+    typed in capitals (-f JSON, as a file's .JSON is taken) was refused."""
+    refused = xltool("chek", EXAMPLE)
+    assert refused.status == 2 and "沒有這個指令「chek」；您是不是要用 check？" in refused.error_line()
+    assert "您是不是" not in xltool("zzz").error_line()  # nothing near: no guess
+    assert json.loads(xltool("read", EXAMPLE, "-f", "JSON").out)["unit"] == "金門縣政府政風處"
+    assert json.loads(xltool("check", EXAMPLE, "--format", "Json").out)["files"][0]["errors"] == 0
+
+
+def test_template_help_says_which_year_it_makes_without_year(xltool: Runner) -> None:
+    """Without --year the template is of the newest built-in list's year (108 in 2026), and the help said no default."""
+    assert "未指定時" in xltool("template", "--help").out
+
+
 @pytest.mark.parametrize(
     "command",
     [[], ["template"], ["read"], ["check"], ["render"], ["merge"], ["import"], ["rollover"], ["catalog"], ["diff"]],

@@ -40,6 +40,7 @@ def catalog_command(
             "-f",
             help="輸出格式：table、json 或 toml。（預設：螢幕上為 table；寫入檔案時依副檔名 .toml 或 .json）",
             metavar="格式",
+            case_sensitive=False,
         ),
     ] = None,
     new: Annotated[

@@ -54,7 +54,8 @@ def check_command(
         ),
     ],
     format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="輸出格式：text 或 json。", metavar="格式")
+        CheckFormat,
+        typer.Option("--format", "-f", help="輸出格式：text 或 json。", metavar="格式", case_sensitive=False),
     ] = CheckFormat.text,
     annotate: Annotated[
         Path | None,

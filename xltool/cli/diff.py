@@ -62,7 +62,8 @@ def diff_command(
         ),
     ],
     format: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="輸出格式：text 或 json。", metavar="格式")
+        DiffFormat,
+        typer.Option("--format", "-f", help="輸出格式：text 或 json。", metavar="格式", case_sensitive=False),
     ] = DiffFormat.text,
     annotate: Annotated[
         Path | None,

@@ -38,6 +38,7 @@ def read_command(
             "-f",
             help="輸出格式：table、json 或 csv。（預設：螢幕上為 table；寫入檔案時依副檔名 .json 或 .csv）",
             metavar="格式",
+            case_sensitive=False,
         ),
     ] = None,
     output: Annotated[

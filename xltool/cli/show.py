@@ -306,6 +306,16 @@ def _columns(rows: Sequence[tuple[str, str]], limit: int) -> list[str]:
 # ------------------------------------------------------------------------------------------- usage errors
 
 
+def _did_you_mean(typed: str, context: Any) -> str:
+    """The commands a mistyped one may be (「chek」: check), as a mistyped option is answered."""
+    import difflib
+
+    group = getattr(context, "command", None)
+    names = group.list_commands(context) if group is not None and hasattr(group, "list_commands") else []
+    near = difflib.get_close_matches(typed.casefold(), names, n=2, cutoff=0.6)
+    return f"；您是不是要用 {'、'.join(near)}？" if near else ""
+
+
 def usage_problem(error: Any, args: Sequence[str] = ()) -> str:
     """What a usage error of typer (click's, vendored) says, in zh-TW; ``args`` are the command line's,
     where a refused value is found again (typer's error does not carry it)."""
@@ -331,7 +341,7 @@ def usage_problem(error: Any, args: Sequence[str] = ()) -> str:
         return f"多了不需要的參數（{extra.group(1)}）"
     command = re.search(r"No such command '([^']*)'", message)
     if command:
-        return f"沒有這個指令「{command.group(1)}」"
+        return f"沒有這個指令「{command.group(1)}」" + _did_you_mean(command.group(1), getattr(error, "ctx", None))
     return "參數不正確"
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import CatalogOption, ForceOption, YearOption
+from xltool.cli.options import CatalogOption, ForceOption, roc_year
 
 
 @app.command(
@@ -22,7 +22,15 @@ def template_command(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="輸出檔名（.xlsx）。", metavar="範本.xlsx", readable=False)
     ] = Path("plan_template.xlsx"),
-    year: YearOption = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            callback=roc_year("--year"),
+            help="民國年度，例如 108（未指定時：--catalog 清單的年度，沒有 --catalog 時為內建最新一年的清單的年度）。",
+            metavar="年度",
+        ),
+    ] = None,
     unit: Annotated[str, typer.Option("--unit", help="預先填入的機關名稱。", metavar="名稱")] = "",
     rows: Annotated[int, typer.Option("--rows", min=1, max=5000, help="輸入列數（1 到 5000）。", metavar="列數")] = 60,
     password: Annotated[
