@@ -23,6 +23,7 @@ from tests.conftest import EXAMPLE, Runner
 from tests.test_merge import stats_table
 from xltool.form import MERGED_FIELDS, RESULTS_SHEET, column_index
 from xltool.reader import read_plan
+from xltool.schedule import parse_schedule
 from xltool.template import write_template
 
 KINMEN = json.loads((EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))
@@ -389,7 +390,11 @@ def test_a_file_named_for_a_missing_unit_that_names_another_is_pointed_out(
     taichung = receipts["臺中市政府政風處"]["note"]
     assert "高雄市政府政風處108年度廉政工作計畫.xlsx（檔名是「高雄市政府政風處」" in taichung
     assert taichung.count("檔名是") == 1  # where the file is listed, not in a sentence of its own again
-    assert "收到的計畫機關名稱寫「臺中市政府政風處」" in chase.read_text(encoding="utf-8-sig")
+    # the chase list names the file to correct (its 檔案 was empty, and 請辦理 named none)
+    (row,) = [r for r in csv.DictReader(io.StringIO(chase.read_text(encoding="utf-8-sig"))) if r["狀態"] == "未收"
+              and r["單位"] == "高雄市政府政風處"]  # fmt: skip
+    sent = str(folder / "高雄市政府政風處108年度廉政工作計畫.xlsx")
+    assert row["檔案"] == sent and row["請辦理"].startswith(f"收到的 {sent} 機關名稱寫「臺中市政府政風處」")
 
 
 def test_a_newer_copy_named_after_another_unit_does_not_replace_the_units_own_plan(
@@ -1885,3 +1890,20 @@ def test_a_unit_that_left_its_name_blank_is_still_chased_in_the_next_round(tmp_p
     assert xltool("merge", first, late, "--roster", roster, "-o", second, "--force").status == 0
     assert xltool("check", second, "--roster", roster, "--chase", chase, "--force").status == 0
     assert _chased(chase) == {}
+
+
+def test_the_chase_list_names_only_the_version_that_counts(tmp_path: Path, xltool: Runner) -> None:
+    """A unit whose correction still has an error was asked to correct 「甲_修正.xlsx、甲.xlsx」: the version it
+    replaced, which counts for nothing, beside the one its returned copy is made from."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    month_13 = parse_schedule("108.13", 108)
+    wrong = [replace(item, schedule_info=month_13) if n == 0 else item for n, item in enumerate(example_items(KINMEN))]
+    first = write_template(inbox / "甲政風處.xlsx", year=108, unit="甲政風處", items=wrong)
+    second = write_template(inbox / "甲政風處_修正.xlsx", year=108, unit="甲政風處", items=wrong)
+    os.utime(first, (second.stat().st_mtime - 3600,) * 2)
+    roster, chase = tmp_path / "名冊.csv", tmp_path / "待催.csv"
+    roster.write_text("單位\n甲政風處\n", encoding="utf-8")
+    assert xltool("check", inbox, "--roster", roster, "--chase", chase).status == 1
+    (row,) = csv.DictReader(io.StringIO(chase.read_text(encoding="utf-8-sig")))
+    assert (row["狀態"], row["檔案"]) == ("有錯誤", str(second))

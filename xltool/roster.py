@@ -522,6 +522,7 @@ class Receipt:
     resend: str = ""  # its newest file, when that could not be read and an older one counts instead
     other: str = ""  # a file named after it that is no plan (a .zip, a PDF), when nothing else came
     near: str = ""  # a name off the roster that is probably this unit's, misspelled (for the chase list)
+    near_files: str = ""  # the files that bear it, as shown (the chase list named none: which to correct?)
     # a 彙整 among its files: the unit's own files its rows there came from (來源檔案), in row order
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -553,10 +554,14 @@ class Receipt:
 
     def own_files(self) -> str:
         """The chase list's 檔案: the unit's own files, a 彙整 by the 來源檔案 of the unit's rows in it (the unit
-        was asked to correct 第一輪.xlsx, the office's 彙整 of every unit, where round one named its file)."""
-        return "、".join(
-            dict.fromkeys(name for file in self.files for name in self.sources.get(file, (shown_path(file),)))
-        )
+        was asked to correct 第一輪.xlsx, the office's 彙整 of every unit, where round one named its file); of
+        several versions, the ones that count (a version replaced was named beside the one to correct); for a
+        unit 未收 whose plan came under another name, the file that bears it."""
+        counted = {version["file"] for version in self.versions if version.get("counted")}
+        files = [file for file in self.files if shown_path(file) in counted] or self.files
+        if not files and self.status == Status.MISSING:
+            return self.near_files
+        return "、".join(dict.fromkeys(name for file in files for name in self.sources.get(file, (shown_path(file),))))
 
     @property
     def counts(self) -> bool:
@@ -572,7 +577,8 @@ class Receipt:
     def todo(self) -> str:
         """What the unit must do, in one zh-TW sentence (the chase list's 請辦理)."""
         if self.status == Status.MISSING and self.near:
-            return f"收到的計畫機關名稱寫「{self.near}」，與名冊不符，請確認後更正機關名稱再送出。"
+            sent = f" {self.near_files} " if self.near_files else "的計畫"
+            return f"收到的{sent}機關名稱寫「{self.near}」，與名冊不符，請確認後更正機關名稱再送出。"
         if self.status == Status.MISSING and self.other:
             return f"收到的 {self.other} 不是計畫活頁簿，請寄送計畫的 Excel 或 ODF 活頁簿（不要壓縮）。"
         if self.status == Status.MISSING:
@@ -1040,7 +1046,8 @@ def _receipts(
         if near is not None:
             line.note = _join(line.note, f"名冊上沒有這個名稱，是否為「{near.name}」？")
             receipt = lines[roster.units.index(near)]
-            receipt.near = receipt.near or group[0].unit
+            if not receipt.near:
+                receipt.near, receipt.near_files = group[0].unit, files
             receipt.note = _join(receipt.note, f"可能是 {files}（寫「{group[0].unit}」）")
         elif (sent := roster.nearest(group[0].unit, sent_units)) is not None and _words_added(group[0].unit, sent.name):
             # A unit's version under a name off the roster, and another under its roster name (its correction,
@@ -1135,7 +1142,8 @@ def _named_for_another(roster: Roster, on_roster: dict[str, list[Submission]], l
             if named is None or named.name == name or line_of[named.name].status != Status.MISSING:
                 continue
             missing = line_of[named.name]
-            missing.near = missing.near or sub.written
+            if not missing.near:
+                missing.near, missing.near_files = sub.written, sub.name
             missing.note = _join(missing.note, f"可能是 {sub.name}（{by}是這個單位，機關名稱卻寫「{sub.written}」）")
             if f"{sub.name}（{_named_words(sub)}" in line_of[name].note:
                 continue  # a version left out, already listed with what its name is: said once is enough
