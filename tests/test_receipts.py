@@ -478,3 +478,18 @@ def test_a_saved_time_no_clock_can_show_is_no_saved_time(tmp_path: Path, xltool:
     done = xltool("merge", folder, "-o", tmp_path / "彙整.xlsx")
     assert done.status == 0, done.err
     assert f"{odd}（檔案日期" in done.err
+
+
+def test_the_terminals_receipts_show_each_file_whole(tmp_path: Path, xltool: Runner) -> None:
+    """The 檔案 column was cut at 30 columns: 「收件匣/花蓮/花蓮縣玉里鎮公所.…」, a second file hidden behind 「、…」
+    and the 「（來源：…）」 of last round's 彙整 never shown; a file name could not be searched for in the output."""
+    from tests.test_season import unit_plan
+
+    folder = tmp_path / "收件匣" / "花蓮縣各鄉鎮市公所"
+    folder.mkdir(parents=True)
+    plan = unit_plan(folder / "花蓮縣玉里鎮公所108年度廉政工作計畫（修正版）.xlsx", "花蓮縣玉里鎮公所")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n花蓮縣玉里鎮公所\n", encoding="utf-8")
+    (row,) = [line for line in xltool("check", tmp_path / "收件匣", "--roster", roster).out.splitlines()
+              if line.startswith("花蓮縣玉里鎮公所 ")]  # fmt: skip
+    assert row.split()[:3] == ["花蓮縣玉里鎮公所", "已收", "33"] and row.endswith(str(plan))

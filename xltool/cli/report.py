@@ -140,17 +140,20 @@ def _where(group: list[Finding]) -> str:
 def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
     """收件情形 as a table, each unit's remarks below it (how it was told, which version counts, did you
     mean), then the units still to come: none received or none readable (「尚缺 3 個單位：…」)."""
-    from xltool.cli.show import table
-    from xltool.form import NOTE, RECEIPT_FIELDS
+    from xltool.cli.show import table, width
+    from xltool.form import FILES, NOTE, RECEIPT_FIELDS
 
+    # The files last and whole (cut to 30 columns, a path and 「（來源：…）」 never showed, nor a second file,
+    # and a file could not be searched for in the output): the figures keep their columns before them.
     rows = [
-        [line.unit or UNKNOWN_UNIT, str(line.status), line.shown_files(),
+        [line.unit or UNKNOWN_UNIT, str(line.status),
          *([str(line.practices), f"{json_number(line.budget):,}", str(line.errors), str(line.warnings)]
-           if line.counts else ["", "", "", ""])]
+           if line.counts else ["", "", "", ""]), line.shown_files()]
         for line in lines
     ]  # fmt: skip
-    header = [f.name for f in RECEIPT_FIELDS if f is not NOTE]
-    out = ["收件情形：", *table(header, rows, [24, 8, 30, 10, 10, 6, 6])]
+    header = [f.name for f in RECEIPT_FIELDS if f not in (NOTE, FILES)] + [FILES.name]
+    files = max((width(row[-1]) for row in rows), default=0)
+    out = ["收件情形：", *table(header, rows, [24, 8, 10, 10, 6, 6, max(files, width(FILES.name))])]
     remarks = [f"  {line.unit or '、'.join(map(shown_path, line.files))}：{line.note}" for line in lines if line.note]
     if remarks:
         out += [f"{NOTE.name}：", *remarks]
