@@ -315,3 +315,35 @@ def test_an_output_name_ending_in_a_space_is_said_to(tmp_path: Path, xltool: Run
     done = xltool("read", EXAMPLE, "-o", str(tmp_path / "彙整.json "))
     assert (done.status, done.code) == (2, "OUTPUT_WRONG_TYPE")
     assert "檔名結尾有空白" in done.error_line() and not list(tmp_path.iterdir())
+
+
+def test_the_readmes_check_output_is_what_an_80_column_terminal_shows() -> None:
+    """README shows the example's check as an 80-column terminal prints it; the block had drifted from what
+    xltool prints (six lines, broken elsewhere, under 「7 行」)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    said, block = readme.split("範例的結果（80 欄的終端機上 ", 1)[1].split("```", 2)[:2]
+    main, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "COLUMNS": "80", "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.Popen([*MODULE, "check", "examples/kinmen_108.xlsx"], cwd=ROOT, env=env, stdout=terminal)
+    os.close(terminal)
+    shown = b""
+    while chunk := _read(main):
+        shown += chunk
+    done.wait(timeout=60)
+    lines = [line for line in shown.decode().replace("\r", "").splitlines() if line]
+    assert lines == block.strip("\n").splitlines() and said.startswith(f"{len(lines)} 行")
+
+
+def _read(descriptor: int) -> bytes:
+    try:
+        return os.read(descriptor, 65536)
+    except OSError:  # the terminal's other end closed: all is read
+        return b""
