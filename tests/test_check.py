@@ -921,3 +921,72 @@ def test_a_performance_prefix_with_nothing_after_it_is_told_how_to_finish_it(pre
     plan = Plan(unit="測試單位", year=108, items=[item])
     found = next(f for f in check_plan(plan, load_catalog(108)) if f.code == "PERFORMANCE_FREE_EMPTY")
     assert "由下拉清單選擇本列業務類別的項目" in found.hint and "自主管理-項目名稱" in found.hint
+
+
+# ------------------------------------------------------------------------------------------ the JSON of read
+
+
+def _check_both(xltool: Runner, workbook: Path, as_json: Path) -> None:
+    """check of a workbook and of the JSON `read` wrote from it: the same lines (but the file's name), and the
+    same findings at the same cells for a script."""
+    assert xltool("read", workbook, "-f", "json", "-o", as_json).status == 0
+    shown = [xltool("check", path).out.splitlines()[1:] for path in (workbook, as_json)]
+    assert shown[1][:-1] == shown[0][:-1]  # the last line counts the hints, which differ (below)
+    assert shown[1][-1].split("（")[0] == shown[0][-1].split("（")[0]
+    found = [json.loads(xltool("check", path, "-f", "json", "--info").out)["files"][0] for path in (workbook, as_json)]
+    where = [[(f["code"], f["severity"], f["sheet"], f["cell"], f["row"], f["column"]) for f in one["findings"]]
+             for one in found]  # fmt: skip
+    assert [f for f in where[1] if f[1] != "info"] == [f for f in where[0] if f[1] != "info"]
+    # a hint needs what the JSON does not keep: 綜合業務 as written (CATEGORY_ALIAS), the JSON says 綜合規劃業務
+    assert set(where[1]) < set(where[0]) and {f[0] for f in set(where[0]) - set(where[1])} == {"CATEGORY_ALIAS"}
+
+
+def test_the_json_of_read_is_checked_at_the_workbooks_cells(tmp_path: Path, xltool: Runner) -> None:
+    """`xltool read 計畫.xlsx -o 計畫.json; xltool check 計畫.json` printed twenty lines 「計畫表  警告  沒有填
+    提列績效對應項目」, none saying where (the JSON kept the practice's cell alone), and `--format json` gave each a
+    blank `cell`: the JSON now keeps every field's cell, and check says what it says of the workbook."""
+    as_json = tmp_path / "計畫.json"
+    _check_both(xltool, EXAMPLE, as_json)
+    assert (
+        "計畫表!F4–F6、F18–F28、F30–F35，共 20 格  警告  沒有填提列績效對應項目"
+        in xltool("check", as_json).out.splitlines()
+    )
+    item = json.loads(as_json.read_text("utf-8"))["items"][0]
+    assert item["cells"] == {"goal": "A4", "practice": "B4", "schedule": "C4", "budget": "D4", "category": "E4",
+                             "performance": "F4"}  # fmt: skip
+
+
+def test_the_json_of_a_merged_workbook_is_checked_at_its_cells(tmp_path: Path, xltool: Runner) -> None:
+    """A 彙整 read to JSON (rows of two units, its 單位 and 年度 columns first): check finds what it finds in the
+    merged workbook, at the same cells of 彙整."""
+    other = json.loads(xltool("read", EXAMPLE, "-f", "json").out)
+    (tmp_path / "乙.json").write_text(json.dumps({**other, "unit": "乙單位"}, ensure_ascii=False), encoding="utf-8")
+    merged = tmp_path / "彙整.xlsx"
+    assert xltool("merge", EXAMPLE, tmp_path / "乙.json", "-o", merged).status == 0
+    _check_both(xltool, merged, tmp_path / "彙整.json")
+    shown = xltool("check", tmp_path / "彙整.json").out
+    assert "彙整!H4–H6、H18–H28、H30–H35、H37–H39、H51–H61、H63–H68，共 40 格  警告  沒有填提列績效對應項目" in shown
+
+
+def test_a_json_without_cells_says_the_row(tmp_path: Path, xltool: Runner) -> None:
+    """The JSON of an older xltool (the practice's `cell` alone) or one made by hand (not even that): a finding
+    of another field is on a row it names, 「計畫表 第 4 列」, neither the bare sheet nor 「計畫表!4」; a script
+    still reads a blank `cell` and the row."""
+    plan = json.loads(xltool("read", EXAMPLE, "-f", "json").out)
+    for item in plan["items"]:
+        item.pop("cells", None)
+    older = tmp_path / "舊版.json"
+    older.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    shown = xltool("check", older).out.splitlines()
+    assert "計畫表 第 4–6、18–28、30–35 列，共 20 列  警告  沒有填提列績效對應項目" in shown
+    assert not any(line.startswith(("計畫表  ", "計畫表!4")) for line in shown)
+    (found,) = json.loads(xltool("check", older, "-f", "json").out)["files"]
+    missing = [(f["cell"], f["row"]) for f in found["findings"] if f["code"] == "PERFORMANCE_MISSING"]
+    assert missing[:4] == [("", 4), ("", 5), ("", 6), ("", 18)] and len(missing) == 20
+    # one row of its own, in a JSON with no cell at all
+    for item in plan["items"]:
+        item.pop("cell")
+        item["performance"] = item["performance"] or "無"
+    plan["items"][1]["performance"] = ""
+    older.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    assert "計畫表 第 5 列  警告  沒有填提列績效對應項目" in xltool("check", older).out.splitlines()

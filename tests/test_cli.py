@@ -24,10 +24,42 @@ def test_read_json_has_the_documented_shape(xltool: Runner) -> None:
     assert sum(data["totals"]["by_category"].values()) == 1865
     item = data["items"][9]
     assert set(item) >= {"goal_no", "goal", "item_no", "practice", "schedule", "months", "budget", "category",
-                         "performance", "remark", "sheet", "row", "cell"}  # fmt: skip
+                         "performance", "remark", "sheet", "row", "cell", "cells"}  # fmt: skip
     assert (item["goal_no"], item["item_no"], item["cell"], item["row"]) == ("參", "三", "B13", 13)
+    # each field's cell as the reader found it: the goal's where it is written, above its first practice
+    assert item["cells"] == {"goal": "A11", "practice": "B13", "schedule": "C13", "budget": "D13", "category": "E13",
+                             "performance": "F13"}  # fmt: skip
     assert item["schedule"] == "108.01-12" and item["months"][0] == "108.01" and len(item["months"]) == 12
     assert "金門縣政府政風處" in out  # UTF-8, not \\u escapes
+
+
+@pytest.mark.parametrize(
+    "cells",
+    ['"D4"', '["D4"]', '{"budget": 4}', '{"budget": "D0"}', '{"budget": "XFE4"}', '{"budget": "D1048577"}',
+     '{"budget": "計畫表!D4"}', '{"budget": "d4"}'],
+)  # fmt: skip
+def test_a_json_whose_cells_are_no_cells_is_refused(tmp_path: Path, xltool: Runner, cells: str) -> None:
+    """`cells` of a JSON made by hand names each field's cell, an A1 reference within a sheet; anything else is
+    said, not taken for a cell that check would point at."""
+    plan = tmp_path / "計畫.json"
+    plan.write_text(f'{{"items": [{{"practice": "一、辦理宣導 3 場", "row": 4, "cells": {cells}}}]}}', encoding="utf-8")
+    done = xltool("check", plan, "-f", "json")
+    (refused,) = json.loads(done.out)["files"]
+    assert (done.status, refused["error_code"]) == (2, "INPUT_NOT_PLAN_JSON")
+    assert "items 第 1 項的 cells" in refused["error"]
+
+
+def test_a_json_cells_of_no_column_or_null_are_passed_over(tmp_path: Path, xltool: Runner) -> None:
+    """A key of no column of the form (a later xltool's), a blank or a null: as if the JSON did not name it."""
+    plan = tmp_path / "計畫.json"
+    item = {"goal_no": "壹", "goal": "目標。", "item_no": "一", "practice": "辦理宣導 3 場。", "sheet": "計畫表",
+            "row": 4, "cells": {"practice": "B4", "officer": "G4", "schedule": None, "category": ""}}  # fmt: skip
+    plan.write_text(json.dumps({"unit": "某處", "year": 108, "items": [item]}, ensure_ascii=False), encoding="utf-8")
+    done = xltool("check", plan, "-f", "json")
+    found = {f["code"]: (f["cell"], f["row"]) for f in json.loads(done.out)["files"][0]["findings"]}
+    assert found["SCHEDULE_MISSING"] == ("", 4) and found["CATEGORY_MISSING"] == ("", 4)
+    shown = xltool("check", plan).out.splitlines()
+    assert {"計畫表 第 4 列  錯誤  具體作法沒有填預定進度", "計畫表 第 4 列  錯誤  沒有填業務類別"} < set(shown)
 
 
 def test_an_absurd_budget_still_gives_json(template: Path, xltool: Runner) -> None:

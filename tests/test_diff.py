@@ -485,3 +485,51 @@ def test_a_row_added_under_a_merged_practice_is_a_change_of_that_practice(tmp_pa
     )
     [change] = diff_json(moved, again)["changed"]
     assert change["fields"] == {"budget": ["10、（空白）", "（空白）、10"]}
+
+
+def test_a_change_in_the_json_of_read_is_at_its_cell(tmp_path: Path, xltool: Runner) -> None:
+    """`diff 計畫.json 新.json` said a budget changed at 「計畫表!4」, no cell at all: the JSON keeps each field's
+    cell now, and the change is where it is in the workbook; the JSON of an older xltool, which has the
+    practice's cell alone, says the row (「計畫表 第 4 列」)."""
+    edited = tmp_path / "新.xlsx"
+    book = load_workbook(EXAMPLE)
+    book["計畫表"]["D4"] = 99
+    book.save(edited)
+    plan, new = tmp_path / "計畫.json", tmp_path / "新.json"
+    for source, target in ((EXAMPLE, plan), (edited, new)):
+        assert xltool("read", source, "-f", "json", "-o", target).status == 0
+    lines = [[line for line in xltool("diff", *pair).out.splitlines() if "  修改  " in line] for pair in
+             ((EXAMPLE, edited), (plan, new), (EXAMPLE, new), (plan, edited))]  # fmt: skip
+    assert lines[0] == ["計畫表!D4  修改  壹、一 預算(千元)：5 → 99"]
+    assert lines[1:] == [lines[0]] * 3
+    assert diff_json(plan, new)["changed"][0]["new"]["cells"]["budget"] == "D4"
+    for path in (plan, new):  # as an older xltool wrote them
+        data = json.loads(path.read_text("utf-8"))
+        for item in data["items"]:
+            del item["cells"]
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert [line for line in xltool("diff", plan, new).out.splitlines() if "  修改  " in line] == [
+        "計畫表 第 4 列  修改  壹、一 預算(千元)：5 → 99"
+    ]
+    (change,) = diff_json(plan, new)["changed"]
+    assert (change["new"]["cell"], change["new"]["row"], change["new"]["cells"]) == ("B4", 4, {"practice": "B4"})
+
+
+def test_a_change_in_the_json_of_a_merged_workbook_is_at_its_cell(tmp_path: Path, xltool: Runner) -> None:
+    """Two 彙整 read to JSON and compared unit by unit: a unit's change is at its cell of 彙整, as between the
+    workbooks."""
+    other = json.loads(xltool("read", EXAMPLE, "-f", "json").out)
+    (tmp_path / "乙.json").write_text(json.dumps({**other, "unit": "乙單位"}, ensure_ascii=False), encoding="utf-8")
+    merged, later = tmp_path / "彙整.xlsx", tmp_path / "彙整2.xlsx"
+    assert xltool("merge", EXAMPLE, tmp_path / "乙.json", "-o", merged).status == 0
+    book = load_workbook(merged)
+    book["彙整"]["F40"] = 99
+    book.save(later)
+    for path in (merged, later):
+        assert xltool("read", path, "-f", "json", "-o", path.with_suffix(".json")).status == 0
+    shown = [
+        [line.strip() for line in xltool("diff", *pair).out.splitlines() if "  修改  " in line]
+        for pair in ((merged, later), (merged.with_suffix(".json"), later.with_suffix(".json")))
+    ]
+    assert len(shown[0]) == 1 and shown[0][0].startswith("彙整!F40  修改  ")
+    assert shown[1] == shown[0]

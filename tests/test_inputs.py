@@ -150,8 +150,8 @@ def test_import_moves_a_legacy_sheet_into_the_template(tmp_path: Path, xltool: R
     assert "承辦人" in done.err and "含外聘委員出席費" in done.err  # what could not be placed, said
     moved = read_plan(out)
     assert moved.marker["template_version"] == "1"
-    assert [i.to_dict() | {"row": 0, "cell": "", "sheet": "", "remark": ""} for i in moved.items] == [
-        i.to_dict() | {"row": 0, "cell": "", "sheet": "", "remark": ""} for i in read_plan(legacy).items
+    assert [i.to_dict() | {"row": 0, "cell": "", "cells": {}, "sheet": "", "remark": ""} for i in moved.items] == [
+        i.to_dict() | {"row": 0, "cell": "", "cells": {}, "sheet": "", "remark": ""} for i in read_plan(legacy).items
     ]
     from openpyxl import load_workbook
 

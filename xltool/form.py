@@ -107,6 +107,9 @@ REMARK = Field("remark", "備註", "備註", words=("備註", "說明"), width=1
 UNIT = Field("unit", "單位", "單位", words=("單位", "機關", "機關名稱"), exact=True, width=16)
 YEAR = Field("year", "年度", "年度", words=("年度",), exact=True, width=6)
 OPTIONAL_COLUMNS: tuple[Field, ...] = (REMARK, UNIT, YEAR)
+# Every column the reader finds by its header: an item's cells are named by their keys (PlanItem.cells, and
+# the `cells` of each practice in the JSON of `xltool read`, in this order).
+HEADER_COLUMNS: tuple[Field, ...] = (*COLUMNS, *OPTIONAL_COLUMNS)
 
 # The template's 檢查 column, after the form's: formulas that show each row's first problem (xltool.live).
 # Not a field of the form: readers skip it, and nothing prints it.

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 from xltool.budget import Budget, parse_budget
 from xltool.form import (
     CATEGORY,
+    HEADER_COLUMNS,
     ITEM_FIELDS,
     ITEM_NUMERALS,
     LIVE,
     MONTHS,
     PERFORMANCE,
     PRINTED,
+    SHEET_COLUMNS,
     SHEET_ROWS,
     TEXT_COLUMNS,
     Field,
@@ -300,12 +302,13 @@ class PlanItem:
 
     @property
     def where(self) -> str:
-        """「計畫表!B7」: the practice cell with its sheet, or the row when the cell is unknown."""
-        return f"{self.sheet}!{self.cell or self.row}"
+        """「計畫表!B7」: the practice cell with its sheet, or 「計畫表 第 7 列」 when the cell is unknown."""
+        return self.at("practice")
 
     def at(self, key: str) -> str:
-        """「計畫表!C7」: a field's cell with its sheet."""
-        return f"{self.sheet}!{self.cells.get(key) or self.row}"
+        """「計畫表!C7」: a field's cell with its sheet; 「計畫表 第 7 列」 where only the row is known (a JSON of an
+        older xltool keeps the practice's cell alone, one made by hand maybe none)."""
+        return place(self.sheet, self.cells.get(key, ""), self.row)
 
     def to_dict(self) -> dict[str, Any]:
         """The fields of the form's columns (``form.ITEM_FIELDS``), then the remark and where the row is."""
@@ -316,6 +319,7 @@ class PlanItem:
         data["sheet"] = self.sheet
         data["row"] = self.row
         data["cell"] = self.cell
+        data["cells"] = {key: self.cells[key] for key in _CELL_KEYS if key in self.cells}
         data["unit"] = self.unit
         return data
 
@@ -454,7 +458,7 @@ class Plan:
                     remark=text["remark"],
                     sheet=text["sheet"],
                     row=row,
-                    cells={"practice": text["cell"]} if text["cell"] else {},
+                    cells=_json_cells(raw.get("cells"), text["cell"], number),
                     category_written=text["category"],
                     unit=text["unit"],
                     texts={c.key: text[c.key] for c in TEXT_COLUMNS if text[c.key]},
@@ -503,6 +507,53 @@ _JSON_VALUES = tuple((f.key, _json_value(f)) for f in ITEM_FIELDS)
 _JSON_TEXT_KEYS = (
     *(f.key for f in ITEM_FIELDS if f is not MONTHS and f.kind is not Kind.BUDGET), "remark", "sheet", "cell", "unit",
 )  # fmt: skip
+
+
+# The fields whose cells an item's JSON names (`cells`), in the form's order: every column the reader finds.
+_CELL_KEYS = tuple(c.key for c in HEADER_COLUMNS)
+_A1 = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+
+
+def _json_cells(value: object, practice: str, number: int) -> dict[str, str]:
+    """An item's cells from its JSON: `cells` (field → A1 reference), as `xltool read` wrote the cells the reader
+    found; `cell`, the practice's, is it where given (what scripts have always read and written). A JSON without
+    `cells` (an older xltool's, or made by hand) knows the practice's cell at most: the rest are said by row.
+    Keys of no column of the form are passed over (a later xltool's)."""
+    cells: dict[str, str] = {}
+    if value is not None:
+        if not isinstance(value, Mapping):
+            raise ValueError(f'items 第 {number} 項的 cells 必須是物件（各欄的儲存格，例如 {{"budget": "D4"}}）')
+        for key in _CELL_KEYS:
+            ref = value.get(key)
+            if ref is None or ref == "":
+                continue
+            if not isinstance(ref, str) or not _on_a_sheet(ref):
+                raise ValueError(f"items 第 {number} 項的 cells 中 {key} 必須是儲存格位置（例如 D4）")
+            cells[key] = ref
+    if practice:
+        cells["practice"] = practice
+    return cells
+
+
+def _on_a_sheet(ref: str) -> bool:
+    """Whether ``ref`` is an A1 reference inside a sheet's grid (A1 to XFD1048576)."""
+    found = _A1.fullmatch(ref)
+    if found is None:
+        return False
+    letters, digits = found.groups()  # three letters or seven digits may be past the grid: only those are worked out
+    return (len(letters) < 3 or column_index(letters) < SHEET_COLUMNS) and (
+        len(digits) < 7 or int(digits) <= SHEET_ROWS
+    )
+
+
+def place(sheet: str, cell: str, row: int) -> str:
+    """Where a person looks: 「計畫表!C7」; 「計畫表 第 7 列」 where only the row is known; the sheet alone for what
+    is about no row (the whole plan)."""
+    if cell:
+        return f"{sheet}!{cell}" if sheet else cell
+    if row:
+        return f"{sheet} 第 {row} 列" if sheet else f"第 {row} 列"
+    return sheet
 
 
 def _json_text(data: Mapping[str, Any], key: str, number: int) -> str:
@@ -586,8 +637,9 @@ class Finding:
 
     @property
     def where(self) -> str:
-        """Where a person looks: 「計畫表!B7」, or the sheet for a finding about the whole plan."""
-        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        """Where a person looks: 「計畫表!B7」; 「計畫表 第 7 列」 where only the row is known (a JSON plan without
+        its cells); the sheet for a finding about the whole plan."""
+        return place(self.sheet, self.cell, self.row)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -30,13 +30,13 @@ from xltool.form import (
     FILES,
     GOAL_NUMERALS,
     GUIDE_SHEET,
+    HEADER_COLUMNS,
     LIVE,
     MARKER_SHEET,
     MARKS_SHEET,
     MERGED_SHEET,
     NOTE,
     NOTES_WORDS,
-    OPTIONAL_COLUMNS,
     PLAN_SHEET,
     PRACTICE,
     PRINTOUT_KEYWORDS,
@@ -619,7 +619,7 @@ def find_header(grid: Grid) -> _Header | None:
 # A header's words below it, not merged with it: a unit in brackets (「(預算金額 單位：千元)」 under 備考,
 # 「(新增)」 under 提列績效), or 「單位：千元」.
 _HEADER_NOTE = re.compile(r"\(.*\)|單位:.*")
-_HEADER_WORDS = {c.key: c.words for c in (*COLUMNS, *OPTIONAL_COLUMNS)}  # 「對應項目」 under 「提列績效」
+_HEADER_WORDS = {c.key: c.words for c in HEADER_COLUMNS}  # 「對應項目」 under 「提列績效」
 
 
 def _header_goes_on(header_row: Sequence[object], row: Sequence[object], header: _Header) -> bool:
@@ -642,7 +642,7 @@ def _header_goes_on(header_row: Sequence[object], row: Sequence[object], header:
 def _column_named(text: str, taken: dict[str, int]) -> Field | None:
     if not text or len(text) > 40:
         return None
-    for column in (*COLUMNS, *OPTIONAL_COLUMNS):
+    for column in HEADER_COLUMNS:
         if column.key in taken:
             continue
         if text in column.words if column.exact else any(word in text for word in column.words):

@@ -111,22 +111,31 @@ def _lines(text: str, limit: int | None, indent: str) -> list[str]:
 
 
 def _groups(findings: Sequence[Finding]) -> list[tuple[str, Finding]]:
-    """Findings with the same rule, words and column, gathered at their first; each with where they are."""
-    groups: dict[tuple[str, ...], list[Finding]] = {}
+    """Findings with the same rule, words and column, gathered at their first; each with where they are. One
+    known by its row alone (a JSON plan without its cells) is gathered with those of its field on other rows."""
+    groups: dict[tuple[object, ...], list[Finding]] = {}
     for f in findings:
-        column = f.cell.rstrip("0123456789")
-        key = (f.code, f.severity, f.sheet, column, f.message, f.hint) if f.cell else (str(id(f)),)
+        if f.cell:
+            key: tuple[object, ...] = (f.code, f.severity, f.sheet, f.cell.rstrip("0123456789"), f.message, f.hint)
+        elif f.row:
+            key = (f.code, f.severity, f.sheet, f.column, f.message, f.hint, _BY_ROW)
+        else:
+            key = (id(f),)
         groups.setdefault(key, []).append(f)
     return [(_where(group), group[0]) for group in groups.values()]
 
 
+_BY_ROW = object()  # a group's key: findings known by their rows, not their cells
+
+
 def _where(group: list[Finding]) -> str:
-    """「計畫表!C14」, or 「計畫表!F7、F17–F27，共 12 格」 for several cells of one column."""
+    """「計畫表!C14」, or 「計畫表!F7、F17–F27，共 12 格」 for several cells of one column; where the cells are
+    unknown, 「計畫表 第 7 列」 or 「計畫表 第 7、17–27 列，共 12 列」."""
     first = group[0]
-    if len(group) == 1 or not first.cell:
+    if len(group) == 1 or not (first.cell or first.row):
         return first.where
     column = first.cell.rstrip("0123456789")
-    rows = sorted({cell_row(f.cell) for f in group})
+    rows = sorted({cell_row(f.cell) if first.cell else f.row for f in group})
     runs: list[list[int]] = []
     for row in rows:
         if runs and row == runs[-1][-1] + 1:
@@ -134,6 +143,8 @@ def _where(group: list[Finding]) -> str:
         else:
             runs.append([row])
     parts = [f"{column}{run[0]}" if len(run) == 1 else f"{column}{run[0]}–{column}{run[-1]}" for run in runs]
+    if not first.cell:
+        return f"{first.sheet + ' ' if first.sheet else ''}第 {'、'.join(parts)} 列，共 {len(rows)} 列"
     return f"{first.sheet}!{'、'.join(parts)}，共 {len(rows)} 格"
 
 
