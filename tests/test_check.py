@@ -965,7 +965,9 @@ def test_the_json_of_a_merged_workbook_is_checked_at_its_cells(tmp_path: Path, x
     assert xltool("merge", EXAMPLE, tmp_path / "乙.json", "-o", merged).status == 0
     _check_both(xltool, merged, tmp_path / "彙整.json")
     shown = xltool("check", tmp_path / "彙整.json").out
-    assert "彙整!H4–H6、H18–H28、H30–H35、H37–H39、H51–H61、H63–H68，共 40 格  警告  沒有填提列績效對應項目" in shown
+    # each unit's line, naming it (test_season: a merged workbook's problems are told by unit)
+    assert "彙整!H4–H6、H18–H28、H30–H35，共 20 格（金門縣政府政風處）  警告  沒有填提列績效對應項目" in shown
+    assert "彙整!H37–H39、H51–H61、H63–H68，共 20 格（乙單位）  警告  沒有填提列績效對應項目" in shown
 
 
 def test_a_json_without_cells_says_the_row(tmp_path: Path, xltool: Runner) -> None:

@@ -1907,3 +1907,17 @@ def test_the_chase_list_names_only_the_version_that_counts(tmp_path: Path, xltoo
     assert xltool("check", inbox, "--roster", roster, "--chase", chase).status == 1
     (row,) = csv.DictReader(io.StringIO(chase.read_text(encoding="utf-8-sig")))
     assert (row["狀態"], row["檔案"]) == ("有錯誤", str(second))
+
+
+def test_a_merged_workbooks_problems_are_told_by_unit(tmp_path: Path, xltool: Runner) -> None:
+    """Round two checks last round's 彙整: 「彙整!G7、G18，共 2 格  錯誤  沒有填業務類別」 was two units' problems
+    in one line, and no line said whose."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for unit in ("甲政風處", "乙政風處"):
+        blank = [replace(item, category="") if n == 0 else item for n, item in enumerate(example_items(KINMEN))]
+        write_template(inbox / f"{unit}.xlsx", year=108, unit=unit, items=blank)
+    merged = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", inbox, "-o", merged).status == 0
+    lines = [line for line in xltool("check", merged).out.splitlines() if "沒有填業務類別" in line]
+    assert sorted(line.split("  ")[0].split("（")[1] for line in lines) == ["乙政風處）", "甲政風處）"]

@@ -9,7 +9,7 @@ so a plan with twenty blank cells reads as one line, and every cell can still be
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from xltool.cli.show import printable, who, wrap
@@ -35,8 +35,12 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
         "  ",
     )
     shown = [f for f in result.findings if show_info or f.severity != Severity.INFO]
-    for where, first in _groups(shown):
-        head = f"{where}  {SEVERITY_WORDS[first.severity]}  {first.message}"
+    # A merged workbook's lines name their unit, and one unit's cells are gathered apart from another's: 「彙整!G7、
+    # G18，共 2 格」 was two units' problems in one line, and no line said whose.
+    unit_of = {item.row: item.unit for item in plan.items if item.unit} if plan.is_merged() else {}
+    for where, first in _groups(shown, unit_of):
+        unit = f"（{unit_of[first.row]}）" if first.row in unit_of else ""
+        head = f"{where}{unit}  {SEVERITY_WORDS[first.severity]}  {first.message}"
         lines += _lines(head, limit, "    ")
         if first.hint:
             lines += _lines(f"    → {first.hint}", limit, "      ")
@@ -110,10 +114,12 @@ def _lines(text: str, limit: int | None, indent: str) -> list[str]:
     return [text] if limit is None else wrap(text, limit, indent)
 
 
-def _groups(findings: Sequence[Finding]) -> list[tuple[str, Finding]]:
-    """Findings with the same rule, words and column, gathered at their first; each with where they are. One
-    known by its row alone (a JSON plan without its cells) is gathered with those of its field on other rows."""
+def _groups(findings: Sequence[Finding], unit_of: Mapping[int, str] | None = None) -> list[tuple[str, Finding]]:
+    """Findings with the same rule, words and column (and unit, in a merged workbook: ``unit_of`` its rows'),
+    gathered at their first; each with where they are. One known by its row alone (a JSON plan without its
+    cells) is gathered with those of its field on other rows."""
     groups: dict[tuple[object, ...], list[Finding]] = {}
+    unit_of = unit_of or {}
     for f in findings:
         if f.cell:
             key: tuple[object, ...] = (f.code, f.severity, f.sheet, f.cell.rstrip("0123456789"), f.message, f.hint)
@@ -121,7 +127,7 @@ def _groups(findings: Sequence[Finding]) -> list[tuple[str, Finding]]:
             key = (f.code, f.severity, f.sheet, f.column, f.message, f.hint, _BY_ROW)
         else:
             key = (id(f),)
-        groups.setdefault(key, []).append(f)
+        groups.setdefault((*key, unit_of.get(f.row, "")), []).append(f)
     return [(_where(group), group[0]) for group in groups.values()]
 
 
