@@ -33,7 +33,7 @@ from xltool.form import (
     column_index,
     column_letter,
 )
-from xltool.schedule import Note, Schedule, month_key, parse_schedule, roc_year
+from xltool.schedule import Note, Schedule, month_key, parse_schedule, year_meant
 from xltool.text import one_line
 
 if TYPE_CHECKING:
@@ -433,8 +433,8 @@ class Plan:
         if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 0 <= year <= 9999):
             raise ValueError("year 必須是整數（民國年度）")
         written = ""
-        if year is not None and roc_year(year) != year:  # 2019 or 0 typed into the JSON: read as the year cell is,
-            written, year = str(year), roc_year(year)  # and told as it is (YEAR_WESTERN, YEAR_UNREADABLE)
+        if year is not None and year_meant(year) != year:  # 2019 or 0 typed into the JSON: read as the year cell is,
+            written, year = str(year), year_meant(year)  # and told as it is (YEAR_WESTERN, YEAR_UNREADABLE)
         items = []
         damaged = False
         for number, raw in enumerate(data["items"], start=1):

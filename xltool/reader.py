@@ -78,7 +78,7 @@ from xltool.inputs import (
 )
 from xltool.model import NOTHING, PAREN_NUMBER, PLAIN_NUMBER, Origin, Plan, PlanItem
 from xltool.ooxml import decimals_shown
-from xltool.schedule import Note, Schedule, parse_schedule, roc_year
+from xltool.schedule import Note, Schedule, parse_schedule, year_meant
 from xltool.text import clean, item_text, one_line, squash
 
 PROGRESS_EVERY = 2000
@@ -1090,7 +1090,7 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int, live: int | None = No
 
 def _year(value: object) -> int | None:
     number = year_number(squash(_text(value)))  # 1E+308 or 5,000 digits is no year (int() refuses 4,300)
-    return roc_year(number) if number is not None else None
+    return year_meant(number) if number is not None else None
 
 
 def _practice_text(value: object) -> str:

@@ -23,7 +23,7 @@ ROC_OFFSET = 1911
 YEAR_MENTION = re.compile(r"(?<!\d)(\d{2,3})(?=\s*年)")
 
 
-def roc_year(number: int) -> int | None:
+def year_meant(number: int) -> int | None:
     """The plan year a written year means: 2019 is 108 (the western year typed for it); None for what is no
     year (0: every schedule was 「不在計畫年度 0 年」; past 999)."""
     year = number - ROC_OFFSET if number > ROC_OFFSET else number
