@@ -970,6 +970,25 @@ def test_the_json_of_a_merged_workbook_is_checked_at_its_cells(tmp_path: Path, x
     assert "彙整!H37–H39、H51–H61、H63–H68，共 20 格（乙單位）  警告  沒有填提列績效對應項目" in shown
 
 
+def test_a_practice_moved_or_typed_into_the_json_goes_with_the_goal_above_it(tmp_path: Path, xltool: Runner) -> None:
+    """Moved under goal 壹 in the JSON (keeping the cells read wrote) or typed in with no cells, a practice began a
+    goal of its own: 「計畫目標編號「壹」應為「貳」」 and 「具體作法編號「四」應為「一」」, where the workbook edited
+    alike has none."""
+    data = json.loads(xltool("read", EXAMPLE, "-f", "json").out)
+    first = data["items"][0]
+    moved = json.loads(json.dumps(data))
+    practice = moved["items"].pop(6)
+    practice.update(goal_no="壹", goal=first["goal"], item_no="四")
+    moved["items"].insert(3, practice)
+    typed = json.loads(json.dumps(data))
+    new = {key: value for key, value in first.items() if key not in ("cells", "cell", "row")}
+    typed["items"].insert(3, {**new, "item_no": "四", "practice": "辦理廉政座談會 2 場。", "performance": "無"})
+    for name, plan in (("移動.json", moved), ("新增.json", typed)):
+        (tmp_path / name).write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+        result = check_file(tmp_path / name)
+        assert [f.code for f in result.findings if f.severity == "error"] == [], name
+
+
 def test_a_json_without_cells_says_the_row(tmp_path: Path, xltool: Runner) -> None:
     """The JSON of an older xltool (the practice's `cell` alone) or one made by hand (not even that): a finding
     of another field is on a row it names, 「計畫表 第 4 列」, neither the bare sheet nor 「計畫表!4」; a script

@@ -437,6 +437,8 @@ class Plan:
             written, year = str(year), year_meant(year)  # and told as it is (YEAR_WESTERN, YEAR_UNREADABLE)
         items = []
         damaged = False
+        run: tuple[str, str, str] | None = None
+        goal_cell = ""
         for number, raw in enumerate(data["items"], start=1):
             if not isinstance(raw, Mapping):
                 raise ValueError(f"items 第 {number} 項不是物件")
@@ -445,6 +447,16 @@ class Plan:
             row = raw.get("row", 0)
             if not isinstance(row, int) or isinstance(row, bool) or not 0 <= row <= SHEET_ROWS:
                 raise ValueError(f"items 第 {number} 項的 row 必須是 0 到 {SHEET_ROWS:,} 的整數")  # a sheet's rows
+            cells = _json_cells(raw.get("cells"), text["cell"], number)
+            # A run of practices under one goal (unit, number and words alike, one after another) is at the goal
+            # cell of its first: the cell tells two goals of the same words apart, and a JSON is edited as text
+            # (a practice moved under another goal kept its old goal's cell, one typed in had none: each began a
+            # goal of its own, and the numbering was wrong where the workbook's is right).
+            if (goal := (text["unit"], text["goal_no"], text["goal"])) != run:
+                run, goal_cell = goal, cells.get("goal", "")
+            cells.pop("goal", None)
+            if goal_cell:
+                cells["goal"] = goal_cell
             items.append(
                 PlanItem(
                     goal_no=text["goal_no"],
@@ -458,7 +470,7 @@ class Plan:
                     remark=text["remark"],
                     sheet=text["sheet"],
                     row=row,
-                    cells=_json_cells(raw.get("cells"), text["cell"], number),
+                    cells=cells,
                     category_written=text["category"],
                     unit=text["unit"],
                     texts={c.key: text[c.key] for c in TEXT_COLUMNS if text[c.key]},
