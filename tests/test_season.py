@@ -1921,3 +1921,38 @@ def test_a_merged_workbooks_problems_are_told_by_unit(tmp_path: Path, xltool: Ru
     assert xltool("merge", inbox, "-o", merged).status == 0
     lines = [line for line in xltool("check", merged).out.splitlines() if "沒有填業務類別" in line]
     assert sorted(line.split("  ")[0].split("（")[1] for line in lines) == ["乙政風處）", "甲政風處）"]
+
+
+def test_the_chase_list_points_at_a_units_own_file_and_its_newest_one_to_send_again(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """乙's plan under a mistyped name inside last round's 彙整: the chase list asked 乙 to correct 第一輪.xlsx, the
+    office's 彙整 of every unit. 甲's newest file could not be read: the chase list asked it to send that file
+    again, but its 檔案 named only the older one that counts."""
+    inbox, late = tmp_path / "收件", tmp_path / "遲交"
+    inbox.mkdir()
+    late.mkdir()
+    unit_plan(inbox / "甲政風處.xlsx", "甲政風處")
+    unit_plan(inbox / "乙的計畫.xlsx", "乙政風式")  # 乙政風處's plan, its name mistyped
+    roster, chase, first = tmp_path / "名冊.csv", tmp_path / "待催.csv", tmp_path / "第一輪.xlsx"
+    roster.write_text("單位\n甲政風處\n乙政風處\n", encoding="utf-8")
+    assert xltool("merge", inbox, "-o", first).status == 0
+    damaged = late / "甲政風處_修正.xlsx"
+    damaged.write_bytes(b"PK\x03\x04" + b"damaged" * 10)
+    os.utime(damaged, (first.stat().st_mtime + 3600,) * 2)
+    xltool("check", first, late, "--roster", roster, "--chase", chase)
+    rows = {r["單位"]: r for r in csv.DictReader(io.StringIO(chase.read_text(encoding="utf-8-sig")))}
+    own = str(inbox / "乙的計畫.xlsx")
+    assert rows["乙政風處"]["檔案"] == own and rows["乙政風處"]["請辦理"].startswith(f"收到的 {own} 機關名稱")
+    assert rows["甲政風處"]["狀態"] == "新版無法讀取" and str(damaged) in rows["甲政風處"]["檔案"].split("、")
+
+
+def test_a_roster_whose_columns_speak_of_practices_is_still_a_roster(season: tuple[Path, Path], xltool: Runner) -> None:
+    """A plan given as --roster is refused, but a roster with a 具體作法數 column and a 送件進度 one, or a remark
+    「具體作法待補」 beside 「進度落後」, was refused with it: a plan's header names its goals and its practices."""
+    folder, _ = season
+    for body in ("單位,承辦人,備註,辦理進度\n臺北市政府政風處,王,具體作法待補,進度落後\n",
+                 "單位,承辦人,電話,具體作法數,送件進度\n臺北市政府政風處,王,1,,\n"):  # fmt: skip
+        roster = folder.parent / "名冊.csv"
+        roster.write_text(body, encoding="utf-8")
+        assert "收件情形" in xltool("check", folder, "--roster", roster).out

@@ -375,7 +375,8 @@ def _no_plan(rows: list[list[str]], source: Path) -> None:
     the goals 壹、貳… became the roster's units, 未收, beside the real unit 名冊外, with exit 0."""
     from xltool.reader import find_header
 
-    if find_header(rows) is not None:
+    header = find_header(rows)  # a plan's header names its goals and practices; a roster's may say 具體作法數, 進度
+    if header is not None and {"goal", "practice"} <= set(header.columns):
         raise _invalid(
             "這是計畫（有「具體作法」「預定進度」等欄），不是名冊；請指定名冊檔（「單位」欄依序列出各單位）", source
         )
@@ -561,7 +562,8 @@ class Receipt:
         files = [file for file in self.files if shown_path(file) in counted] or self.files
         if not files and self.status == Status.MISSING:
             return self.near_files
-        return "、".join(dict.fromkeys(name for file in files for name in self.sources.get(file, (shown_path(file),))))
+        names = (name for file in files for name in self.sources.get(file, (shown_path(file),)))
+        return "、".join(dict.fromkeys([*names, *([self.resend] if self.resend else [])]))  # the file to send again
 
     @property
     def counts(self) -> bool:
@@ -1046,8 +1048,9 @@ def _receipts(
         if near is not None:
             line.note = _join(line.note, f"名冊上沒有這個名稱，是否為「{near.name}」？")
             receipt = lines[roster.units.index(near)]
-            if not receipt.near:
-                receipt.near, receipt.near_files = group[0].unit, files
+            if not receipt.near:  # the files the unit sent (a 彙整's: its rows' 來源檔案), for the chase list
+                receipt.near = group[0].unit
+                receipt.near_files = "、".join(dict.fromkeys(n for s in group for n in (_sources(s) or (s.name,))))
             receipt.note = _join(receipt.note, f"可能是 {files}（寫「{group[0].unit}」）")
         elif (sent := roster.nearest(group[0].unit, sent_units)) is not None and _words_added(group[0].unit, sent.name):
             # A unit's version under a name off the roster, and another under its roster name (its correction,
@@ -1143,7 +1146,7 @@ def _named_for_another(roster: Roster, on_roster: dict[str, list[Submission]], l
                 continue
             missing = line_of[named.name]
             if not missing.near:
-                missing.near, missing.near_files = sub.written, sub.name
+                missing.near, missing.near_files = sub.written, "、".join(_sources(sub) or (sub.name,))
             missing.note = _join(missing.note, f"可能是 {sub.name}（{by}是這個單位，機關名稱卻寫「{sub.written}」）")
             if f"{sub.name}（{_named_words(sub)}" in line_of[name].note:
                 continue  # a version left out, already listed with what its name is: said once is enough
