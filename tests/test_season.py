@@ -1919,8 +1919,32 @@ def test_a_merged_workbooks_problems_are_told_by_unit(tmp_path: Path, xltool: Ru
         write_template(inbox / f"{unit}.xlsx", year=108, unit=unit, items=blank)
     merged = tmp_path / "第一輪.xlsx"
     assert xltool("merge", inbox, "-o", merged).status == 0
-    lines = [line for line in xltool("check", merged).out.splitlines() if "沒有填業務類別" in line]
+    shown = xltool("check", merged).out.splitlines()
+    lines = [line for line in shown if "沒有填業務類別" in line]
     assert sorted(line.split("  ")[0].split("（")[1] for line in lines) == ["乙政風處）", "甲政風處）"]
+    # and a unit's lines together, though the 彙整 was sorted (its rows interleaved: they came 甲, 乙, 甲, 乙)
+    from tests.conftest import fill
+    from tests.test_check import GOOD
+
+    small = tmp_path / "小"
+    small.mkdir()
+    two = [
+        {"goal": "壹、強化廉政宣導。", "practice": "一、辦理廉政宣導 3 場。", **GOOD, "schedule": "經常辦理"},
+        {"practice": "二、召開廉政會報 2 次。", **GOOD, "performance": None},
+    ]
+    for unit in ("甲政風處", "乙政風處"):
+        fill(write_template(small / f"{unit}.xlsx", year=108, rows=20), two, unit=unit)
+    assert xltool("merge", small, "-o", merged, "--force").status == 0
+    book = load_workbook(merged)
+    sheet = book["彙整"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4, max_row=7)]
+    for at, row in enumerate([rows[0], rows[2], rows[1], rows[3]], start=4):  # sorted by something else
+        for column, value in enumerate(row, start=1):
+            sheet.cell(at, column).value = value
+    book.save(merged)
+    shown = xltool("check", merged).out.splitlines()
+    units = [found.group(1) for line in shown if (found := re.search(r"（(.政風處)）  ", line))]
+    assert len(units) > 2 and units == sorted(units, key=units.index)
 
 
 def test_the_chase_list_points_at_a_units_own_file_and_its_newest_one_to_send_again(

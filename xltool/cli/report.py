@@ -38,7 +38,9 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
     # A merged workbook's lines name their unit, and one unit's cells are gathered apart from another's: 「彙整!G7、
     # G18，共 2 格」 was two units' problems in one line, and no line said whose.
     unit_of = {item.row: item.unit for item in plan.items if item.unit} if plan.is_merged() else {}
-    for where, first in _groups(shown, unit_of):
+    order = {unit: n for n, unit in enumerate(dict.fromkeys(unit_of.values()), start=1)}  # the plan's, not the rules'
+    groups = sorted(_groups(shown, unit_of), key=lambda group: order.get(unit_of.get(group[1].row, ""), 0))
+    for where, first in groups:
         unit = f"（{unit_of[first.row]}）" if first.row in unit_of else ""
         head = f"{where}{unit}  {SEVERITY_WORDS[first.severity]}  {first.message}"
         lines += _lines(head, limit, "    ")
