@@ -789,6 +789,12 @@ def _sources(sub: Submission) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item.origin.file for item in items if item.origin is not None and item.origin.file))
 
 
+def _sent_files(subs: Sequence[Submission]) -> str:
+    """The files these versions came in, as the chase list names them: a 彙整's by its rows' 來源檔案 (the unit
+    sent those, not the office's 彙整 of every unit)."""
+    return "、".join(dict.fromkeys(name for sub in subs for name in (_sources(sub) or (sub.name,))))
+
+
 def _saved_before(own: Sequence[Submission], copies: Sequence[Submission], year: int | None) -> bool:
     """Whether each of a unit's own files was saved before its version in last round's 彙整 (by the rows'
     來源存檔時間; an older 彙整 without it says nothing, and the unit's own file counts as it did)."""
@@ -1050,7 +1056,7 @@ def _receipts(
             receipt = lines[roster.units.index(near)]
             if not receipt.near:  # the files the unit sent (a 彙整's: its rows' 來源檔案), for the chase list
                 receipt.near = group[0].unit
-                receipt.near_files = "、".join(dict.fromkeys(n for s in group for n in (_sources(s) or (s.name,))))
+                receipt.near_files = _sent_files(group)
             receipt.note = _join(receipt.note, f"可能是 {files}（寫「{group[0].unit}」）")
         elif (sent := roster.nearest(group[0].unit, sent_units)) is not None and _words_added(group[0].unit, sent.name):
             # A unit's version under a name off the roster, and another under its roster name (its correction,
@@ -1146,7 +1152,7 @@ def _named_for_another(roster: Roster, on_roster: dict[str, list[Submission]], l
                 continue
             missing = line_of[named.name]
             if not missing.near:
-                missing.near, missing.near_files = sub.written, "、".join(_sources(sub) or (sub.name,))
+                missing.near, missing.near_files = sub.written, _sent_files([sub])
             missing.note = _join(missing.note, f"可能是 {sub.name}（{by}是這個單位，機關名稱卻寫「{sub.written}」）")
             if f"{sub.name}（{_named_words(sub)}" in line_of[name].note:
                 continue  # a version left out, already listed with what its name is: said once is enough
@@ -1194,7 +1200,8 @@ def _receipt(
     sent = {s.file for s in group if not (s.from_merged and same_file(s.file) in named)}
     # but a 彙整 that alone holds two of a unit's versions (names the roster has joined since) holds two sendings:
     # 重複, as the unit's own files say
-    if len(sent) > 1 or (all(s.from_merged for s in group) and _parts_of_one_merge(group)):
+    joined = _parts_of_one_merge(group)
+    if len(sent) > 1 or (all(s.from_merged for s in group) and joined):
         status = Status.DUPLICATE if roster_unit is not None else Status.OFF_ROSTER
     elif not readable:
         status = Status.UNREADABLE
@@ -1260,7 +1267,7 @@ def _receipt(
         notes.append(f"以較新的已彙整活頁簿 {merged_counted} 中的計畫為準，不計 {merged_left} 中的")
     elif len(files) > 1 and merged_in:
         notes.append(f"在 {merged_in} 中")
-    elif len(files) > 1 or _parts_of_one_merge(group):
+    elif len(files) > 1 or joined:
         notes.append(_versions_note(group, counted, newest_lost=bool(line.resend)))
     if line.resend:
         notes.append(_RESEND_CLAUSE.format(reason=line.reason or "檔案損毀", name=line.resend))
