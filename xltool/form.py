@@ -370,6 +370,19 @@ def quoted_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+_CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+
+
+def cell_position(ref: str) -> tuple[int, int] | None:
+    """ "B7" → (7, 2), 1-based; None when it is no cell inside the sheet's grid (A1 to XFD1048576)."""
+    found = _CELL.fullmatch(ref.strip().upper())
+    if not found:
+        return None
+    col = column_index(found.group(1)) + 1
+    row = whole(found.group(2))
+    return (row, col) if row <= SHEET_ROWS and col <= SHEET_COLUMNS else None
+
+
 def cell_row(ref: str) -> int:
     """The 1-based row of an A1 reference (0 when there is none)."""
     digits = ref.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ")

@@ -24,12 +24,12 @@ from xltool.form import (
     MONTHS,
     PERFORMANCE,
     PRINTED,
-    SHEET_COLUMNS,
     SHEET_ROWS,
     TEXT_COLUMNS,
     Field,
     Kind,
     Severity,
+    cell_position,
     column_index,
     column_letter,
 )
@@ -523,7 +523,6 @@ _JSON_TEXT_KEYS = (
 
 # The fields whose cells an item's JSON names (`cells`), in the form's order: every column the reader finds.
 _CELL_KEYS = tuple(c.key for c in HEADER_COLUMNS)
-_A1 = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 
 
 def _json_cells(value: object, practice: str, number: int) -> dict[str, str]:
@@ -539,23 +538,13 @@ def _json_cells(value: object, practice: str, number: int) -> dict[str, str]:
             ref = value.get(key)
             if ref is None or ref == "":
                 continue
-            if not isinstance(ref, str) or not _on_a_sheet(ref):
+            # a reference as read writes it: upper case, nothing around it (lower case, 「$D$4」 are refused)
+            if not isinstance(ref, str) or ref != ref.strip().upper() or cell_position(ref) is None:
                 raise ValueError(f"items 第 {number} 項的 cells 中 {key} 必須是儲存格位置（例如 D4）")
             cells[key] = ref
     if practice:
         cells["practice"] = practice
     return cells
-
-
-def _on_a_sheet(ref: str) -> bool:
-    """Whether ``ref`` is an A1 reference inside a sheet's grid (A1 to XFD1048576)."""
-    found = _A1.fullmatch(ref)
-    if found is None:
-        return False
-    letters, digits = found.groups()  # three letters or seven digits may be past the grid: only those are worked out
-    return (len(letters) < 3 or column_index(letters) < SHEET_COLUMNS) and (
-        len(digits) < 7 or int(digits) <= SHEET_ROWS
-    )
 
 
 def place(sheet: str, cell: str, row: int) -> str:

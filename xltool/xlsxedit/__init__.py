@@ -19,11 +19,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from xltool.errors import ErrorCode, InputError
-from xltool.form import MARKS_SHEET
+from xltool.form import MARKS_SHEET, cell_position
 from xltool.inputs import Package, inspect_workbook
 from xltool.ooxml import NOT_XML
 from xltool.xlsxedit.book import Workbook
-from xltool.xlsxedit.cells import KEEP, CellEdit, Cells, Keep, Value, a1, cell_position, edit_cells
+from xltool.xlsxedit.cells import KEEP, CellEdit, Cells, Keep, Value, a1, edit_cells
 from xltool.xlsxedit.comments import add_notes
 from xltool.xlsxedit.marks import Mark, keep_record, let_go, made, read_marks, take_back
 from xltool.xlsxedit.package import Parts

@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Final
 
-from xltool.form import column_index, column_letter, whole
+from xltool.form import cell_position, column_index, column_letter, whole
 from xltool.model import number as plain_number
 from xltool.ooxml import attributes, start_tag
 from xltool.ooxml import xml_text as text
@@ -55,19 +55,7 @@ Cells = Mapping[str, Mapping[tuple[int, int], CellEdit]]  # edits by sheet and 1
 
 # ----------------------------------------------------------------------------------------- references
 
-MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
-_REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 UNPLACED = "無法標註：工作表的儲存格沒有標明位置（{}），請以 Excel 開啟後另存新檔再試"
-
-
-def cell_position(ref: str) -> tuple[int, int] | None:
-    """ "B7" → (7, 2), 1-based; None when it is no cell inside Excel's grid."""
-    found = _REF.fullmatch(ref.strip().upper())
-    if not found:
-        return None
-    col = column_index(found.group(1)) + 1
-    row = whole(found.group(2))
-    return (row, col) if row <= MAX_ROW and col <= MAX_COLUMN else None
 
 
 def a1(row: int, col: int) -> str:

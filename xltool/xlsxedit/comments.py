@@ -7,11 +7,10 @@ import posixpath
 import re
 from collections.abc import Mapping
 
-from xltool.form import whole
+from xltool.form import cell_position, whole
 from xltool.ooxml import MAIN_NS, REL_NS, attributes, short_of, start_tag, xml_unescape
 from xltool.ooxml import xml_text as text
 from xltool.xlsxedit.book import Workbook
-from xltool.xlsxedit.cells import cell_position
 from xltool.xlsxedit.package import Parts
 from xltool.xlsxedit.xmltext import (
     Damaged,

@@ -25,11 +25,12 @@ from xltool.form import (
     RESULTS_SHEET,
     SEVERITY_WORDS,
     Severity,
+    cell_position,
     whole,
 )
 from xltool.ooxml import NAME, attributes, short_of, xml_unescape
 from xltool.xlsxedit.book import Workbook
-from xltool.xlsxedit.cells import UNPLACED, CellEdit, Cells, Value, a1, cell_position, shown_styles
+from xltool.xlsxedit.cells import UNPLACED, CellEdit, Cells, Value, a1, shown_styles
 from xltool.xlsxedit.comments import NOTE_GAP, Notes
 from xltool.xlsxedit.package import Parts
 from xltool.xlsxedit.styles import CellFormats, argb, solid_rgb
