@@ -3,6 +3,7 @@ xltool catalog (the lists in the open)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from xltool.catalogs import load_catalog
 from xltool.checks import check_plan
 from xltool.checks.carryover import EMITS as OLD_YEAR_RULES
 from xltool.errors import ErrorCode, XltoolError
+from xltool.pipeline import load_plan
 from xltool.reader import read_plan
 from xltool.rollover import rollover
 
@@ -390,6 +392,29 @@ def test_a_plan_read_to_json_rolls_over(tmp_path: Path, xltool: Runner) -> None:
     out = tmp_path / "109.xlsx"
     assert xltool("rollover", data, "--year", "109", "-o", out).status == 0
     assert len(read_plan(out).items) == 33 and read_plan(out).year == 109
+
+
+def test_a_budget_that_is_no_amount_survives_the_json_a_rollover_is_made_from(tmp_path: Path, xltool: Runner) -> None:
+    """read's JSON wrote "budget": null for 「1萬5千元」 and 「另案辦理」: the year rolled over from it had blank
+    budget cells without a word, and check said 「沒有填預算」 (a warning) where the workbook had an error."""
+    source = tmp_path / "108.xlsx"
+    hand_made_plan(
+        source,
+        [["壹、推動廉政", "一、召開廉政會報2次。", "108.01-12", "1萬5千元", "綜合規劃業務", "無"],
+         [None, "二、辦理廉政宣導3場。", "108.03", "另案辦理", "防貪業務", "無"]],
+        [],
+    )  # fmt: skip
+    data = tmp_path / "108.json"
+    assert xltool("read", source, "-f", "json", "-o", data).status == 0
+    assert [item["budget"] for item in json.loads(data.read_text(encoding="utf-8"))["items"]] == [
+        "1萬5千元",
+        "另案辦理",
+    ]
+    codes = sorted(f.code for f in check_plan(read_plan(source)))
+    assert codes == sorted(f.code for f in check_plan(load_plan(data))) and "BUDGET_NOT_NUMBER" in codes
+    out = tmp_path / "109.xlsx"
+    assert xltool("rollover", data, "--year", "109", "-o", out).status == 0
+    assert [item.budget_info.written for item in read_plan(out).items] == ["1萬5千元", "另案辦理"]
 
 
 def test_a_hand_made_sheets_budget_and_schedule_headed_in_other_words(tmp_path: Path) -> None:

@@ -507,8 +507,8 @@ def _json_value(entry: Field) -> Callable[[PlanItem], object]:
     """How a field of a practice's JSON is read off an item: the attribute of its name, but for these."""
     if entry is MONTHS:
         return lambda item: list(item.months)
-    if entry.kind is Kind.BUDGET:
-        return lambda item: json_number(item.budget)
+    if entry.kind is Kind.BUDGET:  # the amount; a text that is no amount as typed (「另案辦理」), so none is lost
+        return lambda item: json_number(item.budget) if item.budget is not None else item.budget_info.written or None
     if entry in TEXT_COLUMNS:
         return lambda item: item.texts.get(entry.key, "")
     return attrgetter(entry.key)
