@@ -308,6 +308,31 @@ def test_last_year_against_this_year(old: Path, tmp_path: Path, xltool: Runner) 
     assert "兩版相差 1 年" in out
 
 
+def test_a_new_year_whose_months_stayed_last_years_says_so(old: Path, tmp_path: Path, xltool: Runner) -> None:
+    """Only the year changed to 109: 33 lines of 「預定進度：108.01-12 → 108.01-12」, both sides alike, and the office
+    could not tell the unit what to fix; the copy's note said 「上一版：108.01-12」 on a cell holding 108.01-12."""
+    unmoved = workbook(tmp_path / "109.xlsx", ITEMS, year=109)
+    _, out, _ = xltool("diff", old, unmoved, "--annotate", tmp_path / "標註.xlsx")
+    assert "計畫表!C4  修改  壹、一 預定進度：108.01-12 → 108.01-12（計畫年度不同，月份沒有跟著改）" in out
+    assert out.count("月份沒有跟著改") == 33
+    note = load_workbook(tmp_path / "標註.xlsx")["計畫表"]["C4"].comment
+    assert note is not None and "月份沒有跟著改" in note.text
+
+
+def test_a_budget_that_is_no_amount_is_said_to_be_left_out_of_the_totals(
+    old: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """5 raised to 「1萬5千元」 read 「預算合計（千元）：1,865 → 1,860」, 「壹 30 → 25」: a decrease, and nothing said
+    that one budget was not counted."""
+    items = list(ITEMS)
+    items[0] = replace(items[0], budget_info=parse_budget("1萬5千元"))
+    new = workbook(tmp_path / "第二次.xlsx", items)
+    _, out, _ = xltool("diff", old, new)
+    assert "預算合計 1,860 千元，另有 1 項預算不是金額、未計入）" in out.splitlines()[1]
+    assert "預算合計（千元）：1,865 → 1,860（不是金額的預算未計入：上一版 0 項、本版 1 項）" in out
+    assert diff_json(old, new)["totals"]["budget_not_counted"] == [0, 1]
+
+
 # ------------------------------------------------------------------------------------------ JSON
 
 
@@ -325,7 +350,8 @@ def test_json_has_the_documented_shape(old: Path, tmp_path: Path, xltool: Runner
     assert all(list(c) == ["old", "new", "fields"] and c["new"] == read[c["new"]["cell"]] for c in data["changed"])
     assert all(isinstance(v, list) and len(v) == 2 for c in data["changed"] for v in c["fields"].values())
     totals = data["totals"]
-    assert list(totals) == ["budget", "by_goal", "by_category"] and totals["budget"] == [1865, 1890]
+    assert list(totals) == ["budget", "budget_not_counted", "by_goal", "by_category"]
+    assert totals["budget"] == [1865, 1890] and totals["budget_not_counted"] == [0, 0]
     assert totals["by_category"]["綜合規劃業務"] == [365, 395]
     assert totals["by_goal"][0] == {"old": f"壹、{ITEMS[0].goal}", "new": f"壹、{ITEMS[0].goal}", "budget": [30, 80]}
 

@@ -49,7 +49,7 @@ from xltool.form import (
     numbered_with,
     quoted_sheet,
 )
-from xltool.model import Finding, Plan, PlanItem, json_number, one_row_each, practice_rows
+from xltool.model import Finding, Plan, PlanItem, budget_value, json_number, one_row_each, practice_rows
 from xltool.outputs import Outputs
 from xltool.schedule import YEAR_MENTION, Schedule, month_key
 from xltool.text import item_text, squash
@@ -67,6 +67,8 @@ MAX_LOOKED_AT = 250_000
 MAX_MEASURED = 5_000
 
 JsonValue = str | int | float | None
+# A schedule written alike in two plans of different years: NEW still names OLD's year's months.
+MONTHS_NOT_MOVED = "計畫年度不同，月份沒有跟著改"
 _ZERO = Decimal(0)
 
 
@@ -148,6 +150,7 @@ class PlanDiff:
             ],
             "totals": {
                 "budget": [json_number(self.old.total), json_number(self.new.total)],
+                "budget_not_counted": [self.old.budgets_not_counted, self.new.budgets_not_counted],
                 "by_goal": [
                     {
                         "old": g.old[0].numbered_goal if g.old else None,
@@ -467,12 +470,6 @@ class _Compare:
         return YEAR_MENTION.sub(moved, old_text) == new_text
 
 
-def budget_value(item: PlanItem) -> JsonValue:
-    """A budget as JSON gives it: the amount, or the text as written when it is no amount."""
-    value = json_number(item.budget)
-    return value if value is not None else (item.budget_info.written or None)
-
-
 def _same_schedule(old: Schedule, new: Schedule, years: int) -> bool:
     if old.ok and new.ok:
         moved = tuple(month_key(int(key[:-3]) + years, int(key[-2:])) for key in old.months)
@@ -642,6 +639,12 @@ class Entry:
         return item.at(self.key) if item is not None else ""
 
     @property
+    def months_not_moved(self) -> bool:
+        """A schedule changed though written alike: only when the plans' years differ (both sides print the
+        same, and a person cannot see what changed without being told)."""
+        return self.kind == "changed" and self.key == "schedule" and self.before == self.after
+
+    @property
     def label(self) -> str:
         """「參、二」 for a practice (NEW's numbering where it has one), 「參」 for a goal, nothing for a unit."""
         item = self.new if self.new is not None else self.old
@@ -748,9 +751,8 @@ def change_marks(found: Sequence[Entry]) -> list[Mark]:
             note = f"上一版：在「{entry.before}」之下（{label(entry.old)}）"
             marks.append(Mark(new.sheet, new.cell, CHANGE_FILLS["changed"], note))
         elif entry.kind == "changed" and new.cells.get(entry.key):
-            marks.append(
-                Mark(new.sheet, new.cells[entry.key], CHANGE_FILLS["changed"], f"上一版：{shown(entry.before)}")
-            )
+            note = f"上一版：{shown(entry.before)}" + (f"（{MONTHS_NOT_MOVED}）" if entry.months_not_moved else "")
+            marks.append(Mark(new.sheet, new.cells[entry.key], CHANGE_FILLS["changed"], note))
     return marks
 
 

@@ -405,6 +405,12 @@ class Plan:
     def total(self) -> Decimal:
         return sum((item.budget_info.value for item in self.items if item.budget_info.value is not None), _ZERO)
 
+    @property
+    def budgets_not_counted(self) -> int:
+        """Budgets written that are no amount (「1萬5千元」, 「另案辦理」): ``total`` leaves them out, and a
+        total said without them would look complete."""
+        return sum(1 for item in self.items if item.budget_info.value is None and item.budget_info.written)
+
     def totals_by_category(self) -> dict[str, Decimal]:
         # A goal with no practice has no category: it is not an unfilled one.
         items = self.practice_items
@@ -503,12 +509,19 @@ class Plan:
         }
 
 
+def budget_value(item: PlanItem) -> str | int | float | None:
+    """A budget as JSON gives it: the amount, or the text as written when it is no amount (「另案辦理」), so
+    that nothing typed is lost on the way through a JSON (a year rolled over from it, a diff)."""
+    value = json_number(item.budget)
+    return value if value is not None else (item.budget_info.written or None)
+
+
 def _json_value(entry: Field) -> Callable[[PlanItem], object]:
     """How a field of a practice's JSON is read off an item: the attribute of its name, but for these."""
     if entry is MONTHS:
         return lambda item: list(item.months)
-    if entry.kind is Kind.BUDGET:  # the amount; a text that is no amount as typed (「另案辦理」), so none is lost
-        return lambda item: json_number(item.budget) if item.budget is not None else item.budget_info.written or None
+    if entry.kind is Kind.BUDGET:
+        return budget_value
     if entry in TEXT_COLUMNS:
         return lambda item: item.texts.get(entry.key, "")
     return attrgetter(entry.key)

@@ -138,11 +138,9 @@ def _print_text(diff: "PlanDiff") -> None:
 
 
 def _head(plan: "Plan") -> str:
-    from xltool.model import json_number
-
     return (
         f"{plan.source}（{show.who(plan)} {plan.year or '？'} 年度，"
-        f"{plan.practices} 項具體作法，預算合計 {json_number(plan.total):,} 千元）"
+        f"{plan.practices} 項具體作法，{show.budget_total(plan)}）"
     )
 
 
@@ -216,8 +214,9 @@ def _before_after(old: "Decimal | int | None", new: "Decimal | int | None") -> s
 
 def _line(entry: "Entry") -> str:
     """One change: where, what kind, and what it was and is."""
-    from xltool.diff import budget_value, label, shown
+    from xltool.diff import MONTHS_NOT_MOVED, label, shown
     from xltool.form import CHANGE_WORDS, FIELD_NAMES
+    from xltool.model import budget_value
 
     word = CHANGE_WORDS[entry.kind]
     where = entry.where if entry.new is not None else f"{entry.where}（上一版）"
@@ -247,6 +246,8 @@ def _line(entry: "Entry") -> str:
     before, after = shown(entry.before), shown(entry.after)
     if entry.key not in ("schedule", "budget"):
         before, after = f"「{before}」", f"「{after}」"
+    if entry.months_not_moved:
+        after += f"（{MONTHS_NOT_MOVED}）"
     return f"{head}{label(item)}{was} {FIELD_NAMES[entry.key]}：{before} → {after}"
 
 
@@ -289,8 +290,10 @@ def _totals(diff: "PlanDiff") -> list[tuple[str, list[str]]]:
             before = after = before if after is None else after
         goals.append(f"{name} {amounts(before, after)}")
     categories = [f"{name or '（未填）'} {amounts(old, new)}" for name, (old, new) in diff.totals_by_category().items()]
+    left = diff.old.budgets_not_counted, diff.new.budgets_not_counted
+    not_counted = f"（不是金額的預算未計入：上一版 {left[0]} 項、本版 {left[1]} 項）" if any(left) else ""
     return [
-        ("預算合計（千元）：", [amounts(diff.old.total, diff.new.total)]),
+        ("預算合計（千元）：", [amounts(diff.old.total, diff.new.total) + not_counted]),
         ("各目標：", goals),
         ("各業務類別：", categories),
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from xltool.cli.show import printable, who, wrap
+from xltool.cli.show import budget_total, printable, who, wrap
 from xltool.export import shown_path
 from xltool.form import SEVERITY_WORDS, Severity, cell_row
 from xltool.model import FileResult, Finding, json_number, number
@@ -29,8 +29,7 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
     if plan is None:
         return [printable(f"{result.file}：無法讀取：{result.error}")]
     lines = _lines(
-        f"{result.file}（{who(plan)} {plan.year or '？'} 年度，"
-        f"{plan.practices} 項具體作法，預算合計 {json_number(plan.total):,} 千元）",
+        f"{result.file}（{who(plan)} {plan.year or '？'} 年度，{plan.practices} 項具體作法，{budget_total(plan)}）",
         limit,
         "  ",
     )

@@ -385,3 +385,12 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequenc
 def who(plan: Plan) -> str:
     """Whose plan a line is about: a merged workbook holds many units and has no 機關名稱 of its own."""
     return f"彙整 {len(plan.units())} 個單位" if plan.is_merged() else plan.unit or "未填機關名稱"
+
+
+def budget_total(plan: Plan) -> str:
+    """「預算合計 1,860 千元」, and the budgets it leaves out when some are no amount: a total said without them
+    looks complete (a budget raised from 5 to 「1萬5千元」 showed as a decrease)."""
+    from xltool.model import json_number
+
+    left = plan.budgets_not_counted
+    return f"預算合計 {json_number(plan.total):,} 千元" + (f"，另有 {left} 項預算不是金額、未計入" if left else "")
