@@ -12,6 +12,7 @@ from statistics import median
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from examples.make_example import example_items
 from tests.conftest import EXAMPLE, Runner, fill
@@ -71,7 +72,7 @@ def test_three_units_merge_exactly_and_read_back(units: Path, tmp_path: Path, xl
 
     again = read_plan(out)
     originals = [i.to_dict() for unit in UNITS for i in read_plan(units / f"{unit}.xlsx").items]
-    strip = ("sheet", "row", "cell", "cells", "unit")
+    strip = ("sheet", "row", "cell", "cells", "unit", "origin")  # where each row is: the 彙整's, and its unit's file
     got = sorted(({k: v for k, v in i.to_dict().items() if k not in strip} for i in again.items), key=str)
     want = sorted(({k: v for k, v in d.items() if k not in strip} for d in originals), key=str)
     assert got == want
@@ -545,6 +546,76 @@ def test_a_second_round_merge_still_points_at_each_units_own_file(units: Path, t
     assert {row[file] for row in before} == {str(units / f"{unit}.xlsx") for unit in UNITS}
     assert {row[written] for row in before if row[0] == "甲縣政府政風處"} == {"甲縣政風"}  # as its file wrote it
     assert {(row[0], row[file]) for row in after[len(before) :]} == {("丁鄉公所", str(late))}
+
+
+def test_the_json_of_a_merged_workbook_is_checked_and_compared_as_the_workbook(
+    units: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """`xltool read 彙整.xlsx -o 彙整.json` left out where each row came from: check of the JSON did not say that
+    戊 left its 機關名稱 blank (錯誤 1 → 0), the chase list let 戊 off, and diff of the two said 戊's errors
+    changed where nothing had. Each row's origin is in the JSON now, and the JSON answers as the workbook."""
+    write_template(units / "戊政風室.xlsx", year=108, unit="", items=example_items(KINMEN))  # 機關名稱 left blank
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n" + "".join(f"{unit}\n" for unit in [*UNITS, "戊政風室"]), encoding="utf-8")
+    merged, plan = tmp_path / "彙整.xlsx", tmp_path / "彙整.json"
+    assert xltool("merge", units, "-o", merged).status == 0
+    assert xltool("read", merged, "-f", "json", "-o", plan).status == 0
+    sheet = load_workbook(merged)["彙整"]
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "戊政風室")
+    cell = f"{get_column_letter(MERGED_FIELDS.index(UNIT_WRITTEN) + 1)}{row}"
+    found, shown, chased = [], [], []
+    for path in (merged, plan):
+        (checked,) = json.loads(xltool("check", path, "-f", "json").out)["files"]
+        # but 提示: the JSON writes a category's official name, not the alias the workbook's cell holds
+        found.append(sorted((f["code"], f["cell"], f["row"]) for f in checked["findings"] if f["severity"] != "info"))
+        shown.append(
+            [line for line in xltool("check", path).out.splitlines() if "  錯誤  " in line or "  警告  " in line]
+        )
+        chase = tmp_path / f"待催_{path.suffix[1:]}.csv"
+        assert xltool("check", path, "--roster", roster, "--chase", chase).status == 1
+        chased.append(chase.read_bytes())
+    assert found[1] == found[0] and ("UNIT_MISSING", cell, row) in found[0]
+    assert shown[1] == shown[0] and f"彙整!{cell}（戊政風室）  錯誤  沒有填機關名稱" in shown[0]
+    assert chased[1] == chased[0] and "戊政風室,有錯誤" in chased[0].decode("utf-8-sig")  # and its own file named
+    assert str(units / "戊政風室.xlsx") in chased[0].decode("utf-8-sig")
+    done = xltool("diff", merged, plan)
+    assert done.status == 0 and "→" not in done.out
+    assert "  戊政風室  兩版都有  作法 33（新增 0、刪除 0、修改 0）  預算 1,865 千元  錯誤 1  警告 20" in done.out
+    items = json.loads(plan.read_text(encoding="utf-8"))["items"]
+    assert {item["origin"]["unit_written"] for item in items if item["unit"] == "戊政風室"} == {""}
+    assert "origin" not in json.loads(xltool("read", units / "戊政風室.xlsx", "-f", "json").out)["items"][0]
+
+
+def test_the_json_of_an_older_merged_workbook_still_does_not_say_whether_a_name_was_blank(
+    units: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """A 彙整 of an older xltool, without 填寫的機關名稱, does not say a unit left its name blank: its JSON keeps
+    that unsaid (null), not a blank name ("") that check would take for 沒有填機關名稱."""
+    write_template(units / "戊政風室.xlsx", year=108, unit="", items=example_items(KINMEN))
+    merged, plan = tmp_path / "彙整.xlsx", tmp_path / "彙整.json"
+    assert xltool("merge", units, "-o", merged).status == 0
+    book = load_workbook(merged)
+    book["彙整"].delete_cols(MERGED_FIELDS.index(UNIT_WRITTEN) + 1)
+    book.save(merged)
+    assert xltool("read", merged, "-f", "json", "-o", plan).status == 0
+    items = json.loads(plan.read_text(encoding="utf-8"))["items"]
+    assert {item["origin"]["unit_written"] for item in items} == {None}
+    assert {item["origin"]["file"] for item in items} == {str(path) for path in units.iterdir()}
+    for path in (merged, plan):
+        assert json.loads(xltool("check", path, "-f", "json").out)["errors"] == 0
+
+
+@pytest.mark.parametrize("origin", ["收件/乙.xlsx", ["收件/乙.xlsx"], {"file": 3}, {"unit_written": False}])
+def test_a_json_whose_origin_is_malformed_is_refused_in_one_line(
+    tmp_path: Path, xltool: Runner, origin: object
+) -> None:
+    """An `origin` that is not where a 彙整 row came from is said, not taken for a file or a name left blank."""
+    plan = tmp_path / "彙整.json"
+    item = {"unit": "乙單位", "practice": "辦理宣導 3 場", "row": 4, "origin": origin}
+    plan.write_text(json.dumps({"items": [item]}, ensure_ascii=False), encoding="utf-8")
+    for done in (xltool("check", plan), xltool("diff", plan, plan)):
+        assert done.status == 2
+        assert "不是 xltool read 輸出的計畫 JSON：items 第 1 項的 origin" in done.error_line()
 
 
 def test_check_of_a_merged_workbook_does_not_add_up_its_units_goals(

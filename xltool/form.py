@@ -258,6 +258,7 @@ FIELD_NAMES: dict[str, str] = {
     **{f.key: f.name for f in COLUMNS},
     "unit": UNIT_LABEL,
     "year": YEAR_LABEL,
+    UNIT_WRITTEN.key: UNIT_WRITTEN.name,  # a 彙整 row's cell (PlanItem.cells), a formula there said as any
     "title": "標題",
     "total": TOTAL_LABEL,
     "plan": "整份計畫",

@@ -25,7 +25,11 @@ from xltool.form import (
     PERFORMANCE,
     PRINTED,
     SHEET_ROWS,
+    SOURCE_CELL,
+    SOURCE_FILE,
+    SOURCE_SAVED,
     TEXT_COLUMNS,
+    UNIT_WRITTEN,
     Field,
     Kind,
     Severity,
@@ -321,6 +325,8 @@ class PlanItem:
         data["cell"] = self.cell
         data["cells"] = {key: self.cells[key] for key in _CELL_KEYS if key in self.cells}
         data["unit"] = self.unit
+        if self.origin is not None:  # a 彙整 row: only there, so a unit's own plan's JSON is as it was
+            data["origin"] = {key: getattr(self.origin, name) for key, name in _ORIGIN_KEYS}
         return data
 
 
@@ -454,6 +460,14 @@ class Plan:
             if not isinstance(row, int) or isinstance(row, bool) or not 0 <= row <= SHEET_ROWS:
                 raise ValueError(f"items 第 {number} 項的 row 必須是 0 到 {SHEET_ROWS:,} 的整數")  # a sheet's rows
             cells = _json_cells(raw.get("cells"), text["cell"], number)
+            origin = None
+            if (found := _json_origin(raw.get("origin"), number)) is not None:
+                damaged = _without_surrogates(found) or damaged
+                # 填寫的機關名稱 absent stays None: the 彙整 did not say (an older one), not a name left blank
+                origin = Origin(
+                    found.get(SOURCE_FILE.key, ""), found.get(SOURCE_CELL.key, ""), found.get(UNIT_WRITTEN.key),
+                    found.get(SOURCE_SAVED.key, ""),
+                )  # fmt: skip
             # A run of practices under one goal (unit, number and words alike, one after another) is at the goal
             # cell of its first: the cell tells two goals of the same words apart, and a JSON is edited as text
             # (a practice moved under another goal kept its old goal's cell, one typed in had none: each began a
@@ -480,6 +494,7 @@ class Plan:
                     category_written=text["category"],
                     unit=text["unit"],
                     texts={c.key: text[c.key] for c in TEXT_COLUMNS if text[c.key]},
+                    origin=origin,
                 )
             )
         head = {key: _json_text(data, key, 0) for key in ("unit", "file", "sheet")}
@@ -534,8 +549,14 @@ _JSON_TEXT_KEYS = (
 )  # fmt: skip
 
 
-# The fields whose cells an item's JSON names (`cells`), in the form's order: every column the reader finds.
-_CELL_KEYS = tuple(c.key for c in HEADER_COLUMNS)
+# The fields whose cells an item's JSON names (`cells`), in the form's order: every column the reader finds, and a
+# 彙整 row's 填寫的機關名稱 (where check says its unit left its name blank).
+_CELL_KEYS = (*(c.key for c in HEADER_COLUMNS), UNIT_WRITTEN.key)
+# A 彙整 row's `origin` in its JSON: the keys of the 彙整's columns (form.MERGED_FIELDS) -> Origin's attributes.
+# Not "saved", the JSON's own saved time, which saved.json_saved finds by its key.
+_ORIGIN_KEYS = (
+    (SOURCE_FILE.key, "file"), (SOURCE_CELL.key, "cell"), (UNIT_WRITTEN.key, "unit_written"), (SOURCE_SAVED.key, "saved"),
+)  # fmt: skip
 
 
 def _json_cells(value: object, practice: str, number: int) -> dict[str, str]:
@@ -558,6 +579,24 @@ def _json_cells(value: object, practice: str, number: int) -> dict[str, str]:
     if practice:
         cells["practice"] = practice
     return cells
+
+
+def _json_origin(value: object, number: int) -> dict[str, str] | None:
+    """A 彙整 row's `origin` from its JSON, as texts by key; a key null or absent is left out (填寫的機關名稱 left
+    out is a 彙整 that did not say, as an older one without the column; "" is a name left blank)."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ValueError(f"items 第 {number} 項的 origin 必須是物件（彙整表的來源檔案、來源儲存格等）")
+    texts = {}
+    for key, _ in _ORIGIN_KEYS:
+        text = value.get(key)
+        if text is None:
+            continue
+        if not isinstance(text, str):
+            raise ValueError(f"items 第 {number} 項的 origin 中 {key} 必須是文字")
+        texts[key] = text
+    return texts
 
 
 def place(sheet: str, cell: str, row: int) -> str:

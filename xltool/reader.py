@@ -689,6 +689,8 @@ def _read_sheet(
     body.leave_out(skipped)
     columns = _Columns(body, plan.catalog, year)
     if merged_rows:
+        if written_column is not None:  # its cell on each row, where check says the unit left its name blank
+            body.letters.append((UNIT_WRITTEN.key, column_letter(written_column)))
         at = (file_column, cell_column, written_column, saved_column)
         columns.origins = [
             Origin(file, cell, written if written_column is not None else None, saved) if file or cell else None

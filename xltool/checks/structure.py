@@ -44,10 +44,8 @@ from xltool.form import (
     ITEM_NUMERALS,
     TEMPLATE_VERSION,
     UNIT_WRITTEN,
-    cell_ref,
     cell_row,
     chinese_number,
-    column_index,
     numbered_with,
     numeral_value,
     parse_title,
@@ -187,13 +185,13 @@ def _units_left_blank(plan: Plan) -> Iterator[Finding]:
     """A merged workbook's unit whose file left 機關名稱 blank, at its first row's 填寫的機關名稱: its 單位 cells
     hold the name it was told by (its file's name), so only that column still says the file named none. Said
     here, the next round counting the unit from this 彙整 still finds the error its file had, and chases it
-    until it sends its name. A 彙整 without the column (an older xltool's) cannot tell, and says nothing."""
-    column = plan.extra_columns.get(UNIT_WRITTEN.header)
-    if column is None:
-        return
+    until it sends its name. A 彙整 without the column (an older xltool's) cannot tell (its rows' unit_written is
+    None), and says nothing. The cell is on the row (PlanItem.cells), so the 彙整's JSON says it there too."""
     for items in _units(plan.items):
-        if all(item.origin is not None and not item.origin.unit_written for item in items):
-            yield UNIT_MISSING.at_cell(plan, cell_ref(items[0].row - 1, column_index(column)))
+        if all(item.origin is not None and item.origin.unit_written == "" for item in items):
+            finding = UNIT_MISSING.at_cell(plan, items[0].cells.get(UNIT_WRITTEN.key, ""))
+            finding.row = items[0].row  # a JSON made by hand may name no cell: its row still counts for its unit
+            yield finding
 
 
 def _numbering(context: Context) -> Iterator[Finding]:
