@@ -367,6 +367,22 @@ def test_a_schedule_is_quoted_as_check_quotes_it(tmp_path: Path) -> None:
 
 
 @office
+def test_a_unit_word_out_of_its_place_makes_a_budget_no_number_to_both(tmp_path: Path) -> None:
+    """千 and 元 are units after an amount, NT$ and 新臺幣 before it: check reads 「千5」 as no number. The column
+    dropped the words wherever they were, read 5 and told the officer only that a text amount is not summed
+    (「-千5」: a negative amount; 「5NT$」: an amount in 元). Both now say it is no number; 「5千」 is read."""
+    budgets = ["千5", "5千5", "千-5", "-千5", "元5", "5元千", "5NT$", "NT$千5", "5千", "NT$-5", "-新臺幣5千元"]
+    rows = [{"goal": "壹、目標一", "practice": practice(1), **GOOD, "budget": budgets[0]}]
+    rows += [{"practice": practice(n), **GOOD, "budget": text} for n, text in enumerate(budgets[1:], start=2)]
+    path = fill(write_template(tmp_path / "t.xlsx", year=108, rows=len(rows)), rows, unit="測試縣政府政風處")
+    grid = calculated(convert(path, "xlsx", tmp_path / "calculated"))
+    assert compare(path, grid, len(rows)) == []
+    live, _ = live_columns(len(rows))
+    assert grid[3][live] == "【錯誤】備考（預算）「千5」不是數字"
+    assert grid[3 + budgets.index("5千")][live].startswith("【警告】預算「5千」是文字格式的數字")
+
+
+@office
 def test_the_column_says_what_check_says_row_by_row(corpus: tuple[Path, Path, int]) -> None:
     path, done, rows = corpus
     assert len(corpus_rows()) >= 40

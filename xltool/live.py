@@ -447,13 +447,23 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # The amount's text when it is a plain decimal (5, -2, 12.5), as check reads one; else 「×」, no number:
         # -- alone also takes $5, 5%, (5), 1/5 and 1e3 for numbers, which check calls no number.
         "b_core": 'IF({b_plain},{b_bare},"×")',
-        "b_plain": 'AND(LEN({b_bare})>LEN({b_rest}),IF(OR({b_rest}="",AND({b_rest}="-",LEFT({b_bare},1)="-")),TRUE,'
+        "b_plain": 'AND(LEN({b_bare})>LEN({b_rest}),{b_placed},IF(OR({b_rest}="",AND({b_rest}="-",LEFT({b_bare},1)="-")),TRUE,'
         'IF(OR({b_rest}=".",AND({b_rest}="-.",LEFT({b_bare},1)="-")),AND('
         + _digit('MID({b_bare},FIND(".",{b_bare})-1,1)')
         + ","
         + _digit('MID({b_bare},FIND(".",{b_bare})+1,1)')
         + "),FALSE)))",
         "b_rest": _nested("{b_bare}", [(str(d), "") for d in range(10)]),
+        # and the words taken off only where check takes them: NT$ or 新臺幣 before the amount, 千元 or 元 after
+        # it (「千5」, 「5千5」, 「5NT$」 are no number to check; the minus, one at most in a plain amount, may
+        # stand before NT$ or after it)
+        "b_placed": 'SUMPRODUCT(--(SUBSTITUTE({b_text},"-","")='
+        + _array(["", "NT$", "新臺幣", "新台幣"])
+        + '&SUBSTITUTE({b_bare},"-","")&'
+        + "{"
+        + ";".join(map(_quoted, ["千元", "仟元", "千", "元", ""]))
+        + "}"  # a column: with the row, every pair
+        + "))>0",
         "b_amount": "IF(ISNUMBER({budget}),{budget},--{b_core})",
         # in 元: no 千 in it, and ending in 元 or after NT$ or 新臺幣 (「NT$5,000」: five thousand 元); b_text is
         # named three times, as before (each use of a name is its whole formula to LibreOffice's token limit)
