@@ -170,6 +170,39 @@ def test_import_numbers_a_hand_made_sheet_as_the_form_does(tmp_path: Path, xltoo
     assert left == [("ITEM_NUMBER_MISSING", "B6")]  # the one the officer must decide
 
 
+HEADER = ["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目"]
+
+
+def legacy_sheet(path: Path, rows: list[list[object]], merged: tuple[str, ...] = ()) -> Path:
+    """A hand-made plan of 107 as ``rows`` lay it out, from row 1 (its title and header among them)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    for cells in merged:
+        book.active.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def test_import_names_the_new_templates_cells(tmp_path: Path, xltool: Runner) -> None:
+    """The lines of what was written the form's way named the old sheet's cell (C6, its header lower down),
+    where the new template holds that schedule in C5 and C6 is empty."""
+    legacy = legacy_sheet(tmp_path / "107.xlsx", [
+        ["臺東縣政府政風處"], ["107年度廉政工作計畫"], [], HEADER,
+        ["壹、推動廉政", "一、召開廉政會報2次。", "107.01-12", 5, "綜合規劃業務", "無"],
+        [None, "二、辦理廉政宣導3場。", "107年3月至6月", 3, "綜合業務", "政策目標-反貪活動"],
+    ])  # fmt: skip
+    out = tmp_path / "108.xlsx"
+    done = xltool("import", legacy, "--year", "108", "-o", out)
+    assert done.status == 0
+    assert "1 格預定進度改為表單的寫法，例如 C5「107年3月至6月」→「108.03-06」。" in done.err
+    assert "1 格業務類別改為表單的寫法，例如 E5「綜合業務」→「綜合規劃業務」。" in done.err
+    sheet = load_workbook(out)["計畫表"]
+    assert (sheet["C5"].value, sheet["E5"].value) == ("108.03-06", "綜合規劃業務")
+
+
 def test_rollover_refuses_a_plan_without_a_year(template: Path, tmp_path: Path) -> None:
     book = load_workbook(template)
     book["計畫表"]["E2"] = None

@@ -20,6 +20,7 @@ from xltool.rollover import (
     UNMOVED,
     carried,
     in_catalog,
+    in_template,
     left_behind,
     one_row_lines,
     one_unit,
@@ -77,6 +78,7 @@ def import_legacy(
         report.from_year = plan.year
         items = [shift_schedule(item, target_year - plan.year, target_year) for item in items]
         rules = (*REVIEWED, *OLD_YEARS)
+    items = in_template(items)  # every line and finding names the new template's cells, as rollover's do
     report.changed = [*one_row_lines(plan, joined, items), *written_the_forms_way(joined.items, items)]
     items = _numbered_as_the_form(carried(plan, items, target_year, catalog), items, report)
     report.findings = check_plan(carried(plan, items, target_year, catalog), catalog, year=target_year, rules=rules)
