@@ -186,6 +186,24 @@ def legacy_sheet(path: Path, rows: list[list[object]], merged: tuple[str, ...] =
     return path
 
 
+def test_import_lists_a_budget_check_reads_no_amount_in(tmp_path: Path, xltool: Runner) -> None:
+    """「1萬5千元」 is no amount check reads: written into the number-only cell as it was, it must be said,
+    at the new template's cell, in check's words (it was said nowhere, and check's first error)."""
+    legacy = legacy_sheet(tmp_path / "107.xlsx", [
+        ["臺東縣政府政風處107年度廉政工作計畫"], HEADER,
+        ["壹、推動廉政", "一、辦理廉政宣導3場。", "107.01-12", "1萬5千元", "防貪業務", "政策目標-反貪活動"],
+        [None, "二、辦理公務機密宣導2場。", "107.04、10", "2萬元", "綜合維護業務", "無"],
+    ])  # fmt: skip
+    out = tmp_path / "108.xlsx"
+    done = xltool("import", legacy, "--year", "108", "-o", out)
+    assert done.status == 0
+    listed = done.err.split("已照原樣填入，請確認：")[1]
+    for line in ("計畫表!D4  備考（預算）「1萬5千元」不是數字", "計畫表!D5  備考（預算）「2萬元」不是數字"):
+        assert line in listed
+    found = [(f.code, f.cell) for f in check_plan(read_plan(out)) if f.code == "BUDGET_NOT_NUMBER"]
+    assert found == [("BUDGET_NOT_NUMBER", "D4"), ("BUDGET_NOT_NUMBER", "D5")]  # the cells import named
+
+
 def test_import_names_the_new_templates_cells(tmp_path: Path, xltool: Runner) -> None:
     """The lines of what was written the form's way named the old sheet's cell (C6, its header lower down),
     where the new template holds that schedule in C5 and C6 is empty."""
