@@ -186,6 +186,32 @@ def legacy_sheet(path: Path, rows: list[list[object]], merged: tuple[str, ...] =
     return path
 
 
+def test_import_leaves_out_the_title_a_printed_page_repeats(tmp_path: Path, xltool: Runner) -> None:
+    """Printed over pages, a hand-made plan repeats its title and header where page 2 begins: the title was
+    read as a goal, and the practice under it moved there. A goal that names the plan is still a goal."""
+    title = "金門縣政府政風處107年度廉政工作計畫"
+    legacy = legacy_sheet(tmp_path / "107.xlsx", [
+        [title], HEADER,
+        ["壹、推動廉政", "一、召開廉政會報2次。", "107.01-12", 5, "綜合規劃業務", "無"],
+        ["貳、強化預警", "一、辦理採購監辦10件。", "107.01-12", 10, "防貪業務", "政策目標-預警作為"],
+        [title], HEADER,  # page 2's head
+        [None, "二、研編再防貪專報1案。", "107.08", 2, "防貪業務", "政策目標-再防貪案件"],
+        ["參、落實本處107年度廉政工作計畫"],  # a goal on a row of its own, naming the plan
+        [None, "一、辦理公務機密宣導2場。", "107.04、10", 1, "綜合維護業務", "無"],
+        ["推動金門縣政府政風處107年度廉政工作計畫"],  # one unnumbered, no header below it
+        [None, "一、辦理廉政宣導1場。", "107.05", 1, "綜合規劃業務", "無"],
+    ])  # fmt: skip
+    out = tmp_path / "108.xlsx"
+    done = xltool("import", legacy, "--year", "108", "-o", out)
+    assert done.status == 0
+    assert f"Sheet!A5 的「{title}」是換頁時重複的標題，不是計畫目標，未搬移。" in done.err.split("已照原樣填入")[0]
+    items = read_plan(out).items
+    assert [(i.goal_no, i.goal, i.item_no) for i in items] == [
+        ("壹", "推動廉政", "一"), ("貳", "強化預警", "一"), ("貳", "強化預警", "二"),
+        ("參", "落實本處107年度廉政工作計畫", "一"), ("", "推動金門縣政府政風處107年度廉政工作計畫", "一"),
+    ]  # fmt: skip
+
+
 def test_import_lists_a_budget_check_reads_no_amount_in(tmp_path: Path, xltool: Runner) -> None:
     """「1萬5千元」 is no amount check reads: written into the number-only cell as it was, it must be said,
     at the new template's cell, in check's words (it was said nowhere, and check's first error)."""

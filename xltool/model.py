@@ -350,6 +350,7 @@ class Plan:
     formulas: frozenset[str] = frozenset()  # every formula cell of the plan's sheet: never "fixed" into a value
     extra_columns: dict[str, str] = field(default_factory=dict)  # header cells the form has no column for
     note_rows: dict[str, str] = field(default_factory=dict)  # a 「註：…」 row among the practices: cell -> text
+    page_heads: dict[str, str] = field(default_factory=dict)  # the title again on a printed page: cell -> text
     catalog: Catalog | None = field(default=None, repr=False)  # the catalog the plan was read with
     # The 機關名稱 as the file wrote it, when the plan goes by another name (a roster's, or one taken from the
     # file's name for a blank cell): the merged workbook keeps both.

@@ -881,10 +881,17 @@ def _end_of_rows(
     row is the officer's goal or practice, and one the checks do not read would go unsaid.
 
     The row's first filled text says 合計, 備註 or 小計 wherever it stands (a legacy 編號 column, say).
+
+    Also skipped there: the page head a sheet printed over pages repeats (:func:`_page_head`).
     """
     skipped: set[int] = set()
+    title = squash(plan.title)
     for r in range(header.row + 1, len(grid)):
         text = _first_text(grid[r])
+        if notes and "畫" in text and _page_head(grid, header, r, text, title):  # 計畫: not every row squashed
+            plan.page_heads[cell_ref(r, next(c for c, value in enumerate(grid[r]) if _line(value)))] = _line(text)
+            skipped.add(r)
+            continue
         if text[:1] not in _MARKER_START:
             continue
         first = squash(text)
@@ -904,6 +911,25 @@ def _end_of_rows(
         if _SUBTOTAL_ROW.fullmatch(first):
             skipped.add(r)
     return len(grid), skipped
+
+
+def _page_head(grid: Grid, header: _Header, r: int, text: str, title: str) -> bool:
+    """Whether row ``r`` of a hand-made sheet is its title typed again where a printed page begins
+    (「金門縣政府政風處107年度廉政工作計畫」, then the header row): read as a goal, import made it one and
+    moved the practices under it there. Alone on its row, and the title found at the top, or one like it
+    (a unit, a year, 年度廉政工作計畫; not numbered as a goal is) just above the header repeated: a goal
+    that only names the plan (「落實本府108年度廉政工作計畫」) is still read, with its practices below it."""
+    if sum(1 for value in grid[r] if _line(value)) != 1:
+        return False
+    typed = squash(text)
+    if title and typed == title:
+        return True
+    unit_and_year = parse_title(typed)
+    if unit_and_year is None or not unit_and_year[0] or _GOAL.match(typed):
+        return False
+    below = grid[r + 1] if r + 1 < len(grid) else ()
+    at = header.columns.get("practice", len(below))
+    return at < len(below) and squash(below[at]) == PRACTICE.header
 
 
 def _first_text(row: Sequence[object]) -> str:

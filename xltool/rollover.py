@@ -165,12 +165,16 @@ def one_row_lines(plan: Plan, joined: Plan, moved: Sequence[PlanItem]) -> list[s
 
 def left_behind(plan: Plan) -> list[str]:
     """What a new template has no place for (zh-TW lines): a hand-made sheet's own columns (承辦人, 備註),
-    each practice's remark and the notes among its rows (註：…); said by import and rollover alike (rollover
-    left them out unsaid)."""
+    each practice's remark, the notes among its rows (註：…) and the title a printed page repeats; said by
+    import and rollover alike (rollover left them out unsaid)."""
     lines = [f"欄位「{name}」（{cell}）範本沒有對應的欄位，內容未搬移。" for name, cell in plan.extra_columns.items()]
     lines += [f"{item.where} 的備註「{item.remark}」範本沒有對應的欄位，未搬移。" for item in plan.items if item.remark]
     lines += [
         f"{plan.sheet}!{cell} 的「{text}」是附註，不是計畫目標，未搬移。" for cell, text in plan.note_rows.items()
+    ]
+    lines += [
+        f"{plan.sheet}!{cell} 的「{text}」是換頁時重複的標題，不是計畫目標，未搬移。"
+        for cell, text in plan.page_heads.items()
     ]
     return lines
 
