@@ -247,6 +247,29 @@ def test_import_names_the_new_templates_cells(tmp_path: Path, xltool: Runner) ->
     assert (sheet["C5"].value, sheet["E5"].value) == ("108.03-06", "綜合規劃業務")
 
 
+def test_import_and_rollover_name_the_new_years_missing_catalog_once(
+    template: Path, tmp_path: Path, xltool: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without 120's and 121's lists, import and rollover said the old year's and the new year's (import only
+    the old one's, whose list the new template does not use), pointing to the user's folder where the
+    office's XLTOOL_CATALOGS was the folder looked in first."""
+    from tests.conftest import fill
+
+    office = tmp_path / "清單"
+    office.mkdir()
+    monkeypatch.setenv("XLTOOL_CATALOGS", str(office))
+    plan = fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.01-12", "budget": 1,
+                            "category": "防貪業務", "performance": "無"}], unit="某處", year=120)  # fmt: skip
+    for args in (["import", plan, "--year", "121"], ["rollover", plan, "--year", "121"]):
+        done = xltool(*args, "-o", tmp_path / f"{args[0]}.xlsx")
+        assert done.status == 0
+        said = [line for line in done.err.splitlines() if "年度的分類清單" in line]
+        assert said == [
+            f"注意：沒有 121 年度的分類清單，改用 108 年度的清單；新清單可用 xltool catalog --new 121 -o 121.toml "
+            f"起草，放進 {office} 後各指令會自動使用"
+        ], args
+
+
 def test_rollover_refuses_a_plan_without_a_year(template: Path, tmp_path: Path) -> None:
     book = load_workbook(template)
     book["計畫表"]["E2"] = None

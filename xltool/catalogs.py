@@ -83,7 +83,8 @@ def load_catalog(year: int | None = None, path: str | Path | None = None) -> Cat
     if year is not None and chosen != year:
         notices.append(
             f"沒有 {year} 年度的分類清單，改用 {chosen} 年度的清單；"
-            f"新清單可用 xltool catalog --new {year} -o {year}.toml 起草，放進 {user_folder()} 後各指令會自動使用"
+            # the first folder looked in (XLTOOL_CATALOGS names the office's): a file put there is the one found
+            f"新清單可用 xltool catalog --new {year} -o {year}.toml 起草，放進 {folders()[0]} 後各指令會自動使用"
         )
     return replace(catalog, notice="；".join(notices)) if notices else catalog
 

@@ -24,6 +24,7 @@ from xltool.rollover import (
     left_behind,
     one_row_lines,
     one_unit,
+    read_notices,
     shift_schedule,
     written_the_forms_way,
 )
@@ -68,7 +69,8 @@ def import_legacy(
     target_year = year if year is not None else plan.year
     catalog = catalog or load_catalog(target_year)
     target_year = target_year if target_year is not None else catalog.year
-    report = ImportReport(plan.practices, plan.unit, target_year, notices=plan.notices)
+    notices = [*read_notices(plan), *([catalog.notice] if catalog.notice else [])]  # the new template's, once
+    report = ImportReport(plan.practices, plan.unit, target_year, notices=notices)
     if plan.year is None:
         report.review.append(f"原檔沒有寫年度，範本年度填 {target_year}，請確認。")
     report.dropped = left_behind(plan)

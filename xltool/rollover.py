@@ -135,7 +135,8 @@ def rollover(
     found = check_plan(carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *OLD_YEARS))
     report = RolloverReport(
         plan.practices, plan.year, year, catalog.notice, found,
-        [*one_row_lines(plan, joined, items), *written_the_forms_way(joined.items, items)], plan.notices, left_behind(plan),
+        [*one_row_lines(plan, joined, items), *written_the_forms_way(joined.items, items)], read_notices(plan),
+        left_behind(plan),
     )  # fmt: skip
     flagged = marks(of(found, (*GONE, *UNMOVED)), items)
     write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=flagged, outputs=guard)
@@ -177,6 +178,14 @@ def left_behind(plan: Plan) -> list[str]:
         for cell, text in plan.page_heads.items()
     ]
     return lines
+
+
+def read_notices(plan: Plan) -> list[str]:
+    """What reading the old plan had to say, but for its year's catalog: the new template's catalog is the one
+    to speak of (「沒有 N 年度的分類清單…」 was said for the old year and again for the new, or by import only
+    for the old one, whose list the new template does not use)."""
+    said = plan.catalog.notice if plan.catalog is not None else ""
+    return [line for line in plan.notices if line != said]
 
 
 def one_unit(plan: Plan, source: str | Path, command: str) -> Plan:
