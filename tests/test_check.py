@@ -624,6 +624,34 @@ def test_steps_numbered_a_level_down_are_one_practice(template: Path) -> None:
     assert [(f.code, f.cell) for f in findings if f.severity != "info"] == [("PRACTICE_TWO", "B9")]
 
 
+def test_two_practices_numbered_with_digits_in_one_cell_are_two(template: Path) -> None:
+    """A hand-made plan numbers practices 1. 2. 3. 4.: 「2.…⏎3.…」 typed in one cell was one practice, with no
+    PRACTICE_TWO, and the next, correct 4. was told to be 三. Points numbered 1. 2. under a practice stay one."""
+    rows = correct_rows()
+    rows[0] = {**rows[0], "practice": "1.召開廉政會報 2 次。"}
+    rows[1] = {**rows[1], "practice": "2.辦理廉政宣導 3 場。\n3.辦理採購監辦 10 件。"}
+    rows.insert(2, {"practice": "4.辦理公務機密維護宣導 1 場。", **GOOD})
+    rows.append({"goal": "參、作法下分點", "practice": "一、辦理宣導：\n1.上半年 1 場。\n2.下半年 1 場。", **GOOD})
+    rows.append({"practice": "2.召開會報：\n1.上半年 1 次。\n2.下半年 1 次。", **GOOD})  # numbered afresh
+    rows.append({"practice": "(3)辦理講習 2 場\n(4)辦理座談 3 場", **GOOD})
+    fill(template, rows, unit="某處")
+    findings = [f for f in check_plan(read_plan(template), load_catalog(108)) if f.severity != "info"]
+    assert [(f.code, f.cell, f.message, f.fix) for f in findings if f.code == "PRACTICE_TWO"] == [
+        ("PRACTICE_TWO", "B5", "這一格有 2 個具體作法", None),
+        ("PRACTICE_TWO", "B11", "這一格有 2 個具體作法", None),
+    ]
+    # each digit-numbered row is still to be numbered the form's way, with the number its place calls for
+    missing = {f.cell: (f.hint, f.fix) for f in findings if f.code == "ITEM_NUMBER_MISSING"}
+    assert missing == {
+        "B4": ("請以「一、」開頭", "一、召開廉政會報 2 次。"),
+        "B5": ("請以「二、」開頭", None),  # two practices: no fix renumbers the first alone
+        "B6": ("請以「四、」開頭", "四、辦理公務機密維護宣導 1 場。"),
+        "B10": ("請以「二、」開頭", "二、召開會報：\n1.上半年 1 次。\n2.下半年 1 次。"),
+        "B11": ("請以「三、」開頭", None),
+    }
+    assert not [f for f in findings if f.code == "ITEM_NUMBER_ORDER"]
+
+
 def test_a_budget_is_quoted_with_every_digit_it_holds(template: Path) -> None:
     """A large budget was quoted in six digits: 1234567 as 「1.23457e+06」, 123456.75 as 「123457」, a number
     not in the cell (and 10000.0001 was 「10000」 with 超過三位小數)."""

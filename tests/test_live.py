@@ -241,8 +241,25 @@ NUMBERING: list[dict[str, object]] = [
     # words and its cells to fill, on its own row or on its goal's; check took it for the goal again (計畫目標下
     # 沒有具體作法) and said nothing of the row
     {"practice": "三十四、"},
-    {"goal": "拾捌、只有編號的作法", "practice": "一、"},
-    {"goal": "拾玖、沒有作法的目標"},  # and the plan ends: a goal with no practice
+    # Practices numbered with digits, as hand-made plans number them: a later line numbered as the first line
+    # is, after its number, is another practice (check and the column said one, and 「四、」 after 「2.…⏎3.…」
+    # should be 「三」); a line numbered 1 starts points of one practice, as do 1. 2. under 「一、」. The rows
+    # after each say how many the cell held.
+    {"goal": "拾捌、以數字編號的作法", "practice": "一、辦理宣導 30 場", **GOOD},
+    {"practice": "2.辦理講習 31 場。\n3.辦理座談 32 場。", **GOOD},
+    {"practice": "四、辦理訪查 33 次", **GOOD},
+    {"practice": "（５）辦理稽核 34 次\n\u3000（６）辦理考核 35 次", **GOOD},  # full-width, the second indented
+    {"practice": "七、辦理訪查 36 次", **GOOD},
+    {"practice": "8.召開會報：\n1.上半年 1 次。\n2.下半年 1 次。", **GOOD},
+    {"practice": "九、辦理訪查 37 次", **GOOD},
+    {"practice": "10.辦理宣導 38 場：\n(1)上半年。\n(2)下半年。\n11.辦理講習 39 場", **GOOD},
+    {"practice": "十二、辦理訪查 40 次", **GOOD},
+    {"practice": "13.印製文宣 41 種\n14.5 萬份", **GOOD},  # an amount that wrapped onto a line: one
+    {"practice": "十四、辦理訪查 42 次", **GOOD},
+    {"goal": "拾玖、作法下以數字分項", "practice": "一、辦理宣導：\n1.上半年 39 場。\n2.下半年 40 場。", **GOOD},
+    {"practice": "(二)辦理講習：\n(1)上半年 41 場。\n(2)下半年 42 場。", **GOOD},
+    {"goal": "貳拾、只有編號的作法", "practice": "一、"},
+    {"goal": "貳拾壹、沒有作法的目標"},  # and the plan ends: a goal with no practice
 ]
 
 

@@ -270,6 +270,33 @@ def test_import_and_rollover_name_the_new_years_missing_catalog_once(
         ], args
 
 
+def test_import_says_a_cell_holds_two_practices_numbered_with_digits(tmp_path: Path, xltool: Runner) -> None:
+    """Practices numbered 1. 2. 3. 4., 「2.…⏎3.…」 typed in one cell: import renumbered its first line alone
+    (「二、…⏎3.…」), said nothing of it, and check of the new template told the officer to renumber 4. as 三."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = "臺東縣政府政風處107年度廉政工作計畫"
+    sheet.append(["計畫目標", "具體作法", "預定進度", "備考(預算金額 單位：千元)", "業務類別", "提列績效對應項目"])
+    sheet.append(["一、推動廉政", "1.召開廉政會報 2 次。", "107.01-12", 5, "綜合規劃業務", "無"])
+    sheet.append([None, "2.辦理廉政宣導 3 場。\n3.辦理採購監辦 10 件。", "107.03、09", 3, "防貪業務", "無"])
+    sheet.append([None, "4.辦理公務機密維護宣導 1 場。", "107.06", 0, "綜合維護業務", "無"])
+    sheet.merge_cells("A3:A5")
+    legacy = tmp_path / "107計畫.xlsx"
+    book.save(legacy)
+    out = tmp_path / "108.xlsx"
+    done = xltool("import", legacy, "--year", "108", "-o", out)
+    assert done.status == 0
+    assert "已照原樣填入，請確認" in done.err and "Sheet!B4  這一格有 2 個具體作法" in done.err
+    written = load_workbook(out)["計畫表"]
+    assert [written[cell].value for cell in ("B4", "B5", "B6")] == [
+        "一、召開廉政會報 2 次。", "2.辦理廉政宣導 3 場。\n3.辦理採購監辦 10 件。", "四、辦理公務機密維護宣導 1 場。"
+    ]  # fmt: skip
+    left = [(f.code, f.cell) for f in check_plan(read_plan(out), load_catalog(108)) if f.severity != "info"]
+    assert left == [("ITEM_NUMBER_MISSING", "B5"), ("PRACTICE_TWO", "B5")]
+
+
 def test_rollover_refuses_a_plan_without_a_year(template: Path, tmp_path: Path) -> None:
     book = load_workbook(template)
     book["計畫表"]["E2"] = None

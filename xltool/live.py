@@ -257,15 +257,25 @@ _BAD_LISTED = [f"、{m}、" for m in ("0", "00", *(str(n) for n in range(13, 100
 # 一 and every mark 、: a second practice in the cell is then one of a few short patterns. Line breaks at
 # its start or end, or several in a row, are one break or none, as check reads them (TRIM, once each break
 # is the only space left): 「\n二、…」 is one practice, numbered 二. A CR alone is a break, as check reads it.
-_LINES = _nested(
+_BROKEN = (
     "SUBSTITUTE(TRIM("
     + _controls(
         _nested("{practice}", [*((space, "") for space in (" ", "\t", "\x01", *SPACES)), ("\r", " "), ("\n", " ")])
     )
-    + ')," ","¶")',
+    + ')," ","¶")'
+)
+_LINES = _nested(
+    _BROKEN,
     [(n, ITEM_NUMERALS[0]) for n in ITEM_NUMERALS[1:]] + [(m, "、") for m in ".,．，"] + [("（", "("), ("）", ")")],
 )
 _SECOND = [f"¶{'一' * n}、" for n in (1, 2, 3)] + [f"¶({'一' * n})" for n in (1, 2, 3)]  # 一、 first, then (一)
+# The same lines for practices numbered with digits (model.DIGIT_NUMBERED_LINE): full-width forms half-width
+# (ASC, which makes 「、」 「､」: put back), 「.」 a 「、」, and a mark before a digit (「3.5 萬份」, an amount the
+# reader does not start a line with) no mark. A line numbered 3 is then 「¶3、」 or 「¶(3)」.
+_DIGIT_LINES = _nested("ASC(" + _BROKEN + ")", [("､", "、"), (".", "、"), *((f"、{d}", f"_{d}") for d in range(10))])
+# Up to 9 numbers after the first line's (its number times 1, plus 1 … 9), and 1 (times 0, plus 1): a line
+# numbered 1 makes the lines points of one practice, numbered afresh (weighed -99).
+_AFTER = "{1,1,1,1,1,1,1,1,1,0}", "{1,2,3,4,5,6,7,8,9,1}", "{1,1,1,1,1,1,1,1,1,-99}"
 
 # The two state numbers (STATE), as powers of ten: each part's place.
 _GS_ROW, _GS_POS, _GS_CODE = "1E9", "1E4", "10"
@@ -543,7 +553,21 @@ PIECES: Mapping[str, str] = MappingProxyType(
         + _controls(
             _nested("{practice}", [("（", "("), ("）", ")"), *((space, "") for space in (" ", "\t", "\x01", *SPACES))])
         )
-        + ",2)))))",
+        + ",2))))+{n_digits})",
+        # practices numbered with digits, 「2.…⏎3.…」: the first line's number (from the first four characters,
+        # half-width: 「12.」 or 「(12)」) and how many of the numbers after it start a later line written the
+        # same way, none when one of them is numbered 1 (model.practice_count)
+        "n_lead": "ASC(LEFT({n_cell},4))",
+        "n_bracket": 'LEFT({n_lead},1)="("',
+        "n_dstart": "IF({n_bracket},2,1)",
+        "n_drun": f"IF({_digit('MID({n_lead},{n_dstart},1)')},IF({_digit('MID({n_lead},{n_dstart}+1,1)')},2,1),0)",
+        "n_dmark": "MID({n_lead},{n_dstart}+{n_drun},1)",
+        "n_dhas": 'IF(OR({n_drun}=0,MID({n_lead},{n_dstart},1)="0"),FALSE,IF({n_bracket},{n_dmark}=")",'
+        + f'AND(OR({{n_dmark}}=".",{{n_dmark}}="､",{{n_dmark}}="、"),NOT({_digit("MID({n_lead},{n_dstart}+{n_drun}+1,1)")}))))',
+        "n_dvalue": "--MID({n_lead},{n_dstart},{n_drun})",
+        "n_dafter": f"{{n_dvalue}}*{_AFTER[0]}+{_AFTER[1]}",
+        "n_digits": 'IF({n_dhas},MAX(0,SUMPRODUCT(ISNUMBER(FIND(IF({n_bracket},"¶(","¶")&({n_dafter})'
+        f'&IF({{n_bracket}},")","、"),{_DIGIT_LINES}))*({{n_dafter}}<100)*{_AFTER[2]})),0)',
         "u_ps": "N({up.ps})",
         "p_rows": f"INT({{ps}}/{_PS_ROWS})",
         "p_pos": f"MOD(INT({{ps}}/{_PS_POS}),{_PS_ROWS}/{_PS_POS})",

@@ -56,21 +56,47 @@ PLAIN_NUMBER = rf"([{ITEM_NUMERALS}]+)\s*[、.,．，]"
 NUMBERED_LINE = re.compile(PLAIN_NUMBER)
 PAREN_NUMBERED_LINE = re.compile(PAREN_NUMBER)
 FIRST_STEP = re.compile(rf"[(（]\s*{ITEM_NUMERALS[0]}\s*[)）]")  # 「(一)」, on a line of its own or after a colon
+# A practice numbered with digits, as hand-made plans number them: 「2.」 「2、」 or 「(2)」 (group 1 the one in
+# brackets, group 2 the other), 1 to 99 with no leading zero; not an amount (「1.5 萬份」). The reader keeps a line
+# break before such a line (reader._STEP).
+DIGIT_NUMBERED_LINE = re.compile(r"[(（]([1-9１-９][0-9０-９]?)[)）]|([1-9１-９][0-9０-９]?)[.、．](?![0-9０-９])")
 
 
-def practice_count(practice: str) -> int:
+def practice_count(practice: str, number: str = "") -> int:
     """How many practices a practice text holds: the reader keeps a line break only before a numbered line,
     and a numbered line starts another practice (two practices typed in one cell). Lines numbered 「(一)」
     「(二)」 from 「(一)」 are steps of the practice, the level under 「一、」 in official documents: 「二、召開
     廉政會報：\n(一)上半年\n(二)下半年」 is one practice (counted as three, the next was told to be 「五」). A
     practice numbered 「(一)」 itself goes on to 「(二)」 in the cell, never back to 「(一)」. Steps may start on
-    the practice's first line (「召開廉政會報：(一)上半年」)."""
+    the practice's first line (「召開廉政會報：(一)上半年」). A practice numbered with digits, as hand-made plans
+    number them, holds more when a later line is numbered as its first line is (「2.…\n3.…」); under the
+    practice's own ``number`` (「一、」 split off by the reader) lines numbered 1. 2. are its points."""
     if "\n" not in practice:
         return 1
-    lines = practice.split("\n")[1:]
+    first, *lines = practice.split("\n")
     parens = sum(1 for line in lines if PAREN_NUMBERED_LINE.match(line))
     steps = FIRST_STEP.search(practice) is not None  # the practice's own number is not in its text
-    return 1 + sum(1 for line in lines if NUMBERED_LINE.match(line)) + (0 if steps else parens)
+    chinese = sum(1 for line in lines if NUMBERED_LINE.match(line)) + (0 if steps else parens)
+    return 1 + chinese + (0 if number else _digit_numbered(first, lines))
+
+
+def _digit_numbered(first: str, lines: Sequence[str]) -> int:
+    """How many more practices a cell holds whose practices are numbered with digits (「2.…\n3.…」): its later
+    lines numbered as its first line is, with the numbers after its own (up to 9 more). The numbers are the
+    practices' only when none of those lines is numbered 1: 「1.辦理宣導：\n1.…\n2.…」 numbers the points of
+    one practice afresh, as do 1. 2. under 「一、」 or 「(一)」, whose first line has no digit. The 檢查 column
+    counts them the same way (live.py, n_digits): which numbers start a line, not in what order."""
+    own = DIGIT_NUMBERED_LINE.match(first)
+    if own is None:
+        return 0
+    bracketed = own.group(1) is not None
+    numbers = set()
+    for line in lines:
+        found = DIGIT_NUMBERED_LINE.match(line)
+        if found is not None and (found.group(1) is not None) == bracketed:
+            numbers.add(int(found.group(1) or found.group(2)))  # at most two digits
+    start = int(own.group(1) or own.group(2))
+    return 0 if 1 in numbers else sum(1 for number in numbers if start < number <= start + 9)
 
 
 def continued(items: Sequence[PlanItem]) -> list[bool]:

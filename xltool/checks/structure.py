@@ -233,7 +233,7 @@ def _numbering(context: Context) -> Iterator[Finding]:
                 counted += 1
                 practices.append(_numbered(item, item.item_no, ITEM_NUMERALS, counted))
             continue
-        position, count = counted + 1, practice_count(item.practice)
+        position, count = counted + 1, practice_count(item.practice, item.item_no)
         counted += count
         if not item.item_no:
             expected = chinese_number(position, ITEM_NUMERALS)
