@@ -54,6 +54,25 @@ def renamed_docx(path: Path) -> Path:
     return path
 
 
+def odf_document(path: Path, media_type: str) -> Path:
+    """A minimal ODF package of ``media_type``: its mimetype first and stored, as ODF requires, and a
+    content.xml, which an .ods has too."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", media_type, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:'
+                         'xmlns:office:1.0"><office:body><office:text/></office:body></office:document-content>')  # fmt: skip
+        archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>", compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def odt_document(path: Path) -> Path:
+    return odf_document(path, "application/vnd.oasis.opendocument.text")
+
+
+def odp_slides(path: Path) -> Path:
+    return odf_document(path, "application/vnd.oasis.opendocument.presentation")
+
+
 def pdf(path: Path) -> Path:
     path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     return path

@@ -17,6 +17,10 @@ from xltool.reader import read_plan
 # Each file, its name, its code, and what the line says the file really is (when the code cannot tell).
 HOSTILE = [
     (corpus.renamed_docx, "報告.xlsx", "INPUT_NOT_WORKBOOK", "Word 文件"),
+    # an ODF text or slides has a content.xml as an .ods does: it was 「活頁簿內容損毀」 (INPUT_DAMAGED)
+    (corpus.odt_document, "107計畫.odt", "INPUT_NOT_WORKBOOK", "這是 ODF 文字文件（.odt），不是活頁簿"),
+    (corpus.odt_document, "計畫.ods", "INPUT_NOT_WORKBOOK", "這是 ODF 文字文件（.odt），不是活頁簿"),
+    (corpus.odp_slides, "簡報.ods", "INPUT_NOT_WORKBOOK", "這是 ODF 簡報（.odp），不是活頁簿"),
     (corpus.pdf, "計畫.xlsx", "INPUT_NOT_WORKBOOK", "PDF"),
     (corpus.csv_file, "計畫.xlsx", "INPUT_NOT_WORKBOOK", "CSV"),
     (corpus.truncated, "計畫.xlsx", "INPUT_DAMAGED", ""),
@@ -238,6 +242,31 @@ def test_the_same_plan_reads_the_same_from_every_format(tmp_path: Path, fmt: str
     original = read_plan(EXAMPLE)
     assert [i.to_dict() | {"sheet": ""} for i in again.items] == [i.to_dict() | {"sheet": ""} for i in original.items]
     assert (again.unit, again.year, again.total) == (original.unit, original.year, 1865)
+
+
+@pytest.mark.usefixtures("office")
+def test_a_plan_kept_as_an_odt_is_said_to_be_a_text_document(tmp_path: Path, xltool: Runner) -> None:
+    """Last year's plan kept as an ODF text document (a table in LibreOffice Writer): import and check said
+    「活頁簿內容損毀，無法讀取」, where a .docx of it is 「這是 Word 文件，不是活頁簿」."""
+    import docx
+
+    from xltool.office import convert
+
+    document = docx.Document()
+    document.add_paragraph("臺東縣政府政風處107年度廉政工作計畫")
+    table = document.add_table(rows=2, cols=6)
+    for row, texts in enumerate((["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"],
+                                 ["壹、推動廉政", "一、召開廉政會報 2 次。", "107.01-12", "5", "綜合規劃業務", "無"])):  # fmt: skip
+        for column, text in enumerate(texts):
+            table.cell(row, column).text = text
+    document.save(tmp_path / "107計畫.docx")
+    odt = convert(tmp_path / "107計畫.docx", "odt", tmp_path / "odt")
+    done = xltool("import", odt, "--year", "108", "-o", tmp_path / "108.xlsx")
+    assert (done.status, done.code) == (2, "INPUT_NOT_WORKBOOK")
+    assert done.error_line().endswith(f"{odt}：這是 ODF 文字文件（.odt），不是活頁簿")
+    checked = xltool("check", odt, "-f", "json")
+    assert json.loads(checked.out)["files"][0]["error_code"] == "INPUT_NOT_WORKBOOK"
+    assert not (tmp_path / "108.xlsx").exists()
 
 
 @pytest.mark.usefixtures("office")

@@ -319,11 +319,35 @@ def _read(source: Path) -> Package:
     if "xl/workbook.xml" in names:
         kind = "xlsx"
     elif "content.xml" in names:
+        document = _odf_document(archive) if "mimetype" in names else None
+        if document is not None:  # an ODF text, slides or drawing has a content.xml too, and no sheet in it
+            raise InputError(f"這是 {document}，不是活頁簿", source)
         kind = "ods"
     else:
         raise InputError("不是 Excel 或 ODS 活頁簿（壓縮檔中沒有活頁簿內容）", source)
     _refuse_bombs(source, members)
     return Package(source, kind, data, archive)
+
+
+# ODF documents that are no workbook, by the media type their ``mimetype`` member states (ODF 1.2, 3.3).
+ODF_DOCUMENTS = {
+    "application/vnd.oasis.opendocument.text": "ODF 文字文件（.odt）",
+    "application/vnd.oasis.opendocument.text-template": "ODF 文字文件範本（.ott）",
+    "application/vnd.oasis.opendocument.presentation": "ODF 簡報（.odp）",
+    "application/vnd.oasis.opendocument.graphics": "ODF 繪圖（.odg）",
+}
+
+
+def _odf_document(archive: zipfile.ZipFile) -> str | None:
+    """What an ODF package that is no spreadsheet is, by its ``mimetype`` member; None for a spreadsheet, or
+    a ``mimetype`` that cannot be read or says nothing known (the package is then read as an .ods, as before)."""
+    member = next(m for m in archive.infolist() if part_key(m.filename) == "mimetype")
+    try:
+        with archive.open(member) as handle:
+            stated = handle.read(100)  # a media type is short: a hostile member is not inflated further
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
+        return None  # damaged: the reading after this says so
+    return ODF_DOCUMENTS.get(stated.decode("ascii", "replace").strip())
 
 
 def _text_file(source: Path) -> str:
