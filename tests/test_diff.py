@@ -329,7 +329,7 @@ def test_a_budget_that_is_no_amount_is_said_to_be_left_out_of_the_totals(
     new = workbook(tmp_path / "第二次.xlsx", items)
     _, out, _ = xltool("diff", old, new)
     assert "預算合計 1,860 千元，另有 1 項預算不是金額、未計入）" in out.splitlines()[1]
-    assert "預算合計（千元）：1,865 → 1,860（不是金額的預算未計入：上一版 0 項、本版 1 項）" in out
+    assert "預算合計（千元）：1,865 → 1,860（另有不是金額的預算 0 → 1 項未計入）" in out
     assert diff_json(old, new)["totals"]["budget_not_counted"] == [0, 1]
 
 

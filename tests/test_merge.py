@@ -761,3 +761,33 @@ def test_categories_not_on_the_list_are_one_column_and_a_table_of_their_own(tmp_
     assert len(spellings) == 25 and spellings["自創業務07"]["單位數"] == 1
     first = plan["items"][0]["budget"]
     assert overview["合計"]["清單外"] == sum(row["預算(千元)"] for row in spellings.values()) == 25 * first
+
+
+def test_a_budget_that_is_no_amount_is_said_wherever_a_total_leaves_it_out(
+    units: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """乙 raised a budget from 5 to 「1萬5千元」: the merge's summary, check's line per file and 收件情形, and the
+    unit's line of a diff of two 彙整 showed its total 5 lower and nothing said one budget was not counted."""
+    from dataclasses import replace
+
+    from xltool.budget import parse_budget
+
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n" + "\n".join(UNITS) + "\n", encoding="utf-8")
+    first = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", units, "-o", first).status == 0
+    items = example_items(KINMEN)
+    items[0] = replace(items[0], budget_info=parse_budget("1萬5千元"))
+    (units / "乙市政府政風處.xlsx").unlink()
+    write_template(units / "乙市政府政風處.xlsx", year=108, unit="乙市政府政風處", items=items)
+    second = tmp_path / "第二輪.xlsx"
+    merged = xltool("merge", units, "-o", second)
+    assert "預算合計 5,590 千元，另有 1 項預算不是金額、未計入 →" in merged.err
+    checked = xltool("check", units, "--roster", roster, "-f", "json")
+    [line] = [r for r in json.loads(checked.out)["receipts"] if r["unit"] == "乙市政府政風處"]
+    assert line["budget"] == 1860 and "預算另有 1 項不是金額，未計入" in line["note"]
+    compared = xltool("diff", first, second)
+    [unit_line] = [line for line in compared.out.splitlines() if line.startswith("  乙市政府政風處")]
+    assert "預算 1,865 → 1,860 千元（另有不是金額的預算 0 → 1 項未計入）" in unit_line
+    units_json = json.loads(xltool("diff", first, second, "-f", "json").out)["units"]
+    assert [u["budget_not_counted"] for u in units_json] == [[0, 0], [0, 1], [0, 0]]

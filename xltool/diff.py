@@ -509,12 +509,19 @@ class UnitDiff:
         old, new = self.diff.old.total, self.diff.new.total
         return (old if self.status != "added" else None, new if self.status != "removed" else None)
 
+    @property
+    def budget_not_counted(self) -> tuple[int | None, int | None]:
+        """Its budgets that are no amount, left out of ``budget``."""
+        old, new = self.diff.old.budgets_not_counted, self.diff.new.budgets_not_counted
+        return (old if self.status != "added" else None, new if self.status != "removed" else None)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "unit": self.unit,
             "status": self.status,
             "practices": list(self.practices),
             "budget": [json_number(value) for value in self.budget],
+            "budget_not_counted": list(self.budget_not_counted),
             "errors": list(self.errors),
             "warnings": list(self.warnings),
             "added": len(self.diff.added),

@@ -74,6 +74,10 @@ class MergeResult:
     def total(self) -> Decimal:
         return sum((one.plan.total for one in self.merged if one.plan), Decimal(0))
 
+    @property
+    def budgets_not_counted(self) -> int:
+        return sum(one.plan.budgets_not_counted for one in self.merged if one.plan)
+
 
 def merge_files(
     files: Paths,

@@ -1225,12 +1225,14 @@ def _receipt(
             line.resend, line.reason = newest.name, _reason(newest.result)
             if roster_unit is not None:
                 line.status = Status.NEWER_UNREADABLE
+    left_out = 0  # budgets that are no amount in the versions counted: the 預算 cell leaves them out
     for sub in group:
         line.versions.append(_version(sub, counted, len(files) > 1))
         if id(sub) not in counted or sub.plan is None:
             continue
         line.practices += sub.plan.practices
         line.budget += sub.plan.total
+        left_out += sub.plan.budgets_not_counted
         line.errors += sub.errors
         line.warnings += sub.warnings
     merged_in = "、".join(dict.fromkeys(s.name for s in group if s.from_merged))
@@ -1271,6 +1273,8 @@ def _receipt(
         notes.append(_versions_note(group, counted, newest_lost=bool(line.resend)))
     if line.resend:
         notes.append(_RESEND_CLAUSE.format(reason=line.reason or "檔案損毀", name=line.resend))
+    if left_out:
+        notes.append(f"預算另有 {left_out} 項不是金額，未計入")
     line.note = "；".join(notes)
     return line
 

@@ -140,7 +140,7 @@ def _print_text(diff: "PlanDiff") -> None:
 def _head(plan: "Plan") -> str:
     return (
         f"{plan.source}（{show.who(plan)} {plan.year or '？'} 年度，"
-        f"{plan.practices} 項具體作法，{show.budget_total(plan)}）"
+        f"{plan.practices} 項具體作法，{show.budget_total(plan.total, plan.budgets_not_counted)}）"
     )
 
 
@@ -177,7 +177,9 @@ def _print_units(diff: "UnitsDiff") -> None:
         out(
             f"  {unit.unit or '（未填機關名稱）'}  {UNIT_STATUS[unit.status]}  作法 {_before_after(*unit.practices)}"
             + (counts if unit.status == "kept" else "")
-            + f"  預算 {_before_after(*unit.budget)} 千元  錯誤 {_before_after(*unit.errors)}"
+            + f"  預算 {_before_after(*unit.budget)} 千元"
+            + (_not_counted(*unit.budget_not_counted) if any(unit.budget_not_counted) else "")
+            + f"  錯誤 {_before_after(*unit.errors)}"
             f"  警告 {_before_after(*unit.warnings)}",
             "      ",
         )
@@ -210,6 +212,12 @@ def _before_after(old: "Decimal | int | None", new: "Decimal | int | None") -> s
         return f"{json_number(value) if isinstance(value, Decimal) else value:,}"
 
     return shown(old) if old == new else f"{shown(old)} → {shown(new)}"
+
+
+def _not_counted(old: int | None, new: int | None) -> str:
+    """Beside a total: the budgets that are no amount and left out of it (「1萬5千元」: 5 raised to it read as a
+    decrease), before and after."""
+    return f"（另有不是金額的預算 {_before_after(old, new)} 項未計入）"
 
 
 def _line(entry: "Entry") -> str:
@@ -291,7 +299,7 @@ def _totals(diff: "PlanDiff") -> list[tuple[str, list[str]]]:
         goals.append(f"{name} {amounts(before, after)}")
     categories = [f"{name or '（未填）'} {amounts(old, new)}" for name, (old, new) in diff.totals_by_category().items()]
     left = diff.old.budgets_not_counted, diff.new.budgets_not_counted
-    not_counted = f"（不是金額的預算未計入：上一版 {left[0]} 項、本版 {left[1]} 項）" if any(left) else ""
+    not_counted = _not_counted(*left) if any(left) else ""
     return [
         ("預算合計（千元）：", [amounts(diff.old.total, diff.new.total) + not_counted]),
         ("各目標：", goals),

@@ -66,7 +66,6 @@ def merge_command(
     force: ForceOption = False,
     help: show.HelpOption = False,
 ) -> None:
-    from xltool.model import json_number
     from xltool.runs import run_merge
 
     with Bar() as bar:
@@ -87,7 +86,7 @@ def merge_command(
         older += f"；{len({s.file for s in result.other_year})} 個檔案是其他年度的計畫，未計入"
     show.echo(
         f"已彙整 {result.files} 個檔案、{result.items} 項具體作法；略過 {len(result.skipped)} 個檔案{older}；"
-        f"預算合計 {json_number(result.total):,} 千元 → {output}",
+        f"{show.budget_total(result.total, result.budgets_not_counted)} → {output}",
         err=True,
     )
     if result.receipts:

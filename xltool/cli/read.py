@@ -100,4 +100,4 @@ def _print_table(plan: "Plan") -> None:
     headers = ["位置", PRACTICE.name, SCHEDULE.name, BUDGET.name, CATEGORY.name, PERFORMANCE.name]
     for line in show.table(headers, rows, widths):
         show.echo(line)
-    show.echo(f"共 {plan.practices} 項具體作法，{show.budget_total(plan)}。")
+    show.echo(f"共 {plan.practices} 項具體作法，{show.budget_total(plan.total, plan.budgets_not_counted)}。")

@@ -29,7 +29,8 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
     if plan is None:
         return [printable(f"{result.file}：無法讀取：{result.error}")]
     lines = _lines(
-        f"{result.file}（{who(plan)} {plan.year or '？'} 年度，{plan.practices} 項具體作法，{budget_total(plan)}）",
+        f"{result.file}（{who(plan)} {plan.year or '？'} 年度，{plan.practices} 項具體作法，"
+        f"{budget_total(plan.total, plan.budgets_not_counted)}）",
         limit,
         "  ",
     )
@@ -88,7 +89,7 @@ def summary(results: Sequence[FileResult], counted: Sequence[FileResult] | None 
         lines.append(
             printable(
                 f"  {result.file}：{who(plan)}，{plan.practices} 項作法，"
-                f"預算 {json_number(plan.total):,} 千元，{result.errors} 個錯誤、{result.warnings} 個警告"
+                f"{budget_total(plan.total, plan.budgets_not_counted)}；{result.errors} 個錯誤、{result.warnings} 個警告"
             )
         )
     errors = sum(r.errors for r in results)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from decimal import Decimal
     from pathlib import Path
 
     from xltool.model import Plan
@@ -387,10 +388,9 @@ def who(plan: Plan) -> str:
     return f"彙整 {len(plan.units())} 個單位" if plan.is_merged() else plan.unit or "未填機關名稱"
 
 
-def budget_total(plan: Plan) -> str:
-    """「預算合計 1,860 千元」, and the budgets it leaves out when some are no amount: a total said without them
-    looks complete (a budget raised from 5 to 「1萬5千元」 showed as a decrease)."""
+def budget_total(total: Decimal, left: int) -> str:
+    """「預算合計 1,860 千元」, and the budgets it leaves out (``left``) when some are no amount: a total said
+    without them looks complete (a budget raised from 5 to 「1萬5千元」 showed as a decrease)."""
     from xltool.model import json_number
 
-    left = plan.budgets_not_counted
-    return f"預算合計 {json_number(plan.total):,} 千元" + (f"，另有 {left} 項預算不是金額、未計入" if left else "")
+    return f"預算合計 {json_number(total):,} 千元" + (f"，另有 {left} 項預算不是金額、未計入" if left else "")
