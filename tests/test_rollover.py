@@ -288,7 +288,7 @@ def test_import_says_a_cell_holds_two_practices_numbered_with_digits(tmp_path: P
     out = tmp_path / "108.xlsx"
     done = xltool("import", legacy, "--year", "108", "-o", out)
     assert done.status == 0
-    assert "已照原樣填入，請確認" in done.err and "Sheet!B4  這一格有 2 個具體作法" in done.err
+    assert "已照原樣填入，請確認" in done.err and "計畫表!B5  這一格有 2 個具體作法" in done.err
     written = load_workbook(out)["計畫表"]
     assert [written[cell].value for cell in ("B4", "B5", "B6")] == [
         "一、召開廉政會報 2 次。", "2.辦理廉政宣導 3 場。\n3.辦理採購監辦 10 件。", "四、辦理公務機密維護宣導 1 場。"
