@@ -557,3 +557,41 @@ def test_a_hand_made_sheets_budget_and_schedule_headed_in_other_words(tmp_path: 
     workbook.close()
     [item] = read_plan(path).items
     assert (item.schedule, item.budget) == ("108.01-12", 12)
+
+
+PAGE_TWO_HEAD = [["金門縣政府政風處"], ["107年度廉政工作計畫"]]
+
+
+@pytest.mark.parametrize(
+    "top",
+    [PAGE_TWO_HEAD, [["金門縣政府政風處107年度廉政工作計畫"]], []],
+    ids=["the same two lines", "one line", "no title"],
+)
+def test_import_leaves_out_a_page_head_typed_as_two_lines(
+    top: list[list[object]], tmp_path: Path, xltool: Runner
+) -> None:
+    """A page head typed as two lines, the unit alone and then 「107年度廉政工作計畫」: the year line was left
+    out (or not, under a title of one line), the unit became a goal and took page 2's practices. The head
+    again (as at the top, or just above the header repeated) is left out; a goal of one line is read."""
+    legacy = legacy_sheet(tmp_path / "107.xlsx", [
+        *top, HEADER,
+        ["壹、推動廉政", "一、召開廉政會報2次。", "107.01-12", 5, "綜合規劃業務", "無"],
+        *PAGE_TWO_HEAD, HEADER,  # page 2's head
+        [None, "二、研編再防貪專報1案。", "107.08", 2, "防貪業務", "政策目標-再防貪案件"],
+        ["強化廉政宣導"],  # a goal of one line, unnumbered, its practices below
+        [None, "一、辦理廉政宣導1場。", "107.05", 1, "綜合規劃業務", "無"],
+        ["金門縣政府政風處"],  # the unit alone, no year line under it: a goal all the same
+        [None, "一、辦理公務機密宣導2場。", "107.04、10", 1, "綜合維護業務", "無"],
+    ])  # fmt: skip
+    out = tmp_path / "108.xlsx"
+    done = xltool("import", legacy, "--year", "108", "-o", out)
+    assert done.status == 0
+    left = done.err.split("未搬移（範本沒有對應的欄位）：")[1].split("已照原樣填入")[0]
+    at = len(top) + 3
+    for cell, text in ((f"A{at}", "金門縣政府政風處"), (f"A{at + 1}", "107年度廉政工作計畫")):
+        assert f"Sheet!{cell} 的「{text}」是換頁時重複的標題，不是計畫目標，未搬移。" in left
+    items = read_plan(out).items
+    assert [(i.goal_no, i.goal, i.item_no) for i in items] == [
+        ("壹", "推動廉政", "一"), ("壹", "推動廉政", "二"),
+        ("", "強化廉政宣導", "一"), ("", "金門縣政府政風處", "一"),
+    ]  # fmt: skip

@@ -886,11 +886,15 @@ def _end_of_rows(
     """
     skipped: set[int] = set()
     title = squash(plan.title)
+    head = _head_at_top(grid, cell_row(plan.cells.get("title", "")) - 1, title)
     for r in range(header.row + 1, len(grid)):
         text = _first_text(grid[r])
-        if notes and "畫" in text and _page_head(grid, header, r, text, title):  # 計畫: not every row squashed
-            plan.page_heads[cell_ref(r, next(c for c, value in enumerate(grid[r]) if _line(value)))] = _line(text)
-            skipped.add(r)
+        # 計畫: not every row squashed
+        if notes and "畫" in text and (start := _page_head(grid, header, r, text, title, head)) is not None:
+            for row in range(start, r + 1):  # and the unit's line above it, when the head is typed on two
+                column = next(c for c, value in enumerate(grid[row]) if _line(value))
+                plan.page_heads[cell_ref(row, column)] = _line(_first_text(grid[row]))
+                skipped.add(row)
             continue
         if text[:1] not in _MARKER_START:
             continue
@@ -913,23 +917,55 @@ def _end_of_rows(
     return len(grid), skipped
 
 
-def _page_head(grid: Grid, header: _Header, r: int, text: str, title: str) -> bool:
-    """Whether row ``r`` of a hand-made sheet is its title typed again where a printed page begins
-    (「金門縣政府政風處107年度廉政工作計畫」, then the header row): read as a goal, import made it one and
-    moved the practices under it there. Alone on its row, and the title found at the top, or one like it
-    (a unit, a year, 年度廉政工作計畫; not numbered as a goal is) just above the header repeated: a goal
-    that only names the plan (「落實本府108年度廉政工作計畫」) is still read, with its practices below it."""
+def _page_head(grid: Grid, header: _Header, r: int, text: str, title: str, head: str) -> int | None:
+    """Where the head a hand-made sheet printed over pages repeats begins, if row ``r`` ends it (its title
+    typed again where a page begins, 「金門縣政府政風處107年度廉政工作計畫」, then the header row): read as a
+    goal, import made it one and moved the practices under it there. The row ``r``, or the one above it where
+    the head is typed as two lines (the unit alone on its row, then 「107年度廉政工作計畫」, which alone named
+    no unit, and the unit line became the goal). Alone on its row, and the head found at the top (``title``,
+    or ``head``: the two lines there as one), or one like it (a unit, a year, 年度廉政工作計畫; not numbered
+    as a goal is) just above the header repeated: a goal that only names the plan
+    (「落實本府108年度廉政工作計畫」), or is one unnumbered line (the unit's name, even) with its practices
+    below it, is still read."""
     if sum(1 for value in grid[r] if _line(value)) != 1:
-        return False
+        return None
     typed = squash(text)
-    if title and typed == title:
-        return True
-    unit_and_year = parse_title(typed)
-    if unit_and_year is None or not unit_and_year[0] or _GOAL.match(typed):
-        return False
+    unit = _unit_line(grid[r - 1]) if r - 1 > header.row else ""
+    if unit and unit + typed == head:
+        return r - 1
+    if typed in (title, head):
+        return r
     below = grid[r + 1] if r + 1 < len(grid) else ()
     at = header.columns.get("practice", len(below))
-    return at < len(below) and squash(below[at]) == PRACTICE.header
+    if not (at < len(below) and squash(below[at]) == PRACTICE.header):
+        return None
+    if _names_a_unit(typed):
+        return r
+    return r - 1 if unit and _names_a_unit(unit + typed) else None
+
+
+def _names_a_unit(text: str) -> bool:
+    """Whether ``text`` is a title naming a unit and a year (「…處107年度廉政工作計畫」), not a goal numbered."""
+    unit_and_year = parse_title(text)
+    return unit_and_year is not None and bool(unit_and_year[0]) and not _GOAL.match(text)
+
+
+def _unit_line(row: Sequence[object]) -> str:
+    """A row's one text, squashed, if it could be the unit's line of a head typed on two: alone on its row,
+    not numbered (a goal 「一、…」 stays one) and no title itself; else ""."""
+    if sum(1 for value in row if _line(value)) != 1:
+        return ""
+    text = squash(_first_text(row))
+    return "" if not text or _GOAL.match(text) or _ITEM.match(text) or is_title(text) else text
+
+
+def _head_at_top(grid: Grid, row: int, title: str) -> str:
+    """The head at the top of a sheet as one line: its title (at ``row``, 0-based), after the unit's line just
+    above it where the title names no unit (「金門縣政府政風處」, then 「107年度廉政工作計畫」)."""
+    named = parse_title(title)
+    if named is None or named[0] or row < 1:
+        return title
+    return _unit_line(grid[row - 1]) + title
 
 
 def _first_text(row: Sequence[object]) -> str:
