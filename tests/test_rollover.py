@@ -595,3 +595,21 @@ def test_import_leaves_out_a_page_head_typed_as_two_lines(
         ("壹", "推動廉政", "一"), ("壹", "推動廉政", "二"),
         ("", "強化廉政宣導", "一"), ("", "金門縣政府政風處", "一"),
     ]  # fmt: skip
+
+
+def test_rollover_lists_and_marks_a_budget_check_reads_no_amount_in(tmp_path: Path, xltool: Runner) -> None:
+    """「1萬5千元」, kept as text in the number-only cell, went unsaid by rollover (import lists it): said as
+    import says it, at the new file's cell in check's words, and marked there as what rollover could not move."""
+    legacy = legacy_sheet(tmp_path / "108.xlsx", [
+        ["臺東縣政府政風處108年度廉政工作計畫"], HEADER,
+        ["壹、推動廉政", "一、辦理廉政宣導3場。", "108.01-12", "1萬5千元", "防貪業務", "政策目標-反貪活動"],
+        [None, "二、辦理公務機密宣導2場。", "108.04、10", 2, "綜合維護業務", "無"],
+    ])  # fmt: skip
+    out = tmp_path / "109.xlsx"
+    done = xltool("rollover", legacy, "--year", "109", "-o", out)
+    assert done.status == 0
+    listed = done.err.split("已照原樣填入，請確認")[1]
+    assert "計畫表!D4  備考（預算）「1萬5千元」不是數字" in listed and "計畫表!D5" not in listed
+    cell = load_workbook(out)["計畫表"]["D4"]
+    assert cell.value == "1萬5千元" and cell.fill.start_color.rgb.endswith("FFEB9C")
+    assert "1萬5千元" in cell.comment.text

@@ -1,7 +1,8 @@
 """Next year's plan from this year's: the same goals and practices in a fresh locked template, every
 schedule moved on by the year difference, and what the new year leaves to fix, as check's findings on the
 new plan (check's codes and words): items the new year's catalog no longer has and schedules that could not
-be moved (both marked in the new workbook), and old years the text still names (listed only)."""
+be moved, budgets read as no amount and kept as written (all marked in the new workbook), and old years
+the text still names (listed only)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.checks import Rule, carryover, check_plan
 from xltool.checks.category import CATALOG
+from xltool.checks.rules import BUDGET_NOT_NUMBER
 from xltool.checks.schedule import UNREADABLE
 from xltool.errors import ErrorCode, InputError, XltoolError
 from xltool.form import COLUMN_AT, FIELD_NAMES, FINDING_NOTE, PLAN_SHEET, SEVERITY_WORDS, cell_ref
@@ -24,6 +26,9 @@ from xltool.template import FIRST_ROW
 
 GONE = CATALOG  # categories and performance items the new year's catalog lacks: marked
 UNMOVED = UNREADABLE  # schedules that give no months, kept as written: marked
+# Budgets check reads no amount in (「1萬5千元」), kept as written in the number-only cell: marked, as a schedule
+# kept is (check's first error on the new file, and what the officer opening it must find); import lists them.
+KEPT = (BUDGET_NOT_NUMBER,)
 OLD_YEARS = carryover.EMITS  # years before the new one that the goals and practices name: listed only
 
 
@@ -33,7 +38,7 @@ class RolloverReport:
     old_year: int
     new_year: int
     catalog_notice: str = ""
-    findings: list[Finding] = field(default_factory=list)  # check's findings on the new plan (GONE, UNMOVED, OLD_YEARS)
+    findings: list[Finding] = field(default_factory=list)  # check's on the new plan (GONE, UNMOVED, KEPT, OLD_YEARS)
     changed: list[str] = field(default_factory=list)  # zh-TW lines: what was written the form's way instead
     notices: list[str] = field(default_factory=list)  # zh-TW lines: what reading this year's plan had to say
     dropped: list[str] = field(default_factory=list)  # zh-TW lines: what the template has no place for
@@ -45,6 +50,10 @@ class RolloverReport:
     @property
     def unmoved(self) -> list[Finding]:
         return of(self.findings, UNMOVED)
+
+    @property
+    def kept(self) -> list[Finding]:
+        return of(self.findings, KEPT)
 
     @property
     def mentions(self) -> list[Finding]:
@@ -132,13 +141,15 @@ def rollover(
     joined = one_row_each(plan)
     items = [in_catalog(shift_schedule(item, year - plan.year, year), catalog) for item in joined.items]
     items = in_template(items)
-    found = check_plan(carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *OLD_YEARS))
+    found = check_plan(
+        carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *KEPT, *OLD_YEARS)
+    )
     report = RolloverReport(
         plan.practices, plan.year, year, catalog.notice, found,
         [*one_row_lines(plan, joined, items), *written_the_forms_way(joined.items, items)], read_notices(plan),
         left_behind(plan),
     )  # fmt: skip
-    flagged = marks(of(found, (*GONE, *UNMOVED)), items)
+    flagged = marks(of(found, (*GONE, *UNMOVED, *KEPT)), items)
     write_template(out, year=year, unit=plan.unit, catalog=catalog, items=items, marks=flagged, outputs=guard)
     return report
 
