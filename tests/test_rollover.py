@@ -613,3 +613,21 @@ def test_rollover_lists_and_marks_a_budget_check_reads_no_amount_in(tmp_path: Pa
     cell = load_workbook(out)["計畫表"]["D4"]
     assert cell.value == "1萬5千元" and cell.fill.start_color.rgb.endswith("FFEB9C")
     assert "1萬5千元" in cell.comment.text
+
+
+def test_import_names_the_templates_unit_cell_for_a_sheet_without_one(tmp_path: Path, xltool: Runner) -> None:
+    """A hand-made sheet without 機關名稱: 「Sheet  沒有填機關名稱」 named the old sheet, where the officer
+    fills the new template's 機關名稱 cell."""
+    from xltool.importer import import_legacy
+
+    legacy = legacy_sheet(tmp_path / "107.xlsx", [
+        ["107年度廉政工作計畫"], HEADER,
+        ["壹、推動廉政", "一、召開廉政會報2次。", "107.01-12", 5, "綜合規劃業務", "無"],
+    ])  # fmt: skip
+    report = import_legacy(legacy, tmp_path / "108.xlsx", year=108)
+    assert [(f.code, f.sheet, f.cell) for f in report.findings] == [("UNIT_MISSING", "計畫表", "B2")]
+    done = xltool("import", legacy, "--year", "108", "-o", tmp_path / "again.xlsx")
+    assert "計畫表!B2  沒有填機關名稱" in done.err
+    assert [(f.code, f.cell) for f in check_plan(read_plan(tmp_path / "108.xlsx")) if f.code == "UNIT_MISSING"] == [
+        ("UNIT_MISSING", "B2")
+    ]  # where check on the new file says it

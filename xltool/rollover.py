@@ -22,7 +22,7 @@ from xltool.model import NOTHING, Finding, Plan, PlanItem, joined_apart, number,
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import load_plan, write_template
 from xltool.schedule import canonical, parse_schedule
-from xltool.template import FIRST_ROW
+from xltool.template import FIRST_ROW, UNIT_CELL, YEAR_CELL
 
 GONE = CATALOG  # categories and performance items the new year's catalog lacks: marked
 UNMOVED = UNREADABLE  # schedules that give no months, kept as written: marked
@@ -101,9 +101,11 @@ def in_catalog(item: PlanItem, catalog: Catalog) -> PlanItem:
 def carried(plan: Plan, items: Sequence[PlanItem], year: int, catalog: Catalog) -> Plan:
     """The plan as the new template will hold it, for check to judge against the new year and catalog: each
     category as the template writes it (its name, not the alias typed last year), every text tidied.
-    Its items keep the cells they were read from, which the findings name."""
+    The findings name its cells: the items' where ``items`` has them (:func:`in_template`), and the unit's
+    and year's the template's (B2: a hand-made sheet with no 機關名稱 had it said of its own sheet, 「Sheet」)."""
     moved = [replace(item, category_written=item.category, written=NOTHING) for item in items]
-    return Plan(plan.unit, year, moved, source=plan.source, sheet=plan.sheet, cells=plan.cells, catalog=catalog)
+    head = {"unit": UNIT_CELL, "year": YEAR_CELL}
+    return Plan(plan.unit, year, moved, source=plan.source, sheet=PLAN_SHEET, cells=head, catalog=catalog)
 
 
 def marks(findings: Sequence[Finding], items: Sequence[PlanItem]) -> dict[tuple[int, str], str]:
