@@ -14,10 +14,11 @@ from tests.conftest import Edit, fill
 from tests.test_check import GOOD
 from tests.test_live import calculated, compare
 from xltool.catalogs import load_catalog
-from xltool.checks import check_plan
-from xltool.form import COLUMNS
+from xltool.checks import LIVE_RULES, check_plan
+from xltool.form import COLUMNS, column_index
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
+from xltool.template import live_layout
 
 LIVE = len(COLUMNS)  # 0-based: the 檢查 column
 
@@ -215,3 +216,49 @@ def test_a_sheet_put_in_front_of_the_plan_leaves_its_column_checking_its_own_row
     assert grid[3][LIVE] == "【錯誤】具體作法編號「五」應為「四」"
     copied = [n for n in read_plan(saved).notices if "還有工作表「計畫表 (2)」也是計畫表" in n]
     assert len(copied) == (added["op"] == "copy_sheet")  # the copy is named; the blank new sheet is no plan
+
+
+ITEMS_FOLLOW = "，其後各作法也請依序接續編號"
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        (4, {1: "【錯誤】具體作法上方沒有計畫目標", 2: f"【錯誤】具體作法編號「四」應為「二」{ITEMS_FOLLOW}",
+             4: "【錯誤】計畫目標編號「貳」應為「壹」，其後各目標也請依序接續編號",
+             5: f"【錯誤】具體作法編號「三」應為「二」{ITEMS_FOLLOW}"}),
+        (8, {2: f"【錯誤】具體作法編號「四」應為「三」{ITEMS_FOLLOW}", 5: f"【錯誤】具體作法編號「三」應為「五」{ITEMS_FOLLOW}",
+             7: "【錯誤】計畫目標編號「參」應為「貳」"}),
+        (11, {2: f"【錯誤】具體作法編號「四」應為「三」{ITEMS_FOLLOW}", 5: f"【錯誤】具體作法編號「三」應為「二」{ITEMS_FOLLOW}",
+              8: "【錯誤】具體作法編號「二」應為「四」"}),
+    ],
+    ids=["壹's first row", "貳's first row", "參's first row"],
+)  # fmt: skip
+def test_a_goals_first_row_cleared_with_its_hidden_cells_is_a_blank_row_to_the_column_too(
+    edit: Edit, tmp_path: Path, row: int, said: dict[int, str]
+) -> None:
+    """On a sheet whose protection was turned off (it has no password), an officer who selects a goal's whole
+    first row and presses Delete clears the hidden cells the numbering is followed through too. The rows below
+    read the state of a blank cell: the goal numbering started again (「參」應為「壹」, 具體作法上方沒有計畫目標),
+    and in 一、二、四、五 above, which check calls one slip, the column called 「五」 a second one. A cleared row
+    is a blank row, to the column as to check: its goal's practices go on under the goal above."""
+    rows: list[dict[str, object]] = [
+        {"goal": "壹、強化廉政宣導。", "practice": "一、辦理廉政宣導 3 場。", **GOOD},
+        {"practice": "二、召開廉政會報 2 次。", **GOOD},
+        {"practice": "四、辦理講習 1 場。", **GOOD},
+        {"practice": "五、辦理座談 2 場。", **GOOD},
+        {"goal": "貳、落實資訊安全。", "practice": "一、辦理資安稽核 1 次。", **GOOD},
+        {"practice": "三、辦理機密維護訪查 2 次。", **GOOD},
+        {"practice": "四、辦理機密維護訪查 3 次。", **GOOD},
+        {"goal": "參、推動陽光法案。", "practice": "一、財產申報審核 30 件。", **GOOD},
+        {"practice": "二、利益衝突宣導 4 場。", **GOOD},
+    ]
+    plan = fill(write_template(tmp_path / "計畫.xlsx", year=108, rows=20), rows, unit="測試縣政府政風處")
+    layout = live_layout(LIVE_RULES, 20)
+    assert layout is not None
+    last = max(layout.stored.values(), key=column_index)  # the last hidden column: the row A to it, as selected
+    saved = edit(plan, [{"op": "unprotect"}, {"op": "clear", "range": f"A{row}:{last}{row}"}])
+    assert not [value for value in calculated(saved)[row - 1] if value != ""]  # the hidden cells went too
+    agrees(saved)
+    grid = rows_of(saved)
+    assert {n: grid[n][LIVE] for n in range(len(rows)) if grid[n][LIVE]} == said  # 五 after 四: said once, at 四

@@ -13,7 +13,9 @@ formula holding ``C7`` would follow the moved cell to another row; a name is not
 goes on reading its own cells. The names also keep the saved file small: LibreOffice writes every cell's
 formula out in full (no shared formulas), and a cell holds only ``=檢_算_v_schedule``; the formula itself
 is written once, in the workbook's names. The row above is read through ``INDEX(column, ROW()-1)``
-(LibreOffice does not wrap a relative name's row around, as Excel does for ``$C1048576``).
+(LibreOffice does not wrap a relative name's row around, as Excel does for ``$C1048576``); the state above,
+through the row a hidden cell names (``u_row``): the nearest row above holding one, as a row cleared with
+its hidden cells (the sheet unprotected) holds none.
 
 Formulas use only functions that Excel 2010 and LibreOffice 7 both calculate without array entry (no
 REGEX, LET, LAMBDA, XLOOKUP, IFS, SWITCH, TEXTJOIN, CONCAT, dynamic arrays). Conditions are written
@@ -27,11 +29,11 @@ Layout: hidden, locked cells after the 檢查 column. Two code cells a row hold 
 problem as a rule number (:data:`CODE_CELLS`; errors, then warnings, then reminders, the rule table's
 order within each): the conditional formats colour an input cell by its number, and the visible 檢查
 column shows the text of the row's lowest number, looked up by CHOOSE. The other hidden cells
-(:data:`STATE`) hold what many conditions share, each computed once: the goal and practice state of the
-row (where its goal started, positions and numbers, packed into one number each), the practice's words
-and the parsed schedule, budget and item; what is the same on every row, the plan year, is held once, on
-the 合計 row (:data:`ONCE`). The cell above the column counts the rows to fix (reminders are shown,
-never counted).
+(:data:`STATE`) hold what many conditions share, each computed once: the row the states above are read
+from, the goal and practice state of the row (where its goal started, positions and numbers, packed into
+one number each), the practice's words and the parsed schedule, budget and item; what is the same on every
+row, the plan year, is held once, on the 合計 row (:data:`ONCE`). The cell above the column counts the rows
+to fix (reminders are shown, never counted).
 """
 
 from __future__ import annotations
@@ -300,8 +302,20 @@ def _item_offset(state: str) -> str:
     return f'IF({code}>=3,({code}-2-({_item_position(state)}))&"","x")'
 
 
+def _after(position: str, *, last: bool = False) -> str:
+    """The place among the input rows of the first row after ``position`` (a place among them, 0 the row
+    above the first) that holds a state: the row that reads the states above it from that one (u_row). A row
+    cleared with its hidden cells holds none and is passed over, as check passes over a blank row (stepping
+    to the next place landed on it: a blank state). The rows' u_row only grows down the column: MATCH finds
+    the row by halves. With ``last`` the position may be the last row holding a state, with none after it:
+    the exact MATCH finds none, an error (as INDEX past the list's end was); it is a linear search, for the
+    words of a message, calculated on the one row that shows it."""
+    row = f"{position}+{{top}}"
+    return f"MATCH({row},{{u_row_rows}},0)" if last else f"MATCH({row},{{u_row_rows}},1)"
+
+
 # The practice state of the next practice row: the first whose count of practice rows is one more.
-_NEXT_PRACTICE = f"INDEX({{ps_rows}},MATCH(({{p_rows}}+1)*{_PS_ROWS}-0.5,{{ps_rows}},1)+1)"
+_NEXT_PRACTICE = f"INDEX({{ps_rows}},{_after(f'MATCH(({{p_rows}}+1)*{_PS_ROWS}-0.5,{{ps_rows}},1)', last=True)})"
 
 # The year cell as the reader reads it: a number, or text that is one once 民國, 年 or 年度 and spaces are
 # taken off (「109年」 pasted over the validation); other text stays text (no year).
@@ -513,7 +527,10 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "blank": "COUNTA({line})=0",  # nothing typed on the row: the state above carries on unchanged
         # a goal as check reads it, an IME's or a web page's space before its number too (see n_cell)
         "g_written": trimmed("{goal}", lines=" ", several=False),
-        "u_gs": "N({up.gs})",
+        # the state of the row above, read from the nearest row above that holds one (u_row, a hidden cell)
+        "u_gs": "N(INDEX({gs_whole},{u_row}))",
+        # the row above the first input row, as the rows are now (a row inserted above the list moves it down)
+        "top": "ROW(INDEX({gs_rows},1))-1",
         "u_text": f'IF({{u_gs}}<{_GS_ROW},"",'
         + trimmed(f'INDEX({{goal_whole}},INT({{u_gs}}/{_GS_ROW}))&""', lines=" ", several=False)
         + ")",
@@ -532,10 +549,10 @@ PIECES: Mapping[str, str] = MappingProxyType(
         # the goal's last row, as its place among the input rows: the last with this goal's state (the states
         # only grow down the column: MATCH finds it by halves)
         "g_last": f"MATCH(INT({{gs}}/{_GS_CODE})*{_GS_CODE}+9,{{gs_rows}},1)",
-        # the goal before: the state of the row above where this goal starts; the goal after: the row after
-        # this goal's last
-        "g_prev": 'IF({g_pos}<=1,"",' + _goal_offset("INDEX({gs_whole},{g_row}-1)") + ")",
-        "g_next": "IFERROR(" + _goal_offset("INDEX({gs_rows},{g_last}+1)") + ',"")',
+        # the goal before: the state of the row above where this goal starts (as that row reads it); the goal
+        # after: the row after this goal's last
+        "g_prev": 'IF({g_pos}<=1,"",' + _goal_offset("INDEX({gs_whole},INDEX({u_row_whole},{g_row}))") + ")",
+        "g_next": "IFERROR(" + _goal_offset(f"INDEX({{gs_rows}},{_after('{g_last}', last=True)})") + ',"")',
         "goal_count": f"MOD(INT(MAX({{gs_rows}})/{_GS_POS}),{_GS_ROW}/{_GS_POS})",
         # the goal ends with no row check reads: its last row's state counts none
         "g_empty": f"MOD(INDEX({{gs_rows}},{{g_last}}),{_GS_CODE})=0",
@@ -568,7 +585,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "n_dafter": f"{{n_dvalue}}*{_AFTER[0]}+{_AFTER[1]}",
         "n_digits": 'IF({n_dhas},MAX(0,SUMPRODUCT(ISNUMBER(FIND(IF({n_bracket},"¶(","¶")&({n_dafter})'
         f'&IF({{n_bracket}},")","、"),{_DIGIT_LINES}))*({{n_dafter}}<100)*{_AFTER[2]})),0)',
-        "u_ps": "N({up.ps})",
+        "u_ps": "N(INDEX({ps_whole},{u_row}))",
         "p_rows": f"INT({{ps}}/{_PS_ROWS})",
         "p_pos": f"MOD(INT({{ps}}/{_PS_POS}),{_PS_ROWS}/{_PS_POS})",
         "p_count": f"MOD(INT({{ps}}/{_PS_COUNT}),{_PS_POS}/{_PS_COUNT})",
@@ -579,7 +596,7 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "p_d": _item_offset("{ps}"),  # the row's own offset
         # the practice before in the goal (the first row of the previous practice row count) and after it
         "n_before": 'IF({n_position}<=1,"",'
-        + _item_offset(f"INDEX({{ps_rows}},IFERROR(MATCH(({{p_rows}}-1)*{_PS_ROWS}-0.5,{{ps_rows}},1),0)+1)")
+        + _item_offset(f"INDEX({{ps_rows}},{_after(f'IFERROR(MATCH(({{p_rows}}-1)*{_PS_ROWS}-0.5,{{ps_rows}},1),0)')})")
         + ")",
         "p_next": "IFERROR(IF(" + _item_position(_NEXT_PRACTICE) + ">1," + _item_offset(_NEXT_PRACTICE) + ',""),"")',
         # The body as MATCH takes it literally (~ * ? are wildcards to it), and the row of its first use.
@@ -609,6 +626,12 @@ ONCE: Mapping[str, str] = MappingProxyType(
 # (time on a filled plan).
 STATE: Mapping[str, str] = MappingProxyType(
     {
+        # The row the states above are read from: the nearest row above that holds them (the row above, but
+        # for a row cleared with its hidden cells: whole rows selected and Delete, the sheet unprotected, which
+        # has no password). Such a row is a blank row to check, and the rows below it read it as blank: the
+        # state went back to nothing, as on the first row (具體作法上方沒有計畫目標, 「參」應為「壹」). The row above
+        # the first input row when none above holds them.
+        "u_row": "IF(ISNUMBER({up.gs}),ROW()-1,IFERROR(MATCH(9E+307,INDEX({gs_whole},1):INDEX({gs_whole},ROW()-1)),{top}))",
         # The goal state, one number: the row where the goal started × 1E9 + goals so far × 1E4 + the goal's
         # number (parsed: value + 2) × 10 + rows check has read in the goal (1, or 2 for more). Exact in a
         # double up to 99,999 rows.
