@@ -631,3 +631,25 @@ def test_import_names_the_templates_unit_cell_for_a_sheet_without_one(tmp_path: 
     assert [(f.code, f.cell) for f in check_plan(read_plan(tmp_path / "108.xlsx")) if f.code == "UNIT_MISSING"] == [
         ("UNIT_MISSING", "B2")
     ]  # where check on the new file says it
+
+
+@pytest.mark.parametrize("word", ["計畫", "計劃"])
+def test_import_leaves_out_a_page_head_with_its_unit_beside_it(word: str, tmp_path: Path, xltool: Runner) -> None:
+    """The title at the top has 「單位：千元」 at its right, and the head a page repeats has it too: that title
+    became a goal with an empty practice (two cells filled, where one was looked for); written 「…計劃」, as many
+    write it, neither title was taken for one (no unit read, and the repeated one a goal)."""
+    title = f"金門縣政府政風處108年度廉政工作{word}"
+    legacy = legacy_sheet(tmp_path / "108.xlsx", [
+        [title, None, None, None, None, "單位：千元"], HEADER,
+        ["壹、推動廉政", "一、召開廉政會報2次。", "108.01-12", 5, "綜合規劃業務", "無"],
+        [title, None, None, None, None, "（單位：千元）"], HEADER,  # page 2's head
+        [None, "二、辦理廉政宣導3場。", "108.03", 3, "綜合規劃業務", "無"],
+        [title, None, None, None, None, "(一)辦理專案稽核(1案)"],  # a goal naming the plan: no unit beside it
+    ])  # fmt: skip
+    out = tmp_path / "新.xlsx"
+    done = xltool("import", legacy, "-o", out)
+    assert done.status == 0 and f"Sheet!A4 的「{title}」是換頁時重複的標題" in done.err
+    plan = read_plan(out)
+    assert plan.unit == "金門縣政府政風處"
+    assert [(i.goal_no, i.item_no) for i in plan.items][:2] == [("壹", "一"), ("壹", "二")]
+    assert len(plan.items) == 3  # the last row is read, not passed over as a page head

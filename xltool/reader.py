@@ -619,6 +619,7 @@ def find_header(grid: Grid) -> _Header | None:
 # A header's words below it, not merged with it: a unit in brackets (「(預算金額 單位：千元)」 under 備考,
 # 「(新增)」 under 提列績效), or 「單位：千元」.
 _HEADER_NOTE = re.compile(r"\(.*\)|單位:.*")
+_UNIT_NOTE = re.compile(r"\(?單位:.*")  # beside a title: no practice's words (「(一)…」) are taken for it
 _HEADER_WORDS = {c.key: c.words for c in HEADER_COLUMNS}  # 「對應項目」 under 「提列績效」
 
 
@@ -889,8 +890,8 @@ def _end_of_rows(
     head = _head_at_top(grid, cell_row(plan.cells.get("title", "")) - 1, title)
     for r in range(header.row + 1, len(grid)):
         text = _first_text(grid[r])
-        # 計畫: not every row squashed
-        if notes and "畫" in text and (start := _page_head(grid, header, r, text, title, head)) is not None:
+        # a title's 工作計畫 (or 計劃): not every row squashed
+        if notes and "工作計" in text and (start := _page_head(grid, header, r, text, title, head)) is not None:
             for row in range(start, r + 1):  # and the unit's line above it, when the head is typed on two
                 column = next(c for c, value in enumerate(grid[row]) if _line(value))
                 plan.page_heads[cell_ref(row, column)] = _line(_first_text(grid[row]))
@@ -927,7 +928,7 @@ def _page_head(grid: Grid, header: _Header, r: int, text: str, title: str, head:
     as a goal is) just above the header repeated: a goal that only names the plan
     (「落實本府108年度廉政工作計畫」), or is one unnumbered line (the unit's name, even) with its practices
     below it, is still read."""
-    if sum(1 for value in grid[r] if _line(value)) != 1:
+    if not _alone(grid[r]):
         return None
     typed = squash(text)
     unit = _unit_line(grid[r - 1]) if r - 1 > header.row else ""
@@ -944,6 +945,13 @@ def _page_head(grid: Grid, header: _Header, r: int, text: str, title: str, head:
     return r - 1 if unit and _names_a_unit(unit + typed) else None
 
 
+def _alone(row: Sequence[object]) -> bool:
+    """Whether a row holds one text, first on it, but for a unit beside it (「單位：千元」 at the right of a title,
+    as the head at the top often has it, and so the head a page repeats)."""
+    texts = [squash(value) for value in row if _line(value)]
+    return bool(texts) and all(_UNIT_NOTE.fullmatch(text) for text in texts[1:])
+
+
 def _names_a_unit(text: str) -> bool:
     """Whether ``text`` is a title naming a unit and a year (「…處107年度廉政工作計畫」), not a goal numbered."""
     unit_and_year = parse_title(text)
@@ -953,7 +961,7 @@ def _names_a_unit(text: str) -> bool:
 def _unit_line(row: Sequence[object]) -> str:
     """A row's one text, squashed, if it could be the unit's line of a head typed on two: alone on its row,
     not numbered (a goal 「一、…」 stays one) and no title itself; else ""."""
-    if sum(1 for value in row if _line(value)) != 1:
+    if not _alone(row):
         return ""
     text = squash(_first_text(row))
     return "" if not text or _GOAL.match(text) or _ITEM.match(text) or is_title(text) else text
