@@ -653,3 +653,19 @@ def test_import_leaves_out_a_page_head_with_its_unit_beside_it(word: str, tmp_pa
     assert plan.unit == "金門縣政府政風處"
     assert [(i.goal_no, i.item_no) for i in plan.items][:2] == [("壹", "一"), ("壹", "二")]
     assert len(plan.items) == 3  # the last row is read, not passed over as a page head
+
+
+@pytest.mark.parametrize(("above", "unit"), [("臺東縣政府政風處", "臺東縣政府政風處"), ("附件一", "")])
+def test_import_reads_the_unit_of_a_head_typed_on_two_lines(above: str, unit: str, tmp_path: Path) -> None:
+    """「臺東縣政府政風處」 alone above 「107年度廉政工作計畫」: the title names no unit, and import said 未填機關
+    though the unit stood on the line above. A line that is no unit's name (「附件一」) is not taken for one."""
+    legacy = legacy_sheet(tmp_path / "107.xlsx", [
+        [above], ["107年度廉政工作計畫"], HEADER,
+        ["壹、推動廉政", "一、召開廉政會報2次。", "107.01-12", 5, "綜合規劃業務", "無"],
+    ])  # fmt: skip
+    from xltool.importer import import_legacy
+
+    assert read_plan(legacy).unit == unit
+    out = tmp_path / "108.xlsx"
+    import_legacy(legacy, out, year=108)
+    assert read_plan(out).unit == unit

@@ -31,12 +31,14 @@ from xltool.form import (
     GOAL_NUMERALS,
     GUIDE_SHEET,
     HEADER_COLUMNS,
+    LEVEL_WORDS,
     LIVE,
     MARKER_SHEET,
     MARKS_SHEET,
     MERGED_SHEET,
     NOTE,
     NOTES_WORDS,
+    OFFICE_WORDS,
     PLAN_SHEET,
     PRACTICE,
     PRINTOUT_KEYWORDS,
@@ -967,6 +969,21 @@ def _unit_line(row: Sequence[object]) -> str:
     return "" if not text or _GOAL.match(text) or _ITEM.match(text) or is_title(text) else text
 
 
+# How a unit's name ends (「…政風處」, 「…鄉公所」, 「…管理局」): a line above a title that names no unit is the
+# unit's only if it reads as one (not 「附件一」, nor 「機密等級：普通」).
+_UNIT_END = re.compile(rf"(?:{OFFICE_WORDS}|{LEVEL_WORDS}|中心|[局處室署部會府所院館校])$")
+
+
+def _unit_above(grid: Grid, title_cell: str) -> str:
+    """The unit of a head typed on two lines at the top (「金門縣政府政風處」 alone on its row, then
+    「107年度廉政工作計畫」): the title names none, and the plan went without one (import said 未填機關)."""
+    row = cell_row(title_cell) - 2 if title_cell else -1
+    if row < 0 or not _unit_line(grid[row]):
+        return ""
+    unit = _line(_first_text(grid[row]))
+    return unit if _UNIT_END.search(squash(unit)) else ""
+
+
 def _head_at_top(grid: Grid, row: int, title: str) -> str:
     """The head at the top of a sheet as one line: its title (at ``row``, 0-based), after the unit's line just
     above it where the title names no unit (「金門縣政府政風處」, then 「107年度廉政工作計畫」)."""
@@ -1153,7 +1170,7 @@ def _read_heading(plan: Plan, grid: Grid, header_row: int, live: int | None = No
                 plan.year_written = squash(_text(found[1]))
     title = parse_title(plan.title)
     if title:
-        plan.unit = plan.unit or title[0]
+        plan.unit = plan.unit or title[0] or _unit_above(grid, plan.cells.get("title", ""))
         # Not the template's, when its year cell holds what is no year (「108-109」): that title is a formula
         # of the cell, and its year the cell's text read another way (109), which check is to call unreadable.
         if plan.year is None and not (plan.marker and plan.year_written):
