@@ -368,18 +368,25 @@ def test_a_year_listed_after_a_range_is_left_to_check_not_called_reversed(tmp_pa
     assert {f.row for f in found if f.code == "SCHEDULE_NEXT_YEAR"} == {4, 5, 6}  # a reminder on each
 
 
+def agreeing(tmp_path: Path, key: str, values: list[str]) -> list[list[object]]:
+    """A practice a row under one goal, each with its ``key`` one of ``values``: the sheet as LibreOffice
+    calculates it, its column agreeing with check row by row."""
+    rows = [{"goal": "壹、目標一", "practice": practice(1), **GOOD, key: values[0]}]
+    rows += [{"practice": practice(n), **GOOD, key: text} for n, text in enumerate(values[1:], start=2)]
+    path = fill(write_template(tmp_path / "t.xlsx", year=108, rows=len(rows)), rows, unit="測試縣政府政風處")
+    grid = calculated(convert(path, "xlsx", tmp_path / "calculated"))
+    assert compare(path, grid, len(rows)) == []
+    return grid
+
+
 @office
 def test_a_schedule_is_quoted_as_check_quotes_it(tmp_path: Path) -> None:
     """The column's message quotes the schedule as check does: a line break between months as 「、」 (it quoted
     「107.13」 for 107.1⏎3, where check quoted 「107.1、3」), one after a dash as nothing, a tilde as typed.
     (The corpus's unusual rows show their numbering first: their schedules' messages are compared here.)"""
     schedules = ["107.1\n3", "107.03\n06", "107.01-\n12", "109.01～12", "1\u2060-13月"]
-    rows = [{"goal": "壹、目標一", "practice": practice(1), **GOOD, "schedule": schedules[0]}]
-    rows += [{"practice": practice(n), **GOOD, "schedule": text} for n, text in enumerate(schedules[1:], start=2)]
-    path = fill(write_template(tmp_path / "t.xlsx", year=108, rows=len(rows)), rows, unit="測試縣政府政風處")
-    grid = calculated(convert(path, "xlsx", tmp_path / "calculated"))
-    assert compare(path, grid, len(rows)) == []
-    live, _ = live_columns(len(rows))
+    grid = agreeing(tmp_path, "schedule", schedules)
+    live, _ = live_columns(len(schedules))
     assert "「107.1、3」" in str(grid[3][live]) and all(str(grid[3 + n][live]).startswith("【") for n in range(5))
 
 
@@ -389,12 +396,8 @@ def test_a_unit_word_out_of_its_place_makes_a_budget_no_number_to_both(tmp_path:
     dropped the words wherever they were, read 5 and told the officer only that a text amount is not summed
     (「-千5」: a negative amount; 「5NT$」: an amount in 元). Both now say it is no number; 「5千」 is read."""
     budgets = ["千5", "5千5", "千-5", "-千5", "元5", "5元千", "5NT$", "NT$千5", "5千", "NT$-5", "-新臺幣5千元"]
-    rows = [{"goal": "壹、目標一", "practice": practice(1), **GOOD, "budget": budgets[0]}]
-    rows += [{"practice": practice(n), **GOOD, "budget": text} for n, text in enumerate(budgets[1:], start=2)]
-    path = fill(write_template(tmp_path / "t.xlsx", year=108, rows=len(rows)), rows, unit="測試縣政府政風處")
-    grid = calculated(convert(path, "xlsx", tmp_path / "calculated"))
-    assert compare(path, grid, len(rows)) == []
-    live, _ = live_columns(len(rows))
+    grid = agreeing(tmp_path, "budget", budgets)
+    live, _ = live_columns(len(budgets))
     assert grid[3][live] == "【錯誤】備考（預算）「千5」不是數字"
     assert grid[3 + budgets.index("5千")][live].startswith("【警告】預算「5千」是文字格式的數字")
 
