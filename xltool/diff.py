@@ -30,7 +30,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from xltool.annotate import Mark, mark_workbook
 from xltool.export import shown_path
@@ -67,6 +67,7 @@ MAX_LOOKED_AT = 250_000
 MAX_MEASURED = 5_000
 
 JsonValue = str | int | float | None
+_T = TypeVar("_T")
 # A schedule written alike in two plans of different years: NEW still names OLD's year's months.
 MONTHS_NOT_MOVED = "計畫年度不同，月份沒有跟著改"
 _ZERO = Decimal(0)
@@ -499,21 +500,23 @@ class UnitDiff:
     errors: tuple[int | None, int | None]
     warnings: tuple[int | None, int | None]
 
+    def _sides(self, of: Callable[[Plan], _T]) -> tuple[_T | None, _T | None]:
+        """A figure of each version, None for the version without the unit."""
+        old, new = self.diff.old, self.diff.new
+        return (of(old) if self.status != "added" else None, of(new) if self.status != "removed" else None)
+
     @property
     def practices(self) -> tuple[int | None, int | None]:
-        old, new = self.diff.old.items, self.diff.new.items
-        return (len(old) if self.status != "added" else None, len(new) if self.status != "removed" else None)
+        return self._sides(lambda plan: len(plan.items))
 
     @property
     def budget(self) -> tuple[Decimal | None, Decimal | None]:
-        old, new = self.diff.old.total, self.diff.new.total
-        return (old if self.status != "added" else None, new if self.status != "removed" else None)
+        return self._sides(lambda plan: plan.total)
 
     @property
     def budget_not_counted(self) -> tuple[int | None, int | None]:
         """Its budgets that are no amount, left out of ``budget``."""
-        old, new = self.diff.old.budgets_not_counted, self.diff.new.budgets_not_counted
-        return (old if self.status != "added" else None, new if self.status != "removed" else None)
+        return self._sides(lambda plan: plan.budgets_not_counted)
 
     def to_dict(self) -> dict[str, Any]:
         return {
