@@ -266,8 +266,10 @@ def test_a_json_plan_with_a_lone_surrogate_is_read_with_a_replacement_and_a_noti
     xltool: Runner, tmp_path: Path
 ) -> None:
     path = tmp_path / "壞字.json"
+    # a budget that is no amount is kept as text in read's JSON: it was taken as it came (read -f json, render and
+    # rollover ended in 「xltool 內部錯誤」)
     item = {"goal_no": "壹", "goal": "目標", "item_no": "一", "practice": "辦理宣導 3 場\ud800", "schedule": "108.01-12",
-            "budget": 5, "category": "防貪業務", "performance": "無"}  # fmt: skip
+            "budget": "另案\ud800", "category": "防貪業務", "performance": "無"}  # fmt: skip
     # json.dumps writes the lone surrogate as the escape \ud800, which is how such a file arrives
     path.write_text(json.dumps({"unit": "某\udfff處", "year": 108, "items": [item]}), encoding="utf-8")
     for args in (
@@ -275,6 +277,8 @@ def test_a_json_plan_with_a_lone_surrogate_is_read_with_a_replacement_and_a_noti
         ["merge", path, "-o", tmp_path / "彙整.xlsx"],
         ["render", path, "--docx", tmp_path / "a.docx"],
         ["check", path],
+        ["read", path, "--format", "json"],
+        ["rollover", path, "--year", "109", "-o", tmp_path / "109.xlsx"],
     ):
         code, _, err = xltool(*args)
         assert code in (0, 1), (args, err)
@@ -282,6 +286,11 @@ def test_a_json_plan_with_a_lone_surrogate_is_read_with_a_replacement_and_a_noti
     merged = read_plan(tmp_path / "彙整.xlsx")
     assert merged.items[0].practice == "辦理宣導 3 場\ufffd" and merged.items[0].unit == "某\ufffd處"
     assert "辦理宣導 3 場\ufffd" in (tmp_path / "a.csv").read_bytes().decode("utf-8-sig")
+    assert (
+        merged.items[0].budget_info.written
+        == read_plan(tmp_path / "109.xlsx").items[0].budget_info.written
+        == "另案\ufffd"
+    )
 
 
 def test_a_sigterm_python_wrapped_while_a_module_loads_is_still_an_interruption(
@@ -600,3 +609,32 @@ def test_an_ods_libreoffice_must_convert_is_named_as_given(tmp_path: Path, xltoo
     done = xltool("check", refused, "--annotate", tmp_path / "標註2.xlsx")
     assert done.status == 2 and done.err.count("\n") == 1  # LibreOffice refused it (LibreOffice 7.4)
     assert done.err.startswith(f"錯誤：{refused}：") and "xltool-copy" not in done.err and "javaldx" not in done.err
+
+
+def test_a_long_source_file_in_last_rounds_merge_is_no_hang(tmp_path: Path, xltool: Runner) -> None:
+    """A 來源檔案 of 16,000 folders (32,000 characters, which a cell holds) in last round's 彙整, beside the
+    unit's newer file: looking for the copy an earlier run left of it built and looked for every tail of the
+    path, a minute a row, and `check --annotate-dir` of the inbox stood still."""
+    from openpyxl import load_workbook
+
+    from tests.conftest import run_process
+
+    second = tmp_path / "乙政風處.xlsx"
+    book = load_workbook(EXAMPLE)
+    book["計畫表"]["B2"] = "乙政風處"
+    book.save(second)
+    merged = tmp_path / "第一輪.xlsx"
+    assert xltool("merge", EXAMPLE, second, "-o", merged).status == 0
+    book = load_workbook(merged)
+    sheet = book["彙整"]
+    column = next(cell.column for cell in sheet[3] if cell.value == "來源檔案")
+    for row in range(4, sheet.max_row + 1):
+        if sheet.cell(row, 1).value == "乙政風處":
+            sheet.cell(row, column).value = "a/" * 16_000 + f"f{row}.xlsx"
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    book.save(inbox / "第一輪.xlsx")
+    shutil.copy(second, inbox / "乙政風處.xlsx")
+    done = run_process("check", inbox, "--annotate-dir", tmp_path / "退回", timeout=60)
+    assert done.status == 1 and "Traceback" not in done.err
+    assert (tmp_path / "退回" / "乙政風處_檢查.xlsx").exists()

@@ -669,3 +669,23 @@ def test_import_reads_the_unit_of_a_head_typed_on_two_lines(above: str, unit: st
     out = tmp_path / "108.xlsx"
     import_legacy(legacy, out, year=108)
     assert read_plan(out).unit == unit
+
+
+def test_a_goal_alone_at_a_pages_foot_is_no_unit_line_of_the_head_below_it(tmp_path: Path, xltool: Runner) -> None:
+    """「加強廉政宣導」, a goal of one line at page 1's foot, then page 2's head 「107年度廉政工作計畫」 (naming no unit)
+    and the header: the goal was taken for the head's unit line, listed as 「是換頁時重複的標題」, and its practices
+    went to 壹. The plan's unit is 金門縣政府政風處 (the title at the top): only that line is the head's."""
+    legacy = legacy_sheet(tmp_path / "107.xlsx", [
+        ["金門縣政府政風處107年度廉政工作計畫"], HEADER,
+        ["壹、推動廉政", "一、召開廉政會報2次。", "107.01-12", 5, "綜合規劃業務", "無"],
+        ["加強廉政宣導"],
+        ["107年度廉政工作計畫"], HEADER,  # page 2's head
+        [None, "辦理宣導活動2場。", "107.08", 2, "綜合維護業務", "無"],
+        ["金門縣政府政風處"], ["107年度廉政工作計畫"], HEADER,  # page 3's head, on two lines: both skipped
+        [None, "辦理講習1場。", "107.09", 1, "綜合維護業務", "無"],
+    ])  # fmt: skip
+    out = tmp_path / "108.xlsx"
+    done = xltool("import", legacy, "--year", "108", "-o", out)
+    assert done.status == 0 and "「加強廉政宣導」是換頁" not in done.err
+    assert "Sheet!A8 的「金門縣政府政風處」是換頁時重複的標題" in done.err
+    assert [i.goal for i in read_plan(out).items] == ["推動廉政", "加強廉政宣導", "加強廉政宣導"]

@@ -342,6 +342,8 @@ def _odf_document(archive: zipfile.ZipFile) -> str | None:
     """What an ODF package that is no spreadsheet is, by its ``mimetype`` member; None for a spreadsheet, or
     a ``mimetype`` that cannot be read or says nothing known (the package is then read as an .ods, as before)."""
     member = next(m for m in archive.infolist() if part_key(m.filename) == "mimetype")
+    if member.flag_bits & 1:  # encrypted (zipfile stops on it): the reading after this says so
+        return None
     try:
         with archive.open(member) as handle:
             stated = handle.read(100)  # a media type is short: a hostile member is not inflated further

@@ -487,6 +487,11 @@ class Plan:
             if not isinstance(row, int) or isinstance(row, bool) or not 0 <= row <= SHEET_ROWS:
                 raise ValueError(f"items 第 {number} 項的 row 必須是 0 到 {SHEET_ROWS:,} 的整數")  # a sheet's rows
             cells = _json_cells(raw.get("cells"), text["cell"], number)
+            budget = _json_budget(raw.get("budget"), number)
+            if isinstance(budget, str):  # a text that is no amount, as read writes it: as the other texts
+                kept = {"budget": budget}
+                damaged = _without_surrogates(kept) or damaged
+                budget = kept["budget"]
             origin = None
             if (found := _json_origin(raw.get("origin"), number)) is not None:
                 damaged = _without_surrogates(found) or damaged
@@ -511,7 +516,7 @@ class Plan:
                     item_no=text["item_no"],
                     practice=text["practice"],
                     schedule_info=parse_schedule(text["schedule"] or None, year),
-                    budget_info=parse_budget(_json_budget(raw.get("budget"), number)),
+                    budget_info=parse_budget(budget),
                     category=text["category"],
                     performance=text["performance"],
                     remark=text["remark"],

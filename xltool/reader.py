@@ -890,10 +890,11 @@ def _end_of_rows(
     skipped: set[int] = set()
     title = squash(plan.title)
     head = _head_at_top(grid, cell_row(plan.cells.get("title", "")) - 1, title)
+    unit = squash(plan.unit)
     for r in range(header.row + 1, len(grid)):
         text = _first_text(grid[r])
         # a title's 工作計畫 (or 計劃): not every row squashed
-        if notes and "工作計" in text and (start := _page_head(grid, header, r, text, title, head)) is not None:
+        if notes and "工作計" in text and (start := _page_head(grid, header, r, text, title, head, unit)) is not None:
             for row in range(start, r + 1):  # and the unit's line above it, when the head is typed on two
                 column = next(c for c, value in enumerate(grid[row]) if _line(value))
                 plan.page_heads[cell_ref(row, column)] = _line(_first_text(grid[row]))
@@ -920,7 +921,7 @@ def _end_of_rows(
     return len(grid), skipped
 
 
-def _page_head(grid: Grid, header: _Header, r: int, text: str, title: str, head: str) -> int | None:
+def _page_head(grid: Grid, header: _Header, r: int, text: str, title: str, head: str, plan_unit: str) -> int | None:
     """Where the head a hand-made sheet printed over pages repeats begins, if row ``r`` ends it (its title
     typed again where a page begins, 「金門縣政府政風處107年度廉政工作計畫」, then the header row): read as a
     goal, import made it one and moved the practices under it there. The row ``r``, or the one above it where
@@ -929,7 +930,9 @@ def _page_head(grid: Grid, header: _Header, r: int, text: str, title: str, head:
     or ``head``: the two lines there as one), or one like it (a unit, a year, 年度廉政工作計畫; not numbered
     as a goal is) just above the header repeated: a goal that only names the plan
     (「落實本府108年度廉政工作計畫」), or is one unnumbered line (the unit's name, even) with its practices
-    below it, is still read."""
+    below it, is still read. The line above a head that names no unit is its unit's only when it is the plan's
+    unit (``plan_unit``, squashed), or reads as a unit's name where the plan has none: an unnumbered goal alone
+    at a page's foot (「加強廉政宣導」) was taken for it, and its practices went to the goal before."""
     if not _alone(grid[r]):
         return None
     typed = squash(text)
@@ -944,7 +947,9 @@ def _page_head(grid: Grid, header: _Header, r: int, text: str, title: str, head:
         return None
     if _names_a_unit(typed):
         return r
-    return r - 1 if unit and _names_a_unit(unit + typed) else None
+    if unit and _names_a_unit(unit + typed) and (unit == plan_unit if plan_unit else _UNIT_END.search(unit)):
+        return r - 1
+    return r if parse_title(typed) is not None else None  # the year's line alone, under a goal of one line
 
 
 def _alone(row: Sequence[object]) -> bool:

@@ -57,6 +57,8 @@ if TYPE_CHECKING:
     from xltool.annotate import Fix
     from xltool.merge import MergeResult
 
+MAX_FOLDER_DEPTH = 64  # folders an inbox's file may lie under, looked for below an annotate folder
+
 
 class Progress(Protocol):
     """What a run tells while it works: the CLI draws it on a terminal; a script may pass nothing."""
@@ -308,7 +310,9 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
         for origin in dict.fromkeys(item.origin.file for item in sub.plan.items if item.origin and item.origin.file):
             # its path as the merge wrote it, on any system, and never above the folder (a 彙整 is an input too)
             parts = [part for part in re.split(r"[\\/]", origin) if part not in ("", ".", "..") and ":" not in part]
-            for start in range(len(parts)):
+            # No inbox nests its files deeper (a Windows path of 260 characters holds about 30 folders): a 彙整's
+            # 來源檔案 of 16,000 parts had every tail of it built and looked for, a minute a row.
+            for start in range(max(0, len(parts) - MAX_FOLDER_DEPTH), len(parts)):
                 name = Path(*parts[start:])
                 copies = [folder / name.with_name(name.stem + RETURN_SUFFIX + kind) for kind in (".xlsx", ".xlsm")]
                 copy = next((c for c in copies if is_file(c)), None)
