@@ -5,6 +5,7 @@ compared row by row with ``check`` on the very file LibreOffice saved."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -262,3 +263,62 @@ def test_a_goals_first_row_cleared_with_its_hidden_cells_is_a_blank_row_to_the_c
     agrees(saved)
     grid = rows_of(saved)
     assert {n: grid[n][LIVE] for n in range(len(rows)) if grid[n][LIVE]} == said  # 五 after 四: said once, at 四
+
+
+def to_fix(path: Path) -> tuple[int, int]:
+    """The count above the 檢查 column, and the rows check finds an error or a warning on by the column's
+    rules (the heading's problems too): what the count says is left to fix."""
+    stated = re.search(r"尚有 (\d+) 處", str(calculated(path)[1][LIVE]))
+    twins = {rule.code for rule in LIVE_RULES}
+    findings = [f for f in check_plan(read_plan(path), load_catalog(108)) if f.code in twins]
+    counted = [f for f in findings if f.severity in ("error", "warning")]
+    rows = {f.row for f in counted if f.row >= 4} | {f.code for f in counted if f.row < 4}
+    return int(stated.group(1)) if stated else 0, len(rows)
+
+
+FULL: list[dict[str, object]] = [
+    *PLAN,
+    *({"practice": f"{n}、補充作法 {i} 場。", **GOOD} for i, n in enumerate("三四五六七八九十", start=3)),
+    {"goal": "肆、加強稽核。", "practice": "一、稽核 1 次。", **GOOD},
+    *({"practice": f"{n}、稽核 {i} 次。", **GOOD} for i, n in enumerate("二三四", start=2)),
+]
+
+
+@pytest.mark.parametrize("edge", ["the first practice row", "the 合計 row"])
+def test_a_row_copied_and_inserted_at_either_edge_of_the_list_is_checked_counted_and_summed(
+    edit: Edit, tmp_path: Path, edge: str
+) -> None:
+    """On a sheet whose protection was turned off (it has no password), an officer copies a whole practice row,
+    hidden cells and all, and inserts it (Insert Copied Cells) above the first practice row, or at the 合計 row
+    of a full template. Every range the column reads was the input rows', and an insertion at either edge moved
+    it rather than growing it: above the first row, the old first row (now the second) was silent where check
+    says 「一」應為「二」 and the count left a row out; at the 合計 row, the count left the new row out and the
+    合計 its budget. The ranges run from the header row to the 合計 row, and an insertion at either edge grows
+    them."""
+    layout = live_layout(LIVE_RULES, 20)
+    assert layout is not None
+    last = max(layout.stored.values(), key=column_index)  # the whole row, hidden cells too, as selected
+    if edge == "the first practice row":
+        plan = fill(write_template(tmp_path / "計畫.xlsx", year=108, rows=20), PLAN, unit="測試縣政府政風處")
+        source, at, typed = 4, 4, [{"op": "text", "cell": "B4", "text": "一、辦理新的宣導 1 場。"}]
+    else:
+        assert len(FULL) == 20
+        plan = fill(write_template(tmp_path / "滿.xlsx", year=108, rows=20), FULL, unit="測試縣政府政風處")
+        source, at = 23, 24
+        typed = [
+            {"op": "text", "cell": "B24", "text": "五、稽核 5 次。"},
+            {"op": "text", "cell": "C24", "text": "108.14"},
+        ]
+    copy = [{"op": "copy", "range": f"A{source}:{last}{source}"}, {"op": "insert_copied", "to": f"A{at}:{last}{at}"}]
+    saved = edit(plan, [{"op": "unprotect"}, *copy, *typed])
+    grid = calculated(saved)
+    assert compare(saved, grid, 21) == []
+    stated, rows = to_fix(saved)
+    assert stated == rows
+    assert stated == 4 and grid[24][0] == "合計"
+    if edge == "the first practice row":
+        assert grid[4][LIVE] == f"【錯誤】具體作法編號「一」應為「二」{ITEMS_FOLLOW}"
+        assert grid[24][3] == 40  # the new row's 5 too (8 rows of 5, one 3千元 in text)
+    else:
+        assert grid[23][LIVE] == "【錯誤】預定進度「108.14」的月份不在 1 到 12 之間"
+        assert grid[24][3] == 100  # the new row's 5 too (20 rows of 5, one 3千元 in text)

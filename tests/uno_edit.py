@@ -18,6 +18,8 @@ plan sheet:
     {"op": "unprotect"}                                  Tools ▸ Protect Sheet turned off (it has no password)
     {"op": "fill", "cell": "B7", "rgb": "FFEB9C"}        the officer's own background colour
     {"op": "note", "cell": "B5", "text": "…"}           the officer's own comment (a note)
+    {"op": "copy", "range": "A4:AD4"}                    select and Ctrl+C
+    {"op": "insert_copied", "to": "A4:AD4"}              Insert Copied Cells (Paste Special ▸ shift cells down)
 
 An op may name its sheet ("sheet": "…"); the plan sheet otherwise.
 
@@ -56,9 +58,22 @@ def connect(pipe: str):  # type: ignore[no-untyped-def]
     raise SystemExit(f"no LibreOffice listening on pipe {pipe}")
 
 
-def dispatch(context, frame, command: str) -> None:  # type: ignore[no-untyped-def]
+def dispatch(context, frame, command: str, **arguments: object) -> None:  # type: ignore[no-untyped-def]
     helper = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
-    helper.executeDispatch(frame, command, "", 0, ())
+    helper.executeDispatch(frame, command, "", 0, tuple(prop(k, v) for k, v in arguments.items()))
+
+
+def answer_replace_yes(context) -> None:  # type: ignore[no-untyped-def]
+    """The 「replace existing contents?」 question a person answers Yes to when pasting over filled cells:
+    headless, its dialog crashes LibreOffice 7.4."""
+    provider = context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.configuration.ConfigurationProvider", context
+    )
+    access = provider.createInstanceWithArguments(
+        "com.sun.star.configuration.ConfigurationUpdateAccess", (prop("nodepath", "/org.openoffice.Office.Calc/Input"),)
+    )
+    access.setPropertyValue("ReplaceCellsWarning", False)
+    access.commitChanges()
 
 
 def run(pipe: str, job: dict) -> None:  # type: ignore[type-arg]
@@ -66,6 +81,7 @@ def run(pipe: str, job: dict) -> None:  # type: ignore[type-arg]
     if job.get("ping"):  # the office answers: ready for work
         context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
         return
+    answer_replace_yes(context)
     desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
     url = uno.systemPathToFileUrl(job["source"])
     document = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
@@ -116,6 +132,13 @@ def run(pipe: str, job: dict) -> None:  # type: ignore[type-arg]
                 document.Sheets.insertNewByName(op["name"], op.get("position", 0))
             elif kind == "copy_sheet":  # Move or Copy Sheet ▸ Copy (a backup of the plan, say)
                 document.Sheets.copyByName(PLAN_SHEET, op["name"], op.get("position", 0))
+            elif kind == "copy":
+                controller.select(sheet.getCellRangeByName(op["range"]))
+                dispatch(context, controller.Frame, ".uno:Copy")
+            elif kind == "insert_copied":  # Paste Special: everything, cells shifted down (MoveMode 0)
+                controller.select(sheet.getCellRangeByName(op["to"]))
+                contents = {"Flags": "A", "FormulaCommand": 0, "SkipEmptyCells": False, "Transpose": False}
+                dispatch(context, controller.Frame, ".uno:InsertContents", **contents, AsLink=False, MoveMode=0)
             elif kind == "note":
                 sheet.Annotations.insertNew(sheet.getCellRangeByName(op["cell"]).CellAddress, op["text"])
             else:

@@ -529,7 +529,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
         "g_written": trimmed("{goal}", lines=" ", several=False),
         # the state of the row above, read from the nearest row above that holds one (u_row, a hidden cell)
         "u_gs": "N(INDEX({gs_whole},{u_row}))",
-        # the row above the first input row, as the rows are now (a row inserted above the list moves it down)
+        # the row before the first place of the input rows' ranges (which start at the header row: see
+        # Formulas._rows), as the rows are now (a row inserted above the list moves it down): a place among
+        # them plus this is its row
         "top": "ROW(INDEX({gs_rows},1))-1",
         "u_text": f'IF({{u_gs}}<{_GS_ROW},"",'
         + trimmed(f'INDEX({{goal_whole}},INT({{u_gs}}/{_GS_ROW}))&""', lines=" ", several=False)
@@ -630,7 +632,7 @@ STATE: Mapping[str, str] = MappingProxyType(
         # for a row cleared with its hidden cells: whole rows selected and Delete, the sheet unprotected, which
         # has no password). Such a row is a blank row to check, and the rows below it read it as blank: the
         # state went back to nothing, as on the first row (具體作法上方沒有計畫目標, 「參」應為「壹」). The row above
-        # the first input row when none above holds them.
+        # the header row ({top}, whose hidden cells are empty) when none above holds them.
         "u_row": "IF(ISNUMBER({up.gs}),ROW()-1,IFERROR(MATCH(9E+307,INDEX({gs_whole},1):INDEX({gs_whole},ROW()-1)),{top}))",
         # The goal state, one number: the row where the goal started × 1E9 + goals so far × 1E4 + the goal's
         # number (parsed: value + 2) × 10 + rows check has read in the goal (1, or 2 for more). Exact in a
@@ -826,9 +828,7 @@ class Formulas:
             return self._fixed(f"{PREFIX}{name}", f"{self.sheet}${letter}:${letter}")
         rows = name.removesuffix("_rows")
         if rows != name and (letter := self._letter(rows)):
-            return self._fixed(
-                f"{PREFIX}{name}", f"{self.sheet}${letter}${layout.first_row}:${letter}${layout.last_row}"
-            )
+            return self._fixed(f"{PREFIX}{name}", self._rows(letter))
         if name == "practice_column":
             return _quoted(layout.columns["practice"])
         if name == "line":
@@ -838,6 +838,15 @@ class Formulas:
             first, last = layout.columns["practice"], layout.columns["performance"]
             return self._fixed(f"{PREFIX}row", f"{self.sheet}${first}1:${last}1")
         raise KeyError(f"unknown placeholder {{{name}}} in a live formula")
+
+    def _rows(self, letter: str) -> str:
+        """A column's input rows, from the header row above them to the 合計 row below them: a row inserted
+        at the first input row or at the 合計 row (Insert Copied Cells, the sheet unprotected) falls inside
+        the range and grows it, where a range of the input rows alone moved down past it. The header's and
+        the 合計 row's cells of a hidden column are empty, and of the 檢查 column hold its header and the
+        plan year (ONCE): nothing a MATCH, a MAX or a count over the column takes for a row's."""
+        layout = self.layout
+        return f"{self.sheet}${letter}${layout.first_row - 1}:${letter}${layout.once_row}"
 
     def _expand(self, template: str) -> str:
         return _PLACEHOLDER.sub(lambda m: self._resolve(m.group(1), m.group(2)), template)
@@ -907,7 +916,7 @@ class Formulas:
         """How many places need fixing (rows the column flags with an error or a warning, and heading
         problems), the heading problems themselves, and the reminders shown but not counted."""
         layout = self.layout
-        shown = f"{self.sheet}${layout.shown}${layout.first_row}:${layout.shown}${layout.last_row}"
+        shown = self._rows(layout.shown)
 
         def rows(severity: Severity) -> str:
             mark = f"【{SEVERITY_WORDS[severity]}】"

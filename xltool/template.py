@@ -486,7 +486,9 @@ def _write_total(sheet: Any, styles: dict[str, Any], last_row: int, items: Seque
     sheet.write_formula(
         total_row,
         budget,
-        f"=SUM({budget_letter}{FIRST_ROW + 1}:{budget_letter}{last_row + 1})",
+        # from the header (text, which SUM passes over) to the row above its own: a row inserted at the first
+        # practice row or at the 合計 row (the sheet unprotected) is summed too, where D4:D63 moved past it
+        f"=SUM({budget_letter}{FIRST_ROW}:INDEX({budget_letter}:{budget_letter},ROW()-1))",
         styles["total"],
         total,
     )
