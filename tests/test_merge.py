@@ -791,3 +791,24 @@ def test_a_budget_that_is_no_amount_is_said_wherever_a_total_leaves_it_out(
     assert "預算 1,865 → 1,860 千元（另有不是金額的預算 0 → 1 項未計入）" in unit_line
     units_json = json.loads(xltool("diff", first, second, "-f", "json").out)["units"]
     assert [u["budget_not_counted"] for u in units_json] == [[0, 0], [0, 1], [0, 0]]
+
+
+def test_a_units_first_row_with_its_source_file_cleared_is_still_that_units_plan(
+    units: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """The office cleared the 來源檔案 of a unit's first row in its 彙整: a row whose cell was cleared went with
+    the row above, and the first row has none of its unit above it, so it began a plan of its own and check said
+    「貳」應為「壹」 at the unit's second goal."""
+    merged = tmp_path / "彙整.xlsx"
+    assert xltool("merge", units, "-o", merged).status == 0
+    book = load_workbook(merged)
+    sheet = book["彙整"]
+    column = next(cell.column for cell in sheet[3] if cell.value == SOURCE_FILE.header)
+    firsts = {}
+    for row in range(4, sheet.max_row + 1):
+        firsts.setdefault(sheet.cell(row, 1).value, row)
+    for row in firsts.values():
+        sheet.cell(row, column).value = None
+    book.save(merged)
+    checked = json.loads(xltool("check", merged, "-f", "json").out)["files"][0]["findings"]
+    assert [f for f in checked if f["severity"] == "error"] == []

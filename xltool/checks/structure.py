@@ -165,7 +165,12 @@ def _plans_of(items: Sequence[PlanItem]) -> list[tuple[str, str]]:
     them; read back together in the next round, the second file's 壹 was told to be 參, and the unit chased
     for an error in neither file."""
     plans: list[tuple[str, str]] = []
+    # A unit's first row whose cell was cleared has no row above: it goes with the unit's first file (it began a
+    # plan of its own, whose 壹 the next row's 貳 followed: 「貳」應為「壹」).
     files: dict[str, str] = {}
+    for item in reversed(items):
+        if item.origin is not None and item.origin.file:
+            files[item.unit] = item.origin.file
     for item in items:
         file = item.origin.file if item.origin is not None else ""
         files[item.unit] = file = file or files.get(item.unit, "")
