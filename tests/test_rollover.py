@@ -689,3 +689,16 @@ def test_a_goal_alone_at_a_pages_foot_is_no_unit_line_of_the_head_below_it(tmp_p
     assert done.status == 0 and "「加強廉政宣導」是換頁" not in done.err
     assert "Sheet!A8 的「金門縣政府政風處」是換頁時重複的標題" in done.err
     assert [i.goal for i in read_plan(out).items] == ["推動廉政", "加強廉政宣導", "加強廉政宣導"]
+
+
+def test_rollover_says_a_plan_without_its_unit_at_the_new_templates_cell(tmp_path: Path, xltool: Runner) -> None:
+    """import says 「沒有填機關名稱」 at the new template's B2; rollover of a plan without its 機關名稱 said nothing, and
+    the year's first check of the new file began with it."""
+    from examples.make_example import example_items
+    from xltool.template import write_template
+
+    plan = write_template(tmp_path / "108.xlsx", year=108, unit="", items=example_items(json.loads(
+        (EXAMPLE.parent / "kinmen_108.json").read_text(encoding="utf-8"))))  # fmt: skip
+    done = xltool("rollover", plan, "--year", "109", "-o", tmp_path / "109.xlsx")
+    assert done.status == 0
+    assert "請在新範本填上機關名稱：\n  計畫表!B2  沒有填機關名稱" in done.err

@@ -14,7 +14,7 @@ from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.checks import Rule, carryover, check_plan
 from xltool.checks.category import CATALOG
-from xltool.checks.rules import BUDGET_NOT_NUMBER
+from xltool.checks.rules import BUDGET_NOT_NUMBER, UNIT_MISSING
 from xltool.checks.schedule import UNREADABLE
 from xltool.errors import ErrorCode, InputError, XltoolError
 from xltool.form import COLUMN_AT, FIELD_NAMES, FINDING_NOTE, PLAN_SHEET, SEVERITY_WORDS, cell_ref
@@ -29,6 +29,7 @@ UNMOVED = UNREADABLE  # schedules that give no months, kept as written: marked
 # Budgets check reads no amount in (「1萬5千元」), kept as written in the number-only cell: marked, as a schedule
 # kept is (check's first error on the new file, and what the officer opening it must find); import lists them.
 KEPT = (BUDGET_NOT_NUMBER,)
+UNNAMED = (UNIT_MISSING,)  # a plan without its 機關名稱: listed at the new template's B2 (import lists it too)
 OLD_YEARS = carryover.EMITS  # years before the new one that the goals and practices name: listed only
 
 
@@ -38,7 +39,8 @@ class RolloverReport:
     old_year: int
     new_year: int
     catalog_notice: str = ""
-    findings: list[Finding] = field(default_factory=list)  # check's on the new plan (GONE, UNMOVED, KEPT, OLD_YEARS)
+    # check's findings on the new plan (GONE, UNMOVED, KEPT, UNNAMED, OLD_YEARS)
+    findings: list[Finding] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)  # zh-TW lines: what was written the form's way instead
     notices: list[str] = field(default_factory=list)  # zh-TW lines: what reading this year's plan had to say
     dropped: list[str] = field(default_factory=list)  # zh-TW lines: what the template has no place for
@@ -54,6 +56,10 @@ class RolloverReport:
     @property
     def kept(self) -> list[Finding]:
         return of(self.findings, KEPT)
+
+    @property
+    def unnamed(self) -> list[Finding]:
+        return of(self.findings, UNNAMED)
 
     @property
     def mentions(self) -> list[Finding]:
@@ -144,7 +150,7 @@ def rollover(
     items = [in_catalog(shift_schedule(item, year - plan.year, year), catalog) for item in joined.items]
     items = in_template(items)
     found = check_plan(
-        carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *KEPT, *OLD_YEARS)
+        carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *KEPT, *UNNAMED, *OLD_YEARS)
     )
     report = RolloverReport(
         plan.practices, plan.year, year, catalog.notice, found,

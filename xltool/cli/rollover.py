@@ -60,6 +60,7 @@ def rollover_command(
         ("與新年度清單不符（已在檔案中標示黃色並加註解）", report.gone),
         ("無法推算的預定進度（照原樣保留，已標示黃色並加註解）", report.unmoved),
         ("已照原樣填入，請確認（已標示黃色並加註解）", report.kept),  # in import's words
+        ("請在新範本填上機關名稱", report.unnamed),
         ("文字中提到舊年度，請檢查（未修改）", report.mentions),
     ):
         if findings:
