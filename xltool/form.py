@@ -264,9 +264,11 @@ FIELD_NAMES: dict[str, str] = {
     "plan": "整份計畫",
 }
 
-# The year is two or three digits standing alone: 「…處2019年度…」 names no ROC year (not 19). 計劃 is 計畫 as
-# many write it (both are in use; the form's is 計畫).
-_TITLE = re.compile(rf"^(.*?)(?<!\d)(\d{{2,3}})\s*年度?\s*{TITLE_SUFFIX[2:-1]}[畫劃]")
+# A title's last words, 工作計畫, or 工作計劃 as many write it (both are in use; the form's is 計畫).
+_TITLE_WORDS = rf"{TITLE_SUFFIX[2:-1]}[畫劃]"
+_TITLE_END = re.compile(_TITLE_WORDS)
+# The year is two or three digits standing alone: 「…處2019年度…」 names no ROC year (not 19).
+_TITLE = re.compile(rf"^(.*?)(?<!\d)(\d{{2,3}})\s*年度?\s*{_TITLE_WORDS}")
 
 
 def plan_title(unit: str, year: int | None) -> str:
@@ -281,7 +283,7 @@ def parse_title(title: str) -> tuple[str, int] | None:
 
 
 def is_title(text: str) -> bool:
-    return TITLE_SUFFIX[2:-1] in text and (TITLE_SUFFIX[2:] in text or f"{TITLE_SUFFIX[2:-1]}劃" in text)
+    return _TITLE_END.search(text) is not None
 
 
 # ---------------------------------------------------------------------------------------------- print

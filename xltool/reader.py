@@ -893,8 +893,8 @@ def _end_of_rows(
     unit = squash(plan.unit)
     for r in range(header.row + 1, len(grid)):
         text = _first_text(grid[r])
-        # a title's 工作計畫 (or 計劃): not every row squashed
-        if notes and "工作計" in text and (start := _page_head(grid, header, r, text, title, head, unit)) is not None:
+        # a title's 工作計畫 (or 計劃) looked for first: not every row squashed
+        if notes and is_title(text) and (start := _page_head(grid, header, r, text, title, head, unit)) is not None:
             for row in range(start, r + 1):  # and the unit's line above it, when the head is typed on two
                 column = next(c for c, value in enumerate(grid[row]) if _line(value))
                 plan.page_heads[cell_ref(row, column)] = _line(_first_text(grid[row]))
