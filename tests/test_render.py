@@ -99,12 +99,16 @@ def test_gantt_counts_practices_per_month(printed) -> None:  # type: ignore[no-u
 
 def test_json_from_read_renders_like_the_workbook(tmp_path: Path, xltool: Runner) -> None:
     assert xltool("read", EXAMPLE, "-f", "json", "-o", tmp_path / "p.json").status == 0
-    assert xltool("render", tmp_path / "p.json", "-o", tmp_path / "from_json.xlsx").status == 0
+    assert xltool("render", tmp_path / "p.json", "-o", tmp_path / "from_json.xlsx", "--canonical").status == 0
     # The JSON holds each value in its one spelling (綜合規劃業務 for 綜合業務): the workbook printed so.
     assert xltool("render", EXAMPLE, "-o", tmp_path / "from_xlsx.xlsx", "--canonical").status == 0
     a = load_workbook(tmp_path / "from_json.xlsx")["計畫表"]
     b = load_workbook(tmp_path / "from_xlsx.xlsx")["計畫表"]
     assert [[c.value for c in row] for row in a.iter_rows()] == [[c.value for c in row] for row in b.iter_rows()]
+    # and a category typed as its short name (its `category_written`) prints as typed, as the workbook's does
+    assert xltool("render", tmp_path / "p.json", "-o", tmp_path / "as_typed.xlsx").status == 0
+    typed = load_workbook(tmp_path / "as_typed.xlsx")["計畫表"]
+    assert "".join(typed.cell(r, 5).value or "" for r in (5, 6)) == "綜合業務"  # on two lines of its narrow column
 
 
 def test_it_prints_what_was_written_unless_asked_for_the_canonical_form(

@@ -351,6 +351,10 @@ class PlanItem:
         data["cell"] = self.cell
         data["cells"] = {key: self.cells[key] for key in _CELL_KEYS if key in self.cells}
         data["unit"] = self.unit
+        if self.category_written and self.category_written != self.category:
+            # An alias as the officer typed it (綜合業務): only then, so a JSON of official names is as it was; kept so
+            # that check of the JSON gives CATEGORY_ALIAS as check of the workbook does, and render and merge print it
+            data["category_written"] = self.category_written
         if self.origin is not None:  # a 彙整 row: only there, so a unit's own plan's JSON is as it was
             data["origin"] = {key: getattr(self.origin, name) for key, name in _ORIGIN_KEYS}
         return data
@@ -523,7 +527,7 @@ class Plan:
                     sheet=text["sheet"],
                     row=row,
                     cells=cells,
-                    category_written=text["category"],
+                    category_written=text["category_written"] or text["category"],
                     unit=text["unit"],
                     texts={c.key: text[c.key] for c in TEXT_COLUMNS if text[c.key]},
                     origin=origin,
@@ -578,6 +582,7 @@ _JSON_VALUES = tuple((f.key, _json_value(f)) for f in ITEM_FIELDS)
 # The JSON's texts, which from_dict reads back (the months follow from the schedule).
 _JSON_TEXT_KEYS = (
     *(f.key for f in ITEM_FIELDS if f is not MONTHS and f.kind is not Kind.BUDGET), "remark", "sheet", "cell", "unit",
+    "category_written",
 )  # fmt: skip
 
 

@@ -77,7 +77,19 @@ def load_plan(
     plan.catalog = _catalog_for(plan, catalog, year)
     if plan.catalog.notice:
         plan.notices.append(plan.catalog.notice)
+    _stale_spellings_dropped(plan, plan.catalog)
     return plan
+
+
+def _stale_spellings_dropped(plan: Plan, catalog: Catalog) -> None:
+    """An item's `category_written` (the alias the officer typed, 綜合業務) stands for its `category` only while the
+    catalog reads it as that category: a JSON edited by hand (its category changed to 防貪業務, the old spelling
+    left) is checked, counted and printed by the category it now says."""
+    for item in plan.items:
+        if item.category_written != item.category:
+            known = catalog.category(item.category_written)
+            if known is None or known.name != item.category:
+                item.category_written = item.category
 
 
 def _json_reason(exc: ValueError | RecursionError) -> str:
