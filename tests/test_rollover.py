@@ -297,6 +297,30 @@ def test_import_says_a_cell_holds_two_practices_numbered_with_digits(tmp_path: P
     assert left == [("ITEM_NUMBER_MISSING", "B5"), ("PRACTICE_TWO", "B5")]
 
 
+def test_import_counts_the_practices_the_officer_numbered(tmp_path: Path, xltool: Runner) -> None:
+    """Practices numbered 一 to 四, 「二、…⏎三、…」 typed in one cell: import said 「已搬移 3 項具體作法」, the rows,
+    where the officer counts four. It says the four, and the three rows they are written on, to be split."""
+    legacy = legacy_sheet(tmp_path / "107.xlsx", [
+        ["金門縣政府政風處107年度廉政工作計畫"], HEADER,
+        ["壹、推動廉政", "一、召開廉政會報 2 次。", "107.01-12", 5, "綜合規劃業務", "無"],
+        [None, "二、辦理廉政宣導 3 場。\n三、辦理採購監辦 10 件。", "107.03", 3, "防貪業務", "無"],
+        [None, "四、辦理公務機密維護宣導 1 場。", "107.06", 0, "綜合維護業務", "無"],
+    ])  # fmt: skip
+    done = xltool("import", legacy, "--year", "108", "-o", tmp_path / "108.xlsx")
+    assert done.status == 0
+    assert (
+        f"已搬移 4 項具體作法到範本：{tmp_path / '108.xlsx'}（金門縣政府政風處 108 年度，預定進度由 107 年度推移到 108 年度；"
+        "寫在 3 列，其中 1 格寫了不只一項，請分成各占一列）"
+    ) in done.err
+    plain = legacy_sheet(tmp_path / "分開.xlsx", [
+        ["金門縣政府政風處107年度廉政工作計畫"], HEADER,
+        ["壹、推動廉政", "一、召開廉政會報 2 次。", "107.01-12", 5, "綜合規劃業務", "無"],
+        [None, "二、辦理廉政宣導 3 場。", "107.03", 3, "防貪業務", "無"],
+    ])  # fmt: skip
+    done = xltool("import", plain, "-o", tmp_path / "分開後.xlsx")
+    assert f"已搬移 2 項具體作法到範本：{tmp_path / '分開後.xlsx'}（金門縣政府政風處 107 年度）" in done.err
+
+
 def test_rollover_refuses_a_plan_without_a_year(template: Path, tmp_path: Path) -> None:
     book = load_workbook(template)
     book["計畫表"]["E2"] = None

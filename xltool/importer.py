@@ -10,7 +10,7 @@ from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.checks import Rule, check_plan
 from xltool.checks.rules import GOAL_NUMBER_MISSING, ITEM_NUMBER_MISSING, PRACTICE_TWO
-from xltool.model import Finding, Plan, PlanItem, one_row_each
+from xltool.model import Finding, Plan, PlanItem, one_row_each, practice_count
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
@@ -41,7 +41,7 @@ REVIEWED: tuple[Rule, ...] = (*UNNAMED, PRACTICE_TWO, *GONE, *UNMOVED, *KEPT)
 
 @dataclass
 class ImportReport:
-    items: int
+    items: int  # the practices' rows, as check counts them: a practice over several rows is one
     unit: str
     year: int
     from_year: int | None = None  # the legacy plan's own year, when schedules were moved to ``year``
@@ -50,6 +50,15 @@ class ImportReport:
     review: list[str] = field(default_factory=list)  # zh-TW lines: what the import assumed, to be confirmed
     changed: list[str] = field(default_factory=list)  # zh-TW lines: what was written the form's way instead
     findings: list[Finding] = field(default_factory=list)  # filled in as written, to be corrected (REVIEWED)
+    # Cells holding more than one practice (「二、…⏎三、…」, check's PRACTICE_TWO), and the practices past the first
+    # in them: a row each in the template's count, where the officer counts each practice.
+    crowded: int = 0
+    more: int = 0
+
+    @property
+    def practices(self) -> int:
+        """The practices as the officer counts them: a cell holding two is two."""
+        return self.items + self.more
 
 
 def import_legacy(
@@ -88,6 +97,8 @@ def import_legacy(
     report.changed = [*one_row_lines(plan, joined, items), *written_the_forms_way(joined.items, items)]
     items = _numbered_as_the_form(carried(plan, items, target_year, catalog), items, report)
     report.findings = check_plan(carried(plan, items, target_year, catalog), catalog, year=target_year, rules=rules)
+    extra = [n - 1 for n in (practice_count(item.practice, item.item_no) for item in items if item.practice) if n > 1]
+    report.crowded, report.more = len(extra), sum(extra)
     write_template(out, year=target_year, unit=plan.unit, catalog=catalog, items=items, outputs=guard)
     return report
 

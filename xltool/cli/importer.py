@@ -38,8 +38,12 @@ def import_command(
     for line in report.notices:
         show.notice(line)
     moved = f"，預定進度由 {report.from_year} 年度推移到 {report.year} 年度" if report.from_year else ""
+    # A cell holding two practices is two to the officer, one row to the template: both said, or the count is
+    # one the officer does not find (3 where they numbered 一 to 四)
+    crowded = f"；寫在 {report.items} 列，其中 {report.crowded} 格寫了不只一項，請分成各占一列" if report.more else ""
     show.echo(
-        f"已搬移 {report.items} 項具體作法到範本：{output}（{report.unit or '未填機關'} {report.year} 年度{moved}）",
+        f"已搬移 {report.practices} 項具體作法到範本：{output}"
+        f"（{report.unit or '未填機關'} {report.year} 年度{moved}{crowded}）",
         err=True,
     )
     for title, lines in (
