@@ -226,6 +226,36 @@ def test_totals_are_exact_decimals(tmp_path: Path, template: Path, xltool: Runne
     assert total["防貪業務"] == 0.6
 
 
+def test_the_stats_sheet_says_the_budgets_its_totals_leave_out(tmp_path: Path, template: Path, xltool: Runner) -> None:
+    """「1萬5千元」 and 「另案辦理」 are no amount: merge said 「另有 2 項預算不是金額、未計入」 on the terminal, and the
+    統計 sheet's budgets left them out silently, a supervisor's printout that looked complete. The line under the
+    overview says them, by unit."""
+    rows = {"甲政風處": (5, "1萬5千元", "另案辦理"), "乙政風處": (3, 4, 2)}
+    paths = []
+    for unit, budgets in rows.items():
+        path = tmp_path / f"{unit}.xlsx"
+        path.write_bytes(template.read_bytes())
+        fill(path, [{"goal": "壹、目標", "practice": f"{no}、作法 {n} 場", "schedule": "108.03", "budget": budget,
+                     "category": "防貪業務", "performance": "無"}
+                    for n, (no, budget) in enumerate(zip("一二三", budgets, strict=True), start=1)], unit=unit)  # fmt: skip
+        paths.append(path)
+    out = tmp_path / "彙整.xlsx"
+    done = xltool("merge", *paths, "-o", out)
+    assert done.status == 0 and "預算合計 14 千元，另有 2 項預算不是金額、未計入" in done.err
+    stats = [row[0] for row in load_workbook(out)["統計"].iter_rows(values_only=True)]
+    overview = stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")
+    assert overview["合計"]["預算(千元)"] == 14 and overview["合計"]["防貪業務"] == 14
+    assert stats[stats.index("合計") + 1] == "另有 2 項預算不是金額、未計入上表（甲政風處 2 項）"
+    path = paths[0]
+    path.write_bytes(template.read_bytes())
+    fill(path, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.03", "budget": 5,
+                 "category": "防貪業務", "performance": "無"}], unit="甲政風處")  # fmt: skip
+    assert xltool("merge", *paths, "-o", out, "--force").status == 0
+    stats = [row[0] for row in load_workbook(out)["統計"].iter_rows(values_only=True)]
+    assert stats[stats.index("合計") + 1] is None  # every budget an amount: no line
+    assert not any("未計入" in str(cell) for cell in stats)
+
+
 def test_folders_skip_lock_and_hidden_files_and_never_write_over_an_input(units: Path, tmp_path: Path,
                                                                            xltool: Runner) -> None:  # fmt: skip
     (units / "~$甲縣政府政風處.xlsx").write_bytes(b"lock")

@@ -145,6 +145,7 @@ def _styles(workbook: Any) -> dict[str, Any]:
         "date": workbook.add_format({**border, "num_format": "yyyy-mm-dd"}),
         "datetime": workbook.add_format({**border, "num_format": "yyyy-mm-dd hh:mm:ss"}),
         "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "note": workbook.add_format({"valign": "top"}),  # a line under a table, running on to the right: no wrap
         "total_text": workbook.add_format({**border, "bold": True, "text_wrap": True}),
         "total_number": workbook.add_format({**border, "bold": True, "num_format": WHOLE}),
         "total_fraction": workbook.add_format({**border, "bold": True, "num_format": FRACTION}),
@@ -451,6 +452,9 @@ def _write_stats(workbook: Any, sheet: Any, styles: dict[str, Any], summary: Sum
             chart_at = (header_row, offset - 1)  # the header row and the 合計 row of the overview
         if not table.rows:
             sheet.write_string(offset, 0, "（無）", styles["text"])
+            offset += 1
+        if table.note:
+            sheet.write_string(offset, 0, valid_text(table.note), styles["note"])
             offset += 1
         row = offset + 2
     for col, width in widths.items():

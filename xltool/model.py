@@ -780,6 +780,7 @@ class Table:
     rows: list[list[object]] = field(default_factory=list)
     widths: list[float] = field(default_factory=list)
     total: bool = False
+    note: str = ""  # a line under the table: what its figures leave out
 
 
 class Share(Decimal):

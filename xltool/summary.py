@@ -56,6 +56,7 @@ def summarize(
     off_units: dict[str, set[str]] = {}
     off_practices: Counter[str] = Counter()
     off_budget: dict[str, Decimal] = {}
+    not_counted: Counter[str] = Counter()  # each unit's budgets that are no amount (「另案辦理」): in no total
     for result in results:
         plan = result.plan
         if plan is None:
@@ -82,6 +83,8 @@ def summarize(
                 # A group's sum starts from its first amount (never from 0, whose exponent would change a
                 # Decimal such as 1E+2): Decimal objects added exactly, with no float drift.
                 amount = value if value is not None else _ZERO
+                if value is None and item.budget_info.written:
+                    not_counted[unit] += 1
                 budget[key] = budget[key] + amount if key in budget else amount
                 if category == OFF_LIST:
                     off_units.setdefault(written, set()).add(unit)
@@ -104,6 +107,7 @@ def summarize(
         [UNIT.name, PRACTICES.name, BUDGET.name, ERRORS.name, WARNINGS.name, *categories],
         widths=[24, 10, 12, 8, 8, *[12] * len(categories)],
         total=True,
+        note=_not_counted(not_counted, ordered),
     )
     practices = Table(
         "各單位各業務類別具體作法數", [UNIT.name, *categories, TOTAL_LABEL], widths=[24, *[12] * (len(categories) + 1)],
@@ -141,6 +145,15 @@ def summarize(
     totals = [sum((budget.get((u, c), Decimal(0)) for u in ordered), Decimal(0)) for c in categories]
     tables = [overview, practices, *([spellings] if off_units else []), performance, months, similar]
     return Summary(tables, (categories, totals))
+
+
+def _not_counted(counts: Counter[str], units: Sequence[str]) -> str:
+    """「另有 3 項預算不是金額、未計入上表（甲政風處 2 項、乙政風處 1 項）」: as every other total xltool says
+    (show.budget_total), the 統計's budgets say what they leave out, or they look complete."""
+    if not counts:
+        return ""
+    each = "、".join(f"{unit or '未填機關名稱'} {counts[unit]:,} 項" for unit in units if counts[unit])
+    return f"另有 {sum(counts.values()):,} 項預算不是金額、未計入上表（{each}）"
 
 
 def _totals(rows: list[list[object]]) -> list[object]:
