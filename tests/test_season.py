@@ -1685,6 +1685,27 @@ def test_a_unit_whose_plan_is_two_files_is_checked_file_by_file_in_later_rounds(
     assert "已彙整的版本來自 2 個檔案，這次沒有再送來的 甲政風處_本文.xlsx（5 項） 不再計入" in done.out, done.out
 
 
+def test_a_units_two_files_ending_and_starting_at_one_goal_are_numbered_file_by_file(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """本文 ends with goal 壹, 附表 starts with it, in the same words: in the 彙整 (and its JSON) the two runs of 壹 are
+    one after another, read as one goal, and check went on counting 本文's practices: 附表's 一 was told to be 四,
+    an error in neither file."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    items = example_items(KINMEN)
+    for name, own, count in (("本文", "本", 3), ("附表", "附", 4)):  # 壹 has three practices; 附表 goes on to 貳
+        parts = [replace(item, practice=f"{own}第{n}項：{item.practice[-12:]}") for n, item in enumerate(items)]
+        write_template(inbox / f"甲政風處_{name}.xlsx", year=108, unit="甲政風處", items=parts[:count])
+    assert "應為" not in xltool("check", inbox).out
+    merged = tmp_path / "彙整.xlsx"
+    assert xltool("merge", inbox, "--allow-duplicate-units", "-o", merged).status == 0
+    assert xltool("read", merged, "-o", tmp_path / "彙整.json").status == 0
+    for path in (merged, tmp_path / "彙整.json"):
+        done = xltool("check", path)
+        assert done.status == 0 and "應為" not in done.out, done.out
+
+
 @pytest.mark.parametrize("damaged", ["甲政風處（修正版）.xlsx", "甲政風處_第2版、修正.xlsx"])
 def test_the_damaged_file_carried_is_the_one_named_whatever_its_name_holds(
     tmp_path: Path, xltool: Runner, damaged: str

@@ -217,7 +217,9 @@ def _numbering(context: Context) -> Iterator[Finding]:
         if plan != unit:  # a merged workbook numbers each unit's goals afresh
             yield from _runs(practices, ITEM_NUMBER_ORDER, ITEM_NUMERALS)
             yield from _runs(goals, GOAL_NUMBER_ORDER, GOAL_NUMERALS)
-            unit, goals, practices = plan, [], []
+            # and its goal begins a goal, though the plan before ended with one of the same words (a unit's 本文
+            # and 附表 both at 壹、落實廉政宣導, which the reader reads on as one goal): 附表's 一 was told to be 四
+            unit, goals, practices, goal_key, counted = plan, [], [], None, 0
         key = (item.goal_no, item.goal, item.cells.get("goal", ""))
         if key != goal_key:
             yield from _runs(practices, ITEM_NUMBER_ORDER, ITEM_NUMERALS)
