@@ -210,25 +210,49 @@ def test_the_total_and_notes_never_stand_alone_on_a_page_the_last_practice_could
     """One goal, two practices: the table ended four lines above the first page's foot (the total and five
     lines of notes did not fit there) and page 2 held only the header, 合計 and 備註, cut off from the table
     they close. A typesetter carries the last practice's last lines over with them (at least KEEP, as any
-    practice split over a page) where the page before was short by more than PUT_OFF lines anyway, or
-    stays within them (it was full); after a page two lines short, the total may start the next alone."""
-    from xltool.pages import PUT_OFF
-
+    practice split over a page), as few as may go, whether or not the page before was full."""
     for first, second in itertools.product(range(1, 5), range(1, 6)):  # the total alone after 4 lines or 0
-        printout, first_page, other_pages, _ = printout_of(two_long_practices(first, second), tmp_path)
+        printout, *_ = printout_of(two_long_practices(first, second), tmp_path)
         body = len(printout.lines)
-        if not printout.breaks or printout.breaks[-1] < body:
-            continue  # the total shares a page with practices already
-        before = printout.pages()[-1]
-        room = first_page if len(printout.breaks) == 1 else other_pages
-        # alone only after a page filled to within PUT_OFF lines (carrying lines would leave it short)
-        assert room - (before[1] - before[0]) <= PUT_OFF, ((first, second), printout.breaks, body)
+        assert not printout.breaks or printout.breaks[-1] < body, ((first, second), printout.breaks, body)
     for first, second in ((2, 3), (2, 4)):  # the red team's plan (page 1 four lines short), and a full page 1
         printout, *_ = printout_of(two_long_practices(first, second), tmp_path)
         body = len(printout.lines)
         assert printout.breaks and body - KEEP >= printout.breaks[-1], (printout.breaks, body)
         last = printout.lines[printout.breaks[-1] :]
         assert {line.item for line in last} == {1} and last[-1].last  # the second practice's last lines
+
+
+def goal_longer_than_its_practice(before: int, phrases: int) -> dict[str, object]:
+    """``before`` practices of two lines under goal 壹, then goal 貳 of ``phrases`` phrases of four lines
+    each beside one practice of one line: its box runs on below the practice, blank but for the goal."""
+    items = [
+        {"goal_no": "壹", "goal": "目標一。", "item_no": "一", "practice": f"作法{n}，辦理一場", "schedule": "108.01-12",
+         "budget": 5, "category": "防貪業務"}
+        for n in range(before)
+    ]  # fmt: skip
+    goal = "、".join(f"強化第{k}項廉政工作" for k in range(phrases)) + "。"
+    items.append({"goal_no": "貳", "goal": goal, "item_no": "一", "practice": "辦理宣導一場", "schedule": "108.03",
+                  "budget": 5, "category": "防貪業務"})  # fmt: skip
+    return {"unit": f"長目標{before}-{phrases}", "year": 108, "items": items}
+
+
+def test_a_goal_longer_than_its_practices_goes_over_with_the_total(tmp_path: Path) -> None:
+    """The last goal's text ran on below its practice: the total started the last page alone, under the
+    header, after the goal's text had filled the page before (its lines were not counted as the table's
+    last, only the practices' were), or after a full page (the goal's one phrase would have left it four
+    lines short). Its last phrases go over with the total, every piece of the goal within its box there."""
+    from xltool.render import WIDTHS
+
+    for before, phrases in itertools.product(range(6, 26), range(1, 12)):
+        printout, *_ = printout_of(goal_longer_than_its_practice(before, phrases), tmp_path)
+        body, goal = len(printout.lines), printout.goals[-1]
+        assert not printout.breaks or printout.breaks[-1] < body, ((before, phrases), printout.breaks, body)
+        ends = [*printout.breaks, body]
+        for at, text in goal.pieces:  # each page's piece fits the goal's lines on that page
+            page_end = min(end for end in ends if end > at)
+            assert len(lines_of(text, WIDTHS["goal"])) <= min(page_end, goal.end) - at, (before, phrases, at)
+        assert "".join(text for _, text in goal.pieces) == goal.text
 
 
 def test_a_cells_lines_are_cut_where_its_printed_lines_end_keeping_the_officers_breaks() -> None:
@@ -357,12 +381,19 @@ def test_budgets_and_line_breaks_print_as_typed(printed, kind: str) -> None:  # 
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory: pytest.TempPathFactory, office: None) -> dict[str, list[Page]]:
     """Two units the red team printed: forty goals of one practice each (its pages once left three nearly
-    blank), and two long practices (its total once printed alone); the sheet's PDF, the .docx and .odt."""
+    blank), and two long practices (its total once printed alone); and two whose last goal runs on below its
+    practice (their totals too); the sheet's PDF, the .docx and .odt."""
     from xltool.office import convert_many
 
     folder = tmp_path_factory.mktemp("crowded")
     plans = []
-    for name, plan in (("goals", goals_each_taller_than_their_practice(40)), ("total", two_long_practices())):
+    units = {
+        "goals": goals_each_taller_than_their_practice(40),
+        "total": two_long_practices(),
+        "full": goal_longer_than_its_practice(11, 1),  # a full page 1, then the goal's one phrase
+        "filled": goal_longer_than_its_practice(10, 8),  # page 2 all goal text, three lines short of 合計
+    }
+    for name, plan in units.items():
         plans.append(folder / f"{name}.json")
         plans[-1].write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     pdf, docx, odt = folder / "全部.pdf", folder / "全部.docx", folder / "全部.odt"
@@ -378,18 +409,19 @@ def test_no_page_of_many_goals_is_left_nearly_blank(crowded, kind: str) -> None:
     held a goal's last three lines under the header, 544 pt blank."""
     pages = crowded[kind]
     lasts = sorted(unit_last_pages(pages))
-    assert len(lasts) == 2
+    assert len(lasts) == 4
     assert short_pages(pages[: lasts[0]]) == {}
 
 
 @pytest.mark.parametrize("kind", OUTPUTS)
 def test_a_units_total_never_stands_alone_on_its_last_page(crowded, kind: str) -> None:  # type: ignore[no-untyped-def]
     """Each unit's last page shows the table's last lines above 合計: the two practices' page 2 held only
-    the header, the total and the notes, 121 pt left blank at the foot of page 1."""
+    the header, the total and the notes, 121 pt left blank at the foot of page 1; so did the last page of
+    each plan whose last goal ran on below its practice, in every output."""
     pages = crowded[kind]
     lasts = unit_last_pages(pages)
     table = {line.page for key in ("goal", "practice") for line in body_lines(pages, kind, key)}
-    assert len(lasts) == 2 and lasts <= table, (sorted(lasts), sorted(table))
+    assert len(lasts) == 4 and lasts <= table, (sorted(lasts), sorted(table))
 
 
 def test_canonical_prints_the_amount(tmp_path: Path, xltool: Runner) -> None:

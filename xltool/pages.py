@@ -20,10 +20,9 @@ over two pages and leaves the continued goal cell empty (the seed does):
   :data:`PUT_OFF` lines short (so the pages stay filled to within three lines); otherwise its text
   starts on the next page, beside the rest of its practice; a "phrase" longer than half a page (a goal
   typed without 、 or ，) is cut where the page ends rather than leave the page half empty;
-- the total may start a page; the notes follow it and split, if they must, keeping two lines each side;
-  they start the last page alone, under the header, only after a page filled to within :data:`PUT_OFF`
-  lines (or where the last practice cannot go over with them): else its last lines, at least
-  :data:`KEEP`, end the table above them.
+- the total and the notes are never split; they never start the last page alone, under the header, where
+  the table's last lines can go over with them (the last practice's, at least :data:`KEEP`, or the last
+  phrases of its goal where the goal runs on below it), even when the page before then ends short.
 """
 
 from __future__ import annotations
@@ -254,7 +253,7 @@ def lay_out(
 
 
 def _carry_to_the_total(
-    lines: Sequence[Line],
+    lines: list[Line],
     goals: Sequence[Goal],
     breakable: Collection[int],
     breaks: list[int],
@@ -262,42 +261,56 @@ def _carry_to_the_total(
     width: float,
 ) -> None:
     """The total and the notes never start the last page alone, under the header, where the last practice
-    may go over with them: its last lines (at least :data:`KEEP`, as at any page's foot) end the table
-    above 合計. The page before ends at the last line it may end at above the practice's last line of
-    text, when it was left more than :data:`PUT_OFF` lines short anyway (the total and its notes did not
-    fit there) or is still within them; a full page before a total alone keeps the pages filled. Only
-    where the last goal's text fits its box as it is: grown, the box carried blank lines over. ``pages``:
-    the lines of the first page, of the others, and of the total with its notes."""
-    first_page, other_pages, tail = pages
+    or its goal's text may go over with them: the table's last lines (at least :data:`KEEP`, as at any
+    page's foot) end it above 合計, as few as the rules allow. Its last lines of text are its goal's too: a
+    goal longer than its practices ran on below them, and counting the practices' lines alone, the total
+    stood alone after the goal's text had filled the page before (or the goal was carried whole where its
+    last phrase would have done). The goal goes on over the page at one of its phrases, its box growing on
+    the last page when the phrases carried need more lines than the page before gave up. ``pages``: the
+    lines of the first page, of the others, and of the total with its notes."""
+    _, other_pages, tail = pages
     body = len(lines)
     if not breaks or breaks[-1] != body or not goals:
         return
     top = breaks[-2] if len(breaks) > 1 else 0
-    room = first_page if len(breaks) == 1 else other_pages
     goal = goals[-1]
-    text_end = next((n + 1 for n in range(body - 1, top - 1, -1) if any(lines[n].texts.values())), top)
-    carry = next((n for n in range(text_end - 1, max(top, goal.start - 1), -1) if n in breakable), None)
-    if carry is None or body - carry + tail > other_pages:
+    written = next((n + 1 for n in range(body - 1, top - 1, -1) if any(lines[n].texts.values())), top)
+    goal_written = max((at + len(lines_of(text, width)) for at, text in goal.pieces), default=top)
+    text_end = min(body, max(written, goal_written))
+    best: tuple[int, int, list[tuple[int, str]]] | None = None  # lines carried, the break, the goal's pieces
+    for carry in range(text_end - 1, max(top, goal.start - 1), -1):
+        if carry not in breakable:
+            continue
+        if body - carry + tail > other_pages:
+            break  # the lines below and the total do not fit a page: carrying more fits no better
+        moved = [*breaks[:-1], carry]
+        cuts = [
+            goal.start,
+            *moved[bisect.bisect_right(moved, goal.start) : bisect.bisect_left(moved, goal.end)],
+            goal.end,
+        ]
+        texts, short = goal_pieces(
+            goal.text, [b - a for a, b in itertools.pairwise(cuts)], width, goal.numbering, other_pages
+        )
+        pieces = [(at, text) for at, text in zip(cuts, texts, strict=False) if text]
+        # Its text starts where it did and goes on page after page: no page of the box left empty between.
+        starts = [at for at, _ in pieces]
+        first = cuts.index(starts[0]) if starts else 0
+        if starts != cuts[first : first + len(starts)] or starts[:1] != [at for at, _ in goal.pieces[:1]]:
+            continue
+        carried = body + short - carry
+        if carried + tail <= other_pages and (best is None or carried < best[0]):
+            best = carried, carry, pieces
+    if best is None:
         return
-    if room - (body - top) <= PUT_OFF and room - (carry - top) > PUT_OFF:
-        return
-    moved = [*breaks[:-1], carry]
-    cuts = [
-        goal.start,
-        *moved[bisect.bisect_right(moved, goal.start) : bisect.bisect_left(moved, goal.end)],
-        goal.end,
-    ]
-    texts, short = goal_pieces(
-        goal.text, [b - a for a, b in itertools.pairwise(cuts)], width, goal.numbering, other_pages
-    )
-    pieces = [(at, text) for at, text in zip(cuts, texts, strict=False) if text]
-    # Its text starts where it did and goes on page after page: no page of the box left empty between.
-    starts = [at for at, _ in pieces]
-    first = cuts.index(starts[0]) if starts else 0
-    if short or starts != cuts[first : first + len(starts)] or starts[:1] != [at for at, _ in goal.pieces[:1]]:
-        return
-    breaks[-1] = carry
-    goal.pieces = pieces
+    carried, breaks[-1], goal.pieces = best
+    grown = carried - (body - breaks[-1])  # the goal's lines beyond its box: blank lines of its last practice
+    if grown:
+        last = lines[-1]
+        last.last = False
+        lines += [Line(last.item) for _ in range(grown)]
+        lines[-1].last = True
+        goal.end += grown
 
 
 def _left_short(start: int, breaks: Sequence[int], first_page: int, other_pages: int) -> int:
