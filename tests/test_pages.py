@@ -424,6 +424,20 @@ def test_a_units_total_never_stands_alone_on_its_last_page(crowded, kind: str) -
     assert len(lasts) == 4 and lasts <= table, (sorted(lasts), sorted(table))
 
 
+def test_a_documents_last_row_goes_over_with_its_total(tmp_path: Path, office: None) -> None:
+    """One unit's .docx is left to flow (only the ODT is given the page ends), and LibreOffice fits a line
+    more on its first page than the plan: the last goal's row went up there, and the total, kept with the
+    notes, started page 2 alone under the header. The table's last row is kept with the total."""
+    from xltool.office import convert_many
+
+    plan, docx = tmp_path / "plan.json", tmp_path / "plan.docx"
+    plan.write_text(json.dumps(goal_longer_than_its_practice(11, 1), ensure_ascii=False), encoding="utf-8")
+    assert run_in_process("render", str(plan), "--docx", str(docx)).status == 0
+    pages = read_pdf(convert_many([docx], "pdf", tmp_path / "laid-out")[0])
+    table = {line.page for key in ("goal", "practice") for line in body_lines(pages, "docx", key)}
+    assert len(pages) == 2 and table == {1, 2}, sorted(table)
+
+
 def test_canonical_prints_the_amount(tmp_path: Path, xltool: Runner) -> None:
     hard = hard_plan(tmp_path)
     assert xltool("render", hard, "-o", tmp_path / "原樣.xlsx").status == 0

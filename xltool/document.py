@@ -304,12 +304,16 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
             # than its page (a line or two more than planned: a font other than the one measured, spacing
             # between Chinese and digits) is cut off at the page's foot, its words lost.
             cells = _add_row(table, widths, whole=len(rows) < other_pages // 2)
+            # The table's last row goes with the total (whose row keeps with the notes): left to flow, the
+            # DOCX laid out on a page that held a line more than planned had 合計 alone atop the last page.
+            keep = rows[-1] == len(lines) - 1
             for cell, column in zip(cells, PRINTED, strict=True):
                 if column.kind is Kind.GOAL:  # restarted where the goal starts and atop each page, merged below
                     if rows[0] in goal_starts or rows[0] == first:
-                        _cell(cell, break_hints(goal_texts.get(rows[0], ""), room[column.key]), merge="restart")
+                        text = break_hints(goal_texts.get(rows[0], ""), room[column.key])
+                        _cell(cell, text, merge="restart", keep=keep)
                     else:
-                        _cell(cell, "", merge="continue")
+                        _cell(cell, "", merge="continue", keep=keep)
                     continue
                 text, open_sides = texts[column.key], []
                 if column.key == PRACTICE.key and (more[n] or more[n + 1]):
@@ -325,7 +329,7 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
                         open_sides.append("bottom")
                 elif not whole:
                     text = line_slice(text, room[column.key], starts_at, starts_at + len(rows))
-                _cell(cell, break_hints(text, room[column.key]), align=column.align, open_sides=open_sides)
+                _cell(cell, break_hints(text, room[column.key]), align=column.align, open_sides=open_sides, keep=keep)
 
     if page_breaks and len(lines) in printout.breaks:  # the total starts a page, as in the printout
         _page_break(document)
