@@ -638,3 +638,34 @@ def test_a_long_source_file_in_last_rounds_merge_is_no_hang(tmp_path: Path, xlto
     done = run_process("check", inbox, "--annotate-dir", tmp_path / "退回", timeout=60)
     assert done.status == 1 and "Traceback" not in done.err
     assert (tmp_path / "退回" / "乙政風處_檢查.xlsx").exists()
+
+
+def test_a_catalog_holding_a_number_of_thousands_of_digits_is_one_line_naming_the_catalog(
+    tmp_path: Path, xltool: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An integer past Python's 4,300 digits is valid TOML that tomllib's int() refuses with a ValueError: check,
+    template and catalog ended in 「xltool 內部錯誤：ValueError: Exceeds the limit…」, and a catalog found through
+    XLTOOL_CATALOGS made check say the officer's workbook was 「活頁簿內容損毀」. A number short of that, which
+    the template would write into its formulas, is refused too."""
+    text = (Path(__file__).parents[1] / "xltool" / "catalogs" / "108.toml").read_text(encoding="utf-8")
+    huge = tmp_path / "108.toml"
+    huge.write_text(text.replace("max_goals = 10 ", "max_goals = 1" + "0" * 5000 + " ", 1), encoding="utf-8")
+    for args in [
+        ("check", EXAMPLE, "--catalog", huge),
+        ("template", "-o", tmp_path / "範本.xlsx", "--catalog", huge),
+        ("catalog", "--catalog", huge),
+    ]:
+        done = xltool(*args)
+        assert (
+            done.status == 2
+            and done.error_line() == f"錯誤：{huge}（第 11 行）：分類清單檔有超過 4,300 位數的數字，不是分類清單"
+        )
+    monkeypatch.setenv("XLTOOL_CATALOGS", str(tmp_path))
+    for args in [("check", EXAMPLE), ("merge", EXAMPLE, "-o", tmp_path / "彙整.xlsx")]:
+        done = xltool(*args)
+        assert done.status == 2 and str(huge) in done.error_line(), done.err
+        assert "損毀" not in done.err and "內部錯誤" not in done.err
+    large = tmp_path / "大.toml"
+    large.write_text(text.replace("max_goals = 10 ", "max_goals = 1" + "0" * 400 + " ", 1), encoding="utf-8")
+    done = xltool("template", "-o", tmp_path / "範本.xlsx", "--catalog", large)
+    assert done.status == 2 and "「max_goals」必須是 1 到 32,767 的整數" in done.error_line()

@@ -97,6 +97,7 @@ MAX_NAME_CHARS = 30
 MAX_CATEGORIES = 50
 MAX_ITEMS = 500  # a category's performance items
 MAX_ITEM_CHARS = 200
+MAX_LIMIT = 32767  # [limits]: as many characters as an Excel cell holds
 
 
 class _Source:
@@ -134,8 +135,9 @@ class _Source:
 
     def number(self, table: dict[str, Any], key: str, default: int) -> int:
         value = table.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise self.fail(f"[limits] 的「{key}」必須是正整數", key)
+        # the template writes the limits into its formulas: a number of hundreds of digits is none Excel reads
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_LIMIT:
+            raise self.fail(f"[limits] 的「{key}」必須是 1 到 {MAX_LIMIT:,} 的整數", key)
         return value
 
     def word(self, table: dict[str, Any], key: str, default: str) -> str:
@@ -185,6 +187,10 @@ def _toml(text: str, source: str) -> dict[str, Any]:
         raise CatalogError("分類清單檔格式錯誤（TOML），請檢查引號、等號與方括號", source, where) from None
     except RecursionError:  # arrays nested thousands deep
         raise CatalogError("分類清單檔的陣列巢狀太深，不是分類清單", source) from None
+    except ValueError:  # Python's limit on an integer's digits: valid TOML, a ValueError of int() on the way
+        long = next((m for m in re.finditer(r"\d[\d_]*", text) if len(m.group()) > 4300), None)
+        where = f"第 {text.count(chr(10), 0, long.start()) + 1} 行" if long else None
+        raise CatalogError("分類清單檔有超過 4,300 位數的數字，不是分類清單", source, where) from None
 
 
 def _categories(parsed: _Source, raw_categories: object) -> tuple[Category, ...]:
