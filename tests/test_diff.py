@@ -411,6 +411,29 @@ def test_annotate_needs_a_workbook_to_copy(old: Path, tmp_path: Path, xltool: Ru
     assert not (tmp_path / "比對.xlsx").exists()
 
 
+def test_annotate_makes_no_copy_of_a_new_version_saved_again_after_it_was_compared(
+    old: Path, tmp_path: Path, xltool: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NEW saved again between the comparison and its copy: the copy was the file as saved since, marked with
+    the changes of the version compared. Now none is made, and one line says the file changed."""
+    from xltool import diff
+
+    items, _ = edited()
+    new = workbook(tmp_path / "第二次.xlsx", items)
+    resaved = old.read_bytes()
+    original = diff.annotate_diff
+
+    def after_saving_again(*args: object, **kwargs: object) -> object:
+        new.write_bytes(resaved)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(diff, "annotate_diff", after_saving_again)
+    done = xltool("diff", old, new, "--annotate", tmp_path / "比對.xlsx")
+    assert (done.status, done.code) == (2, "INPUT_CHANGED")
+    assert done.error_line().startswith(f"錯誤：{new}：檔案在讀取之後又被更改")
+    assert not (tmp_path / "比對.xlsx").exists()
+
+
 # ------------------------------------------------------------------------------------------ bad input
 
 

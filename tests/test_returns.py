@@ -542,3 +542,55 @@ def test_the_record_of_marks_is_very_hidden_again_in_the_next_copy(tmp_path: Pat
     assert xltool("check", returned, "--annotate", second).status in (0, 1)
     book = load_workbook(second)
     assert book[MARKS_SHEET].sheet_state == "veryHidden" and book.active.title != MARKS_SHEET
+
+
+def _resaved_during_the_run(tmp_path: Path) -> tuple[Path, Path]:
+    """The unit's first file (C4's schedule 經常辦理, an error) and its corrected version (the example, 108.01-12)."""
+    first, corrected = tmp_path / "第一版.xlsx", tmp_path / "更正版.xlsx"
+    book = load_workbook(EXAMPLE)
+    book["計畫表"]["C4"] = "經常辦理"
+    book.save(first)
+    corrected.write_bytes(EXAMPLE.read_bytes())
+    return first, corrected
+
+
+def test_a_file_saved_again_after_its_check_gets_no_copy_marked_with_the_old_findings(
+    tmp_path: Path, xltool: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit resaving its corrected file into the inbox while the office runs check --annotate-dir: the copy
+    was made of the new file and marked with the old one's findings (C4, now 108.01-12, filled red, its note
+    about 「經常辦理」), and nothing said the file had changed. Now that file gets no copy, one line says why
+    and the status is a copy not made's; the other unit's copy is made. The one-file --annotate and --fix alike."""
+    from xltool import annotate, runs
+
+    first, corrected = _resaved_during_the_run(tmp_path)
+    inbox, returns = tmp_path / "收件匣", tmp_path / "退回"
+    inbox.mkdir()
+    (inbox / "甲.xlsx").write_bytes(first.read_bytes())
+    other = load_workbook(first)
+    other["計畫表"]["B2"] = "乙政風處"
+    other.save(inbox / "乙.xlsx")
+    original_each, original_copies = runs.annotate_each, annotate.copies
+
+    def each_after_resaving(*args: object, **kwargs: object) -> object:
+        (inbox / "甲.xlsx").write_bytes(corrected.read_bytes())  # between the check and the copies
+        return original_each(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runs, "annotate_each", each_after_resaving)
+    done = xltool("check", inbox, "--annotate-dir", returns)
+    assert done.status == 2, done.err
+    assert sorted(p.name for p in returns.iterdir()) == ["乙_檢查.xlsx"]
+    assert VAGUE in (note(load_workbook(returns / "乙_檢查.xlsx")["計畫表"]["C4"]) or "")
+    assert f"未產生副本：{inbox / '甲.xlsx'}：檔案在讀取之後又被更改" in done.err
+
+    def copies_after_resaving(*args: object, **kwargs: object) -> object:
+        (tmp_path / "計畫.xlsx").write_bytes(corrected.read_bytes())
+        return original_copies(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(annotate, "copies", copies_after_resaving)
+    for option in ("--annotate", "--fix"):
+        (tmp_path / "計畫.xlsx").write_bytes(first.read_bytes())
+        done = xltool("check", tmp_path / "計畫.xlsx", option, tmp_path / "副本.xlsx")
+        assert (done.status, done.code) == (2, "INPUT_CHANGED")
+        assert done.error_line().startswith(f"錯誤：{tmp_path / '計畫.xlsx'}：檔案在讀取之後又被更改")
+        assert not (tmp_path / "副本.xlsx").exists()

@@ -153,12 +153,28 @@ def copies(
     (an .xls or .ods converted once); the fixes applied, none without ``fix``."""
     if result.plan is None:
         return []
-    with package(result.file) as ooxml:
+    with package(as_checked(result.file, result.plan)) as ooxml:
         if annotate is not None:
             annotate_workbook(ooxml, result.findings, annotate, infos=infos, outputs=outputs, plan=result.plan)
         if fix is None:
             return []
         return fix_workbook(ooxml, result.findings, fix, plan=result.plan, outputs=outputs)
+
+
+def as_checked(source: str | Path, plan: Plan) -> str | Path | Package:
+    """The workbook ``plan`` was read from, as the disk holds it now, when it still holds the bytes that were
+    read: a unit's corrected file saved over it in the inbox meanwhile was copied and marked with the
+    findings of the file before (a correct schedule filled red, its note about 「經常辦理」). A plan read from
+    a JSON (no digest) is its file's name, for the writer to refuse as it does."""
+    if not plan.digest:
+        return source
+    book = inspect_workbook(source)  # the same Package again while the file is unchanged (no new read)
+    if book.digest != plan.digest:
+        raise InputError(CHANGED, book.path, code=ErrorCode.INPUT_CHANGED)
+    return book
+
+
+CHANGED = "檔案在讀取之後又被更改（可能是單位重新寄來或正在存檔），未製作副本，請重新執行"
 
 
 def _offered(findings: Sequence[Finding]) -> list[Finding]:

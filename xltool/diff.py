@@ -32,7 +32,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
-from xltool.annotate import Mark, mark_workbook
+from xltool.annotate import Mark, as_checked, mark_workbook
 from xltool.export import shown_path
 from xltool.form import (
     CHANGE_FILLS,
@@ -776,4 +776,5 @@ def annotate_diff(diff: PlanDiff | UnitsDiff, out: str | Path, *, outputs: Outpu
     else:
         found = entries(diff)
         table = changes_table(found)
-    return mark_workbook(diff.new.source, change_marks(found), table, out, outputs=outputs)
+    new = as_checked(diff.new.source, diff.new)  # the file as it was compared, or none of it
+    return mark_workbook(new, change_marks(found), table, out, outputs=outputs)

@@ -8,6 +8,7 @@ handed a password-protected file, a zip bomb or something that is not a workbook
 from __future__ import annotations
 
 import errno
+import hashlib
 import io
 import lzma
 import os
@@ -18,6 +19,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from xltool.errors import ErrorCode, InputError, system_reason
@@ -73,6 +75,11 @@ class Package:
 
     def has(self, name: str) -> bool:
         return part_key(name) in self.infos
+
+    @cached_property
+    def digest(self) -> str:
+        """What the bytes read were (a plan keeps it): a copy is made only of a file that still holds them."""
+        return hashlib.sha256(self.data).hexdigest()  # 1.5 ms a megabyte
 
     @property
     def names(self) -> list[str]:

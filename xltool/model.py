@@ -388,6 +388,9 @@ class Plan:
     # A copy xltool marked (check --annotate, --annotate-dir: its record of marks is in the workbook). Left in
     # an inbox unedited, it is not the unit's newer version: it was saved when the file it was made from was.
     marked_copy: bool = False
+    # The hash of the workbook's bytes this plan was read from (inputs.Package.digest): a file replaced in the
+    # inbox after its check gets no copy marked with findings of other contents (annotate.as_checked).
+    digest: str = field(default="", compare=False, repr=False)
     # Cells merged over practice rows (a hand-made plan): such a cell is read on each row it covers.
     merged_cells: bool = False
     # A merged workbook's 收件情形, as (unit, status, files, note) rows: a later round carries a unit's

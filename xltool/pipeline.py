@@ -446,7 +446,7 @@ def annotate_each(
     plan it is to fix; nor does a merged workbook (last round's 彙整), whose plans are every unit's. An .xls or
     .ods is converted with LibreOffice first (cells stay where they were). A file that cannot have a copy is
     listed with the reason, and the others still get theirs."""
-    from xltool.annotate import annotate_workbook, copy_kind
+    from xltool.annotate import annotate_workbook, as_checked, copy_kind
 
     output_folder(folder, "--annotate-dir")
     workbooks = [Path(r.file) for r in results if r.plan is not None and Path(r.file).suffix.lower() != ".json"]
@@ -495,7 +495,8 @@ def annotate_each(
             target = target_of(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             outputs.claim(target)
-            annotate_workbook(source, result.findings, target, infos=infos, outputs=outputs, plan=result.plan)
+            book = as_checked(source, result.plan)
+            annotate_workbook(book, result.findings, target, infos=infos, outputs=outputs, plan=result.plan)
         except (XltoolError, OSError) as error:
             if isinstance(error, XltoolError):  # the source need not be named twice; an output is named
                 reason = error.message if error.path in (None, str(source)) else str(error)

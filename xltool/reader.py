@@ -146,7 +146,7 @@ def read_plan(
                 _refuse_large_expansion(book, name, sheet.grid, merged)
                 marker = workbook.marker()
                 plan = _read_sheet(source, name, sheet.grid, merged, header, marker, catalog, year, progress)
-                plan.marked_copy = workbook.marked
+                plan.marked_copy, plan.digest = workbook.marked, book.digest
                 if MERGED_SHEET not in workbook.names and len(workbook.names) > 1:
                     _say_other_plans(plan, workbook, name, bool(marker))
                 if name == MERGED_SHEET and RECEIPT_SHEET in workbook.names:
