@@ -250,6 +250,9 @@ def test_a_western_year_option_is_named_with_its_roc_year(tmp_path: Path, xltool
     assert list(tmp_path.iterdir()) == []
     zero = xltool("template", "-o", tmp_path / "範本.xlsx", "--year", "0")
     assert (zero.status, zero.code) == (2, "USAGE") and "民國年度" in zero.error_line()
+    # a number no western year: no ROC year of 20 digits offered (it said --year 99999999999999998088)
+    huge = xltool("check", EXAMPLE, "--year", "99999999999999999999")
+    assert huge.error_line() == "錯誤：--year 請填民國年度，例如 108（不是 99999999999999999999）"
 
 
 def test_an_empty_plan_is_told_without_an_empty_budget_line(template: Path, xltool: Runner) -> None:

@@ -65,7 +65,7 @@ def roc_year(option: str) -> Callable[[int | None], int | None]:
         from xltool.errors import ErrorCode, XltoolError
         from xltool.schedule import ROC_OFFSET
 
-        if value > ROC_OFFSET:
+        if ROC_OFFSET < value <= ROC_OFFSET + 999:  # a western year that has an ROC year xltool takes
             raise XltoolError(
                 f"{option} 請填民國年：西元 {value} 年是民國 {value - ROC_OFFSET} 年（{option} {value - ROC_OFFSET}）",
                 code=ErrorCode.USAGE,
