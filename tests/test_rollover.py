@@ -59,6 +59,25 @@ def test_schedules_shift_by_the_year_difference(template: Path, tmp_path: Path) 
     assert [(f.code, f.cell) for f in report.unmoved] == [("SCHEDULE_VAGUE", "C6")]
 
 
+def test_a_schedule_that_would_pass_the_forms_last_year_is_refused(
+    template: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """108.10-109.03 rolled into 999 was written 「999.10-1000.03」 (the form's years have three digits), marked
+    as a schedule rollover could not move, and check called it unreadable: one line now, and no file."""
+    from tests.conftest import fill
+
+    fill(template, [
+        {"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.01-12", "budget": 1, "category": "防貪業務", "performance": "無"},
+        {"practice": "二、作法 2 場", "schedule": "108.10-109.03", "budget": 2, "category": "防貪業務", "performance": "無"},
+    ], unit="某處", year=108)  # fmt: skip
+    done = xltool("rollover", template, "--year", "999", "-o", tmp_path / "999.xlsx")
+    assert (done.status, done.code) == (2, "USAGE") and not (tmp_path / "999.xlsx").exists()
+    assert done.error_line() == (
+        "錯誤：--year 999：計畫表!C5 的預定進度「108.10-109.03」會推移到民國 1000 年，表單的年度最多到 999 年，無法推移"
+    )
+    assert xltool("rollover", template, "--year", "998", "-o", tmp_path / "998.xlsx").status == 0
+
+
 def test_an_item_the_new_catalog_dropped_is_reported_and_marked(tmp_path: Path, xltool: Runner) -> None:
     text = CATALOG_108.read_text(encoding="utf-8").replace("year = 108", "year = 109")
     text = text.replace('"資訊稽核"', '"資安稽核"')  # 109's list renamed the item 陸一 uses

@@ -81,6 +81,19 @@ def shift_schedule(item: PlanItem, years: int, new_year: int) -> PlanItem:
     return replace(item, schedule_info=parse_schedule(canonical(months), new_year))
 
 
+def _within_the_forms_years(items: Sequence[PlanItem], years: int, year: int) -> None:
+    """Refused when a schedule would be moved past 999: the form's years have three digits (108.10-109.03 into
+    999 was kept as 「999.10-1000.03」, marked unreadable in the new file, and check called it so)."""
+    for item in items:
+        last = max((int(key.split(".")[0]) for key in item.months), default=0) + years
+        if last > 999:
+            raise XltoolError(
+                f"--year {year}：{item.at('schedule')} 的預定進度「{item.schedule}」會推移到民國 {last} 年，"
+                "表單的年度最多到 999 年，無法推移",
+                code=ErrorCode.USAGE,
+            )
+
+
 def in_template(items: Sequence[PlanItem]) -> list[PlanItem]:
     """The items where the new template writes them, a row each and a goal on its first practice's row:
     what rollover marks and reports is in the new file, where a hand-made sheet's cells (107計畫!H13)
@@ -148,6 +161,7 @@ def rollover(
     catalog = catalog or load_catalog(year)
     joined = one_row_each(plan)
     items = [in_catalog(shift_schedule(item, year - plan.year, year), catalog) for item in joined.items]
+    _within_the_forms_years(joined.items, year - plan.year, year)
     items = in_template(items)
     found = check_plan(
         carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *KEPT, *UNNAMED, *OLD_YEARS)
