@@ -493,3 +493,22 @@ def test_the_terminals_receipts_show_each_file_whole(tmp_path: Path, xltool: Run
     (row,) = [line for line in xltool("check", tmp_path / "收件匣", "--roster", roster).out.splitlines()
               if line.startswith("花蓮縣玉里鎮公所 ")]  # fmt: skip
     assert row.split()[:3] == ["花蓮縣玉里鎮公所", "已收", "33"] and row.endswith(str(plan))
+
+
+def test_a_city_is_not_asked_about_as_its_county(tmp_path: Path, xltool: Runner) -> None:
+    """嘉義市政府政風處 (off a county office's roster) was 「是否為「嘉義縣政府政風處」？」, and the chase list told
+    嘉義縣 to correct the name of a plan it never sent: the two differ only in 市 and 縣, a character the words
+    of their level share, which was taken for a slip. So were 信義鄉公所 (南投) and 信義區公所 (臺北)."""
+    from tests.test_season import unit_plan
+
+    inbox = tmp_path / "收件匣"
+    inbox.mkdir()
+    for n, unit in enumerate(("嘉義市政府政風處", "信義鄉公所", "嘉義縣政俯政風處")):
+        unit_plan(inbox / f"{n}.xlsx", unit)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text("單位\n嘉義縣政府政風處\n臺北市信義區公所\n", encoding="utf-8")
+    chase = tmp_path / "待催.csv"
+    receipts = json.loads(xltool("check", inbox, "--roster", roster, "--chase", chase, "-f", "json").out)["receipts"]
+    notes = {r["unit"]: r["note"] for r in receipts}
+    assert "是否為" not in notes["嘉義市政府政風處"] and "是否為" not in notes["信義鄉公所"]
+    assert "是否為「嘉義縣政府政風處」" in notes["嘉義縣政俯政風處"]  # a slip of 府 is still asked about

@@ -48,6 +48,9 @@ _PLACE = re.compile(r"\w{1,3}[縣市]")  # a county or city before a unit's name
 # The words every unit's name shares with others of its level: compared with them, 連江縣政府 and 雲林縣政府 were
 # alike (three characters of five) and 雲林 was asked to correct a name it never sent.
 _COMMON_WORDS = re.compile(f"{LEVEL_WORDS}|{OFFICE_WORDS}")
+# The character of the shared words that names a unit's level (縣 or 市 before 政府, 鄉鎮市區 before 公所): a city's
+# government and its county's differ there alone.
+_LEVEL_CHARACTERS = frozenset("縣市鄉鎮區")
 
 
 @lru_cache(maxsize=8192)  # each roster name is compared with every name that is not on it
@@ -69,6 +72,11 @@ def group_key(name: str) -> str:
     wrote no more than that would be taken for one."""
     key = agency_key(name)
     return key if _COMMON_WORDS.sub("", key) else unit_key(name)
+
+
+def _levels(name: str) -> tuple[str, ...]:
+    """The characters naming a unit's level in the words its name shares (市 of 嘉義市政府, 鄉 of 信義鄉公所)."""
+    return tuple(w[0] for w in re.findall(LEVEL_WORDS, unit_key(name)) if w[:1] in _LEVEL_CHARACTERS)
 
 
 def _own_words(name: str) -> str:
@@ -167,22 +175,29 @@ class Roster:
         matcher = difflib.SequenceMatcher(None, b=own)
         scored = []
         prefixed: list[RosterUnit] = []
-        for unit in among:
-            for label in (unit.name, *unit.aliases):
-                theirs = _own_words(label)
-                if _county_left_out(label, name):
-                    prefixed += [unit] if unit not in prefixed else []
-                matcher.set_seq1(theirs)
-                # the cheap bounds first: a roster of thousands is compared with every name off it
-                if matcher.real_quick_ratio() >= NEAR_FROM and matcher.quick_ratio() >= NEAR_FROM:
-                    scored.append((matcher.ratio(), unit))
+        # 嘉義市政府 is no 嘉義縣政府 however alike the rest: a label of another level is not compared
+        levels = _levels(name)
+        labels = [
+            (unit, label)
+            for unit in among
+            for label in (unit.name, *unit.aliases)
+            if not (levels and (level := _levels(label)) and level != levels)
+        ]
+        for unit, label in labels:
+            theirs = _own_words(label)
+            if _county_left_out(label, name):
+                prefixed += [unit] if unit not in prefixed else []
+            matcher.set_seq1(theirs)
+            # the cheap bounds first: a roster of thousands is compared with every name off it
+            if matcher.real_quick_ratio() >= NEAR_FROM and matcher.quick_ratio() >= NEAR_FROM:
+                scored.append((matcher.ratio(), unit))
         best = max(scored, key=lambda s: s[0], default=None)
         if best is not None and best[0] >= NEAR_FROM:
             return best[1]
         if len(prefixed) == 1:  # two counties with a 延平鄉: no guess
             return prefixed[0]
         ours = unit_key(name)
-        slipped = {id(u): u for u in among for label in (u.name, *u.aliases) if _slipped(ours, unit_key(label))}
+        slipped = {id(u): u for u, label in labels if _slipped(ours, unit_key(label))}
         return next(iter(slipped.values())) if len(slipped) == 1 else None
 
     def without_county(self, name: str) -> RosterUnit | None:
