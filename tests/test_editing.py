@@ -16,6 +16,7 @@ from tests.test_check import GOOD
 from tests.test_live import calculated, compare
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, check_plan
+from xltool.errors import InputError
 from xltool.form import COLUMNS, column_index
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
@@ -322,3 +323,61 @@ def test_a_row_copied_and_inserted_at_either_edge_of_the_list_is_checked_counted
     else:
         assert grid[23][LIVE] == "【錯誤】預定進度「108.14」的月份不在 1 到 12 之間"
         assert grid[24][3] == 100  # the new row's 5 too (20 rows of 5, one 3千元 in text)
+
+
+def coloured_red_when_typed(path: Path, cell: str) -> bool:
+    """Whether a conditional format turns ``cell`` red while its row has no 檢查 formula (as LibreOffice saved it)."""
+    from openpyxl import load_workbook
+
+    formats = load_workbook(path)["計畫表"].conditional_formatting
+    return any(cell in cf.sqref and any("無公式列" in "".join(r.formula or ()) for r in cf.rules) for cf in formats)
+
+
+@pytest.mark.parametrize(
+    ("full", "at", "typed"),
+    [(False, 6, "三、辦理法紀教育 2 場。"), (False, 4, "一、辦理新的宣導 1 場。"), (True, 24, "五、稽核 5 次。")],
+    ids=["mid-block", "above the first practice row", "at the 合計 row"],
+)
+def test_an_empty_row_inserted_on_an_unprotected_sheet_is_named_above_the_column_and_coloured(
+    edit: Edit, tmp_path: Path, full: bool, at: int, typed: str
+) -> None:
+    """Insert Rows (not Insert Copied Cells), the sheet's protection turned off (it has no password), gives a
+    row without the 檢查 column's formulas. What was typed there, a month 13, went unsaid where check says it,
+    the count above the column left the row out, and the rows below read past it (a 三 after the new 三 was
+    not told it should be 四): nothing showed the officer that the row was not checked. The count above the
+    column names the row, and the row turns red where anything is typed in it (at the top it takes the
+    header's formats, the conditional format among them)."""
+    rows = FULL if full else PLAN
+    plan = fill(write_template(tmp_path / "計畫.xlsx", year=108, rows=20), rows, unit="測試縣政府政風處")
+    entered = [{"op": "enter", "cell": f"B{at}", "text": typed}, {"op": "text", "cell": f"C{at}", "text": "108.13"}]
+    saved = edit(plan, [{"op": "unprotect"}, {"op": "insert_rows", "row": at}, *entered])
+    grid = calculated(saved)
+    assert grid[at - 1][LIVE] == ""  # no formula: the column cannot say what check says
+    assert any(f.cell == f"C{at}" for f in check_plan(read_plan(saved), load_catalog(108)))
+    assert str(grid[1][LIVE]).startswith(f"【錯誤】第 {at} 列沒有「檢查」欄的公式（插入的空白列）")
+    assert "插入複製的儲存格" in str(grid[1][LIVE])
+    assert all(coloured_red_when_typed(saved, f"{column}{at}") for column in "ABCDEFG")
+
+
+def test_an_empty_row_is_not_called_unchecked_before_it_is_typed_in(edit: Edit, plan: Path) -> None:
+    saved = edit(plan, [{"op": "unprotect"}, {"op": "insert_rows", "row": 6}])
+    assert calculated(saved)[1][LIVE] == "尚有 3 處待修正；送出前仍請以 xltool check 確認"
+    agrees(saved)
+
+
+@pytest.mark.parametrize("row", [3, 24], ids=["the header row", "the 合計 row"])
+def test_the_header_or_the_total_row_deleted_is_said_above_the_column(edit: Edit, plan: Path, row: int) -> None:
+    """Deleting the header row (the sheet unprotected) made the 合計 #REF! (its =SUM began at the header's D3),
+    and check cannot read the plan without its header: the column said nothing of either. Deleting the 合計
+    row took the plan year held there (a year typed as text went unread by every row): nothing said so."""
+    saved = edit(plan, [{"op": "unprotect"}, {"op": "delete_rows", "row": row}])
+    grid = calculated(saved)
+    if row == 3:
+        assert str(grid[1][LIVE]).startswith("【錯誤】標題列被刪除了，xltool check 讀不到這份計畫：請按 Ctrl+Z 復原")
+        total = next(line for line in grid if line[0] == "合計")
+        assert total[3] == 35  # 8 rows of 5, one 3千元 in text: a sum, not #REF!
+        with pytest.raises(InputError, match="找不到計畫表的標題列"):
+            read_plan(saved)
+    else:
+        assert str(grid[1][LIVE]).startswith("【錯誤】合計列被刪除了：請按 Ctrl+Z 復原")
+        agrees(saved)

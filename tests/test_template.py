@@ -127,7 +127,7 @@ def test_instructions_and_marker(book) -> None:  # type: ignore[no-untyped-def]
 def test_total_row_sums_the_budget_column(book) -> None:  # type: ignore[no-untyped-def]
     sheet = book["計畫表"]
     assert sheet["A64"].value == "合計"
-    assert sheet["D64"].value == "=SUM(D3:INDEX(D:D,ROW()-1))"
+    assert sheet["D64"].value == "=SUM(INDEX(D:D,3):INDEX(D:D,ROW()-1))"
 
 
 def test_committed_template_is_exactly_what_the_defaults_write(tmp_path: Path) -> None:

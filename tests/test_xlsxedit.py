@@ -257,7 +257,7 @@ def test_the_template_keeps_protection_validations_hidden_sheets_and_names(tmp_p
     assert sheet.protection.sheet
     assert sheet["B4"].protection.locked is False and sheet["C5"].protection.locked is False
     assert sheet["B4"].fill.fgColor.rgb == "FFFFC7CE" and sheet["B4"].border.left.style == "thin"
-    assert sheet["D64"].value == "=SUM(D3:INDEX(D:D,ROW()-1))"
+    assert sheet["D64"].value == "=SUM(INDEX(D:D,3):INDEX(D:D,ROW()-1))"
 
 
 def test_a_macro_workbook_keeps_its_vba_project(tmp_path: Path) -> None:

@@ -53,8 +53,10 @@ from xltool.form import (
     COLUMNS,
     GOAL_NUMERALS,
     ITEM_NUMERALS,
+    LIVE,
     PLAN_SHEET,
     SEVERITY_WORDS,
+    TOTAL_LABEL,
     Severity,
     chinese_number,
     column_letter,
@@ -77,6 +79,14 @@ MAX_FORMULA = 8192  # Excel's limit on a formula's length (a defined name's too)
 MAX_NESTING = 64  # Excel's limit on nested functions
 MAX_CHOICES = 30  # values a CHOOSE is given: LibreOffice calculates one of at most 31, Excel of 254
 SIMPLIFIED_POLICY = "政策目标"  # the policy prefix typed in Simplified characters
+# Said above the column of rows it cannot check (Formulas._form_rows): the sheet unprotected, rows inserted
+# empty, the header or the 合計 row deleted.
+UNCHECKED = (
+    "沒有「檢查」欄的公式（插入的空白列），不會被檢查，其下各列的編號也可能不對：請按 Ctrl+Z 復原，"
+    "改為複製一整列後「插入複製的儲存格」，或把下面各列的 A 到 F 欄往下移一列"
+)
+HEADER_GONE = "【錯誤】標題列被刪除了，xltool check 讀不到這份計畫：請按 Ctrl+Z 復原，或重新取得範本"
+TOTAL_GONE = "【錯誤】合計列被刪除了：請按 Ctrl+Z 復原，或重新取得範本"
 
 
 @dataclass(frozen=True)
@@ -618,6 +628,9 @@ PIECES: Mapping[str, str] = MappingProxyType(
 # 檢查 column, not a hidden one: the reader cuts each row from its 檢查 cell on, and the 合計 row has no other
 # (a cell in a hidden column made every plan as wide as the hidden columns to read). Each is read as its
 # formula here says, {held} being the cell: the year, when typed as the number it should be, from its cell.
+# The 合計 row itself deleted (the sheet unprotected), the cell is gone and a year typed as text unread: the
+# count above the column says so (Formulas._form_rows). Worked out again on each row instead, the year's
+# formula, inlined by LibreOffice wherever a row uses the year, took a row's codes past its 8,192 tokens.
 ONCE: Mapping[str, str] = MappingProxyType(
     {"year": f"IF(ISNUMBER({{year_cell}}),{{year_cell}}-{ROC_OFFSET}*({{year_cell}}>{ROC_OFFSET}),{{held}})"}
 )
@@ -757,6 +770,8 @@ class Formulas:
             self._cells[piece] = self._define(f"{PREFIX}算_{piece}", template)
         self._cells["shown"] = self._define(f"{PREFIX}算_shown", self._shown())
         self._cells["count"] = self._define(f"{PREFIX}count", self._count())
+        bare = f"AND(ISBLANK({self.sheet}${layout.shown}1),COUNTA({{line}})>0)"  # a row's, as :meth:`_form_rows`
+        self._cells["unchecked"] = self._define(f"{PREFIX}無公式列", bare)
 
     # --- what the template writes -----------------------------------------------------------------
 
@@ -783,6 +798,11 @@ class Formulas:
         numbers = [n for n, rule in enumerate(self.coded, start=1) if rule.severity == severity]
         code = self._code(key)
         return f"=AND({code}>={min(numbers)},{code}<={max(numbers)})" if numbers else "=FALSE"
+
+    def unchecked(self) -> str:
+        """A conditional format's condition, by position: this row has input and no 檢查 formula (inserted
+        empty, the sheet unprotected; see :meth:`_form_rows`)."""
+        return "=" + self._cells["unchecked"]
 
     # --- building the names -----------------------------------------------------------------------
 
@@ -912,6 +932,30 @@ class Formulas:
             looked_up = chosen if looked_up == '""' else f"IF({first}<={start + MAX_CHOICES},{chosen},{looked_up})"
         return f'IF({cells}=0,"",{looked_up})'
 
+    def _form_rows(self) -> str:
+        """The rows the column cannot check, said above it (a name, the words; returned: how many places).
+
+        Protection off (it has no password), Insert Rows gives a row without the column's formulas: what is
+        typed there goes unchecked, the rows below read past it as a blank row (a number after it is not
+        told), and the count leaves it out. No formula can fill a row, and a hidden cell a row would not
+        help: the row has none. The first such row is named, as is a header or 合計 row deleted (check cannot
+        find the plan without the header; the 合計 is the form's)."""
+        layout = self.layout
+        shown = self._rows(layout.shown)
+        typed = "&".join(self._rows(letter) for letter in layout.columns.values())
+        bare = f'ISBLANK({shown})*({typed}<>"")'  # a row with input and no 檢查 formula (the header's is text)
+        count = self._fixed(f"{PREFIX}無公式", f"SUMPRODUCT({bare})")
+        first = f"SUMPRODUCT(MIN(ROW({shown})+1E6*(1-{bare})))"
+        goals = self._rows(layout.columns["goal"])
+        header = f'(INDEX({shown},1)<>"{LIVE.header}")'
+        total = f'(INDEX({goals},ROWS({goals}))<>"{TOTAL_LABEL}")'
+        words = (
+            f'IF({count}>0,"【錯誤】第 "&{first}&" 列"&IF({count}>1,"等 "&{count}&" 列","")&"{UNCHECKED}；","")'
+            f'&IF({header},"{HEADER_GONE}；","")&IF({total},"{TOTAL_GONE}；","")'
+        )
+        self._fixed(f"{PREFIX}v_form", words)
+        return f"{count}+{header}+{total}"
+
     def _count(self) -> str:
         """How many places need fixing (rows the column flags with an error or a warning, and heading
         problems), the heading problems themselves, and the reminders shown but not counted."""
@@ -923,8 +967,9 @@ class Formulas:
             return f'SUMPRODUCT(--(LEFT({shown},{len(mark)})="{mark}"))'
 
         headings = [self._heading(key) for key in HEADING]
-        flagged = "+".join([*(rows(s) for s in COUNTED), *(f'({h}<>"")' for h in headings)])
-        said = "&".join(f'IF({h}<>"",{h}&"；","")' for h in headings)
+        form = self._form_rows()
+        flagged = "+".join([*(rows(s) for s in COUNTED), *(f'({h}<>"")' for h in headings), form])
+        said = "&".join([*(f'IF({h}<>"",{h}&"；","")' for h in headings), f"{PREFIX}v_form"])
         reminders = rows(Severity.INFO)
         return (
             f'{said}&IF({flagged}>0,"尚有 "&({flagged})&" 處待修正","未發現需要修正的地方")'

@@ -118,8 +118,8 @@ GUIDE_LIVE = (
     "預定進度，表單備註 2 允許），不算待修正。機關名稱與年度的問題也顯示在「檢查」欄上方。",
     "・「檢查」欄是鎖定的公式，從別處複製貼上資料也不會使它失效；貼上可能清除格子的顏色與下拉選單，請以「檢查」欄為準。"
     "公式只檢查常見寫法，送出前仍請以 xltool check 確認。",
-    "・計畫表不能插入或刪除整列（解除保護後插入的列沒有「檢查」欄的公式，它下面各列的「檢查」會顯示不存在的錯誤；"
-    "插入了請按 Ctrl+Z 復原）。需要在兩列之間加一個作法時，選取下面各列的 A 到 F 欄，往下拖曳一列（或剪下後貼到下一列），"
+    "・計畫表不能插入或刪除整列（解除保護後以「插入列」插入的空白列沒有「檢查」欄的公式，不會被檢查：在裡面填寫時整列標成紅色，"
+    "「檢查」欄上方指出是第幾列；請按 Ctrl+Z 復原，改為複製一整列後「插入複製的儲存格」。刪除了標題列或合計列，上方也會說明）。需要在兩列之間加一個作法時，選取下面各列的 A 到 F 欄，往下拖曳一列（或剪下後貼到下一列），"
     "再在空出的列填寫；要刪除一列，選取該列的 A 到 F 欄按 Delete 清除內容，空白列不影響檢查與列印。也可以排序。"
     "「檢查」欄依位置檢查每一列，移動、排序或清除都不會讓它錯亂。空出的列沒有下拉選單與文字格式：預定進度請在前面加 ' "
     "（例如 '{year}.10），以免被改成數字。",
@@ -488,7 +488,8 @@ def _write_total(sheet: Any, styles: dict[str, Any], last_row: int, items: Seque
         budget,
         # from the header (text, which SUM passes over) to the row above its own: a row inserted at the first
         # practice row or at the 合計 row (the sheet unprotected) is summed too, where D4:D63 moved past it
-        f"=SUM({budget_letter}{FIRST_ROW}:INDEX({budget_letter}:{budget_letter},ROW()-1))",
+        # by position, not D3: the header row deleted (the sheet unprotected), D3:… was #REF! and so was the 合計
+        f"=SUM(INDEX({budget_letter}:{budget_letter},{FIRST_ROW}):INDEX({budget_letter}:{budget_letter},ROW()-1))",
         styles["total"],
         total,
     )
@@ -547,6 +548,10 @@ def _write_checks(workbook: Any, sheet: Any, styles: dict[str, Any], formulas: F
                 "stop_if_true": True,
             }
             sheet.conditional_format(first_row, first_col, last_row, last_col, options)
+    # A row inserted empty (the sheet unprotected) has no 檢查 formula: red where anything is typed in it. From
+    # the header row, whose formats an empty row inserted above the first practice row takes on.
+    options = {"type": "formula", "criteria": formulas.unchecked(), "format": styles[Severity.ERROR]}
+    sheet.conditional_format(first - 1, 0, last, LIVE_COL, options)
     sheet.data_validation(
         first, LIVE_COL, last, LIVE_COL, {"validate": "any", "input_title": LIVE.name, "input_message": LIVE.prompt}
     )
