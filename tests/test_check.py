@@ -981,24 +981,82 @@ def test_the_json_of_read_is_checked_at_the_workbooks_cells(tmp_path: Path, xlto
                              "performance": "F4"}  # fmt: skip
 
 
-def test_a_category_typed_as_an_alias_keeps_its_spelling_in_the_json(tmp_path: Path, xltool: Runner) -> None:
-    """The Kinmen plan types 綜合業務: check of the workbook says 「業務類別「綜合業務」即「綜合規劃業務」」 (--info), and
-    check of its JSON said nothing, the JSON holding the official name alone. The JSON keeps the spelling beside it
-    (`category_written`); changed by hand to another category, the JSON is checked by the category it says."""
+def untidy_example(path: Path) -> Path:
+    """The Kinmen plan with cells typed as officers type them, each a hint or a warning on the cell's own text
+    (its totals as they were): the example itself types 綜合業務 (CATEGORY_ALIAS)."""
+    book = load_workbook(EXAMPLE)
+    sheet = book["計畫表"]
+    sheet["A11"] = f"{sheet['A11'].value}  "  # GOAL_SPACES
+    sheet["B6"] = "三、透過本府施政滿意度委託研究  及所屬政風單位民意問卷調查 2 次，檢討策進。"  # PRACTICE_SPACES
+    sheet["C5"] = "108年1月至12月"  # SCHEDULE_FORMAT
+    sheet["C13"] = "全年"  # SCHEDULE_RELATIVE
+    sheet["D8"] = "300千"  # BUDGET_TEXT
+    sheet["D20"] = "１０"  # BUDGET_TEXT, a full-width amount
+    sheet["F7"] = "自主管理 - 籌辦廉政透明委員會"  # PERFORMANCE_FORMAT
+    book.save(path)
+    return path
+
+
+# Each cell of untidy_example that check tells of, by its own text, and the rule that does.
+UNTIDY = {"A11": "GOAL_SPACES", "B6": "PRACTICE_SPACES", "C5": "SCHEDULE_FORMAT", "C13": "SCHEDULE_RELATIVE",
+          "D8": "BUDGET_TEXT", "D20": "BUDGET_TEXT", "F7": "PERFORMANCE_FORMAT", "E4": "CATEGORY_ALIAS"}  # fmt: skip
+
+
+def test_the_json_of_read_keeps_the_officers_own_text_for_check(tmp_path: Path, xltool: Runner) -> None:
+    """The JSON held the tidy values alone (108.01-12 for 「108年1月至12月」, the practice without its double space):
+    check of the workbook said 「預定進度「108年1月至12月」可統一寫成「108.01-12」」, 「具體作法前後或中間有多餘的空白」,
+    「預算「300千」是文字格式的數字」 … and check of its JSON none of them. An item keeps each cell's own text where it
+    is not the tidy value (`written`), and check of the JSON says what check of the workbook says."""
+    workbook, as_json = untidy_example(tmp_path / "計畫.xlsx"), tmp_path / "計畫.json"
+    _check_both(xltool, workbook, as_json)
+    assert set(UNTIDY.items()) <= {(f.cell, f.code) for f in check_file(as_json).findings}
+    items = {item["row"]: item for item in json.loads(as_json.read_text("utf-8"))["items"]}
+    assert items[5]["written"] == {"schedule": "108年1月至12月"} and items[5]["schedule"] == "108.01-12"
+    assert items[8]["written"] == {"budget": "300千"} and items[8]["budget"] == 300
+    assert items[4]["written"] == {"category": "綜合業務"} and items[4]["category"] == "綜合規劃業務"
+    assert items[7]["written"] == {"performance": "自主管理 - 籌辦廉政透明委員會"}
+    assert items[11]["written"] == {"goal": f"參、{items[11]['goal']}  "}
+    assert "written" not in items[9]  # typed tidy: the item as it always was
+
+
+def test_an_own_text_that_no_longer_reads_as_the_jsons_value_is_not_used(tmp_path: Path, xltool: Runner) -> None:
+    """A JSON edited by hand (the schedule, practice, budget … changed, each cell's own text left beside it in
+    `written`) is checked and printed by what it now says: the stale text would be told of (「預定進度
+    「108年1月至12月」可統一寫成「108.01-12」」 of a schedule now 108.03) and printed in its place."""
     as_json = tmp_path / "計畫.json"
-    assert xltool("read", EXAMPLE, "-o", as_json).status == 0
+    assert xltool("read", untidy_example(tmp_path / "計畫.xlsx"), "-o", as_json).status == 0
     data = json.loads(as_json.read_text("utf-8"))
-    first = data["items"][0]
-    assert (first["category"], first["category_written"]) == ("綜合規劃業務", "綜合業務")
-    told = "計畫表!E4、E32、E35–E36，共 4 格  提示  業務類別「綜合業務」即「綜合規劃業務」"
-    assert told in xltool("check", as_json, "--info").out.splitlines()
-    assert "category_written" not in data["items"][1]  # 防貪業務, typed so: the item as it always was
-    first["category"] = "防貪業務"  # edited, the old spelling left beside it
+    items = {item["row"]: item for item in data["items"]}
+    items[4]["category"] = "防貪業務"
+    items[5]["schedule"] = "108.03"
+    items[6]["practice"] = "透過民意問卷調查 2 次，檢討策進。"
+    items[7]["performance"] = "無"
+    items[8]["budget"] = 30
+    for row in range(11, 15):  # a goal is on each of its practices
+        items[row]["goal"] = "啟動服務深耕。"
     edited = tmp_path / "改過.json"
     edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     result = check_file(edited)
-    assert not [f for f in result.findings if f.cell == "E4"]
-    assert result.plan is not None and result.plan.items[0].as_written()["category"] == "防貪業務"
+    assert result.plan is not None
+    found = {(f.cell, f.code) for f in result.findings}
+    assert found & set(UNTIDY.items()) == {("C13", "SCHEDULE_RELATIVE"), ("D20", "BUDGET_TEXT")}  # not edited
+    shown = {item.row: item.as_written() for item in result.plan.items}
+    edits = {(4, "category"): "防貪業務", (5, "schedule"): "108.03", (6, "practice"): "三、透過民意問卷調查 2 次，檢討策進。",
+             (7, "performance"): "無", (8, "budget"): "30", (11, "goal"): "參、啟動服務深耕。"}  # fmt: skip
+    assert {(row, key): shown[row][key] for row, key in edits} == edits
+    assert shown[13]["schedule"] == "全年"
+
+
+@pytest.mark.parametrize("written", ["全年", ["全年"], {"schedule": 108.01}])
+def test_a_json_whose_written_is_malformed_is_refused_in_one_line(
+    tmp_path: Path, xltool: Runner, written: object
+) -> None:
+    """A `written` that is no object of texts is said, not read as the officer's text."""
+    plan = tmp_path / "計畫.json"
+    item = {"practice": "辦理宣導 3 場", "schedule": "108.01-12", "row": 4, "written": written}
+    plan.write_text(json.dumps({"items": [item]}, ensure_ascii=False), encoding="utf-8")
+    done = xltool("check", plan)
+    assert done.status == 2 and "不是 xltool read 輸出的計畫 JSON：items 第 1 項的 written" in done.error_line()
 
 
 def test_the_json_of_a_merged_workbook_is_checked_at_its_cells(tmp_path: Path, xltool: Runner) -> None:

@@ -74,7 +74,7 @@ def outputs(extended: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     compared = run(extended, folder,
         ["read", "計畫.xlsx", "-f", "json", "-o", "計畫.json"], ["read", "計畫.xlsx", "-f", "csv", "-o", "計畫.csv"],
         ["read", "計畫.json", "-f", "csv", "-o", "讀回.csv"], ["merge", "計畫.xlsx", "-o", "彙整.xlsx"],
-        ["read", "彙整.xlsx", "-f", "json", "-o", "彙整.json"],
+        ["read", "彙整.xlsx", "-f", "json", "-o", "彙整.json"], ["merge", "計畫.json", "-o", "彙整_JSON.xlsx"],
         ["render", "計畫.xlsx", "-o", "列印.xlsx", "--docx", "計畫.docx"],
         ["diff", "計畫.xlsx", "計畫_改.xlsx", "-f", "json"],  # the one command here that writes to standard output
     )  # fmt: skip
@@ -93,6 +93,7 @@ def test_the_template_has_the_declared_columns_before_its_check_column(outputs: 
 def test_the_reader_reads_them_and_json_and_csv_carry_them(outputs: Path) -> None:
     items = json.loads((outputs / "計畫.json").read_text(encoding="utf-8"))["items"]
     assert [(item["office"], item["officer"]) for item in items] == [("政風室", "王小明"), ("", "李大華")]
+    assert items[0]["written"] == {"officer": "王 小明"} and "written" not in items[1]  # the cell's own text
     assert list(items[0])[8:11] == ["performance", "office", "officer"]  # each column's field in the form's order
     for csv in ("計畫.csv", "讀回.csv"):  # from the workbook, and from its JSON read back
         lines = (outputs / csv).read_text(encoding="utf-8-sig").splitlines()
@@ -107,6 +108,10 @@ def test_the_merged_workbook_copies_them_as_written_and_reads_back(outputs: Path
     at = rows[0].index("辦理單位")
     assert rows[0][at + 1] == "承辦人"
     assert [row[at : at + 2] for row in rows[1:]] == [["政風室", "王 小明"], [None, "李大華"]]  # as typed
+    from_json = load_workbook(outputs / "彙整_JSON.xlsx")["彙整"]  # and from the JSON, which keeps the own text
+    assert [[cell.value for cell in row][at : at + 2] for row in from_json.iter_rows(min_row=4, max_row=5)] == [
+        ["政風室", "王 小明"], [None, "李大華"]
+    ]  # fmt: skip
     items = json.loads((outputs / "彙整.json").read_text(encoding="utf-8"))["items"]
     assert [(item["office"], item["officer"]) for item in items] == [("政風室", "王小明"), ("", "李大華")]
 

@@ -66,6 +66,19 @@ def test_a_plan_against_itself_and_its_json_changes_nothing(old: Path, tmp_path:
         assert "預算合計（千元）：1,865" in out
 
 
+def test_a_plan_typed_untidily_against_its_json_changes_nothing(tmp_path: Path, xltool: Runner) -> None:
+    """The JSON keeps each cell's own text beside its tidy value (「108年1月至12月」 beside 108.01-12): a plan and
+    its JSON are still one plan to diff, either way round."""
+    from tests.test_check import untidy_example
+
+    plan = untidy_example(tmp_path / "計畫.xlsx")
+    assert xltool("read", plan, "-f", "json", "-o", tmp_path / "計畫.json").status == 0
+    for pair in ((plan, tmp_path / "計畫.json"), (tmp_path / "計畫.json", plan)):
+        done = xltool("diff", *pair)
+        assert done.status == 0 and done.out.splitlines()[-1] == "新增 0 項、刪除 0 項、修改 0 項"
+        assert "  修改  " not in done.out
+
+
 # ------------------------------------------------------------------------------------------ renumbering
 
 

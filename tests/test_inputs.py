@@ -157,9 +157,9 @@ def test_import_moves_a_legacy_sheet_into_the_template(tmp_path: Path, xltool: R
     moved = read_plan(out)
     assert moved.marker["template_version"] == "1"
     place = {"row": 0, "cell": "", "cells": {}, "sheet": "", "remark": ""}
-    # the template has each category's official name, the legacy sheet its short name too (綜合業務)
+    # the template has each category's official name, the legacy sheet its own texts beside them (written: 綜合業務)
     assert [i.to_dict() | place for i in moved.items] == [
-        {k: v for k, v in i.to_dict().items() if k != "category_written"} | place for i in read_plan(legacy).items
+        {k: v for k, v in i.to_dict().items() if k != "written"} | place for i in read_plan(legacy).items
     ]
     from openpyxl import load_workbook
 

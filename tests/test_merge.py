@@ -489,6 +489,29 @@ def test_a_json_plan_in_a_folder_is_merged(units: Path, tmp_path: Path, xltool: 
     assert "丁政風室" in stats_table(load_workbook(out)["統計"], "各單位概況（預算單位：千元）")
 
 
+def test_the_json_of_a_plan_merges_as_the_plan_and_is_the_same_plan(tmp_path: Path, xltool: Runner) -> None:
+    """The 彙整 copies each cell as the officer typed it: merged from read's JSON it had the tidy values instead
+    (108.01-12 where 「108年1月至12月」 was typed, 300 for 「300千」, 綜合規劃業務 for 綜合業務). The JSON keeps the
+    cells' own texts (`written`): its 彙整 is the workbook's, and the two in one inbox are one plan sent twice."""
+    from tests.test_check import untidy_example
+
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    workbook = untidy_example(inbox / "計畫.xlsx")
+    assert xltool("read", workbook, "-f", "json", "-o", tmp_path / "計畫.json").status == 0
+    rows = []
+    for source in (workbook, tmp_path / "計畫.json"):
+        assert xltool("merge", source, "-o", tmp_path / f"彙整{source.suffix}.xlsx").status == 0
+        merged = load_workbook(tmp_path / f"彙整{source.suffix}.xlsx")["彙整"]
+        files = [c.value for c in merged[3]].index(SOURCE_FILE.header)
+        rows.append([[c.value for at, c in enumerate(row) if at != files] for row in merged.iter_rows()])
+    assert rows[1] == rows[0]
+    assert [rows[1][4][4], rows[1][7][5], rows[1][3][6]] == ["108年1月至12月", "300千", "綜合業務"]
+    shutil.copy(tmp_path / "計畫.json", inbox)
+    done = xltool("merge", inbox, "-o", tmp_path / "兩份.xlsx")
+    assert done.status == 0 and "內容完全相同，只計一次" in done.err
+
+
 @pytest.mark.usefixtures("office")
 def test_the_merged_workbook_prints_readably(template: Path, tmp_path: Path, xltool: Runner) -> None:
     """Every line of a long practice prints inside its own row (LibreOffice lays the page out), every

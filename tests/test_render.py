@@ -98,17 +98,22 @@ def test_gantt_counts_practices_per_month(printed) -> None:  # type: ignore[no-u
 
 
 def test_json_from_read_renders_like_the_workbook(tmp_path: Path, xltool: Runner) -> None:
-    assert xltool("read", EXAMPLE, "-f", "json", "-o", tmp_path / "p.json").status == 0
-    assert xltool("render", tmp_path / "p.json", "-o", tmp_path / "from_json.xlsx", "--canonical").status == 0
-    # The JSON holds each value in its one spelling (綜合規劃業務 for 綜合業務): the workbook printed so.
-    assert xltool("render", EXAMPLE, "-o", tmp_path / "from_xlsx.xlsx", "--canonical").status == 0
-    a = load_workbook(tmp_path / "from_json.xlsx")["計畫表"]
-    b = load_workbook(tmp_path / "from_xlsx.xlsx")["計畫表"]
-    assert [[c.value for c in row] for row in a.iter_rows()] == [[c.value for c in row] for row in b.iter_rows()]
-    # and a category typed as its short name (its `category_written`) prints as typed, as the workbook's does
-    assert xltool("render", tmp_path / "p.json", "-o", tmp_path / "as_typed.xlsx").status == 0
-    typed = load_workbook(tmp_path / "as_typed.xlsx")["計畫表"]
-    assert "".join(typed.cell(r, 5).value or "" for r in (5, 6)) == "綜合業務"  # on two lines of its narrow column
+    """Printed as typed (the default) and in the one spelling (--canonical), the JSON of a plan prints what the
+    plan prints: its JSON held the tidy values alone, and printed 108.01-12 where the officer typed 「108年1月至12月」,
+    300 for 「300千」, 綜合規劃業務 for 綜合業務."""
+    from tests.test_check import untidy_example
+
+    workbook = untidy_example(tmp_path / "計畫.xlsx")
+    assert xltool("read", workbook, "-f", "json", "-o", tmp_path / "p.json").status == 0
+    for how in ((), ("--canonical",)):
+        printed = []
+        for source in (workbook, tmp_path / "p.json"):
+            out = tmp_path / f"印{source.suffix}{''.join(how)}.xlsx"
+            assert xltool("render", source, "-o", out, *how).status == 0
+            printed.append([[c.value for c in row] for row in load_workbook(out)["計畫表"].iter_rows()])
+        assert printed[1] == printed[0]
+    typed = load_workbook(tmp_path / "印.json.xlsx")["計畫表"]
+    assert "108年1月至" in {cell.value for row in typed.iter_rows() for cell in row}  # 「12月」 on the next line
 
 
 def test_it_prints_what_was_written_unless_asked_for_the_canonical_form(

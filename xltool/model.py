@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from xltool.budget import Budget, parse_budget
 from xltool.form import (
+    BUDGET,
     CATEGORY,
+    COLUMNS,
     HEADER_COLUMNS,
     ITEM_FIELDS,
     ITEM_NUMERALS,
@@ -24,6 +26,7 @@ from xltool.form import (
     MONTHS,
     PERFORMANCE,
     PRINTED,
+    SCHEDULE,
     SHEET_ROWS,
     SOURCE_CELL,
     SOURCE_FILE,
@@ -340,8 +343,32 @@ class PlanItem:
         older xltool keeps the practice's cell alone, one made by hand maybe none)."""
         return place(self.sheet, self.cells.get(key, ""), self.row)
 
+    def own_texts(self) -> dict[str, str]:
+        """Each cell's own text where it is not what the item's tidy value says (the JSON's `written`, in the
+        form's order): a schedule as typed (「108年1月至12月」 for 108.01-12), a budget typed as text (「5千」,
+        「無」), a category's alias (綜合業務), a goal, practice or performance item with the spaces or dashes the
+        reader took away. Check's hints (SCHEDULE_FORMAT, PRACTICE_SPACES …) and merge's copy of the cell read
+        them: a JSON of the tidy values alone was checked and printed as if the officer had typed those."""
+        own = dict(self.written) if self.written else {}  # goal, practice, performance, a text column, where tidied
+        schedule, budget = self.schedule_info, self.budget_info
+        if schedule.written != schedule.text:
+            own[SCHEDULE.key] = schedule.written
+        # a text where a number is written (「５」, 「30」 in a text cell, which SUM skips), not the number read again;
+        # the usual budget, a number, has no notes (asked first: a JSON of 240,000 practices asks each)
+        if (
+            budget.notes
+            and budget.value is not None
+            and not budget.typed_number
+            and parse_budget(number(budget.value)) != budget
+        ):
+            own[BUDGET.key] = budget.written
+        if self.category_written != self.category and self.category_written:
+            own[CATEGORY.key] = self.category_written
+        return {c.key: own[c.key] for c in COLUMNS if c.key in own} if own else own
+
     def to_dict(self) -> dict[str, Any]:
-        """The fields of the form's columns (``form.ITEM_FIELDS``), then the remark and where the row is."""
+        """The fields of the form's columns (``form.ITEM_FIELDS``), then the remark and where the row is, and the
+        cells' own texts where they are not the tidy values (:meth:`own_texts`)."""
         data: dict[str, Any] = {}
         for key, value in _JSON_VALUES:
             data[key] = value(self)
@@ -351,10 +378,8 @@ class PlanItem:
         data["cell"] = self.cell
         data["cells"] = {key: self.cells[key] for key in _CELL_KEYS if key in self.cells}
         data["unit"] = self.unit
-        if self.category_written and self.category_written != self.category:
-            # An alias as the officer typed it (綜合業務): only then, so a JSON of official names is as it was; kept so
-            # that check of the JSON gives CATEGORY_ALIAS as check of the workbook does, and render and merge print it
-            data["category_written"] = self.category_written
+        if own := self.own_texts():  # only then, so a tidy plan's JSON is as it was
+            data["written"] = own
         if self.origin is not None:  # a 彙整 row: only there, so a unit's own plan's JSON is as it was
             data["origin"] = {key: getattr(self.origin, name) for key, name in _ORIGIN_KEYS}
         return data
@@ -499,6 +524,16 @@ class Plan:
                 kept = {"budget": budget}
                 damaged = _without_surrogates(kept) or damaged
                 budget = kept["budget"]
+            own = _json_written(raw.get("written"), number)
+            damaged = _without_surrogates(own) or damaged
+            # The schedule and budget as the officer typed them, where that reads as the JSON's value: one edited
+            # by hand (108.03 for a 「全年」 left beside it) is checked, printed and merged as what it now says.
+            schedule, typed = parse_schedule(text["schedule"] or None, year), own.pop(SCHEDULE.key, "")
+            if typed and (as_typed := parse_schedule(typed, year)).text == schedule.text:
+                schedule = as_typed
+            amount, typed = parse_budget(budget), own.pop(BUDGET.key, "")
+            if typed and amount.value is not None and (as_typed_amount := parse_budget(typed)).value == amount.value:
+                amount = as_typed_amount
             origin = None
             if (found := _json_origin(raw.get("origin"), number)) is not None:
                 damaged = _without_surrogates(found) or damaged
@@ -522,16 +557,17 @@ class Plan:
                     goal=text["goal"],
                     item_no=text["item_no"],
                     practice=text["practice"],
-                    schedule_info=parse_schedule(text["schedule"] or None, year),
-                    budget_info=parse_budget(budget),
+                    schedule_info=schedule,
+                    budget_info=amount,
                     category=text["category"],
                     performance=text["performance"],
                     remark=text["remark"],
                     sheet=text["sheet"],
                     row=row,
                     cells=cells,
-                    category_written=text["category_written"] or text["category"],
+                    category_written=own.pop(CATEGORY.key, "") or text["category"],  # load_plan's guard: by the catalog
                     unit=text["unit"],
+                    written=own or NOTHING,  # goal, practice, performance: load_plan's guard, as the reader reads them
                     texts={c.key: text[c.key] for c in TEXT_COLUMNS if text[c.key]},
                     origin=origin,
                 )
@@ -585,10 +621,11 @@ _JSON_VALUES = tuple((f.key, _json_value(f)) for f in ITEM_FIELDS)
 # The JSON's texts, which from_dict reads back (the months follow from the schedule).
 _JSON_TEXT_KEYS = (
     *(f.key for f in ITEM_FIELDS if f is not MONTHS and f.kind is not Kind.BUDGET), "remark", "sheet", "cell", "unit",
-    "category_written",
 )  # fmt: skip
 
 
+# The fields whose own texts an item's JSON may keep (`written`): the form's columns.
+_WRITTEN_KEYS = tuple(c.key for c in COLUMNS)
 # The fields whose cells an item's JSON names (`cells`), in the form's order: every column the reader finds, and a
 # 彙整 row's 填寫的機關名稱 (where check says its unit left its name blank).
 _CELL_KEYS = (*(c.key for c in HEADER_COLUMNS), UNIT_WRITTEN.key)
@@ -619,6 +656,24 @@ def _json_cells(value: object, practice: str, number: int) -> dict[str, str]:
     if practice:
         cells["practice"] = practice
     return cells
+
+
+def _json_written(value: object, number: int) -> dict[str, str]:
+    """An item's `written` from its JSON: the cells' own texts by the form's column keys (:meth:`PlanItem.own_texts`);
+    keys of no column are passed over (a later xltool's)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f'items 第 {number} 項的 written 必須是物件（儲存格原本的文字，例如 {{"schedule": "全年"}}）')
+    texts = {}
+    for key in _WRITTEN_KEYS:
+        text = value.get(key)
+        if text is None:
+            continue
+        if not isinstance(text, str):
+            raise ValueError(f"items 第 {number} 項的 written 中 {key} 必須是文字")
+        texts[key] = text
+    return texts
 
 
 def _json_origin(value: object, number: int) -> dict[str, str] | None:

@@ -27,7 +27,7 @@ from xltool.export import shown_path
 from xltool.inputs import WORKBOOK_SUFFIXES, Package, check_input
 from xltool.model import FileResult, Plan
 from xltool.outputs import Outputs, is_file, output_folder, same_file
-from xltool.reader import read_plan
+from xltool.reader import read_plan, reads_as
 
 Paths = str | Path | Iterable[str | Path]  # the files and folders a library call takes: a list of them, or one
 PARALLEL_FROM = 16  # below this, starting worker processes costs more than it saves
@@ -82,14 +82,15 @@ def load_plan(
 
 
 def _stale_spellings_dropped(plan: Plan, catalog: Catalog) -> None:
-    """An item's `category_written` (the alias the officer typed, 綜合業務) stands for its `category` only while the
-    catalog reads it as that category: a JSON edited by hand (its category changed to 防貪業務, the old spelling
-    left) is checked, counted and printed by the category it now says."""
+    """A JSON's `written` texts (the officer's own spelling of a cell: the alias 綜合業務, a practice with stray
+    spaces) stand for the item's values only while they read as those values (:func:`reader.reads_as`; from_dict
+    does the same for a schedule and a budget): a JSON edited by hand (its category changed to 防貪業務, its practice
+    reworded, the old text left beside it) is checked, counted and printed by what it now says."""
     for item in plan.items:
-        if item.category_written != item.category:
-            known = catalog.category(item.category_written)
-            if known is None or known.name != item.category:
-                item.category_written = item.category
+        if item.category_written != item.category and not reads_as(item, "category", item.category_written, catalog):
+            item.category_written = item.category
+        if item.written and not all(reads_as(item, key, text, catalog) for key, text in item.written.items()):
+            item.written = {key: text for key, text in item.written.items() if reads_as(item, key, text, catalog)}
 
 
 def _json_reason(exc: ValueError | RecursionError) -> str:

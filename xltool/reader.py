@@ -26,8 +26,10 @@ from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
 from xltool.errors import ErrorCode, InputError
 from xltool.form import (
+    CATEGORY,
     COLUMNS,
     FILES,
+    GOAL,
     GOAL_NUMERALS,
     GUIDE_SHEET,
     HEADER_COLUMNS,
@@ -39,6 +41,7 @@ from xltool.form import (
     NOTE,
     NOTES_WORDS,
     OFFICE_WORDS,
+    PERFORMANCE,
     PLAN_SHEET,
     PRACTICE,
     PRINTOUT_KEYWORDS,
@@ -1196,6 +1199,22 @@ def _practice_text(value: object) -> str:
         return _line(value)
     lines = clean(value).split("\n")
     return lines[0] + "".join(("\n" if _ITEM.match(line) or _STEP.match(line) else "") + line for line in lines[1:])
+
+
+def reads_as(item: PlanItem, key: str, text: str, catalog: Catalog) -> bool:
+    """Whether a cell holding ``text`` reads as the item's ``key`` (its goal, practice, category, performance item
+    or a text column): a JSON's `written` text stands for the item's value only then. Edited by hand (its
+    practice or category changed, the old text left beside it), the JSON is checked and printed by what it says."""
+    if key == GOAL.key:
+        return _split(_GOAL, _line(text)) == (item.goal_no, item.goal)
+    if key == PRACTICE.key:
+        return _split(_ITEM, _practice_text(text)) == (item.item_no, item.practice)
+    if key == CATEGORY.key:
+        return _category(catalog, _line(text))[1] == item.category
+    if key == PERFORMANCE.key:
+        return _performance(text)[0] == item.performance
+    column = next((c for c in TEXT_COLUMNS if c.key == key), None)
+    return column is not None and _text_cell(column.parse or _line)(text)[0] == item.texts.get(key, "")
 
 
 def _split(pattern: re.Pattern[str], text: str) -> tuple[str, str]:
