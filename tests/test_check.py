@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import json
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -728,8 +729,6 @@ def test_a_goal_with_no_practice_is_kept_and_named_and_a_goal_on_its_own_row_car
 def test_a_remark_about_one_file_of_a_folder_names_it(tmp_path: Path, xltool: Runner) -> None:
     """「這份範本存成了 .xls…」, 「沒有 125 年度的分類清單…」: in a folder of thirty, said of one file without
     saying which. A remark every file shares is said once, as it was."""
-    import shutil
-
     from examples.make_example import example_items
 
     folder = tmp_path / "收件"
@@ -955,11 +954,11 @@ def test_a_performance_prefix_with_nothing_after_it_is_told_how_to_finish_it(pre
 
 
 def _check_both(xltool: Runner, workbook: Path, as_json: Path) -> None:
-    """check of a workbook and of the JSON `read` wrote from it: the same lines (but the file's name), and the
-    same findings at the same cells for a script."""
+    """check of a workbook and of the JSON `read` wrote from it: the same lines (but the file's name) and exit
+    status, and the same findings at the same cells for a script."""
     assert xltool("read", workbook, "-f", "json", "-o", as_json).status == 0
-    shown = [xltool("check", path, "--info").out.splitlines()[1:] for path in (workbook, as_json)]
-    assert shown[1] == shown[0]
+    done = [xltool("check", path, "--info") for path in (workbook, as_json)]
+    assert done[1].out.splitlines()[1:] == done[0].out.splitlines()[1:] and done[1].status == done[0].status
     found = [json.loads(xltool("check", path, "-f", "json", "--info").out)["files"][0] for path in (workbook, as_json)]
     where = [[(f["code"], f["severity"], f["sheet"], f["cell"], f["row"], f["column"], f["message"]) for f in one["findings"]]
              for one in found]  # fmt: skip
@@ -1047,7 +1046,74 @@ def test_an_own_text_that_no_longer_reads_as_the_jsons_value_is_not_used(tmp_pat
     assert shown[13]["schedule"] == "全年"
 
 
-@pytest.mark.parametrize("written", ["全年", ["全年"], {"schedule": 108.01}])
+def stored_example(path: Path) -> Path:
+    """untidy_example with schedules the spreadsheet stored as numbers or dates (typed into a General cell), each
+    an error check tells of by the cell's type, and budgets whose findings come of theirs."""
+    book = load_workbook(untidy_example(path))
+    sheet = book["計畫表"]
+    sheet["C6"] = 108.08  # SCHEDULE_NUMBER: 「108.08」 typed
+    sheet["C7"] = 108.1  # SCHEDULE_NUMBER_AMBIGUOUS: January or October
+    sheet["C9"] = 108.1
+    sheet["C9"].number_format = "0.00"  # shown as 108.10: October, SCHEDULE_NUMBER
+    sheet["C10"] = dt.datetime(2019, 1, 12)  # SCHEDULE_DATE: 1/12 typed
+    sheet["C11"] = 43466  # SCHEDULE_DATE: a date's day count (2019-01-01)
+    sheet["C12"] = dt.time(8, 30)  # SCHEDULE_DATE
+    sheet["C14"] = 2019.03  # SCHEDULE_NUMBER and SCHEDULE_WESTERN_YEAR
+    sheet["D15"] = dt.datetime(2019, 1, 5)  # BUDGET_LARGE: 1/5 typed into 預算, a day count to the sheet
+    sheet["D16"] = True  # BUDGET_NOT_NUMBER 「TRUE」
+    sheet["D17"] = "0"  # BUDGET_ZERO
+    sheet["D18"] = "5,00"  # BUDGET_TEXT
+    sheet["D19"] = 1.23456  # BUDGET_PRECISION
+    sheet["D21"] = "NT$5,000"  # BUDGET_YUAN
+    book.save(path)
+    return path
+
+
+# Each cell of stored_example that check tells of by what the cell held, and the rule that does.
+STORED = {"C6": "SCHEDULE_NUMBER", "C7": "SCHEDULE_NUMBER_AMBIGUOUS", "C9": "SCHEDULE_NUMBER", "C10": "SCHEDULE_DATE",
+          "C11": "SCHEDULE_DATE", "C12": "SCHEDULE_DATE", "C14": "SCHEDULE_NUMBER", "D15": "BUDGET_LARGE",
+          "D16": "BUDGET_NOT_NUMBER", "D17": "BUDGET_ZERO", "D18": "BUDGET_TEXT", "D19": "BUDGET_PRECISION",
+          "D21": "BUDGET_YUAN"}  # fmt: skip
+
+
+def test_a_schedule_stored_as_a_number_or_a_date_is_kept_in_the_json(tmp_path: Path, xltool: Runner) -> None:
+    """108.08 typed into a General cell: check of the workbook said 「預定進度被存成數字 108.08」 (an error, exit 1)
+    and check of its JSON nothing (exit 0), the JSON holding the text 108.08; a date (1/12 typed) was 「無法解讀
+    預定進度「2019-01-12」」, a number 108.1 a hint to write 108.01. The JSON keeps the number (`written`'s
+    schedule a JSON number) or the date ({"date": …}): check of it says what check of the workbook says."""
+    workbook, as_json = stored_example(tmp_path / "計畫.xlsx"), tmp_path / "計畫.json"
+    _check_both(xltool, workbook, as_json)
+    assert set(STORED.items()) <= {(f.cell, f.code) for f in check_file(as_json).findings}
+    items = {item["row"]: item for item in json.loads(as_json.read_text("utf-8"))["items"]}
+    kept = {6: ("108.08", 108.08), 7: ("108.1", 108.1), 9: ("108.10", 108.1), 10: ("2019-01-12", {"date": "2019-01-12"}),
+            11: ("2019-01-01", 43466), 12: ("08:30:00", {"date": "08:30:00"})}  # fmt: skip
+    assert {row: (items[row]["schedule"], items[row]["written"]["schedule"]) for row in kept} == kept
+
+
+def test_a_stored_schedule_that_no_longer_reads_as_the_jsons_schedule_is_not_used(
+    tmp_path: Path, xltool: Runner
+) -> None:
+    """A JSON whose schedules were corrected by hand (108.03 for the number 108.08, 108.01 for 108.1, 108.05 for
+    the date), the number or date left beside them, is checked by what it says: the error stays with the
+    workbook. The number 108.1 with the schedule 108.10 is a cell shown as 108.10, as read writes it."""
+    as_json = tmp_path / "計畫.json"
+    assert xltool("read", stored_example(tmp_path / "計畫.xlsx"), "-o", as_json).status == 0
+    data = json.loads(as_json.read_text("utf-8"))
+    items = {item["row"]: item for item in data["items"]}
+    for row, schedule in ((6, "108.03"), (7, "108.01"), (10, "108.05"), (11, "108.06"), (12, "108.07"), (14, "108.04")):
+        items[row]["schedule"] = schedule
+    edited = tmp_path / "改過.json"
+    edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    found = {(f.cell, f.code) for f in check_file(edited).findings}
+    assert found & set(STORED.items()) == {("C9", "SCHEDULE_NUMBER")} | {
+        (cell, code) for cell, code in STORED.items() if cell.startswith("D")
+    }
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["全年", ["全年"], {"schedule": True}, {"schedule": {"date": 43466}}, {"schedule": {"day": "2019-01-12"}}],
+)
 def test_a_json_whose_written_is_malformed_is_refused_in_one_line(
     tmp_path: Path, xltool: Runner, written: object
 ) -> None:

@@ -69,14 +69,30 @@ def test_a_plan_against_itself_and_its_json_changes_nothing(old: Path, tmp_path:
 def test_a_plan_typed_untidily_against_its_json_changes_nothing(tmp_path: Path, xltool: Runner) -> None:
     """The JSON keeps each cell's own text beside its tidy value (「108年1月至12月」 beside 108.01-12): a plan and
     its JSON are still one plan to diff, either way round."""
-    from tests.test_check import untidy_example
+    from tests.test_check import stored_example
 
-    plan = untidy_example(tmp_path / "計畫.xlsx")
+    plan = stored_example(tmp_path / "計畫.xlsx")  # untidy, and schedules stored as numbers and dates
     assert xltool("read", plan, "-f", "json", "-o", tmp_path / "計畫.json").status == 0
     for pair in ((plan, tmp_path / "計畫.json"), (tmp_path / "計畫.json", plan)):
         done = xltool("diff", *pair)
         assert done.status == 0 and done.out.splitlines()[-1] == "新增 0 項、刪除 0 項、修改 0 項"
         assert "  修改  " not in done.out
+
+
+def test_a_practice_over_rows_one_of_them_a_number_is_written_as_its_json(tmp_path: Path, xltool: Runner) -> None:
+    """diff --format json gives each practice as read's JSON does, a practice written over rows as one: its
+    schedules listed (「108.1、108.13」, the first cell a number) are no one cell's number, and are text; a
+    practice whose one cell holds the number 108.08 keeps it, as read's JSON does."""
+    hand_made_plan(tmp_path / "舊.xlsx", [["壹、目標", "一、辦理宣導 3 場", "108.03", 5, "防貪業務", ""]], [])
+    rows = [["壹、目標", "一、辦理宣導 3 場", 108.1, 5, "防貪業務", ""], [None, None, "108.13", 5, None, None],
+            [None, "二、辦理講習 2 場", 108.08, 5, "防貪業務", ""]]  # fmt: skip
+    hand_made_plan(tmp_path / "新.xlsx", rows, ["A3:A5", "B3:B4"])
+    done = xltool("diff", tmp_path / "舊.xlsx", tmp_path / "新.xlsx", "-f", "json")
+    assert done.status == 0
+    found = json.loads(done.out)
+    [changed], [added] = found["changed"], found["added"]
+    assert changed["new"]["schedule"] == "108.1、108.13" and "schedule" not in changed["new"].get("written", {})
+    assert added["written"] == {"schedule": 108.08}
 
 
 # ------------------------------------------------------------------------------------------ renumbering

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -510,6 +511,24 @@ def test_the_json_of_a_plan_merges_as_the_plan_and_is_the_same_plan(tmp_path: Pa
     shutil.copy(tmp_path / "計畫.json", inbox)
     done = xltool("merge", inbox, "-o", tmp_path / "兩份.xlsx")
     assert done.status == 0 and "內容完全相同，只計一次" in done.err
+
+
+def test_a_schedule_stored_as_a_number_or_a_date_merges_so_from_the_json(tmp_path: Path, xltool: Runner) -> None:
+    """The 彙整 keeps a schedule the spreadsheet stored as a number (108.08) or a date a number or a date, so that
+    check of it says what check of the unit's plan says: merged from read's JSON it was the text 「108.08」, which
+    check of the 彙整 passed. The JSON keeps the number and the date, and its 彙整 is the workbook's."""
+    from tests.test_check import stored_example
+
+    workbook = stored_example(tmp_path / "計畫.xlsx")
+    assert xltool("read", workbook, "-f", "json", "-o", tmp_path / "計畫.json").status == 0
+    rows = []
+    for source in (workbook, tmp_path / "計畫.json"):
+        assert xltool("merge", source, "-o", tmp_path / f"彙整{source.suffix}.xlsx").status == 0
+        merged = load_workbook(tmp_path / f"彙整{source.suffix}.xlsx")["彙整"]
+        files = [c.value for c in merged[3]].index(SOURCE_FILE.header)
+        rows.append([[c.value for at, c in enumerate(row) if at != files] for row in merged.iter_rows()])
+    assert rows[1] == rows[0]
+    assert [rows[1][row][4] for row in (5, 6, 9)] == [108.08, 108.1, dt.datetime(2019, 1, 12)]
 
 
 @pytest.mark.usefixtures("office")

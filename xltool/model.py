@@ -7,10 +7,11 @@ point at the cell and writers never need to look at the workbook again.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +41,7 @@ from xltool.form import (
     column_index,
     column_letter,
 )
-from xltool.schedule import Note, Schedule, month_key, parse_schedule, year_meant
+from xltool.schedule import Note, Schedule, date_cell, month_key, parse_schedule, year_meant
 from xltool.text import one_line
 
 if TYPE_CHECKING:
@@ -343,15 +344,21 @@ class PlanItem:
         older xltool keeps the practice's cell alone, one made by hand maybe none)."""
         return place(self.sheet, self.cells.get(key, ""), self.row)
 
-    def own_texts(self) -> dict[str, str]:
+    def own_texts(self) -> dict[str, object]:
         """Each cell's own text where it is not what the item's tidy value says (the JSON's `written`, in the
         form's order): a schedule as typed (「108年1月至12月」 for 108.01-12), a budget typed as text (「5千」,
         「無」), a category's alias (綜合業務), a goal, practice or performance item with the spaces or dashes the
         reader took away. Check's hints (SCHEDULE_FORMAT, PRACTICE_SPACES …) and merge's copy of the cell read
-        them: a JSON of the tidy values alone was checked and printed as if the officer had typed those."""
-        own = dict(self.written) if self.written else {}  # goal, practice, performance, a text column, where tidied
+        them: a JSON of the tidy values alone was checked and printed as if the officer had typed those.
+        A schedule the spreadsheet stored as a number is that number (108.08, 108.1), one stored as a date
+        {"date": "2019-01-12"}: their text is the tidy value or reads as one (「108.1」 as 108.01), and check of
+        the JSON said nothing where check of the workbook gives SCHEDULE_NUMBER, SCHEDULE_NUMBER_AMBIGUOUS or
+        SCHEDULE_DATE, each an error."""
+        own: dict[str, object] = dict(self.written) if self.written else {}  # goal, practice, performance …
         schedule, budget = self.schedule_info, self.budget_info
-        if schedule.written != schedule.text:
+        if schedule.notes & _STORED and (cell := _stored_cell(schedule)) is not None:  # most rows have no notes
+            own[SCHEDULE.key] = cell
+        elif schedule.written != schedule.text:
             own[SCHEDULE.key] = schedule.written
         # a text where a number is written (「５」, 「30」 in a text cell, which SUM skips), not the number read again;
         # the usual budget, a number, has no notes (asked first: a JSON of 240,000 practices asks each)
@@ -524,13 +531,11 @@ class Plan:
                 kept = {"budget": budget}
                 damaged = _without_surrogates(kept) or damaged
                 budget = kept["budget"]
-            own = _json_written(raw.get("written"), number)
+            own, stored = _json_written(raw.get("written"), number)
             damaged = _without_surrogates(own) or damaged
             # The schedule and budget as the officer typed them, where that reads as the JSON's value: one edited
             # by hand (108.03 for a 「全年」 left beside it) is checked, printed and merged as what it now says.
-            schedule, typed = parse_schedule(text["schedule"] or None, year), own.pop(SCHEDULE.key, "")
-            if typed and (as_typed := parse_schedule(typed, year)).text == schedule.text:
-                schedule = as_typed
+            schedule = _json_schedule(text["schedule"], own.pop(SCHEDULE.key, "") if stored is None else stored, year)
             amount, typed = parse_budget(budget), own.pop(BUDGET.key, "")
             if typed and amount.value is not None and (as_typed_amount := parse_budget(typed)).value == amount.value:
                 amount = as_typed_amount
@@ -624,6 +629,8 @@ _JSON_TEXT_KEYS = (
 )  # fmt: skip
 
 
+# What a schedule cell's notes say it held, where it was no text: the JSON keeps the number or the date.
+_STORED = frozenset({Note.EXCEL_NUMBER, Note.DATE_VALUE})
 # The fields whose own texts an item's JSON may keep (`written`): the form's columns.
 _WRITTEN_KEYS = tuple(c.key for c in COLUMNS)
 # The fields whose cells an item's JSON names (`cells`), in the form's order: every column the reader finds, and a
@@ -658,22 +665,63 @@ def _json_cells(value: object, practice: str, number: int) -> dict[str, str]:
     return cells
 
 
-def _json_written(value: object, number: int) -> dict[str, str]:
-    """An item's `written` from its JSON: the cells' own texts by the form's column keys (:meth:`PlanItem.own_texts`);
+def _json_written(value: object, number: int) -> tuple[dict[str, str], int | float | Schedule | None]:
+    """An item's `written` from its JSON: the cells' own texts by the form's column keys (:meth:`PlanItem.own_texts`),
+    and the schedule cell where the spreadsheet stored a number (a JSON number) or a date ({"date": "2019-01-12"});
     keys of no column are passed over (a later xltool's)."""
     if value is None:
-        return {}
+        return {}, None
     if not isinstance(value, Mapping):
         raise ValueError(f'items 第 {number} 項的 written 必須是物件（儲存格原本的文字，例如 {{"schedule": "全年"}}）')
-    texts = {}
+    texts, stored = {}, None
     for key in _WRITTEN_KEYS:
         text = value.get(key)
         if text is None:
             continue
+        if key == SCHEDULE.key and not isinstance(text, str):
+            stored = _json_stored_schedule(text, number)
+            continue
         if not isinstance(text, str):
             raise ValueError(f"items 第 {number} 項的 written 中 {key} 必須是文字")
         texts[key] = text
-    return texts
+    return texts, stored
+
+
+def _stored_cell(schedule: Schedule) -> int | float | dict[str, str] | None:
+    """The number (108.08, 43466) or the date ({"date": "2019-01-12"}) a schedule cell held, as its JSON keeps it;
+    None for a practice's cells joined into one (diff's 「108.1、108.13」, one of them a number), which no cell held."""
+    if Note.EXCEL_NUMBER in schedule.notes:
+        try:
+            value = Decimal(schedule.written)
+        except InvalidOperation:
+            return None
+        return number(value) if value.is_finite() else None
+    return {"date": schedule.written} if date_cell(schedule.written) == schedule else None
+
+
+def _json_stored_schedule(value: object, number: int) -> int | float | Schedule:
+    """`written.schedule` of a cell the spreadsheet stored as a number (108.08) or a date ({"date": "2019-01-12"})."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return value
+    date = value.get("date") if isinstance(value, Mapping) and len(value) == 1 else None
+    if isinstance(date, str) and date.isascii() and date.strip():  # the text a date or time cell reads as
+        return date_cell(date)
+    raise ValueError(
+        f'items 第 {number} 項的 written 中 schedule 必須是文字、數字或日期（例如 {{"date": "2019-01-12"}}）'
+    )
+
+
+def _json_schedule(shown: str, typed: str | float | Schedule, year: int | None) -> Schedule:
+    """An item's schedule from its JSON: `schedule`, or the cell as the officer left it (`written`: the text typed,
+    the number or the date the spreadsheet stored), while that reads as `schedule`."""
+    schedule = parse_schedule(shown or None, year)
+    if typed == "":
+        return schedule
+    as_typed = typed if isinstance(typed, Schedule) else parse_schedule(typed, year)
+    if Note.AMBIGUOUS_NUMBER in as_typed.notes and as_typed.text != shown:
+        as_typed = parse_schedule(typed, year, decimals=2)  # 108.1 shown as 108.10, as the reader read it by its format
+    # by the canonical text, or as written where no months are read (「108.1」 is 108.01 read as a text)
+    return as_typed if as_typed.text in (schedule.text, shown) else schedule
 
 
 def _json_origin(value: object, number: int) -> dict[str, str] | None:

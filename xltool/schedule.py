@@ -112,8 +112,7 @@ def _parse_cached(kind: str, value: object, year: int | None, decimals: int | No
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         if isinstance(value, dt.datetime) and value.time() == dt.time():
             value = value.date()  # a date cell, as the officer saw it (2019-01-12, not 2019-01-12T00:00:00)
-        written = value.isoformat() if not isinstance(value, dt.timedelta) else str(value)
-        return Schedule(written, written, (), frozenset({Note.DATE_VALUE, Note.UNPARSED}))
+        return date_cell(value.isoformat() if not isinstance(value, dt.timedelta) else str(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _parse_number(value, year, decimals)
     written = _one_line(value)
@@ -121,6 +120,12 @@ def _parse_cached(kind: str, value: object, year: int | None, decimals: int | No
     # text; Excel drops it, but LibreOffice keeps it as a character in a cell already formatted as text.
     # What no one sees pasted with it (a web page, LINE, Word: text.INVISIBLE) is none of its characters.
     return _parse_text(squash(written.translate(_UNSEEN)).removeprefix("'"), written, year, frozenset())
+
+
+def date_cell(written: str) -> Schedule:
+    """A schedule cell the spreadsheet stored as a date or a time, by its text (2019-01-12): no months, for the
+    intent cannot be known (SCHEDULE_DATE). A JSON keeps such a cell as that text, marked (model.PlanItem.own_texts)."""
+    return Schedule(written, written, (), frozenset({Note.DATE_VALUE, Note.UNPARSED}))
 
 
 def _one_line(value: object) -> str:
