@@ -1110,6 +1110,41 @@ def test_a_stored_schedule_that_no_longer_reads_as_the_jsons_schedule_is_not_use
     }
 
 
+# What check of a workbook finds in cells its JSON does not keep (cli.check.JSON_UNCHECKED): each planted alone.
+WORKBOOK_ONLY = {
+    "TITLE_YEAR_MISMATCH": ("計畫表", "A1", "107年度廉政工作計畫"),
+    "TOTAL_MISMATCH": ("計畫表", "D64", 999),
+    "FORMULA_NO_VALUE": ("計畫表", "D9", "=5*1"),
+    "CELL_ERROR": ("計畫表", "D10", "#REF!"),
+    "PRACTICE_AFTER_TOTAL": ("計畫表", "B66", "六、辦理宣導 3 場"),
+    "YEAR_WESTERN": ("計畫表", "E2", 2019),
+    "TEMPLATE_OUTDATED": ("xltool", "B1", "0"),
+}
+
+
+@pytest.mark.parametrize("code", WORKBOOK_ONLY)
+def test_check_of_a_json_says_once_what_only_the_workbook_can_tell(tmp_path: Path, xltool: Runner, code: str) -> None:
+    """A title naming 107 in a plan for 108, a typed 合計 of 999, a formula without its value, a #REF!, a practice
+    below 合計, 2019 in the year cell: check of the workbook ends 1, check of its JSON ended 0 and said nothing, the
+    JSON keeping the practices and not those cells. Check of a JSON says so, once however many JSONs it counts."""
+    from xltool.cli.check import JSON_UNCHECKED
+
+    sheet, cell, value = WORKBOOK_ONLY[code]
+    book = load_workbook(EXAMPLE)
+    book[sheet][cell] = value
+    book.save(tmp_path / "計畫.xlsx")
+    (tmp_path / "JSON").mkdir()
+    assert xltool("read", tmp_path / "計畫.xlsx", "-o", tmp_path / "JSON" / "甲.json").status == 0
+    shutil.copy(tmp_path / "JSON" / "甲.json", tmp_path / "JSON" / "乙.json")
+    of_workbook = xltool("check", tmp_path / "計畫.xlsx", "-f", "json")
+    assert code in {f["code"] for f in json.loads(of_workbook.out)["files"][0]["findings"]}
+    assert JSON_UNCHECKED not in of_workbook.err
+    for inputs in ((tmp_path / "JSON" / "甲.json",), (tmp_path / "JSON",)):
+        of_json = xltool("check", *inputs, "-f", "json")
+        assert code not in {f["code"] for one in json.loads(of_json.out)["files"] for f in one["findings"]}
+        assert of_json.err.splitlines().count(f"注意：{JSON_UNCHECKED}") == 1
+
+
 @pytest.mark.parametrize(
     "written",
     ["全年", ["全年"], {"schedule": True}, {"schedule": {"date": 43466}}, {"schedule": {"day": "2019-01-12"}}],
