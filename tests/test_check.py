@@ -1110,7 +1110,7 @@ def test_a_stored_schedule_that_no_longer_reads_as_the_jsons_schedule_is_not_use
     }
 
 
-# What check of a workbook finds in cells its JSON does not keep (cli.check.JSON_UNCHECKED): each planted alone.
+# What check of a workbook finds in cells its JSON does not keep (runs.JSON_UNCHECKED): each planted alone.
 WORKBOOK_ONLY = {
     "TITLE_YEAR_MISMATCH": ("計畫表", "A1", "107年度廉政工作計畫"),
     "TOTAL_MISMATCH": ("計畫表", "D64", 999),
@@ -1127,7 +1127,7 @@ def test_check_of_a_json_says_once_what_only_the_workbook_can_tell(tmp_path: Pat
     """A title naming 107 in a plan for 108, a typed 合計 of 999, a formula without its value, a #REF!, a practice
     below 合計, 2019 in the year cell: check of the workbook ends 1, check of its JSON ended 0 and said nothing, the
     JSON keeping the practices and not those cells. Check of a JSON says so, once however many JSONs it counts."""
-    from xltool.cli.check import JSON_UNCHECKED
+    from xltool.runs import JSON_UNCHECKED
 
     sheet, cell, value = WORKBOOK_ONLY[code]
     book = load_workbook(EXAMPLE)
