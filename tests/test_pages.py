@@ -438,6 +438,46 @@ def test_a_documents_last_row_goes_over_with_its_total(tmp_path: Path, office: N
     assert len(pages) == 2 and table == {1, 2}, sorted(table)
 
 
+def a_long_last_goal(digits: bool = True) -> dict[str, object]:
+    """The red team's plan: goal 壹 of five practices, then goal 貳 of 29 phrases beside two short practices, its
+    text running on below them for a page and more (「強化機關第16項作為」: LibreOffice, opening a .docx, spaces
+    the digits from the Chinese, a line more a phrase than xltool measures)."""
+    practice = "辦理廉政宣導活動並檢討執行成效，強化同仁法紀觀念與廉潔意識，落實公務員廉政倫理規範。"
+    goal = "、".join(f"強化機關第{k}項作為" for k in range(1, 30)) + "。"
+    items = [{"goal_no": "壹", "goal": "推動廉政。", "item_no": no, "practice": practice} for no in "一二三四五"]
+    items += [{"goal_no": "貳", "goal": goal, "item_no": no, "practice": text}
+              for no, text in (("一", "作法。"), ("二", practice[:46]))]  # fmt: skip
+    for item in items:
+        item.update(schedule="108.01-12", budget=5, category="綜合規劃業務", performance="無")
+    return {"unit": "測試26政風室", "year": 108, "items": items}
+
+
+def laid_out_docx(plan: dict[str, object], folder: Path) -> list[Page]:
+    """``plan`` rendered as a .docx and laid out by LibreOffice."""
+    from xltool.office import convert_many
+
+    path, docx = folder / "plan.json", folder / "plan.docx"
+    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    assert run_in_process("render", str(path), "--docx", str(docx)).status == 0
+    return read_pdf(convert_many([docx], "pdf", folder / "laid-out")[0])
+
+
+def test_only_a_documents_last_lines_go_over_with_its_total(tmp_path: Path, office: None) -> None:
+    """The last goal's text ran on for a page below its practices, and its whole last row (24 lines) was kept
+    with the total: LibreOffice moved it to a new page, leaving four lines on page 5 and the rest blank, and
+    note 2 alone on page 7 (7 pages; 6 before the row was kept, 合計 then alone atop the last). Only its last
+    phrase goes over with 合計 and the notes, the page before filled but for those lines."""
+    pages = laid_out_docx(a_long_last_goal(), tmp_path)
+    goal = body_lines(pages, "docx", "goal")
+    last, before = pages[-1], pages[-2]
+    carried = [line for line in goal if line.page == last.number]
+    assert carried and "".join(line.text for line in carried).endswith("29項作為。"), [line.text for line in carried]
+    bottoms = {page.number: max(w.y1 for w in page.body()) for page in pages}
+    # the page before ends no more than the lines carried (and a line of LibreOffice's rounding) above the fullest
+    assert max(bottoms.values()) - bottoms[before.number] <= (len(carried) + 1) * 22, (bottoms, len(carried))
+    assert "下年度績效案件陳報" in last.text() and TOTAL_LABEL in last.text()
+
+
 def test_canonical_prints_the_amount(tmp_path: Path, xltool: Runner) -> None:
     hard = hard_plan(tmp_path)
     assert xltool("render", hard, "-o", tmp_path / "原樣.xlsx").status == 0

@@ -54,21 +54,25 @@ from xltool.form import (
     plan_title,
 )
 from xltool.inputs import Package
-from xltool.linebreak import break_hints, text_width
+from xltool.linebreak import NO_START, break_hints, text_width
 from xltool.model import Plan, number
 from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
 from xltool.ooxml import NOT_XML, write_package
 from xltool.outputs import DOCX, ODT, Outputs
 from xltool.pages import (
     HEAD_SIZE,
+    KEEP,
+    PHRASE_ENDS,
     TEXT_WIDTH,
     TITLE_LINE,
     lay_out,
     line_slice,
+    lines_of,
     note_lines,
     page_lines,
     row_texts,
     running_title,
+    splits,
     title_lines,
 )
 
@@ -284,6 +288,7 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
     printout = lay_out(plan, room, first_page=first_page, other_pages=other_pages, tail=1 + notes, canonical=canonical)
     goal_texts = {at: text for goal in printout.goals for at, text in goal.pieces}
     goal_starts = {goal.start for goal in printout.goals}
+    numbering = {goal.pieces[0][0]: goal.numbering for goal in printout.goals if goal.pieces}  # on its first page
     # A practice written over several rows (its cell merged down them): one box, without the lines between its
     # rows, its words in each row as the page plan spread them (pages.lay_out). A cell merged down the rows
     # was laid out by the word processor, not by the plan: it ended a page five lines early and ran the
@@ -298,38 +303,54 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
         for n, run in itertools.groupby(range(first, end), key=lambda line: lines[line].item):
             rows = list(run)
             texts = row_texts(plan, n, canonical)
-            starts_at = rows[0] - next(i for i in range(rows[0], -1, -1) if lines[i].first)
-            whole = lines[rows[0]].first and lines[rows[-1]].last
-            # A row of half a page or more may split: kept whole, a row Word or LibreOffice lays out taller
-            # than its page (a line or two more than planned: a font other than the one measured, spacing
-            # between Chinese and digits) is cut off at the page's foot, its words lost.
-            cells = _add_row(table, widths, whole=len(rows) < other_pages // 2)
+            item_start = next(i for i in range(rows[0], -1, -1) if lines[i].first)
+            goal_at = rows[0] in goal_starts or rows[0] == first  # the goal's cell restarts here, merged below
+            goal_text = goal_texts.get(rows[0], "") if goal_at else ""
             # The table's last row goes with the total (whose row keeps with the notes): left to flow, the
             # DOCX laid out on a page that held a line more than planned had 合計 alone atop the last page.
-            keep = rows[-1] == len(lines) - 1
-            for cell, column in zip(cells, PRINTED, strict=True):
-                if column.kind is Kind.GOAL:  # restarted where the goal starts and atop each page, merged below
-                    if rows[0] in goal_starts or rows[0] == first:
-                        text = break_hints(goal_texts.get(rows[0], ""), room[column.key])
-                        _cell(cell, text, merge="restart", keep=keep)
-                    else:
-                        _cell(cell, "", merge="continue", keep=keep)
-                    continue
-                text, open_sides = texts[column.key], []
-                if column.key == PRACTICE.key and (more[n] or more[n + 1]):
-                    head = next(k for k in range(n, -1, -1) if not more[k])
-                    done, count = practice_done.get(head, 0), sum(PRACTICE.key in lines[i].texts for i in rows)
-                    text = line_slice(
-                        row_texts(plan, head, canonical)[PRACTICE.key], room[PRACTICE.key], done, done + count
-                    )
-                    practice_done[head] = done + count
-                    if more[n] and lines[rows[0]].first and rows[0] != first:
-                        open_sides.append("top")
-                    if more[n + 1] and lines[rows[-1]].last and rows[-1] + 1 < end:
-                        open_sides.append("bottom")
-                elif not whole:
-                    text = line_slice(text, room[column.key], starts_at, starts_at + len(rows))
-                _cell(cell, break_hints(text, room[column.key]), align=column.align, open_sides=open_sides, keep=keep)
+            # Only its last lines go: kept whole, a last row that a goal's text ran on in for a page went
+            # over with 合計 whole and left the page before three-quarters blank (7 pages for the printout's 5).
+            cut, goal_parts = 0, [goal_text]
+            if rows[-1] == len(lines) - 1 and not page_breaks and not more[n]:
+                above = max((at for at in goal_texts if first <= at <= rows[0]), default=None)
+                goal_end = above + len(lines_of(goal_texts[above], room["goal"])) if above is not None else 0
+                here = (goal_text, numbering.get(rows[0], 0)) if goal_at else None
+                cut, *goal_parts = _last_lines(rows, item_start, texts, room, here, goal_end)
+            parts = [rows[:cut], rows[cut:]] if cut else [rows]
+            for part_no, part in enumerate(parts):
+                keep = part[-1] == len(lines) - 1
+                split = ["bottom"] if part_no < len(parts) - 1 else ["top"] if part_no else []
+                starts_at = part[0] - item_start
+                whole = lines[part[0]].first and lines[part[-1]].last
+                # A row of half a page or more may split: kept whole, a row Word or LibreOffice lays out taller
+                # than its page (a line or two more than planned: a font other than the one measured, spacing
+                # between Chinese and digits) is cut off at the page's foot, its words lost.
+                cells = _add_row(table, widths, whole=len(part) < other_pages // 2)
+                for cell, column in zip(cells, PRINTED, strict=True):
+                    if column.kind is Kind.GOAL:  # restarted where the goal starts and atop each page, merged below
+                        if goal_at:
+                            text = goal_parts[part_no]
+                            _cell(cell, break_hints(text, room[column.key]), merge="restart", keep=keep,
+                                  open_sides=split)  # fmt: skip
+                        else:
+                            _cell(cell, "", merge="continue", keep=keep)
+                        continue
+                    text, open_sides = texts[column.key], list(split)
+                    if column.key == PRACTICE.key and (more[n] or more[n + 1]):
+                        head = next(k for k in range(n, -1, -1) if not more[k])
+                        done, count = practice_done.get(head, 0), sum(PRACTICE.key in lines[i].texts for i in rows)
+                        text = line_slice(
+                            row_texts(plan, head, canonical)[PRACTICE.key], room[PRACTICE.key], done, done + count
+                        )
+                        practice_done[head] = done + count
+                        if more[n] and lines[rows[0]].first and rows[0] != first:
+                            open_sides.append("top")
+                        if more[n + 1] and lines[rows[-1]].last and rows[-1] + 1 < end:
+                            open_sides.append("bottom")
+                    elif not whole:
+                        text = line_slice(text, room[column.key], starts_at, starts_at + len(part))
+                    _cell(cell, break_hints(text, room[column.key]), align=column.align, open_sides=open_sides,
+                          keep=keep)  # fmt: skip
 
     if page_breaks and len(lines) in printout.breaks:  # the total starts a page, as in the printout
         _page_break(document)
@@ -343,6 +364,50 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
     _cell(total[budget_at], amount, align="right", bold=True, keep=True)
     for cell in total[budget_at + 1 :]:
         _cell(cell, "", keep=True)
+
+
+def _last_lines(
+    rows: list[int],
+    item_start: int,
+    texts: dict[str, str],
+    room: dict[str, float],
+    goal: tuple[str, int] | None,
+    goal_end: int,
+) -> tuple[int, str, str]:
+    """Where the table's last row (its lines ``rows``, its practice's first line ``item_start``) is cut so that
+    the fewest of its last lines go over with 合計, as at a page's foot: each cell keeps at least
+    :data:`pages.KEEP` of its lines on either side, and its goal's text goes on only after one of its phrases.
+    ``goal``: the goal's text in this row and the length of its number (「貳、」), where its cell starts here;
+    else its text, in a cell merged above, ends at line ``goal_end``. Returns the index in ``rows`` of the
+    first line kept and the goal's text before and after it; 0 where the row is best kept whole."""
+    cells = {
+        column.key: lines_of(texts[column.key], room[column.key]) for column in PRINTED if column.kind is not Kind.GOAL
+    }
+    text, numbering = goal or ("", 0)
+    written = line_slice(text, room["goal"], 0)
+    goal_lines = len(lines_of(text, room["goal"]))
+    for cut in range(len(rows) - KEEP, 0, -1):
+        line = rows[0] - item_start + cut  # the practice's line the kept part starts at
+        if not splits(cells, line) or (goal is None and goal_end > rows[cut]):
+            continue
+        before, after = written, ""
+        if cut < goal_lines:  # the goal's text runs on: it goes over after the last phrase on the line above
+            before = line_slice(text, room["goal"], 0, cut)
+            above = len(line_slice(text, room["goal"], 0, cut - 1))
+            if not written.startswith(before):
+                continue
+            ends = [
+                end
+                for end in range(len(before), max(above, numbering), -1)
+                if before[end - 1] in PHRASE_ENDS and written[end : end + 1] not in NO_START
+            ]
+            if not ends and written[len(before) : len(before) + 1] != "\n":
+                continue
+            before, after = written[: ends[0] if ends else len(before)], written[ends[0] if ends else len(before) :]
+            after = after.lstrip("\n")
+        if after or any(len(column) > line for column in cells.values()):
+            return cut, before.rstrip("\n"), after
+    return 0, text, ""
 
 
 def header_text(printed: str, width: int) -> str:

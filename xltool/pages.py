@@ -412,7 +412,7 @@ def _lines(
                     Line(n, {key: column[i] for key, column in texts.items() if i < len(column)}) for i in range(height)
                 ]
                 row[0].first = row[-1].last = True
-                made[n, height] = row, (0, *(i for i in range(KEEP, height - KEEP + 1) if _splits(texts, i)))
+                made[n, height] = row, (0, *(i for i in range(KEEP, height - KEEP + 1) if splits(texts, i)))
             row, starts = made[n, height]
             first = len(lines)
             lines += row
@@ -421,7 +421,7 @@ def _lines(
     return lines, goals, breakable
 
 
-def _splits(texts: Mapping[str, list[str]], line: int) -> bool:
+def splits(texts: Mapping[str, list[str]], line: int) -> bool:
     """Whether a page may start at ``line`` of a practice: no cell of it keeps fewer than :data:`KEEP` of
     its lines on either side (a cell of four lines splits 2 | 2, never 3 | 1)."""
     return all(line >= len(column) or KEEP <= line <= len(column) - KEEP for column in texts.values())
