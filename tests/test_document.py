@@ -94,13 +94,13 @@ def test_the_docx_opens_in_python_docx_with_the_forms_table(docx_path: Path, pla
     assert all(row._tr.find(f"{W}trPr/{W}cantSplit") is not None for row in table.rows)
     headers = [cell.text.replace("\n", "") for cell in table.rows[0].cells]
     assert headers == [column.printed.replace("\n", "") for column in COLUMNS]
-    # Header, the practices (a practice a page ends inside is two rows, its two parts), 合計.
-    practices = table.rows[1:-1]
+    # Header, the practices (a practice a page ends inside is two rows, its two parts), 合計, the notes.
+    practices = table.rows[1:-2]
     assert len(plan.items) < len(practices) < 2 * len(plan.items)
     starts = [row.cells[1].text for row in practices if re.match(r"^[一二三四五六七八九十]+、", row.cells[1].text)]
     assert len(starts) == len(plan.items)
     assert "".join(row.cells[1].text for row in practices) == "".join(item.numbered_practice for item in plan.items)
-    assert table.rows[-1].cells[0].text == TOTAL_LABEL and table.rows[-1].cells[3].text == "1,865"
+    assert table.rows[-2].cells[0].text == TOTAL_LABEL and table.rows[-2].cells[3].text == "1,865"
     # Each goal's cell merged down its practices (restarted at the top of a page it goes on to), its text
     # once: what it says on each page adds up to the goal.
     merges = [row._tr.tc_lst[0].find(f"{W}tcPr/{W}vMerge") for row in practices]
@@ -108,7 +108,10 @@ def test_the_docx_opens_in_python_docx_with_the_forms_table(docx_path: Path, pla
     restarts = [row._tr.tc_lst[0] for row, m in zip(practices, merges, strict=True) if m.get(f"{W}val") == "restart"]
     said = "".join("".join(t.text or "" for t in tc.iter(f"{W}t")) for tc in restarts)
     assert said == "".join(dict.fromkeys(item.numbered_goal for item in plan.items))
-    assert [p.text for p in document.paragraphs][-len(NOTES) :] == list(NOTES)
+    # the notes one cell across the table's last row, ruled above only; the section ends after the table
+    (notes,) = set(table.rows[-1].cells)
+    assert [p.text for p in notes.paragraphs] == list(NOTES) and document.paragraphs[-1].text == ""
+    assert all(f'w:{side} w:val="nil"' in notes._tc.xml for side in ("left", "bottom", "right"))
 
 
 def test_the_docx_page_fonts_and_line_height_are_the_forms(docx_path: Path) -> None:
@@ -160,7 +163,7 @@ def test_cells_print_what_the_officer_wrote(template: Path, tmp_path: Path) -> N
     large = replace(
         plan, items=[replace(plan.items[0], budget_info=replace(plan.items[0].budget_info, value=Decimal(1234567910)))]
     )
-    total = docx.Document(str(write_docx([large], tmp_path / "大.docx"))).tables[0].rows[-1].cells[3].text
+    total = docx.Document(str(write_docx([large], tmp_path / "大.docx"))).tables[0].rows[-2].cells[3].text
     assert total.replace("\u200b", "") == "1,234,567,910" and ",\u200b" in total
 
 

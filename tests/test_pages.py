@@ -478,6 +478,26 @@ def test_only_a_documents_last_lines_go_over_with_its_total(tmp_path: Path, offi
     assert "下年度績效案件陳報" in last.text() and TOTAL_LABEL in last.text()
 
 
+def test_a_documents_notes_stay_together_with_the_total(tmp_path: Path, office: None) -> None:
+    """Twenty-six practices of one goal: the .docx, laid out by LibreOffice, ended page 4 with 合計, 「備註：」
+    and note 1, and its page 5 held note 2 alone under the running head. The notes go on a page together, with
+    合計, as in the printout and the ODT, in as many pages as the printout."""
+    from xltool.form import ITEM_NUMERALS, chinese_number
+
+    base = "辦理廉政宣導活動並檢討執行成效，強化同仁法紀觀念與廉潔意識，落實公務員廉政倫理規範。"
+    items = [
+        {"goal_no": "壹", "goal": "推動廉政、強化治理。", "item_no": chinese_number(i + 1, ITEM_NUMERALS), "practice": base[: 10 + (i * 7 + 18) % 50],
+         "schedule": "108.01-12", "budget": 5, "category": "綜合規劃業務", "performance": "無"}
+        for i in range(26)
+    ]  # fmt: skip
+    pages = laid_out_docx({"unit": "測試18政風室", "year": 108, "items": items}, tmp_path)
+    total = [page.number for page in pages if TOTAL_LABEL in page.text()]
+    notes = [page.number for page in pages for part in ("備註：", "1、本表電子檔", "2、所訂年度計畫", "績效案件陳報")
+             if part in page.text()]  # fmt: skip
+    assert len(total) == 1 and set(notes) == set(total) and len(notes) == 4, (total, notes)
+    assert len(pages) == 5  # the printout's
+
+
 def test_canonical_prints_the_amount(tmp_path: Path, xltool: Runner) -> None:
     hard = hard_plan(tmp_path)
     assert xltool("render", hard, "-o", tmp_path / "原樣.xlsx").status == 0

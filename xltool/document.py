@@ -244,17 +244,15 @@ def build_document(
 
 
 def _write_plan(document: Document, plan: Plan, canonical: bool, page_breaks: bool) -> Paragraph:
-    """Title, table and notes of one plan; returns its last paragraph (where its section ends)."""
+    """Title and table (its notes at its foot) of one plan; returns its last paragraph (where its section ends)."""
     title = document.add_paragraph()
     _paragraph(title, align="center", keep_with_next=True, line=None, after=LINE_HEIGHT / 2)
     lines = title_lines(plan.unit, plan_title("", plan.year), TEXT_WIDTH)
     _run(title, "\n".join(lines), size=TITLE_SIZE)
     _write_table(document, plan, canonical, TITLE_HEIGHT + (len(lines) - 1) * TITLE_LINE, page_breaks)
-    last = title
-    for i, note in enumerate(NOTES):
-        last = document.add_paragraph()
-        _paragraph(last, keep_with_next=i == 0)  # 「備註：」 with the first note; the rest may go on overleaf
-        _run(last, note)
+    # The section ends with a paragraph after the table (a point high, as a page break's): a table cannot.
+    last = document.add_paragraph()
+    _paragraph(last, line=1)
     return last
 
 
@@ -364,6 +362,17 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
     _cell(total[budget_at], amount, align="right", bold=True, keep=True)
     for cell in total[budget_at + 1 :]:
         _cell(cell, "", keep=True)
+    # The notes are the table's last row, one cell across it ruled only above, as the printout's merged cell:
+    # kept whole, and 合計 kept with it. Paragraphs after the table, they went on overleaf without it (kept with
+    # 合計, 「備註：」 and note 1 stayed, note 2 went on alone atop the last page): LibreOffice keeps a table's
+    # row with the next row, not with a paragraph after the table.
+    row = _add_row(table, widths)
+    cell = row[0].merge(row[-1])
+    _cell(cell, NOTES[0], open_sides=("left", "bottom", "right"))
+    for note in NOTES[1:]:
+        paragraph = cell.add_paragraph()
+        _paragraph(paragraph)
+        _run(paragraph, note)
 
 
 def _last_lines(
@@ -598,7 +607,7 @@ def _cell(
     keep: bool = False,
     open_sides: Sequence[str] = (),
 ) -> None:
-    """One cell; ``open_sides`` ("top", "bottom") drawn without the table's line, where a box goes on."""
+    """One cell; ``open_sides`` ("top", "bottom", …) drawn without the table's line, where a box goes on."""
     from docx.oxml.ns import qn
 
     properties = cell._tc.get_or_add_tcPr()
