@@ -158,13 +158,15 @@ def test_cells_print_what_the_officer_wrote(template: Path, tmp_path: Path) -> N
     assert cells[2][2:5] == ["108.03", "約五千元", "防貪業務"]
     assert cells[3][3] == "1,234.5"  # the total counts the numbers only
     assert cells[1][0] == cells[2][0] == "壹、目標"  # python-docx reads a merged cell in each row it spans
-    # A total wider than its column breaks after a thousands comma, as every amount does (it read
-    # 「1,234,567,9」 over 「10」: two numbers).
-    large = replace(
-        plan, items=[replace(plan.items[0], budget_info=replace(plan.items[0].budget_info, value=Decimal(1234567910)))]
-    )
-    total = docx.Document(str(write_docx([large], tmp_path / "大.docx"))).tables[0].rows[-2].cells[3].text
-    assert total.replace("\u200b", "") == "1,234,567,910" and ",\u200b" in total
+    # A total wider than its column is printed smaller, on one line, as the printout shrinks it (it ran on to
+    # a second line), and broken, if ever, after a thousands comma, as every amount is (it read 「1,234,567,9」
+    # over 「10」: two numbers).
+    for value, size in ((1865, "28"), (1234580235801, "18")):
+        items = [replace(plan.items[0], budget_info=replace(plan.items[0].budget_info, value=Decimal(value)))]
+        document = docx.Document(str(write_docx([replace(plan, items=items)], tmp_path / f"{size}.docx")))
+        total = document.tables[0].rows[-2].cells[3]
+        assert total.text.replace("\u200b", "") == f"{value:,}"
+        assert total._tc.xpath(".//w:sz/@w:val") == [size]
 
 
 def test_the_header_takes_three_lines_and_a_line_too_wide_is_cut_evenly() -> None:

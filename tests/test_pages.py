@@ -498,6 +498,17 @@ def test_a_documents_notes_stay_together_with_the_total(tmp_path: Path, office: 
     assert len(pages) == 5  # the printout's
 
 
+def test_a_documents_long_total_is_printed_on_one_line(tmp_path: Path, office: None) -> None:
+    """A total of 13 digits (1,234,580,235,801) ran on to a second line of its cell in the .docx, where the
+    printout shrinks it to fit: it is printed smaller, on one line."""
+    item = {"goal_no": "壹", "goal": "目標一。", "item_no": "一", "practice": "作法一。", "schedule": "108.03",
+            "budget": 1234580235801, "category": "防貪業務", "performance": "無"}  # fmt: skip
+    pages = laid_out_docx({"unit": "預算測試單位", "year": 108, "items": [item]}, tmp_path)
+    label = next(w for page in pages for w in page.words if w.text == TOTAL_LABEL)
+    row = [w.text for w in pages[label.page - 1].words if abs(w.y0 - label.y0) < 11 and w is not label]
+    assert "".join(row).replace("\u200b", "") == "1,234,580,235,801", row
+
+
 def test_canonical_prints_the_amount(tmp_path: Path, xltool: Runner) -> None:
     hard = hard_plan(tmp_path)
     assert xltool("render", hard, "-o", tmp_path / "原樣.xlsx").status == 0

@@ -357,9 +357,14 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
     budget_at = PRINTED_AT["budget"]
     label = total[0].merge(total[budget_at - 1])
     _cell(label, TOTAL_LABEL, align="center", bold=True, keep=True)
-    # broken after a thousands comma, as every amount is (LibreOffice cut 1,234,567,9 | 10: two numbers)
-    amount = break_hints(f"{number(plan.total):,}", room["budget"])
-    _cell(total[budget_at], amount, align="right", bold=True, keep=True)
+    # On one line, smaller where it is wider than its column, as the printout shrinks it (it ran on to a second
+    # line); too wide even at half the size, broken after a thousands comma, as every amount is (LibreOffice
+    # cut 1,234,567,9 | 10: two numbers).
+    amount = f"{number(plan.total):,}"
+    fitting = math.floor(2 * BODY_SIZE * room["budget"] / text_width(amount)) / 2
+    _cell(total[budget_at], "", align="right", keep=True)
+    paragraph = total[budget_at].paragraphs[0]
+    _run(paragraph, break_hints(amount, room["budget"]), size=min(BODY_SIZE, max(fitting, BODY_SIZE / 2)), bold=True)
     for cell in total[budget_at + 1 :]:
         _cell(cell, "", keep=True)
     # The notes are the table's last row, one cell across it ruled only above, as the printout's merged cell:
@@ -466,12 +471,12 @@ def _el(tag: str, **attributes: str) -> Any:
     return element
 
 
-def _fonts(**sizes: int) -> list[Any]:
+def _fonts(**sizes: float) -> list[Any]:
     """rFonts with every script on the form's font (w:eastAsia is the one Word uses for Chinese), the
     size in half-points, and the language, so Word neither falls back to a theme font nor to Japanese
     punctuation."""
     fonts = _el("w:rFonts", ascii=FONT, hAnsi=FONT, eastAsia=FONT, cs=FONT)
-    half_points = str(sizes.get("size", BODY_SIZE) * 2)
+    half_points = str(round(sizes.get("size", BODY_SIZE) * 2))
     return [fonts, _el("w:sz", val=half_points), _el("w:szCs", val=half_points), _el("w:lang", eastAsia=ZH_TW)]
 
 
@@ -646,7 +651,7 @@ def _paragraph(
     properties.append(_el("w:jc", val={"left": "left", "center": "center", "right": "right"}[align]))
 
 
-def _run(paragraph: Paragraph, text: str, *, size: int = BODY_SIZE, bold: bool = False) -> None:
+def _run(paragraph: Paragraph, text: str, *, size: float = BODY_SIZE, bold: bool = False) -> None:
     """Text in the form's font, every script, at ``size`` points; line breaks in the text stay breaks."""
     run = paragraph.add_run()
     properties = run._r.get_or_add_rPr()
