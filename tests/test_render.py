@@ -152,6 +152,22 @@ def test_a_plan_with_errors_still_renders_and_says_so(template: Path, tmp_path: 
     assert load_workbook(out)["計畫表"]["C5"].value == "經常辦理"
 
 
+def test_a_total_that_leaves_out_budgets_written_as_words_says_so(template: Path, xltool: Runner) -> None:
+    """Budgets of 5, 「1萬5千元」, 「另案辦理」 and 15 print 合計 20: the printout looks complete, and render said
+    nothing. It says the budgets left out, where and as written, as every total xltool says does."""
+    from tests.test_check import GOOD
+
+    budgets: list[object] = [5, "1萬5千元", "另案辦理", 15]
+    rows = [{"practice": f"{'一二三四'[n]}、辦理宣導 {n + 1} 場。", **GOOD, "budget": b} for n, b in enumerate(budgets)]
+    fill(template, [{"goal": "壹、目標", **rows[0]}, *rows[1:]], unit="丁政風室")
+    done = xltool("render", template, "-o", template.with_name("列印.xlsx"))
+    said = [line for line in done.err.splitlines() if "未計入" in line]
+    assert done.status == 0 and said == [
+        "注意：丁政風室 印出的預算合計 20 千元，另有 2 項預算不是金額、未計入（計畫表!D5「1萬5千元」、計畫表!D6「另案辦理」）"
+    ], done.err
+    assert "未計入" not in xltool("render", EXAMPLE, "-o", template.with_name("範例.xlsx")).err  # amounts only
+
+
 def test_bad_json_is_one_clear_line(tmp_path: Path, xltool: Runner) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"hello": 1}), encoding="utf-8")

@@ -2,12 +2,15 @@
 unit or many."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from xltool.cli import app, show
 from xltool.cli.options import Bar, CatalogOption, ForceOption, SeasonYearOption, chosen_catalog, chosen_roster
+
+if TYPE_CHECKING:
+    from xltool.model import Plan
 
 
 @app.command(
@@ -123,6 +126,11 @@ def render_command(
             show.notice(
                 f"{result.file} 有 {result.errors} 個錯誤（xltool check {result.file} 可查看），仍照樣產生列印版。"
             )
+    for plan in run.plans:  # the printed 合計 counts amounts only: said, as every total xltool says is
+        if plan.budgets_not_counted:
+            show.notice(
+                f"{show.who(plan)} 印出的{show.budget_total(plan.total, plan.budgets_not_counted)}（{left_out(plan)}）"
+            )
     units = len(run.plans)
     if run.workbook is not None:
         show.echo(f"已寫出列印版：{run.workbook}（{units} 個單位）", err=True)
@@ -135,3 +143,11 @@ def render_command(
     if run.odt is not None:
         show.echo(f"已寫出 ODF 文件：{run.odt}（{units} 個單位）", err=True)
     raise typer.Exit(run.status)
+
+
+def left_out(plan: "Plan") -> str:
+    """「計畫表!D5「1萬5千元」、計畫表!D6「另案辦理」」: the budgets the total leaves out, where and as written (the
+    first three)."""
+    items = [item for item in plan.items if item.budget_info.value is None and item.budget_info.written]
+    shown = "、".join(f"{item.at('budget')}「{show.printable(item.budget_info.written)}」" for item in items[:3])
+    return shown + (f" 等 {len(items)} 項" if len(items) > 3 else "")
