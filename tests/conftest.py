@@ -289,8 +289,10 @@ def edit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Edit]:
         return office
 
     def stop(office: subprocess.Popen[bytes]) -> None:
-        os.killpg(office.pid, signal.SIGTERM)  # the office and the soffice.bin it started: its own group
         try:
+            os.killpg(office.pid, signal.SIGTERM)  # the office and the soffice.bin it started: its own group
+            office.wait(timeout=30)
+        except ProcessLookupError:  # it died, and all it started with it
             office.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(office.pid, signal.SIGKILL)
