@@ -499,13 +499,7 @@ def test_the_json_of_a_plan_merges_as_the_plan_and_is_the_same_plan(tmp_path: Pa
     inbox = tmp_path / "收件"
     inbox.mkdir()
     workbook = untidy_example(inbox / "計畫.xlsx")
-    assert xltool("read", workbook, "-f", "json", "-o", tmp_path / "計畫.json").status == 0
-    rows = []
-    for source in (workbook, tmp_path / "計畫.json"):
-        assert xltool("merge", source, "-o", tmp_path / f"彙整{source.suffix}.xlsx").status == 0
-        merged = load_workbook(tmp_path / f"彙整{source.suffix}.xlsx")["彙整"]
-        files = [c.value for c in merged[3]].index(SOURCE_FILE.header)
-        rows.append([[c.value for at, c in enumerate(row) if at != files] for row in merged.iter_rows()])
+    rows = _merged_with_its_json(workbook, tmp_path, xltool)
     assert rows[1] == rows[0]
     assert [rows[1][4][4], rows[1][7][5], rows[1][3][6]] == ["108年1月至12月", "300千", "綜合業務"]
     shutil.copy(tmp_path / "計畫.json", inbox)
@@ -520,6 +514,13 @@ def test_a_schedule_stored_as_a_number_or_a_date_merges_so_from_the_json(tmp_pat
     from tests.test_check import stored_example
 
     workbook = stored_example(tmp_path / "計畫.xlsx")
+    rows = _merged_with_its_json(workbook, tmp_path, xltool)
+    assert rows[1] == rows[0]
+    assert [rows[1][row][4] for row in (5, 6, 9)] == [108.08, 108.1, dt.datetime(2019, 1, 12)]
+
+
+def _merged_with_its_json(workbook: Path, tmp_path: Path, xltool: Runner) -> list[list[list[object]]]:
+    """The 彙整 sheet's rows (but 來源檔案) merged from ``workbook`` and from the JSON read writes of it."""
     assert xltool("read", workbook, "-f", "json", "-o", tmp_path / "計畫.json").status == 0
     rows = []
     for source in (workbook, tmp_path / "計畫.json"):
@@ -527,8 +528,7 @@ def test_a_schedule_stored_as_a_number_or_a_date_merges_so_from_the_json(tmp_pat
         merged = load_workbook(tmp_path / f"彙整{source.suffix}.xlsx")["彙整"]
         files = [c.value for c in merged[3]].index(SOURCE_FILE.header)
         rows.append([[c.value for at, c in enumerate(row) if at != files] for row in merged.iter_rows()])
-    assert rows[1] == rows[0]
-    assert [rows[1][row][4] for row in (5, 6, 9)] == [108.08, 108.1, dt.datetime(2019, 1, 12)]
+    return rows
 
 
 @pytest.mark.usefixtures("office")
