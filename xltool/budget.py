@@ -43,6 +43,11 @@ class Budget:
         printouts show a number with separators and text as it was typed."""
         return self.value is not None and not self.notes & {Note.TEXT, Note.ZERO_WORD}
 
+    @property
+    def left_out(self) -> bool:
+        """Written, and no amount (「1萬5千元」, 「另案辦理」): every total leaves it out, and says so."""
+        return self.value is None and bool(self.written)
+
 
 ZERO_WORDS = frozenset({"-", "--", "~", "無", "0", "免", "不需", "無經費"})
 # The minus before NT$ too (「-NT$5」), as the 檢查 column reads it once NT$ is gone. An amount after NT$ or

@@ -478,10 +478,14 @@ class Plan:
         return sum((item.budget_info.value for item in self.items if item.budget_info.value is not None), _ZERO)
 
     @property
+    def budgets_left_out(self) -> list[PlanItem]:
+        """The items whose budget is written and no amount (「1萬5千元」, 「另案辦理」): ``total`` leaves them out, and
+        a total said without them would look complete."""
+        return [item for item in self.items if item.budget_info.left_out]
+
+    @property
     def budgets_not_counted(self) -> int:
-        """Budgets written that are no amount (「1萬5千元」, 「另案辦理」): ``total`` leaves them out, and a
-        total said without them would look complete."""
-        return sum(1 for item in self.items if item.budget_info.value is None and item.budget_info.written)
+        return len(self.budgets_left_out)
 
     def totals_by_category(self) -> dict[str, Decimal]:
         # A goal with no practice has no category: it is not an unfilled one.

@@ -83,7 +83,7 @@ def summarize(
                 # A group's sum starts from its first amount (never from 0, whose exponent would change a
                 # Decimal such as 1E+2): Decimal objects added exactly, with no float drift.
                 amount = value if value is not None else _ZERO
-                if value is None and item.budget_info.written:
+                if item.budget_info.left_out:
                     not_counted[unit] += 1
                 budget[key] = budget[key] + amount if key in budget else amount
                 if category == OFF_LIST:

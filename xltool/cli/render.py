@@ -148,6 +148,6 @@ def render_command(
 def left_out(plan: "Plan") -> str:
     """「計畫表!D5「1萬5千元」、計畫表!D6「另案辦理」」: the budgets the total leaves out, where and as written (the
     first three)."""
-    items = [item for item in plan.items if item.budget_info.value is None and item.budget_info.written]
+    items = plan.budgets_left_out
     shown = "、".join(f"{item.at('budget')}「{show.printable(item.budget_info.written)}」" for item in items[:3])
     return shown + (f" 等 {len(items)} 項" if len(items) > 3 else "")
