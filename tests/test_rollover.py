@@ -63,7 +63,8 @@ def test_a_schedule_that_would_pass_the_forms_last_year_is_refused(
     template: Path, tmp_path: Path, xltool: Runner
 ) -> None:
     """108.10-109.03 rolled into 999 was written 「999.10-1000.03」 (the form's years have three digits), marked
-    as a schedule rollover could not move, and check called it unreadable: one line now, and no file."""
+    as a schedule rollover could not move, and check called it unreadable: one line now, and no file. So for
+    import, which moves a plan's schedules to the year asked for as rollover does."""
     from tests.conftest import fill
 
     fill(template, [
@@ -76,6 +77,9 @@ def test_a_schedule_that_would_pass_the_forms_last_year_is_refused(
         "錯誤：--year 999：計畫表!C5 的預定進度「108.10-109.03」會推移到民國 1000 年，表單的年度最多到 999 年，無法推移"
     )
     assert xltool("rollover", template, "--year", "998", "-o", tmp_path / "998.xlsx").status == 0
+    imported = xltool("import", template, "--year", "999", "-o", tmp_path / "匯入999.xlsx")
+    assert (imported.status, imported.code) == (2, "USAGE") and not (tmp_path / "匯入999.xlsx").exists()
+    assert imported.error_line() == done.error_line()
 
 
 def test_an_item_the_new_catalog_dropped_is_reported_and_marked(tmp_path: Path, xltool: Runner) -> None:

@@ -73,25 +73,20 @@ def of(findings: Sequence[Finding], rules: Sequence[Rule]) -> list[Finding]:
 
 
 def shift_schedule(item: PlanItem, years: int, new_year: int) -> PlanItem:
-    """The item with its months moved by ``years`` (108.10-109.03 → 109.10-110.03); unread text stays."""
+    """The item with its months moved by ``years`` (108.10-109.03 → 109.10-110.03); unread text stays.
+    Refused past 999: the form's years have three digits (108.10-109.03 moved into 999 was kept as
+    「999.10-1000.03」, marked unreadable in the new file, and check called it so), for rollover and import alike."""
     schedule = item.schedule_info
     if not schedule.ok:
         return item
     months = [(int(y) + years, int(m)) for y, m in (key.split(".") for key in schedule.months)]
+    if (last := max((y for y, _ in months), default=0)) > 999:
+        raise XltoolError(
+            f"--year {new_year}：{item.at('schedule')} 的預定進度「{item.schedule}」會推移到民國 {last} 年，"
+            "表單的年度最多到 999 年，無法推移",
+            code=ErrorCode.USAGE,
+        )
     return replace(item, schedule_info=parse_schedule(canonical(months), new_year))
-
-
-def _within_the_forms_years(items: Sequence[PlanItem], years: int, year: int) -> None:
-    """Refused when a schedule would be moved past 999: the form's years have three digits (108.10-109.03 into
-    999 was kept as 「999.10-1000.03」, marked unreadable in the new file, and check called it so)."""
-    for item in items:
-        last = max((int(key.split(".")[0]) for key in item.months), default=0) + years
-        if last > 999:
-            raise XltoolError(
-                f"--year {year}：{item.at('schedule')} 的預定進度「{item.schedule}」會推移到民國 {last} 年，"
-                "表單的年度最多到 999 年，無法推移",
-                code=ErrorCode.USAGE,
-            )
 
 
 def in_template(items: Sequence[PlanItem]) -> list[PlanItem]:
@@ -161,7 +156,6 @@ def rollover(
     catalog = catalog or load_catalog(year)
     joined = one_row_each(plan)
     items = [in_catalog(shift_schedule(item, year - plan.year, year), catalog) for item in joined.items]
-    _within_the_forms_years(joined.items, year - plan.year, year)
     items = in_template(items)
     found = check_plan(
         carried(plan, items, year, catalog), catalog, year=year, rules=(*GONE, *UNMOVED, *KEPT, *UNNAMED, *OLD_YEARS)
