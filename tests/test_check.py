@@ -17,7 +17,7 @@ from tests.conftest import EXAMPLE, Runner, fill, hand_made_plan
 from xltool.catalogs import load_catalog
 from xltool.checks import RULES, check_plan
 from xltool.form import COLUMNS
-from xltool.model import Finding
+from xltool.model import Finding, Plan
 from xltool.pipeline import check_file
 from xltool.reader import read_plan
 from xltool.template import write_template
@@ -207,6 +207,20 @@ def test_docs_list_exactly_the_rules_in_the_code() -> None:
 
 
 # --- the command -------------------------------------------------------------------------------------
+
+
+def test_an_amount_past_2_53_is_reported_with_every_digit(tmp_path: Path, xltool: Runner) -> None:
+    """A float holds 16 digits: the goal's total printed as 「1.2345678901234568e+16」 where the sheet shows it whole."""
+    data = read_plan(EXAMPLE).to_dict()
+    first = data["items"][0]
+    first["budget"] = 12_345_678_901_234_567
+    first.pop("written", None)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    goal = sum((item.budget or 0 for item in Plan.from_dict(data).items if item.goal_no == "壹"), Decimal(0))
+    assert goal > 2**53
+    _, out, _ = xltool("check", path)
+    assert f"各目標：壹 {int(goal):,}、貳 350" in out.replace("\n", "") and "e+" not in out
 
 
 def test_check_exit_codes_and_closing_line(planted: tuple[Path, list[Finding]], xltool: Runner) -> None:

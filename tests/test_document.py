@@ -167,6 +167,11 @@ def test_cells_print_what_the_officer_wrote(template: Path, tmp_path: Path) -> N
         total = document.tables[0].rows[-2].cells[3]
         assert total.text.replace("\u200b", "") == f"{value:,}"
         assert total._tc.xpath(".//w:sz/@w:val") == [size]
+    # Past 2**53 every digit still, as the printout's cell shows them (it printed 「1.2345678901234568e+16」).
+    huge = Decimal(12_345_678_901_234_567)
+    items = [replace(plan.items[0], budget_info=replace(plan.items[0].budget_info, value=huge))]
+    document = docx.Document(str(write_docx([replace(plan, items=items)], tmp_path / "huge.docx")))
+    assert document.tables[0].rows[-2].cells[3].text.replace("\u200b", "") == "12,345,678,901,234,567"
 
 
 def test_the_header_takes_three_lines_and_a_line_too_wide_is_cut_evenly() -> None:

@@ -55,7 +55,7 @@ from xltool.form import (
 )
 from xltool.inputs import Package
 from xltool.linebreak import NO_START, break_hints, text_width
-from xltool.model import Plan, number
+from xltool.model import Plan, amount_text
 from xltool.office import WRONG_OUTPUT, convert, convert_many, require_soffice
 from xltool.ooxml import NOT_XML, write_package
 from xltool.outputs import DOCX, ODT, Outputs
@@ -360,7 +360,7 @@ def _write_table(document: Document, plan: Plan, canonical: bool, title_height: 
     # On one line, smaller where it is wider than its column, as the printout shrinks it (it ran on to a second
     # line); too wide even at half the size, broken after a thousands comma, as every amount is (LibreOffice
     # cut 1,234,567,9 | 10: two numbers).
-    amount = f"{number(plan.total):,}"
+    amount = amount_text(plan.total)
     fitting = math.floor(2 * BODY_SIZE * room["budget"] / text_width(amount)) / 2
     _cell(total[budget_at], "", align="right", keep=True)
     paragraph = total[budget_at].paragraphs[0]

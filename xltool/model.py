@@ -299,7 +299,7 @@ class PlanItem:
             Kind.GOAL: self.numbered_goal,
             Kind.PRACTICE: self.numbered_practice,
             Kind.SCHEDULE: self.schedule_info.written,
-            Kind.BUDGET: f"{number(budget.value):,}"
+            Kind.BUDGET: amount_text(budget.value)
             if budget.value is not None and budget.typed_number
             else budget.written,
             Kind.CATEGORY: self.category_written or self.category,
@@ -807,6 +807,15 @@ def number(value: Decimal) -> int | float:
     if value == value.to_integral_value() and abs(value) < _EXACT:
         return int(value)
     return float(value)
+
+
+def amount_text(value: Decimal) -> str:
+    """An amount as the form prints it, in words a reader reads (1,865; 2.5), exact at any size: through
+    :func:`number` an amount past 2**53 printed as 「1e+16」 in the DOCX, the report and the notes, where the
+    printout's cell shows every digit."""
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
 
 
 _EXACT = Decimal(2**53)

@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from xltool.form import LINE_HEIGHT, MARGIN_CM, NOTES, PRACTICE, PRINTED, TITLE_SIZE
 from xltool.linebreak import CELL_INSET, NO_START, column_points, text_width, wrap
-from xltool.model import Plan, PlanItem, continued, number
+from xltool.model import Plan, PlanItem, amount_text, continued
 
 BODY_HEIGHT = 841.89 - 2 * MARGIN_CM / 2.54 * 72  # A4 less the form's top and bottom margins, in points
 SAFETY = 12.0  # pt kept free on each page: what Excel, Word or LibreOffice may round heights to
@@ -94,7 +94,7 @@ def cell_texts(item: PlanItem, canonical: bool = False) -> dict[str, str]:
     綜合業務, 5 for 「5千」)."""
     texts = item.as_written()
     if canonical:
-        amount = f"{number(item.budget):,}" if item.budget is not None else item.budget_info.written
+        amount = amount_text(item.budget) if item.budget is not None else item.budget_info.written
         texts.update(schedule=item.schedule, budget=amount, category=item.category, performance=item.performance)
     # A blank line (Alt+Enter twice) prints nothing here, as in the sheet: kept, a word processor made the
     # row taller than the page plan (a document of two pages where the printout has one).

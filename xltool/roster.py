@@ -32,7 +32,7 @@ from xltool.errors import CatalogError, ErrorCode, MergeError
 from xltool.export import csv_safe, shown_path
 from xltool.form import CHASE_FIELDS, CONTACT_FIELDS, LEVEL_WORDS, OFFICE_WORDS, Severity, parse_title
 from xltool.inputs import check_input
-from xltool.model import FileResult, Finding, Plan, json_number
+from xltool.model import FileResult, Finding, Plan, amount_text, json_number
 from xltool.outputs import same_file
 from xltool.pipeline import packed, split_units
 from xltool.saved import future_time, recorded_time, saved_time, stamp_time
@@ -505,7 +505,7 @@ class Submission:
         """「33 項、1,865 千元、0 個錯誤」: what this version holds, to set beside another."""
         if self.plan is None:
             return "無法讀取"
-        return f"{self.plan.practices} 項、{json_number(self.plan.total):,} 千元、{self.errors} 個錯誤"
+        return f"{self.plan.practices} 項、{amount_text(self.plan.total)} 千元、{self.errors} 個錯誤"
 
 
 class Status(StrEnum):

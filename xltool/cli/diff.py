@@ -204,12 +204,12 @@ def _before_after(old: "Decimal | int | None", new: "Decimal | int | None") -> s
     """「33 → 34」, 「33」 when the same, 「— → 3」 for a unit only NEW has."""
     from decimal import Decimal
 
-    from xltool.model import json_number
+    from xltool.model import amount_text
 
     def shown(value: "Decimal | int | None") -> str:
         if value is None:
             return "—"
-        return f"{json_number(value) if isinstance(value, Decimal) else value:,}"
+        return amount_text(value) if isinstance(value, Decimal) else f"{value:,}"
 
     return shown(old) if old == new else f"{shown(old)} → {shown(new)}"
 
@@ -275,14 +275,6 @@ def _listed(head: str, parts: list[str], limit: int | None, indent: str = "  ") 
 
 def _totals(diff: "PlanDiff") -> list[tuple[str, list[str]]]:
     """The budget before and after: in all, per goal (by NEW's numerals), per category."""
-    from xltool.model import json_number
-
-    def amounts(old: "Decimal | None", new: "Decimal | None") -> str:
-        a, b = json_number(old), json_number(new)
-        if a == b:
-            return f"{a:,}"
-        return f"{'—' if a is None else f'{a:,}'} → {'—' if b is None else f'{b:,}'}"
-
     goals = []
     for goal in diff.goals:
         old_no = goal.old[0].goal_no if goal.old else ""
@@ -296,12 +288,14 @@ def _totals(diff: "PlanDiff") -> list[tuple[str, list[str]]]:
         before, after = goal.old_budget, goal.new_budget
         if before is None or after is None:  # a goal only one version has: its amount, named 新增 or 已刪除
             before = after = before if after is None else after
-        goals.append(f"{name} {amounts(before, after)}")
-    categories = [f"{name or '（未填）'} {amounts(old, new)}" for name, (old, new) in diff.totals_by_category().items()]
+        goals.append(f"{name} {_before_after(before, after)}")
+    categories = [
+        f"{name or '（未填）'} {_before_after(old, new)}" for name, (old, new) in diff.totals_by_category().items()
+    ]
     left = diff.old.budgets_not_counted, diff.new.budgets_not_counted
     not_counted = _not_counted(*left) if any(left) else ""
     return [
-        ("預算合計（千元）：", [amounts(diff.old.total, diff.new.total) + not_counted]),
+        ("預算合計（千元）：", [_before_after(diff.old.total, diff.new.total) + not_counted]),
         ("各目標：", goals),
         ("各業務類別：", categories),
     ]

@@ -81,7 +81,7 @@ def read_command(
 
 def _print_table(plan: "Plan") -> None:
     from xltool.form import BUDGET, CATEGORY, PERFORMANCE, PRACTICE, SCHEDULE, plan_title
-    from xltool.model import json_number
+    from xltool.model import amount_text
 
     # Fixed widths for the short columns; the practice takes what is left, one line each (JSON and CSV
     # carry the whole text).
@@ -94,8 +94,7 @@ def _print_table(plan: "Plan") -> None:
         if (item.goal_no, item.goal) != goal:
             goal = (item.goal_no, item.goal)
             rows.append(["", item.numbered_goal, "", "", "", ""])
-        budget = json_number(item.budget)
-        shown = item.budget_info.written if budget is None else f"{budget:,}"
+        shown = item.budget_info.written if item.budget is None else amount_text(item.budget)
         rows.append([item.cell, item.numbered_practice, item.schedule, shown, item.category, item.performance])
     headers = ["位置", PRACTICE.name, SCHEDULE.name, BUDGET.name, CATEGORY.name, PERFORMANCE.name]
     for line in show.table(headers, rows, widths):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from xltool.cli.show import budget_total, printable, who, wrap
 from xltool.export import shown_path
 from xltool.form import SEVERITY_WORDS, Severity, cell_row
-from xltool.model import FileResult, Finding, json_number, number
+from xltool.model import FileResult, Finding, amount_text
 from xltool.roster import UNKNOWN_UNIT, Receipt, Status, missing
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
     units = len(plan.units())
     merged = units > 1
     goals = {} if merged else plan.totals_by_goal()
-    by_goal = "、".join(f"{goal.split('、', 1)[0]} {number(v):,}" for goal, v in goals.items())
-    by_category = "、".join(f"{name or '（未填）'} {number(v):,}" for name, v in plan.totals_by_category().items())
+    by_goal = "、".join(f"{goal.split('、', 1)[0]} {amount_text(v)}" for goal, v in goals.items())
+    by_category = "、".join(f"{name or '（未填）'} {amount_text(v)}" for name, v in plan.totals_by_category().items())
     if by_goal or by_category:  # an empty plan has none: its one error says so
         head = (
             f"預算（千元，{units} 個單位合計）各業務類別：{by_category}"
@@ -166,7 +166,7 @@ def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
     # and a file could not be searched for in the output): the figures keep their columns before them.
     rows = [
         [line.unit or UNKNOWN_UNIT, str(line.status),
-         *([str(line.practices), f"{json_number(line.budget):,}", str(line.errors), str(line.warnings)]
+         *([str(line.practices), amount_text(line.budget), str(line.errors), str(line.warnings)]
            if line.counts else ["", "", "", ""]), line.shown_files()]
         for line in lines
     ]  # fmt: skip

@@ -391,6 +391,6 @@ def who(plan: Plan) -> str:
 def budget_total(total: Decimal, left: int) -> str:
     """「預算合計 1,860 千元」, and the budgets it leaves out (``left``) when some are no amount: a total said
     without them looks complete (a budget raised from 5 to 「1萬5千元」 showed as a decrease)."""
-    from xltool.model import json_number
+    from xltool.model import amount_text
 
-    return f"預算合計 {json_number(total):,} 千元" + (f"，另有 {left} 項預算不是金額、未計入" if left else "")
+    return f"預算合計 {amount_text(total)} 千元" + (f"，另有 {left} 項預算不是金額、未計入" if left else "")
