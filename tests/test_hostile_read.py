@@ -1470,3 +1470,31 @@ def test_an_ods_of_tags_never_closed_is_read_in_one_pass(tmp_path: Path, old: by
     done = run_process("check", bad, memory=3 << 30, timeout=30)
     assert done.status in (0, 1, 2) and "Traceback" not in done.err, done.err
     assert done.status != 2 or done.err.strip().splitlines()[-1].startswith(f"錯誤：{bad}")
+
+
+def test_a_value_error_of_xltool_reading_a_plan_is_its_own_error_not_a_damaged_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any ValueError while a plan was read said the officer's workbook was 「活頁簿內容損毀」: a bug in building
+    the plan blamed the file. Only what calamine and the package's scans refuse is damage: a number cell
+    holding 「abc」 and a shared strings part cut short still are."""
+    from tests.conftest import run_in_process
+    from xltool import reader
+
+    letters = rewritten(tmp_path / "數字格是字.xlsx", in_sheet(b'<row r="90"><c r="A90" t="n"><v>abc</v></c></row>'))
+    cut = rewritten(tmp_path / "共用字串不全.xlsx", lambda name, data: data[: len(data) // 2] if name == "xl/sharedStrings.xml" else data)  # fmt: skip
+    for damaged in (letters, cut):
+        done = run_in_process("read", damaged)
+        assert (done.status, done.code) == (2, "INPUT_DAMAGED")
+        assert done.error_line() == f"錯誤：{damaged}：活頁簿內容損毀，無法讀取"
+
+    def planted(*args: object) -> None:
+        raise ValueError("planted in _read_items")
+
+    monkeypatch.setattr(reader, "_read_items", planted)  # a bug in xltool's own code, not in the file
+    for command in (("check", EXAMPLE), ("read", EXAMPLE)):
+        done = run_in_process(*command)
+        assert done.status == 3 and "損毀" not in done.err, done.err
+        assert done.error_line().startswith("xltool 內部錯誤：ValueError: planted in _read_items")
+    with pytest.raises(ValueError, match="planted"):
+        read_plan(EXAMPLE)

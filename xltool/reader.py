@@ -314,6 +314,10 @@ class _Workbook:
     def sheet(self, name: str, *, cut: bool = True) -> _Sheet:
         """A sheet's values; in a template-made .xlsx without the formulas of its 檢查 column and the
         columns after it, which no reader needs (``cut``)."""
+        with _reading(self.book):
+            return self._sheet(name, cut)
+
+    def _sheet(self, name: str, cut: bool) -> _Sheet:
         if self.found is None:
             return self._read(name, self.cells.get(name, SheetCells()))
         sheet = self.found.sheet(name)
@@ -382,7 +386,7 @@ class _Workbook:
         """The template's marker sheet (version, year, catalog), if the workbook has one."""
         marker: dict[str, str] = {}
         if MARKER_SHEET in self.calamine.sheet_names:
-            with _quiet(self.book):
+            with _reading(self.book), _quiet(self.book):
                 rows = self.calamine.get_sheet_by_name(MARKER_SHEET).to_python()
             for row in rows:
                 if len(row) >= 2 and row[0]:
@@ -400,18 +404,27 @@ _PIECE = 1024 * 1024  # the template's 檢查 header is in the first piece of it
 
 @contextmanager
 def _open(book: Package) -> Iterator[_Workbook]:
-    """The package's sheets for calamine; whatever calamine refuses becomes one line naming the file."""
+    """The package's sheets for calamine, closed after: what calamine refuses is one line naming the file."""
+    with _reading(book):
+        workbook = _Workbook(book)
+    try:
+        yield workbook
+    finally:
+        workbook.close()
+
+
+@contextmanager
+def _reading(book: Package) -> Iterator[None]:
+    """calamine and the scans of the package at work on the file's bytes: what they refuse (calamine's
+    errors, a ValueError or OSError of theirs) is one line naming the file. Only around them: a ValueError
+    anywhere in the reading of a plan (a bug building it, a catalog's number too large) said the officer's
+    workbook was 「活頁簿內容損毀」, and now is xltool's own error."""
     from python_calamine import CalamineError
 
-    workbook = None
     try:
-        workbook = _Workbook(book)
-        yield workbook
+        yield
     except (CalamineError, ValueError, OSError) as exc:
         raise _refusal(book, exc) from None
-    finally:
-        if workbook is not None:
-            workbook.close()
 
 
 @contextmanager
