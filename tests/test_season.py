@@ -185,6 +185,53 @@ def test_a_roster_saved_by_excel_in_big5_or_as_a_workbook(
         assert [(r["unit"], r["status"]) for r in receipts] == EXPECTED, roster.name
 
 
+def _roster_by_script(path: Path) -> Path:
+    """The roster as a script writes it with openpyxl: 臺中's name a formula with no value saved, and a formula
+    whose value is the empty string below the units."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in ROSTER.splitlines():
+        sheet.append(line.split(","))
+    sheet["A5"] = '="臺中市政府"&"政風處"'
+    sheet["A8"] = '=IF(1=1,"","x")'
+    book.save(path)
+    return path
+
+
+def test_a_roster_unit_written_as_a_formula_with_no_value_saved_is_refused_naming_the_cell(
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
+    """calamine reads a formula without its saved value as blank: 臺中 was missing from the roster, never chased
+    (its files 名冊外), and nothing said so. The roster is refused, as one that cannot say who is who: the
+    office's list of who must send is the thing it relies on."""
+    folder, _ = season
+    roster = _roster_by_script(tmp_path / "名冊.xlsx")
+    for command in (("check",), ("merge", "-o", tmp_path / "彙整.xlsx")):
+        done = xltool(*command, folder, "--roster", roster)
+        assert (done.status, done.code) == (2, "ROSTER_INVALID")
+        assert done.error_line() == (
+            f"錯誤：{roster}：名冊第一張工作表的 A5、A8 是公式，但檔案裡沒有它的計算結果，xltool 讀不到其中的單位名稱；"
+            "請用 Excel 或 LibreOffice 開啟名冊後存檔（會存下計算結果），或直接填入單位名稱"
+        )
+    assert not (tmp_path / "彙整.xlsx").exists()
+
+
+@pytest.mark.usefixtures("office")
+def test_a_roster_of_formulas_saved_by_libreoffice_is_read_with_their_values(
+    season: tuple[Path, Path], tmp_path: Path, xltool: Runner
+) -> None:
+    """Saved by LibreOffice, each formula has its value: 臺中's name, and the empty string (written as an empty
+    <v></v> with t="str", as Excel writes it too) that is a value and not a formula left uncomputed."""
+    from xltool.office import convert
+
+    folder, _ = season
+    roster = convert(_roster_by_script(tmp_path / "名冊.xlsx"), "xlsx", tmp_path / "存過")
+    done = xltool("check", folder, "--roster", roster, "-f", "json")
+    assert [(r["unit"], r["status"]) for r in json.loads(done.out)["receipts"]] == EXPECTED, done.err
+
+
 def test_the_lines_of_an_offices_roster_that_name_no_unit_are_said_and_never_chased(
     season: tuple[Path, Path], tmp_path: Path, xltool: Runner
 ) -> None:

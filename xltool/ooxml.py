@@ -368,6 +368,9 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]*\bref="[A-Z]*[0-9]*:?([A-Z
 _CELL_BODY = rb"(" + short_of(r"(?:\w+:)?c[\s/>]").encode() + rb")"
 _ERROR = re.compile(rb'<(?:\w+:)?c\b([^<>]*?\bt\s*=\s*["\']e["\'][^<>]*)>' + _CELL_BODY + rb"</(?:\w+:)?c\s*>")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)<")
+# A text result that is the empty string (=IF(A1="","",…) as Excel and LibreOffice save it, t="str"): a value
+# saved, where <v></v> without t="str" is what openpyxl writes for a formula it never computed.
+_EMPTY_VALUE = re.compile(rb"<(?:\w+:)?v\s*(?:/>|></)")
 
 
 def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCells:
@@ -489,9 +492,9 @@ class _Found:
         while at >= 0:
             found = pattern.match(xml, xml.rfind(b"<", 0, at))
             if found is not None:
-                ref = found.group(1).decode()
+                ref = found.group(2).decode()
                 self.formulas.add(ref)
-                if not _VALUE.search(found.group(2)):
+                if not _VALUE.search(found.group(3)) and not (found.group(1) and _EMPTY_VALUE.search(found.group(3))):
                     self.empty.add(ref)
             at = xml.find(formula, at + 1)
         if b' t="e"' in xml if written is not None else b'="e"' in xml or b"='e'" in xml:
@@ -595,9 +598,13 @@ def _odd_cell(cell: bytes) -> re.Pattern[bytes]:
 @cache
 def _formula_cells(skip_from: int | None) -> re.Pattern[bytes]:
     """A cell whose content starts with a formula (shared formulas' <f .../> too), left of column
-    ``skip_from``; group 1 is its reference, group 2 what follows the formula."""
+    ``skip_from``; group 1 is its t="str" (a text result) if it has one, group 2 its reference, group 3 what
+    follows the formula."""
     return re.compile(
-        rb"<(?:\w+:)?c(?=\s)[^<>]*?" + _R + _not_from(skip_from) + rb"([A-Z]+[0-9]+)[\"'][^<>]*(?<!/)>\s*<(?:\w+:)?f\b"
+        rb"<(?:\w+:)?c(?=\s)(?=(?:[^<>]*?(\st\s*=\s*[\"']str[\"']))?)[^<>]*?"
+        + _R
+        + _not_from(skip_from)
+        + rb"([A-Z]+[0-9]+)[\"'][^<>]*(?<!/)>\s*<(?:\w+:)?f\b"
         rb"(?:[^<>]*/>|[^<>]*>[^<]*</(?:\w+:)?f>)" + _CELL_BODY + rb"</(?:\w+:)?c\s*>"
     )
 

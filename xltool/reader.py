@@ -233,14 +233,17 @@ def _xltool_printout(book: Package) -> bool:
     return book.is_ooxml and book.has(core) and PRINTOUT_KEYWORDS.encode() in book.member(core)
 
 
-def first_sheet(path: str | Path | Package) -> Grid:
+def first_sheet(path: str | Path | Package) -> tuple[Grid, list[str]]:
     """The values of a workbook's first visible sheet (a roster kept as a workbook), looked at before
-    calamine is handed it as a plan's sheets are: a hostile file is one line naming it, never a crash."""
+    calamine is handed it as a plan's sheets are: a hostile file is one line naming it, never a crash. With
+    them, the cells (B5) that are formulas saved without their value, which calamine reads as blank (an .xlsx
+    a script wrote), in order, as :func:`_find_formulas` finds them in a plan."""
     book = inspect_workbook(path)
     with _open(book) as workbook:
         if not workbook.in_order:
             raise InputError("活頁簿中沒有可讀取的工作表", book.path, code=ErrorCode.INPUT_NO_PLAN)
-        return workbook.sheet(workbook.in_order[0], cut=False).grid
+        sheet = workbook.sheet(workbook.in_order[0], cut=False)
+        return sheet.grid, sorted(sheet.cells.without_value, key=_cell_order)
 
 
 @dataclass(frozen=True)

@@ -447,11 +447,24 @@ def _csv_rows(source: Path) -> list[list[str]]:
 
 
 def _workbook_rows(source: Path) -> list[list[str]]:
+    """The first sheet's cells as text; a roster with a formula whose value was never saved (written by a
+    script) is refused: read as blank, its unit was left off the roster and never chased, unsaid. Refused,
+    not noted: the roster is the office's list of who must send, and a note among the season's lines was
+    easily missed, where opening the roster and saving it once mends it."""
     from xltool.reader import first_sheet
 
-    grid = first_sheet(source)
-    return [["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in row]
+    grid, uncomputed = first_sheet(source)
+    rows = [["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in row]
             for row in grid]  # fmt: skip
+    if uncomputed:
+        _no_plan(rows, source)  # a plan picked by mistake (the template's formulas): said to be a plan
+        cells = "、".join(uncomputed[:5]) + (f" 等 {len(uncomputed)} 格" if len(uncomputed) > 5 else "")
+        raise _invalid(
+            f"名冊第一張工作表的 {cells} 是公式，但檔案裡沒有它的計算結果，xltool 讀不到其中的單位名稱；"
+            "請用 Excel 或 LibreOffice 開啟名冊後存檔（會存下計算結果），或直接填入單位名稱",
+            source,
+        )
+    return rows
 
 
 # ------------------------------------------------------------------------------------------ who sent what
