@@ -337,6 +337,21 @@ def test_formulas_use_their_stored_result_and_one_without_is_reported(template: 
     ]
 
 
+@pytest.mark.usefixtures("office")
+def test_a_formula_whose_saved_result_is_the_empty_string_has_its_value(tmp_path: Path) -> None:
+    """=IF(…,"",…) saved by LibreOffice (as Excel saves it: t="str" and an empty <v></v>) has a result, the
+    empty string: check said 「是公式，但檔案裡沒有它的計算結果」 of it (FORMULA_NO_VALUE, an error). The same
+    cell written by openpyxl, never computed, still is one."""
+    from tests.conftest import hand_made_plan
+    from xltool.office import convert
+
+    written = tmp_path / "計畫.xlsx"
+    hand_made_plan(written, [["壹、目標", "一、辦理講習 2 場。", "108.01-12", 5, "防貪業務", '=IF(1=1,"","x")']], [])
+    saved = convert(written, "xlsx", tmp_path / "存過")
+    assert list(read_plan(written).uncomputed) == ["F3"]
+    assert read_plan(saved).uncomputed == {} and read_plan(saved).items[0].performance == ""
+
+
 def test_every_formula_without_result_is_found_in_a_long_sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The sheet's XML is scanned in pieces: a formula cell that a piece's edge cuts still counts."""
     from openpyxl import Workbook
