@@ -1,4 +1,5 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -157,3 +158,42 @@ def test_a_number_in_the_schedule_keeps_every_digit() -> None:
         "2958466",
     ]
     assert Note.DATE_VALUE not in parse_schedule(9999, 115).notes  # below 10000: no date, as the column has it
+
+
+def test_a_plan_of_the_last_year_is_offered_no_schedule_running_past_it(tmp_path: Path) -> None:
+    """A plan of 999 was told 「可接受的寫法：999.01-12、999.08、999.10-1000.03…」 and 「跨年度請寫出兩個年度，例如
+    999.10-1000.03」, and its template's prompt and 填表說明 offered 999.10-1000.03: the form's years have three
+    digits, and 1000.03 is no schedule xltool reads. A plan of 998 is still offered 998.10-999.03."""
+    from openpyxl import load_workbook
+
+    from tests.conftest import fill
+    from xltool.catalogs import load_catalog
+    from xltool.checks import check_plan
+    from xltool.form import GUIDE_SHEET, PLAN_SHEET
+    from xltool.reader import read_plan
+    from xltool.template import write_template
+
+    hints = {}
+    for year in (998, 999):
+        path = write_template(tmp_path / f"{year}.xlsx", year=year, rows=5)
+        book = load_workbook(path)
+        prompts = " ".join(v.prompt or "" for v in book[PLAN_SHEET].data_validations.dataValidation)
+        guide = " ".join(str(c.value) for row in book[GUIDE_SHEET].iter_rows() for c in row if c.value)
+        assert f"例如 {year}.01-12、{year}.08、" in prompts and f"例如 {year}.01-12、{year}.08、" in guide
+        assert (f"{year}.10-{year + 1}.03" in prompts + guide) is (year == 998)
+        rows = [{"goal": "壹、目標", "practice": f"{n}、作法 1 場", "schedule": schedule, "budget": 1,
+                 "category": "防貪業務", "performance": "無"}
+                for n, schedule in zip("一二三", ("上半年度", f"{year}.10-03", f"{year - 1}.01-12"), strict=True)]  # fmt: skip
+        fill(path, rows, unit="某處", year=year)
+        findings = check_plan(read_plan(path), load_catalog(108))
+        hints[year] = {f.code: f.hint for f in findings if f.code.startswith("SCHEDULE_")}
+    assert hints[999] == {
+        "SCHEDULE_UNPARSED": "可接受的寫法：999.01-12、999.08、999.01、04、07、10",
+        "SCHEDULE_REVERSED": "",
+        "SCHEDULE_OTHER_YEAR": "請改為 999 年的月份",
+    }
+    assert hints[998] == {
+        "SCHEDULE_UNPARSED": "可接受的寫法：998.01-12、998.08、998.10-999.03、998.01、04、07、10",
+        "SCHEDULE_REVERSED": "跨年度請寫出兩個年度，例如 998.10-999.03",
+        "SCHEDULE_OTHER_YEAR": "請改為 998 年的月份；跨年度的工作請從 998 年開始寫，例如 998.10-999.03",
+    }

@@ -23,11 +23,24 @@ ROC_OFFSET = 1911
 YEAR_MENTION = re.compile(r"(?<!\d)(\d{2,3})(?=\s*年)")
 
 
+LAST_YEAR = 999  # the form's years have three digits: no schedule runs on into 1000
+# An example running on into the next year in a list of them (「、108.10-109.03」), then a clause that gives one.
+_LISTED_ACROSS = re.compile(r"、\{year\}\.10-\{next_year\}\.03")
+_CLAUSE_ACROSS = re.compile(r"(?:^|；)[^；。]*\{next_year\}[^；。]*")
+
+
 def year_meant(number: int) -> int | None:
     """The plan year a written year means: 2019 is 108 (the western year typed for it); None for what is no
     year (0: every schedule was 「不在計畫年度 0 年」; past 999)."""
     year = number - ROC_OFFSET if number > ROC_OFFSET else number
-    return year if 0 < year < 1000 else None
+    return year if 0 < year <= LAST_YEAR else None
+
+
+def for_year(text: str, year: int) -> str:
+    """An instruction or a hint whose examples name the year (「例如 {year}.01-12、{year}.10-{next_year}.03」),
+    for a plan of ``year``: in the last year no example runs on into the next (a plan of 999 was offered
+    「999.10-1000.03」, which no reader takes). Its ``{year}`` and ``{next_year}`` are left to be filled."""
+    return _CLAUSE_ACROSS.sub("", _LISTED_ACROSS.sub("", text)) if year >= LAST_YEAR else text
 
 
 class Note(StrEnum):

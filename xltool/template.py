@@ -69,7 +69,7 @@ from xltool.live import (
 )
 from xltool.model import PlanItem
 from xltool.outputs import WORKBOOK, Outputs
-from xltool.schedule import Note
+from xltool.schedule import Note, for_year
 from xltool.text import item_text
 from xltool.xlsxparts import apply_page, hide_names, new_workbook, uncached_formulas
 
@@ -131,7 +131,7 @@ GUIDE_LIVE = (
 
 def with_year(text: str, year: int) -> str:
     """An instruction with the template's own year in its examples (「例如 115.01-12」): officers copy them."""
-    return text.replace("{year}", str(year)).replace("{next_year}", str(year + 1))
+    return for_year(text, year).replace("{year}", str(year)).replace("{next_year}", str(year + 1))
 
 
 # What the 檢查 column leaves to xltool check, said above it (a banner that promises everything misleads).

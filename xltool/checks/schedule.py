@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from xltool.checks.context import Context
 from xltool.checks.rules import (
@@ -25,7 +26,7 @@ from xltool.checks.rules import (
     Rule,
 )
 from xltool.model import Finding, PlanItem, of_practice
-from xltool.schedule import Note
+from xltool.schedule import LAST_YEAR, Note, for_year
 from xltool.text import squash
 
 _MONTH_DAY = re.compile(r"\d{1,2}/\d{1,2}")
@@ -116,9 +117,12 @@ def _fix(context: Context, item: PlanItem) -> str | None:
 
 
 def _at(context: Context, item: PlanItem, rule: Rule, fix: str | None = None, **params: object) -> Finding:
-    """A finding at the schedule cell; every schedule message may quote the year and the canonical text."""
+    """A finding at the schedule cell; every schedule message may quote the year and the canonical text,
+    and its hint offers no schedule past the form's last year."""
     year = context.year_text
     schedule = item.schedule_info
+    if int(year) >= LAST_YEAR:
+        rule = replace(rule, hint=for_year(rule.hint, int(year)))
     return rule.at_item(item, schedule.written, fix, year=year, next_year=int(year) + 1, text=schedule.text, **params)
 
 
