@@ -168,6 +168,27 @@ def test_a_refused_option_value_is_named_with_what_the_option_takes(xltool: Runn
     assert refused.status == 2 and refused.error_line() == f"用法錯誤：{line}"
 
 
+def test_a_long_refused_value_is_echoed_cut_short(xltool: Runner) -> None:
+    """--year followed by 5,000 nines printed a usage line of 5,000 characters (and 4,000 nines, a range error
+    quoting them all): a refused value is quoted by its first 20 characters and 「…」."""
+    nines = "9" * 20 + "…"
+    for args, line in [
+        (("--year", "9" * 5000), f"用法錯誤：--year 不能是「{nines}」：民國年度，例如 108（請見 xltool check --help）"),
+        (("--year", "9" * 4000), f"錯誤：--year 請填民國年度，例如 108（不是 {nines}）"),
+        (("--budget-cap", "x" * 300), f"錯誤：--budget-cap 必須是數字（千元），不是「{'x' * 20}…」"),
+        (
+            ("-f", "j" * 300),
+            f"用法錯誤：--format 不能是「{'j' * 20}…」：輸出格式：text 或 json（請見 xltool check --help）",
+        ),
+        (("--" + "x" * 300,), f"用法錯誤：沒有這個選項 --{'x' * 18}…（請見 xltool check --help）"),
+    ]:
+        done = xltool("check", EXAMPLE, *args)
+        assert done.status == 2 and done.error_line() == line
+    assert xltool("c" * 300).error_line().startswith(f"用法錯誤：沒有這個指令「{'c' * 20}…」")
+    # 20 characters are quoted whole
+    assert "不能是「abcdefghijklmnopqrst」" in xltool("check", EXAMPLE, "-f", "abcdefghijklmnopqrst").err
+
+
 def test_a_mistyped_command_is_answered_as_a_mistyped_option_is(xltool: Runner) -> None:
     """「xltool chek」 said only that there is no such command, where 「--anotate」 is offered --annotate; a format
     typed in capitals (-f JSON, as a file's .JSON is taken) was refused."""

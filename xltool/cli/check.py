@@ -188,7 +188,9 @@ def _budget_cap(text: str | None) -> Decimal | None:
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
-        raise XltoolError(f"--budget-cap 必須是數字（千元），不是「{text}」", code=ErrorCode.USAGE) from None
+        raise XltoolError(
+            f"--budget-cap 必須是數字（千元），不是「{show.quoted(text)}」", code=ErrorCode.USAGE
+        ) from None
     if not value.is_finite() or value < 0:
         raise XltoolError("--budget-cap 必須是 0 以上的數字（千元）", code=ErrorCode.USAGE)
     return value

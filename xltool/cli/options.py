@@ -62,6 +62,7 @@ def roc_year(option: str) -> Callable[[int | None], int | None]:
     def check(value: int | None) -> int | None:
         if value is None or 1 <= value <= 999:  # every run asks, most with no year at all
             return value
+        from xltool.cli.show import quoted
         from xltool.errors import ErrorCode, XltoolError
         from xltool.schedule import ROC_OFFSET
 
@@ -70,7 +71,7 @@ def roc_year(option: str) -> Callable[[int | None], int | None]:
                 f"{option} 請填民國年：西元 {value} 年是民國 {value - ROC_OFFSET} 年（{option} {value - ROC_OFFSET}）",
                 code=ErrorCode.USAGE,
             )
-        raise XltoolError(f"{option} 請填民國年度，例如 108（不是 {value}）", code=ErrorCode.USAGE)
+        raise XltoolError(f"{option} 請填民國年度，例如 108（不是 {quoted(str(value))}）", code=ErrorCode.USAGE)
 
     return check
 

@@ -140,6 +140,15 @@ def printable(text: str) -> str:
     return _CONTROL.sub(_escaped, text)
 
 
+QUOTED_CHARS = 20  # of a refused value, what a line quotes back
+
+
+def quoted(text: str) -> str:
+    """A value typed on the command line as a refusal quotes it: its first 20 characters and 「…」 (--year
+    followed by 5,000 nines was quoted whole, a line of 5,000 characters), shown as :func:`printable` does."""
+    return printable(text[:QUOTED_CHARS]) + ("…" if len(text) > QUOTED_CHARS else "")
+
+
 @lru_cache(maxsize=4096)
 def width(text: str) -> int:
     """Columns a text takes on a terminal: CJK and full-width characters take two."""
@@ -324,7 +333,7 @@ def usage_problem(error: Any, args: Sequence[str] = ()) -> str:
     param = getattr(error, "param", None)
     name = _param_label(param) if param is not None else ""
     if kind == "NoSuchOption":
-        text = f"沒有這個選項 {error.option_name}"
+        text = f"沒有這個選項 {quoted(str(error.option_name))}"
         possibilities = list(getattr(error, "possibilities", None) or [])
         return text + (f"；您是不是要用 {'、'.join(possibilities)}？" if possibilities else "")
     if kind == "MissingParameter":
@@ -332,7 +341,7 @@ def usage_problem(error: Any, args: Sequence[str] = ()) -> str:
     if kind == "BadParameter":
         # The option's own help says what it takes (「輸出格式：text 或 json」): typer's reason is English.
         given, wanted = _given(args, param), (getattr(param, "help", None) or "").split("。")[0]
-        refused = f"不能是「{printable(given)}」" if given is not None else "的值不正確"
+        refused = f"不能是「{quoted(given)}」" if given is not None else "的值不正確"
         return f"{name or '參數'} {refused}" + (f"：{wanted}" if wanted else "")
     if kind == "BadOptionUsage":
         return f"選項 {getattr(error, 'option_name', '')} 需要一個值".replace("  ", " ")
@@ -342,7 +351,9 @@ def usage_problem(error: Any, args: Sequence[str] = ()) -> str:
         return f"多了不需要的參數（{extra.group(1)}）"
     command = re.search(r"No such command '([^']*)'", message)
     if command:
-        return f"沒有這個指令「{command.group(1)}」" + _did_you_mean(command.group(1), getattr(error, "ctx", None))
+        return f"沒有這個指令「{quoted(command.group(1))}」" + _did_you_mean(
+            command.group(1), getattr(error, "ctx", None)
+        )
     return "參數不正確"
 
 
