@@ -155,12 +155,12 @@ def test_bad_input_is_one_zh_tw_line_and_exit_2(xltool: Runner, args: list[str],
         (["check", EXAMPLE, "-fxml"], "--format 不能是「xml」：輸出格式：text 或 json（請見 xltool check --help）"),
         (["template", "--rows=0"], "--rows 不能是「0」：輸入列數（1 到 5000）（請見 xltool template --help）"),
         (
-            ["check", EXAMPLE, "--year", "108年"],
-            "--year 不能是「108年」：民國年度，例如 108（請見 xltool check --help）",
+            ["check", EXAMPLE, "--year", "明年"],
+            "--year 不能是「明年」：民國年度，例如 108（請見 xltool check --help）",
         ),
         (["check", EXAMPLE, "--roster"], "選項 --roster 需要一個值（請見 xltool check --help）"),
     ],
-    ids=["option value", "short option joined", "option=value", "year with a unit", "no value at the end"],
+    ids=["option value", "short option joined", "option=value", "a year in words", "no value at the end"],
 )
 def test_a_refused_option_value_is_named_with_what_the_option_takes(xltool: Runner, args: list[str], line: str) -> None:
     """typer's reason is English and says no value: the line repeats what was typed and what is wanted."""
@@ -187,6 +187,19 @@ def test_a_long_refused_value_is_echoed_cut_short(xltool: Runner) -> None:
     assert xltool("c" * 300).error_line().startswith(f"用法錯誤：沒有這個指令「{'c' * 20}…」")
     # 20 characters are quoted whole
     assert "不能是「abcdefghijklmnopqrst」" in xltool("check", EXAMPLE, "-f", "abcdefghijklmnopqrst").err
+
+
+@pytest.mark.parametrize("typed", ["108年", "108年度", "民國108年", "民國 108 年", "１０８", "民國１０８年"])
+def test_the_year_is_taken_as_an_officer_types_it(xltool: Runner, typed: str, tmp_path: Path) -> None:
+    """--year 108年 was refused (「不能是「108年」」): the ROC year is taken with 年 or 年度 after it, 民國 before it,
+    spaces and full-width digits, by every command's --year."""
+    assert xltool("check", EXAMPLE, "--year", typed) == xltool("check", EXAMPLE, "--year", "108")
+    made = xltool(
+        "template", "-o", tmp_path / "範本.xlsx", "--year", typed.replace("108", "109").replace("１０８", "１０９")
+    )
+    assert made.status == 0 and "109 年度" in made.err
+    western = xltool("check", EXAMPLE, "--year", typed.replace("108", "2019").replace("１０８", "２０１９"))
+    assert western.error_line() == "錯誤：--year 請填民國年：西元 2019 年是民國 108 年（--year 108）"
 
 
 def test_a_mistyped_command_is_answered_as_a_mistyped_option_is(xltool: Runner) -> None:

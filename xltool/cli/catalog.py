@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import CatalogOption, ForceOption, YearOption, roc_year
+from xltool.cli.options import CatalogOption, ForceOption, YearOption, year_option
 
 if TYPE_CHECKING:
     from xltool.catalog import Catalog
@@ -45,9 +45,7 @@ def catalog_command(
     ] = None,
     new: Annotated[
         int | None,
-        typer.Option(
-            "--new", callback=roc_year("--new"), help="起草這個民國年度的清單檔（以最新的清單為底）。", metavar="年度"
-        ),
+        year_option("起草這個民國年度的清單檔（以最新的清單為底）。", "--new"),
     ] = None,
     output: Annotated[
         Path | None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -55,6 +55,17 @@ ChaseOption = Annotated[
 ]
 
 
+def roc_year_text(text: str) -> int:
+    """A year option as an officer types it: 108, 108年, 108年度, 民國108年, 民國 108 年, full-width digits
+    (「108年」 was refused). What is no number after that is a ValueError, which typer's line refuses
+    (「--year 不能是「明年」」); the number is checked by :func:`roc_year`."""
+    import re
+    import unicodedata
+
+    plain = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return int(plain.removeprefix("民國").removesuffix("年度").removesuffix("年"))
+
+
 def roc_year(option: str) -> Callable[[int | None], int | None]:
     """The check of a year option: an ROC year (108). A western one (2019) is the usual slip, so it is
     named as such with the ROC year meant, where a range error would only say the value is wrong."""
@@ -76,18 +87,19 @@ def roc_year(option: str) -> Callable[[int | None], int | None]:
     return check
 
 
-YearOption = Annotated[
-    int | None,
-    typer.Option("--year", callback=roc_year("--year"), help="民國年度，例如 108。", metavar="年度"),
-]
+def year_option(help: str, option: str = "--year", example: int = 108) -> Any:
+    """A year option (--year, catalog's --new): every one read by :func:`roc_year_text` and checked by
+    :func:`roc_year`, its help ending with the forms it takes."""
+    forms = f"也可寫 {example}年、民國{example}年。"
+    return typer.Option(option, parser=roc_year_text, callback=roc_year(option), help=help + forms, metavar="年度")
+
+
+YearOption = Annotated[int | None, year_option("民國年度，例如 108。")]
 SeasonYearOption = Annotated[
     int | None,
-    typer.Option(
-        "--year",
-        callback=roc_year("--year"),
-        help="這次收件的民國年度，例如 108：每份計畫都依它檢查；有 --roster 時，只送來其他年度計畫的單位列為"
-        "年度不符、不計入。未指定時以多數計畫的年度為準。",
-        metavar="年度",
+    year_option(
+        "這次收件的民國年度，例如 108：每份計畫都依它檢查；有 --roster 時，只送來其他年度計畫的單位列為"
+        "年度不符、不計入。未指定時以多數計畫的年度為準。"
     ),
 ]
 

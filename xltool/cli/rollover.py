@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import CatalogOption, ForceOption, chosen_catalog, roc_year
+from xltool.cli.options import CatalogOption, ForceOption, chosen_catalog, year_option
 
 
 @app.command(
@@ -22,9 +22,7 @@ def rollover_command(
         Path,
         typer.Argument(help="今年（上一年度）的計畫活頁簿。", metavar="今年計畫", show_default=False, readable=False),
     ],
-    year: Annotated[
-        int, typer.Option("--year", callback=roc_year("--year"), help="新的民國年度，例如 109。", metavar="年度")
-    ],
+    year: Annotated[int, year_option("新的民國年度，例如 109。", example=109)],
     output: Annotated[
         Path | None,
         typer.Option(

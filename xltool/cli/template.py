@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from xltool.cli import app, show
-from xltool.cli.options import CatalogOption, ForceOption, roc_year
+from xltool.cli.options import CatalogOption, ForceOption, year_option
 
 
 @app.command(
@@ -24,11 +24,8 @@ def template_command(
     ] = Path("plan_template.xlsx"),
     year: Annotated[
         int | None,
-        typer.Option(
-            "--year",
-            callback=roc_year("--year"),
-            help="民國年度，例如 108（未指定時：--catalog 清單的年度，沒有 --catalog 時為內建最新一年的清單的年度）。",
-            metavar="年度",
+        year_option(
+            "民國年度，例如 108（未指定時：--catalog 清單的年度，沒有 --catalog 時為內建最新一年的清單的年度）。"
         ),
     ] = None,
     unit: Annotated[str, typer.Option("--unit", help="預先填入的機關名稱。", metavar="名稱")] = "",
