@@ -21,7 +21,7 @@ from xltool.form import COLUMN_AT, FIELD_NAMES, FINDING_NOTE, PLAN_SHEET, SEVERI
 from xltool.model import NOTHING, Finding, Plan, PlanItem, joined_apart, number, one_row_each, practice_rows
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import load_plan, write_template
-from xltool.schedule import canonical, parse_schedule
+from xltool.schedule import LAST_YEAR, canonical, parse_schedule
 from xltool.template import FIRST_ROW, UNIT_CELL, YEAR_CELL
 
 GONE = CATALOG  # categories and performance items the new year's catalog lacks: marked
@@ -80,10 +80,10 @@ def shift_schedule(item: PlanItem, years: int, new_year: int) -> PlanItem:
     if not schedule.ok:
         return item
     months = [(int(y) + years, int(m)) for y, m in (key.split(".") for key in schedule.months)]
-    if (last := max((y for y, _ in months), default=0)) > 999:
+    if (last := max((y for y, _ in months), default=0)) > LAST_YEAR:
         raise XltoolError(
             f"--year {new_year}：{item.at('schedule')} 的預定進度「{item.schedule}」會推移到民國 {last} 年，"
-            "表單的年度最多到 999 年，無法推移",
+            f"表單的年度最多到 {LAST_YEAR} 年，無法推移",
             code=ErrorCode.USAGE,
         )
     return replace(item, schedule_info=parse_schedule(canonical(months), new_year))
