@@ -17,7 +17,7 @@ from tests.test_live import calculated, compare
 from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, check_plan
 from xltool.errors import InputError
-from xltool.form import COLUMNS, column_index
+from xltool.form import COLUMNS, column_index, column_letter
 from xltool.pipeline import write_template
 from xltool.reader import read_plan
 from xltool.template import live_layout
@@ -381,3 +381,39 @@ def test_the_header_or_the_total_row_deleted_is_said_above_the_column(edit: Edit
     else:
         assert str(grid[1][LIVE]).startswith("【錯誤】合計列被刪除了：請按 Ctrl+Z 復原")
         agrees(saved)
+
+
+@pytest.mark.parametrize(
+    ("ops", "typed"),
+    [
+        ([{"op": "insert_columns", "column": "A"}, {"op": "text", "cell": "A3", "text": "序號"}], "D6"),
+        ([{"op": "insert_columns", "column": "G"}, {"op": "text", "cell": "G3", "text": "備註"}], "C6"),
+        ([{"op": "insert_columns", "column": "H"}], "C6"),
+        ([{"op": "delete_columns", "column": "H"}], "C6"),
+    ],
+    ids=["before A", "between F and 檢查", "between 檢查 and the hidden columns", "an empty column deleted"],
+)
+def test_a_column_inserted_or_deleted_is_said_above_the_column(
+    edit: Edit, plan: Path, ops: list[dict[str, object]], typed: str
+) -> None:
+    """On a sheet whose protection was turned off (it has no password), an officer inserts a 序號 column before A
+    or a 備註 column before 檢查 (or inserts or deletes a column between 檢查 and the hidden columns) and types a
+    month 14. LibreOffice went on calculating every row's hidden cells through the names as they were: every
+    filled row said 「這一列有資料但沒有具體作法」, the month 14 and 108.13 went unsaid, and the top cell said 尚有 8
+    處待修正 as if it could be trusted. It says the column cannot check, and what to do instead; check is right."""
+    saved = edit(plan, [{"op": "unprotect"}, *ops, {"op": "text", "cell": typed, "text": "108.14"}])
+    heading = [str(value) for value in calculated(saved)[1]]
+    said = next(text for text in heading if text.startswith("【錯誤】"))
+    assert said.startswith("【錯誤】計畫表插入或刪除了欄，「檢查」欄已無法檢查：請按 Ctrl+Z 復原")
+    assert "尚有" not in said and said.endswith("；送出前仍請以 xltool check 確認")
+    months = [f.message for f in check_plan(read_plan(saved), load_catalog(108)) if f.code == "SCHEDULE_BAD_MONTH"]
+    assert months == ["預定進度「108.13」的月份不在 1 到 12 之間", "預定進度「108.14」的月份不在 1 到 12 之間"]
+
+
+def test_a_column_inserted_after_the_hidden_columns_changes_nothing(edit: Edit, plan: Path) -> None:
+    layout = live_layout(LIVE_RULES, 20)
+    assert layout is not None
+    after = column_index(max(layout.stored.values(), key=column_index)) + 1
+    saved = edit(plan, [{"op": "unprotect"}, {"op": "insert_columns", "column": column_letter(after)}])
+    assert calculated(saved)[1][LIVE] == "尚有 3 處待修正；送出前仍請以 xltool check 確認"
+    agrees(saved)

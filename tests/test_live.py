@@ -598,7 +598,7 @@ def test_every_twin_is_a_formula_excel_2010_and_libreoffice_calculate(tmp_path: 
     assert not any(str(value).startswith("=") for value in defined.values())
     assert all(names[name].hidden for name in defined)  # out of Excel's Name Box
     allowed = {
-        "AND", "ASC", "CHAR", "CHOOSE", "CLEAN", "COUNTA", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISBLANK", "ISERROR",
+        "AND", "ASC", "CHAR", "CHOOSE", "CLEAN", "COLUMN", "COUNTA", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISBLANK", "ISERROR",
         "ISNUMBER", "ISTEXT", "LEFT", "LEN", "LOOKUP", "MATCH", "MAX", "MID", "MIN", "MOD", "N", "NOT", "OR", "RIGHT",
         "ROUND", "ROW", "ROWS", "SUBSTITUTE", "SUMPRODUCT", "TEXT", "TRIM", "VLOOKUP",
     }  # fmt: skip

@@ -15,6 +15,8 @@ plan sheet:
     {"op": "number", "cell": "D6", "value": 30}          a number typed into a General cell
     {"op": "insert_rows", "row": 1, "count": 1}          Insert Rows above 1-based ``row`` (an unprotected sheet)
     {"op": "delete_rows", "row": 4, "count": 1}          Delete Rows from 1-based ``row`` (an unprotected sheet)
+    {"op": "insert_columns", "column": "G"}              Insert Columns before ``column`` (an unprotected sheet)
+    {"op": "delete_columns", "column": "H"}              Delete Columns (an unprotected sheet)
     {"op": "unprotect"}                                  Tools ▸ Protect Sheet turned off (it has no password)
     {"op": "fill", "cell": "B7", "rgb": "FFEB9C"}        the officer's own background colour
     {"op": "note", "cell": "B5", "text": "…"}           the officer's own comment (a note)
@@ -126,6 +128,10 @@ def run(pipe: str, job: dict) -> None:  # type: ignore[type-arg]
                 sheet.unprotect("")
             elif kind == "delete_rows":
                 sheet.Rows.removeByIndex(op["row"] - 1, op.get("count", 1))
+            elif kind == "insert_columns":
+                sheet.Columns.insertByIndex(sheet.getCellRangeByName(f"{op['column']}1").CellAddress.Column, 1)
+            elif kind == "delete_columns":
+                sheet.Columns.removeByIndex(sheet.getCellRangeByName(f"{op['column']}1").CellAddress.Column, 1)
             elif kind == "fill":
                 sheet.getCellRangeByName(op["cell"]).CellBackColor = int(op["rgb"], 16)
             elif kind == "new_sheet":  # Sheet ▸ Insert Sheet; LibreOffice's default place is before the current one

@@ -59,6 +59,7 @@ from xltool.form import (
     TOTAL_LABEL,
     Severity,
     chinese_number,
+    column_index,
     column_letter,
     numeral_value,
     quoted_sheet,
@@ -87,6 +88,12 @@ UNCHECKED = (
 )
 HEADER_GONE = "【錯誤】標題列被刪除了，xltool check 讀不到這份計畫：請按 Ctrl+Z 復原，或重新取得範本"
 TOTAL_GONE = "【錯誤】合計列被刪除了：請按 Ctrl+Z 復原，或重新取得範本"
+# Said instead of the count once a column is inserted or deleted left of the hidden columns (the sheet
+# unprotected): see Formulas._count.
+COLUMNS_MOVED = (
+    "【錯誤】計畫表插入或刪除了欄，「檢查」欄已無法檢查：請按 Ctrl+Z 復原；序號、備註等請寫在具體作法或備考欄"
+    "（表單以外的欄，彙整與列印都不列入）"
+)
 
 
 @dataclass(frozen=True)
@@ -971,9 +978,15 @@ class Formulas:
         flagged = "+".join([*(rows(s) for s in COUNTED), *(f'({h}<>"")' for h in headings), form])
         said = "&".join([*(f'IF({h}<>"",{h}&"；","")' for h in headings), f"{PREFIX}v_form"])
         reminders = rows(Severity.INFO)
+        # A column inserted or deleted (the sheet unprotected: it has no password) moves the hidden columns,
+        # and LibreOffice goes on calculating each row's hidden cells through the names as they were: every
+        # filled row said 「這一列有資料但沒有具體作法」 and the count counted them. Where the last hidden column
+        # is now (an absolute reference, which both programs move with it) against where the template put it.
+        last = max(layout.stored.values(), key=column_index)
+        moved = f"IFERROR(COLUMN({self.sheet}${last}$1),0)<>{column_index(last) + 1}"
         return (
-            f'{said}&IF({flagged}>0,"尚有 "&({flagged})&" 處待修正","未發現需要修正的地方")'
-            f'&IF({reminders}>0,"（另有 "&{reminders}&" 則提示，不必修正）","")'
+            f'IF({moved},"{COLUMNS_MOVED}",{said}&IF({flagged}>0,"尚有 "&({flagged})&" 處待修正","未發現需要修正的地方")'
+            f'&IF({reminders}>0,"（另有 "&{reminders}&" 則提示，不必修正）",""))'
             f'&"；送出前仍請以 xltool check 確認"'
         )
 
