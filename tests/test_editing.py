@@ -417,3 +417,26 @@ def test_a_column_inserted_after_the_hidden_columns_changes_nothing(edit: Edit, 
     saved = edit(plan, [{"op": "unprotect"}, {"op": "insert_columns", "column": column_letter(after)}])
     assert calculated(saved)[1][LIVE] == "尚有 3 處待修正；送出前仍請以 xltool check 確認"
     agrees(saved)
+
+
+def test_the_plan_sheet_copied_to_a_workbook_of_its_own_is_said_once_at_the_plan(
+    edit: Edit, plan: Path, tmp_path: Path
+) -> None:
+    """The officer copies 計畫表 alone into a new workbook (Move or Copy Sheet ▸ new document) and sends that: it
+    has the 檢查 column but not the 清單 sheet nor the template's marker, so the column shows nonsense (「計畫目標編號
+    「壹」應為「壹」」) and the dropdowns are gone, and its names link back to the officer's own file (Excel warns
+    whoever opens it). check said only the plan's errors. It says, once and at the plan, what the copy lost and
+    that it links to another file; the template itself, saved by LibreOffice as it was, is not told so."""
+    alone = tmp_path / "單獨的計畫表.xlsx"
+    saved = edit(plan, [{"op": "enter", "cell": "C6", "text": "108.14"}, {"op": "export_sheet", "target": str(alone)}])
+    findings = check_plan(read_plan(alone), load_catalog(108))
+    said = [f for f in findings if f.code == "TEMPLATE_SHEET_ALONE"]
+    assert [(f.severity, f.cell) for f in said] == [("warning", "")]
+    assert said[0].message == (
+        "計畫表是從範本單獨複製出來的，沒有範本的其他工作表（清單等）：「檢查」欄與下拉選單都無法運作；"
+        f"活頁簿還連結到另一個檔案「{plan.name}」（外部連結），收件單位開啟時會看到安全性警告"
+    )
+    assert "xltool import" in said[0].hint
+    months = [f.cell for f in findings if f.code == "SCHEDULE_BAD_MONTH"]
+    assert months == ["C5", "C6"]  # the plan's own errors as before
+    assert not [f for f in check_plan(read_plan(saved), load_catalog(108)) if f.code == "TEMPLATE_SHEET_ALONE"]

@@ -41,7 +41,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     """The example, test_live's 100 rows (every planted mistake, unusual values, numbering slips) with a
     wrong total, title and template version, and the plans that break what a plan's rows cannot: none at
     all, no unit or year, a year that is none (108.5), a western year, a formula without its result, a cell showing #N/A, stray spaces,
-    a goal naming an old year, a goal with no practice, a practice below 合計."""
+    a goal naming an old year, a goal with no practice, a practice below 合計, the plan sheet without the
+    template's other sheets."""
     folder = tmp_path_factory.mktemp("rules")
     rows = corpus_rows()
     path = fill(write_template(folder / "corpus.xlsx", year=108, rows=len(rows) + 3), rows, unit="測試縣政府政風處")
@@ -59,6 +60,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     book = load_workbook(pasted)
     book["計畫表"]["E2"] = 108.5  # pasted past the whole-number validation
     book.save(pasted)
+    alone = fill(write_template(folder / "alone.xlsx", year=108, rows=5), correct_rows()[:2], unit="某處")
+    book = load_workbook(alone)
+    del book["xltool"], book["清單"]  # 計畫表 copied out of the template on its own
+    book.save(alone)
     odd = correct_rows()
     odd[0] = {**odd[0], "goal": "壹、延續107年度的廉政宣導。 ", "practice": "一、辦理廉政宣導  3 場。"}
     odd.append({"goal": "參、沒有作法的目標。"})
@@ -74,6 +79,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
         (planted, 109, Decimal(1)),
         (read_plan(empty), None, None),
         (read_plan(pasted), None, None),
+        (read_plan(alone), 108, None),
         (read_plan(other), 108, None),
     ]
 

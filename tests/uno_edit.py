@@ -22,6 +22,8 @@ plan sheet:
     {"op": "note", "cell": "B5", "text": "…"}           the officer's own comment (a note)
     {"op": "copy", "range": "A4:AD4"}                    select and Ctrl+C
     {"op": "insert_copied", "to": "A4:AD4"}              Insert Copied Cells (Paste Special ▸ shift cells down)
+    {"op": "export_sheet", "target": path}               Move or Copy Sheet ▸ Copy to 「- new document -」, saved
+                                                         there as .xlsx (the plan sheet sent on its own)
 
 An op may name its sheet ("sheet": "…"); the plan sheet otherwise.
 
@@ -145,6 +147,14 @@ def run(pipe: str, job: dict) -> None:  # type: ignore[type-arg]
                 controller.select(sheet.getCellRangeByName(op["to"]))
                 contents = {"Flags": "A", "FormulaCommand": 0, "SkipEmptyCells": False, "Transpose": False}
                 dispatch(context, controller.Frame, ".uno:InsertContents", **contents, AsLink=False, MoveMode=0)
+            elif kind == "export_sheet":
+                alone = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (prop("Hidden", True),))
+                alone.Sheets.importSheet(document, PLAN_SHEET, 0)
+                for other in [name for name in alone.Sheets.ElementNames if name != PLAN_SHEET]:
+                    alone.Sheets.removeByName(other)  # the new document's own empty sheet
+                alone.calculateAll()
+                alone.storeToURL(uno.systemPathToFileUrl(op["target"]), (prop("FilterName", "Calc MS Excel 2007 XML"),))
+                alone.close(True)
             elif kind == "note":
                 sheet.Annotations.insertNew(sheet.getCellRangeByName(op["cell"]).CellAddress, op["text"])
             else:

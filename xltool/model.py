@@ -406,6 +406,7 @@ class Plan:
     year_written: str = ""  # the year cell as written (2019 is read as 108; 115.5 as no year)
     stated_total: Budget | None = None  # a 合計 written in the workbook, to compare with the sum
     marker: dict[str, str] = field(default_factory=dict)  # the template's version, year and catalog id
+    links: list[str] = field(default_factory=list)  # the files the workbook's formulas link to (external links)
     notices: list[str] = field(default_factory=list)  # what the reader wants the user to know
     uncomputed: dict[str, str] = field(default_factory=dict)  # formula cells with no stored value -> field
     cell_errors: dict[str, tuple[str, str]] = field(default_factory=dict)  # cells showing #REF! etc. -> field, error

@@ -125,6 +125,17 @@ def relations(package: Package, part: str) -> list[Relation]:
     return relations_in(_text(package, rels), part) if package.has(rels) else []
 
 
+def external_books(package: Package, found: Book) -> list[str]:
+    """The files a workbook's external links name (a sheet copied out of its workbook links back to it, and
+    Excel asks whoever opens the copy whether to trust them), by file name."""
+    books = []
+    for link in relations(package, found.part):
+        if link.type.endswith("/externalLink") and not link.external and package.has(link.target):
+            paths = (unquote(r.written).replace("\\", "/") for r in relations(package, link.target) if r.external)
+            books += [posixpath.basename(path) or path for path in paths]
+    return books
+
+
 @dataclass(frozen=True)
 class Sheet:
     name: str

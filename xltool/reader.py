@@ -150,6 +150,8 @@ def read_plan(
                 marker = workbook.marker()
                 plan = _read_sheet(source, name, sheet.grid, merged, header, marker, catalog, year, progress)
                 plan.marked_copy, plan.digest = workbook.marked, book.digest
+                if workbook.found is not None:
+                    plan.links = ooxml.external_books(book, workbook.found)
                 if MERGED_SHEET not in workbook.names and len(workbook.names) > 1:
                     _say_other_plans(plan, workbook, name, bool(marker))
                 if name == MERGED_SHEET and RECEIPT_SHEET in workbook.names:

@@ -401,6 +401,16 @@ TEMPLATE_OUTDATED = Rule(
     "這份活頁簿由較舊的範本或清單產生（{what}）",
     "請以 xltool template 產生新範本，或確認清單是否仍適用",
 )
+# The plan sheet copied out of its template into a workbook of its own (Move or Copy Sheet ▸ new document): the
+# 檢查 column's names then read the 清單 sheet of the officer's file through an external link, which the receiving
+# office is warned about (said with it, {links}).
+TEMPLATE_SHEET_ALONE = Rule(
+    "TEMPLATE_SHEET_ALONE",
+    W,
+    "plan",
+    "計畫表是從範本單獨複製出來的，沒有範本的其他工作表（清單等）：「檢查」欄與下拉選單都無法運作{links}",
+    "請直接填寫範本本身再送出；已填好的內容可用 xltool import 搬進新範本",
+)
 PRACTICE_AFTER_TOTAL = Rule(
     "PRACTICE_AFTER_TOTAL",
     E,

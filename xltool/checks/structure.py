@@ -30,6 +30,7 @@ from xltool.checks.rules import (
     PRACTICE_SPACES,
     PRACTICE_TWO,
     TEMPLATE_OUTDATED,
+    TEMPLATE_SHEET_ALONE,
     TITLE_YEAR_MISMATCH,
     UNIT_MISSING,
     YEAR_MISMATCH,
@@ -42,6 +43,7 @@ from xltool.form import (
     FIELD_NAMES,
     GOAL_NUMERALS,
     ITEM_NUMERALS,
+    LIVE,
     TEMPLATE_VERSION,
     UNIT_WRITTEN,
     cell_row,
@@ -79,6 +81,7 @@ _HEADING = (
     FORMULA_NO_VALUE,
     CELL_ERROR,
     TEMPLATE_OUTDATED,
+    TEMPLATE_SHEET_ALONE,
     PRACTICE_AFTER_TOTAL,
 )
 _NUMBERING = (
@@ -146,6 +149,12 @@ def _heading(context: Context) -> Iterator[Finding]:
             else f"清單 {catalog_id}，目前使用 {catalog.id}"
         )
         yield TEMPLATE_OUTDATED.at_plan(plan, catalog_id, what=what)
+    # A 檢查 column and no marker sheet: the plan sheet alone, copied out of a template (every template with the
+    # column has had the marker). A hand-made plan has neither.
+    if LIVE.key in plan.cells and not plan.marker:
+        named = "、".join(f"「{book}」" for book in plan.links)
+        links = f"；活頁簿還連結到另一個檔案{named}（外部連結），收件單位開啟時會看到安全性警告" if named else ""
+        yield TEMPLATE_SHEET_ALONE.at_plan(plan, links=links)
 
 
 class _Numbered(NamedTuple):
