@@ -90,10 +90,7 @@ HEADER_GONE = "【錯誤】標題列被刪除了，xltool check 讀不到這份�
 TOTAL_GONE = "【錯誤】合計列被刪除了：請按 Ctrl+Z 復原，或重新取得範本"
 # Said instead of the count once a column is inserted or deleted left of the hidden columns (the sheet
 # unprotected): see Formulas._count.
-COLUMNS_MOVED = (
-    "【錯誤】計畫表插入或刪除了欄，「檢查」欄已無法檢查：請按 Ctrl+Z 復原；序號、備註等請寫在具體作法或備考欄"
-    "（表單以外的欄，彙整與列印都不列入）"
-)
+COLUMNS_MOVED = "【錯誤】計畫表插入或刪除了欄，「檢查」欄已無法檢查：請按 Ctrl+Z 復原；序號、備註等請寫進具體作法"
 
 
 @dataclass(frozen=True)
