@@ -223,6 +223,15 @@ def test_an_amount_past_2_53_is_reported_with_every_digit(tmp_path: Path, xltool
     assert f"各目標：壹 {int(goal):,}、貳 350" in out.replace("\n", "") and "e+" not in out
 
 
+def test_the_budget_by_goal_labels_practices_with_no_goal(template: Path, xltool: Runner) -> None:
+    """A4 cleared: the first goal's practices have no goal, and their total had no label (「各目標： 10、貳 5.5」)."""
+    rows = correct_rows()
+    rows[0] = {key: value for key, value in rows[0].items() if key != "goal"}
+    fill(template, rows, unit="測試縣政府政風處")
+    _, out, _ = xltool("check", template)
+    assert "各目標：（未填目標） 10、貳 40.5；" in out.replace("\n", "").replace("  ", ""), out
+
+
 def test_check_exit_codes_and_closing_line(planted: tuple[Path, list[Finding]], xltool: Runner) -> None:
     code, out, _ = xltool("check", EXAMPLE)
     assert code == 0 and "0 個錯誤、20 個警告" in out

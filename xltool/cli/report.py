@@ -21,6 +21,8 @@ from xltool.roster import UNKNOWN_UNIT, Receipt, Status, missing
 if TYPE_CHECKING:
     pass
 
+NO_GOAL = "（未填目標）"  # the budget summary's label for practices with no goal above them
+
 
 def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> list[str]:
     """The lines for one file: what it is, its findings, its totals and the count; ``limit`` is the
@@ -50,7 +52,9 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
     units = len(plan.units())
     merged = units > 1
     goals = {} if merged else plan.totals_by_goal()
-    by_goal = "、".join(f"{goal.split('、', 1)[0]} {amount_text(v)}" for goal, v in goals.items())
+    # Practices with no goal above them (A4 cleared, a goal sorted away) are labelled: a blank label read as
+    # 「各目標： 18、貳 10」, as if the first goal's number were lost from the line.
+    by_goal = "、".join(f"{goal.split('、', 1)[0] or NO_GOAL} {amount_text(v)}" for goal, v in goals.items())
     by_category = "、".join(f"{name or '（未填）'} {amount_text(v)}" for name, v in plan.totals_by_category().items())
     if by_goal or by_category:  # an empty plan has none: its one error says so
         head = (
