@@ -397,6 +397,27 @@ def test_fix_applies_only_unambiguous_corrections(template: Path, tmp_path: Path
     assert "108.01" in ambiguous.message and "108.10" in ambiguous.message
 
 
+def test_a_practice_numbered_another_way_is_a_warning_that_fix_corrects(
+    template: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """「(一)」 and 「二.」 were read as 一 and 二 and nothing said so, even with --info, where 「1.」 is told to be 一、:
+    printed as typed, they are not the form's 「一、」. Two practices in one cell (「(三)…⏎(四)…」) get no fix."""
+    rows = [{"goal": "壹、目標", "practice": "(一)辦理宣導 3 場", **GOOD}, {"practice": "二.辦理講習 2 場", **GOOD},
+            {"practice": "（三）辦理稽核 1 次\n（四）辦理座談 2 場", **GOOD}, {"practice": "五、辦理訪查 2 次", **GOOD}]  # fmt: skip
+    fill(template, rows, unit="某處")
+    found = [f for f in check_plan(read_plan(template), load_catalog(108)) if f.field == "practice"]
+    assert [(f.cell, f.code, f.severity, f.fix) for f in found if f.code != "PRACTICE_TWO"] == [
+        ("B4", "ITEM_NUMBER_STYLE", "warning", "一、辦理宣導 3 場"),
+        ("B5", "ITEM_NUMBER_STYLE", "warning", "二、辦理講習 2 場"),
+        ("B6", "ITEM_NUMBER_STYLE", "warning", None),
+    ]
+    assert found[0].message == "具體作法編號寫成「(一)」，不是表單的「一、」"
+    out = tmp_path / "修正.xlsx"
+    assert xltool("check", template, "--fix", out).status == 0
+    sheet = load_workbook(out)["計畫表"]
+    assert [sheet[f"B{r}"].value for r in (4, 5, 7)] == ["一、辦理宣導 3 場", "二、辦理講習 2 場", "五、辦理訪查 2 次"]
+
+
 def test_an_amount_in_yuan_with_a_comma_out_of_place_says_the_comma_may_be_a_point(template: Path) -> None:
     """「5,00元」: told 「改為 0.5（千元）」 and nothing of the comma, which, a decimal point, makes it 0.005."""
     fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 1 場", "schedule": "108.01-12", "budget": "5,00元",
@@ -645,7 +666,12 @@ def test_steps_numbered_a_level_down_are_one_practice(template: Path) -> None:
     rows.append({"practice": "(三)辦理座談 3 場。", **GOOD})
     fill(template, rows, unit="某處")
     findings = check_plan(read_plan(template), load_catalog(108))
-    assert [(f.code, f.cell) for f in findings if f.severity != "info"] == [("PRACTICE_TWO", "B9")]
+    # numbered 「(一)」 themselves, the practices of 參 are told the form's way is 「一、」 (and 「(三)」 is not 「五」)
+    assert [(f.code, f.cell) for f in findings if f.severity != "info"] == [
+        ("ITEM_NUMBER_STYLE", "B9"),
+        ("PRACTICE_TWO", "B9"),
+        ("ITEM_NUMBER_STYLE", "B10"),
+    ]
 
 
 def test_two_practices_numbered_with_digits_in_one_cell_are_two(template: Path) -> None:

@@ -380,6 +380,26 @@ def agreeing(tmp_path: Path, key: str, values: list[str]) -> list[list[object]]:
 
 
 @office
+def test_a_practice_numbered_another_way_is_said_as_check_says_it(tmp_path: Path) -> None:
+    """「(一)」, 「（二）」, 「三.」 and 「四 、」 read as 一 … 四, and the column said nothing, as check did not: both say
+    the number is not the form's 「一、」, quoting it as typed."""
+    practices = [
+        "(一)辦理宣導 3 場。",
+        "（二） 召開會報 2 次。",
+        "三.辦理講習 1 場。",
+        "四 、辦理座談 1 場。",
+        "五、辦理訪查 2 次。",
+    ]
+    grid = agreeing(tmp_path, "practice", practices)
+    live, _ = live_columns(len(practices))
+    assert [grid[3 + n][live] for n in range(len(practices))] == [
+        *(f"【警告】具體作法編號寫成「{number}」，不是表單的「{expected}、」"
+          for number, expected in (("(一)", "一"), ("（二）", "二"), ("三.", "三"), ("四 、", "四"))),
+        "",
+    ]  # fmt: skip
+
+
+@office
 def test_a_schedule_is_quoted_as_check_quotes_it(tmp_path: Path) -> None:
     """The column's message quotes the schedule as check does: a line break between months as 「、」 (it quoted
     「107.13」 for 107.1⏎3, where check quoted 「107.1、3」), one after a dash as nothing, a tilde as typed.

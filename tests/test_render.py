@@ -131,6 +131,28 @@ def test_it_prints_what_was_written_unless_asked_for_the_canonical_form(
     assert (fixed["C5"].value, "".join(fixed.cell(r, 5).value for r in (5, 6, 7))) == ("108.01-12", "綜合規劃業務")
 
 
+def test_a_practice_numbered_another_way_prints_as_typed(template: Path, tmp_path: Path, xltool: Runner) -> None:
+    """「(一)辦理宣導 3 場。」 was read as 一 and printed 「一、辦理宣導 3 場。」, from the workbook and its JSON alike (the
+    JSON had no `written` for it); --canonical prints the form's way."""
+    rows = [{"goal": "壹、目標", "practice": "(一)辦理宣導 3 場。", "schedule": "108.01-12", "budget": 5,
+             "category": "防貪業務", "performance": "無"}, {"practice": "二.召開會報 2 次。", "schedule": "108.06",
+             "budget": 0, "category": "防貪業務", "performance": "無"}]  # fmt: skip
+    fill(template, rows, unit="某處")
+    assert xltool("read", template, "-o", tmp_path / "p.json").status == 0
+    items = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))["items"]
+    assert [item.get("written") for item in items] == [
+        {"practice": "(一)辦理宣導 3 場。"},
+        {"practice": "二.召開會報 2 次。"},
+    ]
+    for source in (template, tmp_path / "p.json"):
+        for how, expected in (((), ["(一)辦理宣導 3 場。", "二.召開會報 2 次。"]),
+                              (("--canonical",), ["一、辦理宣導 3 場。", "二、召開會報 2 次。"])):  # fmt: skip
+            out = tmp_path / f"印{source.suffix}{''.join(how)}.xlsx"
+            assert xltool("render", source, "-o", out, *how).status == 0
+            cells = [c.value for row in load_workbook(out)["計畫表"].iter_rows() for c in row]
+            assert [c for c in cells if isinstance(c, str) and ("宣導" in c or "會報" in c)] == expected
+
+
 def test_a_performance_item_typed_on_two_lines_prints_as_one_item_as_in_the_document(template: Path) -> None:
     fill(template, [{"goal": "壹、目標", "practice": "一、作法 1 場", "schedule": "108.01-12", "budget": 5,
                      "category": "防貪業務", "performance": "政策目標-\n反貪活動"}], unit="某處")  # fmt: skip

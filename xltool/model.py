@@ -59,6 +59,8 @@ PAREN_NUMBER = rf"[(（]([{ITEM_NUMERALS}]+)[)）]"
 PLAIN_NUMBER = rf"([{ITEM_NUMERALS}]+)\s*[、.,．，]"
 NUMBERED_LINE = re.compile(PLAIN_NUMBER)
 PAREN_NUMBERED_LINE = re.compile(PAREN_NUMBER)
+# A practice's number at the start of its cell, as written (spaces before it, and between it and its mark).
+_OWN_NUMBER = re.compile(rf"\s*(?:{PAREN_NUMBER}|{PLAIN_NUMBER})")
 FIRST_STEP = re.compile(rf"[(（]\s*{ITEM_NUMERALS[0]}\s*[)）]")  # 「(一)」, on a line of its own or after a colon
 # A practice numbered with digits, as hand-made plans number them: 「2.」 「2、」 or 「(2)」 (group 1 the one in
 # brackets, group 2 the other), 1 to 99 with no leading zero; not an amount (「1.5 萬份」). The reader keeps a line
@@ -289,6 +291,16 @@ class PlanItem:
         """The practice as the form prints it: 「一、秉縣長…」."""
         return f"{self.item_no}、{self.practice}" if self.item_no else self.practice
 
+    @property
+    def number_written(self) -> str:
+        """The practice's number as its cell writes it where the form's way is another (「(一)」, 「一.」 for
+        「一、」), from ``written``; "" when it is the form's, or unknown. Printed as written (render promises
+        each cell as it says), and check offers the form's way (ITEM_NUMBER_STYLE)."""
+        own = self.written.get("practice") if self.written and self.item_no else None
+        found = _OWN_NUMBER.match(own) if own is not None else None
+        number = found.group(0).strip() if found is not None else ""
+        return "" if number == f"{self.item_no}、" else number
+
     def as_written(self) -> dict[str, str]:
         """Each printed cell's text as the officer wrote it: the schedule, category and performance item as
         typed (not the canonical forms check compares), a budget typed as text as typed (「5千」, 「5000元」,
@@ -297,7 +309,7 @@ class PlanItem:
         budget = self.budget_info
         shown = {
             Kind.GOAL: self.numbered_goal,
-            Kind.PRACTICE: self.numbered_practice,
+            Kind.PRACTICE: f"{number}{self.practice}" if (number := self.number_written) else self.numbered_practice,
             Kind.SCHEDULE: self.schedule_info.written,
             Kind.BUDGET: amount_text(budget.value)
             if budget.value is not None and budget.typed_number

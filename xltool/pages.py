@@ -91,11 +91,12 @@ def running_title(unit: str, rest: str) -> str:
 def cell_texts(item: PlanItem, canonical: bool = False) -> dict[str, str]:
     """What each printed cell of a practice says: as the officer wrote it (``PlanItem.as_written``), or
     with ``canonical`` what ``check --fix`` would write (108.01-12 for １０８．０１－１２, 綜合規劃業務 for
-    綜合業務, 5 for 「5千」)."""
+    綜合業務, 5 for 「5千」, 「一、」 for 「(一)」)."""
     texts = item.as_written()
     if canonical:
         amount = amount_text(item.budget) if item.budget is not None else item.budget_info.written
         texts.update(schedule=item.schedule, budget=amount, category=item.category, performance=item.performance)
+        texts.update(practice=item.numbered_practice)  # 「一、」 for 「(一)」
     # A blank line (Alt+Enter twice) prints nothing here, as in the sheet: kept, a word processor made the
     # row taller than the page plan (a document of two pages where the printout has one).
     return {key: without_blank_lines(text) for key, text in texts.items()}

@@ -749,6 +749,11 @@ class _Columns:
         self.goals_written = _each_once(goal_cells, _untidy)
         # Each practice is its own text: looking each one up costs more than _untidy's quick test of it.
         self.practices_written = [_untidy(value) for value in self.practice_cells]
+        # and where its number is written another way than the form's 「一、」 (「(一)」, 「一.」): read as 一, it was
+        # printed 「一、」 and nothing said so (PlanItem.number_written)
+        for i, (number, _) in enumerate(self.numbered):
+            if number and self.practices_written[i] is None and not self.practices[i].startswith(f"{number}、"):
+                self.practices_written[i] = _text(self.practice_cells[i])
         self.units, self.remarks = body.lines("unit"), body.lines("remark")
         self.origins: list[Origin | None] | None = None  # a merged workbook's 彙整: where each row came from
         self.categories = _each_once(body.values("category"), lambda value: _category(catalog, _line(value)))

@@ -475,6 +475,18 @@ ITEM_NUMBER_ORDER = Rule(
         },
     ),
 )
+# A practice numbered 「(一)」 or 「一.」: read as 一 (its order is checked), printed as written, not the form's 「一、」.
+ITEM_NUMBER_STYLE = Rule(
+    "ITEM_NUMBER_STYLE",
+    W,
+    "practice",
+    "具體作法編號寫成「{value}」，不是表單的「{expected}、」",
+    "請以「{expected}、」開頭：具體作法依序編為一、二、三…，「(一)」是作法下分項的層級；xltool check --fix 可自動改寫",
+    live=Live(
+        'AND({has_practice},{n_has},OR({n_start}=2,MID({n_t},{n_start}+{n_run},1)<>"、"))',
+        fill={"value": "LEFT({n_t},{n_rest}-1)", "expected": "{n_token}"},
+    ),
+)
 PRACTICE_TWO = Rule(
     "PRACTICE_TWO",
     W,

@@ -21,6 +21,7 @@ from xltool.checks.rules import (
     GOALS_TOO_MANY,
     ITEM_NUMBER_MISSING,
     ITEM_NUMBER_ORDER,
+    ITEM_NUMBER_STYLE,
     ITEMS_FOLLOW,
     NO_ITEMS,
     PRACTICE_AFTER_TOTAL,
@@ -92,6 +93,7 @@ _NUMBERING = (
     PRACTICE_MISSING,
     ITEM_NUMBER_MISSING,
     ITEM_NUMBER_ORDER,
+    ITEM_NUMBER_STYLE,
     PRACTICE_TWO,
 )
 _PRINCIPLES = (GOALS_TOO_MANY, GOAL_TOO_LONG, PRACTICE_DUPLICATE, PRACTICE_NOT_QUANTIFIED)
@@ -256,6 +258,9 @@ def _numbering(context: Context) -> Iterator[Finding]:
             fix = _restyled(item.practice, position, expected, _ITEM_AS_OTHERS, GOAL_NUMERALS) if count == 1 else None
             fix = fix if fix and context.fixable(item, "practice") else None
             yield ITEM_NUMBER_MISSING.at_item(item, item.practice, fix, expected=expected)
+        elif number := item.number_written:  # 「(一)」 for 「一、」: read as 一, but not the form's way
+            fix = f"{item.item_no}、{item.practice}" if count == 1 and context.fixable(item, "practice") else None
+            yield ITEM_NUMBER_STYLE.at_item(item, number, fix, expected=item.item_no)
         practices.append(_numbered(item, item.item_no, ITEM_NUMERALS, position))
         if count > 1:
             yield PRACTICE_TWO.at_item(item, item.practice, count=count)
@@ -333,4 +338,6 @@ def spaces(context: Context) -> Iterator[Finding]:
             if written is None or (key == "goal" and cell in goal_cells):
                 continue
             goal_cells.add(cell)
-            yield rule.at_item(item, written, clean(written) if context.fixable(item, key) else None)
+            tidy = clean(written)
+            if tidy != written:  # a practice's cell is kept too where its number is written another way
+                yield rule.at_item(item, written, tidy if context.fixable(item, key) else None)
