@@ -7,6 +7,7 @@ import itertools
 import json
 import re
 import shutil
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -1264,3 +1265,82 @@ def test_a_json_without_cells_says_the_row(tmp_path: Path, xltool: Runner) -> No
     plan["items"][1]["performance"] = ""
     older.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     assert "計畫表 第 5 列  警告  沒有填提列績效對應項目" in xltool("check", older).out.splitlines()
+
+
+# --- what the officer's printout does not show -----------------------------------------------------------
+
+
+def merged_keeping_contents(path: Path, ranges: str) -> Path:
+    """``path`` with ``ranges`` merged and the cells they cover keeping their contents, as LibreOffice saves
+    Merge Cells with 「keep the contents of the hidden cells」 (openpyxl empties them)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        members = {name: book.read(name) for name in book.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = re.sub(
+        rb"(<mergeCells[^>]*>)", rb'\1<mergeCell ref="%s"/>' % ranges.encode(), members[sheet], count=1
+    )
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in members.items():
+            book.writestr(name, data)
+    return path
+
+
+def test_a_value_a_merged_cell_covers_is_said_where_it_is(template: Path, xltool: Runner) -> None:
+    """B6:C6 merged (the sheet unprotected), C6 keeping 108.10-12: the printout shows B6 alone, and check said
+    only 「B6 具體作法沒有填預定進度」 and read's JSON had schedule "" with no word of the schedule covered."""
+    fill(template, [*correct_rows(), {"practice": "三、辦理講習 1 場。", **GOOD}], unit="某處")
+    merged_keeping_contents(template, "B6:C6")
+    done = xltool("check", template, "-f", "json")
+    found = {(f["code"], f["cell"]): f for f in json.loads(done.out)["files"][0]["findings"]}
+    covered = found[("CELL_COVERED", "C6")]
+    assert covered["severity"] == "warning"
+    assert covered["message"] == "預定進度被合併儲存格 B6:C6 蓋住，這一格的「108.10-12」印不出來，xltool 讀成空白"
+    assert ("SCHEDULE_MISSING", "B6") in found  # the plan, as printed, has no schedule there
+    read = xltool("read", template, "-f", "json")
+    assert json.loads(read.out)["items"][2]["schedule"] == ""
+    assert "注意：計畫表!C6 被合併儲存格 B6:C6 蓋住，其中的「108.10-12」印不出來" in read.err
+
+
+def hidden_rows(path: Path, rows: Sequence[int]) -> Path:
+    """``path`` with ``rows`` hidden, as an officer hides practices (allowed while the sheet is protected)."""
+    book = load_workbook(path)
+    for row in rows:
+        book["計畫表"].row_dimensions[row].hidden = True
+    book.save(path)
+    return path
+
+
+def test_hidden_rows_are_read_and_said(template: Path, tmp_path: Path, xltool: Runner) -> None:
+    """Rows 6-7 hidden to drop two practices: the officer's printout leaves them out, and check, read and render
+    took them in without a word. Hiding is not deleting: they are still read, and said once, naming the rows."""
+    fill(template, correct_rows(), unit="某處")
+    hidden_rows(template, (6, 7))
+    findings = check_plan(read_plan(template), load_catalog(108))
+    assert [(f.code, f.cell, f.severity) for f in findings] == [
+        ("ROW_HIDDEN", "B6", "warning"),
+        ("ROW_HIDDEN", "B7", "warning"),
+    ]
+    done = xltool("check", template)
+    assert "計畫表!B6–B7，共 2 格  警告  這一列是隱藏的列，仍列入檢查、彙整與列印" in done.out
+    said = "計畫表 第 6、7 列是隱藏的列，仍列入檢查、彙整與列印"
+    assert said not in done.err  # check says it once, as a finding
+    rendered = xltool("render", template, "-o", tmp_path / "印.xlsx")
+    assert rendered.status == 0 and f"注意：某處：{said}" in rendered.err
+    read = xltool("read", template, "-f", "json")
+    assert len(json.loads(read.out)["items"]) == 4 and said in read.err
+
+
+@pytest.mark.usefixtures("office")
+def test_rows_libreoffice_hides_are_said_in_xlsx_and_ods(template: Path, tmp_path: Path) -> None:
+    """LibreOffice writes a hidden row hidden="true" (hidden="false" on every other row) in an .xlsx and
+    table:visibility="collapse" in an .ods; a hidden <col> (the template's helper columns) is no row."""
+    from xltool.office import convert
+
+    fill(template, correct_rows(), unit="某處")
+    hidden_rows(template, (5, 7))
+    for fmt in ("xlsx", "ods"):
+        saved = convert(template, fmt, tmp_path / fmt)
+        plan = read_plan(saved)
+        assert plan.hidden_rows == (5, 7) and len(plan.items) == 4, fmt

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE, fill
-from tests.test_check import correct_rows
+from tests.test_check import correct_rows, merged_keeping_contents
 from tests.test_live import corpus_rows
 from xltool.catalogs import load_catalog
 from xltool.checks import CHECKED, FAMILIES, RULES, Family, carryover, check_plan, rules
@@ -42,7 +42,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     wrong total, title and template version, and the plans that break what a plan's rows cannot: none at
     all, no unit or year, a year that is none (108.5), a western year, a formula without its result, a cell showing #N/A, stray spaces,
     a goal naming an old year, a goal with no practice, a practice below 合計, the plan sheet without the
-    template's other sheets."""
+    template's other sheets, a hidden row, a value a merged cell covers."""
     folder = tmp_path_factory.mktemp("rules")
     rows = corpus_rows()
     path = fill(write_template(folder / "corpus.xlsx", year=108, rows=len(rows) + 3), rows, unit="測試縣政府政風處")
@@ -72,7 +72,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     book["計畫表"]["D4"] = "=2*10"
     book["計畫表"]["C5"] = "#N/A"  # openpyxl writes an error value (t="e"), as a broken formula's result is saved
     book["計畫表"]["B11"], book["計畫表"]["C11"] = "三、寫在合計列下方的作法。", "108.05"  # the rows ran out
+    book["計畫表"].row_dimensions[6].hidden = True
     book.save(other)
+    merged_keeping_contents(other, "B7:C7")  # C7's schedule covered
     return [
         (read_plan(EXAMPLE), 108, None),
         (planted, 108, None),

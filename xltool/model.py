@@ -438,9 +438,36 @@ class Plan:
     digest: str = field(default="", compare=False, repr=False)
     # Cells merged over practice rows (a hand-made plan): such a cell is read on each row it covers.
     merged_cells: bool = False
+    # A cell of the form a merged range covers that still holds a value of its own (LibreOffice's Merge Cells,
+    # 「keep the contents of the hidden cells」): read as blank, as the printout shows it -> field, its text, range.
+    covered: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # The practice rows the sheet hides (the sheet protected, an officer may hide rows): the officer's printout
+    # leaves them out, and every command reads them, as hiding is not deleting.
+    hidden_rows: tuple[int, ...] = ()
     # A merged workbook's 收件情形, as (unit, status, files, note) rows: a later round carries a unit's
     # 年度不符 or 無法讀取 on when the unit has sent nothing since.
     last_receipts: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def unseen(self) -> list[str]:
+        """What the officer's own printout of the workbook does not show, said where a command reads or prints
+        the plan as it is (read, render; check has its findings, CELL_COVERED and ROW_HIDDEN): rows hidden, which
+        are read, and cells a merged range covers, which are read as blank."""
+        lines = [
+            f"{place(self.sheet, cell, 0)} 被合併儲存格 {merged} 蓋住，其中的「{text}」印不出來，xltool 讀成空白；請取消合併"
+            for cell, (_, text, merged) in self.covered.items()
+        ]
+        if self.hidden_rows:
+            runs: list[list[int]] = []
+            for row in sorted(self.hidden_rows):
+                if runs and row == runs[-1][-1] + 1:
+                    runs[-1].append(row)
+                else:
+                    runs.append([row])
+            rows = "、".join("、".join(map(str, run)) if len(run) < 3 else f"{run[0]}–{run[-1]}" for run in runs)
+            lines.append(
+                f"{self.sheet} 第 {rows} 列是隱藏的列，仍列入檢查、彙整與列印；不要的作法請清除整列的內容，要留的請取消隱藏"
+            )
+        return lines
 
     def live_columns(self) -> list[str]:
         """The letters of the template's 檢查 column and the hidden columns after it, when the plan's

@@ -98,7 +98,7 @@ class _At(NamedTuple):
     """One step of :func:`_walk`: a table starts or ends, or a cell (or one a merged range covers) stands at
     ``row``, ``column`` (0-based), repeated over ``rows`` rows and ``columns`` columns."""
 
-    kind: int  # _START, _END or _CELL
+    kind: int  # _START, _END, _CELL or _HIDDEN (a row, repeated over ``rows``, that the table hides)
     table: str
     row: int = 0
     column: int = 0
@@ -110,7 +110,7 @@ class _At(NamedTuple):
     end: int = 0  # where its start tag ends in the XML
 
 
-_START, _END, _CELL = 0, 1, 2
+_START, _END, _CELL, _HIDDEN = 0, 1, 2, 3
 
 
 def _walk(xml: bytes) -> Iterator[_At]:
@@ -129,6 +129,8 @@ def _walk(xml: bytes) -> Iterator[_At]:
         elif element == b"table-row":
             if not closing:
                 repeat_rows, column = _repeat(attrs, b"rows"), 0
+                if b"table:visibility=" in attrs and b'table:visibility="visible"' not in attrs:  # collapse, filter
+                    yield _At(_HIDDEN, name, row, rows=repeat_rows)
             if closing or empty:
                 row += repeat_rows
         elif not closing:  # a cell, or one a merged range covers
@@ -146,9 +148,12 @@ def sheets(package: Package, xml: bytes) -> dict[str, SheetCells]:
     rows = columns = 0
     errors: dict[str, str] = {}
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    hidden: list[tuple[int, int]] = []  # (first row, 0-based; how many)
     for at in _walk(xml):
         if at.kind == _START:
-            rows, columns, errors, merged = 0, 0, {}, []
+            rows, columns, errors, merged, hidden = 0, 0, {}, [], []
+        elif at.kind == _HIDDEN:
+            hidden.append((at.row, at.rows))
         elif at.kind == _END:
             if at.table in found:  # calamine builds both, and the size check saw only one of them
                 raise InputError(
@@ -156,7 +161,9 @@ def sheets(package: Package, xml: bytes) -> dict[str, SheetCells]:
                     package.path,
                     code=ErrorCode.INPUT_DAMAGED,
                 )
-            found[at.table] = SheetCells(rows, columns, errors, merged=tuple(merged))
+            # 1-based, and only as far as anything is filled: a run of a million hidden rows repeated is one tag
+            shut = frozenset(r + 1 for first, count in hidden for r in range(first, min(first + count, rows)))
+            found[at.table] = SheetCells(rows, columns, errors, merged=tuple(merged), hidden_rows=shut)
         else:
             if at.element == b"table-cell" and b"-spanned" in at.attrs:
                 span = {kind: whole(count) for kind, count in _SPANNED.findall(at.attrs)}
@@ -220,7 +227,7 @@ def number_formats(xml: bytes, sheet: str, refs: Collection[str]) -> dict[str, s
     found: dict[str, str] = {}
     defaults: list[bytes] = []
     for at in _walk(xml):
-        if at.table != sheet or at.kind == _END:
+        if at.table != sheet or at.kind in (_END, _HIDDEN):
             continue
         if at.kind == _START:
             defaults = _column_styles(xml, at.end)

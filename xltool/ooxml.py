@@ -456,6 +456,8 @@ def _last_row(xml: bytes) -> int:
     return 0
 
 
+_HIDDEN = (b' hidden="1"', b' hidden="true"')  # a row's attribute, as Excel and LibreOffice write it
+_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']0*([0-9]{1,18})["']""")
 _PREFIX = rb"""(?:[^\s<>/:"'=]+:)?"""  # any namespace prefix (Chinese too: <日:c xmlns:日=…>)
 # A cell's start tag under any namespace prefix: calamine reads <y:c xmlns:y="…main"> as a cell too.
 _CELL_TAG = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")
@@ -473,6 +475,7 @@ class _Found:
         self.empty: set[str] = set()
         self.errors: dict[str, str] = {}
         self.last_column = ""
+        self.hidden: set[int] = set()
 
     def add(self, pattern: re.Pattern[bytes], xml: bytes, cell: bytes) -> None:
         """What a run of whole cells holds (``cell`` is how this producer opens one: "<c"), found by
@@ -508,6 +511,8 @@ class _Found:
                 if not _VALUE.search(found.group(3)) and not (found.group(1) and _EMPTY_VALUE.search(found.group(3))):
                     self.empty.add(ref)
             at = xml.find(formula, at + 1)
+        if _HIDDEN[0] in xml or _HIDDEN[1] in xml:  # LibreOffice writes hidden="false" on every row
+            self._hidden_rows(xml)
         if b' t="e"' in xml if written is not None else b'="e"' in xml or b"='e'" in xml:
             for found in _ERROR.finditer(xml):
                 ref = _REF.search(found.group(1))
@@ -515,6 +520,16 @@ class _Found:
                 if ref:
                     shown = value.group(1).decode("utf-8", "replace") if value else ""
                     self.errors[ref.group(1).decode().upper() + ref.group(2).decode()] = shown
+
+    def _hidden_rows(self, xml: bytes) -> None:
+        """The rows ``xml`` hides (Excel's hidden="1", LibreOffice's "true"; a hidden column's <col> is none)."""
+        for word in _HIDDEN:
+            at = xml.find(word)
+            while at >= 0:
+                start = xml.rfind(b"<", 0, at)
+                if _ROW_TAG.match(xml, start) and (number := _ROW_NUMBER.search(xml, start, at)) is not None:
+                    self.hidden.add(whole(number.group(1)))
+                at = xml.find(word, at + 1)
 
     def _walk(self, xml: bytes) -> None:
         """Rows and cells one by one, as calamine places them when some have no reference (the format
@@ -547,8 +562,9 @@ class _Found:
 
     def cells(self) -> SheetCells:
         return SheetCells(
-            self.rows, self.columns, self.errors, frozenset(self.formulas), frozenset(self.empty), self.last_column
-        )
+            self.rows, self.columns, self.errors, frozenset(self.formulas), frozenset(self.empty), self.last_column,
+            hidden_rows=frozenset(self.hidden),
+        )  # fmt: skip
 
 
 # A cell's reference however it is spaced and quoted (a row's r="" is digits alone and never matches).

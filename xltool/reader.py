@@ -172,6 +172,8 @@ def read_plan(
             )
     _find_formulas(plan, sheet.cells)
     _cell_errors(plan, header, sheet.cells)
+    if hidden := sheet.cells.hidden_rows:  # the officer's printout leaves them out; every command reads them
+        plan.hidden_rows = tuple(dict.fromkeys(item.row for item in plan.items if item.row in hidden))
     if sheet.part is not None and workbook.found is not None:
         part, styles = sheet.part, workbook.found.styles
         _read_ambiguous_schedules(plan, lambda cells: ooxml.number_formats(book, part, styles, cells))
@@ -705,6 +707,7 @@ def _read_sheet(
         first += 1  # (the template's header is a row: whatever is typed under it is the officer's)
     body = _Body(grid, first, end, header, merged)
     plan.merged_cells = bool(body.moved)
+    plan.covered = body.covered(merged) if body.moved else {}
     refs = [plan.extra_columns.get(f.header) for f in (SOURCE_FILE, SOURCE_CELL, UNIT_WRITTEN, SOURCE_SAVED)]
     file_column, cell_column, written_column, saved_column = (column_index(ref) if ref else None for ref in refs)
     merged_rows = cell_column is not None and "unit" in header.columns  # a merged workbook's 彙整
@@ -1133,6 +1136,22 @@ class _Body:
         rows = self.grid[self.first : self.end]
         lines = [_line(row[c]) if c is not None and c < len(row) else "" for row in rows]
         return lines if self.order is None else [lines[i] for i in self.order]
+
+    def covered(self, merged: Mapping[tuple[int, int], tuple[int, int]]) -> dict[str, tuple[str, str, str]]:
+        """The cells a merged range covers that still hold a value other than the range's own (LibreOffice
+        keeps them when asked to, and its printout shows the range's first cell alone): cell -> field, its
+        text, the range. B6:C6 merged over a schedule read the schedule as blank, and check said only that
+        there was none, where the officer typed one."""
+        found: dict[str, tuple[str, str, str]] = {}
+        for r, fields in self.moved.items():
+            row = self.grid[r]
+            for key, (top, left) in fields.items():
+                c = self.header.columns[key]
+                text = _line(row[c]) if c < len(row) else ""
+                if text and text != (_line(self.grid[top][left]) if left < len(self.grid[top]) else ""):
+                    last = max(cell for cell, corner in merged.items() if corner == (top, left))
+                    found[cell_ref(r, c)] = (key, text, f"{cell_ref(top, left)}:{cell_ref(*last)}")
+        return found
 
     def from_above(self, r: int) -> set[str]:
         """The fields row r only shows from a merged cell above it (a practice merged down two rows)."""

@@ -227,10 +227,12 @@ class CheckRun:
 # What check of read's JSON cannot say, the JSON keeping the practices and not the workbook's other cells: its
 # title, year cell as typed, 合計, formulas and error values, rows below 合計 and template version
 # (TITLE_YEAR_MISMATCH, TOTAL_MISMATCH, FORMULA_NO_VALUE, CELL_ERROR, PRACTICE_AFTER_TOTAL, YEAR_WESTERN,
-# TEMPLATE_OUTDATED: tests/test_check.py plants each). Said once where a JSON counts, whose exit status cannot.
+# TEMPLATE_OUTDATED: tests/test_check.py plants each; and the warnings CELL_COVERED and ROW_HIDDEN). Said once
+# where a JSON counts, whose exit status cannot.
 JSON_UNCHECKED = (
     "檢查 JSON 時不會指出只有活頁簿裡才有的問題：標題的年度不符、合計與各列加總不符、公式沒有計算結果、"
-    "儲存格顯示錯誤值（#REF! 等）、合計列下方還有作法、年度寫成西元年、範本較舊；這些請檢查活頁簿"
+    "儲存格顯示錯誤值（#REF! 等）、合計列下方還有作法、年度寫成西元年、範本較舊、被合併儲存格蓋住的內容、隱藏的列；"
+    "這些請檢查活頁簿"
 )
 
 

@@ -579,6 +579,22 @@ CELL_ERROR = Rule(
     "{field}顯示錯誤值 {value}，xltool 讀成空白",
     "這一格的公式無法計算（常見原因：參照的儲存格或工作表已刪除）；請修正公式，或直接填入內容",
 )
+CELL_COVERED = Rule(
+    "CELL_COVERED",
+    W,
+    "plan",
+    "{field}被合併儲存格 {range} 蓋住，這一格的「{value}」印不出來，xltool 讀成空白",
+    "請選取 {range} 取消合併儲存格，讓這一格的內容顯示出來；不要的內容請清除",
+)
+# A row hidden (allowed while the sheet is protected) to drop a practice: gone from the officer's printout,
+# and still read, checked, merged and printed by xltool (hiding is not deleting). Said at each row's practice.
+ROW_HIDDEN = Rule(
+    "ROW_HIDDEN",
+    W,
+    "plan",
+    "這一列是隱藏的列，仍列入檢查、彙整與列印",
+    "不要的作法請選取整列清除內容（範本不能刪除整列）；要留的請取消隱藏，讓自己印出的計畫與送出的一致",
+)
 
 # The table: every rule above, in the order written (a test holds each name to its code).
 RULES: dict[str, Rule] = {rule.code: rule for rule in list(globals().values()) if isinstance(rule, Rule)}

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from xltool.checks.context import Context
 from xltool.checks.rules import (
+    CELL_COVERED,
     CELL_ERROR,
     FORMULA_NO_VALUE,
     GOAL_MISSING,
@@ -30,6 +31,7 @@ from xltool.checks.rules import (
     PRACTICE_NOT_QUANTIFIED,
     PRACTICE_SPACES,
     PRACTICE_TWO,
+    ROW_HIDDEN,
     TEMPLATE_OUTDATED,
     TEMPLATE_SHEET_ALONE,
     TITLE_YEAR_MISMATCH,
@@ -81,6 +83,8 @@ _HEADING = (
     TITLE_YEAR_MISMATCH,
     FORMULA_NO_VALUE,
     CELL_ERROR,
+    CELL_COVERED,
+    ROW_HIDDEN,
     TEMPLATE_OUTDATED,
     TEMPLATE_SHEET_ALONE,
     PRACTICE_AFTER_TOTAL,
@@ -138,6 +142,12 @@ def _heading(context: Context) -> Iterator[Finding]:
         yield FORMULA_NO_VALUE.at_cell(plan, cell, field=FIELD_NAMES.get(key, key))
     for cell, (key, shown) in plan.cell_errors.items():
         yield CELL_ERROR.at_cell(plan, cell, shown, field=FIELD_NAMES.get(key, key))
+    for cell, (key, text, merged) in plan.covered.items():
+        yield CELL_COVERED.at_cell(plan, cell, text, field=FIELD_NAMES.get(key, key), range=merged)
+    if plan.hidden_rows:
+        practices = {item.row: item.cells.get("practice", "") for item in plan.items}
+        for row in plan.hidden_rows:
+            yield ROW_HIDDEN.at_cell(plan, practices[row])
     if after := plan.cells.get("after_total"):
         yield PRACTICE_AFTER_TOTAL.at_cell(plan, after, row=cell_row(after))
     version, catalog_id = plan.marker.get("template_version"), plan.marker.get("catalog")

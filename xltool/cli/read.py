@@ -66,7 +66,7 @@ def read_command(
         outputs.claim(output, kinds[format])
     with Bar() as bar:
         plan = load_plan(file, catalog=chosen_catalog(catalog), progress=bar.reading)
-    for line in plan.notices:
+    for line in [*plan.notices, *plan.unseen()]:
         show.notice(line)
     if format == ReadFormat.table:
         _print_table(plan)

@@ -126,6 +126,9 @@ def render_command(
             show.notice(
                 f"{result.file} 有 {result.errors} 個錯誤（xltool check {result.file} 可查看），仍照樣產生列印版。"
             )
+    for plan in run.plans:  # printed as read: hidden rows too, a cell a merged range covers not
+        for line in plan.unseen():
+            show.notice(f"{show.who(plan)}：{line}")
     for plan in run.plans:  # the printed 合計 counts amounts only: said, as every total xltool says is
         if plan.budgets_not_counted:
             show.notice(
