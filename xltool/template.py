@@ -139,7 +139,7 @@ def with_year(text: str, year: int) -> str:
 # What the 檢查 column leaves to xltool check, said above it (a banner that promises everything misleads).
 NOT_CHECKED = (
     "「檢查」欄不檢查：合計與預算上限、標題、範本與清單的版本、作法是否量化、常見寫法以外的預定進度"
-    "（例如「{year}年1月至12月」）；送出前請以 xltool check 確認。"
+    "（例如「{year}年1月至12月」）、被合併儲存格蓋住的內容、隱藏的列；送出前請以 xltool check 確認。"
 )
 # The guide sheet: one column that fits an A4 portrait page between the form's margins (453 pt), its
 # text wrapped and each row as tall as its lines. A column's width counts the default font's "0" (the
