@@ -129,10 +129,9 @@ def external_books(package: Package, found: Book) -> list[str]:
     """The files a workbook's external links name (a sheet copied out of its workbook links back to it, and
     Excel asks whoever opens the copy whether to trust them), by file name."""
     books = []
-    for link in relations(package, found.part):
-        if link.type.endswith("/externalLink") and not link.external and package.has(link.target):
-            paths = (unquote(r.written).replace("\\", "/") for r in relations(package, link.target) if r.external)
-            books += [posixpath.basename(path) or path for path in paths]
+    for link in found.external_links:
+        paths = (unquote(r.written).replace("\\", "/") for r in relations(package, link) if r.external)
+        books += [posixpath.basename(path) or path for path in paths]
     return books
 
 
@@ -159,6 +158,9 @@ class Book:
     strings: str | None
     styles: str | None
     plain: bool = False  # written as producers write it: sheets by r:id, each relationship its own id and target
+    # The parts of its external links (a sheet copied out of its workbook links back to it), from the relationships
+    # read here: every plan read asked for them, and read and parsed the workbook's relationships a second time.
+    external_links: tuple[str, ...] = ()
 
     def sheet(self, name: str) -> Sheet | None:
         return self._by_name(name)
@@ -243,7 +245,10 @@ def book(package: Package) -> Book:
         )
 
     plain = plain and len(related) == len(listing) and all(r.plain for r in listing if not r.external)
-    return Book(office, tuple(sheets), related_part("/sharedStrings"), related_part("/styles"), plain)
+    links = tuple(
+        r.target for r in listing if r.type.endswith("/externalLink") and not r.external and package.has(r.target)
+    )
+    return Book(office, tuple(sheets), related_part("/sharedStrings"), related_part("/styles"), plain, links)
 
 
 def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
