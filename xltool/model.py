@@ -457,12 +457,7 @@ class Plan:
             for cell, (_, text, merged) in self.covered.items()
         ]
         if self.hidden_rows:
-            runs: list[list[int]] = []
-            for row in sorted(self.hidden_rows):
-                if runs and row == runs[-1][-1] + 1:
-                    runs[-1].append(row)
-                else:
-                    runs.append([row])
+            runs = consecutive(self.hidden_rows)
             rows = "、".join("、".join(map(str, run)) if len(run) < 3 else f"{run[0]}–{run[-1]}" for run in runs)
             lines.append(
                 f"{self.sheet} 第 {rows} 列是隱藏的列，仍列入檢查、彙整與列印；不要的作法請清除整列的內容，要留的請取消隱藏"
@@ -847,6 +842,18 @@ def number(value: Decimal) -> int | float:
     if value == value.to_integral_value() and abs(value) < _EXACT:
         return int(value)
     return float(value)
+
+
+def consecutive(numbers: Iterable[int]) -> list[list[int]]:
+    """The numbers in order, in runs of consecutive ones (rows 6, 7, 8 and 12 → [[6, 7, 8], [12]]): how a list of
+    rows is said (「F7、F17–F27」, 「第 6–8、12 列」)."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
 
 
 def amount_text(value: Decimal) -> str:

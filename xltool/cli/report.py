@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from xltool.cli.show import budget_total, printable, who, wrap
 from xltool.export import shown_path
 from xltool.form import SEVERITY_WORDS, Severity, cell_row
-from xltool.model import FileResult, Finding, amount_text
+from xltool.model import FileResult, Finding, amount_text, consecutive
 from xltool.roster import UNKNOWN_UNIT, Receipt, Status, missing
 
 if TYPE_CHECKING:
@@ -147,13 +147,8 @@ def _where(group: list[Finding]) -> str:
     if len(group) == 1 or not (first.cell or first.row):
         return first.where
     column = first.cell.rstrip("0123456789")
-    rows = sorted({cell_row(f.cell) if first.cell else f.row for f in group})
-    runs: list[list[int]] = []
-    for row in rows:
-        if runs and row == runs[-1][-1] + 1:
-            runs[-1].append(row)
-        else:
-            runs.append([row])
+    rows = {cell_row(f.cell) if first.cell else f.row for f in group}
+    runs = consecutive(rows)
     parts = [f"{column}{run[0]}" if len(run) == 1 else f"{column}{run[0]}–{column}{run[-1]}" for run in runs]
     if not first.cell:
         return f"{first.sheet + ' ' if first.sheet else ''}第 {'、'.join(parts)} 列，共 {len(rows)} 列"
