@@ -40,6 +40,7 @@ from xltool.roster import (
 )
 from xltool.saved import saved_stamp
 from xltool.summary import summarize
+from xltool.text import first_of
 
 # Past this an amount is no number to Excel or LibreOffice (an IEEE double), and the workbook cannot hold it.
 SHEET_NUMBER_LIMIT = Decimal("1e308")
@@ -154,7 +155,7 @@ def _receipts_left_behind(season: Intake) -> list[str]:
             continue
         seen.add(id(plan))
         waiting = [f"{unit}（{said}）" for unit, said, _, _ in plan.last_receipts if said in _WAITING]
-        shown = "、".join(waiting[:5]) + (f" 等 {len(waiting)} 個單位" if len(waiting) > 5 else "")
+        shown = first_of(waiting, 5, "個單位")
         notes.append(
             f"{sub.name} 有收件情形（{len(plan.last_receipts)} 個單位"
             + (f"，尚待：{shown}" if waiting else "")

@@ -36,7 +36,7 @@ from xltool.model import FileResult, Finding, Plan, amount_text, json_number
 from xltool.outputs import same_file
 from xltool.pipeline import packed, split_units
 from xltool.saved import future_time, recorded_time, saved_time, stamp_time
-from xltool.text import squash
+from xltool.text import first_of, squash
 
 _ALIAS_SPLIT = re.compile(r"[、;；,，]")
 MAX_ROSTER_BYTES = 4 * 1024 * 1024
@@ -458,7 +458,7 @@ def _workbook_rows(source: Path) -> list[list[str]]:
             for row in grid]  # fmt: skip
     if uncomputed:
         _no_plan(rows, source)  # a plan picked by mistake (the template's formulas): said to be a plan
-        cells = "、".join(uncomputed[:5]) + (f" 等 {len(uncomputed)} 格" if len(uncomputed) > 5 else "")
+        cells = first_of(uncomputed, 5, "格")
         raise _invalid(
             f"名冊第一張工作表的 {cells} 是公式，但檔案裡沒有它的計算結果，xltool 讀不到其中的單位名稱；"
             "請用 Excel 或 LibreOffice 開啟名冊後存檔（會存下計算結果），或直接填入單位名稱",

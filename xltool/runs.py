@@ -52,6 +52,7 @@ from xltool.roster import (
     other_year_lines,
     version_notes,
 )
+from xltool.text import first_of
 
 if TYPE_CHECKING:
     from xltool.annotate import Fix
@@ -505,7 +506,7 @@ def _within_a_cell(plans: list[Plan]) -> tuple[list[Plan], list[str]]:
     for plan in plans:
         long = [n for n, item in enumerate(plan.items) if max(len(item.goal), len(item.practice)) > MAX_CELL_TEXT]
         if long:
-            shown = "、".join(f"第 {n + 1} 項" for n in long[:3]) + (f" 等 {len(long)} 項" if len(long) > 3 else "")
+            shown = first_of([f"第 {n + 1} 項" for n in long], 3, "項")
             notes.append(
                 f"{plan.unit or plan.source}：{shown}的目標或作法超過一格可容納的 {MAX_CELL_TEXT:,} 字，"
                 "列印版印到這個長度為止，並在截斷處註明「以下未印出」"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
 
@@ -126,6 +127,12 @@ def valid_text(text: str) -> str:
     except UnicodeEncodeError:
         return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
     return text
+
+
+def first_of(parts: Sequence[str], shown: int, unit: str) -> str:
+    """「A5、A8、B2 等 12 格」: the first ``shown`` of a list and how many there are in all (``unit`` counts them),
+    where the whole list would bury the line that says it."""
+    return "、".join(parts[:shown]) + (f" 等 {len(parts)} {unit}" if len(parts) > shown else "")
 
 
 def number_text(value: float) -> str:

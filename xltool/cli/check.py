@@ -144,7 +144,9 @@ def check_command(
     # once each: the original and the unit's edited return copy are versions of one copy
     stale = list(dict.fromkeys(one.stale for one in run.returned or () if one.stale is not None))
     if stale:  # a copy of last week's version, left beside this week's: not to be mailed
-        names = "、".join(map(str, stale[:5])) + (f" 等 {len(stale)} 份" if len(stale) > 5 else "")
+        from xltool.text import first_of
+
+        names = first_of([str(path) for path in stale], 5, "份")
         show.error(f"注意：{names} 是之前依較舊的版本做的副本，這次不需退回，請勿寄出（可刪除）")
     raise typer.Exit(run.status)
 
