@@ -11,18 +11,28 @@ import pytest
 from tests.conftest import EXAMPLE, run_process
 
 HEAVY = ("pandas", "openpyxl", "xlsxwriter", "rich", "xltool.annotate", "xltool.cli.merge", "xltool.cli.render")
-PROBE = (
-    "import sys, json; from xltool.cli import run; code = run(sys.argv[1:]); "
-    f"print(json.dumps({{'code': code, 'loaded': sorted(m for m in {HEAVY!r} if m in sys.modules)}}), file=sys.stderr)"
-)
 
 
-def loaded_by(*args: str) -> list[str]:
-    """The heavy modules a run of xltool imported: a process of its own, started afresh."""
-    done = run_process(*args, command=[sys.executable, "-c", PROBE], timeout=60)
+def loaded_by(*args: str, of: tuple[str, ...] = HEAVY) -> list[str]:
+    """The heavy modules (those of ``of``) a run of xltool imported: a process of its own, started afresh."""
+    probe = (
+        "import sys, json; from xltool.cli import run; code = run(sys.argv[1:]); "
+        f"print(json.dumps({{'code': code, 'loaded': sorted(m for m in {of!r} if m in sys.modules)}}), file=sys.stderr)"
+    )
+    done = run_process(*args, command=[sys.executable, "-c", probe], timeout=60)
     result = json.loads(done.err.strip().splitlines()[-1])
     assert result["code"] in (0, 1)
     return list(result["loaded"])
+
+
+# What a check of one workbook, with no roster, does not need: the roster's intake (--roster, --annotate-dir,
+# render and merge). Imported, it cost every check its start-up time.
+NOT_FOR_ONE_XLSX = ("xltool.roster",)
+
+
+@pytest.mark.parametrize("output", [[], ["-f", "json"]])
+def test_check_of_an_xlsx_loads_no_roster(output: list[str]) -> None:
+    assert loaded_by("check", str(EXAMPLE), *output, of=NOT_FOR_ONE_XLSX) == []
 
 
 def test_check_does_not_load_pandas_openpyxl_or_xlsxwriter() -> None:

@@ -38,25 +38,12 @@ from xltool.pipeline import (
     relative_names,
 )
 from xltool.reader import read_plan
-from xltool.roster import (
-    Intake,
-    Receipt,
-    Roster,
-    Submission,
-    chase_csv,
-    group_key,
-    intake,
-    left_out,
-    missing,
-    nothing_of_the_year,
-    other_year_lines,
-    version_notes,
-)
 from xltool.text import first_of
 
 if TYPE_CHECKING:
     from xltool.annotate import Fix
     from xltool.merge import MergeResult
+    from xltool.roster import Intake, Receipt, Roster, Submission
 
 MAX_FOLDER_DEPTH = 64  # folders an inbox's file may lie under, looked for below an annotate folder
 
@@ -165,6 +152,8 @@ def _rows(progress: Progress | None, title: str) -> Callable[[int, int], None] |
 
 def _write_chase(chase: Path | None, receipts: Sequence[Receipt], outputs: Outputs) -> None:
     if chase is not None:
+        from xltool.roster import chase_csv
+
         outputs.write_bytes(chase, chase_csv(receipts), CSV)
 
 
@@ -220,8 +209,10 @@ class CheckRun:
         status = exit_status(self.counted, strict=self.strict)
         if self.returned is not None and any(one.copy is None and one.needed for one in self.returned):
             status = ExitStatus.BAD_INPUT
-        if status == ExitStatus.OK and self.require_all and missing(self.receipts):
-            status = ExitStatus.FINDINGS
+        if status == ExitStatus.OK and self.require_all:
+            from xltool.roster import missing
+
+            status = ExitStatus.FINDINGS if missing(self.receipts) else status
         return status
 
 
@@ -282,11 +273,17 @@ def run_check(
         run.fixes = copies(results[0], annotate=annotate, fix=fix, infos=infos, outputs=outputs)
         run.annotated, run.fixed = annotate, fix
     if roster is not None:
+        # Only a roster or an annotate folder asks who sent what: xltool.roster (~7 ms of imports, its
+        # patterns and classes) is not imported for the plain check an officer runs again and again.
+        from xltool.roster import intake
+
         run.season = intake(results, roster, others=others, year=options.year, named=named)
         if options.year is None and run.season.inferred and _checked_for_the_season(run.season, options):
             # its receipt counts the findings of the year it was checked for now (the JSON's versions said 0)
             run.season = intake(results, roster, others=others, year=options.year, named=named)
     if annotate_dir is not None:
+        from xltool.roster import intake, left_out
+
         names = relative_names(inputs, [Path(r.file) for r in results])
         # A unit sent again gets back its newest workbook (a JSON has no cells to mark), roster or not.
         books = [r for r in results if Path(r.file).suffix.lower() != ".json"]
@@ -312,6 +309,8 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
     inbox says of a superseded version's copy. A run over last round's 彙整 and the new files said nothing of
     them. A copy of a file among this run's inputs (``inputs``: their names there) is this run's own, and one
     of another unit's plan (a file of the same name from another folder: 108年度廉政工作計畫.xlsx) is not this one's."""
+    from xltool.roster import group_key
+
     counted = {id(s) for s in season.counted}
     renewed = {group_key(s.unit): s for s in season.counted if not s.from_merged}
     made = {one.copy for one in returned if one.copy is not None}
@@ -343,6 +342,8 @@ def _last_rounds_copies(season: Intake, folder: Path, returned: list[Returned], 
 
 def _unit_of(copy: Path) -> str:
     """The unit a return copy is of, as a group key ("" when it cannot be read)."""
+    from xltool.roster import group_key
+
     try:
         return group_key(read_plan(copy).unit)
     except (XltoolError, OSError):
@@ -417,6 +418,7 @@ def run_render(
     is inside the folder, where the next merge of it stopped on the printout."""
     from xltool.office import require_soffice
     from xltool.render import pdf_of, pdf_targets, pdfs_of, render_plans
+    from xltool.roster import intake, nothing_of_the_year, other_year_lines, version_notes
 
     inputs = as_paths(inputs)  # walked for the plans, then for the files given by name
     files, others, outputs = _gathered(inputs, roster, force, catalog)
