@@ -26,12 +26,12 @@ def loaded_by(*args: str, of: tuple[str, ...] = HEAVY) -> list[str]:
 
 
 # What a check of one workbook, with no roster, does not need: the roster's intake (--roster, --annotate-dir,
-# render and merge). Imported, it cost every check its start-up time.
-NOT_FOR_ONE_XLSX = ("xltool.roster",)
+# render and merge) and the .ods reader. Imported, each cost every check its start-up time.
+NOT_FOR_ONE_XLSX = ("xltool.roster", "xltool.odf")
 
 
 @pytest.mark.parametrize("output", [[], ["-f", "json"]])
-def test_check_of_an_xlsx_loads_no_roster(output: list[str]) -> None:
+def test_check_of_an_xlsx_loads_no_roster_nor_ods_reader(output: list[str]) -> None:
     assert loaded_by("check", str(EXAMPLE), *output, of=NOT_FOR_ONE_XLSX) == []
 
 

@@ -6,7 +6,6 @@ writer, so an office can script the same steps with ``import xltool``.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -52,6 +51,8 @@ def load_plan(
     """
     if isinstance(path, Package) or Path(path).suffix.lower() != ".json":
         return read_plan(path, catalog=catalog, year=year, progress=progress)
+    import json  # a plan JSON's only: a workbook's check does without its ~1.5 ms of imports
+
     source = Path(path)
     check_input(source)
     if source.stat().st_size == 0:  # as an empty workbook is said to be
@@ -95,6 +96,8 @@ def _stale_spellings_dropped(plan: Plan, catalog: Catalog) -> None:
 
 def _json_reason(exc: ValueError | RecursionError) -> str:
     """Why a JSON is no plan, in zh-TW: from_dict says it so already; json and Python say it in English."""
+    import json
+
     if isinstance(exc, json.JSONDecodeError):
         return f"第 {exc.lineno} 行第 {exc.colno} 個字元不是正確的 JSON"
     if isinstance(exc, UnicodeDecodeError):

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from xltool import biff, odf, ooxml
+from xltool import biff, ooxml
 from xltool.budget import parse_budget
 from xltool.catalog import Catalog
 from xltool.catalogs import load_catalog
@@ -180,6 +180,8 @@ def read_plan(
     elif book.kind == "xls":
         _read_ambiguous_schedules(plan, lambda cells: biff.number_formats(book, plan.sheet, cells))
     elif book.kind == "ods":
+        from xltool import odf  # .ods only: see _Workbook
+
         xml = workbook.content
         _read_ambiguous_schedules(plan, lambda cells: odf.number_formats(xml, plan.sheet, cells))
     if book.has_macros:
@@ -300,6 +302,8 @@ class _Workbook:
             if book.kind == "xls":
                 self.cells, data = biff.sheets(book), book.data
             else:
+                from xltool import odf  # .ods only: an .xlsx's check does without its ~3 ms of imports
+
                 self.content, changed = odf.content(book)
                 self.cells, data = odf.sheets(book, self.content), odf.for_calamine(book, self.content, changed)
             refuse_large_sheets(book, self.cells)  # calamine builds every sheet of these as it opens them
