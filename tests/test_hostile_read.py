@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE, Ran, Runner, hand_made_plan, run_process
 from xltool.inputs import inspect_workbook
@@ -234,6 +236,44 @@ def test_the_size_check_counts_a_cell_cut_between_two_pieces_or_under_any_prefix
     )
     found = ooxml.scan(prefixed.encode())
     assert found.rows >= 600_000 and found.columns >= 26
+
+
+_LETTERS = ["A", "B", "G", "Z", "AA", "AD", "XFD", "b", "ad", *(f"A{chr(65 + n)}" for n in range(26))]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 1_048_576),
+            st.lists(st.tuples(st.sampled_from(_LETTERS), st.sampled_from(["/>", "><v>1</v></c>"]))),
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(["", "x:"]),
+)
+def test_the_size_check_reads_a_producer_s_sheet_as_tag_by_tag(
+    rows: list[tuple[int, list[tuple[str, str]]]], prefix: str
+) -> None:
+    """Cells written as Excel and LibreOffice write them are measured by patterns run in C (ooxml._as_written,
+    its columns found by leaving out the letters seen so far, past 26 columns all at once); what they find must
+    be what the tag-by-tag reading finds: rows in any order, columns in either case, empty cells (<c …/>) not counted."""
+    from xltool import ooxml
+
+    body = "".join(
+        f'<{prefix}row r="{row}">'
+        + "".join(
+            f'<{prefix}c r="{letters}{row}" s="1"{end.replace("c>", prefix + "c>").replace("v>", prefix + "v>")}'
+            for letters, end in cells
+        )
+        + f"</{prefix}row>"
+        for row, cells in rows
+    )
+    xml = f'<{prefix}worksheet xmlns{":x" if prefix else ""}="{MAIN_NS.decode()}"><{prefix}sheetData>{body}</{prefix}sheetData></{prefix}worksheet>'.encode()
+    walked = ooxml._Found()
+    walked._walk(xml)
+    assert ooxml._as_written(xml, f"<{prefix}c".encode()) is not None
+    found = ooxml.scan(xml)
+    assert (found.rows, found.columns) == (walked.rows, walked.columns)
 
 
 def test_a_far_cell_in_a_plan_from_the_template_with_a_value_holding_a_slash_is_refused(tmp_path: Path) -> None:
