@@ -279,8 +279,7 @@ class PlanItem:
         # Asked of every row to count a plan's practices (twice in check's JSON): the practice first, which
         # answers for almost every row (10,000 rows: 1.7 → 0.9 ms).
         return bool(self.goal) and not (
-            self.practice
-            or self.item_no
+            self.has_practice
             or self.category_written
             or self.performance
             or self.schedule_info.written

@@ -20,7 +20,7 @@ import re
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -605,7 +605,10 @@ def _last_column(xml: bytes, cell: bytes) -> int:
     while (found := _filled_cell(cell, b"|".join(sorted(letters))).search(xml, at)) is not None:
         letters.add(found.group(1))
         at = found.end()
-        if len(letters) >= 26:  # a wide sheet: the rest at once, rather than a search for each column
+        # A wider sheet (a plan's form has six columns, the template's eleven more): the rest at once. A pattern
+        # is compiled for each set of letters found, and a sheet whose columns come in another order in each
+        # piece would compile a new one for each column of each piece.
+        if len(letters) >= 8:
             letters.update(_filled_cell(cell, b"").findall(xml, at))
             break
     last = max({text.upper() for text in letters}, key=lambda text: (len(text), text))
@@ -645,7 +648,7 @@ def _cells_as_written(cell: bytes) -> re.Pattern[bytes]:
     )
 
 
-@cache
+@lru_cache(maxsize=64)
 def _filled_cell(cell: bytes, known: bytes) -> re.Pattern[bytes]:
     """A cell as producers write it that holds something, in a column other than those ``known`` ("A|B");
     group 1 is its letters."""

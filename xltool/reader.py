@@ -868,14 +868,11 @@ def _read_items(plan: Plan, body: _Body, columns: _Columns, progress: Callable[[
                     owns[key] = own
             texts = found or NOTHING
             written = {**written, **owns} if owns else written
-        # Positional, in PlanItem's order of fields (goal_no, goal, item_no, practice, schedule_info,
-        # budget_info, category, performance, remark, sheet, row, cells, category_written, unit, written,
-        # texts, origin): seventeen keywords matched by name took 2 µs an item, 0.8 this way (10,000 rows:
-        # 12 ms). tests/test_reader.py reads every field of an item back by name.
         item = PlanItem(
-            goal_no, goal, item_no, practice, columns.schedule_infos[i], columns.budget_infos[i], category,
-            performance, columns.remarks[i], sheet, r + 1, cells, category_text, row_unit, written, texts,
-            origins[i] if origins else None,
+            goal_no=goal_no, goal=goal, item_no=item_no, practice=practice, schedule_info=columns.schedule_infos[i],
+            budget_info=columns.budget_infos[i], category=category, performance=performance,
+            remark=columns.remarks[i], sheet=sheet, row=r + 1, cells=cells, category_written=category_text,
+            unit=row_unit, written=written, texts=texts, origin=origins[i] if origins else None,
         )  # fmt: skip
         if empty:
             bare = item  # kept only if no practice follows before the next goal
