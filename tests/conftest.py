@@ -1,6 +1,6 @@
 """Shared fixtures: the bundled example, fresh templates, filling a workbook the way a person types, running
 the command (in this process, or as a real process where the process is the point), and the markers that let
-a developer run the fast part of the suite: ``pytest -m "not office and not packaging and not slow"``."""
+a developer run the fast part of the suite: ``pytest -n auto -m "not office and not packaging and not slow"``."""
 
 from __future__ import annotations
 
