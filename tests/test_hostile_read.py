@@ -255,7 +255,7 @@ def test_the_size_check_reads_a_producer_s_sheet_as_tag_by_tag(
     rows: list[tuple[int, list[tuple[str, str]]]], prefix: str
 ) -> None:
     """Cells written as Excel and LibreOffice write them are measured by patterns run in C (ooxml._as_written,
-    its columns found by leaving out the letters seen so far, past 26 columns all at once); what they find must
+    its columns found by leaving out the letters seen so far, past eight columns all at once); what they find must
     be what the tag-by-tag reading finds: rows in any order, columns in either case, empty cells (<c …/>) not counted."""
     from xltool import ooxml
 

@@ -221,8 +221,8 @@ def test_a_practices_own_steps_keep_their_lines_and_count_as_one_practice(templa
 
 
 def test_every_field_of_a_row_read_is_its_own(tmp_path: Path) -> None:
-    """The reader builds each row's PlanItem with its values in the order of its fields (keywords cost 12 ms of
-    a 10,000-row plan): a row of a 彙整 with a value in every one, each read into the field of that name."""
+    """A row of a 彙整 with a value in every column: each value is read into the field of its name, none into its
+    neighbour's (the reader builds seventeen fields for every row)."""
     import xlsxwriter
 
     path = tmp_path / "彙整.xlsx"

@@ -119,16 +119,3 @@ def test_a_severity_reads_as_the_string_scripts_match_on(tmp_path: Path) -> None
     assert finding.severity == "info" and f"{finding.severity}" == "info" and str(finding.severity) == "info"
     assert json.loads(json_bytes([finding.to_dict(), finding]))[0]["severity"] == "info"
     assert json_bytes(finding.to_dict()) == json_bytes(finding)  # orjson writes the dataclass as to_dict says
-
-
-def test_structure_works_out_which_plan_each_row_is_of_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Numbering, the goal-setting principles and the units left blank all go by which plan (unit and file) each
-    row is of: worked out once a check, not once for each of them (three times: 5 ms of a 10,000-row check)."""
-    from xltool.checks import structure
-
-    calls: list[int] = []
-    real = structure._plans_of
-    monkeypatch.setattr(structure, "_plans_of", lambda items: calls.append(len(items)) or real(items))
-    plan = read_plan(EXAMPLE)
-    findings = check_plan(plan)
-    assert calls == [len(plan.items)] and findings
