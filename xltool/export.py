@@ -78,11 +78,11 @@ def results_json(results: list[FileResult]) -> dict[str, Any]:
             plan = result.plan
             entry["unit"], entry["year"], entry["items"] = plan.unit, plan.year, len(plan.items)
             # What the report and the roster count: "items" also holds a goal left without a practice.
-            entry["practices"] = plan.practices
+            entry["practices"], by_category = plan.practice_totals()
             entry["totals"] = {
                 "budget": json_number(plan.total),
                 "by_goal": {k: json_number(v) for k, v in plan.totals_by_goal().items()},
-                "by_category": {k: json_number(v) for k, v in plan.totals_by_category().items()},
+                "by_category": {k: json_number(v) for k, v in by_category.items()},
             }
         files.append(entry)
     return {

@@ -29,8 +29,9 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
     plan = result.plan
     if plan is None:
         return [printable(f"{result.file}：無法讀取：{result.error}")]
+    practices, categories = plan.practice_totals()
     lines = _lines(
-        f"{result.file}（{who(plan)} {plan.year or '？'} 年度，{plan.practices} 項具體作法，"
+        f"{result.file}（{who(plan)} {plan.year or '？'} 年度，{practices} 項具體作法，"
         f"{budget_total(plan.total, plan.budgets_not_counted)}）",
         limit,
         "  ",
@@ -54,7 +55,7 @@ def file_report(result: FileResult, *, show_info: bool, limit: int | None) -> li
     # Practices with no goal above them (A4 cleared, a goal sorted away) are labelled: a blank label read as
     # 「各目標： 18、貳 10」, as if the first goal's number were lost from the line.
     by_goal = "、".join(f"{goal.split('、', 1)[0] or NO_GOAL} {amount_text(v)}" for goal, v in goals.items())
-    by_category = "、".join(f"{name or '（未填）'} {amount_text(v)}" for name, v in plan.totals_by_category().items())
+    by_category = "、".join(f"{name or '（未填）'} {amount_text(v)}" for name, v in categories.items())
     if by_goal or by_category:  # an empty plan has none: its one error says so
         head = (
             f"預算（千元，{units} 個單位合計）各業務類別：{by_category}"
