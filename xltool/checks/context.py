@@ -22,9 +22,9 @@ class Context:
         cell = item.cells.get(key)
         return bool(cell) and cell not in self.plan.formulas
 
-    @property
+    @cached_property
     def year_text(self) -> str:
-        """The year for message examples: the plan's, else the catalog's."""
+        """The year for message examples: the plan's, else the catalog's (asked of every row's schedule: once)."""
         return str(self.year if self.year is not None else self.catalog.year)
 
     @cached_property

