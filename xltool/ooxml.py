@@ -381,7 +381,8 @@ _SHEET_DATA = re.compile(rb"<(\w+:|)sheetData\b")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]*\bref="[A-Z]*[0-9]*:?([A-Z]+)[0-9]+"')
 # What a cell holds, up to its end tag and never past the next cell (20,000 cells left open: minutes).
 _CELL_BODY = rb"(" + short_of(r"(?:\w+:)?c[\s/>]").encode() + rb")"
-_ERROR = re.compile(rb'<(?:\w+:)?c\b([^<>]*?\bt\s*=\s*["\']e["\'][^<>]*)>' + _CELL_BODY + rb"</(?:\w+:)?c\s*>")
+# Compiled by re's own cache when a sheet first shows an error (~0.4 ms of every check's start otherwise).
+_ERROR = rb'<(?:\w+:)?c\b([^<>]*?\bt\s*=\s*["\']e["\'][^<>]*)>' + _CELL_BODY + rb"</(?:\w+:)?c\s*>"
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)<")
 # A text result that is the empty string (=IF(A1="","",…) as Excel and LibreOffice save it, t="str"): a value
 # saved, where <v></v> without t="str" is what openpyxl writes for a formula it never computed.
@@ -396,8 +397,7 @@ def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCel
     How far the cells reach is read however a producer spells a cell (any whitespace, either quote, no
     reference at all): it decides whether calamine may be handed the sheet.
     """
-    pattern = _formula_cells(skip_from)
-    found = _Found()
+    found = _Found(skip_from)
     rest, cell = b"", b""
     plain = True
     for piece in [xml] if isinstance(xml, bytes) else xml:
@@ -413,10 +413,10 @@ def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCel
             dimension = _DIMENSION.search(xml_, 0, data.start())
             found.last_column = dimension.group(1).decode() if dimension else ""
         cut = _last_cell(xml_)  # each piece ends where a cell starts: no cell is cut in two
-        found.add(pattern, xml_[:cut], cell)
+        found.add(xml_[:cut], cell)
         rest = xml_[cut:]
     if cell:
-        found.add(pattern, rest, cell)
+        found.add(rest, cell)
     return replace(found.cells(), plain=plain)
 
 
@@ -474,7 +474,8 @@ _ROW_TAG = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
 class _Found:
     """What the pieces of one sheet held, gathered as they come."""
 
-    def __init__(self) -> None:
+    def __init__(self, skip_from: int | None = None) -> None:
+        self.skip_from = skip_from  # the formulas are looked for left of this column (0-based; None: all)
         self.rows = self.columns = 0
         self.row, self.column = 1, 0  # where a cell without a reference lands: after the one before it
         self.formulas: set[str] = set()
@@ -483,7 +484,7 @@ class _Found:
         self.last_column = ""
         self.hidden: set[int] = set()
 
-    def add(self, pattern: re.Pattern[bytes], xml: bytes, cell: bytes) -> None:
+    def add(self, xml: bytes, cell: bytes) -> None:
         """What a run of whole cells holds (``cell`` is how this producer opens one: "<c"), found by
         patterns run in C: most of a returned plan's bytes are formulas no reader needs."""
         # Over the whole text, not only between <sheetData> and </sheetData>: a comment or an inline string
@@ -501,7 +502,9 @@ class _Found:
         # the start tag of the cell it is in, which is the tag just before it.
         formula = cell[:-1] + b"f"
         at = xml.find(formula)
-        while at >= 0:
+        # Its pattern compiled for a sheet with formulas only (~0.6 ms; a template's marker sheet has none).
+        pattern = _formula_cells(self.skip_from) if at >= 0 else None
+        while pattern is not None and at >= 0:
             found = pattern.match(xml, xml.rfind(b"<", 0, at))
             if found is not None:
                 ref = found.group(2).decode()
@@ -511,7 +514,7 @@ class _Found:
             at = xml.find(formula, at + 1)
         self._hidden_rows(xml)
         if b' t="e"' in xml if extent is not None else b'="e"' in xml or b"='e'" in xml:
-            for found in _ERROR.finditer(xml):
+            for found in re.finditer(_ERROR, xml):
                 ref = _REF.search(found.group(1))
                 value = _VALUE.search(found.group(2))
                 if ref:
@@ -895,13 +898,17 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LOOKS_ESCAPED = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 
 
-# Anything xml_text changes besides "_x": most text has none, and one search in C costs less than the passes.
-_ESCAPED = re.compile('[&<>"\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
+@cache
+def _escaped() -> re.Pattern[str]:
+    """Anything xml_text changes besides "_x": most text has none, and one search in C costs less than the passes.
+    Compiled when xltool first writes a cell (a check writes none; a set of characters this far into Unicode
+    took ~0.6 ms of every process's start)."""
+    return re.compile('[&<>"\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 
 
 def xml_text(text: str) -> str:
     """Cell or comment text as XML content that every reader turns back into exactly ``text``."""
-    if len(text) <= MAX_CELL_TEXT and "_x" not in text and not _ESCAPED.search(text):
+    if len(text) <= MAX_CELL_TEXT and "_x" not in text and not _escaped().search(text):
         return text
     text = text[:MAX_CELL_TEXT].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     if "_x" in text:

@@ -102,7 +102,9 @@ _LABEL_AND_TAIL = re.compile(rf"^\s*(?:{UNIT_LABEL}|{YEAR_LABEL})\s*(?:[(（]\s*
 # A hand-made sheet's subtotal under each goal: no practice, and its amount is the goal's practices' again.
 _SUBTOTAL_ROW = re.compile(r"(?:小計|小結|小計金額)(?:[:(].*)?")
 # A note among the rows (「註：本表經費單位為千元…」, 說明：, 備註：), alone on its row: no goal, nor a practice.
-_NOTE_ROW = re.compile(r"(?:註|備註|說明)[0-9一二三四五六七八九十]{0,2}:")
+# Compiled by re's own cache when a hand-made sheet's row first asks (as _UNIT_END is): a template's plan never
+# does, and each pattern of Chinese characters took its ~0.5 ms of every check's start.
+_NOTE_ROW = r"(?:註|備註|說明)[0-9一二三四五六七八九十]{0,2}:"
 _MARKER_START = {word[0] for word in (*TOTAL_WORDS, *NOTES_WORDS, "小", "註", "說")}  # skip squashing every practice
 
 # A template saved as Excel 97-2003: the 檢查 column's IFERROR is no function of that format, and the
@@ -951,7 +953,7 @@ def _end_of_rows(
         if text[:1] not in _MARKER_START:
             continue
         first = squash(text)
-        if notes and _NOTE_ROW.match(first) and sum(1 for value in grid[r] if _line(value)) == 1:
+        if notes and re.match(_NOTE_ROW, first) and sum(1 for value in grid[r] if _line(value)) == 1:
             c = next(c for c, value in enumerate(grid[r]) if _line(value))
             plan.note_rows[cell_ref(r, c)] = _line(text)
             skipped.add(r)  # (one that says 備註： still ends the rows, below)
@@ -995,7 +997,7 @@ def _page_head(grid: Grid, header: _Header, r: int, text: str, title: str, head:
         return None
     if _names_a_unit(typed):
         return r
-    if unit and _names_a_unit(unit + typed) and (unit == plan_unit if plan_unit else _UNIT_END.search(unit)):
+    if unit and _names_a_unit(unit + typed) and (unit == plan_unit if plan_unit else re.search(_UNIT_END, unit)):
         return r - 1
     return r if parse_title(typed) is not None else None  # the year's line alone, under a goal of one line
 
@@ -1023,8 +1025,8 @@ def _unit_line(row: Sequence[object]) -> str:
 
 
 # How a unit's name ends (「…政風處」, 「…鄉公所」, 「…管理局」): a line above a title that names no unit is the
-# unit's only if it reads as one (not 「附件一」, nor 「機密等級：普通」).
-_UNIT_END = re.compile(rf"(?:{OFFICE_WORDS}|{LEVEL_WORDS}|中心|[局處室署部會府所院館校])$")
+# unit's only if it reads as one (not 「附件一」, nor 「機密等級：普通」). Compiled when first asked (see _NOTE_ROW).
+_UNIT_END = rf"(?:{OFFICE_WORDS}|{LEVEL_WORDS}|中心|[局處室署部會府所院館校])$"
 
 
 def _unit_above(grid: Grid, title_cell: str) -> str:
@@ -1034,7 +1036,7 @@ def _unit_above(grid: Grid, title_cell: str) -> str:
     if row < 0 or not _unit_line(grid[row]):
         return ""
     unit = _line(_first_text(grid[row]))
-    return unit if _UNIT_END.search(squash(unit)) else ""
+    return unit if re.search(_UNIT_END, squash(unit)) else ""
 
 
 def _head_at_top(grid: Grid, row: int, title: str) -> str:

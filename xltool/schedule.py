@@ -146,10 +146,11 @@ def _one_line(value: object) -> str:
     108.09) lists them, as two lines read: it stands for 、, where joining the lines made 108.03108.09; one
     after a dash or a 、 (or before one) only wrapped the cell."""
     text = clean(value)
-    return _BREAK.sub("、", text).replace("\n", "") if "\n" in text else text
+    return re.sub(_BREAK, "、", text).replace("\n", "") if "\n" in text else text
 
 
-_BREAK = re.compile(r"(?<![-~、,，;；至到\s])[ \t\u3000]*\n\s*(?![-~、,，;；至到])")
+# Compiled by re's own cache when a schedule of two lines is first read (~0.6 ms of every check's start otherwise).
+_BREAK = r"(?<![-~、,，;；至到\s])[ \t\u3000]*\n\s*(?![-~、,，;；至到])"
 
 
 # Excel's day counts (1900 date system) of the dates the 檢查 column takes a number for, as it does: from
