@@ -1565,3 +1565,28 @@ def test_a_value_error_of_xltool_reading_a_plan_is_its_own_error_not_a_damaged_w
         assert done.error_line().startswith("xltool 內部錯誤：ValueError: planted in _read_items")
     with pytest.raises(ValueError, match="planted"):
         read_plan(EXAMPLE)
+
+
+def test_a_comment_starting_where_a_piece_of_the_sheet_ends_is_still_read_as_one(tmp_path: Path) -> None:
+    """A sheet is read a piece (1 MB) at a time: a comment whose 「<」 ended a piece after a stretch with no cell
+    began the next one, where the search for comments started one byte in (past the file's <?xml), and the
+    sheet passed for one without any; its 「<row r="1">」 put the cells after it near the top, and calamine (which
+    skips the comment) was handed them 600,000 rows down."""
+    from xltool import reader
+
+    cells = b"<row>" + b"<c><v>1</v></c>" * 26 + b"</row>"
+
+    def hidden_at_a_piece_s_end(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet2.xml":
+            return data
+        start = data.index(b"<sheetData>") + len(b"<sheetData>")
+        head = data[:start] + b'<row r="600000"/>'
+        filler = b" " * (reader._PIECE - 1 - len(head))  # the comment's 「<」 ends the first piece
+        return head + filler + b'<!--<row r="1">-->' + cells + data[data.index(b"</sheetData>") :]
+
+    from tests import corpus
+
+    legacy = corpus.legacy_workbook(tmp_path / "原本.xlsx")  # not the template's: its sheet is read in pieces
+    far = rewritten(tmp_path / "藏.xlsx", hidden_at_a_piece_s_end, source=legacy)
+    done = xltool("check", far)
+    assert done.status == 2 and "600,001 列" in one_line_naming(done, far)

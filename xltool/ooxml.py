@@ -399,10 +399,13 @@ def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCel
     """
     found = _Found(skip_from)
     rest, cell = b"", b""
-    plain = True
+    plain, first = True, True  # first: the text looked at starts where the part does, at its <?xml declaration
     for piece in [xml] if isinstance(xml, bytes) else xml:
         xml_ = rest + piece
-        if plain and (_MARKUP.search(xml_, 1) or (xml_.startswith(b"<?") and xml_[:5] != b"<?xml")):
+        # Anywhere but the part's own <?xml: a comment whose 「<」 ended the piece before (no cell since the
+        # sheet's data began, so the text went on from that 「<」) was looked for from one byte in, and missed.
+        at_start = _MARKUP.match(xml_) and not (first and xml_.startswith(b"<?xml"))
+        if plain and (_MARKUP.search(xml_, 1) or at_start):
             plain = False  # a comment, an instruction or CDATA: the reader reads the sheet without them (canonical)
         if not cell:  # the cells' tag, with the namespace prefix this producer uses (<c or <x:c)
             data = _SHEET_DATA.search(xml_)
@@ -414,7 +417,7 @@ def scan(xml: bytes | Iterable[bytes], skip_from: int | None = None) -> SheetCel
             found.last_column = dimension.group(1).decode() if dimension else ""
         cut = _last_cell(xml_)  # each piece ends where a cell starts: no cell is cut in two
         found.add(xml_[:cut], cell)
-        rest = xml_[cut:]
+        rest, first = xml_[cut:], first and cut == 0
     if cell:
         found.add(rest, cell)
     return replace(found.cells(), plain=plain)
