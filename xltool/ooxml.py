@@ -651,8 +651,7 @@ def _filled_rows(cell: bytes, digits: int) -> re.Pattern[bytes]:
     """A cell as producers write it that holds something, in a row of ``digits`` digits or more (leading zeros
     aside; 1: any row); group 1 is its row."""
     row = rb"([0-9]{1,18})" if digits == 1 else rb"0*([1-9][0-9]{%d,17})" % (digits - 1)
-    close = re.escape(b"</" + cell[1:] + b">")
-    return re.compile(re.escape(cell) + rb' r="[A-Za-z]+' + row + _AS_WRITTEN + rb">(?!" + close + rb")")
+    return _filled(cell, rb"[A-Za-z]+", row)
 
 
 @lru_cache(maxsize=64)
@@ -660,10 +659,14 @@ def _filled_cell(cell: bytes, known: bytes) -> re.Pattern[bytes]:
     """A cell as producers write it that holds something, in a column other than those ``known`` ("A|B");
     group 1 is its letters."""
     other = rb"(?!(?:" + known + rb")[0-9])" if known else b""
+    return _filled(cell, other + rb"([A-Za-z]+)", rb"[0-9]{1,18}")
+
+
+def _filled(cell: bytes, letters: bytes, row: bytes) -> re.Pattern[bytes]:
+    """A cell as producers write it that holds something (its tag not closed at once nor by its end tag), its
+    reference's ``letters`` and ``row`` as the caller asks for them."""
     close = re.escape(b"</" + cell[1:] + b">")
-    return re.compile(
-        re.escape(cell) + rb' r="' + other + rb"([A-Za-z]+)[0-9]{1,18}" + _AS_WRITTEN + rb">(?!" + close + rb")"
-    )
+    return re.compile(re.escape(cell) + rb' r="' + letters + row + _AS_WRITTEN + rb">(?!" + close + rb")")
 
 
 @cache
