@@ -120,7 +120,7 @@ ORCHESTRATION = {
     "xltool.render": {"render_plans", "pdf_of", "pdfs_of"},
     "xltool.annotate": {"copies", "annotate_workbook", "fix_workbook", "editable"},
     "xltool.export": {"exit_status"},
-    "xltool.roster": {"intake", "missing", "chase_csv"},
+    "xltool.season": {"intake", "missing", "chase_csv"},
     "xltool.document": {"write_docx", "write_odt"},
 }
 

@@ -25,9 +25,9 @@ def loaded_by(*args: str, of: tuple[str, ...] = HEAVY) -> list[str]:
     return list(result["loaded"])
 
 
-# What a check of one workbook, with no roster, does not need: the roster's intake (--roster, --annotate-dir,
-# render and merge) and the .ods reader. Imported, each cost every check its start-up time.
-NOT_FOR_ONE_XLSX = ("xltool.roster", "xltool.odf")
+# What a check of one workbook, with no roster, does not need: the roster and the season's intake (--roster,
+# --annotate-dir, render and merge) and the .ods reader. Imported, each cost every check its start-up time.
+NOT_FOR_ONE_XLSX = ("xltool.roster", "xltool.season", "xltool.odf")
 
 
 @pytest.mark.parametrize("output", [[], ["-f", "json"]])

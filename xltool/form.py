@@ -130,7 +130,7 @@ CELL = Field("cell", "儲存格")
 SOURCE_FILE = Field("file", "來源檔案", "來源檔案")
 SOURCE_CELL = Field("source_cell", "來源儲存格", "來源儲存格")
 
-# 收件情形: each roster unit's state this season (roster.Receipt.row gives the values in this order).
+# 收件情形: each roster unit's state this season (season.Receipt.row gives the values in this order).
 STATUS = Field("status", "狀態", "狀態")
 FILES = Field("files", "檔案", "檔案")
 PRACTICES = Field("practices", "具體作法數", "具體作法數")

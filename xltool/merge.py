@@ -3,7 +3,7 @@
 Every input is read and checked first; what cannot be merged without losing or inventing something (an
 unreadable file, a mixed year, a unit both in a merged workbook and in another file) stops the merge
 before anything is written. Which unit each file counts for, and which version of a unit sent twice
-counts, is :func:`xltool.roster.intake`'s decision, the same one ``check --roster`` reports: a unit is
+counts, is :func:`xltool.season.intake`'s decision, the same one ``check --roster`` reports: a unit is
 counted once wherever it comes from, and a merged workbook given as an input contributes each of its units.
 """
 
@@ -24,10 +24,11 @@ from xltool.model import FileResult, Plan
 from xltool.ooxml import MAX_CELL_TEXT
 from xltool.outputs import WORKBOOK, Outputs
 from xltool.pipeline import CheckOptions, Paths, as_paths, check_files, refuse_unreadable
-from xltool.roster import (
+from xltool.roster import Roster
+from xltool.saved import saved_stamp
+from xltool.season import (
     Intake,
     Receipt,
-    Roster,
     Status,
     Submission,
     intake,
@@ -38,7 +39,6 @@ from xltool.roster import (
     other_year_lines,
     with_unit,
 )
-from xltool.saved import saved_stamp
 from xltool.summary import summarize
 from xltool.text import first_of
 
@@ -56,7 +56,7 @@ class MergeResult:
     skipped: list[FileResult] = field(default_factory=list)
     receipts: list[Receipt] = field(default_factory=list)
     older: list[Submission] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # zh-TW: each decision that was not plain (roster.intake)
+    notes: list[str] = field(default_factory=list)  # zh-TW: each decision that was not plain (season.intake)
     other_year: list[Submission] = field(default_factory=list)  # plans of another year than the season's
 
     @property
@@ -103,7 +103,7 @@ def merge_files(
     missing; a merge with units missing is still written (mid-season it is normal). A unit sent twice is
     merged once, in its newest version (say which in ``notes``), unless ``allow_duplicate_units``.
     ``progress`` is called after each file is read, ``writing(rows_done, rows_total)`` while rows are written.
-    ``others`` are the inbox's files that are not plans, for 收件情形 (:func:`xltool.roster.intake`); ``year``
+    ``others`` are the inbox's files that are not plans, for 收件情形 (:func:`xltool.season.intake`); ``year``
     is the season's (``--year``), which each plan is checked against and, with a roster, the one that counts.
     """
     files, guard = as_paths(files), outputs or Outputs()

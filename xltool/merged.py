@@ -75,7 +75,7 @@ def write_merged(
 
     ``inputs`` are one plan per unit, in the order to print (the roster's, or the inputs'), each known by
     its ``unit`` (``unit_written`` keeps the file's own spelling); ``receipts`` are the rows of 收件情形
-    (roster.Receipt.row) with the roster's ``contacts`` columns after them; ``older`` are (file, unit, why,
+    (season.Receipt.row) with the roster's ``contacts`` columns after them; ``older`` are (file, unit, why,
     what to do, code: OLDER_VERSION or OTHER_YEAR) of the versions not merged; ``units`` the unit each
     unreadable file was told to be (by its name or its folder), for its line in 檢查結果; ``saved`` when each
     input file was saved (saved.saved_stamp), for its rows' 來源存檔時間; ``infos`` keeps the findings of

@@ -43,7 +43,8 @@ from xltool.text import first_of
 if TYPE_CHECKING:
     from xltool.annotate import Fix
     from xltool.merge import MergeResult
-    from xltool.roster import Intake, Receipt, Roster, Submission
+    from xltool.roster import Roster
+    from xltool.season import Intake, Receipt, Submission
 
 MAX_FOLDER_DEPTH = 64  # folders an inbox's file may lie under, looked for below an annotate folder
 
@@ -152,7 +153,7 @@ def _rows(progress: Progress | None, title: str) -> Callable[[int, int], None] |
 
 def _write_chase(chase: Path | None, receipts: Sequence[Receipt], outputs: Outputs) -> None:
     if chase is not None:
-        from xltool.roster import chase_csv
+        from xltool.season import chase_csv
 
         outputs.write_bytes(chase, chase_csv(receipts), CSV)
 
@@ -210,7 +211,7 @@ class CheckRun:
         if self.returned is not None and any(one.copy is None and one.needed for one in self.returned):
             status = ExitStatus.BAD_INPUT
         if status == ExitStatus.OK and self.require_all:
-            from xltool.roster import missing
+            from xltool.season import missing
 
             status = ExitStatus.FINDINGS if missing(self.receipts) else status
         return status
@@ -273,16 +274,16 @@ def run_check(
         run.fixes = copies(results[0], annotate=annotate, fix=fix, infos=infos, outputs=outputs)
         run.annotated, run.fixed = annotate, fix
     if roster is not None:
-        # Only a roster or an annotate folder asks who sent what: xltool.roster (~7 ms of imports, its
+        # Only a roster or an annotate folder asks who sent what: xltool.season (~7 ms of imports, its
         # patterns and classes) is not imported for the plain check an officer runs again and again.
-        from xltool.roster import intake
+        from xltool.season import intake
 
         run.season = intake(results, roster, others=others, year=options.year, named=named)
         if options.year is None and run.season.inferred and _checked_for_the_season(run.season, options):
             # its receipt counts the findings of the year it was checked for now (the JSON's versions said 0)
             run.season = intake(results, roster, others=others, year=options.year, named=named)
     if annotate_dir is not None:
-        from xltool.roster import intake, left_out
+        from xltool.season import intake, left_out
 
         names = relative_names(inputs, [Path(r.file) for r in results])
         # A unit sent again gets back its newest workbook (a JSON has no cells to mark), roster or not.
@@ -418,7 +419,7 @@ def run_render(
     is inside the folder, where the next merge of it stopped on the printout."""
     from xltool.office import require_soffice
     from xltool.render import pdf_of, pdf_targets, pdfs_of, render_plans
-    from xltool.roster import intake, nothing_of_the_year, other_year_lines, version_notes
+    from xltool.season import intake, nothing_of_the_year, other_year_lines, version_notes
 
     inputs = as_paths(inputs)  # walked for the plans, then for the files given by name
     files, others, outputs = _gathered(inputs, roster, force, catalog)

@@ -133,7 +133,7 @@ def check_command(
             for line in receipt_lines(run.receipts):
                 show.echo(show.printable(line))
     if run.chase is not None:
-        from xltool.roster import chased_words
+        from xltool.season import chased_words
 
         show.echo(f"已寫出待催清單（{chased_words(run.receipts)}）→ {run.chase}", err=True)
     kept = [one for one in run.returned or () if one.kept]

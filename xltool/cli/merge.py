@@ -95,7 +95,7 @@ def merge_command(
         for line in receipt_lines(result.receipts):
             show.echo(show.printable(line))
     if run.chase is not None:
-        from xltool.roster import chased_words
+        from xltool.season import chased_words
 
         show.echo(f"已寫出待催清單（{chased_words(result.receipts)}）→ {run.chase}", err=True)
     raise typer.Exit(run.status)

@@ -18,7 +18,7 @@ from xltool.form import SEVERITY_WORDS, Severity, cell_row
 from xltool.model import FileResult, Finding, amount_text, consecutive
 
 if TYPE_CHECKING:
-    from xltool.roster import Receipt
+    from xltool.season import Receipt
 
 NO_GOAL = "（未填目標）"  # the budget summary's label for practices with no goal above them
 
@@ -160,7 +160,7 @@ def receipt_lines(lines: Sequence[Receipt]) -> list[str]:
     mean), then the units still to come: none received or none readable (「尚缺 3 個單位：…」)."""
     from xltool.cli.show import table, width
     from xltool.form import FILES, NOTE, RECEIPT_FIELDS
-    from xltool.roster import UNKNOWN_UNIT, Status, missing  # only with a roster: a plain check need not load it
+    from xltool.season import UNKNOWN_UNIT, Status, missing  # only with a roster: a plain check need not load it
 
     # The files last and whole (cut to 30 columns, a path and 「（來源：…）」 never showed, nor a second file,
     # and a file could not be searched for in the output): the figures keep their columns before them.
