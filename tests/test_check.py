@@ -1333,14 +1333,15 @@ def test_hidden_rows_are_read_and_said(template: Path, tmp_path: Path, xltool: R
 
 
 @pytest.mark.usefixtures("office")
-def test_rows_libreoffice_hides_are_said_in_xlsx_and_ods(template: Path, tmp_path: Path) -> None:
-    """LibreOffice writes a hidden row hidden="true" (hidden="false" on every other row) in an .xlsx and
-    table:visibility="collapse" in an .ods; a hidden <col> (the template's helper columns) is no row."""
+def test_rows_libreoffice_hides_are_said_in_xlsx_ods_and_xls(template: Path, tmp_path: Path) -> None:
+    """LibreOffice writes a hidden row hidden="true" (hidden="false" on every other row) in an .xlsx,
+    table:visibility="collapse" in an .ods and a ROW record flagged hidden in an .xls (whose hidden rows went
+    unsaid); a hidden <col> (the template's helper columns) is no row."""
     from xltool.office import convert
 
     fill(template, correct_rows(), unit="某處")
     hidden_rows(template, (5, 7))
-    for fmt in ("xlsx", "ods"):
+    for fmt in ("xlsx", "ods", "xls"):
         saved = convert(template, fmt, tmp_path / fmt)
         plan = read_plan(saved)
         assert plan.hidden_rows == (5, 7) and len(plan.items) == 4, fmt

@@ -29,6 +29,7 @@ _CELLS = {
 _RUNS = {0x00BD, 0x00BE}  # MULRK, MULBLANK
 _BOF = {0x0809, 0x0409, 0x0209, 0x0009}
 _BOUNDSHEET, _EOF, _FILEPASS, _DIMENSIONS = 0x0085, 0x000A, 0x002F, 0x0200
+_ROW, _ROW_HIDDEN = 0x0208, 0x0020  # a ROW record, and its flag fDyZero: the row is hidden ([MS-XLS] 2.4.221)
 _ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A"}
 
 
@@ -69,6 +70,7 @@ def _measure(stream: bytes, offset: int, budget: list[int]) -> SheetCells:
     """One sheet's extent and error cells, from its BOF to its EOF (a chart's own BOF … EOF inside it not
     counted); ``budget`` is the bytes left to walk for every sheet of the workbook."""
     depth, rows, columns, errors = 0, 0, 0, {}
+    hidden: set[int] = set()  # 1-based
     for _, kind, body in _records(stream, offset):
         budget[0] -= 4 + len(body)
         if budget[0] < 0:
@@ -95,7 +97,10 @@ def _measure(stream: bytes, offset: int, budget: list[int]) -> SheetCells:
             shown = _error(kind, body)
             if shown:
                 errors[f"{column_letter(first)}{row + 1}"] = shown
-    return SheetCells(rows, columns, errors)
+        elif kind == _ROW and depth == 1 and len(body) >= 14 and struct.unpack_from("<H", body, 12)[0] & _ROW_HIDDEN:
+            hidden.add(struct.unpack_from("<H", body)[0] + 1)
+    # only as far as anything is filled, as in an .ods: a hidden row below the plan hides nothing of it
+    return SheetCells(rows, columns, errors, hidden_rows=frozenset(r for r in hidden if r <= rows))
 
 
 # Excel's built-in number formats that show decimals ([MS-XLS] 2.5.165): the ones a schedule may wear.

@@ -192,7 +192,7 @@ class SheetCells:
     last_column: str = ""  # .xlsx: where the sheet's <dimension> says it ends (letters)
     merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # .ods: merged ranges, corners 0-based
     plain: bool = True  # .xlsx: no comment, instruction or CDATA in the sheet (ooxml.canonical)
-    hidden_rows: frozenset[int] = frozenset()  # .xlsx: the rows hidden (<row hidden="1">), 1-based
+    hidden_rows: frozenset[int] = frozenset()  # the rows hidden (<row hidden="1">, a ROW record's flag), 1-based
 
     @property
     def area(self) -> int:
