@@ -1201,8 +1201,3 @@ def chased_words(lines: Sequence[Receipt]) -> str:
     unknown = sum(not line.unit for line in listed)
     words = f"{len(listed) - unknown} 個單位"
     return f"{words}、{unknown} 個無法判斷單位的檔案" if unknown else words
-
-
-def receipts(roster: Roster, results: Sequence[FileResult]) -> list[Receipt]:
-    """收件情形 of ``results`` against ``roster`` (see :func:`intake`)."""
-    return intake(results, roster).receipts
