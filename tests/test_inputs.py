@@ -248,6 +248,58 @@ def test_the_same_plan_reads_the_same_from_every_format(tmp_path: Path, fmt: str
     assert (again.unit, again.year, again.total) == (original.unit, original.year, 1865)
 
 
+def untidy_plan(path: Path) -> Path:
+    """A plan as officers leave them, made from the template: a goal merged down its practices, a row hidden,
+    a schedule stored as a number shown with two decimals (108.10 is October), a serial date, amounts typed
+    as text, a practice past .xls's 255-character string piece and one with a character beyond the BMP,
+    markup characters, text that looks like a formula, and a category and a performance item not on the list."""
+    from openpyxl import load_workbook
+
+    from tests.conftest import fill
+    from xltool.pipeline import write_template
+
+    write_template(path, year=108, rows=20)
+    fill(path, [
+        {"goal": "壹、強化廉政宣導。", "practice": "一、辦理廉政宣導 3 場。", "schedule": 108.1, "budget": 5,
+         "category": "防貪業務", "performance": "政策目標-反貪活動"},
+        {"practice": "二、" + "很長的作法說明" * 60 + " 1 場", "schedule": "108.06、12", "budget": "5000元",
+         "category": "綜合規劃業務", "performance": "無"},
+        {"practice": "三、含 & < > \" ' 符號 2 場", "schedule": 43500, "budget": "1,000", "category": "不存在的類別"},
+        {"goal": "(貳)落實資訊安全", "practice": "(一)辦理 𠀀 罕用字稽核 1 次", "schedule": "１０８．０１－１２",
+         "budget": -3, "performance": "亂寫的績效"},
+        {"practice": "  二、=SUM(A1) 前後空白 1 次  ", "schedule": "108/03", "budget": 2.25, "category": "防貪業務"},
+        {"practice": "三、辦理講習 1 場", "schedule": "全年", "budget": "另案辦理", "category": "肅貪查處業務"},
+    ], unit="某處", year=108)  # fmt: skip
+    book = load_workbook(path)
+    sheet = book["計畫表"]
+    sheet.merge_cells("A4:A6")
+    sheet.row_dimensions[8].hidden = True
+    sheet["C4"].number_format = "0.00"
+    book.save(path)
+    return path
+
+
+@pytest.mark.usefixtures("office")
+def test_an_untidy_plan_reads_and_checks_the_same_from_every_format(tmp_path: Path) -> None:
+    """The same plan saved by LibreOffice as .xlsx, .xls and .ods (a unit's return may be any of them) reads
+    as the same items, hidden rows and findings, at the same cells, as the file it was saved from: an .xls
+    once left its hidden rows unsaid."""
+    from xltool.office import convert_many
+
+    original = untidy_plan(tmp_path / "原檔.xlsx")
+
+    def seen(path: Path) -> tuple[object, ...]:
+        plan = read_plan(path)
+        findings = sorted((f.code, f.cell, f.severity) for f in check_plan(plan, load_catalog(108)))
+        return [i.to_dict() | {"sheet": ""} for i in plan.items], plan.hidden_rows, plan.total, findings
+
+    expected = seen(original)
+    assert expected[1] == (8,) and ("ROW_HIDDEN", "B8", "warning") in expected[3]  # the untidiness is there
+    for fmt, folder in (("xlsx:Calc MS Excel 2007 XML", "xlsx"), ("xls:MS Excel 97", "xls"), ("ods", "ods")):
+        [saved] = convert_many([original], fmt, tmp_path / folder)
+        assert seen(saved) == expected, folder
+
+
 @pytest.mark.usefixtures("office")
 def test_a_plan_kept_as_an_odt_is_said_to_be_a_text_document(tmp_path: Path, xltool: Runner) -> None:
     """Last year's plan kept as an ODF text document (a table in LibreOffice Writer): import and check said
