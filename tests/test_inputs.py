@@ -248,18 +248,16 @@ def test_the_same_plan_reads_the_same_from_every_format(tmp_path: Path, fmt: str
     assert (again.unit, again.year, again.total) == (original.unit, original.year, 1865)
 
 
-def untidy_plan(path: Path) -> Path:
-    """A plan as officers leave them, made from the template: a goal merged down its practices, a row hidden,
+def untidy_plan(template: Path) -> Path:
+    """``template`` filled as officers leave a plan: a goal merged down its practices, a row hidden,
     a schedule stored as a number shown with two decimals (108.10 is October), a serial date, amounts typed
     as text, a practice past .xls's 255-character string piece and one with a character beyond the BMP,
     markup characters, text that looks like a formula, and a category and a performance item not on the list."""
     from openpyxl import load_workbook
 
     from tests.conftest import fill
-    from xltool.pipeline import write_template
 
-    write_template(path, year=108, rows=20)
-    fill(path, [
+    fill(template, [
         {"goal": "壹、強化廉政宣導。", "practice": "一、辦理廉政宣導 3 場。", "schedule": 108.1, "budget": 5,
          "category": "防貪業務", "performance": "政策目標-反貪活動"},
         {"practice": "二、" + "很長的作法說明" * 60 + " 1 場", "schedule": "108.06、12", "budget": "5000元",
@@ -270,23 +268,23 @@ def untidy_plan(path: Path) -> Path:
         {"practice": "  二、=SUM(A1) 前後空白 1 次  ", "schedule": "108/03", "budget": 2.25, "category": "防貪業務"},
         {"practice": "三、辦理講習 1 場", "schedule": "全年", "budget": "另案辦理", "category": "肅貪查處業務"},
     ], unit="某處", year=108)  # fmt: skip
-    book = load_workbook(path)
+    book = load_workbook(template)
     sheet = book["計畫表"]
     sheet.merge_cells("A4:A6")
     sheet.row_dimensions[8].hidden = True
     sheet["C4"].number_format = "0.00"
-    book.save(path)
-    return path
+    book.save(template)
+    return template
 
 
 @pytest.mark.usefixtures("office")
-def test_an_untidy_plan_reads_and_checks_the_same_from_every_format(tmp_path: Path) -> None:
+def test_an_untidy_plan_reads_and_checks_the_same_from_every_format(template: Path, tmp_path: Path) -> None:
     """The same plan saved by LibreOffice as .xlsx, .xls and .ods (a unit's return may be any of them) reads
     as the same items, hidden rows and findings, at the same cells, as the file it was saved from: an .xls
     once left its hidden rows unsaid."""
     from xltool.office import convert_many
 
-    original = untidy_plan(tmp_path / "原檔.xlsx")
+    original = untidy_plan(template)
 
     def seen(path: Path) -> tuple[object, ...]:
         plan = read_plan(path)
