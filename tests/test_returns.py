@@ -241,6 +241,72 @@ def test_ods_and_xls_returns_are_annotated_and_fixed(tmp_path: Path, template: P
         assert marked_cells(copy)["C4"][0] == RED
 
 
+def as_strict(source: Path, path: Path) -> Path:
+    """``source`` as Excel saves it under 「Strict Open XML 試算表」: the same parts in ISO/IEC 29500 Strict's
+    namespaces (relationship types too), the workbook saying conformance="strict"."""
+    spelled = {
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/drawingml/2006/": b"http://purl.oclc.org/ooxml/drawingml/",
+    }  # fmt: skip
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            data = original.read(item)
+            for transitional, strict in spelled.items():
+                data = data.replace(transitional, strict)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+            out.writestr(item, data)
+    return path
+
+
+def strict_return(template: Path, folder: Path) -> Path:
+    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": "30",
+                     "category": "綜合業務", "performance": "無"}], unit="某處")  # fmt: skip
+    folder.mkdir()
+    return as_strict(template, folder / "甲.xlsx")
+
+
+def test_a_strict_open_xml_workbook_reads_as_saved_and_without_libreoffice_says_how_to_get_a_copy(
+    tmp_path: Path, template: Path, xltool: Runner
+) -> None:
+    """Excel offers 「Strict Open XML 試算表」 beside 「Excel 活頁簿」 when saving: read and checked as the plan
+    it is; its copy needs LibreOffice (xlsxedit writes transitional parts only), and without it says so."""
+    from xltool.reader import read_plan
+
+    strict = strict_return(template, tmp_path / "收件")
+    assert b'"http://purl.oclc.org/ooxml/spreadsheetml/main"' in zipfile.ZipFile(strict).read("xl/workbook.xml")
+    assert [i.to_dict() for i in read_plan(strict).items] == [i.to_dict() for i in read_plan(template).items]
+    checked = xltool("check", strict, "--format", "json")
+    assert checked.status == 1 and checked.out == xltool("check", template, "--format", "json").out.replace(
+        str(template), str(strict)
+    )
+    refused = xltool("check", strict, "--annotate", tmp_path / "甲_檢查.xlsx")
+    assert (refused.status, refused.code) == (2, "INPUT_NOT_EDITABLE")
+    assert "Strict Open XML" in refused.error_line() and "LibreOffice" in refused.error_line()
+    assert not (tmp_path / "甲_檢查.xlsx").exists()
+
+
+@pytest.mark.usefixtures("office")
+def test_a_strict_open_xml_return_is_annotated_and_fixed_through_libreoffice(
+    tmp_path: Path, template: Path, xltool: Runner
+) -> None:
+    """As an .xls or .ods is: LibreOffice makes an ordinary .xlsx of it, which is marked and fixed; the
+    officer's file stays as it was. A folder of returns gets its copy too."""
+    strict = strict_return(template, tmp_path / "收件")
+    before = strict.read_bytes()
+    annotated, fixed = tmp_path / "甲_檢查.xlsx", tmp_path / "甲_修正.xlsx"
+    done = xltool("check", strict, "--annotate", annotated, "--fix", fixed)
+    assert done.status == 1, done.err
+    assert marked_cells(annotated)["C4"][0] == RED and load_workbook(fixed)["計畫表"]["D4"].value == 30
+    assert b"purl.oclc.org" not in zipfile.ZipFile(annotated).read("xl/workbook.xml")  # Excel opens it as any
+    assert strict.read_bytes() == before
+    done = xltool("check", strict.parent, "--annotate-dir", tmp_path / "退回")
+    assert done.status == 1, done.err
+    assert marked_cells(tmp_path / "退回" / "甲_檢查.xlsx")["C4"][0] == RED
+
+
 @pytest.mark.usefixtures("office")
 def test_the_results_sheet_prints_landscape_one_page_wide(tmp_path: Path, xltool: Runner) -> None:
     """The copy converted to PDF by LibreOffice: the list's pages are A4 landscape, each with the whole

@@ -33,6 +33,7 @@ from xltool.form import (
 )
 from xltool.inputs import Package, inspect_workbook
 from xltool.model import FileResult, Finding, Plan
+from xltool.ooxml import book as book_parts
 from xltool.ooxml import write_package
 from xltool.outputs import MACRO_WORKBOOK, WORKBOOK, Kind, Outputs
 from xltool.xlsxedit import CellEdit, SheetTable, edit_workbook
@@ -235,11 +236,12 @@ def _derived(plan: Plan) -> set[str]:
 
 def copy_kind(source: str | Path | Package) -> Kind:
     """What a copy of ``source`` is, and so the extension its name must have: .xlsm for a macro-enabled
-    package (Excel opens one under no other name), .xlsx for any other workbook (an .xls or .ods
-    becomes one)."""
+    package (Excel opens one under no other name), .xlsx for any other workbook (an .xls, an .ods or a
+    Strict .xlsx becomes one: :func:`through_office`)."""
     book = inspect_workbook(source)
-    if not book.is_ooxml:
-        return Kind(f"Excel 活頁簿（{book.path.suffix or '這個活頁簿'} 經 LibreOffice 轉成 .xlsx 後標註）", (".xlsx",))
+    if through_office(book):
+        made = "Strict Open XML 格式" if book.is_ooxml else book.path.suffix or "這個活頁簿"
+        return Kind(f"Excel 活頁簿（{made} 經 LibreOffice 轉成 .xlsx 後標註）", (".xlsx",))
     if book.has_macros or (
         book.has("[Content_Types].xml")  # without it, the edit itself says what is wrong with the package
         and b"macroEnabled.main+xml" in book.member("[Content_Types].xml")
@@ -260,25 +262,40 @@ def editable(source: str | Path | Package, out: str | Path) -> Package:
         raise InputError(
             "只能在活頁簿（.xlsx、.xlsm、.xls、.ods）上標註或修正", named, code=ErrorCode.INPUT_NOT_EDITABLE
         )
-    if not book.is_ooxml and find_soffice() is None:
-        raise InputError(
-            ".xls、.ods 需要 LibreOffice 轉成 .xlsx 才能標註或修正；請安裝 LibreOffice，或先另存為 .xlsx",
-            named,
-            code=ErrorCode.INPUT_NOT_EDITABLE,
+    if through_office(book) and find_soffice() is None:
+        why = (
+            "「Strict Open XML」格式的活頁簿需要 LibreOffice 轉成一般的 .xlsx 才能標註或修正；"
+            "請安裝 LibreOffice，或在 Excel 另存為「Excel 活頁簿（.xlsx）」"
+            if book.is_ooxml
+            else ".xls、.ods 需要 LibreOffice 轉成 .xlsx 才能標註或修正；請安裝 LibreOffice，或先另存為 .xlsx"
         )
+        raise InputError(why, named, code=ErrorCode.INPUT_NOT_EDITABLE)
     copy_kind(book).require(Path(out))  # the copy keeps the macros (never run): Excel opens them only as .xlsm
     return book
 
 
+def through_office(book: Package) -> bool:
+    """Whether a copy of ``book`` is made of LibreOffice's .xlsx of it: an .xls or an .ods, and a workbook
+    Excel saved as "Strict Open XML", whose namespaces xlsxedit does not write. A workbook part too damaged
+    to tell is the reader's to name."""
+    if not book.is_ooxml:
+        return True
+    try:
+        return book_parts(book).strict
+    except InputError:
+        return False
+
+
 @contextmanager
 def package(source: str | Path | Package) -> Iterator[Package]:
-    """The .xlsx/.xlsm package a copy is made of: the workbook itself, or an .xls or .ods converted by
-    LibreOffice into a scratch folder that lasts while the copies are made (convert once, copy twice)."""
+    """The .xlsx/.xlsm package a copy is made of: the workbook itself, or an .xls, an .ods or a Strict
+    .xlsx converted by LibreOffice into a scratch folder that lasts while the copies are made (convert
+    once, copy twice)."""
     from xltool.errors import OfficeError
     from xltool.office import convert, renamed
 
     book = inspect_workbook(source)
-    if book.is_ooxml:
+    if not through_office(book):
         yield book
         return
     with tempfile.TemporaryDirectory(prefix="xltool-copy-") as scratch:
@@ -291,7 +308,7 @@ def package(source: str | Path | Package) -> Iterator[Package]:
         else:
             copy.write_bytes(book.data)
         try:
-            converted = convert(copy, "xlsx", scratch)
+            converted = convert(copy, "xlsx", Path(scratch) / "xlsx")  # a Strict copy.xlsx: not onto itself
         except OfficeError as error:  # named by the officer's file, not the scratch copy
             raise renamed(error, book.path) from None
         yield inspect_workbook(converted)

@@ -31,6 +31,7 @@ from xltool.inputs import UNSAFE_XML, Package, SheetCells
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"  # Excel's "Strict Open XML" workbook (ISO 29500 Strict)
 OFFICE_DOCUMENT_REL = f"{REL_NS}/officeDocument"
 WORKSHEET_REL = f"{REL_NS}/worksheet"
 STYLES_REL = f"{REL_NS}/styles"
@@ -160,6 +161,9 @@ class Book:
     # The parts of its external links (a sheet copied out of its workbook links back to it), from the relationships
     # read here: every plan read asked for them, and read and parsed the workbook's relationships a second time.
     external_links: tuple[str, ...] = ()
+    # Saved by Excel as "Strict Open XML": read as any workbook, but its copies are LibreOffice's .xlsx of it
+    # (xlsxedit writes the transitional namespaces only).
+    strict: bool = False
 
     def sheet(self, name: str) -> Sheet | None:
         return self._by_name(name)
@@ -247,7 +251,10 @@ def book(package: Package) -> Book:
     links = tuple(
         r.target for r in listing if r.type.endswith("/externalLink") and not r.external and package.has(r.target)
     )
-    return Book(office, tuple(sheets), related_part("/sharedStrings"), related_part("/styles"), plain, links)
+    root = start_tag("workbook").search(xml)  # Strict when the namespace of its own name is Strict's
+    declared = attributes(root.group(2)) if root else {}
+    strict = declared.get(f"xmlns:{root.group(1)}" if root and root.group(1) else "xmlns") == STRICT_NS
+    return Book(office, tuple(sheets), related_part("/sharedStrings"), related_part("/styles"), plain, links, strict)
 
 
 def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:

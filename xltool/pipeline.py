@@ -447,8 +447,8 @@ def annotate_each(
     inputs' folders and named <name>_檢查.xlsx (.xlsm for a macro-enabled one): each unit gets back its own
     file, marked, and a unit with nothing to fix gets nothing to read. A version ``superseded`` names
     (file → why another version of the unit counts, which gets the copy) gets none either: a unit is sent back the
-    plan it is to fix; nor does a merged workbook (last round's 彙整), whose plans are every unit's. An .xls or
-    .ods is converted with LibreOffice first (cells stay where they were). A file that cannot have a copy is
+    plan it is to fix; nor does a merged workbook (last round's 彙整), whose plans are every unit's. An .xls, an
+    .ods or a Strict .xlsx is converted with LibreOffice first (cells stay where they were). A file that cannot have a copy is
     listed with the reason, and the others still get theirs."""
     from xltool.annotate import annotate_workbook, as_checked, copy_kind
 

@@ -20,13 +20,11 @@ from xltool.xlsxedit.xmltext import (
     find,
     id_attribute,
     insert,
-    namespace_prefix,
     retagged,
     root,
     without_elements,
 )
 
-STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 # Children of CT_Workbook after calcPr (ECMA-376 Part 1, 18.2.28): a new calcPr goes before the first of them.
@@ -45,8 +43,7 @@ class Workbook:
         self.part = found.part
         self.strings = found.strings  # the shared strings part, which no edit changes
         self.styles = found.styles
-        top = root(parts.text(self.part), self.part)
-        if namespace_prefix(top, STRICT_NS) is not None:
+        if found.strict:  # xltool's copies are made of LibreOffice's .xlsx of it (annotate.through_office)
             raise Refused(
                 "這是「Strict Open XML」格式的活頁簿，無法標註；請在 Excel 另存為一般的 Excel 活頁簿（.xlsx）"
             )
