@@ -54,6 +54,20 @@ def renamed_docx(path: Path) -> Path:
     return path
 
 
+def binary_workbook(path: Path) -> Path:
+    """The parts that make an Excel binary workbook (.xlsb, 「Excel 二進位活頁簿」 in Excel's Save As):
+    records where an .xlsx has XML."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<Types><Override PartName="/xl/workbook.bin" ContentType='
+                         '"application/vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>')  # fmt: skip
+        archive.writestr(
+            "_rels/.rels", '<Relationships><Relationship Id="rId1" Target="xl/workbook.bin"/></Relationships>'
+        )
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00\x84\x01\x00")  # BrtBeginBook, BrtEndBook
+        archive.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00\x82\x01\x00")  # BrtBeginSheet, BrtEndSheet
+    return path
+
+
 def odf_document(path: Path, media_type: str) -> Path:
     """A minimal ODF package of ``media_type``: its mimetype first and stored, as ODF requires, and a
     content.xml, which an .ods has too."""

@@ -22,6 +22,13 @@ HOSTILE = [
     (corpus.odt_document, "計畫.ods", "INPUT_NOT_WORKBOOK", "這是 ODF 文字文件（.odt），不是活頁簿"),
     (corpus.odp_slides, "簡報.ods", "INPUT_NOT_WORKBOOK", "這是 ODF 簡報（.odp），不是活頁簿"),
     (corpus.pdf, "計畫.xlsx", "INPUT_NOT_WORKBOOK", "PDF"),
+    # it is Excel's: 「不是 Excel 或 ODS 活頁簿」 left the officer who saved it none the wiser
+    (
+        corpus.binary_workbook,
+        "計畫.xlsb",
+        "INPUT_NOT_WORKBOOK",
+        "Excel 二進位活頁簿（.xlsb），xltool 無法讀取；請在 Excel 另存",
+    ),
     (corpus.csv_file, "計畫.xlsx", "INPUT_NOT_WORKBOOK", "CSV"),
     (corpus.truncated, "計畫.xlsx", "INPUT_DAMAGED", ""),
     (corpus.html_table, "系統匯出.xls", "INPUT_NOT_WORKBOOK", "網頁（HTML）表格，只是副檔名為 .xls；請用 Excel"),

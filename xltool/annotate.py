@@ -31,7 +31,7 @@ from xltool.form import (
     cell_row,
     quoted_sheet,
 )
-from xltool.inputs import Package, inspect_workbook
+from xltool.inputs import SAVE_AS_XLSX, Package, inspect_workbook
 from xltool.model import FileResult, Finding, Plan
 from xltool.ooxml import book as book_parts
 from xltool.ooxml import write_package
@@ -265,7 +265,7 @@ def editable(source: str | Path | Package, out: str | Path) -> Package:
     if through_office(book) and find_soffice() is None:
         why = (
             "「Strict Open XML」格式的活頁簿需要 LibreOffice 轉成一般的 .xlsx 才能標註或修正；"
-            "請安裝 LibreOffice，或在 Excel 另存為「Excel 活頁簿（.xlsx）」"
+            f"請安裝 LibreOffice，或{SAVE_AS_XLSX}"
             if book.is_ooxml
             else ".xls、.ods 需要 LibreOffice 轉成 .xlsx 才能標註或修正；請安裝 LibreOffice，或先另存為 .xlsx"
         )

@@ -27,6 +27,8 @@ from xltool.form import SHEET_COLUMNS, SHEET_ROWS, column_letter
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and Excel's encrypted (password) workbooks
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+BINARY_WORKBOOK = ".xlsb"  # Excel's binary workbook: not read, but named for what it is, in an inbox too
+SAVE_AS_XLSX = "在 Excel 另存為「Excel 活頁簿（.xlsx）」"
 PASSWORD_PROTECTED = "檔案受密碼保護，請先移除密碼"
 DAMAGED = "檔案已損毀（壓縮內容不完整），請重新存檔或向寄件者索取"
 UNSAFE_XML = "活頁簿內的 XML 無效或含有不安全的實體宣告（可能是惡意檔案），已拒絕讀取"
@@ -324,6 +326,8 @@ def _read(source: Path) -> Package:
         )
     if "word/document.xml" in names:
         raise InputError("這是 Word 文件，不是活頁簿", source)
+    if "xl/workbook.bin" in names:  # it is Excel's: 「不是 Excel 活頁簿」 left its officer none the wiser
+        raise InputError(f"這是 Excel 二進位活頁簿（{BINARY_WORKBOOK}），xltool 無法讀取；請{SAVE_AS_XLSX}", source)
     if "xl/workbook.xml" in names:
         kind = "xlsx"
     elif "content.xml" in names:

@@ -23,7 +23,7 @@ from xltool.catalogs import load_catalog
 from xltool.checks import LIVE_RULES, check_plan
 from xltool.errors import ErrorCode, InputError, MergeError, XltoolError, system_reason
 from xltool.export import shown_path
-from xltool.inputs import WORKBOOK_SUFFIXES, Package, check_input
+from xltool.inputs import BINARY_WORKBOOK, WORKBOOK_SUFFIXES, Package, check_input
 from xltool.model import FileResult, Plan
 from xltool.outputs import Outputs, is_file, output_folder, same_file
 from xltool.reader import read_plan, reads_as
@@ -357,6 +357,9 @@ def find_inputs(inputs: Paths, besides: Iterable[Path] = ()) -> tuple[list[Path]
 
 
 PLAN_SUFFIXES = (*WORKBOOK_SUFFIXES, ".json")
+# Found in a folder as plans are, though no command reads one: reading it says what it is and how to save it,
+# and a unit that sent its plan so is 無法讀取 and told how, not 未收 beside a file 「不是活頁簿」.
+_READ_TO_SAY = (BINARY_WORKBOOK,)
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z")  # a mailed plan often comes packed: xltool does not unpack it
 
 
@@ -379,7 +382,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
             if name.startswith((".", "~$")):
                 continue
             path = Path(top, name)
-            if path.suffix.lower() not in PLAN_SUFFIXES:
+            if path.suffix.lower() not in (*PLAN_SUFFIXES, *_READ_TO_SAY):
                 others.append(path)
                 continue
             plans.append(path)  # a pipe or a link to nothing named .xlsx too: reading it says what it is
