@@ -434,6 +434,46 @@ def test_a_plan_saved_as_an_excel_binary_workbook_is_unreadable_and_its_unit_tol
     assert merged.status == 0 and "臺東縣警察局.xlsb" in merged.err
 
 
+def test_plans_saved_as_templates_in_the_inbox_are_read_as_the_workbooks_they_are(
+    template: Path, tmp_path: Path, xltool: Runner
+) -> None:
+    """An officer who saved the plan as an Excel template (「Excel 範本」, .xltx) sent the plan: an inbox reads it,
+    as xltool reads one given by name. It was passed over, and its unit stood 未收 beside a note that its file
+    「不是活頁簿」. Its returned copy is a workbook Excel opens under .xlsx."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    fill(template, rows("政風處", [10, "30"]), unit="臺東縣政府政風處")
+    with zipfile.ZipFile(template) as filled, zipfile.ZipFile(folder / "臺東縣政府政風處.xltx", "w") as saved:
+        for item in filled.infolist():
+            data = filled.read(item)
+            if item.filename == "[Content_Types].xml":  # all an .xltx differs by
+                data = data.replace(b"spreadsheetml.sheet.main+xml", b"spreadsheetml.template.main+xml")
+            saved.writestr(item, data)
+    roster = tmp_path / "名冊.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    done = xltool("check", folder, "--roster", roster, "--annotate-dir", tmp_path / "退回")
+    assert done.status == 0, done.err
+    assert re.search(r"臺東縣政府政風處 +已收 +2 +40 ", done.out)
+    with zipfile.ZipFile(tmp_path / "退回" / "臺東縣政府政風處_檢查.xlsx") as copy:
+        assert "template" not in copy.read("[Content_Types].xml").decode()
+
+
+@pytest.mark.usefixtures("office")
+def test_a_plan_saved_as_an_odf_template_in_the_inbox_is_read(template: Path, tmp_path: Path, xltool: Runner) -> None:
+    """LibreOffice's 「ODF 試算表範本」 (.ots), as an .xltx is (above)."""
+    from xltool.office import convert
+
+    folder = tmp_path / "收件"
+    fill(template, rows("政風處", [10, "30"]), unit="臺東縣政府政風處")
+    convert(template, "ots", folder).rename(folder / "臺東縣政府政風處.ots")
+    roster = tmp_path / "名冊.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    done = xltool("check", folder, "--roster", roster, "--annotate-dir", tmp_path / "退回")
+    assert done.status == 0, done.err
+    assert re.search(r"臺東縣政府政風處 +已收 +2 +40 ", done.out)
+    assert (tmp_path / "退回" / "臺東縣政府政風處_檢查.xlsx").exists()
+
+
 def test_two_counties_are_not_taken_for_each_other_by_the_words_every_county_has(
     tmp_path: Path, xltool: Runner
 ) -> None:

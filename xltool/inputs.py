@@ -26,7 +26,9 @@ from xltool.errors import ErrorCode, InputError, system_reason
 from xltool.form import SHEET_COLUMNS, SHEET_ROWS, column_letter
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and Excel's encrypted (password) workbooks
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# The workbooks a folder's plans are found among, with the templates an officer may save a plan as by mistake:
+# read as the workbooks they are (their copies are workbooks: xlsxedit's as_workbook, LibreOffice for an .ots).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".xltm", ".ots")
 BINARY_WORKBOOK = ".xlsb"  # Excel's binary workbook: not read, but named for what it is, in an inbox too
 SAVE_AS_XLSX = "在 Excel 另存為「Excel 活頁簿（.xlsx）」"
 PASSWORD_PROTECTED = "檔案受密碼保護，請先移除密碼"
