@@ -357,9 +357,9 @@ def find_inputs(inputs: Paths, besides: Iterable[Path] = ()) -> tuple[list[Path]
 
 
 PLAN_SUFFIXES = (*WORKBOOK_SUFFIXES, ".json")
-# Found in a folder as plans are, though no command reads one: reading it says what it is and how to save it,
-# and a unit that sent its plan so is 無法讀取 and told how, not 未收 beside a file 「不是活頁簿」.
-_READ_TO_SAY = (BINARY_WORKBOOK,)
+# What a folder's plans are found among: an .xlsb too, though no command reads one. Reading it says what it is
+# and how to save it, and a unit that sent its plan so is 無法讀取 and told how, not 未收 beside a file 「不是活頁簿」.
+_FOUND_AS_PLANS = (*PLAN_SUFFIXES, BINARY_WORKBOOK)
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z")  # a mailed plan often comes packed: xltool does not unpack it
 
 
@@ -382,7 +382,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
             if name.startswith((".", "~$")):
                 continue
             path = Path(top, name)
-            if path.suffix.lower() not in (*PLAN_SUFFIXES, *_READ_TO_SAY):
+            if path.suffix.lower() not in _FOUND_AS_PLANS:
                 others.append(path)
                 continue
             plans.append(path)  # a pipe or a link to nothing named .xlsx too: reading it says what it is
@@ -451,8 +451,8 @@ def annotate_each(
     file, marked, and a unit with nothing to fix gets nothing to read. A version ``superseded`` names
     (file → why another version of the unit counts, which gets the copy) gets none either: a unit is sent back the
     plan it is to fix; nor does a merged workbook (last round's 彙整), whose plans are every unit's. An .xls, an
-    .ods or a Strict .xlsx is converted with LibreOffice first (cells stay where they were). A file that cannot have a copy is
-    listed with the reason, and the others still get theirs."""
+    .ods or a Strict .xlsx is converted with LibreOffice first (cells stay where they were). A file that cannot
+    have a copy is listed with the reason, and the others still get theirs."""
     from xltool.annotate import annotate_workbook, as_checked, copy_kind
 
     output_folder(folder, "--annotate-dir")
