@@ -24,6 +24,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE, Runner, fill
+from tests.test_hostile_read import rewritten
 from tests.test_merge import stats_table
 from tests.test_season import KINMEN, example_items
 from xltool.pipeline import write_template
@@ -443,12 +444,15 @@ def test_plans_saved_as_templates_in_the_inbox_are_read_as_the_workbooks_they_ar
     folder = tmp_path / "收件"
     folder.mkdir()
     fill(template, rows("政風處", [10, "30"]), unit="臺東縣政府政風處")
-    with zipfile.ZipFile(template) as filled, zipfile.ZipFile(folder / "臺東縣政府政風處.xltx", "w") as saved:
-        for item in filled.infolist():
-            data = filled.read(item)
-            if item.filename == "[Content_Types].xml":  # all an .xltx differs by
-                data = data.replace(b"spreadsheetml.sheet.main+xml", b"spreadsheetml.template.main+xml")
-            saved.writestr(item, data)
+    rewritten(
+        folder / "臺東縣政府政風處.xltx",
+        lambda name, data: (  # all an .xltx differs by
+            data.replace(b"spreadsheetml.sheet.main+xml", b"spreadsheetml.template.main+xml")
+            if name == "[Content_Types].xml"
+            else data
+        ),
+        source=template,
+    )
     roster = tmp_path / "名冊.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     done = xltool("check", folder, "--roster", roster, "--annotate-dir", tmp_path / "退回")

@@ -14,12 +14,17 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLE, Edit, Runner, fill
+from tests.test_hostile_read import rewritten
 from xltool.form import CHANGES_SHEET, MARKS_SHEET, RESULTS_SHEET
 
 HEADER = ["計畫目標", "具體作法", "預定進度", "備考", "業務類別", "提列績效對應項目"]
 RED, YELLOW, OFFICERS = "FFFFC7CE", "FFFFEB9C", "FFFFEB9C"  # the officer's own yellow is xltool's yellow
 VAGUE = "【錯誤】預定進度使用不確定用語「經常辦理」"
 OFFICERS_NOTE = "承辦人：進度待主管核定"
+# A unit's one practice as returns have it: a vague schedule (an error), an amount as text and a category's
+# short name (both fixed by --fix).
+RETURNED: list[dict[str, object]] = [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理",
+                                      "budget": "30", "category": "綜合業務", "performance": "無"}]  # fmt: skip
 
 
 def hand_made(path: Path, rows: Sequence[Sequence[object]], notes: dict[str, str] | None = None) -> Path:
@@ -212,8 +217,7 @@ def test_each_kind_of_copy_replaces_the_marks_and_sheets_of_another(
 def test_ods_and_xls_returns_are_annotated_and_fixed(tmp_path: Path, template: Path, xltool: Runner) -> None:
     from xltool.office import convert
 
-    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": "30",
-                     "category": "綜合業務", "performance": "無"}], unit="某處")  # fmt: skip
+    fill(template, RETURNED, unit="某處")
     ods = convert(template, "ods", tmp_path / "ods")
     before = ods.read_bytes()
     annotated, fixed = tmp_path / "計畫_檢查.xlsx", tmp_path / "計畫_修正.xlsx"
@@ -230,8 +234,7 @@ def test_ods_and_xls_returns_are_annotated_and_fixed(tmp_path: Path, template: P
     folder.mkdir()
     (folder / "甲.ods").write_bytes(before)
     # The .xls is another unit's: two files of 某處 would be a resubmission, and only the newer returned.
-    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": "30",
-                     "category": "綜合業務", "performance": "無"}], unit="乙處")  # fmt: skip
+    fill(template, RETURNED, unit="乙處")
     convert(template, "xls", folder)
     done = xltool("check", folder, "--annotate-dir", tmp_path / "退回")
     assert done.status == 1, done.err
@@ -250,20 +253,17 @@ def as_strict(source: Path, path: Path) -> Path:
             b"http://purl.oclc.org/ooxml/officeDocument/relationships",
         b"http://schemas.openxmlformats.org/drawingml/2006/": b"http://purl.oclc.org/ooxml/drawingml/",
     }  # fmt: skip
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in original.infolist():
-            data = original.read(item)
-            for transitional, strict in spelled.items():
-                data = data.replace(transitional, strict)
-            if item.filename == "xl/workbook.xml":
-                data = data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
-            out.writestr(item, data)
-    return path
+
+    def strict(name: str, data: bytes) -> bytes:
+        for transitional, strict_spelling in spelled.items():
+            data = data.replace(transitional, strict_spelling)
+        return data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1) if name == "xl/workbook.xml" else data
+
+    return rewritten(path, strict, source=source)
 
 
 def strict_return(template: Path, folder: Path) -> Path:
-    fill(template, [{"goal": "壹、目標", "practice": "一、辦理宣導 3 場", "schedule": "經常辦理", "budget": "30",
-                     "category": "綜合業務", "performance": "無"}], unit="某處")  # fmt: skip
+    fill(template, RETURNED, unit="某處")
     folder.mkdir()
     return as_strict(template, folder / "甲.xlsx")
 
